@@ -1,0 +1,13 @@
+/** Option parsing shared by commands: closed choices get an error naming the option and the allowed values. */
+import { CliError } from "./errors";
+
+export function choice<T extends string>(option: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new CliError(`${option}: "${value}" is not one of ${allowed.join(", ")}`);
+}
+
+export function positiveNumber(option: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new CliError(`${option}: "${value}" is not a positive number`);
+  return n;
+}

@@ -1,0 +1,58 @@
+/**
+ * The asc-autoprovision command. Each sub-command lives in src/cli/commands/<name>.ts and
+ * registers itself on the program; its action returns the process exit code.
+ */
+import { Command, CommanderError } from "commander";
+import { ValidationError } from "../spec/errors";
+import { DocumentError } from "../spec/files";
+import { registerCommands } from "./commands";
+import { CliError } from "./errors";
+
+export type ExitCode = 0 | 1 | 2;
+
+export interface CliContext {
+  /** Set by a command's action; read after parsing. */
+  exitCode: ExitCode;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command("asc-autoprovision")
+    .description(
+      "Declarative Azure Security Center (Defender for Cloud) auto provisioning: plan, apply and reconcile the agents every machine must run.",
+    )
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
+    .exitOverride();
+  registerCommands(program, ctx);
+  return program;
+}
+
+/** Runs the CLI; resolves to the exit code (never throws for user errors). */
+export async function main(argv: readonly string[], io?: Partial<Pick<CliContext, "stdout" | "stderr">>): Promise<ExitCode> {
+  const ctx: CliContext = {
+    exitCode: 0,
+    stdout: io?.stdout ?? ((t) => process.stdout.write(t)),
+    stderr: io?.stderr ?? ((t) => process.stderr.write(t)),
+  };
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return ctx.exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      return err.exitCode === 0 ? 0 : 1;
+    }
+    ctx.stderr(`asc-autoprovision: ${describeError(err)}\n`);
+    return 1;
+  }
+}
+
+/** A user-facing message: validation and input errors as they are, anything else by its message. */
+export function describeError(err: unknown): string {
+  if (err instanceof ValidationError || err instanceof DocumentError || err instanceof CliError) return err.message;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

@@ -1,0 +1,73 @@
+/**
+ * Collects steps and findings while planning. Steps are keyed by id: asking for the same step
+ * twice (two subscriptions sharing one custom workspace) yields it once.
+ *
+ * Step details by action (all ids are ARM ids):
+ * - set-pricing            { subscriptionId, pricingName, pricingTier }
+ * - set-workspace-setting  { subscriptionId, scope, workspaceId: string | null }  (null = delete the setting)
+ * - create-resource-group  { subscriptionId, name, location }
+ * - create-workspace       { subscriptionId, resourceGroup, name, location, sku, retentionInDays, createdBySecurityCenter }
+ * - install-solution       { workspaceId, solution, name, location, plan }
+ * - set-security-events    { workspaceId, dataSource, tier, apiTier }
+ * - install-extension / upgrade-extension / reconnect-extension
+ *                          { machineId, machineKind, osType, location, name, publisher, type, typeHandlerVersion,
+ *                            workspaceId, fromWorkspaceId?, fromVersion? }  (workspace key fetched at apply time)
+ * - assign-policy          { subscriptionId, name, scope, policyDefinitionId, displayName, location, identity }
+ * - grant-role             { scope, roleDefinitionId, roleName, policyAssignmentId, principalId: string | null }
+ * - create-remediation     { policyAssignmentId, name, scope, resourceIds, resourceCount, parallelDeployments,
+ *                            resourceDiscoveryMode }
+ * - unassign-policy        { policyAssignmentId }
+ * - delete-workspace       { workspaceId }
+ */
+import type { Action, Finding, Severity, Step, StepDetails } from "./types";
+
+export function stepId(action: Action, target: string): string {
+  return `${action}:${target.toLowerCase()}`;
+}
+
+export class PlanBuilder {
+  private readonly steps = new Map<string, Step>();
+  private readonly findings: Finding[] = [];
+  private readonly findingKeys = new Set<string>();
+
+  /** Adds a step (once) and returns its id. */
+  add(action: Action, target: string, details: StepDetails, dependsOn: readonly (string | undefined)[] = []): string {
+    const id = stepId(action, target);
+    if (!this.steps.has(id)) {
+      const deps = [...new Set(dependsOn.filter((d): d is string => d !== undefined))];
+      this.steps.set(id, { id, action, target, dependsOn: deps, details });
+    }
+    return id;
+  }
+
+  has(id: string): boolean {
+    return this.steps.has(id);
+  }
+
+  /** Adds a finding (once per severity, code and target). */
+  finding(severity: Severity, code: string, target: string, message: string): void {
+    const key = `${code}\u0000${target.toLowerCase()}`;
+    if (this.findingKeys.has(key)) return;
+    this.findingKeys.add(key);
+    this.findings.push({ severity, code, target, message });
+  }
+
+  build(): { steps: Step[]; findings: Finding[] } {
+    return { steps: [...this.steps.values()], findings: sortFindings(this.findings) };
+  }
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      cmp(a.code, b.code) ||
+      cmp(a.target.toLowerCase(), b.target.toLowerCase()),
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

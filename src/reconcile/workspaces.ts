@@ -1,0 +1,210 @@
+/**
+ * Workspace-side rules of the seed: default workspaces per geography (created only when a machine
+ * needs one), the Security / SecurityCenterFree solution by Defender on/off, the security-event
+ * tier (stored only with Defender on; never on a workspace whose security events Sentinel owns),
+ * and never deleting a default workspace that machines still report to.
+ */
+import type { InventoryWorkspace } from "../inventory/schema";
+import { subscriptionOf } from "../inventory/ids";
+import { API_TIER_BY_TIER } from "../spec/events";
+import { geographyOf } from "../spec/geography";
+import { defaultResourceGroupName, defaultWorkspaceId, defaultWorkspaceName, solutionForDefender, solutionName, type SecuritySolution } from "../spec/naming";
+import { workspaceLabel, type PlanContext } from "./context";
+import { resourceGroupId, SECURITY_EVENTS_DATA_SOURCE, securityEventsDataSourceId, solutionId } from "./ids";
+import type { PlanBuilder } from "./steps";
+
+/** Retention Security Center gives the workspaces it creates (reference §1.1). */
+export const DEFAULT_WORKSPACE_RETENTION_DAYS = 30;
+
+/** A workspace the spec sends machines to, and what that needs. */
+export interface TargetWorkspace {
+  readonly id: string;
+  /** Set for default workspaces: where to create it if missing. */
+  readonly defaultFor?: { readonly subscriptionId: string; readonly code: string; readonly location: string };
+}
+
+/** Where the spec sends a machine of `subscriptionId` in `region`. */
+export function targetWorkspaceFor(ctx: PlanContext, subscriptionId: string, region: string): TargetWorkspace {
+  const choice = ctx.spec.logAnalyticsAgent.workspace;
+  if (choice !== "default") return { id: choice.id };
+  const geo = geographyOf(region);
+  return {
+    id: defaultWorkspaceId(subscriptionId, geo.code),
+    defaultFor: { subscriptionId, code: geo.code, location: geo.workspaceLocation },
+  };
+}
+
+function hasSolution(ws: InventoryWorkspace, solution: SecuritySolution): boolean {
+  const want = solution.toLowerCase();
+  return ws.solutions.some((s) => s.toLowerCase() === want || s.toLowerCase().startsWith(want + "("));
+}
+
+/** With Defender on the workspace needs Security; with it off either solution will do. */
+function solutionSatisfied(ws: InventoryWorkspace, defender: boolean): boolean {
+  return hasSolution(ws, "Security") || (!defender && hasSolution(ws, "SecurityCenterFree"));
+}
+
+/**
+ * Steps that make a target workspace ready: resource group and workspace (default workspaces
+ * only), solution, security-event tier. Returns the ids machine steps must wait for, or
+ * undefined when the workspace cannot be used (a custom workspace that does not exist).
+ */
+export function ensureTargetWorkspace(ctx: PlanContext, b: PlanBuilder, target: TargetWorkspace): string[] | undefined {
+  const la = ctx.spec.logAnalyticsAgent;
+  const existing = ctx.workspaceById.get(target.id.toLowerCase());
+  const deps: string[] = [];
+  if (target.defaultFor) noteOwnRegion(b, target.defaultFor.location);
+  let location: string;
+  if (!existing) {
+    if (!target.defaultFor) {
+      b.finding("error", "workspace-not-found", target.id, `The workspace ${target.id} is not in the inventory: it must exist (and be readable) before machines can be connected to it.`);
+      return undefined;
+    }
+    const { subscriptionId, code, location: loc } = target.defaultFor;
+    location = loc;
+    const rgName = defaultResourceGroupName(code);
+    const rg = b.add("create-resource-group", resourceGroupId(subscriptionId, rgName), { subscriptionId, name: rgName, location });
+    deps.push(
+      b.add(
+        "create-workspace",
+        target.id,
+        {
+          subscriptionId,
+          resourceGroup: rgName,
+          name: defaultWorkspaceName(subscriptionId, code),
+          location,
+          sku: "PerGB2018",
+          retentionInDays: DEFAULT_WORKSPACE_RETENTION_DAYS,
+          createdBySecurityCenter: true,
+        },
+        [rg],
+      ),
+    );
+  } else {
+    location = existing.location;
+  }
+  const created = deps[0];
+  if (!existing || !solutionSatisfied(existing, la.defender)) {
+    deps.push(installSolution(b, target.id, location, solutionForDefender(la.defender), created));
+  }
+  const tierStep = securityEventsStep(ctx, b, target.id, existing, created);
+  if (tierStep) deps.push(tierStep);
+  return deps;
+}
+
+function installSolution(b: PlanBuilder, workspaceId: string, location: string, solution: SecuritySolution, dependsOn?: string): string {
+  const name = solutionName(solution, workspaceLabel(workspaceId));
+  return b.add(
+    "install-solution",
+    solutionId(workspaceId, name),
+    {
+      workspaceId,
+      solution,
+      name,
+      location,
+      plan: { name, product: `OMSGallery/${solution}`, publisher: "Microsoft", promotionCode: "" },
+    },
+    [dependsOn],
+  );
+}
+
+function securityEventsStep(
+  ctx: PlanContext,
+  b: PlanBuilder,
+  workspaceId: string,
+  existing: InventoryWorkspace | undefined,
+  dependsOn: string | undefined,
+): string | undefined {
+  const la = ctx.spec.logAnalyticsAgent;
+  const current = existing?.securityEvents;
+  if (!la.defender) {
+    if (la.securityEvents !== "None") {
+      b.finding(
+        "warning",
+        "security-events-need-defender",
+        "logAnalyticsAgent.securityEvents",
+        `Storing Windows security events needs Azure Defender: the "${la.securityEvents}" tier is not stored while logAnalyticsAgent.defender is false.`,
+      );
+    }
+    return undefined;
+  }
+  if (current?.owner === "sentinel") {
+    if (la.securityEvents !== "None") {
+      b.finding(
+        "error",
+        "security-events-owned-by-sentinel",
+        workspaceId,
+        `Azure Sentinel configures the security events of ${workspaceLabel(workspaceId)} (tier ${current.tier}); a workspace's security events are configured by Security Center or by Sentinel, never both. Set the tier in Sentinel, or disconnect Sentinel's Security Events connector first.`,
+      );
+    }
+    return undefined;
+  }
+  const currentTier = current?.tier ?? "None";
+  if (currentTier === la.securityEvents) return undefined;
+  return b.add(
+    "set-security-events",
+    securityEventsDataSourceId(workspaceId),
+    { workspaceId, dataSource: SECURITY_EVENTS_DATA_SOURCE, tier: la.securityEvents, apiTier: API_TIER_BY_TIER[la.securityEvents] },
+    [dependsOn],
+  );
+}
+
+/** Seed: a user workspace that machines keep reporting to needs the Security or SecurityCenterFree solution. */
+export function ensureUserWorkspaceSolution(ctx: PlanContext, b: PlanBuilder, ws: InventoryWorkspace): void {
+  if (hasSolution(ws, "Security") || hasSolution(ws, "SecurityCenterFree")) return;
+  installSolution(b, ws.id, ws.location, solutionForDefender(ctx.spec.logAnalyticsAgent.defender));
+}
+
+/**
+ * Security Center default workspaces of the in-scope subscriptions that are no longer a target.
+ * They are deleted only when asked to and only once no machine reports to them after this plan
+ * (the deletion waits for the reconnect steps away from them); otherwise a finding says why not.
+ */
+export function retireDefaultWorkspaces(
+  ctx: PlanContext,
+  b: PlanBuilder,
+  targets: ReadonlySet<string>,
+  reportersAfter: ReadonlyMap<string, number>,
+  reconnectStepsFrom: ReadonlyMap<string, string[]>,
+): void {
+  const la = ctx.spec.logAnalyticsAgent;
+  if (!la.autoProvision) return;
+  const candidates = ctx.inventory.workspaces
+    .filter((ws) => ws.createdBySecurityCenter && ctx.inScope.has(subscriptionOf(ws.id)) && !targets.has(ws.id.toLowerCase()))
+    .sort((a, b2) => (a.id.toLowerCase() < b2.id.toLowerCase() ? -1 : 1));
+  for (const ws of candidates) {
+    const key = ws.id.toLowerCase();
+    const still = reportersAfter.get(key) ?? 0;
+    const moving = reconnectStepsFrom.get(key) ?? [];
+    const label = workspaceLabel(ws.id);
+    if (still > 0) {
+      b.finding(
+        la.deleteUnusedDefaultWorkspaces ? "warning" : "info",
+        "default-workspace-in-use",
+        ws.id,
+        `${label} is no longer a target but ${still} machine(s) still report to it: it must not be deleted until they are reconnected.`,
+      );
+    } else if (la.deleteUnusedDefaultWorkspaces) {
+      b.add("delete-workspace", ws.id, { workspaceId: ws.id }, moving);
+    } else {
+      b.finding(
+        "info",
+        "default-workspace-unused",
+        ws.id,
+        `${label} is no longer a target and ${moving.length ? "no machine reports to it once reconnected" : "no machine reports to it"}; set logAnalyticsAgent.deleteUnusedDefaultWorkspaces to delete it.`,
+      );
+    }
+  }
+}
+
+/** The geography note for a default workspace in a region outside every FAQ geography. */
+function noteOwnRegion(b: PlanBuilder, region: string): void {
+  const geo = geographyOf(region);
+  if (!geo.ownRegion) return;
+  b.finding(
+    "info",
+    "region-outside-geographies",
+    geo.workspaceLocation,
+    `Region ${geo.workspaceLocation} is in none of Security Center's default-workspace geographies: its default workspace is created in that region (code ${geo.code}), keeping its data there.`,
+  );
+}

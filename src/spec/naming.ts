@@ -1,0 +1,41 @@
+/**
+ * Names Security Center gives the resources it creates (seed: "The naming convention for the
+ * workspace and resource group"), and the names this project gives its own.
+ */
+import { geographyOf } from "./geography";
+
+export function defaultWorkspaceName(subscriptionId: string, geoCode: string): string {
+  return `DefaultWorkspace-${subscriptionId}-${geoCode}`;
+}
+
+export function defaultResourceGroupName(geoCode: string): string {
+  return `DefaultResourceGroup-${geoCode}`;
+}
+
+export function defaultWorkspaceId(subscriptionId: string, geoCode: string): string {
+  return (
+    `/subscriptions/${subscriptionId}/resourceGroups/${defaultResourceGroupName(geoCode)}` +
+    `/providers/Microsoft.OperationalInsights/workspaces/${defaultWorkspaceName(subscriptionId, geoCode)}`
+  );
+}
+
+/** The default workspace id for a machine in `region` of `subscriptionId`. */
+export function defaultWorkspaceIdForRegion(subscriptionId: string, region: string): string {
+  return defaultWorkspaceId(subscriptionId, geographyOf(region).code);
+}
+
+/** Does this workspace name follow Security Center's default naming? */
+export function isDefaultWorkspaceName(workspaceName: string): boolean {
+  return /^DefaultWorkspace-[0-9a-fA-F-]{36}-[A-Za-z0-9]+$/.test(workspaceName);
+}
+
+/** Solution name on a workspace: `Security(<ws>)` with Defender on, `SecurityCenterFree(<ws>)` off. */
+export function solutionName(product: SecuritySolution, workspaceName: string): string {
+  return `${product}(${workspaceName})`;
+}
+
+export type SecuritySolution = "Security" | "SecurityCenterFree";
+
+export function solutionForDefender(defender: boolean): SecuritySolution {
+  return defender ? "Security" : "SecurityCenterFree";
+}

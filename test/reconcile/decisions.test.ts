@@ -1,0 +1,169 @@
+/**
+ * One test per machine decision of DESIGN.md's table: the decision, the workspace and the reason.
+ */
+import { plan } from "../../src/reconcile/plan";
+import type { MachinePlan, Plan } from "../../src/reconcile/types";
+import type { Inventory } from "../../src/inventory/schema";
+import type { Spec } from "../../src/spec/schema";
+import { defaultWorkspace, inventory, laExtension, machine, spec, workspace, workspaceId, SUB } from "../helpers/fixtures";
+
+const DEF_WEU = "d0000000-0000-4000-8000-00000000000e"; // DefaultWorkspace-SUB-WEU
+const DEF_EUS = "d0000000-0000-4000-8000-0000000000e5"; // DefaultWorkspace-SUB-EUS
+const USER = "a0000000-0000-4000-8000-000000000001";
+const weu = defaultWorkspace("WEU", DEF_WEU, "westeurope", SUB, { solutions: ["Security"] });
+const eus = defaultWorkspace("EUS", DEF_EUS, "eastus", SUB, { solutions: ["Security"] });
+const user = workspace("team-ws", USER, { solutions: ["Security"] });
+
+function only(p: Plan): MachinePlan {
+  expect(p.machines).toHaveLength(1);
+  return p.machines[0]!;
+}
+
+function decide(s: Spec, inv: Inventory): { m: MachinePlan; p: Plan } {
+  const p = plan(s, inv);
+  return { m: only(p), p };
+}
+
+function machineSteps(p: Plan) {
+  return p.steps.filter((s) => typeof s.details.machineId === "string");
+}
+
+describe("machine decisions (Log Analytics agent)", () => {
+  it("compliant: the extension reports to the target workspace at the current version", () => {
+    const { m, p } = decide(spec(), inventory({ workspaces: [weu], machines: [machine("vm1", { extensions: [laExtension("Windows", "1.0", DEF_WEU)] })] }));
+    expect(m.decision).toBe("compliant");
+    expect(m.workspace).toBe(weu.id);
+    expect(m.reason).toBe(`The Log Analytics agent extension 1.0 reports to DefaultWorkspace-${SUB}-WEU, as it should.`);
+    expect(machineSteps(p)).toEqual([]);
+  });
+
+  it("install: no agent, the extension is installed connected to the target", () => {
+    const { m, p } = decide(spec(), inventory({ workspaces: [weu], machines: [machine("vm1", { osType: "Linux" })] }));
+    expect(m.decision).toBe("install");
+    expect(m.workspace).toBe(weu.id);
+    expect(m.reason).toBe(`No Log Analytics agent: the extension is installed and connected to DefaultWorkspace-${SUB}-WEU.`);
+    const [step] = machineSteps(p);
+    expect(step).toMatchObject({
+      action: "install-extension",
+      target: `${m.id}/extensions/OMSAgentForLinux`,
+      details: { publisher: "Microsoft.EnterpriseCloud.Monitoring", type: "OmsAgentForLinux", typeHandlerVersion: "1.13", workspaceId: weu.id },
+    });
+  });
+
+  it("install-multihome: Windows with a direct agent gets the extension and keeps its connections", () => {
+    const { m, p } = decide(spec(), inventory({ workspaces: [weu], machines: [machine("vm1", { agents: [{ kind: "direct", workspaceCustomerIds: [USER] }] })] }));
+    expect(m.decision).toBe("install-multihome");
+    expect(m.reason).toMatch(/directly installed Log Analytics agent reports to 1 workspace; .*Windows multi-homing.*existing connections stay/);
+    expect(machineSteps(p).map((s) => s.action)).toEqual(["install-extension"]);
+  });
+
+  it("install-beside-scom: an Operations Manager agent other than 2012", () => {
+    const { m, p } = decide(spec(), inventory({ workspaces: [weu], machines: [machine("vm1", { agents: [{ kind: "scom", version: "2019" }] })] }));
+    expect(m.decision).toBe("install-beside-scom");
+    expect(m.reason).toMatch(/Operations Manager 2019 agent is present: the extension is installed side by side/);
+    expect(machineSteps(p).map((s) => s.action)).toEqual(["install-extension"]);
+  });
+
+  it("reconnect: from a Security Center workspace to a custom one with reconfigureExisting", () => {
+    const s = spec({ workspace: { id: user.id }, reconfigureExisting: true });
+    const { m, p } = decide(s, inventory({ workspaces: [eus, user], machines: [machine("vm1", { extensions: [laExtension("Windows", "1.0", DEF_EUS)] })] }));
+    expect(m.decision).toBe("reconnect");
+    expect(m.workspace).toBe(user.id);
+    expect(m.reason).toBe(`The extension reports to the Security Center workspace DefaultWorkspace-${SUB}-EUS; with reconfigureExisting it is reconnected to team-ws.`);
+    expect(machineSteps(p)).toMatchObject([{ action: "reconnect-extension", details: { fromWorkspaceId: eus.id, workspaceId: user.id } }]);
+  });
+
+  it("keep-user-workspace: a user's workspace is never overridden, even with reconfigureExisting", () => {
+    const other = workspace("other-ws", "b0000000-0000-4000-8000-000000000002", { solutions: ["SecurityCenterFree"] });
+    const s = spec({ workspace: { id: user.id }, reconfigureExisting: true });
+    const { m, p } = decide(s, inventory({ workspaces: [user, other], machines: [machine("vm1", { extensions: [laExtension("Windows", "1.0", other.customerId)] })] }));
+    expect(m.decision).toBe("keep-user-workspace");
+    expect(m.workspace).toBe(other.id);
+    expect(m.reason).toMatch(/reports to the user workspace other-ws, which is never overridden/);
+    expect(machineSteps(p)).toEqual([]);
+  });
+
+  it("keep-existing: reconfigureExisting false leaves machines on a Security Center workspace", () => {
+    const s = spec({ workspace: { id: user.id }, reconfigureExisting: false });
+    const { m, p } = decide(s, inventory({ workspaces: [eus, user], machines: [machine("vm1", { extensions: [laExtension("Windows", "1.0", DEF_EUS)] })] }));
+    expect(m.decision).toBe("keep-existing");
+    expect(m.workspace).toBe(eus.id);
+    expect(m.reason).toBe(`The extension already reports to DefaultWorkspace-${SUB}-EUS; with reconfigureExisting false only new machines get team-ws.`);
+    expect(machineSteps(p)).toEqual([]);
+  });
+
+  it("upgrade: right workspace, older version", () => {
+    const { m, p } = decide(spec(), inventory({ workspaces: [weu], machines: [machine("vm1", { osType: "Linux", extensions: [laExtension("Linux", "1.7", DEF_WEU)] })] }));
+    expect(m.decision).toBe("upgrade");
+    expect(m.reason).toMatch(/runs version 1\.7, older than 1\.13: it is upgraded/);
+    expect(machineSteps(p)).toMatchObject([{ action: "upgrade-extension", details: { fromVersion: "1.7", typeHandlerVersion: "1.13" } }]);
+  });
+
+  it("skip-linux-direct-agent: Linux multi-homing is unsupported, the machine is not altered", () => {
+    const { m, p } = decide(spec(), inventory({ workspaces: [weu], machines: [machine("vm1", { osType: "Linux", agents: [{ kind: "direct", workspaceCustomerIds: [USER] }] })] }));
+    expect(m.decision).toBe("skip-linux-direct-agent");
+    expect(m.workspace).toBeNull();
+    expect(m.reason).toMatch(/multi-homing is not supported on Linux, so the machine is not altered/);
+    expect(machineSteps(p)).toEqual([]);
+  });
+
+  it("skip-legacy-subscription: onboarded before 2019-03-17 with an existing agent", () => {
+    const inv = inventory({ workspaces: [weu], machines: [machine("vm1", { agents: [{ kind: "direct", workspaceCustomerIds: [USER] }] })] }, "2019-03-16");
+    const { m, p } = decide(spec(), inv);
+    expect(m.decision).toBe("skip-legacy-subscription");
+    expect(m.reason).toMatch(/onboarded on 2019-03-16, before 17 March 2019, and an existing agent was detected/);
+    expect(machineSteps(p)).toEqual([]);
+  });
+
+  it("the legacy rule does not touch machines without an agent, nor subscriptions onboarded on the cut-off day", () => {
+    expect(decide(spec(), inventory({ workspaces: [weu], machines: [machine("vm1")] }, "2018-01-01")).m.decision).toBe("install");
+    const onDay = inventory({ workspaces: [weu], machines: [machine("vm1", { agents: [{ kind: "direct" }] })] }, "2019-03-17");
+    expect(decide(spec(), onDay).m.decision).toBe("install-multihome");
+  });
+
+  it("blocked-scom-2012: an Operations Manager 2012 agent blocks provisioning with an error finding", () => {
+    const { m, p } = decide(spec(), inventory({ workspaces: [weu], machines: [machine("vm1", { agents: [{ kind: "scom", version: "2012 R2" }] })] }));
+    expect(m.decision).toBe("blocked-scom-2012");
+    expect(m.reason).toMatch(/Operations Manager 2012 R2 agent is installed: auto provisioning must not be enabled/);
+    expect(p.findings).toContainEqual(expect.objectContaining({ severity: "error", code: "scom-2012-agent", target: m.id }));
+    expect(machineSteps(p)).toEqual([]);
+  });
+
+  it.each([
+    [{ powerState: "deallocated" as const }, /it is deallocated/],
+    [{ vmAgent: false }, /no ready VM agent/],
+    [{ appliance: true }, /network appliance/],
+  ])("skip-not-eligible: %o", (extra, reason) => {
+    const { m, p } = decide(spec(), inventory({ workspaces: [weu], machines: [machine("vm1", extra)] }));
+    expect(m.decision).toBe("skip-not-eligible");
+    expect(m.reason).toMatch(reason);
+    expect(machineSteps(p)).toEqual([]);
+  });
+
+  it("out-of-scope: auto provisioning off installs nothing and removes nothing", () => {
+    const s = spec({ autoProvision: false });
+    const inv = inventory({ workspaces: [weu], machines: [machine("vm1"), machine("vm2", { extensions: [laExtension("Windows", "1.0", DEF_WEU)] })] });
+    const p = plan(s, inv);
+    expect(p.machines.map((m) => m.decision)).toEqual(["out-of-scope", "out-of-scope"]);
+    expect(p.machines[0]!.reason).toBe("Auto provisioning of the Log Analytics agent is off: nothing is installed, and no installed agent is removed.");
+    expect(p.machines[1]!.workspace).toBe(weu.id);
+    expect(p.steps).toEqual([]);
+  });
+
+  it("machines of subscriptions outside the spec are not in the plan", () => {
+    const p = plan(spec(), inventory({ workspaces: [weu], machines: [machine("vm1"), machine("vm-other", {}, "99999999-9999-9999-9999-999999999999")] }));
+    expect(p.machines.map((m) => m.id.split("/").pop())).toEqual(["vm1"]);
+  });
+
+  it("an extension reporting to a workspace we cannot see is treated as a user's and kept", () => {
+    const { m } = decide(spec(), inventory({ workspaces: [weu], machines: [machine("vm1", { extensions: [laExtension("Windows", "1.0", "ffffffff-0000-4000-8000-000000000000")] })] }));
+    expect(m.decision).toBe("keep-user-workspace");
+    expect(m.reason).toMatch(/not in the inventory; Security Center never overrides a connection it did not make/);
+  });
+
+  it("uses the workspace id of the custom target in the machine table", () => {
+    const s = spec({ workspace: { id: workspaceId("team-ws") } });
+    const { m } = decide(s, inventory({ workspaces: [user], machines: [machine("vm1")] }));
+    expect(m).toMatchObject({ decision: "install", workspace: user.id });
+  });
+});
