@@ -39,7 +39,7 @@ export function plan(spec: Spec, inventory: Inventory): Plan {
   const verdicts = machines.map((m) => decide(ctx, m));
   verdicts.forEach((v, i) => {
     if (v.decision === "blocked-scom-2012") {
-      b.finding("error", "scom-2012-agent", machines[i]!.id, `${machines[i]!.id.split("/").pop()}: ${v.reason}`);
+      b.finding("error", "scom-2012-agent", machines[i]!.id, v.reason);
     }
   });
   emitMachineSteps(ctx, b, machines, verdicts);
@@ -64,7 +64,12 @@ interface Decided extends MachineVerdict {
 function decide(ctx: PlanContext, machine: InventoryMachine): Decided {
   const target = targetWorkspaceFor(ctx, subscriptionOf(machine.id), machine.location);
   const existing = ctx.workspaceById.get(target.id.toLowerCase());
-  return { ...decideMachine(ctx, machine, target.id, existing?.customerId), targetId: target.id };
+  const verdict = decideMachine(ctx, machine, target.id, existing?.customerId);
+  if (!existing && !target.defaultFor && verdict.op && verdict.op.kind !== "upgrade") {
+    // A custom workspace that does not exist: the decision stands, but nothing can happen yet.
+    return { ...verdict, reason: `${verdict.reason} Blocked until that workspace exists.`, targetId: target.id };
+  }
+  return { ...verdict, targetId: target.id };
 }
 
 /** Workspace readiness first (each needed target once), then one step per machine that changes. */
@@ -93,23 +98,26 @@ function emitMachineSteps(ctx: PlanContext, b: PlanBuilder, machines: readonly I
   for (let i = 0; i < machines.length; i++) {
     const m = machines[i]!;
     const v = verdicts[i]!;
-    if (v.workspace) bump(reportersAfter, v.workspace.toLowerCase());
     if (v.decision === "compliant" || v.decision === "upgrade") {
       targets.add(v.targetId.toLowerCase());
       ensure(m, v.targetId);
     }
     if (v.decision === "keep-user-workspace" && v.userWorkspace) ensureUserWorkspaceSolution(ctx, b, v.userWorkspace);
     const op = v.op;
-    if (!op) continue;
-    let deps: string[] | undefined = [];
-    if (op.kind !== "upgrade") {
+    let deps: string[] = [];
+    if (op && op.kind !== "upgrade") {
       targets.add(op.workspaceId.toLowerCase());
-      deps = ensure(m, op.workspaceId);
-      if (!deps) {
+      const ready = ensure(m, op.workspaceId);
+      if (!ready) {
+        // Blocked: no step, so the machine goes on reporting where it reports today.
         bump(blocked, op.workspaceId);
+        if (op.kind === "reconnect") bump(reportersAfter, op.fromWorkspaceId.toLowerCase());
         continue;
       }
+      deps = ready;
     }
+    if (v.workspace) bump(reportersAfter, v.workspace.toLowerCase());
+    if (!op) continue;
     const common = {
       machineId: m.id,
       machineKind: m.kind,

@@ -37,6 +37,10 @@ function show(value: unknown): string {
   return json.length > 60 ? json.slice(0, 57) + "..." : json;
 }
 
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? "an" : "a";
+}
+
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let cur: unknown = input;
   for (const part of path) {
@@ -54,12 +58,13 @@ export function issuesFromZod(error: z.ZodError, input: unknown): ValidationIssu
     const received = valueAt(input, issue.path);
     switch (issue.code) {
       case "invalid_value":
-        out.push({ path, message: `${show(received)} is not one of ${issue.values.map(String).join(", ")}` });
+        if (!issue.message.startsWith("Invalid")) out.push({ path, message: `${show(received)}: ${issue.message}` });
+        else out.push({ path, message: `${show(received)} is not one of ${issue.values.map(String).join(", ")}` });
         break;
       case "invalid_type":
         out.push({
           path,
-          message: received === undefined ? `is required (${issue.expected})` : `${show(received)} is not a ${issue.expected}`,
+          message: received === undefined ? `is required (${issue.expected})` : `${show(received)} is not ${article(issue.expected)} ${issue.expected}`,
         });
         break;
       case "unrecognized_keys":

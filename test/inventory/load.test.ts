@@ -1,0 +1,60 @@
+import { join } from "node:path";
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { loadInventoryFile, parseInventory } from "../../src/inventory/load";
+import { ValidationError } from "../../src/spec/errors";
+import { DocumentError } from "../../src/spec/files";
+import { machine, SUB } from "../helpers/fixtures";
+
+function issuesOf(input: unknown) {
+  try {
+    parseInventory(input);
+  } catch (e) {
+    if (e instanceof ValidationError) return e.issues;
+    throw e;
+  }
+  throw new Error("expected a ValidationError");
+}
+
+describe("inventory loading", () => {
+  it("loads the example and fills optional lists", () => {
+    const inv = loadInventoryFile(join(__dirname, "../../examples/inventory.json"));
+    expect(inv.machines).toHaveLength(15);
+    expect(parseInventory({ version: 1, subscriptions: [] })).toMatchObject({ machines: [], workspaces: [], clusters: [], settings: {} });
+  });
+
+  it("reports the JSON path of each problem with the allowed values", () => {
+    const bad = { ...machine("vm1"), osType: "Solaris" };
+    const issues = issuesOf({ version: 1, subscriptions: [{ id: SUB }], machines: [machine("ok"), bad, { ...machine("vm3"), powerState: 3 }] });
+    expect(issues).toEqual([
+      { path: "machines[1].osType", message: '"Solaris" is not one of Windows, Linux' },
+      { path: "machines[2].powerState", message: "3 is not one of running, stopped, deallocated, starting, stopping, unknown" },
+    ]);
+  });
+
+  it("names nested paths and missing fields", () => {
+    const m = { ...machine("vm1"), extensions: [{ publisher: "p", type: "t" }] };
+    expect(issuesOf({ version: 1, subscriptions: [], machines: [m] })).toEqual([{ path: "machines[0].extensions[0].version", message: "is required (string)" }]);
+    expect(issuesOf({ version: 1, subscriptions: [], settings: { [SUB]: { pricingTier: "Gold" } } })).toEqual([
+      { path: `settings.${SUB}.pricingTier`, message: '"Gold" is not one of Free, Standard' },
+    ]);
+  });
+
+  it("accepts only version 1", () => {
+    expect(issuesOf({ version: 2, subscriptions: [] })).toEqual([{ path: "version", message: "2: must be 1 (the only inventory version this tool reads)" }]);
+    expect(issuesOf([])[0]!.message).toMatch(/\[\] is not an object/);
+  });
+
+  it("keeps fields it does not know (later versions add fields)", () => {
+    const inv = parseInventory({ version: 1, subscriptions: [], machines: [{ ...machine("vm1"), tags: { env: "prod" } }] });
+    expect((inv.machines[0] as Record<string, unknown>).tags).toEqual({ env: "prod" });
+  });
+
+  it("a file that is not JSON gets an error naming the file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "inv-"));
+    writeFileSync(join(dir, "bad.json"), "{ version: 1");
+    expect(() => loadInventoryFile(join(dir, "bad.json"))).toThrow(DocumentError);
+    expect(() => loadInventoryFile(join(dir, "bad.json"))).toThrow(/bad\.json is not valid JSON/);
+    expect(() => loadInventoryFile(join(dir, "none.json"))).toThrow(/cannot read .*none\.json: ENOENT/);
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * Golden files for the renderers on the example inventory (UPDATE_GOLDEN=1 rewrites them; review
+ * the diff before committing).
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadInventoryFile } from "../../src/inventory/load";
+import { plan } from "../../src/reconcile/plan";
+import { renderJson, renderMarkdown, renderText } from "../../src/reconcile/render";
+import { loadSpecFile } from "../../src/spec/load";
+
+const root = join(__dirname, "../..");
+const inventory = loadInventoryFile(join(root, "examples/inventory.json"));
+
+function golden(name: string, actual: string): void {
+  const file = join(root, "test/golden", name);
+  if (process.env.UPDATE_GOLDEN === "1" || !existsSync(file)) writeFileSync(file, actual);
+  expect(actual).toBe(readFileSync(file, "utf8"));
+}
+
+describe.each(["spec.yaml", "spec-central.yaml", "spec-off.yaml"])("renderers on examples/%s", (specFile) => {
+  const p = plan(loadSpecFile(join(root, "examples", specFile)), inventory);
+  const base = specFile.replace(/\.yaml$/, "");
+
+  it("text", () => golden(`${base}.plan.txt`, renderText(p)));
+  it("markdown", () => golden(`${base}.plan.md`, renderMarkdown(p)));
+  it("json is the contract, parseable and stable", () => {
+    const json = renderJson(p);
+    expect(JSON.parse(json)).toEqual(p);
+    expect(renderJson(plan(loadSpecFile(join(root, "examples", specFile)), loadInventoryFile(join(root, "examples/inventory.json"))))).toBe(json);
+  });
+});
+
+describe("markdown", () => {
+  it("puts findings first when there are errors, and collapses long lists", () => {
+    const md = renderMarkdown(plan(loadSpecFile(join(root, "examples/spec.yaml")), inventory));
+    const findings = md.indexOf("#### Findings");
+    expect(findings).toBeGreaterThan(0);
+    expect(findings).toBeLessThan(md.indexOf("| Decision | Machines | Meaning |"));
+    expect(md).toMatch(/^<!-- asc-autoprovision-plan -->\n### asc-autoprovision plan: 7 machines to change across 2 subscriptions/);
+    expect(md).toContain("<details><summary>Machines (15)</summary>");
+  });
+
+  it("the examples exercise every decision", () => {
+    const seen = new Set<string>();
+    for (const f of ["spec.yaml", "spec-central.yaml", "spec-off.yaml"]) {
+      for (const m of plan(loadSpecFile(join(root, "examples", f)), inventory).machines) seen.add(m.decision);
+    }
+    const { DECISIONS } = jest.requireActual("../../src/reconcile/types") as typeof import("../../src/reconcile/types");
+    expect([...seen].sort()).toEqual([...DECISIONS].sort());
+  });
+});

@@ -1,0 +1,257 @@
+/**
+ * The seed's rules beyond the per-machine decisions, one test each.
+ */
+import { plan } from "../../src/reconcile/plan";
+import { simulate } from "../../src/reconcile/simulate";
+import type { Plan, Step } from "../../src/reconcile/types";
+import { renderJson } from "../../src/reconcile/render";
+import { SEED_POLICIES } from "../../src/spec/policies";
+import { defaultWorkspace, inventory, laExtension, machine, spec, workspace, SUB, SUB2 } from "../helpers/fixtures";
+
+const actions = (p: Plan) => p.steps.map((s) => s.action);
+const byAction = (p: Plan, a: Step["action"]) => p.steps.filter((s) => s.action === a);
+
+describe("default workspaces per geography", () => {
+  it("creates one resource group and workspace per geography that machines need, in the geography's location", () => {
+    const inv = inventory({
+      machines: [
+        machine("vm-we", { location: "westeurope" }),
+        machine("vm-ne", { location: "northeurope" }),
+        machine("vm-us", { location: "westus2" }),
+        machine("vm-br", { location: "brazilsouth" }),
+      ],
+    });
+    const p = plan(spec(), inv);
+    expect(byAction(p, "create-resource-group").map((s) => [s.details.name, s.details.location])).toEqual([
+      ["DefaultResourceGroup-EUS", "eastus"],
+      ["DefaultResourceGroup-WEU", "westeurope"],
+    ]);
+    expect(byAction(p, "create-workspace").map((s) => [s.details.name, s.details.location, s.details.retentionInDays])).toEqual([
+      [`DefaultWorkspace-${SUB}-EUS`, "eastus", 30],
+      [`DefaultWorkspace-${SUB}-WEU`, "westeurope", 30],
+    ]);
+    const ws = byAction(p, "create-workspace")[0]!;
+    expect(ws.dependsOn).toEqual([byAction(p, "create-resource-group")[0]!.id]);
+    // each install waits for its workspace
+    for (const s of byAction(p, "install-extension")) expect(s.dependsOn).toContain(`create-workspace:${String(s.details.workspaceId).toLowerCase()}`);
+  });
+
+  it("creates no workspace when no machine needs one", () => {
+    const inv = inventory({ machines: [machine("vm-off", { powerState: "stopped" }), machine("vm-scom", { agents: [{ kind: "scom", version: "2012" }] })] });
+    const p = plan(spec(), inv);
+    expect(byAction(p, "create-workspace")).toEqual([]);
+    expect(byAction(p, "create-resource-group")).toEqual([]);
+  });
+
+  it("default workspaces are per subscription", () => {
+    const inv = inventory({ machines: [machine("a"), machine("b", {}, SUB2)] }, "2020-01-01", [SUB, SUB2]);
+    const p = plan(spec({}, {}, [SUB, SUB2]), inv);
+    expect(byAction(p, "create-workspace").map((s) => s.details.name)).toEqual([`DefaultWorkspace-${SUB}-WEU`, `DefaultWorkspace-${SUB2}-WEU`]);
+  });
+});
+
+describe("solutions", () => {
+  it("Defender on installs Security, off installs SecurityCenterFree", () => {
+    const inv = inventory({ machines: [machine("vm1")] });
+    expect(byAction(plan(spec({ defender: true }), inv), "install-solution")[0]!.details).toMatchObject({
+      solution: "Security",
+      name: `Security(DefaultWorkspace-${SUB}-WEU)`,
+      plan: { product: "OMSGallery/Security", publisher: "Microsoft" },
+    });
+    expect(byAction(plan(spec({ defender: false }), inv), "install-solution")[0]!.details).toMatchObject({
+      solution: "SecurityCenterFree",
+      plan: { product: "OMSGallery/SecurityCenterFree" },
+    });
+  });
+
+  it("a workspace with SecurityCenterFree gets Security when Defender is on, and is left alone when off", () => {
+    const ws = defaultWorkspace("WEU", "c1000000-0000-4000-8000-000000000000", "westeurope", SUB, { solutions: ["SecurityCenterFree"] });
+    const inv = inventory({ workspaces: [ws], machines: [machine("vm1", { extensions: [laExtension("Windows", "1.0", ws.customerId)] })] });
+    expect(byAction(plan(spec({ defender: true }), inv), "install-solution")).toHaveLength(1);
+    expect(byAction(plan(spec({ defender: false }), inv), "install-solution")).toHaveLength(0);
+  });
+
+  it("a user workspace that machines keep gets a solution if it has neither", () => {
+    const userWs = workspace("team", "c2000000-0000-4000-8000-000000000000", { solutions: [] });
+    const inv = inventory({ workspaces: [userWs], machines: [machine("vm1", { extensions: [laExtension("Windows", "1.0", userWs.customerId)] })] });
+    const p = plan(spec(), inv);
+    expect(p.machines[0]!.decision).toBe("keep-user-workspace");
+    expect(byAction(p, "install-solution").map((s) => s.details.workspaceId)).toEqual([userWs.id]);
+  });
+});
+
+describe("security events", () => {
+  const ws = defaultWorkspace("WEU", "c3000000-0000-4000-8000-000000000000", "westeurope", SUB, { solutions: ["Security"] });
+  const vm = machine("vm1", { extensions: [laExtension("Windows", "1.0", ws.customerId)] });
+
+  it("sets the tier on the target workspace in the API's words", () => {
+    const p = plan(spec({ securityEvents: "Common" }), inventory({ workspaces: [ws], machines: [vm] }));
+    expect(byAction(p, "set-security-events")).toMatchObject([
+      { target: `${ws.id}/dataSources/SecurityEventCollectionConfiguration`, details: { tier: "Common", apiTier: "Recommended" } },
+    ]);
+  });
+
+  it("no step when the tier already matches", () => {
+    const done = { ...ws, securityEvents: { tier: "Minimal" as const, owner: "securityCenter" as const } };
+    expect(byAction(plan(spec({ securityEvents: "Minimal" }), inventory({ workspaces: [done], machines: [vm] })), "set-security-events")).toEqual([]);
+  });
+
+  it("is stored only with Defender on: a warning and no step when it is off", () => {
+    const p = plan(spec({ securityEvents: "All", defender: false }), inventory({ workspaces: [ws], machines: [vm] }));
+    expect(byAction(p, "set-security-events")).toEqual([]);
+    expect(p.findings).toContainEqual(expect.objectContaining({ severity: "warning", code: "security-events-need-defender", target: "logAnalyticsAgent.securityEvents" }));
+  });
+
+  it("never configures a workspace whose security events Sentinel owns: an error finding instead", () => {
+    const sentinel = { ...ws, securityEvents: { tier: "All" as const, owner: "sentinel" as const } };
+    const p = plan(spec({ securityEvents: "Minimal" }), inventory({ workspaces: [sentinel], machines: [vm] }));
+    expect(byAction(p, "set-security-events")).toEqual([]);
+    expect(p.findings).toContainEqual(expect.objectContaining({ severity: "error", code: "security-events-owned-by-sentinel", target: ws.id }));
+    // tier None asks nothing of Sentinel's workspace: no conflict
+    expect(plan(spec({ securityEvents: "None" }), inventory({ workspaces: [sentinel], machines: [vm] })).findings.map((f) => f.code)).not.toContain("security-events-owned-by-sentinel");
+  });
+});
+
+describe("subscription settings", () => {
+  it("sets the pricing tier from defender, and the workspace setting for a custom workspace", () => {
+    const central = workspace("central", "c4000000-0000-4000-8000-000000000000", { solutions: ["Security"] });
+    const inv = inventory({ workspaces: [central] });
+    inv.settings[SUB] = { autoProvision: "Off", workspaceId: null, pricingTier: "Free" };
+    const p = plan(spec({ workspace: { id: central.id } }), inv);
+    expect(byAction(p, "set-pricing")).toMatchObject([{ details: { pricingName: "VirtualMachines", pricingTier: "Standard" } }]);
+    expect(byAction(p, "set-workspace-setting")).toMatchObject([{ details: { scope: `/subscriptions/${SUB}`, workspaceId: central.id } }]);
+  });
+
+  it("removes a custom workspace setting when the spec goes back to default workspaces", () => {
+    const inv = inventory();
+    inv.settings[SUB] = { workspaceId: "/subscriptions/x/resourceGroups/r/providers/Microsoft.OperationalInsights/workspaces/w", pricingTier: "Standard" };
+    expect(byAction(plan(spec(), inv), "set-workspace-setting")).toMatchObject([{ details: { workspaceId: null } }]);
+  });
+
+  it("a custom workspace that does not exist is an error, and machines are not connected to it", () => {
+    const p = plan(spec({ workspace: { id: workspace("ghost", "x").id } }), inventory({ machines: [machine("vm1")] }));
+    expect(p.findings.filter((f) => f.severity === "error").map((f) => f.code)).toEqual(["machines-blocked-by-workspace", "workspace-not-found"]);
+    expect(byAction(p, "install-extension")).toEqual([]);
+  });
+
+  it("a subscription missing from the inventory gets a warning and no steps", () => {
+    const p = plan(spec({}, {}, [SUB, SUB2]), inventory());
+    expect(p.findings).toContainEqual(expect.objectContaining({ code: "subscription-not-in-inventory", target: `/subscriptions/${SUB2}` }));
+  });
+});
+
+describe("Deploy-if-not-exists policies", () => {
+  const ext = { kubernetesPolicyAddon: true, dependencyAgent: { windows: true, linux: true } };
+  const cluster = (name: string, on: boolean) => ({
+    id: `/subscriptions/${SUB}/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/${name}`,
+    location: "westeurope",
+    addons: { azurepolicy: on },
+  });
+
+  it("assigns each policy with a managed identity and a location, grants exactly its roles, and remediates", () => {
+    const inv = inventory({ machines: [machine("win1"), machine("lin1", { osType: "Linux" })], clusters: [cluster("aks1", false), cluster("aks2", true)] });
+    const p = plan(spec({}, { ...ext, identityLocation: "westeurope" }), inv);
+    const assigns = byAction(p, "assign-policy");
+    expect(assigns.map((s) => s.details.policyDefinitionId)).toEqual([
+      "/providers/Microsoft.Authorization/policyDefinitions/a8eff44f-8c92-45c3-a3fb-9880802d67a7",
+      "/providers/Microsoft.Authorization/policyDefinitions/1c210e94-a481-4beb-95fa-1571b434fb04",
+      "/providers/Microsoft.Authorization/policyDefinitions/4da21710-ce6f-4e06-8cdb-5cc4c93ffbee",
+    ]);
+    for (const a of assigns) expect(a.details).toMatchObject({ identity: "SystemAssigned", location: "westeurope", scope: `/subscriptions/${SUB}` });
+    const roles = byAction(p, "grant-role").map((s) => String(s.details.roleDefinitionId).split("/").pop());
+    expect(roles).toEqual([...SEED_POLICIES.kubernetesPolicyAddon.roles, ...SEED_POLICIES.dependencyAgentWindows.roles, ...SEED_POLICIES.dependencyAgentLinux.roles].map((r) => r.id));
+    for (const g of byAction(p, "grant-role")) expect(g.details.scope).toBe(`/subscriptions/${SUB}`);
+    const rems = byAction(p, "create-remediation");
+    expect(rems.map((s) => (s.details.resourceIds as string[]).map((id) => id.split("/").pop()))).toEqual([["aks1"], ["win1"], ["lin1"]]);
+    for (const r of rems) {
+      const assignStep = assigns.find((a) => a.target === r.details.policyAssignmentId)!;
+      expect(r.dependsOn).toContain(assignStep.id);
+      expect(r.details).toMatchObject({ resourceCount: 500, parallelDeployments: 10, resourceDiscoveryMode: "ExistingNonCompliant" });
+    }
+  });
+
+  it("reuses someone else's assignment of the same definition, granting only missing roles", () => {
+    const principal = "p0000000-0000-4000-8000-000000000000";
+    const assignmentId = `/subscriptions/${SUB}/providers/Microsoft.Authorization/policyAssignments/alz-deploy-aks-policy`;
+    const inv = inventory({
+      clusters: [cluster("aks1", true)],
+      policyAssignments: [{ id: assignmentId, policyDefinitionId: "/providers/Microsoft.Authorization/policyDefinitions/a8eff44f-8c92-45c3-a3fb-9880802d67a7", scope: `/subscriptions/${SUB}`, identityPrincipalId: principal }],
+      roleAssignments: [{ id: "r1", principalId: principal, roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8`, scope: `/subscriptions/${SUB}` }],
+    });
+    const p = plan(spec({}, { kubernetesPolicyAddon: true }), inv);
+    expect(byAction(p, "assign-policy")).toEqual([]);
+    expect(byAction(p, "grant-role")).toMatchObject([{ details: { principalId: principal, policyAssignmentId: assignmentId, roleName: "Azure Kubernetes Service Policy Add-on Deployment" } }]);
+    expect(byAction(p, "create-remediation")).toEqual([]); // every cluster already has the add-on
+  });
+
+  it("an existing assignment without identity cannot deploy: an error finding", () => {
+    const inv = inventory({
+      policyAssignments: [{ id: "/subscriptions/x/providers/Microsoft.Authorization/policyAssignments/a", policyDefinitionId: "/providers/Microsoft.Authorization/policyDefinitions/4da21710-ce6f-4e06-8cdb-5cc4c93ffbee", scope: `/subscriptions/${SUB}`, identityPrincipalId: null }],
+    });
+    const p = plan(spec({}, { dependencyAgent: { linux: true } }), inv);
+    expect(p.findings).toContainEqual(expect.objectContaining({ severity: "error", code: "assignment-without-identity" }));
+  });
+
+  it("no second remediation while one is running for the assignment", () => {
+    const first = simulate(plan(spec({}, { dependencyAgent: { windows: true } }), inventory({ machines: [machine("w1")] })), inventory({ machines: [machine("w1")] }));
+    first.machines.push(machine("w2"));
+    first.remediations[0]!.provisioningState = "Running";
+    expect(byAction(plan(spec({}, { dependencyAgent: { windows: true } }), first), "create-remediation")).toEqual([]);
+    first.remediations[0]!.provisioningState = "Succeeded";
+    expect(byAction(plan(spec({}, { dependencyAgent: { windows: true } }), first), "create-remediation")).toHaveLength(1);
+  });
+
+  it("turning a toggle off removes only this tool's assignment and never uninstalls", () => {
+    const before = inventory({ machines: [machine("w1")], clusters: [cluster("aks1", false)] });
+    const applied = simulate(plan(spec({}, ext), before), before);
+    const off = plan(spec({ autoProvision: false }, { kubernetesPolicyAddon: false }), applied);
+    expect(actions(off)).toEqual(["unassign-policy", "unassign-policy", "unassign-policy"]);
+    expect(off.machines.every((m) => m.decision === "out-of-scope")).toBe(true);
+  });
+});
+
+describe("auto provisioning off", () => {
+  it("produces no machine step at all, whatever the fleet holds", () => {
+    const ws = defaultWorkspace("WEU", "c5000000-0000-4000-8000-000000000000", "westeurope");
+    const inv = inventory({ workspaces: [ws], machines: [machine("a"), machine("b", { extensions: [laExtension("Windows", "0.9", ws.customerId)] })] });
+    const p = plan(spec({ autoProvision: false }), inv);
+    expect(p.steps).toEqual([]);
+  });
+});
+
+describe("default workspace that machines still report to", () => {
+  const eus = defaultWorkspace("EUS", "c6000000-0000-4000-8000-000000000000", "eastus", SUB, { solutions: ["Security"] });
+  const central = workspace("central", "c7000000-0000-4000-8000-000000000000", { solutions: ["Security"] });
+  const onDefault = (name: string, extra = {}) => machine(name, { extensions: [laExtension("Windows", "1.0", eus.customerId)], ...extra });
+
+  it("is deleted only after every machine on it is reconnected (the delete waits for the reconnects)", () => {
+    const inv = inventory({ workspaces: [eus, central], machines: [onDefault("a"), onDefault("b")] });
+    const p = plan(spec({ workspace: { id: central.id }, reconfigureExisting: true, deleteUnusedDefaultWorkspaces: true }), inv);
+    const del = byAction(p, "delete-workspace");
+    expect(del).toHaveLength(1);
+    expect(del[0]!.dependsOn).toEqual(byAction(p, "reconnect-extension").map((s) => s.id));
+  });
+
+  it("is refused while a machine still reports to it", () => {
+    const inv = inventory({ workspaces: [eus, central], machines: [onDefault("a"), onDefault("stopped", { powerState: "deallocated" })] });
+    const p = plan(spec({ workspace: { id: central.id }, reconfigureExisting: true, deleteUnusedDefaultWorkspaces: true }), inv);
+    expect(byAction(p, "delete-workspace")).toEqual([]);
+    expect(p.findings).toContainEqual(expect.objectContaining({ severity: "warning", code: "default-workspace-in-use", target: eus.id }));
+  });
+
+  it("with reconfigureExisting false it stays and is never deleted", () => {
+    const inv = inventory({ workspaces: [eus, central], machines: [onDefault("a")] });
+    const p = plan(spec({ workspace: { id: central.id }, reconfigureExisting: false, deleteUnusedDefaultWorkspaces: true }), inv);
+    expect(byAction(p, "delete-workspace")).toEqual([]);
+  });
+});
+
+describe("determinism", () => {
+  it("the same input gives byte-equal JSON, whatever the order of the inventory's lists", () => {
+    const ws = defaultWorkspace("EUS", "c8000000-0000-4000-8000-000000000000", "eastus");
+    const machines = ["m1", "m2", "m3", "m4"].map((n, i) => machine(n, { location: i % 2 ? "eastus" : "japaneast", extensions: i === 3 ? [laExtension("Windows", "1.0", ws.customerId)] : [] }));
+    const a = renderJson(plan(spec({}, { dependencyAgent: { windows: true } }), inventory({ workspaces: [ws], machines })));
+    const b = renderJson(plan(spec({}, { dependencyAgent: { windows: true } }), inventory({ workspaces: [ws], machines: [...machines].reverse() })));
+    expect(b).toBe(a);
+  });
+});
