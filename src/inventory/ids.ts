@@ -1,8 +1,15 @@
 /** Reading parts of ARM resource ids. ARM compares ids case-insensitively; so do we. */
 
+const PREFIX = "/subscriptions/";
+
+/** The subscription GUID of an id, lower-cased ("" when the id has none). Hot in the planner: no regex. */
 export function subscriptionOf(resourceId: string): string {
-  const m = /^\/subscriptions\/([^/]+)/i.exec(resourceId);
-  return m ? m[1]!.toLowerCase() : "";
+  if (!resourceId.startsWith(PREFIX)) {
+    const m = /^\/subscriptions\/([^/]+)/i.exec(resourceId);
+    return m ? m[1]!.toLowerCase() : "";
+  }
+  const end = resourceId.indexOf("/", PREFIX.length);
+  return resourceId.slice(PREFIX.length, end < 0 ? undefined : end).toLowerCase();
 }
 
 export function resourceGroupOf(resourceId: string): string {

@@ -18,6 +18,13 @@ export interface PlanContext {
   readonly onboardedAt: ReadonlyMap<string, string | null>;
   /** Security settings by subscription (lower-case). */
   readonly settings: ReadonlyMap<string, InventorySettings>;
+  /** Memo of lower-cased ids (the same few workspace ids recur for every machine). */
+  readonly lower: (id: string) => string;
+  /**
+   * One shared instance per distinct string: reasons and subscription ids repeat across a
+   * million machines, and keeping one copy of each is what keeps a 1M-machine plan in memory.
+   */
+  readonly intern: (text: string) => string;
 }
 
 export function buildContext(spec: Spec, inventory: Inventory): PlanContext {
@@ -38,6 +45,8 @@ export function buildContext(spec: Spec, inventory: Inventory): PlanContext {
     workspaceByCustomerId,
     onboardedAt,
     settings,
+    lower: memoLower(),
+    intern: interner(),
   };
 }
 
@@ -46,20 +55,41 @@ export function isLegacySubscription(ctx: PlanContext, subscriptionId: string): 
   return at != null && at.slice(0, 10) < LEGACY_ONBOARDING_CUTOFF;
 }
 
-/** Machines of the in-scope subscriptions, sorted by id (case-insensitively) for a stable plan. */
-export function machinesInScope(ctx: PlanContext): InventoryMachine[] {
-  const list = ctx.inventory.machines.filter((m) => ctx.inScope.has(subscriptionOf(m.id)));
-  return sortById(list);
+/** Machines of the in-scope subscriptions sorted by id for a stable plan, with each one's subscription. */
+export function machinesInScope(ctx: PlanContext): { machines: InventoryMachine[]; subscriptionIds: string[] } {
+  const machines: InventoryMachine[] = [];
+  for (const m of sortById(ctx.inventory.machines)) if (ctx.inScope.has(subscriptionOf(m.id))) machines.push(m);
+  return { machines, subscriptionIds: machines.map((m) => ctx.intern(subscriptionOf(m.id))) };
 }
 
-/** Sorts by lower-cased id; skips the sort when the input is already in order (adapters emit it so). */
-export function sortById<T extends { id: string }>(items: T[]): T[] {
-  const keys = items.map((i) => i.id.toLowerCase());
+/**
+ * Sorts by id. Distinct resources have ids that differ in more than case, so the plain string
+ * order is a total, stable order; an input already in order (adapters emit it so) is not copied.
+ */
+export function sortById<T extends { id: string }>(items: readonly T[]): readonly T[] {
   let sorted = true;
-  for (let i = 1; i < keys.length && sorted; i++) if (keys[i - 1]! > keys[i]!) sorted = false;
+  for (let i = 1; i < items.length && sorted; i++) if (items[i - 1]!.id > items[i]!.id) sorted = false;
   if (sorted) return items;
-  const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
-  return order.map((i) => items[i]!);
+  return [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function interner(): (text: string) => string {
+  const seen = new Map<string, string>();
+  return (text) => {
+    const found = seen.get(text);
+    if (found !== undefined) return found;
+    seen.set(text, text);
+    return text;
+  };
+}
+
+function memoLower(): (id: string) => string {
+  const memo = new Map<string, string>();
+  return (id) => {
+    let v = memo.get(id);
+    if (v === undefined) memo.set(id, (v = id.toLowerCase()));
+    return v;
+  };
 }
 
 export function workspaceLabel(id: string): string {

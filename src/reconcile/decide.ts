@@ -7,7 +7,7 @@
  */
 import type { InventoryExtension, InventoryMachine, InventoryWorkspace } from "../inventory/schema";
 import { subscriptionOf } from "../inventory/ids";
-import { LOG_ANALYTICS_AGENT, compareVersions, isSameExtension, type ExtensionKind } from "../spec/extensions";
+import { LOG_ANALYTICS_AGENT, compareVersions, equalsIgnoreCase, isSameExtension, type ExtensionKind } from "../spec/extensions";
 import { isDefaultWorkspaceName } from "../spec/naming";
 import { isLegacySubscription, workspaceLabel, type PlanContext } from "./context";
 import type { Decision } from "./types";
@@ -62,7 +62,8 @@ export function decideMachine(
   const la = ctx.spec.logAnalyticsAgent;
   const kind = LOG_ANALYTICS_AGENT[machine.osType];
   const extension = machine.extensions?.find((e) => isSameExtension(kind, e));
-  const currentWs = extension?.workspaceCustomerId ? ctx.workspaceByCustomerId.get(extension.workspaceCustomerId.toLowerCase()) : undefined;
+  const reportsTo = extension?.workspaceCustomerId;
+  const currentWs = reportsTo ? (ctx.workspaceByCustomerId.get(reportsTo) ?? ctx.workspaceByCustomerId.get(reportsTo.toLowerCase())) : undefined;
   const target = workspaceLabel(targetWorkspaceId);
 
   if (!la.autoProvision) {
@@ -78,14 +79,14 @@ export function decideMachine(
     return {
       decision: "blocked-scom-2012",
       workspace: currentWs?.id ?? null,
-      reason: `An Operations Manager ${scom} agent is installed: auto provisioning must not be enabled for this machine, so nothing is changed.`,
+      reason: ctx.intern(`An Operations Manager ${scom} agent is installed: auto provisioning must not be enabled for this machine, so nothing is changed.`),
     };
   }
 
   if (extension) return decideWithExtension(ctx, machine, extension, kind, currentWs, targetWorkspaceId, targetCustomerId);
 
   const notEligible = ineligibility(machine);
-  if (notEligible) return { decision: "skip-not-eligible", workspace: null, reason: `Not eligible: ${notEligible}.` };
+  if (notEligible) return { decision: "skip-not-eligible", workspace: null, reason: ctx.intern(`Not eligible: ${notEligible}.`) };
 
   const direct = machine.agents?.find((a) => a.kind === "direct");
   if (direct && machine.osType === "Linux") {
@@ -110,7 +111,7 @@ export function decideMachine(
     return {
       decision: "install-beside-scom",
       workspace: targetWorkspaceId,
-      reason: `An Operations Manager ${scom} agent is present: the extension is installed side by side and connected to ${target}; the Operations Manager agent keeps reporting to its management server.`,
+      reason: ctx.intern(`An Operations Manager ${scom} agent is present: the extension is installed side by side and connected to ${target}; the Operations Manager agent keeps reporting to its management server.`),
       op,
     };
   }
@@ -119,14 +120,16 @@ export function decideMachine(
     return {
       decision: "install-multihome",
       workspace: targetWorkspaceId,
-      reason: `A directly installed Log Analytics agent reports to ${n === 1 ? "1 workspace" : `${n} workspaces`}; the extension is installed and also reports to ${target} (Windows multi-homing), and the existing connections stay.`,
+      reason: ctx.intern(
+        `A directly installed Log Analytics agent reports to ${n === 1 ? "1 workspace" : `${n} workspaces`}; the extension is installed and also reports to ${target} (Windows multi-homing), and the existing connections stay.`,
+      ),
       op,
     };
   }
   return {
     decision: "install",
     workspace: targetWorkspaceId,
-    reason: `No Log Analytics agent: the extension is installed and connected to ${target}.`,
+    reason: ctx.intern(`No Log Analytics agent: the extension is installed and connected to ${target}.`),
     op,
   };
 }
@@ -157,22 +160,22 @@ function decideWithExtension(
   };
 
   const reportsToTarget =
-    targetCustomerId !== undefined && extension.workspaceCustomerId?.toLowerCase() === targetCustomerId.toLowerCase();
+    targetCustomerId !== undefined && !!extension.workspaceCustomerId && equalsIgnoreCase(extension.workspaceCustomerId, targetCustomerId);
   if (reportsToTarget) {
     if (!outdated) {
       return {
         decision: "compliant",
         workspace: targetWorkspaceId,
-        reason: `The Log Analytics agent extension ${extension.version} reports to ${target}, as it should.`,
+        reason: ctx.intern(`The Log Analytics agent extension ${extension.version} reports to ${target}, as it should.`),
       };
     }
     if (notEligible) {
-      return { decision: "skip-not-eligible", workspace: targetWorkspaceId, reason: `The extension reports to ${target} but is outdated, and it is not eligible: ${notEligible}.` };
+      return { decision: "skip-not-eligible", workspace: targetWorkspaceId, reason: ctx.intern(`The extension reports to ${target} but is outdated, and it is not eligible: ${notEligible}.`) };
     }
     return {
       decision: "upgrade",
       workspace: targetWorkspaceId,
-      reason: `The extension reports to ${target} but runs version ${extension.version}, older than ${kind.version}: it is upgraded.`,
+      reason: ctx.intern(`The extension reports to ${target} but runs version ${extension.version}, older than ${kind.version}: it is upgraded.`),
       op: upgrade(targetWorkspaceId),
     };
   }
@@ -184,7 +187,7 @@ function decideWithExtension(
     return withUpgrade({
       decision: "keep-user-workspace",
       workspace: null,
-      reason: `The extension reports to ${where}; Security Center never overrides a connection it did not make.${upgradeNote}`,
+      reason: ctx.intern(`The extension reports to ${where}; Security Center never overrides a connection it did not make.${upgradeNote}`),
       userWorkspace: null,
     });
   }
@@ -193,7 +196,7 @@ function decideWithExtension(
     return withUpgrade({
       decision: "keep-user-workspace",
       workspace: currentWs.id,
-      reason: `The extension reports to the user workspace ${workspaceLabel(currentWs.id)}, which is never overridden; Security Center uses it once the Security or SecurityCenterFree solution is there.${upgradeNote}`,
+      reason: ctx.intern(`The extension reports to the user workspace ${workspaceLabel(currentWs.id)}, which is never overridden; Security Center uses it once the Security or SecurityCenterFree solution is there.${upgradeNote}`),
       userWorkspace: currentWs,
     });
   }
@@ -203,18 +206,18 @@ function decideWithExtension(
   // custom one (the 2023 FAQ: custom->custom or ->default is not applied to existing machines).
   if (la.reconfigureExisting && la.workspace !== "default") {
     if (notEligible) {
-      return { decision: "skip-not-eligible", workspace: currentWs.id, reason: `The extension should be reconnected from ${workspaceLabel(currentWs.id)} to ${target}, but ${notEligible}.` };
+      return { decision: "skip-not-eligible", workspace: currentWs.id, reason: ctx.intern(`The extension should be reconnected from ${workspaceLabel(currentWs.id)} to ${target}, but ${notEligible}.`) };
     }
     return {
       decision: "reconnect",
       workspace: targetWorkspaceId,
-      reason: `The extension reports to the Security Center workspace ${workspaceLabel(currentWs.id)}; with reconfigureExisting it is reconnected to ${target}.`,
+      reason: ctx.intern(`The extension reports to the Security Center workspace ${workspaceLabel(currentWs.id)}; with reconfigureExisting it is reconnected to ${target}.`),
       op: { kind: "reconnect", extension: kind, fromWorkspaceId: currentWs.id, workspaceId: targetWorkspaceId },
     };
   }
   return withUpgrade({
     decision: "keep-existing",
     workspace: currentWs.id,
-    reason: `The extension already reports to ${workspaceLabel(currentWs.id)}; with reconfigureExisting false only new machines get ${target}.${upgradeNote}`,
+    reason: ctx.intern(`The extension already reports to ${workspaceLabel(currentWs.id)}; with reconfigureExisting false only new machines get ${target}.${upgradeNote}`),
   });
 }

@@ -6,7 +6,14 @@ import { createHash } from "node:crypto";
 
 /** A GUID derived from the given parts (same parts, same GUID), formatted as ARM expects. */
 export function stableGuid(...parts: string[]): string {
-  const h = createHash("sha256").update(parts.join("\u0000").toLowerCase()).digest("hex");
+  return stableGuidOf(parts);
+}
+
+/** stableGuid of a list of any length (a spread of 100k ids would overflow the stack). */
+export function stableGuidOf(parts: readonly string[]): string {
+  const hash = createHash("sha256");
+  for (const part of parts) hash.update(part.toLowerCase()).update("\u0000");
+  const h = hash.digest("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 

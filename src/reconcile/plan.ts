@@ -4,7 +4,7 @@
  * decide.ts (machines), workspaces.ts, subscription.ts, policies.ts.
  */
 import type { Inventory, InventoryMachine } from "../inventory/schema";
-import { subscriptionOf } from "../inventory/ids";
+import { equalsIgnoreCase } from "../spec/extensions";
 import type { Spec } from "../spec/schema";
 import { ValidationError } from "../spec/errors";
 import { buildContext, machinesInScope, type PlanContext } from "./context";
@@ -14,7 +14,7 @@ import { planPolicies } from "./policies";
 import { PlanBuilder } from "./steps";
 import { planSubscriptionSettings } from "./subscription";
 import type { Action, Decision, MachinePlan, Plan, PlanSummary, Severity } from "./types";
-import { ensureTargetWorkspace, ensureUserWorkspaceSolution, retireDefaultWorkspaces, targetWorkspaceFor } from "./workspaces";
+import { ensureTargetWorkspace, ensureUserWorkspaceSolution, retireDefaultWorkspaces, targetWorkspaceFor, type TargetWorkspace } from "./workspaces";
 
 export function plan(spec: Spec, inventory: Inventory): Plan {
   if (spec.logAnalyticsAgent.agent === "ama") {
@@ -24,8 +24,7 @@ export function plan(spec: Spec, inventory: Inventory): Plan {
   }
   const ctx = buildContext(spec, inventory);
   const b = new PlanBuilder();
-  const machines = machinesInScope(ctx);
-  const bySubscription = groupBySubscription(machines);
+  const { machines, subscriptionIds } = machinesInScope(ctx);
   const subscriptions = [...ctx.inScope].sort();
 
   for (const sub of subscriptions) {
@@ -36,14 +35,14 @@ export function plan(spec: Spec, inventory: Inventory): Plan {
     planSubscriptionSettings(ctx, b, sub);
   }
 
-  const verdicts = machines.map((m) => decide(ctx, m));
+  const targets = machines.map((m, i) => targetWorkspaceFor(ctx, subscriptionIds[i]!, m.location));
+  const verdicts = machines.map((m, i) => decide(ctx, m, targets[i]!));
   verdicts.forEach((v, i) => {
-    if (v.decision === "blocked-scom-2012") {
-      b.finding("error", "scom-2012-agent", machines[i]!.id, v.reason);
-    }
+    if (v.decision === "blocked-scom-2012") b.finding("error", "scom-2012-agent", machines[i]!.id, v.reason);
   });
-  emitMachineSteps(ctx, b, machines, verdicts);
+  emitMachineSteps(ctx, b, machines, verdicts, targets);
 
+  const bySubscription = groupBySubscription(machines, subscriptionIds);
   for (const sub of subscriptions) {
     if (ctx.onboardedAt.has(sub)) planPolicies(ctx, b, sub, bySubscription.get(sub) ?? []);
   }
@@ -57,23 +56,24 @@ export function plan(spec: Spec, inventory: Inventory): Plan {
   return { version: 1, machines: machinePlans, steps, findings, summary: summarize(machinePlans, steps, findings) };
 }
 
-interface Decided extends MachineVerdict {
-  readonly targetId: string;
-}
-
-function decide(ctx: PlanContext, machine: InventoryMachine): Decided {
-  const target = targetWorkspaceFor(ctx, subscriptionOf(machine.id), machine.location);
-  const existing = ctx.workspaceById.get(target.id.toLowerCase());
+function decide(ctx: PlanContext, machine: InventoryMachine, target: TargetWorkspace): MachineVerdict {
+  const existing = ctx.workspaceById.get(target.key);
   const verdict = decideMachine(ctx, machine, target.id, existing?.customerId);
   if (!existing && !target.defaultFor && verdict.op && verdict.op.kind !== "upgrade") {
     // A custom workspace that does not exist: the decision stands, but nothing can happen yet.
-    return { ...verdict, reason: `${verdict.reason} Blocked until that workspace exists.`, targetId: target.id };
+    return { ...verdict, reason: ctx.intern(`${verdict.reason} Blocked until that workspace exists.`) };
   }
-  return { ...verdict, targetId: target.id };
+  return verdict;
 }
 
 /** Workspace readiness first (each needed target once), then one step per machine that changes. */
-function emitMachineSteps(ctx: PlanContext, b: PlanBuilder, machines: readonly InventoryMachine[], verdicts: readonly Decided[]): void {
+function emitMachineSteps(
+  ctx: PlanContext,
+  b: PlanBuilder,
+  machines: readonly InventoryMachine[],
+  verdicts: readonly MachineVerdict[],
+  machineTargets: readonly TargetWorkspace[],
+): void {
   const la = ctx.spec.logAnalyticsAgent;
   const ready = new Map<string, string[] | undefined>();
   const targets = new Set<string>();
@@ -81,63 +81,61 @@ function emitMachineSteps(ctx: PlanContext, b: PlanBuilder, machines: readonly I
   const reconnectsFrom = new Map<string, string[]>();
   const blocked = new Map<string, number>();
 
-  const ensure = (machine: InventoryMachine, targetId: string): string[] | undefined => {
-    const key = targetId.toLowerCase();
-    if (!ready.has(key)) ready.set(key, ensureTargetWorkspace(ctx, b, targetWorkspaceFor(ctx, subscriptionOf(machine.id), machine.location)));
-    return ready.get(key);
+  const ensure = (target: TargetWorkspace): string[] | undefined => {
+    targets.add(target.key);
+    if (!ready.has(target.key)) ready.set(target.key, ensureTargetWorkspace(ctx, b, target));
+    return ready.get(target.key);
   };
 
   if (la.autoProvision && la.workspace !== "default") {
     // A custom workspace is configured whether or not a machine connects to it today: new
     // machines will (seed: "install a Security Center solution on the workspace").
-    const key = la.workspace.id.toLowerCase();
-    targets.add(key);
-    ready.set(key, ensureTargetWorkspace(ctx, b, { id: la.workspace.id }));
+    ensure({ id: la.workspace.id, key: ctx.lower(la.workspace.id) });
   }
 
   for (let i = 0; i < machines.length; i++) {
     const m = machines[i]!;
     const v = verdicts[i]!;
-    if (v.decision === "compliant" || v.decision === "upgrade") {
-      targets.add(v.targetId.toLowerCase());
-      ensure(m, v.targetId);
-    }
+    const target = machineTargets[i]!;
+    if (v.decision === "compliant" || v.decision === "upgrade") ensure(target);
     if (v.decision === "keep-user-workspace" && v.userWorkspace) ensureUserWorkspaceSolution(ctx, b, v.userWorkspace);
     const op = v.op;
     let deps: string[] = [];
     if (op && op.kind !== "upgrade") {
-      targets.add(op.workspaceId.toLowerCase());
-      const ready = ensure(m, op.workspaceId);
-      if (!ready) {
+      const readyDeps = ensure(target);
+      if (!readyDeps) {
         // Blocked: no step, so the machine goes on reporting where it reports today.
         bump(blocked, op.workspaceId);
-        if (op.kind === "reconnect") bump(reportersAfter, op.fromWorkspaceId.toLowerCase());
+        if (op.kind === "reconnect") bump(reportersAfter, ctx.lower(op.fromWorkspaceId));
         continue;
       }
-      deps = ready;
+      deps = readyDeps;
     }
-    if (v.workspace) bump(reportersAfter, v.workspace.toLowerCase());
+    if (v.workspace) bump(reportersAfter, ctx.lower(v.workspace));
     if (!op) continue;
-    const common = {
+    const existingName = m.extensions?.find((e) => equalsIgnoreCase(e.type, op.extension.type))?.name ?? op.extension.name;
+    const extId = extensionId(m.id, existingName);
+    const details = {
       machineId: m.id,
       machineKind: m.kind,
       osType: m.osType,
       location: m.location,
-      name: op.extension.name,
+      name: existingName,
       publisher: op.extension.publisher,
       type: op.extension.type,
       typeHandlerVersion: op.extension.version,
+      workspaceId: op.workspaceId,
     };
-    const existingName = m.extensions?.find((e) => e.type.toLowerCase() === op.extension.type.toLowerCase())?.name;
-    const target = extensionId(m.id, existingName ?? op.extension.name);
     if (op.kind === "install") {
-      b.add("install-extension", target, { ...common, workspaceId: op.workspaceId }, deps);
+      b.add("install-extension", extId, details, deps);
     } else if (op.kind === "upgrade") {
-      b.add("upgrade-extension", target, { ...common, name: existingName ?? op.extension.name, workspaceId: op.workspaceId, fromVersion: op.fromVersion });
+      b.add("upgrade-extension", extId, { ...details, fromVersion: op.fromVersion });
     } else {
-      const id = b.add("reconnect-extension", target, { ...common, name: existingName ?? op.extension.name, workspaceId: op.workspaceId, fromWorkspaceId: op.fromWorkspaceId }, deps);
-      const from = op.fromWorkspaceId.toLowerCase();
-      reconnectsFrom.set(from, [...(reconnectsFrom.get(from) ?? []), id]);
+      const id = b.add("reconnect-extension", extId, { ...details, fromWorkspaceId: op.fromWorkspaceId }, deps);
+      const from = ctx.lower(op.fromWorkspaceId);
+      let list = reconnectsFrom.get(from);
+      if (!list) reconnectsFrom.set(from, (list = []));
+      list.push(id);
     }
   }
   for (const [workspaceId, n] of blocked) {
@@ -150,10 +148,11 @@ function bump(map: Map<string, number>, key: string): void {
   map.set(key, (map.get(key) ?? 0) + 1);
 }
 
-function groupBySubscription(machines: readonly InventoryMachine[]): Map<string, InventoryMachine[]> {
+function groupBySubscription(machines: readonly InventoryMachine[], subscriptionIds: readonly string[]): Map<string, InventoryMachine[]> {
   const out = new Map<string, InventoryMachine[]>();
-  for (const m of machines) {
-    const sub = subscriptionOf(m.id);
+  for (let i = 0; i < machines.length; i++) {
+    const m = machines[i]!;
+    const sub = subscriptionIds[i]!;
     let list = out.get(sub);
     if (!list) out.set(sub, (list = []));
     list.push(m);

@@ -11,7 +11,7 @@ import { DEPENDENCY_AGENT, AKS_POLICY_ADDON, isSameExtension } from "../spec/ext
 import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, roleDefinitionId, type ExtensionPolicyKey, type PolicyDefinition } from "../spec/policies";
 import { sortById, type PlanContext } from "./context";
 import { ineligibility } from "./decide";
-import { policyAssignmentId, remediationId, roleAssignmentId, stableGuid, subscriptionScope } from "./ids";
+import { policyAssignmentId, remediationId, roleAssignmentId, stableGuid, stableGuidOf, subscriptionScope } from "./ids";
 import type { PlanBuilder } from "./steps";
 
 /** Remediation limits (reference §2.8): resourceCount 500 by default, 50,000 at most; parallelDeployments 10 by default. */
@@ -33,7 +33,7 @@ export function policyEnabled(ctx: PlanContext, key: ExtensionPolicyKey): boolea
   }
 }
 
-/** Resources of the subscription the policy would deploy to today (sorted by id). */
+/** Resources of the subscription the policy would deploy to today (sorted by id); `machines` are the subscription's, sorted. */
 export function nonCompliantResources(ctx: PlanContext, policy: PolicyDefinition, subscriptionId: string, machines: readonly InventoryMachine[]): string[] {
   if (policy.targetResourceType === "Microsoft.ContainerService/managedClusters") {
     const clusters = ctx.inventory.clusters.filter((c) => subscriptionOf(c.id) === subscriptionId && c.addons[AKS_POLICY_ADDON] !== true);
@@ -46,7 +46,6 @@ export function nonCompliantResources(ctx: PlanContext, policy: PolicyDefinition
       (m) =>
         m.kind === "vm" &&
         m.osType === os &&
-        subscriptionOf(m.id) === subscriptionId &&
         ineligibility(m) === undefined &&
         !m.extensions?.some((e) => isSameExtension(kind, e)),
     )
@@ -138,7 +137,7 @@ function planPolicy(
       `${resources.length} resources need "${policy.displayName}"; one remediation covers at most ${REMEDIATION_MAX_RESOURCE_COUNT}, so the rest follow in the next run.`,
     );
   }
-  const name = `${policy.shortName}-${stableGuid(...resources).slice(0, 8)}`;
+  const name = `${policy.shortName}-${stableGuidOf(resources).slice(0, 8)}`;
   b.add(
     "create-remediation",
     remediationId(scope, name),

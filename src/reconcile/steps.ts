@@ -21,8 +21,9 @@
  */
 import type { Action, Finding, Severity, Step, StepDetails } from "./types";
 
+/** `<action>:<target>`. Targets are built from one source per resource, so their case is stable. */
 export function stepId(action: Action, target: string): string {
-  return `${action}:${target.toLowerCase()}`;
+  return action + ":" + target;
 }
 
 export class PlanBuilder {
@@ -33,10 +34,7 @@ export class PlanBuilder {
   /** Adds a step (once) and returns its id. */
   add(action: Action, target: string, details: StepDetails, dependsOn: readonly (string | undefined)[] = []): string {
     const id = stepId(action, target);
-    if (!this.steps.has(id)) {
-      const deps = [...new Set(dependsOn.filter((d): d is string => d !== undefined))];
-      this.steps.set(id, { id, action, target, dependsOn: deps, details });
-    }
+    if (!this.steps.has(id)) this.steps.set(id, { id, action, target, dependsOn: uniqueDefined(dependsOn), details });
     return id;
   }
 
@@ -55,6 +53,19 @@ export class PlanBuilder {
   build(): { steps: Step[]; findings: Finding[] } {
     return { steps: [...this.steps.values()], findings: sortFindings(this.findings) };
   }
+}
+
+const NO_DEPENDENCIES: readonly string[] = Object.freeze([]);
+
+/**
+ * The ids without undefined and duplicates. A list that is already clean is kept as it is, so the
+ * machines of one workspace share one dependsOn array.
+ */
+function uniqueDefined(ids: readonly (string | undefined)[]): readonly string[] {
+  if (ids.length === 0) return NO_DEPENDENCIES;
+  let clean = true;
+  for (let i = 0; i < ids.length && clean; i++) if (ids[i] === undefined || ids.indexOf(ids[i], i + 1) >= 0) clean = false;
+  return clean ? (ids as readonly string[]) : [...new Set(ids.filter((d): d is string => d !== undefined))];
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

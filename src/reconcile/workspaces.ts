@@ -19,19 +19,32 @@ export const DEFAULT_WORKSPACE_RETENTION_DAYS = 30;
 /** A workspace the spec sends machines to, and what that needs. */
 export interface TargetWorkspace {
   readonly id: string;
+  /** `id` lower-cased, for lookups. */
+  readonly key: string;
   /** Set for default workspaces: where to create it if missing. */
   readonly defaultFor?: { readonly subscriptionId: string; readonly code: string; readonly location: string };
 }
 
+/** Targets by subscription and region, per plan: a fleet has few of them and many machines. */
+const targetMemo = new WeakMap<PlanContext, Map<string, Map<string, TargetWorkspace>>>();
+
 /** Where the spec sends a machine of `subscriptionId` in `region`. */
 export function targetWorkspaceFor(ctx: PlanContext, subscriptionId: string, region: string): TargetWorkspace {
+  let bySub = targetMemo.get(ctx);
+  if (!bySub) targetMemo.set(ctx, (bySub = new Map()));
+  let byRegion = bySub.get(subscriptionId);
+  if (!byRegion) bySub.set(subscriptionId, (byRegion = new Map()));
+  let target = byRegion.get(region);
+  if (!target) byRegion.set(region, (target = computeTarget(ctx, subscriptionId, region)));
+  return target;
+}
+
+function computeTarget(ctx: PlanContext, subscriptionId: string, region: string): TargetWorkspace {
   const choice = ctx.spec.logAnalyticsAgent.workspace;
-  if (choice !== "default") return { id: choice.id };
+  if (choice !== "default") return { id: choice.id, key: choice.id.toLowerCase() };
   const geo = geographyOf(region);
-  return {
-    id: defaultWorkspaceId(subscriptionId, geo.code),
-    defaultFor: { subscriptionId, code: geo.code, location: geo.workspaceLocation },
-  };
+  const id = defaultWorkspaceId(subscriptionId, geo.code);
+  return { id, key: id.toLowerCase(), defaultFor: { subscriptionId, code: geo.code, location: geo.workspaceLocation } };
 }
 
 function hasSolution(ws: InventoryWorkspace, solution: SecuritySolution): boolean {
@@ -51,7 +64,7 @@ function solutionSatisfied(ws: InventoryWorkspace, defender: boolean): boolean {
  */
 export function ensureTargetWorkspace(ctx: PlanContext, b: PlanBuilder, target: TargetWorkspace): string[] | undefined {
   const la = ctx.spec.logAnalyticsAgent;
-  const existing = ctx.workspaceById.get(target.id.toLowerCase());
+  const existing = ctx.workspaceById.get(target.key);
   const deps: string[] = [];
   if (target.defaultFor) noteOwnRegion(b, target.defaultFor.location);
   let location: string;

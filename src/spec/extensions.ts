@@ -33,7 +33,12 @@ export const AZURE_MONITOR_AGENT: Readonly<Record<OsType, ExtensionKind>> = Obje
 export const AKS_POLICY_ADDON = "azurepolicy";
 
 export function isSameExtension(kind: ExtensionKind, ext: { publisher: string; type: string }): boolean {
-  return kind.publisher.toLowerCase() === ext.publisher.toLowerCase() && kind.type.toLowerCase() === ext.type.toLowerCase();
+  return equalsIgnoreCase(kind.type, ext.type) && equalsIgnoreCase(kind.publisher, ext.publisher);
+}
+
+/** Case-insensitive equality that allocates only when the exact strings differ. */
+export function equalsIgnoreCase(a: string, b: string): boolean {
+  return a === b || (a.length === b.length && a.toLowerCase() === b.toLowerCase());
 }
 
 /** Compares dotted versions numerically ("1.13" > "1.7"); missing parts count as 0. */

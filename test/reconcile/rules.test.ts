@@ -33,7 +33,7 @@ describe("default workspaces per geography", () => {
     const ws = byAction(p, "create-workspace")[0]!;
     expect(ws.dependsOn).toEqual([byAction(p, "create-resource-group")[0]!.id]);
     // each install waits for its workspace
-    for (const s of byAction(p, "install-extension")) expect(s.dependsOn).toContain(`create-workspace:${String(s.details.workspaceId).toLowerCase()}`);
+    for (const s of byAction(p, "install-extension")) expect(s.dependsOn).toContain(`create-workspace:${String(s.details.workspaceId)}`);
   });
 
   it("creates no workspace when no machine needs one", () => {

@@ -56,9 +56,23 @@ export function shortName(id: string): string {
   return i < 0 ? id : id.slice(i + 1);
 }
 
-/** "vm-1 (extensions/MicrosoftMonitoringAgent)" style label for a step target. */
+/** What a step does to what, in a few words: "vm-1 (MicrosoftMonitoringAgent)", "ws1: Common". */
 export function stepLabel(s: Step): string {
+  const d = s.details;
+  const str = (k: string) => (typeof d[k] === "string" ? (d[k] as string) : "");
   const m = /\/(virtualMachines|virtualMachineScaleSets|machines)\/([^/]+)\/extensions\/([^/]+)$/i.exec(s.target);
-  if (m) return `${m[2]} (${m[3]})`;
-  return shortName(s.target);
+  switch (s.action) {
+    case "set-pricing":
+      return `${str("pricingName")}: ${str("pricingTier")}`;
+    case "set-workspace-setting":
+      return str("workspaceId") ? `new machines report to ${shortName(str("workspaceId"))}` : "new machines report to the default workspaces";
+    case "set-security-events":
+      return `${shortName(str("workspaceId"))}: ${str("tier")}`;
+    case "grant-role":
+      return `${str("roleName")} to ${shortName(str("policyAssignmentId"))}`;
+    case "create-remediation":
+      return `${str("name")} (${Array.isArray(d.resourceIds) ? d.resourceIds.length : 0} resources)`;
+    default:
+      return m ? `${m[2]} (${m[3]})` : shortName(s.target);
+  }
 }

@@ -14,7 +14,7 @@ export function renderText(plan: Plan): string {
   );
   if (plan.findings.length) {
     lines.push("", "Findings:");
-    for (const f of plan.findings) lines.push(`  ${f.severity.padEnd(7)} ${f.code}: ${f.message}`);
+    for (const f of plan.findings) lines.push(`  ${f.severity.padEnd(7)} ${f.code} (${shortName(f.target)}): ${f.message}`);
   }
   if (plan.machines.length) {
     lines.push("", "Machines by decision:");
