@@ -31,7 +31,11 @@ function customerIdOf(workspaceId: string): string {
   return `cccccccc-0000-4000-8000-${h.toString(16).padStart(12, "0")}`;
 }
 
-export async function writeFleetInventory(path: string, machines: number, seed = 42): Promise<void> {
+/**
+ * Writes the inventory. `order: "id"` writes machines sorted by id, as `asc-autoprovision
+ * inventory` does (Resource Graph is asked to order by id); "generated" keeps the seeded mix.
+ */
+export async function writeFleetInventory(path: string, machines: number, seed = 42, order: "id" | "generated" = "generated"): Promise<void> {
   const rnd = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const out = createWriteStream(path);
@@ -49,6 +53,7 @@ export async function writeFleetInventory(path: string, machines: number, seed =
   ];
   await write(`{"version":1,"subscriptions":${JSON.stringify(SUBS.map((id, i) => ({ id, onboardedAt: i === 2 ? "2018-05-01" : "2020-01-01" })))},`);
   await write(`"workspaces":${JSON.stringify(workspaces)},"machines":[`);
+  const rows: [string, string][] = [];
   for (let i = 0; i < machines; i++) {
     const sub = SUBS[i % SUBS.length]!;
     const osType: OsType = rnd() < 0.6 ? "Windows" : "Linux";
@@ -80,7 +85,12 @@ export async function writeFleetInventory(path: string, machines: number, seed =
       extensions,
       agents,
     };
-    await write((i ? "," : "") + JSON.stringify(m));
+    if (order === "id") rows.push([m.id, JSON.stringify(m)]);
+    else await write((i ? "," : "") + JSON.stringify(m));
+  }
+  if (order === "id") {
+    rows.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    for (let i = 0; i < rows.length; i++) await write((i ? "," : "") + rows[i]![1]);
   }
   await write(`],"clusters":[],"policyAssignments":[],"roleAssignments":[],"remediations":[],"settings":{}}`);
   out.end();

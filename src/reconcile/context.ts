@@ -25,6 +25,11 @@ export interface PlanContext {
    * million machines, and keeping one copy of each is what keeps a 1M-machine plan in memory.
    */
   readonly intern: (text: string) => string;
+  /**
+   * A machine's reason, built once per distinct (a, b, c): a million machines share a few dozen
+   * reasons, and building each sentence per machine is most of a large plan's time.
+   */
+  readonly reason: (a: string, b: unknown, c: unknown, build: () => string) => string;
 }
 
 export function buildContext(spec: Spec, inventory: Inventory): PlanContext {
@@ -47,6 +52,7 @@ export function buildContext(spec: Spec, inventory: Inventory): PlanContext {
     settings,
     lower: memoLower(),
     intern: interner(),
+    reason: reasonMemo(),
   };
 }
 
@@ -58,8 +64,20 @@ export function isLegacySubscription(ctx: PlanContext, subscriptionId: string): 
 /** Machines of the in-scope subscriptions sorted by id for a stable plan, with each one's subscription. */
 export function machinesInScope(ctx: PlanContext): { machines: InventoryMachine[]; subscriptionIds: string[] } {
   const machines: InventoryMachine[] = [];
-  for (const m of sortById(ctx.inventory.machines)) if (ctx.inScope.has(subscriptionOf(m.id))) machines.push(m);
-  return { machines, subscriptionIds: machines.map((m) => ctx.intern(subscriptionOf(m.id))) };
+  const subscriptionIds: string[] = [];
+  // Sorted ids come in runs of one subscription: compare with the last prefix, allocate on change.
+  let prefix = "";
+  let sub = "";
+  for (const m of sortById(ctx.inventory.machines)) {
+    if (prefix === "" || !m.id.startsWith(prefix)) {
+      sub = ctx.intern(subscriptionOf(m.id));
+      prefix = m.id.slice(0, "/subscriptions/".length + sub.length + 1);
+    }
+    if (!ctx.inScope.has(sub)) continue;
+    machines.push(m);
+    subscriptionIds.push(sub);
+  }
+  return { machines, subscriptionIds };
 }
 
 /**
@@ -71,6 +89,19 @@ export function sortById<T extends { id: string }>(items: readonly T[]): readonl
   for (let i = 1; i < items.length && sorted; i++) if (items[i - 1]!.id > items[i]!.id) sorted = false;
   if (sorted) return items;
   return [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function reasonMemo(): PlanContext["reason"] {
+  const memo = new Map<string, Map<unknown, Map<unknown, string>>>();
+  return (a, b, c, build) => {
+    let byB = memo.get(a);
+    if (!byB) memo.set(a, (byB = new Map()));
+    let byC = byB.get(b);
+    if (!byC) byB.set(b, (byC = new Map()));
+    let text = byC.get(c);
+    if (text === undefined) byC.set(c, (text = build()));
+    return text;
+  };
 }
 
 function interner(): (text: string) => string {

@@ -37,11 +37,17 @@ export function isScom2012(version: string | undefined): boolean {
   return version !== undefined && /^2012\b/.test(version);
 }
 
+const NOT_RUNNING: Readonly<Record<string, string>> = Object.fromEntries(
+  ["stopped", "deallocated", "starting", "stopping", "unknown"].map((s) => [s, `it is ${s}, and extensions are only deployed to running machines`]),
+);
+const APPLIANCE = "it is a network appliance (WAF, NGFW), which Security Center never provisions";
+const NO_VM_AGENT = "it has no ready VM agent, which extensions need";
+
 /** Why a machine cannot get an extension operation, or undefined when it can. */
 export function ineligibility(machine: InventoryMachine): string | undefined {
-  if (machine.appliance) return "it is a network appliance (WAF, NGFW), which Security Center never provisions";
-  if (machine.powerState !== "running") return `it is ${machine.powerState}, and extensions are only deployed to running machines`;
-  if (!machine.vmAgent) return "it has no ready VM agent, which extensions need";
+  if (machine.appliance) return APPLIANCE;
+  if (machine.powerState !== "running") return NOT_RUNNING[machine.powerState] ?? NOT_RUNNING.unknown;
+  if (!machine.vmAgent) return NO_VM_AGENT;
   return undefined;
 }
 
@@ -64,7 +70,7 @@ export function decideMachine(
   const extension = machine.extensions?.find((e) => isSameExtension(kind, e));
   const reportsTo = extension?.workspaceCustomerId;
   const currentWs = reportsTo ? (ctx.workspaceByCustomerId.get(reportsTo) ?? ctx.workspaceByCustomerId.get(reportsTo.toLowerCase())) : undefined;
-  const target = workspaceLabel(targetWorkspaceId);
+  const label = () => workspaceLabel(targetWorkspaceId);
 
   if (!la.autoProvision) {
     return {
@@ -79,14 +85,14 @@ export function decideMachine(
     return {
       decision: "blocked-scom-2012",
       workspace: currentWs?.id ?? null,
-      reason: ctx.intern(`An Operations Manager ${scom} agent is installed: auto provisioning must not be enabled for this machine, so nothing is changed.`),
+      reason: ctx.reason("blocked", scom, null, () => `An Operations Manager ${scom} agent is installed: auto provisioning must not be enabled for this machine, so nothing is changed.`),
     };
   }
 
   if (extension) return decideWithExtension(ctx, machine, extension, kind, currentWs, targetWorkspaceId, targetCustomerId);
 
   const notEligible = ineligibility(machine);
-  if (notEligible) return { decision: "skip-not-eligible", workspace: null, reason: ctx.intern(`Not eligible: ${notEligible}.`) };
+  if (notEligible) return { decision: "skip-not-eligible", workspace: null, reason: ctx.reason("not-eligible", notEligible, null, () => `Not eligible: ${notEligible}.`) };
 
   const direct = machine.agents?.find((a) => a.kind === "direct");
   if (direct && machine.osType === "Linux") {
@@ -101,9 +107,14 @@ export function decideMachine(
     return {
       decision: "skip-legacy-subscription",
       workspace: null,
-      reason:
-        `The subscription was onboarded on ${ctx.onboardedAt.get(subscriptionId)}, before 17 March 2019, and an existing agent was detected: ` +
-        'the extension is not installed (see the "Resolve monitoring agent health issues" recommendation).',
+      reason: ctx.reason(
+        "legacy",
+        subscriptionId,
+        null,
+        () =>
+          `The subscription was onboarded on ${ctx.onboardedAt.get(subscriptionId)}, before 17 March 2019, and an existing agent was detected: ` +
+          'the extension is not installed (see the "Resolve monitoring agent health issues" recommendation).',
+      ),
     };
   }
   const op: MachineOp = { kind: "install", extension: kind, workspaceId: targetWorkspaceId };
@@ -111,7 +122,7 @@ export function decideMachine(
     return {
       decision: "install-beside-scom",
       workspace: targetWorkspaceId,
-      reason: ctx.intern(`An Operations Manager ${scom} agent is present: the extension is installed side by side and connected to ${target}; the Operations Manager agent keeps reporting to its management server.`),
+      reason: ctx.reason("beside-scom", scom, targetWorkspaceId, () => `An Operations Manager ${scom} agent is present: the extension is installed side by side and connected to ${label()}; the Operations Manager agent keeps reporting to its management server.`),
       op,
     };
   }
@@ -120,8 +131,12 @@ export function decideMachine(
     return {
       decision: "install-multihome",
       workspace: targetWorkspaceId,
-      reason: ctx.intern(
-        `A directly installed Log Analytics agent reports to ${n === 1 ? "1 workspace" : `${n} workspaces`}; the extension is installed and also reports to ${target} (Windows multi-homing), and the existing connections stay.`,
+      reason: ctx.reason(
+        "multihome",
+        n,
+        targetWorkspaceId,
+        () =>
+          `A directly installed Log Analytics agent reports to ${n === 1 ? "1 workspace" : `${n} workspaces`}; the extension is installed and also reports to ${label()} (Windows multi-homing), and the existing connections stay.`,
       ),
       op,
     };
@@ -129,7 +144,7 @@ export function decideMachine(
   return {
     decision: "install",
     workspace: targetWorkspaceId,
-    reason: ctx.intern(`No Log Analytics agent: the extension is installed and connected to ${target}.`),
+    reason: ctx.reason("install", targetWorkspaceId, null, () => `No Log Analytics agent: the extension is installed and connected to ${label()}.`),
     op,
   };
 }
@@ -148,12 +163,15 @@ function decideWithExtension(
   const upgrade = (workspaceId: string | null): MachineOp | undefined =>
     outdated ? { kind: "upgrade", extension: kind, fromVersion: extension.version, workspaceId } : undefined;
   const notEligible = ineligibility(machine);
-  const target = workspaceLabel(targetWorkspaceId);
-  const upgradeNote = outdated
-    ? notEligible
-      ? ` Its version ${extension.version} is older than ${kind.version} but ${notEligible}.`
-      : ` Its version ${extension.version} is upgraded to ${kind.version}.`
-    : "";
+  const target = () => workspaceLabel(targetWorkspaceId);
+  const upgradeNote = () =>
+    outdated
+      ? notEligible
+        ? ` Its version ${extension.version} is older than ${kind.version} but ${notEligible}.`
+        : ` Its version ${extension.version} is upgraded to ${kind.version}.`
+      : "";
+  // What the note depends on, as a memo key: "" when current, else version and eligibility.
+  const noteKey = outdated ? `${extension.version}\u0000${notEligible ?? ""}` : "";
   const withUpgrade = (v: MachineVerdict): MachineVerdict => {
     const op = notEligible ? undefined : upgrade(v.workspace);
     return op ? { ...v, op } : v;
@@ -166,16 +184,16 @@ function decideWithExtension(
       return {
         decision: "compliant",
         workspace: targetWorkspaceId,
-        reason: ctx.intern(`The Log Analytics agent extension ${extension.version} reports to ${target}, as it should.`),
+        reason: ctx.reason("compliant", extension.version, targetWorkspaceId, () => `The Log Analytics agent extension ${extension.version} reports to ${target()}, as it should.`),
       };
     }
     if (notEligible) {
-      return { decision: "skip-not-eligible", workspace: targetWorkspaceId, reason: ctx.intern(`The extension reports to ${target} but is outdated, and it is not eligible: ${notEligible}.`) };
+      return { decision: "skip-not-eligible", workspace: targetWorkspaceId, reason: ctx.reason("outdated-not-eligible", notEligible, targetWorkspaceId, () => `The extension reports to ${target()} but is outdated, and it is not eligible: ${notEligible}.`) };
     }
     return {
       decision: "upgrade",
       workspace: targetWorkspaceId,
-      reason: ctx.intern(`The extension reports to ${target} but runs version ${extension.version}, older than ${kind.version}: it is upgraded.`),
+      reason: ctx.reason("upgrade", extension.version, targetWorkspaceId, () => `The extension reports to ${target()} but runs version ${extension.version}, older than ${kind.version}: it is upgraded.`),
       op: upgrade(targetWorkspaceId),
     };
   }
@@ -187,7 +205,7 @@ function decideWithExtension(
     return withUpgrade({
       decision: "keep-user-workspace",
       workspace: null,
-      reason: ctx.intern(`The extension reports to ${where}; Security Center never overrides a connection it did not make.${upgradeNote}`),
+      reason: ctx.reason("unknown-workspace", where, noteKey, () => `The extension reports to ${where}; Security Center never overrides a connection it did not make.${upgradeNote()}`),
       userWorkspace: null,
     });
   }
@@ -196,7 +214,7 @@ function decideWithExtension(
     return withUpgrade({
       decision: "keep-user-workspace",
       workspace: currentWs.id,
-      reason: ctx.intern(`The extension reports to the user workspace ${workspaceLabel(currentWs.id)}, which is never overridden; Security Center uses it once the Security or SecurityCenterFree solution is there.${upgradeNote}`),
+      reason: ctx.reason("user-workspace", currentWs.id, noteKey, () => `The extension reports to the user workspace ${workspaceLabel(currentWs.id)}, which is never overridden; Security Center uses it once the Security or SecurityCenterFree solution is there.${upgradeNote()}`),
       userWorkspace: currentWs,
     });
   }
@@ -206,18 +224,18 @@ function decideWithExtension(
   // custom one (the 2023 FAQ: custom->custom or ->default is not applied to existing machines).
   if (la.reconfigureExisting && la.workspace !== "default") {
     if (notEligible) {
-      return { decision: "skip-not-eligible", workspace: currentWs.id, reason: ctx.intern(`The extension should be reconnected from ${workspaceLabel(currentWs.id)} to ${target}, but ${notEligible}.`) };
+      return { decision: "skip-not-eligible", workspace: currentWs.id, reason: ctx.reason("reconnect-not-eligible", currentWs.id, notEligible, () => `The extension should be reconnected from ${workspaceLabel(currentWs.id)} to ${target()}, but ${notEligible}.`) };
     }
     return {
       decision: "reconnect",
       workspace: targetWorkspaceId,
-      reason: ctx.intern(`The extension reports to the Security Center workspace ${workspaceLabel(currentWs.id)}; with reconfigureExisting it is reconnected to ${target}.`),
+      reason: ctx.reason("reconnect", currentWs.id, targetWorkspaceId, () => `The extension reports to the Security Center workspace ${workspaceLabel(currentWs.id)}; with reconfigureExisting it is reconnected to ${target()}.`),
       op: { kind: "reconnect", extension: kind, fromWorkspaceId: currentWs.id, workspaceId: targetWorkspaceId },
     };
   }
   return withUpgrade({
     decision: "keep-existing",
     workspace: currentWs.id,
-    reason: ctx.intern(`The extension already reports to ${workspaceLabel(currentWs.id)}; with reconfigureExisting false only new machines get ${target}.${upgradeNote}`),
+    reason: ctx.reason("keep-existing", currentWs.id, targetWorkspaceId + "\u0000" + noteKey, () => `The extension already reports to ${workspaceLabel(currentWs.id)}; with reconfigureExisting false only new machines get ${target()}.${upgradeNote()}`),
   });
 }

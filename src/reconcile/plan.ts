@@ -127,11 +127,11 @@ function emitMachineSteps(
       workspaceId: op.workspaceId,
     };
     if (op.kind === "install") {
-      b.add("install-extension", extId, details, deps);
+      b.addUnique("install-extension", extId, details, deps);
     } else if (op.kind === "upgrade") {
-      b.add("upgrade-extension", extId, { ...details, fromVersion: op.fromVersion });
+      b.addUnique("upgrade-extension", extId, { ...details, fromVersion: op.fromVersion });
     } else {
-      const id = b.add("reconnect-extension", extId, { ...details, fromWorkspaceId: op.fromWorkspaceId }, deps);
+      const id = b.addUnique("reconnect-extension", extId, { ...details, fromWorkspaceId: op.fromWorkspaceId }, deps);
       const from = ctx.lower(op.fromWorkspaceId);
       let list = reconnectsFrom.get(from);
       if (!list) reconnectsFrom.set(from, (list = []));

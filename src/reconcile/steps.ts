@@ -26,7 +26,12 @@ export function stepId(action: Action, target: string): string {
   return action + ":" + target;
 }
 
+const NO_DEPENDENCIES: readonly string[] = Object.freeze([]);
+
 export class PlanBuilder {
+  /** Steps in the order they were added (a step only depends on earlier ones). */
+  private readonly ordered: Step[] = [];
+  /** Steps that can be asked for twice (workspaces, roles), by id. */
   private readonly steps = new Map<string, Step>();
   private readonly findings: Finding[] = [];
   private readonly findingKeys = new Set<string>();
@@ -34,7 +39,21 @@ export class PlanBuilder {
   /** Adds a step (once) and returns its id. */
   add(action: Action, target: string, details: StepDetails, dependsOn: readonly (string | undefined)[] = []): string {
     const id = stepId(action, target);
-    if (!this.steps.has(id)) this.steps.set(id, { id, action, target, dependsOn: uniqueDefined(dependsOn), details });
+    if (!this.steps.has(id)) {
+      const step = { id, action, target, dependsOn: uniqueDefined(dependsOn), details };
+      this.steps.set(id, step);
+      this.ordered.push(step);
+    }
+    return id;
+  }
+
+  /**
+   * Adds a step that only this call can produce (one machine's extension), without the id index:
+   * hashing half a million long ids is measurable, and nothing asks for these twice.
+   */
+  addUnique(action: Action, target: string, details: StepDetails, dependsOn: readonly string[] = NO_DEPENDENCIES): string {
+    const id = stepId(action, target);
+    this.ordered.push({ id, action, target, dependsOn: uniqueDefined(dependsOn), details });
     return id;
   }
 
@@ -51,11 +70,9 @@ export class PlanBuilder {
   }
 
   build(): { steps: Step[]; findings: Finding[] } {
-    return { steps: [...this.steps.values()], findings: sortFindings(this.findings) };
+    return { steps: this.ordered, findings: sortFindings(this.findings) };
   }
 }
-
-const NO_DEPENDENCIES: readonly string[] = Object.freeze([]);
 
 /**
  * The ids without undefined and duplicates. A list that is already clean is kept as it is, so the
