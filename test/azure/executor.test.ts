@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, existsSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { executePlan, type LiveState, type StepRunner } from "../../src/azure/executor";
@@ -153,7 +153,7 @@ describe("journal and resume", () => {
     const j = new Journal(path);
     j.record(step("a"), "done");
     j.close();
-    require("node:fs").appendFileSync(path, '{"event":"sta');
+    appendFileSync(path, '{"event":"sta');
     const again = new Journal(path);
     expect(again.previous(step("a"))?.event).toBe("done");
     again.complete();
