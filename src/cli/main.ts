@@ -3,6 +3,7 @@
  * registers itself on the program; its action returns the process exit code.
  */
 import { Command, CommanderError } from "commander";
+import { version } from "../../package.json";
 import { ValidationError } from "../spec/errors";
 import { DocumentError } from "../spec/files";
 import { registerCommands } from "./commands";
@@ -22,6 +23,7 @@ export function buildProgram(ctx: CliContext): Command {
     .description(
       "Declarative Azure Security Center (Defender for Cloud) auto provisioning: plan, apply and reconcile the agents every machine must run.",
     )
+    .version(version, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
     .exitOverride();
