@@ -8,3 +8,4 @@ export * from "./policies";
 export * from "./schema";
 export * from "./validate";
 export * from "./load";
+export * from "./appliances";

@@ -29,6 +29,12 @@ export function isDefaultWorkspaceName(workspaceName: string): boolean {
   return /^DefaultWorkspace-[0-9a-fA-F-]{36}-[A-Za-z0-9]+$/.test(workspaceName);
 }
 
+/** Is this workspace id one Security Center created (its name and resource group follow the convention)? */
+export function isDefaultWorkspaceId(workspaceId: string): boolean {
+  const m = /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.OperationalInsights\/workspaces\/([^/]+)$/i.exec(workspaceId);
+  return !!m && /^DefaultResourceGroup-/i.test(m[1]!) && isDefaultWorkspaceName(m[2]!);
+}
+
 /** Solution name on a workspace: `Security(<ws>)` with Defender on, `SecurityCenterFree(<ws>)` off. */
 export function solutionName(product: SecuritySolution, workspaceName: string): string {
   return `${product}(${workspaceName})`;

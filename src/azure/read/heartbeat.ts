@@ -1,0 +1,67 @@
+/**
+ * Guest agents from the Heartbeat table (reference §3): "Direct Agent" rows from a workspace the
+ * machine's extension does not report to are a directly installed agent; "SCOM Agent" rows carry
+ * the Operations Manager version; "Azure Monitor Agent" rows confirm AMA reports.
+ */
+import type { InventoryAgent, InventoryMachine } from "../../inventory/schema";
+import { LOG_ANALYTICS_AGENT, isSameExtension } from "../../spec/extensions";
+
+/** One row per machine, category and management group: the latest heartbeat of each. */
+export const HEARTBEAT_QUERY =
+  "Heartbeat | summarize arg_max(TimeGenerated, *) by _ResourceId, Category, ManagementGroupName " +
+  "| project _ResourceId, Computer, Category, Version, OSType, SCAgentChannel, ManagementGroupName, TenantId";
+
+export interface HeartbeatRow {
+  readonly resourceId: string;
+  readonly category: string;
+  readonly version: string;
+  /** The workspace (customerId) the heartbeat was sent to. */
+  readonly workspaceCustomerId: string;
+}
+
+/**
+ * Operations Manager agent versions by release: 7.x is 2012 (SP1 7.0, R2 7.1), 8.x is 2016 and
+ * 1801/1807, 10.19 is 2019, 10.22 is 2022. A version we don't know is kept as it is.
+ */
+export function scomRelease(version: string): string {
+  const [major, minor] = version.split(".").map((p) => Number.parseInt(p, 10));
+  if (major === 7) return minor === 1 ? "2012 R2" : "2012";
+  if (major === 8) return "2016";
+  if (major === 10 && minor !== undefined) return `20${String(minor).padStart(2, "0")}`;
+  return version;
+}
+
+/** Adds the guest agents the heartbeats reveal to the machines (mutates them; pure otherwise). */
+export function applyHeartbeats(machines: readonly InventoryMachine[], rows: readonly HeartbeatRow[]): void {
+  const byId = new Map(machines.map((m) => [m.id.toLowerCase(), m] as const));
+  for (const row of rows) {
+    const m = byId.get(row.resourceId.toLowerCase());
+    if (!m) continue;
+    const agents = (m.agents ??= []);
+    switch (row.category) {
+      case "Direct Agent": {
+        const ext = m.extensions?.find((e) => isSameExtension(LOG_ANALYTICS_AGENT[m.osType], e));
+        if (ext?.workspaceCustomerId?.toLowerCase() === row.workspaceCustomerId.toLowerCase()) break; // the extension itself
+        const direct = agents.find((a) => a.kind === "direct") ?? pushAgent(agents, { kind: "direct", workspaceCustomerIds: [] });
+        const ids = (direct.workspaceCustomerIds ??= []);
+        if (!ids.some((i) => i.toLowerCase() === row.workspaceCustomerId.toLowerCase())) ids.push(row.workspaceCustomerId);
+        break;
+      }
+      case "SCOM Agent":
+        if (!agents.some((a) => a.kind === "scom")) agents.push({ kind: "scom", version: scomRelease(row.version) });
+        break;
+      case "Azure Monitor Agent": {
+        const ama = agents.find((a) => a.kind === "ama") ?? pushAgent(agents, { kind: "ama", workspaceCustomerIds: [] });
+        const ids = (ama.workspaceCustomerIds ??= []);
+        if (!ids.includes(row.workspaceCustomerId)) ids.push(row.workspaceCustomerId);
+        break;
+      }
+    }
+  }
+  for (const m of machines) m.agents?.forEach((a) => a.workspaceCustomerIds?.sort());
+}
+
+function pushAgent(agents: InventoryAgent[], agent: InventoryAgent): InventoryAgent {
+  agents.push(agent);
+  return agent;
+}

@@ -1,0 +1,179 @@
+/**
+ * Resource Graph rows -> Inventory machines, clusters and workspaces (pure: no I/O).
+ */
+import type { InventoryCluster, InventoryExtension, InventoryMachine, InventoryWorkspace } from "../../inventory/schema";
+import { isAppliance } from "../../spec/appliances";
+import { isDefaultWorkspaceId } from "../../spec/naming";
+import type { GraphRow } from "../graph";
+
+type Json = Record<string, unknown>;
+
+export function at(obj: unknown, ...path: string[]): unknown {
+  let cur = obj;
+  for (const p of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Json)[p];
+  }
+  return cur;
+}
+
+export const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
+function osTypeOf(value: unknown): "Windows" | "Linux" | undefined {
+  const v = str(value)?.toLowerCase();
+  return v === "windows" ? "Windows" : v === "linux" ? "Linux" : undefined;
+}
+
+const POWER_STATES: Record<string, InventoryMachine["powerState"]> = {
+  running: "running",
+  stopped: "stopped",
+  deallocated: "deallocated",
+  starting: "starting",
+  stopping: "stopping",
+  deallocating: "stopping",
+};
+
+/** "PowerState/running" -> "running". */
+function powerStateOf(code: unknown): InventoryMachine["powerState"] {
+  const s = str(code)?.split("/").pop()?.toLowerCase();
+  return (s && POWER_STATES[s]) || "unknown";
+}
+
+/** A VM agent is present unless the VM was created without one (osProfile.*.provisionVMAgent false). */
+function vmAgentOf(osProfile: unknown, agentStatus: unknown): boolean {
+  const status = str(agentStatus);
+  if (status) return status.toLowerCase() === "ready";
+  const win = at(osProfile, "windowsConfiguration", "provisionVMAgent");
+  const lin = at(osProfile, "linuxConfiguration", "provisionVMAgent");
+  return win !== false && lin !== false;
+}
+
+function extensionOf(props: unknown, name?: string): InventoryExtension | undefined {
+  const publisher = str(at(props, "publisher"));
+  const type = str(at(props, "type"));
+  if (!publisher || !type) return undefined;
+  const workspaceId = str(at(props, "settings", "workspaceId"));
+  const state = str(at(props, "provisioningState"));
+  return {
+    publisher,
+    type,
+    version: str(at(props, "typeHandlerVersion")) ?? "0",
+    ...(name ? { name } : {}),
+    ...(workspaceId ? { workspaceCustomerId: workspaceId } : {}),
+    ...(state ? { provisioningState: state } : {}),
+  };
+}
+
+export interface FleetRows {
+  machines: InventoryMachine[];
+  clusters: InventoryCluster[];
+  workspaces: InventoryWorkspace[];
+  /** Rows the reader did not understand (wrong types, missing fields): reported, never guessed. */
+  problems: string[];
+}
+
+export function fleetFromRows(rows: readonly GraphRow[]): FleetRows {
+  const out: FleetRows = { machines: [], clusters: [], workspaces: [], problems: [] };
+  const machineById = new Map<string, InventoryMachine>();
+  const extensionRows: GraphRow[] = [];
+  const solutionRows: GraphRow[] = [];
+  for (const row of rows) {
+    const type = row.type.toLowerCase();
+    switch (type) {
+      case "microsoft.compute/virtualmachines":
+      case "microsoft.compute/virtualmachinescalesets":
+      case "microsoft.hybridcompute/machines": {
+        const m = machineOf(row, type);
+        if (typeof m === "string") out.problems.push(m);
+        else {
+          out.machines.push(m);
+          machineById.set(m.id.toLowerCase(), m);
+        }
+        break;
+      }
+      case "microsoft.compute/virtualmachines/extensions":
+      case "microsoft.hybridcompute/machines/extensions":
+        extensionRows.push(row);
+        break;
+      case "microsoft.containerservice/managedclusters":
+        out.clusters.push(clusterOf(row));
+        break;
+      case "microsoft.operationalinsights/workspaces": {
+        const ws = workspaceOf(row);
+        if (typeof ws === "string") out.problems.push(ws);
+        else out.workspaces.push(ws);
+        break;
+      }
+      case "microsoft.operationsmanagement/solutions":
+        solutionRows.push(row);
+        break;
+    }
+  }
+  for (const row of extensionRows) {
+    const parent = row.id.slice(0, row.id.toLowerCase().lastIndexOf("/extensions/"));
+    const m = machineById.get(parent.toLowerCase());
+    const ext = extensionOf(row.properties, row.name);
+    if (m && ext) (m.extensions ??= []).push(ext);
+  }
+  const wsById = new Map(out.workspaces.map((w) => [w.id.toLowerCase(), w] as const));
+  for (const row of solutionRows) {
+    const wsId = str(at(row.properties, "workspaceResourceId"));
+    const product = str(at(row.plan, "product")) ?? row.name?.split("(")[0];
+    const ws = wsId ? wsById.get(wsId.toLowerCase()) : undefined;
+    if (ws && product) ws.solutions.push(product.replace(/^OMSGallery\//i, ""));
+  }
+  return out;
+}
+
+function machineOf(row: GraphRow, type: string): InventoryMachine | string {
+  const p = row.properties ?? {};
+  const base = { id: row.id, location: row.location ?? "", appliance: isAppliance(row.plan?.publisher, row.tags) };
+  if (type === "microsoft.compute/virtualmachines") {
+    const osType = osTypeOf(at(p, "storageProfile", "osDisk", "osType"));
+    if (!osType) return `${row.id}: no properties.storageProfile.osDisk.osType`;
+    return {
+      ...base,
+      kind: "vm",
+      osType,
+      powerState: powerStateOf(at(p, "extended", "instanceView", "powerState", "code")),
+      vmAgent: vmAgentOf(at(p, "osProfile"), at(p, "extended", "instanceView", "vmAgent", "statuses", "0", "displayStatus")),
+      extensions: [],
+      agents: [],
+    };
+  }
+  if (type === "microsoft.compute/virtualmachinescalesets") {
+    const profile = at(p, "virtualMachineProfile");
+    const osType = osTypeOf(at(profile, "storageProfile", "osDisk", "osType"));
+    if (!osType) return `${row.id}: no properties.virtualMachineProfile.storageProfile.osDisk.osType`;
+    const exts = at(profile, "extensionProfile", "extensions");
+    return {
+      ...base,
+      kind: "vmss",
+      osType,
+      // A scale set's model has no power state; its instances follow the model.
+      powerState: "running",
+      vmAgent: vmAgentOf(at(profile, "osProfile"), undefined),
+      extensions: Array.isArray(exts) ? exts.map((e) => extensionOf(at(e, "properties"), str(at(e, "name")))).filter((e): e is InventoryExtension => !!e) : [],
+      agents: [],
+    };
+  }
+  const osType = osTypeOf(at(p, "osType"));
+  if (!osType) return `${row.id}: no properties.osType`;
+  const connected = str(at(p, "status"))?.toLowerCase() === "connected";
+  return { ...base, kind: "arc", osType, powerState: connected ? "running" : "unknown", vmAgent: connected, extensions: [], agents: [] };
+}
+
+function clusterOf(row: GraphRow): InventoryCluster {
+  const addons: Record<string, boolean> = {};
+  const profiles = at(row.properties, "addonProfiles");
+  if (profiles && typeof profiles === "object") {
+    for (const [name, profile] of Object.entries(profiles as Json)) addons[name.toLowerCase()] = at(profile, "enabled") === true;
+  }
+  return { id: row.id, location: row.location ?? "", addons };
+}
+
+function workspaceOf(row: GraphRow): InventoryWorkspace | string {
+  const customerId = str(at(row.properties, "customerId"));
+  if (!customerId) return `${row.id}: no properties.customerId`;
+  return { id: row.id, customerId, location: row.location ?? "", createdBySecurityCenter: isDefaultWorkspaceId(row.id), solutions: [] };
+}
