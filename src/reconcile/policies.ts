@@ -6,6 +6,7 @@
  * uninstalls anything.
  */
 import type { InventoryMachine, InventoryPolicyAssignment } from "../inventory/schema";
+import type { Spec } from "../spec/schema";
 import { sameId, subscriptionOf } from "../inventory/ids";
 import { DEPENDENCY_AGENT, AKS_POLICY_ADDON, isSameExtension } from "../spec/extensions";
 import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, roleDefinitionId, type ExtensionPolicyKey, type PolicyDefinition } from "../spec/policies";
@@ -22,7 +23,11 @@ export const REMEDIATION_PARALLEL_DEPLOYMENTS = 10;
 const ACTIVE_REMEDIATION_STATES = new Set(["accepted", "running", "evaluating"]);
 
 export function policyEnabled(ctx: PlanContext, key: ExtensionPolicyKey): boolean {
-  const ext = ctx.spec.extensions;
+  return extensionPolicyEnabled(ctx.spec.extensions, key);
+}
+
+/** Is the seed toggle behind `key` on in the spec's `extensions`? */
+export function extensionPolicyEnabled(ext: Spec["extensions"], key: ExtensionPolicyKey): boolean {
   switch (key) {
     case "kubernetesPolicyAddon":
       return ext.kubernetesPolicyAddon;

@@ -10,11 +10,16 @@ import type { PlanBuilder } from "./steps";
 /** Defender for Servers is the pricing plan that covers the machines this tool provisions. */
 export const SERVERS_PRICING_PLAN = "VirtualMachines";
 
+/** The portal's "Azure Defender on/off" as the pricing tier of SERVERS_PRICING_PLAN. */
+export function pricingTierFor(defender: boolean): "Standard" | "Free" {
+  return defender ? "Standard" : "Free";
+}
+
 export function planSubscriptionSettings(ctx: PlanContext, b: PlanBuilder, subscriptionId: string): void {
   const la = ctx.spec.logAnalyticsAgent;
   if (!la.autoProvision) return;
   const current = ctx.settings.get(subscriptionId) ?? {};
-  const tier = la.defender ? "Standard" : "Free";
+  const tier = pricingTierFor(la.defender);
   if ((current.pricingTier ?? "Free") !== tier) {
     b.add("set-pricing", pricingId(subscriptionId, SERVERS_PRICING_PLAN), { subscriptionId, pricingName: SERVERS_PRICING_PLAN, pricingTier: tier });
   }

@@ -15,6 +15,13 @@ import type { PlanBuilder } from "./steps";
 
 /** Retention Security Center gives the workspaces it creates (reference §1.1). */
 export const DEFAULT_WORKSPACE_RETENTION_DAYS = 30;
+/** Pricing SKU of the default workspaces this tool creates. */
+export const DEFAULT_WORKSPACE_SKU = "PerGB2018";
+
+/** The marketplace plan of the Security / SecurityCenterFree solution named `name` (`<solution>(<workspace>)`). */
+export function solutionPlan(solution: SecuritySolution, name: string): { name: string; product: string; publisher: string; promotionCode: string } {
+  return { name, product: `OMSGallery/${solution}`, publisher: "Microsoft", promotionCode: "" };
+}
 
 /** A workspace the spec sends machines to, and what that needs. */
 export interface TargetWorkspace {
@@ -86,7 +93,7 @@ export function ensureTargetWorkspace(ctx: PlanContext, b: PlanBuilder, target: 
           resourceGroup: rgName,
           name: defaultWorkspaceName(subscriptionId, code),
           location,
-          sku: "PerGB2018",
+          sku: DEFAULT_WORKSPACE_SKU,
           retentionInDays: DEFAULT_WORKSPACE_RETENTION_DAYS,
           createdBySecurityCenter: true,
         },
@@ -115,7 +122,7 @@ function installSolution(b: PlanBuilder, workspaceId: string, location: string, 
       solution,
       name,
       location,
-      plan: { name, product: `OMSGallery/${solution}`, publisher: "Microsoft", promotionCode: "" },
+      plan: solutionPlan(solution, name),
     },
     [dependsOn],
   );
