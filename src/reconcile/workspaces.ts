@@ -6,7 +6,7 @@
  */
 import type { InventoryWorkspace } from "../inventory/schema";
 import { subscriptionOf } from "../inventory/ids";
-import { API_TIER_BY_TIER } from "../spec/events";
+import { API_TIER_BY_TIER, type SecurityEventTier } from "../spec/events";
 import { geographyOf } from "../spec/geography";
 import { defaultResourceGroupName, defaultWorkspaceId, defaultWorkspaceName, solutionForDefender, solutionName, type SecuritySolution } from "../spec/naming";
 import { workspaceLabel, type PlanContext } from "./context";
@@ -128,6 +128,34 @@ function installSolution(b: PlanBuilder, workspaceId: string, location: string, 
   );
 }
 
+/**
+ * The seed's limits on a workspace's security-event tier: it is stored only with Azure Defender on,
+ * and a workspace whose security events Sentinel configures is never configured by Security Center.
+ * `allowed: false` means "set nothing"; `finding` says why when the spec asked for a tier.
+ */
+export type SecurityEventsRule =
+  | { readonly allowed: true }
+  | { readonly allowed: false; readonly finding?: { readonly severity: "warning" | "error"; readonly code: "security-events-need-defender" | "security-events-owned-by-sentinel" } };
+
+export function securityEventsRule(tier: SecurityEventTier, defender: boolean, sentinelOwned: boolean): SecurityEventsRule {
+  if (!defender) {
+    return tier !== "None" ? { allowed: false, finding: { severity: "warning", code: "security-events-need-defender" } } : { allowed: false };
+  }
+  if (sentinelOwned) {
+    return tier !== "None" ? { allowed: false, finding: { severity: "error", code: "security-events-owned-by-sentinel" } } : { allowed: false };
+  }
+  return { allowed: true };
+}
+
+export function securityEventsNeedDefenderMessage(tier: SecurityEventTier): string {
+  return `Storing Windows security events needs Azure Defender: the "${tier}" tier is not stored while logAnalyticsAgent.defender is false.`;
+}
+
+/** `currentTier`: the tier Sentinel set, when known. */
+export function securityEventsOwnedBySentinelMessage(workspaceName: string, currentTier?: string): string {
+  return `Azure Sentinel configures the security events of ${workspaceName}${currentTier !== undefined ? ` (tier ${currentTier})` : ""}; a workspace's security events are configured by Security Center or by Sentinel, never both. Set the tier in Sentinel, or disconnect Sentinel's Security Events connector first.`;
+}
+
 function securityEventsStep(
   ctx: PlanContext,
   b: PlanBuilder,
@@ -137,25 +165,12 @@ function securityEventsStep(
 ): string | undefined {
   const la = ctx.spec.logAnalyticsAgent;
   const current = existing?.securityEvents;
-  if (!la.defender) {
-    if (la.securityEvents !== "None") {
-      b.finding(
-        "warning",
-        "security-events-need-defender",
-        "logAnalyticsAgent.securityEvents",
-        `Storing Windows security events needs Azure Defender: the "${la.securityEvents}" tier is not stored while logAnalyticsAgent.defender is false.`,
-      );
-    }
-    return undefined;
-  }
-  if (current?.owner === "sentinel") {
-    if (la.securityEvents !== "None") {
-      b.finding(
-        "error",
-        "security-events-owned-by-sentinel",
-        workspaceId,
-        `Azure Sentinel configures the security events of ${workspaceLabel(workspaceId)} (tier ${current.tier}); a workspace's security events are configured by Security Center or by Sentinel, never both. Set the tier in Sentinel, or disconnect Sentinel's Security Events connector first.`,
-      );
+  const rule = securityEventsRule(la.securityEvents, la.defender, current?.owner === "sentinel");
+  if (!rule.allowed) {
+    if (rule.finding?.code === "security-events-need-defender") {
+      b.finding(rule.finding.severity, rule.finding.code, "logAnalyticsAgent.securityEvents", securityEventsNeedDefenderMessage(la.securityEvents));
+    } else if (rule.finding) {
+      b.finding(rule.finding.severity, rule.finding.code, workspaceId, securityEventsOwnedBySentinelMessage(workspaceLabel(workspaceId), current?.tier));
     }
     return undefined;
   }
