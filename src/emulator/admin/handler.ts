@@ -1,0 +1,173 @@
+/**
+ * The admin API (no bearer token; loopback clients only). See README "Admin API".
+ */
+import type { ArmContext } from "../arm/types";
+import type { Registry } from "../arm/registry";
+import { createDirect } from "../arm/direct";
+import { ArmError, badRequest } from "../http/errors";
+import { jsonBody, type EmuRequest, type EmuResponse } from "../http/types";
+import { guestPatchSchema, guestStateSchema } from "../store/guest";
+import type { Counters } from "./counters";
+import type { FaultInjector } from "../faults/injector";
+import { parseFaultConfig } from "../faults/config";
+import type { RemediationEngine } from "../remediation/engine";
+import { guestOf, machineKindOf, normalizeOs } from "../providers/machines";
+import { resourceGroupDoc, RESOURCE_GROUP_TYPE } from "../providers/resources";
+import { REMEDIATION_TYPE } from "../providers/resourceTypes";
+import { isObject, getString, type JsonObject } from "../util/json";
+
+export interface AdminDeps {
+  readonly ctx: ArmContext;
+  readonly registry: Registry;
+  readonly counters: Counters;
+  readonly faults: FaultInjector;
+  readonly remediation: RemediationEngine;
+  readonly info: () => JsonObject;
+  readonly fleet: () => JsonObject | null;
+  /** Settles due long-running operations before answering, as ARM requests do. */
+  readonly settle: () => void;
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+
+function objectBody(req: EmuRequest): JsonObject {
+  const b = jsonBody(req);
+  if (!isObject(b)) throw badRequest("InvalidRequestContent", "Expected a JSON object.");
+  return b;
+}
+
+function zodMessage(err: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
+  const i = err.issues[0]!;
+  return `${i.path.map(String).join(".") || "(root)"}: ${i.message}`;
+}
+
+export function handleAdmin(deps: AdminDeps, req: EmuRequest): EmuResponse {
+  if (!LOOPBACK.has(req.remoteAddress)) throw new ArmError(403, "Forbidden", "The admin API answers loopback clients only.");
+  const { ctx } = deps;
+  deps.settle();
+  const route = `${req.method} /${req.segments.slice(1).join("/").toLowerCase()}`;
+  switch (route) {
+    case "GET /info":
+    case "GET /":
+      return { status: 200, body: deps.info() };
+    case "GET /health":
+      return { status: 200, body: { status: "ok" } };
+    case "GET /counters":
+      return { status: 200, body: deps.counters.snapshot() };
+    case "POST /counters/reset":
+      deps.counters.reset();
+      return { status: 200, body: deps.counters.snapshot() };
+    case "GET /extension-puts": {
+      const since = Number(req.query.get("since") ?? "0");
+      const entries = ctx.extensionLog.since(Number.isFinite(since) ? since : 0);
+      return { status: 200, body: { count: entries.length, value: entries } };
+    }
+    case "DELETE /extension-puts":
+      ctx.tx(() => ctx.extensionLog.clear());
+      return { status: 204 };
+    case "GET /faults":
+      return { status: 200, body: { config: deps.faults.get(), injected: deps.faults.injectedCount } };
+    case "POST /faults":
+    case "PUT /faults": {
+      try {
+        deps.faults.set(parseFaultConfig(objectBody(req)));
+      } catch (err) {
+        if (err instanceof ArmError) throw err;
+        throw badRequest("InvalidFaultConfig", err instanceof Error ? err.message : String(err));
+      }
+      return { status: 200, body: { config: deps.faults.get() } };
+    }
+    case "DELETE /faults":
+      deps.faults.set({});
+      return { status: 204 };
+    case "GET /clock":
+      return { status: 200, body: { now: ctx.clock.iso(), offsetMs: ctx.clock.offset } };
+    case "POST /clock": {
+      const b = objectBody(req);
+      const s = b["advanceSeconds"];
+      if (typeof s !== "number" || !Number.isFinite(s) || s < 0) throw badRequest("InvalidRequestContent", "'advanceSeconds' must be a non-negative number.");
+      ctx.clock.advance(s * 1000);
+      deps.settle();
+      return { status: 200, body: { now: ctx.clock.iso(), offsetMs: ctx.clock.offset } };
+    }
+    case "GET /guest":
+    case "PUT /guest":
+    case "PATCH /guest": {
+      const id = req.query.get("id") ?? "";
+      const machine = ctx.store.get(id);
+      if (!machine || !machineKindOf(machine.type)) throw new ArmError(404, "ResourceNotFound", `No machine '${id}' (a VM, scale set or Arc machine id).`);
+      if (req.method === "GET") return { status: 200, body: guestOf(ctx, machine) };
+      const patch = guestPatchSchema.safeParse(objectBody(req));
+      if (!patch.success) throw badRequest("InvalidGuestState", zodMessage(patch.error));
+      const merged = guestStateSchema.safeParse({ ...guestOf(ctx, machine), ...patch.data });
+      if (!merged.success) throw badRequest("InvalidGuestState", zodMessage(merged.error));
+      const next = { ...merged.data };
+      if (patch.data.powerState && !patch.data.powerStateChangedAt) next.powerStateChangedAt = ctx.clock.iso();
+      ctx.tx(() => ctx.guest.put(machine.id, next));
+      return { status: 200, body: next };
+    }
+    case "POST /machines":
+      return createMachine(deps, objectBody(req));
+    case "GET /remediations":
+      return {
+        status: 200,
+        body: {
+          value: ctx.store.listTypes([REMEDIATION_TYPE]).map((r) => ({
+            id: r.id,
+            provisioningState: getString(r.doc, "properties", "provisioningState") ?? null,
+            peakParallelDeployments: deps.remediation.peak(r.id),
+          })),
+        },
+      };
+    case "GET /fleet":
+      return { status: 200, body: deps.fleet() ?? { machines: 0 } };
+    default:
+      throw new ArmError(404, "NotFound", `No admin endpoint '${req.method} ${req.path}'. See src/emulator/README.md (Admin API).`);
+  }
+}
+
+/** `POST /admin/machines`: a VM, scale set or Arc machine with its guest state, in one call. */
+function createMachine(deps: AdminDeps, b: JsonObject): EmuResponse {
+  const { ctx } = deps;
+  const sub = getString(b, "subscriptionId");
+  const rg = getString(b, "resourceGroup");
+  const name = getString(b, "name");
+  const location = getString(b, "location");
+  const os = normalizeOs(b["osType"]);
+  const kind = (getString(b, "kind") ?? "vm") as "vm" | "vmss" | "arc";
+  if (!sub || !rg || !name || !location || !os || !["vm", "vmss", "arc"].includes(kind)) {
+    throw badRequest("InvalidRequestContent", "Expected {subscriptionId, resourceGroup, name, location, osType: Windows|Linux, kind?: vm|vmss|arc, tags?, guest?}.");
+  }
+  if (!ctx.store.get(`/subscriptions/${sub.toLowerCase()}`)) throw new ArmError(404, "SubscriptionNotFound", `The subscription '${sub}' could not be found.`);
+  const guestPatch = guestPatchSchema.safeParse(b["guest"] ?? {});
+  if (!guestPatch.success) throw badRequest("InvalidGuestState", zodMessage(guestPatch.error));
+  const tags = isObject(b["tags"]) ? b["tags"] : undefined;
+  const vmAgent = guestPatch.data.vmAgent !== false;
+  const config = os === "Windows" ? { windowsConfiguration: { provisionVMAgent: vmAgent } } : { linuxConfiguration: { provisionVMAgent: vmAgent } };
+  const stored = ctx.tx(() => {
+    const rgDoc = resourceGroupDoc(sub, rg, location);
+    if (!ctx.store.get(String(rgDoc["id"]))) ctx.store.put({ id: String(rgDoc["id"]), type: RESOURCE_GROUP_TYPE, doc: rgDoc, secret: null });
+    const base = `/subscriptions/${sub.toLowerCase()}/resourceGroups/${rg}/providers`;
+    let created;
+    if (kind === "arc") {
+      created = createDirect(ctx, deps.registry, `${base}/Microsoft.HybridCompute/machines/${name}`, { location, ...(tags ? { tags } : {}), properties: { osType: os.toLowerCase() } });
+    } else if (kind === "vmss") {
+      created = createDirect(ctx, deps.registry, `${base}/Microsoft.Compute/virtualMachineScaleSets/${name}`, {
+        location,
+        ...(tags ? { tags } : {}),
+        sku: { name: "Standard_D2s_v3", tier: "Standard", capacity: guestPatch.data.instances ?? 2 },
+        properties: { upgradePolicy: { mode: "Automatic" }, virtualMachineProfile: { osProfile: { computerNamePrefix: name.slice(0, 9), ...config }, storageProfile: { osDisk: { osType: os } } } },
+      });
+    } else {
+      created = createDirect(ctx, deps.registry, `${base}/Microsoft.Compute/virtualMachines/${name}`, {
+        location,
+        ...(tags ? { tags } : {}),
+        properties: { storageProfile: { osDisk: { osType: os } }, osProfile: { computerName: name.slice(0, 15), ...config } },
+      });
+    }
+    const merged = guestStateSchema.parse({ ...guestOf(ctx, created), ...guestPatch.data });
+    ctx.guest.put(created.id, merged);
+    return created;
+  });
+  return { status: 201, body: { id: stored.id, resource: stored.doc, guest: guestOf(ctx, stored) } };
+}

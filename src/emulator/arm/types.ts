@@ -1,0 +1,135 @@
+/** Contracts between the generic ARM dispatcher and the resource providers. */
+import type { Db, Meta } from "../store/db";
+import type { ExtensionLog } from "../store/extensionLog";
+import type { GuestStore } from "../store/guest";
+import type { ResourceStore, StoredResource } from "../store/resources";
+import type { Clock } from "../util/clock";
+import type { JsonObject } from "../util/json";
+import type { EmuRequest, EmuResponse } from "../http/types";
+
+export interface EmulatorSettings {
+  /** Time a long-running operation stays InProgress (0: done by the first poll). */
+  readonly lroDelayMs: number;
+  /** Items per page of ARM list responses before a nextLink (VMs list, etc.). */
+  readonly listPageSize: number;
+  /** Time one remediation deployment takes. */
+  readonly remediationDeploymentMs: number;
+  readonly tokenLifetimeSeconds: number;
+}
+
+export interface LroApi {
+  /** Records an operation; returns the headers of the 201/202 answer. */
+  begin(op: {
+    readonly resourceId: string;
+    readonly action: string;
+    readonly namespace: string;
+    readonly location: string;
+    readonly apiVersion: string;
+    readonly final: "Succeeded" | "Failed";
+    readonly error?: { readonly code: string; readonly message: string };
+    readonly payload?: JsonObject;
+  }): Record<string, string>;
+  /** Is an operation on this resource still running? */
+  pending(resourceId: string): boolean;
+}
+
+export interface ArmContext {
+  readonly db: Db;
+  readonly meta: Meta;
+  readonly store: ResourceStore;
+  readonly guest: GuestStore;
+  readonly extensionLog: ExtensionLog;
+  readonly clock: Clock;
+  readonly tenantId: string;
+  readonly settings: EmulatorSettings;
+  readonly lro: LroApi;
+  baseUrl(): string;
+  /** Runs `fn` in one SQLite transaction (everything a request changes commits together). */
+  tx<T>(fn: () => T): T;
+  /** Wakes the remediation engine after a remediation was created. */
+  kickRemediations(): void;
+  /** Runs every `beforeDelete` hook of the resource's subtree (throws the 409 that refuses it). */
+  checkDeleteTree(stored: StoredResource): void;
+  /** Deletes a resource and what is under it, running each type's hooks. */
+  deleteTree(stored: StoredResource): void;
+}
+
+export type ScopeKind = "tenant" | "subscription" | "resourceGroup" | "resource";
+
+export interface Target {
+  /** Canonical id (the stored casing when the resource exists). */
+  readonly id: string;
+  readonly name: string;
+  readonly scope: string;
+  readonly scopeKind: ScopeKind;
+  readonly subscriptionId: string | null;
+  readonly resourceGroup: string | null;
+  /** The parent of a nested resource (the VM of an extension). */
+  readonly parent?: StoredResource;
+  /** The resource an extension resource (role assignment, ...) is attached to. */
+  readonly scopeResource?: StoredResource;
+}
+
+export interface HandlerInput {
+  readonly ctx: ArmContext;
+  readonly req: EmuRequest;
+  readonly spec: ResourceTypeSpec;
+  readonly target: Target;
+  readonly apiVersion: string;
+}
+
+export interface PutInput extends HandlerInput {
+  readonly body: JsonObject;
+  readonly existing?: StoredResource;
+}
+
+export interface PutResult {
+  readonly doc: JsonObject;
+  readonly secret?: JsonObject | null;
+  /** Long-running PUT: stored as Creating/Updating, an operation settles it to `final`. */
+  readonly lro?: { readonly final: "Succeeded" | "Failed"; readonly error?: { readonly code: string; readonly message: string } };
+  /** Runs in the request's transaction after the resource is stored. */
+  readonly after?: (stored: StoredResource) => void;
+}
+
+export interface ActionInput extends HandlerInput {
+  readonly stored: StoredResource;
+}
+
+export interface ListInput {
+  readonly ctx: ArmContext;
+  readonly req: EmuRequest;
+  readonly scope: string;
+  readonly scopeKind: ScopeKind;
+  readonly subscriptionId: string | null;
+  readonly resourceGroup: string | null;
+  readonly parent?: StoredResource;
+}
+
+export interface ResourceTypeSpec {
+  /** Canonical type, e.g. `Microsoft.Compute/virtualMachines/extensions`. */
+  readonly type: string;
+  readonly apiVersions: readonly string[];
+  /** Where instances live (nested types: where their root ancestor lives). */
+  readonly scopes: readonly ScopeKind[];
+  /** Builds the stored document from a PUT body; absent for read-only types. */
+  readonly put?: (input: PutInput) => PutResult;
+  /** PATCH = merge-patch onto the current document, then `put`. */
+  readonly patchable?: boolean;
+  readonly lroDelete?: boolean;
+  readonly pageSize?: number;
+  /** RG-scoped type also listable at `/subscriptions/{s}/providers/NS/type`. */
+  readonly listAtSubscription?: boolean;
+  /** The response document (default: the stored one). */
+  readonly view?: (ctx: ArmContext, stored: StoredResource, req?: EmuRequest) => JsonObject;
+  /** Resources that exist without being stored (built-in definitions, default settings). */
+  readonly virtual?: (ctx: ArmContext, target: Target) => StoredResource | undefined;
+  /** Replaces the default list (by scope) when set. */
+  readonly list?: (input: ListInput) => StoredResource[];
+  /** May refuse a DELETE (409) before anything is removed. */
+  readonly beforeDelete?: (ctx: ArmContext, stored: StoredResource) => void;
+  /** Cleans up what belongs to a deleted resource (guest state, ...). */
+  readonly onDeleted?: (ctx: ArmContext, stored: StoredResource) => void;
+  /** Sub-paths of an instance: `POST sharedkeys`, `GET instanceview` (lower-case keys). */
+  readonly actions?: Readonly<Record<string, (input: ActionInput) => EmuResponse>>;
+}

@@ -1,0 +1,221 @@
+/**
+ * The emulator's state and request pipeline, independent of the network: the HTTPS server hands
+ * it EmuRequests. Pipeline: admin and AAD routes aside, every request gets its operation class,
+ * the configured latency, bearer-token verification, the fault injector, settlement of due
+ * long-running operations, then the ARM router or the Logs API; everything a request changes is
+ * committed (fsynced) before its answer is returned.
+ */
+import { openDb, Meta, type Db } from "./store/db";
+import { ResourceStore, type StoredResource } from "./store/resources";
+import { GuestStore } from "./store/guest";
+import { ExtensionLog } from "./store/extensionLog";
+import { Clock } from "./util/clock";
+import { LroManager } from "./arm/lro";
+import { Registry } from "./arm/registry";
+import { ArmRouter } from "./arm/router";
+import type { ArmContext, EmulatorSettings } from "./arm/types";
+import { ArmError } from "./http/errors";
+import type { EmuRequest, EmuResponse, FaultClass, OpClass } from "./http/types";
+import { header } from "./http/types";
+import { newSigningKey, TokenService } from "./auth/tokens";
+import { handleAad, isAadPath } from "./auth/aad";
+import { ARM_AUDIENCES, LOGS_AUDIENCES } from "./constants";
+import { FaultInjector } from "./faults/injector";
+import type { FaultConfig } from "./faults/config";
+import { Counters } from "./admin/counters";
+import { handleAdmin } from "./admin/handler";
+import { RemediationEngine } from "./remediation/engine";
+import { handleLogs, isLogsPath } from "./logs/handler";
+import { resourceGraphRoute } from "./graph/handler";
+import { resourcesRoute } from "./providers/resources";
+import { registerComputeOperations, virtualMachineExtensions, virtualMachineScaleSetExtensions, virtualMachineScaleSets, virtualMachines } from "./providers/compute";
+import { arcExtensions, arcMachines } from "./providers/hybridCompute";
+import { managedClusters } from "./providers/containerService";
+import { dataSources, workspaces } from "./providers/operationalInsights";
+import { solutions } from "./providers/operationsManagement";
+import { autoProvisioningSettings, pricings, workspaceSettings } from "./providers/security";
+import { policyAssignments, policyDefinitions, roleAssignments, roleDefinitions } from "./providers/authorization";
+import { remediations } from "./providers/policyInsights";
+import { ensureSubscriptions, generateFleet, type FleetSummary } from "./fleet/generator";
+import { lastProvidersIndex } from "./util/armId";
+import type { JsonObject } from "./util/json";
+
+export interface CoreOptions {
+  readonly dbPath: string;
+  readonly tenantId: string;
+  readonly settings: EmulatorSettings;
+  readonly seed: number;
+  readonly faults?: FaultConfig;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class EmulatorCore implements ArmContext {
+  readonly db: Db;
+  readonly meta: Meta;
+  readonly store: ResourceStore;
+  readonly guest: GuestStore;
+  readonly extensionLog: ExtensionLog;
+  readonly clock = new Clock();
+  readonly lro: LroManager;
+  readonly registry = new Registry();
+  readonly router: ArmRouter;
+  readonly tokens: TokenService;
+  readonly faults: FaultInjector;
+  readonly counters = new Counters();
+  readonly remediation: RemediationEngine;
+  readonly tenantId: string;
+  readonly settings: EmulatorSettings;
+  readonly subscriptionIds: string[];
+  private url = "https://localhost";
+  private infoExtra: JsonObject = {};
+
+  constructor(opts: CoreOptions) {
+    this.tenantId = opts.tenantId;
+    this.settings = opts.settings;
+    this.db = openDb(opts.dbPath);
+    this.meta = new Meta(this.db);
+    this.store = new ResourceStore(this.db);
+    this.guest = new GuestStore(this.db);
+    this.extensionLog = new ExtensionLog(this.db);
+    this.lro = new LroManager(this.db, () => this);
+    registerComputeOperations(this.lro);
+    this.remediation = new RemediationEngine(this.db, () => this);
+    this.registry.add(
+      virtualMachines, virtualMachineExtensions, virtualMachineScaleSets, virtualMachineScaleSetExtensions,
+      arcMachines, arcExtensions, managedClusters, workspaces, dataSources, solutions,
+      autoProvisioningSettings, workspaceSettings, pricings,
+      policyDefinitions, policyAssignments, roleDefinitions, roleAssignments,
+      remediations(() => this.remediation),
+    );
+    this.router = new ArmRouter(this.registry, this.lro, [resourcesRoute, resourceGraphRoute]);
+    let key = this.meta.get("tokenSigningKey");
+    if (!key) {
+      key = newSigningKey();
+      this.meta.set("tokenSigningKey", key);
+    }
+    this.tokens = new TokenService(key, this.clock, this.tenantId, opts.settings.tokenLifetimeSeconds);
+    this.faults = new FaultInjector(this.clock);
+    if (opts.faults) this.faults.set(opts.faults);
+    const seedStored = this.meta.get("seed");
+    const seed = seedStored !== undefined ? Number(seedStored) : opts.seed;
+    this.subscriptionIds = this.tx(() => {
+      this.meta.set("seed", String(seed));
+      return ensureSubscriptions(this, seed, this.tenantId);
+    });
+  }
+
+  /** Generates the fleet once per state file; later starts keep what is there. */
+  ensureFleet(count: number): FleetSummary | null {
+    const existing = this.meta.get("fleet");
+    if (existing) return JSON.parse(existing) as FleetSummary;
+    if (count <= 0) return null;
+    return this.tx(() => {
+      const summary = generateFleet(this, this.registry, count, Number(this.meta.get("seed")), this.subscriptionIds);
+      this.meta.set("fleet", JSON.stringify(summary));
+      return summary;
+    });
+  }
+
+  fleet(): FleetSummary | null {
+    const f = this.meta.get("fleet");
+    return f ? (JSON.parse(f) as FleetSummary) : null;
+  }
+
+  setUrl(url: string, extra: JsonObject): void {
+    this.url = url;
+    this.infoExtra = extra;
+  }
+
+  baseUrl(): string {
+    return this.url;
+  }
+
+  tx<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  kickRemediations(): void {
+    this.remediation.kick();
+  }
+
+  checkDeleteTree(stored: StoredResource): void {
+    for (const r of this.store.tree(stored.id)) this.registry.get(r.type)?.beforeDelete?.(this, r);
+  }
+
+  deleteTree(stored: StoredResource): void {
+    for (const r of this.store.tree(stored.id)) this.registry.get(r.type)?.onDeleted?.(this, r);
+    this.store.deleteTree(stored.id);
+  }
+
+  start(): void {
+    // Resume remediation tasks that were running when the emulator stopped.
+    this.remediation.kick();
+  }
+
+  close(): void {
+    this.remediation.stop();
+    this.db.close();
+  }
+
+  info(): JsonObject {
+    return { url: this.url, tenantId: this.tenantId, subscriptionIds: this.subscriptionIds, ...this.infoExtra };
+  }
+
+  /** The operation class a request is counted and faulted under. */
+  classify(req: EmuRequest): OpClass {
+    const s = req.segments;
+    if (s[0]?.toLowerCase() === "admin") return "admin";
+    if (isAadPath(s)) return "auth";
+    if (isLogsPath(s)) return "query";
+    const l = s.map((x) => x.toLowerCase());
+    if (l.length === 3 && l[0] === "providers" && l[1] === "microsoft.resourcegraph" && l[2] === "resources") return "graph";
+    if (req.method === "GET" || req.method === "HEAD") return "read";
+    if (req.method === "DELETE") return "delete";
+    return "write";
+  }
+
+  async handle(req: EmuRequest): Promise<{ res: EmuResponse; cls: OpClass }> {
+    const cls = this.classify(req);
+    try {
+      if (cls === "admin") {
+        return { cls, res: handleAdmin({ ctx: this, registry: this.registry, counters: this.counters, faults: this.faults, remediation: this.remediation, info: () => this.info(), fleet: () => this.fleet() as unknown as JsonObject | null, settle: () => this.lro.settleDue() }, req) };
+      }
+      if (cls === "auth") return { cls, res: handleAad(this.url, this.tokens, req) };
+      const latency = this.faults.latencyMs(cls);
+      if (latency > 0) await sleep(latency);
+      const logs = cls === "query";
+      req.principal = this.tokens.verify(header(req, "authorization"), logs ? LOGS_AUDIENCES : ARM_AUDIENCES, logs ? "logs" : "arm");
+      const faultHeaders = this.faults.admit({
+        cls: cls as FaultClass,
+        method: req.method,
+        resourceType: guessType(req.segments),
+        path: req.path,
+        subscriptionId: req.segments[0]?.toLowerCase() === "subscriptions" ? (req.segments[1]?.toLowerCase() ?? null) : null,
+        principal: req.principal.oid,
+        correlationId: req.correlationId,
+      });
+      this.lro.settleDue();
+      const res = logs ? handleLogs(this, req) : this.router.handle(this, req);
+      res.headers = { ...faultHeaders, ...(res.headers ?? {}) };
+      return { cls, res };
+    } catch (err) {
+      if (err instanceof ArmError) return { cls, res: { status: err.status, body: err.body(), headers: { ...err.headers } } };
+      const message = err instanceof Error ? err.message : String(err);
+      process.stderr.write(`emulator: internal error on ${req.method} ${req.path}: ${err instanceof Error ? (err.stack ?? message) : message}\n`);
+      return { cls, res: { status: 500, body: { error: { code: "InternalServerError", message: `The emulator failed to process the request: ${message}` } } } };
+    }
+  }
+}
+
+/** Resource type named by a path (for scripted faults and counters before routing). */
+export function guessType(segments: readonly string[]): string {
+  const p = lastProvidersIndex(segments);
+  if (p < 0) {
+    const l = segments.map((s) => s.toLowerCase());
+    if (l[2] === "resourcegroups") return "Microsoft.Resources/resourceGroups";
+    return "Microsoft.Resources/subscriptions";
+  }
+  const rest = segments.slice(p + 2);
+  return [segments[p + 1], ...rest.filter((_, i) => i % 2 === 0)].join("/");
+}

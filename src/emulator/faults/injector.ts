@@ -1,0 +1,149 @@
+/**
+ * Applies the fault configuration to a request: scripted faults first, then random 429s, the
+ * token buckets (when enabled), then random server errors. Randomness is seeded, so a fault run
+ * is reproducible. Buckets are kept per (class, subscription, principal) as ARM keeps them, and
+ * always report `x-ms-ratelimit-remaining-*`; they refuse requests only when enabled.
+ */
+import type { Clock } from "../util/clock";
+import { Rng } from "../util/random";
+import type { FaultClass } from "../http/types";
+import { ArmError } from "../http/errors";
+import { DEFAULT_BUCKETS, type FaultConfig } from "./config";
+
+interface Bucket {
+  tokens: number;
+  last: number;
+}
+
+export interface FaultContext {
+  readonly cls: FaultClass;
+  readonly method: string;
+  readonly resourceType: string;
+  readonly path: string;
+  readonly subscriptionId: string | null;
+  readonly principal: string;
+  readonly correlationId: string;
+}
+
+export class FaultInjector {
+  private config: FaultConfig = {};
+  private rng = new Rng(1);
+  private scriptedLeft: number[] = [];
+  private readonly buckets = new Map<string, Bucket>();
+  private injected = 0;
+
+  constructor(private readonly clock: Clock) {}
+
+  set(config: FaultConfig): void {
+    this.config = config;
+    this.rng = new Rng(config.seed ?? 1);
+    this.scriptedLeft = (config.scripted ?? []).map((s) => s.count);
+    this.buckets.clear();
+  }
+
+  get(): FaultConfig {
+    return this.config;
+  }
+
+  /** Faults injected since the configuration was set. */
+  get injectedCount(): number {
+    return this.injected;
+  }
+
+  latencyMs(cls: FaultClass): number {
+    const l = this.config.latencyMs;
+    return l?.[cls] ?? l?.default ?? 0;
+  }
+
+  private bucketSpec(cls: FaultClass): { capacity: number; refillPerSecond: number } | undefined {
+    if (cls === "query") return undefined;
+    return this.config.buckets?.[cls] ?? DEFAULT_BUCKETS[cls];
+  }
+
+  private bucket(f: FaultContext): { b: Bucket; capacity: number; refill: number } | undefined {
+    const spec = this.bucketSpec(f.cls);
+    if (!spec) return undefined;
+    const key = `${f.cls}|${f.subscriptionId ?? "tenant"}|${f.principal}`;
+    const now = this.clock.now();
+    let b = this.buckets.get(key);
+    if (!b) this.buckets.set(key, (b = { tokens: spec.capacity, last: now }));
+    b.tokens = Math.min(spec.capacity, b.tokens + ((now - b.last) / 1000) * spec.refillPerSecond);
+    b.last = now;
+    return { b, capacity: spec.capacity, refill: spec.refillPerSecond };
+  }
+
+  /** Throws the faulted answer, or returns the rate-limit headers of an admitted request. */
+  admit(f: FaultContext): Record<string, string> {
+    const scripted = this.config.scripted ?? [];
+    for (let i = 0; i < scripted.length; i++) {
+      const s = scripted[i]!;
+      if (this.scriptedLeft[i]! <= 0) continue;
+      if (s.class && s.class !== f.cls) continue;
+      if (s.method && s.method.toUpperCase() !== f.method) continue;
+      if (s.resourceType && s.resourceType.toLowerCase() !== f.resourceType.toLowerCase()) continue;
+      if (s.pathContains && !f.path.toLowerCase().includes(s.pathContains.toLowerCase())) continue;
+      this.scriptedLeft[i]!--;
+      this.injected++;
+      throw s.status === 429 ? this.throttled(f, s.retryAfterSeconds ?? 1) : this.serverError(f, s.status);
+    }
+    const t = this.config.throttle?.[f.cls];
+    if (t && this.rng.next() < t.rate) {
+      this.injected++;
+      throw this.throttled(f, t.retryAfterSeconds ?? 1);
+    }
+    const headers: Record<string, string> = {};
+    const bk = this.bucket(f);
+    if (bk) {
+      if (bk.b.tokens < 1) {
+        if (this.config.buckets?.enabled) {
+          this.injected++;
+          throw this.throttled(f, Math.max(1, Math.ceil((1 - bk.b.tokens) / bk.refill)));
+        }
+      } else {
+        bk.b.tokens -= 1;
+      }
+      const remaining = String(Math.max(0, Math.floor(bk.b.tokens)));
+      if (f.cls === "graph") {
+        headers["x-ms-user-quota-remaining"] = remaining;
+        headers["x-ms-user-quota-resets-after"] = "00:00:05";
+      } else {
+        const word = f.cls === "read" ? "reads" : f.cls === "write" ? "writes" : "deletes";
+        headers[`x-ms-ratelimit-remaining-subscription-${word}`] = remaining;
+        headers[`x-ms-ratelimit-remaining-tenant-${word}`] = remaining;
+      }
+    }
+    const e = this.config.serverErrors?.[f.cls];
+    if (e && this.rng.next() < e.rate) {
+      this.injected++;
+      throw this.serverError(f, e.status ?? 500);
+    }
+    return headers;
+  }
+
+  private throttled(f: FaultContext, retryAfter: number): ArmError {
+    const headers: Record<string, string> = { "Retry-After": String(retryAfter) };
+    if (f.cls === "graph") {
+      headers["x-ms-user-quota-remaining"] = "0";
+      headers["x-ms-user-quota-resets-after"] = `00:00:${String(retryAfter).padStart(2, "0")}`;
+      return new ArmError(429, "RateLimiting", `Please provide below info when asking for support: timestamp = ${new Date().toISOString()}, correlationId = ${f.correlationId}. Rate limit exceeded; retry after ${retryAfter} second(s).`, headers);
+    }
+    if (f.cls === "query") return new ArmError(429, "ThrottledError", `Your request was throttled; retry after ${retryAfter} second(s).`, headers);
+    const word = f.cls === "read" ? "read" : f.cls === "write" ? "write" : "delete";
+    return new ArmError(
+      429,
+      "SubscriptionRequestsThrottled",
+      `Number of '${word}' requests for subscription '${f.subscriptionId ?? "tenant"}' actor '${f.principal}' exceeded. Please try again after '${retryAfter}' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling`,
+      headers,
+    );
+  }
+
+  private serverError(f: FaultContext, status: number): ArmError {
+    if (status === 503) return new ArmError(503, "ServiceUnavailable", "The service is temporarily unavailable. Please try again later.", { "Retry-After": "1" });
+    if (status === 502) return new ArmError(502, "BadGateway", "The gateway did not receive a response from the resource provider.");
+    return new ArmError(
+      500,
+      "InternalServerError",
+      `Encountered internal server error. Diagnostic information: timestamp '${new Date().toISOString()}', subscription id '${f.subscriptionId ?? ""}', request correlation id '${f.correlationId}'.`,
+    );
+  }
+}

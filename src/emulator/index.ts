@@ -1,0 +1,160 @@
+/**
+ * The local Azure emulator: `startEmulator()` and what a client needs to talk to it.
+ * See src/emulator/README.md.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { ClientSecretCredential } from "@azure/identity";
+import type { TokenCredential } from "@azure/identity";
+import { EmulatorCore } from "./core";
+import { listen } from "./server";
+import { loadOrCreateCertificate } from "./util/tls";
+import { loadFaultConfig, parseFaultConfig, type FaultConfig } from "./faults/config";
+import { adminRequest } from "./admin/client";
+import type { FleetSummary } from "./fleet/generator";
+import { ARM_SCOPE, EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, EMULATOR_TENANT_ID } from "./constants";
+
+export * from "./constants";
+export { trustEmulatorCertificate } from "./trust";
+export type { FaultConfig } from "./faults/config";
+export type { FleetSummary } from "./fleet/generator";
+export type { GuestState, GuestPatch } from "./store/guest";
+export type { ExtensionPut } from "./store/extensionLog";
+export { FLEET_CASES, CASE_SPECS, type FleetCase } from "./fleet/cases";
+export { SCOM_AGENT_VERSIONS } from "./logs/heartbeat";
+export { DEPRECATED_MESSAGE } from "./providers/security";
+export { adminRequest } from "./admin/client";
+
+export interface EmulatorOptions {
+  /** HTTPS port; 0 (default) picks a free one. */
+  port?: number;
+  /** SQLite state file; its directory also gets the certificate and emulator.json. Default: a temp dir removed on stop. */
+  statePath?: string;
+  /** Machines to generate when the state is new (default 0). */
+  fleet?: number;
+  /** Seed of the fleet and of the subscription ids (default 1; fixed once the state exists). */
+  seed?: number;
+  /** Fault configuration, or the path of a JSON file holding one. */
+  faults?: FaultConfig | string;
+  /** Access token lifetime (default 3600 s). */
+  tokenLifetimeSeconds?: number;
+  /** Time a long-running operation stays InProgress (default 0: done at the first poll). */
+  lroDelayMs?: number;
+  /** ARM list page size before nextLink (default 100). */
+  listPageSize?: number;
+  /** Time one remediation deployment takes (default 20 ms). */
+  remediationDeploymentMs?: number;
+}
+
+export interface EmulatorClientOptions {
+  endpoint: string;
+  credentialScopes: string[];
+  /** The emulator's CA, so SDK clients in this process trust it without NODE_EXTRA_CA_CERTS. */
+  tlsOptions: { ca: string };
+}
+
+export interface RunningEmulator {
+  /** https://localhost:PORT */
+  readonly url: string;
+  readonly port: number;
+  /** PEM of the self-signed certificate (written next to the state). */
+  readonly caCertPath: string;
+  readonly caCert: string;
+  readonly statePath: string;
+  readonly tenantId: string;
+  readonly clientId: string;
+  /** The well-known dev secret (EMULATOR_CLIENT_SECRET). */
+  readonly clientSecret: string;
+  readonly subscriptionIds: string[];
+  readonly fleet: FleetSummary | null;
+  credential(): TokenCredential;
+  /** `{ endpoint, credentialScopes, tlsOptions }` for any `@azure/arm-*` client. */
+  clientOptions(): EmulatorClientOptions;
+  /** Options for `@azure/monitor-query-logs`' LogsQueryClient. */
+  logsClientOptions(): { endpoint: string; tlsOptions: { ca: string } };
+  /** Calls the admin API (`/admin/...`). */
+  admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  /** The env a child process needs to use this emulator (NODE_EXTRA_CA_CERTS etc). */
+  env(): Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
+  let tempDir: string | undefined;
+  let statePath: string;
+  if (opts.statePath) {
+    statePath = resolve(opts.statePath);
+    mkdirSync(dirname(statePath), { recursive: true });
+  } else {
+    tempDir = mkdtempSync(join(tmpdir(), "asc-emulator-"));
+    statePath = join(tempDir, "state.sqlite");
+  }
+  const dir = dirname(statePath);
+  const faults = typeof opts.faults === "string" ? loadFaultConfig(opts.faults) : opts.faults ? parseFaultConfig(opts.faults) : undefined;
+  const tls = await loadOrCreateCertificate(dir);
+  const core = new EmulatorCore({
+    dbPath: statePath,
+    tenantId: EMULATOR_TENANT_ID,
+    seed: opts.seed ?? 1,
+    faults,
+    settings: {
+      lroDelayMs: opts.lroDelayMs ?? 0,
+      listPageSize: opts.listPageSize ?? 100,
+      remediationDeploymentMs: opts.remediationDeploymentMs ?? 20,
+      tokenLifetimeSeconds: opts.tokenLifetimeSeconds ?? 3600,
+    },
+  });
+  let server;
+  try {
+    core.ensureFleet(opts.fleet ?? 0);
+    server = await listen(core, tls, opts.port ?? 0);
+  } catch (err) {
+    core.close();
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    throw err;
+  }
+  const url = `https://localhost:${server.port}`;
+  core.setUrl(url, { clientId: EMULATOR_CLIENT_ID, caCertPath: tls.certPath, statePath });
+  core.start();
+  const info = { url, port: server.port, tenantId: EMULATOR_TENANT_ID, clientId: EMULATOR_CLIENT_ID, caCertPath: tls.certPath, statePath, subscriptionIds: core.subscriptionIds, pid: process.pid, clientSecret: "well-known: EMULATOR_CLIENT_SECRET in src/emulator/constants.ts" };
+  writeFileSync(join(dir, "emulator.json"), JSON.stringify(info, null, 2) + "\n");
+  const ca = readFileSync(tls.certPath, "utf8");
+  let stopped = false;
+  return {
+    url,
+    port: server.port,
+    caCertPath: tls.certPath,
+    caCert: ca,
+    statePath,
+    tenantId: EMULATOR_TENANT_ID,
+    clientId: EMULATOR_CLIENT_ID,
+    clientSecret: EMULATOR_CLIENT_SECRET,
+    subscriptionIds: [...core.subscriptionIds],
+    fleet: core.fleet(),
+    credential: () =>
+      new ClientSecretCredential(EMULATOR_TENANT_ID, EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, { authorityHost: url, disableInstanceDiscovery: true, tlsOptions: { ca } }),
+    clientOptions: () => ({ endpoint: url, credentialScopes: [ARM_SCOPE], tlsOptions: { ca } }),
+    logsClientOptions: () => ({ endpoint: `${url}/v1`, tlsOptions: { ca } }),
+    admin: async <T>(method: string, path: string, body?: unknown) => {
+      const r = await adminRequest<T>(url, ca, method, path, body);
+      if (r.status >= 400) throw new Error(`admin ${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body;
+    },
+    env: () => ({
+      NODE_EXTRA_CA_CERTS: tls.certPath,
+      AZURE_TENANT_ID: EMULATOR_TENANT_ID,
+      AZURE_CLIENT_ID: EMULATOR_CLIENT_ID,
+      AZURE_CLIENT_SECRET: EMULATOR_CLIENT_SECRET,
+      AZURE_AUTHORITY_HOST: url,
+      ASC_EMULATOR_URL: url,
+    }),
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await server.close();
+      core.close();
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * The Log Analytics query API as `@azure/monitor-query-logs` calls it: `POST
+ * {endpoint}/workspaces/{id}/query` (the client appends no `/v1` when an endpoint is given, so
+ * both `/v1/...` and `/...` are served) with `workspaces` for additionalWorkspaces, and `$batch`.
+ * Tables: Heartbeat. Answers in the `tables` format.
+ */
+import type { ArmContext } from "../arm/types";
+import { ArmError } from "../http/errors";
+import { jsonBody, type EmuRequest, type EmuResponse } from "../http/types";
+import { KqlError } from "../kql/lexer";
+import { parseQuery } from "../kql/parser";
+import { runQuery, type Row, type Table } from "../kql/eval";
+import { isObject, type Json, type JsonObject } from "../util/json";
+import { findWorkspace, workspaceCustomerId } from "../providers/workspaceLookup";
+import { HEARTBEAT_COLUMNS, heartbeatRows } from "./heartbeat";
+
+export function isLogsPath(segments: readonly string[]): boolean {
+  const l = segments.map((s) => s.toLowerCase());
+  const s = l[0] === "v1" ? l.slice(1) : l;
+  return (s[0] === "workspaces" && s.length === 3 && s[2] === "query") || (s.length === 1 && s[0] === "$batch");
+}
+
+class LogsError extends ArmError {}
+
+function badQuery(message: string, correlationId: string): ArmError {
+  return new LogsError(400, "BadArgumentError", `The request had some invalid properties: ${message}`, {}, { correlationId, innererror: { code: "SyntaxError", message } });
+}
+
+/** ISO-8601 duration (PT1H, P1D, P1DT2H, PT30M) in ms. */
+function durationMs(text: string): number | undefined {
+  const m = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(text.trim());
+  if (!m || text.trim().toUpperCase() === "P" || text.trim().toUpperCase() === "PT") return undefined;
+  return (Number(m[1] ?? 0) * 86400 + Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0)) * 1000;
+}
+
+/** The query's time window from `timespan` (duration, start/end or start/duration); everything when absent. */
+function window(timespan: unknown, now: number, correlationId: string): { from: number; to: number } {
+  if (typeof timespan !== "string" || timespan === "") return { from: -Infinity, to: Infinity };
+  const parts = timespan.split("/");
+  if (parts.length === 1) {
+    const d = durationMs(parts[0]!);
+    if (d === undefined) throw badQuery(`timespan '${timespan}' is not an ISO 8601 duration or interval.`, correlationId);
+    return { from: now - d, to: now };
+  }
+  const start = Date.parse(parts[0]!);
+  const endDate = Date.parse(parts[1]!);
+  const d = durationMs(parts[1]!);
+  if (Number.isNaN(start) || (Number.isNaN(endDate) && d === undefined)) throw badQuery(`timespan '${timespan}' is not an ISO 8601 interval.`, correlationId);
+  return { from: start, to: Number.isNaN(endDate) ? start + d! : endDate };
+}
+
+function columnType(name: string, values: readonly Json[]): string {
+  const known = HEARTBEAT_COLUMNS.find(([n]) => n === name);
+  if (known) return known[1];
+  const v = values.find((x) => x !== null);
+  if (v === undefined || v === null) return "string";
+  if (typeof v === "number") return Number.isInteger(v) ? "long" : "real";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "string") return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) ? "datetime" : "string";
+  return "dynamic";
+}
+
+function toTables(t: Table): JsonObject {
+  return {
+    tables: [
+      {
+        name: "PrimaryResult",
+        columns: t.columns.map((c) => ({ name: c, type: columnType(c, t.rows.map((r: Row) => r[c] ?? null)) })),
+        rows: t.rows.map((r: Row) => t.columns.map((c) => r[c] ?? null)),
+      },
+    ],
+  };
+}
+
+function runOne(ctx: ArmContext, workspace: string, body: JsonObject, correlationId: string): JsonObject {
+  const refs = [workspace, ...(Array.isArray(body["workspaces"]) ? body["workspaces"].map(String) : [])];
+  const ids = new Set<string>();
+  for (const ref of refs) {
+    const ws = findWorkspace(ctx, ref);
+    if (!ws) {
+      throw new LogsError(404, "WorkspaceNotFoundError", `Workspace '${ref}' could not be found.`, {}, { correlationId, innererror: { code: "ResourceNotFoundError", message: `Workspace '${ref}' could not be found.` } });
+    }
+    ids.add(workspaceCustomerId(ws).toLowerCase());
+  }
+  if (typeof body["query"] !== "string" || body["query"].trim() === "") throw badQuery("'query' is required.", correlationId);
+  const span = window(body["timespan"], ctx.clock.now(), correlationId);
+  try {
+    const parsed = parseQuery(body["query"]);
+    const result = runQuery(parsed, (table) => {
+      if (table !== "Heartbeat") throw new KqlError(`Table '${table}' is not available in the emulator; supported tables: Heartbeat.`);
+      return { columns: HEARTBEAT_COLUMNS.map(([n]) => n), rows: heartbeatRows(ctx, ids, span) };
+    }, { now: ctx.clock.now() });
+    return toTables(result);
+  } catch (err) {
+    if (err instanceof KqlError) throw badQuery(err.message, correlationId);
+    throw err;
+  }
+}
+
+export function handleLogs(ctx: ArmContext, req: EmuRequest): EmuResponse {
+  const l = req.segments.map((s) => s.toLowerCase());
+  const s = l[0] === "v1" ? req.segments.slice(1) : req.segments;
+  if (s.length === 1) {
+    if (req.method !== "POST") throw new ArmError(405, "MethodNotAllowed", "Use POST for $batch.");
+    req.operation = "POST logs/$batch";
+    const body = jsonBody(req);
+    const requests = isObject(body) && Array.isArray(body["requests"]) ? body["requests"] : null;
+    if (!requests) throw badQuery("'requests' is required.", req.correlationId);
+    const responses = requests.map((r): JsonObject => {
+      const item = isObject(r) ? r : {};
+      const id = String(item["id"] ?? "");
+      try {
+        const inner = isObject(item["body"]) ? item["body"] : {};
+        return { id, status: 200, body: runOne(ctx, String(item["workspace"] ?? ""), inner, req.correlationId) };
+      } catch (err) {
+        if (err instanceof ArmError) return { id, status: err.status, body: err.body() };
+        throw err;
+      }
+    });
+    return { status: 200, body: { responses } };
+  }
+  req.operation = `${req.method} logs/query`;
+  let body: JsonObject;
+  if (req.method === "GET") {
+    body = { query: req.query.get("query") ?? "", timespan: req.query.get("timespan") ?? undefined };
+  } else if (req.method === "POST") {
+    const parsed = jsonBody(req);
+    if (!isObject(parsed)) throw badQuery("The body must be a JSON object.", req.correlationId);
+    body = parsed;
+  } else {
+    throw new ArmError(405, "MethodNotAllowed", `The requested resource does not support http method '${req.method}'.`);
+  }
+  return { status: 200, body: runOne(ctx, s[1]!, body, req.correlationId) };
+}

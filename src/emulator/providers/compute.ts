@@ -1,0 +1,362 @@
+/**
+ * Microsoft.Compute: virtual machines (PUT/DELETE long-running, instanceView with power state and
+ * VM agent status, power actions), their extensions, scale sets and scale-set model extensions.
+ */
+import type { ActionInput, ArmContext, PutInput, PutResult, ResourceTypeSpec } from "../arm/types";
+import type { LroManager } from "../arm/lro";
+import { API_VERSIONS } from "../arm/apiVersions";
+import { badRequest, invalidParameter } from "../http/errors";
+import type { EmuRequest } from "../http/types";
+import type { StoredResource } from "../store/resources";
+import { POWER_STATES, type PowerState } from "../store/guest";
+import { clone, getPath, getString, isObject, type Json, type JsonObject } from "../util/json";
+import { newGuid } from "../util/random";
+import { defaultGuest, extensionsOf, guestOf, normalizeOs, osTypeOf, putExtension, type OsType } from "./machines";
+import { VMSS_EXTENSION_TYPE, VMSS_TYPE, VM_EXTENSION_TYPE, VM_TYPE } from "./resourceTypes";
+
+const V = API_VERSIONS.compute;
+
+function requireLocation(body: JsonObject, existing?: StoredResource): string {
+  const loc = typeof body["location"] === "string" ? body["location"] : existing ? String(existing.doc["location"]) : "";
+  if (!loc) throw badRequest("LocationRequired", "The location property is required for this definition.");
+  return loc.replace(/\s+/g, "").toLowerCase();
+}
+
+function copyTopLevel(body: JsonObject, doc: JsonObject): void {
+  for (const k of ["tags", "plan", "identity", "zones", "extendedLocation"]) if (body[k] !== undefined && body[k] !== null) doc[k] = clone(body[k]);
+}
+
+/** OS from the places a VM body states it: osDisk.osType, or which osProfile configuration is present. */
+function osFromProfile(storage: unknown, osProfile: unknown, existing?: StoredResource): OsType {
+  const os =
+    normalizeOs(getPath(storage, ["osDisk", "osType"])) ??
+    (isObject(osProfile) && isObject(osProfile["windowsConfiguration"]) ? "Windows" : undefined) ??
+    (isObject(osProfile) && isObject(osProfile["linuxConfiguration"]) ? "Linux" : undefined) ??
+    (existing ? osTypeOf(existing) : undefined);
+  if (!os) {
+    throw invalidParameter(
+      "Required parameter 'storageProfile.osDisk.osType' is missing (null): give osDisk.osType or an osProfile windowsConfiguration/linuxConfiguration.",
+      "properties.storageProfile.osDisk.osType",
+    );
+  }
+  return os;
+}
+
+/** osProfile as Azure returns it: never the admin password, provisionVMAgent explicit. */
+function osProfileOf(osProfile: unknown, os: OsType, computerName: string): JsonObject {
+  const given = isObject(osProfile) ? clone(osProfile) : {};
+  delete given["adminPassword"];
+  delete given["customData"];
+  const key = os === "Windows" ? "windowsConfiguration" : "linuxConfiguration";
+  const cfg = isObject(given[key]) ? given[key] : {};
+  cfg["provisionVMAgent"] = cfg["provisionVMAgent"] ?? true;
+  if (os === "Windows") cfg["enableAutomaticUpdates"] = cfg["enableAutomaticUpdates"] ?? true;
+  else cfg["disablePasswordAuthentication"] = cfg["disablePasswordAuthentication"] ?? true;
+  return {
+    computerName,
+    adminUsername: "azureuser",
+    ...given,
+    [key]: cfg,
+    secrets: Array.isArray(given["secrets"]) ? given["secrets"] : [],
+    allowExtensionOperations: given["allowExtensionOperations"] ?? true,
+    requireGuestProvisionSignal: true,
+  };
+}
+
+function putVm(input: PutInput): PutResult {
+  const { ctx, body, target, existing } = input;
+  const location = requireLocation(body, existing);
+  const props = isObject(body["properties"]) ? clone(body["properties"]) : {};
+  const storage = isObject(props["storageProfile"]) ? props["storageProfile"] : {};
+  const os = osFromProfile(storage, props["osProfile"], existing);
+  const computerName = getString(props, "osProfile", "computerName") ?? getString(existing?.doc, "properties", "osProfile", "computerName") ?? target.name;
+  const osProfile = osProfileOf(props["osProfile"] ?? getPath(existing?.doc, ["properties", "osProfile"]), os, computerName);
+  const osDisk = isObject(storage["osDisk"]) ? storage["osDisk"] : {};
+  const rgPrefix = `/subscriptions/${target.subscriptionId}/resourceGroups/${target.resourceGroup}`;
+  for (const k of ["provisioningState", "instanceView", "vmId", "timeCreated"]) delete props[k];
+  const doc: JsonObject = {
+    id: target.id,
+    name: target.name,
+    type: VM_TYPE,
+    location,
+    properties: {
+      ...props,
+      hardwareProfile: isObject(props["hardwareProfile"]) ? props["hardwareProfile"] : { vmSize: "Standard_D2s_v3" },
+      storageProfile: {
+        ...storage,
+        osDisk: {
+          name: `${target.name}_OsDisk_1`,
+          createOption: "FromImage",
+          caching: "ReadWrite",
+          managedDisk: { storageAccountType: "Premium_LRS", id: `${rgPrefix}/providers/Microsoft.Compute/disks/${target.name}_OsDisk_1` },
+          diskSizeGB: os === "Windows" ? 127 : 30,
+          ...osDisk,
+          osType: os,
+        },
+        dataDisks: Array.isArray(storage["dataDisks"]) ? storage["dataDisks"] : [],
+      },
+      osProfile,
+      networkProfile: isObject(props["networkProfile"])
+        ? props["networkProfile"]
+        : { networkInterfaces: [{ id: `${rgPrefix}/providers/Microsoft.Network/networkInterfaces/${target.name}-nic` }] },
+      vmId: getString(existing?.doc, "properties", "vmId") ?? newGuid(),
+      timeCreated: getString(existing?.doc, "properties", "timeCreated") ?? ctx.clock.iso(),
+      provisioningState: "Succeeded",
+    },
+  };
+  copyTopLevel(body, doc);
+  const vmAgent = getPath(osProfile, [os === "Windows" ? "windowsConfiguration" : "linuxConfiguration", "provisionVMAgent"]) !== false;
+  return {
+    doc,
+    lro: { final: "Succeeded" },
+    after: (stored) => {
+      if (!ctx.guest.get(stored.id)) ctx.guest.put(stored.id, defaultGuest(os, computerName, ctx.clock.iso(), vmAgent));
+    },
+  };
+}
+
+const POWER_DISPLAY: Record<PowerState, string> = { running: "VM running", stopped: "VM stopped", deallocated: "VM deallocated" };
+
+/** What `GET .../instanceView` answers, from the guest state and the extensions. */
+export function vmInstanceView(ctx: ArmContext, vm: StoredResource): JsonObject {
+  const guest = guestOf(ctx, vm);
+  const now = ctx.clock.iso();
+  const exts = extensionsOf(ctx, vm);
+  const agentUp = guest.vmAgent && guest.powerState === "running";
+  const state = (e: StoredResource): string => getString(e.doc, "properties", "provisioningState") ?? "Succeeded";
+  return {
+    computerName: guest.computerName,
+    osName: guest.osType === "Windows" ? "Windows Server 2019 Datacenter" : "ubuntu",
+    osVersion: guest.osType === "Windows" ? "10.0.17763.6414" : "22.04",
+    hyperVGeneration: "V2",
+    vmAgent: agentUp
+      ? {
+          vmAgentVersion: guest.osType === "Windows" ? "2.7.41491.1102" : "2.11.1.12",
+          statuses: [{ code: "ProvisioningState/succeeded", level: "Info", displayStatus: "Ready", message: "GuestAgent is running and processing the extensions.", time: now }],
+          extensionHandlers: exts.map((e) => ({
+            type: `${getString(e.doc, "properties", "publisher")}.${getString(e.doc, "properties", "type")}`,
+            typeHandlerVersion: getString(e.doc, "properties", "typeHandlerVersion") ?? "",
+            status: { code: "ProvisioningState/succeeded", level: "Info", displayStatus: "Ready" },
+          })),
+        }
+      : {
+          vmAgentVersion: "Unknown",
+          statuses: [{ code: "ProvisioningState/Unavailable", level: "Warning", displayStatus: "Not Ready", message: "VM Agent is unresponsive.", time: now }],
+        },
+    extensions: exts.map((e) => ({
+      name: e.doc["name"] ?? null,
+      type: `${getString(e.doc, "properties", "publisher")}.${getString(e.doc, "properties", "type")}`,
+      typeHandlerVersion: getString(e.doc, "properties", "typeHandlerVersion") ?? "",
+      statuses: [
+        {
+          code: `ProvisioningState/${state(e).toLowerCase()}`,
+          level: state(e) === "Failed" ? "Error" : "Info",
+          displayStatus: state(e) === "Succeeded" ? "Provisioning succeeded" : `Provisioning ${state(e).toLowerCase()}`,
+          time: now,
+        },
+      ],
+    })),
+    statuses: [
+      { code: "ProvisioningState/succeeded", level: "Info", displayStatus: "Provisioning succeeded", time: getString(vm.doc, "properties", "timeCreated") ?? now },
+      { code: `PowerState/${guest.powerState}`, level: "Info", displayStatus: POWER_DISPLAY[guest.powerState] },
+    ],
+  };
+}
+
+function wantsInstanceView(req?: EmuRequest): boolean {
+  for (const [k, v] of req?.query ?? []) if (k.toLowerCase() === "$expand" && v.toLowerCase().includes("instanceview")) return true;
+  return false;
+}
+
+function vmView(ctx: ArmContext, stored: StoredResource, req?: EmuRequest): JsonObject {
+  const doc = clone(stored.doc);
+  const exts = extensionsOf(ctx, stored);
+  if (exts.length > 0) doc["resources"] = exts.map((e) => e.doc);
+  if (wantsInstanceView(req)) (doc["properties"] as JsonObject)["instanceView"] = vmInstanceView(ctx, stored);
+  return doc;
+}
+
+/** start / powerOff / deallocate / restart: long-running, settled by `settlePower`. */
+function powerAction(target: PowerState | "restart") {
+  return ({ ctx, stored, apiVersion }: ActionInput) => {
+    const headers = ctx.tx(() =>
+      ctx.lro.begin({
+        resourceId: stored.id,
+        action: "vm.power",
+        namespace: "Microsoft.Compute",
+        location: String(stored.doc["location"]),
+        apiVersion,
+        final: "Succeeded",
+        payload: { powerState: target },
+      }),
+    );
+    return { status: 202, headers };
+  };
+}
+
+export function registerComputeOperations(lro: LroManager): void {
+  lro.on("vm.power", (ctx, op, payload) => {
+    const vm = ctx.store.get(op.resourcel);
+    if (!vm) throw badRequest("ResourceNotFound", "The virtual machine no longer exists.");
+    const guest = guestOf(ctx, vm);
+    const wanted = String(payload["powerState"]);
+    const next: PowerState = wanted === "restart" ? "running" : ((POWER_STATES as readonly string[]).includes(wanted) ? (wanted as PowerState) : "running");
+    ctx.guest.put(vm.id, { ...guest, powerState: next, powerStateChangedAt: ctx.clock.iso() });
+  });
+}
+
+export const virtualMachines: ResourceTypeSpec = {
+  type: VM_TYPE,
+  apiVersions: V,
+  scopes: ["resourceGroup"],
+  listAtSubscription: true,
+  patchable: true,
+  lroDelete: true,
+  put: putVm,
+  view: vmView,
+  onDeleted: (ctx, stored) => ctx.guest.delete(stored.id),
+  actions: {
+    "GET instanceview": ({ ctx, stored }) => ({ status: 200, body: vmInstanceView(ctx, stored) }),
+    "POST start": powerAction("running"),
+    "POST poweroff": powerAction("stopped"),
+    "POST deallocate": powerAction("deallocated"),
+    "POST restart": powerAction("restart"),
+  },
+};
+
+export const virtualMachineExtensions: ResourceTypeSpec = {
+  type: VM_EXTENSION_TYPE,
+  apiVersions: V,
+  scopes: ["resourceGroup"],
+  patchable: true,
+  lroDelete: true,
+  put: putExtension,
+};
+
+// ---- scale sets ---------------------------------------------------------------------------
+
+interface ModelExtension {
+  readonly name: string;
+  readonly properties: JsonObject;
+}
+
+function modelExtensions(vmss: JsonObject): ModelExtension[] | undefined {
+  const list = getPath(vmss, ["properties", "virtualMachineProfile", "extensionProfile", "extensions"]);
+  if (!Array.isArray(list)) return undefined;
+  return list.map((e, i) => {
+    if (!isObject(e) || typeof e["name"] !== "string" || !isObject(e["properties"])) {
+      throw invalidParameter(`Extension ${i} of the scale set model needs a name and properties.`, `properties.virtualMachineProfile.extensionProfile.extensions[${i}]`);
+    }
+    return { name: e["name"], properties: e["properties"] };
+  });
+}
+
+function putVmss(input: PutInput): PutResult {
+  const { ctx, body, target, existing, req } = input;
+  const location = requireLocation(body, existing);
+  const props = isObject(body["properties"]) ? clone(body["properties"]) : {};
+  const profile = isObject(props["virtualMachineProfile"]) ? props["virtualMachineProfile"] : {};
+  const storage = isObject(profile["storageProfile"]) ? profile["storageProfile"] : {};
+  const os = osFromProfile(storage, profile["osProfile"], existing);
+  const prefix = getString(profile, "osProfile", "computerNamePrefix") ?? target.name.slice(0, 9);
+  const osProfile = osProfileOf(profile["osProfile"], os, prefix);
+  delete osProfile["computerName"];
+  osProfile["computerNamePrefix"] = prefix;
+  const extensions = modelExtensions(body);
+  for (const k of ["provisioningState", "uniqueId", "timeCreated"]) delete props[k];
+  const sku = isObject(body["sku"]) ? clone(body["sku"]) : isObject(existing?.doc["sku"]) ? clone(existing!.doc["sku"] as JsonObject) : { name: "Standard_D2s_v3", tier: "Standard", capacity: 2 };
+  const doc: JsonObject = {
+    id: target.id,
+    name: target.name,
+    type: VMSS_TYPE,
+    location,
+    sku,
+    properties: {
+      ...props,
+      upgradePolicy: isObject(props["upgradePolicy"]) ? props["upgradePolicy"] : { mode: "Manual" },
+      orchestrationMode: props["orchestrationMode"] ?? "Uniform",
+      virtualMachineProfile: {
+        ...profile,
+        osProfile,
+        storageProfile: { ...storage, osDisk: { createOption: "FromImage", caching: "ReadWrite", managedDisk: { storageAccountType: "Premium_LRS" }, ...(isObject(storage["osDisk"]) ? storage["osDisk"] : {}), osType: os } },
+        extensionProfile: { extensions: [] },
+      },
+      uniqueId: getString(existing?.doc, "properties", "uniqueId") ?? newGuid(),
+      timeCreated: getString(existing?.doc, "properties", "timeCreated") ?? ctx.clock.iso(),
+      provisioningState: "Succeeded",
+    },
+  };
+  copyTopLevel(body, doc);
+  const capacity = typeof sku["capacity"] === "number" ? sku["capacity"] : 2;
+  return {
+    doc,
+    lro: { final: "Succeeded" },
+    after: (stored) => {
+      const guest = ctx.guest.get(stored.id) ?? defaultGuest(os, prefix, ctx.clock.iso());
+      ctx.guest.put(stored.id, { ...guest, instances: capacity });
+      if (extensions) syncModelExtensions(ctx, stored, extensions, req.requestId);
+    },
+  };
+}
+
+/** The model's extension list is the source of truth when a scale-set PUT carries one. */
+function syncModelExtensions(ctx: ArmContext, vmss: StoredResource, wanted: readonly ModelExtension[], requestId: string): void {
+  const current = new Map(extensionsOf(ctx, vmss).map((e) => [String(e.doc["name"]).toLowerCase(), e]));
+  for (const ext of wanted) {
+    const old = current.get(ext.name.toLowerCase());
+    current.delete(ext.name.toLowerCase());
+    const props = clone(ext.properties);
+    const protectedSettings = isObject(props["protectedSettings"]) ? props["protectedSettings"] : undefined;
+    delete props["protectedSettings"];
+    props["provisioningState"] = "Succeeded";
+    const doc: JsonObject = { id: `${vmss.id}/extensions/${ext.name}`, name: ext.name, type: VMSS_EXTENSION_TYPE, properties: props };
+    const changed = !old || JSON.stringify(old.doc["properties"]) !== JSON.stringify(props);
+    ctx.store.put({ id: String(doc["id"]), type: VMSS_EXTENSION_TYPE, doc, secret: protectedSettings ? { protectedSettings } : (old?.secret ?? null) });
+    if (changed) {
+      ctx.extensionLog.record({
+        at: ctx.clock.iso(),
+        machineId: vmss.id,
+        name: ext.name,
+        publisher: String(props["publisher"] ?? ""),
+        type: String(props["type"] ?? ""),
+        version: typeof props["typeHandlerVersion"] === "string" ? props["typeHandlerVersion"] : null,
+        workspaceId: getString(props, "settings", "workspaceId") ?? null,
+        source: "arm",
+        requestId,
+      });
+    }
+  }
+  for (const gone of current.values()) ctx.store.deleteTree(gone.id);
+}
+
+export function vmssView(ctx: ArmContext, stored: StoredResource): JsonObject {
+  const doc = clone(stored.doc);
+  const profile = getPath(doc, ["properties", "virtualMachineProfile"]);
+  if (isObject(profile)) {
+    profile["extensionProfile"] = {
+      extensions: extensionsOf(ctx, stored).map((e): Json => ({ name: e.doc["name"] ?? null, id: e.id, properties: e.doc["properties"] ?? {} })),
+    };
+  }
+  return doc;
+}
+
+export const virtualMachineScaleSets: ResourceTypeSpec = {
+  type: VMSS_TYPE,
+  apiVersions: V,
+  scopes: ["resourceGroup"],
+  listAtSubscription: true,
+  patchable: true,
+  lroDelete: true,
+  put: putVmss,
+  view: vmssView,
+  onDeleted: (ctx, stored) => ctx.guest.delete(stored.id),
+};
+
+export const virtualMachineScaleSetExtensions: ResourceTypeSpec = {
+  type: VMSS_EXTENSION_TYPE,
+  apiVersions: V,
+  scopes: ["resourceGroup"],
+  patchable: true,
+  lroDelete: true,
+  put: putExtension,
+};

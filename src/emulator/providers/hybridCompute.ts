@@ -1,0 +1,85 @@
+/** Microsoft.HybridCompute: Arc-enabled servers and their extensions (long-running, as in Azure). */
+import type { ArmContext, PutInput, PutResult, ResourceTypeSpec } from "../arm/types";
+import { API_VERSIONS } from "../arm/apiVersions";
+import { badRequest, invalidParameter } from "../http/errors";
+import type { StoredResource } from "../store/resources";
+import { clone, getString, isObject, type JsonObject } from "../util/json";
+import { newGuid } from "../util/random";
+import { defaultGuest, guestOf, normalizeOs, putExtension } from "./machines";
+import { ARC_EXTENSION_TYPE, ARC_TYPE } from "./resourceTypes";
+
+const V = API_VERSIONS.hybridCompute;
+
+function putMachine(input: PutInput): PutResult {
+  const { ctx, body, target, existing } = input;
+  const location = typeof body["location"] === "string" ? body["location"] : existing ? String(existing.doc["location"]) : "";
+  if (!location) throw badRequest("LocationRequired", "The location property is required for this definition.");
+  const props = isObject(body["properties"]) ? clone(body["properties"]) : {};
+  const os = normalizeOs(props["osType"]) ?? normalizeOs(props["osName"]) ?? normalizeOs(getString(existing?.doc, "properties", "osType"));
+  if (!os) throw invalidParameter("Required parameter 'properties.osType' is missing: windows or linux.", "properties.osType");
+  for (const k of ["provisioningState", "status", "lastStatusChange", "vmId", "vmUuid"]) delete props[k];
+  const computer = getString(props, "displayName") ?? target.name;
+  const doc: JsonObject = {
+    id: target.id,
+    name: target.name,
+    type: ARC_TYPE,
+    location: location.replace(/\s+/g, "").toLowerCase(),
+    kind: body["kind"] ?? null,
+    properties: {
+      agentVersion: "1.40.02664.1629",
+      osSku: os === "Windows" ? "Windows Server 2019 Datacenter" : "Ubuntu 22.04 LTS",
+      osVersion: os === "Windows" ? "10.0.17763.6414" : "5.15.0-105-generic",
+      machineFqdn: `${computer}.contoso.local`,
+      displayName: computer,
+      ...props,
+      // Arc reports OS names in lower case.
+      osName: os.toLowerCase(),
+      osType: os.toLowerCase(),
+      vmId: getString(existing?.doc, "properties", "vmId") ?? newGuid(),
+      provisioningState: "Succeeded",
+    },
+  };
+  if (doc["kind"] === null) delete doc["kind"];
+  for (const k of ["tags", "identity"]) if (isObject(body[k])) doc[k] = clone(body[k]);
+  const identity = doc["identity"];
+  if (isObject(identity) && String(identity["type"]).toLowerCase() === "systemassigned") {
+    identity["principalId"] = getString(existing?.doc, "identity", "principalId") ?? newGuid();
+    identity["tenantId"] = ctx.tenantId;
+  }
+  return {
+    doc,
+    after: (stored) => {
+      if (!ctx.guest.get(stored.id)) ctx.guest.put(stored.id, defaultGuest(os, computer, ctx.clock.iso()));
+    },
+  };
+}
+
+/** Arc status follows the guest: a machine that is off is Disconnected. */
+export function machineView(ctx: ArmContext, stored: StoredResource): JsonObject {
+  const doc = clone(stored.doc);
+  const guest = guestOf(ctx, stored);
+  const props = doc["properties"] as JsonObject;
+  props["status"] = guest.powerState === "running" && guest.vmAgent ? "Connected" : "Disconnected";
+  props["lastStatusChange"] = guest.powerStateChangedAt;
+  return doc;
+}
+
+export const arcMachines: ResourceTypeSpec = {
+  type: ARC_TYPE,
+  apiVersions: V,
+  scopes: ["resourceGroup"],
+  listAtSubscription: true,
+  patchable: true,
+  put: putMachine,
+  view: machineView,
+  onDeleted: (ctx, stored) => ctx.guest.delete(stored.id),
+};
+
+export const arcExtensions: ResourceTypeSpec = {
+  type: ARC_EXTENSION_TYPE,
+  apiVersions: V,
+  scopes: ["resourceGroup"],
+  patchable: true,
+  lroDelete: true,
+  put: putExtension,
+};

@@ -1,0 +1,165 @@
+/**
+ * Microsoft.OperationalInsights: Log Analytics workspaces (customerId minted at create, shared
+ * keys via POST .../sharedKeys, never in a GET) and their dataSources, where the security-event
+ * configuration has one owner: Security Center or Sentinel, never both.
+ */
+import type { ArmContext, PutInput, PutResult, ResourceTypeSpec } from "../arm/types";
+import { API_VERSIONS } from "../arm/apiVersions";
+import { queryParam } from "../arm/paging";
+import { ArmError, badRequest, invalidParameter } from "../http/errors";
+import type { StoredResource } from "../store/resources";
+import { clone, getString, isObject, type JsonObject } from "../util/json";
+import { newGuid, newSharedKey } from "../util/random";
+import { DATASOURCE_TYPE, WORKSPACE_TYPE } from "./resourceTypes";
+import { logAnalyticsExtensions, workspaceCustomerId } from "./workspaceLookup";
+
+const SKUS = ["Free", "Standard", "Premium", "PerNode", "PerGB2018", "Standalone", "CapacityReservation", "LACluster"];
+
+export function workspaceDoc(id: string, name: string, location: string, customerId: string, now: string, props: JsonObject = {}, tags?: JsonObject): JsonObject {
+  const skuName = getString(props, "sku", "name") ?? "PerGB2018";
+  const sku = SKUS.find((s) => s.toLowerCase() === skuName.toLowerCase());
+  if (!sku) throw invalidParameter(`The sku '${skuName}' is not one of ${SKUS.join(", ")}.`, "properties.sku.name");
+  const doc: JsonObject = {
+    id,
+    name,
+    type: WORKSPACE_TYPE,
+    location: location.replace(/\s+/g, "").toLowerCase(),
+    properties: {
+      publicNetworkAccessForIngestion: "Enabled",
+      publicNetworkAccessForQuery: "Enabled",
+      ...props,
+      customerId,
+      provisioningState: "Succeeded",
+      sku: { name: sku, lastSkuUpdate: now },
+      retentionInDays: typeof props["retentionInDays"] === "number" ? props["retentionInDays"] : 30,
+      features: { legacy: 0, searchVersion: 1, enableLogAccessUsingOnlyResourcePermissions: true, ...(isObject(props["features"]) ? props["features"] : {}) },
+      workspaceCapping: { dailyQuotaGb: -1, dataIngestionStatus: "RespectQuota" },
+      createdDate: typeof props["createdDate"] === "string" ? props["createdDate"] : now,
+      modifiedDate: now,
+    },
+  };
+  if (tags && Object.keys(tags).length > 0) doc["tags"] = tags;
+  return doc;
+}
+
+function putWorkspace(input: PutInput): PutResult {
+  const { ctx, body, target, existing } = input;
+  const location = typeof body["location"] === "string" ? body["location"] : existing ? String(existing.doc["location"]) : "";
+  if (!location) throw badRequest("LocationRequired", "The location property is required for this definition.");
+  const props = isObject(body["properties"]) ? clone(body["properties"]) : {};
+  for (const k of ["customerId", "provisioningState", "modifiedDate"]) delete props[k];
+  if (existing) props["createdDate"] = getString(existing.doc, "properties", "createdDate") ?? ctx.clock.iso();
+  const customerId = existing ? workspaceCustomerId(existing) : newGuid();
+  const doc = workspaceDoc(target.id, target.name, location, customerId, ctx.clock.iso(), props, isObject(body["tags"]) ? clone(body["tags"]) : undefined);
+  return { doc, secret: existing?.secret ?? { primarySharedKey: newSharedKey(), secondarySharedKey: newSharedKey() } };
+}
+
+/** Machines that still report to a workspace: its agent extensions and directly installed agents. */
+export function workspaceReporters(ctx: ArmContext, ws: StoredResource): { extensions: string[]; directAgents: string[] } {
+  const cid = workspaceCustomerId(ws).toLowerCase();
+  const extensions = logAnalyticsExtensions(ctx)
+    .filter((e) => e.workspaceId === cid && getString(e.ext.doc, "properties", "provisioningState") !== "Failed")
+    .map((e) => e.ext.id.replace(/\/(extensions)\/[^/]+$/i, ""));
+  const directAgents: string[] = [];
+  for (const [machine, guest] of ctx.guest.all()) {
+    const ids = [...(guest.directAgent?.workspaceCustomerIds ?? []), ...(guest.scom?.workspaceCustomerIds ?? [])];
+    if (ids.some((w) => w.toLowerCase() === cid)) directAgents.push(ctx.store.get(machine)?.id ?? machine);
+  }
+  return { extensions: [...new Set(extensions)], directAgents };
+}
+
+function refuseDeleteInUse(ctx: ArmContext, ws: StoredResource): void {
+  const { extensions, directAgents } = workspaceReporters(ctx, ws);
+  const all = [...new Set([...extensions, ...directAgents])];
+  if (all.length === 0) return;
+  throw new ArmError(
+    409,
+    "Conflict",
+    `Workspace '${String(ws.doc["name"])}' cannot be deleted: ${all.length} machine(s) still report to it ` +
+      `(${extensions.length} through the Log Analytics agent extension, ${directAgents.length} through a directly installed or Operations Manager agent), e.g. '${all[0]}'. ` +
+      `Reconnect or remove their agents first.`,
+  );
+}
+
+export const workspaces: ResourceTypeSpec = {
+  type: WORKSPACE_TYPE,
+  apiVersions: API_VERSIONS.operationalInsights,
+  scopes: ["resourceGroup"],
+  listAtSubscription: true,
+  patchable: true,
+  put: putWorkspace,
+  beforeDelete: refuseDeleteInUse,
+  actions: {
+    "POST sharedkeys": ({ stored }) => ({
+      status: 200,
+      body: { primarySharedKey: stored.secret?.["primarySharedKey"] ?? null, secondarySharedKey: stored.secret?.["secondarySharedKey"] ?? null },
+    }),
+    "POST regeneratesharedkey": ({ ctx, stored }) => {
+      const secret = { primarySharedKey: newSharedKey(), secondarySharedKey: newSharedKey() };
+      ctx.tx(() => ctx.store.put({ ...stored, secret }));
+      return { status: 200, body: secret };
+    },
+  },
+};
+
+// ---- data sources -------------------------------------------------------------------------
+
+export const SECURITY_CENTER_EVENTS_KIND = "SecurityEventCollectionConfiguration";
+export const SENTINEL_EVENTS_KIND = "SecurityInsightsSecurityEventCollectionConfiguration";
+const TIERS = ["None", "Minimal", "Recommended", "All"];
+const DATASOURCE_KINDS = [
+  SECURITY_CENTER_EVENTS_KIND, SENTINEL_EVENTS_KIND, "SecurityCenterSecurityWindowsBaselineConfiguration", "SecurityWindowsBaselineConfiguration",
+  "WindowsEvent", "WindowsPerformanceCounter", "LinuxSyslog", "LinuxSyslogCollection", "LinuxPerformanceObject", "LinuxPerformanceCollection",
+  "CustomLog", "CustomLogCollection", "AzureActivityLog", "IISLogs", "ChangeTrackingDefaultRegistry", "ChangeTrackingPath",
+  "ChangeTrackingCustomPath", "ChangeTrackingServices", "ChangeTrackingLinuxPath", "ApplicationInsights", "Office365",
+  "WindowsTelemetry", "ImportComputerGroup", "NetworkMonitoring",
+];
+
+function kindOf(doc: JsonObject): string {
+  return typeof doc["kind"] === "string" ? doc["kind"] : "";
+}
+
+function putDataSource(input: PutInput): PutResult {
+  const { ctx, body, target, existing } = input;
+  const kindRaw = typeof body["kind"] === "string" ? body["kind"] : "";
+  const kind = DATASOURCE_KINDS.find((k) => k.toLowerCase() === kindRaw.toLowerCase());
+  if (!kind) throw invalidParameter(`The data source kind '${kindRaw}' is not valid; 'kind' is required.`, "kind");
+  if (!isObject(body["properties"])) throw invalidParameter("'properties' is required.", "properties");
+  const props = clone(body["properties"]);
+  if (kind === SECURITY_CENTER_EVENTS_KIND || kind === SENTINEL_EVENTS_KIND) {
+    const tierKey = Object.keys(props).find((k) => k.toLowerCase() === "tier");
+    const tier = tierKey ? String(props[tierKey]) : "";
+    if (!TIERS.some((t) => t.toLowerCase() === tier.toLowerCase())) {
+      throw invalidParameter(`Tier '${tier}' is not one of ${TIERS.join(", ")}.`, "properties.Tier");
+    }
+    const other = kind === SECURITY_CENTER_EVENTS_KIND ? SENTINEL_EVENTS_KIND : SECURITY_CENTER_EVENTS_KIND;
+    const owner = ctx.store.children(target.parent!.id).find((d) => d.type.toLowerCase() === DATASOURCE_TYPE.toLowerCase() && kindOf(d.doc) === other);
+    if (owner) {
+      const who = other === SENTINEL_EVENTS_KIND ? "Microsoft Sentinel" : "Security Center";
+      throw new ArmError(
+        409,
+        "Conflict",
+        `Security events of workspace '${String(target.parent!.doc["name"])}' are already configured by ${who} (data source '${String(owner.doc["name"])}' of kind ${other}). ` +
+          "Security Center and Microsoft Sentinel cannot both configure security event collection on one workspace.",
+      );
+    }
+  }
+  const doc: JsonObject = { id: target.id, name: target.name, type: DATASOURCE_TYPE, kind, properties: props, etag: `W/"datetime'${encodeURIComponent(ctx.clock.iso())}'"` };
+  void existing;
+  return { doc };
+}
+
+export const dataSources: ResourceTypeSpec = {
+  type: DATASOURCE_TYPE,
+  apiVersions: API_VERSIONS.operationalInsights,
+  scopes: ["resourceGroup"],
+  put: putDataSource,
+  list: ({ ctx, req, parent }) => {
+    const all = parent ? ctx.store.children(parent.id).filter((d) => d.type.toLowerCase() === DATASOURCE_TYPE.toLowerCase()) : [];
+    const filter = queryParam(req, "$filter");
+    if (!filter) return all;
+    const m = /^kind\s+eq\s+'([^']+)'$/i.exec(filter.trim());
+    if (!m) throw badRequest("InvalidFilter", `Only "$filter=kind eq '<kind>'" is supported, not '${filter}'.`);
+    return all.filter((d) => kindOf(d.doc).toLowerCase() === m[1]!.toLowerCase());
+  },
+};

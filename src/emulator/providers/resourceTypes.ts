@@ -1,0 +1,27 @@
+/** Canonical resource types the emulator serves (the `type` of their documents). */
+export const VM_TYPE = "Microsoft.Compute/virtualMachines";
+export const VM_EXTENSION_TYPE = "Microsoft.Compute/virtualMachines/extensions";
+export const VMSS_TYPE = "Microsoft.Compute/virtualMachineScaleSets";
+export const VMSS_EXTENSION_TYPE = "Microsoft.Compute/virtualMachineScaleSets/extensions";
+export const ARC_TYPE = "Microsoft.HybridCompute/machines";
+export const ARC_EXTENSION_TYPE = "Microsoft.HybridCompute/machines/extensions";
+/** AKS documents spell it `ManagedClusters`, ids `managedClusters`: we follow Azure. */
+export const AKS_TYPE = "Microsoft.ContainerService/managedClusters";
+export const AKS_DOC_TYPE = "Microsoft.ContainerService/ManagedClusters";
+export const WORKSPACE_TYPE = "Microsoft.OperationalInsights/workspaces";
+export const DATASOURCE_TYPE = "Microsoft.OperationalInsights/workspaces/dataSources";
+export const SOLUTION_TYPE = "Microsoft.OperationsManagement/solutions";
+export const AUTO_PROVISIONING_TYPE = "Microsoft.Security/autoProvisioningSettings";
+export const WORKSPACE_SETTING_TYPE = "Microsoft.Security/workspaceSettings";
+export const PRICING_TYPE = "Microsoft.Security/pricings";
+export const POLICY_ASSIGNMENT_TYPE = "Microsoft.Authorization/policyAssignments";
+export const POLICY_DEFINITION_TYPE = "Microsoft.Authorization/policyDefinitions";
+export const ROLE_ASSIGNMENT_TYPE = "Microsoft.Authorization/roleAssignments";
+export const ROLE_DEFINITION_TYPE = "Microsoft.Authorization/roleDefinitions";
+export const REMEDIATION_TYPE = "Microsoft.PolicyInsights/remediations";
+
+export const EXTENSION_TYPES = [VM_EXTENSION_TYPE, VMSS_EXTENSION_TYPE, ARC_EXTENSION_TYPE] as const;
+export const MACHINE_TYPES = [VM_TYPE, VMSS_TYPE, ARC_TYPE] as const;
+
+/** Publisher of the Log Analytics agent extensions (settings.workspaceId + protectedSettings.workspaceKey). */
+export const LOG_ANALYTICS_PUBLISHER = "Microsoft.EnterpriseCloud.Monitoring";

@@ -1,0 +1,195 @@
+/**
+ * Microsoft.Resources: subscriptions (read-only, created by the emulator), resource groups
+ * (PUT/GET/HEAD/PATCH/DELETE as a long-running delete), `.../resources` listings and the tags
+ * of a scope (`{scope}/providers/Microsoft.Resources/tags/default`).
+ */
+import type { SpecialRoute } from "../arm/router";
+import { methodNotAllowed } from "../arm/router";
+import type { ArmContext } from "../arm/types";
+import { API_VERSIONS, requireApiVersion } from "../arm/apiVersions";
+import { pageOf, queryParam } from "../arm/paging";
+import { requireResourceGroup, requireSubscription, resolveScope, subscriptionScopeId } from "../arm/scope";
+import { ArmError, badRequest, resourceGroupNotFound, subscriptionNotFound } from "../http/errors";
+import { jsonBody, type EmuRequest, type EmuResponse } from "../http/types";
+import { lastProvidersIndex } from "../util/armId";
+import { isObject, type JsonObject } from "../util/json";
+import type { StoredResource } from "../store/resources";
+
+const SUBSCRIPTION_VERSIONS = [...API_VERSIONS.subscriptions, ...API_VERSIONS.resources];
+
+export function subscriptionDoc(subscriptionId: string, displayName: string, tenantId: string, tags: Record<string, string>): JsonObject {
+  return {
+    id: subscriptionScopeId(subscriptionId),
+    authorizationSource: "RoleBased",
+    managedByTenants: [],
+    tags,
+    subscriptionId: subscriptionId.toLowerCase(),
+    tenantId,
+    displayName,
+    state: "Enabled",
+    subscriptionPolicies: { locationPlacementId: "Public_2014-09-01", quotaId: "PayAsYouGo_2014-09-01", spendingLimit: "Off" },
+  };
+}
+
+export function resourceGroupDoc(subscriptionId: string, name: string, location: string, tags?: Record<string, string>): JsonObject {
+  const doc: JsonObject = {
+    id: `${subscriptionScopeId(subscriptionId)}/resourceGroups/${name}`,
+    name,
+    type: "Microsoft.Resources/resourceGroups",
+    location: location.replace(/\s+/g, "").toLowerCase(),
+    properties: { provisioningState: "Succeeded" },
+  };
+  if (tags && Object.keys(tags).length > 0) doc["tags"] = tags;
+  return doc;
+}
+
+export const SUBSCRIPTION_TYPE = "Microsoft.Resources/subscriptions";
+export const RESOURCE_GROUP_TYPE = "Microsoft.Resources/resourceGroups";
+
+const RG_NAME = /^[-\w._()]{1,90}$/;
+
+function stringMap(value: unknown, what: string): Record<string, string> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) throw badRequest("InvalidRequestContent", `'${what}' must be an object of strings.`);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = String(v);
+  return out;
+}
+
+function subscriptions(ctx: ArmContext, req: EmuRequest, segs: readonly string[]): EmuResponse {
+  requireApiVersion(req, SUBSCRIPTION_VERSIONS);
+  if (req.method !== "GET") throw methodNotAllowed(req.method);
+  if (segs.length === 1) {
+    req.operation = "LIST microsoft.resources/subscriptions";
+    const subs = ctx.store.list(SUBSCRIPTION_TYPE, {});
+    return { status: 200, body: { value: subs.map((s) => s.doc), count: { type: "Total", value: subs.length } } };
+  }
+  req.operation = "GET microsoft.resources/subscriptions";
+  const sub = ctx.store.get(subscriptionScopeId(segs[1]!));
+  if (!sub) throw subscriptionNotFound(segs[1]!);
+  return { status: 200, body: sub.doc };
+}
+
+function resourceGroup(ctx: ArmContext, req: EmuRequest, subscriptionId: string, name: string): EmuResponse {
+  const apiVersion = requireApiVersion(req, API_VERSIONS.resources);
+  requireSubscription(ctx, subscriptionId);
+  req.operation = `${req.method} microsoft.resources/resourcegroups`;
+  const id = `${subscriptionScopeId(subscriptionId)}/resourceGroups/${name}`;
+  const existing = ctx.store.get(id);
+  switch (req.method) {
+    case "GET":
+      if (!existing) throw resourceGroupNotFound(name);
+      return { status: 200, body: existing.doc };
+    case "HEAD":
+      return { status: existing ? 204 : 404 };
+    case "PUT":
+    case "PATCH": {
+      const body = jsonBody(req);
+      if (!isObject(body)) throw badRequest("InvalidRequestContent", "The request content was invalid and could not be deserialized.");
+      if (req.method === "PATCH" && !existing) throw resourceGroupNotFound(name);
+      if (!RG_NAME.test(name) || name.endsWith(".")) {
+        throw badRequest("InvalidResourceGroupName", `Resource group name '${name}' is invalid. It can include alphanumeric, underscore, parentheses, hyphen, period (except at end), and Unicode characters that match the allowed characters.`);
+      }
+      const location = typeof body["location"] === "string" ? body["location"] : existing ? String(existing.doc["location"]) : undefined;
+      if (!location) throw badRequest("LocationRequired", "The location property is required for this definition.");
+      if (existing && location.replace(/\s+/g, "").toLowerCase() !== String(existing.doc["location"])) {
+        throw new ArmError(409, "InvalidResourceGroupLocation", `Invalid resource group location '${location}'. The Resource group already exists in location '${String(existing.doc["location"])}'.`);
+      }
+      const tags = body["tags"] !== undefined ? stringMap(body["tags"], "tags") : req.method === "PATCH" ? stringMap(existing?.doc["tags"], "tags") : undefined;
+      const doc = resourceGroupDoc(subscriptionId, existing ? String(existing.doc["name"]) : name, location, tags);
+      ctx.tx(() => ctx.store.put({ id: String(doc["id"]), type: RESOURCE_GROUP_TYPE, doc, secret: null }));
+      return { status: existing ? 200 : 201, body: doc };
+    }
+    case "DELETE": {
+      if (!existing) throw resourceGroupNotFound(name);
+      return ctx.tx(() => {
+        ctx.checkDeleteTree(existing);
+        ctx.store.put({ ...existing, doc: { ...existing.doc, properties: { provisioningState: "Deleting" } } });
+        const headers = ctx.lro.begin({ resourceId: existing.id, action: "delete", namespace: "Microsoft.Resources", location: String(existing.doc["location"]), apiVersion, final: "Succeeded" });
+        return { status: 202, headers: { Location: headers["Location"]!, "Retry-After": "0" } };
+      });
+    }
+    default:
+      throw methodNotAllowed(req.method);
+  }
+}
+
+function listResources(ctx: ArmContext, req: EmuRequest, subscriptionId: string, rg?: string): EmuResponse {
+  requireApiVersion(req, API_VERSIONS.resources);
+  if (rg) requireResourceGroup(ctx, subscriptionId, rg);
+  else requireSubscription(ctx, subscriptionId);
+  req.operation = "LIST microsoft.resources/resources";
+  let items = ctx.store.topLevel(subscriptionId, rg).filter((r) => (r.id.match(/\/providers\//gi) ?? []).length === 1);
+  const filter = queryParam(req, "$filter");
+  if (filter) {
+    const m = /^resourceType\s+eq\s+'([^']+)'$/i.exec(filter.trim());
+    if (!m) throw badRequest("InvalidFilter", `Only "$filter=resourceType eq '<type>'" is supported by the emulator, not '${filter}'.`);
+    items = items.filter((r) => r.type.toLowerCase() === m[1]!.toLowerCase());
+  }
+  const summary = (r: StoredResource): JsonObject => {
+    const out: JsonObject = { id: r.id, name: r.doc["name"] ?? null, type: r.type, location: r.doc["location"] ?? null };
+    for (const k of ["tags", "kind", "sku", "plan", "identity", "managedBy"]) if (r.doc[k] !== undefined) out[k] = r.doc[k];
+    return out;
+  };
+  return { status: 200, body: pageOf(req, items, ctx.settings.listPageSize, ctx.baseUrl(), summary) };
+}
+
+/** `{scope}/providers/Microsoft.Resources/tags/default`: the tags of a subscription, group or resource. */
+function tags(ctx: ArmContext, req: EmuRequest, scopeSegs: readonly string[]): EmuResponse {
+  requireApiVersion(req, API_VERSIONS.resources);
+  req.operation = `${req.method} microsoft.resources/tags`;
+  const scope = resolveScope(ctx, scopeSegs);
+  if (scope.kind === "tenant") throw new ArmError(404, "InvalidResourceType", "Tags are not available at the tenant scope.");
+  const owner = ctx.store.get(scope.id)!;
+  const current = isObject(owner.doc["tags"]) ? (owner.doc["tags"] as Record<string, string>) : {};
+  const answer = (t: Record<string, string>): JsonObject => ({
+    id: `${scope.id}/providers/Microsoft.Resources/tags/default`,
+    name: "default",
+    type: "Microsoft.Resources/tags",
+    properties: { tags: t },
+  });
+  if (req.method === "GET") return { status: 200, body: answer(current) };
+  const write = (t: Record<string, string>): EmuResponse => {
+    ctx.tx(() => ctx.store.put({ ...owner, doc: { ...owner.doc, tags: t } }));
+    return { status: 200, body: answer(t) };
+  };
+  if (req.method === "DELETE") return write({});
+  const body = jsonBody(req);
+  if (!isObject(body) || !isObject(body["properties"])) throw badRequest("InvalidRequestContent", "Expected {\"properties\":{\"tags\":{...}}}.");
+  const given = stringMap(body["properties"]["tags"], "properties.tags") ?? {};
+  if (req.method === "PUT") return write(given);
+  if (req.method === "PATCH") {
+    const op = String(body["operation"] ?? "");
+    if (op === "Merge") return write({ ...current, ...given });
+    if (op === "Replace") return write(given);
+    if (op === "Delete") return write(Object.fromEntries(Object.entries(current).filter(([k, v]) => given[k] === undefined || given[k] !== v)));
+    throw badRequest("InvalidTagOperation", `The tag operation '${op}' is invalid; use Merge, Replace or Delete.`);
+  }
+  throw methodNotAllowed(req.method);
+}
+
+export const resourcesRoute: SpecialRoute = (ctx, req) => {
+  const segs = req.segments;
+  const lower = segs.map((s) => s.toLowerCase());
+  const p = lastProvidersIndex(segs);
+  if (p >= 0) {
+    const rest = lower.slice(p + 1);
+    if (rest.length === 3 && rest[0] === "microsoft.resources" && rest[1] === "tags" && rest[2] === "default") return tags(ctx, req, segs.slice(0, p));
+    return undefined;
+  }
+  if (lower[0] !== "subscriptions") return undefined;
+  if (segs.length <= 2) return subscriptions(ctx, req, segs);
+  const sub = segs[1]!;
+  if (lower[2] === "resources" && segs.length === 3) return listResources(ctx, req, sub);
+  if (lower[2] !== "resourcegroups") return undefined;
+  if (segs.length === 3) {
+    requireApiVersion(req, API_VERSIONS.resources);
+    requireSubscription(ctx, sub);
+    if (req.method !== "GET") throw methodNotAllowed(req.method);
+    req.operation = "LIST microsoft.resources/resourcegroups";
+    return { status: 200, body: pageOf(req, ctx.store.list(RESOURCE_GROUP_TYPE, { subscriptionId: sub }), ctx.settings.listPageSize, ctx.baseUrl(), (r) => r.doc) };
+  }
+  if (segs.length === 4) return resourceGroup(ctx, req, sub, segs[3]!);
+  if (segs.length === 5 && lower[4] === "resources") return listResources(ctx, req, sub, segs[3]);
+  return undefined;
+};

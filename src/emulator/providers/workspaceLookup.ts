@@ -1,0 +1,36 @@
+/** Finding workspaces and who reports to them (extensions, direct agents). */
+import type { ArmContext } from "../arm/types";
+import type { StoredResource } from "../store/resources";
+import { EXTENSION_TYPES, LOG_ANALYTICS_PUBLISHER, WORKSPACE_TYPE } from "./resourceTypes";
+import { getString } from "../util/json";
+
+export function workspaceCustomerId(ws: StoredResource): string {
+  return getString(ws.doc, "properties", "customerId") ?? "";
+}
+
+export function allWorkspaces(ctx: ArmContext): StoredResource[] {
+  return ctx.store.listTypes([WORKSPACE_TYPE]);
+}
+
+export function workspaceByCustomerId(ctx: ArmContext, customerId: string): StoredResource | undefined {
+  const l = customerId.toLowerCase();
+  return allWorkspaces(ctx).find((w) => workspaceCustomerId(w).toLowerCase() === l);
+}
+
+/** A workspace named by customerId GUID, ARM id or name (the Logs API accepts each). */
+export function findWorkspace(ctx: ArmContext, ref: string): StoredResource | undefined {
+  const l = ref.toLowerCase().replace(/\/+$/, "");
+  if (l.startsWith("/subscriptions/")) return ctx.store.get(l);
+  return allWorkspaces(ctx).find((w) => workspaceCustomerId(w).toLowerCase() === l || String(w.doc["name"]).toLowerCase() === l);
+}
+
+/** Workspace-keyed agent extensions (MMA/OMS) and their workspace customerId. */
+export function logAnalyticsExtensions(ctx: ArmContext): { ext: StoredResource; workspaceId: string }[] {
+  const out: { ext: StoredResource; workspaceId: string }[] = [];
+  for (const ext of ctx.store.listTypes(EXTENSION_TYPES)) {
+    if ((getString(ext.doc, "properties", "publisher") ?? "").toLowerCase() !== LOG_ANALYTICS_PUBLISHER.toLowerCase()) continue;
+    const ws = getString(ext.doc, "properties", "settings", "workspaceId");
+    if (ws) out.push({ ext, workspaceId: ws.toLowerCase() });
+  }
+  return out;
+}

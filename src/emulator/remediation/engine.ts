@@ -1,0 +1,237 @@
+/**
+ * Runs remediation tasks in the background, as Azure Policy does: Accepted → Running (the
+ * non-compliant resources are listed once, up to `resourceCount`), at most
+ * `parallelDeployments` deployments in flight, counts updated as each finishes, then Succeeded,
+ * Failed (a deployment failed, or the failure threshold was crossed) or Canceled. State lives in
+ * the database, so a restarted emulator resumes a task where it stopped.
+ */
+import type { ArmContext } from "../arm/types";
+import type { Db } from "../store/db";
+import type { StoredResource } from "../store/resources";
+import { builtinPolicy } from "../catalog/policies";
+import { getPath, getString, isObject, type JsonObject } from "../util/json";
+import { guidFrom } from "../util/random";
+import { REMEDIATION_TYPE } from "../providers/resourceTypes";
+import { deployOne } from "./deploy";
+import { nonCompliantResources } from "./targets";
+
+export interface DeploymentRow {
+  remediationl: string;
+  ord: number;
+  resource: string;
+  location: string | null;
+  status: string;
+  deployment_id: string | null;
+  error: string | null;
+  created: string;
+  updated: string;
+}
+
+interface Activity {
+  inFlight: number;
+  peak: number;
+}
+
+const ACTIVE_STATES = new Set(["Accepted", "Running", "Cancelling"]);
+
+export class RemediationEngine {
+  private readonly active = new Map<string, Activity>();
+  private readonly peaks = new Map<string, number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private stopped = false;
+  private scheduled = false;
+  private readonly insertStmt;
+  private readonly nextStmt;
+  private readonly setStatusStmt;
+  private readonly resumeStmt;
+  private readonly cancelPendingStmt;
+  private readonly listStmt;
+  private readonly countStmt;
+  private readonly deleteStmt;
+
+  constructor(
+    db: Db,
+    private readonly ctx: () => ArmContext,
+  ) {
+    this.insertStmt = db.prepare(
+      "INSERT INTO remediation_deployments(remediationl, ord, resource, location, status, created, updated) VALUES (?, ?, ?, ?, 'NotStarted', ?, ?)",
+    );
+    this.nextStmt = db.prepare<[string], DeploymentRow>("SELECT * FROM remediation_deployments WHERE remediationl = ? AND status = 'NotStarted' ORDER BY ord LIMIT 1");
+    this.setStatusStmt = db.prepare("UPDATE remediation_deployments SET status = ?, error = ?, deployment_id = COALESCE(?, deployment_id), updated = ? WHERE remediationl = ? AND ord = ?");
+    this.resumeStmt = db.prepare("UPDATE remediation_deployments SET status = 'NotStarted' WHERE remediationl = ? AND status = 'Running'");
+    this.cancelPendingStmt = db.prepare("UPDATE remediation_deployments SET status = 'Canceled', updated = ? WHERE remediationl = ? AND status = 'NotStarted'");
+    this.listStmt = db.prepare<[string], DeploymentRow>("SELECT * FROM remediation_deployments WHERE remediationl = ? ORDER BY ord");
+    this.countStmt = db.prepare<[string], { status: string; n: number }>("SELECT status, COUNT(*) AS n FROM remediation_deployments WHERE remediationl = ? GROUP BY status");
+    this.deleteStmt = db.prepare("DELETE FROM remediation_deployments WHERE remediationl = ?");
+  }
+
+  /** Looks for tasks to start or resume, soon (never inside the request that created one). */
+  kick(): void {
+    if (this.stopped || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (!this.stopped) this.scan();
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  deployments(remediationId: string): DeploymentRow[] {
+    return this.listStmt.all(remediationId.toLowerCase());
+  }
+
+  forget(remediationId: string): void {
+    this.deleteStmt.run(remediationId.toLowerCase());
+    this.active.delete(remediationId.toLowerCase());
+  }
+
+  /** Most deployments ever in flight at once for a task (admin API; tests check parallelDeployments). */
+  peak(remediationId: string): number {
+    return this.peaks.get(remediationId.toLowerCase()) ?? 0;
+  }
+
+  private scan(): void {
+    const c = this.ctx();
+    for (const rem of c.store.listTypes([REMEDIATION_TYPE])) {
+      const key = rem.id.toLowerCase();
+      if (!this.active.has(key) && ACTIVE_STATES.has(stateOf(rem))) this.activate(c, rem.id);
+    }
+  }
+
+  private activate(c: ArmContext, id: string): void {
+    const key = id.toLowerCase();
+    const ok = c.tx(() => {
+      const rem = c.store.get(id);
+      if (!rem) return false;
+      const state = stateOf(rem);
+      if (state === "Accepted") {
+        const assignmentId = getString(rem.doc, "properties", "policyAssignmentId") ?? "";
+        const assignment = c.store.get(assignmentId);
+        const policy = assignment ? builtinPolicy(getString(assignment.doc, "properties", "policyDefinitionId") ?? "") : undefined;
+        if (!assignment || !policy) {
+          update(c, rem, { provisioningState: "Failed", statusMessage: `Policy assignment '${assignmentId}' no longer exists.` });
+          return false;
+        }
+        const props = rem.doc["properties"] as JsonObject;
+        const scope = id.replace(/\/providers\/Microsoft\.PolicyInsights\/remediations\/[^/]+$/i, "");
+        const notScopes = (getPath(assignment.doc, ["properties", "notScopes"]) as string[] | undefined) ?? [];
+        const locations = (getPath(props, ["filters", "locations"]) as string[] | undefined) ?? [];
+        const targets = nonCompliantResources(c, policy, scope, notScopes, locations, Number(props["resourceCount"] ?? 500));
+        const now = c.clock.iso();
+        targets.forEach((t, i) => this.insertStmt.run(key, i, t.id, String(t.doc["location"] ?? ""), now, now));
+        update(c, rem, {
+          provisioningState: "Running",
+          deploymentStatus: { totalDeployments: targets.length, successfulDeployments: 0, failedDeployments: 0 },
+        });
+      } else {
+        this.resumeStmt.run(key);
+      }
+      return true;
+    });
+    if (!ok) return;
+    this.active.set(key, { inFlight: 0, peak: 0 });
+    this.pump(key);
+  }
+
+  private pump(key: string): void {
+    if (this.stopped) return;
+    const c = this.ctx();
+    const act = this.active.get(key);
+    const rem = c.store.get(key);
+    if (!act) return;
+    if (!rem) {
+      this.active.delete(key);
+      return;
+    }
+    if (stateOf(rem) === "Cancelling") c.tx(() => this.cancelPendingStmt.run(c.clock.iso(), key));
+    const parallel = Math.max(1, Number(getPath(rem.doc, ["properties", "parallelDeployments"]) ?? 10));
+    while (act.inFlight < parallel) {
+      const row = this.nextStmt.get(key);
+      if (!row) break;
+      c.tx(() => this.setStatusStmt.run("Running", null, guidFrom(`${key}/${row.ord}`), c.clock.iso(), key, row.ord));
+      act.inFlight++;
+      act.peak = Math.max(act.peak, act.inFlight);
+      this.peaks.set(key, Math.max(this.peaks.get(key) ?? 0, act.inFlight));
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        this.finish(key, row);
+      }, c.settings.remediationDeploymentMs);
+      this.timers.add(timer);
+    }
+    if (act.inFlight === 0) this.finalize(key);
+  }
+
+  private finish(key: string, row: DeploymentRow): void {
+    if (this.stopped) return;
+    const c = this.ctx();
+    const act = this.active.get(key);
+    if (act) act.inFlight--;
+    c.tx(() => {
+      const rem = c.store.get(key);
+      if (!rem) return;
+      const assignment = c.store.get(getString(rem.doc, "properties", "policyAssignmentId") ?? "");
+      const policy = assignment ? builtinPolicy(getString(assignment.doc, "properties", "policyDefinitionId") ?? "") : undefined;
+      const outcome =
+        assignment && policy
+          ? deployOne(c, policy, assignment, row.resource)
+          : { ok: false as const, error: { code: "PolicyAssignmentNotFound", message: "The policy assignment of this remediation no longer exists." } };
+      this.setStatusStmt.run(outcome.ok ? "Succeeded" : "Failed", outcome.ok ? null : JSON.stringify(outcome.error), null, c.clock.iso(), key, row.ord);
+      const counts = this.counts(key);
+      const patch: JsonObject = {
+        deploymentStatus: { totalDeployments: counts.total, successfulDeployments: counts.Succeeded, failedDeployments: counts.Failed },
+      };
+      const threshold = Number(getPath(rem.doc, ["properties", "failureThreshold", "percentage"]) ?? 1);
+      if (counts.total > 0 && counts.Failed / counts.total > threshold && stateOf(rem) === "Running") {
+        patch["provisioningState"] = "Cancelling";
+        patch["statusMessage"] = `The failure threshold of ${threshold * 100}% was exceeded; the remaining deployments were canceled.`;
+        update(c, rem, patch, { thresholdExceeded: true });
+        return;
+      }
+      update(c, rem, patch);
+    });
+    this.pump(key);
+  }
+
+  private finalize(key: string): void {
+    const c = this.ctx();
+    c.tx(() => {
+      const rem = c.store.get(key);
+      if (!rem) return;
+      const counts = this.counts(key);
+      const state =
+        rem.secret?.["thresholdExceeded"] === true || counts.Failed > 0 ? "Failed" : stateOf(rem) === "Cancelling" ? "Canceled" : "Succeeded";
+      update(c, rem, {
+        provisioningState: state,
+        deploymentStatus: { totalDeployments: counts.total, successfulDeployments: counts.Succeeded, failedDeployments: counts.Failed },
+      });
+    });
+    this.active.delete(key);
+  }
+
+  private counts(key: string): { total: number; Succeeded: number; Failed: number } {
+    const out = { total: 0, Succeeded: 0, Failed: 0 };
+    for (const r of this.countStmt.all(key)) {
+      out.total += r.status === "Canceled" ? 0 : r.n;
+      if (r.status === "Succeeded") out.Succeeded += r.n;
+      if (r.status === "Failed") out.Failed += r.n;
+    }
+    return out;
+  }
+}
+
+function stateOf(rem: StoredResource): string {
+  return getString(rem.doc, "properties", "provisioningState") ?? "";
+}
+
+/** Patches the task's properties; `internal` flags go to the never-returned column. */
+function update(c: ArmContext, rem: StoredResource, patch: JsonObject, internal?: JsonObject): void {
+  const props = isObject(rem.doc["properties"]) ? { ...rem.doc["properties"] } : {};
+  Object.assign(props, patch, { lastUpdatedOn: c.clock.iso() });
+  const secret = internal ? { ...(rem.secret ?? {}), ...internal } : rem.secret;
+  c.store.put({ ...rem, doc: { ...rem.doc, properties: props }, secret });
+}

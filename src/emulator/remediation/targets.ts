@@ -1,0 +1,56 @@
+/**
+ * Which resources a remediation touches: the non-compliant resources of its assignment's
+ * definition inside the remediation's scope (minus the assignment's notScopes), as Azure's
+ * ExistingNonCompliant discovery mode selects them.
+ */
+import type { ArmContext } from "../arm/types";
+import type { BuiltinPolicy } from "../catalog/policies";
+import type { StoredResource } from "../store/resources";
+import { scopeCovers } from "../util/armId";
+import { getPath, getString, isObject } from "../util/json";
+import { extensionsOf, osTypeOf } from "../providers/machines";
+import { AKS_TYPE, VM_TYPE } from "../providers/resourceTypes";
+
+export function isCompliant(ctx: ArmContext, policy: BuiltinPolicy, resource: StoredResource): boolean {
+  const d = policy.deploys;
+  if (d.kind === "aksAddon") {
+    const profiles = getPath(resource.doc, ["properties", "addonProfiles"]);
+    if (!isObject(profiles)) return false;
+    const key = Object.keys(profiles).find((k) => k.toLowerCase() === d.addon.toLowerCase());
+    return key !== undefined && getPath(profiles, [key, "enabled"]) === true;
+  }
+  return extensionsOf(ctx, resource).some(
+    (e) =>
+      (getString(e.doc, "properties", "publisher") ?? "").toLowerCase() === d.extension.publisher.toLowerCase() &&
+      (getString(e.doc, "properties", "type") ?? "").toLowerCase() === d.extension.type.toLowerCase() &&
+      getString(e.doc, "properties", "provisioningState") === "Succeeded",
+  );
+}
+
+/** Resources the policy applies to (its `if`): VMs of its OS, or AKS clusters. */
+export function inPolicyScope(policy: BuiltinPolicy, resource: StoredResource): boolean {
+  const d = policy.deploys;
+  if (d.kind === "aksAddon") return resource.type.toLowerCase() === AKS_TYPE.toLowerCase();
+  return resource.type.toLowerCase() === VM_TYPE.toLowerCase() && osTypeOf(resource) === d.osType;
+}
+
+export function nonCompliantResources(
+  ctx: ArmContext,
+  policy: BuiltinPolicy,
+  scope: string,
+  notScopes: readonly string[],
+  locations: readonly string[],
+  limit: number,
+): StoredResource[] {
+  const sub = /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1] ?? null;
+  if (!sub) return [];
+  const type = policy.deploys.kind === "aksAddon" ? AKS_TYPE : VM_TYPE;
+  const locs = locations.map((l) => l.replace(/\s+/g, "").toLowerCase());
+  return ctx.store
+    .list(type, { subscriptionId: sub })
+    .filter((r) => scopeCovers(scope, r.id))
+    .filter((r) => !notScopes.some((n) => scopeCovers(n, r.id)))
+    .filter((r) => locs.length === 0 || locs.includes(String(r.doc["location"]).toLowerCase()))
+    .filter((r) => inPolicyScope(policy, r) && !isCompliant(ctx, policy, r))
+    .slice(0, limit);
+}

@@ -1,0 +1,75 @@
+/**
+ * Guest state: what runs inside a machine, which ARM cannot see but Log Analytics heartbeats
+ * reveal. Agents installed as extensions are ARM resources, not guest state; this holds the
+ * agents installed by hand (direct MMA), Operations Manager, and the Azure Monitor Agent's
+ * destinations (until data collection rules are emulated, a later issue).
+ */
+import { z } from "zod";
+import type { Db } from "./db";
+
+export const SCOM_RELEASES = ["2012", "2016", "2019", "2022"] as const;
+export type ScomRelease = (typeof SCOM_RELEASES)[number];
+
+export const POWER_STATES = ["running", "stopped", "deallocated"] as const;
+export type PowerState = (typeof POWER_STATES)[number];
+
+const guid = z.string().regex(/^[0-9a-fA-F-]{36}$/, "must be a workspace customerId (GUID)");
+
+export const guestStateSchema = z.object({
+  osType: z.enum(["Windows", "Linux"]),
+  computerName: z.string().min(1),
+  powerState: z.enum(POWER_STATES),
+  /** When the power state last changed: a stopped machine's last heartbeat. */
+  powerStateChangedAt: z.string(),
+  /** Azure VM agent (Arc: connected machine agent) present and reporting. */
+  vmAgent: z.boolean(),
+  /** Log Analytics agent installed directly (not as an extension), with its workspaces. */
+  directAgent: z.object({ workspaceCustomerIds: z.array(guid), version: z.string().optional() }).nullable().optional(),
+  /** Operations Manager agent; heartbeats into the workspace its management group is connected to. */
+  scom: z
+    .object({ release: z.enum(SCOM_RELEASES), managementGroup: z.string().min(1), workspaceCustomerIds: z.array(guid) })
+    .nullable()
+    .optional(),
+  /** Azure Monitor Agent destinations (workspace customerIds) while DCRs are not emulated. */
+  ama: z.object({ workspaceCustomerIds: z.array(guid) }).nullable().optional(),
+  /** Scale sets: number of instances that heartbeat. */
+  instances: z.number().int().min(0).max(1000).optional(),
+});
+
+export type GuestState = z.infer<typeof guestStateSchema>;
+
+/** What admin `PUT /admin/guest?id=` accepts: any subset of the fields. */
+export const guestPatchSchema = guestStateSchema.partial().strict();
+export type GuestPatch = z.infer<typeof guestPatchSchema>;
+
+export class GuestStore {
+  private readonly getStmt;
+  private readonly putStmt;
+  private readonly delStmt;
+  private readonly allStmt;
+
+  constructor(db: Db) {
+    this.getStmt = db.prepare<[string], { state: string }>("SELECT state FROM guest WHERE machinel = ?");
+    this.putStmt = db.prepare("INSERT INTO guest(machinel, state) VALUES (?, ?) ON CONFLICT(machinel) DO UPDATE SET state = excluded.state");
+    this.delStmt = db.prepare("DELETE FROM guest WHERE machinel = ?");
+    this.allStmt = db.prepare<[], { machinel: string; state: string }>("SELECT machinel, state FROM guest");
+  }
+
+  get(machineId: string): GuestState | undefined {
+    const row = this.getStmt.get(machineId.toLowerCase());
+    return row ? (JSON.parse(row.state) as GuestState) : undefined;
+  }
+
+  put(machineId: string, state: GuestState): void {
+    this.putStmt.run(machineId.toLowerCase(), JSON.stringify(state));
+  }
+
+  delete(machineId: string): void {
+    this.delStmt.run(machineId.toLowerCase());
+  }
+
+  /** All guest states by lower-case machine id (Heartbeat answers read them in one go). */
+  all(): Map<string, GuestState> {
+    return new Map(this.allStmt.all().map((r) => [r.machinel, JSON.parse(r.state) as GuestState]));
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * Resources as ARM documents (what GET returns), one row each, keyed by lower-case id. Secrets
+ * (protectedSettings, shared keys) live in their own column and are never part of a response.
+ */
+import type { Db } from "./db";
+import { parseId } from "../util/armId";
+import type { JsonObject } from "../util/json";
+
+export interface StoredResource {
+  /** Id as first created (ARM keeps the casing of the create request). */
+  readonly id: string;
+  /** Canonical type, e.g. `Microsoft.Compute/virtualMachines/extensions`. */
+  readonly type: string;
+  readonly doc: JsonObject;
+  readonly secret: JsonObject | null;
+}
+
+interface Row {
+  id: string;
+  type: string;
+  doc: string;
+  secret: string | null;
+}
+
+export interface ListFilter {
+  readonly subscriptionId?: string | null;
+  readonly resourceGroup?: string | null;
+  readonly parentId?: string | null;
+  /** Only ids that sort after this one (keyset paging). */
+  readonly afterId?: string;
+  readonly limit?: number;
+}
+
+export class ResourceStore {
+  private readonly getStmt;
+  private readonly upsertStmt;
+  private readonly deleteTreeStmt;
+  private readonly treeStmt;
+  private readonly childrenStmt;
+  private seq: number;
+
+  constructor(private readonly db: Db) {
+    this.getStmt = db.prepare<[string], Row>("SELECT id, type, doc, secret FROM resources WHERE idl = ?");
+    this.upsertStmt = db.prepare(
+      `INSERT INTO resources(idl, id, type, sub, rgl, parentl, doc, secret, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(idl) DO UPDATE SET doc = excluded.doc, secret = excluded.secret`,
+    );
+    // '/' is 0x2F and '0' 0x30: [prefix + '/', prefix + '0') is exactly the subtree, on the primary key.
+    this.deleteTreeStmt = db.prepare("DELETE FROM resources WHERE idl = ? OR (idl >= ? AND idl < ?)");
+    this.treeStmt = db.prepare<[string, string, string], Row>(
+      "SELECT id, type, doc, secret FROM resources WHERE idl = ? OR (idl >= ? AND idl < ?) ORDER BY idl DESC",
+    );
+    this.childrenStmt = db.prepare<[string], Row>("SELECT id, type, doc, secret FROM resources WHERE parentl = ? ORDER BY idl");
+    const max = db.prepare<[], { m: number | null }>("SELECT MAX(seq) AS m FROM resources").get();
+    this.seq = max?.m ?? 0;
+  }
+
+  get(id: string): StoredResource | undefined {
+    const row = this.getStmt.get(id.toLowerCase().replace(/\/+$/, ""));
+    return row ? toStored(row) : undefined;
+  }
+
+  put(resource: StoredResource): void {
+    const parts = parseId(resource.id);
+    this.upsertStmt.run(
+      resource.id.toLowerCase(),
+      resource.id,
+      resource.type.toLowerCase(),
+      parts.subscriptionId,
+      parts.resourceGroup?.toLowerCase() ?? null,
+      parts.parentId?.toLowerCase() ?? null,
+      JSON.stringify(resource.doc),
+      resource.secret ? JSON.stringify(resource.secret) : null,
+      ++this.seq,
+    );
+  }
+
+  /** Deletes a resource and everything nested under its id. */
+  deleteTree(id: string): void {
+    const l = id.toLowerCase();
+    this.deleteTreeStmt.run(l, l + "/", l + "0");
+  }
+
+  /** The resource and everything under it, deepest first (the order a cascade deletes them). */
+  tree(id: string): StoredResource[] {
+    const l = id.toLowerCase();
+    return this.treeStmt.all(l, l + "/", l + "0").map(toStored);
+  }
+
+  children(parentId: string): StoredResource[] {
+    return this.childrenStmt.all(parentId.toLowerCase()).map(toStored);
+  }
+
+  list(type: string, filter: ListFilter = {}): StoredResource[] {
+    const where: string[] = ["type = ?"];
+    const args: (string | number)[] = [type.toLowerCase()];
+    if (filter.subscriptionId !== undefined) {
+      where.push(filter.subscriptionId === null ? "sub IS NULL" : "sub = ?");
+      if (filter.subscriptionId !== null) args.push(filter.subscriptionId.toLowerCase());
+    }
+    if (filter.resourceGroup) {
+      where.push("rgl = ?");
+      args.push(filter.resourceGroup.toLowerCase());
+    }
+    if (filter.parentId) {
+      where.push("parentl = ?");
+      args.push(filter.parentId.toLowerCase());
+    }
+    if (filter.afterId) {
+      where.push("idl > ?");
+      args.push(filter.afterId.toLowerCase());
+    }
+    const limit = filter.limit ? ` LIMIT ${Math.floor(filter.limit)}` : "";
+    const sql = `SELECT id, type, doc, secret FROM resources WHERE ${where.join(" AND ")} ORDER BY idl${limit}`;
+    return this.db.prepare<(string | number)[], Row>(sql).all(...args).map(toStored);
+  }
+
+  /** Top-level resources (no parent) of a subscription or resource group, for `GET .../resources`. */
+  topLevel(subscriptionId: string, resourceGroup?: string): StoredResource[] {
+    const args: string[] = [subscriptionId.toLowerCase()];
+    let sql = "SELECT id, type, doc, secret FROM resources WHERE sub = ? AND parentl IS NULL AND rgl IS NOT NULL AND type <> 'microsoft.resources/resourcegroups'";
+    if (resourceGroup) {
+      sql += " AND rgl = ?";
+      args.push(resourceGroup.toLowerCase());
+    }
+    return this.db.prepare<string[], Row>(sql + " ORDER BY idl").all(...args).map(toStored);
+  }
+
+  /** Every resource of the given types (lower-case), optionally within subscriptions: Resource Graph's input. */
+  listTypes(types: readonly string[], subscriptionIds?: readonly string[]): StoredResource[] {
+    if (types.length === 0) return [];
+    const args: string[] = types.map((t) => t.toLowerCase());
+    let sql = `SELECT id, type, doc, secret FROM resources WHERE type IN (${types.map(() => "?").join(",")})`;
+    if (subscriptionIds) {
+      if (subscriptionIds.length === 0) return [];
+      sql += ` AND sub IN (${subscriptionIds.map(() => "?").join(",")})`;
+      args.push(...subscriptionIds.map((s) => s.toLowerCase()));
+    }
+    return this.db.prepare<string[], Row>(sql + " ORDER BY idl").all(...args).map(toStored);
+  }
+}
+
+function toStored(row: Row): StoredResource {
+  const doc = JSON.parse(row.doc) as JsonObject;
+  return {
+    id: row.id,
+    type: typeof doc["type"] === "string" ? doc["type"] : row.type,
+    doc,
+    secret: row.secret ? (JSON.parse(row.secret) as JsonObject) : null,
+  };
+}
