@@ -9,3 +9,4 @@ export * from "./schema";
 export * from "./validate";
 export * from "./load";
 export * from "./appliances";
+export * from "./dcr";
