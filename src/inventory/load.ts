@@ -55,6 +55,8 @@ export function emptyInventory(): Inventory {
     policyAssignments: [],
     roleAssignments: [],
     remediations: [],
+    dataCollectionRules: [],
+    dataCollectionRuleAssociations: [],
     settings: {},
   };
 }

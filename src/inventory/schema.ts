@@ -52,6 +52,12 @@ export const agentSchema = z.looseObject({
   version: z.string().optional(),
 });
 
+export const machineIdentitySchema = z.looseObject({
+  /** "SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned" or "None". */
+  type: z.string().min(1),
+  principalId: z.string().nullable().optional(),
+});
+
 export const MACHINE_KINDS = ["vm", "vmss", "arc"] as const;
 export const OS_TYPES = ["Windows", "Linux"] as const;
 export const POWER_STATES = ["running", "stopped", "deallocated", "starting", "stopping", "unknown"] as const;
@@ -69,6 +75,8 @@ export const machineSchema = z.looseObject({
   extensions: z.array(extensionSchema).optional(),
   /** Guest agents not installed as extensions, as the Heartbeat table tells them apart. */
   agents: z.array(agentSchema).optional(),
+  /** The machine's managed identity as ARM returns it (AMA signs in with the system-assigned one). */
+  identity: machineIdentitySchema.nullable().optional(),
 });
 
 export const clusterSchema = z.looseObject({
@@ -99,6 +107,27 @@ export const remediationSchema = z.looseObject({
   provisioningState: z.string().min(1),
 });
 
+/** A `Microsoft.Insights/dataCollectionRules` resource, reduced to what the planner compares. */
+export const dataCollectionRuleSchema = z.looseObject({
+  id: armId,
+  location: z.string().min(1),
+  /** ARM ids of the Log Analytics workspaces among the rule's destinations. */
+  destinations: z.array(z.string()).default([]),
+  /**
+   * The xPath queries of the rule's Windows event log data sources whose streams include
+   * Microsoft-SecurityEvent; empty when the rule has no security-event stream.
+   */
+  xPathQueries: z.array(z.string()).default([]),
+});
+
+/** A `Microsoft.Insights/dataCollectionRuleAssociations` extension resource of a machine. */
+export const dataCollectionRuleAssociationSchema = z.looseObject({
+  id: z.string().min(1),
+  machineId: armId,
+  /** Null for an association with a data collection endpoint. */
+  dataCollectionRuleId: z.string().nullable(),
+});
+
 export const settingsSchema = z.looseObject({
   autoProvision: z.enum(["On", "Off"]).nullable().optional(),
   /** workspaceSettings/default: the custom workspace new machines report to, null when none. */
@@ -117,6 +146,8 @@ export const inventoryEnvelopeSchema = z.looseObject({
   policyAssignments: z.array(z.unknown()).default([]),
   roleAssignments: z.array(z.unknown()).default([]),
   remediations: z.array(z.unknown()).default([]),
+  dataCollectionRules: z.array(z.unknown()).default([]),
+  dataCollectionRuleAssociations: z.array(z.unknown()).default([]),
   settings: z.record(z.string(), z.unknown()).default({}),
 });
 
@@ -129,6 +160,8 @@ export const INVENTORY_ITEM_SCHEMAS = {
   policyAssignments: policyAssignmentSchema,
   roleAssignments: roleAssignmentSchema,
   remediations: remediationSchema,
+  dataCollectionRules: dataCollectionRuleSchema,
+  dataCollectionRuleAssociations: dataCollectionRuleAssociationSchema,
 } as const;
 
 export type InventorySubscription = z.output<typeof subscriptionSchema>;
@@ -141,6 +174,9 @@ export type InventoryPolicyAssignment = z.output<typeof policyAssignmentSchema>;
 export type InventoryRoleAssignment = z.output<typeof roleAssignmentSchema>;
 export type InventoryRemediation = z.output<typeof remediationSchema>;
 export type InventorySettings = z.output<typeof settingsSchema>;
+export type InventoryDataCollectionRule = z.output<typeof dataCollectionRuleSchema>;
+export type InventoryDataCollectionRuleAssociation = z.output<typeof dataCollectionRuleAssociationSchema>;
+export type InventoryMachineIdentity = z.output<typeof machineIdentitySchema>;
 export type MachineKind = (typeof MACHINE_KINDS)[number];
 
 export interface Inventory {
@@ -153,6 +189,9 @@ export interface Inventory {
   policyAssignments: InventoryPolicyAssignment[];
   roleAssignments: InventoryRoleAssignment[];
   remediations: InventoryRemediation[];
+  /** Optional so inventories written before AMA support stay valid; the loader fills []. */
+  dataCollectionRules?: InventoryDataCollectionRule[];
+  dataCollectionRuleAssociations?: InventoryDataCollectionRuleAssociation[];
   settings: Record<string, InventorySettings>;
 }
 
@@ -167,5 +206,7 @@ export const inventorySchema = z.looseObject({
   policyAssignments: z.array(policyAssignmentSchema).optional(),
   roleAssignments: z.array(roleAssignmentSchema).optional(),
   remediations: z.array(remediationSchema).optional(),
+  dataCollectionRules: z.array(dataCollectionRuleSchema).optional(),
+  dataCollectionRuleAssociations: z.array(dataCollectionRuleAssociationSchema).optional(),
   settings: z.record(z.string(), settingsSchema).optional(),
 });

@@ -50,6 +50,25 @@ describe("inventory loading", () => {
     expect((inv.machines[0] as Record<string, unknown>).tags).toEqual({ env: "prod" });
   });
 
+  it("reads data collection rules, their associations and machine identities; older inventories get empty lists", () => {
+    const vm = machine("vm1", { identity: { type: "SystemAssigned", principalId: "p1" } });
+    const dcrId = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Insights/dataCollectionRules/asc-ws`;
+    const inv = parseInventory({
+      version: 1,
+      subscriptions: [{ id: SUB }],
+      machines: [vm],
+      dataCollectionRules: [{ id: dcrId, location: "westeurope" }],
+      dataCollectionRuleAssociations: [{ id: `${vm.id}/providers/Microsoft.Insights/dataCollectionRuleAssociations/a`, machineId: vm.id, dataCollectionRuleId: dcrId }],
+    });
+    expect(inv.machines[0]!.identity).toEqual({ type: "SystemAssigned", principalId: "p1" });
+    expect(inv.dataCollectionRules).toEqual([{ id: dcrId, location: "westeurope", destinations: [], xPathQueries: [] }]);
+    expect(inv.dataCollectionRuleAssociations).toHaveLength(1);
+    expect(parseInventory({ version: 1, subscriptions: [] })).toMatchObject({ dataCollectionRules: [], dataCollectionRuleAssociations: [] });
+    expect(issuesOf({ version: 1, subscriptions: [], dataCollectionRuleAssociations: [{ id: "a", machineId: "vm1", dataCollectionRuleId: null }] })).toEqual([
+      { path: "dataCollectionRuleAssociations[0].machineId", message: expect.stringMatching(/ARM resource id/) },
+    ]);
+  });
+
   it("a file that is not JSON gets an error naming the file", () => {
     const dir = mkdtempSync(join(tmpdir(), "inv-"));
     writeFileSync(join(dir, "bad.json"), "{ version: 1");
