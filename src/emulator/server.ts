@@ -47,7 +47,9 @@ async function serve(core: EmulatorCore, req: IncomingMessage, res: ServerRespon
     res.writeHead(413, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "RequestEntityTooLarge", message: "The request body is too large." } }));
     return;
   }
-  const url = new URL(req.url ?? "/", "https://localhost");
+  // `/{+scope}` templates produce `//subscriptions/...`, which URL would read as a host name.
+  const rawUrl = (req.url ?? "/").replace(/^\/{2,}/, "/");
+  const url = new URL(rawUrl, "https://localhost");
   const path = url.pathname.replace(/\/{2,}/g, "/");
   const emu: EmuRequest = {
     method: (req.method ?? "GET").toUpperCase(),

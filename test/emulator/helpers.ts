@@ -33,3 +33,44 @@ export async function errorOf(p: Promise<unknown>): Promise<RestErrorLike> {
   }
   throw new Error("expected the call to fail");
 }
+
+/** A raw HTTPS call to the emulator (for what SDK clients cannot send: no token, bad JSON, ...). */
+export async function raw(
+  emu: RunningEmulator,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: string | object; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any -- test helper: bodies are inspected ad hoc
+  const https = await import("node:https");
+  const payload = opts.body === undefined ? undefined : typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (opts.token) headers["authorization"] = `Bearer ${opts.token}`;
+  if (payload !== undefined) {
+    headers["content-type"] = headers["content-type"] ?? "application/json";
+    headers["content-length"] = String(Buffer.byteLength(payload));
+  }
+  return new Promise((resolve, reject) => {
+    const req = https.request(new URL(path, emu.url), { method, ca: emu.caCert, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        let body: unknown = text;
+        try {
+          body = text ? JSON.parse(text) : undefined;
+        } catch {
+          /* not JSON */
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+      });
+    });
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
+
+export async function armToken(emu: RunningEmulator): Promise<string> {
+  const t = await emu.credential().getToken("https://management.azure.com/.default");
+  if (!t) throw new Error("no token");
+  return t.token;
+}

@@ -244,7 +244,7 @@ export class ArmRouter {
       const err = op.error ? (JSON.parse(op.error) as { code?: string; message?: string }) : {};
       throw new ArmError(400, err.code ?? "OperationFailed", err.message ?? "The operation failed.");
     }
-    return { status: 204 };
+    return { status: 200 };
   }
 
   private provider(ctx: ArmContext, req: EmuRequest, ns: string): EmuResponse {
