@@ -185,7 +185,7 @@ export class EmulatorCore implements ArmContext {
       const latency = this.faults.latencyMs(cls);
       if (latency > 0) await sleep(latency);
       const logs = cls === "query";
-      req.principal = this.tokens.verify(header(req, "authorization"), logs ? LOGS_AUDIENCES : ARM_AUDIENCES, logs ? "logs" : "arm");
+      req.principal = this.tokens.verify(header(req, "authorization"), logs ? LOGS_AUDIENCES : [...ARM_AUDIENCES, this.url, `${this.url}/`], logs ? "logs" : "arm");
       const faultHeaders = this.faults.admit({
         cls: cls as FaultClass,
         method: req.method,

@@ -49,7 +49,10 @@ export interface EmulatorOptions {
 
 export interface EmulatorClientOptions {
   endpoint: string;
+  /** Scopes for the older clients (arm-security, arm-hybridcompute, arm-authorization, arm-policyinsights). */
   credentialScopes: string[];
+  /** Scopes for the newer clients (arm-compute 25, arm-policy 7, ...), which ignore credentialScopes. */
+  credentials: { scopes: string[] };
   /** The emulator's CA, so SDK clients in this process trust it without NODE_EXTRA_CA_CERTS. */
   tlsOptions: { ca: string };
 }
@@ -134,7 +137,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     fleet: core.fleet(),
     credential: () =>
       new ClientSecretCredential(EMULATOR_TENANT_ID, EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, { authorityHost: url, disableInstanceDiscovery: true, tlsOptions: { ca } }),
-    clientOptions: () => ({ endpoint: url, credentialScopes: [ARM_SCOPE], tlsOptions: { ca } }),
+    clientOptions: () => ({ endpoint: url, credentialScopes: [ARM_SCOPE], credentials: { scopes: [ARM_SCOPE] }, tlsOptions: { ca } }),
     logsClientOptions: () => ({ endpoint: `${url}/v1`, tlsOptions: { ca } }),
     admin: async <T>(method: string, path: string, body?: unknown) => {
       const r = await adminRequest<T>(url, ca, method, path, body);

@@ -171,7 +171,7 @@ export class ArmRouter {
               error: result.lro.error,
             });
           }
-          return { status: existing ? 200 : 201, body: view(stored), headers };
+          return { status: existing ? (req.method === "PUT" ? (spec.updateStatus ?? 200) : 200) : (spec.createStatus ?? 201), body: view(stored), headers };
         });
       }
       case "DELETE": {
@@ -194,7 +194,8 @@ export class ArmRouter {
             return { status: 202, headers };
           }
           ctx.deleteTree(stored);
-          return { status: 200 };
+          // Policy and role assignment deletes answer with the deleted object; others ignore the body.
+          return { status: 200, body: view(stored) };
         });
       }
       default:

@@ -117,6 +117,10 @@ export interface ResourceTypeSpec {
   /** PATCH = merge-patch onto the current document, then `put`. */
   readonly patchable?: boolean;
   readonly lroDelete?: boolean;
+  /** Status of a PUT that creates (default 201; Microsoft.Security settings answer 200). */
+  readonly createStatus?: number;
+  /** Status of a PUT that replaces (default 200; policy assignments answer 201 both ways). */
+  readonly updateStatus?: number;
   readonly pageSize?: number;
   /** RG-scoped type also listable at `/subscriptions/{s}/providers/NS/type`. */
   readonly listAtSubscription?: boolean;

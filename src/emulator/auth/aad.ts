@@ -110,7 +110,10 @@ export function handleAad(base: string, tokens: TokenService, req: EmuRequest): 
     if (!scope) return aadError(400, "invalid_scope", 1002012, `The provided value for scope '${form.get("scope") ?? ""}' is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.`, req.correlationId);
     audience = scope.slice(0, -"/.default".length);
   }
-  if (!KNOWN_RESOURCES.includes(audience.replace(/\/$/, "").toLowerCase())) {
+  // The emulator is itself an ARM endpoint: clients that derive the scope from their endpoint
+  // (arm-policy asks for `${endpoint}/.default`) get a token for it, as sovereign clouds do.
+  const known = [...KNOWN_RESOURCES, base.toLowerCase()];
+  if (!known.includes(audience.replace(/\/$/, "").toLowerCase())) {
     return aadError(400, "invalid_resource", 500011, `The resource principal named ${audience} was not found in the tenant named ${tenant}.`, req.correlationId);
   }
   const { token, expiresIn } = tokens.issue(tenant.toLowerCase(), clientId, EMULATOR_PRINCIPAL_ID, audience);

@@ -118,6 +118,7 @@ export const policyAssignments: ResourceTypeSpec = {
   apiVersions: API_VERSIONS.policy,
   scopes: ["subscription", "resourceGroup", "resource"],
   patchable: true,
+  updateStatus: 201,
   put: putPolicyAssignment,
   list: (input) => {
     const items = input.subscriptionId ? input.ctx.store.list(POLICY_ASSIGNMENT_TYPE, { subscriptionId: input.subscriptionId }) : [];

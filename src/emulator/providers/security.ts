@@ -34,6 +34,7 @@ export const autoProvisioningSettings: ResourceTypeSpec = {
   type: AUTO_PROVISIONING_TYPE,
   apiVersions: API_VERSIONS.securitySettings,
   scopes: ["subscription"],
+  createStatus: 200,
   put: putAutoProvisioning,
   virtual: (_ctx, target) =>
     target.name.toLowerCase() === "default"
@@ -67,6 +68,7 @@ export const workspaceSettings: ResourceTypeSpec = {
   type: WORKSPACE_SETTING_TYPE,
   apiVersions: API_VERSIONS.securitySettings,
   scopes: ["subscription"],
+  createStatus: 200,
   patchable: true,
   put: putWorkspaceSetting,
 };
@@ -119,6 +121,7 @@ export const pricings: ResourceTypeSpec = {
   type: PRICING_TYPE,
   apiVersions: API_VERSIONS.securityPricings,
   scopes: ["subscription"],
+  createStatus: 200,
   put: putPricing,
   virtual: virtualPricing,
   list: ({ ctx, subscriptionId }: ListInput) =>
