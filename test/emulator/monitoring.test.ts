@@ -71,7 +71,7 @@ test("security events: Security Center's and Sentinel's configurations exclude e
 test("solutions Security(<ws>) / SecurityCenterFree(<ws>) with their plan (arm-operations, CA trusted process-wide)", async () => {
   trustEmulatorCertificate(emu.caCert);
   const ws = await workspace("law-sol");
-  const om = new OperationsManagementClient(emu.credential(), sub, "Microsoft.OperationalInsights", "workspaces", "law-sol", { baseUri: emu.url, credentialScopes: emu.clientOptions().credentialScopes });
+  const om = new OperationsManagementClient(emu.credential(), sub, "Microsoft.OperationalInsights", "workspaces", "law-sol", { baseUri: emu.url });
   const created = await om.solutions.createOrUpdate(RG, "SecurityCenterFree(law-sol)", {
     location: "eastus",
     plan: { name: "SecurityCenterFree(law-sol)", publisher: "Microsoft", product: "OMSGallery/SecurityCenterFree", promotionCode: "" },
