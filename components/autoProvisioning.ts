@@ -1,0 +1,348 @@
+/**
+ * AutoProvisioning: the seed's "Auto provisioning" page for one subscription, declared. It takes
+ * the spec of DESIGN.md (the same shape as a spec file's `logAnalyticsAgent` and `extensions`,
+ * validated by the same validators) and composes:
+ *
+ * - with `logAnalyticsAgent.autoProvision` on: the Defender for Servers pricing (`VirtualMachines`
+ *   Standard with Defender on, Free off); then either one DefaultWorkspace per geography of
+ *   `machineRegions`, or, for a custom workspace, the workspace setting that sends the
+ *   subscription's machines there and that workspace's solution; and a SecurityEventCollection
+ *   per workspace;
+ * - one ExtensionPolicy per extension toggle that is on (auto provisioning on or off, as the
+ *   planner does).
+ *
+ * Azure has no declarative resource for the agent itself any more (autoProvisioningSettings "On"
+ * is rejected as Deprecated, and azure-native v3 has no autoProvisioningSettings resource): the
+ * per-machine work belongs to the AgentReconciliation dynamic resource. It becomes one more child
+ * of this component, declared from `spec` and waiting for `readiness`; see the class comment.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { Provider } from "@pulumi/azure-native/provider";
+import { Pricing, WorkspaceSetting } from "@pulumi/azure-native/security";
+import type { SecurityEventTier } from "../src/spec/events";
+import { geographyOf, normalizeRegion, type Geography } from "../src/spec/geography";
+import { SEED_POLICIES, SEED_POLICY_KEYS, type ExtensionPolicyKey } from "../src/spec/policies";
+import type { AgentChoice, LogAnalyticsAgentSpec, Spec } from "../src/spec/schema";
+import { nameOf, subscriptionOf } from "../src/inventory/ids";
+import { subscriptionScope, workspaceSettingId } from "../src/reconcile/ids";
+import { extensionPolicyEnabled } from "../src/reconcile/policies";
+import { SERVERS_PRICING_PLAN, pricingTierFor } from "../src/reconcile/subscription";
+import { failArgs, isKnown, joinPath, parseSpecAs, unknownKeyIssues, type ValidationIssue } from "./internal/validation";
+import { ExtensionPolicy } from "./policy/extensionPolicy";
+import { EndpointError, stackEndpoint, subscriptionProvider, type AzureEndpoint } from "./provider";
+import { DefaultWorkspace } from "./workspace/defaultWorkspace";
+import { SecurityEventCollection } from "./workspace/securityEventCollection";
+import { workspaceIdIssues } from "./workspace/workspaceId";
+
+export const AUTO_PROVISIONING_TYPE = "asc-autoprovision:index:AutoProvisioning";
+
+/** A user's existing Log Analytics workspace that every machine of the subscription reports to. */
+export interface CustomWorkspaceArgs {
+  /**
+   * ARM id of the workspace, in any subscription
+   * (`/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>`).
+   * May be an Output (validated when known; then it is assumed to be in `subscriptionId` unless
+   * `provider` says otherwise). Changing it updates the workspace setting in place.
+   */
+  readonly id: pulumi.Input<string>;
+  /** The workspace's location, for its solution. Default: read from Azure (getWorkspace). */
+  readonly location?: pulumi.Input<string>;
+  /**
+   * Declare the Security/SecurityCenterFree solution on the workspace. Default `true`. A workspace
+   * has one of each: when several subscriptions share a central workspace, exactly one
+   * AutoProvisioning declares it (the root program picks the workspace's own subscription, else
+   * the first), the others set `false`. Also `false` when it is already installed (import it instead).
+   */
+  readonly installSolution?: boolean;
+  /** Declare the workspace's security-event tier (a SecurityEventCollection). Default `true`; same sharing rule as `installSolution`. */
+  readonly configureSecurityEvents?: boolean;
+  /** Sentinel configures this workspace's security events: a tier other than None is refused. Default `false`. */
+  readonly sentinelOwnsSecurityEvents?: boolean;
+  /**
+   * azure-native provider for the workspace's subscription, for the solution and the tier. Default:
+   * the component's own (when the workspace is in `subscriptionId`), or one it creates for the
+   * workspace's subscription when it created its own provider. Required when you passed your own
+   * provider and the workspace is in another subscription.
+   */
+  readonly provider?: pulumi.ProviderResource;
+}
+
+/** The spec's `logAnalyticsAgent` (DESIGN.md), with the workspace's options. Defaults follow the portal. */
+export interface LogAnalyticsAgentArgs {
+  /** Provision the agent on every existing and new machine. Default `false` (the portal's default): then only extension policies are declared. */
+  readonly autoProvision?: boolean;
+  /** `mma` (default; the seed's Log Analytics agent) or `ama` (its successor). Read by the agent reconciliation. */
+  readonly agent?: AgentChoice;
+  /** `default` (Security Center's workspace per geography; the default) or a custom workspace. */
+  readonly workspace?: "default" | CustomWorkspaceArgs;
+  /** Windows security events stored: `None` (default), `Minimal`, `Common` or `All`. Stored only with Defender on. */
+  readonly securityEvents?: SecurityEventTier;
+  /** The portal's "reconfigure monitored VMs?": Yes moves machines off Security Center's default workspaces. Default `false`. Read by the agent reconciliation. */
+  readonly reconfigureExisting?: boolean;
+  /** Azure Defender on (default `true`): pricing Standard and the `Security` solution; off: Free and `SecurityCenterFree`. */
+  readonly defender?: boolean;
+  /** `ama` only: remove MMA once AMA reports. Default `false`. Read by the agent reconciliation. */
+  readonly removeLegacyAgent?: boolean;
+  /** Delete default workspaces no machine reports to any more. Default `false`. Read by the agent reconciliation. */
+  readonly deleteUnusedDefaultWorkspaces?: boolean;
+}
+
+/** The spec's `extensions`: the seed's "Enable auto provisioning of extensions" toggles. All default `false`. */
+export interface ExtensionsArgs {
+  /** Azure Policy Add-on for Kubernetes (AKS clusters). */
+  readonly kubernetesPolicyAddon?: boolean;
+  /** Microsoft Dependency agent, per OS. Needs `logAnalyticsAgent.autoProvision`. */
+  readonly dependencyAgent?: { readonly windows?: boolean; readonly linux?: boolean };
+  /** Location of the policy assignments' managed identities. Default `eastus`. */
+  readonly identityLocation?: string;
+}
+
+export interface AutoProvisioningArgs {
+  /** The subscription GUID. Every resource of the component is in it or scoped to it. */
+  readonly subscriptionId: string;
+  readonly logAnalyticsAgent?: LogAnalyticsAgentArgs;
+  readonly extensions?: ExtensionsArgs;
+  /**
+   * Regions the subscription's machines are in (e.g. from an inventory), for the default
+   * workspaces: one per geography they map to (src/spec/geography.ts), duplicates folded. Default
+   * none: no default workspace is declared until a region is given.
+   */
+  readonly machineRegions?: readonly string[];
+  /**
+   * Which Azure the provider this component creates talks to. Default: the stack's selection
+   * (config `asc-autoprovision:emulatorEndpoint`, env ASC_EMULATOR_ENDPOINT, else real Azure).
+   * Ignored when you pass your own azure-native provider in the options.
+   */
+  readonly endpoint?: AzureEndpoint;
+}
+
+// The arguments name exactly the spec's fields (a spec change that the components miss fails typecheck).
+type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;
+const sameFields: [SameKeys<LogAnalyticsAgentArgs, LogAnalyticsAgentSpec>, SameKeys<ExtensionsArgs, Spec["extensions"]>] = [true, true];
+void sameFields;
+
+const TOP_LEVEL_KEYS = ["subscriptionId", "logAnalyticsAgent", "extensions", "machineRegions", "endpoint"] as const;
+const CUSTOM_WORKSPACE_KEYS = ["id", "location", "installSolution", "configureSecurityEvents", "sentinelOwnsSecurityEvents", "provider"] as const;
+/** Stands in for a workspace id known only at deployment, so the rest of the spec can be validated now. */
+const PENDING_WORKSPACE_ID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/pending/providers/Microsoft.OperationalInsights/workspaces/pending";
+
+/**
+ * Validates AutoProvisioning's arguments with the spec's validators; issues name the argument
+ * (`subscriptionId`, `logAnalyticsAgent.securityEvents`, `machineRegions[2]`...). Returns the
+ * validated spec for this one subscription (a workspace id that is an Output is a placeholder
+ * in it). Exported for tests.
+ */
+export function validateAutoProvisioningArgs(args: AutoProvisioningArgs): { spec: Spec | undefined; issues: ValidationIssue[] } {
+  if (args === undefined || args === null || typeof args !== "object") return { spec: undefined, issues: [{ path: "args", message: "are required" }] };
+  const issues: ValidationIssue[] = unknownKeyIssues(args, TOP_LEVEL_KEYS, "");
+  let la: unknown = args.logAnalyticsAgent;
+  const ws = args.logAnalyticsAgent?.workspace;
+  if (la !== null && typeof la === "object" && ws !== null && typeof ws === "object") {
+    issues.push(...unknownKeyIssues(ws, CUSTOM_WORKSPACE_KEYS, "logAnalyticsAgent.workspace"));
+    la = { ...la, workspace: { id: isKnown(ws.id) ? ws.id : PENDING_WORKSPACE_ID } };
+    for (const key of ["installSolution", "configureSecurityEvents", "sentinelOwnsSecurityEvents"] as const) {
+      if (ws[key] !== undefined && typeof ws[key] !== "boolean") {
+        issues.push({ path: `logAnalyticsAgent.workspace.${key}`, message: `${JSON.stringify(ws[key])} is not a boolean` });
+      }
+    }
+  }
+  const input: Record<string, unknown> = { subscriptions: [args.subscriptionId] };
+  if (la !== undefined) input["logAnalyticsAgent"] = la;
+  if (args.extensions !== undefined) input["extensions"] = args.extensions;
+  const parsed = parseSpecAs(input, (p) => (p.startsWith("subscriptions[0]") ? "subscriptionId" + p.slice("subscriptions[0]".length) : p));
+  issues.push(...parsed.issues);
+  if (args.machineRegions !== undefined) {
+    if (!Array.isArray(args.machineRegions)) {
+      issues.push({ path: "machineRegions", message: `${JSON.stringify(args.machineRegions)} is not an array of region names` });
+    } else {
+      args.machineRegions.forEach((r, i) => {
+        if (typeof r !== "string" || normalizeRegion(r) === "") issues.push({ path: joinPath("machineRegions", `[${i}]`), message: `${JSON.stringify(r)} is not a region name (e.g. "westeurope")` });
+      });
+    }
+  }
+  return { spec: issues.length ? undefined : parsed.spec, issues };
+}
+
+/** The geographies of `regions`, once each, in order of first appearance. */
+export function geographiesOf(regions: readonly string[]): Geography[] {
+  const seen = new Map<string, Geography>();
+  for (const region of regions) {
+    const geo = geographyOf(region);
+    if (!seen.has(geo.key)) seen.set(geo.key, geo);
+  }
+  return [...seen.values()];
+}
+
+/**
+ * Auto provisioning for one subscription.
+ *
+ * Providers: resources that live in a resource group take their subscription from the provider, so
+ * unless the options carry an azure-native provider (`provider`/`providers`, or inherited from a
+ * parent), the component creates one for `subscriptionId` (`<name>-provider`, at `endpoint`).
+ *
+ * Seam for the agent reconciliation: `spec` is this subscription's validated spec and `readiness`
+ * the resources an agent install must wait for. Adding it is one line before `registerOutputs`:
+ * `this.agents = new AgentReconciliation(`${name}-agents`, { spec: this.spec, ... }, { ...this.childOptions, dependsOn: this.readiness })`.
+ */
+export class AutoProvisioning extends pulumi.ComponentResource {
+  /** The subscription GUID, lower-cased. */
+  public readonly subscriptionId!: string;
+  /** This subscription's spec, validated and with defaults (the custom workspace's id resolved). */
+  public readonly spec!: pulumi.Output<Spec>;
+  /** The azure-native provider this component created, if it created one. */
+  public readonly provider?: Provider;
+  /** Defender for Servers pricing, when auto provisioning is on. */
+  public readonly pricing?: Pricing;
+  /** Workspace setting sending new machines to the custom workspace. */
+  public readonly workspaceSetting?: WorkspaceSetting;
+  /** The default workspaces, one per geography of `machineRegions`. */
+  public readonly defaultWorkspaces!: DefaultWorkspace[];
+  /** The wiring to the custom workspace (its solution), when this component declares it. */
+  public readonly customWorkspace?: DefaultWorkspace;
+  /** The security-event tier of each workspace this component configures. */
+  public readonly securityEvents!: SecurityEventCollection[];
+  /** The extension policies that are on. */
+  public readonly policies!: Partial<Record<ExtensionPolicyKey, ExtensionPolicy>>;
+  /** Where machines report, by geography code (`*` for every geography with a custom workspace). */
+  public readonly workspaceIds!: pulumi.Output<Record<string, string>>;
+  /** Assignment ids by extension toggle. */
+  public readonly policyAssignmentIds!: pulumi.Output<Record<string, string>>;
+  /** The ARM id of the workspace setting, when there is one. */
+  public readonly workspaceSettingId?: string;
+  /** The Defender for Servers pricing tier set, when auto provisioning is on. */
+  public readonly pricingTier?: "Standard" | "Free";
+  /** What an agent install waits for: workspaces, solutions, tiers, the workspace setting. */
+  public readonly readiness!: pulumi.Resource[];
+  /** Options for children: parented here, with this component's provider if it made one. */
+  protected readonly childOptions!: pulumi.CustomResourceOptions;
+
+  constructor(name: string, args: AutoProvisioningArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(AUTO_PROVISIONING_TYPE, name, {}, opts);
+    if (opts?.urn) return;
+    const { spec, issues } = validateAutoProvisioningArgs(args);
+    if (!spec) failArgs(this, "AutoProvisioning", name, issues);
+    const sub = spec.subscriptions[0]!;
+    const la = spec.logAnalyticsAgent;
+    const scope = subscriptionScope(sub);
+    this.subscriptionId = sub;
+
+    let endpoint: AzureEndpoint;
+    try {
+      endpoint = args.endpoint ?? stackEndpoint();
+    } catch (err) {
+      if (err instanceof EndpointError) failArgs(this, "AutoProvisioning", name, [{ path: "endpoint", message: err.message }]);
+      throw err;
+    }
+    const ownProvider = this.getProvider("azure-native:index:Provider") === undefined;
+    if (ownProvider) this.provider = subscriptionProvider(`${name}-provider`, sub, endpoint, { parent: this });
+    this.childOptions = this.provider ? { parent: this, provider: this.provider } : { parent: this };
+    const readiness: pulumi.Resource[] = [];
+    const workspaceIds: Record<string, pulumi.Input<string>> = {};
+
+    const customArgs = typeof args.logAnalyticsAgent?.workspace === "object" ? args.logAnalyticsAgent.workspace : undefined;
+    const customId: pulumi.Output<string> | undefined = customArgs
+      ? pulumi.output(customArgs.id).apply((id) => {
+          const bad = workspaceIdIssues(id, "logAnalyticsAgent.workspace.id");
+          if (bad.length) failArgs(this, "AutoProvisioning", name, bad);
+          return id;
+        })
+      : undefined;
+    this.spec = customId ? customId.apply((id) => ({ ...spec, logAnalyticsAgent: { ...la, workspace: { id } } })) : pulumi.output(spec);
+
+    this.defaultWorkspaces = [];
+    this.securityEvents = [];
+    if (la.autoProvision) {
+      this.pricingTier = pricingTierFor(la.defender);
+      this.pricing = new Pricing(`${name}-pricing`, { scopeId: scope, pricingName: SERVERS_PRICING_PLAN, pricingTier: this.pricingTier }, this.childOptions);
+
+      if (!customArgs || !customId) {
+        for (const geo of geographiesOf(args.machineRegions ?? [])) {
+          const dw = new DefaultWorkspace(`${name}-${geo.code}`, { subscriptionId: sub, region: geo.workspaceLocation, defender: la.defender }, this.childOptions);
+          const events = new SecurityEventCollection(
+            `${name}-${geo.code}-security-events`,
+            { workspaceId: dw.workspaceId, tier: la.securityEvents, defender: la.defender },
+            this.childOptions,
+          );
+          this.defaultWorkspaces.push(dw);
+          this.securityEvents.push(events);
+          readiness.push(dw, events);
+          workspaceIds[geo.code] = dw.workspaceId;
+        }
+      } else {
+        this.workspaceSettingId = workspaceSettingId(sub);
+        this.workspaceSetting = new WorkspaceSetting(
+          `${name}-workspace-setting`,
+          { workspaceSettingName: nameOf(this.workspaceSettingId), scope, workspaceId: customId },
+          this.childOptions,
+        );
+        readiness.push(this.workspaceSetting);
+        const regions = args.machineRegions ?? [];
+        const codes = regions.length ? geographiesOf(regions).map((g) => g.code) : ["*"];
+        for (const code of codes) workspaceIds[code] = customId;
+
+        const installSolution = customArgs.installSolution ?? true;
+        const configureEvents = customArgs.configureSecurityEvents ?? true;
+        if (installSolution || configureEvents) {
+          const wsOptions = this.workspaceOptions(name, customArgs, sub, endpoint);
+          if (installSolution) {
+            this.customWorkspace = new DefaultWorkspace(
+              `${name}-workspace`,
+              { existingWorkspaceId: customId, location: customArgs.location, defender: la.defender },
+              wsOptions,
+            );
+            readiness.push(this.customWorkspace);
+          }
+          if (configureEvents) {
+            const events = new SecurityEventCollection(
+              `${name}-security-events`,
+              { workspaceId: customId, tier: la.securityEvents, defender: la.defender, sentinelOwnsSecurityEvents: customArgs.sentinelOwnsSecurityEvents ?? false },
+              wsOptions,
+            );
+            this.securityEvents.push(events);
+            readiness.push(events);
+          }
+        }
+      }
+    }
+
+    this.policies = {};
+    const assignmentIds: Record<string, pulumi.Output<string>> = {};
+    for (const key of SEED_POLICY_KEYS) {
+      if (!extensionPolicyEnabled(spec.extensions, key)) continue;
+      const policy = new ExtensionPolicy(
+        `${name}-${SEED_POLICIES[key].shortName}`,
+        { subscriptionId: sub, policy: key, identityLocation: spec.extensions.identityLocation },
+        this.childOptions,
+      );
+      this.policies[key] = policy;
+      assignmentIds[key] = policy.assignmentId;
+    }
+
+    this.readiness = readiness;
+    this.workspaceIds = pulumi.output(workspaceIds);
+    this.policyAssignmentIds = pulumi.output(assignmentIds);
+    this.registerOutputs({
+      subscriptionId: this.subscriptionId,
+      pricingTier: this.pricingTier,
+      workspaceSettingId: this.workspaceSettingId,
+      workspaceIds: this.workspaceIds,
+      policyAssignmentIds: this.policyAssignmentIds,
+    });
+  }
+
+  /** Options for the custom workspace's resources: parented here, with a provider for the workspace's subscription. */
+  private workspaceOptions(name: string, ws: CustomWorkspaceArgs, sub: string, endpoint: AzureEndpoint): pulumi.CustomResourceOptions {
+    if (ws.provider) return { parent: this, provider: ws.provider };
+    const wsSub = isKnown(ws.id) ? subscriptionOf(ws.id) : sub;
+    if (wsSub === sub) return this.childOptions;
+    if (this.provider) {
+      return { parent: this, provider: subscriptionProvider(`${name}-workspace-provider`, wsSub, endpoint, { parent: this }) };
+    }
+    return failArgs(this, "AutoProvisioning", name, [
+      {
+        path: "logAnalyticsAgent.workspace.provider",
+        message: `the workspace is in subscription ${wsSub}, not ${sub}: pass an azure-native provider for that subscription (or set installSolution and configureSecurityEvents to false)`,
+      },
+    ]);
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * Pulumi components for Azure Security Center (Defender for Cloud) auto provisioning.
+ *
+ * Tokens: asc-autoprovision:index:AutoProvisioning, asc-autoprovision:workspace:DefaultWorkspace,
+ * asc-autoprovision:workspace:SecurityEventCollection, asc-autoprovision:policy:ExtensionPolicy.
+ */
+export * from "./autoProvisioning";
+export * from "./policy";
+export * from "./provider";
+export * from "./workspace";
+export { argsErrorMessage, type ValidationIssue } from "./internal/validation";

@@ -1,0 +1,156 @@
+/**
+ * ExtensionPolicy: one of the seed's "Enable auto provisioning of extensions" toggles as a
+ * Deploy-if-not-exists policy assignment at the subscription, with a system-assigned identity and
+ * a location, a role assignment for exactly each role the definition lists (at the assignment's
+ * scope, to the assignment's identity), and a remediation task for the existing non-compliant
+ * resources that waits for those roles: what the planner's assign-policy, grant-role and
+ * create-remediation steps make. The catalog (definition ids, roles, names) is src/spec/policies.ts.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { PolicyAssignment, RoleAssignment } from "@pulumi/azure-native/authorization";
+import { RemediationAtSubscription } from "@pulumi/azure-native/policyinsights";
+import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, roleDefinitionId, type ExtensionPolicyKey, type PolicyDefinition } from "../../src/spec/policies";
+import { extensionsSchema } from "../../src/spec/schema";
+import { policyAssignmentId, stableGuid, subscriptionScope } from "../../src/reconcile/ids";
+import { REMEDIATION_MAX_RESOURCE_COUNT, REMEDIATION_PARALLEL_DEPLOYMENTS } from "../../src/reconcile/policies";
+import { failArgs, parseSpecAs, schemaIssues, type ValidationIssue } from "../internal/validation";
+
+export const EXTENSION_POLICY_TYPE = "asc-autoprovision:policy:ExtensionPolicy";
+
+/** How a remediation finds its resources (the planner's create-remediation uses the same). */
+export const REMEDIATION_DISCOVERY_MODE = "ExistingNonCompliant";
+/** Role assignments to a managed identity name a service principal. */
+export const IDENTITY_PRINCIPAL_TYPE = "ServicePrincipal";
+
+export interface ExtensionPolicyArgs {
+  /**
+   * Subscription GUID: the assignment's scope (`/subscriptions/<id>`), the scope of its role
+   * assignments, and the subscription the remediation runs in (the azure-native provider in effect
+   * must target it; AutoProvisioning makes one that does). Changing it replaces everything.
+   */
+  readonly subscriptionId: string;
+  /**
+   * Which seed toggle: `kubernetesPolicyAddon` (Azure Policy Add-on for AKS), `dependencyAgentWindows`
+   * or `dependencyAgentLinux` (Microsoft Dependency agent). Changing it replaces everything.
+   */
+  readonly policy: ExtensionPolicyKey;
+  /**
+   * Location of the assignment's managed identity (required by ARM for an assignment with an
+   * identity; it does not limit what the policy remediates). Default: the spec's default for
+   * `extensions.identityLocation` (eastus). Changing it replaces the assignment.
+   */
+  readonly identityLocation?: string;
+  /**
+   * Start a remediation task for the resources that are non-compliant when it is created
+   * (resourceDiscoveryMode ExistingNonCompliant). Default `true`. A remediation is one-shot: it is
+   * not re-run by later deployments (the AgentReconciliation resource re-plans remediations).
+   */
+  readonly remediate?: boolean;
+}
+
+const policyKeySchema = z.enum(SEED_POLICY_KEYS as [ExtensionPolicyKey, ...ExtensionPolicyKey[]]);
+
+/** Validates ExtensionPolicy's arguments; each issue names the argument. Exported for tests. */
+export function validateExtensionPolicyArgs(args: ExtensionPolicyArgs): ValidationIssue[] {
+  if (args === undefined || args === null || typeof args !== "object") return [{ path: "args", message: "are required" }];
+  const issues: ValidationIssue[] = [];
+  issues.push(...parseSpecAs({ subscriptions: [args.subscriptionId] }, (p) => (p.startsWith("subscriptions[0]") ? "subscriptionId" : p)).issues);
+  issues.push(...schemaIssues(policyKeySchema, args.policy, "policy"));
+  issues.push(...schemaIssues(extensionsSchema.shape.identityLocation, args.identityLocation, "identityLocation"));
+  if (args.remediate !== undefined && typeof args.remediate !== "boolean") {
+    issues.push({ path: "remediate", message: `${JSON.stringify(args.remediate)} is not a boolean` });
+  }
+  return issues;
+}
+
+export class ExtensionPolicy extends pulumi.ComponentResource {
+  /** The catalog entry: definition, display name, roles. */
+  public readonly definition!: PolicyDefinition;
+  /** ARM id of the assignment. */
+  public readonly assignmentId!: pulumi.Output<string>;
+  /** Object id of the assignment's system-assigned identity. */
+  public readonly principalId!: pulumi.Output<string>;
+  /** ARM ids of the role assignments, one per role of the definition, in the catalog's order. */
+  public readonly roleAssignmentIds!: pulumi.Output<string[]>;
+  /** ARM id of the remediation, when one is declared. */
+  public readonly remediationId!: pulumi.Output<string | undefined>;
+  public readonly assignment!: PolicyAssignment;
+  public readonly roleAssignments!: RoleAssignment[];
+  public readonly remediation?: RemediationAtSubscription;
+
+  constructor(name: string, args: ExtensionPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(EXTENSION_POLICY_TYPE, name, {}, opts);
+    if (opts?.urn) return;
+    const issues = validateExtensionPolicyArgs(args);
+    if (issues.length) failArgs(this, "ExtensionPolicy", name, issues);
+
+    const subscriptionId = args.subscriptionId.toLowerCase();
+    const policy = SEED_POLICIES[args.policy];
+    const scope = subscriptionScope(subscriptionId);
+    // The id the planner gives the assignment it makes; role-assignment names derive from it.
+    const plannedAssignmentId = policyAssignmentId(scope, policy.shortName);
+    this.definition = policy;
+
+    this.assignment = new PolicyAssignment(
+      `${name}-assignment`,
+      {
+        policyAssignmentName: policy.shortName,
+        scope,
+        policyDefinitionId: policyDefinitionId(policy),
+        displayName: policy.displayName,
+        identity: { type: "SystemAssigned" },
+        location: extensionsSchema.shape.identityLocation.parse(args.identityLocation),
+      },
+      { parent: this },
+    );
+    this.assignmentId = this.assignment.id;
+    this.principalId = this.assignment.identity.apply((identity) => {
+      if (!identity?.principalId) {
+        throw new pulumi.ResourceError(`the assignment of "${policy.displayName}" has no managed identity, so no role can be granted to it`, this, true);
+      }
+      return identity.principalId;
+    });
+
+    this.roleAssignments = policy.roles.map(
+      (role) =>
+        new RoleAssignment(
+          `${name}-role-${role.id}`,
+          {
+            roleAssignmentName: stableGuid(plannedAssignmentId, role.id),
+            scope,
+            roleDefinitionId: roleDefinitionId(subscriptionId, role.id),
+            principalId: this.principalId,
+            principalType: IDENTITY_PRINCIPAL_TYPE,
+          },
+          { parent: this },
+        ),
+    );
+    this.roleAssignmentIds = pulumi.all(this.roleAssignments.map((r) => r.id));
+
+    if (args.remediate ?? true) {
+      this.remediation = new RemediationAtSubscription(
+        `${name}-remediation`,
+        {
+          remediationName: policy.shortName,
+          policyAssignmentId: this.assignment.id,
+          resourceDiscoveryMode: REMEDIATION_DISCOVERY_MODE,
+          // Pulumi does not know how many resources are non-compliant: allow as many as one task may take.
+          resourceCount: REMEDIATION_MAX_RESOURCE_COUNT,
+          parallelDeployments: REMEDIATION_PARALLEL_DEPLOYMENTS,
+        },
+        { parent: this, dependsOn: this.roleAssignments },
+      );
+      this.remediationId = this.remediation.id;
+    } else {
+      this.remediationId = pulumi.output(undefined);
+    }
+
+    this.registerOutputs({
+      assignmentId: this.assignmentId,
+      principalId: this.principalId,
+      roleAssignmentIds: this.roleAssignmentIds,
+      remediationId: this.remediationId,
+    });
+  }
+}

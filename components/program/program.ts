@@ -1,0 +1,85 @@
+/**
+ * The root program: one AutoProvisioning per subscription of the stack config's spec.
+ *
+ * A custom (central) workspace has one solution and one security-event tier, whatever the number
+ * of subscriptions that report to it: they are declared once, by the subscription that holds the
+ * workspace when it is in the list, otherwise by the first one (whose component then makes a
+ * provider for the workspace's subscription).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { subscriptionOf } from "../../src/inventory/ids";
+import { AutoProvisioning, type LogAnalyticsAgentArgs } from "../autoProvisioning";
+import { readStackSettings, type StackSettings } from "./stackConfig";
+
+/** What one subscription exports. */
+export interface SubscriptionOutputs {
+  /** Defender for Servers pricing tier set (null when auto provisioning is off). */
+  readonly pricingTier: string | null;
+  /** The workspace setting's ARM id (null with default workspaces). */
+  readonly workspaceSettingId: string | null;
+  /** Where machines report, by geography code (`*`: every geography, custom workspace). */
+  readonly workspaces: pulumi.Output<Record<string, string>>;
+  /** Policy assignment ids by extension toggle. */
+  readonly policyAssignments: pulumi.Output<Record<string, string>>;
+}
+
+export interface StackDeclaration {
+  readonly settings: StackSettings;
+  readonly components: ReadonlyMap<string, AutoProvisioning>;
+  readonly outputs: {
+    /** `azure`, or the emulator's ARM endpoint. */
+    readonly endpoint: string;
+    readonly subscriptions: Record<string, SubscriptionOutputs>;
+  };
+}
+
+/** The component name of a subscription's AutoProvisioning. */
+export function componentName(subscriptionId: string): string {
+  return `asc-${subscriptionId}`;
+}
+
+/** Declares the stack from its (validated) settings. */
+export function declareStack(settings: StackSettings = readStackSettings()): StackDeclaration {
+  const { spec } = settings;
+  const la = spec.logAnalyticsAgent;
+  const workspaceOwner =
+    la.workspace === "default"
+      ? undefined
+      : spec.subscriptions.includes(subscriptionOf(la.workspace.id))
+        ? subscriptionOf(la.workspace.id)
+        : spec.subscriptions[0];
+
+  const components = new Map<string, AutoProvisioning>();
+  const subscriptions: Record<string, SubscriptionOutputs> = {};
+  for (const sub of spec.subscriptions) {
+    const owns = sub === workspaceOwner;
+    const logAnalyticsAgent: LogAnalyticsAgentArgs = {
+      ...la,
+      workspace:
+        la.workspace === "default"
+          ? "default"
+          : {
+              id: la.workspace.id,
+              installSolution: owns,
+              configureSecurityEvents: owns,
+              sentinelOwnsSecurityEvents: settings.sentinelOwnsSecurityEvents,
+            },
+    };
+    const component = new AutoProvisioning(componentName(sub), {
+      subscriptionId: sub,
+      logAnalyticsAgent,
+      extensions: spec.extensions,
+      machineRegions: settings.machineRegions.get(sub) ?? [],
+      endpoint: settings.endpoint,
+    });
+    components.set(sub, component);
+    subscriptions[sub] = {
+      pricingTier: component.pricingTier ?? null,
+      workspaceSettingId: component.workspaceSettingId ?? null,
+      workspaces: component.workspaceIds,
+      policyAssignments: component.policyAssignmentIds,
+    };
+  }
+  const endpoint = settings.endpoint.kind === "emulator" ? settings.endpoint.endpoint : "azure";
+  return { settings, components, outputs: { endpoint, subscriptions } };
+}

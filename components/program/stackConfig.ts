@@ -1,0 +1,151 @@
+/**
+ * The root program's stack config: the spec of DESIGN.md under the project's namespace
+ * (`asc-autoprovision:subscriptions`, `:logAnalyticsAgent`, `:extensions`), plus what a spec
+ * file gets from an inventory instead (`:machineRegions`, `:sentinelOwnsSecurityEvents`) and the
+ * endpoint selection (`:emulatorEndpoint`). Declared in Pulumi.yaml's `config:` block; validated
+ * by parseSpec, so a bad value fails the preview with a message naming the key, e.g.
+ * `asc-autoprovision:logAnalyticsAgent.securityEvents: "Most" is not one of None, Minimal, Common, All`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ValidationError, type ValidationIssue } from "../../src/spec/errors";
+import { GUID_PATTERN, type Spec } from "../../src/spec/schema";
+import { normalizeRegion } from "../../src/spec/geography";
+import { parseSpecAs } from "../internal/validation";
+import { CONFIG_NAMESPACE, EMULATOR_ENDPOINT_CONFIG_KEY, EndpointError, selectEndpoint, type AzureEndpoint } from "../provider";
+
+/** The keys of the namespace, in Pulumi.yaml's order. */
+export const STACK_CONFIG_KEYS = [
+  "subscriptions",
+  "logAnalyticsAgent",
+  "extensions",
+  "machineRegions",
+  "sentinelOwnsSecurityEvents",
+  EMULATOR_ENDPOINT_CONFIG_KEY,
+] as const;
+export type StackConfigKey = (typeof STACK_CONFIG_KEYS)[number];
+
+/** A stack config that fails validation; RunError, so Pulumi prints the message without a stack trace. */
+export class StackConfigError extends pulumi.RunError {
+  constructor(readonly issues: readonly ValidationIssue[]) {
+    super(new ValidationError("stack config", issues).message);
+    this.name = "StackConfigError";
+  }
+}
+
+export interface StackSettings {
+  /** The validated spec (defaults filled, subscription ids lower-cased). */
+  readonly spec: Spec;
+  /** Regions of each subscription's machines (lower-case subscription id → regions). */
+  readonly machineRegions: ReadonlyMap<string, readonly string[]>;
+  /** Sentinel configures the custom workspace's security events. */
+  readonly sentinelOwnsSecurityEvents: boolean;
+  readonly endpoint: AzureEndpoint;
+}
+
+/** The raw values of the namespace's keys (`key` → the string Pulumi passes), as the running program sees them. */
+export function currentStackConfig(): Record<string, string> {
+  const prefix = CONFIG_NAMESPACE + ":";
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+    if (key.startsWith(prefix)) out[key.slice(prefix.length)] = value;
+  }
+  return out;
+}
+
+/** Pulumi passes structured values as JSON text and scalars as plain text. */
+function decode(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function key(path: string): string {
+  return `${CONFIG_NAMESPACE}:${path}`;
+}
+
+/**
+ * Reads and validates the stack config. `raw` maps a key of the namespace (without the
+ * `asc-autoprovision:` prefix) to its text; throws StackConfigError naming every bad key.
+ */
+export function readStackSettings(raw: Record<string, string | undefined> = currentStackConfig(), env: NodeJS.ProcessEnv = process.env): StackSettings {
+  const issues: ValidationIssue[] = [];
+  for (const k of Object.keys(raw)) {
+    if (raw[k] !== undefined && !(STACK_CONFIG_KEYS as readonly string[]).includes(k)) {
+      issues.push({ path: key(k), message: `is not a known key (allowed: ${STACK_CONFIG_KEYS.join(", ")})` });
+    }
+  }
+  const input: Record<string, unknown> = {};
+  for (const k of ["subscriptions", "logAnalyticsAgent", "extensions"] as const) {
+    const text = raw[k];
+    if (text !== undefined) input[k] = decode(text);
+  }
+  const parsed = parseSpecAs(input, (p) => key(p));
+  issues.push(...parsed.issues);
+
+  const subscriptions = parsed.spec?.subscriptions ?? [];
+  const machineRegions = readMachineRegions(raw["machineRegions"], subscriptions, issues);
+
+  let sentinelOwnsSecurityEvents = false;
+  const sentinel = raw["sentinelOwnsSecurityEvents"];
+  if (sentinel !== undefined && sentinel !== "") {
+    const v = decode(sentinel);
+    if (typeof v === "boolean") sentinelOwnsSecurityEvents = v;
+    else issues.push({ path: key("sentinelOwnsSecurityEvents"), message: `${JSON.stringify(v)} is not a boolean` });
+  }
+
+  let endpoint: AzureEndpoint = { kind: "azure" };
+  try {
+    endpoint = selectEndpoint(raw[EMULATOR_ENDPOINT_CONFIG_KEY], env);
+  } catch (err) {
+    if (!(err instanceof EndpointError)) throw err;
+    issues.push({ path: err.source, message: err.detail });
+  }
+
+  if (issues.length || !parsed.spec) throw new StackConfigError(issues);
+  return { spec: parsed.spec, machineRegions, sentinelOwnsSecurityEvents, endpoint };
+}
+
+/**
+ * `machineRegions`: a list of regions (every subscription's machines are there) or a map from
+ * subscription id to its list. Unset: no regions (no default workspace is declared).
+ */
+function readMachineRegions(text: string | undefined, subscriptions: readonly string[], issues: ValidationIssue[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (text === undefined || text === "") return out;
+  const value = decode(text);
+  const path = key("machineRegions");
+  const regionList = (list: unknown, at: string): string[] => {
+    if (!Array.isArray(list)) {
+      issues.push({ path: at, message: `${JSON.stringify(list)} is not a list of region names` });
+      return [];
+    }
+    const regions: string[] = [];
+    list.forEach((r, i) => {
+      if (typeof r === "string" && normalizeRegion(r) !== "") regions.push(r);
+      else issues.push({ path: `${at}[${i}]`, message: `${JSON.stringify(r)} is not a region name (e.g. "westeurope")` });
+    });
+    return regions;
+  };
+  if (Array.isArray(value)) {
+    const regions = regionList(value, path);
+    for (const sub of subscriptions) out.set(sub, regions);
+    return out;
+  }
+  if (value === null || typeof value !== "object") {
+    issues.push({ path, message: `${JSON.stringify(value)} is neither a list of regions nor a map from subscription id to regions` });
+    return out;
+  }
+  for (const [sub, list] of Object.entries(value as Record<string, unknown>)) {
+    const at = `${path}.${sub}`;
+    const lower = sub.toLowerCase();
+    if (!GUID_PATTERN.test(sub)) {
+      issues.push({ path: at, message: "is not a subscription GUID" });
+    } else if (subscriptions.length && !subscriptions.includes(lower)) {
+      issues.push({ path: at, message: `is not one of ${key("subscriptions")} (${subscriptions.join(", ")})` });
+    }
+    out.set(lower, regionList(list, at));
+  }
+  return out;
+}

@@ -1,0 +1,3 @@
+export * from "./defaultWorkspace";
+export * from "./securityEventCollection";
+export { parseWorkspaceId, workspaceIdIssues, type WorkspaceIdParts } from "./workspaceId";
