@@ -1,0 +1,75 @@
+/**
+ * `asc-autoprovision emulator start [--port P] [--state FILE] [--fleet N] [--seed S] [--faults FILE]`
+ * Runs the local Azure emulator in the foreground until SIGINT/SIGTERM and prints what a client
+ * needs: the URL, the CA certificate and the environment lines.
+ */
+import type { Command } from "commander";
+import { startEmulator } from "../../emulator";
+import { CliError } from "../errors";
+import type { CliContext } from "../main";
+
+export const DEFAULT_EMULATOR_PORT = 8443;
+export const DEFAULT_EMULATOR_STATE = ".asc-autoprovision/emulator/state.sqlite";
+
+function intOption(name: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new CliError(`${name}: "${value}" is not a whole number between ${min} and ${max}`);
+  return n;
+}
+
+/** Resolves when the process is asked to stop. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const done = (sig: NodeJS.Signals): void => {
+      process.off("SIGINT", done);
+      process.off("SIGTERM", done);
+      resolve(sig);
+    };
+    process.on("SIGINT", done);
+    process.on("SIGTERM", done);
+  });
+}
+
+export function registerEmulatorCommand(program: Command, ctx: CliContext): void {
+  const emulator = program.command("emulator").description("The local Azure emulator: the ARM subset this tool uses, over HTTPS, with embedded state.");
+  emulator
+    .command("start")
+    .description("Start the emulator in the foreground (Ctrl+C stops it). State and certificate persist in the state file's directory.")
+    .option("--port <port>", "HTTPS port (0 picks a free one)", String(DEFAULT_EMULATOR_PORT))
+    .option("--state <file>", "SQLite state file", DEFAULT_EMULATOR_STATE)
+    .option("--fleet <n>", "machines to generate when the state is new", "0")
+    .option("--seed <s>", "seed of the generated fleet and subscriptions", "1")
+    .option("--faults <file>", "fault injection configuration (JSON)")
+    .action(async (opts: { port: string; state: string; fleet: string; seed: string; faults?: string }) => {
+      const port = intOption("--port", opts.port, 0, 65535);
+      const fleet = intOption("--fleet", opts.fleet, 0, 1_000_000);
+      const seed = intOption("--seed", opts.seed, 0, 2 ** 31 - 1);
+      let emu;
+      try {
+        emu = await startEmulator({ port, statePath: opts.state, fleet, seed, faults: opts.faults });
+      } catch (err) {
+        throw new CliError(`emulator: cannot start: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      const env = emu.env();
+      const lines = [
+        `Azure emulator listening on ${emu.url}`,
+        `  state:         ${emu.statePath}`,
+        `  CA cert:       ${emu.caCertPath}`,
+        `  tenant:        ${emu.tenantId}`,
+        `  subscriptions: ${emu.subscriptionIds.join(", ")}`,
+        emu.fleet ? `  fleet:         ${emu.fleet.machines} machines (seed ${emu.fleet.seed})` : `  fleet:         none (use --fleet N on a new state file)`,
+        `  admin API:     ${emu.url}/admin/info (loopback only, no token)`,
+        "",
+        "Use it from another shell (the client secret is the emulator's well-known dev secret):",
+        ...Object.entries(env).map(([k, v]) => `  export ${k}=${JSON.stringify(v)}`),
+        "",
+        "Press Ctrl+C to stop.",
+        "",
+      ];
+      ctx.stdout(lines.join("\n"));
+      const sig = await untilSignal();
+      await emu.stop();
+      ctx.stdout(`emulator stopped (${sig})\n`);
+      ctx.exitCode = 0;
+    });
+}
