@@ -1,15 +1,14 @@
 /**
  * How we reach ARM: real Azure with DefaultAzureCredential (the SDK's defaults), or the local
- * emulator with its well-known service principal, its endpoint and its self-signed certificate.
- * Every @azure/arm-* client is built with `clientOptions()`: retries off (the executor retries,
- * honouring Retry-After and the write budget), the endpoint, and for the emulator a policy that
- * trusts its certificate without NODE_EXTRA_CA_CERTS.
+ * emulator with its well-known service principal, its endpoint and its self-signed certificate
+ * (trusted through the clients' `tlsOptions`, without NODE_EXTRA_CA_CERTS). Every @azure/arm-*
+ * client is built with `clientOptions()`: SDK retries off (the executor retries, honouring
+ * Retry-After and the write budget) and, for the emulator, its endpoint, scopes and CA.
  */
 import { readFileSync } from "node:fs";
-import { Agent } from "node:https";
-import { DefaultAzureCredential, ClientSecretCredential } from "@azure/identity";
-import type { TokenCredential } from "@azure/core-auth";
-import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import { join } from "node:path";
+import { DefaultAzureCredential, ClientSecretCredential, type TokenCredential } from "@azure/identity";
+import { EMULATOR_CLIENT_SECRET } from "../emulator/constants";
 
 export const ARM_SCOPE = "https://management.azure.com/.default";
 
@@ -22,15 +21,18 @@ export interface EmulatorEndpoint {
   readonly clientId: string;
   readonly clientSecret: string;
   /** PEM of the emulator's self-signed certificate. */
-  readonly caCertPath: string;
+  readonly caCert: string;
 }
 
-/** Options every ARM client takes (a subset of CommonClientOptions, typed loosely on purpose: each SDK package pins its own core-client). */
+/** Options every ARM client takes: the common subset of the SDK packages' client options. */
 export interface ArmClientOptions {
   endpoint?: string;
+  /** Older clients (arm-security, arm-authorization, ...) read scopes here ... */
   credentialScopes?: string[];
+  /** ... newer ones (arm-compute 25, arm-policy 7, ...) here. */
+  credentials?: { scopes: string[] };
+  tlsOptions?: { ca: string };
   retryOptions: { maxRetries: number };
-  additionalPolicies?: { policy: PipelinePolicy; position: "perCall" | "perRetry" }[];
   userAgentOptions: { userAgentPrefix: string };
 }
 
@@ -42,6 +44,8 @@ export interface AzureConnection {
   /** Log Analytics query endpoint (…/v1); undefined for public Azure. */
   readonly logsEndpoint?: string;
   clientOptions(): ArmClientOptions;
+  /** Options for @azure/monitor-query-logs' LogsQueryClient. */
+  logsOptions(): { endpoint?: string; tlsOptions?: { ca: string }; retryOptions: { maxRetries: number } };
 }
 
 const USER_AGENT = { userAgentPrefix: "asc-autoprovision" };
@@ -51,29 +55,16 @@ export function azureConnection(credential: TokenCredential = new DefaultAzureCr
     cloud: "azure",
     credential,
     clientOptions: () => ({ retryOptions: { maxRetries: 0 }, userAgentOptions: USER_AGENT }),
-  };
-}
-
-/** A pipeline policy that sends every request through an agent trusting the emulator's CA. */
-function trustPolicy(ca: string): PipelinePolicy {
-  const agent = new Agent({ ca, keepAlive: true });
-  return {
-    name: "ascEmulatorTrust",
-    sendRequest: (request, next) => {
-      request.agent = agent;
-      return next(request);
-    },
+    logsOptions: () => ({ retryOptions: { maxRetries: 0 } }),
   };
 }
 
 export function emulatorConnection(endpoint: EmulatorEndpoint): AzureConnection {
-  const ca = readFileSync(endpoint.caCertPath, "utf8");
-  const trust = { policy: trustPolicy(ca), position: "perCall" as const };
+  const tlsOptions = { ca: endpoint.caCert };
   const credential = new ClientSecretCredential(endpoint.tenantId, endpoint.clientId, endpoint.clientSecret, {
     authorityHost: endpoint.url,
     disableInstanceDiscovery: true,
-    additionalPolicies: [trust],
-    retryOptions: { maxRetries: 2 },
+    tlsOptions,
   });
   return {
     cloud: "local",
@@ -83,9 +74,24 @@ export function emulatorConnection(endpoint: EmulatorEndpoint): AzureConnection 
     clientOptions: () => ({
       endpoint: endpoint.url,
       credentialScopes: [ARM_SCOPE],
+      credentials: { scopes: [ARM_SCOPE] },
+      tlsOptions,
       retryOptions: { maxRetries: 0 },
-      additionalPolicies: [trust],
       userAgentOptions: USER_AGENT,
     }),
+    logsOptions: () => ({ endpoint: `${endpoint.url}/v1`, tlsOptions, retryOptions: { maxRetries: 0 } }),
   };
+}
+
+/** The emulator's connection file (emulator.json, written next to its state) and certificate. */
+export function emulatorEndpointFromDir(stateDir: string): EmulatorEndpoint {
+  const file = join(stateDir, "emulator.json");
+  let info: { url?: string; tenantId?: string; clientId?: string; caCertPath?: string };
+  try {
+    info = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new Error(`no running emulator found: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)}); start one with \`asc-autoprovision emulator start\``);
+  }
+  if (!info.url || !info.tenantId || !info.clientId || !info.caCertPath) throw new Error(`${file} is missing url, tenantId, clientId or caCertPath`);
+  return { url: info.url, tenantId: info.tenantId, clientId: info.clientId, clientSecret: EMULATOR_CLIENT_SECRET, caCert: readFileSync(info.caCertPath, "utf8") };
 }

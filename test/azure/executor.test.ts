@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { executePlan, type LiveState, type StepRunner } from "../../src/azure/executor";
+import { executePlan, type LiveState, type StepContext, type StepRunner } from "../../src/azure/executor";
 import { Journal } from "../../src/azure/journal";
 import type { Plan, Step } from "../../src/reconcile/types";
 
@@ -20,7 +20,7 @@ class FakeRunner implements StepRunner {
   maxRunning = 0;
   live = new Map<string, LiveState>();
   failing = new Map<string, Error>();
-  async run(s: Step) {
+  async run(s: Step, _ctx?: StepContext) {
     this.running++;
     this.maxRunning = Math.max(this.maxRunning, this.running);
     await new Promise((r) => setTimeout(r, 2));
@@ -60,7 +60,7 @@ describe("executePlan", () => {
     const runner = new FakeRunner();
     const origRun = runner.run.bind(runner);
     runner.run = async (s, ctx) => {
-      if (s.id === "grant") seen.push(ctx.outputs.get("assign"));
+      if (s.id === "grant") seen.push(ctx?.outputs.get("assign"));
       return origRun(s);
     };
     await executePlan(planOf([step("assign"), step("grant", ["assign"])]), runner);
