@@ -80,9 +80,9 @@ test("rows look like Resource Graph's: power state, OS, VM agent flag, extension
     expect(e.properties.protectedSettings).toBeUndefined();
   }
   const arc = rows.find((r) => r.type === "microsoft.hybridcompute/machines");
-  expect(arc.properties).toMatchObject({ status: expect.stringMatching(/^(Connected|Disconnected)$/), osType: expect.stringMatching(/^(windows|linux)$/) });
+  expect(arc!.properties).toMatchObject({ status: expect.stringMatching(/^(Connected|Disconnected)$/), osType: expect.stringMatching(/^(windows|linux)$/) });
   const vmss = rows.find((r) => r.type === "microsoft.compute/virtualmachinescalesets");
-  expect(Array.isArray(vmss.properties.virtualMachineProfile.extensionProfile.extensions)).toBe(true);
+  expect(Array.isArray(vmss!.properties.virtualMachineProfile.extensionProfile.extensions)).toBe(true);
   expect(JSON.stringify(rows)).not.toMatch(/workspaceKey|protectedSettings/);
 });
 
