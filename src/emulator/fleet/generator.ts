@@ -191,11 +191,12 @@ class FleetBuilder {
     }, agent.name);
   }
 
-  machine(index: number, fleetCase: FleetCase, sub: string): void {
+  machine(index: number, fleetCase: FleetCase, sub: string, fixedRegion?: string): void {
     const spec = CASE_SPECS[fleetCase];
     const kind = this.pickKind(spec.kinds);
     const os: OsType = spec.os ?? (this.rng.next() < 0.55 ? "Windows" : "Linux");
-    const region = this.rng.weighted(FLEET_REGIONS);
+    const picked = this.rng.weighted(FLEET_REGIONS);
+    const region = fixedRegion ?? picked;
     const prefix = kind === "vm" ? "vm" : kind === "vmss" ? "vmss" : "arc";
     const name = `${prefix}-${spec.abbrev}-${String(index).padStart(4, "0")}`;
     const rg = `rg-${prefix}-${region}`;
@@ -295,6 +296,8 @@ export function generateFleet(ctx: ArmContext, registry: Registry, count: number
   for (let i = 0; i < count; i++) {
     let fleetCase: FleetCase;
     let sub: string;
+    // The first machines visit every region (southafricanorth, outside every geography, included).
+    const region = i < FLEET_REGIONS.length ? FLEET_REGIONS[i]!.value : undefined;
     if (count >= guaranteed && i < guaranteed) {
       // Every case in every subscription first (the legacy subscription needs them all too).
       fleetCase = FLEET_CASES[Math.floor(i / subscriptionIds.length)]!;
@@ -306,7 +309,7 @@ export function generateFleet(ctx: ArmContext, registry: Registry, count: number
       fleetCase = caseRng.weighted(FLEET_CASES.map((c) => ({ value: c, weight: CASE_SPECS[c].weight })));
       sub = caseRng.pick(subscriptionIds);
     }
-    b.machine(i + 1, fleetCase, sub);
+    b.machine(i + 1, fleetCase, sub, region);
   }
   const clusters: { id: string; azurepolicy: boolean }[] = [];
   const clusterCount = count === 0 ? 0 : Math.max(2, Math.round(count / 40));
