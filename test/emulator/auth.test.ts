@@ -106,3 +106,14 @@ describe("ARM refuses requests without a valid token", () => {
     expect(r.headers["x-ms-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+test("the token lifetime is configurable", async () => {
+  const short = await withEmulator({ tokenLifetimeSeconds: 90 });
+  try {
+    const t = await short.credential().getToken("https://management.azure.com/.default");
+    const claims = JSON.parse(Buffer.from(t!.token.split(".")[1]!, "base64url").toString("utf8"));
+    expect(claims.exp - claims.iat).toBe(90);
+  } finally {
+    await short.stop();
+  }
+});

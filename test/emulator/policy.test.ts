@@ -218,3 +218,43 @@ test("a running remediation can be canceled", async () => {
     await slow.stop();
   }
 });
+
+test("a remediation running when the emulator stops resumes on restart and finishes", async () => {
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = mkdtempSync(join(tmpdir(), "asc-emulator-resume-"));
+  const statePath = join(dir, "state.sqlite");
+  try {
+    const first = await withEmulator({ statePath, remediationDeploymentMs: 150 });
+    const s = first.subscriptionIds[0]!;
+    const opts = { ...first.clientOptions(), retryOptions: { maxRetries: 0 } };
+    const c = new ComputeManagementClient(first.credential(), s, opts);
+    await new ResourceManagementClient(first.credential(), s, opts).resourceGroups.createOrUpdate("rg", { location: "eastus" });
+    for (let i = 0; i < 4; i++) await c.virtualMachines.beginCreateOrUpdateAndWait("rg", `w${i}`, { location: "eastus", storageProfile: { osDisk: { osType: "Windows", createOption: "FromImage" } } }, FAST_POLL);
+    const a = await new PolicyClient(first.credential(), s, opts).policyAssignments.create(`/subscriptions/${s}`, "da", { location: "eastus", identity: { type: "SystemAssigned" }, policyDefinitionId: defId(DA_WINDOWS) });
+    await new AuthorizationManagementClient(first.credential(), s, opts).roleAssignments.create(`/subscriptions/${s}`, randomUUID(), {
+      roleDefinitionId: `/subscriptions/${s}/providers/Microsoft.Authorization/roleDefinitions/${LA_CONTRIBUTOR}`,
+      principalId: a.identity!.principalId!,
+    });
+    const pi = new PolicyInsightsClient(first.credential(), s, opts);
+    await pi.remediations.createOrUpdateAtSubscription("rem", { policyAssignmentId: a.id, parallelDeployments: 1 });
+    await eventually(() => pi.remediations.getAtSubscription("rem"), (r) => (r.deploymentStatus?.successfulDeployments ?? 0) >= 1);
+    await first.stop();
+
+    const second = await withEmulator({ statePath, remediationDeploymentMs: 5 });
+    try {
+      const pi2 = new PolicyInsightsClient(second.credential(), s, { ...second.clientOptions(), retryOptions: { maxRetries: 0 } });
+      const done = await eventually(() => pi2.remediations.getAtSubscription("rem"), (r) => ["Succeeded", "Failed"].includes(r.provisioningState ?? ""));
+      expect(done).toMatchObject({ provisioningState: "Succeeded", deploymentStatus: { totalDeployments: 4, successfulDeployments: 4, failedDeployments: 0 } });
+      const puts = await second.admin<{ value: ExtensionPut[] }>("GET", "/admin/extension-puts");
+      const perMachine = new Map<string, number>();
+      for (const p of puts.value) perMachine.set(p.machineId, (perMachine.get(p.machineId) ?? 0) + 1);
+      expect([...perMachine.values()]).toEqual([1, 1, 1, 1]);
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
