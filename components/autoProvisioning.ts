@@ -32,7 +32,7 @@ import { ExtensionPolicy } from "./policy/extensionPolicy";
 import { EndpointError, stackEndpoint, subscriptionProvider, type AzureEndpoint } from "./provider";
 import { DefaultWorkspace } from "./workspace/defaultWorkspace";
 import { SecurityEventCollection } from "./workspace/securityEventCollection";
-import { workspaceIdIssues } from "./workspace/workspaceId";
+import { checkedWorkspaceId } from "./workspace/workspaceId";
 
 export const AUTO_PROVISIONING_TYPE = "asc-autoprovision:index:AutoProvisioning";
 
@@ -240,14 +240,14 @@ export class AutoProvisioning extends pulumi.ComponentResource {
     const workspaceIds: Record<string, pulumi.Input<string>> = {};
 
     const customArgs = typeof args.logAnalyticsAgent?.workspace === "object" ? args.logAnalyticsAgent.workspace : undefined;
-    const customId: pulumi.Output<string> | undefined = customArgs
-      ? pulumi.output(customArgs.id).apply((id) => {
-          const bad = workspaceIdIssues(id, "logAnalyticsAgent.workspace.id");
-          if (bad.length) failArgs(this, "AutoProvisioning", name, bad);
-          return id;
-        })
-      : undefined;
-    this.spec = customId ? customId.apply((id) => ({ ...spec, logAnalyticsAgent: { ...la, workspace: { id } } })) : pulumi.output(spec);
+    // A custom workspace id known only at deployment is validated then; everything that uses it derives from `spec`.
+    this.spec = customArgs
+      ? checkedWorkspaceId(this, "AutoProvisioning", name, customArgs.id, "logAnalyticsAgent.workspace.id").apply((id) => ({
+          ...spec,
+          logAnalyticsAgent: { ...la, workspace: { id } },
+        }))
+      : pulumi.output(spec);
+    const customId = customArgs ? this.spec.apply((s) => (s.logAnalyticsAgent.workspace as { id: string }).id) : undefined;
 
     this.defaultWorkspaces = [];
     this.securityEvents = [];

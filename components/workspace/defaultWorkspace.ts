@@ -16,7 +16,7 @@ import { geographyOf, normalizeRegion, type Geography } from "../../src/spec/geo
 import { defaultResourceGroupName, defaultWorkspaceName, solutionForDefender, solutionName, type SecuritySolution } from "../../src/spec/naming";
 import { DEFAULT_WORKSPACE_RETENTION_DAYS, DEFAULT_WORKSPACE_SKU, solutionPlan } from "../../src/reconcile/workspaces";
 import { failArgs, isKnown, parseSpecAs, type ValidationIssue } from "../internal/validation";
-import { parseWorkspaceId, workspaceIdIssues } from "./workspaceId";
+import { checkedWorkspaceId, parseWorkspaceId, workspaceIdIssues } from "./workspaceId";
 
 export const DEFAULT_WORKSPACE_TYPE = "asc-autoprovision:workspace:DefaultWorkspace";
 
@@ -100,7 +100,7 @@ export class DefaultWorkspace extends pulumi.ComponentResource {
   public readonly workspaceName!: pulumi.Output<string>;
   /** Resource group of the workspace, e.g. `DefaultResourceGroup-WEU`. */
   public readonly resourceGroupName!: pulumi.Output<string>;
-  /** Location of the workspace (the geography's workspace location for a created one). */
+  /** Location of the workspace (the geography's workspace location for a created one; "" for an existing one without a solution and no `location` given). */
   public readonly location!: pulumi.Output<string>;
   /** The geography served (created workspaces only). */
   public readonly geography?: Geography;
@@ -119,20 +119,18 @@ export class DefaultWorkspace extends pulumi.ComponentResource {
     const product = solutionForDefender(defender);
 
     if (isExisting(args)) {
-      const id = pulumi.output(args.existingWorkspaceId).apply((v) => {
-        const bad = workspaceIdIssues(v, "existingWorkspaceId");
-        if (bad.length) failArgs(this, "DefaultWorkspace", name, bad);
-        return v;
-      });
+      const id = checkedWorkspaceId(this, "DefaultWorkspace", name, args.existingWorkspaceId, "existingWorkspaceId");
       const parts = id.apply(parseWorkspaceId);
       this.workspaceId = id;
       this.workspaceName = parts.apply((p) => p.workspaceName);
       this.resourceGroupName = parts.apply((p) => p.resourceGroupName);
+      const installSolution = args.installSolution ?? true;
+      // Looked up only when the solution needs it.
       this.location =
-        args.location !== undefined
-          ? pulumi.output(args.location)
+        args.location !== undefined || !installSolution
+          ? pulumi.output(args.location ?? "")
           : getWorkspaceOutput({ resourceGroupName: this.resourceGroupName, workspaceName: this.workspaceName }, { parent: this }).location;
-      if (args.installSolution ?? true) {
+      if (installSolution) {
         this.solutionProduct = product;
         this.solution = this.declareSolution(name, product, id, this.workspaceName, this.resourceGroupName, this.location, []);
       }

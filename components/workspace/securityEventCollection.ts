@@ -17,7 +17,7 @@ import { workspaceLabel } from "../../src/reconcile/context";
 import { SECURITY_EVENTS_DATA_SOURCE } from "../../src/reconcile/ids";
 import { securityEventsNeedDefenderMessage, securityEventsOwnedBySentinelMessage, securityEventsRule } from "../../src/reconcile/workspaces";
 import { failArgs, isKnown, schemaIssues, type ValidationIssue } from "../internal/validation";
-import { parseWorkspaceId, workspaceIdIssues } from "./workspaceId";
+import { checkedWorkspaceId, parseWorkspaceId, workspaceIdIssues } from "./workspaceId";
 
 export const SECURITY_EVENT_COLLECTION_TYPE = "asc-autoprovision:workspace:SecurityEventCollection";
 
@@ -94,11 +94,7 @@ export class SecurityEventCollection extends pulumi.ComponentResource {
       void pulumi.log.warn(securityEventsNeedDefenderMessage(tier), this);
     }
     if (rule.allowed && tier !== "None") {
-      const parts = pulumi.output(args.workspaceId).apply((id) => {
-        const bad = workspaceIdIssues(id, "workspaceId");
-        if (bad.length) failArgs(this, "SecurityEventCollection", name, bad);
-        return parseWorkspaceId(id);
-      });
+      const parts = checkedWorkspaceId(this, "SecurityEventCollection", name, args.workspaceId, "workspaceId").apply(parseWorkspaceId);
       this.apiTier = API_TIER_BY_TIER[tier];
       this.dataSource = new DataSource(
         `${name}-data-source`,

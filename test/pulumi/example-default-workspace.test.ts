@@ -24,7 +24,7 @@ beforeAll(async () => {
   run = await startMocks({ config: configFromStackFile(doc) });
   stack = declareStack();
   outputs = await valueOf(pulumi.output(stack.outputs));
-  await run.settle();
+  expect(await run.settle()).toEqual([]);
 });
 
 test("one default workspace per geography of each subscription, named by the convention", () => {

@@ -61,14 +61,15 @@ export function expectComponentTree(run: MockRun, standalone: readonly string[] 
     if (!parent && [T.extensionPolicy, T.defaultWorkspace, T.securityEvents].includes(r.type as never)) continue;
     expect({ name: r.name, parentType: parent?.type }).toEqual({ name: r.name, parentType: wanted });
     expect(r.name.startsWith(parent!.name + "-")).toBe(true);
-    if (r.custom && r.type !== T.provider) expect(r.provider).toMatch(/^urn:pulumi:.*[:$]pulumi:providers:azure-native::/);
+    // Under an AutoProvisioning every custom resource has an explicit provider (its subscription's).
+    if (r.custom && r.type !== T.provider && owningSubscription(run, r)) expect(r.provider).toMatch(/^urn:pulumi:.*[:$]pulumi:providers:azure-native::/);
   }
 }
 
-/** The AutoProvisioning a resource belongs to (its nearest ancestor of that type). */
+/** The subscription of the AutoProvisioning a resource belongs to (its nearest ancestor of that type), as the component registered it. */
 export function owningSubscription(run: MockRun, r: Recorded): string | undefined {
   for (let p = run.parentOf(r); p; p = run.parentOf(p)) {
-    if (p.type === T.autoProvisioning) return p.name.replace(/^asc-/, "");
+    if (p.type === T.autoProvisioning) return p.outputs["subscriptionId"];
   }
   return undefined;
 }
@@ -85,7 +86,8 @@ export function expectNoWorkspaceKeys(run: MockRun, outputs: unknown): void {
 }
 
 /**
- * A fresh fleet for `spec`: the subscriptions onboarded in 2020 on the Free tier, one Windows and
+ * A fresh fleet for `spec`: the subscriptions onboarded in 2020 on the other pricing tier than the
+ * spec's (so that the planner, which emits changes only, sets it), one Windows and
  * one Linux VM per machine region (no agent), an AKS cluster without the policy add-on, and the
  * given existing workspaces. On it the planner creates everything the components declare.
  */
@@ -94,7 +96,7 @@ export function freshInventory(spec: Spec, regions: ReadonlyMap<string, readonly
   return {
     ...inv,
     subscriptions: spec.subscriptions.map((id) => ({ id, onboardedAt: "2020-01-01" })),
-    settings: Object.fromEntries(spec.subscriptions.map((s) => [s, { autoProvision: "Off" as const, workspaceId: null, pricingTier: "Free" as const }])),
+    settings: Object.fromEntries(spec.subscriptions.map((s) => [s, { autoProvision: "Off" as const, workspaceId: null, pricingTier: spec.logAnalyticsAgent.defender ? ("Free" as const) : ("Standard" as const) }])),
     workspaces,
     machines: spec.subscriptions.flatMap((sub) =>
       (regions.get(sub) ?? []).flatMap((region) =>

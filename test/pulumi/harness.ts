@@ -25,6 +25,8 @@ export interface Recorded {
   readonly provider: string | undefined;
   /** Subscription of that provider ("default" without one). */
   readonly subscription: string;
+  /** What a component registered with registerOutputs (empty until then; custom resources: empty). */
+  outputs: Record<string, any>;
 }
 
 export interface Invocation {
@@ -35,8 +37,11 @@ export interface Invocation {
 export interface MockRun {
   readonly resources: Recorded[];
   readonly invocations: Invocation[];
-  /** Waits until every registration and registerOutputs has reached the mock monitor. */
-  settle(): Promise<void>;
+  /**
+   * Waits until every registration and registerOutputs has reached the mock monitor; returns the
+   * errors that failed any of them (the engine would fail the deployment with these).
+   */
+  settle(): Promise<Error[]>;
   ofType(type: string): Recorded[];
   named(name: string): Recorded;
   parentOf(r: Recorded): Recorded | undefined;
@@ -147,6 +152,7 @@ export async function startMocks(options: { preview?: boolean; config?: Record<s
           parent: meta.parent,
           provider: meta.provider,
           subscription: subscriptionOfProvider(meta.provider),
+          outputs: {},
         };
         resources.push(rec);
         byUrn.set(urn, rec);
@@ -155,15 +161,34 @@ export async function startMocks(options: { preview?: boolean; config?: Record<s
     });
   };
 
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req: any, callback: (err: any, resp: any) => void) => {
+    const rec = byUrn.get(req.getUrn());
+    if (rec && req.getOutputs()) rec.outputs = pulumi.runtime.deserializeProperties(req.getOutputs());
+    registerOutputs(req, callback);
+    // MockMonitor keeps the protobuf Struct as the state, which its own getResource (rehydration by
+    // urn) then cannot serialize: keep the plain value, as it does for registrations.
+    const entry = monitor.resources.get(req.getUrn());
+    if (entry && entry.state && typeof entry.state.toJavaScript === "function") entry.state = entry.state.toJavaScript();
+  };
+
   const run: MockRun = {
     resources,
     invocations,
     async settle() {
+      // The SDK's own RPC queue (what `pulumi up` waits for before exiting); a failed registration
+      // rejects it, as it fails a deployment.
       const settings = require("@pulumi/pulumi/runtime/settings");
+      const errors = new Map<string, Error>();
       for (let i = 0; i < 3; i++) {
-        await settings.waitForRPCs();
+        try {
+          await settings.waitForRPCs();
+        } catch (err) {
+          errors.set((err as Error).message, err as Error);
+        }
         await new Promise((r) => setImmediate(r));
       }
+      return [...errors.values()];
     },
     ofType: (type) => resources.filter((r) => r.type === type),
     named(name) {

@@ -1,0 +1,327 @@
+/**
+ * The components one by one under setMocks: the planner's choices for the security-event tier
+ * (warning with Defender off, refusal for Sentinel), exactly the definition's roles, the existing
+ * workspace wiring, auto provisioning off, providers (own, given, for a workspace in another
+ * subscription), the emulator endpoint, rehydration, and argument errors attributed to the component.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { AutoProvisioning, type AutoProvisioningArgs } from "../../components/autoProvisioning";
+import { ExtensionPolicy } from "../../components/policy/extensionPolicy";
+import { selectEndpoint } from "../../components/provider";
+import { DefaultWorkspace } from "../../components/workspace/defaultWorkspace";
+import { SecurityEventCollection } from "../../components/workspace/securityEventCollection";
+import { checkedWorkspaceId, workspaceIdCheck } from "../../components/workspace/workspaceId";
+import { parseSpec } from "../../src/spec/validate";
+import { LOOKED_UP_LOCATION, startMocks, valueOf, type MockRun } from "./harness";
+import { T, declaredFacts, expectComponentTree, freshInventory, plannedFacts } from "./graph";
+
+const SUB = "11111111-1111-1111-1111-111111111111";
+const OTHER = "99999999-9999-9999-9999-999999999999";
+const WS = `/subscriptions/${SUB}/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/law-main`;
+const WS_OTHER = `/subscriptions/${OTHER}/resourceGroups/rg-hub/providers/Microsoft.OperationalInsights/workspaces/law-hub`;
+
+let run: MockRun;
+beforeEach(async () => {
+  run = await startMocks();
+});
+// A constructor that throws has still registered its component, whose outputs follow asynchronously:
+// let them reach this test's monitor before the next test installs its own.
+afterEach(async () => {
+  await run.settle();
+});
+
+/** Runs `declare`, waits for the registrations, and fails on any registration error. */
+async function declared<T>(declare: () => T): Promise<T> {
+  const value = declare();
+  expect((await run.settle()).map((e) => e.message)).toEqual([]);
+  return value;
+}
+
+function thrown(f: () => unknown): Error {
+  try {
+    f();
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error("expected an error");
+}
+
+describe("SecurityEventCollection", () => {
+  test("stores the tier in the API's words with TierSetMethod Custom", async () => {
+    const sec = await declared(() => new SecurityEventCollection("events", { workspaceId: WS, tier: "Common" }));
+    const [source] = run.ofType(T.dataSource);
+    expect(source!.inputs).toEqual({
+      resourceGroupName: "rg-logs",
+      workspaceName: "law-main",
+      dataSourceName: "SecurityEventCollectionConfiguration",
+      kind: "SecurityEventCollectionConfiguration",
+      properties: { Tier: "Recommended", TierSetMethod: "Custom" },
+    });
+    expect(run.parentOf(source!)!.name).toBe("events");
+    expect(sec.apiTier).toBe("Recommended");
+    expect(await valueOf(sec.dataSourceId)).toMatch(/\/resourceGroups\/rg-logs\/providers\/Microsoft.OperationalInsights\/workspaces\/law-main\/dataSources\/SecurityEventCollectionConfiguration$/);
+  });
+
+  test("None declares no data source", async () => {
+    await declared(() => new SecurityEventCollection("events", { workspaceId: WS }));
+    expect(run.ofType(T.dataSource)).toEqual([]);
+  });
+
+  test("with Defender off a tier is not stored: the planner's warning, nothing declared", async () => {
+    const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+    try {
+      const sec = await declared(() => new SecurityEventCollection("events", { workspaceId: WS, tier: "All", defender: false }));
+      expect(warn).toHaveBeenCalledWith('Storing Windows security events needs Azure Defender: the "All" tier is not stored while logAnalyticsAgent.defender is false.', sec);
+      expect(run.ofType(T.dataSource)).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test("refuses a tier on a workspace whose security events Sentinel owns, naming the argument", () => {
+    const err = thrown(() => new SecurityEventCollection("events", { workspaceId: WS, tier: "Minimal", sentinelOwnsSecurityEvents: true }));
+    expect(pulumi.ResourceError.isInstance(err)).toBe(true);
+    expect((err as pulumi.ResourceError).resource).toBeInstanceOf(SecurityEventCollection);
+    expect(err.message).toBe(
+      'SecurityEventCollection "events" has invalid arguments:\n' +
+        '  tier: "Minimal" cannot be set while sentinelOwnsSecurityEvents is true: Azure Sentinel configures the security events of law-main; ' +
+        "a workspace's security events are configured by Security Center or by Sentinel, never both. Set the tier in Sentinel, or disconnect Sentinel's Security Events connector first.",
+    );
+  });
+
+  test("a Sentinel-owned workspace with tier None is left alone", async () => {
+    await declared(() => new SecurityEventCollection("events", { workspaceId: WS, sentinelOwnsSecurityEvents: true }));
+    expect(run.ofType(T.dataSource)).toEqual([]);
+  });
+
+  test("a workspace id known only at deployment is checked then, naming the argument", async () => {
+    // The check checkedWorkspaceId applies inside the Output (a rejected Output is the deployment's error).
+    const holder = new pulumi.ComponentResource("test:index:Holder", "holder");
+    const check = workspaceIdCheck(holder, "SecurityEventCollection", "events", "workspaceId");
+    const err = thrown(() => check("not-an-id"));
+    expect(pulumi.ResourceError.isInstance(err) && err.resource).toBe(holder);
+    expect(err.message).toBe(
+      'SecurityEventCollection "events" has invalid arguments:\n  workspaceId: "not-an-id": must be the ARM id of a Log Analytics workspace (/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>)',
+    );
+    expect(check(WS)).toBe(WS);
+    expect(await valueOf(checkedWorkspaceId(holder, "X", "x", pulumi.output(WS), "workspaceId"))).toBe(WS);
+    await run.settle();
+  });
+});
+
+describe("ExtensionPolicy", () => {
+  test("the Dependency agent (Linux): assignment with identity and location, its one role, a remediation after it", async () => {
+    const policy = await declared(() => new ExtensionPolicy("dep", { subscriptionId: SUB, policy: "dependencyAgentLinux", identityLocation: "uksouth" }));
+    const [assignment] = run.ofType(T.policyAssignment);
+    expect(assignment!.inputs).toEqual({
+      policyAssignmentName: "asc-dependency-agent-linux",
+      scope: `/subscriptions/${SUB}`,
+      policyDefinitionId: "/providers/Microsoft.Authorization/policyDefinitions/4da21710-ce6f-4e06-8cdb-5cc4c93ffbee",
+      displayName: "Deploy Dependency agent for Linux virtual machines",
+      identity: { type: "SystemAssigned" },
+      location: "uksouth",
+      enforcementMode: "Default",
+    });
+    const roles = run.ofType(T.roleAssignment);
+    expect(roles.map((r) => r.inputs)).toEqual([
+      {
+        roleAssignmentName: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        scope: `/subscriptions/${SUB}`,
+        roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/92aaf0da-9dab-42b6-94a3-d43ce8d16293`,
+        principalId: assignment!.state["identity"].principalId,
+        principalType: "ServicePrincipal",
+      },
+    ]);
+    const [remediation] = run.ofType(T.remediation);
+    expect(remediation!.inputs).toEqual({
+      remediationName: "asc-dependency-agent-linux",
+      policyAssignmentId: assignment!.id,
+      resourceDiscoveryMode: "ExistingNonCompliant",
+      resourceCount: 50000,
+      parallelDeployments: 10,
+    });
+    expect(await valueOf(policy.roleAssignmentIds)).toEqual([`/subscriptions/${SUB}/providers/Microsoft.Authorization/roleAssignments/${roles[0]!.inputs["roleAssignmentName"]}`]);
+    expectComponentTree(run);
+  });
+
+  test("role-assignment names are the planner's (stable across runs)", async () => {
+    await declared(() => new ExtensionPolicy("k8s", { subscriptionId: SUB, policy: "kubernetesPolicyAddon" }));
+    const names = run.ofType(T.roleAssignment).map((r) => r.inputs["roleAssignmentName"]).sort();
+    const spec = parseSpec({ subscriptions: [SUB], extensions: { kubernetesPolicyAddon: true } });
+    const planned = plannedFacts(spec, freshInventory(spec, new Map())).filter((f) => f.startsWith("role ")).map((f) => f.split(" ")[2]).sort();
+    expect(names).toEqual(planned);
+    expect(names).toHaveLength(2);
+  });
+
+  test("remediate false: no remediation", async () => {
+    const policy = await declared(() => new ExtensionPolicy("k8s", { subscriptionId: SUB, policy: "kubernetesPolicyAddon", remediate: false }));
+    expect(run.ofType(T.remediation)).toEqual([]);
+    expect(await valueOf(policy.remediationId)).toBeUndefined();
+  });
+
+  test("bad arguments fail with one line per argument", () => {
+    const err = thrown(() => new ExtensionPolicy("p", { subscriptionId: "sub", policy: "dependencyAgent" as never, identityLocation: "" }));
+    expect(err.message).toBe(
+      'ExtensionPolicy "p" has invalid arguments:\n' +
+        '  subscriptionId: "sub": must be a subscription GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)\n' +
+        '  policy: "dependencyAgent" is not one of kubernetesPolicyAddon, dependencyAgentWindows, dependencyAgentLinux\n' +
+        '  identityLocation: "": Too small: expected string to have >=1 characters',
+    );
+  });
+});
+
+describe("DefaultWorkspace", () => {
+  test("a region outside every geography is its own geography, in its own region", async () => {
+    const dw = await declared(() => new DefaultWorkspace("za", { subscriptionId: SUB, region: "South Africa North", defender: false }));
+    expect(run.ofType(T.workspace).map((w) => [w.inputs["resourceGroupName"], w.inputs["workspaceName"], w.inputs["location"]])).toEqual([
+      ["DefaultResourceGroup-JNB", `DefaultWorkspace-${SUB}-JNB`, "southafricanorth"],
+    ]);
+    expect(run.ofType(T.solution).map((s) => s.inputs["solutionName"])).toEqual([`SecurityCenterFree(DefaultWorkspace-${SUB}-JNB)`]);
+    expect(dw.geography).toMatchObject({ code: "JNB", ownRegion: true });
+  });
+
+  test("an existing workspace: no group or workspace, the solution at the looked-up location", async () => {
+    const dw = await declared(() => new DefaultWorkspace("mine", { existingWorkspaceId: WS }));
+    expect(run.ofType(T.resourceGroup)).toEqual([]);
+    expect(run.ofType(T.workspace)).toEqual([]);
+    expect(run.ofType(T.solution).map((s) => [s.inputs["resourceGroupName"], s.inputs["solutionName"], s.inputs["location"]])).toEqual([
+      ["rg-logs", "Security(law-main)", LOOKED_UP_LOCATION],
+    ]);
+    expect(await valueOf(dw.workspaceId)).toBe(WS);
+  });
+
+  test("an existing workspace without the solution declares nothing and looks nothing up", async () => {
+    await declared(() => new DefaultWorkspace("mine", { existingWorkspaceId: WS, installSolution: false }));
+    expect(run.resources.map((r) => r.type)).toEqual([T.defaultWorkspace]);
+    expect(run.invocations).toEqual([]);
+  });
+
+  test("both modes at once is an error naming the argument", () => {
+    const err = thrown(() => new DefaultWorkspace("x", { existingWorkspaceId: WS, region: "westeurope" } as never));
+    expect(err.message).toBe('DefaultWorkspace "x" has invalid arguments:\n  existingWorkspaceId: wires to an existing workspace: leave subscriptionId and region unset (they create a default one)');
+  });
+});
+
+describe("AutoProvisioning", () => {
+  const base: AutoProvisioningArgs = { subscriptionId: SUB };
+
+  test("auto provisioning off: only the extension policies, as the planner", async () => {
+    const args: AutoProvisioningArgs = { ...base, logAnalyticsAgent: { autoProvision: false, securityEvents: "All" }, extensions: { kubernetesPolicyAddon: true }, machineRegions: ["westeurope"] };
+    const ap = await declared(() => new AutoProvisioning("off", args));
+    expect(new Set(run.resources.map((r) => r.type))).toEqual(new Set([T.autoProvisioning, T.provider, T.extensionPolicy, T.policyAssignment, T.roleAssignment, T.remediation]));
+    expect(ap.pricing).toBeUndefined();
+    expect(await valueOf(ap.workspaceIds)).toEqual({});
+    const spec = parseSpec({ subscriptions: [SUB], logAnalyticsAgent: { autoProvision: false, securityEvents: "All" }, extensions: { kubernetesPolicyAddon: true } });
+    expect(declaredFacts(run)).toEqual(plannedFacts(spec, freshInventory(spec, new Map([[SUB, ["westeurope"]]]))));
+  });
+
+  test("Defender off with a tier: pricing Free, SecurityCenterFree, a warning and no data source, as the planner", async () => {
+    const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+    try {
+      const la = { autoProvision: true, defender: false, securityEvents: "Minimal" } as const;
+      await declared(() => new AutoProvisioning("free", { ...base, logAnalyticsAgent: la, machineRegions: ["eastus", "westus2"] }));
+      expect(run.ofType(T.pricing).map((p) => p.inputs["pricingTier"])).toEqual(["Free"]);
+      expect(run.ofType(T.workspace)).toHaveLength(1); // eastus and westus2: one US geography
+      expect(run.ofType(T.dataSource)).toEqual([]);
+      expect(warn).toHaveBeenCalledTimes(1);
+      const spec = parseSpec({ subscriptions: [SUB], logAnalyticsAgent: la });
+      expect(declaredFacts(run)).toEqual(plannedFacts(spec, freshInventory(spec, new Map([[SUB, ["eastus", "westus2"]]]))));
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test("a provider in the options is used: the component makes none", async () => {
+    await declared(() => {
+      const given = new (require("@pulumi/azure-native/provider").Provider)("given", { subscriptionId: SUB });
+      return new AutoProvisioning("mine", { ...base, logAnalyticsAgent: { autoProvision: true }, machineRegions: ["westeurope"] }, { providers: [given] });
+    });
+    expect(run.ofType(T.provider).map((p) => p.name)).toEqual(["given"]);
+    for (const r of run.resources.filter((x) => x.custom && x.type !== T.provider)) expect(r.provider).toMatch(/::given::provider-/);
+  });
+
+  test("a custom workspace in another subscription: its solution and tier go through a provider for that subscription", async () => {
+    await declared(
+      () =>
+        new AutoProvisioning("spoke", {
+          ...base,
+          logAnalyticsAgent: { autoProvision: true, securityEvents: "All", workspace: { id: WS_OTHER, location: "northeurope" } },
+        }),
+    );
+    expect(run.ofType(T.provider).map((p) => [p.name, p.inputs["subscriptionId"]]).sort()).toEqual([
+      ["spoke-provider", SUB],
+      ["spoke-workspace-provider", OTHER],
+    ]);
+    expect(run.ofType(T.workspaceSetting).map((w) => [w.subscription, w.inputs["workspaceId"]])).toEqual([[SUB, WS_OTHER]]);
+    expect(run.ofType(T.solution).map((s) => [s.subscription, s.inputs["solutionName"], s.inputs["location"]])).toEqual([[OTHER, "Security(law-hub)", "northeurope"]]);
+    expect(run.ofType(T.dataSource).map((d) => [d.subscription, d.inputs["properties"].Tier])).toEqual([[OTHER, "All"]]);
+    expectComponentTree(run);
+  });
+
+  test("with a provider of your own, a workspace in another subscription needs workspace.provider", () => {
+    const given = new (require("@pulumi/azure-native/provider").Provider)("given", { subscriptionId: SUB });
+    const err = thrown(() => new AutoProvisioning("spoke", { ...base, logAnalyticsAgent: { autoProvision: true, workspace: { id: WS_OTHER } } }, { provider: given }));
+    expect(pulumi.ResourceError.isInstance(err)).toBe(true);
+    expect(err.message).toBe(
+      'AutoProvisioning "spoke" has invalid arguments:\n' +
+        `  logAnalyticsAgent.workspace.provider: the workspace is in subscription ${OTHER}, not ${SUB}: pass an azure-native provider for that subscription (or set installSolution and configureSecurityEvents to false)`,
+    );
+  });
+
+  test("the emulator endpoint: providers discover ARM from it, with instance discovery off", async () => {
+    await declared(() => new AutoProvisioning("emu", { ...base, endpoint: selectEndpoint("https://localhost:8443", {}) }));
+    const [provider] = run.ofType(T.provider);
+    expect(provider!.inputs).toMatchObject({ subscriptionId: SUB, metadataHost: "localhost:8443", disableInstanceDiscovery: "true" });
+  });
+
+  test("the provider authenticates as the default one would: azure-native stack config is carried over", async () => {
+    run = await startMocks({ config: { "azure-native:tenantId": "t-1", "azure-native:clientId": "c-1", "azure-native:useMsi": "true", "azure-native:subscriptionId": OTHER } });
+    await declared(() => new AutoProvisioning("cfg", base));
+    const [provider] = run.ofType(T.provider);
+    expect(provider!.inputs).toMatchObject({ tenantId: "t-1", useMsi: "true", subscriptionId: SUB });
+    expect(JSON.stringify(provider!.inputs["clientId"])).toContain("c-1"); // azure-native marks it secret
+  });
+
+  test("rehydrating an existing component (opts.urn) declares nothing", async () => {
+    const first = await declared(() => new AutoProvisioning("re", { ...base, logAnalyticsAgent: { autoProvision: true } }));
+    const urn = await valueOf(first.urn);
+    const before = run.resources.length;
+    const again = await declared(() => new AutoProvisioning("re", { ...base, logAnalyticsAgent: { autoProvision: true } }, { urn }));
+    expect(run.resources.length).toBe(before);
+    expect(await valueOf(again.urn)).toBe(urn);
+    expect(again.pricing).toBeUndefined();
+  });
+
+  test("bad arguments fail before anything is declared, attributed to the component, naming each argument", () => {
+    const err = thrown(
+      () =>
+        new AutoProvisioning("bad", {
+          subscriptionId: SUB,
+          logAnalyticsAgent: { securityEvents: "Most" as never, workspace: { id: "nope" } },
+          machineRegions: ["westeurope", ""],
+        }),
+    );
+    expect(pulumi.ResourceError.isInstance(err)).toBe(true);
+    expect((err as pulumi.ResourceError).resource).toBeInstanceOf(AutoProvisioning);
+    expect(err.message).toBe(
+      'AutoProvisioning "bad" has invalid arguments:\n' +
+        '  logAnalyticsAgent.workspace.id: "nope": must be the ARM id of a Log Analytics workspace (/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>)\n' +
+        '  logAnalyticsAgent.securityEvents: "Most" is not one of None, Minimal, Common, All\n' +
+        '  machineRegions[1]: "" is not a region name (e.g. "westeurope")',
+    );
+  });
+
+  test("the seed's cross-field rule: the Dependency agent needs the Log Analytics agent", () => {
+    const err = thrown(() => new AutoProvisioning("dep", { subscriptionId: SUB, extensions: { dependencyAgent: { linux: true } } }));
+    expect(err.message).toBe(
+      'AutoProvisioning "dep" has invalid arguments:\n  extensions.dependencyAgent.linux: the Dependency agent requires the Log Analytics agent: set logAnalyticsAgent.autoProvision to true',
+    );
+  });
+
+  test("the spec seam for the agent reconciliation: validated, defaults filled, the custom workspace resolved", async () => {
+    const ap = await declared(() => new AutoProvisioning("seam", { subscriptionId: SUB.toUpperCase(), logAnalyticsAgent: { autoProvision: true, workspace: { id: pulumi.output(WS) } } }));
+    expect(await valueOf(ap.spec)).toEqual(parseSpec({ subscriptions: [SUB], logAnalyticsAgent: { autoProvision: true, workspace: { id: WS } } }));
+    expect(ap.subscriptionId).toBe(SUB);
+    expect(ap.readiness.map((r) => (r as unknown as { __name: string }).__name).sort()).toEqual(["seam-security-events", "seam-workspace", "seam-workspace-setting"]);
+  });
+});
