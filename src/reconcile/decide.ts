@@ -51,8 +51,22 @@ export function ineligibility(machine: InventoryMachine): string | undefined {
   return undefined;
 }
 
-function isSecurityCenterWorkspace(ws: InventoryWorkspace): boolean {
+export function isSecurityCenterWorkspace(ws: InventoryWorkspace): boolean {
   return ws.createdBySecurityCenter || isDefaultWorkspaceName(workspaceLabel(ws.id));
+}
+
+/** What the seed does with a machine whose agent reports to `ws`, a workspace that is not the target. */
+export type ExistingRoute = "keep-user-workspace" | "reconnect" | "keep-existing";
+
+/**
+ * A user's workspace is never overridden. The portal's "reconfigure monitored VMs?" Yes moves
+ * machines only from a Security Center workspace to a custom one (the 2023 FAQ: custom->custom or
+ * ->default is not applied to existing machines); otherwise they stay.
+ */
+export function routeFromWorkspace(ctx: PlanContext, ws: InventoryWorkspace): ExistingRoute {
+  if (!isSecurityCenterWorkspace(ws)) return "keep-user-workspace";
+  const la = ctx.spec.logAnalyticsAgent;
+  return la.reconfigureExisting && la.workspace !== "default" ? "reconnect" : "keep-existing";
 }
 
 /**
@@ -158,7 +172,6 @@ function decideWithExtension(
   targetWorkspaceId: string,
   targetCustomerId: string | undefined,
 ): MachineVerdict {
-  const la = ctx.spec.logAnalyticsAgent;
   const outdated = compareVersions(extension.version, kind.version) < 0;
   const upgrade = (workspaceId: string | null): MachineOp | undefined =>
     outdated ? { kind: "upgrade", extension: kind, fromVersion: extension.version, workspaceId } : undefined;
@@ -210,7 +223,8 @@ function decideWithExtension(
     });
   }
 
-  if (!isSecurityCenterWorkspace(currentWs)) {
+  const route = routeFromWorkspace(ctx, currentWs);
+  if (route === "keep-user-workspace") {
     return withUpgrade({
       decision: "keep-user-workspace",
       workspace: currentWs.id,
@@ -219,10 +233,8 @@ function decideWithExtension(
     });
   }
 
-  // Reporting to a Security Center default workspace that is not the target. The portal's
-  // "reconfigure monitored VMs?" Yes moves such machines, and only from a default workspace to a
-  // custom one (the 2023 FAQ: custom->custom or ->default is not applied to existing machines).
-  if (la.reconfigureExisting && la.workspace !== "default") {
+  // Reporting to a Security Center default workspace that is not the target.
+  if (route === "reconnect") {
     if (notEligible) {
       return { decision: "skip-not-eligible", workspace: currentWs.id, reason: ctx.reason("reconnect-not-eligible", currentWs.id, notEligible, () => `The extension should be reconnected from ${workspaceLabel(currentWs.id)} to ${target()}, but ${notEligible}.`) };
     }

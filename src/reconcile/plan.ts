@@ -1,15 +1,18 @@
 /**
  * plan(spec, inventory) -> Plan. Pure and deterministic: no I/O, no clock, no randomness; the
  * same input gives byte-equal JSON. Every rule lives in the module named for it:
- * decide.ts (machines), workspaces.ts, subscription.ts, policies.ts.
+ * decide.ts (machines, Log Analytics agent), decideAma.ts and planAma.ts (machines, Azure
+ * Monitor Agent), workspaces.ts, subscription.ts, policies.ts, amaFindings.ts.
  */
 import type { Inventory, InventoryMachine } from "../inventory/schema";
 import { equalsIgnoreCase } from "../spec/extensions";
 import type { Spec } from "../spec/schema";
-import { ValidationError } from "../spec/errors";
 import { buildContext, machinesInScope, type PlanContext } from "./context";
+import { noteAmaGaps } from "./amaFindings";
 import { decideMachine, type MachineVerdict } from "./decide";
+import { decideAmaMachine } from "./decideAma";
 import { extensionId } from "./ids";
+import { emitAmaMachineSteps } from "./planAma";
 import { planPolicies } from "./policies";
 import { PlanBuilder } from "./steps";
 import { planSubscriptionSettings } from "./subscription";
@@ -17,11 +20,6 @@ import type { Action, Decision, MachinePlan, Plan, PlanSummary, Severity } from 
 import { ensureTargetWorkspace, ensureUserWorkspaceSolution, retireDefaultWorkspaces, targetWorkspaceFor, type TargetWorkspace } from "./workspaces";
 
 export function plan(spec: Spec, inventory: Inventory): Plan {
-  if (spec.logAnalyticsAgent.agent === "ama") {
-    throw new ValidationError("spec", [
-      { path: "logAnalyticsAgent.agent", message: '"ama" is not planned by this version yet; use "mma"' },
-    ]);
-  }
   const ctx = buildContext(spec, inventory);
   const b = new PlanBuilder();
   const { machines, subscriptionIds } = machinesInScope(ctx);
@@ -36,17 +34,26 @@ export function plan(spec: Spec, inventory: Inventory): Plan {
   }
 
   const targets = machines.map((m, i) => targetWorkspaceFor(ctx, subscriptionIds[i]!, m.location));
-  const verdicts = machines.map((m, i) => decide(ctx, m, targets[i]!));
-  verdicts.forEach((v, i) => {
-    if (v.decision === "blocked-scom-2012") b.finding("error", "scom-2012-agent", machines[i]!.id, v.reason);
-  });
-  emitMachineSteps(ctx, b, machines, verdicts, targets);
+  let verdicts: readonly { decision: Decision; workspace: string | null; reason: string }[];
+  if (spec.logAnalyticsAgent.agent === "ama") {
+    const ama = machines.map((m, i) => decideAmaMachine(ctx, m, targets[i]!));
+    emitAmaMachineSteps(ctx, b, machines, subscriptionIds, ama, targets);
+    verdicts = ama;
+  } else {
+    const mma = machines.map((m, i) => decide(ctx, m, targets[i]!));
+    mma.forEach((v, i) => {
+      if (v.decision === "blocked-scom-2012") b.finding("error", "scom-2012-agent", machines[i]!.id, v.reason);
+    });
+    emitMachineSteps(ctx, b, machines, mma, targets);
+    verdicts = mma;
+  }
 
   const bySubscription = groupBySubscription(machines, subscriptionIds);
   for (const sub of subscriptions) {
     if (ctx.onboardedAt.has(sub)) planPolicies(ctx, b, sub, bySubscription.get(sub) ?? []);
   }
   noteRetiredAgent(ctx, b);
+  noteAmaGaps(ctx, b);
 
   const { steps, findings } = b.build();
   const machinePlans: MachinePlan[] = machines.map((m, i) => {

@@ -2,12 +2,17 @@
  * simulate(plan, inventory): the inventory as it would be once every step of the plan succeeded.
  * Pure. It lets tests check the planner's fixed point (plan, simulate, plan again: no steps) and
  * lets `plan` show what a second run would see.
+ *
+ * Heartbeats are not simulated: installing and associating the Azure Monitor Agent does not add
+ * its "Azure Monitor Agent" heartbeat, which in the real world arrives later (tests add it
+ * between rounds when they model that).
  */
 import type { Inventory, InventoryMachine, InventoryWorkspace } from "../inventory/schema";
 import { sameId } from "../inventory/ids";
-import { AKS_POLICY_ADDON, DEPENDENCY_AGENT } from "../spec/extensions";
+import { AKS_POLICY_ADDON, DEPENDENCY_AGENT, equalsIgnoreCase } from "../spec/extensions";
 import { seedPolicyByDefinitionId } from "../spec/policies";
 import type { SecurityEventTier } from "../spec/events";
+import { SECURITY_EVENT_STREAM, type DataCollectionRuleBody } from "../spec/dcr";
 import { stableGuid } from "./ids";
 import type { Plan, Step } from "./types";
 
@@ -100,9 +105,45 @@ export function simulate(plan: Plan, inventory: Inventory): Inventory {
         inv.workspaces = inv.workspaces.filter((w) => !sameId(w.id, step.target));
         workspaces.delete(step.target.toLowerCase());
         break;
+      case "enable-identity":
+        machine(d.machineId).identity = { type: d.identityType, principalId: simulatedPrincipalId(d.machineId) };
+        break;
+      case "create-dcr":
+      case "update-dcr":
+        putRule(inv, step.target, step.details.body as DataCollectionRuleBody);
+        break;
+      case "delete-dcr":
+        inv.dataCollectionRules = (inv.dataCollectionRules ?? []).filter((r) => !sameId(r.id, step.target));
+        break;
+      case "associate-dcr": {
+        const list = (inv.dataCollectionRuleAssociations ??= []);
+        const found = list.find((a) => sameId(a.id, step.target));
+        if (found) found.dataCollectionRuleId = d.dataCollectionRuleId;
+        else list.push({ id: step.target, machineId: d.machineId, dataCollectionRuleId: d.dataCollectionRuleId });
+        break;
+      }
+      case "remove-extension": {
+        const m = machine(d.machineId);
+        m.extensions = (m.extensions ?? []).filter((e) => !(equalsIgnoreCase(e.type, d.type) && equalsIgnoreCase(e.publisher, d.publisher)));
+        break;
+      }
     }
   }
   return inv;
+}
+
+/** The rule as the inventory reader records it: destinations and the security-event queries. */
+function putRule(inv: Inventory, id: string, body: DataCollectionRuleBody): void {
+  const rules = (inv.dataCollectionRules ??= []);
+  const rule = {
+    id,
+    location: body.location,
+    destinations: body.properties.destinations.logAnalytics.map((d) => d.workspaceResourceId),
+    xPathQueries: (body.properties.dataSources.windowsEventLogs ?? []).filter((s) => s.streams.includes(SECURITY_EVENT_STREAM)).flatMap((s) => s.xPathQueries),
+  };
+  const i = rules.findIndex((r) => sameId(r.id, id));
+  if (i >= 0) rules[i] = { ...rules[i], ...rule, location: rules[i]!.location };
+  else rules.push(rule);
 }
 
 function applyExtension(m: InventoryMachine, step: Step, customerId: string | undefined): void {

@@ -18,6 +18,20 @@
  *                            resourceDiscoveryMode }
  * - unassign-policy        { policyAssignmentId }
  * - delete-workspace       { workspaceId }
+ * Azure Monitor Agent (agent: ama):
+ * - enable-identity        { machineId, machineKind, identityType, fromIdentityType: string | null }
+ *                          (identityType keeps user-assigned identities: "SystemAssigned, UserAssigned")
+ * - install-extension      as above with workspaceId: null (AMA is not workspace-keyed, no key to fetch)
+ *                          and enableAutomaticUpgrade: true; it waits for the machine's enable-identity
+ * - create-dcr / update-dcr
+ *                          { subscriptionId, resourceGroup, name, location, workspaceId, tier, body, fromTier? }
+ *                          (body: the ARM PUT body from spec/dcr.ts; update keeps the rule's location;
+ *                          fromTier: the tier the rule selects today, null when its queries are custom)
+ * - associate-dcr          { machineId, name, dataCollectionRuleId, workspaceId, fromDataCollectionRuleId: string | null }
+ *                          (target: the machine's association; a PUT that creates or repoints it)
+ * - remove-extension       { machineId, machineKind, osType, name, publisher, type, workspaceId: string | null }
+ *                          (only the Log Analytics agent extension; workspaceId: where it reported)
+ * - delete-dcr             { dataCollectionRuleId, workspaceId }  (before its default workspace is deleted)
  */
 import type { Action, Finding, Severity, Step, StepDetails } from "./types";
 

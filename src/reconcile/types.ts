@@ -16,8 +16,20 @@ export const DECISIONS = [
   "blocked-scom-2012",
   "skip-not-eligible",
   "out-of-scope",
+  // Azure Monitor Agent (agent: ama); reconnect, keep-*, skip-not-eligible and out-of-scope apply too.
+  "ama-compliant",
+  "ama-install",
+  "ama-migrate",
+  "ama-associate",
+  "ama-enable-identity",
+  "ama-awaiting-heartbeat",
+  "ama-remove-legacy",
+  "ama-keep-legacy",
 ] as const;
 export type Decision = (typeof DECISIONS)[number];
+
+/** Decisions only `agent: ama` plans make. */
+export const AMA_DECISIONS: readonly Decision[] = DECISIONS.filter((d) => d.startsWith("ama-"));
 
 export const ACTIONS = [
   "set-pricing",
@@ -34,6 +46,13 @@ export const ACTIONS = [
   "create-remediation",
   "unassign-policy",
   "delete-workspace",
+  // Azure Monitor Agent
+  "enable-identity",
+  "create-dcr",
+  "update-dcr",
+  "associate-dcr",
+  "remove-extension",
+  "delete-dcr",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

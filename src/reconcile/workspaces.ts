@@ -65,11 +65,30 @@ function solutionSatisfied(ws: InventoryWorkspace, defender: boolean): boolean {
 }
 
 /**
- * Steps that make a target workspace ready: resource group and workspace (default workspaces
- * only), solution, security-event tier. Returns the ids machine steps must wait for, or
- * undefined when the workspace cannot be used (a custom workspace that does not exist).
+ * Steps that make a target workspace ready for the Log Analytics agent: resource group and
+ * workspace (default workspaces only), solution, security-event tier. Returns the ids machine
+ * steps must wait for, or undefined when the workspace cannot be used (a custom workspace that
+ * does not exist).
  */
 export function ensureTargetWorkspace(ctx: PlanContext, b: PlanBuilder, target: TargetWorkspace): string[] | undefined {
+  const ready = ensureWorkspaceAndSolution(ctx, b, target);
+  if (!ready) return undefined;
+  const tierStep = securityEventsStep(ctx, b, target.id, ready.existing, ready.created);
+  if (tierStep) ready.deps.push(tierStep);
+  return ready.deps;
+}
+
+/** A target workspace made ready up to its solution; the agent-specific part follows. */
+export interface ReadyWorkspace {
+  readonly deps: string[];
+  readonly existing: InventoryWorkspace | undefined;
+  /** The create-workspace step, when the workspace is created by this plan. */
+  readonly created: string | undefined;
+  readonly location: string;
+}
+
+/** Resource group and workspace (default workspaces only) and solution; undefined for a custom workspace that does not exist. */
+export function ensureWorkspaceAndSolution(ctx: PlanContext, b: PlanBuilder, target: TargetWorkspace): ReadyWorkspace | undefined {
   const la = ctx.spec.logAnalyticsAgent;
   const existing = ctx.workspaceById.get(target.key);
   const deps: string[] = [];
@@ -107,9 +126,7 @@ export function ensureTargetWorkspace(ctx: PlanContext, b: PlanBuilder, target: 
   if (!existing || !solutionSatisfied(existing, la.defender)) {
     deps.push(installSolution(b, target.id, location, solutionForDefender(la.defender), created));
   }
-  const tierStep = securityEventsStep(ctx, b, target.id, existing, created);
-  if (tierStep) deps.push(tierStep);
-  return deps;
+  return { deps, existing, created, location };
 }
 
 function installSolution(b: PlanBuilder, workspaceId: string, location: string, solution: SecuritySolution, dependsOn?: string): string {
@@ -156,6 +173,23 @@ export function securityEventsOwnedBySentinelMessage(workspaceName: string, curr
   return `Azure Sentinel configures the security events of ${workspaceName}${currentTier !== undefined ? ` (tier ${currentTier})` : ""}; a workspace's security events are configured by Security Center or by Sentinel, never both. Set the tier in Sentinel, or disconnect Sentinel's Security Events connector first.`;
 }
 
+/**
+ * May Security Center store the spec's tier in this target workspace? When not (Defender off,
+ * Sentinel owns the workspace's security events), a finding says why if a tier was asked for.
+ */
+export function securityEventsAllowed(ctx: PlanContext, b: PlanBuilder, workspaceId: string, existing: InventoryWorkspace | undefined): boolean {
+  const la = ctx.spec.logAnalyticsAgent;
+  const current = existing?.securityEvents;
+  const rule = securityEventsRule(la.securityEvents, la.defender, current?.owner === "sentinel");
+  if (rule.allowed) return true;
+  if (rule.finding?.code === "security-events-need-defender") {
+    b.finding(rule.finding.severity, rule.finding.code, "logAnalyticsAgent.securityEvents", securityEventsNeedDefenderMessage(la.securityEvents));
+  } else if (rule.finding) {
+    b.finding(rule.finding.severity, rule.finding.code, workspaceId, securityEventsOwnedBySentinelMessage(workspaceLabel(workspaceId), current?.tier));
+  }
+  return false;
+}
+
 function securityEventsStep(
   ctx: PlanContext,
   b: PlanBuilder,
@@ -165,15 +199,7 @@ function securityEventsStep(
 ): string | undefined {
   const la = ctx.spec.logAnalyticsAgent;
   const current = existing?.securityEvents;
-  const rule = securityEventsRule(la.securityEvents, la.defender, current?.owner === "sentinel");
-  if (!rule.allowed) {
-    if (rule.finding?.code === "security-events-need-defender") {
-      b.finding(rule.finding.severity, rule.finding.code, "logAnalyticsAgent.securityEvents", securityEventsNeedDefenderMessage(la.securityEvents));
-    } else if (rule.finding) {
-      b.finding(rule.finding.severity, rule.finding.code, workspaceId, securityEventsOwnedBySentinelMessage(workspaceLabel(workspaceId), current?.tier));
-    }
-    return undefined;
-  }
+  if (!securityEventsAllowed(ctx, b, workspaceId, existing)) return undefined;
   const currentTier = current?.tier ?? "None";
   if (currentTier === la.securityEvents) return undefined;
   return b.add(
@@ -193,7 +219,8 @@ export function ensureUserWorkspaceSolution(ctx: PlanContext, b: PlanBuilder, ws
 /**
  * Security Center default workspaces of the in-scope subscriptions that are no longer a target.
  * They are deleted only when asked to and only once no machine reports to them after this plan
- * (the deletion waits for the reconnect steps away from them); otherwise a finding says why not.
+ * (the deletion waits for the steps that move machines away from them: reconnects, and with AMA
+ * association moves and legacy-agent removals); otherwise a finding says why not.
  */
 export function retireDefaultWorkspaces(
   ctx: PlanContext,
@@ -201,6 +228,8 @@ export function retireDefaultWorkspaces(
   targets: ReadonlySet<string>,
   reportersAfter: ReadonlyMap<string, number>,
   reconnectStepsFrom: ReadonlyMap<string, string[]>,
+  /** Steps to take down with the workspace (its data collection rule); returns what the deletion waits for. */
+  beforeDelete?: (ws: InventoryWorkspace, moving: readonly string[]) => readonly string[],
 ): void {
   const la = ctx.spec.logAnalyticsAgent;
   if (!la.autoProvision) return;
@@ -220,7 +249,7 @@ export function retireDefaultWorkspaces(
         `${label} is no longer a target but ${still} machine(s) still report to it: it must not be deleted until they are reconnected.`,
       );
     } else if (la.deleteUnusedDefaultWorkspaces) {
-      b.add("delete-workspace", ws.id, { workspaceId: ws.id }, moving);
+      b.add("delete-workspace", ws.id, { workspaceId: ws.id }, beforeDelete ? beforeDelete(ws, moving) : moving);
     } else {
       b.finding(
         "info",

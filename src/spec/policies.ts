@@ -15,6 +15,8 @@ export const ROLES = Object.freeze({
     id: "18ed5180-3e48-46fd-8541-4ea054d57064",
     name: "Azure Kubernetes Service Policy Add-on Deployment",
   },
+  virtualMachineContributor: { id: "9980e02c-c2be-4d73-94e8-173b1dc7cf3c", name: "Virtual Machine Contributor" },
+  monitoringContributor: { id: "749f88d5-cbae-40b8-bcfc-e573ddc772fa", name: "Monitoring Contributor" },
 });
 
 export type ExtensionPolicyKey = "kubernetesPolicyAddon" | "dependencyAgentWindows" | "dependencyAgentLinux";
@@ -87,3 +89,59 @@ export function seedPolicyByDefinitionId(definitionId: string): PolicyDefinition
   const lower = definitionId.toLowerCase();
   return SEED_POLICY_KEYS.map((k) => SEED_POLICIES[k]).find((p) => lower.endsWith("/" + p.definitionName));
 }
+
+/**
+ * The Azure Monitor Agent's built-in Deploy-if-not-exists policies for virtual machines
+ * (reference §2.11), for the emulator and the Pulumi components. The planner does not assign
+ * them: it installs AMA and makes the association itself, and a second deployer of the same
+ * extension and of a differently named association would fight it. Their parameters (the DCR to
+ * associate, image lists) are not in the reference.
+ */
+export type AmaPolicyKey = "amaWindowsVm" | "amaLinuxVm" | "dcrAssociationWindowsVm" | "dcrAssociationLinuxVm";
+
+export interface AmaPolicyDefinition {
+  readonly key: AmaPolicyKey;
+  readonly definitionName: string;
+  readonly displayName: string;
+  readonly roles: readonly { readonly id: string; readonly name: string }[];
+  readonly osType: "Windows" | "Linux";
+  /** What it deploys: the AMA extension (system-assigned identity) or a DCR association. */
+  readonly deploys: "extension" | "association";
+}
+
+export const AMA_POLICIES: Readonly<Record<AmaPolicyKey, AmaPolicyDefinition>> = Object.freeze({
+  amaWindowsVm: {
+    key: "amaWindowsVm",
+    definitionName: "ca817e41-e85a-4783-bc7f-dc532d36235e",
+    displayName: "Configure Windows virtual machines to run Azure Monitor Agent using system-assigned managed identity",
+    roles: [ROLES.virtualMachineContributor],
+    osType: "Windows",
+    deploys: "extension",
+  },
+  amaLinuxVm: {
+    key: "amaLinuxVm",
+    definitionName: "a4034bc6-ae50-406d-bf76-50f4ee5a7811",
+    displayName: "Configure Linux virtual machines to run Azure Monitor Agent with system-assigned managed identity-based authentication",
+    roles: [ROLES.virtualMachineContributor],
+    osType: "Linux",
+    deploys: "extension",
+  },
+  dcrAssociationWindowsVm: {
+    key: "dcrAssociationWindowsVm",
+    definitionName: "244efd75-0d92-453c-b9a3-7d73ca36ed52",
+    displayName: "Configure Windows Virtual Machines to be associated with a Data Collection Rule or a Data Collection Endpoint",
+    roles: [ROLES.monitoringContributor, ROLES.logAnalyticsContributor],
+    osType: "Windows",
+    deploys: "association",
+  },
+  dcrAssociationLinuxVm: {
+    key: "dcrAssociationLinuxVm",
+    definitionName: "58e891b9-ce13-4ac3-86e4-ac3e1f20cb07",
+    displayName: "Configure Linux Virtual Machines to be associated with a Data Collection Rule or a Data Collection Endpoint",
+    roles: [ROLES.monitoringContributor, ROLES.logAnalyticsContributor],
+    osType: "Linux",
+    deploys: "association",
+  },
+});
+
+export const AMA_POLICY_KEYS: readonly AmaPolicyKey[] = Object.freeze(["amaWindowsVm", "amaLinuxVm", "dcrAssociationWindowsVm", "dcrAssociationLinuxVm"]);

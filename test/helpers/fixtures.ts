@@ -1,7 +1,9 @@
 /** Small builders for specs and inventories, so each test states only what it is about. */
 import { emptyInventory } from "../../src/inventory/load";
-import type { Inventory, InventoryMachine, InventoryWorkspace } from "../../src/inventory/schema";
-import { LOG_ANALYTICS_AGENT, type OsType } from "../../src/spec/extensions";
+import type { Inventory, InventoryDataCollectionRule, InventoryDataCollectionRuleAssociation, InventoryMachine, InventoryWorkspace } from "../../src/inventory/schema";
+import { DCR_ASSOCIATION_NAME, dataCollectionRuleAssociationId, dataCollectionRuleId, xPathQueriesForTier } from "../../src/spec/dcr";
+import type { SecurityEventTier } from "../../src/spec/events";
+import { AZURE_MONITOR_AGENT, DEPENDENCY_AGENT, LOG_ANALYTICS_AGENT, type OsType } from "../../src/spec/extensions";
 import type { Spec, SpecInput } from "../../src/spec/schema";
 import { parseSpec } from "../../src/spec/validate";
 
@@ -49,6 +51,30 @@ export function machine(name: string, extra: Partial<InventoryMachine> = {}, sub
 export function laExtension(os: OsType, version: string, workspaceCustomerId: string) {
   const k = LOG_ANALYTICS_AGENT[os];
   return { publisher: k.publisher, type: k.type, version, name: k.name, workspaceCustomerId };
+}
+
+export function amaExtension(os: OsType, version = AZURE_MONITOR_AGENT[os].version) {
+  const k = AZURE_MONITOR_AGENT[os];
+  return { publisher: k.publisher, type: k.type, version, name: k.name, workspaceCustomerId: null };
+}
+
+export function dependencyExtension(os: OsType) {
+  const k = DEPENDENCY_AGENT[os];
+  return { publisher: k.publisher, type: k.type, version: k.version, name: k.name };
+}
+
+export const SYSTEM_IDENTITY = { type: "SystemAssigned", principalId: "00000000-0000-4000-8000-00000000aaaa" } as const;
+
+/** The data collection rule this tool makes for a workspace, as the inventory reader records it. */
+export function dcr(workspace: InventoryWorkspace | string, tier: SecurityEventTier, location = "westeurope"): InventoryDataCollectionRule {
+  const wsId = typeof workspace === "string" ? workspace : workspace.id;
+  return { id: dataCollectionRuleId(wsId), location, destinations: [wsId], xPathQueries: [...xPathQueriesForTier(tier)] };
+}
+
+/** This tool's association of a machine with the rule of a workspace (or with any rule id). */
+export function association(m: InventoryMachine, workspaceOrRuleId: InventoryWorkspace | string, name = DCR_ASSOCIATION_NAME): InventoryDataCollectionRuleAssociation {
+  const ruleId = typeof workspaceOrRuleId === "string" ? workspaceOrRuleId : dataCollectionRuleId(workspaceOrRuleId.id);
+  return { id: dataCollectionRuleAssociationId(m.id, name), machineId: m.id, dataCollectionRuleId: ruleId };
 }
 
 export function inventory(parts: Partial<Inventory> = {}, onboardedAt = "2020-01-01", subs = [SUB]): Inventory {

@@ -31,6 +31,23 @@ describe.each(["spec.yaml", "spec-central.yaml", "spec-off.yaml"])("renderers on
   });
 });
 
+/** The Azure Monitor Agent on its own example fleet (test/reconcile/fixtures). */
+const amaInventory = loadInventoryFile(join(__dirname, "fixtures/ama-inventory.json"));
+const AMA_SPECS = ["spec-ama.yaml", "spec-ama-central.yaml"];
+
+describe.each(AMA_SPECS)("renderers on fixtures/%s", (specFile) => {
+  const p = plan(loadSpecFile(join(__dirname, "fixtures", specFile)), amaInventory);
+  const base = specFile.replace(/\.yaml$/, "");
+
+  it("text", () => golden(`${base}.plan.txt`, renderText(p)));
+  it("markdown", () => golden(`${base}.plan.md`, renderMarkdown(p)));
+  it("json is parseable and stable", () => {
+    const json = renderJson(p);
+    expect(JSON.parse(json)).toEqual(p);
+    expect(renderJson(plan(loadSpecFile(join(__dirname, "fixtures", specFile)), loadInventoryFile(join(__dirname, "fixtures/ama-inventory.json"))))).toBe(json);
+  });
+});
+
 describe("markdown", () => {
   it("puts findings first when there are errors, and collapses long lists", () => {
     const md = renderMarkdown(plan(loadSpecFile(join(root, "examples/spec.yaml")), inventory));
@@ -41,12 +58,15 @@ describe("markdown", () => {
     expect(md).toContain("<details><summary>Machines (15)</summary>");
   });
 
-  it("the examples exercise every decision", () => {
+  it("the examples exercise every Log Analytics agent decision, the AMA fixtures every AMA decision", () => {
+    const { DECISIONS, AMA_DECISIONS } = jest.requireActual("../../src/reconcile/types") as typeof import("../../src/reconcile/types");
     const seen = new Set<string>();
     for (const f of ["spec.yaml", "spec-central.yaml", "spec-off.yaml"]) {
       for (const m of plan(loadSpecFile(join(root, "examples", f)), inventory).machines) seen.add(m.decision);
     }
-    const { DECISIONS } = jest.requireActual("../../src/reconcile/types") as typeof import("../../src/reconcile/types");
-    expect([...seen].sort()).toEqual([...DECISIONS].sort());
+    expect([...seen].sort()).toEqual(DECISIONS.filter((d) => !AMA_DECISIONS.includes(d)).sort());
+    const seenAma = new Set<string>();
+    for (const f of AMA_SPECS) for (const m of plan(loadSpecFile(join(__dirname, "fixtures", f)), amaInventory).machines) seenAma.add(m.decision);
+    expect([...seenAma].sort()).toEqual([...AMA_DECISIONS, "keep-existing", "keep-user-workspace", "reconnect", "skip-not-eligible"].sort());
   });
 });

@@ -17,6 +17,14 @@ export const DECISION_MEANING: Readonly<Record<Decision, string>> = {
   "blocked-scom-2012": "Operations Manager 2012: must not be provisioned",
   "skip-not-eligible": "not running, no VM agent, or an appliance",
   "out-of-scope": "auto provisioning is off",
+  "ama-compliant": "AMA associated with the rule that sends to the right workspace",
+  "ama-install": "no agent: AMA is installed and associated",
+  "ama-migrate": "legacy agent present: AMA is installed and associated beside it",
+  "ama-associate": "AMA present: the association with the rule is made",
+  "ama-enable-identity": "AMA present: the system-assigned identity it signs in with is enabled",
+  "ama-awaiting-heartbeat": "AMA set up: the legacy agent goes once AMA reports",
+  "ama-remove-legacy": "AMA reports: the legacy agent extension is removed",
+  "ama-keep-legacy": "AMA set up: the legacy agent cannot be removed safely",
 };
 
 /** Machines that a step of the plan changes. */
@@ -72,6 +80,13 @@ export function stepLabel(s: Step): string {
       return `${str("roleName")} to ${shortName(str("policyAssignmentId"))}`;
     case "create-remediation":
       return `${str("name")} (${Array.isArray(d.resourceIds) ? d.resourceIds.length : 0} resources)`;
+    case "enable-identity":
+      return `${shortName(str("machineId"))}: ${str("identityType")} identity`;
+    case "create-dcr":
+    case "update-dcr":
+      return `${str("name")}: ${str("tier")}`;
+    case "associate-dcr":
+      return `${shortName(str("machineId"))} -> ${shortName(str("dataCollectionRuleId"))}`;
     default:
       return m ? `${m[2]} (${m[3]})` : shortName(s.target);
   }

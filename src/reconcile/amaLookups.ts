@@ -1,0 +1,72 @@
+/**
+ * Lookups the Azure Monitor Agent rules need, built once per plan (like context.ts): this tool's
+ * association of each machine, data collection rules by id, the workspace a rule sends to, and
+ * the destination object of each workspace, so per-machine work stays O(1) and allocation-free.
+ */
+import type { InventoryDataCollectionRule, InventoryDataCollectionRuleAssociation, InventoryWorkspace } from "../inventory/schema";
+import { DCR_ASSOCIATION_NAME, dataCollectionRuleId } from "../spec/dcr";
+import type { PlanContext } from "./context";
+import type { TargetWorkspace } from "./workspaces";
+
+export interface AmaLookups {
+  /** The association named DCR_ASSOCIATION_NAME on the machine (associations of others never count). */
+  associationOf(machineId: string): InventoryDataCollectionRuleAssociation | undefined;
+  dataCollectionRule(id: string): InventoryDataCollectionRule | undefined;
+  /** The first destination of a rule that is a workspace in the inventory. */
+  workspaceOfRule(id: string): InventoryWorkspace | undefined;
+  /** One shared TargetWorkspace per workspace id. */
+  destination(workspaceId: string): TargetWorkspace;
+  /** This tool's DCR id for a workspace (memoized: a million machines share a few). */
+  ruleIdFor(workspaceId: string): string;
+}
+
+const memo = new WeakMap<PlanContext, AmaLookups>();
+
+export function amaLookups(ctx: PlanContext): AmaLookups {
+  let found = memo.get(ctx);
+  if (!found) memo.set(ctx, (found = build(ctx)));
+  return found;
+}
+
+const OURS_SUFFIX = ("/dataCollectionRuleAssociations/" + DCR_ASSOCIATION_NAME).toLowerCase();
+
+function build(ctx: PlanContext): AmaLookups {
+  const exact = new Map<string, InventoryDataCollectionRuleAssociation>();
+  const lower = new Map<string, InventoryDataCollectionRuleAssociation>();
+  for (const a of ctx.inventory.dataCollectionRuleAssociations ?? []) {
+    if (!a.id.toLowerCase().endsWith(OURS_SUFFIX)) continue;
+    exact.set(a.machineId, a);
+    lower.set(a.machineId.toLowerCase(), a);
+  }
+  const rules = new Map<string, InventoryDataCollectionRule>();
+  for (const r of ctx.inventory.dataCollectionRules ?? []) rules.set(r.id.toLowerCase(), r);
+  const ruleWorkspace = new Map<string, InventoryWorkspace | null>();
+  const destinations = new Map<string, TargetWorkspace>();
+  const ruleIds = new Map<string, string>();
+  return {
+    // Ids as one adapter writes them match exactly; lower-case only on a miss.
+    associationOf: (machineId) => (exact.size === 0 ? undefined : (exact.get(machineId) ?? lower.get(machineId.toLowerCase()))),
+    dataCollectionRule: (id) => rules.get(ctx.lower(id)),
+    workspaceOfRule: (id) => {
+      const key = ctx.lower(id);
+      let ws = ruleWorkspace.get(key);
+      if (ws === undefined) {
+        const rule = rules.get(key);
+        ws = rule?.destinations.map((d) => ctx.workspaceById.get(d.toLowerCase())).find((w) => w !== undefined) ?? null;
+        ruleWorkspace.set(key, ws);
+      }
+      return ws ?? undefined;
+    },
+    destination: (workspaceId) => {
+      const key = ctx.lower(workspaceId);
+      let d = destinations.get(key);
+      if (!d) destinations.set(key, (d = { id: workspaceId, key }));
+      return d;
+    },
+    ruleIdFor: (workspaceId) => {
+      let id = ruleIds.get(workspaceId);
+      if (id === undefined) ruleIds.set(workspaceId, (id = dataCollectionRuleId(workspaceId)));
+      return id;
+    },
+  };
+}
