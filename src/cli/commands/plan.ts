@@ -4,26 +4,33 @@
  */
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
+import { readInventory } from "../../azure/inventory";
 import { loadInventoryFile } from "../../inventory/load";
 import { plan } from "../../reconcile/plan";
 import { PLAN_FORMATS, renderPlan } from "../../reconcile/render";
 import { loadSpecFile } from "../../spec/load";
+import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { choice } from "../format";
 import type { CliContext } from "../main";
+import { createProgress } from "../progress";
 
 export function registerPlanCommand(program: Command, ctx: CliContext): void {
-  program
-    .command("plan")
-    .description("Compare the spec with the actual state and print what would change. Exit 0: no changes, 2: changes pending, 1: error.")
-    .requiredOption("--spec <file>", "desired state (YAML or JSON)")
-    .option("--inventory <file>", "actual state snapshot (JSON), as written by `inventory --out`")
-    .option("--format <format>", `output format: ${PLAN_FORMATS.join(", ")}`, "text")
-    .option("--out <file>", "also write the plan as JSON to this file (for `apply --plan`)")
-    .action((opts: { spec: string; inventory?: string; format: string; out?: string }) => {
+  addCloudOptions(
+    program
+      .command("plan")
+      .description("Compare the spec with the actual state and print what would change. Exit 0: no changes, 2: changes pending, 1: error.")
+      .requiredOption("--spec <file>", "desired state (YAML or JSON)")
+      .option("--inventory <file>", "actual state snapshot (JSON) as `inventory --out` writes it; without it the state is read with --cloud")
+      .option("--format <format>", `output format: ${PLAN_FORMATS.join(", ")}`, "text")
+      .option("--out <file>", "also write the plan as JSON to this file")
+      .option("--quiet", "no progress output"),
+  ).action(async (opts: CloudOptions & { spec: string; inventory?: string; format: string; out?: string; quiet?: boolean }) => {
       const format = choice("--format", opts.format, PLAN_FORMATS);
       const spec = loadSpecFile(opts.spec);
-      if (!opts.inventory) throw new Error("--inventory <file> is required (reading from Azure comes with --cloud)");
-      const inventory = loadInventoryFile(opts.inventory);
+      const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
+      const inventory = opts.inventory
+        ? loadInventoryFile(opts.inventory)
+        : await readInventory(connectionFor(opts), spec.subscriptions, { onProgress: (m) => progress.note(m) });
       const result = plan(spec, inventory);
       if (opts.out) writeFileSync(opts.out, renderPlan(result, "json"));
       ctx.stdout(renderPlan(result, format));

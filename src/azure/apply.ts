@@ -1,0 +1,47 @@
+/**
+ * One reconciliation round: read the actual state, plan, and (unless only reporting) execute the
+ * steps. Shared by `apply`, `reconcile --watch`, `demo` and the Pulumi AgentReconciliation.
+ */
+import type { Inventory } from "../inventory/schema";
+import { plan } from "../reconcile/plan";
+import type { Plan } from "../reconcile/types";
+import type { Spec } from "../spec/schema";
+import { TokenBucket } from "./budget";
+import type { AzureConnection } from "./connection";
+import { executePlan, type ExecuteOptions, type ExecuteResult } from "./executor";
+import { readInventory, type ReadOptions } from "./inventory";
+import type { Journal } from "./journal";
+import { AzureStepRunner } from "./runner";
+import type { RetryOptions } from "./retry";
+
+export interface ApplyOptions {
+  readonly journal?: Journal;
+  /** Steps in flight at once. Default 16. */
+  readonly concurrency?: number;
+  /** The write budget: burst and refill per second. Default 200 / 10, as ARM's write bucket. */
+  readonly writes?: { readonly capacity: number; readonly refillPerSecond: number };
+  readonly retry?: RetryOptions;
+  readonly pollIntervalMs?: number;
+  readonly onStep?: ExecuteOptions["onStep"];
+  readonly onProgress?: ReadOptions["onProgress"];
+  readonly signal?: AbortSignal;
+}
+
+export async function planLive(conn: AzureConnection, spec: Spec, options: Pick<ApplyOptions, "retry" | "onProgress"> = {}): Promise<{ inventory: Inventory; plan: Plan }> {
+  const inventory = await readInventory(conn, spec.subscriptions, { retry: options.retry, onProgress: options.onProgress });
+  return { inventory, plan: plan(spec, inventory) };
+}
+
+export async function applyPlan(conn: AzureConnection, thePlan: Plan, options: ApplyOptions = {}): Promise<ExecuteResult & { writes: number }> {
+  const budget = new TokenBucket(options.writes ?? { capacity: 200, refillPerSecond: 10 });
+  const runner = new AzureStepRunner(conn, { budget, retry: options.retry, pollIntervalMs: options.pollIntervalMs });
+  const result = await executePlan(thePlan, runner, {
+    journal: options.journal,
+    concurrency: options.concurrency,
+    onStep: options.onStep,
+    signal: options.signal,
+  });
+  if (options.journal && result.counts.failed === 0 && result.counts.skipped === 0) options.journal.complete();
+  else options.journal?.close();
+  return { ...result, writes: budget.taken };
+}

@@ -1,0 +1,34 @@
+/** `asc-autoprovision inventory --spec FILE --cloud local|azure [--out FILE]`: the actual state as Inventory JSON. */
+import { writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { readInventory } from "../../azure/inventory";
+import { loadSpecFile } from "../../spec/load";
+import { parseSpec } from "../../spec/validate";
+import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
+import { CliError } from "../errors";
+import type { CliContext } from "../main";
+import { createProgress } from "../progress";
+
+export function registerInventoryCommand(program: Command, ctx: CliContext): void {
+  addCloudOptions(
+    program
+      .command("inventory")
+      .description("Read the actual state (machines, agents, workspaces, policies) from Azure or the emulator as Inventory JSON.")
+      .option("--spec <file>", "take the subscriptions from this spec")
+      .option("--subscription <id...>", "subscriptions to read (instead of --spec)")
+      .option("--out <file>", "write the inventory here instead of stdout")
+      .option("--quiet", "no progress output"),
+  ).action(async (opts: CloudOptions & { spec?: string; subscription?: string[]; out?: string; quiet?: boolean }) => {
+    const subscriptions = opts.spec ? loadSpecFile(opts.spec).subscriptions : opts.subscription ? parseSpec({ subscriptions: opts.subscription }).subscriptions : undefined;
+    if (!subscriptions) throw new CliError("--spec <file> or --subscription <id...> is required");
+    const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
+    const inventory = await readInventory(connectionFor(opts), subscriptions, { onProgress: (m) => progress.note(m) });
+    const json = JSON.stringify(inventory, null, 2) + "\n";
+    if (opts.out) {
+      writeFileSync(opts.out, json);
+      progress.note(`wrote ${opts.out}: ${inventory.machines.length} machine(s), ${inventory.workspaces.length} workspace(s)`);
+    } else {
+      ctx.stdout(json);
+    }
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * `asc-autoprovision reconcile --spec FILE [--watch --interval S]`: plan and apply without asking,
+ * once or in a level-based loop: every round reads the whole actual state again, so a machine
+ * created while it runs gets its agent in the next round. SIGINT/SIGTERM stop it cleanly: steps
+ * in flight finish, no new ones start, the loop ends.
+ */
+import type { Command } from "commander";
+import { loadSpecFile } from "../../spec/load";
+import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
+import { positiveNumber } from "../format";
+import type { CliContext } from "../main";
+import { createProgress } from "../progress";
+import { applyRound, planRound, summarizeResult } from "../round";
+import { addExecutionOptions, executionOptions, type ExecutionFlags } from "./apply";
+
+export function registerReconcileCommand(program: Command, ctx: CliContext): void {
+  addExecutionOptions(
+    addCloudOptions(
+      program
+        .command("reconcile")
+        .description("Plan and apply without asking; with --watch, again every interval until stopped (SIGINT/SIGTERM).")
+        .requiredOption("--spec <file>", "desired state (YAML or JSON)")
+        .option("--watch", "keep reconciling every --interval seconds")
+        .option("--interval <seconds>", "seconds between the start of two rounds", "60")
+        .option("--quiet", "no progress output"),
+    ),
+  ).action(async (opts: CloudOptions & ExecutionFlags & { spec: string; watch?: boolean; interval: string; quiet?: boolean }) => {
+    const intervalMs = positiveNumber("--interval", opts.interval) * 1000;
+    const exec = executionOptions(opts);
+    const spec = loadSpecFile(opts.spec);
+    const conn = connectionFor(opts);
+    const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
+    const controller = new AbortController();
+    const stop = () => {
+      if (!controller.signal.aborted) ctx.stderr("stopping: letting steps in flight finish\n");
+      controller.abort();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+    let failures = 0;
+    try {
+      for (let round = 1; ; round++) {
+        const started = Date.now();
+        const thePlan = await planRound(conn, spec, progress);
+        if (thePlan.steps.length === 0) {
+          ctx.stdout(`round ${round}: no changes (${thePlan.summary.machines} machine(s) in scope)\n`);
+        } else {
+          ctx.stdout(`round ${round}: ${thePlan.steps.length} step(s) to apply\n`);
+          const result = await applyRound(conn, spec, thePlan, progress, { ...exec, signal: controller.signal });
+          failures = result.counts.failed;
+          ctx.stdout(`round ${round}: ${summarizeResult(result)}`);
+        }
+        if (!opts.watch || controller.signal.aborted) break;
+        await sleepUnless(controller.signal, Math.max(0, intervalMs - (Date.now() - started)));
+        if (controller.signal.aborted) break;
+      }
+    } finally {
+      process.removeListener("SIGINT", stop);
+      process.removeListener("SIGTERM", stop);
+    }
+    ctx.exitCode = failures ? 1 : 0;
+  });
+}
+
+function sleepUnless(signal: AbortSignal, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}

@@ -1,0 +1,58 @@
+/**
+ * One plan-and-apply round for the CLI (apply, reconcile, demo): progress on stderr, the plan and
+ * a result summary for a person, or JSON for a machine.
+ */
+import { join } from "node:path";
+import { applyPlan, planLive } from "../azure/apply";
+import type { AzureConnection } from "../azure/connection";
+import type { ExecuteResult } from "../azure/executor";
+import { Journal } from "../azure/journal";
+import type { Plan } from "../reconcile/types";
+import type { Spec } from "../spec/schema";
+import type { Progress } from "./progress";
+import { stepLabel } from "../reconcile/render/facts";
+
+export interface RoundOptions {
+  readonly stateDir: string;
+  readonly concurrency: number;
+  readonly writesPerSecond: number;
+  readonly pollIntervalMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface RoundResult {
+  readonly plan: Plan;
+  readonly result?: ExecuteResult & { writes: number };
+}
+
+/** The journal of applies of this spec's subscriptions (one file per set of subscriptions). */
+export function journalFor(stateDir: string, spec: Spec): Journal {
+  const key = spec.subscriptions.map((s) => s.slice(0, 8)).join("-");
+  return new Journal(join(stateDir, "journal", `apply-${key}.jsonl`));
+}
+
+export async function planRound(conn: AzureConnection, spec: Spec, progress: Progress): Promise<Plan> {
+  return (await planLive(conn, spec, { onProgress: (m) => progress.note(m) })).plan;
+}
+
+export async function applyRound(conn: AzureConnection, spec: Spec, thePlan: Plan, progress: Progress, opts: RoundOptions): Promise<ExecuteResult & { writes: number }> {
+  const result = await applyPlan(conn, thePlan, {
+    journal: journalFor(opts.stateDir, spec),
+    concurrency: opts.concurrency,
+    writes: { capacity: Math.max(1, Math.ceil(opts.writesPerSecond * 2)), refillPerSecond: opts.writesPerSecond },
+    pollIntervalMs: opts.pollIntervalMs,
+    signal: opts.signal,
+    onStep: (r, done, total) => {
+      if (r.status === "failed") progress.note(`failed: ${r.step.action} ${stepLabel(r.step)}: ${r.error}`);
+      progress.tick(done, total, `${r.step.action} ${stepLabel(r.step)}`);
+    },
+  });
+  progress.done();
+  return result;
+}
+
+export function summarizeResult(r: ExecuteResult & { writes: number }): string {
+  const c = r.counts;
+  const parts = [`${c.done} applied`, c["already-done"] ? `${c["already-done"]} already done` : "", c.failed ? `${c.failed} failed` : "", c.skipped ? `${c.skipped} skipped` : ""].filter(Boolean);
+  return `Apply: ${parts.join(", ")} (${r.writes} ARM write(s)).${r.aborted ? ` ${r.aborted}.` : ""}\n`;
+}
