@@ -20,7 +20,7 @@ import { header } from "./http/types";
 import { newSigningKey, TokenService } from "./auth/tokens";
 import { handleAad, isAadPath } from "./auth/aad";
 import { ARM_AUDIENCES, LOGS_AUDIENCES } from "./constants";
-import { FaultInjector } from "./faults/injector";
+import { FaultInjector, RawFault } from "./faults/injector";
 import type { FaultConfig } from "./faults/config";
 import { Counters } from "./admin/counters";
 import { handleAdmin } from "./admin/handler";
@@ -200,6 +200,9 @@ export class EmulatorCore implements ArmContext {
       res.headers = { ...faultHeaders, ...(res.headers ?? {}) };
       return { cls, res };
     } catch (err) {
+      if (err instanceof RawFault) {
+        return { cls, res: err.drop ? { status: 0, drop: true } : { status: err.status, text: err.text, headers: { "content-type": err.contentType } } };
+      }
       if (err instanceof ArmError) return { cls, res: { status: err.status, body: err.body(), headers: { ...err.headers } } };
       const message = err instanceof Error ? err.message : String(err);
       process.stderr.write(`emulator: internal error on ${req.method} ${req.path}: ${err instanceof Error ? (err.stack ?? message) : message}\n`);

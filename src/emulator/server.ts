@@ -63,6 +63,11 @@ async function serve(core: EmulatorCore, req: IncomingMessage, res: ServerRespon
     correlationId,
   };
   const { res: out, cls } = await core.handle(emu);
+  if (out.drop) {
+    core.counters.record(cls, emu.operation ?? `${emu.method} dropped`, 0);
+    req.socket.destroy();
+    return;
+  }
   const headers: Record<string, string> = {
     "x-ms-request-id": requestId,
     "x-ms-correlation-request-id": correlationId,

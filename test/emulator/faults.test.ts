@@ -110,3 +110,23 @@ test("a fault file given at start is applied", async () => {
     await e.stop();
   }
 });
+
+test("a misbehaving server: raw answers (truncated JSON) and dropped connections, on script", async () => {
+  await emu.admin("POST", "/admin/faults", {
+    scripted: [
+      { class: "graph", respond: { status: 200, body: '{"totalRecords": 3, "data": [' }, count: 1 },
+      { class: "read", drop: true, count: 1 },
+    ],
+  } satisfies FaultConfig);
+  const graph = new ResourceGraphClient(emu.credential(), { ...emu.clientOptions(), retryOptions: { maxRetries: 0 } });
+  const truncated = await errorOf(graph.resources({ query: "resources | project id", subscriptions: [sub] }));
+  expect(truncated.message).toMatch(/JSON|Unexpected end/i);
+  const dropped = await raw(emu, "GET", `/subscriptions/${sub}/resourcegroups?api-version=2025-04-01`, { token }).then(
+    () => "answered",
+    (err: NodeJS.ErrnoException) => err.code ?? "error",
+  );
+  expect(dropped).toBe("ECONNRESET");
+  expect((await raw(emu, "GET", `/subscriptions/${sub}/resourcegroups?api-version=2025-04-01`, { token })).status).toBe(200);
+  const bad = await raw(emu, "POST", "/admin/faults", { body: { scripted: [{ status: 429, drop: true, count: 1 }] } });
+  expect(bad.status).toBe(400);
+});

@@ -158,3 +158,19 @@ describe("Microsoft.Security settings (arm-security)", () => {
     expect(bad.statusCode).toBe(400);
   });
 });
+
+test("a PATCH of the Log Analytics extension keeps its protected settings", async () => {
+  const ws = await workspace("law-patch");
+  const keys = await oi.sharedKeys.getSharedKeys(RG, "law-patch");
+  const compute = new ComputeManagementClient(emu.credential(), sub, { ...emu.clientOptions(), retryOptions: { maxRetries: 0 } });
+  await compute.virtualMachines.beginCreateOrUpdateAndWait(RG, "vm-patch", { location: "eastus", storageProfile: { osDisk: { osType: "Linux", createOption: "FromImage" } } }, FAST_POLL);
+  await compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(
+    RG,
+    "vm-patch",
+    "OMSAgentForLinux",
+    { location: "eastus", publisher: "Microsoft.EnterpriseCloud.Monitoring", typePropertiesType: "OmsAgentForLinux", typeHandlerVersion: "1.7", settings: { workspaceId: ws.customerId }, protectedSettings: { workspaceKey: keys.primarySharedKey } },
+    FAST_POLL,
+  );
+  const upgraded = await compute.virtualMachineExtensions.beginUpdateAndWait(RG, "vm-patch", "OMSAgentForLinux", { typeHandlerVersion: "1.13" }, FAST_POLL);
+  expect(upgraded).toMatchObject({ typeHandlerVersion: "1.13", provisioningState: "Succeeded" });
+});

@@ -14,7 +14,7 @@ export class Counters {
     this.total++;
     this.byClass.set(cls, (this.byClass.get(cls) ?? 0) + 1);
     this.byOperation.set(operation, (this.byOperation.get(operation) ?? 0) + 1);
-    const bucket = status === 429 ? "429" : `${Math.floor(status / 100)}xx`;
+    const bucket = status === 0 ? "dropped" : status === 429 ? "429" : `${Math.floor(status / 100)}xx`;
     this.byStatus.set(bucket, (this.byStatus.get(bucket) ?? 0) + 1);
   }
 

@@ -6,7 +6,9 @@
  *     "throttle": { "write": { "rate": 0.2, "retryAfterSeconds": 1 } },
  *     "serverErrors": { "read": { "rate": 0.05, "status": 500 } },
  *     "buckets": { "enabled": true, "write": { "capacity": 20, "refillPerSecond": 2 } },
- *     "scripted": [ { "class": "write", "resourceType": "Microsoft.Compute/virtualMachines/extensions", "status": 429, "count": 3, "retryAfterSeconds": 2 } ] }
+ *     "scripted": [ { "class": "write", "resourceType": "Microsoft.Compute/virtualMachines/extensions", "status": 429, "count": 3, "retryAfterSeconds": 2 },
+ *                   { "class": "graph", "respond": { "status": 200, "body": "{\"data\": [" }, "count": 1 },
+ *                   { "class": "read", "drop": true, "count": 1 } ] }
  *
  * Classes: read (GET/HEAD), write (PUT/PATCH/POST actions), delete, graph (Resource Graph),
  * query (Log Analytics). Bucket defaults are ARM's: reads 250 / 25 s⁻¹, writes and deletes
@@ -37,11 +39,19 @@ export const faultConfigSchema = z
             method: z.string().optional(),
             resourceType: z.string().optional(),
             pathContains: z.string().optional(),
-            status: z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503)]),
+            /** A throttling or server error in ARM's shape... */
+            status: z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503)]).optional(),
+            /** ...or exactly this answer (a misbehaving server: truncated JSON, wrong types)... */
+            respond: z.object({ status: z.number().int().min(100).max(599), body: z.string(), contentType: z.string().optional() }).strict().optional(),
+            /** ...or the connection is closed without an answer (a timeout/reset for the client). */
+            drop: z.literal(true).optional(),
             count: z.number().int().positive(),
             retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
           })
-          .strict(),
+          .strict()
+          .refine((s) => [s.status !== undefined, s.respond !== undefined, s.drop === true].filter(Boolean).length === 1, {
+            message: "give exactly one of status, respond or drop",
+          }),
       )
       .optional(),
   })

@@ -25,6 +25,16 @@ export interface FaultContext {
   readonly correlationId: string;
 }
 
+/** A scripted answer that is not an ARM error: raw bytes, or no answer at all. */
+export class RawFault {
+  constructor(
+    readonly drop: boolean,
+    readonly status = 0,
+    readonly text = "",
+    readonly contentType = "application/json",
+  ) {}
+}
+
 export class FaultInjector {
   private config: FaultConfig = {};
   private rng = new Rng(1);
@@ -84,7 +94,9 @@ export class FaultInjector {
       if (s.pathContains && !f.path.toLowerCase().includes(s.pathContains.toLowerCase())) continue;
       this.scriptedLeft[i]!--;
       this.injected++;
-      throw s.status === 429 ? this.throttled(f, s.retryAfterSeconds ?? 1) : this.serverError(f, s.status);
+      if (s.drop) throw new RawFault(true);
+      if (s.respond) throw new RawFault(false, s.respond.status, s.respond.body, s.respond.contentType);
+      throw s.status === 429 ? this.throttled(f, s.retryAfterSeconds ?? 1) : this.serverError(f, s.status ?? 500);
     }
     const t = this.config.throttle?.[f.cls];
     if (t && this.rng.next() < t.rate) {

@@ -31,6 +31,8 @@ export interface EmuResponse {
   /** Raw text body (non-JSON answers, e.g. the admin's plain text). */
   text?: string;
   headers?: Record<string, string>;
+  /** Close the connection without answering (fault injection). */
+  drop?: boolean;
 }
 
 export function header(req: EmuRequest, name: string): string | undefined {

@@ -150,7 +150,9 @@ export function putExtension(input: PutInput): PutResult {
   }
   const verdict = deploymentVerdict(ctx, machine, target.name);
   if (verdict.refuse) throw verdict.refuse;
-  const protectedSettings = isObject(raw["protectedSettings"]) ? raw["protectedSettings"] : undefined;
+  // A PATCH that does not resend protectedSettings keeps the ones the extension has (as Azure does).
+  const kept = req.method === "PATCH" && isObject(input.existing?.secret?.["protectedSettings"]) ? (input.existing!.secret!["protectedSettings"] as JsonObject) : undefined;
+  const protectedSettings = isObject(raw["protectedSettings"]) ? raw["protectedSettings"] : kept;
   const props: JsonObject = {};
   for (const [k, v] of Object.entries(raw)) if (!READ_ONLY_EXTENSION_PROPS.includes(k)) props[k] = clone(v);
   props["autoUpgradeMinorVersion"] = raw["autoUpgradeMinorVersion"] ?? true;
