@@ -1,0 +1,86 @@
+/** End-to-end helpers: an emulator in this process, the real CLI (the build in dist/) in a child. */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { startEmulator, type RunningEmulator } from "../../src/emulator";
+import { emulatorConnection, type AzureConnection } from "../../src/azure/connection";
+
+export const CLI = join(__dirname, "../../bin/asc-autoprovision.js");
+
+export interface Lab {
+  emu: RunningEmulator;
+  dir: string;
+  stateDir: string;
+  conn: AzureConnection;
+  specPath: string;
+}
+
+export async function startLab(fleet: number, spec: Record<string, unknown> = {}, seed = 3): Promise<Lab> {
+  const dir = mkdtempSync(join(tmpdir(), "asc-e2e-"));
+  const emu = await startEmulator({ statePath: join(dir, "emulator", "state.sqlite"), fleet, seed, remediationDeploymentMs: 2 });
+  const conn = emulatorConnection({ url: emu.url, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, caCert: emu.caCert });
+  const specPath = join(dir, "spec.yaml");
+  writeFileSync(
+    specPath,
+    stringify({
+      subscriptions: emu.subscriptionIds,
+      logAnalyticsAgent: { autoProvision: true, workspace: "default", securityEvents: "Common", defender: true },
+      extensions: { kubernetesPolicyAddon: true, dependencyAgent: { windows: true, linux: true } },
+      ...spec,
+    }),
+  );
+  return { emu, dir, stateDir: join(dir, "state"), conn, specPath };
+}
+
+export interface CliRun {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+export function runCli(lab: Lab, args: string[]): CliRun {
+  const child = spawn(process.execPath, [CLI, ...args, "--cloud", "local", "--emulator-dir", join(lab.dir, "emulator")], {
+    env: { ...process.env, CI: "true" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exit };
+}
+
+export function applyArgs(lab: Lab): string[] {
+  return ["apply", "--spec", lab.specPath, "--yes", "--state-dir", lab.stateDir, "--max-writes-per-second", "500", "--concurrency", "16"];
+}
+
+export async function until(cond: () => boolean | Promise<boolean>, what: string, attempts = 1200, delayMs = 50): Promise<void> {
+  for (let i = 0; i < attempts; i++) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, delayMs));
+  }
+  throw new Error(`never happened: ${what}`);
+}
+
+export interface ExtensionPut {
+  machineId: string;
+  name: string;
+  type: string;
+  workspaceId: string | null;
+  source: string;
+}
+
+/** (machine, extension, workspace) sent more than once by us (remediation deployments are the policy's). */
+export async function duplicatePuts(emu: RunningEmulator): Promise<string[]> {
+  const log = await emu.admin<{ value: ExtensionPut[] }>("GET", "/admin/extension-puts");
+  const seen = new Map<string, number>();
+  for (const p of log.value.filter((e) => e.source === "arm")) {
+    const key = `${p.machineId.toLowerCase()}|${p.name.toLowerCase()}|${p.workspaceId ?? ""}`;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+  }
+  return [...seen].filter(([, n]) => n > 1).map(([k]) => k);
+}
