@@ -78,7 +78,7 @@ export interface RunningEmulator {
   logsClientOptions(): { endpoint: string; tlsOptions: { ca: string } };
   /** Calls the admin API (`/admin/...`). */
   admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
-  /** The env a child process needs to use this emulator (NODE_EXTRA_CA_CERTS etc). */
+  /** What a child process needs: NODE_EXTRA_CA_CERTS, ASC_EMULATOR_URL/_TENANT_ID/_CLIENT_ID/_CONFIG. */
   env(): Record<string, string>;
   stop(): Promise<void>;
 }
@@ -144,13 +144,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       if (r.status >= 400) throw new Error(`admin ${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body;
     },
+    // Not AZURE_CLIENT_SECRET & co: EnvironmentCredential cannot disable MSAL's instance discovery,
+    // which goes to login.microsoftonline.com for a local authority; clients build a
+    // ClientSecretCredential from these instead (the secret is the well-known constant).
     env: () => ({
       NODE_EXTRA_CA_CERTS: tls.certPath,
-      AZURE_TENANT_ID: EMULATOR_TENANT_ID,
-      AZURE_CLIENT_ID: EMULATOR_CLIENT_ID,
-      AZURE_CLIENT_SECRET: EMULATOR_CLIENT_SECRET,
-      AZURE_AUTHORITY_HOST: url,
       ASC_EMULATOR_URL: url,
+      ASC_EMULATOR_TENANT_ID: EMULATOR_TENANT_ID,
+      ASC_EMULATOR_CLIENT_ID: EMULATOR_CLIENT_ID,
+      ASC_EMULATOR_CONFIG: join(dir, "emulator.json"),
     }),
     stop: async () => {
       if (stopped) return;
