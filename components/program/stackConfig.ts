@@ -112,7 +112,7 @@ export function readStackSettings(raw: Record<string, string | undefined> = curr
  * subscription id to its list. Unset: no regions (no default workspace is declared).
  */
 function readMachineRegions(text: string | undefined, subscriptions: readonly string[], issues: ValidationIssue[]): Map<string, string[]> {
-  const out = new Map<string, string[]>();
+  const out = new Map<string, string[]>(subscriptions.map((sub) => [sub, []]));
   if (text === undefined || text === "") return out;
   const value = decode(text);
   const path = key("machineRegions");

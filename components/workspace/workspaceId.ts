@@ -9,6 +9,7 @@ import { failArgs, schemaIssues, type ValidationIssue } from "../internal/valida
 
 /** Issues of `id` as a workspace ARM id, reported at `path` (the argument's name). */
 export function workspaceIdIssues(id: unknown, path: string): ValidationIssue[] {
+  if (typeof id !== "string") return [{ path, message: `${JSON.stringify(id) ?? String(id)} is not a string (the workspace's ARM id)` }];
   return schemaIssues(logAnalyticsAgentSchema.shape.workspace, { id }, "").map((i) => ({
     path: i.path === "id" ? path : i.path.startsWith("id") ? path + i.path.slice(2) : path,
     message: i.message,

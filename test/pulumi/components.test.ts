@@ -5,6 +5,7 @@
  * subscription), the emulator endpoint, rehydration, and argument errors attributed to the component.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { Provider } from "@pulumi/azure-native/provider";
 import { AutoProvisioning, type AutoProvisioningArgs } from "../../components/autoProvisioning";
 import { ExtensionPolicy } from "../../components/policy/extensionPolicy";
 import { selectEndpoint } from "../../components/provider";
@@ -233,7 +234,7 @@ describe("AutoProvisioning", () => {
 
   test("a provider in the options is used: the component makes none", async () => {
     await declared(() => {
-      const given = new (require("@pulumi/azure-native/provider").Provider)("given", { subscriptionId: SUB });
+      const given = new Provider("given", { subscriptionId: SUB });
       return new AutoProvisioning("mine", { ...base, logAnalyticsAgent: { autoProvision: true }, machineRegions: ["westeurope"] }, { providers: [given] });
     });
     expect(run.ofType(T.provider).map((p) => p.name)).toEqual(["given"]);
@@ -259,7 +260,7 @@ describe("AutoProvisioning", () => {
   });
 
   test("with a provider of your own, a workspace in another subscription needs workspace.provider", () => {
-    const given = new (require("@pulumi/azure-native/provider").Provider)("given", { subscriptionId: SUB });
+    const given = new Provider("given", { subscriptionId: SUB });
     const err = thrown(() => new AutoProvisioning("spoke", { ...base, logAnalyticsAgent: { autoProvision: true, workspace: { id: WS_OTHER } } }, { provider: given }));
     expect(pulumi.ResourceError.isInstance(err)).toBe(true);
     expect(err.message).toBe(

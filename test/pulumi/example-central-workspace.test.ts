@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { declareStack, type StackDeclaration } from "../../components/program/program";
-import { configFromStackFile, LOOKED_UP_LOCATION, startMocks, valueOf, type MockRun } from "./harness";
+import { configFromStackFile, LOOKED_UP_LOCATION, startMocks, valueOf, type MockRun, type Props } from "./harness";
 import { T, declaredFacts, expectComponentTree, expectNoWorkspaceKeys, freshInventory, owningSubscription, plannedFacts } from "./graph";
 
 const SUB1 = "11111111-1111-1111-1111-111111111111";
@@ -17,7 +17,7 @@ const CENTRAL = `/subscriptions/${SUB1}/resourceGroups/rg-monitoring/providers/M
 
 let run: MockRun;
 let stack: StackDeclaration;
-let outputs: any;
+let outputs: Props;
 
 beforeAll(async () => {
   const doc = parse(readFileSync("examples/pulumi/Pulumi.central-workspace.yaml", "utf8"));

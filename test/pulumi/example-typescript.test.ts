@@ -4,7 +4,7 @@
  * on default workspaces with Defender off, and a standalone ExtensionPolicy.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { startMocks, valueOf, type MockRun } from "./harness";
+import { startMocks, valueOf, type MockRun, type Props } from "./harness";
 import { T, expectComponentTree, expectNoWorkspaceKeys, owningSubscription } from "./graph";
 
 const HUB = "33333333-3333-3333-3333-333333333333";
@@ -15,7 +15,7 @@ const SANDBOX = "77777777-7777-7777-7777-777777777777";
 const CENTRAL = `/subscriptions/${HUB}/resourceGroups/rg-central-monitoring/providers/Microsoft.OperationalInsights/workspaces/law-central`;
 
 let run: MockRun;
-let outputs: any;
+let outputs: Props;
 
 beforeAll(async () => {
   run = await startMocks();

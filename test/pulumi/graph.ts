@@ -7,7 +7,7 @@ import type { Inventory, InventoryWorkspace } from "../../src/inventory/schema";
 import { nameOf, resourceGroupOf, subscriptionOf } from "../../src/inventory/ids";
 import { plan } from "../../src/reconcile/plan";
 import type { Spec } from "../../src/spec/schema";
-import { workspaceKeyLeaks, type MockRun, type Recorded } from "./harness";
+import { workspaceKeyLeaks, type MockRun, type Props, type Recorded } from "./harness";
 
 export const T = {
   autoProvisioning: "asc-autoprovision:index:AutoProvisioning",
@@ -167,7 +167,7 @@ export function declaredFacts(run: MockRun): string[] {
 export function plannedFacts(spec: Spec, inventory: Inventory): string[] {
   const facts: string[] = [];
   for (const step of plan(spec, inventory).steps) {
-    const d = step.details as Record<string, any>;
+    const d = step.details as Props;
     switch (step.action) {
       case "create-resource-group":
         facts.push(`resource-group ${d["subscriptionId"]} ${d["name"]} ${d["location"]}`);

@@ -8,6 +8,37 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 
+/** Mocked inputs, states and outputs: JSON-like values the tests inspect ad hoc. */
+export type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- mocked resource properties are inspected ad hoc
+
+/** The parts of the SDK's RegisterResource / RegisterResourceOutputs requests the recorder reads. */
+/** A protobuf Struct, as the SDK's deserializeProperties takes it. */
+type Struct = Parameters<typeof pulumi.runtime.deserializeProperties>[0];
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+  getCustom(): boolean;
+  getObject(): Struct;
+}
+interface RegisterResponse {
+  getUrn(): string;
+  getObject(): Struct;
+}
+interface OutputsRequest {
+  getUrn(): string;
+  getOutputs(): Struct | undefined;
+}
+type Callback<R> = (err: unknown, resp: R) => void;
+/** The SDK's MockMonitor, as far as the recorder patches it. */
+interface PatchableMonitor {
+  resources: Map<string, { urn: string; id: string | null; state: unknown }>;
+  registerResource(req: RegisterRequest, callback: Callback<RegisterResponse>): Promise<void>;
+  registerResourceOutputs(req: OutputsRequest, callback: Callback<unknown>): void;
+}
+
 export const PROJECT = "asc-autoprovision";
 export const STACK = "test";
 
@@ -16,8 +47,8 @@ export interface Recorded {
   readonly type: string;
   readonly name: string;
   readonly custom: boolean;
-  readonly inputs: Record<string, any>;
-  readonly state: Record<string, any>;
+  readonly inputs: Props;
+  readonly state: Props;
   readonly id: string | undefined;
   /** Parent URN ("" for a top-level resource). */
   readonly parent: string;
@@ -26,12 +57,12 @@ export interface Recorded {
   /** Subscription of that provider ("default" without one). */
   readonly subscription: string;
   /** What a component registered with registerOutputs (empty until then; custom resources: empty). */
-  outputs: Record<string, any>;
+  outputs: Props;
 }
 
 export interface Invocation {
   readonly token: string;
-  readonly inputs: Record<string, any>;
+  readonly inputs: Props;
 }
 
 export interface MockRun {
@@ -62,7 +93,7 @@ function subscriptionOfProvider(provider: string | undefined): string {
 }
 
 /** ARM id and extra state a real create would return, by type. */
-function mockedResource(type: string, name: string, inputs: Record<string, any>, subscription: string): { id: string | undefined; state: Record<string, any> } {
+function mockedResource(type: string, name: string, inputs: Props, subscription: string): { id: string | undefined; state: Props } {
   const sub = `/subscriptions/${subscription}`;
   const rg = (n: string) => `${sub}/resourceGroups/${n}`;
   switch (type) {
@@ -129,12 +160,12 @@ export async function startMocks(options: { preview?: boolean; config?: Record<s
   );
 
   // MockResourceArgs has no parent: read it from the request the SDK sends to the monitor.
-  const monitor = pulumi.runtime.getMonitor() as any;
+  const monitor = pulumi.runtime.getMonitor() as unknown as PatchableMonitor;
   const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
+  monitor.registerResource = (req, callback) => {
     const key = `${req.getType()}::${req.getName()}`;
     pending.set(key, { parent: req.getParent(), provider: req.getProvider() || undefined });
-    return register(req, (err: any, resp: any) => {
+    return register(req, (err, resp) => {
       if (!err) {
         const urn: string = resp.getUrn();
         const entry = monitor.resources.get(urn);
@@ -162,14 +193,16 @@ export async function startMocks(options: { preview?: boolean; config?: Record<s
   };
 
   const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
-  monitor.registerResourceOutputs = (req: any, callback: (err: any, resp: any) => void) => {
+  monitor.registerResourceOutputs = (req, callback) => {
     const rec = byUrn.get(req.getUrn());
-    if (rec && req.getOutputs()) rec.outputs = pulumi.runtime.deserializeProperties(req.getOutputs());
+    const outputs = req.getOutputs();
+    if (rec && outputs) rec.outputs = pulumi.runtime.deserializeProperties(outputs);
     registerOutputs(req, callback);
     // MockMonitor keeps the protobuf Struct as the state, which its own getResource (rehydration by
     // urn) then cannot serialize: keep the plain value, as it does for registrations.
     const entry = monitor.resources.get(req.getUrn());
-    if (entry && entry.state && typeof entry.state.toJavaScript === "function") entry.state = entry.state.toJavaScript();
+    const state = entry?.state as { toJavaScript?: () => unknown } | undefined;
+    if (entry && typeof state?.toJavaScript === "function") entry.state = state.toJavaScript();
   };
 
   const run: MockRun = {
@@ -178,7 +211,8 @@ export async function startMocks(options: { preview?: boolean; config?: Record<s
     async settle() {
       // The SDK's own RPC queue (what `pulumi up` waits for before exiting); a failed registration
       // rejects it, as it fails a deployment.
-      const settings = require("@pulumi/pulumi/runtime/settings");
+      // waitForRPCs is exported by the runtime's settings module but left out of its typings.
+      const settings = (await import("@pulumi/pulumi/runtime/settings")) as unknown as { waitForRPCs(): Promise<void> };
       const errors = new Map<string, Error>();
       for (let i = 0; i < 3; i++) {
         try {
@@ -204,7 +238,7 @@ export async function startMocks(options: { preview?: boolean; config?: Record<s
 /** The value of an Output (for tests): resolves once known. */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve, reject) => {
-    (output as any).promise().then(resolve, reject);
+    (output as unknown as { promise(): Promise<T> }).promise().then(resolve, reject);
   });
 }
 
