@@ -119,6 +119,9 @@ test("VM lists page with nextLink (page size 4 here) and for-await sees every VM
   for await (const vm of compute.virtualMachines.listAll()) names.push(vm.name!);
   expect(names.filter((n) => n.startsWith("vm-list-"))).toHaveLength(9);
   expect(new Set(names).size).toBe(names.length);
+  for await (const vm of compute.virtualMachines.listAll({ statusOnly: "true" })) {
+    expect(vm.instanceView?.statuses?.some((st) => st.code?.startsWith("PowerState/"))).toBe(true);
+  }
   const inRg: string[] = [];
   for await (const vm of compute.virtualMachines.list(RG)) inRg.push(vm.name!);
   expect(inRg.sort()).toEqual(names.sort());

@@ -163,8 +163,12 @@ export function vmInstanceView(ctx: ArmContext, vm: StoredResource): JsonObject 
   };
 }
 
+/** `$expand=instanceView` on a GET or list, or `statusOnly=true` on a list. */
 function wantsInstanceView(req?: EmuRequest): boolean {
-  for (const [k, v] of req?.query ?? []) if (k.toLowerCase() === "$expand" && v.toLowerCase().includes("instanceview")) return true;
+  for (const [k, v] of req?.query ?? []) {
+    if (k.toLowerCase() === "$expand" && v.toLowerCase().includes("instanceview")) return true;
+    if (k.toLowerCase() === "statusonly" && v.toLowerCase() === "true") return true;
+  }
   return false;
 }
 
