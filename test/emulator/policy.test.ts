@@ -110,6 +110,15 @@ test("role assignments: GUID names, known roles and principals, no duplicates", 
   expect(mine).toEqual([ra.name]);
   const got = await auth.roleAssignments.get(scope, ra.name!);
   expect(got.principalId).toBe(principal);
+  const role = await auth.roleDefinitions.get(scope, LA_CONTRIBUTOR);
+  expect(role).toMatchObject({ roleName: "Log Analytics Contributor", roleType: "BuiltInRole" });
+  // Delete answers with the deleted assignment; the same role can then be granted again.
+  const extra = await grant("acdd72a7-3385-48ef-bd42-f606fba81ae7", principal, `${scope}/resourceGroups/rg-win`);
+  expect((await auth.roleAssignments.delete(`${scope}/resourceGroups/rg-win`, extra.name!)).name).toBe(extra.name);
+  expect((await errorOf(auth.roleAssignments.get(`${scope}/resourceGroups/rg-win`, extra.name!))).statusCode).toBe(404);
+  const tmp = await policy.policyAssignments.create(scope, "to-delete", { policyDefinitionId: defId(MMA_WINDOWS), parameters: { logAnalytics: { value: "/x" } } });
+  expect((await policy.policyAssignments.delete(scope, "to-delete")).name).toBe(tmp.name);
+  expect((await errorOf(policy.policyAssignments.get(scope, "to-delete"))).statusCode).toBe(404);
 });
 
 test("a remediation deploys the Dependency agent to the non-compliant Windows VMs, honouring parallelDeployments, and reports counts", async () => {
