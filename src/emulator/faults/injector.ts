@@ -1,8 +1,8 @@
 /**
  * Applies the fault configuration to a request: scripted faults first, then random 429s, the
  * token buckets (when enabled), then random server errors. Randomness is seeded, so a fault run
- * is reproducible. Buckets are kept per (class, subscription, principal) as ARM keeps them, and
- * always report `x-ms-ratelimit-remaining-*`; they refuse requests only when enabled.
+ * is reproducible. Buckets are kept per (class, subscription, principal) as ARM keeps them and
+ * report `x-ms-ratelimit-remaining-*`; only enabled buckets drain and refuse requests.
  */
 import type { Clock } from "../util/clock";
 import { Rng } from "../util/random";
@@ -106,15 +106,15 @@ export class FaultInjector {
     const headers: Record<string, string> = {};
     const bk = this.bucket(f);
     if (bk) {
-      if (bk.b.tokens < 1) {
-        if (this.config.buckets?.enabled) {
-          this.injected++;
-          throw this.throttled(f, Math.max(1, Math.ceil((1 - bk.b.tokens) / bk.refill)));
-        }
-      } else {
-        bk.b.tokens -= 1;
+      // Disabled buckets never refuse and report a full bucket (less this request), so a client
+      // that paces itself on the header is not slowed by a limit that is not there.
+      const enabled = this.config.buckets?.enabled === true;
+      if (enabled && bk.b.tokens < 1) {
+        this.injected++;
+        throw this.throttled(f, Math.max(1, Math.ceil((1 - bk.b.tokens) / bk.refill)));
       }
-      const remaining = String(Math.max(0, Math.floor(bk.b.tokens)));
+      if (enabled) bk.b.tokens -= 1;
+      const remaining = String(enabled ? Math.max(0, Math.floor(bk.b.tokens)) : bk.capacity - 1);
       if (f.cls === "graph") {
         headers["x-ms-user-quota-remaining"] = remaining;
         headers["x-ms-user-quota-resets-after"] = "00:00:05";
