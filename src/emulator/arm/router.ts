@@ -18,8 +18,6 @@ import type { StoredResource } from "../store/resources";
 /** Routes outside the generic scheme (Resource Graph, ARM's own subscriptions/resource groups). */
 export type SpecialRoute = (ctx: ArmContext, req: EmuRequest) => EmuResponse | undefined;
 
-const TRANSITIONAL = new Set(["creating", "updating", "deleting", "accepted", "running"]);
-
 export function methodNotAllowed(method: string): ArmError {
   return new ArmError(405, "MethodNotAllowed", `The requested resource does not support http method '${method}'.`);
 }
@@ -264,11 +262,6 @@ export function withProvisioningState(doc: JsonObject, state: string): JsonObjec
   const props = isObject(doc["properties"]) ? { ...doc["properties"] } : {};
   props["provisioningState"] = state;
   return { ...doc, properties: props };
-}
-
-export function isTransitional(doc: JsonObject): boolean {
-  const props = doc["properties"];
-  return isObject(props) && typeof props["provisioningState"] === "string" && TRANSITIONAL.has(props["provisioningState"].toLowerCase());
 }
 
 function locationOf(doc: JsonObject, target: Target, ctx: ArmContext): string {

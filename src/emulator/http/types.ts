@@ -55,5 +55,3 @@ export function jsonBody(req: EmuRequest): unknown {
     );
   }
 }
-
-export const ok = (body: Json | object, headers?: Record<string, string>): EmuResponse => ({ status: 200, body, headers });

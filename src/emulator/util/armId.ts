@@ -70,10 +70,6 @@ export function parseId(id: string): IdParts {
   };
 }
 
-export function subscriptionIdOf(id: string): string | null {
-  return parseId(id).subscriptionId;
-}
-
 /** True when `scope` is `id` itself or one of its ancestors (role and policy scope coverage). */
 export function scopeCovers(scope: string, id: string): boolean {
   const s = scope.toLowerCase().replace(/\/+$/, "");
