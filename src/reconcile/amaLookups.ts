@@ -12,7 +12,11 @@ export interface AmaLookups {
   /** The association named DCR_ASSOCIATION_NAME on the machine (associations of others never count). */
   associationOf(machineId: string): InventoryDataCollectionRuleAssociation | undefined;
   dataCollectionRule(id: string): InventoryDataCollectionRule | undefined;
-  /** The first destination of a rule that is a workspace in the inventory. */
+  /**
+   * The first destination of a rule that is a workspace in the inventory; for a rule that is not
+   * in the inventory, the workspace whose rule of ours has that id (a plan that re-creates the
+   * rule must not change where an association counts as pointing).
+   */
   workspaceOfRule(id: string): InventoryWorkspace | undefined;
   /** One shared TargetWorkspace per workspace id. */
   destination(workspaceId: string): TargetWorkspace;
@@ -41,6 +45,11 @@ function build(ctx: PlanContext): AmaLookups {
   const rules = new Map<string, InventoryDataCollectionRule>();
   for (const r of ctx.inventory.dataCollectionRules ?? []) rules.set(r.id.toLowerCase(), r);
   const ruleWorkspace = new Map<string, InventoryWorkspace | null>();
+  let ourRules: Map<string, InventoryWorkspace> | undefined;
+  const ourRuleWorkspace = (key: string) => {
+    ourRules ??= new Map(ctx.inventory.workspaces.map((w) => [dataCollectionRuleId(w.id).toLowerCase(), w] as const));
+    return ourRules.get(key);
+  };
   const destinations = new Map<string, TargetWorkspace>();
   const ruleIds = new Map<string, string>();
   return {
@@ -52,7 +61,9 @@ function build(ctx: PlanContext): AmaLookups {
       let ws = ruleWorkspace.get(key);
       if (ws === undefined) {
         const rule = rules.get(key);
-        ws = rule?.destinations.map((d) => ctx.workspaceById.get(d.toLowerCase())).find((w) => w !== undefined) ?? null;
+        ws = rule
+          ? (rule.destinations.map((d) => ctx.workspaceById.get(d.toLowerCase())).find((w) => w !== undefined) ?? null)
+          : (ourRuleWorkspace(key) ?? null);
         ruleWorkspace.set(key, ws);
       }
       return ws ?? undefined;
