@@ -1,9 +1,19 @@
-/** `npm run bench`: every benchmark in turn; each prints its own figures. */
+/** `npm run bench [-- plan|emulator|reconcile]`: the benchmarks in turn; each prints its own figures. */
+import { benchEmulator } from "./emulator";
 import { benchPlan } from "./plan";
+import { benchReconcile } from "./reconcile";
+
+const BENCHES: Record<string, () => Promise<void>> = { plan: benchPlan, emulator: benchEmulator, reconcile: benchReconcile };
 
 async function main(): Promise<void> {
   const only = process.argv[2];
-  if (!only || only === "plan") await benchPlan();
+  if (only && !BENCHES[only]) throw new Error(`unknown benchmark "${only}": one of ${Object.keys(BENCHES).join(", ")}`);
+  for (const [name, run] of Object.entries(BENCHES)) {
+    if (!only || only === name) {
+      console.log(`== ${name}`);
+      await run();
+    }
+  }
 }
 
 main().catch((e) => {

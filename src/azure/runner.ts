@@ -9,7 +9,6 @@
 import { ComputeManagementClient } from "@azure/arm-compute";
 import { HybridComputeManagementClient } from "@azure/arm-hybridcompute";
 import { OperationalInsightsManagementClient } from "@azure/arm-operationalinsights";
-import { OperationsManagementClient } from "@azure/arm-operations";
 import { PolicyClient } from "@azure/arm-policy";
 import { PolicyInsightsClient } from "@azure/arm-policyinsights";
 import { AuthorizationManagementClient } from "@azure/arm-authorization";
@@ -18,8 +17,8 @@ import { SecurityCenter } from "@azure/arm-security";
 import type { Step } from "../reconcile/types";
 import { nameOf, resourceGroupOf, subscriptionOf } from "../inventory/ids";
 import { compareVersions } from "../spec/extensions";
-import { trustEmulatorCertificate } from "../emulator/trust";
 import type { TokenBucket } from "./budget";
+import { ArmRest } from "./rest";
 import type { AzureConnection } from "./connection";
 import type { LiveState, StepContext, StepOutputs, StepRunner } from "./executor";
 import { withRetries, sleep, type RetryOptions } from "./retry";
@@ -40,6 +39,9 @@ const s = (d: Details, k: string): string => {
   if (typeof v !== "string") throw new Error(`step details: ${k} is missing`);
   return v;
 };
+
+/** Microsoft.OperationsManagement/solutions has one api-version (reference §2.5). */
+const SOLUTIONS_API_VERSION = "2015-11-01-preview";
 
 const TERMINAL_REMEDIATION = new Set(["succeeded", "failed", "canceled", "complete"]);
 const isNotFound = (err: unknown) => (err as { statusCode?: number }).statusCode === 404;
@@ -70,13 +72,7 @@ export class AzureStepRunner implements StepRunner {
   private policy = (sub: string) => this.client("pol", sub, () => new PolicyClient(this.conn.credential, sub, this.conn.clientOptions()));
   private authorization = (sub: string) => this.client("auth", sub, () => new AuthorizationManagementClient(this.conn.credential, sub, this.conn.clientOptions()));
   private remediations = (sub: string) => this.client("pi", sub, () => new PolicyInsightsClient(this.conn.credential, sub, this.conn.clientOptions()));
-  /** arm-operations is the last ms-rest-js client: it takes baseUri and no TLS options. */
-  private solutions = (sub: string, workspaceName: string) =>
-    this.client(`om:${workspaceName}`, sub, () => {
-      const o = this.conn.clientOptions();
-      if (o.tlsOptions) trustEmulatorCertificate(o.tlsOptions.ca);
-      return new OperationsManagementClient(this.conn.credential, sub, "Microsoft.OperationalInsights", "workspaces", workspaceName, o.endpoint ? { baseUri: o.endpoint } : {});
-    });
+  private rest = () => this.client("rest", "", () => new ArmRest(this.conn));
 
   /** Poll interval of the SDK's long-running-operation pollers (Azure's Retry-After wins when sent). */
   private poll() {
@@ -155,8 +151,8 @@ export class AzureStepRunner implements StepRunner {
       case "install-solution": {
         const wsId = s(d, "workspaceId");
         const plan = d.plan as { name: string; product: string; publisher: string; promotionCode: string };
-        const om = this.solutions(subscriptionOf(wsId), nameOf(wsId));
-        await this.write(() => om.solutions.createOrUpdate(resourceGroupOf(wsId), s(d, "name"), { location: s(d, "location"), plan, properties: { workspaceResourceId: wsId } }));
+        const path = `/subscriptions/${subscriptionOf(wsId)}/resourceGroups/${resourceGroupOf(wsId)}/providers/Microsoft.OperationsManagement/solutions/${encodeURIComponent(s(d, "name"))}`;
+        await this.write(() => this.rest().put(path, SOLUTIONS_API_VERSION, { location: s(d, "location"), plan, properties: { workspaceResourceId: wsId } }));
         return;
       }
       case "set-security-events": {

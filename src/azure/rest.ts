@@ -1,0 +1,46 @@
+/**
+ * A plain ARM REST call on the Azure SDK's own pipeline (@azure/core-client: the same credential,
+ * bearer-token policy, TLS options and user agent as the generated clients), for the one resource
+ * whose SDK package (@azure/arm-operations, ms-rest-js era) takes no TLS options:
+ * Microsoft.OperationsManagement/solutions.
+ */
+import { ServiceClient } from "@azure/core-client";
+import { createHttpHeaders, createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
+import type { AzureConnection } from "./connection";
+
+const PUBLIC_ARM = "https://management.azure.com";
+
+export class ArmRest {
+  private readonly client: ServiceClient;
+  private readonly endpoint: string;
+
+  constructor(conn: AzureConnection) {
+    const o = conn.clientOptions();
+    this.endpoint = o.endpoint ?? PUBLIC_ARM;
+    this.client = new ServiceClient({
+      endpoint: this.endpoint,
+      credential: conn.credential,
+      credentialScopes: o.credentialScopes ?? [`${PUBLIC_ARM}/.default`],
+      retryOptions: o.retryOptions,
+      userAgentOptions: o.userAgentOptions,
+      ...(o.tlsOptions ? { tlsOptions: o.tlsOptions } : {}),
+    });
+  }
+
+  /** PUT a resource; throws a RestError (status and ARM error code) as the generated clients do. */
+  async put(path: string, apiVersion: string, body: unknown): Promise<unknown> {
+    const request = createPipelineRequest({
+      url: `${this.endpoint}${path}?api-version=${apiVersion}`,
+      method: "PUT",
+      headers: createHttpHeaders({ "content-type": "application/json" }),
+      body: JSON.stringify(body),
+    });
+    const response = await this.client.sendRequest(request);
+    const parsed: unknown = response.bodyAsText ? JSON.parse(response.bodyAsText) : undefined;
+    if (response.status >= 400) {
+      const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw new RestError(error?.message ?? `HTTP ${response.status}`, { code: error?.code, statusCode: response.status, request, response });
+    }
+    return parsed;
+  }
+}
