@@ -7,7 +7,7 @@
  *   Standard with Defender on, Free off); then either one DefaultWorkspace per geography of
  *   `machineRegions`, or, for a custom workspace, the workspace setting that sends the
  *   subscription's machines there and that workspace's solution; and a SecurityEventCollection
- *   per workspace;
+ *   per workspace (the legacy data source with `agent: mma`, the data collection rule with `ama`);
  * - one ExtensionPolicy per extension toggle that is on (auto provisioning on or off, as the
  *   planner does).
  *
@@ -71,7 +71,11 @@ export interface CustomWorkspaceArgs {
 export interface LogAnalyticsAgentArgs {
   /** Provision the agent on every existing and new machine. Default `false` (the portal's default): then only extension policies are declared. */
   readonly autoProvision?: boolean;
-  /** `mma` (default; the seed's Log Analytics agent) or `ama` (its successor). Read by the agent reconciliation. */
+  /**
+   * `mma` (default; the seed's Log Analytics agent) or `ama` (its successor). Decides where the
+   * security-event tier lives (the legacy data source, or a data collection rule per workspace);
+   * the agent reconciliation installs the agent itself.
+   */
   readonly agent?: AgentChoice;
   /** `default` (Security Center's workspace per geography; the default) or a custom workspace. */
   readonly workspace?: "default" | CustomWorkspaceArgs;
@@ -260,7 +264,7 @@ export class AutoProvisioning extends pulumi.ComponentResource {
           const dw = new DefaultWorkspace(`${name}-${geo.code}`, { subscriptionId: sub, region: geo.workspaceLocation, defender: la.defender }, this.childOptions);
           const events = new SecurityEventCollection(
             `${name}-${geo.code}-security-events`,
-            { workspaceId: dw.workspaceId, tier: la.securityEvents, defender: la.defender },
+            { workspaceId: dw.workspaceId, tier: la.securityEvents, defender: la.defender, agent: la.agent, location: dw.location },
             this.childOptions,
           );
           this.defaultWorkspaces.push(dw);
@@ -295,7 +299,15 @@ export class AutoProvisioning extends pulumi.ComponentResource {
           if (configureEvents) {
             const events = new SecurityEventCollection(
               `${name}-security-events`,
-              { workspaceId: customId, tier: la.securityEvents, defender: la.defender, sentinelOwnsSecurityEvents: customArgs.sentinelOwnsSecurityEvents ?? false },
+              {
+                workspaceId: customId,
+                tier: la.securityEvents,
+                defender: la.defender,
+                sentinelOwnsSecurityEvents: customArgs.sentinelOwnsSecurityEvents ?? false,
+                agent: la.agent,
+                // The location the solution used (given or looked up once), else the component looks it up.
+                location: customArgs.location ?? this.customWorkspace?.location,
+              },
               wsOptions,
             );
             this.securityEvents.push(events);

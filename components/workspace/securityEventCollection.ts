@@ -1,18 +1,27 @@
 /**
- * SecurityEventCollection: the workspace data source `SecurityEventCollectionConfiguration` that
- * stores the Windows security-event tier (kind SecurityEventCollectionConfiguration, properties
- * { Tier: <API word>, TierSetMethod: "Custom" }), as the planner's set-security-events step writes it.
+ * SecurityEventCollection: where a workspace's Windows security-event tier lives.
+ *
+ * - Log Analytics agent (`agent: mma`, the default): the workspace data source
+ *   `SecurityEventCollectionConfiguration` (kind SecurityEventCollectionConfiguration, properties
+ *   { Tier: <API word>, TierSetMethod: "Custom" }), as the planner's set-security-events step writes it.
+ * - Azure Monitor Agent (`agent: ama`): the workspace's data collection rule (src/spec/dcr.ts:
+ *   `asc-<workspace>` in the workspace's resource group and location, the tier as xPath queries),
+ *   as the planner's create-dcr step writes it. The rule is declared whatever the tier: machines
+ *   are associated with it to report to the workspace.
  *
  * The seed's limits come from the planner's own rule (src/reconcile/workspaces.ts
  * `securityEventsRule`), with its outcome: with Azure Defender off a tier other than None is not
  * stored (a warning, nothing declared); a workspace whose security events Sentinel configures is
  * refused (an error naming the argument). `None` declares no data source: a workspace without it
- * stores no security events, and removing the tier from a stack deletes the data source.
+ * stores no security events, and removing the tier from a stack deletes the data source. (With AMA
+ * a blocked or None tier is a rule without a security-event stream, as the planner writes it.)
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DataSource } from "@pulumi/azure-native/operationalinsights";
+import { DataCollectionRule } from "@pulumi/azure-native/monitor";
+import { DataSource, getWorkspaceOutput } from "@pulumi/azure-native/operationalinsights";
+import { dataCollectionRuleBody, dataCollectionRuleName, type DataCollectionRuleBody } from "../../src/spec/dcr";
 import { API_TIER_BY_TIER, type SecurityEventTier } from "../../src/spec/events";
-import { logAnalyticsAgentSchema } from "../../src/spec/schema";
+import { logAnalyticsAgentSchema, type AgentChoice } from "../../src/spec/schema";
 import { workspaceLabel } from "../../src/reconcile/context";
 import { SECURITY_EVENTS_DATA_SOURCE } from "../../src/reconcile/ids";
 import { securityEventsNeedDefenderMessage, securityEventsOwnedBySentinelMessage, securityEventsRule } from "../../src/reconcile/workspaces";
@@ -48,12 +57,20 @@ export interface SecurityEventCollectionArgs {
    * than None is then refused. Default `false`.
    */
   readonly sentinelOwnsSecurityEvents?: boolean;
+  /**
+   * The agent machines run: `mma` (default) stores the tier in the legacy data source, `ama` in a
+   * data collection rule. Changing it replaces one by the other.
+   */
+  readonly agent?: AgentChoice;
+  /** `ama` only: the workspace's location, where its rule is created. Default: read from Azure (getWorkspace). */
+  readonly location?: pulumi.Input<string>;
 }
 
 /** Validates SecurityEventCollection's arguments (known values only); each issue names the argument. Exported for tests. */
 export function validateSecurityEventCollectionArgs(args: SecurityEventCollectionArgs): ValidationIssue[] {
   if (args === undefined || args === null || typeof args !== "object") return [{ path: "args", message: "are required" }];
   const issues = schemaIssues(logAnalyticsAgentSchema.shape.securityEvents, args.tier, "tier");
+  issues.push(...schemaIssues(logAnalyticsAgentSchema.shape.agent, args.agent, "agent"));
   for (const key of ["defender", "sentinelOwnsSecurityEvents"] as const) {
     if (args[key] !== undefined && typeof args[key] !== "boolean") issues.push({ path: key, message: `${JSON.stringify(args[key])} is not a boolean` });
   }
@@ -75,12 +92,18 @@ export function validateSecurityEventCollectionArgs(args: SecurityEventCollectio
 export class SecurityEventCollection extends pulumi.ComponentResource {
   /** The tier asked for, in the portal's words. */
   public readonly tier!: SecurityEventTier;
-  /** The tier as stored (`Recommended` for Common); undefined when nothing is declared. */
+  /** The tier actually stored: `tier`, or None where the seed's limits forbid it. */
+  public readonly storedTier!: SecurityEventTier;
+  /** MMA: the tier in the data source's words (`Recommended` for Common); undefined when no data source is declared. */
   public readonly apiTier?: string;
-  /** The data source, when a tier other than None is stored. */
+  /** MMA: the data source, when a tier other than None is stored. */
   public readonly dataSource?: DataSource;
-  /** ARM id of the data source, or undefined when none is declared. */
+  /** MMA: ARM id of the data source, or undefined when none is declared. */
   public readonly dataSourceId!: pulumi.Output<string | undefined>;
+  /** AMA: the workspace's data collection rule. */
+  public readonly dataCollectionRule?: DataCollectionRule;
+  /** AMA: ARM id of the rule, or undefined with MMA. */
+  public readonly dataCollectionRuleId!: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: SecurityEventCollectionArgs, opts?: pulumi.ComponentResourceOptions) {
     super(SECURITY_EVENT_COLLECTION_TYPE, name, {}, opts);
@@ -93,9 +116,16 @@ export class SecurityEventCollection extends pulumi.ComponentResource {
     if (!rule.allowed && rule.finding?.code === "security-events-need-defender") {
       void pulumi.log.warn(securityEventsNeedDefenderMessage(tier), this);
     }
-    if (rule.allowed && tier !== "None") {
-      const parts = checkedWorkspaceId(this, "SecurityEventCollection", name, args.workspaceId, "workspaceId").apply(parseWorkspaceId);
-      this.apiTier = API_TIER_BY_TIER[tier];
+    this.storedTier = rule.allowed ? tier : "None";
+    const workspaceId = () => checkedWorkspaceId(this, "SecurityEventCollection", name, args.workspaceId, "workspaceId");
+
+    if ((args.agent ?? "mma") === "ama") {
+      this.dataCollectionRule = this.declareRule(name, workspaceId(), args.location, this.storedTier);
+      this.dataCollectionRuleId = this.dataCollectionRule.id;
+      this.dataSourceId = pulumi.output(undefined);
+    } else if (this.storedTier !== "None") {
+      const parts = workspaceId().apply(parseWorkspaceId);
+      this.apiTier = API_TIER_BY_TIER[this.storedTier];
       this.dataSource = new DataSource(
         `${name}-data-source`,
         {
@@ -108,9 +138,41 @@ export class SecurityEventCollection extends pulumi.ComponentResource {
         { parent: this },
       );
       this.dataSourceId = this.dataSource.id;
+      this.dataCollectionRuleId = pulumi.output(undefined);
     } else {
       this.dataSourceId = pulumi.output(undefined);
+      this.dataCollectionRuleId = pulumi.output(undefined);
     }
-    this.registerOutputs({ tier: this.tier, apiTier: this.apiTier, dataSourceId: this.dataSourceId });
+    this.registerOutputs({ tier: this.tier, storedTier: this.storedTier, dataSourceId: this.dataSourceId, dataCollectionRuleId: this.dataCollectionRuleId });
+  }
+
+  /** The workspace's data collection rule with `tier`, from the body the planner and the executor build. */
+  private declareRule(name: string, workspaceId: pulumi.Output<string>, location: pulumi.Input<string> | undefined, tier: SecurityEventTier): DataCollectionRule {
+    const parts = workspaceId.apply(parseWorkspaceId);
+    const where =
+      location !== undefined
+        ? pulumi.output(location)
+        : getWorkspaceOutput({ resourceGroupName: parts.resourceGroupName, workspaceName: parts.workspaceName }, { parent: this }).location;
+    const body: pulumi.Output<DataCollectionRuleBody> = pulumi
+      .all([workspaceId, where])
+      .apply(([id, loc]) => dataCollectionRuleBody({ location: loc, workspaceResourceId: id, tier }));
+    return new DataCollectionRule(
+      `${name}-rule`,
+      {
+        resourceGroupName: parts.resourceGroupName,
+        dataCollectionRuleName: workspaceId.apply(dataCollectionRuleName),
+        location: body.location,
+        tags: body.apply((b) => ({ ...b.tags })),
+        description: body.properties.description,
+        dataSources: body.apply((b) => ({
+          ...(b.properties.dataSources.windowsEventLogs
+            ? { windowsEventLogs: b.properties.dataSources.windowsEventLogs.map((d) => ({ name: d.name, streams: [...d.streams], xPathQueries: [...d.xPathQueries] })) }
+            : {}),
+        })),
+        destinations: body.apply((b) => ({ logAnalytics: b.properties.destinations.logAnalytics.map((d) => ({ ...d })) })),
+        dataFlows: body.apply((b) => b.properties.dataFlows.map((f) => ({ streams: [...f.streams], destinations: [...f.destinations] }))),
+      },
+      { parent: this },
+    );
   }
 }

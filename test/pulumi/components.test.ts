@@ -326,3 +326,53 @@ describe("AutoProvisioning", () => {
     expect(ap.readiness.map((r) => (r as unknown as { __name: string }).__name).sort()).toEqual(["seam-security-events", "seam-workspace", "seam-workspace-setting"]);
   });
 });
+
+describe("Azure Monitor Agent (agent: ama)", () => {
+  const regions = new Map([[SUB, ["westeurope", "japaneast"]]]);
+
+  test("default workspaces: each gets its data collection rule with the tier, no legacy data source, as the planner", async () => {
+    const la = { autoProvision: true, agent: "ama", securityEvents: "Minimal" } as const;
+    await declared(() => new AutoProvisioning("ama", { subscriptionId: SUB, logAnalyticsAgent: la, machineRegions: regions.get(SUB) }));
+    expect(run.ofType(T.dataSource)).toEqual([]);
+    const rules = run.ofType(T.dataCollectionRule);
+    expect(rules.map((r) => [r.subscription, r.inputs["resourceGroupName"], r.inputs["dataCollectionRuleName"], r.inputs["location"]]).sort()).toEqual([
+      [SUB, "DefaultResourceGroup-EJP", `asc-DefaultWorkspace-${SUB}-EJP`, "japaneast"],
+      [SUB, "DefaultResourceGroup-WEU", `asc-DefaultWorkspace-${SUB}-WEU`, "westeurope"],
+    ]);
+    const [rule] = rules;
+    expect(rule!.inputs["dataSources"].windowsEventLogs[0].streams).toEqual(["Microsoft-SecurityEvent"]);
+    expect(rule!.inputs["dataSources"].windowsEventLogs[0].xPathQueries[0]).toMatch(/^Security!\*\[System\[\(EventID=1102\) or /);
+    expect(rule!.inputs["destinations"].logAnalytics).toEqual([{ name: "workspace", workspaceResourceId: expect.stringMatching(/\/workspaces\/DefaultWorkspace-/) }]);
+    expectComponentTree(run);
+    const spec = parseSpec({ subscriptions: [SUB], logAnalyticsAgent: la });
+    expect(declaredFacts(run)).toEqual(plannedFacts(spec, freshInventory(spec, regions)));
+  });
+
+  test("Defender off: the rule is still declared (machines report through it) without a security-event stream, as the planner", async () => {
+    const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+    try {
+      const la = { autoProvision: true, agent: "ama", defender: false, securityEvents: "All" } as const;
+      await declared(() => new AutoProvisioning("ama", { subscriptionId: SUB, logAnalyticsAgent: la, machineRegions: ["westeurope"] }));
+      const [rule] = run.ofType(T.dataCollectionRule);
+      expect(rule!.inputs["dataSources"]).toEqual({});
+      expect(rule!.inputs["dataFlows"]).toEqual([]);
+      expect(warn).toHaveBeenCalledTimes(1);
+      const spec = parseSpec({ subscriptions: [SUB], logAnalyticsAgent: la });
+      expect(declaredFacts(run)).toEqual(plannedFacts(spec, freshInventory(spec, new Map([[SUB, ["westeurope"]]]))));
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test("a custom workspace: its rule at the looked-up location (one lookup for solution and rule), as the planner", async () => {
+    const la = { autoProvision: true, agent: "ama", securityEvents: "Common", workspace: { id: WS } } as const;
+    await declared(() => new AutoProvisioning("ama", { subscriptionId: SUB, logAnalyticsAgent: la, machineRegions: ["westeurope"] }));
+    expect(run.ofType(T.dataCollectionRule).map((r) => [r.inputs["resourceGroupName"], r.inputs["dataCollectionRuleName"], r.inputs["location"]])).toEqual([
+      ["rg-logs", "asc-law-main", LOOKED_UP_LOCATION],
+    ]);
+    expect(run.invocations).toHaveLength(1);
+    const spec = parseSpec({ subscriptions: [SUB], logAnalyticsAgent: la });
+    const existing = { id: WS, customerId: "c0000000-0000-0000-0000-000000000002", location: LOOKED_UP_LOCATION, createdBySecurityCenter: false, solutions: [] };
+    expect(declaredFacts(run)).toEqual(plannedFacts(spec, freshInventory(spec, new Map([[SUB, ["westeurope"]]]), [existing])));
+  });
+});

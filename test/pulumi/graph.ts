@@ -24,6 +24,7 @@ export const T = {
   policyAssignment: "azure-native:authorization:PolicyAssignment",
   roleAssignment: "azure-native:authorization:RoleAssignment",
   remediation: "azure-native:policyinsights:RemediationAtSubscription",
+  dataCollectionRule: "azure-native:monitor:DataCollectionRule",
 } as const;
 
 /** The component type each resource type must be parented to. */
@@ -37,6 +38,7 @@ const PARENT_TYPE: Record<string, string> = {
   [T.workspace]: T.defaultWorkspace,
   [T.solution]: T.defaultWorkspace,
   [T.dataSource]: T.securityEvents,
+  [T.dataCollectionRule]: T.securityEvents,
   [T.policyAssignment]: T.extensionPolicy,
   [T.roleAssignment]: T.extensionPolicy,
   [T.remediation]: T.extensionPolicy,
@@ -120,9 +122,11 @@ export function freshInventory(spec: Spec, regions: ReadonlyMap<string, readonly
   };
 }
 
-/** JSON with sorted keys. */
-function stable(value: Record<string, unknown>): string {
-  return JSON.stringify(Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1))));
+/** JSON with the keys of every object sorted. */
+function stable(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
 }
 
 /** One line per Azure resource, in terms both sides can state. */
@@ -158,6 +162,15 @@ export function declaredFacts(run: MockRun): string[] {
       case T.remediation:
         facts.push(`remediation ${r.subscription} ${i["policyAssignmentId"]} ${i["resourceDiscoveryMode"]} ${i["parallelDeployments"]}`);
         break;
+      case T.dataCollectionRule: {
+        const body = {
+          location: i["location"],
+          tags: i["tags"],
+          properties: { description: i["description"], dataSources: i["dataSources"], destinations: i["destinations"], dataFlows: i["dataFlows"] },
+        };
+        facts.push(`data-collection-rule ${r.subscription} ${i["resourceGroupName"]} ${i["dataCollectionRuleName"]} ${i["location"]} ${stable(body)}`);
+        break;
+      }
     }
   }
   return facts.sort();
@@ -195,6 +208,9 @@ export function plannedFacts(spec: Spec, inventory: Inventory): string[] {
         break;
       case "create-remediation":
         facts.push(`remediation ${subscriptionOf(d["scope"])} ${d["policyAssignmentId"]} ${d["resourceDiscoveryMode"]} ${d["parallelDeployments"]}`);
+        break;
+      case "create-dcr":
+        facts.push(`data-collection-rule ${d["subscriptionId"]} ${d["resourceGroup"]} ${d["name"]} ${d["location"]} ${stable(d["body"])}`);
         break;
     }
   }
