@@ -205,13 +205,14 @@ test("the MMA remediation connects the extension to the workspace its parameter 
 });
 
 test("a running remediation can be canceled", async () => {
-  const slow = await withEmulator({ remediationDeploymentMs: 200 });
+  // Deployments take long enough (6 × 0.5 s, one at a time) that the cancel lands while it runs.
+  const slow = await withEmulator({ remediationDeploymentMs: 500 });
   try {
     const s = slow.subscriptionIds[0]!;
     const opts = { ...slow.clientOptions(), retryOptions: { maxRetries: 0 } };
     const c = new ComputeManagementClient(slow.credential(), s, opts);
     await new ResourceManagementClient(slow.credential(), s, opts).resourceGroups.createOrUpdate("rg", { location: "eastus" });
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 6; i++) {
       await c.virtualMachines.beginCreateOrUpdateAndWait("rg", `w${i}`, { location: "eastus", storageProfile: { osDisk: { osType: "Windows", createOption: "FromImage" } } }, FAST_POLL);
     }
     const p = new PolicyClient(slow.credential(), s, opts);
@@ -222,7 +223,7 @@ test("a running remediation can be canceled", async () => {
     await pi.remediations.cancelAtSubscription("rem");
     const done = await eventually(() => pi.remediations.getAtSubscription("rem"), (r) => ["Canceled", "Failed", "Succeeded"].includes(r.provisioningState ?? ""));
     expect(done.provisioningState).not.toBe("Succeeded");
-    expect(done.deploymentStatus!.successfulDeployments! + done.deploymentStatus!.failedDeployments!).toBeLessThan(4);
+    expect(done.deploymentStatus!.successfulDeployments! + done.deploymentStatus!.failedDeployments!).toBeLessThan(6);
   } finally {
     await slow.stop();
   }

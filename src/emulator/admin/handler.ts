@@ -81,14 +81,16 @@ export function handleAdmin(deps: AdminDeps, req: EmuRequest): EmuResponse {
       deps.faults.set({});
       return { status: 204 };
     case "GET /clock":
-      return { status: 200, body: { now: ctx.clock.iso(), offsetMs: ctx.clock.offset } };
+      return { status: 200, body: { now: ctx.clock.iso(), offsetMs: ctx.clock.offset, frozen: ctx.clock.frozen } };
     case "POST /clock": {
       const b = objectBody(req);
-      const s = b["advanceSeconds"];
+      const s = b["advanceSeconds"] ?? 0;
       if (typeof s !== "number" || !Number.isFinite(s) || s < 0) throw badRequest("InvalidRequestContent", "'advanceSeconds' must be a non-negative number.");
+      if (b["freeze"] !== undefined && typeof b["freeze"] !== "boolean") throw badRequest("InvalidRequestContent", "'freeze' must be true or false.");
+      if (typeof b["freeze"] === "boolean") ctx.clock.freeze(b["freeze"]);
       ctx.clock.advance(s * 1000);
       deps.settle();
-      return { status: 200, body: { now: ctx.clock.iso(), offsetMs: ctx.clock.offset } };
+      return { status: 200, body: { now: ctx.clock.iso(), offsetMs: ctx.clock.offset, frozen: ctx.clock.frozen } };
     }
     case "GET /guest":
     case "PUT /guest":

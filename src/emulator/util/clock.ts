@@ -1,12 +1,14 @@
 /**
  * The emulator's clock. Tests move it forward (admin `POST /admin/clock`) to expire tokens or
- * refill throttling buckets without sleeping; everything time-based reads it.
+ * refill throttling buckets without sleeping, and may freeze it so that nothing depends on how
+ * fast the machine runs; everything time-based reads it.
  */
 export class Clock {
   private offsetMs = 0;
+  private frozenAt: number | null = null;
 
   now(): number {
-    return Date.now() + this.offsetMs;
+    return this.frozenAt ?? Date.now() + this.offsetMs;
   }
 
   iso(): string {
@@ -14,10 +16,24 @@ export class Clock {
   }
 
   advance(ms: number): void {
-    this.offsetMs += ms;
+    if (this.frozenAt !== null) this.frozenAt += ms;
+    else this.offsetMs += ms;
+  }
+
+  /** Stops time at its current value (advance still moves it), or lets it run again from there. */
+  freeze(frozen: boolean): void {
+    if (frozen && this.frozenAt === null) this.frozenAt = this.now();
+    if (!frozen && this.frozenAt !== null) {
+      this.offsetMs = this.frozenAt - Date.now();
+      this.frozenAt = null;
+    }
+  }
+
+  get frozen(): boolean {
+    return this.frozenAt !== null;
   }
 
   get offset(): number {
-    return this.offsetMs;
+    return this.frozenAt !== null ? this.frozenAt - Date.now() : this.offsetMs;
   }
 }
