@@ -2,7 +2,7 @@
  * Runs remediation tasks in the background, as Azure Policy does: Accepted → Running (the
  * non-compliant resources are listed once, up to `resourceCount`), at most
  * `parallelDeployments` deployments in flight, counts updated as each finishes, then Succeeded,
- * Failed (a deployment failed, or the failure threshold was crossed) or Canceled. State lives in
+ * Failed (the share of failed deployments exceeded failureThreshold, or all failed) or Canceled. State lives in
  * the database, so a restarted emulator resumes a task where it stopped.
  */
 import type { ArmContext } from "../arm/types";
@@ -203,8 +203,11 @@ export class RemediationEngine {
       const rem = c.store.get(key);
       if (!rem) return;
       const counts = this.counts(key);
+      // Azure: "The remediation will fail if the percentage of failed deployments exceeds this
+      // threshold" (default 100%); a task whose every deployment failed has failed too.
+      const allFailed = counts.total > 0 && counts.Failed === counts.total;
       const state =
-        rem.secret?.["thresholdExceeded"] === true || counts.Failed > 0 ? "Failed" : stateOf(rem) === "Cancelling" ? "Canceled" : "Succeeded";
+        rem.secret?.["thresholdExceeded"] === true || allFailed ? "Failed" : stateOf(rem) === "Cancelling" ? "Canceled" : "Succeeded";
       update(c, rem, {
         provisioningState: state,
         deploymentStatus: { totalDeployments: counts.total, successfulDeployments: counts.Succeeded, failedDeployments: counts.Failed },
