@@ -2,6 +2,7 @@
  * --cloud local|azure for every command that talks to ARM: the emulator (found through its
  * state directory's emulator.json, or --emulator-dir) or real Azure with DefaultAzureCredential.
  */
+import { dirname } from "node:path";
 import type { Command } from "commander";
 import { azureConnection, emulatorConnection, emulatorEndpointFromDir, type AzureConnection, type Cloud } from "../azure/connection";
 import { choice } from "./format";
@@ -18,7 +19,13 @@ export interface CloudOptions {
 export function addCloudOptions(cmd: Command): Command {
   return cmd
     .option("--cloud <cloud>", `where the machines are: ${CLOUDS.join(", ")} (local = the emulator)`, "local")
-    .option("--emulator-dir <dir>", "state directory of the running emulator (local only)", process.env.ASC_EMULATOR_DIR ?? DEFAULT_EMULATOR_DIR);
+    .option("--emulator-dir <dir>", "state directory of the running emulator (local only)", defaultEmulatorDir());
+}
+
+/** ASC_EMULATOR_CONFIG (printed by `emulator start`) names emulator.json; its directory is the state. */
+function defaultEmulatorDir(): string {
+  const config = process.env.ASC_EMULATOR_CONFIG;
+  return config ? dirname(config) : DEFAULT_EMULATOR_DIR;
 }
 
 export function connectionFor(opts: CloudOptions): AzureConnection {
