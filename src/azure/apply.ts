@@ -12,9 +12,18 @@ import { executePlan, type ExecuteOptions, type ExecuteResult } from "./executor
 import { readInventory, type ReadOptions } from "./inventory";
 import type { Journal } from "./journal";
 import { AzureStepRunner } from "./runner";
+import { delegateLargeBatches } from "./delegate";
 import type { RetryOptions } from "./retry";
 
 export interface ApplyOptions {
+  /**
+   * Above this many VM installs of the Log Analytics agent for one OS, subscription and
+   * workspace, hand them to a policy remediation task (needs `inventory`). 0 = never.
+   */
+  readonly delegateAbove?: number;
+  /** The inventory the plan was made from (for delegation's exclusions). */
+  readonly inventory?: Inventory;
+  readonly onNote?: (message: string) => void;
   readonly journal?: Journal;
   /** Steps in flight at once. Default 16. */
   readonly concurrency?: number;
@@ -32,7 +41,13 @@ export async function planLive(conn: AzureConnection, spec: Spec, options: Pick<
   return { inventory, plan: plan(spec, inventory) };
 }
 
-export async function applyPlan(conn: AzureConnection, thePlan: Plan, options: ApplyOptions = {}): Promise<ExecuteResult & { writes: number }> {
+export async function applyPlan(conn: AzureConnection, planned: Plan, options: ApplyOptions = {}): Promise<ExecuteResult & { writes: number }> {
+  let thePlan = planned;
+  if (options.inventory && options.delegateAbove) {
+    const delegation = delegateLargeBatches(planned, options.inventory, options.delegateAbove);
+    delegation.notes.forEach((n) => options.onNote?.(n));
+    thePlan = delegation.plan;
+  }
   const budget = new TokenBucket(options.writes ?? { capacity: 200, refillPerSecond: 10 });
   const runner = new AzureStepRunner(conn, { budget, retry: options.retry, pollIntervalMs: options.pollIntervalMs });
   const result = await executePlan(thePlan, runner, {

@@ -177,6 +177,8 @@ export class AzureStepRunner implements StepRunner {
             identity: { type: "SystemAssigned" },
             policyDefinitionId: s(d, "policyDefinitionId"),
             displayName: s(d, "displayName"),
+            ...(d.parameters ? { parameters: d.parameters as Record<string, { value: unknown }> } : {}),
+            ...(Array.isArray(d.notScopes) && d.notScopes.length ? { notScopes: d.notScopes as string[] } : {}),
           }),
         );
         const principalId = created.identity?.principalId;

@@ -6,6 +6,12 @@ export function choice<T extends string>(option: string, value: string, allowed:
   throw new CliError(`${option}: "${value}" is not one of ${allowed.join(", ")}`);
 }
 
+export function nonNegativeInteger(option: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new CliError(`${option}: "${value}" is not a whole number >= 0`);
+  return n;
+}
+
 export function positiveNumber(option: string, value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new CliError(`${option}: "${value}" is not a positive number`);

@@ -8,12 +8,15 @@ import type { AzureConnection } from "../azure/connection";
 import type { ExecuteResult } from "../azure/executor";
 import { Journal } from "../azure/journal";
 import type { Plan } from "../reconcile/types";
+import type { Inventory } from "../inventory/schema";
 import type { Spec } from "../spec/schema";
 import type { Progress } from "./progress";
 import { stepLabel } from "../reconcile/render/facts";
 
 export interface RoundOptions {
   readonly stateDir: string;
+  /** See ApplyOptions.delegateAbove. */
+  readonly delegateAbove: number;
   readonly concurrency: number;
   readonly writesPerSecond: number;
   readonly pollIntervalMs?: number;
@@ -31,12 +34,21 @@ export function journalFor(stateDir: string, spec: Spec): Journal {
   return new Journal(join(stateDir, "journal", `apply-${key}.jsonl`));
 }
 
-export async function planRound(conn: AzureConnection, spec: Spec, progress: Progress): Promise<Plan> {
-  return (await planLive(conn, spec, { onProgress: (m) => progress.note(m) })).plan;
+export async function planRound(conn: AzureConnection, spec: Spec, progress: Progress): Promise<{ inventory: Inventory; plan: Plan }> {
+  return planLive(conn, spec, { onProgress: (m) => progress.note(m) });
 }
 
-export async function applyRound(conn: AzureConnection, spec: Spec, thePlan: Plan, progress: Progress, opts: RoundOptions): Promise<ExecuteResult & { writes: number }> {
-  const result = await applyPlan(conn, thePlan, {
+export async function applyRound(
+  conn: AzureConnection,
+  spec: Spec,
+  planned: { inventory: Inventory; plan: Plan },
+  progress: Progress,
+  opts: RoundOptions,
+): Promise<ExecuteResult & { writes: number }> {
+  const result = await applyPlan(conn, planned.plan, {
+    inventory: planned.inventory,
+    delegateAbove: opts.delegateAbove,
+    onNote: (m) => progress.note(m),
     journal: journalFor(opts.stateDir, spec),
     concurrency: opts.concurrency,
     writes: { capacity: Math.max(1, Math.ceil(opts.writesPerSecond * 2)), refillPerSecond: opts.writesPerSecond },

@@ -52,3 +52,30 @@ describe("an apply killed at a random point", () => {
     expect(await duplicatePuts(lab.emu)).toEqual([]);
   });
 });
+
+describe("large batches handed to a policy remediation", () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab(400, {}, 21);
+  });
+  afterAll(() => lab?.emu.stop());
+
+  it("deploys through remediation tasks, touches no machine the plan left alone, and converges", async () => {
+    const spec = loadSpecFile(lab.specPath);
+    const before = plan(spec, await readInventory(lab.conn, spec.subscriptions));
+    const leftAlone = before.machines.filter((m) => m.decision.startsWith("skip-") || m.decision === "blocked-scom-2012").map((m) => m.id.toLowerCase());
+    expect(leftAlone.length).toBeGreaterThan(10);
+    const run = runCli(lab, [...applyArgs(lab), "--delegate-above", "3"]);
+    expect(await run.exit).toBe(0);
+    expect(run.stderr()).toMatch(/installs to .* handed to a remediation task/);
+    const log = await lab.emu.admin<{ value: { machineId: string; type: string; source: string }[] }>("GET", "/admin/extension-puts");
+    const byRemediation = log.value.filter((e) => e.source === "remediation" && /MicrosoftMonitoringAgent|OmsAgentForLinux/i.test(e.type));
+    expect(byRemediation.length).toBeGreaterThan(0);
+    expect(byRemediation.filter((e) => leftAlone.includes(e.machineId.toLowerCase()))).toEqual([]);
+    const after = await readInventory(lab.conn, spec.subscriptions);
+    expect(plan(spec, after).steps).toEqual([]);
+    // the delegation's assignments are gone again: this tool, not the policy, decides about new machines
+    expect(after.policyAssignments.filter((a) => /asc-la-agent-/.test(a.id))).toEqual([]);
+    expect(await duplicatePuts(lab.emu)).toEqual([]);
+  });
+});

@@ -8,7 +8,7 @@ import { renderPlan } from "../../reconcile/render";
 import { loadSpecFile } from "../../spec/load";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { CliError } from "../errors";
-import { choice, positiveNumber } from "../format";
+import { choice, nonNegativeInteger, positiveNumber } from "../format";
 import type { CliContext } from "../main";
 import { createProgress } from "../progress";
 import { applyRound, planRound, summarizeResult } from "../round";
@@ -17,6 +17,7 @@ export const APPLY_FORMATS = ["text", "json"] as const;
 
 export interface ExecutionFlags {
   stateDir: string;
+  delegateAbove: string;
   concurrency: string;
   maxWritesPerSecond: string;
 }
@@ -25,12 +26,14 @@ export function addExecutionOptions(cmd: Command): Command {
   return cmd
     .option("--state-dir <dir>", "where the apply journal is kept", ".asc-autoprovision")
     .option("--concurrency <n>", "steps in flight at once", "16")
-    .option("--max-writes-per-second <n>", "ARM write budget (token bucket refill; burst is twice this)", "10");
+    .option("--max-writes-per-second <n>", "ARM write budget (token bucket refill; burst is twice this)", "10")
+    .option("--delegate-above <n>", "hand more than n Log Analytics agent installs on one workspace, OS and subscription to a policy remediation task (0: never)", "100");
 }
 
 export function executionOptions(opts: ExecutionFlags) {
   return {
     stateDir: opts.stateDir,
+    delegateAbove: nonNegativeInteger("--delegate-above", opts.delegateAbove),
     concurrency: positiveNumber("--concurrency", opts.concurrency),
     writesPerSecond: positiveNumber("--max-writes-per-second", opts.maxWritesPerSecond),
   };
@@ -53,7 +56,8 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
     const spec = loadSpecFile(opts.spec);
     const conn = connectionFor(opts);
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
-    const thePlan = await planRound(conn, spec, progress);
+    const planned = await planRound(conn, spec, progress);
+    const thePlan = planned.plan;
     if (format === "text") ctx.stdout(renderPlan(thePlan, "text"));
     if (thePlan.steps.length === 0) {
       if (format === "json") ctx.stdout(JSON.stringify({ plan: thePlan.summary, result: null }, null, 2) + "\n");
@@ -75,7 +79,7 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
     try {
-      const result = await applyRound(conn, spec, thePlan, progress, { ...exec, signal: controller.signal });
+      const result = await applyRound(conn, spec, planned, progress, { ...exec, signal: controller.signal });
       if (format === "json") {
         ctx.stdout(JSON.stringify({ plan: thePlan.summary, result: { counts: result.counts, writes: result.writes, aborted: result.aborted ?? null, failed: result.results.filter((r) => r.status === "failed").map((r) => ({ step: r.step.id, error: r.error })) } }, null, 2) + "\n");
       } else {

@@ -41,12 +41,13 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
           extensions: { kubernetesPolicyAddon: true, dependencyAgent: { windows: true, linux: true } },
         });
         ctx.stdout(`Emulator at ${emu.url}, ${emu.subscriptionIds.length} subscriptions. Spec: default workspaces, Common security events, Defender on, Kubernetes add-on and Dependency agent.\n\n`);
-        const first = await planRound(conn, spec, progress);
+        const planned = await planRound(conn, spec, progress);
+        const first = planned.plan;
         ctx.stdout(`First plan: ${first.steps.length} step(s) for ${first.summary.machines} machine(s).\n`);
         ctx.stdout(decisionTable(first));
-        const result = await applyRound(conn, spec, first, progress, { stateDir: join(dir, "state"), concurrency: 16, writesPerSecond: 200, pollIntervalMs: 20 });
+        const result = await applyRound(conn, spec, planned, progress, { stateDir: join(dir, "state"), concurrency: 16, writesPerSecond: 200, pollIntervalMs: 20, delegateAbove: 100 });
         ctx.stdout(`\n${summarizeResult(result)}`);
-        const second = await planRound(conn, spec, progress);
+        const second = (await planRound(conn, spec, progress)).plan;
         ctx.stdout(`Second plan: ${second.steps.length} step(s).\n\n`);
         ctx.stdout(coverage(second));
         ctx.stdout(`\nDemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);

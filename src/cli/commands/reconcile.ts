@@ -41,12 +41,13 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
     try {
       for (let round = 1; ; round++) {
         const started = Date.now();
-        const thePlan = await planRound(conn, spec, progress);
+        const planned = await planRound(conn, spec, progress);
+        const thePlan = planned.plan;
         if (thePlan.steps.length === 0) {
           ctx.stdout(`round ${round}: no changes (${thePlan.summary.machines} machine(s) in scope)\n`);
         } else {
           ctx.stdout(`round ${round}: ${thePlan.steps.length} step(s) to apply\n`);
-          const result = await applyRound(conn, spec, thePlan, progress, { ...exec, signal: controller.signal });
+          const result = await applyRound(conn, spec, planned, progress, { ...exec, signal: controller.signal });
           failures = result.counts.failed;
           ctx.stdout(`round ${round}: ${summarizeResult(result)}`);
         }
