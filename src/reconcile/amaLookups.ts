@@ -32,16 +32,24 @@ export function amaLookups(ctx: PlanContext): AmaLookups {
   return found;
 }
 
-const OURS_SUFFIX = ("/dataCollectionRuleAssociations/" + DCR_ASSOCIATION_NAME).toLowerCase();
+const OURS_SUFFIX = "/providers/Microsoft.Insights/dataCollectionRuleAssociations/" + DCR_ASSOCIATION_NAME;
+const OURS_SUFFIX_LOWER = OURS_SUFFIX.toLowerCase();
+
+/** Ours by name; the exact spelling first, so a million associations are not lower-cased. */
+function isOurs(id: string): boolean {
+  return id.endsWith(OURS_SUFFIX) || id.toLowerCase().endsWith(OURS_SUFFIX_LOWER);
+}
 
 function build(ctx: PlanContext): AmaLookups {
+  const associations = ctx.inventory.dataCollectionRuleAssociations ?? [];
   const exact = new Map<string, InventoryDataCollectionRuleAssociation>();
-  const lower = new Map<string, InventoryDataCollectionRuleAssociation>();
-  for (const a of ctx.inventory.dataCollectionRuleAssociations ?? []) {
-    if (!a.id.toLowerCase().endsWith(OURS_SUFFIX)) continue;
-    exact.set(a.machineId, a);
-    lower.set(a.machineId.toLowerCase(), a);
-  }
+  for (const a of associations) if (isOurs(a.id)) exact.set(a.machineId, a);
+  // Built on the first miss only: most ids match as written.
+  let lower: Map<string, InventoryDataCollectionRuleAssociation> | undefined;
+  const byLowerId = (machineId: string) => {
+    lower ??= new Map([...exact.values()].map((a) => [a.machineId.toLowerCase(), a] as const));
+    return lower.get(machineId.toLowerCase());
+  };
   const rules = new Map<string, InventoryDataCollectionRule>();
   for (const r of ctx.inventory.dataCollectionRules ?? []) rules.set(r.id.toLowerCase(), r);
   const ruleWorkspace = new Map<string, InventoryWorkspace | null>();
@@ -54,7 +62,7 @@ function build(ctx: PlanContext): AmaLookups {
   const ruleIds = new Map<string, string>();
   return {
     // Ids as one adapter writes them match exactly; lower-case only on a miss.
-    associationOf: (machineId) => (exact.size === 0 ? undefined : (exact.get(machineId) ?? lower.get(machineId.toLowerCase()))),
+    associationOf: (machineId) => (exact.size === 0 ? undefined : (exact.get(machineId) ?? byLowerId(machineId))),
     dataCollectionRule: (id) => rules.get(ctx.lower(id)),
     workspaceOfRule: (id) => {
       const key = ctx.lower(id);

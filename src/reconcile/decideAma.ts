@@ -166,121 +166,100 @@ export function decideAmaMachine(ctx: PlanContext, machine: InventoryMachine, ta
         remove: canRemove ? mma : undefined,
       }
     : undefined;
-  const base = {
+  const dcr = () => dataCollectionRuleName(destination.id);
+  const ws = () => workspaceLabel(destination.id);
+  const removed = canRemove ? REMOVED_TOO : "";
+  const stays = legacy ? LEGACY_STAYS : "";
+  let scom2012: string | undefined;
+  let decision: Decision;
+  let reason: string;
+
+  // One verdict object per machine, built at the end: a million machines, no intermediate copies.
+  if (!ama) {
+    scom2012 = isScom2012(scom) ? scom : undefined;
+    const kind = mma ? 1 : direct ? 2 : scom !== undefined ? 3 : 0;
+    decision = legacy ? "ama-migrate" : "ama-install";
+    const tail = legacyTail(ctx, blocker);
+    const variant = routeCode(route) * 100 + kind * 10 + tail.code;
+    reason = ctx.reason(decision, destination.id, kind === 3 ? `${variant}\u0000${scom}` : variant, () => {
+      const head =
+        kind === 1
+          ? "The Log Analytics agent extension is installed"
+          : kind === 2
+            ? "A Log Analytics agent is installed directly"
+            : kind === 3
+              ? `An Operations Manager ${scom} agent is present and stays`
+              : "No agent";
+      return `${head}: the Azure Monitor Agent is installed and associated with ${dcr()}, which sends to ${ws()}${destinationNote(route)}.${legacy ? " " + tail.text : ""}`;
+    });
+  } else if (!associated && route === "reconnect") {
+    decision = "reconnect";
+    const fromId = currentWs!.id;
+    reason = ctx.reason(canRemove ? "ama-reconnect+remove" : "ama-reconnect", fromId, destination.id, () =>
+      `The Azure Monitor Agent sends to the Security Center workspace ${workspaceLabel(fromId)}; with reconfigureExisting its association moves to ${dcr()}, which sends to ${ws()}.${removed}`,
+    );
+  } else if (!associated) {
+    decision = "ama-associate";
+    const elsewhere = association ? 1 : 0;
+    reason = ctx.reason(canRemove ? "ama-associate+remove" : "ama-associate", destination.id, routeCode(route) * 10 + elsewhere, () =>
+      `The Azure Monitor Agent is installed ${elsewhere ? "but its association points to another rule" : "without the association"}: it is associated with ${dcr()}, which sends to ${ws()}${destinationNote(route)}.${removed}`,
+    );
+  } else if (needIdentity) {
+    decision = "ama-enable-identity";
+    reason = ctx.reason("ama-identity", removed, null, () =>
+      `The Azure Monitor Agent is installed and associated, but the machine has no system-assigned managed identity, which the agent signs in with: it is enabled.${removed}`,
+    );
+  } else if (canRemove) {
+    decision = "ama-remove-legacy";
+    reason = ctx.reason("ama-remove", destination.id, null, () =>
+      `The Azure Monitor Agent reports (an "Azure Monitor Agent" heartbeat) through ${dcr()} to ${ws()}, and removeLegacyAgent is true: the Log Analytics agent extension is removed.`,
+    );
+  } else if (blocker) {
+    decision = "ama-keep-legacy";
+    const b = blocker;
+    const detail = b === "scom" ? scom : b === "uncovered" ? (mmaWs?.id ?? mmaCustomerId ?? null) : null;
+    reason = ctx.reason(KEEP_LEGACY_KEY[b], detail, null, () => `The Azure Monitor Agent is set up. ${legacyTail(ctx, b, { scom, reportsTo: mmaWs ?? mmaCustomerId }).text}`);
+  } else if (la.removeLegacyAgent && mma) {
+    decision = "ama-awaiting-heartbeat";
+    reason = ctx.reason("ama-awaiting", destination.id, null, () =>
+      `The Azure Monitor Agent is installed and associated with ${dcr()}; the Log Analytics agent extension is removed once AMA reports (no "Azure Monitor Agent" heartbeat yet).`,
+    );
+  } else if (route === "keep-existing") {
+    decision = "keep-existing";
+    reason = ctx.reason(legacy ? "ama-keep-existing+legacy" : "ama-keep-existing", destination.id, target.id, () =>
+      `The Azure Monitor Agent sends to ${ws()}; with reconfigureExisting false only new machines get ${workspaceLabel(target.id)}.${stays}`,
+    );
+  } else if (route === "keep-user-workspace") {
+    decision = "keep-user-workspace";
+    reason = ctx.reason(legacy ? "ama-keep-user+legacy" : "ama-keep-user", destination.id, null, () =>
+      `The Azure Monitor Agent sends to the user workspace ${ws()}, which is never overridden; Security Center uses it once the Security or SecurityCenterFree solution is there.${stays}`,
+    );
+  } else {
+    decision = "ama-compliant";
+    reason = ctx.reason(legacy ? "ama-compliant+legacy" : "ama-compliant", destination.id, null, () => `The Azure Monitor Agent is associated with ${dcr()}, which sends to ${ws()}, as it should.${stays}`);
+  }
+  return {
+    decision,
     workspace: destination.id,
+    reason,
     destination,
     route,
     ops,
     legacyWorkspace: canRemove ? undefined : legacyWorkspace,
     currentWorkspace,
     userWorkspace: route === "keep-user-workspace" ? from : undefined,
-  };
-  const dcr = () => dataCollectionRuleName(destination.id);
-  const ws = () => workspaceLabel(destination.id);
-  const removeTail = canRemove ? 1 : 0;
-
-  if (!ama) {
-    const scom2012 = isScom2012(scom) ? scom : undefined;
-    const kind = mma ? 1 : direct ? 2 : scom !== undefined ? 3 : 0;
-    const decision: Decision = mma || direct ? "ama-migrate" : "ama-install";
-    const tail = legacyTail(ctx, blocker);
-    const variant = routeCode(route) * 100 + kind * 10 + tail.code;
-    return {
-      ...base,
-      decision,
-      reason: ctx.reason(decision, destination.id, kind === 3 ? `${variant}\u0000${scom}` : variant, () => {
-        const head =
-          kind === 1
-            ? "The Log Analytics agent extension is installed"
-            : kind === 2
-              ? "A Log Analytics agent is installed directly"
-              : kind === 3
-                ? `An Operations Manager ${scom} agent is present and stays`
-                : "No agent";
-        return `${head}: the Azure Monitor Agent is installed and associated with ${dcr()}, which sends to ${ws()}${destinationNote(route)}.${legacy ? " " + tail.text : ""}`;
-      }),
-      scom2012,
-    };
-  }
-  if (!associated) {
-    if (route === "reconnect") {
-      return {
-        ...base,
-        decision: "reconnect",
-        reason: ctx.reason(canRemove ? "ama-reconnect+remove" : "ama-reconnect", currentWs!.id, destination.id, () =>
-          `The Azure Monitor Agent sends to the Security Center workspace ${workspaceLabel(currentWs!.id)}; with reconfigureExisting its association moves to ${dcr()}, which sends to ${ws()}.${canRemove ? REMOVED_TOO : ""}`,
-        ),
-      };
-    }
-    const elsewhere = association ? 1 : 0;
-    return {
-      ...base,
-      decision: "ama-associate",
-      reason: ctx.reason("ama-associate", destination.id, routeCode(route) * 100 + elsewhere * 10 + removeTail, () =>
-        `The Azure Monitor Agent is installed ${elsewhere ? "but its association points to another rule" : "without the association"}: it is associated with ${dcr()}, which sends to ${ws()}${destinationNote(route)}.${canRemove ? REMOVED_TOO : ""}`,
-      ),
-    };
-  }
-  if (needIdentity) {
-    return {
-      ...base,
-      decision: "ama-enable-identity",
-      reason: ctx.reason("ama-identity", removeTail, null, () =>
-        `The Azure Monitor Agent is installed and associated, but the machine has no system-assigned managed identity, which the agent signs in with: it is enabled.${canRemove ? REMOVED_TOO : ""}`,
-      ),
-    };
-  }
-  if (canRemove) {
-    return {
-      ...base,
-      decision: "ama-remove-legacy",
-      reason: ctx.reason("ama-remove", destination.id, null, () =>
-        `The Azure Monitor Agent reports (an "Azure Monitor Agent" heartbeat) through ${dcr()} to ${ws()}, and removeLegacyAgent is true: the Log Analytics agent extension is removed.`,
-      ),
-    };
-  }
-  if (blocker) {
-    const detail = blocker === "scom" ? scom : blocker === "uncovered" ? (mmaWs?.id ?? mmaCustomerId ?? null) : null;
-    return {
-      ...base,
-      decision: "ama-keep-legacy",
-      reason: ctx.reason("ama-keep-legacy:" + blocker, detail, null, () => `The Azure Monitor Agent is set up. ${legacyTail(ctx, blocker, { scom, reportsTo: mmaWs ?? mmaCustomerId })!.text}`),
-    };
-  }
-  if (la.removeLegacyAgent && mma) {
-    return {
-      ...base,
-      decision: "ama-awaiting-heartbeat",
-      reason: ctx.reason("ama-awaiting", destination.id, null, () =>
-        `The Azure Monitor Agent is installed and associated with ${dcr()}; the Log Analytics agent extension is removed once AMA reports (no "Azure Monitor Agent" heartbeat yet).`,
-      ),
-    };
-  }
-  const stays = legacy ? 1 : 0;
-  if (route === "keep-existing") {
-    return {
-      ...base,
-      decision: "keep-existing",
-      reason: ctx.reason(stays ? "ama-keep-existing+legacy" : "ama-keep-existing", destination.id, target.id, () =>
-        `The Azure Monitor Agent sends to ${ws()}; with reconfigureExisting false only new machines get ${workspaceLabel(target.id)}.${stays ? LEGACY_STAYS : ""}`,
-      ),
-    };
-  }
-  if (route === "keep-user-workspace") {
-    return {
-      ...base,
-      decision: "keep-user-workspace",
-      reason: ctx.reason("ama-keep-user", destination.id, stays, () =>
-        `The Azure Monitor Agent sends to the user workspace ${ws()}, which is never overridden; Security Center uses it once the Security or SecurityCenterFree solution is there.${stays ? LEGACY_STAYS : ""}`,
-      ),
-    };
-  }
-  return {
-    ...base,
-    decision: "ama-compliant",
-    reason: ctx.reason("ama-compliant", destination.id, stays, () => `The Azure Monitor Agent is associated with ${dcr()}, which sends to ${ws()}, as it should.${stays ? LEGACY_STAYS : ""}`),
+    scom2012,
   };
 }
+
+/** Memo keys of the keep-legacy reasons, one constant per blocker (no string built per machine). */
+const KEEP_LEGACY_KEY: Readonly<Record<LegacyBlocker, string>> = {
+  direct: "ama-keep-legacy:direct",
+  "direct-extension": "ama-keep-legacy:direct-extension",
+  scom: "ama-keep-legacy:scom",
+  dependency: "ama-keep-legacy:dependency",
+  uncovered: "ama-keep-legacy:uncovered",
+};
 
 const REMOVED_TOO = " AMA already reports, so the Log Analytics agent extension is removed after that.";
 const LEGACY_STAYS = " The legacy agent stays (removeLegacyAgent is false).";
@@ -302,6 +281,15 @@ function destinationNote(route: AmaRoute): string {
   return "";
 }
 
+interface LegacyTail {
+  readonly code: number;
+  readonly text: string;
+}
+const TAIL_KEPT_BY_CHOICE: LegacyTail = { code: 1, text: "The legacy agent stays (removeLegacyAgent is false)." };
+const TAIL_REMOVED_LATER: LegacyTail = { code: 2, text: "The legacy agent is removed in a later run, once AMA reports." };
+/** Tails without detail, built once per blocker. */
+const GENERIC_TAILS: Partial<Record<LegacyBlocker, LegacyTail>> = {};
+
 /**
  * What happens to the legacy agent, as the end of a reason; `code` is a memo key for the text
  * without `detail` (the Operations Manager release, where the extension reports).
@@ -310,13 +298,13 @@ function legacyTail(
   ctx: PlanContext,
   blocker: LegacyBlocker | undefined,
   detail?: { readonly scom?: string | undefined; readonly reportsTo?: InventoryWorkspace | string | null | undefined },
-): { code: number; text: string } {
-  const scom = detail?.scom;
-  const reportsTo = detail?.reportsTo;
-  if (!ctx.spec.logAnalyticsAgent.removeLegacyAgent) return { code: 1, text: "The legacy agent stays (removeLegacyAgent is false)." };
+): LegacyTail {
+  if (!ctx.spec.logAnalyticsAgent.removeLegacyAgent) return TAIL_KEPT_BY_CHOICE;
+  if (blocker === undefined) return TAIL_REMOVED_LATER;
+  if (!detail) return (GENERIC_TAILS[blocker] ??= legacyTail(ctx, blocker, {}));
+  const scom = detail.scom;
+  const reportsTo = detail.reportsTo;
   switch (blocker) {
-    case undefined:
-      return { code: 2, text: "The legacy agent is removed in a later run, once AMA reports." };
     case "direct":
       return { code: 3, text: "The legacy agent stays: it is installed directly, not as an extension, so this tool cannot remove it; uninstall it on the machine once AMA reports." };
     case "direct-extension":
@@ -337,9 +325,7 @@ function legacyTail(
           ? `workspace ${reportsTo}, which is not in the inventory`
           : reportsTo
             ? workspaceLabel(reportsTo.id)
-            : detail
-              ? "a workspace we cannot read"
-              : "a workspace";
+            : "a workspace";
       return {
         code: 6,
         text: `The legacy agent stays: its extension reports to ${where}, where the Azure Monitor Agent does not send, and Security Center never overrides a connection it did not make.`,

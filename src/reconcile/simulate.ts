@@ -7,7 +7,7 @@
  * its "Azure Monitor Agent" heartbeat, which in the real world arrives later (tests add it
  * between rounds when they model that).
  */
-import type { Inventory, InventoryMachine, InventoryWorkspace } from "../inventory/schema";
+import type { Inventory, InventoryDataCollectionRuleAssociation, InventoryMachine, InventoryWorkspace } from "../inventory/schema";
 import { sameId } from "../inventory/ids";
 import { AKS_POLICY_ADDON, DEPENDENCY_AGENT, equalsIgnoreCase } from "../spec/extensions";
 import { seedPolicyByDefinitionId } from "../spec/policies";
@@ -40,6 +40,8 @@ export function simulate(plan: Plan, inventory: Inventory): Inventory {
     return found;
   };
   const settingsOf = (sub: string) => (inv.settings[sub] ??= {});
+  let associationIndex: Map<string, InventoryDataCollectionRuleAssociation> | undefined;
+  const associations = () => (associationIndex ??= new Map((inv.dataCollectionRuleAssociations ?? []).map((a) => [a.id.toLowerCase(), a] as const)));
 
   for (const step of plan.steps) {
     const d = step.details as Record<string, never>;
@@ -116,10 +118,13 @@ export function simulate(plan: Plan, inventory: Inventory): Inventory {
         inv.dataCollectionRules = (inv.dataCollectionRules ?? []).filter((r) => !sameId(r.id, step.target));
         break;
       case "associate-dcr": {
-        const list = (inv.dataCollectionRuleAssociations ??= []);
-        const found = list.find((a) => sameId(a.id, step.target));
+        const found = associations().get(step.target.toLowerCase());
         if (found) found.dataCollectionRuleId = d.dataCollectionRuleId;
-        else list.push({ id: step.target, machineId: d.machineId, dataCollectionRuleId: d.dataCollectionRuleId });
+        else {
+          const created = { id: step.target, machineId: d.machineId, dataCollectionRuleId: d.dataCollectionRuleId };
+          (inv.dataCollectionRuleAssociations ??= []).push(created);
+          associations().set(step.target.toLowerCase(), created);
+        }
         break;
       }
       case "remove-extension": {
