@@ -184,15 +184,18 @@ export function geographiesOf(regions: readonly string[]): Geography[] {
  * unless the options carry an azure-native provider (`provider`/`providers`, or inherited from a
  * parent), the component creates one for `subscriptionId` (`<name>-provider`, at `endpoint`).
  *
- * Seam for the agent reconciliation: `spec` is this subscription's validated spec and `readiness`
- * the resources an agent install must wait for. Adding it is one line before `registerOutputs`:
- * `this.agents = new AgentReconciliation(`${name}-agents`, { spec: this.spec, ... }, { ...this.childOptions, dependsOn: this.readiness })`.
+ * Seam for the agent reconciliation: `spec` is this subscription's validated spec, `endpoint` the
+ * Azure it talks to, `readiness` the resources an agent install must wait for and `childOptions`
+ * the options of a child. Adding it is one line before `registerOutputs`:
+ * `new AgentReconciliation(name + "-agents", { spec: this.spec, ... }, { ...this.childOptions, dependsOn: this.readiness })`.
  */
 export class AutoProvisioning extends pulumi.ComponentResource {
   /** The subscription GUID, lower-cased. */
   public readonly subscriptionId!: string;
   /** This subscription's spec, validated and with defaults (the custom workspace's id resolved). */
   public readonly spec!: pulumi.Output<Spec>;
+  /** Which Azure this component's resources (and the agent reconciliation) talk to. */
+  public readonly endpoint!: AzureEndpoint;
   /** The azure-native provider this component created, if it created one. */
   public readonly provider?: Provider;
   /** Defender for Servers pricing, when auto provisioning is on. */
@@ -237,6 +240,7 @@ export class AutoProvisioning extends pulumi.ComponentResource {
       if (err instanceof EndpointError) failArgs(this, "AutoProvisioning", name, [{ path: "endpoint", message: err.message }]);
       throw err;
     }
+    this.endpoint = endpoint;
     const ownProvider = this.getProvider("azure-native:index:Provider") === undefined;
     if (ownProvider) this.provider = subscriptionProvider(`${name}-provider`, sub, endpoint, { parent: this });
     this.childOptions = this.provider ? { parent: this, provider: this.provider } : { parent: this };
