@@ -22,6 +22,7 @@ import { ArmRest } from "./rest";
 import type { AzureConnection } from "./connection";
 import type { LiveState, StepContext, StepOutputs, StepRunner } from "./executor";
 import { withRetries, sleep, type RetryOptions } from "./retry";
+import { classifyError } from "./errors";
 import { at, str } from "./read/machines";
 
 export interface RunnerOptions {
@@ -87,6 +88,33 @@ export class AzureStepRunner implements StepRunner {
     }, this.options.retry);
   }
 
+  /**
+   * Sends a long-running change and waits for it. The SDK's poller is used first; if a poll fails
+   * for a reason worth retrying (a 429 or 503, a dropped connection), the poller cannot resume, so
+   * we look at the resource itself: done, still changing (we wait, never sending it again), or
+   * absent because the change was never accepted — only then is it sent again. An operation that
+   * failed (the extension reported an error) fails the step.
+   */
+  private async lro(step: Step, ctx: StepContext, begin: () => Promise<{ pollUntilDone(): Promise<unknown> }>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const poller = await this.write(begin);
+      ctx.accepted();
+      try {
+        await poller.pollUntilDone();
+        return;
+      } catch (err) {
+        if (classifyError(err).kind === "terminal") throw err;
+        const live = await this.check(step, ctx);
+        if (live === "done") return;
+        if (live === "in-progress") {
+          await this.wait(step, ctx);
+          return;
+        }
+        if (attempt >= (this.options.retry?.maxTransientAttempts ?? 6)) throw err;
+      }
+    }
+  }
+
   private read<T>(call: () => Promise<T>): Promise<T> {
     return withRetries(call, this.options.retry);
   }
@@ -137,16 +165,12 @@ export class AzureStepRunner implements StepRunner {
         return;
       case "create-workspace": {
         const oi = this.insights(s(d, "subscriptionId"));
-        const poller = await this.write(() =>
-          oi.workspaces.beginCreateOrUpdate(s(d, "resourceGroup"), s(d, "name"), {
+        await this.lro(step, ctx, () => oi.workspaces.beginCreateOrUpdate(s(d, "resourceGroup"), s(d, "name"), {
             location: s(d, "location"),
             sku: { name: s(d, "sku") as "PerGB2018" },
             retentionInDays: Number(d.retentionInDays),
-          }, this.poll()),
-        );
-        ctx.accepted();
-        const ws = await this.read(() => poller.pollUntilDone());
-        return ws.customerId ? { customerId: ws.customerId } : undefined;
+          }, this.poll()),);
+        return;
       }
       case "install-solution": {
         const wsId = s(d, "workspaceId");
@@ -209,9 +233,7 @@ export class AzureStepRunner implements StepRunner {
       }
       case "delete-workspace": {
         const id = s(d, "workspaceId");
-        const poller = await this.write(() => this.insights(subscriptionOf(id)).workspaces.beginDelete(resourceGroupOf(id), nameOf(id), this.poll()));
-        ctx.accepted();
-        await this.read(() => poller.pollUntilDone());
+        await this.lro(step, ctx, () => this.insights(subscriptionOf(id)).workspaces.beginDelete(resourceGroupOf(id), nameOf(id), this.poll()));
         return;
       }
     }
@@ -234,21 +256,13 @@ export class AzureStepRunner implements StepRunner {
     const kind = s(d, "machineKind");
     if (kind === "vm") {
       const c = this.compute(sub);
-      const poller = await this.write(() => c.virtualMachineExtensions.beginCreateOrUpdate(rg, machine, name, { location: s(d, "location"), typePropertiesType: s(d, "type"), ...common }, this.poll()));
-      ctx.accepted();
-      await this.read(() => poller.pollUntilDone());
+      await this.lro(step, ctx, () => c.virtualMachineExtensions.beginCreateOrUpdate(rg, machine, name, { location: s(d, "location"), typePropertiesType: s(d, "type"), ...common }, this.poll()));
     } else if (kind === "vmss") {
       const c = this.compute(sub);
-      const poller = await this.write(() => c.virtualMachineScaleSetExtensions.beginCreateOrUpdate(rg, machine, name, { typePropertiesType: s(d, "type"), ...common }, this.poll()));
-      ctx.accepted();
-      await this.read(() => poller.pollUntilDone());
+      await this.lro(step, ctx, () => c.virtualMachineScaleSetExtensions.beginCreateOrUpdate(rg, machine, name, { typePropertiesType: s(d, "type"), ...common }, this.poll()));
     } else {
       const c = this.hybrid(sub);
-      const poller = await this.write(() =>
-        c.machineExtensions.beginCreateOrUpdate(rg, machine, name, { location: s(d, "location"), properties: { type: s(d, "type"), ...common } }, this.poll()),
-      );
-      ctx.accepted();
-      await this.read(() => poller.pollUntilDone());
+      await this.lro(step, ctx, () => c.machineExtensions.beginCreateOrUpdate(rg, machine, name, { location: s(d, "location"), properties: { type: s(d, "type"), ...common } }, this.poll()));
     }
   }
 
@@ -264,17 +278,11 @@ export class AzureStepRunner implements StepRunner {
     const version = { typeHandlerVersion: s(d, "typeHandlerVersion"), autoUpgradeMinorVersion: true };
     const kind = s(d, "machineKind");
     if (kind === "vm") {
-      const poller = await this.write(() => this.compute(sub).virtualMachineExtensions.beginUpdate(rg, machine, name, version, this.poll()));
-      ctx.accepted();
-      await this.read(() => poller.pollUntilDone());
+      await this.lro(step, ctx, () => this.compute(sub).virtualMachineExtensions.beginUpdate(rg, machine, name, version, this.poll()));
     } else if (kind === "vmss") {
-      const poller = await this.write(() => this.compute(sub).virtualMachineScaleSetExtensions.beginUpdate(rg, machine, name, version, this.poll()));
-      ctx.accepted();
-      await this.read(() => poller.pollUntilDone());
+      await this.lro(step, ctx, () => this.compute(sub).virtualMachineScaleSetExtensions.beginUpdate(rg, machine, name, version, this.poll()));
     } else {
-      const poller = await this.write(() => this.hybrid(sub).machineExtensions.beginUpdate(rg, machine, name, { properties: version }, this.poll()));
-      ctx.accepted();
-      await this.read(() => poller.pollUntilDone());
+      await this.lro(step, ctx, () => this.hybrid(sub).machineExtensions.beginUpdate(rg, machine, name, { properties: version }, this.poll()));
     }
   }
 

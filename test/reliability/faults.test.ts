@@ -1,0 +1,115 @@
+/**
+ * Issue "Reliability and security", fault suite: 429 storms with Retry-After, 500s, terminal
+ * errors. The executor waits as long as ARM says, never gives up early, never exceeds the write
+ * budget it is given, retries 5xx with backoff and never retries a terminal error.
+ * Figures printed here are quoted in RELIABILITY.md.
+ */
+import { applyPlan } from "../../src/azure/apply";
+import { readInventory } from "../../src/azure/inventory";
+import { plan } from "../../src/reconcile/plan";
+import { loadSpecFile } from "../../src/spec/load";
+import { duplicatePuts, startLab, type Lab } from "../e2e/helpers";
+
+jest.setTimeout(180_000);
+
+interface Counters {
+  total: number;
+  byStatus: Record<string, number>;
+}
+
+async function freshPlan(lab: Lab) {
+  const spec = loadSpecFile(lab.specPath);
+  const inventory = await readInventory(lab.conn, spec.subscriptions, { retry: { baseDelayMs: 20 } });
+  return { spec, inventory, plan: plan(spec, inventory) };
+}
+
+describe("429 storm with Retry-After", () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab(80, {}, 31);
+  });
+  afterAll(() => lab?.emu.stop());
+
+  it("waits, converges, and keeps to the write budget", async () => {
+    const { spec, inventory, plan: p } = await freshPlan(lab);
+    await lab.emu.admin("POST", "/admin/faults", { seed: 3, throttle: { write: { rate: 0.5, retryAfterSeconds: 1 } } });
+    await lab.emu.admin("POST", "/admin/counters/reset");
+    const budget = { capacity: 5, refillPerSecond: 20 };
+    const result = await applyPlan(lab.conn, p, { inventory, concurrency: 16, writes: budget, pollIntervalMs: 10 });
+    const counters = await lab.emu.admin<Counters>("GET", "/admin/counters");
+    await lab.emu.admin("DELETE", "/admin/faults");
+    console.log(`429 storm: ${p.steps.length} steps, ${counters.byStatus["429"] ?? 0} answered 429, result ${JSON.stringify(result.counts)}`);
+    expect(counters.byStatus["429"]).toBeGreaterThan(20);
+    expect(result.counts).toEqual({ done: p.steps.length, "already-done": 0, failed: 0, skipped: 0 });
+    // The budget: in any second, at most capacity + refill writes left the executor.
+    const log = await lab.emu.admin<{ value: { at: string; source: string }[] }>("GET", "/admin/extension-puts");
+    const times = log.value.filter((e) => e.source === "arm").map((e) => Date.parse(e.at)).sort((a, b) => a - b);
+    let worst = 0;
+    for (let i = 0, j = 0; i < times.length; i++) {
+      while (times[i]! - times[j]! > 1000) j++;
+      worst = Math.max(worst, i - j + 1);
+    }
+    expect(worst).toBeLessThanOrEqual(budget.capacity + budget.refillPerSecond);
+    expect(plan(spec, await readInventory(lab.conn, spec.subscriptions)).steps).toEqual([]);
+  });
+});
+
+describe("500s and dropped connections", () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab(60, {}, 32);
+  });
+  afterAll(() => lab?.emu.stop());
+
+  it("retries with backoff and converges", async () => {
+    const { spec, inventory, plan: p } = await freshPlan(lab);
+    await lab.emu.admin("POST", "/admin/faults", {
+      seed: 4,
+      serverErrors: { write: { rate: 0.25, status: 500 }, read: { rate: 0.1, status: 503 } },
+      scripted: [{ class: "write", drop: true, count: 3 }],
+    });
+    await lab.emu.admin("POST", "/admin/counters/reset");
+    const result = await applyPlan(lab.conn, p, { inventory, concurrency: 8, writes: { capacity: 100, refillPerSecond: 100 }, pollIntervalMs: 10, retry: { baseDelayMs: 20, maxTransientAttempts: 10 } });
+    const counters = await lab.emu.admin<Counters>("GET", "/admin/counters");
+    const faults = await lab.emu.admin<{ injected: number }>("GET", "/admin/faults");
+    await lab.emu.admin("DELETE", "/admin/faults");
+    console.log(`500s: ${p.steps.length} steps, ${faults.injected} faults injected (${JSON.stringify(counters.byStatus)}), result ${JSON.stringify(result.counts)}`);
+    for (const r of result.results.filter((x) => x.status === "failed")) console.log(`failed: ${r.step.id}: ${r.error}`);
+    expect(faults.injected).toBeGreaterThan(10);
+    expect(result.counts.failed + result.counts.skipped).toBe(0);
+    expect(plan(spec, await readInventory(lab.conn, spec.subscriptions)).steps).toEqual([]);
+    expect(await duplicatePuts(lab.emu)).toEqual([]);
+  });
+});
+
+describe("terminal errors", () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab(30, {}, 33);
+  });
+  afterAll(() => lab?.emu.stop());
+
+  it("AuthorizationFailed is not retried: the step fails once, its dependents are skipped, the rest goes on", async () => {
+    const { plan: p, inventory } = await freshPlan(lab);
+    const victim = p.steps.find((s) => s.action === "install-extension")!;
+    const vmName = String(victim.details.machineId).split("/").pop()!;
+    await lab.emu.admin("POST", "/admin/faults", {
+      scripted: [
+        {
+          class: "write",
+          method: "PUT",
+          pathContains: `/${vmName}/extensions/`,
+          respond: { status: 403, body: JSON.stringify({ error: { code: "AuthorizationFailed", message: "The client does not have authorization to perform action 'Microsoft.Compute/virtualMachines/extensions/write'." } }) },
+          count: 5,
+        },
+      ],
+    });
+    const result = await applyPlan(lab.conn, p, { inventory, writes: { capacity: 100, refillPerSecond: 100 }, pollIntervalMs: 10 });
+    const faults = await lab.emu.admin<{ injected: number }>("GET", "/admin/faults");
+    await lab.emu.admin("DELETE", "/admin/faults");
+    const r = result.results.find((x) => x.step.id === victim.id)!;
+    expect(r.status).toBe("failed");
+    expect(faults.injected).toBe(1); // one attempt, no retry
+    expect(result.counts.done).toBe(p.steps.length - 1);
+  });
+});
