@@ -32,12 +32,14 @@ export function parseDocument(text: string, source: string): unknown {
     }
   }
   try {
-    return parseYaml(text, { prettyErrors: true });
+    // logLevel "error": warnings (an unknown directive, ...) are not for the terminal; errors are thrown.
+    return parseYaml(text, { prettyErrors: true, logLevel: "error" });
   } catch (err) {
     if (err instanceof YAMLParseError) {
       const pos = err.linePos?.[0];
       throw new DocumentError(`${source}${pos ? `:${pos.line}:${pos.col}` : ""} is not valid YAML: ${err.message.split("\n")[0]}`);
     }
-    throw err;
+    // The yaml library also throws plain errors (an unresolved alias is a ReferenceError).
+    throw new DocumentError(`${source} is not valid YAML: ${(err as Error).message.split("\n")[0]}`);
   }
 }
