@@ -1,0 +1,129 @@
+/**
+ * AutoProvisioningStack: a whole spec as one Terraform stack: an azurerm provider per
+ * subscription (aliased `sub-<guid>`), an AutoProvisioning per subscription, and, with a custom
+ * (central) workspace and auto provisioning on, that workspace's solution and security-event tier
+ * declared once, in the workspace's own subscription (with a provider for it when it is not one of
+ * the spec's). The same Azure resources as the Pulumi root program on the same stack config
+ * (test/cdktf/parity.test.ts compares them).
+ */
+import { TerraformStack, type TerraformProvider } from "cdktf";
+import type { Construct } from "constructs";
+import { z } from "zod";
+import { subscriptionOf } from "../../src/inventory/ids";
+import type { Spec, SpecInput } from "../../src/spec/schema";
+import { parseSpec } from "../../src/spec/validate";
+import { AutoProvisioning } from "./autoProvisioning";
+import { DefaultWorkspace } from "./defaultWorkspace";
+import { subscriptionProvider } from "./provider";
+import { SecurityEventCollection, type DataCollectionRuleStyle } from "./securityEventCollection";
+import { booleanIssues, failProps, readMachineRegions, regionIssues, schemaIssues, type MachineRegions, type ValidationIssue } from "./validation";
+
+export interface AutoProvisioningStackProps {
+  /**
+   * The spec of DESIGN.md, the shape of a spec file and of the Pulumi stack config (a document
+   * read from YAML may be passed as is). Validated by parseSpec: an invalid spec throws its
+   * ValidationError, with the CLI's text.
+   */
+  readonly spec: SpecInput;
+  /**
+   * Regions of the machines, for the default workspaces (one per geography): a list for every
+   * subscription, or a map from subscription GUID to its list (`asc-autoprovision inventory` lists them).
+   * @default - no region: no default workspace is declared
+   */
+  readonly machineRegions?: MachineRegions;
+  /**
+   * Sentinel's Security Events connector configures the custom workspace: a tier other than None is refused.
+   * @default false
+   */
+  readonly sentinelOwnsSecurityEvents?: boolean;
+  /**
+   * The custom workspace's location, for its solution and rule.
+   * @default - read from Azure (an `azurerm_log_analytics_workspace` data source)
+   */
+  readonly workspaceLocation?: string;
+  /**
+   * The azurerm providers' `metadata_host` (e.g. the local emulator's `host:port`).
+   * @default - public Azure
+   */
+  readonly metadataHost?: string;
+  /**
+   * `agent: ama` only: how the data collection rules are declared (see SecurityEventCollection).
+   * @default "template"
+   */
+  readonly dataCollectionRule?: DataCollectionRuleStyle;
+}
+
+const PROP_KEYS = ["spec", "machineRegions", "sentinelOwnsSecurityEvents", "workspaceLocation", "metadataHost", "dataCollectionRule"] as const;
+
+export class AutoProvisioningStack extends TerraformStack {
+  /** The validated spec, with defaults. */
+  public readonly spec: Spec;
+  /** The azurerm provider of each subscription (lower-case GUID), the custom workspace's included. */
+  public readonly providers: ReadonlyMap<string, TerraformProvider>;
+  /** One per subscription of the spec. */
+  public readonly subscriptions: ReadonlyMap<string, AutoProvisioning>;
+  /** The custom workspace's solution, when declared. */
+  public readonly customWorkspace?: DefaultWorkspace;
+  /** The custom workspace's tier, when declared. */
+  public readonly customWorkspaceSecurityEvents?: SecurityEventCollection;
+
+  constructor(scope: Construct, id: string, props: AutoProvisioningStackProps) {
+    super(scope, id);
+    const spec = parseSpec(props?.spec);
+    const issues: ValidationIssue[] = Object.keys(props)
+      .filter((k) => !(PROP_KEYS as readonly string[]).includes(k))
+      .map((k) => ({ path: k, message: `is not a known prop (allowed: ${PROP_KEYS.join(", ")})` }));
+    const regions = readMachineRegions(props.machineRegions, spec.subscriptions, issues);
+    issues.push(...booleanIssues(props.sentinelOwnsSecurityEvents, "sentinelOwnsSecurityEvents"));
+    if (props.workspaceLocation !== undefined) issues.push(...regionIssues(props.workspaceLocation, "workspaceLocation"));
+    if (props.metadataHost !== undefined) issues.push(...schemaIssues(z.string().min(1), props.metadataHost, "metadataHost"));
+    if (issues.length) failProps("AutoProvisioningStack", id, issues);
+    this.spec = spec;
+
+    const providers = new Map<string, TerraformProvider>();
+    const providerFor = (sub: string): TerraformProvider => {
+      let p = providers.get(sub);
+      if (!p) providers.set(sub, (p = subscriptionProvider(this, sub, { metadataHost: props.metadataHost })));
+      return p;
+    };
+    const subscriptions = new Map<string, AutoProvisioning>();
+    for (const sub of spec.subscriptions) {
+      subscriptions.set(
+        sub,
+        new AutoProvisioning(this, `asc-${sub}`, {
+          spec,
+          subscriptionId: sub,
+          machineRegions: regions.get(sub) ?? [],
+          dataCollectionRule: props.dataCollectionRule,
+          provider: providerFor(sub),
+        }),
+      );
+    }
+
+    const la = spec.logAnalyticsAgent;
+    if (la.autoProvision && la.workspace !== "default") {
+      // A workspace has one solution and one tier: declared once, in its own subscription.
+      const workspaceId = la.workspace.id;
+      const provider = providerFor(subscriptionOf(workspaceId));
+      this.customWorkspace = new DefaultWorkspace(this, "CustomWorkspace", {
+        existingWorkspaceId: workspaceId,
+        location: props.workspaceLocation,
+        defender: la.defender,
+        provider,
+      });
+      this.customWorkspaceSecurityEvents = new SecurityEventCollection(this, "CustomWorkspace-SecurityEvents", {
+        workspaceId,
+        tier: la.securityEvents,
+        defender: la.defender,
+        sentinelOwnsSecurityEvents: props.sentinelOwnsSecurityEvents ?? false,
+        agent: la.agent,
+        // The location the solution uses (given or looked up once).
+        location: this.customWorkspace.location,
+        dataCollectionRule: props.dataCollectionRule,
+        provider,
+      });
+    }
+    this.providers = providers;
+    this.subscriptions = subscriptions;
+  }
+}
