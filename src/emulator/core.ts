@@ -9,6 +9,7 @@ import { openDb, Meta, type Db } from "./store/db";
 import { ResourceStore, type StoredResource } from "./store/resources";
 import { GuestStore } from "./store/guest";
 import { ExtensionLog } from "./store/extensionLog";
+import { HeartbeatHistory } from "./store/heartbeatHistory";
 import { Clock } from "./util/clock";
 import { LroManager } from "./arm/lro";
 import { Registry } from "./arm/registry";
@@ -36,6 +37,8 @@ import { solutions } from "./providers/operationsManagement";
 import { autoProvisioningSettings, pricings, workspaceSettings } from "./providers/security";
 import { policyAssignments, policyDefinitions, roleAssignments, roleDefinitions } from "./providers/authorization";
 import { remediations } from "./providers/policyInsights";
+import { dataCollectionRules } from "./providers/dataCollectionRules";
+import { dataCollectionRuleAssociations } from "./providers/dataCollectionRuleAssociations";
 import { ensureSubscriptions, generateFleet, type FleetSummary } from "./fleet/generator";
 import { lastProvidersIndex } from "./util/armId";
 import type { JsonObject } from "./util/json";
@@ -56,6 +59,7 @@ export class EmulatorCore implements ArmContext {
   readonly store: ResourceStore;
   readonly guest: GuestStore;
   readonly extensionLog: ExtensionLog;
+  readonly heartbeatHistory: HeartbeatHistory;
   readonly clock = new Clock();
   readonly lro: LroManager;
   readonly registry = new Registry();
@@ -78,12 +82,14 @@ export class EmulatorCore implements ArmContext {
     this.store = new ResourceStore(this.db);
     this.guest = new GuestStore(this.db);
     this.extensionLog = new ExtensionLog(this.db);
+    this.heartbeatHistory = new HeartbeatHistory(this.db);
     this.lro = new LroManager(this.db, () => this);
     registerComputeOperations(this.lro);
     this.remediation = new RemediationEngine(this.db, () => this);
     this.registry.add(
       virtualMachines, virtualMachineExtensions, virtualMachineScaleSets, virtualMachineScaleSetExtensions,
       arcMachines, arcExtensions, managedClusters, workspaces, dataSources, solutions,
+      dataCollectionRules, dataCollectionRuleAssociations,
       autoProvisioningSettings, workspaceSettings, pricings,
       policyDefinitions, policyAssignments, roleDefinitions, roleAssignments,
       remediations(() => this.remediation),
@@ -139,8 +145,9 @@ export class EmulatorCore implements ArmContext {
     this.remediation.kick();
   }
 
-  checkDeleteTree(stored: StoredResource): void {
-    for (const r of this.store.tree(stored.id)) this.registry.get(r.type)?.beforeDelete?.(this, r);
+  checkDeleteTree(stored: StoredResource, req?: EmuRequest): void {
+    const del = { rootId: stored.id, req };
+    for (const r of this.store.tree(stored.id)) this.registry.get(r.type)?.beforeDelete?.(this, r, del);
   }
 
   deleteTree(stored: StoredResource): void {

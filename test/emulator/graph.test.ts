@@ -127,7 +127,7 @@ test("queries outside the subset get 400 BadRequest naming what is supported", a
   expect(err.code).toBe("BadRequest");
   expect(err.message).toMatch(/Operator 'join' is not supported.*Supported operators: where, project/);
   const table = await errorOf(graph.resources({ query: "advisorresources | take 1", subscriptions: emu.subscriptionIds }));
-  expect(table.message).toMatch(/supported tables are resources, resourcecontainers, policyresources, authorizationresources, securityresources/);
+  expect(table.message).toMatch(/supported tables are resources, insightsresources, resourcecontainers, policyresources, authorizationresources, securityresources/);
   const token = await errorOf(graph.resources({ query: "resources | project id", subscriptions: emu.subscriptionIds, options: { skipToken: "garbage" } }));
   expect(token.statusCode).toBe(400);
 });

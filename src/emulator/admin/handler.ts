@@ -152,7 +152,8 @@ function createMachine(deps: AdminDeps, b: JsonObject): EmuResponse {
     const base = `/subscriptions/${sub.toLowerCase()}/resourceGroups/${rg}/providers`;
     let created;
     if (kind === "arc") {
-      created = createDirect(ctx, deps.registry, `${base}/Microsoft.HybridCompute/machines/${name}`, { location, ...(tags ? { tags } : {}), properties: { osType: os.toLowerCase() } });
+      // As the connected machine agent onboards it: with a system-assigned identity.
+      created = createDirect(ctx, deps.registry, `${base}/Microsoft.HybridCompute/machines/${name}`, { location, ...(tags ? { tags } : {}), identity: { type: "SystemAssigned" }, properties: { osType: os.toLowerCase() } });
     } else if (kind === "vmss") {
       created = createDirect(ctx, deps.registry, `${base}/Microsoft.Compute/virtualMachineScaleSets/${name}`, {
         location,

@@ -48,6 +48,8 @@ export const API_VERSIONS = {
   authorization: ["2015-07-01", "2018-01-01-preview", "2018-09-01-preview", "2020-04-01-preview", "2020-10-01-preview", "2022-01-01-preview", "2022-04-01", "2022-05-01-preview"],
   /** arm-policyinsights 6 sends 2024-10-01 for remediations. */
   policyInsights: ["2018-07-01-preview", "2019-07-01", "2021-10-01", "2024-10-01"],
+  /** Data collection rules and associations: arm-monitor 8 sends 2024-03-11; 2021-04-01 is what the AMA policies' templates use. */
+  insights: ["2019-11-01-preview", "2021-04-01", "2021-09-01-preview", "2022-06-01", "2023-03-11", "2024-03-11"],
   /** arm-resourcegraph 5 sends 2024-04-01. */
   resourceGraph: ["2018-09-01-preview", "2019-04-01", "2020-04-01-preview", "2021-03-01", "2022-10-01", "2024-04-01"],
 } as const satisfies Record<string, readonly string[]>;

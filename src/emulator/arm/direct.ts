@@ -43,6 +43,8 @@ export function createDirect(ctx: ArmContext, registry: Registry, id: string, bo
     subscriptionId: parts.subscriptionId,
     resourceGroup: parts.resourceGroup,
     parent,
+    // Extension resources (associations) are attached to the resource their id starts with.
+    scopeResource: parts.scope.includes("/providers/") ? ctx.store.get(parts.scope) : undefined,
   };
   const result = spec.put({ ctx, req: SYSTEM_REQUEST, spec, target, apiVersion: spec.apiVersions[spec.apiVersions.length - 1]!, body, existing });
   const doc = result.lro ? withProvisioningState(result.doc, result.lro.final) : result.doc;

@@ -177,7 +177,7 @@ export class ArmRouter {
         if (!stored) return { status: 204 };
         if (!spec.put) throw methodNotAllowed("DELETE");
         return ctx.tx(() => {
-          ctx.checkDeleteTree(stored);
+          ctx.checkDeleteTree(stored, req);
           if (spec.lroDelete) {
             const doc = withProvisioningState(stored.doc, "Deleting");
             ctx.store.put({ ...stored, doc });

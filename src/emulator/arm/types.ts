@@ -2,6 +2,7 @@
 import type { Db, Meta } from "../store/db";
 import type { ExtensionLog } from "../store/extensionLog";
 import type { GuestStore } from "../store/guest";
+import type { HeartbeatHistory } from "../store/heartbeatHistory";
 import type { ResourceStore, StoredResource } from "../store/resources";
 import type { Clock } from "../util/clock";
 import type { JsonObject } from "../util/json";
@@ -39,6 +40,7 @@ export interface ArmContext {
   readonly store: ResourceStore;
   readonly guest: GuestStore;
   readonly extensionLog: ExtensionLog;
+  readonly heartbeatHistory: HeartbeatHistory;
   readonly clock: Clock;
   readonly tenantId: string;
   readonly settings: EmulatorSettings;
@@ -49,9 +51,16 @@ export interface ArmContext {
   /** Wakes the remediation engine after a remediation was created. */
   kickRemediations(): void;
   /** Runs every `beforeDelete` hook of the resource's subtree (throws the 409 that refuses it). */
-  checkDeleteTree(stored: StoredResource): void;
+  checkDeleteTree(stored: StoredResource, req?: EmuRequest): void;
   /** Deletes a resource and what is under it, running each type's hooks. */
   deleteTree(stored: StoredResource): void;
+}
+
+/** What a `beforeDelete` hook knows of the DELETE: the resource asked for (the root of the cascade) and the request. */
+export interface DeleteContext {
+  readonly rootId: string;
+  /** Absent when the delete does not come from a request of its own (a resource group's cascade). */
+  readonly req?: EmuRequest;
 }
 
 export type ScopeKind = "tenant" | "subscription" | "resourceGroup" | "resource";
@@ -131,7 +140,7 @@ export interface ResourceTypeSpec {
   /** Replaces the default list (by scope) when set. */
   readonly list?: (input: ListInput) => StoredResource[];
   /** May refuse a DELETE (409) before anything is removed. */
-  readonly beforeDelete?: (ctx: ArmContext, stored: StoredResource) => void;
+  readonly beforeDelete?: (ctx: ArmContext, stored: StoredResource, del: DeleteContext) => void;
   /** Cleans up what belongs to a deleted resource (guest state, ...). */
   readonly onDeleted?: (ctx: ArmContext, stored: StoredResource) => void;
   /** Sub-paths of an instance: `POST sharedkeys`, `GET instanceview` (lower-case keys). */

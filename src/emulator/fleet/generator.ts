@@ -19,6 +19,11 @@ import { SECURITY_CENTER_EVENTS_KIND, SENTINEL_EVENTS_KIND } from "../providers/
 import { guestOf, type MachineKind, type OsType } from "../providers/machines";
 import { CASE_SPECS, FLEET_CASES, FLEET_REGIONS, FLEET_SUBSCRIPTIONS, KIND_WEIGHTS, type FleetCase } from "./cases";
 import type { StoredResource } from "../store/resources";
+import { DCR_ASSOCIATION_TYPE, DCR_TYPE } from "../providers/resourceTypes";
+
+/** The fleet's AMA machines' rule and association names (not the planner's `asc-` ones). */
+export const FLEET_DCR_NAME = "dcr-contoso-ops";
+export const FLEET_ASSOCIATION_NAME = "contoso-ops";
 
 export interface FleetSummary {
   readonly seed: number;
@@ -139,7 +144,8 @@ class FleetBuilder {
     const computerName = name.slice(0, 15);
     const config = os === "Windows" ? { windowsConfiguration: { provisionVMAgent: fleetCase !== "no-vm-agent" } } : { linuxConfiguration: { provisionVMAgent: fleetCase !== "no-vm-agent" } };
     if (kind === "arc") {
-      return { location, tags, properties: { osType: os.toLowerCase(), displayName: computerName } };
+      // Onboarding (azcmagent connect) gives every Arc machine a system-assigned identity.
+      return { location, tags, identity: { type: "SystemAssigned" }, properties: { osType: os.toLowerCase(), displayName: computerName } };
     }
     if (kind === "vmss") {
       return {
@@ -155,6 +161,8 @@ class FleetBuilder {
     const body: JsonObject = {
       location,
       tags,
+      // The Azure Monitor Agent authenticates with the VM's managed identity.
+      ...(fleetCase === "ama" ? { identity: { type: "SystemAssigned" } } : {}),
       properties: {
         hardwareProfile: { vmSize: "Standard_D2s_v3" },
         storageProfile: { imageReference: image, osDisk: { osType: os } },
@@ -189,6 +197,44 @@ class FleetBuilder {
         protectedSettings: { workspaceKey: String(ws.secret?.["primarySharedKey"]) },
       },
     }, agent.name);
+  }
+
+  /**
+   * The operations team's data collection rule (someone else's: not named like the planner's),
+   * sending Windows event logs and syslog to law-ops, made three days ago.
+   */
+  private opsRule(sub: string, since: string): StoredResource {
+    const ws = this.userWorkspace(sub, "ops");
+    const id = `${ws.id.replace(/\/providers\/.*$/i, "")}/providers/${DCR_TYPE}/${FLEET_DCR_NAME}`;
+    const existing = this.ctx.store.get(id);
+    if (existing) return existing;
+    const rule = this.create(id, {
+      location: String(ws.doc["location"]),
+      properties: {
+        description: "Operations: Windows event logs and syslog (warnings and worse).",
+        dataSources: {
+          windowsEventLogs: [{ name: "eventLogs", streams: ["Microsoft-Event"], xPathQueries: ["Application!*[System[(Level=1 or Level=2 or Level=3)]]", "System!*[System[(Level=1 or Level=2 or Level=3)]]"] }],
+          syslog: [{ name: "syslog", streams: ["Microsoft-Syslog"], facilityNames: ["auth", "authpriv", "daemon", "syslog"], logLevels: ["Warning", "Error", "Critical", "Alert", "Emergency"] }],
+        },
+        destinations: { logAnalytics: [{ name: "opsWorkspace", workspaceResourceId: ws.id }] },
+        dataFlows: [{ streams: ["Microsoft-Event", "Microsoft-Syslog"], destinations: ["opsWorkspace"] }],
+      },
+    });
+    const stored = { ...rule, secret: { destinationsSince: { [ws.id.toLowerCase()]: since } } };
+    this.ctx.store.put(stored);
+    return stored;
+  }
+
+  /** AMA with the VM's identity, associated with the operations rule; all of it three days old, so it heartbeats now. */
+  private ama(machine: StoredResource, kind: MachineKind, os: OsType, sub: string, since: string): void {
+    const agent = AZURE_MONITOR_AGENT[os];
+    const extId = `${machine.id}/extensions/${agent.name}`;
+    this.extension(machine, kind, { location: String(machine.doc["location"]), properties: { publisher: agent.publisher, type: agent.type, typeHandlerVersion: agent.version, autoUpgradeMinorVersion: true, enableAutomaticUpgrade: true } }, agent.name);
+    const ext = this.ctx.store.get(extId)!;
+    this.ctx.store.put({ ...ext, secret: { provisionedAt: Date.parse(since) } });
+    const rule = this.opsRule(sub, since);
+    const assoc = this.create(`${machine.id}/providers/${DCR_ASSOCIATION_TYPE}/${FLEET_ASSOCIATION_NAME}`, { properties: { dataCollectionRuleId: rule.id } });
+    this.ctx.store.put({ ...assoc, secret: { since } });
   }
 
   machine(index: number, fleetCase: FleetCase, sub: string, fixedRegion?: string): void {
@@ -240,12 +286,9 @@ class FleetBuilder {
           scom: { release: fleetCase.slice(5) as "2012" | "2016" | "2019", managementGroup: "CONTOSO-OPS", workspaceCustomerIds: [workspaceCustomerId(this.userWorkspace(sub, "ops"))] },
         };
         break;
-      case "ama": {
-        const agent = AZURE_MONITOR_AGENT[os];
-        this.extension(machine, kind, { location: region, properties: { publisher: agent.publisher, type: agent.type, typeHandlerVersion: agent.version, autoUpgradeMinorVersion: true, enableAutomaticUpgrade: true } }, agent.name);
-        guest = { ...guest, ama: { workspaceCustomerIds: [workspaceCustomerId(this.userWorkspace(sub, "ops"))] } };
+      case "ama":
+        this.ama(machine, kind, os, sub, threeDaysAgo);
         break;
-      }
       case "no-vm-agent":
         guest = { ...guest, vmAgent: false };
         break;

@@ -21,7 +21,9 @@ export const GRAPH_COLUMNS = [
 ] as const;
 
 export const GRAPH_TABLES: Readonly<Record<string, readonly string[]>> = {
-  resources: [T.VM_TYPE, T.VM_EXTENSION_TYPE, T.VMSS_TYPE, T.ARC_TYPE, T.ARC_EXTENSION_TYPE, T.AKS_TYPE, T.WORKSPACE_TYPE, T.SOLUTION_TYPE],
+  resources: [T.VM_TYPE, T.VM_EXTENSION_TYPE, T.VMSS_TYPE, T.ARC_TYPE, T.ARC_EXTENSION_TYPE, T.AKS_TYPE, T.WORKSPACE_TYPE, T.SOLUTION_TYPE, T.DCR_TYPE],
+  /** Resource Graph keeps associations (extension resources of machines) here, not in `resources`. */
+  insightsresources: [T.DCR_ASSOCIATION_TYPE],
   resourcecontainers: [SUBSCRIPTION_TYPE, RESOURCE_GROUP_TYPE],
   policyresources: [T.POLICY_ASSIGNMENT_TYPE, T.REMEDIATION_TYPE],
   authorizationresources: [T.ROLE_ASSIGNMENT_TYPE],

@@ -1,25 +1,18 @@
 /**
- * The Heartbeat table, synthesised from the machines' guest state and extensions: what each
- * agent would report, once a minute, into each workspace it is connected to.
- *
- * - Log Analytics agent extension (MMA/OMS) → "Direct Agent" into settings.workspaceId;
- * - directly installed agent → "Direct Agent" into each of its workspaces (multi-homing);
- * - Operations Manager agent → "SCOM Agent", SCAgentChannel SCManagementServer, version by release,
- *   into the workspaces its management group is connected to;
- * - Azure Monitor Agent extension → "Azure Monitor Agent" into its destinations (guest `ama`;
- *   data collection rules are a later issue and will add theirs through `amaDestinations`).
- * A running machine's last heartbeat is ~30 s old; a stopped one's is when it stopped.
+ * The Heartbeat table, synthesised from the machines' agent connections (logs/connections.ts):
+ * per machine, computer, workspace and category, the latest heartbeat, live or kept from a
+ * connection that ended. Every row's TimeGenerated is at or before the emulator's now.
  */
 import type { ArmContext } from "../arm/types";
 import type { Row } from "../kql/eval";
-import type { StoredResource } from "../store/resources";
-import type { GuestState, ScomRelease } from "../store/guest";
-import { compareVersions } from "../../spec/extensions";
 import { getString } from "../util/json";
 import { parseId } from "../util/armId";
 import { guidFrom } from "../util/random";
-import { extensionsOf, machineKindOf } from "../providers/machines";
-import { LOG_ANALYTICS_PUBLISHER, MACHINE_TYPES } from "../providers/resourceTypes";
+import { machineKindOf } from "../providers/machines";
+import { MACHINE_TYPES } from "../providers/resourceTypes";
+import { AmaIndex, connectionKey, connectionsOf, lastBeat } from "./connections";
+
+export { SCOM_AGENT_VERSIONS } from "./connections";
 
 export const HEARTBEAT_COLUMNS: readonly (readonly [string, string])[] = [
   ["TenantId", "string"], ["SourceSystem", "string"], ["TimeGenerated", "datetime"], ["MG", "string"], ["ManagementGroupName", "string"],
@@ -31,90 +24,36 @@ export const HEARTBEAT_COLUMNS: readonly (readonly [string, string])[] = [
   ["_ResourceId", "string"],
 ];
 
-/** Operations Manager agent version by release, as the agent reports it. */
-export const SCOM_AGENT_VERSIONS: Readonly<Record<ScomRelease, string>> = {
-  "2012": "7.1.10184.0",
-  "2016": "8.0.10918.0",
-  "2019": "10.19.10014.0",
-  "2022": "10.22.10056.0",
-};
-
-interface Connection {
+interface Beat {
   readonly workspace: string;
-  readonly category: "Direct Agent" | "SCOM Agent" | "Azure Monitor Agent";
+  readonly category: string;
   readonly version: string;
   readonly channel: string;
   readonly managementGroup: string;
-}
-
-/** Agent version a Log Analytics extension runs, from its typeHandlerVersion. */
-function mmaAgentVersion(os: "Windows" | "Linux", handlerVersion: string): string {
-  if (os === "Windows") return compareVersions(handlerVersion, "1.0") >= 0 ? "10.20.18067.0" : "10.19.13515.0";
-  return compareVersions(handlerVersion, "1.13") >= 0 ? "1.14.23-0" : "1.12.15-0";
-}
-
-/** Where AMA sends its heartbeats: the guest's destinations (DCR associations will add theirs). */
-export function amaDestinations(_ctx: ArmContext, _machine: StoredResource, guest: GuestState): string[] {
-  return guest.ama?.workspaceCustomerIds ?? [];
-}
-
-function connections(ctx: ArmContext, machine: StoredResource, guest: GuestState): Connection[] {
-  const out = new Map<string, Connection>();
-  const add = (c: Connection): void => {
-    const key = `${c.workspace.toLowerCase()}|${c.category}`;
-    if (!out.has(key)) out.set(key, c);
-  };
-  let ama = false;
-  for (const ext of extensionsOf(ctx, machine)) {
-    if (getString(ext.doc, "properties", "provisioningState") !== "Succeeded") continue;
-    const publisher = (getString(ext.doc, "properties", "publisher") ?? "").toLowerCase();
-    if (publisher === LOG_ANALYTICS_PUBLISHER.toLowerCase()) {
-      const ws = getString(ext.doc, "properties", "settings", "workspaceId");
-      if (ws) {
-        add({
-          workspace: ws.toLowerCase(),
-          category: "Direct Agent",
-          version: mmaAgentVersion(guest.osType, getString(ext.doc, "properties", "typeHandlerVersion") ?? "1.0"),
-          channel: "Direct",
-          managementGroup: `AOI-${ws.toLowerCase()}`,
-        });
-      }
-    }
-    if (publisher === "microsoft.azure.monitor") ama = true;
-  }
-  for (const ws of guest.directAgent?.workspaceCustomerIds ?? []) {
-    add({
-      workspace: ws.toLowerCase(),
-      category: "Direct Agent",
-      version: guest.directAgent?.version ?? (guest.osType === "Windows" ? "10.20.18053.0" : "1.14.19-0"),
-      channel: "Direct",
-      managementGroup: `AOI-${ws.toLowerCase()}`,
-    });
-  }
-  if (guest.scom) {
-    for (const ws of guest.scom.workspaceCustomerIds) {
-      add({ workspace: ws.toLowerCase(), category: "SCOM Agent", version: SCOM_AGENT_VERSIONS[guest.scom.release], channel: "SCManagementServer", managementGroup: guest.scom.managementGroup });
-    }
-  }
-  if (ama) {
-    for (const ws of amaDestinations(ctx, machine, guest)) {
-      add({ workspace: ws.toLowerCase(), category: "Azure Monitor Agent", version: guest.osType === "Windows" ? "1.30.0.0" : "1.33.2", channel: "", managementGroup: "" });
-    }
-  }
-  return [...out.values()];
+  readonly last: number;
 }
 
 /** Heartbeat rows (latest per machine, computer, workspace and category) for these workspaces. */
 export function heartbeatRows(ctx: ArmContext, workspaceCustomerIds: ReadonlySet<string>, window: { from: number; to: number }): Row[] {
   const rows: Row[] = [];
   const guests = ctx.guest.all();
+  const history = ctx.heartbeatHistory.all();
+  const index = AmaIndex.build(ctx);
   const now = ctx.clock.now();
   for (const machine of ctx.store.listTypes(MACHINE_TYPES)) {
     const guest = guests.get(machine.id.toLowerCase());
     if (!guest) continue;
-    const last = guest.powerState === "running" ? now - 30_000 : Date.parse(guest.powerStateChangedAt);
-    if (!(last >= window.from && last <= window.to)) continue;
-    const conns = connections(ctx, machine, guest).filter((c) => workspaceCustomerIds.has(c.workspace));
+    const beats = new Map<string, Beat>();
+    for (const c of connectionsOf(ctx, machine, guest, index)) {
+      const last = lastBeat(c, guest, now);
+      if (last !== undefined) beats.set(connectionKey(c), { ...c, last });
+    }
+    for (const ended of history.get(machine.id.toLowerCase()) ?? []) {
+      const key = connectionKey(ended);
+      const live = beats.get(key);
+      if (!live || live.last < ended.last) beats.set(key, ended);
+    }
+    const conns = [...beats.values()].filter((b) => workspaceCustomerIds.has(b.workspace) && b.last >= window.from && b.last <= window.to && b.last <= now);
     if (conns.length === 0) continue;
     const kind = machineKindOf(machine.type)!;
     const parts = parseId(machine.id);
@@ -129,7 +68,7 @@ export function heartbeatRows(ctx: ArmContext, workspaceCustomerIds: ReadonlySet
         rows.push({
           TenantId: c.workspace,
           SourceSystem: guest.osType === "Windows" ? "OpsManager" : "Linux",
-          TimeGenerated: new Date(last).toISOString(),
+          TimeGenerated: new Date(c.last).toISOString(),
           MG: c.category === "SCOM Agent" ? guidFrom(c.managementGroup) : "00000000-0000-0000-0000-000000000001",
           ManagementGroupName: c.managementGroup,
           SourceComputerId: hash,

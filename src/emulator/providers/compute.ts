@@ -11,8 +11,10 @@ import type { StoredResource } from "../store/resources";
 import { POWER_STATES, type PowerState } from "../store/guest";
 import { clone, getPath, getString, isObject, type Json, type JsonObject } from "../util/json";
 import { newGuid } from "../util/random";
-import { defaultGuest, extensionsOf, guestOf, normalizeOs, osTypeOf, putExtension, type OsType } from "./machines";
+import { defaultGuest, extensionsOf, guestOf, normalizeOs, osTypeOf, provisionedAtOf, putExtension, type OsType } from "./machines";
 import { VMSS_EXTENSION_TYPE, VMSS_TYPE, VM_EXTENSION_TYPE, VM_TYPE } from "./resourceTypes";
+import { machineIdentity } from "./identity";
+import { extensionDeleted, machineDeleted, tracked } from "./agentTracking";
 
 const V = API_VERSIONS.compute;
 
@@ -22,8 +24,12 @@ function requireLocation(body: JsonObject, existing?: StoredResource): string {
   return loc.replace(/\s+/g, "").toLowerCase();
 }
 
-function copyTopLevel(body: JsonObject, doc: JsonObject): void {
-  for (const k of ["tags", "plan", "identity", "zones", "extendedLocation"]) if (body[k] !== undefined && body[k] !== null) doc[k] = clone(body[k]);
+/** Top-level properties a VM or scale-set body carries besides `properties`; identity is minted, not copied. */
+function copyTopLevel(input: PutInput, doc: JsonObject): void {
+  const { body, existing, ctx } = input;
+  for (const k of ["tags", "plan", "zones", "extendedLocation"]) if (body[k] !== undefined && body[k] !== null) doc[k] = clone(body[k]);
+  const identity = machineIdentity(body, existing, ctx.tenantId);
+  if (identity) doc["identity"] = identity;
 }
 
 /** OS from the places a VM body states it: osDisk.osType, or which osProfile configuration is present. */
@@ -104,7 +110,7 @@ function putVm(input: PutInput): PutResult {
       provisioningState: "Succeeded",
     },
   };
-  copyTopLevel(body, doc);
+  copyTopLevel(input, doc);
   const vmAgent = getPath(osProfile, [os === "Windows" ? "windowsConfiguration" : "linuxConfiguration", "provisionVMAgent"]) !== false;
   return {
     doc,
@@ -218,7 +224,7 @@ export const virtualMachines: ResourceTypeSpec = {
   lroDelete: true,
   put: putVm,
   view: vmView,
-  onDeleted: (ctx, stored) => ctx.guest.delete(stored.id),
+  onDeleted: machineDeleted,
   actions: {
     "GET instanceview": ({ ctx, stored }) => ({ status: 200, body: vmInstanceView(ctx, stored) }),
     "POST start": powerAction("running"),
@@ -228,13 +234,16 @@ export const virtualMachines: ResourceTypeSpec = {
   },
 };
 
+const extensionPut = tracked(putExtension, (i) => (i.target.parent ? [i.target.parent.id] : []));
+
 export const virtualMachineExtensions: ResourceTypeSpec = {
   type: VM_EXTENSION_TYPE,
   apiVersions: V,
   scopes: ["resourceGroup"],
   patchable: true,
   lroDelete: true,
-  put: putExtension,
+  put: extensionPut,
+  onDeleted: extensionDeleted,
 };
 
 // ---- scale sets ---------------------------------------------------------------------------
@@ -290,7 +299,7 @@ function putVmss(input: PutInput): PutResult {
       provisioningState: "Succeeded",
     },
   };
-  copyTopLevel(body, doc);
+  copyTopLevel(input, doc);
   const capacity = typeof sku["capacity"] === "number" ? sku["capacity"] : 2;
   return {
     doc,
@@ -315,7 +324,10 @@ function syncModelExtensions(ctx: ArmContext, vmss: StoredResource, wanted: read
     props["provisioningState"] = "Succeeded";
     const doc: JsonObject = { id: `${vmss.id}/extensions/${ext.name}`, name: ext.name, type: VMSS_EXTENSION_TYPE, properties: props };
     const changed = !old || JSON.stringify(old.doc["properties"]) !== JSON.stringify(props);
-    ctx.store.put({ id: String(doc["id"]), type: VMSS_EXTENSION_TYPE, doc, secret: protectedSettings ? { protectedSettings } : (old?.secret ?? null) });
+    const start = old ? provisionedAtOf(old) : ctx.clock.now();
+    const secret: JsonObject = { ...(old?.secret ?? {}), provisionedAt: Number.isFinite(start) ? start : null };
+    if (protectedSettings) secret["protectedSettings"] = protectedSettings;
+    ctx.store.put({ id: String(doc["id"]), type: VMSS_EXTENSION_TYPE, doc, secret });
     if (changed) {
       ctx.extensionLog.record({
         at: ctx.clock.iso(),
@@ -351,9 +363,10 @@ export const virtualMachineScaleSets: ResourceTypeSpec = {
   listAtSubscription: true,
   patchable: true,
   lroDelete: true,
-  put: putVmss,
+  // A model PUT can drop extensions: keep the last heartbeats of what they carried.
+  put: tracked(putVmss, (i) => [i.target.id]),
   view: vmssView,
-  onDeleted: (ctx, stored) => ctx.guest.delete(stored.id),
+  onDeleted: machineDeleted,
 };
 
 export const virtualMachineScaleSetExtensions: ResourceTypeSpec = {
@@ -362,5 +375,6 @@ export const virtualMachineScaleSetExtensions: ResourceTypeSpec = {
   scopes: ["resourceGroup"],
   patchable: true,
   lroDelete: true,
-  put: putExtension,
+  put: extensionPut,
+  onDeleted: extensionDeleted,
 };

@@ -7,6 +7,8 @@ import { clone, getString, isObject, type JsonObject } from "../util/json";
 import { newGuid } from "../util/random";
 import { defaultGuest, guestOf, normalizeOs, putExtension } from "./machines";
 import { ARC_EXTENSION_TYPE, ARC_TYPE } from "./resourceTypes";
+import { machineIdentity } from "./identity";
+import { extensionDeleted, machineDeleted, tracked } from "./agentTracking";
 
 const V = API_VERSIONS.hybridCompute;
 
@@ -40,12 +42,10 @@ function putMachine(input: PutInput): PutResult {
     },
   };
   if (doc["kind"] === null) delete doc["kind"];
-  for (const k of ["tags", "identity"]) if (isObject(body[k])) doc[k] = clone(body[k]);
-  const identity = doc["identity"];
-  if (isObject(identity) && String(identity["type"]).toLowerCase() === "systemassigned") {
-    identity["principalId"] = getString(existing?.doc, "identity", "principalId") ?? newGuid();
-    identity["tenantId"] = ctx.tenantId;
-  }
+  if (isObject(body["tags"])) doc["tags"] = clone(body["tags"]);
+  // Arc machines support a system-assigned identity only (onboarding creates it).
+  const identity = machineIdentity(body, existing, ctx.tenantId, false);
+  if (identity) doc["identity"] = identity;
   return {
     doc,
     after: (stored) => {
@@ -72,7 +72,7 @@ export const arcMachines: ResourceTypeSpec = {
   patchable: true,
   put: putMachine,
   view: machineView,
-  onDeleted: (ctx, stored) => ctx.guest.delete(stored.id),
+  onDeleted: machineDeleted,
 };
 
 export const arcExtensions: ResourceTypeSpec = {
@@ -81,5 +81,6 @@ export const arcExtensions: ResourceTypeSpec = {
   scopes: ["resourceGroup"],
   patchable: true,
   lroDelete: true,
-  put: putExtension,
+  put: tracked(putExtension, (i) => (i.target.parent ? [i.target.parent.id] : [])),
+  onDeleted: extensionDeleted,
 };

@@ -7,8 +7,9 @@ import type { StoredResource } from "../store/resources";
 import type { GuestState } from "../store/guest";
 import { ArmError, badRequest, invalidParameter } from "../http/errors";
 import { clone, getPath, getString, isObject, type JsonObject } from "../util/json";
-import { ARC_EXTENSION_TYPE, ARC_TYPE, LOG_ANALYTICS_PUBLISHER, VMSS_EXTENSION_TYPE, VMSS_TYPE, VM_EXTENSION_TYPE, VM_TYPE } from "./resourceTypes";
+import { ARC_EXTENSION_TYPE, ARC_TYPE, AZURE_MONITOR_AGENT_TYPES, AZURE_MONITOR_PUBLISHER, LOG_ANALYTICS_PUBLISHER, VMSS_EXTENSION_TYPE, VMSS_TYPE, VM_EXTENSION_TYPE, VM_TYPE } from "./resourceTypes";
 import { workspaceByCustomerId } from "./workspaceLookup";
+import { identityOf } from "./identity";
 
 export type MachineKind = "vm" | "vmss" | "arc";
 
@@ -120,6 +121,43 @@ export function workspaceFailure(
   return undefined;
 }
 
+/**
+ * The Azure Monitor Agent authenticates with a managed identity: the machine's system-assigned
+ * one, the one user-assigned identity it has, or the one settings.authentication.managedIdentity
+ * names (`mi_res_id`). Without one the agent cannot get a token and the extension fails.
+ */
+export function amaIdentityFailure(machine: StoredResource, name: string, props: JsonObject): { code: string; message: string } | undefined {
+  const type = String(props["type"] ?? "");
+  if (String(props["publisher"]).toLowerCase() !== AZURE_MONITOR_PUBLISHER.toLowerCase()) return undefined;
+  if (!AZURE_MONITOR_AGENT_TYPES.some((t) => t.toLowerCase() === type.toLowerCase())) return undefined;
+  const fail = (detail: string) => ({
+    code: "VMExtensionProvisioningError",
+    message: `VM has reported a failure when processing extension '${name}' (publisher '${AZURE_MONITOR_PUBLISHER}' and type '${type}'). Error message: "${detail}"`,
+  });
+  const { system, userAssigned } = identityOf(machine);
+  const mi = getPath(props, ["settings", "authentication", "managedIdentity"]);
+  if (isObject(mi)) {
+    const idName = String(mi["identifier-name"] ?? "").toLowerCase();
+    const value = String(mi["identifier-value"] ?? "").toLowerCase();
+    if (idName === "mi_res_id" && !userAssigned.includes(value)) {
+      return fail(`Failed to get a managed identity token: the user-assigned identity '${value}' named in settings.authentication.managedIdentity is not assigned to the machine.`);
+    }
+    if (userAssigned.length === 0) return fail("Failed to get a managed identity token: settings.authentication.managedIdentity names a user-assigned identity but the machine has none.");
+    return undefined;
+  }
+  if (system || userAssigned.length === 1) return undefined;
+  if (userAssigned.length > 1) {
+    return fail("Failed to get a managed identity token: the machine has several user-assigned identities and settings.authentication.managedIdentity does not say which one to use.");
+  }
+  return fail("Failed to get a managed identity token (IMDS: Identity not found). Azure Monitor Agent needs a system-assigned or user-assigned managed identity on the machine.");
+}
+
+/** When an extension finished provisioning (hidden state; AMA's first heartbeat is a minute later), -Infinity if unknown. */
+export function provisionedAtOf(ext: StoredResource): number {
+  const at = ext.secret?.["provisionedAt"];
+  return typeof at === "number" ? at : -Infinity;
+}
+
 const READ_ONLY_EXTENSION_PROPS = ["provisioningState", "instanceView", "protectedSettings", "protectedSettingsFromKeyVault"];
 
 /** An extension PUT on a VM, scale set or Arc machine. */
@@ -151,14 +189,20 @@ export function putExtension(input: PutInput): PutResult {
   const verdict = deploymentVerdict(ctx, machine, target.name);
   if (verdict.refuse) throw verdict.refuse;
   // A PATCH that does not resend protectedSettings keeps the ones the extension has (as Azure does).
-  const kept = req.method === "PATCH" && isObject(input.existing?.secret?.["protectedSettings"]) ? (input.existing!.secret!["protectedSettings"] as JsonObject) : undefined;
-  const protectedSettings = isObject(raw["protectedSettings"]) ? raw["protectedSettings"] : kept;
+  const keptSettings = req.method === "PATCH" && isObject(input.existing?.secret?.["protectedSettings"]) ? (input.existing!.secret!["protectedSettings"] as JsonObject) : undefined;
+  const protectedSettings = isObject(raw["protectedSettings"]) ? raw["protectedSettings"] : keptSettings;
   const props: JsonObject = {};
   for (const [k, v] of Object.entries(raw)) if (!READ_ONLY_EXTENSION_PROPS.includes(k)) props[k] = clone(v);
   props["autoUpgradeMinorVersion"] = raw["autoUpgradeMinorVersion"] ?? true;
   if (!isObject(props["settings"])) props["settings"] = {};
   props["provisioningState"] = "Succeeded";
-  const failure = verdict.failure ?? workspaceFailure(ctx, machine, target.name, props, protectedSettings);
+  const failure = verdict.failure ?? workspaceFailure(ctx, machine, target.name, props, protectedSettings) ?? amaIdentityFailure(machine, target.name, props);
+  // Provisioning ends when the operation is due; an update of a working extension keeps its start.
+  const existing = input.existing;
+  const working = existing !== undefined && getString(existing.doc, "properties", "provisioningState") === "Succeeded";
+  const start = working ? provisionedAtOf(existing) : ctx.clock.now() + ctx.settings.lroDelayMs;
+  // A deployment that fails never ran an agent.
+  const provisionedAt = Number.isFinite(start) && !failure ? start : null;
   const doc: JsonObject = {
     id: target.id,
     name: target.name,
@@ -169,7 +213,7 @@ export function putExtension(input: PutInput): PutResult {
   if (isObject(body["tags"])) doc["tags"] = clone(body["tags"]);
   return {
     doc,
-    secret: protectedSettings ? { protectedSettings: clone(protectedSettings) } : null,
+    secret: protectedSettings ? { protectedSettings: clone(protectedSettings), provisionedAt } : { provisionedAt },
     lro: failure ? { final: "Failed", error: failure } : { final: "Succeeded" },
     after: () =>
       ctx.extensionLog.record({

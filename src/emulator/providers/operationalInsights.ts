@@ -10,7 +10,9 @@ import { ArmError, badRequest, invalidParameter } from "../http/errors";
 import type { StoredResource } from "../store/resources";
 import { clone, getString, isObject, type JsonObject } from "../util/json";
 import { newGuid, newSharedKey } from "../util/random";
-import { DATASOURCE_TYPE, WORKSPACE_TYPE } from "./resourceTypes";
+import { DATASOURCE_TYPE, EXTENSION_TYPES, WORKSPACE_TYPE } from "./resourceTypes";
+import { guestOf } from "./machines";
+import { AMA_CATEGORY, AmaIndex, connectionsOf, isAmaExtension } from "../logs/connections";
 import { logAnalyticsExtensions, workspaceCustomerId } from "./workspaceLookup";
 
 const SKUS = ["Free", "Standard", "Premium", "PerNode", "PerGB2018", "Standalone", "CapacityReservation", "LACluster"];
@@ -54,8 +56,21 @@ function putWorkspace(input: PutInput): PutResult {
   return { doc, secret: existing?.secret ?? { primarySharedKey: newSharedKey(), secondarySharedKey: newSharedKey() } };
 }
 
-/** Machines that still report to a workspace: its agent extensions and directly installed agents. */
-export function workspaceReporters(ctx: ArmContext, ws: StoredResource): { extensions: string[]; directAgents: string[] } {
+/** Machines whose Azure Monitor Agent sends to the workspace (through their associations' rules). */
+function amaReporters(ctx: ArmContext, customerId: string): string[] {
+  const index = AmaIndex.build(ctx);
+  const machines = new Set<string>();
+  for (const ext of ctx.store.listTypes(EXTENSION_TYPES)) {
+    if (!isAmaExtension(ext) || getString(ext.doc, "properties", "provisioningState") !== "Succeeded") continue;
+    const machine = ctx.store.get(ext.id.replace(/\/extensions\/[^/]+$/i, ""));
+    if (!machine || machines.has(machine.id)) continue;
+    if (connectionsOf(ctx, machine, guestOf(ctx, machine), index).some((c) => c.category === AMA_CATEGORY && c.workspace === customerId)) machines.add(machine.id);
+  }
+  return [...machines];
+}
+
+/** Machines that still report to a workspace: its agent extensions, directly installed agents and Azure Monitor Agents. */
+export function workspaceReporters(ctx: ArmContext, ws: StoredResource): { extensions: string[]; directAgents: string[]; amaAgents: string[] } {
   const cid = workspaceCustomerId(ws).toLowerCase();
   const extensions = logAnalyticsExtensions(ctx)
     .filter((e) => e.workspaceId === cid && getString(e.ext.doc, "properties", "provisioningState") !== "Failed")
@@ -65,18 +80,18 @@ export function workspaceReporters(ctx: ArmContext, ws: StoredResource): { exten
     const ids = [...(guest.directAgent?.workspaceCustomerIds ?? []), ...(guest.scom?.workspaceCustomerIds ?? [])];
     if (ids.some((w) => w.toLowerCase() === cid)) directAgents.push(ctx.store.get(machine)?.id ?? machine);
   }
-  return { extensions: [...new Set(extensions)], directAgents };
+  return { extensions: [...new Set(extensions)], directAgents, amaAgents: amaReporters(ctx, cid) };
 }
 
 function refuseDeleteInUse(ctx: ArmContext, ws: StoredResource): void {
-  const { extensions, directAgents } = workspaceReporters(ctx, ws);
-  const all = [...new Set([...extensions, ...directAgents])];
+  const { extensions, directAgents, amaAgents } = workspaceReporters(ctx, ws);
+  const all = [...new Set([...extensions, ...directAgents, ...amaAgents])];
   if (all.length === 0) return;
   throw new ArmError(
     409,
     "Conflict",
     `Workspace '${String(ws.doc["name"])}' cannot be deleted: ${all.length} machine(s) still report to it ` +
-      `(${extensions.length} through the Log Analytics agent extension, ${directAgents.length} through a directly installed or Operations Manager agent), e.g. '${all[0]}'. ` +
+      `(${extensions.length} through the Log Analytics agent extension, ${directAgents.length} through a directly installed or Operations Manager agent, ${amaAgents.length} through the Azure Monitor Agent), e.g. '${all[0]}'. ` +
       `Reconnect or remove their agents first.`,
   );
 }

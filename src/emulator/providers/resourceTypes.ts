@@ -19,9 +19,15 @@ export const POLICY_DEFINITION_TYPE = "Microsoft.Authorization/policyDefinitions
 export const ROLE_ASSIGNMENT_TYPE = "Microsoft.Authorization/roleAssignments";
 export const ROLE_DEFINITION_TYPE = "Microsoft.Authorization/roleDefinitions";
 export const REMEDIATION_TYPE = "Microsoft.PolicyInsights/remediations";
+export const DCR_TYPE = "Microsoft.Insights/dataCollectionRules";
+/** An extension resource of a machine: `{machineId}/providers/Microsoft.Insights/dataCollectionRuleAssociations/{name}`. */
+export const DCR_ASSOCIATION_TYPE = "Microsoft.Insights/dataCollectionRuleAssociations";
 
 export const EXTENSION_TYPES = [VM_EXTENSION_TYPE, VMSS_EXTENSION_TYPE, ARC_EXTENSION_TYPE] as const;
 export const MACHINE_TYPES = [VM_TYPE, VMSS_TYPE, ARC_TYPE] as const;
 
 /** Publisher of the Log Analytics agent extensions (settings.workspaceId + protectedSettings.workspaceKey). */
 export const LOG_ANALYTICS_PUBLISHER = "Microsoft.EnterpriseCloud.Monitoring";
+/** Publisher of the Azure Monitor Agent extensions (AzureMonitorWindowsAgent / AzureMonitorLinuxAgent). */
+export const AZURE_MONITOR_PUBLISHER = "Microsoft.Azure.Monitor";
+export const AZURE_MONITOR_AGENT_TYPES = ["AzureMonitorWindowsAgent", "AzureMonitorLinuxAgent"] as const;

@@ -49,6 +49,16 @@ CREATE TABLE IF NOT EXISTS extension_puts (
   source TEXT NOT NULL,
   request_id TEXT
 );
+CREATE TABLE IF NOT EXISTS heartbeat_history (
+  machinel TEXT NOT NULL,
+  workspace TEXT NOT NULL,
+  category TEXT NOT NULL,
+  version TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  mg TEXT NOT NULL,
+  last INTEGER NOT NULL,
+  PRIMARY KEY (machinel, workspace, category)
+);
 CREATE TABLE IF NOT EXISTS remediation_deployments (
   remediationl TEXT NOT NULL,
   ord INTEGER NOT NULL,

@@ -1,0 +1,247 @@
+/**
+ * Which agent of a machine reports to which workspace, and when its last heartbeat was:
+ *
+ * - Log Analytics extension (MMA/OMS, Succeeded) → "Direct Agent" into settings.workspaceId;
+ * - directly installed agent (guest `directAgent`) → "Direct Agent" into each of its workspaces;
+ * - Operations Manager agent (guest `scom`) → "SCOM Agent" into its management group's workspaces;
+ * - Azure Monitor Agent extension (Succeeded) → "Azure Monitor Agent" into each Log Analytics
+ *   destination of the rules its associations name (and guest `ama`, extra destinations).
+ *
+ * Timing. MMA, direct and SCOM agents: a running machine's last heartbeat is 30 s old, a stopped
+ * one's is when it stopped (as before DCRs existed). AMA heartbeats once a minute from a minute
+ * after it learned of the destination: `since` = the latest of the extension's provisioning, the
+ * association (its current rule) and the rule's destination; heartbeats at since + 60 s · k, k ≥ 1,
+ * up to now (or the time the machine stopped). A destination reachable through several rules
+ * counts from the earliest path.
+ *
+ * When a connection ends (extension deleted or re-pointed, association or destination gone) its
+ * last heartbeat is kept in `heartbeat_history`: `trackConnections` diffs a machine's connections
+ * around a change.
+ */
+import type { ArmContext } from "../arm/types";
+import type { GuestState, ScomRelease } from "../store/guest";
+import type { StoredResource } from "../store/resources";
+import { compareVersions } from "../../spec/extensions";
+import { getString, isObject } from "../util/json";
+import { extensionsOf, guestOf, provisionedAtOf } from "../providers/machines";
+import { AZURE_MONITOR_AGENT_TYPES, AZURE_MONITOR_PUBLISHER, DCR_ASSOCIATION_TYPE, DCR_TYPE, LOG_ANALYTICS_PUBLISHER } from "../providers/resourceTypes";
+import { allWorkspaces, workspaceCustomerId } from "../providers/workspaceLookup";
+
+export type HeartbeatCategory = "Direct Agent" | "SCOM Agent" | "Azure Monitor Agent";
+
+export const AMA_CATEGORY: HeartbeatCategory = "Azure Monitor Agent";
+/** Real agents heartbeat once a minute. */
+export const HEARTBEAT_INTERVAL_MS = 60_000;
+/** Age of a running MMA/direct/SCOM agent's latest heartbeat. */
+const LEGACY_HEARTBEAT_AGE_MS = 30_000;
+
+export interface Connection {
+  /** Workspace customerId, lower case. */
+  readonly workspace: string;
+  readonly category: HeartbeatCategory;
+  readonly version: string;
+  readonly channel: string;
+  readonly managementGroup: string;
+  /** AMA: when the agent learned of the destination (epoch ms; -Infinity when unknown). */
+  readonly since?: number;
+}
+
+export const connectionKey = (c: { workspace: string; category: string }): string => `${c.workspace.toLowerCase()}|${c.category}`;
+
+/** Agent version a Log Analytics extension runs, from its typeHandlerVersion. */
+function mmaAgentVersion(os: "Windows" | "Linux", handlerVersion: string): string {
+  if (os === "Windows") return compareVersions(handlerVersion, "1.0") >= 0 ? "10.20.18067.0" : "10.19.13515.0";
+  return compareVersions(handlerVersion, "1.13") >= 0 ? "1.14.23-0" : "1.12.15-0";
+}
+
+export function isAmaExtension(ext: StoredResource): boolean {
+  const publisher = getString(ext.doc, "properties", "publisher") ?? "";
+  const type = (getString(ext.doc, "properties", "type") ?? "").toLowerCase();
+  return publisher.toLowerCase() === AZURE_MONITOR_PUBLISHER.toLowerCase() && AZURE_MONITOR_AGENT_TYPES.some((t) => t.toLowerCase() === type);
+}
+
+const toMs = (iso: unknown): number => (typeof iso === "string" && !Number.isNaN(Date.parse(iso)) ? Date.parse(iso) : -Infinity);
+
+/**
+ * The rules and associations of the whole store, read once per Heartbeat answer or change:
+ * per machine, each workspace its associations' rules send to, and since when.
+ */
+export class AmaIndex {
+  private constructor(
+    private readonly byMachine: ReadonlyMap<string, readonly { readonly id: string; readonly ruleId: string; readonly since: number }[]>,
+    private readonly rules: ReadonlyMap<string, readonly { readonly customerId: string; readonly since: number }[]>,
+  ) {}
+
+  static build(ctx: ArmContext): AmaIndex {
+    const customerIds = new Map(allWorkspaces(ctx).map((w) => [w.id.toLowerCase(), workspaceCustomerId(w).toLowerCase()]));
+    const rules = new Map<string, { customerId: string; since: number }[]>();
+    for (const rule of ctx.store.listTypes([DCR_TYPE])) {
+      const since = isObject(rule.secret?.["destinationsSince"]) ? (rule.secret!["destinationsSince"] as Record<string, unknown>) : {};
+      const dests: { customerId: string; since: number }[] = [];
+      for (const d of logAnalyticsDestinations(rule)) {
+        const cid = customerIds.get(d.toLowerCase());
+        if (cid) dests.push({ customerId: cid, since: toMs(since[d.toLowerCase()]) });
+      }
+      rules.set(rule.id.toLowerCase(), dests);
+    }
+    const byMachine = new Map<string, { id: string; ruleId: string; since: number }[]>();
+    for (const a of ctx.store.listTypes([DCR_ASSOCIATION_TYPE])) {
+      const ruleId = getString(a.doc, "properties", "dataCollectionRuleId");
+      if (!ruleId) continue;
+      const machine = associationScope(a.id).toLowerCase();
+      const list = byMachine.get(machine) ?? [];
+      list.push({ id: a.id.toLowerCase(), ruleId: ruleId.toLowerCase(), since: toMs(a.secret?.["since"]) });
+      byMachine.set(machine, list);
+    }
+    return new AmaIndex(byMachine, rules);
+  }
+
+  /** Workspace customerId → since, for a machine's associations (minus excluded association ids). */
+  destinations(machineId: string, exclude?: ReadonlySet<string>): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const a of this.byMachine.get(machineId.toLowerCase()) ?? []) {
+      if (exclude?.has(a.id)) continue;
+      for (const d of this.rules.get(a.ruleId) ?? []) {
+        const since = Math.max(a.since, d.since);
+        out.set(d.customerId, Math.min(out.get(d.customerId) ?? Infinity, since));
+      }
+    }
+    return out;
+  }
+}
+
+/** workspaceResourceIds of a rule's Log Analytics destinations. */
+export function logAnalyticsDestinations(rule: StoredResource): string[] {
+  const list = rule.doc["properties"] && isObject(rule.doc["properties"]) ? (rule.doc["properties"] as { destinations?: { logAnalytics?: unknown } }).destinations?.logAnalytics : undefined;
+  if (!Array.isArray(list)) return [];
+  return list.map((d) => getString(d, "workspaceResourceId")).filter((w): w is string => typeof w === "string");
+}
+
+/** The machine an association belongs to (everything before its `/providers/Microsoft.Insights/...`). */
+export function associationScope(associationId: string): string {
+  return associationId.replace(/\/providers\/Microsoft\.Insights\/dataCollectionRuleAssociations\/[^/]+$/i, "");
+}
+
+/**
+ * Is the agent an extension installed running? Provisioned, or being updated or removed after it
+ * was (the agent keeps running until that operation completes); a failed one never ran.
+ */
+function agentRunning(ext: StoredResource, now: number): boolean {
+  const state = getString(ext.doc, "properties", "provisioningState");
+  if (state === "Succeeded") return true;
+  const since = provisionedAtOf(ext);
+  return (state === "Updating" || state === "Deleting") && Number.isFinite(since) && since <= now;
+}
+
+/** A machine's live connections; `exclude`: lower-case ids of extensions/associations being removed. */
+export function connectionsOf(ctx: ArmContext, machine: StoredResource, guest: GuestState, index: AmaIndex, exclude?: ReadonlySet<string>): Connection[] {
+  const now = ctx.clock.now();
+  const out = new Map<string, Connection>();
+  const add = (c: Connection): void => {
+    const key = connectionKey(c);
+    if (!out.has(key)) out.set(key, c);
+  };
+  let ama: StoredResource | undefined;
+  for (const ext of extensionsOf(ctx, machine)) {
+    if (exclude?.has(ext.id.toLowerCase())) continue;
+    if (!agentRunning(ext, now)) continue;
+    const publisher = (getString(ext.doc, "properties", "publisher") ?? "").toLowerCase();
+    if (publisher === LOG_ANALYTICS_PUBLISHER.toLowerCase()) {
+      const ws = getString(ext.doc, "properties", "settings", "workspaceId");
+      if (ws) {
+        add({
+          workspace: ws.toLowerCase(),
+          category: "Direct Agent",
+          version: mmaAgentVersion(guest.osType, getString(ext.doc, "properties", "typeHandlerVersion") ?? "1.0"),
+          channel: "Direct",
+          managementGroup: `AOI-${ws.toLowerCase()}`,
+        });
+      }
+    }
+    if (isAmaExtension(ext)) ama = ext;
+  }
+  for (const ws of guest.directAgent?.workspaceCustomerIds ?? []) {
+    add({
+      workspace: ws.toLowerCase(),
+      category: "Direct Agent",
+      version: guest.directAgent?.version ?? (guest.osType === "Windows" ? "10.20.18053.0" : "1.14.19-0"),
+      channel: "Direct",
+      managementGroup: `AOI-${ws.toLowerCase()}`,
+    });
+  }
+  if (guest.scom) {
+    for (const ws of guest.scom.workspaceCustomerIds) {
+      add({ workspace: ws.toLowerCase(), category: "SCOM Agent", version: SCOM_AGENT_VERSIONS[guest.scom.release], channel: "SCManagementServer", managementGroup: guest.scom.managementGroup });
+    }
+  }
+  if (ama) {
+    const installed = provisionedAtOf(ama);
+    const dests = index.destinations(machine.id, exclude);
+    for (const ws of guest.ama?.workspaceCustomerIds ?? []) if (!dests.has(ws.toLowerCase())) dests.set(ws.toLowerCase(), -Infinity);
+    const version = guest.osType === "Windows" ? "1.30.0.0" : "1.33.2";
+    for (const [ws, since] of dests) add({ workspace: ws, category: AMA_CATEGORY, version, channel: "", managementGroup: "", since: Math.max(installed, since) });
+  }
+  return [...out.values()];
+}
+
+/** Operations Manager agent version by release, as the agent reports it. */
+export const SCOM_AGENT_VERSIONS: Readonly<Record<ScomRelease, string>> = {
+  "2012": "7.1.10184.0",
+  "2016": "8.0.10918.0",
+  "2019": "10.19.10014.0",
+  "2022": "10.22.10056.0",
+};
+
+/** The connection's latest heartbeat at `now` (epoch ms), or undefined before its first one. */
+export function lastBeat(conn: Connection, guest: GuestState, now: number): number | undefined {
+  const stoppedAt = Date.parse(guest.powerStateChangedAt);
+  const since = conn.since ?? -Infinity;
+  if (conn.category !== AMA_CATEGORY || !Number.isFinite(since)) {
+    return guest.powerState === "running" ? now - LEGACY_HEARTBEAT_AGE_MS : stoppedAt;
+  }
+  const end = guest.powerState === "running" ? now : Math.min(now, stoppedAt);
+  const first = since + HEARTBEAT_INTERVAL_MS;
+  if (end < first) return undefined;
+  return first + Math.floor((end - first) / HEARTBEAT_INTERVAL_MS) * HEARTBEAT_INTERVAL_MS;
+}
+
+type Snapshot = Map<string, Map<string, { readonly conn: Connection; readonly last: number | undefined }>>;
+
+function snapshot(ctx: ArmContext, machineIds: readonly string[], exclude?: ReadonlySet<string>): Snapshot {
+  const index = AmaIndex.build(ctx);
+  const now = ctx.clock.now();
+  const out: Snapshot = new Map();
+  for (const id of machineIds) {
+    const machine = ctx.store.get(id);
+    if (!machine) continue;
+    const guest = guestOf(ctx, machine);
+    out.set(machine.id.toLowerCase(), new Map(connectionsOf(ctx, machine, guest, index, exclude).map((c) => [connectionKey(c), { conn: c, last: lastBeat(c, guest, now) }])));
+  }
+  return out;
+}
+
+/** Keeps the last heartbeat of every connection that was reporting in `before` and is not any more in `after`. */
+function recordEnded(ctx: ArmContext, before: Snapshot, after: Snapshot): void {
+  for (const [machine, conns] of before) {
+    const now = after.get(machine);
+    for (const [key, { conn, last }] of conns) {
+      if (last === undefined) continue;
+      const still = now?.get(key);
+      if (still && still.last !== undefined) continue;
+      ctx.heartbeatHistory.record(machine, { workspace: conn.workspace, category: conn.category, version: conn.version, channel: conn.channel, managementGroup: conn.managementGroup, last });
+    }
+  }
+}
+
+/** Call before a change to these machines' agents; the returned function, after it. */
+export function trackConnections(ctx: ArmContext, machineIds: readonly string[]): () => void {
+  const unique = [...new Set(machineIds.map((m) => m.toLowerCase()))];
+  const before = snapshot(ctx, unique);
+  return () => recordEnded(ctx, before, snapshot(ctx, unique));
+}
+
+/** For delete hooks (the resource is still stored): ends what these extensions or associations carried. */
+export function endConnectionsOf(ctx: ArmContext, machineId: string, removedIds: readonly string[]): void {
+  const exclude = new Set(removedIds.map((i) => i.toLowerCase()));
+  recordEnded(ctx, snapshot(ctx, [machineId]), snapshot(ctx, [machineId], exclude));
+}
