@@ -4,12 +4,22 @@
  * Each also says what a remediation deploys, which the remediation engine carries out.
  */
 import { AKS_POLICY_ADDON, AZURE_MONITOR_AGENT, DEPENDENCY_AGENT, LOG_ANALYTICS_AGENT, type ExtensionKind } from "../../spec/extensions";
-import { ROLES, SEED_POLICIES } from "../../spec/policies";
+import { AMA_POLICIES, ROLES, SEED_POLICIES } from "../../spec/policies";
+import { policyRule } from "./policyRules";
 import { VM_CONTRIBUTOR_ROLE } from "./roles";
 import type { JsonObject } from "../util/json";
 
 export type Deploys =
-  | { readonly kind: "vmExtension"; readonly osType: "Windows" | "Linux"; readonly extension: ExtensionKind; readonly workspaceParameter?: string }
+  | {
+      readonly kind: "vmExtension";
+      readonly osType: "Windows" | "Linux";
+      readonly extension: ExtensionKind;
+      readonly workspaceParameter?: string;
+      /** The AMA policies' templates also give the VM a system-assigned identity (user-assigned ones kept). */
+      readonly systemIdentity?: boolean;
+    }
+  /** An association of the VM with the rule the parameter names (`assoc-<uniqueString(vm name + rule id)>`). */
+  | { readonly kind: "dcrAssociation"; readonly osType: "Windows" | "Linux"; readonly ruleParameter: string }
   | { readonly kind: "aksAddon"; readonly addon: string };
 
 export interface BuiltinPolicy {
@@ -87,7 +97,7 @@ export const BUILTIN_POLICIES: readonly BuiltinPolicy[] = [
     version: "4.5.0",
     effectDefault: "DeployIfNotExists",
     roleGuids: [VM_CONTRIBUTOR_ROLE],
-    deploys: { kind: "vmExtension", osType: "Windows", extension: AZURE_MONITOR_AGENT.Windows },
+    deploys: { kind: "vmExtension", osType: "Windows", extension: AZURE_MONITOR_AGENT.Windows, systemIdentity: true },
   },
   {
     name: "a4034bc6-ae50-406d-bf76-50f4ee5a7811",
@@ -97,8 +107,21 @@ export const BUILTIN_POLICIES: readonly BuiltinPolicy[] = [
     version: "3.8.0",
     effectDefault: "DeployIfNotExists",
     roleGuids: [VM_CONTRIBUTOR_ROLE],
-    deploys: { kind: "vmExtension", osType: "Linux", extension: AZURE_MONITOR_AGENT.Linux },
+    deploys: { kind: "vmExtension", osType: "Linux", extension: AZURE_MONITOR_AGENT.Linux, systemIdentity: true },
   },
+  ...(["dcrAssociationWindowsVm", "dcrAssociationLinuxVm"] as const).map((key): BuiltinPolicy => {
+    const a = AMA_POLICIES[key];
+    return {
+      name: a.definitionName,
+      displayName: a.displayName,
+      description: `Deploy Association to link ${a.osType} virtual machines to the specified Data Collection Rule or the specified Data Collection Endpoint.`,
+      category: "Monitoring",
+      version: a.osType === "Windows" ? "4.5.1" : "6.5.1",
+      effectDefault: "DeployIfNotExists",
+      roleGuids: a.roles.map((r) => r.id),
+      deploys: { kind: "dcrAssociation", osType: a.osType, ruleParameter: "dcrResourceId" },
+    };
+  }),
 ];
 
 export const POLICY_DEFINITION_PREFIX = "/providers/Microsoft.Authorization/policyDefinitions/";
@@ -119,64 +142,7 @@ export function policyDefinitionDoc(p: BuiltinPolicy): JsonObject {
       defaultValue: p.effectDefault,
     };
   }
-  let condition: JsonObject;
-  let details: JsonObject;
-  const roleDefinitionIds = p.roleGuids.map((g) => `/providers/Microsoft.Authorization/roleDefinitions/${g}`);
-  if (p.deploys.kind === "aksAddon") {
-    condition = { field: "type", equals: "Microsoft.ContainerService/managedClusters" };
-    details = {
-      type: "Microsoft.ContainerService/managedClusters",
-      name: "[field('name')]",
-      roleDefinitionIds,
-      existenceCondition: { field: "Microsoft.ContainerService/managedClusters/addonProfiles.azurePolicy.enabled", equals: "true" },
-      deployment: { properties: { mode: "incremental", parameters: { clusterName: { value: "[field('name')]" }, clusterResourceGroupName: { value: "[resourceGroup().name]" }, clusterLocation: { value: "[field('location')]" } } } },
-    };
-  } else {
-    const ext = p.deploys.extension;
-    if (p.deploys.workspaceParameter) {
-      parameters[p.deploys.workspaceParameter] = {
-        type: "String",
-        metadata: { displayName: "Log Analytics workspace", description: "Select Log Analytics workspace from dropdown list.", strongType: "omsWorkspace", assignPermissions: true },
-      };
-    }
-    parameters["listOfImageIdToInclude"] = { type: "Array", metadata: { displayName: "Optional: List of virtual machine images that have supported Windows OS to add to scope" }, defaultValue: [] };
-    condition = {
-      allOf: [
-        { field: "type", equals: "Microsoft.Compute/virtualMachines" },
-        { field: "Microsoft.Compute/virtualMachines/storageProfile.osDisk.osType", like: `${p.deploys.osType}*` },
-      ],
-    };
-    details = {
-      type: "Microsoft.Compute/virtualMachines/extensions",
-      roleDefinitionIds,
-      existenceCondition: {
-        allOf: [
-          { field: "Microsoft.Compute/virtualMachines/extensions/type", equals: ext.type },
-          { field: "Microsoft.Compute/virtualMachines/extensions/publisher", equals: ext.publisher },
-          { field: "Microsoft.Compute/virtualMachines/extensions/provisioningState", equals: "Succeeded" },
-        ],
-      },
-      deployment: {
-        properties: {
-          mode: "incremental",
-          template: {
-            $schema: "https://schema.management.azure.com/schemas/2015-01-01/deploymentTemplate.json#",
-            contentVersion: "1.0.0.0",
-            resources: [
-              {
-                name: `[concat(parameters('vmName'), '/${ext.name}')]`,
-                type: "Microsoft.Compute/virtualMachines/extensions",
-                location: "[parameters('location')]",
-                apiVersion: "2021-04-01",
-                properties: { publisher: ext.publisher, type: ext.type, typeHandlerVersion: ext.version, autoUpgradeMinorVersion: true },
-              },
-            ],
-          },
-          parameters: { vmName: { value: "[field('name')]" }, location: { value: "[field('location')]" } },
-        },
-      },
-    };
-  }
+  const { condition, details } = policyRule(p, parameters);
   return {
     id: POLICY_DEFINITION_PREFIX + p.name,
     name: p.name,

@@ -2,24 +2,38 @@
  * One remediation deployment: what Azure's Deploy-if-not-exists does for one resource, run
  * with the assignment's managed identity. It fails as Azure's does when the identity lacks a
  * role the definition lists (at a scope covering the resource), when the machine is not
- * running or has no VM agent, or when the workspace parameter names no workspace.
+ * running or has no VM agent, or when a parameter names no workspace or rule.
  */
+import { createHash } from "node:crypto";
 import type { ArmContext } from "../arm/types";
-import type { BuiltinPolicy } from "../catalog/policies";
+import type { BuiltinPolicy, Deploys } from "../catalog/policies";
 import { builtinRole, roleGuidOf } from "../catalog/roles";
+import { ArmError } from "../http/errors";
 import type { StoredResource } from "../store/resources";
-import { getPath, getString, isObject, type JsonObject } from "../util/json";
+import { getPath, getString, type JsonObject } from "../util/json";
 import { roleAssignmentsCovering } from "../providers/authorization";
 import { withAddonEnabled } from "../providers/containerService";
-import { deploymentVerdict, extensionDoc, extensionsOf, workspaceFailure } from "../providers/machines";
+import { amaIdentityFailure, deploymentVerdict, extensionDoc, extensionsOf, workspaceFailure } from "../providers/machines";
+import { withSystemAssigned } from "../providers/identity";
+import { associationResource } from "../providers/dataCollectionRuleAssociations";
 import { workspaceCustomerId } from "../providers/workspaceLookup";
-import { WORKSPACE_TYPE } from "../providers/resourceTypes";
+import { DCR_ASSOCIATION_TYPE, WORKSPACE_TYPE } from "../providers/resourceTypes";
+import { trackConnections } from "../logs/connections";
+import { parameterValue } from "./targets";
 
 export type DeploymentOutcome = { readonly ok: true } | { readonly ok: false; readonly error: { readonly code: string; readonly message: string } };
 
+const failed = (code: string, message: string): DeploymentOutcome => ({ ok: false, error: { code, message } });
+
+/** The action a deployment of this kind writes (named in AuthorizationFailed). */
+function writeAction(d: Deploys): string {
+  if (d.kind === "aksAddon") return "Microsoft.ContainerService/managedClusters/write";
+  if (d.kind === "dcrAssociation") return "Microsoft.Insights/dataCollectionRuleAssociations/write";
+  return d.systemIdentity ? "Microsoft.Compute/virtualMachines/write" : "Microsoft.Compute/virtualMachines/extensions/write";
+}
+
 function missingRole(ctx: ArmContext, policy: BuiltinPolicy, assignment: StoredResource, resourceId: string): { code: string; message: string } | undefined {
   const principal = getString(assignment.doc, "identity", "principalId");
-  const action = policy.deploys.kind === "aksAddon" ? "Microsoft.ContainerService/managedClusters/write" : "Microsoft.Compute/virtualMachines/extensions/write";
   if (!principal) {
     return { code: "AuthorizationFailed", message: `The policy assignment '${assignment.id}' has no managed identity to deploy with.` };
   }
@@ -31,23 +45,47 @@ function missingRole(ctx: ArmContext, policy: BuiltinPolicy, assignment: StoredR
     return {
       code: "AuthorizationFailed",
       message:
-        `The client '${principal}' with object id '${principal}' does not have authorization to perform action '${action}' over scope '${resourceId}' or the scope is invalid. ` +
+        `The client '${principal}' with object id '${principal}' does not have authorization to perform action '${writeAction(policy.deploys)}' over scope '${resourceId}' or the scope is invalid. ` +
         `The policy definition lists role '${role?.name ?? needed}' (${needed}); assign it to the policy assignment's identity at a scope covering the resource.`,
     };
   }
   return undefined;
 }
 
-export function deployOne(ctx: ArmContext, policy: BuiltinPolicy, assignment: StoredResource, resourceId: string): DeploymentOutcome {
-  const resource = ctx.store.get(resourceId);
-  if (!resource) return { ok: false, error: { code: "ResourceNotFound", message: `The resource '${resourceId}' no longer exists.` } };
-  const denied = missingRole(ctx, policy, assignment, resource.id);
-  if (denied) return { ok: false, error: denied };
-  const d = policy.deploys;
-  if (d.kind === "aksAddon") {
-    ctx.store.put({ ...resource, doc: withAddonEnabled(resource.doc, d.addon) });
-    return { ok: true };
+/** ARM's uniqueString(): 13 base-32 characters of a hash of its input. */
+export function uniqueString(text: string): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+  let n = createHash("sha256").update(text).digest().readBigUInt64BE(0);
+  let out = "";
+  for (let i = 0; i < 13; i++) {
+    out += alphabet[Number(n & 31n)];
+    n >>= 5n;
   }
+  return out;
+}
+
+function deployAssociation(ctx: ArmContext, d: Extract<Deploys, { kind: "dcrAssociation" }>, assignment: StoredResource, vm: StoredResource): DeploymentOutcome {
+  const params = getPath(assignment.doc, ["properties", "parameters"]);
+  const ruleId = parameterValue(params, d.ruleParameter) ?? "";
+  const resourceType = parameterValue(params, "resourceType") ?? "Microsoft.Insights/dataCollectionRules";
+  if (resourceType.toLowerCase() !== "microsoft.insights/datacollectionrules") {
+    return failed("InvalidTemplateDeployment", `Parameter resourceType '${resourceType}': data collection endpoints are not emulated.`);
+  }
+  const name = `assoc-${uniqueString(`${String(vm.doc["name"])}${ruleId}`)}`;
+  const id = `${vm.id}/providers/${DCR_ASSOCIATION_TYPE}/${name}`;
+  try {
+    const result = associationResource(ctx, undefined, id, name, { dataCollectionRuleId: ruleId }, ctx.store.get(id));
+    const finish = trackConnections(ctx, [vm.id]);
+    ctx.store.put({ id, type: DCR_ASSOCIATION_TYPE, doc: result.doc, secret: result.secret ?? null });
+    finish();
+    return { ok: true };
+  } catch (err) {
+    if (err instanceof ArmError) return failed(err.code, err.message);
+    throw err;
+  }
+}
+
+function deployExtension(ctx: ArmContext, d: Extract<Deploys, { kind: "vmExtension" }>, assignment: StoredResource, resource: StoredResource): DeploymentOutcome {
   // Reuse the name of an existing extension of the same handler (a failed one is redeployed in place).
   const same = extensionsOf(ctx, resource).find(
     (e) =>
@@ -56,27 +94,37 @@ export function deployOne(ctx: ArmContext, policy: BuiltinPolicy, assignment: St
   );
   const name = same ? String(same.doc["name"]) : d.extension.name;
   const verdict = deploymentVerdict(ctx, resource, name);
-  if (verdict.refuse) return { ok: false, error: { code: verdict.refuse.code, message: verdict.refuse.message } };
+  if (verdict.refuse) return failed(verdict.refuse.code, verdict.refuse.message);
   if (verdict.failure) return { ok: false, error: verdict.failure };
   const props: JsonObject = { publisher: d.extension.publisher, type: d.extension.type, typeHandlerVersion: d.extension.version, autoUpgradeMinorVersion: true, settings: {} };
   let protectedSettings: JsonObject | undefined;
   if (d.workspaceParameter) {
-    const params = getPath(assignment.doc, ["properties", "parameters"]);
-    const wsId = isObject(params) ? getString(params, d.workspaceParameter, "value") : undefined;
+    const wsId = parameterValue(getPath(assignment.doc, ["properties", "parameters"]), d.workspaceParameter);
     const ws = wsId ? ctx.store.get(wsId) : undefined;
     if (!ws || ws.type.toLowerCase() !== WORKSPACE_TYPE.toLowerCase()) {
-      return { ok: false, error: { code: "InvalidTemplateDeployment", message: `The workspace '${wsId ?? ""}' given by parameter '${d.workspaceParameter}' does not exist.` } };
+      return failed("InvalidTemplateDeployment", `The workspace '${wsId ?? ""}' given by parameter '${d.workspaceParameter}' does not exist.`);
     }
     props["settings"] = { workspaceId: workspaceCustomerId(ws), stopOnMultipleConnections: "true" };
     protectedSettings = { workspaceKey: String(ws.secret?.["primarySharedKey"] ?? "") };
     const failure = workspaceFailure(ctx, resource, name, props, protectedSettings);
     if (failure) return { ok: false, error: failure };
   }
-  const doc = extensionDoc(resource, name, props);
-  ctx.store.put({ id: String(doc["id"]), type: String(doc["type"]), doc, secret: protectedSettings ? { protectedSettings } : null });
+  let machine = resource;
+  if (d.systemIdentity) {
+    // The template's first resource: the VM with a system-assigned identity (user-assigned ones kept).
+    machine = { ...resource, doc: { ...resource.doc, identity: withSystemAssigned(resource, ctx.tenantId) } };
+    ctx.store.put(machine);
+    props["enableAutomaticUpgrade"] = true;
+  }
+  const identityFailure = amaIdentityFailure(machine, name, props);
+  if (identityFailure) return { ok: false, error: identityFailure };
+  const doc = extensionDoc(machine, name, props);
+  const secret: JsonObject = { provisionedAt: ctx.clock.now() };
+  if (protectedSettings) secret["protectedSettings"] = protectedSettings;
+  ctx.store.put({ id: String(doc["id"]), type: String(doc["type"]), doc, secret });
   ctx.extensionLog.record({
     at: ctx.clock.iso(),
-    machineId: resource.id,
+    machineId: machine.id,
     name,
     publisher: d.extension.publisher,
     type: d.extension.type,
@@ -86,4 +134,18 @@ export function deployOne(ctx: ArmContext, policy: BuiltinPolicy, assignment: St
     requestId: null,
   });
   return { ok: true };
+}
+
+export function deployOne(ctx: ArmContext, policy: BuiltinPolicy, assignment: StoredResource, resourceId: string): DeploymentOutcome {
+  const resource = ctx.store.get(resourceId);
+  if (!resource) return failed("ResourceNotFound", `The resource '${resourceId}' no longer exists.`);
+  const denied = missingRole(ctx, policy, assignment, resource.id);
+  if (denied) return { ok: false, error: denied };
+  const d = policy.deploys;
+  if (d.kind === "aksAddon") {
+    ctx.store.put({ ...resource, doc: withAddonEnabled(resource.doc, d.addon) });
+    return { ok: true };
+  }
+  if (d.kind === "dcrAssociation") return deployAssociation(ctx, d, assignment, resource);
+  return deployExtension(ctx, d, assignment, resource);
 }

@@ -119,9 +119,8 @@ export class RemediationEngine {
         }
         const props = rem.doc["properties"] as JsonObject;
         const scope = id.replace(/\/providers\/Microsoft\.PolicyInsights\/remediations\/[^/]+$/i, "");
-        const notScopes = (getPath(assignment.doc, ["properties", "notScopes"]) as string[] | undefined) ?? [];
         const locations = (getPath(props, ["filters", "locations"]) as string[] | undefined) ?? [];
-        const targets = nonCompliantResources(c, policy, scope, notScopes, locations, Number(props["resourceCount"] ?? 500));
+        const targets = nonCompliantResources(c, policy, assignment, scope, locations, Number(props["resourceCount"] ?? 500));
         const now = c.clock.iso();
         targets.forEach((t, i) => this.insertStmt.run(key, i, t.id, String(t.doc["location"] ?? ""), now, now));
         update(c, rem, {

@@ -7,17 +7,30 @@ import type { ArmContext } from "../arm/types";
 import type { BuiltinPolicy } from "../catalog/policies";
 import type { StoredResource } from "../store/resources";
 import { scopeCovers } from "../util/armId";
-import { getPath, getString, isObject } from "../util/json";
+import { getPath, getString, isObject, type Json } from "../util/json";
 import { extensionsOf, osTypeOf } from "../providers/machines";
+import { associationsOfMachine } from "../providers/dataCollectionRuleAssociations";
 import { AKS_TYPE, VM_TYPE } from "../providers/resourceTypes";
 
-export function isCompliant(ctx: ArmContext, policy: BuiltinPolicy, resource: StoredResource): boolean {
+/** An assignment parameter's value (`parameters.<name>.value`), names compared case-insensitively. */
+export function parameterValue(assignmentParameters: Json | undefined, name: string): string | undefined {
+  return getString(assignmentParameters, name, "value");
+}
+
+export function isCompliant(ctx: ArmContext, policy: BuiltinPolicy, resource: StoredResource, assignmentParameters: Json | undefined): boolean {
   const d = policy.deploys;
   if (d.kind === "aksAddon") {
     const profiles = getPath(resource.doc, ["properties", "addonProfiles"]);
     if (!isObject(profiles)) return false;
     const key = Object.keys(profiles).find((k) => k.toLowerCase() === d.addon.toLowerCase());
     return key !== undefined && getPath(profiles, [key, "enabled"]) === true;
+  }
+  if (d.kind === "dcrAssociation") {
+    // Existence condition: an association whose rule (or endpoint) is the parameter's.
+    const wanted = (parameterValue(assignmentParameters, d.ruleParameter) ?? "").toLowerCase();
+    return associationsOfMachine(ctx, resource).some((a) =>
+      [getString(a.doc, "properties", "dataCollectionRuleId"), getString(a.doc, "properties", "dataCollectionEndpointId")].some((v) => v?.toLowerCase() === wanted),
+    );
   }
   return extensionsOf(ctx, resource).some(
     (e) =>
@@ -37,13 +50,15 @@ export function inPolicyScope(policy: BuiltinPolicy, resource: StoredResource): 
 export function nonCompliantResources(
   ctx: ArmContext,
   policy: BuiltinPolicy,
+  assignment: StoredResource,
   scope: string,
-  notScopes: readonly string[],
   locations: readonly string[],
   limit: number,
 ): StoredResource[] {
   const sub = /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1] ?? null;
   if (!sub) return [];
+  const notScopes = (getPath(assignment.doc, ["properties", "notScopes"]) as string[] | undefined) ?? [];
+  const parameters = getPath(assignment.doc, ["properties", "parameters"]);
   const type = policy.deploys.kind === "aksAddon" ? AKS_TYPE : VM_TYPE;
   const locs = locations.map((l) => l.replace(/\s+/g, "").toLowerCase());
   return ctx.store
@@ -51,6 +66,6 @@ export function nonCompliantResources(
     .filter((r) => scopeCovers(scope, r.id))
     .filter((r) => !notScopes.some((n) => scopeCovers(n, r.id)))
     .filter((r) => locs.length === 0 || locs.includes(String(r.doc["location"]).toLowerCase()))
-    .filter((r) => inPolicyScope(policy, r) && !isCompliant(ctx, policy, r))
+    .filter((r) => inPolicyScope(policy, r) && !isCompliant(ctx, policy, r, parameters))
     .slice(0, limit);
 }
