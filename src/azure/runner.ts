@@ -228,7 +228,23 @@ export class AzureStepRunner implements StepRunner {
         return this.remediate(step, ctx);
       case "unassign-policy": {
         const id = s(d, "policyAssignmentId");
-        await this.write(() => this.policy(subscriptionOf(id)).policyAssignments.delete(id.slice(0, id.toLowerCase().indexOf("/providers/microsoft.authorization/")), nameOf(id)));
+        const sub = subscriptionOf(id);
+        const scope = id.slice(0, id.toLowerCase().indexOf("/providers/microsoft.authorization/"));
+        const assignment = await this.readOrNull(() => this.policy(sub).policyAssignments.get(scope, nameOf(id)));
+        const principal = assignment?.identity?.principalId;
+        if (principal) {
+          // The roles granted to the assignment's identity go with it: no orphaned role assignment stays behind.
+          const auth = this.authorization(sub);
+          const granted: { scope: string; name: string }[] = [];
+          await this.read(async () => {
+            granted.length = 0;
+            for await (const ra of auth.roleAssignments.listForSubscription({ filter: `principalId eq '${principal}'` })) {
+              if (ra.principalId === principal && ra.scope && ra.name) granted.push({ scope: ra.scope, name: ra.name });
+            }
+          });
+          for (const ra of granted) await this.write(() => auth.roleAssignments.delete(ra.scope, ra.name));
+        }
+        if (assignment) await this.write(() => this.policy(sub).policyAssignments.delete(scope, nameOf(id)));
         return;
       }
       case "delete-workspace": {
