@@ -23,7 +23,7 @@ import { SecurityCenterSubscriptionPricing } from "@cdktf/provider-azurerm/lib/s
 import { SecurityCenterWorkspace } from "@cdktf/provider-azurerm/lib/security-center-workspace";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { geographyOf, type Geography } from "../../src/spec/geography";
+import { geographiesOf } from "../../src/spec/geography";
 import { SEED_POLICIES, SEED_POLICY_KEYS, type ExtensionPolicyKey } from "../../src/spec/policies";
 import type { Spec, SpecInput } from "../../src/spec/schema";
 import { parseSpec } from "../../src/spec/validate";
@@ -54,15 +54,8 @@ export interface AutoProvisioningProps {
   readonly provider?: TerraformProvider;
 }
 
-/** The geographies of `regions`, once each, in order of first appearance (the rule is geographyOf). */
-export function geographiesOf(regions: readonly string[]): Geography[] {
-  const seen = new Map<string, Geography>();
-  for (const region of regions) {
-    const geo = geographyOf(region);
-    if (!seen.has(geo.key)) seen.set(geo.key, geo);
-  }
-  return [...seen.values()];
-}
+/** Re-exported for callers of the construct; the rule lives in src/spec/geography. */
+export { geographiesOf };
 
 export class AutoProvisioning extends Construct {
   /** The subscription GUID, lower-cased. */

@@ -116,3 +116,13 @@ export function geographyOf(region: string): Geography {
   }
   return { key: `region:${name}`, displayName: name, workspaceLocation: name, code: regionShortCode(name), ownRegion: true };
 }
+
+/** The geographies of `regions`, once each, in order of first appearance. */
+export function geographiesOf(regions: readonly string[]): Geography[] {
+  const seen = new Map<string, Geography>();
+  for (const region of regions) {
+    const geo = geographyOf(region);
+    if (!seen.has(geo.key)) seen.set(geo.key, geo);
+  }
+  return [...seen.values()];
+}
