@@ -7,4 +7,6 @@ module.exports = {
     "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }],
   },
   testTimeout: 60000,
+  // Two workers on two cores: most suites wait on child processes and HTTPS, not on the CPU.
+  maxWorkers: 2,
 };
