@@ -2,6 +2,8 @@
 import { ComputeManagementClient } from "@azure/arm-compute";
 import { OperationalInsightsManagementClient } from "@azure/arm-operationalinsights";
 import { ResourceGraphClient } from "@azure/arm-resourcegraph";
+import { MonitorClient } from "@azure/arm-monitor";
+import { LogsQueryClient, LogsQueryResultStatus } from "@azure/monitor-query-logs";
 import { geographyOf } from "../../src/spec/geography";
 import { defaultResourceGroupName, defaultWorkspaceName } from "../../src/spec/naming";
 import { withEmulator } from "./helpers";
@@ -98,6 +100,33 @@ test("eligibility cases: appliances, no VM agent, stopped and deallocated", asyn
   }
   const guest = await emu.admin<{ scom: { release: string } }>("GET", `/admin/guest?id=${encodeURIComponent(emu.fleet!.cases["scom-2012"]![0]!)}`);
   expect(guest.scom.release).toBe("2012");
+});
+
+test("AMA machines: a managed identity, the operations team's rule and association, heartbeats through them", async () => {
+  const byId = new Map(rows.map((r) => [r.id.toLowerCase(), r]));
+  const graph = new ResourceGraphClient(emu.credential(), emu.clientOptions());
+  const identities = await graph.resources({ query: "resources | where type in~ ('microsoft.compute/virtualmachines', 'microsoft.hybridcompute/machines') | project id, identity", subscriptions: emu.subscriptionIds, options: { top: 1000 } });
+  const identityOf = new Map((identities.data as Row[]).map((r) => [r.id.toLowerCase(), r.identity]));
+  for (const id of emu.fleet!.cases["ama"]!) {
+    const sub = id.split("/")[2]!;
+    expect(identityOf.get(id.toLowerCase())?.type).toBe("SystemAssigned");
+    const monitor = new MonitorClient(emu.credential(), sub, emu.clientOptions());
+    const assocs: { name?: string; dataCollectionRuleId?: string }[] = [];
+    for await (const a of monitor.dataCollectionRuleAssociations.listByResource(id)) assocs.push(a);
+    expect(assocs.map((a) => a.name)).toEqual(["contoso-ops"]);
+    const rule = byId.get(assocs[0]!.dataCollectionRuleId!.toLowerCase())!;
+    expect(rule).toMatchObject({ name: "dcr-contoso-ops", type: "microsoft.insights/datacollectionrules" });
+    const ops = emu.fleet!.workspaces.find((w) => w.role === "ops" && w.id.split("/")[2] === sub)!;
+    expect(rule.properties.destinations.logAnalytics[0].workspaceResourceId).toBe(ops.id);
+  }
+  // Every Arc machine has the identity its onboarding gave it.
+  for (const r of rows.filter((x) => x.type === "microsoft.hybridcompute/machines")) expect(identityOf.get(r.id.toLowerCase())?.type).toBe("SystemAssigned");
+  const logs = new LogsQueryClient(emu.credential(), emu.logsClientOptions());
+  const [first, ...others] = emu.fleet!.workspaces.filter((w) => w.role === "ops").map((w) => w.customerId);
+  const result = await logs.queryWorkspace(first!, "Heartbeat | where Category == 'Azure Monitor Agent' | distinct _ResourceId, TenantId", { duration: "PT5M" }, { additionalWorkspaces: others });
+  if (result.status !== LogsQueryResultStatus.Success) throw new Error("partial result");
+  const seen = new Set(result.tables[0]!.rows.map((r) => String(r[0])));
+  expect(emu.fleet!.cases["ama"]!.every((id) => seen.has(id.toLowerCase()))).toBe(true);
 });
 
 test("AKS clusters with and without the Azure Policy add-on", () => {

@@ -24,8 +24,9 @@ import type { StoredResource } from "../store/resources";
 import { compareVersions } from "../../spec/extensions";
 import { getString, isObject } from "../util/json";
 import { extensionsOf, guestOf, provisionedAtOf } from "../providers/machines";
-import { AZURE_MONITOR_AGENT_TYPES, AZURE_MONITOR_PUBLISHER, DCR_ASSOCIATION_TYPE, DCR_TYPE, LOG_ANALYTICS_PUBLISHER } from "../providers/resourceTypes";
-import { allWorkspaces, workspaceCustomerId } from "../providers/workspaceLookup";
+import { AZURE_MONITOR_AGENT_TYPES, AZURE_MONITOR_PUBLISHER, DCR_ASSOCIATION_TYPE, DCR_TYPE, LOG_ANALYTICS_PUBLISHER, WORKSPACE_TYPE } from "../providers/resourceTypes";
+import { workspaceCustomerId } from "../providers/workspaceLookup";
+import { associationScope, associationsOfMachine } from "../providers/associationLookup";
 
 export type HeartbeatCategory = "Direct Agent" | "SCOM Agent" | "Azure Monitor Agent";
 
@@ -72,26 +73,39 @@ export class AmaIndex {
     private readonly rules: ReadonlyMap<string, readonly { readonly customerId: string; readonly since: number }[]>,
   ) {}
 
-  static build(ctx: ArmContext): AmaIndex {
-    const customerIds = new Map(allWorkspaces(ctx).map((w) => [w.id.toLowerCase(), workspaceCustomerId(w).toLowerCase()]));
-    const rules = new Map<string, { customerId: string; since: number }[]>();
-    for (const rule of ctx.store.listTypes([DCR_TYPE])) {
-      const since = isObject(rule.secret?.["destinationsSince"]) ? (rule.secret!["destinationsSince"] as Record<string, unknown>) : {};
-      const dests: { customerId: string; since: number }[] = [];
-      for (const d of logAnalyticsDestinations(rule)) {
-        const cid = customerIds.get(d.toLowerCase());
-        if (cid) dests.push({ customerId: cid, since: toMs(since[d.toLowerCase()]) });
-      }
-      rules.set(rule.id.toLowerCase(), dests);
-    }
+  /** Every rule and association of the store (a Heartbeat answer), or only those of some machines (a change). */
+  static build(ctx: ArmContext, machineIds?: readonly string[]): AmaIndex {
+    const associations = machineIds ? machineIds.flatMap((m) => associationsOfMachine(ctx, m)) : ctx.store.listTypes([DCR_ASSOCIATION_TYPE]);
     const byMachine = new Map<string, { id: string; ruleId: string; since: number }[]>();
-    for (const a of ctx.store.listTypes([DCR_ASSOCIATION_TYPE])) {
+    const ruleIds = new Set<string>();
+    for (const a of associations) {
       const ruleId = getString(a.doc, "properties", "dataCollectionRuleId");
       if (!ruleId) continue;
       const machine = associationScope(a.id).toLowerCase();
       const list = byMachine.get(machine) ?? [];
       list.push({ id: a.id.toLowerCase(), ruleId: ruleId.toLowerCase(), since: toMs(a.secret?.["since"]) });
       byMachine.set(machine, list);
+      ruleIds.add(ruleId.toLowerCase());
+    }
+    const ruleDocs = machineIds ? [...ruleIds].map((id) => ctx.store.get(id)).filter((r): r is StoredResource => r !== undefined) : ctx.store.listTypes([DCR_TYPE]);
+    const customerIds = new Map<string, string | undefined>();
+    const customerIdOf = (wsId: string): string | undefined => {
+      const key = wsId.toLowerCase();
+      if (!customerIds.has(key)) {
+        const ws = ctx.store.get(key);
+        customerIds.set(key, ws && ws.type.toLowerCase() === WORKSPACE_TYPE.toLowerCase() ? workspaceCustomerId(ws).toLowerCase() : undefined);
+      }
+      return customerIds.get(key);
+    };
+    const rules = new Map<string, { customerId: string; since: number }[]>();
+    for (const rule of ruleDocs) {
+      const since = isObject(rule.secret?.["destinationsSince"]) ? (rule.secret!["destinationsSince"] as Record<string, unknown>) : {};
+      const dests: { customerId: string; since: number }[] = [];
+      for (const d of logAnalyticsDestinations(rule)) {
+        const cid = customerIdOf(d);
+        if (cid) dests.push({ customerId: cid, since: toMs(since[d.toLowerCase()]) });
+      }
+      rules.set(rule.id.toLowerCase(), dests);
     }
     return new AmaIndex(byMachine, rules);
   }
@@ -115,11 +129,6 @@ export function logAnalyticsDestinations(rule: StoredResource): string[] {
   const list = rule.doc["properties"] && isObject(rule.doc["properties"]) ? (rule.doc["properties"] as { destinations?: { logAnalytics?: unknown } }).destinations?.logAnalytics : undefined;
   if (!Array.isArray(list)) return [];
   return list.map((d) => getString(d, "workspaceResourceId")).filter((w): w is string => typeof w === "string");
-}
-
-/** The machine an association belongs to (everything before its `/providers/Microsoft.Insights/...`). */
-export function associationScope(associationId: string): string {
-  return associationId.replace(/\/providers\/Microsoft\.Insights\/dataCollectionRuleAssociations\/[^/]+$/i, "");
 }
 
 /**
@@ -208,7 +217,7 @@ export function lastBeat(conn: Connection, guest: GuestState, now: number): numb
 type Snapshot = Map<string, Map<string, { readonly conn: Connection; readonly last: number | undefined }>>;
 
 function snapshot(ctx: ArmContext, machineIds: readonly string[], exclude?: ReadonlySet<string>): Snapshot {
-  const index = AmaIndex.build(ctx);
+  const index = AmaIndex.build(ctx, machineIds);
   const now = ctx.clock.now();
   const out: Snapshot = new Map();
   for (const id of machineIds) {

@@ -11,7 +11,9 @@ import { parseId } from "../util/armId";
 /** Wraps a PUT: the machines' connections before it, compared with those after it is stored. */
 export function tracked(put: (input: PutInput) => PutResult, machinesOf: (input: PutInput) => readonly string[]): (input: PutInput) => PutResult {
   return (input) => {
-    const finish = trackConnections(input.ctx, machinesOf(input));
+    const machines = machinesOf(input);
+    if (machines.length === 0) return put(input);
+    const finish = trackConnections(input.ctx, machines);
     const result = put(input);
     return {
       ...result,

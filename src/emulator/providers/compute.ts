@@ -234,7 +234,8 @@ export const virtualMachines: ResourceTypeSpec = {
   },
 };
 
-const extensionPut = tracked(putExtension, (i) => (i.target.parent ? [i.target.parent.id] : []));
+// Only a PUT that replaces an extension can end what it carried.
+const extensionPut = tracked(putExtension, (i) => (i.existing && i.target.parent ? [i.target.parent.id] : []));
 
 export const virtualMachineExtensions: ResourceTypeSpec = {
   type: VM_EXTENSION_TYPE,
@@ -364,7 +365,7 @@ export const virtualMachineScaleSets: ResourceTypeSpec = {
   patchable: true,
   lroDelete: true,
   // A model PUT can drop extensions: keep the last heartbeats of what they carried.
-  put: tracked(putVmss, (i) => [i.target.id]),
+  put: tracked(putVmss, (i) => (i.existing ? [i.target.id] : [])),
   view: vmssView,
   onDeleted: machineDeleted,
 };

@@ -11,7 +11,8 @@ import type { EmuRequest } from "../http/types";
 import type { StoredResource } from "../store/resources";
 import { getString, isObject, type JsonObject } from "../util/json";
 import { newGuid } from "../util/random";
-import { associationScope, endConnectionsOf } from "../logs/connections";
+import { endConnectionsOf } from "../logs/connections";
+import { associationScope, associationsOfMachine } from "./associationLookup";
 import { tracked } from "./agentTracking";
 import { invalidPayload } from "./dataCollectionRules";
 import { systemData } from "./systemData";
@@ -72,23 +73,13 @@ function putAssociation(input: PutInput): PutResult {
   return associationResource(ctx, req, target.id, target.name, body["properties"], existing);
 }
 
-/** A machine's associations (they are stored under its id). */
-export function associationsOfMachine(ctx: ArmContext, machine: StoredResource): StoredResource[] {
-  const prefix = `${machine.id.toLowerCase()}/providers/`;
-  const parts = { subscriptionId: machine.id.split("/")[2] ?? null, resourceGroup: machine.id.split("/")[4] ?? null };
-  return ctx.store.list(DCR_ASSOCIATION_TYPE, parts).filter((a) => a.id.toLowerCase().startsWith(prefix));
-}
-
 export const dataCollectionRuleAssociations: ResourceTypeSpec = {
   type: DCR_ASSOCIATION_TYPE,
   apiVersions: API_VERSIONS.insights,
   scopes: ["resource"],
-  put: tracked(putAssociation, (i) => (i.target.scopeResource ? [i.target.scopeResource.id] : [])),
-  list: ({ ctx, scope, scopeKind, subscriptionId, resourceGroup }) => {
-    if (scopeKind !== "resource") return [];
-    const prefix = `${scope.toLowerCase()}/providers/`;
-    return ctx.store.list(DCR_ASSOCIATION_TYPE, { subscriptionId, resourceGroup }).filter((a) => a.id.toLowerCase().startsWith(prefix));
-  },
+  // Only a PUT that re-points an association can end what it carried.
+  put: tracked(putAssociation, (i) => (i.existing && i.target.scopeResource ? [i.target.scopeResource.id] : [])),
+  list: ({ ctx, scope, scopeKind }) => (scopeKind === "resource" ? associationsOfMachine(ctx, scope) : []),
   onDeleted: (ctx, stored) => {
     if (ctx.store.get(stored.id)) endConnectionsOf(ctx, associationScope(stored.id), [stored.id]);
   },

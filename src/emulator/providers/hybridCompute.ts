@@ -81,6 +81,6 @@ export const arcExtensions: ResourceTypeSpec = {
   scopes: ["resourceGroup"],
   patchable: true,
   lroDelete: true,
-  put: tracked(putExtension, (i) => (i.target.parent ? [i.target.parent.id] : [])),
+  put: tracked(putExtension, (i) => (i.existing && i.target.parent ? [i.target.parent.id] : [])),
   onDeleted: extensionDeleted,
 };

@@ -9,7 +9,7 @@ import type { StoredResource } from "../store/resources";
 import { scopeCovers } from "../util/armId";
 import { getPath, getString, isObject, type Json } from "../util/json";
 import { extensionsOf, osTypeOf } from "../providers/machines";
-import { associationsOfMachine } from "../providers/dataCollectionRuleAssociations";
+import { associationsOfMachine } from "../providers/associationLookup";
 import { AKS_TYPE, VM_TYPE } from "../providers/resourceTypes";
 
 /** An assignment parameter's value (`parameters.<name>.value`), names compared case-insensitively. */
@@ -28,7 +28,7 @@ export function isCompliant(ctx: ArmContext, policy: BuiltinPolicy, resource: St
   if (d.kind === "dcrAssociation") {
     // Existence condition: an association whose rule (or endpoint) is the parameter's.
     const wanted = (parameterValue(assignmentParameters, d.ruleParameter) ?? "").toLowerCase();
-    return associationsOfMachine(ctx, resource).some((a) =>
+    return associationsOfMachine(ctx, resource.id).some((a) =>
       [getString(a.doc, "properties", "dataCollectionRuleId"), getString(a.doc, "properties", "dataCollectionEndpointId")].some((v) => v?.toLowerCase() === wanted),
     );
   }
