@@ -20,13 +20,14 @@ export const FLEET_TYPES = [
   "microsoft.containerservice/managedclusters",
   "microsoft.operationalinsights/workspaces",
   "microsoft.operationsmanagement/solutions",
+  "microsoft.insights/datacollectionrules",
 ] as const;
 
 /** Every query projects id and orders by it: paging needs the id, and sorted rows make a sorted inventory. */
 export const FLEET_QUERY = [
   "resources",
   `| where type in~ (${FLEET_TYPES.map((t) => `'${t}'`).join(", ")})`,
-  "| project id, name, type, location, subscriptionId, resourceGroup, properties, tags, plan",
+  "| project id, name, type, location, subscriptionId, resourceGroup, properties, tags, plan, identity",
   "| order by id asc",
 ].join("\n");
 
@@ -34,6 +35,14 @@ export const POLICY_QUERY = [
   "policyresources",
   "| where type in~ ('microsoft.authorization/policyassignments', 'microsoft.policyinsights/remediations')",
   "| project id, name, type, location, subscriptionId, properties, identity",
+  "| order by id asc",
+].join("\n");
+
+/** Rule associations are extension resources of the machines; Resource Graph keeps them in insightsresources. */
+export const ASSOCIATION_QUERY = [
+  "insightsresources",
+  "| where type =~ 'microsoft.insights/datacollectionruleassociations'",
+  "| project id, name, type, properties",
   "| order by id asc",
 ].join("\n");
 
@@ -55,7 +64,7 @@ export interface GraphRow {
   readonly properties?: Record<string, unknown>;
   readonly tags?: Record<string, string> | null;
   readonly plan?: { publisher?: string; product?: string; name?: string } | null;
-  readonly identity?: { principalId?: string; type?: string } | null;
+  readonly identity?: { principalId?: string; type?: string; tenantId?: string } | null;
 }
 
 export async function queryGraph(conn: AzureConnection, query: string, subscriptions: readonly string[], retry?: RetryOptions): Promise<GraphRow[]> {

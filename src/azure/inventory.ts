@@ -8,7 +8,8 @@ import { LogsQueryClient, LogsQueryResultStatus } from "@azure/monitor-query-log
 import type { Inventory } from "../inventory/schema";
 import { parseInventory } from "../inventory/load";
 import type { AzureConnection } from "./connection";
-import { FLEET_QUERY, POLICY_QUERY, ROLE_QUERY, queryGraph } from "./graph";
+import { ASSOCIATION_QUERY, FLEET_QUERY, POLICY_QUERY, ROLE_QUERY, queryGraph } from "./graph";
+import { associationOf } from "./read/dcr";
 import { applyHeartbeats, HEARTBEAT_QUERY, type HeartbeatRow } from "./read/heartbeat";
 import { fleetFromRows } from "./read/machines";
 import { policyFromRows } from "./read/policy";
@@ -40,9 +41,13 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
     throw new Error(`Resource Graph returned rows this tool cannot read (nothing was changed):\n  ${fleet.problems.slice(0, 10).join("\n  ")}`);
   }
   progress("querying Resource Graph for policy and role assignments");
-  const [policyRows, roleRows] = present.length
-    ? await Promise.all([queryGraph(conn, POLICY_QUERY, present, options.retry), queryGraph(conn, ROLE_QUERY, present, options.retry)])
-    : [[], []];
+  const [policyRows, roleRows, associationRows] = present.length
+    ? await Promise.all([
+        queryGraph(conn, POLICY_QUERY, present, options.retry),
+        queryGraph(conn, ROLE_QUERY, present, options.retry),
+        queryGraph(conn, ASSOCIATION_QUERY, present, options.retry),
+      ])
+    : [[], [], []];
   const policy = policyFromRows(policyRows, roleRows);
 
   progress(`reading the security-event settings of ${fleet.workspaces.length} workspace(s)`);
@@ -65,6 +70,8 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
     policyAssignments: policy.policyAssignments,
     roleAssignments: policy.roleAssignments,
     remediations: policy.remediations,
+    dataCollectionRules: fleet.dataCollectionRules,
+    dataCollectionRuleAssociations: associationRows.map(associationOf).filter((a): a is NonNullable<typeof a> => !!a),
     settings: Object.fromEntries(present.map((id) => [id, facts[subs.indexOf(id)]!.settings])),
   };
   // The same validation as a hand-written inventory: a malformed answer stops here, before any plan.

@@ -28,12 +28,21 @@ export class ArmRest {
   }
 
   /** PUT a resource; throws a RestError (status and ARM error code) as the generated clients do. */
-  async put(path: string, apiVersion: string, body: unknown): Promise<unknown> {
+  put(path: string, apiVersion: string, body: unknown): Promise<unknown> {
+    return this.send("PUT", path, apiVersion, body);
+  }
+
+  /** DELETE a resource (a 404 is an error the caller may treat as done). */
+  delete(path: string, apiVersion: string): Promise<unknown> {
+    return this.send("DELETE", path, apiVersion);
+  }
+
+  private async send(method: "PUT" | "DELETE", path: string, apiVersion: string, body?: unknown): Promise<unknown> {
     const request = createPipelineRequest({
-      url: `${this.endpoint}${path}?api-version=${apiVersion}`,
-      method: "PUT",
-      headers: createHttpHeaders({ "content-type": "application/json" }),
-      body: JSON.stringify(body),
+      url: `${this.endpoint}${encodeURI(path)}?api-version=${apiVersion}`,
+      method,
+      headers: createHttpHeaders(body === undefined ? {} : { "content-type": "application/json" }),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const response = await this.client.sendRequest(request);
     const parsed: unknown = response.bodyAsText ? JSON.parse(response.bodyAsText) : undefined;

@@ -41,6 +41,9 @@ const s = (d: Details, k: string): string => {
   return v;
 };
 
+/** Data collection rules and their associations (the version the planner's body is written for). */
+const INSIGHTS_API_VERSION = "2022-06-01";
+
 /** Microsoft.OperationsManagement/solutions has one api-version (reference §2.5). */
 const SOLUTIONS_API_VERSION = "2015-11-01-preview";
 
@@ -175,7 +178,7 @@ export class AzureStepRunner implements StepRunner {
       case "install-solution": {
         const wsId = s(d, "workspaceId");
         const plan = d.plan as { name: string; product: string; publisher: string; promotionCode: string };
-        const path = `/subscriptions/${subscriptionOf(wsId)}/resourceGroups/${resourceGroupOf(wsId)}/providers/Microsoft.OperationsManagement/solutions/${encodeURIComponent(s(d, "name"))}`;
+        const path = `/subscriptions/${subscriptionOf(wsId)}/resourceGroups/${resourceGroupOf(wsId)}/providers/Microsoft.OperationsManagement/solutions/${s(d, "name")}`;
         await this.write(() => this.rest().put(path, SOLUTIONS_API_VERSION, { location: s(d, "location"), plan, properties: { workspaceResourceId: wsId } }));
         return;
       }
@@ -247,6 +250,31 @@ export class AzureStepRunner implements StepRunner {
         if (assignment) await this.write(() => this.policy(sub).policyAssignments.delete(scope, nameOf(id)));
         return;
       }
+      case "enable-identity": {
+        const machineId = s(d, "machineId");
+        const [sub, rg, name] = [subscriptionOf(machineId), resourceGroupOf(machineId), nameOf(machineId)];
+        const identity = { type: s(d, "identityType") as "SystemAssigned" };
+        if (d.machineKind === "vmss") await this.lro(step, ctx, () => this.compute(sub).virtualMachineScaleSets.beginUpdate(rg, name, { identity }, this.poll()));
+        else await this.lro(step, ctx, () => this.compute(sub).virtualMachines.beginUpdate(rg, name, { identity }, this.poll()));
+        return;
+      }
+      case "create-dcr":
+      case "update-dcr": {
+        const path = `/subscriptions/${s(d, "subscriptionId")}/resourceGroups/${s(d, "resourceGroup")}/providers/Microsoft.Insights/dataCollectionRules/${s(d, "name")}`;
+        await this.write(() => this.rest().put(path, INSIGHTS_API_VERSION, d.body));
+        return;
+      }
+      case "associate-dcr":
+        await this.write(() => this.rest().put(step.target, INSIGHTS_API_VERSION, { properties: { dataCollectionRuleId: s(d, "dataCollectionRuleId") } }));
+        return;
+      case "delete-dcr":
+        await this.write(() => this.rest().delete(s(d, "dataCollectionRuleId"), INSIGHTS_API_VERSION)).catch((err) => {
+          if (!isNotFound(err)) throw err;
+        });
+        return;
+      case "remove-extension":
+        await this.removeExtension(step, ctx);
+        return;
       case "delete-workspace": {
         const id = s(d, "workspaceId");
         await this.lro(step, ctx, () => this.insights(subscriptionOf(id)).workspaces.beginDelete(resourceGroupOf(id), nameOf(id), this.poll()));
@@ -261,14 +289,7 @@ export class AzureStepRunner implements StepRunner {
     const machineId = s(d, "machineId");
     const sub = subscriptionOf(machineId);
     const [rg, machine, name] = [resourceGroupOf(machineId), nameOf(machineId), s(d, "name")];
-    const secrets = await this.secretsOf(s(d, "workspaceId"));
-    const settings = {
-      workspaceId: secrets.customerId,
-      // Windows multi-homing is supported (seed): an agent already connected elsewhere must not stop the extension.
-      stopOnMultipleConnections: d.osType === "Windows" ? "false" : "true",
-    };
-    const protectedSettings = { workspaceKey: secrets.key };
-    const common = { publisher: s(d, "publisher"), typeHandlerVersion: s(d, "typeHandlerVersion"), autoUpgradeMinorVersion: true, settings, protectedSettings };
+    const common = typeof d.workspaceId === "string" ? await this.logAnalyticsAgentBody(d) : this.azureMonitorAgentBody(d);
     const kind = s(d, "machineKind");
     if (kind === "vm") {
       const c = this.compute(sub);
@@ -279,6 +300,37 @@ export class AzureStepRunner implements StepRunner {
     } else {
       const c = this.hybrid(sub);
       await this.lro(step, ctx, () => c.machineExtensions.beginCreateOrUpdate(rg, machine, name, { location: s(d, "location"), properties: { type: s(d, "type"), ...common } }, this.poll()));
+    }
+  }
+
+  /** The Log Analytics agent: workspace GUID in settings, its key only in protectedSettings. */
+  private async logAnalyticsAgentBody(d: Details) {
+    const secrets = await this.secretsOf(s(d, "workspaceId"));
+    const settings = {
+      workspaceId: secrets.customerId,
+      // Windows multi-homing is supported (seed): an agent already connected elsewhere must not stop the extension.
+      stopOnMultipleConnections: d.osType === "Windows" ? "false" : "true",
+    };
+    return { publisher: s(d, "publisher"), typeHandlerVersion: s(d, "typeHandlerVersion"), autoUpgradeMinorVersion: true, settings, protectedSettings: { workspaceKey: secrets.key } };
+  }
+
+  /** The Azure Monitor Agent is not workspace-keyed: no settings, no key; the association routes its data. */
+  private azureMonitorAgentBody(d: Details) {
+    return { publisher: s(d, "publisher"), typeHandlerVersion: s(d, "typeHandlerVersion"), autoUpgradeMinorVersion: true, enableAutomaticUpgrade: d.enableAutomaticUpgrade === true };
+  }
+
+  private async removeExtension(step: Step, ctx: StepContext): Promise<void> {
+    const d = step.details as Details;
+    const machineId = s(d, "machineId");
+    const sub = subscriptionOf(machineId);
+    const [rg, machine, name] = [resourceGroupOf(machineId), nameOf(machineId), s(d, "name")];
+    const kind = s(d, "machineKind");
+    try {
+      if (kind === "vm") await this.lro(step, ctx, () => this.compute(sub).virtualMachineExtensions.beginDelete(rg, machine, name, this.poll()));
+      else if (kind === "vmss") await this.lro(step, ctx, () => this.compute(sub).virtualMachineScaleSetExtensions.beginDelete(rg, machine, name, this.poll()));
+      else await this.lro(step, ctx, () => this.hybrid(sub).machineExtensions.beginDelete(rg, machine, name, this.poll()));
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
     }
   }
 
@@ -375,6 +427,20 @@ export class AzureStepRunner implements StepRunner {
         if (!sameWorkspace || !sameVersion) return "absent";
         const state = (str(ext.provisioningState) ?? "").toLowerCase();
         return state === "succeeded" ? "done" : state === "failed" ? "absent" : "in-progress";
+      }
+      case "remove-extension": {
+        const ext = await this.getExtension(step);
+        if (!ext) return "done";
+        return (str(ext.provisioningState) ?? "").toLowerCase() === "deleting" ? "in-progress" : "absent";
+      }
+      case "enable-identity": {
+        const machineId = s(d, "machineId");
+        const [sub, rg, name] = [subscriptionOf(machineId), resourceGroupOf(machineId), nameOf(machineId)];
+        const got =
+          d.machineKind === "vmss"
+            ? await this.readOrNull(() => this.compute(sub).virtualMachineScaleSets.get(rg, name))
+            : await this.readOrNull(() => this.compute(sub).virtualMachines.get(rg, name));
+        return got?.identity?.type?.toLowerCase().includes("systemassigned") ? "done" : "absent";
       }
       case "create-workspace": {
         const ws = await this.readOrNull(() => this.insights(s(d, "subscriptionId")).workspaces.get(s(d, "resourceGroup"), s(d, "name")));

@@ -1,7 +1,8 @@
 /**
  * Resource Graph rows -> Inventory machines, clusters and workspaces (pure: no I/O).
  */
-import type { InventoryCluster, InventoryExtension, InventoryMachine, InventoryWorkspace } from "../../inventory/schema";
+import type { InventoryCluster, InventoryDataCollectionRule, InventoryExtension, InventoryMachine, InventoryWorkspace } from "../../inventory/schema";
+import { dataCollectionRuleOf } from "./dcr";
 import { isAppliance } from "../../spec/appliances";
 import { isDefaultWorkspaceId } from "../../spec/naming";
 import type { GraphRow } from "../graph";
@@ -66,6 +67,7 @@ function extensionOf(props: unknown, name?: string): InventoryExtension | undefi
 
 export interface FleetRows {
   machines: InventoryMachine[];
+  dataCollectionRules: InventoryDataCollectionRule[];
   clusters: InventoryCluster[];
   workspaces: InventoryWorkspace[];
   /** Rows the reader did not understand (wrong types, missing fields): reported, never guessed. */
@@ -73,7 +75,7 @@ export interface FleetRows {
 }
 
 export function fleetFromRows(rows: readonly GraphRow[]): FleetRows {
-  const out: FleetRows = { machines: [], clusters: [], workspaces: [], problems: [] };
+  const out: FleetRows = { machines: [], dataCollectionRules: [], clusters: [], workspaces: [], problems: [] };
   const machineById = new Map<string, InventoryMachine>();
   const extensionRows: GraphRow[] = [];
   const solutionRows: GraphRow[] = [];
@@ -107,6 +109,9 @@ export function fleetFromRows(rows: readonly GraphRow[]): FleetRows {
       case "microsoft.operationsmanagement/solutions":
         solutionRows.push(row);
         break;
+      case "microsoft.insights/datacollectionrules":
+        out.dataCollectionRules.push(dataCollectionRuleOf(row));
+        break;
     }
   }
   for (const row of extensionRows) {
@@ -127,7 +132,12 @@ export function fleetFromRows(rows: readonly GraphRow[]): FleetRows {
 
 function machineOf(row: GraphRow, type: string): InventoryMachine | string {
   const p = row.properties ?? {};
-  const base = { id: row.id, location: row.location ?? "", appliance: isAppliance(row.plan?.publisher, row.tags) };
+  const base = {
+    id: row.id,
+    location: row.location ?? "",
+    appliance: isAppliance(row.plan?.publisher, row.tags),
+    ...(row.identity?.type ? { identity: { type: row.identity.type, ...(row.identity.principalId ? { principalId: row.identity.principalId } : {}) } } : {}),
+  };
   if (type === "microsoft.compute/virtualmachines") {
     const osType = osTypeOf(at(p, "storageProfile", "osDisk", "osType"));
     if (!osType) return `${row.id}: no properties.storageProfile.osDisk.osType`;

@@ -1,0 +1,28 @@
+/**
+ * Resource Graph rows -> data collection rules (reduced to their Log Analytics destinations and
+ * the xPath queries feeding the security-event stream) and machines' rule associations.
+ */
+import type { InventoryDataCollectionRule, InventoryDataCollectionRuleAssociation } from "../../inventory/schema";
+import { SECURITY_EVENT_STREAM } from "../../spec/dcr";
+import type { GraphRow } from "../graph";
+import { at, str } from "./machines";
+
+export function dataCollectionRuleOf(row: GraphRow): InventoryDataCollectionRule {
+  const p = row.properties ?? {};
+  const logs = at(p, "destinations", "logAnalytics");
+  const destinations = Array.isArray(logs) ? logs.map((d) => str(at(d, "workspaceResourceId"))).filter((d): d is string => !!d) : [];
+  const sources = at(p, "dataSources", "windowsEventLogs");
+  const xPathQueries = Array.isArray(sources)
+    ? sources
+        .filter((s) => Array.isArray(at(s, "streams")) && (at(s, "streams") as unknown[]).includes(SECURITY_EVENT_STREAM))
+        .flatMap((s) => (Array.isArray(at(s, "xPathQueries")) ? (at(s, "xPathQueries") as unknown[]).filter((q): q is string => typeof q === "string") : []))
+    : [];
+  return { id: row.id, location: row.location ?? "", destinations, xPathQueries };
+}
+
+/** An association is an extension resource: `<machine id>/providers/Microsoft.Insights/dataCollectionRuleAssociations/<name>`. */
+export function associationOf(row: GraphRow): InventoryDataCollectionRuleAssociation | undefined {
+  const i = row.id.toLowerCase().indexOf("/providers/microsoft.insights/datacollectionruleassociations/");
+  if (i < 0) return undefined;
+  return { id: row.id, machineId: row.id.slice(0, i), dataCollectionRuleId: str(at(row.properties, "dataCollectionRuleId")) ?? null };
+}
