@@ -1,8 +1,8 @@
 /**
  * Guest state: what runs inside a machine, which ARM cannot see but Log Analytics heartbeats
  * reveal. Agents installed as extensions are ARM resources, not guest state; this holds the
- * agents installed by hand (direct MMA), Operations Manager, and the Azure Monitor Agent's
- * destinations (until data collection rules are emulated, a later issue).
+ * agents installed by hand (direct MMA), Operations Manager, and extra Azure Monitor Agent
+ * destinations besides those of its data collection rules (drift for tests).
  */
 import { z } from "zod";
 import type { Db } from "./db";
@@ -30,7 +30,7 @@ export const guestStateSchema = z.object({
     .object({ release: z.enum(SCOM_RELEASES), managementGroup: z.string().min(1), workspaceCustomerIds: z.array(guid) })
     .nullable()
     .optional(),
-  /** Azure Monitor Agent destinations (workspace customerIds) while DCRs are not emulated. */
+  /** Extra Azure Monitor Agent destinations (workspace customerIds) besides its rules'; only with a working AMA extension. */
   ama: z.object({ workspaceCustomerIds: z.array(guid) }).nullable().optional(),
   /** Scale sets: number of instances that heartbeat. */
   instances: z.number().int().min(0).max(1000).optional(),
