@@ -213,6 +213,12 @@ test("scale sets and Arc machines carry identities too (Arc: system-assigned onl
     FAST_POLL,
   );
   expect(vmss.identity?.principalId).toMatch(/^[0-9a-f-]{36}$/);
+  // PATCH of a scale set's identity keeps its model extensions.
+  await compute.virtualMachineScaleSetExtensions.beginCreateOrUpdateAndWait(RG, "vmss-mi", "DependencyAgentLinux", { publisher: "Microsoft.Azure.Monitoring.DependencyAgent", typePropertiesType: "DependencyAgentLinux", typeHandlerVersion: "9.10" }, FAST_POLL);
+  const patched = await compute.virtualMachineScaleSets.beginUpdateAndWait(RG, "vmss-mi", { identity: { type: "None" } }, FAST_POLL);
+  expect(patched.identity).toBeUndefined();
+  expect(patched.virtualMachineProfile?.extensionProfile?.extensions?.map((e) => e.name)).toEqual(["DependencyAgentLinux"]);
+  expect((await compute.virtualMachineScaleSets.beginUpdateAndWait(RG, "vmss-mi", { identity: { type: "SystemAssigned" } }, FAST_POLL)).identity?.type).toBe("SystemAssigned");
   await emu.admin("POST", "/admin/machines", { subscriptionId: sub, resourceGroup: RG, name: "arc-mi", location: "eastus", osType: "Linux", kind: "arc" });
   const hc = new HybridComputeManagementClient(emu.credential(), sub, { ...emu.clientOptions(), retryOptions: { maxRetries: 0 } });
   const arc = await hc.machines.get(RG, "arc-mi");

@@ -6,7 +6,7 @@ import type { ActionInput, ArmContext, PutInput, PutResult, ResourceTypeSpec } f
 import type { LroManager } from "../arm/lro";
 import { API_VERSIONS } from "../arm/apiVersions";
 import { badRequest, invalidParameter } from "../http/errors";
-import type { EmuRequest } from "../http/types";
+import { jsonBody, type EmuRequest } from "../http/types";
 import type { StoredResource } from "../store/resources";
 import { POWER_STATES, type PowerState } from "../store/guest";
 import { clone, getPath, getString, isObject, type Json, type JsonObject } from "../util/json";
@@ -276,7 +276,10 @@ function putVmss(input: PutInput): PutResult {
   const osProfile = osProfileOf(profile["osProfile"], os, prefix);
   delete osProfile["computerName"];
   osProfile["computerNamePrefix"] = prefix;
-  const extensions = modelExtensions(body);
+  // A PATCH arrives merged onto the stored model, whose extension list is always empty (extensions
+  // are stored apart): only an extension list the PATCH itself carries replaces them.
+  const patchesExtensions = req.method !== "PATCH" || getPath(jsonBody(req), ["properties", "virtualMachineProfile", "extensionProfile", "extensions"]) !== undefined;
+  const extensions = patchesExtensions ? modelExtensions(body) : undefined;
   for (const k of ["provisioningState", "uniqueId", "timeCreated"]) delete props[k];
   const sku = isObject(body["sku"]) ? clone(body["sku"]) : isObject(existing?.doc["sku"]) ? clone(existing!.doc["sku"] as JsonObject) : { name: "Standard_D2s_v3", tier: "Standard", capacity: 2 };
   const doc: JsonObject = {
