@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import {
   APPLOCKER_EXE_DLL_CHANNEL,
   APPLOCKER_MSI_SCRIPT_CHANNEL,
@@ -16,21 +14,9 @@ import {
   xPathQueriesForTier,
 } from "../../src/spec/dcr";
 import { SECURITY_EVENT_TIERS } from "../../src/spec/events";
+import { seedEventIds } from "../helpers/seed";
 
-/** The seed document, beside the repository as CI lays it out (test/spec/events.test.ts reads it the same way). */
-const SEED = readFileSync(join(__dirname, "../../../shared/seeds/000_c5e44de517447f44.txt"), "utf8");
-
-function seedIds(tier: "Minimal" | "Common"): number[] {
-  const lines = SEED.split("\n");
-  const start = lines.findIndex((l) => l.startsWith(`| ${tier} |`));
-  const ids: number[] = [];
-  for (let i = start; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (i > start && !/^\|\s*\|/.test(line)) break;
-    for (const m of line.split("|").slice(2).join(" ").matchAll(/\d+/g)) ids.push(Number(m[0]));
-  }
-  return ids;
-}
+const seedIds = seedEventIds;
 
 /** 8001-8007 are AppLocker events (the seed: "Security and App Locker event IDs"); everything else is Security. */
 const APPLOCKER_EXE = [8001, 8002, 8003, 8004];

@@ -1,23 +1,7 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { seedEventIds } from "../helpers/seed";
 import { API_TIER_BY_TIER, COMMON_EVENT_IDS, MINIMAL_EVENT_IDS, eventIdsForTier, tierFromApi } from "../../src/spec/events";
 
-/** The seed document, beside the repository as CI lays it out. */
-const SEED = readFileSync(join(__dirname, "../../../shared/seeds/000_c5e44de517447f44.txt"), "utf8");
-
-/** Reads the seed's table rows for a tier: the first row names the tier, continuation rows start with "| |". */
-function seedIds(tier: "Minimal" | "Common"): number[] {
-  const lines = SEED.split("\n");
-  const start = lines.findIndex((l) => l.startsWith(`| ${tier} |`));
-  const ids: number[] = [];
-  for (let i = start; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (i > start && !/^\|\s*\|/.test(line)) break;
-    const cells = line.split("|").slice(2).join(" ");
-    for (const m of cells.matchAll(/\d+/g)) ids.push(Number(m[0]));
-  }
-  return ids;
-}
+const seedIds = seedEventIds;
 
 describe("security event tiers", () => {
   it("Minimal is exactly the seed's list, in the seed's order", () => {
