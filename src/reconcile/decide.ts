@@ -193,6 +193,19 @@ function decideWithExtension(
   const reportsToTarget =
     targetCustomerId !== undefined && !!extension.workspaceCustomerId && equalsIgnoreCase(extension.workspaceCustomerId, targetCustomerId);
   if (reportsToTarget) {
+    if (extension.provisioningState?.toLowerCase() === "failed") {
+      // Configured for the target but not running: a failed extension reports nothing. Security
+      // Center reinstalls a missing agent; a failed one is installed again in place.
+      if (notEligible) {
+        return { decision: "skip-not-eligible", workspace: null, reason: ctx.reason("failed-not-eligible", notEligible, targetWorkspaceId, () => `The extension for ${target()} failed to provision, and it cannot be installed again: ${notEligible}.`) };
+      }
+      return {
+        decision: "install",
+        workspace: targetWorkspaceId,
+        reason: ctx.reason("reinstall-failed", targetWorkspaceId, null, () => `The extension for ${target()} failed to provision: it is installed again.`),
+        op: { kind: "install", extension: kind, workspaceId: targetWorkspaceId },
+      };
+    }
     if (!outdated) {
       return {
         decision: "compliant",

@@ -157,6 +157,7 @@ function applyExtension(m: InventoryMachine, step: Step, customerId: string | un
   const existing = list.find((e) => e.type.toLowerCase() === d.type!.toLowerCase());
   if (existing) {
     existing.version = d.typeHandlerVersion!;
+    if (existing.provisioningState !== undefined) existing.provisioningState = "Succeeded";
     if (customerId !== undefined && step.action !== "upgrade-extension") existing.workspaceCustomerId = customerId;
   } else {
     list.push({ publisher: d.publisher!, type: d.type!, version: d.typeHandlerVersion!, name: d.name!, workspaceCustomerId: customerId ?? null });

@@ -2,6 +2,7 @@
  * One test per machine decision of DESIGN.md's table: the decision, the workspace and the reason.
  */
 import { plan } from "../../src/reconcile/plan";
+import { simulate } from "../../src/reconcile/simulate";
 import type { MachinePlan, Plan } from "../../src/reconcile/types";
 import type { Inventory } from "../../src/inventory/schema";
 import type { Spec } from "../../src/spec/schema";
@@ -165,5 +166,28 @@ describe("machine decisions (Log Analytics agent)", () => {
     const s = spec({ workspace: { id: workspaceId("team-ws") } });
     const { m } = decide(s, inventory({ workspaces: [user], machines: [machine("vm1")] }));
     expect(m).toMatchObject({ decision: "install", workspace: user.id });
+  });
+});
+
+describe("a failed extension", () => {
+  const DEF = "d0000000-0000-4000-8000-0000000000f1";
+  const ws = defaultWorkspace("WEU", DEF, "westeurope", SUB, { solutions: ["Security"] });
+  const failed = { ...laExtension("Windows", "1.0", DEF), provisioningState: "Failed" };
+
+  it("configured for the target is installed again (it reports nothing)", () => {
+    const p = plan(spec(), inventory({ workspaces: [ws], machines: [machine("vm1", { extensions: [failed] })] }));
+    expect(p.machines[0]).toMatchObject({ decision: "install", reason: `The extension for DefaultWorkspace-${SUB}-WEU failed to provision: it is installed again.` });
+    expect(p.steps.filter((s) => s.action === "install-extension")).toHaveLength(1);
+  });
+
+  it("is not touched when the machine cannot take it", () => {
+    const p = plan(spec(), inventory({ workspaces: [ws], machines: [machine("vm1", { extensions: [failed], powerState: "stopped" })] }));
+    expect(p.machines[0]!.decision).toBe("skip-not-eligible");
+  });
+
+  it("plan, simulate, plan again: the reinstall settles", () => {
+    const inv = inventory({ workspaces: [ws], machines: [machine("vm1", { extensions: [failed] })] });
+    const s = spec();
+    expect(plan(s, simulate(plan(s, inv), inv)).steps).toEqual([]);
   });
 });
