@@ -10,7 +10,7 @@ import { parseInventory } from "../inventory/load";
 import type { AzureConnection } from "./connection";
 import { ASSOCIATION_QUERY, FLEET_QUERY, POLICY_QUERY, ROLE_QUERY, queryGraph } from "./graph";
 import { associationOf } from "./read/dcr";
-import { applyHeartbeats, HEARTBEAT_QUERY, type HeartbeatRow } from "./read/heartbeat";
+import { applyHeartbeats, HEARTBEAT_QUERY, HEARTBEAT_WINDOW, type HeartbeatRow } from "./read/heartbeat";
 import { fleetFromRows } from "./read/machines";
 import { policyFromRows } from "./read/policy";
 import { readSecurityEvents, readSubscription } from "./read/settings";
@@ -84,7 +84,7 @@ async function readHeartbeats(conn: AzureConnection, customerIds: readonly strin
   const rows: HeartbeatRow[] = [];
   for (let i = 0; i < customerIds.length; i += HEARTBEAT_WORKSPACES_PER_QUERY) {
     const [first, ...rest] = customerIds.slice(i, i + HEARTBEAT_WORKSPACES_PER_QUERY);
-    const result = await withRetries(() => client.queryWorkspace(first!, HEARTBEAT_QUERY, { duration: "P1D" }, { additionalWorkspaces: rest }), retry);
+    const result = await withRetries(() => client.queryWorkspace(first!, HEARTBEAT_QUERY, { duration: HEARTBEAT_WINDOW }, { additionalWorkspaces: rest }), retry);
     if (result.status !== LogsQueryResultStatus.Success) {
       // A partial answer would read as "no agent" on the machines it misses: refuse it.
       throw new Error(`Heartbeat query answered partially: ${result.partialError?.message ?? "unknown error"}`);

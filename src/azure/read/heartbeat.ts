@@ -6,10 +6,19 @@
 import type { InventoryAgent, InventoryMachine } from "../../inventory/schema";
 import { LOG_ANALYTICS_AGENT, isSameExtension } from "../../spec/extensions";
 
-/** One row per machine, category and management group: the latest heartbeat of each. */
+/**
+ * One row per machine, category, management group and workspace: the latest heartbeat of each
+ * (by TenantId too, so an AMA reporting to several workspaces shows them all).
+ */
 export const HEARTBEAT_QUERY =
-  "Heartbeat | summarize arg_max(TimeGenerated, *) by _ResourceId, Category, ManagementGroupName " +
+  "Heartbeat | summarize arg_max(TimeGenerated, *) by _ResourceId, Category, ManagementGroupName, TenantId " +
   "| project _ResourceId, Computer, Category, Version, OSType, SCAgentChannel, ManagementGroupName, TenantId";
+
+/**
+ * How far back a heartbeat counts. Agents heartbeat once a minute; an agent silent for an hour
+ * is not running (a removed extension's last rows linger in Log Analytics for its retention).
+ */
+export const HEARTBEAT_WINDOW = "PT1H";
 
 export interface HeartbeatRow {
   readonly resourceId: string;
