@@ -1,0 +1,60 @@
+import { delegateLargeBatches, NOT_SCOPES_LIMIT } from "../../src/azure/delegate";
+import { plan } from "../../src/reconcile/plan";
+import { inventory, laExtension, machine, spec, SUB } from "../helpers/fixtures";
+
+const vms = (n: number, extra = {}) => Array.from({ length: n }, (_, i) => machine(`vm${String(i).padStart(3, "0")}`, extra));
+
+describe("delegateLargeBatches", () => {
+  it("leaves batches at or below the threshold step by step", () => {
+    const inv = inventory({ machines: vms(5) });
+    const p = plan(spec(), inv);
+    expect(delegateLargeBatches(p, inv, 5).plan).toBe(p);
+    expect(delegateLargeBatches(p, inv, 0).plan).toBe(p);
+  });
+
+  it("replaces a large batch by assign, grant, remediate, unassign, excluding every other VM without the agent", () => {
+    const skipped = machine("vm-scom-2012", { agents: [{ kind: "scom", version: "2012" }] });
+    const withAgent = machine("vm-has-agent", { extensions: [laExtension("Windows", "1.0", "c0000000-0000-4000-8000-000000000000")] });
+    const inv = inventory({ machines: [...vms(6), skipped, withAgent] });
+    const p = plan(spec(), inv);
+    const { plan: d, notes } = delegateLargeBatches(p, inv, 3);
+    expect(notes).toEqual([expect.stringMatching(/^6 Windows installs to .* handed to a remediation task \(1 machines excluded\)$/)]);
+    expect(d.steps.filter((s) => s.action === "install-extension")).toEqual([]);
+    const actions = d.steps.map((s) => s.action).filter((a) => /policy|role|remediation/.test(a));
+    expect(actions).toEqual(["assign-policy", "grant-role", "create-remediation", "unassign-policy"]);
+    const assign = d.steps.find((s) => s.action === "assign-policy")!;
+    expect(assign.details).toMatchObject({
+      policyDefinitionId: "/providers/Microsoft.Authorization/policyDefinitions/0868462e-646c-4fe3-9ced-a733534b6a2c",
+      parameters: { effect: { value: "DeployIfNotExists" } },
+      notScopes: [skipped.id],
+      identity: "SystemAssigned",
+    });
+    const remediation = d.steps.find((s) => s.action === "create-remediation")!;
+    expect((remediation.details.resourceIds as string[]).length).toBe(6);
+    // the batch's workspace preparation still comes first
+    const workspaceSteps = p.steps.filter((s) => s.action === "create-workspace").map((s) => s.id);
+    expect(assign.dependsOn).toEqual(expect.arrayContaining(workspaceSteps));
+    // every dependency names an earlier step
+    const seen = new Set<string>();
+    for (const s of d.steps) {
+      for (const dep of s.dependsOn) expect(seen.has(dep)).toBe(true);
+      seen.add(s.id);
+    }
+  });
+
+  it("keeps a batch step by step when too many machines would need excluding", () => {
+    const others = Array.from({ length: NOT_SCOPES_LIMIT + 1 }, (_, i) => machine(`x${i}`, { powerState: "deallocated" }));
+    const inv = inventory({ machines: [...vms(4), ...others] });
+    const p = plan(spec(), inv);
+    const { plan: d, notes } = delegateLargeBatches(p, inv, 3);
+    expect(d).toBe(p);
+    expect(notes[0]).toMatch(/stay step by step: 401 other machines would need excluding/);
+  });
+
+  it("never delegates Arc, scale sets or AMA installs", () => {
+    const arc = Array.from({ length: 5 }, (_, i) => ({ ...machine(`a${i}`), kind: "arc" as const, id: `/subscriptions/${SUB}/resourceGroups/r/providers/Microsoft.HybridCompute/machines/a${i}` }));
+    const inv = inventory({ machines: arc });
+    const p = plan(spec(), inv);
+    expect(delegateLargeBatches(p, inv, 2).plan).toBe(p);
+  });
+});
