@@ -1,0 +1,137 @@
+/**
+ * `asc-autoprovision report --inventory FILE [--inventory FILE ...] --spec FILE [--format html|json|png] [--out FILE]`
+ *
+ * Coverage per subscription, per geography and per decision of the newest inventory, and the drift
+ * between inventories ordered by their generatedAt. The figures come from src/report (pure); this
+ * command reads the files, writes the page, and for png has headless Chromium take a screenshot.
+ * Exit codes: 0 written, 2 coverage under --fail-under, 1 error.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Command } from "commander";
+import { loadInventoryFile } from "../../inventory/load";
+import { buildReport, COVERED_DECISIONS, formatCoverage, renderReport, type Report, type ReportInput } from "../../report";
+import { loadSpecFile } from "../../spec/load";
+import { CliError } from "../errors";
+import { choice } from "../format";
+import type { CliContext } from "../main";
+
+export const REPORT_FORMATS = ["html", "json", "png"] as const;
+
+/** Where Debian's chromium package puts the browser; CHROMIUM_PATH or --chromium override it. */
+export const DEFAULT_CHROMIUM = "/usr/bin/chromium";
+
+/** The flags the machine notes give for Chromium here: headless, no sandbox as root, no network of its own. */
+export const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+] as const;
+
+interface ReportOptions {
+  inventory: string[];
+  spec: string;
+  format: string;
+  out?: string;
+  chromium?: string;
+  failUnder?: string;
+}
+
+export function registerReportCommand(program: Command, ctx: CliContext): void {
+  program
+    .command("report")
+    .description(
+      "Coverage report: per subscription, geography and decision, and the drift between inventories (ordered by generatedAt). " +
+        "A self-contained HTML page (no script, no external asset), the same figures as JSON, or a PNG of the page (headless Chromium).",
+    )
+    .requiredOption("--inventory <file...>", "Inventory JSON as `inventory --out` writes it; repeat (or list several) for drift over time")
+    .requiredOption("--spec <file>", "desired state (YAML or JSON) the inventories are planned against")
+    .option("--format <format>", `output format: ${REPORT_FORMATS.join(", ")}`, "html")
+    .option("--out <file>", "write the report here instead of stdout (required for png)")
+    .option("--chromium <path>", `Chromium for --format png (default: $CHROMIUM_PATH or ${DEFAULT_CHROMIUM})`)
+    .option("--fail-under <percent>", "exit 2 when the newest inventory's coverage is below this percentage")
+    .addHelpText(
+      "after",
+      `\nA machine is covered when it reports to a workspace Security Center uses: decisions ${COVERED_DECISIONS.join(", ")}.`,
+    )
+    .action((opts: ReportOptions) => {
+      const format = choice("--format", opts.format, REPORT_FORMATS);
+      const failUnder = opts.failUnder === undefined ? undefined : percentage("--fail-under", opts.failUnder);
+      if (format === "png" && !opts.out) throw new CliError("--format png needs --out <file>");
+      const spec = loadSpecFile(opts.spec);
+      const report = buildReport(spec, labelled(opts.inventory));
+      if (format === "png") {
+        writePng(report, opts.out!, opts.chromium ?? process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM);
+      } else if (opts.out) {
+        writeFileSync(opts.out, renderReport(report, format));
+      } else {
+        ctx.stdout(renderReport(report, format));
+      }
+      if (opts.out) ctx.stderr(`wrote ${opts.out}: coverage ${formatCoverage(report.latest.total)} over ${report.snapshots.length} inventor${report.snapshots.length === 1 ? "y" : "ies"}\n`);
+      const percent = report.latest.total.percent;
+      ctx.exitCode = failUnder !== undefined && percent !== null && percent < failUnder ? 2 : 0;
+    });
+}
+
+function percentage(option: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 100) throw new CliError(`${option}: "${value}" is not a percentage between 0 and 100`);
+  return n;
+}
+
+/** Each inventory named by its file's base name, or by the path as given when two share one. */
+function labelled(files: readonly string[]): ReportInput[] {
+  const names = files.map((f) => basename(f));
+  return files.map((file, i) => ({
+    label: names.indexOf(names[i]!) === names.lastIndexOf(names[i]!) ? names[i]! : file,
+    inventory: loadInventoryFile(file),
+  }));
+}
+
+/**
+ * A screenshot of the page by headless Chromium (`--screenshot`), in a window tall enough for
+ * the whole report (estimated from its rows), with a fresh profile that is removed afterwards.
+ */
+function writePng(report: Report, out: string, chromium: string): void {
+  if (!existsSync(chromium)) {
+    throw new CliError(`--format png needs Chromium, not found at ${chromium}: install it (Debian: apt-get install -y --no-install-recommends chromium) or name it with --chromium / CHROMIUM_PATH`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), "asc-report-"));
+  try {
+    const page = join(dir, "report.html");
+    writeFileSync(page, renderReport(report, "html"));
+    rmSync(out, { force: true });
+    const r = spawnSync(
+      chromium,
+      [...CHROMIUM_FLAGS, `--user-data-dir=${join(dir, "profile")}`, "--hide-scrollbars", `--window-size=1200,${pageHeight(report)}`, `--screenshot=${out}`, pathToFileURL(page).href],
+      { encoding: "utf8", timeout: 120_000 },
+    );
+    const ok = existsSync(out) && readFileSync(out).subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    if (!ok) {
+      const why = r.error ? r.error.message : `exit code ${r.status}${r.signal ? `, signal ${r.signal}` : ""}`;
+      const tail = (r.stderr ?? "").trim().split("\n").slice(-5).join("\n  ");
+      throw new CliError(`Chromium did not write ${out} (${why})${tail ? `:\n  ${tail}` : ""}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Pixels the page needs at 1200 px wide, rounded up generously (white below is harmless). */
+function pageHeight(report: Report): number {
+  const s = report.latest;
+  let h = 560 + 64 * (s.bySubscription.length + s.byGeography.length) + 44 * s.byDecision.length + 3 * 90;
+  if (report.drift.length) {
+    h += 320 + 56 * report.snapshots.length;
+    for (const d of report.drift) h += 140 + 40 * d.transitions.length + (d.machines.length <= 20 ? 40 * d.machines.length : 0);
+  }
+  return Math.min(16_000, Math.ceil((h * 1.15) / 100) * 100);
+}

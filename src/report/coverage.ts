@@ -1,0 +1,50 @@
+/**
+ * The one rule for "covered": after which plan decisions a machine already reports to a workspace
+ * Security Center uses. The report, the demo and anything else that counts coverage use it.
+ *
+ * Covered (Log Analytics agent, agent: mma): compliant (the right workspace), keep-user-workspace
+ * (a user's workspace, never overridden), keep-existing (reconfigure No: its workspace is kept).
+ * Covered (Azure Monitor Agent, agent: ama): ama-compliant (AMA associated with the rule),
+ * ama-awaiting-heartbeat (AMA set up, the legacy agent still reports), ama-remove-legacy (AMA
+ * reports), ama-keep-legacy (AMA set up, the legacy agent stays).
+ *
+ * Everything else is not covered yet (install, upgrade, reconnect, ama-install...) or not covered by
+ * the seed's rules (skip-*, blocked-scom-2012, out-of-scope): a machine is counted on its actual
+ * state, before the plan is applied.
+ */
+import { DECISIONS, type Decision } from "../reconcile/types";
+
+export const COVERED_DECISIONS: readonly Decision[] = Object.freeze([
+  "compliant",
+  "keep-user-workspace",
+  "keep-existing",
+  "ama-compliant",
+  "ama-awaiting-heartbeat",
+  "ama-remove-legacy",
+  "ama-keep-legacy",
+] satisfies Decision[]);
+
+const COVERED = new Set<string>(COVERED_DECISIONS);
+
+export function isCovered(decision: Decision): boolean {
+  return COVERED.has(decision);
+}
+
+/** Decisions that leave a machine without coverage, in DECISIONS order. */
+export const UNCOVERED_DECISIONS: readonly Decision[] = Object.freeze(DECISIONS.filter((d) => !COVERED.has(d)));
+
+/** Machines, covered machines and the share, in percent with one decimal (null for no machine). */
+export interface Coverage {
+  readonly machines: number;
+  readonly covered: number;
+  readonly percent: number | null;
+}
+
+export function coverageOf(machines: number, covered: number): Coverage {
+  return { machines, covered, percent: machines ? Math.round((1000 * covered) / machines) / 10 : null };
+}
+
+/** "85/100 (85%)", "0/0 (—)". */
+export function formatCoverage(c: Coverage): string {
+  return `${c.covered}/${c.machines} (${c.percent === null ? "—" : `${c.percent}%`})`;
+}

@@ -1,0 +1,249 @@
+/**
+ * The coverage report's figures, from a spec and one or more inventories: coverage per
+ * subscription, per geography and per decision for each inventory, and the drift between
+ * consecutive inventories (ordered by their generatedAt). Pure: no I/O; the command reads files.
+ *
+ * Only ids, names, regions, decisions and counts reach the report: never a raw inventory item
+ * (the inventory holds no secret, and the report copies nothing it does not need).
+ */
+import { subscriptionOf } from "../inventory/ids";
+import type { Inventory } from "../inventory/schema";
+import { plan as makePlan } from "../reconcile/plan";
+import { changedMachines, DECISION_MEANING, shortName } from "../reconcile/render/facts";
+import { DECISIONS, type Decision, type Plan } from "../reconcile/types";
+import { geographyOf } from "../spec/geography";
+import type { Spec } from "../spec/schema";
+import { COVERED_DECISIONS, coverageOf, isCovered, type Coverage } from "./coverage";
+
+export const REPORT_VERSION = 1;
+
+export interface ReportInput {
+  /** How the inventory is named in the report (the command uses the file's base name). */
+  readonly label: string;
+  readonly inventory: Inventory;
+}
+
+export interface SubscriptionCoverage extends Coverage {
+  readonly subscription: string;
+  readonly displayName: string | null;
+}
+
+export interface GeographyCoverage extends Coverage {
+  /** geographyOf(region).key: "europe", "us", or "region:<name>" for a region outside them. */
+  readonly geography: string;
+  readonly displayName: string;
+  /** Short code of the geography's default workspace (EUS, WEU...). */
+  readonly code: string;
+  /** The machines' regions in this geography, sorted. */
+  readonly regions: readonly string[];
+}
+
+export interface DecisionCount {
+  readonly decision: Decision;
+  readonly covered: boolean;
+  readonly machines: number;
+  readonly meaning: string;
+}
+
+export interface Snapshot {
+  readonly label: string;
+  /** The inventory's generatedAt as written, or null. */
+  readonly generatedAt: string | null;
+  readonly total: Coverage;
+  readonly bySubscription: readonly SubscriptionCoverage[];
+  readonly byGeography: readonly GeographyCoverage[];
+  /** Decisions with at least one machine, in DECISIONS order. */
+  readonly byDecision: readonly DecisionCount[];
+  /** What the plan of this inventory would do. */
+  readonly plan: {
+    readonly steps: number;
+    readonly machinesToChange: number;
+    readonly findings: { readonly error: number; readonly warning: number; readonly info: number };
+  };
+}
+
+export interface DecisionChange {
+  readonly machine: string;
+  readonly name: string;
+  readonly subscription: string;
+  /** null: the machine is not in that inventory (new, or gone). */
+  readonly from: Decision | null;
+  readonly to: Decision | null;
+}
+
+export interface Transition {
+  readonly from: Decision | null;
+  readonly to: Decision | null;
+  readonly machines: number;
+}
+
+export interface Drift {
+  readonly from: string;
+  readonly to: string;
+  readonly fromGeneratedAt: string | null;
+  readonly toGeneratedAt: string | null;
+  /** Change of covered machines and of the percentage (percentage points, one decimal). */
+  readonly coveredChange: number;
+  readonly percentChange: number | null;
+  /** Machines whose decision changed, appeared or disappeared. */
+  readonly changed: number;
+  /** The same, counted by (from, to), most machines first. */
+  readonly transitions: readonly Transition[];
+  /** Sorted by subscription and machine id. */
+  readonly machines: readonly DecisionChange[];
+}
+
+export interface Report {
+  readonly kind: "asc-autoprovision-report";
+  readonly version: typeof REPORT_VERSION;
+  readonly coveredDecisions: readonly Decision[];
+  /** The inventories, oldest first. */
+  readonly snapshots: readonly Snapshot[];
+  /** The newest snapshot (the last of snapshots). */
+  readonly latest: Snapshot;
+  /** One entry per pair of consecutive snapshots; empty for one inventory. */
+  readonly drift: readonly Drift[];
+}
+
+export class ReportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ReportError";
+  }
+}
+
+/** Builds the report; several inventories are ordered by generatedAt (ties keep their order). */
+export function buildReport(spec: Spec, inputs: readonly ReportInput[]): Report {
+  if (inputs.length === 0) throw new ReportError("at least one inventory is needed");
+  const ordered = orderInputs(inputs);
+  const planned = ordered.map((input) => ({ input, plan: makePlan(spec, input.inventory) }));
+  const snapshots = planned.map(({ input, plan }) => snapshotOf(input, plan));
+  const drift: Drift[] = [];
+  for (let i = 1; i < planned.length; i++) drift.push(driftBetween(planned[i - 1]!, snapshots[i - 1]!, planned[i]!, snapshots[i]!));
+  return {
+    kind: "asc-autoprovision-report",
+    version: REPORT_VERSION,
+    coveredDecisions: COVERED_DECISIONS,
+    snapshots,
+    latest: snapshots[snapshots.length - 1]!,
+    drift,
+  };
+}
+
+function orderInputs(inputs: readonly ReportInput[]): ReportInput[] {
+  if (inputs.length === 1) return [...inputs];
+  const keyed = inputs.map((input, index) => {
+    const at = input.inventory.generatedAt;
+    if (!at) throw new ReportError(`${input.label}: generatedAt is missing; several inventories are ordered by it`);
+    const time = Date.parse(at);
+    if (Number.isNaN(time)) throw new ReportError(`${input.label}: generatedAt "${at}" is not a date`);
+    return { input, index, time };
+  });
+  keyed.sort((a, b) => a.time - b.time || a.index - b.index);
+  return keyed.map((k) => k.input);
+}
+
+interface Tally {
+  machines: number;
+  covered: number;
+}
+
+function bump(map: Map<string, Tally>, key: string, covered: boolean): void {
+  let t = map.get(key);
+  if (!t) map.set(key, (t = { machines: 0, covered: 0 }));
+  t.machines++;
+  if (covered) t.covered++;
+}
+
+function snapshotOf(input: ReportInput, plan: Plan): Snapshot {
+  const inv = input.inventory;
+  const location = new Map<string, string>();
+  for (const m of inv.machines) location.set(m.id.toLowerCase(), m.location);
+  const displayNames = new Map<string, string>();
+  for (const s of inv.subscriptions) if (s.displayName) displayNames.set(s.id.toLowerCase(), s.displayName);
+
+  const bySub = new Map<string, Tally>();
+  const byGeo = new Map<string, Tally>();
+  const geoInfo = new Map<string, { displayName: string; code: string; regions: Set<string> }>();
+  const byDecision = new Map<Decision, number>();
+  let covered = 0;
+  for (const m of plan.machines) {
+    const ok = isCovered(m.decision);
+    if (ok) covered++;
+    bump(bySub, subscriptionOf(m.id), ok);
+    const region = location.get(m.id.toLowerCase()) ?? "unknown";
+    const geo = geographyOf(region);
+    bump(byGeo, geo.key, ok);
+    let info = geoInfo.get(geo.key);
+    if (!info) geoInfo.set(geo.key, (info = { displayName: geo.displayName, code: geo.code, regions: new Set() }));
+    info.regions.add(region.replace(/\s+/g, "").toLowerCase());
+    byDecision.set(m.decision, (byDecision.get(m.decision) ?? 0) + 1);
+  }
+  const findings = plan.summary.findings;
+  return {
+    label: input.label,
+    generatedAt: inv.generatedAt ?? null,
+    total: coverageOf(plan.machines.length, covered),
+    bySubscription: [...bySub.entries()]
+      .sort(([a], [b]) => compare(a, b))
+      .map(([subscription, t]) => ({ subscription, displayName: displayNames.get(subscription) ?? null, ...coverageOf(t.machines, t.covered) })),
+    byGeography: [...byGeo.entries()]
+      .map(([key, t]) => {
+        const info = geoInfo.get(key)!;
+        return { geography: key, displayName: info.displayName, code: info.code, regions: [...info.regions].sort(), ...coverageOf(t.machines, t.covered) };
+      })
+      .sort((a, b) => compare(a.displayName, b.displayName) || compare(a.geography, b.geography)),
+    byDecision: DECISIONS.filter((d) => byDecision.has(d)).map((d) => ({ decision: d, covered: isCovered(d), machines: byDecision.get(d)!, meaning: DECISION_MEANING[d] })),
+    plan: {
+      steps: plan.steps.length,
+      machinesToChange: changedMachines(plan).size,
+      findings: { error: findings.error ?? 0, warning: findings.warning ?? 0, info: findings.info ?? 0 },
+    },
+  };
+}
+
+function driftBetween(a: { input: ReportInput; plan: Plan }, sa: Snapshot, b: { input: ReportInput; plan: Plan }, sb: Snapshot): Drift {
+  const before = decisionsById(a.plan);
+  const after = decisionsById(b.plan);
+  const ids = new Set([...before.keys(), ...after.keys()]);
+  const machines: DecisionChange[] = [];
+  for (const key of ids) {
+    const x = before.get(key);
+    const y = after.get(key);
+    const from = x?.decision ?? null;
+    const to = y?.decision ?? null;
+    if (from === to) continue;
+    const id = (y ?? x)!.id;
+    machines.push({ machine: id, name: shortName(id), subscription: subscriptionOf(id), from, to });
+  }
+  machines.sort((p, q) => compare(p.subscription, q.subscription) || compare(p.machine.toLowerCase(), q.machine.toLowerCase()));
+  const counts = new Map<string, Transition>();
+  for (const c of machines) {
+    const k = `${c.from ?? ""}>${c.to ?? ""}`;
+    const t = counts.get(k);
+    counts.set(k, { from: c.from, to: c.to, machines: (t?.machines ?? 0) + 1 });
+  }
+  const order = (d: Decision | null) => (d === null ? -1 : DECISIONS.indexOf(d));
+  const transitions = [...counts.values()].sort((p, q) => q.machines - p.machines || order(p.from) - order(q.from) || order(p.to) - order(q.to));
+  return {
+    from: sa.label,
+    to: sb.label,
+    fromGeneratedAt: sa.generatedAt,
+    toGeneratedAt: sb.generatedAt,
+    coveredChange: sb.total.covered - sa.total.covered,
+    percentChange: sa.total.percent === null || sb.total.percent === null ? null : Math.round(10 * (sb.total.percent - sa.total.percent)) / 10,
+    changed: machines.length,
+    transitions,
+    machines,
+  };
+}
+
+function decisionsById(plan: Plan): Map<string, { id: string; decision: Decision }> {
+  const out = new Map<string, { id: string; decision: Decision }>();
+  for (const m of plan.machines) out.set(m.id.toLowerCase(), { id: m.id, decision: m.decision });
+  return out;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
