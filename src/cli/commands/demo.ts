@@ -1,6 +1,8 @@
 /**
  * `asc-autoprovision demo`: the whole job on the embedded emulator. Starts it with a generated
  * fleet, plans, applies, plans again (zero steps expected), prints the coverage and stops it.
+ * --format json prints one JSON object instead: both plans' summaries, the apply result and the
+ * coverage of the converged fleet (the report's figures). Exit 0 converged, 1 otherwise.
  */
 import type { Command } from "commander";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -11,14 +13,16 @@ import { startEmulator } from "../../emulator";
 import { subscriptionOf } from "../../inventory/ids";
 import { DECISIONS, type Plan } from "../../reconcile/types";
 import { DECISION_MEANING } from "../../reconcile/render/facts";
+import { isCovered } from "../../report/coverage";
+import { buildReport } from "../../report/model";
 import { parseSpec } from "../../spec/validate";
-import { positiveNumber } from "../format";
+import { choice, positiveNumber } from "../format";
 import type { CliContext } from "../main";
 import { createProgress } from "../progress";
 import { applyRound, planRound, summarizeResult } from "../round";
+import { roundJson } from "./reconcile";
 
-/** Decisions after which a machine reports to a workspace Security Center uses. */
-const COVERED = new Set(["compliant", "keep-user-workspace", "keep-existing"]);
+export const DEMO_FORMATS = ["text", "json"] as const;
 
 export function registerDemoCommand(program: Command, ctx: CliContext): void {
   program
@@ -26,8 +30,13 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
     .description("Run the whole job on the embedded emulator: a generated fleet is planned, applied and planned again; prints the coverage.")
     .option("--fleet <n>", "machines in the generated fleet", "300")
     .option("--seed <n>", "fleet seed", "1")
+    .option("--format <format>", `output format: ${DEMO_FORMATS.join(", ")}`, "text")
     .option("--quiet", "no progress output")
-    .action(async (opts: { fleet: string; seed: string; quiet?: boolean }) => {
+    .action(async (opts: { fleet: string; seed: string; format: string; quiet?: boolean }) => {
+      const format = choice("--format", opts.format, DEMO_FORMATS);
+      const text = (t: string) => {
+        if (format === "text") ctx.stdout(t);
+      };
       const started = Date.now();
       const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
       const dir = mkdtempSync(join(tmpdir(), "asc-demo-"));
@@ -40,17 +49,30 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
           logAnalyticsAgent: { autoProvision: true, agent: "mma", workspace: "default", securityEvents: "Common", reconfigureExisting: false, defender: true },
           extensions: { kubernetesPolicyAddon: true, dependencyAgent: { windows: true, linux: true } },
         });
-        ctx.stdout(`Emulator at ${emu.url}, ${emu.subscriptionIds.length} subscriptions. Spec: default workspaces, Common security events, Defender on, Kubernetes add-on and Dependency agent.\n\n`);
+        text(`Emulator at ${emu.url}, ${emu.subscriptionIds.length} subscriptions. Spec: default workspaces, Common security events, Defender on, Kubernetes add-on and Dependency agent.\n\n`);
         const planned = await planRound(conn, spec, progress);
         const first = planned.plan;
-        ctx.stdout(`First plan: ${first.steps.length} step(s) for ${first.summary.machines} machine(s).\n`);
-        ctx.stdout(decisionTable(first));
+        text(`First plan: ${first.steps.length} step(s) for ${first.summary.machines} machine(s).\n`);
+        text(decisionTable(first));
         const result = await applyRound(conn, spec, planned, progress, { stateDir: join(dir, "state"), concurrency: 16, writesPerSecond: 200, pollIntervalMs: 20, delegateAbove: 100 });
-        ctx.stdout(`\n${summarizeResult(result)}`);
-        const second = (await planRound(conn, spec, progress)).plan;
-        ctx.stdout(`Second plan: ${second.steps.length} step(s).\n\n`);
-        ctx.stdout(coverage(second));
-        ctx.stdout(`\nDemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+        text(`\n${summarizeResult(result)}`);
+        const secondRound = await planRound(conn, spec, progress);
+        const second = secondRound.plan;
+        text(`Second plan: ${second.steps.length} step(s).\n\n`);
+        text(coverage(second));
+        text(`\nDemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+        if (format === "json") {
+          const cov = buildReport(spec, [{ label: "demo", inventory: secondRound.inventory }]).latest;
+          const summary = {
+            emulator: emu.url,
+            subscriptions: emu.subscriptionIds,
+            apply: roundJson(1, started, first.summary, result),
+            secondPlan: second.summary,
+            coverage: { total: cov.total, bySubscription: cov.bySubscription, byGeography: cov.byGeography, byDecision: cov.byDecision },
+            seconds: Math.round((Date.now() - started) / 100) / 10,
+          };
+          ctx.stdout(JSON.stringify(summary, null, 2) + "\n");
+        }
         ctx.exitCode = second.steps.length === 0 && result.counts.failed === 0 ? 0 : 1;
       } finally {
         await emu.stop();
@@ -71,12 +93,12 @@ function coverage(p: Plan): string {
     const sub = subscriptionOf(m.id);
     const c = bySub.get(sub) ?? { total: 0, covered: 0 };
     c.total++;
-    if (COVERED.has(m.decision)) c.covered++;
+    if (isCovered(m.decision)) c.covered++;
     bySub.set(sub, c);
   }
   const lines = ["Coverage (machines reporting to a workspace Security Center uses):"];
   for (const [sub, c] of [...bySub].sort()) lines.push(`  ${sub}: ${c.covered}/${c.total} (${((100 * c.covered) / c.total).toFixed(0)}%)`);
   lines.push("Not covered, by the seed's rules:");
-  for (const d of DECISIONS) if (!COVERED.has(d) && p.summary.decisions[d]) lines.push(`  ${d.padEnd(25)} ${String(p.summary.decisions[d]).padStart(5)}  ${DECISION_MEANING[d]}`);
+  for (const d of DECISIONS) if (!isCovered(d) && p.summary.decisions[d]) lines.push(`  ${d.padEnd(25)} ${String(p.summary.decisions[d]).padStart(5)}  ${DECISION_MEANING[d]}`);
   return lines.join("\n") + "\n";
 }
