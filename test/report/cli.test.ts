@@ -1,0 +1,85 @@
+/** `asc-autoprovision report`: formats, files, exit codes and errors (in process; the browser suite reads the page). */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { main } from "../../src/cli/main";
+import { buildReport, renderReportHtml, renderReportJson } from "../../src/report";
+import { example, timeline } from "./fixtures";
+
+async function run(...argv: string[]) {
+  let out = "";
+  let err = "";
+  const code = await main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
+  return { code, out, err };
+}
+
+const t = timeline();
+const one = ["report", "--spec", t.specFile, "--inventory", example("inventory.json")];
+
+describe("asc-autoprovision report", () => {
+  it("writes the HTML page to stdout by default, exit 0", async () => {
+    const r = await run(...one);
+    expect(r).toMatchObject({ code: 0, err: "" });
+    expect(r.out).toMatch(/^<!DOCTYPE html>\n<html lang="en">/);
+    expect(r.out).toBe(renderReportHtml(buildReport(t.spec, [{ label: "inventory.json", inventory: t.inventories[0]! }])));
+    expect(r.out).not.toMatch(/<script|<link|src=|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+  });
+
+  it("--format json gives the same figures, and the same output for the same input", async () => {
+    const a = await run(...one, "--format", "json");
+    const b = await run(...one, "--format", "json");
+    expect(a.code).toBe(0);
+    expect(a.out).toBe(b.out);
+    const report = JSON.parse(a.out);
+    expect(report).toMatchObject({ kind: "asc-autoprovision-report", version: 1, latest: { label: "inventory.json", total: { machines: 15, covered: 3, percent: 20 } } });
+    expect(a.out).toBe(renderReportJson(buildReport(t.spec, [{ label: "inventory.json", inventory: t.inventories[0]! }])));
+  });
+
+  it("takes several inventories by repeating --inventory or listing them, and reports the drift", async () => {
+    const repeated = await run("report", "--spec", t.specFile, "--inventory", t.files[1]!, "--inventory", t.files[0]!, "--inventory", t.files[2]!, "--format", "json");
+    const listed = await run("report", "--spec", t.specFile, "--inventory", ...t.files, "--format", "json");
+    expect(repeated.code).toBe(0);
+    expect(repeated.out).toBe(listed.out);
+    const report = JSON.parse(listed.out);
+    expect(report.snapshots.map((s: { label: string }) => s.label)).toEqual(["inventory.json", "inventory-day2.json", "inventory-day3.json"]);
+    expect(report.drift.map((d: { changed: number }) => d.changed)).toEqual([7, 2]);
+  });
+
+  it("--out writes the file and says so on stderr", async () => {
+    const out = join(t.dir, "one.html");
+    const r = await run(...one, "--out", out);
+    expect(r).toMatchObject({ code: 0, out: "", err: `wrote ${out}: coverage 3/15 (20%) over 1 inventory\n` });
+    expect(readFileSync(out, "utf8")).toMatch(/<main id="report" data-report-version="1" data-inventories="1">/);
+  });
+
+  it("--fail-under exits 2 when the newest coverage is below it, 0 at or above", async () => {
+    expect((await run(...one, "--format", "json", "--fail-under", "20.1")).code).toBe(2);
+    expect((await run(...one, "--format", "json", "--fail-under", "20")).code).toBe(0);
+    expect(await run(...one, "--fail-under", "120")).toMatchObject({ code: 1, err: 'asc-autoprovision: --fail-under: "120" is not a percentage between 0 and 100\n' });
+  });
+
+  it("exits 1 with a message on bad input", async () => {
+    expect(await run(...one, "--format", "pdf")).toMatchObject({ code: 1, out: "", err: 'asc-autoprovision: --format: "pdf" is not one of html, json, png\n' });
+    expect(await run(...one, "--format", "png")).toMatchObject({ code: 1, err: "asc-autoprovision: --format png needs --out <file>\n" });
+    expect((await run("report", "--spec", t.specFile)).code).toBe(1);
+    const missing = await run("report", "--spec", t.specFile, "--inventory", join(t.dir, "nope.json"));
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/nope\.json/);
+    const undated = join(t.dir, "undated.json");
+    writeFileSync(undated, JSON.stringify({ ...t.inventories[1], generatedAt: undefined }));
+    expect(await run("report", "--spec", t.specFile, "--inventory", undated, t.files[0]!)).toMatchObject({
+      code: 1,
+      err: "asc-autoprovision: undated.json: generatedAt is missing; several inventories are ordered by it\n",
+    });
+    const png = await run(...one, "--format", "png", "--out", join(t.dir, "x.png"), "--chromium", "/nonexistent/chromium");
+    expect(png.code).toBe(1);
+    expect(png.err).toMatch(/Chromium, not found at \/nonexistent\/chromium: install it \(Debian: apt-get install -y --no-install-recommends chromium\)/);
+  });
+
+  it("--help names the formats, the covered rule and the exit codes", async () => {
+    const r = await run("report", "--help");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/--format <format>\s+output format: html, json, png/);
+    expect(r.out).toMatch(/decisions compliant, keep-user-workspace, keep-existing, ama-compliant, ama-awaiting-heartbeat, ama-remove-legacy, ama-keep-legacy/);
+    expect(r.out).toMatch(/Exit codes: 0 written, 2 coverage below --fail-under, 1 error\.\n$/);
+  });
+});
