@@ -13,8 +13,8 @@
  *
  * Azure has no declarative resource for the agent itself any more (autoProvisioningSettings "On"
  * is rejected as Deprecated, and azure-native v3 has no autoProvisioningSettings resource): the
- * per-machine work belongs to the AgentReconciliation dynamic resource. It becomes one more child
- * of this component, declared from `spec` and waiting for `readiness`; see the class comment.
+ * per-machine work belongs to the AgentReconciliation dynamic resource, declared as one more child
+ * when `reconcile` is given (from `spec`, after everything else this component declares).
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Provider } from "@pulumi/azure-native/provider";
@@ -30,6 +30,8 @@ import { SERVERS_PRICING_PLAN, pricingTierFor } from "../src/reconcile/subscript
 import { failArgs, isKnown, joinPath, parseSpecAs, unknownKeyIssues, type ValidationIssue } from "./internal/validation";
 import { ExtensionPolicy } from "./policy/extensionPolicy";
 import { EndpointError, stackEndpoint, subscriptionProvider, type AzureEndpoint } from "./provider";
+import { AgentReconciliation } from "./reconcile/agentReconciliation";
+import { RECONCILE_MODES, type ReconcileMode } from "./reconcile/types";
 import { DefaultWorkspace } from "./workspace/defaultWorkspace";
 import { SecurityEventCollection } from "./workspace/securityEventCollection";
 import { checkedWorkspaceId } from "./workspace/workspaceId";
@@ -101,6 +103,16 @@ export interface ExtensionsArgs {
   readonly identityLocation?: string;
 }
 
+/** The agent reconciliation (AgentReconciliation): the per-machine work. */
+export interface ReconcileArgs {
+  /** `apply` (default): plan from the actual state and apply; `report`: plan only, the remediation steps become outputs. */
+  readonly mode?: ReconcileMode;
+  /** Above this many Log Analytics agent installs on one workspace, OS and subscription, use a policy remediation task. Default 100; 0 = never. */
+  readonly delegateAbove?: number;
+  /** Steps in flight at once. Default 16. */
+  readonly concurrency?: number;
+}
+
 export interface AutoProvisioningArgs {
   /** The subscription GUID. Every resource of the component is in it or scoped to it. */
   readonly subscriptionId: string;
@@ -118,6 +130,12 @@ export interface AutoProvisioningArgs {
    * Ignored when you pass your own azure-native provider in the options.
    */
   readonly endpoint?: AzureEndpoint;
+  /**
+   * Reconcile the subscription's machines (install, reconnect, upgrade agents; AMA rules and
+   * associations) with an AgentReconciliation child, after every other resource of the component.
+   * Default: none (only the declarative resources). It talks to `endpoint`; nothing is ever uninstalled.
+   */
+  readonly reconcile?: ReconcileArgs;
 }
 
 // The arguments name exactly the spec's fields (a spec change that the components miss fails typecheck).
@@ -125,7 +143,8 @@ type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] ext
 const sameFields: [SameKeys<LogAnalyticsAgentArgs, LogAnalyticsAgentSpec>, SameKeys<ExtensionsArgs, Spec["extensions"]>] = [true, true];
 void sameFields;
 
-const TOP_LEVEL_KEYS = ["subscriptionId", "logAnalyticsAgent", "extensions", "machineRegions", "endpoint"] as const;
+const TOP_LEVEL_KEYS = ["subscriptionId", "logAnalyticsAgent", "extensions", "machineRegions", "endpoint", "reconcile"] as const;
+const RECONCILE_KEYS = ["mode", "delegateAbove", "concurrency"] as const;
 const CUSTOM_WORKSPACE_KEYS = ["id", "location", "installSolution", "configureSecurityEvents", "sentinelOwnsSecurityEvents", "provider"] as const;
 /** Stands in for a workspace id known only at deployment, so the rest of the spec can be validated now. */
 const PENDING_WORKSPACE_ID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/pending/providers/Microsoft.OperationalInsights/workspaces/pending";
@@ -164,7 +183,23 @@ export function validateAutoProvisioningArgs(args: AutoProvisioningArgs): { spec
       });
     }
   }
+  if (args.reconcile !== undefined) issues.push(...reconcileIssues(args.reconcile, "reconcile"));
   return { spec: issues.length ? undefined : parsed.spec, issues };
+}
+
+/** Issues of a `reconcile` argument (or stack config value), named under `path`. */
+export function reconcileIssues(value: unknown, path: string): ValidationIssue[] {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return [{ path, message: `${JSON.stringify(value)} is not an object (mode, delegateAbove, concurrency)` }];
+  const issues = unknownKeyIssues(value, RECONCILE_KEYS, path);
+  const r = value as Record<string, unknown>;
+  if (r.mode !== undefined && !RECONCILE_MODES.includes(r.mode as ReconcileMode)) {
+    issues.push({ path: joinPath(path, "mode"), message: `${JSON.stringify(r.mode)} is not one of ${RECONCILE_MODES.join(", ")}` });
+  }
+  for (const [key, min] of [["delegateAbove", 0], ["concurrency", 1]] as const) {
+    const v = r[key];
+    if (v !== undefined && (typeof v !== "number" || !Number.isInteger(v) || v < min)) issues.push({ path: joinPath(path, key), message: `${JSON.stringify(v)} is not an integer >= ${min}` });
+  }
+  return issues;
 }
 
 /** The geographies of `regions`, once each, in order of first appearance. */
@@ -184,10 +219,9 @@ export function geographiesOf(regions: readonly string[]): Geography[] {
  * unless the options carry an azure-native provider (`provider`/`providers`, or inherited from a
  * parent), the component creates one for `subscriptionId` (`<name>-provider`, at `endpoint`).
  *
- * Seam for the agent reconciliation: `spec` is this subscription's validated spec, `endpoint` the
- * Azure it talks to, `readiness` the resources an agent install must wait for and `childOptions`
- * the options of a child. Adding it is one line before `registerOutputs`:
- * `new AgentReconciliation(name + "-agents", { spec: this.spec, ... }, { ...this.childOptions, dependsOn: this.readiness })`.
+ * Agent reconciliation: with `reconcile`, an AgentReconciliation (`<name>-agents`) reconciles the
+ * subscription's machines from `spec`, against `endpoint`, once every other resource here exists.
+ * It is parented here without the azure-native provider (a dynamic resource has its own).
  */
 export class AutoProvisioning extends pulumi.ComponentResource {
   /** The subscription GUID, lower-cased. */
@@ -208,6 +242,8 @@ export class AutoProvisioning extends pulumi.ComponentResource {
   public readonly customWorkspace?: DefaultWorkspace;
   /** The security-event tier of each workspace this component configures. */
   public readonly securityEvents!: SecurityEventCollection[];
+  /** The agent reconciliation, when `reconcile` was given. */
+  public readonly agents?: AgentReconciliation;
   /** The extension policies that are on. */
   public readonly policies!: Partial<Record<ExtensionPolicyKey, ExtensionPolicy>>;
   /** Where machines report, by geography code (`*` for every geography with a custom workspace). */
@@ -337,12 +373,40 @@ export class AutoProvisioning extends pulumi.ComponentResource {
     this.readiness = readiness;
     this.workspaceIds = pulumi.output(workspaceIds);
     this.policyAssignmentIds = pulumi.output(assignmentIds);
+
+    if (args.reconcile) {
+      // The plan covers the whole subscription: it must find the pricing, workspaces, tiers and
+      // policies this component declares already in place, or it would plan them a second time.
+      const before: pulumi.Resource[] = [...readiness, ...(this.pricing ? [this.pricing] : []), ...Object.values(this.policies)];
+      this.agents = new AgentReconciliation(
+        `${name}-agents`,
+        {
+          spec: this.spec,
+          endpoint,
+          mode: args.reconcile.mode ?? "apply",
+          delegateAbove: args.reconcile.delegateAbove,
+          concurrency: args.reconcile.concurrency,
+        },
+        { parent: this, dependsOn: before },
+      );
+    }
     this.registerOutputs({
       subscriptionId: this.subscriptionId,
       pricingTier: this.pricingTier,
       workspaceSettingId: this.workspaceSettingId,
       workspaceIds: this.workspaceIds,
       policyAssignmentIds: this.policyAssignmentIds,
+      ...(this.agents
+        ? {
+            agents: {
+              mode: this.agents.mode,
+              stepsApplied: this.agents.stepsApplied,
+              remainingSteps: this.agents.remainingSteps,
+              machineCount: this.agents.machineCount,
+              planDigest: this.agents.planDigest,
+            },
+          }
+        : {}),
     });
   }
 

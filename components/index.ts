@@ -2,10 +2,12 @@
  * Pulumi components for Azure Security Center (Defender for Cloud) auto provisioning.
  *
  * Tokens: asc-autoprovision:index:AutoProvisioning, asc-autoprovision:workspace:DefaultWorkspace,
- * asc-autoprovision:workspace:SecurityEventCollection, asc-autoprovision:policy:ExtensionPolicy.
+ * asc-autoprovision:workspace:SecurityEventCollection, asc-autoprovision:policy:ExtensionPolicy, and
+ * the dynamic resource pulumi-nodejs:dynamic/asc-autoprovision:AgentReconciliation.
  */
 export * from "./autoProvisioning";
 export * from "./policy";
 export * from "./provider";
+export * from "./reconcile";
 export * from "./workspace";
 export { argsErrorMessage, type ValidationIssue } from "./internal/validation";

@@ -8,5 +8,5 @@ const stack = declareStack();
 
 /** `azure`, or the emulator's ARM endpoint the providers were pointed at. */
 export const endpoint = stack.outputs.endpoint;
-/** Per subscription: pricing tier, workspace setting, workspace ids by geography, policy assignment ids. */
+/** Per subscription: pricing tier, workspace setting, workspace ids by geography, policy assignment ids, and the agent reconciliation's summary when on. */
 export const subscriptions = stack.outputs.subscriptions;

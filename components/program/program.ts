@@ -21,6 +21,14 @@ export interface SubscriptionOutputs {
   readonly workspaces: pulumi.Output<Record<string, string>>;
   /** Policy assignment ids by extension toggle. */
   readonly policyAssignments: pulumi.Output<Record<string, string>>;
+  /** The agent reconciliation's summary (with `asc-autoprovision:reconcile` other than off). */
+  readonly agents?: {
+    readonly mode: pulumi.Output<string>;
+    readonly stepsApplied: pulumi.Output<number>;
+    readonly remainingSteps: pulumi.Output<number>;
+    readonly machineCount: pulumi.Output<number>;
+    readonly planDigest: pulumi.Output<string>;
+  };
 }
 
 export interface StackDeclaration {
@@ -71,6 +79,7 @@ export function declareStack(settings: StackSettings = readStackSettings()): Sta
       extensions: spec.extensions,
       machineRegions: settings.machineRegions.get(sub) ?? [],
       endpoint: settings.endpoint,
+      ...(settings.reconcile ? { reconcile: settings.reconcile } : {}),
     });
     components.set(sub, component);
     subscriptions[sub] = {
@@ -78,6 +87,17 @@ export function declareStack(settings: StackSettings = readStackSettings()): Sta
       workspaceSettingId: component.workspaceSettingId ?? null,
       workspaces: component.workspaceIds,
       policyAssignments: component.policyAssignmentIds,
+      ...(component.agents
+        ? {
+            agents: {
+              mode: component.agents.mode,
+              stepsApplied: component.agents.stepsApplied,
+              remainingSteps: component.agents.remainingSteps,
+              machineCount: component.agents.machineCount,
+              planDigest: component.agents.planDigest,
+            },
+          }
+        : {}),
     };
   }
   const endpoint = settings.endpoint.kind === "emulator" ? settings.endpoint.endpoint : "azure";

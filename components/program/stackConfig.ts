@@ -1,8 +1,8 @@
 /**
  * The root program's stack config: the spec of DESIGN.md under the project's namespace
  * (`asc-autoprovision:subscriptions`, `:logAnalyticsAgent`, `:extensions`), plus what a spec
- * file gets from an inventory instead (`:machineRegions`, `:sentinelOwnsSecurityEvents`) and the
- * endpoint selection (`:emulatorEndpoint`). Declared in Pulumi.yaml's `config:` block; validated
+ * file gets from an inventory instead (`:machineRegions`, `:sentinelOwnsSecurityEvents`), the
+ * endpoint selection (`:emulatorEndpoint`) and the agent reconciliation (`:reconcile`). Declared in Pulumi.yaml's `config:` block; validated
  * by parseSpec, so a bad value fails the preview with a message naming the key, e.g.
  * `asc-autoprovision:logAnalyticsAgent.securityEvents: "Most" is not one of None, Minimal, Common, All`.
  */
@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ValidationError, type ValidationIssue } from "../../src/spec/errors";
 import { GUID_PATTERN, type Spec } from "../../src/spec/schema";
 import { normalizeRegion } from "../../src/spec/geography";
+import { reconcileIssues, type ReconcileArgs } from "../autoProvisioning";
 import { parseSpecAs } from "../internal/validation";
 import { CONFIG_NAMESPACE, EMULATOR_ENDPOINT_CONFIG_KEY, EndpointError, selectEndpoint, type AzureEndpoint } from "../provider";
 
@@ -21,7 +22,11 @@ export const STACK_CONFIG_KEYS = [
   "machineRegions",
   "sentinelOwnsSecurityEvents",
   EMULATOR_ENDPOINT_CONFIG_KEY,
+  "reconcile",
 ] as const;
+
+/** `asc-autoprovision:reconcile` as a word: no agent reconciliation, or one in that mode. */
+export const RECONCILE_WORDS = ["off", "apply", "report"] as const;
 export type StackConfigKey = (typeof STACK_CONFIG_KEYS)[number];
 
 /** A stack config that fails validation; RunError, so Pulumi prints the message without a stack trace. */
@@ -40,6 +45,8 @@ export interface StackSettings {
   /** Sentinel configures the custom workspace's security events. */
   readonly sentinelOwnsSecurityEvents: boolean;
   readonly endpoint: AzureEndpoint;
+  /** The agent reconciliation of every subscription; undefined: none (`off`, the default). */
+  readonly reconcile?: ReconcileArgs;
 }
 
 /** The raw values of the namespace's keys (`key` → the string Pulumi passes), as the running program sees them. */
@@ -103,8 +110,29 @@ export function readStackSettings(raw: Record<string, string | undefined> = curr
     issues.push({ path: err.source, message: err.detail });
   }
 
+  const reconcile = readReconcile(raw["reconcile"], issues);
+
   if (issues.length || !parsed.spec) throw new StackConfigError(issues);
-  return { spec: parsed.spec, machineRegions, sentinelOwnsSecurityEvents, endpoint };
+  return { spec: parsed.spec, machineRegions, sentinelOwnsSecurityEvents, endpoint, ...(reconcile ? { reconcile } : {}) };
+}
+
+/**
+ * `reconcile`: `off` (default), `apply` or `report`, or an object `{mode, delegateAbove,
+ * concurrency}` (`pulumi config set --path asc-autoprovision:reconcile.mode report`).
+ */
+function readReconcile(text: string | undefined, issues: ValidationIssue[]): ReconcileArgs | undefined {
+  if (text === undefined || text === "") return undefined;
+  const value = decode(text);
+  const path = key("reconcile");
+  if (typeof value === "string") {
+    if (value === "off") return undefined;
+    if (value === "apply" || value === "report") return { mode: value };
+    issues.push({ path, message: `${JSON.stringify(value)} is not one of ${RECONCILE_WORDS.join(", ")} (or an object with mode, delegateAbove, concurrency)` });
+    return undefined;
+  }
+  const found = reconcileIssues(value, path);
+  issues.push(...found);
+  return found.length ? undefined : (value as ReconcileArgs);
 }
 
 /**

@@ -25,6 +25,7 @@ export const T = {
   roleAssignment: "azure-native:authorization:RoleAssignment",
   remediation: "azure-native:policyinsights:RemediationAtSubscription",
   dataCollectionRule: "azure-native:monitor:DataCollectionRule",
+  agentReconciliation: "pulumi-nodejs:dynamic/asc-autoprovision:AgentReconciliation",
 } as const;
 
 /** The component type each resource type must be parented to. */
@@ -34,6 +35,7 @@ const PARENT_TYPE: Record<string, string> = {
   [T.extensionPolicy]: T.autoProvisioning,
   [T.pricing]: T.autoProvisioning,
   [T.workspaceSetting]: T.autoProvisioning,
+  [T.agentReconciliation]: T.autoProvisioning,
   [T.resourceGroup]: T.defaultWorkspace,
   [T.workspace]: T.defaultWorkspace,
   [T.solution]: T.defaultWorkspace,
@@ -63,8 +65,9 @@ export function expectComponentTree(run: MockRun, standalone: readonly string[] 
     if (!parent && [T.extensionPolicy, T.defaultWorkspace, T.securityEvents].includes(r.type as never)) continue;
     expect({ name: r.name, parentType: parent?.type }).toEqual({ name: r.name, parentType: wanted });
     expect(r.name.startsWith(parent!.name + "-")).toBe(true);
-    // Under an AutoProvisioning every custom resource has an explicit provider (its subscription's).
-    if (r.custom && r.type !== T.provider && owningSubscription(run, r)) expect(r.provider).toMatch(/^urn:pulumi:.*[:$]pulumi:providers:azure-native::/);
+    // Under an AutoProvisioning every custom resource has an explicit provider (its subscription's),
+    // except the dynamic AgentReconciliation, served by the dynamic-provider host.
+    if (r.custom && r.type !== T.provider && r.type !== T.agentReconciliation && owningSubscription(run, r)) expect(r.provider).toMatch(/^urn:pulumi:.*[:$]pulumi:providers:azure-native::/);
   }
 }
 

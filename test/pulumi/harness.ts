@@ -22,6 +22,7 @@ interface RegisterRequest {
   getProvider(): string;
   getCustom(): boolean;
   getObject(): Struct;
+  getDependenciesList(): string[];
 }
 interface RegisterResponse {
   getUrn(): string;
@@ -56,6 +57,8 @@ export interface Recorded {
   readonly provider: string | undefined;
   /** Subscription of that provider ("default" without one). */
   readonly subscription: string;
+  /** URNs of the resources it waits for (dependsOn and the inputs' dependencies). */
+  readonly dependencies: readonly string[];
   /** What a component registered with registerOutputs (empty until then; custom resources: empty). */
   outputs: Props;
 }
@@ -183,6 +186,7 @@ export async function startMocks(options: { preview?: boolean; config?: Record<s
           parent: meta.parent,
           provider: meta.provider,
           subscription: subscriptionOfProvider(meta.provider),
+          dependencies: req.getDependenciesList(),
           outputs: {},
         };
         resources.push(rec);

@@ -52,7 +52,7 @@ describe("stack config validation", () => {
       "asc-autoprovision:sentinelOwnsSecurityEvents",
       "asc-autoprovision:emulatorEndpoint",
     ]);
-    expect(err.message).toContain("asc-autoprovision:logAnalyticAgent: is not a known key (allowed: subscriptions, logAnalyticsAgent, extensions, machineRegions, sentinelOwnsSecurityEvents, emulatorEndpoint)");
+    expect(err.message).toContain("asc-autoprovision:logAnalyticAgent: is not a known key (allowed: subscriptions, logAnalyticsAgent, extensions, machineRegions, sentinelOwnsSecurityEvents, emulatorEndpoint, reconcile)");
     expect(err.message).toContain("asc-autoprovision:subscriptions: is required (array)");
     expect(err.message).toContain('asc-autoprovision:logAnalyticsAgent.autoProvision: "yes" is not a boolean');
     expect(err.message).toContain("asc-autoprovision:extensions.dependencyAgent.mac: is not a known field (allowed: windows, linux)");
