@@ -20,7 +20,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Provider } from "@pulumi/azure-native/provider";
 import { Pricing, WorkspaceSetting } from "@pulumi/azure-native/security";
 import type { SecurityEventTier } from "../src/spec/events";
-import { geographyOf, normalizeRegion, type Geography } from "../src/spec/geography";
+import { geographiesOf, normalizeRegion } from "../src/spec/geography";
 import { SEED_POLICIES, SEED_POLICY_KEYS, type ExtensionPolicyKey } from "../src/spec/policies";
 import type { AgentChoice, LogAnalyticsAgentSpec, Spec } from "../src/spec/schema";
 import { nameOf, subscriptionOf } from "../src/inventory/ids";
@@ -202,15 +202,8 @@ export function reconcileIssues(value: unknown, path: string): ValidationIssue[]
   return issues;
 }
 
-/** The geographies of `regions`, once each, in order of first appearance. */
-export function geographiesOf(regions: readonly string[]): Geography[] {
-  const seen = new Map<string, Geography>();
-  for (const region of regions) {
-    const geo = geographyOf(region);
-    if (!seen.has(geo.key)) seen.set(geo.key, geo);
-  }
-  return [...seen.values()];
-}
+/** Re-exported for callers of the component; the rule lives in src/spec/geography. */
+export { geographiesOf };
 
 /**
  * Auto provisioning for one subscription.
