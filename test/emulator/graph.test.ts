@@ -2,24 +2,10 @@
 import { ResourceGraphClient } from "@azure/arm-resourcegraph";
 import { errorOf, withEmulator } from "./helpers";
 import type { RunningEmulator } from "../../src/emulator";
+import { FLEET_QUERY } from "../../src/azure/graph";
 
-const FLEET_TYPES = [
-  "microsoft.compute/virtualmachines",
-  "microsoft.compute/virtualmachines/extensions",
-  "microsoft.compute/virtualmachinescalesets",
-  "microsoft.hybridcompute/machines",
-  "microsoft.hybridcompute/machines/extensions",
-  "microsoft.containerservice/managedclusters",
-  "microsoft.operationalinsights/workspaces",
-  "microsoft.operationsmanagement/solutions",
-];
 /** The exact query the Azure adapter sends. */
-const ADAPTER_QUERY = [
-  "resources",
-  `| where type in~ (${FLEET_TYPES.map((t) => `'${t}'`).join(", ")})`,
-  "| project id, name, type, location, subscriptionId, resourceGroup, properties",
-  "| order by id asc",
-].join("\n");
+const ADAPTER_QUERY = FLEET_QUERY;
 
 type GraphRow = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- rows are inspected ad hoc
 
@@ -61,7 +47,7 @@ test("the adapter's query pages at 1,000 rows with $skipToken, each page one req
   expect(new Set(ids).size).toBe(ids.length);
   const counters = await emu.admin<{ byClass: Record<string, number> }>("GET", "/admin/counters");
   expect(counters.byClass.graph).toBe(1 + pages);
-  expect(Object.keys(rows[0]!)).toEqual(["id", "name", "type", "location", "subscriptionId", "resourceGroup", "properties"]);
+  expect(Object.keys(rows[0]!)).toEqual(["id", "name", "type", "location", "subscriptionId", "resourceGroup", "properties", "tags", "plan", "identity"]);
   const machines = rows.filter((r) => ["microsoft.compute/virtualmachines", "microsoft.compute/virtualmachinescalesets", "microsoft.hybridcompute/machines"].includes(r.type));
   expect(machines).toHaveLength(1000);
 });
