@@ -6,8 +6,8 @@
  */
 import type { z } from "zod";
 import { issuesFromZod, ValidationError, type ValidationIssue } from "../../src/spec/errors";
-import { normalizeRegion } from "../../src/spec/geography";
-import { GUID_PATTERN, logAnalyticsAgentSchema } from "../../src/spec/schema";
+import { readMachineRegions as parseMachineRegions, regionIssues } from "../internal/machineRegions";
+import { logAnalyticsAgentSchema } from "../../src/spec/schema";
 
 export { ValidationError, type ValidationIssue };
 
@@ -42,9 +42,7 @@ export function booleanIssues(value: unknown, path: string): ValidationIssue[] {
   return value === undefined || typeof value === "boolean" ? [] : [{ path, message: `${JSON.stringify(value)} is not a boolean` }];
 }
 
-export function regionIssues(value: unknown, path: string): ValidationIssue[] {
-  return typeof value === "string" && normalizeRegion(value) !== "" ? [] : [{ path, message: `${JSON.stringify(value)} is not a region name (e.g. "westeurope")` }];
-}
+export { regionIssues };
 
 /** Regions of the machines: one list for every subscription, or a list per subscription GUID. */
 export type MachineRegions = readonly string[] | Readonly<Record<string, readonly string[]>>;
@@ -54,33 +52,5 @@ export type MachineRegions = readonly string[] | Readonly<Record<string, readonl
  * messages the Pulumi stack config gives for its `machineRegions` key).
  */
 export function readMachineRegions(value: unknown, subscriptions: readonly string[], issues: ValidationIssue[]): Map<string, string[]> {
-  const out = new Map<string, string[]>(subscriptions.map((sub) => [sub, []]));
-  if (value === undefined) return out;
-  const path = "machineRegions";
-  const regionList = (list: unknown, at: string): string[] => {
-    if (!Array.isArray(list)) {
-      issues.push({ path: at, message: `${JSON.stringify(list)} is not a list of region names` });
-      return [];
-    }
-    const found = list.flatMap((r: unknown, i) => regionIssues(r, `${at}[${i}]`));
-    issues.push(...found);
-    return found.length ? [] : (list as string[]);
-  };
-  if (Array.isArray(value)) {
-    const regions = regionList(value, path);
-    for (const sub of subscriptions) out.set(sub, regions);
-    return out;
-  }
-  if (value === null || typeof value !== "object") {
-    issues.push({ path, message: `${JSON.stringify(value)} is neither a list of regions nor a map from subscription id to regions` });
-    return out;
-  }
-  for (const [sub, list] of Object.entries(value as Record<string, unknown>)) {
-    const at = `${path}.${sub}`;
-    const lower = sub.toLowerCase();
-    if (!GUID_PATTERN.test(sub)) issues.push({ path: at, message: "is not a subscription GUID" });
-    else if (!subscriptions.includes(lower)) issues.push({ path: at, message: `is not one of spec.subscriptions (${subscriptions.join(", ")})` });
-    out.set(lower, regionList(list, at));
-  }
-  return out;
+  return parseMachineRegions(value, subscriptions, issues, { path: "machineRegions", subscriptions: "spec.subscriptions" });
 }

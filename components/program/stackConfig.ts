@@ -8,8 +8,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ValidationError, type ValidationIssue } from "../../src/spec/errors";
-import { GUID_PATTERN, type Spec } from "../../src/spec/schema";
-import { normalizeRegion } from "../../src/spec/geography";
+import type { Spec } from "../../src/spec/schema";
+import { readMachineRegions as parseMachineRegions } from "../internal/machineRegions";
 import { reconcileIssues, type ReconcileArgs } from "../autoProvisioning";
 import { parseSpecAs } from "../internal/validation";
 import { CONFIG_NAMESPACE, EMULATOR_ENDPOINT_CONFIG_KEY, EndpointError, selectEndpoint, type AzureEndpoint } from "../provider";
@@ -140,40 +140,6 @@ function readReconcile(text: string | undefined, issues: ValidationIssue[]): Rec
  * subscription id to its list. Unset: no regions (no default workspace is declared).
  */
 function readMachineRegions(text: string | undefined, subscriptions: readonly string[], issues: ValidationIssue[]): Map<string, string[]> {
-  const out = new Map<string, string[]>(subscriptions.map((sub) => [sub, []]));
-  if (text === undefined || text === "") return out;
-  const value = decode(text);
-  const path = key("machineRegions");
-  const regionList = (list: unknown, at: string): string[] => {
-    if (!Array.isArray(list)) {
-      issues.push({ path: at, message: `${JSON.stringify(list)} is not a list of region names` });
-      return [];
-    }
-    const regions: string[] = [];
-    list.forEach((r, i) => {
-      if (typeof r === "string" && normalizeRegion(r) !== "") regions.push(r);
-      else issues.push({ path: `${at}[${i}]`, message: `${JSON.stringify(r)} is not a region name (e.g. "westeurope")` });
-    });
-    return regions;
-  };
-  if (Array.isArray(value)) {
-    const regions = regionList(value, path);
-    for (const sub of subscriptions) out.set(sub, regions);
-    return out;
-  }
-  if (value === null || typeof value !== "object") {
-    issues.push({ path, message: `${JSON.stringify(value)} is neither a list of regions nor a map from subscription id to regions` });
-    return out;
-  }
-  for (const [sub, list] of Object.entries(value as Record<string, unknown>)) {
-    const at = `${path}.${sub}`;
-    const lower = sub.toLowerCase();
-    if (!GUID_PATTERN.test(sub)) {
-      issues.push({ path: at, message: "is not a subscription GUID" });
-    } else if (subscriptions.length && !subscriptions.includes(lower)) {
-      issues.push({ path: at, message: `is not one of ${key("subscriptions")} (${subscriptions.join(", ")})` });
-    }
-    out.set(lower, regionList(list, at));
-  }
-  return out;
+  const value = text === undefined || text === "" ? undefined : decode(text);
+  return parseMachineRegions(value, subscriptions, issues, { path: key("machineRegions"), subscriptions: key("subscriptions") });
 }
