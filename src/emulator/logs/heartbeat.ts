@@ -11,6 +11,7 @@ import { guidFrom } from "../util/random";
 import { machineKindOf } from "../providers/machines";
 import { MACHINE_TYPES } from "../providers/resourceTypes";
 import { AmaIndex, connectionKey, connectionsOf, lastBeat } from "./connections";
+import type { EndedConnection } from "../store/heartbeatHistory";
 
 export { SCOM_AGENT_VERSIONS } from "./connections";
 
@@ -24,14 +25,8 @@ export const HEARTBEAT_COLUMNS: readonly (readonly [string, string])[] = [
   ["_ResourceId", "string"],
 ];
 
-interface Beat {
-  readonly workspace: string;
-  readonly category: string;
-  readonly version: string;
-  readonly channel: string;
-  readonly managementGroup: string;
-  readonly last: number;
-}
+/** A connection with its last heartbeat: the same shape the history keeps for ended ones. */
+type Beat = EndedConnection;
 
 /** Heartbeat rows (latest per machine, computer, workspace and category) for these workspaces. */
 export function heartbeatRows(ctx: ArmContext, workspaceCustomerIds: ReadonlySet<string>, window: { from: number; to: number }): Row[] {
