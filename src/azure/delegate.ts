@@ -14,9 +14,9 @@ import type { Inventory } from "../inventory/schema";
 import { subscriptionOf } from "../inventory/ids";
 import { LOG_ANALYTICS_AGENT, isSameExtension, type OsType } from "../spec/extensions";
 import { LEGACY_AGENT_POLICIES } from "../spec/legacyPolicies";
-import { BUILTIN_POLICY_PREFIX, roleDefinitionId } from "../spec/policies";
-import { policyAssignmentId, remediationId, roleAssignmentId, stableGuid, stableGuidOf, subscriptionScope } from "../reconcile/ids";
-import { REMEDIATION_PARALLEL_DEPLOYMENTS } from "../reconcile/policies";
+import { BUILTIN_POLICY_PREFIX } from "../spec/policies";
+import { policyAssignmentId, stableGuid, subscriptionScope } from "../reconcile/ids";
+import { grantRoleStep, remediationStep } from "../reconcile/policies";
 import { stepId } from "../reconcile/steps";
 import type { Plan, Step } from "../reconcile/types";
 
@@ -109,31 +109,16 @@ function remediationSteps(sub: string, os: OsType, workspaceId: string, batch: r
     },
   };
   const grants: Step[] = policy.roles.map((role) => {
-    const target = roleAssignmentId(scope, stableGuid(assignmentId, role.id));
-    return {
-      id: stepId("grant-role", target),
-      action: "grant-role",
-      target,
-      dependsOn: [assign.id],
-      details: { scope, roleDefinitionId: roleDefinitionId(sub, role.id), roleName: role.name, policyAssignmentId: assignmentId, principalId: null },
-    };
+    const grant = grantRoleStep(scope, sub, role, assignmentId, null);
+    return { id: stepId("grant-role", grant.target), action: "grant-role", target: grant.target, dependsOn: [assign.id], details: grant.details };
   });
-  const remediationName = `${name}-${stableGuidOf(machines).slice(0, 8)}`;
-  const remediationTarget = remediationId(scope, remediationName);
+  const task = remediationStep(scope, assignmentId, name, machines, Math.max(machines.length, 1));
   const remediate: Step = {
-    id: stepId("create-remediation", remediationTarget),
+    id: stepId("create-remediation", task.target),
     action: "create-remediation",
-    target: remediationTarget,
+    target: task.target,
     dependsOn: [assign.id, ...grants.map((g) => g.id)],
-    details: {
-      policyAssignmentId: assignmentId,
-      name: remediationName,
-      scope,
-      resourceIds: machines,
-      resourceCount: Math.max(machines.length, 1),
-      parallelDeployments: REMEDIATION_PARALLEL_DEPLOYMENTS,
-      resourceDiscoveryMode: "ExistingNonCompliant",
-    },
+    details: task.details,
   };
   const unassign: Step = {
     id: stepId("unassign-policy", assignmentId),

@@ -14,6 +14,7 @@ import { sortById, type PlanContext } from "./context";
 import { ineligibility } from "./decide";
 import { policyAssignmentId, remediationId, roleAssignmentId, stableGuid, stableGuidOf, subscriptionScope } from "./ids";
 import type { PlanBuilder } from "./steps";
+import type { StepDetails } from "./types";
 
 /** Remediation limits (reference §2.8): resourceCount 500 by default, 50,000 at most; parallelDeployments 10 by default. */
 export const REMEDIATION_DEFAULT_RESOURCE_COUNT = 500;
@@ -21,6 +22,46 @@ export const REMEDIATION_MAX_RESOURCE_COUNT = 50_000;
 export const REMEDIATION_PARALLEL_DEPLOYMENTS = 10;
 /** States in which a remediation still works through its resources: no second one is started. */
 const ACTIVE_REMEDIATION_STATES = new Set(["accepted", "running", "evaluating"]);
+
+/** Target and details of a grant-role step: one role for an assignment's identity, at its scope. */
+export function grantRoleStep(
+  scope: string,
+  subscriptionId: string,
+  role: { readonly id: string; readonly name: string },
+  assignmentId: string,
+  principalId: string | null,
+): { target: string; details: StepDetails } {
+  return {
+    target: roleAssignmentId(scope, stableGuid(assignmentId, role.id)),
+    details: { scope, roleDefinitionId: roleDefinitionId(subscriptionId, role.id), roleName: role.name, policyAssignmentId: assignmentId, principalId },
+  };
+}
+
+/**
+ * Target and details of a create-remediation step over `resources` (named after all of them, so
+ * a new set is a new task; one task lists at most REMEDIATION_MAX_RESOURCE_COUNT).
+ */
+export function remediationStep(
+  scope: string,
+  assignmentId: string,
+  namePrefix: string,
+  resources: readonly string[],
+  resourceCount: number,
+): { target: string; details: StepDetails } {
+  const name = `${namePrefix}-${stableGuidOf(resources).slice(0, 8)}`;
+  return {
+    target: remediationId(scope, name),
+    details: {
+      policyAssignmentId: assignmentId,
+      name,
+      scope,
+      resourceIds: resources.slice(0, REMEDIATION_MAX_RESOURCE_COUNT),
+      resourceCount,
+      parallelDeployments: REMEDIATION_PARALLEL_DEPLOYMENTS,
+      resourceDiscoveryMode: "ExistingNonCompliant",
+    },
+  };
+}
 
 export function policyEnabled(ctx: PlanContext, key: ExtensionPolicyKey): boolean {
   return extensionPolicyEnabled(ctx.spec.extensions, key);
@@ -112,21 +153,14 @@ function planPolicy(
   const principalId = existing?.identityPrincipalId ?? null;
   const grants: string[] = [];
   for (const role of policy.roles) {
-    const roleDefId = roleDefinitionId(subscriptionId, role.id);
     const granted =
       principalId !== null &&
       ctx.inventory.roleAssignments.some(
         (r) => sameId(r.principalId, principalId) && sameId(r.scope, scope) && r.roleDefinitionId.toLowerCase().endsWith("/" + role.id),
       );
     if (granted) continue;
-    grants.push(
-      b.add(
-        "grant-role",
-        roleAssignmentId(scope, stableGuid(assignmentId, role.id)),
-        { scope, roleDefinitionId: roleDefId, roleName: role.name, policyAssignmentId: assignmentId, principalId },
-        [assignStep],
-      ),
-    );
+    const grant = grantRoleStep(scope, subscriptionId, role, assignmentId, principalId);
+    grants.push(b.add("grant-role", grant.target, grant.details, [assignStep]));
   }
   const resources = nonCompliantResources(ctx, policy, subscriptionId, machines);
   if (resources.length === 0) return;
@@ -142,19 +176,12 @@ function planPolicy(
       `${resources.length} resources need "${policy.displayName}"; one remediation covers at most ${REMEDIATION_MAX_RESOURCE_COUNT}, so the rest follow in the next run.`,
     );
   }
-  const name = `${policy.shortName}-${stableGuidOf(resources).slice(0, 8)}`;
-  b.add(
-    "create-remediation",
-    remediationId(scope, name),
-    {
-      policyAssignmentId: assignmentId,
-      name,
-      scope,
-      resourceIds: resources.slice(0, REMEDIATION_MAX_RESOURCE_COUNT),
-      resourceCount: Math.min(REMEDIATION_MAX_RESOURCE_COUNT, Math.max(REMEDIATION_DEFAULT_RESOURCE_COUNT, resources.length)),
-      parallelDeployments: REMEDIATION_PARALLEL_DEPLOYMENTS,
-      resourceDiscoveryMode: "ExistingNonCompliant",
-    },
-    [assignStep, ...grants],
+  const task = remediationStep(
+    scope,
+    assignmentId,
+    policy.shortName,
+    resources,
+    Math.min(REMEDIATION_MAX_RESOURCE_COUNT, Math.max(REMEDIATION_DEFAULT_RESOURCE_COUNT, resources.length)),
   );
+  b.add("create-remediation", task.target, task.details, [assignStep, ...grants]);
 }
