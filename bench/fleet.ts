@@ -7,18 +7,7 @@ import { once } from "node:events";
 import { LOG_ANALYTICS_AGENT, type OsType } from "../src/spec/extensions";
 import { defaultWorkspaceId } from "../src/spec/naming";
 import { geographyOf } from "../src/spec/geography";
-
-/** mulberry32: small, fast, seeded. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { Rng } from "../src/emulator/util/random";
 
 const SUBS = ["aaaaaaaa-0000-4000-8000-000000000001", "aaaaaaaa-0000-4000-8000-000000000002", "aaaaaaaa-0000-4000-8000-000000000003"];
 const REGIONS = ["westeurope", "northeurope", "eastus", "westus2", "japaneast", "uksouth", "australiaeast", "southafricanorth"];
@@ -36,8 +25,9 @@ function customerIdOf(workspaceId: string): string {
  * inventory` does (Resource Graph is asked to order by id); "generated" keeps the seeded mix.
  */
 export async function writeFleetInventory(path: string, machines: number, seed = 42, order: "id" | "generated" = "generated"): Promise<void> {
-  const rnd = prng(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const rng = new Rng(seed);
+  const rnd = () => rng.next();
+  const pick = <T>(xs: readonly T[]): T => rng.pick(xs);
   const out = createWriteStream(path);
   const write = async (s: string) => {
     if (!out.write(s)) await once(out, "drain");
