@@ -33,7 +33,8 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
 
   progress(`reading ${subs.length} subscription(s)`);
   const facts = await mapLimit(subs, options.concurrency ?? 8, (s) => readSubscription(conn, s, options.retry));
-  const present = subs.filter((_, i) => facts[i]!.exists);
+  const factsOf = new Map(subs.map((s, i) => [s, facts[i]!] as const));
+  const present = subs.filter((s) => factsOf.get(s)!.exists);
 
   progress("querying Resource Graph for machines, extensions, clusters and workspaces");
   const fleet = fleetFromRows(present.length ? await queryGraph(conn, FLEET_QUERY, present, options.retry) : []);
@@ -63,7 +64,7 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
   const inventory = {
     version: 1 as const,
     generatedAt: new Date().toISOString(),
-    subscriptions: present.map((id) => ({ id, onboardedAt: facts[subs.indexOf(id)]!.onboardedAt })),
+    subscriptions: present.map((id) => ({ id, onboardedAt: factsOf.get(id)!.onboardedAt })),
     workspaces: fleet.workspaces,
     machines: fleet.machines,
     clusters: fleet.clusters,
@@ -72,7 +73,7 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
     remediations: policy.remediations,
     dataCollectionRules: fleet.dataCollectionRules,
     dataCollectionRuleAssociations: associationRows.map(associationOf).filter((a): a is NonNullable<typeof a> => !!a),
-    settings: Object.fromEntries(present.map((id) => [id, facts[subs.indexOf(id)]!.settings])),
+    settings: Object.fromEntries(present.map((id) => [id, factsOf.get(id)!.settings])),
   };
   // The same validation as a hand-written inventory: a malformed answer stops here, before any plan.
   return parseInventory(inventory);
