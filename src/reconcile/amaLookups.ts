@@ -9,8 +9,14 @@ import type { PlanContext } from "./context";
 import type { TargetWorkspace } from "./workspaces";
 
 export interface AmaLookups {
-  /** The association named DCR_ASSOCIATION_NAME on the machine (associations of others never count). */
+  /** The association named DCR_ASSOCIATION_NAME on the machine: the one this tool creates and moves. */
   associationOf(machineId: string): InventoryDataCollectionRuleAssociation | undefined;
+  /**
+   * Whether an association of another name (a DCR-association policy's `assoc-<hash>`, a user's)
+   * links the machine with rule `ruleId`. It counts as associated when the machine has none of
+   * ours, so that the policy and this tool never give a machine a second link to the same rule.
+   */
+  otherAssociationTo(machineId: string, ruleId: string): boolean;
   dataCollectionRule(id: string): InventoryDataCollectionRule | undefined;
   /**
    * The first destination of a rule that is a workspace in the inventory; for a rule that is not
@@ -50,6 +56,21 @@ function build(ctx: PlanContext): AmaLookups {
     lower ??= new Map([...exact.values()].map((a) => [a.machineId.toLowerCase(), a] as const));
     return lower.get(machineId.toLowerCase());
   };
+  // Others' associations, by lower-cased machine id: built on first use (only machines without ours ask).
+  let others: Map<string, string[]> | undefined;
+  const otherRules = (machineId: string) => {
+    if (!others) {
+      others = new Map();
+      for (const a of associations) {
+        if (isOurs(a.id) || !a.dataCollectionRuleId) continue;
+        const key = a.machineId.toLowerCase();
+        const list = others.get(key);
+        if (list) list.push(a.dataCollectionRuleId.toLowerCase());
+        else others.set(key, [a.dataCollectionRuleId.toLowerCase()]);
+      }
+    }
+    return others.get(machineId.toLowerCase());
+  };
   const rules = new Map<string, InventoryDataCollectionRule>();
   for (const r of ctx.inventory.dataCollectionRules ?? []) rules.set(r.id.toLowerCase(), r);
   const ruleWorkspace = new Map<string, InventoryWorkspace | null>();
@@ -63,6 +84,7 @@ function build(ctx: PlanContext): AmaLookups {
   return {
     // Ids as one adapter writes them match exactly; lower-case only on a miss.
     associationOf: (machineId) => (exact.size === 0 ? undefined : (exact.get(machineId) ?? byLowerId(machineId))),
+    otherAssociationTo: (machineId, ruleId) => associations.length > exact.size && (otherRules(machineId)?.includes(ruleId.toLowerCase()) ?? false),
     dataCollectionRule: (id) => rules.get(ctx.lower(id)),
     workspaceOfRule: (id) => {
       const key = ctx.lower(id);

@@ -2,7 +2,9 @@
  * Machine decisions for the Azure Monitor Agent (`agent: ama`): the seed's promise with AMA's
  * means. AMA is not workspace-keyed: a data collection rule (DCR) decides where data goes, and
  * this tool makes one association per machine (DCR_ASSOCIATION_NAME) with the DCR of the
- * machine's destination workspace. Associations made by others are never changed or removed.
+ * machine's destination workspace. Associations made by others are never changed or removed; one
+ * of them with the destination's DCR (a DCR-association policy's, see components/policy) counts
+ * as associated while the machine has none of ours.
  *
  * Destination. The seed's workspace rules carry over (routeFromWorkspace): a machine whose agent
  * (our association, else its Log Analytics extension) reports to a user's workspace keeps it
@@ -137,7 +139,10 @@ export function decideAmaMachine(ctx: PlanContext, machine: InventoryMachine, ta
     if (route !== "target" && route !== "reconnect") destination = look.destination(from.id);
   }
   const ruleId = look.ruleIdFor(destination.id);
-  const associated = association !== undefined && association.dataCollectionRuleId != null && equalsIgnoreCase(association.dataCollectionRuleId, ruleId);
+  // Ours decides when it exists (it is moved); without it, another association with the rule counts.
+  const associated = association
+    ? association.dataCollectionRuleId != null && equalsIgnoreCase(association.dataCollectionRuleId, ruleId)
+    : look.otherAssociationTo(machine.id, ruleId);
   const needIdentity = !hasSystemIdentity(machine);
   const legacy = mma !== undefined || direct;
 

@@ -128,12 +128,29 @@ describe("machine decisions (Azure Monitor Agent)", () => {
     expect(steps).toMatchObject([{ action: "associate-dcr", details: { fromDataCollectionRuleId: other } }]);
   });
 
-  it("associations made by others do not count and are never touched", () => {
+  it("an association of another name with the destination's rule counts (a DCR-association policy's): no second link, nothing touched", () => {
     const vm = setUp("vm1");
-    const theirs = association(vm, weu, "sentinel-dcr-association");
-    const { m, p } = decide(ama(), withRule([vm], [], { dataCollectionRuleAssociations: [theirs] }));
+    const policys = association(vm, weu, "assoc-5xlv2mnq4bbzk");
+    const { m, p } = decide(ama(), withRule([vm], [], { dataCollectionRuleAssociations: [policys] }));
+    expect(m.decision).toBe("ama-compliant");
+    expect(p.steps).toEqual([]);
+  });
+
+  it("an association of another name with another rule does not count and is never touched", () => {
+    const vm = setUp("vm1");
+    const theirs = association(vm, `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Insights/dataCollectionRules/sentinel`, "sentinel-dcr-association");
+    const { m, p, steps } = decide(ama(), withRule([vm], [], { dataCollectionRuleAssociations: [theirs] }));
     expect(m.decision).toBe("ama-associate");
+    expect(steps).toMatchObject([{ action: "associate-dcr", details: { fromDataCollectionRuleId: null } }]);
     expect(p.steps.map((s) => s.target)).not.toContain(theirs.id);
+  });
+
+  it("ours decides when it exists: ours pointing elsewhere is moved even beside another association with the rule", () => {
+    const vm = setUp("vm1");
+    const other = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Insights/dataCollectionRules/gone`;
+    const { m, steps } = decide(ama(), withRule([vm], [], { dataCollectionRuleAssociations: [association(vm, other), association(vm, weu, "assoc-5xlv2mnq4bbzk")] }));
+    expect(m.decision).toBe("ama-associate");
+    expect(steps).toMatchObject([{ action: "associate-dcr", details: { fromDataCollectionRuleId: other } }]);
   });
 
   it("ama-enable-identity: AMA and association present, no system-assigned identity", () => {
