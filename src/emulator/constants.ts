@@ -23,6 +23,13 @@ export const ARM_AUDIENCES = [
 
 export const LOGS_AUDIENCES = ["https://api.loganalytics.io", "https://api.loganalytics.azure.com"] as const;
 
+/**
+ * Microsoft Graph's audience. The emulator serves no Graph API, but its token endpoint issues
+ * Graph tokens as Entra does: azure-native's GetClientConfig asks for one only to read the
+ * token's claims (`oid`, `tid`, `appid`), which the emulator's tokens carry.
+ */
+export const GRAPH_AUDIENCE = "https://graph.microsoft.com";
+
 /** Subscription tag holding the date the subscription was onboarded to Security Center (YYYY-MM-DD). */
 export const ONBOARDED_AT_TAG = "ascOnboardedAt";
 /** Tag the fleet generator puts on every machine naming its case (emulator metadata, not a rule input). */

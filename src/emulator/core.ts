@@ -1,6 +1,7 @@
 /**
  * The emulator's state and request pipeline, independent of the network: the HTTPS server hands
- * it EmuRequests. Pipeline: admin and AAD routes aside, every request gets its operation class,
+ * it EmuRequests. Pipeline: admin, AAD and cloud-metadata routes aside (anonymous, no latency or
+ * faults), every request gets its operation class,
  * the configured latency, bearer-token verification, the fault injector, settlement of due
  * long-running operations, then the ARM router or the Logs API; everything a request changes is
  * committed (fsynced) before its answer is returned.
@@ -20,6 +21,7 @@ import type { EmuRequest, EmuResponse, FaultClass, OpClass } from "./http/types"
 import { header } from "./http/types";
 import { newSigningKey, TokenService } from "./auth/tokens";
 import { handleAad, isAadPath } from "./auth/aad";
+import { handleCloudMetadata, isMetadataPath } from "./metadata/handler";
 import { ARM_AUDIENCES, LOGS_AUDIENCES } from "./constants";
 import { FaultInjector, RawFault } from "./faults/injector";
 import type { FaultConfig } from "./faults/config";
@@ -174,6 +176,7 @@ export class EmulatorCore implements ArmContext {
     const s = req.segments;
     if (s[0]?.toLowerCase() === "admin") return "admin";
     if (isAadPath(s)) return "auth";
+    if (isMetadataPath(s)) return "metadata";
     if (isLogsPath(s)) return "query";
     const l = s.map((x) => x.toLowerCase());
     if (l.length === 3 && l[0] === "providers" && l[1] === "microsoft.resourcegraph" && l[2] === "resources") return "graph";
@@ -189,6 +192,7 @@ export class EmulatorCore implements ArmContext {
         return { cls, res: handleAdmin({ ctx: this, registry: this.registry, counters: this.counters, faults: this.faults, remediation: this.remediation, info: () => this.info(), fleet: () => this.fleet() as unknown as JsonObject | null, settle: () => this.lro.settleDue() }, req) };
       }
       if (cls === "auth") return { cls, res: handleAad(this.url, this.tokens, req) };
+      if (cls === "metadata") return { cls, res: handleCloudMetadata(this.url, req) };
       const latency = this.faults.latencyMs(cls);
       if (latency > 0) await sleep(latency);
       const logs = cls === "query";

@@ -27,7 +27,7 @@ export class Counters {
   }
 
   snapshot(): JsonObject {
-    const classes: JsonObject = { read: 0, write: 0, delete: 0, graph: 0, query: 0, auth: 0 };
+    const classes: JsonObject = { read: 0, write: 0, delete: 0, graph: 0, query: 0, auth: 0, metadata: 0 };
     for (const [k, v] of this.byClass) classes[k] = v;
     return {
       since: this.since,

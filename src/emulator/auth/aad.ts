@@ -6,10 +6,10 @@
  */
 import type { EmuRequest, EmuResponse } from "../http/types";
 import type { TokenService } from "./tokens";
-import { EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, EMULATOR_PRINCIPAL_ID, LOGS_AUDIENCES, ARM_AUDIENCES } from "../constants";
+import { EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, EMULATOR_PRINCIPAL_ID, GRAPH_AUDIENCE, LOGS_AUDIENCES, ARM_AUDIENCES } from "../constants";
 import { GUID_RE, newGuid } from "../util/random";
 
-const KNOWN_RESOURCES = [...ARM_AUDIENCES, ...LOGS_AUDIENCES].map((a) => a.replace(/\/$/, "").toLowerCase());
+const KNOWN_RESOURCES = [...ARM_AUDIENCES, ...LOGS_AUDIENCES, GRAPH_AUDIENCE].map((a) => a.replace(/\/$/, "").toLowerCase());
 
 export function isAadPath(segments: readonly string[]): boolean {
   const l = segments.map((s) => s.toLowerCase());

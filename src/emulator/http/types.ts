@@ -4,7 +4,7 @@ import type { TokenClaims } from "../auth/tokens";
 import { badRequest } from "./errors";
 import type { Json } from "../util/json";
 
-export type OpClass = "read" | "write" | "delete" | "graph" | "query" | "auth" | "admin";
+export type OpClass = "read" | "write" | "delete" | "graph" | "query" | "auth" | "metadata" | "admin";
 export const FAULT_CLASSES = ["read", "write", "delete", "graph", "query"] as const;
 export type FaultClass = (typeof FAULT_CLASSES)[number];
 
