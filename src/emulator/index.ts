@@ -14,6 +14,7 @@ import { loadFaultConfig, parseFaultConfig, type FaultConfig } from "./faults/co
 import { adminRequest } from "./admin/client";
 import type { FleetSummary } from "./fleet/generator";
 import { ARM_SCOPE, EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, EMULATOR_TENANT_ID } from "./constants";
+import { goClientEnv } from "./goClients";
 
 export * from "./constants";
 export { trustEmulatorCertificate } from "./trust";
@@ -25,6 +26,8 @@ export { FLEET_CASES, CASE_SPECS, type FleetCase } from "./fleet/cases";
 export { SCOM_AGENT_VERSIONS } from "./logs/heartbeat";
 export { DEPRECATED_MESSAGE } from "./providers/security";
 export { adminRequest } from "./admin/client";
+export { goClientEnv, metadataHostOf, metadataUrlOf } from "./goClients";
+export { EMULATOR_CLOUD_NAME } from "./metadata/documents";
 
 export interface EmulatorOptions {
   /** HTTPS port; 0 (default) picks a free one. */
@@ -80,6 +83,8 @@ export interface RunningEmulator {
   admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   /** What a child process needs: NODE_EXTRA_CA_CERTS, ASC_EMULATOR_URL/_TENANT_ID/_CLIENT_ID/_CONFIG. */
   env(): Record<string, string>;
+  /** What a Go client (azure-native, azurerm) needs besides metadataHost: ARM_TENANT_ID/_CLIENT_ID/_CLIENT_SECRET, SSL_CERT_FILE. */
+  goEnv(): Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -154,6 +159,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       ASC_EMULATOR_CLIENT_ID: EMULATOR_CLIENT_ID,
       ASC_EMULATOR_CONFIG: join(dir, "emulator.json"),
     }),
+    goEnv: () => goClientEnv({ url, tenantId: EMULATOR_TENANT_ID, clientId: EMULATOR_CLIENT_ID, clientSecret: EMULATOR_CLIENT_SECRET, caCertPath: tls.certPath }),
     stop: async () => {
       if (stopped) return;
       stopped = true;

@@ -8,7 +8,7 @@
  */
 import https from "node:https";
 import { readFileSync } from "node:fs";
-import { ClientSecretCredential } from "@azure/identity";
+import { ClientSecretCredential, type TokenCredential } from "@azure/identity";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { ServiceClient } from "@azure/core-client";
 import { createPipelineRequest } from "@azure/core-rest-pipeline";
@@ -229,19 +229,29 @@ describe("the discovery chain azure-native follows from metadataHost", () => {
     expect(claims.aud).toBe(`${emu.url}/`);
     expect(claims.tid).toBe(emu.tenantId);
 
+    // The SDK clients must ask for the discovered scope, not their default management.azure.com one.
+    const asked: string[] = [];
+    const recording: TokenCredential = {
+      getToken: (scopes, opts) => {
+        asked.push(...(Array.isArray(scopes) ? scopes : [scopes]));
+        return credential.getToken(scopes, opts);
+      },
+    };
     const sub = emu.subscriptionIds[0]!;
-    const options = { endpoint: cloud.resourceManager, credentialScopes: [scope], credentials: { scopes: [scope] }, tlsOptions: { ca } };
-    const rm = new ResourceManagementClient(credential, sub, options);
+    const options = { endpoint: cloud.resourceManager, credentials: { scopes: [scope] }, tlsOptions: { ca } };
+    const rm = new ResourceManagementClient(recording, sub, options);
     const created = await rm.resourceGroups.createOrUpdate("rg-discovered", { location: "westeurope" });
     expect(created.id).toBe(`/subscriptions/${sub}/resourceGroups/rg-discovered`);
     const names: string[] = [];
     for await (const rg of rm.resourceGroups.list()) names.push(rg.name!);
     expect(names).toContain("rg-discovered");
 
-    const client = new ServiceClient({ credential, credentialScopes: [scope], baseUri: cloud.resourceManager, tlsOptions: { ca } });
+    const client = new ServiceClient({ credential: recording, credentialScopes: [scope], baseUri: cloud.resourceManager, tlsOptions: { ca } });
     const res = await client.sendRequest(createPipelineRequest({ url: `${cloud.resourceManager}subscriptions/${sub}?api-version=2022-12-01`, method: "GET" }));
     expect(res.status).toBe(200);
     expect((JSON.parse(res.bodyAsText ?? "{}") as { subscriptionId?: string }).subscriptionId).toBe(sub);
+    expect(asked.length).toBeGreaterThan(0);
+    expect(new Set(asked)).toEqual(new Set([scope]));
   });
 
   test("the other listed audiences are accepted by ARM too", async () => {

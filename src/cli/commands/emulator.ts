@@ -1,10 +1,11 @@
 /**
  * `asc-autoprovision emulator start [--port P] [--state FILE] [--fleet N] [--seed S] [--faults FILE]`
  * Runs the local Azure emulator in the foreground until SIGINT/SIGTERM and prints what a client
- * needs: the URL, the CA certificate and the environment lines.
+ * needs: the URL, the CA certificate and the environment lines, for node clients and for
+ * `pulumi up` (the Go azure-native plugin).
  */
 import type { Command } from "commander";
-import { startEmulator } from "../../emulator";
+import { metadataHostOf, metadataUrlOf, startEmulator } from "../../emulator";
 import { CliError } from "../errors";
 import type { CliContext } from "../main";
 
@@ -28,6 +29,22 @@ function untilSignal(): Promise<NodeJS.Signals> {
     process.on("SIGINT", done);
     process.on("SIGTERM", done);
   });
+}
+
+/**
+ * How to point `pulumi preview` / `pulumi up` (the azure-native plugin, a Go binary) at the
+ * emulator: the stack's endpoint, the provider's ARM_* credentials (the well-known dev principal),
+ * and SSL_CERT_FILE. See examples/pulumi/README.md.
+ */
+export function pulumiLines(url: string, goEnv: Record<string, string>): string[] {
+  return [
+    "Pulumi (azure-native is a Go plugin: ARM_* credentials, certificate through SSL_CERT_FILE):",
+    `  pulumi config set asc-autoprovision:emulatorEndpoint ${url}   # or: export ASC_EMULATOR_ENDPOINT=${JSON.stringify(url)}`,
+    ...Object.entries(goEnv).map(([k, v]) => `  export ${k}=${JSON.stringify(v)}`),
+    "  (ARM_CLIENT_SECRET is the emulator's public dev secret. Go then trusts only SSL_CERT_FILE: to keep the system",
+    "  roots too, point it at a bundle of both, e.g. cat /etc/ssl/certs/ca-certificates.crt <CA cert> > bundle.pem.)",
+    `  ARM discovery (metadataHost ${metadataHostOf(url)}): ${metadataUrlOf(url)}`,
+  ];
 }
 
 export function registerEmulatorCommand(program: Command, ctx: CliContext): void {
@@ -64,6 +81,8 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): void
         ...Object.entries(env).map(([k, v]) => `  export ${k}=${JSON.stringify(v)}`),
         "Credential: ClientSecretCredential(tenant, client, EMULATOR_CLIENT_SECRET (the well-known dev secret in src/emulator/constants.ts),",
         `  { authorityHost: "${emu.url}", disableInstanceDiscovery: true }); DefaultAzureCredential cannot use a local authority.`,
+        "",
+        ...pulumiLines(emu.url, emu.goEnv()),
         "",
         "Press Ctrl+C to stop.",
         "",
