@@ -6,22 +6,18 @@
  * the existing non-compliant resources, after the roles. The CDKTF twin of the Pulumi
  * ExtensionPolicy; the catalog (definitions, roles, names) is src/spec/policies.ts.
  */
-import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
-import { SubscriptionPolicyAssignment } from "@cdktf/provider-azurerm/lib/subscription-policy-assignment";
-import { SubscriptionPolicyRemediation } from "@cdktf/provider-azurerm/lib/subscription-policy-remediation";
+import type { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import type { SubscriptionPolicyAssignment } from "@cdktf/provider-azurerm/lib/subscription-policy-assignment";
+import type { SubscriptionPolicyRemediation } from "@cdktf/provider-azurerm/lib/subscription-policy-remediation";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { z } from "zod";
-import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, roleDefinitionId, type ExtensionPolicyKey, type PolicyDefinition } from "../../src/spec/policies";
+import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, type ExtensionPolicyKey, type PolicyDefinition } from "../../src/spec/policies";
 import { extensionsSchema, specSchema } from "../../src/spec/schema";
-import { policyAssignmentId, stableGuid, subscriptionScope } from "../../src/reconcile/ids";
-import { REMEDIATION_MAX_RESOURCE_COUNT, REMEDIATION_PARALLEL_DEPLOYMENTS } from "../../src/reconcile/policies";
+import { declareDeployIfNotExists } from "./deployIfNotExists";
 import { booleanIssues, failProps, schemaIssues, type ValidationIssue } from "./validation";
 
-/** How a remediation finds its resources (as the planner's create-remediation and the Pulumi component). */
-export const REMEDIATION_DISCOVERY_MODE = "ExistingNonCompliant";
-/** A role assignment to a managed identity names a service principal. */
-export const IDENTITY_PRINCIPAL_TYPE = "ServicePrincipal";
+export { IDENTITY_PRINCIPAL_TYPE, REMEDIATION_DISCOVERY_MODE } from "./deployIfNotExists";
 
 export interface ExtensionPolicyProps {
   /** Subscription GUID: the assignment's scope, its roles' scope, where the remediation runs. */
@@ -68,50 +64,20 @@ export class ExtensionPolicy extends Construct {
     super(scope, id);
     const issues = validateExtensionPolicyProps(props);
     if (issues.length) failProps("ExtensionPolicy", id, issues);
-    const sub = props.subscriptionId.toLowerCase();
     const policy = SEED_POLICIES[props.policy];
-    const scopeId = subscriptionScope(sub);
-    // The planner's id for the assignment it makes; the role assignments' names derive from it.
-    const plannedAssignmentId = policyAssignmentId(scopeId, policy.shortName);
-    const provider = props.provider;
     this.definition = policy;
-
-    this.assignment = new SubscriptionPolicyAssignment(this, "Assignment", {
-      name: policy.shortName,
-      subscriptionId: scopeId,
+    const declared = declareDeployIfNotExists(this, {
+      subscriptionId: props.subscriptionId.toLowerCase(),
+      assignmentName: policy.shortName,
       policyDefinitionId: policyDefinitionId(policy),
       displayName: policy.displayName,
-      identity: { type: "SystemAssigned" },
-      location: extensionsSchema.shape.identityLocation.parse(props.identityLocation),
-      provider,
+      roles: policy.roles,
+      identityLocation: extensionsSchema.shape.identityLocation.parse(props.identityLocation),
+      remediate: props.remediate ?? true,
+      provider: props.provider,
     });
-
-    this.roleAssignments = policy.roles.map(
-      (role) =>
-        new RoleAssignment(this, `Role-${role.id}`, {
-          name: stableGuid(plannedAssignmentId, role.id),
-          scope: scopeId,
-          roleDefinitionId: roleDefinitionId(sub, role.id),
-          principalId: this.assignment.identity.principalId,
-          principalType: IDENTITY_PRINCIPAL_TYPE,
-          // A new identity may not have replicated yet; ARM needs no lookup once the type is given.
-          skipServicePrincipalAadCheck: true,
-          provider,
-        }),
-    );
-
-    if (props.remediate ?? true) {
-      this.remediation = new SubscriptionPolicyRemediation(this, "Remediation", {
-        name: policy.shortName,
-        subscriptionId: scopeId,
-        policyAssignmentId: this.assignment.id,
-        resourceDiscoveryMode: REMEDIATION_DISCOVERY_MODE,
-        // The number of non-compliant resources is not known here: allow as many as one task may take.
-        resourceCount: REMEDIATION_MAX_RESOURCE_COUNT,
-        parallelDeployments: REMEDIATION_PARALLEL_DEPLOYMENTS,
-        dependsOn: this.roleAssignments,
-        provider,
-      });
-    }
+    this.assignment = declared.assignment;
+    this.roleAssignments = declared.roleAssignments;
+    this.remediation = declared.remediation;
   }
 }

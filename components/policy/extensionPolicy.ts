@@ -8,20 +8,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { PolicyAssignment, RoleAssignment } from "@pulumi/azure-native/authorization";
-import { RemediationAtSubscription } from "@pulumi/azure-native/policyinsights";
-import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, roleDefinitionId, type ExtensionPolicyKey, type PolicyDefinition } from "../../src/spec/policies";
+import type { PolicyAssignment, RoleAssignment } from "@pulumi/azure-native/authorization";
+import type { RemediationAtSubscription } from "@pulumi/azure-native/policyinsights";
+import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, type ExtensionPolicyKey, type PolicyDefinition } from "../../src/spec/policies";
 import { extensionsSchema } from "../../src/spec/schema";
-import { policyAssignmentId, stableGuid, subscriptionScope } from "../../src/reconcile/ids";
-import { REMEDIATION_MAX_RESOURCE_COUNT, REMEDIATION_PARALLEL_DEPLOYMENTS } from "../../src/reconcile/policies";
 import { failArgs, parseSpecAs, schemaIssues, type ValidationIssue } from "../internal/validation";
+import { declareDeployIfNotExists } from "./deployIfNotExists";
 
 export const EXTENSION_POLICY_TYPE = "asc-autoprovision:policy:ExtensionPolicy";
 
-/** How a remediation finds its resources (the planner's create-remediation uses the same). */
-export const REMEDIATION_DISCOVERY_MODE = "ExistingNonCompliant";
-/** Role assignments to a managed identity name a service principal. */
-export const IDENTITY_PRINCIPAL_TYPE = "ServicePrincipal";
+export { IDENTITY_PRINCIPAL_TYPE, REMEDIATION_DISCOVERY_MODE } from "./deployIfNotExists";
 
 export interface ExtensionPolicyArgs {
   /**
@@ -85,66 +81,24 @@ export class ExtensionPolicy extends pulumi.ComponentResource {
     const issues = validateExtensionPolicyArgs(args);
     if (issues.length) failArgs(this, "ExtensionPolicy", name, issues);
 
-    const subscriptionId = args.subscriptionId.toLowerCase();
     const policy = SEED_POLICIES[args.policy];
-    const scope = subscriptionScope(subscriptionId);
-    // The id the planner gives the assignment it makes; role-assignment names derive from it.
-    const plannedAssignmentId = policyAssignmentId(scope, policy.shortName);
     this.definition = policy;
-
-    this.assignment = new PolicyAssignment(
-      `${name}-assignment`,
-      {
-        policyAssignmentName: policy.shortName,
-        scope,
-        policyDefinitionId: policyDefinitionId(policy),
-        displayName: policy.displayName,
-        identity: { type: "SystemAssigned" },
-        location: extensionsSchema.shape.identityLocation.parse(args.identityLocation),
-      },
-      { parent: this },
-    );
-    this.assignmentId = this.assignment.id;
-    this.principalId = this.assignment.identity.apply((identity) => {
-      if (!identity?.principalId) {
-        throw new pulumi.ResourceError(`the assignment of "${policy.displayName}" has no managed identity, so no role can be granted to it`, this, true);
-      }
-      return identity.principalId;
+    const declared = declareDeployIfNotExists(this, name, {
+      subscriptionId: args.subscriptionId.toLowerCase(),
+      assignmentName: policy.shortName,
+      policyDefinitionId: policyDefinitionId(policy),
+      displayName: policy.displayName,
+      roles: policy.roles,
+      identityLocation: extensionsSchema.shape.identityLocation.parse(args.identityLocation),
+      remediate: args.remediate ?? true,
     });
-
-    this.roleAssignments = policy.roles.map(
-      (role) =>
-        new RoleAssignment(
-          `${name}-role-${role.id}`,
-          {
-            roleAssignmentName: stableGuid(plannedAssignmentId, role.id),
-            scope,
-            roleDefinitionId: roleDefinitionId(subscriptionId, role.id),
-            principalId: this.principalId,
-            principalType: IDENTITY_PRINCIPAL_TYPE,
-          },
-          { parent: this },
-        ),
-    );
+    this.assignment = declared.assignment;
+    this.assignmentId = this.assignment.id;
+    this.principalId = declared.principalId;
+    this.roleAssignments = declared.roleAssignments;
     this.roleAssignmentIds = pulumi.all(this.roleAssignments.map((r) => r.id));
-
-    if (args.remediate ?? true) {
-      this.remediation = new RemediationAtSubscription(
-        `${name}-remediation`,
-        {
-          remediationName: policy.shortName,
-          policyAssignmentId: this.assignment.id,
-          resourceDiscoveryMode: REMEDIATION_DISCOVERY_MODE,
-          // Pulumi does not know how many resources are non-compliant: allow as many as one task may take.
-          resourceCount: REMEDIATION_MAX_RESOURCE_COUNT,
-          parallelDeployments: REMEDIATION_PARALLEL_DEPLOYMENTS,
-        },
-        { parent: this, dependsOn: this.roleAssignments },
-      );
-      this.remediationId = this.remediation.id;
-    } else {
-      this.remediationId = pulumi.output(undefined);
-    }
+    this.remediation = declared.remediation;
+    this.remediationId = this.remediation ? this.remediation.id : pulumi.output(undefined);
 
     this.registerOutputs({
       assignmentId: this.assignmentId,
