@@ -9,7 +9,11 @@
  *   subscription's machines there and that workspace's solution; and a SecurityEventCollection
  *   per workspace (the legacy data source with `agent: mma`, the data collection rule with `ama`);
  * - one ExtensionPolicy per extension toggle that is on (auto provisioning on or off, as the
- *   planner does).
+ *   planner does);
+ * - with `agent: ama` and auto provisioning on, the AMA policies (AzureMonitorAgentPolicy): per OS
+ *   the AMA extension, and per OS and workspace the association with the workspace's data
+ *   collection rule, limited to its geography's regions for a default workspace
+ *   (src/spec/amaPolicies.ts), so machines created later are covered without a reconciliation.
  *
  * Azure has no declarative resource for the agent itself any more (autoProvisioningSettings "On"
  * is rejected as Deprecated, and azure-native v3 has no autoProvisioningSettings resource): the
@@ -22,12 +26,16 @@ import { Pricing, WorkspaceSetting } from "@pulumi/azure-native/security";
 import type { SecurityEventTier } from "../src/spec/events";
 import { geographiesOf, normalizeRegion } from "../src/spec/geography";
 import { SEED_POLICIES, SEED_POLICY_KEYS, type ExtensionPolicyKey } from "../src/spec/policies";
+import { amaPolicyAssignments, notScopesIn, type AmaDestination, type AmaPoliciesOptions } from "../src/spec/amaPolicies";
+import { dataCollectionRuleId } from "../src/spec/dcr";
 import type { AgentChoice, LogAnalyticsAgentSpec, Spec } from "../src/spec/schema";
 import { nameOf, subscriptionOf } from "../src/inventory/ids";
 import { subscriptionScope, workspaceSettingId } from "../src/reconcile/ids";
 import { extensionPolicyEnabled } from "../src/reconcile/policies";
 import { SERVERS_PRICING_PLAN, pricingTierFor } from "../src/reconcile/subscription";
 import { failArgs, isKnown, joinPath, parseSpecAs, unknownKeyIssues, type ValidationIssue } from "./internal/validation";
+import { readAmaPoliciesOptions } from "./internal/amaPolicyArgs";
+import { AzureMonitorAgentPolicy } from "./policy/azureMonitorAgentPolicy";
 import { ExtensionPolicy } from "./policy/extensionPolicy";
 import { EndpointError, stackEndpoint, subscriptionProvider, type AzureEndpoint } from "./provider";
 import { AgentReconciliation } from "./reconcile/agentReconciliation";
@@ -103,6 +111,20 @@ export interface ExtensionsArgs {
   readonly identityLocation?: string;
 }
 
+/** `agent: ama` with auto provisioning on: the AMA policy assignments (AzureMonitorAgentPolicy). */
+export interface AmaPoliciesArgs {
+  /** Declare them. Default `true`. */
+  readonly enabled?: boolean;
+  /**
+   * Start a remediation task per assignment for the machines that exist when it is created.
+   * Default `true`, or `false` when `reconcile` is given (the agent reconciliation does those
+   * machines itself; the policies then only cover machines created later).
+   */
+  readonly remediate?: boolean;
+  /** ARM ids under the subscription that the assignments leave alone (resource groups or machines whose agents you manage). Default none. */
+  readonly notScopes?: readonly string[];
+}
+
 /** The agent reconciliation (AgentReconciliation): the per-machine work. */
 export interface ReconcileArgs {
   /** `apply` (default): plan from the actual state and apply; `report`: plan only, the remediation steps become outputs. */
@@ -136,6 +158,8 @@ export interface AutoProvisioningArgs {
    * Default: none (only the declarative resources). It talks to `endpoint`; nothing is ever uninstalled.
    */
   readonly reconcile?: ReconcileArgs;
+  /** The AMA policy assignments, with `logAnalyticsAgent.agent: ama` and `autoProvision`. Default: declared, see AmaPoliciesArgs. */
+  readonly amaPolicies?: AmaPoliciesArgs;
 }
 
 // The arguments name exactly the spec's fields (a spec change that the components miss fails typecheck).
@@ -143,7 +167,7 @@ type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] ext
 const sameFields: [SameKeys<LogAnalyticsAgentArgs, LogAnalyticsAgentSpec>, SameKeys<ExtensionsArgs, Spec["extensions"]>] = [true, true];
 void sameFields;
 
-const TOP_LEVEL_KEYS = ["subscriptionId", "logAnalyticsAgent", "extensions", "machineRegions", "endpoint", "reconcile"] as const;
+const TOP_LEVEL_KEYS = ["subscriptionId", "logAnalyticsAgent", "extensions", "machineRegions", "endpoint", "reconcile", "amaPolicies"] as const;
 const RECONCILE_KEYS = ["mode", "delegateAbove", "concurrency"] as const;
 const CUSTOM_WORKSPACE_KEYS = ["id", "location", "installSolution", "configureSecurityEvents", "sentinelOwnsSecurityEvents", "provider"] as const;
 /** Stands in for a workspace id known only at deployment, so the rest of the spec can be validated now. */
@@ -155,8 +179,10 @@ const PENDING_WORKSPACE_ID = "/subscriptions/00000000-0000-0000-0000-00000000000
  * validated spec for this one subscription (a workspace id that is an Output is a placeholder
  * in it). Exported for tests.
  */
-export function validateAutoProvisioningArgs(args: AutoProvisioningArgs): { spec: Spec | undefined; issues: ValidationIssue[] } {
-  if (args === undefined || args === null || typeof args !== "object") return { spec: undefined, issues: [{ path: "args", message: "are required" }] };
+export function validateAutoProvisioningArgs(args: AutoProvisioningArgs): { spec: Spec | undefined; amaPolicies: AmaPoliciesOptions; issues: ValidationIssue[] } {
+  if (args === undefined || args === null || typeof args !== "object") {
+    return { spec: undefined, amaPolicies: readAmaPoliciesOptions(undefined, "amaPolicies", [], []), issues: [{ path: "args", message: "are required" }] };
+  }
   const issues: ValidationIssue[] = unknownKeyIssues(args, TOP_LEVEL_KEYS, "");
   let la: unknown = args.logAnalyticsAgent;
   const ws = args.logAnalyticsAgent?.workspace;
@@ -184,7 +210,8 @@ export function validateAutoProvisioningArgs(args: AutoProvisioningArgs): { spec
     }
   }
   if (args.reconcile !== undefined) issues.push(...reconcileIssues(args.reconcile, "reconcile"));
-  return { spec: issues.length ? undefined : parsed.spec, issues };
+  const amaPolicies = readAmaPoliciesOptions(args.amaPolicies, "amaPolicies", typeof args.subscriptionId === "string" ? [args.subscriptionId] : [], issues);
+  return { spec: issues.length ? undefined : parsed.spec, amaPolicies, issues };
 }
 
 /** Issues of a `reconcile` argument (or stack config value), named under `path`. */
@@ -239,6 +266,10 @@ export class AutoProvisioning extends pulumi.ComponentResource {
   public readonly agents?: AgentReconciliation;
   /** The extension policies that are on. */
   public readonly policies!: Partial<Record<ExtensionPolicyKey, ExtensionPolicy>>;
+  /** The AMA policy assignments (`agent: ama`), in src/spec/amaPolicies.ts's order. */
+  public readonly amaPolicies!: AzureMonitorAgentPolicy[];
+  /** AMA assignment ids by assignment name. */
+  public readonly amaPolicyAssignmentIds!: pulumi.Output<Record<string, string>>;
   /** Where machines report, by geography code (`*` for every geography with a custom workspace). */
   public readonly workspaceIds!: pulumi.Output<Record<string, string>>;
   /** Assignment ids by extension toggle. */
@@ -255,7 +286,7 @@ export class AutoProvisioning extends pulumi.ComponentResource {
   constructor(name: string, args: AutoProvisioningArgs, opts?: pulumi.ComponentResourceOptions) {
     super(AUTO_PROVISIONING_TYPE, name, {}, opts);
     if (opts?.urn) return;
-    const { spec, issues } = validateAutoProvisioningArgs(args);
+    const { spec, amaPolicies: amaOptions, issues } = validateAutoProvisioningArgs(args);
     if (!spec) failArgs(this, "AutoProvisioning", name, issues);
     const sub = spec.subscriptions[0]!;
     const la = spec.logAnalyticsAgent;
@@ -275,6 +306,8 @@ export class AutoProvisioning extends pulumi.ComponentResource {
     this.childOptions = this.provider ? { parent: this, provider: this.provider } : { parent: this };
     const readiness: pulumi.Resource[] = [];
     const workspaceIds: Record<string, pulumi.Input<string>> = {};
+    // Where the AMA association policies link machines: each workspace's rule, and what declares it.
+    const amaDestinations: (AmaDestination<pulumi.Input<string>> & { readonly declaredBy?: pulumi.Resource })[] = [];
 
     const customArgs = typeof args.logAnalyticsAgent?.workspace === "object" ? args.logAnalyticsAgent.workspace : undefined;
     // A custom workspace id known only at deployment is validated then; everything that uses it derives from `spec`.
@@ -304,6 +337,7 @@ export class AutoProvisioning extends pulumi.ComponentResource {
           this.securityEvents.push(events);
           readiness.push(dw, events);
           workspaceIds[geo.code] = dw.workspaceId;
+          amaDestinations.push({ dataCollectionRuleId: pulumi.output(dw.workspaceId).apply(dataCollectionRuleId), geography: geo, declaredBy: events });
         }
       } else {
         this.workspaceSettingId = workspaceSettingId(sub);
@@ -319,6 +353,7 @@ export class AutoProvisioning extends pulumi.ComponentResource {
 
         const installSolution = customArgs.installSolution ?? true;
         const configureEvents = customArgs.configureSecurityEvents ?? true;
+        let declaredBy: pulumi.Resource | undefined;
         if (installSolution || configureEvents) {
           const wsOptions = this.workspaceOptions(name, customArgs, sub, endpoint);
           if (installSolution) {
@@ -345,8 +380,11 @@ export class AutoProvisioning extends pulumi.ComponentResource {
             );
             this.securityEvents.push(events);
             readiness.push(events);
+            declaredBy = events;
           }
         }
+        // Another AutoProvisioning may declare the shared workspace's rule: its id is the same.
+        amaDestinations.push({ dataCollectionRuleId: customId.apply(dataCollectionRuleId), declaredBy });
       }
     }
 
@@ -363,14 +401,43 @@ export class AutoProvisioning extends pulumi.ComponentResource {
       assignmentIds[key] = policy.assignmentId;
     }
 
+    this.amaPolicies = [];
+    const amaAssignmentIds: Record<string, pulumi.Output<string>> = {};
+    if (la.autoProvision && la.agent === "ama" && amaOptions.enabled) {
+      const remediate = args.amaPolicies?.remediate ?? !args.reconcile;
+      const notScopes = notScopesIn(sub, amaOptions.notScopes);
+      for (const a of amaPolicyAssignments(amaDestinations)) {
+        const declaredBy = amaDestinations.find((d) => d.dataCollectionRuleId === a.dataCollectionRuleId)?.declaredBy;
+        const policy = new AzureMonitorAgentPolicy(
+          `${name}-${a.name}`,
+          {
+            subscriptionId: sub,
+            policy: a.policy.key,
+            assignmentName: a.name,
+            displayName: a.displayName,
+            dataCollectionRuleId: a.dataCollectionRuleId,
+            regions: a.regions,
+            identityLocation: spec.extensions.identityLocation,
+            notScopes,
+            remediate,
+            remediationDependsOn: declaredBy ? [declaredBy] : undefined,
+          },
+          this.childOptions,
+        );
+        this.amaPolicies.push(policy);
+        amaAssignmentIds[a.name] = policy.assignmentId;
+      }
+    }
+
     this.readiness = readiness;
     this.workspaceIds = pulumi.output(workspaceIds);
     this.policyAssignmentIds = pulumi.output(assignmentIds);
+    this.amaPolicyAssignmentIds = pulumi.output(amaAssignmentIds);
 
     if (args.reconcile) {
       // The plan covers the whole subscription: it must find the pricing, workspaces, tiers and
       // policies this component declares already in place, or it would plan them a second time.
-      const before: pulumi.Resource[] = [...readiness, ...(this.pricing ? [this.pricing] : []), ...Object.values(this.policies)];
+      const before: pulumi.Resource[] = [...readiness, ...(this.pricing ? [this.pricing] : []), ...Object.values(this.policies), ...this.amaPolicies];
       this.agents = new AgentReconciliation(
         `${name}-agents`,
         {
@@ -389,6 +456,7 @@ export class AutoProvisioning extends pulumi.ComponentResource {
       workspaceSettingId: this.workspaceSettingId,
       workspaceIds: this.workspaceIds,
       policyAssignmentIds: this.policyAssignmentIds,
+      amaPolicyAssignmentIds: this.amaPolicyAssignmentIds,
       ...(this.agents
         ? {
             agents: {

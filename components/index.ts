@@ -2,7 +2,8 @@
  * Pulumi components for Azure Security Center (Defender for Cloud) auto provisioning.
  *
  * Tokens: asc-autoprovision:index:AutoProvisioning, asc-autoprovision:workspace:DefaultWorkspace,
- * asc-autoprovision:workspace:SecurityEventCollection, asc-autoprovision:policy:ExtensionPolicy, and
+ * asc-autoprovision:workspace:SecurityEventCollection, asc-autoprovision:policy:ExtensionPolicy,
+ * asc-autoprovision:policy:AzureMonitorAgentPolicy, and
  * the dynamic resource pulumi-nodejs:dynamic/asc-autoprovision:AgentReconciliation.
  */
 export * from "./autoProvisioning";

@@ -6,7 +6,9 @@
  *   Standard with Defender on, Free off); then either one DefaultWorkspace and its
  *   SecurityEventCollection per geography of `machineRegions`, or, for a custom workspace, the
  *   workspace setting that sends the subscription's machines there;
- * - one ExtensionPolicy per extension toggle that is on (auto provisioning on or off).
+ * - one ExtensionPolicy per extension toggle that is on (auto provisioning on or off);
+ * - with `agent: ama` and auto provisioning on, the AMA policies (AzureMonitorAgentPolicy, which
+ *   ones: src/spec/amaPolicies.ts).
  *
  * A custom workspace's solution and tier are not declared here: a workspace has one of each,
  * whatever the number of subscriptions reporting to it, so AutoProvisioningStack declares them once.
@@ -23,6 +25,8 @@ import { SecurityCenterSubscriptionPricing } from "@cdktf/provider-azurerm/lib/s
 import { SecurityCenterWorkspace } from "@cdktf/provider-azurerm/lib/security-center-workspace";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { amaPolicyAssignments, notScopesIn, type AmaDestination, type AmaPoliciesInput } from "../../src/spec/amaPolicies";
+import { dataCollectionRuleId } from "../../src/spec/dcr";
 import { geographiesOf } from "../../src/spec/geography";
 import { SEED_POLICIES, SEED_POLICY_KEYS, type ExtensionPolicyKey } from "../../src/spec/policies";
 import type { Spec, SpecInput } from "../../src/spec/schema";
@@ -30,6 +34,8 @@ import { parseSpec } from "../../src/spec/validate";
 import { subscriptionScope } from "../../src/reconcile/ids";
 import { extensionPolicyEnabled } from "../../src/reconcile/policies";
 import { SERVERS_PRICING_PLAN, pricingTierFor } from "../../src/reconcile/subscription";
+import { readAmaPoliciesOptions } from "../internal/amaPolicyArgs";
+import { AzureMonitorAgentPolicy } from "./azureMonitorAgentPolicy";
 import { DefaultWorkspace } from "./defaultWorkspace";
 import { ExtensionPolicy } from "./extensionPolicy";
 import { SecurityEventCollection, type DataCollectionRuleStyle } from "./securityEventCollection";
@@ -50,6 +56,12 @@ export interface AutoProvisioningProps {
    * @default "template"
    */
   readonly dataCollectionRule?: DataCollectionRuleStyle;
+  /**
+   * `agent: ama` with auto provisioning on: the AMA policy assignments. `enabled` (default true),
+   * `remediate` (default true), `notScopes` (ARM ids under the subscription; default none).
+   * @default - declared, with remediation tasks
+   */
+  readonly amaPolicies?: AmaPoliciesInput;
   /** @default - the stack's default azurerm provider */
   readonly provider?: TerraformProvider;
 }
@@ -71,6 +83,8 @@ export class AutoProvisioning extends Construct {
   public readonly securityEvents: SecurityEventCollection[] = [];
   /** The extension policies that are on. */
   public readonly policies: Partial<Record<ExtensionPolicyKey, ExtensionPolicy>> = {};
+  /** The AMA policy assignments (`agent: ama`), in src/spec/amaPolicies.ts's order. */
+  public readonly amaPolicies: AzureMonitorAgentPolicy[] = [];
   /** Where machines report, by geography code (`*`: every geography, custom workspace). */
   public readonly workspaceIds: Readonly<Record<string, string>>;
 
@@ -85,6 +99,7 @@ export class AutoProvisioning extends Construct {
     const regions = props.machineRegions ?? [];
     if (!Array.isArray(regions)) issues.push({ path: "machineRegions", message: `${JSON.stringify(regions)} is not a list of region names` });
     else regions.forEach((r, i) => issues.push(...regionIssues(r, `machineRegions[${i}]`)));
+    const amaOptions = readAmaPoliciesOptions(props.amaPolicies, "amaPolicies", [sub], issues);
     if (issues.length) failProps("AutoProvisioning", id, issues);
 
     this.subscriptionId = sub;
@@ -92,6 +107,7 @@ export class AutoProvisioning extends Construct {
     const la = spec.logAnalyticsAgent;
     const provider = props.provider;
     const workspaceIds: Record<string, string> = {};
+    const amaDestinations: (AmaDestination<string> & { readonly declaredBy?: SecurityEventCollection })[] = [];
 
     if (la.autoProvision) {
       this.pricing = new SecurityCenterSubscriptionPricing(this, "Pricing", { tier: pricingTierFor(la.defender), resourceType: SERVERS_PRICING_PLAN, provider });
@@ -111,11 +127,14 @@ export class AutoProvisioning extends Construct {
           this.defaultWorkspaces.push(ws);
           this.securityEvents.push(events);
           workspaceIds[geo.code] = ws.workspaceId;
+          amaDestinations.push({ dataCollectionRuleId: dataCollectionRuleId(ws.workspaceId), geography: geo, declaredBy: events });
         }
       } else {
         this.workspaceSetting = new SecurityCenterWorkspace(this, "WorkspaceSetting", { scope: subscriptionScope(sub), workspaceId: la.workspace.id, provider });
         const codes = regions.length ? geographiesOf(regions).map((g) => g.code) : ["*"];
         for (const code of codes) workspaceIds[code] = la.workspace.id;
+        // AutoProvisioningStack declares the shared workspace's rule (and makes the remediations wait for it).
+        amaDestinations.push({ dataCollectionRuleId: dataCollectionRuleId(la.workspace.id) });
       }
     }
     this.workspaceIds = workspaceIds;
@@ -128,6 +147,28 @@ export class AutoProvisioning extends Construct {
         identityLocation: spec.extensions.identityLocation,
         provider,
       });
+    }
+
+    if (la.autoProvision && la.agent === "ama" && amaOptions.enabled) {
+      const notScopes = notScopesIn(sub, amaOptions.notScopes);
+      for (const a of amaPolicyAssignments(amaDestinations)) {
+        const rule = amaDestinations.find((d) => d.dataCollectionRuleId === a.dataCollectionRuleId)?.declaredBy?.resource;
+        this.amaPolicies.push(
+          new AzureMonitorAgentPolicy(this, a.name, {
+            subscriptionId: sub,
+            policy: a.policy.key,
+            assignmentName: a.name,
+            displayName: a.displayName,
+            dataCollectionRuleId: a.dataCollectionRuleId,
+            regions: a.regions,
+            identityLocation: spec.extensions.identityLocation,
+            notScopes,
+            remediate: amaOptions.remediate,
+            remediationDependsOn: rule ? [rule] : undefined,
+            provider,
+          }),
+        );
+      }
     }
   }
 }

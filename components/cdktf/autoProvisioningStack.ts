@@ -6,12 +6,14 @@
  * the spec's). The same Azure resources as the Pulumi root program on the same stack config
  * (test/cdktf/parity.test.ts compares them).
  */
-import { TerraformStack, type TerraformProvider } from "cdktf";
+import { TerraformStack, dependable, type TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
 import { z } from "zod";
 import { subscriptionOf } from "../../src/inventory/ids";
 import type { Spec, SpecInput } from "../../src/spec/schema";
 import { parseSpec } from "../../src/spec/validate";
+import { notScopesIn, type AmaPoliciesInput } from "../../src/spec/amaPolicies";
+import { readAmaPoliciesOptions } from "../internal/amaPolicyArgs";
 import { AutoProvisioning } from "./autoProvisioning";
 import { DefaultWorkspace } from "./defaultWorkspace";
 import { subscriptionProvider } from "./provider";
@@ -51,9 +53,16 @@ export interface AutoProvisioningStackProps {
    * @default "template"
    */
   readonly dataCollectionRule?: DataCollectionRuleStyle;
+  /**
+   * `agent: ama` with auto provisioning on: the AMA policy assignments of every subscription.
+   * `enabled` (default true), `remediate` (default true), `notScopes` (ARM ids, each under one of
+   * the spec's subscriptions; each subscription's assignments get its own).
+   * @default - declared, with remediation tasks
+   */
+  readonly amaPolicies?: AmaPoliciesInput;
 }
 
-const PROP_KEYS = ["spec", "machineRegions", "sentinelOwnsSecurityEvents", "workspaceLocation", "metadataHost", "dataCollectionRule"] as const;
+const PROP_KEYS = ["spec", "machineRegions", "sentinelOwnsSecurityEvents", "workspaceLocation", "metadataHost", "dataCollectionRule", "amaPolicies"] as const;
 
 export class AutoProvisioningStack extends TerraformStack {
   /** The validated spec, with defaults. */
@@ -77,6 +86,7 @@ export class AutoProvisioningStack extends TerraformStack {
     issues.push(...booleanIssues(props.sentinelOwnsSecurityEvents, "sentinelOwnsSecurityEvents"));
     if (props.workspaceLocation !== undefined) issues.push(...regionIssues(props.workspaceLocation, "workspaceLocation"));
     if (props.metadataHost !== undefined) issues.push(...schemaIssues(z.string().min(1), props.metadataHost, "metadataHost"));
+    const amaPolicies = readAmaPoliciesOptions(props.amaPolicies, "amaPolicies", spec.subscriptions, issues);
     if (issues.length) failProps("AutoProvisioningStack", id, issues);
     this.spec = spec;
 
@@ -95,6 +105,7 @@ export class AutoProvisioningStack extends TerraformStack {
           subscriptionId: sub,
           machineRegions: regions.get(sub) ?? [],
           dataCollectionRule: props.dataCollectionRule,
+          amaPolicies: { ...amaPolicies, notScopes: notScopesIn(sub, amaPolicies.notScopes) },
           provider: providerFor(sub),
         }),
       );
@@ -122,6 +133,13 @@ export class AutoProvisioningStack extends TerraformStack {
         dataCollectionRule: props.dataCollectionRule,
         provider,
       });
+      // The association policies' remediations link machines to this rule: it must exist first.
+      const rule = this.customWorkspaceSecurityEvents.resource;
+      if (rule) {
+        for (const ap of subscriptions.values()) {
+          for (const p of ap.amaPolicies) if (p.remediation && p.definition.deploys === "association") p.remediation.dependsOn = [...(p.remediation.dependsOn ?? []), dependable(rule)];
+        }
+      }
     }
     this.providers = providers;
     this.subscriptions = subscriptions;

@@ -6,6 +6,7 @@
 export * from "./autoProvisioning";
 export * from "./autoProvisioningStack";
 export * from "./defaultWorkspace";
+export * from "./azureMonitorAgentPolicy";
 export * from "./extensionPolicy";
 export * from "./securityEventCollection";
 export { providerAlias, subscriptionProvider, type SubscriptionProviderProps } from "./provider";

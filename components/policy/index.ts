@@ -1,1 +1,2 @@
 export * from "./extensionPolicy";
+export * from "./azureMonitorAgentPolicy";

@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { subscriptionOf } from "../../src/inventory/ids";
+import { notScopesIn } from "../../src/spec/amaPolicies";
 import { AutoProvisioning, type LogAnalyticsAgentArgs } from "../autoProvisioning";
 import { readStackSettings, type StackSettings } from "./stackConfig";
 
@@ -21,6 +22,8 @@ export interface SubscriptionOutputs {
   readonly workspaces: pulumi.Output<Record<string, string>>;
   /** Policy assignment ids by extension toggle. */
   readonly policyAssignments: pulumi.Output<Record<string, string>>;
+  /** AMA policy assignment ids by assignment name (`agent: ama`). */
+  readonly amaPolicyAssignments: pulumi.Output<Record<string, string>>;
   /** The agent reconciliation's summary (with `asc-autoprovision:reconcile` other than off). */
   readonly agents?: {
     readonly mode: pulumi.Output<string>;
@@ -80,6 +83,7 @@ export function declareStack(settings: StackSettings = readStackSettings()): Sta
       machineRegions: settings.machineRegions.get(sub) ?? [],
       endpoint: settings.endpoint,
       ...(settings.reconcile ? { reconcile: settings.reconcile } : {}),
+      amaPolicies: { ...settings.amaPolicies, notScopes: notScopesIn(sub, settings.amaPolicies.notScopes ?? []) },
     });
     components.set(sub, component);
     subscriptions[sub] = {
@@ -87,6 +91,7 @@ export function declareStack(settings: StackSettings = readStackSettings()): Sta
       workspaceSettingId: component.workspaceSettingId ?? null,
       workspaces: component.workspaceIds,
       policyAssignments: component.policyAssignmentIds,
+      amaPolicyAssignments: component.amaPolicyAssignmentIds,
       ...(component.agents
         ? {
             agents: {

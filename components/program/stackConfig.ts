@@ -2,7 +2,8 @@
  * The root program's stack config: the spec of DESIGN.md under the project's namespace
  * (`asc-autoprovision:subscriptions`, `:logAnalyticsAgent`, `:extensions`), plus what a spec
  * file gets from an inventory instead (`:machineRegions`, `:sentinelOwnsSecurityEvents`), the
- * endpoint selection (`:emulatorEndpoint`) and the agent reconciliation (`:reconcile`). Declared in Pulumi.yaml's `config:` block; validated
+ * endpoint selection (`:emulatorEndpoint`), the agent reconciliation (`:reconcile`) and the AMA
+ * policy assignments (`:amaPolicies`). Declared in Pulumi.yaml's `config:` block; validated
  * by parseSpec, so a bad value fails the preview with a message naming the key, e.g.
  * `asc-autoprovision:logAnalyticsAgent.securityEvents: "Most" is not one of None, Minimal, Common, All`.
  */
@@ -10,7 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ValidationError, type ValidationIssue } from "../../src/spec/errors";
 import type { Spec } from "../../src/spec/schema";
 import { readMachineRegions as parseMachineRegions } from "../internal/machineRegions";
-import { reconcileIssues, type ReconcileArgs } from "../autoProvisioning";
+import { reconcileIssues, type AmaPoliciesArgs, type ReconcileArgs } from "../autoProvisioning";
+import { readAmaPoliciesOptions } from "../internal/amaPolicyArgs";
 import { parseSpecAs } from "../internal/validation";
 import { CONFIG_NAMESPACE, EMULATOR_ENDPOINT_CONFIG_KEY, EndpointError, selectEndpoint, type AzureEndpoint } from "../provider";
 
@@ -23,6 +25,7 @@ export const STACK_CONFIG_KEYS = [
   "sentinelOwnsSecurityEvents",
   EMULATOR_ENDPOINT_CONFIG_KEY,
   "reconcile",
+  "amaPolicies",
 ] as const;
 
 /** `asc-autoprovision:reconcile` as a word: no agent reconciliation, or one in that mode. */
@@ -47,6 +50,8 @@ export interface StackSettings {
   readonly endpoint: AzureEndpoint;
   /** The agent reconciliation of every subscription; undefined: none (`off`, the default). */
   readonly reconcile?: ReconcileArgs;
+  /** The AMA policy assignments' options as written (validated; not-scopes under the spec's subscriptions). */
+  readonly amaPolicies: AmaPoliciesArgs;
 }
 
 /** The raw values of the namespace's keys (`key` → the string Pulumi passes), as the running program sees them. */
@@ -111,9 +116,12 @@ export function readStackSettings(raw: Record<string, string | undefined> = curr
   }
 
   const reconcile = readReconcile(raw["reconcile"], issues);
+  const amaText = raw["amaPolicies"];
+  const amaPolicies = amaText === undefined || amaText === "" ? {} : (decode(amaText) as AmaPoliciesArgs);
+  readAmaPoliciesOptions(amaPolicies, key("amaPolicies"), subscriptions, issues);
 
   if (issues.length || !parsed.spec) throw new StackConfigError(issues);
-  return { spec: parsed.spec, machineRegions, sentinelOwnsSecurityEvents, endpoint, ...(reconcile ? { reconcile } : {}) };
+  return { spec: parsed.spec, machineRegions, sentinelOwnsSecurityEvents, endpoint, ...(reconcile ? { reconcile } : {}), amaPolicies };
 }
 
 /**

@@ -75,7 +75,7 @@ export const SEED_POLICY_KEYS: readonly ExtensionPolicyKey[] = Object.freeze([
   "dependencyAgentLinux",
 ]);
 
-export function policyDefinitionId(policy: PolicyDefinition): string {
+export function policyDefinitionId(policy: { readonly definitionName: string }): string {
   return BUILTIN_POLICY_PREFIX + policy.definitionName;
 }
 
@@ -92,10 +92,10 @@ export function seedPolicyByDefinitionId(definitionId: string): PolicyDefinition
 
 /**
  * The Azure Monitor Agent's built-in Deploy-if-not-exists policies for virtual machines
- * (reference §2.11), for the emulator and the Pulumi components. The planner does not assign
- * them: it installs AMA and makes the association itself, and a second deployer of the same
- * extension and of a differently named association would fight it. Their parameters (the DCR to
- * associate, image lists) are not in the reference.
+ * (reference §2.11), for the emulator and the declarative front ends (src/spec/amaPolicies.ts).
+ * The planner does not assign them: it installs AMA and makes the association itself, and counts
+ * an association the policy made as its own. The association policies take the DCR as
+ * `dcrResourceId`; the image lists and other parameters keep their defaults.
  */
 export type AmaPolicyKey = "amaWindowsVm" | "amaLinuxVm" | "dcrAssociationWindowsVm" | "dcrAssociationLinuxVm";
 
@@ -107,6 +107,8 @@ export interface AmaPolicyDefinition {
   readonly osType: "Windows" | "Linux";
   /** What it deploys: the AMA extension (system-assigned identity) or a DCR association. */
   readonly deploys: "extension" | "association";
+  /** Name of the front ends' assignment and remediation (src/spec/amaPolicies.ts). */
+  readonly shortName: string;
 }
 
 export const AMA_POLICIES: Readonly<Record<AmaPolicyKey, AmaPolicyDefinition>> = Object.freeze({
@@ -117,6 +119,7 @@ export const AMA_POLICIES: Readonly<Record<AmaPolicyKey, AmaPolicyDefinition>> =
     roles: [ROLES.virtualMachineContributor],
     osType: "Windows",
     deploys: "extension",
+    shortName: "asc-ama-windows",
   },
   amaLinuxVm: {
     key: "amaLinuxVm",
@@ -125,6 +128,7 @@ export const AMA_POLICIES: Readonly<Record<AmaPolicyKey, AmaPolicyDefinition>> =
     roles: [ROLES.virtualMachineContributor],
     osType: "Linux",
     deploys: "extension",
+    shortName: "asc-ama-linux",
   },
   dcrAssociationWindowsVm: {
     key: "dcrAssociationWindowsVm",
@@ -133,6 +137,7 @@ export const AMA_POLICIES: Readonly<Record<AmaPolicyKey, AmaPolicyDefinition>> =
     roles: [ROLES.monitoringContributor, ROLES.logAnalyticsContributor],
     osType: "Windows",
     deploys: "association",
+    shortName: "asc-ama-dcr-windows",
   },
   dcrAssociationLinuxVm: {
     key: "dcrAssociationLinuxVm",
@@ -141,6 +146,7 @@ export const AMA_POLICIES: Readonly<Record<AmaPolicyKey, AmaPolicyDefinition>> =
     roles: [ROLES.monitoringContributor, ROLES.logAnalyticsContributor],
     osType: "Linux",
     deploys: "association",
+    shortName: "asc-ama-dcr-linux",
   },
 });
 

@@ -134,7 +134,15 @@ export function cdktfResources(synthesized: string, lookups: ReadonlyMap<string,
           at(ARM.workspaceSetting, { scope: str(b, "scope"), workspaceId: str(b, "workspace_id") });
           break;
         case "azurerm_subscription_policy_assignment":
-          at(ARM.policyAssignment, { policyDefinitionId: b["policy_definition_id"], displayName: b["display_name"], location: b["location"], identityType: b["identity"]?.type });
+          at(ARM.policyAssignment, {
+            policyDefinitionId: b["policy_definition_id"],
+            displayName: b["display_name"],
+            location: b["location"],
+            identityType: b["identity"]?.type,
+            parameters: b["parameters"] === undefined ? null : JSON.parse(str(b, "parameters")),
+            resourceSelectors: b["resource_selectors"] ?? null,
+            notScopes: b["not_scopes"] ?? null,
+          });
           break;
         case "azurerm_role_assignment":
           at(ARM.roleAssignment, { roleDefinitionId: b["role_definition_id"], principalId: resolve(b["principal_id"]), principalType: b["principal_type"] });

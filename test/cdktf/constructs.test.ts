@@ -299,6 +299,35 @@ describe("AutoProvisioning (one subscription)", () => {
   });
 });
 
+describe("the AMA policies (agent: ama)", () => {
+  const ama: SpecInput = { subscriptions: [SUB], logAnalyticsAgent: { autoProvision: true, agent: "ama", securityEvents: "Common" } };
+
+  test("default workspaces: the association assignment carries the rule and its geography's regions; its remediation waits for the roles and the rule", () => {
+    const json = Testing.synthScope((scope) => new AutoProvisioning(scope, "ama", { spec: ama, subscriptionId: SUB, machineRegions: ["northeurope"] }));
+    const assignments = blocks(json, SubscriptionPolicyAssignment.tfResourceType);
+    expect(assignments.map((a) => a["name"]).sort()).toEqual(["asc-ama-dcr-linux-WEU", "asc-ama-dcr-windows-WEU", "asc-ama-linux", "asc-ama-windows"]);
+    const linux = assignments.find((a) => a["name"] === "asc-ama-dcr-linux-WEU")!;
+    expect(JSON.parse(linux["parameters"])).toEqual({ dcrResourceId: { value: `/subscriptions/${SUB}/resourceGroups/DefaultResourceGroup-WEU/providers/Microsoft.Insights/dataCollectionRules/asc-DefaultWorkspace-${SUB}-WEU` } });
+    expect(linux["resource_selectors"]).toEqual([{ name: "geography", selectors: [{ kind: "resourceLocation", in: expect.arrayContaining(["westeurope", "northeurope", "swedencentral"]) }] }]);
+    expect(assignments.find((a) => a["name"] === "asc-ama-linux")!["resource_selectors"]).toBeUndefined();
+    const remediations = blocks(json, SubscriptionPolicyRemediation.tfResourceType);
+    expect(remediations).toHaveLength(4);
+    const linuxRemediation = remediations.find((r) => r["name"] === "asc-ama-dcr-linux-WEU")!;
+    expect(linuxRemediation["depends_on"]).toEqual([
+      expect.stringMatching(/^azurerm_role_assignment\.ama_asc-ama-dcr-linux-WEU_Role-749f88d5/),
+      expect.stringMatching(/^azurerm_role_assignment\.ama_asc-ama-dcr-linux-WEU_Role-92aaf0da/),
+      expect.stringMatching(/^azurerm_resource_group_template_deployment\.ama_SecurityEvents-WEU/),
+    ]);
+  });
+
+  test("a central workspace: the stack's one rule is what every subscription's association remediations wait for", () => {
+    const json = Testing.synth(new AutoProvisioningStack(Testing.app(), "central", { spec: { ...ama, subscriptions: [SUB, SUB2], logAnalyticsAgent: { ...ama.logAnalyticsAgent, workspace: { id: WS } } } }));
+    const remediations = blocks(json, SubscriptionPolicyRemediation.tfResourceType).filter((r) => r["name"].startsWith("asc-ama-dcr-"));
+    expect(remediations).toHaveLength(4);
+    for (const r of remediations) expect(r["depends_on"]).toContainEqual(expect.stringMatching(/^azurerm_resource_group_template_deployment\.CustomWorkspace-SecurityEvents/));
+  });
+});
+
 describe("AutoProvisioningStack", () => {
   test("an azurerm provider per subscription, aliased by its GUID; every resource names its subscription's provider", () => {
     const { json } = stackOf({ spec: { subscriptions: [SUB, SUB2], logAnalyticsAgent: { autoProvision: true } }, machineRegions: ["westeurope"] });

@@ -41,12 +41,13 @@ function stackFile(path: string): StackConfig {
 
 /** The CDKTF input for a stack config: the spec's three keys, the regions, the Sentinel flag. */
 function stackProps(config: StackConfig): AutoProvisioningStackProps {
-  const { subscriptions, logAnalyticsAgent, extensions, machineRegions, sentinelOwnsSecurityEvents } = config;
+  const { subscriptions, logAnalyticsAgent, extensions, machineRegions, sentinelOwnsSecurityEvents, amaPolicies } = config;
   const spec = { subscriptions, logAnalyticsAgent, extensions } as SpecInput;
   return {
     spec,
     ...(machineRegions !== undefined ? { machineRegions: machineRegions as AutoProvisioningStackProps["machineRegions"] } : {}),
     ...(sentinelOwnsSecurityEvents !== undefined ? { sentinelOwnsSecurityEvents: sentinelOwnsSecurityEvents as boolean } : {}),
+    ...(amaPolicies !== undefined ? { amaPolicies: amaPolicies as AutoProvisioningStackProps["amaPolicies"] } : {}),
   };
 }
 
@@ -109,6 +110,15 @@ const VARIANTS: readonly [string, StackConfig][] = [
     "agent mma, Defender off: the tier is not stored; a region outside every geography is its own",
     { subscriptions: [SUB1], machineRegions: ["westeurope", "southafricanorth", "uaenorth"], logAnalyticsAgent: { autoProvision: true, defender: false, securityEvents: "Common" } },
   ],
+  [
+    "agent ama with amaPolicies: each subscription's not-scopes, no remediation tasks",
+    {
+      ...BASE,
+      logAnalyticsAgent: { autoProvision: true, agent: "ama", securityEvents: "Common" },
+      amaPolicies: { remediate: false, notScopes: [`/subscriptions/${SUB1}/resourceGroups/rg-self-managed`, `/subscriptions/${SUB2}/resourceGroups/rg-legacy`] },
+    },
+  ],
+  ["agent ama with amaPolicies disabled: only the rules", { ...BASE, logAnalyticsAgent: { autoProvision: true, agent: "ama" }, amaPolicies: { enabled: false } }],
   ["auto provisioning off with a toggle: only the policy (examples/spec-off.yaml plus the add-on)", { subscriptions: [SUB1], extensions: { kubernetesPolicyAddon: true } }],
   // A spec file is the stack config's three keys.
   ["examples/spec-off.yaml: nothing at all", parse(readFileSync("examples/spec-off.yaml", "utf8")) as StackConfig],
@@ -119,6 +129,11 @@ describe("variants", () => {
     const pulumi = await pulumiResources(config, LOOKUPS);
     const cdktf = synthesized(new AutoProvisioningStack(Testing.app(), "variant", stackProps(config)));
     expect(asSet(cdktf.resources)).toEqual(asSet(pulumi));
+    // The AMA assignments are there when they should be: per subscription, 2 extension ones and 2 per geography.
+    const la = config["logAnalyticsAgent"] as { agent?: string; autoProvision?: boolean; workspace?: unknown } | undefined;
+    const declared = (config["amaPolicies"] as { enabled?: boolean } | undefined)?.enabled ?? true;
+    const expected = la?.agent === "ama" && la.autoProvision && declared ? (la.workspace ? 2 * 4 : 2 * 2 + 2 * 3) : 0; // SUB1: WEU, EUS; SUB2: EJP
+    expect(pulumi.filter((r) => r.armType === ARM.policyAssignment && /\/asc-ama-/.test(r.name))).toHaveLength(expected);
   });
 
   test('agent ama with dataCollectionRule "native": the same rules through azurerm_monitor_data_collection_rule', async () => {

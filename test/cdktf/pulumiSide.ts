@@ -81,7 +81,15 @@ function normalize(r: Registered): ArmResource | undefined {
     case "azure-native:security:WorkspaceSetting":
       return at(ARM.workspaceSetting, { scope: i["scope"], workspaceId: i["workspaceId"] });
     case "azure-native:authorization:PolicyAssignment":
-      return at(ARM.policyAssignment, { policyDefinitionId: i["policyDefinitionId"], displayName: i["displayName"], location: i["location"], identityType: i["identity"].type });
+      return at(ARM.policyAssignment, {
+        policyDefinitionId: i["policyDefinitionId"],
+        displayName: i["displayName"],
+        location: i["location"],
+        identityType: i["identity"].type,
+        parameters: i["parameters"] ?? null,
+        resourceSelectors: i["resourceSelectors"] ?? null,
+        notScopes: i["notScopes"] ?? null,
+      });
     case "azure-native:authorization:RoleAssignment":
       return at(ARM.roleAssignment, { roleDefinitionId: i["roleDefinitionId"], principalId: i["principalId"], principalType: i["principalType"] });
     case "azure-native:policyinsights:RemediationAtSubscription":

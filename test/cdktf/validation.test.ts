@@ -5,11 +5,20 @@
  * construct's own, get the messages of their Pulumi counterparts.
  */
 import { Testing } from "cdktf";
-import { AutoProvisioningStack, ValidationError, validateDefaultWorkspaceProps, validateExtensionPolicyProps, validateSecurityEventCollectionProps, type AutoProvisioningStackProps } from "../../components/cdktf";
+import {
+  AutoProvisioningStack,
+  ValidationError,
+  validateAzureMonitorAgentPolicyProps,
+  validateDefaultWorkspaceProps,
+  validateExtensionPolicyProps,
+  validateSecurityEventCollectionProps,
+  type AutoProvisioningStackProps,
+} from "../../components/cdktf";
 import { readStackSettings, StackConfigError } from "../../components/program/stackConfig";
 import { validateDefaultWorkspaceArgs } from "../../components/workspace/defaultWorkspace";
 import { validateSecurityEventCollectionArgs } from "../../components/workspace/securityEventCollection";
 import { validateExtensionPolicyArgs } from "../../components/policy/extensionPolicy";
+import { validateAzureMonitorAgentPolicyArgs } from "../../components/policy/azureMonitorAgentPolicy";
 import type { ValidationIssue } from "../../src/spec/errors";
 import { parseSpec } from "../../src/spec/validate";
 
@@ -78,7 +87,7 @@ test.each<[string, Record<string, unknown>]>([
 
 test("an unknown prop is named with the allowed ones", () => {
   const err = cdktfError({ spec: { subscriptions: [SUB] }, regions: ["westeurope"] } as AutoProvisioningStackProps);
-  expect(err.issues).toEqual([{ path: "regions", message: "is not a known prop (allowed: spec, machineRegions, sentinelOwnsSecurityEvents, workspaceLocation, metadataHost, dataCollectionRule)" }]);
+  expect(err.issues).toEqual([{ path: "regions", message: "is not a known prop (allowed: spec, machineRegions, sentinelOwnsSecurityEvents, workspaceLocation, metadataHost, dataCollectionRule, amaPolicies)" }]);
 });
 
 describe("each construct's props: the messages of its Pulumi counterpart", () => {
@@ -112,5 +121,16 @@ describe("each construct's props: the messages of its Pulumi counterpart", () =>
     const issues = validateExtensionPolicyProps(props as never);
     expect(issues.length).toBeGreaterThan(0);
     expect(sorted(issues)).toEqual(sorted(validateExtensionPolicyArgs(props as never)));
+  });
+
+  test.each<Record<string, unknown>>([
+    { subscriptionId: "prod", policy: "amaWindows", identityLocation: "" },
+    { subscriptionId: SUB, policy: "dcrAssociationLinuxVm", regions: ["westeurope", 7], notScopes: ["rg"] },
+    { subscriptionId: SUB, policy: "amaLinuxVm", dataCollectionRuleId: "rule", assignmentName: "x".repeat(65), remediate: 1 },
+    { subscriptionId: SUB, policy: "dcrAssociationWindowsVm", dataCollectionRuleId: "/subscriptions/x/rules/y", notScopes: ["/subscriptions/99999999-9999-9999-9999-999999999999/resourceGroups/rg"] },
+  ])("AzureMonitorAgentPolicy %j", (props) => {
+    const issues = validateAzureMonitorAgentPolicyProps(props as never);
+    expect(issues.length).toBeGreaterThan(0);
+    expect(sorted(issues)).toEqual(sorted(validateAzureMonitorAgentPolicyArgs(props as never)));
   });
 });

@@ -7,14 +7,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/azure-native/provider";
 import { AutoProvisioning, type AutoProvisioningArgs } from "../../components/autoProvisioning";
+import { AzureMonitorAgentPolicy } from "../../components/policy/azureMonitorAgentPolicy";
 import { ExtensionPolicy } from "../../components/policy/extensionPolicy";
 import { selectEndpoint } from "../../components/provider";
 import { DefaultWorkspace } from "../../components/workspace/defaultWorkspace";
 import { SecurityEventCollection } from "../../components/workspace/securityEventCollection";
 import { checkedWorkspaceId, workspaceIdCheck } from "../../components/workspace/workspaceId";
+import { GEOGRAPHIES } from "../../src/spec/geography";
+import { dataCollectionRuleId } from "../../src/spec/dcr";
 import { parseSpec } from "../../src/spec/validate";
 import { LOOKED_UP_LOCATION, startMocks, valueOf, type MockRun } from "./harness";
-import { T, declaredFacts, expectComponentTree, freshInventory, plannedFacts } from "./graph";
+import { T, amaPolicyFacts, declaredFacts, expectComponentTree, freshInventory, plannedFacts } from "./graph";
 
 const SUB = "11111111-1111-1111-1111-111111111111";
 const OTHER = "99999999-9999-9999-9999-999999999999";
@@ -374,5 +377,128 @@ describe("Azure Monitor Agent (agent: ama)", () => {
     const spec = parseSpec({ subscriptions: [SUB], logAnalyticsAgent: la });
     const existing = { id: WS, customerId: "c0000000-0000-0000-0000-000000000002", location: LOOKED_UP_LOCATION, createdBySecurityCenter: false, solutions: [] };
     expect(declaredFacts(run)).toEqual(plannedFacts(spec, freshInventory(spec, new Map([[SUB, ["westeurope"]]]), [existing])));
+  });
+});
+
+describe("the AMA policies (agent: ama)", () => {
+  const AMA_WIN = "ca817e41-e85a-4783-bc7f-dc532d36235e";
+  const AMA_LINUX = "a4034bc6-ae50-406d-bf76-50f4ee5a7811";
+  const DCRA_WIN = "244efd75-0d92-453c-b9a3-7d73ca36ed52";
+  const DCRA_LINUX = "58e891b9-ce13-4ac3-86e4-ac3e1f20cb07";
+  const VM_CONTRIBUTOR = "9980e02c-c2be-4d73-94e8-173b1dc7cf3c";
+  const MONITORING_CONTRIBUTOR = "749f88d5-cbae-40b8-bcfc-e573ddc772fa";
+  const LA_CONTRIBUTOR = "92aaf0da-9dab-42b6-94a3-d43ce8d16293";
+  const regionsOf = (key: string) => GEOGRAPHIES.find((g) => g.key === key)!.regions.join(",");
+  const ruleOf = (code: string) => dataCollectionRuleId(`/subscriptions/${SUB}/resourceGroups/DefaultResourceGroup-${code}/providers/Microsoft.OperationalInsights/workspaces/DefaultWorkspace-${SUB}-${code}`);
+  const la = { autoProvision: true, agent: "ama", securityEvents: "Minimal" } as const;
+
+  test("default workspaces: per OS the AMA extension everywhere, and per OS and geography the association with that workspace's rule, limited to the geography's regions", async () => {
+    const ap = await declared(() => new AutoProvisioning("ama", { subscriptionId: SUB, logAnalyticsAgent: la, machineRegions: ["westeurope", "japaneast", "northeurope"] }));
+    expect(amaPolicyFacts(run)).toEqual([
+      `asc-ama-dcr-linux-EJP ${DCRA_LINUX} ${ruleOf("EJP")} ${regionsOf("japan")} - eastus`,
+      `asc-ama-dcr-linux-WEU ${DCRA_LINUX} ${ruleOf("WEU")} ${regionsOf("europe")} - eastus`,
+      `asc-ama-dcr-windows-EJP ${DCRA_WIN} ${ruleOf("EJP")} ${regionsOf("japan")} - eastus`,
+      `asc-ama-dcr-windows-WEU ${DCRA_WIN} ${ruleOf("WEU")} ${regionsOf("europe")} - eastus`,
+      `asc-ama-linux ${AMA_LINUX} - * - eastus`,
+      `asc-ama-windows ${AMA_WIN} - * - eastus`,
+    ]);
+    // The rule each association policy names is one this component declares.
+    const rules = run.ofType(T.dataCollectionRule).map((r) => r.id);
+    for (const f of amaPolicyFacts(run).filter((l) => l.includes("-dcr-"))) expect(rules).toContain(f.split(" ")[2]);
+    const [selector] = run.ofType(T.policyAssignment).find((a) => a.inputs["policyAssignmentName"] === "asc-ama-dcr-windows-WEU")!.inputs["resourceSelectors"];
+    expect(selector).toEqual({ name: "geography", selectors: [{ kind: "resourceLocation", in: regionsOf("europe").split(",") }] });
+    expect(ap.amaPolicies).toHaveLength(6);
+    expect(Object.keys(await valueOf(ap.amaPolicyAssignmentIds))).toEqual(["asc-ama-windows", "asc-ama-dcr-windows-WEU", "asc-ama-dcr-windows-EJP", "asc-ama-linux", "asc-ama-dcr-linux-WEU", "asc-ama-dcr-linux-EJP"]);
+    expectComponentTree(run);
+  });
+
+  test("exactly the roles each definition lists, to the assignment's identity; the remediation waits for them and for the rule", async () => {
+    await declared(() => new AutoProvisioning("ama", { subscriptionId: SUB, logAnalyticsAgent: la, machineRegions: ["westeurope"] }));
+    const policies = run.ofType(T.amaPolicy);
+    const roleIds = (p: (typeof policies)[number]) => run.resources.filter((r) => r.type === T.roleAssignment && r.parent === p.urn).map((r) => r.inputs["roleDefinitionId"].split("/").pop());
+    expect(policies.map((p) => [p.name, roleIds(p)])).toEqual([
+      ["ama-asc-ama-windows", [VM_CONTRIBUTOR]],
+      ["ama-asc-ama-dcr-windows-WEU", [MONITORING_CONTRIBUTOR, LA_CONTRIBUTOR]],
+      ["ama-asc-ama-linux", [VM_CONTRIBUTOR]],
+      ["ama-asc-ama-dcr-linux-WEU", [MONITORING_CONTRIBUTOR, LA_CONTRIBUTOR]],
+    ]);
+    const [rule] = run.ofType(T.dataCollectionRule);
+    for (const p of policies) {
+      const children = run.resources.filter((r) => r.parent === p.urn);
+      const assignment = children.find((r) => r.type === T.policyAssignment)!;
+      const roles = children.filter((r) => r.type === T.roleAssignment);
+      const remediation = children.find((r) => r.type === T.remediation)!;
+      for (const role of roles) expect(role.inputs).toMatchObject({ scope: `/subscriptions/${SUB}`, principalId: assignment.state["identity"].principalId, principalType: "ServicePrincipal" });
+      expect(remediation.inputs).toMatchObject({ remediationName: assignment.inputs["policyAssignmentName"], policyAssignmentId: assignment.id, resourceDiscoveryMode: "ExistingNonCompliant" });
+      for (const role of roles) expect(remediation.dependencies).toContain(role.urn);
+      if (p.name.includes("-dcr-")) expect(remediation.dependencies).toContain(rule!.urn);
+    }
+  });
+
+  test("a custom workspace: the associations name its rule and select every region", async () => {
+    await declared(() => new AutoProvisioning("ama", { subscriptionId: SUB, logAnalyticsAgent: { ...la, workspace: { id: WS } }, machineRegions: ["westeurope", "eastus"] }));
+    expect(amaPolicyFacts(run)).toEqual([
+      `asc-ama-dcr-linux ${DCRA_LINUX} ${dataCollectionRuleId(WS)} * - eastus`,
+      `asc-ama-dcr-windows ${DCRA_WIN} ${dataCollectionRuleId(WS)} * - eastus`,
+      `asc-ama-linux ${AMA_LINUX} - * - eastus`,
+      `asc-ama-windows ${AMA_WIN} - * - eastus`,
+    ]);
+    expect(run.ofType(T.policyAssignment).filter((a) => a.inputs["resourceSelectors"] !== undefined)).toEqual([]);
+  });
+
+  test("not with agent mma, nor with auto provisioning off, nor with enabled false", async () => {
+    await declared(() => new AutoProvisioning("mma", { subscriptionId: SUB, logAnalyticsAgent: { autoProvision: true }, machineRegions: ["westeurope"] }));
+    await declared(() => new AutoProvisioning("off", { subscriptionId: SUB, logAnalyticsAgent: { autoProvision: false, agent: "ama" }, extensions: { kubernetesPolicyAddon: true } }));
+    await declared(() => new AutoProvisioning("disabled", { subscriptionId: SUB, logAnalyticsAgent: la, machineRegions: ["westeurope"], amaPolicies: { enabled: false } }));
+    expect(run.ofType(T.amaPolicy)).toEqual([]);
+  });
+
+  test("not-scopes reach every assignment; remediation is off by default beside the agent reconciliation, on when asked", async () => {
+    const rg = `/subscriptions/${SUB}/resourceGroups/rg-self-managed`;
+    await declared(() => new AutoProvisioning("ama", { subscriptionId: SUB, logAnalyticsAgent: la, machineRegions: ["westeurope"], amaPolicies: { notScopes: [rg] }, reconcile: { mode: "report" } }));
+    expect(amaPolicyFacts(run).map((f) => f.split(" ")[4])).toEqual([rg, rg, rg, rg]);
+    expect(run.resources.filter((r) => r.type === T.remediation && run.parentOf(r)?.type === T.amaPolicy)).toEqual([]);
+    // The reconciliation waits for the policies.
+    const [agents] = run.ofType(T.agentReconciliation);
+    for (const a of run.ofType(T.policyAssignment)) expect(agents!.dependencies).toContain(a.urn);
+    await run.settle();
+    run = await startMocks();
+    await declared(() => new AutoProvisioning("ama", { subscriptionId: SUB, logAnalyticsAgent: la, machineRegions: ["westeurope"], amaPolicies: { remediate: true }, reconcile: { mode: "report" } }));
+    expect(run.resources.filter((r) => r.type === T.remediation && run.parentOf(r)?.type === T.amaPolicy)).toHaveLength(4);
+  });
+
+  test("bad amaPolicies fail naming the argument and the allowed values", () => {
+    const err = thrown(
+      () =>
+        new AutoProvisioning("bad", {
+          subscriptionId: SUB,
+          logAnalyticsAgent: la,
+          amaPolicies: { enable: false, notScopes: [`/subscriptions/${OTHER}/resourceGroups/rg`, "rg-mine"] } as never,
+        }),
+    );
+    expect(err.message).toBe(
+      'AutoProvisioning "bad" has invalid arguments:\n' +
+        '  amaPolicies.notScopes[1]: "rg-mine": must be an ARM id under a subscription (/subscriptions/<guid>/resourceGroups/<rg>[/providers/...])\n' +
+        "  amaPolicies.enable: is not a known field (allowed: enabled, remediate, notScopes)",
+    );
+    const outside = thrown(() => new AutoProvisioning("bad2", { subscriptionId: SUB, logAnalyticsAgent: la, amaPolicies: { notScopes: [`/subscriptions/${OTHER}/resourceGroups/rg`] } }));
+    expect(outside.message).toBe(`AutoProvisioning "bad2" has invalid arguments:\n  amaPolicies.notScopes[0]: "/subscriptions/${OTHER}/resourceGroups/rg" is not in subscription ${SUB}`);
+  });
+
+  test("AzureMonitorAgentPolicy alone: catalog names and no selector by default; its arguments checked, naming each", async () => {
+    await declared(() => new AzureMonitorAgentPolicy("linux", { subscriptionId: SUB, policy: "dcrAssociationLinuxVm", dataCollectionRuleId: pulumi.output(dataCollectionRuleId(WS)) }));
+    expect(amaPolicyFacts(run)).toEqual([`asc-ama-dcr-linux ${DCRA_LINUX} ${dataCollectionRuleId(WS)} * - eastus`]);
+    const err = thrown(() => new AzureMonitorAgentPolicy("p", { subscriptionId: SUB, policy: "dcrAssociationWindowsVm", regions: [], assignmentName: "a/b", remediate: "yes" as never }));
+    expect(err.message).toBe(
+      'AzureMonitorAgentPolicy "p" has invalid arguments:\n' +
+        "  dataCollectionRuleId: is required by dcrAssociationWindowsVm (the rule its associations link machines to)\n" +
+        "  regions: [] is not a non-empty list of region names\n" +
+        '  assignmentName: "a/b" must be 1 to 64 characters without <>*%&:\\?.+/\n' +
+        '  remediate: "yes" is not a boolean',
+    );
+    const ext = thrown(() => new AzureMonitorAgentPolicy("q", { subscriptionId: SUB, policy: "amaWindows" as never }));
+    expect(ext.message).toBe('AzureMonitorAgentPolicy "q" has invalid arguments:\n  policy: "amaWindows" is not one of amaWindowsVm, amaLinuxVm, dcrAssociationWindowsVm, dcrAssociationLinuxVm');
+    const extra = thrown(() => new AzureMonitorAgentPolicy("r", { subscriptionId: SUB, policy: "amaLinuxVm", dataCollectionRuleId: dataCollectionRuleId(WS) }));
+    expect(extra.message).toBe('AzureMonitorAgentPolicy "r" has invalid arguments:\n  dataCollectionRuleId: is only for the association policies (dcrAssociationWindowsVm, dcrAssociationLinuxVm)');
   });
 });

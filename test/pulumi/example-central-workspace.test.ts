@@ -107,6 +107,7 @@ test("outputs: every geography of each subscription reports to the central works
       dependencyAgentWindows: `/subscriptions/${SUB2}/providers/Microsoft.Authorization/policyAssignments/asc-dependency-agent-windows`,
       dependencyAgentLinux: `/subscriptions/${SUB2}/providers/Microsoft.Authorization/policyAssignments/asc-dependency-agent-linux`,
     },
+    amaPolicyAssignments: {}, // agent mma
   });
 });
 

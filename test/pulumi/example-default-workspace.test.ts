@@ -141,6 +141,7 @@ test("the stack outputs name the workspaces by geography and the assignments by 
           kubernetesPolicyAddon: `/subscriptions/${SUB1}/providers/Microsoft.Authorization/policyAssignments/asc-k8s-policy-addon`,
           dependencyAgentWindows: `/subscriptions/${SUB1}/providers/Microsoft.Authorization/policyAssignments/asc-dependency-agent-windows`,
         },
+        amaPolicyAssignments: {}, // agent mma
       },
       [SUB2]: expect.objectContaining({
         workspaces: {

@@ -14,6 +14,7 @@ export const T = {
   defaultWorkspace: "asc-autoprovision:workspace:DefaultWorkspace",
   securityEvents: "asc-autoprovision:workspace:SecurityEventCollection",
   extensionPolicy: "asc-autoprovision:policy:ExtensionPolicy",
+  amaPolicy: "asc-autoprovision:policy:AzureMonitorAgentPolicy",
   provider: "pulumi:providers:azure-native",
   resourceGroup: "azure-native:resources:ResourceGroup",
   workspace: "azure-native:operationalinsights:Workspace",
@@ -28,22 +29,23 @@ export const T = {
   agentReconciliation: "pulumi-nodejs:dynamic/asc-autoprovision:AgentReconciliation",
 } as const;
 
-/** The component type each resource type must be parented to. */
-const PARENT_TYPE: Record<string, string> = {
-  [T.defaultWorkspace]: T.autoProvisioning,
-  [T.securityEvents]: T.autoProvisioning,
-  [T.extensionPolicy]: T.autoProvisioning,
-  [T.pricing]: T.autoProvisioning,
-  [T.workspaceSetting]: T.autoProvisioning,
-  [T.agentReconciliation]: T.autoProvisioning,
-  [T.resourceGroup]: T.defaultWorkspace,
-  [T.workspace]: T.defaultWorkspace,
-  [T.solution]: T.defaultWorkspace,
-  [T.dataSource]: T.securityEvents,
-  [T.dataCollectionRule]: T.securityEvents,
-  [T.policyAssignment]: T.extensionPolicy,
-  [T.roleAssignment]: T.extensionPolicy,
-  [T.remediation]: T.extensionPolicy,
+/** The component types each resource type may be parented to. */
+const PARENT_TYPES: Record<string, readonly string[]> = {
+  [T.defaultWorkspace]: [T.autoProvisioning],
+  [T.securityEvents]: [T.autoProvisioning],
+  [T.extensionPolicy]: [T.autoProvisioning],
+  [T.amaPolicy]: [T.autoProvisioning],
+  [T.pricing]: [T.autoProvisioning],
+  [T.workspaceSetting]: [T.autoProvisioning],
+  [T.agentReconciliation]: [T.autoProvisioning],
+  [T.resourceGroup]: [T.defaultWorkspace],
+  [T.workspace]: [T.defaultWorkspace],
+  [T.solution]: [T.defaultWorkspace],
+  [T.dataSource]: [T.securityEvents],
+  [T.dataCollectionRule]: [T.securityEvents],
+  [T.policyAssignment]: [T.extensionPolicy, T.amaPolicy],
+  [T.roleAssignment]: [T.extensionPolicy, T.amaPolicy],
+  [T.remediation]: [T.extensionPolicy, T.amaPolicy],
 };
 
 /**
@@ -59,11 +61,11 @@ export function expectComponentTree(run: MockRun, standalone: readonly string[] 
       continue;
     }
     const parent = run.parentOf(r);
-    const wanted = r.type === T.provider ? T.autoProvisioning : PARENT_TYPE[r.type];
+    const wanted = r.type === T.provider ? [T.autoProvisioning] : PARENT_TYPES[r.type];
     if (!wanted) throw new Error(`unexpected resource type ${r.type} (${r.name})`);
     // A standalone ExtensionPolicy/DefaultWorkspace has no parent.
-    if (!parent && [T.extensionPolicy, T.defaultWorkspace, T.securityEvents].includes(r.type as never)) continue;
-    expect({ name: r.name, parentType: parent?.type }).toEqual({ name: r.name, parentType: wanted });
+    if (!parent && [T.extensionPolicy, T.amaPolicy, T.defaultWorkspace, T.securityEvents].includes(r.type as never)) continue;
+    expect({ name: r.name, parentType: parent?.type }).toEqual({ name: r.name, parentType: wanted.find((t) => t === parent?.type) ?? wanted.join(" or ") });
     expect(r.name.startsWith(parent!.name + "-")).toBe(true);
     // Under an AutoProvisioning every custom resource has an explicit provider (its subscription's),
     // except the dynamic AgentReconciliation, served by the dynamic-provider host.
@@ -132,10 +134,14 @@ function stable(value: unknown): string {
   );
 }
 
-/** One line per Azure resource, in terms both sides can state. */
+/**
+ * One line per Azure resource, in terms both sides can state. The AMA policies' resources are
+ * left out: the planner does not assign them (src/spec/amaPolicies.ts); amaPolicyFacts states them.
+ */
 export function declaredFacts(run: MockRun): string[] {
   const facts: string[] = [];
   for (const r of run.resources) {
+    if (run.parentOf(r)?.type === T.amaPolicy) continue;
     const i = r.inputs;
     switch (r.type) {
       case T.resourceGroup:
@@ -218,4 +224,17 @@ export function plannedFacts(spec: Spec, inventory: Inventory): string[] {
     }
   }
   return facts.sort();
+}
+
+/** The AMA policies' assignments: name, definition, DCR parameter, selected regions, not-scopes, location; one line each, sorted. */
+export function amaPolicyFacts(run: MockRun): string[] {
+  return run
+    .ofType(T.policyAssignment)
+    .filter((r) => run.parentOf(r)?.type === T.amaPolicy)
+    .map((r) => {
+      const i = r.inputs;
+      const regions = i["resourceSelectors"]?.[0]?.selectors?.[0]?.in as string[] | undefined;
+      return [i["policyAssignmentName"], nameOf(i["policyDefinitionId"]), i["parameters"]?.dcrResourceId?.value ?? "-", regions ? regions.join(",") : "*", (i["notScopes"] ?? []).join(",") || "-", i["location"]].join(" ");
+    })
+    .sort();
 }

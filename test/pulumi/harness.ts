@@ -125,6 +125,8 @@ function mockedResource(type: string, name: string, inputs: Props, subscription:
     }
     case "azure-native:authorization:RoleAssignment":
       return { id: `${inputs["scope"]}/providers/Microsoft.Authorization/roleAssignments/${inputs["roleAssignmentName"]}`, state: { ...inputs, name: inputs["roleAssignmentName"] } };
+    case "azure-native:monitor:DataCollectionRule":
+      return { id: `${rg(inputs["resourceGroupName"])}/providers/Microsoft.Insights/dataCollectionRules/${inputs["dataCollectionRuleName"]}`, state: { ...inputs, name: inputs["dataCollectionRuleName"] } };
     case "azure-native:policyinsights:RemediationAtSubscription":
       return { id: `${sub}/providers/Microsoft.PolicyInsights/remediations/${inputs["remediationName"]}`, state: { ...inputs, name: inputs["remediationName"] } };
     default:

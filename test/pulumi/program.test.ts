@@ -52,7 +52,7 @@ describe("stack config validation", () => {
       "asc-autoprovision:sentinelOwnsSecurityEvents",
       "asc-autoprovision:emulatorEndpoint",
     ]);
-    expect(err.message).toContain("asc-autoprovision:logAnalyticAgent: is not a known key (allowed: subscriptions, logAnalyticsAgent, extensions, machineRegions, sentinelOwnsSecurityEvents, emulatorEndpoint, reconcile)");
+    expect(err.message).toContain("asc-autoprovision:logAnalyticAgent: is not a known key (allowed: subscriptions, logAnalyticsAgent, extensions, machineRegions, sentinelOwnsSecurityEvents, emulatorEndpoint, reconcile, amaPolicies)");
     expect(err.message).toContain("asc-autoprovision:subscriptions: is required (array)");
     expect(err.message).toContain('asc-autoprovision:logAnalyticsAgent.autoProvision: "yes" is not a boolean');
     expect(err.message).toContain("asc-autoprovision:extensions.dependencyAgent.mac: is not a known field (allowed: windows, linux)");
@@ -90,6 +90,51 @@ describe("stack config validation", () => {
     }
     expect(readStackSettings(withDefaults, {})).toEqual(readStackSettings({ subscriptions: JSON.stringify([SUB1]) }, {}));
     expect(readStackSettings(withDefaults, {}).spec.logAnalyticsAgent.autoProvision).toBe(false);
+  });
+});
+
+describe("amaPolicies", () => {
+  const ama = JSON.stringify({ autoProvision: true, agent: "ama", securityEvents: "Common" });
+
+  test("a bad value names the key, the field and the allowed values; a not-scope outside the spec's subscriptions is refused", () => {
+    const err = configError({
+      subscriptions: JSON.stringify([SUB1, SUB2]),
+      logAnalyticsAgent: ama,
+      amaPolicies: JSON.stringify({ remediate: "no", notScopes: [`/subscriptions/${HUB}/resourceGroups/rg`], exclude: [] }),
+    });
+    expect(err.message).toBe(
+      "invalid stack config:\n" +
+        '  asc-autoprovision:amaPolicies.remediate: "no" is not a boolean\n' +
+        "  asc-autoprovision:amaPolicies.exclude: is not a known field (allowed: enabled, remediate, notScopes)",
+    );
+    const outside = configError({ subscriptions: JSON.stringify([SUB1, SUB2]), logAnalyticsAgent: ama, amaPolicies: JSON.stringify({ notScopes: [`/subscriptions/${HUB}/resourceGroups/rg`] }) });
+    expect(outside.message).toBe(`invalid stack config:\n  asc-autoprovision:amaPolicies.notScopes[0]: "/subscriptions/${HUB}/resourceGroups/rg" is not in any of the subscriptions (${SUB1}, ${SUB2})`);
+  });
+
+  test("each subscription's assignments get the not-scopes under it; remediation follows the reconcile key unless set", async () => {
+    const rg1 = `/subscriptions/${SUB1}/resourceGroups/rg-self-managed`;
+    const vm2 = `/subscriptions/${SUB2}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-legacy`;
+    const run = await startMocks({
+      config: {
+        "asc-autoprovision:subscriptions": JSON.stringify([SUB1, SUB2]),
+        "asc-autoprovision:logAnalyticsAgent": ama,
+        "asc-autoprovision:machineRegions": JSON.stringify(["westeurope"]),
+        "asc-autoprovision:amaPolicies": JSON.stringify({ notScopes: [rg1, vm2] }),
+        "asc-autoprovision:reconcile": "report",
+      },
+    });
+    const { outputs } = declareStack();
+    expect(await run.settle()).toEqual([]);
+    const assignments = run.ofType(T.policyAssignment).filter((a) => run.parentOf(a)?.type === T.amaPolicy);
+    expect(assignments).toHaveLength(8);
+    for (const a of assignments) expect(a.inputs["notScopes"]).toEqual([a.inputs["scope"] === `/subscriptions/${SUB1}` ? rg1 : vm2]);
+    expect(run.resources.filter((r) => r.type === T.remediation && run.parentOf(r)?.type === T.amaPolicy)).toEqual([]);
+    expect(Object.keys(await valueOf(outputs.subscriptions[SUB1]!.amaPolicyAssignments)).sort()).toEqual([
+      "asc-ama-dcr-linux-WEU",
+      "asc-ama-dcr-windows-WEU",
+      "asc-ama-linux",
+      "asc-ama-windows",
+    ]);
   });
 });
 

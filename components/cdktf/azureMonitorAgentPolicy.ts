@@ -1,0 +1,92 @@
+/**
+ * AzureMonitorAgentPolicy: one of the Azure Monitor Agent's built-in Deploy-if-not-exists
+ * policies (reference §2.11) assigned at a subscription with its roles and a remediation: the AMA
+ * extension (`amaWindowsVm`, `amaLinuxVm`) or the machines' association with a data collection
+ * rule (`dcrAssociationWindowsVm`, `dcrAssociationLinuxVm`). The CDKTF twin of the Pulumi
+ * AzureMonitorAgentPolicy; which ones AutoProvisioning declares is src/spec/amaPolicies.ts.
+ */
+import type { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import type { SubscriptionPolicyAssignment } from "@cdktf/provider-azurerm/lib/subscription-policy-assignment";
+import type { SubscriptionPolicyRemediation } from "@cdktf/provider-azurerm/lib/subscription-policy-remediation";
+import type { ITerraformDependable, TerraformProvider } from "cdktf";
+import { Construct } from "constructs";
+import { GEOGRAPHY_SELECTOR_NAME } from "../../src/spec/amaPolicies";
+import { normalizeRegion } from "../../src/spec/geography";
+import { AMA_POLICIES, policyDefinitionId, type AmaPolicyDefinition, type AmaPolicyKey } from "../../src/spec/policies";
+import { extensionsSchema } from "../../src/spec/schema";
+import { amaPolicyArgsIssues } from "../internal/amaPolicyArgs";
+import { declareDeployIfNotExists } from "./deployIfNotExists";
+import { failProps, type ValidationIssue } from "./validation";
+
+export interface AzureMonitorAgentPolicyProps {
+  /** Subscription GUID: the assignment's and its roles' scope. */
+  readonly subscriptionId: string;
+  /** `amaWindowsVm`, `amaLinuxVm`, `dcrAssociationWindowsVm` or `dcrAssociationLinuxVm`. */
+  readonly policy: AmaPolicyKey;
+  /**
+   * The data collection rule the association policies link machines to (their `dcrResourceId`).
+   * @default - none; required for `dcrAssociation*`, refused for the extension policies
+   */
+  readonly dataCollectionRuleId?: string;
+  /**
+   * Only machines in these regions (a `resourceLocation` resource selector).
+   * @default - every region of the subscription
+   */
+  readonly regions?: readonly string[];
+  /** @default - the catalog's name (`asc-ama-windows`, `asc-ama-dcr-linux`, ...) */
+  readonly assignmentName?: string;
+  /** @default - the definition's display name */
+  readonly displayName?: string;
+  /** @default "eastus" (the spec's default for extensions.identityLocation) */
+  readonly identityLocation?: string;
+  /** ARM ids under the subscription the assignment leaves alone. @default - none */
+  readonly notScopes?: readonly string[];
+  /** Start a remediation task for the machines non-compliant when it is created. @default true */
+  readonly remediate?: boolean;
+  /** What the remediation waits for besides the roles (the rule it links to). @default - the roles only */
+  readonly remediationDependsOn?: ITerraformDependable[];
+  /** @default - the stack's default azurerm provider */
+  readonly provider?: TerraformProvider;
+}
+
+/** The props' issues, each naming the prop (the Pulumi component's messages). */
+export function validateAzureMonitorAgentPolicyProps(props: AzureMonitorAgentPolicyProps): ValidationIssue[] {
+  if (props === undefined || props === null || typeof props !== "object") return [{ path: "props", message: "are required" }];
+  return amaPolicyArgsIssues(props);
+}
+
+export class AzureMonitorAgentPolicy extends Construct {
+  /** The catalog entry: definition, display name, roles. */
+  public readonly definition: AmaPolicyDefinition;
+  public readonly assignment: SubscriptionPolicyAssignment;
+  /** One per role of the definition, in the catalog's order. */
+  public readonly roleAssignments: RoleAssignment[];
+  public readonly remediation?: SubscriptionPolicyRemediation;
+
+  constructor(scope: Construct, id: string, props: AzureMonitorAgentPolicyProps) {
+    super(scope, id);
+    const issues = validateAzureMonitorAgentPolicyProps(props);
+    if (issues.length) failProps("AzureMonitorAgentPolicy", id, issues);
+    const policy = AMA_POLICIES[props.policy];
+    this.definition = policy;
+    const declared = declareDeployIfNotExists(this, {
+      subscriptionId: props.subscriptionId.toLowerCase(),
+      assignmentName: props.assignmentName ?? policy.shortName,
+      policyDefinitionId: policyDefinitionId(policy),
+      displayName: props.displayName ?? policy.displayName,
+      roles: policy.roles,
+      identityLocation: extensionsSchema.shape.identityLocation.parse(props.identityLocation),
+      parameters: props.dataCollectionRuleId !== undefined ? { dcrResourceId: { value: props.dataCollectionRuleId } } : undefined,
+      resourceSelectors: props.regions
+        ? [{ name: GEOGRAPHY_SELECTOR_NAME, selectors: [{ kind: "resourceLocation", in: [...new Set(props.regions.map(normalizeRegion))] }] }]
+        : undefined,
+      notScopes: props.notScopes,
+      remediate: props.remediate ?? true,
+      remediationDependsOn: props.remediationDependsOn,
+      provider: props.provider,
+    });
+    this.assignment = declared.assignment;
+    this.roleAssignments = declared.roleAssignments;
+    this.remediation = declared.remediation;
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * AzureMonitorAgentPolicy: one of the Azure Monitor Agent's built-in Deploy-if-not-exists
+ * policies (reference §2.11) assigned at a subscription, with its roles and a remediation, as
+ * ExtensionPolicy does for the seed's toggles: the AMA extension with a system-assigned identity
+ * (`amaWindowsVm`, `amaLinuxVm`), or the association of the machines with a data collection rule
+ * (`dcrAssociationWindowsVm`, `dcrAssociationLinuxVm`). AutoProvisioning declares them with
+ * `agent: ama` (src/spec/amaPolicies.ts says which and why); this is the component it uses.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { PolicyAssignment, RoleAssignment } from "@pulumi/azure-native/authorization";
+import type { RemediationAtSubscription } from "@pulumi/azure-native/policyinsights";
+import { GEOGRAPHY_SELECTOR_NAME } from "../../src/spec/amaPolicies";
+import { normalizeRegion } from "../../src/spec/geography";
+import { AMA_POLICIES, policyDefinitionId, type AmaPolicyDefinition, type AmaPolicyKey } from "../../src/spec/policies";
+import { extensionsSchema } from "../../src/spec/schema";
+import { amaPolicyArgsIssues, DATA_COLLECTION_RULE_ID_PATTERN } from "../internal/amaPolicyArgs";
+import { failArgs, isKnown } from "../internal/validation";
+import { declareDeployIfNotExists } from "./deployIfNotExists";
+
+export const AZURE_MONITOR_AGENT_POLICY_TYPE = "asc-autoprovision:policy:AzureMonitorAgentPolicy";
+
+export interface AzureMonitorAgentPolicyArgs {
+  /** Subscription GUID: the assignment's scope and its roles' scope (`/subscriptions/<id>`). Changing it replaces everything. */
+  readonly subscriptionId: string;
+  /**
+   * Which built-in policy: `amaWindowsVm` (ca817e41) or `amaLinuxVm` (a4034bc6), the AMA extension
+   * with a system-assigned identity; `dcrAssociationWindowsVm` (244efd75) or `dcrAssociationLinuxVm`
+   * (58e891b9), the machines' association with `dataCollectionRuleId`.
+   */
+  readonly policy: AmaPolicyKey;
+  /**
+   * The data collection rule the association policies link machines to (their `dcrResourceId`).
+   * Required for `dcrAssociation*`, refused for the extension policies. May be an Output (checked
+   * when known).
+   */
+  readonly dataCollectionRuleId?: pulumi.Input<string>;
+  /**
+   * Only machines in these regions (a `resourceLocation` resource selector on the assignment),
+   * e.g. a default workspace's geography. Default: every region of the subscription.
+   */
+  readonly regions?: readonly string[];
+  /** Assignment (and remediation) name. Default: the catalog's (`asc-ama-windows`, `asc-ama-dcr-linux`, ...). */
+  readonly assignmentName?: string;
+  /** Default: the definition's display name. */
+  readonly displayName?: string;
+  /** Location of the assignment's managed identity. Default `eastus` (the spec's `extensions.identityLocation`). */
+  readonly identityLocation?: string;
+  /** ARM ids under the subscription the assignment leaves alone (resource groups, machines). Default none. */
+  readonly notScopes?: readonly string[];
+  /**
+   * Start a remediation task for the machines non-compliant when it is created. Default `true`.
+   * One-shot, as ExtensionPolicy's; machines created later are handled by the policy itself.
+   */
+  readonly remediate?: boolean;
+  /** Resources the remediation waits for besides the roles (e.g. the SecurityEventCollection that declares the rule). Default none. */
+  readonly remediationDependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/** Validates AzureMonitorAgentPolicy's arguments; each issue names the argument. Exported for tests. */
+export function validateAzureMonitorAgentPolicyArgs(args: AzureMonitorAgentPolicyArgs) {
+  if (args === undefined || args === null || typeof args !== "object") return [{ path: "args", message: "are required" }];
+  return amaPolicyArgsIssues({
+    ...args,
+    // Known only at deployment: checked then (ruleIdCheck).
+    dataCollectionRuleId: args.dataCollectionRuleId === undefined ? undefined : isKnown(args.dataCollectionRuleId) ? args.dataCollectionRuleId : null,
+  });
+}
+
+export class AzureMonitorAgentPolicy extends pulumi.ComponentResource {
+  /** The catalog entry: definition, display name, roles. */
+  public readonly definition!: AmaPolicyDefinition;
+  /** ARM id of the assignment. */
+  public readonly assignmentId!: pulumi.Output<string>;
+  /** Object id of the assignment's system-assigned identity. */
+  public readonly principalId!: pulumi.Output<string>;
+  /** ARM ids of the role assignments, one per role of the definition, in the catalog's order. */
+  public readonly roleAssignmentIds!: pulumi.Output<string[]>;
+  /** ARM id of the remediation, when one is declared. */
+  public readonly remediationId!: pulumi.Output<string | undefined>;
+  public readonly assignment!: PolicyAssignment;
+  public readonly roleAssignments!: RoleAssignment[];
+  public readonly remediation?: RemediationAtSubscription;
+
+  constructor(name: string, args: AzureMonitorAgentPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(AZURE_MONITOR_AGENT_POLICY_TYPE, name, {}, opts);
+    if (opts?.urn) return;
+    const issues = validateAzureMonitorAgentPolicyArgs(args);
+    if (issues.length) failArgs(this, "AzureMonitorAgentPolicy", name, issues);
+
+    const policy = AMA_POLICIES[args.policy];
+    this.definition = policy;
+    const ruleId =
+      args.dataCollectionRuleId === undefined
+        ? undefined
+        : pulumi.output(args.dataCollectionRuleId).apply((id) => {
+            if (!DATA_COLLECTION_RULE_ID_PATTERN.test(id)) {
+              failArgs(this, "AzureMonitorAgentPolicy", name, [{ path: "dataCollectionRuleId", message: `${JSON.stringify(id)} must be the ARM id of a data collection rule` }]);
+            }
+            return id;
+          });
+    const declared = declareDeployIfNotExists(this, name, {
+      subscriptionId: args.subscriptionId.toLowerCase(),
+      assignmentName: args.assignmentName ?? policy.shortName,
+      policyDefinitionId: policyDefinitionId(policy),
+      displayName: args.displayName ?? policy.displayName,
+      roles: policy.roles,
+      identityLocation: extensionsSchema.shape.identityLocation.parse(args.identityLocation),
+      parameters: ruleId ? { dcrResourceId: { value: ruleId } } : undefined,
+      resourceSelectors: args.regions
+        ? [{ name: GEOGRAPHY_SELECTOR_NAME, selectors: [{ kind: "resourceLocation", in: [...new Set(args.regions.map(normalizeRegion))] }] }]
+        : undefined,
+      notScopes: args.notScopes,
+      remediate: args.remediate ?? true,
+      remediationDependsOn: args.remediationDependsOn,
+    });
+    this.assignment = declared.assignment;
+    this.assignmentId = this.assignment.id;
+    this.principalId = declared.principalId;
+    this.roleAssignments = declared.roleAssignments;
+    this.roleAssignmentIds = pulumi.all(this.roleAssignments.map((r) => r.id));
+    this.remediation = declared.remediation;
+    this.remediationId = this.remediation ? this.remediation.id : pulumi.output(undefined);
+
+    this.registerOutputs({
+      assignmentId: this.assignmentId,
+      principalId: this.principalId,
+      roleAssignmentIds: this.roleAssignmentIds,
+      remediationId: this.remediationId,
+    });
+  }
+}
