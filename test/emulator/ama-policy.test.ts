@@ -179,3 +179,40 @@ test("an association remediation whose rule does not exist fails every deploymen
   expect(ds.length).toBeGreaterThan(0);
   expect(ds.every((d) => d.status === "Failed" && d.code === "InvalidPayload")).toBe(true);
 });
+
+test("resource selectors: an association assignment limited to one geography's regions links only the machines there", async () => {
+  const rm = new ResourceManagementClient(emu.credential(), sub, { ...emu.clientOptions(), retryOptions: { maxRetries: 0 } });
+  await rm.resourceGroups.createOrUpdate("rg-geo", { location: "westeurope" });
+  const inRegion = async (name: string, location: string) =>
+    compute.virtualMachines.beginCreateOrUpdateAndWait(
+      "rg-geo",
+      name,
+      { location, storageProfile: { osDisk: { osType: "Linux", createOption: "FromImage" } }, osProfile: { computerName: name, linuxConfiguration: { provisionVMAgent: true } } },
+      FAST_POLL,
+    );
+  for (const [name, location] of [["geo-weu", "westeurope"], ["geo-neu", "North Europe"], ["geo-jpe", "japaneast"]] as const) await inRegion(name, location);
+  const assignment = await policy.policyAssignments.create(scope, "dcra-europe", {
+    location: "eastus",
+    identity: { type: "SystemAssigned" },
+    policyDefinitionId: defId(DCRA_LINUX),
+    parameters: { dcrResourceId: { value: ruleId } },
+    resourceSelectors: [{ name: "geography", selectors: [{ kind: "resourceLocation", in: ["westeurope", "northeurope"] }] }],
+  });
+  expect(assignment.resourceSelectors).toEqual([{ name: "geography", selectors: [{ kind: "resourceLocation", in: ["westeurope", "northeurope"] }] }]);
+  await grant(ROLES.monitoringContributor.id, assignment.identity!.principalId!);
+  await grant(ROLES.logAnalyticsContributor.id, assignment.identity!.principalId!);
+  const done = await remediate("rg-geo", "rem-dcra-europe", assignment.id!);
+  expect(done.provisioningState).toBe("Succeeded");
+  expect((await deploymentsOf("rg-geo", "rem-dcra-europe")).map((d) => d.vm)).toEqual(["geo-neu", "geo-weu"]);
+
+  const bad = await errorOf(
+    policy.policyAssignments.create(scope, "dcra-bad-selector", {
+      location: "eastus",
+      identity: { type: "SystemAssigned" },
+      policyDefinitionId: defId(DCRA_LINUX),
+      parameters: { dcrResourceId: { value: ruleId } },
+      resourceSelectors: [{ name: "x", selectors: [{ kind: "resourceLocation", in: ["westeurope"], notIn: ["japaneast"] }] }],
+    }),
+  );
+  expect([bad.statusCode, bad.code]).toEqual([400, "InvalidResourceSelectors"]);
+});

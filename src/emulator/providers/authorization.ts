@@ -14,6 +14,7 @@ import { scopeCovers } from "../util/armId";
 import { BUILTIN_POLICIES, builtinPolicy, effectiveEffect, policyDefinitionDoc } from "../catalog/policies";
 import { BUILTIN_ROLES, builtinRole, roleGuidOf, type BuiltinRole } from "../catalog/roles";
 import { EMULATOR_PRINCIPAL_ID } from "../constants";
+import { checkedResourceSelectors } from "../remediation/resourceSelectors";
 import { AKS_TYPE, ARC_TYPE, POLICY_ASSIGNMENT_TYPE, POLICY_DEFINITION_TYPE, ROLE_ASSIGNMENT_TYPE, ROLE_DEFINITION_TYPE } from "./resourceTypes";
 
 // ---- policy definitions -------------------------------------------------------------------
@@ -73,6 +74,7 @@ function putPolicyAssignment(input: PutInput): PutResult {
   if (identityType === "systemassigned" && !location) {
     throw invalidAssignment(`The policy assignment '${target.name}' has a managed identity, so a location must be specified.`);
   }
+  const selectors = checkedResourceSelectors(props["resourceSelectors"]);
   const now = ctx.clock.iso();
   const oldMeta = isObject(existing?.doc["properties"]) ? (existing!.doc["properties"] as JsonObject)["metadata"] : undefined;
   const doc: JsonObject = {
@@ -86,6 +88,7 @@ function putPolicyAssignment(input: PutInput): PutResult {
       definitionVersion: props["definitionVersion"] ?? "1.*.*",
       scope: target.scope,
       notScopes: Array.isArray(props["notScopes"]) ? props["notScopes"] : [],
+      ...(selectors.length ? { resourceSelectors: selectors } : {}),
       parameters: clone(given),
       enforcementMode: props["enforcementMode"] ?? "Default",
       nonComplianceMessages: Array.isArray(props["nonComplianceMessages"]) ? props["nonComplianceMessages"] : [],

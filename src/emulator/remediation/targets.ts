@@ -1,7 +1,7 @@
 /**
  * Which resources a remediation touches: the non-compliant resources of its assignment's
- * definition inside the remediation's scope (minus the assignment's notScopes), as Azure's
- * ExistingNonCompliant discovery mode selects them.
+ * definition inside the remediation's scope (minus the assignment's notScopes, and within its
+ * resource selectors), as Azure's ExistingNonCompliant discovery mode selects them.
  */
 import type { ArmContext } from "../arm/types";
 import type { BuiltinPolicy } from "../catalog/policies";
@@ -11,6 +11,7 @@ import { getPath, getString, isObject, type Json } from "../util/json";
 import { extensionsOf, osTypeOf } from "../providers/machines";
 import { associationsOfMachine } from "../providers/associationLookup";
 import { AKS_TYPE, VM_TYPE } from "../providers/resourceTypes";
+import { selectedBy } from "./resourceSelectors";
 
 /** An assignment parameter's value (`parameters.<name>.value`), names compared case-insensitively. */
 export function parameterValue(assignmentParameters: Json | undefined, name: string): string | undefined {
@@ -59,12 +60,14 @@ export function nonCompliantResources(
   if (!sub) return [];
   const notScopes = (getPath(assignment.doc, ["properties", "notScopes"]) as string[] | undefined) ?? [];
   const parameters = getPath(assignment.doc, ["properties", "parameters"]);
+  const selectors = getPath(assignment.doc, ["properties", "resourceSelectors"]);
   const type = policy.deploys.kind === "aksAddon" ? AKS_TYPE : VM_TYPE;
   const locs = locations.map((l) => l.replace(/\s+/g, "").toLowerCase());
   return ctx.store
     .list(type, { subscriptionId: sub })
     .filter((r) => scopeCovers(scope, r.id))
     .filter((r) => !notScopes.some((n) => scopeCovers(n, r.id)))
+    .filter((r) => selectedBy(selectors, r))
     .filter((r) => locs.length === 0 || locs.includes(String(r.doc["location"]).toLowerCase()))
     .filter((r) => inPolicyScope(policy, r) && !isCompliant(ctx, policy, r, parameters))
     .slice(0, limit);
