@@ -6,12 +6,15 @@
  * Events: start (about to send), sent (a long-running operation was accepted: wait for it, never
  * send it again), done, failed.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
-import { dirname } from "node:path";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { createHash } from "node:crypto";
 import type { Step } from "../reconcile/types";
 
 export type JournalEvent = "start" | "sent" | "done" | "failed";
+
+/** Completed journals kept for reading (`reconcile --watch` completes one per round). */
+export const KEPT_COMPLETED_JOURNALS = 20;
 
 export interface JournalEntry {
   readonly event: JournalEvent;
@@ -67,6 +70,17 @@ export class Journal {
     this.close();
     if (existsSync(this.path)) renameSync(this.path, `${this.path}.${Date.now()}.done`);
     this.last.clear();
+    this.pruneCompleted();
+  }
+
+  /** Deletes all but the newest KEPT_COMPLETED_JOURNALS completed journals of this path. */
+  private pruneCompleted(): void {
+    const prefix = basename(this.path) + ".";
+    const completed = readdirSync(dirname(this.path))
+      .map((name) => ({ name, at: name.startsWith(prefix) && name.endsWith(".done") ? Number(name.slice(prefix.length, -".done".length)) : NaN }))
+      .filter((f) => Number.isSafeInteger(f.at))
+      .sort((a, b) => b.at - a.at);
+    for (const f of completed.slice(KEPT_COMPLETED_JOURNALS)) rmSync(join(dirname(this.path), f.name), { force: true });
   }
 
   close(): void {

@@ -1,8 +1,8 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { executePlan, type LiveState, type StepContext, type StepRunner } from "../../src/azure/executor";
-import { Journal } from "../../src/azure/journal";
+import { Journal, KEPT_COMPLETED_JOURNALS } from "../../src/azure/journal";
 import type { Plan, Step } from "../../src/reconcile/types";
 
 function step(id: string, dependsOn: string[] = []): Step {
@@ -158,6 +158,25 @@ describe("journal and resume", () => {
     expect(again.previous(step("a"))?.event).toBe("done");
     again.complete();
     expect(existsSync(path)).toBe(false);
+  });
+
+  it("keeps the newest completed journals only (a watch completes one per round)", () => {
+    const own = mkdtempSync(join(tmpdir(), "journal-prune-"));
+    const path = join(own, "apply.jsonl");
+    // Older completed journals, another journal's, and an unrelated file.
+    for (let i = 0; i < KEPT_COMPLETED_JOURNALS + 5; i++) writeFileSync(`${path}.${1_000_000 + i}.done`, "");
+    writeFileSync(join(own, "other.jsonl.1000000.done"), "");
+    writeFileSync(join(own, "notes.txt"), "");
+    const j = new Journal(path);
+    j.record(step("a"), "done");
+    j.complete();
+    const left = readdirSync(own).sort();
+    const completed = left.filter((f) => f.startsWith("apply.jsonl.") && f.endsWith(".done"));
+    expect(completed).toHaveLength(KEPT_COMPLETED_JOURNALS);
+    // The one just completed (a Date.now() stamp) is kept; the oldest ones went.
+    expect(completed.filter((f) => Number(f.split(".")[2]) > 1e12)).toHaveLength(1);
+    expect(completed).not.toContain(`apply.jsonl.${1_000_000}.done`);
+    expect(left).toEqual(expect.arrayContaining(["other.jsonl.1000000.done", "notes.txt"]));
   });
 
   it("a changed step is a new step (the fingerprint covers its details)", () => {
