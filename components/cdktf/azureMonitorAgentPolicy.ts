@@ -5,17 +5,14 @@
  * rule (`dcrAssociationWindowsVm`, `dcrAssociationLinuxVm`). The CDKTF twin of the Pulumi
  * AzureMonitorAgentPolicy; which ones AutoProvisioning declares is src/spec/amaPolicies.ts.
  */
-import type { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
-import type { SubscriptionPolicyAssignment } from "@cdktf/provider-azurerm/lib/subscription-policy-assignment";
-import type { SubscriptionPolicyRemediation } from "@cdktf/provider-azurerm/lib/subscription-policy-remediation";
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { GEOGRAPHY_SELECTOR_NAME } from "../../src/spec/amaPolicies";
 import { normalizeRegion } from "../../src/spec/geography";
 import { AMA_POLICIES, policyDefinitionId, type AmaPolicyDefinition, type AmaPolicyKey } from "../../src/spec/policies";
 import { extensionsSchema } from "../../src/spec/schema";
 import { amaPolicyArgsIssues } from "../internal/amaPolicyArgs";
-import { declareDeployIfNotExists } from "./deployIfNotExists";
+import { DeployIfNotExistsConstruct } from "./deployIfNotExists";
 import { failProps, type ValidationIssue } from "./validation";
 
 export interface AzureMonitorAgentPolicyProps {
@@ -55,38 +52,32 @@ export function validateAzureMonitorAgentPolicyProps(props: AzureMonitorAgentPol
   return amaPolicyArgsIssues(props);
 }
 
-export class AzureMonitorAgentPolicy extends Construct {
+export class AzureMonitorAgentPolicy extends DeployIfNotExistsConstruct {
   /** The catalog entry: definition, display name, roles. */
   public readonly definition: AmaPolicyDefinition;
-  public readonly assignment: SubscriptionPolicyAssignment;
-  /** One per role of the definition, in the catalog's order. */
-  public readonly roleAssignments: RoleAssignment[];
-  public readonly remediation?: SubscriptionPolicyRemediation;
 
   constructor(scope: Construct, id: string, props: AzureMonitorAgentPolicyProps) {
-    super(scope, id);
-    const issues = validateAzureMonitorAgentPolicyProps(props);
-    if (issues.length) failProps("AzureMonitorAgentPolicy", id, issues);
-    const policy = AMA_POLICIES[props.policy];
-    this.definition = policy;
-    const declared = declareDeployIfNotExists(this, {
-      subscriptionId: props.subscriptionId.toLowerCase(),
-      assignmentName: props.assignmentName ?? policy.shortName,
-      policyDefinitionId: policyDefinitionId(policy),
-      displayName: props.displayName ?? policy.displayName,
-      roles: policy.roles,
-      identityLocation: extensionsSchema.shape.identityLocation.parse(props.identityLocation),
-      parameters: props.dataCollectionRuleId !== undefined ? { dcrResourceId: { value: props.dataCollectionRuleId } } : undefined,
-      resourceSelectors: props.regions
-        ? [{ name: GEOGRAPHY_SELECTOR_NAME, selectors: [{ kind: "resourceLocation", in: [...new Set(props.regions.map(normalizeRegion))] }] }]
-        : undefined,
-      notScopes: props.notScopes,
-      remediate: props.remediate ?? true,
-      remediationDependsOn: props.remediationDependsOn,
-      provider: props.provider,
+    super(scope, id, () => {
+      const issues = validateAzureMonitorAgentPolicyProps(props);
+      if (issues.length) failProps("AzureMonitorAgentPolicy", id, issues);
+      const policy = AMA_POLICIES[props.policy];
+      return {
+        subscriptionId: props.subscriptionId.toLowerCase(),
+        assignmentName: props.assignmentName ?? policy.shortName,
+        policyDefinitionId: policyDefinitionId(policy),
+        displayName: props.displayName ?? policy.displayName,
+        roles: policy.roles,
+        identityLocation: extensionsSchema.shape.identityLocation.parse(props.identityLocation),
+        parameters: props.dataCollectionRuleId !== undefined ? { dcrResourceId: { value: props.dataCollectionRuleId } } : undefined,
+        resourceSelectors: props.regions
+          ? [{ name: GEOGRAPHY_SELECTOR_NAME, selectors: [{ kind: "resourceLocation", in: [...new Set(props.regions.map(normalizeRegion))] }] }]
+          : undefined,
+        notScopes: props.notScopes,
+        remediate: props.remediate ?? true,
+        remediationDependsOn: props.remediationDependsOn,
+        provider: props.provider,
+      };
     });
-    this.assignment = declared.assignment;
-    this.roleAssignments = declared.roleAssignments;
-    this.remediation = declared.remediation;
+    this.definition = AMA_POLICIES[props.policy];
   }
 }

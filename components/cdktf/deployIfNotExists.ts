@@ -3,13 +3,13 @@
  * with a system-assigned identity and a location, a role assignment for exactly each role the
  * definition lists (at the subscription, to the assignment's identity; Terraform does not grant
  * them by itself), and a remediation task for the existing non-compliant resources, after the
- * roles. The CDKTF ExtensionPolicy and AzureMonitorAgentPolicy declare theirs through it.
+ * roles. The CDKTF ExtensionPolicy and AzureMonitorAgentPolicy are DeployIfNotExistsConstructs.
  */
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { SubscriptionPolicyAssignment, type SubscriptionPolicyAssignmentResourceSelectors } from "@cdktf/provider-azurerm/lib/subscription-policy-assignment";
 import { SubscriptionPolicyRemediation } from "@cdktf/provider-azurerm/lib/subscription-policy-remediation";
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
-import type { Construct } from "constructs";
+import { Construct } from "constructs";
 import { roleDefinitionId } from "../../src/spec/policies";
 import { policyAssignmentId, stableGuid, subscriptionScope } from "../../src/reconcile/ids";
 import { REMEDIATION_MAX_RESOURCE_COUNT, REMEDIATION_PARALLEL_DEPLOYMENTS } from "../../src/reconcile/policies";
@@ -88,4 +88,21 @@ export function declareDeployIfNotExists(scope: Construct, props: DeployIfNotExi
       })
     : undefined;
   return { assignment, roleAssignments, remediation };
+}
+
+/** A construct that is one Deploy-if-not-exists assignment with its roles and remediation. */
+export abstract class DeployIfNotExistsConstruct extends Construct {
+  public readonly assignment: SubscriptionPolicyAssignment;
+  /** One per role of the definition, in the catalog's order. */
+  public readonly roleAssignments: RoleAssignment[];
+  public readonly remediation?: SubscriptionPolicyRemediation;
+
+  /** Declares what `declare` describes (it validates the props first). */
+  protected constructor(scope: Construct, id: string, declare: () => DeployIfNotExistsProps) {
+    super(scope, id);
+    const declared = declareDeployIfNotExists(this, declare());
+    this.assignment = declared.assignment;
+    this.roleAssignments = declared.roleAssignments;
+    this.remediation = declared.remediation;
+  }
 }

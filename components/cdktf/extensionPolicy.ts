@@ -6,15 +6,12 @@
  * the existing non-compliant resources, after the roles. The CDKTF twin of the Pulumi
  * ExtensionPolicy; the catalog (definitions, roles, names) is src/spec/policies.ts.
  */
-import type { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
-import type { SubscriptionPolicyAssignment } from "@cdktf/provider-azurerm/lib/subscription-policy-assignment";
-import type { SubscriptionPolicyRemediation } from "@cdktf/provider-azurerm/lib/subscription-policy-remediation";
 import type { TerraformProvider } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { z } from "zod";
 import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, type ExtensionPolicyKey, type PolicyDefinition } from "../../src/spec/policies";
 import { extensionsSchema, specSchema } from "../../src/spec/schema";
-import { declareDeployIfNotExists } from "./deployIfNotExists";
+import { DeployIfNotExistsConstruct } from "./deployIfNotExists";
 import { booleanIssues, failProps, schemaIssues, type ValidationIssue } from "./validation";
 
 export { IDENTITY_PRINCIPAL_TYPE, REMEDIATION_DISCOVERY_MODE } from "./deployIfNotExists";
@@ -52,32 +49,26 @@ export function validateExtensionPolicyProps(props: ExtensionPolicyProps): Valid
   ];
 }
 
-export class ExtensionPolicy extends Construct {
+export class ExtensionPolicy extends DeployIfNotExistsConstruct {
   /** The catalog entry: definition, display name, roles. */
   public readonly definition: PolicyDefinition;
-  public readonly assignment: SubscriptionPolicyAssignment;
-  /** One per role of the definition, in the catalog's order. */
-  public readonly roleAssignments: RoleAssignment[];
-  public readonly remediation?: SubscriptionPolicyRemediation;
 
   constructor(scope: Construct, id: string, props: ExtensionPolicyProps) {
-    super(scope, id);
-    const issues = validateExtensionPolicyProps(props);
-    if (issues.length) failProps("ExtensionPolicy", id, issues);
-    const policy = SEED_POLICIES[props.policy];
-    this.definition = policy;
-    const declared = declareDeployIfNotExists(this, {
-      subscriptionId: props.subscriptionId.toLowerCase(),
-      assignmentName: policy.shortName,
-      policyDefinitionId: policyDefinitionId(policy),
-      displayName: policy.displayName,
-      roles: policy.roles,
-      identityLocation: extensionsSchema.shape.identityLocation.parse(props.identityLocation),
-      remediate: props.remediate ?? true,
-      provider: props.provider,
+    super(scope, id, () => {
+      const issues = validateExtensionPolicyProps(props);
+      if (issues.length) failProps("ExtensionPolicy", id, issues);
+      const policy = SEED_POLICIES[props.policy];
+      return {
+        subscriptionId: props.subscriptionId.toLowerCase(),
+        assignmentName: policy.shortName,
+        policyDefinitionId: policyDefinitionId(policy),
+        displayName: policy.displayName,
+        roles: policy.roles,
+        identityLocation: extensionsSchema.shape.identityLocation.parse(props.identityLocation),
+        remediate: props.remediate ?? true,
+        provider: props.provider,
+      };
     });
-    this.assignment = declared.assignment;
-    this.roleAssignments = declared.roleAssignments;
-    this.remediation = declared.remediation;
+    this.definition = SEED_POLICIES[props.policy];
   }
 }

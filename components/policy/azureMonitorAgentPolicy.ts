@@ -7,15 +7,13 @@
  * `agent: ama` (src/spec/amaPolicies.ts says which and why); this is the component it uses.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { PolicyAssignment, RoleAssignment } from "@pulumi/azure-native/authorization";
-import type { RemediationAtSubscription } from "@pulumi/azure-native/policyinsights";
 import { GEOGRAPHY_SELECTOR_NAME } from "../../src/spec/amaPolicies";
 import { normalizeRegion } from "../../src/spec/geography";
 import { AMA_POLICIES, policyDefinitionId, type AmaPolicyDefinition, type AmaPolicyKey } from "../../src/spec/policies";
 import { extensionsSchema } from "../../src/spec/schema";
 import { amaPolicyArgsIssues, DATA_COLLECTION_RULE_ID_PATTERN } from "../internal/amaPolicyArgs";
 import { failArgs, isKnown } from "../internal/validation";
-import { declareDeployIfNotExists } from "./deployIfNotExists";
+import { DeployIfNotExistsComponent } from "./deployIfNotExists";
 
 export const AZURE_MONITOR_AGENT_POLICY_TYPE = "asc-autoprovision:policy:AzureMonitorAgentPolicy";
 
@@ -61,71 +59,47 @@ export function validateAzureMonitorAgentPolicyArgs(args: AzureMonitorAgentPolic
   if (args === undefined || args === null || typeof args !== "object") return [{ path: "args", message: "are required" }];
   return amaPolicyArgsIssues({
     ...args,
-    // Known only at deployment: checked then (ruleIdCheck).
+    // Known only at deployment: checked then, by the component.
     dataCollectionRuleId: args.dataCollectionRuleId === undefined ? undefined : isKnown(args.dataCollectionRuleId) ? args.dataCollectionRuleId : null,
   });
 }
 
-export class AzureMonitorAgentPolicy extends pulumi.ComponentResource {
+export class AzureMonitorAgentPolicy extends DeployIfNotExistsComponent {
   /** The catalog entry: definition, display name, roles. */
   public readonly definition!: AmaPolicyDefinition;
-  /** ARM id of the assignment. */
-  public readonly assignmentId!: pulumi.Output<string>;
-  /** Object id of the assignment's system-assigned identity. */
-  public readonly principalId!: pulumi.Output<string>;
-  /** ARM ids of the role assignments, one per role of the definition, in the catalog's order. */
-  public readonly roleAssignmentIds!: pulumi.Output<string[]>;
-  /** ARM id of the remediation, when one is declared. */
-  public readonly remediationId!: pulumi.Output<string | undefined>;
-  public readonly assignment!: PolicyAssignment;
-  public readonly roleAssignments!: RoleAssignment[];
-  public readonly remediation?: RemediationAtSubscription;
 
   constructor(name: string, args: AzureMonitorAgentPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(AZURE_MONITOR_AGENT_POLICY_TYPE, name, {}, opts);
+    super(AZURE_MONITOR_AGENT_POLICY_TYPE, name, opts, (self) => {
+      const issues = validateAzureMonitorAgentPolicyArgs(args);
+      if (issues.length) failArgs(self, "AzureMonitorAgentPolicy", name, issues);
+      const policy = AMA_POLICIES[args.policy];
+      // A rule id known only at deployment is checked then.
+      const ruleId =
+        args.dataCollectionRuleId === undefined
+          ? undefined
+          : pulumi.output(args.dataCollectionRuleId).apply((id) => {
+              if (!DATA_COLLECTION_RULE_ID_PATTERN.test(id)) {
+                failArgs(self, "AzureMonitorAgentPolicy", name, [{ path: "dataCollectionRuleId", message: `${JSON.stringify(id)} must be the ARM id of a data collection rule` }]);
+              }
+              return id;
+            });
+      return {
+        subscriptionId: args.subscriptionId.toLowerCase(),
+        assignmentName: args.assignmentName ?? policy.shortName,
+        policyDefinitionId: policyDefinitionId(policy),
+        displayName: args.displayName ?? policy.displayName,
+        roles: policy.roles,
+        identityLocation: extensionsSchema.shape.identityLocation.parse(args.identityLocation),
+        parameters: ruleId ? { dcrResourceId: { value: ruleId } } : undefined,
+        resourceSelectors: args.regions
+          ? [{ name: GEOGRAPHY_SELECTOR_NAME, selectors: [{ kind: "resourceLocation", in: [...new Set(args.regions.map(normalizeRegion))] }] }]
+          : undefined,
+        notScopes: args.notScopes,
+        remediate: args.remediate ?? true,
+        remediationDependsOn: args.remediationDependsOn,
+      };
+    });
     if (opts?.urn) return;
-    const issues = validateAzureMonitorAgentPolicyArgs(args);
-    if (issues.length) failArgs(this, "AzureMonitorAgentPolicy", name, issues);
-
-    const policy = AMA_POLICIES[args.policy];
-    this.definition = policy;
-    const ruleId =
-      args.dataCollectionRuleId === undefined
-        ? undefined
-        : pulumi.output(args.dataCollectionRuleId).apply((id) => {
-            if (!DATA_COLLECTION_RULE_ID_PATTERN.test(id)) {
-              failArgs(this, "AzureMonitorAgentPolicy", name, [{ path: "dataCollectionRuleId", message: `${JSON.stringify(id)} must be the ARM id of a data collection rule` }]);
-            }
-            return id;
-          });
-    const declared = declareDeployIfNotExists(this, name, {
-      subscriptionId: args.subscriptionId.toLowerCase(),
-      assignmentName: args.assignmentName ?? policy.shortName,
-      policyDefinitionId: policyDefinitionId(policy),
-      displayName: args.displayName ?? policy.displayName,
-      roles: policy.roles,
-      identityLocation: extensionsSchema.shape.identityLocation.parse(args.identityLocation),
-      parameters: ruleId ? { dcrResourceId: { value: ruleId } } : undefined,
-      resourceSelectors: args.regions
-        ? [{ name: GEOGRAPHY_SELECTOR_NAME, selectors: [{ kind: "resourceLocation", in: [...new Set(args.regions.map(normalizeRegion))] }] }]
-        : undefined,
-      notScopes: args.notScopes,
-      remediate: args.remediate ?? true,
-      remediationDependsOn: args.remediationDependsOn,
-    });
-    this.assignment = declared.assignment;
-    this.assignmentId = this.assignment.id;
-    this.principalId = declared.principalId;
-    this.roleAssignments = declared.roleAssignments;
-    this.roleAssignmentIds = pulumi.all(this.roleAssignments.map((r) => r.id));
-    this.remediation = declared.remediation;
-    this.remediationId = this.remediation ? this.remediation.id : pulumi.output(undefined);
-
-    this.registerOutputs({
-      assignmentId: this.assignmentId,
-      principalId: this.principalId,
-      roleAssignmentIds: this.roleAssignmentIds,
-      remediationId: this.remediationId,
-    });
+    this.definition = AMA_POLICIES[args.policy];
   }
 }

@@ -3,7 +3,7 @@
  * assignment with a system-assigned identity and a location, a role assignment for exactly each
  * role the definition lists (at the subscription, to the assignment's identity, named as the
  * planner names them), and a remediation task for the existing non-compliant resources that waits
- * for those roles. ExtensionPolicy and AzureMonitorAgentPolicy declare theirs through it.
+ * for those roles. ExtensionPolicy and AzureMonitorAgentPolicy are DeployIfNotExistsComponents.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyAssignment, RoleAssignment } from "@pulumi/azure-native/authorization";
@@ -97,4 +97,42 @@ export function declareDeployIfNotExists(parent: pulumi.Resource, name: string, 
       )
     : undefined;
   return { assignment, principalId, roleAssignments, remediation };
+}
+
+/** A component that is one Deploy-if-not-exists assignment with its roles and remediation. */
+export abstract class DeployIfNotExistsComponent extends pulumi.ComponentResource {
+  /** ARM id of the assignment. */
+  public readonly assignmentId!: pulumi.Output<string>;
+  /** Object id of the assignment's system-assigned identity. */
+  public readonly principalId!: pulumi.Output<string>;
+  /** ARM ids of the role assignments, one per role of the definition, in the catalog's order. */
+  public readonly roleAssignmentIds!: pulumi.Output<string[]>;
+  /** ARM id of the remediation, when one is declared. */
+  public readonly remediationId!: pulumi.Output<string | undefined>;
+  public readonly assignment!: PolicyAssignment;
+  public readonly roleAssignments!: RoleAssignment[];
+  public readonly remediation?: RemediationAtSubscription;
+
+  /**
+   * Declares what `declare` describes; `declare` validates the arguments first and fails on the
+   * component it is handed. Nothing is declared when an existing component is rehydrated (opts.urn).
+   */
+  protected constructor(type: string, name: string, opts: pulumi.ComponentResourceOptions | undefined, declare: (self: pulumi.ComponentResource) => DeployIfNotExistsArgs) {
+    super(type, name, {}, opts);
+    if (opts?.urn) return;
+    const declared = declareDeployIfNotExists(this, name, declare(this));
+    this.assignment = declared.assignment;
+    this.assignmentId = declared.assignment.id;
+    this.principalId = declared.principalId;
+    this.roleAssignments = declared.roleAssignments;
+    this.roleAssignmentIds = pulumi.all(declared.roleAssignments.map((r) => r.id));
+    this.remediation = declared.remediation;
+    this.remediationId = declared.remediation ? declared.remediation.id : pulumi.output(undefined);
+    this.registerOutputs({
+      assignmentId: this.assignmentId,
+      principalId: this.principalId,
+      roleAssignmentIds: this.roleAssignmentIds,
+      remediationId: this.remediationId,
+    });
+  }
 }

@@ -8,12 +8,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { PolicyAssignment, RoleAssignment } from "@pulumi/azure-native/authorization";
-import type { RemediationAtSubscription } from "@pulumi/azure-native/policyinsights";
 import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, type ExtensionPolicyKey, type PolicyDefinition } from "../../src/spec/policies";
 import { extensionsSchema } from "../../src/spec/schema";
 import { failArgs, parseSpecAs, schemaIssues, type ValidationIssue } from "../internal/validation";
-import { declareDeployIfNotExists } from "./deployIfNotExists";
+import { DeployIfNotExistsComponent } from "./deployIfNotExists";
 
 export const EXTENSION_POLICY_TYPE = "asc-autoprovision:policy:ExtensionPolicy";
 
@@ -60,51 +58,26 @@ export function validateExtensionPolicyArgs(args: ExtensionPolicyArgs): Validati
   return issues;
 }
 
-export class ExtensionPolicy extends pulumi.ComponentResource {
+export class ExtensionPolicy extends DeployIfNotExistsComponent {
   /** The catalog entry: definition, display name, roles. */
   public readonly definition!: PolicyDefinition;
-  /** ARM id of the assignment. */
-  public readonly assignmentId!: pulumi.Output<string>;
-  /** Object id of the assignment's system-assigned identity. */
-  public readonly principalId!: pulumi.Output<string>;
-  /** ARM ids of the role assignments, one per role of the definition, in the catalog's order. */
-  public readonly roleAssignmentIds!: pulumi.Output<string[]>;
-  /** ARM id of the remediation, when one is declared. */
-  public readonly remediationId!: pulumi.Output<string | undefined>;
-  public readonly assignment!: PolicyAssignment;
-  public readonly roleAssignments!: RoleAssignment[];
-  public readonly remediation?: RemediationAtSubscription;
 
   constructor(name: string, args: ExtensionPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(EXTENSION_POLICY_TYPE, name, {}, opts);
+    super(EXTENSION_POLICY_TYPE, name, opts, (self) => {
+      const issues = validateExtensionPolicyArgs(args);
+      if (issues.length) failArgs(self, "ExtensionPolicy", name, issues);
+      const policy = SEED_POLICIES[args.policy];
+      return {
+        subscriptionId: args.subscriptionId.toLowerCase(),
+        assignmentName: policy.shortName,
+        policyDefinitionId: policyDefinitionId(policy),
+        displayName: policy.displayName,
+        roles: policy.roles,
+        identityLocation: extensionsSchema.shape.identityLocation.parse(args.identityLocation),
+        remediate: args.remediate ?? true,
+      };
+    });
     if (opts?.urn) return;
-    const issues = validateExtensionPolicyArgs(args);
-    if (issues.length) failArgs(this, "ExtensionPolicy", name, issues);
-
-    const policy = SEED_POLICIES[args.policy];
-    this.definition = policy;
-    const declared = declareDeployIfNotExists(this, name, {
-      subscriptionId: args.subscriptionId.toLowerCase(),
-      assignmentName: policy.shortName,
-      policyDefinitionId: policyDefinitionId(policy),
-      displayName: policy.displayName,
-      roles: policy.roles,
-      identityLocation: extensionsSchema.shape.identityLocation.parse(args.identityLocation),
-      remediate: args.remediate ?? true,
-    });
-    this.assignment = declared.assignment;
-    this.assignmentId = this.assignment.id;
-    this.principalId = declared.principalId;
-    this.roleAssignments = declared.roleAssignments;
-    this.roleAssignmentIds = pulumi.all(this.roleAssignments.map((r) => r.id));
-    this.remediation = declared.remediation;
-    this.remediationId = this.remediation ? this.remediation.id : pulumi.output(undefined);
-
-    this.registerOutputs({
-      assignmentId: this.assignmentId,
-      principalId: this.principalId,
-      roleAssignmentIds: this.roleAssignmentIds,
-      remediationId: this.remediationId,
-    });
+    this.definition = SEED_POLICIES[args.policy];
   }
 }
