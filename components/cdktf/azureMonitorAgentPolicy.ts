@@ -7,11 +7,8 @@
  */
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
-import { GEOGRAPHY_SELECTOR_NAME } from "../../src/spec/amaPolicies";
-import { normalizeRegion } from "../../src/spec/geography";
-import { AMA_POLICIES, policyDefinitionId, type AmaPolicyDefinition, type AmaPolicyKey } from "../../src/spec/policies";
-import { extensionsSchema } from "../../src/spec/schema";
-import { amaPolicyArgsIssues } from "../internal/amaPolicyArgs";
+import { AMA_POLICIES, type AmaPolicyDefinition, type AmaPolicyKey } from "../../src/spec/policies";
+import { amaAssignment, amaPolicyArgsIssues } from "../internal/amaPolicyArgs";
 import { DeployIfNotExistsConstruct } from "./deployIfNotExists";
 import { failProps, type ValidationIssue } from "./validation";
 
@@ -60,23 +57,7 @@ export class AzureMonitorAgentPolicy extends DeployIfNotExistsConstruct {
     super(scope, id, () => {
       const issues = validateAzureMonitorAgentPolicyProps(props);
       if (issues.length) failProps("AzureMonitorAgentPolicy", id, issues);
-      const policy = AMA_POLICIES[props.policy];
-      return {
-        subscriptionId: props.subscriptionId.toLowerCase(),
-        assignmentName: props.assignmentName ?? policy.shortName,
-        policyDefinitionId: policyDefinitionId(policy),
-        displayName: props.displayName ?? policy.displayName,
-        roles: policy.roles,
-        identityLocation: extensionsSchema.shape.identityLocation.parse(props.identityLocation),
-        parameters: props.dataCollectionRuleId !== undefined ? { dcrResourceId: { value: props.dataCollectionRuleId } } : undefined,
-        resourceSelectors: props.regions
-          ? [{ name: GEOGRAPHY_SELECTOR_NAME, selectors: [{ kind: "resourceLocation", in: [...new Set(props.regions.map(normalizeRegion))] }] }]
-          : undefined,
-        notScopes: props.notScopes,
-        remediate: props.remediate ?? true,
-        remediationDependsOn: props.remediationDependsOn,
-        provider: props.provider,
-      };
+      return { ...amaAssignment(props), remediationDependsOn: props.remediationDependsOn, provider: props.provider };
     });
     this.definition = AMA_POLICIES[props.policy];
   }

@@ -4,8 +4,9 @@
  */
 import { z } from "zod";
 import { issuesFromZod, type ValidationIssue } from "../../src/spec/errors";
-import { amaPoliciesSchema, notScopesIn } from "../../src/spec/amaPolicies";
-import { AMA_POLICIES, AMA_POLICY_KEYS, type AmaPolicyKey } from "../../src/spec/policies";
+import { amaPoliciesSchema, GEOGRAPHY_SELECTOR_NAME, notScopesIn } from "../../src/spec/amaPolicies";
+import { normalizeRegion } from "../../src/spec/geography";
+import { AMA_POLICIES, AMA_POLICY_KEYS, policyDefinitionId, type AmaPolicyDefinition, type AmaPolicyKey } from "../../src/spec/policies";
 import { extensionsSchema, specSchema } from "../../src/spec/schema";
 import { regionIssues } from "./machineRegions";
 
@@ -95,4 +96,36 @@ export function readAmaPoliciesOptions(
   const outside = notScopeIssues(parsed.data.notScopes, `${path}.notScopes`, subscriptionIds);
   issues.push(...outside);
   return outside.length ? amaPoliciesSchema.parse({}) : parsed.data;
+}
+
+/** An AMA policy assignment's arguments (validated) in each front end's own value type for the rule id. */
+export interface AmaAssignmentArgs<RuleId> {
+  readonly subscriptionId: string;
+  readonly policy: AmaPolicyKey;
+  readonly dataCollectionRuleId?: RuleId;
+  readonly regions?: readonly string[];
+  readonly assignmentName?: string;
+  readonly displayName?: string;
+  readonly identityLocation?: string;
+  readonly notScopes?: readonly string[];
+  readonly remediate?: boolean;
+}
+
+/** The Deploy-if-not-exists assignment the arguments describe, defaults filled, in ARM's shapes. */
+export function amaAssignment<RuleId>(args: AmaAssignmentArgs<RuleId>) {
+  const policy: AmaPolicyDefinition = AMA_POLICIES[args.policy];
+  return {
+    subscriptionId: args.subscriptionId.toLowerCase(),
+    assignmentName: args.assignmentName ?? policy.shortName,
+    policyDefinitionId: policyDefinitionId(policy),
+    displayName: args.displayName ?? policy.displayName,
+    roles: policy.roles,
+    identityLocation: extensionsSchema.shape.identityLocation.parse(args.identityLocation),
+    parameters: args.dataCollectionRuleId !== undefined ? { dcrResourceId: { value: args.dataCollectionRuleId } } : undefined,
+    resourceSelectors: args.regions
+      ? [{ name: GEOGRAPHY_SELECTOR_NAME, selectors: [{ kind: "resourceLocation", in: [...new Set(args.regions.map(normalizeRegion))] }] }]
+      : undefined,
+    notScopes: args.notScopes,
+    remediate: args.remediate ?? true,
+  };
 }

@@ -7,11 +7,8 @@
  * `agent: ama` (src/spec/amaPolicies.ts says which and why); this is the component it uses.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { GEOGRAPHY_SELECTOR_NAME } from "../../src/spec/amaPolicies";
-import { normalizeRegion } from "../../src/spec/geography";
-import { AMA_POLICIES, policyDefinitionId, type AmaPolicyDefinition, type AmaPolicyKey } from "../../src/spec/policies";
-import { extensionsSchema } from "../../src/spec/schema";
-import { amaPolicyArgsIssues, DATA_COLLECTION_RULE_ID_PATTERN } from "../internal/amaPolicyArgs";
+import { AMA_POLICIES, type AmaPolicyDefinition, type AmaPolicyKey } from "../../src/spec/policies";
+import { amaAssignment, amaPolicyArgsIssues, DATA_COLLECTION_RULE_ID_PATTERN } from "../internal/amaPolicyArgs";
 import { failArgs, isKnown } from "../internal/validation";
 import { DeployIfNotExistsComponent } from "./deployIfNotExists";
 
@@ -72,7 +69,6 @@ export class AzureMonitorAgentPolicy extends DeployIfNotExistsComponent {
     super(AZURE_MONITOR_AGENT_POLICY_TYPE, name, opts, (self) => {
       const issues = validateAzureMonitorAgentPolicyArgs(args);
       if (issues.length) failArgs(self, "AzureMonitorAgentPolicy", name, issues);
-      const policy = AMA_POLICIES[args.policy];
       // A rule id known only at deployment is checked then.
       const ruleId =
         args.dataCollectionRuleId === undefined
@@ -83,21 +79,7 @@ export class AzureMonitorAgentPolicy extends DeployIfNotExistsComponent {
               }
               return id;
             });
-      return {
-        subscriptionId: args.subscriptionId.toLowerCase(),
-        assignmentName: args.assignmentName ?? policy.shortName,
-        policyDefinitionId: policyDefinitionId(policy),
-        displayName: args.displayName ?? policy.displayName,
-        roles: policy.roles,
-        identityLocation: extensionsSchema.shape.identityLocation.parse(args.identityLocation),
-        parameters: ruleId ? { dcrResourceId: { value: ruleId } } : undefined,
-        resourceSelectors: args.regions
-          ? [{ name: GEOGRAPHY_SELECTOR_NAME, selectors: [{ kind: "resourceLocation", in: [...new Set(args.regions.map(normalizeRegion))] }] }]
-          : undefined,
-        notScopes: args.notScopes,
-        remediate: args.remediate ?? true,
-        remediationDependsOn: args.remediationDependsOn,
-      };
+      return { ...amaAssignment({ ...args, dataCollectionRuleId: ruleId }), remediationDependsOn: args.remediationDependsOn };
     });
     if (opts?.urn) return;
     this.definition = AMA_POLICIES[args.policy];
