@@ -4,8 +4,7 @@
  */
 import { z } from "zod";
 import { issuesFromZod, type ValidationIssue } from "../../src/spec/errors";
-import { amaPoliciesSchema, GEOGRAPHY_SELECTOR_NAME, notScopesIn } from "../../src/spec/amaPolicies";
-import { normalizeRegion } from "../../src/spec/geography";
+import { amaPoliciesSchema, amaPolicyParameters, notScopesIn, regionSelectors } from "../../src/spec/amaPolicies";
 import { AMA_POLICIES, AMA_POLICY_KEYS, policyDefinitionId, type AmaPolicyDefinition, type AmaPolicyKey } from "../../src/spec/policies";
 import { extensionsSchema, specSchema } from "../../src/spec/schema";
 import { regionIssues } from "./machineRegions";
@@ -121,10 +120,8 @@ export function amaAssignment<RuleId>(args: AmaAssignmentArgs<RuleId>) {
     displayName: args.displayName ?? policy.displayName,
     roles: policy.roles,
     identityLocation: extensionsSchema.shape.identityLocation.parse(args.identityLocation),
-    parameters: args.dataCollectionRuleId !== undefined ? { dcrResourceId: { value: args.dataCollectionRuleId } } : undefined,
-    resourceSelectors: args.regions
-      ? [{ name: GEOGRAPHY_SELECTOR_NAME, selectors: [{ kind: "resourceLocation", in: [...new Set(args.regions.map(normalizeRegion))] }] }]
-      : undefined,
+    parameters: amaPolicyParameters(args.dataCollectionRuleId),
+    resourceSelectors: regionSelectors(args.regions),
     notScopes: args.notScopes,
     remediate: args.remediate ?? true,
   };

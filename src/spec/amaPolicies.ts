@@ -19,7 +19,7 @@
  */
 import { z } from "zod";
 import { closedObject } from "./errors";
-import { GEOGRAPHIES, type Geography } from "./geography";
+import { GEOGRAPHIES, normalizeRegion, type Geography } from "./geography";
 import { AMA_POLICIES, policyDefinitionId, type AmaPolicyDefinition, type AmaPolicyKey } from "./policies";
 
 const SCOPE_PATTERN = /^\/subscriptions\/[0-9a-fA-F-]{36}(\/.+)?$/;
@@ -47,11 +47,6 @@ export function notScopesIn(subscriptionId: string, notScopes: readonly string[]
     const lower = s.toLowerCase();
     return lower === prefix || lower.startsWith(prefix + "/");
   });
-}
-
-/** Indexes of not-scopes outside every one of `subscriptionIds`. */
-export function notScopesOutside(subscriptionIds: readonly string[], notScopes: readonly string[]): number[] {
-  return notScopes.flatMap((s, i) => (subscriptionIds.some((sub) => notScopesIn(sub, [s]).length) ? [] : [i]));
 }
 
 /** Where one data collection rule's machines are. */
@@ -113,12 +108,12 @@ export function amaPolicyAssignments<RuleId>(destinations: readonly AmaDestinati
   return out;
 }
 
-/** The assignment's `parameters` in ARM's shape. */
-export function amaPolicyParameters<RuleId>(a: AmaPolicyAssignment<RuleId>): Record<string, { value: RuleId }> | undefined {
-  return a.dataCollectionRuleId === undefined ? undefined : { dcrResourceId: { value: a.dataCollectionRuleId } };
+/** An assignment's `parameters` in ARM's shape: the association policies' `dcrResourceId`, else none. */
+export function amaPolicyParameters<RuleId>(dataCollectionRuleId: RuleId | undefined): { dcrResourceId: { value: RuleId } } | undefined {
+  return dataCollectionRuleId === undefined ? undefined : { dcrResourceId: { value: dataCollectionRuleId } };
 }
 
-/** The assignment's `resourceSelectors` in ARM's shape. */
-export function amaResourceSelectors(a: AmaPolicyAssignment<unknown>): { name: string; selectors: { kind: "resourceLocation"; in: string[] }[] }[] | undefined {
-  return a.regions ? [{ name: GEOGRAPHY_SELECTOR_NAME, selectors: [{ kind: "resourceLocation", in: [...a.regions] }] }] : undefined;
+/** An assignment's `resourceSelectors` in ARM's shape: only resources in `regions` (none: every region). */
+export function regionSelectors(regions: readonly string[] | undefined): { name: string; selectors: { kind: "resourceLocation"; in: string[] }[] }[] | undefined {
+  return regions ? [{ name: GEOGRAPHY_SELECTOR_NAME, selectors: [{ kind: "resourceLocation", in: [...new Set(regions.map(normalizeRegion))] }] }] : undefined;
 }

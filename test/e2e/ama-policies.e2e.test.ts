@@ -17,7 +17,7 @@ import { ResourceManagementClient } from "@azure/arm-resources";
 import { readInventory } from "../../src/azure/inventory";
 import type { Inventory } from "../../src/inventory/schema";
 import { plan } from "../../src/reconcile/plan";
-import { amaPolicyAssignments, amaPolicyParameters, amaResourceSelectors, regionsOfGeography } from "../../src/spec/amaPolicies";
+import { amaPolicyAssignments, amaPolicyParameters, regionSelectors, regionsOfGeography } from "../../src/spec/amaPolicies";
 import { AZURE_MONITOR_AGENT, isSameExtension } from "../../src/spec/extensions";
 import { GEOGRAPHIES, geographyOf } from "../../src/spec/geography";
 import { roleDefinitionId } from "../../src/spec/policies";
@@ -100,8 +100,8 @@ it("the components' AMA policies cover machines created later, once each, and th
       identity: { type: "SystemAssigned" },
       policyDefinitionId: a.policyDefinitionId,
       displayName: a.displayName,
-      parameters: amaPolicyParameters(a),
-      resourceSelectors: amaResourceSelectors(a),
+      parameters: amaPolicyParameters(a.dataCollectionRuleId),
+      resourceSelectors: regionSelectors(a.regions),
     });
     for (const role of a.policy.roles) {
       await auth.roleAssignments.create(scope, randomUUID(), { roleDefinitionId: roleDefinitionId(sub, role.id), principalId: made.identity!.principalId!, principalType: "ServicePrincipal" });
