@@ -69,6 +69,12 @@ export interface CustomWorkspaceArgs {
   /** Sentinel configures this workspace's security events: a tier other than None is refused. Default `false`. */
   readonly sentinelOwnsSecurityEvents?: boolean;
   /**
+   * With `configureSecurityEvents: false`, the resource that configures the shared workspace
+   * instead (the AutoProvisioning that declares its tier and data collection rule): the AMA
+   * association remediations here wait for it. Default none.
+   */
+  readonly configuredBy?: pulumi.Resource;
+  /**
    * azure-native provider for the workspace's subscription, for the solution and the tier. Default:
    * the component's own (when the workspace is in `subscriptionId`), or one it creates for the
    * workspace's subscription when it created its own provider. Required when you passed your own
@@ -169,7 +175,7 @@ void sameFields;
 
 const TOP_LEVEL_KEYS = ["subscriptionId", "logAnalyticsAgent", "extensions", "machineRegions", "endpoint", "reconcile", "amaPolicies"] as const;
 const RECONCILE_KEYS = ["mode", "delegateAbove", "concurrency"] as const;
-const CUSTOM_WORKSPACE_KEYS = ["id", "location", "installSolution", "configureSecurityEvents", "sentinelOwnsSecurityEvents", "provider"] as const;
+const CUSTOM_WORKSPACE_KEYS = ["id", "location", "installSolution", "configureSecurityEvents", "sentinelOwnsSecurityEvents", "configuredBy", "provider"] as const;
 /** Stands in for a workspace id known only at deployment, so the rest of the spec can be validated now. */
 const PENDING_WORKSPACE_ID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/pending/providers/Microsoft.OperationalInsights/workspaces/pending";
 
@@ -353,7 +359,7 @@ export class AutoProvisioning extends pulumi.ComponentResource {
 
         const installSolution = customArgs.installSolution ?? true;
         const configureEvents = customArgs.configureSecurityEvents ?? true;
-        let declaredBy: pulumi.Resource | undefined;
+        let declaredBy: pulumi.Resource | undefined = customArgs.configuredBy;
         if (installSolution || configureEvents) {
           const wsOptions = this.workspaceOptions(name, customArgs, sub, endpoint);
           if (installSolution) {

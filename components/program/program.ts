@@ -60,9 +60,10 @@ export function declareStack(settings: StackSettings = readStackSettings()): Sta
         ? subscriptionOf(la.workspace.id)
         : spec.subscriptions[0];
 
-  const components = new Map<string, AutoProvisioning>();
-  const subscriptions: Record<string, SubscriptionOutputs> = {};
-  for (const sub of spec.subscriptions) {
+  const declared = new Map<string, AutoProvisioning>();
+  // The workspace's owner first: the others' AMA association remediations wait for its rule.
+  const order = workspaceOwner ? [workspaceOwner, ...spec.subscriptions.filter((s) => s !== workspaceOwner)] : spec.subscriptions;
+  for (const sub of order) {
     const owns = sub === workspaceOwner;
     const logAnalyticsAgent: LogAnalyticsAgentArgs = {
       ...la,
@@ -74,6 +75,7 @@ export function declareStack(settings: StackSettings = readStackSettings()): Sta
               installSolution: owns,
               configureSecurityEvents: owns,
               sentinelOwnsSecurityEvents: settings.sentinelOwnsSecurityEvents,
+              ...(owns ? {} : { configuredBy: declared.get(workspaceOwner!) }),
             },
     };
     const component = new AutoProvisioning(componentName(sub), {
@@ -85,7 +87,12 @@ export function declareStack(settings: StackSettings = readStackSettings()): Sta
       ...(settings.reconcile ? { reconcile: settings.reconcile } : {}),
       amaPolicies: { ...settings.amaPolicies, notScopes: notScopesIn(sub, settings.amaPolicies.notScopes ?? []) },
     });
-    components.set(sub, component);
+    declared.set(sub, component);
+  }
+  // Maps and outputs in the spec's order.
+  const components = new Map(spec.subscriptions.map((sub) => [sub, declared.get(sub)!] as const));
+  const subscriptions: Record<string, SubscriptionOutputs> = {};
+  for (const [sub, component] of components) {
     subscriptions[sub] = {
       pricingTier: component.pricingTier ?? null,
       workspaceSettingId: component.workspaceSettingId ?? null,

@@ -138,6 +138,32 @@ describe("amaPolicies", () => {
   });
 });
 
+describe("amaPolicies with a central workspace", () => {
+  test("every subscription's association remediations wait for the one data collection rule, declared by the workspace's owner", async () => {
+    const hubWs = `/subscriptions/${HUB}/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/hub`;
+    const run = await startMocks({
+      config: {
+        "asc-autoprovision:subscriptions": JSON.stringify([SUB1, SUB2]),
+        "asc-autoprovision:logAnalyticsAgent": JSON.stringify({ autoProvision: true, agent: "ama", workspace: { id: hubWs }, securityEvents: "Common" }),
+      },
+    });
+    const { outputs } = declareStack();
+    expect(await run.settle()).toEqual([]);
+    const rules = run.ofType(T.dataCollectionRule);
+    expect(rules).toHaveLength(1);
+    const remediations = run.resources.filter((r) => r.type === T.remediation && /asc-ama-dcr-/.test(r.inputs["remediationName"]));
+    expect(remediations.map((r) => r.inputs["remediationName"] + " " + r.subscription).sort()).toEqual([
+      `asc-ama-dcr-linux ${SUB1}`,
+      `asc-ama-dcr-linux ${SUB2}`,
+      `asc-ama-dcr-windows ${SUB1}`,
+      `asc-ama-dcr-windows ${SUB2}`,
+    ]);
+    for (const r of remediations) expect(r.dependencies).toContain(rules[0]!.urn);
+    // Outputs keep the spec's order whatever the declaration order.
+    expect(Object.keys(outputs.subscriptions)).toEqual([SUB1, SUB2]);
+  });
+});
+
 describe("Pulumi.yaml and the example stacks", () => {
   const project = parse(readFileSync("Pulumi.yaml", "utf8"));
 
