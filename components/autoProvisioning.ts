@@ -26,7 +26,7 @@ import { Pricing, WorkspaceSetting } from "@pulumi/azure-native/security";
 import type { SecurityEventTier } from "../src/spec/events";
 import { geographiesOf, normalizeRegion } from "../src/spec/geography";
 import { SEED_POLICIES, SEED_POLICY_KEYS, type ExtensionPolicyKey } from "../src/spec/policies";
-import { amaPolicyAssignments, notScopesIn, type AmaDestination, type AmaPoliciesOptions } from "../src/spec/amaPolicies";
+import { amaPolicyAssignments, type AmaDestination, type AmaPoliciesOptions } from "../src/spec/amaPolicies";
 import { dataCollectionRuleId } from "../src/spec/dcr";
 import type { AgentChoice, LogAnalyticsAgentSpec, Spec } from "../src/spec/schema";
 import { nameOf, subscriptionOf } from "../src/inventory/ids";
@@ -411,7 +411,6 @@ export class AutoProvisioning extends pulumi.ComponentResource {
     const amaAssignmentIds: Record<string, pulumi.Output<string>> = {};
     if (la.autoProvision && la.agent === "ama" && amaOptions.enabled) {
       const remediate = args.amaPolicies?.remediate ?? !args.reconcile;
-      const notScopes = notScopesIn(sub, amaOptions.notScopes);
       for (const a of amaPolicyAssignments(amaDestinations)) {
         const declaredBy = amaDestinations.find((d) => d.dataCollectionRuleId === a.dataCollectionRuleId)?.declaredBy;
         const policy = new AzureMonitorAgentPolicy(
@@ -424,7 +423,7 @@ export class AutoProvisioning extends pulumi.ComponentResource {
             dataCollectionRuleId: a.dataCollectionRuleId,
             regions: a.regions,
             identityLocation: spec.extensions.identityLocation,
-            notScopes,
+            notScopes: amaOptions.notScopes,
             remediate,
             remediationDependsOn: declaredBy ? [declaredBy] : undefined,
           },

@@ -25,7 +25,7 @@ import { SecurityCenterSubscriptionPricing } from "@cdktf/provider-azurerm/lib/s
 import { SecurityCenterWorkspace } from "@cdktf/provider-azurerm/lib/security-center-workspace";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { amaPolicyAssignments, notScopesIn, type AmaDestination, type AmaPoliciesInput } from "../../src/spec/amaPolicies";
+import { amaPolicyAssignments, type AmaDestination, type AmaPoliciesInput } from "../../src/spec/amaPolicies";
 import { dataCollectionRuleId } from "../../src/spec/dcr";
 import { geographiesOf } from "../../src/spec/geography";
 import { SEED_POLICIES, SEED_POLICY_KEYS, type ExtensionPolicyKey } from "../../src/spec/policies";
@@ -150,7 +150,6 @@ export class AutoProvisioning extends Construct {
     }
 
     if (la.autoProvision && la.agent === "ama" && amaOptions.enabled) {
-      const notScopes = notScopesIn(sub, amaOptions.notScopes);
       for (const a of amaPolicyAssignments(amaDestinations)) {
         const rule = amaDestinations.find((d) => d.dataCollectionRuleId === a.dataCollectionRuleId)?.declaredBy?.resource;
         this.amaPolicies.push(
@@ -162,7 +161,7 @@ export class AutoProvisioning extends Construct {
             dataCollectionRuleId: a.dataCollectionRuleId,
             regions: a.regions,
             identityLocation: spec.extensions.identityLocation,
-            notScopes,
+            notScopes: amaOptions.notScopes,
             remediate: amaOptions.remediate,
             remediationDependsOn: rule ? [rule] : undefined,
             provider,

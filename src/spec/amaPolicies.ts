@@ -20,7 +20,7 @@
 import { z } from "zod";
 import { closedObject } from "./errors";
 import { GEOGRAPHIES, normalizeRegion, type Geography } from "./geography";
-import { AMA_POLICIES, policyDefinitionId, type AmaPolicyDefinition, type AmaPolicyKey } from "./policies";
+import { AMA_POLICIES, type AmaPolicyDefinition, type AmaPolicyKey } from "./policies";
 
 const SCOPE_PATTERN = /^\/subscriptions\/[0-9a-fA-F-]{36}(\/.+)?$/;
 
@@ -63,7 +63,6 @@ export interface AmaPolicyAssignment<RuleId> {
   /** Assignment name at the subscription (≤ 64 characters). */
   readonly name: string;
   readonly displayName: string;
-  readonly policyDefinitionId: string;
   /** `dcrResourceId` for the association policies; none for the extension policies. */
   readonly dataCollectionRuleId?: RuleId;
   /** Only resources in these regions (a `resourceLocation` resource selector); undefined: every region. */
@@ -91,7 +90,7 @@ export function amaPolicyAssignments<RuleId>(destinations: readonly AmaDestinati
   const out: AmaPolicyAssignment<RuleId>[] = [];
   for (const { extension, association } of OS_KEYS) {
     const ext = AMA_POLICIES[extension];
-    out.push({ policy: ext, name: ext.shortName, displayName: ext.displayName, policyDefinitionId: policyDefinitionId(ext) });
+    out.push({ policy: ext, name: ext.shortName, displayName: ext.displayName });
     const assoc = AMA_POLICIES[association];
     for (const d of destinations) {
       const geo = d.geography;
@@ -99,7 +98,6 @@ export function amaPolicyAssignments<RuleId>(destinations: readonly AmaDestinati
         policy: assoc,
         name: geo ? `${assoc.shortName}-${geo.code}` : assoc.shortName,
         displayName: geo ? `${assoc.displayName} (${geo.displayName})` : assoc.displayName,
-        policyDefinitionId: policyDefinitionId(assoc),
         dataCollectionRuleId: d.dataCollectionRuleId,
         regions: geo ? regionsOfGeography(geo) : undefined,
       });

@@ -20,7 +20,7 @@ import { plan } from "../../src/reconcile/plan";
 import { amaPolicyAssignments, amaPolicyParameters, regionSelectors, regionsOfGeography } from "../../src/spec/amaPolicies";
 import { AZURE_MONITOR_AGENT, isSameExtension } from "../../src/spec/extensions";
 import { GEOGRAPHIES, geographyOf } from "../../src/spec/geography";
-import { roleDefinitionId } from "../../src/spec/policies";
+import { policyDefinitionId, roleDefinitionId } from "../../src/spec/policies";
 import { loadSpecFile } from "../../src/spec/load";
 import { eventually, FAST_POLL } from "../emulator/helpers";
 import { applyArgs, runCli, startLab, type Lab } from "./helpers";
@@ -98,7 +98,7 @@ it("the components' AMA policies cover machines created later, once each, and th
     const made = await policy.policyAssignments.create(scope, a.name, {
       location: "eastus",
       identity: { type: "SystemAssigned" },
-      policyDefinitionId: a.policyDefinitionId,
+      policyDefinitionId: policyDefinitionId(a.policy),
       displayName: a.displayName,
       parameters: amaPolicyParameters(a.dataCollectionRuleId),
       resourceSelectors: regionSelectors(a.regions),
