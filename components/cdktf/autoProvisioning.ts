@@ -62,6 +62,12 @@ export interface AutoProvisioningProps {
    * @default - declared, with remediation tasks
    */
   readonly amaPolicies?: AmaPoliciesInput;
+  /**
+   * A custom workspace's tier and rule, declared once elsewhere (AutoProvisioningStack does):
+   * the AMA association remediations wait for it.
+   * @default - none
+   */
+  readonly customWorkspaceSecurityEvents?: SecurityEventCollection;
   /** @default - the stack's default azurerm provider */
   readonly provider?: TerraformProvider;
 }
@@ -133,8 +139,8 @@ export class AutoProvisioning extends Construct {
         this.workspaceSetting = new SecurityCenterWorkspace(this, "WorkspaceSetting", { scope: subscriptionScope(sub), workspaceId: la.workspace.id, provider });
         const codes = regions.length ? geographiesOf(regions).map((g) => g.code) : ["*"];
         for (const code of codes) workspaceIds[code] = la.workspace.id;
-        // AutoProvisioningStack declares the shared workspace's rule (and makes the remediations wait for it).
-        amaDestinations.push({ dataCollectionRuleId: dataCollectionRuleId(la.workspace.id) });
+        // AutoProvisioningStack declares the shared workspace's rule.
+        amaDestinations.push({ dataCollectionRuleId: dataCollectionRuleId(la.workspace.id), declaredBy: props.customWorkspaceSecurityEvents });
       }
     }
     this.workspaceIds = workspaceIds;

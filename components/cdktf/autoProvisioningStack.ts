@@ -6,7 +6,7 @@
  * the spec's). The same Azure resources as the Pulumi root program on the same stack config
  * (test/cdktf/parity.test.ts compares them).
  */
-import { TerraformStack, dependable, type TerraformProvider } from "cdktf";
+import { TerraformStack, type TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
 import { z } from "zod";
 import { subscriptionOf } from "../../src/inventory/ids";
@@ -96,20 +96,8 @@ export class AutoProvisioningStack extends TerraformStack {
       if (!p) providers.set(sub, (p = subscriptionProvider(this, sub, { metadataHost: props.metadataHost })));
       return p;
     };
-    const subscriptions = new Map<string, AutoProvisioning>();
-    for (const sub of spec.subscriptions) {
-      subscriptions.set(
-        sub,
-        new AutoProvisioning(this, `asc-${sub}`, {
-          spec,
-          subscriptionId: sub,
-          machineRegions: regions.get(sub) ?? [],
-          dataCollectionRule: props.dataCollectionRule,
-          amaPolicies: { ...amaPolicies, notScopes: notScopesIn(sub, amaPolicies.notScopes) },
-          provider: providerFor(sub),
-        }),
-      );
-    }
+    // Each subscription's provider first, in the spec's order.
+    for (const sub of spec.subscriptions) providerFor(sub);
 
     const la = spec.logAnalyticsAgent;
     if (la.autoProvision && la.workspace !== "default") {
@@ -133,13 +121,22 @@ export class AutoProvisioningStack extends TerraformStack {
         dataCollectionRule: props.dataCollectionRule,
         provider,
       });
-      // The association policies' remediations link machines to this rule: it must exist first.
-      const rule = this.customWorkspaceSecurityEvents.resource;
-      if (rule) {
-        for (const ap of subscriptions.values()) {
-          for (const p of ap.amaPolicies) if (p.remediation && p.definition.deploys === "association") p.remediation.dependsOn = [...(p.remediation.dependsOn ?? []), dependable(rule)];
-        }
-      }
+    }
+
+    const subscriptions = new Map<string, AutoProvisioning>();
+    for (const sub of spec.subscriptions) {
+      subscriptions.set(
+        sub,
+        new AutoProvisioning(this, `asc-${sub}`, {
+          spec,
+          subscriptionId: sub,
+          machineRegions: regions.get(sub) ?? [],
+          dataCollectionRule: props.dataCollectionRule,
+          amaPolicies: { ...amaPolicies, notScopes: notScopesIn(sub, amaPolicies.notScopes) },
+          customWorkspaceSecurityEvents: this.customWorkspaceSecurityEvents,
+          provider: providerFor(sub),
+        }),
+      );
     }
     this.providers = providers;
     this.subscriptions = subscriptions;
