@@ -10,9 +10,17 @@
 import { execFile, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 
-export const ROOT = resolve(__dirname, "../..");
+/** The repository: the first directory up from here with Pulumi.yaml (this module also runs built, from dist/test/engine). */
+function repositoryRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "Pulumi.yaml")) && existsSync(join(dir, "package.json"))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no Pulumi.yaml above ${from}`);
+  }
+}
+
+export const ROOT = repositoryRoot(__dirname);
 
 export const ENGINE_SKIP_MESSAGE =
   "engine tests skipped: no Pulumi CLI. Build one with `scripts/pulumi-tools.sh` (needs Go; it caches pulumi 3.248.0 in " +
