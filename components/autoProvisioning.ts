@@ -112,7 +112,12 @@ export interface ExtensionsArgs {
   /** Azure Policy Add-on for Kubernetes (AKS clusters). */
   readonly kubernetesPolicyAddon?: boolean;
   /** Microsoft Dependency agent, per OS. Needs `logAnalyticsAgent.autoProvision`. */
-  readonly dependencyAgent?: { readonly windows?: boolean; readonly linux?: boolean };
+  readonly dependencyAgent?: {
+    /** On Windows machines. Default `false`. */
+    readonly windows?: boolean;
+    /** On Linux machines. Default `false`. */
+    readonly linux?: boolean;
+  };
   /** Location of the policy assignments' managed identities. Default `eastus`. */
   readonly identityLocation?: string;
 }
