@@ -71,6 +71,36 @@ export interface CliResult {
 export const PASSPHRASE = "engine-test-passphrase";
 
 /**
+ * The CLI's environment for a throwaway project under `dir`: its own PULUMI_HOME, a file backend
+ * (dir/backend), the passphrase secrets provider, no plugin download. Nothing of the user's Pulumi
+ * setup (tokens, backend, home) reaches the CLI.
+ */
+export function cliEnv(cli: PulumiCli, dir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_") && k !== "NODE_OPTIONS"));
+  return {
+    ...base,
+    PATH: `${cli.dir}${delimiter}${process.env.PATH ?? ""}`,
+    PULUMI_HOME: join(dir, "home"),
+    PULUMI_BACKEND_URL: `file://${join(dir, "backend")}`,
+    PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    NO_COLOR: "1",
+    ...extra,
+  };
+}
+
+/** `pulumi <args>` in `cwd` with `env`; never throws on a non-zero exit. */
+export function runPulumi(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 240_000): Promise<CliResult> {
+  return new Promise((resolveRun) => {
+    execFile("pulumi", [...args, "--non-interactive", "--color", "never"], { cwd, env, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
+      resolveRun({ code, stdout, stderr, output: stdout + stderr });
+    });
+  });
+}
+
+/**
  * A Pulumi project in a temporary directory whose Pulumi.yaml is the repository's (name, runtime,
  * config schema) with `main` pointing at `program`, a JavaScript module written next to it.
  * node_modules is a link to the repository's, so there is one @pulumi/pulumi.
@@ -94,19 +124,7 @@ export class PulumiProject {
     writeFileSync(join(this.projectDir, "package.json"), JSON.stringify({ name: "asc-engine-test", private: true }) + "\n");
     writeFileSync(join(this.projectDir, "index.js"), program);
     symlinkSync(join(ROOT, "node_modules"), join(this.projectDir, "node_modules"), "dir");
-    // Nothing of the user's Pulumi setup (tokens, backend, home) reaches the CLI.
-    const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_") && k !== "NODE_OPTIONS"));
-    this.env = {
-      ...base,
-      PATH: `${cli.dir}${delimiter}${process.env.PATH ?? ""}`,
-      PULUMI_HOME: join(this.dir, "home"),
-      PULUMI_BACKEND_URL: `file://${join(this.dir, "backend")}`,
-      PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      NO_COLOR: "1",
-      ...extraEnv,
-    };
+    this.env = cliEnv(cli, this.dir, extraEnv);
   }
 
   /** An environment variable of every later `pulumi` run (and of the plugins it starts). */
@@ -116,12 +134,7 @@ export class PulumiProject {
 
   /** `pulumi <args>` in the project; never throws on a non-zero exit. */
   run(args: readonly string[], timeoutMs = 240_000): Promise<CliResult> {
-    return new Promise((resolveRun) => {
-      execFile("pulumi", [...args, "--non-interactive", "--color", "never"], { cwd: this.projectDir, env: this.env, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
-        resolveRun({ code, stdout, stderr, output: stdout + stderr });
-      });
-    });
+    return runPulumi(args, this.projectDir, this.env, timeoutMs);
   }
 
   /** `pulumi <args>`, failing the test with the CLI's output unless it exits 0. */

@@ -5,13 +5,13 @@
  * with the real CLI (skipped with a message saying how to get one when there is none).
  * UPDATE_SCHEMAS=1 rewrites the checked-in schema.
  */
-import { execFile } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as components from "../../components";
 import { COMPONENTS } from "../../components/package/components";
-import { ENGINE_SKIP_MESSAGE, findPulumi, ROOT } from "../engine/pulumiCli";
+import { cliEnv, ENGINE_SKIP_MESSAGE, findPulumi, ROOT, runPulumi, type CliResult } from "../engine/pulumiCli";
 import { generatePackageSchema, type PackageSchema } from "./package/schemaFromSource";
 
 jest.setTimeout(180_000);
@@ -57,16 +57,54 @@ const withCli = cli ? test : test.skip;
 if (!cli) test.skip(`pulumi package get-schema: ${ENGINE_SKIP_MESSAGE}`, () => undefined);
 
 withCli("pulumi package get-schema on pulumi-plugin/ serves that schema through the real CLI", async () => {
-  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_"))), PATH: `${cli!.dir}:${process.env.PATH}`, PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_HOME: join(ROOT, ".asc-autoprovision", "pulumi-home") };
-  const stdout = await new Promise<string>((resolveRun, reject) =>
-    execFile("pulumi", ["package", "get-schema", join(ROOT, "pulumi-plugin")], { env, maxBuffer: 64 * 1024 * 1024 }, (err, out, errOut) => (err ? reject(new Error(`${err.message}\n${errOut}`)) : resolveRun(out))),
-  );
-  const served = JSON.parse(stdout) as PackageSchema;
-  expect(served.name).toBe("asc-autoprovision");
-  expect(served.version).toBe(version);
-  expect(Object.keys(served.resources).sort()).toEqual(Object.keys(generated.resources).sort());
-  for (const [token, resource] of Object.entries(generated.resources)) {
-    const inputs = served.resources[token]!.inputProperties;
-    for (const [key, property] of Object.entries(resource.inputProperties)) expect(inputs[key]!["description"]).toBe(property["description"]);
+  const dir = mkdtempSync(join(tmpdir(), "asc-schema-"));
+  try {
+    const result = await runPulumi(["package", "get-schema", join(ROOT, "pulumi-plugin")], dir, cliEnv(cli!, dir));
+    expect([result.code, result.stderr]).toEqual([0, ""]);
+    const served = JSON.parse(result.stdout) as PackageSchema;
+    expect(served.name).toBe("asc-autoprovision");
+    expect(served.version).toBe(version);
+    expect(Object.keys(served.resources).sort()).toEqual(Object.keys(generated.resources).sort());
+    for (const [token, resource] of Object.entries(generated.resources)) {
+      const inputs = served.resources[token]!.inputProperties;
+      for (const [key, property] of Object.entries(resource.inputProperties)) expect(inputs[key]!["description"]).toBe(property["description"]);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/** examples/pulumi-yaml/Pulumi.yaml in a throwaway project (the package path made absolute), after `edit`. */
+async function previewYaml(edit: (yaml: string) => string): Promise<CliResult> {
+  const dir = mkdtempSync(join(tmpdir(), "asc-yaml-"));
+  try {
+    const project = join(dir, "project");
+    mkdirSync(project);
+    mkdirSync(join(dir, "backend"));
+    const yaml = readFileSync(join(ROOT, "examples", "pulumi-yaml", "Pulumi.yaml"), "utf8").replace("asc-autoprovision: ../../pulumi-plugin", `asc-autoprovision: ${join(ROOT, "pulumi-plugin")}`);
+    writeFileSync(join(project, "Pulumi.yaml"), edit(yaml));
+    const env = cliEnv(cli!, dir);
+    const init = await runPulumi(["stack", "init", "dev", "--secrets-provider", "passphrase"], project, env);
+    expect(init.code).toBe(0);
+    return await runPulumi(["preview"], project, env);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+withCli("the Pulumi YAML example type-checks against the schema; AutoProvisioning is constructed, only azure-native's plugin is missing", async () => {
+  const result = await previewYaml((y) => y);
+  expect(result.output).not.toMatch(/is not assignable|Cannot assign/);
+  // The component ran (it declared its azure-native provider); deploying needs that plugin, which cannot be built here.
+  expect(result.output).toContain("pulumi:providers:azure-native asc-provider");
+  expect(result.output).toMatch(/resource plugin 'pulumi-resource-azure-native'|no resource plugin|azure-native/);
+});
+
+withCli("a wrong value in the Pulumi YAML program fails its type check, naming the property and the allowed values", async () => {
+  const result = await previewYaml((y) => y.replace("securityEvents: Common", "securityEvents: Most").replace("kubernetesPolicyAddon: true", "kubernetesPolicyAddon: sometimes"));
+  expect(result.code).not.toBe(0);
+  expect(result.output).toContain("kubernetesPolicyAddon: Cannot assign type 'string' to type 'boolean'");
+  expect(result.output).toContain("securityEvents: Cannot assign type 'string' to type 'asc-autoprovision:index:SecurityEventTier'");
+  expect(result.output).toContain('Allowed values are "None", "Minimal", "Common", "All"');
+  expect(result.output).not.toContain("pulumi:providers:azure-native asc-provider");
 });
