@@ -7,7 +7,7 @@
  * Without one the engine tests are skipped with ENGINE_SKIP_MESSAGE, or fail when
  * ASC_REQUIRE_PULUMI=1 (CI sets it after building the CLI).
  */
-import { execFile, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
@@ -90,12 +90,25 @@ export function cliEnv(cli: PulumiCli, dir: string, extra: Record<string, string
   };
 }
 
-/** `pulumi <args>` in `cwd` with `env`; never throws on a non-zero exit. */
+/**
+ * `pulumi <args>` in `cwd` with `env`; never throws on a non-zero exit. It runs in a process group
+ * of its own: past `timeoutMs` the whole group is killed, the plugins the CLI started included
+ * (killed alone, the CLI leaves its language host and providers running).
+ */
 export function runPulumi(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 240_000): Promise<CliResult> {
   return new Promise((resolveRun) => {
-    execFile("pulumi", [...args, "--non-interactive", "--color", "never"], { cwd, env, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
-      resolveRun({ code, stdout, stderr, output: stdout + stderr });
+    const child = spawn("pulumi", [...args, "--non-interactive", "--color", "never"], { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+    const timer = setTimeout(() => {
+      stderr += `\n(killed after ${timeoutMs} ms)`;
+      process.kill(-child.pid!, "SIGKILL");
+    }, timeoutMs);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolveRun({ code: code ?? 1, stdout, stderr, output: stdout + stderr });
     });
   });
 }
