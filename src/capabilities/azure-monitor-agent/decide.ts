@@ -35,17 +35,31 @@
  * about installing the Log Analytics extension beside an existing Log Analytics agent; AMA does
  * not multi-home that agent).
  */
-import type { InventoryExtension, InventoryMachine, InventoryWorkspace } from "../inventory/schema";
-import { AZURE_MONITOR_AGENT, DEPENDENCY_AGENT, LOG_ANALYTICS_AGENT, equalsIgnoreCase, isSameExtension, type ExtensionKind } from "../spec/extensions";
-import { dataCollectionRuleName } from "../spec/dcr";
-import { workspaceLabel, type PlanContext } from "./context";
-import { amaLookups } from "./amaLookups";
-import { ineligibility, isScom2012, routeFromWorkspace, type ExistingRoute } from "./decide";
-import type { Decision } from "./types";
-import type { TargetWorkspace } from "./workspaces";
+import type { InventoryExtension, InventoryMachine, InventoryWorkspace } from "../../inventory/schema";
+import { ineligibility } from "../../inventory/eligibility";
+import { AZURE_MONITOR_AGENT, DEPENDENCY_AGENT, LOG_ANALYTICS_AGENT, equalsIgnoreCase, isSameExtension, type ExtensionKind } from "../../spec/extensions";
+import { isOperationsManager2012 } from "../../spec/operationsManager";
+import type { MachineVerdict, PlanContext, Reason } from "../../core/kernel";
+import type { LaDecision } from "../log-analytics-agent";
+import { routeFromWorkspace, type TargetWorkspace } from "../workspaces";
+import { amaLookups } from "./lookups";
+import { AMA_REASONS, type AmaRoute, type LegacyBlocker, type LegacyFate, type PriorAgent } from "./reasons";
 
-/** Where the machine's AMA sends once the plan is applied, and why. */
-export type AmaRoute = "target" | ExistingRoute;
+/** The decisions only `agent: ama` makes, with what each means; reconnect, keep-*, skip-not-eligible and out-of-scope apply too. */
+export const AMA_DECISIONS = {
+  "ama-compliant": "AMA associated with the rule that sends to the right workspace",
+  "ama-install": "no agent: AMA is installed and associated",
+  "ama-migrate": "legacy agent present: AMA is installed and associated beside it",
+  "ama-associate": "AMA present: the association with the rule is made",
+  "ama-enable-identity": "AMA present: the system-assigned identity it signs in with is enabled",
+  "ama-awaiting-heartbeat": "AMA set up: the legacy agent goes once AMA reports",
+  "ama-remove-legacy": "AMA reports: the legacy agent extension is removed",
+  "ama-keep-legacy": "AMA set up: the legacy agent cannot be removed safely",
+} as const;
+export type AmaDecision = keyof typeof AMA_DECISIONS;
+
+/** The decisions an `agent: ama` plan shows: its own and those it shares with the Log Analytics agent. */
+type AmaPlanDecision = AmaDecision | Extract<LaDecision, "reconnect" | "keep-existing" | "keep-user-workspace" | "skip-not-eligible" | "out-of-scope">;
 
 /** What has to happen on the machine. */
 export interface AmaOps {
@@ -60,11 +74,7 @@ export interface AmaOps {
   readonly remove?: InventoryExtension;
 }
 
-export interface AmaVerdict {
-  readonly decision: Decision;
-  /** ARM id of the workspace the machine's AMA sends to once the plan is applied (else where its agent reports), or null. */
-  readonly workspace: string | null;
-  readonly reason: string;
+export interface AmaVerdict extends MachineVerdict<AmaPlanDecision> {
   /** Set when AMA sends (or will send) somewhere: the DCR of this workspace must exist. */
   readonly destination?: TargetWorkspace;
   readonly route?: AmaRoute;
@@ -79,8 +89,6 @@ export interface AmaVerdict {
   readonly scom2012?: string;
 }
 
-type LegacyBlocker = "direct" | "direct-extension" | "scom" | "dependency" | "uncovered";
-
 /** System-assigned identity present? Arc-enabled servers always have one (the connected machine agent's). */
 export function hasSystemIdentity(machine: InventoryMachine): boolean {
   return machine.kind === "arc" || /systemassigned/i.test(machine.identity?.type ?? "");
@@ -89,8 +97,6 @@ export function hasSystemIdentity(machine: InventoryMachine): boolean {
 function identityTypeAdding(current: string | undefined): string {
   return current && /userassigned/i.test(current) ? "SystemAssigned, UserAssigned" : "SystemAssigned";
 }
-
-const OUT_OF_SCOPE = "Auto provisioning of the Azure Monitor Agent is off: nothing is installed, and no installed agent is removed.";
 
 /**
  * Decides one machine under `agent: ama`. `target` is where the spec sends new machines of its
@@ -126,7 +132,7 @@ export function decideAmaMachine(ctx: PlanContext, machine: InventoryMachine, ta
   const legacyWorkspace = mmaWs?.id;
   const currentWorkspace = currentWs?.id;
 
-  if (!la.autoProvision) return { decision: "out-of-scope", workspace: now, reason: OUT_OF_SCOPE, legacyWorkspace, currentWorkspace };
+  if (!la.autoProvision) return { decision: "out-of-scope", workspace: now, reason: ctx.reasons.say(AMA_REASONS, "out-of-scope"), legacyWorkspace, currentWorkspace };
 
   // Where AMA sends: our association's workspace, else the extension's, under the seed's rules.
   let route: AmaRoute = "target";
@@ -158,7 +164,7 @@ export function decideAmaMachine(ctx: PlanContext, machine: InventoryMachine, ta
   const todo = needIdentity || !ama || !associated || canRemove;
   const notEligible = todo ? ineligibility(machine) : undefined;
   if (notEligible) {
-    const reason = ctx.reason("not-eligible", notEligible, null, () => `Not eligible: ${notEligible}.`);
+    const reason = ctx.reasons.say(AMA_REASONS, "not-eligible", notEligible);
     return { decision: "skip-not-eligible", workspace: now, reason, legacyWorkspace, currentWorkspace };
   }
 
@@ -171,77 +177,46 @@ export function decideAmaMachine(ctx: PlanContext, machine: InventoryMachine, ta
         remove: canRemove ? mma : undefined,
       }
     : undefined;
-  const dcr = () => dataCollectionRuleName(destination.id);
-  const ws = () => workspaceLabel(destination.id);
-  const removed = canRemove ? REMOVED_TOO : "";
-  const stays = legacy ? LEGACY_STAYS : "";
+  const say = ctx.reasons.speaker(AMA_REASONS);
   let scom2012: string | undefined;
-  let decision: Decision;
-  let reason: string;
+  let decision: AmaPlanDecision;
+  let reason: Reason;
 
   // One verdict object per machine, built at the end: a million machines, no intermediate copies.
   if (!ama) {
-    scom2012 = isScom2012(scom) ? scom : undefined;
-    const kind = mma ? 1 : direct ? 2 : scom !== undefined ? 3 : 0;
+    scom2012 = isOperationsManager2012(scom) ? scom : undefined;
+    const prior: PriorAgent = mma ? "extension" : direct ? "direct" : scom !== undefined ? "scom" : "none";
     decision = legacy ? "ama-migrate" : "ama-install";
-    const tail = legacyTail(ctx, blocker);
-    const variant = routeCode(route) * 100 + kind * 10 + tail.code;
-    reason = ctx.reason(decision, destination.id, kind === 3 ? `${variant}\u0000${scom}` : variant, () => {
-      const head =
-        kind === 1
-          ? "The Log Analytics agent extension is installed"
-          : kind === 2
-            ? "A Log Analytics agent is installed directly"
-            : kind === 3
-              ? `An Operations Manager ${scom} agent is present and stays`
-              : "No agent";
-      return `${head}: the Azure Monitor Agent is installed and associated with ${dcr()}, which sends to ${ws()}${destinationNote(route)}.${legacy ? " " + tail.text : ""}`;
-    });
+    const fate: LegacyFate | null = !legacy ? null : !la.removeLegacyAgent ? "kept-by-choice" : (blocker ?? "removed-later");
+    reason = say("install", prior, prior === "scom" ? scom : undefined, destination.id, route, fate);
   } else if (!associated && route === "reconnect") {
     decision = "reconnect";
-    const fromId = currentWs!.id;
-    reason = ctx.reason(canRemove ? "ama-reconnect+remove" : "ama-reconnect", fromId, destination.id, () =>
-      `The Azure Monitor Agent sends to the Security Center workspace ${workspaceLabel(fromId)}; with reconfigureExisting its association moves to ${dcr()}, which sends to ${ws()}.${removed}`,
-    );
+    reason = say("reconnect", currentWs!.id, destination.id, canRemove);
   } else if (!associated) {
     decision = "ama-associate";
-    const elsewhere = association ? 1 : 0;
-    reason = ctx.reason(canRemove ? "ama-associate+remove" : "ama-associate", destination.id, routeCode(route) * 10 + elsewhere, () =>
-      `The Azure Monitor Agent is installed ${elsewhere ? "but its association points to another rule" : "without the association"}: it is associated with ${dcr()}, which sends to ${ws()}${destinationNote(route)}.${removed}`,
-    );
+    reason = say("associate", association !== undefined, destination.id, route, canRemove);
   } else if (needIdentity) {
     decision = "ama-enable-identity";
-    reason = ctx.reason("ama-identity", removed, null, () =>
-      `The Azure Monitor Agent is installed and associated, but the machine has no system-assigned managed identity, which the agent signs in with: it is enabled.${removed}`,
-    );
+    reason = say("enable-identity", canRemove);
   } else if (canRemove) {
     decision = "ama-remove-legacy";
-    reason = ctx.reason("ama-remove", destination.id, null, () =>
-      `The Azure Monitor Agent reports (an "Azure Monitor Agent" heartbeat) through ${dcr()} to ${ws()}, and removeLegacyAgent is true: the Log Analytics agent extension is removed.`,
-    );
+    reason = say("remove-legacy", destination.id);
   } else if (blocker) {
     decision = "ama-keep-legacy";
-    const b = blocker;
-    const detail = b === "scom" ? scom : b === "uncovered" ? (mmaWs?.id ?? mmaCustomerId ?? null) : null;
-    reason = ctx.reason(KEEP_LEGACY_KEY[b], detail, null, () => `The Azure Monitor Agent is set up. ${legacyTail(ctx, b, { scom, reportsTo: mmaWs ?? mmaCustomerId }).text}`);
+    const uncovered = blocker === "uncovered";
+    reason = say("keep-legacy", blocker, blocker === "scom" ? scom : undefined, uncovered ? mmaWs?.id : undefined, uncovered && !mmaWs ? mmaCustomerId : undefined);
   } else if (la.removeLegacyAgent && mma) {
     decision = "ama-awaiting-heartbeat";
-    reason = ctx.reason("ama-awaiting", destination.id, null, () =>
-      `The Azure Monitor Agent is installed and associated with ${dcr()}; the Log Analytics agent extension is removed once AMA reports (no "Azure Monitor Agent" heartbeat yet).`,
-    );
+    reason = say("awaiting-heartbeat", destination.id);
   } else if (route === "keep-existing") {
     decision = "keep-existing";
-    reason = ctx.reason(legacy ? "ama-keep-existing+legacy" : "ama-keep-existing", destination.id, target.id, () =>
-      `The Azure Monitor Agent sends to ${ws()}; with reconfigureExisting false only new machines get ${workspaceLabel(target.id)}.${stays}`,
-    );
+    reason = say("keep-existing", destination.id, target.id, legacy);
   } else if (route === "keep-user-workspace") {
     decision = "keep-user-workspace";
-    reason = ctx.reason(legacy ? "ama-keep-user+legacy" : "ama-keep-user", destination.id, null, () =>
-      `The Azure Monitor Agent sends to the user workspace ${ws()}, which is never overridden; Security Center uses it once the Security or SecurityCenterFree solution is there.${stays}`,
-    );
+    reason = say("keep-user-workspace", destination.id, legacy);
   } else {
     decision = "ama-compliant";
-    reason = ctx.reason(legacy ? "ama-compliant+legacy" : "ama-compliant", destination.id, null, () => `The Azure Monitor Agent is associated with ${dcr()}, which sends to ${ws()}, as it should.${stays}`);
+    reason = say("compliant", destination.id, legacy);
   }
   return {
     decision,
@@ -257,84 +232,9 @@ export function decideAmaMachine(ctx: PlanContext, machine: InventoryMachine, ta
   };
 }
 
-/** Memo keys of the keep-legacy reasons, one constant per blocker (no string built per machine). */
-const KEEP_LEGACY_KEY: Readonly<Record<LegacyBlocker, string>> = {
-  direct: "ama-keep-legacy:direct",
-  "direct-extension": "ama-keep-legacy:direct-extension",
-  scom: "ama-keep-legacy:scom",
-  dependency: "ama-keep-legacy:dependency",
-  uncovered: "ama-keep-legacy:uncovered",
-};
-
-const REMOVED_TOO = " AMA already reports, so the Log Analytics agent extension is removed after that.";
-const LEGACY_STAYS = " The legacy agent stays (removeLegacyAgent is false).";
-
 /** Does AMA, sending to `destination`, take over where the extension reports (the seed's route from that workspace)? */
 function coveredBy(ctx: PlanContext, mmaWs: InventoryWorkspace, target: TargetWorkspace, destination: TargetWorkspace): boolean {
   const key = ctx.lower(mmaWs.id);
   if (key === destination.key) return true;
   return key !== target.key && routeFromWorkspace(ctx, mmaWs) === "reconnect" && destination.key === target.key;
-}
-
-function routeCode(route: AmaRoute): number {
-  return route === "target" ? 0 : route === "keep-existing" ? 1 : route === "keep-user-workspace" ? 2 : 3;
-}
-
-function destinationNote(route: AmaRoute): string {
-  if (route === "keep-existing") return ", where its agent reports today (reconfigureExisting is false)";
-  if (route === "keep-user-workspace") return ", the user workspace its agent reports to, which is never overridden";
-  return "";
-}
-
-interface LegacyTail {
-  readonly code: number;
-  readonly text: string;
-}
-const TAIL_KEPT_BY_CHOICE: LegacyTail = { code: 1, text: "The legacy agent stays (removeLegacyAgent is false)." };
-const TAIL_REMOVED_LATER: LegacyTail = { code: 2, text: "The legacy agent is removed in a later run, once AMA reports." };
-/** Tails without detail, built once per blocker. */
-const GENERIC_TAILS: Partial<Record<LegacyBlocker, LegacyTail>> = {};
-
-/**
- * What happens to the legacy agent, as the end of a reason; `code` is a memo key for the text
- * without `detail` (the Operations Manager release, where the extension reports).
- */
-function legacyTail(
-  ctx: PlanContext,
-  blocker: LegacyBlocker | undefined,
-  detail?: { readonly scom?: string | undefined; readonly reportsTo?: InventoryWorkspace | string | null | undefined },
-): LegacyTail {
-  if (!ctx.spec.logAnalyticsAgent.removeLegacyAgent) return TAIL_KEPT_BY_CHOICE;
-  if (blocker === undefined) return TAIL_REMOVED_LATER;
-  if (!detail) return (GENERIC_TAILS[blocker] ??= legacyTail(ctx, blocker, {}));
-  const scom = detail.scom;
-  const reportsTo = detail.reportsTo;
-  switch (blocker) {
-    case "direct":
-      return { code: 3, text: "The legacy agent stays: it is installed directly, not as an extension, so this tool cannot remove it; uninstall it on the machine once AMA reports." };
-    case "direct-extension":
-      return {
-        code: 7,
-        text: "The legacy agent stays: removing the extension of a machine that also has a directly installed agent removes that agent too (as on Linux), and this tool never removes a direct agent; uninstall it on the machine once AMA reports.",
-      };
-    case "scom":
-      return {
-        code: 4,
-        text: `The legacy agent stays: the Operations Manager${scom ? " " + scom : ""} agent shares the Log Analytics agent's run-time libraries, so removing the extension could take it down.`,
-      };
-    case "dependency":
-      return { code: 5, text: "The legacy agent stays: the Dependency agent on this machine requires the Log Analytics agent." };
-    case "uncovered": {
-      const where =
-        typeof reportsTo === "string"
-          ? `workspace ${reportsTo}, which is not in the inventory`
-          : reportsTo
-            ? workspaceLabel(reportsTo.id)
-            : "a workspace";
-      return {
-        code: 6,
-        text: `The legacy agent stays: its extension reports to ${where}, where the Azure Monitor Agent does not send, and Security Center never overrides a connection it did not make.`,
-      };
-    }
-  }
 }

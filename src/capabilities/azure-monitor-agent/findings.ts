@@ -3,11 +3,10 @@
  * once per plan with `agent: ama`. Facts come from the seed and reference §1.2/§2.10; what the
  * reference does not state is marked INFERRED.
  */
-import { SEED_POLICIES } from "../spec/policies";
-import type { PlanContext } from "./context";
-import type { PlanBuilder } from "./steps";
+import { SEED_POLICIES } from "../../spec/policies";
+import type { PlanContext, StepMap, StepSink } from "../../core/kernel";
 
-export function noteAmaGaps(ctx: PlanContext, b: PlanBuilder): void {
+export function noteAmaGaps(ctx: PlanContext, b: StepSink<StepMap>): void {
   const la = ctx.spec.logAnalyticsAgent;
   if (!la.autoProvision || la.agent !== "ama") return;
   const dep = ctx.spec.extensions.dependencyAgent;

@@ -3,10 +3,10 @@
  * association of each machine, data collection rules by id, the workspace a rule sends to, and
  * the destination object of each workspace, so per-machine work stays O(1) and allocation-free.
  */
-import type { InventoryDataCollectionRule, InventoryDataCollectionRuleAssociation, InventoryWorkspace } from "../inventory/schema";
-import { DCR_ASSOCIATION_NAME, dataCollectionRuleId } from "../spec/dcr";
-import type { PlanContext } from "./context";
-import type { TargetWorkspace } from "./workspaces";
+import type { InventoryDataCollectionRule, InventoryDataCollectionRuleAssociation, InventoryWorkspace } from "../../inventory/schema";
+import { DCR_ASSOCIATION_NAME, dataCollectionRuleId } from "../../spec/dcr";
+import type { PlanContext } from "../../core/kernel";
+import type { TargetWorkspace } from "../workspaces";
 
 export interface AmaLookups {
   /** The association named DCR_ASSOCIATION_NAME on the machine: the one this tool creates and moves. */
@@ -30,12 +30,10 @@ export interface AmaLookups {
   ruleIdFor(workspaceId: string): string;
 }
 
-const memo = new WeakMap<PlanContext, AmaLookups>();
+const LOOKUPS = {};
 
 export function amaLookups(ctx: PlanContext): AmaLookups {
-  let found = memo.get(ctx);
-  if (!found) memo.set(ctx, (found = build(ctx)));
-  return found;
+  return ctx.memo(LOOKUPS, () => build(ctx));
 }
 
 const OURS_SUFFIX = "/providers/Microsoft.Insights/dataCollectionRuleAssociations/" + DCR_ASSOCIATION_NAME;

@@ -12,27 +12,49 @@
  * Order: resource group, workspace, solution and rule before any association; identity before
  * the AMA extension; a legacy-agent removal after the machine's identity and association steps.
  */
-import type { InventoryMachine, InventoryWorkspace } from "../inventory/schema";
-import { sameId, subscriptionOf } from "../inventory/ids";
-import { dataCollectionRuleAssociationId, dataCollectionRuleBody, dataCollectionRuleName, tierOfXPathQueries, DCR_ASSOCIATION_NAME } from "../spec/dcr";
-import type { SecurityEventTier } from "../spec/events";
-import { LOG_ANALYTICS_AGENT } from "../spec/extensions";
-import { isLegacySubscription, workspaceLabel, type PlanContext } from "./context";
-import { amaLookups } from "./amaLookups";
-import type { AmaVerdict } from "./decideAma";
-import { extensionId } from "./ids";
-import type { PlanBuilder } from "./steps";
-import { ensureUserWorkspaceSolution, ensureWorkspaceAndSolution, retireDefaultWorkspaces, securityEventsAllowed, type TargetWorkspace } from "./workspaces";
+import type { InventoryMachine, InventoryWorkspace } from "../../inventory/schema";
+import { sameId, subscriptionOf } from "../../inventory/ids";
+import { dataCollectionRuleAssociationId, dataCollectionRuleBody, dataCollectionRuleName, tierOfXPathQueries, DCR_ASSOCIATION_NAME } from "../../spec/dcr";
+import type { SecurityEventTier } from "../../spec/events";
+import { LOG_ANALYTICS_AGENT } from "../../spec/extensions";
+import { extensionId, workspaceLabel, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
+import { isLegacySubscription } from "../log-analytics-agent";
+import type { MachineExtensionSteps } from "../machine-extensions";
+import { securityEventsAllowed, type SecurityEventSteps } from "../security-events";
+import {
+  ensureUserWorkspaceSolution,
+  ensureWorkspaceAndSolution,
+  retireDefaultWorkspaces,
+  targetWorkspaceFor,
+  WORKSPACE_REASONS,
+  type TargetWorkspace,
+  type WorkspaceSteps,
+} from "../workspaces";
+import { decideAmaMachine, type AmaVerdict } from "./decide";
+import { amaLookups } from "./lookups";
+import type { AmaSteps } from "./steps";
 
-const BLOCKED = " Blocked until that workspace exists.";
+/** What this capability plans into. */
+export type AzureMonitorAgentPlanSteps = AmaSteps & WorkspaceSteps & SecurityEventSteps & MachineExtensionSteps;
+type Sink = StepSink<AzureMonitorAgentPlanSteps>;
+
+/** The machines phase: the verdicts when the spec's agent is the Azure Monitor Agent. */
+export function planAzureMonitorAgent(ctx: PlanContext, b: Sink, fleet: Fleet): readonly AmaVerdict[] | undefined {
+  if (ctx.spec.logAnalyticsAgent.agent !== "ama") return undefined;
+  const { machines, subscriptionIds } = fleet;
+  const targets = machines.map((m, i) => targetWorkspaceFor(ctx, subscriptionIds[i]!, m.location));
+  const verdicts = machines.map((m, i) => decideAmaMachine(ctx, m, targets[i]!));
+  emitAmaMachineSteps(ctx, b, machines, subscriptionIds, verdicts, targets);
+  return verdicts;
+}
 
 /**
  * Emits the machine steps; returns the verdicts with the reason of blocked machines amended
  * (a custom target that does not exist: the decision stands, nothing happens yet).
  */
-export function emitAmaMachineSteps(
+function emitAmaMachineSteps(
   ctx: PlanContext,
-  b: PlanBuilder,
+  b: Sink,
   machines: readonly InventoryMachine[],
   subscriptionIds: readonly string[],
   verdicts: AmaVerdict[],
@@ -85,7 +107,7 @@ export function emitAmaMachineSteps(
     if (v.destination && !deps && ops) {
       // Blocked: no step, so the machine goes on reporting where it reports today.
       bump(blocked, v.destination.id);
-      verdicts[i] = { ...v, workspace: v.currentWorkspace ?? v.legacyWorkspace ?? null, reason: ctx.intern(v.reason + BLOCKED) };
+      verdicts[i] = { ...v, workspace: v.currentWorkspace ?? v.legacyWorkspace ?? null, reason: ctx.reasons.say(WORKSPACE_REASONS, "blocked-by-workspace", v.reason) };
       if (v.currentWorkspace) bump(reportersAfter, ctx.lower(v.currentWorkspace));
       if (v.legacyWorkspace && v.legacyWorkspace !== v.currentWorkspace) bump(reportersAfter, ctx.lower(v.legacyWorkspace));
       continue;
@@ -214,7 +236,7 @@ function noteInstallBesideLegacy(
  * Workspace (targets: resource group, workspace, solution) and its data collection rule. Returns
  * what associations wait for, or undefined when the workspace cannot be used.
  */
-function ensureDestination(ctx: PlanContext, b: PlanBuilder, dest: TargetWorkspace, isTarget: boolean): string[] | undefined {
+function ensureDestination(ctx: PlanContext, b: Sink, dest: TargetWorkspace, isTarget: boolean): string[] | undefined {
   if (isTarget) {
     const ws = ensureWorkspaceAndSolution(ctx, b, dest);
     if (!ws) return undefined;
@@ -236,7 +258,7 @@ function legacyTier(ws: InventoryWorkspace): SecurityEventTier {
 /** create-dcr when the rule is missing; update-dcr when a target's rule selects another tier or sends elsewhere. */
 function ruleStep(
   ctx: PlanContext,
-  b: PlanBuilder,
+  b: Sink,
   workspaceId: string,
   location: string,
   tier: SecurityEventTier,

@@ -5,16 +5,24 @@
  * non-compliant resources. Turning a toggle off removes the assignment this tool made; it never
  * uninstalls anything.
  */
-import type { InventoryMachine, InventoryPolicyAssignment } from "../inventory/schema";
-import type { Spec } from "../spec/schema";
-import { sameId, subscriptionOf } from "../inventory/ids";
-import { DEPENDENCY_AGENT, AKS_POLICY_ADDON, isSameExtension } from "../spec/extensions";
-import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, roleDefinitionId, type ExtensionPolicyKey, type PolicyDefinition } from "../spec/policies";
-import { sortById, type PlanContext } from "./context";
-import { ineligibility } from "./decide";
-import { policyAssignmentId, remediationId, roleAssignmentId, stableGuid, stableGuidOf, subscriptionScope } from "./ids";
-import type { PlanBuilder } from "./steps";
-import type { StepDetails } from "./types";
+import type { InventoryMachine, InventoryPolicyAssignment } from "../../inventory/schema";
+import type { Spec } from "../../spec/schema";
+import { sameId, subscriptionOf } from "../../inventory/ids";
+import { ineligibility } from "../../inventory/eligibility";
+import { DEPENDENCY_AGENT, AKS_POLICY_ADDON, isSameExtension } from "../../spec/extensions";
+import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, roleDefinitionId, type ExtensionPolicyKey, type PolicyDefinition } from "../../spec/policies";
+import {
+  policyAssignmentId,
+  remediationId,
+  roleAssignmentId,
+  sortById,
+  stableGuid,
+  stableGuidOf,
+  subscriptionScope,
+  type PlanContext,
+  type StepSink,
+} from "../../core/kernel";
+import type { CreateRemediationDetails, GrantRoleDetails, PolicySteps } from "./steps";
 
 /** Remediation limits (reference §2.8): resourceCount 500 by default, 50,000 at most; parallelDeployments 10 by default. */
 export const REMEDIATION_DEFAULT_RESOURCE_COUNT = 500;
@@ -30,7 +38,7 @@ export function grantRoleStep(
   role: { readonly id: string; readonly name: string },
   assignmentId: string,
   principalId: string | null,
-): { target: string; details: StepDetails } {
+): { target: string; details: GrantRoleDetails } {
   return {
     target: roleAssignmentId(scope, stableGuid(assignmentId, role.id)),
     details: { scope, roleDefinitionId: roleDefinitionId(subscriptionId, role.id), roleName: role.name, policyAssignmentId: assignmentId, principalId },
@@ -47,7 +55,7 @@ export function remediationStep(
   namePrefix: string,
   resources: readonly string[],
   resourceCount: number,
-): { target: string; details: StepDetails } {
+): { target: string; details: CreateRemediationDetails } {
   const name = `${namePrefix}-${stableGuidOf(resources).slice(0, 8)}`;
   return {
     target: remediationId(scope, name),
@@ -105,7 +113,7 @@ function findAssignment(ctx: PlanContext, policy: PolicyDefinition, scope: strin
   return matches.find((a) => sameId(a.id, policyAssignmentId(scope, policy.shortName))) ?? sortById(matches)[0];
 }
 
-export function planPolicies(ctx: PlanContext, b: PlanBuilder, subscriptionId: string, machines: readonly InventoryMachine[]): void {
+export function planPolicies(ctx: PlanContext, b: StepSink<PolicySteps>, subscriptionId: string, machines: readonly InventoryMachine[]): void {
   const scope = subscriptionScope(subscriptionId);
   for (const key of SEED_POLICY_KEYS) {
     const policy = SEED_POLICIES[key];
@@ -122,7 +130,7 @@ export function planPolicies(ctx: PlanContext, b: PlanBuilder, subscriptionId: s
 
 function planPolicy(
   ctx: PlanContext,
-  b: PlanBuilder,
+  b: StepSink<PolicySteps>,
   policy: PolicyDefinition,
   subscriptionId: string,
   existing: InventoryPolicyAssignment | undefined,

@@ -3,9 +3,8 @@
  * portal's "Azure Defender on/off") and the workspace setting that sends new machines to a
  * custom workspace (absent for the default workspaces).
  */
-import type { PlanContext } from "./context";
-import { pricingId, subscriptionScope, workspaceSettingId } from "./ids";
-import type { PlanBuilder } from "./steps";
+import { pricingId, subscriptionScope, workspaceSettingId, type PlanContext, type StepSink } from "../../core/kernel";
+import type { SubscriptionSettingsSteps } from "./steps";
 
 /** Defender for Servers is the pricing plan that covers the machines this tool provisions. */
 export const SERVERS_PRICING_PLAN = "VirtualMachines";
@@ -15,7 +14,7 @@ export function pricingTierFor(defender: boolean): "Standard" | "Free" {
   return defender ? "Standard" : "Free";
 }
 
-export function planSubscriptionSettings(ctx: PlanContext, b: PlanBuilder, subscriptionId: string): void {
+export function planSubscriptionSettings(ctx: PlanContext, b: StepSink<SubscriptionSettingsSteps>, subscriptionId: string): void {
   const la = ctx.spec.logAnalyticsAgent;
   if (!la.autoProvision) return;
   const current = ctx.settings.get(subscriptionId) ?? {};

@@ -1,17 +1,14 @@
 /**
  * Workspace-side rules of the seed: default workspaces per geography (created only when a machine
- * needs one), the Security / SecurityCenterFree solution by Defender on/off, the security-event
- * tier (stored only with Defender on; never on a workspace whose security events Sentinel owns),
- * and never deleting a default workspace that machines still report to.
+ * needs one), the Security / SecurityCenterFree solution by Defender on/off, and never deleting a
+ * default workspace that machines still report to.
  */
-import type { InventoryWorkspace } from "../inventory/schema";
-import { subscriptionOf } from "../inventory/ids";
-import { API_TIER_BY_TIER, type SecurityEventTier } from "../spec/events";
-import { geographyOf } from "../spec/geography";
-import { defaultResourceGroupName, defaultWorkspaceId, defaultWorkspaceName, solutionForDefender, solutionName, type SecuritySolution } from "../spec/naming";
-import { workspaceLabel, type PlanContext } from "./context";
-import { resourceGroupId, SECURITY_EVENTS_DATA_SOURCE, securityEventsDataSourceId, solutionId } from "./ids";
-import type { PlanBuilder } from "./steps";
+import type { InventoryWorkspace } from "../../inventory/schema";
+import { subscriptionOf } from "../../inventory/ids";
+import { geographyOf } from "../../spec/geography";
+import { defaultResourceGroupName, defaultWorkspaceId, defaultWorkspaceName, solutionForDefender, solutionName, type SecuritySolution } from "../../spec/naming";
+import { resourceGroupId, solutionId, workspaceLabel, type PlanContext, type StepSink } from "../../core/kernel";
+import type { WorkspaceSteps } from "./steps";
 
 /** Retention Security Center gives the workspaces it creates (reference §1.1). */
 export const DEFAULT_WORKSPACE_RETENTION_DAYS = 30;
@@ -33,12 +30,11 @@ export interface TargetWorkspace {
 }
 
 /** Targets by subscription and region, per plan: a fleet has few of them and many machines. */
-const targetMemo = new WeakMap<PlanContext, Map<string, Map<string, TargetWorkspace>>>();
+const TARGETS = {};
 
 /** Where the spec sends a machine of `subscriptionId` in `region`. */
 export function targetWorkspaceFor(ctx: PlanContext, subscriptionId: string, region: string): TargetWorkspace {
-  let bySub = targetMemo.get(ctx);
-  if (!bySub) targetMemo.set(ctx, (bySub = new Map()));
+  const bySub = ctx.memo(TARGETS, () => new Map<string, Map<string, TargetWorkspace>>());
   let byRegion = bySub.get(subscriptionId);
   if (!byRegion) bySub.set(subscriptionId, (byRegion = new Map()));
   let target = byRegion.get(region);
@@ -64,20 +60,6 @@ function solutionSatisfied(ws: InventoryWorkspace, defender: boolean): boolean {
   return hasSolution(ws, "Security") || (!defender && hasSolution(ws, "SecurityCenterFree"));
 }
 
-/**
- * Steps that make a target workspace ready for the Log Analytics agent: resource group and
- * workspace (default workspaces only), solution, security-event tier. Returns the ids machine
- * steps must wait for, or undefined when the workspace cannot be used (a custom workspace that
- * does not exist).
- */
-export function ensureTargetWorkspace(ctx: PlanContext, b: PlanBuilder, target: TargetWorkspace): string[] | undefined {
-  const ready = ensureWorkspaceAndSolution(ctx, b, target);
-  if (!ready) return undefined;
-  const tierStep = securityEventsStep(ctx, b, target.id, ready.existing, ready.created);
-  if (tierStep) ready.deps.push(tierStep);
-  return ready.deps;
-}
-
 /** A target workspace made ready up to its solution; the agent-specific part follows. */
 export interface ReadyWorkspace {
   readonly deps: string[];
@@ -88,7 +70,7 @@ export interface ReadyWorkspace {
 }
 
 /** Resource group and workspace (default workspaces only) and solution; undefined for a custom workspace that does not exist. */
-export function ensureWorkspaceAndSolution(ctx: PlanContext, b: PlanBuilder, target: TargetWorkspace): ReadyWorkspace | undefined {
+export function ensureWorkspaceAndSolution(ctx: PlanContext, b: StepSink<WorkspaceSteps>, target: TargetWorkspace): ReadyWorkspace | undefined {
   const la = ctx.spec.logAnalyticsAgent;
   const existing = ctx.workspaceById.get(target.key);
   const deps: string[] = [];
@@ -129,7 +111,7 @@ export function ensureWorkspaceAndSolution(ctx: PlanContext, b: PlanBuilder, tar
   return { deps, existing, created, location };
 }
 
-function installSolution(b: PlanBuilder, workspaceId: string, location: string, solution: SecuritySolution, dependsOn?: string): string {
+function installSolution(b: StepSink<WorkspaceSteps>, workspaceId: string, location: string, solution: SecuritySolution, dependsOn?: string): string {
   const name = solutionName(solution, workspaceLabel(workspaceId));
   return b.add(
     "install-solution",
@@ -145,73 +127,8 @@ function installSolution(b: PlanBuilder, workspaceId: string, location: string, 
   );
 }
 
-/**
- * The seed's limits on a workspace's security-event tier: it is stored only with Azure Defender on,
- * and a workspace whose security events Sentinel configures is never configured by Security Center.
- * `allowed: false` means "set nothing"; `finding` says why when the spec asked for a tier.
- */
-export type SecurityEventsRule =
-  | { readonly allowed: true }
-  | { readonly allowed: false; readonly finding?: { readonly severity: "warning" | "error"; readonly code: "security-events-need-defender" | "security-events-owned-by-sentinel" } };
-
-export function securityEventsRule(tier: SecurityEventTier, defender: boolean, sentinelOwned: boolean): SecurityEventsRule {
-  if (!defender) {
-    return tier !== "None" ? { allowed: false, finding: { severity: "warning", code: "security-events-need-defender" } } : { allowed: false };
-  }
-  if (sentinelOwned) {
-    return tier !== "None" ? { allowed: false, finding: { severity: "error", code: "security-events-owned-by-sentinel" } } : { allowed: false };
-  }
-  return { allowed: true };
-}
-
-export function securityEventsNeedDefenderMessage(tier: SecurityEventTier): string {
-  return `Storing Windows security events needs Azure Defender: the "${tier}" tier is not stored while logAnalyticsAgent.defender is false.`;
-}
-
-/** `currentTier`: the tier Sentinel set, when known. */
-export function securityEventsOwnedBySentinelMessage(workspaceName: string, currentTier?: string): string {
-  return `Azure Sentinel configures the security events of ${workspaceName}${currentTier !== undefined ? ` (tier ${currentTier})` : ""}; a workspace's security events are configured by Security Center or by Sentinel, never both. Set the tier in Sentinel, or disconnect Sentinel's Security Events connector first.`;
-}
-
-/**
- * May Security Center store the spec's tier in this target workspace? When not (Defender off,
- * Sentinel owns the workspace's security events), a finding says why if a tier was asked for.
- */
-export function securityEventsAllowed(ctx: PlanContext, b: PlanBuilder, workspaceId: string, existing: InventoryWorkspace | undefined): boolean {
-  const la = ctx.spec.logAnalyticsAgent;
-  const current = existing?.securityEvents;
-  const rule = securityEventsRule(la.securityEvents, la.defender, current?.owner === "sentinel");
-  if (rule.allowed) return true;
-  if (rule.finding?.code === "security-events-need-defender") {
-    b.finding(rule.finding.severity, rule.finding.code, "logAnalyticsAgent.securityEvents", securityEventsNeedDefenderMessage(la.securityEvents));
-  } else if (rule.finding) {
-    b.finding(rule.finding.severity, rule.finding.code, workspaceId, securityEventsOwnedBySentinelMessage(workspaceLabel(workspaceId), current?.tier));
-  }
-  return false;
-}
-
-function securityEventsStep(
-  ctx: PlanContext,
-  b: PlanBuilder,
-  workspaceId: string,
-  existing: InventoryWorkspace | undefined,
-  dependsOn: string | undefined,
-): string | undefined {
-  const la = ctx.spec.logAnalyticsAgent;
-  const current = existing?.securityEvents;
-  if (!securityEventsAllowed(ctx, b, workspaceId, existing)) return undefined;
-  const currentTier = current?.tier ?? "None";
-  if (currentTier === la.securityEvents) return undefined;
-  return b.add(
-    "set-security-events",
-    securityEventsDataSourceId(workspaceId),
-    { workspaceId, dataSource: SECURITY_EVENTS_DATA_SOURCE, tier: la.securityEvents, apiTier: API_TIER_BY_TIER[la.securityEvents] },
-    [dependsOn],
-  );
-}
-
 /** Seed: a user workspace that machines keep reporting to needs the Security or SecurityCenterFree solution. */
-export function ensureUserWorkspaceSolution(ctx: PlanContext, b: PlanBuilder, ws: InventoryWorkspace): void {
+export function ensureUserWorkspaceSolution(ctx: PlanContext, b: StepSink<WorkspaceSteps>, ws: InventoryWorkspace): void {
   if (hasSolution(ws, "Security") || hasSolution(ws, "SecurityCenterFree")) return;
   installSolution(b, ws.id, ws.location, solutionForDefender(ctx.spec.logAnalyticsAgent.defender));
 }
@@ -224,7 +141,7 @@ export function ensureUserWorkspaceSolution(ctx: PlanContext, b: PlanBuilder, ws
  */
 export function retireDefaultWorkspaces(
   ctx: PlanContext,
-  b: PlanBuilder,
+  b: StepSink<WorkspaceSteps>,
   targets: ReadonlySet<string>,
   reportersAfter: ReadonlyMap<string, number>,
   reconnectStepsFrom: ReadonlyMap<string, string[]>,
@@ -262,7 +179,7 @@ export function retireDefaultWorkspaces(
 }
 
 /** The geography note for a default workspace in a region outside every FAQ geography. */
-function noteOwnRegion(b: PlanBuilder, region: string): void {
+function noteOwnRegion(b: StepSink<WorkspaceSteps>, region: string): void {
   const geo = geographyOf(region);
   if (!geo.ownRegion) return;
   b.finding(

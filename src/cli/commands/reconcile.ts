@@ -10,7 +10,7 @@
  */
 import type { Command } from "commander";
 import type { ExecuteResult } from "../../azure/executor";
-import type { PlanSummary } from "../../reconcile/types";
+import type { PlanSummary } from "../../core";
 import { loadSpecFile } from "../../spec/load";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { choice, positiveNumber } from "../format";

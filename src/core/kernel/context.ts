@@ -1,12 +1,10 @@
 /**
  * Lookups over an inventory, built once per plan so every per-machine rule is O(1).
  */
-import type { Inventory, InventoryMachine, InventorySettings, InventoryWorkspace } from "../inventory/schema";
-import { subscriptionOf } from "../inventory/ids";
-import type { Spec } from "../spec/schema";
-
-/** Seed: "existing machines on subscriptions onboarded to Security Center before 17 March 2019". */
-export const LEGACY_ONBOARDING_CUTOFF = "2019-03-17";
+import type { Inventory, InventoryMachine, InventorySettings, InventoryWorkspace } from "../../inventory/schema";
+import { subscriptionOf } from "../../inventory/ids";
+import type { Spec } from "../../spec/schema";
+import { ReasonBook } from "./reasons";
 
 export interface PlanContext {
   readonly spec: Spec;
@@ -25,11 +23,13 @@ export interface PlanContext {
    * million machines, and keeping one copy of each is what keeps a 1M-machine plan in memory.
    */
   readonly intern: (text: string) => string;
+  /** Reasons by code and values (see reasons.ts): a million machines share a few dozen sentences. */
+  readonly reasons: ReasonBook;
   /**
-   * A machine's reason, built once per distinct (a, b, c): a million machines share a few dozen
-   * reasons, and building each sentence per machine is most of a large plan's time.
+   * State a capability keeps for one plan (lookups built on first use), by key. Keyed by an
+   * object the capability owns, so capabilities never see each other's state.
    */
-  readonly reason: (a: string, b: unknown, c: unknown, build: () => string) => string;
+  memo<T>(key: object, build: () => T): T;
 }
 
 export function buildContext(spec: Spec, inventory: Inventory): PlanContext {
@@ -42,6 +42,7 @@ export function buildContext(spec: Spec, inventory: Inventory): PlanContext {
   const onboardedAt = new Map<string, string | null>();
   for (const sub of inventory.subscriptions) onboardedAt.set(sub.id.toLowerCase(), sub.onboardedAt ?? null);
   const settings = new Map(Object.entries(inventory.settings).map(([sub, v]) => [sub.toLowerCase(), v] as const));
+  const memos = new Map<object, unknown>();
   return {
     spec,
     inventory,
@@ -52,13 +53,12 @@ export function buildContext(spec: Spec, inventory: Inventory): PlanContext {
     settings,
     lower: memoLower(),
     intern: interner(),
-    reason: reasonMemo(),
+    reasons: new ReasonBook(),
+    memo: <T>(key: object, build: () => T): T => {
+      if (!memos.has(key)) memos.set(key, build());
+      return memos.get(key) as T;
+    },
   };
-}
-
-export function isLegacySubscription(ctx: PlanContext, subscriptionId: string): boolean {
-  const at = ctx.onboardedAt.get(subscriptionId);
-  return at != null && at.slice(0, 10) < LEGACY_ONBOARDING_CUTOFF;
 }
 
 /** Machines of the in-scope subscriptions sorted by id for a stable plan, with each one's subscription. */
@@ -91,19 +91,6 @@ export function sortById<T extends { id: string }>(items: readonly T[]): readonl
   return [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-function reasonMemo(): PlanContext["reason"] {
-  const memo = new Map<string, Map<unknown, Map<unknown, string>>>();
-  return (a, b, c, build) => {
-    let byB = memo.get(a);
-    if (!byB) memo.set(a, (byB = new Map()));
-    let byC = byB.get(b);
-    if (!byC) byB.set(b, (byC = new Map()));
-    let text = byC.get(c);
-    if (text === undefined) byC.set(c, (text = build()));
-    return text;
-  };
-}
-
 function interner(): (text: string) => string {
   const seen = new Map<string, string>();
   return (text) => {
@@ -121,9 +108,4 @@ function memoLower(): (id: string) => string {
     if (v === undefined) memo.set(id, (v = id.toLowerCase()));
     return v;
   };
-}
-
-export function workspaceLabel(id: string): string {
-  const i = id.lastIndexOf("/");
-  return i < 0 ? id : id.slice(i + 1);
 }

@@ -38,12 +38,6 @@ export function solutionId(workspaceId: string, solutionName: string): string {
   return `${m ? m[1] : ""}/providers/Microsoft.OperationsManagement/solutions/${solutionName}`;
 }
 
-export const SECURITY_EVENTS_DATA_SOURCE = "SecurityEventCollectionConfiguration";
-
-export function securityEventsDataSourceId(workspaceId: string): string {
-  return `${workspaceId}/dataSources/${SECURITY_EVENTS_DATA_SOURCE}`;
-}
-
 export function extensionId(machineId: string, extensionName: string): string {
   return `${machineId}/extensions/${extensionName}`;
 }
@@ -58,4 +52,16 @@ export function roleAssignmentId(scope: string, name: string): string {
 
 export function remediationId(scope: string, name: string): string {
   return `${scope}/providers/Microsoft.PolicyInsights/remediations/${name}`;
+}
+
+/** The last segment of an ARM id: a workspace's name, for sentences. */
+export function workspaceLabel(id: string): string {
+  const i = id.lastIndexOf("/");
+  return i < 0 ? id : id.slice(i + 1);
+}
+
+/** The default label of a step: `machine (extension)` for a machine's extension, else the target's name. */
+export function targetLabel(target: string): string {
+  const m = /\/(virtualMachines|virtualMachineScaleSets|machines)\/([^/]+)\/extensions\/([^/]+)$/i.exec(target);
+  return m ? `${m[2]} (${m[3]})` : workspaceLabel(target);
 }

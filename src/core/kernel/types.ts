@@ -1,79 +1,34 @@
 /**
  * The Plan contract (DESIGN.md "Plan"): per-machine decisions, ordered steps, findings, summary.
+ * Generic over the step and decision types: the registered capabilities (src/capabilities) bind
+ * them, so the kernel knows no capability's action or decision.
  */
 
-export const DECISIONS = [
-  "compliant",
-  "install",
-  "install-multihome",
-  "install-beside-scom",
-  "reconnect",
-  "keep-user-workspace",
-  "keep-existing",
-  "upgrade",
-  "skip-linux-direct-agent",
-  "skip-legacy-subscription",
-  "blocked-scom-2012",
-  "skip-not-eligible",
-  "out-of-scope",
-  // Azure Monitor Agent (agent: ama); reconnect, keep-*, skip-not-eligible and out-of-scope apply too.
-  "ama-compliant",
-  "ama-install",
-  "ama-migrate",
-  "ama-associate",
-  "ama-enable-identity",
-  "ama-awaiting-heartbeat",
-  "ama-remove-legacy",
-  "ama-keep-legacy",
-] as const;
-export type Decision = (typeof DECISIONS)[number];
+/** Details of each action a capability owns: `{ "set-pricing": SetPricingDetails, ... }`. */
+export type StepMap = object;
 
-/** Decisions only `agent: ama` plans make. */
-export const AMA_DECISIONS: readonly Decision[] = DECISIONS.filter((d) => d.startsWith("ama-"));
+/** The step map of a capability that owns no action (it plans into others'). */
+export type NoSteps = Record<never, never>;
 
-export const ACTIONS = [
-  "set-pricing",
-  "set-workspace-setting",
-  "create-resource-group",
-  "create-workspace",
-  "install-solution",
-  "set-security-events",
-  "install-extension",
-  "upgrade-extension",
-  "reconnect-extension",
-  "assign-policy",
-  "grant-role",
-  "create-remediation",
-  "unassign-policy",
-  "delete-workspace",
-  // Azure Monitor Agent
-  "enable-identity",
-  "create-dcr",
-  "update-dcr",
-  "associate-dcr",
-  "remove-extension",
-  "delete-dcr",
-] as const;
-export type Action = (typeof ACTIONS)[number];
-
-export interface MachinePlan {
+/** One step of a plan. `details` is plain JSON; its shape is fixed by the action. */
+export interface StepOf<A extends string, D> {
   readonly id: string;
-  readonly decision: Decision;
-  /** ARM id of the workspace the machine's agent reports to once the plan is applied, or null. */
-  readonly workspace: string | null;
-  readonly reason: string;
-}
-
-/** Step details are plain JSON; each action's shape is documented in steps.ts. */
-export type StepDetails = Readonly<Record<string, unknown>>;
-
-export interface Step {
-  readonly id: string;
-  readonly action: Action;
+  readonly action: A;
   /** ARM id the step changes. */
   readonly target: string;
   readonly dependsOn: readonly string[];
-  readonly details: StepDetails;
+  readonly details: D;
+}
+
+/** The discriminated union of the steps of a step map: one member per action. */
+export type StepUnion<M extends StepMap> = { [A in keyof M & string]: StepOf<A, M[A]> }[keyof M & string];
+
+export interface MachinePlan<D extends string = string> {
+  readonly id: string;
+  readonly decision: D;
+  /** ARM id of the workspace the machine's agent reports to once the plan is applied, or null. */
+  readonly workspace: string | null;
+  readonly reason: string;
 }
 
 export type Severity = "error" | "warning" | "info";
@@ -85,18 +40,18 @@ export interface Finding {
   readonly message: string;
 }
 
-export interface PlanSummary {
+export interface PlanSummaryOf<D extends string, A extends string> {
   readonly machines: number;
-  readonly decisions: Readonly<Partial<Record<Decision, number>>>;
+  readonly decisions: Readonly<Partial<Record<D, number>>>;
   readonly steps: number;
-  readonly actions: Readonly<Partial<Record<Action, number>>>;
+  readonly actions: Readonly<Partial<Record<A, number>>>;
   readonly findings: Readonly<Partial<Record<Severity, number>>>;
 }
 
-export interface Plan {
+export interface PlanOf<S extends { readonly action: string }, D extends string> {
   readonly version: 1;
-  readonly machines: readonly MachinePlan[];
-  readonly steps: readonly Step[];
+  readonly machines: readonly MachinePlan<D>[];
+  readonly steps: readonly S[];
   readonly findings: readonly Finding[];
-  readonly summary: PlanSummary;
+  readonly summary: PlanSummaryOf<D, S["action"]>;
 }

@@ -1,6 +1,4 @@
 /** The plan contract as JSON (DESIGN.md "Plan"); stable key order, so equal plans are byte-equal. */
-import type { Plan } from "../types";
-
-export function renderJson(plan: Plan): string {
+export function renderJson(plan: unknown): string {
   return JSON.stringify(plan, null, 2) + "\n";
 }

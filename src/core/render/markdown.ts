@@ -3,8 +3,8 @@
  * by decision, steps grouped by subscription, long lists collapsed in <details>. Only names and
  * ids appear (steps never hold a secret). Ordering comes from the plan, so it is stable.
  */
-import { DECISIONS, type Finding, type Plan } from "../types";
-import { changedMachines, DECISION_MEANING, shortName, stepLabel, stepsBySubscription, subscriptionsOf } from "./facts";
+import { REGISTRY, type Catalog } from "../catalog";
+import { changedMachines, shortName, stepLabel, stepsBySubscription, subscriptionsOf, type RenderedPlan } from "./facts";
 
 /** Rows shown before a list is collapsed. */
 const OPEN_ROWS = 10;
@@ -13,9 +13,9 @@ const MAX_MACHINE_ROWS = 500;
 /** Marker so a CI job can find and update its own comment. */
 export const MARKDOWN_MARKER = "<!-- asc-autoprovision-plan -->";
 
-export function renderMarkdown(plan: Plan): string {
+export function renderMarkdown(plan: RenderedPlan, catalog: Catalog = REGISTRY): string {
   const out: string[] = [MARKDOWN_MARKER];
-  const changing = changedMachines(plan).size;
+  const changing = changedMachines(plan, catalog).size;
   const subs = subscriptionsOf(plan).length;
   out.push(
     `### asc-autoprovision plan: ${changing} machine${changing === 1 ? "" : "s"} to change across ${subs} subscription${subs === 1 ? "" : "s"}`,
@@ -27,9 +27,9 @@ export function renderMarkdown(plan: Plan): string {
   const errors = plan.findings.some((f) => f.severity === "error");
   if (errors) out.push(...findingsSection(plan.findings));
   out.push("| Decision | Machines | Meaning |", "|---|---:|---|");
-  for (const d of DECISIONS) {
+  for (const d of catalog.decisions) {
     const n = plan.summary.decisions[d];
-    if (n) out.push(`| \`${d}\` | ${n} | ${DECISION_MEANING[d]} |`);
+    if (n) out.push(`| \`${d}\` | ${n} | ${catalog.meaning(d)} |`);
   }
   out.push("");
   if (plan.steps.length) {
@@ -40,7 +40,7 @@ export function renderMarkdown(plan: Plan): string {
       const summary = [...counts].map(([a, n]) => `${n} ${a}`).join(", ");
       out.push(`<details${steps.length <= OPEN_ROWS ? " open" : ""}><summary><code>${sub}</code>: ${summary}</summary>`, "");
       out.push("| # | Action | Target |", "|---:|---|---|");
-      steps.forEach((s, i) => out.push(`| ${i + 1} | \`${s.action}\` | ${escape(stepLabel(s))} |`));
+      steps.forEach((s, i) => out.push(`| ${i + 1} | \`${s.action}\` | ${escape(stepLabel(s, catalog))} |`));
       out.push("", "</details>", "");
     }
   } else {
@@ -59,7 +59,7 @@ export function renderMarkdown(plan: Plan): string {
   return out.join("\n");
 }
 
-function findingsSection(findings: readonly Finding[]): string[] {
+function findingsSection(findings: RenderedPlan["findings"]): string[] {
   const icon = { error: "❌", warning: "⚠️", info: "ℹ️" } as const;
   const lines = findings.map((f) => `- ${icon[f.severity]} **${f.severity}** \`${f.code}\` (${escape(shortName(f.target))}): ${escape(f.message)}`);
   const head = ["#### Findings", ""];

@@ -1,13 +1,13 @@
 /** The plan for a person at a terminal. */
-import { DECISIONS, type Plan } from "../types";
-import { changedMachines, DECISION_MEANING, shortName, stepLabel, stepsBySubscription, subscriptionsOf } from "./facts";
+import { REGISTRY, type Catalog } from "../catalog";
+import { changedMachines, shortName, stepLabel, stepsBySubscription, subscriptionsOf, type RenderedPlan } from "./facts";
 
 /** Machines listed per decision before "... and N more". */
 const MACHINES_PER_DECISION = 20;
 
-export function renderText(plan: Plan): string {
+export function renderText(plan: RenderedPlan, catalog: Catalog = REGISTRY): string {
   const lines: string[] = [];
-  const changing = changedMachines(plan).size;
+  const changing = changedMachines(plan, catalog).size;
   const subs = subscriptionsOf(plan).length;
   lines.push(
     `Plan: ${plan.summary.machines} machine(s) in ${subs} subscription(s); ${changing} to change, ${plan.steps.length} step(s).`,
@@ -18,9 +18,9 @@ export function renderText(plan: Plan): string {
   }
   if (plan.machines.length) {
     lines.push("", "Machines by decision:");
-    for (const d of DECISIONS) {
+    for (const d of catalog.decisions) {
       const n = plan.summary.decisions[d];
-      if (n) lines.push(`  ${d.padEnd(25)} ${String(n).padStart(7)}  ${DECISION_MEANING[d]}`);
+      if (n) lines.push(`  ${d.padEnd(25)} ${String(n).padStart(7)}  ${catalog.meaning(d)}`);
     }
   }
   if (plan.steps.length) {
@@ -30,13 +30,13 @@ export function renderText(plan: Plan): string {
       lines.push(`  subscription ${sub}:`);
       for (const s of steps) {
         const after = s.dependsOn.length ? `  (after ${s.dependsOn.map((d) => position.get(d)).join(", ")})` : "";
-        lines.push(`  ${String(position.get(s.id)).padStart(4)}. ${s.action.padEnd(22)} ${stepLabel(s)}${after}`);
+        lines.push(`  ${String(position.get(s.id)).padStart(4)}. ${s.action.padEnd(22)} ${stepLabel(s, catalog)}${after}`);
       }
     }
   }
   if (plan.machines.length) {
     lines.push("", "Machine details:");
-    for (const d of DECISIONS) {
+    for (const d of catalog.decisions) {
       const ms = plan.machines.filter((m) => m.decision === d);
       if (!ms.length) continue;
       lines.push(`  ${d}:`);
