@@ -9,14 +9,9 @@ import { DocumentError } from "../spec/files";
 import { registerCommands } from "./commands";
 import { CliError } from "./errors";
 
-export type ExitCode = 0 | 1 | 2;
+import type { CliContext, ExitCode } from "./context";
 
-export interface CliContext {
-  /** Set by a command's action; read after parsing. */
-  exitCode: ExitCode;
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
+export type { CliContext, ExitCode } from "./context";
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("asc-autoprovision")

@@ -10,7 +10,7 @@ import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { CliError } from "../errors";
 import { DEFAULT_STATE_DIR, RUNTIME_OPTIONS, runtimeOptionProblem, type RuntimeOptionKey } from "../../azure";
 import { choice } from "../format";
-import type { CliContext } from "../main";
+import type { CliContext } from "../context";
 import { createProgress } from "../progress";
 import { applyRound, planRound, summarizeResult } from "../round";
 

@@ -17,7 +17,7 @@ import { isCovered } from "../../report/coverage";
 import { buildReport } from "../../report/model";
 import { parseSpec } from "../../spec/validate";
 import { choice, positiveNumber } from "../format";
-import type { CliContext } from "../main";
+import type { CliContext } from "../context";
 import { createProgress } from "../progress";
 import { applyRound, planRound, summarizeResult } from "../round";
 import { roundJson } from "./reconcile";

@@ -7,7 +7,7 @@
 import type { Command } from "commander";
 import { metadataHostOf, metadataUrlOf, startEmulator } from "../../emulator";
 import { CliError } from "../errors";
-import type { CliContext } from "../main";
+import type { CliContext } from "../context";
 
 export const DEFAULT_EMULATOR_PORT = 8443;
 export const DEFAULT_EMULATOR_STATE = ".asc-autoprovision/emulator/state.sqlite";

@@ -6,7 +6,7 @@ import { loadSpecFile } from "../../spec/load";
 import { parseSpec } from "../../spec/validate";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { CliError } from "../errors";
-import type { CliContext } from "../main";
+import type { CliContext } from "../context";
 import { createProgress } from "../progress";
 
 export function registerInventoryCommand(program: Command, ctx: CliContext): void {

@@ -11,7 +11,7 @@ import { PLAN_FORMATS, renderPlan } from "../../core";
 import { loadSpecFile } from "../../spec/load";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { choice } from "../format";
-import type { CliContext } from "../main";
+import type { CliContext } from "../context";
 import { createProgress } from "../progress";
 
 export function registerPlanCommand(program: Command, ctx: CliContext): void {

@@ -14,7 +14,7 @@ import type { PlanSummary } from "../../core";
 import { loadSpecFile } from "../../spec/load";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { choice, positiveNumber } from "../format";
-import type { CliContext } from "../main";
+import type { CliContext } from "../context";
 import { createProgress } from "../progress";
 import { applyRound, planRound, summarizeResult } from "../round";
 import { addExecutionOptions, executionOptions, type ExecutionFlags } from "./apply";

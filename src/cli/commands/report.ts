@@ -17,7 +17,7 @@ import { buildReport, COVERED_DECISIONS, formatCoverage, renderReport, type Repo
 import { loadSpecFile } from "../../spec/load";
 import { CliError } from "../errors";
 import { choice } from "../format";
-import type { CliContext } from "../main";
+import type { CliContext } from "../context";
 
 export const REPORT_FORMATS = ["html", "json", "png"] as const;
 
