@@ -28,7 +28,7 @@
  * Analytics agent), or when the extension reports to a workspace AMA does not send to (the seed:
  * a connection Security Center did not make is never overridden).
  *
- * The MMA-only rules under AMA (findings say so, see planAma.ts): an Operations Manager 2012
+ * The MMA-only rules under AMA (findings say so, see plan.ts): an Operations Manager 2012
  * agent no longer blocks (the seed's warning is about the Log Analytics agent's shared
  * libraries; AMA is a separate agent - INFERRED, not stated by the reference); a Linux direct
  * agent and a subscription onboarded before 2019-03-17 no longer stop the install (both rules are

@@ -1,5 +1,5 @@
 /**
- * Lookups the Azure Monitor Agent rules need, built once per plan (like context.ts): this tool's
+ * Lookups the Azure Monitor Agent rules need, built once per plan (like the kernel's context.ts): this tool's
  * association of each machine, data collection rules by id, the workspace a rule sends to, and
  * the destination object of each workspace, so per-machine work stays O(1) and allocation-free.
  */

@@ -1,5 +1,5 @@
 /**
- * Steps and findings for `agent: ama`, from the verdicts of decideAma.ts.
+ * Steps and findings for `agent: ama`, from the verdicts of decide.ts.
  *
  * Data collection rules: one per destination workspace (spec/dcr.ts names it and places it in
  * the workspace's resource group, in the workspace's location). On a target workspace the rule
