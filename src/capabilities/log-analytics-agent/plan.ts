@@ -110,22 +110,22 @@ function emitMachineSteps(
     if (!op) continue;
     const existingName = m.extensions?.find((e) => equalsIgnoreCase(e.type, op.extension.type))?.name ?? op.extension.name;
     const extId = extensionId(m.id, existingName);
-    const base = {
-      machineId: m.id,
-      machineKind: m.kind,
-      osType: m.osType,
-      location: m.location,
-      name: existingName,
-      publisher: op.extension.publisher,
-      type: op.extension.type,
-      typeHandlerVersion: op.extension.version,
-    };
+    // One details object per step, written out (a million machines: no intermediate copies).
+    const machineId = m.id;
+    const machineKind = m.kind;
+    const osType = m.osType;
+    const location = m.location;
+    const name = existingName;
+    const { publisher, type, version: typeHandlerVersion } = op.extension;
     if (op.kind === "install") {
-      b.addUnique("install-extension", extId, { ...base, workspaceId: op.workspaceId }, deps);
+      const workspaceId = op.workspaceId;
+      b.addUnique("install-extension", extId, { machineId, machineKind, osType, location, name, publisher, type, typeHandlerVersion, workspaceId }, deps);
     } else if (op.kind === "upgrade") {
-      b.addUnique("upgrade-extension", extId, { ...base, workspaceId: op.workspaceId, fromVersion: op.fromVersion });
+      const { workspaceId, fromVersion } = op;
+      b.addUnique("upgrade-extension", extId, { machineId, machineKind, osType, location, name, publisher, type, typeHandlerVersion, workspaceId, fromVersion });
     } else {
-      const id = b.addUnique("reconnect-extension", extId, { ...base, workspaceId: op.workspaceId, fromWorkspaceId: op.fromWorkspaceId }, deps);
+      const { workspaceId, fromWorkspaceId } = op;
+      const id = b.addUnique("reconnect-extension", extId, { machineId, machineKind, osType, location, name, publisher, type, typeHandlerVersion, workspaceId, fromWorkspaceId }, deps);
       const from = ctx.lower(op.fromWorkspaceId);
       let list = reconnectsFrom.get(from);
       if (!list) reconnectsFrom.set(from, (list = []));

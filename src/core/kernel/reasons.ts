@@ -36,8 +36,30 @@ export class ReasonBook {
   /** `say` for one catalog (one function per catalog and plan, so a decider binds nothing per machine). */
   speaker<C extends ReasonCatalog>(catalog: C): Speaker<C> {
     let s = this.speakers.get(catalog);
-    if (!s) this.speakers.set(catalog, (s = ((code: string, ...params: ReasonParam[]) => this.sayAll(catalog, code, params)) as Speaker<ReasonCatalog>));
+    if (!s) {
+      // Fixed arity, no rest array: a speaker is called once per machine.
+      const say = (code: string, p0?: ReasonParam, p1?: ReasonParam, p2?: ReasonParam, p3?: ReasonParam, p4?: ReasonParam): Reason => {
+        const build = catalog[code];
+        if (!build) throw new Error(`no reason ${code} in its catalog`);
+        const n = build.length;
+        if (n > MAX_VALUES) return this.sayAll(catalog, code, [p0, p1, p2, p3, p4]);
+        let node = this.root(build);
+        if (n > 0) node = child(node, p0);
+        if (n > 1) node = child(node, p1);
+        if (n > 2) node = child(node, p2);
+        if (n > 3) node = child(node, p3);
+        if (n > 4) node = child(node, p4);
+        return (node.reason ??= reasonOf(code, build, [p0, p1, p2, p3, p4].slice(0, n)));
+      };
+      this.speakers.set(catalog, (s = say as unknown as Speaker<ReasonCatalog>));
+    }
     return s as unknown as Speaker<C>;
+  }
+
+  private root(build: ReasonCatalog[string]): Node {
+    let node = this.roots.get(build);
+    if (!node) this.roots.set(build, (node = {}));
+    return node;
   }
 
   /** The shared Reason for `code` of `catalog` with these values. */
@@ -48,16 +70,24 @@ export class ReasonBook {
   private sayAll(catalog: ReasonCatalog, code: string, params: readonly ReasonParam[]): Reason {
     const build = catalog[code];
     if (!build) throw new Error(`no reason ${code} in its catalog`);
-    let node: Node | undefined = this.roots.get(build);
-    if (!node) this.roots.set(build, (node = {}));
-    for (const p of params) {
-      let next: Map<unknown, Node> | undefined = node.next;
-      if (!next) node.next = next = new Map();
-      let child: Node | undefined = next.get(p);
-      if (!child) next.set(p, (child = {}));
-      node = child;
-    }
-    // The catalog's function takes exactly these values (the speaker's types say so).
-    return (node.reason ??= Object.freeze({ code, params: Object.freeze([...params]), text: (build as (...a: readonly ReasonParam[]) => string)(...params) }));
+    let node = this.root(build);
+    for (const p of params) node = child(node, p);
+    return (node.reason ??= reasonOf(code, build, params));
   }
+}
+
+/** Values a speaker passes without an array (the widest sentence has five). */
+const MAX_VALUES = 5;
+
+function child(node: Node, value: unknown): Node {
+  let next = node.next;
+  if (!next) node.next = next = new Map();
+  let found = next.get(value);
+  if (!found) next.set(value, (found = {}));
+  return found;
+}
+
+function reasonOf(code: string, build: ReasonCatalog[string], params: readonly ReasonParam[]): Reason {
+  // The catalog's function takes exactly these values (the speaker's types say so).
+  return Object.freeze({ code, params: Object.freeze([...params]), text: (build as (...a: readonly ReasonParam[]) => string)(...params) });
 }
