@@ -25,7 +25,7 @@ import {
   ensureUserWorkspaceSolution,
   ensureWorkspaceAndSolution,
   retireDefaultWorkspaces,
-  targetWorkspaceFor,
+  fleetTargets,
   WORKSPACE_REASONS,
   type TargetWorkspace,
   type WorkspaceSteps,
@@ -42,7 +42,7 @@ type Sink = StepSink<AzureMonitorAgentPlanSteps>;
 export function planAzureMonitorAgent(ctx: PlanContext, b: Sink, fleet: Fleet): readonly AmaVerdict[] | undefined {
   if (ctx.spec.logAnalyticsAgent.agent !== "ama") return undefined;
   const { machines, subscriptionIds } = fleet;
-  const targets = machines.map((m, i) => targetWorkspaceFor(ctx, subscriptionIds[i]!, m.location));
+  const targets = fleetTargets(ctx, fleet);
   const verdicts = machines.map((m, i) => decideAmaMachine(ctx, m, targets[i]!));
   emitAmaMachineSteps(ctx, b, machines, subscriptionIds, verdicts, targets);
   return verdicts;

@@ -13,7 +13,7 @@ import {
   ensureUserWorkspaceSolution,
   ensureWorkspaceAndSolution,
   retireDefaultWorkspaces,
-  targetWorkspaceFor,
+  fleetTargets,
   WORKSPACE_REASONS,
   type TargetWorkspace,
   type WorkspaceSteps,
@@ -27,8 +27,8 @@ type Sink = StepSink<LogAnalyticsAgentPlanSteps>;
 /** The machines phase: the verdicts when the spec's agent is the Log Analytics agent. */
 export function planLogAnalyticsAgent(ctx: PlanContext, b: Sink, fleet: Fleet): readonly LaVerdict[] | undefined {
   if (ctx.spec.logAnalyticsAgent.agent !== "mma") return undefined;
-  const { machines, subscriptionIds } = fleet;
-  const targets = machines.map((m, i) => targetWorkspaceFor(ctx, subscriptionIds[i]!, m.location));
+  const { machines } = fleet;
+  const targets = fleetTargets(ctx, fleet);
   const verdicts = machines.map((m, i) => decide(ctx, m, targets[i]!));
   verdicts.forEach((v, i) => {
     if (v.decision === "blocked-scom-2012") b.finding("error", "scom-2012-agent", machines[i]!.id, v.reason.text);

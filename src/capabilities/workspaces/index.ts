@@ -13,6 +13,7 @@ export {
   DEFAULT_WORKSPACE_SKU,
   ensureUserWorkspaceSolution,
   ensureWorkspaceAndSolution,
+  fleetTargets,
   retireDefaultWorkspaces,
   solutionPlan,
   targetWorkspaceFor,

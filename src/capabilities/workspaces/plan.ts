@@ -7,7 +7,7 @@ import type { InventoryWorkspace } from "../../inventory/schema";
 import { subscriptionOf } from "../../inventory/ids";
 import { geographyOf } from "../../spec/geography";
 import { defaultResourceGroupName, defaultWorkspaceId, defaultWorkspaceName, solutionForDefender, solutionName, type SecuritySolution } from "../../spec/naming";
-import { resourceGroupId, solutionId, workspaceLabel, type PlanContext, type StepSink } from "../../core/kernel";
+import { resourceGroupId, solutionId, workspaceLabel, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
 import type { WorkspaceSteps } from "./steps";
 
 /** Retention Security Center gives the workspaces it creates (reference §1.1). */
@@ -40,6 +40,11 @@ export function targetWorkspaceFor(ctx: PlanContext, subscriptionId: string, reg
   let target = byRegion.get(region);
   if (!target) byRegion.set(region, (target = computeTarget(ctx, subscriptionId, region)));
   return target;
+}
+
+/** The target of each machine of the fleet, in the fleet's order. */
+export function fleetTargets(ctx: PlanContext, fleet: Fleet): TargetWorkspace[] {
+  return fleet.machines.map((m, i) => targetWorkspaceFor(ctx, fleet.subscriptionIds[i]!, m.location));
 }
 
 function computeTarget(ctx: PlanContext, subscriptionId: string, region: string): TargetWorkspace {
