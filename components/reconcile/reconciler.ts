@@ -9,6 +9,10 @@
  * Azure through DefaultAzureCredential (AZURE_* variables, workload or managed identity, az login).
  * No secret is ever an input or an output: workspace keys are fetched by the step runner at apply
  * time and sent only in the extensions' protectedSettings.
+ *
+ * `pulumi up` journals its steps as `asc-autoprovision apply` does, in the same place relative to
+ * the engine's working directory (the program's): `.asc-autoprovision/journal/`. An update killed
+ * mid-apply checks what it had started on the next `pulumi up` instead of sending it twice.
  */
 import { createHash } from "node:crypto";
 import {
@@ -17,6 +21,7 @@ import {
   connectionOf,
   emulatorConnection,
   emulatorOf,
+  EndpointError,
   journalFor,
   planLive,
   resolveRuntimeOptions,
@@ -131,7 +136,8 @@ export function validateInputs(news: Props): { inputs?: ReconciliationInputs; fa
       try {
         endpointFor(endpoint);
       } catch (err) {
-        failures.push({ property: "endpoint", reason: (err as Error).message });
+        // The property is named already: the reason is the detail alone.
+        failures.push({ property: "endpoint", reason: err instanceof EndpointError ? err.detail : (err as Error).message });
       }
     }
   }

@@ -21,9 +21,9 @@ export interface ReconciliationInputs {
    */
   readonly endpoint?: string;
   readonly mode: ReconcileMode;
-  /** See ApplyOptions.delegateAbove (src/azure/apply.ts). Absent: 100, as the CLI. */
+  /** See ApplyOptions.delegateAbove (src/azure/apply.ts). Absent: the CLI's default (RUNTIME_OPTIONS, src/azure/options.ts). */
   readonly delegateAbove?: number;
-  /** Steps in flight at once. Absent: 16. */
+  /** Steps in flight at once. Absent: the CLI's default (RUNTIME_OPTIONS). */
   readonly concurrency?: number;
 }
 
