@@ -69,6 +69,18 @@ module.exports = {
       to: { path: "^(src/azure/|node_modules/@azure/)" },
     },
     {
+      name: "cli-loads-the-adapter-lazily",
+      severity: "error",
+      comment:
+        "The CLI loads the Azure SDK, the adapter and the emulator only in the commands that talk to ARM (dynamic imports): `plan --inventory` never does. round.ts is itself loaded that way.",
+      from: { path: "^src/cli/", pathNot: "^src/cli/round\\.ts$" },
+      to: {
+        path: "^(src/azure/|src/emulator/index\\.ts$|node_modules/@azure/)",
+        pathNot: "^src/azure/(endpoint|emulatorEndpoint|options)\\.ts$",
+        dependencyTypesNot: ["dynamic-import", "type-only"],
+      },
+    },
+    {
       name: "front-ends-use-layer-indexes",
       severity: "error",
       comment:

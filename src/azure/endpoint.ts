@@ -10,7 +10,9 @@
  */
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { azureConnection, emulatorConnection, emulatorEndpointFromDir, type AzureConnection, type EmulatorEndpoint } from "./connection";
+import { emulatorEndpointFromDir, type EmulatorEndpoint } from "./emulatorEndpoint";
+
+export type { EmulatorEndpoint } from "./emulatorEndpoint";
 
 export const EMULATOR_CONFIG_ENV = "ASC_EMULATOR_CONFIG";
 export const EMULATOR_DIR_ENV = "ASC_EMULATOR_DIR";
@@ -123,9 +125,4 @@ export function emulatorOf(choice: Exclude<EndpointChoice, { kind: "azure" }>, e
 export function endpointUrlOf(choice: EndpointChoice): string | undefined {
   if (choice.kind === "azure") return undefined;
   return choice.kind === "emulator-url" ? choice.url : emulatorEndpointFromDir(choice.dir).url;
-}
-
-/** The connection for a choice: DefaultAzureCredential for Azure, the emulator's service principal and certificate for it. */
-export function connectionOf(choice: EndpointChoice, env: NodeJS.ProcessEnv = process.env): AzureConnection {
-  return choice.kind === "azure" ? azureConnection() : emulatorConnection(emulatorOf(choice, env));
 }

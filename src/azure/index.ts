@@ -7,7 +7,7 @@ export { applyPlan, planLive, type ApplyOptions } from "./apply";
 export { readInventory, type ReadOptions } from "./inventory";
 export { executePlan, type ExecuteOptions, type ExecuteResult, type StepResult, type StepRunner, type StepStatus } from "./executor";
 export { Journal, journalFor, KEPT_COMPLETED_JOURNALS, type JournalEntry } from "./journal";
-export { azureConnection, emulatorConnection, emulatorEndpointFromDir, ARM_SCOPE, type AzureConnection, type Cloud, type EmulatorEndpoint } from "./connection";
+export { azureConnection, connectionOf, emulatorConnection, emulatorEndpointFromDir, ARM_SCOPE, type AzureConnection, type Cloud } from "./connection";
 export * from "./endpoint";
 export * from "./options";
 export { classifyError, describeArmError, isNotFound } from "./errors";

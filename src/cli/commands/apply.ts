@@ -8,11 +8,10 @@ import { renderPlan } from "../../core";
 import { loadSpecFile } from "../../spec/load";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { CliError } from "../errors";
-import { DEFAULT_STATE_DIR, RUNTIME_OPTIONS, runtimeOptionProblem, type RuntimeOptionKey } from "../../azure";
+import { DEFAULT_STATE_DIR, RUNTIME_OPTIONS, runtimeOptionProblem, type RuntimeOptionKey } from "../../azure/options";
 import { choice } from "../format";
 import type { CliContext } from "../context";
 import { createProgress } from "../progress";
-import { applyRound, planRound, summarizeResult } from "../round";
 
 export const APPLY_FORMATS = ["text", "json"] as const;
 
@@ -63,7 +62,8 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
     const format = choice("--format", opts.format, APPLY_FORMATS);
     const exec = executionOptions(opts);
     const spec = loadSpecFile(opts.spec);
-    const conn = connectionFor(opts);
+    const conn = await connectionFor(opts);
+    const { applyRound, planRound, summarizeResult } = await import("../round");
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
     const planned = await planRound(conn, spec, progress);
     const thePlan = planned.plan;

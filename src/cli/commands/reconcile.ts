@@ -16,7 +16,6 @@ import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { choice, positiveNumber } from "../format";
 import type { CliContext } from "../context";
 import { createProgress } from "../progress";
-import { applyRound, planRound, summarizeResult } from "../round";
 import { addExecutionOptions, executionOptions, type ExecutionFlags } from "./apply";
 
 export function registerReconcileCommand(program: Command, ctx: CliContext): void {
@@ -36,7 +35,8 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
     const intervalMs = positiveNumber("--interval", opts.interval) * 1000;
     const exec = executionOptions(opts);
     const spec = loadSpecFile(opts.spec);
-    const conn = connectionFor(opts);
+    const conn = await connectionFor(opts);
+    const { applyRound, planRound, summarizeResult } = await import("../round");
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
     const controller = new AbortController();
     const stop = () => {
