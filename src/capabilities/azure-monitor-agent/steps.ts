@@ -3,7 +3,7 @@ import type { Inventory } from "../../inventory/schema";
 import { sameId } from "../../inventory/ids";
 import { SECURITY_EVENT_STREAM, type DataCollectionRuleBody } from "../../spec/dcr";
 import type { SecurityEventTier } from "../../spec/events";
-import { targetLabel, workspaceLabel, type StepKinds } from "../../core/kernel";
+import { labelByTarget, workspaceLabel, type StepKinds } from "../../core/kernel";
 
 /** create-dcr / update-dcr: `body` is the ARM PUT body (spec/dcr.ts); an update keeps the rule's location. */
 export interface PutDataCollectionRuleDetails {
@@ -76,7 +76,7 @@ export const AMA_STEPS: StepKinds<AmaSteps> = {
     },
   },
   "delete-dcr": {
-    label: (_d, target) => targetLabel(target),
+    label: labelByTarget,
     simulate: (sim, _d, target) => {
       sim.inventory.dataCollectionRules = (sim.inventory.dataCollectionRules ?? []).filter((r) => !sameId(r.id, target));
     },

@@ -2,7 +2,7 @@
 import { sameId } from "../../inventory/ids";
 import { AKS_POLICY_ADDON, DEPENDENCY_AGENT } from "../../spec/extensions";
 import { seedPolicyByDefinitionId } from "../../spec/policies";
-import { simulatedPrincipalId, targetLabel, workspaceLabel, type StepKinds } from "../../core/kernel";
+import { simulatedPrincipalId, labelByTarget, workspaceLabel, type StepKinds } from "../../core/kernel";
 
 export interface AssignPolicyDetails {
   readonly subscriptionId: string;
@@ -49,11 +49,9 @@ export interface PolicySteps {
   readonly "unassign-policy": UnassignPolicyDetails;
 }
 
-const byTarget = (_d: unknown, target: string) => targetLabel(target);
-
 export const POLICY_STEPS: StepKinds<PolicySteps> = {
   "assign-policy": {
-    label: byTarget,
+    label: labelByTarget,
     simulate: (sim, d, target) => {
       sim.inventory.policyAssignments.push({
         id: target,
@@ -94,7 +92,7 @@ export const POLICY_STEPS: StepKinds<PolicySteps> = {
     },
   },
   "unassign-policy": {
-    label: byTarget,
+    label: labelByTarget,
     simulate: (sim, _d, target) => {
       sim.inventory.policyAssignments = sim.inventory.policyAssignments.filter((a) => !sameId(a.id, target));
     },

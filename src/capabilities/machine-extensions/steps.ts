@@ -6,7 +6,7 @@
 import type { MachineKind } from "../../inventory/schema";
 import type { OsType } from "../../spec/extensions";
 import { equalsIgnoreCase } from "../../spec/extensions";
-import { simulatedPrincipalId, targetLabel, workspaceLabel, type Simulation, type StepKinds } from "../../core/kernel";
+import { simulatedPrincipalId, labelByTarget, workspaceLabel, type Simulation, type StepKinds } from "../../core/kernel";
 import type { InventoryMachine } from "../../inventory/schema";
 
 /** The machine and the extension a step is about. */
@@ -77,15 +77,14 @@ function putExtension(sim: Simulation, d: ExtensionStepBase & { readonly workspa
   }
 }
 
-const byTarget = (_d: unknown, target: string) => targetLabel(target);
 const machineOf = (d: { readonly machineId: string }) => d.machineId;
 
 export const MACHINE_EXTENSION_STEPS: StepKinds<MachineExtensionSteps> = {
-  "install-extension": { label: byTarget, machineId: machineOf, simulate: (sim, d) => putExtension(sim, d, false) },
-  "upgrade-extension": { label: byTarget, machineId: machineOf, simulate: (sim, d) => putExtension(sim, d, true) },
-  "reconnect-extension": { label: byTarget, machineId: machineOf, simulate: (sim, d) => putExtension(sim, d, false) },
+  "install-extension": { label: labelByTarget, machineId: machineOf, simulate: (sim, d) => putExtension(sim, d, false) },
+  "upgrade-extension": { label: labelByTarget, machineId: machineOf, simulate: (sim, d) => putExtension(sim, d, true) },
+  "reconnect-extension": { label: labelByTarget, machineId: machineOf, simulate: (sim, d) => putExtension(sim, d, false) },
   "remove-extension": {
-    label: byTarget,
+    label: labelByTarget,
     machineId: machineOf,
     simulate: (sim, d) => {
       const m = sim.machine(d.machineId);

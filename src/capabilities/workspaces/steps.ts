@@ -1,6 +1,6 @@
 /** The steps of workspaces: resource group, workspace, its Security Center solution, deletion. */
 import type { SecuritySolution } from "../../spec/naming";
-import { simulatedCustomerId, targetLabel, type StepKinds } from "../../core/kernel";
+import { simulatedCustomerId, labelByTarget, type StepKinds } from "../../core/kernel";
 
 export interface CreateResourceGroupDetails {
   readonly subscriptionId: string;
@@ -44,20 +44,18 @@ export interface WorkspaceSteps {
   readonly "delete-workspace": DeleteWorkspaceDetails;
 }
 
-const byTarget = (_d: unknown, target: string) => targetLabel(target);
-
 export const WORKSPACE_STEPS: StepKinds<WorkspaceSteps> = {
-  "create-resource-group": { label: byTarget, simulate: () => undefined },
+  "create-resource-group": { label: labelByTarget, simulate: () => undefined },
   "create-workspace": {
-    label: byTarget,
+    label: labelByTarget,
     simulate: (sim, d, target) =>
       sim.addWorkspace({ id: target, customerId: simulatedCustomerId(target), location: d.location, createdBySecurityCenter: true, solutions: [] }),
   },
   "install-solution": {
-    label: byTarget,
+    label: labelByTarget,
     simulate: (sim, d) => {
       sim.workspace(d.workspaceId).solutions.push(d.solution);
     },
   },
-  "delete-workspace": { label: byTarget, simulate: (sim, _d, target) => sim.removeWorkspace(target) },
+  "delete-workspace": { label: labelByTarget, simulate: (sim, _d, target) => sim.removeWorkspace(target) },
 };

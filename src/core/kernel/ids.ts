@@ -60,6 +60,9 @@ export function workspaceLabel(id: string): string {
   return i < 0 ? id : id.slice(i + 1);
 }
 
+/** A step kind's label for steps named by their target alone. */
+export const labelByTarget = (_details: unknown, target: string): string => targetLabel(target);
+
 /** The default label of a step: `machine (extension)` for a machine's extension, else the target's name. */
 export function targetLabel(target: string): string {
   const m = /\/(virtualMachines|virtualMachineScaleSets|machines)\/([^/]+)\/extensions\/([^/]+)$/i.exec(target);
