@@ -45,4 +45,4 @@ export function catalogOf(capabilities: readonly AnyCapability[]): Catalog {
   return found;
 }
 
-export const REGISTRY: Catalog = catalogOf(CAPABILITIES as unknown as readonly AnyCapability[]);
+export const REGISTRY: Catalog = catalogOf(CAPABILITIES);

@@ -4,14 +4,14 @@
  * without a change to the core or to any other capability.
  */
 import { join } from "node:path";
-import { CAPABILITIES, catalogOf, planWith, renderJson, renderText, simulate, type AnyCapability } from "../../src/core";
+import { CAPABILITIES, catalogOf, planWith, renderJson, renderText, simulate } from "../../src/core";
 import type { StepContext, StepHandlers, StepKinds } from "../../src/core/kernel";
 import { loadInventoryFile } from "../../src/inventory/load";
 import { loadSpecFile } from "../../src/spec/load";
 import { subscriptionTag, TAG } from "../fixtures/capabilities/subscription-tag";
 
 // The registration: the registered capabilities and one more line.
-const catalog = catalogOf([...CAPABILITIES, subscriptionTag] as readonly AnyCapability[]);
+const catalog = catalogOf([...CAPABILITIES, subscriptionTag]);
 
 const root = join(__dirname, "../..");
 const spec = loadSpecFile(join(root, "examples/spec.yaml"));
@@ -23,7 +23,7 @@ describe("a throwaway capability in a fixture", () => {
 
   it("plans its step per subscription, beside the registered capabilities' steps (which do not change)", () => {
     expect(tags.map((s) => s.details)).toEqual(spec.subscriptions.map((subscriptionId) => ({ subscriptionId, ...TAG })));
-    const registered = planWith(catalogOf(CAPABILITIES as unknown as readonly AnyCapability[]), spec, inventory);
+    const registered = planWith(catalogOf(CAPABILITIES), spec, inventory);
     expect(p.steps.filter((s) => s.action !== "set-subscription-tag")).toEqual(registered.steps);
     expect(p.machines).toEqual(registered.machines);
     expect(p.summary.actions).toMatchObject({ "set-subscription-tag": spec.subscriptions.length });
