@@ -81,6 +81,21 @@ module.exports = {
       },
     },
     {
+      name: "cli-uses-layer-indexes",
+      severity: "error",
+      comment:
+        "The CLI imports other layers through their index, except the adapter's light modules it needs before (or instead of) loading the adapter: endpoint, options, and the modules it loads on demand.",
+      from: { path: "^src/cli/" },
+      to: {
+        path: "^src/(?!cli/)",
+        pathNot: [
+          "^src/(core|azure|spec|inventory|report|emulator)/index\\.ts$",
+          "^src/azure/(endpoint|options|connection|inventory|executor)\\.ts$",
+          "^src/emulator/goClients\\.ts$",
+        ],
+      },
+    },
+    {
       name: "front-ends-use-layer-indexes",
       severity: "error",
       comment:

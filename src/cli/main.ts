@@ -4,8 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { version } from "../../package.json";
-import { ValidationError } from "../spec/errors";
-import { DocumentError } from "../spec/files";
+import { ValidationError, DocumentError } from "../spec";
 import { registerCommands } from "./commands";
 import { CliError } from "./errors";
 

@@ -4,8 +4,8 @@
  */
 import { applyPlan, journalFor, planLive, writeBudget, type AzureConnection, type ExecuteResult } from "../azure";
 import { stepLabel, type Plan } from "../core";
-import type { Inventory } from "../inventory/schema";
-import type { Spec } from "../spec/schema";
+import type { Inventory } from "../inventory";
+import type { Spec } from "../spec";
 import type { Progress } from "./progress";
 
 export interface RoundOptions {

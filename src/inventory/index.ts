@@ -2,3 +2,4 @@ export * from "./schema";
 export * from "./load";
 export * from "./ids";
 export * from "./eligibility";
+export * from "./jsonSchema";

@@ -5,7 +5,7 @@
 import type { Command } from "commander";
 import { createInterface } from "node:readline/promises";
 import { renderPlan } from "../../core";
-import { loadSpecFile } from "../../spec/load";
+import { loadSpecFile } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { CliError } from "../errors";
 import { DEFAULT_STATE_DIR, RUNTIME_OPTIONS, runtimeOptionProblem, type RuntimeOptionKey } from "../../azure/options";

@@ -1,8 +1,7 @@
 /** `asc-autoprovision inventory --spec FILE --cloud local|azure [--out FILE]`: the actual state as Inventory JSON. */
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { loadSpecFile } from "../../spec/load";
-import { parseSpec } from "../../spec/validate";
+import { loadSpecFile, parseSpec } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { CliError } from "../errors";
 import type { CliContext } from "../context";

@@ -4,10 +4,9 @@
  */
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { loadInventoryFile } from "../../inventory/load";
-import { plan } from "../../core";
-import { PLAN_FORMATS, renderPlan } from "../../core";
-import { loadSpecFile } from "../../spec/load";
+import { loadInventoryFile } from "../../inventory";
+import { plan, PLAN_FORMATS, renderPlan } from "../../core";
+import { loadSpecFile } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { choice } from "../format";
 import type { CliContext } from "../context";

@@ -11,7 +11,7 @@
 import type { Command } from "commander";
 import type { ExecuteResult } from "../../azure/executor";
 import type { PlanSummary } from "../../core";
-import { loadSpecFile } from "../../spec/load";
+import { loadSpecFile } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { choice, positiveNumber } from "../format";
 import type { CliContext } from "../context";
