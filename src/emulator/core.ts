@@ -16,7 +16,7 @@ import { LroManager } from "./arm/lro";
 import { Registry } from "./arm/registry";
 import { ArmRouter } from "./arm/router";
 import type { ArmContext, EmulatorSettings } from "./arm/types";
-import { ArmError } from "./http/errors";
+import { ArmError, ArmErrors } from "./http/errors";
 import type { EmuRequest, EmuResponse, FaultClass, OpClass } from "./http/types";
 import { header } from "./http/types";
 import { newSigningKey, TokenService } from "./auth/tokens";
@@ -217,7 +217,7 @@ export class EmulatorCore implements ArmContext {
       if (err instanceof ArmError) return { cls, res: { status: err.status, body: err.body(), headers: { ...err.headers } } };
       const message = err instanceof Error ? err.message : String(err);
       process.stderr.write(`emulator: internal error on ${req.method} ${req.path}: ${err instanceof Error ? (err.stack ?? message) : message}\n`);
-      return { cls, res: { status: 500, body: { error: { code: "InternalServerError", message: `The emulator failed to process the request: ${message}` } } } };
+      return { cls, res: { status: 500, body: ArmErrors.emulatorFailure(message).body() } };
     }
   }
 }

@@ -3,7 +3,7 @@
  * send (found with `grep apiVersion node_modules/@azure/arm-(name)/dist`) plus the documented ones
  * (reference/azure-facts.md §2). A request with another version gets ARM's 400.
  */
-import { ArmError } from "../http/errors";
+import { ArmErrors } from "../http/errors";
 import type { EmuRequest } from "../http/types";
 
 export const API_VERSIONS = {
@@ -60,15 +60,11 @@ export type ApiVersionSet = keyof typeof API_VERSIONS;
 export function requireApiVersion(req: EmuRequest, supported: readonly string[]): string {
   const v = req.query.get("api-version");
   if (v === null || v === "") {
-    throw new ArmError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
+    throw ArmErrors.missingApiVersion();
   }
   const match = supported.find((s) => s.toLowerCase() === v.toLowerCase());
   if (!match) {
-    throw new ArmError(
-      400,
-      "InvalidApiVersionParameter",
-      `The api-version '${v}' is invalid. The supported versions are '${[...supported].reverse().join(",")}'.`,
-    );
+    throw ArmErrors.invalidApiVersion(v, `'${[...supported].reverse().join(",")}'`);
   }
   return match;
 }

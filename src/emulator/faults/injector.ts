@@ -7,7 +7,7 @@
 import type { Clock } from "../util/clock";
 import { Rng } from "../util/random";
 import type { FaultClass } from "../http/types";
-import { ArmError } from "../http/errors";
+import { ArmErrors, type ArmError } from "../http/errors";
 import { DEFAULT_BUCKETS, type FaultConfig } from "./config";
 
 interface Bucket {
@@ -137,25 +137,16 @@ export class FaultInjector {
     if (f.cls === "graph") {
       headers["x-ms-user-quota-remaining"] = "0";
       headers["x-ms-user-quota-resets-after"] = `00:00:${String(retryAfter).padStart(2, "0")}`;
-      return new ArmError(429, "RateLimiting", `Please provide below info when asking for support: timestamp = ${new Date().toISOString()}, correlationId = ${f.correlationId}. Rate limit exceeded; retry after ${retryAfter} second(s).`, headers);
+      return ArmErrors.graphRateLimited(f.correlationId, retryAfter, headers);
     }
-    if (f.cls === "query") return new ArmError(429, "ThrottledError", `Your request was throttled; retry after ${retryAfter} second(s).`, headers);
+    if (f.cls === "query") return ArmErrors.logsThrottled(retryAfter, headers);
     const word = f.cls === "read" ? "read" : f.cls === "write" ? "write" : "delete";
-    return new ArmError(
-      429,
-      "SubscriptionRequestsThrottled",
-      `Number of '${word}' requests for subscription '${f.subscriptionId ?? "tenant"}' actor '${f.principal}' exceeded. Please try again after '${retryAfter}' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling`,
-      headers,
-    );
+    return ArmErrors.subscriptionRequestsThrottled(word, f.subscriptionId ?? "tenant", f.principal, retryAfter, headers);
   }
 
   private serverError(f: FaultContext, status: number): ArmError {
-    if (status === 503) return new ArmError(503, "ServiceUnavailable", "The service is temporarily unavailable. Please try again later.", { "Retry-After": "1" });
-    if (status === 502) return new ArmError(502, "BadGateway", "The gateway did not receive a response from the resource provider.");
-    return new ArmError(
-      500,
-      "InternalServerError",
-      `Encountered internal server error. Diagnostic information: timestamp '${new Date().toISOString()}', subscription id '${f.subscriptionId ?? ""}', request correlation id '${f.correlationId}'.`,
-    );
+    if (status === 503) return ArmErrors.serviceUnavailable();
+    if (status === 502) return ArmErrors.badGateway();
+    return ArmErrors.internalServerError(f.subscriptionId ?? "", f.correlationId);
   }
 }

@@ -4,10 +4,9 @@
  * `totalRecords`, `count` and `resultTruncated` as Resource Graph answers them.
  */
 import { createHash } from "node:crypto";
-import type { SpecialRoute } from "../arm/router";
-import { methodNotAllowed } from "../arm/router";
+import type { SpecialRoute } from "../arm/types";
 import { API_VERSIONS, requireApiVersion } from "../arm/apiVersions";
-import { ArmError } from "../http/errors";
+import { ArmErrors } from "../http/errors";
 import { jsonBody } from "../http/types";
 import { KqlError } from "../kql/lexer";
 import { parseQuery } from "../kql/parser";
@@ -15,18 +14,11 @@ import { runQuery, type Row } from "../kql/eval";
 import { isObject, type Json, type JsonObject } from "../util/json";
 import { GUID_RE } from "../util/random";
 import { GRAPH_TABLES, graphTable } from "./tables";
-import { SUBSCRIPTION_TYPE } from "../providers/resources";
+import { SUBSCRIPTION_TYPE } from "../model/resourceTypes";
 
 const MAX_PAGE = 1000;
 
-function invalidQuery(message: string, correlationId: string): ArmError {
-  return new ArmError(400, "BadRequest", `Please provide below info when asking for support: timestamp = ${new Date().toISOString()}, correlationId = ${correlationId}. ${message}`, {}, {
-    details: [
-      { code: "InvalidQuery", message: "Query is invalid. Please refer to the documentation for the Azure Resource Graph service and fix the error before retrying." },
-      { code: "UnsupportedQuery", message },
-    ],
-  });
-}
+const invalidQuery = ArmErrors.graphInvalidQuery;
 
 interface SkipToken {
   readonly offset: number;
@@ -45,7 +37,7 @@ function columnType(values: readonly Json[]): string {
 export const resourceGraphRoute: SpecialRoute = (ctx, req) => {
   const l = req.segments.map((s) => s.toLowerCase());
   if (!(l.length === 3 && l[0] === "providers" && l[1] === "microsoft.resourcegraph" && l[2] === "resources")) return undefined;
-  if (req.method !== "POST") throw methodNotAllowed(req.method);
+  if (req.method !== "POST") throw ArmErrors.methodNotAllowed(req.method);
   requireApiVersion(req, API_VERSIONS.resourceGraph);
   req.operation = "POST microsoft.resourcegraph/resources";
   const body = jsonBody(req);

@@ -9,12 +9,9 @@ import type { StoredResource } from "../store/resources";
 import type { GuestState } from "../store/guest";
 import { parseId } from "../util/armId";
 import { clone, isObject, type Json, type JsonObject } from "../util/json";
-import { vmssView } from "../providers/compute";
-import { machineView } from "../providers/hybridCompute";
-import { defaultGuest, osTypeOf } from "../providers/machines";
-import { PRICING_NAMES } from "../providers/security";
-import * as T from "../providers/resourceTypes";
-import { RESOURCE_GROUP_TYPE, SUBSCRIPTION_TYPE } from "../providers/resources";
+import { machineView, vmssView } from "../model/views";
+import { defaultGuest, osTypeOf } from "../model/machines";
+import * as T from "../model/resourceTypes";
 
 export const GRAPH_COLUMNS = [
   "id", "name", "type", "tenantId", "kind", "location", "resourceGroup", "subscriptionId", "managedBy", "sku", "plan", "properties", "tags", "identity", "zones", "extendedLocation",
@@ -24,7 +21,7 @@ export const GRAPH_TABLES: Readonly<Record<string, readonly string[]>> = {
   resources: [T.VM_TYPE, T.VM_EXTENSION_TYPE, T.VMSS_TYPE, T.ARC_TYPE, T.ARC_EXTENSION_TYPE, T.AKS_TYPE, T.WORKSPACE_TYPE, T.SOLUTION_TYPE, T.DCR_TYPE],
   /** Resource Graph keeps associations (extension resources of machines) here, not in `resources`. */
   insightsresources: [T.DCR_ASSOCIATION_TYPE],
-  resourcecontainers: [SUBSCRIPTION_TYPE, RESOURCE_GROUP_TYPE],
+  resourcecontainers: [T.SUBSCRIPTION_TYPE, T.RESOURCE_GROUP_TYPE],
   policyresources: [T.POLICY_ASSIGNMENT_TYPE, T.REMEDIATION_TYPE],
   authorizationresources: [T.ROLE_ASSIGNMENT_TYPE],
   securityresources: [T.PRICING_TYPE, T.AUTO_PROVISIONING_TYPE, T.WORKSPACE_SETTING_TYPE],
@@ -56,14 +53,14 @@ function graphProperties(ctx: ArmContext, r: StoredResource, guests: Map<string,
 /** The Resource Graph type of a resource (resource groups are `.../subscriptions/resourcegroups`). */
 function graphType(r: StoredResource): string {
   const t = r.type.toLowerCase();
-  if (t === RESOURCE_GROUP_TYPE.toLowerCase()) return "microsoft.resources/subscriptions/resourcegroups";
+  if (t === T.RESOURCE_GROUP_TYPE.toLowerCase()) return "microsoft.resources/subscriptions/resourcegroups";
   return t;
 }
 
 export function graphRow(ctx: ArmContext, r: StoredResource, guests: Map<string, GuestState>): Row {
   const parts = parseId(r.id);
   const d = r.doc;
-  const isSub = r.type.toLowerCase() === SUBSCRIPTION_TYPE.toLowerCase();
+  const isSub = r.type.toLowerCase() === T.SUBSCRIPTION_TYPE.toLowerCase();
   return {
     id: r.id,
     name: isSub ? String(d["displayName"] ?? "") : String(d["name"] ?? parts.name),
@@ -93,9 +90,9 @@ export function graphTable(ctx: ArmContext, table: string, subscriptions: readon
   if (table.toLowerCase() === "securityresources") {
     // Defender plans exist for every subscription even when never written (Free).
     const have = new Set(resources.map((r) => r.id.toLowerCase()));
-    const subs = subscriptions ?? ctx.store.list(SUBSCRIPTION_TYPE, {}).map((s) => String(s.doc["subscriptionId"]));
+    const subs = subscriptions ?? ctx.store.list(T.SUBSCRIPTION_TYPE, {}).map((s) => String(s.doc["subscriptionId"]));
     for (const sub of subs) {
-      for (const n of PRICING_NAMES) {
+      for (const n of T.PRICING_NAMES) {
         const id = `/subscriptions/${sub.toLowerCase()}/providers/${T.PRICING_TYPE}/${n}`;
         if (!have.has(id.toLowerCase())) {
           resources.push({ id, type: T.PRICING_TYPE, doc: { id, name: n, type: T.PRICING_TYPE, properties: { pricingTier: "Free", freeTrialRemainingTime: "PT0S" } }, secret: null });

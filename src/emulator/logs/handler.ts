@@ -5,13 +5,13 @@
  * Tables: Heartbeat. Answers in the `tables` format.
  */
 import type { ArmContext } from "../arm/types";
-import { ArmError } from "../http/errors";
+import { ArmError, ArmErrors } from "../http/errors";
 import { jsonBody, type EmuRequest, type EmuResponse } from "../http/types";
 import { KqlError } from "../kql/lexer";
 import { parseQuery } from "../kql/parser";
 import { runQuery, type Row, type Table } from "../kql/eval";
 import { isObject, type Json, type JsonObject } from "../util/json";
-import { findWorkspace, workspaceCustomerId } from "../providers/workspaceLookup";
+import { findWorkspace, workspaceCustomerId } from "../model/workspaces";
 import { HEARTBEAT_COLUMNS, heartbeatRows } from "./heartbeat";
 
 export function isLogsPath(segments: readonly string[]): boolean {
@@ -20,11 +20,7 @@ export function isLogsPath(segments: readonly string[]): boolean {
   return (s[0] === "workspaces" && s.length === 3 && s[2] === "query") || (s.length === 1 && s[0] === "$batch");
 }
 
-class LogsError extends ArmError {}
-
-function badQuery(message: string, correlationId: string): ArmError {
-  return new LogsError(400, "BadArgumentError", `The request had some invalid properties: ${message}`, {}, { correlationId, innererror: { code: "SyntaxError", message } });
-}
+const badQuery = ArmErrors.logsBadArgument;
 
 /** ISO-8601 duration (PT1H, P1D, P1DT2H, PT30M) in ms. */
 function durationMs(text: string): number | undefined {
@@ -78,7 +74,7 @@ function runOne(ctx: ArmContext, workspace: string, body: JsonObject, correlatio
   for (const ref of refs) {
     const ws = findWorkspace(ctx, ref);
     if (!ws) {
-      throw new LogsError(404, "WorkspaceNotFoundError", `Workspace '${ref}' could not be found.`, {}, { correlationId, innererror: { code: "ResourceNotFoundError", message: `Workspace '${ref}' could not be found.` } });
+      throw ArmErrors.logsWorkspaceNotFound(ref, correlationId);
     }
     ids.add(workspaceCustomerId(ws).toLowerCase());
   }
@@ -101,7 +97,7 @@ export function handleLogs(ctx: ArmContext, req: EmuRequest): EmuResponse {
   const l = req.segments.map((s) => s.toLowerCase());
   const s = l[0] === "v1" ? req.segments.slice(1) : req.segments;
   if (s.length === 1) {
-    if (req.method !== "POST") throw new ArmError(405, "MethodNotAllowed", "Use POST for $batch.");
+    if (req.method !== "POST") throw ArmErrors.methodNotAllowed(req.method, "Use POST for $batch.");
     req.operation = "POST logs/$batch";
     const body = jsonBody(req);
     const requests = isObject(body) && Array.isArray(body["requests"]) ? body["requests"] : null;
@@ -128,7 +124,7 @@ export function handleLogs(ctx: ArmContext, req: EmuRequest): EmuResponse {
     if (!isObject(parsed)) throw badQuery("The body must be a JSON object.", req.correlationId);
     body = parsed;
   } else {
-    throw new ArmError(405, "MethodNotAllowed", `The requested resource does not support http method '${req.method}'.`);
+    throw ArmErrors.methodNotAllowed(req.method);
   }
   return { status: 200, body: runOne(ctx, s[1]!, body, req.correlationId) };
 }
