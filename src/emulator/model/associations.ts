@@ -10,6 +10,7 @@ import { newGuid } from "../util/random";
 import type { ModelContext, StoreContext } from "./context";
 import { DCR_ASSOCIATION_TYPE, DCR_TYPE } from "./resourceTypes";
 import { systemData } from "./systemData";
+import { docOf, type AssociationDoc } from "./documents";
 
 /** The machine an association belongs to (everything before its `/providers/Microsoft.Insights/...`). */
 export function associationScope(associationId: string): string {
@@ -23,10 +24,15 @@ export function associationsOfMachine(ctx: StoreContext, machineId: string): Sto
   return ctx.store.list(DCR_ASSOCIATION_TYPE, { subscriptionId: parts[2] ?? null, resourceGroup: parts[4] ?? null }).filter((a) => a.id.toLowerCase().startsWith(prefix));
 }
 
+/** The rule an association names. */
+export function ruleIdOf(association: StoredResource): string | undefined {
+  return docOf<AssociationDoc>(association).properties?.dataCollectionRuleId;
+}
+
 /** Associations that name a rule. */
 export function associationsOfRule(ctx: StoreContext, ruleId: string): StoredResource[] {
   const l = ruleId.toLowerCase();
-  return ctx.store.listTypes([DCR_ASSOCIATION_TYPE]).filter((a) => (getString(a.doc, "properties", "dataCollectionRuleId") ?? "").toLowerCase() === l);
+  return ctx.store.listTypes([DCR_ASSOCIATION_TYPE]).filter((a) => (ruleIdOf(a) ?? "").toLowerCase() === l);
 }
 
 /**
@@ -56,7 +62,7 @@ export function associationResource(
   if (typeof props["description"] === "string") out["description"] = props["description"];
   out["dataCollectionRuleId"] = ruleId;
   out["provisioningState"] = "Succeeded";
-  const sameRule = (getString(existing?.doc, "properties", "dataCollectionRuleId") ?? "").toLowerCase() === ruleId.toLowerCase();
+  const sameRule = ((existing && ruleIdOf(existing)) ?? "").toLowerCase() === ruleId.toLowerCase();
   const since = sameRule && typeof existing?.secret?.["since"] === "string" ? existing.secret["since"] : ctx.clock.iso();
   return {
     doc: { id, name, type: DCR_ASSOCIATION_TYPE, etag: `"${newGuid()}"`, systemData: systemData(ctx, req, existing), properties: out },

@@ -28,7 +28,8 @@ import { extensionsOf, guestOf, isAmaExtension, provisionedAtOf } from "./machin
 
 export { isAmaExtension };
 import { DCR_ASSOCIATION_TYPE, DCR_TYPE, LOG_ANALYTICS_PUBLISHER, WORKSPACE_TYPE } from "./resourceTypes";
-import { associationScope, associationsOfMachine } from "./associations";
+import { associationScope, associationsOfMachine, ruleIdOf } from "./associations";
+import { docOf, type DataCollectionRuleDoc } from "./documents";
 import { workspaceCustomerId } from "./workspaces";
 
 export type HeartbeatCategory = "Direct Agent" | "SCOM Agent" | "Azure Monitor Agent";
@@ -77,7 +78,7 @@ export class AmaIndex {
     const byMachine = new Map<string, { id: string; ruleId: string; since: number }[]>();
     const ruleIds = new Set<string>();
     for (const a of associations) {
-      const ruleId = getString(a.doc, "properties", "dataCollectionRuleId");
+      const ruleId = ruleIdOf(a);
       if (!ruleId) continue;
       const machine = associationScope(a.id).toLowerCase();
       const list = byMachine.get(machine) ?? [];
@@ -124,9 +125,9 @@ export class AmaIndex {
 
 /** workspaceResourceIds of a rule's Log Analytics destinations. */
 export function logAnalyticsDestinations(rule: StoredResource): string[] {
-  const list = rule.doc["properties"] && isObject(rule.doc["properties"]) ? (rule.doc["properties"] as { destinations?: { logAnalytics?: unknown } }).destinations?.logAnalytics : undefined;
+  const list = docOf<DataCollectionRuleDoc>(rule).properties?.destinations?.logAnalytics;
   if (!Array.isArray(list)) return [];
-  return list.map((d) => getString(d, "workspaceResourceId")).filter((w): w is string => typeof w === "string");
+  return list.map((d) => d.workspaceResourceId).filter((w): w is string => typeof w === "string");
 }
 
 /**

@@ -1,6 +1,7 @@
 /** Subscriptions and resource groups as ARM returns them. */
 import { subscriptionScopeId } from "../util/armId";
 import type { JsonObject } from "../util/json";
+import { toJson, type ResourceGroupDoc } from "./documents";
 
 export function subscriptionDoc(subscriptionId: string, displayName: string, tenantId: string, tags: Record<string, string>): JsonObject {
   return {
@@ -17,13 +18,13 @@ export function subscriptionDoc(subscriptionId: string, displayName: string, ten
 }
 
 export function resourceGroupDoc(subscriptionId: string, name: string, location: string, tags?: Record<string, string>): JsonObject {
-  const doc: JsonObject = {
+  const doc: ResourceGroupDoc = {
     id: `${subscriptionScopeId(subscriptionId)}/resourceGroups/${name}`,
     name,
     type: "Microsoft.Resources/resourceGroups",
     location: location.replace(/\s+/g, "").toLowerCase(),
     properties: { provisioningState: "Succeeded" },
   };
-  if (tags && Object.keys(tags).length > 0) doc["tags"] = tags;
-  return doc;
+  if (tags && Object.keys(tags).length > 0) doc.tags = tags;
+  return toJson(doc);
 }

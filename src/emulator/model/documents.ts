@@ -35,8 +35,17 @@ type TopLevelKey =
   | "id" | "name" | "type" | "location" | "tags" | "identity" | "plan" | "sku" | "kind" | "zones" | "etag"
   | "extendedLocation" | "managedBy" | "systemData" | "resources";
 
-/** An SDK model as the ARM document the emulator stores: top-level keys, and `properties`. */
-export type ArmDocument<T> = Wire<Pick<T, Extract<keyof T, TopLevelKey>>> & { properties?: Wire<Omit<T, TopLevelKey>> };
+/**
+ * The flattened part of a model, back under `properties`. Where a property collides with a
+ * top-level key the SDK renames it (an extension's handler `type` is `typePropertiesType`).
+ */
+type Flattened<T> = Omit<T, TopLevelKey | "typePropertiesType"> & ("typePropertiesType" extends keyof T ? { type?: T["typePropertiesType" & keyof T] } : unknown);
+
+/**
+ * An SDK model as the ARM document the emulator stores: top-level keys, and `properties`. Models
+ * that keep `properties` as an object of their own (resource groups, Arc machines) are the wire shape already.
+ */
+export type ArmDocument<T> = "properties" extends keyof T ? Wire<T> : Wire<Pick<T, Extract<keyof T, TopLevelKey>>> & { properties?: Wire<Flattened<T>> };
 
 export type VirtualMachineDoc = ArmDocument<VirtualMachine>;
 export type VirtualMachineScaleSetDoc = ArmDocument<VirtualMachineScaleSet>;

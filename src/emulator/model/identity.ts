@@ -9,6 +9,7 @@ import { ArmErrors } from "../http/errors";
 import type { StoredResource } from "../store/resources";
 import { clone, getString, isObject, type JsonObject } from "../util/json";
 import { guidFrom, newGuid } from "../util/random";
+import { docOf, type IdentityDoc } from "./documents";
 
 export type IdentityKind = "SystemAssigned" | "UserAssigned" | "SystemAssigned, UserAssigned" | "None";
 
@@ -73,10 +74,10 @@ export function machineIdentity(
 
 /** Does the machine have a system-assigned identity, and which user-assigned ones (lower-case ids)? */
 export function identityOf(machine: StoredResource): { system: boolean; userAssigned: string[] } {
-  const identity = machine.doc["identity"];
+  const identity = docOf<{ identity?: IdentityDoc }>(machine).identity;
   if (!isObject(identity)) return { system: false, userAssigned: [] };
-  const type = String(identity["type"] ?? "").toLowerCase();
-  const uais = isObject(identity["userAssignedIdentities"]) ? Object.keys(identity["userAssignedIdentities"]).map((k) => k.toLowerCase()) : [];
+  const type = String(identity.type ?? "").toLowerCase();
+  const uais = Object.keys(identity.userAssignedIdentities ?? {}).map((k) => k.toLowerCase());
   return { system: type.includes("systemassigned"), userAssigned: type.includes("userassigned") ? uais : [] };
 }
 

@@ -4,8 +4,9 @@
  */
 import type { StoredResource } from "../store/resources";
 import type { GuestState } from "../store/guest";
-import { getPath, getString, type JsonObject } from "../util/json";
+import { getPath, type JsonObject } from "../util/json";
 import type { ModelContext, StoreContext } from "./context";
+import { docOf, toJson, type MachineExtensionDoc, type VirtualMachineDoc, type VirtualMachineScaleSetDoc } from "./documents";
 import { ARC_EXTENSION_TYPE, ARC_TYPE, AZURE_MONITOR_AGENT_TYPES, AZURE_MONITOR_PUBLISHER, VMSS_EXTENSION_TYPE, VMSS_TYPE, VM_EXTENSION_TYPE, VM_TYPE } from "./resourceTypes";
 
 export type MachineKind = "vm" | "vmss" | "arc";
@@ -32,11 +33,11 @@ export function normalizeOs(value: unknown): OsType | undefined {
 
 /** OS of a machine document (VM: osDisk.osType; scale set: its model; Arc: properties.osType). */
 export function osTypeOf(machine: StoredResource): OsType {
-  const d = machine.doc;
   return (
-    normalizeOs(getPath(d, ["properties", "storageProfile", "osDisk", "osType"])) ??
-    normalizeOs(getPath(d, ["properties", "virtualMachineProfile", "storageProfile", "osDisk", "osType"])) ??
-    normalizeOs(getPath(d, ["properties", "osType"])) ??
+    normalizeOs(docOf<VirtualMachineDoc>(machine).properties?.storageProfile?.osDisk?.osType) ??
+    normalizeOs(docOf<VirtualMachineScaleSetDoc>(machine).properties?.virtualMachineProfile?.storageProfile?.osDisk?.osType) ??
+    // Arc machines (arm-hybridcompute 3 models do not flatten `properties`): lower-case osType.
+    normalizeOs(getPath(machine.doc, ["properties", "osType"])) ??
     "Linux"
   );
 }
@@ -65,19 +66,25 @@ export function extensionsOf(ctx: StoreContext, machine: StoredResource): Stored
 }
 
 /** An extension document as a finished deployment leaves it (used by remediations). */
-export function extensionDoc(machine: StoredResource, name: string, props: JsonObject): JsonObject {
+export function extensionDoc(machine: StoredResource, name: string, props: MachineExtensionProps): JsonObject {
   const kind = machineKindOf(machine.type)!;
-  return {
+  const doc: MachineExtensionDoc = {
     id: `${machine.id}/extensions/${name}`,
     name,
     type: extensionTypeOf(kind),
-    location: machine.doc["location"] ?? null,
+    location: docOf<MachineExtensionDoc>(machine).location,
     properties: { autoUpgradeMinorVersion: true, settings: {}, ...props, provisioningState: "Succeeded" },
   };
+  // ARM writes a null location for a machine without one.
+  return { ...toJson(doc), location: doc.location ?? null };
 }
 
+/** The `properties` of a machine extension document. */
+export type MachineExtensionProps = NonNullable<MachineExtensionDoc["properties"]>;
+
 export function isAmaExtension(ext: StoredResource): boolean {
-  const publisher = getString(ext.doc, "properties", "publisher") ?? "";
-  const type = (getString(ext.doc, "properties", "type") ?? "").toLowerCase();
+  const props = docOf<MachineExtensionDoc>(ext).properties;
+  const publisher = props?.publisher ?? "";
+  const type = (props?.type ?? "").toLowerCase();
   return publisher.toLowerCase() === AZURE_MONITOR_PUBLISHER.toLowerCase() && AZURE_MONITOR_AGENT_TYPES.some((t) => t.toLowerCase() === type);
 }

@@ -7,11 +7,12 @@ import type { StoredResource } from "../store/resources";
 import { clone, getPath, getString, isObject, type Json, type JsonObject } from "../util/json";
 import type { ModelContext } from "./context";
 import { extensionsOf, guestOf } from "./machines";
+import { docOf, type InstanceViewDoc, type MachineExtensionDoc } from "./documents";
 
 const POWER_DISPLAY: Record<PowerState, string> = { running: "VM running", stopped: "VM stopped", deallocated: "VM deallocated" };
 
 /** What `GET .../instanceView` answers, from the guest state and the extensions. */
-export function vmInstanceView(ctx: Pick<ModelContext, "store" | "guest" | "clock">, vm: StoredResource): JsonObject {
+export function vmInstanceView(ctx: Pick<ModelContext, "store" | "guest" | "clock">, vm: StoredResource): InstanceViewDoc {
   const guest = guestOf(ctx, vm);
   const now = ctx.clock.iso();
   const exts = extensionsOf(ctx, vm);
@@ -37,7 +38,7 @@ export function vmInstanceView(ctx: Pick<ModelContext, "store" | "guest" | "cloc
           statuses: [{ code: "ProvisioningState/Unavailable", level: "Warning", displayStatus: "Not Ready", message: "VM Agent is unresponsive.", time: now }],
         },
     extensions: exts.map((e) => ({
-      name: e.doc["name"] ?? null,
+      name: docOf<MachineExtensionDoc>(e).name,
       type: `${getString(e.doc, "properties", "publisher")}.${getString(e.doc, "properties", "type")}`,
       typeHandlerVersion: getString(e.doc, "properties", "typeHandlerVersion") ?? "",
       statuses: [

@@ -3,9 +3,10 @@ import type { StoredResource } from "../store/resources";
 import { EXTENSION_TYPES, LOG_ANALYTICS_PUBLISHER, WORKSPACE_TYPE } from "./resourceTypes";
 import { getString } from "../util/json";
 import type { StoreContext } from "./context";
+import { docOf, type WorkspaceDoc } from "./documents";
 
 export function workspaceCustomerId(ws: StoredResource): string {
-  return getString(ws.doc, "properties", "customerId") ?? "";
+  return docOf<WorkspaceDoc>(ws).properties?.customerId ?? "";
 }
 
 export function allWorkspaces(ctx: StoreContext): StoredResource[] {
