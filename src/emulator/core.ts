@@ -26,7 +26,7 @@ import { ARM_AUDIENCES, LOGS_AUDIENCES } from "./constants";
 import { FaultInjector, RawFault } from "./faults/injector";
 import type { FaultConfig } from "./faults/config";
 import { Counters } from "./admin/counters";
-import { handleAdmin } from "./admin/handler";
+import { handleAdmin, type AdminAuth } from "./admin/handler";
 import { RemediationEngine } from "./remediation/engine";
 import { handleLogs, isLogsPath } from "./logs/handler";
 import { resourceGraphRoute } from "./graph/handler";
@@ -51,6 +51,8 @@ export interface CoreOptions {
   readonly settings: EmulatorSettings;
   readonly seed: number;
   readonly faults?: FaultConfig;
+  /** The admin API's token for this start. */
+  readonly admin: AdminAuth;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -75,9 +77,11 @@ export class EmulatorCore implements ArmContext {
   readonly subscriptionIds: string[];
   private url = "https://localhost";
   private infoExtra: JsonObject = {};
+  private readonly adminAuth: AdminAuth;
 
   constructor(opts: CoreOptions) {
     this.tenantId = opts.tenantId;
+    this.adminAuth = opts.admin;
     this.settings = opts.settings;
     this.db = openDb(opts.dbPath);
     this.meta = new Meta(this.db);
@@ -189,7 +193,7 @@ export class EmulatorCore implements ArmContext {
     const cls = this.classify(req);
     try {
       if (cls === "admin") {
-        return { cls, res: handleAdmin({ ctx: this, registry: this.registry, counters: this.counters, faults: this.faults, remediation: this.remediation, info: () => this.info(), fleet: () => this.fleet() as unknown as JsonObject | null, settle: () => this.lro.settleDue() }, req) };
+        return { cls, res: handleAdmin({ ctx: this, registry: this.registry, counters: this.counters, faults: this.faults, remediation: this.remediation, info: () => this.info(), fleet: () => this.fleet() as unknown as JsonObject | null, settle: () => this.lro.settleDue(), auth: this.adminAuth }, req) };
       }
       if (cls === "auth") return { cls, res: handleAad(this.url, this.tokens, req) };
       if (cls === "metadata") return { cls, res: handleCloudMetadata(this.url, req) };

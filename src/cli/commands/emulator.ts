@@ -75,7 +75,7 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): void
         `  tenant:        ${emu.tenantId}`,
         `  subscriptions: ${emu.subscriptionIds.join(", ")}`,
         emu.fleet ? `  fleet:         ${emu.fleet.machines} machines (seed ${emu.fleet.seed})` : `  fleet:         none (use --fleet N on a new state file)`,
-        `  admin API:     ${emu.url}/admin/info (loopback only, no token)`,
+        `  admin API:     ${emu.url}/admin/info (loopback only; bearer token in ${emu.adminTokenPath}, new at each start)`,
         "",
         "Use it from another shell:",
         ...Object.entries(env).map(([k, v]) => `  export ${k}=${JSON.stringify(v)}`),

@@ -1,11 +1,12 @@
 /**
- * The admin API (no bearer token; loopback clients only). See README "Admin API".
+ * The admin API: loopback clients holding this start's admin token only. See README "Admin API".
  */
+import { timingSafeEqual } from "node:crypto";
 import type { ArmContext } from "../arm/types";
 import type { Registry } from "../arm/registry";
 import { createDirect } from "../arm/direct";
 import { ArmError, ArmErrors } from "../http/errors";
-import { jsonBody, type EmuRequest, type EmuResponse } from "../http/types";
+import { header, jsonBody, type EmuRequest, type EmuResponse } from "../http/types";
 import { guestPatchSchema, guestStateSchema } from "../store/guest";
 import type { Counters } from "./counters";
 import type { FaultInjector } from "../faults/injector";
@@ -26,6 +27,30 @@ export interface AdminDeps {
   readonly fleet: () => JsonObject | null;
   /** Settles due long-running operations before answering, as ARM requests do. */
   readonly settle: () => void;
+  /** This start's bearer token, and the file that holds it (named in the 401). */
+  readonly auth: AdminAuth;
+}
+
+export interface AdminAuth {
+  readonly token: string;
+  readonly tokenPath: string;
+}
+
+/** The latest time the clock may reach: ISO-8601 timestamps (and ARM's) have four-digit years. */
+const LATEST_CLOCK_MS = Date.parse("9999-12-31T23:59:59.999Z");
+
+/** Loopback clients with this start's token only; the token is compared in constant time. */
+function authorize(auth: AdminAuth, req: EmuRequest): void {
+  if (!LOOPBACK.has(req.remoteAddress)) throw ArmErrors.adminForbidden();
+  const m = /^Bearer\s+(\S+)$/i.exec(header(req, "authorization")?.trim() ?? "");
+  const given = Buffer.from(m?.[1] ?? "");
+  const expected = Buffer.from(auth.token);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw ArmErrors.adminUnauthenticated(
+      `The admin API needs this start's token as 'Authorization: Bearer <token>'; the emulator wrote it to '${auth.tokenPath}' (mode 0600). ` +
+        "Tests get it from RunningEmulator.adminToken, other processes with readAdminToken(<emulator dir>).",
+    );
+  }
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
@@ -42,7 +67,7 @@ function zodMessage(err: { issues: readonly { path: readonly PropertyKey[]; mess
 }
 
 export function handleAdmin(deps: AdminDeps, req: EmuRequest): EmuResponse {
-  if (!LOOPBACK.has(req.remoteAddress)) throw ArmErrors.adminForbidden();
+  authorize(deps.auth, req);
   const { ctx } = deps;
   deps.settle();
   const route = `${req.method} /${req.segments.slice(1).join("/").toLowerCase()}`;
@@ -86,6 +111,12 @@ export function handleAdmin(deps: AdminDeps, req: EmuRequest): EmuResponse {
       const b = objectBody(req);
       const s = b["advanceSeconds"] ?? 0;
       if (typeof s !== "number" || !Number.isFinite(s) || s < 0) throw ArmErrors.invalidRequestContentMessage("'advanceSeconds' must be a non-negative number.");
+      const room = Math.floor((LATEST_CLOCK_MS - ctx.clock.now()) / 1000);
+      if (s > room) {
+        throw ArmErrors.invalidRequestContentMessage(
+          `'advanceSeconds' ${s} would move the clock past 9999-12-31T23:59:59Z, the latest time a timestamp can hold; give at most ${room} seconds.`,
+        );
+      }
       if (b["freeze"] !== undefined && typeof b["freeze"] !== "boolean") throw ArmErrors.invalidRequestContentMessage("'freeze' must be true or false.");
       if (typeof b["freeze"] === "boolean") ctx.clock.freeze(b["freeze"]);
       ctx.clock.advance(s * 1000);

@@ -14,6 +14,8 @@ export interface EmulatorSettings {
   /** Time one remediation deployment takes. */
   readonly remediationDeploymentMs: number;
   readonly tokenLifetimeSeconds: number;
+  /** Evaluation time a Resource Graph or Logs query may take before it is refused. */
+  readonly queryBudgetMs: number;
 }
 
 export interface LroApi {

@@ -11,6 +11,7 @@ import { jsonBody } from "../http/types";
 import { KqlError } from "../kql/lexer";
 import { parseQuery } from "../kql/parser";
 import { runQuery, type Row } from "../kql/eval";
+import { QueryBudgetExceeded, withinBudget } from "../kql/budget";
 import { isObject, type Json, type JsonObject } from "../util/json";
 import { GUID_RE } from "../util/random";
 import { GRAPH_TABLES, graphTable } from "./tables";
@@ -57,13 +58,13 @@ export const resourceGraphRoute: SpecialRoute = (ctx, req) => {
   let result;
   try {
     const parsed = parseQuery(query);
-    result = runQuery(parsed, (table) => {
-      const t = graphTable(ctx, table, subscriptions);
-      if (!t) throw new KqlError(`Table '${table}' is not supported by the emulator; supported tables are ${Object.keys(GRAPH_TABLES).join(", ")}.`);
-      return t;
-    }, { now: ctx.clock.now() });
+    const table = graphTable(ctx, parsed.table, subscriptions);
+    if (!table) throw new KqlError(`Table '${parsed.table}' is not supported by the emulator; supported tables are ${Object.keys(GRAPH_TABLES).join(", ")}.`);
+    const now = ctx.clock.now();
+    result = withinBudget(ctx.settings.queryBudgetMs, () => runQuery(parsed, () => table, { now }));
   } catch (err) {
     if (err instanceof KqlError) throw invalidQuery(err.message, req.correlationId);
+    if (err instanceof QueryBudgetExceeded) throw ArmErrors.graphQueryBudgetExceeded(err.message, req.correlationId);
     throw err;
   }
   const hash = createHash("sha256").update(JSON.stringify([query, subscriptions])).digest("base64url").slice(0, 16);

@@ -191,9 +191,15 @@ export const ArmErrors = {
       ],
     }),
 
+  /** A query that overran the evaluation budget: 400, so clients do not retry what will overrun again. */
+  graphQueryBudgetExceeded: (message: string, correlationId: string) =>
+    err(400, "BadRequest", `${graphSupportInfo(correlationId)} ${message}`, {}, { details: [{ code: "QueryBudgetExceeded", message }] }),
+
   // ---- Log Analytics query API -----------------------------------------------------------
   logsBadArgument: (message: string, correlationId: string) =>
     logsError(400, "BadArgumentError", `The request had some invalid properties: ${message}`, correlationId, { code: "SyntaxError", message }),
+  logsQueryBudgetExceeded: (message: string, correlationId: string) =>
+    logsError(400, "BadArgumentError", `The request had some invalid properties: ${message}`, correlationId, { code: "QueryBudgetExceeded", message }),
   logsWorkspaceNotFound: (ref: string, correlationId: string) =>
     logsError(404, "WorkspaceNotFoundError", `Workspace '${ref}' could not be found.`, correlationId, { code: "ResourceNotFoundError", message: `Workspace '${ref}' could not be found.` }),
 

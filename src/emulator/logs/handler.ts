@@ -10,6 +10,7 @@ import { jsonBody, type EmuRequest, type EmuResponse } from "../http/types";
 import { KqlError } from "../kql/lexer";
 import { parseQuery } from "../kql/parser";
 import { runQuery, type Row, type Table } from "../kql/eval";
+import { QueryBudgetExceeded, withinBudget } from "../kql/budget";
 import { isObject, type Json, type JsonObject } from "../util/json";
 import { findWorkspace, workspaceCustomerId } from "../model/workspaces";
 import { HEARTBEAT_COLUMNS, heartbeatRows } from "./heartbeat";
@@ -82,13 +83,13 @@ function runOne(ctx: ArmContext, workspace: string, body: JsonObject, correlatio
   const span = window(body["timespan"], ctx.clock.now(), correlationId);
   try {
     const parsed = parseQuery(body["query"]);
-    const result = runQuery(parsed, (table) => {
-      if (table !== "Heartbeat") throw new KqlError(`Table '${table}' is not available in the emulator; supported tables: Heartbeat.`);
-      return { columns: HEARTBEAT_COLUMNS.map(([n]) => n), rows: heartbeatRows(ctx, ids, span) };
-    }, { now: ctx.clock.now() });
-    return toTables(result);
+    if (parsed.table !== "Heartbeat") throw new KqlError(`Table '${parsed.table}' is not available in the emulator; supported tables: Heartbeat.`);
+    const table = { columns: HEARTBEAT_COLUMNS.map(([n]) => n), rows: heartbeatRows(ctx, ids, span) };
+    const now = ctx.clock.now();
+    return toTables(withinBudget(ctx.settings.queryBudgetMs, () => runQuery(parsed, () => table, { now })));
   } catch (err) {
     if (err instanceof KqlError) throw badQuery(err.message, correlationId);
+    if (err instanceof QueryBudgetExceeded) throw ArmErrors.logsQueryBudgetExceeded(err.message, correlationId);
     throw err;
   }
 }
