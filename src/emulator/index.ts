@@ -17,11 +17,13 @@ import { prepareStateFile, writePrivateFile } from "./util/privateFiles";
 import type { FleetSummary } from "./fleet/generator";
 import { ARM_SCOPE, EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, EMULATOR_TENANT_ID } from "./constants";
 import { goClientEnv } from "./goClients";
+import { managementGroupSeedsSchema, type ManagementGroupSeed } from "./fleet/managementGroups";
 
 export * from "./constants";
 export { trustEmulatorCertificate } from "./trust";
 export type { FaultConfig } from "./faults/config";
 export type { FleetSummary } from "./fleet/generator";
+export type { ManagementGroupSeed, SeededHierarchy } from "./fleet/managementGroups";
 export type { GuestState, GuestPatch } from "./store/guest";
 export type { ExtensionPut } from "./store/extensionLog";
 export { FLEET_CASES, CASE_SPECS, type FleetCase } from "./fleet/cases";
@@ -52,6 +54,8 @@ export interface EmulatorOptions {
   remediationDeploymentMs?: number;
   /** Evaluation time a Resource Graph or Log Analytics query may take before it is refused (default 5,000 ms). */
   queryBudgetMs?: number;
+  /** A management-group hierarchy to apply at start (see README "Management groups"). */
+  managementGroups?: ManagementGroupSeed[];
 }
 
 export interface EmulatorClientOptions {
@@ -129,6 +133,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   try {
     tls = await loadOrCreateCertificate(dir);
     core.ensureFleet(opts.fleet ?? 0);
+    core.seedManagementGroups(opts.managementGroups ? managementGroupSeedsSchema.parse(opts.managementGroups) : []);
     // Before listening: whoever can reach the server finds this start's token.
     writePrivateFile(adminTokenPath, adminToken + "\n");
     server = await listen(core, tls, opts.port ?? 0);

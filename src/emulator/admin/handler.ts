@@ -5,6 +5,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { ArmContext } from "../arm/types";
 import type { Registry } from "../arm/registry";
 import { createDirect } from "../arm/direct";
+import { describeHierarchy, managementGroupSeedsSchema, seedManagementGroups } from "../fleet/managementGroups";
 import { ArmError, ArmErrors } from "../http/errors";
 import { header, jsonBody, type EmuRequest, type EmuResponse } from "../http/types";
 import { guestPatchSchema, guestStateSchema } from "../store/guest";
@@ -141,6 +142,13 @@ export function handleAdmin(deps: AdminDeps, req: EmuRequest): EmuResponse {
     }
     case "POST /machines":
       return createMachine(deps, objectBody(req));
+    case "GET /management-groups":
+      return { status: 200, body: describeHierarchy(ctx) as unknown as JsonObject };
+    case "POST /management-groups": {
+      const seeds = managementGroupSeedsSchema.safeParse(objectBody(req)["groups"]);
+      if (!seeds.success) throw ArmErrors.invalidRequestContentMessage(`groups.${zodMessage(seeds.error)}`);
+      return { status: 200, body: ctx.tx(() => seedManagementGroups(ctx, deps.registry, seeds.data)) as unknown as JsonObject };
+    }
     case "GET /remediations":
       return {
         status: 200,

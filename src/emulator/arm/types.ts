@@ -1,5 +1,6 @@
 /** Contracts between the generic ARM dispatcher and the resource providers. */
 import type { ExtensionLog } from "../store/extensionLog";
+import type { ChangeLog } from "../store/changeLog";
 import type { StoredResource } from "../store/resources";
 import type { JsonObject } from "../util/json";
 import type { EmuRequest, EmuResponse } from "../http/types";
@@ -41,6 +42,8 @@ export interface LroApi {
  */
 export interface ArmServices extends ModelContext {
   readonly extensionLog: ExtensionLog;
+  /** Resource changes (Resource Graph's `resourcechanges`). */
+  readonly changeLog: ChangeLog;
   readonly tenantId: string;
   readonly settings: EmulatorSettings;
   readonly lro: LroApi;

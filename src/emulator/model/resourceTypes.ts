@@ -45,3 +45,7 @@ export const PRICING_NAMES = [
 export const SECURITY_CENTER_EVENTS_KIND = "SecurityEventCollectionConfiguration";
 
 export const SENTINEL_EVENTS_KIND = "SecurityInsightsSecurityEventCollectionConfiguration";
+
+export const MANAGEMENT_GROUP_TYPE = "Microsoft.Management/managementGroups";
+/** A subscription's place under a management group: `/providers/Microsoft.Management/managementGroups/{g}/subscriptions/{s}`. */
+export const MANAGEMENT_GROUP_SUBSCRIPTION_TYPE = "Microsoft.Management/managementGroups/subscriptions";
