@@ -39,6 +39,8 @@ function readBody(req: IncomingMessage): Promise<{ body: Buffer; tooLarge: boole
       if (size <= MAX_BODY_BYTES) chunks.push(c);
     });
     req.on("end", () => resolve({ body: size > MAX_BODY_BYTES ? Buffer.alloc(0) : Buffer.concat(chunks), tooLarge: size > MAX_BODY_BYTES }));
+    // Destroyed past MAX_DRAIN_BYTES (or by the client): nothing to answer, but settle.
+    req.on("close", () => resolve({ body: Buffer.alloc(0), tooLarge: true }));
     req.on("error", reject);
   });
 }
