@@ -23,7 +23,7 @@ export * from "./constants";
 export { trustEmulatorCertificate } from "./trust";
 export type { FaultConfig } from "./faults/config";
 export type { FleetSummary } from "./fleet/generator";
-export type { ManagementGroupSeed, SeededHierarchy } from "./fleet/managementGroups";
+export { managementGroupSeedsSchema, type ManagementGroupSeed, type SeededHierarchy } from "./fleet/managementGroups";
 export type { GuestState, GuestPatch } from "./store/guest";
 export type { ExtensionPut } from "./store/extensionLog";
 export { FLEET_CASES, CASE_SPECS, type FleetCase } from "./fleet/cases";

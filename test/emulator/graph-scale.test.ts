@@ -5,10 +5,16 @@
  * recorded resource changes (`resourcechanges`) and Resource Graph's per-user quota headers.
  */
 import https from "node:https";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { ResourceGraphClient } from "@azure/arm-resourcegraph";
 import { armToken, errorOf, raw, withEmulator } from "./helpers";
 import type { FaultConfig, RunningEmulator, SeededHierarchy } from "../../src/emulator";
 import { FLEET_QUERY } from "../../src/azure/graph";
+
+const ROOT = resolve(__dirname, "../..");
 
 type GraphRow = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- rows are inspected ad hoc
 
@@ -262,6 +268,36 @@ describe("Resource Graph quota headers", () => {
     } finally {
       await emu.admin("DELETE", "/admin/faults");
       await emu.admin("POST", "/admin/clock", { freeze: false });
+    }
+  });
+});
+
+describe("seeding management groups at start", () => {
+  test("EmulatorOptions.managementGroups applies a hierarchy at start", async () => {
+    const other = await withEmulator({ managementGroups: [{ name: "corp", displayName: "Corp", newSubscriptions: 2 }] });
+    try {
+      const h = await other.admin<SeededHierarchy>("GET", "/admin/management-groups");
+      expect(h.groups["corp"]).toBe(other.tenantId);
+      expect(Object.values(h.subscriptions).filter((g) => g === "corp")).toHaveLength(2);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  test("emulator start --management-groups with an invalid file fails naming the entry, before anything is written", () => {
+    const dir = mkdtempSync(join(tmpdir(), "emu-mg-"));
+    try {
+      writeFileSync(join(dir, "groups.json"), JSON.stringify([{ name: "ok" }, { name: "bad name!" }]));
+      const r = spawnSync(
+        process.execPath,
+        ["-r", join(ROOT, "test/emulator/fixtures/ts-register.js"), join(ROOT, "test/emulator/fixtures/emulator-cli.ts"), "emulator", "start", "--port", "0", "--state", join(dir, "emu", "state.sqlite"), "--management-groups", join(dir, "groups.json")],
+        { cwd: ROOT, encoding: "utf8", timeout: 60_000 },
+      );
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/--management-groups .*groups\.json: \[1\.name\]/);
+      expect(existsSync(join(dir, "emu"))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
