@@ -31,3 +31,21 @@ export const LOG_ANALYTICS_PUBLISHER = "Microsoft.EnterpriseCloud.Monitoring";
 /** Publisher of the Azure Monitor Agent extensions (AzureMonitorWindowsAgent / AzureMonitorLinuxAgent). */
 export const AZURE_MONITOR_PUBLISHER = "Microsoft.Azure.Monitor";
 export const AZURE_MONITOR_AGENT_TYPES = ["AzureMonitorWindowsAgent", "AzureMonitorLinuxAgent"] as const;
+
+export const SUBSCRIPTION_TYPE = "Microsoft.Resources/subscriptions";
+
+export const RESOURCE_GROUP_TYPE = "Microsoft.Resources/resourceGroups";
+
+/** Defender plans a subscription has (2022-03-01 names; `default` is the 2017 api's single pricing). */
+export const PRICING_NAMES = [
+  "VirtualMachines", "SqlServers", "AppServices", "StorageAccounts", "SqlServerVirtualMachines", "KubernetesService",
+  "ContainerRegistry", "KeyVaults", "Dns", "Arm", "OpenSourceRelationalDatabases", "CosmosDbs", "Containers", "CloudPosture", "Api",
+] as const;
+
+export const SECURITY_CENTER_EVENTS_KIND = "SecurityEventCollectionConfiguration";
+
+export const SENTINEL_EVENTS_KIND = "SecurityInsightsSecurityEventCollectionConfiguration";
+
+export const MANAGEMENT_GROUP_TYPE = "Microsoft.Management/managementGroups";
+/** A subscription's place under a management group: `/providers/Microsoft.Management/managementGroups/{g}/subscriptions/{s}`. */
+export const MANAGEMENT_GROUP_SUBSCRIPTION_TYPE = "Microsoft.Management/managementGroups/subscriptions";

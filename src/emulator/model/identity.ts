@@ -5,10 +5,11 @@
  * current one (as Compute does); `type: None` removes it. PATCH bodies arrive merge-patched
  * onto the stored document, so a PATCH of `identity` alone keeps everything else.
  */
-import { badRequest } from "../http/errors";
+import { ArmErrors } from "../http/errors";
 import type { StoredResource } from "../store/resources";
 import { clone, getString, isObject, type JsonObject } from "../util/json";
 import { guidFrom, newGuid } from "../util/random";
+import { docOf, type IdentityDoc } from "./documents";
 
 export type IdentityKind = "SystemAssigned" | "UserAssigned" | "SystemAssigned, UserAssigned" | "None";
 
@@ -21,10 +22,10 @@ function parseType(raw: unknown, allowUserAssigned: boolean): IdentityKind {
   const none = parts.includes("none");
   const known = parts.every((p) => ["systemassigned", "userassigned", "none"].includes(p));
   if (!known || parts.length === 0 || (none && parts.length > 1)) {
-    throw badRequest("InvalidParameter", `The value '${String(raw)}' of 'identity.type' is not valid: use SystemAssigned, UserAssigned, 'SystemAssigned, UserAssigned' or None.`);
+    throw ArmErrors.invalidParameter(`The value '${String(raw)}' of 'identity.type' is not valid: use SystemAssigned, UserAssigned, 'SystemAssigned, UserAssigned' or None.`);
   }
   if (user && !allowUserAssigned) {
-    throw badRequest("InvalidParameter", "This resource type supports only a system-assigned identity ('identity.type' SystemAssigned or None).");
+    throw ArmErrors.invalidParameter("This resource type supports only a system-assigned identity ('identity.type' SystemAssigned or None).");
   }
   if (none) return "None";
   return system && user ? "SystemAssigned, UserAssigned" : system ? "SystemAssigned" : "UserAssigned";
@@ -43,7 +44,7 @@ export function machineIdentity(
   const given = body["identity"];
   const old = isObject(existing?.doc["identity"]) ? (existing!.doc["identity"] as JsonObject) : undefined;
   if (given === undefined || given === null) return old ? clone(old) : undefined;
-  if (!isObject(given)) throw badRequest("InvalidParameter", "'identity' must be an object with a 'type'.");
+  if (!isObject(given)) throw ArmErrors.invalidParameter("'identity' must be an object with a 'type'.");
   const type = parseType(given["type"], allowUserAssigned);
   if (type === "None") return undefined;
   const out: JsonObject = { type };
@@ -58,13 +59,13 @@ export function machineIdentity(
     for (const [id, value] of Object.entries(list)) {
       if (value === null || value === undefined) continue; // PATCH removes an identity with null
       if (!UAI_ID.test(id)) {
-        throw badRequest("InvalidParameter", `'${id}' is not a user-assigned identity resource id (/subscriptions/…/providers/Microsoft.ManagedIdentity/userAssignedIdentities/…).`);
+        throw ArmErrors.invalidParameter(`'${id}' is not a user-assigned identity resource id (/subscriptions/…/providers/Microsoft.ManagedIdentity/userAssignedIdentities/…).`);
       }
       const prev = Object.entries(previous).find(([k]) => k.toLowerCase() === id.toLowerCase())?.[1];
       uais[id] = isObject(prev) && typeof prev["principalId"] === "string" ? clone(prev) : { principalId: guidFrom(`${id.toLowerCase()}/principal`), clientId: guidFrom(`${id.toLowerCase()}/client`) };
     }
     if (Object.keys(uais).length === 0) {
-      throw badRequest("InvalidParameter", "'identity.userAssignedIdentities' must name at least one identity when 'identity.type' includes UserAssigned.");
+      throw ArmErrors.invalidParameter("'identity.userAssignedIdentities' must name at least one identity when 'identity.type' includes UserAssigned.");
     }
     out["userAssignedIdentities"] = uais;
   }
@@ -73,10 +74,10 @@ export function machineIdentity(
 
 /** Does the machine have a system-assigned identity, and which user-assigned ones (lower-case ids)? */
 export function identityOf(machine: StoredResource): { system: boolean; userAssigned: string[] } {
-  const identity = machine.doc["identity"];
+  const identity = docOf<{ identity?: IdentityDoc }>(machine).identity;
   if (!isObject(identity)) return { system: false, userAssigned: [] };
-  const type = String(identity["type"] ?? "").toLowerCase();
-  const uais = isObject(identity["userAssignedIdentities"]) ? Object.keys(identity["userAssignedIdentities"]).map((k) => k.toLowerCase()) : [];
+  const type = String(identity.type ?? "").toLowerCase();
+  const uais = Object.keys(identity.userAssignedIdentities ?? {}).map((k) => k.toLowerCase());
   return { system: type.includes("systemassigned"), userAssigned: type.includes("userassigned") ? uais : [] };
 }
 

@@ -18,15 +18,20 @@
  * last heartbeat is kept in `heartbeat_history`: `trackConnections` diffs a machine's connections
  * around a change.
  */
-import type { ArmContext } from "../arm/types";
+import { OPERATIONS_MANAGER_AGENT_VERSIONS } from "../../spec/operationsManager";
 import type { GuestState, ScomRelease } from "../store/guest";
 import type { StoredResource } from "../store/resources";
 import { compareVersions } from "../../spec/extensions";
 import { getString, isObject } from "../util/json";
-import { extensionsOf, guestOf, provisionedAtOf } from "../providers/machines";
-import { AZURE_MONITOR_AGENT_TYPES, AZURE_MONITOR_PUBLISHER, DCR_ASSOCIATION_TYPE, DCR_TYPE, LOG_ANALYTICS_PUBLISHER, WORKSPACE_TYPE } from "../providers/resourceTypes";
-import { workspaceCustomerId } from "../providers/workspaceLookup";
-import { associationScope, associationsOfMachine } from "../providers/associationLookup";
+import { parseId } from "../util/armId";
+import type { ModelContext, StoreContext } from "./context";
+import { extensionsOf, guestOf, isAmaExtension, provisionedAtOf } from "./machines";
+
+export { isAmaExtension };
+import { DCR_ASSOCIATION_TYPE, DCR_TYPE, LOG_ANALYTICS_PUBLISHER, WORKSPACE_TYPE } from "./resourceTypes";
+import { associationScope, associationsOfMachine, ruleIdOf } from "./associations";
+import { docOf, type DataCollectionRuleDoc } from "./documents";
+import { workspaceCustomerId } from "./workspaces";
 
 export type HeartbeatCategory = "Direct Agent" | "SCOM Agent" | "Azure Monitor Agent";
 
@@ -55,11 +60,6 @@ function mmaAgentVersion(os: "Windows" | "Linux", handlerVersion: string): strin
   return compareVersions(handlerVersion, "1.13") >= 0 ? "1.14.23-0" : "1.12.15-0";
 }
 
-export function isAmaExtension(ext: StoredResource): boolean {
-  const publisher = getString(ext.doc, "properties", "publisher") ?? "";
-  const type = (getString(ext.doc, "properties", "type") ?? "").toLowerCase();
-  return publisher.toLowerCase() === AZURE_MONITOR_PUBLISHER.toLowerCase() && AZURE_MONITOR_AGENT_TYPES.some((t) => t.toLowerCase() === type);
-}
 
 const toMs = (iso: unknown): number => (typeof iso === "string" && !Number.isNaN(Date.parse(iso)) ? Date.parse(iso) : -Infinity);
 
@@ -74,12 +74,12 @@ export class AmaIndex {
   ) {}
 
   /** Every rule and association of the store (a Heartbeat answer), or only those of some machines (a change). */
-  static build(ctx: ArmContext, machineIds?: readonly string[]): AmaIndex {
+  static build(ctx: StoreContext, machineIds?: readonly string[]): AmaIndex {
     const associations = machineIds ? machineIds.flatMap((m) => associationsOfMachine(ctx, m)) : ctx.store.listTypes([DCR_ASSOCIATION_TYPE]);
     const byMachine = new Map<string, { id: string; ruleId: string; since: number }[]>();
     const ruleIds = new Set<string>();
     for (const a of associations) {
-      const ruleId = getString(a.doc, "properties", "dataCollectionRuleId");
+      const ruleId = ruleIdOf(a);
       if (!ruleId) continue;
       const machine = associationScope(a.id).toLowerCase();
       const list = byMachine.get(machine) ?? [];
@@ -126,9 +126,9 @@ export class AmaIndex {
 
 /** workspaceResourceIds of a rule's Log Analytics destinations. */
 export function logAnalyticsDestinations(rule: StoredResource): string[] {
-  const list = rule.doc["properties"] && isObject(rule.doc["properties"]) ? (rule.doc["properties"] as { destinations?: { logAnalytics?: unknown } }).destinations?.logAnalytics : undefined;
+  const list = docOf<DataCollectionRuleDoc>(rule).properties?.destinations?.logAnalytics;
   if (!Array.isArray(list)) return [];
-  return list.map((d) => getString(d, "workspaceResourceId")).filter((w): w is string => typeof w === "string");
+  return list.map((d) => d.workspaceResourceId).filter((w): w is string => typeof w === "string");
 }
 
 /**
@@ -143,7 +143,7 @@ function agentRunning(ext: StoredResource, now: number): boolean {
 }
 
 /** A machine's live connections; `exclude`: lower-case ids of extensions/associations being removed. */
-export function connectionsOf(ctx: ArmContext, machine: StoredResource, guest: GuestState, index: AmaIndex, exclude?: ReadonlySet<string>): Connection[] {
+export function connectionsOf(ctx: Pick<ModelContext, "store" | "clock">, machine: StoredResource, guest: GuestState, index: AmaIndex, exclude?: ReadonlySet<string>): Connection[] {
   const now = ctx.clock.now();
   const out = new Map<string, Connection>();
   const add = (c: Connection): void => {
@@ -193,13 +193,8 @@ export function connectionsOf(ctx: ArmContext, machine: StoredResource, guest: G
   return [...out.values()];
 }
 
-/** Operations Manager agent version by release, as the agent reports it. */
-export const SCOM_AGENT_VERSIONS: Readonly<Record<ScomRelease, string>> = {
-  "2012": "7.1.10184.0",
-  "2016": "8.0.10918.0",
-  "2019": "10.19.10014.0",
-  "2022": "10.22.10056.0",
-};
+/** Operations Manager agent version by release, as the agent reports it (the one table, in src/spec). */
+export const SCOM_AGENT_VERSIONS: Readonly<Record<ScomRelease, string>> = OPERATIONS_MANAGER_AGENT_VERSIONS;
 
 /** The connection's latest heartbeat at `now` (epoch ms), or undefined before its first one. */
 export function lastBeat(conn: Connection, guest: GuestState, now: number): number | undefined {
@@ -216,7 +211,7 @@ export function lastBeat(conn: Connection, guest: GuestState, now: number): numb
 
 type Snapshot = Map<string, Map<string, { readonly conn: Connection; readonly last: number | undefined }>>;
 
-function snapshot(ctx: ArmContext, machineIds: readonly string[], exclude?: ReadonlySet<string>): Snapshot {
+function snapshot(ctx: ModelContext, machineIds: readonly string[], exclude?: ReadonlySet<string>): Snapshot {
   const index = AmaIndex.build(ctx, machineIds);
   const now = ctx.clock.now();
   const out: Snapshot = new Map();
@@ -230,7 +225,7 @@ function snapshot(ctx: ArmContext, machineIds: readonly string[], exclude?: Read
 }
 
 /** Keeps the last heartbeat of every connection that was reporting in `before` and is not any more in `after`. */
-function recordEnded(ctx: ArmContext, before: Snapshot, after: Snapshot): void {
+function recordEnded(ctx: Pick<ModelContext, "heartbeatHistory">, before: Snapshot, after: Snapshot): void {
   for (const [machine, conns] of before) {
     const now = after.get(machine);
     for (const [key, { conn, last }] of conns) {
@@ -243,14 +238,31 @@ function recordEnded(ctx: ArmContext, before: Snapshot, after: Snapshot): void {
 }
 
 /** Call before a change to these machines' agents; the returned function, after it. */
-export function trackConnections(ctx: ArmContext, machineIds: readonly string[]): () => void {
+export function trackConnections(ctx: ModelContext, machineIds: readonly string[]): () => void {
   const unique = [...new Set(machineIds.map((m) => m.toLowerCase()))];
   const before = snapshot(ctx, unique);
   return () => recordEnded(ctx, before, snapshot(ctx, unique));
 }
 
 /** For delete hooks (the resource is still stored): ends what these extensions or associations carried. */
-export function endConnectionsOf(ctx: ArmContext, machineId: string, removedIds: readonly string[]): void {
+export function endConnectionsOf(ctx: ModelContext, machineId: string, removedIds: readonly string[]): void {
   const exclude = new Set(removedIds.map((i) => i.toLowerCase()));
   recordEnded(ctx, snapshot(ctx, [machineId]), snapshot(ctx, [machineId], exclude));
+}
+
+/** `onDeleted` of an extension: what it carried ends (the machine itself may be going too). */
+export function extensionDeleted(ctx: ModelContext, stored: StoredResource): void {
+  const machine = parseId(stored.id).parentId;
+  if (machine && ctx.store.get(stored.id)) endConnectionsOf(ctx, machine, [stored.id]);
+}
+
+/** `onDeleted` of an association: what its rule carried to the machine ends. */
+export function associationDeleted(ctx: ModelContext, stored: StoredResource): void {
+  if (ctx.store.get(stored.id)) endConnectionsOf(ctx, associationScope(stored.id), [stored.id]);
+}
+
+/** `onDeleted` of a machine: its guest state and kept heartbeats go with it. */
+export function machineDeleted(ctx: Pick<ModelContext, "guest" | "heartbeatHistory">, stored: StoredResource): void {
+  ctx.guest.delete(stored.id);
+  ctx.heartbeatHistory.deleteMachine(stored.id);
 }

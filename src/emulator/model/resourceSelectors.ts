@@ -5,7 +5,7 @@
  * `notIn` (one of them) for its `kind`. The emulator knows the kinds `resourceLocation` and
  * `resourceType`; `resourceWithoutLocation` is refused as not emulated.
  */
-import { ArmError } from "../http/errors";
+import { ArmErrors } from "../http/errors";
 import type { StoredResource } from "../store/resources";
 import { isObject, type Json, type JsonObject } from "../util/json";
 
@@ -18,7 +18,7 @@ interface Selector {
   readonly notIn?: readonly string[];
 }
 
-const invalid = (message: string): ArmError => new ArmError(400, "InvalidResourceSelectors", message);
+const invalid = ArmErrors.invalidResourceSelectors;
 
 function strings(value: Json | undefined, at: string): string[] | undefined {
   if (value === undefined) return undefined;
