@@ -5,7 +5,7 @@
  * registered with, and answer the workspace lookup (getWorkspace) from `lookups`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { declareStack } from "../../components/program/program";
+import { declareStack } from "../../components/pulumi/program/program";
 import { ARM, principalOf, type ArmResource } from "./armResources";
 
 /** Mocked inputs: JSON-like values read by key. */

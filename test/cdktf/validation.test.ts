@@ -14,11 +14,11 @@ import {
   validateSecurityEventCollectionProps,
   type AutoProvisioningStackProps,
 } from "../../components/cdktf";
-import { readStackSettings, StackConfigError } from "../../components/program/stackConfig";
-import { validateDefaultWorkspaceArgs } from "../../components/workspace/defaultWorkspace";
-import { validateSecurityEventCollectionArgs } from "../../components/workspace/securityEventCollection";
-import { validateExtensionPolicyArgs } from "../../components/policy/extensionPolicy";
-import { validateAzureMonitorAgentPolicyArgs } from "../../components/policy/azureMonitorAgentPolicy";
+import { readStackSettings, StackConfigError } from "../../components/pulumi/program/stackConfig";
+import { validateDefaultWorkspaceArgs } from "../../components/pulumi/workspace/defaultWorkspace";
+import { validateSecurityEventCollectionArgs } from "../../components/pulumi/workspace/securityEventCollection";
+import { validateExtensionPolicyArgs } from "../../components/pulumi/policy/extensionPolicy";
+import { validateAzureMonitorAgentPolicyArgs } from "../../components/pulumi/policy/azureMonitorAgentPolicy";
 import type { ValidationIssue } from "../../src/spec/errors";
 import { parseSpec } from "../../src/spec/validate";
 

@@ -10,7 +10,7 @@
  * environment by the implementation when a method runs.
  *
  * Where the implementation is found, in order: the absolute path of reconciler.js when the program
- * ran (the usual case: same checkout); `dist/components/reconcile/reconciler.js` under the
+ * ran (the usual case: same checkout); `dist/components/pulumi/reconcile/reconciler.js` under the
  * engine's working directory (the program's directory; a checkout at another path, e.g. another CI
  * runner, refreshing state written elsewhere); the installed package `asc-autoprovision`.
  */
@@ -27,8 +27,8 @@ function reconciler(): typeof Reconciler {
   const path = require("node:path") as typeof import("node:path");
   const candidates = [
     RECONCILER_PATH,
-    path.join(process.cwd(), "dist", "components", "reconcile", "reconciler.js"),
-    "asc-autoprovision/dist/components/reconcile/reconciler",
+    path.join(process.cwd(), "dist", "components", "pulumi", "reconcile", "reconciler.js"),
+    "asc-autoprovision/dist/components/pulumi/reconcile/reconciler",
   ];
   const errors: string[] = [];
   for (const candidate of candidates) {

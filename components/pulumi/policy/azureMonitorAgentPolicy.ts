@@ -3,13 +3,16 @@
  * policies (reference §2.11) assigned at a subscription, with its roles and a remediation, as
  * ExtensionPolicy does for the seed's toggles: the AMA extension with a system-assigned identity
  * (`amaWindowsVm`, `amaLinuxVm`), or the association of the machines with a data collection rule
- * (`dcrAssociationWindowsVm`, `dcrAssociationLinuxVm`). AutoProvisioning declares them with
- * `agent: ama` (src/spec/amaPolicies.ts says which and why); this is the component it uses.
+ * (`dcrAssociationWindowsVm`, `dcrAssociationLinuxVm`). A renderer of the Azure Monitor Agent
+ * capability's unit; AutoProvisioning declares them with `agent: ama` (src/spec/amaPolicies.ts
+ * says which and why).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AMA_POLICIES, type AmaPolicyDefinition, type AmaPolicyKey } from "../../src/spec/policies";
-import { amaAssignment, amaPolicyArgsIssues, DATA_COLLECTION_RULE_ID_PATTERN } from "../internal/amaPolicyArgs";
-import { failArgs, isKnown } from "../internal/validation";
+import { amaPolicyInputIssues, dataCollectionRuleIdIssues, declareAmaPolicy, type PolicyUnit } from "../../../src/core/declarations";
+import { AMA_POLICIES, type AmaPolicyDefinition, type AmaPolicyKey } from "../../../src/spec";
+import { failArgs, modelValue, type ValidationIssue } from "../internal/validation";
+import type { DeclaredUnit } from "../render/declared";
+import { RenderedDeclarations } from "../render/registry";
 import { DeployIfNotExistsComponent } from "./deployIfNotExists";
 
 export const AZURE_MONITOR_AGENT_POLICY_TYPE = "asc-autoprovision:policy:AzureMonitorAgentPolicy";
@@ -51,37 +54,47 @@ export interface AzureMonitorAgentPolicyArgs {
   readonly remediationDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
-/** Validates AzureMonitorAgentPolicy's arguments; each issue names the argument. Exported for tests. */
-export function validateAzureMonitorAgentPolicyArgs(args: AzureMonitorAgentPolicyArgs) {
-  if (args === undefined || args === null || typeof args !== "object") return [{ path: "args", message: "are required" }];
-  return amaPolicyArgsIssues({
-    ...args,
-    // Known only at deployment: checked then, by the component.
-    dataCollectionRuleId: args.dataCollectionRuleId === undefined ? undefined : isKnown(args.dataCollectionRuleId) ? args.dataCollectionRuleId : null,
-  });
+/** The arguments as the model's input: a rule id known only at deployment becomes a deferred value. */
+function modelInput(args: AzureMonitorAgentPolicyArgs) {
+  const { remediationDependsOn: _handled, ...rest } = args;
+  return { ...rest, dataCollectionRuleId: args.dataCollectionRuleId === undefined ? undefined : modelValue(args.dataCollectionRuleId) };
 }
+
+/** Validates AzureMonitorAgentPolicy's arguments; each issue names the argument. Exported for tests. */
+export function validateAzureMonitorAgentPolicyArgs(args: AzureMonitorAgentPolicyArgs): ValidationIssue[] {
+  if (args === undefined || args === null || typeof args !== "object") return [{ path: "args", message: "are required" }];
+  return amaPolicyInputIssues(modelInput(args));
+}
+
+/** The key the model's remediation waits for, that stands for the caller's own `remediationDependsOn`. */
+const HANDED_IN = "handed-in";
 
 export class AzureMonitorAgentPolicy extends DeployIfNotExistsComponent {
   /** The catalog entry: definition, display name, roles. */
   public readonly definition!: AmaPolicyDefinition;
 
-  constructor(name: string, args: AzureMonitorAgentPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(AZURE_MONITOR_AGENT_POLICY_TYPE, name, opts, (self) => {
-      const issues = validateAzureMonitorAgentPolicyArgs(args);
+  constructor(name: string, args: AzureMonitorAgentPolicyArgs | DeclaredUnit<PolicyUnit>, opts?: pulumi.ComponentResourceOptions) {
+    super(AZURE_MONITOR_AGENT_POLICY_TYPE, name, opts, args, (self) => {
+      const own = args as AzureMonitorAgentPolicyArgs;
+      const issues = validateAzureMonitorAgentPolicyArgs(own);
       if (issues.length) failArgs(self, "AzureMonitorAgentPolicy", name, issues);
       // A rule id known only at deployment is checked then.
-      const ruleId =
-        args.dataCollectionRuleId === undefined
+      const rule =
+        own.dataCollectionRuleId === undefined
           ? undefined
-          : pulumi.output(args.dataCollectionRuleId).apply((id) => {
-              if (!DATA_COLLECTION_RULE_ID_PATTERN.test(id)) {
-                failArgs(self, "AzureMonitorAgentPolicy", name, [{ path: "dataCollectionRuleId", message: `${JSON.stringify(id)} must be the ARM id of a data collection rule` }]);
-              }
+          : pulumi.output(own.dataCollectionRuleId).apply((id) => {
+              const found = dataCollectionRuleIdIssues(id);
+              if (found.length) failArgs(self, "AzureMonitorAgentPolicy", name, found);
               return id;
             });
-      return { ...amaAssignment({ ...args, dataCollectionRuleId: ruleId }), remediationDependsOn: args.remediationDependsOn };
+      const declared = declareAmaPolicy(name, {
+        ...modelInput(own),
+        dataCollectionRuleId: rule === undefined ? undefined : modelValue(rule),
+        remediationDependsOn: own.remediationDependsOn?.length ? [HANDED_IN] : undefined,
+      });
+      return { declared, registry: new RenderedDeclarations((key) => (key === HANDED_IN ? (own.remediationDependsOn ?? []) : [])) };
     });
     if (opts?.urn) return;
-    this.definition = AMA_POLICIES[args.policy];
+    this.definition = AMA_POLICIES[("declared" in args ? args.declared.policyKey : args.policy) as AmaPolicyKey];
   }
 }

@@ -22,24 +22,26 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Provider } from "@pulumi/azure-native/provider";
-import { Pricing, WorkspaceSetting } from "@pulumi/azure-native/security";
-import type { SecurityEventTier } from "../src/spec/events";
-import { geographiesOf, normalizeRegion } from "../src/spec/geography";
-import { SEED_POLICIES, SEED_POLICY_KEYS, type ExtensionPolicyKey } from "../src/spec/policies";
-import { amaPolicyAssignments, type AmaDestination, type AmaPoliciesOptions } from "../src/spec/amaPolicies";
-import { dataCollectionRuleId } from "../src/spec/dcr";
-import type { AgentChoice, LogAnalyticsAgentSpec, Spec } from "../src/spec/schema";
-import { nameOf, subscriptionOf } from "../src/inventory/ids";
-import { subscriptionScope, workspaceSettingId } from "../src/reconcile/ids";
-import { extensionPolicyEnabled } from "../src/reconcile/policies";
-import { SERVERS_PRICING_PLAN, pricingTierFor } from "../src/reconcile/subscription";
-import { failArgs, isKnown, joinPath, parseSpecAs, unknownKeyIssues, type ValidationIssue } from "./internal/validation";
-import { readAmaPoliciesOptions } from "./internal/amaPolicyArgs";
+import type { Pricing, WorkspaceSetting } from "@pulumi/azure-native/security";
+import {
+  declareSubscription,
+  readAmaPoliciesOptions,
+  regionIssues,
+  type AmaPoliciesOptions,
+  type CustomWorkspaceInput,
+  type SubscriptionDeclarations,
+  workspaceSettingId,
+  type Value,
+} from "../../src/core/declarations";
+import { geographiesOf, type AgentChoice, type ExtensionPolicyKey, type LogAnalyticsAgentSpec, type SecurityEventTier, type Spec } from "../../src/spec";
+import { failArgs, isKnown, joinPath, modelValue, parseSpecAs, unknownKeyIssues, type ValidationIssue } from "./internal/validation";
 import { AzureMonitorAgentPolicy } from "./policy/azureMonitorAgentPolicy";
 import { ExtensionPolicy } from "./policy/extensionPolicy";
 import { EndpointError, stackEndpoint, subscriptionProvider, type AzureEndpoint } from "./provider";
 import { AgentReconciliation } from "./reconcile/agentReconciliation";
 import { RECONCILE_MODES, type ReconcileMode } from "./reconcile/types";
+import { RenderedDeclarations } from "./render/registry";
+import { renderDeclaration } from "./render/resources";
 import { DefaultWorkspace } from "./workspace/defaultWorkspace";
 import { SecurityEventCollection } from "./workspace/securityEventCollection";
 import { checkedWorkspaceId } from "./workspace/workspaceId";
@@ -210,9 +212,7 @@ export function validateAutoProvisioningArgs(args: AutoProvisioningArgs): { spec
     if (!Array.isArray(args.machineRegions)) {
       issues.push({ path: "machineRegions", message: `${JSON.stringify(args.machineRegions)} is not an array of region names` });
     } else {
-      args.machineRegions.forEach((r, i) => {
-        if (typeof r !== "string" || normalizeRegion(r) === "") issues.push({ path: joinPath("machineRegions", `[${i}]`), message: `${JSON.stringify(r)} is not a region name (e.g. "westeurope")` });
-      });
+      args.machineRegions.forEach((r, i) => issues.push(...regionIssues(r, `machineRegions[${i}]`)));
     }
   }
   if (args.reconcile !== undefined) issues.push(...reconcileIssues(args.reconcile, "reconcile"));
@@ -239,7 +239,8 @@ export function reconcileIssues(value: unknown, path: string): ValidationIssue[]
 export { geographiesOf };
 
 /**
- * Auto provisioning for one subscription.
+ * Auto provisioning for one subscription: a renderer of the subscription's part of the
+ * declaration model (src/core/declarations: declareSubscription).
  *
  * Providers: resources that live in a resource group take their subscription from the provider, so
  * unless the options carry an azure-native provider (`provider`/`providers`, or inherited from a
@@ -254,6 +255,10 @@ export class AutoProvisioning extends pulumi.ComponentResource {
   public readonly subscriptionId!: string;
   /** This subscription's spec, validated and with defaults (the custom workspace's id resolved). */
   public readonly spec!: pulumi.Output<Spec>;
+  /** What this component declares: its subscription's part of the declaration model. */
+  public readonly declarations!: SubscriptionDeclarations;
+  /** The resources it rendered, by declaration key. */
+  public readonly rendered!: RenderedDeclarations;
   /** Which Azure this component's resources (and the agent reconciliation) talk to. */
   public readonly endpoint!: AzureEndpoint;
   /** The azure-native provider this component created, if it created one. */
@@ -295,8 +300,6 @@ export class AutoProvisioning extends pulumi.ComponentResource {
     const { spec, amaPolicies: amaOptions, issues } = validateAutoProvisioningArgs(args);
     if (!spec) failArgs(this, "AutoProvisioning", name, issues);
     const sub = spec.subscriptions[0]!;
-    const la = spec.logAnalyticsAgent;
-    const scope = subscriptionScope(sub);
     this.subscriptionId = sub;
 
     let endpoint: AzureEndpoint;
@@ -310,128 +313,87 @@ export class AutoProvisioning extends pulumi.ComponentResource {
     const ownProvider = this.getProvider("azure-native:index:Provider") === undefined;
     if (ownProvider) this.provider = subscriptionProvider(`${name}-provider`, sub, endpoint, { parent: this });
     this.childOptions = this.provider ? { parent: this, provider: this.provider } : { parent: this };
-    const readiness: pulumi.Resource[] = [];
-    const workspaceIds: Record<string, pulumi.Input<string>> = {};
-    // Where the AMA association policies link machines: each workspace's rule, and what declares it.
-    const amaDestinations: (AmaDestination<pulumi.Input<string>> & { readonly declaredBy?: pulumi.Resource })[] = [];
 
     const customArgs = typeof args.logAnalyticsAgent?.workspace === "object" ? args.logAnalyticsAgent.workspace : undefined;
-    // A custom workspace id known only at deployment is validated then; everything that uses it derives from `spec`.
-    this.spec = customArgs
-      ? checkedWorkspaceId(this, "AutoProvisioning", name, customArgs.id, "logAnalyticsAgent.workspace.id").apply((id) => ({
-          ...spec,
-          logAnalyticsAgent: { ...la, workspace: { id } },
-        }))
-      : pulumi.output(spec);
-    const customId = customArgs ? this.spec.apply((s) => (s.logAnalyticsAgent.workspace as { id: string }).id) : undefined;
+    // A custom workspace id known only at deployment is validated then; everything that uses it derives from it.
+    const checkedId = customArgs ? checkedWorkspaceId(this, "AutoProvisioning", name, customArgs.id, "logAnalyticsAgent.workspace.id") : undefined;
+    this.spec = checkedId ? checkedId.apply((id) => ({ ...spec, logAnalyticsAgent: { ...spec.logAnalyticsAgent, workspace: { id } } })) : pulumi.output(spec);
+    const customWorkspace: CustomWorkspaceInput | undefined = customArgs && {
+      id: isKnown(customArgs.id) ? customArgs.id : modelValue<string>(checkedId!),
+      ...(customArgs.location !== undefined ? { location: modelValue<string>(customArgs.location) } : {}),
+      declareSolution: customArgs.installSolution ?? true,
+      declareSecurityEvents: customArgs.configureSecurityEvents ?? true,
+      sentinelOwnsSecurityEvents: customArgs.sentinelOwnsSecurityEvents ?? false,
+    };
+    const model = declareSubscription({
+      spec,
+      subscriptionId: sub,
+      machineRegions: args.machineRegions ?? [],
+      amaPolicies: { ...amaOptions, remediate: args.amaPolicies?.remediate ?? !args.reconcile },
+      ...(customWorkspace ? { customWorkspace } : {}),
+    });
+    this.declarations = model;
+    // Another AutoProvisioning may declare the shared workspace's rule: `configuredBy` stands for it.
+    const registry = new RenderedDeclarations((key) => (model.external.includes(key) && customArgs?.configuredBy ? [customArgs.configuredBy] : []));
+    this.rendered = registry;
+    const here = { parent: this, name, registry, options: this.childOptions };
+    // Each child renders its unit through this component's registry.
+    const child = <U>(declared: U) => ({ declared, registry });
 
+    const readiness: pulumi.Resource[] = [];
+    const workspaceIds: Record<string, pulumi.Input<string>> = {};
     this.defaultWorkspaces = [];
     this.securityEvents = [];
-    if (la.autoProvision) {
-      this.pricingTier = pricingTierFor(la.defender);
-      this.pricing = new Pricing(`${name}-pricing`, { scopeId: scope, pricingName: SERVERS_PRICING_PLAN, pricingTier: this.pricingTier }, this.childOptions);
-
-      if (!customArgs || !customId) {
-        for (const geo of geographiesOf(args.machineRegions ?? [])) {
-          const dw = new DefaultWorkspace(`${name}-${geo.code}`, { subscriptionId: sub, region: geo.workspaceLocation, defender: la.defender }, this.childOptions);
-          const events = new SecurityEventCollection(
-            `${name}-${geo.code}-security-events`,
-            { workspaceId: dw.workspaceId, tier: la.securityEvents, defender: la.defender, agent: la.agent, location: dw.location },
-            this.childOptions,
-          );
-          this.defaultWorkspaces.push(dw);
-          this.securityEvents.push(events);
-          readiness.push(dw, events);
-          workspaceIds[geo.code] = dw.workspaceId;
-          amaDestinations.push({ dataCollectionRuleId: pulumi.output(dw.workspaceId).apply(dataCollectionRuleId), geography: geo, declaredBy: events });
-        }
+    for (const d of model.settings) {
+      const resource = renderDeclaration(here, d);
+      if (d.kind === "pricing") {
+        this.pricing = resource as Pricing;
+        this.pricingTier = d.props.tier;
       } else {
+        this.workspaceSetting = resource as WorkspaceSetting;
         this.workspaceSettingId = workspaceSettingId(sub);
-        this.workspaceSetting = new WorkspaceSetting(
-          `${name}-workspace-setting`,
-          { workspaceSettingName: nameOf(this.workspaceSettingId), scope, workspaceId: customId },
-          this.childOptions,
-        );
-        readiness.push(this.workspaceSetting);
-        const regions = args.machineRegions ?? [];
-        const codes = regions.length ? geographiesOf(regions).map((g) => g.code) : ["*"];
-        for (const code of codes) workspaceIds[code] = customId;
-
-        const installSolution = customArgs.installSolution ?? true;
-        const configureEvents = customArgs.configureSecurityEvents ?? true;
-        let declaredBy: pulumi.Resource | undefined = customArgs.configuredBy;
-        if (installSolution || configureEvents) {
-          const wsOptions = this.workspaceOptions(name, customArgs, sub, endpoint);
-          if (installSolution) {
-            this.customWorkspace = new DefaultWorkspace(
-              `${name}-workspace`,
-              { existingWorkspaceId: customId, location: customArgs.location, defender: la.defender },
-              wsOptions,
-            );
-            readiness.push(this.customWorkspace);
-          }
-          if (configureEvents) {
-            const events = new SecurityEventCollection(
-              `${name}-security-events`,
-              {
-                workspaceId: customId,
-                tier: la.securityEvents,
-                defender: la.defender,
-                sentinelOwnsSecurityEvents: customArgs.sentinelOwnsSecurityEvents ?? false,
-                agent: la.agent,
-                // The location the solution used (given or looked up once), else the component looks it up.
-                location: customArgs.location ?? this.customWorkspace?.location,
-              },
-              wsOptions,
-            );
-            this.securityEvents.push(events);
-            readiness.push(events);
-            declaredBy = events;
-          }
+        readiness.push(resource);
+      }
+    }
+    for (const { workspace, securityEvents } of model.defaultWorkspaces) {
+      const code = workspace.geography!.code;
+      const dw = new DefaultWorkspace(`${name}-${code}`, child(workspace), this.childOptions);
+      const events = new SecurityEventCollection(`${name}-${code}-security-events`, child(securityEvents), this.childOptions);
+      this.defaultWorkspaces.push(dw);
+      this.securityEvents.push(events);
+      readiness.push(dw, events);
+      workspaceIds[code] = dw.workspaceId;
+    }
+    const custom = model.customWorkspace;
+    if (custom && customArgs) {
+      for (const code of custom.geographyCodes) workspaceIds[code] = registry.input(custom.workspaceId);
+      if (custom.solution || custom.securityEvents) {
+        const wsOptions = this.workspaceOptions(name, customArgs, custom.solution?.subscriptionId ?? custom.securityEvents!.subscriptionId, endpoint);
+        if (custom.solution) {
+          this.customWorkspace = new DefaultWorkspace(`${name}-workspace`, child(custom.solution), wsOptions);
+          readiness.push(this.customWorkspace);
         }
-        // Another AutoProvisioning may declare the shared workspace's rule: its id is the same.
-        amaDestinations.push({ dataCollectionRuleId: customId.apply(dataCollectionRuleId), declaredBy });
+        if (custom.securityEvents) {
+          const events = new SecurityEventCollection(`${name}-security-events`, child(custom.securityEvents), wsOptions);
+          this.securityEvents.push(events);
+          readiness.push(events);
+        }
       }
     }
 
     this.policies = {};
     const assignmentIds: Record<string, pulumi.Output<string>> = {};
-    for (const key of SEED_POLICY_KEYS) {
-      if (!extensionPolicyEnabled(spec.extensions, key)) continue;
-      const policy = new ExtensionPolicy(
-        `${name}-${SEED_POLICIES[key].shortName}`,
-        { subscriptionId: sub, policy: key, identityLocation: spec.extensions.identityLocation },
-        this.childOptions,
-      );
-      this.policies[key] = policy;
-      assignmentIds[key] = policy.assignmentId;
+    for (const unit of model.extensionPolicies) {
+      const policy = new ExtensionPolicy(`${name}-${unit.assignmentName}`, child(unit), this.childOptions);
+      this.policies[unit.policyKey as ExtensionPolicyKey] = policy;
+      assignmentIds[unit.policyKey] = policy.assignmentId;
     }
-
     this.amaPolicies = [];
     const amaAssignmentIds: Record<string, pulumi.Output<string>> = {};
-    if (la.autoProvision && la.agent === "ama" && amaOptions.enabled) {
-      const remediate = args.amaPolicies?.remediate ?? !args.reconcile;
-      for (const a of amaPolicyAssignments(amaDestinations)) {
-        const declaredBy = amaDestinations.find((d) => d.dataCollectionRuleId === a.dataCollectionRuleId)?.declaredBy;
-        const policy = new AzureMonitorAgentPolicy(
-          `${name}-${a.name}`,
-          {
-            subscriptionId: sub,
-            policy: a.policy.key,
-            assignmentName: a.name,
-            displayName: a.displayName,
-            dataCollectionRuleId: a.dataCollectionRuleId,
-            regions: a.regions,
-            identityLocation: spec.extensions.identityLocation,
-            notScopes: amaOptions.notScopes,
-            remediate,
-            remediationDependsOn: declaredBy ? [declaredBy] : undefined,
-          },
-          this.childOptions,
-        );
-        this.amaPolicies.push(policy);
-        amaAssignmentIds[a.name] = policy.assignmentId;
-      }
+    for (const unit of model.amaPolicies) {
+      const policy = new AzureMonitorAgentPolicy(`${name}-${unit.assignmentName}`, child(unit), this.childOptions);
+      this.amaPolicies.push(policy);
+      amaAssignmentIds[unit.assignmentName] = policy.assignmentId;
     }
 
     this.readiness = readiness;
@@ -477,17 +439,18 @@ export class AutoProvisioning extends pulumi.ComponentResource {
   }
 
   /** Options for the custom workspace's resources: parented here, with a provider for the workspace's subscription. */
-  private workspaceOptions(name: string, ws: CustomWorkspaceArgs, sub: string, endpoint: AzureEndpoint): pulumi.CustomResourceOptions {
+  private workspaceOptions(name: string, ws: CustomWorkspaceArgs, workspaceSubscription: Value<string>, endpoint: AzureEndpoint): pulumi.CustomResourceOptions {
     if (ws.provider) return { parent: this, provider: ws.provider };
-    const wsSub = isKnown(ws.id) ? subscriptionOf(ws.id) : sub;
-    if (wsSub === sub) return this.childOptions;
+    // Known only at deployment: assumed to be this subscription (`provider` says otherwise).
+    const wsSub = typeof workspaceSubscription === "string" ? workspaceSubscription : this.subscriptionId;
+    if (wsSub === this.subscriptionId) return this.childOptions;
     if (this.provider) {
       return { parent: this, provider: subscriptionProvider(`${name}-workspace-provider`, wsSub, endpoint, { parent: this }) };
     }
     return failArgs(this, "AutoProvisioning", name, [
       {
         path: "logAnalyticsAgent.workspace.provider",
-        message: `the workspace is in subscription ${wsSub}, not ${sub}: pass an azure-native provider for that subscription (or set installSolution and configureSecurityEvents to false)`,
+        message: `the workspace is in subscription ${wsSub}, not ${this.subscriptionId}: pass an azure-native provider for that subscription (or set installSolution and configureSecurityEvents to false)`,
       },
     ]);
   }

@@ -1,16 +1,17 @@
 /**
- * The root program: one AutoProvisioning per subscription of the stack config's spec.
+ * The root program: the stack's declaration model (src/core/declarations: declareStack), rendered
+ * as one AutoProvisioning per subscription of the stack config's spec.
  *
  * A custom (central) workspace has one solution and one security-event tier, whatever the number
- * of subscriptions that report to it: they are declared once, by the subscription that holds the
- * workspace when it is in the list, otherwise by the first one (whose component then makes a
- * provider for the workspace's subscription).
+ * of subscriptions that report to it: the model declares them once, owned by the subscription that
+ * holds the workspace when it is in the list, otherwise by the first one (whose component then
+ * makes a provider for the workspace's subscription). The owner's component renders them; the
+ * others' AMA association remediations wait for it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { subscriptionOf } from "../../src/inventory/ids";
-import { notScopesIn } from "../../src/spec/amaPolicies";
+import { declareStack as declareStackModel, notScopesIn, type StackDeclarations } from "../../../src/core/declarations";
 import { AutoProvisioning, type LogAnalyticsAgentArgs } from "../autoProvisioning";
-import { readStackSettings, type StackSettings } from "./stackConfig";
+import { readStackSettings, stackInput, type StackSettings } from "./stackConfig";
 
 /** What one subscription exports. */
 export interface SubscriptionOutputs {
@@ -36,6 +37,8 @@ export interface SubscriptionOutputs {
 
 export interface StackDeclaration {
   readonly settings: StackSettings;
+  /** What the stack declares, as every front end renders it. */
+  readonly model: StackDeclarations;
   readonly components: ReadonlyMap<string, AutoProvisioning>;
   readonly outputs: {
     /** `azure`, or the emulator's ARM endpoint. */
@@ -53,12 +56,8 @@ export function componentName(subscriptionId: string): string {
 export function declareStack(settings: StackSettings = readStackSettings()): StackDeclaration {
   const { spec } = settings;
   const la = spec.logAnalyticsAgent;
-  const workspaceOwner =
-    la.workspace === "default"
-      ? undefined
-      : spec.subscriptions.includes(subscriptionOf(la.workspace.id))
-        ? subscriptionOf(la.workspace.id)
-        : spec.subscriptions[0];
+  const model = declareStackModel(stackInput(settings));
+  const workspaceOwner = model.sharedWorkspace?.owner;
 
   const declared = new Map<string, AutoProvisioning>();
   // The workspace's owner first: the others' AMA association remediations wait for its rule.
@@ -75,7 +74,8 @@ export function declareStack(settings: StackSettings = readStackSettings()): Sta
               installSolution: owns,
               configureSecurityEvents: owns,
               sentinelOwnsSecurityEvents: settings.sentinelOwnsSecurityEvents,
-              ...(owns ? {} : { configuredBy: declared.get(workspaceOwner!) }),
+              ...(settings.workspaceLocation !== undefined ? { location: settings.workspaceLocation } : {}),
+              ...(owns || !workspaceOwner ? {} : { configuredBy: declared.get(workspaceOwner) }),
             },
     };
     const component = new AutoProvisioning(componentName(sub), {
@@ -113,5 +113,5 @@ export function declareStack(settings: StackSettings = readStackSettings()): Sta
     };
   }
   const endpoint = settings.endpoint.kind === "emulator" ? settings.endpoint.endpoint : "azure";
-  return { settings, components, outputs: { endpoint, subscriptions } };
+  return { settings, model, components, outputs: { endpoint, subscriptions } };
 }

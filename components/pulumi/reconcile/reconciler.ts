@@ -13,13 +13,13 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { applyPlan, planLive } from "../../src/azure/apply";
-import { azureConnection, emulatorConnection, emulatorEndpointFromDir, type AzureConnection, type EmulatorEndpoint } from "../../src/azure/connection";
-import type { StepResult } from "../../src/azure/executor";
-import type { Inventory } from "../../src/inventory/schema";
-import type { Action, Plan, Severity } from "../../src/reconcile/types";
-import { ValidationError } from "../../src/spec/errors";
-import { parseSpec } from "../../src/spec/validate";
+import { applyPlan, planLive } from "../../../src/azure/apply";
+import { azureConnection, emulatorConnection, emulatorEndpointFromDir, type AzureConnection, type EmulatorEndpoint } from "../../../src/azure/connection";
+import type { StepResult } from "../../../src/azure/executor";
+import type { Inventory } from "../../../src/inventory/schema";
+import type { Action, Plan, Severity } from "../../../src/reconcile/types";
+import { ValidationError } from "../../../src/spec/errors";
+import { parseSpec } from "../../../src/spec/validate";
 import {
   INPUT_KEYS,
   MAX_FINDINGS,

@@ -19,8 +19,8 @@
  * additionalSecretOutputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Action, Severity } from "../../src/reconcile/types";
-import type { Spec, SpecInput } from "../../src/spec/schema";
+import type { Action, Severity } from "../../../src/reconcile/types";
+import type { Spec, SpecInput } from "../../../src/spec/schema";
 import type { AzureEndpoint } from "../provider";
 import { agentReconciliationProvider } from "./provider";
 import type { FindingSummary, MachineChange, ReconcileMode } from "./types";

@@ -1,6 +1,6 @@
 /**
  * Entry point of the Pulumi project at the repository root (Pulumi.yaml `main`, built to
- * dist/components/program/index.js): everything from stack config. The exports are the stack outputs.
+ * dist/components/pulumi/program/index.js): everything from stack config. The exports are the stack outputs.
  */
 import { declareStack } from "./program";
 

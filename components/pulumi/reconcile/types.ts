@@ -3,8 +3,8 @@
  * (the shapes that cross the dynamic-provider host's gRPC boundary). Types only: the serialized
  * provider (provider.ts) imports nothing from here at run time.
  */
-import type { Action, Decision, Severity } from "../../src/reconcile/types";
-import type { Spec } from "../../src/spec/schema";
+import type { Action, Decision, Severity } from "../../../src/reconcile/types";
+import type { Spec } from "../../../src/spec/schema";
 
 export const RECONCILE_MODES = ["apply", "report"] as const;
 /** `apply`: plan and apply; `report`: plan only, the remediation steps become outputs. */

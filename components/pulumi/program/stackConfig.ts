@@ -1,18 +1,17 @@
 /**
  * The root program's stack config: the spec of DESIGN.md under the project's namespace
  * (`asc-autoprovision:subscriptions`, `:logAnalyticsAgent`, `:extensions`), plus what a spec
- * file gets from an inventory instead (`:machineRegions`, `:sentinelOwnsSecurityEvents`), the
+ * file gets from an inventory instead (`:machineRegions`, `:sentinelOwnsSecurityEvents`,
+ * `:workspaceLocation`: the model's other inputs, as the CDKTF stack's props), the
  * endpoint selection (`:emulatorEndpoint`), the agent reconciliation (`:reconcile`) and the AMA
  * policy assignments (`:amaPolicies`). Declared in Pulumi.yaml's `config:` block; validated
  * by parseSpec, so a bad value fails the preview with a message naming the key, e.g.
  * `asc-autoprovision:logAnalyticsAgent.securityEvents: "Most" is not one of None, Minimal, Common, All`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ValidationError, type ValidationIssue } from "../../src/spec/errors";
-import type { Spec } from "../../src/spec/schema";
-import { readMachineRegions as parseMachineRegions } from "../internal/machineRegions";
+import { readAmaPoliciesOptions, readMachineRegions as parseMachineRegions, regionIssues, type StackInput } from "../../../src/core/declarations";
+import { ValidationError, type Spec, type ValidationIssue } from "../../../src/spec";
 import { reconcileIssues, type AmaPoliciesArgs, type ReconcileArgs } from "../autoProvisioning";
-import { readAmaPoliciesOptions } from "../internal/amaPolicyArgs";
 import { parseSpecAs } from "../internal/validation";
 import { CONFIG_NAMESPACE, EMULATOR_ENDPOINT_CONFIG_KEY, EndpointError, selectEndpoint, type AzureEndpoint } from "../provider";
 
@@ -23,6 +22,7 @@ export const STACK_CONFIG_KEYS = [
   "extensions",
   "machineRegions",
   "sentinelOwnsSecurityEvents",
+  "workspaceLocation",
   EMULATOR_ENDPOINT_CONFIG_KEY,
   "reconcile",
   "amaPolicies",
@@ -47,6 +47,8 @@ export interface StackSettings {
   readonly machineRegions: ReadonlyMap<string, readonly string[]>;
   /** Sentinel configures the custom workspace's security events. */
   readonly sentinelOwnsSecurityEvents: boolean;
+  /** The custom workspace's location; undefined: looked up at deployment. */
+  readonly workspaceLocation?: string;
   readonly endpoint: AzureEndpoint;
   /** The agent reconciliation of every subscription; undefined: none (`off`, the default). */
   readonly reconcile?: ReconcileArgs;
@@ -107,6 +109,10 @@ export function readStackSettings(raw: Record<string, string | undefined> = curr
     else issues.push({ path: key("sentinelOwnsSecurityEvents"), message: `${JSON.stringify(v)} is not a boolean` });
   }
 
+  const location = raw["workspaceLocation"];
+  const workspaceLocation = location === undefined || location === "" ? undefined : decode(location);
+  if (workspaceLocation !== undefined) issues.push(...regionIssues(workspaceLocation, key("workspaceLocation")));
+
   let endpoint: AzureEndpoint = { kind: "azure" };
   try {
     endpoint = selectEndpoint(raw[EMULATOR_ENDPOINT_CONFIG_KEY], env);
@@ -121,7 +127,15 @@ export function readStackSettings(raw: Record<string, string | undefined> = curr
   readAmaPoliciesOptions(amaPolicies, key("amaPolicies"), subscriptions, issues);
 
   if (issues.length || !parsed.spec) throw new StackConfigError(issues);
-  return { spec: parsed.spec, machineRegions, sentinelOwnsSecurityEvents, endpoint, ...(reconcile ? { reconcile } : {}), amaPolicies };
+  return {
+    spec: parsed.spec,
+    machineRegions,
+    sentinelOwnsSecurityEvents,
+    ...(typeof workspaceLocation === "string" ? { workspaceLocation } : {}),
+    endpoint,
+    ...(reconcile ? { reconcile } : {}),
+    amaPolicies,
+  };
 }
 
 /**
@@ -149,5 +163,17 @@ function readReconcile(text: string | undefined, issues: ValidationIssue[]): Rec
  */
 function readMachineRegions(text: string | undefined, subscriptions: readonly string[], issues: ValidationIssue[]): Map<string, string[]> {
   const value = text === undefined || text === "" ? undefined : decode(text);
-  return parseMachineRegions(value, subscriptions, issues, { path: key("machineRegions"), subscriptions: key("subscriptions") });
+  return parseMachineRegions(value, subscriptions, issues, { machineRegions: key("machineRegions"), subscriptions: key("subscriptions") });
+}
+
+/** The declaration model's input for the stack's settings (the AMA remediations default to off beside the agent reconciliation). */
+export function stackInput(settings: StackSettings): StackInput {
+  const ama = readAmaPoliciesOptions(settings.amaPolicies, "amaPolicies", settings.spec.subscriptions, []);
+  return {
+    spec: settings.spec,
+    machineRegions: settings.machineRegions,
+    sentinelOwnsSecurityEvents: settings.sentinelOwnsSecurityEvents,
+    ...(settings.workspaceLocation !== undefined ? { workspaceLocation: settings.workspaceLocation } : {}),
+    amaPolicies: { ...ama, remediate: settings.amaPolicies.remediate ?? !settings.reconcile },
+  };
 }

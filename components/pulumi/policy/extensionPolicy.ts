@@ -4,13 +4,15 @@
  * a location, a role assignment for exactly each role the definition lists (at the assignment's
  * scope, to the assignment's identity), and a remediation task for the existing non-compliant
  * resources that waits for those roles: what the planner's assign-policy, grant-role and
- * create-remediation steps make. The catalog (definition ids, roles, names) is src/spec/policies.ts.
+ * create-remediation steps make. A renderer of the extension-policies capability's unit; the
+ * catalog (definition ids, roles, names) is src/spec/policies.ts.
  */
-import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
-import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, type ExtensionPolicyKey, type PolicyDefinition } from "../../src/spec/policies";
-import { extensionsSchema } from "../../src/spec/schema";
-import { failArgs, parseSpecAs, schemaIssues, type ValidationIssue } from "../internal/validation";
+import type * as pulumi from "@pulumi/pulumi";
+import { declareExtensionPolicy, extensionPolicyInputIssues, type PolicyUnit } from "../../../src/core/declarations";
+import { SEED_POLICIES, type ExtensionPolicyKey, type PolicyDefinition } from "../../../src/spec";
+import { failArgs, type ValidationIssue } from "../internal/validation";
+import type { DeclaredUnit } from "../render/declared";
+import { RenderedDeclarations } from "../render/registry";
 import { DeployIfNotExistsComponent } from "./deployIfNotExists";
 
 export const EXTENSION_POLICY_TYPE = "asc-autoprovision:policy:ExtensionPolicy";
@@ -43,41 +45,23 @@ export interface ExtensionPolicyArgs {
   readonly remediate?: boolean;
 }
 
-const policyKeySchema = z.enum(SEED_POLICY_KEYS as [ExtensionPolicyKey, ...ExtensionPolicyKey[]]);
-
 /** Validates ExtensionPolicy's arguments; each issue names the argument. Exported for tests. */
 export function validateExtensionPolicyArgs(args: ExtensionPolicyArgs): ValidationIssue[] {
-  if (args === undefined || args === null || typeof args !== "object") return [{ path: "args", message: "are required" }];
-  const issues: ValidationIssue[] = [];
-  issues.push(...parseSpecAs({ subscriptions: [args.subscriptionId] }, (p) => (p.startsWith("subscriptions[0]") ? "subscriptionId" : p)).issues);
-  issues.push(...schemaIssues(policyKeySchema, args.policy, "policy"));
-  issues.push(...schemaIssues(extensionsSchema.shape.identityLocation, args.identityLocation, "identityLocation"));
-  if (args.remediate !== undefined && typeof args.remediate !== "boolean") {
-    issues.push({ path: "remediate", message: `${JSON.stringify(args.remediate)} is not a boolean` });
-  }
-  return issues;
+  return extensionPolicyInputIssues(args);
 }
 
 export class ExtensionPolicy extends DeployIfNotExistsComponent {
   /** The catalog entry: definition, display name, roles. */
   public readonly definition!: PolicyDefinition;
 
-  constructor(name: string, args: ExtensionPolicyArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(EXTENSION_POLICY_TYPE, name, opts, (self) => {
-      const issues = validateExtensionPolicyArgs(args);
+  constructor(name: string, args: ExtensionPolicyArgs | DeclaredUnit<PolicyUnit>, opts?: pulumi.ComponentResourceOptions) {
+    super(EXTENSION_POLICY_TYPE, name, opts, args, (self) => {
+      const own = args as ExtensionPolicyArgs;
+      const issues = validateExtensionPolicyArgs(own);
       if (issues.length) failArgs(self, "ExtensionPolicy", name, issues);
-      const policy = SEED_POLICIES[args.policy];
-      return {
-        subscriptionId: args.subscriptionId.toLowerCase(),
-        assignmentName: policy.shortName,
-        policyDefinitionId: policyDefinitionId(policy),
-        displayName: policy.displayName,
-        roles: policy.roles,
-        identityLocation: extensionsSchema.shape.identityLocation.parse(args.identityLocation),
-        remediate: args.remediate ?? true,
-      };
+      return { declared: declareExtensionPolicy(name, own), registry: new RenderedDeclarations() };
     });
     if (opts?.urn) return;
-    this.definition = SEED_POLICIES[args.policy];
+    this.definition = SEED_POLICIES[("declared" in args ? args.declared.policyKey : args.policy) as ExtensionPolicyKey];
   }
 }

@@ -1,0 +1,54 @@
+/**
+ * A component that is one Deploy-if-not-exists assignment of the model (src/core/declarations/
+ * deployIfNotExists.ts): the assignment with a system-assigned identity and a location, a role
+ * assignment for exactly each role the definition lists, and a remediation task that waits for
+ * those roles. ExtensionPolicy and AzureMonitorAgentPolicy are DeployIfNotExistsComponents.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { PolicyAssignment, RoleAssignment } from "@pulumi/azure-native/authorization";
+import type { RemediationAtSubscription } from "@pulumi/azure-native/policyinsights";
+import { declarationOf, reference, type PolicyUnit } from "../../../src/core/declarations";
+import { isDeclaredUnit, type DeclaredUnit } from "../render/declared";
+import { renderUnit } from "../render/resources";
+
+export { IDENTITY_PRINCIPAL_TYPE, REMEDIATION_DISCOVERY_MODE } from "../../../src/core/declarations";
+
+export abstract class DeployIfNotExistsComponent extends pulumi.ComponentResource {
+  /** ARM id of the assignment. */
+  public readonly assignmentId!: pulumi.Output<string>;
+  /** Object id of the assignment's system-assigned identity. */
+  public readonly principalId!: pulumi.Output<string>;
+  /** ARM ids of the role assignments, one per role of the definition, in the catalog's order. */
+  public readonly roleAssignmentIds!: pulumi.Output<string[]>;
+  /** ARM id of the remediation, when one is declared. */
+  public readonly remediationId!: pulumi.Output<string | undefined>;
+  public readonly assignment!: PolicyAssignment;
+  public readonly roleAssignments!: RoleAssignment[];
+  public readonly remediation?: RemediationAtSubscription;
+
+  /**
+   * Renders the unit `args` hands in, or the one `declare` describes from the component's own
+   * arguments (`declare` validates them first and fails on the component it is handed). Nothing
+   * is declared when an existing component is rehydrated (opts.urn).
+   */
+  protected constructor(type: string, name: string, opts: pulumi.ComponentResourceOptions | undefined, args: unknown, declare: (self: pulumi.ComponentResource) => DeclaredUnit<PolicyUnit>) {
+    super(type, name, {}, opts);
+    if (opts?.urn) return;
+    const { declared: unit, registry } = isDeclaredUnit<PolicyUnit>(args) ? args : declare(this);
+    const rendered = renderUnit({ parent: this, name, registry, options: { parent: this } }, unit);
+    const assignmentKey = declarationOf(unit, "policy-assignment")!.key;
+    this.assignment = rendered.get("assignment") as PolicyAssignment;
+    this.assignmentId = this.assignment.id;
+    this.principalId = registry.output(reference<string>(assignmentKey, "principalId"));
+    this.roleAssignments = unit.resources.filter((d) => d.kind === "role-assignment").map((d) => rendered.get(d.role) as RoleAssignment);
+    this.roleAssignmentIds = pulumi.all(this.roleAssignments.map((r) => r.id));
+    this.remediation = rendered.get("remediation") as RemediationAtSubscription | undefined;
+    this.remediationId = this.remediation ? this.remediation.id : pulumi.output(undefined);
+    this.registerOutputs({
+      assignmentId: this.assignmentId,
+      principalId: this.principalId,
+      roleAssignmentIds: this.roleAssignmentIds,
+      remediationId: this.remediationId,
+    });
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * What the security-events capability declares: where a workspace's Windows security-event tier
+ * lives.
+ *
+ * - Log Analytics agent (`agent: mma`): the workspace data source
+ *   `SecurityEventCollectionConfiguration` (properties { Tier: <API word>, TierSetMethod: "Custom" }),
+ *   as the planner's set-security-events step writes it. `None` declares no data source.
+ * - Azure Monitor Agent (`agent: ama`): the workspace's data collection rule (src/spec/dcr.ts),
+ *   declared whatever the tier (machines are associated with it to report to the workspace).
+ *
+ * The seed's limits are the planner's own rule (`securityEventsRule`): with Azure Defender off a
+ * tier is not stored (a warning); a workspace whose security events Sentinel configures refuses one
+ * (an issue naming the tier).
+ */
+import { nameOf, resourceGroupOf, subscriptionOf } from "../../inventory/ids";
+import { dataCollectionRuleBody, dataCollectionRuleName } from "../../spec/dcr";
+import { API_TIER_BY_TIER, type SecurityEventTier } from "../../spec/events";
+import { logAnalyticsAgentSchema, type AgentChoice } from "../../spec/schema";
+import { workspaceLabel } from "../../reconcile/context";
+import { SECURITY_EVENTS_DATA_SOURCE } from "../../reconcile/ids";
+import { securityEventsNeedDefenderMessage, securityEventsOwnedBySentinelMessage, securityEventsRule } from "../../reconcile/workspaces";
+import { booleanIssues, schemaIssues, workspaceIdIssues, type ValidationIssue } from "../../core/declarations/issues";
+import type { DataCollectionRuleDeclaration, SecurityEventsDataSourceDeclaration, SecurityEventsUnit } from "../../core/declarations/model";
+import { derive, isDeferred, reference, type Value } from "../../core/declarations/value";
+import { workspaceLookup } from "../workspaces/declare";
+
+/** How the Security Events data source records who set the tier. */
+export const TIER_SET_METHOD = "Custom";
+
+export interface SecurityEventsInput {
+  /** ARM id of the Log Analytics workspace. */
+  readonly workspaceId: Value<string>;
+  /** The tier in the portal's words (default None). */
+  readonly tier?: SecurityEventTier;
+  /** Azure Defender on (default true): storing security events needs it. */
+  readonly defender?: boolean;
+  /** Sentinel configures this workspace's security events (default false): a tier is refused. */
+  readonly sentinelOwnsSecurityEvents?: boolean;
+  /** `mma` (default) or `ama`. */
+  readonly agent?: AgentChoice;
+  /** `ama` only: the workspace's location; undefined: looked up at deployment. */
+  readonly location?: Value<string>;
+  /** Keys of what the tier waits for (the workspace, when it is declared too). */
+  readonly dependsOn?: readonly string[];
+}
+
+/** The seed's refusal: a tier on a workspace whose security events Sentinel configures. */
+function sentinelIssues(input: SecurityEventsInput): ValidationIssue[] {
+  const tier = input.tier ?? "None";
+  const rule = securityEventsRule(tier, input.defender ?? true, input.sentinelOwnsSecurityEvents ?? false);
+  if (rule.allowed || rule.finding?.severity !== "error") return [];
+  const label = isDeferred(input.workspaceId) ? "this workspace" : workspaceLabel(input.workspaceId);
+  return [{ path: "tier", message: `"${tier}" cannot be set while sentinelOwnsSecurityEvents is true: ${securityEventsOwnedBySentinelMessage(label)}` }];
+}
+
+/** Issues of a security-events input, each naming the field (deferred values are checked once known). */
+export function securityEventsInputIssues(input: SecurityEventsInput): ValidationIssue[] {
+  if (input === undefined || input === null || typeof input !== "object") return [{ path: "args", message: "are required" }];
+  const issues = schemaIssues(logAnalyticsAgentSchema.shape.securityEvents, input.tier, "tier");
+  issues.push(...schemaIssues(logAnalyticsAgentSchema.shape.agent, input.agent, "agent"));
+  issues.push(...booleanIssues(input.defender, "defender"), ...booleanIssues(input.sentinelOwnsSecurityEvents, "sentinelOwnsSecurityEvents"));
+  if (input.workspaceId === undefined) issues.push({ path: "workspaceId", message: "is required (the workspace's ARM id)" });
+  else issues.push(...workspaceIdIssues(input.workspaceId, "workspaceId"));
+  return issues.length ? issues : sentinelIssues(input);
+}
+
+/** The tier stored: the one asked for, or None where the seed's limits forbid it. */
+export function storedTier(input: Pick<SecurityEventsInput, "tier" | "defender" | "sentinelOwnsSecurityEvents">): SecurityEventTier {
+  const tier = input.tier ?? "None";
+  return securityEventsRule(tier, input.defender ?? true, input.sentinelOwnsSecurityEvents ?? false).allowed ? tier : "None";
+}
+
+/** The security-events unit under `key`, in the workspace's subscription. */
+export function declareSecurityEvents(key: string, input: SecurityEventsInput): SecurityEventsUnit {
+  const tier = input.tier ?? "None";
+  const agent = input.agent ?? "mma";
+  const rule = securityEventsRule(tier, input.defender ?? true, input.sentinelOwnsSecurityEvents ?? false);
+  const stored = rule.allowed ? tier : "None";
+  const workspaceId = input.workspaceId;
+  const resourceGroupName = derive(resourceGroupOf, workspaceId);
+  const dependsOn = [...(input.dependsOn ?? [])];
+  const base = {
+    kind: "security-events" as const,
+    key,
+    subscriptionId: derive(subscriptionOf, workspaceId),
+    workspaceId,
+    agent,
+    tier,
+    storedTier: stored,
+    issues: sentinelIssues(input),
+    warnings: !rule.allowed && rule.finding?.code === "security-events-need-defender" ? [securityEventsNeedDefenderMessage(tier)] : [],
+  };
+  if (agent === "ama") {
+    const lookup = input.location === undefined ? workspaceLookup(key, workspaceId) : undefined;
+    const location: Value<string> = input.location ?? reference(lookup!.key, "location");
+    const ruleDeclaration: DataCollectionRuleDeclaration = {
+      kind: "data-collection-rule",
+      key: `${key}/rule`,
+      role: "rule",
+      dependsOn,
+      props: {
+        workspaceId,
+        resourceGroupName,
+        name: derive(dataCollectionRuleName, workspaceId),
+        tier: stored,
+        body: derive((loc: string, id: string) => dataCollectionRuleBody({ location: loc, workspaceResourceId: id, tier: stored }), location, workspaceId),
+      },
+    };
+    return { ...base, resources: [ruleDeclaration], lookups: lookup ? [lookup] : [] };
+  }
+  if (stored === "None") return { ...base, resources: [], lookups: [] };
+  const apiTier = API_TIER_BY_TIER[stored];
+  const dataSource: SecurityEventsDataSourceDeclaration = {
+    kind: "security-events-data-source",
+    key: `${key}/data-source`,
+    role: "data-source",
+    dependsOn,
+    props: {
+      workspaceId,
+      resourceGroupName,
+      workspaceName: derive(nameOf, workspaceId),
+      name: SECURITY_EVENTS_DATA_SOURCE,
+      kind: SECURITY_EVENTS_DATA_SOURCE,
+      properties: { Tier: apiTier, TierSetMethod: TIER_SET_METHOD },
+    },
+  };
+  return { ...base, apiTier, resources: [dataSource], lookups: [] };
+}

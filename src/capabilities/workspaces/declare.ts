@@ -1,0 +1,151 @@
+/**
+ * What the workspaces capability declares: Security Center's default workspace for a geography
+ * (`DefaultResourceGroup-<geo>` + `DefaultWorkspace-<sub>-<geo>` in the geography's location,
+ * with the Security or SecurityCenterFree solution), or the solution on a user's existing
+ * workspace. The same resources as the planner's create-resource-group, create-workspace and
+ * install-solution steps.
+ */
+import { nameOf, resourceGroupOf, subscriptionOf } from "../../inventory/ids";
+import { geographyOf } from "../../spec/geography";
+import { defaultResourceGroupName, defaultWorkspaceId, defaultWorkspaceName, solutionForDefender, solutionName, type SecuritySolution } from "../../spec/naming";
+import { DEFAULT_WORKSPACE_RETENTION_DAYS, DEFAULT_WORKSPACE_SKU, solutionPlan } from "../../reconcile/workspaces";
+import { booleanIssues, regionIssues, subscriptionIdIssues, workspaceIdIssues, type ValidationIssue } from "../../core/declarations/issues";
+import type { ResourceGroupDeclaration, SolutionDeclaration, WorkspaceDeclaration, WorkspaceLookup, WorkspaceUnit } from "../../core/declarations/model";
+import { derive, isDeferred, reference, type Value } from "../../core/declarations/value";
+
+/** Create Security Center's default workspace for the geography of `region`. */
+export interface DefaultWorkspaceInput {
+  readonly subscriptionId: string;
+  /** Any region of the machines it serves; its geography gives the code and the location. */
+  readonly region: string;
+  /** Azure Defender on (`Security`, the default) or off (`SecurityCenterFree`). */
+  readonly defender?: boolean;
+}
+
+/** The solution on a user's existing workspace (nothing else is created). */
+export interface ExistingWorkspaceInput {
+  readonly existingWorkspaceId: Value<string>;
+  /** The workspace's location; undefined: looked up at deployment, when the solution needs it. */
+  readonly location?: Value<string>;
+  /** Declare the solution (default true). */
+  readonly installSolution?: boolean;
+  readonly defender?: boolean;
+}
+
+export type WorkspaceInput = DefaultWorkspaceInput | ExistingWorkspaceInput;
+
+export function isExistingWorkspace(input: WorkspaceInput): input is ExistingWorkspaceInput {
+  return (input as ExistingWorkspaceInput).existingWorkspaceId !== undefined;
+}
+
+/** Issues of a workspace input, each naming the field (deferred values are checked once known). */
+export function workspaceInputIssues(input: WorkspaceInput): ValidationIssue[] {
+  if (input === undefined || input === null || typeof input !== "object") return [{ path: "args", message: "are required" }];
+  const issues = booleanIssues(input.defender, "defender");
+  if (isExistingWorkspace(input)) {
+    const asNew = input as Partial<DefaultWorkspaceInput>;
+    if (asNew.subscriptionId !== undefined || asNew.region !== undefined) {
+      issues.push({ path: "existingWorkspaceId", message: "wires to an existing workspace: leave subscriptionId and region unset (they create a default one)" });
+    }
+    issues.push(...workspaceIdIssues(input.existingWorkspaceId, "existingWorkspaceId"));
+    if (input.location !== undefined && !isDeferred(input.location)) issues.push(...regionIssues(input.location, "location"));
+    issues.push(...booleanIssues(input.installSolution, "installSolution"));
+    return issues;
+  }
+  issues.push(...subscriptionIdIssues(input.subscriptionId, "subscriptionId"));
+  issues.push(...regionIssues(input.region, "region"));
+  return issues;
+}
+
+function solutionDeclaration(
+  key: string,
+  product: SecuritySolution,
+  ws: { workspaceId: Value<string>; workspaceName: Value<string>; resourceGroupName: Value<string>; location: Value<string> },
+): SolutionDeclaration {
+  const name = derive((workspaceName: string) => solutionName(product, workspaceName), ws.workspaceName);
+  const plan = solutionPlan(product, "");
+  return {
+    kind: "solution",
+    key: `${key}/solution`,
+    role: "solution",
+    dependsOn: [],
+    // A solution lives in its workspace's resource group.
+    props: { product, name, resourceGroupName: ws.resourceGroupName, workspaceName: ws.workspaceName, workspaceId: ws.workspaceId, location: ws.location, plan: { ...plan, name } },
+  };
+}
+
+/** A default workspace unit under `key`. */
+export function declareDefaultWorkspace(key: string, input: DefaultWorkspaceInput): WorkspaceUnit {
+  const subscriptionId = input.subscriptionId.toLowerCase();
+  const geography = geographyOf(input.region);
+  const resourceGroupName = defaultResourceGroupName(geography.code);
+  const workspaceName = defaultWorkspaceName(subscriptionId, geography.code);
+  const location = geography.workspaceLocation;
+  const resourceGroup: ResourceGroupDeclaration = { kind: "resource-group", key: `${key}/resource-group`, role: "resource-group", dependsOn: [], props: { name: resourceGroupName, location } };
+  const workspace: WorkspaceDeclaration = {
+    kind: "log-analytics-workspace",
+    key: `${key}/workspace`,
+    role: "workspace",
+    dependsOn: [],
+    props: { resourceGroupName: reference(resourceGroup.key, "name"), name: workspaceName, location, sku: DEFAULT_WORKSPACE_SKU, retentionInDays: DEFAULT_WORKSPACE_RETENTION_DAYS },
+  };
+  const product = solutionForDefender(input.defender ?? true);
+  // The solution names the created workspace's own id, so it waits for it.
+  const solution = solutionDeclaration(key, product, { workspaceId: reference(workspace.key, "id"), workspaceName, resourceGroupName, location });
+  return {
+    kind: "workspace",
+    key,
+    subscriptionId,
+    created: true,
+    geography,
+    workspaceId: defaultWorkspaceId(subscriptionId, geography.code),
+    workspaceName,
+    resourceGroupName,
+    location,
+    solution: product,
+    resources: [resourceGroup, workspace, solution],
+    lookups: [],
+    issues: [],
+    warnings: [],
+  };
+}
+
+/** The lookup of an existing workspace's location, under `key`. */
+export function workspaceLookup(key: string, workspaceId: Value<string>): WorkspaceLookup {
+  return { key: `${key}/lookup`, resourceGroupName: derive(resourceGroupOf, workspaceId), workspaceName: derive(nameOf, workspaceId) };
+}
+
+/** The solution on an existing workspace, under `key` (no resource when `installSolution` is false). */
+export function declareWorkspaceSolution(key: string, input: ExistingWorkspaceInput): WorkspaceUnit {
+  const workspaceId = input.existingWorkspaceId;
+  const installSolution = input.installSolution ?? true;
+  const parts = { workspaceId, workspaceName: derive(nameOf, workspaceId), resourceGroupName: derive(resourceGroupOf, workspaceId) };
+  // Looked up only when the solution needs it.
+  const lookup = input.location === undefined && installSolution ? workspaceLookup(key, workspaceId) : undefined;
+  const location: Value<string> = input.location ?? (lookup ? reference(lookup.key, "location") : "");
+  const product = solutionForDefender(input.defender ?? true);
+  return {
+    kind: "workspace",
+    key,
+    subscriptionId: derive(subscriptionOf, workspaceId),
+    created: false,
+    ...parts,
+    location,
+    ...(installSolution ? { solution: product } : {}),
+    resources: installSolution ? [solutionDeclaration(key, product, { ...parts, location })] : [],
+    lookups: lookup ? [lookup] : [],
+    issues: [],
+    warnings: [],
+  };
+}
+
+export interface WorkspaceIdParts {
+  readonly subscriptionId: string;
+  readonly resourceGroupName: string;
+  readonly workspaceName: string;
+}
+
+/** The parts of a (valid) workspace ARM id. */
+export function parseWorkspaceId(id: string): WorkspaceIdParts {
+  return { subscriptionId: subscriptionOf(id), resourceGroupName: resourceGroupOf(id), workspaceName: nameOf(id) };
+}
