@@ -7,9 +7,11 @@
  */
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
-import { AMA_POLICIES, type AmaPolicyDefinition, type AmaPolicyKey } from "../../src/spec/policies";
-import { amaAssignment, amaPolicyArgsIssues } from "../internal/amaPolicyArgs";
+import { amaPolicyInputIssues, declareAmaPolicy, type PolicyUnit } from "../../src/core/declarations";
+import { AMA_POLICIES, type AmaPolicyDefinition, type AmaPolicyKey } from "../../src/spec";
 import { DeployIfNotExistsConstruct } from "./deployIfNotExists";
+import { isDeclaredUnit, type DeclaredUnit } from "./render/declared";
+import { RenderedDeclarations } from "./render/registry";
 import { failProps, type ValidationIssue } from "./validation";
 
 export interface AzureMonitorAgentPolicyProps {
@@ -46,19 +48,29 @@ export interface AzureMonitorAgentPolicyProps {
 /** The props' issues, each naming the prop (the Pulumi component's messages). */
 export function validateAzureMonitorAgentPolicyProps(props: AzureMonitorAgentPolicyProps): ValidationIssue[] {
   if (props === undefined || props === null || typeof props !== "object") return [{ path: "props", message: "are required" }];
-  return amaPolicyArgsIssues(props);
+  const { remediationDependsOn: _handled, provider: _provider, ...input } = props;
+  return amaPolicyInputIssues(input);
 }
+
+/** The key the model's remediation waits for, that stands for the caller's own `remediationDependsOn`. */
+const HANDED_IN = "handed-in";
 
 export class AzureMonitorAgentPolicy extends DeployIfNotExistsConstruct {
   /** The catalog entry: definition, display name, roles. */
   public readonly definition: AmaPolicyDefinition;
 
-  constructor(scope: Construct, id: string, props: AzureMonitorAgentPolicyProps) {
+  constructor(scope: Construct, id: string, props: AzureMonitorAgentPolicyProps | DeclaredUnit<PolicyUnit>) {
     super(scope, id, () => {
+      if (isDeclaredUnit<PolicyUnit>(props)) return props;
       const issues = validateAzureMonitorAgentPolicyProps(props);
       if (issues.length) failProps("AzureMonitorAgentPolicy", id, issues);
-      return { ...amaAssignment(props), remediationDependsOn: props.remediationDependsOn, provider: props.provider };
+      const { remediationDependsOn, provider, ...input } = props;
+      return {
+        declared: declareAmaPolicy(id, { ...input, remediationDependsOn: remediationDependsOn?.length ? [HANDED_IN] : undefined }),
+        registry: new RenderedDeclarations((key) => (key === HANDED_IN ? (remediationDependsOn ?? []) : [])),
+        provider,
+      };
     });
-    this.definition = AMA_POLICIES[props.policy];
+    this.definition = AMA_POLICIES[(isDeclaredUnit<PolicyUnit>(props) ? props.declared.policyKey : props.policy) as AmaPolicyKey];
   }
 }

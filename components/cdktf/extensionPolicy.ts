@@ -8,11 +8,12 @@
  */
 import type { TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
-import { z } from "zod";
-import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, type ExtensionPolicyKey, type PolicyDefinition } from "../../src/spec/policies";
-import { extensionsSchema, specSchema } from "../../src/spec/schema";
+import { declareExtensionPolicy, extensionPolicyInputIssues, type PolicyUnit } from "../../src/core/declarations";
+import { SEED_POLICIES, type ExtensionPolicyKey, type PolicyDefinition } from "../../src/spec";
 import { DeployIfNotExistsConstruct } from "./deployIfNotExists";
-import { booleanIssues, failProps, schemaIssues, type ValidationIssue } from "./validation";
+import { isDeclaredUnit, type DeclaredUnit } from "./render/declared";
+import { RenderedDeclarations } from "./render/registry";
+import { failProps, type ValidationIssue } from "./validation";
 
 export { IDENTITY_PRINCIPAL_TYPE, REMEDIATION_DISCOVERY_MODE } from "./deployIfNotExists";
 
@@ -37,38 +38,22 @@ export interface ExtensionPolicyProps {
   readonly provider?: TerraformProvider;
 }
 
-const policyKeySchema = z.enum(SEED_POLICY_KEYS as [ExtensionPolicyKey, ...ExtensionPolicyKey[]]);
-
 export function validateExtensionPolicyProps(props: ExtensionPolicyProps): ValidationIssue[] {
   if (props === undefined || props === null || typeof props !== "object") return [{ path: "props", message: "are required" }];
-  return [
-    ...schemaIssues(specSchema.shape.subscriptions.element, props.subscriptionId, "subscriptionId"),
-    ...schemaIssues(policyKeySchema, props.policy, "policy"),
-    ...schemaIssues(extensionsSchema.shape.identityLocation, props.identityLocation, "identityLocation"),
-    ...booleanIssues(props.remediate, "remediate"),
-  ];
+  return extensionPolicyInputIssues(props);
 }
 
 export class ExtensionPolicy extends DeployIfNotExistsConstruct {
   /** The catalog entry: definition, display name, roles. */
   public readonly definition: PolicyDefinition;
 
-  constructor(scope: Construct, id: string, props: ExtensionPolicyProps) {
+  constructor(scope: Construct, id: string, props: ExtensionPolicyProps | DeclaredUnit<PolicyUnit>) {
     super(scope, id, () => {
+      if (isDeclaredUnit<PolicyUnit>(props)) return props;
       const issues = validateExtensionPolicyProps(props);
       if (issues.length) failProps("ExtensionPolicy", id, issues);
-      const policy = SEED_POLICIES[props.policy];
-      return {
-        subscriptionId: props.subscriptionId.toLowerCase(),
-        assignmentName: policy.shortName,
-        policyDefinitionId: policyDefinitionId(policy),
-        displayName: policy.displayName,
-        roles: policy.roles,
-        identityLocation: extensionsSchema.shape.identityLocation.parse(props.identityLocation),
-        remediate: props.remediate ?? true,
-        provider: props.provider,
-      };
+      return { declared: declareExtensionPolicy(id, props), registry: new RenderedDeclarations(), provider: props.provider };
     });
-    this.definition = SEED_POLICIES[props.policy];
+    this.definition = SEED_POLICIES[(isDeclaredUnit<PolicyUnit>(props) ? props.declared.policyKey : props.policy) as ExtensionPolicyKey];
   }
 }

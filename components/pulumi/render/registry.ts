@@ -46,7 +46,7 @@ export class RenderedDeclarations {
     return [...this.resources.keys()];
   }
 
-  /** The resources `keys` name (rendered here or handed in); keys with neither are left out. */
+  /** The resources `keys` name (rendered here or handed in); keys with neither are left out. Known references' declarations are waited for too. */
   dependencies(keys: readonly string[]): pulumi.Input<pulumi.Resource>[] {
     return keys.flatMap((key) => {
       const own = this.resources.get(key)?.resource;
@@ -68,7 +68,12 @@ export class RenderedDeclarations {
     return pulumi.output(this.input(value)) as pulumi.Output<Known<T>>;
   }
 
-  private attribute(ref: Reference): pulumi.Output<unknown> {
+  /**
+   * A reference whose value the model knows is that value (so a preview shows it), and the
+   * resource waits for the declaration it names (see `dependencies`).
+   */
+  private attribute(ref: Reference): pulumi.Input<unknown> {
+    if (ref.known !== undefined) return ref.known;
     if (ref.attribute === "location") {
       const lookup = this.lookups.get(ref.key);
       if (!lookup) throw new Error(`lookup ${ref.key} is not rendered`);

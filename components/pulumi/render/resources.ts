@@ -12,7 +12,7 @@ import { Solution } from "@pulumi/azure-native/operationsmanagement";
 import { RemediationAtSubscription } from "@pulumi/azure-native/policyinsights";
 import { ResourceGroup } from "@pulumi/azure-native/resources";
 import { Pricing, WorkspaceSetting } from "@pulumi/azure-native/security";
-import type { Declaration, DeclarationKind, DeclarationOfKind, Unit } from "../../../src/core/declarations";
+import { referencesIn, type Declaration, type DeclarationKind, type DeclarationOfKind, type Unit } from "../../../src/core/declarations";
 import type { RenderedDeclarations } from "./registry";
 
 /** Where a unit's resources go: under `parent`, named after `name`, resolved through `registry`. */
@@ -117,7 +117,9 @@ const RENDERERS = {
 
 /** Renders one declaration at `target` and records it. */
 export function renderDeclaration(target: RenderTarget, d: Declaration, displayName?: string): pulumi.CustomResource {
-  const dependsOn = target.registry.dependencies(d.dependsOn);
+  // A reference rendered as its known value is no Output to wait on: wait for its declaration.
+  const known = referencesIn(d.props).filter((r) => r.known !== undefined).map((r) => r.key);
+  const dependsOn = target.registry.dependencies([...known, ...d.dependsOn]);
   const opts: pulumi.CustomResourceOptions = dependsOn.length ? { ...target.options, dependsOn } : target.options;
   const render = RENDERERS[d.kind] as Renderer<typeof d.kind>;
   const resource = render(d as never, `${target.name}-${d.role}`, opts, target.registry);

@@ -64,10 +64,9 @@ export function securityEventsInputIssues(input: SecurityEventsInput): Validatio
   return issues.length ? issues : sentinelIssues(input);
 }
 
-/** The tier stored: the one asked for, or None where the seed's limits forbid it. */
-export function storedTier(input: Pick<SecurityEventsInput, "tier" | "defender" | "sentinelOwnsSecurityEvents">): SecurityEventTier {
-  const tier = input.tier ?? "None";
-  return securityEventsRule(tier, input.defender ?? true, input.sentinelOwnsSecurityEvents ?? false).allowed ? tier : "None";
+/** May Security Center store a tier here at all (Defender on, Sentinel not configuring the workspace)? */
+export function securityEventsAllowedFor(input: Pick<SecurityEventsInput, "tier" | "defender" | "sentinelOwnsSecurityEvents">): boolean {
+  return securityEventsRule(input.tier ?? "None", input.defender ?? true, input.sentinelOwnsSecurityEvents ?? false).allowed;
 }
 
 /** The security-events unit under `key`, in the workspace's subscription. */

@@ -87,7 +87,7 @@ export function declareDefaultWorkspace(key: string, input: DefaultWorkspaceInpu
     key: `${key}/workspace`,
     role: "workspace",
     dependsOn: [],
-    props: { resourceGroupName: reference(resourceGroup.key, "name"), name: workspaceName, location, sku: DEFAULT_WORKSPACE_SKU, retentionInDays: DEFAULT_WORKSPACE_RETENTION_DAYS },
+    props: { resourceGroupName: reference(resourceGroup.key, "name", resourceGroupName), name: workspaceName, location, sku: DEFAULT_WORKSPACE_SKU, retentionInDays: DEFAULT_WORKSPACE_RETENTION_DAYS },
   };
   const product = solutionForDefender(input.defender ?? true);
   // The solution names the created workspace's own id, so it waits for it.

@@ -8,6 +8,9 @@ export * from "./model";
 export * from "./compose";
 export * from "./input";
 export * from "./issues";
+export type { DataCollectionRuleBody } from "../../spec/dcr";
+// ARM names derived from ids, as the planner derives them.
+export { stableGuid } from "../../reconcile/ids";
 export { declareDeployIfNotExists, IDENTITY_PRINCIPAL_TYPE, REMEDIATION_DISCOVERY_MODE, type DeployIfNotExistsInput } from "./deployIfNotExists";
 // Each capability's declarations (the registry wires them in at merge; until then, directly).
 export * from "../../capabilities/subscription-settings/declare";

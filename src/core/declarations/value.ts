@@ -13,11 +13,16 @@ export const DEFERRED = "$deferred";
 /** What another declaration makes known once it exists. */
 export type Attribute = "id" | "name" | "principalId" | "location";
 
-/** An attribute of another declaration (or of a lookup), by its key. */
+/**
+ * An attribute of another declaration (or of a lookup), by its key. `known`: the value it will
+ * have, when the model knows it beforehand (a name it gave); a front end may use it, and wait for
+ * the declaration, instead of its late value.
+ */
 export interface Reference<T = unknown> {
   readonly [DEFERRED]: "reference";
   readonly key: string;
   readonly attribute: Attribute;
+  readonly known?: T;
   /** Type only: what the attribute holds. */
   readonly __type?: T;
 }
@@ -48,8 +53,19 @@ export function isDeferred(value: unknown): value is Deferred {
   return typeof value === "object" && value !== null && DEFERRED in value;
 }
 
-export function reference<T = string>(key: string, attribute: Attribute): Reference<T> {
-  return { [DEFERRED]: "reference", key, attribute };
+export function reference<T = string>(key: string, attribute: Attribute, known?: T): Reference<T> {
+  return known === undefined ? { [DEFERRED]: "reference", key, attribute } : { [DEFERRED]: "reference", key, attribute, known };
+}
+
+/** Every reference in `value` (objects, arrays and derived values are walked). */
+export function referencesIn(value: unknown): Reference[] {
+  if (isDeferred(value)) {
+    if (value[DEFERRED] === "reference") return [value];
+    return value[DEFERRED] === "derived" ? value.from.flatMap(referencesIn) : [];
+  }
+  if (Array.isArray(value)) return value.flatMap(referencesIn);
+  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) return Object.values(value).flatMap(referencesIn);
+  return [];
 }
 
 export function opaque<T>(handle: unknown): Opaque<T> {
