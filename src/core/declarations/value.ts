@@ -115,3 +115,16 @@ export function resolveWith<Late>(value: unknown, resolver: Resolver<Late>): unk
   }
   return value;
 }
+
+/**
+ * `value` as plain data, every reference written `<key>.<attribute>` and every derived value
+ * computed over those texts: a form that compares and prints (two models are the same when their
+ * symbolic forms are equal, whatever closures their derived values hold).
+ */
+export function symbolic(value: unknown): unknown {
+  return resolveWith(value, {
+    reference: (ref) => `<${ref.key}.${ref.attribute}>`,
+    opaque: () => "<opaque>",
+    derived: (from, compute) => compute(...from),
+  });
+}
