@@ -25,8 +25,8 @@ import type { SecurityCenterSubscriptionPricing } from "@cdktf/provider-azurerm/
 import type { SecurityCenterWorkspace } from "@cdktf/provider-azurerm/lib/security-center-workspace";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { declareSubscription, readAmaPoliciesOptions, regionIssues, type AmaPoliciesInput, type SubscriptionDeclarations } from "../../src/core/declarations";
-import { geographiesOf, parseSpec, type ExtensionPolicyKey, type Spec, type SpecInput } from "../../src/spec";
+import { declareSubscription, readAmaPoliciesOptions, regionIssues, type AmaPoliciesFields, type SpecFields, type SubscriptionDeclarations } from "../../src/core/declarations";
+import { geographiesOf, parseSpec, type ExtensionPolicyKey, type Spec } from "../../src/spec";
 import { AzureMonitorAgentPolicy } from "./azureMonitorAgentPolicy";
 import { DefaultWorkspace } from "./defaultWorkspace";
 import { ExtensionPolicy } from "./extensionPolicy";
@@ -37,7 +37,7 @@ import { failProps, type ValidationIssue } from "./validation";
 
 export interface AutoProvisioningProps {
   /** The spec (DESIGN.md), as a spec file holds it; validated by parseSpec (its ValidationError, unchanged). */
-  readonly spec: SpecInput;
+  readonly spec: SpecFields;
   /** Which of `spec.subscriptions` this construct provisions. `provider` must target it. */
   readonly subscriptionId: string;
   /**
@@ -50,12 +50,8 @@ export interface AutoProvisioningProps {
    * @default "template"
    */
   readonly dataCollectionRule?: DataCollectionRuleStyle;
-  /**
-   * `agent: ama` with auto provisioning on: the AMA policy assignments. `enabled` (default true),
-   * `remediate` (default true), `notScopes` (ARM ids under the subscription; default none).
-   * @default - declared, with remediation tasks
-   */
-  readonly amaPolicies?: AmaPoliciesInput;
+  /** The AMA policy assignments' options; its not-scopes lie in `subscriptionId`. */
+  readonly amaPolicies?: AmaPoliciesFields;
   /**
    * A custom workspace's tier and rule, declared once elsewhere (AutoProvisioningStack does):
    * the AMA association remediations wait for it.

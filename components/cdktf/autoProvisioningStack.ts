@@ -10,38 +10,26 @@
 import { TerraformStack, type TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
 import { z } from "zod";
-import { declareStack, notScopesIn, readAmaPoliciesOptions, type AmaPoliciesInput, type StackDeclarations } from "../../src/core/declarations";
-import { parseSpec, type Spec, type SpecInput } from "../../src/spec";
+import { declareStack, notScopesIn, readAmaPoliciesOptions, type SpecFields, type StackDeclarations, type StackOptionsFields } from "../../src/core/declarations";
+import { parseSpec, type Spec } from "../../src/spec";
 import { AutoProvisioning } from "./autoProvisioning";
 import { DefaultWorkspace } from "./defaultWorkspace";
 import { subscriptionProvider } from "./provider";
 import { RenderedDeclarations } from "./render/registry";
 import { SecurityEventCollection, type DataCollectionRuleStyle } from "./securityEventCollection";
-import { booleanIssues, failProps, readMachineRegions, regionIssues, schemaIssues, type MachineRegions, type ValidationIssue } from "./validation";
+import { booleanIssues, failProps, readMachineRegions, regionIssues, schemaIssues, type ValidationIssue } from "./validation";
 
-export interface AutoProvisioningStackProps {
+/**
+ * The stack's input: the spec and the model's other inputs (each field's documentation is its
+ * schema's, as for the Pulumi stack config's keys of the same names), and how to render them.
+ */
+export interface AutoProvisioningStackProps extends StackOptionsFields {
   /**
    * The spec of DESIGN.md, the shape of a spec file and of the Pulumi stack config (a document
    * read from YAML may be passed as is). Validated by parseSpec: an invalid spec throws its
    * ValidationError, with the CLI's text.
    */
-  readonly spec: SpecInput;
-  /**
-   * Regions of the machines, for the default workspaces (one per geography): a list for every
-   * subscription, or a map from subscription GUID to its list (`asc-autoprovision inventory` lists them).
-   * @default - no region: no default workspace is declared
-   */
-  readonly machineRegions?: MachineRegions;
-  /**
-   * Sentinel's Security Events connector configures the custom workspace: a tier other than None is refused.
-   * @default false
-   */
-  readonly sentinelOwnsSecurityEvents?: boolean;
-  /**
-   * The custom workspace's location, for its solution and rule.
-   * @default - read from Azure (an `azurerm_log_analytics_workspace` data source)
-   */
-  readonly workspaceLocation?: string;
+  readonly spec: SpecFields;
   /**
    * The azurerm providers' `metadata_host` (e.g. the local emulator's `host:port`).
    * @default - public Azure
@@ -52,13 +40,6 @@ export interface AutoProvisioningStackProps {
    * @default "template"
    */
   readonly dataCollectionRule?: DataCollectionRuleStyle;
-  /**
-   * `agent: ama` with auto provisioning on: the AMA policy assignments of every subscription.
-   * `enabled` (default true), `remediate` (default true), `notScopes` (ARM ids, each under one of
-   * the spec's subscriptions; each subscription's assignments get its own).
-   * @default - declared, with remediation tasks
-   */
-  readonly amaPolicies?: AmaPoliciesInput;
 }
 
 const PROP_KEYS = ["spec", "machineRegions", "sentinelOwnsSecurityEvents", "workspaceLocation", "metadataHost", "dataCollectionRule", "amaPolicies"] as const;

@@ -27,13 +27,17 @@ import {
   declareSubscription,
   readAmaPoliciesOptions,
   regionIssues,
+  type AmaPoliciesFields,
   type AmaPoliciesOptions,
+  type CustomWorkspaceFields,
   type CustomWorkspaceInput,
+  type ExtensionsFields,
+  type LogAnalyticsAgentFields,
   type SubscriptionDeclarations,
   workspaceSettingId,
   type Value,
 } from "../../src/core/declarations";
-import { geographiesOf, type AgentChoice, type ExtensionPolicyKey, type LogAnalyticsAgentSpec, type SecurityEventTier, type Spec } from "../../src/spec";
+import { geographiesOf, type ExtensionPolicyKey, type LogAnalyticsAgentSpec, type Spec } from "../../src/spec";
 import { failArgs, isKnown, joinPath, modelValue, parseSpecAs, unknownKeyIssues, type ValidationIssue } from "./internal/validation";
 import { AzureMonitorAgentPolicy } from "./policy/azureMonitorAgentPolicy";
 import { ExtensionPolicy } from "./policy/extensionPolicy";
@@ -48,13 +52,15 @@ import { checkedWorkspaceId } from "./workspace/workspaceId";
 
 export const AUTO_PROVISIONING_TYPE = "asc-autoprovision:index:AutoProvisioning";
 
-/** A user's existing Log Analytics workspace that every machine of the subscription reports to. */
-export interface CustomWorkspaceArgs {
+/**
+ * A user's existing Log Analytics workspace that every machine of the subscription reports to: the
+ * spec's `logAnalyticsAgent.workspace` (CustomWorkspaceFields), with this component's options.
+ */
+export interface CustomWorkspaceArgs extends Omit<CustomWorkspaceFields, "id"> {
   /**
-   * ARM id of the workspace, in any subscription
-   * (`/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>`).
-   * May be an Output (validated when known; then it is assumed to be in `subscriptionId` unless
-   * `provider` says otherwise). Changing it updates the workspace setting in place.
+   * The spec's workspace id, which may be an Output here (validated when known; then it is assumed
+   * to be in `subscriptionId` unless `provider` says otherwise). Changing it updates the workspace
+   * setting in place.
    */
   readonly id: pulumi.Input<string>;
   /** The workspace's location, for its solution. Default: read from Azure (getWorkspace). */
@@ -85,52 +91,26 @@ export interface CustomWorkspaceArgs {
   readonly provider?: pulumi.ProviderResource;
 }
 
-/** The spec's `logAnalyticsAgent` (DESIGN.md), with the workspace's options. Defaults follow the portal. */
-export interface LogAnalyticsAgentArgs {
-  /** Provision the agent on every existing and new machine. Default `false` (the portal's default): then only extension policies are declared. */
-  readonly autoProvision?: boolean;
-  /**
-   * `mma` (default; the seed's Log Analytics agent) or `ama` (its successor). Decides where the
-   * security-event tier lives (the legacy data source, or a data collection rule per workspace);
-   * the agent reconciliation installs the agent itself.
-   */
-  readonly agent?: AgentChoice;
-  /** `default` (Security Center's workspace per geography; the default) or a custom workspace. */
+/**
+ * The spec's `logAnalyticsAgent` (each field's documentation is the spec schema's), with this
+ * component's options for a custom workspace. `reconfigureExisting`, `removeLegacyAgent` and
+ * `deleteUnusedDefaultWorkspaces` are read by the agent reconciliation.
+ */
+export interface LogAnalyticsAgentArgs extends Omit<LogAnalyticsAgentFields, "workspace"> {
+  /** `default` (Security Center's workspace per geography; the default) or a custom workspace, with this component's options. */
   readonly workspace?: "default" | CustomWorkspaceArgs;
-  /** Windows security events stored: `None` (default), `Minimal`, `Common` or `All`. Stored only with Defender on. */
-  readonly securityEvents?: SecurityEventTier;
-  /** The portal's "reconfigure monitored VMs?": Yes moves machines off Security Center's default workspaces. Default `false`. Read by the agent reconciliation. */
-  readonly reconfigureExisting?: boolean;
-  /** Azure Defender on (default `true`): pricing Standard and the `Security` solution; off: Free and `SecurityCenterFree`. */
-  readonly defender?: boolean;
-  /** `ama` only: remove MMA once AMA reports. Default `false`. Read by the agent reconciliation. */
-  readonly removeLegacyAgent?: boolean;
-  /** Delete default workspaces no machine reports to any more. Default `false`. Read by the agent reconciliation. */
-  readonly deleteUnusedDefaultWorkspaces?: boolean;
 }
 
-/** The spec's `extensions`: the seed's "Enable auto provisioning of extensions" toggles. All default `false`. */
-export interface ExtensionsArgs {
-  /** Azure Policy Add-on for Kubernetes (AKS clusters). */
-  readonly kubernetesPolicyAddon?: boolean;
-  /** Microsoft Dependency agent, per OS. Needs `logAnalyticsAgent.autoProvision`. */
-  readonly dependencyAgent?: { readonly windows?: boolean; readonly linux?: boolean };
-  /** Location of the policy assignments' managed identities. Default `eastus`. */
-  readonly identityLocation?: string;
-}
+/** The spec's `extensions` (each field's documentation is the spec schema's). */
+export type ExtensionsArgs = ExtensionsFields;
 
 /** `agent: ama` with auto provisioning on: the AMA policy assignments (AzureMonitorAgentPolicy). */
-export interface AmaPoliciesArgs {
-  /** Declare them. Default `true`. */
-  readonly enabled?: boolean;
+export interface AmaPoliciesArgs extends Omit<AmaPoliciesFields, "remediate"> {
   /**
-   * Start a remediation task per assignment for the machines that exist when it is created.
-   * Default `true`, or `false` when `reconcile` is given (the agent reconciliation does those
-   * machines itself; the policies then only cover machines created later).
+   * As the stack's `remediate`, with another default here: `true`, or `false` when `reconcile` is
+   * given (the agent reconciliation does the existing machines itself).
    */
   readonly remediate?: boolean;
-  /** ARM ids under the subscription that the assignments leave alone (resource groups or machines whose agents you manage). Default none. */
-  readonly notScopes?: readonly string[];
 }
 
 /** The agent reconciliation (AgentReconciliation): the per-machine work. */

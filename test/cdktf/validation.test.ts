@@ -62,7 +62,7 @@ const BAD_SPECS: readonly [string, Record<string, unknown>][] = [
 ];
 
 test.each(BAD_SPECS)("%s: the CLI's ValidationError text, the Pulumi stack config's issues", (_title, spec) => {
-  const err = cdktfError({ spec: spec as AutoProvisioningStackProps["spec"] });
+  const err = cdktfError({ spec: spec as unknown as AutoProvisioningStackProps["spec"] });
   expect(err.message).toBe(thrown(() => parseSpec(spec)).message);
   expect(err.message.startsWith("invalid spec:\n  ")).toBe(true);
   expect(err.issues).toEqual(pulumiIssues(spec));

@@ -8,6 +8,9 @@ export * from "./model";
 export * from "./compose";
 export * from "./input";
 export * from "./issues";
+// The front ends' input types, documented by the schemas' descriptions.
+export * from "./fields.generated";
+export { fieldsSource } from "./fieldDocs";
 export type { DataCollectionRuleBody } from "../../spec/dcr";
 // ARM names derived from ids, as the planner derives them.
 export { stableGuid } from "../../reconcile/ids";

@@ -5,7 +5,7 @@
  * CDKTF stack props are these inputs under their own names; one reader each, so both report the
  * same issue for the same value.
  */
-import type { z } from "zod";
+import { z } from "zod";
 import { amaPoliciesSchema, notScopesIn, type AmaPoliciesInput, type AmaPoliciesOptions } from "../../spec/amaPolicies";
 import type { ValidationIssue } from "../../spec/errors";
 import { GUID_PATTERN, type Spec } from "../../spec/schema";
@@ -13,6 +13,31 @@ import { regionIssues, schemaIssues } from "./issues";
 
 /** Regions of the machines: one list for every subscription, or a list per subscription GUID. */
 export type MachineRegions = readonly string[] | Readonly<Record<string, readonly string[]>>;
+
+/**
+ * The model's inputs besides the spec, documented once: the Pulumi stack config's keys and the
+ * CDKTF stack's props of the same names (fieldDocs.ts generates their doc comments). The readers
+ * below validate them, with the messages both front ends give.
+ */
+export const stackOptionsSchema = z
+  .object({
+    machineRegions: z
+      .union([z.array(z.string()), z.record(z.string(), z.array(z.string()))])
+      .optional()
+      .describe(
+        "Regions of the machines, for the default workspaces (one per geography): a list for every subscription, or a map from subscription GUID to its list (`asc-autoprovision inventory` lists them). Default: none, so no default workspace is declared.",
+      ),
+    sentinelOwnsSecurityEvents: z
+      .boolean()
+      .default(false)
+      .describe("Sentinel's Security Events connector configures the custom workspace's security events: a tier other than None is then refused."),
+    workspaceLocation: z
+      .string()
+      .optional()
+      .describe("The custom workspace's location, for its solution and data collection rule. Default: read from Azure at deployment."),
+    amaPolicies: amaPoliciesSchema.optional(),
+  })
+  .describe("The declaration model's inputs besides the spec.");
 
 /** The model's input for a whole spec (AutoProvisioningStack, the Pulumi root program). */
 export interface StackInput {
