@@ -11,30 +11,15 @@ import type { LogAnalyticsWorkspace } from "@cdktf/provider-azurerm/lib/log-anal
 import type { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { declareDefaultWorkspace, declareWorkspaceSolution, workspaceInputIssues, type WorkspaceUnit } from "../../src/core/declarations";
+import { declareDefaultWorkspace, declareWorkspaceSolution, workspaceInputIssues, type DefaultWorkspaceInput, type ExistingWorkspaceInput, type WorkspaceUnit } from "../../src/core/declarations";
 import type { Geography, SecuritySolution } from "../../src/spec";
 import { isDeclaredUnit, type DeclaredUnit } from "./render/declared";
 import { RenderedDeclarations } from "./render/registry";
 import { renderUnit } from "./render/resources";
 import { failProps, type ValidationIssue } from "./validation";
 
-/** Create Security Center's default workspace for the geography of `region`. */
-export interface NewDefaultWorkspaceProps {
-  /**
-   * Subscription GUID the resource group and workspace are created in (part of the workspace
-   * name). `provider` must target it.
-   */
-  readonly subscriptionId: string;
-  /**
-   * Any region of the machines this workspace serves: its geography gives the code and the
-   * location (northeurope → `DefaultWorkspace-<sub>-WEU` in westeurope).
-   */
-  readonly region: string;
-  /**
-   * Azure Defender on: the `Security` solution; off: `SecurityCenterFree`.
-   * @default true
-   */
-  readonly defender?: boolean;
+/** Create Security Center's default workspace for the geography of `region` (each field's documentation is the model's). */
+export interface NewDefaultWorkspaceProps extends DefaultWorkspaceInput {
   /**
    * The azurerm provider for `subscriptionId`.
    * @default - the stack's default azurerm provider
@@ -43,16 +28,14 @@ export interface NewDefaultWorkspaceProps {
 }
 
 /** Install the solution on a user's existing workspace; nothing else is created. */
-export interface ExistingWorkspaceProps {
-  /** ARM id of the existing Log Analytics workspace. `provider` must target its subscription. */
+export interface ExistingWorkspaceProps extends Omit<ExistingWorkspaceInput, "existingWorkspaceId" | "location" | "installSolution"> {
+  /** The workspace's ARM id (see ExistingWorkspaceInput). `provider` must target its subscription. */
   readonly existingWorkspaceId: string;
   /**
    * The workspace's location, for the solution.
    * @default - read from Azure (an `azurerm_log_analytics_workspace` data source)
    */
   readonly location?: string;
-  /** @default true */
-  readonly defender?: boolean;
   /** @default - the stack's default azurerm provider */
   readonly provider?: TerraformProvider;
 }

@@ -10,8 +10,9 @@ import type { SubscriptionPolicyAssignment } from "@cdktf/provider-azurerm/lib/s
 import type { SubscriptionPolicyRemediation } from "@cdktf/provider-azurerm/lib/subscription-policy-remediation";
 import { Construct } from "constructs";
 import type { PolicyUnit } from "../../src/core/declarations";
-import type { DeclaredUnit } from "./render/declared";
+import { isDeclaredUnit, type DeclaredUnit } from "./render/declared";
 import { renderUnit } from "./render/resources";
+import { failProps, type ValidationIssue } from "./validation";
 
 export { IDENTITY_PRINCIPAL_TYPE, REMEDIATION_DISCOVERY_MODE } from "../../src/core/declarations";
 
@@ -21,13 +22,32 @@ export abstract class DeployIfNotExistsConstruct extends Construct {
   public readonly roleAssignments: RoleAssignment[];
   public readonly remediation?: SubscriptionPolicyRemediation;
 
-  /** Renders the unit `declare` hands back (it validates the props first, or passes a unit it was given). */
-  protected constructor(scope: Construct, id: string, declare: () => DeclaredUnit<PolicyUnit>) {
+  /** The catalog key of the policy assigned. */
+  public readonly policyKey: string;
+
+  /**
+   * Renders the unit `props` hands in, or the one `own.declare` describes from the construct's own
+   * props once `own.validate` finds nothing wrong with them (else it throws, naming each prop).
+   */
+  protected constructor(
+    scope: Construct,
+    id: string,
+    typeName: string,
+    props: unknown,
+    own: { readonly validate: () => ValidationIssue[]; readonly declare: () => DeclaredUnit<PolicyUnit> },
+  ) {
     super(scope, id);
-    const { declared: unit, registry, provider } = declare();
+    const { declared: unit, registry, provider } = isDeclaredUnit<PolicyUnit>(props) ? props : declareOwn(typeName, id, own);
+    this.policyKey = unit.policyKey;
     const rendered = renderUnit({ scope: this, registry, provider }, unit);
     this.assignment = rendered.get("assignment") as SubscriptionPolicyAssignment;
     this.roleAssignments = unit.resources.filter((d) => d.kind === "role-assignment").map((d) => rendered.get(d.role) as RoleAssignment);
     this.remediation = rendered.get("remediation") as SubscriptionPolicyRemediation | undefined;
   }
+}
+
+function declareOwn(typeName: string, id: string, own: { readonly validate: () => ValidationIssue[]; readonly declare: () => DeclaredUnit<PolicyUnit> }): DeclaredUnit<PolicyUnit> {
+  const issues = own.validate();
+  if (issues.length) failProps(typeName, id, issues);
+  return own.declare();
 }

@@ -8,32 +8,17 @@
  */
 import type { TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
-import { declareExtensionPolicy, extensionPolicyInputIssues, type PolicyUnit } from "../../src/core/declarations";
+import { declareExtensionPolicy, extensionPolicyInputIssues, type ExtensionPolicyInput, type PolicyUnit } from "../../src/core/declarations";
 import { SEED_POLICIES, type ExtensionPolicyKey, type PolicyDefinition } from "../../src/spec";
 import { DeployIfNotExistsConstruct } from "./deployIfNotExists";
-import { isDeclaredUnit, type DeclaredUnit } from "./render/declared";
+import type { DeclaredUnit } from "./render/declared";
 import { RenderedDeclarations } from "./render/registry";
-import { failProps, type ValidationIssue } from "./validation";
+import type { ValidationIssue } from "./validation";
 
 export { IDENTITY_PRINCIPAL_TYPE, REMEDIATION_DISCOVERY_MODE } from "./deployIfNotExists";
 
-export interface ExtensionPolicyProps {
-  /** Subscription GUID: the assignment's scope, its roles' scope, where the remediation runs. */
-  readonly subscriptionId: string;
-  /** `kubernetesPolicyAddon`, `dependencyAgentWindows` or `dependencyAgentLinux`. */
-  readonly policy: ExtensionPolicyKey;
-  /**
-   * Location of the assignment's managed identity (ARM requires one with an identity; it does
-   * not limit what the policy remediates).
-   * @default "eastus" (the spec's default for extensions.identityLocation)
-   */
-  readonly identityLocation?: string;
-  /**
-   * Start a remediation task for the resources non-compliant when it is created. A remediation
-   * is one-shot; `asc-autoprovision plan/apply` re-plans later ones.
-   * @default true
-   */
-  readonly remediate?: boolean;
+/** Each field's documentation is the model's (ExtensionPolicyInput). */
+export interface ExtensionPolicyProps extends ExtensionPolicyInput {
   /** @default - the stack's default azurerm provider */
   readonly provider?: TerraformProvider;
 }
@@ -48,12 +33,11 @@ export class ExtensionPolicy extends DeployIfNotExistsConstruct {
   public readonly definition: PolicyDefinition;
 
   constructor(scope: Construct, id: string, props: ExtensionPolicyProps | DeclaredUnit<PolicyUnit>) {
-    super(scope, id, () => {
-      if (isDeclaredUnit<PolicyUnit>(props)) return props;
-      const issues = validateExtensionPolicyProps(props);
-      if (issues.length) failProps("ExtensionPolicy", id, issues);
-      return { declared: declareExtensionPolicy(id, props), registry: new RenderedDeclarations(), provider: props.provider };
+    const own = props as ExtensionPolicyProps;
+    super(scope, id, "ExtensionPolicy", props, {
+      validate: () => validateExtensionPolicyProps(own),
+      declare: () => ({ declared: declareExtensionPolicy(id, own), registry: new RenderedDeclarations(), provider: own.provider }),
     });
-    this.definition = SEED_POLICIES[(isDeclaredUnit<PolicyUnit>(props) ? props.declared.policyKey : props.policy) as ExtensionPolicyKey];
+    this.definition = SEED_POLICIES[this.policyKey as ExtensionPolicyKey];
   }
 }

@@ -22,7 +22,7 @@ import type { ResourceGroupTemplateDeployment } from "@cdktf/provider-azurerm/li
 import { Annotations, type ITerraformDependable, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { z } from "zod";
-import { declareSecurityEvents, regionIssues, schemaIssues, securityEventsAllowedFor, securityEventsInputIssues, type SecurityEventsUnit } from "../../src/core/declarations";
+import { declareSecurityEvents, regionIssues, schemaIssues, securityEventsAllowedFor, securityEventsInputIssues, type SecurityEventsInput, type SecurityEventsUnit } from "../../src/core/declarations";
 import type { AgentChoice, SecurityEventTier } from "../../src/spec";
 import { isDeclaredUnit, type DeclaredUnit } from "./render/declared";
 import { RenderedDeclarations } from "./render/registry";
@@ -32,29 +32,10 @@ import { failProps, type ValidationIssue } from "./validation";
 export type { DataCollectionRuleStyle };
 const RULE_STYLES = ["template", "native"] as const;
 
-export interface SecurityEventCollectionProps {
-  /** ARM id of the Log Analytics workspace (known at synth). `provider` must target its subscription. */
+/** Each field's documentation is the model's (SecurityEventsInput), but for the rendering props. */
+export interface SecurityEventCollectionProps extends Omit<SecurityEventsInput, "workspaceId" | "location" | "dependsOn"> {
+  /** The workspace's ARM id (known at synth). `provider` must target its subscription. */
   readonly workspaceId: string;
-  /**
-   * The tier in the portal's words, stored in the API's (`Common` is `Recommended`).
-   * @default "None"
-   */
-  readonly tier?: SecurityEventTier;
-  /**
-   * Azure Defender on. Storing security events needs it: with `false` a tier is not stored.
-   * @default true
-   */
-  readonly defender?: boolean;
-  /**
-   * Sentinel's Security Events connector configures this workspace: a tier other than None is refused.
-   * @default false
-   */
-  readonly sentinelOwnsSecurityEvents?: boolean;
-  /**
-   * `mma` stores the tier in the legacy data source, `ama` in the workspace's data collection rule.
-   * @default "mma"
-   */
-  readonly agent?: AgentChoice;
   /**
    * `ama` only: the workspace's location, where its rule is created (may be a token).
    * @default - read from Azure (an `azurerm_log_analytics_workspace` data source)

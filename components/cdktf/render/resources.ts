@@ -21,7 +21,7 @@ import { SubscriptionPolicyRemediation } from "@cdktf/provider-azurerm/lib/subsc
 import type { ITerraformDependable, TerraformProvider, TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
 import type { DataCollectionRuleBody, Declaration, DeclarationKind, DeclarationOfKind, Unit } from "../../../src/core/declarations";
-import { DEPLOYMENT_MODE, dataCollectionRuleResource, deploymentName, securityEventsDataSource, templateContent } from "../armTemplate";
+import { DEPLOYMENT_MODE, dataCollectionRuleResource, deploymentName, securityEventsDataSource, templateContent, type TemplateResource } from "../armTemplate";
 import type { RenderedDeclarations } from "./registry";
 
 /** How the AMA data collection rule is declared. */
@@ -68,24 +68,12 @@ const RENDERERS = {
   },
   "security-events-data-source": (scope, id, d, common, t) => {
     const p = t.registry.token(d.props);
-    return new ResourceGroupTemplateDeployment(scope, id, {
-      resourceGroupName: p.resourceGroupName,
-      ...common,
-      name: deploymentName("security-events", p.workspaceId),
-      deploymentMode: DEPLOYMENT_MODE,
-      templateContent: templateContent([securityEventsDataSource(p)]),
-    });
+    return templateDeployment(scope, id, common, p.resourceGroupName, deploymentName("security-events", p.workspaceId), securityEventsDataSource(p));
   },
   "data-collection-rule": (scope, id, d, common, t) => {
     const p = t.registry.token(d.props);
     if (t.dataCollectionRule === "native") return nativeRule(scope, id, p.name, p.resourceGroupName, p.body as DataCollectionRuleBody, common);
-    return new ResourceGroupTemplateDeployment(scope, id, {
-      resourceGroupName: p.resourceGroupName,
-      ...common,
-      name: deploymentName("dcr", p.workspaceId),
-      deploymentMode: DEPLOYMENT_MODE,
-      templateContent: templateContent([dataCollectionRuleResource(p)]),
-    });
+    return templateDeployment(scope, id, common, p.resourceGroupName, deploymentName("dcr", p.workspaceId), dataCollectionRuleResource(p));
   },
   pricing: (scope, id, d, common) => new SecurityCenterSubscriptionPricing(scope, id, { tier: d.props.tier, resourceType: d.props.name, ...common }),
   "workspace-setting": (scope, id, d, common, t) => new SecurityCenterWorkspace(scope, id, { scope: d.props.scope, workspaceId: t.registry.token(d.props.workspaceId), ...common }),
@@ -170,6 +158,11 @@ export function renderUnit(target: RenderTarget, unit: Unit): Map<string, Terraf
     );
   }
   return new Map(unit.resources.map((d) => [d.role, renderDeclaration(target, d)] as const));
+}
+
+/** One resource's exact ARM body in an Incremental template deployment (it touches nothing else in the group). */
+function templateDeployment(scope: Construct, id: string, common: Common, resourceGroupName: string, name: string, resource: TemplateResource): ResourceGroupTemplateDeployment {
+  return new ResourceGroupTemplateDeployment(scope, id, { resourceGroupName, ...common, name, deploymentMode: DEPLOYMENT_MODE, templateContent: templateContent([resource]) });
 }
 
 /** The rule as azurerm_monitor_data_collection_rule: the same body (src/spec/dcr.ts), in azurerm's blocks. */

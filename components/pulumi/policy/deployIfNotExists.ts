@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PolicyAssignment, RoleAssignment } from "@pulumi/azure-native/authorization";
 import type { RemediationAtSubscription } from "@pulumi/azure-native/policyinsights";
 import { declarationOf, reference, type PolicyUnit } from "../../../src/core/declarations";
+import { failArgs, type ValidationIssue } from "../internal/validation";
 import { isDeclaredUnit, type DeclaredUnit } from "../render/declared";
 import { renderUnit } from "../render/resources";
 
@@ -26,15 +27,26 @@ export abstract class DeployIfNotExistsComponent extends pulumi.ComponentResourc
   public readonly roleAssignments!: RoleAssignment[];
   public readonly remediation?: RemediationAtSubscription;
 
+  /** The catalog key of the policy assigned. */
+  public readonly policyKey!: string;
+
   /**
-   * Renders the unit `args` hands in, or the one `declare` describes from the component's own
-   * arguments (`declare` validates them first and fails on the component it is handed). Nothing
-   * is declared when an existing component is rehydrated (opts.urn).
+   * Renders the unit `args` hands in, or the one `own.declare` describes from the component's own
+   * arguments once `own.validate` finds nothing wrong with them (else it fails, naming each
+   * argument). Nothing is declared when an existing component is rehydrated (opts.urn).
    */
-  protected constructor(type: string, name: string, opts: pulumi.ComponentResourceOptions | undefined, args: unknown, declare: (self: pulumi.ComponentResource) => DeclaredUnit<PolicyUnit>) {
+  protected constructor(
+    type: string,
+    typeName: string,
+    name: string,
+    opts: pulumi.ComponentResourceOptions | undefined,
+    args: unknown,
+    own: { readonly validate: () => ValidationIssue[]; readonly declare: (self: pulumi.ComponentResource) => DeclaredUnit<PolicyUnit> },
+  ) {
     super(type, name, {}, opts);
     if (opts?.urn) return;
-    const { declared: unit, registry } = isDeclaredUnit<PolicyUnit>(args) ? args : declare(this);
+    const { declared: unit, registry } = isDeclaredUnit<PolicyUnit>(args) ? args : this.declareOwn(typeName, name, own);
+    this.policyKey = unit.policyKey;
     const rendered = renderUnit({ parent: this, name, registry, options: { parent: this } }, unit);
     const assignmentKey = declarationOf(unit, "policy-assignment")!.key;
     this.assignment = rendered.get("assignment") as PolicyAssignment;
@@ -50,5 +62,11 @@ export abstract class DeployIfNotExistsComponent extends pulumi.ComponentResourc
       roleAssignmentIds: this.roleAssignmentIds,
       remediationId: this.remediationId,
     });
+  }
+
+  private declareOwn(typeName: string, name: string, own: { readonly validate: () => ValidationIssue[]; readonly declare: (self: pulumi.ComponentResource) => DeclaredUnit<PolicyUnit> }) {
+    const issues = own.validate();
+    if (issues.length) failArgs(this, typeName, name, issues);
+    return own.declare(this);
   }
 }

@@ -8,9 +8,9 @@
  * catalog (definition ids, roles, names) is src/spec/policies.ts.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { declareExtensionPolicy, extensionPolicyInputIssues, type PolicyUnit } from "../../../src/core/declarations";
+import { declareExtensionPolicy, extensionPolicyInputIssues, type ExtensionPolicyInput, type PolicyUnit } from "../../../src/core/declarations";
 import { SEED_POLICIES, type ExtensionPolicyKey, type PolicyDefinition } from "../../../src/spec";
-import { failArgs, type ValidationIssue } from "../internal/validation";
+import type { ValidationIssue } from "../internal/validation";
 import type { DeclaredUnit } from "../render/declared";
 import { RenderedDeclarations } from "../render/registry";
 import { DeployIfNotExistsComponent } from "./deployIfNotExists";
@@ -19,31 +19,8 @@ export const EXTENSION_POLICY_TYPE = "asc-autoprovision:policy:ExtensionPolicy";
 
 export { IDENTITY_PRINCIPAL_TYPE, REMEDIATION_DISCOVERY_MODE } from "./deployIfNotExists";
 
-export interface ExtensionPolicyArgs {
-  /**
-   * Subscription GUID: the assignment's scope (`/subscriptions/<id>`), the scope of its role
-   * assignments, and the subscription the remediation runs in (the azure-native provider in effect
-   * must target it; AutoProvisioning makes one that does). Changing it replaces everything.
-   */
-  readonly subscriptionId: string;
-  /**
-   * Which seed toggle: `kubernetesPolicyAddon` (Azure Policy Add-on for AKS), `dependencyAgentWindows`
-   * or `dependencyAgentLinux` (Microsoft Dependency agent). Changing it replaces everything.
-   */
-  readonly policy: ExtensionPolicyKey;
-  /**
-   * Location of the assignment's managed identity (required by ARM for an assignment with an
-   * identity; it does not limit what the policy remediates). Default: the spec's default for
-   * `extensions.identityLocation` (eastus). Changing it replaces the assignment.
-   */
-  readonly identityLocation?: string;
-  /**
-   * Start a remediation task for the resources that are non-compliant when it is created
-   * (resourceDiscoveryMode ExistingNonCompliant). Default `true`. A remediation is one-shot: it is
-   * not re-run by later deployments (the AgentReconciliation resource re-plans remediations).
-   */
-  readonly remediate?: boolean;
-}
+/** Each field's documentation is the model's (ExtensionPolicyInput). */
+export type ExtensionPolicyArgs = ExtensionPolicyInput;
 
 /** Validates ExtensionPolicy's arguments; each issue names the argument. Exported for tests. */
 export function validateExtensionPolicyArgs(args: ExtensionPolicyArgs): ValidationIssue[] {
@@ -55,13 +32,11 @@ export class ExtensionPolicy extends DeployIfNotExistsComponent {
   public readonly definition!: PolicyDefinition;
 
   constructor(name: string, args: ExtensionPolicyArgs | DeclaredUnit<PolicyUnit>, opts?: pulumi.ComponentResourceOptions) {
-    super(EXTENSION_POLICY_TYPE, name, opts, args, (self) => {
-      const own = args as ExtensionPolicyArgs;
-      const issues = validateExtensionPolicyArgs(own);
-      if (issues.length) failArgs(self, "ExtensionPolicy", name, issues);
-      return { declared: declareExtensionPolicy(name, own), registry: new RenderedDeclarations() };
+    super(EXTENSION_POLICY_TYPE, "ExtensionPolicy", name, opts, args, {
+      validate: () => validateExtensionPolicyArgs(args as ExtensionPolicyArgs),
+      declare: () => ({ declared: declareExtensionPolicy(name, args as ExtensionPolicyArgs), registry: new RenderedDeclarations() }),
     });
     if (opts?.urn) return;
-    this.definition = SEED_POLICIES[("declared" in args ? args.declared.policyKey : args.policy) as ExtensionPolicyKey];
+    this.definition = SEED_POLICIES[this.policyKey as ExtensionPolicyKey];
   }
 }

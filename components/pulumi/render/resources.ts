@@ -12,7 +12,7 @@ import { Solution } from "@pulumi/azure-native/operationsmanagement";
 import { RemediationAtSubscription } from "@pulumi/azure-native/policyinsights";
 import { ResourceGroup } from "@pulumi/azure-native/resources";
 import { Pricing, WorkspaceSetting } from "@pulumi/azure-native/security";
-import { referencesIn, type Declaration, type DeclarationKind, type DeclarationOfKind, type Unit } from "../../../src/core/declarations";
+import { declarationOf, referencesIn, type Declaration, type DeclarationKind, type DeclarationOfKind, type Unit } from "../../../src/core/declarations";
 import type { RenderedDeclarations } from "./registry";
 
 /** Where a unit's resources go: under `parent`, named after `name`, resolved through `registry`. */
@@ -138,6 +138,6 @@ export function renderUnit(target: RenderTarget, unit: Unit): Map<string, pulumi
       getWorkspaceOutput({ resourceGroupName: target.registry.input(lookup.resourceGroupName), workspaceName: target.registry.input(lookup.workspaceName) }, { parent: target.parent }),
     );
   }
-  const displayName = unit.kind === "policy" ? unit.resources.find((d) => d.kind === "policy-assignment")?.props.displayName : undefined;
+  const displayName = declarationOf(unit, "policy-assignment")?.props.displayName;
   return new Map(unit.resources.map((d) => [d.role, renderDeclaration(target, d, displayName)] as const));
 }

@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Workspace } from "@pulumi/azure-native/operationalinsights";
 import type { Solution } from "@pulumi/azure-native/operationsmanagement";
 import type { ResourceGroup } from "@pulumi/azure-native/resources";
-import { declareDefaultWorkspace, declareWorkspaceSolution, workspaceInputIssues, type ExistingWorkspaceInput, type WorkspaceUnit } from "../../../src/core/declarations";
+import { declareDefaultWorkspace, declareWorkspaceSolution, workspaceInputIssues, type DefaultWorkspaceInput, type ExistingWorkspaceInput, type WorkspaceUnit } from "../../../src/core/declarations";
 import type { Geography, SecuritySolution } from "../../../src/spec";
 import { failArgs, modelValue, type ValidationIssue } from "../internal/validation";
 import { isDeclaredUnit, type DeclaredUnit } from "../render/declared";
@@ -21,49 +21,15 @@ import { checkedWorkspaceId } from "./workspaceId";
 
 export const DEFAULT_WORKSPACE_TYPE = "asc-autoprovision:workspace:DefaultWorkspace";
 
-/** Create Security Center's default workspace for the geography of `region`. */
-export interface NewDefaultWorkspaceArgs {
-  /**
-   * Subscription GUID the resource group and workspace are created in; it is part of the
-   * workspace name (`DefaultWorkspace-<subscriptionId>-<geo>`). The azure-native provider in effect
-   * must target this subscription (AutoProvisioning makes one that does). Changing it replaces the
-   * resource group, the workspace and the solution.
-   */
-  readonly subscriptionId: string;
-  /**
-   * Any region of the machines this workspace serves, e.g. `northeurope`. Its geography
-   * (src/spec/geography.ts) gives the code and the location: northeurope is in Europe, so the
-   * workspace is `DefaultWorkspace-<sub>-WEU` in westeurope. A region outside every geography is a
-   * geography of its own (its own region and short code). Moving to another geography replaces
-   * everything; another region of the same geography changes nothing.
-   */
-  readonly region: string;
-  /**
-   * Azure Defender on/off. `true` (default) installs the `Security` solution, `false`
-   * `SecurityCenterFree`. Changing it replaces the solution.
-   */
-  readonly defender?: boolean;
-}
+/** Create Security Center's default workspace for the geography of `region` (each field's documentation is the model's). */
+export type NewDefaultWorkspaceArgs = DefaultWorkspaceInput;
 
 /** Wire to a user's existing workspace: nothing is created but (optionally) the solution. */
-export interface ExistingWorkspaceArgs {
-  /**
-   * ARM id of the existing Log Analytics workspace
-   * (`/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>`).
-   * May be an Output; then it is validated when known. The azure-native provider in effect must
-   * target the workspace's subscription.
-   */
+export interface ExistingWorkspaceArgs extends Omit<ExistingWorkspaceInput, "existingWorkspaceId" | "location"> {
+  /** The workspace's ARM id (see ExistingWorkspaceInput); may be an Output, validated when known. */
   readonly existingWorkspaceId: pulumi.Input<string>;
   /** The workspace's location, for the solution. Default: read from Azure (an invoke of getWorkspace). */
   readonly location?: pulumi.Input<string>;
-  /**
-   * Install the Security/SecurityCenterFree solution on the workspace (seed: a user workspace that
-   * machines report to needs it). Default `true`. Set `false` when it is already installed (ARM
-   * keeps one per workspace; import it instead) or declared elsewhere.
-   */
-  readonly installSolution?: boolean;
-  /** Azure Defender on/off: `Security` (default `true`) or `SecurityCenterFree`. Changing it replaces the solution. */
-  readonly defender?: boolean;
 }
 
 export type DefaultWorkspaceArgs = NewDefaultWorkspaceArgs | ExistingWorkspaceArgs;

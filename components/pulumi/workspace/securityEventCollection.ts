@@ -19,8 +19,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { DataCollectionRule } from "@pulumi/azure-native/monitor";
 import type { DataSource } from "@pulumi/azure-native/operationalinsights";
-import { declareSecurityEvents, securityEventsInputIssues, type SecurityEventsUnit } from "../../../src/core/declarations";
-import type { AgentChoice, SecurityEventTier } from "../../../src/spec";
+import { declareSecurityEvents, securityEventsInputIssues, type SecurityEventsInput, type SecurityEventsUnit } from "../../../src/core/declarations";
+import type { SecurityEventTier } from "../../../src/spec";
 import { failArgs, modelValue, type ValidationIssue } from "../internal/validation";
 import { isDeclaredUnit, type DeclaredUnit } from "../render/declared";
 import { RenderedDeclarations } from "../render/registry";
@@ -31,35 +31,10 @@ export { TIER_SET_METHOD } from "../../../src/core/declarations";
 
 export const SECURITY_EVENT_COLLECTION_TYPE = "asc-autoprovision:workspace:SecurityEventCollection";
 
-export interface SecurityEventCollectionArgs {
-  /**
-   * ARM id of the Log Analytics workspace. May be an Output (e.g. a DefaultWorkspace's
-   * `workspaceId`); then it is validated when known. The azure-native provider in effect must
-   * target the workspace's subscription. Changing it replaces the data source.
-   */
+/** Each field's documentation is the model's (SecurityEventsInput). */
+export interface SecurityEventCollectionArgs extends Omit<SecurityEventsInput, "workspaceId" | "location" | "dependsOn"> {
+  /** The workspace's ARM id; may be an Output (e.g. a DefaultWorkspace's `workspaceId`), validated when known. */
   readonly workspaceId: pulumi.Input<string>;
-  /**
-   * The tier in the portal's words: `None` (default), `Minimal`, `Common` or `All`; stored in the
-   * API's words (`Common` is `Recommended`). `None` declares no data source.
-   */
-  readonly tier?: SecurityEventTier;
-  /**
-   * Azure Defender on (default `true`). Storing security events needs it: with `false` a tier
-   * other than None is not stored and a warning says so (the planner's warning finding).
-   */
-  readonly defender?: boolean;
-  /**
-   * `true` when Microsoft Sentinel's Security Events connector configures this workspace's security
-   * events (a SecurityInsightsSecurityEventCollectionConfiguration data source). A workspace's
-   * security events are configured by Security Center or by Sentinel, never both: a tier other
-   * than None is then refused. Default `false`.
-   */
-  readonly sentinelOwnsSecurityEvents?: boolean;
-  /**
-   * The agent machines run: `mma` (default) stores the tier in the legacy data source, `ama` in a
-   * data collection rule. Changing it replaces one by the other.
-   */
-  readonly agent?: AgentChoice;
   /** `ama` only: the workspace's location, where its rule is created. Default: read from Azure (getWorkspace). */
   readonly location?: pulumi.Input<string>;
 }

@@ -23,19 +23,36 @@ const ASSIGNMENT_NAME_PATTERN = /^[^<>*%&:\\?.+/]{1,64}$/;
 
 /** One AMA policy assignment. */
 export interface AmaPolicyInput {
+  /** Subscription GUID: the assignment's scope and its roles' scope (`/subscriptions/<id>`). Changing it replaces everything. */
   readonly subscriptionId: string;
+  /**
+   * Which built-in policy: `amaWindowsVm` (ca817e41) or `amaLinuxVm` (a4034bc6), the AMA extension
+   * with a system-assigned identity; `dcrAssociationWindowsVm` (244efd75) or `dcrAssociationLinuxVm`
+   * (58e891b9), the machines' association with `dataCollectionRuleId`.
+   */
   readonly policy: AmaPolicyKey;
-  /** The rule the association policies link machines to (required for them, refused for the extension policies). */
+  /**
+   * The data collection rule the association policies link machines to (their `dcrResourceId`).
+   * Required for `dcrAssociation*`, refused for the extension policies.
+   */
   readonly dataCollectionRuleId?: Value<string>;
-  /** Only machines in these regions (default: every region). */
+  /**
+   * Only machines in these regions (a `resourceLocation` resource selector on the assignment),
+   * e.g. a default workspace's geography. Default: every region of the subscription.
+   */
   readonly regions?: readonly string[];
-  /** Default: the catalog's name. */
+  /** Assignment (and remediation) name. Default: the catalog's (`asc-ama-windows`, `asc-ama-dcr-linux`, ...). */
   readonly assignmentName?: string;
   /** Default: the definition's display name. */
   readonly displayName?: string;
+  /** Location of the assignment's managed identity. Default `eastus` (the spec's `extensions.identityLocation`). */
   readonly identityLocation?: string;
+  /** ARM ids under the subscription the assignment leaves alone (resource groups, machines). Default none. */
   readonly notScopes?: readonly string[];
-  /** Default true. */
+  /**
+   * Start a remediation task for the machines non-compliant when it is created. Default `true`.
+   * One-shot, as an extension policy's; machines created later are handled by the policy itself.
+   */
   readonly remediate?: boolean;
   /** Keys of what the remediation waits for besides the roles (the rule it links to). */
   readonly remediationDependsOn?: readonly string[];

@@ -13,12 +13,29 @@ import { booleanIssues, schemaIssues, subscriptionIdIssues, type ValidationIssue
 import type { PolicyUnit } from "../../core/declarations/model";
 
 export interface ExtensionPolicyInput {
+  /**
+   * Subscription GUID: the assignment's scope (`/subscriptions/<id>`), the scope of its role
+   * assignments, and the subscription the remediation runs in (the provider in effect must target
+   * it). Changing it replaces everything.
+   */
   readonly subscriptionId: string;
-  /** `kubernetesPolicyAddon`, `dependencyAgentWindows` or `dependencyAgentLinux`. */
+  /**
+   * Which seed toggle: `kubernetesPolicyAddon` (Azure Policy Add-on for AKS), `dependencyAgentWindows`
+   * or `dependencyAgentLinux` (Microsoft Dependency agent). Changing it replaces everything.
+   */
   readonly policy: ExtensionPolicyKey;
-  /** Where the assignment's managed identity lives (default: the spec's, eastus). */
+  /**
+   * Location of the assignment's managed identity (required by ARM for an assignment with an
+   * identity; it does not limit what the policy remediates). Default: the spec's default for
+   * `extensions.identityLocation` (eastus). Changing it replaces the assignment.
+   */
   readonly identityLocation?: string;
-  /** Start a remediation task for the existing non-compliant resources (default true). */
+  /**
+   * Start a remediation task for the resources that are non-compliant when it is created
+   * (resourceDiscoveryMode ExistingNonCompliant). Default `true`. A remediation is one-shot: it is
+   * not re-run by later deployments (`asc-autoprovision plan/apply` and the AgentReconciliation
+   * resource plan later ones).
+   */
   readonly remediate?: boolean;
 }
 

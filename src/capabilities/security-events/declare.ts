@@ -28,17 +28,33 @@ import { workspaceLookup } from "../workspaces/declare";
 export const TIER_SET_METHOD = "Custom";
 
 export interface SecurityEventsInput {
-  /** ARM id of the Log Analytics workspace. */
+  /**
+   * ARM id of the Log Analytics workspace. The provider in effect must target the workspace's
+   * subscription. Changing it replaces the data source or the rule.
+   */
   readonly workspaceId: Value<string>;
-  /** The tier in the portal's words (default None). */
+  /**
+   * The tier in the portal's words: `None` (default), `Minimal`, `Common` or `All`; stored in the
+   * API's words (`Common` is `Recommended`). `None` declares no data source.
+   */
   readonly tier?: SecurityEventTier;
-  /** Azure Defender on (default true): storing security events needs it. */
+  /**
+   * Azure Defender on (default `true`). Storing security events needs it: with `false` a tier
+   * other than None is not stored, and a warning says so (the planner's warning finding).
+   */
   readonly defender?: boolean;
-  /** Sentinel configures this workspace's security events (default false): a tier is refused. */
+  /**
+   * `true` when Microsoft Sentinel's Security Events connector configures this workspace's security
+   * events. A workspace's security events are configured by Security Center or by Sentinel, never
+   * both: a tier other than None is then refused. Default `false`.
+   */
   readonly sentinelOwnsSecurityEvents?: boolean;
-  /** `mma` (default) or `ama`. */
+  /**
+   * The agent machines run: `mma` (default) stores the tier in the legacy data source, `ama` in the
+   * workspace's data collection rule. Changing it replaces one by the other.
+   */
   readonly agent?: AgentChoice;
-  /** `ama` only: the workspace's location; undefined: looked up at deployment. */
+  /** `ama` only: the workspace's location, where its rule is created. Default: read from Azure at deployment. */
   readonly location?: Value<string>;
   /** Keys of what the tier waits for (the workspace, when it is declared too). */
   readonly dependsOn?: readonly string[];

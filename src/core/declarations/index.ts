@@ -8,6 +8,7 @@ export * from "./model";
 export * from "./compose";
 export * from "./input";
 export * from "./issues";
+export { Rendered } from "./rendered";
 // The front ends' input types, documented by the schemas' descriptions.
 export * from "./fields.generated";
 export { fieldsSource } from "./fieldDocs";
