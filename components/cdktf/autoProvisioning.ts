@@ -1,6 +1,7 @@
 /**
  * AutoProvisioning: the seed's "Auto provisioning" page for one subscription of a spec, as CDKTF
- * constructs (the twin of the Pulumi AutoProvisioning component):
+ * constructs: a renderer of the subscription's part of the declaration model
+ * (src/core/declarations: declareSubscription), as the Pulumi AutoProvisioning component is:
  *
  * - with `logAnalyticsAgent.autoProvision` on: the Defender for Servers pricing (`VirtualMachines`,
  *   Standard with Defender on, Free off); then either one DefaultWorkspace and its

@@ -2,8 +2,9 @@
  * AzureMonitorAgentPolicy: one of the Azure Monitor Agent's built-in Deploy-if-not-exists
  * policies (reference §2.11) assigned at a subscription with its roles and a remediation: the AMA
  * extension (`amaWindowsVm`, `amaLinuxVm`) or the machines' association with a data collection
- * rule (`dcrAssociationWindowsVm`, `dcrAssociationLinuxVm`). The CDKTF twin of the Pulumi
- * AzureMonitorAgentPolicy; which ones AutoProvisioning declares is src/spec/amaPolicies.ts.
+ * rule (`dcrAssociationWindowsVm`, `dcrAssociationLinuxVm`). A renderer of the Azure Monitor Agent
+ * capability's unit, as the Pulumi AzureMonitorAgentPolicy is; which ones AutoProvisioning declares
+ * is src/spec/amaPolicies.ts.
  */
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";

@@ -3,8 +3,9 @@
  * Deploy-if-not-exists assignment at the subscription with a system-assigned identity and a
  * location, a role assignment for exactly each role the definition lists (at the subscription, to
  * the assignment's identity; Terraform does not grant them by itself), and a remediation task for
- * the existing non-compliant resources, after the roles. The CDKTF twin of the Pulumi
- * ExtensionPolicy; the catalog (definitions, roles, names) is src/spec/policies.ts.
+ * the existing non-compliant resources, after the roles. A renderer of the extension-policies
+ * capability's unit, as the Pulumi ExtensionPolicy is; the catalog (definitions, roles, names) is
+ * src/spec/policies.ts.
  */
 import type { TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";

@@ -1,5 +1,6 @@
 /**
- * Pulumi components for Azure Security Center (Defender for Cloud) auto provisioning.
+ * Pulumi components for Azure Security Center (Defender for Cloud) auto provisioning: a renderer
+ * of the declaration model (src/core/declarations), as components/cdktf is.
  *
  * Tokens: asc-autoprovision:index:AutoProvisioning, asc-autoprovision:workspace:DefaultWorkspace,
  * asc-autoprovision:workspace:SecurityEventCollection, asc-autoprovision:policy:ExtensionPolicy,
@@ -12,3 +13,5 @@ export * from "./provider";
 export * from "./reconcile";
 export * from "./workspace";
 export { argsErrorMessage, type ValidationIssue } from "./internal/validation";
+export { RenderedDeclarations } from "./render/registry";
+export type { DeclaredUnit } from "./render/declared";
