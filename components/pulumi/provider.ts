@@ -2,8 +2,9 @@
  * Which Azure the components talk to, and the azure-native provider for one subscription.
  *
  * Real Azure by default. The local emulator (`asc-autoprovision emulator start`) when the stack
- * config `asc-autoprovision:emulatorEndpoint` or the environment variable ASC_EMULATOR_ENDPOINT
- * names its ARM endpoint (config wins). azure-native has no "endpoint" setting: it discovers ARM
+ * config `asc-autoprovision:emulatorEndpoint` names its ARM endpoint, else when the environment
+ * `emulator start` prints names it (ASC_EMULATOR_CONFIG, ASC_EMULATOR_DIR, ASC_EMULATOR_ENDPOINT),
+ * by the one precedence of src/azure/endpoint.ts. azure-native has no "endpoint" setting: it discovers ARM
  * and the login authority from the cloud-metadata document at
  * `https://<metadataHost>/metadata/endpoints?api-version=...`, as azurerm does, so the emulator is
  * selected with `metadataHost` = the endpoint's host:port and `disableInstanceDiscovery` (a local
@@ -18,13 +19,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Provider, type ProviderArgs } from "@pulumi/azure-native/provider";
+import { chooseEndpoint, endpointUrlOf } from "../../src/azure";
 
 /** The project's config namespace (Pulumi.yaml `name`). */
 export const CONFIG_NAMESPACE = "asc-autoprovision";
 /** Stack config key (under CONFIG_NAMESPACE) naming the emulator's ARM endpoint. */
 export const EMULATOR_ENDPOINT_CONFIG_KEY = "emulatorEndpoint";
-/** Environment variable naming the emulator's ARM endpoint. */
-export const EMULATOR_ENDPOINT_ENV = "ASC_EMULATOR_ENDPOINT";
+export { EMULATOR_ENDPOINT_ENV, EndpointError } from "../../src/azure";
 
 export type AzureEndpoint =
   | { readonly kind: "azure" }
@@ -38,43 +39,16 @@ export type AzureEndpoint =
       readonly source: string;
     };
 
-/** A bad endpoint value: `source` is the config key or environment variable that named it. */
-export class EndpointError extends Error {
-  constructor(
-    readonly source: string,
-    readonly detail: string,
-  ) {
-    super(`${source}: ${detail}`);
-    this.name = "EndpointError";
-  }
-}
-
 /**
  * The endpoint named by `configValue` (the stack config value; empty = unset), else by the
- * environment, else real Azure. A value that is not an https URL is an error naming its source.
+ * environment, else real Azure, by the precedence every front end uses (src/azure/endpoint.ts). A
+ * value that is not an https origin is an error naming its source.
  */
 export function selectEndpoint(configValue: string | undefined, env: NodeJS.ProcessEnv = process.env): AzureEndpoint {
-  const fromConfig = configValue?.trim();
-  const fromEnv = env[EMULATOR_ENDPOINT_ENV]?.trim();
-  const [value, source] = fromConfig
-    ? [fromConfig, `${CONFIG_NAMESPACE}:${EMULATOR_ENDPOINT_CONFIG_KEY}`]
-    : fromEnv
-      ? [fromEnv, EMULATOR_ENDPOINT_ENV]
-      : [undefined, ""];
-  if (value === undefined) return { kind: "azure" };
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new EndpointError(source, `${JSON.stringify(value)} is not a URL (expected the emulator's ARM endpoint, e.g. https://localhost:8443)`);
-  }
-  if (url.protocol !== "https:" || (url.pathname !== "/" && url.pathname !== "") || url.search || url.username) {
-    throw new EndpointError(
-      source,
-      `${JSON.stringify(value)} must be an https origin such as https://localhost:8443 (Azure clients send bearer tokens over https only)`,
-    );
-  }
-  return { kind: "emulator", endpoint: url.origin, metadataHost: url.host, source };
+  const choice = chooseEndpoint({ value: configValue, source: `${CONFIG_NAMESPACE}:${EMULATOR_ENDPOINT_CONFIG_KEY}`, kinds: { azure: false, directory: false } }, env, { kind: "azure" });
+  if (choice.kind === "azure") return { kind: "azure" };
+  const url = new URL(endpointUrlOf(choice)!);
+  return { kind: "emulator", endpoint: url.origin, metadataHost: url.host, source: choice.source };
 }
 
 /** The endpoint this stack selects: stack config first, then the environment. */

@@ -12,7 +12,7 @@
  *   assignment carries a resource selector on the geography's regions (machines elsewhere must
  *   not send their data to it: the seed's data-privacy rule); a custom workspace serves every
  *   region. The association the policy makes (`assoc-<hash>`) counts as the planner's own
- *   (decideAma.ts), so they never link a machine twice.
+ *   (src/capabilities/azure-monitor-agent/decide.ts), so they never link a machine twice.
  *
  * The planner does not assign these: `asc-autoprovision apply`/`reconcile --watch` do the
  * per-machine work themselves.

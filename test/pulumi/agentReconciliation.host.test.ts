@@ -7,7 +7,7 @@
  * ASC_EMULATOR_CONFIG in its environment (as `asc-autoprovision emulator start` prints it). The
  * calls follow an engine's: Check then Diff (preview), Create/Update (up), Read (refresh), Delete.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ComputeManagementClient } from "@azure/arm-compute";
@@ -129,6 +129,9 @@ describe("AgentReconciliation over gRPC against the emulator", () => {
     expect(state["stepsFailed"]).toBe(0);
     expect(state["remainingSteps"]).toBe(0);
     expect(state["stepsApplied"]).toBe(Object.values<number>(state["steps"]).reduce((a, b) => a + b, 0));
+    // Journaled as the CLI journals, under the engine's working directory; completed, so kept as done.
+    const journals = readdirSync(join(process.cwd(), ".asc-autoprovision", "journal"));
+    expect(journals.some((f) => f.startsWith(`apply-${sub.slice(0, 8)}.jsonl.`) && f.endsWith(".done"))).toBe(true);
     expect(state["machines"].some((m: Props) => m["decision"] === "install")).toBe(true);
     expect((await armPuts()).length).toBeGreaterThan(0);
     // No undefined and no secret crossed the wire: every value is plain JSON, no key of any workspace.

@@ -12,7 +12,7 @@ import { stringify } from "yaml";
 import { emulatorConnection, emulatorEndpointFromDir } from "../../src/azure/connection";
 import { readInventory } from "../../src/azure/inventory";
 import { adminRequest } from "../../src/emulator/admin/client";
-import { plan } from "../../src/reconcile/plan";
+import { plan } from "../../src/core";
 import { loadSpecFile } from "../../src/spec/load";
 import { applyArgs, CLI, duplicatePuts, runCli, startLab, until, type ExtensionPut } from "../e2e/helpers";
 

@@ -19,8 +19,8 @@
  * additionalSecretOutputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Action, Severity } from "../../../src/reconcile/types";
-import type { Spec, SpecInput } from "../../../src/spec/schema";
+import type { Action, Severity } from "../../../src/core";
+import type { Spec, SpecInput } from "../../../src/spec";
 import type { AzureEndpoint } from "../provider";
 import { agentReconciliationProvider } from "./provider";
 import type { FindingSummary, MachineChange, ReconcileMode } from "./types";
@@ -49,10 +49,10 @@ export interface AgentReconciliationArgs {
   readonly mode: pulumi.Input<ReconcileMode>;
   /**
    * Above this many Log Analytics agent installs for one OS, subscription and workspace, hand
-   * them to the agent's policy and a remediation task. Default 100 (the CLI's); 0 = never.
+   * them to the agent's policy and a remediation task. Default: the CLI's (RUNTIME_OPTIONS in src/azure/options.ts); 0 = never.
    */
   readonly delegateAbove?: pulumi.Input<number>;
-  /** Steps in flight at once. Default 16. */
+  /** Steps in flight at once. Default: the CLI's (RUNTIME_OPTIONS). */
   readonly concurrency?: pulumi.Input<number>;
 }
 

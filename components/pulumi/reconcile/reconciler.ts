@@ -9,17 +9,31 @@
  * Azure through DefaultAzureCredential (AZURE_* variables, workload or managed identity, az login).
  * No secret is ever an input or an output: workspace keys are fetched by the step runner at apply
  * time and sent only in the extensions' protectedSettings.
+ *
+ * `pulumi up` journals its steps as `asc-autoprovision apply` does, in the same place relative to
+ * the engine's working directory (the program's): `.asc-autoprovision/journal/`. An update killed
+ * mid-apply checks what it had started on the next `pulumi up` instead of sending it twice.
  */
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { applyPlan, planLive } from "../../../src/azure/apply";
-import { azureConnection, emulatorConnection, emulatorEndpointFromDir, type AzureConnection, type EmulatorEndpoint } from "../../../src/azure/connection";
-import type { StepResult } from "../../../src/azure/executor";
-import type { Inventory } from "../../../src/inventory/schema";
-import type { Action, Plan, Severity } from "../../../src/reconcile/types";
-import { ValidationError } from "../../../src/spec/errors";
-import { parseSpec } from "../../../src/spec/validate";
+import {
+  applyPlan,
+  chooseEndpoint,
+  connectionOf,
+  emulatorConnection,
+  emulatorOf,
+  EndpointError,
+  journalFor,
+  planLive,
+  resolveRuntimeOptions,
+  runtimeOptionProblem,
+  type AzureConnection,
+  type EmulatorEndpoint,
+  type EndpointChoice,
+  type StepResult,
+} from "../../../src/azure";
+import { machineOf, type Action, type Plan, type Severity } from "../../../src/core";
+import type { Inventory } from "../../../src/inventory";
+import { ValidationError, parseSpec } from "../../../src/spec";
 import {
   INPUT_KEYS,
   MAX_FINDINGS,
@@ -40,72 +54,23 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** The serialized provider the host stores next to the outputs; carried into partial state. */
 const PROVIDER_KEY = "__provider";
 
-/** The CLI's default for --delegate-above. */
-export const DEFAULT_DELEGATE_ABOVE = 100;
-export const DEFAULT_CONCURRENCY = 16;
 /** How long a plan read by check is reused by the diff that follows it (same engine pass). */
 const PLAN_REUSE_MS = 60_000;
 
 // ---------------------------------------------------------------------------------------------
 // Endpoint → connection
 
-/** Where the emulator is looked for when only its URL is known: env, then the CLI's default directory. */
-function emulatorDirs(env: NodeJS.ProcessEnv): string[] {
-  const dirs: string[] = [];
-  if (env.ASC_EMULATOR_CONFIG) dirs.push(dirname(env.ASC_EMULATOR_CONFIG));
-  if (env.ASC_EMULATOR_DIR) dirs.push(env.ASC_EMULATOR_DIR);
-  dirs.push(resolve(".asc-autoprovision/emulator"));
-  return dirs;
+/** The endpoint an `endpoint` input names (see ReconciliationInputs.endpoint), by the one precedence of src/azure/endpoint.ts. */
+function choiceFor(endpoint: string | undefined, env: NodeJS.ProcessEnv): EndpointChoice {
+  return chooseEndpoint({ value: endpoint, source: "endpoint", kinds: { azure: true, directory: true } }, env, { kind: "azure" });
 }
 
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
-
-function sameEndpoint(a: string, b: string): boolean {
-  try {
-    const x = new URL(a);
-    const y = new URL(b);
-    const host = (h: string) => (LOOPBACK.has(h) ? "loopback" : h);
-    return x.protocol === y.protocol && x.port === y.port && host(x.hostname) === host(y.hostname);
-  } catch {
-    return false;
-  }
-}
-
-/** The emulator serving `url`: its emulator.json found in one of the known directories. */
-function emulatorAt(url: string, env: NodeJS.ProcessEnv): EmulatorEndpoint {
-  const dirs = emulatorDirs(env);
-  const found: string[] = [];
-  for (const dir of dirs) {
-    if (!existsSync(join(dir, "emulator.json"))) continue;
-    const ep = emulatorEndpointFromDir(dir);
-    if (sameEndpoint(ep.url, url)) return ep;
-    found.push(`${dir} (${ep.url})`);
-  }
-  throw new Error(
-    `no emulator.json for ${url}: ${found.length ? `found only ${found.join(", ")}` : `looked in ${dirs.join(", ")}`}; ` +
-      "export ASC_EMULATOR_CONFIG with the path `asc-autoprovision emulator start` printed",
-  );
-}
-
-/** The emulator endpoint (or real Azure) an `endpoint` input names; see ReconciliationInputs.endpoint. */
+/** The emulator endpoint (or real Azure) an `endpoint` input names, keyed for the connection cache. */
 export function endpointFor(endpoint: string | undefined, env: NodeJS.ProcessEnv = process.env): { key: string; emulator?: EmulatorEndpoint } {
-  const value = endpoint?.trim();
-  if (value === "azure") return { key: "azure" };
-  if (!value) {
-    const dir = env.ASC_EMULATOR_CONFIG ? dirname(env.ASC_EMULATOR_CONFIG) : env.ASC_EMULATOR_DIR;
-    if (dir) return emulatorKey(emulatorEndpointFromDir(dir));
-    if (env.ASC_EMULATOR_ENDPOINT) return emulatorKey(emulatorAt(env.ASC_EMULATOR_ENDPOINT, env));
-    return { key: "azure" };
-  }
-  if (/^[a-z]+:\/\//i.test(value)) {
-    if (!/^https:\/\//i.test(value)) throw new Error(`${JSON.stringify(value)} must be an https origin such as https://localhost:8443, "azure" or the emulator's state directory`);
-    return emulatorKey(emulatorAt(value, env));
-  }
-  return emulatorKey(emulatorEndpointFromDir(value));
-}
-
-function emulatorKey(ep: EmulatorEndpoint): { key: string; emulator: EmulatorEndpoint } {
-  return { key: `emulator ${ep.url}`, emulator: ep };
+  const choice = choiceFor(endpoint, env);
+  if (choice.kind === "azure") return { key: "azure" };
+  const emulator = emulatorOf(choice, env);
+  return { key: `emulator ${emulator.url}`, emulator };
 }
 
 const connections = new Map<string, AzureConnection>();
@@ -114,7 +79,7 @@ function connect(endpoint: string | undefined): { key: string; conn: AzureConnec
   const { key, emulator } = endpointFor(endpoint);
   let conn = connections.get(key);
   if (!conn) {
-    conn = emulator ? emulatorConnection(emulator) : azureConnection();
+    conn = emulator ? emulatorConnection(emulator) : connectionOf({ kind: "azure" });
     connections.set(key, conn);
   }
   return { key, conn };
@@ -155,14 +120,15 @@ export function validateInputs(news: Props): { inputs?: ReconciliationInputs; fa
   }
   const mode = news.mode ?? "apply";
   if (!RECONCILE_MODES.includes(mode as ReconcileMode)) failures.push({ property: "mode", reason: `${JSON.stringify(mode)} is not one of ${RECONCILE_MODES.join(", ")}` });
-  const integer = (key: "delegateAbove" | "concurrency", min: number) => {
+  const option = (key: "delegateAbove" | "concurrency") => {
     const v = news[key];
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== "number" || !Number.isInteger(v) || v < min) failures.push({ property: key, reason: `${JSON.stringify(v)} is not an integer >= ${min}` });
+    const problem = runtimeOptionProblem(key, v);
+    if (problem) failures.push({ property: key, reason: `${JSON.stringify(v)} ${problem}` });
     return v as number;
   };
-  const delegateAbove = integer("delegateAbove", 0);
-  const concurrency = integer("concurrency", 1);
+  const delegateAbove = option("delegateAbove");
+  const concurrency = option("concurrency");
   const endpoint = news.endpoint;
   if (endpoint !== undefined && endpoint !== null) {
     if (typeof endpoint !== "string") failures.push({ property: "endpoint", reason: `${JSON.stringify(endpoint)} is not a string` });
@@ -170,7 +136,8 @@ export function validateInputs(news: Props): { inputs?: ReconciliationInputs; fa
       try {
         endpointFor(endpoint);
       } catch (err) {
-        failures.push({ property: "endpoint", reason: (err as Error).message });
+        // The property is named already: the reason is the detail alone.
+        failures.push({ property: "endpoint", reason: err instanceof EndpointError ? err.detail : (err as Error).message });
       }
     }
   }
@@ -241,8 +208,8 @@ export function planDigest(plan: Plan): string {
 export function machineChanges(plan: Plan): MachineChange[] {
   const actions = new Map<string, Action[]>();
   for (const s of plan.steps) {
-    const id = s.details.machineId;
-    if (typeof id !== "string") continue;
+    const id = machineOf(s);
+    if (id === undefined) continue;
     const key = id.toLowerCase();
     (actions.get(key) ?? actions.set(key, []).get(key)!).push(s.action);
   }
@@ -354,12 +321,15 @@ async function reconcile(id: string, props: Props): Promise<ReconciliationOutput
   if (inputs.mode === "report" || plan.steps.length === 0) {
     return plain({ ...inputs, ...reportOf(plan, { applied: 0, failed: 0, remaining: plan.steps.length }) });
   }
+  // The CLI's defaults, and its journal: an interrupted `pulumi up` resumes as an interrupted apply does.
+  const options = resolveRuntimeOptions({ delegateAbove: inputs.delegateAbove, concurrency: inputs.concurrency });
   let result;
   try {
     result = await applyPlan(conn, plan, {
       inventory,
-      delegateAbove: inputs.delegateAbove ?? DEFAULT_DELEGATE_ABOVE,
-      concurrency: inputs.concurrency ?? DEFAULT_CONCURRENCY,
+      delegateAbove: options.delegateAbove,
+      concurrency: options.concurrency,
+      journal: journalFor(options.stateDir, inputs.spec),
       // The emulator settles an operation at its first poll; Azure is polled at its own pace.
       pollIntervalMs: conn.cloud === "local" ? 20 : undefined,
     });

@@ -3,8 +3,8 @@
  * (the shapes that cross the dynamic-provider host's gRPC boundary). Types only: the serialized
  * provider (provider.ts) imports nothing from here at run time.
  */
-import type { Action, Decision, Severity } from "../../../src/reconcile/types";
-import type { Spec } from "../../../src/spec/schema";
+import type { Action, Decision, Severity } from "../../../src/core";
+import type { Spec } from "../../../src/spec";
 
 export const RECONCILE_MODES = ["apply", "report"] as const;
 /** `apply`: plan and apply; `report`: plan only, the remediation steps become outputs. */
@@ -21,9 +21,9 @@ export interface ReconciliationInputs {
    */
   readonly endpoint?: string;
   readonly mode: ReconcileMode;
-  /** See ApplyOptions.delegateAbove (src/azure/apply.ts). Absent: 100, as the CLI. */
+  /** See ApplyOptions.delegateAbove (src/azure/apply.ts). Absent: the CLI's default (RUNTIME_OPTIONS, src/azure/options.ts). */
   readonly delegateAbove?: number;
-  /** Steps in flight at once. Absent: 16. */
+  /** Steps in flight at once. Absent: the CLI's default (RUNTIME_OPTIONS). */
   readonly concurrency?: number;
 }
 

@@ -5,9 +5,9 @@
  * `pulumi up` (the Go azure-native plugin).
  */
 import type { Command } from "commander";
-import { metadataHostOf, metadataUrlOf, startEmulator } from "../../emulator";
+import { metadataHostOf, metadataUrlOf } from "../../emulator/goClients";
 import { CliError } from "../errors";
-import type { CliContext } from "../main";
+import type { CliContext } from "../context";
 
 export const DEFAULT_EMULATOR_PORT = 8443;
 export const DEFAULT_EMULATOR_STATE = ".asc-autoprovision/emulator/state.sqlite";
@@ -63,6 +63,8 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): void
       const seed = intOption("--seed", opts.seed, 0, 2 ** 31 - 1);
       let emu;
       try {
+        // Loaded here, not with the CLI: other commands (plan from a file) never load the emulator.
+        const { startEmulator } = await import("../../emulator");
         emu = await startEmulator({ port, statePath: opts.state, fleet, seed, faults: opts.faults });
       } catch (err) {
         throw new CliError(`emulator: cannot start: ${err instanceof Error ? err.message : String(err)}`);
