@@ -13,12 +13,14 @@ export {
   REMEDIATION_DEFAULT_RESOURCE_COUNT,
   REMEDIATION_MAX_RESOURCE_COUNT,
   REMEDIATION_PARALLEL_DEPLOYMENTS,
-  extensionPolicyEnabled,
-  grantRoleStep,
-  nonCompliantResources,
-  policyEnabled,
-  remediationStep,
-} from "./plan";
+  REMEDIATION_DISCOVERY_MODE,
+  IDENTITY_PRINCIPAL_TYPE,
+  deployIfNotExists,
+  type DeployIfNotExistsBundle,
+  type DeployIfNotExistsInput,
+  type PolicyRole,
+} from "./bundle";
+export { extensionPolicyEnabled, grantRoleStep, nonCompliantResources, policyEnabled, remediationStep } from "./plan";
 export type { AssignPolicyDetails, CreateRemediationDetails, GrantRoleDetails, PolicySteps, UnassignPolicyDetails } from "./steps";
 
 export const extensionPolicies = defineCapability<PolicySteps>({
