@@ -12,7 +12,9 @@
  *
  * Each template holds one resource, with the body the planner and the Pulumi components write.
  */
-import { stableGuid, TIER_SET_METHOD, type DataCollectionRuleBody, type DataCollectionRuleDeclaration, type Known, type SecurityEventsDataSourceDeclaration } from "../../src/core/declarations";
+import { TIER_SET_METHOD } from "../../src/capabilities/security-events";
+import { stableGuid, type DataCollectionRuleDeclaration, type Known, type SecurityEventsDataSourceDeclaration } from "../../src/core";
+import { type DataCollectionRuleBody } from "../../src/spec";
 
 export const DEPLOYMENT_TEMPLATE_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
 /** DataSources spec version whose kind enum lists SecurityEventCollectionConfiguration (reference §2.4). */

@@ -26,7 +26,7 @@ import type { SecurityCenterSubscriptionPricing } from "@cdktf/provider-azurerm/
 import type { SecurityCenterWorkspace } from "@cdktf/provider-azurerm/lib/security-center-workspace";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { declareSubscription, readAmaPoliciesOptions, regionIssues, type AmaPoliciesFields, type SpecFields, type SubscriptionDeclarations } from "../../src/core/declarations";
+import { declareSubscription, readAmaPoliciesOptions, regionIssues, type AmaPoliciesFields, type SpecFields, type SubscriptionDeclarations } from "../../src/core";
 import { geographiesOf, parseSpec, type ExtensionPolicyKey, type Spec } from "../../src/spec";
 import { AzureMonitorAgentPolicy } from "./azureMonitorAgentPolicy";
 import { DefaultWorkspace } from "./defaultWorkspace";

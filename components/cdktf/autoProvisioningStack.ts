@@ -10,7 +10,7 @@
 import { TerraformStack, type TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
 import { z } from "zod";
-import { declareStack, notScopesIn, readAmaPoliciesOptions, type SpecFields, type StackDeclarations, type StackOptionsFields } from "../../src/core/declarations";
+import { declareStack, notScopesIn, readAmaPoliciesOptions, type SpecFields, type StackDeclarations, type StackOptionsFields } from "../../src/core";
 import { parseSpec, type Spec } from "../../src/spec";
 import { AutoProvisioning } from "./autoProvisioning";
 import { DefaultWorkspace } from "./defaultWorkspace";

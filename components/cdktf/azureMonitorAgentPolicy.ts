@@ -8,7 +8,8 @@
  */
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
-import { amaPolicyInputIssues, declareAmaPolicy, type AmaPolicyInput, type PolicyUnit } from "../../src/core/declarations";
+import { amaPolicyInputIssues, declareAmaPolicy, type AmaPolicyInput } from "../../src/capabilities/azure-monitor-agent";
+import { type PolicyUnit } from "../../src/core";
 import { AMA_POLICIES, type AmaPolicyDefinition, type AmaPolicyKey } from "../../src/spec";
 import { DeployIfNotExistsConstruct } from "./deployIfNotExists";
 import type { DeclaredUnit } from "./render/declared";

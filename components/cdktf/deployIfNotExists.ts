@@ -9,12 +9,12 @@ import type { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment
 import type { SubscriptionPolicyAssignment } from "@cdktf/provider-azurerm/lib/subscription-policy-assignment";
 import type { SubscriptionPolicyRemediation } from "@cdktf/provider-azurerm/lib/subscription-policy-remediation";
 import { Construct } from "constructs";
-import type { PolicyUnit } from "../../src/core/declarations";
+import type { PolicyUnit } from "../../src/core";
 import { isDeclaredUnit, type DeclaredUnit } from "./render/declared";
 import { renderUnit } from "./render/resources";
 import { failProps, type ValidationIssue } from "./validation";
 
-export { IDENTITY_PRINCIPAL_TYPE, REMEDIATION_DISCOVERY_MODE } from "../../src/core/declarations";
+export { IDENTITY_PRINCIPAL_TYPE, REMEDIATION_DISCOVERY_MODE } from "../../src/capabilities/extension-policies";
 
 export abstract class DeployIfNotExistsConstruct extends Construct {
   public readonly assignment: SubscriptionPolicyAssignment;

@@ -9,7 +9,8 @@
  */
 import type { TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
-import { declareExtensionPolicy, extensionPolicyInputIssues, type ExtensionPolicyInput, type PolicyUnit } from "../../src/core/declarations";
+import { declareExtensionPolicy, extensionPolicyInputIssues, type ExtensionPolicyInput } from "../../src/capabilities/extension-policies";
+import { type PolicyUnit } from "../../src/core";
 import { SEED_POLICIES, type ExtensionPolicyKey, type PolicyDefinition } from "../../src/spec";
 import { DeployIfNotExistsConstruct } from "./deployIfNotExists";
 import type { DeclaredUnit } from "./render/declared";

@@ -4,11 +4,11 @@
  * with parseSpec's ValidationError, unchanged, so a Terraform user reads the same text as the CLI
  * and the Pulumi front end; other props get the same kind of error, naming the prop.
  */
-import { readMachineRegions as parseMachineRegions, type ValidationIssue } from "../../src/core/declarations";
+import { readMachineRegions as parseMachineRegions, type ValidationIssue } from "../../src/core";
 import { ValidationError } from "../../src/spec";
 
 export { ValidationError, type ValidationIssue };
-export { booleanIssues, joinPath, regionIssues, schemaIssues, workspaceIdIssues, type MachineRegions } from "../../src/core/declarations";
+export { booleanIssues, joinPath, regionIssues, schemaIssues, workspaceIdIssues, type MachineRegions } from "../../src/core";
 
 /** Throws the issues of a construct's props: `invalid <Construct> "<id>" props:` then one line per prop. */
 export function failProps(construct: string, id: string, issues: readonly ValidationIssue[]): never {

@@ -8,10 +8,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
-import { fieldsSource, stackOptionsSchema, type AmaPoliciesFields, type SpecFields, type StackOptionsFields } from "../../src/core/declarations";
+import { fieldsSource, stackOptionsSchema, type AmaPoliciesFields, type SpecFields, type StackOptionsFields } from "../../src/core";
 import { amaPoliciesSchema, type AmaPoliciesInput } from "../../src/spec/amaPolicies";
 import { specSchema, type SpecInput } from "../../src/spec";
-import type { MachineRegions } from "../../src/core/declarations";
+import type { MachineRegions } from "../../src/core";
 
 const GENERATED = join(__dirname, "../../src/core/declarations/fields.generated.ts");
 

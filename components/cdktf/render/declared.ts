@@ -3,7 +3,7 @@
  * resolves references through (AutoProvisioning and AutoProvisioningStack hand each child its unit).
  */
 import type { TerraformProvider } from "cdktf";
-import type { Unit } from "../../../src/core/declarations";
+import type { Unit } from "../../../src/core";
 import type { RenderedDeclarations } from "./registry";
 
 export interface DeclaredUnit<U extends Unit> {

@@ -8,7 +8,7 @@
 import type { DataAzurermLogAnalyticsWorkspace } from "@cdktf/provider-azurerm/lib/data-azurerm-log-analytics-workspace";
 import type { ITerraformDependable, TerraformResource } from "cdktf";
 import type { SubscriptionPolicyAssignment } from "@cdktf/provider-azurerm/lib/subscription-policy-assignment";
-import { Rendered, resolveWith, type Known, type Value } from "../../../src/core/declarations";
+import { Rendered, resolveWith, type Known, type Value } from "../../../src/core";
 
 export class RenderedDeclarations extends Rendered<TerraformResource, DataAzurermLogAnalyticsWorkspace, ITerraformDependable, string> {
   /** `value` with every deferred part a Terraform token. */

@@ -20,7 +20,8 @@ import { SubscriptionPolicyAssignment } from "@cdktf/provider-azurerm/lib/subscr
 import { SubscriptionPolicyRemediation } from "@cdktf/provider-azurerm/lib/subscription-policy-remediation";
 import type { ITerraformDependable, TerraformProvider, TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
-import type { DataCollectionRuleBody, Declaration, DeclarationKind, DeclarationOfKind, Unit } from "../../../src/core/declarations";
+import type { Declaration, DeclarationKind, DeclarationOfKind, Unit } from "../../../src/core";
+import type { DataCollectionRuleBody } from "../../../src/spec";
 import { DEPLOYMENT_MODE, dataCollectionRuleResource, deploymentName, securityEventsDataSource, templateContent, type TemplateResource } from "../armTemplate";
 import type { RenderedDeclarations } from "./registry";
 

@@ -5,10 +5,10 @@
  * values known only at deployment (Outputs) to the model as deferred values.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { opaque, type Value, type ValidationIssue } from "../../../src/core/declarations";
+import { opaque, type Value, type ValidationIssue } from "../../../src/core";
 
 export type { ValidationIssue };
-export { joinPath, parseSpecAs, schemaIssues, unknownKeyIssues } from "../../../src/core/declarations";
+export { joinPath, parseSpecAs, schemaIssues, unknownKeyIssues } from "../../../src/core";
 
 /** The message of a component's argument errors: one line per argument, named as the caller wrote it. */
 export function argsErrorMessage(typeName: string, name: string, issues: readonly ValidationIssue[]): string {

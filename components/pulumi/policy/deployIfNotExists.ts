@@ -7,12 +7,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyAssignment, RoleAssignment } from "@pulumi/azure-native/authorization";
 import type { RemediationAtSubscription } from "@pulumi/azure-native/policyinsights";
-import { declarationOf, reference, type PolicyUnit } from "../../../src/core/declarations";
+import { declarationOf, reference, type PolicyUnit } from "../../../src/core";
 import { failArgs, type ValidationIssue } from "../internal/validation";
 import { isDeclaredUnit, type DeclaredUnit } from "../render/declared";
 import { renderUnit } from "../render/resources";
 
-export { IDENTITY_PRINCIPAL_TYPE, REMEDIATION_DISCOVERY_MODE } from "../../../src/core/declarations";
+export { IDENTITY_PRINCIPAL_TYPE, REMEDIATION_DISCOVERY_MODE } from "../../../src/capabilities/extension-policies";
 
 export abstract class DeployIfNotExistsComponent extends pulumi.ComponentResource {
   /** ARM id of the assignment. */

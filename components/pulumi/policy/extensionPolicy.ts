@@ -8,7 +8,8 @@
  * catalog (definition ids, roles, names) is src/spec/policies.ts.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { declareExtensionPolicy, extensionPolicyInputIssues, type ExtensionPolicyInput, type PolicyUnit } from "../../../src/core/declarations";
+import { declareExtensionPolicy, extensionPolicyInputIssues, type ExtensionPolicyInput } from "../../../src/capabilities/extension-policies";
+import { type PolicyUnit } from "../../../src/core";
 import { SEED_POLICIES, type ExtensionPolicyKey, type PolicyDefinition } from "../../../src/spec";
 import type { ValidationIssue } from "../internal/validation";
 import type { DeclaredUnit } from "../render/declared";

@@ -9,7 +9,7 @@
  * others' AMA association remediations wait for it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { declareStack as declareStackModel, notScopesIn, type StackDeclarations } from "../../../src/core/declarations";
+import { declareStack as declareStackModel, notScopesIn, type StackDeclarations } from "../../../src/core";
 import { AutoProvisioning, type LogAnalyticsAgentArgs } from "../autoProvisioning";
 import { readStackSettings, stackInput, type StackSettings } from "./stackConfig";
 

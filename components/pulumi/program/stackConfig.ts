@@ -9,7 +9,7 @@
  * `asc-autoprovision:logAnalyticsAgent.securityEvents: "Most" is not one of None, Minimal, Common, All`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { readAmaPoliciesOptions, readMachineRegions as parseMachineRegions, regionIssues, type StackInput } from "../../../src/core/declarations";
+import { readAmaPoliciesOptions, readMachineRegions as parseMachineRegions, regionIssues, type StackInput } from "../../../src/core";
 import { ValidationError, type Spec, type ValidationIssue } from "../../../src/spec";
 import { reconcileIssues, type AmaPoliciesArgs, type ReconcileArgs } from "../autoProvisioning";
 import { parseSpecAs } from "../internal/validation";

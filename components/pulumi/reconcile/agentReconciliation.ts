@@ -2,7 +2,7 @@
  * AgentReconciliation: the per-machine half of auto provisioning, as a Pulumi dynamic resource.
  * Azure has no declarative resource for "every machine runs the agent, reporting to the right
  * workspace" (autoProvisioningSettings "On" is rejected as Deprecated), so the provider reads the
- * actual state (src/azure), plans (src/reconcile) and applies the plan, as `asc-autoprovision
+ * actual state (src/azure), plans (src/core) and applies the plan, as `asc-autoprovision
  * apply` does.
  *
  * - `pulumi preview`: check reads the actual state and plans; the machines that would change (id,

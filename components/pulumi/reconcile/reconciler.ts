@@ -1,6 +1,6 @@
 /**
  * What the AgentReconciliation provider does, loaded lazily (by absolute path) inside the
- * dynamic-provider host: read the actual state (src/azure), plan (src/reconcile), apply or report.
+ * dynamic-provider host: read the actual state (src/azure), plan (src/core), apply or report.
  * Nothing here is serialized into `__provider`; provider.ts only forwards to these functions, so
  * the Azure SDK, the credential and this module's caches never enter a closure.
  *

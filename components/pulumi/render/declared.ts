@@ -2,7 +2,7 @@
  * A unit of the declaration model handed to the component that renders it, with the registry it
  * resolves references through (AutoProvisioning hands each child its unit and its own registry).
  */
-import type { Unit } from "../../../src/core/declarations";
+import type { Unit } from "../../../src/core";
 import type { RenderedDeclarations } from "./registry";
 
 export interface DeclaredUnit<U extends Unit> {

@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { getWorkspaceOutput } from "@pulumi/azure-native/operationalinsights";
 import type { PolicyAssignment } from "@pulumi/azure-native/authorization";
-import { Rendered, resolveWith, type Known, type Reference, type Value } from "../../../src/core/declarations";
+import { Rendered, resolveWith, type Known, type Reference, type Value } from "../../../src/core";
 
 type LookupOutput = ReturnType<typeof getWorkspaceOutput>;
 

@@ -12,7 +12,7 @@ import { Solution } from "@pulumi/azure-native/operationsmanagement";
 import { RemediationAtSubscription } from "@pulumi/azure-native/policyinsights";
 import { ResourceGroup } from "@pulumi/azure-native/resources";
 import { Pricing, WorkspaceSetting } from "@pulumi/azure-native/security";
-import { declarationOf, referencesIn, type Declaration, type DeclarationKind, type DeclarationOfKind, type Unit } from "../../../src/core/declarations";
+import { declarationOf, referencesIn, type Declaration, type DeclarationKind, type DeclarationOfKind, type Unit } from "../../../src/core";
 import type { RenderedDeclarations } from "./registry";
 
 /** Where a unit's resources go: under `parent`, named after `name`, resolved through `registry`. */

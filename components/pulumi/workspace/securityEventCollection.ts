@@ -19,7 +19,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { DataCollectionRule } from "@pulumi/azure-native/monitor";
 import type { DataSource } from "@pulumi/azure-native/operationalinsights";
-import { declareSecurityEvents, securityEventsInputIssues, type SecurityEventsInput, type SecurityEventsUnit } from "../../../src/core/declarations";
+import { declareSecurityEvents, securityEventsInputIssues, type SecurityEventsInput } from "../../../src/capabilities/security-events";
+import { type SecurityEventsUnit } from "../../../src/core";
 import type { SecurityEventTier } from "../../../src/spec";
 import { failArgs, modelValue, type ValidationIssue } from "../internal/validation";
 import { isDeclaredUnit, type DeclaredUnit } from "../render/declared";
@@ -27,7 +28,7 @@ import { RenderedDeclarations } from "../render/registry";
 import { renderUnit } from "../render/resources";
 import { checkedWorkspaceId } from "./workspaceId";
 
-export { TIER_SET_METHOD } from "../../../src/core/declarations";
+export { TIER_SET_METHOD } from "../../../src/capabilities/security-events";
 
 export const SECURITY_EVENT_COLLECTION_TYPE = "asc-autoprovision:workspace:SecurityEventCollection";
 

@@ -3,10 +3,11 @@
  * message a spec file would get), failing the resource that was handed the id.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { workspaceIdIssues } from "../../../src/core/declarations";
+import { workspaceIdIssues } from "../../../src/core";
 import { failArgs } from "../internal/validation";
 
-export { parseWorkspaceId, workspaceIdIssues, type WorkspaceIdParts } from "../../../src/core/declarations";
+export { parseWorkspaceId, type WorkspaceIdParts } from "../../../src/capabilities/workspaces";
+export { workspaceIdIssues } from "../../../src/core";
 
 /**
  * `id` validated once it is known (an Output is checked at deployment, a known value again here):

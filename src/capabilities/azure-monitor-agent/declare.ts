@@ -7,14 +7,30 @@
  */
 import { z } from "zod";
 import { amaPolicyAssignments, amaPolicyParameters, regionSelectors, type AmaPoliciesOptions } from "../../spec/amaPolicies";
+import { dataCollectionRuleId } from "../../spec/dcr";
 import type { Geography } from "../../spec/geography";
 import { AMA_POLICIES, AMA_POLICY_KEYS, policyDefinitionId, type AmaPolicyKey } from "../../spec/policies";
 import { extensionsSchema } from "../../spec/schema";
-import { declareDeployIfNotExists } from "../../core/declarations/deployIfNotExists";
-import { booleanIssues, regionIssues, schemaIssues, subscriptionIdIssues, type ValidationIssue } from "../../core/declarations/issues";
-import { notScopeIssues } from "../../core/declarations/input";
-import type { PolicyUnit } from "../../core/declarations/model";
-import { isDeferred, type Value } from "../../core/declarations/value";
+import {
+  booleanIssues,
+  CUSTOM_WORKSPACE_EVENTS_KEY,
+  declarationOf,
+  derive,
+  isDeferred,
+  notScopeIssues,
+  regionIssues,
+  schemaIssues,
+  subscriptionIdIssues,
+  type CapabilityDeclarer,
+  type DeclareInput,
+  type PolicyUnit,
+  type SecurityEventsUnit,
+  type Unit,
+  type ValidationIssue,
+  type Value,
+  type WorkspaceUnit,
+} from "../../core/kernel";
+import { declareDeployIfNotExists } from "../extension-policies";
 
 /** A data collection rule's ARM id. */
 export const DATA_COLLECTION_RULE_ID_PATTERN = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Insights\/dataCollectionRules\/[^/]+$/i;
@@ -154,3 +170,38 @@ export function declareAmaPolicies(
     }),
   );
 }
+
+/** Where the subscription's machines send: each declared default workspace's rule, or the custom workspace's (declared here or by another subscription). */
+function destinationsOf(input: DeclareInput, declared: readonly Unit[]): { destinations: AmaDestinationInput[]; external: string[] } {
+  const custom = input.customWorkspace;
+  if (custom) {
+    // Whoever declares the shared workspace's rule, its key is the same.
+    const ruleKey = `${CUSTOM_WORKSPACE_EVENTS_KEY}/rule`;
+    const here = declared.some((u) => u.kind === "security-events" && u.key === CUSTOM_WORKSPACE_EVENTS_KEY);
+    return { destinations: [{ dataCollectionRuleId: derive(dataCollectionRuleId, custom.id), ruleKey }], external: here ? [] : [ruleKey] };
+  }
+  const workspaces = declared.filter((u): u is WorkspaceUnit => u.kind === "workspace" && u.created);
+  const destinations = declared
+    .filter((u): u is SecurityEventsUnit => u.kind === "security-events")
+    .flatMap((events): AmaDestinationInput[] => {
+      const rule = declarationOf(events, "data-collection-rule");
+      const workspace = workspaces.find((w) => w.workspaceId === events.workspaceId);
+      if (!rule || !workspace) return [];
+      return [{ dataCollectionRuleId: dataCollectionRuleId(workspace.workspaceId as string), geography: workspace.geography, ruleKey: rule.key }];
+    });
+  return { destinations, external: [] };
+}
+
+/** With `agent: ama` and auto provisioning on: the AMA assignments for the workspaces' rules the capabilities before it declared. */
+export const AMA_DECLARER: CapabilityDeclarer = {
+  subscription: (input, declared) => {
+    const { spec, subscriptionId } = input;
+    const la = spec.logAnalyticsAgent;
+    if (!la.autoProvision || la.agent !== "ama") return { units: [] };
+    const { destinations, external } = destinationsOf(input, declared);
+    return {
+      units: declareAmaPolicies(`${subscriptionId}/ama`, { subscriptionId, destinations, identityLocation: spec.extensions.identityLocation, options: input.amaPolicies }),
+      external,
+    };
+  },
+};

@@ -7,10 +7,127 @@
 import { z } from "zod";
 import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, type ExtensionPolicyKey } from "../../spec/policies";
 import { extensionsSchema, type Spec } from "../../spec/schema";
-import { extensionPolicyEnabled } from "../../reconcile/policies";
-import { declareDeployIfNotExists } from "../../core/declarations/deployIfNotExists";
-import { booleanIssues, schemaIssues, subscriptionIdIssues, type ValidationIssue } from "../../core/declarations/issues";
-import type { PolicyUnit } from "../../core/declarations/model";
+import {
+  booleanIssues,
+  reference,
+  schemaIssues,
+  subscriptionIdIssues,
+  type CapabilityDeclarer,
+  type PolicyAssignmentDeclaration,
+  type PolicyUnit,
+  type RemediationDeclaration,
+  type ResourceSelector,
+  type RoleAssignmentDeclaration,
+  type ValidationIssue,
+  type Value,
+} from "../../core/kernel";
+import { deployIfNotExists, REMEDIATION_MAX_RESOURCE_COUNT, type PolicyRole } from "./bundle";
+import { extensionPolicyEnabled } from "./plan";
+
+export interface DeployIfNotExistsDeclarationInput {
+  readonly key: string;
+  /** Which assignments (PolicyUnit.family): `extension`, `ama`, another capability's. */
+  readonly family: string;
+  readonly policyKey: string;
+  /** Lower-case subscription GUID: the assignment's and the roles' scope. */
+  readonly subscriptionId: string;
+  /** Assignment name; the remediation's too. */
+  readonly assignmentName: string;
+  readonly policyDefinitionId: string;
+  readonly displayName: string;
+  readonly roles: readonly PolicyRole[];
+  readonly identityLocation: string;
+  readonly parameters?: Readonly<Record<string, { readonly value: Value<string> }>>;
+  readonly resourceSelectors?: readonly ResourceSelector[];
+  readonly notScopes?: readonly string[];
+  readonly remediate: boolean;
+  /** Keys of what the remediation waits for besides the roles (e.g. the data collection rule it links to). */
+  readonly remediationDependsOn?: readonly string[];
+}
+
+/**
+ * A Deploy-if-not-exists policy unit: the bundle (bundle.ts) as declarations. The roles take the
+ * identity of the assignment Azure creates, and the remediation waits for the roles; a
+ * declaration does not know how many resources are non-compliant, so its task may take as many
+ * as one task can.
+ */
+export function declareDeployIfNotExists(input: DeployIfNotExistsDeclarationInput): PolicyUnit {
+  const bundle = deployIfNotExists({
+    subscriptionId: input.subscriptionId,
+    assignmentName: input.assignmentName,
+    policyDefinitionId: input.policyDefinitionId,
+    displayName: input.displayName,
+    identityLocation: input.identityLocation,
+    roles: input.roles,
+    ...(input.parameters !== undefined ? { parameters: input.parameters } : {}),
+    ...(input.notScopes?.length ? { notScopes: [...input.notScopes] } : {}),
+  });
+  const { parameters, notScopes } = bundle.assignment;
+  const assignment: PolicyAssignmentDeclaration = {
+    kind: "policy-assignment",
+    key: `${input.key}/assignment`,
+    role: "assignment",
+    dependsOn: [],
+    props: {
+      scope: bundle.scope,
+      name: bundle.assignment.name,
+      policyDefinitionId: bundle.assignment.policyDefinitionId,
+      displayName: bundle.assignment.displayName,
+      identityType: bundle.assignment.identity,
+      location: bundle.assignment.location,
+      ...(parameters !== undefined ? { parameters } : {}),
+      ...(input.resourceSelectors !== undefined ? { resourceSelectors: input.resourceSelectors } : {}),
+      ...(notScopes !== undefined ? { notScopes } : {}),
+    },
+  };
+  const roles = bundle.grants.map(
+    (grant): RoleAssignmentDeclaration => ({
+      kind: "role-assignment",
+      key: `${input.key}/role-${grant.role.id}`,
+      role: `role-${grant.role.id}`,
+      dependsOn: [],
+      props: {
+        scope: bundle.scope,
+        name: grant.name,
+        roleId: grant.role.id,
+        roleDefinitionId: grant.roleDefinitionId,
+        principalId: reference(assignment.key, "principalId"),
+        principalType: grant.principalType,
+      },
+    }),
+  );
+  const task = bundle.remediation(input.assignmentName, REMEDIATION_MAX_RESOURCE_COUNT);
+  const remediation: RemediationDeclaration[] = input.remediate
+    ? [
+        {
+          kind: "policy-remediation",
+          key: `${input.key}/remediation`,
+          role: "remediation",
+          dependsOn: [...roles.map((r) => r.key), ...(input.remediationDependsOn ?? [])],
+          props: {
+            scope: task.scope,
+            name: task.name,
+            policyAssignmentId: reference(assignment.key, "id"),
+            resourceDiscoveryMode: task.resourceDiscoveryMode,
+            resourceCount: task.resourceCount,
+            parallelDeployments: task.parallelDeployments,
+          },
+        },
+      ]
+    : [];
+  return {
+    kind: "policy",
+    key: input.key,
+    family: input.family,
+    policyKey: input.policyKey,
+    assignmentName: input.assignmentName,
+    subscriptionId: input.subscriptionId,
+    resources: [assignment, ...roles, ...remediation],
+    lookups: [],
+    issues: [],
+    warnings: [],
+  };
+}
 
 export interface ExtensionPolicyInput {
   /**
@@ -73,3 +190,12 @@ export function declareExtensionPolicy(key: string, input: ExtensionPolicyInput)
     remediate: input.remediate ?? true,
   });
 }
+
+/** The toggles that are on, one assignment each, whether auto provisioning is on or off (as the planner does). */
+export const EXTENSION_POLICIES_DECLARER: CapabilityDeclarer = {
+  subscription: ({ spec, subscriptionId }) => ({
+    units: enabledExtensionPolicies(spec.extensions).map((policy) =>
+      declareExtensionPolicy(`${subscriptionId}/policy-${policy}`, { subscriptionId, policy, identityLocation: spec.extensions.identityLocation }),
+    ),
+  }),
+};

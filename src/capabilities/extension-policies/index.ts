@@ -6,6 +6,7 @@
  * policyAssignments, roleAssignments, remediations, clusters and machines.
  */
 import { defineCapability } from "../../core/kernel";
+import { EXTENSION_POLICIES_DECLARER } from "./declare";
 import { planPolicies } from "./plan";
 import { POLICY_STEPS, type PolicySteps } from "./steps";
 
@@ -21,6 +22,14 @@ export {
   type PolicyRole,
 } from "./bundle";
 export { extensionPolicyEnabled, grantRoleStep, nonCompliantResources, policyEnabled, remediationStep } from "./plan";
+export {
+  declareDeployIfNotExists,
+  declareExtensionPolicy,
+  enabledExtensionPolicies,
+  extensionPolicyInputIssues,
+  type DeployIfNotExistsDeclarationInput,
+  type ExtensionPolicyInput,
+} from "./declare";
 export type { AssignPolicyDetails, CreateRemediationDetails, GrantRoleDetails, PolicySteps, UnassignPolicyDetails } from "./steps";
 
 export const extensionPolicies = defineCapability<PolicySteps>({
@@ -29,5 +38,6 @@ export const extensionPolicies = defineCapability<PolicySteps>({
   decisions: {},
   steps: POLICY_STEPS,
   planner: { afterMachines: planPolicies },
+  declare: EXTENSION_POLICIES_DECLARER,
   arm: async () => (await import("./arm")).HANDLERS,
 });

@@ -16,13 +16,27 @@ import { nameOf, resourceGroupOf, subscriptionOf } from "../../inventory/ids";
 import { dataCollectionRuleBody, dataCollectionRuleName } from "../../spec/dcr";
 import { API_TIER_BY_TIER, type SecurityEventTier } from "../../spec/events";
 import { logAnalyticsAgentSchema, type AgentChoice } from "../../spec/schema";
-import { workspaceLabel } from "../../reconcile/context";
-import { SECURITY_EVENTS_DATA_SOURCE } from "../../reconcile/ids";
-import { securityEventsNeedDefenderMessage, securityEventsOwnedBySentinelMessage, securityEventsRule } from "../../reconcile/workspaces";
-import { booleanIssues, schemaIssues, workspaceIdIssues, type ValidationIssue } from "../../core/declarations/issues";
-import type { DataCollectionRuleDeclaration, SecurityEventsDataSourceDeclaration, SecurityEventsUnit } from "../../core/declarations/model";
-import { derive, isDeferred, reference, type Value } from "../../core/declarations/value";
-import { workspaceLookup } from "../workspaces/declare";
+import {
+  booleanIssues,
+  CUSTOM_WORKSPACE_EVENTS_KEY,
+  CUSTOM_WORKSPACE_KEY,
+  declarationOf,
+  derive,
+  isDeferred,
+  reference,
+  schemaIssues,
+  workspaceIdIssues,
+  workspaceLabel,
+  type CapabilityDeclarer,
+  type DataCollectionRuleDeclaration,
+  type SecurityEventsDataSourceDeclaration,
+  type SecurityEventsUnit,
+  type ValidationIssue,
+  type Value,
+  type WorkspaceUnit,
+} from "../../core/kernel";
+import { workspaceLookup } from "../workspaces";
+import { SECURITY_EVENTS_DATA_SOURCE, securityEventsNeedDefenderMessage, securityEventsOwnedBySentinelMessage, securityEventsRule } from "./plan";
 
 /** How the Security Events data source records who set the tier. */
 export const TIER_SET_METHOD = "Custom";
@@ -141,3 +155,44 @@ export function declareSecurityEvents(key: string, input: SecurityEventsInput): 
   };
   return { ...base, apiTier, resources: [dataSource], lookups: [] };
 }
+
+/**
+ * With auto provisioning on, the tier of each workspace machines report to: each default workspace
+ * the workspaces capability declared (waiting for it), and the custom workspace when this
+ * subscription declares its tier (in the location its solution uses, when declared here).
+ */
+export const SECURITY_EVENTS_DECLARER: CapabilityDeclarer = {
+  subscription: ({ spec, subscriptionId, customWorkspace }, declared) => {
+    const la = spec.logAnalyticsAgent;
+    if (!la.autoProvision) return { units: [] };
+    const workspaces = declared.filter((u): u is WorkspaceUnit => u.kind === "workspace");
+    const tier = { tier: la.securityEvents, defender: la.defender, agent: la.agent };
+    if (!customWorkspace) {
+      return {
+        units: workspaces
+          .filter((w) => w.created)
+          .map((w) =>
+            declareSecurityEvents(`${subscriptionId}/security-events-${w.geography!.code}`, {
+              ...tier,
+              workspaceId: w.workspaceId,
+              location: w.location,
+              dependsOn: [declarationOf(w, "log-analytics-workspace")!.key],
+            }),
+          ),
+      };
+    }
+    if (!customWorkspace.declareSecurityEvents) return { units: [] };
+    const solution = workspaces.find((w) => w.key === CUSTOM_WORKSPACE_KEY);
+    return {
+      units: [
+        declareSecurityEvents(CUSTOM_WORKSPACE_EVENTS_KEY, {
+          ...tier,
+          workspaceId: customWorkspace.id,
+          sentinelOwnsSecurityEvents: customWorkspace.sentinelOwnsSecurityEvents,
+          // The location the solution uses (given or looked up once), else the tier's own lookup.
+          location: customWorkspace.location ?? solution?.location,
+        }),
+      ],
+    };
+  },
+};

@@ -6,10 +6,8 @@
  */
 import { nameOf } from "../../inventory/ids";
 import type { LogAnalyticsAgentSpec } from "../../spec/schema";
-import { subscriptionScope, workspaceSettingId } from "../../reconcile/ids";
-import { SERVERS_PRICING_PLAN, pricingTierFor } from "../../reconcile/subscription";
-import type { PricingDeclaration, WorkspaceSettingDeclaration } from "../../core/declarations/model";
-import type { Value } from "../../core/declarations/value";
+import { subscriptionScope, workspaceSettingId, type CapabilityDeclarer, type PricingDeclaration, type Value, type WorkspaceSettingDeclaration } from "../../core/kernel";
+import { SERVERS_PRICING_PLAN, pricingTierFor } from "./plan";
 
 export interface SubscriptionSettingsInput {
   readonly subscriptionId: string;
@@ -17,8 +15,6 @@ export interface SubscriptionSettingsInput {
   /** The custom workspace's id (the spec's, or a front end's deferred value); undefined with default workspaces. */
   readonly customWorkspaceId?: Value<string>;
 }
-
-export { workspaceSettingId };
 
 export type SubscriptionSettingDeclaration = PricingDeclaration | WorkspaceSettingDeclaration;
 
@@ -44,3 +40,12 @@ export function declareSubscriptionSettings(key: string, input: SubscriptionSett
   };
   return [pricing, setting];
 }
+
+/** The subscription's settings as one unit (none while auto provisioning is off). */
+export const SUBSCRIPTION_SETTINGS_DECLARER: CapabilityDeclarer = {
+  subscription: ({ spec, subscriptionId, customWorkspace }) => {
+    const resources = declareSubscriptionSettings(subscriptionId, { subscriptionId, logAnalyticsAgent: spec.logAnalyticsAgent, customWorkspaceId: customWorkspace?.id });
+    if (!resources.length) return { units: [] };
+    return { units: [{ kind: "settings", key: `${subscriptionId}/settings`, subscriptionId, resources, lookups: [], issues: [], warnings: [] }] };
+  },
+};

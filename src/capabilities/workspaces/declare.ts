@@ -6,12 +6,27 @@
  * install-solution steps.
  */
 import { nameOf, resourceGroupOf, subscriptionOf } from "../../inventory/ids";
-import { geographyOf } from "../../spec/geography";
+import { geographiesOf, geographyOf } from "../../spec/geography";
 import { defaultResourceGroupName, defaultWorkspaceId, defaultWorkspaceName, solutionForDefender, solutionName, type SecuritySolution } from "../../spec/naming";
-import { DEFAULT_WORKSPACE_RETENTION_DAYS, DEFAULT_WORKSPACE_SKU, solutionPlan } from "../../reconcile/workspaces";
-import { booleanIssues, regionIssues, subscriptionIdIssues, workspaceIdIssues, type ValidationIssue } from "../../core/declarations/issues";
-import type { ResourceGroupDeclaration, SolutionDeclaration, WorkspaceDeclaration, WorkspaceLookup, WorkspaceUnit } from "../../core/declarations/model";
-import { derive, isDeferred, reference, type Value } from "../../core/declarations/value";
+import {
+  booleanIssues,
+  CUSTOM_WORKSPACE_KEY,
+  derive,
+  isDeferred,
+  reference,
+  regionIssues,
+  subscriptionIdIssues,
+  workspaceIdIssues,
+  type CapabilityDeclarer,
+  type ResourceGroupDeclaration,
+  type SolutionDeclaration,
+  type ValidationIssue,
+  type Value,
+  type WorkspaceDeclaration,
+  type WorkspaceLookup,
+  type WorkspaceUnit,
+} from "../../core/kernel";
+import { DEFAULT_WORKSPACE_RETENTION_DAYS, DEFAULT_WORKSPACE_SKU, solutionPlan } from "./plan";
 
 /** Create Security Center's default workspace for the geography of `region`. */
 export interface DefaultWorkspaceInput {
@@ -173,3 +188,21 @@ export interface WorkspaceIdParts {
 export function parseWorkspaceId(id: string): WorkspaceIdParts {
   return { subscriptionId: subscriptionOf(id), resourceGroupName: resourceGroupOf(id), workspaceName: nameOf(id) };
 }
+
+/**
+ * With auto provisioning on: a default workspace per geography of the machines, or the solution
+ * on the custom workspace when this subscription declares it.
+ */
+export const WORKSPACES_DECLARER: CapabilityDeclarer = {
+  subscription: ({ spec, subscriptionId, machineRegions, customWorkspace }) => {
+    const la = spec.logAnalyticsAgent;
+    if (!la.autoProvision) return { units: [] };
+    if (!customWorkspace) {
+      return {
+        units: geographiesOf(machineRegions).map((geo) => declareDefaultWorkspace(`${subscriptionId}/workspace-${geo.code}`, { subscriptionId, region: geo.workspaceLocation, defender: la.defender })),
+      };
+    }
+    if (!customWorkspace.declareSolution) return { units: [] };
+    return { units: [declareWorkspaceSolution(CUSTOM_WORKSPACE_KEY, { existingWorkspaceId: customWorkspace.id, location: customWorkspace.location, defender: la.defender })] };
+  },
+};

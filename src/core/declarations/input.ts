@@ -9,7 +9,7 @@ import { z } from "zod";
 import { amaPoliciesSchema, notScopesIn, type AmaPoliciesInput, type AmaPoliciesOptions } from "../../spec/amaPolicies";
 import type { ValidationIssue } from "../../spec/errors";
 import { GUID_PATTERN, type Spec } from "../../spec/schema";
-import { regionIssues, schemaIssues } from "./issues";
+import { notScopeIssues, regionIssues, schemaIssues } from "../kernel";
 
 /** Regions of the machines: one list for every subscription, or a list per subscription GUID. */
 export type MachineRegions = readonly string[] | Readonly<Record<string, readonly string[]>>;
@@ -89,17 +89,6 @@ export function readMachineRegions(value: unknown, subscriptions: readonly strin
     out.set(lower, regionList(list, at));
   }
   return out;
-}
-
-/** Issues of a not-scopes list: ARM ids, each under one of `subscriptionIds`. */
-export function notScopeIssues(value: unknown, path: string, subscriptionIds: readonly string[]): ValidationIssue[] {
-  const found = schemaIssues(amaPoliciesSchema.shape.notScopes, value, path);
-  if (found.length || !Array.isArray(value)) return found;
-  return (value as string[]).flatMap((s, i) =>
-    subscriptionIds.some((sub) => notScopesIn(sub, [s]).length)
-      ? []
-      : [{ path: `${path}[${i}]`, message: `${JSON.stringify(s)} is not in ${subscriptionIds.length === 1 ? `subscription ${subscriptionIds[0]}` : `any of the subscriptions (${subscriptionIds.join(", ")})`}` }],
-  );
 }
 
 /** The `amaPolicies` options (components, stack config, CDKTF props) validated, with defaults; issues name `path`. */

@@ -4,7 +4,7 @@
  * (a resource a caller handed in), and how a reference to one of them becomes its own kind of late
  * value. A front end subclasses it with its resource, lookup and late-value types.
  */
-import type { Attribute, Reference } from "./value";
+import type { Attribute, Reference } from "../kernel";
 
 export abstract class Rendered<Resource, Lookup, Dependency, Late> {
   private readonly resources = new Map<string, Resource>();

@@ -9,3 +9,4 @@ export { buildContext, machinesInScope, sortById, type PlanContext } from "./con
 export { ReasonBook, type Reason, type ReasonCatalog, type ReasonParam, type Speaker } from "./reasons";
 export * from "./ids";
 export * from "./simulation";
+export * from "./declarations";

@@ -4,10 +4,11 @@
  * a prop, a stack-config key). Pure, so every front end reports the same issue for the same value.
  */
 import type { z } from "zod";
-import { issuesFromZod, ValidationError, type ValidationIssue } from "../../spec/errors";
-import { normalizeRegion } from "../../spec/geography";
-import { logAnalyticsAgentSchema, specSchema, type Spec } from "../../spec/schema";
-import { parseSpec } from "../../spec/validate";
+import { amaPoliciesSchema, notScopesIn } from "../../../spec/amaPolicies";
+import { issuesFromZod, ValidationError, type ValidationIssue } from "../../../spec/errors";
+import { normalizeRegion } from "../../../spec/geography";
+import { logAnalyticsAgentSchema, specSchema, type Spec } from "../../../spec/schema";
+import { parseSpec } from "../../../spec/validate";
 import { isDeferred } from "./value";
 
 export type { ValidationIssue };
@@ -66,4 +67,15 @@ export function parseSpecAs(input: unknown, rename: (path: string) => string): {
 /** Issues of a subscription GUID, under `path` (the spec's message). */
 export function subscriptionIdIssues(value: unknown, path: string): ValidationIssue[] {
   return schemaIssues(specSchema.shape.subscriptions.element, value, path);
+}
+
+/** Issues of a not-scopes list: ARM ids, each under one of `subscriptionIds`. */
+export function notScopeIssues(value: unknown, path: string, subscriptionIds: readonly string[]): ValidationIssue[] {
+  const found = schemaIssues(amaPoliciesSchema.shape.notScopes, value, path);
+  if (found.length || !Array.isArray(value)) return found;
+  return (value as string[]).flatMap((s, i) =>
+    subscriptionIds.some((sub) => notScopesIn(sub, [s]).length)
+      ? []
+      : [{ path: `${path}[${i}]`, message: `${JSON.stringify(s)} is not in ${subscriptionIds.length === 1 ? `subscription ${subscriptionIds[0]}` : `any of the subscriptions (${subscriptionIds.join(", ")})`}` }],
+  );
 }

@@ -4,18 +4,19 @@
  * kind, its properties in ARM's words, the declarations it waits for; references to other
  * declarations (an id Azure gives, a policy assignment's identity) are Values (value.ts).
  *
- * Declarations come in Units, one per component a front end shows (a default workspace with its
- * resource group and solution, a workspace's security-event tier, one Deploy-if-not-exists
- * assignment with its roles and remediation). A front end renders a unit as one component, and
+ * Declarations come in Units, one per component a front end shows (a subscription's settings, a
+ * default workspace with its resource group and solution, a workspace's security-event tier, one
+ * Deploy-if-not-exists assignment with its roles and remediation); each capability declares its
+ * own (its `declare` member, declarer.ts). A front end renders a unit as one component, and
  * each declaration kind with one renderer of its own: a new kind fails to compile until every
  * front end renders it (their renderer tables are `satisfies Record<DeclarationKind, ...>`).
  */
-import type { ValidationIssue } from "../../spec/errors";
-import type { SecurityEventTier } from "../../spec/events";
-import type { Geography } from "../../spec/geography";
-import type { SecuritySolution } from "../../spec/naming";
-import type { AgentChoice } from "../../spec/schema";
-import type { DataCollectionRuleBody } from "../../spec/dcr";
+import type { ValidationIssue } from "../../../spec/errors";
+import type { SecurityEventTier } from "../../../spec/events";
+import type { Geography } from "../../../spec/geography";
+import type { SecuritySolution } from "../../../spec/naming";
+import type { AgentChoice } from "../../../spec/schema";
+import type { DataCollectionRuleBody } from "../../../spec/dcr";
 import type { Value } from "./value";
 
 /** One Azure resource to declare. `key` is unique in a model; `role` names it within its unit. */
@@ -195,15 +196,18 @@ export interface SecurityEventsUnit extends UnitOf<"security-events"> {
   readonly apiTier?: string;
 }
 
+/** A subscription's own settings (the Defender pricing, the workspace setting). */
+export type SettingsUnit = UnitOf<"settings">;
+
 /** One Deploy-if-not-exists assignment with its roles and remediation. */
 export interface PolicyUnit extends UnitOf<"policy"> {
-  /** The seed's extension toggles, or the Azure Monitor Agent's policies. */
-  readonly family: "extension" | "ama";
+  /** Which assignments: the seed's extension toggles (`extension`), the Azure Monitor Agent's (`ama`), another capability's. */
+  readonly family: string;
   readonly policyKey: string;
   readonly assignmentName: string;
 }
 
-export type Unit = WorkspaceUnit | SecurityEventsUnit | PolicyUnit;
+export type Unit = SettingsUnit | WorkspaceUnit | SecurityEventsUnit | PolicyUnit;
 
 /** The declaration of `role` in `unit` (a unit has at most one per role). */
 export function declarationOf<K extends DeclarationKind>(unit: { readonly resources: readonly Declaration[] }, kind: K): DeclarationOfKind<K> | undefined {
