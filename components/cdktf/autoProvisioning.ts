@@ -24,15 +24,15 @@
  */
 import type { SecurityCenterSubscriptionPricing } from "@cdktf/provider-azurerm/lib/security-center-subscription-pricing";
 import type { SecurityCenterWorkspace } from "@cdktf/provider-azurerm/lib/security-center-workspace";
-import type { TerraformProvider } from "cdktf";
+import { Annotations, type TerraformProvider, type TerraformResource } from "cdktf";
 import { Construct } from "constructs";
-import { declareSubscription, readAmaPoliciesOptions, regionIssues, type AmaPoliciesFields, type SpecFields, type SubscriptionDeclarations } from "../../src/core";
+import { declareSubscription, readAmaPoliciesOptions, regionIssues, type AmaPoliciesFields, type SpecFields, type SubscriptionDeclarations, unitName } from "../../src/core";
 import { geographiesOf, parseSpec, type ExtensionPolicyKey, type Spec } from "../../src/spec";
 import { AzureMonitorAgentPolicy } from "./azureMonitorAgentPolicy";
 import { DefaultWorkspace } from "./defaultWorkspace";
 import { ExtensionPolicy } from "./extensionPolicy";
 import { RenderedDeclarations } from "./render/registry";
-import { renderDeclaration } from "./render/resources";
+import { renderDeclaration, renderUnit } from "./render/resources";
 import { SecurityEventCollection, type DataCollectionRuleStyle } from "./securityEventCollection";
 import { failProps, type ValidationIssue } from "./validation";
 
@@ -86,6 +86,8 @@ export class AutoProvisioning extends Construct {
   public readonly policies: Partial<Record<ExtensionPolicyKey, ExtensionPolicy>> = {};
   /** The AMA policy assignments (`agent: ama`), in src/spec/amaPolicies.ts's order. */
   public readonly amaPolicies: AzureMonitorAgentPolicy[] = [];
+  /** The resources of the units no construct presents (capabilities without a construct of their own). */
+  public readonly others: TerraformResource[] = [];
   /** Where machines report, by geography code (`*`: every geography, custom workspace). */
   public readonly workspaceIds: Readonly<Record<string, string>>;
 
@@ -138,5 +140,12 @@ export class AutoProvisioning extends Construct {
     this.workspaceIds = workspaceIds;
     for (const unit of model.extensionPolicies) this.policies[unit.policyKey as ExtensionPolicyKey] = new ExtensionPolicy(this, unit.assignmentName, child(unit));
     for (const unit of model.amaPolicies) this.amaPolicies.push(new AzureMonitorAgentPolicy(this, unit.assignmentName, child(unit)));
+    // Units of capabilities no construct here presents: rendered as they are, each in a scope of its own.
+    for (const unit of model.others) {
+      if (unit.issues.length) failProps("AutoProvisioning", id, unit.issues);
+      const scope = new Construct(this, unitName(unit, sub));
+      for (const warning of unit.warnings) Annotations.of(scope).addWarning(warning);
+      this.others.push(...renderUnit({ scope, registry, provider }, unit).values());
+    }
   }
 }

@@ -23,7 +23,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Provider } from "@pulumi/azure-native/provider";
 import type { Pricing, WorkspaceSetting } from "@pulumi/azure-native/security";
-import { declareSubscription, readAmaPoliciesOptions, regionIssues, type AmaPoliciesFields, type AmaPoliciesOptions, type CustomWorkspaceFields, type CustomWorkspaceInput, type ExtensionsFields, type LogAnalyticsAgentFields, type SubscriptionDeclarations, workspaceSettingId, type Value } from "../../src/core";
+import { declareSubscription, readAmaPoliciesOptions, regionIssues, type AmaPoliciesFields, type AmaPoliciesOptions, type CustomWorkspaceFields, type CustomWorkspaceInput, type ExtensionsFields, type LogAnalyticsAgentFields, type SubscriptionDeclarations, unitName, workspaceSettingId, type Value } from "../../src/core";
 import { geographiesOf, type ExtensionPolicyKey, type LogAnalyticsAgentSpec, type Spec } from "../../src/spec";
 import { failArgs, isKnown, joinPath, modelValue, parseSpecAs, unknownKeyIssues, type ValidationIssue } from "./internal/validation";
 import { AzureMonitorAgentPolicy } from "./policy/azureMonitorAgentPolicy";
@@ -32,7 +32,7 @@ import { EndpointError, stackEndpoint, subscriptionProvider, type AzureEndpoint 
 import { AgentReconciliation } from "./reconcile/agentReconciliation";
 import { RECONCILE_MODES, type ReconcileMode } from "./reconcile/types";
 import { RenderedDeclarations } from "./render/registry";
-import { renderDeclaration } from "./render/resources";
+import { renderDeclaration, renderUnit } from "./render/resources";
 import { DefaultWorkspace } from "./workspace/defaultWorkspace";
 import { SecurityEventCollection } from "./workspace/securityEventCollection";
 import { checkedWorkspaceId } from "./workspace/workspaceId";
@@ -246,6 +246,8 @@ export class AutoProvisioning extends pulumi.ComponentResource {
   public readonly policies!: Partial<Record<ExtensionPolicyKey, ExtensionPolicy>>;
   /** The AMA policy assignments (`agent: ama`), in src/spec/amaPolicies.ts's order. */
   public readonly amaPolicies!: AzureMonitorAgentPolicy[];
+  /** The resources of the units no component presents (capabilities without a component of their own). */
+  public readonly others!: pulumi.CustomResource[];
   /** AMA assignment ids by assignment name. */
   public readonly amaPolicyAssignmentIds!: pulumi.Output<Record<string, string>>;
   /** Where machines report, by geography code (`*` for every geography with a custom workspace). */
@@ -363,6 +365,14 @@ export class AutoProvisioning extends pulumi.ComponentResource {
       amaAssignmentIds[unit.assignmentName] = policy.assignmentId;
     }
 
+    // Units of capabilities no component here presents: rendered as they are, in this subscription.
+    this.others = [];
+    for (const unit of model.others) {
+      if (unit.issues.length) failArgs(this, "AutoProvisioning", name, unit.issues);
+      for (const warning of unit.warnings) void pulumi.log.warn(warning, this);
+      this.others.push(...renderUnit({ parent: this, name: `${name}-${unitName(unit, sub)}`, registry, options: this.childOptions }, unit).values());
+    }
+
     this.readiness = readiness;
     this.workspaceIds = pulumi.output(workspaceIds);
     this.policyAssignmentIds = pulumi.output(assignmentIds);
@@ -371,7 +381,7 @@ export class AutoProvisioning extends pulumi.ComponentResource {
     if (args.reconcile) {
       // The plan covers the whole subscription: it must find the pricing, workspaces, tiers and
       // policies this component declares already in place, or it would plan them a second time.
-      const before: pulumi.Resource[] = [...readiness, ...(this.pricing ? [this.pricing] : []), ...Object.values(this.policies), ...this.amaPolicies];
+      const before: pulumi.Resource[] = [...readiness, ...(this.pricing ? [this.pricing] : []), ...Object.values(this.policies), ...this.amaPolicies, ...this.others];
       this.agents = new AgentReconciliation(
         `${name}-agents`,
         {

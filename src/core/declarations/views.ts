@@ -104,3 +104,9 @@ export function subscriptionUnits(s: SubscriptionDeclarations): Unit[] {
 export function subscriptionDeclarations(s: SubscriptionDeclarations): Declaration[] {
   return [...s.settings, ...subscriptionUnits(s).flatMap((u) => u.resources)];
 }
+
+/** A unit's name within its subscription's component (`<sub>/policy-x` → `policy-x`, `/` as `-`): front ends name what they render after it. */
+export function unitName(unit: Unit, subscriptionId: string): string {
+  const prefix = `${subscriptionId}/`;
+  return (unit.key.startsWith(prefix) ? unit.key.slice(prefix.length) : unit.key).replace(/\//g, "-");
+}
