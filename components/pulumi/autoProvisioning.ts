@@ -24,6 +24,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Provider } from "@pulumi/azure-native/provider";
 import type { Pricing, WorkspaceSetting } from "@pulumi/azure-native/security";
 import { declareSubscription, readAmaPoliciesOptions, regionIssues, type AmaPoliciesFields, type AmaPoliciesOptions, type CustomWorkspaceFields, type CustomWorkspaceInput, type ExtensionsFields, type LogAnalyticsAgentFields, type SubscriptionDeclarations, unitName, workspaceSettingId, type Value } from "../../src/core";
+import { runtimeOptionProblem } from "../../src/azure";
 import { geographiesOf, type ExtensionPolicyKey, type LogAnalyticsAgentSpec, type Spec } from "../../src/spec";
 import { failArgs, isKnown, joinPath, modelValue, parseSpecAs, unknownKeyIssues, type ValidationIssue } from "./internal/validation";
 import { AzureMonitorAgentPolicy } from "./policy/azureMonitorAgentPolicy";
@@ -104,9 +105,9 @@ export interface AmaPoliciesArgs extends Omit<AmaPoliciesFields, "remediate"> {
 export interface ReconcileArgs {
   /** `apply` (default): plan from the actual state and apply; `report`: plan only, the remediation steps become outputs. */
   readonly mode?: ReconcileMode;
-  /** Above this many Log Analytics agent installs on one workspace, OS and subscription, use a policy remediation task. Default 100; 0 = never. */
+  /** Above this many Log Analytics agent installs on one workspace, OS and subscription, use a policy remediation task. Default: the CLI's (RUNTIME_OPTIONS); 0 = never. */
   readonly delegateAbove?: number;
-  /** Steps in flight at once. Default 16. */
+  /** Steps in flight at once. Default: the CLI's (RUNTIME_OPTIONS). */
   readonly concurrency?: number;
 }
 
@@ -195,9 +196,10 @@ export function reconcileIssues(value: unknown, path: string): ValidationIssue[]
   if (r.mode !== undefined && !RECONCILE_MODES.includes(r.mode as ReconcileMode)) {
     issues.push({ path: joinPath(path, "mode"), message: `${JSON.stringify(r.mode)} is not one of ${RECONCILE_MODES.join(", ")}` });
   }
-  for (const [key, min] of [["delegateAbove", 0], ["concurrency", 1]] as const) {
-    const v = r[key];
-    if (v !== undefined && (typeof v !== "number" || !Number.isInteger(v) || v < min)) issues.push({ path: joinPath(path, key), message: `${JSON.stringify(v)} is not an integer >= ${min}` });
+  // The runtime options' own table (src/azure/options.ts), as the CLI and AgentReconciliation check them.
+  for (const key of ["delegateAbove", "concurrency"] as const) {
+    const problem = r[key] === undefined ? undefined : runtimeOptionProblem(key, r[key]);
+    if (problem) issues.push({ path: joinPath(path, key), message: `${JSON.stringify(r[key])} ${problem}` });
   }
   return issues;
 }
