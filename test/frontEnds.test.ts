@@ -13,7 +13,14 @@ import { parse } from "yaml";
 import { AutoProvisioningStack, type AutoProvisioningStackProps } from "../components/cdktf";
 import { declareStack } from "../components/pulumi/program/program";
 import { readStackSettings, stackInput } from "../components/pulumi/program/stackConfig";
-import { declareStack as declareStackModel, stackDeclarations, stackLookups, symbolic, type DeclarationKind, type StackDeclarations } from "../src/core";
+import {
+  declareStack as declareStackModel,
+  stackDeclarations,
+  stackLookups,
+  symbolic,
+  type DeclarationKind,
+  type StackDeclarations,
+} from "../src/core";
 import type { SpecInput } from "../src/spec";
 import { defaultWorkspaceStack, MACHINE_REGIONS } from "../examples/terraform/main";
 import { configFromStackFile, startMocks } from "./pulumi/harness";

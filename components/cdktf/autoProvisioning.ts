@@ -26,7 +26,15 @@ import type { SecurityCenterSubscriptionPricing } from "@cdktf/provider-azurerm/
 import type { SecurityCenterWorkspace } from "@cdktf/provider-azurerm/lib/security-center-workspace";
 import { Annotations, type TerraformProvider, type TerraformResource } from "cdktf";
 import { Construct } from "constructs";
-import { declareSubscription, readAmaPoliciesOptions, regionIssues, type AmaPoliciesFields, type SpecFields, type SubscriptionDeclarations, unitName } from "../../src/core";
+import {
+  declareSubscription,
+  readAmaPoliciesOptions,
+  regionIssues,
+  type AmaPoliciesFields,
+  type SpecFields,
+  type SubscriptionDeclarations,
+  unitName,
+} from "../../src/core";
 import { geographiesOf, parseSpec, type ExtensionPolicyKey, type Spec } from "../../src/spec";
 import { AzureMonitorAgentPolicy } from "./azureMonitorAgentPolicy";
 import { DefaultWorkspace } from "./defaultWorkspace";

@@ -11,7 +11,13 @@ import type { LogAnalyticsWorkspace } from "@cdktf/provider-azurerm/lib/log-anal
 import type { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { declareDefaultWorkspace, declareWorkspaceSolution, workspaceInputIssues, type DefaultWorkspaceInput, type ExistingWorkspaceInput } from "../../src/capabilities/workspaces";
+import {
+  declareDefaultWorkspace,
+  declareWorkspaceSolution,
+  workspaceInputIssues,
+  type DefaultWorkspaceInput,
+  type ExistingWorkspaceInput,
+} from "../../src/capabilities/workspaces";
 import { type WorkspaceUnit } from "../../src/core";
 import type { Geography, SecuritySolution } from "../../src/spec";
 import { isDeclaredUnit, type DeclaredUnit } from "./render/declared";

@@ -22,7 +22,12 @@ import type { ResourceGroupTemplateDeployment } from "@cdktf/provider-azurerm/li
 import { Annotations, type ITerraformDependable, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { z } from "zod";
-import { declareSecurityEvents, securityEventsAllowedFor, securityEventsInputIssues, type SecurityEventsInput } from "../../src/capabilities/security-events";
+import {
+  declareSecurityEvents,
+  securityEventsAllowedFor,
+  securityEventsInputIssues,
+  type SecurityEventsInput,
+} from "../../src/capabilities/security-events";
 import { regionIssues, schemaIssues, type SecurityEventsUnit } from "../../src/core";
 import type { AgentChoice, SecurityEventTier } from "../../src/spec";
 import { isDeclaredUnit, type DeclaredUnit } from "./render/declared";

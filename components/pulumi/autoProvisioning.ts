@@ -23,7 +23,21 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Provider } from "@pulumi/azure-native/provider";
 import type { Pricing, WorkspaceSetting } from "@pulumi/azure-native/security";
-import { declareSubscription, readAmaPoliciesOptions, regionIssues, type AmaPoliciesFields, type AmaPoliciesOptions, type CustomWorkspaceFields, type CustomWorkspaceInput, type ExtensionsFields, type LogAnalyticsAgentFields, type SubscriptionDeclarations, unitName, workspaceSettingId, type Value } from "../../src/core";
+import {
+  declareSubscription,
+  readAmaPoliciesOptions,
+  regionIssues,
+  type AmaPoliciesFields,
+  type AmaPoliciesOptions,
+  type CustomWorkspaceFields,
+  type CustomWorkspaceInput,
+  type ExtensionsFields,
+  type LogAnalyticsAgentFields,
+  type SubscriptionDeclarations,
+  unitName,
+  workspaceSettingId,
+  type Value,
+} from "../../src/core";
 import { runtimeOptionProblem } from "../../src/azure";
 import { geographiesOf, type ExtensionPolicyKey, type LogAnalyticsAgentSpec, type Spec } from "../../src/spec";
 import { failArgs, isKnown, joinPath, modelValue, parseSpecAs, unknownKeyIssues, type ValidationIssue } from "./internal/validation";

@@ -8,7 +8,17 @@ import { join } from "node:path";
 import { Testing, TerraformStack } from "cdktf";
 import { RenderedDeclarations } from "../../components/cdktf/render/registry";
 import { renderUnit } from "../../components/cdktf/render/resources";
-import { CAPABILITIES, catalogOf, declareSubscription, planWith, renderJson, renderText, simulate, symbolic, type SubscriptionInput } from "../../src/core";
+import {
+  CAPABILITIES,
+  catalogOf,
+  declareSubscription,
+  planWith,
+  renderJson,
+  renderText,
+  simulate,
+  symbolic,
+  type SubscriptionInput,
+} from "../../src/core";
 import type { StepContext, StepHandlers, StepKinds } from "../../src/core/kernel";
 import { loadInventoryFile } from "../../src/inventory/load";
 import { loadSpecFile } from "../../src/spec/load";

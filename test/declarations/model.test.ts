@@ -2,7 +2,20 @@
  * The declaration model on its own (no front end): deferred values, keys, the shared workspace's
  * single owner, and what waits for what.
  */
-import { declarationOf, declareStack, declareSubscription, derive, isDeferred, opaque, reference, referencesIn, resolveWith, stackDeclarations, symbolic, type StackInput } from "../../src/core";
+import {
+  declarationOf,
+  declareStack,
+  declareSubscription,
+  derive,
+  isDeferred,
+  opaque,
+  reference,
+  referencesIn,
+  resolveWith,
+  stackDeclarations,
+  symbolic,
+  type StackInput,
+} from "../../src/core";
 import { parseSpec, type SpecInput } from "../../src/spec";
 
 const SUB1 = "11111111-1111-1111-1111-111111111111";

@@ -8,7 +8,12 @@
  * says which and why).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { amaPolicyInputIssues, dataCollectionRuleIdIssues, declareAmaPolicy, type AmaPolicyInput } from "../../../src/capabilities/azure-monitor-agent";
+import {
+  amaPolicyInputIssues,
+  dataCollectionRuleIdIssues,
+  declareAmaPolicy,
+  type AmaPolicyInput,
+} from "../../../src/capabilities/azure-monitor-agent";
 import { type PolicyUnit } from "../../../src/core";
 import { AMA_POLICIES, type AmaPolicyDefinition, type AmaPolicyKey } from "../../../src/spec";
 import { failArgs, modelValue, type ValidationIssue } from "../internal/validation";

@@ -11,7 +11,13 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Workspace } from "@pulumi/azure-native/operationalinsights";
 import type { Solution } from "@pulumi/azure-native/operationsmanagement";
 import type { ResourceGroup } from "@pulumi/azure-native/resources";
-import { declareDefaultWorkspace, declareWorkspaceSolution, workspaceInputIssues, type DefaultWorkspaceInput, type ExistingWorkspaceInput } from "../../../src/capabilities/workspaces";
+import {
+  declareDefaultWorkspace,
+  declareWorkspaceSolution,
+  workspaceInputIssues,
+  type DefaultWorkspaceInput,
+  type ExistingWorkspaceInput,
+} from "../../../src/capabilities/workspaces";
 import { type WorkspaceUnit } from "../../../src/core";
 import type { Geography, SecuritySolution } from "../../../src/spec";
 import { failArgs, modelValue, type ValidationIssue } from "../internal/validation";

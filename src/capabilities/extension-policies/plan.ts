@@ -12,7 +12,13 @@ import { ineligibility } from "../../inventory/eligibility";
 import { DEPENDENCY_AGENT, AKS_POLICY_ADDON, isSameExtension } from "../../spec/extensions";
 import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, type ExtensionPolicyKey, type PolicyDefinition } from "../../spec/policies";
 import { policyAssignmentId, sortById, stableGuidOf, subscriptionScope, type PlanContext, type StepSink } from "../../core/kernel";
-import { deployIfNotExists, REMEDIATION_DEFAULT_RESOURCE_COUNT, REMEDIATION_MAX_RESOURCE_COUNT, type DeployIfNotExistsBundle, type RoleGrantFacts } from "./bundle";
+import {
+  deployIfNotExists,
+  REMEDIATION_DEFAULT_RESOURCE_COUNT,
+  REMEDIATION_MAX_RESOURCE_COUNT,
+  type DeployIfNotExistsBundle,
+  type RoleGrantFacts,
+} from "./bundle";
 import type { CreateRemediationDetails, GrantRoleDetails, PolicySteps } from "./steps";
 
 /** States in which a remediation still works through its resources: no second one is started. */

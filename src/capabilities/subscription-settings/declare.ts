@@ -6,7 +6,14 @@
  */
 import { nameOf } from "../../inventory/ids";
 import type { LogAnalyticsAgentSpec } from "../../spec/schema";
-import { subscriptionScope, workspaceSettingId, type CapabilityDeclarer, type PricingDeclaration, type Value, type WorkspaceSettingDeclaration } from "../../core/kernel";
+import {
+  subscriptionScope,
+  workspaceSettingId,
+  type CapabilityDeclarer,
+  type PricingDeclaration,
+  type Value,
+  type WorkspaceSettingDeclaration,
+} from "../../core/kernel";
 import { SERVERS_PRICING_PLAN, pricingTierFor } from "./plan";
 
 export interface SubscriptionSettingsInput {

@@ -5,7 +5,17 @@
  * render as it is (a capability added later needs no front-end change to be deployed).
  */
 import { geographiesOf } from "../../spec/geography";
-import { CUSTOM_WORKSPACE_EVENTS_KEY, CUSTOM_WORKSPACE_KEY, type Declaration, type DeclareInput, type PolicyUnit, type SecurityEventsUnit, type Unit, type Value, type WorkspaceUnit } from "../kernel";
+import {
+  CUSTOM_WORKSPACE_EVENTS_KEY,
+  CUSTOM_WORKSPACE_KEY,
+  type Declaration,
+  type DeclareInput,
+  type PolicyUnit,
+  type SecurityEventsUnit,
+  type Unit,
+  type Value,
+  type WorkspaceUnit,
+} from "../kernel";
 
 export interface DefaultWorkspaceDeclarations {
   readonly workspace: WorkspaceUnit;
