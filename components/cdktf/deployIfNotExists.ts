@@ -1,9 +1,9 @@
 /**
- * A construct that is one Deploy-if-not-exists assignment of the model (src/core/declarations/
- * deployIfNotExists.ts): the assignment with a system-assigned identity and a location, a role
- * assignment for exactly each role the definition lists (Terraform does not grant them by itself),
- * and a remediation task after the roles. The CDKTF ExtensionPolicy and AzureMonitorAgentPolicy
- * are DeployIfNotExistsConstructs.
+ * A construct that is one Deploy-if-not-exists unit of the model (declareDeployIfNotExists, over
+ * the extension-policies capability's shared bundle): the assignment with a system-assigned
+ * identity and a location, a role assignment for exactly each role the definition lists
+ * (Terraform does not grant them by itself), and a remediation task after the roles. The CDKTF
+ * ExtensionPolicy and AzureMonitorAgentPolicy are DeployIfNotExistsConstructs.
  */
 import type { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import type { SubscriptionPolicyAssignment } from "@cdktf/provider-azurerm/lib/subscription-policy-assignment";

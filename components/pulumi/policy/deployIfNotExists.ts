@@ -1,8 +1,9 @@
 /**
- * A component that is one Deploy-if-not-exists assignment of the model (src/core/declarations/
- * deployIfNotExists.ts): the assignment with a system-assigned identity and a location, a role
- * assignment for exactly each role the definition lists, and a remediation task that waits for
- * those roles. ExtensionPolicy and AzureMonitorAgentPolicy are DeployIfNotExistsComponents.
+ * A component that is one Deploy-if-not-exists unit of the model (declareDeployIfNotExists, over
+ * the extension-policies capability's shared bundle): the assignment with a system-assigned
+ * identity and a location, a role assignment for exactly each role the definition lists, and a
+ * remediation task that waits for those roles. ExtensionPolicy and AzureMonitorAgentPolicy are
+ * DeployIfNotExistsComponents.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyAssignment, RoleAssignment } from "@pulumi/azure-native/authorization";
