@@ -30,14 +30,17 @@ export interface SubscriptionInput {
   readonly customWorkspace?: CustomWorkspaceInput;
 }
 
+/** The spec's custom workspace as `how` treats it; undefined with default workspaces. */
+function customWorkspaceOf(spec: Spec, how: Omit<CustomWorkspaceInput, "id">): CustomWorkspaceInput | undefined {
+  const ws = spec.logAnalyticsAgent.workspace;
+  return ws === "default" ? undefined : { id: ws.id, ...how };
+}
+
 /** What one subscription of the spec declares: every declarer of `capabilities` (the registered ones by default), in order. */
 export function declareSubscription(input: SubscriptionInput, capabilities: readonly AnyCapability[] = CAPABILITIES): SubscriptionDeclarations {
   const { spec } = input;
-  const la = spec.logAnalyticsAgent;
-  const customWorkspace: CustomWorkspaceInput | undefined =
-    la.workspace === "default"
-      ? undefined
-      : (input.customWorkspace ?? { id: la.workspace.id, declareSolution: true, declareSecurityEvents: true, sentinelOwnsSecurityEvents: false });
+  const own = customWorkspaceOf(spec, { declareSolution: true, declareSecurityEvents: true, sentinelOwnsSecurityEvents: false });
+  const customWorkspace = own && (input.customWorkspace ?? own);
   const declareInput: DeclareInput = {
     spec,
     subscriptionId: input.subscriptionId.toLowerCase(),
@@ -86,10 +89,7 @@ export function sharedWorkspaceOwner(spec: Spec): string | undefined {
 export function declareStack(input: StackInput, capabilities: readonly AnyCapability[] = CAPABILITIES): StackDeclarations {
   const { spec } = input;
   const la = spec.logAnalyticsAgent;
-  const shared: CustomWorkspaceInput | undefined =
-    la.workspace === "default"
-      ? undefined
-      : { id: la.workspace.id, location: input.workspaceLocation, declareSolution: false, declareSecurityEvents: false, sentinelOwnsSecurityEvents: input.sentinelOwnsSecurityEvents };
+  const shared = customWorkspaceOf(spec, { location: input.workspaceLocation, declareSolution: false, declareSecurityEvents: false, sentinelOwnsSecurityEvents: input.sentinelOwnsSecurityEvents });
   const subscription = (sub: string, customWorkspace: CustomWorkspaceInput | undefined) =>
     declareSubscription({ spec, subscriptionId: sub, machineRegions: input.machineRegions.get(sub) ?? [], amaPolicies: amaPoliciesOf(sub, input.amaPolicies), customWorkspace }, capabilities);
   const subscriptions = spec.subscriptions.map((sub) => subscription(sub, shared));
