@@ -99,9 +99,9 @@ module.exports = {
       name: "front-ends-use-layer-indexes",
       severity: "error",
       comment:
-        "Front ends import src/ only through a layer's index. Checked for the AgentReconciliation and the provider; the other components follow when they render src/core/declarations.",
-      from: { path: "^components/(provider\\.ts$|reconcile/)" },
-      to: { path: "^src/", pathNot: "^src/(core|azure|spec|inventory|capabilities)/index\\.ts$" },
+        "Front ends (every module of components/) import src/ only through a layer's index (src/core, src/azure, src/spec, src/inventory, src/capabilities) or the index of the capability whose declarations a component presents.",
+      from: { path: "^components/" },
+      to: { path: "^src/", pathNot: ["^src/(core|azure|spec|inventory|capabilities)/index\\.ts$", "^src/capabilities/[^/]+/index\\.ts$"] },
     },
   ],
   options: {

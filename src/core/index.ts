@@ -26,6 +26,7 @@ export {
   stableGuidOf,
   subscriptionScope,
   workspaceLabel,
+  workspaceSettingId,
   type Capability,
   type Finding,
   type LiveState,
@@ -36,3 +37,6 @@ export {
   type StepKind,
   type StepOutputs,
 } from "./kernel";
+// The declaration model: its vocabulary (the kernel's) and its composition, for the front ends.
+export * from "./kernel/declarations";
+export * from "./declarations";

@@ -13,3 +13,4 @@ export * from "./dcr";
 export * from "./operationsManager";
 export * from "./legacyPolicies";
 export * from "./amaPolicies";
+export type { DataCollectionRuleBody } from "./dcr";

@@ -3,7 +3,7 @@
  * means. AMA is not workspace-keyed: a data collection rule (DCR) decides where data goes, and
  * this tool makes one association per machine (DCR_ASSOCIATION_NAME) with the DCR of the
  * machine's destination workspace. Associations made by others are never changed or removed; one
- * of them with the destination's DCR (a DCR-association policy's, see components/policy) counts
+ * of them with the destination's DCR (a DCR-association policy's, which declare.ts declares) counts
  * as associated while the machine has none of ours.
  *
  * Destination. The seed's workspace rules carry over (routeFromWorkspace): a machine whose agent

@@ -9,6 +9,7 @@
  */
 import { defineCapability } from "../../core/kernel";
 import { AMA_DECISIONS, type AmaDecision } from "./decide";
+import { AMA_DECLARER } from "./declare";
 import { noteAmaGaps } from "./findings";
 import { planAzureMonitorAgent, type AzureMonitorAgentPlanSteps } from "./plan";
 import { AMA_STEPS, type AmaSteps } from "./steps";
@@ -17,6 +18,15 @@ export { AMA_DECISIONS, decideAmaMachine, hasSystemIdentity, type AmaDecision, t
 export { AMA_REASONS, legacyFateText, type AmaRoute, type LegacyBlocker, type LegacyFate } from "./reasons";
 export type { AmaSteps, AssociateDataCollectionRuleDetails, DeleteDataCollectionRuleDetails, PutDataCollectionRuleDetails } from "./steps";
 export * from "../../spec/amaPolicies";
+export {
+  amaPolicyInputIssues,
+  dataCollectionRuleIdIssues,
+  declareAmaPolicies,
+  declareAmaPolicy,
+  DATA_COLLECTION_RULE_ID_PATTERN,
+  type AmaDestinationInput,
+  type AmaPolicyInput,
+} from "./declare";
 
 export const azureMonitorAgent = defineCapability<AmaSteps, AmaDecision, AzureMonitorAgentPlanSteps>({
   id: "azure-monitor-agent",
@@ -24,5 +34,6 @@ export const azureMonitorAgent = defineCapability<AmaSteps, AmaDecision, AzureMo
   decisions: AMA_DECISIONS,
   steps: AMA_STEPS,
   planner: { machines: planAzureMonitorAgent, finish: noteAmaGaps },
+  declare: AMA_DECLARER,
   arm: async () => (await import("./arm")).HANDLERS,
 });

@@ -6,6 +6,7 @@
  * policyAssignments, roleAssignments, remediations, clusters and machines.
  */
 import { defineCapability } from "../../core/kernel";
+import { EXTENSION_POLICIES_DECLARER } from "./declare";
 import { planPolicies } from "./plan";
 import { POLICY_STEPS, type PolicySteps } from "./steps";
 
@@ -13,12 +14,22 @@ export {
   REMEDIATION_DEFAULT_RESOURCE_COUNT,
   REMEDIATION_MAX_RESOURCE_COUNT,
   REMEDIATION_PARALLEL_DEPLOYMENTS,
-  extensionPolicyEnabled,
-  grantRoleStep,
-  nonCompliantResources,
-  policyEnabled,
-  remediationStep,
-} from "./plan";
+  REMEDIATION_DISCOVERY_MODE,
+  IDENTITY_PRINCIPAL_TYPE,
+  deployIfNotExists,
+  type DeployIfNotExistsBundle,
+  type DeployIfNotExistsInput,
+  type PolicyRole,
+} from "./bundle";
+export { extensionPolicyEnabled, grantRoleStep, nonCompliantResources, policyEnabled, remediationStep } from "./plan";
+export {
+  declareDeployIfNotExists,
+  declareExtensionPolicy,
+  enabledExtensionPolicies,
+  extensionPolicyInputIssues,
+  type DeployIfNotExistsDeclarationInput,
+  type ExtensionPolicyInput,
+} from "./declare";
 export type { AssignPolicyDetails, CreateRemediationDetails, GrantRoleDetails, PolicySteps, UnassignPolicyDetails } from "./steps";
 
 export const extensionPolicies = defineCapability<PolicySteps>({
@@ -27,5 +38,6 @@ export const extensionPolicies = defineCapability<PolicySteps>({
   decisions: {},
   steps: POLICY_STEPS,
   planner: { afterMachines: planPolicies },
+  declare: EXTENSION_POLICIES_DECLARER,
   arm: async () => (await import("./arm")).HANDLERS,
 });

@@ -10,63 +10,49 @@ import type { Spec } from "../../spec/schema";
 import { sameId, subscriptionOf } from "../../inventory/ids";
 import { ineligibility } from "../../inventory/eligibility";
 import { DEPENDENCY_AGENT, AKS_POLICY_ADDON, isSameExtension } from "../../spec/extensions";
-import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, roleDefinitionId, type ExtensionPolicyKey, type PolicyDefinition } from "../../spec/policies";
+import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, type ExtensionPolicyKey, type PolicyDefinition } from "../../spec/policies";
+import { policyAssignmentId, sortById, stableGuidOf, subscriptionScope, type PlanContext, type StepSink } from "../../core/kernel";
 import {
-  policyAssignmentId,
-  remediationId,
-  roleAssignmentId,
-  sortById,
-  stableGuid,
-  stableGuidOf,
-  subscriptionScope,
-  type PlanContext,
-  type StepSink,
-} from "../../core/kernel";
+  deployIfNotExists,
+  REMEDIATION_DEFAULT_RESOURCE_COUNT,
+  REMEDIATION_MAX_RESOURCE_COUNT,
+  type DeployIfNotExistsBundle,
+  type RoleGrantFacts,
+} from "./bundle";
 import type { CreateRemediationDetails, GrantRoleDetails, PolicySteps } from "./steps";
 
-/** Remediation limits (reference §2.8): resourceCount 500 by default, 50,000 at most; parallelDeployments 10 by default. */
-export const REMEDIATION_DEFAULT_RESOURCE_COUNT = 500;
-export const REMEDIATION_MAX_RESOURCE_COUNT = 50_000;
-export const REMEDIATION_PARALLEL_DEPLOYMENTS = 10;
 /** States in which a remediation still works through its resources: no second one is started. */
 const ACTIVE_REMEDIATION_STATES = new Set(["accepted", "running", "evaluating"]);
 
-/** Target and details of a grant-role step: one role for an assignment's identity, at its scope. */
-export function grantRoleStep(
-  scope: string,
-  subscriptionId: string,
-  role: { readonly id: string; readonly name: string },
-  assignmentId: string,
-  principalId: string | null,
-): { target: string; details: GrantRoleDetails } {
+/** Target and details of a grant-role step: one role of the bundle for its assignment's identity (null: the identity a step of this plan creates). */
+export function grantRoleStep(bundle: DeployIfNotExistsBundle, grant: RoleGrantFacts, principalId: string | null): { target: string; details: GrantRoleDetails } {
   return {
-    target: roleAssignmentId(scope, stableGuid(assignmentId, role.id)),
-    details: { scope, roleDefinitionId: roleDefinitionId(subscriptionId, role.id), roleName: role.name, policyAssignmentId: assignmentId, principalId },
+    target: grant.id,
+    details: { scope: bundle.scope, roleDefinitionId: grant.roleDefinitionId, roleName: grant.role.name, policyAssignmentId: bundle.assignmentId, principalId },
   };
 }
 
 /**
- * Target and details of a create-remediation step over `resources` (named after all of them, so
- * a new set is a new task; one task lists at most REMEDIATION_MAX_RESOURCE_COUNT).
+ * Target and details of the bundle's create-remediation step over `resources` (named after all of
+ * them, so a new set is a new task; one task lists at most REMEDIATION_MAX_RESOURCE_COUNT).
  */
 export function remediationStep(
-  scope: string,
-  assignmentId: string,
+  bundle: DeployIfNotExistsBundle,
   namePrefix: string,
   resources: readonly string[],
   resourceCount: number,
 ): { target: string; details: CreateRemediationDetails } {
-  const name = `${namePrefix}-${stableGuidOf(resources).slice(0, 8)}`;
+  const task = bundle.remediation(`${namePrefix}-${stableGuidOf(resources).slice(0, 8)}`, resourceCount);
   return {
-    target: remediationId(scope, name),
+    target: task.id,
     details: {
-      policyAssignmentId: assignmentId,
-      name,
-      scope,
+      policyAssignmentId: task.policyAssignmentId,
+      name: task.name,
+      scope: task.scope,
       resourceIds: resources.slice(0, REMEDIATION_MAX_RESOURCE_COUNT),
-      resourceCount,
-      parallelDeployments: REMEDIATION_PARALLEL_DEPLOYMENTS,
-      resourceDiscoveryMode: "ExistingNonCompliant",
+      resourceCount: task.resourceCount,
+      parallelDeployments: task.parallelDeployments,
+      resourceDiscoveryMode: task.resourceDiscoveryMode,
     },
   };
 }
@@ -136,19 +122,19 @@ function planPolicy(
   existing: InventoryPolicyAssignment | undefined,
   machines: readonly InventoryMachine[],
 ): void {
-  const scope = subscriptionScope(subscriptionId);
-  const assignmentId = existing?.id ?? policyAssignmentId(scope, policy.shortName);
+  const bundle = deployIfNotExists({
+    subscriptionId,
+    assignmentName: policy.shortName,
+    ...(existing ? { assignmentId: existing.id } : {}),
+    policyDefinitionId: policyDefinitionId(policy),
+    displayName: policy.displayName,
+    identityLocation: ctx.spec.extensions.identityLocation,
+    roles: policy.roles,
+  });
+  const { scope, assignmentId } = bundle;
   let assignStep: string | undefined;
   if (!existing) {
-    assignStep = b.add("assign-policy", assignmentId, {
-      subscriptionId,
-      name: policy.shortName,
-      scope,
-      policyDefinitionId: policyDefinitionId(policy),
-      displayName: policy.displayName,
-      location: ctx.spec.extensions.identityLocation,
-      identity: "SystemAssigned",
-    });
+    assignStep = b.add("assign-policy", assignmentId, bundle.assignment);
   } else if (!existing.identityPrincipalId) {
     b.finding(
       "error",
@@ -160,15 +146,15 @@ function planPolicy(
   }
   const principalId = existing?.identityPrincipalId ?? null;
   const grants: string[] = [];
-  for (const role of policy.roles) {
+  for (const grant of bundle.grants) {
     const granted =
       principalId !== null &&
       ctx.inventory.roleAssignments.some(
-        (r) => sameId(r.principalId, principalId) && sameId(r.scope, scope) && r.roleDefinitionId.toLowerCase().endsWith("/" + role.id),
+        (r) => sameId(r.principalId, principalId) && sameId(r.scope, scope) && r.roleDefinitionId.toLowerCase().endsWith("/" + grant.role.id),
       );
     if (granted) continue;
-    const grant = grantRoleStep(scope, subscriptionId, role, assignmentId, principalId);
-    grants.push(b.add("grant-role", grant.target, grant.details, [assignStep]));
+    const step = grantRoleStep(bundle, grant, principalId);
+    grants.push(b.add("grant-role", step.target, step.details, [assignStep]));
   }
   const resources = nonCompliantResources(ctx, policy, subscriptionId, machines);
   if (resources.length === 0) return;
@@ -184,12 +170,6 @@ function planPolicy(
       `${resources.length} resources need "${policy.displayName}"; one remediation covers at most ${REMEDIATION_MAX_RESOURCE_COUNT}, so the rest follow in the next run.`,
     );
   }
-  const task = remediationStep(
-    scope,
-    assignmentId,
-    policy.shortName,
-    resources,
-    Math.min(REMEDIATION_MAX_RESOURCE_COUNT, Math.max(REMEDIATION_DEFAULT_RESOURCE_COUNT, resources.length)),
-  );
+  const task = remediationStep(bundle, policy.shortName, resources, Math.min(REMEDIATION_MAX_RESOURCE_COUNT, Math.max(REMEDIATION_DEFAULT_RESOURCE_COUNT, resources.length)));
   b.add("create-remediation", task.target, task.details, [assignStep, ...grants]);
 }

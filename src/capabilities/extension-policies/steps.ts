@@ -3,18 +3,10 @@ import { sameId } from "../../inventory/ids";
 import { AKS_POLICY_ADDON, DEPENDENCY_AGENT } from "../../spec/extensions";
 import { seedPolicyByDefinitionId } from "../../spec/policies";
 import { simulatedPrincipalId, labelByTarget, workspaceLabel, type StepKinds } from "../../core/kernel";
+import type { AssignmentFacts } from "./bundle";
 
-export interface AssignPolicyDetails {
-  readonly subscriptionId: string;
-  readonly name: string;
-  readonly scope: string;
-  readonly policyDefinitionId: string;
-  readonly displayName: string;
-  /** Where the assignment's managed identity lives. */
-  readonly location: string;
-  readonly identity: "SystemAssigned";
-  readonly parameters?: Readonly<Record<string, { readonly value: unknown }>>;
-  readonly notScopes?: readonly string[];
+/** The bundle's assignment (bundle.ts), as the step creates it. */
+export interface AssignPolicyDetails extends AssignmentFacts {
   /** Set when the assignment stands in for this many machines' installs (delegation). */
   readonly delegatedMachines?: number;
 }

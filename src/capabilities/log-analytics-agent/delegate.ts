@@ -15,8 +15,8 @@ import { subscriptionOf } from "../../inventory/ids";
 import { LOG_ANALYTICS_AGENT, isSameExtension, type OsType } from "../../spec/extensions";
 import { LEGACY_AGENT_POLICIES } from "../../spec/legacyPolicies";
 import { BUILTIN_POLICY_PREFIX } from "../../spec/policies";
-import { policyAssignmentId, stableGuid, stepId, subscriptionScope, type PlanOf, type StepOf, type StepUnion } from "../../core/kernel";
-import { grantRoleStep, remediationStep, type PolicySteps } from "../extension-policies";
+import { stableGuid, stepId, type PlanOf, type StepOf, type StepUnion } from "../../core/kernel";
+import { deployIfNotExists, grantRoleStep, remediationStep, type PolicySteps } from "../extension-policies";
 import type { InstallExtensionDetails } from "../machine-extensions";
 
 /** Any plan step: delegation reads the installs and adds policy steps, and passes the rest through. */
@@ -105,9 +105,18 @@ export function delegateLargeBatches<S extends AnyStep, D extends string>(
 
 function remediationSteps(sub: string, os: OsType, workspaceId: string, batch: readonly Install[], notScopes: readonly string[]): PolicyStep[] {
   const policy = LEGACY_AGENT_POLICIES[os];
-  const scope = subscriptionScope(sub);
   const name = `asc-la-agent-${os.toLowerCase()}-${stableGuid(workspaceId).slice(0, 8)}`;
-  const assignmentId = policyAssignmentId(scope, name);
+  const bundle = deployIfNotExists({
+    subscriptionId: sub,
+    assignmentName: name,
+    policyDefinitionId: BUILTIN_POLICY_PREFIX + policy.definitionName,
+    displayName: policy.displayName,
+    identityLocation: batch[0]!.details.location,
+    roles: policy.roles,
+    parameters: { [policy.workspaceParameter]: { value: workspaceId }, effect: { value: "DeployIfNotExists" } },
+    notScopes,
+  });
+  const { assignmentId } = bundle;
   const deps = [...new Set(batch.flatMap((s) => s.dependsOn))];
   const machines = batch.map((s) => s.details.machineId);
   const assign: PolicyStep = {
@@ -115,24 +124,13 @@ function remediationSteps(sub: string, os: OsType, workspaceId: string, batch: r
     action: "assign-policy",
     target: assignmentId,
     dependsOn: deps,
-    details: {
-      subscriptionId: sub,
-      name,
-      scope,
-      policyDefinitionId: BUILTIN_POLICY_PREFIX + policy.definitionName,
-      displayName: policy.displayName,
-      location: batch[0]!.details.location,
-      identity: "SystemAssigned",
-      parameters: { [policy.workspaceParameter]: { value: workspaceId }, effect: { value: "DeployIfNotExists" } },
-      notScopes,
-      delegatedMachines: machines.length,
-    },
+    details: { ...bundle.assignment, delegatedMachines: machines.length },
   };
-  const grants: PolicyStep[] = policy.roles.map((role) => {
-    const grant = grantRoleStep(scope, sub, role, assignmentId, null);
-    return { id: stepId("grant-role", grant.target), action: "grant-role", target: grant.target, dependsOn: [assign.id], details: grant.details };
+  const grants: PolicyStep[] = bundle.grants.map((grant) => {
+    const step = grantRoleStep(bundle, grant, null);
+    return { id: stepId("grant-role", step.target), action: "grant-role", target: step.target, dependsOn: [assign.id], details: step.details };
   });
-  const task = remediationStep(scope, assignmentId, name, machines, Math.max(machines.length, 1));
+  const task = remediationStep(bundle, name, machines, Math.max(machines.length, 1));
   const remediate: PolicyStep = {
     id: stepId("create-remediation", task.target),
     action: "create-remediation",

@@ -6,6 +6,7 @@
  * workspaces; the Azure Monitor Agent carries it in its data collection rules.
  */
 import { defineCapability } from "../../core/kernel";
+import { SECURITY_EVENTS_DECLARER } from "./declare";
 import { SECURITY_EVENT_STEPS, type SecurityEventSteps } from "./steps";
 
 export {
@@ -19,11 +20,13 @@ export {
   type SecurityEventsRule,
 } from "./plan";
 export type { SecurityEventSteps, SetSecurityEventsDetails } from "./steps";
+export { declareSecurityEvents, securityEventsAllowedFor, securityEventsInputIssues, TIER_SET_METHOD, type SecurityEventsInput } from "./declare";
 
 export const securityEvents = defineCapability<SecurityEventSteps>({
   id: "security-events",
   title: "The Windows security-event tier of the target workspaces",
   decisions: {},
   steps: SECURITY_EVENT_STEPS,
+  declare: SECURITY_EVENTS_DECLARER,
   arm: async () => (await import("./arm")).HANDLERS,
 });

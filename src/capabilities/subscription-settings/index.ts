@@ -5,10 +5,12 @@
  * inventory's settings.
  */
 import { defineCapability } from "../../core/kernel";
+import { SUBSCRIPTION_SETTINGS_DECLARER } from "./declare";
 import { planSubscriptionSettings } from "./plan";
 import { SUBSCRIPTION_SETTINGS_STEPS, type SubscriptionSettingsSteps } from "./steps";
 
 export { SERVERS_PRICING_PLAN, pricingTierFor } from "./plan";
+export { declareSubscriptionSettings, type SubscriptionSettingDeclaration, type SubscriptionSettingsInput } from "./declare";
 export type { SetPricingDetails, SetWorkspaceSettingDetails, SubscriptionSettingsSteps } from "./steps";
 
 export const subscriptionSettings = defineCapability<SubscriptionSettingsSteps>({
@@ -17,5 +19,6 @@ export const subscriptionSettings = defineCapability<SubscriptionSettingsSteps>(
   decisions: {},
   steps: SUBSCRIPTION_SETTINGS_STEPS,
   planner: { subscription: planSubscriptionSettings },
+  declare: SUBSCRIPTION_SETTINGS_DECLARER,
   arm: async () => (await import("./arm")).HANDLERS,
 });

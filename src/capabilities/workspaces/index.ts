@@ -6,6 +6,7 @@
  * deleteUnusedDefaultWorkspaces) and the inventory's workspaces. The agents plan into it.
  */
 import { defineCapability } from "../../core/kernel";
+import { WORKSPACES_DECLARER } from "./declare";
 import { WORKSPACE_STEPS, type WorkspaceSteps } from "./steps";
 
 export {
@@ -22,6 +23,18 @@ export {
 } from "./plan";
 export { isSecurityCenterWorkspace, routeFromWorkspace, type ExistingRoute } from "./routes";
 export { WORKSPACE_REASONS } from "./reasons";
+export {
+  declareDefaultWorkspace,
+  declareWorkspaceSolution,
+  isExistingWorkspace,
+  parseWorkspaceId,
+  workspaceInputIssues,
+  workspaceLookup,
+  type DefaultWorkspaceInput,
+  type ExistingWorkspaceInput,
+  type WorkspaceIdParts,
+  type WorkspaceInput,
+} from "./declare";
 export type { CreateResourceGroupDetails, CreateWorkspaceDetails, DeleteWorkspaceDetails, InstallSolutionDetails, SolutionPlan, WorkspaceSteps } from "./steps";
 
 export const workspaces = defineCapability<WorkspaceSteps>({
@@ -29,5 +42,6 @@ export const workspaces = defineCapability<WorkspaceSteps>({
   title: "Default workspaces per geography, their Security Center solution, and their retirement",
   decisions: {},
   steps: WORKSPACE_STEPS,
+  declare: WORKSPACES_DECLARER,
   arm: async () => (await import("./arm")).HANDLERS,
 });

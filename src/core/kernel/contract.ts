@@ -8,6 +8,7 @@
  */
 import type { InventoryMachine } from "../../inventory/schema";
 import type { StepSink } from "./builder";
+import type { CapabilityDeclarer } from "./declarations/declarer";
 import type { PlanContext } from "./context";
 import type { Reason } from "./reasons";
 import type { Simulation } from "./simulation";
@@ -105,8 +106,11 @@ export interface Capability<M extends StepMap, D extends string = never, E exten
    * planning from an inventory file never loads the Azure SDK.
    */
   readonly arm: () => Promise<StepHandlers<M, never>>;
-  /** What the front ends declare for it (src/core/declarations); absent while it declares nothing. */
-  readonly declare?: unknown;
+  /**
+   * What the front ends declare for it: its units of the declaration model (src/core/kernel/declarations),
+   * composed by src/core/declarations in registration order. Absent: it declares nothing.
+   */
+  readonly declare?: CapabilityDeclarer;
 }
 
 /** Defines a capability with its types checked (the step kinds and handlers cover every action of `M`). */

@@ -1,6 +1,7 @@
 /**
- * What capabilities build on: the contract, the plan context, the step builder, reasons, ids and
- * the simulation. Nothing here knows a capability.
+ * What capabilities build on: the contract, the plan context, the step builder, reasons, ids, the
+ * simulation, and the declaration model's vocabulary (declarations/). Nothing here knows a
+ * capability.
  */
 export * from "./contract";
 export * from "./types";
@@ -9,3 +10,4 @@ export { buildContext, machinesInScope, sortById, type PlanContext } from "./con
 export { ReasonBook, type Reason, type ReasonCatalog, type ReasonParam, type Speaker } from "./reasons";
 export * from "./ids";
 export * from "./simulation";
+export * from "./declarations";

@@ -1,2 +1,0 @@
-/** Compatibility re-exports for the components (see README.md here); new code imports src/core. */
-export { workspaceLabel } from "../core/kernel";
