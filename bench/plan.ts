@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseInventory } from "../src/inventory/load";
-import { plan } from "../src/reconcile/plan";
+import { plan } from "../src/core";
 import { parseSpec } from "../src/spec/validate";
 import { BENCH_SUBSCRIPTIONS, writeFleetInventory } from "./fleet";
 

@@ -15,7 +15,7 @@
  */
 import { mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { MAX_FINDINGS, MAX_MACHINES } from "../components/reconcile/types";
+import { MAX_FINDINGS, MAX_MACHINES } from "../components/pulumi/reconcile/types";
 import { agentsProgram } from "../test/engine/agentsProgram";
 import { startEmulatorProcess } from "../test/engine/emulatorProcess";
 import { ENGINE_SKIP_MESSAGE, findPulumi, PulumiProject } from "../test/engine/pulumiCli";

@@ -10,7 +10,7 @@ import { applyPlan } from "../src/azure/apply";
 import { emulatorConnection } from "../src/azure/connection";
 import { readInventory } from "../src/azure/inventory";
 import { startEmulator } from "../src/emulator";
-import { plan } from "../src/reconcile/plan";
+import { plan } from "../src/core";
 import { parseSpec } from "../src/spec/validate";
 
 interface Counters {

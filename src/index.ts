@@ -8,6 +8,5 @@
  */
 export * as spec from "./spec";
 export * as inventory from "./inventory";
-export * as reconcile from "./reconcile";
-export { applyPlan, planLive } from "./azure/apply";
-export { azureConnection, emulatorConnection, emulatorEndpointFromDir, type AzureConnection } from "./azure/connection";
+export * as core from "./core";
+export { applyPlan, planLive, azureConnection, emulatorConnection, emulatorEndpointFromDir, type AzureConnection } from "./azure";

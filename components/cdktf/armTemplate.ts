@@ -12,18 +12,16 @@
  *
  * Each template holds one resource, with the body the planner and the Pulumi components write.
  */
-import { dataCollectionRuleBody, dataCollectionRuleName } from "../../src/spec/dcr";
-import { API_TIER_BY_TIER, type SecurityEventTier } from "../../src/spec/events";
-import { nameOf } from "../../src/inventory/ids";
-import { SECURITY_EVENTS_DATA_SOURCE, stableGuid } from "../../src/reconcile/ids";
+import { TIER_SET_METHOD } from "../../src/capabilities/security-events";
+import { stableGuid, type DataCollectionRuleDeclaration, type Known, type SecurityEventsDataSourceDeclaration } from "../../src/core";
+import { type DataCollectionRuleBody } from "../../src/spec";
 
 export const DEPLOYMENT_TEMPLATE_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
 /** DataSources spec version whose kind enum lists SecurityEventCollectionConfiguration (reference §2.4). */
 export const DATA_SOURCE_API_VERSION = "2020-08-01";
 /** The DCR shape src/spec/dcr.ts writes (api 2022-06-01). */
 export const DATA_COLLECTION_RULE_API_VERSION = "2022-06-01";
-/** How the Security Events data source records who set the tier (as the planner and the Pulumi component write it). */
-export const TIER_SET_METHOD = "Custom";
+export { TIER_SET_METHOD };
 /** Incremental: a deployment touches only its own resource; Complete would delete the rest of the resource group. */
 export const DEPLOYMENT_MODE = "Incremental";
 
@@ -39,25 +37,21 @@ export function templateContent(resources: readonly TemplateResource[]): string 
   return JSON.stringify({ $schema: DEPLOYMENT_TEMPLATE_SCHEMA, contentVersion: "1.0.0.0", resources });
 }
 
-/** The Security Events data source of `workspaceId` storing `tier` (never None: None is no data source). */
-export function securityEventsDataSource(workspaceId: string, tier: Exclude<SecurityEventTier, "None">): TemplateResource {
+/** The Security Events data source a declaration describes, as a template resource. */
+export function securityEventsDataSource(props: Known<SecurityEventsDataSourceDeclaration["props"]>): TemplateResource {
   return {
     type: "Microsoft.OperationalInsights/workspaces/dataSources",
     apiVersion: DATA_SOURCE_API_VERSION,
-    name: `${nameOf(workspaceId)}/${SECURITY_EVENTS_DATA_SOURCE}`,
-    kind: SECURITY_EVENTS_DATA_SOURCE,
-    properties: { Tier: API_TIER_BY_TIER[tier], TierSetMethod: TIER_SET_METHOD },
+    name: `${props.workspaceName}/${props.name}`,
+    kind: props.kind,
+    properties: { ...props.properties },
   };
 }
 
-/** The workspace's data collection rule, `dataCollectionRuleBody` as is. `location` may be a Terraform token. */
-export function dataCollectionRuleResource(workspaceId: string, location: string, tier: SecurityEventTier): TemplateResource {
-  return {
-    type: "Microsoft.Insights/dataCollectionRules",
-    apiVersion: DATA_COLLECTION_RULE_API_VERSION,
-    name: dataCollectionRuleName(workspaceId),
-    ...dataCollectionRuleBody({ location, workspaceResourceId: workspaceId, tier }),
-  };
+/** The workspace's data collection rule a declaration describes, its body as is (the location may be a Terraform token). */
+export function dataCollectionRuleResource(props: Known<DataCollectionRuleDeclaration["props"]>): TemplateResource {
+  const body = props.body as DataCollectionRuleBody;
+  return { type: "Microsoft.Insights/dataCollectionRules", apiVersion: DATA_COLLECTION_RULE_API_VERSION, name: props.name, ...body };
 }
 
 /**

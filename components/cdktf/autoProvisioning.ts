@@ -1,6 +1,7 @@
 /**
  * AutoProvisioning: the seed's "Auto provisioning" page for one subscription of a spec, as CDKTF
- * constructs (the twin of the Pulumi AutoProvisioning component):
+ * constructs: a renderer of the subscription's part of the declaration model
+ * (src/core/declarations: declareSubscription), as the Pulumi AutoProvisioning component is:
  *
  * - with `logAnalyticsAgent.autoProvision` on: the Defender for Servers pricing (`VirtualMachines`,
  *   Standard with Defender on, Free off); then either one DefaultWorkspace and its
@@ -21,29 +22,31 @@
  * `Deprecated`, and `Off` (the portal's default) would only hand Terraform a setting azurerm
  * removes in v5. Machine-level agent state is the reconciler's job (README.md).
  */
-import { SecurityCenterSubscriptionPricing } from "@cdktf/provider-azurerm/lib/security-center-subscription-pricing";
-import { SecurityCenterWorkspace } from "@cdktf/provider-azurerm/lib/security-center-workspace";
-import type { TerraformProvider } from "cdktf";
+import type { SecurityCenterSubscriptionPricing } from "@cdktf/provider-azurerm/lib/security-center-subscription-pricing";
+import type { SecurityCenterWorkspace } from "@cdktf/provider-azurerm/lib/security-center-workspace";
+import { Annotations, type TerraformProvider, type TerraformResource } from "cdktf";
 import { Construct } from "constructs";
-import { amaPolicyAssignments, type AmaDestination, type AmaPoliciesInput } from "../../src/spec/amaPolicies";
-import { dataCollectionRuleId } from "../../src/spec/dcr";
-import { geographiesOf } from "../../src/spec/geography";
-import { SEED_POLICIES, SEED_POLICY_KEYS, type ExtensionPolicyKey } from "../../src/spec/policies";
-import type { Spec, SpecInput } from "../../src/spec/schema";
-import { parseSpec } from "../../src/spec/validate";
-import { subscriptionScope } from "../../src/reconcile/ids";
-import { extensionPolicyEnabled } from "../../src/reconcile/policies";
-import { SERVERS_PRICING_PLAN, pricingTierFor } from "../../src/reconcile/subscription";
-import { readAmaPoliciesOptions } from "../internal/amaPolicyArgs";
+import {
+  declareSubscription,
+  readAmaPoliciesOptions,
+  regionIssues,
+  type AmaPoliciesFields,
+  type SpecFields,
+  type SubscriptionDeclarations,
+  unitName,
+} from "../../src/core";
+import { geographiesOf, parseSpec, type ExtensionPolicyKey, type Spec } from "../../src/spec";
 import { AzureMonitorAgentPolicy } from "./azureMonitorAgentPolicy";
 import { DefaultWorkspace } from "./defaultWorkspace";
 import { ExtensionPolicy } from "./extensionPolicy";
+import { RenderedDeclarations } from "./render/registry";
+import { renderDeclaration, renderUnit } from "./render/resources";
 import { SecurityEventCollection, type DataCollectionRuleStyle } from "./securityEventCollection";
-import { failProps, regionIssues, type ValidationIssue } from "./validation";
+import { failProps, type ValidationIssue } from "./validation";
 
 export interface AutoProvisioningProps {
   /** The spec (DESIGN.md), as a spec file holds it; validated by parseSpec (its ValidationError, unchanged). */
-  readonly spec: SpecInput;
+  readonly spec: SpecFields;
   /** Which of `spec.subscriptions` this construct provisions. `provider` must target it. */
   readonly subscriptionId: string;
   /**
@@ -56,12 +59,8 @@ export interface AutoProvisioningProps {
    * @default "template"
    */
   readonly dataCollectionRule?: DataCollectionRuleStyle;
-  /**
-   * `agent: ama` with auto provisioning on: the AMA policy assignments. `enabled` (default true),
-   * `remediate` (default true), `notScopes` (ARM ids under the subscription; default none).
-   * @default - declared, with remediation tasks
-   */
-  readonly amaPolicies?: AmaPoliciesInput;
+  /** The AMA policy assignments' options; its not-scopes lie in `subscriptionId`. */
+  readonly amaPolicies?: AmaPoliciesFields;
   /**
    * A custom workspace's tier and rule, declared once elsewhere (AutoProvisioningStack does):
    * the AMA association remediations wait for it.
@@ -80,6 +79,10 @@ export class AutoProvisioning extends Construct {
   public readonly subscriptionId: string;
   /** The validated spec, with defaults. */
   public readonly spec: Spec;
+  /** What this construct declares: its subscription's part of the declaration model. */
+  public readonly declarations: SubscriptionDeclarations;
+  /** The resources it rendered, by declaration key. */
+  public readonly rendered: RenderedDeclarations;
   public readonly pricing?: SecurityCenterSubscriptionPricing;
   /** Sends new machines to the custom workspace. */
   public readonly workspaceSetting?: SecurityCenterWorkspace;
@@ -91,6 +94,8 @@ export class AutoProvisioning extends Construct {
   public readonly policies: Partial<Record<ExtensionPolicyKey, ExtensionPolicy>> = {};
   /** The AMA policy assignments (`agent: ama`), in src/spec/amaPolicies.ts's order. */
   public readonly amaPolicies: AzureMonitorAgentPolicy[] = [];
+  /** The resources of the units no construct presents (capabilities without a construct of their own). */
+  public readonly others: TerraformResource[] = [];
   /** Where machines report, by geography code (`*`: every geography, custom workspace). */
   public readonly workspaceIds: Readonly<Record<string, string>>;
 
@@ -111,69 +116,44 @@ export class AutoProvisioning extends Construct {
     this.subscriptionId = sub;
     this.spec = spec;
     const la = spec.logAnalyticsAgent;
+    // A custom workspace's solution and tier are declared once, by the stack (AutoProvisioningStack).
+    const model = declareSubscription({
+      spec,
+      subscriptionId: sub,
+      machineRegions: regions,
+      amaPolicies: amaOptions,
+      ...(la.workspace === "default" ? {} : { customWorkspace: { id: la.workspace.id, declareSolution: false, declareSecurityEvents: false, sentinelOwnsSecurityEvents: false } }),
+    });
+    this.declarations = model;
+    const shared = props.customWorkspaceSecurityEvents?.resource;
+    const registry = new RenderedDeclarations((key) => (model.external.includes(key) && shared ? [shared] : []));
+    this.rendered = registry;
     const provider = props.provider;
+    const child = <U>(declared: U) => ({ declared, registry, provider });
+
     const workspaceIds: Record<string, string> = {};
-    const amaDestinations: (AmaDestination<string> & { readonly declaredBy?: SecurityEventCollection })[] = [];
-
-    if (la.autoProvision) {
-      this.pricing = new SecurityCenterSubscriptionPricing(this, "Pricing", { tier: pricingTierFor(la.defender), resourceType: SERVERS_PRICING_PLAN, provider });
-      if (la.workspace === "default") {
-        for (const geo of geographiesOf(regions)) {
-          const ws = new DefaultWorkspace(this, `Workspace-${geo.code}`, { subscriptionId: sub, region: geo.workspaceLocation, defender: la.defender, provider });
-          const events = new SecurityEventCollection(this, `SecurityEvents-${geo.code}`, {
-            workspaceId: ws.workspaceId,
-            tier: la.securityEvents,
-            defender: la.defender,
-            agent: la.agent,
-            location: ws.location,
-            dataCollectionRule: props.dataCollectionRule,
-            dependsOn: [ws.workspace!],
-            provider,
-          });
-          this.defaultWorkspaces.push(ws);
-          this.securityEvents.push(events);
-          workspaceIds[geo.code] = ws.workspaceId;
-          amaDestinations.push({ dataCollectionRuleId: dataCollectionRuleId(ws.workspaceId), geography: geo, declaredBy: events });
-        }
-      } else {
-        this.workspaceSetting = new SecurityCenterWorkspace(this, "WorkspaceSetting", { scope: subscriptionScope(sub), workspaceId: la.workspace.id, provider });
-        const codes = regions.length ? geographiesOf(regions).map((g) => g.code) : ["*"];
-        for (const code of codes) workspaceIds[code] = la.workspace.id;
-        // AutoProvisioningStack declares the shared workspace's rule.
-        amaDestinations.push({ dataCollectionRuleId: dataCollectionRuleId(la.workspace.id), declaredBy: props.customWorkspaceSecurityEvents });
-      }
+    for (const d of model.settings) {
+      const resource = renderDeclaration({ scope: this, registry, provider }, d);
+      if (d.kind === "pricing") this.pricing = resource as SecurityCenterSubscriptionPricing;
+      else this.workspaceSetting = resource as SecurityCenterWorkspace;
     }
+    for (const { workspace, securityEvents } of model.defaultWorkspaces) {
+      const code = workspace.geography!.code;
+      const ws = new DefaultWorkspace(this, `Workspace-${code}`, child(workspace));
+      this.defaultWorkspaces.push(ws);
+      this.securityEvents.push(new SecurityEventCollection(this, `SecurityEvents-${code}`, { ...child(securityEvents), dataCollectionRule: props.dataCollectionRule }));
+      workspaceIds[code] = ws.workspaceId;
+    }
+    for (const code of model.customWorkspace?.geographyCodes ?? []) workspaceIds[code] = registry.token(model.customWorkspace!.workspaceId);
     this.workspaceIds = workspaceIds;
-
-    for (const key of SEED_POLICY_KEYS) {
-      if (!extensionPolicyEnabled(spec.extensions, key)) continue;
-      this.policies[key] = new ExtensionPolicy(this, SEED_POLICIES[key].shortName, {
-        subscriptionId: sub,
-        policy: key,
-        identityLocation: spec.extensions.identityLocation,
-        provider,
-      });
-    }
-
-    if (la.autoProvision && la.agent === "ama" && amaOptions.enabled) {
-      for (const a of amaPolicyAssignments(amaDestinations)) {
-        const rule = amaDestinations.find((d) => d.dataCollectionRuleId === a.dataCollectionRuleId)?.declaredBy?.resource;
-        this.amaPolicies.push(
-          new AzureMonitorAgentPolicy(this, a.name, {
-            subscriptionId: sub,
-            policy: a.policy.key,
-            assignmentName: a.name,
-            displayName: a.displayName,
-            dataCollectionRuleId: a.dataCollectionRuleId,
-            regions: a.regions,
-            identityLocation: spec.extensions.identityLocation,
-            notScopes: amaOptions.notScopes,
-            remediate: amaOptions.remediate,
-            remediationDependsOn: rule ? [rule] : undefined,
-            provider,
-          }),
-        );
-      }
+    for (const unit of model.extensionPolicies) this.policies[unit.policyKey as ExtensionPolicyKey] = new ExtensionPolicy(this, unit.assignmentName, child(unit));
+    for (const unit of model.amaPolicies) this.amaPolicies.push(new AzureMonitorAgentPolicy(this, unit.assignmentName, child(unit)));
+    // Units of capabilities no construct here presents: rendered as they are, each in a scope of its own.
+    for (const unit of model.others) {
+      if (unit.issues.length) failProps("AutoProvisioning", id, unit.issues);
+      const scope = new Construct(this, unitName(unit, sub));
+      for (const warning of unit.warnings) Annotations.of(scope).addWarning(warning);
+      this.others.push(...renderUnit({ scope, registry, provider }, unit).values());
     }
   }
 }

@@ -1,48 +1,35 @@
 /**
- * AutoProvisioningStack: a whole spec as one Terraform stack: an azurerm provider per
- * subscription (aliased `sub-<guid>`), an AutoProvisioning per subscription, and, with a custom
- * (central) workspace and auto provisioning on, that workspace's solution and security-event tier
- * declared once, in the workspace's own subscription (with a provider for it when it is not one of
- * the spec's). The same Azure resources as the Pulumi root program on the same stack config
- * (test/cdktf/parity.test.ts compares them).
+ * AutoProvisioningStack: a whole spec as one Terraform stack, rendering the stack's declaration
+ * model (src/core/declarations: declareStack): an azurerm provider per subscription (aliased
+ * `sub-<guid>`), an AutoProvisioning per subscription, and, with a custom (central) workspace and
+ * auto provisioning on, that workspace's solution and security-event tier, declared once by the
+ * model and rendered here, in the workspace's own subscription (with a provider for it when it is
+ * not one of the spec's). The Pulumi root program renders the same model
+ * (test/frontEnds.test.ts checks both for every example).
  */
 import { TerraformStack, type TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
 import { z } from "zod";
-import { subscriptionOf } from "../../src/inventory/ids";
-import type { Spec, SpecInput } from "../../src/spec/schema";
-import { parseSpec } from "../../src/spec/validate";
-import { notScopesIn, type AmaPoliciesInput } from "../../src/spec/amaPolicies";
-import { readAmaPoliciesOptions } from "../internal/amaPolicyArgs";
+import { declareStack, notScopesIn, readAmaPoliciesOptions, type SpecFields, type StackDeclarations, type StackOptionsFields } from "../../src/core";
+import { parseSpec, type Spec } from "../../src/spec";
 import { AutoProvisioning } from "./autoProvisioning";
 import { DefaultWorkspace } from "./defaultWorkspace";
 import { subscriptionProvider } from "./provider";
+import { RenderedDeclarations } from "./render/registry";
 import { SecurityEventCollection, type DataCollectionRuleStyle } from "./securityEventCollection";
-import { booleanIssues, failProps, readMachineRegions, regionIssues, schemaIssues, type MachineRegions, type ValidationIssue } from "./validation";
+import { booleanIssues, failProps, readMachineRegions, regionIssues, schemaIssues, type ValidationIssue } from "./validation";
 
-export interface AutoProvisioningStackProps {
+/**
+ * The stack's input: the spec and the model's other inputs (each field's documentation is its
+ * schema's, as for the Pulumi stack config's keys of the same names), and how to render them.
+ */
+export interface AutoProvisioningStackProps extends StackOptionsFields {
   /**
    * The spec of DESIGN.md, the shape of a spec file and of the Pulumi stack config (a document
    * read from YAML may be passed as is). Validated by parseSpec: an invalid spec throws its
    * ValidationError, with the CLI's text.
    */
-  readonly spec: SpecInput;
-  /**
-   * Regions of the machines, for the default workspaces (one per geography): a list for every
-   * subscription, or a map from subscription GUID to its list (`asc-autoprovision inventory` lists them).
-   * @default - no region: no default workspace is declared
-   */
-  readonly machineRegions?: MachineRegions;
-  /**
-   * Sentinel's Security Events connector configures the custom workspace: a tier other than None is refused.
-   * @default false
-   */
-  readonly sentinelOwnsSecurityEvents?: boolean;
-  /**
-   * The custom workspace's location, for its solution and rule.
-   * @default - read from Azure (an `azurerm_log_analytics_workspace` data source)
-   */
-  readonly workspaceLocation?: string;
+  readonly spec: SpecFields;
   /**
    * The azurerm providers' `metadata_host` (e.g. the local emulator's `host:port`).
    * @default - public Azure
@@ -53,13 +40,6 @@ export interface AutoProvisioningStackProps {
    * @default "template"
    */
   readonly dataCollectionRule?: DataCollectionRuleStyle;
-  /**
-   * `agent: ama` with auto provisioning on: the AMA policy assignments of every subscription.
-   * `enabled` (default true), `remediate` (default true), `notScopes` (ARM ids, each under one of
-   * the spec's subscriptions; each subscription's assignments get its own).
-   * @default - declared, with remediation tasks
-   */
-  readonly amaPolicies?: AmaPoliciesInput;
 }
 
 const PROP_KEYS = ["spec", "machineRegions", "sentinelOwnsSecurityEvents", "workspaceLocation", "metadataHost", "dataCollectionRule", "amaPolicies"] as const;
@@ -67,6 +47,10 @@ const PROP_KEYS = ["spec", "machineRegions", "sentinelOwnsSecurityEvents", "work
 export class AutoProvisioningStack extends TerraformStack {
   /** The validated spec, with defaults. */
   public readonly spec: Spec;
+  /** What the stack declares, as every front end renders it. */
+  public readonly model: StackDeclarations;
+  /** The shared workspace's resources this stack rendered, by declaration key (each AutoProvisioning holds its own). */
+  public readonly rendered: RenderedDeclarations;
   /** The azurerm provider of each subscription (lower-case GUID), the custom workspace's included. */
   public readonly providers: ReadonlyMap<string, TerraformProvider>;
   /** One per subscription of the spec. */
@@ -89,6 +73,13 @@ export class AutoProvisioningStack extends TerraformStack {
     const amaPolicies = readAmaPoliciesOptions(props.amaPolicies, "amaPolicies", spec.subscriptions, issues);
     if (issues.length) failProps("AutoProvisioningStack", id, issues);
     this.spec = spec;
+    this.model = declareStack({
+      spec,
+      machineRegions: regions,
+      sentinelOwnsSecurityEvents: props.sentinelOwnsSecurityEvents ?? false,
+      ...(props.workspaceLocation !== undefined ? { workspaceLocation: props.workspaceLocation } : {}),
+      amaPolicies,
+    });
 
     const providers = new Map<string, TerraformProvider>();
     const providerFor = (sub: string): TerraformProvider => {
@@ -99,27 +90,17 @@ export class AutoProvisioningStack extends TerraformStack {
     // Each subscription's provider first, in the spec's order.
     for (const sub of spec.subscriptions) providerFor(sub);
 
-    const la = spec.logAnalyticsAgent;
-    if (la.autoProvision && la.workspace !== "default") {
+    this.rendered = new RenderedDeclarations();
+    const shared = this.model.sharedWorkspace;
+    if (shared) {
       // A workspace has one solution and one tier: declared once, in its own subscription.
-      const workspaceId = la.workspace.id;
-      const provider = providerFor(subscriptionOf(workspaceId));
-      this.customWorkspace = new DefaultWorkspace(this, "CustomWorkspace", {
-        existingWorkspaceId: workspaceId,
-        location: props.workspaceLocation,
-        defender: la.defender,
-        provider,
-      });
+      const provider = providerFor(shared.subscriptionId as string);
+      this.customWorkspace = new DefaultWorkspace(this, "CustomWorkspace", { declared: shared.solution, registry: this.rendered, provider });
       this.customWorkspaceSecurityEvents = new SecurityEventCollection(this, "CustomWorkspace-SecurityEvents", {
-        workspaceId,
-        tier: la.securityEvents,
-        defender: la.defender,
-        sentinelOwnsSecurityEvents: props.sentinelOwnsSecurityEvents ?? false,
-        agent: la.agent,
-        // The location the solution uses (given or looked up once).
-        location: this.customWorkspace.location,
-        dataCollectionRule: props.dataCollectionRule,
+        declared: shared.securityEvents,
+        registry: this.rendered,
         provider,
+        dataCollectionRule: props.dataCollectionRule,
       });
     }
 

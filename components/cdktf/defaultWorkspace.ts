@@ -2,39 +2,31 @@
  * DefaultWorkspace: Security Center's default Log Analytics workspace for one geography
  * (`DefaultResourceGroup-<geo>` + `DefaultWorkspace-<sub>-<geo>` in the geography's location, with
  * the Security or SecurityCenterFree solution), or the solution on a user's existing workspace.
- * The CDKTF twin of the Pulumi DefaultWorkspace; every rule comes from src/spec (geography, naming,
- * solution by Defender) and src/reconcile (SKU, retention, solution plan).
+ * A renderer of the workspaces capability's unit (src/capabilities/workspaces/declare.ts), as the
+ * Pulumi DefaultWorkspace is.
  */
-import { DataAzurermLogAnalyticsWorkspace } from "@cdktf/provider-azurerm/lib/data-azurerm-log-analytics-workspace";
-import { LogAnalyticsSolution } from "@cdktf/provider-azurerm/lib/log-analytics-solution";
-import { LogAnalyticsWorkspace } from "@cdktf/provider-azurerm/lib/log-analytics-workspace";
-import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
+import type { DataAzurermLogAnalyticsWorkspace } from "@cdktf/provider-azurerm/lib/data-azurerm-log-analytics-workspace";
+import type { LogAnalyticsSolution } from "@cdktf/provider-azurerm/lib/log-analytics-solution";
+import type { LogAnalyticsWorkspace } from "@cdktf/provider-azurerm/lib/log-analytics-workspace";
+import type { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { nameOf, resourceGroupOf } from "../../src/inventory/ids";
-import { geographyOf, type Geography } from "../../src/spec/geography";
-import { defaultResourceGroupName, defaultWorkspaceId, defaultWorkspaceName, solutionForDefender, solutionName, type SecuritySolution } from "../../src/spec/naming";
-import { specSchema } from "../../src/spec/schema";
-import { DEFAULT_WORKSPACE_RETENTION_DAYS, DEFAULT_WORKSPACE_SKU, solutionPlan } from "../../src/reconcile/workspaces";
-import { booleanIssues, failProps, regionIssues, schemaIssues, workspaceIdIssues, type ValidationIssue } from "./validation";
+import {
+  declareDefaultWorkspace,
+  declareWorkspaceSolution,
+  workspaceInputIssues,
+  type DefaultWorkspaceInput,
+  type ExistingWorkspaceInput,
+} from "../../src/capabilities/workspaces";
+import { type WorkspaceUnit } from "../../src/core";
+import type { Geography, SecuritySolution } from "../../src/spec";
+import { isDeclaredUnit, type DeclaredUnit } from "./render/declared";
+import { RenderedDeclarations } from "./render/registry";
+import { renderUnit } from "./render/resources";
+import { failProps, type ValidationIssue } from "./validation";
 
-/** Create Security Center's default workspace for the geography of `region`. */
-export interface NewDefaultWorkspaceProps {
-  /**
-   * Subscription GUID the resource group and workspace are created in (part of the workspace
-   * name). `provider` must target it.
-   */
-  readonly subscriptionId: string;
-  /**
-   * Any region of the machines this workspace serves: its geography gives the code and the
-   * location (northeurope → `DefaultWorkspace-<sub>-WEU` in westeurope).
-   */
-  readonly region: string;
-  /**
-   * Azure Defender on: the `Security` solution; off: `SecurityCenterFree`.
-   * @default true
-   */
-  readonly defender?: boolean;
+/** Create Security Center's default workspace for the geography of `region` (each field's documentation is the model's). */
+export interface NewDefaultWorkspaceProps extends DefaultWorkspaceInput {
   /**
    * The azurerm provider for `subscriptionId`.
    * @default - the stack's default azurerm provider
@@ -43,16 +35,14 @@ export interface NewDefaultWorkspaceProps {
 }
 
 /** Install the solution on a user's existing workspace; nothing else is created. */
-export interface ExistingWorkspaceProps {
-  /** ARM id of the existing Log Analytics workspace. `provider` must target its subscription. */
+export interface ExistingWorkspaceProps extends Omit<ExistingWorkspaceInput, "existingWorkspaceId" | "location" | "installSolution"> {
+  /** The workspace's ARM id (see ExistingWorkspaceInput). `provider` must target its subscription. */
   readonly existingWorkspaceId: string;
   /**
    * The workspace's location, for the solution.
    * @default - read from Azure (an `azurerm_log_analytics_workspace` data source)
    */
   readonly location?: string;
-  /** @default true */
-  readonly defender?: boolean;
   /** @default - the stack's default azurerm provider */
   readonly provider?: TerraformProvider;
 }
@@ -64,16 +54,7 @@ function isExisting(props: DefaultWorkspaceProps): props is ExistingWorkspacePro
 }
 
 export function validateDefaultWorkspaceProps(props: DefaultWorkspaceProps): ValidationIssue[] {
-  if (props === undefined || props === null || typeof props !== "object") return [{ path: "props", message: "are required" }];
-  const issues = booleanIssues(props.defender, "defender");
-  if (isExisting(props)) {
-    issues.push(...workspaceIdIssues(props.existingWorkspaceId, "existingWorkspaceId"));
-    if (props.location !== undefined) issues.push(...regionIssues(props.location, "location"));
-    return issues;
-  }
-  issues.push(...schemaIssues(specSchema.shape.subscriptions.element, props.subscriptionId, "subscriptionId"));
-  issues.push(...regionIssues(props.region, "region"));
-  return issues;
+  return workspaceInputIssues(props);
 }
 
 export class DefaultWorkspace extends Construct {
@@ -93,57 +74,28 @@ export class DefaultWorkspace extends Construct {
   public readonly lookup?: DataAzurermLogAnalyticsWorkspace;
   public readonly solution: LogAnalyticsSolution;
 
-  constructor(scope: Construct, id: string, props: DefaultWorkspaceProps) {
+  constructor(scope: Construct, id: string, props: DefaultWorkspaceProps | DeclaredUnit<WorkspaceUnit>) {
     super(scope, id);
-    const issues = validateDefaultWorkspaceProps(props);
-    if (issues.length) failProps("DefaultWorkspace", id, issues);
-    const provider = props.provider;
-    this.solutionProduct = solutionForDefender(props.defender ?? true);
-    let workspaceResourceId: string;
-
-    if (isExisting(props)) {
-      this.workspaceId = props.existingWorkspaceId;
-      this.workspaceName = nameOf(this.workspaceId);
-      this.resourceGroupName = resourceGroupOf(this.workspaceId);
-      if (props.location !== undefined) {
-        this.location = props.location;
-      } else {
-        this.lookup = new DataAzurermLogAnalyticsWorkspace(this, "Lookup", { name: this.workspaceName, resourceGroupName: this.resourceGroupName, provider });
-        this.location = this.lookup.location;
-      }
-      workspaceResourceId = this.workspaceId;
+    let unit: WorkspaceUnit;
+    let registry: RenderedDeclarations;
+    if (isDeclaredUnit<WorkspaceUnit>(props)) {
+      ({ declared: unit, registry } = props);
     } else {
-      const sub = props.subscriptionId.toLowerCase();
-      const geography = geographyOf(props.region);
-      this.geography = geography;
-      this.workspaceId = defaultWorkspaceId(sub, geography.code);
-      this.workspaceName = defaultWorkspaceName(sub, geography.code);
-      this.resourceGroupName = defaultResourceGroupName(geography.code);
-      this.location = geography.workspaceLocation;
-      this.resourceGroup = new ResourceGroup(this, "ResourceGroup", { name: this.resourceGroupName, location: this.location, provider });
-      this.workspace = new LogAnalyticsWorkspace(this, "Workspace", {
-        name: this.workspaceName,
-        resourceGroupName: this.resourceGroup.name,
-        location: this.location,
-        sku: DEFAULT_WORKSPACE_SKU,
-        retentionInDays: DEFAULT_WORKSPACE_RETENTION_DAYS,
-        provider,
-      });
-      // The created workspace's id, so the solution waits for it.
-      workspaceResourceId = this.workspace.id;
+      const issues = validateDefaultWorkspaceProps(props);
+      if (issues.length) failProps("DefaultWorkspace", id, issues);
+      unit = isExisting(props) ? declareWorkspaceSolution(id, props) : declareDefaultWorkspace(id, props);
+      registry = new RenderedDeclarations();
     }
-
-    // azurerm names the solution `<solution_name>(<workspace_name>)` and sets plan.name to that itself.
-    const plan = solutionPlan(this.solutionProduct, solutionName(this.solutionProduct, this.workspaceName));
-    this.solution = new LogAnalyticsSolution(this, "Solution", {
-      solutionName: this.solutionProduct,
-      workspaceName: this.workspaceName,
-      workspaceResourceId,
-      // A solution lives in its workspace's resource group.
-      resourceGroupName: this.resourceGroupName,
-      location: this.location,
-      plan: { publisher: plan.publisher, product: plan.product, promotionCode: plan.promotionCode },
-      provider,
-    });
+    const rendered = renderUnit({ scope: this, registry, provider: props.provider }, unit);
+    this.resourceGroup = rendered.get("resource-group") as ResourceGroup | undefined;
+    this.workspace = rendered.get("workspace") as LogAnalyticsWorkspace | undefined;
+    this.solution = rendered.get("solution") as LogAnalyticsSolution;
+    this.lookup = unit.lookups[0] && registry.lookup(unit.lookups[0].key);
+    this.workspaceId = registry.token(unit.workspaceId);
+    this.workspaceName = registry.token(unit.workspaceName);
+    this.resourceGroupName = registry.token(unit.resourceGroupName);
+    this.location = registry.token(unit.location);
+    this.geography = unit.geography;
+    this.solutionProduct = unit.solution!;
   }
 }

@@ -3,72 +3,43 @@
  * Deploy-if-not-exists assignment at the subscription with a system-assigned identity and a
  * location, a role assignment for exactly each role the definition lists (at the subscription, to
  * the assignment's identity; Terraform does not grant them by itself), and a remediation task for
- * the existing non-compliant resources, after the roles. The CDKTF twin of the Pulumi
- * ExtensionPolicy; the catalog (definitions, roles, names) is src/spec/policies.ts.
+ * the existing non-compliant resources, after the roles. A renderer of the extension-policies
+ * capability's unit, as the Pulumi ExtensionPolicy is; the catalog (definitions, roles, names) is
+ * src/spec/policies.ts.
  */
 import type { TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
-import { z } from "zod";
-import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, type ExtensionPolicyKey, type PolicyDefinition } from "../../src/spec/policies";
-import { extensionsSchema, specSchema } from "../../src/spec/schema";
+import { declareExtensionPolicy, extensionPolicyInputIssues, type ExtensionPolicyInput } from "../../src/capabilities/extension-policies";
+import { type PolicyUnit } from "../../src/core";
+import { SEED_POLICIES, type ExtensionPolicyKey, type PolicyDefinition } from "../../src/spec";
 import { DeployIfNotExistsConstruct } from "./deployIfNotExists";
-import { booleanIssues, failProps, schemaIssues, type ValidationIssue } from "./validation";
+import type { DeclaredUnit } from "./render/declared";
+import { RenderedDeclarations } from "./render/registry";
+import type { ValidationIssue } from "./validation";
 
 export { IDENTITY_PRINCIPAL_TYPE, REMEDIATION_DISCOVERY_MODE } from "./deployIfNotExists";
 
-export interface ExtensionPolicyProps {
-  /** Subscription GUID: the assignment's scope, its roles' scope, where the remediation runs. */
-  readonly subscriptionId: string;
-  /** `kubernetesPolicyAddon`, `dependencyAgentWindows` or `dependencyAgentLinux`. */
-  readonly policy: ExtensionPolicyKey;
-  /**
-   * Location of the assignment's managed identity (ARM requires one with an identity; it does
-   * not limit what the policy remediates).
-   * @default "eastus" (the spec's default for extensions.identityLocation)
-   */
-  readonly identityLocation?: string;
-  /**
-   * Start a remediation task for the resources non-compliant when it is created. A remediation
-   * is one-shot; `asc-autoprovision plan/apply` re-plans later ones.
-   * @default true
-   */
-  readonly remediate?: boolean;
+/** Each field's documentation is the model's (ExtensionPolicyInput). */
+export interface ExtensionPolicyProps extends ExtensionPolicyInput {
   /** @default - the stack's default azurerm provider */
   readonly provider?: TerraformProvider;
 }
 
-const policyKeySchema = z.enum(SEED_POLICY_KEYS as [ExtensionPolicyKey, ...ExtensionPolicyKey[]]);
-
 export function validateExtensionPolicyProps(props: ExtensionPolicyProps): ValidationIssue[] {
   if (props === undefined || props === null || typeof props !== "object") return [{ path: "props", message: "are required" }];
-  return [
-    ...schemaIssues(specSchema.shape.subscriptions.element, props.subscriptionId, "subscriptionId"),
-    ...schemaIssues(policyKeySchema, props.policy, "policy"),
-    ...schemaIssues(extensionsSchema.shape.identityLocation, props.identityLocation, "identityLocation"),
-    ...booleanIssues(props.remediate, "remediate"),
-  ];
+  return extensionPolicyInputIssues(props);
 }
 
 export class ExtensionPolicy extends DeployIfNotExistsConstruct {
   /** The catalog entry: definition, display name, roles. */
   public readonly definition: PolicyDefinition;
 
-  constructor(scope: Construct, id: string, props: ExtensionPolicyProps) {
-    super(scope, id, () => {
-      const issues = validateExtensionPolicyProps(props);
-      if (issues.length) failProps("ExtensionPolicy", id, issues);
-      const policy = SEED_POLICIES[props.policy];
-      return {
-        subscriptionId: props.subscriptionId.toLowerCase(),
-        assignmentName: policy.shortName,
-        policyDefinitionId: policyDefinitionId(policy),
-        displayName: policy.displayName,
-        roles: policy.roles,
-        identityLocation: extensionsSchema.shape.identityLocation.parse(props.identityLocation),
-        remediate: props.remediate ?? true,
-        provider: props.provider,
-      };
+  constructor(scope: Construct, id: string, props: ExtensionPolicyProps | DeclaredUnit<PolicyUnit>) {
+    const own = props as ExtensionPolicyProps;
+    super(scope, id, "ExtensionPolicy", props, {
+      validate: () => validateExtensionPolicyProps(own),
+      declare: () => ({ declared: declareExtensionPolicy(id, own), registry: new RenderedDeclarations(), provider: own.provider }),
     });
-    this.definition = SEED_POLICIES[props.policy];
+    this.definition = SEED_POLICIES[this.policyKey as ExtensionPolicyKey];
   }
 }

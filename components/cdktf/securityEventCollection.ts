@@ -1,6 +1,7 @@
 /**
- * SecurityEventCollection: where a workspace's Windows security-event tier lives, as the planner's
- * set-security-events (agent mma) and create-dcr (agent ama) steps and the Pulumi component write it.
+ * SecurityEventCollection: where a workspace's Windows security-event tier lives: a renderer of the
+ * security-events capability's unit (src/capabilities/security-events/declare.ts), as the Pulumi
+ * component is; the same resources as the planner's set-security-events and create-dcr steps.
  *
  * - `agent: mma`: the workspace data source `SecurityEventCollectionConfiguration`, in an
  *   `azurerm_resource_group_template_deployment` holding its exact ARM body (azurerm has no
@@ -16,48 +17,31 @@
  * The seed's limits are the planner's (`securityEventsRule`): with Azure Defender off a tier is not
  * stored (a warning annotation); a workspace whose security events Sentinel configures refuses a tier.
  */
-import { DataAzurermLogAnalyticsWorkspace } from "@cdktf/provider-azurerm/lib/data-azurerm-log-analytics-workspace";
-import { MonitorDataCollectionRule } from "@cdktf/provider-azurerm/lib/monitor-data-collection-rule";
-import { ResourceGroupTemplateDeployment } from "@cdktf/provider-azurerm/lib/resource-group-template-deployment";
+import type { MonitorDataCollectionRule } from "@cdktf/provider-azurerm/lib/monitor-data-collection-rule";
+import type { ResourceGroupTemplateDeployment } from "@cdktf/provider-azurerm/lib/resource-group-template-deployment";
 import { Annotations, type ITerraformDependable, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { z } from "zod";
-import { nameOf, resourceGroupOf } from "../../src/inventory/ids";
-import { dataCollectionRuleBody, dataCollectionRuleName } from "../../src/spec/dcr";
-import type { SecurityEventTier } from "../../src/spec/events";
-import { logAnalyticsAgentSchema, type AgentChoice } from "../../src/spec/schema";
-import { workspaceLabel } from "../../src/reconcile/context";
-import { securityEventsNeedDefenderMessage, securityEventsOwnedBySentinelMessage, securityEventsRule } from "../../src/reconcile/workspaces";
-import { DEPLOYMENT_MODE, dataCollectionRuleResource, deploymentName, securityEventsDataSource, templateContent } from "./armTemplate";
-import { booleanIssues, failProps, regionIssues, schemaIssues, workspaceIdIssues, type ValidationIssue } from "./validation";
+import {
+  declareSecurityEvents,
+  securityEventsAllowedFor,
+  securityEventsInputIssues,
+  type SecurityEventsInput,
+} from "../../src/capabilities/security-events";
+import { regionIssues, schemaIssues, type SecurityEventsUnit } from "../../src/core";
+import type { AgentChoice, SecurityEventTier } from "../../src/spec";
+import { isDeclaredUnit, type DeclaredUnit } from "./render/declared";
+import { RenderedDeclarations } from "./render/registry";
+import { renderUnit, type DataCollectionRuleStyle } from "./render/resources";
+import { failProps, type ValidationIssue } from "./validation";
 
-/** How the AMA data collection rule is declared. */
-export type DataCollectionRuleStyle = "template" | "native";
+export type { DataCollectionRuleStyle };
 const RULE_STYLES = ["template", "native"] as const;
 
-export interface SecurityEventCollectionProps {
-  /** ARM id of the Log Analytics workspace (known at synth). `provider` must target its subscription. */
+/** Each field's documentation is the model's (SecurityEventsInput), but for the rendering props. */
+export interface SecurityEventCollectionProps extends Omit<SecurityEventsInput, "workspaceId" | "location" | "dependsOn"> {
+  /** The workspace's ARM id (known at synth). `provider` must target its subscription. */
   readonly workspaceId: string;
-  /**
-   * The tier in the portal's words, stored in the API's (`Common` is `Recommended`).
-   * @default "None"
-   */
-  readonly tier?: SecurityEventTier;
-  /**
-   * Azure Defender on. Storing security events needs it: with `false` a tier is not stored.
-   * @default true
-   */
-  readonly defender?: boolean;
-  /**
-   * Sentinel's Security Events connector configures this workspace: a tier other than None is refused.
-   * @default false
-   */
-  readonly sentinelOwnsSecurityEvents?: boolean;
-  /**
-   * `mma` stores the tier in the legacy data source, `ama` in the workspace's data collection rule.
-   * @default "mma"
-   */
-  readonly agent?: AgentChoice;
   /**
    * `ama` only: the workspace's location, where its rule is created (may be a token).
    * @default - read from Azure (an `azurerm_log_analytics_workspace` data source)
@@ -81,30 +65,29 @@ export interface SecurityEventCollectionProps {
 
 export function validateSecurityEventCollectionProps(props: SecurityEventCollectionProps): ValidationIssue[] {
   if (props === undefined || props === null || typeof props !== "object") return [{ path: "props", message: "are required" }];
-  const issues = schemaIssues(logAnalyticsAgentSchema.shape.securityEvents, props.tier, "tier");
-  issues.push(...schemaIssues(logAnalyticsAgentSchema.shape.agent, props.agent, "agent"));
-  issues.push(...booleanIssues(props.defender, "defender"), ...booleanIssues(props.sentinelOwnsSecurityEvents, "sentinelOwnsSecurityEvents"));
-  if (props.workspaceId === undefined) issues.push({ path: "workspaceId", message: "is required (the workspace's ARM id)" });
-  else issues.push(...workspaceIdIssues(props.workspaceId, "workspaceId"));
+  const { dependsOn: _handled, ...input } = props;
+  const issues = [...securityEventsInputIssues(input)];
   issues.push(...schemaIssues(z.enum(RULE_STYLES).optional(), props.dataCollectionRule, "dataCollectionRule"));
   if (props.location !== undefined) issues.push(...regionIssues(props.location, "location"));
   if (issues.length) return issues;
   const tier = props.tier ?? "None";
-  const rule = securityEventsRule(tier, props.defender ?? true, props.sentinelOwnsSecurityEvents ?? false);
-  if (!rule.allowed && rule.finding?.severity === "error") {
-    issues.push({
-      path: "tier",
-      message: `"${tier}" cannot be set while sentinelOwnsSecurityEvents is true: ${securityEventsOwnedBySentinelMessage(workspaceLabel(props.workspaceId))}`,
-    });
-  }
-  const stored = rule.allowed ? tier : "None";
-  if ((props.agent ?? "mma") === "ama" && props.dataCollectionRule === "native" && stored === "None") {
-    issues.push({
+  return ruleStyleIssues(props.agent ?? "mma", tier, securityEventsAllowedFor(props), props.dataCollectionRule);
+}
+
+/** `native` cannot hold a rule without a data flow: azurerm requires one. */
+function ruleStyleIssues(agent: AgentChoice, tier: SecurityEventTier, allowed: boolean, style: DataCollectionRuleStyle | undefined): ValidationIssue[] {
+  if (agent !== "ama" || style !== "native" || (allowed && tier !== "None")) return [];
+  return [
+    {
       path: "dataCollectionRule",
-      message: `"native" cannot declare a rule that stores no security events (tier ${tier}${rule.allowed ? "" : ", not stored"}): azurerm_monitor_data_collection_rule requires a data_flow; use "template"`,
-    });
-  }
-  return issues;
+      message: `"native" cannot declare a rule that stores no security events (tier ${tier}${allowed ? "" : ", not stored"}): azurerm_monitor_data_collection_rule requires a data_flow; use "template"`,
+    },
+  ];
+}
+
+/** A unit handed in by AutoProvisioning or AutoProvisioningStack, with how to declare its rule. */
+export interface DeclaredSecurityEvents extends DeclaredUnit<SecurityEventsUnit> {
+  readonly dataCollectionRule?: DataCollectionRuleStyle;
 }
 
 export class SecurityEventCollection extends Construct {
@@ -115,60 +98,28 @@ export class SecurityEventCollection extends Construct {
   /** The single resource: the template deployment (data source or rule) or the native rule; none for mma with tier None. */
   public readonly resource?: ResourceGroupTemplateDeployment | MonitorDataCollectionRule;
 
-  constructor(scope: Construct, id: string, props: SecurityEventCollectionProps) {
+  constructor(scope: Construct, id: string, props: SecurityEventCollectionProps | DeclaredSecurityEvents) {
     super(scope, id);
-    const issues = validateSecurityEventCollectionProps(props);
-    if (issues.length) failProps("SecurityEventCollection", id, issues);
-    const tier = props.tier ?? "None";
-    const rule = securityEventsRule(tier, props.defender ?? true, props.sentinelOwnsSecurityEvents ?? false);
-    if (!rule.allowed && rule.finding?.code === "security-events-need-defender") {
-      Annotations.of(this).addWarning(securityEventsNeedDefenderMessage(tier));
+    let unit: SecurityEventsUnit;
+    let registry: RenderedDeclarations;
+    if (isDeclaredUnit<SecurityEventsUnit>(props)) {
+      ({ declared: unit, registry } = props);
+      const issues = [...unit.issues, ...ruleStyleIssues(unit.agent, unit.tier, unit.storedTier === unit.tier, props.dataCollectionRule)];
+      if (issues.length) failProps("SecurityEventCollection", id, issues);
+    } else {
+      const issues = validateSecurityEventCollectionProps(props);
+      if (issues.length) failProps("SecurityEventCollection", id, issues);
+      const { dependsOn, ...input } = props;
+      unit = declareSecurityEvents(id, { ...input, dependsOn: dependsOn?.length ? [HANDED_IN] : [] });
+      registry = new RenderedDeclarations((key) => (key === HANDED_IN ? (dependsOn ?? []) : []));
     }
-    this.tier = tier;
-    this.storedTier = rule.allowed ? tier : "None";
-    const wsId = props.workspaceId;
-    const common = { resourceGroupName: resourceGroupOf(wsId), provider: props.provider, dependsOn: props.dependsOn };
-
-    if ((props.agent ?? "mma") === "ama") {
-      const location = props.location ?? new DataAzurermLogAnalyticsWorkspace(this, "Lookup", { name: nameOf(wsId), resourceGroupName: resourceGroupOf(wsId), provider: props.provider }).location;
-      this.resource =
-        props.dataCollectionRule === "native"
-          ? nativeRule(this, wsId, location, this.storedTier, common)
-          : new ResourceGroupTemplateDeployment(this, "Resource", {
-              ...common,
-              name: deploymentName("dcr", wsId),
-              deploymentMode: DEPLOYMENT_MODE,
-              templateContent: templateContent([dataCollectionRuleResource(wsId, location, this.storedTier)]),
-            });
-    } else if (this.storedTier !== "None") {
-      this.resource = new ResourceGroupTemplateDeployment(this, "Resource", {
-        ...common,
-        name: deploymentName("security-events", wsId),
-        deploymentMode: DEPLOYMENT_MODE,
-        templateContent: templateContent([securityEventsDataSource(wsId, this.storedTier)]),
-      });
-    }
+    for (const warning of unit.warnings) Annotations.of(this).addWarning(warning);
+    this.tier = unit.tier;
+    this.storedTier = unit.storedTier;
+    const rendered = renderUnit({ scope: this, registry, provider: props.provider, dataCollectionRule: props.dataCollectionRule }, unit);
+    this.resource = (rendered.get("rule") ?? rendered.get("data-source")) as ResourceGroupTemplateDeployment | MonitorDataCollectionRule | undefined;
   }
 }
 
-/** The rule as azurerm_monitor_data_collection_rule: the same body (src/spec/dcr.ts), in azurerm's blocks. */
-function nativeRule(
-  scope: Construct,
-  workspaceId: string,
-  location: string,
-  tier: SecurityEventTier,
-  common: { resourceGroupName: string; provider?: TerraformProvider; dependsOn?: ITerraformDependable[] },
-): MonitorDataCollectionRule {
-  const body = dataCollectionRuleBody({ location, workspaceResourceId: workspaceId, tier });
-  const p = body.properties;
-  return new MonitorDataCollectionRule(scope, "Resource", {
-    ...common,
-    name: dataCollectionRuleName(workspaceId),
-    location: body.location,
-    tags: { ...body.tags },
-    description: p.description,
-    dataSources: { windowsEventLog: (p.dataSources.windowsEventLogs ?? []).map((d) => ({ name: d.name, streams: [...d.streams], xPathQueries: [...d.xPathQueries] })) },
-    destinations: { logAnalytics: p.destinations.logAnalytics.map((d) => ({ name: d.name, workspaceResourceId: d.workspaceResourceId })) },
-    dataFlow: p.dataFlows.map((f) => ({ streams: [...f.streams], destinations: [...f.destinations] })),
-  });
-}
+/** The key the model's tier waits for, that stands for the caller's own `dependsOn`. */
+const HANDED_IN = "handed-in";

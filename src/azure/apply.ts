@@ -3,8 +3,8 @@
  * steps. Shared by `apply`, `reconcile --watch`, `demo` and the Pulumi AgentReconciliation.
  */
 import type { Inventory } from "../inventory/schema";
-import { plan } from "../reconcile/plan";
-import type { Plan } from "../reconcile/types";
+import { plan } from "../core";
+import type { Plan } from "../core";
 import type { Spec } from "../spec/schema";
 import { TokenBucket } from "./budget";
 import type { AzureConnection } from "./connection";
@@ -12,7 +12,8 @@ import { executePlan, type ExecuteOptions, type ExecuteResult } from "./executor
 import { readInventory, type ReadOptions } from "./inventory";
 import type { Journal } from "./journal";
 import { AzureStepRunner } from "./runner";
-import { delegateLargeBatches } from "./delegate";
+import { delegateLargeBatches } from "../capabilities/log-analytics-agent";
+import { ARM_WRITE_BUCKET } from "./options";
 import type { RetryOptions } from "./retry";
 
 export interface ApplyOptions {
@@ -48,7 +49,7 @@ export async function applyPlan(conn: AzureConnection, planned: Plan, options: A
     delegation.notes.forEach((n) => options.onNote?.(n));
     thePlan = delegation.plan;
   }
-  const budget = new TokenBucket(options.writes ?? { capacity: 200, refillPerSecond: 10 });
+  const budget = new TokenBucket(options.writes ?? ARM_WRITE_BUCKET);
   const runner = new AzureStepRunner(conn, { budget, retry: options.retry, pollIntervalMs: options.pollIntervalMs });
   const result = await executePlan(thePlan, runner, {
     journal: options.journal,

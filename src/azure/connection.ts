@@ -5,24 +5,14 @@
  * client is built with `clientOptions()`: SDK retries off (the executor retries, honouring
  * Retry-After and the write budget) and, for the emulator, its endpoint, scopes and CA.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { DefaultAzureCredential, ClientSecretCredential, type TokenCredential } from "@azure/identity";
-import { EMULATOR_CLIENT_SECRET } from "../emulator/constants";
+import { emulatorOf, type EmulatorEndpoint, type EndpointChoice } from "./endpoint";
+
+export { emulatorEndpointFromDir, type EmulatorEndpoint } from "./emulatorEndpoint";
 
 export const ARM_SCOPE = "https://management.azure.com/.default";
 
 export type Cloud = "azure" | "local";
-
-export interface EmulatorEndpoint {
-  /** https://localhost:PORT */
-  readonly url: string;
-  readonly tenantId: string;
-  readonly clientId: string;
-  readonly clientSecret: string;
-  /** PEM of the emulator's self-signed certificate. */
-  readonly caCert: string;
-}
 
 /** Options every ARM client takes: the common subset of the SDK packages' client options. */
 export interface ArmClientOptions {
@@ -83,15 +73,7 @@ export function emulatorConnection(endpoint: EmulatorEndpoint): AzureConnection 
   };
 }
 
-/** The emulator's connection file (emulator.json, written next to its state) and certificate. */
-export function emulatorEndpointFromDir(stateDir: string): EmulatorEndpoint {
-  const file = join(stateDir, "emulator.json");
-  let info: { url?: string; tenantId?: string; clientId?: string; caCertPath?: string };
-  try {
-    info = JSON.parse(readFileSync(file, "utf8"));
-  } catch (err) {
-    throw new Error(`no running emulator found: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)}); start one with \`asc-autoprovision emulator start\``);
-  }
-  if (!info.url || !info.tenantId || !info.clientId || !info.caCertPath) throw new Error(`${file} is missing url, tenantId, clientId or caCertPath`);
-  return { url: info.url, tenantId: info.tenantId, clientId: info.clientId, clientSecret: EMULATOR_CLIENT_SECRET, caCert: readFileSync(info.caCertPath, "utf8") };
+/** The connection for an endpoint: DefaultAzureCredential for Azure, the emulator's service principal and certificate for it. */
+export function connectionOf(choice: EndpointChoice, env: NodeJS.ProcessEnv = process.env): AzureConnection {
+  return choice.kind === "azure" ? azureConnection() : emulatorConnection(emulatorOf(choice, env));
 }

@@ -75,3 +75,8 @@ export function describeArmError(err: unknown): string {
   const message = (e.message ?? String(err)).split("\n")[0]!;
   return parts ? `${parts}: ${message}` : message;
 }
+
+/** A 404 from ARM: the resource does not exist. */
+export function isNotFound(err: unknown): boolean {
+  return (err as { statusCode?: number } | null)?.statusCode === 404;
+}

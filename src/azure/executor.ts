@@ -4,21 +4,13 @@
  * after it runs; a step an earlier run started is first checked against the live state, so a
  * resumed apply never sends the same change twice.
  */
-import type { Plan, Step } from "../reconcile/types";
+import type { Plan, Step } from "../capabilities";
+import type { LiveState, StepContext, StepOutputs } from "../core/kernel";
 import { classifyError, describeArmError } from "./errors";
 import type { Journal } from "./journal";
+import { RUNTIME_OPTIONS } from "./options";
 
-/** What a step produced that later steps need (e.g. the principal id of a new assignment). */
-export type StepOutputs = Readonly<Record<string, string>>;
-
-export interface StepContext {
-  /** Outputs of the steps this one depends on, by step id. */
-  readonly outputs: ReadonlyMap<string, StepOutputs>;
-  /** Call when a long-running operation was accepted (the journal records "sent"). */
-  readonly accepted: () => void;
-}
-
-export type LiveState = "done" | "in-progress" | "absent";
+export type { LiveState, StepContext, StepOutputs } from "../core/kernel";
 
 export interface StepRunner {
   /** Makes the change; idempotent (PUT/DELETE of the step's target). */
@@ -39,7 +31,7 @@ export interface StepResult {
 
 export interface ExecuteOptions {
   readonly journal?: Journal;
-  /** Steps in flight at once. Default 16. */
+  /** Steps in flight at once. Default: RUNTIME_OPTIONS.concurrency. */
   readonly concurrency?: number;
   readonly onStep?: (result: StepResult, doneCount: number, total: number) => void;
   /** Stop starting new steps (SIGINT): running ones finish, the rest are reported skipped. */
@@ -55,7 +47,7 @@ export interface ExecuteResult {
 
 export async function executePlan(plan: Plan, runner: StepRunner, options: ExecuteOptions = {}): Promise<ExecuteResult> {
   const steps = plan.steps;
-  const concurrency = Math.max(1, options.concurrency ?? 16);
+  const concurrency = Math.max(1, options.concurrency ?? RUNTIME_OPTIONS.concurrency.default);
   const byId = new Map(steps.map((s) => [s.id, s] as const));
   const waitingOn = new Map<string, number>();
   const dependents = new Map<string, string[]>();

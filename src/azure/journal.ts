@@ -9,7 +9,8 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { createHash } from "node:crypto";
-import type { Step } from "../reconcile/types";
+import type { Step } from "../core";
+import type { Spec } from "../spec/schema";
 
 export type JournalEvent = "start" | "sent" | "done" | "failed";
 
@@ -87,4 +88,10 @@ export class Journal {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }
+}
+
+/** The journal of applies of this spec's subscriptions (one file per set of subscriptions), under `stateDir`. */
+export function journalFor(stateDir: string, spec: Spec): Journal {
+  const key = spec.subscriptions.map((s) => s.slice(0, 8)).join("-");
+  return new Journal(join(stateDir, "journal", `apply-${key}.jsonl`));
 }

@@ -1,34 +1,38 @@
 /**
- * --cloud local|azure for every command that talks to ARM: the emulator (found through its
- * state directory's emulator.json, or --emulator-dir) or real Azure with DefaultAzureCredential.
+ * --cloud local|azure for every command that talks to ARM: the emulator (by --emulator-dir, else
+ * the environment `emulator start` prints, else its default directory) or real Azure with
+ * DefaultAzureCredential. The precedence is the one every front end uses (src/azure/endpoint.ts).
+ * The Azure SDK is loaded only when a connection is made.
  */
-import { dirname } from "node:path";
 import type { Command } from "commander";
-import { azureConnection, emulatorConnection, emulatorEndpointFromDir, type AzureConnection, type Cloud } from "../azure/connection";
+import type { AzureConnection } from "../azure/connection";
+import { chooseEndpoint, DEFAULT_EMULATOR_DIR } from "../azure/endpoint";
 import { choice } from "./format";
 
 export const CLOUDS = ["local", "azure"] as const;
-/** Where `emulator start` keeps its state by default, and where the other commands look for it. */
-export const DEFAULT_EMULATOR_DIR = ".asc-autoprovision/emulator";
+export { DEFAULT_EMULATOR_DIR };
 
 export interface CloudOptions {
   cloud: string;
-  emulatorDir: string;
+  emulatorDir?: string;
 }
 
 export function addCloudOptions(cmd: Command): Command {
   return cmd
     .option("--cloud <cloud>", `where the machines are: ${CLOUDS.join(", ")} (local = the emulator)`, "local")
-    .option("--emulator-dir <dir>", "state directory of the running emulator (local only)", defaultEmulatorDir());
+    .option("--emulator-dir <dir>", `state directory of the running emulator (local only; default: ASC_EMULATOR_CONFIG's directory, else ${DEFAULT_EMULATOR_DIR})`);
 }
 
-/** ASC_EMULATOR_CONFIG (printed by `emulator start`) names emulator.json; its directory is the state. */
-function defaultEmulatorDir(): string {
-  const config = process.env.ASC_EMULATOR_CONFIG;
-  return config ? dirname(config) : DEFAULT_EMULATOR_DIR;
-}
-
-export function connectionFor(opts: CloudOptions): AzureConnection {
-  const cloud: Cloud = choice("--cloud", opts.cloud, CLOUDS);
-  return cloud === "azure" ? azureConnection() : emulatorConnection(emulatorEndpointFromDir(opts.emulatorDir));
+export async function connectionFor(opts: CloudOptions, env: NodeJS.ProcessEnv = process.env): Promise<AzureConnection> {
+  const cloud = choice("--cloud", opts.cloud, CLOUDS);
+  const endpoint =
+    cloud === "azure"
+      ? ({ kind: "azure" } as const)
+      : chooseEndpoint(
+          opts.emulatorDir !== undefined ? { value: opts.emulatorDir, source: "--emulator-dir", kinds: { azure: false, directory: true } } : undefined,
+          env,
+          { kind: "emulator-dir", dir: DEFAULT_EMULATOR_DIR, source: "the default emulator directory" },
+        );
+  const { connectionOf } = await import("../azure/connection");
+  return connectionOf(endpoint, env);
 }

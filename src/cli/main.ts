@@ -4,19 +4,13 @@
  */
 import { Command, CommanderError } from "commander";
 import { version } from "../../package.json";
-import { ValidationError } from "../spec/errors";
-import { DocumentError } from "../spec/files";
+import { ValidationError, DocumentError } from "../spec";
 import { registerCommands } from "./commands";
 import { CliError } from "./errors";
 
-export type ExitCode = 0 | 1 | 2;
+import type { CliContext, ExitCode } from "./context";
 
-export interface CliContext {
-  /** Set by a command's action; read after parsing. */
-  exitCode: ExitCode;
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
+export type { CliContext, ExitCode } from "./context";
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command("asc-autoprovision")

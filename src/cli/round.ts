@@ -2,16 +2,11 @@
  * One plan-and-apply round for the CLI (apply, reconcile, demo): progress on stderr, the plan and
  * a result summary for a person, or JSON for a machine.
  */
-import { join } from "node:path";
-import { applyPlan, planLive } from "../azure/apply";
-import type { AzureConnection } from "../azure/connection";
-import type { ExecuteResult } from "../azure/executor";
-import { Journal } from "../azure/journal";
-import type { Plan } from "../reconcile/types";
-import type { Inventory } from "../inventory/schema";
-import type { Spec } from "../spec/schema";
+import { applyPlan, journalFor, planLive, writeBudget, type AzureConnection, type ExecuteResult } from "../azure";
+import { stepLabel, type Plan } from "../core";
+import type { Inventory } from "../inventory";
+import type { Spec } from "../spec";
 import type { Progress } from "./progress";
-import { stepLabel } from "../reconcile/render/facts";
 
 export interface RoundOptions {
   readonly stateDir: string;
@@ -26,12 +21,6 @@ export interface RoundOptions {
 export interface RoundResult {
   readonly plan: Plan;
   readonly result?: ExecuteResult & { writes: number };
-}
-
-/** The journal of applies of this spec's subscriptions (one file per set of subscriptions). */
-export function journalFor(stateDir: string, spec: Spec): Journal {
-  const key = spec.subscriptions.map((s) => s.slice(0, 8)).join("-");
-  return new Journal(join(stateDir, "journal", `apply-${key}.jsonl`));
 }
 
 export async function planRound(conn: AzureConnection, spec: Spec, progress: Progress): Promise<{ inventory: Inventory; plan: Plan }> {
@@ -51,7 +40,7 @@ export async function applyRound(
     onNote: (m) => progress.note(m),
     journal: journalFor(opts.stateDir, spec),
     concurrency: opts.concurrency,
-    writes: { capacity: Math.max(1, Math.ceil(opts.writesPerSecond * 2)), refillPerSecond: opts.writesPerSecond },
+    writes: writeBudget(opts.writesPerSecond),
     pollIntervalMs: opts.pollIntervalMs,
     signal: opts.signal,
     onStep: (r, done, total) => {

@@ -8,6 +8,7 @@
  */
 import { openDb, Meta, type Db } from "./store/db";
 import { ResourceStore, type StoredResource } from "./store/resources";
+import { ChangeLog, type ChangeActor } from "./store/changeLog";
 import { GuestStore } from "./store/guest";
 import { ExtensionLog } from "./store/extensionLog";
 import { HeartbeatHistory } from "./store/heartbeatHistory";
@@ -16,7 +17,7 @@ import { LroManager } from "./arm/lro";
 import { Registry } from "./arm/registry";
 import { ArmRouter } from "./arm/router";
 import type { ArmContext, EmulatorSettings } from "./arm/types";
-import { ArmError } from "./http/errors";
+import { ArmError, ArmErrors } from "./http/errors";
 import type { EmuRequest, EmuResponse, FaultClass, OpClass } from "./http/types";
 import { header } from "./http/types";
 import { newSigningKey, TokenService } from "./auth/tokens";
@@ -26,10 +27,11 @@ import { ARM_AUDIENCES, LOGS_AUDIENCES } from "./constants";
 import { FaultInjector, RawFault } from "./faults/injector";
 import type { FaultConfig } from "./faults/config";
 import { Counters } from "./admin/counters";
-import { handleAdmin } from "./admin/handler";
+import { handleAdmin, type AdminAuth } from "./admin/handler";
 import { RemediationEngine } from "./remediation/engine";
 import { handleLogs, isLogsPath } from "./logs/handler";
 import { resourceGraphRoute } from "./graph/handler";
+import { GRAPH_TABLES } from "./graph/tables";
 import { resourcesRoute } from "./providers/resources";
 import { registerComputeOperations, virtualMachineExtensions, virtualMachineScaleSetExtensions, virtualMachineScaleSets, virtualMachines } from "./providers/compute";
 import { arcExtensions, arcMachines } from "./providers/hybridCompute";
@@ -39,9 +41,11 @@ import { solutions } from "./providers/operationsManagement";
 import { autoProvisioningSettings, pricings, workspaceSettings } from "./providers/security";
 import { policyAssignments, policyDefinitions, roleAssignments, roleDefinitions } from "./providers/authorization";
 import { remediations } from "./providers/policyInsights";
+import { managementGroups, managementGroupSubscriptions } from "./providers/management";
 import { dataCollectionRules } from "./providers/dataCollectionRules";
 import { dataCollectionRuleAssociations } from "./providers/dataCollectionRuleAssociations";
 import { ensureSubscriptions, generateFleet, type FleetSummary } from "./fleet/generator";
+import { seedManagementGroups, type ManagementGroupSeed } from "./fleet/managementGroups";
 import { lastProvidersIndex } from "./util/armId";
 import type { JsonObject } from "./util/json";
 
@@ -51,6 +55,8 @@ export interface CoreOptions {
   readonly settings: EmulatorSettings;
   readonly seed: number;
   readonly faults?: FaultConfig;
+  /** The admin API's token for this start. */
+  readonly admin: AdminAuth;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -61,6 +67,7 @@ export class EmulatorCore implements ArmContext {
   readonly store: ResourceStore;
   readonly guest: GuestStore;
   readonly extensionLog: ExtensionLog;
+  readonly changeLog: ChangeLog;
   readonly heartbeatHistory: HeartbeatHistory;
   readonly clock = new Clock();
   readonly lro: LroManager;
@@ -75,13 +82,23 @@ export class EmulatorCore implements ArmContext {
   readonly subscriptionIds: string[];
   private url = "https://localhost";
   private infoExtra: JsonObject = {};
+  private readonly adminAuth: AdminAuth;
+  /** Who the changes being made are by: the request being routed, if any. */
+  private actor: ChangeActor = { correlationId: null, changedBy: null };
 
   constructor(opts: CoreOptions) {
     this.tenantId = opts.tenantId;
+    this.adminAuth = opts.admin;
     this.settings = opts.settings;
     this.db = openDb(opts.dbPath);
     this.meta = new Meta(this.db);
-    this.store = new ResourceStore(this.db);
+    this.changeLog = new ChangeLog(this.db);
+    this.store = new ResourceStore(this.db, {
+      log: this.changeLog,
+      types: new Set(GRAPH_TABLES["resources"]!.map((t) => t.toLowerCase())),
+      now: () => this.clock.now(),
+      actor: () => this.actor,
+    });
     this.guest = new GuestStore(this.db);
     this.extensionLog = new ExtensionLog(this.db);
     this.heartbeatHistory = new HeartbeatHistory(this.db);
@@ -95,8 +112,9 @@ export class EmulatorCore implements ArmContext {
       autoProvisioningSettings, workspaceSettings, pricings,
       policyDefinitions, policyAssignments, roleDefinitions, roleAssignments,
       remediations(() => this.remediation),
+      managementGroups, managementGroupSubscriptions,
     );
-    this.router = new ArmRouter(this.registry, this.lro, [resourcesRoute, resourceGraphRoute]);
+    this.router = new ArmRouter(this.registry, this.lro, [resourcesRoute, resourceGraphRoute(undefined, () => this.counters.note("graphEvaluations"))]);
     let key = this.meta.get("tokenSigningKey");
     if (!key) {
       key = newSigningKey();
@@ -113,16 +131,27 @@ export class EmulatorCore implements ArmContext {
     });
   }
 
+  /** Applies a management-group hierarchy (idempotent: groups and placements are PUTs). */
+  seedManagementGroups(seeds: readonly ManagementGroupSeed[]): void {
+    if (seeds.length > 0) this.tx(() => seedManagementGroups(this, this.registry, seeds));
+  }
+
   /** Generates the fleet once per state file; later starts keep what is there. */
   ensureFleet(count: number): FleetSummary | null {
     const existing = this.meta.get("fleet");
     if (existing) return JSON.parse(existing) as FleetSummary;
     if (count <= 0) return null;
-    return this.tx(() => {
-      const summary = generateFleet(this, this.registry, count, Number(this.meta.get("seed")), this.subscriptionIds);
-      this.meta.set("fleet", JSON.stringify(summary));
-      return summary;
-    });
+    // A generated fleet is the state the emulator starts from, not changes made to it.
+    this.store.recordChanges = false;
+    try {
+      return this.tx(() => {
+        const summary = generateFleet(this, this.registry, count, Number(this.meta.get("seed")), this.subscriptionIds);
+        this.meta.set("fleet", JSON.stringify(summary));
+        return summary;
+      });
+    } finally {
+      this.store.recordChanges = true;
+    }
   }
 
   fleet(): FleetSummary | null {
@@ -189,7 +218,7 @@ export class EmulatorCore implements ArmContext {
     const cls = this.classify(req);
     try {
       if (cls === "admin") {
-        return { cls, res: handleAdmin({ ctx: this, registry: this.registry, counters: this.counters, faults: this.faults, remediation: this.remediation, info: () => this.info(), fleet: () => this.fleet() as unknown as JsonObject | null, settle: () => this.lro.settleDue() }, req) };
+        return { cls, res: handleAdmin({ ctx: this, registry: this.registry, counters: this.counters, faults: this.faults, remediation: this.remediation, info: () => this.info(), fleet: () => this.fleet() as unknown as JsonObject | null, settle: () => this.lro.settleDue(), auth: this.adminAuth }, req) };
       }
       if (cls === "auth") return { cls, res: handleAad(this.url, this.tokens, req) };
       if (cls === "metadata") return { cls, res: handleCloudMetadata(this.url, req) };
@@ -206,8 +235,14 @@ export class EmulatorCore implements ArmContext {
         principal: req.principal.oid,
         correlationId: req.correlationId,
       });
-      this.lro.settleDue();
-      const res = logs ? handleLogs(this, req) : this.router.handle(this, req);
+      this.actor = { correlationId: req.correlationId, changedBy: req.principal.oid };
+      let res: EmuResponse;
+      try {
+        this.lro.settleDue();
+        res = logs ? handleLogs(this, req) : this.router.handle(this, req);
+      } finally {
+        this.actor = { correlationId: null, changedBy: null };
+      }
       res.headers = { ...faultHeaders, ...(res.headers ?? {}) };
       return { cls, res };
     } catch (err) {
@@ -217,7 +252,7 @@ export class EmulatorCore implements ArmContext {
       if (err instanceof ArmError) return { cls, res: { status: err.status, body: err.body(), headers: { ...err.headers } } };
       const message = err instanceof Error ? err.message : String(err);
       process.stderr.write(`emulator: internal error on ${req.method} ${req.path}: ${err instanceof Error ? (err.stack ?? message) : message}\n`);
-      return { cls, res: { status: 500, body: { error: { code: "InternalServerError", message: `The emulator failed to process the request: ${message}` } } } };
+      return { cls, res: { status: 500, body: ArmErrors.emulatorFailure(message).body() } };
     }
   }
 }

@@ -2,7 +2,8 @@
  * The local Azure emulator: `startEmulator()` and what a client needs to talk to it.
  * See src/emulator/README.md.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { ClientSecretCredential } from "@azure/identity";
@@ -11,21 +12,24 @@ import { EmulatorCore } from "./core";
 import { listen } from "./server";
 import { loadOrCreateCertificate } from "./util/tls";
 import { loadFaultConfig, parseFaultConfig, type FaultConfig } from "./faults/config";
-import { adminRequest } from "./admin/client";
+import { adminRequest, ADMIN_TOKEN_FILE } from "./admin/client";
+import { prepareStateFile, writePrivateFile } from "./util/privateFiles";
 import type { FleetSummary } from "./fleet/generator";
 import { ARM_SCOPE, EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, EMULATOR_TENANT_ID } from "./constants";
 import { goClientEnv } from "./goClients";
+import { managementGroupSeedsSchema, type ManagementGroupSeed } from "./fleet/managementGroups";
 
 export * from "./constants";
 export { trustEmulatorCertificate } from "./trust";
 export type { FaultConfig } from "./faults/config";
 export type { FleetSummary } from "./fleet/generator";
+export { managementGroupSeedsSchema, type ManagementGroupSeed, type SeededHierarchy } from "./fleet/managementGroups";
 export type { GuestState, GuestPatch } from "./store/guest";
 export type { ExtensionPut } from "./store/extensionLog";
 export { FLEET_CASES, CASE_SPECS, type FleetCase } from "./fleet/cases";
 export { SCOM_AGENT_VERSIONS } from "./logs/heartbeat";
 export { DEPRECATED_MESSAGE } from "./providers/security";
-export { adminRequest } from "./admin/client";
+export { adminRequest, readAdminToken, ADMIN_TOKEN_FILE } from "./admin/client";
 export { goClientEnv, metadataHostOf, metadataUrlOf } from "./goClients";
 export { EMULATOR_CLOUD_NAME } from "./metadata/documents";
 
@@ -48,6 +52,10 @@ export interface EmulatorOptions {
   listPageSize?: number;
   /** Time one remediation deployment takes (default 20 ms). */
   remediationDeploymentMs?: number;
+  /** Evaluation time a Resource Graph or Log Analytics query may take before it is refused (default 5,000 ms). */
+  queryBudgetMs?: number;
+  /** A management-group hierarchy to apply at start (see README "Management groups"). */
+  managementGroups?: ManagementGroupSeed[];
 }
 
 export interface EmulatorClientOptions {
@@ -74,14 +82,17 @@ export interface RunningEmulator {
   readonly clientSecret: string;
   readonly subscriptionIds: string[];
   readonly fleet: FleetSummary | null;
+  /** The admin API's bearer token for this start (also in `adminTokenPath`, mode 0600, next to emulator.json). */
+  readonly adminToken: string;
+  readonly adminTokenPath: string;
   credential(): TokenCredential;
   /** `{ endpoint, credentialScopes, tlsOptions }` for any `@azure/arm-*` client. */
   clientOptions(): EmulatorClientOptions;
   /** Options for `@azure/monitor-query-logs`' LogsQueryClient. */
   logsClientOptions(): { endpoint: string; tlsOptions: { ca: string } };
-  /** Calls the admin API (`/admin/...`). */
+  /** Calls the admin API (`/admin/...`) with this start's token. */
   admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
-  /** What a child process needs: NODE_EXTRA_CA_CERTS, ASC_EMULATOR_URL/_TENANT_ID/_CLIENT_ID/_CONFIG. */
+  /** What a child process needs: NODE_EXTRA_CA_CERTS, ASC_EMULATOR_URL/_TENANT_ID/_CLIENT_ID/_CONFIG/_ADMIN_TOKEN_FILE. */
   env(): Record<string, string>;
   /** What a Go client (azure-native, azurerm) needs besides metadataHost: ARM_TENANT_ID/_CLIENT_ID/_CLIENT_SECRET, SSL_CERT_FILE. */
   goEnv(): Record<string, string>;
@@ -91,31 +102,40 @@ export interface RunningEmulator {
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
   let tempDir: string | undefined;
   let statePath: string;
+  // Bad input is refused before anything is written: faults first, then the state path.
+  const faults = typeof opts.faults === "string" ? loadFaultConfig(opts.faults) : opts.faults ? parseFaultConfig(opts.faults) : undefined;
   if (opts.statePath) {
     statePath = resolve(opts.statePath);
-    mkdirSync(dirname(statePath), { recursive: true });
   } else {
     tempDir = mkdtempSync(join(tmpdir(), "asc-emulator-"));
     statePath = join(tempDir, "state.sqlite");
   }
+  prepareStateFile(statePath);
   const dir = dirname(statePath);
-  const faults = typeof opts.faults === "string" ? loadFaultConfig(opts.faults) : opts.faults ? parseFaultConfig(opts.faults) : undefined;
-  const tls = await loadOrCreateCertificate(dir);
+  const adminToken = randomBytes(32).toString("base64url");
+  const adminTokenPath = join(dir, ADMIN_TOKEN_FILE);
   const core = new EmulatorCore({
     dbPath: statePath,
     tenantId: EMULATOR_TENANT_ID,
     seed: opts.seed ?? 1,
     faults,
+    admin: { token: adminToken, tokenPath: adminTokenPath },
     settings: {
       lroDelayMs: opts.lroDelayMs ?? 0,
       listPageSize: opts.listPageSize ?? 100,
       remediationDeploymentMs: opts.remediationDeploymentMs ?? 20,
       tokenLifetimeSeconds: opts.tokenLifetimeSeconds ?? 3600,
+      queryBudgetMs: opts.queryBudgetMs ?? 5000,
     },
   });
   let server;
+  let tls;
   try {
+    tls = await loadOrCreateCertificate(dir);
     core.ensureFleet(opts.fleet ?? 0);
+    core.seedManagementGroups(opts.managementGroups ? managementGroupSeedsSchema.parse(opts.managementGroups) : []);
+    // Before listening: whoever can reach the server finds this start's token.
+    writePrivateFile(adminTokenPath, adminToken + "\n");
     server = await listen(core, tls, opts.port ?? 0);
   } catch (err) {
     core.close();
@@ -125,8 +145,22 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const url = `https://localhost:${server.port}`;
   core.setUrl(url, { clientId: EMULATOR_CLIENT_ID, caCertPath: tls.certPath, statePath });
   core.start();
-  const info = { url, port: server.port, tenantId: EMULATOR_TENANT_ID, clientId: EMULATOR_CLIENT_ID, caCertPath: tls.certPath, statePath, subscriptionIds: core.subscriptionIds, pid: process.pid, clientSecret: "well-known: EMULATOR_CLIENT_SECRET in src/emulator/constants.ts" };
-  writeFileSync(join(dir, "emulator.json"), JSON.stringify(info, null, 2) + "\n");
+  const info = {
+    url,
+    port: server.port,
+    tenantId: EMULATOR_TENANT_ID,
+    clientId: EMULATOR_CLIENT_ID,
+    caCertPath: tls.certPath,
+    statePath,
+    subscriptionIds: core.subscriptionIds,
+    pid: process.pid,
+    clientSecret: "well-known: EMULATOR_CLIENT_SECRET in src/emulator/constants.ts",
+    adminTokenPath,
+  };
+  // Written aside and renamed: a client that sees emulator.json never reads it half-written.
+  const infoPath = join(dir, "emulator.json");
+  writeFileSync(`${infoPath}.${process.pid}.tmp`, JSON.stringify(info, null, 2) + "\n");
+  renameSync(`${infoPath}.${process.pid}.tmp`, infoPath);
   const ca = readFileSync(tls.certPath, "utf8");
   let stopped = false;
   return {
@@ -140,12 +174,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     clientSecret: EMULATOR_CLIENT_SECRET,
     subscriptionIds: [...core.subscriptionIds],
     fleet: core.fleet(),
+    adminToken,
+    adminTokenPath,
     credential: () =>
       new ClientSecretCredential(EMULATOR_TENANT_ID, EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, { authorityHost: url, disableInstanceDiscovery: true, tlsOptions: { ca } }),
     clientOptions: () => ({ endpoint: url, credentialScopes: [ARM_SCOPE], credentials: { scopes: [ARM_SCOPE] }, tlsOptions: { ca } }),
     logsClientOptions: () => ({ endpoint: `${url}/v1`, tlsOptions: { ca } }),
     admin: async <T>(method: string, path: string, body?: unknown) => {
-      const r = await adminRequest<T>(url, ca, method, path, body);
+      const r = await adminRequest<T>(url, ca, method, path, body, adminToken);
       if (r.status >= 400) throw new Error(`admin ${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body;
     },
@@ -158,6 +194,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       ASC_EMULATOR_TENANT_ID: EMULATOR_TENANT_ID,
       ASC_EMULATOR_CLIENT_ID: EMULATOR_CLIENT_ID,
       ASC_EMULATOR_CONFIG: join(dir, "emulator.json"),
+      ASC_EMULATOR_ADMIN_TOKEN_FILE: adminTokenPath,
     }),
     goEnv: () => goClientEnv({ url, tenantId: EMULATOR_TENANT_ID, clientId: EMULATOR_CLIENT_ID, clientSecret: EMULATOR_CLIENT_SECRET, caCertPath: tls.certPath }),
     stop: async () => {

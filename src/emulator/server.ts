@@ -10,28 +10,37 @@ import { randomUUID } from "node:crypto";
 import type { EmulatorCore } from "./core";
 import type { EmuRequest } from "./http/types";
 import { splitPath } from "./util/armId";
+import { ArmErrors } from "./http/errors";
 
-const MAX_BODY = 16 * 1024 * 1024;
+/** The largest request body the emulator accepts (README "ARM behaviour"); larger ones get 413. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** Past this much of an oversized body the connection is closed instead of drained. */
+const MAX_DRAIN_BYTES = 8 * MAX_BODY_BYTES;
 
 export interface Listening {
   readonly port: number;
   close(): Promise<void>;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/**
+ * The request body, or `tooLarge` past MAX_BODY_BYTES. An oversized body is read to its end and
+ * dropped, so the client (still sending) gets the 413 instead of a reset connection.
+ */
+function readBody(req: IncomingMessage): Promise<{ body: Buffer; tooLarge: boolean }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error("request body too large"));
+      if (size > MAX_DRAIN_BYTES) {
         req.destroy();
         return;
       }
-      chunks.push(c);
+      if (size <= MAX_BODY_BYTES) chunks.push(c);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("end", () => resolve({ body: size > MAX_BODY_BYTES ? Buffer.alloc(0) : Buffer.concat(chunks), tooLarge: size > MAX_BODY_BYTES }));
+    // Destroyed past MAX_DRAIN_BYTES (or by the client): nothing to answer, but settle.
+    req.on("close", () => resolve({ body: Buffer.alloc(0), tooLarge: true }));
     req.on("error", reject);
   });
 }
@@ -40,11 +49,12 @@ async function serve(core: EmulatorCore, req: IncomingMessage, res: ServerRespon
   const requestId = randomUUID();
   const corr = req.headers["x-ms-correlation-request-id"];
   const correlationId = (Array.isArray(corr) ? corr[0] : corr) || randomUUID();
-  let body: Buffer;
-  try {
-    body = await readBody(req);
-  } catch {
-    res.writeHead(413, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "RequestEntityTooLarge", message: "The request body is too large." } }));
+  const { body, tooLarge } = await readBody(req);
+  if (tooLarge) {
+    const payload = JSON.stringify(ArmErrors.requestEntityTooLarge(MAX_BODY_BYTES).body());
+    res.writeHead(413, { "x-ms-request-id": requestId, "x-ms-correlation-request-id": correlationId, "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(payload)), connection: "close" });
+    res.end(payload);
+    core.counters.record("write", `${(req.method ?? "GET").toUpperCase()} too-large`, 413);
     return;
   }
   // `/{+scope}` templates produce `//subscriptions/...`, which URL would read as a host name.

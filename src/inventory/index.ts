@@ -1,3 +1,5 @@
 export * from "./schema";
 export * from "./load";
 export * from "./ids";
+export * from "./eligibility";
+export * from "./jsonSchema";

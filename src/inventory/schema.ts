@@ -11,8 +11,7 @@ const armId = z.string().regex(/^\/subscriptions\/[^/]+\//i, { error: "must be a
 
 export const subscriptionSchema = z.looseObject({
   id: z.string().min(1),
-  /** When the subscription was onboarded to Security Center; before 2019-03-17 existing agents are left alone. */
-  onboardedAt: isoDate.nullable().optional(),
+  onboardedAt: isoDate.nullable().optional().describe("When the subscription was onboarded to Security Center; before 2019-03-17 existing agents are left alone."),
   displayName: z.string().optional(),
 });
 
@@ -20,16 +19,14 @@ export const SECURITY_EVENT_OWNERS = ["securityCenter", "sentinel"] as const;
 
 export const workspaceSchema = z.looseObject({
   id: armId,
-  /** The workspace GUID the agents' `workspaceId` setting names. */
-  customerId: z.string().min(1),
+  customerId: z.string().min(1).describe("The workspace GUID the agents' `workspaceId` setting names."),
   location: z.string().min(1),
   createdBySecurityCenter: z.boolean().default(false),
   solutions: z.array(z.string()).default([]),
   securityEvents: z
     .looseObject({
       tier: z.enum(SECURITY_EVENT_TIERS),
-      /** Who configures the workspace's security events: Security Center or Sentinel (never both). */
-      owner: z.enum(SECURITY_EVENT_OWNERS).nullable(),
+      owner: z.enum(SECURITY_EVENT_OWNERS).nullable().describe("Who configures the workspace's security events: Security Center or Sentinel (never both)."),
     })
     .optional(),
 });
@@ -39,8 +36,7 @@ export const extensionSchema = z.looseObject({
   type: z.string().min(1),
   version: z.string().min(1),
   name: z.string().optional(),
-  /** For the Log Analytics agent: the customerId of the workspace it reports to. */
-  workspaceCustomerId: z.string().nullable().optional(),
+  workspaceCustomerId: z.string().nullable().optional().describe("For the Log Analytics agent: the customerId of the workspace it reports to."),
   provisioningState: z.string().optional(),
 });
 
@@ -48,13 +44,11 @@ export const AGENT_KINDS = ["direct", "scom", "ama"] as const;
 export const agentSchema = z.looseObject({
   kind: z.enum(AGENT_KINDS),
   workspaceCustomerIds: z.array(z.string()).optional(),
-  /** Operations Manager version, e.g. "2012", "2016", "2019". */
-  version: z.string().optional(),
+  version: z.string().optional().describe("Operations Manager version, e.g. \"2012\", \"2016\", \"2019\"."),
 });
 
 export const machineIdentitySchema = z.looseObject({
-  /** "SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned" or "None". */
-  type: z.string().min(1),
+  type: z.string().min(1).describe("\"SystemAssigned\", \"UserAssigned\", \"SystemAssigned, UserAssigned\" or \"None\"."),
   principalId: z.string().nullable().optional(),
 });
 
@@ -68,15 +62,11 @@ export const machineSchema = z.looseObject({
   osType: z.enum(OS_TYPES),
   location: z.string().min(1),
   powerState: z.enum(POWER_STATES),
-  /** Azure VM Agent (or the Arc connected machine agent) present and ready. */
-  vmAgent: z.boolean(),
-  /** A network appliance (WAF, NGFW): never provisioned. */
-  appliance: z.boolean().optional(),
+  vmAgent: z.boolean().describe("Azure VM Agent (or the Arc connected machine agent) present and ready."),
+  appliance: z.boolean().optional().describe("A network appliance (WAF, NGFW): never provisioned."),
   extensions: z.array(extensionSchema).optional(),
-  /** Guest agents not installed as extensions, as the Heartbeat table tells them apart. */
-  agents: z.array(agentSchema).optional(),
-  /** The machine's managed identity as ARM returns it (AMA signs in with the system-assigned one). */
-  identity: machineIdentitySchema.nullable().optional(),
+  agents: z.array(agentSchema).optional().describe("Guest agents not installed as extensions, as the Heartbeat table tells them apart."),
+  identity: machineIdentitySchema.nullable().optional().describe("The machine's managed identity as ARM returns it (AMA signs in with the system-assigned one)."),
 });
 
 export const clusterSchema = z.looseObject({
@@ -111,27 +101,23 @@ export const remediationSchema = z.looseObject({
 export const dataCollectionRuleSchema = z.looseObject({
   id: armId,
   location: z.string().min(1),
-  /** ARM ids of the Log Analytics workspaces among the rule's destinations. */
-  destinations: z.array(z.string()).default([]),
-  /**
-   * The xPath queries of the rule's Windows event log data sources whose streams include
-   * Microsoft-SecurityEvent; empty when the rule has no security-event stream.
-   */
-  xPathQueries: z.array(z.string()).default([]),
+  destinations: z.array(z.string()).default([]).describe("ARM ids of the Log Analytics workspaces among the rule's destinations."),
+  xPathQueries: z
+    .array(z.string())
+    .default([])
+    .describe("The xPath queries of the rule's Windows event log data sources whose streams include Microsoft-SecurityEvent; empty when the rule has no security-event stream."),
 });
 
 /** A `Microsoft.Insights/dataCollectionRuleAssociations` extension resource of a machine. */
 export const dataCollectionRuleAssociationSchema = z.looseObject({
   id: z.string().min(1),
   machineId: armId,
-  /** Null for an association with a data collection endpoint. */
-  dataCollectionRuleId: z.string().nullable(),
+  dataCollectionRuleId: z.string().nullable().describe("Null for an association with a data collection endpoint."),
 });
 
 export const settingsSchema = z.looseObject({
   autoProvision: z.enum(["On", "Off"]).nullable().optional(),
-  /** workspaceSettings/default: the custom workspace new machines report to, null when none. */
-  workspaceId: z.string().nullable().optional(),
+  workspaceId: z.string().nullable().optional().describe("workspaceSettings/default: the custom workspace new machines report to, null when none."),
   pricingTier: z.enum(["Free", "Standard"]).nullable().optional(),
 });
 
@@ -197,16 +183,16 @@ export interface Inventory {
 
 /** The whole document, for JSON Schema export only (loading goes item by item). */
 export const inventorySchema = z.looseObject({
-  version: z.literal(1),
-  generatedAt: z.string().optional(),
-  subscriptions: z.array(subscriptionSchema),
-  workspaces: z.array(workspaceSchema).optional(),
-  machines: z.array(machineSchema).optional(),
-  clusters: z.array(clusterSchema).optional(),
-  policyAssignments: z.array(policyAssignmentSchema).optional(),
-  roleAssignments: z.array(roleAssignmentSchema).optional(),
-  remediations: z.array(remediationSchema).optional(),
-  dataCollectionRules: z.array(dataCollectionRuleSchema).optional(),
-  dataCollectionRuleAssociations: z.array(dataCollectionRuleAssociationSchema).optional(),
-  settings: z.record(z.string(), settingsSchema).optional(),
+  version: z.literal(1).describe("The inventory format's version: 1."),
+  generatedAt: z.string().optional().describe("When the inventory was read (ISO date and time)."),
+  subscriptions: z.array(subscriptionSchema).describe("The subscriptions read."),
+  workspaces: z.array(workspaceSchema).optional().describe("Their Log Analytics workspaces, and those the machines report to."),
+  machines: z.array(machineSchema).optional().describe("Virtual machines, scale sets and Arc machines, with their extensions and guest agents."),
+  clusters: z.array(clusterSchema).optional().describe("AKS clusters and their add-ons."),
+  policyAssignments: z.array(policyAssignmentSchema).optional().describe("Policy assignments at the subscriptions."),
+  roleAssignments: z.array(roleAssignmentSchema).optional().describe("Role assignments to the policy assignments' identities."),
+  remediations: z.array(remediationSchema).optional().describe("Policy remediation tasks."),
+  dataCollectionRules: z.array(dataCollectionRuleSchema).optional().describe("Data collection rules (agent ama)."),
+  dataCollectionRuleAssociations: z.array(dataCollectionRuleAssociationSchema).optional().describe("The machines' associations with data collection rules (agent ama)."),
+  settings: z.record(z.string(), settingsSchema).optional().describe("Security Center settings per subscription GUID."),
 });

@@ -12,7 +12,7 @@
  * the seed's rules (skip-*, blocked-scom-2012, out-of-scope): a machine is counted on its actual
  * state, before the plan is applied.
  */
-import { DECISIONS, type Decision } from "../reconcile/types";
+import { DECISIONS, type Decision } from "../core";
 
 export const COVERED_DECISIONS: readonly Decision[] = Object.freeze([
   "compliant",

@@ -8,9 +8,9 @@
  */
 import { subscriptionOf } from "../inventory/ids";
 import type { Inventory } from "../inventory/schema";
-import { plan as makePlan } from "../reconcile/plan";
-import { changedMachines, DECISION_MEANING, shortName } from "../reconcile/render/facts";
-import { DECISIONS, type Decision, type Plan } from "../reconcile/types";
+import { plan as makePlan } from "../core";
+import { changedMachines, DECISION_MEANING, shortName } from "../core";
+import { DECISIONS, type Decision, type Plan } from "../core";
 import { geographyOf } from "../spec/geography";
 import type { Spec } from "../spec/schema";
 import { COVERED_DECISIONS, coverageOf, isCovered, type Coverage } from "./coverage";

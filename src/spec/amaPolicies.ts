@@ -12,7 +12,7 @@
  *   assignment carries a resource selector on the geography's regions (machines elsewhere must
  *   not send their data to it: the seed's data-privacy rule); a custom workspace serves every
  *   region. The association the policy makes (`assoc-<hash>`) counts as the planner's own
- *   (decideAma.ts), so they never link a machine twice.
+ *   (src/capabilities/azure-monitor-agent/decide.ts), so they never link a machine twice.
  *
  * The planner does not assign these: `asc-autoprovision apply`/`reconcile --watch` do the
  * per-machine work themselves.
@@ -26,17 +26,17 @@ const SCOPE_PATTERN = /^\/subscriptions\/[0-9a-fA-F-]{36}(\/.+)?$/;
 
 /** Options of the AMA assignments (`amaPolicies` of the components and the stack config). */
 export const amaPoliciesSchema = closedObject({
-  /** Declare the assignments (with `agent: ama` and auto provisioning on). */
-  enabled: z.boolean().default(true),
-  /** Start a remediation task per assignment for the machines that exist when it is created. */
-  remediate: z.boolean().default(true),
-  /** ARM ids the assignments leave alone (resource groups or machines whose agents you manage). */
+  enabled: z.boolean().default(true).describe("Declare the assignments (with `agent: ama` and auto provisioning on)."),
+  remediate: z.boolean().default(true).describe("Start a remediation task per assignment for the machines that exist when it is created; the policies cover machines created later."),
   notScopes: z
     .array(
       z.string().regex(SCOPE_PATTERN, { error: "must be an ARM id under a subscription (/subscriptions/<guid>/resourceGroups/<rg>[/providers/...])" }),
     )
-    .default([]),
-});
+    .default([])
+    .describe("ARM ids under the spec's subscriptions that the assignments leave alone (resource groups or machines whose agents you manage); each subscription's assignments get the ones under it."),
+}).describe(
+  "With `agent: ama` and auto provisioning on, the Azure Monitor Agent's policy assignments, which cover machines created later: per OS the AMA extension, and per OS and workspace the association with the workspace's data collection rule (limited to its geography for a default workspace).",
+);
 export type AmaPoliciesOptions = z.output<typeof amaPoliciesSchema>;
 export type AmaPoliciesInput = z.input<typeof amaPoliciesSchema>;
 

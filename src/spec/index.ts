@@ -10,3 +10,7 @@ export * from "./validate";
 export * from "./load";
 export * from "./appliances";
 export * from "./dcr";
+export * from "./operationsManager";
+export * from "./legacyPolicies";
+export * from "./amaPolicies";
+export type { DataCollectionRuleBody } from "./dcr";

@@ -1,6 +1,10 @@
 /**
  * The desired state (DESIGN.md "Spec"): what a user declares in a spec file or a Pulumi stack
  * config. Defaults follow the portal: auto provisioning off, security events None, reconfigure No.
+ *
+ * Each field's documentation lives here, once, as its description: the JSON Schema carries it
+ * (editors show it on hover) and the front ends' arguments reuse it (fieldDocs.ts generates their
+ * doc comments; a test keeps them current).
  */
 import { z } from "zod";
 import { closedObject } from "./errors";
@@ -16,46 +20,74 @@ export type AgentChoice = (typeof AGENTS)[number];
 const guid = z.string().regex(GUID_PATTERN, { error: "must be a subscription GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)" });
 
 const customWorkspace = closedObject({
-  /** ARM id of an existing Log Analytics workspace, in any subscription. */
-  id: z.string().regex(WORKSPACE_ID_PATTERN, {
-    error: "must be the ARM id of a Log Analytics workspace (/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>)",
-  }),
-});
+  id: z
+    .string()
+    .regex(WORKSPACE_ID_PATTERN, {
+      error: "must be the ARM id of a Log Analytics workspace (/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>)",
+    })
+    .describe("ARM id of an existing Log Analytics workspace, in any subscription (`/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>`)."),
+}).describe("A user's existing workspace that every machine reports to.");
 
 const workspaceChoice = z.union([z.literal("default"), customWorkspace], {
   error: (iss) => (iss.code === "invalid_union" ? 'must be "default" or { id: <workspace ARM id> }' : undefined),
 });
 
 export const logAnalyticsAgentSchema = closedObject({
-  autoProvision: z.boolean().default(false),
-  agent: z.enum(AGENTS).default("mma"),
-  workspace: workspaceChoice.default("default"),
-  securityEvents: z.enum(SECURITY_EVENT_TIERS).default("None"),
-  reconfigureExisting: z.boolean().default(false),
-  defender: z.boolean().default(true),
-  removeLegacyAgent: z.boolean().default(false),
-  /**
-   * Delete Security Center default workspaces that are no longer a target once no machine reports
-   * to them (seed: never before every VM is reconnected).
-   */
-  deleteUnusedDefaultWorkspaces: z.boolean().default(false),
+  autoProvision: z
+    .boolean()
+    .default(false)
+    .describe("Provision the agent on every existing and new machine. Off (the portal's default): only the extension policies apply, and turning it off never removes an agent."),
+  agent: z
+    .enum(AGENTS)
+    .default("mma")
+    .describe(
+      "`mma`: the seed's Log Analytics agent (retired on 2024-08-31); `ama`: the Azure Monitor Agent that replaced it. Decides where the security-event tier lives: the workspace's legacy data source, or its data collection rule.",
+    ),
+  workspace: workspaceChoice
+    .default("default")
+    .describe("Where machines report: `default`, Security Center's default workspace for each geography of the machines, or a user's workspace `{ id }`."),
+  securityEvents: z
+    .enum(SECURITY_EVENT_TIERS)
+    .default("None")
+    .describe(
+      "Windows security events stored in the workspace, in the portal's words: `None`, `Minimal`, `Common` (the API's `Recommended`) or `All`. Stored only with Azure Defender on, and never on a workspace whose security events Sentinel configures.",
+    ),
+  reconfigureExisting: z
+    .boolean()
+    .default(false)
+    .describe("The portal's \"reconfigure monitored VMs?\": Yes moves machines off Security Center's default workspaces to the custom one. A user's own workspace is never overridden."),
+  defender: z.boolean().default(true).describe("Azure Defender on: pricing Standard and the `Security` solution; off: pricing Free and `SecurityCenterFree`."),
+  removeLegacyAgent: z.boolean().default(false).describe("`ama` only: remove the Log Analytics agent (MMA) from a machine once the Azure Monitor Agent reports from it."),
+  deleteUnusedDefaultWorkspaces: z
+    .boolean()
+    .default(false)
+    .describe("Delete Security Center's default workspaces that no machine reports to any more (never one a machine still reports to, so not before every machine is reconnected)."),
 });
 
 export const extensionsSchema = closedObject({
-  kubernetesPolicyAddon: z.boolean().default(false),
-  dependencyAgent: closedObject({ windows: z.boolean().default(false), linux: z.boolean().default(false) }).default({
-    windows: false,
-    linux: false,
-  }),
-  /** Location of the policy assignments' managed identities (it has no effect on what they remediate). */
-  identityLocation: z.string().min(1).default("eastus"),
+  kubernetesPolicyAddon: z.boolean().default(false).describe("The Azure Policy Add-on for Kubernetes, on AKS clusters."),
+  dependencyAgent: closedObject({
+    windows: z.boolean().default(false).describe("On Windows machines."),
+    linux: z.boolean().default(false).describe("On Linux machines."),
+  })
+    .default({ windows: false, linux: false })
+    .describe("The Microsoft Dependency agent, per OS. Needs `logAnalyticsAgent.autoProvision`."),
+  identityLocation: z
+    .string()
+    .min(1)
+    .default("eastus")
+    .describe("Location of the policy assignments' managed identities (ARM needs one for an assignment with an identity; it does not limit what they remediate)."),
 });
 
 export const specSchema = closedObject({
-  subscriptions: z.array(guid).min(1, { error: "must list at least one subscription" }),
-  logAnalyticsAgent: logAnalyticsAgentSchema.default(() => logAnalyticsAgentSchema.parse({})),
-  extensions: extensionsSchema.default(() => extensionsSchema.parse({})),
-});
+  subscriptions: z.array(guid).min(1, { error: "must list at least one subscription" }).describe("The subscription GUIDs to provision (at least one); the spec applies to each."),
+  logAnalyticsAgent: logAnalyticsAgentSchema
+    .default(() => logAnalyticsAgentSchema.parse({}))
+    .describe("The Log Analytics agent's auto provisioning: the portal's \"Auto provisioning\" page."),
+  extensions: extensionsSchema
+    .default(() => extensionsSchema.parse({}))
+    .describe("The seed's \"Enable auto provisioning of extensions\" toggles: each one on is a Deploy-if-not-exists policy assignment with its roles and a remediation task."),
+}).describe("The desired state: the subscriptions, and how Security Center provisions their machines (the shape of a spec file and of the Pulumi stack config).");
 
 export type Spec = z.output<typeof specSchema>;
 export type SpecInput = z.input<typeof specSchema>;

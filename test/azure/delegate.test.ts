@@ -1,5 +1,5 @@
-import { delegateLargeBatches, NOT_SCOPES_LIMIT } from "../../src/azure/delegate";
-import { plan } from "../../src/reconcile/plan";
+import { delegateLargeBatches, NOT_SCOPES_LIMIT } from "../../src/capabilities/log-analytics-agent";
+import { plan } from "../../src/core";
 import { inventory, laExtension, machine, spec, SUB } from "../helpers/fixtures";
 
 const vms = (n: number, extra = {}) => Array.from({ length: n }, (_, i) => machine(`vm${String(i).padStart(3, "0")}`, extra));

@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { executePlan, type LiveState, type StepContext, type StepRunner } from "../../src/azure/executor";
 import { Journal, KEPT_COMPLETED_JOURNALS } from "../../src/azure/journal";
-import type { Plan, Step } from "../../src/reconcile/types";
+import type { Plan, Step } from "../../src/core";
 
 function step(id: string, dependsOn: string[] = []): Step {
-  return { id, action: "install-extension", target: `/subscriptions/s/x/${id}`, dependsOn, details: { n: id } };
+  return { id, action: "install-extension", target: `/subscriptions/s/x/${id}`, dependsOn, details: { n: id } as never };
 }
 
 function planOf(steps: Step[]): Plan {
@@ -183,6 +183,6 @@ describe("journal and resume", () => {
     const path = join(dir, "j6.jsonl");
     const j = new Journal(path);
     j.record(step("a"), "done");
-    expect(j.previous({ ...step("a"), details: { n: "other workspace" } })).toBeUndefined();
+    expect(j.previous({ ...step("a"), details: { n: "other workspace" } as never })).toBeUndefined();
   });
 });

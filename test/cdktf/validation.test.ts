@@ -14,11 +14,11 @@ import {
   validateSecurityEventCollectionProps,
   type AutoProvisioningStackProps,
 } from "../../components/cdktf";
-import { readStackSettings, StackConfigError } from "../../components/program/stackConfig";
-import { validateDefaultWorkspaceArgs } from "../../components/workspace/defaultWorkspace";
-import { validateSecurityEventCollectionArgs } from "../../components/workspace/securityEventCollection";
-import { validateExtensionPolicyArgs } from "../../components/policy/extensionPolicy";
-import { validateAzureMonitorAgentPolicyArgs } from "../../components/policy/azureMonitorAgentPolicy";
+import { readStackSettings, StackConfigError } from "../../components/pulumi/program/stackConfig";
+import { validateDefaultWorkspaceArgs } from "../../components/pulumi/workspace/defaultWorkspace";
+import { validateSecurityEventCollectionArgs } from "../../components/pulumi/workspace/securityEventCollection";
+import { validateExtensionPolicyArgs } from "../../components/pulumi/policy/extensionPolicy";
+import { validateAzureMonitorAgentPolicyArgs } from "../../components/pulumi/policy/azureMonitorAgentPolicy";
 import type { ValidationIssue } from "../../src/spec/errors";
 import { parseSpec } from "../../src/spec/validate";
 
@@ -62,7 +62,7 @@ const BAD_SPECS: readonly [string, Record<string, unknown>][] = [
 ];
 
 test.each(BAD_SPECS)("%s: the CLI's ValidationError text, the Pulumi stack config's issues", (_title, spec) => {
-  const err = cdktfError({ spec: spec as AutoProvisioningStackProps["spec"] });
+  const err = cdktfError({ spec: spec as unknown as AutoProvisioningStackProps["spec"] });
   expect(err.message).toBe(thrown(() => parseSpec(spec)).message);
   expect(err.message.startsWith("invalid spec:\n  ")).toBe(true);
   expect(err.issues).toEqual(pulumiIssues(spec));

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { MARKDOWN_MARKER } from "../../src/reconcile/render/markdown";
+import { MARKDOWN_MARKER } from "../../src/core";
 
 const root = join(__dirname, "../..");
 const WORKFLOW = join(root, "examples/ci/asc-autoprovision.yml");

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../src/cli/main";
 import { loadInventoryFile } from "../../src/inventory/load";
-import { plan } from "../../src/reconcile/plan";
-import { simulate } from "../../src/reconcile/simulate";
+import { plan } from "../../src/core";
+import { simulate } from "../../src/core";
 import { loadSpecFile } from "../../src/spec/load";
 
 const root = join(__dirname, "../..");

@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { stringify } from "yaml";
 import { readInventory } from "../../src/azure/inventory";
 import type { Inventory } from "../../src/inventory/schema";
-import { plan } from "../../src/reconcile/plan";
+import { plan } from "../../src/core";
 import { AZURE_MONITOR_AGENT, LOG_ANALYTICS_AGENT, isSameExtension } from "../../src/spec/extensions";
 import { loadSpecFile } from "../../src/spec/load";
 import { applyArgs, runCli, startLab, type Lab } from "./helpers";

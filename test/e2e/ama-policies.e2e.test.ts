@@ -16,7 +16,7 @@ import { PolicyInsightsClient } from "@azure/arm-policyinsights";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { readInventory } from "../../src/azure/inventory";
 import type { Inventory } from "../../src/inventory/schema";
-import { plan } from "../../src/reconcile/plan";
+import { plan } from "../../src/core";
 import { amaPolicyAssignments, amaPolicyParameters, regionSelectors, regionsOfGeography } from "../../src/spec/amaPolicies";
 import { AZURE_MONITOR_AGENT, isSameExtension } from "../../src/spec/extensions";
 import { GEOGRAPHIES, geographyOf } from "../../src/spec/geography";

@@ -4,7 +4,7 @@
  * again converges without any extension PUT sent twice for the same machine and target.
  */
 import { readInventory } from "../../src/azure/inventory";
-import { plan } from "../../src/reconcile/plan";
+import { plan } from "../../src/core";
 import { loadSpecFile } from "../../src/spec/load";
 import { applyArgs, duplicatePuts, runCli, startLab, until, type Lab } from "./helpers";
 

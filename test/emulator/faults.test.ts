@@ -100,7 +100,7 @@ test("Resource Graph throttling answers in Resource Graph's shape", async () => 
 test("latency is added per class; the admin API refuses an invalid configuration", async () => {
   await emu.admin("POST", "/admin/faults", { latencyMs: { read: 20 } } satisfies FaultConfig);
   expect((await raw(emu, "GET", `/subscriptions/${sub}/resourcegroups?api-version=2025-04-01`, { token })).status).toBe(200);
-  const bad = await raw(emu, "POST", "/admin/faults", { body: { throttle: { write: { rate: 2 } } } });
+  const bad = await raw(emu, "POST", "/admin/faults", { token: emu.adminToken, body: { throttle: { write: { rate: 2 } } } });
   expect(bad.status).toBe(400);
   expect(bad.body.error.message).toMatch(/throttle\.write\.rate/);
 });
@@ -135,6 +135,6 @@ test("a misbehaving server: raw answers (truncated JSON) and dropped connections
   );
   expect(dropped).toBe("ECONNRESET");
   expect((await raw(emu, "GET", `/subscriptions/${sub}/resourcegroups?api-version=2025-04-01`, { token })).status).toBe(200);
-  const bad = await raw(emu, "POST", "/admin/faults", { body: { scripted: [{ status: 429, drop: true, count: 1 }] } });
+  const bad = await raw(emu, "POST", "/admin/faults", { token: emu.adminToken, body: { scripted: [{ status: 429, drop: true, count: 1 }] } });
   expect(bad.status).toBe(400);
 });

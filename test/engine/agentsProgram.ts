@@ -17,8 +17,8 @@ export function agentsProgram(): string {
   const dist = (path: string) => JSON.stringify(join(ROOT, "dist", path));
   return `"use strict";
 require("node:fs").writeFileSync(require("node:path").join(__dirname, ${JSON.stringify(PROGRAM_RAN_MARKER)}), "");
-const { readStackSettings } = require(${dist("components/program/stackConfig")});
-const { AgentReconciliation } = require(${dist("components/reconcile")});
+const { readStackSettings } = require(${dist("components/pulumi/program/stackConfig")});
+const { AgentReconciliation } = require(${dist("components/pulumi/reconcile")});
 
 const settings = readStackSettings();
 const reconcile = settings.reconcile || { mode: "apply" };

@@ -3,9 +3,9 @@
  * agentReconciliation.ts; the CLI's rendering is checked in test/engine): what a preview's check
  * predicts, and what the up itself stores (nothing outstanding after an apply).
  */
-import { changeLines, predictedReport, reportOf } from "../../components/reconcile/reconciler";
-import { MAX_MACHINES } from "../../components/reconcile/types";
-import type { Plan } from "../../src/reconcile/types";
+import { changeLines, predictedReport, reportOf } from "../../components/pulumi/reconcile/reconciler";
+import { MAX_MACHINES } from "../../components/pulumi/reconcile/types";
+import type { Plan } from "../../src/core";
 
 const SUB = "/subscriptions/11111111-1111-1111-1111-111111111111";
 const WS = `${SUB}/resourceGroups/DefaultResourceGroup-WEU/providers/Microsoft.OperationalInsights/workspaces/DefaultWorkspace-11111111-1111-1111-1111-111111111111-WEU`;
@@ -13,7 +13,7 @@ const vm = (n: number) => `${SUB}/resourceGroups/rg/providers/Microsoft.Compute/
 
 function planFor(count: number): Plan {
   const machines = Array.from({ length: count }, (_, i) => ({ id: vm(i), decision: "install" as const, workspace: WS, reason: "No Log Analytics agent." }));
-  const steps = machines.map((m, i) => ({ id: `s${i}`, action: "install-extension" as const, target: `${m.id}/extensions/MicrosoftMonitoringAgent`, dependsOn: [], details: { machineId: m.id } }));
+  const steps = machines.map((m, i) => ({ id: `s${i}`, action: "install-extension" as const, target: `${m.id}/extensions/MicrosoftMonitoringAgent`, dependsOn: [], details: { machineId: m.id } })) as unknown as Plan["steps"];
   return { version: 1, machines, steps, findings: [], summary: {} as Plan["summary"] };
 }
 

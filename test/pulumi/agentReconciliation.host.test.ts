@@ -7,11 +7,11 @@
  * ASC_EMULATOR_CONFIG in its environment (as `asc-autoprovision emulator start` prints it). The
  * calls follow an engine's: Check then Diff (preview), Create/Update (up), Read (refresh), Delete.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ComputeManagementClient } from "@azure/arm-compute";
-import { AutoProvisioning } from "../../components/autoProvisioning";
+import { AutoProvisioning } from "../../components/pulumi/autoProvisioning";
 import { startEmulator, type ExtensionPut, type RunningEmulator } from "../../src/emulator";
 import { nameOf, resourceGroupOf } from "../../src/inventory/ids";
 import { startMocks } from "./harness";
@@ -129,6 +129,9 @@ describe("AgentReconciliation over gRPC against the emulator", () => {
     expect(state["stepsFailed"]).toBe(0);
     expect(state["remainingSteps"]).toBe(0);
     expect(state["stepsApplied"]).toBe(Object.values<number>(state["steps"]).reduce((a, b) => a + b, 0));
+    // Journaled as the CLI journals, under the engine's working directory; completed, so kept as done.
+    const journals = readdirSync(join(process.cwd(), ".asc-autoprovision", "journal"));
+    expect(journals.some((f) => f.startsWith(`apply-${sub.slice(0, 8)}.jsonl.`) && f.endsWith(".done"))).toBe(true);
     expect(state["machines"].some((m: Props) => m["decision"] === "install")).toBe(true);
     expect((await armPuts()).length).toBeGreaterThan(0);
     // No undefined and no secret crossed the wire: every value is plain JSON, no key of any workspace.
@@ -216,15 +219,15 @@ describe("AgentReconciliation over gRPC against the emulator", () => {
 });
 
 describe("the built program (dist), as `pulumi up` runs it", () => {
-  test("its __provider loads dist/components/reconcile/reconciler.js in a host without any hook", async () => {
+  test("its __provider loads dist/components/pulumi/reconcile/reconciler.js in a host without any hook", async () => {
     // The module `pulumi up` runs (Pulumi.yaml main is under dist/), registered under mocks.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built JavaScript, not the sources
-    const built = require("../../dist/components/reconcile/agentReconciliation") as typeof import("../../components/reconcile/agentReconciliation");
+    const built = require("../../dist/components/pulumi/reconcile/agentReconciliation") as typeof import("../../components/pulumi/reconcile/agentReconciliation");
     const run = await startMocks();
     new built.AgentReconciliation("built", { spec: registered["spec"], endpoint: registered["endpoint"], mode: "apply" });
     expect(await run.settle()).toEqual([]);
     const inputs = run.named("built").inputs;
-    expect(inputs["__provider"]).toMatch(/dist[/\\]components[/\\]reconcile[/\\]reconciler\.js/);
+    expect(inputs["__provider"]).toMatch(/dist[/\\]components[/\\]pulumi[/\\]reconcile[/\\]reconciler\.js/);
 
     const plain = await ProviderHost.start({ ...process.env, ASC_EMULATOR_CONFIG: emu.env().ASC_EMULATOR_CONFIG }, { typescript: false, cwd: tmpdir() });
     try {

@@ -9,8 +9,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import * as components from "../../components";
-import { COMPONENTS } from "../../components/package/components";
+import * as components from "../../components/pulumi";
+import { COMPONENTS } from "../../components/pulumi/package/components";
 import { cliEnv, ENGINE_SKIP_MESSAGE, findPulumi, ROOT, runPulumi, type CliResult } from "../engine/pulumiCli";
 import { generatePackageSchema, type PackageSchema } from "./package/schemaFromSource";
 

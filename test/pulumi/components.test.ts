@@ -6,13 +6,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/azure-native/provider";
-import { AutoProvisioning, type AutoProvisioningArgs } from "../../components/autoProvisioning";
-import { AzureMonitorAgentPolicy } from "../../components/policy/azureMonitorAgentPolicy";
-import { ExtensionPolicy } from "../../components/policy/extensionPolicy";
-import { selectEndpoint } from "../../components/provider";
-import { DefaultWorkspace } from "../../components/workspace/defaultWorkspace";
-import { SecurityEventCollection } from "../../components/workspace/securityEventCollection";
-import { checkedWorkspaceId, workspaceIdCheck } from "../../components/workspace/workspaceId";
+import { AutoProvisioning, type AutoProvisioningArgs } from "../../components/pulumi/autoProvisioning";
+import { AzureMonitorAgentPolicy } from "../../components/pulumi/policy/azureMonitorAgentPolicy";
+import { ExtensionPolicy } from "../../components/pulumi/policy/extensionPolicy";
+import { selectEndpoint } from "../../components/pulumi/provider";
+import { DefaultWorkspace } from "../../components/pulumi/workspace/defaultWorkspace";
+import { SecurityEventCollection } from "../../components/pulumi/workspace/securityEventCollection";
+import { checkedWorkspaceId, workspaceIdCheck } from "../../components/pulumi/workspace/workspaceId";
 import { GEOGRAPHIES } from "../../src/spec/geography";
 import { dataCollectionRuleId } from "../../src/spec/dcr";
 import { parseSpec } from "../../src/spec/validate";

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { declareStack, type StackDeclaration } from "../../components/program/program";
+import { declareStack, type StackDeclaration } from "../../components/pulumi/program/program";
 import { configFromStackFile, LOOKED_UP_LOCATION, startMocks, valueOf, type MockRun, type Props } from "./harness";
 import { T, declaredFacts, expectComponentTree, expectNoWorkspaceKeys, freshInventory, owningSubscription, plannedFacts } from "./graph";
 

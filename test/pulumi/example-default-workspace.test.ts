@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { declareStack, type StackDeclaration } from "../../components/program/program";
+import { declareStack, type StackDeclaration } from "../../components/pulumi/program/program";
 import { SEED_POLICIES, policyDefinitionId } from "../../src/spec/policies";
 import { configFromStackFile, startMocks, valueOf, type MockRun } from "./harness";
 import { T, declaredFacts, expectComponentTree, expectNoWorkspaceKeys, freshInventory, owningSubscription, plannedFacts } from "./graph";

@@ -5,7 +5,7 @@
 import { emptyInventory } from "../../src/inventory/load";
 import type { Inventory, InventoryWorkspace } from "../../src/inventory/schema";
 import { nameOf, resourceGroupOf, subscriptionOf } from "../../src/inventory/ids";
-import { plan } from "../../src/reconcile/plan";
+import { plan } from "../../src/core";
 import type { Spec } from "../../src/spec/schema";
 import { workspaceKeyLeaks, type MockRun, type Props, type Recorded } from "./harness";
 

@@ -6,9 +6,9 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { declareStack } from "../../components/program/program";
-import { STACK_CONFIG_KEYS, StackConfigError, readStackSettings } from "../../components/program/stackConfig";
-import { selectEndpoint } from "../../components/provider";
+import { declareStack } from "../../components/pulumi/program/program";
+import { STACK_CONFIG_KEYS, StackConfigError, readStackSettings } from "../../components/pulumi/program/stackConfig";
+import { selectEndpoint } from "../../components/pulumi/provider";
 import { configFromStackFile, startMocks, valueOf, type Props } from "./harness";
 import { T } from "./graph";
 
@@ -52,7 +52,7 @@ describe("stack config validation", () => {
       "asc-autoprovision:sentinelOwnsSecurityEvents",
       "asc-autoprovision:emulatorEndpoint",
     ]);
-    expect(err.message).toContain("asc-autoprovision:logAnalyticAgent: is not a known key (allowed: subscriptions, logAnalyticsAgent, extensions, machineRegions, sentinelOwnsSecurityEvents, emulatorEndpoint, reconcile, amaPolicies)");
+    expect(err.message).toContain("asc-autoprovision:logAnalyticAgent: is not a known key (allowed: subscriptions, logAnalyticsAgent, extensions, machineRegions, sentinelOwnsSecurityEvents, workspaceLocation, emulatorEndpoint, reconcile, amaPolicies)");
     expect(err.message).toContain("asc-autoprovision:subscriptions: is required (array)");
     expect(err.message).toContain('asc-autoprovision:logAnalyticsAgent.autoProvision: "yes" is not a boolean');
     expect(err.message).toContain("asc-autoprovision:extensions.dependencyAgent.mac: is not a known field (allowed: windows, linux)");
@@ -169,7 +169,7 @@ describe("Pulumi.yaml and the example stacks", () => {
 
   test("Pulumi.yaml declares exactly the keys the program reads; only subscriptions is required", () => {
     expect(project.name).toBe("asc-autoprovision");
-    expect(project.main).toBe("dist/components/program/index.js");
+    expect(project.main).toBe("dist/components/pulumi/program/index.js");
     expect(Object.keys(project.config)).toEqual([...STACK_CONFIG_KEYS]);
     const required = Object.entries<Props>(project.config).filter(([, d]) => d.default === undefined && d.value === undefined).map(([k]) => k);
     expect(required).toEqual(["subscriptions"]);
@@ -263,10 +263,10 @@ describe("central workspace ownership", () => {
 });
 
 describe("the entry module", () => {
-  test("components/program/index.ts exports the stack outputs", async () => {
+  test("components/pulumi/program/index.ts exports the stack outputs", async () => {
     const doc = parse(readFileSync("examples/pulumi/Pulumi.central-workspace.yaml", "utf8"));
     const run = await startMocks({ config: configFromStackFile(doc) });
-    const entry = await import("../../components/program/index");
+    const entry = await import("../../components/pulumi/program/index");
     const outputs = await valueOf(pulumi.output({ ...entry }));
     expect(await run.settle()).toEqual([]);
     expect(Object.keys(outputs).sort()).toEqual(["endpoint", "subscriptions"]);

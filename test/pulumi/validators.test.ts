@@ -3,12 +3,12 @@
  * arguments' names, geography folding, provider arguments per endpoint.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { geographiesOf, validateAutoProvisioningArgs } from "../../components/autoProvisioning";
-import { validateExtensionPolicyArgs } from "../../components/policy/extensionPolicy";
-import { azureNativeProviderArgs, selectEndpoint } from "../../components/provider";
-import { validateDefaultWorkspaceArgs } from "../../components/workspace/defaultWorkspace";
-import { validateSecurityEventCollectionArgs } from "../../components/workspace/securityEventCollection";
-import { parseWorkspaceId, workspaceIdIssues } from "../../components/workspace/workspaceId";
+import { geographiesOf, validateAutoProvisioningArgs } from "../../components/pulumi/autoProvisioning";
+import { validateExtensionPolicyArgs } from "../../components/pulumi/policy/extensionPolicy";
+import { azureNativeProviderArgs, selectEndpoint } from "../../components/pulumi/provider";
+import { validateDefaultWorkspaceArgs } from "../../components/pulumi/workspace/defaultWorkspace";
+import { validateSecurityEventCollectionArgs } from "../../components/pulumi/workspace/securityEventCollection";
+import { parseWorkspaceId, workspaceIdIssues } from "../../components/pulumi/workspace/workspaceId";
 import { parseSpec } from "../../src/spec/validate";
 
 const SUB = "11111111-1111-1111-1111-111111111111";

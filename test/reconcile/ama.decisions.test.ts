@@ -2,8 +2,8 @@
  * One test per machine decision under `agent: ama` (decideAma.ts): the decision, the workspace,
  * the reason and the machine's steps.
  */
-import { plan } from "../../src/reconcile/plan";
-import type { MachinePlan, Plan, Step } from "../../src/reconcile/types";
+import { machineOf, plan } from "../../src/core";
+import type { MachinePlan, Plan, Step } from "../../src/core";
 import type { Inventory, InventoryMachine } from "../../src/inventory/schema";
 import type { Spec } from "../../src/spec/schema";
 import { dataCollectionRuleId } from "../../src/spec/dcr";
@@ -39,7 +39,7 @@ const HEARTBEAT = { kind: "ama" as const, workspaceCustomerIds: [DEF_WEU] };
 function decide(s: Spec, inv: Inventory): { m: MachinePlan; p: Plan; steps: Step[] } {
   const p = plan(s, inv);
   expect(p.machines).toHaveLength(1);
-  return { m: p.machines[0]!, p, steps: p.steps.filter((st) => typeof st.details.machineId === "string") };
+  return { m: p.machines[0]!, p, steps: p.steps.filter((st) => machineOf(st) !== undefined) };
 }
 
 /** The inventory with the WEU rule in place, and these machines and associations. */

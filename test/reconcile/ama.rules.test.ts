@@ -2,9 +2,9 @@
  * The rules of `agent: ama` beyond the per-machine decisions, one test each: data collection
  * rules, ordering, migration rounds, findings, workspace retirement, policies.
  */
-import { plan } from "../../src/reconcile/plan";
-import { simulate } from "../../src/reconcile/simulate";
-import type { Plan, Step } from "../../src/reconcile/types";
+import { machineOf, plan, stepsOf } from "../../src/core";
+import { simulate } from "../../src/core";
+import type { Plan } from "../../src/core";
 import type { Inventory, InventoryMachine } from "../../src/inventory/schema";
 import { dataCollectionRuleBody, dataCollectionRuleId, tierOfXPathQueries, xPathQueriesForTier } from "../../src/spec/dcr";
 import { AMA_POLICIES, AMA_POLICY_KEYS } from "../../src/spec/policies";
@@ -24,7 +24,7 @@ import {
   workspace,
 } from "../helpers/fixtures";
 
-const byAction = (p: Plan, a: Step["action"]) => p.steps.filter((s) => s.action === a);
+const byAction = stepsOf;
 const ama = (la: Parameters<typeof spec>[0] = {}, ext: Parameters<typeof spec>[1] = {}, subs?: string[]) => spec({ agent: "ama", ...la }, ext, subs);
 const weu = defaultWorkspace("WEU", "c1000000-0000-4000-8000-000000000001", "westeurope", SUB, { solutions: ["Security"] });
 const eus = defaultWorkspace("EUS", "c1000000-0000-4000-8000-000000000002", "eastus", SUB, { solutions: ["Security"] });
@@ -185,7 +185,7 @@ describe("migration from the Log Analytics agent", () => {
     const vm = machine("off", { powerState: "deallocated", extensions: [laExtension("Windows", "1.0", weu.customerId)] });
     const p = plan(s, inventory({ workspaces: [weu], machines: [vm] }));
     expect(p.machines[0]).toMatchObject({ decision: "skip-not-eligible", workspace: weu.id });
-    expect(p.steps.filter((st) => st.details.machineId)).toEqual([]);
+    expect(p.steps.filter((st) => machineOf(st))).toEqual([]);
   });
 });
 

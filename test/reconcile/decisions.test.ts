@@ -1,9 +1,9 @@
 /**
  * One test per machine decision of DESIGN.md's table: the decision, the workspace and the reason.
  */
-import { plan } from "../../src/reconcile/plan";
-import { simulate } from "../../src/reconcile/simulate";
-import type { MachinePlan, Plan } from "../../src/reconcile/types";
+import { machineOf, plan } from "../../src/core";
+import { simulate } from "../../src/core";
+import type { MachinePlan, Plan } from "../../src/core";
 import type { Inventory } from "../../src/inventory/schema";
 import type { Spec } from "../../src/spec/schema";
 import { defaultWorkspace, inventory, laExtension, machine, spec, workspace, workspaceId, SUB } from "../helpers/fixtures";
@@ -26,7 +26,7 @@ function decide(s: Spec, inv: Inventory): { m: MachinePlan; p: Plan } {
 }
 
 function machineSteps(p: Plan) {
-  return p.steps.filter((s) => typeof s.details.machineId === "string");
+  return p.steps.filter((s) => machineOf(s) !== undefined);
 }
 
 describe("machine decisions (Log Analytics agent)", () => {

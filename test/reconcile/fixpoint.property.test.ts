@@ -8,10 +8,10 @@
  */
 import fc from "fast-check";
 import type { Inventory, InventoryMachine, InventoryWorkspace } from "../../src/inventory/schema";
-import { plan } from "../../src/reconcile/plan";
-import { renderJson } from "../../src/reconcile/render";
-import { simulate } from "../../src/reconcile/simulate";
-import type { Plan } from "../../src/reconcile/types";
+import { plan } from "../../src/core";
+import { renderJson } from "../../src/core";
+import { simulate } from "../../src/core";
+import type { Plan } from "../../src/core";
 import { DCR_ASSOCIATION_NAME, dataCollectionRuleAssociationId, dataCollectionRuleId, xPathQueriesForTier } from "../../src/spec/dcr";
 import { AZURE_MONITOR_AGENT, DEPENDENCY_AGENT, LOG_ANALYTICS_AGENT } from "../../src/spec/extensions";
 import type { Spec } from "../../src/spec/schema";

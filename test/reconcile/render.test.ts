@@ -5,8 +5,8 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadInventoryFile } from "../../src/inventory/load";
-import { plan } from "../../src/reconcile/plan";
-import { renderJson, renderMarkdown, renderText } from "../../src/reconcile/render";
+import { plan } from "../../src/core";
+import { renderJson, renderMarkdown, renderText } from "../../src/core";
 import { loadSpecFile } from "../../src/spec/load";
 
 const root = join(__dirname, "../..");
@@ -59,7 +59,8 @@ describe("markdown", () => {
   });
 
   it("the examples exercise every Log Analytics agent decision, the AMA fixtures every AMA decision", () => {
-    const { DECISIONS, AMA_DECISIONS } = jest.requireActual("../../src/reconcile/types") as typeof import("../../src/reconcile/types");
+    const { DECISIONS } = jest.requireActual("../../src/core") as typeof import("../../src/core");
+    const AMA_DECISIONS: readonly string[] = Object.keys((jest.requireActual("../../src/capabilities") as typeof import("../../src/capabilities")).azureMonitorAgent.decisions);
     const seen = new Set<string>();
     for (const f of ["spec.yaml", "spec-central.yaml", "spec-off.yaml"]) {
       for (const m of plan(loadSpecFile(join(root, "examples", f)), inventory).machines) seen.add(m.decision);

@@ -1,15 +1,15 @@
 /**
  * The seed's rules beyond the per-machine decisions, one test each.
  */
-import { plan } from "../../src/reconcile/plan";
-import { simulate } from "../../src/reconcile/simulate";
-import type { Plan, Step } from "../../src/reconcile/types";
-import { renderJson } from "../../src/reconcile/render";
+import { plan, stepsOf } from "../../src/core";
+import { simulate } from "../../src/core";
+import type { Plan } from "../../src/core";
+import { renderJson } from "../../src/core";
 import { SEED_POLICIES } from "../../src/spec/policies";
 import { defaultWorkspace, inventory, laExtension, machine, spec, workspace, SUB, SUB2 } from "../helpers/fixtures";
 
 const actions = (p: Plan) => p.steps.map((s) => s.action);
-const byAction = (p: Plan, a: Step["action"]) => p.steps.filter((s) => s.action === a);
+const byAction = stepsOf;
 
 describe("default workspaces per geography", () => {
   it("creates one resource group and workspace per geography that machines need, in the geography's location", () => {

@@ -11,8 +11,8 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { emulatorConnection, emulatorEndpointFromDir } from "../../src/azure/connection";
 import { readInventory } from "../../src/azure/inventory";
-import { adminRequest } from "../../src/emulator/admin/client";
-import { plan } from "../../src/reconcile/plan";
+import { adminRequest, readAdminToken } from "../../src/emulator/admin/client";
+import { plan } from "../../src/core";
 import { loadSpecFile } from "../../src/spec/load";
 import { applyArgs, CLI, duplicatePuts, runCli, startLab, until, type ExtensionPut } from "../e2e/helpers";
 
@@ -44,7 +44,8 @@ describe("the emulator killed and restarted in the middle of an apply", () => {
       await until(() => existsSync(join(emuDir, "emulator.json")), "emulator.json");
       const endpoint = emulatorEndpointFromDir(emuDir);
       const admin = async <T>(method: string, path: string) => {
-        const r = await adminRequest<T>(endpoint.url, endpoint.caCert, method, path);
+        // The token is per start: read it again after the restart below.
+        const r = await adminRequest<T>(endpoint.url, endpoint.caCert, method, path, undefined, readAdminToken(emuDir));
         return r.body;
       };
       await until(async () => (await admin<{ status?: string }>("GET", "/admin/health").catch(() => undefined)) !== undefined, "emulator up");

@@ -6,7 +6,7 @@
  */
 import { applyPlan } from "../../src/azure/apply";
 import { readInventory } from "../../src/azure/inventory";
-import { plan } from "../../src/reconcile/plan";
+import { plan } from "../../src/core";
 import { loadSpecFile } from "../../src/spec/load";
 import { duplicatePuts, startLab, type Lab } from "../e2e/helpers";
 

@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadInventoryFile } from "../../src/inventory/load";
 import type { Inventory } from "../../src/inventory/schema";
-import { plan } from "../../src/reconcile/plan";
-import { simulate } from "../../src/reconcile/simulate";
+import { plan } from "../../src/core";
+import { simulate } from "../../src/core";
 import { loadSpecFile } from "../../src/spec/load";
 import type { Spec } from "../../src/spec/schema";
 

@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { loadInventoryFile } from "../../src/inventory/load";
 import type { Inventory } from "../../src/inventory/schema";
-import { DECISIONS } from "../../src/reconcile/types";
+import { DECISIONS } from "../../src/core";
 import { buildReport, COVERED_DECISIONS, coverageOf, isCovered, renderReportHtml, renderReportJson, ReportError, UNCOVERED_DECISIONS } from "../../src/report";
 import { loadSpecFile } from "../../src/spec/load";
 import { timeline } from "./fixtures";

@@ -14,7 +14,7 @@
  */
 import { Workspace } from "@pulumi/azure-native/operationalinsights";
 import { ResourceGroup } from "@pulumi/azure-native/resources";
-import { AutoProvisioning, ExtensionPolicy, stackEndpoint, subscriptionProvider } from "../../../components";
+import { AutoProvisioning, ExtensionPolicy, stackEndpoint, subscriptionProvider } from "../../../components/pulumi";
 
 const HUB = "33333333-3333-3333-3333-333333333333";
 const SPOKES = ["44444444-4444-4444-4444-444444444444", "55555555-5555-5555-5555-555555555555"] as const;

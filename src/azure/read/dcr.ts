@@ -5,7 +5,7 @@
 import type { InventoryDataCollectionRule, InventoryDataCollectionRuleAssociation } from "../../inventory/schema";
 import { SECURITY_EVENT_STREAM } from "../../spec/dcr";
 import type { GraphRow } from "../graph";
-import { at, str } from "./machines";
+import { at, str } from "./json";
 
 export function dataCollectionRuleOf(row: GraphRow): InventoryDataCollectionRule {
   const p = row.properties ?? {};

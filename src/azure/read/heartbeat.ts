@@ -5,6 +5,7 @@
  */
 import type { InventoryAgent, InventoryMachine } from "../../inventory/schema";
 import { LOG_ANALYTICS_AGENT, isSameExtension } from "../../spec/extensions";
+import { operationsManagerRelease } from "../../spec/operationsManager";
 
 /**
  * One row per machine, category, management group and workspace: the latest heartbeat of each
@@ -28,18 +29,6 @@ export interface HeartbeatRow {
   readonly workspaceCustomerId: string;
 }
 
-/**
- * Operations Manager agent versions by release: 7.x is 2012 (SP1 7.0, R2 7.1), 8.x is 2016 and
- * 1801/1807, 10.19 is 2019, 10.22 is 2022. A version we don't know is kept as it is.
- */
-export function scomRelease(version: string): string {
-  const [major, minor] = version.split(".").map((p) => Number.parseInt(p, 10));
-  if (major === 7) return minor === 1 ? "2012 R2" : "2012";
-  if (major === 8) return "2016";
-  if (major === 10 && minor !== undefined) return `20${String(minor).padStart(2, "0")}`;
-  return version;
-}
-
 /** Adds the guest agents the heartbeats reveal to the machines (mutates them; pure otherwise). */
 export function applyHeartbeats(machines: readonly InventoryMachine[], rows: readonly HeartbeatRow[]): void {
   const byId = new Map(machines.map((m) => [m.id.toLowerCase(), m] as const));
@@ -57,7 +46,7 @@ export function applyHeartbeats(machines: readonly InventoryMachine[], rows: rea
         break;
       }
       case "SCOM Agent":
-        if (!agents.some((a) => a.kind === "scom")) agents.push({ kind: "scom", version: scomRelease(row.version) });
+        if (!agents.some((a) => a.kind === "scom")) agents.push({ kind: "scom", version: operationsManagerRelease(row.version) });
         break;
       case "Azure Monitor Agent": {
         const ama = agents.find((a) => a.kind === "ama") ?? pushAgent(agents, { kind: "ama", workspaceCustomerIds: [] });

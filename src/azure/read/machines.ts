@@ -7,18 +7,9 @@ import { isAppliance } from "../../spec/appliances";
 import { isDefaultWorkspaceId } from "../../spec/naming";
 import type { GraphRow } from "../graph";
 
-type Json = Record<string, unknown>;
+import { at, str } from "./json";
 
-export function at(obj: unknown, ...path: string[]): unknown {
-  let cur = obj;
-  for (const p of path) {
-    if (cur === null || typeof cur !== "object") return undefined;
-    cur = (cur as Json)[p];
-  }
-  return cur;
-}
-
-export const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+export { at, str } from "./json";
 
 function osTypeOf(value: unknown): "Windows" | "Linux" | undefined {
   const v = str(value)?.toLowerCase();
@@ -177,7 +168,7 @@ function clusterOf(row: GraphRow): InventoryCluster {
   const addons: Record<string, boolean> = {};
   const profiles = at(row.properties, "addonProfiles");
   if (profiles && typeof profiles === "object") {
-    for (const [name, profile] of Object.entries(profiles as Json)) addons[name.toLowerCase()] = at(profile, "enabled") === true;
+    for (const [name, profile] of Object.entries(profiles as Record<string, unknown>)) addons[name.toLowerCase()] = at(profile, "enabled") === true;
   }
   return { id: row.id, location: row.location ?? "", addons };
 }

@@ -1,7 +1,7 @@
 /** policyresources / authorizationresources rows -> assignments, remediations, role assignments. */
 import type { InventoryPolicyAssignment, InventoryRemediation, InventoryRoleAssignment } from "../../inventory/schema";
 import type { GraphRow } from "../graph";
-import { at, str } from "./machines";
+import { at, str } from "./json";
 
 export function policyFromRows(policyRows: readonly GraphRow[], roleRows: readonly GraphRow[]) {
   const policyAssignments: InventoryPolicyAssignment[] = [];

@@ -11,7 +11,7 @@ import { resourceGroupOf, nameOf, subscriptionOf } from "../../inventory/ids";
 import { tierFromApi } from "../../spec/events";
 import type { AzureConnection } from "../connection";
 import { withRetries, type RetryOptions } from "../retry";
-import { at, str } from "./machines";
+import { at, str } from "./json";
 
 /**
  * Azure has no API for the date a subscription was onboarded to Security Center; we read it from

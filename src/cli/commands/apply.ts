@@ -4,14 +4,14 @@
  */
 import type { Command } from "commander";
 import { createInterface } from "node:readline/promises";
-import { renderPlan } from "../../reconcile/render";
-import { loadSpecFile } from "../../spec/load";
+import { renderPlan } from "../../core";
+import { loadSpecFile } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { CliError } from "../errors";
-import { choice, nonNegativeInteger, positiveNumber } from "../format";
-import type { CliContext } from "../main";
+import { DEFAULT_STATE_DIR, RUNTIME_OPTIONS, runtimeOptionProblem, type RuntimeOptionKey } from "../../azure/options";
+import { choice } from "../format";
+import type { CliContext } from "../context";
 import { createProgress } from "../progress";
-import { applyRound, planRound, summarizeResult } from "../round";
 
 export const APPLY_FORMATS = ["text", "json"] as const;
 
@@ -24,18 +24,26 @@ export interface ExecutionFlags {
 
 export function addExecutionOptions(cmd: Command): Command {
   return cmd
-    .option("--state-dir <dir>", "where the apply journal is kept", ".asc-autoprovision")
-    .option("--concurrency <n>", "steps in flight at once", "16")
-    .option("--max-writes-per-second <n>", "ARM write budget (token bucket refill; burst is twice this)", "10")
-    .option("--delegate-above <n>", "hand more than n Log Analytics agent installs on one workspace, OS and subscription to a policy remediation task (0: never)", "100");
+    .option("--state-dir <dir>", "where the apply journal is kept", DEFAULT_STATE_DIR)
+    .option("--concurrency <n>", RUNTIME_OPTIONS.concurrency.description, String(RUNTIME_OPTIONS.concurrency.default))
+    .option("--max-writes-per-second <n>", RUNTIME_OPTIONS.maxWritesPerSecond.description, String(RUNTIME_OPTIONS.maxWritesPerSecond.default))
+    .option("--delegate-above <n>", RUNTIME_OPTIONS.delegateAbove.description, String(RUNTIME_OPTIONS.delegateAbove.default));
+}
+
+/** A flag's value checked against its runtime option (src/azure/options.ts): an error names the flag. */
+function flag(key: RuntimeOptionKey, value: string): number {
+  const n = Number(value);
+  const problem = runtimeOptionProblem(key, n);
+  if (problem) throw new CliError(`${RUNTIME_OPTIONS[key].flag}: "${value}" ${problem}`);
+  return n;
 }
 
 export function executionOptions(opts: ExecutionFlags) {
   return {
     stateDir: opts.stateDir,
-    delegateAbove: nonNegativeInteger("--delegate-above", opts.delegateAbove),
-    concurrency: positiveNumber("--concurrency", opts.concurrency),
-    writesPerSecond: positiveNumber("--max-writes-per-second", opts.maxWritesPerSecond),
+    delegateAbove: flag("delegateAbove", opts.delegateAbove),
+    concurrency: flag("concurrency", opts.concurrency),
+    writesPerSecond: flag("maxWritesPerSecond", opts.maxWritesPerSecond),
   };
 }
 
@@ -54,7 +62,8 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
     const format = choice("--format", opts.format, APPLY_FORMATS);
     const exec = executionOptions(opts);
     const spec = loadSpecFile(opts.spec);
-    const conn = connectionFor(opts);
+    const conn = await connectionFor(opts);
+    const { applyRound, planRound, summarizeResult } = await import("../round");
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
     const planned = await planRound(conn, spec, progress);
     const thePlan = planned.plan;

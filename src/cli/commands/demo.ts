@@ -8,18 +8,14 @@ import type { Command } from "commander";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { emulatorConnection } from "../../azure/connection";
-import { startEmulator } from "../../emulator";
-import { subscriptionOf } from "../../inventory/ids";
-import { DECISIONS, type Plan } from "../../reconcile/types";
-import { DECISION_MEANING } from "../../reconcile/render/facts";
-import { isCovered } from "../../report/coverage";
-import { buildReport } from "../../report/model";
-import { parseSpec } from "../../spec/validate";
+import { RUNTIME_OPTIONS } from "../../azure/options";
+import { subscriptionOf } from "../../inventory";
+import { DECISIONS, type Plan, DECISION_MEANING } from "../../core";
+import { isCovered, buildReport } from "../../report";
+import { parseSpec } from "../../spec";
 import { choice, positiveNumber } from "../format";
-import type { CliContext } from "../main";
+import type { CliContext } from "../context";
 import { createProgress } from "../progress";
-import { applyRound, planRound, summarizeResult } from "../round";
 import { roundJson } from "./reconcile";
 
 export const DEMO_FORMATS = ["text", "json"] as const;
@@ -41,6 +37,12 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
       const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
       const dir = mkdtempSync(join(tmpdir(), "asc-demo-"));
       progress.note(`starting the emulator with a fleet of ${opts.fleet} machines`);
+      // The emulator, the adapter and the Azure SDK are loaded when the demo runs, not with the CLI.
+      const [{ startEmulator }, { emulatorConnection }, { applyRound, planRound, summarizeResult }] = await Promise.all([
+        import("../../emulator"),
+        import("../../azure/connection"),
+        import("../round"),
+      ]);
       const emu = await startEmulator({ statePath: join(dir, "state.sqlite"), fleet: positiveNumber("--fleet", opts.fleet), seed: positiveNumber("--seed", opts.seed) });
       try {
         const conn = emulatorConnection({ url: emu.url, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, caCert: emu.caCert });
@@ -54,7 +56,14 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         const first = planned.plan;
         text(`First plan: ${first.steps.length} step(s) for ${first.summary.machines} machine(s).\n`);
         text(decisionTable(first));
-        const result = await applyRound(conn, spec, planned, progress, { stateDir: join(dir, "state"), concurrency: 16, writesPerSecond: 200, pollIntervalMs: 20, delegateAbove: 100 });
+        const result = await applyRound(conn, spec, planned, progress, {
+          stateDir: join(dir, "state"),
+          concurrency: RUNTIME_OPTIONS.concurrency.default,
+          // The embedded emulator takes writes as fast as they come: the demo does not wait for ARM's budget.
+          writesPerSecond: 200,
+          pollIntervalMs: 20,
+          delegateAbove: RUNTIME_OPTIONS.delegateAbove.default,
+        });
         text(`\n${summarizeResult(result)}`);
         const secondRound = await planRound(conn, spec, progress);
         const second = secondRound.plan;

@@ -1,16 +1,35 @@
 /**
- * `asc-autoprovision emulator start [--port P] [--state FILE] [--fleet N] [--seed S] [--faults FILE]`
+ * `asc-autoprovision emulator start [--port P] [--state FILE] [--fleet N] [--seed S] [--faults FILE] [--management-groups FILE]`
  * Runs the local Azure emulator in the foreground until SIGINT/SIGTERM and prints what a client
  * needs: the URL, the CA certificate and the environment lines, for node clients and for
  * `pulumi up` (the Go azure-native plugin).
  */
 import type { Command } from "commander";
-import { metadataHostOf, metadataUrlOf, startEmulator } from "../../emulator";
+import { readFileSync } from "node:fs";
+import type { ZodType } from "zod";
+import { metadataHostOf, metadataUrlOf } from "../../emulator/goClients";
 import { CliError } from "../errors";
-import type { CliContext } from "../main";
+import type { CliContext } from "../context";
 
 export const DEFAULT_EMULATOR_PORT = 8443;
 export const DEFAULT_EMULATOR_STATE = ".asc-autoprovision/emulator/state.sqlite";
+
+/** The --management-groups file, checked before anything starts. */
+/** The --management-groups file, checked with the emulator's schema (loaded with the emulator) before anything starts. */
+function readManagementGroups<T>(file: string, schema: ZodType<T>): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new CliError(`--management-groups ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new CliError(`--management-groups ${file}: [${issue.path.join(".") || "(root)"}] ${issue.message}`);
+  }
+  return parsed.data;
+}
 
 function intOption(name: string, value: string, min: number, max: number): number {
   const n = Number(value);
@@ -57,13 +76,17 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): void
     .option("--fleet <n>", "machines to generate when the state is new", "0")
     .option("--seed <s>", "seed of the generated fleet and subscriptions", "1")
     .option("--faults <file>", "fault injection configuration (JSON)")
-    .action(async (opts: { port: string; state: string; fleet: string; seed: string; faults?: string }) => {
+    .option("--management-groups <file>", "management-group hierarchy to apply (JSON array of {name, displayName?, parent?, subscriptions?, newSubscriptions?})")
+    .action(async (opts: { port: string; state: string; fleet: string; seed: string; faults?: string; managementGroups?: string }) => {
       const port = intOption("--port", opts.port, 0, 65535);
       const fleet = intOption("--fleet", opts.fleet, 0, 1_000_000);
       const seed = intOption("--seed", opts.seed, 0, 2 ** 31 - 1);
+      // Loaded here, not with the CLI: other commands (plan from a file) never load the emulator.
+      const { startEmulator, managementGroupSeedsSchema } = await import("../../emulator");
+      const managementGroups = opts.managementGroups ? readManagementGroups(opts.managementGroups, managementGroupSeedsSchema) : undefined;
       let emu;
       try {
-        emu = await startEmulator({ port, statePath: opts.state, fleet, seed, faults: opts.faults });
+        emu = await startEmulator({ port, statePath: opts.state, fleet, seed, faults: opts.faults, managementGroups });
       } catch (err) {
         throw new CliError(`emulator: cannot start: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -75,7 +98,7 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): void
         `  tenant:        ${emu.tenantId}`,
         `  subscriptions: ${emu.subscriptionIds.join(", ")}`,
         emu.fleet ? `  fleet:         ${emu.fleet.machines} machines (seed ${emu.fleet.seed})` : `  fleet:         none (use --fleet N on a new state file)`,
-        `  admin API:     ${emu.url}/admin/info (loopback only, no token)`,
+        `  admin API:     ${emu.url}/admin/info (loopback only; bearer token in ${emu.adminTokenPath}, new at each start)`,
         "",
         "Use it from another shell:",
         ...Object.entries(env).map(([k, v]) => `  export ${k}=${JSON.stringify(v)}`),

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { CliContext } from "../main";
+import type { CliContext } from "../context";
 import { registerApplyCommand } from "./apply";
 import { registerDemoCommand } from "./demo";
 import { registerEmulatorCommand } from "./emulator";

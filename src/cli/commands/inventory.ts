@@ -1,12 +1,10 @@
 /** `asc-autoprovision inventory --spec FILE --cloud local|azure [--out FILE]`: the actual state as Inventory JSON. */
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { readInventory } from "../../azure/inventory";
-import { loadSpecFile } from "../../spec/load";
-import { parseSpec } from "../../spec/validate";
+import { loadSpecFile, parseSpec } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { CliError } from "../errors";
-import type { CliContext } from "../main";
+import type { CliContext } from "../context";
 import { createProgress } from "../progress";
 
 export function registerInventoryCommand(program: Command, ctx: CliContext): void {
@@ -22,7 +20,8 @@ export function registerInventoryCommand(program: Command, ctx: CliContext): voi
     const subscriptions = opts.spec ? loadSpecFile(opts.spec).subscriptions : opts.subscription ? parseSpec({ subscriptions: opts.subscription }).subscriptions : undefined;
     if (!subscriptions) throw new CliError("--spec <file> or --subscription <id...> is required");
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
-    const inventory = await readInventory(connectionFor(opts), subscriptions, { onProgress: (m) => progress.note(m) });
+    const { readInventory } = await import("../../azure/inventory");
+    const inventory = await readInventory(await connectionFor(opts), subscriptions, { onProgress: (m) => progress.note(m) });
     const json = JSON.stringify(inventory, null, 2) + "\n";
     if (opts.out) {
       writeFileSync(opts.out, json);

@@ -4,14 +4,12 @@
  */
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { readInventory } from "../../azure/inventory";
-import { loadInventoryFile } from "../../inventory/load";
-import { plan } from "../../reconcile/plan";
-import { PLAN_FORMATS, renderPlan } from "../../reconcile/render";
-import { loadSpecFile } from "../../spec/load";
+import { loadInventoryFile } from "../../inventory";
+import { plan, PLAN_FORMATS, renderPlan } from "../../core";
+import { loadSpecFile } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { choice } from "../format";
-import type { CliContext } from "../main";
+import type { CliContext } from "../context";
 import { createProgress } from "../progress";
 
 export function registerPlanCommand(program: Command, ctx: CliContext): void {
@@ -28,12 +26,16 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
       const format = choice("--format", opts.format, PLAN_FORMATS);
       const spec = loadSpecFile(opts.spec);
       const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
-      const inventory = opts.inventory
-        ? loadInventoryFile(opts.inventory)
-        : await readInventory(connectionFor(opts), spec.subscriptions, { onProgress: (m) => progress.note(m) });
+      // From a file, the Azure SDK is never loaded; from ARM, the adapter is loaded now.
+      const inventory = opts.inventory ? loadInventoryFile(opts.inventory) : await readLive(opts, spec.subscriptions, (m) => progress.note(m));
       const result = plan(spec, inventory);
       if (opts.out) writeFileSync(opts.out, renderPlan(result, "json"));
       ctx.stdout(renderPlan(result, format));
       ctx.exitCode = result.steps.length ? 2 : 0;
     });
+}
+
+async function readLive(opts: CloudOptions, subscriptions: readonly string[], onProgress: (message: string) => void) {
+  const { readInventory } = await import("../../azure/inventory");
+  return readInventory(await connectionFor(opts), subscriptions, { onProgress });
 }

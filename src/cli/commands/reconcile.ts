@@ -10,13 +10,12 @@
  */
 import type { Command } from "commander";
 import type { ExecuteResult } from "../../azure/executor";
-import type { PlanSummary } from "../../reconcile/types";
-import { loadSpecFile } from "../../spec/load";
+import type { PlanSummary } from "../../core";
+import { loadSpecFile } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { choice, positiveNumber } from "../format";
-import type { CliContext } from "../main";
+import type { CliContext } from "../context";
 import { createProgress } from "../progress";
-import { applyRound, planRound, summarizeResult } from "../round";
 import { addExecutionOptions, executionOptions, type ExecutionFlags } from "./apply";
 
 export function registerReconcileCommand(program: Command, ctx: CliContext): void {
@@ -36,7 +35,8 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
     const intervalMs = positiveNumber("--interval", opts.interval) * 1000;
     const exec = executionOptions(opts);
     const spec = loadSpecFile(opts.spec);
-    const conn = connectionFor(opts);
+    const conn = await connectionFor(opts);
+    const { applyRound, planRound, summarizeResult } = await import("../round");
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
     const controller = new AbortController();
     const stop = () => {

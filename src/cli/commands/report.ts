@@ -12,12 +12,12 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
-import { loadInventoryFile } from "../../inventory/load";
+import { loadInventoryFile } from "../../inventory";
 import { buildReport, COVERED_DECISIONS, formatCoverage, renderReport, type Report, type ReportInput } from "../../report";
-import { loadSpecFile } from "../../spec/load";
+import { loadSpecFile } from "../../spec";
 import { CliError } from "../errors";
 import { choice } from "../format";
-import type { CliContext } from "../main";
+import type { CliContext } from "../context";
 
 export const REPORT_FORMATS = ["html", "json", "png"] as const;
 

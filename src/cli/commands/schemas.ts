@@ -2,8 +2,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { SCHEMA_FILES } from "../../inventory/jsonSchema";
-import type { CliContext } from "../main";
+import { SCHEMA_FILES } from "../../inventory";
+import type { CliContext } from "../context";
 
 export function registerSchemasCommand(program: Command, ctx: CliContext): void {
   program

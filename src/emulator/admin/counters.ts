@@ -7,6 +7,8 @@ export class Counters {
   private byOperation = new Map<string, number>();
   private byStatus = new Map<string, number>();
   private total = 0;
+  /** Work the emulator did, by kind (e.g. `graphEvaluations`: Resource Graph queries evaluated in full). */
+  private work = new Map<string, number>();
   private since = new Date().toISOString();
 
   record(cls: OpClass, operation: string, status: number): void {
@@ -18,7 +20,13 @@ export class Counters {
     this.byStatus.set(bucket, (this.byStatus.get(bucket) ?? 0) + 1);
   }
 
+  /** Counts a unit of internal work (not a request). */
+  note(kind: string): void {
+    this.work.set(kind, (this.work.get(kind) ?? 0) + 1);
+  }
+
   reset(): void {
+    this.work = new Map();
     this.byClass = new Map();
     this.byOperation = new Map();
     this.byStatus = new Map();
@@ -35,6 +43,7 @@ export class Counters {
       byClass: classes,
       byOperation: Object.fromEntries([...this.byOperation.entries()].sort()),
       byStatus: Object.fromEntries([...this.byStatus.entries()].sort()),
+      work: Object.fromEntries([...this.work.entries()].sort()),
     };
   }
 }

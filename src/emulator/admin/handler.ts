@@ -1,19 +1,21 @@
 /**
- * The admin API (no bearer token; loopback clients only). See README "Admin API".
+ * The admin API: loopback clients holding this start's admin token only. See README "Admin API".
  */
+import { timingSafeEqual } from "node:crypto";
 import type { ArmContext } from "../arm/types";
 import type { Registry } from "../arm/registry";
 import { createDirect } from "../arm/direct";
-import { ArmError, badRequest } from "../http/errors";
-import { jsonBody, type EmuRequest, type EmuResponse } from "../http/types";
+import { describeHierarchy, managementGroupSeedsSchema, seedManagementGroups } from "../fleet/managementGroups";
+import { ArmError, ArmErrors } from "../http/errors";
+import { header, jsonBody, type EmuRequest, type EmuResponse } from "../http/types";
 import { guestPatchSchema, guestStateSchema } from "../store/guest";
 import type { Counters } from "./counters";
 import type { FaultInjector } from "../faults/injector";
 import { parseFaultConfig } from "../faults/config";
 import type { RemediationEngine } from "../remediation/engine";
-import { guestOf, machineKindOf, normalizeOs } from "../providers/machines";
-import { resourceGroupDoc, RESOURCE_GROUP_TYPE } from "../providers/resources";
-import { REMEDIATION_TYPE } from "../providers/resourceTypes";
+import { guestOf, machineKindOf, normalizeOs } from "../model/machines";
+import { resourceGroupDoc } from "../model/containers";
+import { REMEDIATION_TYPE, RESOURCE_GROUP_TYPE } from "../model/resourceTypes";
 import { isObject, getString, type JsonObject } from "../util/json";
 
 export interface AdminDeps {
@@ -26,13 +28,37 @@ export interface AdminDeps {
   readonly fleet: () => JsonObject | null;
   /** Settles due long-running operations before answering, as ARM requests do. */
   readonly settle: () => void;
+  /** This start's bearer token, and the file that holds it (named in the 401). */
+  readonly auth: AdminAuth;
+}
+
+export interface AdminAuth {
+  readonly token: string;
+  readonly tokenPath: string;
+}
+
+/** The latest time the clock may reach: ISO-8601 timestamps (and ARM's) have four-digit years. */
+const LATEST_CLOCK_MS = Date.parse("9999-12-31T23:59:59.999Z");
+
+/** Loopback clients with this start's token only; the token is compared in constant time. */
+function authorize(auth: AdminAuth, req: EmuRequest): void {
+  if (!LOOPBACK.has(req.remoteAddress)) throw ArmErrors.adminForbidden();
+  const m = /^Bearer\s+(\S+)$/i.exec(header(req, "authorization")?.trim() ?? "");
+  const given = Buffer.from(m?.[1] ?? "");
+  const expected = Buffer.from(auth.token);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw ArmErrors.adminUnauthenticated(
+      `The admin API needs this start's token as 'Authorization: Bearer <token>'; the emulator wrote it to '${auth.tokenPath}' (mode 0600). ` +
+        "Tests get it from RunningEmulator.adminToken, other processes with readAdminToken(<emulator dir>).",
+    );
+  }
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
 function objectBody(req: EmuRequest): JsonObject {
   const b = jsonBody(req);
-  if (!isObject(b)) throw badRequest("InvalidRequestContent", "Expected a JSON object.");
+  if (!isObject(b)) throw ArmErrors.invalidRequestContentMessage("Expected a JSON object.");
   return b;
 }
 
@@ -42,7 +68,7 @@ function zodMessage(err: { issues: readonly { path: readonly PropertyKey[]; mess
 }
 
 export function handleAdmin(deps: AdminDeps, req: EmuRequest): EmuResponse {
-  if (!LOOPBACK.has(req.remoteAddress)) throw new ArmError(403, "Forbidden", "The admin API answers loopback clients only.");
+  authorize(deps.auth, req);
   const { ctx } = deps;
   deps.settle();
   const route = `${req.method} /${req.segments.slice(1).join("/").toLowerCase()}`;
@@ -73,7 +99,7 @@ export function handleAdmin(deps: AdminDeps, req: EmuRequest): EmuResponse {
         deps.faults.set(parseFaultConfig(objectBody(req)));
       } catch (err) {
         if (err instanceof ArmError) throw err;
-        throw badRequest("InvalidFaultConfig", err instanceof Error ? err.message : String(err));
+        throw ArmErrors.invalidFaultConfig(err instanceof Error ? err.message : String(err));
       }
       return { status: 200, body: { config: deps.faults.get() } };
     }
@@ -85,8 +111,14 @@ export function handleAdmin(deps: AdminDeps, req: EmuRequest): EmuResponse {
     case "POST /clock": {
       const b = objectBody(req);
       const s = b["advanceSeconds"] ?? 0;
-      if (typeof s !== "number" || !Number.isFinite(s) || s < 0) throw badRequest("InvalidRequestContent", "'advanceSeconds' must be a non-negative number.");
-      if (b["freeze"] !== undefined && typeof b["freeze"] !== "boolean") throw badRequest("InvalidRequestContent", "'freeze' must be true or false.");
+      if (typeof s !== "number" || !Number.isFinite(s) || s < 0) throw ArmErrors.invalidRequestContentMessage("'advanceSeconds' must be a non-negative number.");
+      const room = Math.floor((LATEST_CLOCK_MS - ctx.clock.now()) / 1000);
+      if (s > room) {
+        throw ArmErrors.invalidRequestContentMessage(
+          `'advanceSeconds' ${s} would move the clock past 9999-12-31T23:59:59Z, the latest time a timestamp can hold; give at most ${room} seconds.`,
+        );
+      }
+      if (b["freeze"] !== undefined && typeof b["freeze"] !== "boolean") throw ArmErrors.invalidRequestContentMessage("'freeze' must be true or false.");
       if (typeof b["freeze"] === "boolean") ctx.clock.freeze(b["freeze"]);
       ctx.clock.advance(s * 1000);
       deps.settle();
@@ -97,12 +129,12 @@ export function handleAdmin(deps: AdminDeps, req: EmuRequest): EmuResponse {
     case "PATCH /guest": {
       const id = req.query.get("id") ?? "";
       const machine = ctx.store.get(id);
-      if (!machine || !machineKindOf(machine.type)) throw new ArmError(404, "ResourceNotFound", `No machine '${id}' (a VM, scale set or Arc machine id).`);
+      if (!machine || !machineKindOf(machine.type)) throw ArmErrors.adminMachineNotFound(id);
       if (req.method === "GET") return { status: 200, body: guestOf(ctx, machine) };
       const patch = guestPatchSchema.safeParse(objectBody(req));
-      if (!patch.success) throw badRequest("InvalidGuestState", zodMessage(patch.error));
+      if (!patch.success) throw ArmErrors.invalidGuestState(zodMessage(patch.error));
       const merged = guestStateSchema.safeParse({ ...guestOf(ctx, machine), ...patch.data });
-      if (!merged.success) throw badRequest("InvalidGuestState", zodMessage(merged.error));
+      if (!merged.success) throw ArmErrors.invalidGuestState(zodMessage(merged.error));
       const next = { ...merged.data };
       if (patch.data.powerState && !patch.data.powerStateChangedAt) next.powerStateChangedAt = ctx.clock.iso();
       ctx.tx(() => ctx.guest.put(machine.id, next));
@@ -110,6 +142,13 @@ export function handleAdmin(deps: AdminDeps, req: EmuRequest): EmuResponse {
     }
     case "POST /machines":
       return createMachine(deps, objectBody(req));
+    case "GET /management-groups":
+      return { status: 200, body: describeHierarchy(ctx) as unknown as JsonObject };
+    case "POST /management-groups": {
+      const seeds = managementGroupSeedsSchema.safeParse(objectBody(req)["groups"]);
+      if (!seeds.success) throw ArmErrors.invalidRequestContentMessage(`groups.${zodMessage(seeds.error)}`);
+      return { status: 200, body: ctx.tx(() => seedManagementGroups(ctx, deps.registry, seeds.data)) as unknown as JsonObject };
+    }
     case "GET /remediations":
       return {
         status: 200,
@@ -124,7 +163,7 @@ export function handleAdmin(deps: AdminDeps, req: EmuRequest): EmuResponse {
     case "GET /fleet":
       return { status: 200, body: deps.fleet() ?? { machines: 0 } };
     default:
-      throw new ArmError(404, "NotFound", `No admin endpoint '${req.method} ${req.path}'. See src/emulator/README.md (Admin API).`);
+      throw ArmErrors.adminNotFound(req.method, req.path);
   }
 }
 
@@ -138,11 +177,11 @@ function createMachine(deps: AdminDeps, b: JsonObject): EmuResponse {
   const os = normalizeOs(b["osType"]);
   const kind = (getString(b, "kind") ?? "vm") as "vm" | "vmss" | "arc";
   if (!sub || !rg || !name || !location || !os || !["vm", "vmss", "arc"].includes(kind)) {
-    throw badRequest("InvalidRequestContent", "Expected {subscriptionId, resourceGroup, name, location, osType: Windows|Linux, kind?: vm|vmss|arc, tags?, guest?}.");
+    throw ArmErrors.invalidRequestContentMessage("Expected {subscriptionId, resourceGroup, name, location, osType: Windows|Linux, kind?: vm|vmss|arc, tags?, guest?}.");
   }
-  if (!ctx.store.get(`/subscriptions/${sub.toLowerCase()}`)) throw new ArmError(404, "SubscriptionNotFound", `The subscription '${sub}' could not be found.`);
+  if (!ctx.store.get(`/subscriptions/${sub.toLowerCase()}`)) throw ArmErrors.subscriptionNotFound(sub);
   const guestPatch = guestPatchSchema.safeParse(b["guest"] ?? {});
-  if (!guestPatch.success) throw badRequest("InvalidGuestState", zodMessage(guestPatch.error));
+  if (!guestPatch.success) throw ArmErrors.invalidGuestState(zodMessage(guestPatch.error));
   const tags = isObject(b["tags"]) ? b["tags"] : undefined;
   const vmAgent = guestPatch.data.vmAgent !== false;
   const config = os === "Windows" ? { windowsConfiguration: { provisionVMAgent: vmAgent } } : { linuxConfiguration: { provisionVMAgent: vmAgent } };

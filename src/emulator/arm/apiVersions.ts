@@ -3,7 +3,7 @@
  * send (found with `grep apiVersion node_modules/@azure/arm-(name)/dist`) plus the documented ones
  * (reference/azure-facts.md §2). A request with another version gets ARM's 400.
  */
-import { ArmError } from "../http/errors";
+import { ArmErrors } from "../http/errors";
 import type { EmuRequest } from "../http/types";
 
 export const API_VERSIONS = {
@@ -13,6 +13,8 @@ export const API_VERSIONS = {
     "2019-08-01", "2019-10-01", "2020-06-01", "2020-10-01", "2021-01-01", "2021-04-01", "2022-09-01", "2023-07-01",
     "2024-03-01", "2024-07-01", "2024-11-01", "2025-01-01", "2025-03-01", "2025-04-01",
   ],
+  /** Microsoft.Management (management groups); arm-managementgroups 2 sends 2021-04-01. */
+  management: ["2018-03-01-preview", "2019-11-01", "2020-02-01", "2020-05-01", "2020-10-01", "2021-04-01", "2023-04-01"],
   subscriptions: ["2014-04-01", "2015-01-01", "2016-06-01", "2018-06-01", "2019-06-01", "2019-11-01", "2020-01-01", "2021-01-01", "2022-12-01", "2024-08-01"],
   /** arm-compute 25.1 sends 2026-04-01 for VMs, scale sets and their extensions. */
   compute: [
@@ -60,15 +62,11 @@ export type ApiVersionSet = keyof typeof API_VERSIONS;
 export function requireApiVersion(req: EmuRequest, supported: readonly string[]): string {
   const v = req.query.get("api-version");
   if (v === null || v === "") {
-    throw new ArmError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
+    throw ArmErrors.missingApiVersion();
   }
   const match = supported.find((s) => s.toLowerCase() === v.toLowerCase());
   if (!match) {
-    throw new ArmError(
-      400,
-      "InvalidApiVersionParameter",
-      `The api-version '${v}' is invalid. The supported versions are '${[...supported].reverse().join(",")}'.`,
-    );
+    throw ArmErrors.invalidApiVersion(v, `'${[...supported].reverse().join(",")}'`);
   }
   return match;
 }

@@ -8,7 +8,7 @@ import type { Db } from "../store/db";
 import type { ArmContext, LroApi } from "./types";
 import { newGuid } from "../util/random";
 import { isObject, type JsonObject } from "../util/json";
-import { ArmError } from "../http/errors";
+import { ArmError, ArmErrors } from "../http/errors";
 
 export interface OperationRow {
   id: string;
@@ -108,7 +108,7 @@ export class LroManager implements LroApi {
       }
     } catch (err) {
       status = "Failed";
-      error = err instanceof ArmError ? { code: err.code, message: err.message } : { code: "InternalServerError", message: String(err) };
+      error = { ...(err instanceof ArmError ? err.asOperationError() : ArmErrors.internalOperationError(String(err))) };
     }
     this.finishStmt.run(status, c.clock.iso(), error ? JSON.stringify(error) : null, op.id);
   }

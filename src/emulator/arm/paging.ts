@@ -3,7 +3,7 @@
  * keyset positions (the last id of the page), so a page is stable while resources are added.
  */
 import type { EmuRequest } from "../http/types";
-import { badRequest } from "../http/errors";
+import { ArmErrors } from "../http/errors";
 import type { JsonObject } from "../util/json";
 
 export function queryParam(req: EmuRequest, name: string): string | null {
@@ -27,7 +27,7 @@ export function pageOf<T extends { readonly id: string }>(
     try {
       after = String((JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { after: unknown }).after);
     } catch {
-      throw badRequest("InvalidSkipToken", `The skip token '${token}' is invalid.`);
+      throw ArmErrors.invalidSkipToken(token);
     }
     start = sorted.findIndex((i) => i.id.toLowerCase() > after);
     if (start < 0) start = sorted.length;

@@ -4,23 +4,17 @@
  * long-running operations the way ARM does for every resource provider.
  */
 import type { Registry } from "./registry";
-import type { ArmContext, ResourceTypeSpec, Target } from "./types";
+import type { ArmContext, ResourceTypeSpec, SpecialRoute, Target } from "./types";
 import { resolveScope, type ResolvedScope } from "./scope";
 import { operationBody, type LroManager } from "./lro";
 import { pageOf } from "./paging";
 import { requireApiVersion } from "./apiVersions";
-import { ArmError, badRequest, invalidResourceType, resourceNotFound } from "../http/errors";
+import { ArmErrors } from "../http/errors";
 import { jsonBody, type EmuRequest, type EmuResponse } from "../http/types";
 import { lastProvidersIndex } from "../util/armId";
 import { isObject, mergePatch, type JsonObject } from "../util/json";
 import type { StoredResource } from "../store/resources";
 
-/** Routes outside the generic scheme (Resource Graph, ARM's own subscriptions/resource groups). */
-export type SpecialRoute = (ctx: ArmContext, req: EmuRequest) => EmuResponse | undefined;
-
-export function methodNotAllowed(method: string): ArmError {
-  return new ArmError(405, "MethodNotAllowed", `The requested resource does not support http method '${method}'.`);
-}
 
 export class ArmRouter {
   constructor(
@@ -36,7 +30,7 @@ export class ArmRouter {
     }
     const segs = req.segments;
     const p = lastProvidersIndex(segs);
-    if (p < 0) throw new ArmError(404, "InvalidRequestUri", `No route matches '${req.path}'.`);
+    if (p < 0) throw ArmErrors.noRoute(req.path);
     const nsRaw = segs[p + 1]!;
     const rest = segs.slice(p + 2);
     const lowerRest = rest.map((s) => s.toLowerCase());
@@ -44,7 +38,7 @@ export class ArmRouter {
       return this.operation(ctx, req, rest[3]!, lowerRest[2] === "operationresults");
     }
     const ns = this.registry.namespace(nsRaw);
-    if (!ns) throw new ArmError(400, "InvalidResourceNamespace", `The resource namespace '${nsRaw}' is invalid.`);
+    if (!ns) throw ArmErrors.invalidResourceNamespace(nsRaw);
     const scope = resolveScope(ctx, segs.slice(0, p));
     if (rest.length === 0) return this.provider(ctx, req, ns);
     const types = rest.filter((_, i) => i % 2 === 0);
@@ -52,7 +46,7 @@ export class ArmRouter {
     const apiVersionRaw = req.query.get("api-version");
     if (rest.length % 2 === 0) {
       const spec = this.registry.get(`${ns}/${types.join("/")}`);
-      if (!spec) throw invalidResourceType(types.join("/"), ns, apiVersionRaw);
+      if (!spec) throw ArmErrors.invalidResourceType(types.join("/"), ns, apiVersionRaw);
       const target = this.target(ctx, spec, scope, names);
       return this.instance(ctx, req, spec, target);
     }
@@ -64,28 +58,24 @@ export class ArmRouter {
         const action = types[types.length - 1]!.toLowerCase();
         const handler = owner.actions?.[`${req.method} ${action}`];
         if (!handler) {
-          if (Object.keys(owner.actions ?? {}).some((k) => k.endsWith(" " + action))) throw methodNotAllowed(req.method);
-          throw invalidResourceType(types.join("/"), ns, apiVersionRaw);
+          if (Object.keys(owner.actions ?? {}).some((k) => k.endsWith(" " + action))) throw ArmErrors.methodNotAllowed(req.method);
+          throw ArmErrors.invalidResourceType(types.join("/"), ns, apiVersionRaw);
         }
         const apiVersion = requireApiVersion(req, owner.apiVersions);
         const target = this.target(ctx, owner, scope, names);
         const stored = ctx.store.get(target.id) ?? owner.virtual?.(ctx, target);
-        if (!stored) throw resourceNotFound(owner.type, target.name, target.resourceGroup);
+        if (!stored) throw ArmErrors.resourceNotFound(owner.type, target.name, target.resourceGroup);
         req.operation = `${req.method} ${owner.type.toLowerCase()}/${action}`;
         return handler({ ctx, req, spec: owner, target, apiVersion, stored });
       }
     }
-    throw invalidResourceType(types.join("/"), ns, apiVersionRaw);
+    throw ArmErrors.invalidResourceType(types.join("/"), ns, apiVersionRaw);
   }
 
   /** Builds the canonical id of an instance, checking scope kind and parent existence. */
   private target(ctx: ArmContext, spec: ResourceTypeSpec, scope: ResolvedScope, names: readonly string[]): Target {
     if (!spec.scopes.includes(scope.kind)) {
-      throw new ArmError(
-        404,
-        "InvalidResourceType",
-        `The resource type '${spec.type}' cannot be used at a ${scope.kind} scope ('${scope.id || "/"}').`,
-      );
+      throw ArmErrors.resourceTypeNotAtScope(`The resource type '${spec.type}' cannot be used at a ${scope.kind} scope ('${scope.id || "/"}').`);
     }
     const typeParts = spec.type.split("/");
     let id = `${scope.id}/providers/${typeParts[0]}`;
@@ -94,11 +84,7 @@ export class ArmRouter {
       id = `${id}/${typeParts[i + 1]}/${names[i]}`;
       parent = ctx.store.get(id);
       if (!parent) {
-        throw new ArmError(
-          404,
-          "ParentResourceNotFound",
-          `Can not perform requested operation on nested resource. Parent resource '${names.slice(0, i + 1).join("/")}' not found.`,
-        );
+        throw ArmErrors.parentResourceNotFound(names.slice(0, i + 1).join("/"));
       }
       id = parent.id;
     }
@@ -125,27 +111,23 @@ export class ArmRouter {
       case "GET":
       case "HEAD": {
         const stored = ctx.store.get(target.id) ?? spec.virtual?.(ctx, target);
-        if (!stored) throw resourceNotFound(spec.type, target.name, target.resourceGroup);
+        if (!stored) throw ArmErrors.resourceNotFound(spec.type, target.name, target.resourceGroup);
         return req.method === "HEAD" ? { status: 200 } : { status: 200, body: view(stored) };
       }
       case "PUT":
       case "PATCH": {
-        if (!spec.put) throw methodNotAllowed(req.method);
+        if (!spec.put) throw ArmErrors.methodNotAllowed(req.method);
         const raw = jsonBody(req);
-        if (!isObject(raw)) throw badRequest("InvalidRequestContent", "The request content was invalid and could not be deserialized: 'expected a JSON object'.");
+        if (!isObject(raw)) throw ArmErrors.invalidRequestContent("expected a JSON object");
         const existing = ctx.store.get(target.id);
         let body = raw;
         if (req.method === "PATCH") {
-          if (!spec.patchable) throw methodNotAllowed(req.method);
-          if (!existing) throw resourceNotFound(spec.type, target.name, target.resourceGroup);
+          if (!spec.patchable) throw ArmErrors.methodNotAllowed(req.method);
+          if (!existing) throw ArmErrors.resourceNotFound(spec.type, target.name, target.resourceGroup);
           body = mergePatch(existing.doc, raw) as JsonObject;
         }
         if (existing && ctx.lro.pending(existing.id)) {
-          throw new ArmError(
-            409,
-            "AnotherOperationInProgress",
-            `Operation on '${existing.id}' is not allowed since another operation is in progress on this resource.`,
-          );
+          throw ArmErrors.anotherOperationInProgress(existing.id);
         }
         const put = spec.put;
         return ctx.tx(() => {
@@ -175,7 +157,7 @@ export class ArmRouter {
       case "DELETE": {
         const stored = ctx.store.get(target.id);
         if (!stored) return { status: 204 };
-        if (!spec.put) throw methodNotAllowed("DELETE");
+        if (!spec.put) throw ArmErrors.methodNotAllowed("DELETE");
         return ctx.tx(() => {
           ctx.checkDeleteTree(stored, req);
           if (spec.lroDelete) {
@@ -197,12 +179,12 @@ export class ArmRouter {
         });
       }
       default:
-        throw methodNotAllowed(req.method);
+        throw ArmErrors.methodNotAllowed(req.method);
     }
   }
 
   private collection(ctx: ArmContext, req: EmuRequest, spec: ResourceTypeSpec, scope: ResolvedScope, parentNames: readonly string[]): EmuResponse {
-    if (req.method !== "GET") throw methodNotAllowed(req.method);
+    if (req.method !== "GET") throw ArmErrors.methodNotAllowed(req.method);
     const apiVersion = requireApiVersion(req, spec.apiVersions);
     void apiVersion;
     req.operation = `LIST ${spec.type.toLowerCase()}`;
@@ -214,12 +196,12 @@ export class ArmRouter {
         id = `${id}/${typeParts[i + 1]}/${parentNames[i]}`;
         parent = ctx.store.get(id);
         if (!parent) {
-          throw new ArmError(404, "ParentResourceNotFound", `Can not perform requested operation on nested resource. Parent resource '${parentNames.slice(0, i + 1).join("/")}' not found.`);
+          throw ArmErrors.parentResourceNotFound(parentNames.slice(0, i + 1).join("/"));
         }
         id = parent.id;
       }
     } else if (!spec.scopes.includes(scope.kind) && !(scope.kind === "subscription" && spec.listAtSubscription)) {
-      throw new ArmError(404, "InvalidResourceType", `The resource type '${spec.type}' cannot be listed at a ${scope.kind} scope.`);
+      throw ArmErrors.resourceTypeNotAtScope(`The resource type '${spec.type}' cannot be listed at a ${scope.kind} scope.`);
     }
     const input = { ctx, req, scope: scope.id, scopeKind: scope.kind, subscriptionId: scope.subscriptionId, resourceGroup: scope.resourceGroup, parent };
     const items = spec.list
@@ -232,22 +214,21 @@ export class ArmRouter {
   }
 
   private operation(ctx: ArmContext, req: EmuRequest, id: string, results: boolean): EmuResponse {
-    if (req.method !== "GET") throw methodNotAllowed(req.method);
+    if (req.method !== "GET") throw ArmErrors.methodNotAllowed(req.method);
     if (!req.query.get("api-version")) requireApiVersion(req, []);
     req.operation = "GET operations";
     const op = this.lro.status(id);
-    if (!op) throw new ArmError(404, "OperationNotFound", `The operation '${id}' could not be found.`);
+    if (!op) throw ArmErrors.operationNotFound(id);
     if (!results) return { status: 200, body: operationBody(op) };
     if (op.status === "InProgress") return { status: 202, headers: { Location: `${ctx.baseUrl()}${req.path}?${req.query.toString()}`, "Retry-After": "1" } };
     if (op.status === "Failed") {
-      const err = op.error ? (JSON.parse(op.error) as { code?: string; message?: string }) : {};
-      throw new ArmError(400, err.code ?? "OperationFailed", err.message ?? "The operation failed.");
+      throw ArmErrors.operationFailed(op.error ? (JSON.parse(op.error) as { code?: string; message?: string }) : {});
     }
     return { status: 200 };
   }
 
   private provider(ctx: ArmContext, req: EmuRequest, ns: string): EmuResponse {
-    if (req.method !== "GET" && !(req.method === "POST")) throw methodNotAllowed(req.method);
+    if (req.method !== "GET" && !(req.method === "POST")) throw ArmErrors.methodNotAllowed(req.method);
     req.operation = `${req.method} providers`;
     const types = this.registry
       .all()

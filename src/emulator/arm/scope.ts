@@ -1,8 +1,8 @@
 /** Resolves the scope part of a path (tenant, subscription, resource group or resource) against the store. */
 import type { ArmContext, ScopeKind } from "./types";
 import type { StoredResource } from "../store/resources";
-import { ArmError, resourceGroupNotFound, resourceNotFound, subscriptionNotFound } from "../http/errors";
-import { joinId, parseId } from "../util/armId";
+import { ArmErrors } from "../http/errors";
+import { joinId, parseId, subscriptionScopeId } from "../util/armId";
 
 export interface ResolvedScope {
   readonly kind: ScopeKind;
@@ -13,24 +13,20 @@ export interface ResolvedScope {
   readonly resource?: StoredResource;
 }
 
-export function subscriptionScopeId(subscriptionId: string): string {
-  return `/subscriptions/${subscriptionId.toLowerCase()}`;
-}
-
-export function requireSubscription(ctx: ArmContext, subscriptionId: string): StoredResource {
+export function requireSubscription(ctx: Pick<ArmContext, "store">, subscriptionId: string): StoredResource {
   const sub = ctx.store.get(subscriptionScopeId(subscriptionId));
-  if (!sub) throw subscriptionNotFound(subscriptionId);
+  if (!sub) throw ArmErrors.subscriptionNotFound(subscriptionId);
   return sub;
 }
 
-export function requireResourceGroup(ctx: ArmContext, subscriptionId: string, name: string): StoredResource {
+export function requireResourceGroup(ctx: Pick<ArmContext, "store">, subscriptionId: string, name: string): StoredResource {
   requireSubscription(ctx, subscriptionId);
   const rg = ctx.store.get(`${subscriptionScopeId(subscriptionId)}/resourceGroups/${name}`);
-  if (!rg) throw resourceGroupNotFound(name);
+  if (!rg) throw ArmErrors.resourceGroupNotFound(name);
   return rg;
 }
 
-export function resolveScope(ctx: ArmContext, segs: readonly string[]): ResolvedScope {
+export function resolveScope(ctx: Pick<ArmContext, "store">, segs: readonly string[]): ResolvedScope {
   if (segs.length === 0) return { kind: "tenant", id: "", subscriptionId: null, resourceGroup: null };
   const lower = segs.map((s) => s.toLowerCase());
   if (lower[0] === "subscriptions" && segs[1]) {
@@ -45,13 +41,13 @@ export function resolveScope(ctx: ArmContext, segs: readonly string[]): Resolved
       const resource = ctx.store.get(id);
       if (!resource) {
         const parts = parseId(id);
-        throw resourceNotFound(parts.type, parts.name, rgName);
+        throw ArmErrors.resourceNotFound(parts.type, parts.name, rgName);
       }
       return { kind: "resource", id: resource.id, subscriptionId, resourceGroup: rgName, resource };
     }
   }
   if (lower[0] === "providers" && lower[1] === "microsoft.management") {
-    throw new ArmError(400, "UnsupportedScope", "Management group scopes are not emulated; use a subscription, resource group or resource scope.");
+    throw ArmErrors.unsupportedScope("Management group scopes are not emulated; use a subscription, resource group or resource scope.");
   }
-  throw new ArmError(404, "InvalidRequestUri", `The request URI '${joinId(segs)}' is not a valid Azure Resource Manager scope.`);
+  throw ArmErrors.invalidRequestUri(`The request URI '${joinId(segs)}' is not a valid Azure Resource Manager scope.`);
 }

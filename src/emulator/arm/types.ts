@@ -1,12 +1,11 @@
 /** Contracts between the generic ARM dispatcher and the resource providers. */
-import type { Db, Meta } from "../store/db";
 import type { ExtensionLog } from "../store/extensionLog";
-import type { GuestStore } from "../store/guest";
-import type { HeartbeatHistory } from "../store/heartbeatHistory";
-import type { ResourceStore, StoredResource } from "../store/resources";
-import type { Clock } from "../util/clock";
+import type { ChangeLog } from "../store/changeLog";
+import type { StoredResource } from "../store/resources";
 import type { JsonObject } from "../util/json";
 import type { EmuRequest, EmuResponse } from "../http/types";
+import type { OperationError } from "../http/errors";
+import type { ModelContext } from "../model/context";
 
 export interface EmulatorSettings {
   /** Time a long-running operation stays InProgress (0: done by the first poll). */
@@ -16,6 +15,8 @@ export interface EmulatorSettings {
   /** Time one remediation deployment takes. */
   readonly remediationDeploymentMs: number;
   readonly tokenLifetimeSeconds: number;
+  /** Evaluation time a Resource Graph or Logs query may take before it is refused. */
+  readonly queryBudgetMs: number;
 }
 
 export interface LroApi {
@@ -27,21 +28,22 @@ export interface LroApi {
     readonly location: string;
     readonly apiVersion: string;
     readonly final: "Succeeded" | "Failed";
-    readonly error?: { readonly code: string; readonly message: string };
+    readonly error?: OperationError;
     readonly payload?: JsonObject;
   }): Record<string, string>;
   /** Is an operation on this resource still running? */
   pending(resourceId: string): boolean;
 }
 
-export interface ArmContext {
-  readonly db: Db;
-  readonly meta: Meta;
-  readonly store: ResourceStore;
-  readonly guest: GuestStore;
+/**
+ * Everything the emulator can hand a resource provider: the model's stores and clock, the
+ * extension PUT log, settings, long-running operations and the transaction. A provider names the
+ * part it uses with `Needs<...>`; its handlers are typed against that and see nothing else.
+ */
+export interface ArmServices extends ModelContext {
   readonly extensionLog: ExtensionLog;
-  readonly heartbeatHistory: HeartbeatHistory;
-  readonly clock: Clock;
+  /** Resource changes (Resource Graph's `resourcechanges`). */
+  readonly changeLog: ChangeLog;
   readonly tenantId: string;
   readonly settings: EmulatorSettings;
   readonly lro: LroApi;
@@ -56,12 +58,21 @@ export interface ArmContext {
   deleteTree(stored: StoredResource): void;
 }
 
+/** The services a provider uses (a subset of ArmServices). */
+export type Needs<K extends keyof ArmServices> = Pick<ArmServices, K>;
+
+/** The whole set, for the dispatcher and the core. */
+export type ArmContext = ArmServices;
+
 /** What a `beforeDelete` hook knows of the DELETE: the resource asked for (the root of the cascade) and the request. */
 export interface DeleteContext {
   readonly rootId: string;
   /** Absent when the delete does not come from a request of its own (a resource group's cascade). */
   readonly req?: EmuRequest;
 }
+
+/** Routes outside the generic scheme (Resource Graph, ARM's own subscriptions/resource groups). */
+export type SpecialRoute<C = ArmServices> = (ctx: C, req: EmuRequest) => EmuResponse | undefined;
 
 export type ScopeKind = "tenant" | "subscription" | "resourceGroup" | "resource";
 
@@ -79,15 +90,15 @@ export interface Target {
   readonly scopeResource?: StoredResource;
 }
 
-export interface HandlerInput {
-  readonly ctx: ArmContext;
+export interface HandlerInput<C = ArmServices> {
+  readonly ctx: C;
   readonly req: EmuRequest;
   readonly spec: ResourceTypeSpec;
   readonly target: Target;
   readonly apiVersion: string;
 }
 
-export interface PutInput extends HandlerInput {
+export interface PutInput<C = ArmServices> extends HandlerInput<C> {
   readonly body: JsonObject;
   readonly existing?: StoredResource;
 }
@@ -96,17 +107,17 @@ export interface PutResult {
   readonly doc: JsonObject;
   readonly secret?: JsonObject | null;
   /** Long-running PUT: stored as Creating/Updating, an operation settles it to `final`. */
-  readonly lro?: { readonly final: "Succeeded" | "Failed"; readonly error?: { readonly code: string; readonly message: string } };
+  readonly lro?: { readonly final: "Succeeded" | "Failed"; readonly error?: OperationError };
   /** Runs in the request's transaction after the resource is stored. */
   readonly after?: (stored: StoredResource) => void;
 }
 
-export interface ActionInput extends HandlerInput {
+export interface ActionInput<C = ArmServices> extends HandlerInput<C> {
   readonly stored: StoredResource;
 }
 
-export interface ListInput {
-  readonly ctx: ArmContext;
+export interface ListInput<C = ArmServices> {
+  readonly ctx: C;
   readonly req: EmuRequest;
   readonly scope: string;
   readonly scopeKind: ScopeKind;
@@ -115,14 +126,14 @@ export interface ListInput {
   readonly parent?: StoredResource;
 }
 
-export interface ResourceTypeSpec {
+export interface ResourceTypeSpec<C = ArmServices> {
   /** Canonical type, e.g. `Microsoft.Compute/virtualMachines/extensions`. */
   readonly type: string;
   readonly apiVersions: readonly string[];
   /** Where instances live (nested types: where their root ancestor lives). */
   readonly scopes: readonly ScopeKind[];
   /** Builds the stored document from a PUT body; absent for read-only types. */
-  readonly put?: (input: PutInput) => PutResult;
+  readonly put?: (input: PutInput<C>) => PutResult;
   /** PATCH = merge-patch onto the current document, then `put`. */
   readonly patchable?: boolean;
   readonly lroDelete?: boolean;
@@ -134,15 +145,15 @@ export interface ResourceTypeSpec {
   /** RG-scoped type also listable at `/subscriptions/{s}/providers/NS/type`. */
   readonly listAtSubscription?: boolean;
   /** The response document (default: the stored one). */
-  readonly view?: (ctx: ArmContext, stored: StoredResource, req?: EmuRequest) => JsonObject;
+  readonly view?: (ctx: C, stored: StoredResource, req?: EmuRequest) => JsonObject;
   /** Resources that exist without being stored (built-in definitions, default settings). */
-  readonly virtual?: (ctx: ArmContext, target: Target) => StoredResource | undefined;
+  readonly virtual?: (ctx: C, target: Target) => StoredResource | undefined;
   /** Replaces the default list (by scope) when set. */
-  readonly list?: (input: ListInput) => StoredResource[];
+  readonly list?: (input: ListInput<C>) => StoredResource[];
   /** May refuse a DELETE (409) before anything is removed. */
-  readonly beforeDelete?: (ctx: ArmContext, stored: StoredResource, del: DeleteContext) => void;
+  readonly beforeDelete?: (ctx: C, stored: StoredResource, del: DeleteContext) => void;
   /** Cleans up what belongs to a deleted resource (guest state, ...). */
-  readonly onDeleted?: (ctx: ArmContext, stored: StoredResource) => void;
+  readonly onDeleted?: (ctx: C, stored: StoredResource) => void;
   /** Sub-paths of an instance: `POST sharedkeys`, `GET instanceview` (lower-case keys). */
-  readonly actions?: Readonly<Record<string, (input: ActionInput) => EmuResponse>>;
+  readonly actions?: Readonly<Record<string, (input: ActionInput<C>) => EmuResponse>>;
 }

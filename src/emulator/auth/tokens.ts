@@ -3,7 +3,7 @@
  * emulator restart, as Azure's do). Verification follows ARM's order and error codes.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { ArmError } from "../http/errors";
+import { ArmErrors, type ArmError } from "../http/errors";
 import type { Clock } from "../util/clock";
 import { newGuid } from "../util/random";
 
@@ -70,10 +70,7 @@ export class TokenService {
    * 401 ARM would send. `flavor` picks Log Analytics' error codes for the query API.
    */
   verify(header: string | undefined, audiences: readonly string[], flavor: "arm" | "logs" = "arm"): TokenClaims {
-    const fail = (code: string, logsCode: string, message: string): ArmError =>
-      new ArmError(401, flavor === "arm" ? code : logsCode, message, {
-        "WWW-Authenticate": `Bearer authorization_uri="https://login.microsoftonline.com/${this.tenantId}", error="invalid_token", error_description="${message.replace(/"/g, "'")}"`,
-      });
+    const fail = (code: string, logsCode: string, message: string): ArmError => ArmErrors.unauthenticated(flavor === "arm" ? code : logsCode, message, this.tenantId);
     if (!header) {
       throw fail("AuthenticationFailed", "AuthorizationRequiredError", "Authentication failed. The 'Authorization' header is missing.");
     }

@@ -3,37 +3,14 @@
  * seed's three, the (deprecated) Log Analytics agent ones and the Azure Monitor Agent ones.
  * Each also says what a remediation deploys, which the remediation engine carries out.
  */
-import { AKS_POLICY_ADDON, AZURE_MONITOR_AGENT, DEPENDENCY_AGENT, LOG_ANALYTICS_AGENT, type ExtensionKind } from "../../spec/extensions";
+import { AKS_POLICY_ADDON, AZURE_MONITOR_AGENT, DEPENDENCY_AGENT, LOG_ANALYTICS_AGENT } from "../../spec/extensions";
 import { AMA_POLICIES, ROLES, SEED_POLICIES } from "../../spec/policies";
 import { policyRule } from "./policyRules";
 import { VM_CONTRIBUTOR_ROLE } from "./roles";
 import type { JsonObject } from "../util/json";
+import type { BuiltinPolicy } from "./policyTypes";
 
-export type Deploys =
-  | {
-      readonly kind: "vmExtension";
-      readonly osType: "Windows" | "Linux";
-      readonly extension: ExtensionKind;
-      readonly workspaceParameter?: string;
-      /** The AMA policies' templates also give the VM a system-assigned identity (user-assigned ones kept). */
-      readonly systemIdentity?: boolean;
-    }
-  /** An association of the VM with the rule the parameter names (`assoc-<uniqueString(vm name + rule id)>`). */
-  | { readonly kind: "dcrAssociation"; readonly osType: "Windows" | "Linux"; readonly ruleParameter: string }
-  | { readonly kind: "aksAddon"; readonly addon: string };
-
-export interface BuiltinPolicy {
-  readonly name: string;
-  readonly displayName: string;
-  readonly description: string;
-  readonly category: string;
-  readonly version: string;
-  /** Effect parameter: default value, or null when the effect is fixed. */
-  readonly effectDefault: "DeployIfNotExists" | "Disabled" | null;
-  readonly fixedEffect?: string;
-  readonly roleGuids: readonly string[];
-  readonly deploys: Deploys;
-}
+export type { BuiltinPolicy, Deploys } from "./policyTypes";
 
 const dep = SEED_POLICIES;
 

@@ -2,7 +2,7 @@
  * The `policyRule` of each built-in definition (its `if`, existence condition and deployment), as
  * the Azure Policy repository writes them, reduced to what a reader of the definition needs.
  */
-import type { BuiltinPolicy } from "./policies";
+import type { BuiltinPolicy } from "./policyTypes";
 import type { JsonObject } from "../util/json";
 
 const TEMPLATE_SCHEMA = "https://schema.management.azure.com/schemas/2015-01-01/deploymentTemplate.json#";

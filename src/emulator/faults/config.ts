@@ -12,7 +12,8 @@
  *
  * Classes: read (GET/HEAD), write (PUT/PATCH/POST actions), delete, graph (Resource Graph),
  * query (Log Analytics). Bucket defaults are ARM's: reads 250 / 25 s⁻¹, writes and deletes
- * 200 / 10 s⁻¹, graph 15 per 5 s (3 s⁻¹).
+ * 200 / 10 s⁻¹. Resource Graph has a per-user quota window instead (`graphQuota`: 15 per 5 s);
+ * `buckets.graph` {capacity, refillPerSecond} still sets it as capacity per capacity/refill seconds.
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
@@ -29,6 +30,16 @@ export const faultConfigSchema = z
     serverErrors: z.partialRecord(cls, z.object({ rate: z.number().min(0).max(1), status: z.union([z.literal(500), z.literal(502), z.literal(503)]).optional() }).strict()).optional(),
     buckets: z
       .object({ enabled: z.boolean(), read: bucket.optional(), write: bucket.optional(), delete: bucket.optional(), graph: bucket.optional() })
+      .strict()
+      .optional(),
+    /**
+     * Resource Graph's per-user quota: `queries` per `windowSeconds` window (default 15 per 5 s, as
+     * Azure documents it), reported in x-ms-user-quota-remaining / x-ms-user-quota-resets-after and
+     * enforced with 429 RateLimiting when enabled. Off by default (a full quota is reported), and on
+     * with `buckets.enabled` unless this says otherwise.
+     */
+    graphQuota: z
+      .object({ enabled: z.boolean(), queries: z.number().int().positive().max(10_000).optional(), windowSeconds: z.number().positive().max(3600).optional() })
       .strict()
       .optional(),
     scripted: z

@@ -7,7 +7,7 @@
 import type { Clock } from "../util/clock";
 import { Rng } from "../util/random";
 import type { FaultClass } from "../http/types";
-import { ArmError } from "../http/errors";
+import { ArmErrors, type ArmError } from "../http/errors";
 import { DEFAULT_BUCKETS, type FaultConfig } from "./config";
 
 interface Bucket {
@@ -40,6 +40,8 @@ export class FaultInjector {
   private rng = new Rng(1);
   private scriptedLeft: number[] = [];
   private readonly buckets = new Map<string, Bucket>();
+  /** Resource Graph quota windows per principal. */
+  private readonly quotaWindows = new Map<string, { start: number; used: number }>();
   private injected = 0;
 
   constructor(private readonly clock: Clock) {}
@@ -49,6 +51,36 @@ export class FaultInjector {
     this.rng = new Rng(config.seed ?? 1);
     this.scriptedLeft = (config.scripted ?? []).map((s) => s.count);
     this.buckets.clear();
+    this.quotaWindows.clear();
+  }
+
+  /** Resource Graph's quota as configured: enforced or not, queries per window. */
+  private graphQuota(): { enabled: boolean; queries: number; windowMs: number } {
+    const q = this.config.graphQuota;
+    const b = this.config.buckets?.graph;
+    const queries = q?.queries ?? b?.capacity ?? 15;
+    const windowSeconds = q?.windowSeconds ?? (b ? b.capacity / b.refillPerSecond : 5);
+    return { enabled: q?.enabled ?? this.config.buckets?.enabled ?? false, queries, windowMs: windowSeconds * 1000 };
+  }
+
+  /** Charges one query to the principal's window; throws 429 RateLimiting when the window is spent. */
+  private chargeGraph(f: FaultContext): Record<string, string> {
+    const q = this.graphQuota();
+    const now = this.clock.now();
+    const resets = (ms: number): string => {
+      const s = Math.max(0, Math.ceil(ms / 1000));
+      return [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60].map((n) => String(n).padStart(2, "0")).join(":");
+    };
+    if (!q.enabled) return { "x-ms-user-quota-remaining": String(q.queries - 1), "x-ms-user-quota-resets-after": resets(q.windowMs) };
+    let w = this.quotaWindows.get(f.principal);
+    if (!w || now >= w.start + q.windowMs) this.quotaWindows.set(f.principal, (w = { start: now, used: 0 }));
+    const left = w.start + q.windowMs - now;
+    if (w.used >= q.queries) {
+      this.injected++;
+      throw this.throttled(f, Math.max(1, Math.ceil(left / 1000)));
+    }
+    w.used++;
+    return { "x-ms-user-quota-remaining": String(q.queries - w.used), "x-ms-user-quota-resets-after": resets(left) };
   }
 
   get(): FaultConfig {
@@ -103,8 +135,8 @@ export class FaultInjector {
       this.injected++;
       throw this.throttled(f, t.retryAfterSeconds ?? 1);
     }
-    const headers: Record<string, string> = {};
-    const bk = this.bucket(f);
+    const headers: Record<string, string> = f.cls === "graph" ? this.chargeGraph(f) : {};
+    const bk = f.cls === "graph" ? undefined : this.bucket(f);
     if (bk) {
       // Disabled buckets never refuse and report a full bucket (less this request), so a client
       // that paces itself on the header is not slowed by a limit that is not there.
@@ -115,14 +147,9 @@ export class FaultInjector {
       }
       if (enabled) bk.b.tokens -= 1;
       const remaining = String(enabled ? Math.max(0, Math.floor(bk.b.tokens)) : bk.capacity - 1);
-      if (f.cls === "graph") {
-        headers["x-ms-user-quota-remaining"] = remaining;
-        headers["x-ms-user-quota-resets-after"] = "00:00:05";
-      } else {
-        const word = f.cls === "read" ? "reads" : f.cls === "write" ? "writes" : "deletes";
-        headers[`x-ms-ratelimit-remaining-subscription-${word}`] = remaining;
-        headers[`x-ms-ratelimit-remaining-tenant-${word}`] = remaining;
-      }
+      const word = f.cls === "read" ? "reads" : f.cls === "write" ? "writes" : "deletes";
+      headers[`x-ms-ratelimit-remaining-subscription-${word}`] = remaining;
+      headers[`x-ms-ratelimit-remaining-tenant-${word}`] = remaining;
     }
     const e = this.config.serverErrors?.[f.cls];
     if (e && this.rng.next() < e.rate) {
@@ -137,25 +164,16 @@ export class FaultInjector {
     if (f.cls === "graph") {
       headers["x-ms-user-quota-remaining"] = "0";
       headers["x-ms-user-quota-resets-after"] = `00:00:${String(retryAfter).padStart(2, "0")}`;
-      return new ArmError(429, "RateLimiting", `Please provide below info when asking for support: timestamp = ${new Date().toISOString()}, correlationId = ${f.correlationId}. Rate limit exceeded; retry after ${retryAfter} second(s).`, headers);
+      return ArmErrors.graphRateLimited(f.correlationId, retryAfter, headers);
     }
-    if (f.cls === "query") return new ArmError(429, "ThrottledError", `Your request was throttled; retry after ${retryAfter} second(s).`, headers);
+    if (f.cls === "query") return ArmErrors.logsThrottled(retryAfter, headers);
     const word = f.cls === "read" ? "read" : f.cls === "write" ? "write" : "delete";
-    return new ArmError(
-      429,
-      "SubscriptionRequestsThrottled",
-      `Number of '${word}' requests for subscription '${f.subscriptionId ?? "tenant"}' actor '${f.principal}' exceeded. Please try again after '${retryAfter}' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling`,
-      headers,
-    );
+    return ArmErrors.subscriptionRequestsThrottled(word, f.subscriptionId ?? "tenant", f.principal, retryAfter, headers);
   }
 
   private serverError(f: FaultContext, status: number): ArmError {
-    if (status === 503) return new ArmError(503, "ServiceUnavailable", "The service is temporarily unavailable. Please try again later.", { "Retry-After": "1" });
-    if (status === 502) return new ArmError(502, "BadGateway", "The gateway did not receive a response from the resource provider.");
-    return new ArmError(
-      500,
-      "InternalServerError",
-      `Encountered internal server error. Diagnostic information: timestamp '${new Date().toISOString()}', subscription id '${f.subscriptionId ?? ""}', request correlation id '${f.correlationId}'.`,
-    );
+    if (status === 503) return ArmErrors.serviceUnavailable();
+    if (status === 502) return ArmErrors.badGateway();
+    return ArmErrors.internalServerError(f.subscriptionId ?? "", f.correlationId);
   }
 }

@@ -3,7 +3,7 @@
  * Each generated machine carries its case in the tag `ascEmulatorCase` (emulator metadata for
  * tests; the planner must not read it).
  */
-import type { MachineKind, OsType } from "../providers/machines";
+import type { MachineKind, OsType } from "../model/machines";
 
 export const FLEET_CASES = [
   "no-agent",

@@ -13,13 +13,12 @@ import { AZURE_MONITOR_AGENT, LOG_ANALYTICS_AGENT } from "../../spec/extensions"
 import { clone, type JsonObject } from "../util/json";
 import { guidFrom, newSharedKey, Rng } from "../util/random";
 import { FLEET_CASE_TAG, ONBOARDED_AT_TAG, APPLIANCE_TAG } from "../constants";
-import { subscriptionDoc, resourceGroupDoc, SUBSCRIPTION_TYPE, RESOURCE_GROUP_TYPE } from "../providers/resources";
-import { workspaceCustomerId } from "../providers/workspaceLookup";
-import { SECURITY_CENTER_EVENTS_KIND, SENTINEL_EVENTS_KIND } from "../providers/operationalInsights";
-import { guestOf, type MachineKind, type OsType } from "../providers/machines";
+import { subscriptionDoc, resourceGroupDoc } from "../model/containers";
+import { workspaceCustomerId } from "../model/workspaces";
+import { guestOf, type MachineKind, type OsType } from "../model/machines";
 import { CASE_SPECS, FLEET_CASES, FLEET_REGIONS, FLEET_SUBSCRIPTIONS, KIND_WEIGHTS, type FleetCase } from "./cases";
 import type { StoredResource } from "../store/resources";
-import { DCR_ASSOCIATION_TYPE, DCR_TYPE } from "../providers/resourceTypes";
+import { DCR_ASSOCIATION_TYPE, DCR_TYPE, RESOURCE_GROUP_TYPE, SECURITY_CENTER_EVENTS_KIND, SENTINEL_EVENTS_KIND, SUBSCRIPTION_TYPE } from "../model/resourceTypes";
 
 /** The fleet's AMA machines' rule and association names (not the planner's `asc-` ones). */
 export const FLEET_DCR_NAME = "dcr-contoso-ops";

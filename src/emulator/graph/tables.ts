@@ -3,18 +3,20 @@
  * `type`, `resourceGroup` and `location`; VMs carry `properties.extended.instanceView.powerState`;
  * extensions never carry protectedSettings (they are not in documents at all).
  */
-import type { ArmContext } from "../arm/types";
+import type { Needs } from "../arm/types";
 import type { Row, Table } from "../kql/eval";
 import type { StoredResource } from "../store/resources";
 import type { GuestState } from "../store/guest";
 import { parseId } from "../util/armId";
 import { clone, isObject, type Json, type JsonObject } from "../util/json";
-import { vmssView } from "../providers/compute";
-import { machineView } from "../providers/hybridCompute";
-import { defaultGuest, osTypeOf } from "../providers/machines";
-import { PRICING_NAMES } from "../providers/security";
-import * as T from "../providers/resourceTypes";
-import { RESOURCE_GROUP_TYPE, SUBSCRIPTION_TYPE } from "../providers/resources";
+import { machineView, vmssView } from "../model/views";
+import { defaultGuest, osTypeOf } from "../model/machines";
+import * as T from "../model/resourceTypes";
+import { Hierarchy, managementGroupId, type GroupNode } from "../model/managementGroups";
+import { guidFrom } from "../util/random";
+
+/** What the tables read. */
+export type TableDeps = Needs<"store" | "guest" | "clock" | "tenantId" | "changeLog">;
 
 export const GRAPH_COLUMNS = [
   "id", "name", "type", "tenantId", "kind", "location", "resourceGroup", "subscriptionId", "managedBy", "sku", "plan", "properties", "tags", "identity", "zones", "extendedLocation",
@@ -24,15 +26,20 @@ export const GRAPH_TABLES: Readonly<Record<string, readonly string[]>> = {
   resources: [T.VM_TYPE, T.VM_EXTENSION_TYPE, T.VMSS_TYPE, T.ARC_TYPE, T.ARC_EXTENSION_TYPE, T.AKS_TYPE, T.WORKSPACE_TYPE, T.SOLUTION_TYPE, T.DCR_TYPE],
   /** Resource Graph keeps associations (extension resources of machines) here, not in `resources`. */
   insightsresources: [T.DCR_ASSOCIATION_TYPE],
-  resourcecontainers: [SUBSCRIPTION_TYPE, RESOURCE_GROUP_TYPE],
+  resourcecontainers: [T.SUBSCRIPTION_TYPE, T.RESOURCE_GROUP_TYPE],
   policyresources: [T.POLICY_ASSIGNMENT_TYPE, T.REMEDIATION_TYPE],
   authorizationresources: [T.ROLE_ASSIGNMENT_TYPE],
   securityresources: [T.PRICING_TYPE, T.AUTO_PROVISIONING_TYPE, T.WORKSPACE_SETTING_TYPE],
+  /** Built from the change log (see `changeRows`), not from stored documents. */
+  resourcechanges: [],
 };
+
+/** Azure keeps resource changes for 14 days. */
+export const CHANGE_RETENTION_MS = 14 * 24 * 3600 * 1000;
 
 const POWER_DISPLAY: Record<string, string> = { running: "VM running", stopped: "VM stopped", deallocated: "VM deallocated" };
 
-function graphProperties(ctx: ArmContext, r: StoredResource, guests: Map<string, GuestState>): Json {
+function graphProperties(ctx: TableDeps, r: StoredResource, guests: Map<string, GuestState>): Json {
   const t = r.type.toLowerCase();
   if (t === T.VM_TYPE.toLowerCase()) {
     const props = clone(isObject(r.doc["properties"]) ? r.doc["properties"] : {});
@@ -56,14 +63,24 @@ function graphProperties(ctx: ArmContext, r: StoredResource, guests: Map<string,
 /** The Resource Graph type of a resource (resource groups are `.../subscriptions/resourcegroups`). */
 function graphType(r: StoredResource): string {
   const t = r.type.toLowerCase();
-  if (t === RESOURCE_GROUP_TYPE.toLowerCase()) return "microsoft.resources/subscriptions/resourcegroups";
+  if (t === T.RESOURCE_GROUP_TYPE.toLowerCase()) return "microsoft.resources/subscriptions/resourcegroups";
   return t;
 }
 
-export function graphRow(ctx: ArmContext, r: StoredResource, guests: Map<string, GuestState>): Row {
+/** `managementGroupAncestorsChain`: from the direct parent up to the tenant root group. */
+function ancestorsChain(h: Hierarchy, group: GroupNode): Json[] {
+  return h.ancestors(group).map((g) => ({ displayName: g.displayName, name: g.name }));
+}
+
+export function graphRow(ctx: TableDeps, r: StoredResource, guests: Map<string, GuestState>, h?: Hierarchy): Row {
   const parts = parseId(r.id);
   const d = r.doc;
-  const isSub = r.type.toLowerCase() === SUBSCRIPTION_TYPE.toLowerCase();
+  const isSub = r.type.toLowerCase() === T.SUBSCRIPTION_TYPE.toLowerCase();
+  const subProps = (): JsonObject => {
+    const p: JsonObject = { state: d["state"] ?? "Enabled", subscriptionPolicies: d["subscriptionPolicies"] ?? null };
+    if (h) p["managementGroupAncestorsChain"] = ancestorsChain(h, h.groupOfSubscription(String(d["subscriptionId"])));
+    return p;
+  };
   return {
     id: r.id,
     name: isSub ? String(d["displayName"] ?? "") : String(d["name"] ?? parts.name),
@@ -76,7 +93,7 @@ export function graphRow(ctx: ArmContext, r: StoredResource, guests: Map<string,
     managedBy: typeof d["managedBy"] === "string" ? d["managedBy"] : "",
     sku: (d["sku"] as Json | undefined) ?? null,
     plan: (d["plan"] as Json | undefined) ?? null,
-    properties: isSub ? ({ state: d["state"] ?? "Enabled", subscriptionPolicies: d["subscriptionPolicies"] ?? null } as JsonObject) : graphProperties(ctx, r, guests),
+    properties: isSub ? subProps() : graphProperties(ctx, r, guests),
     tags: (d["tags"] as Json | undefined) ?? null,
     identity: (d["identity"] as Json | undefined) ?? null,
     zones: (d["zones"] as Json | undefined) ?? null,
@@ -85,17 +102,18 @@ export function graphRow(ctx: ArmContext, r: StoredResource, guests: Map<string,
 }
 
 /** A table's rows within the given subscriptions (all of them when undefined). */
-export function graphTable(ctx: ArmContext, table: string, subscriptions: readonly string[] | undefined): Table | undefined {
+export function graphTable(ctx: TableDeps, table: string, subscriptions: readonly string[] | undefined): Table | undefined {
   const types = GRAPH_TABLES[table.toLowerCase()];
   if (!types) return undefined;
+  if (table.toLowerCase() === "resourcechanges") return { columns: [...GRAPH_COLUMNS], rows: changeRows(ctx, subscriptions) };
   const guests = ctx.guest.all();
   const resources = ctx.store.listTypes(types, subscriptions);
   if (table.toLowerCase() === "securityresources") {
     // Defender plans exist for every subscription even when never written (Free).
     const have = new Set(resources.map((r) => r.id.toLowerCase()));
-    const subs = subscriptions ?? ctx.store.list(SUBSCRIPTION_TYPE, {}).map((s) => String(s.doc["subscriptionId"]));
+    const subs = subscriptions ?? ctx.store.list(T.SUBSCRIPTION_TYPE, {}).map((s) => String(s.doc["subscriptionId"]));
     for (const sub of subs) {
-      for (const n of PRICING_NAMES) {
+      for (const n of T.PRICING_NAMES) {
         const id = `/subscriptions/${sub.toLowerCase()}/providers/${T.PRICING_TYPE}/${n}`;
         if (!have.has(id.toLowerCase())) {
           resources.push({ id, type: T.PRICING_TYPE, doc: { id, name: n, type: T.PRICING_TYPE, properties: { pricingTier: "Free", freeTrialRemainingTime: "PT0S" } }, secret: null });
@@ -104,5 +122,67 @@ export function graphTable(ctx: ArmContext, table: string, subscriptions: readon
     }
     resources.sort((a, b) => (a.id.toLowerCase() < b.id.toLowerCase() ? -1 : 1));
   }
+  if (table.toLowerCase() === "resourcecontainers") {
+    const h = Hierarchy.read(ctx, ctx.tenantId);
+    // Management groups are tenant-level rows: every query of the table sees them.
+    const groups = h.allGroups().map((g) => managementGroupRow(ctx, h, g));
+    return { columns: [...GRAPH_COLUMNS], rows: [...resources.map((r) => graphRow(ctx, r, guests, h)), ...groups] };
+  }
   return { columns: [...GRAPH_COLUMNS], rows: resources.map((r) => graphRow(ctx, r, guests)) };
+}
+
+function managementGroupRow(ctx: TableDeps, h: Hierarchy, g: GroupNode): Row {
+  const parent = g.parent ? h.group(g.parent) : undefined;
+  return {
+    ...emptyRow(managementGroupId(g.name), g.name, "microsoft.management/managementgroups", ctx.tenantId),
+    properties: {
+      displayName: g.displayName,
+      details: {
+        parent: parent ? { name: parent.name, displayName: parent.displayName, id: managementGroupId(parent.name) } : null,
+        managementGroupAncestorsChain: parent ? ancestorsChain(h, parent) : [],
+      },
+    },
+  };
+}
+
+function emptyRow(id: string, name: string, type: string, tenantId: string): Row {
+  return { id, name, type, tenantId, kind: "", location: "", resourceGroup: "", subscriptionId: "", managedBy: "", sku: null, plan: null, properties: null, tags: null, identity: null, zones: null, extendedLocation: null };
+}
+
+/**
+ * `resourcechanges`: one row per recorded change of the last 14 days, shaped as Resource Graph
+ * reports it (`properties.targetResourceId`, `changeType`, `changeAttributes.timestamp`, `changes`).
+ * Change ids sort in the order the changes happened.
+ */
+function changeRows(ctx: TableDeps, subscriptions: readonly string[] | undefined): Row[] {
+  const within = subscriptions ? new Set(subscriptions.map((s) => s.toLowerCase())) : undefined;
+  const rows: Row[] = [];
+  for (const c of ctx.changeLog.since(ctx.clock.now() - CHANGE_RETENTION_MS)) {
+    const parts = parseId(c.id);
+    if (within && !within.has(parts.subscriptionId ?? "")) continue;
+    const changeId = `${String(c.seq).padStart(20, "0")}_${guidFrom(`change/${c.seq}`)}`;
+    rows.push({
+      ...emptyRow(`${c.id}/providers/Microsoft.Resources/changes/${changeId}`, changeId, "microsoft.resources/changes", ctx.tenantId),
+      resourceGroup: (parts.resourceGroup ?? "").toLowerCase(),
+      subscriptionId: parts.subscriptionId ?? "",
+      properties: {
+        targetResourceId: c.id,
+        targetResourceType: c.type.toLowerCase(),
+        changeType: c.changeType,
+        changeAttributes: {
+          timestamp: new Date(c.at).toISOString(),
+          correlationId: c.correlationId,
+          changedBy: c.changedBy,
+          changedByType: c.changedBy ? "AppId" : "Other",
+          clientType: c.changedBy ? "asc-emulator client" : "Azure Policy",
+          operation: `${c.type.toLowerCase()}/${c.changeType === "Delete" ? "delete" : "write"}`,
+          changesCount: Object.keys(c.changes).length,
+          previousResourceSnapshotId: c.changeType === "Create" ? null : guidFrom(`snapshot/${c.seq}/before`),
+          newResourceSnapshotId: c.changeType === "Delete" ? null : guidFrom(`snapshot/${c.seq}/after`),
+        },
+        changes: c.changes,
+      },
+    });
+  }
+  return rows;
 }

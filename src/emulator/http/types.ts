@@ -1,7 +1,7 @@
 /** The emulator's request and response, independent of node's http objects. */
 import type { IncomingHttpHeaders } from "node:http";
 import type { TokenClaims } from "../auth/tokens";
-import { badRequest } from "./errors";
+import { ArmErrors } from "./errors";
 import type { Json } from "../util/json";
 
 export type OpClass = "read" | "write" | "delete" | "graph" | "query" | "auth" | "metadata" | "admin";
@@ -44,14 +44,11 @@ export function header(req: EmuRequest, name: string): string | undefined {
 export function jsonBody(req: EmuRequest): unknown {
   const text = req.rawBody.toString("utf8").trim();
   if (text.length === 0) {
-    throw badRequest("InvalidRequestContent", "The request content was invalid and could not be deserialized: 'The request body is empty.'");
+    throw ArmErrors.invalidRequestContent("The request body is empty.");
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw badRequest(
-      "InvalidRequestContent",
-      `The request content was invalid and could not be deserialized: '${err instanceof Error ? err.message : String(err)}'.`,
-    );
+    throw ArmErrors.invalidRequestContent(err instanceof Error ? err.message : String(err));
   }
 }

@@ -411,6 +411,13 @@ function callFunction(fn: string, args: readonly Expr[], row: Row, env: EvalEnv)
     }
     case "now":
       return new Date(env.now).toISOString();
+    case "todatetime": {
+      // Datetimes are ISO strings here; anything Date cannot read is null, as Kusto's is.
+      arity(1);
+      const v = arg(0);
+      const ms = typeof v === "string" ? Date.parse(v) : typeof v === "number" ? v : NaN;
+      return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+    }
     case "ago":
       arity(1);
       return new Date(env.now - (num(arg(0)) ?? 0)).toISOString();

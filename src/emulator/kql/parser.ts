@@ -14,7 +14,7 @@ export const SUPPORTED_SUMMARY =
   ". Expressions: literals, columns and dotted/indexed paths, and, or, not(), ==, !=, =~, !~, <, <=, >, >=, in, !in, in~, !in~, " +
   "contains, !contains, contains_cs, has, !has, startswith, endswith, matches regex, +, -, *, /, and functions tolower, toupper, tostring, " +
   "toint, tolong, todouble, tobool, isempty, isnotempty, isnull, isnotnull, strlen, strcat, iff, coalesce, split, array_length, extract, " +
-  "substring, now, ago, parse_json, todynamic, case, bag_keys. Aggregates: count, countif, dcount, make_list, make_set, arg_max, arg_min, max, min, sum, avg, any, take_any.";
+  "substring, now, ago, todatetime, parse_json, todynamic, case, bag_keys. Aggregates: count, countif, dcount, make_list, make_set, arg_max, arg_min, max, min, sum, avg, any, take_any.";
 
 const COMPARE = new Set(["==", "!=", "=~", "!~", "<", "<=", ">", ">=", "<>"]);
 const WORD_OPS = new Set([

@@ -5,13 +5,14 @@
  * Tables: Heartbeat. Answers in the `tables` format.
  */
 import type { ArmContext } from "../arm/types";
-import { ArmError } from "../http/errors";
+import { ArmError, ArmErrors } from "../http/errors";
 import { jsonBody, type EmuRequest, type EmuResponse } from "../http/types";
 import { KqlError } from "../kql/lexer";
 import { parseQuery } from "../kql/parser";
 import { runQuery, type Row, type Table } from "../kql/eval";
+import { QueryBudgetExceeded, withinBudget } from "../kql/budget";
 import { isObject, type Json, type JsonObject } from "../util/json";
-import { findWorkspace, workspaceCustomerId } from "../providers/workspaceLookup";
+import { findWorkspace, workspaceCustomerId } from "../model/workspaces";
 import { HEARTBEAT_COLUMNS, heartbeatRows } from "./heartbeat";
 
 export function isLogsPath(segments: readonly string[]): boolean {
@@ -20,11 +21,7 @@ export function isLogsPath(segments: readonly string[]): boolean {
   return (s[0] === "workspaces" && s.length === 3 && s[2] === "query") || (s.length === 1 && s[0] === "$batch");
 }
 
-class LogsError extends ArmError {}
-
-function badQuery(message: string, correlationId: string): ArmError {
-  return new LogsError(400, "BadArgumentError", `The request had some invalid properties: ${message}`, {}, { correlationId, innererror: { code: "SyntaxError", message } });
-}
+const badQuery = ArmErrors.logsBadArgument;
 
 /** ISO-8601 duration (PT1H, P1D, P1DT2H, PT30M) in ms. */
 function durationMs(text: string): number | undefined {
@@ -78,7 +75,7 @@ function runOne(ctx: ArmContext, workspace: string, body: JsonObject, correlatio
   for (const ref of refs) {
     const ws = findWorkspace(ctx, ref);
     if (!ws) {
-      throw new LogsError(404, "WorkspaceNotFoundError", `Workspace '${ref}' could not be found.`, {}, { correlationId, innererror: { code: "ResourceNotFoundError", message: `Workspace '${ref}' could not be found.` } });
+      throw ArmErrors.logsWorkspaceNotFound(ref, correlationId);
     }
     ids.add(workspaceCustomerId(ws).toLowerCase());
   }
@@ -86,13 +83,13 @@ function runOne(ctx: ArmContext, workspace: string, body: JsonObject, correlatio
   const span = window(body["timespan"], ctx.clock.now(), correlationId);
   try {
     const parsed = parseQuery(body["query"]);
-    const result = runQuery(parsed, (table) => {
-      if (table !== "Heartbeat") throw new KqlError(`Table '${table}' is not available in the emulator; supported tables: Heartbeat.`);
-      return { columns: HEARTBEAT_COLUMNS.map(([n]) => n), rows: heartbeatRows(ctx, ids, span) };
-    }, { now: ctx.clock.now() });
-    return toTables(result);
+    if (parsed.table !== "Heartbeat") throw new KqlError(`Table '${parsed.table}' is not available in the emulator; supported tables: Heartbeat.`);
+    const table = { columns: HEARTBEAT_COLUMNS.map(([n]) => n), rows: heartbeatRows(ctx, ids, span) };
+    const now = ctx.clock.now();
+    return toTables(withinBudget(ctx.settings.queryBudgetMs, () => runQuery(parsed, () => table, { now })));
   } catch (err) {
     if (err instanceof KqlError) throw badQuery(err.message, correlationId);
+    if (err instanceof QueryBudgetExceeded) throw ArmErrors.logsQueryBudgetExceeded(err.message, correlationId);
     throw err;
   }
 }
@@ -101,7 +98,7 @@ export function handleLogs(ctx: ArmContext, req: EmuRequest): EmuResponse {
   const l = req.segments.map((s) => s.toLowerCase());
   const s = l[0] === "v1" ? req.segments.slice(1) : req.segments;
   if (s.length === 1) {
-    if (req.method !== "POST") throw new ArmError(405, "MethodNotAllowed", "Use POST for $batch.");
+    if (req.method !== "POST") throw ArmErrors.methodNotAllowed(req.method, "Use POST for $batch.");
     req.operation = "POST logs/$batch";
     const body = jsonBody(req);
     const requests = isObject(body) && Array.isArray(body["requests"]) ? body["requests"] : null;
@@ -128,7 +125,7 @@ export function handleLogs(ctx: ArmContext, req: EmuRequest): EmuResponse {
     if (!isObject(parsed)) throw badQuery("The body must be a JSON object.", req.correlationId);
     body = parsed;
   } else {
-    throw new ArmError(405, "MethodNotAllowed", `The requested resource does not support http method '${req.method}'.`);
+    throw ArmErrors.methodNotAllowed(req.method);
   }
   return { status: 200, body: runOne(ctx, s[1]!, body, req.correlationId) };
 }

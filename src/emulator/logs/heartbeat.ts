@@ -8,12 +8,12 @@ import type { Row } from "../kql/eval";
 import { getString } from "../util/json";
 import { parseId } from "../util/armId";
 import { guidFrom } from "../util/random";
-import { machineKindOf } from "../providers/machines";
-import { MACHINE_TYPES } from "../providers/resourceTypes";
-import { AmaIndex, connectionKey, connectionsOf, lastBeat } from "./connections";
+import { machineKindOf } from "../model/machines";
+import { MACHINE_TYPES } from "../model/resourceTypes";
+import { AmaIndex, connectionKey, connectionsOf, lastBeat } from "../model/connections";
 import type { EndedConnection } from "../store/heartbeatHistory";
 
-export { SCOM_AGENT_VERSIONS } from "./connections";
+export { SCOM_AGENT_VERSIONS } from "../model/connections";
 
 export const HEARTBEAT_COLUMNS: readonly (readonly [string, string])[] = [
   ["TenantId", "string"], ["SourceSystem", "string"], ["TimeGenerated", "datetime"], ["MG", "string"], ["ManagementGroupName", "string"],

@@ -9,7 +9,7 @@
  * dates from 2015-01-01 on. A missing, malformed or older version gets ARM's usual 400 codes (what
  * the real endpoint answers to those is not recorded anywhere we found).
  */
-import { ArmError } from "../http/errors";
+import { ArmErrors } from "../http/errors";
 import type { EmuRequest, EmuResponse } from "../http/types";
 import { cloudMetadataDocument, type MetadataSchema } from "./documents";
 
@@ -36,15 +36,11 @@ export function schemaForApiVersion(apiVersion: string): MetadataSchema | null {
 function apiVersionOf(req: EmuRequest): MetadataSchema {
   const v = req.query.get("api-version");
   if (v === null || v === "") {
-    throw new ArmError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
+    throw ArmErrors.missingApiVersion();
   }
   const schema = schemaForApiVersion(v);
   if (!schema) {
-    throw new ArmError(
-      400,
-      "InvalidApiVersionParameter",
-      `The api-version '${v}' is invalid. The supported versions are '1.0' and dates from '${OLDEST}' on (e.g. '2022-09-01').`,
-    );
+    throw ArmErrors.invalidApiVersion(v, `'1.0' and dates from '${OLDEST}' on (e.g. '2022-09-01')`);
   }
   return schema;
 }
@@ -53,10 +49,10 @@ function apiVersionOf(req: EmuRequest): MetadataSchema {
 export function handleCloudMetadata(origin: string, req: EmuRequest): EmuResponse {
   const rest = req.segments.slice(1).map((s) => s.toLowerCase());
   if (rest.length !== 1 || rest[0] !== "endpoints") {
-    throw new ArmError(404, "InvalidRequestUri", `No route matches '${req.path}'.`);
+    throw ArmErrors.noRoute(req.path);
   }
   if (req.method !== "GET" && req.method !== "HEAD") {
-    throw new ArmError(405, "MethodNotAllowed", `The requested resource does not support http method '${req.method}'.`);
+    throw ArmErrors.methodNotAllowed(req.method);
   }
   req.operation = `${req.method} metadata/endpoints`;
   return { status: 200, body: cloudMetadataDocument(origin, apiVersionOf(req)) };

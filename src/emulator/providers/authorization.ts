@@ -3,19 +3,22 @@
  * (a DINE assignment needs a managed identity, which needs a location; SystemAssigned mints a
  * principalId) and role assignments (GUID names, known roles and principals, no duplicates).
  */
-import type { ArmContext, ListInput, PutInput, PutResult, ResourceTypeSpec, Target } from "../arm/types";
+import type { ListInput, PutInput, PutResult, ResourceTypeSpec, Target, Needs } from "../arm/types";
 import { API_VERSIONS } from "../arm/apiVersions";
 import { queryParam } from "../arm/paging";
-import { ArmError, badRequest } from "../http/errors";
+import { ArmErrors } from "../http/errors";
 import type { StoredResource } from "../store/resources";
 import { clone, getString, isObject, type JsonObject } from "../util/json";
 import { GUID_RE, newGuid } from "../util/random";
 import { scopeCovers } from "../util/armId";
 import { BUILTIN_POLICIES, builtinPolicy, effectiveEffect, policyDefinitionDoc } from "../catalog/policies";
 import { BUILTIN_ROLES, builtinRole, roleGuidOf, type BuiltinRole } from "../catalog/roles";
-import { EMULATOR_PRINCIPAL_ID } from "../constants";
-import { checkedResourceSelectors } from "../remediation/resourceSelectors";
-import { AKS_TYPE, ARC_TYPE, POLICY_ASSIGNMENT_TYPE, POLICY_DEFINITION_TYPE, ROLE_ASSIGNMENT_TYPE, ROLE_DEFINITION_TYPE } from "./resourceTypes";
+import { checkedResourceSelectors } from "../model/resourceSelectors";
+import { knownPrincipals } from "../model/roles";
+import { POLICY_ASSIGNMENT_TYPE, POLICY_DEFINITION_TYPE, ROLE_ASSIGNMENT_TYPE, ROLE_DEFINITION_TYPE } from "../model/resourceTypes";
+
+/** What these handlers use. */
+type Deps = Needs<"store" | "clock" | "tenantId">;
 
 // ---- policy definitions -------------------------------------------------------------------
 
@@ -26,7 +29,7 @@ function definitionResource(target: Target): StoredResource | undefined {
   return { id: String(doc["id"]), type: POLICY_DEFINITION_TYPE, doc, secret: null };
 }
 
-export const policyDefinitions: ResourceTypeSpec = {
+export const policyDefinitions: ResourceTypeSpec<Deps> = {
   type: POLICY_DEFINITION_TYPE,
   apiVersions: API_VERSIONS.policy,
   scopes: ["tenant", "subscription"],
@@ -36,36 +39,36 @@ export const policyDefinitions: ResourceTypeSpec = {
 
 // ---- policy assignments -------------------------------------------------------------------
 
-const invalidAssignment = (message: string): ArmError => new ArmError(400, "InvalidCreatePolicyAssignmentRequest", message);
+const invalidAssignment = ArmErrors.invalidCreatePolicyAssignmentRequest;
 
-function putPolicyAssignment(input: PutInput): PutResult {
+function putPolicyAssignment(input: PutInput<Deps>): PutResult {
   const { ctx, body, target, existing, req } = input;
   const props = isObject(body["properties"]) ? clone(body["properties"]) : {};
   const definitionId = typeof props["policyDefinitionId"] === "string" ? props["policyDefinitionId"] : "";
   if (!definitionId) throw invalidAssignment(`The policy assignment '${target.name}' request is invalid: 'properties.policyDefinitionId' is required.`);
   const definition = /\/providers\/Microsoft\.Authorization\/policyDefinitions\/[^/]+$/i.test(definitionId) ? builtinPolicy(definitionId) : undefined;
-  if (!definition) throw new ArmError(404, "PolicyDefinitionNotFound", `The policy definition '${definitionId.split("/").pop()}' could not be found.`);
+  if (!definition) throw ArmErrors.policyDefinitionNotFound(definitionId.split("/").pop() ?? "");
   const defParams = (policyDefinitionDoc(definition)["properties"] as JsonObject)["parameters"] as JsonObject;
   const given = isObject(props["parameters"]) ? props["parameters"] : {};
   for (const [name, value] of Object.entries(given)) {
     const declared = Object.keys(defParams).find((k) => k.toLowerCase() === name.toLowerCase());
-    if (!declared) throw new ArmError(400, "InvalidPolicyParameters", `The policy parameters '${name}' are not defined in policy definition '${definition.name}'.`);
-    if (!isObject(value) || !("value" in value)) throw new ArmError(400, "InvalidPolicyParameters", `The policy parameter '${name}' must be given as {"value": ...}.`);
+    if (!declared) throw ArmErrors.invalidPolicyParameters(`The policy parameters '${name}' are not defined in policy definition '${definition.name}'.`);
+    if (!isObject(value) || !("value" in value)) throw ArmErrors.invalidPolicyParameters(`The policy parameter '${name}' must be given as {"value": ...}.`);
     const allowed = (defParams[declared] as JsonObject)["allowedValues"];
     if (Array.isArray(allowed) && !allowed.some((a) => String(a).toLowerCase() === String(value["value"]).toLowerCase())) {
-      throw new ArmError(400, "InvalidPolicyParameterValue", `The value '${String(value["value"])}' of parameter '${name}' is not allowed; allowed values are ${allowed.join(", ")}.`);
+      throw ArmErrors.invalidPolicyParameterValue(`The value '${String(value["value"])}' of parameter '${name}' is not allowed; allowed values are ${allowed.join(", ")}.`);
     }
   }
   for (const [name, decl] of Object.entries(defParams)) {
     if (isObject(decl) && decl["defaultValue"] === undefined && !Object.keys(given).some((k) => k.toLowerCase() === name.toLowerCase())) {
-      throw new ArmError(400, "MissingPolicyParameter", `The policy assignment '${target.name}' has missing parameters '${name}' defined in policy definition '${definition.name}'.`);
+      throw ArmErrors.missingPolicyParameter(`The policy assignment '${target.name}' has missing parameters '${name}' defined in policy definition '${definition.name}'.`);
     }
   }
   const effect = effectiveEffect(definition, given);
   const identity = isObject(body["identity"]) ? body["identity"] : undefined;
   const identityType = String(identity?.["type"] ?? "None").toLowerCase();
-  if (identityType === "userassigned") throw badRequest("UnsupportedIdentity", "User-assigned identities are not emulated; use {\"type\": \"SystemAssigned\"}.");
-  if (identityType !== "none" && identityType !== "systemassigned") throw badRequest("InvalidIdentity", `Identity type '${String(identity?.["type"])}' is not valid.`);
+  if (identityType === "userassigned") throw ArmErrors.unsupportedIdentity("User-assigned identities are not emulated; use {\"type\": \"SystemAssigned\"}.");
+  if (identityType !== "none" && identityType !== "systemassigned") throw ArmErrors.invalidIdentity(`Identity type '${String(identity?.["type"])}' is not valid.`);
   if (identityType === "none" && ["deployifnotexists", "modify"].includes(effect.toLowerCase())) {
     const word = effect.toLowerCase() === "modify" ? "Modify" : "DeployIfNotExists";
     throw invalidAssignment(`Policy assignments must include a resource identity when assigning '${word}' policy definitions.`);
@@ -108,7 +111,7 @@ function putPolicyAssignment(input: PutInput): PutResult {
   return { doc };
 }
 
-function filterByScope(items: StoredResource[], input: ListInput, scopeOf: (r: StoredResource) => string): StoredResource[] {
+function filterByScope(items: StoredResource[], input: ListInput<Deps>, scopeOf: (r: StoredResource) => string): StoredResource[] {
   const filter = (queryParam(input.req, "$filter") ?? "").trim();
   let out = items;
   if (/atScope\(\)/i.test(filter)) out = out.filter((r) => scopeCovers(scopeOf(r), input.scope));
@@ -116,7 +119,7 @@ function filterByScope(items: StoredResource[], input: ListInput, scopeOf: (r: S
   return out;
 }
 
-export const policyAssignments: ResourceTypeSpec = {
+export const policyAssignments: ResourceTypeSpec<Deps> = {
   type: POLICY_ASSIGNMENT_TYPE,
   apiVersions: API_VERSIONS.policy,
   scopes: ["subscription", "resourceGroup", "resource"],
@@ -151,7 +154,7 @@ function roleDefinitionDoc(role: BuiltinRole, scope: string): JsonObject {
   };
 }
 
-export const roleDefinitions: ResourceTypeSpec = {
+export const roleDefinitions: ResourceTypeSpec<Deps> = {
   type: ROLE_DEFINITION_TYPE,
   apiVersions: API_VERSIONS.authorization,
   scopes: ["tenant", "subscription", "resourceGroup", "resource"],
@@ -169,31 +172,20 @@ export const roleDefinitions: ResourceTypeSpec = {
 
 // ---- role assignments ---------------------------------------------------------------------
 
-/** Principals that exist in the emulator's directory: the dev service principal and managed identities. */
-export function knownPrincipals(ctx: ArmContext): Set<string> {
-  const out = new Set<string>([EMULATOR_PRINCIPAL_ID]);
-  for (const r of ctx.store.listTypes([POLICY_ASSIGNMENT_TYPE, AKS_TYPE, ARC_TYPE])) {
-    const p = getString(r.doc, "identity", "principalId");
-    if (p) out.add(p.toLowerCase());
-  }
-  return out;
-}
-
-function putRoleAssignment(input: PutInput): PutResult {
+function putRoleAssignment(input: PutInput<Deps>): PutResult {
   const { ctx, body, target, existing, req } = input;
   if (!GUID_RE.test(target.name)) {
-    throw badRequest("InvalidRoleAssignmentId", `The role assignment ID '${target.name}' is not valid. The role assignment ID must be a GUID.`);
+    throw ArmErrors.invalidRoleAssignmentId(target.name);
   }
   const props = isObject(body["properties"]) ? body["properties"] : {};
   const roleDefinitionId = getString(props, "roleDefinitionId") ?? "";
   const principalId = (getString(props, "principalId") ?? "").toLowerCase();
   const roleGuid = roleGuidOf(roleDefinitionId);
   if (!roleDefinitionId || !builtinRole(roleGuid)) {
-    throw badRequest("RoleDefinitionDoesNotExist", `The specified role definition with ID '${roleGuid}' does not exist.`);
+    throw ArmErrors.roleDefinitionDoesNotExist(roleGuid);
   }
   if (!principalId || !knownPrincipals(ctx).has(principalId)) {
-    throw badRequest(
-      "PrincipalNotFound",
+    throw ArmErrors.principalNotFound(
       `Principal ${principalId} does not exist in the directory ${ctx.tenantId}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay.`,
     );
   }
@@ -202,7 +194,7 @@ function putRoleAssignment(input: PutInput): PutResult {
     : `/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`;
   if (existing) {
     const same = roleGuidOf(getString(existing.doc, "properties", "roleDefinitionId") ?? "") === roleGuid && getString(existing.doc, "properties", "principalId") === principalId;
-    if (!same) throw badRequest("RoleAssignmentUpdateNotPermitted", "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.");
+    if (!same) throw ArmErrors.roleAssignmentUpdateNotPermitted();
     return { doc: existing.doc };
   }
   for (const other of ctx.store.list(ROLE_ASSIGNMENT_TYPE, { subscriptionId: target.subscriptionId })) {
@@ -213,7 +205,7 @@ function putRoleAssignment(input: PutInput): PutResult {
       String(op["principalId"]).toLowerCase() === principalId &&
       roleGuidOf(String(op["roleDefinitionId"])) === roleGuid
     ) {
-      throw new ArmError(409, "RoleAssignmentExists", `The role assignment already exists. The ID of the existing role assignment is ${String(other.doc["name"])}.`);
+      throw ArmErrors.roleAssignmentExists(String(other.doc["name"]));
     }
   }
   const now = ctx.clock.iso();
@@ -240,7 +232,7 @@ function putRoleAssignment(input: PutInput): PutResult {
   };
 }
 
-export const roleAssignments: ResourceTypeSpec = {
+export const roleAssignments: ResourceTypeSpec<Deps> = {
   type: ROLE_ASSIGNMENT_TYPE,
   apiVersions: API_VERSIONS.authorization,
   scopes: ["subscription", "resourceGroup", "resource"],
@@ -257,10 +249,3 @@ export const roleAssignments: ResourceTypeSpec = {
   },
 };
 
-/** Role assignments of a principal whose scope covers `resourceId`. */
-export function roleAssignmentsCovering(ctx: ArmContext, principalId: string, resourceId: string): StoredResource[] {
-  const sub = /^\/subscriptions\/([^/]+)/i.exec(resourceId)?.[1] ?? null;
-  return ctx.store
-    .list(ROLE_ASSIGNMENT_TYPE, { subscriptionId: sub })
-    .filter((r) => getString(r.doc, "properties", "principalId") === principalId.toLowerCase() && scopeCovers(getString(r.doc, "properties", "scope") ?? "", resourceId));
-}

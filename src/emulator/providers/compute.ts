@@ -2,30 +2,36 @@
  * Microsoft.Compute: virtual machines (PUT/DELETE long-running, instanceView with power state and
  * VM agent status, power actions), their extensions, scale sets and scale-set model extensions.
  */
-import type { ActionInput, ArmContext, PutInput, PutResult, ResourceTypeSpec } from "../arm/types";
+import type { ActionInput, PutInput, PutResult, ResourceTypeSpec, Needs } from "../arm/types";
 import type { LroManager } from "../arm/lro";
 import { API_VERSIONS } from "../arm/apiVersions";
-import { badRequest, invalidParameter } from "../http/errors";
+import { ArmErrors } from "../http/errors";
 import { jsonBody, type EmuRequest } from "../http/types";
 import type { StoredResource } from "../store/resources";
 import { POWER_STATES, type PowerState } from "../store/guest";
-import { clone, getPath, getString, isObject, type Json, type JsonObject } from "../util/json";
+import { clone, getPath, getString, isObject, type JsonObject } from "../util/json";
 import { newGuid } from "../util/random";
-import { defaultGuest, extensionsOf, guestOf, normalizeOs, osTypeOf, provisionedAtOf, putExtension, type OsType } from "./machines";
-import { VMSS_EXTENSION_TYPE, VMSS_TYPE, VM_EXTENSION_TYPE, VM_TYPE } from "./resourceTypes";
-import { machineIdentity } from "./identity";
-import { extensionDeleted, machineDeleted, tracked } from "./agentTracking";
+import { defaultGuest, extensionsOf, guestOf, normalizeOs, osTypeOf, provisionedAtOf, type OsType } from "../model/machines";
+import { VMSS_EXTENSION_TYPE, VMSS_TYPE, VM_EXTENSION_TYPE, VM_TYPE } from "../model/resourceTypes";
+import { machineIdentity } from "../model/identity";
+import { extensionDeleted, machineDeleted } from "../model/connections";
+import { vmInstanceView, vmssView } from "../model/views";
+import { putExtension } from "./common/extensionPut";
+import { tracked } from "./common/tracked";
+
+/** What these handlers use. */
+type Deps = Needs<"store" | "guest" | "heartbeatHistory" | "clock" | "settings" | "extensionLog" | "lro" | "tenantId" | "tx">;
 
 const V = API_VERSIONS.compute;
 
 function requireLocation(body: JsonObject, existing?: StoredResource): string {
   const loc = typeof body["location"] === "string" ? body["location"] : existing ? String(existing.doc["location"]) : "";
-  if (!loc) throw badRequest("LocationRequired", "The location property is required for this definition.");
+  if (!loc) throw ArmErrors.locationRequired();
   return loc.replace(/\s+/g, "").toLowerCase();
 }
 
 /** Top-level properties a VM or scale-set body carries besides `properties`; identity is minted, not copied. */
-function copyTopLevel(input: PutInput, doc: JsonObject): void {
+function copyTopLevel(input: PutInput<Deps>, doc: JsonObject): void {
   const { body, existing, ctx } = input;
   for (const k of ["tags", "plan", "zones", "extendedLocation"]) if (body[k] !== undefined && body[k] !== null) doc[k] = clone(body[k]);
   const identity = machineIdentity(body, existing, ctx.tenantId);
@@ -40,7 +46,7 @@ function osFromProfile(storage: unknown, osProfile: unknown, existing?: StoredRe
     (isObject(osProfile) && isObject(osProfile["linuxConfiguration"]) ? "Linux" : undefined) ??
     (existing ? osTypeOf(existing) : undefined);
   if (!os) {
-    throw invalidParameter(
+    throw ArmErrors.invalidParameter(
       "Required parameter 'storageProfile.osDisk.osType' is missing (null): give osDisk.osType or an osProfile windowsConfiguration/linuxConfiguration.",
       "properties.storageProfile.osDisk.osType",
     );
@@ -69,7 +75,7 @@ function osProfileOf(osProfile: unknown, os: OsType, computerName: string): Json
   };
 }
 
-function putVm(input: PutInput): PutResult {
+function putVm(input: PutInput<Deps>): PutResult {
   const { ctx, body, target, existing } = input;
   const location = requireLocation(body, existing);
   const props = isObject(body["properties"]) ? clone(body["properties"]) : {};
@@ -121,54 +127,6 @@ function putVm(input: PutInput): PutResult {
   };
 }
 
-const POWER_DISPLAY: Record<PowerState, string> = { running: "VM running", stopped: "VM stopped", deallocated: "VM deallocated" };
-
-/** What `GET .../instanceView` answers, from the guest state and the extensions. */
-export function vmInstanceView(ctx: ArmContext, vm: StoredResource): JsonObject {
-  const guest = guestOf(ctx, vm);
-  const now = ctx.clock.iso();
-  const exts = extensionsOf(ctx, vm);
-  const agentUp = guest.vmAgent && guest.powerState === "running";
-  const state = (e: StoredResource): string => getString(e.doc, "properties", "provisioningState") ?? "Succeeded";
-  return {
-    computerName: guest.computerName,
-    osName: guest.osType === "Windows" ? "Windows Server 2019 Datacenter" : "ubuntu",
-    osVersion: guest.osType === "Windows" ? "10.0.17763.6414" : "22.04",
-    hyperVGeneration: "V2",
-    vmAgent: agentUp
-      ? {
-          vmAgentVersion: guest.osType === "Windows" ? "2.7.41491.1102" : "2.11.1.12",
-          statuses: [{ code: "ProvisioningState/succeeded", level: "Info", displayStatus: "Ready", message: "GuestAgent is running and processing the extensions.", time: now }],
-          extensionHandlers: exts.map((e) => ({
-            type: `${getString(e.doc, "properties", "publisher")}.${getString(e.doc, "properties", "type")}`,
-            typeHandlerVersion: getString(e.doc, "properties", "typeHandlerVersion") ?? "",
-            status: { code: "ProvisioningState/succeeded", level: "Info", displayStatus: "Ready" },
-          })),
-        }
-      : {
-          vmAgentVersion: "Unknown",
-          statuses: [{ code: "ProvisioningState/Unavailable", level: "Warning", displayStatus: "Not Ready", message: "VM Agent is unresponsive.", time: now }],
-        },
-    extensions: exts.map((e) => ({
-      name: e.doc["name"] ?? null,
-      type: `${getString(e.doc, "properties", "publisher")}.${getString(e.doc, "properties", "type")}`,
-      typeHandlerVersion: getString(e.doc, "properties", "typeHandlerVersion") ?? "",
-      statuses: [
-        {
-          code: `ProvisioningState/${state(e).toLowerCase()}`,
-          level: state(e) === "Failed" ? "Error" : "Info",
-          displayStatus: state(e) === "Succeeded" ? "Provisioning succeeded" : `Provisioning ${state(e).toLowerCase()}`,
-          time: now,
-        },
-      ],
-    })),
-    statuses: [
-      { code: "ProvisioningState/succeeded", level: "Info", displayStatus: "Provisioning succeeded", time: getString(vm.doc, "properties", "timeCreated") ?? now },
-      { code: `PowerState/${guest.powerState}`, level: "Info", displayStatus: POWER_DISPLAY[guest.powerState] },
-    ],
-  };
-}
-
 /** `$expand=instanceView` on a GET or list, or `statusOnly=true` on a list. */
 function wantsInstanceView(req?: EmuRequest): boolean {
   for (const [k, v] of req?.query ?? []) {
@@ -178,7 +136,7 @@ function wantsInstanceView(req?: EmuRequest): boolean {
   return false;
 }
 
-function vmView(ctx: ArmContext, stored: StoredResource, req?: EmuRequest): JsonObject {
+function vmView(ctx: Deps, stored: StoredResource, req?: EmuRequest): JsonObject {
   const doc = clone(stored.doc);
   const exts = extensionsOf(ctx, stored);
   if (exts.length > 0) doc["resources"] = exts.map((e) => e.doc);
@@ -188,7 +146,7 @@ function vmView(ctx: ArmContext, stored: StoredResource, req?: EmuRequest): Json
 
 /** start / powerOff / deallocate / restart: long-running, settled by `settlePower`. */
 function powerAction(target: PowerState | "restart") {
-  return ({ ctx, stored, apiVersion }: ActionInput) => {
+  return ({ ctx, stored, apiVersion }: ActionInput<Deps>) => {
     const headers = ctx.tx(() =>
       ctx.lro.begin({
         resourceId: stored.id,
@@ -207,7 +165,7 @@ function powerAction(target: PowerState | "restart") {
 export function registerComputeOperations(lro: LroManager): void {
   lro.on("vm.power", (ctx, op, payload) => {
     const vm = ctx.store.get(op.resourcel);
-    if (!vm) throw badRequest("ResourceNotFound", "The virtual machine no longer exists.");
+    if (!vm) throw ArmErrors.resourceGone("The virtual machine no longer exists.");
     const guest = guestOf(ctx, vm);
     const wanted = String(payload["powerState"]);
     const next: PowerState = wanted === "restart" ? "running" : ((POWER_STATES as readonly string[]).includes(wanted) ? (wanted as PowerState) : "running");
@@ -215,7 +173,7 @@ export function registerComputeOperations(lro: LroManager): void {
   });
 }
 
-export const virtualMachines: ResourceTypeSpec = {
+export const virtualMachines: ResourceTypeSpec<Deps> = {
   type: VM_TYPE,
   apiVersions: V,
   scopes: ["resourceGroup"],
@@ -237,7 +195,7 @@ export const virtualMachines: ResourceTypeSpec = {
 // Only a PUT that replaces an extension can end what it carried.
 const extensionPut = tracked(putExtension, (i) => (i.existing && i.target.parent ? [i.target.parent.id] : []));
 
-export const virtualMachineExtensions: ResourceTypeSpec = {
+export const virtualMachineExtensions: ResourceTypeSpec<Deps> = {
   type: VM_EXTENSION_TYPE,
   apiVersions: V,
   scopes: ["resourceGroup"],
@@ -259,13 +217,13 @@ function modelExtensions(vmss: JsonObject): ModelExtension[] | undefined {
   if (!Array.isArray(list)) return undefined;
   return list.map((e, i) => {
     if (!isObject(e) || typeof e["name"] !== "string" || !isObject(e["properties"])) {
-      throw invalidParameter(`Extension ${i} of the scale set model needs a name and properties.`, `properties.virtualMachineProfile.extensionProfile.extensions[${i}]`);
+      throw ArmErrors.invalidParameter(`Extension ${i} of the scale set model needs a name and properties.`, `properties.virtualMachineProfile.extensionProfile.extensions[${i}]`);
     }
     return { name: e["name"], properties: e["properties"] };
   });
 }
 
-function putVmss(input: PutInput): PutResult {
+function putVmss(input: PutInput<Deps>): PutResult {
   const { ctx, body, target, existing, req } = input;
   const location = requireLocation(body, existing);
   const props = isObject(body["properties"]) ? clone(body["properties"]) : {};
@@ -317,7 +275,7 @@ function putVmss(input: PutInput): PutResult {
 }
 
 /** The model's extension list is the source of truth when a scale-set PUT carries one. */
-function syncModelExtensions(ctx: ArmContext, vmss: StoredResource, wanted: readonly ModelExtension[], requestId: string): void {
+function syncModelExtensions(ctx: Deps, vmss: StoredResource, wanted: readonly ModelExtension[], requestId: string): void {
   const current = new Map(extensionsOf(ctx, vmss).map((e) => [String(e.doc["name"]).toLowerCase(), e]));
   for (const ext of wanted) {
     const old = current.get(ext.name.toLowerCase());
@@ -349,18 +307,7 @@ function syncModelExtensions(ctx: ArmContext, vmss: StoredResource, wanted: read
   for (const gone of current.values()) ctx.store.deleteTree(gone.id);
 }
 
-export function vmssView(ctx: ArmContext, stored: StoredResource): JsonObject {
-  const doc = clone(stored.doc);
-  const profile = getPath(doc, ["properties", "virtualMachineProfile"]);
-  if (isObject(profile)) {
-    profile["extensionProfile"] = {
-      extensions: extensionsOf(ctx, stored).map((e): Json => ({ name: e.doc["name"] ?? null, id: e.id, properties: e.doc["properties"] ?? {} })),
-    };
-  }
-  return doc;
-}
-
-export const virtualMachineScaleSets: ResourceTypeSpec = {
+export const virtualMachineScaleSets: ResourceTypeSpec<Deps> = {
   type: VMSS_TYPE,
   apiVersions: V,
   scopes: ["resourceGroup"],
@@ -373,7 +320,7 @@ export const virtualMachineScaleSets: ResourceTypeSpec = {
   onDeleted: machineDeleted,
 };
 
-export const virtualMachineScaleSetExtensions: ResourceTypeSpec = {
+export const virtualMachineScaleSetExtensions: ResourceTypeSpec<Deps> = {
   type: VMSS_EXTENSION_TYPE,
   apiVersions: V,
   scopes: ["resourceGroup"],

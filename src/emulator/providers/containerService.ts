@@ -1,50 +1,19 @@
 /** Microsoft.ContainerService: AKS managed clusters with `addonProfiles` (PUT long-running). */
-import type { PutInput, PutResult, ResourceTypeSpec } from "../arm/types";
+import type { PutInput, PutResult, ResourceTypeSpec, Needs } from "../arm/types";
 import { API_VERSIONS } from "../arm/apiVersions";
-import { badRequest } from "../http/errors";
+import { ArmErrors } from "../http/errors";
 import { clone, getString, isObject, type JsonObject } from "../util/json";
 import { guidFrom, newGuid } from "../util/random";
-import { AKS_DOC_TYPE, AKS_TYPE } from "./resourceTypes";
+import { AKS_DOC_TYPE, AKS_TYPE } from "../model/resourceTypes";
+import { normalizeAddons } from "../model/clusters";
 
-/** Add-on keys Azure normalises to lower case (`azurePolicy` → `azurepolicy`). */
-function normalizeAddons(value: unknown, clusterId: string, nodeRg: string, subscriptionId: string): JsonObject {
-  const out: JsonObject = {};
-  if (!isObject(value)) return out;
-  for (const [key, profile] of Object.entries(value)) {
-    if (!isObject(profile)) throw badRequest("InvalidParameter", `addonProfiles.${key} must be an object with 'enabled'.`);
-    const name = key.toLowerCase() === "azurepolicy" ? "azurepolicy" : key;
-    const enabled = profile["enabled"] === true;
-    const p: JsonObject = { enabled, config: isObject(profile["config"]) ? clone(profile["config"]) : null };
-    if (enabled && name === "azurepolicy") {
-      const identityName = `azurepolicy-${clusterId.split("/").pop()}`;
-      p["identity"] = {
-        resourceId: `/subscriptions/${subscriptionId}/resourcegroups/${nodeRg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${identityName}`,
-        clientId: guidFrom(`${clusterId}/azurepolicy/client`),
-        objectId: guidFrom(`${clusterId}/azurepolicy/object`),
-      };
-    }
-    out[name] = p;
-  }
-  return out;
-}
+/** What these handlers use. */
+type Deps = Needs<"tenantId">;
 
-/** The cluster document with an add-on enabled (what a remediation deployment does). */
-export function withAddonEnabled(doc: JsonObject, addon: string): JsonObject {
-  const out = clone(doc);
-  const props = isObject(out["properties"]) ? out["properties"] : {};
-  const profiles = isObject(props["addonProfiles"]) ? props["addonProfiles"] : {};
-  profiles[addon] = { ...(isObject(profiles[addon]) ? profiles[addon] : {}), enabled: true };
-  const id = String(out["id"]);
-  const sub = /^\/subscriptions\/([^/]+)/i.exec(id)?.[1] ?? "";
-  props["addonProfiles"] = normalizeAddons(profiles, id, String(props["nodeResourceGroup"] ?? ""), sub);
-  out["properties"] = props;
-  return out;
-}
-
-function putCluster(input: PutInput): PutResult {
+function putCluster(input: PutInput<Deps>): PutResult {
   const { ctx, body, target, existing } = input;
   const location = (typeof body["location"] === "string" ? body["location"] : existing ? String(existing.doc["location"]) : "").replace(/\s+/g, "").toLowerCase();
-  if (!location) throw badRequest("LocationRequired", "The location property is required for this definition.");
+  if (!location) throw ArmErrors.locationRequired();
   const props = isObject(body["properties"]) ? clone(body["properties"]) : {};
   for (const k of ["provisioningState", "powerState", "fqdn", "currentKubernetesVersion", "maxAgentPools"]) delete props[k];
   const dnsPrefix = typeof props["dnsPrefix"] === "string" ? props["dnsPrefix"] : `${target.name}-dns`;
@@ -82,7 +51,7 @@ function putCluster(input: PutInput): PutResult {
   return { doc, lro: { final: "Succeeded" } };
 }
 
-export const managedClusters: ResourceTypeSpec = {
+export const managedClusters: ResourceTypeSpec<Deps> = {
   type: AKS_TYPE,
   apiVersions: API_VERSIONS.containerService,
   scopes: ["resourceGroup"],

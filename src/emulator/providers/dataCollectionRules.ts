@@ -5,20 +5,23 @@
  * `GET .../associations` (list by rule). A rule that still has associations is not deleted
  * unless `deleteAssociations=true` (api 2023-03-11+), which deletes them with it.
  */
-import type { ArmContext, DeleteContext, PutInput, PutResult, ResourceTypeSpec } from "../arm/types";
+import type { DeleteContext, PutInput, PutResult, ResourceTypeSpec, Needs } from "../arm/types";
 import { API_VERSIONS } from "../arm/apiVersions";
 import { pageOf, queryParam } from "../arm/paging";
-import { ArmError, badRequest } from "../http/errors";
+import { ArmErrors } from "../http/errors";
 import type { StoredResource } from "../store/resources";
 import { clone, getString, isObject, type Json, type JsonObject } from "../util/json";
 import { guidFrom, newGuid } from "../util/random";
 import { scopeCovers } from "../util/armId";
-import { logAnalyticsDestinations } from "../logs/connections";
-import { associationScope } from "./associationLookup";
-import { tracked } from "./agentTracking";
-import { DCR_ASSOCIATION_TYPE, DCR_TYPE, WORKSPACE_TYPE } from "./resourceTypes";
-import { workspaceCustomerId } from "./workspaceLookup";
-import { systemData } from "./systemData";
+import { logAnalyticsDestinations } from "../model/connections";
+import { associationScope } from "../model/associations";
+import { tracked } from "./common/tracked";
+import { DCR_ASSOCIATION_TYPE, DCR_TYPE, WORKSPACE_TYPE } from "../model/resourceTypes";
+import { workspaceCustomerId } from "../model/workspaces";
+import { systemData } from "../model/systemData";
+
+/** What these handlers use. */
+type Deps = Needs<"store" | "guest" | "heartbeatHistory" | "clock" | "settings" | "baseUrl" | "deleteTree">;
 
 const KINDS = ["Windows", "Linux"];
 /** Streams a windowsEventLogs data source may send (SecurityEvent: the Sentinel/Defender table). */
@@ -30,9 +33,7 @@ interface Detail {
   readonly target: string;
 }
 
-export function invalidPayload(message: string, details: readonly Detail[]): ArmError {
-  return new ArmError(400, "InvalidPayload", message, {}, { details: details.map((d) => ({ ...d })) });
-}
+const invalidPayload = ArmErrors.invalidPayload;
 
 function strings(value: Json | undefined): string[] | undefined {
   return Array.isArray(value) && value.every((v) => typeof v === "string") ? (value as string[]) : undefined;
@@ -82,7 +83,7 @@ function validateDataSources(sources: JsonObject, kind: string | undefined, name
   }
 }
 
-function validateDestinations(ctx: ArmContext, destinations: JsonObject, names: Set<string>, details: Detail[]): void {
+function validateDestinations(ctx: Deps, destinations: JsonObject, names: Set<string>, details: Detail[]): void {
   for (const [type, list] of Object.entries(destinations)) {
     if (list === undefined || list === null) continue;
     const at = `properties.destinations.${type}`;
@@ -126,7 +127,7 @@ function validateDataFlows(flows: Json | undefined, destinationNames: Set<string
 }
 
 /** The rule's properties as stored: validated, read-only ones replaced, Log Analytics destinations with their workspaceId. */
-function ruleProperties(ctx: ArmContext, body: JsonObject, kind: string | undefined): JsonObject {
+function ruleProperties(ctx: Deps, body: JsonObject, kind: string | undefined): JsonObject {
   const props = isObject(body["properties"]) ? clone(body["properties"]) : {};
   for (const k of ["immutableId", "provisioningState", "metadata", "endpoints"]) delete props[k];
   const details: Detail[] = [];
@@ -147,12 +148,12 @@ function ruleProperties(ctx: ArmContext, body: JsonObject, kind: string | undefi
   return props;
 }
 
-function putRule(input: PutInput): PutResult {
+function putRule(input: PutInput<Deps>): PutResult {
   const { ctx, target, existing, req } = input;
   // PATCH changes tags (and identity) only; the body arrives merged onto the stored rule.
   const body = req.method === "PATCH" && existing ? { ...existing.doc, tags: input.body["tags"] ?? null } : input.body;
   const location = typeof body["location"] === "string" ? body["location"] : existing ? String(existing.doc["location"]) : "";
-  if (!location) throw badRequest("LocationRequired", "The location property is required for this definition.");
+  if (!location) throw ArmErrors.locationRequired();
   const kindRaw = body["kind"];
   const kind = kindRaw === undefined || kindRaw === null ? undefined : KINDS.find((k) => k.toLowerCase() === String(kindRaw).toLowerCase());
   if (kindRaw !== undefined && kindRaw !== null && !kind) {
@@ -182,7 +183,7 @@ function putRule(input: PutInput): PutResult {
 }
 
 /** Associations anywhere that name this rule. */
-export function associationsOfRule(ctx: ArmContext, ruleId: string): StoredResource[] {
+export function associationsOfRule(ctx: Deps, ruleId: string): StoredResource[] {
   const l = ruleId.toLowerCase();
   return ctx.store.listTypes([DCR_ASSOCIATION_TYPE]).filter((a) => (getString(a.doc, "properties", "dataCollectionRuleId") ?? "").toLowerCase() === l);
 }
@@ -192,25 +193,23 @@ function deleteAssociationsRequested(del: DeleteContext): boolean {
 }
 
 /** Azure keeps a rule that resources are associated with (terraform-provider-azurerm#24785) unless asked to delete them too. */
-function refuseWhileAssociated(ctx: ArmContext, rule: StoredResource, del: DeleteContext): void {
+function refuseWhileAssociated(ctx: Deps, rule: StoredResource, del: DeleteContext): void {
   if (deleteAssociationsRequested(del)) return;
   // Associations of machines deleted in the same cascade (a resource group) go anyway.
   const remaining = associationsOfRule(ctx, rule.id).filter((a) => !scopeCovers(del.rootId, a.id));
   if (remaining.length === 0) return;
-  throw new ArmError(
-    409,
-    "Conflict",
+  throw ArmErrors.conflict(
     `Data collection rule '${String(rule.doc["name"])}' cannot be deleted: ${remaining.length} resource(s) are associated with it, e.g. '${associationScope(remaining[0]!.id)}'. ` +
       "Delete the associations first, or delete the rule with deleteAssociations=true to delete them with it.",
   );
 }
 
 /** Machines associated with the rule now: a rule update can change where their agents send. */
-function associatedMachines(input: PutInput): string[] {
+function associatedMachines(input: PutInput<Deps>): string[] {
   return input.existing ? associationsOfRule(input.ctx, input.existing.id).map((a) => associationScope(a.id)) : [];
 }
 
-export const dataCollectionRules: ResourceTypeSpec = {
+export const dataCollectionRules: ResourceTypeSpec<Deps> = {
   type: DCR_TYPE,
   apiVersions: API_VERSIONS.insights,
   scopes: ["resourceGroup"],

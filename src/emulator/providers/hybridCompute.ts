@@ -1,24 +1,29 @@
 /** Microsoft.HybridCompute: Arc-enabled servers and their extensions (long-running, as in Azure). */
-import type { ArmContext, PutInput, PutResult, ResourceTypeSpec } from "../arm/types";
+import type { PutInput, PutResult, ResourceTypeSpec, Needs } from "../arm/types";
 import { API_VERSIONS } from "../arm/apiVersions";
-import { badRequest, invalidParameter } from "../http/errors";
-import type { StoredResource } from "../store/resources";
+import { ArmErrors } from "../http/errors";
 import { clone, getString, isObject, type JsonObject } from "../util/json";
 import { newGuid } from "../util/random";
-import { defaultGuest, guestOf, normalizeOs, putExtension } from "./machines";
-import { ARC_EXTENSION_TYPE, ARC_TYPE } from "./resourceTypes";
-import { machineIdentity } from "./identity";
-import { extensionDeleted, machineDeleted, tracked } from "./agentTracking";
+import { defaultGuest, normalizeOs } from "../model/machines";
+import { ARC_EXTENSION_TYPE, ARC_TYPE } from "../model/resourceTypes";
+import { machineIdentity } from "../model/identity";
+import { extensionDeleted, machineDeleted } from "../model/connections";
+import { machineView } from "../model/views";
+import { putExtension } from "./common/extensionPut";
+import { tracked } from "./common/tracked";
+
+/** What these handlers use. */
+type Deps = Needs<"store" | "guest" | "heartbeatHistory" | "clock" | "settings" | "extensionLog" | "tenantId">;
 
 const V = API_VERSIONS.hybridCompute;
 
-function putMachine(input: PutInput): PutResult {
+function putMachine(input: PutInput<Deps>): PutResult {
   const { ctx, body, target, existing } = input;
   const location = typeof body["location"] === "string" ? body["location"] : existing ? String(existing.doc["location"]) : "";
-  if (!location) throw badRequest("LocationRequired", "The location property is required for this definition.");
+  if (!location) throw ArmErrors.locationRequired();
   const props = isObject(body["properties"]) ? clone(body["properties"]) : {};
   const os = normalizeOs(props["osType"]) ?? normalizeOs(props["osName"]) ?? normalizeOs(getString(existing?.doc, "properties", "osType"));
-  if (!os) throw invalidParameter("Required parameter 'properties.osType' is missing: windows or linux.", "properties.osType");
+  if (!os) throw ArmErrors.invalidParameter("Required parameter 'properties.osType' is missing: windows or linux.", "properties.osType");
   for (const k of ["provisioningState", "status", "lastStatusChange", "vmId", "vmUuid"]) delete props[k];
   const computer = getString(props, "displayName") ?? target.name;
   const doc: JsonObject = {
@@ -54,17 +59,7 @@ function putMachine(input: PutInput): PutResult {
   };
 }
 
-/** Arc status follows the guest: a machine that is off is Disconnected. */
-export function machineView(ctx: ArmContext, stored: StoredResource): JsonObject {
-  const doc = clone(stored.doc);
-  const guest = guestOf(ctx, stored);
-  const props = doc["properties"] as JsonObject;
-  props["status"] = guest.powerState === "running" && guest.vmAgent ? "Connected" : "Disconnected";
-  props["lastStatusChange"] = guest.powerStateChangedAt;
-  return doc;
-}
-
-export const arcMachines: ResourceTypeSpec = {
+export const arcMachines: ResourceTypeSpec<Deps> = {
   type: ARC_TYPE,
   apiVersions: V,
   scopes: ["resourceGroup"],
@@ -75,7 +70,7 @@ export const arcMachines: ResourceTypeSpec = {
   onDeleted: machineDeleted,
 };
 
-export const arcExtensions: ResourceTypeSpec = {
+export const arcExtensions: ResourceTypeSpec<Deps> = {
   type: ARC_EXTENSION_TYPE,
   apiVersions: V,
   scopes: ["resourceGroup"],

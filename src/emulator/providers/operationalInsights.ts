@@ -3,24 +3,26 @@
  * keys via POST .../sharedKeys, never in a GET) and their dataSources, where the security-event
  * configuration has one owner: Security Center or Sentinel, never both.
  */
-import type { ArmContext, PutInput, PutResult, ResourceTypeSpec } from "../arm/types";
+import type { PutInput, PutResult, ResourceTypeSpec, Needs } from "../arm/types";
 import { API_VERSIONS } from "../arm/apiVersions";
 import { queryParam } from "../arm/paging";
-import { ArmError, badRequest, invalidParameter } from "../http/errors";
+import { ArmErrors } from "../http/errors";
 import type { StoredResource } from "../store/resources";
 import { clone, getString, isObject, type JsonObject } from "../util/json";
 import { newGuid, newSharedKey } from "../util/random";
-import { DATASOURCE_TYPE, EXTENSION_TYPES, WORKSPACE_TYPE } from "./resourceTypes";
-import { guestOf } from "./machines";
-import { AMA_CATEGORY, AmaIndex, connectionsOf, isAmaExtension } from "../logs/connections";
-import { logAnalyticsExtensions, workspaceCustomerId } from "./workspaceLookup";
+import { DATASOURCE_TYPE, SECURITY_CENTER_EVENTS_KIND, SENTINEL_EVENTS_KIND, WORKSPACE_TYPE } from "../model/resourceTypes";
+import { workspaceReporters } from "../model/reporters";
+import { workspaceCustomerId } from "../model/workspaces";
+
+/** What these handlers use. */
+type Deps = Needs<"store" | "guest" | "heartbeatHistory" | "clock" | "tx">;
 
 const SKUS = ["Free", "Standard", "Premium", "PerNode", "PerGB2018", "Standalone", "CapacityReservation", "LACluster"];
 
 export function workspaceDoc(id: string, name: string, location: string, customerId: string, now: string, props: JsonObject = {}, tags?: JsonObject): JsonObject {
   const skuName = getString(props, "sku", "name") ?? "PerGB2018";
   const sku = SKUS.find((s) => s.toLowerCase() === skuName.toLowerCase());
-  if (!sku) throw invalidParameter(`The sku '${skuName}' is not one of ${SKUS.join(", ")}.`, "properties.sku.name");
+  if (!sku) throw ArmErrors.invalidParameter(`The sku '${skuName}' is not one of ${SKUS.join(", ")}.`, "properties.sku.name");
   const doc: JsonObject = {
     id,
     name,
@@ -44,10 +46,10 @@ export function workspaceDoc(id: string, name: string, location: string, custome
   return doc;
 }
 
-function putWorkspace(input: PutInput): PutResult {
+function putWorkspace(input: PutInput<Deps>): PutResult {
   const { ctx, body, target, existing } = input;
   const location = typeof body["location"] === "string" ? body["location"] : existing ? String(existing.doc["location"]) : "";
-  if (!location) throw badRequest("LocationRequired", "The location property is required for this definition.");
+  if (!location) throw ArmErrors.locationRequired();
   const props = isObject(body["properties"]) ? clone(body["properties"]) : {};
   for (const k of ["customerId", "provisioningState", "modifiedDate"]) delete props[k];
   if (existing) props["createdDate"] = getString(existing.doc, "properties", "createdDate") ?? ctx.clock.iso();
@@ -57,46 +59,18 @@ function putWorkspace(input: PutInput): PutResult {
 }
 
 /** Machines whose Azure Monitor Agent sends to the workspace (through their associations' rules). */
-function amaReporters(ctx: ArmContext, customerId: string): string[] {
-  const index = AmaIndex.build(ctx);
-  const machines = new Set<string>();
-  for (const ext of ctx.store.listTypes(EXTENSION_TYPES)) {
-    if (!isAmaExtension(ext) || getString(ext.doc, "properties", "provisioningState") !== "Succeeded") continue;
-    const machine = ctx.store.get(ext.id.replace(/\/extensions\/[^/]+$/i, ""));
-    if (!machine || machines.has(machine.id)) continue;
-    if (connectionsOf(ctx, machine, guestOf(ctx, machine), index).some((c) => c.category === AMA_CATEGORY && c.workspace === customerId)) machines.add(machine.id);
-  }
-  return [...machines];
-}
-
-/** Machines that still report to a workspace: its agent extensions, directly installed agents and Azure Monitor Agents. */
-export function workspaceReporters(ctx: ArmContext, ws: StoredResource): { extensions: string[]; directAgents: string[]; amaAgents: string[] } {
-  const cid = workspaceCustomerId(ws).toLowerCase();
-  const extensions = logAnalyticsExtensions(ctx)
-    .filter((e) => e.workspaceId === cid && getString(e.ext.doc, "properties", "provisioningState") !== "Failed")
-    .map((e) => e.ext.id.replace(/\/(extensions)\/[^/]+$/i, ""));
-  const directAgents: string[] = [];
-  for (const [machine, guest] of ctx.guest.all()) {
-    const ids = [...(guest.directAgent?.workspaceCustomerIds ?? []), ...(guest.scom?.workspaceCustomerIds ?? [])];
-    if (ids.some((w) => w.toLowerCase() === cid)) directAgents.push(ctx.store.get(machine)?.id ?? machine);
-  }
-  return { extensions: [...new Set(extensions)], directAgents, amaAgents: amaReporters(ctx, cid) };
-}
-
-function refuseDeleteInUse(ctx: ArmContext, ws: StoredResource): void {
+function refuseDeleteInUse(ctx: Deps, ws: StoredResource): void {
   const { extensions, directAgents, amaAgents } = workspaceReporters(ctx, ws);
   const all = [...new Set([...extensions, ...directAgents, ...amaAgents])];
   if (all.length === 0) return;
-  throw new ArmError(
-    409,
-    "Conflict",
+  throw ArmErrors.conflict(
     `Workspace '${String(ws.doc["name"])}' cannot be deleted: ${all.length} machine(s) still report to it ` +
       `(${extensions.length} through the Log Analytics agent extension, ${directAgents.length} through a directly installed or Operations Manager agent, ${amaAgents.length} through the Azure Monitor Agent), e.g. '${all[0]}'. ` +
       `Reconnect or remove their agents first.`,
   );
 }
 
-export const workspaces: ResourceTypeSpec = {
+export const workspaces: ResourceTypeSpec<Deps> = {
   type: WORKSPACE_TYPE,
   apiVersions: API_VERSIONS.operationalInsights,
   scopes: ["resourceGroup"],
@@ -119,8 +93,6 @@ export const workspaces: ResourceTypeSpec = {
 
 // ---- data sources -------------------------------------------------------------------------
 
-export const SECURITY_CENTER_EVENTS_KIND = "SecurityEventCollectionConfiguration";
-export const SENTINEL_EVENTS_KIND = "SecurityInsightsSecurityEventCollectionConfiguration";
 const TIERS = ["None", "Minimal", "Recommended", "All"];
 const DATASOURCE_KINDS = [
   SECURITY_CENTER_EVENTS_KIND, SENTINEL_EVENTS_KIND, "SecurityCenterSecurityWindowsBaselineConfiguration", "SecurityWindowsBaselineConfiguration",
@@ -134,26 +106,24 @@ function kindOf(doc: JsonObject): string {
   return typeof doc["kind"] === "string" ? doc["kind"] : "";
 }
 
-function putDataSource(input: PutInput): PutResult {
+function putDataSource(input: PutInput<Deps>): PutResult {
   const { ctx, body, target, existing } = input;
   const kindRaw = typeof body["kind"] === "string" ? body["kind"] : "";
   const kind = DATASOURCE_KINDS.find((k) => k.toLowerCase() === kindRaw.toLowerCase());
-  if (!kind) throw invalidParameter(`The data source kind '${kindRaw}' is not valid; 'kind' is required.`, "kind");
-  if (!isObject(body["properties"])) throw invalidParameter("'properties' is required.", "properties");
+  if (!kind) throw ArmErrors.invalidParameter(`The data source kind '${kindRaw}' is not valid; 'kind' is required.`, "kind");
+  if (!isObject(body["properties"])) throw ArmErrors.invalidParameter("'properties' is required.", "properties");
   const props = clone(body["properties"]);
   if (kind === SECURITY_CENTER_EVENTS_KIND || kind === SENTINEL_EVENTS_KIND) {
     const tierKey = Object.keys(props).find((k) => k.toLowerCase() === "tier");
     const tier = tierKey ? String(props[tierKey]) : "";
     if (!TIERS.some((t) => t.toLowerCase() === tier.toLowerCase())) {
-      throw invalidParameter(`Tier '${tier}' is not one of ${TIERS.join(", ")}.`, "properties.Tier");
+      throw ArmErrors.invalidParameter(`Tier '${tier}' is not one of ${TIERS.join(", ")}.`, "properties.Tier");
     }
     const other = kind === SECURITY_CENTER_EVENTS_KIND ? SENTINEL_EVENTS_KIND : SECURITY_CENTER_EVENTS_KIND;
     const owner = ctx.store.children(target.parent!.id).find((d) => d.type.toLowerCase() === DATASOURCE_TYPE.toLowerCase() && kindOf(d.doc) === other);
     if (owner) {
       const who = other === SENTINEL_EVENTS_KIND ? "Microsoft Sentinel" : "Security Center";
-      throw new ArmError(
-        409,
-        "Conflict",
+      throw ArmErrors.conflict(
         `Security events of workspace '${String(target.parent!.doc["name"])}' are already configured by ${who} (data source '${String(owner.doc["name"])}' of kind ${other}). ` +
           "Security Center and Microsoft Sentinel cannot both configure security event collection on one workspace.",
       );
@@ -164,7 +134,7 @@ function putDataSource(input: PutInput): PutResult {
   return { doc };
 }
 
-export const dataSources: ResourceTypeSpec = {
+export const dataSources: ResourceTypeSpec<Deps> = {
   type: DATASOURCE_TYPE,
   apiVersions: API_VERSIONS.operationalInsights,
   scopes: ["resourceGroup"],
@@ -174,7 +144,7 @@ export const dataSources: ResourceTypeSpec = {
     const filter = queryParam(req, "$filter");
     if (!filter) return all;
     const m = /^kind\s+eq\s+'([^']+)'$/i.exec(filter.trim());
-    if (!m) throw badRequest("InvalidFilter", `Only "$filter=kind eq '<kind>'" is supported, not '${filter}'.`);
+    if (!m) throw ArmErrors.invalidFilter(`Only "$filter=kind eq '<kind>'" is supported, not '${filter}'.`);
     return all.filter((d) => kindOf(d.doc).toLowerCase() === m[1]!.toLowerCase());
   },
 };

@@ -2,11 +2,14 @@
  * Microsoft.OperationsManagement/solutions (2015-11-01-preview only): `Security(<ws>)` and
  * `SecurityCenterFree(<ws>)` with plan {name, publisher Microsoft, product OMSGallery/<Product>}.
  */
-import type { PutInput, PutResult, ResourceTypeSpec } from "../arm/types";
+import type { PutInput, PutResult, ResourceTypeSpec, Needs } from "../arm/types";
 import { API_VERSIONS } from "../arm/apiVersions";
-import { badRequest, invalidParameter } from "../http/errors";
+import { ArmErrors } from "../http/errors";
 import { clone, getString, isObject, type JsonObject } from "../util/json";
-import { SOLUTION_TYPE } from "./resourceTypes";
+import { SOLUTION_TYPE } from "../model/resourceTypes";
+
+/** What these handlers use. */
+type Deps = Needs<"store">;
 
 export function solutionDoc(id: string, name: string, location: string, workspaceId: string, product: string, extraProps: JsonObject = {}): JsonObject {
   return {
@@ -19,26 +22,26 @@ export function solutionDoc(id: string, name: string, location: string, workspac
   };
 }
 
-function putSolution(input: PutInput): PutResult {
+function putSolution(input: PutInput<Deps>): PutResult {
   const { ctx, body, target } = input;
   const location = typeof body["location"] === "string" ? body["location"] : "";
-  if (!location) throw badRequest("LocationRequired", "The location property is required for this definition.");
+  if (!location) throw ArmErrors.locationRequired();
   const plan = body["plan"];
-  if (!isObject(plan)) throw invalidParameter("'plan' is required: {name, publisher, product, promotionCode}.", "plan");
+  if (!isObject(plan)) throw ArmErrors.invalidParameter("'plan' is required: {name, publisher, product, promotionCode}.", "plan");
   const product = getString(plan, "product") ?? "";
   const m = /^OMSGallery\/(.+)$/i.exec(product);
-  if (!m) throw invalidParameter(`plan.product '${product}' must be 'OMSGallery/<Product>', e.g. OMSGallery/Security.`, "plan.product");
+  if (!m) throw ArmErrors.invalidParameter(`plan.product '${product}' must be 'OMSGallery/<Product>', e.g. OMSGallery/Security.`, "plan.product");
   const workspaceId = getString(body, "properties", "workspaceResourceId") ?? "";
   const ws = workspaceId ? ctx.store.get(workspaceId) : undefined;
-  if (!ws) throw invalidParameter(`properties.workspaceResourceId '${workspaceId}' is not an existing Log Analytics workspace.`, "properties.workspaceResourceId");
+  if (!ws) throw ArmErrors.invalidParameter(`properties.workspaceResourceId '${workspaceId}' is not an existing Log Analytics workspace.`, "properties.workspaceResourceId");
   const expected = `${m[1]}(${String(ws.doc["name"])})`;
   if (target.name.toLowerCase() !== expected.toLowerCase()) {
-    throw invalidParameter(`The solution name must be '${expected}' for product '${product}' on workspace '${String(ws.doc["name"])}', not '${target.name}'.`, "name");
+    throw ArmErrors.invalidParameter(`The solution name must be '${expected}' for product '${product}' on workspace '${String(ws.doc["name"])}', not '${target.name}'.`, "name");
   }
   if ((getString(plan, "name") ?? "").toLowerCase() !== expected.toLowerCase()) {
-    throw invalidParameter(`plan.name must be '${expected}'.`, "plan.name");
+    throw ArmErrors.invalidParameter(`plan.name must be '${expected}'.`, "plan.name");
   }
-  if ((getString(plan, "publisher") ?? "").toLowerCase() !== "microsoft") throw invalidParameter("plan.publisher must be 'Microsoft'.", "plan.publisher");
+  if ((getString(plan, "publisher") ?? "").toLowerCase() !== "microsoft") throw ArmErrors.invalidParameter("plan.publisher must be 'Microsoft'.", "plan.publisher");
   const props = isObject(body["properties"]) ? clone(body["properties"]) : {};
   delete props["provisioningState"];
   const doc = solutionDoc(target.id, target.name, location, ws.id, m[1]!, props);
@@ -46,7 +49,7 @@ function putSolution(input: PutInput): PutResult {
   return { doc };
 }
 
-export const solutions: ResourceTypeSpec = {
+export const solutions: ResourceTypeSpec<Deps> = {
   type: SOLUTION_TYPE,
   apiVersions: API_VERSIONS.operationsManagement,
   scopes: ["resourceGroup"],

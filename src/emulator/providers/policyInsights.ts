@@ -2,51 +2,53 @@
  * Microsoft.PolicyInsights/remediations: PUT starts a background task (remediation engine) that
  * deploys what the assignment's definition requires to its non-compliant resources.
  */
-import type { PutInput, PutResult, ResourceTypeSpec } from "../arm/types";
+import type { PutInput, PutResult, ResourceTypeSpec, Needs } from "../arm/types";
 import { API_VERSIONS } from "../arm/apiVersions";
-import { ArmError, badRequest, conflict } from "../http/errors";
+import { ArmErrors } from "../http/errors";
 import { builtinPolicy, effectiveEffect } from "../catalog/policies";
 import { scopeCovers } from "../util/armId";
 import { clone, getPath, getString, isObject, type JsonObject } from "../util/json";
 import { newGuid } from "../util/random";
-import type { RemediationEngine } from "../remediation/engine";
-import { REMEDIATION_TYPE } from "./resourceTypes";
+import { REMEDIATION_TYPE } from "../model/resourceTypes";
+
+/** What these handlers use. */
+type Deps = Needs<"store" | "clock" | "tx" | "kickRemediations">;
 
 const RUNNING = new Set(["Accepted", "Running", "Cancelling", "Evaluating"]);
 
 function intIn(value: unknown, def: number, min: number, max: number, name: string): number {
   if (value === undefined || value === null) return def;
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw badRequest("InvalidRemediationRequest", `'${name}' must be an integer between ${min} and ${max}.`);
+    throw ArmErrors.invalidRemediationRequest(`'${name}' must be an integer between ${min} and ${max}.`);
   }
   return value;
 }
 
-function putRemediation(input: PutInput): PutResult {
+function putRemediation(input: PutInput<Deps>): PutResult {
   const { ctx, body, target, existing } = input;
   const props = isObject(body["properties"]) ? body["properties"] : {};
   const assignmentId = getString(props, "policyAssignmentId") ?? "";
-  if (!assignmentId) throw badRequest("InvalidRemediationRequest", "'properties.policyAssignmentId' is required.");
+  if (!assignmentId) throw ArmErrors.invalidRemediationRequest("'properties.policyAssignmentId' is required.");
   if (existing) {
     // Settings are immutable once a task exists: an identical PUT is answered with the task as it is.
     if ((getString(existing.doc, "properties", "policyAssignmentId") ?? "").toLowerCase() === assignmentId.toLowerCase()) return { doc: existing.doc, secret: existing.secret };
-    throw badRequest("InvalidRemediationUpdate", `Remediation '${target.name}' already exists; its settings cannot be changed. Delete it or use another name.`);
+    throw ArmErrors.invalidRemediationUpdate(target.name);
   }
   const assignment = ctx.store.get(assignmentId);
-  if (!assignment) throw new ArmError(404, "PolicyAssignmentNotFound", `The policy assignment '${assignmentId}' is not found.`);
+  if (!assignment) throw ArmErrors.policyAssignmentNotFound(assignmentId);
   const assignmentScope = getString(assignment.doc, "properties", "scope") ?? "";
   if (!scopeCovers(assignmentScope, target.scope)) {
-    throw badRequest("InvalidRemediationScope", `The remediation scope '${target.scope}' is not within the scope '${assignmentScope}' of policy assignment '${assignmentId}'.`);
+    throw ArmErrors.invalidRemediationScope(`The remediation scope '${target.scope}' is not within the scope '${assignmentScope}' of policy assignment '${assignmentId}'.`);
   }
   const policy = builtinPolicy(getString(assignment.doc, "properties", "policyDefinitionId") ?? "");
-  if (!policy) throw badRequest("UnsupportedPolicyDefinition", "The emulator remediates its built-in Deploy-if-not-exists definitions only.");
+  if (!policy) throw ArmErrors.unsupportedPolicyDefinition();
   const effect = effectiveEffect(policy, getPath(assignment.doc, ["properties", "parameters"]));
   if (!["deployifnotexists", "modify"].includes(effect.toLowerCase())) {
-    throw badRequest("InvalidPolicyEffect", `Only assignments whose effect is DeployIfNotExists or Modify can be remediated; '${assignmentId}' resolves to '${effect}'.`);
+    throw ArmErrors.invalidPolicyEffect(`Only assignments whose effect is DeployIfNotExists or Modify can be remediated; '${assignmentId}' resolves to '${effect}'.`);
   }
   const threshold = getPath(props, ["failureThreshold", "percentage"]);
   if (threshold !== undefined && (typeof threshold !== "number" || threshold < 0 || threshold > 1)) {
-    throw badRequest("InvalidRemediationRequest", "'failureThreshold.percentage' must be a number between 0 and 1.");
+    throw ArmErrors.invalidRemediationRequest("'failureThreshold.percentage' must be a number between 0 and 1.");
   }
   const locations = getPath(props, ["filters", "locations"]);
   const now = ctx.clock.iso();
@@ -73,7 +75,14 @@ function putRemediation(input: PutInput): PutResult {
   return { doc, after: () => ctx.kickRemediations() };
 }
 
-export function remediations(engine: () => RemediationEngine): ResourceTypeSpec {
+/** What the provider asks of the remediation engine (which runs the deployments in the background). */
+export interface RemediationControl {
+  /** A deleted task's deployments are dropped. */
+  forget(remediationId: string): void;
+  deployments(remediationId: string): readonly { resource: string; deployment_id: string | null; status: string; location: string | null; error: string | null; created: string; updated: string }[];
+}
+
+export function remediations(engine: () => RemediationControl): ResourceTypeSpec<Deps> {
   return {
     type: REMEDIATION_TYPE,
     apiVersions: API_VERSIONS.policyInsights,
@@ -81,14 +90,14 @@ export function remediations(engine: () => RemediationEngine): ResourceTypeSpec 
     put: putRemediation,
     beforeDelete: (_ctx, stored) => {
       if (RUNNING.has(getString(stored.doc, "properties", "provisioningState") ?? "")) {
-        throw conflict("RemediationRunning", `Remediation '${String(stored.doc["name"])}' is still running; cancel it first.`);
+        throw ArmErrors.remediationRunning(String(stored.doc["name"]));
       }
     },
     onDeleted: (_ctx, stored) => engine().forget(stored.id),
     actions: {
       "POST cancel": ({ ctx, stored }) => {
         const state = getString(stored.doc, "properties", "provisioningState") ?? "";
-        if (!RUNNING.has(state)) throw badRequest("InvalidRemediationState", `Remediation '${String(stored.doc["name"])}' is ${state} and cannot be canceled.`);
+        if (!RUNNING.has(state)) throw ArmErrors.invalidRemediationState(String(stored.doc["name"]), state);
         const doc = { ...stored.doc, properties: { ...(stored.doc["properties"] as JsonObject), provisioningState: "Cancelling", lastUpdatedOn: ctx.clock.iso() } };
         ctx.tx(() => ctx.store.put({ ...stored, doc }));
         ctx.kickRemediations();

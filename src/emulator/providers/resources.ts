@@ -3,62 +3,37 @@
  * (PUT/GET/HEAD/PATCH/DELETE as a long-running delete), `.../resources` listings and the tags
  * of a scope (`{scope}/providers/Microsoft.Resources/tags/default`).
  */
-import type { SpecialRoute } from "../arm/router";
-import { methodNotAllowed } from "../arm/router";
-import type { ArmContext } from "../arm/types";
+import type { Needs, SpecialRoute } from "../arm/types";
 import { API_VERSIONS, requireApiVersion } from "../arm/apiVersions";
 import { pageOf, queryParam } from "../arm/paging";
-import { requireResourceGroup, requireSubscription, resolveScope, subscriptionScopeId } from "../arm/scope";
-import { ArmError, badRequest, resourceGroupNotFound, subscriptionNotFound } from "../http/errors";
+import { requireResourceGroup, requireSubscription, resolveScope } from "../arm/scope";
+import { subscriptionScopeId } from "../util/armId";
+import { ArmErrors } from "../http/errors";
+import { resourceGroupDoc } from "../model/containers";
+import { RESOURCE_GROUP_TYPE, SUBSCRIPTION_TYPE } from "../model/resourceTypes";
 import { jsonBody, type EmuRequest, type EmuResponse } from "../http/types";
 import { lastProvidersIndex } from "../util/armId";
 import { isObject, type JsonObject } from "../util/json";
 import type { StoredResource } from "../store/resources";
 
+/** What these handlers use. */
+type Deps = Needs<"store" | "tx" | "lro" | "settings" | "baseUrl" | "checkDeleteTree">;
+
 const SUBSCRIPTION_VERSIONS = [...API_VERSIONS.subscriptions, ...API_VERSIONS.resources];
-
-export function subscriptionDoc(subscriptionId: string, displayName: string, tenantId: string, tags: Record<string, string>): JsonObject {
-  return {
-    id: subscriptionScopeId(subscriptionId),
-    authorizationSource: "RoleBased",
-    managedByTenants: [],
-    tags,
-    subscriptionId: subscriptionId.toLowerCase(),
-    tenantId,
-    displayName,
-    state: "Enabled",
-    subscriptionPolicies: { locationPlacementId: "Public_2014-09-01", quotaId: "PayAsYouGo_2014-09-01", spendingLimit: "Off" },
-  };
-}
-
-export function resourceGroupDoc(subscriptionId: string, name: string, location: string, tags?: Record<string, string>): JsonObject {
-  const doc: JsonObject = {
-    id: `${subscriptionScopeId(subscriptionId)}/resourceGroups/${name}`,
-    name,
-    type: "Microsoft.Resources/resourceGroups",
-    location: location.replace(/\s+/g, "").toLowerCase(),
-    properties: { provisioningState: "Succeeded" },
-  };
-  if (tags && Object.keys(tags).length > 0) doc["tags"] = tags;
-  return doc;
-}
-
-export const SUBSCRIPTION_TYPE = "Microsoft.Resources/subscriptions";
-export const RESOURCE_GROUP_TYPE = "Microsoft.Resources/resourceGroups";
 
 const RG_NAME = /^[-\w._()]{1,90}$/;
 
 function stringMap(value: unknown, what: string): Record<string, string> | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!isObject(value)) throw badRequest("InvalidRequestContent", `'${what}' must be an object of strings.`);
+  if (!isObject(value)) throw ArmErrors.invalidRequestContentMessage(`'${what}' must be an object of strings.`);
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) out[k] = String(v);
   return out;
 }
 
-function subscriptions(ctx: ArmContext, req: EmuRequest, segs: readonly string[]): EmuResponse {
+function subscriptions(ctx: Deps, req: EmuRequest, segs: readonly string[]): EmuResponse {
   requireApiVersion(req, SUBSCRIPTION_VERSIONS);
-  if (req.method !== "GET") throw methodNotAllowed(req.method);
+  if (req.method !== "GET") throw ArmErrors.methodNotAllowed(req.method);
   if (segs.length === 1) {
     req.operation = "LIST microsoft.resources/subscriptions";
     const subs = ctx.store.list(SUBSCRIPTION_TYPE, {});
@@ -66,11 +41,11 @@ function subscriptions(ctx: ArmContext, req: EmuRequest, segs: readonly string[]
   }
   req.operation = "GET microsoft.resources/subscriptions";
   const sub = ctx.store.get(subscriptionScopeId(segs[1]!));
-  if (!sub) throw subscriptionNotFound(segs[1]!);
+  if (!sub) throw ArmErrors.subscriptionNotFound(segs[1]!);
   return { status: 200, body: sub.doc };
 }
 
-function resourceGroup(ctx: ArmContext, req: EmuRequest, subscriptionId: string, name: string): EmuResponse {
+function resourceGroup(ctx: Deps, req: EmuRequest, subscriptionId: string, name: string): EmuResponse {
   const apiVersion = requireApiVersion(req, API_VERSIONS.resources);
   requireSubscription(ctx, subscriptionId);
   req.operation = `${req.method} microsoft.resources/resourcegroups`;
@@ -78,22 +53,22 @@ function resourceGroup(ctx: ArmContext, req: EmuRequest, subscriptionId: string,
   const existing = ctx.store.get(id);
   switch (req.method) {
     case "GET":
-      if (!existing) throw resourceGroupNotFound(name);
+      if (!existing) throw ArmErrors.resourceGroupNotFound(name);
       return { status: 200, body: existing.doc };
     case "HEAD":
       return { status: existing ? 204 : 404 };
     case "PUT":
     case "PATCH": {
       const body = jsonBody(req);
-      if (!isObject(body)) throw badRequest("InvalidRequestContent", "The request content was invalid and could not be deserialized.");
-      if (req.method === "PATCH" && !existing) throw resourceGroupNotFound(name);
+      if (!isObject(body)) throw ArmErrors.invalidRequestContentMessage("The request content was invalid and could not be deserialized.");
+      if (req.method === "PATCH" && !existing) throw ArmErrors.resourceGroupNotFound(name);
       if (!RG_NAME.test(name) || name.endsWith(".")) {
-        throw badRequest("InvalidResourceGroupName", `Resource group name '${name}' is invalid. It can include alphanumeric, underscore, parentheses, hyphen, period (except at end), and Unicode characters that match the allowed characters.`);
+        throw ArmErrors.invalidResourceGroupName(name);
       }
       const location = typeof body["location"] === "string" ? body["location"] : existing ? String(existing.doc["location"]) : undefined;
-      if (!location) throw badRequest("LocationRequired", "The location property is required for this definition.");
+      if (!location) throw ArmErrors.locationRequired();
       if (existing && location.replace(/\s+/g, "").toLowerCase() !== String(existing.doc["location"])) {
-        throw new ArmError(409, "InvalidResourceGroupLocation", `Invalid resource group location '${location}'. The Resource group already exists in location '${String(existing.doc["location"])}'.`);
+        throw ArmErrors.invalidResourceGroupLocation(location, String(existing.doc["location"]));
       }
       const tags = body["tags"] !== undefined ? stringMap(body["tags"], "tags") : req.method === "PATCH" ? stringMap(existing?.doc["tags"], "tags") : undefined;
       const doc = resourceGroupDoc(subscriptionId, existing ? String(existing.doc["name"]) : name, location, tags);
@@ -101,7 +76,7 @@ function resourceGroup(ctx: ArmContext, req: EmuRequest, subscriptionId: string,
       return { status: existing ? 200 : 201, body: doc };
     }
     case "DELETE": {
-      if (!existing) throw resourceGroupNotFound(name);
+      if (!existing) throw ArmErrors.resourceGroupNotFound(name);
       return ctx.tx(() => {
         ctx.checkDeleteTree(existing);
         ctx.store.put({ ...existing, doc: { ...existing.doc, properties: { provisioningState: "Deleting" } } });
@@ -110,11 +85,11 @@ function resourceGroup(ctx: ArmContext, req: EmuRequest, subscriptionId: string,
       });
     }
     default:
-      throw methodNotAllowed(req.method);
+      throw ArmErrors.methodNotAllowed(req.method);
   }
 }
 
-function listResources(ctx: ArmContext, req: EmuRequest, subscriptionId: string, rg?: string): EmuResponse {
+function listResources(ctx: Deps, req: EmuRequest, subscriptionId: string, rg?: string): EmuResponse {
   requireApiVersion(req, API_VERSIONS.resources);
   if (rg) requireResourceGroup(ctx, subscriptionId, rg);
   else requireSubscription(ctx, subscriptionId);
@@ -123,7 +98,7 @@ function listResources(ctx: ArmContext, req: EmuRequest, subscriptionId: string,
   const filter = queryParam(req, "$filter");
   if (filter) {
     const m = /^resourceType\s+eq\s+'([^']+)'$/i.exec(filter.trim());
-    if (!m) throw badRequest("InvalidFilter", `Only "$filter=resourceType eq '<type>'" is supported by the emulator, not '${filter}'.`);
+    if (!m) throw ArmErrors.invalidFilter(`Only "$filter=resourceType eq '<type>'" is supported by the emulator, not '${filter}'.`);
     items = items.filter((r) => r.type.toLowerCase() === m[1]!.toLowerCase());
   }
   const summary = (r: StoredResource): JsonObject => {
@@ -135,11 +110,11 @@ function listResources(ctx: ArmContext, req: EmuRequest, subscriptionId: string,
 }
 
 /** `{scope}/providers/Microsoft.Resources/tags/default`: the tags of a subscription, group or resource. */
-function tags(ctx: ArmContext, req: EmuRequest, scopeSegs: readonly string[]): EmuResponse {
+function tags(ctx: Deps, req: EmuRequest, scopeSegs: readonly string[]): EmuResponse {
   requireApiVersion(req, API_VERSIONS.resources);
   req.operation = `${req.method} microsoft.resources/tags`;
   const scope = resolveScope(ctx, scopeSegs);
-  if (scope.kind === "tenant") throw new ArmError(404, "InvalidResourceType", "Tags are not available at the tenant scope.");
+  if (scope.kind === "tenant") throw ArmErrors.resourceTypeNotAtScope("Tags are not available at the tenant scope.");
   const owner = ctx.store.get(scope.id)!;
   const current = isObject(owner.doc["tags"]) ? (owner.doc["tags"] as Record<string, string>) : {};
   const answer = (t: Record<string, string>): JsonObject => ({
@@ -155,7 +130,7 @@ function tags(ctx: ArmContext, req: EmuRequest, scopeSegs: readonly string[]): E
   };
   if (req.method === "DELETE") return write({});
   const body = jsonBody(req);
-  if (!isObject(body) || !isObject(body["properties"])) throw badRequest("InvalidRequestContent", "Expected {\"properties\":{\"tags\":{...}}}.");
+  if (!isObject(body) || !isObject(body["properties"])) throw ArmErrors.invalidRequestContentMessage("Expected {\"properties\":{\"tags\":{...}}}.");
   const given = stringMap(body["properties"]["tags"], "properties.tags") ?? {};
   if (req.method === "PUT") return write(given);
   if (req.method === "PATCH") {
@@ -163,12 +138,12 @@ function tags(ctx: ArmContext, req: EmuRequest, scopeSegs: readonly string[]): E
     if (op === "Merge") return write({ ...current, ...given });
     if (op === "Replace") return write(given);
     if (op === "Delete") return write(Object.fromEntries(Object.entries(current).filter(([k, v]) => given[k] === undefined || given[k] !== v)));
-    throw badRequest("InvalidTagOperation", `The tag operation '${op}' is invalid; use Merge, Replace or Delete.`);
+    throw ArmErrors.invalidTagOperation(op);
   }
-  throw methodNotAllowed(req.method);
+  throw ArmErrors.methodNotAllowed(req.method);
 }
 
-export const resourcesRoute: SpecialRoute = (ctx, req) => {
+export const resourcesRoute: SpecialRoute<Deps> = (ctx, req) => {
   const segs = req.segments;
   const lower = segs.map((s) => s.toLowerCase());
   const p = lastProvidersIndex(segs);
@@ -185,7 +160,7 @@ export const resourcesRoute: SpecialRoute = (ctx, req) => {
   if (segs.length === 3) {
     requireApiVersion(req, API_VERSIONS.resources);
     requireSubscription(ctx, sub);
-    if (req.method !== "GET") throw methodNotAllowed(req.method);
+    if (req.method !== "GET") throw ArmErrors.methodNotAllowed(req.method);
     req.operation = "LIST microsoft.resources/resourcegroups";
     return { status: 200, body: pageOf(req, ctx.store.list(RESOURCE_GROUP_TYPE, { subscriptionId: sub }), ctx.settings.listPageSize, ctx.baseUrl(), (r) => r.doc) };
   }

@@ -2,13 +2,16 @@
  * Microsoft.Security at subscription scope: autoProvisioningSettings (today's Azure refuses
  * "On" with 400 Deprecated), workspaceSettings, and pricings (Defender plans, Free by default).
  */
-import type { ArmContext, ListInput, PutInput, PutResult, ResourceTypeSpec, Target } from "../arm/types";
+import type { ListInput, PutInput, PutResult, ResourceTypeSpec, Target, Needs } from "../arm/types";
 import { API_VERSIONS } from "../arm/apiVersions";
-import { ArmError, badRequest, invalidParameter, resourceNotFound } from "../http/errors";
+import { ArmErrors } from "../http/errors";
 import type { StoredResource } from "../store/resources";
 import { getString, isObject, type JsonObject } from "../util/json";
-import { subscriptionScopeId } from "../arm/scope";
-import { AUTO_PROVISIONING_TYPE, PRICING_TYPE, WORKSPACE_SETTING_TYPE, WORKSPACE_TYPE } from "./resourceTypes";
+import { subscriptionScopeId } from "../util/armId";
+import { AUTO_PROVISIONING_TYPE, PRICING_NAMES, PRICING_TYPE, WORKSPACE_SETTING_TYPE, WORKSPACE_TYPE } from "../model/resourceTypes";
+
+/** What these handlers use. */
+type Deps = Needs<"store" | "clock">;
 
 export const DEPRECATED_MESSAGE = "Log Analytics auto provisioning is deprecated and can no longer be enabled.";
 
@@ -20,17 +23,17 @@ function autoProvisioningDoc(subscriptionId: string, name: string, value: string
   return { id: settingId(subscriptionId, AUTO_PROVISIONING_TYPE, name), name, type: AUTO_PROVISIONING_TYPE, properties: { autoProvision: value } };
 }
 
-function putAutoProvisioning(input: PutInput): PutResult {
+function putAutoProvisioning(input: PutInput<Deps>): PutResult {
   const { body, target } = input;
-  if (target.name.toLowerCase() !== "default") throw invalidParameter(`The setting name must be 'default', not '${target.name}'.`, "name");
+  if (target.name.toLowerCase() !== "default") throw ArmErrors.invalidParameter(`The setting name must be 'default', not '${target.name}'.`, "name");
   const value = getString(body, "properties", "autoProvision");
-  if (value === undefined) throw invalidParameter("Required property 'properties.autoProvision' is missing: On or Off.", "properties.autoProvision");
-  if (value.toLowerCase() === "on") throw new ArmError(400, "Deprecated", DEPRECATED_MESSAGE);
-  if (value.toLowerCase() !== "off") throw invalidParameter(`autoProvision '${value}' is not one of On, Off.`, "properties.autoProvision");
+  if (value === undefined) throw ArmErrors.invalidParameter("Required property 'properties.autoProvision' is missing: On or Off.", "properties.autoProvision");
+  if (value.toLowerCase() === "on") throw ArmErrors.deprecated(DEPRECATED_MESSAGE);
+  if (value.toLowerCase() !== "off") throw ArmErrors.invalidParameter(`autoProvision '${value}' is not one of On, Off.`, "properties.autoProvision");
   return { doc: autoProvisioningDoc(target.subscriptionId!, "default", "Off") };
 }
 
-export const autoProvisioningSettings: ResourceTypeSpec = {
+export const autoProvisioningSettings: ResourceTypeSpec<Deps> = {
   type: AUTO_PROVISIONING_TYPE,
   apiVersions: API_VERSIONS.securitySettings,
   scopes: ["subscription"],
@@ -46,25 +49,25 @@ export const autoProvisioningSettings: ResourceTypeSpec = {
   },
 };
 
-function putWorkspaceSetting(input: PutInput): PutResult {
+function putWorkspaceSetting(input: PutInput<Deps>): PutResult {
   const { ctx, body, target } = input;
   const workspaceId = getString(body, "properties", "workspaceId");
   const scope = getString(body, "properties", "scope");
-  if (!workspaceId) throw invalidParameter("Required property 'properties.workspaceId' is missing.", "properties.workspaceId");
-  if (!scope) throw invalidParameter("Required property 'properties.scope' is missing.", "properties.scope");
+  if (!workspaceId) throw ArmErrors.invalidParameter("Required property 'properties.workspaceId' is missing.", "properties.workspaceId");
+  if (!scope) throw ArmErrors.invalidParameter("Required property 'properties.scope' is missing.", "properties.scope");
   const ws = ctx.store.get(workspaceId);
   if (!ws || ws.type.toLowerCase() !== WORKSPACE_TYPE.toLowerCase()) {
-    throw badRequest("InvalidWorkspaceId", `Workspace '${workspaceId}' was not found; workspaceId must be the ARM id of an existing Log Analytics workspace.`);
+    throw ArmErrors.invalidWorkspaceId(`Workspace '${workspaceId}' was not found; workspaceId must be the ARM id of an existing Log Analytics workspace.`);
   }
   if (scope.toLowerCase().replace(/\/+$/, "") !== subscriptionScopeId(target.subscriptionId!)) {
-    throw invalidParameter(`scope must be '${subscriptionScopeId(target.subscriptionId!)}', not '${scope}'.`, "properties.scope");
+    throw ArmErrors.invalidParameter(`scope must be '${subscriptionScopeId(target.subscriptionId!)}', not '${scope}'.`, "properties.scope");
   }
   return {
     doc: { id: target.id, name: target.name, type: WORKSPACE_SETTING_TYPE, properties: { workspaceId: ws.id, scope: subscriptionScopeId(target.subscriptionId!) } },
   };
 }
 
-export const workspaceSettings: ResourceTypeSpec = {
+export const workspaceSettings: ResourceTypeSpec<Deps> = {
   type: WORKSPACE_SETTING_TYPE,
   apiVersions: API_VERSIONS.securitySettings,
   scopes: ["subscription"],
@@ -73,13 +76,7 @@ export const workspaceSettings: ResourceTypeSpec = {
   put: putWorkspaceSetting,
 };
 
-/** Defender plans a subscription has (2022-03-01 names; `default` is the 2017 api's single pricing). */
-export const PRICING_NAMES = [
-  "VirtualMachines", "SqlServers", "AppServices", "StorageAccounts", "SqlServerVirtualMachines", "KubernetesService",
-  "ContainerRegistry", "KeyVaults", "Dns", "Arm", "OpenSourceRelationalDatabases", "CosmosDbs", "Containers", "CloudPosture", "Api",
-] as const;
-
-function pricingDoc(ctx: ArmContext, subscriptionId: string, name: string, tier: string, apiVersion: string, extra: JsonObject = {}): JsonObject {
+function pricingDoc(ctx: Deps, subscriptionId: string, name: string, tier: string, apiVersion: string, extra: JsonObject = {}): JsonObject {
   const props: JsonObject = { pricingTier: tier, freeTrialRemainingTime: "PT0S", ...extra };
   if (apiVersion >= "2024-01-01" && tier === "Standard" && !props["enablementTime"]) props["enablementTime"] = ctx.clock.iso();
   return { id: settingId(subscriptionId, PRICING_TYPE, name), name, type: PRICING_TYPE, properties: props };
@@ -92,13 +89,13 @@ function pricingName(name: string, apiVersion: string): string | undefined {
   return undefined;
 }
 
-function putPricing(input: PutInput): PutResult {
+function putPricing(input: PutInput<Deps>): PutResult {
   const { ctx, body, target, apiVersion, existing } = input;
   const name = pricingName(target.name, apiVersion);
-  if (!name) throw resourceNotFound(PRICING_TYPE, target.name);
+  if (!name) throw ArmErrors.resourceNotFound(PRICING_TYPE, target.name);
   const tier = getString(body, "properties", "pricingTier");
   const canonical = ["Free", "Standard"].find((t) => t.toLowerCase() === (tier ?? "").toLowerCase());
-  if (!canonical) throw invalidParameter(`pricingTier '${tier ?? ""}' is not one of Free, Standard.`, "properties.pricingTier");
+  if (!canonical) throw ArmErrors.invalidParameter(`pricingTier '${tier ?? ""}' is not one of Free, Standard.`, "properties.pricingTier");
   const extra: JsonObject = {};
   const props = body["properties"];
   if (isObject(props)) {
@@ -110,21 +107,21 @@ function putPricing(input: PutInput): PutResult {
   return { doc: pricingDoc(ctx, target.subscriptionId!, name, canonical, apiVersion, extra) };
 }
 
-function virtualPricing(ctx: ArmContext, target: Target): StoredResource | undefined {
+function virtualPricing(ctx: Deps, target: Target): StoredResource | undefined {
   const apiVersion = "2022-03-01";
   const name = pricingName(target.name, "2017-08-01-preview");
   if (!name) return undefined;
   return { id: target.id, type: PRICING_TYPE, doc: pricingDoc(ctx, target.subscriptionId!, name, "Free", apiVersion), secret: null };
 }
 
-export const pricings: ResourceTypeSpec = {
+export const pricings: ResourceTypeSpec<Deps> = {
   type: PRICING_TYPE,
   apiVersions: API_VERSIONS.securityPricings,
   scopes: ["subscription"],
   createStatus: 200,
   put: putPricing,
   virtual: virtualPricing,
-  list: ({ ctx, subscriptionId }: ListInput) =>
+  list: ({ ctx, subscriptionId }: ListInput<Deps>) =>
     PRICING_NAMES.map((n) => {
       const id = settingId(subscriptionId!, PRICING_TYPE, n);
       return ctx.store.get(id) ?? { id, type: PRICING_TYPE, doc: pricingDoc(ctx, subscriptionId!, n, "Free", "2022-03-01"), secret: null };

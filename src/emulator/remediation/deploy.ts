@@ -8,22 +8,23 @@ import { createHash } from "node:crypto";
 import type { ArmContext } from "../arm/types";
 import type { BuiltinPolicy, Deploys } from "../catalog/policies";
 import { builtinRole, roleGuidOf } from "../catalog/roles";
-import { ArmError } from "../http/errors";
+import { ArmError, ArmErrors, type OperationError } from "../http/errors";
 import type { StoredResource } from "../store/resources";
 import { getPath, getString, type JsonObject } from "../util/json";
-import { roleAssignmentsCovering } from "../providers/authorization";
-import { withAddonEnabled } from "../providers/containerService";
-import { amaIdentityFailure, deploymentVerdict, extensionDoc, extensionsOf, workspaceFailure } from "../providers/machines";
-import { withSystemAssigned } from "../providers/identity";
-import { associationResource } from "../providers/dataCollectionRuleAssociations";
-import { workspaceCustomerId } from "../providers/workspaceLookup";
-import { DCR_ASSOCIATION_TYPE, WORKSPACE_TYPE } from "../providers/resourceTypes";
-import { trackConnections } from "../logs/connections";
+import { roleAssignmentsCovering } from "../model/roles";
+import { withAddonEnabled } from "../model/clusters";
+import { extensionDoc, extensionsOf } from "../model/machines";
+import { amaIdentityFailure, deploymentVerdict, workspaceFailure } from "../model/deployment";
+import { withSystemAssigned } from "../model/identity";
+import { associationResource } from "../model/associations";
+import { workspaceCustomerId } from "../model/workspaces";
+import { DCR_ASSOCIATION_TYPE, WORKSPACE_TYPE } from "../model/resourceTypes";
+import { trackConnections } from "../model/connections";
 import { parameterValue } from "./targets";
 
-export type DeploymentOutcome = { readonly ok: true } | { readonly ok: false; readonly error: { readonly code: string; readonly message: string } };
+export type DeploymentOutcome = { readonly ok: true } | { readonly ok: false; readonly error: OperationError };
 
-const failed = (code: string, message: string): DeploymentOutcome => ({ ok: false, error: { code, message } });
+const failed = (error: OperationError): DeploymentOutcome => ({ ok: false, error });
 
 /** The action a deployment of this kind writes (named in AuthorizationFailed). */
 function writeAction(d: Deploys): string {
@@ -32,22 +33,20 @@ function writeAction(d: Deploys): string {
   return d.systemIdentity ? "Microsoft.Compute/virtualMachines/write" : "Microsoft.Compute/virtualMachines/extensions/write";
 }
 
-function missingRole(ctx: ArmContext, policy: BuiltinPolicy, assignment: StoredResource, resourceId: string): { code: string; message: string } | undefined {
+function missingRole(ctx: ArmContext, policy: BuiltinPolicy, assignment: StoredResource, resourceId: string): OperationError | undefined {
   const principal = getString(assignment.doc, "identity", "principalId");
   if (!principal) {
-    return { code: "AuthorizationFailed", message: `The policy assignment '${assignment.id}' has no managed identity to deploy with.` };
+    return ArmErrors.deploymentAuthorizationFailed(`The policy assignment '${assignment.id}' has no managed identity to deploy with.`);
   }
   const held = roleAssignmentsCovering(ctx, principal, resourceId).map((r) => roleGuidOf(getString(r.doc, "properties", "roleDefinitionId") ?? ""));
   const hasSuperset = held.some((g) => builtinRole(g)?.superset === true);
   for (const needed of policy.roleGuids) {
     if (hasSuperset || held.includes(needed)) continue;
     const role = builtinRole(needed);
-    return {
-      code: "AuthorizationFailed",
-      message:
+    return ArmErrors.deploymentAuthorizationFailed(
         `The client '${principal}' with object id '${principal}' does not have authorization to perform action '${writeAction(policy.deploys)}' over scope '${resourceId}' or the scope is invalid. ` +
         `The policy definition lists role '${role?.name ?? needed}' (${needed}); assign it to the policy assignment's identity at a scope covering the resource.`,
-    };
+    );
   }
   return undefined;
 }
@@ -69,7 +68,7 @@ function deployAssociation(ctx: ArmContext, d: Extract<Deploys, { kind: "dcrAsso
   const ruleId = parameterValue(params, d.ruleParameter) ?? "";
   const resourceType = parameterValue(params, "resourceType") ?? "Microsoft.Insights/dataCollectionRules";
   if (resourceType.toLowerCase() !== "microsoft.insights/datacollectionrules") {
-    return failed("InvalidTemplateDeployment", `Parameter resourceType '${resourceType}': data collection endpoints are not emulated.`);
+    return failed(ArmErrors.invalidTemplateDeployment(`Parameter resourceType '${resourceType}': data collection endpoints are not emulated.`));
   }
   const name = `assoc-${uniqueString(`${String(vm.doc["name"])}${ruleId}`)}`;
   const id = `${vm.id}/providers/${DCR_ASSOCIATION_TYPE}/${name}`;
@@ -80,7 +79,7 @@ function deployAssociation(ctx: ArmContext, d: Extract<Deploys, { kind: "dcrAsso
     finish();
     return { ok: true };
   } catch (err) {
-    if (err instanceof ArmError) return failed(err.code, err.message);
+    if (err instanceof ArmError) return failed(err.asOperationError());
     throw err;
   }
 }
@@ -94,7 +93,7 @@ function deployExtension(ctx: ArmContext, d: Extract<Deploys, { kind: "vmExtensi
   );
   const name = same ? String(same.doc["name"]) : d.extension.name;
   const verdict = deploymentVerdict(ctx, resource, name);
-  if (verdict.refuse) return failed(verdict.refuse.code, verdict.refuse.message);
+  if (verdict.refuse) return failed(verdict.refuse.asOperationError());
   if (verdict.failure) return { ok: false, error: verdict.failure };
   const props: JsonObject = { publisher: d.extension.publisher, type: d.extension.type, typeHandlerVersion: d.extension.version, autoUpgradeMinorVersion: true, settings: {} };
   let protectedSettings: JsonObject | undefined;
@@ -102,7 +101,7 @@ function deployExtension(ctx: ArmContext, d: Extract<Deploys, { kind: "vmExtensi
     const wsId = parameterValue(getPath(assignment.doc, ["properties", "parameters"]), d.workspaceParameter);
     const ws = wsId ? ctx.store.get(wsId) : undefined;
     if (!ws || ws.type.toLowerCase() !== WORKSPACE_TYPE.toLowerCase()) {
-      return failed("InvalidTemplateDeployment", `The workspace '${wsId ?? ""}' given by parameter '${d.workspaceParameter}' does not exist.`);
+      return failed(ArmErrors.invalidTemplateDeployment(`The workspace '${wsId ?? ""}' given by parameter '${d.workspaceParameter}' does not exist.`));
     }
     props["settings"] = { workspaceId: workspaceCustomerId(ws), stopOnMultipleConnections: "true" };
     protectedSettings = { workspaceKey: String(ws.secret?.["primarySharedKey"] ?? "") };
@@ -138,7 +137,7 @@ function deployExtension(ctx: ArmContext, d: Extract<Deploys, { kind: "vmExtensi
 
 export function deployOne(ctx: ArmContext, policy: BuiltinPolicy, assignment: StoredResource, resourceId: string): DeploymentOutcome {
   const resource = ctx.store.get(resourceId);
-  if (!resource) return failed("ResourceNotFound", `The resource '${resourceId}' no longer exists.`);
+  if (!resource) return failed(ArmErrors.deploymentTargetGone(resourceId));
   const denied = missingRole(ctx, policy, assignment, resource.id);
   if (denied) return { ok: false, error: denied };
   const d = policy.deploys;

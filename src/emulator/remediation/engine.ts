@@ -11,7 +11,8 @@ import type { StoredResource } from "../store/resources";
 import { builtinPolicy } from "../catalog/policies";
 import { getPath, getString, isObject, type JsonObject } from "../util/json";
 import { guidFrom } from "../util/random";
-import { REMEDIATION_TYPE } from "../providers/resourceTypes";
+import { REMEDIATION_TYPE } from "../model/resourceTypes";
+import { ArmErrors } from "../http/errors";
 import { deployOne } from "./deploy";
 import { nonCompliantResources } from "./targets";
 
@@ -178,7 +179,7 @@ export class RemediationEngine {
       const outcome =
         assignment && policy
           ? deployOne(c, policy, assignment, row.resource)
-          : { ok: false as const, error: { code: "PolicyAssignmentNotFound", message: "The policy assignment of this remediation no longer exists." } };
+          : { ok: false as const, error: ArmErrors.remediationAssignmentGone() };
       this.setStatusStmt.run(outcome.ok ? "Succeeded" : "Failed", outcome.ok ? null : JSON.stringify(outcome.error), null, c.clock.iso(), key, row.ord);
       const counts = this.counts(key);
       const patch: JsonObject = {

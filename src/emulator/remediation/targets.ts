@@ -8,10 +8,10 @@ import type { BuiltinPolicy } from "../catalog/policies";
 import type { StoredResource } from "../store/resources";
 import { scopeCovers } from "../util/armId";
 import { getPath, getString, isObject, type Json } from "../util/json";
-import { extensionsOf, osTypeOf } from "../providers/machines";
-import { associationsOfMachine } from "../providers/associationLookup";
-import { AKS_TYPE, VM_TYPE } from "../providers/resourceTypes";
-import { selectedBy } from "./resourceSelectors";
+import { extensionsOf, osTypeOf } from "../model/machines";
+import { associationsOfMachine } from "../model/associations";
+import { AKS_TYPE, VM_TYPE } from "../model/resourceTypes";
+import { selectedBy } from "../model/resourceSelectors";
 
 /** An assignment parameter's value (`parameters.<name>.value`), names compared case-insensitively. */
 export function parameterValue(assignmentParameters: Json | undefined, name: string): string | undefined {

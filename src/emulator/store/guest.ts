@@ -7,8 +7,11 @@
 import { z } from "zod";
 import type { Db } from "./db";
 
-export const SCOM_RELEASES = ["2012", "2016", "2019", "2022"] as const;
-export type ScomRelease = (typeof SCOM_RELEASES)[number];
+import { OPERATIONS_MANAGER_RELEASES, type OperationsManagerRelease } from "../../spec/operationsManager";
+
+/** The Operations Manager releases the fleet models (the one table, in src/spec). */
+export const SCOM_RELEASES = OPERATIONS_MANAGER_RELEASES;
+export type ScomRelease = OperationsManagerRelease;
 
 export const POWER_STATES = ["running", "stopped", "deallocated"] as const;
 export type PowerState = (typeof POWER_STATES)[number];

@@ -5,6 +5,17 @@
 import type { Db } from "./db";
 import { parseId } from "../util/armId";
 import type { JsonObject } from "../util/json";
+import { diffDocuments, type ChangeActor, type ChangeLog } from "./changeLog";
+
+/** Where the store records resource changes, for which types, on which clock and for whom. */
+export interface ChangeRecording {
+  readonly log: ChangeLog;
+  /** Lower-case types whose changes are recorded (Resource Graph's `resources` table). */
+  readonly types: ReadonlySet<string>;
+  readonly now: () => number;
+  /** The request being served (null outside one: background work, remediation deployments). */
+  readonly actor: () => ChangeActor;
+}
 
 export interface StoredResource {
   /** Id as first created (ARM keeps the casing of the create request). */
@@ -38,8 +49,15 @@ export class ResourceStore {
   private readonly treeStmt;
   private readonly childrenStmt;
   private seq: number;
+  private readonly docStmt;
+  /** Off while a fleet is generated: a new fleet is history, not changes. */
+  recordChanges = true;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly changes?: ChangeRecording,
+  ) {
+    this.docStmt = db.prepare<[string], { doc: string }>("SELECT doc FROM resources WHERE idl = ?");
     this.getStmt = db.prepare<[string], Row>("SELECT id, type, doc, secret FROM resources WHERE idl = ?");
     this.upsertStmt = db.prepare(
       `INSERT INTO resources(idl, id, type, sub, rgl, parentl, doc, secret, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -62,6 +80,8 @@ export class ResourceStore {
 
   put(resource: StoredResource): void {
     const parts = parseId(resource.id);
+    const doc = JSON.stringify(resource.doc);
+    this.noteChange(resource, parts.subscriptionId, doc);
     this.upsertStmt.run(
       resource.id.toLowerCase(),
       resource.id,
@@ -69,15 +89,31 @@ export class ResourceStore {
       parts.subscriptionId,
       parts.resourceGroup?.toLowerCase() ?? null,
       parts.parentId?.toLowerCase() ?? null,
-      JSON.stringify(resource.doc),
+      doc,
       resource.secret ? JSON.stringify(resource.secret) : null,
       ++this.seq,
     );
   }
 
+  /** Records a create or an update (the document changed) of a tracked type. */
+  private noteChange(resource: StoredResource, subscriptionId: string | null, doc: string): void {
+    const c = this.changes;
+    if (!c || !this.recordChanges || !c.types.has(resource.type.toLowerCase())) return;
+    const before = this.docStmt.get(resource.id.toLowerCase())?.doc;
+    if (before === doc) return;
+    const changes = before === undefined ? {} : diffDocuments(JSON.parse(before) as JsonObject, resource.doc);
+    c.log.record({ at: c.now(), id: resource.id, type: resource.type, changeType: before === undefined ? "Create" : "Update", changes, ...c.actor() }, subscriptionId);
+  }
+
   /** Deletes a resource and everything nested under its id. */
   deleteTree(id: string): void {
     const l = id.toLowerCase();
+    const c = this.changes;
+    if (c && this.recordChanges) {
+      for (const r of this.tree(id)) {
+        if (c.types.has(r.type.toLowerCase())) c.log.record({ at: c.now(), id: r.id, type: r.type, changeType: "Delete", changes: {}, ...c.actor() }, parseId(r.id).subscriptionId);
+      }
+    }
     this.deleteTreeStmt.run(l, l + "/", l + "0");
   }
 

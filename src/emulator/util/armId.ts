@@ -76,3 +76,7 @@ export function scopeCovers(scope: string, id: string): boolean {
   const i = id.toLowerCase();
   return s === "" || i === s || i.startsWith(s + "/");
 }
+
+export function subscriptionScopeId(subscriptionId: string): string {
+  return `/subscriptions/${subscriptionId.toLowerCase()}`;
+}

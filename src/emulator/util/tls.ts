@@ -3,6 +3,7 @@
  * start and kept next to the state so clients can trust it once (NODE_EXTRA_CA_CERTS).
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { writePrivateFile } from "./privateFiles";
 import { X509Certificate } from "node:crypto";
 import { join } from "node:path";
 import { generate } from "selfsigned";
@@ -34,7 +35,7 @@ export async function loadOrCreateCertificate(dir: string): Promise<Certificate>
       { name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }, { type: 7, ip: "127.0.0.1" }, { type: 7, ip: "::1" }] },
     ],
   });
-  writeFileSync(keyPath, pems.private, { mode: 0o600 });
+  writePrivateFile(keyPath, pems.private);
   writeFileSync(certPath, pems.cert);
   return { cert: pems.cert, key: pems.private, certPath };
 }

@@ -1,7 +1,7 @@
 /**
  * `node -r` hook for the spawned dynamic-provider host in tests: compiles required .ts files with
  * swc, as jest does. Needed only because the `__provider` taken from the program under jest points
- * at components/reconcile/reconciler.ts; a deployed program points at the built .js.
+ * at components/pulumi/reconcile/reconciler.ts; a deployed program points at the built .js.
  */
 const { transformSync } = require("@swc/core");
 const fs = require("node:fs");

@@ -11,7 +11,7 @@
  */
 import { join } from "node:path";
 import * as ts from "typescript";
-import { COMPONENTS, PACKAGE_NAME, type ComponentEntry } from "../../../components/package/components";
+import { COMPONENTS, PACKAGE_NAME, type ComponentEntry } from "../../../components/pulumi/package/components";
 
 type SchemaType = Record<string, unknown>;
 

@@ -1,0 +1,450 @@
+/**
+ * AutoProvisioning: the seed's "Auto provisioning" page for one subscription, declared. It takes
+ * the spec of DESIGN.md (the same shape as a spec file's `logAnalyticsAgent` and `extensions`,
+ * validated by the same validators) and composes:
+ *
+ * - with `logAnalyticsAgent.autoProvision` on: the Defender for Servers pricing (`VirtualMachines`
+ *   Standard with Defender on, Free off); then either one DefaultWorkspace per geography of
+ *   `machineRegions`, or, for a custom workspace, the workspace setting that sends the
+ *   subscription's machines there and that workspace's solution; and a SecurityEventCollection
+ *   per workspace (the legacy data source with `agent: mma`, the data collection rule with `ama`);
+ * - one ExtensionPolicy per extension toggle that is on (auto provisioning on or off, as the
+ *   planner does);
+ * - with `agent: ama` and auto provisioning on, the AMA policies (AzureMonitorAgentPolicy): per OS
+ *   the AMA extension, and per OS and workspace the association with the workspace's data
+ *   collection rule, limited to its geography's regions for a default workspace
+ *   (src/spec/amaPolicies.ts), so machines created later are covered without a reconciliation.
+ *
+ * Azure has no declarative resource for the agent itself any more (autoProvisioningSettings "On"
+ * is rejected as Deprecated, and azure-native v3 has no autoProvisioningSettings resource): the
+ * per-machine work belongs to the AgentReconciliation dynamic resource, declared as one more child
+ * when `reconcile` is given (from `spec`, after everything else this component declares).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { Provider } from "@pulumi/azure-native/provider";
+import type { Pricing, WorkspaceSetting } from "@pulumi/azure-native/security";
+import {
+  declareSubscription,
+  readAmaPoliciesOptions,
+  regionIssues,
+  type AmaPoliciesFields,
+  type AmaPoliciesOptions,
+  type CustomWorkspaceFields,
+  type CustomWorkspaceInput,
+  type ExtensionsFields,
+  type LogAnalyticsAgentFields,
+  type SubscriptionDeclarations,
+  unitName,
+  workspaceSettingId,
+  type Value,
+} from "../../src/core";
+import { runtimeOptionProblem } from "../../src/azure";
+import { geographiesOf, type ExtensionPolicyKey, type LogAnalyticsAgentSpec, type Spec } from "../../src/spec";
+import { failArgs, isKnown, joinPath, modelValue, parseSpecAs, unknownKeyIssues, type ValidationIssue } from "./internal/validation";
+import { AzureMonitorAgentPolicy } from "./policy/azureMonitorAgentPolicy";
+import { ExtensionPolicy } from "./policy/extensionPolicy";
+import { EndpointError, stackEndpoint, subscriptionProvider, type AzureEndpoint } from "./provider";
+import { AgentReconciliation } from "./reconcile/agentReconciliation";
+import { RECONCILE_MODES, type ReconcileMode } from "./reconcile/types";
+import { RenderedDeclarations } from "./render/registry";
+import { renderDeclaration, renderUnit } from "./render/resources";
+import { DefaultWorkspace } from "./workspace/defaultWorkspace";
+import { SecurityEventCollection } from "./workspace/securityEventCollection";
+import { checkedWorkspaceId } from "./workspace/workspaceId";
+
+export const AUTO_PROVISIONING_TYPE = "asc-autoprovision:index:AutoProvisioning";
+
+/**
+ * A user's existing Log Analytics workspace that every machine of the subscription reports to: the
+ * spec's `logAnalyticsAgent.workspace` (CustomWorkspaceFields), with this component's options.
+ */
+export interface CustomWorkspaceArgs extends Omit<CustomWorkspaceFields, "id"> {
+  /**
+   * The spec's workspace id, which may be an Output here (validated when known; then it is assumed
+   * to be in `subscriptionId` unless `provider` says otherwise). Changing it updates the workspace
+   * setting in place.
+   */
+  readonly id: pulumi.Input<string>;
+  /** The workspace's location, for its solution. Default: read from Azure (getWorkspace). */
+  readonly location?: pulumi.Input<string>;
+  /**
+   * Declare the Security/SecurityCenterFree solution on the workspace. Default `true`. A workspace
+   * has one of each: when several subscriptions share a central workspace, exactly one
+   * AutoProvisioning declares it (the root program picks the workspace's own subscription, else
+   * the first), the others set `false`. Also `false` when it is already installed (import it instead).
+   */
+  readonly installSolution?: boolean;
+  /** Declare the workspace's security-event tier (a SecurityEventCollection). Default `true`; same sharing rule as `installSolution`. */
+  readonly configureSecurityEvents?: boolean;
+  /** Sentinel configures this workspace's security events: a tier other than None is refused. Default `false`. */
+  readonly sentinelOwnsSecurityEvents?: boolean;
+  /**
+   * With `configureSecurityEvents: false`, the resource that configures the shared workspace
+   * instead (the AutoProvisioning that declares its tier and data collection rule): the AMA
+   * association remediations here wait for it. Default none.
+   */
+  readonly configuredBy?: pulumi.Resource;
+  /**
+   * azure-native provider for the workspace's subscription, for the solution and the tier. Default:
+   * the component's own (when the workspace is in `subscriptionId`), or one it creates for the
+   * workspace's subscription when it created its own provider. Required when you passed your own
+   * provider and the workspace is in another subscription.
+   */
+  readonly provider?: pulumi.ProviderResource;
+}
+
+/**
+ * The spec's `logAnalyticsAgent` (each field's documentation is the spec schema's), with this
+ * component's options for a custom workspace. `reconfigureExisting`, `removeLegacyAgent` and
+ * `deleteUnusedDefaultWorkspaces` are read by the agent reconciliation.
+ */
+export interface LogAnalyticsAgentArgs extends Omit<LogAnalyticsAgentFields, "workspace"> {
+  /** `default` (Security Center's workspace per geography; the default) or a custom workspace, with this component's options. */
+  readonly workspace?: "default" | CustomWorkspaceArgs;
+}
+
+/** The spec's `extensions` (each field's documentation is the spec schema's). */
+export type ExtensionsArgs = ExtensionsFields;
+
+/** `agent: ama` with auto provisioning on: the AMA policy assignments (AzureMonitorAgentPolicy). */
+export interface AmaPoliciesArgs extends Omit<AmaPoliciesFields, "remediate"> {
+  /**
+   * As the stack's `remediate`, with another default here: `true`, or `false` when `reconcile` is
+   * given (the agent reconciliation does the existing machines itself).
+   */
+  readonly remediate?: boolean;
+}
+
+/** The agent reconciliation (AgentReconciliation): the per-machine work. */
+export interface ReconcileArgs {
+  /** `apply` (default): plan from the actual state and apply; `report`: plan only, the remediation steps become outputs. */
+  readonly mode?: ReconcileMode;
+  /** Above this many Log Analytics agent installs on one workspace, OS and subscription, use a policy remediation task. Default: the CLI's (RUNTIME_OPTIONS); 0 = never. */
+  readonly delegateAbove?: number;
+  /** Steps in flight at once. Default: the CLI's (RUNTIME_OPTIONS). */
+  readonly concurrency?: number;
+}
+
+export interface AutoProvisioningArgs {
+  /** The subscription GUID. Every resource of the component is in it or scoped to it. */
+  readonly subscriptionId: string;
+  readonly logAnalyticsAgent?: LogAnalyticsAgentArgs;
+  readonly extensions?: ExtensionsArgs;
+  /**
+   * Regions the subscription's machines are in (e.g. from an inventory), for the default
+   * workspaces: one per geography they map to (src/spec/geography.ts), duplicates folded. Default
+   * none: no default workspace is declared until a region is given.
+   */
+  readonly machineRegions?: readonly string[];
+  /**
+   * Which Azure the provider this component creates talks to. Default: the stack's selection
+   * (config `asc-autoprovision:emulatorEndpoint`, env ASC_EMULATOR_ENDPOINT, else real Azure).
+   * Ignored when you pass your own azure-native provider in the options.
+   */
+  readonly endpoint?: AzureEndpoint;
+  /**
+   * Reconcile the subscription's machines (install, reconnect, upgrade agents; AMA rules and
+   * associations) with an AgentReconciliation child, after every other resource of the component.
+   * Default: none (only the declarative resources). It talks to `endpoint`; nothing is ever uninstalled.
+   */
+  readonly reconcile?: ReconcileArgs;
+  /** The AMA policy assignments, with `logAnalyticsAgent.agent: ama` and `autoProvision`. Default: declared, see AmaPoliciesArgs. */
+  readonly amaPolicies?: AmaPoliciesArgs;
+}
+
+// The arguments name exactly the spec's fields (a spec change that the components miss fails typecheck).
+type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;
+const sameFields: [SameKeys<LogAnalyticsAgentArgs, LogAnalyticsAgentSpec>, SameKeys<ExtensionsArgs, Spec["extensions"]>] = [true, true];
+void sameFields;
+
+const TOP_LEVEL_KEYS = ["subscriptionId", "logAnalyticsAgent", "extensions", "machineRegions", "endpoint", "reconcile", "amaPolicies"] as const;
+const RECONCILE_KEYS = ["mode", "delegateAbove", "concurrency"] as const;
+const CUSTOM_WORKSPACE_KEYS = ["id", "location", "installSolution", "configureSecurityEvents", "sentinelOwnsSecurityEvents", "configuredBy", "provider"] as const;
+/** Stands in for a workspace id known only at deployment, so the rest of the spec can be validated now. */
+const PENDING_WORKSPACE_ID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/pending/providers/Microsoft.OperationalInsights/workspaces/pending";
+
+/**
+ * Validates AutoProvisioning's arguments with the spec's validators; issues name the argument
+ * (`subscriptionId`, `logAnalyticsAgent.securityEvents`, `machineRegions[2]`...). Returns the
+ * validated spec for this one subscription (a workspace id that is an Output is a placeholder
+ * in it). Exported for tests.
+ */
+export function validateAutoProvisioningArgs(args: AutoProvisioningArgs): { spec: Spec | undefined; amaPolicies: AmaPoliciesOptions; issues: ValidationIssue[] } {
+  if (args === undefined || args === null || typeof args !== "object") {
+    return { spec: undefined, amaPolicies: readAmaPoliciesOptions(undefined, "amaPolicies", [], []), issues: [{ path: "args", message: "are required" }] };
+  }
+  const issues: ValidationIssue[] = unknownKeyIssues(args, TOP_LEVEL_KEYS, "");
+  let la: unknown = args.logAnalyticsAgent;
+  const ws = args.logAnalyticsAgent?.workspace;
+  if (la !== null && typeof la === "object" && ws !== null && typeof ws === "object") {
+    issues.push(...unknownKeyIssues(ws, CUSTOM_WORKSPACE_KEYS, "logAnalyticsAgent.workspace"));
+    la = { ...la, workspace: { id: isKnown(ws.id) ? ws.id : PENDING_WORKSPACE_ID } };
+    for (const key of ["installSolution", "configureSecurityEvents", "sentinelOwnsSecurityEvents"] as const) {
+      if (ws[key] !== undefined && typeof ws[key] !== "boolean") {
+        issues.push({ path: `logAnalyticsAgent.workspace.${key}`, message: `${JSON.stringify(ws[key])} is not a boolean` });
+      }
+    }
+  }
+  const input: Record<string, unknown> = { subscriptions: [args.subscriptionId] };
+  if (la !== undefined) input["logAnalyticsAgent"] = la;
+  if (args.extensions !== undefined) input["extensions"] = args.extensions;
+  const parsed = parseSpecAs(input, (p) => (p.startsWith("subscriptions[0]") ? "subscriptionId" + p.slice("subscriptions[0]".length) : p));
+  issues.push(...parsed.issues);
+  if (args.machineRegions !== undefined) {
+    if (!Array.isArray(args.machineRegions)) {
+      issues.push({ path: "machineRegions", message: `${JSON.stringify(args.machineRegions)} is not an array of region names` });
+    } else {
+      args.machineRegions.forEach((r, i) => issues.push(...regionIssues(r, `machineRegions[${i}]`)));
+    }
+  }
+  if (args.reconcile !== undefined) issues.push(...reconcileIssues(args.reconcile, "reconcile"));
+  const amaPolicies = readAmaPoliciesOptions(args.amaPolicies, "amaPolicies", typeof args.subscriptionId === "string" ? [args.subscriptionId] : [], issues);
+  return { spec: issues.length ? undefined : parsed.spec, amaPolicies, issues };
+}
+
+/** Issues of a `reconcile` argument (or stack config value), named under `path`. */
+export function reconcileIssues(value: unknown, path: string): ValidationIssue[] {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return [{ path, message: `${JSON.stringify(value)} is not an object (mode, delegateAbove, concurrency)` }];
+  const issues = unknownKeyIssues(value, RECONCILE_KEYS, path);
+  const r = value as Record<string, unknown>;
+  if (r.mode !== undefined && !RECONCILE_MODES.includes(r.mode as ReconcileMode)) {
+    issues.push({ path: joinPath(path, "mode"), message: `${JSON.stringify(r.mode)} is not one of ${RECONCILE_MODES.join(", ")}` });
+  }
+  // The runtime options' own table (src/azure/options.ts), as the CLI and AgentReconciliation check them.
+  for (const key of ["delegateAbove", "concurrency"] as const) {
+    const problem = r[key] === undefined ? undefined : runtimeOptionProblem(key, r[key]);
+    if (problem) issues.push({ path: joinPath(path, key), message: `${JSON.stringify(r[key])} ${problem}` });
+  }
+  return issues;
+}
+
+/** Re-exported for callers of the component; the rule lives in src/spec/geography. */
+export { geographiesOf };
+
+/**
+ * Auto provisioning for one subscription: a renderer of the subscription's part of the
+ * declaration model (src/core/declarations: declareSubscription).
+ *
+ * Providers: resources that live in a resource group take their subscription from the provider, so
+ * unless the options carry an azure-native provider (`provider`/`providers`, or inherited from a
+ * parent), the component creates one for `subscriptionId` (`<name>-provider`, at `endpoint`).
+ *
+ * Agent reconciliation: with `reconcile`, an AgentReconciliation (`<name>-agents`) reconciles the
+ * subscription's machines from `spec`, against `endpoint`, once every other resource here exists.
+ * It is parented here without the azure-native provider (a dynamic resource has its own).
+ */
+export class AutoProvisioning extends pulumi.ComponentResource {
+  /** The subscription GUID, lower-cased. */
+  public readonly subscriptionId!: string;
+  /** This subscription's spec, validated and with defaults (the custom workspace's id resolved). */
+  public readonly spec!: pulumi.Output<Spec>;
+  /** What this component declares: its subscription's part of the declaration model. */
+  public readonly declarations!: SubscriptionDeclarations;
+  /** The resources it rendered, by declaration key. */
+  public readonly rendered!: RenderedDeclarations;
+  /** Which Azure this component's resources (and the agent reconciliation) talk to. */
+  public readonly endpoint!: AzureEndpoint;
+  /** The azure-native provider this component created, if it created one. */
+  public readonly provider?: Provider;
+  /** Defender for Servers pricing, when auto provisioning is on. */
+  public readonly pricing?: Pricing;
+  /** Workspace setting sending new machines to the custom workspace. */
+  public readonly workspaceSetting?: WorkspaceSetting;
+  /** The default workspaces, one per geography of `machineRegions`. */
+  public readonly defaultWorkspaces!: DefaultWorkspace[];
+  /** The wiring to the custom workspace (its solution), when this component declares it. */
+  public readonly customWorkspace?: DefaultWorkspace;
+  /** The security-event tier of each workspace this component configures. */
+  public readonly securityEvents!: SecurityEventCollection[];
+  /** The agent reconciliation, when `reconcile` was given. */
+  public readonly agents?: AgentReconciliation;
+  /** The extension policies that are on. */
+  public readonly policies!: Partial<Record<ExtensionPolicyKey, ExtensionPolicy>>;
+  /** The AMA policy assignments (`agent: ama`), in src/spec/amaPolicies.ts's order. */
+  public readonly amaPolicies!: AzureMonitorAgentPolicy[];
+  /** The resources of the units no component presents (capabilities without a component of their own). */
+  public readonly others!: pulumi.CustomResource[];
+  /** AMA assignment ids by assignment name. */
+  public readonly amaPolicyAssignmentIds!: pulumi.Output<Record<string, string>>;
+  /** Where machines report, by geography code (`*` for every geography with a custom workspace). */
+  public readonly workspaceIds!: pulumi.Output<Record<string, string>>;
+  /** Assignment ids by extension toggle. */
+  public readonly policyAssignmentIds!: pulumi.Output<Record<string, string>>;
+  /** The ARM id of the workspace setting, when there is one. */
+  public readonly workspaceSettingId?: string;
+  /** The Defender for Servers pricing tier set, when auto provisioning is on. */
+  public readonly pricingTier?: "Standard" | "Free";
+  /** What an agent install waits for: workspaces, solutions, tiers, the workspace setting. */
+  public readonly readiness!: pulumi.Resource[];
+  /** Options for children: parented here, with this component's provider if it made one. */
+  protected readonly childOptions!: pulumi.CustomResourceOptions;
+
+  constructor(name: string, args: AutoProvisioningArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(AUTO_PROVISIONING_TYPE, name, {}, opts);
+    if (opts?.urn) return;
+    const { spec, amaPolicies: amaOptions, issues } = validateAutoProvisioningArgs(args);
+    if (!spec) failArgs(this, "AutoProvisioning", name, issues);
+    const sub = spec.subscriptions[0]!;
+    this.subscriptionId = sub;
+
+    let endpoint: AzureEndpoint;
+    try {
+      endpoint = args.endpoint ?? stackEndpoint();
+    } catch (err) {
+      if (err instanceof EndpointError) failArgs(this, "AutoProvisioning", name, [{ path: "endpoint", message: err.message }]);
+      throw err;
+    }
+    this.endpoint = endpoint;
+    const ownProvider = this.getProvider("azure-native:index:Provider") === undefined;
+    if (ownProvider) this.provider = subscriptionProvider(`${name}-provider`, sub, endpoint, { parent: this });
+    this.childOptions = this.provider ? { parent: this, provider: this.provider } : { parent: this };
+
+    const customArgs = typeof args.logAnalyticsAgent?.workspace === "object" ? args.logAnalyticsAgent.workspace : undefined;
+    // A custom workspace id known only at deployment is validated then; everything that uses it derives from it.
+    const checkedId = customArgs ? checkedWorkspaceId(this, "AutoProvisioning", name, customArgs.id, "logAnalyticsAgent.workspace.id") : undefined;
+    this.spec = checkedId ? checkedId.apply((id) => ({ ...spec, logAnalyticsAgent: { ...spec.logAnalyticsAgent, workspace: { id } } })) : pulumi.output(spec);
+    const customWorkspace: CustomWorkspaceInput | undefined = customArgs && {
+      id: isKnown(customArgs.id) ? customArgs.id : modelValue<string>(checkedId!),
+      ...(customArgs.location !== undefined ? { location: modelValue<string>(customArgs.location) } : {}),
+      declareSolution: customArgs.installSolution ?? true,
+      declareSecurityEvents: customArgs.configureSecurityEvents ?? true,
+      sentinelOwnsSecurityEvents: customArgs.sentinelOwnsSecurityEvents ?? false,
+    };
+    const model = declareSubscription({
+      spec,
+      subscriptionId: sub,
+      machineRegions: args.machineRegions ?? [],
+      amaPolicies: { ...amaOptions, remediate: args.amaPolicies?.remediate ?? !args.reconcile },
+      ...(customWorkspace ? { customWorkspace } : {}),
+    });
+    this.declarations = model;
+    // Another AutoProvisioning may declare the shared workspace's rule: `configuredBy` stands for it.
+    const registry = new RenderedDeclarations((key) => (model.external.includes(key) && customArgs?.configuredBy ? [customArgs.configuredBy] : []));
+    this.rendered = registry;
+    const here = { parent: this, name, registry, options: this.childOptions };
+    // Each child renders its unit through this component's registry.
+    const child = <U>(declared: U) => ({ declared, registry });
+
+    const readiness: pulumi.Resource[] = [];
+    const workspaceIds: Record<string, pulumi.Input<string>> = {};
+    this.defaultWorkspaces = [];
+    this.securityEvents = [];
+    for (const d of model.settings) {
+      const resource = renderDeclaration(here, d);
+      if (d.kind === "pricing") {
+        this.pricing = resource as Pricing;
+        this.pricingTier = d.props.tier;
+      } else {
+        this.workspaceSetting = resource as WorkspaceSetting;
+        this.workspaceSettingId = workspaceSettingId(sub);
+        readiness.push(resource);
+      }
+    }
+    for (const { workspace, securityEvents } of model.defaultWorkspaces) {
+      const code = workspace.geography!.code;
+      const dw = new DefaultWorkspace(`${name}-${code}`, child(workspace), this.childOptions);
+      const events = new SecurityEventCollection(`${name}-${code}-security-events`, child(securityEvents), this.childOptions);
+      this.defaultWorkspaces.push(dw);
+      this.securityEvents.push(events);
+      readiness.push(dw, events);
+      workspaceIds[code] = dw.workspaceId;
+    }
+    const custom = model.customWorkspace;
+    if (custom && customArgs) {
+      for (const code of custom.geographyCodes) workspaceIds[code] = registry.input(custom.workspaceId);
+      if (custom.solution || custom.securityEvents) {
+        const wsOptions = this.workspaceOptions(name, customArgs, custom.solution?.subscriptionId ?? custom.securityEvents!.subscriptionId, endpoint);
+        if (custom.solution) {
+          this.customWorkspace = new DefaultWorkspace(`${name}-workspace`, child(custom.solution), wsOptions);
+          readiness.push(this.customWorkspace);
+        }
+        if (custom.securityEvents) {
+          const events = new SecurityEventCollection(`${name}-security-events`, child(custom.securityEvents), wsOptions);
+          this.securityEvents.push(events);
+          readiness.push(events);
+        }
+      }
+    }
+
+    this.policies = {};
+    const assignmentIds: Record<string, pulumi.Output<string>> = {};
+    for (const unit of model.extensionPolicies) {
+      const policy = new ExtensionPolicy(`${name}-${unit.assignmentName}`, child(unit), this.childOptions);
+      this.policies[unit.policyKey as ExtensionPolicyKey] = policy;
+      assignmentIds[unit.policyKey] = policy.assignmentId;
+    }
+    this.amaPolicies = [];
+    const amaAssignmentIds: Record<string, pulumi.Output<string>> = {};
+    for (const unit of model.amaPolicies) {
+      const policy = new AzureMonitorAgentPolicy(`${name}-${unit.assignmentName}`, child(unit), this.childOptions);
+      this.amaPolicies.push(policy);
+      amaAssignmentIds[unit.assignmentName] = policy.assignmentId;
+    }
+
+    // Units of capabilities no component here presents: rendered as they are, in this subscription.
+    this.others = [];
+    for (const unit of model.others) {
+      if (unit.issues.length) failArgs(this, "AutoProvisioning", name, unit.issues);
+      for (const warning of unit.warnings) void pulumi.log.warn(warning, this);
+      this.others.push(...renderUnit({ parent: this, name: `${name}-${unitName(unit, sub)}`, registry, options: this.childOptions }, unit).values());
+    }
+
+    this.readiness = readiness;
+    this.workspaceIds = pulumi.output(workspaceIds);
+    this.policyAssignmentIds = pulumi.output(assignmentIds);
+    this.amaPolicyAssignmentIds = pulumi.output(amaAssignmentIds);
+
+    if (args.reconcile) {
+      // The plan covers the whole subscription: it must find the pricing, workspaces, tiers and
+      // policies this component declares already in place, or it would plan them a second time.
+      const before: pulumi.Resource[] = [...readiness, ...(this.pricing ? [this.pricing] : []), ...Object.values(this.policies), ...this.amaPolicies, ...this.others];
+      this.agents = new AgentReconciliation(
+        `${name}-agents`,
+        {
+          spec: this.spec,
+          endpoint,
+          mode: args.reconcile.mode ?? "apply",
+          delegateAbove: args.reconcile.delegateAbove,
+          concurrency: args.reconcile.concurrency,
+        },
+        { parent: this, dependsOn: before },
+      );
+    }
+    this.registerOutputs({
+      subscriptionId: this.subscriptionId,
+      pricingTier: this.pricingTier,
+      workspaceSettingId: this.workspaceSettingId,
+      workspaceIds: this.workspaceIds,
+      policyAssignmentIds: this.policyAssignmentIds,
+      amaPolicyAssignmentIds: this.amaPolicyAssignmentIds,
+      ...(this.agents
+        ? {
+            agents: {
+              mode: this.agents.mode,
+              stepsApplied: this.agents.stepsApplied,
+              remainingSteps: this.agents.remainingSteps,
+              machineCount: this.agents.machineCount,
+              planDigest: this.agents.planDigest,
+            },
+          }
+        : {}),
+    });
+  }
+
+  /** Options for the custom workspace's resources: parented here, with a provider for the workspace's subscription. */
+  private workspaceOptions(name: string, ws: CustomWorkspaceArgs, workspaceSubscription: Value<string>, endpoint: AzureEndpoint): pulumi.CustomResourceOptions {
+    if (ws.provider) return { parent: this, provider: ws.provider };
+    // Known only at deployment: assumed to be this subscription (`provider` says otherwise).
+    const wsSub = typeof workspaceSubscription === "string" ? workspaceSubscription : this.subscriptionId;
+    if (wsSub === this.subscriptionId) return this.childOptions;
+    if (this.provider) {
+      return { parent: this, provider: subscriptionProvider(`${name}-workspace-provider`, wsSub, endpoint, { parent: this }) };
+    }
+    return failArgs(this, "AutoProvisioning", name, [
+      {
+        path: "logAnalyticsAgent.workspace.provider",
+        message: `the workspace is in subscription ${wsSub}, not ${this.subscriptionId}: pass an azure-native provider for that subscription (or set installSolution and configureSecurityEvents to false)`,
+      },
+    ]);
+  }
+}

@@ -1,0 +1,413 @@
+/**
+ * What the AgentReconciliation provider does, loaded lazily (by absolute path) inside the
+ * dynamic-provider host: read the actual state (src/azure), plan (src/core), apply or report.
+ * Nothing here is serialized into `__provider`; provider.ts only forwards to these functions, so
+ * the Azure SDK, the credential and this module's caches never enter a closure.
+ *
+ * Credentials come from the environment at call time: the emulator through its emulator.json
+ * (ASC_EMULATOR_CONFIG, as `asc-autoprovision emulator start` prints it, or ASC_EMULATOR_DIR), real
+ * Azure through DefaultAzureCredential (AZURE_* variables, workload or managed identity, az login).
+ * No secret is ever an input or an output: workspace keys are fetched by the step runner at apply
+ * time and sent only in the extensions' protectedSettings.
+ *
+ * `pulumi up` journals its steps as `asc-autoprovision apply` does, in the same place relative to
+ * the engine's working directory (the program's): `.asc-autoprovision/journal/`. An update killed
+ * mid-apply checks what it had started on the next `pulumi up` instead of sending it twice.
+ */
+import { createHash } from "node:crypto";
+import {
+  applyPlan,
+  chooseEndpoint,
+  connectionOf,
+  emulatorConnection,
+  emulatorOf,
+  EndpointError,
+  journalFor,
+  planLive,
+  resolveRuntimeOptions,
+  runtimeOptionProblem,
+  type AzureConnection,
+  type EmulatorEndpoint,
+  type EndpointChoice,
+  type StepResult,
+} from "../../../src/azure";
+import { machineOf, type Action, type Plan, type Severity } from "../../../src/core";
+import type { Inventory } from "../../../src/inventory";
+import { ValidationError, parseSpec } from "../../../src/spec";
+import {
+  DRY_RUN_KEY,
+  INPUT_KEYS,
+  MAX_FINDINGS,
+  MAX_MACHINES,
+  RECONCILE_MODES,
+  type MachineChange,
+  type ReconcileMode,
+  type ReconciliationInputs,
+  type ReconciliationOutputs,
+  type ReconciliationReport,
+} from "./types";
+
+/** A property bag as the host passes it (JSON from a protobuf Struct). */
+export type Props = Record<string, unknown>;
+
+/** What the engine puts where a value is not known yet (preview with unresolved Outputs). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The serialized provider the host stores next to the outputs; carried into partial state. */
+const PROVIDER_KEY = "__provider";
+
+/** How long a plan read by check is reused by the diff that follows it (same engine pass). */
+const PLAN_REUSE_MS = 60_000;
+
+// ---------------------------------------------------------------------------------------------
+// Endpoint → connection
+
+/** The endpoint an `endpoint` input names (see ReconciliationInputs.endpoint), by the one precedence of src/azure/endpoint.ts. */
+function choiceFor(endpoint: string | undefined, env: NodeJS.ProcessEnv): EndpointChoice {
+  return chooseEndpoint({ value: endpoint, source: "endpoint", kinds: { azure: true, directory: true } }, env, { kind: "azure" });
+}
+
+/** The emulator endpoint (or real Azure) an `endpoint` input names, keyed for the connection cache. */
+export function endpointFor(endpoint: string | undefined, env: NodeJS.ProcessEnv = process.env): { key: string; emulator?: EmulatorEndpoint } {
+  const choice = choiceFor(endpoint, env);
+  if (choice.kind === "azure") return { key: "azure" };
+  const emulator = emulatorOf(choice, env);
+  return { key: `emulator ${emulator.url}`, emulator };
+}
+
+const connections = new Map<string, AzureConnection>();
+
+function connect(endpoint: string | undefined): { key: string; conn: AzureConnection } {
+  const { key, emulator } = endpointFor(endpoint);
+  let conn = connections.get(key);
+  if (!conn) {
+    conn = emulator ? emulatorConnection(emulator) : connectionOf({ kind: "azure" });
+    connections.set(key, conn);
+  }
+  return { key, conn };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+
+/** True when the engine left a value unknown anywhere in `value` (a preview with unresolved Outputs). */
+export function hasUnknowns(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(hasUnknowns);
+  if (value !== null && typeof value === "object") return Object.values(value).some(hasUnknowns);
+  return false;
+}
+
+/** The input keys of a property bag (inputs, checked inputs or outputs), without undefined. */
+export function inputsOf(props: Props): Props {
+  const out: Props = {};
+  for (const k of INPUT_KEYS) if (props[k] !== undefined && props[k] !== null) out[k] = props[k];
+  return out;
+}
+
+export interface CheckFailure {
+  readonly property: string;
+  readonly reason: string;
+}
+
+/** Validates and normalizes the inputs: failures name the property (`spec.logAnalyticsAgent.securityEvents`). */
+export function validateInputs(news: Props): { inputs?: ReconciliationInputs; failures: CheckFailure[] } {
+  const failures: CheckFailure[] = [];
+  let spec: ReconciliationInputs["spec"] | undefined;
+  try {
+    spec = parseSpec(news.spec);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    failures.push(...err.issues.map((i) => ({ property: i.path ? `spec.${i.path}` : "spec", reason: i.message })));
+  }
+  const mode = news.mode ?? "apply";
+  if (!RECONCILE_MODES.includes(mode as ReconcileMode)) failures.push({ property: "mode", reason: `${JSON.stringify(mode)} is not one of ${RECONCILE_MODES.join(", ")}` });
+  const option = (key: "delegateAbove" | "concurrency") => {
+    const v = news[key];
+    if (v === undefined || v === null) return undefined;
+    const problem = runtimeOptionProblem(key, v);
+    if (problem) failures.push({ property: key, reason: `${JSON.stringify(v)} ${problem}` });
+    return v as number;
+  };
+  const delegateAbove = option("delegateAbove");
+  const concurrency = option("concurrency");
+  const endpoint = news.endpoint;
+  if (endpoint !== undefined && endpoint !== null) {
+    if (typeof endpoint !== "string") failures.push({ property: "endpoint", reason: `${JSON.stringify(endpoint)} is not a string` });
+    else {
+      try {
+        endpointFor(endpoint);
+      } catch (err) {
+        // The property is named already: the reason is the detail alone.
+        failures.push({ property: "endpoint", reason: err instanceof EndpointError ? err.detail : (err as Error).message });
+      }
+    }
+  }
+  if (failures.length || !spec) return { failures };
+  const inputs: Props = { spec, mode };
+  if (typeof endpoint === "string") inputs.endpoint = endpoint;
+  if (delegateAbove !== undefined) inputs.delegateAbove = delegateAbove;
+  if (concurrency !== undefined) inputs.concurrency = concurrency;
+  return { inputs: inputs as unknown as ReconciliationInputs, failures };
+}
+
+/** Inputs already checked (the engine passes check's result): validated again, failing loudly if not. */
+function checked(props: Props): ReconciliationInputs {
+  const { inputs, failures } = validateInputs(inputsOf(props));
+  if (!inputs) throw new Error("AgentReconciliation has invalid inputs:\n" + failures.map((f) => `  ${f.property}: ${f.reason}`).join("\n"));
+  return inputs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plans and reports
+
+interface Planned {
+  readonly inventory: Inventory;
+  readonly plan: Plan;
+}
+
+const recentPlans = new Map<string, { at: number; planned: Promise<Planned> }>();
+
+/**
+ * The live plan for `inputs`. `reuse`: a plan read for the same endpoint and spec within the last
+ * minute may serve (check and the diff right after it, in one engine pass); create, update and
+ * read always read the actual state afresh.
+ */
+async function livePlan(inputs: ReconciliationInputs, reuse: boolean): Promise<Planned & { conn: AzureConnection }> {
+  const { key, conn } = connect(inputs.endpoint);
+  const cacheKey = `${key}\n${JSON.stringify(inputs.spec)}`;
+  const now = Date.now();
+  const cached = recentPlans.get(cacheKey);
+  if (reuse && cached && now - cached.at < PLAN_REUSE_MS) return { ...(await cached.planned), conn };
+  const planned = planLive(conn, inputs.spec);
+  recentPlans.set(cacheKey, { at: now, planned });
+  try {
+    return { ...(await planned), conn };
+  } catch (err) {
+    recentPlans.delete(cacheKey);
+    throw new Error(`AgentReconciliation could not read the actual state (${key}): ${(err as Error).message}`);
+  }
+}
+
+function forgetPlans(): void {
+  recentPlans.clear();
+}
+
+/** JSON with the keys of every object sorted. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
+export function planDigest(plan: Plan): string {
+  const steps = plan.steps.map((s) => ({ action: s.action, target: s.target.toLowerCase(), details: s.details }));
+  const machines = machineChanges(plan).map((m) => ({ id: m.id.toLowerCase(), decision: m.decision, workspace: m.workspace, actions: m.actions }));
+  return createHash("sha256").update(stableJson({ steps, machines })).digest("hex").slice(0, 16);
+}
+
+/** Machines with steps in the plan, sorted by id, each with its actions. */
+export function machineChanges(plan: Plan): MachineChange[] {
+  const actions = new Map<string, Action[]>();
+  for (const s of plan.steps) {
+    const id = machineOf(s);
+    if (id === undefined) continue;
+    const key = id.toLowerCase();
+    (actions.get(key) ?? actions.set(key, []).get(key)!).push(s.action);
+  }
+  return plan.machines
+    .filter((m) => actions.has(m.id.toLowerCase()))
+    .map((m) => ({ id: m.id, decision: m.decision, workspace: m.workspace ?? null, reason: m.reason, actions: actions.get(m.id.toLowerCase())! }))
+    .sort((a, b) => (a.id.toLowerCase() < b.id.toLowerCase() ? -1 : 1));
+}
+
+function countBy<K extends string>(keys: readonly K[]): Partial<Record<K, number>> {
+  const out: Partial<Record<K, number>> = {};
+  for (const k of [...keys].sort()) out[k] = (out[k] ?? 0) + 1;
+  return out;
+}
+
+/** One line per machine, keyed by its ARM id: `install -> DefaultWorkspace-<sub>-EUS: install-extension`. */
+export function changeLines(machines: readonly MachineChange[]): Record<string, string> {
+  const lines: Record<string, string> = {};
+  for (const m of machines.slice(0, MAX_MACHINES)) {
+    const target = m.workspace ? m.workspace.slice(m.workspace.lastIndexOf("/") + 1) : "no workspace";
+    lines[m.id] = `${m.decision} -> ${target}: ${m.actions.join(", ")}`;
+  }
+  return lines;
+}
+
+/**
+ * The report of `plan`: what was applied (`applied`, `failed`) and what remains. `outstanding`:
+ * the machines whose steps remain (default: none when nothing remains, else every changed machine).
+ */
+export function reportOf(plan: Plan, counts: { applied: number; failed: number; remaining: number }, outstanding?: readonly MachineChange[]): ReconciliationReport {
+  const machines = machineChanges(plan);
+  return {
+    stepsApplied: counts.applied,
+    stepsFailed: counts.failed,
+    remainingSteps: counts.remaining,
+    steps: countBy(plan.steps.map((s) => s.action)),
+    changes: changeLines(outstanding ?? (counts.remaining === 0 ? [] : machines)),
+    machines: machines.slice(0, MAX_MACHINES),
+    machineCount: machines.length,
+    findings: plan.findings.slice(0, MAX_FINDINGS).map((f) => ({ severity: f.severity, code: f.code, target: f.target, message: f.message })),
+    findingCounts: countBy<Severity>(plan.findings.map((f) => f.severity)),
+    planDigest: planDigest(plan),
+  };
+}
+
+/**
+ * What an up would output for `plan`, if every step succeeds: the preview check shows. `changes`
+ * is what the up will change (`pending`, a preview) or what it leaves outstanding (the up itself).
+ */
+export function predictedReport(plan: Plan, mode: ReconcileMode, changes: "pending" | "outstanding" = "pending"): ReconciliationReport {
+  const n = plan.steps.length;
+  const counts = mode === "apply" ? { applied: n, failed: 0, remaining: 0 } : { applied: 0, failed: 0, remaining: n };
+  return reportOf(plan, counts, changes === "pending" || mode === "report" ? machineChanges(plan) : []);
+}
+
+/** Plain JSON: no undefined anywhere (the host's Struct conversion rejects it). */
+function plain<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The provider's methods
+
+/**
+ * check: the inputs validated with the spec's validators (failures name the property), the spec
+ * with its defaults filled. When the inputs are valid and known, the actual state is read and
+ * what an up would output is added to the checked inputs: the Node dynamic-provider host forwards
+ * no detailed diff, and the engine shows a preview's new state from the checked inputs, so this is
+ * how `pulumi preview --diff` gets to show, per machine, what will change. If the actual state
+ * cannot be read, the prediction is left out and diff reports the error.
+ */
+export async function check(_olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }> {
+  if (hasUnknowns(inputsOf(news))) return { inputs: news, failures: [] };
+  const { inputs, failures } = validateInputs(news);
+  if (!inputs) return { inputs: news, failures };
+  // Without `dryRun: true`, the up itself: its checked inputs become the new state's (see DRY_RUN_KEY).
+  const changes = news[DRY_RUN_KEY] === true ? "pending" : "outstanding";
+  let prediction: ReconciliationReport | undefined;
+  try {
+    prediction = predictedReport((await livePlan(inputs, true)).plan, inputs.mode, changes);
+  } catch {
+    prediction = undefined; // diff reads again and reports the error with its cause
+  }
+  return { inputs: plain({ ...inputs, ...prediction }), failures: [] };
+}
+
+/**
+ * diff: reads the actual state and plans. Changes when an input changed, or in apply mode when
+ * the plan has steps, or in report mode when the plan differs from the one last reported (its
+ * digest). Never a replacement: the resource stands for a subscription's agents, which nothing
+ * here ever uninstalls.
+ */
+export async function diff(_id: string, olds: Props, news: Props): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
+  if (hasUnknowns(inputsOf(news))) return { changes: true, replaces: [], deleteBeforeReplace: false };
+  const after = checked(news);
+  const before = inputsOf(olds);
+  const inputsChanged = stableJson(before) !== stableJson(inputsOf(after as unknown as Props));
+  const { plan } = await livePlan(after, true);
+  const drift = after.mode === "apply" ? plan.steps.length > 0 : planDigest(plan) !== olds.planDigest;
+  return { changes: inputsChanged || drift, replaces: [], deleteBeforeReplace: false };
+}
+
+/** A failed apply: the host packs `id` and `properties` as ErrorResourceInitFailed, so the engine keeps the partial state. */
+export class ReconciliationError extends Error {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Props,
+    readonly reasons: string[],
+  ) {
+    super(message);
+    this.name = "ReconciliationError";
+  }
+}
+
+/** The resource's id: the subscriptions it reconciles. */
+export function idOf(inputs: ReconciliationInputs): string {
+  return `agents:${inputs.spec.subscriptions.join(",")}`;
+}
+
+function describeFailures(results: readonly StepResult[]): string[] {
+  return results.filter((r) => r.status === "failed").map((r) => `${r.step.action} ${r.step.target}: ${r.error ?? "failed"}`);
+}
+
+/** Plans from the actual state and, in apply mode, applies; throws ReconciliationError when a step fails. */
+async function reconcile(id: string, props: Props): Promise<ReconciliationOutputs> {
+  const inputs = checked(props);
+  const { conn, inventory, plan } = await livePlan(inputs, false);
+  if (inputs.mode === "report" || plan.steps.length === 0) {
+    return plain({ ...inputs, ...reportOf(plan, { applied: 0, failed: 0, remaining: plan.steps.length }) });
+  }
+  // The CLI's defaults, and its journal: an interrupted `pulumi up` resumes as an interrupted apply does.
+  const options = resolveRuntimeOptions({ delegateAbove: inputs.delegateAbove, concurrency: inputs.concurrency });
+  let result;
+  try {
+    result = await applyPlan(conn, plan, {
+      inventory,
+      delegateAbove: options.delegateAbove,
+      concurrency: options.concurrency,
+      journal: journalFor(options.stateDir, inputs.spec),
+      // The emulator settles an operation at its first poll; Azure is polled at its own pace.
+      pollIntervalMs: conn.cloud === "local" ? 20 : undefined,
+    });
+  } finally {
+    forgetPlans();
+  }
+  const applied = result.counts.done + result.counts["already-done"];
+  const failed = result.counts.failed;
+  const remaining = failed + result.counts.skipped;
+  const notDone = new Set(result.results.filter((r) => r.status !== "done" && r.status !== "already-done").map((r) => machineOf(r.step)).filter((m): m is string => typeof m === "string").map((m) => m.toLowerCase()));
+  const outstanding = machineChanges(plan).filter((m) => notDone.has(m.id.toLowerCase()));
+  const outs = plain({ ...inputs, ...reportOf(plan, { applied, failed, remaining }, outstanding) });
+  if (failed || remaining || result.aborted) {
+    const reasons = describeFailures(result.results);
+    const head = result.aborted
+      ? `stopped: ${result.aborted}`
+      : `${failed} of ${plan.steps.length} steps failed${result.counts.skipped ? ` (${result.counts.skipped} skipped after them)` : ""}`;
+    const shown = reasons.slice(0, 10).map((r) => `  ${r}`);
+    if (reasons.length > shown.length) shown.push(`  ... and ${reasons.length - shown.length} more`);
+    throw new ReconciliationError(
+      `AgentReconciliation ${id}: ${head}; ${applied} applied. Run \`pulumi up\` again to retry what remains.\n${shown.join("\n")}`,
+      id,
+      { ...outs, [PROVIDER_KEY]: props[PROVIDER_KEY] },
+      reasons,
+    );
+  }
+  return outs;
+}
+
+export async function create(props: Props): Promise<{ id: string; outs: ReconciliationOutputs }> {
+  const id = idOf(checked(props));
+  return { id, outs: await reconcile(id, props) };
+}
+
+export async function update(id: string, _olds: Props, news: Props): Promise<{ outs: ReconciliationOutputs }> {
+  return { outs: await reconcile(id, news) };
+}
+
+/**
+ * read (`pulumi refresh`): the actual state planned again. remainingSteps, steps, machines,
+ * findings and planDigest then describe what is outstanding now (drift made behind the stack's
+ * back shows here); stepsApplied and stepsFailed stay those of the last up. The inputs are
+ * returned unchanged, so the next diff compares the program with the inputs, not with the drift.
+ */
+export async function read(id: string, props: Props): Promise<{ id: string; props: Props; inputs: Props }> {
+  const inputs = checked(props);
+  const { plan } = await livePlan(inputs, false);
+  const last = { applied: Number(props.stepsApplied ?? 0), failed: Number(props.stepsFailed ?? 0) };
+  const outs = plain({ ...inputs, ...reportOf(plan, { ...last, remaining: plan.steps.length }) });
+  return { id, props: outs, inputs: plain(inputsOf(props)) };
+}
+
+/**
+ * delete: nothing is uninstalled. As with the portal's switch, turning auto provisioning off (or
+ * removing this resource) never removes an agent from a machine; the resource only leaves the stack.
+ */
+export async function remove(id: string, _props: Props): Promise<void> {
+  // The engine shows a provider's standard error under the stack's diagnostics: `pulumi destroy` says so.
+  process.stderr.write(`AgentReconciliation ${id}: removed from the stack; no agent is uninstalled from any machine (auto provisioning never removes an agent).\n`);
+}

@@ -1,0 +1,101 @@
+/**
+ * What the AgentReconciliation dynamic resource sends to its provider and gets back, as plain JSON
+ * (the shapes that cross the dynamic-provider host's gRPC boundary). Types only: the serialized
+ * provider (provider.ts) imports nothing from here at run time.
+ */
+import type { Action, Decision, Severity } from "../../../src/core";
+import type { Spec } from "../../../src/spec";
+
+export const RECONCILE_MODES = ["apply", "report"] as const;
+/** `apply`: plan and apply; `report`: plan only, the remediation steps become outputs. */
+export type ReconcileMode = (typeof RECONCILE_MODES)[number];
+
+/** The resource's inputs, as the provider receives them (after check: the spec validated, defaults filled). */
+export interface ReconciliationInputs {
+  readonly spec: Spec;
+  /**
+   * Which Azure: `azure` (DefaultAzureCredential), the emulator's ARM endpoint
+   * (`https://localhost:8443`, its certificate found through ASC_EMULATOR_CONFIG) or the
+   * emulator's state directory. Absent: the environment decides (ASC_EMULATOR_CONFIG,
+   * ASC_EMULATOR_DIR, ASC_EMULATOR_ENDPOINT), else real Azure.
+   */
+  readonly endpoint?: string;
+  readonly mode: ReconcileMode;
+  /** See ApplyOptions.delegateAbove (src/azure/apply.ts). Absent: the CLI's default (RUNTIME_OPTIONS, src/azure/options.ts). */
+  readonly delegateAbove?: number;
+  /** Steps in flight at once. Absent: the CLI's default (RUNTIME_OPTIONS). */
+  readonly concurrency?: number;
+}
+
+/** One machine the plan changes (apply) or would change (report, refresh, preview). */
+export interface MachineChange {
+  readonly id: string;
+  readonly decision: Decision;
+  /** The workspace the machine's agent reports to once the plan is applied; null for none. */
+  readonly workspace: string | null;
+  readonly reason: string;
+  /** The plan's actions on this machine, in plan order. */
+  readonly actions: Action[];
+}
+
+export interface FindingSummary {
+  readonly severity: Severity;
+  readonly code: string;
+  readonly target: string;
+  readonly message: string;
+}
+
+/** What the provider computes from a plan; every field is always present (no undefined crosses the wire). */
+export interface ReconciliationReport {
+  /**
+   * Steps this `pulumi up` completed (0 in report mode; kept from the last up by a refresh). With
+   * delegation (delegateAbove), a policy assignment and remediation task run in place of many
+   * installs, so this counts the steps actually run, not `steps`.
+   */
+  readonly stepsApplied: number;
+  /** Steps this `pulumi up` saw fail (the update then fails too). */
+  readonly stepsFailed: number;
+  /** Steps still to do: failed or skipped ones after an apply, the whole plan in report mode and after a refresh. */
+  readonly remainingSteps: number;
+  /** The plan's steps by action (what was applied, or what is outstanding). */
+  readonly steps: Partial<Record<Action, number>>;
+  /**
+   * Per machine (ARM id), one line a reviewer reads in `pulumi preview --diff`:
+   * `<decision> -> <target workspace name | no workspace>: <actions>`. In a preview's checked
+   * inputs: what the up will change. After an up, a refresh, and in what an up stores as its
+   * inputs: what is still outstanding (nothing after a successful apply). At most MAX_MACHINES.
+   */
+  readonly changes: Record<string, string>;
+  /** The machines with steps in the plan, by id (at most MAX_MACHINES; see machineCount). */
+  readonly machines: MachineChange[];
+  readonly machineCount: number;
+  /** The plan's findings (at most MAX_FINDINGS; see findingCounts). */
+  readonly findings: FindingSummary[];
+  readonly findingCounts: Partial<Record<Severity, number>>;
+  /** Digest of the plan's steps and changed machines: equal digests, same remediation. */
+  readonly planDigest: string;
+}
+
+export type ReconciliationOutputs = ReconciliationInputs & ReconciliationReport;
+
+/** The input keys, in the order they are echoed; everything else in a property bag is computed. */
+export const INPUT_KEYS = ["spec", "endpoint", "mode", "delegateAbove", "concurrency"] as const;
+
+/**
+ * A transient input the resource sets (`true`) only while Pulumi previews
+ * (`pulumi.runtime.isDryRun()`): check then puts in `changes` what the up will change. Without
+ * it, check runs for the up itself, whose checked inputs the engine stores as the new state's
+ * inputs: `changes` then holds what the up leaves outstanding (nothing after an apply), so the
+ * next preview shows, per machine, only new work. Never compared by diff, never an output.
+ */
+export const DRY_RUN_KEY = "dryRun";
+
+/**
+ * Properties whose diffs `pulumi preview --diff` hides (the `hideDiffs` resource option): the
+ * long forms of what `changes` shows per machine in one line, and counters that compare one
+ * operation's plan with the previous one's. They stay in the state and in `--json` output.
+ */
+export const HIDDEN_DIFFS = [DRY_RUN_KEY, "machines", "machineCount", "steps", "stepsApplied", "stepsFailed", "remainingSteps", "findingCounts", "planDigest"] as const;
+
+export const MAX_MACHINES = 200;
+export const MAX_FINDINGS = 100;

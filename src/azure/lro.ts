@@ -1,0 +1,57 @@
+/**
+ * Long-running operations with recovery. The SDK's poller is used first; if a poll fails for a
+ * reason worth retrying (a 429 or 503, a dropped connection), the poller cannot resume, so the
+ * resource itself is read: done, still changing (we wait, never sending it again), or absent
+ * because the change was never accepted — only then is it sent again. An operation that failed
+ * (the extension reported an error) fails the step.
+ */
+import type { LiveState, StepContext } from "../core/kernel";
+import { classifyError } from "./errors";
+import { sleep } from "./retry";
+import type { WriteGate } from "./writeGate";
+
+/** What an SDK `begin*` call returns. */
+export interface Poller {
+  pollUntilDone(): Promise<unknown>;
+}
+
+export class LroRunner {
+  constructor(
+    private readonly gate: WriteGate,
+    /** Interval between polls of a long-running operation (Azure's Retry-After wins when sent). */
+    readonly pollIntervalMs: number,
+  ) {}
+
+  /** Options for the SDK's pollers. */
+  poll(): { updateIntervalInMs: number } {
+    return { updateIntervalInMs: this.pollIntervalMs };
+  }
+
+  /** Sends `begin` through the write gate and waits; `check` reads the live state after a failed poll. */
+  async run(ctx: StepContext, begin: () => Promise<Poller>, check: () => Promise<LiveState>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const poller = await this.gate.write(begin);
+      ctx.accepted();
+      try {
+        await poller.pollUntilDone();
+        return;
+      } catch (err) {
+        if (classifyError(err).kind === "terminal") throw err;
+        const live = await check();
+        if (live === "done") return;
+        if (live === "in-progress") return this.waitUntilDone(check, "the operation");
+        if (attempt >= (this.gate.retry?.maxTransientAttempts ?? 6)) throw err;
+      }
+    }
+  }
+
+  /** Polls `check` until done; "absent" means the operation an earlier run started never completed. */
+  async waitUntilDone(check: () => Promise<LiveState>, what: string): Promise<void> {
+    for (let i = 0; ; i++) {
+      const live = await check();
+      if (live === "done") return;
+      if (live === "absent") throw new Error(`${what}: the operation an earlier run started did not complete`);
+      await sleep(Math.min(this.pollIntervalMs, 50 * 2 ** i));
+    }
+  }
+}

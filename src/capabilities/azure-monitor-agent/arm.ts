@@ -1,0 +1,31 @@
+/** Data collection rules and associations against ARM (REST on the SDK pipeline). */
+import { isNotFound, type ArmEnv } from "../../azure/armEnv";
+import type { StepHandler, StepHandlers, StepOf } from "../../core/kernel";
+import type { AmaSteps, PutDataCollectionRuleDetails } from "./steps";
+
+/** Data collection rules and their associations (the version the planner's body is written for). */
+const INSIGHTS_API_VERSION = "2022-06-01";
+
+const putRule: StepHandler<StepOf<"create-dcr" | "update-dcr", PutDataCollectionRuleDetails>, ArmEnv> = {
+  run: async ({ details: d }, env) => {
+    const path = `/subscriptions/${d.subscriptionId}/resourceGroups/${d.resourceGroup}/providers/Microsoft.Insights/dataCollectionRules/${d.name}`;
+    await env.gate.write(() => env.clients.rest().put(path, INSIGHTS_API_VERSION, d.body));
+  },
+};
+
+export const HANDLERS = {
+  "create-dcr": putRule,
+  "update-dcr": putRule,
+  "associate-dcr": {
+    run: async ({ details: d, target }, env) => {
+      await env.gate.write(() => env.clients.rest().put(target, INSIGHTS_API_VERSION, { properties: { dataCollectionRuleId: d.dataCollectionRuleId } }));
+    },
+  },
+  "delete-dcr": {
+    run: async ({ details: d }, env) => {
+      await env.gate.write(() => env.clients.rest().delete(d.dataCollectionRuleId, INSIGHTS_API_VERSION)).catch((err) => {
+        if (!isNotFound(err)) throw err;
+      });
+    },
+  },
+} satisfies StepHandlers<AmaSteps, ArmEnv>;

@@ -1,0 +1,201 @@
+/**
+ * What the extension-policies capability declares: one of the seed's "Enable auto provisioning of
+ * extensions" toggles as a Deploy-if-not-exists assignment at the subscription, with exactly the
+ * roles its definition lists and a remediation task (the catalog is src/spec/policies.ts), for
+ * each toggle that is on, whether auto provisioning is on or off (as the planner does).
+ */
+import { z } from "zod";
+import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, type ExtensionPolicyKey } from "../../spec/policies";
+import { extensionsSchema, type Spec } from "../../spec/schema";
+import {
+  booleanIssues,
+  reference,
+  schemaIssues,
+  subscriptionIdIssues,
+  type CapabilityDeclarer,
+  type PolicyAssignmentDeclaration,
+  type PolicyUnit,
+  type RemediationDeclaration,
+  type ResourceSelector,
+  type RoleAssignmentDeclaration,
+  type ValidationIssue,
+  type Value,
+} from "../../core/kernel";
+import { deployIfNotExists, REMEDIATION_MAX_RESOURCE_COUNT, type PolicyRole } from "./bundle";
+import { extensionPolicyEnabled } from "./plan";
+
+export interface DeployIfNotExistsDeclarationInput {
+  readonly key: string;
+  /** Which assignments (PolicyUnit.family): `extension`, `ama`, another capability's. */
+  readonly family: string;
+  readonly policyKey: string;
+  /** Lower-case subscription GUID: the assignment's and the roles' scope. */
+  readonly subscriptionId: string;
+  /** Assignment name; the remediation's too. */
+  readonly assignmentName: string;
+  readonly policyDefinitionId: string;
+  readonly displayName: string;
+  readonly roles: readonly PolicyRole[];
+  readonly identityLocation: string;
+  readonly parameters?: Readonly<Record<string, { readonly value: Value<string> }>>;
+  readonly resourceSelectors?: readonly ResourceSelector[];
+  readonly notScopes?: readonly string[];
+  readonly remediate: boolean;
+  /** Keys of what the remediation waits for besides the roles (e.g. the data collection rule it links to). */
+  readonly remediationDependsOn?: readonly string[];
+}
+
+/**
+ * A Deploy-if-not-exists policy unit: the bundle (bundle.ts) as declarations. The roles take the
+ * identity of the assignment Azure creates, and the remediation waits for the roles; a
+ * declaration does not know how many resources are non-compliant, so its task may take as many
+ * as one task can.
+ */
+export function declareDeployIfNotExists(input: DeployIfNotExistsDeclarationInput): PolicyUnit {
+  const bundle = deployIfNotExists({
+    subscriptionId: input.subscriptionId,
+    assignmentName: input.assignmentName,
+    policyDefinitionId: input.policyDefinitionId,
+    displayName: input.displayName,
+    identityLocation: input.identityLocation,
+    roles: input.roles,
+    ...(input.parameters !== undefined ? { parameters: input.parameters } : {}),
+    ...(input.notScopes?.length ? { notScopes: [...input.notScopes] } : {}),
+  });
+  const { parameters, notScopes } = bundle.assignment;
+  const assignment: PolicyAssignmentDeclaration = {
+    kind: "policy-assignment",
+    key: `${input.key}/assignment`,
+    role: "assignment",
+    dependsOn: [],
+    props: {
+      scope: bundle.scope,
+      name: bundle.assignment.name,
+      policyDefinitionId: bundle.assignment.policyDefinitionId,
+      displayName: bundle.assignment.displayName,
+      identityType: bundle.assignment.identity,
+      location: bundle.assignment.location,
+      ...(parameters !== undefined ? { parameters } : {}),
+      ...(input.resourceSelectors !== undefined ? { resourceSelectors: input.resourceSelectors } : {}),
+      ...(notScopes !== undefined ? { notScopes } : {}),
+    },
+  };
+  const roles = bundle.grants.map(
+    (grant): RoleAssignmentDeclaration => ({
+      kind: "role-assignment",
+      key: `${input.key}/role-${grant.role.id}`,
+      role: `role-${grant.role.id}`,
+      dependsOn: [],
+      props: {
+        scope: bundle.scope,
+        name: grant.name,
+        roleId: grant.role.id,
+        roleDefinitionId: grant.roleDefinitionId,
+        principalId: reference(assignment.key, "principalId"),
+        principalType: grant.principalType,
+      },
+    }),
+  );
+  const task = bundle.remediation(input.assignmentName, REMEDIATION_MAX_RESOURCE_COUNT);
+  const remediation: RemediationDeclaration[] = input.remediate
+    ? [
+        {
+          kind: "policy-remediation",
+          key: `${input.key}/remediation`,
+          role: "remediation",
+          dependsOn: [...roles.map((r) => r.key), ...(input.remediationDependsOn ?? [])],
+          props: {
+            scope: task.scope,
+            name: task.name,
+            policyAssignmentId: reference(assignment.key, "id"),
+            resourceDiscoveryMode: task.resourceDiscoveryMode,
+            resourceCount: task.resourceCount,
+            parallelDeployments: task.parallelDeployments,
+          },
+        },
+      ]
+    : [];
+  return {
+    kind: "policy",
+    key: input.key,
+    family: input.family,
+    policyKey: input.policyKey,
+    assignmentName: input.assignmentName,
+    subscriptionId: input.subscriptionId,
+    resources: [assignment, ...roles, ...remediation],
+    lookups: [],
+    issues: [],
+    warnings: [],
+  };
+}
+
+export interface ExtensionPolicyInput {
+  /**
+   * Subscription GUID: the assignment's scope (`/subscriptions/<id>`), the scope of its role
+   * assignments, and the subscription the remediation runs in (the provider in effect must target
+   * it). Changing it replaces everything.
+   */
+  readonly subscriptionId: string;
+  /**
+   * Which seed toggle: `kubernetesPolicyAddon` (Azure Policy Add-on for AKS), `dependencyAgentWindows`
+   * or `dependencyAgentLinux` (Microsoft Dependency agent). Changing it replaces everything.
+   */
+  readonly policy: ExtensionPolicyKey;
+  /**
+   * Location of the assignment's managed identity (required by ARM for an assignment with an
+   * identity; it does not limit what the policy remediates). Default: the spec's default for
+   * `extensions.identityLocation` (eastus). Changing it replaces the assignment.
+   */
+  readonly identityLocation?: string;
+  /**
+   * Start a remediation task for the resources that are non-compliant when it is created
+   * (resourceDiscoveryMode ExistingNonCompliant). Default `true`. A remediation is one-shot: it is
+   * not re-run by later deployments (`asc-autoprovision plan/apply` and the AgentReconciliation
+   * resource plan later ones).
+   */
+  readonly remediate?: boolean;
+}
+
+const policyKeySchema = z.enum(SEED_POLICY_KEYS as [ExtensionPolicyKey, ...ExtensionPolicyKey[]]);
+
+/** Issues of an extension-policy input, each naming the field. */
+export function extensionPolicyInputIssues(input: ExtensionPolicyInput): ValidationIssue[] {
+  if (input === undefined || input === null || typeof input !== "object") return [{ path: "args", message: "are required" }];
+  return [
+    ...subscriptionIdIssues(input.subscriptionId, "subscriptionId"),
+    ...schemaIssues(policyKeySchema, input.policy, "policy"),
+    ...schemaIssues(extensionsSchema.shape.identityLocation, input.identityLocation, "identityLocation"),
+    ...booleanIssues(input.remediate, "remediate"),
+  ];
+}
+
+/** The toggles that are on in the spec's `extensions`, in the catalog's order. */
+export function enabledExtensionPolicies(extensions: Spec["extensions"]): ExtensionPolicyKey[] {
+  return SEED_POLICY_KEYS.filter((key) => extensionPolicyEnabled(extensions, key));
+}
+
+/** The assignment of one toggle, under `key`. */
+export function declareExtensionPolicy(key: string, input: ExtensionPolicyInput): PolicyUnit {
+  const policy = SEED_POLICIES[input.policy];
+  return declareDeployIfNotExists({
+    key,
+    family: "extension",
+    policyKey: input.policy,
+    subscriptionId: input.subscriptionId.toLowerCase(),
+    assignmentName: policy.shortName,
+    policyDefinitionId: policyDefinitionId(policy),
+    displayName: policy.displayName,
+    roles: policy.roles,
+    identityLocation: extensionsSchema.shape.identityLocation.parse(input.identityLocation),
+    remediate: input.remediate ?? true,
+  });
+}
+
+/** The toggles that are on, one assignment each, whether auto provisioning is on or off (as the planner does). */
+export const EXTENSION_POLICIES_DECLARER: CapabilityDeclarer = {
+  subscription: ({ spec, subscriptionId }) => ({
+    units: enabledExtensionPolicies(spec.extensions).map((policy) =>
+      declareExtensionPolicy(`${subscriptionId}/policy-${policy}`, { subscriptionId, policy, identityLocation: spec.extensions.identityLocation }),
+    ),
+  }),
+};

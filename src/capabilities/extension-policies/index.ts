@@ -1,0 +1,43 @@
+/**
+ * The seed's "Enable auto provisioning of extensions": per toggle (Kubernetes policy add-on,
+ * Dependency agent for Windows / Linux VMs), a Deploy-if-not-exists assignment at the
+ * subscription with its roles and a remediation task for what exists today; turning a toggle off
+ * removes only the assignment this tool made. Reads spec.extensions and the inventory's
+ * policyAssignments, roleAssignments, remediations, clusters and machines.
+ */
+import { defineCapability } from "../../core/kernel";
+import { EXTENSION_POLICIES_DECLARER } from "./declare";
+import { planPolicies } from "./plan";
+import { POLICY_STEPS, type PolicySteps } from "./steps";
+
+export {
+  REMEDIATION_DEFAULT_RESOURCE_COUNT,
+  REMEDIATION_MAX_RESOURCE_COUNT,
+  REMEDIATION_PARALLEL_DEPLOYMENTS,
+  REMEDIATION_DISCOVERY_MODE,
+  IDENTITY_PRINCIPAL_TYPE,
+  deployIfNotExists,
+  type DeployIfNotExistsBundle,
+  type DeployIfNotExistsInput,
+  type PolicyRole,
+} from "./bundle";
+export { extensionPolicyEnabled, grantRoleStep, nonCompliantResources, policyEnabled, remediationStep } from "./plan";
+export {
+  declareDeployIfNotExists,
+  declareExtensionPolicy,
+  enabledExtensionPolicies,
+  extensionPolicyInputIssues,
+  type DeployIfNotExistsDeclarationInput,
+  type ExtensionPolicyInput,
+} from "./declare";
+export type { AssignPolicyDetails, CreateRemediationDetails, GrantRoleDetails, PolicySteps, UnassignPolicyDetails } from "./steps";
+
+export const extensionPolicies = defineCapability<PolicySteps>({
+  id: "extension-policies",
+  title: "Deploy-if-not-exists policies of the extension toggles, with roles and remediation",
+  decisions: {},
+  steps: POLICY_STEPS,
+  planner: { afterMachines: planPolicies },
+  declare: EXTENSION_POLICIES_DECLARER,
+  arm: async () => (await import("./arm")).HANDLERS,
+});

@@ -1,0 +1,175 @@
+/**
+ * The seed's "Enable auto provisioning of extensions": for each toggle, a Deploy-if-not-exists
+ * assignment at the subscription with a system-assigned identity and a location, a role
+ * assignment for exactly each role the definition lists, and a remediation task for the existing
+ * non-compliant resources. Turning a toggle off removes the assignment this tool made; it never
+ * uninstalls anything.
+ */
+import type { InventoryMachine, InventoryPolicyAssignment } from "../../inventory/schema";
+import type { Spec } from "../../spec/schema";
+import { sameId, subscriptionOf } from "../../inventory/ids";
+import { ineligibility } from "../../inventory/eligibility";
+import { DEPENDENCY_AGENT, AKS_POLICY_ADDON, isSameExtension } from "../../spec/extensions";
+import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, type ExtensionPolicyKey, type PolicyDefinition } from "../../spec/policies";
+import { policyAssignmentId, sortById, stableGuidOf, subscriptionScope, type PlanContext, type StepSink } from "../../core/kernel";
+import {
+  deployIfNotExists,
+  REMEDIATION_DEFAULT_RESOURCE_COUNT,
+  REMEDIATION_MAX_RESOURCE_COUNT,
+  type DeployIfNotExistsBundle,
+  type RoleGrantFacts,
+} from "./bundle";
+import type { CreateRemediationDetails, GrantRoleDetails, PolicySteps } from "./steps";
+
+/** States in which a remediation still works through its resources: no second one is started. */
+const ACTIVE_REMEDIATION_STATES = new Set(["accepted", "running", "evaluating"]);
+
+/** Target and details of a grant-role step: one role of the bundle for its assignment's identity (null: the identity a step of this plan creates). */
+export function grantRoleStep(bundle: DeployIfNotExistsBundle, grant: RoleGrantFacts, principalId: string | null): { target: string; details: GrantRoleDetails } {
+  return {
+    target: grant.id,
+    details: { scope: bundle.scope, roleDefinitionId: grant.roleDefinitionId, roleName: grant.role.name, policyAssignmentId: bundle.assignmentId, principalId },
+  };
+}
+
+/**
+ * Target and details of the bundle's create-remediation step over `resources` (named after all of
+ * them, so a new set is a new task; one task lists at most REMEDIATION_MAX_RESOURCE_COUNT).
+ */
+export function remediationStep(
+  bundle: DeployIfNotExistsBundle,
+  namePrefix: string,
+  resources: readonly string[],
+  resourceCount: number,
+): { target: string; details: CreateRemediationDetails } {
+  const task = bundle.remediation(`${namePrefix}-${stableGuidOf(resources).slice(0, 8)}`, resourceCount);
+  return {
+    target: task.id,
+    details: {
+      policyAssignmentId: task.policyAssignmentId,
+      name: task.name,
+      scope: task.scope,
+      resourceIds: resources.slice(0, REMEDIATION_MAX_RESOURCE_COUNT),
+      resourceCount: task.resourceCount,
+      parallelDeployments: task.parallelDeployments,
+      resourceDiscoveryMode: task.resourceDiscoveryMode,
+    },
+  };
+}
+
+export function policyEnabled(ctx: PlanContext, key: ExtensionPolicyKey): boolean {
+  return extensionPolicyEnabled(ctx.spec.extensions, key);
+}
+
+/** Is the seed toggle behind `key` on in the spec's `extensions`? */
+export function extensionPolicyEnabled(ext: Spec["extensions"], key: ExtensionPolicyKey): boolean {
+  switch (key) {
+    case "kubernetesPolicyAddon":
+      return ext.kubernetesPolicyAddon;
+    case "dependencyAgentWindows":
+      return ext.dependencyAgent.windows;
+    case "dependencyAgentLinux":
+      return ext.dependencyAgent.linux;
+  }
+}
+
+/** Resources of the subscription the policy would deploy to today (sorted by id); `machines` are the subscription's, sorted. */
+export function nonCompliantResources(ctx: PlanContext, policy: PolicyDefinition, subscriptionId: string, machines: readonly InventoryMachine[]): string[] {
+  if (policy.targetResourceType === "Microsoft.ContainerService/managedClusters") {
+    const clusters = ctx.inventory.clusters.filter((c) => subscriptionOf(c.id) === subscriptionId && c.addons[AKS_POLICY_ADDON] !== true);
+    return sortById(clusters).map((c) => c.id);
+  }
+  const os = policy.osType!;
+  const kind = DEPENDENCY_AGENT[os];
+  return machines
+    .filter(
+      (m) =>
+        m.kind === "vm" &&
+        m.osType === os &&
+        ineligibility(m) === undefined &&
+        !m.extensions?.some((e) => isSameExtension(kind, e)),
+    )
+    .map((m) => m.id);
+}
+
+function findAssignment(ctx: PlanContext, policy: PolicyDefinition, scope: string): InventoryPolicyAssignment | undefined {
+  const defId = policyDefinitionId(policy);
+  const matches = ctx.inventory.policyAssignments.filter((a) => sameId(a.scope, scope) && sameId(a.policyDefinitionId, defId));
+  // Prefer the assignment this tool made; otherwise use the one someone else made (ALZ, the portal).
+  return matches.find((a) => sameId(a.id, policyAssignmentId(scope, policy.shortName))) ?? sortById(matches)[0];
+}
+
+export function planPolicies(ctx: PlanContext, b: StepSink<PolicySteps>, subscriptionId: string, machines: readonly InventoryMachine[]): void {
+  const scope = subscriptionScope(subscriptionId);
+  for (const key of SEED_POLICY_KEYS) {
+    const policy = SEED_POLICIES[key];
+    const existing = findAssignment(ctx, policy, scope);
+    if (!policyEnabled(ctx, key)) {
+      if (existing && sameId(existing.id, policyAssignmentId(scope, policy.shortName))) {
+        b.add("unassign-policy", existing.id, { policyAssignmentId: existing.id });
+      }
+      continue;
+    }
+    planPolicy(ctx, b, policy, subscriptionId, existing, machines);
+  }
+}
+
+function planPolicy(
+  ctx: PlanContext,
+  b: StepSink<PolicySteps>,
+  policy: PolicyDefinition,
+  subscriptionId: string,
+  existing: InventoryPolicyAssignment | undefined,
+  machines: readonly InventoryMachine[],
+): void {
+  const bundle = deployIfNotExists({
+    subscriptionId,
+    assignmentName: policy.shortName,
+    ...(existing ? { assignmentId: existing.id } : {}),
+    policyDefinitionId: policyDefinitionId(policy),
+    displayName: policy.displayName,
+    identityLocation: ctx.spec.extensions.identityLocation,
+    roles: policy.roles,
+  });
+  const { scope, assignmentId } = bundle;
+  let assignStep: string | undefined;
+  if (!existing) {
+    assignStep = b.add("assign-policy", assignmentId, bundle.assignment);
+  } else if (!existing.identityPrincipalId) {
+    b.finding(
+      "error",
+      "assignment-without-identity",
+      existing.id,
+      `The assignment of "${policy.displayName}" has no managed identity, so it cannot deploy anything: re-create it with a system-assigned identity and a location.`,
+    );
+    return;
+  }
+  const principalId = existing?.identityPrincipalId ?? null;
+  const grants: string[] = [];
+  for (const grant of bundle.grants) {
+    const granted =
+      principalId !== null &&
+      ctx.inventory.roleAssignments.some(
+        (r) => sameId(r.principalId, principalId) && sameId(r.scope, scope) && r.roleDefinitionId.toLowerCase().endsWith("/" + grant.role.id),
+      );
+    if (granted) continue;
+    const step = grantRoleStep(bundle, grant, principalId);
+    grants.push(b.add("grant-role", step.target, step.details, [assignStep]));
+  }
+  const resources = nonCompliantResources(ctx, policy, subscriptionId, machines);
+  if (resources.length === 0) return;
+  const active = ctx.inventory.remediations.some(
+    (r) => sameId(r.policyAssignmentId, assignmentId) && ACTIVE_REMEDIATION_STATES.has(r.provisioningState.toLowerCase()),
+  );
+  if (active) return;
+  if (resources.length > REMEDIATION_MAX_RESOURCE_COUNT) {
+    b.finding(
+      "info",
+      "remediation-over-limit",
+      assignmentId,
+      `${resources.length} resources need "${policy.displayName}"; one remediation covers at most ${REMEDIATION_MAX_RESOURCE_COUNT}, so the rest follow in the next run.`,
+    );
+  }
+  const task = remediationStep(bundle, policy.shortName, resources, Math.min(REMEDIATION_MAX_RESOURCE_COUNT, Math.max(REMEDIATION_DEFAULT_RESOURCE_COUNT, resources.length)));
+  b.add("create-remediation", task.target, task.details, [assignStep, ...grants]);
+}

@@ -1,0 +1,92 @@
+/** The steps of Deploy-if-not-exists policies: assignment, its roles, remediation, removal. */
+import { sameId } from "../../inventory/ids";
+import { AKS_POLICY_ADDON, DEPENDENCY_AGENT } from "../../spec/extensions";
+import { seedPolicyByDefinitionId } from "../../spec/policies";
+import { simulatedPrincipalId, labelByTarget, workspaceLabel, type StepKinds } from "../../core/kernel";
+import type { AssignmentFacts } from "./bundle";
+
+/** The bundle's assignment (bundle.ts), as the step creates it. */
+export interface AssignPolicyDetails extends AssignmentFacts {
+  /** Set when the assignment stands in for this many machines' installs (delegation). */
+  readonly delegatedMachines?: number;
+}
+
+export interface GrantRoleDetails {
+  readonly scope: string;
+  readonly roleDefinitionId: string;
+  readonly roleName: string;
+  readonly policyAssignmentId: string;
+  /** null: the principal of the assignment a step of this plan creates (its output). */
+  readonly principalId: string | null;
+}
+
+export interface CreateRemediationDetails {
+  readonly policyAssignmentId: string;
+  readonly name: string;
+  readonly scope: string;
+  readonly resourceIds: readonly string[];
+  readonly resourceCount: number;
+  readonly parallelDeployments: number;
+  readonly resourceDiscoveryMode: "ExistingNonCompliant";
+}
+
+export interface UnassignPolicyDetails {
+  readonly policyAssignmentId: string;
+}
+
+export interface PolicySteps {
+  readonly "assign-policy": AssignPolicyDetails;
+  readonly "grant-role": GrantRoleDetails;
+  readonly "create-remediation": CreateRemediationDetails;
+  readonly "unassign-policy": UnassignPolicyDetails;
+}
+
+export const POLICY_STEPS: StepKinds<PolicySteps> = {
+  "assign-policy": {
+    label: labelByTarget,
+    simulate: (sim, d, target) => {
+      sim.inventory.policyAssignments.push({
+        id: target,
+        name: d.name,
+        policyDefinitionId: d.policyDefinitionId,
+        scope: d.scope,
+        identityPrincipalId: simulatedPrincipalId(target),
+        location: d.location,
+      });
+    },
+  },
+  "grant-role": {
+    label: (d) => `${d.roleName} to ${workspaceLabel(d.policyAssignmentId)}`,
+    simulate: (sim, d, target) => {
+      const inv = sim.inventory;
+      const assignment = inv.policyAssignments.find((a) => sameId(a.id, d.policyAssignmentId));
+      inv.roleAssignments.push({ id: target, principalId: d.principalId ?? assignment?.identityPrincipalId ?? "", roleDefinitionId: d.roleDefinitionId, scope: d.scope });
+    },
+  },
+  "create-remediation": {
+    label: (d) => `${d.name} (${d.resourceIds.length} resources)`,
+    simulate: (sim, d, target) => {
+      const inv = sim.inventory;
+      inv.remediations.push({ id: target, policyAssignmentId: d.policyAssignmentId, provisioningState: "Succeeded" });
+      const assignment = inv.policyAssignments.find((a) => sameId(a.id, d.policyAssignmentId));
+      const policy = assignment && seedPolicyByDefinitionId(assignment.policyDefinitionId);
+      if (!policy) return;
+      for (const id of d.resourceIds) {
+        if (policy.key === "kubernetesPolicyAddon") {
+          const cluster = inv.clusters.find((c) => sameId(c.id, id));
+          if (cluster) cluster.addons[AKS_POLICY_ADDON] = true;
+          continue;
+        }
+        const m = sim.findMachine(id);
+        const kind = DEPENDENCY_AGENT[policy.osType!];
+        if (m) (m.extensions ??= []).push({ publisher: kind.publisher, type: kind.type, version: kind.version, name: kind.name });
+      }
+    },
+  },
+  "unassign-policy": {
+    label: labelByTarget,
+    simulate: (sim, _d, target) => {
+      sim.inventory.policyAssignments = sim.inventory.policyAssignments.filter((a) => !sameId(a.id, target));
+    },
+  },
+};

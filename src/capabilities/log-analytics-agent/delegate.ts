@@ -1,0 +1,149 @@
+/**
+ * Hands large batches of Log Analytics agent installs to Azure Policy, as Azure's own auto
+ * provisioning did: above `threshold` VMs of one OS in one subscription going to one workspace,
+ * the executor assigns the agent's Deploy-if-not-exists policy for that workspace, grants the
+ * roles it lists, runs one remediation task over exactly those VMs, follows it, and removes the
+ * assignment again (this tool, not the policy, decides about future machines).
+ *
+ * The remediation must touch no machine the plan left alone (Linux direct agents, Operations
+ * Manager 2012, legacy subscriptions, ...): every other VM of that OS in the subscription that
+ * lacks the extension goes into the assignment's notScopes. A batch whose exclusions exceed
+ * NOT_SCOPES_LIMIT is installed step by step instead.
+ */
+import type { Inventory } from "../../inventory/schema";
+import { subscriptionOf } from "../../inventory/ids";
+import { LOG_ANALYTICS_AGENT, isSameExtension, type OsType } from "../../spec/extensions";
+import { LEGACY_AGENT_POLICIES } from "../../spec/legacyPolicies";
+import { BUILTIN_POLICY_PREFIX } from "../../spec/policies";
+import { stableGuid, stepId, type PlanOf, type StepOf, type StepUnion } from "../../core/kernel";
+import { deployIfNotExists, grantRoleStep, remediationStep, type PolicySteps } from "../extension-policies";
+import type { InstallExtensionDetails } from "../machine-extensions";
+
+/** Any plan step: delegation reads the installs and adds policy steps, and passes the rest through. */
+interface AnyStep {
+  readonly id: string;
+  readonly action: string;
+  readonly target: string;
+  readonly dependsOn: readonly string[];
+  readonly details: unknown;
+}
+type PolicyStep = StepUnion<PolicySteps>;
+type Install = StepOf<"install-extension", InstallExtensionDetails & { readonly workspaceId: string }>;
+
+/** A Log Analytics agent install (workspace-keyed) on a virtual machine. */
+function isVmAgentInstall(s: AnyStep): s is Install {
+  if (s.action !== "install-extension") return false;
+  const d = s.details as InstallExtensionDetails;
+  return d.machineKind === "vm" && d.workspaceId !== null && isSameExtension(LOG_ANALYTICS_AGENT[d.osType], d);
+}
+
+/** Kept well inside ARM's request-size limits for one assignment. */
+export const NOT_SCOPES_LIMIT = 400;
+
+export interface Delegation<P> {
+  readonly plan: P;
+  /** One line per batch handed to a remediation, or kept step by step, and why. */
+  readonly notes: readonly string[];
+}
+
+export function delegateLargeBatches<S extends AnyStep, D extends string>(
+  plan: PlanOf<S, D>,
+  inventory: Inventory,
+  threshold: number,
+): Delegation<PlanOf<S | PolicyStep, D>> {
+  if (!(threshold > 0)) return { plan, notes: [] };
+  const batches = new Map<string, Install[]>();
+  for (const s of plan.steps) {
+    if (!isVmAgentInstall(s)) continue;
+    const d = s.details;
+    const os = d.osType;
+    const key = `${subscriptionOf(d.machineId)}|${os}|${d.workspaceId.toLowerCase()}`;
+    (batches.get(key) ?? batches.set(key, []).get(key)!).push(s);
+  }
+  const notes: string[] = [];
+  const replaced = new Map<string, PolicyStep[]>(); // first step id of a batch -> its replacement
+  // Every install of a delegated batch -> the remediation that stands in for it.
+  const standIn = new Map<string, string>();
+  for (const [key, steps] of batches) {
+    if (steps.length <= threshold) continue;
+    const [sub, os] = key.split("|") as [string, OsType];
+    const workspaceId = steps[0]!.details.workspaceId;
+    const inBatch = new Set(steps.map((s) => s.details.machineId.toLowerCase()));
+    const excluded = inventory.machines
+      .filter(
+        (m) =>
+          m.kind === "vm" &&
+          m.osType === os &&
+          subscriptionOf(m.id) === sub &&
+          !inBatch.has(m.id.toLowerCase()) &&
+          !m.extensions?.some((e) => isSameExtension(LOG_ANALYTICS_AGENT[os], e)),
+      )
+      .map((m) => m.id)
+      .sort();
+    if (excluded.length > NOT_SCOPES_LIMIT) {
+      notes.push(`${steps.length} ${os} installs to ${workspaceId} stay step by step: ${excluded.length} other machines would need excluding (limit ${NOT_SCOPES_LIMIT})`);
+      continue;
+    }
+    const instead = remediationSteps(sub, os, workspaceId, steps, excluded);
+    replaced.set(steps[0]!.id, instead);
+    const remediation = instead.find((x) => x.action === "create-remediation")!.id;
+    for (const x of steps) standIn.set(x.id, remediation);
+    notes.push(`${steps.length} ${os} installs to ${workspaceId} handed to a remediation task (${excluded.length} machines excluded)`);
+  }
+  if (!replaced.size) return { plan, notes };
+  // A step that waited for one of the batch's installs now waits for the batch's remediation.
+  const steps: (S | PolicyStep)[] = [];
+  for (const s of plan.steps) {
+    const instead = replaced.get(s.id);
+    if (instead) steps.push(...instead);
+    else if (!standIn.has(s.id)) {
+      steps.push(s.dependsOn.some((d) => standIn.has(d)) ? { ...s, dependsOn: [...new Set(s.dependsOn.map((d) => standIn.get(d) ?? d))] } : s);
+    }
+  }
+  return { plan: { ...plan, steps }, notes };
+}
+
+function remediationSteps(sub: string, os: OsType, workspaceId: string, batch: readonly Install[], notScopes: readonly string[]): PolicyStep[] {
+  const policy = LEGACY_AGENT_POLICIES[os];
+  const name = `asc-la-agent-${os.toLowerCase()}-${stableGuid(workspaceId).slice(0, 8)}`;
+  const bundle = deployIfNotExists({
+    subscriptionId: sub,
+    assignmentName: name,
+    policyDefinitionId: BUILTIN_POLICY_PREFIX + policy.definitionName,
+    displayName: policy.displayName,
+    identityLocation: batch[0]!.details.location,
+    roles: policy.roles,
+    parameters: { [policy.workspaceParameter]: { value: workspaceId }, effect: { value: "DeployIfNotExists" } },
+    notScopes,
+  });
+  const { assignmentId } = bundle;
+  const deps = [...new Set(batch.flatMap((s) => s.dependsOn))];
+  const machines = batch.map((s) => s.details.machineId);
+  const assign: PolicyStep = {
+    id: stepId("assign-policy", assignmentId),
+    action: "assign-policy",
+    target: assignmentId,
+    dependsOn: deps,
+    details: { ...bundle.assignment, delegatedMachines: machines.length },
+  };
+  const grants: PolicyStep[] = bundle.grants.map((grant) => {
+    const step = grantRoleStep(bundle, grant, null);
+    return { id: stepId("grant-role", step.target), action: "grant-role", target: step.target, dependsOn: [assign.id], details: step.details };
+  });
+  const task = remediationStep(bundle, name, machines, Math.max(machines.length, 1));
+  const remediate: PolicyStep = {
+    id: stepId("create-remediation", task.target),
+    action: "create-remediation",
+    target: task.target,
+    dependsOn: [assign.id, ...grants.map((g) => g.id)],
+    details: task.details,
+  };
+  const unassign: PolicyStep = {
+    id: stepId("unassign-policy", assignmentId),
+    action: "unassign-policy",
+    target: assignmentId,
+    dependsOn: [remediate.id],
+    details: { policyAssignmentId: assignmentId },
+  };
+  return [assign, ...grants, remediate, unassign];
+}

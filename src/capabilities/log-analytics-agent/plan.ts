@@ -1,0 +1,157 @@
+/**
+ * The Log Analytics agent (`agent: mma`, the seed's agent) across the fleet: each machine's
+ * decision (decide.ts), its target workspace made ready (workspace, solution, security-event
+ * tier) before any machine is connected to it, one extension step per machine that changes, and
+ * the default workspaces no machine reports to any more.
+ */
+import type { InventoryMachine } from "../../inventory/schema";
+import { equalsIgnoreCase } from "../../spec/extensions";
+import { extensionId, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
+import type { MachineExtensionSteps } from "../machine-extensions";
+import { securityEventsStep, type SecurityEventSteps } from "../security-events";
+import {
+  ensureUserWorkspaceSolution,
+  ensureWorkspaceAndSolution,
+  retireDefaultWorkspaces,
+  fleetTargets,
+  WORKSPACE_REASONS,
+  type TargetWorkspace,
+  type WorkspaceSteps,
+} from "../workspaces";
+import { decideMachine, type LaVerdict } from "./decide";
+
+/** What this capability plans into. */
+export type LogAnalyticsAgentPlanSteps = WorkspaceSteps & SecurityEventSteps & MachineExtensionSteps;
+type Sink = StepSink<LogAnalyticsAgentPlanSteps>;
+
+/** The machines phase: the verdicts when the spec's agent is the Log Analytics agent. */
+export function planLogAnalyticsAgent(ctx: PlanContext, b: Sink, fleet: Fleet): readonly LaVerdict[] | undefined {
+  if (ctx.spec.logAnalyticsAgent.agent !== "mma") return undefined;
+  const { machines } = fleet;
+  const targets = fleetTargets(ctx, fleet);
+  const verdicts = machines.map((m, i) => decide(ctx, m, targets[i]!));
+  verdicts.forEach((v, i) => {
+    if (v.decision === "blocked-scom-2012") b.finding("error", "scom-2012-agent", machines[i]!.id, v.reason.text);
+  });
+  emitMachineSteps(ctx, b, machines, verdicts, targets);
+  return verdicts;
+}
+
+function decide(ctx: PlanContext, machine: InventoryMachine, target: TargetWorkspace): LaVerdict {
+  const existing = ctx.workspaceById.get(target.key);
+  const verdict = decideMachine(ctx, machine, target.id, existing?.customerId);
+  if (!existing && !target.defaultFor && verdict.op && verdict.op.kind !== "upgrade") {
+    // A custom workspace that does not exist: the decision stands, but nothing can happen yet.
+    return { ...verdict, reason: ctx.reasons.say(WORKSPACE_REASONS, "blocked-by-workspace", verdict.reason) };
+  }
+  return verdict;
+}
+
+/**
+ * Steps that make a target workspace ready for the Log Analytics agent: resource group and
+ * workspace (default workspaces only), solution, security-event tier. Returns the ids machine
+ * steps must wait for, or undefined when the workspace cannot be used (a custom workspace that
+ * does not exist).
+ */
+function ensureTargetWorkspace(ctx: PlanContext, b: Sink, target: TargetWorkspace): string[] | undefined {
+  const ready = ensureWorkspaceAndSolution(ctx, b, target);
+  if (!ready) return undefined;
+  const tierStep = securityEventsStep(ctx, b, target.id, ready.existing, ready.created);
+  if (tierStep) ready.deps.push(tierStep);
+  return ready.deps;
+}
+
+/** Workspace readiness first (each needed target once), then one step per machine that changes. */
+function emitMachineSteps(
+  ctx: PlanContext,
+  b: Sink,
+  machines: readonly InventoryMachine[],
+  verdicts: readonly LaVerdict[],
+  machineTargets: readonly TargetWorkspace[],
+): void {
+  const la = ctx.spec.logAnalyticsAgent;
+  const ready = new Map<string, string[] | undefined>();
+  const targets = new Set<string>();
+  const reportersAfter = new Map<string, number>();
+  const reconnectsFrom = new Map<string, string[]>();
+  const blocked = new Map<string, number>();
+
+  const ensure = (target: TargetWorkspace): string[] | undefined => {
+    targets.add(target.key);
+    if (!ready.has(target.key)) ready.set(target.key, ensureTargetWorkspace(ctx, b, target));
+    return ready.get(target.key);
+  };
+
+  if (la.autoProvision && la.workspace !== "default") {
+    // A custom workspace is configured whether or not a machine connects to it today: new
+    // machines will (seed: "install a Security Center solution on the workspace").
+    ensure({ id: la.workspace.id, key: ctx.lower(la.workspace.id) });
+  }
+
+  for (let i = 0; i < machines.length; i++) {
+    const m = machines[i]!;
+    const v = verdicts[i]!;
+    const target = machineTargets[i]!;
+    if (v.decision === "compliant" || v.decision === "upgrade") ensure(target);
+    if (v.decision === "keep-user-workspace" && v.userWorkspace) ensureUserWorkspaceSolution(ctx, b, v.userWorkspace);
+    const op = v.op;
+    let deps: string[] = [];
+    if (op && op.kind !== "upgrade") {
+      const readyDeps = ensure(target);
+      if (!readyDeps) {
+        // Blocked: no step, so the machine goes on reporting where it reports today.
+        bump(blocked, op.workspaceId);
+        if (op.kind === "reconnect") bump(reportersAfter, ctx.lower(op.fromWorkspaceId));
+        continue;
+      }
+      deps = readyDeps;
+    }
+    if (v.workspace) bump(reportersAfter, ctx.lower(v.workspace));
+    if (!op) continue;
+    const existingName = m.extensions?.find((e) => equalsIgnoreCase(e.type, op.extension.type))?.name ?? op.extension.name;
+    const extId = extensionId(m.id, existingName);
+    // One details object per step, written out (a million machines: no intermediate copies).
+    const machineId = m.id;
+    const machineKind = m.kind;
+    const osType = m.osType;
+    const location = m.location;
+    const name = existingName;
+    const { publisher, type, version: typeHandlerVersion } = op.extension;
+    if (op.kind === "install") {
+      const workspaceId = op.workspaceId;
+      b.addUnique("install-extension", extId, { machineId, machineKind, osType, location, name, publisher, type, typeHandlerVersion, workspaceId }, deps);
+    } else if (op.kind === "upgrade") {
+      const { workspaceId, fromVersion } = op;
+      b.addUnique("upgrade-extension", extId, { machineId, machineKind, osType, location, name, publisher, type, typeHandlerVersion, workspaceId, fromVersion });
+    } else {
+      const { workspaceId, fromWorkspaceId } = op;
+      const id = b.addUnique("reconnect-extension", extId, { machineId, machineKind, osType, location, name, publisher, type, typeHandlerVersion, workspaceId, fromWorkspaceId }, deps);
+      const from = ctx.lower(op.fromWorkspaceId);
+      let list = reconnectsFrom.get(from);
+      if (!list) reconnectsFrom.set(from, (list = []));
+      list.push(id);
+    }
+  }
+  for (const [workspaceId, n] of blocked) {
+    b.finding("error", "machines-blocked-by-workspace", workspaceId, `${n} machine(s) cannot be connected until ${workspaceId} exists.`);
+  }
+  retireDefaultWorkspaces(ctx, b, targets, reportersAfter, reconnectsFrom);
+}
+
+function bump(map: Map<string, number>, key: string): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}
+
+/** MMA was retired on 2024-08-31: say so whenever a plan still deploys it. */
+export function noteRetiredAgent(ctx: PlanContext, b: Sink): void {
+  const la = ctx.spec.logAnalyticsAgent;
+  if (la.autoProvision && la.agent === "mma") {
+    b.finding(
+      "info",
+      "legacy-agent-retired",
+      "logAnalyticsAgent.agent",
+      "The Log Analytics agent (MMA) was retired on 31 August 2024; Microsoft no longer supports it. Plan the move to the Azure Monitor Agent (agent: ama).",
+    );
+  }
+}
+

@@ -1,0 +1,47 @@
+/**
+ * Workspaces: where machines report. Default workspaces per geography (created only when a
+ * machine needs one), the Security / SecurityCenterFree solution by Defender on/off, the routes
+ * from a workspace a machine already reports to, and retiring default workspaces no machine
+ * reports to any more. Reads spec.logAnalyticsAgent (workspace, defender, reconfigureExisting,
+ * deleteUnusedDefaultWorkspaces) and the inventory's workspaces. The agents plan into it.
+ */
+import { defineCapability } from "../../core/kernel";
+import { WORKSPACES_DECLARER } from "./declare";
+import { WORKSPACE_STEPS, type WorkspaceSteps } from "./steps";
+
+export {
+  DEFAULT_WORKSPACE_RETENTION_DAYS,
+  DEFAULT_WORKSPACE_SKU,
+  ensureUserWorkspaceSolution,
+  ensureWorkspaceAndSolution,
+  fleetTargets,
+  retireDefaultWorkspaces,
+  solutionPlan,
+  targetWorkspaceFor,
+  type ReadyWorkspace,
+  type TargetWorkspace,
+} from "./plan";
+export { isSecurityCenterWorkspace, routeFromWorkspace, type ExistingRoute } from "./routes";
+export { WORKSPACE_REASONS } from "./reasons";
+export {
+  declareDefaultWorkspace,
+  declareWorkspaceSolution,
+  isExistingWorkspace,
+  parseWorkspaceId,
+  workspaceInputIssues,
+  workspaceLookup,
+  type DefaultWorkspaceInput,
+  type ExistingWorkspaceInput,
+  type WorkspaceIdParts,
+  type WorkspaceInput,
+} from "./declare";
+export type { CreateResourceGroupDetails, CreateWorkspaceDetails, DeleteWorkspaceDetails, InstallSolutionDetails, SolutionPlan, WorkspaceSteps } from "./steps";
+
+export const workspaces = defineCapability<WorkspaceSteps>({
+  id: "workspaces",
+  title: "Default workspaces per geography, their Security Center solution, and their retirement",
+  decisions: {},
+  steps: WORKSPACE_STEPS,
+  declare: WORKSPACES_DECLARER,
+  arm: async () => (await import("./arm")).HANDLERS,
+});

@@ -1,0 +1,196 @@
+/**
+ * Workspace-side rules of the seed: default workspaces per geography (created only when a machine
+ * needs one), the Security / SecurityCenterFree solution by Defender on/off, and never deleting a
+ * default workspace that machines still report to.
+ */
+import type { InventoryWorkspace } from "../../inventory/schema";
+import { subscriptionOf } from "../../inventory/ids";
+import { geographyOf } from "../../spec/geography";
+import { defaultResourceGroupName, defaultWorkspaceId, defaultWorkspaceName, solutionForDefender, solutionName, type SecuritySolution } from "../../spec/naming";
+import { resourceGroupId, solutionId, workspaceLabel, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
+import type { WorkspaceSteps } from "./steps";
+
+/** Retention Security Center gives the workspaces it creates (reference §1.1). */
+export const DEFAULT_WORKSPACE_RETENTION_DAYS = 30;
+/** Pricing SKU of the default workspaces this tool creates. */
+export const DEFAULT_WORKSPACE_SKU = "PerGB2018";
+
+/** The marketplace plan of the Security / SecurityCenterFree solution named `name` (`<solution>(<workspace>)`). */
+export function solutionPlan(solution: SecuritySolution, name: string): { name: string; product: string; publisher: string; promotionCode: string } {
+  return { name, product: `OMSGallery/${solution}`, publisher: "Microsoft", promotionCode: "" };
+}
+
+/** A workspace the spec sends machines to, and what that needs. */
+export interface TargetWorkspace {
+  readonly id: string;
+  /** `id` lower-cased, for lookups. */
+  readonly key: string;
+  /** Set for default workspaces: where to create it if missing. */
+  readonly defaultFor?: { readonly subscriptionId: string; readonly code: string; readonly location: string };
+}
+
+/** Targets by subscription and region, per plan: a fleet has few of them and many machines. */
+const TARGETS = {};
+
+/** Where the spec sends a machine of `subscriptionId` in `region`. */
+export function targetWorkspaceFor(ctx: PlanContext, subscriptionId: string, region: string): TargetWorkspace {
+  const bySub = ctx.memo(TARGETS, () => new Map<string, Map<string, TargetWorkspace>>());
+  let byRegion = bySub.get(subscriptionId);
+  if (!byRegion) bySub.set(subscriptionId, (byRegion = new Map()));
+  let target = byRegion.get(region);
+  if (!target) byRegion.set(region, (target = computeTarget(ctx, subscriptionId, region)));
+  return target;
+}
+
+/** The target of each machine of the fleet, in the fleet's order. */
+export function fleetTargets(ctx: PlanContext, fleet: Fleet): TargetWorkspace[] {
+  return fleet.machines.map((m, i) => targetWorkspaceFor(ctx, fleet.subscriptionIds[i]!, m.location));
+}
+
+function computeTarget(ctx: PlanContext, subscriptionId: string, region: string): TargetWorkspace {
+  const choice = ctx.spec.logAnalyticsAgent.workspace;
+  if (choice !== "default") return { id: choice.id, key: choice.id.toLowerCase() };
+  const geo = geographyOf(region);
+  const id = defaultWorkspaceId(subscriptionId, geo.code);
+  return { id, key: id.toLowerCase(), defaultFor: { subscriptionId, code: geo.code, location: geo.workspaceLocation } };
+}
+
+function hasSolution(ws: InventoryWorkspace, solution: SecuritySolution): boolean {
+  const want = solution.toLowerCase();
+  return ws.solutions.some((s) => s.toLowerCase() === want || s.toLowerCase().startsWith(want + "("));
+}
+
+/** With Defender on the workspace needs Security; with it off either solution will do. */
+function solutionSatisfied(ws: InventoryWorkspace, defender: boolean): boolean {
+  return hasSolution(ws, "Security") || (!defender && hasSolution(ws, "SecurityCenterFree"));
+}
+
+/** A target workspace made ready up to its solution; the agent-specific part follows. */
+export interface ReadyWorkspace {
+  readonly deps: string[];
+  readonly existing: InventoryWorkspace | undefined;
+  /** The create-workspace step, when the workspace is created by this plan. */
+  readonly created: string | undefined;
+  readonly location: string;
+}
+
+/** Resource group and workspace (default workspaces only) and solution; undefined for a custom workspace that does not exist. */
+export function ensureWorkspaceAndSolution(ctx: PlanContext, b: StepSink<WorkspaceSteps>, target: TargetWorkspace): ReadyWorkspace | undefined {
+  const la = ctx.spec.logAnalyticsAgent;
+  const existing = ctx.workspaceById.get(target.key);
+  const deps: string[] = [];
+  if (target.defaultFor) noteOwnRegion(b, target.defaultFor.location);
+  let location: string;
+  if (!existing) {
+    if (!target.defaultFor) {
+      b.finding("error", "workspace-not-found", target.id, `The workspace ${target.id} is not in the inventory: it must exist (and be readable) before machines can be connected to it.`);
+      return undefined;
+    }
+    const { subscriptionId, code, location: loc } = target.defaultFor;
+    location = loc;
+    const rgName = defaultResourceGroupName(code);
+    const rg = b.add("create-resource-group", resourceGroupId(subscriptionId, rgName), { subscriptionId, name: rgName, location });
+    deps.push(
+      b.add(
+        "create-workspace",
+        target.id,
+        {
+          subscriptionId,
+          resourceGroup: rgName,
+          name: defaultWorkspaceName(subscriptionId, code),
+          location,
+          sku: DEFAULT_WORKSPACE_SKU,
+          retentionInDays: DEFAULT_WORKSPACE_RETENTION_DAYS,
+          createdBySecurityCenter: true,
+        },
+        [rg],
+      ),
+    );
+  } else {
+    location = existing.location;
+  }
+  const created = deps[0];
+  if (!existing || !solutionSatisfied(existing, la.defender)) {
+    deps.push(installSolution(b, target.id, location, solutionForDefender(la.defender), created));
+  }
+  return { deps, existing, created, location };
+}
+
+function installSolution(b: StepSink<WorkspaceSteps>, workspaceId: string, location: string, solution: SecuritySolution, dependsOn?: string): string {
+  const name = solutionName(solution, workspaceLabel(workspaceId));
+  return b.add(
+    "install-solution",
+    solutionId(workspaceId, name),
+    {
+      workspaceId,
+      solution,
+      name,
+      location,
+      plan: solutionPlan(solution, name),
+    },
+    [dependsOn],
+  );
+}
+
+/** Seed: a user workspace that machines keep reporting to needs the Security or SecurityCenterFree solution. */
+export function ensureUserWorkspaceSolution(ctx: PlanContext, b: StepSink<WorkspaceSteps>, ws: InventoryWorkspace): void {
+  if (hasSolution(ws, "Security") || hasSolution(ws, "SecurityCenterFree")) return;
+  installSolution(b, ws.id, ws.location, solutionForDefender(ctx.spec.logAnalyticsAgent.defender));
+}
+
+/**
+ * Security Center default workspaces of the in-scope subscriptions that are no longer a target.
+ * They are deleted only when asked to and only once no machine reports to them after this plan
+ * (the deletion waits for the steps that move machines away from them: reconnects, and with AMA
+ * association moves and legacy-agent removals); otherwise a finding says why not.
+ */
+export function retireDefaultWorkspaces(
+  ctx: PlanContext,
+  b: StepSink<WorkspaceSteps>,
+  targets: ReadonlySet<string>,
+  reportersAfter: ReadonlyMap<string, number>,
+  reconnectStepsFrom: ReadonlyMap<string, string[]>,
+  /** Steps to take down with the workspace (its data collection rule); returns what the deletion waits for. */
+  beforeDelete?: (ws: InventoryWorkspace, moving: readonly string[]) => readonly string[],
+): void {
+  const la = ctx.spec.logAnalyticsAgent;
+  if (!la.autoProvision) return;
+  const candidates = ctx.inventory.workspaces
+    .filter((ws) => ws.createdBySecurityCenter && ctx.inScope.has(subscriptionOf(ws.id)) && !targets.has(ws.id.toLowerCase()))
+    .sort((a, b2) => (a.id.toLowerCase() < b2.id.toLowerCase() ? -1 : 1));
+  for (const ws of candidates) {
+    const key = ws.id.toLowerCase();
+    const still = reportersAfter.get(key) ?? 0;
+    const moving = reconnectStepsFrom.get(key) ?? [];
+    const label = workspaceLabel(ws.id);
+    if (still > 0) {
+      b.finding(
+        la.deleteUnusedDefaultWorkspaces ? "warning" : "info",
+        "default-workspace-in-use",
+        ws.id,
+        `${label} is no longer a target but ${still} machine(s) still report to it: it must not be deleted until they are reconnected.`,
+      );
+    } else if (la.deleteUnusedDefaultWorkspaces) {
+      b.add("delete-workspace", ws.id, { workspaceId: ws.id }, beforeDelete ? beforeDelete(ws, moving) : moving);
+    } else {
+      b.finding(
+        "info",
+        "default-workspace-unused",
+        ws.id,
+        `${label} is no longer a target and ${moving.length ? "no machine reports to it once reconnected" : "no machine reports to it"}; set logAnalyticsAgent.deleteUnusedDefaultWorkspaces to delete it.`,
+      );
+    }
+  }
+}
+
+/** The geography note for a default workspace in a region outside every FAQ geography. */
+function noteOwnRegion(b: StepSink<WorkspaceSteps>, region: string): void {
+  const geo = geographyOf(region);
+  if (!geo.ownRegion) return;
+  b.finding(
+    "info",
+    "region-outside-geographies",
+    geo.workspaceLocation,
+    `Region ${geo.workspaceLocation} is in none of Security Center's default-workspace geographies: its default workspace is created in that region (code ${geo.code}), keeping its data there.`,
+  );
+}

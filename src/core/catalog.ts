@@ -1,0 +1,48 @@
+/**
+ * What the core knows of a list of capabilities: their decisions (with meanings, in order) and
+ * the step kind of each action. Built once per list; `REGISTRY` is the registered one.
+ */
+import { CAPABILITIES } from "../capabilities";
+import type { Capability, StepKind, StepMap } from "./kernel";
+
+/** Any capability, whatever its steps and decisions: the composer only routes them. */
+export type AnyCapability = Capability<StepMap, string, StepMap>;
+
+export interface Catalog {
+  readonly capabilities: readonly AnyCapability[];
+  /** Decisions in the order the renderers list them. */
+  readonly decisions: readonly string[];
+  readonly meaning: (decision: string) => string;
+  /** The step kind of an action; throws for an action no capability owns. */
+  readonly kind: (action: string) => StepKind<unknown>;
+}
+
+const catalogs = new WeakMap<readonly AnyCapability[], Catalog>();
+
+export function catalogOf(capabilities: readonly AnyCapability[]): Catalog {
+  let found = catalogs.get(capabilities);
+  if (found) return found;
+  const meanings = new Map<string, string>();
+  const kinds = new Map<string, StepKind<unknown>>();
+  for (const c of capabilities) {
+    for (const [d, meaning] of Object.entries(c.decisions as Readonly<Record<string, string>>)) if (!meanings.has(d)) meanings.set(d, meaning);
+    for (const [action, kind] of Object.entries(c.steps as Readonly<Record<string, StepKind<unknown>>>)) {
+      if (kinds.has(action)) throw new Error(`action ${action} is owned by two capabilities (the second is ${c.id})`);
+      kinds.set(action, kind);
+    }
+  }
+  found = {
+    capabilities,
+    decisions: [...meanings.keys()],
+    meaning: (d) => meanings.get(d) ?? d,
+    kind: (action) => {
+      const k = kinds.get(action);
+      if (!k) throw new Error(`no registered capability owns the action ${action}`);
+      return k;
+    },
+  };
+  catalogs.set(capabilities, found);
+  return found;
+}
+
+export const REGISTRY: Catalog = catalogOf(CAPABILITIES);

@@ -1,0 +1,42 @@
+/**
+ * The core's public surface: plan, simulate and the renderers over the registered capabilities,
+ * the plan's types, and what a capability is made of. Front ends, the adapter and the CLI import
+ * the core from here only.
+ */
+export { plan, planWith, stepsOf, type AnyStep } from "./plan";
+export { simulate, simulatedCustomerId, simulatedPrincipalId } from "./simulate";
+export * from "./render";
+export { REGISTRY, catalogOf, type AnyCapability, type Catalog } from "./catalog";
+export {
+  ACTIONS,
+  CAPABILITIES,
+  DECISIONS,
+  type Action,
+  type Decision,
+  type MachinePlan,
+  type Plan,
+  type PlanSummary,
+  type Step,
+  type StepDetails,
+  type StepDetailsMap,
+} from "../capabilities";
+export {
+  defineCapability,
+  stableGuid,
+  stableGuidOf,
+  subscriptionScope,
+  workspaceLabel,
+  workspaceSettingId,
+  type Capability,
+  type Finding,
+  type LiveState,
+  type Severity,
+  type StepContext,
+  type StepHandler,
+  type StepHandlers,
+  type StepKind,
+  type StepOutputs,
+} from "./kernel";
+// The declaration model: its vocabulary (the kernel's) and its composition, for the front ends.
+export * from "./kernel/declarations";
+export * from "./declarations";

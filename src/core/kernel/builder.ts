@@ -1,0 +1,96 @@
+/**
+ * Collects steps and findings while planning. Steps are keyed by id: asking for the same step
+ * twice (two subscriptions sharing one custom workspace) yields it once. Typed by a step map: a
+ * capability adds only the actions it knows, each with its own details type.
+ */
+import type { Finding, Severity, StepMap, StepOf, StepUnion } from "./types";
+
+/** `<action>:<target>`. Targets are built from one source per resource, so their case is stable. */
+export function stepId(action: string, target: string): string {
+  return action + ":" + target;
+}
+
+const NO_DEPENDENCIES: readonly string[] = Object.freeze([]);
+
+/** What a capability plans into: the steps of its step map `M`, and findings. */
+export interface StepSink<M extends StepMap> {
+  /** Adds a step (once) and returns its id. */
+  add<A extends keyof M & string>(action: A, target: string, details: M[A], dependsOn?: readonly (string | undefined)[]): string;
+  /** Adds a step that only this call can produce (one machine's), without the id index. */
+  addUnique<A extends keyof M & string>(action: A, target: string, details: M[A], dependsOn?: readonly string[]): string;
+  has(id: string): boolean;
+  /** Adds a finding (once per code and target). */
+  finding(severity: Severity, code: string, target: string, message: string): void;
+}
+
+export class PlanBuilder<M extends StepMap> implements StepSink<M> {
+  /** Steps in the order they were added (a step only depends on earlier ones). */
+  private readonly ordered: StepUnion<M>[] = [];
+  /** Steps that can be asked for twice (workspaces, roles), by id. */
+  private readonly steps = new Map<string, StepUnion<M>>();
+  private readonly findings: Finding[] = [];
+  private readonly findingKeys = new Set<string>();
+
+  /** Adds a step (once) and returns its id. */
+  add<A extends keyof M & string>(action: A, target: string, details: M[A], dependsOn: readonly (string | undefined)[] = []): string {
+    const id = stepId(action, target);
+    if (!this.steps.has(id)) {
+      const step = { id, action, target, dependsOn: uniqueDefined(dependsOn), details } as StepOf<A, M[A]> as StepUnion<M>;
+      this.steps.set(id, step);
+      this.ordered.push(step);
+    }
+    return id;
+  }
+
+  /**
+   * Adds a step that only this call can produce (one machine's extension), without the id index:
+   * hashing half a million long ids is measurable, and nothing asks for these twice.
+   */
+  addUnique<A extends keyof M & string>(action: A, target: string, details: M[A], dependsOn: readonly string[] = NO_DEPENDENCIES): string {
+    const id = stepId(action, target);
+    this.ordered.push({ id, action, target, dependsOn: uniqueDefined(dependsOn), details } as StepOf<A, M[A]> as StepUnion<M>);
+    return id;
+  }
+
+  has(id: string): boolean {
+    return this.steps.has(id);
+  }
+
+  /** Adds a finding (once per severity, code and target). */
+  finding(severity: Severity, code: string, target: string, message: string): void {
+    const key = `${code}\u0000${target.toLowerCase()}`;
+    if (this.findingKeys.has(key)) return;
+    this.findingKeys.add(key);
+    this.findings.push({ severity, code, target, message });
+  }
+
+  build(): { steps: StepUnion<M>[]; findings: Finding[] } {
+    return { steps: this.ordered, findings: sortFindings(this.findings) };
+  }
+}
+
+/**
+ * The ids without undefined and duplicates. A list that is already clean is kept as it is, so the
+ * machines of one workspace share one dependsOn array.
+ */
+function uniqueDefined(ids: readonly (string | undefined)[]): readonly string[] {
+  if (ids.length === 0) return NO_DEPENDENCIES;
+  let clean = true;
+  for (let i = 0; i < ids.length && clean; i++) if (ids[i] === undefined || ids.indexOf(ids[i], i + 1) >= 0) clean = false;
+  return clean ? (ids as readonly string[]) : [...new Set(ids.filter((d): d is string => d !== undefined))];
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      cmp(a.code, b.code) ||
+      cmp(a.target.toLowerCase(), b.target.toLowerCase()),
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,111 @@
+/**
+ * Lookups over an inventory, built once per plan so every per-machine rule is O(1).
+ */
+import type { Inventory, InventoryMachine, InventorySettings, InventoryWorkspace } from "../../inventory/schema";
+import { subscriptionOf } from "../../inventory/ids";
+import type { Spec } from "../../spec/schema";
+import { ReasonBook } from "./reasons";
+
+export interface PlanContext {
+  readonly spec: Spec;
+  readonly inventory: Inventory;
+  readonly inScope: ReadonlySet<string>;
+  readonly workspaceById: ReadonlyMap<string, InventoryWorkspace>;
+  readonly workspaceByCustomerId: ReadonlyMap<string, InventoryWorkspace>;
+  /** Subscriptions (lower-case) present in the inventory, with their onboarding date if known. */
+  readonly onboardedAt: ReadonlyMap<string, string | null>;
+  /** Security settings by subscription (lower-case). */
+  readonly settings: ReadonlyMap<string, InventorySettings>;
+  /** Memo of lower-cased ids (the same few workspace ids recur for every machine). */
+  readonly lower: (id: string) => string;
+  /**
+   * One shared instance per distinct string: reasons and subscription ids repeat across a
+   * million machines, and keeping one copy of each is what keeps a 1M-machine plan in memory.
+   */
+  readonly intern: (text: string) => string;
+  /** Reasons by code and values (see reasons.ts): a million machines share a few dozen sentences. */
+  readonly reasons: ReasonBook;
+  /**
+   * State a capability keeps for one plan (lookups built on first use), by key. Keyed by an
+   * object the capability owns, so capabilities never see each other's state.
+   */
+  memo<T>(key: object, build: () => T): T;
+}
+
+export function buildContext(spec: Spec, inventory: Inventory): PlanContext {
+  const workspaceById = new Map<string, InventoryWorkspace>();
+  const workspaceByCustomerId = new Map<string, InventoryWorkspace>();
+  for (const ws of inventory.workspaces) {
+    workspaceById.set(ws.id.toLowerCase(), ws);
+    workspaceByCustomerId.set(ws.customerId.toLowerCase(), ws);
+  }
+  const onboardedAt = new Map<string, string | null>();
+  for (const sub of inventory.subscriptions) onboardedAt.set(sub.id.toLowerCase(), sub.onboardedAt ?? null);
+  const settings = new Map(Object.entries(inventory.settings).map(([sub, v]) => [sub.toLowerCase(), v] as const));
+  const memos = new Map<object, unknown>();
+  return {
+    spec,
+    inventory,
+    inScope: new Set(spec.subscriptions),
+    workspaceById,
+    workspaceByCustomerId,
+    onboardedAt,
+    settings,
+    lower: memoLower(),
+    intern: interner(),
+    reasons: new ReasonBook(),
+    memo: <T>(key: object, build: () => T): T => {
+      if (!memos.has(key)) memos.set(key, build());
+      return memos.get(key) as T;
+    },
+  };
+}
+
+/** Machines of the in-scope subscriptions sorted by id for a stable plan, with each one's subscription. */
+export function machinesInScope(ctx: PlanContext): { machines: InventoryMachine[]; subscriptionIds: string[] } {
+  const machines: InventoryMachine[] = [];
+  const subscriptionIds: string[] = [];
+  // Sorted ids come in runs of one subscription: compare with the last prefix, allocate on change.
+  let prefix = "";
+  let sub = "";
+  for (const m of sortById(ctx.inventory.machines)) {
+    if (prefix === "" || !m.id.startsWith(prefix)) {
+      sub = ctx.intern(subscriptionOf(m.id));
+      prefix = m.id.slice(0, "/subscriptions/".length + sub.length + 1);
+    }
+    if (!ctx.inScope.has(sub)) continue;
+    machines.push(m);
+    subscriptionIds.push(sub);
+  }
+  return { machines, subscriptionIds };
+}
+
+/**
+ * Sorts by id. Distinct resources have ids that differ in more than case, so the plain string
+ * order is a total, stable order; an input already in order (adapters emit it so) is not copied.
+ */
+export function sortById<T extends { id: string }>(items: readonly T[]): readonly T[] {
+  let sorted = true;
+  for (let i = 1; i < items.length && sorted; i++) if (items[i - 1]!.id > items[i]!.id) sorted = false;
+  if (sorted) return items;
+  return [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function interner(): (text: string) => string {
+  const seen = new Map<string, string>();
+  return (text) => {
+    const found = seen.get(text);
+    if (found !== undefined) return found;
+    seen.set(text, text);
+    return text;
+  };
+}
+
+function memoLower(): (id: string) => string {
+  const memo = new Map<string, string>();
+  return (id) => {
+    let v = memo.get(id);
+    if (v === undefined) memo.set(id, (v = id.toLowerCase()));
+    return v;
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * ARM ids and deterministic names of what a plan creates. Pure: names derive from their inputs,
+ * so planning the same state twice gives byte-equal output.
+ */
+import { createHash } from "node:crypto";
+
+/** A GUID derived from the given parts (same parts, same GUID), formatted as ARM expects. */
+export function stableGuid(...parts: string[]): string {
+  return stableGuidOf(parts);
+}
+
+/** stableGuid of a list of any length (a spread of 100k ids would overflow the stack). */
+export function stableGuidOf(parts: readonly string[]): string {
+  const hash = createHash("sha256");
+  for (const part of parts) hash.update(part.toLowerCase()).update("\u0000");
+  const h = hash.digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export function subscriptionScope(subscriptionId: string): string {
+  return `/subscriptions/${subscriptionId}`;
+}
+
+export function resourceGroupId(subscriptionId: string, name: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${name}`;
+}
+
+export function pricingId(subscriptionId: string, pricingName: string): string {
+  return `/subscriptions/${subscriptionId}/providers/Microsoft.Security/pricings/${pricingName}`;
+}
+
+export function workspaceSettingId(subscriptionId: string): string {
+  return `/subscriptions/${subscriptionId}/providers/Microsoft.Security/workspaceSettings/default`;
+}
+
+export function solutionId(workspaceId: string, solutionName: string): string {
+  const m = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+)\//i.exec(workspaceId);
+  return `${m ? m[1] : ""}/providers/Microsoft.OperationsManagement/solutions/${solutionName}`;
+}
+
+export function extensionId(machineId: string, extensionName: string): string {
+  return `${machineId}/extensions/${extensionName}`;
+}
+
+export function policyAssignmentId(scope: string, name: string): string {
+  return `${scope}/providers/Microsoft.Authorization/policyAssignments/${name}`;
+}
+
+export function roleAssignmentId(scope: string, name: string): string {
+  return `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
+}
+
+export function remediationId(scope: string, name: string): string {
+  return `${scope}/providers/Microsoft.PolicyInsights/remediations/${name}`;
+}
+
+/** The last segment of an ARM id: a workspace's name, for sentences. */
+export function workspaceLabel(id: string): string {
+  const i = id.lastIndexOf("/");
+  return i < 0 ? id : id.slice(i + 1);
+}
+
+/** A step kind's label for steps named by their target alone. */
+export const labelByTarget = (_details: unknown, target: string): string => targetLabel(target);
+
+/** The default label of a step: `machine (extension)` for a machine's extension, else the target's name. */
+export function targetLabel(target: string): string {
+  const m = /\/(virtualMachines|virtualMachineScaleSets|machines)\/([^/]+)\/extensions\/([^/]+)$/i.exec(target);
+  return m ? `${m[2]} (${m[3]})` : workspaceLabel(target);
+}

@@ -1,0 +1,13 @@
+/**
+ * What capabilities build on: the contract, the plan context, the step builder, reasons, ids, the
+ * simulation, and the declaration model's vocabulary (declarations/). Nothing here knows a
+ * capability.
+ */
+export * from "./contract";
+export * from "./types";
+export { PlanBuilder, stepId, type StepSink } from "./builder";
+export { buildContext, machinesInScope, sortById, type PlanContext } from "./context";
+export { ReasonBook, type Reason, type ReasonCatalog, type ReasonParam, type Speaker } from "./reasons";
+export * from "./ids";
+export * from "./simulation";
+export * from "./declarations";

@@ -1,0 +1,95 @@
+/**
+ * plan(spec, inventory) -> Plan: the registered capabilities composed. Pure and deterministic: no
+ * I/O, no clock, no randomness; the same input gives byte-equal JSON. The phases, each in
+ * registration order: per subscription (settings), the machines (the capability that decides the
+ * spec's agent returns the machines' verdicts and plans their steps), per subscription after the
+ * machines (policies), plan-wide findings. No rule lives here.
+ */
+import type { Inventory, InventoryMachine } from "../inventory/schema";
+import type { Spec } from "../spec/schema";
+import type { Action, Plan, Step } from "../capabilities";
+import { REGISTRY, type AnyCapability, type Catalog } from "./catalog";
+import { buildContext, machinesInScope, PlanBuilder, type Finding, type MachinePlan, type MachineVerdict, type PlanOf, type Severity, type StepMap, type StepUnion } from "./kernel";
+
+/** A step of any capability (the composer does not look inside details). */
+export type AnyStep = StepUnion<Record<string, unknown>>;
+
+export function plan(spec: Spec, inventory: Inventory): Plan {
+  // The registry's capabilities produce exactly the registry's steps and decisions.
+  return planWith(REGISTRY, spec, inventory) as unknown as Plan;
+}
+
+/** The plan of `catalog`'s capabilities (a test composes its own list). */
+export function planWith(catalog: Catalog, spec: Spec, inventory: Inventory): PlanOf<AnyStep, string> {
+  const capabilities: readonly AnyCapability[] = catalog.capabilities;
+  const ctx = buildContext(spec, inventory);
+  const b = new PlanBuilder<StepMap>();
+  const fleet = machinesInScope(ctx);
+  const subscriptions = [...ctx.inScope].sort();
+
+  for (const sub of subscriptions) {
+    if (!ctx.onboardedAt.has(sub)) {
+      b.finding("warning", "subscription-not-in-inventory", `/subscriptions/${sub}`, `Subscription ${sub} is in the spec but not in the inventory: nothing is planned for it.`);
+      continue;
+    }
+    for (const c of capabilities) c.planner?.subscription?.(ctx, b, sub);
+  }
+
+  let verdicts: readonly MachineVerdict[] | undefined;
+  let decidedBy: string | undefined;
+  for (const c of capabilities) {
+    const v = c.planner?.machines?.(ctx, b, fleet);
+    if (!v) continue;
+    if (decidedBy) throw new Error(`both ${decidedBy} and ${c.id} decide the machines' agent for this spec`);
+    decidedBy = c.id;
+    verdicts = v;
+  }
+
+  const bySubscription = groupBySubscription(fleet.machines, fleet.subscriptionIds);
+  for (const sub of subscriptions) {
+    if (!ctx.onboardedAt.has(sub)) continue;
+    for (const c of capabilities) c.planner?.afterMachines?.(ctx, b, sub, bySubscription.get(sub) ?? []);
+  }
+  for (const c of capabilities) c.planner?.finish?.(ctx, b);
+
+  const { steps, findings } = b.build();
+  const machinePlans: MachinePlan[] = verdicts
+    ? fleet.machines.map((m, i) => {
+        const v = verdicts[i]!;
+        return { id: m.id, decision: v.decision, workspace: v.workspace, reason: v.reason.text };
+      })
+    : [];
+  const planned = steps as unknown as AnyStep[];
+  return { version: 1, machines: machinePlans, steps: planned, findings, summary: summarize(machinePlans, planned, findings) };
+}
+
+function groupBySubscription(machines: readonly InventoryMachine[], subscriptionIds: readonly string[]): Map<string, InventoryMachine[]> {
+  const out = new Map<string, InventoryMachine[]>();
+  for (let i = 0; i < machines.length; i++) {
+    const m = machines[i]!;
+    const sub = subscriptionIds[i]!;
+    let list = out.get(sub);
+    if (!list) out.set(sub, (list = []));
+    list.push(m);
+  }
+  return out;
+}
+
+function summarize(machines: readonly MachinePlan[], steps: readonly AnyStep[], findings: readonly Finding[]): PlanOf<AnyStep, string>["summary"] {
+  const decisions: Record<string, number> = {};
+  for (const m of machines) decisions[m.decision] = (decisions[m.decision] ?? 0) + 1;
+  const actions: Record<string, number> = {};
+  for (const s of steps) actions[s.action] = (actions[s.action] ?? 0) + 1;
+  const severities: Partial<Record<Severity, number>> = {};
+  for (const f of findings) severities[f.severity] = (severities[f.severity] ?? 0) + 1;
+  return { machines: machines.length, decisions: sortKeys(decisions), steps: steps.length, actions: sortKeys(actions), findings: sortKeys(severities) };
+}
+
+function sortKeys<T extends Record<string, number>>(o: T): T {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1))) as T;
+}
+
+/** The steps of one action, typed by it. */
+export function stepsOf<A extends Action>(p: { readonly steps: readonly Step[] }, action: A): Extract<Step, { action: A }>[] {
+  return p.steps.filter((s): s is Extract<Step, { action: A }> => s.action === action);
+}

@@ -1,0 +1,79 @@
+/**
+ * How machines look from their guest state: a VM's instance view, a scale set with its model's
+ * extensions, an Arc machine's connection status. ARM GETs and Resource Graph rows use the same.
+ */
+import type { PowerState } from "../store/guest";
+import type { StoredResource } from "../store/resources";
+import { clone, getPath, getString, isObject, type Json, type JsonObject } from "../util/json";
+import type { ModelContext } from "./context";
+import { extensionsOf, guestOf } from "./machines";
+import { docOf, type InstanceViewDoc, type MachineExtensionDoc } from "./documents";
+
+const POWER_DISPLAY: Record<PowerState, string> = { running: "VM running", stopped: "VM stopped", deallocated: "VM deallocated" };
+
+/** What `GET .../instanceView` answers, from the guest state and the extensions. */
+export function vmInstanceView(ctx: Pick<ModelContext, "store" | "guest" | "clock">, vm: StoredResource): InstanceViewDoc {
+  const guest = guestOf(ctx, vm);
+  const now = ctx.clock.iso();
+  const exts = extensionsOf(ctx, vm);
+  const agentUp = guest.vmAgent && guest.powerState === "running";
+  const state = (e: StoredResource): string => getString(e.doc, "properties", "provisioningState") ?? "Succeeded";
+  return {
+    computerName: guest.computerName,
+    osName: guest.osType === "Windows" ? "Windows Server 2019 Datacenter" : "ubuntu",
+    osVersion: guest.osType === "Windows" ? "10.0.17763.6414" : "22.04",
+    hyperVGeneration: "V2",
+    vmAgent: agentUp
+      ? {
+          vmAgentVersion: guest.osType === "Windows" ? "2.7.41491.1102" : "2.11.1.12",
+          statuses: [{ code: "ProvisioningState/succeeded", level: "Info", displayStatus: "Ready", message: "GuestAgent is running and processing the extensions.", time: now }],
+          extensionHandlers: exts.map((e) => ({
+            type: `${getString(e.doc, "properties", "publisher")}.${getString(e.doc, "properties", "type")}`,
+            typeHandlerVersion: getString(e.doc, "properties", "typeHandlerVersion") ?? "",
+            status: { code: "ProvisioningState/succeeded", level: "Info", displayStatus: "Ready" },
+          })),
+        }
+      : {
+          vmAgentVersion: "Unknown",
+          statuses: [{ code: "ProvisioningState/Unavailable", level: "Warning", displayStatus: "Not Ready", message: "VM Agent is unresponsive.", time: now }],
+        },
+    extensions: exts.map((e) => ({
+      name: docOf<MachineExtensionDoc>(e).name,
+      type: `${getString(e.doc, "properties", "publisher")}.${getString(e.doc, "properties", "type")}`,
+      typeHandlerVersion: getString(e.doc, "properties", "typeHandlerVersion") ?? "",
+      statuses: [
+        {
+          code: `ProvisioningState/${state(e).toLowerCase()}`,
+          level: state(e) === "Failed" ? "Error" : "Info",
+          displayStatus: state(e) === "Succeeded" ? "Provisioning succeeded" : `Provisioning ${state(e).toLowerCase()}`,
+          time: now,
+        },
+      ],
+    })),
+    statuses: [
+      { code: "ProvisioningState/succeeded", level: "Info", displayStatus: "Provisioning succeeded", time: getString(vm.doc, "properties", "timeCreated") ?? now },
+      { code: `PowerState/${guest.powerState}`, level: "Info", displayStatus: POWER_DISPLAY[guest.powerState] },
+    ],
+  };
+}
+
+export function vmssView(ctx: Pick<ModelContext, "store">, stored: StoredResource): JsonObject {
+  const doc = clone(stored.doc);
+  const profile = getPath(doc, ["properties", "virtualMachineProfile"]);
+  if (isObject(profile)) {
+    profile["extensionProfile"] = {
+      extensions: extensionsOf(ctx, stored).map((e): Json => ({ name: e.doc["name"] ?? null, id: e.id, properties: e.doc["properties"] ?? {} })),
+    };
+  }
+  return doc;
+}
+
+/** Arc status follows the guest: a machine that is off is Disconnected. */
+export function machineView(ctx: Pick<ModelContext, "guest" | "clock">, stored: StoredResource): JsonObject {
+  const doc = clone(stored.doc);
+  const guest = guestOf(ctx, stored);
+  const props = doc["properties"] as JsonObject;
+  props["status"] = guest.powerState === "running" && guest.vmAgent ? "Connected" : "Disconnected";
+  props["lastStatusChange"] = guest.powerStateChangedAt;
+  return doc;
+}

@@ -1,0 +1,83 @@
+/**
+ * An extension PUT on a VM, scale set or Arc machine: validated, deployed long-running as in
+ * Azure (the model decides whether it can succeed) and logged. Shared by Compute and HybridCompute.
+ */
+import type { Needs, PutInput, PutResult } from "../../arm/types";
+import { ArmErrors } from "../../http/errors";
+import { clone, getString, isObject, type JsonObject } from "../../util/json";
+import { osTypeOf, provisionedAtOf } from "../../model/machines";
+import { amaIdentityFailure, deploymentVerdict, workspaceFailure } from "../../model/deployment";
+
+/** What an extension PUT uses. */
+export type ExtensionPutNeeds = Needs<"store" | "guest" | "heartbeatHistory" | "clock" | "settings" | "extensionLog">;
+const READ_ONLY_EXTENSION_PROPS = ["provisioningState", "instanceView", "protectedSettings", "protectedSettingsFromKeyVault"];
+
+/** An extension PUT on a VM, scale set or Arc machine. */
+export function putExtension(input: PutInput<ExtensionPutNeeds>): PutResult {
+  const { ctx, body, target, req } = input;
+  const machine = target.parent;
+  if (!machine) throw ArmErrors.invalidParameter("An extension needs a parent machine.");
+  const raw = isObject(body["properties"]) ? body["properties"] : undefined;
+  if (!raw) throw ArmErrors.invalidParameter("Required parameter 'properties' is missing (null).", "properties");
+  for (const field of ["publisher", "type", "typeHandlerVersion"]) {
+    if (typeof raw[field] !== "string" || raw[field] === "") {
+      throw ArmErrors.invalidParameter(`Required parameter '${field}' is missing (null).`, `properties.${field}`);
+    }
+  }
+  const publisher = String(raw["publisher"]);
+  const handlerType = String(raw["type"]);
+  const typeKey = `${publisher}.${handlerType}`.toLowerCase();
+  for (const sibling of ctx.store.children(machine.id)) {
+    if (sibling.type.toLowerCase() !== input.spec.type.toLowerCase() || sibling.id.toLowerCase() === target.id.toLowerCase()) continue;
+    const sp = sibling.doc["properties"];
+    if (isObject(sp) && `${String(sp["publisher"])}.${String(sp["type"])}`.toLowerCase() === typeKey) {
+      throw ArmErrors.operationNotAllowed(
+        400,
+        `Multiple VMExtensions per handler not supported for OS type '${osTypeOf(machine)}'. VMExtension '${String(sibling.doc["name"])}' with handler '${publisher}.${handlerType}' already added or specified in input.`,
+      );
+    }
+  }
+  const verdict = deploymentVerdict(ctx, machine, target.name);
+  if (verdict.refuse) throw verdict.refuse;
+  // A PATCH that does not resend protectedSettings keeps the ones the extension has (as Azure does).
+  const keptSettings = req.method === "PATCH" && isObject(input.existing?.secret?.["protectedSettings"]) ? (input.existing!.secret!["protectedSettings"] as JsonObject) : undefined;
+  const protectedSettings = isObject(raw["protectedSettings"]) ? raw["protectedSettings"] : keptSettings;
+  const props: JsonObject = {};
+  for (const [k, v] of Object.entries(raw)) if (!READ_ONLY_EXTENSION_PROPS.includes(k)) props[k] = clone(v);
+  props["autoUpgradeMinorVersion"] = raw["autoUpgradeMinorVersion"] ?? true;
+  if (!isObject(props["settings"])) props["settings"] = {};
+  props["provisioningState"] = "Succeeded";
+  const failure = verdict.failure ?? workspaceFailure(ctx, machine, target.name, props, protectedSettings) ?? amaIdentityFailure(machine, target.name, props);
+  // Provisioning ends when the operation is due; an update of a working extension keeps its start.
+  const existing = input.existing;
+  const working = existing !== undefined && getString(existing.doc, "properties", "provisioningState") === "Succeeded";
+  const start = working ? provisionedAtOf(existing) : ctx.clock.now() + ctx.settings.lroDelayMs;
+  // A deployment that fails never ran an agent.
+  const provisionedAt = Number.isFinite(start) && !failure ? start : null;
+  const doc: JsonObject = {
+    id: target.id,
+    name: target.name,
+    type: input.spec.type,
+    location: typeof body["location"] === "string" ? body["location"] : (machine.doc["location"] ?? null),
+    properties: props,
+  };
+  if (isObject(body["tags"])) doc["tags"] = clone(body["tags"]);
+  return {
+    doc,
+    secret: protectedSettings ? { protectedSettings: clone(protectedSettings), provisionedAt } : { provisionedAt },
+    lro: failure ? { final: "Failed", error: failure } : { final: "Succeeded" },
+    after: () =>
+      ctx.extensionLog.record({
+        at: ctx.clock.iso(),
+        machineId: machine.id,
+        name: target.name,
+        publisher,
+        type: handlerType,
+        version: String(raw["typeHandlerVersion"]),
+        workspaceId: getString(props, "settings", "workspaceId") ?? null,
+        source: "arm",
+        requestId: req.requestId,
+      }),
+  };
+}
+

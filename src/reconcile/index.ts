@@ -1,4 +1,0 @@
-export * from "./types";
-export * from "./plan";
-export * from "./simulate";
-export * from "./render";

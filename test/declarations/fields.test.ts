@@ -1,0 +1,57 @@
+/**
+ * Field documentation lives once, in the schemas' descriptions: the JSON Schemas carry them, the
+ * front ends' input types (src/core/declarations/fields.generated.ts, used by the Pulumi arguments
+ * and the CDKTF props) are generated from them, and the Pulumi project file repeats them for the
+ * keys that are model inputs. `UPDATE_GOLDEN=1 npx jest test/declarations/fields` regenerates.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { z } from "zod";
+import { fieldsSource, stackOptionsSchema, type AmaPoliciesFields, type SpecFields, type StackOptionsFields } from "../../src/core";
+import { amaPoliciesSchema, type AmaPoliciesInput } from "../../src/spec/amaPolicies";
+import { specSchema, type SpecInput } from "../../src/spec";
+import type { MachineRegions } from "../../src/core";
+
+const GENERATED = join(__dirname, "../../src/core/declarations/fields.generated.ts");
+
+test("fields.generated.ts is current", () => {
+  const source = fieldsSource();
+  if (process.env["UPDATE_GOLDEN"]) writeFileSync(GENERATED, source);
+  expect(readFileSync(GENERATED, "utf8")).toBe(source);
+});
+
+type Json = { description?: string; properties?: Record<string, Json>; anyOf?: Json[]; items?: Json };
+
+/** Paths of the object properties without a description. */
+function undocumented(schema: Json, path = ""): string[] {
+  const own = Object.entries(schema.properties ?? {}).flatMap(([key, field]) => [...(field.description ? [] : [`${path}${key}`]), ...undocumented(field, `${path}${key}.`)]);
+  return [...own, ...(schema.anyOf ?? []).flatMap((s) => undocumented(s, path))];
+}
+
+test.each([
+  ["the spec", specSchema],
+  ["the AMA policy options", amaPoliciesSchema],
+  ["the stack options", stackOptionsSchema],
+] as const)("every field of %s has a description", (_title, schema) => {
+  const json = z.toJSONSchema(schema, { io: "input" }) as Json;
+  expect(json.description).toBeDefined();
+  expect(undocumented(json)).toEqual([]);
+});
+
+type DeepReadonly<T> = T extends (infer E)[] ? readonly DeepReadonly<E>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+test("the generated types take exactly what the schemas take (checked by the compiler)", () => {
+  // What the schemas accept is accepted by the front ends' types, and the other way round.
+  const specs: [SpecFields, DeepReadonly<SpecInput>] = [{} as SpecInput, {} as SpecFields];
+  const ama: [AmaPoliciesFields, DeepReadonly<AmaPoliciesInput>] = [{} as AmaPoliciesInput, {} as AmaPoliciesFields];
+  const regions: [StackOptionsFields["machineRegions"], MachineRegions | undefined] = [{} as MachineRegions, {} as NonNullable<StackOptionsFields["machineRegions"]>];
+  expect([specs, ama, regions]).toHaveLength(3);
+});
+
+test("the Pulumi project's descriptions of the model's inputs are the schemas'", () => {
+  const project = parse(readFileSync(join(__dirname, "../../Pulumi.yaml"), "utf8")) as { config: Record<string, { description: string }> };
+  const described = (schema: z.ZodType) => (z.toJSONSchema(schema, { io: "input" }) as Json).properties!;
+  const expected = { subscriptions: described(specSchema)["subscriptions"]!.description, ...Object.fromEntries(["machineRegions", "sentinelOwnsSecurityEvents", "workspaceLocation"].map((k) => [k, described(stackOptionsSchema)[k]!.description])) };
+  expect(Object.fromEntries(Object.keys(expected).map((k) => [k, project.config[k]!.description]))).toEqual(expected);
+});

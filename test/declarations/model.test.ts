@@ -1,0 +1,104 @@
+/**
+ * The declaration model on its own (no front end): deferred values, keys, the shared workspace's
+ * single owner, and what waits for what.
+ */
+import {
+  declarationOf,
+  declareStack,
+  declareSubscription,
+  derive,
+  isDeferred,
+  opaque,
+  reference,
+  referencesIn,
+  resolveWith,
+  stackDeclarations,
+  symbolic,
+  type StackInput,
+} from "../../src/core";
+import { parseSpec, type SpecInput } from "../../src/spec";
+
+const SUB1 = "11111111-1111-1111-1111-111111111111";
+const SUB2 = "22222222-2222-2222-2222-222222222222";
+const HUB = "99999999-9999-9999-9999-999999999999";
+const wsIn = (sub: string) => `/subscriptions/${sub}/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/law-${sub.slice(0, 4)}`;
+
+function stackInput(spec: SpecInput, regions: readonly string[] = ["westeurope"]): StackInput {
+  const parsed = parseSpec(spec);
+  return {
+    spec: parsed,
+    machineRegions: new Map(parsed.subscriptions.map((s) => [s, regions])),
+    sentinelOwnsSecurityEvents: false,
+    amaPolicies: { enabled: true, remediate: true, notScopes: [] },
+  };
+}
+
+describe("values", () => {
+  test("derive computes now when every input is known, and defers otherwise", () => {
+    expect(derive((a: string, b: string) => a + b, "x", "y")).toBe("xy");
+    const later = derive((a: string, b: string) => a + b, "x", reference("k", "id"));
+    expect(isDeferred(later)).toBe(true);
+    expect(resolveWith(later, { reference: () => "<id>", opaque: () => "?", derived: (from, f) => f(...from) })).toBe("x<id>");
+  });
+
+  test("references are found inside objects, arrays and derived values; symbolic() prints them", () => {
+    const value = { a: [reference("r1", "name")], b: derive((x: string) => x.toUpperCase(), reference<string>("r2", "id")), c: opaque("handle") };
+    expect(referencesIn(value).map((r) => r.key)).toEqual(["r1", "r2"]);
+    expect(symbolic(value)).toEqual({ a: ["<r1.name>"], b: "<R2.ID>", c: "<opaque>" });
+  });
+});
+
+describe("a stack", () => {
+  test("every declaration has a key of its own", () => {
+    const model = declareStack(
+      stackInput({ subscriptions: [SUB1, SUB2], logAnalyticsAgent: { autoProvision: true, agent: "ama", securityEvents: "Common" }, extensions: { kubernetesPolicyAddon: true } }, ["westeurope", "eastus"]),
+    );
+    const keys = stackDeclarations(model).map((d) => d.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).toContain(`${SUB1}/workspace-WEU/workspace`);
+    expect(keys).toContain(`${SUB2}/ama/asc-ama-dcr-linux-EUS/remediation`);
+  });
+
+  test("a default workspace's tier waits for the workspace; an association's remediation for its roles and its workspace's rule", () => {
+    const [sub] = declareStack(stackInput({ subscriptions: [SUB1], logAnalyticsAgent: { autoProvision: true, agent: "ama" } })).subscriptions;
+    const { workspace, securityEvents } = sub!.defaultWorkspaces[0]!;
+    const rule = declarationOf(securityEvents, "data-collection-rule")!;
+    expect(rule.dependsOn).toEqual([declarationOf(workspace, "log-analytics-workspace")!.key]);
+    const association = sub!.amaPolicies.find((u) => u.assignmentName === "asc-ama-dcr-windows-WEU")!;
+    const roles = association.resources.filter((d) => d.kind === "role-assignment").map((d) => d.key);
+    expect(declarationOf(association, "policy-remediation")!.dependsOn).toEqual([...roles, rule.key]);
+  });
+
+  test.each([
+    ["the workspace's own subscription, when the spec lists it", [SUB1, SUB2], wsIn(SUB2), SUB2],
+    ["else the spec's first", [SUB2, SUB1], wsIn(HUB), SUB2],
+  ])("a shared workspace is declared once, owned by %s; the others wait for its rule", (_title, subscriptions, id, owner) => {
+    const model = declareStack(stackInput({ subscriptions, logAnalyticsAgent: { autoProvision: true, agent: "ama", workspace: { id } } }));
+    expect(model.sharedWorkspace?.owner).toBe(owner);
+    expect(model.sharedWorkspace?.subscriptionId).toBe(id.split("/")[2]);
+    expect(stackDeclarations(model).filter((d) => d.kind === "solution")).toHaveLength(1);
+    const ruleKey = declarationOf(model.sharedWorkspace!.securityEvents, "data-collection-rule")!.key;
+    for (const s of model.subscriptions) {
+      expect(s.external).toEqual([ruleKey]);
+      for (const unit of s.amaPolicies.filter((u) => u.assignmentName.startsWith("asc-ama-dcr-"))) expect(declarationOf(unit, "policy-remediation")!.dependsOn).toContain(ruleKey);
+    }
+  });
+
+  test("a custom workspace id a front end knows only later: everything derived from it is deferred, nothing else is", () => {
+    const spec = parseSpec({ subscriptions: [SUB1], logAnalyticsAgent: { autoProvision: true, workspace: { id: wsIn(SUB1) }, securityEvents: "All" } });
+    const id = opaque<string>("an Output");
+    const model = declareSubscription({
+      spec,
+      subscriptionId: SUB1,
+      machineRegions: [],
+      amaPolicies: { enabled: true, remediate: true, notScopes: [] },
+      customWorkspace: { id, location: "westeurope", declareSolution: true, declareSecurityEvents: true, sentinelOwnsSecurityEvents: false },
+    });
+    const solution = declarationOf(model.customWorkspace!.solution!, "solution")!;
+    expect(isDeferred(solution.props.name)).toBe(true);
+    expect(solution.props.workspaceId).toBe(id);
+    expect(solution.props.location).toBe("westeurope");
+    expect(model.customWorkspace!.geographyCodes).toEqual(["*"]);
+    expect(declarationOf({ resources: model.settings }, "workspace-setting")!.props.workspaceId).toBe(id);
+  });
+});

@@ -1,0 +1,226 @@
+/**
+ * Both front ends render the same declaration model, for every example and the paths the examples
+ * do not take: the Pulumi root program (under setMocks) and the CDKTF stack, given the same stack
+ * input, compute the model src/core/declarations computes, and each renders every declaration of
+ * it once, as the resource type its renderer maps the declaration's kind to, and nothing else.
+ * What a kind renders to, property by property, is each front end's own test (test/pulumi,
+ * test/cdktf); the model's rules are the capabilities' (test/declarations).
+ */
+import { readFileSync } from "node:fs";
+import * as pulumiSdk from "@pulumi/pulumi";
+import { Testing } from "cdktf";
+import { parse } from "yaml";
+import { AutoProvisioningStack, type AutoProvisioningStackProps } from "../components/cdktf";
+import { declareStack } from "../components/pulumi/program/program";
+import { readStackSettings, stackInput } from "../components/pulumi/program/stackConfig";
+import {
+  declareStack as declareStackModel,
+  stackDeclarations,
+  stackLookups,
+  symbolic,
+  type DeclarationKind,
+  type StackDeclarations,
+} from "../src/core";
+import type { SpecInput } from "../src/spec";
+import { defaultWorkspaceStack, MACHINE_REGIONS } from "../examples/terraform/main";
+import { configFromStackFile, startMocks } from "./pulumi/harness";
+
+const SUB1 = "11111111-1111-1111-1111-111111111111";
+const SUB2 = "22222222-2222-2222-2222-222222222222";
+const HUB_WS = "/subscriptions/99999999-9999-9999-9999-999999999999/resourceGroups/rg-hub/providers/Microsoft.OperationalInsights/workspaces/law-hub";
+
+type StackConfig = Record<string, unknown>;
+
+/** The resource type each front end renders a kind as (a template deployment carries what azurerm cannot declare). */
+const RENDERED_AS: Readonly<Record<DeclarationKind, readonly [pulumi: string, terraform: string, terraformNative?: string]>> = {
+  "resource-group": ["azure-native:resources:ResourceGroup", "azurerm_resource_group"],
+  "log-analytics-workspace": ["azure-native:operationalinsights:Workspace", "azurerm_log_analytics_workspace"],
+  solution: ["azure-native:operationsmanagement:Solution", "azurerm_log_analytics_solution"],
+  "security-events-data-source": ["azure-native:operationalinsights:DataSource", "azurerm_resource_group_template_deployment"],
+  "data-collection-rule": ["azure-native:monitor:DataCollectionRule", "azurerm_resource_group_template_deployment", "azurerm_monitor_data_collection_rule"],
+  pricing: ["azure-native:security:Pricing", "azurerm_security_center_subscription_pricing"],
+  "workspace-setting": ["azure-native:security:WorkspaceSetting", "azurerm_security_center_workspace"],
+  "policy-assignment": ["azure-native:authorization:PolicyAssignment", "azurerm_subscription_policy_assignment"],
+  "role-assignment": ["azure-native:authorization:RoleAssignment", "azurerm_role_assignment"],
+  "policy-remediation": ["azure-native:policyinsights:RemediationAtSubscription", "azurerm_subscription_policy_remediation"],
+};
+
+/** How many of each, sorted. */
+function census(types: readonly string[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const t of types) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+function stackFile(path: string): StackConfig {
+  const doc = parse(readFileSync(path, "utf8")) as { config: Record<string, unknown> };
+  return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k.replace(/^asc-autoprovision:/, ""), v]));
+}
+
+/** The CDKTF props of a stack config: the spec's three keys and the model's other inputs. */
+function stackProps(config: StackConfig): AutoProvisioningStackProps {
+  const { subscriptions, logAnalyticsAgent, extensions, machineRegions, sentinelOwnsSecurityEvents, workspaceLocation, amaPolicies } = config;
+  return {
+    spec: { subscriptions, logAnalyticsAgent, extensions } as SpecInput,
+    ...(machineRegions !== undefined ? { machineRegions: machineRegions as AutoProvisioningStackProps["machineRegions"] } : {}),
+    ...(sentinelOwnsSecurityEvents !== undefined ? { sentinelOwnsSecurityEvents: sentinelOwnsSecurityEvents as boolean } : {}),
+    ...(workspaceLocation !== undefined ? { workspaceLocation: workspaceLocation as string } : {}),
+    ...(amaPolicies !== undefined ? { amaPolicies: amaPolicies as AutoProvisioningStackProps["amaPolicies"] } : {}),
+  };
+}
+
+/** The model of a stack config, as the core computes it from the config's settings. */
+function modelOf(config: StackConfig): StackDeclarations {
+  const raw = Object.fromEntries(Object.entries(configFromStackFile({ config })));
+  return declareStackModel(stackInput(readStackSettings(raw, {})));
+}
+
+interface Rendering {
+  /** The model the front end rendered. */
+  readonly model: StackDeclarations;
+  /** The declaration keys it rendered, sorted. */
+  readonly keys: string[];
+  /** The resource types it declared (providers left out), one per resource. */
+  readonly types: string[];
+  /** How many workspace lookups it declared. */
+  readonly lookups: number;
+}
+
+async function pulumiRendering(config: StackConfig): Promise<Rendering> {
+  const run = await startMocks({ config: Object.fromEntries(Object.entries(configFromStackFile({ config })).map(([k, v]) => [`asc-autoprovision:${k}`, v])) });
+  const stack = declareStack();
+  expect(await run.settle()).toEqual([]);
+  const components = [...stack.components.values()];
+  // Each component renders its subscription's part of the model; the owner of a shared workspace its units too.
+  for (const [i, component] of components.entries()) {
+    const { customWorkspace, external, ...rest } = component.declarations;
+    const { customWorkspace: expected, external: expectedExternal, ...restExpected } = stack.model.subscriptions[i]!;
+    expect(symbolic(rest)).toEqual(symbolic(restExpected));
+    expect(customWorkspace?.workspaceId).toEqual(expected?.workspaceId);
+    if (customWorkspace?.solution) {
+      // The owner: the shared units are its own, so nothing it waits for is declared elsewhere.
+      expect(symbolic([customWorkspace.solution, customWorkspace.securityEvents])).toEqual(symbolic([stack.model.sharedWorkspace!.solution, stack.model.sharedWorkspace!.securityEvents]));
+      expect(external).toEqual([]);
+    } else {
+      expect(external).toEqual(expectedExternal);
+    }
+  }
+  return {
+    model: stack.model,
+    keys: components.flatMap((c) => c.rendered.keys()).sort(),
+    types: run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).map((r) => r.type),
+    lookups: run.invocations.filter((i) => i.token === "azure-native:operationalinsights:getWorkspace").length,
+  };
+}
+
+function cdktfRendering(stack: AutoProvisioningStack): Rendering {
+  const doc = JSON.parse(Testing.synth(stack)) as { resource?: Record<string, Record<string, unknown>>; data?: Record<string, Record<string, unknown>> };
+  for (const [i, sub] of [...stack.subscriptions.values()].entries()) expect(symbolic(sub.declarations)).toEqual(symbolic(stack.model.subscriptions[i]));
+  return {
+    model: stack.model,
+    keys: [...stack.rendered.keys(), ...[...stack.subscriptions.values()].flatMap((s) => s.rendered.keys())].sort(),
+    types: Object.entries(doc.resource ?? {}).flatMap(([type, byName]) => Object.keys(byName).map(() => type)),
+    lookups: Object.keys(doc.data?.["azurerm_log_analytics_workspace"] ?? {}).length,
+  };
+}
+
+/** Both front ends rendered `model`: every declaration once, as its kind's resource type, nothing more. */
+function expectRendered(model: StackDeclarations, pulumi: Rendering, cdktf: Rendering, native = false): void {
+  const declarations = stackDeclarations(model);
+  expect(symbolic(pulumi.model)).toEqual(symbolic(model));
+  expect(symbolic(cdktf.model)).toEqual(symbolic(model));
+  expect(pulumi.keys).toEqual(declarations.map((d) => d.key).sort());
+  expect(cdktf.keys).toEqual(pulumi.keys);
+  expect(census(pulumi.types)).toEqual(census(declarations.map((d) => RENDERED_AS[d.kind][0])));
+  expect(census(cdktf.types)).toEqual(census(declarations.map((d) => (native && RENDERED_AS[d.kind][2]) || RENDERED_AS[d.kind][1])));
+  expect([pulumi.lookups, cdktf.lookups]).toEqual([stackLookups(model).length, stackLookups(model).length]);
+}
+
+// Defender off makes the components warn that a tier is not stored (asserted in test/pulumi): keep the output quiet.
+beforeAll(() => jest.spyOn(pulumiSdk.log, "warn").mockImplementation(() => Promise.resolve()));
+afterAll(() => jest.restoreAllMocks());
+
+describe("the examples", () => {
+  test("Pulumi.default-workspace.yaml and the CDKTF example app (examples/terraform): one model, rendered by both", async () => {
+    const config = stackFile("examples/pulumi/Pulumi.default-workspace.yaml");
+    const stack = defaultWorkspaceStack(Testing.app());
+    // The example app's input is the stack file's.
+    expect(config["machineRegions"]).toEqual(MACHINE_REGIONS);
+    const model = modelOf(config);
+    expectRendered(model, await pulumiRendering(config), cdktfRendering(stack));
+    // 5 workspaces (group, workspace, solution, tier), 2 pricings, per subscription 2 assignments with 3 roles and 2 remediations.
+    expect(stackDeclarations(model)).toHaveLength(5 * 4 + 2 + 2 * (2 + 3 + 2));
+    expect(census(stackDeclarations(model).map((d) => d.kind)).map(([k]) => k)).toEqual(
+      ["log-analytics-workspace", "policy-assignment", "policy-remediation", "pricing", "resource-group", "role-assignment", "security-events-data-source", "solution"].sort(),
+    );
+  });
+
+  test("Pulumi.central-workspace.yaml: a workspace setting per subscription, the workspace's solution and tier once", async () => {
+    const config = stackFile("examples/pulumi/Pulumi.central-workspace.yaml");
+    const model = modelOf(config);
+    expectRendered(model, await pulumiRendering(config), cdktfRendering(new AutoProvisioningStack(Testing.app(), "central", stackProps(config))));
+    const kinds = stackDeclarations(model).map((d) => d.kind);
+    expect(kinds.filter((k) => k === "workspace-setting")).toHaveLength(2);
+    expect(kinds.filter((k) => k === "solution")).toHaveLength(1);
+    expect(model.sharedWorkspace?.owner).toBe(SUB1);
+  });
+
+  test.each(["examples/spec.yaml", "examples/spec-central.yaml", "examples/spec-off.yaml"])("%s", async (file) => {
+    const config = { ...(parse(readFileSync(file, "utf8")) as StackConfig), machineRegions: ["westeurope", "eastus"] };
+    const model = modelOf(config);
+    expectRendered(model, await pulumiRendering(config), cdktfRendering(new AutoProvisioningStack(Testing.app(), "spec", stackProps(config))));
+  });
+});
+
+const BASE = { subscriptions: [SUB1, SUB2], machineRegions: { [SUB1]: ["westeurope", "eastus"], [SUB2]: ["japaneast"] } };
+
+const VARIANTS: readonly [string, StackConfig][] = [
+  ["agent ama, default workspaces, Minimal: one data collection rule per workspace", { ...BASE, logAnalyticsAgent: { autoProvision: true, agent: "ama", securityEvents: "Minimal" } }],
+  [
+    "agent ama with Defender off: rules without a security-event stream, Free pricing, SecurityCenterFree",
+    { ...BASE, logAnalyticsAgent: { autoProvision: true, agent: "ama", defender: false, securityEvents: "All" }, extensions: { kubernetesPolicyAddon: true } },
+  ],
+  [
+    "agent ama, a central workspace in a subscription outside the spec (its own provider), Common",
+    { ...BASE, logAnalyticsAgent: { autoProvision: true, agent: "ama", securityEvents: "Common", workspace: { id: HUB_WS } }, extensions: { dependencyAgent: { linux: true }, identityLocation: "northeurope" } },
+  ],
+  [
+    "the same central workspace with its location given: nothing looked up",
+    { ...BASE, logAnalyticsAgent: { autoProvision: true, agent: "ama", workspace: { id: HUB_WS } }, workspaceLocation: "northeurope" },
+  ],
+  [
+    "agent mma, Defender off: the tier is not stored; a region outside every geography is its own",
+    { subscriptions: [SUB1], machineRegions: ["westeurope", "southafricanorth", "uaenorth"], logAnalyticsAgent: { autoProvision: true, defender: false, securityEvents: "Common" } },
+  ],
+  [
+    "agent ama with amaPolicies: each subscription's not-scopes, no remediation tasks",
+    {
+      ...BASE,
+      logAnalyticsAgent: { autoProvision: true, agent: "ama", securityEvents: "Common" },
+      amaPolicies: { remediate: false, notScopes: [`/subscriptions/${SUB1}/resourceGroups/rg-self-managed`, `/subscriptions/${SUB2}/resourceGroups/rg-legacy`] },
+    },
+  ],
+  ["agent ama with amaPolicies disabled: only the rules", { ...BASE, logAnalyticsAgent: { autoProvision: true, agent: "ama" }, amaPolicies: { enabled: false } }],
+  ["auto provisioning off with a toggle: only the policy", { subscriptions: [SUB1], extensions: { kubernetesPolicyAddon: true } }],
+];
+
+describe("variants", () => {
+  test.each(VARIANTS)("%s", async (_title, config) => {
+    const model = modelOf(config);
+    expectRendered(model, await pulumiRendering(config), cdktfRendering(new AutoProvisioningStack(Testing.app(), "variant", stackProps(config))));
+    // The AMA assignments are there when they should be: per subscription, 2 extension ones and 2 per destination.
+    const la = config["logAnalyticsAgent"] as { agent?: string; autoProvision?: boolean; workspace?: unknown } | undefined;
+    const declared = (config["amaPolicies"] as { enabled?: boolean } | undefined)?.enabled ?? true;
+    const expected = la?.agent === "ama" && la.autoProvision && declared ? (la.workspace ? 2 * 4 : 2 * 2 + 2 * 3) : 0; // SUB1: WEU, EUS; SUB2: EJP
+    expect(model.subscriptions.flatMap((s) => s.amaPolicies)).toHaveLength(expected);
+  });
+
+  test('agent ama with dataCollectionRule "native": the same model, its rules as azurerm_monitor_data_collection_rule', async () => {
+    const config = VARIANTS[0]![1];
+    const model = modelOf(config);
+    const cdktf = cdktfRendering(new AutoProvisioningStack(Testing.app(), "native", { ...stackProps(config), dataCollectionRule: "native" }));
+    expectRendered(model, await pulumiRendering(config), cdktf, true);
+    expect(cdktf.types.filter((t) => t === "azurerm_resource_group_template_deployment")).toEqual([]);
+    expect(stackDeclarations(model).filter((d) => d.kind === "data-collection-rule")).toHaveLength(3);
+  });
+});
