@@ -92,7 +92,7 @@ describePackage("the packed package in a new project", () => {
     const targets = [manifest.main, manifest.types, ...Object.values(manifest.exports).flatMap((t) => (typeof t === "string" ? [t] : Object.values(t)))];
     for (const target of targets.filter((t) => !t.includes("*"))) expect([target, existsSync(join(installed, target))]).toEqual([target, true]);
     expect(existsSync(join(installed, "LICENSE"))).toBe(true);
-    expect(existsSync(join(installed, "dist", "components", "reconcile", "reconciler.js"))).toBe(true);
+    expect(existsSync(join(installed, "dist", "components", "pulumi", "reconcile", "reconciler.js"))).toBe(true);
   });
 
   test("@pulumi/pulumi and @pulumi/azure-native are peers: the user's copy is the only one", () => {
