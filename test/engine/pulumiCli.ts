@@ -8,7 +8,7 @@
  * ASC_REQUIRE_PULUMI=1 (CI sets it after building the CLI).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 
@@ -108,6 +108,9 @@ export function runPulumi(args: readonly string[], cwd: string, env: NodeJS.Proc
     }, timeoutMs);
     child.on("close", (code) => {
       clearTimeout(timer);
+      // ASC_ENGINE_TRANSCRIPT=<file>: every run and what the CLI printed, for README's examples.
+      const transcript = process.env.ASC_ENGINE_TRANSCRIPT;
+      if (transcript) appendFileSync(transcript, `$ pulumi ${args.join(" ")}   # exit ${code}\n${stdout}${stderr}\n`);
       resolveRun({ code: code ?? 1, stdout, stderr, output: stdout + stderr });
     });
   });
