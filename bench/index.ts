@@ -1,9 +1,10 @@
-/** `npm run bench [-- plan|emulator|reconcile]`: the benchmarks in turn; each prints its own figures. */
+/** `npm run bench [-- plan|emulator|reconcile|pulumi-state]`: the benchmarks in turn; each prints its own figures. */
 import { benchEmulator } from "./emulator";
 import { benchPlan } from "./plan";
+import { benchPulumiState } from "./pulumiState";
 import { benchReconcile } from "./reconcile";
 
-const BENCHES: Record<string, () => Promise<void>> = { plan: benchPlan, emulator: benchEmulator, reconcile: benchReconcile };
+const BENCHES: Record<string, () => Promise<void>> = { plan: benchPlan, emulator: benchEmulator, reconcile: benchReconcile, "pulumi-state": benchPulumiState };
 
 async function main(): Promise<void> {
   const only = process.argv[2];

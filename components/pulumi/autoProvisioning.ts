@@ -27,12 +27,8 @@ import {
   declareSubscription,
   readAmaPoliciesOptions,
   regionIssues,
-  type AmaPoliciesFields,
   type AmaPoliciesOptions,
-  type CustomWorkspaceFields,
   type CustomWorkspaceInput,
-  type ExtensionsFields,
-  type LogAnalyticsAgentFields,
   type SubscriptionDeclarations,
   unitName,
   workspaceSettingId,
@@ -40,6 +36,7 @@ import {
 } from "../../src/core";
 import { runtimeOptionProblem } from "../../src/azure";
 import { geographiesOf, type ExtensionPolicyKey, type LogAnalyticsAgentSpec, type Spec } from "../../src/spec";
+import type { AutoProvisioningArgs, CustomWorkspaceArgs, ExtensionsArgs, LogAnalyticsAgentArgs } from "./args";
 import { failArgs, isKnown, joinPath, modelValue, parseSpecAs, unknownKeyIssues, type ValidationIssue } from "./internal/validation";
 import { AzureMonitorAgentPolicy } from "./policy/azureMonitorAgentPolicy";
 import { ExtensionPolicy } from "./policy/extensionPolicy";
@@ -53,104 +50,6 @@ import { SecurityEventCollection } from "./workspace/securityEventCollection";
 import { checkedWorkspaceId } from "./workspace/workspaceId";
 
 export const AUTO_PROVISIONING_TYPE = "asc-autoprovision:index:AutoProvisioning";
-
-/**
- * A user's existing Log Analytics workspace that every machine of the subscription reports to: the
- * spec's `logAnalyticsAgent.workspace` (CustomWorkspaceFields), with this component's options.
- */
-export interface CustomWorkspaceArgs extends Omit<CustomWorkspaceFields, "id"> {
-  /**
-   * The spec's workspace id, which may be an Output here (validated when known; then it is assumed
-   * to be in `subscriptionId` unless `provider` says otherwise). Changing it updates the workspace
-   * setting in place.
-   */
-  readonly id: pulumi.Input<string>;
-  /** The workspace's location, for its solution. Default: read from Azure (getWorkspace). */
-  readonly location?: pulumi.Input<string>;
-  /**
-   * Declare the Security/SecurityCenterFree solution on the workspace. Default `true`. A workspace
-   * has one of each: when several subscriptions share a central workspace, exactly one
-   * AutoProvisioning declares it (the root program picks the workspace's own subscription, else
-   * the first), the others set `false`. Also `false` when it is already installed (import it instead).
-   */
-  readonly installSolution?: boolean;
-  /** Declare the workspace's security-event tier (a SecurityEventCollection). Default `true`; same sharing rule as `installSolution`. */
-  readonly configureSecurityEvents?: boolean;
-  /** Sentinel configures this workspace's security events: a tier other than None is refused. Default `false`. */
-  readonly sentinelOwnsSecurityEvents?: boolean;
-  /**
-   * With `configureSecurityEvents: false`, the resource that configures the shared workspace
-   * instead (the AutoProvisioning that declares its tier and data collection rule): the AMA
-   * association remediations here wait for it. Default none.
-   */
-  readonly configuredBy?: pulumi.Resource;
-  /**
-   * azure-native provider for the workspace's subscription, for the solution and the tier. Default:
-   * the component's own (when the workspace is in `subscriptionId`), or one it creates for the
-   * workspace's subscription when it created its own provider. Required when you passed your own
-   * provider and the workspace is in another subscription.
-   */
-  readonly provider?: pulumi.ProviderResource;
-}
-
-/**
- * The spec's `logAnalyticsAgent` (each field's documentation is the spec schema's), with this
- * component's options for a custom workspace. `reconfigureExisting`, `removeLegacyAgent` and
- * `deleteUnusedDefaultWorkspaces` are read by the agent reconciliation.
- */
-export interface LogAnalyticsAgentArgs extends Omit<LogAnalyticsAgentFields, "workspace"> {
-  /** `default` (Security Center's workspace per geography; the default) or a custom workspace, with this component's options. */
-  readonly workspace?: "default" | CustomWorkspaceArgs;
-}
-
-/** The spec's `extensions` (each field's documentation is the spec schema's). */
-export type ExtensionsArgs = ExtensionsFields;
-
-/** `agent: ama` with auto provisioning on: the AMA policy assignments (AzureMonitorAgentPolicy). */
-export interface AmaPoliciesArgs extends Omit<AmaPoliciesFields, "remediate"> {
-  /**
-   * As the stack's `remediate`, with another default here: `true`, or `false` when `reconcile` is
-   * given (the agent reconciliation does the existing machines itself).
-   */
-  readonly remediate?: boolean;
-}
-
-/** The agent reconciliation (AgentReconciliation): the per-machine work. */
-export interface ReconcileArgs {
-  /** `apply` (default): plan from the actual state and apply; `report`: plan only, the remediation steps become outputs. */
-  readonly mode?: ReconcileMode;
-  /** Above this many Log Analytics agent installs on one workspace, OS and subscription, use a policy remediation task. Default: the CLI's (RUNTIME_OPTIONS); 0 = never. */
-  readonly delegateAbove?: number;
-  /** Steps in flight at once. Default: the CLI's (RUNTIME_OPTIONS). */
-  readonly concurrency?: number;
-}
-
-export interface AutoProvisioningArgs {
-  /** The subscription GUID. Every resource of the component is in it or scoped to it. */
-  readonly subscriptionId: string;
-  readonly logAnalyticsAgent?: LogAnalyticsAgentArgs;
-  readonly extensions?: ExtensionsArgs;
-  /**
-   * Regions the subscription's machines are in (e.g. from an inventory), for the default
-   * workspaces: one per geography they map to (src/spec/geography.ts), duplicates folded. Default
-   * none: no default workspace is declared until a region is given.
-   */
-  readonly machineRegions?: readonly string[];
-  /**
-   * Which Azure the provider this component creates talks to. Default: the stack's selection
-   * (config `asc-autoprovision:emulatorEndpoint`, env ASC_EMULATOR_ENDPOINT, else real Azure).
-   * Ignored when you pass your own azure-native provider in the options.
-   */
-  readonly endpoint?: AzureEndpoint;
-  /**
-   * Reconcile the subscription's machines (install, reconnect, upgrade agents; AMA rules and
-   * associations) with an AgentReconciliation child, after every other resource of the component.
-   * Default: none (only the declarative resources). It talks to `endpoint`; nothing is ever uninstalled.
-   */
-  readonly reconcile?: ReconcileArgs;
-  /** The AMA policy assignments, with `logAnalyticsAgent.agent: ama` and `autoProvision`. Default: declared, see AmaPoliciesArgs. */
-  readonly amaPolicies?: AmaPoliciesArgs;
-}
 
 // The arguments name exactly the spec's fields (a spec change that the components miss fails typecheck).
 type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;

@@ -7,6 +7,7 @@
  * asc-autoprovision:policy:AzureMonitorAgentPolicy, and
  * the dynamic resource pulumi-nodejs:dynamic/asc-autoprovision:AgentReconciliation.
  */
+export * from "./args";
 export * from "./autoProvisioning";
 export * from "./policy";
 export * from "./provider";

@@ -19,7 +19,7 @@ export type AgentChoice = (typeof AGENTS)[number];
 
 const guid = z.string().regex(GUID_PATTERN, { error: "must be a subscription GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)" });
 
-const customWorkspace = closedObject({
+export const customWorkspaceSchema = closedObject({
   id: z
     .string()
     .regex(WORKSPACE_ID_PATTERN, {
@@ -28,7 +28,7 @@ const customWorkspace = closedObject({
     .describe("ARM id of an existing Log Analytics workspace, in any subscription (`/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>`)."),
 }).describe("A user's existing workspace that every machine reports to.");
 
-const workspaceChoice = z.union([z.literal("default"), customWorkspace], {
+const workspaceChoice = z.union([z.literal("default"), customWorkspaceSchema], {
   error: (iss) => (iss.code === "invalid_union" ? 'must be "default" or { id: <workspace ARM id> }' : undefined),
 });
 

@@ -1,24 +1,28 @@
 /**
  * Field documentation lives once, in the schemas' descriptions: the JSON Schemas carry them, the
- * front ends' input types (src/core/declarations/fields.generated.ts, used by the Pulumi arguments
- * and the CDKTF props) are generated from them, and the Pulumi project file repeats them for the
- * keys that are model inputs. `UPDATE_GOLDEN=1 npx jest test/declarations/fields` regenerates.
+ * front ends' input types (the fields.generated.ts files of src/core/declarations, of the
+ * capabilities that front ends present as components, and of components/pulumi; used by the
+ * Pulumi arguments and the CDKTF props) are generated from them, and the Pulumi project file
+ * repeats them for the keys that are model inputs. `UPDATE_GOLDEN=1 npx jest test/declarations/fields`
+ * regenerates.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
-import { fieldsSource, stackOptionsSchema, type AmaPoliciesFields, type SpecFields, type StackOptionsFields } from "../../src/core";
+import { PULUMI_FIELD_FILE } from "../../components/pulumi/fields";
+import { FIELD_FILES, fieldsSource, stackOptionsSchema, type AmaPoliciesFields, type SpecFields, type StackOptionsFields } from "../../src/core";
 import { amaPoliciesSchema, type AmaPoliciesInput } from "../../src/spec/amaPolicies";
 import { specSchema, type SpecInput } from "../../src/spec";
 import type { MachineRegions } from "../../src/core";
 
-const GENERATED = join(__dirname, "../../src/core/declarations/fields.generated.ts");
+const ROOT = join(__dirname, "../..");
 
-test("fields.generated.ts is current", () => {
-  const source = fieldsSource();
-  if (process.env["UPDATE_GOLDEN"]) writeFileSync(GENERATED, source);
-  expect(readFileSync(GENERATED, "utf8")).toBe(source);
+test.each([...FIELD_FILES, PULUMI_FIELD_FILE].map((f) => [f.file, f] as const))("%s is current", (_file, file) => {
+  const source = fieldsSource(file);
+  const path = join(ROOT, file.file);
+  if (process.env["UPDATE_GOLDEN"]) writeFileSync(path, source);
+  expect(readFileSync(path, "utf8")).toBe(source);
 });
 
 type Json = { description?: string; properties?: Record<string, Json>; anyOf?: Json[]; items?: Json };

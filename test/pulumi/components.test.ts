@@ -6,7 +6,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/azure-native/provider";
-import { AutoProvisioning, type AutoProvisioningArgs } from "../../components/pulumi/autoProvisioning";
+import type { AutoProvisioningArgs } from "../../components/pulumi/args";
+import { AutoProvisioning } from "../../components/pulumi/autoProvisioning";
 import { AzureMonitorAgentPolicy } from "../../components/pulumi/policy/azureMonitorAgentPolicy";
 import { ExtensionPolicy } from "../../components/pulumi/policy/extensionPolicy";
 import { selectEndpoint } from "../../components/pulumi/provider";

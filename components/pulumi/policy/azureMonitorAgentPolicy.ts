@@ -12,10 +12,11 @@ import {
   amaPolicyInputIssues,
   dataCollectionRuleIdIssues,
   declareAmaPolicy,
-  type AmaPolicyInput,
+  type AmaPolicyFields,
 } from "../../../src/capabilities/azure-monitor-agent";
 import { type PolicyUnit } from "../../../src/core";
 import { AMA_POLICIES, type AmaPolicyDefinition, type AmaPolicyKey } from "../../../src/spec";
+import type { WithInputs } from "../args";
 import { failArgs, modelValue, type ValidationIssue } from "../internal/validation";
 import type { DeclaredUnit } from "../render/declared";
 import { RenderedDeclarations } from "../render/registry";
@@ -23,10 +24,8 @@ import { DeployIfNotExistsComponent } from "./deployIfNotExists";
 
 export const AZURE_MONITOR_AGENT_POLICY_TYPE = "asc-autoprovision:policy:AzureMonitorAgentPolicy";
 
-/** Each field's documentation is the model's (AmaPolicyInput). */
-export interface AzureMonitorAgentPolicyArgs extends Omit<AmaPolicyInput, "dataCollectionRuleId" | "remediationDependsOn"> {
-  /** The rule the association policies link machines to; may be an Output (checked when known). */
-  readonly dataCollectionRuleId?: pulumi.Input<string>;
+/** Each field's documentation is the capability's (fields.ts); the rule id may be an Output (checked when known). */
+export interface AzureMonitorAgentPolicyArgs extends WithInputs<AmaPolicyFields, "dataCollectionRuleId"> {
   /** Resources the remediation waits for besides the roles (e.g. the SecurityEventCollection that declares the rule). Default none. */
   readonly remediationDependsOn?: pulumi.Input<pulumi.Resource>[];
 }

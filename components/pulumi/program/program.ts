@@ -10,7 +10,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { declareStack as declareStackModel, notScopesIn, type StackDeclarations } from "../../../src/core";
-import { AutoProvisioning, type LogAnalyticsAgentArgs } from "../autoProvisioning";
+import type { LogAnalyticsAgentArgs } from "../args";
+import { AutoProvisioning } from "../autoProvisioning";
 import { readStackSettings, stackInput, type StackSettings } from "./stackConfig";
 
 /** What one subscription exports. */

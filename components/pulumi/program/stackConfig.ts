@@ -11,7 +11,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readAmaPoliciesOptions, readMachineRegions as parseMachineRegions, regionIssues, type StackInput } from "../../../src/core";
 import { ValidationError, type Spec, type ValidationIssue } from "../../../src/spec";
-import { reconcileIssues, type AmaPoliciesArgs, type ReconcileArgs } from "../autoProvisioning";
+import type { AmaPoliciesArgs, ReconcileArgs } from "../args";
+import { reconcileIssues } from "../autoProvisioning";
 import { parseSpecAs } from "../internal/validation";
 import { CONFIG_NAMESPACE, EMULATOR_ENDPOINT_CONFIG_KEY, EndpointError, selectEndpoint, type AzureEndpoint } from "../provider";
 

@@ -9,6 +9,17 @@
  *   decision, target workspace, reason, actions), the steps by action and the findings appear as
  *   the resource's new state. diff says "update" when an input changed or the plan has steps
  *   (apply mode) / differs from the last report (report mode).
+ *
+ *   What the CLI shows (test/engine): neither the dynamic-provider host nor the Node provider
+ *   server (`@pulumi/pulumi/provider`) forwards a detailed diff, so `pulumi preview --diff` prints
+ *   the engine's property diff of the old state's inputs against the checked inputs, strings cut
+ *   at 150 characters. Hence `changes`: a map from machine id to one short line, so the diff
+ *   reads `+ <machine id>: "install -> DefaultWorkspace-<sub>-EUS: install-extension"` per machine;
+ *   an array would be diffed by index. The long forms (`machines` with reasons, counters) stay in
+ *   the state and the `--json` output, their diffs hidden (HIDDEN_DIFFS, the hideDiffs option).
+ *   A transient `dryRun` input tells check whether it runs for the up itself, whose checked inputs
+ *   the engine stores: they then hold `changes` as the up leaves them (nothing outstanding after an
+ *   apply), so the next preview lists only new work, not the last up's.
  * - `pulumi up`: plans again from the actual state and applies (mode `apply`) or only records the
  *   remediation steps (mode `report`). A failed step fails the update, keeping the partial state.
  * - `pulumi refresh`: plans again; remainingSteps and machines show drift made behind the stack's back.
@@ -23,7 +34,7 @@ import type { Action, Severity } from "../../../src/core";
 import type { Spec, SpecInput } from "../../../src/spec";
 import type { AzureEndpoint } from "../provider";
 import { agentReconciliationProvider } from "./provider";
-import type { FindingSummary, MachineChange, ReconcileMode } from "./types";
+import { DRY_RUN_KEY, HIDDEN_DIFFS, type FindingSummary, type MachineChange, type ReconcileMode } from "./types";
 
 export const AGENT_RECONCILIATION_MODULE = "asc-autoprovision";
 export const AGENT_RECONCILIATION_TYPE_NAME = "AgentReconciliation";
@@ -78,6 +89,12 @@ export class AgentReconciliation extends pulumi.dynamic.Resource {
   declare public readonly remainingSteps: pulumi.Output<number>;
   /** The plan's steps by action. */
   declare public readonly steps: pulumi.Output<Partial<Record<Action, number>>>;
+  /**
+   * Per machine (ARM id), one line: `<decision> -> <target workspace>: <actions>`. After an up or a
+   * refresh: what is still outstanding (empty once converged). It is what `pulumi preview --diff`
+   * shows per machine (see the module comment).
+   */
+  declare public readonly changes: pulumi.Output<Record<string, string>>;
   /** Machines with steps in the plan (at most 200, by id; see machineCount). */
   declare public readonly machines: pulumi.Output<MachineChange[]>;
   declare public readonly machineCount: pulumi.Output<number>;
@@ -97,18 +114,21 @@ export class AgentReconciliation extends pulumi.dynamic.Resource {
         mode: args.mode,
         delegateAbove: args.delegateAbove,
         concurrency: args.concurrency,
+        // Only while previewing: absent, check treats the call as the up itself (see DRY_RUN_KEY).
+        ...(pulumi.runtime.isDryRun() ? { [DRY_RUN_KEY]: true } : {}),
         // Outputs only (listed so that the base class makes them Outputs).
         stepsApplied: undefined,
         stepsFailed: undefined,
         remainingSteps: undefined,
         steps: undefined,
+        changes: undefined,
         machines: undefined,
         machineCount: undefined,
         findings: undefined,
         findingCounts: undefined,
         planDigest: undefined,
       },
-      opts,
+      { ...opts, hideDiffs: [...HIDDEN_DIFFS, ...(opts?.hideDiffs ?? [])] },
       AGENT_RECONCILIATION_MODULE,
       AGENT_RECONCILIATION_TYPE_NAME,
     );

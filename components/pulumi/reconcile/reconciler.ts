@@ -35,6 +35,7 @@ import { machineOf, type Action, type Plan, type Severity } from "../../../src/c
 import type { Inventory } from "../../../src/inventory";
 import { ValidationError, parseSpec } from "../../../src/spec";
 import {
+  DRY_RUN_KEY,
   INPUT_KEYS,
   MAX_FINDINGS,
   MAX_MACHINES,
@@ -225,14 +226,28 @@ function countBy<K extends string>(keys: readonly K[]): Partial<Record<K, number
   return out;
 }
 
-/** The report of `plan`: what was applied (`applied`, `failed`) and what remains. */
-export function reportOf(plan: Plan, counts: { applied: number; failed: number; remaining: number }): ReconciliationReport {
+/** One line per machine, keyed by its ARM id: `install -> DefaultWorkspace-<sub>-EUS: install-extension`. */
+export function changeLines(machines: readonly MachineChange[]): Record<string, string> {
+  const lines: Record<string, string> = {};
+  for (const m of machines.slice(0, MAX_MACHINES)) {
+    const target = m.workspace ? m.workspace.slice(m.workspace.lastIndexOf("/") + 1) : "no workspace";
+    lines[m.id] = `${m.decision} -> ${target}: ${m.actions.join(", ")}`;
+  }
+  return lines;
+}
+
+/**
+ * The report of `plan`: what was applied (`applied`, `failed`) and what remains. `outstanding`:
+ * the machines whose steps remain (default: none when nothing remains, else every changed machine).
+ */
+export function reportOf(plan: Plan, counts: { applied: number; failed: number; remaining: number }, outstanding?: readonly MachineChange[]): ReconciliationReport {
   const machines = machineChanges(plan);
   return {
     stepsApplied: counts.applied,
     stepsFailed: counts.failed,
     remainingSteps: counts.remaining,
     steps: countBy(plan.steps.map((s) => s.action)),
+    changes: changeLines(outstanding ?? (counts.remaining === 0 ? [] : machines)),
     machines: machines.slice(0, MAX_MACHINES),
     machineCount: machines.length,
     findings: plan.findings.slice(0, MAX_FINDINGS).map((f) => ({ severity: f.severity, code: f.code, target: f.target, message: f.message })),
@@ -241,10 +256,14 @@ export function reportOf(plan: Plan, counts: { applied: number; failed: number; 
   };
 }
 
-/** What an up would output for `plan`, if every step succeeds: the preview check shows. */
-export function predictedReport(plan: Plan, mode: ReconcileMode): ReconciliationReport {
+/**
+ * What an up would output for `plan`, if every step succeeds: the preview check shows. `changes`
+ * is what the up will change (`pending`, a preview) or what it leaves outstanding (the up itself).
+ */
+export function predictedReport(plan: Plan, mode: ReconcileMode, changes: "pending" | "outstanding" = "pending"): ReconciliationReport {
   const n = plan.steps.length;
-  return reportOf(plan, mode === "apply" ? { applied: n, failed: 0, remaining: 0 } : { applied: 0, failed: 0, remaining: n });
+  const counts = mode === "apply" ? { applied: n, failed: 0, remaining: 0 } : { applied: 0, failed: 0, remaining: n };
+  return reportOf(plan, counts, changes === "pending" || mode === "report" ? machineChanges(plan) : []);
 }
 
 /** Plain JSON: no undefined anywhere (the host's Struct conversion rejects it). */
@@ -267,9 +286,11 @@ export async function check(_olds: Props, news: Props): Promise<{ inputs: Props;
   if (hasUnknowns(inputsOf(news))) return { inputs: news, failures: [] };
   const { inputs, failures } = validateInputs(news);
   if (!inputs) return { inputs: news, failures };
+  // Without `dryRun: true`, the up itself: its checked inputs become the new state's (see DRY_RUN_KEY).
+  const changes = news[DRY_RUN_KEY] === true ? "pending" : "outstanding";
   let prediction: ReconciliationReport | undefined;
   try {
-    prediction = predictedReport((await livePlan(inputs, true)).plan, inputs.mode);
+    prediction = predictedReport((await livePlan(inputs, true)).plan, inputs.mode, changes);
   } catch {
     prediction = undefined; // diff reads again and reports the error with its cause
   }
@@ -339,7 +360,9 @@ async function reconcile(id: string, props: Props): Promise<ReconciliationOutput
   const applied = result.counts.done + result.counts["already-done"];
   const failed = result.counts.failed;
   const remaining = failed + result.counts.skipped;
-  const outs = plain({ ...inputs, ...reportOf(plan, { applied, failed, remaining }) });
+  const notDone = new Set(result.results.filter((r) => r.status !== "done" && r.status !== "already-done").map((r) => machineOf(r.step)).filter((m): m is string => typeof m === "string").map((m) => m.toLowerCase()));
+  const outstanding = machineChanges(plan).filter((m) => notDone.has(m.id.toLowerCase()));
+  const outs = plain({ ...inputs, ...reportOf(plan, { applied, failed, remaining }, outstanding) });
   if (failed || remaining || result.aborted) {
     const reasons = describeFailures(result.results);
     const head = result.aborted
@@ -384,4 +407,7 @@ export async function read(id: string, props: Props): Promise<{ id: string; prop
  * delete: nothing is uninstalled. As with the portal's switch, turning auto provisioning off (or
  * removing this resource) never removes an agent from a machine; the resource only leaves the stack.
  */
-export async function remove(_id: string, _props: Props): Promise<void> {}
+export async function remove(id: string, _props: Props): Promise<void> {
+  // The engine shows a provider's standard error under the stack's diagnostics: `pulumi destroy` says so.
+  process.stderr.write(`AgentReconciliation ${id}: removed from the stack; no agent is uninstalled from any machine (auto provisioning never removes an agent).\n`);
+}

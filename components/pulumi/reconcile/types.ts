@@ -59,6 +59,13 @@ export interface ReconciliationReport {
   readonly remainingSteps: number;
   /** The plan's steps by action (what was applied, or what is outstanding). */
   readonly steps: Partial<Record<Action, number>>;
+  /**
+   * Per machine (ARM id), one line a reviewer reads in `pulumi preview --diff`:
+   * `<decision> -> <target workspace name | no workspace>: <actions>`. In a preview's checked
+   * inputs: what the up will change. After an up, a refresh, and in what an up stores as its
+   * inputs: what is still outstanding (nothing after a successful apply). At most MAX_MACHINES.
+   */
+  readonly changes: Record<string, string>;
   /** The machines with steps in the plan, by id (at most MAX_MACHINES; see machineCount). */
   readonly machines: MachineChange[];
   readonly machineCount: number;
@@ -73,6 +80,22 @@ export type ReconciliationOutputs = ReconciliationInputs & ReconciliationReport;
 
 /** The input keys, in the order they are echoed; everything else in a property bag is computed. */
 export const INPUT_KEYS = ["spec", "endpoint", "mode", "delegateAbove", "concurrency"] as const;
+
+/**
+ * A transient input the resource sets (`true`) only while Pulumi previews
+ * (`pulumi.runtime.isDryRun()`): check then puts in `changes` what the up will change. Without
+ * it, check runs for the up itself, whose checked inputs the engine stores as the new state's
+ * inputs: `changes` then holds what the up leaves outstanding (nothing after an apply), so the
+ * next preview shows, per machine, only new work. Never compared by diff, never an output.
+ */
+export const DRY_RUN_KEY = "dryRun";
+
+/**
+ * Properties whose diffs `pulumi preview --diff` hides (the `hideDiffs` resource option): the
+ * long forms of what `changes` shows per machine in one line, and counters that compare one
+ * operation's plan with the previous one's. They stay in the state and in `--json` output.
+ */
+export const HIDDEN_DIFFS = [DRY_RUN_KEY, "machines", "machineCount", "steps", "stepsApplied", "stepsFailed", "remainingSteps", "findingCounts", "planDigest"] as const;
 
 export const MAX_MACHINES = 200;
 export const MAX_FINDINGS = 100;

@@ -16,10 +16,12 @@ import {
   declareWorkspaceSolution,
   workspaceInputIssues,
   type DefaultWorkspaceInput,
+  type ExistingWorkspaceFields,
   type ExistingWorkspaceInput,
 } from "../../../src/capabilities/workspaces";
 import { type WorkspaceUnit } from "../../../src/core";
 import type { Geography, SecuritySolution } from "../../../src/spec";
+import type { WithInputs } from "../args";
 import { failArgs, modelValue, type ValidationIssue } from "../internal/validation";
 import { isDeclaredUnit, type DeclaredUnit } from "../render/declared";
 import { RenderedDeclarations } from "../render/registry";
@@ -28,16 +30,11 @@ import { checkedWorkspaceId } from "./workspaceId";
 
 export const DEFAULT_WORKSPACE_TYPE = "asc-autoprovision:workspace:DefaultWorkspace";
 
-/** Create Security Center's default workspace for the geography of `region` (each field's documentation is the model's). */
+/** Create Security Center's default workspace for the geography of `region` (each field's documentation is the capability's fields.ts). */
 export type NewDefaultWorkspaceArgs = DefaultWorkspaceInput;
 
-/** Wire to a user's existing workspace: nothing is created but (optionally) the solution. */
-export interface ExistingWorkspaceArgs extends Omit<ExistingWorkspaceInput, "existingWorkspaceId" | "location"> {
-  /** The workspace's ARM id (see ExistingWorkspaceInput); may be an Output, validated when known. */
-  readonly existingWorkspaceId: pulumi.Input<string>;
-  /** The workspace's location, for the solution. Default: read from Azure (an invoke of getWorkspace). */
-  readonly location?: pulumi.Input<string>;
-}
+/** Wire to a user's existing workspace: nothing is created but (optionally) the solution. Its id and location may be Outputs, validated when known. */
+export type ExistingWorkspaceArgs = WithInputs<ExistingWorkspaceFields, "existingWorkspaceId" | "location">;
 
 export type DefaultWorkspaceArgs = NewDefaultWorkspaceArgs | ExistingWorkspaceArgs;
 

@@ -19,9 +19,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { DataCollectionRule } from "@pulumi/azure-native/monitor";
 import type { DataSource } from "@pulumi/azure-native/operationalinsights";
-import { declareSecurityEvents, securityEventsInputIssues, type SecurityEventsInput } from "../../../src/capabilities/security-events";
+import { declareSecurityEvents, securityEventsInputIssues, type SecurityEventsFields } from "../../../src/capabilities/security-events";
 import { type SecurityEventsUnit } from "../../../src/core";
 import type { SecurityEventTier } from "../../../src/spec";
+import type { WithInputs } from "../args";
 import { failArgs, modelValue, type ValidationIssue } from "../internal/validation";
 import { isDeclaredUnit, type DeclaredUnit } from "../render/declared";
 import { RenderedDeclarations } from "../render/registry";
@@ -32,13 +33,8 @@ export { TIER_SET_METHOD } from "../../../src/capabilities/security-events";
 
 export const SECURITY_EVENT_COLLECTION_TYPE = "asc-autoprovision:workspace:SecurityEventCollection";
 
-/** Each field's documentation is the model's (SecurityEventsInput). */
-export interface SecurityEventCollectionArgs extends Omit<SecurityEventsInput, "workspaceId" | "location" | "dependsOn"> {
-  /** The workspace's ARM id; may be an Output (e.g. a DefaultWorkspace's `workspaceId`), validated when known. */
-  readonly workspaceId: pulumi.Input<string>;
-  /** `ama` only: the workspace's location, where its rule is created. Default: read from Azure (getWorkspace). */
-  readonly location?: pulumi.Input<string>;
-}
+/** Each field's documentation is the capability's (fields.ts); the workspace's id and location may be Outputs, validated when known. */
+export type SecurityEventCollectionArgs = WithInputs<SecurityEventsFields, "workspaceId" | "location">;
 
 function modelInput(args: SecurityEventCollectionArgs) {
   return {

@@ -28,48 +28,19 @@ import {
   type Unit,
   type ValidationIssue,
   type Value,
+  type WithDeferred,
   type WorkspaceUnit,
 } from "../../core/kernel";
 import { declareDeployIfNotExists } from "../extension-policies";
+import type { AmaPolicyFields } from "./fields.generated";
 
 /** A data collection rule's ARM id. */
 export const DATA_COLLECTION_RULE_ID_PATTERN = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Insights\/dataCollectionRules\/[^/]+$/i;
 /** Policy assignment names at a subscription: at most 64 characters, none of ARM's reserved ones. */
 const ASSIGNMENT_NAME_PATTERN = /^[^<>*%&:\\?.+/]{1,64}$/;
 
-/** One AMA policy assignment. */
-export interface AmaPolicyInput {
-  /** Subscription GUID: the assignment's scope and its roles' scope (`/subscriptions/<id>`). Changing it replaces everything. */
-  readonly subscriptionId: string;
-  /**
-   * Which built-in policy: `amaWindowsVm` (ca817e41) or `amaLinuxVm` (a4034bc6), the AMA extension
-   * with a system-assigned identity; `dcrAssociationWindowsVm` (244efd75) or `dcrAssociationLinuxVm`
-   * (58e891b9), the machines' association with `dataCollectionRuleId`.
-   */
-  readonly policy: AmaPolicyKey;
-  /**
-   * The data collection rule the association policies link machines to (their `dcrResourceId`).
-   * Required for `dcrAssociation*`, refused for the extension policies.
-   */
-  readonly dataCollectionRuleId?: Value<string>;
-  /**
-   * Only machines in these regions (a `resourceLocation` resource selector on the assignment),
-   * e.g. a default workspace's geography. Default: every region of the subscription.
-   */
-  readonly regions?: readonly string[];
-  /** Assignment (and remediation) name. Default: the catalog's (`asc-ama-windows`, `asc-ama-dcr-linux`, ...). */
-  readonly assignmentName?: string;
-  /** Default: the definition's display name. */
-  readonly displayName?: string;
-  /** Location of the assignment's managed identity. Default `eastus` (the spec's `extensions.identityLocation`). */
-  readonly identityLocation?: string;
-  /** ARM ids under the subscription the assignment leaves alone (resource groups, machines). Default none. */
-  readonly notScopes?: readonly string[];
-  /**
-   * Start a remediation task for the machines non-compliant when it is created. Default `true`.
-   * One-shot, as an extension policy's; machines created later are handled by the policy itself.
-   */
-  readonly remediate?: boolean;
+/** One AMA policy assignment (fields.ts documents each field); the rule id may be deferred. */
+export interface AmaPolicyInput extends WithDeferred<AmaPolicyFields, "dataCollectionRuleId"> {
   /** Keys of what the remediation waits for besides the roles (the rule it links to). */
   readonly remediationDependsOn?: readonly string[];
 }

@@ -10,6 +10,8 @@
 import { defineCapability } from "../../core/kernel";
 import { AMA_DECISIONS, type AmaDecision } from "./decide";
 import { AMA_DECLARER } from "./declare";
+export { amaPolicyFieldsSchema } from "./fields";
+export type { AmaPolicyFields } from "./fields.generated";
 import { noteAmaGaps } from "./findings";
 import { planAzureMonitorAgent, type AzureMonitorAgentPlanSteps } from "./plan";
 import { AMA_STEPS, type AmaSteps } from "./steps";

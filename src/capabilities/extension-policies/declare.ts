@@ -23,6 +23,7 @@ import {
 } from "../../core/kernel";
 import { deployIfNotExists, REMEDIATION_MAX_RESOURCE_COUNT, type PolicyRole } from "./bundle";
 import { extensionPolicyEnabled } from "./plan";
+import type { ExtensionPolicyFields } from "./fields.generated";
 
 export interface DeployIfNotExistsDeclarationInput {
   readonly key: string;
@@ -129,32 +130,8 @@ export function declareDeployIfNotExists(input: DeployIfNotExistsDeclarationInpu
   };
 }
 
-export interface ExtensionPolicyInput {
-  /**
-   * Subscription GUID: the assignment's scope (`/subscriptions/<id>`), the scope of its role
-   * assignments, and the subscription the remediation runs in (the provider in effect must target
-   * it). Changing it replaces everything.
-   */
-  readonly subscriptionId: string;
-  /**
-   * Which seed toggle: `kubernetesPolicyAddon` (Azure Policy Add-on for AKS), `dependencyAgentWindows`
-   * or `dependencyAgentLinux` (Microsoft Dependency agent). Changing it replaces everything.
-   */
-  readonly policy: ExtensionPolicyKey;
-  /**
-   * Location of the assignment's managed identity (required by ARM for an assignment with an
-   * identity; it does not limit what the policy remediates). Default: the spec's default for
-   * `extensions.identityLocation` (eastus). Changing it replaces the assignment.
-   */
-  readonly identityLocation?: string;
-  /**
-   * Start a remediation task for the resources that are non-compliant when it is created
-   * (resourceDiscoveryMode ExistingNonCompliant). Default `true`. A remediation is one-shot: it is
-   * not re-run by later deployments (`asc-autoprovision plan/apply` and the AgentReconciliation
-   * resource plan later ones).
-   */
-  readonly remediate?: boolean;
-}
+/** fields.ts documents each field. */
+export type ExtensionPolicyInput = ExtensionPolicyFields;
 
 const policyKeySchema = z.enum(SEED_POLICY_KEYS as [ExtensionPolicyKey, ...ExtensionPolicyKey[]]);
 

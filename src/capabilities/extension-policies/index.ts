@@ -7,6 +7,8 @@
  */
 import { defineCapability } from "../../core/kernel";
 import { EXTENSION_POLICIES_DECLARER } from "./declare";
+export { extensionPolicyFieldsSchema } from "./fields";
+export type { ExtensionPolicyFields } from "./fields.generated";
 import { planPolicies } from "./plan";
 import { POLICY_STEPS, type PolicySteps } from "./steps";
 

@@ -14,8 +14,8 @@
  */
 import { nameOf, resourceGroupOf, subscriptionOf } from "../../inventory/ids";
 import { dataCollectionRuleBody, dataCollectionRuleName } from "../../spec/dcr";
-import { API_TIER_BY_TIER, type SecurityEventTier } from "../../spec/events";
-import { logAnalyticsAgentSchema, type AgentChoice } from "../../spec/schema";
+import { API_TIER_BY_TIER } from "../../spec/events";
+import { logAnalyticsAgentSchema } from "../../spec/schema";
 import {
   booleanIssues,
   CUSTOM_WORKSPACE_EVENTS_KEY,
@@ -33,43 +33,18 @@ import {
   type SecurityEventsUnit,
   type ValidationIssue,
   type Value,
+  type WithDeferred,
   type WorkspaceUnit,
 } from "../../core/kernel";
 import { workspaceLookup } from "../workspaces";
+import type { SecurityEventsFields } from "./fields.generated";
 import { SECURITY_EVENTS_DATA_SOURCE, securityEventsNeedDefenderMessage, securityEventsOwnedBySentinelMessage, securityEventsRule } from "./plan";
 
 /** How the Security Events data source records who set the tier. */
 export const TIER_SET_METHOD = "Custom";
 
-export interface SecurityEventsInput {
-  /**
-   * ARM id of the Log Analytics workspace. The provider in effect must target the workspace's
-   * subscription. Changing it replaces the data source or the rule.
-   */
-  readonly workspaceId: Value<string>;
-  /**
-   * The tier in the portal's words: `None` (default), `Minimal`, `Common` or `All`; stored in the
-   * API's words (`Common` is `Recommended`). `None` declares no data source.
-   */
-  readonly tier?: SecurityEventTier;
-  /**
-   * Azure Defender on (default `true`). Storing security events needs it: with `false` a tier
-   * other than None is not stored, and a warning says so (the planner's warning finding).
-   */
-  readonly defender?: boolean;
-  /**
-   * `true` when Microsoft Sentinel's Security Events connector configures this workspace's security
-   * events. A workspace's security events are configured by Security Center or by Sentinel, never
-   * both: a tier other than None is then refused. Default `false`.
-   */
-  readonly sentinelOwnsSecurityEvents?: boolean;
-  /**
-   * The agent machines run: `mma` (default) stores the tier in the legacy data source, `ama` in the
-   * workspace's data collection rule. Changing it replaces one by the other.
-   */
-  readonly agent?: AgentChoice;
-  /** `ama` only: the workspace's location, where its rule is created. Default: read from Azure at deployment. */
-  readonly location?: Value<string>;
+/** fields.ts documents each field; the workspace's id and location may be deferred. */
+export interface SecurityEventsInput extends WithDeferred<SecurityEventsFields, "workspaceId" | "location"> {
   /** Keys of what the tier waits for (the workspace, when it is declared too). */
   readonly dependsOn?: readonly string[];
 }

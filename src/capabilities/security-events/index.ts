@@ -21,6 +21,8 @@ export {
 } from "./plan";
 export type { SecurityEventSteps, SetSecurityEventsDetails } from "./steps";
 export { declareSecurityEvents, securityEventsAllowedFor, securityEventsInputIssues, TIER_SET_METHOD, type SecurityEventsInput } from "./declare";
+export { securityEventsFieldsSchema } from "./fields";
+export type { SecurityEventsFields } from "./fields.generated";
 
 export const securityEvents = defineCapability<SecurityEventSteps>({
   id: "security-events",

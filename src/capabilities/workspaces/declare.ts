@@ -24,52 +24,17 @@ import {
   type Value,
   type WorkspaceDeclaration,
   type WorkspaceLookup,
+  type WithDeferred,
   type WorkspaceUnit,
 } from "../../core/kernel";
+import type { DefaultWorkspaceFields, ExistingWorkspaceFields } from "./fields.generated";
 import { DEFAULT_WORKSPACE_RETENTION_DAYS, DEFAULT_WORKSPACE_SKU, solutionPlan } from "./plan";
 
-/** Create Security Center's default workspace for the geography of `region`. */
-export interface DefaultWorkspaceInput {
-  /**
-   * Subscription GUID the resource group and workspace are created in; it is part of the
-   * workspace name (`DefaultWorkspace-<subscriptionId>-<geo>`). The provider in effect must target
-   * it. Changing it replaces the resource group, the workspace and the solution.
-   */
-  readonly subscriptionId: string;
-  /**
-   * Any region of the machines this workspace serves, e.g. `northeurope`. Its geography
-   * (src/spec/geography.ts) gives the code and the location: northeurope is in Europe, so the
-   * workspace is `DefaultWorkspace-<sub>-WEU` in westeurope. A region outside every geography is a
-   * geography of its own (its own region and short code). Moving to another geography replaces
-   * everything; another region of the same geography changes nothing.
-   */
-  readonly region: string;
-  /**
-   * Azure Defender on/off: `true` (default) installs the `Security` solution, `false`
-   * `SecurityCenterFree`. Changing it replaces the solution.
-   */
-  readonly defender?: boolean;
-}
+/** Create Security Center's default workspace for the geography of `region` (fields.ts documents each field). */
+export type DefaultWorkspaceInput = DefaultWorkspaceFields;
 
-/** Wire to a user's existing workspace: nothing is created but (optionally) the solution. */
-export interface ExistingWorkspaceInput {
-  /**
-   * ARM id of the existing Log Analytics workspace
-   * (`/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>`).
-   * The provider in effect must target the workspace's subscription.
-   */
-  readonly existingWorkspaceId: Value<string>;
-  /** The workspace's location, for the solution. Default: read from Azure at deployment. */
-  readonly location?: Value<string>;
-  /**
-   * Install the Security/SecurityCenterFree solution on the workspace (seed: a user workspace that
-   * machines report to needs it). Default `true`. Set `false` when it is already installed (ARM
-   * keeps one per workspace; import it instead) or declared elsewhere.
-   */
-  readonly installSolution?: boolean;
-  /** Azure Defender on/off: `Security` (default `true`) or `SecurityCenterFree`. Changing it replaces the solution. */
-  readonly defender?: boolean;
-}
+/** Wire to a user's existing workspace (fields.ts documents each field); its id and location may be deferred. */
+export type ExistingWorkspaceInput = WithDeferred<ExistingWorkspaceFields, "existingWorkspaceId" | "location">;
 
 export type WorkspaceInput = DefaultWorkspaceInput | ExistingWorkspaceInput;
 

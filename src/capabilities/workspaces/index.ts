@@ -7,6 +7,8 @@
  */
 import { defineCapability } from "../../core/kernel";
 import { WORKSPACES_DECLARER } from "./declare";
+export { defaultWorkspaceFieldsSchema, existingWorkspaceFieldsSchema } from "./fields";
+export type { DefaultWorkspaceFields, ExistingWorkspaceFields } from "./fields.generated";
 import { WORKSPACE_STEPS, type WorkspaceSteps } from "./steps";
 
 export {

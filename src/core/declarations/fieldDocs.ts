@@ -1,18 +1,25 @@
 /**
- * The front ends' input types, with doc comments, generated from the JSON Schemas of the spec,
- * the AMA policy options and the model's stack options: each field's documentation is its
- * schema's description, written once (src/spec/schema.ts, src/spec/amaPolicies.ts, input.ts).
- * The Pulumi arguments and the CDKTF props are these types (editors show the descriptions on
- * hover, as they do for a spec file with the JSON Schema). fields.generated.ts holds the output;
- * test/declarations/fields.test.ts checks it is current and writes it with UPDATE_GOLDEN=1.
+ * The front ends' input types, with doc comments, generated from JSON Schemas: each field's
+ * documentation is its schema's description, written once. The spec, the AMA policy options and
+ * the model's stack options (src/spec/schema.ts, src/spec/amaPolicies.ts, input.ts) give
+ * fields.generated.ts here; each capability whose unit a front end presents as a component
+ * documents that component's inputs in its own fields.ts, generated beside it (FIELD_FILES). The
+ * Pulumi arguments and the CDKTF props are these types (editors show the descriptions on hover,
+ * as they do for a spec file with the JSON Schema), and the Pulumi component package's schema is
+ * built from the same JSON Schemas (components/pulumi/package/schema.ts).
+ * test/declarations/fields.test.ts checks the files are current and writes them with UPDATE_GOLDEN=1.
  */
 import { z } from "zod";
+import { amaPolicyFieldsSchema } from "../../capabilities/azure-monitor-agent";
+import { extensionPolicyFieldsSchema } from "../../capabilities/extension-policies";
+import { securityEventsFieldsSchema } from "../../capabilities/security-events";
+import { defaultWorkspaceFieldsSchema, existingWorkspaceFieldsSchema } from "../../capabilities/workspaces";
 import { amaPoliciesSchema } from "../../spec/amaPolicies";
 import { specSchema } from "../../spec/schema";
 import { stackOptionsSchema } from "./input";
 
 /** The subset of JSON Schema zod emits for these schemas. */
-interface JsonSchema {
+export interface JsonSchema {
   readonly type?: string;
   readonly description?: string;
   readonly default?: unknown;
@@ -25,8 +32,19 @@ interface JsonSchema {
   readonly additionalProperties?: JsonSchema | boolean;
 }
 
-/** The generated interfaces: schema, name, and the names of nested objects by property path. */
-const ROOTS: readonly { readonly schema: z.ZodType; readonly name: string; readonly nested: Readonly<Record<string, string>> }[] = [
+/** One generated interface: its schema, its name, and the names of its nested objects by property path. */
+export interface FieldRoot {
+  readonly schema: z.ZodType;
+  readonly name: string;
+  readonly nested?: Readonly<Record<string, string>>;
+}
+
+/** The JSON Schema of a root, as the inputs a user writes (fields with defaults optional). */
+export function inputJsonSchema(schema: z.ZodType): JsonSchema {
+  return z.toJSONSchema(schema, { io: "input" }) as JsonSchema;
+}
+
+const CORE_ROOTS: readonly FieldRoot[] = [
   {
     schema: specSchema,
     name: "SpecFields",
@@ -34,6 +52,29 @@ const ROOTS: readonly { readonly schema: z.ZodType; readonly name: string; reado
   },
   { schema: amaPoliciesSchema, name: "AmaPoliciesFields", nested: {} },
   { schema: stackOptionsSchema, name: "StackOptionsFields", nested: { amaPolicies: "AmaPoliciesFields" } },
+];
+
+/** A generated file (path from the repository root) and the interfaces it holds. */
+export interface FieldFile {
+  readonly file: string;
+  readonly roots: readonly FieldRoot[];
+  /** Types the file refers to instead of generating them: name → module it imports them from. */
+  readonly imports?: Readonly<Record<string, string>>;
+}
+
+/** Every generated file of src/ (components/pulumi has its own: components/pulumi/fields.ts). */
+export const FIELD_FILES: readonly FieldFile[] = [
+  { file: "src/core/declarations/fields.generated.ts", roots: CORE_ROOTS },
+  {
+    file: "src/capabilities/workspaces/fields.generated.ts",
+    roots: [
+      { schema: defaultWorkspaceFieldsSchema, name: "DefaultWorkspaceFields" },
+      { schema: existingWorkspaceFieldsSchema, name: "ExistingWorkspaceFields" },
+    ],
+  },
+  { file: "src/capabilities/security-events/fields.generated.ts", roots: [{ schema: securityEventsFieldsSchema, name: "SecurityEventsFields" }] },
+  { file: "src/capabilities/extension-policies/fields.generated.ts", roots: [{ schema: extensionPolicyFieldsSchema, name: "ExtensionPolicyFields" }] },
+  { file: "src/capabilities/azure-monitor-agent/fields.generated.ts", roots: [{ schema: amaPolicyFieldsSchema, name: "AmaPolicyFields" }] },
 ];
 
 const WIDTH = 100;
@@ -54,7 +95,7 @@ function docComment(text: string, indent: string): string[] {
 }
 
 /** A field's documentation: its description, and its default when it is a plain value. */
-function documentation(schema: JsonSchema): string {
+export function fieldDocumentation(schema: JsonSchema): string {
   const text = schema.description ?? "";
   const plainDefault = schema.default !== undefined && (typeof schema.default !== "object" || (Array.isArray(schema.default) && schema.default.length === 0));
   return plainDefault ? `${text} Default \`${JSON.stringify(schema.default)}\`.`.trim() : text;
@@ -63,13 +104,17 @@ function documentation(schema: JsonSchema): string {
 class Generator {
   private readonly emitted = new Set<string>();
   readonly blocks: string[] = [];
+  /** The imported names the interfaces use. */
+  readonly used = new Set<string>();
   /** The current root's names of nested objects, by property path. */
   private nested: Readonly<Record<string, string>> = {};
 
+  constructor(private readonly imports: Readonly<Record<string, string>>) {}
+
   /** Emits a root's interface and those of its nested objects (each name once). */
-  add(root: (typeof ROOTS)[number]): void {
-    this.nested = root.nested;
-    this.interfaceOf(root.name, z.toJSONSchema(root.schema, { io: "input" }) as JsonSchema, "");
+  add(root: FieldRoot): void {
+    this.nested = root.nested ?? {};
+    this.interfaceOf(root.name, inputJsonSchema(root.schema), "");
   }
 
   /** The TypeScript type of `schema` at `path`, emitting the named interfaces it needs. */
@@ -82,6 +127,9 @@ class Generator {
         return "boolean";
       case "string":
         return "string";
+      case "number":
+      case "integer":
+        return "number";
       case "array":
         return `readonly ${this.typeOf(schema.items ?? {}, `${path}[]`, indent)}[]`;
       case "object": {
@@ -99,6 +147,10 @@ class Generator {
   }
 
   interfaceOf(name: string, schema: JsonSchema, path: string): string {
+    if (this.imports[name]) {
+      this.used.add(name);
+      return name;
+    }
     if (this.emitted.has(name)) return name;
     this.emitted.add(name);
     const prefix = path ? `${path}.` : "";
@@ -111,19 +163,22 @@ class Generator {
     const required = new Set(schema.required ?? []);
     return Object.entries(schema.properties ?? {}).flatMap(([key, field]) => {
       const at = path ? `${path}.${key}` : key;
-      const doc = documentation(field);
+      const doc = fieldDocumentation(field);
       return [...(doc ? docComment(doc, indent) : []), `${indent}readonly ${key}${required.has(key) ? "" : "?"}: ${this.typeOf(field, at, indent)};`];
     });
   }
 }
 
-/** The text of fields.generated.ts. */
-export function fieldsSource(): string {
-  const generator = new Generator();
-  for (const root of ROOTS) generator.add(root);
+/** The text of a generated file. */
+export function fieldsSource(file: FieldFile): string {
+  const imports = file.imports ?? {};
+  const generator = new Generator(imports);
+  for (const root of file.roots) generator.add(root);
   const header = [
     "// Generated by src/core/declarations/fieldDocs.ts from the schemas' descriptions: do not edit.",
     "// `UPDATE_GOLDEN=1 npx jest test/declarations/fields` writes it again.",
   ];
-  return [...header, "", generator.blocks.join("\n\n"), ""].join("\n");
+  const modules = [...new Set([...generator.used].map((name) => imports[name]!))].sort();
+  const importLines = modules.map((m) => `import type { ${[...generator.used].filter((n) => imports[n] === m).sort().join(", ")} } from "${m}";`);
+  return [...header, ...(importLines.length ? ["", ...importLines] : []), "", generator.blocks.join("\n\n"), ""].join("\n");
 }

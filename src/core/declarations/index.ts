@@ -10,4 +10,4 @@ export * from "./input";
 export { Rendered } from "./rendered";
 // The front ends' input types, documented by the schemas' descriptions.
 export * from "./fields.generated";
-export { fieldsSource } from "./fieldDocs";
+export { FIELD_FILES, fieldDocumentation, fieldsSource, inputJsonSchema, type FieldFile, type FieldRoot, type JsonSchema } from "./fieldDocs";

@@ -46,6 +46,12 @@ export type Deferred<T = unknown> = Reference<T> | Derived<T> | Opaque<T>;
 /** A value of the model: known now, or deferred. */
 export type Value<T> = T | Deferred<T>;
 
+/**
+ * A component's input fields (generated from their schema) with the fields in `D` deferrable. A
+ * homomorphic mapped type: each field keeps its documentation for editors.
+ */
+export type WithDeferred<T, D extends keyof T> = { readonly [K in keyof T]: K extends D ? Value<NonNullable<T[K]>> : T[K] };
+
 /** The value type once every deferred part is resolved. */
 export type Known<T> = T extends Deferred<infer U> ? Known<U> : T extends readonly (infer E)[] ? readonly Known<E>[] : T extends object ? { readonly [K in keyof T]: Known<T[K]> } : T;
 

@@ -1,0 +1,111 @@
+/**
+ * AutoProvisioning's inputs, documented once: the spec's fields (src/spec/schema.ts) and the
+ * model's options (src/core) with their own descriptions, and this component's own options
+ * described here. fields.generated.ts (the TypeScript types under AutoProvisioningArgs, args.ts)
+ * and the component package's schema (package/schema.ts) are made from these schemas.
+ * Validation is validateAutoProvisioningArgs' (autoProvisioning.ts).
+ */
+import { z } from "zod";
+import { RUNTIME_OPTIONS, type RuntimeOptionKey } from "../../src/azure";
+import { stackOptionsSchema, type FieldFile } from "../../src/core";
+import { amaPoliciesSchema, customWorkspaceSchema, logAnalyticsAgentSchema, specSchema } from "../../src/spec";
+import { RECONCILE_MODES } from "./reconcile/types";
+
+/** A runtime option's documentation, from the CLI's own table. */
+function runtimeOptionDoc(key: RuntimeOptionKey): string {
+  const o = RUNTIME_OPTIONS[key];
+  return `${o.description[0]!.toUpperCase()}${o.description.slice(1)}. Default: the CLI's (\`${o.flag}\`, ${o.default}).`;
+}
+
+const customWorkspaceArgsSchema = customWorkspaceSchema
+  .extend({
+    id: customWorkspaceSchema.shape.id.describe(
+      `${customWorkspaceSchema.shape.id.description} May be known only at deployment (checked then; the workspace is then assumed to be in \`subscriptionId\` unless \`provider\` says otherwise). Changing it updates the workspace setting in place.`,
+    ),
+    location: z.string().optional().describe("The workspace's location, for its solution. Default: read from Azure (getWorkspace)."),
+    installSolution: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Declare the Security/SecurityCenterFree solution on the workspace. A workspace has one of each: when several subscriptions share a central workspace, exactly one AutoProvisioning declares it (the root program picks the workspace's own subscription, else the first), the others set `false`. Also `false` when it is already installed (import it instead).",
+      ),
+    configureSecurityEvents: z.boolean().default(true).describe("Declare the workspace's security-event tier (a SecurityEventCollection); same sharing rule as `installSolution`."),
+    sentinelOwnsSecurityEvents: stackOptionsSchema.shape.sentinelOwnsSecurityEvents,
+  })
+  .describe("A user's existing Log Analytics workspace that every machine of the subscription reports to (the spec's `logAnalyticsAgent.workspace`), with this component's options.");
+
+const logAnalyticsAgentArgsSchema = logAnalyticsAgentSchema
+  .extend({
+    workspace: z
+      .union([z.literal("default"), customWorkspaceArgsSchema])
+      .default("default")
+      .describe(`${logAnalyticsAgentSchema.shape.workspace.description} A user's workspace takes this component's options too.`),
+  })
+  .describe(
+    `${specSchema.shape.logAnalyticsAgent.description} \`reconfigureExisting\`, \`removeLegacyAgent\` and \`deleteUnusedDefaultWorkspaces\` are read by the agent reconciliation (\`reconcile\`).`,
+  );
+
+const reconcileArgsSchema = z
+  .object({
+    mode: z.enum(RECONCILE_MODES).default("apply").describe("`apply`: plan from the actual state and apply; `report`: plan only, the remediation steps become outputs."),
+    delegateAbove: z.int().min(RUNTIME_OPTIONS.delegateAbove.min).optional().describe(runtimeOptionDoc("delegateAbove")),
+    concurrency: z.int().min(RUNTIME_OPTIONS.concurrency.min).optional().describe(runtimeOptionDoc("concurrency")),
+  })
+  .describe(
+    "Reconcile the subscription's machines (install, reconnect, upgrade agents; AMA rules and associations) with an AgentReconciliation child, after every other resource of the component. It talks to `endpoint`; nothing is ever uninstalled. Default: none (only the declarative resources).",
+  );
+
+const amaPoliciesArgsSchema = amaPoliciesSchema
+  .extend({
+    remediate: z
+      .boolean()
+      .optional()
+      .describe(
+        `${amaPoliciesSchema.shape.remediate.description} Default \`true\`, or \`false\` when \`reconcile\` is given (the agent reconciliation does the existing machines itself).`,
+      ),
+  })
+  .describe(`${amaPoliciesSchema.description} Default: declared.`);
+
+export const autoProvisioningFieldsSchema = z
+  .object({
+    subscriptionId: z.string().describe("The subscription GUID. Every resource of the component is in it or scoped to it."),
+    logAnalyticsAgent: logAnalyticsAgentArgsSchema.optional(),
+    extensions: specSchema.shape.extensions,
+    machineRegions: z
+      .array(z.string())
+      .optional()
+      .describe(
+        "Regions the subscription's machines are in (e.g. from `asc-autoprovision inventory`), for the default workspaces: one per geography they map to, duplicates folded. Default: none, so no default workspace is declared until a region is given.",
+      ),
+    endpoint: z
+      .string()
+      .optional()
+      .describe(
+        "Which Azure the provider this component creates talks to: the emulator's ARM endpoint, e.g. `https://localhost:8443` (in TypeScript the AzureEndpoint that `selectEndpoint` returns for it). Default: the stack's selection (config `asc-autoprovision:emulatorEndpoint`, env ASC_EMULATOR_ENDPOINT, else real Azure). Ignored when you pass your own azure-native provider in the options.",
+      ),
+    reconcile: reconcileArgsSchema.optional(),
+    amaPolicies: amaPoliciesArgsSchema.optional(),
+  })
+  .describe(
+    "Auto provisioning for one subscription, the seed's \"Auto provisioning\" page declared: the Defender for Servers pricing; default workspaces for the geographies of `machineRegions`, or the wiring to a custom workspace; each workspace's security-event tier; the extension policies that are on; with `agent: ama` the Azure Monitor Agent's policies; and, with `reconcile`, the agent reconciliation.",
+  );
+
+/** The generated types of AutoProvisioning's inputs (nested names also name the package schema's types). */
+export const PULUMI_FIELD_FILE: FieldFile = {
+  file: "components/pulumi/fields.generated.ts",
+  roots: [
+    {
+      schema: autoProvisioningFieldsSchema,
+      name: "AutoProvisioningFields",
+      nested: {
+        logAnalyticsAgent: "LogAnalyticsAgentArgsFields",
+        "logAnalyticsAgent.workspace": "CustomWorkspaceArgsFields",
+        extensions: "ExtensionsFields",
+        "extensions.dependencyAgent": "DependencyAgentFields",
+        reconcile: "ReconcileArgsFields",
+        amaPolicies: "AmaPoliciesArgsFields",
+      },
+    },
+  ],
+  imports: { ExtensionsFields: "../../src/core" },
+};

@@ -1,0 +1,57 @@
+/**
+ * `asc-autoprovision emulator start` as a user runs it (the built CLI, in its own process), for
+ * the engine tests: started on a free port with a generated fleet, stopped with SIGTERM.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { emulatorConnection, emulatorEndpointFromDir, type AzureConnection, type EmulatorEndpoint } from "../../src/azure/connection";
+import { ROOT } from "./pulumiCli";
+
+export interface EmulatorProcess {
+  readonly dir: string;
+  /** emulator.json, as ASC_EMULATOR_CONFIG names it. */
+  readonly configPath: string;
+  readonly endpoint: EmulatorEndpoint;
+  /** The subscriptions it serves, as emulator.json lists them (the fleet's first was onboarded before 2019-03-17). */
+  readonly subscriptionIds: readonly string[];
+  /** SDK clients' credential and options, for changes made behind the stack's back. */
+  readonly connection: AzureConnection;
+  /** Everything it printed. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export function startEmulatorProcess(dir: string, fleet: number, seed = 1): Promise<EmulatorProcess> {
+  const proc: ChildProcess = spawn(
+    process.execPath,
+    [join(ROOT, "bin/asc-autoprovision.js"), "emulator", "start", "--port", "0", "--state", join(dir, "state.sqlite"), "--fleet", String(fleet), "--seed", String(seed)],
+    { cwd: dir, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let out = "";
+  return new Promise((resolveStart, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`the emulator exited early (${code}):\n${out}`));
+    proc.on("exit", onExit);
+    proc.stderr!.on("data", (c: Buffer) => (out += c.toString("utf8")));
+    proc.stdout!.on("data", (c: Buffer) => {
+      out += c.toString("utf8");
+      if (!out.includes("Press Ctrl+C")) return;
+      proc.off("exit", onExit);
+      const endpoint = emulatorEndpointFromDir(dir);
+      resolveStart({
+        dir,
+        configPath: join(dir, "emulator.json"),
+        endpoint,
+        subscriptionIds: (JSON.parse(readFileSync(join(dir, "emulator.json"), "utf8")) as { subscriptionIds: string[] }).subscriptionIds,
+        connection: emulatorConnection(endpoint),
+        output: () => out,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (proc.exitCode !== null) return done();
+            proc.once("exit", () => done());
+            proc.kill("SIGTERM");
+          }),
+      });
+    });
+  });
+}
