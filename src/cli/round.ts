@@ -1,19 +1,23 @@
 /**
- * One plan-and-apply round for the CLI (apply, reconcile, demo): progress on stderr, the plan and
- * a result summary for a person, or JSON for a machine.
+ * One plan-and-apply round for the CLI (apply, reconcile, demo): the fleet's lease and journal
+ * from the state store, progress on stderr, the plan and a result summary for a person, or JSON
+ * for a machine.
  */
-import { applyPlan, journalFor, planLive, writeBudget, type AzureConnection, type ExecuteResult } from "../azure";
+import { applyPlan, beginRun, planLive, writeBudget, type AzureConnection, type ExecuteResult, type RunState } from "../azure";
 import { stepLabel, type Plan } from "../core";
 import type { Inventory } from "../inventory";
 import type { Spec } from "../spec";
 import type { Progress } from "./progress";
 
 export interface RoundOptions {
-  readonly stateDir: string;
+  /** --state: a directory or an Azure Storage container URL. */
+  readonly state: string;
   /** See ApplyOptions.delegateAbove. */
   readonly delegateAbove: number;
   readonly concurrency: number;
   readonly writesPerSecond: number;
+  readonly writeBurst: number;
+  readonly giveUpAfterSeconds: number;
   readonly pollIntervalMs?: number;
   readonly signal?: AbortSignal;
 }
@@ -23,26 +27,33 @@ export interface RoundResult {
   readonly result?: ExecuteResult & { writes: number };
 }
 
-export async function planRound(conn: AzureConnection, spec: Spec, progress: Progress): Promise<{ inventory: Inventory; plan: Plan }> {
-  return planLive(conn, spec, { onProgress: (m) => progress.note(m) });
+/** Takes the fleet's lease (refused, naming the holder, while another run has it) and opens its journal. */
+export async function beginRound(conn: AzureConnection, spec: Spec, command: string, opts: { state: string; forceUnlock?: string }): Promise<RunState> {
+  return beginRun({ state: opts.state, subscriptions: spec.subscriptions, endpoint: conn.armEndpoint, command, forceUnlock: opts.forceUnlock });
+}
+
+export async function planRound(conn: AzureConnection, spec: Spec, progress: Progress, signal?: AbortSignal): Promise<{ inventory: Inventory; plan: Plan }> {
+  return planLive(conn, spec, { onProgress: (m) => progress.note(m), signal });
 }
 
 export async function applyRound(
   conn: AzureConnection,
-  spec: Spec,
+  run: RunState,
   planned: { inventory: Inventory; plan: Plan },
   progress: Progress,
   opts: RoundOptions,
 ): Promise<ExecuteResult & { writes: number }> {
+  const signal = opts.signal ? AbortSignal.any([opts.signal, run.lease.lost]) : run.lease.lost;
   const result = await applyPlan(conn, planned.plan, {
     inventory: planned.inventory,
     delegateAbove: opts.delegateAbove,
     onNote: (m) => progress.note(m),
-    journal: journalFor(opts.stateDir, spec),
+    journal: run.journal,
     concurrency: opts.concurrency,
-    writes: writeBudget(opts.writesPerSecond),
+    writes: writeBudget(opts.writesPerSecond, opts.writeBurst),
+    giveUpAfterMs: opts.giveUpAfterSeconds * 1000,
     pollIntervalMs: opts.pollIntervalMs,
-    signal: opts.signal,
+    signal,
     onStep: (r, done, total) => {
       if (r.status === "failed") progress.note(`failed: ${r.step.action} ${stepLabel(r.step)}: ${r.error}`);
       progress.tick(done, total, `${r.step.action} ${stepLabel(r.step)}`);
