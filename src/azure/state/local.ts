@@ -34,7 +34,7 @@ export class LocalStateStore implements StateStore {
   async prepare(): Promise<void> {
     for (const [what, d] of [["state directory", this.dir], ["lease directory", this.leaseDir]] as const) {
       try {
-        mkdirSync(d, { recursive: true });
+        makeDirs(d);
         if (!statSync(d).isDirectory()) throw new Error("not a directory");
         // A real write: /proc and read-only mounts accept mkdir of existing paths but not files.
         const probe = join(d, `.probe-${process.pid}`);
@@ -52,7 +52,7 @@ export class LocalStateStore implements StateStore {
 
   async acquire(name: string, holder: LeaseHolder, seconds: number): Promise<HeldLease> {
     const path = join(this.leaseDir, `${name}.lease`);
-    mkdirSync(this.leaseDir, { recursive: true });
+    makeDirs(this.leaseDir);
     for (let attempt = 0; attempt < 3; attempt++) {
       const body = JSON.stringify({ ...holder, expiresAt: new Date(Date.now() + seconds * 1000).toISOString() } satisfies LeaseFile);
       try {
@@ -62,7 +62,7 @@ export class LocalStateStore implements StateStore {
         if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       }
       const current = readLease(path);
-      if (current && !isStale(current)) throw new LeaseRefusedError(name, current, this.description, current.expiresAt);
+      if (current && !isStale(current)) throw new LeaseRefusedError(name, current, `leases in ${this.leaseDir}`, current.expiresAt);
       // Stale (expired, or its process on this host is gone): move it aside, then check we moved that one.
       const aside = `${path}.stale-${holder.id}`;
       try {
@@ -82,17 +82,30 @@ export class LocalStateStore implements StateStore {
       rmSync(aside, { force: true });
     }
     const current = readLease(path);
-    throw new LeaseRefusedError(name, current ?? undefined, this.description, current?.expiresAt);
+    throw new LeaseRefusedError(name, current ?? undefined, `leases in ${this.leaseDir}`, current?.expiresAt);
   }
 
   async breakLease(name: string, id: string): Promise<boolean> {
     const path = join(this.leaseDir, `${name}.lease`);
     const current = readLease(path);
     if (!current) return false;
-    if (current.id !== id) throw new LeaseRefusedError(name, current, this.description, current.expiresAt);
+    if (current.id !== id) throw new LeaseRefusedError(name, current, `leases in ${this.leaseDir}`, current.expiresAt);
     rmSync(path, { force: true });
     return true;
   }
+}
+
+/**
+ * mkdir -p without Node's recursive mkdir, which spins forever under /proc (it retries ENOENT): the
+ * missing directories are made one by one, so /proc's refusal surfaces as an error.
+ */
+export function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) mkdirSync(d);
 }
 
 function readLease(path: string): LeaseFile | null {
@@ -170,7 +183,7 @@ export class LocalJournal implements JournalStore {
 
   appendSync(text: string): void {
     if (this.fd === undefined) {
-      mkdirSync(dirname(this.where), { recursive: true });
+      makeDirs(dirname(this.where));
       this.fd = openSync(this.where, "a+");
       if (!endsWithNewline(this.fd)) writeSync(this.fd, "\n");
     }
