@@ -90,7 +90,7 @@ export class BlobStateStore implements StateStore {
       await lease.acquireLease(Math.min(60, Math.max(15, Math.round(seconds))));
     } catch (err) {
       if (statusOf(err) !== 409) throw err;
-      throw new LeaseRefusedError(name, await this.holderOf(name), this.description);
+      throw new LeaseRefusedError(name, await this.holderOf(name), `state ${this.description}`);
     }
     await blob.setMetadata(metadataOf(holder), { conditions: { leaseId: holder.id } });
     return {
@@ -115,7 +115,7 @@ export class BlobStateStore implements StateStore {
     });
     if (!props || props.leaseState !== "leased") return false;
     const holder = holderFrom(props.metadata);
-    if (holder?.id !== id) throw new LeaseRefusedError(name, holder, this.description);
+    if (holder?.id !== id) throw new LeaseRefusedError(name, holder, `state ${this.description}`);
     await this.leaseBlob(name).getBlobLeaseClient().breakLease(0);
     return true;
   }

@@ -59,8 +59,8 @@ export class LeaseRefusedError extends Error {
   ) {
     super(
       holder
-        ? `${leaseName} is locked by ${describeHolder(holder)} (state ${where}). Wait for it to finish; if it died, its lease expires${expiresAt ? ` at ${expiresAt}` : " within a minute"}, or run again with --force-unlock ${holder.id}`
-        : `${leaseName} is locked by another run whose holder is not recorded (state ${where}); its lease expires within a minute`,
+        ? `${leaseName} is locked by ${describeHolder(holder)} (${where}). Wait for it to finish; if it died, its lease expires${expiresAt ? ` at ${expiresAt}` : " within a minute"}, or run again with --force-unlock ${holder.id}`
+        : `${leaseName} is locked by another run whose holder is not recorded (${where}); its lease expires within a minute`,
     );
     this.name = "LeaseRefusedError";
   }
