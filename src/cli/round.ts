@@ -4,7 +4,8 @@
  * for a machine.
  */
 import { applyPlan, beginRun, planLive, writeBudget, type AzureConnection, type ExecuteResult, type RunState } from "../azure";
-import { stepLabel, type Plan } from "../core";
+import { IncrementalInventory, type RoundRead } from "../azure/incremental";
+import { plan, stepLabel, type Plan } from "../core";
 import type { Inventory } from "../inventory";
 import type { Spec } from "../spec";
 import type { Progress } from "./progress";
@@ -34,6 +35,16 @@ export async function beginRound(conn: AzureConnection, spec: Spec, command: str
 
 export async function planRound(conn: AzureConnection, spec: Spec, progress: Progress, signal?: AbortSignal): Promise<{ inventory: Inventory; plan: Plan }> {
   return planLive(conn, spec, { onProgress: (m) => progress.note(m), signal });
+}
+
+/** A watch's reader: a full read first and every `fullEvery` rounds, only the changes between. */
+export function watchReader(conn: AzureConnection, spec: Spec, progress: Progress, fullEvery: number): IncrementalInventory {
+  return new IncrementalInventory(conn, spec.subscriptions, { fullEvery, onProgress: (m) => progress.note(m) });
+}
+
+export async function planWatchRound(reader: IncrementalInventory, spec: Spec, signal?: AbortSignal): Promise<{ inventory: Inventory; plan: Plan; read: Omit<RoundRead, "inventory"> }> {
+  const read = await reader.read(signal);
+  return { inventory: read.inventory, plan: plan(spec, read.inventory), read: { mode: read.mode, changed: read.changed } };
 }
 
 export async function applyRound(

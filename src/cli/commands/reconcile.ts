@@ -52,19 +52,23 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
         .requiredOption("--spec <file>", "desired state (YAML or JSON)")
         .option("--watch", "keep reconciling every --interval seconds")
         .option("--interval <seconds>", `seconds between the start of two rounds (at most ${MAX_INTERVAL_SECONDS})`, "60")
+        .option("--full-read-every <rounds>", "with --watch: read the whole fleet every n rounds; the rounds between read only what Resource Graph's resourcechanges shows changed", "30")
         .option("--format <format>", `round output: ${RECONCILE_FORMATS.join(", ")} (json: one JSON line per round)`, "text")
         .option("--quiet", "no progress output"),
     ),
-  ).action(async (opts: CloudOptions & ExecutionFlags & { spec: string; watch?: boolean; interval: string; format: string; quiet?: boolean }) => {
+  ).action(async (opts: CloudOptions & ExecutionFlags & { spec: string; watch?: boolean; interval: string; fullReadEvery: string; format: string; quiet?: boolean }) => {
     const format = choice("--format", opts.format, RECONCILE_FORMATS);
     const intervalMs = intervalSeconds(opts.interval) * 1000;
+    const fullEvery = Number(opts.fullReadEvery);
+    if (!Number.isInteger(fullEvery) || fullEvery < 1) throw new CliError(`--full-read-every: "${opts.fullReadEvery}" is not a whole number >= 1`);
     const exec = executionOptions(opts);
     const spec = loadSpecFile(opts.spec);
     const conn = await connectionFor(opts);
     const { sleepUnlessStopped } = await import("../../azure/stop");
     const { LeaseRefusedError } = await import("../../azure/state");
-    const { applyRound, beginRound, planRound, summarizeResult } = await import("../round");
+    const { applyRound, beginRound, planRound, planWatchRound, summarizeResult, watchReader } = await import("../round");
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
+    const reader = opts.watch ? watchReader(conn, spec, progress, fullEvery) : undefined;
     const stop = onStopSignals(ctx.stderr);
     let failed = false;
     let failedRounds = 0;
@@ -77,17 +81,18 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
           forceUnlock = undefined;
           try {
             const signal = AbortSignal.any([stop.signal, run.lease.lost]);
-            const planned = await planRound(conn, spec, progress, signal);
+            const planned = reader ? await planWatchRound(reader, spec, signal) : await planRound(conn, spec, progress, signal);
+            const read: WatchRead | undefined = "read" in planned ? (planned.read as WatchRead) : undefined;
             const thePlan = planned.plan;
             let result: (ExecuteResult & { writes: number }) | null = null;
             if (thePlan.steps.length === 0) {
-              if (format === "text") ctx.stdout(`round ${round}: no changes (${thePlan.summary.machines} machine(s) in scope)\n`);
+              if (format === "text") ctx.stdout(`round ${round}: no changes (${thePlan.summary.machines} machine(s) in scope${read ? `; ${describeRead(read)}` : ""})\n`);
             } else {
-              if (format === "text") ctx.stdout(`round ${round}: ${thePlan.steps.length} step(s) to apply\n`);
+              if (format === "text") ctx.stdout(`round ${round}: ${thePlan.steps.length} step(s) to apply${read ? ` (${describeRead(read)})` : ""}\n`);
               result = await applyRound(conn, run, planned, progress, { ...exec, signal });
               if (format === "text") ctx.stdout(`round ${round}: ${summarizeResult(result)}`);
             }
-            if (format === "json") ctx.stdout(JSON.stringify(roundJson(round, started, thePlan.summary, result)) + "\n");
+            if (format === "json") ctx.stdout(JSON.stringify({ ...roundJson(round, started, thePlan.summary, result), ...(read ? { read } : {}) }) + "\n");
             failed = !!result && (result.counts.failed > 0 || !!result.aborted);
             failedRounds = 0;
           } finally {
@@ -120,6 +125,16 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
 }
 
 export const RECONCILE_FORMATS = ["text", "json"] as const;
+
+/** How a watch round read the fleet. */
+interface WatchRead {
+  readonly mode: "full" | "changes";
+  readonly changed: number;
+}
+
+function describeRead(read: WatchRead): string {
+  return read.mode === "full" ? "full read" : `read ${read.changed} changed resource(s)`;
+}
 
 /** One round as a JSON Lines record; the result has the shape `apply --format json` gives. */
 export interface RoundRecord {
