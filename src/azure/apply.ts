@@ -8,10 +8,12 @@ import type { Plan } from "../core";
 import type { Spec } from "../spec/schema";
 import { ArmBudgets, ARM_BUCKETS, type BucketSize } from "./budget";
 import type { AzureConnection } from "./connection";
-import { executePlan, type ExecuteOptions, type ExecuteResult } from "./executor";
+import { executePlan, type ExecuteOptions, type ExecuteResult, type StepResult } from "./executor";
 import { readInventory, type ReadOptions } from "./inventory";
 import type { Journal } from "./journal";
 import { AzureStepRunner } from "./runner";
+import { ArmClients } from "./clients";
+import { delegatedInstalls, delegatedOutcomes } from "./delegation";
 import { delegateLargeBatches } from "../capabilities/log-analytics-agent";
 import { RUNTIME_OPTIONS } from "./options";
 import { CallHealth, type RetryOptions } from "./retry";
@@ -45,7 +47,14 @@ export async function planLive(conn: AzureConnection, spec: Spec, options: Pick<
   return { inventory, plan: plan(spec, inventory) };
 }
 
-export async function applyPlan(conn: AzureConnection, planned: Plan, options: ApplyOptions = {}): Promise<ExecuteResult & { writes: number }> {
+/** What an apply did: its steps' results, the ARM writes it sent, and each install a remediation did for it. */
+export interface ApplyResult extends ExecuteResult {
+  readonly writes: number;
+  /** One result per Log Analytics agent install handed to a remediation task (per machine). */
+  readonly delegated: readonly StepResult[];
+}
+
+export async function applyPlan(conn: AzureConnection, planned: Plan, options: ApplyOptions = {}): Promise<ApplyResult> {
   let thePlan = planned;
   if (options.inventory && options.delegateAbove) {
     const delegation = delegateLargeBatches(planned, options.inventory, options.delegateAbove);
@@ -69,7 +78,9 @@ export async function applyPlan(conn: AzureConnection, planned: Plan, options: A
     });
     if (options.journal && result.counts.failed === 0 && result.counts.skipped === 0) await options.journal.complete();
     else await options.journal?.flush();
-    return { ...result, writes: budgets.taken("write") + budgets.taken("delete") };
+    const installs = delegatedInstalls(planned, thePlan);
+    const delegated = installs.length ? await delegatedOutcomes(new ArmClients(conn), installs, result.results, options.retry).catch((err: Error) => installs.map((step) => ({ step, status: "failed" as const, error: `its remediation's deployments could not be read: ${err.message}` }))) : [];
+    return { ...result, writes: budgets.taken("write") + budgets.taken("delete"), delegated };
   } finally {
     options.signal?.removeEventListener("abort", onCallerStop);
   }

@@ -3,7 +3,7 @@
  * registered capabilities' handlers, the journal, the connection and endpoint resolution, and the
  * runtime options. Front ends and the CLI import the adapter from here only.
  */
-export { applyPlan, planLive, type ApplyOptions } from "./apply";
+export { applyPlan, planLive, type ApplyOptions, type ApplyResult } from "./apply";
 export { readInventory, type ReadOptions } from "./inventory";
 export { executePlan, type ExecuteOptions, type ExecuteResult, type StepResult, type StepRunner, type StepStatus } from "./executor";
 export { Journal, journalFor, journalName, KEPT_COMPLETED_JOURNALS, type JournalEntry, type StoppedEntry } from "./journal";

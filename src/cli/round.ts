@@ -3,7 +3,7 @@
  * from the state store, progress on stderr, the plan and a result summary for a person, or JSON
  * for a machine.
  */
-import { applyPlan, beginRun, planLive, writeBudget, type AzureConnection, type ExecuteResult, type RunState } from "../azure";
+import { applyPlan, beginRun, planLive, writeBudget, type ApplyResult, type AzureConnection, type RunState } from "../azure";
 import { IncrementalInventory, type RoundRead } from "../azure/incremental";
 import { plan, stepLabel, type Plan } from "../core";
 import type { Inventory } from "../inventory";
@@ -25,7 +25,7 @@ export interface RoundOptions {
 
 export interface RoundResult {
   readonly plan: Plan;
-  readonly result?: ExecuteResult & { writes: number };
+  readonly result?: ApplyResult;
 }
 
 /** Takes the fleet's lease (refused, naming the holder, while another run has it) and opens its journal. */
@@ -53,7 +53,7 @@ export async function applyRound(
   planned: { inventory: Inventory; plan: Plan },
   progress: Progress,
   opts: RoundOptions,
-): Promise<ExecuteResult & { writes: number }> {
+): Promise<ApplyResult> {
   const signal = opts.signal ? AbortSignal.any([opts.signal, run.lease.lost]) : run.lease.lost;
   const result = await applyPlan(conn, planned.plan, {
     inventory: planned.inventory,
@@ -74,8 +74,17 @@ export async function applyRound(
   return result;
 }
 
-export function summarizeResult(r: ExecuteResult & { writes: number }): string {
+export function summarizeResult(r: ApplyResult): string {
   const c = r.counts;
   const parts = [`${c.done} applied`, c["already-done"] ? `${c["already-done"]} already done` : "", c.failed ? `${c.failed} failed` : "", c.skipped ? `${c.skipped} skipped` : ""].filter(Boolean);
-  return `Apply: ${parts.join(", ")} (${r.writes} ARM write(s)).${r.aborted ? ` ${r.aborted}.` : ""}\n`;
+  const d = delegatedCounts(r);
+  const byRemediation = r.delegated.length ? ` Installs by remediation, per machine: ${d.done} done${d.failed ? `, ${d.failed} failed` : ""}${d.skipped ? `, ${d.skipped} skipped` : ""}.` : "";
+  const failures = r.delegated.filter((x) => x.status === "failed").slice(0, 10).map((x) => `\n  failed: ${stepLabel(x.step)}: ${x.error}`).join("");
+  return `Apply: ${parts.join(", ")} (${r.writes} ARM write(s)).${byRemediation}${r.aborted ? ` ${r.aborted}.` : ""}${failures}\n`;
+}
+
+export function delegatedCounts(r: ApplyResult): { done: number; failed: number; skipped: number } {
+  const c = { done: 0, failed: 0, skipped: 0 };
+  for (const x of r.delegated) c[x.status === "done" ? "done" : x.status === "failed" ? "failed" : "skipped"]++;
+  return c;
 }

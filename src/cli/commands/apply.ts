@@ -14,6 +14,7 @@ import { choice } from "../format";
 import type { CliContext } from "../context";
 import { createProgress } from "../progress";
 import { checkSameSpec, describeStaleness, loadSavedPlan, type SavedPlan } from "../savedPlan";
+import { applyFailed, resultJson } from "../resultJson";
 import { onStopSignals } from "../signals";
 import { addExecutionOptions, executionOptions, type ExecutionFlags } from "./execution";
 
@@ -83,12 +84,12 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
       }
       const result = await applyRound(conn, run, { inventory: planned.inventory, plan: thePlan }, progress, { ...exec, signal });
       if (format === "json") {
-        ctx.stdout(JSON.stringify({ plan: thePlan.summary, result: { counts: result.counts, writes: result.writes, aborted: result.aborted ?? null, failed: result.results.filter((r) => r.status === "failed").map((r) => ({ step: r.step.id, error: r.error })) } }, null, 2) + "\n");
+        ctx.stdout(JSON.stringify({ plan: thePlan.summary, result: resultJson(result) }, null, 2) + "\n");
       } else {
         ctx.stdout(summarizeResult(result));
       }
       if (result.aborted) ctx.stderr(`Stopped: ${result.aborted}. The journal (${run.journal.where}) says where; run apply again to resume.\n`);
-      ctx.exitCode = result.counts.failed || result.counts.skipped || result.aborted ? 1 : 0;
+      ctx.exitCode = applyFailed(result) ? 1 : 0;
     } finally {
       stop.dispose();
       await run.end();

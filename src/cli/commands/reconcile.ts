@@ -15,7 +15,7 @@
  * round's error. Exit 0 when the last round had no failed step and was not stopped, 1 otherwise.
  */
 import type { Command } from "commander";
-import type { ExecuteResult } from "../../azure/executor";
+import type { ApplyResult } from "../../azure/apply";
 import type { PlanSummary } from "../../core";
 import { loadSpecFile } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
@@ -23,6 +23,7 @@ import type { CliContext } from "../context";
 import { CliError } from "../errors";
 import { choice } from "../format";
 import { createProgress } from "../progress";
+import { resultJson, type ResultJson } from "../resultJson";
 import { onStopSignals } from "../signals";
 import { addExecutionOptions, executionOptions, type ExecutionFlags } from "./execution";
 
@@ -84,7 +85,7 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
             const planned = reader ? await planWatchRound(reader, spec, signal) : await planRound(conn, spec, progress, signal);
             const read: WatchRead | undefined = "read" in planned ? (planned.read as WatchRead) : undefined;
             const thePlan = planned.plan;
-            let result: (ExecuteResult & { writes: number }) | null = null;
+            let result: ApplyResult | null = null;
             if (thePlan.steps.length === 0) {
               if (format === "text") ctx.stdout(`round ${round}: no changes (${thePlan.summary.machines} machine(s) in scope${read ? `; ${describeRead(read)}` : ""})\n`);
             } else {
@@ -93,7 +94,7 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
               if (format === "text") ctx.stdout(`round ${round}: ${summarizeResult(result)}`);
             }
             if (format === "json") ctx.stdout(JSON.stringify({ ...roundJson(round, started, thePlan.summary, result), ...(read ? { read } : {}) }) + "\n");
-            failed = !!result && (result.counts.failed > 0 || !!result.aborted);
+            failed = !!result && (result.counts.failed > 0 || !!result.aborted || result.delegated.some((x) => x.status === "failed"));
             failedRounds = 0;
           } finally {
             await run.end();
@@ -141,24 +142,9 @@ export interface RoundRecord {
   readonly round: number;
   readonly startedAt: string;
   readonly plan: PlanSummary;
-  readonly result: {
-    readonly counts: ExecuteResult["counts"];
-    readonly writes: number;
-    readonly aborted: string | null;
-    readonly failed: readonly { readonly step: string; readonly error: string | undefined }[];
-  } | null;
+  readonly result: ResultJson | null;
 }
 
-export function roundJson(round: number, startedMs: number, plan: PlanSummary, result: (ExecuteResult & { writes: number }) | null): RoundRecord {
-  return {
-    round,
-    startedAt: new Date(startedMs).toISOString(),
-    plan,
-    result: result && {
-      counts: result.counts,
-      writes: result.writes,
-      aborted: result.aborted ?? null,
-      failed: result.results.filter((r) => r.status === "failed").map((r) => ({ step: r.step.id, error: r.error })),
-    },
-  };
+export function roundJson(round: number, startedMs: number, plan: PlanSummary, result: ApplyResult | null): RoundRecord {
+  return { round, startedAt: new Date(startedMs).toISOString(), plan, result: result && resultJson(result) };
 }
