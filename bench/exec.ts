@@ -74,7 +74,7 @@ export async function benchPace(fleet = Number(process.env.BENCH_PACE_FLEET ?? 5
     const against = allowed > 0 ? `${ratio.toFixed(2)}x (target <= 1.2)` : "every subscription's writes fit in its burst: no ratio (use a larger BENCH_PACE_FLEET)";
     console.log(
       `pace: ${fleet} machines, ${emu.subscriptionIds.length} subscriptions, ${planned.steps.length} steps (writes per subscription ${perSub.join(", ")}): apply exit ${code} in ${wall.toFixed(1)} s; ` +
-        `ARM's budget (burst ${ARM_BUCKETS.write.capacity}, ${ARM_BUCKETS.write.refillPerSecond}/s per subscription) allows ${allowed.toFixed(1)} s: ${against}. ${result.result.writes} writes sent, ${counters.byStatus["429"] ?? 0} answered 429; counts ${JSON.stringify(result.result.counts)}`,
+        `ARM's budget (burst ${ARM_BUCKETS.write.capacity}, ${ARM_BUCKETS.write.refillPerSecond}/s per subscription) allows ${allowed.toFixed(1)} s: ${against}. ${result.result.writes} writes sent, ${counters.byStatus["429"] ?? 0} answered 429; requests by class ${JSON.stringify(counters.byClass)}; counts ${JSON.stringify(result.result.counts)}`,
     );
     const writesPerMachine = planned.steps.length / fleet;
     // Projected at the measured ratio; without one (all within the burst), at ARM's budget itself.

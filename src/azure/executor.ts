@@ -4,9 +4,9 @@
  * after it runs; a step an earlier run started is first checked against the live state, so a
  * resumed apply never sends the same change twice.
  *
- * Concurrency bounds the steps that are sending: a long-running operation, once accepted, gives up
- * its slot while it is polled (its polls are paced by the read budget), so installs that take
- * minutes do not hold the writes of the others back.
+ * Concurrency bounds the steps that are sending, taken in turn by subscription (readyQueue.ts): a
+ * long-running operation, once accepted, gives up its slot while it is polled (its polls are paced
+ * by the read budget), so installs that take minutes do not hold the writes of the others back.
  *
  * A stop (the signal: SIGINT, a lost lease, the give-up deadline) starts no new step and cuts every
  * wait of the running ones; those are reported skipped, journaled `interrupted`, and the journal
@@ -17,6 +17,7 @@ import type { LiveState, StepContext, StepOutputs } from "../core/kernel";
 import { classifyError, describeArmError } from "./errors";
 import type { Journal } from "./journal";
 import { RUNTIME_OPTIONS } from "./options";
+import { ReadyQueue } from "./readyQueue";
 import { RunStopped, stopReason } from "./stop";
 
 export type { LiveState, StepContext, StepOutputs } from "../core/kernel";
@@ -67,7 +68,8 @@ export async function executePlan(plan: Plan, runner: StepRunner, options: Execu
   }
   const outputs = new Map<string, StepOutputs>();
   const results = new Map<string, StepResult>();
-  const ready: Step[] = steps.filter((s) => waitingOn.get(s.id) === 0);
+  // In turn by subscription: each subscription's budget keeps its own steps going (readyQueue.ts).
+  const ready = new ReadyQueue(steps.filter((s) => waitingOn.get(s.id) === 0));
   const interrupted: string[] = [];
   let aborted: string | undefined;
   let finished = 0;

@@ -42,6 +42,34 @@ describe("ARM's buckets", () => {
   });
 });
 
+describe("the slots are shared among the subscriptions", () => {
+  it("steps planned one subscription after another are taken in turn, so a spent budget holds back only its own", async () => {
+    const inSub = (sub: string, id: string): Step => ({ ...step(id), target: `/subscriptions/${sub}/x/${id}` });
+    // Subscription a's budget is spent: its steps wait (holding their slots) until b's are through.
+    let bDone = 0;
+    let releaseA!: () => void;
+    const aMayGo = new Promise<void>((r) => (releaseA = r));
+    const fallback = setTimeout(releaseA, 2000);
+    const order: string[] = [];
+    const runner: StepRunner = {
+      async run(s: Step) {
+        order.push(s.id);
+        if (s.id.startsWith("a")) await aMayGo;
+        else if (++bDone === 2) releaseA();
+      },
+      check: async () => "absent",
+      wait: async () => undefined,
+    };
+    const steps = [...["a1", "a2", "a3", "a4", "a5", "a6"].map((id) => inSub("A", id)), inSub("B", "b1"), inSub("B", "b2")];
+    const r = await executePlan(planOf(steps), runner, { concurrency: 4 });
+    clearTimeout(fallback);
+    expect(r.counts.done).toBe(8);
+    // b's steps ran while a's waited: they did not queue behind every one of a's.
+    expect(order.slice(0, 4)).toEqual(["a1", "b1", "a2", "b2"]);
+    expect(bDone).toBe(2);
+  });
+});
+
 describe("long-running operations hold no concurrency slot while polled", () => {
   it("with one slot, the next step is sent while the first one's operation runs", async () => {
     const order: string[] = [];
