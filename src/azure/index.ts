@@ -5,6 +5,7 @@
  */
 export { applyPlan, planLive, type ApplyOptions, type ApplyResult } from "./apply";
 export { readInventory, type ReadOptions } from "./inventory";
+export { IncrementalInventory, type RoundRead } from "./incremental";
 export { executePlan, type ExecuteOptions, type ExecuteResult, type StepResult, type StepRunner, type StepStatus } from "./executor";
 export { Journal, journalFor, journalName, KEPT_COMPLETED_JOURNALS, type JournalEntry, type StoppedEntry } from "./journal";
 export * from "./state";

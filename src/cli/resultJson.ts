@@ -1,6 +1,5 @@
 /** An apply's result as `apply --format json` and each `reconcile --format json` round give it. */
-import type { ApplyResult } from "../azure/apply";
-import type { ExecuteResult } from "../azure/executor";
+import type { ApplyResult, ExecuteResult } from "../azure";
 
 export interface ResultJson {
   readonly counts: ExecuteResult["counts"];

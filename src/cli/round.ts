@@ -3,8 +3,7 @@
  * from the state store, progress on stderr, the plan and a result summary for a person, or JSON
  * for a machine.
  */
-import { applyPlan, beginRun, planLive, writeBudget, type ApplyResult, type AzureConnection, type RunState } from "../azure";
-import { IncrementalInventory, type RoundRead } from "../azure/incremental";
+import { applyPlan, beginRun, IncrementalInventory, planLive, writeBudget, type ApplyResult, type AzureConnection, type RoundRead, type RunState } from "../azure";
 import { plan, stepLabel, type Plan } from "../core";
 import type { Inventory } from "../inventory";
 import type { Spec } from "../spec";

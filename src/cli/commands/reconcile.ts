@@ -15,7 +15,7 @@
  * round's error. Exit 0 when the last round had no failed step and was not stopped, 1 otherwise.
  */
 import type { Command } from "commander";
-import type { ApplyResult } from "../../azure/apply";
+import type { ApplyResult } from "../../azure";
 import type { PlanSummary } from "../../core";
 import { loadSpecFile } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
@@ -65,8 +65,7 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
     const exec = executionOptions(opts);
     const spec = loadSpecFile(opts.spec);
     const conn = await connectionFor(opts);
-    const { sleepUnlessStopped } = await import("../../azure/stop");
-    const { LeaseRefusedError } = await import("../../azure/state");
+    const { sleepUnlessStopped, LeaseRefusedError } = await import("../../azure");
     const { applyRound, beginRound, planRound, planWatchRound, summarizeResult, watchReader } = await import("../round");
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
     const reader = opts.watch ? watchReader(conn, spec, progress, fullEvery) : undefined;
