@@ -133,13 +133,20 @@ export async function benchWatch(fleet = Number(process.env.BENCH_WATCH_FLEET ??
     const interval = 30;
     await emu.admin("POST", "/admin/counters/reset");
     const watch = cli(["reconcile", "--spec", specPath, "--watch", "--interval", String(interval), "--state", join(dir, "state"), "--format", "json", "--max-writes-per-second", "2000", ...common]);
-    const rounds = () => watch.stdout().trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as { round: number; read?: { mode: string; changed: number }; plan: { steps: number } });
-    const graphAt: number[] = [];
+    const rounds = () => watch.stdout().trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as { round: number; read?: { mode: string; changed: number }; plan?: { steps: number }; error?: string });
+    // Resource Graph requests counted when each round's line appears (a round prints once it is done).
+    const graphAt: number[] = [0];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const n = rounds().length;
+        if (graphAt[n] === undefined) graphAt[n] = (await emu.admin<Counters>("GET", "/admin/counters")).byClass.graph ?? 0;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
     const waitRound = async (n: number) => {
-      while (rounds().length < n) await new Promise((r) => setTimeout(r, 200));
-      graphAt[n] = (await emu.admin<Counters>("GET", "/admin/counters")).byClass.graph ?? 0;
+      while (graphAt[n] === undefined) await new Promise((r) => setTimeout(r, 100));
     };
-    await waitRound(1);
     await waitRound(2);
     const created = Date.now();
     const names: string[] = [];
@@ -160,10 +167,16 @@ export async function benchWatch(fleet = Number(process.env.BENCH_WATCH_FLEET ??
     }
     const n = rounds().length;
     await waitRound(n + 1);
+    sampling = false;
+    await sampler;
     watch.kill("SIGINT");
     await watch.exit;
     const all = rounds();
-    const per = all.map((r, i) => `round ${r.round} (${r.read?.mode ?? "?"}, ${r.read?.changed ?? 0} changed, ${r.plan.steps} steps): ${(graphAt[i + 1] ?? 0) - (graphAt[i] ?? 0)} Resource Graph requests`);
+    const per = all.map((r, i) => {
+      const what = r.error ? `failed: ${r.error.split("\n")[0]}` : `${r.read?.mode ?? "?"}, ${r.read?.changed ?? 0} changed, ${r.plan?.steps ?? 0} steps`;
+      const requests = graphAt[i + 1] !== undefined && graphAt[i] !== undefined ? String(graphAt[i + 1]! - graphAt[i]!) : "?";
+      return `round ${r.round} (${what}): ${requests} Resource Graph requests`;
+    });
     console.log(`watch: ${fleet} machines, --interval ${interval}: ${per.join("; ")}`);
     console.log(`watch: 10 new VMs had their agent ${agentSeconds.toFixed(1)} s after they were created (target: within one interval, ${interval} s)`);
   } finally {
