@@ -37,8 +37,9 @@ const quote = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'
 export function changesQuery(cursor: string | undefined): string {
   return [
     "resourcechanges",
+    // Filtered first: the table holds 14 days of changes, a round wants the last few.
+    ...(cursor ? [`| where todatetime(properties.changeAttributes.timestamp) >= todatetime(${quote(cursor)})`] : []),
     "| extend changeTime = todatetime(properties.changeAttributes.timestamp), targetResourceId = tostring(properties.targetResourceId), changeType = tostring(properties.changeType), targetResourceType = tostring(properties.targetResourceType)",
-    ...(cursor ? [`| where changeTime >= todatetime(${quote(cursor)})`] : []),
     "| project id, type, changeTime, targetResourceId, targetResourceType, changeType",
     "| order by id asc",
   ].join("\n");
