@@ -1,10 +1,10 @@
-/** `npm run bench [-- plan|emulator|reconcile|pace|watch]`: the benchmarks in turn; each prints its own figures. */
+/** `npm run bench [-- plan|emulator|reconcile|pace|watch|staleness]`: the benchmarks in turn; each prints its own figures. */
 import { benchEmulator } from "./emulator";
-import { benchPace, benchWatch } from "./exec";
+import { benchPace, benchStaleness, benchWatch } from "./exec";
 import { benchPlan } from "./plan";
 import { benchReconcile } from "./reconcile";
 
-const BENCHES: Record<string, () => Promise<void>> = { plan: benchPlan, emulator: benchEmulator, reconcile: benchReconcile, pace: () => benchPace(), watch: () => benchWatch() };
+const BENCHES: Record<string, () => Promise<void>> = { plan: benchPlan, emulator: benchEmulator, reconcile: benchReconcile, pace: () => benchPace(), watch: () => benchWatch(), staleness: () => benchStaleness() };
 
 async function main(): Promise<void> {
   const only = process.argv[2];
