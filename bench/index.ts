@@ -1,10 +1,19 @@
-/** `npm run bench [-- plan|emulator|reconcile|pulumi-state]`: the benchmarks in turn; each prints its own figures. */
+/** `npm run bench [-- plan|emulator|reconcile|pulumi-state|pace|watch|staleness]`: the benchmarks in turn; each prints its own figures. */
 import { benchEmulator } from "./emulator";
+import { benchPace, benchStaleness, benchWatch } from "./exec";
 import { benchPlan } from "./plan";
 import { benchPulumiState } from "./pulumiState";
 import { benchReconcile } from "./reconcile";
 
-const BENCHES: Record<string, () => Promise<void>> = { plan: benchPlan, emulator: benchEmulator, reconcile: benchReconcile, "pulumi-state": benchPulumiState };
+const BENCHES: Record<string, () => Promise<void>> = {
+  plan: benchPlan,
+  emulator: benchEmulator,
+  reconcile: benchReconcile,
+  "pulumi-state": benchPulumiState,
+  pace: () => benchPace(),
+  watch: () => benchWatch(),
+  staleness: () => benchStaleness(),
+};
 
 async function main(): Promise<void> {
   const only = process.argv[2];

@@ -6,15 +6,17 @@ import type { Inventory } from "../inventory/schema";
 import { plan } from "../core";
 import type { Plan } from "../core";
 import type { Spec } from "../spec/schema";
-import { TokenBucket } from "./budget";
+import { ArmBudgets, ARM_BUCKETS, type BucketSize } from "./budget";
 import type { AzureConnection } from "./connection";
-import { executePlan, type ExecuteOptions, type ExecuteResult } from "./executor";
+import { executePlan, type ExecuteOptions, type ExecuteResult, type StepResult } from "./executor";
 import { readInventory, type ReadOptions } from "./inventory";
 import type { Journal } from "./journal";
 import { AzureStepRunner } from "./runner";
+import { ArmClients } from "./clients";
+import { delegatedInstalls, delegatedOutcomes } from "./delegation";
 import { delegateLargeBatches } from "../capabilities/log-analytics-agent";
-import { ARM_WRITE_BUCKET } from "./options";
-import type { RetryOptions } from "./retry";
+import { RUNTIME_OPTIONS } from "./options";
+import { CallHealth, type RetryOptions } from "./retry";
 
 export interface ApplyOptions {
   /**
@@ -26,38 +28,60 @@ export interface ApplyOptions {
   readonly inventory?: Inventory;
   readonly onNote?: (message: string) => void;
   readonly journal?: Journal;
-  /** Steps in flight at once. Default 16. */
+  /** Steps sending at once (a long-running operation being polled holds none). Default 16. */
   readonly concurrency?: number;
-  /** The write budget: burst and refill per second. Default 200 / 10, as ARM's write bucket. */
-  readonly writes?: { readonly capacity: number; readonly refillPerSecond: number };
+  /** The write budget per subscription: burst and refill per second. Default ARM's, 200 / 10. */
+  readonly writes?: BucketSize;
   readonly retry?: RetryOptions;
   readonly pollIntervalMs?: number;
+  /** Stop when ARM has answered nothing but transient errors for this long. Default 300 s. */
+  readonly giveUpAfterMs?: number;
   readonly onStep?: ExecuteOptions["onStep"];
   readonly onProgress?: ReadOptions["onProgress"];
+  /** Stops the apply: SIGINT/SIGTERM, a lost lease. */
   readonly signal?: AbortSignal;
 }
 
-export async function planLive(conn: AzureConnection, spec: Spec, options: Pick<ApplyOptions, "retry" | "onProgress"> = {}): Promise<{ inventory: Inventory; plan: Plan }> {
-  const inventory = await readInventory(conn, spec.subscriptions, { retry: options.retry, onProgress: options.onProgress });
+export async function planLive(conn: AzureConnection, spec: Spec, options: Pick<ApplyOptions, "retry" | "onProgress" | "signal"> = {}): Promise<{ inventory: Inventory; plan: Plan }> {
+  const inventory = await readInventory(conn, spec.subscriptions, { retry: { ...options.retry, signal: options.signal }, onProgress: options.onProgress });
   return { inventory, plan: plan(spec, inventory) };
 }
 
-export async function applyPlan(conn: AzureConnection, planned: Plan, options: ApplyOptions = {}): Promise<ExecuteResult & { writes: number }> {
+/** What an apply did: its steps' results, the ARM writes it sent, and each install a remediation did for it. */
+export interface ApplyResult extends ExecuteResult {
+  readonly writes: number;
+  /** One result per Log Analytics agent install handed to a remediation task (per machine). */
+  readonly delegated: readonly StepResult[];
+}
+
+export async function applyPlan(conn: AzureConnection, planned: Plan, options: ApplyOptions = {}): Promise<ApplyResult> {
   let thePlan = planned;
   if (options.inventory && options.delegateAbove) {
     const delegation = delegateLargeBatches(planned, options.inventory, options.delegateAbove);
     delegation.notes.forEach((n) => options.onNote?.(n));
     thePlan = delegation.plan;
   }
-  const budget = new TokenBucket(options.writes ?? ARM_WRITE_BUCKET);
-  const runner = new AzureStepRunner(conn, { budget, retry: options.retry, pollIntervalMs: options.pollIntervalMs });
-  const result = await executePlan(thePlan, runner, {
-    journal: options.journal,
-    concurrency: options.concurrency,
-    onStep: options.onStep,
-    signal: options.signal,
-  });
-  if (options.journal && result.counts.failed === 0 && result.counts.skipped === 0) options.journal.complete();
-  else options.journal?.close();
-  return { ...result, writes: budget.taken };
+  // The run stops on the caller's signal, or when the give-up deadline passes.
+  const stop = new AbortController();
+  const onCallerStop = () => stop.abort(options.signal?.reason);
+  if (options.signal?.aborted) onCallerStop();
+  options.signal?.addEventListener("abort", onCallerStop, { once: true });
+  const health = new CallHealth(options.giveUpAfterMs ?? RUNTIME_OPTIONS.giveUpAfter.default * 1000, (reason) => stop.abort(new Error(reason)));
+  const budgets = new ArmBudgets({ ...ARM_BUCKETS, write: options.writes ?? ARM_BUCKETS.write });
+  const runner = new AzureStepRunner(conn, { budgets, retry: options.retry, pollIntervalMs: options.pollIntervalMs, signal: stop.signal, health });
+  try {
+    const result = await executePlan(thePlan, runner, {
+      journal: options.journal,
+      concurrency: options.concurrency,
+      onStep: options.onStep,
+      signal: stop.signal,
+    });
+    if (options.journal && result.counts.failed === 0 && result.counts.skipped === 0) await options.journal.complete();
+    else await options.journal?.flush();
+    const installs = delegatedInstalls(planned, thePlan);
+    const delegated = installs.length ? await delegatedOutcomes(new ArmClients(conn), installs, result.results, options.retry).catch((err: Error) => installs.map((step) => ({ step, status: "failed" as const, error: `its remediation's deployments could not be read: ${err.message}` }))) : [];
+    return { ...result, writes: budgets.taken("write") + budgets.taken("delete"), delegated };
+  } finally {
+    options.signal?.removeEventListener("abort", onCallerStop);
+  }
 }

@@ -10,13 +10,24 @@ import { PolicyInsightsClient } from "@azure/arm-policyinsights";
 import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { SecurityCenter } from "@azure/arm-security";
-import type { AzureConnection } from "./connection";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import type { ArmClientOptions, AzureConnection } from "./connection";
 import { ArmRest } from "./rest";
 
 export class ArmClients {
   private readonly made = new Map<string, unknown>();
 
-  constructor(private readonly conn: AzureConnection) {}
+  constructor(
+    private readonly conn: AzureConnection,
+    /** Added to every client this apply makes (the pacer). */
+    private readonly policies: readonly PipelinePolicy[] = [],
+  ) {}
+
+  /** The connection's client options with this apply's policies. */
+  options(): ArmClientOptions {
+    const o = this.conn.clientOptions();
+    return this.policies.length ? { ...o, additionalPolicies: [...(o.additionalPolicies ?? []), ...this.policies.map((policy) => ({ policy, position: "perRetry" as const }))] } : o;
+  }
 
   private client<T>(kind: string, subscriptionId: string, make: () => T): T {
     const key = `${kind}:${subscriptionId}`;
@@ -25,14 +36,14 @@ export class ArmClients {
     return c;
   }
 
-  compute = (sub: string) => this.client("compute", sub, () => new ComputeManagementClient(this.conn.credential, sub, this.conn.clientOptions()));
-  hybrid = (sub: string) => this.client("hybrid", sub, () => new HybridComputeManagementClient(this.conn.credential, sub, this.conn.clientOptions()));
-  insights = (sub: string) => this.client("oi", sub, () => new OperationalInsightsManagementClient(this.conn.credential, sub, this.conn.clientOptions()));
-  resources = (sub: string) => this.client("res", sub, () => new ResourceManagementClient(this.conn.credential, sub, this.conn.clientOptions()));
-  security = (sub: string) => this.client("sec", sub, () => new SecurityCenter(this.conn.credential, sub, this.conn.clientOptions()));
-  policy = (sub: string) => this.client("pol", sub, () => new PolicyClient(this.conn.credential, sub, this.conn.clientOptions()));
-  authorization = (sub: string) => this.client("auth", sub, () => new AuthorizationManagementClient(this.conn.credential, sub, this.conn.clientOptions()));
-  remediations = (sub: string) => this.client("pi", sub, () => new PolicyInsightsClient(this.conn.credential, sub, this.conn.clientOptions()));
+  compute = (sub: string) => this.client("compute", sub, () => new ComputeManagementClient(this.conn.credential, sub, this.options()));
+  hybrid = (sub: string) => this.client("hybrid", sub, () => new HybridComputeManagementClient(this.conn.credential, sub, this.options()));
+  insights = (sub: string) => this.client("oi", sub, () => new OperationalInsightsManagementClient(this.conn.credential, sub, this.options()));
+  resources = (sub: string) => this.client("res", sub, () => new ResourceManagementClient(this.conn.credential, sub, this.options()));
+  security = (sub: string) => this.client("sec", sub, () => new SecurityCenter(this.conn.credential, sub, this.options()));
+  policy = (sub: string) => this.client("pol", sub, () => new PolicyClient(this.conn.credential, sub, this.options()));
+  authorization = (sub: string) => this.client("auth", sub, () => new AuthorizationManagementClient(this.conn.credential, sub, this.options()));
+  remediations = (sub: string) => this.client("pi", sub, () => new PolicyInsightsClient(this.conn.credential, sub, this.options()));
   /** Plain REST on the SDK pipeline, for resources whose SDK package takes no TLS options. */
-  rest = () => this.client("rest", "", () => new ArmRest(this.conn));
+  rest = () => this.client("rest", "", () => new ArmRest(this.conn, this.options()));
 }

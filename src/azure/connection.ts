@@ -6,6 +6,7 @@
  * Retry-After and the write budget) and, for the emulator, its endpoint, scopes and CA.
  */
 import { DefaultAzureCredential, ClientSecretCredential, type TokenCredential } from "@azure/identity";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { emulatorOf, type EmulatorEndpoint, type EndpointChoice } from "./endpoint";
 
 export { emulatorEndpointFromDir, type EmulatorEndpoint } from "./emulatorEndpoint";
@@ -24,6 +25,8 @@ export interface ArmClientOptions {
   tlsOptions?: { ca: string };
   retryOptions: { maxRetries: number };
   userAgentOptions: { userAgentPrefix: string };
+  /** Policies an apply adds to its own clients (the pacer: budget and health). */
+  additionalPolicies?: { policy: PipelinePolicy; position: "perCall" | "perRetry" }[];
 }
 
 export interface AzureConnection {

@@ -40,6 +40,8 @@ export type ErrorClass =
 export function classifyError(err: unknown): ErrorClass {
   const e = (err ?? {}) as ErrorLike;
   const status = e.statusCode;
+  // The run was stopped (a signal, a lost lease, the give-up deadline): never retried.
+  if (e.name === "RunStopped") return { kind: "terminal", credential: false };
   if (e.code && TERMINAL_CODES.has(e.code)) return { kind: "terminal", credential: CREDENTIAL_CODES.has(e.code) };
   if (status === 429) return { kind: "throttled", retryAfterMs: retryAfterMs(e) };
   if (status === 401) return { kind: "terminal", credential: true };

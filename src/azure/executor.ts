@@ -3,12 +3,22 @@
  * concurrency. A step whose dependency failed is skipped. Every step is journaled before and
  * after it runs; a step an earlier run started is first checked against the live state, so a
  * resumed apply never sends the same change twice.
+ *
+ * Concurrency bounds the steps that are sending, taken in turn by subscription (readyQueue.ts): a
+ * long-running operation, once accepted, gives up its slot while it is polled (its polls are paced
+ * by the read budget), so installs that take minutes do not hold the writes of the others back.
+ *
+ * A stop (the signal: SIGINT, a lost lease, the give-up deadline) starts no new step and cuts every
+ * wait of the running ones; those are reported skipped, journaled `interrupted`, and the journal
+ * ends with a `stopped` line naming them and the reason.
  */
 import type { Plan, Step } from "../capabilities";
 import type { LiveState, StepContext, StepOutputs } from "../core/kernel";
 import { classifyError, describeArmError } from "./errors";
 import type { Journal } from "./journal";
 import { RUNTIME_OPTIONS } from "./options";
+import { ReadyQueue } from "./readyQueue";
+import { RunStopped, stopReason } from "./stop";
 
 export type { LiveState, StepContext, StepOutputs } from "../core/kernel";
 
@@ -31,17 +41,17 @@ export interface StepResult {
 
 export interface ExecuteOptions {
   readonly journal?: Journal;
-  /** Steps in flight at once. Default: RUNTIME_OPTIONS.concurrency. */
+  /** Steps sending at once. Default: RUNTIME_OPTIONS.concurrency. */
   readonly concurrency?: number;
   readonly onStep?: (result: StepResult, doneCount: number, total: number) => void;
-  /** Stop starting new steps (SIGINT): running ones finish, the rest are reported skipped. */
+  /** Stops the run: no new step starts, every wait ends, the rest are reported skipped. */
   readonly signal?: AbortSignal;
 }
 
 export interface ExecuteResult {
   readonly results: readonly StepResult[];
   readonly counts: Readonly<Record<StepStatus, number>>;
-  /** Set when a credential error stopped the run. */
+  /** Why the run stopped early: a credential error, an interruption, a lost lease, the give-up deadline. */
   readonly aborted?: string;
 }
 
@@ -58,9 +68,17 @@ export async function executePlan(plan: Plan, runner: StepRunner, options: Execu
   }
   const outputs = new Map<string, StepOutputs>();
   const results = new Map<string, StepResult>();
-  const ready: Step[] = steps.filter((s) => waitingOn.get(s.id) === 0);
+  // In turn by subscription: each subscription's budget keeps its own steps going (readyQueue.ts).
+  const ready = new ReadyQueue(steps.filter((s) => waitingOn.get(s.id) === 0));
+  const interrupted: string[] = [];
   let aborted: string | undefined;
   let finished = 0;
+  let sending = 0;
+  let wake: () => void = () => undefined;
+  const woken = () => new Promise<void>((r) => (wake = r));
+  const stopped = () => !!aborted || !!options.signal?.aborted;
+  const onAbort = () => wake();
+  options.signal?.addEventListener("abort", onAbort);
 
   const finish = (result: StepResult) => {
     results.set(result.step.id, result);
@@ -80,9 +98,21 @@ export async function executePlan(plan: Plan, runner: StepRunner, options: Execu
   };
 
   const runOne = async (step: Step): Promise<void> => {
+    let holdsSlot = true;
+    const release = () => {
+      if (!holdsSlot) return;
+      holdsSlot = false;
+      sending--;
+      wake();
+    };
+    let sent = false;
     const ctx: StepContext = {
       outputs: new Map(step.dependsOn.filter((d) => outputs.has(d)).map((d) => [d, outputs.get(d)!] as const)),
-      accepted: () => options.journal?.record(step, "sent"),
+      accepted: async () => {
+        sent = true;
+        await options.journal?.record(step, "sent");
+        release();
+      },
     };
     try {
       const previous = options.journal?.previous(step);
@@ -90,42 +120,73 @@ export async function executePlan(plan: Plan, runner: StepRunner, options: Execu
         // An earlier run may have sent this change: look before sending it again.
         const live = await runner.check(step, ctx);
         if (live === "done" || live === "in-progress") {
+          if (live === "in-progress") {
+            sent = true;
+            release();
+          }
           const out = live === "in-progress" ? await runner.wait(step, ctx) : previous.outputs;
           if (out) outputs.set(step.id, out);
-          options.journal?.record(step, "done", out ? { outputs: { ...out } } : {});
+          await options.journal?.record(step, "done", out ? { outputs: { ...out } } : {});
           return finish({ step, status: "already-done" });
         }
       }
-      options.journal?.record(step, "start");
+      await options.journal?.record(step, "start");
       const out = await runner.run(step, ctx);
       if (out) outputs.set(step.id, out);
-      options.journal?.record(step, "done", out ? { outputs: { ...out } } : {});
+      await options.journal?.record(step, "done", out ? { outputs: { ...out } } : {});
       finish({ step, status: "done" });
     } catch (err) {
+      if (err instanceof RunStopped || options.signal?.aborted) {
+        const reason = err instanceof RunStopped ? err.reason : stopReason(options.signal!);
+        interrupted.push(step.id);
+        await options.journal?.record(step, "interrupted", { error: reason }).catch(() => undefined);
+        return finish({ step, status: "skipped", error: `${reason}${sent ? " (its operation may still be running: the next run checks it)" : ""}` });
+      }
       const message = describeArmError(err);
-      options.journal?.record(step, "failed", { error: message });
+      await options.journal?.record(step, "failed", { error: message }).catch(() => undefined);
       const c = classifyError(err);
       if (c.kind === "terminal" && c.credential) aborted = `stopped: ${message}`;
       finish({ step, status: "failed", error: message });
+    } finally {
+      release();
     }
   };
 
   const inFlight = new Set<Promise<void>>();
-  while (finished < steps.length) {
-    while (ready.length && inFlight.size < concurrency && !aborted && !options.signal?.aborted) {
-      const p = runOne(ready.shift()!).finally(() => inFlight.delete(p));
-      inFlight.add(p);
+  try {
+    while (finished < steps.length) {
+      while (ready.length && sending < concurrency && !stopped()) {
+        sending++;
+        const p = runOne(ready.shift()!).finally(() => {
+          inFlight.delete(p);
+          wake();
+        });
+        inFlight.add(p);
+      }
+      if (inFlight.size === 0) break;
+      const next = woken();
+      if (finished >= steps.length) break;
+      if (ready.length && sending < concurrency && !stopped()) continue;
+      await next;
     }
-    if (inFlight.size === 0) break;
-    await Promise.race(inFlight);
+    await Promise.all(inFlight);
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
   }
-  await Promise.all(inFlight);
-  // Whatever never started (abort, SIGINT) is reported as skipped.
-  const reason = aborted ?? (options.signal?.aborted ? "interrupted" : "not reached");
-  for (const s of steps) if (!results.has(s.id)) finish({ step: s, status: "skipped", error: reason });
+  // Whatever never started (a stop) is reported as skipped.
+  const signalReason = options.signal?.aborted ? stopReason(options.signal) : undefined;
+  const reason = aborted ?? signalReason ?? "not reached";
+  let notStarted = 0;
+  for (const s of steps) {
+    if (results.has(s.id)) continue;
+    notStarted++;
+    finish({ step: s, status: "skipped", error: reason });
+  }
 
   const ordered = steps.map((s) => results.get(s.id)!);
   const counts: Record<StepStatus, number> = { done: 0, "already-done": 0, failed: 0, skipped: 0 };
   for (const r of ordered) counts[r.status]++;
-  return { results: ordered, counts, ...(aborted ? { aborted } : {}) };
+  const stoppedBy = aborted ?? signalReason;
+  if (stoppedBy && options.journal) await options.journal.stopped({ reason: stoppedBy, counts, inFlight: interrupted, notStarted }).catch(() => undefined);
+  return { results: ordered, counts, ...(stoppedBy ? { aborted: stoppedBy } : {}) };
 }

@@ -6,6 +6,7 @@
 import { ResourceGraphClient } from "@azure/arm-resourcegraph";
 import type { AzureConnection } from "./connection";
 import { withRetries, type RetryOptions } from "./retry";
+import { sleepUnlessStopped } from "./stop";
 
 /** Resource Graph guidance: fewer than 300 subscriptions per request (reference §5.2). */
 export const SUBSCRIPTION_BATCH = 100;
@@ -67,17 +68,50 @@ export interface GraphRow {
   readonly identity?: { principalId?: string; type?: string; tenantId?: string } | null;
 }
 
-export async function queryGraph(conn: AzureConnection, query: string, subscriptions: readonly string[], retry?: RetryOptions): Promise<GraphRow[]> {
+/**
+ * Resource Graph's per-user quota as its answers report it (reference §5.2: x-ms-user-quota-remaining,
+ * x-ms-user-quota-resets-after hh:mm:ss): with none left, the next query waits for the window to reset
+ * instead of spending a 429.
+ */
+export class GraphQuota {
+  private waitUntil = 0;
+  /** Queries sent and waits taken, for benchmarks. */
+  queries = 0;
+  waits = 0;
+
+  observe(headers: { get(name: string): string | undefined }): void {
+    const remaining = Number(headers.get("x-ms-user-quota-remaining"));
+    const resets = /^(\d+):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(headers.get("x-ms-user-quota-resets-after") ?? "");
+    if (Number.isFinite(remaining) && remaining <= 0 && resets) {
+      const ms = (Number(resets[1]) * 3600 + Number(resets[2]) * 60 + Number(resets[3])) * 1000;
+      this.waitUntil = Math.max(this.waitUntil, Date.now() + ms);
+    }
+  }
+
+  async beforeQuery(signal?: AbortSignal): Promise<void> {
+    this.queries++;
+    const ms = this.waitUntil - Date.now();
+    if (ms > 0) {
+      this.waits++;
+      await sleepUnlessStopped(ms, signal);
+    }
+  }
+}
+
+export async function queryGraph(conn: AzureConnection, query: string, subscriptions: readonly string[], retry?: RetryOptions, quota: GraphQuota = new GraphQuota()): Promise<GraphRow[]> {
   const client = new ResourceGraphClient(conn.credential, conn.clientOptions());
   const rows: GraphRow[] = [];
   for (let i = 0; i < subscriptions.length; i += SUBSCRIPTION_BATCH) {
     const batch = subscriptions.slice(i, i + SUBSCRIPTION_BATCH);
     let skipToken: string | undefined;
     do {
-      const page = await withRetries(
-        () => client.resources({ query, subscriptions: [...batch], options: { top: PAGE_SIZE, skipToken, resultFormat: "objectArray" } }),
-        retry,
-      );
+      const page = await withRetries(async () => {
+        await quota.beforeQuery(retry?.signal);
+        return client.resources(
+          { query, subscriptions: [...batch], options: { top: PAGE_SIZE, skipToken, resultFormat: "objectArray" } },
+          { onResponse: (raw) => quota.observe(raw.headers), ...(retry?.signal ? { abortSignal: retry.signal } : {}) },
+        );
+      }, retry);
       if (!Array.isArray(page.data)) throw new Error(`Resource Graph answered without a row array for: ${query.split("\n")[0]}`);
       for (const row of page.data as unknown[]) rows.push(checkRow(row));
       skipToken = page.skipToken;

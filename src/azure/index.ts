@@ -3,15 +3,18 @@
  * registered capabilities' handlers, the journal, the connection and endpoint resolution, and the
  * runtime options. Front ends and the CLI import the adapter from here only.
  */
-export { applyPlan, planLive, type ApplyOptions } from "./apply";
+export { applyPlan, planLive, type ApplyOptions, type ApplyResult } from "./apply";
 export { readInventory, type ReadOptions } from "./inventory";
+export { IncrementalInventory, type RoundRead } from "./incremental";
 export { executePlan, type ExecuteOptions, type ExecuteResult, type StepResult, type StepRunner, type StepStatus } from "./executor";
-export { Journal, journalFor, KEPT_COMPLETED_JOURNALS, type JournalEntry } from "./journal";
+export { Journal, journalFor, journalName, KEPT_COMPLETED_JOURNALS, type JournalEntry, type StoppedEntry } from "./journal";
+export * from "./state";
 export { azureConnection, connectionOf, emulatorConnection, emulatorEndpointFromDir, ARM_SCOPE, type AzureConnection, type Cloud } from "./connection";
 export * from "./endpoint";
 export * from "./options";
 export { classifyError, describeArmError, isNotFound } from "./errors";
-export { TokenBucket } from "./budget";
-export { withRetries, type RetryOptions } from "./retry";
+export { ArmBudgets, ARM_BUCKETS, TokenBucket, requestClass, type BucketSize, type BudgetSizes, type RequestClass } from "./budget";
+export { CallHealth, withRetries, type RetryOptions } from "./retry";
+export { RunStopped, MAX_TIMER_MS, sleepUnlessStopped, stopReason } from "./stop";
 export { AzureStepRunner, loadArmHandlers } from "./runner";
 export type { ArmEnv } from "./armEnv";

@@ -8,7 +8,7 @@ import { LogsQueryClient, LogsQueryResultStatus } from "@azure/monitor-query-log
 import type { Inventory } from "../inventory/schema";
 import { parseInventory } from "../inventory/load";
 import type { AzureConnection } from "./connection";
-import { ASSOCIATION_QUERY, FLEET_QUERY, POLICY_QUERY, ROLE_QUERY, queryGraph } from "./graph";
+import { ASSOCIATION_QUERY, FLEET_QUERY, POLICY_QUERY, ROLE_QUERY, GraphQuota, queryGraph, type GraphRow } from "./graph";
 import { associationOf } from "./read/dcr";
 import { applyHeartbeats, HEARTBEAT_QUERY, HEARTBEAT_WINDOW, type HeartbeatRow } from "./read/heartbeat";
 import { fleetFromRows } from "./read/machines";
@@ -22,6 +22,10 @@ export interface ReadOptions {
   readonly onProgress?: (message: string) => void;
   /** Requests in flight for the per-workspace reads. Default 8. */
   readonly concurrency?: number;
+  /** The fleet's Resource Graph rows (default: the whole FLEET_QUERY); an incremental watch patches its last read instead. */
+  readonly fleetRows?: (subscriptions: readonly string[], quota: GraphQuota) => Promise<readonly GraphRow[]>;
+  /** Resource Graph's quota as the answers report it, kept across reads (a watch). */
+  readonly quota?: GraphQuota;
 }
 
 /** Log Analytics accepts at most this many workspaces in one cross-workspace query. */
@@ -36,17 +40,19 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
   const factsOf = new Map(subs.map((s, i) => [s, facts[i]!] as const));
   const present = subs.filter((s) => factsOf.get(s)!.exists);
 
+  const quota = options.quota ?? new GraphQuota();
   progress("querying Resource Graph for machines, extensions, clusters and workspaces");
-  const fleet = fleetFromRows(present.length ? await queryGraph(conn, FLEET_QUERY, present, options.retry) : []);
+  const fleetRows = options.fleetRows ?? ((subs: readonly string[], q: GraphQuota) => queryGraph(conn, FLEET_QUERY, subs, options.retry, q));
+  const fleet = fleetFromRows(present.length ? await fleetRows(present, quota) : []);
   if (fleet.problems.length) {
     throw new Error(`Resource Graph returned rows this tool cannot read (nothing was changed):\n  ${fleet.problems.slice(0, 10).join("\n  ")}`);
   }
   progress("querying Resource Graph for policy and role assignments");
   const [policyRows, roleRows, associationRows] = present.length
     ? await Promise.all([
-        queryGraph(conn, POLICY_QUERY, present, options.retry),
-        queryGraph(conn, ROLE_QUERY, present, options.retry),
-        queryGraph(conn, ASSOCIATION_QUERY, present, options.retry),
+        queryGraph(conn, POLICY_QUERY, present, options.retry, quota),
+        queryGraph(conn, ROLE_QUERY, present, options.retry, quota),
+        queryGraph(conn, ASSOCIATION_QUERY, present, options.retry, quota),
       ])
     : [[], [], []];
   const policy = policyFromRows(policyRows, roleRows);

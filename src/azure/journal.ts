@@ -1,18 +1,21 @@
 /**
- * The apply journal: one JSON line per step event, appended and fsynced before the call it
- * describes goes out, so an apply killed at any point knows on its next run what it may have
- * sent. Holds step ids, fingerprints and outcomes (principal ids, states), never a secret.
+ * The apply journal: one JSON line per step event, appended durably before the call it describes
+ * goes out, so an apply killed at any point knows on its next run what it may have sent. Holds step
+ * ids, fingerprints and outcomes (principal ids, states), never a secret. Kept in the state store
+ * (src/azure/state): a local file, or an append blob when runs share an Azure Storage container.
  *
  * Events: start (about to send), sent (a long-running operation was accepted: wait for it, never
- * send it again), done, failed.
+ * send it again), done, failed, interrupted (a wait cut short by a stop: the operation may still
+ * run). A run that stops early ends with a `stopped` line saying why and what was left.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
 import { createHash } from "node:crypto";
+import { join } from "node:path";
 import type { Step } from "../core";
 import type { Spec } from "../spec/schema";
+import { LocalJournal } from "./state/local";
+import type { JournalStore } from "./state/store";
 
-export type JournalEvent = "start" | "sent" | "done" | "failed";
+export type JournalEvent = "start" | "sent" | "done" | "failed" | "interrupted";
 
 /** Completed journals kept for reading (`reconcile --watch` completes one per round). */
 export const KEPT_COMPLETED_JOURNALS = 20;
@@ -27,27 +30,55 @@ export interface JournalEntry {
   readonly error?: string;
 }
 
+/** The last line of a run cut short: why, and where it stopped. */
+export interface StoppedEntry {
+  readonly event: "stopped";
+  readonly at: string;
+  readonly reason: string;
+  readonly counts: Readonly<Record<string, number>>;
+  /** Steps whose operation may still be running in Azure (a wait was cut short). */
+  readonly inFlight: readonly string[];
+  /** Steps never started. */
+  readonly notStarted: number;
+}
+
 export function fingerprint(step: Step): string {
   return createHash("sha256").update(step.action).update("\0").update(step.target.toLowerCase()).update("\0").update(JSON.stringify(step.details)).digest("hex").slice(0, 16);
 }
 
 export class Journal {
-  private fd: number | undefined;
   /** The last event of each fingerprint, from earlier runs and this one. */
   private readonly last = new Map<string, JournalEntry>();
+  private readonly store: JournalStore;
+  /** Appends in order, one at a time. */
+  private tail: Promise<void> = Promise.resolve();
 
-  constructor(readonly path: string) {
-    if (existsSync(path)) {
-      for (const line of readFileSync(path, "utf8").split("\n")) {
-        if (!line.trim()) continue;
-        try {
-          const entry = JSON.parse(line) as JournalEntry;
-          this.last.set(entry.fingerprint, entry);
-        } catch {
-          // A torn last line from a kill mid-write: the event before it stands.
-        }
+  /** A local journal file (read now), or a store with its text already loaded (Journal.open). */
+  constructor(pathOrStore: string | JournalStore, text?: string) {
+    if (typeof pathOrStore === "string") {
+      const local = new LocalJournal(pathOrStore);
+      this.store = local;
+      text = local.loadSync();
+    } else {
+      this.store = pathOrStore;
+    }
+    for (const line of (text ?? "").split("\n")) {
+      if (!line.trim()) continue;
+      try {
+        const entry = JSON.parse(line) as JournalEntry | StoppedEntry;
+        if (entry.event !== "stopped") this.last.set(entry.fingerprint, entry);
+      } catch {
+        // A torn line (cut by the store before appending): the event before it stands.
       }
     }
+  }
+
+  static async open(store: JournalStore): Promise<Journal> {
+    return new Journal(store, await store.load());
+  }
+
+  get where(): string {
+    return this.store.where;
   }
 
   /** What an earlier run recorded last for this step, if anything. */
@@ -55,43 +86,68 @@ export class Journal {
     return this.last.get(fingerprint(step));
   }
 
-  record(step: Step, event: JournalEvent, extra: { outputs?: Record<string, string>; error?: string } = {}): void {
+  /** Appends the event; resolves once it is durable. */
+  record(step: Step, event: JournalEvent, extra: { outputs?: Record<string, string>; error?: string } = {}): Promise<void> {
     const entry: JournalEntry = { event, step: step.id, fingerprint: fingerprint(step), at: new Date().toISOString(), ...extra };
-    if (this.fd === undefined) {
-      mkdirSync(dirname(this.path), { recursive: true });
-      this.fd = openSync(this.path, "a");
-    }
-    writeSync(this.fd, JSON.stringify(entry) + "\n");
-    fsyncSync(this.fd);
     this.last.set(entry.fingerprint, entry);
+    return this.write(JSON.stringify(entry) + "\n");
+  }
+
+  /** The last line of a run that stopped early. */
+  stopped(entry: Omit<StoppedEntry, "event" | "at">): Promise<void> {
+    return this.write(JSON.stringify({ event: "stopped", at: new Date().toISOString(), ...entry } satisfies StoppedEntry) + "\n");
+  }
+
+  private write(text: string): Promise<void> {
+    // A local file is appended and fsynced now: the line is on disk before this returns.
+    if (this.store instanceof LocalJournal) {
+      try {
+        this.store.appendSync(text);
+        return Promise.resolve();
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+    }
+    const next = this.tail.then(() => this.store.append(text));
+    this.tail = next.catch(() => undefined);
+    return next;
   }
 
   /** After an apply in which every step succeeded: keep the journal for reading, start afresh next time. */
-  complete(): void {
-    this.close();
-    if (existsSync(this.path)) renameSync(this.path, `${this.path}.${Date.now()}.done`);
+  async complete(): Promise<void> {
     this.last.clear();
-    this.pruneCompleted();
+    if (this.store instanceof LocalJournal) return this.store.archiveSync(KEPT_COMPLETED_JOURNALS);
+    await this.tail;
+    await this.store.archive(KEPT_COMPLETED_JOURNALS);
   }
 
-  /** Deletes all but the newest KEPT_COMPLETED_JOURNALS completed journals of this path. */
-  private pruneCompleted(): void {
-    const prefix = basename(this.path) + ".";
-    const completed = readdirSync(dirname(this.path))
-      .map((name) => ({ name, at: name.startsWith(prefix) && name.endsWith(".done") ? Number(name.slice(prefix.length, -".done".length)) : NaN }))
-      .filter((f) => Number.isSafeInteger(f.at))
-      .sort((a, b) => b.at - a.at);
-    for (const f of completed.slice(KEPT_COMPLETED_JOURNALS)) rmSync(join(dirname(this.path), f.name), { force: true });
+  async flush(): Promise<void> {
+    await this.tail;
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+    this.store.close();
   }
 }
 
-/** The journal of applies of this spec's subscriptions (one file per set of subscriptions), under `stateDir`. */
-export function journalFor(stateDir: string, spec: Spec): Journal {
-  const key = spec.subscriptions.map((s) => s.slice(0, 8)).join("-");
-  return new Journal(join(stateDir, "journal", `apply-${key}.jsonl`));
+/**
+ * The journal name of applies to these subscriptions: independent of their order and case in the
+ * spec, so a resumed apply with a reordered spec finds it. `endpoint` (an emulator's URL) keeps
+ * fleets of different clouds apart.
+ */
+export function journalName(subscriptions: readonly string[], endpoint?: string): string {
+  return `apply-${fleetKey(subscriptions, endpoint)}.jsonl`;
+}
+
+/** A short stable key for a set of subscriptions (and the cloud they are in). */
+export function fleetKey(subscriptions: readonly string[], endpoint?: string): string {
+  const subs = [...new Set(subscriptions.map((s) => s.toLowerCase()))].sort();
+  const h = createHash("sha256").update(subs.join(","));
+  if (endpoint) h.update("\0").update(endpoint.toLowerCase());
+  return h.digest("hex").slice(0, 16);
+}
+
+/** The local journal of applies of this spec's subscriptions, under `stateDir`. */
+export function journalFor(stateDir: string, spec: Spec, endpoint?: string): Journal {
+  return new Journal(join(stateDir, "journal", journalName(spec.subscriptions, endpoint)));
 }

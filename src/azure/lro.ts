@@ -3,16 +3,17 @@
  * reason worth retrying (a 429 or 503, a dropped connection), the poller cannot resume, so the
  * resource itself is read: done, still changing (we wait, never sending it again), or absent
  * because the change was never accepted — only then is it sent again. An operation that failed
- * (the extension reported an error) fails the step.
+ * (the extension reported an error) fails the step. Every poll and wait ends when the run stops.
  */
 import type { LiveState, StepContext } from "../core/kernel";
 import { classifyError } from "./errors";
 import { sleep } from "./retry";
+import { RunStopped, throwIfStopped } from "./stop";
 import type { WriteGate } from "./writeGate";
 
 /** What an SDK `begin*` call returns. */
 export interface Poller {
-  pollUntilDone(): Promise<unknown>;
+  pollUntilDone(options?: { abortSignal?: AbortSignal }): Promise<unknown>;
 }
 
 export class LroRunner {
@@ -27,15 +28,22 @@ export class LroRunner {
     return { updateIntervalInMs: this.pollIntervalMs };
   }
 
+  /** The run's stop signal. */
+  get signal(): AbortSignal | undefined {
+    return this.gate.signal;
+  }
+
   /** Sends `begin` through the write gate and waits; `check` reads the live state after a failed poll. */
   async run(ctx: StepContext, begin: () => Promise<Poller>, check: () => Promise<LiveState>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const poller = await this.gate.write(begin);
-      ctx.accepted();
+      await ctx.accepted();
       try {
-        await poller.pollUntilDone();
+        await poller.pollUntilDone(this.signal ? { abortSignal: this.signal } : undefined);
         return;
       } catch (err) {
+        if (err instanceof RunStopped) throw err;
+        throwIfStopped(this.signal);
         if (classifyError(err).kind === "terminal") throw err;
         const live = await check();
         if (live === "done") return;
@@ -51,7 +59,7 @@ export class LroRunner {
       const live = await check();
       if (live === "done") return;
       if (live === "absent") throw new Error(`${what}: the operation an earlier run started did not complete`);
-      await sleep(Math.min(this.pollIntervalMs, 50 * 2 ** i));
+      await sleep(Math.min(this.pollIntervalMs, 50 * 2 ** i), this.signal);
     }
   }
 }

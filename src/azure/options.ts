@@ -23,7 +23,15 @@ export const RUNTIME_OPTIONS = Object.freeze({
     flag: "--delegate-above",
     description: "hand more than n Log Analytics agent installs on one workspace, OS and subscription to a policy remediation task (0: never)",
   },
-  maxWritesPerSecond: { default: 10, min: 0, integer: false, flag: "--max-writes-per-second", description: "ARM write budget (token bucket refill; burst is twice this)" },
+  maxWritesPerSecond: { default: 10, min: 0, integer: false, flag: "--max-writes-per-second", description: "write budget per subscription: token bucket refill per second (ARM's: 10)" },
+  writeBurst: { default: 200, min: 1, integer: true, flag: "--write-burst", description: "write budget per subscription: bucket size (ARM's: 200)" },
+  giveUpAfter: {
+    default: 300,
+    min: 0,
+    integer: false,
+    flag: "--give-up-after",
+    description: "stop the apply when ARM has answered nothing but transient errors (5xx, network) for this many seconds",
+  },
 } satisfies Record<string, NumericOption>);
 
 export type RuntimeOptionKey = keyof typeof RUNTIME_OPTIONS;
@@ -35,6 +43,8 @@ export interface RuntimeOptions {
   readonly concurrency: number;
   readonly delegateAbove: number;
   readonly maxWritesPerSecond: number;
+  readonly writeBurst: number;
+  readonly giveUpAfter: number;
   readonly stateDir: string;
 }
 
@@ -55,15 +65,19 @@ export function resolveRuntimeOptions(input: { readonly [K in RuntimeOptionKey]?
     if (problem) issues.push({ path: key, message: `${JSON.stringify(v)} ${problem}` });
     return v;
   };
-  const resolved = { concurrency: value("concurrency"), delegateAbove: value("delegateAbove"), maxWritesPerSecond: value("maxWritesPerSecond"), stateDir: input.stateDir || DEFAULT_STATE_DIR };
+  const resolved = {
+    concurrency: value("concurrency"),
+    delegateAbove: value("delegateAbove"),
+    maxWritesPerSecond: value("maxWritesPerSecond"),
+    writeBurst: value("writeBurst"),
+    giveUpAfter: value("giveUpAfter"),
+    stateDir: input.stateDir || DEFAULT_STATE_DIR,
+  };
   if (issues.length) throw new ValidationError("runtime options", issues);
   return resolved;
 }
 
-/** ARM's own write bucket (200 tokens, 10 per second): the budget of an apply not given one. */
-export const ARM_WRITE_BUCKET = Object.freeze({ capacity: 200, refillPerSecond: 10 });
-
-/** The write budget for a rate: bursts of twice the rate, as `--max-writes-per-second` documents. */
-export function writeBudget(writesPerSecond: number): { capacity: number; refillPerSecond: number } {
-  return { capacity: Math.max(1, Math.ceil(writesPerSecond * 2)), refillPerSecond: writesPerSecond };
+/** The write budget per subscription: `burst` tokens, refilled at `writesPerSecond` (ARM's: 200, 10). */
+export function writeBudget(writesPerSecond: number, burst: number = RUNTIME_OPTIONS.writeBurst.default): { capacity: number; refillPerSecond: number } {
+  return { capacity: Math.max(1, Math.floor(burst)), refillPerSecond: writesPerSecond };
 }

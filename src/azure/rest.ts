@@ -6,7 +6,7 @@
  */
 import { ServiceClient } from "@azure/core-client";
 import { createHttpHeaders, createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
-import type { AzureConnection } from "./connection";
+import type { ArmClientOptions, AzureConnection } from "./connection";
 
 const PUBLIC_ARM = "https://management.azure.com";
 
@@ -14,8 +14,7 @@ export class ArmRest {
   private readonly client: ServiceClient;
   private readonly endpoint: string;
 
-  constructor(conn: AzureConnection) {
-    const o = conn.clientOptions();
+  constructor(conn: AzureConnection, o: ArmClientOptions = conn.clientOptions()) {
     this.endpoint = o.endpoint ?? PUBLIC_ARM;
     this.client = new ServiceClient({
       endpoint: this.endpoint,
@@ -24,6 +23,7 @@ export class ArmRest {
       retryOptions: o.retryOptions,
       userAgentOptions: o.userAgentOptions,
       ...(o.tlsOptions ? { tlsOptions: o.tlsOptions } : {}),
+      ...(o.additionalPolicies ? { additionalPolicies: o.additionalPolicies } : {}),
     });
   }
 

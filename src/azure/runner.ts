@@ -7,19 +7,25 @@
 import { CAPABILITIES, type Action, type Step } from "../capabilities";
 import type { LiveState, StepContext, StepHandler, StepOutputs } from "../core/kernel";
 import type { ArmEnv } from "./armEnv";
-import type { TokenBucket } from "./budget";
+import type { ArmBudgets } from "./budget";
 import { ArmClients } from "./clients";
 import type { AzureConnection } from "./connection";
 import type { StepRunner } from "./executor";
 import { LroRunner } from "./lro";
 import { MachineExtensionAdapter } from "./machineExtensions";
-import type { RetryOptions } from "./retry";
+import { pacerPolicy } from "./pacer";
+import type { CallHealth, RetryOptions } from "./retry";
 import { WorkspaceSecrets } from "./secrets";
 import { WriteGate } from "./writeGate";
 
 export interface RunnerOptions {
-  readonly budget: TokenBucket;
+  /** ARM's buckets per subscription and class, taken by every request of the apply's clients. */
+  readonly budgets: ArmBudgets;
   readonly retry?: RetryOptions;
+  /** Stops every wait of the run. */
+  readonly signal?: AbortSignal;
+  /** The run-wide give-up deadline for transient errors. */
+  readonly health?: CallHealth;
   /** Interval between polls of a long-running operation or remediation. Default 2 s (Azure's). */
   readonly pollIntervalMs?: number;
   /** Give up waiting for a remediation after this long. Default 30 min. */
@@ -37,8 +43,8 @@ export async function loadArmHandlers(): Promise<ArmHandlerTable> {
 }
 
 export function armEnv(conn: AzureConnection, options: RunnerOptions): ArmEnv {
-  const clients = new ArmClients(conn);
-  const gate = new WriteGate(options.budget, options.retry);
+  const clients = new ArmClients(conn, [pacerPolicy(options.budgets, options.signal, options.health)]);
+  const gate = new WriteGate({ ...options.retry, signal: options.signal, health: options.health });
   const lro = new LroRunner(gate, options.pollIntervalMs ?? 2000);
   return {
     clients,

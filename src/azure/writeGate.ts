@@ -1,23 +1,23 @@
 /**
- * Every ARM call of an apply goes through the gate: a write takes one token of the write budget
- * first, and every call is retried by withRetries (Retry-After, backoff, terminal errors).
+ * Every ARM call of an apply goes through the gate: it is retried by withRetries (Retry-After,
+ * backoff, terminal errors), every wait ends when the run stops, and the run's health decides when
+ * transient errors have lasted too long. The budget (a token per request, per subscription and
+ * class) is taken by the clients' pipeline policy (pacer.ts), attempt by attempt.
  */
-import type { TokenBucket } from "./budget";
 import { isNotFound } from "./errors";
 import { withRetries, type RetryOptions } from "./retry";
 
 export class WriteGate {
-  constructor(
-    private readonly budget: TokenBucket,
-    readonly retry: RetryOptions | undefined,
-  ) {}
+  constructor(readonly retry: RetryOptions | undefined) {}
 
-  /** A write: one budget token, then the call with retries. */
+  /** The run's stop signal, for the waits that are not retries (polls, remediation follow-up). */
+  get signal(): AbortSignal | undefined {
+    return this.retry?.signal;
+  }
+
+  /** A write, with retries. */
   write<T>(call: () => Promise<T>): Promise<T> {
-    return withRetries(async () => {
-      await this.budget.take();
-      return call();
-    }, this.retry);
+    return withRetries(call, this.retry);
   }
 
   read<T>(call: () => Promise<T>): Promise<T> {

@@ -1,48 +1,69 @@
 /**
- * One plan-and-apply round for the CLI (apply, reconcile, demo): progress on stderr, the plan and
- * a result summary for a person, or JSON for a machine.
+ * One plan-and-apply round for the CLI (apply, reconcile, demo): the fleet's lease and journal
+ * from the state store, progress on stderr, the plan and a result summary for a person, or JSON
+ * for a machine.
  */
-import { applyPlan, journalFor, planLive, writeBudget, type AzureConnection, type ExecuteResult } from "../azure";
-import { stepLabel, type Plan } from "../core";
+import { applyPlan, beginRun, IncrementalInventory, planLive, writeBudget, type ApplyResult, type AzureConnection, type RoundRead, type RunState } from "../azure";
+import { plan, stepLabel, type Plan } from "../core";
 import type { Inventory } from "../inventory";
 import type { Spec } from "../spec";
 import type { Progress } from "./progress";
 
 export interface RoundOptions {
-  readonly stateDir: string;
+  /** --state: a directory or an Azure Storage container URL. */
+  readonly state: string;
   /** See ApplyOptions.delegateAbove. */
   readonly delegateAbove: number;
   readonly concurrency: number;
   readonly writesPerSecond: number;
+  readonly writeBurst: number;
+  readonly giveUpAfterSeconds: number;
   readonly pollIntervalMs?: number;
   readonly signal?: AbortSignal;
 }
 
 export interface RoundResult {
   readonly plan: Plan;
-  readonly result?: ExecuteResult & { writes: number };
+  readonly result?: ApplyResult;
 }
 
-export async function planRound(conn: AzureConnection, spec: Spec, progress: Progress): Promise<{ inventory: Inventory; plan: Plan }> {
-  return planLive(conn, spec, { onProgress: (m) => progress.note(m) });
+/** Takes the fleet's lease (refused, naming the holder, while another run has it) and opens its journal. */
+export async function beginRound(conn: AzureConnection, spec: Spec, command: string, opts: { state: string; forceUnlock?: string }): Promise<RunState> {
+  return beginRun({ state: opts.state, subscriptions: spec.subscriptions, endpoint: conn.armEndpoint, command, forceUnlock: opts.forceUnlock });
+}
+
+export async function planRound(conn: AzureConnection, spec: Spec, progress: Progress, signal?: AbortSignal): Promise<{ inventory: Inventory; plan: Plan }> {
+  return planLive(conn, spec, { onProgress: (m) => progress.note(m), signal });
+}
+
+/** A watch's reader: a full read first and every `fullEvery` rounds, only the changes between. */
+export function watchReader(conn: AzureConnection, spec: Spec, progress: Progress, fullEvery: number): IncrementalInventory {
+  return new IncrementalInventory(conn, spec.subscriptions, { fullEvery, onProgress: (m) => progress.note(m) });
+}
+
+export async function planWatchRound(reader: IncrementalInventory, spec: Spec, signal?: AbortSignal): Promise<{ inventory: Inventory; plan: Plan; read: Omit<RoundRead, "inventory"> }> {
+  const read = await reader.read(signal);
+  return { inventory: read.inventory, plan: plan(spec, read.inventory), read: { mode: read.mode, changed: read.changed } };
 }
 
 export async function applyRound(
   conn: AzureConnection,
-  spec: Spec,
+  run: RunState,
   planned: { inventory: Inventory; plan: Plan },
   progress: Progress,
   opts: RoundOptions,
-): Promise<ExecuteResult & { writes: number }> {
+): Promise<ApplyResult> {
+  const signal = opts.signal ? AbortSignal.any([opts.signal, run.lease.lost]) : run.lease.lost;
   const result = await applyPlan(conn, planned.plan, {
     inventory: planned.inventory,
     delegateAbove: opts.delegateAbove,
     onNote: (m) => progress.note(m),
-    journal: journalFor(opts.stateDir, spec),
+    journal: run.journal,
     concurrency: opts.concurrency,
-    writes: writeBudget(opts.writesPerSecond),
+    writes: writeBudget(opts.writesPerSecond, opts.writeBurst),
+    giveUpAfterMs: opts.giveUpAfterSeconds * 1000,
     pollIntervalMs: opts.pollIntervalMs,
-    signal: opts.signal,
+    signal,
     onStep: (r, done, total) => {
       if (r.status === "failed") progress.note(`failed: ${r.step.action} ${stepLabel(r.step)}: ${r.error}`);
       progress.tick(done, total, `${r.step.action} ${stepLabel(r.step)}`);
@@ -52,8 +73,17 @@ export async function applyRound(
   return result;
 }
 
-export function summarizeResult(r: ExecuteResult & { writes: number }): string {
+export function summarizeResult(r: ApplyResult): string {
   const c = r.counts;
   const parts = [`${c.done} applied`, c["already-done"] ? `${c["already-done"]} already done` : "", c.failed ? `${c.failed} failed` : "", c.skipped ? `${c.skipped} skipped` : ""].filter(Boolean);
-  return `Apply: ${parts.join(", ")} (${r.writes} ARM write(s)).${r.aborted ? ` ${r.aborted}.` : ""}\n`;
+  const d = delegatedCounts(r);
+  const byRemediation = r.delegated.length ? ` Installs by remediation, per machine: ${d.done} done${d.failed ? `, ${d.failed} failed` : ""}${d.skipped ? `, ${d.skipped} skipped` : ""}.` : "";
+  const failures = r.delegated.filter((x) => x.status === "failed").slice(0, 10).map((x) => `\n  failed: ${stepLabel(x.step)}: ${x.error}`).join("");
+  return `Apply: ${parts.join(", ")} (${r.writes} ARM write(s)).${byRemediation}${r.aborted ? ` ${r.aborted}.` : ""}${failures}\n`;
+}
+
+export function delegatedCounts(r: ApplyResult): { done: number; failed: number; skipped: number } {
+  const c = { done: 0, failed: 0, skipped: 0 };
+  for (const x of r.delegated) c[x.status === "done" ? "done" : x.status === "failed" ? "failed" : "skipped"]++;
+  return c;
 }

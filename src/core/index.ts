@@ -4,6 +4,7 @@
  * the core from here only.
  */
 export { plan, planWith, stepsOf, type AnyStep } from "./plan";
+export { basisOf, basisChanges, dependencyIds, specDigest, BASIS_VERSION, type BasisChange, type PlanBasis } from "./basis";
 export { simulate, simulatedCustomerId, simulatedPrincipalId } from "./simulate";
 export * from "./render";
 export { REGISTRY, catalogOf, type AnyCapability, type Catalog } from "./catalog";

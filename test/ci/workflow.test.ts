@@ -107,7 +107,8 @@ describe("the workflow", () => {
   it("asks for the least permissions: none by default, OIDC and the comment only where needed", () => {
     expect(wf.permissions).toEqual({});
     expect(wf.jobs.preview!.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
-    expect(wf.jobs.apply!.permissions).toEqual({ contents: "read", "id-token": "write" });
+    // actions and pull-requests read: the apply on merge finds and downloads the reviewed plan.
+    expect(wf.jobs.apply!.permissions).toEqual({ contents: "read", "id-token": "write", actions: "read", "pull-requests": "read" });
     expect(wf.jobs.apply!.environment).toBe("production");
   });
 
@@ -148,6 +149,97 @@ describe("the workflow", () => {
       const r = runPlanStep(1);
       expect(r.status).toBe(1);
       expect(r.stdout).toMatch(/::error title=asc-autoprovision plan::failed with exit code 1/);
+    });
+  });
+
+  describe("the reviewed plan, applied on merge", () => {
+    const apply = step("apply", (s) => s.name === "asc-autoprovision apply").run!;
+
+    /** The apply step's script in bash, with asc-autoprovision stubbed to print its arguments (into apply.json). */
+    function applyArgs(event: string): string {
+      const cwd = mkdtempSync(join(dir, "apply-"));
+      const stub = `npx() { shift; echo "$*"; }\n`;
+      const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", stub + apply], {
+        cwd,
+        env: { PATH: process.env.PATH, GITHUB_EVENT_NAME: event, ASC_SPEC: "spec.yaml", ASC_STATE: "https://acct.blob.core.windows.net/state" },
+        encoding: "utf8",
+      });
+      expect(r.status).toBe(0);
+      return readFileSync(join(cwd, "apply.json"), "utf8").trim();
+    }
+
+    it("the plan is saved on the pull request and kept as an artifact long enough to be merged", () => {
+      expect(step("preview", (s) => s.id === "plan").run).toMatch(/--out plan\.json/);
+      const upload = step("preview", (s) => s.uses?.startsWith("actions/upload-artifact@") === true);
+      expect(upload.with).toMatchObject({ name: "asc-autoprovision-plan", path: "plan.json" });
+    });
+
+    it("a push applies exactly the downloaded plan, checked against main's spec; a run by hand plans afresh", () => {
+      const download = step("apply", (s) => s.uses?.startsWith("actions/download-artifact@") === true);
+      expect(download.if).toBe("github.event_name == 'push'");
+      expect(download.with).toMatchObject({ name: "asc-autoprovision-plan", path: "reviewed-plan", "run-id": "${{ steps.reviewed.outputs.run-id }}" });
+      expect(applyArgs("push")).toBe(
+        'asc-autoprovision apply --cloud azure --plan reviewed-plan/plan.json --spec spec.yaml --yes --format json --state https://acct.blob.core.windows.net/state',
+      );
+      expect(applyArgs("workflow_dispatch")).toBe("asc-autoprovision apply --cloud azure --spec spec.yaml --yes --format json --state https://acct.blob.core.windows.net/state");
+    });
+
+    describe("finding it", () => {
+      const script = step("apply", (s) => s.id === "reviewed").with!.script as string;
+      interface Run {
+        id: number;
+        run_number: number;
+        html_url: string;
+        artifacts: { expired: boolean }[];
+      }
+
+      async function find(pulls: { number: number; merged_at: string | null; merge_commit_sha: string; head: { sha: string } }[], runs: Run[]) {
+        const outputs: Record<string, string> = {};
+        const failures: string[] = [];
+        const asked: Record<string, unknown>[] = [];
+        const github = {
+          paginate: async (fn: (args: Record<string, unknown>) => Promise<{ data: unknown[] }>, args: Record<string, unknown>) => (await fn(args)).data,
+          rest: {
+            repos: { listPullRequestsAssociatedWithCommit: async () => ({ data: pulls }) },
+            actions: {
+              getWorkflowRun: async () => ({ data: { workflow_id: 42 } }),
+              listWorkflowRuns: async (args: Record<string, unknown>) => {
+                asked.push(args);
+                return { data: runs.map((r) => ({ ...r })) };
+              },
+              listWorkflowRunArtifacts: async ({ run_id }: { run_id: number }) => ({ data: { artifacts: runs.find((r) => r.id === run_id)!.artifacts } }),
+            },
+          },
+        };
+        const context = { repo: { owner: "o", repo: "r" }, sha: "merge-sha", runId: 9 };
+        const core = { info: () => undefined, setOutput: (k: string, v: string) => (outputs[k] = v), setFailed: (m: string) => failures.push(m) };
+        const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
+        await new AsyncFunction("github", "context", "core", script)(github, context, core);
+        return { outputs, failures, asked };
+      }
+
+      const merged = { number: 7, merged_at: "2026-12-01T00:00:00Z", merge_commit_sha: "merge-sha", head: { sha: "head-sha" } };
+      const run = (id: number, run_number: number, expired = false): Run => ({ id, run_number, html_url: `https://example.invalid/${id}`, artifacts: [{ expired }] });
+
+      it("takes the newest successful run of this workflow on the merged pull request's head", async () => {
+        const { outputs, failures, asked } = await find([{ ...merged, number: 3, merged_at: null, merge_commit_sha: "other" }, merged], [run(1, 5), run(2, 8), run(3, 6)]);
+        expect(failures).toEqual([]);
+        expect(outputs["run-id"]).toBe("2");
+        expect(asked[0]).toMatchObject({ workflow_id: 42, event: "pull_request", head_sha: "head-sha", status: "success" });
+      });
+
+      it("skips a run whose artifact expired", async () => {
+        expect((await find([merged], [run(2, 8, true), run(1, 5)])).outputs["run-id"]).toBe("1");
+      });
+
+      it("fails, applying nothing, for a push no pull request merged or a plan that is gone", async () => {
+        const direct = await find([], [run(1, 5)]);
+        expect(direct.outputs).toEqual({});
+        expect(direct.failures[0]).toMatch(/not merged from a pull request.*Run the workflow by hand/);
+        const gone = await find([merged], [run(1, 5, true)]);
+        expect(gone.outputs).toEqual({});
+        expect(gone.failures[0]).toMatch(/pull request #7 .*no plan artifact/);
+      });
     });
   });
 

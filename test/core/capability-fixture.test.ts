@@ -61,7 +61,7 @@ describe("a throwaway capability in a fixture", () => {
       gate: { write: <T>(call: () => Promise<T>) => call() },
       clients: { resources: () => ({ tagsOperations: { updateAtScope: async (scope: string, body: unknown) => calls.push({ scope, body }) } }) },
     };
-    const ctx: StepContext = { outputs: new Map(), accepted: () => undefined };
+    const ctx: StepContext = { outputs: new Map(), accepted: async () => undefined };
     await handlers["set-subscription-tag"].run(tags[0] as never, env as never, ctx);
     expect(calls).toEqual([{ scope: `/subscriptions/${spec.subscriptions[0]}`, body: { operation: "Merge", properties: { tags: { [TAG.name]: TAG.value } } } }]);
   });

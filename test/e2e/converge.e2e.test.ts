@@ -65,9 +65,14 @@ describe("large batches handed to a policy remediation", () => {
     const before = plan(spec, await readInventory(lab.conn, spec.subscriptions));
     const leftAlone = before.machines.filter((m) => m.decision.startsWith("skip-") || m.decision === "blocked-scom-2012").map((m) => m.id.toLowerCase());
     expect(leftAlone.length).toBeGreaterThan(10);
-    const run = runCli(lab, [...applyArgs(lab), "--delegate-above", "3"]);
+    const run = runCli(lab, [...applyArgs(lab), "--delegate-above", "3", "--format", "json"]);
     expect(await run.exit).toBe(0);
     expect(run.stderr()).toMatch(/installs to .* handed to a remediation task/);
+    // Reported per machine like any other step: one outcome per install the remediations stood in for.
+    const result = JSON.parse(run.stdout()) as { result: { delegated?: { done: number; failed: number; skipped: number } } };
+    console.log(`delegated installs, per machine: ${JSON.stringify(result.result.delegated)}`);
+    expect(result.result.delegated!.done).toBeGreaterThan(3);
+    expect(result.result.delegated!.failed + result.result.delegated!.skipped).toBe(0);
     const log = await lab.emu.admin<{ value: { machineId: string; type: string; source: string }[] }>("GET", "/admin/extension-puts");
     const byRemediation = log.value.filter((e) => e.source === "remediation" && /MicrosoftMonitoringAgent|OmsAgentForLinux/i.test(e.type));
     expect(byRemediation.length).toBeGreaterThan(0);

@@ -41,9 +41,10 @@ export interface CliRun {
   exit: Promise<number | null>;
 }
 
-export function runCli(lab: Lab, args: string[]): CliRun {
+export function runCli(lab: Lab, args: string[], options: { cwd?: string } = {}): CliRun {
   const child = spawn(process.execPath, [CLI, ...args, "--cloud", "local", "--emulator-dir", join(lab.dir, "emulator")], {
     env: { ...process.env, CI: "true" },
+    ...(options.cwd ? { cwd: options.cwd } : {}),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

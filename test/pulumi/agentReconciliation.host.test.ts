@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ComputeManagementClient } from "@azure/arm-compute";
 import { AutoProvisioning } from "../../components/pulumi/autoProvisioning";
+import { beginRun, journalName } from "../../src/azure";
 import { startEmulator, type ExtensionPut, type RunningEmulator } from "../../src/emulator";
 import { nameOf, resourceGroupOf } from "../../src/inventory/ids";
 import { startMocks } from "./harness";
@@ -131,7 +132,8 @@ describe("AgentReconciliation over gRPC against the emulator", () => {
     expect(state["stepsApplied"]).toBe(Object.values<number>(state["steps"]).reduce((a, b) => a + b, 0));
     // Journaled as the CLI journals, under the engine's working directory; completed, so kept as done.
     const journals = readdirSync(join(process.cwd(), ".asc-autoprovision", "journal"));
-    expect(journals.some((f) => f.startsWith(`apply-${sub.slice(0, 8)}.jsonl.`) && f.endsWith(".done"))).toBe(true);
+    // (Named by the set of subscriptions and the cloud, as the CLI names it: issue 18.)
+    expect(journals.some((f) => f.startsWith(`${journalName([sub], emu.url)}.`) && f.endsWith(".done"))).toBe(true);
     expect(state["machines"].some((m: Props) => m["decision"] === "install")).toBe(true);
     expect((await armPuts()).length).toBeGreaterThan(0);
     // No undefined and no secret crossed the wire: every value is plain JSON, no key of any workspace.
@@ -201,6 +203,22 @@ describe("AgentReconciliation over gRPC against the emulator", () => {
     expect((await host.diff(id, state, await checked("apply"))).changes).toBe("none");
     const refreshed = await host.read(id, state, { spec: registered["spec"], endpoint: registered["endpoint"], mode: "apply" });
     expect(refreshed.properties).toMatchObject({ remainingSteps: 0, machines: [] });
+  });
+
+  test("while an apply holds the fleet's lease, an up is refused naming it and writes nothing; after it, the up runs", async () => {
+    const before = await armPuts();
+    // An `asc-autoprovision apply` of the same subscription on this host (the CLI takes it so).
+    const apply = await beginRun({ state: join(dir, "cli-state"), subscriptions: [sub.toUpperCase()], endpoint: emu.url, command: "apply" });
+    const err = await host.update(id, state, await checked("apply")).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await apply.end();
+    expect(err).toBeInstanceOf(HostError);
+    expect((err as HostError).message).toMatch(new RegExp(`subscription-${sub}.* is locked by apply \\(pid ${process.pid} .*lease id ${apply.lease.holder.id}\\)`));
+    expect(await armPuts()).toEqual(before);
+    state = await host.update(id, state, await checked("apply"));
+    expect(state).toMatchObject({ stepsFailed: 0, remainingSteps: 0 });
   });
 
   test("Delete uninstalls nothing", async () => {

@@ -22,7 +22,7 @@ import {
   emulatorConnection,
   emulatorOf,
   EndpointError,
-  journalFor,
+  beginRun,
   planLive,
   resolveRuntimeOptions,
   runtimeOptionProblem,
@@ -338,24 +338,33 @@ function describeFailures(results: readonly StepResult[]): string[] {
 /** Plans from the actual state and, in apply mode, applies; throws ReconciliationError when a step fails. */
 async function reconcile(id: string, props: Props): Promise<ReconciliationOutputs> {
   const inputs = checked(props);
-  const { conn, inventory, plan } = await livePlan(inputs, false);
-  if (inputs.mode === "report" || plan.steps.length === 0) {
+  if (inputs.mode === "report") {
+    const { plan } = await livePlan(inputs, false);
     return plain({ ...inputs, ...reportOf(plan, { applied: 0, failed: 0, remaining: plan.steps.length }) });
   }
-  // The CLI's defaults, and its journal: an interrupted `pulumi up` resumes as an interrupted apply does.
+  // The CLI's defaults, journal and lease: an interrupted `pulumi up` resumes as an interrupted
+  // apply does, and never runs beside an apply or reconcile of the same subscriptions.
   const options = resolveRuntimeOptions({ delegateAbove: inputs.delegateAbove, concurrency: inputs.concurrency });
+  const { conn } = connect(inputs.endpoint);
+  const run = await beginRun({ state: options.stateDir, subscriptions: inputs.spec.subscriptions, endpoint: conn.armEndpoint, command: "pulumi" });
   let result;
+  let plan: Plan;
   try {
+    const planned = await livePlan(inputs, false);
+    plan = planned.plan;
+    if (plan.steps.length === 0) return plain({ ...inputs, ...reportOf(plan, { applied: 0, failed: 0, remaining: 0 }) });
     result = await applyPlan(conn, plan, {
-      inventory,
+      inventory: planned.inventory,
       delegateAbove: options.delegateAbove,
       concurrency: options.concurrency,
-      journal: journalFor(options.stateDir, inputs.spec),
+      journal: run.journal,
+      signal: run.lease.lost,
       // The emulator settles an operation at its first poll; Azure is polled at its own pace.
       pollIntervalMs: conn.cloud === "local" ? 20 : undefined,
     });
   } finally {
     forgetPlans();
+    await run.end();
   }
   const applied = result.counts.done + result.counts["already-done"];
   const failed = result.counts.failed;

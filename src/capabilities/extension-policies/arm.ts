@@ -25,7 +25,7 @@ async function followRemediation(d: CreateRemediationDetails, env: ArmEnv): Prom
       return { deployments: counts };
     }
     if (Date.now() > deadline) throw new Error(`remediation ${d.name} still ${r.provisioningState} after the timeout`);
-    await sleep(env.lro.pollIntervalMs);
+    await sleep(env.lro.pollIntervalMs, env.lro.signal);
   }
 }
 

@@ -38,7 +38,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
       const dir = mkdtempSync(join(tmpdir(), "asc-demo-"));
       progress.note(`starting the emulator with a fleet of ${opts.fleet} machines`);
       // The emulator, the adapter and the Azure SDK are loaded when the demo runs, not with the CLI.
-      const [{ startEmulator }, { emulatorConnection }, { applyRound, planRound, summarizeResult }] = await Promise.all([
+      const [{ startEmulator }, { emulatorConnection }, { applyRound, beginRound, planRound, summarizeResult }] = await Promise.all([
         import("../../emulator"),
         import("../../azure/connection"),
         import("../round"),
@@ -56,14 +56,18 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         const first = planned.plan;
         text(`First plan: ${first.steps.length} step(s) for ${first.summary.machines} machine(s).\n`);
         text(decisionTable(first));
-        const result = await applyRound(conn, spec, planned, progress, {
-          stateDir: join(dir, "state"),
+        const state = join(dir, "state");
+        const run = await beginRound(conn, spec, "demo", { state });
+        const result = await applyRound(conn, run, planned, progress, {
+          state,
           concurrency: RUNTIME_OPTIONS.concurrency.default,
           // The embedded emulator takes writes as fast as they come: the demo does not wait for ARM's budget.
           writesPerSecond: 200,
+          writeBurst: RUNTIME_OPTIONS.writeBurst.default,
+          giveUpAfterSeconds: RUNTIME_OPTIONS.giveUpAfter.default,
           pollIntervalMs: 20,
           delegateAbove: RUNTIME_OPTIONS.delegateAbove.default,
-        });
+        }).finally(() => run.end());
         text(`\n${summarizeResult(result)}`);
         const secondRound = await planRound(conn, spec, progress);
         const second = secondRound.plan;

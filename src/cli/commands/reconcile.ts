@@ -1,22 +1,48 @@
 /**
  * `asc-autoprovision reconcile --spec FILE [--watch --interval S]`: plan and apply without asking,
- * once or in a level-based loop: every round reads the whole actual state again, so a machine
- * created while it runs gets its agent in the next round. SIGINT/SIGTERM stop it cleanly: steps
- * in flight finish, no new ones start, the loop ends.
+ * once or in a level-based loop: every round reads the actual state again, so a machine created
+ * while it runs gets its agent in the next round. Each round holds the fleet's lease while it reads
+ * and applies (and lets go between rounds, so an `apply` can run then); a round that finds the
+ * lease held is skipped, naming the holder.
+ *
+ * A watch outlives its rounds' errors (Resource Graph answering 503, the endpoint down): the round
+ * is logged as failed and the next one waits longer (the interval, doubling per failed round up to
+ * 10 minutes or the interval, whichever is longer). SIGINT/SIGTERM stop it: steps in flight have
+ * their waits cut, no new ones start; a second signal exits at once.
  *
  * --format json prints one JSON object per round on one line (JSON Lines): the round number, when
- * it started, the plan's summary and the apply result (null when there was nothing to do).
- * Exit 0 when the last round had no failed step, 1 otherwise.
+ * it started, the plan's summary and the apply result (null when there was nothing to do), or the
+ * round's error. Exit 0 when the last round had no failed step and was not stopped, 1 otherwise.
  */
 import type { Command } from "commander";
-import type { ExecuteResult } from "../../azure/executor";
+import type { ApplyResult } from "../../azure";
 import type { PlanSummary } from "../../core";
 import { loadSpecFile } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
-import { choice, positiveNumber } from "../format";
 import type { CliContext } from "../context";
+import { CliError } from "../errors";
+import { choice } from "../format";
 import { createProgress } from "../progress";
-import { addExecutionOptions, executionOptions, type ExecutionFlags } from "./apply";
+import { resultJson, type ResultJson } from "../resultJson";
+import { onStopSignals } from "../signals";
+import { addExecutionOptions, executionOptions, type ExecutionFlags } from "./execution";
+
+/** The longest --interval: Node's timers hold at most 2^31-1 ms (more overflows to 1 ms: a tight loop). */
+export const MAX_INTERVAL_SECONDS = 2_147_483;
+/** A failed round's wait doubles up to this (or the interval, when longer). */
+const MAX_BACKOFF_MS = 10 * 60_000;
+
+export function intervalSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > MAX_INTERVAL_SECONDS) throw new CliError(`--interval: "${value}" is not a number of seconds > 0 and <= ${MAX_INTERVAL_SECONDS}`);
+  return n;
+}
+
+/** How long to wait before the next round after `failures` failed rounds in a row. */
+export function nextWaitMs(intervalMs: number, failures: number): number {
+  if (failures === 0) return intervalMs;
+  return Math.min(intervalMs * 2 ** (failures - 1), Math.max(intervalMs, MAX_BACKOFF_MS));
+}
 
 export function registerReconcileCommand(program: Command, ctx: CliContext): void {
   addExecutionOptions(
@@ -26,91 +52,98 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
         .description("Plan and apply without asking; with --watch, again every interval until stopped (SIGINT/SIGTERM).")
         .requiredOption("--spec <file>", "desired state (YAML or JSON)")
         .option("--watch", "keep reconciling every --interval seconds")
-        .option("--interval <seconds>", "seconds between the start of two rounds", "60")
+        .option("--interval <seconds>", `seconds between the start of two rounds (at most ${MAX_INTERVAL_SECONDS})`, "60")
+        .option("--full-read-every <rounds>", "with --watch: read the whole fleet every n rounds; the rounds between read only what Resource Graph's resourcechanges shows changed", "30")
         .option("--format <format>", `round output: ${RECONCILE_FORMATS.join(", ")} (json: one JSON line per round)`, "text")
         .option("--quiet", "no progress output"),
     ),
-  ).action(async (opts: CloudOptions & ExecutionFlags & { spec: string; watch?: boolean; interval: string; format: string; quiet?: boolean }) => {
+  ).action(async (opts: CloudOptions & ExecutionFlags & { spec: string; watch?: boolean; interval: string; fullReadEvery: string; format: string; quiet?: boolean }) => {
     const format = choice("--format", opts.format, RECONCILE_FORMATS);
-    const intervalMs = positiveNumber("--interval", opts.interval) * 1000;
+    const intervalMs = intervalSeconds(opts.interval) * 1000;
+    const fullEvery = Number(opts.fullReadEvery);
+    if (!Number.isInteger(fullEvery) || fullEvery < 1) throw new CliError(`--full-read-every: "${opts.fullReadEvery}" is not a whole number >= 1`);
     const exec = executionOptions(opts);
     const spec = loadSpecFile(opts.spec);
     const conn = await connectionFor(opts);
-    const { applyRound, planRound, summarizeResult } = await import("../round");
+    const { sleepUnlessStopped, LeaseRefusedError } = await import("../../azure");
+    const { applyRound, beginRound, planRound, planWatchRound, summarizeResult, watchReader } = await import("../round");
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
-    const controller = new AbortController();
-    const stop = () => {
-      if (!controller.signal.aborted) ctx.stderr("stopping: letting steps in flight finish\n");
-      controller.abort();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-    let failures = 0;
+    const reader = opts.watch ? watchReader(conn, spec, progress, fullEvery) : undefined;
+    const stop = onStopSignals(ctx.stderr);
+    let failed = false;
+    let failedRounds = 0;
+    let forceUnlock = exec.forceUnlock;
     try {
       for (let round = 1; ; round++) {
         const started = Date.now();
-        const planned = await planRound(conn, spec, progress);
-        const thePlan = planned.plan;
-        let result: (ExecuteResult & { writes: number }) | null = null;
-        if (thePlan.steps.length === 0) {
-          failures = 0;
-          if (format === "text") ctx.stdout(`round ${round}: no changes (${thePlan.summary.machines} machine(s) in scope)\n`);
-        } else {
-          if (format === "text") ctx.stdout(`round ${round}: ${thePlan.steps.length} step(s) to apply\n`);
-          result = await applyRound(conn, spec, planned, progress, { ...exec, signal: controller.signal });
-          failures = result.counts.failed;
-          if (format === "text") ctx.stdout(`round ${round}: ${summarizeResult(result)}`);
+        try {
+          const run = await beginRound(conn, spec, "reconcile", { state: exec.state, forceUnlock });
+          forceUnlock = undefined;
+          try {
+            const signal = AbortSignal.any([stop.signal, run.lease.lost]);
+            const planned = reader ? await planWatchRound(reader, spec, signal) : await planRound(conn, spec, progress, signal);
+            const read: WatchRead | undefined = "read" in planned ? (planned.read as WatchRead) : undefined;
+            const thePlan = planned.plan;
+            let result: ApplyResult | null = null;
+            if (thePlan.steps.length === 0) {
+              if (format === "text") ctx.stdout(`round ${round}: no changes (${thePlan.summary.machines} machine(s) in scope${read ? `; ${describeRead(read)}` : ""})\n`);
+            } else {
+              if (format === "text") ctx.stdout(`round ${round}: ${thePlan.steps.length} step(s) to apply${read ? ` (${describeRead(read)})` : ""}\n`);
+              result = await applyRound(conn, run, planned, progress, { ...exec, signal });
+              if (format === "text") ctx.stdout(`round ${round}: ${summarizeResult(result)}`);
+            }
+            if (format === "json") ctx.stdout(JSON.stringify({ ...roundJson(round, started, thePlan.summary, result), ...(read ? { read } : {}) }) + "\n");
+            failed = !!result && (result.counts.failed > 0 || !!result.aborted || result.delegated.some((x) => x.status === "failed"));
+            failedRounds = 0;
+          } finally {
+            await run.end();
+          }
+        } catch (err) {
+          if (!opts.watch || stop.signal.aborted) throw err;
+          // A watch outlives a failed round: log it, wait longer, try again.
+          failedRounds++;
+          failed = true;
+          const message = (err as Error).message ?? String(err);
+          const wait = nextWaitMs(intervalMs, failedRounds);
+          const what = err instanceof LeaseRefusedError ? "skipped" : "failed";
+          if (format === "json") ctx.stdout(JSON.stringify({ round, startedAt: new Date(started).toISOString(), error: message, nextRoundInSeconds: wait / 1000 }) + "\n");
+          else ctx.stdout(`round ${round}: ${what}: ${message.split("\n")[0]}; next round in ${(wait / 1000).toFixed(1)} s\n`);
+          await sleepUnlessStopped(Math.max(0, wait - (Date.now() - started)), stop.signal).catch(() => undefined);
+          if (stop.signal.aborted) break;
+          continue;
         }
-        if (format === "json") ctx.stdout(JSON.stringify(roundJson(round, started, thePlan.summary, result)) + "\n");
-        if (!opts.watch || controller.signal.aborted) break;
-        await sleepUnless(controller.signal, Math.max(0, intervalMs - (Date.now() - started)));
-        if (controller.signal.aborted) break;
+        if (!opts.watch || stop.signal.aborted) break;
+        await sleepUnlessStopped(Math.max(0, intervalMs - (Date.now() - started)), stop.signal).catch(() => undefined);
+        if (stop.signal.aborted) break;
       }
     } finally {
-      process.removeListener("SIGINT", stop);
-      process.removeListener("SIGTERM", stop);
+      stop.dispose();
     }
-    ctx.exitCode = failures ? 1 : 0;
+    if (stop.signal.aborted) ctx.stderr("reconcile stopped: interrupted\n");
+    ctx.exitCode = failed || stop.signal.aborted ? 1 : 0;
   });
 }
 
 export const RECONCILE_FORMATS = ["text", "json"] as const;
+
+/** How a watch round read the fleet. */
+interface WatchRead {
+  readonly mode: "full" | "changes";
+  readonly changed: number;
+}
+
+function describeRead(read: WatchRead): string {
+  return read.mode === "full" ? "full read" : `read ${read.changed} changed resource(s)`;
+}
 
 /** One round as a JSON Lines record; the result has the shape `apply --format json` gives. */
 export interface RoundRecord {
   readonly round: number;
   readonly startedAt: string;
   readonly plan: PlanSummary;
-  readonly result: {
-    readonly counts: ExecuteResult["counts"];
-    readonly writes: number;
-    readonly aborted: string | null;
-    readonly failed: readonly { readonly step: string; readonly error: string | undefined }[];
-  } | null;
+  readonly result: ResultJson | null;
 }
 
-export function roundJson(round: number, startedMs: number, plan: PlanSummary, result: (ExecuteResult & { writes: number }) | null): RoundRecord {
-  return {
-    round,
-    startedAt: new Date(startedMs).toISOString(),
-    plan,
-    result: result && {
-      counts: result.counts,
-      writes: result.writes,
-      aborted: result.aborted ?? null,
-      failed: result.results.filter((r) => r.status === "failed").map((r) => ({ step: r.step.id, error: r.error })),
-    },
-  };
-}
-
-function sleepUnless(signal: AbortSignal, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
+export function roundJson(round: number, startedMs: number, plan: PlanSummary, result: ApplyResult | null): RoundRecord {
+  return { round, startedAt: new Date(startedMs).toISOString(), plan, result: result && resultJson(result) };
 }

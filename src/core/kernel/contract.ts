@@ -23,8 +23,11 @@ export type LiveState = "done" | "in-progress" | "absent";
 export interface StepContext {
   /** Outputs of the steps this one depends on, by step id. */
   readonly outputs: ReadonlyMap<string, StepOutputs>;
-  /** Call when a long-running operation was accepted (the journal records "sent"). */
-  readonly accepted: () => void;
+  /**
+   * Call when a long-running operation was accepted: the journal records "sent" (resolved once
+   * durable) and the step gives up its concurrency slot while it is polled.
+   */
+  readonly accepted: () => Promise<void>;
 }
 
 /**

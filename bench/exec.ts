@@ -1,0 +1,225 @@
+/**
+ * Execution benchmarks (issue 15 item 8), whole CLI processes against the emulator, figures
+ * printed, nothing asserted:
+ *
+ * - `pace`: `apply --yes` on a multi-subscription fleet whose emulator enforces ARM's default
+ *   buckets, at the CLI's defaults (ARM's write bucket per subscription). Its wall time against
+ *   the time ARM's budget allows for the same writes (target <= 1.2x), and the projection to 100k
+ *   and 1M machines.
+ * - `watch`: a 100k-machine fleet: a `reconcile --watch` round with no changes and with 10 new
+ *   machines (Resource Graph requests per round; seconds from a new VM to its agent), and the
+ *   staleness check of `apply --plan` at 100k.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse, stringify } from "yaml";
+import { emulatorConnection } from "../src/azure/connection";
+import { readInventory } from "../src/azure/inventory";
+import { ARM_BUCKETS } from "../src/azure/budget";
+import { basisChanges, basisOf, plan } from "../src/core";
+import { startEmulator } from "../src/emulator";
+import { parseInventory } from "../src/inventory/load";
+import { parseSpec } from "../src/spec/validate";
+import { BENCH_SUBSCRIPTIONS, writeFleetInventory } from "./fleet";
+
+const CLI = join(__dirname, "../../bin/asc-autoprovision.js");
+
+interface Counters {
+  total: number;
+  byClass: Record<string, number>;
+  byStatus: Record<string, number>;
+}
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): { exit: Promise<number | null>; stdout: () => string; kill: (s: NodeJS.Signals) => void } {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, CI: "true", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr.on("data", () => undefined);
+  return { exit: new Promise((r) => child.on("exit", (c) => r(c))), stdout: () => out, kill: (s) => child.kill(s) };
+}
+
+function specFile(dir: string, subscriptions: readonly string[]): string {
+  const path = join(dir, "spec.yaml");
+  writeFileSync(path, stringify({ subscriptions, logAnalyticsAgent: { autoProvision: true, securityEvents: "Common" }, extensions: { kubernetesPolicyAddon: true, dependencyAgent: { windows: true, linux: true } } }));
+  return path;
+}
+
+/** Seconds ARM's write bucket needs for `writes` per subscription, the subscriptions in parallel. */
+function budgetSeconds(writesPerSubscription: readonly number[]): number {
+  const { capacity, refillPerSecond } = ARM_BUCKETS.write;
+  return Math.max(0, ...writesPerSubscription.map((w) => Math.max(0, w - capacity) / refillPerSecond));
+}
+
+export async function benchPace(fleet = Number(process.env.BENCH_PACE_FLEET ?? 5000)): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "bench-pace-"));
+  // ARM's buckets, enforced by the emulator: an apply above them would meet 429s.
+  const emu = await startEmulator({ statePath: join(dir, "emulator", "state.sqlite"), fleet, seed: 5, remediationDeploymentMs: 1, faults: { buckets: { enabled: true } } });
+  try {
+    // The emulator records emulator.json beside its state, where --emulator-dir points.
+    const emuDir = join(dir, "emulator");
+    const spec = specFile(dir, emu.subscriptionIds);
+    const conn = emulatorConnection({ url: emu.url, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, caCert: emu.caCert });
+    const planned = plan(parseSpec(parse(readFileSync(spec, "utf8"))), await readInventory(conn, emu.subscriptionIds));
+    await emu.admin("POST", "/admin/counters/reset");
+    const t0 = Date.now();
+    const run = cli(["apply", "--spec", spec, "--yes", "--state", join(dir, "state"), "--delegate-above", "0", "--format", "json", "--quiet", "--cloud", "local", "--emulator-dir", emuDir]);
+    const code = await run.exit;
+    const wall = (Date.now() - t0) / 1000;
+    const counters = await emu.admin<Counters>("GET", "/admin/counters");
+    const result = JSON.parse(run.stdout()) as { result: { counts: Record<string, number>; writes: number } };
+    // Writes per subscription, from the plan's steps (each step is one write; extensions' PUTs dominate).
+    const perSub = emu.subscriptionIds.map((s) => planned.steps.filter((x) => x.target.toLowerCase().startsWith(`/subscriptions/${s.toLowerCase()}`)).length);
+    const allowed = budgetSeconds(perSub);
+    const ratio = allowed > 0 ? wall / allowed : NaN;
+    const against = allowed > 0 ? `${ratio.toFixed(2)}x (target <= 1.2)` : "every subscription's writes fit in its burst: no ratio (use a larger BENCH_PACE_FLEET)";
+    console.log(
+      `pace: ${fleet} machines, ${emu.subscriptionIds.length} subscriptions, ${planned.steps.length} steps (writes per subscription ${perSub.join(", ")}): apply exit ${code} in ${wall.toFixed(1)} s; ` +
+        `ARM's budget (burst ${ARM_BUCKETS.write.capacity}, ${ARM_BUCKETS.write.refillPerSecond}/s per subscription) allows ${allowed.toFixed(1)} s: ${against}. ${result.result.writes} writes sent, ${counters.byStatus["429"] ?? 0} answered 429; requests by class ${JSON.stringify(counters.byClass)}; counts ${JSON.stringify(result.result.counts)}`,
+    );
+    const writesPerMachine = planned.steps.length / fleet;
+    // Projected at the measured ratio; without one (all within the burst), at ARM's budget itself.
+    const factor = Number.isFinite(ratio) ? ratio : 1;
+    for (const n of [100_000, 1_000_000]) {
+      for (const subs of [3, 30]) {
+        const seconds = budgetSeconds(Array(subs).fill((n * writesPerMachine) / subs)) * factor;
+        console.log(`pace: projection ${n.toLocaleString("en")} machines over ${subs} subscriptions, step by step: ${(seconds / 60).toFixed(0)} min (${writesPerMachine.toFixed(2)} writes per machine at ${factor.toFixed(2)}x ARM's budget); above --delegate-above a remediation task per batch does the bulk instead`);
+      }
+    }
+  } finally {
+    await emu.stop();
+  }
+}
+
+export async function benchWatch(fleet = Number(process.env.BENCH_WATCH_FLEET ?? 100_000)): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "bench-watch-"));
+  let t0 = Date.now();
+  const emu = await startEmulator({ statePath: join(dir, "emulator", "state.sqlite"), fleet, seed: 6, remediationDeploymentMs: 1 });
+  console.log(`watch: ${fleet} machines generated in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  try {
+    // The emulator records emulator.json beside its state, where --emulator-dir points.
+    const emuDir = join(dir, "emulator");
+    const specPath = specFile(dir, emu.subscriptionIds);
+    const spec = parseSpec(parse(readFileSync(specPath, "utf8")));
+    const conn = emulatorConnection({ url: emu.url, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, caCert: emu.caCert });
+    const common = ["--cloud", "local", "--emulator-dir", emuDir, "--quiet"];
+
+    // apply --plan's staleness check: a plan of the whole fleet, one machine changed after it.
+    t0 = Date.now();
+    const inventory = await readInventory(conn, emu.subscriptionIds);
+    const readSeconds = (Date.now() - t0) / 1000;
+    const planned = plan(spec, inventory);
+    t0 = Date.now();
+    const basis = basisOf(spec, inventory, planned.steps);
+    const basisSeconds = (Date.now() - t0) / 1000;
+    t0 = Date.now();
+    basisChanges(basis, inventory);
+    const checkSeconds = (Date.now() - t0) / 1000;
+    const planFile = join(dir, "plan.json");
+    writeFileSync(planFile, JSON.stringify({ ...planned, basis }));
+    const machine = planned.steps.find((s) => s.action === "install-extension")!.details as { machineId: string };
+    await emu.admin("PATCH", `/admin/guest?id=${encodeURIComponent(machine.machineId)}`, { powerState: "stopped" });
+    t0 = Date.now();
+    const stale = cli(["apply", "--plan", planFile, "--yes", "--state", join(dir, "state"), ...common]);
+    const staleCode = await stale.exit;
+    console.log(
+      `watch: apply --plan staleness check at ${fleet} machines (${planned.steps.length} steps, ${Object.keys(basis.resources).length} state parts): whole process ${((Date.now() - t0) / 1000).toFixed(1)} s, exit ${staleCode} (refused: one machine stopped); ` +
+        `of which the live read ~${readSeconds.toFixed(1)} s (in process), digests at plan time ${basisSeconds.toFixed(2)} s, comparison ${checkSeconds.toFixed(2)} s`,
+    );
+    await emu.admin("PATCH", `/admin/guest?id=${encodeURIComponent(machine.machineId)}`, { powerState: "running" });
+
+    // Converge first, so the watch's rounds have nothing but what we add.
+    const converge = cli(["apply", "--spec", specPath, "--yes", "--state", join(dir, "state"), "--max-writes-per-second", "2000", "--write-burst", "2000", ...common]);
+    await converge.exit;
+    const interval = 30;
+    await emu.admin("POST", "/admin/counters/reset");
+    const watch = cli(["reconcile", "--spec", specPath, "--watch", "--interval", String(interval), "--state", join(dir, "state"), "--format", "json", "--max-writes-per-second", "2000", ...common]);
+    const rounds = () => watch.stdout().trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as { round: number; read?: { mode: string; changed: number }; plan?: { steps: number }; error?: string });
+    // Resource Graph requests counted when each round's line appears (a round prints once it is done).
+    const graphAt: number[] = [0];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const n = rounds().length;
+        if (graphAt[n] === undefined) graphAt[n] = (await emu.admin<Counters>("GET", "/admin/counters")).byClass.graph ?? 0;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const waitRound = async (n: number) => {
+      while (graphAt[n] === undefined) await new Promise((r) => setTimeout(r, 100));
+    };
+    await waitRound(2);
+    const created = Date.now();
+    const names: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const name = `vm-bench-new-${i}`;
+      names.push(name);
+      await emu.admin("POST", "/admin/machines", { subscriptionId: emu.subscriptionIds[i % 3], resourceGroup: "rg-bench", name, location: "westeurope", osType: "Windows" });
+    }
+    let agentSeconds = NaN;
+    for (;;) {
+      const puts = await emu.admin<{ value: { machineId: string }[] }>("GET", "/admin/extension-puts");
+      const done = names.every((n) => puts.value.some((p) => p.machineId.toLowerCase().endsWith(`/${n}`)));
+      if (done) {
+        agentSeconds = (Date.now() - created) / 1000;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const n = rounds().length;
+    await waitRound(n + 1);
+    sampling = false;
+    await sampler;
+    watch.kill("SIGINT");
+    await watch.exit;
+    const all = rounds();
+    const per = all.map((r, i) => {
+      const what = r.error ? `failed: ${r.error.split("\n")[0]}` : `${r.read?.mode ?? "?"}, ${r.read?.changed ?? 0} changed, ${r.plan?.steps ?? 0} steps`;
+      const requests = graphAt[i + 1] !== undefined && graphAt[i] !== undefined ? String(graphAt[i + 1]! - graphAt[i]!) : "?";
+      return `round ${r.round} (${what}): ${requests} Resource Graph requests`;
+    });
+    console.log(`watch: ${fleet} machines, --interval ${interval}: ${per.join("; ")}`);
+    console.log(`watch: 10 new VMs had their agent ${agentSeconds.toFixed(1)} s after they were created (target: within one interval, ${interval} s)`);
+  } finally {
+    await emu.stop();
+  }
+}
+
+/**
+ * The staleness check of `apply --plan` at fleet sizes the emulator cannot serve in a benchmark's
+ * time: a generated inventory in this process (default heap), the basis digested at plan time and
+ * compared with the same inventory with one machine changed. The live read that precedes the check
+ * in the command is `inventory`'s cost (measured by `-- watch` and `-- reconcile`).
+ */
+export async function benchStaleness(sizes = [10_000, 100_000]): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "bench-stale-"));
+  const spec = parseSpec({ subscriptions: BENCH_SUBSCRIPTIONS, logAnalyticsAgent: { autoProvision: true, workspace: "default", securityEvents: "Common" }, extensions: { dependencyAgent: { windows: true, linux: true } } });
+  for (const n of sizes) {
+    const file = join(dir, `inventory-${n}.json`);
+    await writeFleetInventory(file, n, 42);
+    const inventory = parseInventory(JSON.parse(readFileSync(file, "utf8")));
+    const planned = plan(spec, inventory);
+    let t0 = Date.now();
+    const basis = basisOf(spec, inventory, planned.steps);
+    const basisSeconds = (Date.now() - t0) / 1000;
+    const bytes = Buffer.byteLength(JSON.stringify(basis));
+    const target = planned.steps.find((x) => x.action === "install-extension")!.details as { machineId: string };
+    const live = { ...inventory, machines: inventory.machines.map((m) => (m.id === target.machineId ? { ...m, powerState: "stopped" as const } : m)) };
+    t0 = Date.now();
+    const changes = basisChanges(basis, live);
+    const checkSeconds = (Date.now() - t0) / 1000;
+    console.log(
+      `staleness: ${n.toLocaleString("en")} machines, ${planned.steps.length} steps, ${Object.keys(basis.resources).length} state parts (${(bytes / 2 ** 20).toFixed(1)} MiB in the plan): ` +
+        `digests at plan time ${basisSeconds.toFixed(2)} s, check against the live state ${checkSeconds.toFixed(2)} s (${changes.length} change found)`,
+    );
+  }
+}
+
+if (require.main === module) {
+  const which = process.argv[2];
+  (which === "watch" ? benchWatch() : benchPace()).catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,59 @@
+/**
+ * Installs handed to a policy remediation (above --delegate-above) are reported per machine, like
+ * any other step: once the apply ran, each remediation task's deployments are listed and every
+ * delegated install gets the outcome of its machine's deployment (done, failed with the
+ * deployment's error, or skipped when the task itself did not run).
+ */
+import type { Plan, Step } from "../capabilities";
+import { subscriptionOf } from "../inventory/ids";
+import type { ArmClients } from "./clients";
+import type { StepResult } from "./executor";
+import { withRetries, type RetryOptions } from "./retry";
+
+interface RemediationDetails {
+  readonly name: string;
+  readonly scope: string;
+  readonly resourceIds: readonly string[];
+}
+
+/** The installs of `original` that `delegated` no longer holds: those a remediation stands in for. */
+export function delegatedInstalls(original: Plan, delegated: Plan): Step[] {
+  if (original === delegated) return [];
+  const kept = new Set(delegated.steps.map((s) => s.id));
+  return original.steps.filter((s) => !kept.has(s.id));
+}
+
+export async function delegatedOutcomes(clients: ArmClients, installs: readonly Step[], results: readonly StepResult[], retry?: RetryOptions): Promise<StepResult[]> {
+  if (!installs.length) return [];
+  const installOf = new Map<string, Step>();
+  for (const s of installs) {
+    const machineId = (s.details as { machineId?: string }).machineId;
+    if (machineId) installOf.set(machineId.toLowerCase(), s);
+  }
+  const out: StepResult[] = [];
+  for (const r of results) {
+    if (r.step.action !== "create-remediation") continue;
+    const d = r.step.details as RemediationDetails;
+    const mine = d.resourceIds.map((id) => installOf.get(id.toLowerCase())).filter((s): s is Step => !!s);
+    if (!mine.length) continue;
+    if (r.status === "skipped") {
+      for (const s of mine) out.push({ step: s, status: "skipped", error: `its remediation task ${d.name} was skipped: ${r.error ?? ""}` });
+      continue;
+    }
+    const byResource = new Map<string, { status: string; error?: string }>();
+    await withRetries(async () => {
+      byResource.clear();
+      for await (const dep of clients.remediations(subscriptionOf(d.scope)).remediations.listDeploymentsAtSubscription(d.name)) {
+        if (dep.remediatedResourceId) byResource.set(dep.remediatedResourceId.toLowerCase(), { status: dep.status ?? "", error: dep.error?.message });
+      }
+    }, retry);
+    for (const s of mine) {
+      const machineId = (s.details as { machineId: string }).machineId;
+      const dep = byResource.get(machineId.toLowerCase());
+      if (!dep) out.push({ step: s, status: "failed", error: `remediation ${d.name} deployed nothing to this machine${r.error ? ` (${r.error})` : ""}` });
+      else if (dep.status.toLowerCase() === "succeeded") out.push({ step: s, status: "done" });
+      else out.push({ step: s, status: "failed", error: `remediation ${d.name}: deployment ${dep.status}${dep.error ? `: ${dep.error}` : ""}` });
+    }
+  }
+  return out;
+}

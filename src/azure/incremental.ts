@@ -1,0 +1,136 @@
+/**
+ * A watch whose cost follows the changes (issue 15 item 5). The first round reads the whole fleet
+ * from Resource Graph and keeps its rows; each later round asks Resource Graph's `resourcechanges`
+ * table for what changed since the last one (creates, updates, deletes, on the service's clock),
+ * reads only those resources back and patches the kept rows, then plans from them as from a full
+ * read. Every `fullEvery` rounds (and after any round that failed) it reads everything again, so
+ * whatever a change feed can miss (Resource Graph writes show up with a lag) is caught up.
+ *
+ * What is not in the `resources` table (policy and role assignments, rule associations), the
+ * subscriptions' settings, the workspaces' event tiers and the Heartbeat are read every round as
+ * before: a few requests whatever the fleet's size.
+ */
+import type { Inventory } from "../inventory/schema";
+import type { AzureConnection } from "./connection";
+import { FLEET_QUERY, FLEET_TYPES, GraphQuota, queryGraph, type GraphRow } from "./graph";
+import { readInventory, type ReadOptions } from "./inventory";
+import type { RetryOptions } from "./retry";
+
+/** Ids per `where id in~ (...)` query: short enough for any query length limit. */
+const IDS_PER_QUERY = 200;
+
+/** A full read every this many rounds by default. */
+export const DEFAULT_FULL_READ_EVERY = 30;
+
+const FLEET_TYPE_SET = new Set<string>(FLEET_TYPES);
+
+export interface RoundRead {
+  readonly inventory: Inventory;
+  readonly mode: "full" | "changes";
+  /** Changed resources of the fleet's types read back (changes mode). */
+  readonly changed: number;
+}
+
+const quote = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+
+/** Resource Graph's change rows since `cursor` (an ISO time on the service's clock; inclusive, so nothing at that instant is missed). */
+export function changesQuery(cursor: string | undefined): string {
+  return [
+    "resourcechanges",
+    // Filtered first: the table holds 14 days of changes, a round wants the last few.
+    ...(cursor ? [`| where todatetime(properties.changeAttributes.timestamp) >= todatetime(${quote(cursor)})`] : []),
+    "| extend changeTime = todatetime(properties.changeAttributes.timestamp), targetResourceId = tostring(properties.targetResourceId), changeType = tostring(properties.changeType), targetResourceType = tostring(properties.targetResourceType)",
+    "| project id, type, changeTime, targetResourceId, targetResourceType, changeType",
+    "| order by id asc",
+  ].join("\n");
+}
+
+/** The newest change time the service holds: where the next round's changes start. */
+export const LATEST_CHANGE_QUERY = [
+  "resourcechanges",
+  "| extend changeTime = todatetime(properties.changeAttributes.timestamp)",
+  "| summarize latest = max(changeTime)",
+  // Every row this tool reads has an id and a type.
+  "| project id = 'latest-change', type = 'cursor', latest",
+].join("\n");
+
+export function resourcesByIdQuery(ids: readonly string[]): string {
+  const [head, ...rest] = FLEET_QUERY.split("\n");
+  return [head, `| where id in~ (${ids.map(quote).join(", ")})`, ...rest].join("\n");
+}
+
+interface ChangeRow extends GraphRow {
+  readonly changeTime?: string;
+  readonly targetResourceId?: string;
+  readonly targetResourceType?: string;
+  readonly changeType?: string;
+}
+
+export class IncrementalInventory {
+  private rows = new Map<string, GraphRow>();
+  private cursor: string | undefined;
+  private roundsSinceFull = Infinity;
+  readonly quota = new GraphQuota();
+
+  constructor(
+    private readonly conn: AzureConnection,
+    private readonly subscriptions: readonly string[],
+    private readonly options: { readonly fullEvery?: number; readonly retry?: RetryOptions; readonly onProgress?: ReadOptions["onProgress"] } = {},
+  ) {}
+
+  /** After a failed round: the next one reads everything. */
+  invalidate(): void {
+    this.roundsSinceFull = Infinity;
+  }
+
+  async read(signal?: AbortSignal): Promise<RoundRead> {
+    const retry = { ...this.options.retry, signal };
+    const full = this.roundsSinceFull >= (this.options.fullEvery ?? DEFAULT_FULL_READ_EVERY);
+    let changed = 0;
+    const fleetRows = async (present: readonly string[], quota: GraphQuota): Promise<GraphRow[]> => {
+      if (full) {
+        // The cursor first: a change during the full read is read again next round, never lost.
+        const latest = await queryGraph(this.conn, LATEST_CHANGE_QUERY, present, retry, quota);
+        const rows = await queryGraph(this.conn, FLEET_QUERY, present, retry, quota);
+        this.rows = new Map(rows.map((r) => [r.id.toLowerCase(), r] as const));
+        this.cursor = newest(latest.map((r) => (r as unknown as { latest?: string }).latest), this.cursor);
+        return rows;
+      }
+      const changes = (await queryGraph(this.conn, changesQuery(this.cursor), present, retry, quota)) as ChangeRow[];
+      const targets = new Map<string, string>();
+      for (const c of changes) {
+        this.cursor = newest([c.changeTime], this.cursor);
+        const id = c.targetResourceId?.toLowerCase();
+        if (!id || !FLEET_TYPE_SET.has((c.targetResourceType ?? "").toLowerCase())) continue;
+        targets.set(id, c.targetResourceId!);
+      }
+      const ids = [...targets.keys()];
+      const found = new Map<string, GraphRow>();
+      for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+        for (const row of await queryGraph(this.conn, resourcesByIdQuery(ids.slice(i, i + IDS_PER_QUERY)), present, retry, quota)) found.set(row.id.toLowerCase(), row);
+      }
+      // Read back: created or updated; not found: deleted.
+      for (const id of ids) {
+        const row = found.get(id);
+        if (row) this.rows.set(id, row);
+        else this.rows.delete(id);
+      }
+      changed = ids.length;
+      return [...this.rows.values()].sort((a, b) => (a.id.toLowerCase() < b.id.toLowerCase() ? -1 : 1));
+    };
+    try {
+      const inventory = await readInventory(this.conn, this.subscriptions, { retry, onProgress: this.options.onProgress, fleetRows, quota: this.quota });
+      this.roundsSinceFull = full ? 1 : this.roundsSinceFull + 1;
+      return { inventory, mode: full ? "full" : "changes", changed };
+    } catch (err) {
+      this.invalidate();
+      throw err;
+    }
+  }
+}
+
+function newest(times: readonly (string | undefined)[], current: string | undefined): string | undefined {
+  let best = current;
+  for (const t of times) if (t && (!best || Date.parse(t) > Date.parse(best))) best = t;
+  return best;
+}

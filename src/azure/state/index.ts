@@ -1,0 +1,71 @@
+/**
+ * The state of runs: where journals and leases live (`--state`), and what a run holds while it
+ * changes a fleet. `openStateStore` picks the backend from the value: a URL with http(s) is an
+ * Azure Storage container (the blob client is loaded then), anything else a local directory.
+ */
+import { Journal, journalName } from "../journal";
+import { FleetLease, leaseNames, newHolder } from "./lease";
+import { LocalStateStore } from "./local";
+import type { StateStore } from "./store";
+
+export { FleetLease, leaseNames, leaseSeconds, newHolder, DEFAULT_LEASE_SECONDS } from "./lease";
+export { LocalStateStore, LocalJournal, defaultLeaseDir } from "./local";
+export { LeaseRefusedError, describeHolder, type HeldLease, type JournalStore, type LeaseHolder, type StateStore } from "./store";
+
+export function isBlobState(value: string): boolean {
+  return /^https?:\/\//i.test(value);
+}
+
+export async function openStateStore(value: string): Promise<StateStore> {
+  if (!isBlobState(value)) return new LocalStateStore(value);
+  const { BlobStateStore, parseBlobUrl } = await import("./blob");
+  return new BlobStateStore(value, parseBlobUrl(value));
+}
+
+/** What one apply or reconcile holds: the fleet's lease and its journal. */
+export interface RunState {
+  readonly store: StateStore;
+  readonly lease: FleetLease;
+  readonly journal: Journal;
+  /** Closes the journal and releases the lease. */
+  end(): Promise<void>;
+}
+
+export interface BeginRunOptions {
+  /** --state: a directory or a container URL. */
+  readonly state: string;
+  readonly subscriptions: readonly string[];
+  /** An emulator's URL (undefined for Azure): fleets of different clouds never share a lease or a journal. */
+  readonly endpoint?: string;
+  /** apply, reconcile, pulumi: shown to a refused run. */
+  readonly command: string;
+  readonly forceUnlock?: string;
+  readonly leaseSeconds?: number;
+  readonly store?: StateStore;
+}
+
+/** Checks the state location, takes the fleet's lease and opens its journal. */
+export async function beginRun(options: BeginRunOptions): Promise<RunState> {
+  const store = options.store ?? (await openStateStore(options.state));
+  await store.prepare();
+  const lease = await FleetLease.take(store, leaseNames(options.subscriptions, options.endpoint), newHolder(options.command), {
+    seconds: options.leaseSeconds,
+    forceUnlock: options.forceUnlock,
+  });
+  try {
+    const journal = await Journal.open(store.journal(journalName(options.subscriptions, options.endpoint)));
+    return {
+      store,
+      lease,
+      journal,
+      end: async () => {
+        await journal.flush().catch(() => undefined);
+        journal.close();
+        await lease.release();
+      },
+    };
+  } catch (err) {
+    await lease.release();
+    throw err;
+  }
+}

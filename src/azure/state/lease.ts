@@ -1,0 +1,92 @@
+/**
+ * The fleet lease: one lease per subscription a run changes, taken in sorted order before it reads
+ * the state it will apply to, renewed in the background, released at the end. A second run on any
+ * of those subscriptions (apply, reconcile or Pulumi's AgentReconciliation; from this directory,
+ * another one, or another runner sharing the state container) is refused with the holder's name.
+ * A renewal that fails (the lease was broken or taken after expiring) aborts the run: it no longer
+ * owns the fleet.
+ */
+import { randomUUID } from "node:crypto";
+import { hostname, userInfo } from "node:os";
+import { fleetKey } from "../journal";
+import type { HeldLease, LeaseHolder, StateStore } from "./store";
+
+/** How long a lease lasts without renewal: a dead holder frees it after this (Azure's longest finite blob lease). */
+export const DEFAULT_LEASE_SECONDS = 60;
+
+export function leaseSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.ASC_LEASE_SECONDS);
+  return Number.isFinite(v) && v >= 1 ? v : DEFAULT_LEASE_SECONDS;
+}
+
+/** The lease names of a fleet: its subscriptions, in the cloud `endpoint` names (an emulator), sorted. */
+export function leaseNames(subscriptions: readonly string[], endpoint?: string): string[] {
+  const cloud = endpoint ? `-${fleetKey([], endpoint).slice(0, 8)}` : "";
+  return [...new Set(subscriptions.map((s) => s.toLowerCase()))].sort().map((s) => `subscription-${s}${cloud}`);
+}
+
+export function newHolder(command: string): LeaseHolder {
+  let user = "unknown";
+  try {
+    user = userInfo().username;
+  } catch {
+    /* no passwd entry (containers) */
+  }
+  return { id: randomUUID(), command, user, host: hostname(), pid: process.pid, startedAt: new Date().toISOString() };
+}
+
+export class FleetLease {
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    readonly holder: LeaseHolder,
+    private readonly leases: readonly HeldLease[],
+    seconds: number,
+  ) {
+    // Renew at a third of the lease: two renewals may fail before it runs out.
+    this.timer = setInterval(() => void this.renew(), (seconds * 1000) / 3);
+    this.timer.unref();
+  }
+
+  /** Aborted when a renewal failed: the run must stop. */
+  get lost(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /**
+   * Takes every lease or none. With `forceUnlock`, first breaks the leases that holder id holds
+   * (and only those: a lease another holder has is refused, naming it).
+   */
+  static async take(store: StateStore, names: readonly string[], holder: LeaseHolder, options: { seconds?: number; forceUnlock?: string } = {}): Promise<FleetLease> {
+    const seconds = options.seconds ?? leaseSeconds();
+    if (options.forceUnlock) for (const n of names) await store.breakLease(n, options.forceUnlock);
+    const held: HeldLease[] = [];
+    try {
+      for (const n of names) held.push(await store.acquire(n, holder, seconds));
+    } catch (err) {
+      await Promise.all(held.map((h) => h.release()));
+      throw err;
+    }
+    return new FleetLease(holder, held, seconds);
+  }
+
+  private async renew(): Promise<void> {
+    try {
+      await Promise.all(this.leases.map((l) => l.renew()));
+    } catch (err) {
+      this.stopRenewing();
+      this.controller.abort(new Error(`stopped: ${(err as Error).message}`));
+    }
+  }
+
+  private stopRenewing(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  async release(): Promise<void> {
+    this.stopRenewing();
+    await Promise.all(this.leases.map((l) => l.release()));
+  }
+}

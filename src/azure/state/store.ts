@@ -1,0 +1,71 @@
+/**
+ * Where the state of applies lives: the journal of each fleet and the leases that keep two runs
+ * off one subscription. A local directory (default) or an Azure Storage container (`--state
+ * https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX]`), as Terraform's azurerm backend keeps
+ * its state in a blob and locks it with a blob lease.
+ */
+
+/** Who holds a lease: shown to the run that is refused. Never a secret. */
+export interface LeaseHolder {
+  /** The lease id (a GUID): what `--force-unlock ID` names. */
+  readonly id: string;
+  /** apply, reconcile, pulumi. */
+  readonly command: string;
+  readonly user: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly startedAt: string;
+}
+
+/** A lease one run holds on one name until it releases it or stops renewing it. */
+export interface HeldLease {
+  readonly name: string;
+  /** Extends the lease; rejects when it was lost (broken, expired and taken). */
+  renew(): Promise<void>;
+  release(): Promise<void>;
+}
+
+/** A journal's bytes: read once, appended durably (before the call it describes goes out). */
+export interface JournalStore {
+  /** Where it is, for messages. */
+  readonly where: string;
+  /** The whole text; "" when there is none. A torn last line is cut (or ended) here. */
+  load(): Promise<string>;
+  /** Appends; resolved once durable (fsync, or the storage service's acknowledgement). */
+  append(text: string): Promise<void>;
+  /** Keeps the journal as completed and starts afresh; prunes old completed ones. */
+  archive(keep: number): Promise<void>;
+  close(): void;
+}
+
+export interface StateStore {
+  /** The --state value as the user gave it, for messages. */
+  readonly description: string;
+  /** Checks the location can be written (fails fast: `--state /proc/x`). */
+  prepare(): Promise<void>;
+  journal(name: string): JournalStore;
+  /** Takes the lease `name` for `holder`, or throws LeaseRefusedError naming the holder. */
+  acquire(name: string, holder: LeaseHolder, seconds: number): Promise<HeldLease>;
+  /** Breaks the lease `name` if `id` holds it; throws naming the holder if another does; false when free. */
+  breakLease(name: string, id: string): Promise<boolean>;
+}
+
+export class LeaseRefusedError extends Error {
+  constructor(
+    readonly leaseName: string,
+    readonly holder: LeaseHolder | undefined,
+    readonly where: string,
+    readonly expiresAt?: string,
+  ) {
+    super(
+      holder
+        ? `${leaseName} is locked by ${describeHolder(holder)} (${where}). Wait for it to finish; if it died, its lease expires${expiresAt ? ` at ${expiresAt}` : " within a minute"}, or run again with --force-unlock ${holder.id}`
+        : `${leaseName} is locked by another run whose holder is not recorded (${where}); its lease expires within a minute`,
+    );
+    this.name = "LeaseRefusedError";
+  }
+}
+
+export function describeHolder(h: LeaseHolder): string {
+  return `${h.command} (pid ${h.pid} on ${h.host}, user ${h.user}, since ${h.startedAt}, lease id ${h.id})`;
+}

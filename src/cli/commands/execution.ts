@@ -1,0 +1,57 @@
+/**
+ * The options of the commands that change Azure (apply, reconcile): where the state lives, the
+ * lease, the pace of writes and when to give up. Values are checked against the runtime options'
+ * table (src/azure/options.ts): an error names the flag.
+ */
+import type { Command } from "commander";
+import { DEFAULT_STATE_DIR, RUNTIME_OPTIONS, runtimeOptionProblem, type RuntimeOptionKey } from "../../azure/options";
+import { CliError } from "../errors";
+
+export interface ExecutionFlags {
+  state?: string;
+  stateDir?: string;
+  forceUnlock?: string;
+  delegateAbove: string;
+  concurrency: string;
+  maxWritesPerSecond: string;
+  writeBurst: string;
+  giveUpAfter: string;
+}
+
+export function addExecutionOptions(cmd: Command): Command {
+  const numeric = (key: RuntimeOptionKey) => [`${RUNTIME_OPTIONS[key].flag} <n>`, RUNTIME_OPTIONS[key].description, String(RUNTIME_OPTIONS[key].default)] as const;
+  return cmd
+    .option(
+      "--state <dir|url>",
+      `where the journal and the leases live: a directory, or an Azure Storage container (https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX]; AZURE_STORAGE_KEY, AZURE_STORAGE_SAS_TOKEN or DefaultAzureCredential) (default: ${DEFAULT_STATE_DIR})`,
+    )
+    .option("--state-dir <dir>", "the same as --state with a directory")
+    .option("--force-unlock <id>", "first break the leases that run (its lease id, as a refused run names it) left behind")
+    .option(...numeric("concurrency"))
+    .option(...numeric("maxWritesPerSecond"))
+    .option(...numeric("writeBurst"))
+    .option(...numeric("delegateAbove"))
+    .option(...numeric("giveUpAfter"));
+}
+
+/** A flag's value checked against its runtime option: an error names the flag. */
+function flag(key: RuntimeOptionKey, value: string): number {
+  const n = Number(value);
+  const problem = runtimeOptionProblem(key, n);
+  if (problem) throw new CliError(`${RUNTIME_OPTIONS[key].flag}: "${value}" ${problem}`);
+  return n;
+}
+
+export function executionOptions(opts: ExecutionFlags) {
+  if (opts.state !== undefined && opts.stateDir !== undefined && opts.state !== opts.stateDir) throw new CliError("--state and --state-dir name two places: give one");
+  if (opts.forceUnlock !== undefined && !/^[0-9a-f-]{8,64}$/i.test(opts.forceUnlock)) throw new CliError(`--force-unlock: "${opts.forceUnlock}" is not a lease id (a GUID, as a refused run prints it)`);
+  return {
+    state: opts.state ?? opts.stateDir ?? DEFAULT_STATE_DIR,
+    forceUnlock: opts.forceUnlock,
+    delegateAbove: flag("delegateAbove", opts.delegateAbove),
+    concurrency: flag("concurrency", opts.concurrency),
+    writesPerSecond: flag("maxWritesPerSecond", opts.maxWritesPerSecond),
+    writeBurst: flag("writeBurst", opts.writeBurst),
+    giveUpAfterSeconds: flag("giveUpAfter", opts.giveUpAfter),
+  };
+}

@@ -1,0 +1,73 @@
+/** The local state backend's leases: refused with the holder's name, freed when the holder died or stopped renewing, broken on request. */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { beginRun, FleetLease, LeaseRefusedError, LocalStateStore, newHolder } from "../../src/azure/state";
+
+const SUBS = ["bbbbbbbb-0000-0000-0000-000000000002", "aaaaaaaa-0000-0000-0000-000000000001"];
+
+function store() {
+  const dir = mkdtempSync(join(tmpdir(), "state-local-"));
+  return { dir, leases: join(dir, "leases"), store: new LocalStateStore(join(dir, "state"), join(dir, "leases")) };
+}
+
+describe("local leases", () => {
+  it("a second run is refused, naming the holder; the first one's release frees it", async () => {
+    const { store: s } = store();
+    const first = await beginRun({ state: "x", store: s, subscriptions: SUBS, command: "apply" });
+    const refused = await beginRun({ state: "x", store: s, subscriptions: [...SUBS].reverse(), command: "reconcile" }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(LeaseRefusedError);
+    expect((refused as Error).message).toMatch(new RegExp(`locked by apply \\(pid ${process.pid} on ${hostname()}.*lease id ${first.lease.holder.id}`));
+    expect((refused as Error).message).toContain(`--force-unlock ${first.lease.holder.id}`);
+    // One overlapping subscription is enough to be refused.
+    await expect(beginRun({ state: "x", store: s, subscriptions: [SUBS[1]!], command: "apply" })).rejects.toBeInstanceOf(LeaseRefusedError);
+    await first.end();
+    const second = await beginRun({ state: "x", store: s, subscriptions: SUBS, command: "reconcile" });
+    await second.end();
+  });
+
+  it("a holder that died on this host frees its lease at once", async () => {
+    const { store: s } = store();
+    const child = spawn(process.execPath, ["-e", "0"]);
+    await new Promise((r) => child.on("exit", r));
+    const dead = { ...newHolder("apply"), pid: child.pid! };
+    await s.acquire("subscription-x", dead, 60);
+    const taken = await s.acquire("subscription-x", newHolder("apply"), 60);
+    await taken.release();
+  });
+
+  it("a lease nobody renewed expires", async () => {
+    const { store: s, leases } = store();
+    const elsewhere = { ...newHolder("apply"), host: "another-runner" };
+    await s.acquire("subscription-y", elsewhere, 60);
+    await expect(s.acquire("subscription-y", newHolder("apply"), 60)).rejects.toThrow(/locked by apply \(pid \d+ on another-runner/);
+    // Its holder stopped renewing a minute ago.
+    const path = join(leases, "subscription-y.lease");
+    writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, "utf8")), expiresAt: new Date(Date.now() - 1000).toISOString() }));
+    await (await s.acquire("subscription-y", newHolder("apply"), 60)).release();
+  });
+
+  it("--force-unlock breaks that holder's leases only", async () => {
+    const { store: s } = store();
+    const other = { ...newHolder("apply"), host: "another-runner" };
+    await FleetLease.take(s, ["subscription-a", "subscription-b"], other);
+    await expect(FleetLease.take(s, ["subscription-a"], newHolder("apply"), { forceUnlock: "00000000-0000-0000-0000-000000000000" })).rejects.toThrow(/locked by apply/);
+    const mine = await FleetLease.take(s, ["subscription-a", "subscription-b"], newHolder("apply"), { forceUnlock: other.id });
+    await mine.release();
+  });
+
+  it("a renewal that finds the lease gone aborts the run", async () => {
+    const { store: s } = store();
+    const lease = await FleetLease.take(s, ["subscription-z"], newHolder("apply"), { seconds: 0.3 });
+    await s.breakLease("subscription-z", lease.holder.id);
+    await new Promise((r) => lease.lost.addEventListener("abort", r));
+    expect(String((lease.lost.reason as Error).message)).toMatch(/lost the lease on subscription-z/);
+    await lease.release();
+  });
+
+  it("a state directory that cannot be written (under /proc) fails at once, naming it", async () => {
+    const s = new LocalStateStore("/proc/asc-autoprovision-state", mkdtempSync(join(tmpdir(), "leases-")));
+    await expect(s.prepare()).rejects.toThrow(/state directory \/proc\/asc-autoprovision-state cannot be written/);
+  });
+});
