@@ -12,7 +12,8 @@
  *
  * --format json prints one JSON object per round on one line (JSON Lines): the round number, when
  * it started, the plan's summary and the apply result (null when there was nothing to do), or the
- * round's error. Exit 0 when the last round had no failed step and was not stopped, 1 otherwise.
+ * round's error. Exit 0 when the last round had no failed step and its apply was not cut short (a watch
+ * stopped between rounds ends with 0), 1 otherwise.
  */
 import type { Command } from "commander";
 import type { ApplyResult } from "../../azure";
@@ -99,7 +100,9 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
             await run.end();
           }
         } catch (err) {
-          if (!opts.watch || stop.signal.aborted) throw err;
+          if (!opts.watch) throw err;
+          // Stopped while reading: nothing was cut short, the watch ends as between rounds.
+          if (stop.signal.aborted) break;
           // A watch outlives a failed round: log it, wait longer, try again.
           failedRounds++;
           failed = true;
@@ -120,7 +123,9 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
       stop.dispose();
     }
     if (stop.signal.aborted) ctx.stderr("reconcile stopped: interrupted\n");
-    ctx.exitCode = failed || stop.signal.aborted ? 1 : 0;
+    // A watch stopped between rounds (or while reading) ends cleanly: 1 only when the last round
+    // failed or its apply was cut short (`aborted` set); a single reconcile that was stopped did not finish.
+    ctx.exitCode = failed || (!opts.watch && stop.signal.aborted) ? 1 : 0;
   });
 }
 
