@@ -13,4 +13,5 @@ export * from "./dcr";
 export * from "./operationsManager";
 export * from "./legacyPolicies";
 export * from "./amaPolicies";
+export * from "./armIds";
 export type { DataCollectionRuleBody } from "./dcr";

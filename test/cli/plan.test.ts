@@ -42,7 +42,7 @@ describe("asc-autoprovision plan", () => {
     const r = await run("plan", "--spec", ex("spec.yaml"), "--inventory", ex("inventory.json"), "--format", "markdown", "--out", out);
     expect(r.code).toBe(2);
     expect(r.out).toMatch(/^<!-- asc-autoprovision-plan -->/);
-    expect(JSON.parse(readFileSync(out, "utf8")).version).toBe(1);
+    expect(JSON.parse(readFileSync(out, "utf8")).version).toBe(2);
   });
 
   it("exits 1 on a bad spec, naming the field and the allowed values, without a stack trace", async () => {
@@ -57,7 +57,7 @@ describe("asc-autoprovision plan", () => {
   it("exits 1 on an unknown --format, naming the allowed values", async () => {
     const r = await run("plan", "--spec", ex("spec.yaml"), "--inventory", ex("inventory.json"), "--format", "yaml");
     expect(r.code).toBe(1);
-    expect(r.err).toBe('asc-autoprovision: --format: "yaml" is not one of text, json, markdown\n');
+    expect(r.err).toBe('asc-autoprovision: --format: "yaml" is not one of text, json, ndjson, markdown\n');
   });
 
   it("exits 1 on a YAML syntax error with the file and line", async () => {
@@ -73,7 +73,7 @@ describe("asc-autoprovision plan", () => {
     const r = await run("plan", "--help");
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Usage: asc-autoprovision plan \[options\]/);
-    expect(r.out).toMatch(/--format <format>\s+output format: text, json, markdown/);
+    expect(r.out).toMatch(/--format <format>\s+output format: text, json, ndjson, markdown/);
   });
 
   it("an unknown command exits 1", async () => {

@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { createInterface } from "node:readline/promises";
-import { renderPlan } from "../../core";
+import { planPieces } from "../../core";
 import { loadSpecFile } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { CliError } from "../errors";
@@ -12,6 +12,7 @@ import { DEFAULT_STATE_DIR, RUNTIME_OPTIONS, runtimeOptionProblem, type RuntimeO
 import { choice } from "../format";
 import type { CliContext } from "../context";
 import { createProgress } from "../progress";
+import { writeStdout } from "../output";
 
 export const APPLY_FORMATS = ["text", "json"] as const;
 
@@ -67,7 +68,8 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
     const planned = await planRound(conn, spec, progress);
     const thePlan = planned.plan;
-    if (format === "text") ctx.stdout(renderPlan(thePlan, "text"));
+    // Shown right before it is applied: without plan's "Run apply" advice.
+    if (format === "text") await writeStdout(planPieces(thePlan, "text", { for: "apply" }), ctx.stdout);
     if (thePlan.steps.length === 0) {
       if (format === "json") ctx.stdout(JSON.stringify({ plan: thePlan.summary, result: null }, null, 2) + "\n");
       return;

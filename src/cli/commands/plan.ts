@@ -1,16 +1,32 @@
 /**
- * `asc-autoprovision plan --spec FILE --inventory FILE [--format text|json|markdown]`
- * Exit codes as `terraform plan -detailed-exitcode`: 0 nothing to do, 2 changes pending, 1 error.
+ * `asc-autoprovision plan --spec FILE --inventory FILE [--format text|json|ndjson|markdown]`
+ * Exit codes as `terraform plan -detailed-exitcode`: 0 nothing to do, 2 changes pending, 1 error
+ * (and, with --fail-on, findings of that severity or worse). Every format is written as it is
+ * produced; --out writes the plan file (JSON) too, complete or not at all.
  */
-import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { loadInventoryFile } from "../../inventory";
-import { plan, PLAN_FORMATS, renderPlan } from "../../core";
+import { GITHUB_COMMENT_LIMIT, MIN_MARKDOWN_CHARS, plan, PLAN_FORMATS, planPieces, scopeProblems, type Plan, type Severity } from "../../core";
 import { loadSpecFile } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
-import { choice } from "../format";
+import { choice, wholeNumber } from "../format";
 import type { CliContext } from "../context";
 import { createProgress } from "../progress";
+import { checkWritable, writeFileAtomically, writeStdout } from "../output";
+
+export const FAIL_ON = ["error", "warning"] as const;
+
+interface PlanFlags extends CloudOptions {
+  spec: string;
+  inventory?: string;
+  format: string;
+  out?: string;
+  maxChars: string;
+  planUrl?: string;
+  reportUrl?: string;
+  failOn?: string;
+  quiet?: boolean;
+}
 
 export function registerPlanCommand(program: Command, ctx: CliContext): void {
   addCloudOptions(
@@ -21,18 +37,43 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
       .option("--inventory <file>", "actual state snapshot (JSON) as `inventory --out` writes it; without it the state is read with --cloud")
       .option("--format <format>", `output format: ${PLAN_FORMATS.join(", ")}`, "text")
       .option("--out <file>", "also write the plan as JSON to this file")
+      .option("--max-chars <n>", `markdown: at most this many characters (GitHub refuses a comment over ${GITHUB_COMMENT_LIMIT})`, String(GITHUB_COMMENT_LIMIT))
+      .option("--plan-url <url>", "markdown: where the full plan is (e.g. the CI artifact), linked from the comment")
+      .option("--report-url <url>", "markdown: where the coverage report is, linked from the comment")
+      .option("--fail-on <severity>", `exit 1 when the plan has a finding of this severity or worse: ${FAIL_ON.join(", ")}`)
       .option("--quiet", "no progress output"),
-  ).action(async (opts: CloudOptions & { spec: string; inventory?: string; format: string; out?: string; quiet?: boolean }) => {
-      const format = choice("--format", opts.format, PLAN_FORMATS);
-      const spec = loadSpecFile(opts.spec);
-      const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
-      // From a file, the Azure SDK is never loaded; from ARM, the adapter is loaded now.
-      const inventory = opts.inventory ? loadInventoryFile(opts.inventory) : await readLive(opts, spec.subscriptions, (m) => progress.note(m));
-      const result = plan(spec, inventory);
-      if (opts.out) writeFileSync(opts.out, renderPlan(result, "json"));
-      ctx.stdout(renderPlan(result, format));
-      ctx.exitCode = result.steps.length ? 2 : 0;
-    });
+  ).action(async (opts: PlanFlags) => {
+    const format = choice("--format", opts.format, PLAN_FORMATS);
+    const maxChars = wholeNumber("--max-chars", opts.maxChars, MIN_MARKDOWN_CHARS);
+    const failOn = opts.failOn === undefined ? undefined : choice("--fail-on", opts.failOn, FAIL_ON);
+    if (opts.out) checkWritable(opts.out, "--out");
+    const spec = loadSpecFile(opts.spec);
+    const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
+    // From a file, the Azure SDK is never loaded; from ARM, the adapter is loaded now.
+    const result = plan(spec, opts.inventory ? loadInventoryFile(opts.inventory) : await readLive(opts, spec.subscriptions, (m) => progress.note(m)));
+    // The inventory is not held past planning: rendering a million machines needs the room.
+    if (opts.out) await writeFileAtomically(opts.out, planPieces(result, "json"));
+    await writeStdout(planPieces(result, format, { maxChars, planUrl: opts.planUrl, reportUrl: opts.reportUrl }), ctx.stdout);
+    ctx.exitCode = exitCodeOf(result, failOn, ctx);
+  });
+}
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+function exitCodeOf(result: Plan, failOn: (typeof FAIL_ON)[number] | undefined, ctx: CliContext): 0 | 1 | 2 {
+  const scope = scopeProblems(result);
+  if (scope.length) {
+    ctx.stderr(`asc-autoprovision: ${scope.map((f) => f.message).join("\n  ")}\n`);
+    return 1;
+  }
+  if (failOn) {
+    const failing = result.findings.filter((f) => RANK[f.severity] <= RANK[failOn]);
+    if (failing.length) {
+      ctx.stderr(`asc-autoprovision: --fail-on ${failOn}: ${failing.length} finding(s) (${[...new Set(failing.map((f) => f.code))].join(", ")})\n`);
+      return 1;
+    }
+  }
+  return result.steps.length ? 2 : 0;
 }
 
 async function readLive(opts: CloudOptions, subscriptions: readonly string[], onProgress: (message: string) => void) {
