@@ -3,31 +3,17 @@
  * slow), or to a file that appears only once complete (written beside it, then renamed), so an
  * error or a kill never leaves half a plan where a pipeline expects a whole one.
  */
-import { createWriteStream, renameSync, rmSync, statSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
-import { pipe, streamWriter, type ChunkWriter, type Pieces } from "../core";
+import { statSync } from "node:fs";
+import { dirname } from "node:path";
+import { pipe, writeFileAtomically, type ChunkWriter, type Pieces } from "../core";
 import { CliError } from "./errors";
 
-/** Writes the pieces to `path` (complete or not at all). */
-export async function writeFileAtomically(path: string, pieces: Pieces, option = "--out"): Promise<void> {
+/** Writes the pieces to `path` (complete or not at all); a failure names the option and the file. */
+export async function writeOutputFile(path: string, pieces: Pieces, option = "--out"): Promise<void> {
   checkWritable(path, option);
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const stream = createWriteStream(temp);
-  const opened = new Promise<void>((resolve, reject) => {
-    stream.once("open", () => resolve());
-    stream.once("error", reject);
-  });
   try {
-    await opened;
-    await pipe(pieces, streamWriter(stream));
-    await new Promise<void>((resolve, reject) => {
-      stream.once("error", reject);
-      stream.end(() => resolve());
-    });
-    renameSync(temp, path);
+    await writeFileAtomically(path, pieces);
   } catch (err) {
-    stream.destroy();
-    rmSync(temp, { force: true });
     const code = (err as NodeJS.ErrnoException).code;
     throw code ? new CliError(`${option} ${path}: cannot write it (${code})`) : err;
   }

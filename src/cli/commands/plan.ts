@@ -12,7 +12,7 @@ import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { choice, wholeNumber } from "../format";
 import type { CliContext } from "../context";
 import { createProgress } from "../progress";
-import { checkWritable, writeFileAtomically, writeStdout } from "../output";
+import { checkWritable, writeOutputFile, writeStdout } from "../output";
 
 export const FAIL_ON = ["error", "warning"] as const;
 
@@ -52,7 +52,7 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
     // From a file, the Azure SDK is never loaded; from ARM, the adapter is loaded now.
     const result = plan(spec, opts.inventory ? loadInventoryFile(opts.inventory) : await readLive(opts, spec.subscriptions, (m) => progress.note(m)));
     // The inventory is not held past planning: rendering a million machines needs the room.
-    if (opts.out) await writeFileAtomically(opts.out, planPieces(result, "json"));
+    if (opts.out) await writeOutputFile(opts.out, planPieces(result, "json"));
     await writeStdout(planPieces(result, format, { maxChars, planUrl: opts.planUrl, reportUrl: opts.reportUrl }), ctx.stdout);
     ctx.exitCode = exitCodeOf(result, failOn, ctx);
   });

@@ -8,18 +8,21 @@ import { renderText, textPieces, type TextOptions } from "./text";
 
 export { renderJson, renderMarkdown, renderText };
 export {
+  changedMachineCount,
   changedMachines,
   DECISION_MEANING,
+  machineLocator,
   machineOf,
   shortName,
   stepLabel,
+  stepMachineIndices,
   stepsBySubscription,
   subscriptionsOf,
   type RenderedPlan,
   type RenderedStep,
 } from "./facts";
 export { GITHUB_COMMENT_LIMIT, MARKDOWN_MARKER, MIN_MARKDOWN_CHARS, type MarkdownOptions } from "./markdown";
-export { joinPieces, pipe, streamWriter, type ChunkWriter, type Pieces } from "./sink";
+export { joinPieces, pipe, streamWriter, writeFileAtomically, type ChunkWriter, type Pieces } from "./sink";
 export type { TextOptions } from "./text";
 
 export const PLAN_FORMATS = ["text", "json", "ndjson", "markdown"] as const;

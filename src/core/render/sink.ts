@@ -5,6 +5,9 @@
  * writer, waiting when the writer says it is full (a file or a pipe with back-pressure).
  */
 
+import { createWriteStream, renameSync, rmSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+
 /** Takes one chunk; a promise means "wait before the next one" (a stream's back-pressure). Any other result is ignored. */
 export type ChunkWriter = (chunk: string) => unknown;
 
@@ -57,4 +60,29 @@ export function streamWriter(stream: NodeJS.WritableStream): (chunk: string) => 
       stream.once("close", onClose);
     });
   };
+}
+
+/**
+ * Writes the pieces to `path`, complete or not at all: into a file beside it, renamed into place
+ * once written, so an error or a kill never leaves half a plan where a pipeline expects a whole one.
+ */
+export async function writeFileAtomically(path: string, pieces: Pieces): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const stream = createWriteStream(temp);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      stream.once("open", () => resolve());
+      stream.once("error", reject);
+    });
+    await pipe(pieces, streamWriter(stream));
+    await new Promise<void>((resolve, reject) => {
+      stream.once("error", reject);
+      stream.end(() => resolve());
+    });
+    renameSync(temp, path);
+  } catch (err) {
+    stream.destroy();
+    rmSync(temp, { force: true });
+    throw err;
+  }
 }
