@@ -53,6 +53,18 @@ export const ROLE_QUERY = [
   "| order by id asc",
 ].join("\n");
 
+/** Named workspaces and their solutions, for a workspace outside the subscriptions read (ids are checked ARM ids; quotes doubled anyway). */
+export function workspacesQuery(workspaceIds: readonly string[]): string {
+  const list = workspaceIds.map((id) => `'${id.toLowerCase().replace(/'/g, "''")}'`).join(", ");
+  return [
+    "resources",
+    `| where (type =~ 'microsoft.operationalinsights/workspaces' and tolower(id) in (${list}))`,
+    `   or (type =~ 'microsoft.operationsmanagement/solutions' and tolower(tostring(properties.workspaceResourceId)) in (${list}))`,
+    "| project id, name, type, location, subscriptionId, resourceGroup, properties, tags, plan, identity",
+    "| order by id asc",
+  ].join("\n");
+}
+
 /** A Resource Graph row (objectArray format). */
 export interface GraphRow {
   readonly id: string;

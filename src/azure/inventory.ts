@@ -6,9 +6,11 @@
  */
 import { LogsQueryClient, LogsQueryResultStatus } from "@azure/monitor-query-logs";
 import type { Inventory } from "../inventory/schema";
+import type { Spec } from "../spec/schema";
 import { parseInventory } from "../inventory/load";
 import type { AzureConnection } from "./connection";
-import { ASSOCIATION_QUERY, FLEET_QUERY, POLICY_QUERY, ROLE_QUERY, queryGraph } from "./graph";
+import { subscriptionOf } from "../inventory/ids";
+import { ASSOCIATION_QUERY, FLEET_QUERY, POLICY_QUERY, ROLE_QUERY, queryGraph, workspacesQuery } from "./graph";
 import { associationOf } from "./read/dcr";
 import { applyHeartbeats, HEARTBEAT_QUERY, HEARTBEAT_WINDOW, type HeartbeatRow } from "./read/heartbeat";
 import { fleetFromRows } from "./read/machines";
@@ -22,6 +24,17 @@ export interface ReadOptions {
   readonly onProgress?: (message: string) => void;
   /** Requests in flight for the per-workspace reads. Default 8. */
   readonly concurrency?: number;
+  /**
+   * Workspaces to read wherever they are (the spec's central workspace): the portal's dropdown
+   * "includes all workspaces across all of your subscriptions", not only the ones in scope.
+   */
+  readonly workspaces?: readonly string[];
+}
+
+/** The workspaces a spec names (its central workspace), to be read wherever they are. */
+export function workspacesNamedBy(spec: Spec): string[] {
+  const ws = spec.logAnalyticsAgent.workspace;
+  return ws === "default" ? [] : [ws.id];
 }
 
 /** Log Analytics accepts at most this many workspaces in one cross-workspace query. */
@@ -40,6 +53,13 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
   const fleet = fleetFromRows(present.length ? await queryGraph(conn, FLEET_QUERY, present, options.retry) : []);
   if (fleet.problems.length) {
     throw new Error(`Resource Graph returned rows this tool cannot read (nothing was changed):\n  ${fleet.problems.slice(0, 10).join("\n  ")}`);
+  }
+  const known = new Set(fleet.workspaces.map((w) => w.id.toLowerCase()));
+  const elsewhere = [...new Set((options.workspaces ?? []).map((id) => id.toLowerCase()))].filter((id) => !known.has(id));
+  if (elsewhere.length) {
+    progress(`reading ${elsewhere.length} workspace(s) outside the subscriptions`);
+    const rows = await queryGraph(conn, workspacesQuery(elsewhere), [...new Set(elsewhere.map(subscriptionOf))].sort(), options.retry);
+    fleet.workspaces.push(...fleetFromRows(rows).workspaces);
   }
   progress("querying Resource Graph for policy and role assignments");
   const [policyRows, roleRows, associationRows] = present.length

@@ -30,7 +30,7 @@ describe("AgentReconciliation's report at fleet scale", () => {
     const a = bigPlan(5_000);
     const b = bigPlan(5_000);
     expect(planDigest(a)).toBe(planDigest(b));
-    (b.steps[5]!.details as Record<string, unknown>).typeHandlerVersion = "1.1";
+    (b.steps[5]!.details as unknown as Record<string, unknown>).typeHandlerVersion = "1.1";
     expect(planDigest(b)).not.toBe(planDigest(a));
     // Machines in the plan's order, each with its actions.
     const changes = machineChanges(a);

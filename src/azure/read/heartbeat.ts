@@ -45,9 +45,13 @@ export function applyHeartbeats(machines: readonly InventoryMachine[], rows: rea
         if (!ids.some((i) => i.toLowerCase() === row.workspaceCustomerId.toLowerCase())) ids.push(row.workspaceCustomerId);
         break;
       }
-      case "SCOM Agent":
-        if (!agents.some((a) => a.kind === "scom")) agents.push({ kind: "scom", version: operationsManagerRelease(row.version) });
+      case "SCOM Agent": {
+        // Its workspace too: an Operations Manager agent reporting to a workspace keeps it in use.
+        const scom = agents.find((a) => a.kind === "scom") ?? pushAgent(agents, { kind: "scom", version: operationsManagerRelease(row.version), workspaceCustomerIds: [] });
+        const ids = (scom.workspaceCustomerIds ??= []);
+        if (!ids.some((i) => i.toLowerCase() === row.workspaceCustomerId.toLowerCase())) ids.push(row.workspaceCustomerId);
         break;
+      }
       case "Azure Monitor Agent": {
         const ama = agents.find((a) => a.kind === "ama") ?? pushAgent(agents, { kind: "ama", workspaceCustomerIds: [] });
         const ids = (ama.workspaceCustomerIds ??= []);

@@ -7,7 +7,7 @@
 import type { Command } from "commander";
 import { loadInventoryFile } from "../../inventory";
 import { GITHUB_COMMENT_LIMIT, MIN_MARKDOWN_CHARS, plan, PLAN_FORMATS, planPieces, scopeProblems, type Plan, type Severity } from "../../core";
-import { loadSpecFile } from "../../spec";
+import { loadSpecFile, type Spec } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { choice, wholeNumber } from "../format";
 import type { CliContext } from "../context";
@@ -50,7 +50,7 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
     const spec = loadSpecFile(opts.spec);
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
     // From a file, the Azure SDK is never loaded; from ARM, the adapter is loaded now.
-    const result = plan(spec, opts.inventory ? loadInventoryFile(opts.inventory) : await readLive(opts, spec.subscriptions, (m) => progress.note(m)));
+    const result = plan(spec, opts.inventory ? loadInventoryFile(opts.inventory) : await readLive(opts, spec, (m) => progress.note(m)));
     // The inventory is not held past planning: rendering a million machines needs the room.
     if (opts.out) await writeOutputFile(opts.out, planPieces(result, "json"));
     await writeStdout(planPieces(result, format, { maxChars, planUrl: opts.planUrl, reportUrl: opts.reportUrl }), ctx.stdout);
@@ -76,7 +76,7 @@ function exitCodeOf(result: Plan, failOn: (typeof FAIL_ON)[number] | undefined, 
   return result.steps.length ? 2 : 0;
 }
 
-async function readLive(opts: CloudOptions, subscriptions: readonly string[], onProgress: (message: string) => void) {
-  const { readInventory } = await import("../../azure/inventory");
-  return readInventory(await connectionFor(opts), subscriptions, { onProgress });
+async function readLive(opts: CloudOptions, spec: Spec, onProgress: (message: string) => void) {
+  const { readInventory, workspacesNamedBy } = await import("../../azure/inventory");
+  return readInventory(await connectionFor(opts), spec.subscriptions, { onProgress, workspaces: workspacesNamedBy(spec) });
 }
