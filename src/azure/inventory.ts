@@ -113,14 +113,21 @@ async function readHeartbeats(conn: AzureConnection, customerIds: readonly strin
     const tables = result.tables;
     for (const table of tables) {
       const col = (name: string) => table.columnDescriptors.findIndex((c) => c.name === name);
-      const [id, cat, ver, ten] = [col("_ResourceId"), col("Category"), col("Version"), col("TenantId")];
+      const [id, cat, ver, ten, at] = [col("_ResourceId"), col("Category"), col("Version"), col("TenantId"), col("TimeGenerated")];
       if (id < 0 || cat < 0 || ten < 0) throw new Error("Heartbeat query answered without _ResourceId, Category or TenantId columns");
       for (const r of table.rows) {
-        rows.push({ resourceId: String(r[id]), category: String(r[cat]), version: ver >= 0 ? String(r[ver] ?? "") : "", workspaceCustomerId: String(r[ten]) });
+        const time = at >= 0 ? timeOf(r[at]) : undefined;
+        rows.push({ resourceId: String(r[id]), category: String(r[cat]), version: ver >= 0 ? String(r[ver] ?? "") : "", workspaceCustomerId: String(r[ten]), ...(time === undefined ? {} : { time }) });
       }
     }
   }
   return rows;
+}
+
+/** A TimeGenerated cell (a Date from the SDK, or its text) as epoch ms; undefined when unreadable. */
+function timeOf(cell: unknown): number | undefined {
+  const t = cell instanceof Date ? cell.getTime() : typeof cell === "string" ? Date.parse(cell) : NaN;
+  return Number.isFinite(t) ? t : undefined;
 }
 
 /** Runs `fn` over items with at most `limit` in flight; results in input order. */

@@ -6,6 +6,7 @@ import { emulatorConnection } from "../../src/azure/connection";
 import { readInventory } from "../../src/azure/inventory";
 import { FLEET_CASE_TAG, startEmulator, type RunningEmulator } from "../../src/emulator";
 import { queryGraph } from "../../src/azure/graph";
+import { ComputeManagementClient } from "@azure/arm-compute";
 import type { Inventory, InventoryMachine } from "../../src/inventory/schema";
 
 let emu: RunningEmulator;
@@ -67,5 +68,20 @@ describe("readInventory against the emulator", () => {
     const one = await readInventory(conn, [first!], { workspaces: [elsewhere.id.toUpperCase()] });
     expect(one.subscriptions.map((s) => s.id)).toEqual([first]);
     expect(one.workspaces).toContainEqual(expect.objectContaining({ id: elsewhere.id, customerId: elsewhere.customerId, solutions: elsewhere.solutions }));
+  });
+
+  // Runs last: it removes an extension and moves the emulator's clock.
+  it("a removed extension's last heartbeats are not a directly installed agent (issue 18)", async () => {
+    const conn = emulatorConnection({ url: emu.url, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, caCert: emu.caCert });
+    const m = ofCase("mma-default-workspace").find((x) => x.kind === "vm")!;
+    const ext = m.extensions!.find((e) => /MicrosoftMonitoringAgent|OmsAgentForLinux/i.test(e.type))!;
+    const [, , sub, , rg, , , , vm] = m.id.split("/");
+    const compute = new ComputeManagementClient(emu.credential(), sub!, emu.clientOptions());
+    await compute.virtualMachineExtensions.beginDeleteAndWait(rg!, vm!, ext.name!, { updateIntervalInMs: 10 });
+    await emu.admin("POST", "/admin/clock", { advanceSeconds: 15 * 60 });
+    const after = await readInventory(conn, emu.subscriptionIds);
+    const again = after.machines.find((x) => x.id === m.id)!;
+    expect(again.extensions!.some((e) => e.name === ext.name)).toBe(false);
+    expect(again.agents ?? []).toEqual([]);
   });
 });

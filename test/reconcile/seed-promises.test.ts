@@ -64,3 +64,18 @@ describe("a central workspace that is truly missing: nothing points at it", () =
     expect(p.findings).toContainEqual(expect.objectContaining({ severity: "error", code: "workspace-not-found", target: ghost.id }));
   });
 });
+
+describe("a removed extension's last heartbeats", () => {
+  it("are not a directly installed agent once they are older than the answer's fresh heartbeats by 10 minutes", () => {
+    const ws = "c6000000-0000-4000-8000-000000000000";
+    const now = Date.parse("2026-01-01T12:00:00Z");
+    const [gone, still, other] = [machine("gone"), machine("still"), machine("other")];
+    applyHeartbeats([gone, still, other], [
+      { resourceId: gone.id, category: "Direct Agent", version: "10.20", workspaceCustomerId: ws, time: now - 11 * 60_000 },
+      { resourceId: still.id, category: "Direct Agent", version: "10.20", workspaceCustomerId: ws, time: now - 60_000 },
+      { resourceId: other.id, category: "Azure Monitor Agent", version: "1.2", workspaceCustomerId: ws, time: now },
+    ]);
+    expect(gone.agents).toEqual([]);
+    expect(still.agents).toEqual([{ kind: "direct", workspaceCustomerIds: [ws] }]);
+  });
+});

@@ -13,7 +13,7 @@ import { operationsManagerRelease } from "../../spec/operationsManager";
  */
 export const HEARTBEAT_QUERY =
   "Heartbeat | summarize arg_max(TimeGenerated, *) by _ResourceId, Category, ManagementGroupName, TenantId " +
-  "| project _ResourceId, Computer, Category, Version, OSType, SCAgentChannel, ManagementGroupName, TenantId";
+  "| project _ResourceId, Computer, Category, Version, OSType, SCAgentChannel, ManagementGroupName, TenantId, TimeGenerated";
 
 /**
  * How far back a heartbeat counts. Agents heartbeat once a minute; an agent silent for an hour
@@ -21,20 +21,33 @@ export const HEARTBEAT_QUERY =
  */
 export const HEARTBEAT_WINDOW = "PT1H";
 
+/**
+ * How recent a connection's last heartbeat must be, against the newest heartbeat of the answer
+ * (the workspaces' clock, not this machine's), for its agent to count as running. Agents send one
+ * a minute; a removed extension's rows stop, and within the hour-long window they would otherwise
+ * read as a directly installed agent (issue 18: 142 machines for an hour after a removal).
+ */
+export const HEARTBEAT_FRESH_MS = 10 * 60_000;
+
 export interface HeartbeatRow {
   readonly resourceId: string;
   readonly category: string;
   readonly version: string;
   /** The workspace (customerId) the heartbeat was sent to. */
   readonly workspaceCustomerId: string;
+  /** When the connection's last heartbeat was sent (epoch ms); rows without it count as fresh. */
+  readonly time?: number;
 }
 
 /** Adds the guest agents the heartbeats reveal to the machines (mutates them; pure otherwise). */
 export function applyHeartbeats(machines: readonly InventoryMachine[], rows: readonly HeartbeatRow[]): void {
   const byId = new Map(machines.map((m) => [m.id.toLowerCase(), m] as const));
+  let newest = -Infinity;
+  for (const row of rows) if (row.time !== undefined && row.time > newest) newest = row.time;
   for (const row of rows) {
     const m = byId.get(row.resourceId.toLowerCase());
     if (!m) continue;
+    if (row.time !== undefined && row.time < newest - HEARTBEAT_FRESH_MS) continue; // an agent that stopped
     const agents = (m.agents ??= []);
     switch (row.category) {
       case "Direct Agent": {
