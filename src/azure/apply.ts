@@ -9,7 +9,7 @@ import type { Spec } from "../spec/schema";
 import { TokenBucket } from "./budget";
 import type { AzureConnection } from "./connection";
 import { executePlan, type ExecuteOptions, type ExecuteResult } from "./executor";
-import { readInventory, workspacesNamedBy, type ReadOptions } from "./inventory";
+import { readInventoryFor, type ReadOptions } from "./inventory";
 import type { Journal } from "./journal";
 import { AzureStepRunner } from "./runner";
 import { delegateLargeBatches } from "../capabilities/log-analytics-agent";
@@ -38,7 +38,7 @@ export interface ApplyOptions {
 }
 
 export async function planLive(conn: AzureConnection, spec: Spec, options: Pick<ApplyOptions, "retry" | "onProgress"> = {}): Promise<{ inventory: Inventory; plan: Plan }> {
-  const inventory = await readInventory(conn, spec.subscriptions, { retry: options.retry, onProgress: options.onProgress, workspaces: workspacesNamedBy(spec) });
+  const inventory = await readInventoryFor(conn, spec, { retry: options.retry, onProgress: options.onProgress });
   return { inventory, plan: plan(spec, inventory) };
 }
 

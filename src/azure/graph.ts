@@ -83,19 +83,33 @@ export async function queryGraph(conn: AzureConnection, query: string, subscript
   const client = new ResourceGraphClient(conn.credential, conn.clientOptions());
   const rows: GraphRow[] = [];
   for (let i = 0; i < subscriptions.length; i += SUBSCRIPTION_BATCH) {
-    const batch = subscriptions.slice(i, i + SUBSCRIPTION_BATCH);
-    let skipToken: string | undefined;
-    do {
-      const page = await withRetries(
-        () => client.resources({ query, subscriptions: [...batch], options: { top: PAGE_SIZE, skipToken, resultFormat: "objectArray" } }),
-        retry,
-      );
-      if (!Array.isArray(page.data)) throw new Error(`Resource Graph answered without a row array for: ${query.split("\n")[0]}`);
-      for (const row of page.data as unknown[]) rows.push(checkRow(row));
-      skipToken = page.skipToken;
-    } while (skipToken);
+    await allPages(client, query, { subscriptions: subscriptions.slice(i, i + SUBSCRIPTION_BATCH) }, rows, retry);
   }
   return rows;
+}
+
+/** The rows of `query` at a management group's scope (its subscriptions at any depth, as Resource Graph counts them). */
+export async function queryGraphUnder(conn: AzureConnection, query: string, managementGroup: string, retry?: RetryOptions): Promise<GraphRow[]> {
+  const rows: GraphRow[] = [];
+  await allPages(new ResourceGraphClient(conn.credential, conn.clientOptions()), query, { managementGroups: [managementGroup] }, rows, retry);
+  return rows;
+}
+
+async function allPages(
+  client: ResourceGraphClient,
+  query: string,
+  scope: { readonly subscriptions: readonly string[] } | { readonly managementGroups: readonly string[] },
+  rows: GraphRow[],
+  retry?: RetryOptions,
+): Promise<void> {
+  const where = "subscriptions" in scope ? { subscriptions: [...scope.subscriptions] } : { managementGroups: [...scope.managementGroups] };
+  let skipToken: string | undefined;
+  do {
+    const page = await withRetries(() => client.resources({ query, ...where, options: { top: PAGE_SIZE, skipToken, resultFormat: "objectArray" } }), retry);
+    if (!Array.isArray(page.data)) throw new Error(`Resource Graph answered without a row array for: ${query.split("\n")[0]}`);
+    for (const row of page.data as unknown[]) rows.push(checkRow(row));
+    skipToken = page.skipToken;
+  } while (skipToken);
 }
 
 function checkRow(row: unknown): GraphRow {

@@ -4,7 +4,8 @@
  * runtime options. Front ends and the CLI import the adapter from here only.
  */
 export { applyPlan, planLive, type ApplyOptions } from "./apply";
-export { readInventory, workspacesNamedBy, type ReadOptions } from "./inventory";
+export { readInventory, readInventoryFor, workspacesNamedBy, type ReadOptions } from "./inventory";
+export { resolveSubscriptions, ScopeError, SUBSCRIPTIONS_CAP, SUBSCRIPTIONS_PER_MANAGEMENT_GROUP_CAP } from "./scope";
 export { executePlan, type ExecuteOptions, type ExecuteResult, type StepResult, type StepRunner, type StepStatus } from "./executor";
 export { Journal, journalFor, KEPT_COMPLETED_JOURNALS, type JournalEntry } from "./journal";
 export { azureConnection, connectionOf, emulatorConnection, emulatorEndpointFromDir, ARM_SCOPE, type AzureConnection, type Cloud } from "./connection";

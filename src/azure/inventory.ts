@@ -14,6 +14,7 @@ import { ASSOCIATION_QUERY, FLEET_QUERY, POLICY_QUERY, ROLE_QUERY, queryGraph, w
 import { associationOf } from "./read/dcr";
 import { applyHeartbeats, HEARTBEAT_QUERY, HEARTBEAT_WINDOW, type HeartbeatRow } from "./read/heartbeat";
 import { fleetFromRows } from "./read/machines";
+import { resolveSubscriptions, tagsNamedBy } from "./scope";
 import { policyFromRows } from "./read/policy";
 import { readSecurityEvents, readSubscription } from "./read/settings";
 import { withRetries, type RetryOptions } from "./retry";
@@ -29,6 +30,17 @@ export interface ReadOptions {
    * "includes all workspaces across all of your subscriptions", not only the ones in scope.
    */
   readonly workspaces?: readonly string[];
+  /** Machine tags to keep (the spec's exclude.machineTags); the reader keeps no others. */
+  readonly machineTags?: readonly string[];
+}
+
+/**
+ * The inventory of a spec's scope: its subscriptions and those under its management groups, less
+ * the excluded ones; its central workspace wherever it is; the machine tags its exclusions name.
+ */
+export async function readInventoryFor(conn: AzureConnection, spec: Spec, options: Omit<ReadOptions, "workspaces" | "machineTags"> = {}): Promise<Inventory> {
+  const subscriptions = spec.managementGroups.length ? await resolveSubscriptions(conn, spec, options) : spec.subscriptions;
+  return readInventory(conn, subscriptions, { ...options, workspaces: workspacesNamedBy(spec), machineTags: tagsNamedBy(spec) });
 }
 
 /** The workspaces a spec names (its central workspace), to be read wherever they are. */
@@ -50,7 +62,8 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
   const present = subs.filter((s) => factsOf.get(s)!.exists);
 
   progress("querying Resource Graph for machines, extensions, clusters and workspaces");
-  const fleet = fleetFromRows(present.length ? await queryGraph(conn, FLEET_QUERY, present, options.retry) : []);
+  const keepTags = new Set((options.machineTags ?? []).map((t) => t.toLowerCase()));
+  const fleet = fleetFromRows(present.length ? await queryGraph(conn, FLEET_QUERY, present, options.retry) : [], keepTags);
   if (fleet.problems.length) {
     throw new Error(`Resource Graph returned rows this tool cannot read (nothing was changed):\n  ${fleet.problems.slice(0, 10).join("\n  ")}`);
   }

@@ -38,6 +38,9 @@ export function planWith(catalog: Catalog, spec: Spec, inventory: Inventory): Pl
   const b = new PlanBuilder<StepMap>();
   const fleet = machinesInScope(ctx);
   const subscriptions = [...ctx.inScope].sort();
+  if (fleet.excluded) {
+    b.finding("info", "machines-excluded", "exclude", `${fleet.excluded} machine(s) left alone by the spec's exclude.resourceGroups or exclude.machineTags.`);
+  }
 
   for (const sub of subscriptions) {
     if (!ctx.onboardedAt.has(sub)) {

@@ -63,6 +63,7 @@ export function plainMachine(x: unknown): boolean {
     optional(x.appliance, (a) => typeof a === "boolean") &&
     optional(x.extensions, (e) => every(e, plainExtension)) &&
     optional(x.agents, (a) => every(a, plainAgent)) &&
-    optional(x.identity, plainIdentity)
+    optional(x.identity, plainIdentity) &&
+    optional(x.tags, (t) => isObject(t) && Object.values(t).every((v) => typeof v === "string"))
   );
 }

@@ -79,6 +79,7 @@ export const machineSchema = z.looseObject({
   extensions: z.array(extensionSchema).optional(),
   agents: z.array(agentSchema).optional().describe("Guest agents not installed as extensions, as the Heartbeat table tells them apart."),
   identity: machineIdentitySchema.nullable().optional().describe("The machine's managed identity as ARM returns it (AMA signs in with the system-assigned one)."),
+  tags: z.record(z.string(), z.string()).optional().describe("The machine's ARM tags that the spec's exclude.machineTags name (the reader keeps no others)."),
 });
 
 export const clusterSchema = z.looseObject({

@@ -77,6 +77,6 @@ function exitCodeOf(result: Plan, failOn: (typeof FAIL_ON)[number] | undefined, 
 }
 
 async function readLive(opts: CloudOptions, spec: Spec, onProgress: (message: string) => void) {
-  const { readInventory, workspacesNamedBy } = await import("../../azure/inventory");
-  return readInventory(await connectionFor(opts), spec.subscriptions, { onProgress, workspaces: workspacesNamedBy(spec) });
+  const { readInventoryFor } = await import("../../azure/inventory");
+  return readInventoryFor(await connectionFor(opts), spec, { onProgress });
 }

@@ -66,7 +66,7 @@ export function parseSpecAs(input: unknown, rename: (path: string) => string): {
 
 /** Issues of a subscription GUID, under `path` (the spec's message). */
 export function subscriptionIdIssues(value: unknown, path: string): ValidationIssue[] {
-  return schemaIssues(specSchema.shape.subscriptions.element, value, path);
+  return schemaIssues(specSchema.shape.subscriptions.unwrap().element, value, path);
 }
 
 /** Issues of a not-scopes list: ARM ids, each under one of `subscriptionIds`. */
