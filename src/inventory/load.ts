@@ -3,7 +3,7 @@
  * checked without building a second copy of them, and each problem is reported with its JSON path.
  */
 import { ValidationError, issuesFromZod, type ValidationIssue } from "../spec/errors";
-import { readDocument } from "../spec/files";
+import { DocumentError, readDocument } from "../spec/files";
 import { plainMachine } from "./fast";
 import { INVENTORY_ITEM_SCHEMAS, inventoryEnvelopeSchema, settingsSchema, type Inventory } from "./schema";
 
@@ -109,7 +109,14 @@ function prefix(path: string, issue: ValidationIssue): ValidationIssue {
 }
 
 export function loadInventoryFile(path: string): Inventory {
-  return parseInventory(readDocument(path));
+  const doc = readDocument(path);
+  try {
+    return parseInventory(doc);
+  } catch (err) {
+    // A hostile nesting depth in a field the schema walks: a message, not a stack overflow.
+    if (err instanceof RangeError) throw new DocumentError(`${path} is nested too deeply to read`);
+    throw err;
+  }
 }
 
 export function emptyInventory(): Inventory {

@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { closedObject } from "./errors";
 import { SECURITY_EVENT_TIERS } from "./events";
+import { regionProblem } from "./geography";
 
 export const GUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 export const WORKSPACE_ID_PATTERN =
@@ -75,6 +76,10 @@ export const extensionsSchema = closedObject({
   identityLocation: z
     .string()
     .min(1)
+    .superRefine((value, ctx) => {
+      const problem = regionProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
     .default("eastus")
     .describe("Location of the policy assignments' managed identities (ARM needs one for an assignment with an identity; it does not limit what they remediate)."),
 });

@@ -40,6 +40,17 @@ export function crossFieldIssues(spec: Spec): ValidationIssue[] {
   return issues;
 }
 
+/**
+ * Keys of the Pulumi stack config and the CDKTF props that are not spec fields: the CLI learns
+ * them from the inventory (the machines' regions, the workspace's location and owner).
+ */
+const FRONT_END_KEYS = ["machineRegions", "sentinelOwnsSecurityEvents", "workspaceLocation", "amaPolicies", "reconcile", "emulatorEndpoint"];
+
+function explainStackKey(issue: ValidationIssue): ValidationIssue {
+  if (!FRONT_END_KEYS.includes(issue.path) || !issue.message.startsWith("is not a known field")) return issue;
+  return { path: issue.path, message: `is a Pulumi stack config key and a CDKTF prop, not a spec field: the CLI reads it from the inventory (remove it from the spec)` };
+}
+
 const NO_SCOPE: ValidationIssue = { path: "subscriptions", message: "must list at least one subscription (or name managementGroups)" };
 
 /** Neither subscriptions nor management groups in the input as written (reported with the schema's issues, so every problem shows at once). */
@@ -54,7 +65,7 @@ function lacksScope(input: unknown): boolean {
 export function parseSpec(input: unknown): Spec {
   const result = specSchema.safeParse(input);
   if (!result.success) {
-    const issues = issuesFromZod(result.error, input);
+    const issues = issuesFromZod(result.error, input).map(explainStackKey);
     if (lacksScope(input) && !issues.some((i) => i.path === NO_SCOPE.path)) {
       // After the unknown fields (a misspelt key is the likelier cause), before the rest.
       const at = issues.findIndex((i) => !i.message.startsWith("is not a known field"));

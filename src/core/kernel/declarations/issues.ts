@@ -6,7 +6,7 @@
 import type { z } from "zod";
 import { amaPoliciesSchema, notScopesIn } from "../../../spec/amaPolicies";
 import { issuesFromZod, ValidationError, type ValidationIssue } from "../../../spec/errors";
-import { normalizeRegion } from "../../../spec/geography";
+import { normalizeRegion, regionProblem } from "../../../spec/geography";
 import { logAnalyticsAgentSchema, specSchema, type Spec } from "../../../spec/schema";
 import { parseSpec } from "../../../spec/validate";
 import { isDeferred } from "./value";
@@ -38,7 +38,9 @@ export function booleanIssues(value: unknown, path: string): ValidationIssue[] {
 }
 
 export function regionIssues(value: unknown, path: string): ValidationIssue[] {
-  return typeof value === "string" && normalizeRegion(value) !== "" ? [] : [{ path, message: `${JSON.stringify(value)} is not a region name (e.g. "westeurope")` }];
+  if (typeof value !== "string" || normalizeRegion(value) === "") return [{ path, message: `${JSON.stringify(value)} is not a region name (e.g. "westeurope")` }];
+  const problem = regionProblem(value);
+  return problem ? [{ path, message: `${JSON.stringify(value)} ${problem}` }] : [];
 }
 
 /** A workspace ARM id checked by the spec's own schema (the message a spec file would get); a deferred id is checked by its front end once known. */
