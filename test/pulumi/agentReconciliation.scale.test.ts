@@ -23,7 +23,10 @@ describe("AgentReconciliation's report at fleet scale", () => {
     expect(report.machines).toHaveLength(200);
     expect(report.machineCount).toBe(plan.steps.length - 3);
     expect(report.planFile).toBe(file);
-    expect(JSON.stringify(report).length).toBeLessThan(300_000);
+    const stateBytes = Buffer.byteLength(JSON.stringify(report));
+    expect(stateBytes).toBeLessThan(300_000);
+    // The figure RELIABILITY.md quotes (printed, never asserted beyond the bound above).
+    console.log(`AgentReconciliation at 1,000,000 machines: ${stateBytes} bytes of outputs, plan file ${statSync(file!).size} bytes`);
   }, 180_000);
 
   test("the digest depends on the plan alone: equal plans, equal digests; one changed step, another", () => {
