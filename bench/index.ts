@@ -1,10 +1,11 @@
-/** `npm run bench [-- plan|commands|emulator|reconcile]`: the benchmarks in turn; each prints its own figures. */
+/** `npm run bench [-- plan|commands|inventory|emulator|reconcile]`: the benchmarks in turn; each prints its own figures. */
 import { benchCommands } from "./commands";
 import { benchEmulator } from "./emulator";
+import { benchInventory } from "./inventory";
 import { benchPlan } from "./plan";
 import { benchReconcile } from "./reconcile";
 
-const BENCHES: Record<string, () => Promise<void>> = { plan: benchPlan, commands: () => benchCommands(), emulator: benchEmulator, reconcile: benchReconcile };
+const BENCHES: Record<string, () => Promise<void>> = { plan: benchPlan, commands: () => benchCommands(), inventory: () => benchInventory(), emulator: benchEmulator, reconcile: benchReconcile };
 
 async function main(): Promise<void> {
   const only = process.argv[2];
