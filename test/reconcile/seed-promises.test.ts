@@ -77,5 +77,12 @@ describe("a removed extension's last heartbeats", () => {
     ]);
     expect(gone.agents).toEqual([]);
     expect(still.agents).toEqual([{ kind: "direct", workspaceCustomerIds: [ws] }]);
+    // An Operations Manager agent keeps the whole hour: it may block provisioning (2012).
+    const scom = machine("scom");
+    applyHeartbeats([scom, other], [
+      { resourceId: scom.id, category: "SCOM Agent", version: "7.0.8560.0", workspaceCustomerId: ws, time: now - 40 * 60_000 },
+      { resourceId: other.id, category: "Azure Monitor Agent", version: "1.2", workspaceCustomerId: ws, time: now },
+    ]);
+    expect(scom.agents).toEqual([{ kind: "scom", version: "2012", workspaceCustomerIds: [ws] }]);
   });
 });

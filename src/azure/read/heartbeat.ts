@@ -22,7 +22,7 @@ export const HEARTBEAT_QUERY =
 export const HEARTBEAT_WINDOW = "PT1H";
 
 /**
- * How recent a connection's last heartbeat must be, against the newest heartbeat of the answer
+ * How recent a direct agent's last heartbeat must be, against the newest heartbeat of the answer
  * (the workspaces' clock, not this machine's), for its agent to count as running. Agents send one
  * a minute; a removed extension's rows stop, and within the hour-long window they would otherwise
  * read as a directly installed agent (issue 18: 142 machines for an hour after a removal).
@@ -47,7 +47,9 @@ export function applyHeartbeats(machines: readonly InventoryMachine[], rows: rea
   for (const row of rows) {
     const m = byId.get(row.resourceId.toLowerCase());
     if (!m) continue;
-    if (row.time !== undefined && row.time < newest - HEARTBEAT_FRESH_MS) continue; // an agent that stopped
+    // A direct agent that stopped (a removed extension's last rows). Operations Manager rows keep
+    // the whole window: they block provisioning (2012), so a quiet hour errs on the safe side.
+    if (row.category === "Direct Agent" && row.time !== undefined && row.time < newest - HEARTBEAT_FRESH_MS) continue;
     const agents = (m.agents ??= []);
     switch (row.category) {
       case "Direct Agent": {
