@@ -3,6 +3,7 @@
  */
 import { plan, stepsOf } from "../../src/core";
 import { applyHeartbeats } from "../../src/azure/read/heartbeat";
+import { parseInventory } from "../../src/inventory/load";
 import { association, dcr, defaultWorkspace, inventory, laExtension, machine, spec, workspace } from "../helpers/fixtures";
 
 describe("deleteUnusedDefaultWorkspaces: every reporter counts, a workspace in use is never deleted", () => {
@@ -84,5 +85,15 @@ describe("a removed extension's last heartbeats", () => {
       { resourceId: other.id, category: "Azure Monitor Agent", version: "1.2", workspaceCustomerId: ws, time: now },
     ]);
     expect(scom.agents).toEqual([{ kind: "scom", version: "2012", workspaceCustomerIds: [ws] }]);
+  });
+});
+
+describe("hostile inventories: duplicates are refused, naming them", () => {
+  it("case variants of one machine id, and a subscription listed twice", () => {
+    const a = machine("VM-WEB-02");
+    const b = { ...machine("vm-web-02") };
+    expect(() => parseInventory(inventory({ machines: [a, b] }))).toThrow(/machines\[1\]\.id: ".*vm-web-02" is listed already as machines\[0\] \(".*VM-WEB-02": ARM ids do not differ by case\)/);
+    const twice = inventory();
+    expect(() => parseInventory({ ...twice, subscriptions: [...twice.subscriptions, { id: twice.subscriptions[0]!.id, onboardedAt: "2018-01-01" }] })).toThrow(/subscriptions\[1\]\.id: .* is listed already as subscriptions\[0\]/);
   });
 });
