@@ -1,12 +1,16 @@
-/** `npm run bench [-- plan|emulator|reconcile|pulumi-state|pace|watch|staleness]`: the benchmarks in turn; each prints its own figures. */
+/** `npm run bench [-- plan|commands|inventory|emulator|reconcile|pulumi-state|pace|watch|staleness]`: the benchmarks in turn; each prints its own figures. */
+import { benchCommands } from "./commands";
 import { benchEmulator } from "./emulator";
 import { benchPace, benchStaleness, benchWatch } from "./exec";
+import { benchInventory } from "./inventory";
 import { benchPlan } from "./plan";
 import { benchPulumiState } from "./pulumiState";
 import { benchReconcile } from "./reconcile";
 
 const BENCHES: Record<string, () => Promise<void>> = {
   plan: benchPlan,
+  commands: () => benchCommands(),
+  inventory: () => benchInventory(),
   emulator: benchEmulator,
   reconcile: benchReconcile,
   "pulumi-state": benchPulumiState,

@@ -13,6 +13,7 @@ describe("JSON Schemas in schemas/", () => {
     const la = schema.properties.logAnalyticsAgent.properties;
     expect(la.securityEvents.enum).toEqual(["None", "Minimal", "Common", "All"]);
     expect(la.agent.enum).toEqual(["mma", "ama"]);
-    expect(schema.required).toEqual(["subscriptions"]);
+    // Subscriptions or management groups (issue 15 item 4): neither is required alone; the validator requires one (was ["subscriptions"]).
+    expect(schema.required).toBeUndefined();
   });
 });

@@ -9,7 +9,7 @@ import type { Spec } from "../spec/schema";
 import { ArmBudgets, ARM_BUCKETS, type BucketSize } from "./budget";
 import type { AzureConnection } from "./connection";
 import { executePlan, type ExecuteOptions, type ExecuteResult, type StepResult } from "./executor";
-import { readInventory, type ReadOptions } from "./inventory";
+import { readInventoryFor, type ReadOptions } from "./inventory";
 import type { Journal } from "./journal";
 import { AzureStepRunner } from "./runner";
 import { ArmClients } from "./clients";
@@ -43,7 +43,7 @@ export interface ApplyOptions {
 }
 
 export async function planLive(conn: AzureConnection, spec: Spec, options: Pick<ApplyOptions, "retry" | "onProgress" | "signal"> = {}): Promise<{ inventory: Inventory; plan: Plan }> {
-  const inventory = await readInventory(conn, spec.subscriptions, { retry: { ...options.retry, signal: options.signal }, onProgress: options.onProgress });
+  const inventory = await readInventoryFor(conn, spec, { retry: { ...options.retry, signal: options.signal }, onProgress: options.onProgress });
   return { inventory, plan: plan(spec, inventory) };
 }
 

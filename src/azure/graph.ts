@@ -54,6 +54,18 @@ export const ROLE_QUERY = [
   "| order by id asc",
 ].join("\n");
 
+/** Named workspaces and their solutions, for a workspace outside the subscriptions read (ids are checked ARM ids; quotes doubled anyway). */
+export function workspacesQuery(workspaceIds: readonly string[]): string {
+  const list = workspaceIds.map((id) => `'${id.toLowerCase().replace(/'/g, "''")}'`).join(", ");
+  return [
+    "resources",
+    `| where (type =~ 'microsoft.operationalinsights/workspaces' and tolower(id) in (${list}))`,
+    `   or (type =~ 'microsoft.operationsmanagement/solutions' and tolower(tostring(properties.workspaceResourceId)) in (${list}))`,
+    "| project id, name, type, location, subscriptionId, resourceGroup, properties, tags, plan, identity",
+    "| order by id asc",
+  ].join("\n");
+}
+
 /** A Resource Graph row (objectArray format). */
 export interface GraphRow {
   readonly id: string;
@@ -102,22 +114,40 @@ export async function queryGraph(conn: AzureConnection, query: string, subscript
   const client = new ResourceGraphClient(conn.credential, conn.clientOptions());
   const rows: GraphRow[] = [];
   for (let i = 0; i < subscriptions.length; i += SUBSCRIPTION_BATCH) {
-    const batch = subscriptions.slice(i, i + SUBSCRIPTION_BATCH);
-    let skipToken: string | undefined;
-    do {
-      const page = await withRetries(async () => {
-        await quota.beforeQuery(retry?.signal);
-        return client.resources(
-          { query, subscriptions: [...batch], options: { top: PAGE_SIZE, skipToken, resultFormat: "objectArray" } },
-          { onResponse: (raw) => quota.observe(raw.headers), ...(retry?.signal ? { abortSignal: retry.signal } : {}) },
-        );
-      }, retry);
-      if (!Array.isArray(page.data)) throw new Error(`Resource Graph answered without a row array for: ${query.split("\n")[0]}`);
-      for (const row of page.data as unknown[]) rows.push(checkRow(row));
-      skipToken = page.skipToken;
-    } while (skipToken);
+    await allPages(client, query, { subscriptions: subscriptions.slice(i, i + SUBSCRIPTION_BATCH) }, rows, retry, quota);
   }
   return rows;
+}
+
+/** The rows of `query` at a management group's scope (its subscriptions at any depth, as Resource Graph counts them). */
+export async function queryGraphUnder(conn: AzureConnection, query: string, managementGroup: string, retry?: RetryOptions, quota: GraphQuota = new GraphQuota()): Promise<GraphRow[]> {
+  const rows: GraphRow[] = [];
+  await allPages(new ResourceGraphClient(conn.credential, conn.clientOptions()), query, { managementGroups: [managementGroup] }, rows, retry, quota);
+  return rows;
+}
+
+async function allPages(
+  client: ResourceGraphClient,
+  query: string,
+  scope: { readonly subscriptions: readonly string[] } | { readonly managementGroups: readonly string[] },
+  rows: GraphRow[],
+  retry: RetryOptions | undefined,
+  quota: GraphQuota,
+): Promise<void> {
+  const where = "subscriptions" in scope ? { subscriptions: [...scope.subscriptions] } : { managementGroups: [...scope.managementGroups] };
+  let skipToken: string | undefined;
+  do {
+    const page = await withRetries(async () => {
+      await quota.beforeQuery(retry?.signal);
+      return client.resources(
+        { query, ...where, options: { top: PAGE_SIZE, skipToken, resultFormat: "objectArray" } },
+        { onResponse: (raw) => quota.observe(raw.headers), ...(retry?.signal ? { abortSignal: retry.signal } : {}) },
+      );
+    }, retry);
+    if (!Array.isArray(page.data)) throw new Error(`Resource Graph answered without a row array for: ${query.split("\n")[0]}`);
+    for (const row of page.data as unknown[]) rows.push(checkRow(row));
+    skipToken = page.skipToken;
+  } while (skipToken);
 }
 
 function checkRow(row: unknown): GraphRow {

@@ -13,7 +13,8 @@
 import type { Inventory } from "../inventory/schema";
 import type { AzureConnection } from "./connection";
 import { FLEET_QUERY, FLEET_TYPES, GraphQuota, queryGraph, type GraphRow } from "./graph";
-import { readInventory, type ReadOptions } from "./inventory";
+import { readInventoryFor, type ReadOptions } from "./inventory";
+import type { Spec } from "../spec/schema";
 import type { RetryOptions } from "./retry";
 
 /** Ids per `where id in~ (...)` query: short enough for any query length limit. */
@@ -74,7 +75,7 @@ export class IncrementalInventory {
 
   constructor(
     private readonly conn: AzureConnection,
-    private readonly subscriptions: readonly string[],
+    private readonly spec: Spec,
     private readonly options: { readonly fullEvery?: number; readonly retry?: RetryOptions; readonly onProgress?: ReadOptions["onProgress"] } = {},
   ) {}
 
@@ -119,7 +120,8 @@ export class IncrementalInventory {
       return [...this.rows.values()].sort((a, b) => (a.id.toLowerCase() < b.id.toLowerCase() ? -1 : 1));
     };
     try {
-      const inventory = await readInventory(this.conn, this.subscriptions, { retry, onProgress: this.options.onProgress, fleetRows, quota: this.quota });
+      // The spec's scope each round: subscriptions under its management groups may come and go.
+      const inventory = await readInventoryFor(this.conn, this.spec, { retry, onProgress: this.options.onProgress, fleetRows, quota: this.quota });
       this.roundsSinceFull = full ? 1 : this.roundsSinceFull + 1;
       return { inventory, mode: full ? "full" : "changes", changed };
     } catch (err) {

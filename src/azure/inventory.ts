@@ -6,12 +6,15 @@
  */
 import { LogsQueryClient, LogsQueryResultStatus } from "@azure/monitor-query-logs";
 import type { Inventory } from "../inventory/schema";
+import type { Spec } from "../spec/schema";
 import { parseInventory } from "../inventory/load";
 import type { AzureConnection } from "./connection";
-import { ASSOCIATION_QUERY, FLEET_QUERY, POLICY_QUERY, ROLE_QUERY, GraphQuota, queryGraph, type GraphRow } from "./graph";
+import { subscriptionOf } from "../inventory/ids";
+import { ASSOCIATION_QUERY, FLEET_QUERY, POLICY_QUERY, ROLE_QUERY, GraphQuota, queryGraph, workspacesQuery, type GraphRow } from "./graph";
 import { associationOf } from "./read/dcr";
 import { applyHeartbeats, HEARTBEAT_QUERY, HEARTBEAT_WINDOW, type HeartbeatRow } from "./read/heartbeat";
 import { fleetFromRows } from "./read/machines";
+import { resolveSubscriptions, tagsNamedBy } from "./scope";
 import { policyFromRows } from "./read/policy";
 import { readSecurityEvents, readSubscription } from "./read/settings";
 import { withRetries, type RetryOptions } from "./retry";
@@ -26,6 +29,28 @@ export interface ReadOptions {
   readonly fleetRows?: (subscriptions: readonly string[], quota: GraphQuota) => Promise<readonly GraphRow[]>;
   /** Resource Graph's quota as the answers report it, kept across reads (a watch). */
   readonly quota?: GraphQuota;
+  /**
+   * Workspaces to read wherever they are (the spec's central workspace): the portal's dropdown
+   * "includes all workspaces across all of your subscriptions", not only the ones in scope.
+   */
+  readonly workspaces?: readonly string[];
+  /** Machine tags to keep (the spec's exclude.machineTags); the reader keeps no others. */
+  readonly machineTags?: readonly string[];
+}
+
+/**
+ * The inventory of a spec's scope: its subscriptions and those under its management groups, less
+ * the excluded ones; its central workspace wherever it is; the machine tags its exclusions name.
+ */
+export async function readInventoryFor(conn: AzureConnection, spec: Spec, options: Omit<ReadOptions, "workspaces" | "machineTags"> = {}): Promise<Inventory> {
+  const subscriptions = spec.managementGroups.length ? await resolveSubscriptions(conn, spec, options) : spec.subscriptions;
+  return readInventory(conn, subscriptions, { ...options, workspaces: workspacesNamedBy(spec), machineTags: tagsNamedBy(spec) });
+}
+
+/** The workspaces a spec names (its central workspace), to be read wherever they are. */
+export function workspacesNamedBy(spec: Spec): string[] {
+  const ws = spec.logAnalyticsAgent.workspace;
+  return ws === "default" ? [] : [ws.id];
 }
 
 /** Log Analytics accepts at most this many workspaces in one cross-workspace query. */
@@ -42,10 +67,18 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
 
   const quota = options.quota ?? new GraphQuota();
   progress("querying Resource Graph for machines, extensions, clusters and workspaces");
+  const keepTags = new Set((options.machineTags ?? []).map((t) => t.toLowerCase()));
   const fleetRows = options.fleetRows ?? ((subs: readonly string[], q: GraphQuota) => queryGraph(conn, FLEET_QUERY, subs, options.retry, q));
-  const fleet = fleetFromRows(present.length ? await fleetRows(present, quota) : []);
+  const fleet = fleetFromRows(present.length ? await fleetRows(present, quota) : [], keepTags);
   if (fleet.problems.length) {
     throw new Error(`Resource Graph returned rows this tool cannot read (nothing was changed):\n  ${fleet.problems.slice(0, 10).join("\n  ")}`);
+  }
+  const known = new Set(fleet.workspaces.map((w) => w.id.toLowerCase()));
+  const elsewhere = [...new Set((options.workspaces ?? []).map((id) => id.toLowerCase()))].filter((id) => !known.has(id));
+  if (elsewhere.length) {
+    progress(`reading ${elsewhere.length} workspace(s) outside the subscriptions`);
+    const rows = await queryGraph(conn, workspacesQuery(elsewhere), [...new Set(elsewhere.map(subscriptionOf))].sort(), options.retry);
+    fleet.workspaces.push(...fleetFromRows(rows).workspaces);
   }
   progress("querying Resource Graph for policy and role assignments");
   const [policyRows, roleRows, associationRows] = present.length
@@ -99,14 +132,21 @@ async function readHeartbeats(conn: AzureConnection, customerIds: readonly strin
     const tables = result.tables;
     for (const table of tables) {
       const col = (name: string) => table.columnDescriptors.findIndex((c) => c.name === name);
-      const [id, cat, ver, ten] = [col("_ResourceId"), col("Category"), col("Version"), col("TenantId")];
+      const [id, cat, ver, ten, at] = [col("_ResourceId"), col("Category"), col("Version"), col("TenantId"), col("TimeGenerated")];
       if (id < 0 || cat < 0 || ten < 0) throw new Error("Heartbeat query answered without _ResourceId, Category or TenantId columns");
       for (const r of table.rows) {
-        rows.push({ resourceId: String(r[id]), category: String(r[cat]), version: ver >= 0 ? String(r[ver] ?? "") : "", workspaceCustomerId: String(r[ten]) });
+        const time = at >= 0 ? timeOf(r[at]) : undefined;
+        rows.push({ resourceId: String(r[id]), category: String(r[cat]), version: ver >= 0 ? String(r[ver] ?? "") : "", workspaceCustomerId: String(r[ten]), ...(time === undefined ? {} : { time }) });
       }
     }
   }
   return rows;
+}
+
+/** A TimeGenerated cell (a Date from the SDK, or its text) as epoch ms; undefined when unreadable. */
+function timeOf(cell: unknown): number | undefined {
+  const t = cell instanceof Date ? cell.getTime() : typeof cell === "string" ? Date.parse(cell) : NaN;
+  return Number.isFinite(t) ? t : undefined;
 }
 
 /** Runs `fn` over items with at most `limit` in flight; results in input order. */

@@ -39,7 +39,7 @@ export class ArmRest {
 
   private async send(method: "PUT" | "DELETE", path: string, apiVersion: string, body?: unknown): Promise<unknown> {
     const request = createPipelineRequest({
-      url: `${this.endpoint}${encodeURI(path)}?api-version=${apiVersion}`,
+      url: `${this.endpoint}${armPath(path)}?api-version=${encodeURIComponent(apiVersion)}`,
       method,
       headers: createHttpHeaders(body === undefined ? {} : { "content-type": "application/json" }),
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -52,4 +52,16 @@ export class ArmRest {
     }
     return parsed;
   }
+}
+
+/**
+ * An ARM path with every segment encoded (encodeURI would let `?`, `#` and `&` through, so a name
+ * could add a query or cut the path), refusing `.` and `..` segments, which would climb to another
+ * scope once a server or proxy normalises the path.
+ */
+export function armPath(path: string): string {
+  if (!path.startsWith("/")) throw new Error(`not an ARM path (it must start with /): ${JSON.stringify(path)}`);
+  const segments = path.slice(1).split("/");
+  if (segments.some((s) => s === "." || s === ".." || s === "")) throw new Error(`not an ARM path (an empty, . or .. segment): ${JSON.stringify(path)}`);
+  return "/" + segments.map(encodeURIComponent).join("/");
 }

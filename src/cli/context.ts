@@ -4,6 +4,7 @@ export type ExitCode = 0 | 1 | 2;
 export interface CliContext {
   /** Set by a command's action; read after parsing. */
   exitCode: ExitCode;
-  stdout: (text: string) => void;
+  /** Standard output; a promise asks the writer to wait (the reader is slower than the plan). */
+  stdout: (text: string) => unknown;
   stderr: (text: string) => void;
 }

@@ -17,3 +17,9 @@ export function positiveNumber(option: string, value: string): number {
   if (!Number.isFinite(n) || n <= 0) throw new CliError(`${option}: "${value}" is not a positive number`);
   return n;
 }
+
+export function wholeNumber(option: string, value: string, min = 0): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < min) throw new CliError(`${option}: "${value}" is not a whole number >= ${min}`);
+  return n;
+}

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { version } from "../../package.json";
+import { streamWriter } from "../core";
 import { ValidationError, DocumentError } from "../spec";
 import { registerCommands } from "./commands";
 import { CliError } from "./errors";
@@ -27,9 +28,10 @@ export function buildProgram(ctx: CliContext): Command {
 
 /** Runs the CLI; resolves to the exit code (never throws for user errors). */
 export async function main(argv: readonly string[], io?: Partial<Pick<CliContext, "stdout" | "stderr">>): Promise<ExitCode> {
+  if (!io?.stdout) quietOnClosedPipe();
   const ctx: CliContext = {
     exitCode: 0,
-    stdout: io?.stdout ?? ((t) => process.stdout.write(t)),
+    stdout: io?.stdout ?? streamWriter(process.stdout),
     stderr: io?.stderr ?? ((t) => process.stderr.write(t)),
   };
   const program = buildProgram(ctx);
@@ -41,9 +43,23 @@ export async function main(argv: readonly string[], io?: Partial<Pick<CliContext
       // --help and --version end through here with exit code 0.
       return err.exitCode === 0 ? 0 : 1;
     }
+    // The reader of our output went away (`plan | head`): nothing to tell it.
+    if ((err as NodeJS.ErrnoException | undefined)?.code === "EPIPE") return ctx.exitCode;
     ctx.stderr(`asc-autoprovision: ${describeError(err)}\n`);
     return 1;
   }
+}
+
+/**
+ * `asc-autoprovision plan | head`: once the reader closes the pipe, writes fail with EPIPE. Stop
+ * quietly, as other command-line tools do, instead of an unhandled 'error' event's stack trace.
+ */
+function quietOnClosedPipe(): void {
+  if (process.stdout.listenerCount("error") > 0) return;
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
 }
 
 /** A user-facing message: validation and input errors as they are, anything else by its message. */

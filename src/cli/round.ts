@@ -29,7 +29,7 @@ export interface RoundResult {
 
 /** Takes the fleet's lease (refused, naming the holder, while another run has it) and opens its journal. */
 export async function beginRound(conn: AzureConnection, spec: Spec, command: string, opts: { state: string; forceUnlock?: string }): Promise<RunState> {
-  return beginRun({ state: opts.state, subscriptions: spec.subscriptions, endpoint: conn.armEndpoint, command, forceUnlock: opts.forceUnlock });
+  return beginRun({ state: opts.state, subscriptions: spec.subscriptions, managementGroups: spec.managementGroups, endpoint: conn.armEndpoint, command, forceUnlock: opts.forceUnlock });
 }
 
 export async function planRound(conn: AzureConnection, spec: Spec, progress: Progress, signal?: AbortSignal): Promise<{ inventory: Inventory; plan: Plan }> {
@@ -38,7 +38,7 @@ export async function planRound(conn: AzureConnection, spec: Spec, progress: Pro
 
 /** A watch's reader: a full read first and every `fullEvery` rounds, only the changes between. */
 export function watchReader(conn: AzureConnection, spec: Spec, progress: Progress, fullEvery: number): IncrementalInventory {
-  return new IncrementalInventory(conn, spec.subscriptions, { fullEvery, onProgress: (m) => progress.note(m) });
+  return new IncrementalInventory(conn, spec, { fullEvery, onProgress: (m) => progress.note(m) });
 }
 
 export async function planWatchRound(reader: IncrementalInventory, spec: Spec, signal?: AbortSignal): Promise<{ inventory: Inventory; plan: Plan; read: Omit<RoundRead, "inventory"> }> {

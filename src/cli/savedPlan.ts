@@ -3,8 +3,7 @@
  * basis (src/core/basis.ts); `apply --plan plan.json` reads it back here, checks it, and after the
  * live state was read, says whether the plan still holds.
  */
-import { readFileSync } from "node:fs";
-import { ACTIONS, basisChanges, specDigest, type BasisChange, type Plan, type PlanBasis } from "../core";
+import { ACTIONS, basisChanges, PlanFileError, readPlanFile, specDigest, type BasisChange, type Plan, type PlanBasis, type ReadPlan } from "../core";
 import type { Inventory } from "../inventory";
 import { parseSpec, type Spec } from "../spec";
 import { CliError } from "./errors";
@@ -15,33 +14,25 @@ export interface SavedPlan {
   readonly spec: Spec;
 }
 
-export function loadSavedPlan(path: string): SavedPlan {
-  let text: string;
+export async function loadSavedPlan(path: string): Promise<SavedPlan> {
+  let read: ReadPlan;
   try {
-    text = readFileSync(path, "utf8");
+    read = await readPlanFile(path);
   } catch (err) {
-    throw new CliError(`--plan ${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    if (err instanceof PlanFileError) throw new CliError(`--plan ${path}: ${err.message}; give the file \`plan --out\` or \`plan --format json\` wrote`);
+    throw err;
   }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new CliError(`--plan ${path}: not JSON (${(err as Error).message}); give the file \`plan --out\` or \`plan --format json\` wrote`);
-  }
-  const d = doc as Partial<Plan & { basis: PlanBasis }> | null;
-  if (!d || typeof d !== "object" || d.version !== 1 || !Array.isArray(d.steps)) throw new CliError(`--plan ${path}: not a plan (version 1 with steps[])`);
-  if (!d.basis || d.basis.version !== 1 || typeof d.basis.resources !== "object" || !d.basis.spec) {
+  const basis = read.meta.basis as Partial<PlanBasis> | undefined;
+  if (!basis || basis.version !== 1 || typeof basis.resources !== "object" || !basis.spec) {
     throw new CliError(`--plan ${path}: has no basis (the state it was planned from): make it again with \`plan --out\``);
   }
   const actions = new Set<string>(ACTIONS);
-  d.steps.forEach((s, i) => {
-    const bad = !s || typeof s.id !== "string" || typeof s.target !== "string" || !Array.isArray(s.dependsOn) || typeof s.details !== "object";
-    if (bad) throw new CliError(`--plan ${path}: steps[${i}] is not a step (id, action, target, dependsOn, details)`);
+  read.plan.steps.forEach((s, i) => {
     if (!actions.has(s.action)) throw new CliError(`--plan ${path}: steps[${i}].action "${String(s.action)}" is not one of ${[...actions].join(", ")}`);
   });
-  const spec = parseSpec(d.basis.spec);
-  if (specDigest(spec) !== d.basis.specDigest) throw new CliError(`--plan ${path}: its spec does not match its digest (the file was edited): make it again with \`plan --out\``);
-  return { plan: d as Plan, basis: d.basis, spec };
+  const spec = parseSpec(basis.spec);
+  if (specDigest(spec) !== basis.specDigest) throw new CliError(`--plan ${path}: its spec does not match its digest (the file was edited): make it again with \`plan --out\``);
+  return { plan: read.plan as Plan, basis: basis as PlanBasis, spec };
 }
 
 /** Refuses a spec given beside --plan that is not the one the plan was made with. */

@@ -15,6 +15,8 @@ export interface Catalog {
   readonly meaning: (decision: string) => string;
   /** The step kind of an action; throws for an action no capability owns. */
   readonly kind: (action: string) => StepKind<unknown>;
+  /** The step kind of an action, or undefined for an action no capability owns (a plan read from elsewhere). */
+  readonly tryKind: (action: string) => StepKind<unknown> | undefined;
 }
 
 const catalogs = new WeakMap<readonly AnyCapability[], Catalog>();
@@ -40,6 +42,7 @@ export function catalogOf(capabilities: readonly AnyCapability[]): Catalog {
       if (!k) throw new Error(`no registered capability owns the action ${action}`);
       return k;
     },
+    tryKind: (action) => kinds.get(action),
   };
   catalogs.set(capabilities, found);
   return found;

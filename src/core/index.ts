@@ -3,10 +3,11 @@
  * the plan's types, and what a capability is made of. Front ends, the adapter and the CLI import
  * the core from here only.
  */
-export { plan, planWith, stepsOf, type AnyStep } from "./plan";
+export { plan, planWith, scopeProblems, stepsOf, SUBSCRIPTION_NOT_FOUND, type AnyStep } from "./plan";
 export { basisOf, basisChanges, dependencyIds, specDigest, BASIS_VERSION, type BasisChange, type PlanBasis } from "./basis";
 export { simulate, simulatedCustomerId, simulatedPrincipalId } from "./simulate";
 export * from "./render";
+export * from "./planfile";
 export { REGISTRY, catalogOf, type AnyCapability, type Catalog } from "./catalog";
 export {
   ACTIONS,

@@ -11,6 +11,18 @@ import type { Action, Plan, Step } from "../capabilities";
 import { REGISTRY, type AnyCapability, type Catalog } from "./catalog";
 import { buildContext, machinesInScope, PlanBuilder, type Finding, type MachinePlan, type MachineVerdict, type PlanOf, type Severity, type StepMap, type StepUnion } from "./kernel";
 
+/** The finding of a subscription the spec names that the inventory does not hold. */
+export const SUBSCRIPTION_NOT_FOUND = "subscription-not-in-inventory";
+
+/**
+ * Findings that make the plan's scope wrong, not just its content: a subscription the spec names
+ * and Azure does not show. The front ends refuse such a plan (exit 1, a failed check) instead of
+ * reporting "no changes" for a typo or a missing permission.
+ */
+export function scopeProblems(p: { readonly findings: readonly Finding[] }): Finding[] {
+  return p.findings.filter((f) => f.code === SUBSCRIPTION_NOT_FOUND);
+}
+
 /** A step of any capability (the composer does not look inside details). */
 export type AnyStep = StepUnion<Record<string, unknown>>;
 
@@ -26,10 +38,18 @@ export function planWith(catalog: Catalog, spec: Spec, inventory: Inventory): Pl
   const b = new PlanBuilder<StepMap>();
   const fleet = machinesInScope(ctx);
   const subscriptions = [...ctx.inScope].sort();
+  if (fleet.excluded) {
+    b.finding("info", "machines-excluded", "exclude", `${fleet.excluded} machine(s) left alone by the spec's exclude.resourceGroups or exclude.machineTags.`);
+  }
 
   for (const sub of subscriptions) {
     if (!ctx.onboardedAt.has(sub)) {
-      b.finding("warning", "subscription-not-in-inventory", `/subscriptions/${sub}`, `Subscription ${sub} is in the spec but not in the inventory: nothing is planned for it.`);
+      b.finding(
+        "error",
+        SUBSCRIPTION_NOT_FOUND,
+        `/subscriptions/${sub}`,
+        `Subscription ${sub} is in the spec but not in the inventory (Azure did not show it: a typo, or no read access?): nothing is planned for it.`,
+      );
       continue;
     }
     for (const c of capabilities) c.planner?.subscription?.(ctx, b, sub);

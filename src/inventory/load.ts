@@ -3,7 +3,8 @@
  * checked without building a second copy of them, and each problem is reported with its JSON path.
  */
 import { ValidationError, issuesFromZod, type ValidationIssue } from "../spec/errors";
-import { readDocument } from "../spec/files";
+import { DocumentError, readDocument } from "../spec/files";
+import { plainMachine } from "./fast";
 import { INVENTORY_ITEM_SCHEMAS, inventoryEnvelopeSchema, settingsSchema, type Inventory } from "./schema";
 
 /** Stop collecting after this many problems: the first ones are what a person fixes first. */
@@ -18,12 +19,19 @@ export function parseInventory(input: unknown): Inventory {
   for (const [list, schema] of Object.entries(INVENTORY_ITEM_SCHEMAS)) {
     const items = doc[list as keyof typeof INVENTORY_ITEM_SCHEMAS] as unknown[];
     const parsed: unknown[] = new Array(items.length);
+    // Machines in the usual shape are kept as they are (fast.ts); the rest go through the schema.
+    const plain = list === "machines" ? plainMachine : undefined;
     for (let i = 0; i < items.length && issues.length < MAX_ISSUES; i++) {
+      if (plain?.(items[i])) {
+        parsed[i] = items[i];
+        continue;
+      }
       const r = schema.safeParse(items[i]);
       if (r.success) parsed[i] = r.data;
       else for (const issue of issuesFromZod(r.error, items[i])) issues.push(prefix(`${list}[${i}]`, issue));
     }
     out[list] = parsed;
+    if (!issues.length && UNIQUE_LISTS.has(list)) issues.push(...duplicates(list, parsed as { id: string }[]));
   }
   const settings: Record<string, unknown> = {};
   for (const [sub, value] of Object.entries(doc.settings)) {
@@ -36,13 +44,79 @@ export function parseInventory(input: unknown): Inventory {
   return out as unknown as Inventory;
 }
 
+/** Lists whose items are resources: each at most once, by id compared as ARM compares it (without case). */
+const UNIQUE_LISTS: ReadonlySet<string> = new Set(["subscriptions", "workspaces", "machines", "clusters", "policyAssignments", "dataCollectionRules", "dataCollectionRuleAssociations"]);
+
+/**
+ * Items listed twice: a machine copied into the inventory, or the same id in another case
+ * (`VM-WEB-02`, `vm-web-02`), would be planned twice; a subscription listed twice with two
+ * onboarding dates would make the plan depend on which one wins. Found through a hash of the id
+ * folded to lower case, so a million ids cost no million lower-cased copies.
+ */
+function duplicates(list: string, items: readonly { id: string }[]): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const first = new Map<number, number | number[]>();
+  for (let i = 0; i < items.length && issues.length < MAX_ISSUES; i++) {
+    const id = items[i]!.id;
+    const h = foldedHash(id);
+    const seen = first.get(h);
+    if (seen === undefined) {
+      first.set(h, i);
+      continue;
+    }
+    const candidates = typeof seen === "number" ? [seen] : seen;
+    const twin = candidates.find((j) => sameIdIgnoringCase(items[j]!.id, id));
+    if (twin !== undefined) {
+      const other = items[twin]!.id;
+      issues.push({
+        path: `${list}[${i}].id`,
+        message: `${JSON.stringify(id)} is listed already as ${list}[${twin}]${other === id ? "" : ` (${JSON.stringify(other)}: ARM ids do not differ by case)`}; each must be listed once`,
+      });
+      continue;
+    }
+    first.set(h, [...candidates, i]);
+  }
+  return issues;
+}
+
+function sameIdIgnoringCase(a: string, b: string): boolean {
+  return a.length === b.length && (a === b || a.toLowerCase() === b.toLowerCase());
+}
+
+/** Non-ASCII characters as their code (an id already lower-cased), so the hash loop sees ASCII only. */
+function asciiOf(text: string): string {
+  let out = "";
+  for (const ch of text) out += ch.charCodeAt(0) > 127 ? `\\u${ch.codePointAt(0)};` : ch;
+  return out;
+}
+
+/** FNV-1a of the id with ASCII letters folded to lower case (other letters through toLowerCase). */
+function foldedHash(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    let c = id.charCodeAt(i);
+    if (c > 127) return foldedHash(asciiOf(id.toLowerCase())) ^ 0x15bd1e99;
+    if (c >= 65 && c <= 90) c += 32;
+    h = Math.imul(h ^ c, 16777619);
+  }
+  // A small integer (V8 keeps it unboxed): a million map keys without a million heap numbers.
+  return h & 0x3fffffff;
+}
+
 function prefix(path: string, issue: ValidationIssue): ValidationIssue {
   const joined = issue.path === "" ? path : issue.path.startsWith("[") ? path + issue.path : `${path}.${issue.path}`;
   return { path: joined, message: issue.message };
 }
 
 export function loadInventoryFile(path: string): Inventory {
-  return parseInventory(readDocument(path));
+  const doc = readDocument(path);
+  try {
+    return parseInventory(doc);
+  } catch (err) {
+    // A hostile nesting depth in a field the schema walks: a message, not a stack overflow.
+    if (err instanceof RangeError) throw new DocumentError(`${path} is nested too deeply to read`);
+    throw err;
+  }
 }
 
 export function emptyInventory(): Inventory {

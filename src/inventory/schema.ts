@@ -4,13 +4,25 @@
  * here keep their meaning). Optional lists default to empty where they are read.
  */
 import { z } from "zod";
+import { armIdProblem, armNameProblem, armPathProblem } from "../spec/armIds";
 import { SECURITY_EVENT_TIERS } from "../spec/events";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}/, { error: "must be an ISO date (YYYY-MM-DD)" });
-const armId = z.string().regex(/^\/subscriptions\/[^/]+\//i, { error: "must be an ARM resource id (/subscriptions/...)" });
+
+/** A string that `problem` accepts (ids and names go into request URLs: src/spec/armIds.ts). */
+function checked(base: z.ZodString, problem: (value: string) => string | undefined) {
+  return base.superRefine((value, ctx) => {
+    const p = problem(value);
+    if (p) ctx.addIssue({ code: "custom", message: p, input: value });
+  });
+}
+const armId = checked(z.string().regex(/^\/subscriptions\/[^/]+\//i, { error: "must be an ARM resource id (/subscriptions/...)", abort: true }), armIdProblem);
+/** An id at any scope (a subscription, a management group, the tenant). */
+const armPath = checked(z.string().min(1), armPathProblem);
+const armName = checked(z.string(), armNameProblem);
 
 export const subscriptionSchema = z.looseObject({
-  id: z.string().min(1),
+  id: checked(z.string().min(1), armNameProblem),
   onboardedAt: isoDate.nullable().optional().describe("When the subscription was onboarded to Security Center; before 2019-03-17 existing agents are left alone."),
   displayName: z.string().optional(),
 });
@@ -35,7 +47,7 @@ export const extensionSchema = z.looseObject({
   publisher: z.string().min(1),
   type: z.string().min(1),
   version: z.string().min(1),
-  name: z.string().optional(),
+  name: armName.optional(),
   workspaceCustomerId: z.string().nullable().optional().describe("For the Log Analytics agent: the customerId of the workspace it reports to."),
   provisioningState: z.string().optional(),
 });
@@ -67,6 +79,7 @@ export const machineSchema = z.looseObject({
   extensions: z.array(extensionSchema).optional(),
   agents: z.array(agentSchema).optional().describe("Guest agents not installed as extensions, as the Heartbeat table tells them apart."),
   identity: machineIdentitySchema.nullable().optional().describe("The machine's managed identity as ARM returns it (AMA signs in with the system-assigned one)."),
+  tags: z.record(z.string(), z.string()).optional().describe("The machine's ARM tags that the spec's exclude.machineTags name (the reader keeps no others)."),
 });
 
 export const clusterSchema = z.looseObject({
@@ -76,24 +89,24 @@ export const clusterSchema = z.looseObject({
 });
 
 export const policyAssignmentSchema = z.looseObject({
-  id: z.string().min(1),
+  id: armPath,
   name: z.string().optional(),
   policyDefinitionId: z.string().min(1),
-  scope: z.string().min(1),
+  scope: armPath,
   identityPrincipalId: z.string().nullable(),
   location: z.string().nullable().optional(),
 });
 
 export const roleAssignmentSchema = z.looseObject({
-  id: z.string().min(1),
+  id: armPath,
   principalId: z.string().min(1),
   roleDefinitionId: z.string().min(1),
-  scope: z.string().min(1),
+  scope: armPath,
 });
 
 export const remediationSchema = z.looseObject({
-  id: z.string().min(1),
-  policyAssignmentId: z.string().min(1),
+  id: armPath,
+  policyAssignmentId: armPath,
   provisioningState: z.string().min(1),
 });
 

@@ -33,6 +33,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 function show(value: unknown): string {
   if (value === undefined) return "undefined";
+  // JSON has no Infinity or NaN (YAML's 1e400 is Infinity): JSON.stringify would say null.
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   const json = JSON.stringify(value);
   return json.length > 60 ? json.slice(0, 57) + "..." : json;
 }

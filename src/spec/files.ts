@@ -18,12 +18,65 @@ export function readDocument(path: string): unknown {
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
-    throw new DocumentError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new DocumentError(`cannot read ${path}: ${describeReadError(err)}`);
   }
+  if (text.trim() === "") throw new DocumentError(`${path} is empty`);
   return parseDocument(text, path);
 }
 
+/** What a user can act on, not a bare errno code. */
+function describeReadError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case "ENOENT":
+      return "ENOENT (no such file)";
+    case "EISDIR":
+      return "EISDIR (a directory, not a file)";
+    case "EACCES":
+    case "EPERM":
+      return `${code} (permission denied)`;
+    default:
+      return code ?? String(err);
+  }
+}
+
+/** Deeper than this, a document is refused before anything walks it recursively. */
+export const MAX_DOCUMENT_DEPTH = 64;
+
+/** The document's nesting depth, counted without recursion (a hostile depth cannot overflow the stack). */
+function depthOf(doc: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[doc, 0]];
+  while (stack.length) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== "object") continue;
+    if (depth + 1 > max) max = depth + 1;
+    if (max > MAX_DOCUMENT_DEPTH) return max;
+    for (const child of Object.values(value as object)) stack.push([child, depth + 1]);
+  }
+  return max;
+}
+
 export function parseDocument(text: string, source: string): unknown {
+  let doc: unknown;
+  try {
+    doc = parseText(text, source);
+  } catch (err) {
+    // The yaml library reports its own stack overflow as a parse error at the point it gave up.
+    const overflow = err instanceof RangeError || (err instanceof DocumentError && err.message.includes("Maximum call stack size exceeded"));
+    if (overflow) throw new DocumentError(`${source} is nested too deeply to read (more than ${MAX_DOCUMENT_DEPTH} levels)`);
+    throw err;
+  }
+  return doc;
+}
+
+/** Refuses a document nested deeper than MAX_DOCUMENT_DEPTH (a spec; an inventory's size makes the walk too dear). */
+export function checkDepth(doc: unknown, source: string): unknown {
+  if (depthOf(doc) > MAX_DOCUMENT_DEPTH) throw new DocumentError(`${source} is nested too deeply to read (more than ${MAX_DOCUMENT_DEPTH} levels)`);
+  return doc;
+}
+
+function parseText(text: string, source: string): unknown {
   if (extname(source).toLowerCase() === ".json") {
     try {
       return JSON.parse(text);

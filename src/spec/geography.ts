@@ -126,3 +126,34 @@ export function geographiesOf(regions: readonly string[]): Geography[] {
   }
   return [...seen.values()];
 }
+
+/** Every region this tool knows by name: the short-code map's and the geographies'. */
+export const KNOWN_REGIONS: ReadonlySet<string> = new Set([...Object.keys(REGION_SHORT_CODES), ...GEOGRAPHIES.flatMap((g) => g.regions)]);
+
+/** ARM's region names: lower-case letters, then optional digits ("westus3", "eastus2euap"). */
+const REGION_NAME = /^[a-z]+[0-9]*[a-z]*$/;
+
+/**
+ * Why `region` is not an Azure region name (a message to follow the value), or undefined. A malformed name ("mars-north-9") and a
+ * near miss of a known region ("westeurop") are refused; any other well-formed name is accepted,
+ * so a region newer than this list still works.
+ */
+export function regionProblem(region: string): string | undefined {
+  const name = normalizeRegion(region);
+  if (KNOWN_REGIONS.has(name)) return undefined;
+  if (!REGION_NAME.test(name)) return `is not an Azure region name (lower-case letters and digits, e.g. "westeurope")`;
+  const near = [...KNOWN_REGIONS].find((known) => editDistance(known, name) <= 2);
+  return near ? `is not an Azure region: did you mean "${near}"?` : undefined;
+}
+
+/** Levenshtein distance, for the few-character typos of a region name. */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}

@@ -11,6 +11,8 @@ export * from "./load";
 export * from "./appliances";
 export * from "./dcr";
 export * from "./operationsManager";
+export * from "./onboarding";
 export * from "./legacyPolicies";
 export * from "./amaPolicies";
+export * from "./armIds";
 export type { DataCollectionRuleBody } from "./dcr";

@@ -1,8 +1,8 @@
-import { readDocument } from "./files";
+import { checkDepth, readDocument } from "./files";
 import type { Spec } from "./schema";
 import { parseSpec } from "./validate";
 
 /** Reads and validates a spec file (YAML or JSON). */
 export function loadSpecFile(path: string): Spec {
-  return parseSpec(readDocument(path));
+  return parseSpec(checkDepth(readDocument(path), path));
 }

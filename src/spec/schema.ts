@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { closedObject } from "./errors";
 import { SECURITY_EVENT_TIERS } from "./events";
+import { regionProblem } from "./geography";
 
 export const GUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 export const WORKSPACE_ID_PATTERN =
@@ -75,12 +76,42 @@ export const extensionsSchema = closedObject({
   identityLocation: z
     .string()
     .min(1)
+    .superRefine((value, ctx) => {
+      const problem = regionProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
     .default("eastus")
     .describe("Location of the policy assignments' managed identities (ARM needs one for an assignment with an identity; it does not limit what they remediate)."),
 });
 
+/** ARM's rule for a management group's name (its id's last segment): up to 90 letters, digits, `-`, `_`, `(`, `)`, `.`, not ending in `.`. */
+export const MANAGEMENT_GROUP_NAME_PATTERN = /^[A-Za-z0-9\-_().]{0,89}[A-Za-z0-9\-_()]$/;
+export const RESOURCE_GROUP_ID_PATTERN = /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[-\w.()]{0,89}[-\w()]$/;
+
+export const excludeSchema = closedObject({
+  subscriptions: z.array(guid).default([]).describe("Subscriptions left out, typically ones under `managementGroups` (a sandbox, a partner's)."),
+  resourceGroups: z
+    .array(z.string().regex(RESOURCE_GROUP_ID_PATTERN, { error: "must be a resource group's ARM id (/subscriptions/<guid>/resourceGroups/<name>)" }))
+    .default([])
+    .describe("Resource groups whose machines are left alone, by ARM id (`/subscriptions/<guid>/resourceGroups/<name>`)."),
+  machineTags: z
+    .record(z.string().min(1), z.string())
+    .default({})
+    .describe("Machines carrying any of these tags are left alone: `{ name: value }`, the name matched without case, `\"*\"` for any value."),
+}).describe("What the scope leaves out: subscriptions, resource groups, and machines by tag.");
+
 export const specSchema = closedObject({
-  subscriptions: z.array(guid).min(1, { error: "must list at least one subscription" }).describe("The subscription GUIDs to provision (at least one); the spec applies to each."),
+  subscriptions: z
+    .array(guid)
+    .default([])
+    .describe("The subscription GUIDs to provision; the spec applies to each. At least one, unless `managementGroups` names the scope."),
+  managementGroups: z
+    .array(z.string().regex(MANAGEMENT_GROUP_NAME_PATTERN, { error: "must be a management group's name (its id's last segment: letters, digits, -, _, (, ), .)" }))
+    .default([])
+    .describe(
+      "Management groups (by name) whose subscriptions, at any depth, are provisioned as if listed in `subscriptions`; found with Resource Graph's `resourcecontainers` when the plan is made.",
+    ),
+  exclude: excludeSchema.default(() => excludeSchema.parse({})).describe("What the scope leaves out: subscriptions, resource groups, and machines by tag."),
   logAnalyticsAgent: logAnalyticsAgentSchema
     .default(() => logAnalyticsAgentSchema.parse({}))
     .describe("The Log Analytics agent's auto provisioning: the portal's \"Auto provisioning\" page."),
@@ -93,3 +124,4 @@ export type Spec = z.output<typeof specSchema>;
 export type SpecInput = z.input<typeof specSchema>;
 export type LogAnalyticsAgentSpec = Spec["logAnalyticsAgent"];
 export type WorkspaceChoice = LogAnalyticsAgentSpec["workspace"];
+export type ScopeExclusions = Spec["exclude"];

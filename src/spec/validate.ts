@@ -24,19 +24,55 @@ export function crossFieldIssues(spec: Spec): ValidationIssue[] {
       message: 'only applies with logAnalyticsAgent.agent "ama" (the legacy agent is removed only once AMA reports)',
     });
   }
-  const seen = new Set<string>();
+  if (spec.subscriptions.length === 0 && spec.managementGroups.length === 0) issues.push(NO_SCOPE);
+  for (const field of ["subscriptions", "managementGroups"] as const) {
+    const seen = new Set<string>();
+    spec[field].forEach((item, i) => {
+      const key = item.toLowerCase();
+      if (seen.has(key)) issues.push({ path: `${field}[${i}]`, message: `"${item}" is listed twice` });
+      seen.add(key);
+    });
+  }
+  const excluded = new Set(spec.exclude.subscriptions.map((s) => s.toLowerCase()));
   spec.subscriptions.forEach((sub, i) => {
-    const key = sub.toLowerCase();
-    if (seen.has(key)) issues.push({ path: `subscriptions[${i}]`, message: `"${sub}" is listed twice` });
-    seen.add(key);
+    if (excluded.has(sub.toLowerCase())) issues.push({ path: `subscriptions[${i}]`, message: `"${sub}" is also in exclude.subscriptions: list it in one of them` });
   });
   return issues;
+}
+
+/**
+ * Keys of the Pulumi stack config and the CDKTF props that are not spec fields: the CLI learns
+ * them from the inventory (the machines' regions, the workspace's location and owner).
+ */
+const FRONT_END_KEYS = ["machineRegions", "sentinelOwnsSecurityEvents", "workspaceLocation", "amaPolicies", "reconcile", "emulatorEndpoint"];
+
+function explainStackKey(issue: ValidationIssue): ValidationIssue {
+  if (!FRONT_END_KEYS.includes(issue.path) || !issue.message.startsWith("is not a known field")) return issue;
+  return { path: issue.path, message: `is a Pulumi stack config key and a CDKTF prop, not a spec field: the CLI reads it from the inventory (remove it from the spec)` };
+}
+
+const NO_SCOPE: ValidationIssue = { path: "subscriptions", message: "must list at least one subscription (or name managementGroups)" };
+
+/** Neither subscriptions nor management groups in the input as written (reported with the schema's issues, so every problem shows at once). */
+function lacksScope(input: unknown): boolean {
+  if (input === null || typeof input !== "object" || Array.isArray(input)) return false;
+  const listed = (x: unknown) => Array.isArray(x) && x.length > 0;
+  const fields = input as Record<string, unknown>;
+  return !listed(fields["subscriptions"]) && !listed(fields["managementGroups"]);
 }
 
 /** Validates and fills defaults; throws ValidationError naming every bad path. */
 export function parseSpec(input: unknown): Spec {
   const result = specSchema.safeParse(input);
-  if (!result.success) throw new ValidationError("spec", issuesFromZod(result.error, input));
+  if (!result.success) {
+    const issues = issuesFromZod(result.error, input).map(explainStackKey);
+    if (lacksScope(input) && !issues.some((i) => i.path === NO_SCOPE.path)) {
+      // After the unknown fields (a misspelt key is the likelier cause), before the rest.
+      const at = issues.findIndex((i) => !i.message.startsWith("is not a known field"));
+      issues.splice(at < 0 ? issues.length : at, 0, NO_SCOPE);
+    }
+    throw new ValidationError("spec", issues);
+  }
   const issues = crossFieldIssues(result.data);
   if (issues.length) throw new ValidationError("spec", issues);
   return normalizeSpec(result.data);
@@ -44,5 +80,6 @@ export function parseSpec(input: unknown): Spec {
 
 /** Subscription ids lower-cased, so ids compare as ARM compares them. */
 function normalizeSpec(spec: Spec): Spec {
-  return { ...spec, subscriptions: spec.subscriptions.map((s) => s.toLowerCase()) };
+  const exclude = { ...spec.exclude, subscriptions: spec.exclude.subscriptions.map((s) => s.toLowerCase()) };
+  return { ...spec, subscriptions: spec.subscriptions.map((s) => s.toLowerCase()), exclude };
 }

@@ -6,6 +6,7 @@ import { emulatorConnection } from "../../src/azure/connection";
 import { readInventory } from "../../src/azure/inventory";
 import { FLEET_CASE_TAG, startEmulator, type RunningEmulator } from "../../src/emulator";
 import { queryGraph } from "../../src/azure/graph";
+import { ComputeManagementClient } from "@azure/arm-compute";
 import type { Inventory, InventoryMachine } from "../../src/inventory/schema";
 
 let emu: RunningEmulator;
@@ -45,7 +46,8 @@ describe("readInventory against the emulator", () => {
       expect(m.agents).toContainEqual(expect.objectContaining({ kind: "direct" }));
     }
     expect(ofCase("scom-2012").flatMap((m) => m.agents ?? []).map((a) => a.version)).toEqual(expect.arrayContaining([expect.stringMatching(/^2012/)]));
-    for (const m of ofCase("scom-2016")) expect(m.agents).toContainEqual({ kind: "scom", version: "2016" });
+    // With the workspace its heartbeats go to (issue 18: an Operations Manager agent keeps a workspace in use).
+    for (const m of ofCase("scom-2016")) expect(m.agents).toContainEqual({ kind: "scom", version: "2016", workspaceCustomerIds: [expect.any(String)] });
     for (const m of ofCase("appliance")) expect(m.appliance).toBe(true);
     for (const m of ofCase("no-vm-agent")) expect(m.vmAgent).toBe(false);
     for (const m of ofCase("deallocated")) expect(m.powerState).toBe("deallocated");
@@ -56,5 +58,30 @@ describe("readInventory against the emulator", () => {
     const sentinel = inv.workspaces.filter((w) => w.securityEvents?.owner === "sentinel");
     expect(sentinel.length).toBeGreaterThan(0);
     expect(inv.workspaces.some((w) => w.createdBySecurityCenter && w.solutions.length > 0)).toBe(true);
+  });
+
+  it("reads the spec's central workspace wherever it is, with its solutions (issue 18)", async () => {
+    const conn = emulatorConnection({ url: emu.url, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, caCert: emu.caCert });
+    const [first, ...others] = [...emu.subscriptionIds].sort();
+    const elsewhere = inv.workspaces.find((w) => others.includes(w.id.split("/")[2]!.toLowerCase()) && w.solutions.length > 0)!;
+    expect(elsewhere).toBeDefined();
+    const one = await readInventory(conn, [first!], { workspaces: [elsewhere.id.toUpperCase()] });
+    expect(one.subscriptions.map((s) => s.id)).toEqual([first]);
+    expect(one.workspaces).toContainEqual(expect.objectContaining({ id: elsewhere.id, customerId: elsewhere.customerId, solutions: elsewhere.solutions }));
+  });
+
+  // Runs last: it removes an extension and moves the emulator's clock.
+  it("a removed extension's last heartbeats are not a directly installed agent (issue 18)", async () => {
+    const conn = emulatorConnection({ url: emu.url, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, caCert: emu.caCert });
+    const m = ofCase("mma-default-workspace").find((x) => x.kind === "vm")!;
+    const ext = m.extensions!.find((e) => /MicrosoftMonitoringAgent|OmsAgentForLinux/i.test(e.type))!;
+    const [, , sub, , rg, , , , vm] = m.id.split("/");
+    const compute = new ComputeManagementClient(emu.credential(), sub!, emu.clientOptions());
+    await compute.virtualMachineExtensions.beginDeleteAndWait(rg!, vm!, ext.name!, { updateIntervalInMs: 10 });
+    await emu.admin("POST", "/admin/clock", { advanceSeconds: 15 * 60 });
+    const after = await readInventory(conn, emu.subscriptionIds);
+    const again = after.machines.find((x) => x.id === m.id)!;
+    expect(again.extensions!.some((e) => e.name === ext.name)).toBe(false);
+    expect(again.agents ?? []).toEqual([]);
   });
 });

@@ -42,6 +42,7 @@ const text = readFileSync(WORKFLOW, "utf8");
 const wf = parse(text) as Workflow;
 const allSteps = Object.values(wf.jobs).flatMap((j) => j.steps);
 const step = (job: string, pred: (s: Step) => boolean) => wf.jobs[job]!.steps.find(pred)!;
+const steps = (job: string) => wf.jobs[job]!.steps;
 
 interface Finding {
   line: number;
@@ -119,6 +120,17 @@ describe("the workflow", () => {
     expect(logins).toHaveLength(2);
     for (const l of logins) expect(Object.keys(l.with ?? {}).sort()).toEqual(["client-id", "subscription-id", "tenant-id"]);
     for (const s of allSteps.filter((x) => x.uses)) expect(s.uses).toMatch(/^[\w.-]+\/[\w.-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/);
+  });
+
+  it("keeps the JSON plan and the HTML report as artifacts and links both from the comment (issue 15 item 2)", () => {
+    const uploads = Object.fromEntries(steps("preview").filter((s) => s.uses?.startsWith("actions/upload-artifact@")).map((s) => [s.id, String(s.with!.path).trim()]));
+    expect(uploads).toEqual({ "upload-plan": "plan.json", "upload-report": "report.html\ninventory.json" });
+    const plan = step("preview", (s) => s.id === "plan");
+    expect(plan.env).toEqual({ RUN_URL: "${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}" });
+    expect(plan.run).toMatch(/--plan-url "\$RUN_URL#artifacts" --report-url "\$RUN_URL#artifacts" > plan\.md/);
+    expect(step("preview", (s) => s.name === "Coverage report").run).toMatch(/report --spec "\$ASC_SPEC" --inventory inventory\.json --format html --out report\.html/);
+    const names = steps("preview").map((s) => s.name);
+    expect(names.indexOf("Keep the coverage report")).toBeLessThan(names.length);
   });
 
   describe("the plan step's exit codes", () => {

@@ -1,9 +1,10 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../src/cli/main";
 import { loadInventoryFile } from "../../src/inventory/load";
-import { plan } from "../../src/core";
+import { parsePlan, plan } from "../../src/core";
 import { simulate } from "../../src/core";
 import { loadSpecFile } from "../../src/spec/load";
 
@@ -42,7 +43,7 @@ describe("asc-autoprovision plan", () => {
     const r = await run("plan", "--spec", ex("spec.yaml"), "--inventory", ex("inventory.json"), "--format", "markdown", "--out", out);
     expect(r.code).toBe(2);
     expect(r.out).toMatch(/^<!-- asc-autoprovision-plan -->/);
-    expect(JSON.parse(readFileSync(out, "utf8")).version).toBe(1);
+    expect(JSON.parse(readFileSync(out, "utf8")).version).toBe(2);
   });
 
   it("exits 1 on a bad spec, naming the field and the allowed values, without a stack trace", async () => {
@@ -57,7 +58,7 @@ describe("asc-autoprovision plan", () => {
   it("exits 1 on an unknown --format, naming the allowed values", async () => {
     const r = await run("plan", "--spec", ex("spec.yaml"), "--inventory", ex("inventory.json"), "--format", "yaml");
     expect(r.code).toBe(1);
-    expect(r.err).toBe('asc-autoprovision: --format: "yaml" is not one of text, json, markdown\n');
+    expect(r.err).toBe('asc-autoprovision: --format: "yaml" is not one of text, json, ndjson, markdown\n');
   });
 
   it("exits 1 on a YAML syntax error with the file and line", async () => {
@@ -73,12 +74,81 @@ describe("asc-autoprovision plan", () => {
     const r = await run("plan", "--help");
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Usage: asc-autoprovision plan \[options\]/);
-    expect(r.out).toMatch(/--format <format>\s+output format: text, json, markdown/);
+    expect(r.out).toMatch(/--format <format>\s+output format: text, json, ndjson, markdown/);
   });
 
   it("an unknown command exits 1", async () => {
     const r = await run("plna");
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/unknown command 'plna'/);
+  });
+});
+
+describe("plan's output at any size (issue 15) and the ways it fails (issue 18)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cli-out-"));
+
+  it("--format ndjson: one record per line, the plan read back exactly", async () => {
+    const r = await run("plan", "--spec", ex("spec.yaml"), "--inventory", ex("inventory.json"), "--format", "ndjson");
+    expect(r.code).toBe(2);
+    const records = r.out.trimEnd().split("\n").map((l) => JSON.parse(l) as { record: string });
+    expect(records[0]).toMatchObject({ record: "plan", version: 2, machineCount: 15 });
+    expect(records.filter((x) => x.record === "machine")).toHaveLength(15);
+    expect(parsePlan(r.out).plan).toEqual(plan(loadSpecFile(ex("spec.yaml")), loadInventoryFile(ex("inventory.json"))));
+  });
+
+  it("--fail-on error exits 1 on a plan with an error finding; without it, 2 as before", async () => {
+    // examples/inventory.json has an Operations Manager 2012 machine: an error finding.
+    const plain = await run("plan", "--spec", ex("spec.yaml"), "--inventory", ex("inventory.json"), "--quiet");
+    expect(plain.code).toBe(2);
+    const failing = await run("plan", "--spec", ex("spec.yaml"), "--inventory", ex("inventory.json"), "--fail-on", "error");
+    expect(failing.code).toBe(1);
+    expect(failing.err).toBe("asc-autoprovision: --fail-on error: 1 finding(s) (scom-2012-agent)\n");
+    const warning = await run("plan", "--spec", ex("spec.yaml"), "--inventory", ex("inventory.json"), "--fail-on", "warning");
+    expect(warning.code).toBe(1);
+    const bad = await run("plan", "--spec", ex("spec.yaml"), "--inventory", ex("inventory.json"), "--fail-on", "info");
+    expect(bad.err).toBe('asc-autoprovision: --fail-on: "info" is not one of error, warning\n');
+  });
+
+  it("a subscription the spec names and the inventory lacks is an error naming it, not 'no changes'", async () => {
+    const typo = join(dir, "typo.yaml");
+    writeFileSync(typo, "subscriptions: [11111111-1111-1111-1111-111111111112]\nlogAnalyticsAgent: { autoProvision: true }\n");
+    const r = await run("plan", "--spec", typo, "--inventory", ex("inventory.json"));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/Subscription 11111111-1111-1111-1111-111111111112 is in the spec but not in the inventory/);
+  });
+
+  it("--out naming a directory or a missing directory is refused before planning, nothing written", async () => {
+    const r = await run("plan", "--spec", ex("spec.yaml"), "--inventory", ex("inventory.json"), "--out", dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(`asc-autoprovision: --out ${dir}: is a directory (give a file name)\n`);
+    expect(r.out).toBe("");
+    const missing = await run("plan", "--spec", ex("spec.yaml"), "--inventory", ex("inventory.json"), "--out", join(dir, "no", "plan.json"));
+    expect(missing.err).toMatch(/--out .*plan\.json: the directory .* does not exist/);
+  });
+
+  it("--max-chars bounds the markdown and is checked", async () => {
+    const r = await run("plan", "--spec", ex("spec.yaml"), "--inventory", ex("inventory.json"), "--format", "markdown", "--max-chars", "2000", "--plan-url", "https://example.invalid/plan");
+    expect(r.out.length).toBeLessThanOrEqual(2000);
+    expect(r.out).toContain("[plan JSON](https://example.invalid/plan)");
+    const bad = await run("plan", "--spec", ex("spec.yaml"), "--inventory", ex("inventory.json"), "--format", "markdown", "--max-chars", "12.5");
+    expect(bad.err).toBe('asc-autoprovision: --max-chars: "12.5" is not a whole number >= 1024\n');
+  });
+
+  it("piped into `head`, it stops quietly: no EPIPE stack trace, exit 0", () => {
+    // Enough machines for an output larger than a pipe's buffer.
+    const machines = Array.from({ length: 3000 }, (_, i) => ({
+      id: `/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-${i}`,
+      kind: "vm",
+      osType: "Windows",
+      location: "westeurope",
+      powerState: "running",
+      vmAgent: true,
+    }));
+    const inv = join(dir, "big.json");
+    writeFileSync(inv, JSON.stringify({ version: 1, subscriptions: [{ id: "11111111-1111-1111-1111-111111111111", onboardedAt: "2020-01-01" }], machines }));
+    const bin = join(root, "bin/asc-autoprovision.js");
+    const r = spawnSync("bash", ["-c", `node "${bin}" plan --spec "${ex("spec.yaml")}" --inventory "${inv}" | head -1; echo "exit=\${PIPESTATUS[0]}" >&2`], { encoding: "utf8" });
+    expect(r.stdout).toMatch(/^Plan: /);
+    expect(r.stderr).toBe("exit=0\n");
   });
 });

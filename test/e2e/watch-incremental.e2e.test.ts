@@ -28,7 +28,7 @@ describe("incremental watch rounds", () => {
 
   it("reads the fleet once, then only what changed; plans as a full read does", async () => {
     const spec = loadSpecFile(lab.specPath);
-    const reader = new IncrementalInventory(lab.conn, spec.subscriptions, { fullEvery: 10 });
+    const reader = new IncrementalInventory(lab.conn, spec, { fullEvery: 10 });
     const graphRequests = async (read: () => Promise<unknown>) => {
       await lab.emu.admin("POST", "/admin/counters/reset");
       await read();

@@ -36,7 +36,7 @@ test("a preview's check predicts every change; the up itself stores what it leav
 
 test("after a partial apply, the machines whose steps did not run stay in changes; the state stays bounded", () => {
   const plan = planFor(MAX_MACHINES + 50);
-  const report = reportOf(plan, { applied: 1, failed: 1, remaining: 1 }, [{ id: vm(7), decision: "install", workspace: WS, reason: "r", actions: ["install-extension"] }]);
+  const report = reportOf(plan, { applied: 1, failed: 1, remaining: 1 }, null, [{ id: vm(7), decision: "install", workspace: WS, reason: "r", actions: ["install-extension"] }]);
   expect(Object.keys(report.changes)).toEqual([vm(7)]);
   expect(report.machines).toHaveLength(MAX_MACHINES);
   expect(report.machineCount).toBe(MAX_MACHINES + 50);

@@ -46,7 +46,8 @@ describe("spec validation", () => {
   });
 
   it("requires subscriptions as GUIDs", () => {
-    expect(errorOf({}).issues).toEqual([{ path: "subscriptions", message: "is required (array)" }]);
+    // Subscriptions, or management groups since issue 15 item 4 (was "is required (array)").
+    expect(errorOf({}).issues).toEqual([{ path: "subscriptions", message: "must list at least one subscription (or name managementGroups)" }]);
     expect(errorOf({ subscriptions: ["prod"] }).issues[0]).toEqual({
       path: "subscriptions[0]",
       message: '"prod": must be a subscription GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)',

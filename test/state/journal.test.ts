@@ -3,6 +3,7 @@ import { appendFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Journal, journalName } from "../../src/azure/journal";
+import { leaseNames } from "../../src/azure/state/lease";
 import type { Step } from "../../src/core";
 
 const step = (id: string): Step => ({ id, action: "set-pricing", target: `/subscriptions/s/providers/Microsoft.Security/pricings/${id}`, dependsOn: [], details: { pricingTier: "Standard" } }) as unknown as Step;
@@ -30,6 +31,12 @@ describe("journal", () => {
     expect(journalName([a, b])).not.toBe(journalName([a]));
     // Another cloud (an emulator) is another fleet.
     expect(journalName([a], "https://localhost:1")).not.toBe(journalName([a], "https://localhost:2"));
+  });
+
+  it("a spec scoped by management groups takes a lease per group (it lists no subscription)", () => {
+    expect(leaseNames([], undefined, ["Contoso"])).toEqual(["management-group-contoso"]);
+    expect(leaseNames(["S1"], undefined, ["contoso"])).toEqual(["subscription-s1", "management-group-contoso"]);
+    expect(leaseNames([], undefined, [])).toEqual([]);
   });
 
   it("ends with a stopped line saying why and where, which a resumed run reads past", async () => {

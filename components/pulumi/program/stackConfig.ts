@@ -19,6 +19,8 @@ import { CONFIG_NAMESPACE, EMULATOR_ENDPOINT_CONFIG_KEY, EndpointError, selectEn
 /** The keys of the namespace, in Pulumi.yaml's order. */
 export const STACK_CONFIG_KEYS = [
   "subscriptions",
+  "managementGroups",
+  "exclude",
   "logAnalyticsAgent",
   "extensions",
   "machineRegions",
@@ -92,7 +94,7 @@ export function readStackSettings(raw: Record<string, string | undefined> = curr
     }
   }
   const input: Record<string, unknown> = {};
-  for (const k of ["subscriptions", "logAnalyticsAgent", "extensions"] as const) {
+  for (const k of ["subscriptions", "managementGroups", "exclude", "logAnalyticsAgent", "extensions"] as const) {
     const text = raw[k];
     if (text !== undefined) input[k] = decode(text);
   }

@@ -103,6 +103,8 @@ export class AgentReconciliation extends pulumi.dynamic.Resource {
   declare public readonly findingCounts: pulumi.Output<Partial<Record<Severity, number>>>;
   /** Digest of the plan's steps and changed machines. */
   declare public readonly planDigest: pulumi.Output<string>;
+  /** The whole plan's file (every machine and step), for a pipeline to keep as an artifact; the state holds at most 200 machines. */
+  declare public readonly planFile: pulumi.Output<string | null>;
 
   constructor(name: string, args: AgentReconciliationArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -127,6 +129,7 @@ export class AgentReconciliation extends pulumi.dynamic.Resource {
         findings: undefined,
         findingCounts: undefined,
         planDigest: undefined,
+        planFile: undefined,
       },
       { ...opts, hideDiffs: [...HIDDEN_DIFFS, ...(opts?.hideDiffs ?? [])] },
       AGENT_RECONCILIATION_MODULE,

@@ -15,6 +15,8 @@
  * mid-apply checks what it had started on the next `pulumi up` instead of sending it twice.
  */
 import { createHash } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import {
   applyPlan,
   chooseEndpoint,
@@ -31,7 +33,7 @@ import {
   type EndpointChoice,
   type StepResult,
 } from "../../../src/azure";
-import { machineOf, type Action, type Plan, type Severity } from "../../../src/core";
+import { machineOf, planPieces, stepMachineIndices, writeFileAtomically, type Action, type Plan, type Severity } from "../../../src/core";
 import type { Inventory } from "../../../src/inventory";
 import { ValidationError, parseSpec } from "../../../src/spec";
 import {
@@ -199,25 +201,44 @@ export function stableJson(value: unknown): string {
   );
 }
 
+/**
+ * Digest of the plan's steps and changed machines: equal digests, same remediation. Fed to the
+ * hash step by step and machine by machine (a million-machine plan is never one string), each
+ * piece with its keys sorted, so it depends on the plan alone.
+ */
 export function planDigest(plan: Plan): string {
-  const steps = plan.steps.map((s) => ({ action: s.action, target: s.target.toLowerCase(), details: s.details }));
-  const machines = machineChanges(plan).map((m) => ({ id: m.id.toLowerCase(), decision: m.decision, workspace: m.workspace, actions: m.actions }));
-  return createHash("sha256").update(stableJson({ steps, machines })).digest("hex").slice(0, 16);
+  const hash = createHash("sha256");
+  for (const s of plan.steps) hash.update(`s\u0000${s.action}\u0000${s.target.toLowerCase()}\u0000${stableJson(s.details)}\n`);
+  for (const m of eachMachineChange(plan)) hash.update(`m\u0000${m.id.toLowerCase()}\u0000${m.decision}\u0000${m.workspace ?? ""}\u0000${m.actions.join(",")}\n`);
+  return hash.digest("hex").slice(0, 16);
 }
 
-/** Machines with steps in the plan, sorted by id, each with its actions. */
-export function machineChanges(plan: Plan): MachineChange[] {
-  const actions = new Map<string, Action[]>();
-  for (const s of plan.steps) {
-    const id = machineOf(s);
-    if (id === undefined) continue;
-    const key = id.toLowerCase();
-    (actions.get(key) ?? actions.set(key, []).get(key)!).push(s.action);
+/** Machines with steps in the plan, in the plan's order (sorted by id), each with its actions; one at a time. */
+export function* eachMachineChange(plan: Plan): Generator<MachineChange> {
+  const of = stepMachineIndices(plan);
+  // Each machine's actions, in plan order: counted first, then filled (typed arrays, no map of ids).
+  const first = new Int32Array(plan.machines.length).fill(-1);
+  const next = new Int32Array(plan.steps.length).fill(-1);
+  const last = new Int32Array(plan.machines.length).fill(-1);
+  for (let i = 0; i < of.length; i++) {
+    const m = of[i]!;
+    if (m < 0) continue;
+    if (first[m] === -1) first[m] = i;
+    else next[last[m]!] = i;
+    last[m] = i;
   }
-  return plan.machines
-    .filter((m) => actions.has(m.id.toLowerCase()))
-    .map((m) => ({ id: m.id, decision: m.decision, workspace: m.workspace ?? null, reason: m.reason, actions: actions.get(m.id.toLowerCase())! }))
-    .sort((a, b) => (a.id.toLowerCase() < b.id.toLowerCase() ? -1 : 1));
+  for (let m = 0; m < plan.machines.length; m++) {
+    if (first[m] === -1) continue;
+    const machine = plan.machines[m]!;
+    const actions: Action[] = [];
+    for (let i = first[m]!; i !== -1; i = next[i]!) actions.push(plan.steps[i]!.action);
+    yield { id: machine.id, decision: machine.decision, workspace: machine.workspace ?? null, reason: machine.reason, actions };
+  }
+}
+
+/** Machines with steps in the plan, in the plan's order (sorted by id), each with its actions. */
+export function machineChanges(plan: Plan): MachineChange[] {
+  return [...eachMachineChange(plan)];
 }
 
 function countBy<K extends string>(keys: readonly K[]): Partial<Record<K, number>> {
@@ -227,9 +248,11 @@ function countBy<K extends string>(keys: readonly K[]): Partial<Record<K, number
 }
 
 /** One line per machine, keyed by its ARM id: `install -> DefaultWorkspace-<sub>-EUS: install-extension`. */
-export function changeLines(machines: readonly MachineChange[]): Record<string, string> {
+export function changeLines(machines: Iterable<MachineChange>): Record<string, string> {
   const lines: Record<string, string> = {};
-  for (const m of machines.slice(0, MAX_MACHINES)) {
+  let n = 0;
+  for (const m of machines) {
+    if (n++ >= MAX_MACHINES) break;
     const target = m.workspace ? m.workspace.slice(m.workspace.lastIndexOf("/") + 1) : "no workspace";
     lines[m.id] = `${m.decision} -> ${target}: ${m.actions.join(", ")}`;
   }
@@ -237,33 +260,68 @@ export function changeLines(machines: readonly MachineChange[]): Record<string, 
 }
 
 /**
- * The report of `plan`: what was applied (`applied`, `failed`) and what remains. `outstanding`:
- * the machines whose steps remain (default: none when nothing remains, else every changed machine).
+ * The report of `plan`: what was applied (`applied`, `failed`) and what remains; bounded whatever
+ * the fleet. `planFile`: where the whole plan was written. `outstanding`: the machines whose steps
+ * remain (default: none when nothing remains, else every changed machine).
  */
-export function reportOf(plan: Plan, counts: { applied: number; failed: number; remaining: number }, outstanding?: readonly MachineChange[]): ReconciliationReport {
-  const machines = machineChanges(plan);
+export function reportOf(
+  plan: Plan,
+  counts: { applied: number; failed: number; remaining: number },
+  planFile: string | null = null,
+  outstanding?: Iterable<MachineChange>,
+): ReconciliationReport {
+  const machines: MachineChange[] = [];
+  let machineCount = 0;
+  for (const m of eachMachineChange(plan)) {
+    if (machines.length < MAX_MACHINES) machines.push(m);
+    machineCount++;
+  }
   return {
     stepsApplied: counts.applied,
     stepsFailed: counts.failed,
     remainingSteps: counts.remaining,
     steps: countBy(plan.steps.map((s) => s.action)),
-    changes: changeLines(outstanding ?? (counts.remaining === 0 ? [] : machines)),
-    machines: machines.slice(0, MAX_MACHINES),
-    machineCount: machines.length,
+    changes: changeLines(outstanding ?? (counts.remaining === 0 ? [] : eachMachineChange(plan))),
+    machines,
+    machineCount,
     findings: plan.findings.slice(0, MAX_FINDINGS).map((f) => ({ severity: f.severity, code: f.code, target: f.target, message: f.message })),
     findingCounts: countBy<Severity>(plan.findings.map((f) => f.severity)),
     planDigest: planDigest(plan),
+    planFile,
   };
+}
+
+/**
+/**
+ * Writes the whole plan (every machine and step) as a plan file under the state directory, named
+ * by its digest: the resource's state stays bounded and names this file, which a pipeline keeps
+ * as an artifact. Null when it cannot be written (the report says so; nothing else depends on it).
+ */
+export async function savePlanFile(plan: Plan, stateDir: string): Promise<string | null> {
+  const dir = join(stateDir, "plans");
+  const file = join(dir, `${planDigest(plan)}.json`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    await writeFileAtomically(file, planPieces(plan, "json"));
+    return file;
+  } catch {
+    return null;
+  }
 }
 
 /**
  * What an up would output for `plan`, if every step succeeds: the preview check shows. `changes`
  * is what the up will change (`pending`, a preview) or what it leaves outstanding (the up itself).
  */
-export function predictedReport(plan: Plan, mode: ReconcileMode, changes: "pending" | "outstanding" = "pending"): ReconciliationReport {
+export function predictedReport(plan: Plan, mode: ReconcileMode, changes: "pending" | "outstanding" = "pending", planFile: string | null = null): ReconciliationReport {
   const n = plan.steps.length;
   const counts = mode === "apply" ? { applied: n, failed: 0, remaining: 0 } : { applied: 0, failed: 0, remaining: n };
-  return reportOf(plan, counts, changes === "pending" || mode === "report" ? machineChanges(plan) : []);
+  return reportOf(plan, counts, planFile, changes === "pending" || mode === "report" ? eachMachineChange(plan) : []);
+}
+
+/** Where the provider keeps its journal and plan files: the CLI's state directory (RUNTIME_OPTIONS). */
+function stateDirOf(inputs: ReconciliationInputs): string {
+  return resolveRuntimeOptions({ delegateAbove: inputs.delegateAbove, concurrency: inputs.concurrency }).stateDir;
 }
 
 /** Plain JSON: no undefined anywhere (the host's Struct conversion rejects it). */
@@ -290,7 +348,8 @@ export async function check(_olds: Props, news: Props): Promise<{ inputs: Props;
   const changes = news[DRY_RUN_KEY] === true ? "pending" : "outstanding";
   let prediction: ReconciliationReport | undefined;
   try {
-    prediction = predictedReport((await livePlan(inputs, true)).plan, inputs.mode, changes);
+    const { plan } = await livePlan(inputs, true);
+    prediction = predictedReport(plan, inputs.mode, changes, await savePlanFile(plan, stateDirOf(inputs)));
   } catch {
     prediction = undefined; // diff reads again and reports the error with its cause
   }
@@ -340,19 +399,22 @@ async function reconcile(id: string, props: Props): Promise<ReconciliationOutput
   const inputs = checked(props);
   if (inputs.mode === "report") {
     const { plan } = await livePlan(inputs, false);
-    return plain({ ...inputs, ...reportOf(plan, { applied: 0, failed: 0, remaining: plan.steps.length }) });
+    const planFile = await savePlanFile(plan, stateDirOf(inputs));
+    return plain({ ...inputs, ...reportOf(plan, { applied: 0, failed: 0, remaining: plan.steps.length }, planFile) });
   }
   // The CLI's defaults, journal and lease: an interrupted `pulumi up` resumes as an interrupted
   // apply does, and never runs beside an apply or reconcile of the same subscriptions.
   const options = resolveRuntimeOptions({ delegateAbove: inputs.delegateAbove, concurrency: inputs.concurrency });
   const { conn } = connect(inputs.endpoint);
-  const run = await beginRun({ state: options.stateDir, subscriptions: inputs.spec.subscriptions, endpoint: conn.armEndpoint, command: "pulumi" });
+  const run = await beginRun({ state: options.stateDir, subscriptions: inputs.spec.subscriptions, managementGroups: inputs.spec.managementGroups, endpoint: conn.armEndpoint, command: "pulumi" });
   let result;
   let plan: Plan;
+  let planFile: string | null = null;
   try {
     const planned = await livePlan(inputs, false);
     plan = planned.plan;
-    if (plan.steps.length === 0) return plain({ ...inputs, ...reportOf(plan, { applied: 0, failed: 0, remaining: 0 }) });
+    planFile = await savePlanFile(plan, options.stateDir);
+    if (plan.steps.length === 0) return plain({ ...inputs, ...reportOf(plan, { applied: 0, failed: 0, remaining: 0 }, planFile) });
     result = await applyPlan(conn, plan, {
       inventory: planned.inventory,
       delegateAbove: options.delegateAbove,
@@ -370,8 +432,12 @@ async function reconcile(id: string, props: Props): Promise<ReconciliationOutput
   const failed = result.counts.failed;
   const remaining = failed + result.counts.skipped;
   const notDone = new Set(result.results.filter((r) => r.status !== "done" && r.status !== "already-done").map((r) => machineOf(r.step)).filter((m): m is string => typeof m === "string").map((m) => m.toLowerCase()));
-  const outstanding = machineChanges(plan).filter((m) => notDone.has(m.id.toLowerCase()));
-  const outs = plain({ ...inputs, ...reportOf(plan, { applied, failed, remaining }, outstanding) });
+  const outstanding: MachineChange[] = [];
+  for (const m of eachMachineChange(plan)) {
+    if (outstanding.length >= MAX_MACHINES) break; // the report keeps no more
+    if (notDone.has(m.id.toLowerCase())) outstanding.push(m);
+  }
+  const outs = plain({ ...inputs, ...reportOf(plan, { applied, failed, remaining }, planFile, outstanding) });
   if (failed || remaining || result.aborted) {
     const reasons = describeFailures(result.results);
     const head = result.aborted
@@ -408,7 +474,7 @@ export async function read(id: string, props: Props): Promise<{ id: string; prop
   const inputs = checked(props);
   const { plan } = await livePlan(inputs, false);
   const last = { applied: Number(props.stepsApplied ?? 0), failed: Number(props.stepsFailed ?? 0) };
-  const outs = plain({ ...inputs, ...reportOf(plan, { ...last, remaining: plan.steps.length }) });
+  const outs = plain({ ...inputs, ...reportOf(plan, { ...last, remaining: plan.steps.length }, await savePlanFile(plan, stateDirOf(inputs))) });
   return { id, props: outs, inputs: plain(inputsOf(props)) };
 }
 

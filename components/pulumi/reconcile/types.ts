@@ -74,6 +74,12 @@ export interface ReconciliationReport {
   readonly findingCounts: Partial<Record<Severity, number>>;
   /** Digest of the plan's steps and changed machines: equal digests, same remediation. */
   readonly planDigest: string;
+  /**
+   * Where the whole plan is (every machine and step): a plan file (src/core/planfile) the provider
+   * writes under its state directory, `.asc-autoprovision/plans/<planDigest>.json`, for a pipeline
+   * to keep as an artifact; null when it could not be written. The state itself stays bounded.
+   */
+  readonly planFile: string | null;
 }
 
 export type ReconciliationOutputs = ReconciliationInputs & ReconciliationReport;

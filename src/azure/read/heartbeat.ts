@@ -13,7 +13,7 @@ import { operationsManagerRelease } from "../../spec/operationsManager";
  */
 export const HEARTBEAT_QUERY =
   "Heartbeat | summarize arg_max(TimeGenerated, *) by _ResourceId, Category, ManagementGroupName, TenantId " +
-  "| project _ResourceId, Computer, Category, Version, OSType, SCAgentChannel, ManagementGroupName, TenantId";
+  "| project _ResourceId, Computer, Category, Version, OSType, SCAgentChannel, ManagementGroupName, TenantId, TimeGenerated";
 
 /**
  * How far back a heartbeat counts. Agents heartbeat once a minute; an agent silent for an hour
@@ -21,20 +21,35 @@ export const HEARTBEAT_QUERY =
  */
 export const HEARTBEAT_WINDOW = "PT1H";
 
+/**
+ * How recent a direct agent's last heartbeat must be, against the newest heartbeat of the answer
+ * (the workspaces' clock, not this machine's), for its agent to count as running. Agents send one
+ * a minute; a removed extension's rows stop, and within the hour-long window they would otherwise
+ * read as a directly installed agent (issue 18: 142 machines for an hour after a removal).
+ */
+export const HEARTBEAT_FRESH_MS = 10 * 60_000;
+
 export interface HeartbeatRow {
   readonly resourceId: string;
   readonly category: string;
   readonly version: string;
   /** The workspace (customerId) the heartbeat was sent to. */
   readonly workspaceCustomerId: string;
+  /** When the connection's last heartbeat was sent (epoch ms); rows without it count as fresh. */
+  readonly time?: number;
 }
 
 /** Adds the guest agents the heartbeats reveal to the machines (mutates them; pure otherwise). */
 export function applyHeartbeats(machines: readonly InventoryMachine[], rows: readonly HeartbeatRow[]): void {
   const byId = new Map(machines.map((m) => [m.id.toLowerCase(), m] as const));
+  let newest = -Infinity;
+  for (const row of rows) if (row.time !== undefined && row.time > newest) newest = row.time;
   for (const row of rows) {
     const m = byId.get(row.resourceId.toLowerCase());
     if (!m) continue;
+    // A direct agent that stopped (a removed extension's last rows). Operations Manager rows keep
+    // the whole window: they block provisioning (2012), so a quiet hour errs on the safe side.
+    if (row.category === "Direct Agent" && row.time !== undefined && row.time < newest - HEARTBEAT_FRESH_MS) continue;
     const agents = (m.agents ??= []);
     switch (row.category) {
       case "Direct Agent": {
@@ -45,9 +60,13 @@ export function applyHeartbeats(machines: readonly InventoryMachine[], rows: rea
         if (!ids.some((i) => i.toLowerCase() === row.workspaceCustomerId.toLowerCase())) ids.push(row.workspaceCustomerId);
         break;
       }
-      case "SCOM Agent":
-        if (!agents.some((a) => a.kind === "scom")) agents.push({ kind: "scom", version: operationsManagerRelease(row.version) });
+      case "SCOM Agent": {
+        // Its workspace too: an Operations Manager agent reporting to a workspace keeps it in use.
+        const scom = agents.find((a) => a.kind === "scom") ?? pushAgent(agents, { kind: "scom", version: operationsManagerRelease(row.version), workspaceCustomerIds: [] });
+        const ids = (scom.workspaceCustomerIds ??= []);
+        if (!ids.some((i) => i.toLowerCase() === row.workspaceCustomerId.toLowerCase())) ids.push(row.workspaceCustomerId);
         break;
+      }
       case "Azure Monitor Agent": {
         const ama = agents.find((a) => a.kind === "ama") ?? pushAgent(agents, { kind: "ama", workspaceCustomerIds: [] });
         const ids = (ama.workspaceCustomerIds ??= []);

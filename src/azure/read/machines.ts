@@ -65,7 +65,8 @@ export interface FleetRows {
   problems: string[];
 }
 
-export function fleetFromRows(rows: readonly GraphRow[]): FleetRows {
+/** `keepTags`: the machine tags to keep (lower-case names; the spec's exclusions), so a fleet's other tags cost nothing. */
+export function fleetFromRows(rows: readonly GraphRow[], keepTags: ReadonlySet<string> = new Set()): FleetRows {
   const out: FleetRows = { machines: [], dataCollectionRules: [], clusters: [], workspaces: [], problems: [] };
   const machineById = new Map<string, InventoryMachine>();
   const extensionRows: GraphRow[] = [];
@@ -76,7 +77,7 @@ export function fleetFromRows(rows: readonly GraphRow[]): FleetRows {
       case "microsoft.compute/virtualmachines":
       case "microsoft.compute/virtualmachinescalesets":
       case "microsoft.hybridcompute/machines": {
-        const m = machineOf(row, type);
+        const m = machineOf(row, type, keepTags);
         if (typeof m === "string") out.problems.push(m);
         else {
           out.machines.push(m);
@@ -121,10 +122,19 @@ export function fleetFromRows(rows: readonly GraphRow[]): FleetRows {
   return out;
 }
 
-function machineOf(row: GraphRow, type: string): InventoryMachine | string {
+/** The row's tags whose names are in `keep` (names as Azure spells them), undefined when none. */
+function keptTags(tags: GraphRow["tags"], keep: ReadonlySet<string>): Record<string, string> | undefined {
+  if (!tags || keep.size === 0) return undefined;
+  const out = Object.entries(tags).filter(([name]) => keep.has(name.toLowerCase()));
+  return out.length ? Object.fromEntries(out) : undefined;
+}
+
+function machineOf(row: GraphRow, type: string, keepTags: ReadonlySet<string>): InventoryMachine | string {
   const p = row.properties ?? {};
+  const tags = keptTags(row.tags, keepTags);
   const base = {
     id: row.id,
+    ...(tags ? { tags } : {}),
     location: row.location ?? "",
     appliance: isAppliance(row.plan?.publisher, row.tags),
     ...(row.identity?.type ? { identity: { type: row.identity.type, ...(row.identity.principalId ? { principalId: row.identity.principalId } : {}) } } : {}),

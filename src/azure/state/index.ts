@@ -35,6 +35,8 @@ export interface BeginRunOptions {
   /** --state: a directory or a container URL. */
   readonly state: string;
   readonly subscriptions: readonly string[];
+  /** The management groups a spec names instead of (or beside) subscriptions. */
+  readonly managementGroups?: readonly string[];
   /** An emulator's URL (undefined for Azure): fleets of different clouds never share a lease or a journal. */
   readonly endpoint?: string;
   /** apply, reconcile, pulumi: shown to a refused run. */
@@ -48,12 +50,12 @@ export interface BeginRunOptions {
 export async function beginRun(options: BeginRunOptions): Promise<RunState> {
   const store = options.store ?? (await openStateStore(options.state));
   await store.prepare();
-  const lease = await FleetLease.take(store, leaseNames(options.subscriptions, options.endpoint), newHolder(options.command), {
+  const lease = await FleetLease.take(store, leaseNames(options.subscriptions, options.endpoint, options.managementGroups), newHolder(options.command), {
     seconds: options.leaseSeconds,
     forceUnlock: options.forceUnlock,
   });
   try {
-    const journal = await Journal.open(store.journal(journalName(options.subscriptions, options.endpoint)));
+    const journal = await Journal.open(store.journal(journalName([...options.subscriptions, ...(options.managementGroups ?? []).map((g) => `management-group:${g}`)], options.endpoint)));
     return {
       store,
       lease,

@@ -19,10 +19,16 @@ export function leaseSeconds(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(v) && v >= 1 ? v : DEFAULT_LEASE_SECONDS;
 }
 
-/** The lease names of a fleet: its subscriptions, in the cloud `endpoint` names (an emulator), sorted. */
-export function leaseNames(subscriptions: readonly string[], endpoint?: string): string[] {
+/**
+ * The lease names of a fleet: its subscriptions and the management groups a spec names instead, in
+ * the cloud `endpoint` names (an emulator), sorted. (A group and a subscription under it are two
+ * leases: runs scoped each way are not kept apart.)
+ */
+export function leaseNames(subscriptions: readonly string[], endpoint?: string, managementGroups: readonly string[] = []): string[] {
   const cloud = endpoint ? `-${fleetKey([], endpoint).slice(0, 8)}` : "";
-  return [...new Set(subscriptions.map((s) => s.toLowerCase()))].sort().map((s) => `subscription-${s}${cloud}`);
+  const subs = [...new Set(subscriptions.map((s) => s.toLowerCase()))].sort().map((s) => `subscription-${s}${cloud}`);
+  const groups = [...new Set(managementGroups.map((g) => g.toLowerCase()))].sort().map((g) => `management-group-${g}${cloud}`);
+  return [...subs, ...groups];
 }
 
 export function newHolder(command: string): LeaseHolder {

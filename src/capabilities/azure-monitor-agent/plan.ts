@@ -211,7 +211,7 @@ function emitAmaMachineSteps(
       `The subscription was onboarded before 17 March 2019: the seed does not install the Log Analytics extension where an agent already exists. That rule is about the Log Analytics extension; ${n} machine(s) with an existing agent get the Azure Monitor Agent beside it.`,
     );
   }
-  retireDefaultWorkspaces(ctx, b, ensuredTargets, reportersAfter, movesFrom, (ws, moving) => {
+  retireDefaultWorkspaces(ctx, b, ensuredTargets, reportersAfter, movesFrom, { ama: true }, (ws, moving) => {
     const ruleId = look.ruleIdFor(ws.id);
     if (!look.dataCollectionRule(ruleId)) return moving;
     return [b.add("delete-dcr", ruleId, { dataCollectionRuleId: ruleId, workspaceId: ws.id }, moving)];

@@ -9,6 +9,8 @@ import type { InventoryMachine, InventoryPolicyAssignment } from "../../inventor
 import type { Spec } from "../../spec/schema";
 import { sameId, subscriptionOf } from "../../inventory/ids";
 import { ineligibility } from "../../inventory/eligibility";
+import { isOperationsManager2012 } from "../../spec/operationsManager";
+import { onboardedBeforeCutoff } from "../../spec/onboarding";
 import { DEPENDENCY_AGENT, AKS_POLICY_ADDON, isSameExtension } from "../../spec/extensions";
 import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, type ExtensionPolicyKey, type PolicyDefinition } from "../../spec/policies";
 import { policyAssignmentId, sortById, stableGuidOf, subscriptionScope, type PlanContext, type StepSink } from "../../core/kernel";
@@ -87,9 +89,22 @@ export function nonCompliantResources(ctx: PlanContext, policy: PolicyDefinition
         m.kind === "vm" &&
         m.osType === os &&
         ineligibility(m) === undefined &&
+        !excludedBySeed(ctx, m) &&
         !m.extensions?.some((e) => isSameExtension(kind, e)),
     )
     .map((m) => m.id);
+}
+
+/**
+ * Machines the seed's rules leave alone, which a remediation task must not reach either: an
+ * Operations Manager 2012 agent ("do not enable automatic provisioning"), and an existing agent on
+ * a subscription onboarded before 2019-03-17.
+ */
+function excludedBySeed(ctx: PlanContext, m: InventoryMachine): boolean {
+  const scom = m.agents?.find((a) => a.kind === "scom");
+  if (isOperationsManager2012(scom?.version)) return true;
+  const existingAgent = scom !== undefined || m.agents?.some((a) => a.kind === "direct") === true;
+  return existingAgent && onboardedBeforeCutoff(ctx.onboardedAt.get(subscriptionOf(m.id)));
 }
 
 function findAssignment(ctx: PlanContext, policy: PolicyDefinition, scope: string): InventoryPolicyAssignment | undefined {

@@ -135,7 +135,7 @@ function emitMachineSteps(
   for (const [workspaceId, n] of blocked) {
     b.finding("error", "machines-blocked-by-workspace", workspaceId, `${n} machine(s) cannot be connected until ${workspaceId} exists.`);
   }
-  retireDefaultWorkspaces(ctx, b, targets, reportersAfter, reconnectsFrom);
+  retireDefaultWorkspaces(ctx, b, targets, reportersAfter, reconnectsFrom, { ama: false });
 }
 
 function bump(map: Map<string, number>, key: string): void {

@@ -24,7 +24,9 @@ export function planSubscriptionSettings(ctx: PlanContext, b: StepSink<Subscript
   }
   const wanted = la.workspace === "default" ? null : la.workspace.id;
   const have = current.workspaceId ?? null;
-  if ((wanted ?? "").toLowerCase() !== (have ?? "").toLowerCase()) {
+  // A workspace that does not exist is never pointed at (the workspaces capability reports it).
+  const missing = wanted !== null && !ctx.workspaceById.has(ctx.lower(wanted));
+  if (!missing && (wanted ?? "").toLowerCase() !== (have ?? "").toLowerCase()) {
     b.add("set-workspace-setting", workspaceSettingId(subscriptionId), { subscriptionId, scope: subscriptionScope(subscriptionId), workspaceId: wanted });
   }
   if (current.autoProvision === "On") {

@@ -138,9 +138,53 @@ export function ensureUserWorkspaceSolution(ctx: PlanContext, b: StepSink<Worksp
   installSolution(b, ws.id, ws.location, solutionForDefender(ctx.spec.logAnalyticsAgent.defender));
 }
 
+/** Which reporters the caller counts itself in its `reportersAfter` (the agent it plans); the rest are counted here. */
+export interface CountedByCaller {
+  /** Azure Monitor Agent reporters (associations and AMA heartbeats): the AMA capability counts and moves them. */
+  readonly ama: boolean;
+}
+
+const OTHER_REPORTERS = { ama: {}, noAma: {} };
+
+/**
+ * Machines reporting to each workspace (lower-case id) other than through the Log Analytics
+ * extension, which the agent capabilities count: directly installed and Operations Manager agents
+ * (as the Heartbeat table tells them), and unless the caller counts them, Azure Monitor Agents
+ * (their heartbeats and their rules' associations). Each machine counts once per workspace.
+ */
+export function otherReporters(ctx: PlanContext, counted: CountedByCaller): ReadonlyMap<string, number> {
+  return ctx.memo(counted.ama ? OTHER_REPORTERS.noAma : OTHER_REPORTERS.ama, () => {
+    const out = new Map<string, number>();
+    const rules = new Map<string, readonly string[]>();
+    if (!counted.ama) for (const r of ctx.inventory.dataCollectionRules ?? []) rules.set(r.id.toLowerCase(), r.destinations);
+    const byMachine = new Map<string, Set<string>>();
+    const note = (machineId: string, workspaceKey: string) => {
+      const key = machineId.toLowerCase();
+      let set = byMachine.get(key);
+      if (!set) byMachine.set(key, (set = new Set()));
+      set.add(workspaceKey);
+    };
+    for (const m of ctx.inventory.machines) {
+      for (const a of m.agents ?? []) {
+        if (a.kind === "ama" && counted.ama) continue;
+        for (const customerId of a.workspaceCustomerIds ?? []) {
+          const ws = ctx.workspaceByCustomerId.get(customerId) ?? ctx.workspaceByCustomerId.get(customerId.toLowerCase());
+          if (ws) note(m.id, ctx.lower(ws.id));
+        }
+      }
+    }
+    for (const a of counted.ama ? [] : (ctx.inventory.dataCollectionRuleAssociations ?? [])) {
+      for (const dest of (a.dataCollectionRuleId && rules.get(a.dataCollectionRuleId.toLowerCase())) || []) note(a.machineId, ctx.lower(dest));
+    }
+    for (const set of byMachine.values()) for (const key of set) out.set(key, (out.get(key) ?? 0) + 1);
+    return out;
+  });
+}
+
 /**
  * Security Center default workspaces of the in-scope subscriptions that are no longer a target.
- * They are deleted only when asked to and only once no machine reports to them after this plan
+ * They are deleted only when asked to and only once no machine reports to them after this plan,
+ * whatever its agent (extension, direct, Operations Manager, Azure Monitor Agent)
  * (the deletion waits for the steps that move machines away from them: reconnects, and with AMA
  * association moves and legacy-agent removals); otherwise a finding says why not.
  */
@@ -150,6 +194,8 @@ export function retireDefaultWorkspaces(
   targets: ReadonlySet<string>,
   reportersAfter: ReadonlyMap<string, number>,
   reconnectStepsFrom: ReadonlyMap<string, string[]>,
+  /** Which reporters `reportersAfter` already holds: every other one (seed: any agent reporting to it) is counted here. */
+  counted: CountedByCaller,
   /** Steps to take down with the workspace (its data collection rule); returns what the deletion waits for. */
   beforeDelete?: (ws: InventoryWorkspace, moving: readonly string[]) => readonly string[],
 ): void {
@@ -160,7 +206,7 @@ export function retireDefaultWorkspaces(
     .sort((a, b2) => (a.id.toLowerCase() < b2.id.toLowerCase() ? -1 : 1));
   for (const ws of candidates) {
     const key = ws.id.toLowerCase();
-    const still = reportersAfter.get(key) ?? 0;
+    const still = (reportersAfter.get(key) ?? 0) + (otherReporters(ctx, counted).get(key) ?? 0);
     const moving = reconnectStepsFrom.get(key) ?? [];
     const label = workspaceLabel(ws.id);
     if (still > 0) {

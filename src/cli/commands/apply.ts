@@ -6,7 +6,7 @@
  */
 import type { Command } from "commander";
 import { createInterface } from "node:readline/promises";
-import { renderPlan, type Plan } from "../../core";
+import { planPieces, type Plan } from "../../core";
 import { loadSpecFile, type Spec } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { CliError } from "../errors";
@@ -19,6 +19,7 @@ import { onStopSignals } from "../signals";
 import { addExecutionOptions, executionOptions, type ExecutionFlags } from "./execution";
 
 export { addExecutionOptions, executionOptions, type ExecutionFlags } from "./execution";
+import { writeStdout } from "../output";
 
 export const APPLY_FORMATS = ["text", "json"] as const;
 
@@ -42,7 +43,7 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
     const format = choice("--format", opts.format, APPLY_FORMATS);
     const exec = executionOptions(opts);
     if (!opts.spec && !opts.plan) throw new CliError("give --spec (plan and apply) or --plan (apply a saved plan)");
-    const saved: SavedPlan | undefined = opts.plan ? loadSavedPlan(opts.plan) : undefined;
+    const saved: SavedPlan | undefined = opts.plan ? await loadSavedPlan(opts.plan) : undefined;
     const spec: Spec = opts.spec ? loadSpecFile(opts.spec) : saved!.spec;
     if (saved && opts.spec) checkSameSpec(saved, spec, opts.spec);
     const conn = await connectionFor(opts);
@@ -66,7 +67,8 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
         thePlan = saved.plan;
         progress.note(`The saved plan holds: none of the ${Object.keys(saved.basis.resources).length} part(s) of the state its steps depend on changed.`);
       }
-      if (format === "text") ctx.stdout(renderPlan(thePlan, "text"));
+      // Shown right before it is applied: without plan's "Run apply" advice.
+      if (format === "text") await writeStdout(planPieces(thePlan, "text", { for: "apply" }), ctx.stdout);
       if (thePlan.steps.length === 0) {
         if (format === "json") ctx.stdout(JSON.stringify({ plan: thePlan.summary, result: null }, null, 2) + "\n");
         return;

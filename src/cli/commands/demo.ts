@@ -13,7 +13,7 @@ import { subscriptionOf } from "../../inventory";
 import { DECISIONS, type Plan, DECISION_MEANING } from "../../core";
 import { isCovered, buildReport } from "../../report";
 import { parseSpec } from "../../spec";
-import { choice, positiveNumber } from "../format";
+import { choice, wholeNumber } from "../format";
 import type { CliContext } from "../context";
 import { createProgress } from "../progress";
 import { roundJson } from "./reconcile";
@@ -43,7 +43,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         import("../../azure/connection"),
         import("../round"),
       ]);
-      const emu = await startEmulator({ statePath: join(dir, "state.sqlite"), fleet: positiveNumber("--fleet", opts.fleet), seed: positiveNumber("--seed", opts.seed) });
+      const emu = await startEmulator({ statePath: join(dir, "state.sqlite"), fleet: wholeNumber("--fleet", opts.fleet, 1), seed: wholeNumber("--seed", opts.seed, 0) });
       try {
         const conn = emulatorConnection({ url: emu.url, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, caCert: emu.caCert });
         const spec = parseSpec({

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { loadSpecFile, parseSpec } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { CliError } from "../errors";
+import { choice } from "../format";
 import type { CliContext } from "../context";
 import { createProgress } from "../progress";
 
@@ -15,13 +16,16 @@ export function registerInventoryCommand(program: Command, ctx: CliContext): voi
       .option("--spec <file>", "take the subscriptions from this spec")
       .option("--subscription <id...>", "subscriptions to read (instead of --spec)")
       .option("--out <file>", "write the inventory here instead of stdout")
+      .option("--format <format>", "output format: json (the only one: an inventory is JSON)", "json")
       .option("--quiet", "no progress output"),
-  ).action(async (opts: CloudOptions & { spec?: string; subscription?: string[]; out?: string; quiet?: boolean }) => {
-    const subscriptions = opts.spec ? loadSpecFile(opts.spec).subscriptions : opts.subscription ? parseSpec({ subscriptions: opts.subscription }).subscriptions : undefined;
-    if (!subscriptions) throw new CliError("--spec <file> or --subscription <id...> is required");
+  ).action(async (opts: CloudOptions & { spec?: string; subscription?: string[]; out?: string; format: string; quiet?: boolean }) => {
+    choice("--format", opts.format, ["json"] as const);
+    // A spec's whole scope (management groups, exclusions, its central workspace), or the subscriptions named.
+    const spec = opts.spec ? loadSpecFile(opts.spec) : opts.subscription ? parseSpec({ subscriptions: opts.subscription }) : undefined;
+    if (!spec) throw new CliError("--spec <file> or --subscription <id...> is required");
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
-    const { readInventory } = await import("../../azure/inventory");
-    const inventory = await readInventory(await connectionFor(opts), subscriptions, { onProgress: (m) => progress.note(m) });
+    const { readInventoryFor } = await import("../../azure/inventory");
+    const inventory = await readInventoryFor(await connectionFor(opts), spec, { onProgress: (m) => progress.note(m) });
     const json = JSON.stringify(inventory, null, 2) + "\n";
     if (opts.out) {
       writeFileSync(opts.out, json);

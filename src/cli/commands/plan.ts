@@ -1,16 +1,32 @@
 /**
- * `asc-autoprovision plan --spec FILE --inventory FILE [--format text|json|markdown]`
- * Exit codes as `terraform plan -detailed-exitcode`: 0 nothing to do, 2 changes pending, 1 error.
+ * `asc-autoprovision plan --spec FILE --inventory FILE [--format text|json|ndjson|markdown]`
+ * Exit codes as `terraform plan -detailed-exitcode`: 0 nothing to do, 2 changes pending, 1 error
+ * (and, with --fail-on, findings of that severity or worse). Every format is written as it is
+ * produced; --out writes the plan file (JSON) too, complete or not at all.
  */
-import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { loadInventoryFile } from "../../inventory";
-import { basisOf, plan, PLAN_FORMATS, renderPlan } from "../../core";
-import { loadSpecFile } from "../../spec";
+import { loadInventoryFile, type Inventory } from "../../inventory";
+import { basisOf, GITHUB_COMMENT_LIMIT, MIN_MARKDOWN_CHARS, plan, PLAN_FORMATS, planPieces, scopeProblems, type Plan, type PlanBasis, type PlanFormat, type Severity } from "../../core";
+import { loadSpecFile, type Spec } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
-import { choice } from "../format";
+import { choice, wholeNumber } from "../format";
 import type { CliContext } from "../context";
 import { createProgress } from "../progress";
+import { checkWritable, writeOutputFile, writeStdout } from "../output";
+
+export const FAIL_ON = ["error", "warning"] as const;
+
+interface PlanFlags extends CloudOptions {
+  spec: string;
+  inventory?: string;
+  format: string;
+  out?: string;
+  maxChars: string;
+  planUrl?: string;
+  reportUrl?: string;
+  failOn?: string;
+  quiet?: boolean;
+}
 
 export function registerPlanCommand(program: Command, ctx: CliContext): void {
   addCloudOptions(
@@ -20,24 +36,57 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
       .requiredOption("--spec <file>", "desired state (YAML or JSON)")
       .option("--inventory <file>", "actual state snapshot (JSON) as `inventory --out` writes it; without it the state is read with --cloud")
       .option("--format <format>", `output format: ${PLAN_FORMATS.join(", ")}`, "text")
-      .option("--out <file>", "also write the plan as JSON to this file, with the spec and a digest of the state it was planned from: `apply --plan FILE` applies exactly it")
+      .option("--out <file>", "also write the plan as JSON to this file, with a digest of the state it was planned from: `apply --plan FILE` applies exactly it")
+      .option("--max-chars <n>", `markdown: at most this many characters (GitHub refuses a comment over ${GITHUB_COMMENT_LIMIT})`, String(GITHUB_COMMENT_LIMIT))
+      .option("--plan-url <url>", "markdown: where the full plan is (e.g. the CI artifact), linked from the comment")
+      .option("--report-url <url>", "markdown: where the coverage report is, linked from the comment")
+      .option("--fail-on <severity>", `exit 1 when the plan has a finding of this severity or worse: ${FAIL_ON.join(", ")}`)
       .option("--quiet", "no progress output"),
-  ).action(async (opts: CloudOptions & { spec: string; inventory?: string; format: string; out?: string; quiet?: boolean }) => {
-      const format = choice("--format", opts.format, PLAN_FORMATS);
-      const spec = loadSpecFile(opts.spec);
-      const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
-      // From a file, the Azure SDK is never loaded; from ARM, the adapter is loaded now.
-      const inventory = opts.inventory ? loadInventoryFile(opts.inventory) : await readLive(opts, spec.subscriptions, (m) => progress.note(m));
-      const result = plan(spec, inventory);
-      // The JSON plan carries its basis, so `apply --plan` takes `--out` and `--format json` alike.
-      const saved = format === "json" || opts.out ? { ...result, basis: basisOf(spec, inventory, result.steps) } : result;
-      if (opts.out) writeFileSync(opts.out, renderPlan(saved, "json"));
-      ctx.stdout(renderPlan(saved, format));
-      ctx.exitCode = result.steps.length ? 2 : 0;
-    });
+  ).action(async (opts: PlanFlags) => {
+    const format = choice("--format", opts.format, PLAN_FORMATS);
+    const maxChars = wholeNumber("--max-chars", opts.maxChars, MIN_MARKDOWN_CHARS);
+    const failOn = opts.failOn === undefined ? undefined : choice("--fail-on", opts.failOn, FAIL_ON);
+    if (opts.out) checkWritable(opts.out, "--out");
+    const spec = loadSpecFile(opts.spec);
+    const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
+    // From a file, the Azure SDK is never loaded; from ARM, the adapter is loaded now.
+    // The inventory is not held past planning: rendering a million machines needs the room.
+    const { result, meta } = planAndBasis(spec, opts.inventory ? loadInventoryFile(opts.inventory) : await readLive(opts, spec, (m) => progress.note(m)), format, Boolean(opts.out));
+    if (opts.out) await writeOutputFile(opts.out, planPieces(result, "json", { meta }));
+    await writeStdout(planPieces(result, format, { maxChars, planUrl: opts.planUrl, reportUrl: opts.reportUrl, meta }), ctx.stdout);
+    ctx.exitCode = exitCodeOf(result, failOn, ctx);
+  });
 }
 
-async function readLive(opts: CloudOptions, subscriptions: readonly string[], onProgress: (message: string) => void) {
-  const { readInventory } = await import("../../azure/inventory");
-  return readInventory(await connectionFor(opts), subscriptions, { onProgress });
+/**
+ * The plan, and for a plan file (--out, json, ndjson) its basis in the header's meta: a digest of
+ * each part of the state its steps depend on, which `apply --plan` checks against the live state.
+ */
+function planAndBasis(spec: Spec, inventory: Inventory, format: PlanFormat, toFile: boolean): { result: Plan; meta?: { basis: PlanBasis } } {
+  const result = plan(spec, inventory);
+  const saved = toFile || format === "json" || format === "ndjson";
+  return saved ? { result, meta: { basis: basisOf(spec, inventory, result.steps) } } : { result };
+}
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+function exitCodeOf(result: Plan, failOn: (typeof FAIL_ON)[number] | undefined, ctx: CliContext): 0 | 1 | 2 {
+  const scope = scopeProblems(result);
+  if (scope.length) {
+    ctx.stderr(`asc-autoprovision: ${scope.map((f) => f.message).join("\n  ")}\n`);
+    return 1;
+  }
+  if (failOn) {
+    const failing = result.findings.filter((f) => RANK[f.severity] <= RANK[failOn]);
+    if (failing.length) {
+      ctx.stderr(`asc-autoprovision: --fail-on ${failOn}: ${failing.length} finding(s) (${[...new Set(failing.map((f) => f.code))].join(", ")})\n`);
+      return 1;
+    }
+  }
+  return result.steps.length ? 2 : 0;
+}
+
+async function readLive(opts: CloudOptions, spec: Spec, onProgress: (message: string) => void) {
+  const { readInventoryFor } = await import("../../azure/inventory");
+  return readInventoryFor(await connectionFor(opts), spec, { onProgress });
 }

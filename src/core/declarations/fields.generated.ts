@@ -85,8 +85,35 @@ export interface ExtensionsFields {
  * shape of a spec file and of the Pulumi stack config).
  */
 export interface SpecFields {
-  /** The subscription GUIDs to provision (at least one); the spec applies to each. */
-  readonly subscriptions: readonly string[];
+  /**
+   * The subscription GUIDs to provision; the spec applies to each. At least one, unless
+   * `managementGroups` names the scope. Default `[]`.
+   */
+  readonly subscriptions?: readonly string[];
+  /**
+   * Management groups (by name) whose subscriptions, at any depth, are provisioned as if listed in
+   * `subscriptions`; found with Resource Graph's `resourcecontainers` when the plan is made.
+   * Default `[]`.
+   */
+  readonly managementGroups?: readonly string[];
+  /** What the scope leaves out: subscriptions, resource groups, and machines by tag. */
+  readonly exclude?: {
+    /**
+     * Subscriptions left out, typically ones under `managementGroups` (a sandbox, a partner's).
+     * Default `[]`.
+     */
+    readonly subscriptions?: readonly string[];
+    /**
+     * Resource groups whose machines are left alone, by ARM id
+     * (`/subscriptions/<guid>/resourceGroups/<name>`). Default `[]`.
+     */
+    readonly resourceGroups?: readonly string[];
+    /**
+     * Machines carrying any of these tags are left alone: `{ name: value }`, the name matched
+     * without case, `"*"` for any value.
+     */
+    readonly machineTags?: { readonly [key: string]: string };
+  };
   /** The Log Analytics agent's auto provisioning: the portal's "Auto provisioning" page. */
   readonly logAnalyticsAgent?: LogAnalyticsAgentFields;
   /**

@@ -46,7 +46,7 @@ export function buildContext(spec: Spec, inventory: Inventory): PlanContext {
   return {
     spec,
     inventory,
-    inScope: new Set(spec.subscriptions),
+    inScope: subscriptionsInScope(spec, inventory),
     workspaceById,
     workspaceByCustomerId,
     onboardedAt,
@@ -61,10 +61,39 @@ export function buildContext(spec: Spec, inventory: Inventory): PlanContext {
   };
 }
 
-/** Machines of the in-scope subscriptions sorted by id for a stable plan, with each one's subscription. */
-export function machinesInScope(ctx: PlanContext): { machines: InventoryMachine[]; subscriptionIds: string[] } {
+/**
+ * The spec's subscriptions less its exclusions. A spec that names management groups adds the
+ * inventory's subscriptions: the adapter read them for those groups (Resource Graph's
+ * `resourcecontainers`), and an inventory file is read for its spec's scope.
+ */
+export function subscriptionsInScope(spec: Spec, inventory: Pick<Inventory, "subscriptions">): Set<string> {
+  const listed = spec.managementGroups.length ? [...spec.subscriptions, ...inventory.subscriptions.map((s) => s.id.toLowerCase())] : spec.subscriptions;
+  const excluded = new Set(spec.exclude.subscriptions);
+  return new Set(listed.filter((s) => !excluded.has(s)));
+}
+
+/** Is the machine left alone by the spec's resource-group or tag exclusions? */
+export function excludedMachine(exclude: Spec["exclude"]): (m: InventoryMachine) => boolean {
+  const groups = exclude.resourceGroups.map((g) => g.toLowerCase() + "/");
+  const tags = Object.entries(exclude.machineTags).map(([name, value]) => [name.toLowerCase(), value] as const);
+  if (!groups.length && !tags.length) return () => false;
+  return (m) => {
+    if (groups.length) {
+      const id = m.id.toLowerCase();
+      if (groups.some((g) => id.startsWith(g))) return true;
+    }
+    if (!tags.length || !m.tags) return false;
+    const own = Object.entries(m.tags);
+    return tags.some(([name, value]) => own.some(([n, v]) => n.toLowerCase() === name && (value === "*" || v === value)));
+  };
+}
+
+/** Machines of the in-scope subscriptions sorted by id for a stable plan, with each one's subscription; `excluded` counts those the spec's exclusions leave out. */
+export function machinesInScope(ctx: PlanContext): { machines: InventoryMachine[]; subscriptionIds: string[]; excluded: number } {
   const machines: InventoryMachine[] = [];
   const subscriptionIds: string[] = [];
+  const isExcluded = excludedMachine(ctx.spec.exclude);
+  let excluded = 0;
   // Sorted ids come in runs of one subscription: compare with the last prefix, allocate on change.
   let prefix = "";
   let sub = "";
@@ -74,10 +103,14 @@ export function machinesInScope(ctx: PlanContext): { machines: InventoryMachine[
       prefix = m.id.slice(0, "/subscriptions/".length + sub.length + 1);
     }
     if (!ctx.inScope.has(sub)) continue;
+    if (isExcluded(m)) {
+      excluded++;
+      continue;
+    }
     machines.push(m);
     subscriptionIds.push(sub);
   }
-  return { machines, subscriptionIds };
+  return { machines, subscriptionIds, excluded };
 }
 
 /**

@@ -6,7 +6,7 @@
 export * from "./contract";
 export * from "./types";
 export { PlanBuilder, stepId, type StepSink } from "./builder";
-export { buildContext, machinesInScope, sortById, type PlanContext } from "./context";
+export { buildContext, excludedMachine, machinesInScope, sortById, subscriptionsInScope, type PlanContext } from "./context";
 export { ReasonBook, type Reason, type ReasonCatalog, type ReasonParam, type Speaker } from "./reasons";
 export * from "./ids";
 export * from "./simulation";

@@ -1,4 +1,4 @@
-/** Figures the renderers share, derived from a plan and the catalog of its capabilities. */
+/** Figures the renderers share, derived from a plan and the catalog of its capabilities, in passes that allocate little per machine. */
 import { subscriptionOf } from "../../inventory/ids";
 import { REGISTRY, type Catalog } from "../catalog";
 import { workspaceLabel } from "../kernel";
@@ -12,56 +12,163 @@ export interface RenderedStep {
   readonly details: unknown;
 }
 
+export interface RenderedMachine {
+  readonly id: string;
+  readonly decision: string;
+  readonly workspace: string | null;
+  readonly reason: string;
+}
+
+export interface RenderedFinding {
+  readonly severity: "error" | "warning" | "info";
+  readonly code: string;
+  readonly target: string;
+  readonly message: string;
+}
+
 export interface RenderedPlan {
-  readonly machines: readonly { readonly id: string; readonly decision: string; readonly workspace: string | null; readonly reason: string }[];
+  readonly machines: readonly RenderedMachine[];
   readonly steps: readonly RenderedStep[];
-  readonly findings: readonly { readonly severity: "error" | "warning" | "info"; readonly code: string; readonly target: string; readonly message: string }[];
+  readonly findings: readonly RenderedFinding[];
   readonly summary: { readonly machines: number; readonly decisions: Readonly<Record<string, number | undefined>>; readonly findings: Readonly<Record<string, number | undefined>> };
 }
 
 /** One line per decision, in the words of DESIGN.md's decision table (the registered capabilities'). */
 export const DECISION_MEANING: Readonly<Record<string, string>> = Object.freeze(Object.fromEntries(REGISTRY.decisions.map((d) => [d, REGISTRY.meaning(d)])));
 
+/** The machine a step changes, if it is a step on one machine (none for an action the catalog does not know). */
+export function machineOf(s: RenderedStep, catalog: Catalog = REGISTRY): string | undefined {
+  return catalog.tryKind(s.action)?.machineId?.(s.details);
+}
+
+/**
+ * Finds a machine by id in the plan's machines. They are sorted by id and a capability plans its
+ * machines in that order, so the next step's machine is almost always the one at hand or the
+ * next: a cursor, with a binary search when it jumps (and a map if the list is not sorted).
+ */
+export function machineLocator(machines: readonly { readonly id: string }[]): (id: string) => number {
+  let sorted = true;
+  for (let i = 1; i < machines.length && sorted; i++) if (!(machines[i - 1]!.id < machines[i]!.id)) sorted = false;
+  if (!sorted) {
+    const byId = new Map<string, number>();
+    machines.forEach((m, i) => {
+      if (!byId.has(m.id)) byId.set(m.id, i);
+    });
+    return (id) => byId.get(id) ?? -1;
+  }
+  let cursor = 0;
+  return (id) => {
+    if (cursor < machines.length && machines[cursor]!.id === id) return cursor;
+    if (cursor + 1 < machines.length && machines[cursor + 1]!.id === id) return ++cursor;
+    let lo = 0;
+    let hi = machines.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = machines[mid]!.id;
+      if (v === id) return (cursor = mid);
+      if (v < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  };
+}
+
+/**
+ * For each step, the index in `plan.machines` of the machine it changes: -1 for a step on no
+ * machine, -2 for a machine the plan's list does not hold. Typed arrays: a million steps, no map.
+ */
+export function stepMachineIndices(plan: Pick<RenderedPlan, "machines" | "steps">, catalog: Catalog = REGISTRY): Int32Array {
+  const locate = machineLocator(plan.machines);
+  const out = new Int32Array(plan.steps.length);
+  plan.steps.forEach((s, i) => {
+    const id = machineOf(s, catalog);
+    const m = id === undefined ? -1 : locate(id);
+    out[i] = id === undefined ? -1 : m < 0 ? -2 : m;
+  });
+  return out;
+}
+
+/** How many distinct machines the steps change (the headline's "N to change"). */
+export function changedMachineCount(plan: Pick<RenderedPlan, "machines" | "steps">, catalog: Catalog = REGISTRY): number {
+  const seen = new Uint8Array(plan.machines.length);
+  const elsewhere = new Set<string>();
+  let n = 0;
+  const of = stepMachineIndices(plan, catalog);
+  for (let i = 0; i < of.length; i++) {
+    const m = of[i]!;
+    if (m >= 0) {
+      if (!seen[m]) n++;
+      seen[m] = 1;
+    } else if (m === -2) elsewhere.add(machineOf(plan.steps[i]!, catalog)!);
+  }
+  return n + elsewhere.size;
+}
+
 /** Machines that a step of the plan changes. */
-export function changedMachines(plan: RenderedPlan, catalog: Catalog = REGISTRY): Set<string> {
+export function changedMachines(plan: Pick<RenderedPlan, "steps">, catalog: Catalog = REGISTRY): Set<string> {
   const out = new Set<string>();
   for (const s of plan.steps) {
     const id = machineOf(s, catalog);
-    if (id !== undefined) out.add(id.toLowerCase());
+    if (id !== undefined) out.add(id);
   }
   return out;
 }
 
-/** The machine a step changes, if it is a step on one machine. */
-export function machineOf(s: RenderedStep, catalog: Catalog = REGISTRY): string | undefined {
-  return catalog.kind(s.action).machineId?.(s.details);
+/**
+ * The subscription of each id of a list, read cheaply when ids come in runs of one subscription
+ * (a plan's machines are sorted by id): one slice per run, not per id.
+ */
+export function subscriptionReader(): (id: string) => string {
+  let prefix = "";
+  let sub = "";
+  return (id) => {
+    if (prefix !== "" && id.startsWith(prefix)) return sub;
+    sub = subscriptionOf(id);
+    prefix = sub ? id.slice(0, "/subscriptions/".length + sub.length + 1) : "";
+    return sub;
+  };
 }
 
-export function subscriptionsOf(plan: RenderedPlan): string[] {
+export function subscriptionsOf(plan: Pick<RenderedPlan, "machines" | "steps">): string[] {
   const subs = new Set<string>();
-  for (const m of plan.machines) subs.add(subscriptionOf(m.id));
+  const ofMachine = subscriptionReader();
+  for (const m of plan.machines) subs.add(ofMachine(m.id));
+  const ofStep = subscriptionReader();
   for (const s of plan.steps) {
-    const sub = subscriptionOf(s.target);
+    const sub = ofStep(s.target);
     if (sub) subs.add(sub);
   }
+  subs.delete("");
   return [...subs].sort();
+}
+
+/** The subscription a step is grouped under ("(tenant)" for a step outside every subscription). */
+export const TENANT = "(tenant)";
+
+/** Indices of the plan's steps grouped by the subscription of their target, subscriptions sorted, steps in plan order. */
+export function stepIndicesBySubscription(plan: Pick<RenderedPlan, "steps">): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  const ofStep = subscriptionReader();
+  plan.steps.forEach((s, i) => {
+    const sub = ofStep(s.target) || TENANT;
+    let list = out.get(sub);
+    if (!list) out.set(sub, (list = []));
+    list.push(i);
+  });
+  return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /** Steps grouped by the subscription of their target, in plan order. */
 export function stepsBySubscription<S extends RenderedStep>(plan: { readonly steps: readonly S[] }): Map<string, S[]> {
   const out = new Map<string, S[]>();
-  for (const s of plan.steps) {
-    const sub = subscriptionOf(s.target) || "(tenant)";
-    let list = out.get(sub);
-    if (!list) out.set(sub, (list = []));
-    list.push(s);
-  }
-  return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+  for (const [sub, indices] of stepIndicesBySubscription(plan)) out.set(sub, indices.map((i) => plan.steps[i]!));
+  return out;
 }
 
 export const shortName = workspaceLabel;
 
 /** What a step does to what, in a few words: "vm-1 (MicrosoftMonitoringAgent)", "ws1: Common". */
 export function stepLabel(s: RenderedStep, catalog: Catalog = REGISTRY): string {
-  return catalog.kind(s.action).label(s.details, s.target);
+  const kind = catalog.tryKind(s.action);
+  return kind ? kind.label(s.details, s.target) : workspaceLabel(s.target);
 }

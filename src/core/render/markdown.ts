@@ -1,70 +1,335 @@
 /**
- * The plan as a pull-request comment: headline, findings first when there are errors, a table
- * by decision, steps grouped by subscription, long lists collapsed in <details>. Only names and
- * ids appear (steps never hold a secret). Ordering comes from the plan, so it is stable.
+ * The plan as a pull-request comment, within a character budget (GitHub refuses a comment over
+ * 65,536 characters), whatever the fleet: headline and links to the full plan, findings grouped
+ * by code (errors first when there are any), machines by decision, by subscription and by
+ * component, then the steps (biggest subscriptions first, steps on no machine before the many
+ * per-machine ones) and a sample of machines, each list cut where the budget ends with a line
+ * saying what it left out. Small plans show everything. Only names and ids appear (steps never
+ * hold a secret). Ordering comes from the plan, so it is stable.
  */
 import { REGISTRY, type Catalog } from "../catalog";
-import { changedMachines, shortName, stepLabel, stepsBySubscription, subscriptionsOf, type RenderedPlan } from "./facts";
+import { Budget } from "./budget";
+import { machineOf, shortName, stepIndicesBySubscription, stepMachineIndices, stepLabel, subscriptionReader, type RenderedFinding, type RenderedMachine, type RenderedPlan } from "./facts";
+
+/** Marker so a CI job can find and update its own comment. */
+export const MARKDOWN_MARKER = "<!-- asc-autoprovision-plan -->";
+/** GitHub's limit for an issue or pull-request comment body. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
 
 /** Rows shown before a list is collapsed. */
 const OPEN_ROWS = 10;
 const MAX_MACHINE_ROWS = 500;
+/** A subscription's steps listed in plan order up to this many; beyond, the steps on no machine first. */
+const PLAN_ORDER_ROWS = 100;
+/** Examples named for a finding code that many targets share. */
+const FINDING_EXAMPLES = 3;
 
-/** Marker so a CI job can find and update its own comment. */
-export const MARKDOWN_MARKER = "<!-- asc-autoprovision-plan -->";
-
-export function renderMarkdown(plan: RenderedPlan, catalog: Catalog = REGISTRY): string {
-  const out: string[] = [MARKDOWN_MARKER];
-  const changing = changedMachines(plan, catalog).size;
-  const subs = subscriptionsOf(plan).length;
-  out.push(
-    `### asc-autoprovision plan: ${changing} machine${changing === 1 ? "" : "s"} to change across ${subs} subscription${subs === 1 ? "" : "s"}`,
-    "",
-    `${plan.summary.machines} machine(s) in scope, ${plan.steps.length} step(s), ` +
-      `${plan.summary.findings.error ?? 0} error(s), ${plan.summary.findings.warning ?? 0} warning(s).`,
-    "",
-  );
-  const errors = plan.findings.some((f) => f.severity === "error");
-  if (errors) out.push(...findingsSection(plan.findings));
-  out.push("| Decision | Machines | Meaning |", "|---|---:|---|");
-  for (const d of catalog.decisions) {
-    const n = plan.summary.decisions[d];
-    if (n) out.push(`| \`${d}\` | ${n} | ${catalog.meaning(d)} |`);
-  }
-  out.push("");
-  if (plan.steps.length) {
-    out.push("#### Steps by subscription", "");
-    for (const [sub, steps] of stepsBySubscription(plan)) {
-      const counts = new Map<string, number>();
-      for (const s of steps) counts.set(s.action, (counts.get(s.action) ?? 0) + 1);
-      const summary = [...counts].map(([a, n]) => `${n} ${a}`).join(", ");
-      out.push(`<details${steps.length <= OPEN_ROWS ? " open" : ""}><summary><code>${sub}</code>: ${summary}</summary>`, "");
-      out.push("| # | Action | Target |", "|---:|---|---|");
-      steps.forEach((s, i) => out.push(`| ${i + 1} | \`${s.action}\` | ${escape(stepLabel(s, catalog))} |`));
-      out.push("", "</details>", "");
-    }
-  } else {
-    out.push("**No changes.** The fleet matches the spec.", "");
-  }
-  if (!errors && plan.findings.length) out.push(...findingsSection(plan.findings));
-  if (plan.machines.length) {
-    const rows = plan.machines.slice(0, MAX_MACHINE_ROWS);
-    out.push(`<details><summary>Machines (${plan.machines.length})</summary>`, "", "| Machine | Decision | Workspace | Reason |", "|---|---|---|---|");
-    for (const m of rows) {
-      out.push(`| ${escape(shortName(m.id))} | \`${m.decision}\` | ${m.workspace ? escape(shortName(m.workspace)) : "—"} | ${escape(m.reason)} |`);
-    }
-    if (plan.machines.length > rows.length) out.push("", `… and ${plan.machines.length - rows.length} more: see \`plan --format json\`.`);
-    out.push("", "</details>", "");
-  }
-  return out.join("\n");
+export interface MarkdownOptions {
+  readonly catalog?: Catalog;
+  /** Characters at most (default GITHUB_COMMENT_LIMIT). */
+  readonly maxChars?: number;
+  /** Where the full plan is (a CI artifact's URL): linked at the top. */
+  readonly planUrl?: string;
+  /** Where the coverage report is: linked beside the plan. */
+  readonly reportUrl?: string;
 }
 
-function findingsSection(findings: RenderedPlan["findings"]): string[] {
+/** The least budget that holds the headline, the counts and the truncation note. */
+export const MIN_MARKDOWN_CHARS = 1024;
+
+export function renderMarkdown(plan: RenderedPlan, catalog?: Catalog, options: Omit<MarkdownOptions, "catalog"> = {}): string {
+  return markdownOf(plan, { ...options, catalog });
+}
+
+export function* markdownPieces(plan: RenderedPlan, options: MarkdownOptions = {}): Generator<string> {
+  yield markdownOf(plan, options);
+}
+
+function markdownOf(plan: RenderedPlan, options: MarkdownOptions): string {
+  const catalog = options.catalog ?? REGISTRY;
+  const max = options.maxChars ?? GITHUB_COMMENT_LIMIT;
+  if (!Number.isInteger(max) || max < MIN_MARKDOWN_CHARS) throw new RangeError(`maxChars must be a whole number >= ${MIN_MARKDOWN_CHARS} (got ${max})`);
+  const facts = factsOf(plan, catalog);
+  const out = new Budget(max);
+  // Kept aside from the start: the closing note when anything was left out.
+  const closing = closingNote(options, max);
+  const reserve = closing.length + 2;
+  let cut = false;
+
+  out.pushAll(
+    [
+      MARKDOWN_MARKER,
+      `### asc-autoprovision plan: ${facts.changing} machine${facts.changing === 1 ? "" : "s"} to change across ${facts.subscriptions.length} subscription${facts.subscriptions.length === 1 ? "" : "s"}`,
+      "",
+      `${plan.summary.machines} machine(s) in scope, ${plan.steps.length} step(s), ` +
+        `${plan.summary.findings.error ?? 0} error(s), ${plan.summary.findings.warning ?? 0} warning(s).`,
+      "",
+      ...links(options),
+    ],
+    reserve,
+  );
+
+  const errors = (plan.summary.findings.error ?? 0) > 0;
+  if (errors) cut = findingsSection(out, plan.findings, reserve, max * 0.2) || cut;
+
+  if (plan.machines.length) {
+    out.push("| Decision | Machines | Meaning |", reserve);
+    out.push("|---|---:|---|", reserve);
+    for (const d of catalog.decisions) {
+      const n = plan.summary.decisions[d];
+      if (n && !out.push(`| \`${d}\` | ${n} | ${escape(catalog.meaning(d))} |`, reserve)) cut = true;
+    }
+    out.push("", reserve);
+  }
+
+  if (facts.subscriptions.length > 1) cut = subscriptionSection(out, facts, reserve, max * 0.15) || cut;
+  if (facts.components.length) cut = componentSection(out, facts, reserve) || cut;
+
+  if (plan.steps.length) cut = stepsSection(out, plan, facts, catalog, reserve, max * 0.3) || cut;
+  else out.pushAll(["**No changes.** The fleet matches the spec.", ""], reserve);
+
+  if (!errors && plan.findings.length) cut = findingsSection(out, plan.findings, reserve, max * 0.2) || cut;
+
+  if (plan.machines.length) cut = machinesSection(out, plan, catalog, reserve) || cut;
+
+  if (cut) out.push(closing);
+  return out.text();
+}
+
+interface SubscriptionFacts {
+  readonly id: string;
+  machines: number;
+  changing: number;
+  steps: number;
+  readonly decisions: Map<string, number>;
+}
+
+interface ComponentFacts {
+  readonly id: string;
+  readonly title: string;
+  steps: number;
+  machines: number;
+  readonly actions: Map<string, number>;
+}
+
+interface Facts {
+  readonly changing: number;
+  /** Biggest changes first: most steps, then most machines, then by id. */
+  readonly subscriptions: SubscriptionFacts[];
+  /** Capabilities with steps in the plan, most steps first. */
+  readonly components: ComponentFacts[];
+  readonly stepsBySubscription: Map<string, number[]>;
+  /** Per step, its machine's index in the plan (stepMachineIndices). */
+  readonly machineOfStep: Int32Array;
+}
+
+/** One pass over machines and one over steps; typed arrays where there is one entry per machine. */
+function factsOf(plan: RenderedPlan, catalog: Catalog): Facts {
+  const subs = new Map<string, SubscriptionFacts>();
+  const sub = (id: string) => {
+    let f = subs.get(id);
+    if (!f) subs.set(id, (f = { id, machines: 0, changing: 0, steps: 0, decisions: new Map() }));
+    return f;
+  };
+  const ofMachine = subscriptionReader();
+  for (const m of plan.machines) {
+    const f = sub(ofMachine(m.id) || "(none)");
+    f.machines++;
+    f.decisions.set(m.decision, (f.decisions.get(m.decision) ?? 0) + 1);
+  }
+  const ownerOf = new Map<string, { id: string; title: string }>();
+  for (const c of catalog.capabilities) for (const action of Object.keys(c.steps)) ownerOf.set(action, { id: c.id, title: c.title });
+  const components = new Map<string, ComponentFacts & { seen: Uint8Array }>();
+  const machineOfStep = stepMachineIndices(plan, catalog);
+  // A machine counts once per subscription, once per component and once in all: a mark per machine and counter.
+  const changedAnywhere = new Uint8Array(plan.machines.length);
+  const elsewhere = new Set<string>();
+  let changing = 0;
+  const stepsBySubscription = stepIndicesBySubscription(plan);
+  // Which subscription (1-based ordinal) last counted each machine.
+  const countedIn = new Int32Array(plan.machines.length);
+  let ordinal = 0;
+  for (const [id, indices] of stepsBySubscription) {
+    const f = sub(id);
+    f.steps = indices.length;
+    ordinal++;
+    for (const i of indices) {
+      const s = plan.steps[i]!;
+      const m = machineOfStep[i]!;
+      if (m >= 0) {
+        if (countedIn[m] !== ordinal) f.changing++;
+        countedIn[m] = ordinal;
+        if (!changedAnywhere[m]) changing++;
+        changedAnywhere[m] = 1;
+      } else if (m === -2) elsewhere.add(machineOf(s, catalog)!);
+      const owner = ownerOf.get(s.action) ?? { id: "other", title: "actions no registered capability owns" };
+      let c = components.get(owner.id);
+      if (!c) components.set(owner.id, (c = { id: owner.id, title: owner.title, steps: 0, machines: 0, actions: new Map(), seen: new Uint8Array(plan.machines.length) }));
+      c.steps++;
+      c.actions.set(s.action, (c.actions.get(s.action) ?? 0) + 1);
+      if (m >= 0 && !c.seen[m]) {
+        c.seen[m] = 1;
+        c.machines++;
+      }
+    }
+  }
+  return {
+    changing: changing + elsewhere.size,
+    subscriptions: [...subs.values()].sort((a, b) => b.steps - a.steps || b.machines - a.machines || (a.id < b.id ? -1 : 1)),
+    components: [...components.values()].map(({ seen: _seen, ...c }) => c).sort((a, b) => b.steps - a.steps || (a.id < b.id ? -1 : 1)),
+    stepsBySubscription,
+    machineOfStep,
+  };
+}
+
+function links(options: MarkdownOptions): string[] {
+  const parts: string[] = [];
+  if (options.planUrl) parts.push(`**Full plan:** [plan JSON](${options.planUrl})`);
+  if (options.reportUrl) parts.push(`**Coverage report:** [HTML](${options.reportUrl})`);
+  return parts.length ? [parts.join(" · "), ""] : [];
+}
+
+function closingNote(options: MarkdownOptions, max: number): string {
+  const where = options.planUrl ? `the [full plan](${options.planUrl})` : "the full plan (`asc-autoprovision plan --format json`)";
+  return `_Shortened to fit ${max.toLocaleString("en-US")} characters: every machine and step is in ${where}._`;
+}
+
+/** Counts in a cell, biggest first: "600000 install-extension, 3 assign-policy". */
+function countsCell(counts: ReadonlyMap<string, number>): string {
+  return [...counts]
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+    .map(([k, n]) => `${n} ${k}`)
+    .join(", ");
+}
+
+function subscriptionSection(out: Budget, facts: Facts, reserve: number, limit: number): boolean {
+  if (!out.pushAll(["#### By subscription", "", "| Subscription | Machines | To change | Steps | Decisions |", "|---|---:|---:|---:|---|"], reserve)) return true;
+  const subs = facts.subscriptions;
+  const rows = (function* () {
+    for (const s of subs) yield `| \`${s.id}\` | ${s.machines} | ${s.changing} | ${s.steps} | ${countsCell(s.decisions)} |`;
+  })();
+  const written = out.rows(rows, subs.length, (n) => `| … and ${n} more subscription(s) | | | | |`, limit, reserve);
+  out.push("", reserve);
+  return written < subs.length;
+}
+
+function componentSection(out: Budget, facts: Facts, reserve: number): boolean {
+  if (!out.pushAll(["#### By component", "", "| Component | Steps | Machines changed | Actions |", "|---|---:|---:|---|"], reserve)) return true;
+  let cut = false;
+  for (const c of facts.components) {
+    if (!out.push(`| \`${c.id}\`: ${escape(c.title)} | ${c.steps} | ${c.machines} | ${countsCell(c.actions)} |`, reserve)) cut = true;
+  }
+  out.push("", reserve);
+  return cut;
+}
+
+function stepsSection(out: Budget, plan: RenderedPlan, facts: Facts, catalog: Catalog, reserve: number, limit: number): boolean {
+  if (!out.pushAll(["#### Steps by subscription", ""], reserve)) return true;
+  const stop = out.left - Math.min(limit, out.left);
+  let cut = false;
+  for (const sub of facts.subscriptions) {
+    const indices = facts.stepsBySubscription.get(sub.id);
+    if (!indices?.length) continue;
+    const counts = new Map<string, number>();
+    for (const i of indices) counts.set(plan.steps[i]!.action, (counts.get(plan.steps[i]!.action) ?? 0) + 1);
+    const head = [`<details${indices.length <= OPEN_ROWS ? " open" : ""}><summary><code>${sub.id}</code>: ${countsCell(counts)}</summary>`, "", "| # | Action | Target |", "|---:|---|---|"];
+    const tail = ["", "</details>", ""];
+    const tailCost = tail.reduce((n, l) => n + l.length + 1, 0);
+    if (out.left - stop < 400 || !out.pushAll(head, reserve + tailCost)) {
+      cut = true;
+      break;
+    }
+    // A long list: steps on no machine (settings, workspaces, policies: each reaches many
+    // machines) first, then the per-machine ones, each in plan order. A short one: plan order.
+    const ordered =
+      indices.length <= PLAN_ORDER_ROWS
+        ? indices
+        : (function* () {
+            for (const i of indices) if (facts.machineOfStep[i] === -1) yield i;
+            for (const i of indices) if (facts.machineOfStep[i] !== -1) yield i;
+          })();
+    const rows = (function* () {
+      for (const i of ordered) yield `| ${i + 1} | \`${plan.steps[i]!.action}\` | ${escape(stepLabel(plan.steps[i]!, catalog))} |`;
+    })();
+    const share = Math.max(400, Math.floor((out.left - stop) / 2));
+    const written = out.rows(rows, indices.length, (n) => `| | … | ${n} more step(s) in this subscription |`, share, reserve + tailCost);
+    if (written < indices.length) cut = true;
+    out.pushAll(tail, reserve);
+  }
+  return cut;
+}
+
+function findingsSection(out: Budget, findings: readonly RenderedFinding[], reserve: number, limit: number): boolean {
   const icon = { error: "❌", warning: "⚠️", info: "ℹ️" } as const;
-  const lines = findings.map((f) => `- ${icon[f.severity]} **${f.severity}** \`${f.code}\` (${escape(shortName(f.target))}): ${escape(f.message)}`);
-  const head = ["#### Findings", ""];
-  if (lines.length <= OPEN_ROWS) return [...head, ...lines, ""];
-  return [...head, ...lines.slice(0, OPEN_ROWS), "", `<details><summary>${lines.length - OPEN_ROWS} more</summary>`, "", ...lines.slice(OPEN_ROWS), "", "</details>", ""];
+  // Grouped by severity and code, in the plan's order (errors first): one line per code, with a count and examples.
+  const groups = new Map<string, RenderedFinding[]>();
+  for (const f of findings) {
+    const key = `${f.severity}\u0000${f.code}`;
+    let list = groups.get(key);
+    if (!list) groups.set(key, (list = []));
+    list.push(f);
+  }
+  const lines = [...groups.values()].map((fs) => {
+    const f = fs[0]!;
+    if (fs.length === 1) return `- ${icon[f.severity]} **${f.severity}** \`${f.code}\` (${escape(shortName(f.target))}): ${escape(f.message)}`;
+    const examples = fs.slice(0, FINDING_EXAMPLES).map((x) => escape(shortName(x.target)));
+    return `- ${icon[f.severity]} **${f.severity}** \`${f.code}\` × ${fs.length} (${examples.join(", ")}${fs.length > FINDING_EXAMPLES ? ", …" : ""}): ${escape(f.message)}`;
+  });
+  if (!out.pushAll(["#### Findings", ""], reserve)) return true;
+  const stop = out.left - Math.min(limit, out.left);
+  const more = (n: number) => `- … and ${n} more finding code(s)`;
+  const moreCost = more(lines.length).length + 1;
+  const close = ["", "</details>"];
+  const closeCost = close.reduce((n, l) => n + l.length + 1, 0);
+  let written = 0;
+  let opened = false;
+  for (const line of lines) {
+    if (written === OPEN_ROWS) {
+      if (!out.pushAll(["", `<details><summary>${lines.length - OPEN_ROWS} more</summary>`, ""], reserve + closeCost + moreCost)) break;
+      opened = true;
+    }
+    const keep = reserve + moreCost + (opened ? closeCost : 0);
+    if (out.left - line.length - 1 < stop || !out.push(line, keep)) break;
+    written++;
+  }
+  if (written < lines.length) out.push(more(lines.length - written), reserve);
+  if (opened) out.pushAll(close, reserve);
+  out.push("", reserve);
+  return written < lines.length;
+}
+
+function machinesSection(out: Budget, plan: RenderedPlan, catalog: Catalog, reserve: number): boolean {
+  const tail = ["", "</details>", ""];
+  const tailCost = tail.reduce((n, l) => n + l.length + 1, 0);
+  if (!out.pushAll([`<details><summary>Machines (${plan.machines.length})</summary>`, "", "| Machine | Decision | Workspace | Reason |", "|---|---|---|---|"], reserve + tailCost + 200)) return true;
+  const rows = (function* () {
+    for (const m of machineSample(plan, catalog)) {
+      yield `| ${escape(shortName(m.id))} | \`${m.decision}\` | ${m.workspace ? escape(shortName(m.workspace)) : "—"} | ${escape(m.reason)} |`;
+    }
+  })();
+  const written = out.rows(rows, plan.machines.length, (n) => `| … and ${n} more: see the full plan | | | |`, out.left, reserve + tailCost);
+  out.pushAll(tail, reserve);
+  return written < plan.machines.length;
+}
+
+/**
+ * The machines shown: all of them, in plan order, when they are few; otherwise examples of every
+ * decision in turn (in the catalog's order), so a shortened list still shows each kind of change.
+ */
+function machineSample(plan: RenderedPlan, catalog: Catalog): RenderedMachine[] {
+  if (plan.machines.length <= MAX_MACHINE_ROWS) return [...plan.machines];
+  const byDecision = new Map<string, RenderedMachine[]>();
+  for (const m of plan.machines) {
+    let list = byDecision.get(m.decision);
+    if (!list) byDecision.set(m.decision, (list = []));
+    if (list.length < MAX_MACHINE_ROWS) list.push(m);
+  }
+  const lists = [...catalog.decisions, ...[...byDecision.keys()].filter((d) => !catalog.decisions.includes(d))].map((d) => byDecision.get(d) ?? []);
+  const out: RenderedMachine[] = [];
+  for (let i = 0; out.length < MAX_MACHINE_ROWS && lists.some((l) => i < l.length); i++) {
+    for (const l of lists) if (i < l.length && out.length < MAX_MACHINE_ROWS) out.push(l[i]!);
+  }
+  return out;
 }
 
 function escape(text: string): string {

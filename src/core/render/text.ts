@@ -1,49 +1,80 @@
-/** The plan for a person at a terminal. */
+/** The plan for a person at a terminal, produced line by line (a million machines never make one string). */
 import { REGISTRY, type Catalog } from "../catalog";
-import { changedMachines, shortName, stepLabel, stepsBySubscription, subscriptionsOf, type RenderedPlan } from "./facts";
+import { changedMachineCount, shortName, stepIndicesBySubscription, stepLabel, subscriptionsOf, type RenderedPlan } from "./facts";
+import { joinPieces } from "./sink";
 
 /** Machines listed per decision before "... and N more". */
 const MACHINES_PER_DECISION = 20;
 
-export function renderText(plan: RenderedPlan, catalog: Catalog = REGISTRY): string {
-  const lines: string[] = [];
-  const changing = changedMachines(plan, catalog).size;
+export interface TextOptions {
+  readonly catalog?: Catalog;
+  /**
+   * The last line when there are steps. `plan` tells what to run next; `apply` shows its plan
+   * right before applying it, so it ends without that advice.
+   */
+  readonly for?: "plan" | "apply";
+}
+
+export function renderText(plan: RenderedPlan, catalog?: Catalog, options: Omit<TextOptions, "catalog"> = {}): string {
+  return joinPieces(textPieces(plan, { ...options, catalog }));
+}
+
+export function* textPieces(plan: RenderedPlan, options: TextOptions = {}): Generator<string> {
+  const catalog = options.catalog ?? REGISTRY;
+  const changing = changedMachineCount(plan, catalog);
   const subs = subscriptionsOf(plan).length;
-  lines.push(
-    `Plan: ${plan.summary.machines} machine(s) in ${subs} subscription(s); ${changing} to change, ${plan.steps.length} step(s).`,
-  );
+  yield `Plan: ${plan.summary.machines} machine(s) in ${subs} subscription(s); ${changing} to change, ${plan.steps.length} step(s).\n`;
   if (plan.findings.length) {
-    lines.push("", "Findings:");
-    for (const f of plan.findings) lines.push(`  ${f.severity.padEnd(7)} ${f.code} (${shortName(f.target)}): ${f.message}`);
+    yield "\nFindings:\n";
+    for (const f of plan.findings) yield `  ${f.severity.padEnd(7)} ${f.code} (${shortName(f.target)}): ${f.message}\n`;
   }
   if (plan.machines.length) {
-    lines.push("", "Machines by decision:");
+    yield "\nMachines by decision:\n";
     for (const d of catalog.decisions) {
       const n = plan.summary.decisions[d];
-      if (n) lines.push(`  ${d.padEnd(25)} ${String(n).padStart(7)}  ${catalog.meaning(d)}`);
+      if (n) yield `  ${d.padEnd(25)} ${String(n).padStart(7)}  ${catalog.meaning(d)}\n`;
     }
   }
   if (plan.steps.length) {
-    lines.push("", "Steps:");
-    const position = new Map(plan.steps.map((s, i) => [s.id, i + 1] as const));
-    for (const [sub, steps] of stepsBySubscription(plan)) {
-      lines.push(`  subscription ${sub}:`);
-      for (const s of steps) {
+    yield "\nSteps:\n";
+    const position = positionsOfDependencies(plan);
+    for (const [sub, indices] of stepIndicesBySubscription(plan)) {
+      yield `  subscription ${sub}:\n`;
+      for (const i of indices) {
+        const s = plan.steps[i]!;
         const after = s.dependsOn.length ? `  (after ${s.dependsOn.map((d) => position.get(d)).join(", ")})` : "";
-        lines.push(`  ${String(position.get(s.id)).padStart(4)}. ${s.action.padEnd(22)} ${stepLabel(s, catalog)}${after}`);
+        yield `  ${String(i + 1).padStart(4)}. ${s.action.padEnd(22)} ${stepLabel(s, catalog)}${after}\n`;
       }
     }
   }
   if (plan.machines.length) {
-    lines.push("", "Machine details:");
+    yield "\nMachine details:\n";
+    const shown = new Map<string, RenderedPlan["machines"][number][]>();
+    for (const m of plan.machines) {
+      let list = shown.get(m.decision);
+      if (!list) shown.set(m.decision, (list = []));
+      if (list.length < MACHINES_PER_DECISION) list.push(m);
+    }
     for (const d of catalog.decisions) {
-      const ms = plan.machines.filter((m) => m.decision === d);
-      if (!ms.length) continue;
-      lines.push(`  ${d}:`);
-      for (const m of ms.slice(0, MACHINES_PER_DECISION)) lines.push(`    ${shortName(m.id)}: ${m.reason}`);
-      if (ms.length > MACHINES_PER_DECISION) lines.push(`    ... and ${ms.length - MACHINES_PER_DECISION} more (--format json lists every machine)`);
+      const ms = shown.get(d);
+      if (!ms) continue;
+      yield `  ${d}:\n`;
+      for (const m of ms) yield `    ${shortName(m.id)}: ${m.reason}\n`;
+      const total = plan.summary.decisions[d] ?? ms.length;
+      if (total > ms.length) yield `    ... and ${total - ms.length} more (--format json lists every machine)\n`;
     }
   }
-  lines.push("", plan.steps.length ? "Run `asc-autoprovision apply` to make these changes." : "No changes. The fleet matches the spec.");
-  return lines.join("\n") + "\n";
+  if (!plan.steps.length) yield "\nNo changes. The fleet matches the spec.\n";
+  else if (options.for !== "apply") yield "\nRun `asc-autoprovision apply` to make these changes.\n";
+}
+
+/** The 1-based position of every step another step depends on (few: workspaces, roles, identities). */
+function positionsOfDependencies(plan: RenderedPlan): Map<string, number> {
+  const wanted = new Set<string>();
+  for (const s of plan.steps) for (const d of s.dependsOn) wanted.add(d);
+  const position = new Map<string, number>();
+  plan.steps.forEach((s, i) => {
+    if (wanted.has(s.id)) position.set(s.id, i + 1);
+  });
+  return position;
 }

@@ -6,7 +6,7 @@
 import type { z } from "zod";
 import { amaPoliciesSchema, notScopesIn } from "../../../spec/amaPolicies";
 import { issuesFromZod, ValidationError, type ValidationIssue } from "../../../spec/errors";
-import { normalizeRegion } from "../../../spec/geography";
+import { normalizeRegion, regionProblem } from "../../../spec/geography";
 import { logAnalyticsAgentSchema, specSchema, type Spec } from "../../../spec/schema";
 import { parseSpec } from "../../../spec/validate";
 import { isDeferred } from "./value";
@@ -38,7 +38,9 @@ export function booleanIssues(value: unknown, path: string): ValidationIssue[] {
 }
 
 export function regionIssues(value: unknown, path: string): ValidationIssue[] {
-  return typeof value === "string" && normalizeRegion(value) !== "" ? [] : [{ path, message: `${JSON.stringify(value)} is not a region name (e.g. "westeurope")` }];
+  if (typeof value !== "string" || normalizeRegion(value) === "") return [{ path, message: `${JSON.stringify(value)} is not a region name (e.g. "westeurope")` }];
+  const problem = regionProblem(value);
+  return problem ? [{ path, message: `${JSON.stringify(value)} ${problem}` }] : [];
 }
 
 /** A workspace ARM id checked by the spec's own schema (the message a spec file would get); a deferred id is checked by its front end once known. */
@@ -66,7 +68,7 @@ export function parseSpecAs(input: unknown, rename: (path: string) => string): {
 
 /** Issues of a subscription GUID, under `path` (the spec's message). */
 export function subscriptionIdIssues(value: unknown, path: string): ValidationIssue[] {
-  return schemaIssues(specSchema.shape.subscriptions.element, value, path);
+  return schemaIssues(specSchema.shape.subscriptions.unwrap().element, value, path);
 }
 
 /** Issues of a not-scopes list: ARM ids, each under one of `subscriptionIds`. */

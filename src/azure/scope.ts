@@ -1,0 +1,62 @@
+/**
+ * A spec's scope as subscriptions: the ones it lists, and those under the management groups it
+ * names, found with Resource Graph's `resourcecontainers` (one query per group, paged), less the
+ * excluded ones. Resource Graph answers at most 5,000 subscriptions under one management group
+ * and 10,000 in all (reference: Resource Graph's limits): a group at the first cap is refused,
+ * naming it, rather than provisioned in part; a scope over the second is refused too.
+ */
+import type { Spec } from "../spec/schema";
+import type { AzureConnection } from "./connection";
+import { queryGraphUnder } from "./graph";
+import type { RetryOptions } from "./retry";
+
+export const SUBSCRIPTIONS_PER_MANAGEMENT_GROUP_CAP = 5000;
+export const SUBSCRIPTIONS_CAP = 10_000;
+
+export const SUBSCRIPTIONS_UNDER_QUERY = [
+  "resourcecontainers",
+  "| where type =~ 'microsoft.resources/subscriptions'",
+  "| project id, type, subscriptionId, name",
+  "| order by id asc",
+].join("\n");
+
+export class ScopeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ScopeError";
+  }
+}
+
+/** The spec's subscriptions with its management groups resolved (lower-case, sorted, exclusions applied). */
+export async function resolveSubscriptions(conn: AzureConnection, spec: Spec, options: { retry?: RetryOptions; onProgress?: (message: string) => void } = {}): Promise<string[]> {
+  const out = new Set(spec.subscriptions.map((s) => s.toLowerCase()));
+  for (const group of spec.managementGroups) {
+    options.onProgress?.(`finding the subscriptions under management group ${group}`);
+    let rows;
+    try {
+      rows = await queryGraphUnder(conn, SUBSCRIPTIONS_UNDER_QUERY, group, options.retry);
+    } catch (err) {
+      throw new ScopeError(`managementGroups: ${group}: cannot list its subscriptions (${err instanceof Error ? err.message : String(err)})`);
+    }
+    if (rows.length >= SUBSCRIPTIONS_PER_MANAGEMENT_GROUP_CAP) {
+      throw new ScopeError(
+        `managementGroups: ${group} holds at least ${SUBSCRIPTIONS_PER_MANAGEMENT_GROUP_CAP} subscriptions, Resource Graph's limit under one management group: name its child groups instead`,
+      );
+    }
+    for (const r of rows) {
+      const id = (typeof r.subscriptionId === "string" && r.subscriptionId) || r.id.split("/")[2];
+      if (id) out.add(id.toLowerCase());
+    }
+  }
+  const excluded = new Set(spec.exclude.subscriptions.map((s) => s.toLowerCase()));
+  const subscriptions = [...out].filter((s) => !excluded.has(s)).sort();
+  if (subscriptions.length > SUBSCRIPTIONS_CAP) {
+    throw new ScopeError(`the scope holds ${subscriptions.length} subscriptions, more than Resource Graph's ${SUBSCRIPTIONS_CAP}: split the spec`);
+  }
+  return subscriptions;
+}
+
+/** The machine tags the reader must keep for the spec's exclusions (lower-case names). */
+export function tagsNamedBy(spec: Spec): string[] {
+  return Object.keys(spec.exclude.machineTags).map((t) => t.toLowerCase());
+}

@@ -1,0 +1,167 @@
+/**
+ * A plan as the records of its file (format.ts): tables of what repeats (reasons, workspaces,
+ * step shapes), the steps on no machine, the machines with their steps, findings, summary. Each
+ * record is produced when it is written, as JSON text, so no whole-plan string is ever built.
+ *
+ * The work is linear: one pass over the machines (the tables), one over the steps (their machine
+ * and shape), then the records. A machine's steps are found through its position in the plan's
+ * machines (sorted by id, as the planner emits them) without an index of a million ids.
+ */
+import { REGISTRY, type Catalog } from "../catalog";
+import { machineLocator, type RenderedPlan, type RenderedStep } from "../render/facts";
+import { PLAN_FILE_VERSION, SECTIONS, type PlanFileHeader, type SectionName } from "./format";
+import { ShapeBook } from "./shapes";
+
+/** The fields of a machine record the format writes itself; any other field is written as it is. */
+const MACHINE_FIELDS = new Set(["id", "decision", "workspace", "reason"]);
+
+export interface EncodedSection {
+  readonly name: SectionName;
+  readonly count: number;
+  /** Each record's JSON text, in order. */
+  records(): Iterable<string>;
+}
+
+export interface EncodedPlan {
+  readonly header: PlanFileHeader;
+  readonly sections: readonly EncodedSection[];
+  /** The summary's JSON text. */
+  readonly summary: string;
+}
+
+export interface EncodeOptions {
+  readonly catalog?: Catalog;
+  /** Written in the header under `meta` (e.g. what the plan was planned from). */
+  readonly meta?: Readonly<Record<string, unknown>>;
+}
+
+export function encodePlan(plan: RenderedPlan, options: EncodeOptions = {}): EncodedPlan {
+  const catalog = options.catalog ?? REGISTRY;
+  const machines = plan.machines;
+  const steps = plan.steps;
+
+  // Tables of the machines' repeated values: each distinct reason and workspace once.
+  const reasons = new Table();
+  const workspaces = new Table();
+  for (const m of machines) {
+    reasons.add(m.reason);
+    if (m.workspace !== null && m.workspace !== undefined) workspaces.add(m.workspace);
+  }
+
+  // Each step's machine (or -1: a step on no machine of the plan) and shape.
+  const locate = machineLocator(machines);
+  const shapes = new ShapeBook();
+  const stepMachine = new Int32Array(steps.length).fill(-1);
+  const stepShape = new Int32Array(steps.length).fill(-1);
+  const perMachine = new Int32Array(machines.length + 1);
+  const machineOf = machineIdOf(catalog);
+  let shared = 0;
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
+    const id = machineOf(s);
+    const m = id === undefined ? -1 : locate(id);
+    const shape = m < 0 ? -1 : shapes.shapeOf(s, machines[m]!.id);
+    if (shape < 0) {
+      shared++;
+      continue;
+    }
+    stepMachine[i] = m;
+    stepShape[i] = shape;
+    perMachine[m + 1]!++;
+  }
+  // perMachine becomes offsets into `order`, which lists each machine's steps in plan order.
+  for (let m = 0; m < machines.length; m++) perMachine[m + 1]! += perMachine[m]!;
+  const order = new Int32Array(perMachine[machines.length]!);
+  const fill = perMachine.slice(0, machines.length);
+  for (let i = 0; i < steps.length; i++) {
+    const m = stepMachine[i]!;
+    if (m >= 0) order[fill[m]!++] = i;
+  }
+
+  const sections: Record<SectionName, EncodedSection> = {
+    reasons: { name: "reasons", count: reasons.values.length, records: () => reasons.values.map(quote) },
+    workspaces: { name: "workspaces", count: workspaces.values.length, records: () => workspaces.values.map(quote) },
+    shapes: { name: "shapes", count: shapes.texts.length, records: () => shapes.texts },
+    steps: {
+      name: "steps",
+      count: shared,
+      *records() {
+        for (let i = 0; i < steps.length; i++) if (stepMachine[i]! < 0) yield sharedStepRecord(i, steps[i]!);
+      },
+    },
+    machines: {
+      name: "machines",
+      count: machines.length,
+      *records() {
+        for (let m = 0; m < machines.length; m++) {
+          const machine = machines[m]!;
+          let text = `{"id":${quote(machine.id)},"decision":${quote(machine.decision)},"workspace":${machine.workspace == null ? "null" : workspaces.indexOf(machine.workspace)},"reason":${reasons.indexOf(machine.reason)}`;
+          text += extraFields(machine);
+          text += ',"steps":[';
+          for (let k = perMachine[m]!; k < perMachine[m + 1]!; k++) {
+            const i = order[k]!;
+            text += `${k === perMachine[m] ? "" : ","}{"at":${i},"shape":${stepShape[i]}}`;
+          }
+          yield text + "]}";
+        }
+      },
+    },
+    findings: { name: "findings", count: plan.findings.length, records: () => plan.findings.map((f) => JSON.stringify(f)) },
+  };
+  return {
+    header: { version: PLAN_FILE_VERSION, machineCount: machines.length, stepCount: steps.length, ...(options.meta ? { meta: options.meta } : {}) },
+    sections: SECTIONS.map((name) => sections[name]),
+    summary: JSON.stringify(plan.summary),
+  };
+}
+
+function sharedStepRecord(at: number, s: RenderedStep): string {
+  return JSON.stringify({ at, id: s.id, action: s.action, target: s.target, dependsOn: s.dependsOn, details: s.details });
+}
+
+/** Fields of a machine plan other than the four the format compacts (a capability's own), as JSON members. */
+function extraFields(machine: RenderedPlan["machines"][number]): string {
+  let out = "";
+  const fields = machine as unknown as Record<string, unknown>;
+  for (const key in fields) {
+    if (MACHINE_FIELDS.has(key) || fields[key] === undefined) continue;
+    if (key === "steps") throw new Error(`a machine plan may not have its own "steps" field (the plan file links machines to their steps by that name): ${machine.id}`);
+    out += `,${quote(key)}:${JSON.stringify(fields[key])}`;
+  }
+  return out;
+}
+
+/** Distinct strings in first-seen order, with their index. */
+class Table {
+  readonly values: string[] = [];
+  private readonly index = new Map<string, number>();
+  add(value: string): void {
+    if (!this.index.has(value)) {
+      this.index.set(value, this.values.length);
+      this.values.push(value);
+    }
+  }
+  indexOf(value: string): number {
+    return this.index.get(value)!;
+  }
+}
+
+/** The machine a step changes, for any action (an action no capability of the catalog owns: none). */
+function machineIdOf(catalog: Catalog): (s: RenderedStep) => string | undefined {
+  const kinds = new Map<string, ((details: unknown) => string) | undefined>();
+  return (s) => {
+    let f = kinds.get(s.action);
+    if (f === undefined && !kinds.has(s.action)) {
+      f = catalog.tryKind(s.action)?.machineId;
+      kinds.set(s.action, f);
+    }
+    return f?.(s.details);
+  };
+}
+
+/** A JSON string; plain ids and words (the usual case) without JSON.stringify. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
+const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+export function quote(s: string): string {
+  return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s);
+}

@@ -1,0 +1,128 @@
+/**
+ * Step shapes: a step planned on one machine, with that machine's id replaced by `{machine}`
+ * wherever it occurs (its target, its id, its details, the ids it depends on). A fleet of a
+ * million machines has a few hundred shapes (one per action, extension, region, OS, kind and
+ * target workspace), so the plan file writes each shape once and each machine names its shapes.
+ * Nothing is lost: putting the machine's id back gives the step exactly.
+ *
+ * Generic over capabilities: a shape is found by walking the step's own fields, whatever its
+ * action and details.
+ */
+
+/** What stands for the machine's id in a shape. */
+export const MACHINE_PLACEHOLDER = "{machine}";
+
+/** A step as the plan file sees it. */
+export interface ShapedStep {
+  readonly id: string;
+  readonly action: string;
+  readonly target: string;
+  readonly dependsOn: readonly string[];
+  readonly details: unknown;
+}
+
+const NESTED = Symbol("nested");
+const END = Symbol("end");
+const LEAF = Symbol("leaf");
+/** A step that cannot be shaped (one of its strings holds the placeholder itself). */
+const UNSHAPEABLE = Symbol("unshapeable");
+
+type Node = Map<unknown, Node | number>;
+
+/** The distinct shapes of a plan's machine steps, each kept once as its JSON text. */
+export class ShapeBook {
+  private readonly root: Node = new Map();
+  /** Each shape's record, as JSON. */
+  readonly texts: string[] = [];
+
+  /** The index of `step`'s shape for the machine `machineId`; -1 when the step must be written whole. */
+  shapeOf(step: ShapedStep, machineId: string): number {
+    let node = this.root;
+    const visit = (value: unknown): boolean => {
+      if (value === UNSHAPEABLE) return false;
+      let next = node.get(value) as Node | undefined;
+      if (!next) node.set(value, (next = new Map()));
+      node = next;
+      return true;
+    };
+    if (!visit(template(step.id, machineId)) || !visit(step.action) || !visit(template(step.target, machineId))) return -1;
+    const deps = step.dependsOn;
+    visit(deps.length);
+    for (let i = 0; i < deps.length; i++) if (!visit(template(deps[i]!, machineId))) return -1;
+    const details = step.details;
+    if (details !== null && typeof details === "object" && !Array.isArray(details)) {
+      const fields = details as Record<string, unknown>;
+      for (const key in fields) {
+        const value = fields[key];
+        if (value === undefined) continue; // JSON has no undefined: the field is absent
+        visit(key);
+        if (value !== null && typeof value === "object") {
+          visit(NESTED);
+          const nested = templateDeep(value, machineId);
+          if (nested === UNSHAPEABLE) return -1;
+          visit(JSON.stringify(nested));
+        } else if (!visit(template(value, machineId))) return -1;
+      }
+    } else {
+      visit(NESTED);
+      const nested = templateDeep(details, machineId);
+      if (nested === UNSHAPEABLE) return -1;
+      visit(JSON.stringify(nested) ?? "null");
+    }
+    visit(END);
+    const found = node.get(LEAF);
+    if (typeof found === "number") return found;
+    const index = this.texts.length;
+    const shape = templateDeep({ id: step.id, action: step.action, target: step.target, dependsOn: step.dependsOn, details: step.details }, machineId);
+    this.texts.push(JSON.stringify(shape));
+    node.set(LEAF, index);
+    return index;
+  }
+}
+
+/** A value with the machine's id replaced by the placeholder (strings only). */
+function template(value: unknown, machineId: string): unknown {
+  if (typeof value !== "string") return value;
+  if (value.includes(MACHINE_PLACEHOLDER)) return UNSHAPEABLE;
+  if (value === machineId) return MACHINE_PLACEHOLDER;
+  return value.includes(machineId) ? value.split(machineId).join(MACHINE_PLACEHOLDER) : value;
+}
+
+function templateDeep(value: unknown, machineId: string): unknown {
+  if (typeof value === "string") return template(value, machineId);
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const v of value) {
+      const t = templateDeep(v, machineId);
+      if (t === UNSHAPEABLE) return UNSHAPEABLE;
+      out.push(t);
+    }
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (k.includes(MACHINE_PLACEHOLDER) || k.includes(machineId)) return UNSHAPEABLE;
+    const t = templateDeep(v, machineId);
+    if (t === UNSHAPEABLE) return UNSHAPEABLE;
+    out[k] = t;
+  }
+  return out;
+}
+
+/** A shape (parsed) made into the step of one machine: the placeholder replaced by its id. */
+export function instantiate<T>(shape: T, machineId: string): T {
+  return fill(shape, machineId) as T;
+}
+
+function fill(value: unknown, machineId: string): unknown {
+  if (typeof value === "string") {
+    if (value === MACHINE_PLACEHOLDER) return machineId;
+    return value.includes(MACHINE_PLACEHOLDER) ? value.split(MACHINE_PLACEHOLDER).join(machineId) : value;
+  }
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((v) => fill(v, machineId));
+  const out: Record<string, unknown> = {};
+  for (const k in value as Record<string, unknown>) out[k] = fill((value as Record<string, unknown>)[k], machineId);
+  return out;
+}

@@ -1,0 +1,69 @@
+/**
+ * The common case of an inventory machine checked without zod: a machine that passes is exactly
+ * what its schema (schema.ts) would return for it, so the loader keeps the object it has instead
+ * of building a copy. A million machines then cost one check each and no second copy of the
+ * fleet; anything unusual (a missing field, a wrong type, a default to fill) goes through the
+ * schema, which also words the error. A property test holds the two to the same answers.
+ */
+import { armIdProblem, armNameProblem } from "../spec/armIds";
+import { AGENT_KINDS, MACHINE_KINDS, OS_TYPES, POWER_STATES } from "./schema";
+
+const KINDS: ReadonlySet<unknown> = new Set(MACHINE_KINDS);
+const OSES: ReadonlySet<unknown> = new Set(OS_TYPES);
+const POWER: ReadonlySet<unknown> = new Set(POWER_STATES);
+const AGENTS: ReadonlySet<unknown> = new Set(AGENT_KINDS);
+
+type Fields = Record<string, unknown>;
+
+function isObject(x: unknown): x is Fields {
+  return x !== null && typeof x === "object" && !Array.isArray(x);
+}
+
+const nonEmpty = (x: unknown): boolean => typeof x === "string" && x.length > 0;
+const optional = (x: unknown, ok: (v: unknown) => boolean): boolean => x === undefined || ok(x);
+
+function every(list: unknown, ok: (item: unknown) => boolean): boolean {
+  if (!Array.isArray(list)) return false;
+  for (const item of list) if (!ok(item)) return false;
+  return true;
+}
+
+function plainExtension(x: unknown): boolean {
+  if (!isObject(x)) return false;
+  return (
+    nonEmpty(x.publisher) &&
+    nonEmpty(x.type) &&
+    nonEmpty(x.version) &&
+    optional(x.name, (n) => typeof n === "string" && armNameProblem(n) === undefined) &&
+    optional(x.workspaceCustomerId, (w) => w === null || typeof w === "string") &&
+    optional(x.provisioningState, (s) => typeof s === "string")
+  );
+}
+
+function plainAgent(x: unknown): boolean {
+  if (!isObject(x)) return false;
+  return AGENTS.has(x.kind) && optional(x.workspaceCustomerIds, (ids) => every(ids, (i) => typeof i === "string")) && optional(x.version, (v) => typeof v === "string");
+}
+
+function plainIdentity(x: unknown): boolean {
+  return x === null || (isObject(x) && nonEmpty(x.type) && optional(x.principalId, (p) => p === null || typeof p === "string"));
+}
+
+/** True when `x` is a machine the schema accepts and returns unchanged. */
+export function plainMachine(x: unknown): boolean {
+  if (!isObject(x)) return false;
+  return (
+    typeof x.id === "string" &&
+    armIdProblem(x.id) === undefined &&
+    KINDS.has(x.kind) &&
+    OSES.has(x.osType) &&
+    nonEmpty(x.location) &&
+    POWER.has(x.powerState) &&
+    typeof x.vmAgent === "boolean" &&
+    optional(x.appliance, (a) => typeof a === "boolean") &&
+    optional(x.extensions, (e) => every(e, plainExtension)) &&
+    optional(x.agents, (a) => every(a, plainAgent)) &&
+    optional(x.identity, plainIdentity) &&
+    optional(x.tags, (t) => isObject(t) && Object.values(t).every((v) => typeof v === "string"))
+  );
+}

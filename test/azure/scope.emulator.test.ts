@@ -1,0 +1,72 @@
+/**
+ * Management-group scope end to end on the emulator (issue 15 item 4): a spec names management
+ * groups instead of subscriptions; the subscriptions under them (at any depth) are found with
+ * Resource Graph's `resourcecontainers`; excluded subscriptions, resource groups and tagged
+ * machines are left alone.
+ */
+import { emulatorConnection, type AzureConnection } from "../../src/azure/connection";
+import { planLive, resolveSubscriptions } from "../../src/azure";
+import { subscriptionOf } from "../../src/inventory/ids";
+import { FLEET_CASE_TAG, startEmulator, type RunningEmulator } from "../../src/emulator";
+import { parseSpec } from "../../src/spec";
+
+let emu: RunningEmulator;
+let conn: AzureConnection;
+let subs: string[];
+
+beforeAll(async () => {
+  emu = await startEmulator({ fleet: 90, seed: 11 });
+  conn = emulatorConnection({ url: emu.url, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, caCert: emu.caCert });
+  subs = [...emu.subscriptionIds].map((s) => s.toLowerCase()).sort();
+  await emu.admin("POST", "/admin/management-groups", {
+    groups: [
+      { name: "contoso", displayName: "Contoso" },
+      { name: "contoso-prod", parent: "contoso", subscriptions: [subs[0]] },
+      { name: "contoso-prod-eu", parent: "contoso-prod", subscriptions: [subs[1]] },
+      { name: "fabrikam", subscriptions: [subs[2]] },
+    ],
+  });
+});
+
+afterAll(() => emu?.stop());
+
+const mgSpec = (extra: Record<string, unknown> = {}) => parseSpec({ managementGroups: ["contoso"], logAnalyticsAgent: { autoProvision: true }, ...extra });
+
+describe("management-group scope", () => {
+  it("finds the subscriptions under a group at any depth, and no others", async () => {
+    expect(await resolveSubscriptions(conn, mgSpec())).toEqual([subs[0], subs[1]]);
+    expect(await resolveSubscriptions(conn, mgSpec({ managementGroups: ["contoso-prod-eu"] }))).toEqual([subs[1]]);
+    expect(await resolveSubscriptions(conn, mgSpec({ subscriptions: [subs[2]] }))).toEqual([subs[0], subs[1], subs[2]]);
+  });
+
+  it("leaves out excluded subscriptions", async () => {
+    expect(await resolveSubscriptions(conn, mgSpec({ exclude: { subscriptions: [subs[1]!.toUpperCase()] } }))).toEqual([subs[0]]);
+  });
+
+  it("a group that does not exist is an error naming it", async () => {
+    await expect(resolveSubscriptions(conn, mgSpec({ managementGroups: ["contoso", "no-such-group"] }))).rejects.toThrow(/managementGroups: no-such-group: cannot list its subscriptions/);
+  });
+
+  it("plans the machines of the groups' subscriptions, less excluded resource groups and tagged machines", async () => {
+    const whole = await planLive(conn, mgSpec());
+    const planned = whole.plan.machines.map((m) => m.id);
+    expect(planned.length).toBeGreaterThan(0);
+    expect(new Set(planned.map(subscriptionOf))).toEqual(new Set([subs[0], subs[1]]));
+
+    // One resource group of the first subscription, and the machines tagged as Operations Manager 2012 ones.
+    const rg = planned.find((id) => subscriptionOf(id) === subs[0])!.split("/").slice(0, 5).join("/");
+    const tagged = whole.inventory.machines.length; // the reader keeps no tag the spec does not name
+    expect(whole.inventory.machines.every((m) => m.tags === undefined)).toBe(true);
+    const { plan, inventory } = await planLive(conn, mgSpec({ exclude: { resourceGroups: [rg], machineTags: { [FLEET_CASE_TAG.toUpperCase()]: "scom-2012" } } }));
+    const scom2012 = inventory.machines.filter((m) => m.tags?.[FLEET_CASE_TAG] === "scom-2012").map((m) => m.id);
+    expect(scom2012.length).toBeGreaterThan(0);
+    const left = plan.machines.map((m) => m.id);
+    expect(left.filter((id) => id.toLowerCase().startsWith(rg.toLowerCase() + "/"))).toEqual([]);
+    expect(left.filter((id) => scom2012.includes(id))).toEqual([]);
+    expect(plan.steps.filter((s) => JSON.stringify(s.details).toLowerCase().includes(rg.toLowerCase() + "/"))).toEqual([]);
+    const excluded = planned.length - left.length;
+    expect(excluded).toBeGreaterThan(scom2012.length - 1);
+    expect(plan.findings).toContainEqual(expect.objectContaining({ severity: "info", code: "machines-excluded", message: `${excluded} machine(s) left alone by the spec's exclude.resourceGroups or exclude.machineTags.` }));
+    expect(tagged).toBe(inventory.machines.length);
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * The markdown plan is a pull-request comment: at most 65,536 characters (GitHub's limit) by
+ * default, whatever the fleet, and still useful at a million machines.
+ */
+import fc from "fast-check";
+import { GITHUB_COMMENT_LIMIT, MIN_MARKDOWN_CHARS, renderMarkdown } from "../../src/core";
+import { bigPlan, DECISIONS } from "../helpers/bigPlan";
+import { loadInventoryFile } from "../../src/inventory/load";
+import { loadSpecFile } from "../../src/spec/load";
+import { plan } from "../../src/core";
+import { join } from "node:path";
+
+describe("markdown within GitHub's comment limit", () => {
+  it("a million machines: at most 65,536 characters, with what a reviewer needs", () => {
+    const p = bigPlan(1_000_000);
+    const installs = p.summary.decisions.install!;
+    const firstSub = "aaaaaaaa-0000-4000-8000-000000000000";
+    const installsInFirst = p.machines.filter((m) => m.decision === "install" && m.id.includes(firstSub)).length;
+    const md = renderMarkdown(p, undefined, { planUrl: "https://github.com/o/r/actions/runs/1/artifacts/2" });
+    expect(md.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    expect(md.startsWith(`<!-- asc-autoprovision-plan -->\n### asc-autoprovision plan: ${installs} machines to change across 3 subscriptions`)).toBe(true);
+    expect(md).toContain("**Full plan:** [plan JSON](https://github.com/o/r/actions/runs/1/artifacts/2)");
+    // 427 identical Operations Manager 2012 findings: one line, with a count and examples.
+    expect(md.match(/scom-2012-agent/g)).toHaveLength(1);
+    expect(md).toMatch(/`scom-2012-agent` × 427 \(m0000000, m0002347, m0004694, …\): An Operations Manager 2012 agent is installed/);
+    // Every decision, every subscription and every component, with counts.
+    for (const d of DECISIONS) expect(md).toContain(`| \`${d}\` | ${(p.summary.decisions as Record<string, number>)[d]} |`);
+    expect(md).toContain(`| \`${firstSub}\` | 333334 | ${installsInFirst} |`);
+    expect(md).toContain(`| ${installs} | ${installs} | ${installs} install-extension |`);
+    // The steps on no machine (here the pricing) come before the many per-machine ones.
+    expect(md.indexOf("`set-pricing`")).toBeLessThan(md.indexOf("`install-extension` | m"));
+    expect(md).toMatch(/more step\(s\) in this subscription/);
+    expect(md).toMatch(/_Shortened to fit 65,536 characters: every machine and step is in the \[full plan\]\(https:/);
+  });
+
+  it("ten thousand subscriptions: the biggest first, the rest counted", () => {
+    const p = bigPlan(200_000, 10_000);
+    const md = renderMarkdown(p);
+    expect(md.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    expect(md).toMatch(/\| … and \d+ more subscription\(s\) \|/);
+  });
+
+  it("--max-chars: any budget from the minimum up is held, for any plan size", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: MIN_MARKDOWN_CHARS, max: 70_000 }), (n, subs, max) => {
+        const md = renderMarkdown(bigPlan(n, subs), undefined, { maxChars: max });
+        expect(md.length).toBeLessThanOrEqual(max);
+        expect(md.startsWith("<!-- asc-autoprovision-plan -->\n### asc-autoprovision plan:")).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("a small plan is shown whole, without the shortening note", () => {
+    const root = join(__dirname, "../..");
+    const md = renderMarkdown(plan(loadSpecFile(join(root, "examples/spec.yaml")), loadInventoryFile(join(root, "examples/inventory.json"))));
+    expect(md).not.toContain("Shortened");
+    expect(md).toContain("<details><summary>Machines (15)</summary>");
+  });
+
+  it("refuses a budget below what the headline needs", () => {
+    expect(() => renderMarkdown(bigPlan(10), undefined, { maxChars: 100 })).toThrow(/maxChars must be a whole number >= 1024/);
+  });
+});

@@ -1,0 +1,200 @@
+/**
+ * The plan file (src/core/planfile): written as it is produced, compact where a fleet repeats
+ * itself, plain JSON for jq, and read back into the plan exactly (in both framings, streamed from
+ * disk or whole), with machines linked to their steps.
+ */
+import { mkdtempSync, readFileSync, writeFileSync, createWriteStream } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  machineOf,
+  MACHINE_PLACEHOLDER,
+  parsePlan,
+  plan,
+  planPieces,
+  PlanFileError,
+  readPlanFile,
+  renderJson,
+  streamWriter,
+  writePlan,
+  type AnyStep,
+  type PlanFormat,
+} from "../../src/core";
+import type { PlanOf } from "../../src/core/kernel";
+import { loadInventoryFile } from "../../src/inventory/load";
+import { loadSpecFile } from "../../src/spec/load";
+import { inventory, laExtension, machine, spec, SUB, workspace } from "../helpers/fixtures";
+
+const root = join(__dirname, "../..");
+const dir = mkdtempSync(join(tmpdir(), "planfile-"));
+type AnyPlan = PlanOf<AnyStep, string>;
+
+const EXAMPLES: [string, string][] = [
+  ...["spec.yaml", "spec-central.yaml", "spec-off.yaml"].map((s): [string, string] => [join(root, "examples", s), join(root, "examples/inventory.json")]),
+  ...["spec-ama.yaml", "spec-ama-central.yaml"].map((s): [string, string] => [join(root, "test/reconcile/fixtures", s), join(root, "test/reconcile/fixtures/ama-inventory.json")]),
+];
+
+/** A fleet of `n` machines without an agent, spread over regions: many steps of few shapes. */
+function fleetPlan(n: number): AnyPlan {
+  const regions = ["westeurope", "eastus", "japaneast", "uksouth"];
+  const machines = Array.from({ length: n }, (_, i) =>
+    machine(`vm-${String(i).padStart(6, "0")}`, { location: regions[i % regions.length]!, osType: i % 3 ? "Windows" : "Linux" }),
+  );
+  return plan(spec({ workspace: "default" }), inventory({ machines })) as unknown as AnyPlan;
+}
+
+async function toFile(p: AnyPlan, format: PlanFormat, name: string): Promise<string> {
+  const file = join(dir, name);
+  const out = createWriteStream(file);
+  await writePlan(p, format, streamWriter(out));
+  await new Promise<void>((resolve) => out.end(resolve));
+  return file;
+}
+
+describe("the plan file reads back into the plan exactly", () => {
+  it.each(EXAMPLES)("%s: json, ndjson, streamed from disk and whole", async (specFile, inventoryFile) => {
+    const p = plan(loadSpecFile(specFile), loadInventoryFile(inventoryFile));
+    for (const format of ["json", "ndjson"] as const) {
+      const file = await toFile(p, format, `example.${format}`);
+      expect((await readPlanFile(file)).plan).toEqual(p);
+      expect(parsePlan(readFileSync(file, "utf8")).plan).toEqual(p);
+    }
+    // Reformatted by `jq .` (no longer a record per line): still read, as one document.
+    expect(parsePlan(JSON.stringify(JSON.parse(renderJson(p)), null, 2)).plan).toEqual(p);
+    // Version 1 files (the whole plan as it is) are read too.
+    expect(parsePlan(JSON.stringify(p, null, 2))).toMatchObject({ plan: p, version: 1 });
+  });
+
+  it("keeps what a capability adds to a machine (generic fields), and steps that cannot be shaped", () => {
+    const p = fleetPlan(6);
+    const withComponents: AnyPlan = {
+      ...p,
+      machines: p.machines.map((m, i) => ({ ...m, components: { "defender-endpoint": { decision: i % 2 ? "install" : "compliant", reason: "why" } } })),
+      // A step whose details hold the placeholder text itself is written whole, not as a shape.
+      steps: p.steps.map((s, i) => (i === p.steps.length - 1 ? { ...s, details: { ...(s.details as object), note: `a literal ${MACHINE_PLACEHOLDER}` } } : s)) as AnyStep[],
+    };
+    const read = parsePlan(renderJson(withComponents)).plan;
+    expect(read).toEqual(withComponents);
+    const ndjson = [...planPieces(withComponents, "ndjson")].join("");
+    expect(parsePlan(ndjson).plan).toEqual(withComponents);
+  });
+
+  it("ids with characters JSON escapes, and a machine id that prefixes another's, survive", () => {
+    const a = machine("vm1");
+    const b = machine("vm10");
+    const p = plan(spec(), inventory({ machines: [a, b] })) as unknown as AnyPlan;
+    const odd: AnyPlan = {
+      ...p,
+      machines: p.machines.map((m) => ({ ...m, reason: `${m.reason} "quoted" \\ back\u2028` })),
+    };
+    expect(parsePlan(renderJson(odd)).plan).toEqual(odd);
+    expect(parsePlan([...planPieces(odd, "ndjson")].join("")).plan).toEqual(odd);
+  });
+
+  it("carries the writer's meta in its header", () => {
+    const p = fleetPlan(3);
+    const text = [...planPieces(p, "json", { meta: { plannedFrom: { digest: "abc" } } })].join("");
+    expect(parsePlan(text).meta).toEqual({ plannedFrom: { digest: "abc" } });
+  });
+});
+
+describe("compact: what a fleet repeats is written once", () => {
+  const p = fleetPlan(2000);
+  const text = renderJson(p);
+  const doc = JSON.parse(text) as {
+    version: number;
+    reasons: string[];
+    workspaces: string[];
+    shapes: { id: string; action: string; target: string; details: { machineId: string } }[];
+    steps: { at: number; action: string }[];
+    machines: { id: string; decision: string; workspace: number | null; reason: number; steps: { at: number; shape: number }[] }[];
+  };
+
+  it("a few shapes for two thousand install steps; reasons and workspaces as tables", () => {
+    const installs = p.steps.filter((s) => s.action === "install-extension").length;
+    expect(installs).toBe(2000);
+    expect(doc.shapes.length).toBeLessThanOrEqual(8);
+    expect(doc.shapes[0]!.target.startsWith(MACHINE_PLACEHOLDER)).toBe(true);
+    expect(doc.shapes[0]!.details.machineId).toBe(MACHINE_PLACEHOLDER);
+    expect(doc.reasons.length).toBeLessThanOrEqual(8);
+    expect(doc.workspaces.length).toBeLessThanOrEqual(4);
+    // Against the whole-plan JSON of version 1, a quarter of the size or less.
+    expect(text.length).toBeLessThan(JSON.stringify(p).length / 4);
+  });
+
+  it("links every machine to exactly its steps, by position in the plan", () => {
+    for (const m of doc.machines) {
+      const own = p.steps.flatMap((s, i) => (machineOf(s) === m.id ? [i] : []));
+      expect(m.steps.map((r) => r.at)).toEqual(own);
+      for (const r of m.steps) expect(doc.shapes[r.shape]!.action).toBe(p.steps[r.at]!.action);
+    }
+    // The steps on no machine are written whole, with their position.
+    expect(doc.steps.map((s) => s.at)).toEqual(p.steps.flatMap((s, i) => (machineOf(s) === undefined ? [i] : [])));
+  });
+
+  it("one record per line, so it streams both ways", () => {
+    const lines = text.split("\n");
+    expect(lines[0]).toMatch(/^\{"version":2,"machineCount":2000,"stepCount":\d+,$/);
+    expect(lines.length).toBeGreaterThan(2000);
+    const ndjson = [...planPieces(p, "ndjson")].join("").trimEnd().split("\n").map((l) => JSON.parse(l) as { record: string });
+    expect(ndjson[0]!.record).toBe("plan");
+    expect(ndjson.at(-1)!.record).toBe("summary");
+    expect(ndjson.filter((r) => r.record === "machine")).toHaveLength(2000);
+  });
+
+  it("is written in chunks, never as one string, waiting when the writer is full", async () => {
+    const chunks: number[] = [];
+    let waits = 0;
+    await writePlan(p, "json", (chunk) => {
+      chunks.push(chunk.length);
+      waits++;
+      return new Promise<void>((resolve) => setImmediate(resolve));
+    });
+    const total = chunks.reduce((a, b) => a + b, 0);
+    expect(total).toBe(text.length);
+    expect(chunks.length).toBeGreaterThan(2);
+    expect(Math.max(...chunks)).toBeLessThan(70_000);
+    expect(waits).toBe(chunks.length);
+  });
+});
+
+describe("a damaged plan file is refused, naming where", () => {
+  const p = fleetPlan(20);
+  const text = renderJson(p);
+
+  it("cut short", () => {
+    const cut = text.split("\n").slice(0, -3).join("\n");
+    expect(() => parsePlan(cut, "plan.json")).toThrow(/plan\.json: the plan ends early .*cut short/);
+  });
+
+  it("a step position used twice, or one missing", () => {
+    const lines = text.split("\n");
+    const i = lines.findIndex((l) => l.startsWith('{"id":') && l.includes('"steps":[{"at":'));
+    const twice = lines.map((l, k) => (k === i + 1 ? l.replace(/"at":\d+/, lines[i]!.match(/"at":\d+/)![0]) : l)).join("\n");
+    expect(() => parsePlan(twice, "p")).toThrow(/p:\d+: two steps at position \d+/);
+  });
+
+  it("a shape that is not in the table", () => {
+    const bad = text.replace(/"shape":0\}/, '"shape":999}');
+    expect(() => parsePlan(bad, "p")).toThrow(/shape 999 is not in the shapes table/);
+  });
+
+  it("not a plan at all", () => {
+    const file = join(dir, "not-a-plan.json");
+    writeFileSync(file, '{"hello": 1}');
+    return expect(readPlanFile(file)).rejects.toThrow(PlanFileError);
+  });
+
+  it("a missing file or a directory", async () => {
+    await expect(readPlanFile(join(dir, "nope.json"))).rejects.toThrow(/cannot read the plan .*nope\.json: no such file/);
+    await expect(readPlanFile(dir)).rejects.toThrow(/is a directory/);
+  });
+});
+
+it("the fixture helpers still build what the planner reads", () => {
+  // Guards the builders this file relies on (a machine with an extension plans no install).
+  const ws = workspace("ops", "c1", { solutions: ["Security"] });
+  const p = plan(spec({ workspace: { id: ws.id } }), inventory({ workspaces: [ws], machines: [machine("m1", { extensions: [laExtension("Windows", "1.0", "c1")] })] }));
+  expect(p.machines[0]!.decision).toBe("compliant");
+  expect(p.machines[0]!.id.startsWith(`/subscriptions/${SUB}`)).toBe(true);
+});
