@@ -56,6 +56,11 @@ export interface EmulatorOptions {
   queryBudgetMs?: number;
   /** A management-group hierarchy to apply at start (see README "Management groups"). */
   managementGroups?: ManagementGroupSeed[];
+  /**
+   * Record every ARM, Graph and Log Analytics exchange into this directory, one JSON file each in
+   * oav's traffic format (default: the ASC_EMULATOR_RECORD_DIR environment variable; none without it).
+   */
+  recordTraffic?: string;
 }
 
 export interface EmulatorClientOptions {
@@ -120,6 +125,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     seed: opts.seed ?? 1,
     faults,
     admin: { token: adminToken, tokenPath: adminTokenPath },
+    recordTraffic: opts.recordTraffic ?? (process.env["ASC_EMULATOR_RECORD_DIR"] || undefined),
     settings: {
       lroDelayMs: opts.lroDelayMs ?? 0,
       listPageSize: opts.listPageSize ?? 100,

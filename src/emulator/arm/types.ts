@@ -141,6 +141,8 @@ export interface ResourceTypeSpec<C = ArmServices> {
   readonly createStatus?: number;
   /** Status of a PUT that replaces (default 200; policy assignments answer 201 both ways). */
   readonly updateStatus?: number;
+  /** Status of a synchronous DELETE that removed something: 200 with the deleted document (the default), or 204 with no body where the spec allows only that. */
+  readonly deleteStatus?: 200 | 204;
   readonly pageSize?: number;
   /** RG-scoped type also listable at `/subscriptions/{s}/providers/NS/type`. */
   readonly listAtSubscription?: boolean;

@@ -39,6 +39,10 @@ function putCluster(input: PutInput<Deps>): PutResult {
       agentPoolProfiles: Array.isArray(props["agentPoolProfiles"])
         ? props["agentPoolProfiles"]
         : [{ name: "nodepool1", count: 3, vmSize: "Standard_DS2_v2", osType: "Linux", mode: "System", type: "VirtualMachineScaleSets" }],
+      // A managed-identity cluster reports the placeholder principal `msi`, as AKS does.
+      servicePrincipalProfile: isObject(props["servicePrincipalProfile"])
+        ? { clientId: getString(props, "servicePrincipalProfile", "clientId") ?? "msi" }
+        : { clientId: "msi" },
       addonProfiles: normalizeAddons(props["addonProfiles"], target.id, nodeRg, target.subscriptionId ?? ""),
       nodeResourceGroup: nodeRg,
       enableRBAC: props["enableRBAC"] ?? true,

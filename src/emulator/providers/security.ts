@@ -72,6 +72,8 @@ export const workspaceSettings: ResourceTypeSpec<Deps> = {
   apiVersions: API_VERSIONS.securitySettings,
   scopes: ["subscription"],
   createStatus: 200,
+  // The spec (and arm-security's operation spec) allow only 204 for a DELETE.
+  deleteStatus: 204,
   patchable: true,
   put: putWorkspaceSetting,
 };
