@@ -17,6 +17,7 @@ import { prepareStateFile, writePrivateFile } from "./util/privateFiles";
 import type { FleetSummary } from "./fleet/generator";
 import { ARM_SCOPE, EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, EMULATOR_TENANT_ID } from "./constants";
 import { goClientEnv } from "./goClients";
+import { azureCliRecipe, type AzureCliRecipe } from "./azureCli";
 import { managementGroupSeedsSchema, type ManagementGroupSeed } from "./fleet/managementGroups";
 
 export * from "./constants";
@@ -31,6 +32,7 @@ export { SCOM_AGENT_VERSIONS } from "./logs/heartbeat";
 export { DEPRECATED_MESSAGE } from "./providers/security";
 export { adminRequest, readAdminToken, ADMIN_TOKEN_FILE } from "./admin/client";
 export { goClientEnv, metadataHostOf, metadataUrlOf } from "./goClients";
+export { azureCliLines, azureCliRecipe, adfsCloudArgs, AZURE_CLI_CLOUD, type AzureCliRecipe } from "./azureCli";
 export { EMULATOR_CLOUD_NAME } from "./metadata/documents";
 
 export interface EmulatorOptions {
@@ -86,6 +88,8 @@ export interface RunningEmulator {
   /** The well-known dev secret (EMULATOR_CLIENT_SECRET). */
   readonly clientSecret: string;
   readonly subscriptionIds: string[];
+  /** The ARM resource types the emulator serves (its provider registry), e.g. `Microsoft.Compute/virtualMachines`. */
+  readonly resourceTypes: readonly string[];
   readonly fleet: FleetSummary | null;
   /** The admin API's bearer token for this start (also in `adminTokenPath`, mode 0600, next to emulator.json). */
   readonly adminToken: string;
@@ -97,6 +101,8 @@ export interface RunningEmulator {
   logsClientOptions(): { endpoint: string; tlsOptions: { ca: string } };
   /** Calls the admin API (`/admin/...`) with this start's token. */
   admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  /** How the Azure CLI logs in to this emulator (documented settings only; `emulator start` prints it). */
+  azureCli(): AzureCliRecipe;
   /** What a child process needs: NODE_EXTRA_CA_CERTS, ASC_EMULATOR_URL/_TENANT_ID/_CLIENT_ID/_CONFIG/_ADMIN_TOKEN_FILE. */
   env(): Record<string, string>;
   /** What a Go client (azure-native, azurerm) needs besides metadataHost: ARM_TENANT_ID/_CLIENT_ID/_CLIENT_SECRET, SSL_CERT_FILE. */
@@ -179,6 +185,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     clientId: EMULATOR_CLIENT_ID,
     clientSecret: EMULATOR_CLIENT_SECRET,
     subscriptionIds: [...core.subscriptionIds],
+    resourceTypes: core.registry.all().map((spec) => spec.type),
     fleet: core.fleet(),
     adminToken,
     adminTokenPath,
@@ -202,6 +209,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       ASC_EMULATOR_CONFIG: join(dir, "emulator.json"),
       ASC_EMULATOR_ADMIN_TOKEN_FILE: adminTokenPath,
     }),
+    azureCli: () => azureCliRecipe({ url, caCertPath: tls.certPath, tenantId: EMULATOR_TENANT_ID, clientId: EMULATOR_CLIENT_ID, clientSecret: EMULATOR_CLIENT_SECRET }),
     goEnv: () => goClientEnv({ url, tenantId: EMULATOR_TENANT_ID, clientId: EMULATOR_CLIENT_ID, clientSecret: EMULATOR_CLIENT_SECRET, caCertPath: tls.certPath }),
     stop: async () => {
       if (stopped) return;

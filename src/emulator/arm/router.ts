@@ -118,7 +118,7 @@ export class ArmRouter {
       case "PUT":
       case "PATCH": {
         if (!spec.put) throw ArmErrors.methodNotAllowed(req.method);
-        const raw = jsonBody(req);
+        const raw = spec.bodyOptional && req.rawBody.length === 0 ? {} : jsonBody(req);
         if (!isObject(raw)) throw ArmErrors.invalidRequestContent("expected a JSON object");
         const existing = ctx.store.get(target.id);
         let body = raw;

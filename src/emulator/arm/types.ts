@@ -134,6 +134,8 @@ export interface ResourceTypeSpec<C = ArmServices> {
   readonly scopes: readonly ScopeKind[];
   /** Builds the stored document from a PUT body; absent for read-only types. */
   readonly put?: (input: PutInput<C>) => PutResult;
+  /** A PUT may come without a body (its spec declares none): it is read as `{}`. */
+  readonly bodyOptional?: boolean;
   /** PATCH = merge-patch onto the current document, then `put`. */
   readonly patchable?: boolean;
   readonly lroDelete?: boolean;
