@@ -24,8 +24,11 @@ export interface ReadOptions {
   readonly concurrency?: number;
 }
 
-/** Log Analytics accepts at most this many workspaces in one cross-workspace query. */
-const HEARTBEAT_WORKSPACES_PER_QUERY = 100;
+/**
+ * Workspaces per Heartbeat query: the query API's documented limit for its cross-workspace
+ * parameter (10; the 100 of `workspace()` inside a query does not apply to `additionalWorkspaces`).
+ */
+export const HEARTBEAT_WORKSPACES_PER_QUERY = 10;
 
 export async function readInventory(conn: AzureConnection, subscriptions: readonly string[], options: ReadOptions = {}): Promise<Inventory> {
   const progress = options.onProgress ?? (() => undefined);

@@ -3,7 +3,7 @@
  * reads tells every pre-existing-agent case of the seed apart.
  */
 import { emulatorConnection } from "../../src/azure/connection";
-import { readInventory } from "../../src/azure/inventory";
+import { HEARTBEAT_WORKSPACES_PER_QUERY, readInventory } from "../../src/azure/inventory";
 import { FLEET_CASE_TAG, startEmulator, type RunningEmulator } from "../../src/emulator";
 import { queryGraph } from "../../src/azure/graph";
 import type { Inventory, InventoryMachine } from "../../src/inventory/schema";
@@ -50,6 +50,15 @@ describe("readInventory against the emulator", () => {
     for (const m of ofCase("no-vm-agent")) expect(m.vmAgent).toBe(false);
     for (const m of ofCase("deallocated")) expect(m.powerState).toBe("deallocated");
     for (const m of ofCase("no-agent")) expect([m.extensions, m.agents]).toEqual([[], []]);
+  });
+
+  it("queries Heartbeat in requests of at most 10 workspaces (the query API's limit, which the emulator enforces)", async () => {
+    expect(inv.workspaces.length).toBeGreaterThan(HEARTBEAT_WORKSPACES_PER_QUERY);
+    const conn = emulatorConnection({ url: emu.url, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, caCert: emu.caCert });
+    await emu.admin("POST", "/admin/counters/reset");
+    await readInventory(conn, emu.subscriptionIds);
+    const counters = await emu.admin<{ byClass: Record<string, number> }>("GET", "/admin/counters");
+    expect(counters.byClass["query"]).toBe(Math.ceil(inv.workspaces.length / HEARTBEAT_WORKSPACES_PER_QUERY));
   });
 
   it("reads workspaces with their solutions and who owns their security events", () => {
