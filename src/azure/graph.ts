@@ -33,7 +33,7 @@ export const FLEET_QUERY = [
 
 export const POLICY_QUERY = [
   "policyresources",
-  "| where type in~ ('microsoft.authorization/policyassignments', 'microsoft.policyinsights/remediations')",
+  "| where type =~ 'microsoft.authorization/policyassignments'",
   "| project id, name, type, location, subscriptionId, properties, identity",
   "| order by id asc",
 ].join("\n");

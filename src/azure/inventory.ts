@@ -13,6 +13,7 @@ import { associationOf } from "./read/dcr";
 import { applyHeartbeats, HEARTBEAT_QUERY, HEARTBEAT_WINDOW, type HeartbeatRow } from "./read/heartbeat";
 import { fleetFromRows } from "./read/machines";
 import { policyFromRows } from "./read/policy";
+import { readRemediations } from "./read/remediations";
 import { readSecurityEvents, readSubscription } from "./read/settings";
 import { withRetries, type RetryOptions } from "./retry";
 
@@ -53,6 +54,8 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
       ])
     : [[], [], []];
   const policy = policyFromRows(policyRows, roleRows);
+  // Not in any Resource Graph table: the PolicyInsights API, per subscription.
+  const remediations = (await mapLimit(present, options.concurrency ?? 8, (s) => readRemediations(conn, s, options.retry))).flat();
 
   progress(`reading the security-event settings of ${fleet.workspaces.length} workspace(s)`);
   const events = await mapLimit(fleet.workspaces, options.concurrency ?? 8, (ws) => readSecurityEvents(conn, ws, options.retry));
@@ -73,7 +76,7 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
     clusters: fleet.clusters,
     policyAssignments: policy.policyAssignments,
     roleAssignments: policy.roleAssignments,
-    remediations: policy.remediations,
+    remediations,
     dataCollectionRules: fleet.dataCollectionRules,
     dataCollectionRuleAssociations: associationRows.map(associationOf).filter((a): a is NonNullable<typeof a> => !!a),
     settings: Object.fromEntries(present.map((id) => [id, factsOf.get(id)!.settings])),
