@@ -18,6 +18,7 @@ import type { FleetSummary } from "./fleet/generator";
 import { ARM_SCOPE, EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, EMULATOR_TENANT_ID } from "./constants";
 import { goClientEnv } from "./goClients";
 import { azureCliRecipe, type AzureCliRecipe } from "./azureCli";
+import { DEFAULT_POLICY_EVALUATION_DELAY_MS } from "./remediation/evaluation";
 import { managementGroupSeedsSchema, type ManagementGroupSeed } from "./fleet/managementGroups";
 
 export * from "./constants";
@@ -54,6 +55,12 @@ export interface EmulatorOptions {
   listPageSize?: number;
   /** Time one remediation deployment takes (default 20 ms). */
   remediationDeploymentMs?: number;
+  /**
+   * Time before a new or changed policy assignment is evaluated (default 3,000 ms; Azure takes up
+   * to 30 minutes): an ExistingNonCompliant remediation created earlier finds nothing to remediate.
+   * 0 evaluates at once.
+   */
+  policyEvaluationDelayMs?: number;
   /** Evaluation time a Resource Graph or Log Analytics query may take before it is refused (default 5,000 ms). */
   queryBudgetMs?: number;
   /** A management-group hierarchy to apply at start (see README "Management groups"). */
@@ -136,6 +143,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       lroDelayMs: opts.lroDelayMs ?? 0,
       listPageSize: opts.listPageSize ?? 100,
       remediationDeploymentMs: opts.remediationDeploymentMs ?? 20,
+      policyEvaluationDelayMs: opts.policyEvaluationDelayMs ?? DEFAULT_POLICY_EVALUATION_DELAY_MS,
       tokenLifetimeSeconds: opts.tokenLifetimeSeconds ?? 3600,
       queryBudgetMs: opts.queryBudgetMs ?? 5000,
     },

@@ -149,7 +149,8 @@ export interface ExtensionPolicyInput {
   readonly identityLocation?: string;
   /**
    * Start a remediation task for the resources that are non-compliant when it is created
-   * (resourceDiscoveryMode ExistingNonCompliant). Default `true`. A remediation is one-shot: it is
+   * (resourceDiscoveryMode ReEvaluateCompliance: it evaluates them first, as a new assignment has
+   * not been evaluated yet). Default `true`. A remediation is one-shot: it is
    * not re-run by later deployments (`asc-autoprovision plan/apply` and the AgentReconciliation
    * resource plan later ones).
    */

@@ -14,6 +14,11 @@ export interface EmulatorSettings {
   readonly listPageSize: number;
   /** Time one remediation deployment takes. */
   readonly remediationDeploymentMs: number;
+  /**
+   * Time before Azure Policy has evaluated a new (or changed) assignment: until then a remediation
+   * in ExistingNonCompliant mode finds nothing to remediate; ReEvaluateCompliance evaluates first.
+   */
+  readonly policyEvaluationDelayMs: number;
   readonly tokenLifetimeSeconds: number;
   /** Evaluation time a Resource Graph or Logs query may take before it is refused. */
   readonly queryBudgetMs: number;
