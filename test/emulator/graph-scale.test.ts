@@ -255,7 +255,9 @@ describe("Resource Graph quota headers", () => {
       expect(remaining).toEqual(Array.from({ length: 15 }, (_, i) => String(14 - i)));
       const refused = await post(emu.url, emu.caCert, token);
       expect(refused.status).toBe(429);
-      expect(refused.headers["retry-after"]).toBe("5");
+      // Resource Graph names the wait in x-ms-user-quota-resets-after, without Retry-After.
+      expect(refused.headers["retry-after"]).toBeUndefined();
+      expect(refused.headers["x-ms-user-quota-resets-after"]).toBe("00:00:05");
       expect(refused.headers["x-ms-user-quota-remaining"]).toBe("0");
       await emu.admin("POST", "/admin/clock", { advanceSeconds: 5 });
       const again = await post(emu.url, emu.caCert, token);
