@@ -70,6 +70,7 @@ export interface GraphRow {
 export async function queryGraph(conn: AzureConnection, query: string, subscriptions: readonly string[], retry?: RetryOptions): Promise<GraphRow[]> {
   const client = new ResourceGraphClient(conn.credential, conn.clientOptions());
   const rows: GraphRow[] = [];
+  const seen = new Set<string>();
   for (let i = 0; i < subscriptions.length; i += SUBSCRIPTION_BATCH) {
     const batch = subscriptions.slice(i, i + SUBSCRIPTION_BATCH);
     let skipToken: string | undefined;
@@ -79,7 +80,14 @@ export async function queryGraph(conn: AzureConnection, query: string, subscript
         retry,
       );
       if (!Array.isArray(page.data)) throw new Error(`Resource Graph answered without a row array for: ${query.split("\n")[0]}`);
-      for (const row of page.data as unknown[]) rows.push(checkRow(row));
+      for (const row of page.data as unknown[]) {
+        // Resource Graph may repeat a row across pages: each resource is kept once.
+        const checked = checkRow(row);
+        const key = checked.id.toLowerCase();
+        if (seen.has(key)) continue;
+        seen.add(key);
+        rows.push(checked);
+      }
       skipToken = page.skipToken;
     } while (skipToken);
   }

@@ -61,6 +61,12 @@ export interface EmulatorOptions {
    * 0 evaluates at once.
    */
   policyEvaluationDelayMs?: number;
+  /**
+   * Rows of the previous page that each later Resource Graph page repeats (default 1, as Azure's
+   * paging can), and rows each later page skips (default 0). The inventory removes repeated rows.
+   */
+  graphRepeatedRows?: number;
+  graphMissingRows?: number;
   /** Evaluation time a Resource Graph or Log Analytics query may take before it is refused (default 5,000 ms). */
   queryBudgetMs?: number;
   /** A management-group hierarchy to apply at start (see README "Management groups"). */
@@ -146,6 +152,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       policyEvaluationDelayMs: opts.policyEvaluationDelayMs ?? DEFAULT_POLICY_EVALUATION_DELAY_MS,
       tokenLifetimeSeconds: opts.tokenLifetimeSeconds ?? 3600,
       queryBudgetMs: opts.queryBudgetMs ?? 5000,
+      graphRepeatedRows: opts.graphRepeatedRows ?? 1,
+      graphMissingRows: opts.graphMissingRows ?? 0,
     },
   });
   let server;

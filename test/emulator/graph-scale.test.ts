@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ResourceGraphClient } from "@azure/arm-resourcegraph";
-import { armToken, errorOf, raw, withEmulator } from "./helpers";
+import { armToken, errorOf, EXACT_PAGING, raw, withEmulator } from "./helpers";
 import type { FaultConfig, RunningEmulator, SeededHierarchy } from "../../src/emulator";
 import { FLEET_QUERY } from "../../src/azure/graph";
 
@@ -21,7 +21,7 @@ type GraphRow = Record<string, any>; // eslint-disable-line @typescript-eslint/n
 let emu: RunningEmulator;
 let graph: ResourceGraphClient;
 beforeAll(async () => {
-  emu = await withEmulator({ fleet: 1200, seed: 8 });
+  emu = await withEmulator({ fleet: 1200, seed: 8, ...EXACT_PAGING });
   graph = new ResourceGraphClient(emu.credential(), { ...emu.clientOptions(), retryOptions: { maxRetries: 0 } });
 });
 afterAll(async () => emu?.stop());
@@ -276,7 +276,7 @@ describe("Resource Graph quota headers", () => {
 
 describe("seeding management groups at start", () => {
   test("EmulatorOptions.managementGroups applies a hierarchy at start", async () => {
-    const other = await withEmulator({ managementGroups: [{ name: "corp", displayName: "Corp", newSubscriptions: 2 }] });
+    const other = await withEmulator({ ...EXACT_PAGING, managementGroups: [{ name: "corp", displayName: "Corp", newSubscriptions: 2 }] });
     try {
       const h = await other.admin<SeededHierarchy>("GET", "/admin/management-groups");
       expect(h.groups["corp"]).toBe(other.tenantId);

@@ -20,6 +20,12 @@ export interface EmulatorSettings {
    */
   readonly policyEvaluationDelayMs: number;
   readonly tokenLifetimeSeconds: number;
+  /**
+   * Resource Graph's paging is eventually consistent: each page after the first repeats this many
+   * rows of the page before it, and skips `graphMissingRows` rows (both 0: exact paging).
+   */
+  readonly graphRepeatedRows: number;
+  readonly graphMissingRows: number;
   /** Evaluation time a Resource Graph or Logs query may take before it is refused. */
   readonly queryBudgetMs: number;
 }
