@@ -3,10 +3,10 @@
  * region table knows (src/spec/geography.ts), with ARM's display names, and the regions Azure
  * opened after 2024-01-01, where the Log Analytics agent (MMA) was never offered.
  */
-import { REGION_SHORT_CODES } from "../../spec/geography";
+import { REGION_SHORT_CODES, REGIONS_WITHOUT_LEGACY_AGENT } from "../../spec/geography";
 
-/** Regions opened after 2024-01-01 (Azure's "new regions" list; MMA is refused there). */
-export const REGIONS_OPENED_AFTER_2024: readonly string[] = ["mexicocentral", "spaincentral", "newzealandnorth", "indonesiacentral", "malaysiawest", "chilecentral"];
+/** Regions opened after 2024-01-01 (the Log Analytics agent's extension is refused there). */
+export const REGIONS_OPENED_AFTER_2024 = REGIONS_WITHOUT_LEGACY_AGENT;
 
 /** The words region names are made of, longest first so that `southeast` wins over `south`. */
 const WORDS = [
