@@ -60,14 +60,23 @@ function header(e: ErrorLike, name: string): string | undefined {
   return (h as Record<string, string | undefined>)[name] ?? (h as Record<string, string | undefined>)[name.toLowerCase()];
 }
 
-/** Retry-After in seconds or as an HTTP date, as ARM sends it. */
+/**
+ * Retry-After in seconds or as an HTTP date, as ARM sends it; else Resource Graph's
+ * `x-ms-user-quota-resets-after` (hh:mm:ss), which is how a throttled Resource Graph query is told to wait.
+ */
 export function retryAfterMs(e: ErrorLike, now = Date.now()): number | undefined {
   const v = header(e, "retry-after");
-  if (!v) return undefined;
+  if (!v) return quotaResetsAfterMs(header(e, "x-ms-user-quota-resets-after"));
   const seconds = Number(v);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const at = Date.parse(v);
   return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
+/** `hh:mm:ss` as milliseconds, or undefined when absent or malformed. */
+export function quotaResetsAfterMs(value: string | undefined): number | undefined {
+  const m = value ? /^(\d+):([0-5]\d):([0-5]\d)(?:\.\d+)?$/.exec(value.trim()) : null;
+  return m ? ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 : undefined;
 }
 
 /** A one-line description for logs: code, status and message, never a header or a body. */

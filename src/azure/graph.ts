@@ -34,7 +34,7 @@ export const FLEET_QUERY = [
 
 export const POLICY_QUERY = [
   "policyresources",
-  "| where type in~ ('microsoft.authorization/policyassignments', 'microsoft.policyinsights/remediations')",
+  "| where type =~ 'microsoft.authorization/policyassignments'",
   "| project id, name, type, location, subscriptionId, properties, identity",
   "| order by id asc",
 ].join("\n");
@@ -113,8 +113,9 @@ export class GraphQuota {
 export async function queryGraph(conn: AzureConnection, query: string, subscriptions: readonly string[], retry?: RetryOptions, quota: GraphQuota = new GraphQuota()): Promise<GraphRow[]> {
   const client = new ResourceGraphClient(conn.credential, conn.clientOptions());
   const rows: GraphRow[] = [];
+  const seen = new Set<string>();
   for (let i = 0; i < subscriptions.length; i += SUBSCRIPTION_BATCH) {
-    await allPages(client, query, { subscriptions: subscriptions.slice(i, i + SUBSCRIPTION_BATCH) }, rows, retry, quota);
+    await allPages(client, query, { subscriptions: subscriptions.slice(i, i + SUBSCRIPTION_BATCH) }, rows, retry, quota, seen);
   }
   return rows;
 }
@@ -133,6 +134,7 @@ async function allPages(
   rows: GraphRow[],
   retry: RetryOptions | undefined,
   quota: GraphQuota,
+  seen = new Set<string>(),
 ): Promise<void> {
   const where = "subscriptions" in scope ? { subscriptions: [...scope.subscriptions] } : { managementGroups: [...scope.managementGroups] };
   let skipToken: string | undefined;
@@ -145,7 +147,14 @@ async function allPages(
       );
     }, retry);
     if (!Array.isArray(page.data)) throw new Error(`Resource Graph answered without a row array for: ${query.split("\n")[0]}`);
-    for (const row of page.data as unknown[]) rows.push(checkRow(row));
+    for (const row of page.data as unknown[]) {
+      // Resource Graph may repeat a row across pages: each resource is kept once.
+      const checked = checkRow(row);
+      const key = checked.id.toLowerCase();
+      if (seen.has(key)) continue;
+      seen.add(key);
+      rows.push(checked);
+    }
     skipToken = page.skipToken;
   } while (skipToken);
 }

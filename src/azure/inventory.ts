@@ -16,6 +16,7 @@ import { applyHeartbeats, HEARTBEAT_QUERY, HEARTBEAT_WINDOW, type HeartbeatRow }
 import { fleetFromRows } from "./read/machines";
 import { resolveSubscriptions, tagsNamedBy } from "./scope";
 import { policyFromRows } from "./read/policy";
+import { readRemediations } from "./read/remediations";
 import { readSecurityEvents, readSubscription } from "./read/settings";
 import { withRetries, type RetryOptions } from "./retry";
 
@@ -53,8 +54,11 @@ export function workspacesNamedBy(spec: Spec): string[] {
   return ws === "default" ? [] : [ws.id];
 }
 
-/** Log Analytics accepts at most this many workspaces in one cross-workspace query. */
-const HEARTBEAT_WORKSPACES_PER_QUERY = 100;
+/**
+ * Workspaces per Heartbeat query: the query API's documented limit for its cross-workspace
+ * parameter (10; the 100 of `workspace()` inside a query does not apply to `additionalWorkspaces`).
+ */
+export const HEARTBEAT_WORKSPACES_PER_QUERY = 10;
 
 export async function readInventory(conn: AzureConnection, subscriptions: readonly string[], options: ReadOptions = {}): Promise<Inventory> {
   const progress = options.onProgress ?? (() => undefined);
@@ -89,6 +93,8 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
       ])
     : [[], [], []];
   const policy = policyFromRows(policyRows, roleRows);
+  // Not in any Resource Graph table: the PolicyInsights API, per subscription.
+  const remediations = (await mapLimit(present, options.concurrency ?? 8, (s) => readRemediations(conn, s, options.retry))).flat();
 
   progress(`reading the security-event settings of ${fleet.workspaces.length} workspace(s)`);
   const events = await mapLimit(fleet.workspaces, options.concurrency ?? 8, (ws) => readSecurityEvents(conn, ws, options.retry));
@@ -109,7 +115,7 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
     clusters: fleet.clusters,
     policyAssignments: policy.policyAssignments,
     roleAssignments: policy.roleAssignments,
-    remediations: policy.remediations,
+    remediations,
     dataCollectionRules: fleet.dataCollectionRules,
     dataCollectionRuleAssociations: associationRows.map(associationOf).filter((a): a is NonNullable<typeof a> => !!a),
     settings: Object.fromEntries(present.map((id) => [id, factsOf.get(id)!.settings])),

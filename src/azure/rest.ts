@@ -1,12 +1,22 @@
 /**
  * A plain ARM REST call on the Azure SDK's own pipeline (@azure/core-client: the same credential,
- * bearer-token policy, TLS options and user agent as the generated clients), for the one resource
- * whose SDK package (@azure/arm-operations, ms-rest-js era) takes no TLS options:
- * Microsoft.OperationsManagement/solutions.
+ * bearer-token policy, TLS options and user agent as the generated clients), for resources whose
+ * SDK package is unusable here (Microsoft.OperationsManagement/solutions: @azure/arm-operations,
+ * ms-rest-js era, takes no TLS options) or targets an api-version without a property we send.
+ *
+ * A write the service answers asynchronously (Azure-AsyncOperation, or 202 with Location) is
+ * followed to its end by `beginPut`'s poller, as the generated clients' pollers do: a spec that
+ * marks the operation long-running (Solutions_CreateOrUpdate) is not done at its 201.
  */
 import { ServiceClient } from "@azure/core-client";
 import { createHttpHeaders, createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
 import type { ArmClientOptions, AzureConnection } from "./connection";
+import type { Poller } from "./lro";
+import { sleep } from "./retry";
+
+/** An operation status document's terminal states (ARM's async-operation contract). */
+const DONE = new Set(["succeeded"]);
+const FAILED = new Set(["failed", "canceled", "cancelled"]);
 
 const PUBLIC_ARM = "https://management.azure.com";
 
@@ -32,14 +42,48 @@ export class ArmRest {
     return this.send("PUT", path, apiVersion, body);
   }
 
+  /** GET a resource (a 404 is a RestError with statusCode 404). */
+  get(path: string, apiVersion: string): Promise<unknown> {
+    return this.send("GET", path, apiVersion);
+  }
+
+  /**
+   * PUT a resource and return a poller that waits for the operation the answer names (if any),
+   * then yields the resource. Polls every `intervalMs` unless the service sends Retry-After.
+   */
+  async beginPut(path: string, apiVersion: string, body: unknown, intervalMs: number): Promise<Poller> {
+    const { response, parsed } = await this.exchange("PUT", `${this.endpoint}${armPath(path)}?api-version=${encodeURIComponent(apiVersion)}`, body);
+    const operation = response.headers.get("azure-asyncoperation") ?? (response.status === 202 ? response.headers.get("location") : undefined);
+    return {
+      pollUntilDone: async () => {
+        if (!operation) return parsed;
+        for (;;) {
+          const { response: r, parsed: status } = await this.exchange("GET", operation);
+          const state = String((status as { status?: string } | undefined)?.status ?? (r.status === 202 ? "InProgress" : "Succeeded")).toLowerCase();
+          if (DONE.has(state)) return this.get(path, apiVersion);
+          if (FAILED.has(state)) {
+            const error = (status as { error?: { code?: string; message?: string } } | undefined)?.error;
+            throw new RestError(error?.message ?? `the operation on ${path} ended ${state}`, { code: error?.code ?? "OperationFailed", statusCode: 200 });
+          }
+          const retryAfter = Number(r.headers.get("retry-after"));
+          await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : intervalMs);
+        }
+      },
+    };
+  }
+
   /** DELETE a resource (a 404 is an error the caller may treat as done). */
   delete(path: string, apiVersion: string): Promise<unknown> {
     return this.send("DELETE", path, apiVersion);
   }
 
-  private async send(method: "PUT" | "DELETE", path: string, apiVersion: string, body?: unknown): Promise<unknown> {
+  private async send(method: "GET" | "PUT" | "DELETE", path: string, apiVersion: string, body?: unknown): Promise<unknown> {
+    return (await this.exchange(method, `${this.endpoint}${armPath(path)}?api-version=${encodeURIComponent(apiVersion)}`, body)).parsed;
+  }
+
+  private async exchange(method: "GET" | "PUT" | "DELETE", url: string, body?: unknown) {
     const request = createPipelineRequest({
-      url: `${this.endpoint}${armPath(path)}?api-version=${encodeURIComponent(apiVersion)}`,
+      url,
       method,
       headers: createHttpHeaders(body === undefined ? {} : { "content-type": "application/json" }),
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -50,7 +94,7 @@ export class ArmRest {
       const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
       throw new RestError(error?.message ?? `HTTP ${response.status}`, { code: error?.code, statusCode: response.status, request, response });
     }
-    return parsed;
+    return { response, parsed };
   }
 }
 

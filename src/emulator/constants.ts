@@ -30,6 +30,16 @@ export const LOGS_AUDIENCES = ["https://api.loganalytics.io", "https://api.logan
  */
 export const GRAPH_AUDIENCE = "https://graph.microsoft.com";
 
+/** Microsoft Graph on the emulator: `{origin}/graph/` (the metadata's microsoftGraphResourceId). */
+export function msGraphResourceId(origin: string): string {
+  return `${origin}/graph/`;
+}
+
+/** Audiences a Graph request may carry: the emulator's Graph resource, and the public one. */
+export function msGraphAudiences(origin: string): string[] {
+  return [msGraphResourceId(origin), msGraphResourceId(origin).slice(0, -1), GRAPH_AUDIENCE, `${GRAPH_AUDIENCE}/`];
+}
+
 /** Subscription tag holding the date the subscription was onboarded to Security Center (YYYY-MM-DD). */
 export const ONBOARDED_AT_TAG = "ascOnboardedAt";
 /** Tag the fleet generator puts on every machine naming its case (emulator metadata, not a rule input). */

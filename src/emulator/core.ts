@@ -20,10 +20,12 @@ import type { ArmContext, EmulatorSettings } from "./arm/types";
 import { ArmError, ArmErrors } from "./http/errors";
 import type { EmuRequest, EmuResponse, FaultClass, OpClass } from "./http/types";
 import { header } from "./http/types";
+import { TrafficRecorder } from "./http/recorder";
 import { newSigningKey, TokenService } from "./auth/tokens";
 import { handleAad, isAadPath } from "./auth/aad";
 import { handleCloudMetadata, isMetadataPath } from "./metadata/handler";
-import { ARM_AUDIENCES, LOGS_AUDIENCES } from "./constants";
+import { ARM_AUDIENCES, LOGS_AUDIENCES, msGraphAudiences } from "./constants";
+import { handleMsGraph, isMsGraphPath } from "./msgraph/handler";
 import { FaultInjector, RawFault } from "./faults/injector";
 import type { FaultConfig } from "./faults/config";
 import { Counters } from "./admin/counters";
@@ -33,6 +35,9 @@ import { handleLogs, isLogsPath } from "./logs/handler";
 import { resourceGraphRoute } from "./graph/handler";
 import { GRAPH_TABLES } from "./graph/tables";
 import { resourcesRoute } from "./providers/resources";
+import { providersRoute } from "./arm/providers";
+import { extensionImagesRoute } from "./providers/extensionImages";
+import { networkInterfaces } from "./providers/network";
 import { registerComputeOperations, virtualMachineExtensions, virtualMachineScaleSetExtensions, virtualMachineScaleSets, virtualMachines } from "./providers/compute";
 import { arcExtensions, arcMachines } from "./providers/hybridCompute";
 import { managedClusters } from "./providers/containerService";
@@ -57,6 +62,8 @@ export interface CoreOptions {
   readonly faults?: FaultConfig;
   /** The admin API's token for this start. */
   readonly admin: AdminAuth;
+  /** A directory to record every exchange into (oav's traffic format), or none. */
+  readonly recordTraffic?: string;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -80,6 +87,8 @@ export class EmulatorCore implements ArmContext {
   readonly tenantId: string;
   readonly settings: EmulatorSettings;
   readonly subscriptionIds: string[];
+  /** Set when the emulator records its traffic (EmulatorOptions.recordTraffic). */
+  readonly recorder?: TrafficRecorder;
   private url = "https://localhost";
   private infoExtra: JsonObject = {};
   private readonly adminAuth: AdminAuth;
@@ -89,6 +98,7 @@ export class EmulatorCore implements ArmContext {
   constructor(opts: CoreOptions) {
     this.tenantId = opts.tenantId;
     this.adminAuth = opts.admin;
+    if (opts.recordTraffic) this.recorder = new TrafficRecorder(opts.recordTraffic, () => this.url);
     this.settings = opts.settings;
     this.db = openDb(opts.dbPath);
     this.meta = new Meta(this.db);
@@ -112,9 +122,9 @@ export class EmulatorCore implements ArmContext {
       autoProvisioningSettings, workspaceSettings, pricings,
       policyDefinitions, policyAssignments, roleDefinitions, roleAssignments,
       remediations(() => this.remediation),
-      managementGroups, managementGroupSubscriptions,
+      managementGroups, managementGroupSubscriptions, networkInterfaces,
     );
-    this.router = new ArmRouter(this.registry, this.lro, [resourcesRoute, resourceGraphRoute(undefined, () => this.counters.note("graphEvaluations"))]);
+    this.router = new ArmRouter(this.registry, this.lro, [providersRoute(this.registry), resourcesRoute, extensionImagesRoute, resourceGraphRoute(undefined, () => this.counters.note("graphEvaluations"))]);
     let key = this.meta.get("tokenSigningKey");
     if (!key) {
       key = newSigningKey();
@@ -207,6 +217,8 @@ export class EmulatorCore implements ArmContext {
     if (isAadPath(s)) return "auth";
     if (isMetadataPath(s)) return "metadata";
     if (isLogsPath(s)) return "query";
+    // Graph lookups (getByIds is a POST) read the directory: counted and faulted as reads.
+    if (isMsGraphPath(s)) return "read";
     const l = s.map((x) => x.toLowerCase());
     if (l.length === 3 && l[0] === "providers" && l[1] === "microsoft.resourcegraph" && l[2] === "resources") return "graph";
     if (req.method === "GET" || req.method === "HEAD") return "read";
@@ -225,7 +237,9 @@ export class EmulatorCore implements ArmContext {
       const latency = this.faults.latencyMs(cls);
       if (latency > 0) await sleep(latency);
       const logs = cls === "query";
-      req.principal = this.tokens.verify(header(req, "authorization"), logs ? LOGS_AUDIENCES : [...ARM_AUDIENCES, this.url, `${this.url}/`], logs ? "logs" : "arm");
+      const msgraph = isMsGraphPath(req.segments);
+      const audiences = logs ? LOGS_AUDIENCES : msgraph ? msGraphAudiences(this.url) : [...ARM_AUDIENCES, this.url, `${this.url}/`];
+      req.principal = this.tokens.verify(header(req, "authorization"), audiences, logs ? "logs" : "arm");
       const faultHeaders = this.faults.admit({
         cls: cls as FaultClass,
         method: req.method,
@@ -239,7 +253,7 @@ export class EmulatorCore implements ArmContext {
       let res: EmuResponse;
       try {
         this.lro.settleDue();
-        res = logs ? handleLogs(this, req) : this.router.handle(this, req);
+        res = logs ? handleLogs(this, req) : msgraph ? handleMsGraph(this, this.url, req) : this.router.handle(this, req);
       } finally {
         this.actor = { correlationId: null, changedBy: null };
       }

@@ -17,6 +17,8 @@ import { prepareStateFile, writePrivateFile } from "./util/privateFiles";
 import type { FleetSummary } from "./fleet/generator";
 import { ARM_SCOPE, EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, EMULATOR_TENANT_ID } from "./constants";
 import { goClientEnv } from "./goClients";
+import { azureCliRecipe, type AzureCliRecipe } from "./azureCli";
+import { DEFAULT_POLICY_EVALUATION_DELAY_MS } from "./remediation/evaluation";
 import { managementGroupSeedsSchema, type ManagementGroupSeed } from "./fleet/managementGroups";
 
 export * from "./constants";
@@ -31,6 +33,7 @@ export { SCOM_AGENT_VERSIONS } from "./logs/heartbeat";
 export { DEPRECATED_MESSAGE } from "./providers/security";
 export { adminRequest, readAdminToken, ADMIN_TOKEN_FILE } from "./admin/client";
 export { goClientEnv, metadataHostOf, metadataUrlOf } from "./goClients";
+export { azureCliLines, azureCliRecipe, adfsCloudArgs, AZURE_CLI_CLOUD, type AzureCliRecipe } from "./azureCli";
 export { EMULATOR_CLOUD_NAME } from "./metadata/documents";
 
 export interface EmulatorOptions {
@@ -52,10 +55,27 @@ export interface EmulatorOptions {
   listPageSize?: number;
   /** Time one remediation deployment takes (default 20 ms). */
   remediationDeploymentMs?: number;
+  /**
+   * Time before a new or changed policy assignment is evaluated (default 3,000 ms; Azure takes up
+   * to 30 minutes): an ExistingNonCompliant remediation created earlier finds nothing to remediate.
+   * 0 evaluates at once.
+   */
+  policyEvaluationDelayMs?: number;
+  /**
+   * Rows of the previous page that each later Resource Graph page repeats (default 1, as Azure's
+   * paging can), and rows each later page skips (default 0). The inventory removes repeated rows.
+   */
+  graphRepeatedRows?: number;
+  graphMissingRows?: number;
   /** Evaluation time a Resource Graph or Log Analytics query may take before it is refused (default 5,000 ms). */
   queryBudgetMs?: number;
   /** A management-group hierarchy to apply at start (see README "Management groups"). */
   managementGroups?: ManagementGroupSeed[];
+  /**
+   * Record every ARM, Graph and Log Analytics exchange into this directory, one JSON file each in
+   * oav's traffic format (default: the ASC_EMULATOR_RECORD_DIR environment variable; none without it).
+   */
+  recordTraffic?: string;
 }
 
 export interface EmulatorClientOptions {
@@ -81,6 +101,8 @@ export interface RunningEmulator {
   /** The well-known dev secret (EMULATOR_CLIENT_SECRET). */
   readonly clientSecret: string;
   readonly subscriptionIds: string[];
+  /** The ARM resource types the emulator serves (its provider registry), e.g. `Microsoft.Compute/virtualMachines`. */
+  readonly resourceTypes: readonly string[];
   readonly fleet: FleetSummary | null;
   /** The admin API's bearer token for this start (also in `adminTokenPath`, mode 0600, next to emulator.json). */
   readonly adminToken: string;
@@ -92,6 +114,8 @@ export interface RunningEmulator {
   logsClientOptions(): { endpoint: string; tlsOptions: { ca: string } };
   /** Calls the admin API (`/admin/...`) with this start's token. */
   admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  /** How the Azure CLI logs in to this emulator (documented settings only; `emulator start` prints it). */
+  azureCli(): AzureCliRecipe;
   /** What a child process needs: NODE_EXTRA_CA_CERTS, ASC_EMULATOR_URL/_TENANT_ID/_CLIENT_ID/_CONFIG/_ADMIN_TOKEN_FILE. */
   env(): Record<string, string>;
   /** What a Go client (azure-native, azurerm) needs besides metadataHost: ARM_TENANT_ID/_CLIENT_ID/_CLIENT_SECRET, SSL_CERT_FILE. */
@@ -120,12 +144,16 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     seed: opts.seed ?? 1,
     faults,
     admin: { token: adminToken, tokenPath: adminTokenPath },
+    recordTraffic: opts.recordTraffic ?? (process.env["ASC_EMULATOR_RECORD_DIR"] || undefined),
     settings: {
       lroDelayMs: opts.lroDelayMs ?? 0,
       listPageSize: opts.listPageSize ?? 100,
       remediationDeploymentMs: opts.remediationDeploymentMs ?? 20,
+      policyEvaluationDelayMs: opts.policyEvaluationDelayMs ?? DEFAULT_POLICY_EVALUATION_DELAY_MS,
       tokenLifetimeSeconds: opts.tokenLifetimeSeconds ?? 3600,
       queryBudgetMs: opts.queryBudgetMs ?? 5000,
+      graphRepeatedRows: opts.graphRepeatedRows ?? 1,
+      graphMissingRows: opts.graphMissingRows ?? 0,
     },
   });
   let server;
@@ -173,6 +201,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     clientId: EMULATOR_CLIENT_ID,
     clientSecret: EMULATOR_CLIENT_SECRET,
     subscriptionIds: [...core.subscriptionIds],
+    resourceTypes: core.registry.all().map((spec) => spec.type),
     fleet: core.fleet(),
     adminToken,
     adminTokenPath,
@@ -196,6 +225,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       ASC_EMULATOR_CONFIG: join(dir, "emulator.json"),
       ASC_EMULATOR_ADMIN_TOKEN_FILE: adminTokenPath,
     }),
+    azureCli: () => azureCliRecipe({ url, caCertPath: tls.certPath, tenantId: EMULATOR_TENANT_ID, clientId: EMULATOR_CLIENT_ID, clientSecret: EMULATOR_CLIENT_SECRET }),
     goEnv: () => goClientEnv({ url, tenantId: EMULATOR_TENANT_ID, clientId: EMULATOR_CLIENT_ID, clientSecret: EMULATOR_CLIENT_SECRET, caCertPath: tls.certPath }),
     stop: async () => {
       if (stopped) return;

@@ -40,6 +40,18 @@ export function regionShortCode(region: string): string {
   return name.length > 8 ? name.slice(0, 6) + name.slice(-2) : name;
 }
 
+/**
+ * Regions Azure opened after 2024-01-01 (Mexico Central, Spain Central, New Zealand North, Indonesia
+ * Central, Malaysia West, Chile Central): the Log Analytics agent (MMA/OMS, retired 2024-08-31) was
+ * never offered there, so its extension cannot be installed; only the Azure Monitor Agent can.
+ */
+export const REGIONS_WITHOUT_LEGACY_AGENT: readonly string[] = ["mexicocentral", "spaincentral", "newzealandnorth", "indonesiacentral", "malaysiawest", "chilecentral"];
+
+/** Can the Log Analytics agent's extension be installed in this region? */
+export function legacyAgentOffered(region: string): boolean {
+  return !REGIONS_WITHOUT_LEGACY_AGENT.includes(normalizeRegion(region));
+}
+
 /** "West Europe" and "westeurope" are the same region to ARM. */
 export function normalizeRegion(region: string): string {
   return region.replace(/\s+/g, "").toLowerCase();

@@ -3,10 +3,12 @@
  * reads tells every pre-existing-agent case of the seed apart.
  */
 import { emulatorConnection } from "../../src/azure/connection";
-import { readInventory } from "../../src/azure/inventory";
+import { HEARTBEAT_WORKSPACES_PER_QUERY, readInventory } from "../../src/azure/inventory";
 import { FLEET_CASE_TAG, startEmulator, type RunningEmulator } from "../../src/emulator";
 import { queryGraph } from "../../src/azure/graph";
 import { ComputeManagementClient } from "@azure/arm-compute";
+import { PolicyClient } from "@azure/arm-policy";
+import { PolicyInsightsClient } from "@azure/arm-policyinsights";
 import type { Inventory, InventoryMachine } from "../../src/inventory/schema";
 
 let emu: RunningEmulator;
@@ -52,6 +54,32 @@ describe("readInventory against the emulator", () => {
     for (const m of ofCase("no-vm-agent")) expect(m.vmAgent).toBe(false);
     for (const m of ofCase("deallocated")) expect(m.powerState).toBe("deallocated");
     for (const m of ofCase("no-agent")) expect([m.extensions, m.agents]).toEqual([[], []]);
+  });
+
+  it("queries Heartbeat in requests of at most 10 workspaces (the query API's limit, which the emulator enforces)", async () => {
+    expect(inv.workspaces.length).toBeGreaterThan(HEARTBEAT_WORKSPACES_PER_QUERY);
+    const conn = emulatorConnection({ url: emu.url, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, caCert: emu.caCert });
+    await emu.admin("POST", "/admin/counters/reset");
+    await readInventory(conn, emu.subscriptionIds);
+    const counters = await emu.admin<{ byClass: Record<string, number> }>("GET", "/admin/counters");
+    expect(counters.byClass["query"]).toBe(Math.ceil(inv.workspaces.length / HEARTBEAT_WORKSPACES_PER_QUERY));
+  });
+
+  it("reads remediation tasks with the PolicyInsights API (Resource Graph has no table of them)", async () => {
+    const sub = emu.subscriptionIds[2]!;
+    const conn = emulatorConnection({ url: emu.url, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, caCert: emu.caCert });
+    const policy = new PolicyClient(emu.credential(), sub, emu.clientOptions());
+    const assignment = await policy.policyAssignments.create(`/subscriptions/${sub}`, "inv-ama", {
+      policyDefinitionId: "/providers/Microsoft.Authorization/policyDefinitions/ca817e41-e85a-4783-bc7f-dc532d36235e",
+      identity: { type: "SystemAssigned" },
+      location: "eastus",
+    });
+    const insights = new PolicyInsightsClient(emu.credential(), sub, emu.clientOptions());
+    const task = await insights.remediations.createOrUpdateAtSubscription("inv-ama-task", { policyAssignmentId: assignment.id! });
+    const graph = await queryGraph(conn, "policyresources | where type =~ 'microsoft.policyinsights/remediations' | project id", [sub]);
+    expect(graph).toEqual([]);
+    const again = await readInventory(conn, emu.subscriptionIds);
+    expect(again.remediations.map((r) => [r.id.toLowerCase(), r.policyAssignmentId.toLowerCase()])).toContainEqual([task.id!.toLowerCase(), assignment.id!.toLowerCase()]);
   });
 
   it("reads workspaces with their solutions and who owns their security events", () => {

@@ -240,7 +240,7 @@ describe("ExtensionPolicy", () => {
       name: "asc-k8s-policy-addon",
       subscription_id: `/subscriptions/${SUB}`,
       policy_assignment_id: expect.stringMatching(/^\$\{azurerm_subscription_policy_assignment\.k8s_Assignment_[0-9A-F]{8}\.id\}$/),
-      resource_discovery_mode: "ExistingNonCompliant",
+      resource_discovery_mode: "ReEvaluateCompliance",
       resource_count: 50000,
       parallel_deployments: 10,
       depends_on: roles.map(() => expect.stringMatching(/^azurerm_role_assignment\.k8s_Role-/)),

@@ -106,7 +106,7 @@ it("the components' AMA policies cover machines created later, once each, and th
     for (const role of a.policy.roles) {
       await auth.roleAssignments.create(scope, randomUUID(), { roleDefinitionId: roleDefinitionId(sub, role.id), principalId: made.identity!.principalId!, principalType: "ServicePrincipal" });
     }
-    await insights.remediations.createOrUpdateAtSubscription(a.name, { policyAssignmentId: made.id!, resourceDiscoveryMode: "ExistingNonCompliant" });
+    await insights.remediations.createOrUpdateAtSubscription(a.name, { policyAssignmentId: made.id!, resourceDiscoveryMode: "ReEvaluateCompliance" });
     const done = await eventually(() => insights.remediations.getAtSubscription(a.name), (r) => ["Succeeded", "Failed", "Canceled"].includes(r.provisioningState ?? ""));
     expect({ name: a.name, state: done.provisioningState }).toEqual({ name: a.name, state: "Succeeded" });
   }

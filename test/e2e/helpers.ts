@@ -19,7 +19,9 @@ export interface Lab {
 
 export async function startLab(fleet: number, spec: Record<string, unknown> = {}, seed = 3): Promise<Lab> {
   const dir = mkdtempSync(join(tmpdir(), "asc-e2e-"));
-  const emu = await startEmulator({ statePath: join(dir, "emulator", "state.sqlite"), fleet, seed, remediationDeploymentMs: 2 });
+  // ASC_CONTRACT_DIR: record every exchange for the API-contract check (scripts/check-contract.mjs).
+  const recordTraffic = process.env["ASC_CONTRACT_DIR"] || undefined;
+  const emu = await startEmulator({ statePath: join(dir, "emulator", "state.sqlite"), fleet, seed, remediationDeploymentMs: 2, recordTraffic });
   const conn = emulatorConnection({ url: emu.url, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, caCert: emu.caCert });
   const specPath = join(dir, "spec.yaml");
   writeFileSync(

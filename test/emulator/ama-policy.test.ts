@@ -12,7 +12,7 @@ import { MonitorClient } from "@azure/arm-monitor";
 import { OperationalInsightsManagementClient } from "@azure/arm-operationalinsights";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { randomUUID } from "node:crypto";
-import { errorOf, eventually, FAST_POLL, withEmulator } from "./helpers";
+import { errorOf, eventually, FAST_POLL, INSTANT_EVALUATION, withEmulator } from "./helpers";
 import type { ExtensionPut, RunningEmulator } from "../../src/emulator";
 import { AMA_POLICIES, ROLES } from "../../src/spec/policies";
 import { AZURE_MONITOR_AGENT } from "../../src/spec/extensions";
@@ -34,7 +34,7 @@ let monitor: MonitorClient;
 let ruleId: string;
 
 beforeAll(async () => {
-  emu = await withEmulator();
+  emu = await withEmulator({ policyEvaluationDelayMs: INSTANT_EVALUATION });
   sub = emu.subscriptionIds[2]!;
   scope = `/subscriptions/${sub}`;
   const opts = { ...emu.clientOptions(), retryOptions: { maxRetries: 0 } };

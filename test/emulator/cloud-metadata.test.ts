@@ -66,7 +66,8 @@ describe("GET /metadata/endpoints: the document per api-version", () => {
       tenant: "common",
       identityProvider: "AAD",
     });
-    expect(r.body.microsoftGraphResourceId).toBe("https://graph.microsoft.com/");
+    // Microsoft Graph is served on the emulator (the calls the Azure CLI makes), never the public host.
+    expect(r.body.microsoftGraphResourceId).toBe(`${emu.url}/graph/`);
     expect(r.body.logAnalyticsResourceId).toBe("https://api.loganalytics.io");
     // Services the emulator does not serve point nowhere (.invalid never resolves), not at Azure.
     expect(r.body.suffixes.storage).toMatch(/\.invalid$/);
@@ -266,7 +267,7 @@ describe("the discovery chain azure-native follows from metadataHost", () => {
   test("a Microsoft Graph token (azure-native's GetClientConfig asks for one) carries the claims; ARM refuses it", async () => {
     const token = await credential.getToken(`${cloud.microsoftGraphResourceId}.default`);
     const claims = claimsOf(token!.token);
-    expect(claims).toMatchObject({ aud: "https://graph.microsoft.com", oid: EMULATOR_PRINCIPAL_ID, tid: emu.tenantId, appid: EMULATOR_CLIENT_ID });
+    expect(claims).toMatchObject({ aud: `${emu.url}/graph`, oid: EMULATOR_PRINCIPAL_ID, tid: emu.tenantId, appid: EMULATOR_CLIENT_ID });
     const r = await raw(emu, "GET", `/subscriptions/${emu.subscriptionIds[0]}?api-version=2022-12-01`, { token: token!.token });
     expect(r.status).toBe(401);
     expect(r.body.error.code).toBe("InvalidAuthenticationTokenAudience");

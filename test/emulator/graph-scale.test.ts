@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ResourceGraphClient } from "@azure/arm-resourcegraph";
-import { armToken, errorOf, raw, withEmulator } from "./helpers";
+import { armToken, errorOf, EXACT_PAGING, raw, withEmulator } from "./helpers";
 import type { FaultConfig, RunningEmulator, SeededHierarchy } from "../../src/emulator";
 import { FLEET_QUERY } from "../../src/azure/graph";
 
@@ -21,7 +21,7 @@ type GraphRow = Record<string, any>; // eslint-disable-line @typescript-eslint/n
 let emu: RunningEmulator;
 let graph: ResourceGraphClient;
 beforeAll(async () => {
-  emu = await withEmulator({ fleet: 1200, seed: 8 });
+  emu = await withEmulator({ fleet: 1200, seed: 8, ...EXACT_PAGING });
   // Retries as the SDK does by default: on a loaded machine a kept-alive socket can close just as a
   // query is sent (socket hang up). No test here expects a retryable answer from this client.
   graph = new ResourceGraphClient(emu.credential(), { ...emu.clientOptions(), retryOptions: { maxRetries: 2, retryDelayInMs: 100 } });
@@ -257,7 +257,9 @@ describe("Resource Graph quota headers", () => {
       expect(remaining).toEqual(Array.from({ length: 15 }, (_, i) => String(14 - i)));
       const refused = await post(emu.url, emu.caCert, token);
       expect(refused.status).toBe(429);
-      expect(refused.headers["retry-after"]).toBe("5");
+      // Resource Graph names the wait in x-ms-user-quota-resets-after, without Retry-After.
+      expect(refused.headers["retry-after"]).toBeUndefined();
+      expect(refused.headers["x-ms-user-quota-resets-after"]).toBe("00:00:05");
       expect(refused.headers["x-ms-user-quota-remaining"]).toBe("0");
       await emu.admin("POST", "/admin/clock", { advanceSeconds: 5 });
       const again = await post(emu.url, emu.caCert, token);
@@ -276,7 +278,7 @@ describe("Resource Graph quota headers", () => {
 
 describe("seeding management groups at start", () => {
   test("EmulatorOptions.managementGroups applies a hierarchy at start", async () => {
-    const other = await withEmulator({ managementGroups: [{ name: "corp", displayName: "Corp", newSubscriptions: 2 }] });
+    const other = await withEmulator({ ...EXACT_PAGING, managementGroups: [{ name: "corp", displayName: "Corp", newSubscriptions: 2 }] });
     try {
       const h = await other.admin<SeededHierarchy>("GET", "/admin/management-groups");
       expect(h.groups["corp"]).toBe(other.tenantId);

@@ -1,6 +1,6 @@
 /** Resource Graph through @azure/arm-resourcegraph, over a generated fleet of 1,000 machines. */
 import { ResourceGraphClient } from "@azure/arm-resourcegraph";
-import { errorOf, withEmulator } from "./helpers";
+import { errorOf, EXACT_PAGING, withEmulator } from "./helpers";
 import type { RunningEmulator } from "../../src/emulator";
 import { FLEET_QUERY } from "../../src/azure/graph";
 
@@ -12,7 +12,7 @@ type GraphRow = Record<string, any>; // eslint-disable-line @typescript-eslint/n
 let emu: RunningEmulator;
 let graph: ResourceGraphClient;
 beforeAll(async () => {
-  emu = await withEmulator({ fleet: 1000, seed: 42 });
+  emu = await withEmulator({ fleet: 1000, seed: 42, ...EXACT_PAGING });
   graph = new ResourceGraphClient(emu.credential(), { ...emu.clientOptions(), retryOptions: { maxRetries: 0 } });
 });
 afterAll(async () => emu?.stop());

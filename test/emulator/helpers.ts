@@ -5,6 +5,18 @@ export async function withEmulator(opts: EmulatorOptions = {}): Promise<RunningE
   return startEmulator({ remediationDeploymentMs: 5, ...opts });
 }
 
+/**
+ * For tests of the remediation engine itself (parallelism, thresholds, resumption): assignments
+ * are evaluated at once, not after Azure's delay (the default; see policyEvaluation.test.ts).
+ */
+export const INSTANT_EVALUATION = 0;
+
+/**
+ * For tests of Resource Graph's paging mechanics: no row repeated or skipped across pages (the
+ * default repeats one, as Azure's paging can; see test/azure/inventory.emulator.test.ts).
+ */
+export const EXACT_PAGING = { graphRepeatedRows: 0, graphMissingRows: 0 } as const;
+
 /** Poll options for SDK long-running operations against the emulator (Azure's default waits 2 s). */
 export const FAST_POLL = { updateIntervalInMs: 10 } as const;
 

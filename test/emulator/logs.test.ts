@@ -5,6 +5,7 @@
 import { LogsQueryClient, LogsQueryResultStatus } from "@azure/monitor-query-logs";
 import { errorOf, withEmulator } from "./helpers";
 import { SCOM_AGENT_VERSIONS, type FleetSummary, type RunningEmulator } from "../../src/emulator";
+import { HEARTBEAT_WORKSPACES_PER_QUERY } from "../../src/azure/inventory";
 
 const HEARTBEAT_QUERY =
   "Heartbeat | summarize arg_max(TimeGenerated, *) by _ResourceId, Category, ManagementGroupName " +
@@ -26,13 +27,19 @@ let logs: LogsQueryClient;
 let fleet: FleetSummary;
 let beats: Beat[];
 
+/** The fleet's heartbeats, asked as the adapter asks: at most HEARTBEAT_WORKSPACES_PER_QUERY workspaces a query. */
 async function heartbeats(duration = "P7D"): Promise<Beat[]> {
-  const [first, ...others] = fleet.workspaces.map((w) => w.customerId);
-  const result = await logs.queryWorkspace(first!, HEARTBEAT_QUERY, { duration }, { additionalWorkspaces: others });
-  if (result.status !== LogsQueryResultStatus.Success) throw new Error("partial result");
-  const table = result.tables[0]!;
-  expect(table.columnDescriptors.map((c) => c.name)).toEqual(["_ResourceId", "Computer", "Category", "Version", "OSType", "SCAgentChannel", "ManagementGroupName", "TenantId"]);
-  return table.rows.map((r) => Object.fromEntries(table.columnDescriptors.map((c, i) => [c.name!, r[i]])) as unknown as Beat);
+  const all = fleet.workspaces.map((w) => w.customerId);
+  const out: Beat[] = [];
+  for (let i = 0; i < all.length; i += HEARTBEAT_WORKSPACES_PER_QUERY) {
+    const [first, ...others] = all.slice(i, i + HEARTBEAT_WORKSPACES_PER_QUERY);
+    const result = await logs.queryWorkspace(first!, HEARTBEAT_QUERY, { duration }, { additionalWorkspaces: others });
+    if (result.status !== LogsQueryResultStatus.Success) throw new Error("partial result");
+    const table = result.tables[0]!;
+    expect(table.columnDescriptors.map((c) => c.name)).toEqual(["_ResourceId", "Computer", "Category", "Version", "OSType", "SCAgentChannel", "ManagementGroupName", "TenantId"]);
+    out.push(...table.rows.map((r) => Object.fromEntries(table.columnDescriptors.map((c, i) => [c.name!, r[i]])) as unknown as Beat));
+  }
+  return out;
 }
 
 const beatsOf = (machineId: string) => beats.filter((b) => b._ResourceId === machineId.toLowerCase());

@@ -10,7 +10,7 @@ import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { OperationalInsightsManagementClient } from "@azure/arm-operationalinsights";
 import { randomUUID } from "node:crypto";
-import { errorOf, eventually, FAST_POLL, withEmulator } from "./helpers";
+import { errorOf, eventually, FAST_POLL, INSTANT_EVALUATION, withEmulator } from "./helpers";
 import type { ExtensionPut, RunningEmulator } from "../../src/emulator";
 
 const DA_WINDOWS = "1c210e94-a481-4beb-95fa-1571b434fb04";
@@ -30,7 +30,7 @@ let insights: PolicyInsightsClient;
 let compute: ComputeManagementClient;
 
 beforeAll(async () => {
-  emu = await withEmulator();
+  emu = await withEmulator({ policyEvaluationDelayMs: INSTANT_EVALUATION });
   sub = emu.subscriptionIds[0]!;
   scope = `/subscriptions/${sub}`;
   const opts = { ...emu.clientOptions(), retryOptions: { maxRetries: 0 } };
@@ -208,7 +208,7 @@ test("the MMA remediation connects the extension to the workspace its parameter 
 
 test("a running remediation can be canceled", async () => {
   // Deployments take long enough (6 × 0.5 s, one at a time) that the cancel lands while it runs.
-  const slow = await withEmulator({ remediationDeploymentMs: 500 });
+  const slow = await withEmulator({ policyEvaluationDelayMs: INSTANT_EVALUATION, remediationDeploymentMs: 500 });
   try {
     const s = slow.subscriptionIds[0]!;
     const opts = { ...slow.clientOptions(), retryOptions: { maxRetries: 0 } };
@@ -238,7 +238,7 @@ test("a remediation running when the emulator stops resumes on restart and finis
   const dir = mkdtempSync(join(tmpdir(), "asc-emulator-resume-"));
   const statePath = join(dir, "state.sqlite");
   try {
-    const first = await withEmulator({ statePath, remediationDeploymentMs: 150 });
+    const first = await withEmulator({ statePath, policyEvaluationDelayMs: INSTANT_EVALUATION, remediationDeploymentMs: 150 });
     const s = first.subscriptionIds[0]!;
     const opts = { ...first.clientOptions(), retryOptions: { maxRetries: 0 } };
     const c = new ComputeManagementClient(first.credential(), s, opts);
@@ -254,7 +254,7 @@ test("a remediation running when the emulator stops resumes on restart and finis
     await eventually(() => pi.remediations.getAtSubscription("rem"), (r) => (r.deploymentStatus?.successfulDeployments ?? 0) >= 1);
     await first.stop();
 
-    const second = await withEmulator({ statePath, remediationDeploymentMs: 5 });
+    const second = await withEmulator({ statePath, policyEvaluationDelayMs: INSTANT_EVALUATION, remediationDeploymentMs: 5 });
     try {
       const pi2 = new PolicyInsightsClient(second.credential(), s, { ...second.clientOptions(), retryOptions: { maxRetries: 0 } });
       const done = await eventually(() => pi2.remediations.getAtSubscription("rem"), (r) => ["Succeeded", "Failed"].includes(r.provisioningState ?? ""));

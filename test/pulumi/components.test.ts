@@ -141,7 +141,7 @@ describe("ExtensionPolicy", () => {
     expect(remediation!.inputs).toEqual({
       remediationName: "asc-dependency-agent-linux",
       policyAssignmentId: assignment!.id,
-      resourceDiscoveryMode: "ExistingNonCompliant",
+      resourceDiscoveryMode: "ReEvaluateCompliance",
       resourceCount: 50000,
       parallelDeployments: 10,
     });
@@ -430,7 +430,7 @@ describe("the AMA policies (agent: ama)", () => {
       const roles = children.filter((r) => r.type === T.roleAssignment);
       const remediation = children.find((r) => r.type === T.remediation)!;
       for (const role of roles) expect(role.inputs).toMatchObject({ scope: `/subscriptions/${SUB}`, principalId: assignment.state["identity"].principalId, principalType: "ServicePrincipal" });
-      expect(remediation.inputs).toMatchObject({ remediationName: assignment.inputs["policyAssignmentName"], policyAssignmentId: assignment.id, resourceDiscoveryMode: "ExistingNonCompliant" });
+      expect(remediation.inputs).toMatchObject({ remediationName: assignment.inputs["policyAssignmentName"], policyAssignmentId: assignment.id, resourceDiscoveryMode: "ReEvaluateCompliance" });
       for (const role of roles) expect(remediation.dependencies).toContain(role.urn);
       if (p.name.includes("-dcr-")) expect(remediation.dependencies).toContain(rule!.urn);
     }

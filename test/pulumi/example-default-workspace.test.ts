@@ -106,7 +106,7 @@ test("the Kubernetes add-on and Windows Dependency agent policies, with exactly 
       expect(r.inputs["roleAssignmentName"]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
     }
     const remediation = children.find((c) => c.type === T.remediation)!;
-    expect(remediation.inputs).toMatchObject({ policyAssignmentId: assignment.id, resourceDiscoveryMode: "ExistingNonCompliant", remediationName: definition.shortName });
+    expect(remediation.inputs).toMatchObject({ policyAssignmentId: assignment.id, resourceDiscoveryMode: "ReEvaluateCompliance", remediationName: definition.shortName });
     expect(remediation.subscription).toBe(sub);
   }
   expect(run.ofType(T.roleAssignment)).toHaveLength(2 * (2 + 1)); // k8s: 2 roles, dependency agent: 1 role, in two subscriptions

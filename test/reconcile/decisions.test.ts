@@ -108,6 +108,14 @@ describe("machine decisions (Log Analytics agent)", () => {
     expect(machineSteps(p)).toEqual([]);
   });
 
+  it("skip-not-eligible: no install in a region opened after 2024-01-01, where Azure refuses the agent", () => {
+    const { m, p } = decide(spec(), inventory({ workspaces: [weu], machines: [machine("vm1", { location: "spaincentral" })] }));
+    expect(m.decision).toBe("skip-not-eligible");
+    expect(m.workspace).toBeNull();
+    expect(m.reason).toMatch(/spaincentral, a region opened after 1 January 2024 where the Log Analytics agent was never offered/);
+    expect(machineSteps(p)).toEqual([]);
+  });
+
   it("skip-legacy-subscription: onboarded before 2019-03-17 with an existing agent", () => {
     const inv = inventory({ workspaces: [weu], machines: [machine("vm1", { agents: [{ kind: "direct", workspaceCustomerIds: [USER] }] })] }, "2019-03-16");
     const { m, p } = decide(spec(), inv);

@@ -166,7 +166,7 @@ describe("Deploy-if-not-exists policies", () => {
     for (const r of rems) {
       const assignStep = assigns.find((a) => a.target === r.details.policyAssignmentId)!;
       expect(r.dependsOn).toContain(assignStep.id);
-      expect(r.details).toMatchObject({ resourceCount: 500, parallelDeployments: 10, resourceDiscoveryMode: "ExistingNonCompliant" });
+      expect(r.details).toMatchObject({ resourceCount: 500, parallelDeployments: 10, resourceDiscoveryMode: "ReEvaluateCompliance" });
     }
   });
 

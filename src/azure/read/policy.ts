@@ -1,11 +1,10 @@
-/** policyresources / authorizationresources rows -> assignments, remediations, role assignments. */
-import type { InventoryPolicyAssignment, InventoryRemediation, InventoryRoleAssignment } from "../../inventory/schema";
+/** policyresources / authorizationresources rows -> policy and role assignments (remediations: ./remediations.ts). */
+import type { InventoryPolicyAssignment, InventoryRoleAssignment } from "../../inventory/schema";
 import type { GraphRow } from "../graph";
 import { at, str } from "./json";
 
 export function policyFromRows(policyRows: readonly GraphRow[], roleRows: readonly GraphRow[]) {
   const policyAssignments: InventoryPolicyAssignment[] = [];
-  const remediations: InventoryRemediation[] = [];
   for (const row of policyRows) {
     const type = row.type.toLowerCase();
     if (type === "microsoft.authorization/policyassignments") {
@@ -20,10 +19,6 @@ export function policyFromRows(policyRows: readonly GraphRow[], roleRows: readon
         identityPrincipalId: row.identity?.principalId ?? null,
         location: row.location ?? null,
       });
-    } else if (type === "microsoft.policyinsights/remediations") {
-      const assignment = str(at(row.properties, "policyAssignmentId"));
-      if (!assignment) continue;
-      remediations.push({ id: row.id, policyAssignmentId: assignment, provisioningState: str(at(row.properties, "provisioningState")) ?? "Unknown" });
     }
   }
   const roleAssignments: InventoryRoleAssignment[] = [];
@@ -33,5 +28,5 @@ export function policyFromRows(policyRows: readonly GraphRow[], roleRows: readon
     const scope = str(at(row.properties, "scope"));
     if (principalId && roleDefinitionId && scope) roleAssignments.push({ id: row.id, principalId, roleDefinitionId, scope });
   }
-  return { policyAssignments, remediations, roleAssignments };
+  return { policyAssignments, roleAssignments };
 }

@@ -4,7 +4,7 @@ import type { StepHandler, StepHandlers, StepOf } from "../../core/kernel";
 import type { AmaSteps, PutDataCollectionRuleDetails } from "./steps";
 
 /** Data collection rules and their associations (the version the planner's body is written for). */
-const INSIGHTS_API_VERSION = "2022-06-01";
+const INSIGHTS_API_VERSION = "2024-03-11";
 
 const putRule: StepHandler<StepOf<"create-dcr" | "update-dcr", PutDataCollectionRuleDetails>, ArmEnv> = {
   run: async ({ details: d }, env) => {

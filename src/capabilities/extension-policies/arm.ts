@@ -22,6 +22,10 @@ async function followRemediation(d: CreateRemediationDetails, env: ArmEnv): Prom
       const st = r.deploymentStatus;
       const counts = `${st?.successfulDeployments ?? 0} succeeded, ${st?.failedDeployments ?? 0} failed of ${st?.totalDeployments ?? 0}`;
       if ((st?.successfulDeployments ?? 0) === 0 && (st?.totalDeployments ?? 0) > 0) throw new Error(`remediation ${d.name} ended ${r.provisioningState}: ${counts}`);
+      // "0 of 0" is no success when the plan handed it machines: the task found nothing to remediate.
+      if ((st?.totalDeployments ?? 0) === 0 && d.resourceIds.length > 0) {
+        throw new Error(`remediation ${d.name} ended ${r.provisioningState} having found nothing to remediate, though the plan expected ${d.resourceIds.length} installs`);
+      }
       return { deployments: counts };
     }
     if (Date.now() > deadline) throw new Error(`remediation ${d.name} still ${r.provisioningState} after the timeout`);

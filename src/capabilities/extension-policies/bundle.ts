@@ -13,8 +13,12 @@ import { policyAssignmentId, remediationId, roleAssignmentId, stableGuid, subscr
 export const REMEDIATION_DEFAULT_RESOURCE_COUNT = 500;
 export const REMEDIATION_MAX_RESOURCE_COUNT = 50_000;
 export const REMEDIATION_PARALLEL_DEPLOYMENTS = 10;
-/** How a remediation finds its resources: those non-compliant when it starts. */
-export const REMEDIATION_DISCOVERY_MODE = "ExistingNonCompliant";
+/**
+ * How a remediation finds its resources: it re-evaluates compliance first. A remediation created
+ * right after its assignment in ExistingNonCompliant mode finds nothing, since Azure evaluates a
+ * new assignment only some time later and that mode acts on evaluated resources alone.
+ */
+export const REMEDIATION_DISCOVERY_MODE = "ReEvaluateCompliance";
 /** Role assignments to a managed identity name a service principal. */
 export const IDENTITY_PRINCIPAL_TYPE = "ServicePrincipal";
 

@@ -27,7 +27,7 @@ export interface CreateRemediationDetails {
   readonly resourceIds: readonly string[];
   readonly resourceCount: number;
   readonly parallelDeployments: number;
-  readonly resourceDiscoveryMode: "ExistingNonCompliant";
+  readonly resourceDiscoveryMode: "ReEvaluateCompliance";
 }
 
 export interface UnassignPolicyDetails {

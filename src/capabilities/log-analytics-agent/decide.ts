@@ -3,7 +3,7 @@
  * one machine at a time. The order of the checks is the order of precedence:
  *   out-of-scope > blocked-scom-2012 > (existing extension: compliant | upgrade | reconnect |
  *   keep-user-workspace | keep-existing) > skip-not-eligible > skip-linux-direct-agent >
- *   skip-legacy-subscription > install-beside-scom > install-multihome > install.
+ *   skip-legacy-subscription > skip-not-eligible (a region opened after 2024-01-01) > install-beside-scom > install-multihome > install.
  * Each verdict carries a reason code with its values (reasons.ts).
  */
 import type { InventoryExtension, InventoryMachine, InventoryWorkspace } from "../../inventory/schema";
@@ -11,6 +11,7 @@ import { subscriptionOf } from "../../inventory/ids";
 import { ineligibility } from "../../inventory/eligibility";
 import { LOG_ANALYTICS_AGENT, compareVersions, equalsIgnoreCase, isSameExtension, type ExtensionKind } from "../../spec/extensions";
 import { isOperationsManager2012 } from "../../spec/operationsManager";
+import { legacyAgentOffered } from "../../spec/geography";
 import type { MachineVerdict, PlanContext, Speaker } from "../../core/kernel";
 import { routeFromWorkspace } from "../workspaces";
 import { LA_REASONS } from "./reasons";
@@ -83,6 +84,10 @@ export function decideMachine(
   const subscriptionId = subscriptionOf(machine.id);
   if ((direct || scom !== undefined) && isLegacySubscription(ctx, subscriptionId)) {
     return { decision: "skip-legacy-subscription", workspace: null, reason: say("legacy-subscription", ctx.onboardedAt.get(subscriptionId)) };
+  }
+  if (!legacyAgentOffered(machine.location)) {
+    // Not eligible, as a machine the agent cannot run on: Azure refuses the extension there.
+    return { decision: "skip-not-eligible", workspace: null, reason: say("region-without-agent", machine.location) };
   }
   const op: MachineOp = { kind: "install", extension: kind, workspaceId: targetWorkspaceId };
   if (scom !== undefined) return { decision: "install-beside-scom", workspace: targetWorkspaceId, reason: say("install-beside-scom", scom, targetWorkspaceId), op };

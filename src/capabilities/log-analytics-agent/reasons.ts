@@ -20,6 +20,8 @@ export const LA_REASONS = {
   "legacy-subscription": (onboardedAt: string | null | undefined) =>
     `The subscription was onboarded on ${onboardedAt}, before 17 March 2019, and an existing agent was detected: ` +
     'the extension is not installed (see the "Resolve monitoring agent health issues" recommendation).',
+  "region-without-agent": (region: string) =>
+    `The machine is in ${region}, a region opened after 1 January 2024 where the Log Analytics agent was never offered: the extension cannot be installed there (the Azure Monitor Agent, logAnalyticsAgent.agent "ama", can).`,
   "install-beside-scom": (release: string, targetId: string) =>
     `An Operations Manager ${release} agent is present: the extension is installed side by side and connected to ${workspaceLabel(targetId)}; the Operations Manager agent keeps reporting to its management server.`,
   "install-multihome": (directWorkspaces: number, targetId: string) =>

@@ -7,6 +7,20 @@ import type { CreateWorkspaceDetails, DeleteWorkspaceDetails, WorkspaceSteps } f
 /** Microsoft.OperationsManagement/solutions has one api-version (reference §2.5). */
 const SOLUTIONS_API_VERSION = "2015-11-01-preview";
 
+function solutionPath(d: { readonly workspaceId: string; readonly name: string }): string {
+  return `/subscriptions/${subscriptionOf(d.workspaceId)}/resourceGroups/${resourceGroupOf(d.workspaceId)}/providers/Microsoft.OperationsManagement/solutions/${d.name}`;
+}
+
+/** The solution as it is: done once provisioned, in progress while it is being created. */
+async function solutionInstalled(d: { readonly workspaceId: string; readonly name: string }, env: ArmEnv): Promise<LiveState> {
+  const solution = await env.gate.readOrNull(() => env.clients.rest().get(solutionPath(d), SOLUTIONS_API_VERSION));
+  if (!solution) return "absent";
+  const state = String((solution as { properties?: { provisioningState?: string } }).properties?.provisioningState ?? "Succeeded");
+  if (state === "Succeeded") return "done";
+  if (state === "Failed" || state === "Canceled") return "absent";
+  return "in-progress";
+}
+
 async function workspaceCreated(d: CreateWorkspaceDetails, env: ArmEnv): Promise<LiveState> {
   const ws = await env.gate.readOrNull(() => env.clients.insights(d.subscriptionId).workspaces.get(d.resourceGroup, d.name));
   if (!ws) return "absent";
@@ -34,11 +48,12 @@ export const HANDLERS = {
     check: ({ details: d }, env) => workspaceCreated(d, env),
   },
   "install-solution": {
-    run: async ({ details: d }, env) => {
-      const wsId = d.workspaceId;
-      const path = `/subscriptions/${subscriptionOf(wsId)}/resourceGroups/${resourceGroupOf(wsId)}/providers/Microsoft.OperationsManagement/solutions/${d.name}`;
-      await env.gate.write(() => env.clients.rest().put(path, SOLUTIONS_API_VERSION, { location: d.location, plan: d.plan, properties: { workspaceResourceId: wsId } }));
+    // Solutions_CreateOrUpdate is long-running in the spec: followed to its end, not done at its 201.
+    run: async ({ details: d }, env, ctx) => {
+      const body = { location: d.location, plan: d.plan, properties: { workspaceResourceId: d.workspaceId } };
+      await env.lro.run(ctx, () => env.clients.rest().beginPut(solutionPath(d), SOLUTIONS_API_VERSION, body, env.lro.pollIntervalMs), () => solutionInstalled(d, env));
     },
+    check: ({ details: d }, env) => solutionInstalled(d, env),
   },
   "delete-workspace": {
     run: async ({ details: d }, env, ctx) => {

@@ -76,17 +76,18 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): void
     .option("--fleet <n>", "machines to generate when the state is new", "0")
     .option("--seed <s>", "seed of the generated fleet and subscriptions", "1")
     .option("--faults <file>", "fault injection configuration (JSON)")
+    .option("--record <dir>", "record every ARM, Graph and Log Analytics exchange into DIR (oav's traffic format; secrets redacted)")
     .option("--management-groups <file>", "management-group hierarchy to apply (JSON array of {name, displayName?, parent?, subscriptions?, newSubscriptions?})")
-    .action(async (opts: { port: string; state: string; fleet: string; seed: string; faults?: string; managementGroups?: string }) => {
+    .action(async (opts: { port: string; state: string; fleet: string; seed: string; faults?: string; managementGroups?: string; record?: string }) => {
       const port = intOption("--port", opts.port, 0, 65535);
       const fleet = intOption("--fleet", opts.fleet, 0, 1_000_000);
       const seed = intOption("--seed", opts.seed, 0, 2 ** 31 - 1);
       // Loaded here, not with the CLI: other commands (plan from a file) never load the emulator.
-      const { startEmulator, managementGroupSeedsSchema } = await import("../../emulator");
+      const { startEmulator, managementGroupSeedsSchema, azureCliLines } = await import("../../emulator");
       const managementGroups = opts.managementGroups ? readManagementGroups(opts.managementGroups, managementGroupSeedsSchema) : undefined;
       let emu;
       try {
-        emu = await startEmulator({ port, statePath: opts.state, fleet, seed, faults: opts.faults, managementGroups });
+        emu = await startEmulator({ port, statePath: opts.state, fleet, seed, faults: opts.faults, managementGroups, recordTraffic: opts.record });
       } catch (err) {
         throw new CliError(`emulator: cannot start: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -106,6 +107,10 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): void
         `  { authorityHost: "${emu.url}", disableInstanceDiscovery: true }); DefaultAzureCredential cannot use a local authority.`,
         "",
         ...pulumiLines(emu.url, emu.goEnv()),
+        "",
+        "Azure CLI (no client patches; an older CLI without core.instance_discovery: register the cloud with",
+        `  --endpoint-active-directory ${emu.url}/adfs and skip the config line):`,
+        ...azureCliLines({ url: emu.url, caCertPath: emu.caCertPath, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret }).map((l) => `  ${l}`),
         "",
         "Press Ctrl+C to stop.",
         "",

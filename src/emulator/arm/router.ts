@@ -9,6 +9,7 @@ import { resolveScope, type ResolvedScope } from "./scope";
 import { operationBody, type LroManager } from "./lro";
 import { pageOf } from "./paging";
 import { requireApiVersion } from "./apiVersions";
+import { providerDocument } from "./providers";
 import { ArmErrors } from "../http/errors";
 import { jsonBody, type EmuRequest, type EmuResponse } from "../http/types";
 import { lastProvidersIndex } from "../util/armId";
@@ -40,7 +41,7 @@ export class ArmRouter {
     const ns = this.registry.namespace(nsRaw);
     if (!ns) throw ArmErrors.invalidResourceNamespace(nsRaw);
     const scope = resolveScope(ctx, segs.slice(0, p));
-    if (rest.length === 0) return this.provider(ctx, req, ns);
+    if (rest.length === 0) return this.provider(ctx, req, ns, scope);
     const types = rest.filter((_, i) => i % 2 === 0);
     const names = rest.filter((_, i) => i % 2 === 1);
     const apiVersionRaw = req.query.get("api-version");
@@ -117,7 +118,7 @@ export class ArmRouter {
       case "PUT":
       case "PATCH": {
         if (!spec.put) throw ArmErrors.methodNotAllowed(req.method);
-        const raw = jsonBody(req);
+        const raw = spec.bodyOptional && req.rawBody.length === 0 ? {} : jsonBody(req);
         if (!isObject(raw)) throw ArmErrors.invalidRequestContent("expected a JSON object");
         const existing = ctx.store.get(target.id);
         let body = raw;
@@ -175,6 +176,7 @@ export class ArmRouter {
           }
           ctx.deleteTree(stored);
           // Policy and role assignment deletes answer with the deleted object; others ignore the body.
+          if (spec.deleteStatus === 204) return { status: 204 };
           return { status: 200, body: view(stored) };
         });
       }
@@ -227,15 +229,11 @@ export class ArmRouter {
     return { status: 200 };
   }
 
-  private provider(ctx: ArmContext, req: EmuRequest, ns: string): EmuResponse {
-    if (req.method !== "GET" && !(req.method === "POST")) throw ArmErrors.methodNotAllowed(req.method);
-    req.operation = `${req.method} providers`;
-    const types = this.registry
-      .all()
-      .filter((s) => s.type.split("/")[0] === ns)
-      .map((s) => ({ resourceType: s.type.split("/").slice(1).join("/"), locations: [], apiVersions: [...s.apiVersions].reverse() }));
+  private provider(ctx: ArmContext, req: EmuRequest, ns: string, scope: ResolvedScope): EmuResponse {
+    if (req.method !== "GET") throw ArmErrors.methodNotAllowed(req.method);
     void ctx;
-    return { status: 200, body: { id: `${req.path}`, namespace: ns, registrationState: "Registered", registrationPolicy: "RegistrationRequired", resourceTypes: types } };
+    req.operation = "GET providers";
+    return { status: 200, body: providerDocument(this.registry, ns, scope.subscriptionId) };
   }
 }
 

@@ -14,7 +14,18 @@ export interface EmulatorSettings {
   readonly listPageSize: number;
   /** Time one remediation deployment takes. */
   readonly remediationDeploymentMs: number;
+  /**
+   * Time before Azure Policy has evaluated a new (or changed) assignment: until then a remediation
+   * in ExistingNonCompliant mode finds nothing to remediate; ReEvaluateCompliance evaluates first.
+   */
+  readonly policyEvaluationDelayMs: number;
   readonly tokenLifetimeSeconds: number;
+  /**
+   * Resource Graph's paging is eventually consistent: each page after the first repeats this many
+   * rows of the page before it, and skips `graphMissingRows` rows (both 0: exact paging).
+   */
+  readonly graphRepeatedRows: number;
+  readonly graphMissingRows: number;
   /** Evaluation time a Resource Graph or Logs query may take before it is refused. */
   readonly queryBudgetMs: number;
 }
@@ -134,6 +145,8 @@ export interface ResourceTypeSpec<C = ArmServices> {
   readonly scopes: readonly ScopeKind[];
   /** Builds the stored document from a PUT body; absent for read-only types. */
   readonly put?: (input: PutInput<C>) => PutResult;
+  /** A PUT may come without a body (its spec declares none): it is read as `{}`. */
+  readonly bodyOptional?: boolean;
   /** PATCH = merge-patch onto the current document, then `put`. */
   readonly patchable?: boolean;
   readonly lroDelete?: boolean;
@@ -141,6 +154,8 @@ export interface ResourceTypeSpec<C = ArmServices> {
   readonly createStatus?: number;
   /** Status of a PUT that replaces (default 200; policy assignments answer 201 both ways). */
   readonly updateStatus?: number;
+  /** Status of a synchronous DELETE that removed something: 200 with the deleted document (the default), or 204 with no body where the spec allows only that. */
+  readonly deleteStatus?: 200 | 204;
   readonly pageSize?: number;
   /** RG-scoped type also listable at `/subscriptions/{s}/providers/NS/type`. */
   readonly listAtSubscription?: boolean;

@@ -6,7 +6,7 @@
  */
 import type { EmuRequest, EmuResponse } from "../http/types";
 import type { TokenService } from "./tokens";
-import { EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, EMULATOR_PRINCIPAL_ID, GRAPH_AUDIENCE, LOGS_AUDIENCES, ARM_AUDIENCES } from "../constants";
+import { EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, EMULATOR_PRINCIPAL_ID, GRAPH_AUDIENCE, LOGS_AUDIENCES, ARM_AUDIENCES, msGraphResourceId } from "../constants";
 import { GUID_RE, newGuid } from "../util/random";
 
 const KNOWN_RESOURCES = [...ARM_AUDIENCES, ...LOGS_AUDIENCES, GRAPH_AUDIENCE].map((a) => a.replace(/\/$/, "").toLowerCase());
@@ -63,6 +63,15 @@ function openIdConfiguration(base: string, tenant: string): EmuResponse {
   };
 }
 
+/** The tenant segment of an ADFS authority. */
+const ADFS_TENANT = "adfs";
+
+/** ADFS's OpenID configuration (`{host}/adfs/.well-known/openid-configuration`): its token endpoint takes scopes too. */
+function adfsConfiguration(base: string): EmuResponse {
+  const doc = openIdConfiguration(base, ADFS_TENANT).body as Record<string, unknown>;
+  return { status: 200, body: { ...doc, issuer: `${base}/adfs`, token_endpoint: `${base}/adfs/oauth2/token`, authorization_endpoint: `${base}/adfs/oauth2/authorize`, jwks_uri: `${base}/adfs/discovery/keys`, access_token_issuer: `${base}/adfs/services/trust` } };
+}
+
 export function handleAad(base: string, tokens: TokenService, req: EmuRequest): EmuResponse {
   const segs = req.segments;
   const tenant = segs[0]!;
@@ -78,10 +87,13 @@ export function handleAad(base: string, tokens: TokenService, req: EmuRequest): 
       },
     };
   }
-  if (!GUID_RE.test(tenant)) {
+  // The ADFS-style authority (`{host}/adfs`): clients that cannot skip instance discovery for a
+  // custom AAD authority (MSAL before core.instance_discovery) accept this form; it is the emulator's tenant.
+  const adfs = tenant.toLowerCase() === ADFS_TENANT;
+  if (!adfs && !GUID_RE.test(tenant)) {
     return aadError(400, "invalid_request", 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID.`, req.correlationId);
   }
-  if (rest.endsWith("openid-configuration")) return openIdConfiguration(base, tenant);
+  if (rest.endsWith("openid-configuration")) return adfs ? adfsConfiguration(base) : openIdConfiguration(base, tenant);
   if (rest.startsWith("discovery")) return { status: 200, body: { keys: [] } };
   if (req.method !== "POST") return aadError(405, "invalid_request", 900561, "The endpoint only accepts POST requests.", req.correlationId);
   const form = new URLSearchParams(req.rawBody.toString("utf8"));
@@ -103,7 +115,7 @@ export function handleAad(base: string, tokens: TokenService, req: EmuRequest): 
     return aadError(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.", req.correlationId);
   }
   let audience: string;
-  if (rest === "oauth2/token") {
+  if (rest === "oauth2/token" && form.get("resource") !== null) {
     audience = form.get("resource") ?? "";
   } else {
     const scope = (form.get("scope") ?? "").split(" ").find((s) => s.endsWith("/.default"));
@@ -112,10 +124,10 @@ export function handleAad(base: string, tokens: TokenService, req: EmuRequest): 
   }
   // The emulator is itself an ARM endpoint: clients that derive the scope from their endpoint
   // (arm-policy asks for `${endpoint}/.default`) get a token for it, as sovereign clouds do.
-  const known = [...KNOWN_RESOURCES, base.toLowerCase()];
+  const known = [...KNOWN_RESOURCES, base.toLowerCase(), msGraphResourceId(base).slice(0, -1).toLowerCase()];
   if (!known.includes(audience.replace(/\/$/, "").toLowerCase())) {
     return aadError(400, "invalid_resource", 500011, `The resource principal named ${audience} was not found in the tenant named ${tenant}.`, req.correlationId);
   }
-  const { token, expiresIn } = tokens.issue(tenant.toLowerCase(), clientId, EMULATOR_PRINCIPAL_ID, audience);
+  const { token, expiresIn } = tokens.issue(adfs ? tokens.tenantId : tenant.toLowerCase(), clientId, EMULATOR_PRINCIPAL_ID, audience);
   return { status: 200, body: { token_type: "Bearer", expires_in: expiresIn, ext_expires_in: expiresIn, access_token: token } };
 }

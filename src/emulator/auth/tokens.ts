@@ -34,7 +34,7 @@ export class TokenService {
   constructor(
     signingKey: string,
     private readonly clock: Clock,
-    private readonly tenantId: string,
+    readonly tenantId: string,
     private readonly lifetimeSeconds: number,
   ) {
     this.key = Buffer.from(signingKey, "base64");

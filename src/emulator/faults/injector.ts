@@ -160,12 +160,12 @@ export class FaultInjector {
   }
 
   private throttled(f: FaultContext, retryAfter: number): ArmError {
-    const headers: Record<string, string> = { "Retry-After": String(retryAfter) };
     if (f.cls === "graph") {
-      headers["x-ms-user-quota-remaining"] = "0";
-      headers["x-ms-user-quota-resets-after"] = `00:00:${String(retryAfter).padStart(2, "0")}`;
-      return ArmErrors.graphRateLimited(f.correlationId, retryAfter, headers);
+      // Resource Graph names the wait in its quota headers (no Retry-After), as its throttling guidance documents.
+      const resets = `00:00:${String(retryAfter).padStart(2, "0")}`;
+      return ArmErrors.graphRateLimited(f.correlationId, retryAfter, { "x-ms-user-quota-remaining": "0", "x-ms-user-quota-resets-after": resets });
     }
+    const headers: Record<string, string> = { "Retry-After": String(retryAfter) };
     if (f.cls === "query") return ArmErrors.logsThrottled(retryAfter, headers);
     const word = f.cls === "read" ? "read" : f.cls === "write" ? "write" : "delete";
     return ArmErrors.subscriptionRequestsThrottled(word, f.subscriptionId ?? "tenant", f.principal, retryAfter, headers);

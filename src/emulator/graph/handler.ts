@@ -150,8 +150,10 @@ export function resourceGraphRoute(snapshots = new ResultSnapshots(), onEvaluate
       result = evaluate(ctx, query, subscriptions, req.correlationId);
       snap = undefined;
     }
-    const offset = token ? token.offset : typeof options["$skip"] === "number" ? Math.max(0, options["$skip"]) : 0;
     const top = typeof options["$top"] === "number" && options["$top"] > 0 ? Math.min(options["$top"], MAX_PAGE) : MAX_PAGE;
+    // A later page of a walk may repeat rows of the page before it, or skip some (settings), as Azure's can.
+    const shift = token ? Math.min(ctx.settings.graphMissingRows, result.rows.length) - Math.min(ctx.settings.graphRepeatedRows, top - 1) : 0;
+    const offset = token ? Math.max(0, token.offset + shift) : typeof options["$skip"] === "number" ? Math.max(0, options["$skip"]) : 0;
     const rows = result.rows.slice(offset, offset + top);
     const more = offset + rows.length < result.rows.length;
     const pageable = result.columns.includes("id");

@@ -27,7 +27,8 @@ export const GRAPH_TABLES: Readonly<Record<string, readonly string[]>> = {
   /** Resource Graph keeps associations (extension resources of machines) here, not in `resources`. */
   insightsresources: [T.DCR_ASSOCIATION_TYPE],
   resourcecontainers: [T.SUBSCRIPTION_TYPE, T.RESOURCE_GROUP_TYPE],
-  policyresources: [T.POLICY_ASSIGNMENT_TYPE, T.REMEDIATION_TYPE],
+  // Remediation tasks are in no Resource Graph table (Azure's own; read them with PolicyInsights).
+  policyresources: [T.POLICY_ASSIGNMENT_TYPE],
   authorizationresources: [T.ROLE_ASSIGNMENT_TYPE],
   securityresources: [T.PRICING_TYPE, T.AUTO_PROVISIONING_TYPE, T.WORKSPACE_SETTING_TYPE],
   /** Built from the change log (see `changeRows`), not from stored documents. */

@@ -74,7 +74,13 @@ export const ArmErrors = {
   invalidSkipToken: (token: string) => bad("InvalidSkipToken", `The skip token '${token}' is invalid.`),
   invalidPayload: (message: string, details: readonly ErrorDetail[]) => err(400, "InvalidPayload", message, {}, { details: details.map((d) => ({ ...d })) }),
 
+  // ---- Microsoft Graph (the few calls the Azure CLI makes) --------------------------------
+  graphBadRequest: (message: string) => err(400, "BadRequest", message),
+  graphNotFound: (id: string) => err(404, "Request_ResourceNotFound", `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`),
+  graphMethodNotAllowed: (method: string) => err(405, "Request_BadRequest", `Specified HTTP method '${method}' is not allowed for the request target.`),
+
   // ---- existence -------------------------------------------------------------------------
+  artifactNotFound: (message: string) => err(404, "ArtifactNotFound", message),
   resourceNotFound: (type: string, name: string, resourceGroup?: string | null) =>
     err(
       404,

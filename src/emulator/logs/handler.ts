@@ -69,8 +69,18 @@ function toTables(t: Table): JsonObject {
   };
 }
 
+/**
+ * Workspaces one query may name (the path's and `workspaces`): the query API's documented limit
+ * for its cross-resource parameter (reference defender-today.md §6: 10; `workspace()` inside the
+ * query allows 100, but that is another mechanism).
+ */
+export const MAX_QUERY_WORKSPACES = 10;
+
 function runOne(ctx: ArmContext, workspace: string, body: JsonObject, correlationId: string): JsonObject {
   const refs = [workspace, ...(Array.isArray(body["workspaces"]) ? body["workspaces"].map(String) : [])];
+  if (refs.length > MAX_QUERY_WORKSPACES) {
+    throw badQuery(`A query can name at most ${MAX_QUERY_WORKSPACES} workspaces (the workspace in the path and 'workspaces'); this one names ${refs.length}.`, correlationId);
+  }
   const ids = new Set<string>();
   for (const ref of refs) {
     const ws = findWorkspace(ctx, ref);

@@ -23,7 +23,7 @@
  * services it does not serve, so a client that tries one fails at once instead of reaching Azure.
  */
 import { GEOGRAPHIES } from "../../spec/geography";
-import { GRAPH_AUDIENCE, LOGS_AUDIENCES } from "../constants";
+import { LOGS_AUDIENCES, msGraphResourceId } from "../constants";
 import type { JsonObject } from "../util/json";
 
 /** The emulator cloud's `name` (the public cloud's is `AzureCloud`). */
@@ -121,7 +121,7 @@ function cloud2022(origin: string): JsonObject {
     vmImageAliasDoc: base.vmImageAliasDoc,
     activeDirectoryDataLake: base.activeDirectoryDataLake,
     sqlManagement: base.sqlManagement,
-    microsoftGraphResourceId: `${GRAPH_AUDIENCE}/`,
+    microsoftGraphResourceId: msGraphResourceId(origin),
     appInsightsResourceId: unserved("applicationinsights"),
     appInsightsTelemetryChannelResourceId: `${unserved("dc.applicationinsights")}/v2/track`,
     attestationResourceId: unserved("attest"),

@@ -6,6 +6,7 @@ export const VMSS_EXTENSION_TYPE = "Microsoft.Compute/virtualMachineScaleSets/ex
 export const ARC_TYPE = "Microsoft.HybridCompute/machines";
 export const ARC_EXTENSION_TYPE = "Microsoft.HybridCompute/machines/extensions";
 /** AKS documents spell it `ManagedClusters`, ids `managedClusters`: we follow Azure. */
+export const NETWORK_INTERFACE_TYPE = "Microsoft.Network/networkInterfaces";
 export const AKS_TYPE = "Microsoft.ContainerService/managedClusters";
 export const AKS_DOC_TYPE = "Microsoft.ContainerService/ManagedClusters";
 export const WORKSPACE_TYPE = "Microsoft.OperationalInsights/workspaces";

@@ -154,6 +154,24 @@ function roleDefinitionDoc(role: BuiltinRole, scope: string): JsonObject {
   };
 }
 
+/**
+ * The role-definition list's `$filter`: `roleName eq '...'` (exact, case-insensitive, as `az role
+ * definition list --name` and `az role assignment create --role <name>` send it) or `type eq
+ * 'BuiltInRole'|'CustomRole'`; anything else is ARM's 400.
+ */
+function roleDefinitionFilter(filter: string | null): (role: BuiltinRole) => boolean {
+  const text = (filter ?? "").trim();
+  if (!text) return () => true;
+  const byName = /^roleName\s+eq\s+'((?:[^']|'')*)'$/i.exec(text);
+  if (byName) {
+    const name = byName[1]!.replace(/''/g, "'").toLowerCase();
+    return (role) => role.name.toLowerCase() === name;
+  }
+  const byType = /^type\s+eq\s+'(BuiltInRole|CustomRole)'$/i.exec(text);
+  if (byType) return () => byType[1]!.toLowerCase() === "builtinrole";
+  throw ArmErrors.invalidFilter(`Unsupported $filter '${text}' for role definitions: use roleName eq '<name>' or type eq 'BuiltInRole'.`);
+}
+
 export const roleDefinitions: ResourceTypeSpec<Deps> = {
   type: ROLE_DEFINITION_TYPE,
   apiVersions: API_VERSIONS.authorization,
@@ -164,9 +182,10 @@ export const roleDefinitions: ResourceTypeSpec<Deps> = {
     const scope = target.subscriptionId ? `/subscriptions/${target.subscriptionId}` : "";
     return { id: target.id, type: ROLE_DEFINITION_TYPE, doc: roleDefinitionDoc(role, scope), secret: null };
   },
-  list: ({ subscriptionId }) => {
+  list: ({ subscriptionId, req }) => {
     const scope = subscriptionId ? `/subscriptions/${subscriptionId}` : "";
-    return BUILTIN_ROLES.map((r) => ({ id: `${scope}/providers/Microsoft.Authorization/roleDefinitions/${r.id}`, type: ROLE_DEFINITION_TYPE, doc: roleDefinitionDoc(r, scope), secret: null }));
+    const wanted = roleDefinitionFilter(queryParam(req, "$filter"));
+    return BUILTIN_ROLES.filter(wanted).map((r) => ({ id: `${scope}/providers/Microsoft.Authorization/roleDefinitions/${r.id}`, type: ROLE_DEFINITION_TYPE, doc: roleDefinitionDoc(r, scope), secret: null }));
   },
 };
 

@@ -138,7 +138,10 @@ function wantsInstanceView(req?: EmuRequest): boolean {
 
 function vmView(ctx: Deps, stored: StoredResource, req?: EmuRequest): JsonObject {
   const doc = clone(stored.doc);
-  const exts = extensionsOf(ctx, stored);
+  // A VM's GET lists its extensions in `resources`; a list of VMs does not (the Azure CLI's
+  // flattened list model breaks on an extension's `properties.type` beside its own `type`).
+  const listing = req?.operation?.startsWith("LIST") ?? false;
+  const exts = listing ? [] : extensionsOf(ctx, stored);
   if (exts.length > 0) doc["resources"] = exts.map((e) => e.doc);
   if (wantsInstanceView(req)) (doc["properties"] as JsonObject)["instanceView"] = vmInstanceView(ctx, stored);
   return doc;

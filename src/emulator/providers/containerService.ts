@@ -10,6 +10,11 @@ import { normalizeAddons } from "../model/clusters";
 /** What these handlers use. */
 type Deps = Needs<"tenantId">;
 
+function kubeletIdentity(subscriptionId: string, nodeRg: string, cluster: string): JsonObject {
+  const resourceId = `/subscriptions/${subscriptionId}/resourcegroups/${nodeRg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${cluster}-agentpool`;
+  return { kubeletidentity: { resourceId, clientId: guidFrom(`${resourceId}/client`), objectId: guidFrom(`${resourceId}/object`) } };
+}
+
 function putCluster(input: PutInput<Deps>): PutResult {
   const { ctx, body, target, existing } = input;
   const location = (typeof body["location"] === "string" ? body["location"] : existing ? String(existing.doc["location"]) : "").replace(/\s+/g, "").toLowerCase();
@@ -39,6 +44,17 @@ function putCluster(input: PutInput<Deps>): PutResult {
       agentPoolProfiles: Array.isArray(props["agentPoolProfiles"])
         ? props["agentPoolProfiles"]
         : [{ name: "nodepool1", count: 3, vmSize: "Standard_DS2_v2", osType: "Linux", mode: "System", type: "VirtualMachineScaleSets" }],
+      // A managed-identity cluster reports the placeholder principal `msi`, as AKS does.
+      servicePrincipalProfile: isObject(props["servicePrincipalProfile"])
+        ? { clientId: getString(props, "servicePrincipalProfile", "clientId") ?? "msi" }
+        : { clientId: "msi" },
+      // AKS always reports the cluster's network (kubenet with a standard load balancer by default).
+      networkProfile: isObject(props["networkProfile"])
+        ? props["networkProfile"]
+        : { networkPlugin: "kubenet", loadBalancerSku: "standard", outboundType: "loadBalancer", podCidr: "10.244.0.0/16", serviceCidr: "10.0.0.0/16", dnsServiceIP: "10.0.0.10" },
+      // The kubelet's user-assigned identity in the node resource group, as AKS creates it for a
+      // managed-identity cluster (the Azure CLI reads it on every `az aks update`).
+      identityProfile: isObject(props["identityProfile"]) ? props["identityProfile"] : kubeletIdentity(target.subscriptionId ?? "", nodeRg, target.name),
       addonProfiles: normalizeAddons(props["addonProfiles"], target.id, nodeRg, target.subscriptionId ?? ""),
       nodeResourceGroup: nodeRg,
       enableRBAC: props["enableRBAC"] ?? true,

@@ -147,5 +147,7 @@ export const managementGroupSubscriptions: ResourceTypeSpec<Deps> = {
   apiVersions: API_VERSIONS.management,
   scopes: ["tenant"],
   createStatus: 200,
+  // ManagementGroupSubscriptions_Create has no body (the Azure CLI sends none).
+  bodyOptional: true,
   put: putSubscriptionUnder,
 };

@@ -46,7 +46,8 @@ function putSolution(input: PutInput<Deps>): PutResult {
   delete props["provisioningState"];
   const doc = solutionDoc(target.id, target.name, location, ws.id, m[1]!, props);
   if (isObject(body["tags"])) doc["tags"] = clone(body["tags"]);
-  return { doc };
+  // Long-running, as the spec marks it (x-ms-long-running-operation): Creating until the operation settles.
+  return { doc, lro: { final: "Succeeded" } };
 }
 
 export const solutions: ResourceTypeSpec<Deps> = {
@@ -54,5 +55,7 @@ export const solutions: ResourceTypeSpec<Deps> = {
   apiVersions: API_VERSIONS.operationsManagement,
   scopes: ["resourceGroup"],
   listAtSubscription: true,
+  // Solutions_CreateOrUpdate answers 201 only, a replacement too.
+  updateStatus: 201,
   put: putSolution,
 };

@@ -14,6 +14,8 @@ import { REMEDIATION_TYPE } from "../model/resourceTypes";
 /** What these handlers use. */
 type Deps = Needs<"store" | "clock" | "tx" | "kickRemediations">;
 
+/** The spec's ResourceDiscoveryMode values. */
+const DISCOVERY_MODES = ["ExistingNonCompliant", "ReEvaluateCompliance"];
 const RUNNING = new Set(["Accepted", "Running", "Cancelling", "Evaluating"]);
 
 function intIn(value: unknown, def: number, min: number, max: number, name: string): number {
@@ -50,6 +52,10 @@ function putRemediation(input: PutInput<Deps>): PutResult {
   if (threshold !== undefined && (typeof threshold !== "number" || threshold < 0 || threshold > 1)) {
     throw ArmErrors.invalidRemediationRequest("'failureThreshold.percentage' must be a number between 0 and 1.");
   }
+  const mode = getString(props, "resourceDiscoveryMode") ?? "ExistingNonCompliant";
+  if (!DISCOVERY_MODES.includes(mode)) {
+    throw ArmErrors.invalidRemediationRequest(`'resourceDiscoveryMode' must be one of ${DISCOVERY_MODES.join(", ")}, not '${mode}'.`);
+  }
   const locations = getPath(props, ["filters", "locations"]);
   const now = ctx.clock.iso();
   const doc: JsonObject = {
@@ -59,7 +65,7 @@ function putRemediation(input: PutInput<Deps>): PutResult {
     properties: {
       policyAssignmentId: assignment.id,
       policyDefinitionReferenceId: getString(props, "policyDefinitionReferenceId") ?? null,
-      resourceDiscoveryMode: getString(props, "resourceDiscoveryMode") ?? "ExistingNonCompliant",
+      resourceDiscoveryMode: mode,
       provisioningState: "Accepted",
       createdOn: now,
       lastUpdatedOn: now,

@@ -6,6 +6,7 @@
 import type { Needs, SpecialRoute } from "../arm/types";
 import { API_VERSIONS, requireApiVersion } from "../arm/apiVersions";
 import { pageOf, queryParam } from "../arm/paging";
+import { resourceListFilter } from "../arm/resourceFilter";
 import { requireResourceGroup, requireSubscription, resolveScope } from "../arm/scope";
 import { subscriptionScopeId } from "../util/armId";
 import { ArmErrors } from "../http/errors";
@@ -89,21 +90,30 @@ function resourceGroup(ctx: Deps, req: EmuRequest, subscriptionId: string, name:
   }
 }
 
+/** A field of `$expand` on the resource list (createdTime, changedTime, provisioningState). */
+const EXPANDABLE = ["createdtime", "changedtime", "provisioningstate"] as const;
+
 function listResources(ctx: Deps, req: EmuRequest, subscriptionId: string, rg?: string): EmuResponse {
   requireApiVersion(req, API_VERSIONS.resources);
   if (rg) requireResourceGroup(ctx, subscriptionId, rg);
   else requireSubscription(ctx, subscriptionId);
   req.operation = "LIST microsoft.resources/resources";
-  let items = ctx.store.topLevel(subscriptionId, rg).filter((r) => (r.id.match(/\/providers\//gi) ?? []).length === 1);
-  const filter = queryParam(req, "$filter");
-  if (filter) {
-    const m = /^resourceType\s+eq\s+'([^']+)'$/i.exec(filter.trim());
-    if (!m) throw ArmErrors.invalidFilter(`Only "$filter=resourceType eq '<type>'" is supported by the emulator, not '${filter}'.`);
-    items = items.filter((r) => r.type.toLowerCase() === m[1]!.toLowerCase());
+  const wanted = resourceListFilter(queryParam(req, "$filter"));
+  // Tracked resources and their children (VM extensions, data sources, ...); extension resources
+  // (role assignments, associations: a second /providers/ in the id) are not listed, as in ARM.
+  const items = ctx.store.inGroups(subscriptionId, rg).filter((r) => (r.id.match(/\/providers\//gi) ?? []).length === 1 && wanted(r));
+  const expand = new Set((queryParam(req, "$expand") ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean));
+  for (const e of expand) {
+    if (!(EXPANDABLE as readonly string[]).includes(e)) throw ArmErrors.invalidParameter(`$expand '${e}' is not one of createdTime, changedTime, provisioningState.`, "$expand");
   }
   const summary = (r: StoredResource): JsonObject => {
     const out: JsonObject = { id: r.id, name: r.doc["name"] ?? null, type: r.type, location: r.doc["location"] ?? null };
-    for (const k of ["tags", "kind", "sku", "plan", "identity", "managedBy"]) if (r.doc[k] !== undefined) out[k] = r.doc[k];
+    for (const k of ["tags", "kind", "sku", "plan", "identity", "managedBy", "extendedLocation"]) if (r.doc[k] !== undefined) out[k] = r.doc[k];
+    const system = isObject(r.doc["systemData"]) ? r.doc["systemData"] : {};
+    if (expand.has("createdtime") && typeof system["createdAt"] === "string") out["createdTime"] = system["createdAt"];
+    if (expand.has("changedtime") && typeof system["lastModifiedAt"] === "string") out["changedTime"] = system["lastModifiedAt"];
+    const state = isObject(r.doc["properties"]) ? r.doc["properties"]["provisioningState"] : undefined;
+    if (expand.has("provisioningstate") && typeof state === "string") out["provisioningState"] = state;
     return out;
   };
   return { status: 200, body: pageOf(req, items, ctx.settings.listPageSize, ctx.baseUrl(), summary) };

@@ -7,6 +7,7 @@ import { API_VERSIONS } from "../arm/apiVersions";
 import { ArmErrors } from "../http/errors";
 import type { StoredResource } from "../store/resources";
 import { getString, isObject, type JsonObject } from "../util/json";
+import type { EmuRequest } from "../http/types";
 import { subscriptionScopeId } from "../util/armId";
 import { AUTO_PROVISIONING_TYPE, PRICING_NAMES, PRICING_TYPE, WORKSPACE_SETTING_TYPE, WORKSPACE_TYPE } from "../model/resourceTypes";
 
@@ -72,6 +73,8 @@ export const workspaceSettings: ResourceTypeSpec<Deps> = {
   apiVersions: API_VERSIONS.securitySettings,
   scopes: ["subscription"],
   createStatus: 200,
+  // The spec (and arm-security's operation spec) allow only 204 for a DELETE.
+  deleteStatus: 204,
   patchable: true,
   put: putWorkspaceSetting,
 };
@@ -114,11 +117,27 @@ function virtualPricing(ctx: Deps, target: Target): StoredResource | undefined {
   return { id: target.id, type: PRICING_TYPE, doc: pricingDoc(ctx, target.subscriptionId!, name, "Free", apiVersion), secret: null };
 }
 
+/**
+ * A pricing as the request's api-version knows it: `enablementTime`, `extensions`, `enforce`,
+ * `inherited` and the like arrived with 2023-01-01 and later; older versions' schemas do not
+ * allow them (the published 2022-03-01 spec has pricingTier, subPlan/planName and
+ * freeTrialRemainingTime only).
+ */
+function pricingView(_ctx: Deps, stored: StoredResource, req?: EmuRequest): JsonObject {
+  const apiVersion = req?.query.get("api-version") ?? "";
+  if (apiVersion >= "2023-01-01") return stored.doc;
+  const props = isObject(stored.doc["properties"]) ? stored.doc["properties"] : {};
+  const kept: JsonObject = {};
+  for (const k of ["pricingTier", "subPlan", "freeTrialRemainingTime"]) if (props[k] !== undefined) kept[k] = props[k];
+  return { ...stored.doc, properties: kept };
+}
+
 export const pricings: ResourceTypeSpec<Deps> = {
   type: PRICING_TYPE,
   apiVersions: API_VERSIONS.securityPricings,
   scopes: ["subscription"],
   createStatus: 200,
+  view: pricingView,
   put: putPricing,
   virtual: virtualPricing,
   list: ({ ctx, subscriptionId }: ListInput<Deps>) =>

@@ -15,6 +15,7 @@ import { REMEDIATION_TYPE } from "../model/resourceTypes";
 import { ArmErrors } from "../http/errors";
 import { deployOne } from "./deploy";
 import { nonCompliantResources } from "./targets";
+import { assignmentEvaluated, RE_EVALUATE } from "./evaluation";
 
 export interface DeploymentRow {
   remediationl: string;
@@ -121,7 +122,10 @@ export class RemediationEngine {
         const props = rem.doc["properties"] as JsonObject;
         const scope = id.replace(/\/providers\/Microsoft\.PolicyInsights\/remediations\/[^/]+$/i, "");
         const locations = (getPath(props, ["filters", "locations"]) as string[] | undefined) ?? [];
-        const targets = nonCompliantResources(c, policy, assignment, scope, locations, Number(props["resourceCount"] ?? 500));
+        // ExistingNonCompliant acts on evaluated resources only: none before the assignment's first evaluation.
+        const reEvaluate = (getString(props, "resourceDiscoveryMode") ?? "").toLowerCase() === RE_EVALUATE;
+        const evaluated = reEvaluate || assignmentEvaluated(c, assignment);
+        const targets = evaluated ? nonCompliantResources(c, policy, assignment, scope, locations, Number(props["resourceCount"] ?? 500)) : [];
         const now = c.clock.iso();
         targets.forEach((t, i) => this.insertStmt.run(key, i, t.id, String(t.doc["location"] ?? ""), now, now));
         update(c, rem, {

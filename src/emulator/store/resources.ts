@@ -151,10 +151,10 @@ export class ResourceStore {
     return this.db.prepare<(string | number)[], Row>(sql).all(...args).map(toStored);
   }
 
-  /** Top-level resources (no parent) of a subscription or resource group, for `GET .../resources`. */
-  topLevel(subscriptionId: string, resourceGroup?: string): StoredResource[] {
+  /** Every resource in a subscription (or one of its groups), nested ones included, groups themselves excluded. */
+  inGroups(subscriptionId: string, resourceGroup?: string): StoredResource[] {
     const args: string[] = [subscriptionId.toLowerCase()];
-    let sql = "SELECT id, type, doc, secret FROM resources WHERE sub = ? AND parentl IS NULL AND rgl IS NOT NULL AND type <> 'microsoft.resources/resourcegroups'";
+    let sql = "SELECT id, type, doc, secret FROM resources WHERE sub = ? AND rgl IS NOT NULL AND type <> 'microsoft.resources/resourcegroups'";
     if (resourceGroup) {
       sql += " AND rgl = ?";
       args.push(resourceGroup.toLowerCase());

@@ -7,6 +7,13 @@ import { ArmErrors } from "../../http/errors";
 import { clone, getString, isObject, type JsonObject } from "../../util/json";
 import { osTypeOf, provisionedAtOf } from "../../model/machines";
 import { amaIdentityFailure, deploymentVerdict, workspaceFailure } from "../../model/deployment";
+import { legacyAgentOffered } from "../../../spec/geography";
+import { LOG_ANALYTICS_AGENT, isSameExtension } from "../../../spec/extensions";
+
+/** The Log Analytics agent's extension (MMA on Windows, OMS on Linux)? */
+function isLegacyAgent(publisher: string, type: string): boolean {
+  return Object.values(LOG_ANALYTICS_AGENT).some((kind) => isSameExtension(kind, { publisher, type }));
+}
 
 /** What an extension PUT uses. */
 export type ExtensionPutNeeds = Needs<"store" | "guest" | "heartbeatHistory" | "clock" | "settings" | "extensionLog">;
@@ -36,6 +43,11 @@ export function putExtension(input: PutInput<ExtensionPutNeeds>): PutResult {
         `Multiple VMExtensions per handler not supported for OS type '${osTypeOf(machine)}'. VMExtension '${String(sibling.doc["name"])}' with handler '${publisher}.${handlerType}' already added or specified in input.`,
       );
     }
+  }
+  // The Log Analytics agent was never offered in regions opened after 2024-01-01: no such extension image there.
+  const machineLocation = String(machine.doc["location"] ?? "");
+  if (!input.existing && isLegacyAgent(publisher, handlerType) && !legacyAgentOffered(machineLocation)) {
+    throw ArmErrors.artifactNotFound(`The VM extension with publisher '${publisher}' and type '${handlerType}' could not be found in location '${machineLocation}'.`);
   }
   const verdict = deploymentVerdict(ctx, machine, target.name);
   if (verdict.refuse) throw verdict.refuse;
