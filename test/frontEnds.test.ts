@@ -190,7 +190,7 @@ const VARIANTS: readonly [string, StackConfig][] = [
   ],
   [
     "agent mma, Defender off: the tier is not stored; a region outside every geography is its own",
-    { subscriptions: [SUB1], machineRegions: ["westeurope", "southafricanorth", "uaenorth"], logAnalyticsAgent: { autoProvision: true, defender: false, securityEvents: "Common" } },
+    { subscriptions: [SUB1], machineRegions: ["westeurope", "southafricanorth", "uaenorth"], logAnalyticsAgent: { autoProvision: true, agent: "mma", defender: false, securityEvents: "Common" } },
   ],
   [
     "agent ama with amaPolicies: each subscription's not-scopes, no remediation tasks",

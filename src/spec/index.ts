@@ -13,4 +13,7 @@ export * from "./dcr";
 export * from "./operationsManager";
 export * from "./legacyPolicies";
 export * from "./amaPolicies";
+export * from "./defender";
+export * from "./defenderSchema";
+export * from "./patterns";
 export type { DataCollectionRuleBody } from "./dcr";

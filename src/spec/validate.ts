@@ -1,6 +1,7 @@
 /**
  * Spec validation: the schema, then the rules between fields that the seed states.
  */
+import { defenderIssues, legacyDefenderSwitchIssues, serversPricing, resolveServers } from "./defenderSchema";
 import { ValidationError, issuesFromZod, type ValidationIssue } from "./errors";
 import { specSchema, type Spec } from "./schema";
 
@@ -24,6 +25,7 @@ export function crossFieldIssues(spec: Spec): ValidationIssue[] {
       message: 'only applies with logAnalyticsAgent.agent "ama" (the legacy agent is removed only once AMA reports)',
     });
   }
+  issues.push(...defenderIssues(spec.defender, spec.subscriptions.map((s) => s.toLowerCase())));
   const seen = new Set<string>();
   spec.subscriptions.forEach((sub, i) => {
     const key = sub.toLowerCase();
@@ -37,12 +39,17 @@ export function crossFieldIssues(spec: Spec): ValidationIssue[] {
 export function parseSpec(input: unknown): Spec {
   const result = specSchema.safeParse(input);
   if (!result.success) throw new ValidationError("spec", issuesFromZod(result.error, input));
-  const issues = crossFieldIssues(result.data);
+  const issues = [...legacyDefenderSwitchIssues(input, result.data.defender?.servers), ...crossFieldIssues(result.data)];
   if (issues.length) throw new ValidationError("spec", issues);
   return normalizeSpec(result.data);
 }
 
-/** Subscription ids lower-cased, so ids compare as ARM compares them. */
+/**
+ * Subscription ids lower-cased, so ids compare as ARM compares them; with `defender.servers`,
+ * `logAnalyticsAgent.defender` follows its plan (one source of truth).
+ */
 function normalizeSpec(spec: Spec): Spec {
-  return { ...spec, subscriptions: spec.subscriptions.map((s) => s.toLowerCase()) };
+  const servers = resolveServers(spec.defender);
+  const logAnalyticsAgent = servers ? { ...spec.logAnalyticsAgent, defender: serversPricing(servers).pricingTier === "Standard" } : spec.logAnalyticsAgent;
+  return { ...spec, logAnalyticsAgent, subscriptions: spec.subscriptions.map((s) => s.toLowerCase()) };
 }

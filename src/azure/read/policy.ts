@@ -3,6 +3,10 @@ import type { InventoryPolicyAssignment, InventoryRemediation, InventoryRoleAssi
 import type { GraphRow } from "../graph";
 import { at, str } from "./json";
 
+function optionalString<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return (value === undefined ? {} : { [key]: value }) as Partial<Record<K, string>>;
+}
+
 export function policyFromRows(policyRows: readonly GraphRow[], roleRows: readonly GraphRow[]) {
   const policyAssignments: InventoryPolicyAssignment[] = [];
   const remediations: InventoryRemediation[] = [];
@@ -19,6 +23,8 @@ export function policyFromRows(policyRows: readonly GraphRow[], roleRows: readon
         scope,
         identityPrincipalId: row.identity?.principalId ?? null,
         location: row.location ?? null,
+        ...optionalString("displayName", str(at(row.properties, "displayName"))),
+        ...optionalString("assignedBy", str(at(row.properties, "metadata", "assignedBy"))),
       });
     } else if (type === "microsoft.policyinsights/remediations") {
       const assignment = str(at(row.properties, "policyAssignmentId"));
