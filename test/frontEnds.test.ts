@@ -39,6 +39,8 @@ const RENDERED_AS: Readonly<Record<DeclarationKind, readonly [pulumi: string, te
   "security-events-data-source": ["azure-native:operationalinsights:DataSource", "azurerm_resource_group_template_deployment"],
   "data-collection-rule": ["azure-native:monitor:DataCollectionRule", "azurerm_resource_group_template_deployment", "azurerm_monitor_data_collection_rule"],
   pricing: ["azure-native:security:Pricing", "azurerm_security_center_subscription_pricing"],
+  "security-setting": ["azure-native:resources:DeploymentAtSubscriptionScope", "azurerm_security_center_setting"],
+  "server-va-setting": ["azure-native:security:AzureServersSetting", "azurerm_security_center_server_vulnerability_assessments_setting"],
   "workspace-setting": ["azure-native:security:WorkspaceSetting", "azurerm_security_center_workspace"],
   "policy-assignment": ["azure-native:authorization:PolicyAssignment", "azurerm_subscription_policy_assignment"],
   "role-assignment": ["azure-native:authorization:RoleAssignment", "azurerm_role_assignment"],

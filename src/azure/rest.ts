@@ -2,7 +2,10 @@
  * A plain ARM REST call on the Azure SDK's own pipeline (@azure/core-client: the same credential,
  * bearer-token policy, TLS options and user agent as the generated clients), for the one resource
  * whose SDK package (@azure/arm-operations, ms-rest-js era) takes no TLS options:
- * Microsoft.OperationsManagement/solutions.
+ * Microsoft.OperationsManagement/solutions; and for Defender's current api-versions, which the
+ * installed @azure/arm-security (5.x: pricings 2022-03-01, no settings or vulnerability-assessment
+ * settings of today) does not send: pricings 2024-01-01, settings 2022-05-01,
+ * serverVulnerabilityAssessmentsSettings 2023-05-01, a managed cluster's add-ons.
  */
 import { ServiceClient } from "@azure/core-client";
 import { createHttpHeaders, createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
@@ -32,12 +35,17 @@ export class ArmRest {
     return this.send("PUT", path, apiVersion, body);
   }
 
+  /** GET a resource or a list (a 404 is an error: isNotFound tells it apart). */
+  get(path: string, apiVersion: string): Promise<unknown> {
+    return this.send("GET", path, apiVersion);
+  }
+
   /** DELETE a resource (a 404 is an error the caller may treat as done). */
   delete(path: string, apiVersion: string): Promise<unknown> {
     return this.send("DELETE", path, apiVersion);
   }
 
-  private async send(method: "PUT" | "DELETE", path: string, apiVersion: string, body?: unknown): Promise<unknown> {
+  private async send(method: "GET" | "PUT" | "DELETE", path: string, apiVersion: string, body?: unknown): Promise<unknown> {
     const request = createPipelineRequest({
       url: `${this.endpoint}${encodeURI(path)}?api-version=${apiVersion}`,
       method,

@@ -19,7 +19,7 @@ import type { SecurityEventTier } from "../../spec/events";
 import { LOG_ANALYTICS_AGENT } from "../../spec/extensions";
 import { extensionId, workspaceLabel, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
 import { isLegacySubscription } from "../log-analytics-agent";
-import type { MachineExtensionSteps } from "../machine-extensions";
+import { planSystemIdentity, type MachineExtensionSteps } from "../machine-extensions";
 import { securityEventsAllowed, type SecurityEventSteps } from "../security-events";
 import {
   ensureUserWorkspaceSolution,
@@ -118,9 +118,7 @@ function emitAmaMachineSteps(
     if (!ops || !deps || !dest) continue;
 
     let identityStep: string | undefined;
-    if (ops.identityType) {
-      identityStep = b.addUnique("enable-identity", m.id, { machineId: m.id, machineKind: m.kind, identityType: ops.identityType, fromIdentityType: ops.fromIdentityType ?? null });
-    }
+    if (ops.identityType) identityStep = planSystemIdentity(ctx, b, m);
     if (ops.install) {
       const kind = ops.install;
       b.addUnique(
