@@ -29,7 +29,8 @@ export function componentPolicyOf(definitionId: string): ComponentPolicy | undef
 export function ownerOf(a: InventoryPolicyAssignment): { owner: AssignmentOwner; ownerName: string } {
   const name = a.name ?? workspaceLabel(a.id);
   const display = a.displayName ?? "";
-  if (/^asc-/i.test(name)) return { owner: "this-tool", ownerName: `this tool (${name})` };
+  // This tool names its assignments `asc-…` in lower case (Defender's own start with "ASC").
+  if (/^asc-/.test(name)) return { owner: "this-tool", ownerName: `this tool (${name})` };
   if (/security center|defender for cloud/i.test(a.assignedBy ?? "") || /^(ASC |Defender for )/i.test(display) || /^ASC[-_ ]/i.test(name)) {
     return { owner: "defender", ownerName: `Defender for Cloud (${display || name})` };
   }
