@@ -54,6 +54,12 @@ export interface EmulatorOptions {
   remediationDeploymentMs?: number;
   /** Evaluation time a Resource Graph or Log Analytics query may take before it is refused (default 5,000 ms). */
   queryBudgetMs?: number;
+  /**
+   * How long after a Defender plan or switch changes Defender deploys what it deploys itself (MDE,
+   * vulnerability assessment, the AKS sensor), on the emulator's clock; also its sweep interval
+   * while a plan is on. Default 600,000 ms (Defender's Deploy-if-not-exists evaluation delay).
+   */
+  defenderDelayMs?: number;
   /** A management-group hierarchy to apply at start (see README "Management groups"). */
   managementGroups?: ManagementGroupSeed[];
 }
@@ -126,6 +132,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       remediationDeploymentMs: opts.remediationDeploymentMs ?? 20,
       tokenLifetimeSeconds: opts.tokenLifetimeSeconds ?? 3600,
       queryBudgetMs: opts.queryBudgetMs ?? 5000,
+      defenderDelayMs: opts.defenderDelayMs ?? 600_000,
     },
   });
   let server;

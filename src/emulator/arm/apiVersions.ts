@@ -39,8 +39,14 @@ export const API_VERSIONS = {
   operationsManagement: ["2015-11-01-preview"],
   /** autoProvisioningSettings and workspaceSettings exist only in 2017-08-01-preview (what arm-security 5 sends). */
   securitySettings: ["2017-08-01-preview"],
-  /** arm-security 5 sends 2022-03-01 for pricings. */
+  /** arm-security 5 sends 2022-03-01 for pricings; this tool's adapter 2024-01-01 (extensions, enforce, resource level). */
   securityPricings: ["2017-08-01-preview", "2018-06-01", "2022-03-01", "2023-01-01", "2024-01-01"],
+  /** Microsoft.Security/settings: arm-security 5 sends 2021-07-01; the adapter 2022-05-01 (the published current version). */
+  securityDataSettings: ["2017-08-01-preview", "2019-01-01", "2021-06-01", "2021-07-01", "2022-05-01"],
+  /** serverVulnerabilityAssessmentsSettings: Defender's guidance uses 2022-01-01-preview; the adapter 2023-05-01 (azure-native's). */
+  serverVulnerabilityAssessmentSettings: ["2022-01-01-preview", "2023-05-01"],
+  /** A machine's serverVulnerabilityAssessments: DINE 13ce0167 uses 2015-06-01-preview; arm-security 5 sends 2020-01-01. */
+  serverVulnerabilityAssessments: ["2015-06-01-preview", "2020-01-01"],
   /** arm-policy 7 sends 2025-03-01. */
   policy: [
     "2016-12-01", "2018-03-01", "2018-05-01", "2019-01-01", "2019-06-01", "2019-09-01", "2020-09-01", "2021-06-01",

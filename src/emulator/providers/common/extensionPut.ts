@@ -7,6 +7,7 @@ import { ArmErrors } from "../../http/errors";
 import { clone, getString, isObject, type JsonObject } from "../../util/json";
 import { osTypeOf, provisionedAtOf } from "../../model/machines";
 import { amaIdentityFailure, deploymentVerdict, workspaceFailure } from "../../model/deployment";
+import { guestConfigurationIdentityFailure } from "../../model/guestConfiguration";
 
 /** What an extension PUT uses. */
 export type ExtensionPutNeeds = Needs<"store" | "guest" | "heartbeatHistory" | "clock" | "settings" | "extensionLog">;
@@ -47,7 +48,11 @@ export function putExtension(input: PutInput<ExtensionPutNeeds>): PutResult {
   props["autoUpgradeMinorVersion"] = raw["autoUpgradeMinorVersion"] ?? true;
   if (!isObject(props["settings"])) props["settings"] = {};
   props["provisioningState"] = "Succeeded";
-  const failure = verdict.failure ?? workspaceFailure(ctx, machine, target.name, props, protectedSettings) ?? amaIdentityFailure(machine, target.name, props);
+  const failure =
+    verdict.failure ??
+    workspaceFailure(ctx, machine, target.name, props, protectedSettings) ??
+    amaIdentityFailure(machine, target.name, props) ??
+    guestConfigurationIdentityFailure(machine, target.name, props);
   // Provisioning ends when the operation is due; an update of a working extension keeps its start.
   const existing = input.existing;
   const working = existing !== undefined && getString(existing.doc, "properties", "provisioningState") === "Succeeded";
