@@ -10,6 +10,7 @@ import { parseInventory } from "../inventory/load";
 import type { AzureConnection } from "./connection";
 import { ASSOCIATION_QUERY, FLEET_QUERY, POLICY_QUERY, ROLE_QUERY, queryGraph } from "./graph";
 import { associationOf } from "./read/dcr";
+import { applyDefenderRows, DEFENDER_QUERY } from "./read/defender";
 import { applyHeartbeats, HEARTBEAT_QUERY, HEARTBEAT_WINDOW, type HeartbeatRow } from "./read/heartbeat";
 import { fleetFromRows } from "./read/machines";
 import { policyFromRows } from "./read/policy";
@@ -42,14 +43,16 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
     throw new Error(`Resource Graph returned rows this tool cannot read (nothing was changed):\n  ${fleet.problems.slice(0, 10).join("\n  ")}`);
   }
   progress("querying Resource Graph for policy and role assignments");
-  const [policyRows, roleRows, associationRows] = present.length
+  const [policyRows, roleRows, associationRows, defenderRows] = present.length
     ? await Promise.all([
         queryGraph(conn, POLICY_QUERY, present, options.retry),
         queryGraph(conn, ROLE_QUERY, present, options.retry),
         queryGraph(conn, ASSOCIATION_QUERY, present, options.retry),
+        queryGraph(conn, DEFENDER_QUERY, present, options.retry),
       ])
-    : [[], [], []];
+    : [[], [], [], []];
   const policy = policyFromRows(policyRows, roleRows);
+  applyDefenderRows(fleet.machines, defenderRows);
 
   progress(`reading the security-event settings of ${fleet.workspaces.length} workspace(s)`);
   const events = await mapLimit(fleet.workspaces, options.concurrency ?? 8, (ws) => readSecurityEvents(conn, ws, options.retry));

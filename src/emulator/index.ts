@@ -23,6 +23,7 @@ export * from "./constants";
 export { trustEmulatorCertificate } from "./trust";
 export type { FaultConfig } from "./faults/config";
 export type { FleetSummary } from "./fleet/generator";
+export { DEFENDER_STATES, FLEET_FREE_PLAN_TAG, type DefenderFleet, type DefenderState } from "./fleet/defenderStates";
 export { managementGroupSeedsSchema, type ManagementGroupSeed, type SeededHierarchy } from "./fleet/managementGroups";
 export type { GuestState, GuestPatch } from "./store/guest";
 export type { ExtensionPut } from "./store/extensionLog";
