@@ -345,7 +345,7 @@ describe("AutoProvisioningStack", () => {
 
   test("a central workspace: its solution and tier once, through a provider for its own subscription", () => {
     const HUB_WS = "/subscriptions/99999999-9999-9999-9999-999999999999/resourceGroups/rg-hub/providers/Microsoft.OperationalInsights/workspaces/law-hub";
-    const { stack, json } = stackOf({ spec: { subscriptions: [SUB, SUB2], logAnalyticsAgent: { autoProvision: true, workspace: { id: HUB_WS }, securityEvents: "All" } }, workspaceLocation: "northeurope" });
+    const { stack, json } = stackOf({ spec: { subscriptions: [SUB, SUB2], logAnalyticsAgent: { autoProvision: true, agent: "mma", workspace: { id: HUB_WS }, securityEvents: "All" } }, workspaceLocation: "northeurope" });
     expect(json).toHaveProviderWithProperties(AzurermProvider, { alias: "sub-99999999-9999-9999-9999-999999999999" });
     expect(blocks(json, LogAnalyticsSolution.tfResourceType)).toEqual([expect.objectContaining({ workspace_name: "law-hub", location: "northeurope", provider: "azurerm.sub-99999999-9999-9999-9999-999999999999" })]);
     expect(templateResources(json)).toEqual([expect.objectContaining({ name: "law-hub/SecurityEventCollectionConfiguration", properties: { Tier: "All", TierSetMethod: "Custom" } })]);
@@ -371,7 +371,7 @@ describe("AutoProvisioningStack", () => {
 
 describe("construct ids: stable, and Terraform names that start with a letter", () => {
   test("the example's resource names", () => {
-    const { json } = stackOf({ spec: { subscriptions: [SUB], logAnalyticsAgent: { autoProvision: true, securityEvents: "Common" }, extensions: { dependencyAgent: { windows: true } } }, machineRegions: ["westeurope"] });
+    const { json } = stackOf({ spec: { subscriptions: [SUB], logAnalyticsAgent: { autoProvision: true, agent: "mma", securityEvents: "Common" }, extensions: { dependencyAgent: { windows: true } } }, machineRegions: ["westeurope"] });
     const doc = JSON.parse(json) as { resource: Record<string, Record<string, unknown>> };
     const names = Object.values(doc.resource).flatMap((byName) => Object.keys(byName).map((n) => n.replace(/_[0-9A-F]{8}$/, "")));
     expect(names.sort()).toEqual(

@@ -249,7 +249,7 @@ describe("AutoProvisioning", () => {
       () =>
         new AutoProvisioning("spoke", {
           ...base,
-          logAnalyticsAgent: { autoProvision: true, securityEvents: "All", workspace: { id: WS_OTHER, location: "northeurope" } },
+          logAnalyticsAgent: { autoProvision: true, agent: "mma", securityEvents: "All", workspace: { id: WS_OTHER, location: "northeurope" } },
         }),
     );
     expect(run.ofType(T.provider).map((p) => [p.name, p.inputs["subscriptionId"]]).sort()).toEqual([
@@ -447,7 +447,7 @@ describe("the AMA policies (agent: ama)", () => {
   });
 
   test("not with agent mma, nor with auto provisioning off, nor with enabled false", async () => {
-    await declared(() => new AutoProvisioning("mma", { subscriptionId: SUB, logAnalyticsAgent: { autoProvision: true }, machineRegions: ["westeurope"] }));
+    await declared(() => new AutoProvisioning("mma", { subscriptionId: SUB, logAnalyticsAgent: { autoProvision: true, agent: "mma" }, machineRegions: ["westeurope"] }));
     await declared(() => new AutoProvisioning("off", { subscriptionId: SUB, logAnalyticsAgent: { autoProvision: false, agent: "ama" }, extensions: { kubernetesPolicyAddon: true } }));
     await declared(() => new AutoProvisioning("disabled", { subscriptionId: SUB, logAnalyticsAgent: la, machineRegions: ["westeurope"], amaPolicies: { enabled: false } }));
     expect(run.ofType(T.amaPolicy)).toEqual([]);

@@ -52,7 +52,7 @@ describe("stack config validation", () => {
       "asc-autoprovision:sentinelOwnsSecurityEvents",
       "asc-autoprovision:emulatorEndpoint",
     ]);
-    expect(err.message).toContain("asc-autoprovision:logAnalyticAgent: is not a known key (allowed: subscriptions, logAnalyticsAgent, extensions, machineRegions, sentinelOwnsSecurityEvents, workspaceLocation, emulatorEndpoint, reconcile, amaPolicies)");
+    expect(err.message).toContain("asc-autoprovision:logAnalyticAgent: is not a known key (allowed: subscriptions, logAnalyticsAgent, extensions, defender, machineRegions, sentinelOwnsSecurityEvents, workspaceLocation, emulatorEndpoint, reconcile, amaPolicies)");
     expect(err.message).toContain("asc-autoprovision:subscriptions: is required (array)");
     expect(err.message).toContain('asc-autoprovision:logAnalyticsAgent.autoProvision: "yes" is not a boolean');
     expect(err.message).toContain("asc-autoprovision:extensions.dependencyAgent.mac: is not a known field (allowed: windows, linux)");
@@ -231,7 +231,7 @@ describe("central workspace ownership", () => {
     const run = await startMocks({
       config: {
         "asc-autoprovision:subscriptions": JSON.stringify([SUB2, SUB1]),
-        "asc-autoprovision:logAnalyticsAgent": JSON.stringify({ autoProvision: true, workspace: { id: hubWs }, securityEvents: "All" }),
+        "asc-autoprovision:logAnalyticsAgent": JSON.stringify({ autoProvision: true, agent: "mma", workspace: { id: hubWs }, securityEvents: "All" }),
       },
     });
     declareStack();
@@ -253,7 +253,7 @@ describe("central workspace ownership", () => {
     const run = await startMocks({
       config: {
         "asc-autoprovision:subscriptions": JSON.stringify([SUB1]),
-        "asc-autoprovision:logAnalyticsAgent": JSON.stringify({ autoProvision: true, workspace: { id: ws }, securityEvents: "Common" }),
+        "asc-autoprovision:logAnalyticsAgent": JSON.stringify({ autoProvision: true, agent: "mma", workspace: { id: ws }, securityEvents: "Common" }),
         "asc-autoprovision:sentinelOwnsSecurityEvents": "true",
       },
     });

@@ -30,7 +30,15 @@ const ROOTS: readonly { readonly schema: z.ZodType; readonly name: string; reado
   {
     schema: specSchema,
     name: "SpecFields",
-    nested: { logAnalyticsAgent: "LogAnalyticsAgentFields", "logAnalyticsAgent.workspace": "CustomWorkspaceFields", extensions: "ExtensionsFields", "extensions.dependencyAgent": "DependencyAgentFields" },
+    nested: {
+      logAnalyticsAgent: "LogAnalyticsAgentFields",
+      "logAnalyticsAgent.workspace": "CustomWorkspaceFields",
+      extensions: "ExtensionsFields",
+      "extensions.dependencyAgent": "DependencyAgentFields",
+      defender: "DefenderFields",
+      "defender.servers": "DefenderServersFields",
+      "defender.containers": "DefenderContainersFields",
+    },
   },
   { schema: amaPoliciesSchema, name: "AmaPoliciesFields", nested: {} },
   { schema: stackOptionsSchema, name: "StackOptionsFields", nested: { amaPolicies: "AmaPoliciesFields" } },
