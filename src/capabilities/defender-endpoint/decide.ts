@@ -42,7 +42,7 @@ export function decideEndpoint(ctx: PlanContext, servers: ResolvedServers, m: In
     }
     return v("mde-installed", say("installed", kind.type, m.osType === "Linux" && hasTag(m, EXCLUDE_MDE_AUTO_UPDATE_TAG, "true")));
   }
-  const plan = effectivePlan(servers, m, ctx.lower(m.id));
+  const plan = effectivePlan(servers, m, () => ctx.lower(m.id));
   if (plan.plan === "Free") return plan.resourceLevel ? v("mde-excluded", say("excluded", plan.resourceLevel)) : v("mde-off", say("off", "plan-off"));
   if (!servers.endpointProtection) return v("mde-off", say("off", "integration-off"));
   if (m.osType === "Linux" && !servers.linux) return v("mde-off", say("off", "linux-off"));

@@ -83,9 +83,10 @@ function cspmKeepsAgentlessOn(ctx: PlanContext, subscriptionId: string, desired:
 }
 
 /** The first override of the spec that selects the machine. */
-export function overrideFor(servers: ResolvedServers, m: InventoryMachine, lowerId: string): ResolvedOverride | undefined {
+export function overrideFor(servers: ResolvedServers, m: InventoryMachine, lowerId: () => string): ResolvedOverride | undefined {
   for (const o of servers.overrides) {
-    if (o.id !== undefined && o.id === lowerId) return o;
+    // The lower-cased id only when an override names one: most fleets select by tag.
+    if (o.id !== undefined && o.id === lowerId()) return o;
     if (o.tag && m.tags) {
       for (const [name, value] of Object.entries(m.tags)) if (name.toLowerCase() === o.tag.name.toLowerCase() && value === o.tag.value) return o;
     }
@@ -101,7 +102,7 @@ export interface MachinePlanFacts {
 }
 
 /** The plan that covers `m` after this plan: the subscription's (enforced or inherited), an override's, or its own. */
-export function effectivePlan(servers: ResolvedServers, m: InventoryMachine, lowerId: string): MachinePlanFacts {
+export function effectivePlan(servers: ResolvedServers, m: InventoryMachine, lowerId: () => string): MachinePlanFacts {
   const subscription = servers.plan === "Off" ? "Free" : servers.plan;
   if (servers.enforce) return { plan: subscription };
   const o = overrideFor(servers, m, lowerId);
@@ -120,7 +121,7 @@ export function planMachinePlans(ctx: PlanContext, b: Sink, fleet: Fleet): Compo
   const verdicts: ComponentVerdict[] = fleet.machines.map((m, i) => {
     const own = m.pricing ?? null;
     if (servers.enforce && own) return verdict("enforced", say("enforced", servers.plan, resourcePlanLabel(own)));
-    const o = overrideFor(servers, m, ctx.lower(m.id));
+    const o = overrideFor(servers, m, () => ctx.lower(m.id));
     if (!o) return own ? verdict("own-pricing", say("own-pricing", resourcePlanLabel(own))) : verdict("inherits", say("inherits", servers.plan));
     const text = overrideText(o.index, o.tag ? `${o.tag.name}=${o.tag.value}` : null);
     const pricingTier = o.plan === "P1" ? "Standard" : "Free";
