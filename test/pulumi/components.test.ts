@@ -502,3 +502,41 @@ describe("the AMA policies (agent: ama)", () => {
     expect(extra.message).toBe('AzureMonitorAgentPolicy "r" has invalid arguments:\n  dataCollectionRuleId: is only for the association policies (dcrAssociationWindowsVm, dcrAssociationLinuxVm)');
   });
 });
+
+describe("the defender section (issue 14): the subscription-level resources, from the shared model", () => {
+  const defender = {
+    servers: { plan: "P2", agentlessScanning: { exclusionTags: { scan: "no" } } },
+    plans: { StorageAccounts: { enabled: true, subPlan: "DefenderForStorageV2" } },
+  } as const;
+
+  test("each plan's pricing with sub-plan and extensions, the WDATP switches in a subscription-scope template, the VA provider", async () => {
+    await declared(() => new AutoProvisioning("def", { subscriptionId: SUB, defender }));
+    const pricings = run.ofType(T.pricing).map((p) => p.inputs).sort((a, b) => (String(a["pricingName"]) < String(b["pricingName"]) ? 1 : -1));
+    expect(pricings).toEqual([
+      expect.objectContaining({ scopeId: `/subscriptions/${SUB}`, pricingName: "VirtualMachines", pricingTier: "Standard", subPlan: "P2", enforce: "False" }),
+      expect.objectContaining({ pricingName: "StorageAccounts", pricingTier: "Standard", subPlan: "DefenderForStorageV2" }),
+    ]);
+    // Every extension of the plan, with its switch: an absent one would be left as Azure has it.
+    expect(pricings[0]!["extensions"]).toEqual(
+      expect.arrayContaining([
+        { name: "AgentlessVmScanning", isEnabled: "True", additionalExtensionProperties: { ExclusionTags: '[{"key":"scan","value":"no"}]' } },
+        { name: "FileIntegrityMonitoring", isEnabled: "False" },
+        { name: "MdeDesignatedSubscription", isEnabled: "False" },
+      ]),
+    );
+    expect(run.ofType("azure-native:security:AzureServersSetting").map((s) => s.inputs["selectedProvider"])).toEqual(["MdeTvm"]);
+    const settings = run.ofType("azure-native:resources:DeploymentAtSubscriptionScope").map((d) => (d.inputs["properties"] as { template: { resources: { type: string; name: string; kind: string; properties: { enabled: boolean } }[] } }).template.resources[0]!);
+    expect(settings.map((r) => [r.type, r.name, r.kind, r.properties.enabled]).sort()).toEqual([
+      ["Microsoft.Security/settings", "WDATP", "DataExportSettings", true],
+      ["Microsoft.Security/settings", "WDATP_EXCLUDE_LINUX_PUBLIC_PREVIEW", "DataExportSettings", false],
+      ["Microsoft.Security/settings", "WDATP_UNIFIED_SOLUTION", "DataExportSettings", true],
+    ]);
+  });
+
+  test("a designated subscription that is another of the stack's is accepted: the extension is off here", async () => {
+    const other = "22222222-2222-2222-2222-222222222222";
+    await declared(() => new AutoProvisioning("designated", { subscriptionId: SUB, defender: { servers: { plan: "P1", directOnboarding: { subscription: other } } } }));
+    const [servers] = run.ofType(T.pricing).map((p) => p.inputs);
+    expect(servers!["extensions"]).toEqual(expect.arrayContaining([{ name: "MdeDesignatedSubscription", isEnabled: "False" }]));
+  });
+});

@@ -1,4 +1,12 @@
-/** Issue 14: bad input for every field of the `defender` section names the field and the allowed values. */
+/**
+ * Issue 14: bad input for every field of the `defender` section names the field and the allowed
+ * values; the CLI, run as a user runs it, exits 1 with that message and writes nothing.
+ */
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { main } from "../../src/cli/main";
 import { ValidationError, type ValidationIssue } from "../../src/spec";
 import { parseSpec } from "../../src/spec/validate";
 
@@ -49,6 +57,25 @@ describe("the defender section refuses bad input, naming the field", () => {
     const found = issues(defender);
     expect(found.map((i) => i.path)).toContain(path);
     expect(found.find((i) => i.path === path)!.message).toMatch(message);
+  });
+
+  const dir = mkdtempSync(join(tmpdir(), "defender-bad-"));
+  it.each(BAD)("the CLI: %s exits 1, names the field, writes no plan", async (what, defender, path) => {
+    const spec = join(dir, `${what.replace(/\W+/g, "-")}.yaml`);
+    const out = join(dir, `${what.replace(/\W+/g, "-")}.plan.json`);
+    writeFileSync(spec, stringify({ subscriptions: [SUB], defender }));
+    let stdout = "";
+    let stderr = "";
+    const code = await main(["plan", "--spec", spec, "--inventory", join(__dirname, "../../examples/inventory.json"), "--format", "json", "--out", out], {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^asc-autoprovision: invalid spec:\n/);
+    expect(stderr).toContain(`  ${path}: `);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(stdout).toBe("");
+    expect(existsSync(out)).toBe(false);
   });
 
   it("accepts the portal's defaults and a full section", () => {
