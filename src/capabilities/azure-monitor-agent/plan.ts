@@ -19,7 +19,7 @@ import type { SecurityEventTier } from "../../spec/events";
 import { LOG_ANALYTICS_AGENT } from "../../spec/extensions";
 import { extensionId, workspaceLabel, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
 import { isLegacySubscription } from "../log-analytics-agent";
-import { planSystemIdentity, type MachineExtensionSteps } from "../machine-extensions";
+import { planSystemIdentity, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
 import { securityEventsAllowed, type SecurityEventSteps } from "../security-events";
 import {
   ensureSecurityEventTable,
@@ -125,18 +125,7 @@ function emitAmaMachineSteps(
       b.addUnique(
         "install-extension",
         extensionId(m.id, kind.name),
-        {
-          machineId: m.id,
-          machineKind: m.kind,
-          osType: m.osType,
-          location: m.location,
-          name: kind.name,
-          publisher: kind.publisher,
-          type: kind.type,
-          typeHandlerVersion: kind.version,
-          workspaceId: null,
-          enableAutomaticUpgrade: true,
-        },
+        selfUpgradingInstall(m, kind),
         identityStep ? [identityStep] : undefined,
       );
       noteInstallBesideLegacy(ctx, m, subscriptionIds[i]!, linuxDirect, legacySubscriptions);

@@ -11,7 +11,7 @@ import { ineligibility } from "../../inventory/eligibility";
 import { GUEST_CONFIGURATION_EXTENSION, isSameExtension, resolveServers } from "../../spec";
 import { componentVerdict, extensionId, type ComponentVerdict, type ComponentVerdicts, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
 import { noteCoexistence } from "../defender-plans";
-import { hasSystemIdentity, planSystemIdentity, type MachineExtensionSteps } from "../machine-extensions";
+import { hasSystemIdentity, planSystemIdentity, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
 import { GC_REASONS, type GcDecision } from "./reasons";
 
 type Sink = StepSink<MachineExtensionSteps>;
@@ -40,18 +40,7 @@ function decideGuestConfiguration(ctx: PlanContext, b: Sink, m: InventoryMachine
   b.addUnique(
     "install-extension",
     extensionId(m.id, ext?.name ?? kind.name),
-    {
-      machineId: m.id,
-      machineKind: m.kind,
-      osType: m.osType,
-      location: m.location,
-      name: ext?.name ?? kind.name,
-      publisher: kind.publisher,
-      type: kind.type,
-      typeHandlerVersion: kind.version,
-      workspaceId: null,
-      enableAutomaticUpgrade: true,
-    },
+    selfUpgradingInstall(m, kind, ext?.name ?? kind.name),
     identityStep ? [identityStep] : undefined,
   );
   return v("gc-install", say("install", kind.name, !identity, failed));
