@@ -24,7 +24,7 @@ async function measure(fleet: number): Promise<{ fleet: number; inventory: Count
     const conn = emulatorConnection({ url: emu.url, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, caCert: emu.caCert });
     const spec = parseSpec({
       subscriptions: emu.subscriptionIds,
-      logAnalyticsAgent: { autoProvision: true, securityEvents: "Common" },
+      logAnalyticsAgent: { autoProvision: true, agent: "mma", securityEvents: "Common" },
       extensions: { kubernetesPolicyAddon: true, dependencyAgent: { windows: true, linux: true } },
     });
     await readInventory(conn, spec.subscriptions); // warm the token cache: auth is not what we count

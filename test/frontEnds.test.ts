@@ -18,6 +18,7 @@ import {
   stackDeclarations,
   stackLookups,
   symbolic,
+  type Declaration,
   type DeclarationKind,
   type StackDeclarations,
 } from "../src/core";
@@ -39,11 +40,17 @@ const RENDERED_AS: Readonly<Record<DeclarationKind, readonly [pulumi: string, te
   "security-events-data-source": ["azure-native:operationalinsights:DataSource", "azurerm_resource_group_template_deployment"],
   "data-collection-rule": ["azure-native:monitor:DataCollectionRule", "azurerm_resource_group_template_deployment", "azurerm_monitor_data_collection_rule"],
   pricing: ["azure-native:security:Pricing", "azurerm_security_center_subscription_pricing"],
+  "security-setting": ["azure-native:resources:DeploymentAtSubscriptionScope", "azurerm_security_center_setting"],
+  "server-va-setting": ["azure-native:security:AzureServersSetting", "azurerm_security_center_server_vulnerability_assessments_setting"],
   "workspace-setting": ["azure-native:security:WorkspaceSetting", "azurerm_security_center_workspace"],
   "policy-assignment": ["azure-native:authorization:PolicyAssignment", "azurerm_subscription_policy_assignment"],
   "role-assignment": ["azure-native:authorization:RoleAssignment", "azurerm_role_assignment"],
   "policy-remediation": ["azure-native:policyinsights:RemediationAtSubscription", "azurerm_subscription_policy_remediation"],
 };
+
+/** azurerm's pricing has no `enforce`: an enforced pricing is a subscription-scope template with its exact body. */
+const ENFORCED_PRICING_AS = "azurerm_subscription_template_deployment";
+const isEnforcedPricing = (d: Declaration): boolean => d.kind === "pricing" && d.props.enforce === "True";
 
 /** How many of each, sorted. */
 function census(types: readonly string[]): [string, number][] {
@@ -57,11 +64,11 @@ function stackFile(path: string): StackConfig {
   return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k.replace(/^asc-autoprovision:/, ""), v]));
 }
 
-/** The CDKTF props of a stack config: the spec's three keys and the model's other inputs. */
+/** The CDKTF props of a stack config: the spec's keys and the model's other inputs. */
 function stackProps(config: StackConfig): AutoProvisioningStackProps {
-  const { subscriptions, logAnalyticsAgent, extensions, machineRegions, sentinelOwnsSecurityEvents, workspaceLocation, amaPolicies } = config;
+  const { subscriptions, logAnalyticsAgent, extensions, defender, machineRegions, sentinelOwnsSecurityEvents, workspaceLocation, amaPolicies } = config;
   return {
-    spec: { subscriptions, logAnalyticsAgent, extensions } as SpecInput,
+    spec: { subscriptions, logAnalyticsAgent, extensions, ...(defender !== undefined ? { defender } : {}) } as SpecInput,
     ...(machineRegions !== undefined ? { machineRegions: machineRegions as AutoProvisioningStackProps["machineRegions"] } : {}),
     ...(sentinelOwnsSecurityEvents !== undefined ? { sentinelOwnsSecurityEvents: sentinelOwnsSecurityEvents as boolean } : {}),
     ...(workspaceLocation !== undefined ? { workspaceLocation: workspaceLocation as string } : {}),
@@ -132,7 +139,7 @@ function expectRendered(model: StackDeclarations, pulumi: Rendering, cdktf: Rend
   expect(pulumi.keys).toEqual(declarations.map((d) => d.key).sort());
   expect(cdktf.keys).toEqual(pulumi.keys);
   expect(census(pulumi.types)).toEqual(census(declarations.map((d) => RENDERED_AS[d.kind][0])));
-  expect(census(cdktf.types)).toEqual(census(declarations.map((d) => (native && RENDERED_AS[d.kind][2]) || RENDERED_AS[d.kind][1])));
+  expect(census(cdktf.types)).toEqual(census(declarations.map((d) => (isEnforcedPricing(d) && ENFORCED_PRICING_AS) || (native && RENDERED_AS[d.kind][2]) || RENDERED_AS[d.kind][1])));
   expect([pulumi.lookups, cdktf.lookups]).toEqual([stackLookups(model).length, stackLookups(model).length]);
 }
 
@@ -190,7 +197,7 @@ const VARIANTS: readonly [string, StackConfig][] = [
   ],
   [
     "agent mma, Defender off: the tier is not stored; a region outside every geography is its own",
-    { subscriptions: [SUB1], machineRegions: ["westeurope", "southafricanorth", "uaenorth"], logAnalyticsAgent: { autoProvision: true, defender: false, securityEvents: "Common" } },
+    { subscriptions: [SUB1], machineRegions: ["westeurope", "southafricanorth", "uaenorth"], logAnalyticsAgent: { autoProvision: true, agent: "mma", defender: false, securityEvents: "Common" } },
   ],
   [
     "agent ama with amaPolicies: each subscription's not-scopes, no remediation tasks",
@@ -202,6 +209,24 @@ const VARIANTS: readonly [string, StackConfig][] = [
   ],
   ["agent ama with amaPolicies disabled: only the rules", { ...BASE, logAnalyticsAgent: { autoProvision: true, agent: "ama" }, amaPolicies: { enabled: false } }],
   ["auto provisioning off with a toggle: only the policy", { subscriptions: [SUB1], extensions: { kubernetesPolicyAddon: true } }],
+  [
+    "the defender section: each plan's pricing with sub-plan, extensions and enforce, the endpoint switches, the VA provider",
+    {
+      ...BASE,
+      logAnalyticsAgent: { autoProvision: true, agent: "ama", securityEvents: "Common" },
+      defender: {
+        servers: {
+          plan: "P2",
+          agentlessScanning: { enabled: true, exclusionTags: { scan: "no" } },
+          fileIntegrityMonitoring: { enabled: true, workspace: { id: HUB_WS } },
+          directOnboarding: { subscription: SUB1 },
+        },
+        containers: { enabled: true, registryVulnerabilityAssessment: false },
+        plans: { StorageAccounts: { enabled: true, subPlan: "DefenderForStorageV2" }, KeyVaults: { enabled: false } },
+      },
+    },
+  ],
+  ["the defender section, servers P1 enforced, nothing else", { subscriptions: [SUB1], machineRegions: ["westeurope"], defender: { servers: { plan: "P1", enforce: true } } }],
 ];
 
 describe("variants", () => {
@@ -213,6 +238,12 @@ describe("variants", () => {
     const declared = (config["amaPolicies"] as { enabled?: boolean } | undefined)?.enabled ?? true;
     const expected = la?.agent === "ama" && la.autoProvision && declared ? (la.workspace ? 2 * 4 : 2 * 2 + 2 * 3) : 0; // SUB1: WEU, EUS; SUB2: EJP
     expect(model.subscriptions.flatMap((s) => s.amaPolicies)).toHaveLength(expected);
+    // The defender section is declared, not dropped on the way: Servers' pricing with its sub-plan in every subscription.
+    const servers = (config["defender"] as { servers?: { plan: string } } | undefined)?.servers;
+    if (servers) {
+      const pricings = stackDeclarations(model).filter((d) => d.kind === "pricing" && d.props.name === "VirtualMachines");
+      expect(pricings.map((d) => d.kind === "pricing" && d.props.subPlan)).toEqual(model.subscriptions.map(() => servers.plan));
+    }
   });
 
   test('agent ama with dataCollectionRule "native": the same model, its rules as azurerm_monitor_data_collection_rule', async () => {

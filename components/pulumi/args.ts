@@ -6,7 +6,7 @@
  * documentation in editors.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ExtensionsFields } from "../../src/core";
+import type { DefenderFields, ExtensionsFields } from "../../src/core";
 import type { AmaPoliciesArgsFields, AutoProvisioningFields, CustomWorkspaceArgsFields, LogAnalyticsAgentArgsFields, ReconcileArgsFields } from "./fields.generated";
 import type { AzureEndpoint } from "./provider";
 
@@ -41,6 +41,12 @@ export type LogAnalyticsAgentArgs = Override<LogAnalyticsAgentArgsFields, { work
 
 /** The spec's `extensions`. */
 export type ExtensionsArgs = ExtensionsFields;
+
+/**
+ * The spec's `defender`: the subscription's Defender plans and the settings of their components,
+ * declared here; what each machine and cluster gets is the agent reconciliation's (`reconcile`).
+ */
+export type DefenderArgs = DefenderFields;
 
 /** `agent: ama` with auto provisioning on: the AMA policy assignments (AzureMonitorAgentPolicy). */
 export type AmaPoliciesArgs = AmaPoliciesArgsFields;

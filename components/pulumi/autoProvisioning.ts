@@ -56,9 +56,23 @@ type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] ext
 const sameFields: [SameKeys<LogAnalyticsAgentArgs, LogAnalyticsAgentSpec>, SameKeys<ExtensionsArgs, Spec["extensions"]>] = [true, true];
 void sameFields;
 
-const TOP_LEVEL_KEYS = ["subscriptionId", "logAnalyticsAgent", "extensions", "machineRegions", "endpoint", "reconcile", "amaPolicies"] as const;
+const TOP_LEVEL_KEYS = ["subscriptionId", "logAnalyticsAgent", "extensions", "defender", "machineRegions", "endpoint", "reconcile", "amaPolicies"] as const;
 const RECONCILE_KEYS = ["mode", "delegateAbove", "concurrency"] as const;
 const CUSTOM_WORKSPACE_KEYS = ["id", "location", "installSolution", "configureSecurityEvents", "sentinelOwnsSecurityEvents", "configuredBy", "provider"] as const;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The other subscriptions `defender` names (the designated subscription, an override's machine):
+ * a component is one of the stack's subscriptions, and the stack's spec holds the others.
+ */
+function otherSubscriptionsIn(defender: unknown, own: unknown): string[] {
+  const servers = (defender as { servers?: { directOnboarding?: { subscription?: unknown }; overrides?: unknown } } | null | undefined)?.servers;
+  const named: unknown[] = [servers?.directOnboarding?.subscription];
+  if (Array.isArray(servers?.overrides)) for (const o of servers.overrides as { id?: unknown }[]) named.push(typeof o?.id === "string" ? /^\/subscriptions\/([^/]+)\//i.exec(o.id)?.[1] : undefined);
+  const ownId = typeof own === "string" ? own.toLowerCase() : "";
+  return [...new Set(named.filter((s): s is string => typeof s === "string" && GUID.test(s)).map((s) => s.toLowerCase()))].filter((s) => s !== ownId);
+}
+
 /** Stands in for a workspace id known only at deployment, so the rest of the spec can be validated now. */
 const PENDING_WORKSPACE_ID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/pending/providers/Microsoft.OperationalInsights/workspaces/pending";
 
@@ -84,9 +98,11 @@ export function validateAutoProvisioningArgs(args: AutoProvisioningArgs): { spec
       }
     }
   }
-  const input: Record<string, unknown> = { subscriptions: [args.subscriptionId] };
+  const others = otherSubscriptionsIn(args.defender, args.subscriptionId);
+  const input: Record<string, unknown> = { subscriptions: [args.subscriptionId, ...others] };
   if (la !== undefined) input["logAnalyticsAgent"] = la;
   if (args.extensions !== undefined) input["extensions"] = args.extensions;
+  if (args.defender !== undefined) input["defender"] = args.defender;
   const parsed = parseSpecAs(input, (p) => (p.startsWith("subscriptions[0]") ? "subscriptionId" + p.slice("subscriptions[0]".length) : p));
   issues.push(...parsed.issues);
   if (args.machineRegions !== undefined) {
@@ -98,7 +114,8 @@ export function validateAutoProvisioningArgs(args: AutoProvisioningArgs): { spec
   }
   if (args.reconcile !== undefined) issues.push(...reconcileIssues(args.reconcile, "reconcile"));
   const amaPolicies = readAmaPoliciesOptions(args.amaPolicies, "amaPolicies", typeof args.subscriptionId === "string" ? [args.subscriptionId] : [], issues);
-  return { spec: issues.length ? undefined : parsed.spec, amaPolicies, issues };
+  const spec = parsed.spec && others.length ? { ...parsed.spec, subscriptions: parsed.spec.subscriptions.slice(0, 1) } : parsed.spec;
+  return { spec: issues.length ? undefined : spec, amaPolicies, issues };
 }
 
 /** Issues of a `reconcile` argument (or stack config value), named under `path`. */

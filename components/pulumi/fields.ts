@@ -71,6 +71,7 @@ export const autoProvisioningFieldsSchema = z
     subscriptionId: z.string().describe("The subscription GUID. Every resource of the component is in it or scoped to it."),
     logAnalyticsAgent: logAnalyticsAgentArgsSchema.optional(),
     extensions: specSchema.shape.extensions,
+    defender: specSchema.shape.defender,
     machineRegions: z
       .array(z.string())
       .optional()
@@ -102,10 +103,20 @@ export const PULUMI_FIELD_FILE: FieldFile = {
         "logAnalyticsAgent.workspace": "CustomWorkspaceArgsFields",
         extensions: "ExtensionsFields",
         "extensions.dependencyAgent": "DependencyAgentFields",
+        defender: "DefenderFields",
+        "defender.servers": "DefenderServersFields",
+        "defender.servers.agentlessScanning": "DefenderAgentlessScanningFields",
+        "defender.servers.endpointProtection": "DefenderEndpointProtectionFields",
+        "defender.servers.fileIntegrityMonitoring": "DefenderFileIntegrityMonitoringFields",
+        "defender.servers.fileIntegrityMonitoring.workspace": "DefenderWorkspaceRefFields",
+        "defender.servers.directOnboarding": "DefenderDirectOnboardingFields",
+        "defender.servers.overrides[]": "DefenderOverrideFields",
+        "defender.containers": "DefenderContainersFields",
+        "defender.plans{}": "DefenderOtherPlanFields",
         reconcile: "ReconcileArgsFields",
         amaPolicies: "AmaPoliciesArgsFields",
       },
     },
   ],
-  imports: { ExtensionsFields: "../../src/core" },
+  imports: { ExtensionsFields: "../../src/core", DefenderFields: "../../src/core" },
 };

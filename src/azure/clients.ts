@@ -3,6 +3,7 @@
  * use with the connection's options (endpoint, scopes, TLS, SDK retries off).
  */
 import { ComputeManagementClient } from "@azure/arm-compute";
+import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { HybridComputeManagementClient } from "@azure/arm-hybridcompute";
 import { OperationalInsightsManagementClient } from "@azure/arm-operationalinsights";
 import { PolicyClient } from "@azure/arm-policy";
@@ -36,6 +37,7 @@ export class ArmClients {
     return c;
   }
 
+  containers = (sub: string) => this.client("aks", sub, () => new ContainerServiceClient(this.conn.credential, sub, this.options()));
   compute = (sub: string) => this.client("compute", sub, () => new ComputeManagementClient(this.conn.credential, sub, this.options()));
   hybrid = (sub: string) => this.client("hybrid", sub, () => new HybridComputeManagementClient(this.conn.credential, sub, this.options()));
   insights = (sub: string) => this.client("oi", sub, () => new OperationalInsightsManagementClient(this.conn.credential, sub, this.options()));

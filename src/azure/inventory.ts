@@ -12,6 +12,7 @@ import type { AzureConnection } from "./connection";
 import { subscriptionOf } from "../inventory/ids";
 import { ASSOCIATION_QUERY, FLEET_QUERY, POLICY_QUERY, ROLE_QUERY, GraphQuota, queryGraph, workspacesQuery, type GraphRow } from "./graph";
 import { associationOf } from "./read/dcr";
+import { applyDefenderRows, DEFENDER_QUERY } from "./read/defender";
 import { applyHeartbeats, HEARTBEAT_QUERY, HEARTBEAT_WINDOW, type HeartbeatRow } from "./read/heartbeat";
 import { fleetFromRows } from "./read/machines";
 import { resolveSubscriptions, tagsNamedBy } from "./scope";
@@ -85,16 +86,18 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
     fleet.workspaces.push(...fleetFromRows(rows).workspaces);
   }
   progress("querying Resource Graph for policy and role assignments");
-  const [policyRows, roleRows, associationRows] = present.length
+  const [policyRows, roleRows, associationRows, defenderRows] = present.length
     ? await Promise.all([
         queryGraph(conn, POLICY_QUERY, present, options.retry, quota),
         queryGraph(conn, ROLE_QUERY, present, options.retry, quota),
         queryGraph(conn, ASSOCIATION_QUERY, present, options.retry, quota),
+        queryGraph(conn, DEFENDER_QUERY, present, options.retry, quota),
       ])
-    : [[], [], []];
+    : [[], [], [], []];
   const policy = policyFromRows(policyRows, roleRows);
   // Not in any Resource Graph table: the PolicyInsights API, per subscription.
   const remediations = (await mapLimit(present, options.concurrency ?? 8, (s) => readRemediations(conn, s, options.retry))).flat();
+  applyDefenderRows(fleet.machines, defenderRows);
 
   progress(`reading the security-event settings of ${fleet.workspaces.length} workspace(s)`);
   const events = await mapLimit(fleet.workspaces, options.concurrency ?? 8, (ws) => readSecurityEvents(conn, ws, options.retry));

@@ -7,6 +7,11 @@
  * A write the service answers asynchronously (Azure-AsyncOperation, or 202 with Location) is
  * followed to its end by `beginPut`'s poller, as the generated clients' pollers do: a spec that
  * marks the operation long-running (Solutions_CreateOrUpdate) is not done at its 201.
+ *
+ * Defender's current api-versions, which the installed @azure/arm-security (5.x: pricings
+ * 2022-03-01, no settings or vulnerability-assessment settings of today) does not send, go here too:
+ * pricings 2024-01-01, settings 2022-05-01, serverVulnerabilityAssessmentsSettings 2023-05-01, a
+ * managed cluster's add-ons.
  */
 import { ServiceClient } from "@azure/core-client";
 import { createHttpHeaders, createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
@@ -42,7 +47,7 @@ export class ArmRest {
     return this.send("PUT", path, apiVersion, body);
   }
 
-  /** GET a resource (a 404 is a RestError with statusCode 404). */
+  /** GET a resource or a list (a 404 is a RestError with statusCode 404: isNotFound tells it apart). */
   get(path: string, apiVersion: string): Promise<unknown> {
     return this.send("GET", path, apiVersion);
   }

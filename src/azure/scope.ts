@@ -5,6 +5,8 @@
  * and 10,000 in all (reference: Resource Graph's limits): a group at the first cap is refused,
  * naming it, rather than provisioned in part; a scope over the second is refused too.
  */
+import { EXCLUDE_MDE_AUTO_UPDATE_TAG } from "../spec/defender";
+import { resolveServers } from "../spec/defenderSchema";
 import type { Spec } from "../spec/schema";
 import type { AzureConnection } from "./connection";
 import { queryGraphUnder } from "./graph";
@@ -58,5 +60,10 @@ export async function resolveSubscriptions(conn: AzureConnection, spec: Spec, op
 
 /** The machine tags the reader must keep for the spec's exclusions (lower-case names). */
 export function tagsNamedBy(spec: Spec): string[] {
-  return Object.keys(spec.exclude.machineTags).map((t) => t.toLowerCase());
+  // Defender's resource-level overrides select machines by tag, and Defender for Endpoint reads
+  // the tag that keeps MDE for Linux from updating itself.
+  const defender = resolveServers(spec.defender);
+  const overrideTags = defender ? defender.overrides.flatMap((o) => (o.tag ? [o.tag.name] : [])) : [];
+  const endpointTags = defender ? [EXCLUDE_MDE_AUTO_UPDATE_TAG] : [];
+  return [...new Set([...Object.keys(spec.exclude.machineTags), ...overrideTags, ...endpointTags].map((t) => t.toLowerCase()))];
 }

@@ -5,20 +5,30 @@
  */
 import type { Capability, MachinePlan, PlanOf, PlanSummaryOf, StepMap, StepUnion } from "../core/kernel";
 import { azureMonitorAgent } from "./azure-monitor-agent";
+import { defenderContainers } from "./defender-containers";
+import { defenderEndpoint } from "./defender-endpoint";
+import { defenderPlans } from "./defender-plans";
+import { guestConfiguration } from "./guest-configuration";
 import { extensionPolicies } from "./extension-policies";
 import { logAnalyticsAgent } from "./log-analytics-agent";
 import { machineExtensions } from "./machine-extensions";
 import { securityEvents } from "./security-events";
 import { subscriptionSettings } from "./subscription-settings";
+import { vulnerabilityAssessment } from "./vulnerability-assessment";
 import { workspaces } from "./workspaces";
 
 export const CAPABILITIES = [
   subscriptionSettings,
+  defenderPlans,
+  defenderEndpoint,
+  vulnerabilityAssessment,
   workspaces,
   securityEvents,
   machineExtensions,
   logAnalyticsAgent,
   azureMonitorAgent,
+  guestConfiguration,
+  defenderContainers,
   extensionPolicies,
 ] as const;
 
@@ -44,4 +54,17 @@ export const DECISIONS: readonly Decision[] = Object.freeze(CAPABILITIES.flatMap
 /** Every action, in registration order. */
 export const ACTIONS: readonly Action[] = Object.freeze(CAPABILITIES.flatMap((c) => Object.keys(c.steps) as Action[]));
 
-export { azureMonitorAgent, extensionPolicies, logAnalyticsAgent, machineExtensions, securityEvents, subscriptionSettings, workspaces };
+export {
+  azureMonitorAgent,
+  defenderContainers,
+  defenderEndpoint,
+  defenderPlans,
+  extensionPolicies,
+  guestConfiguration,
+  logAnalyticsAgent,
+  machineExtensions,
+  securityEvents,
+  subscriptionSettings,
+  vulnerabilityAssessment,
+  workspaces,
+};

@@ -3,7 +3,7 @@
  * the step kind of each action. Built once per list; `REGISTRY` is the registered one.
  */
 import { CAPABILITIES } from "../capabilities";
-import type { Capability, StepKind, StepMap } from "./kernel";
+import type { Capability, ComponentKind, StepKind, StepMap } from "./kernel";
 
 /** Any capability, whatever its steps and decisions: the composer only routes them. */
 export type AnyCapability = Capability<StepMap, string, StepMap>;
@@ -17,6 +17,8 @@ export interface Catalog {
   readonly kind: (action: string) => StepKind<unknown>;
   /** The step kind of an action, or undefined for an action no capability owns (a plan read from elsewhere). */
   readonly tryKind: (action: string) => StepKind<unknown> | undefined;
+  /** The per-machine and per-cluster components, in registration order. */
+  readonly components: readonly ComponentKind[];
 }
 
 const catalogs = new WeakMap<readonly AnyCapability[], Catalog>();
@@ -33,8 +35,14 @@ export function catalogOf(capabilities: readonly AnyCapability[]): Catalog {
       kinds.set(action, kind);
     }
   }
+  const components: ComponentKind[] = [];
+  for (const c of capabilities) for (const k of c.components ?? []) {
+    if (components.some((x) => x.name === k.name)) throw new Error(`component ${k.name} is decided by two capabilities (the second is ${c.id})`);
+    components.push(k);
+  }
   found = {
     capabilities,
+    components,
     decisions: [...meanings.keys()],
     meaning: (d) => meanings.get(d) ?? d,
     kind: (action) => {

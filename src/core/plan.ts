@@ -9,7 +9,23 @@ import type { Inventory, InventoryMachine } from "../inventory/schema";
 import type { Spec } from "../spec/schema";
 import type { Action, Plan, Step } from "../capabilities";
 import { REGISTRY, type AnyCapability, type Catalog } from "./catalog";
-import { buildContext, machinesInScope, PlanBuilder, type Finding, type MachinePlan, type MachineVerdict, type PlanOf, type Severity, type StepMap, type StepUnion } from "./kernel";
+import {
+  buildContext,
+  clustersInScope,
+  ComponentPlanBook,
+  machinesInScope,
+  PlanBuilder,
+  type ClusterPlan,
+  type ComponentPlans,
+  type ComponentVerdicts,
+  type Finding,
+  type MachinePlan,
+  type MachineVerdict,
+  type PlanOf,
+  type Severity,
+  type StepMap,
+  type StepUnion,
+} from "./kernel";
 
 /** The finding of a subscription the spec names that the inventory does not hold. */
 export const SUBSCRIPTION_NOT_FOUND = "subscription-not-in-inventory";
@@ -65,6 +81,13 @@ export function planWith(catalog: Catalog, spec: Spec, inventory: Inventory): Pl
     verdicts = v;
   }
 
+  // Components: after the agent, each capability's own decisions per machine, then per cluster.
+  const machineComponents: ComponentVerdicts[] = [];
+  for (const c of capabilities) machineComponents.push(...(c.planner?.components?.(ctx, b, fleet) ?? []));
+  const clusterFleet = { clusters: clustersInScope(ctx) };
+  const clusterComponents: ComponentVerdicts[] = [];
+  for (const c of capabilities) clusterComponents.push(...(c.planner?.clusters?.(ctx, b, clusterFleet) ?? []));
+
   const bySubscription = groupBySubscription(fleet.machines, fleet.subscriptionIds);
   for (const sub of subscriptions) {
     if (!ctx.onboardedAt.has(sub)) continue;
@@ -73,14 +96,39 @@ export function planWith(catalog: Catalog, spec: Spec, inventory: Inventory): Pl
   for (const c of capabilities) c.planner?.finish?.(ctx, b);
 
   const { steps, findings } = b.build();
+  const componentsOf = componentReader(machineComponents);
   const machinePlans: MachinePlan[] = verdicts
     ? fleet.machines.map((m, i) => {
         const v = verdicts[i]!;
-        return { id: m.id, decision: v.decision, workspace: v.workspace, reason: v.reason.text };
+        const components = componentsOf(i);
+        return components
+          ? { id: m.id, decision: v.decision, workspace: v.workspace, reason: v.reason.text, components }
+          : { id: m.id, decision: v.decision, workspace: v.workspace, reason: v.reason.text };
+      })
+    : [];
+  const clusterComponentsOf = componentReader(clusterComponents);
+  const clusterPlans: ClusterPlan[] = clusterComponents.length
+    ? clusterFleet.clusters.flatMap((c, i) => {
+        const components = clusterComponentsOf(i);
+        return components ? [{ id: c.id, components }] : [];
       })
     : [];
   const planned = steps as unknown as AnyStep[];
-  return { version: 1, machines: machinePlans, steps: planned, findings, summary: summarize(machinePlans, planned, findings) };
+  const summary = summarize(machinePlans, clusterPlans, planned, findings);
+  return clusterComponents.length
+    ? { version: 1, machines: machinePlans, clusters: clusterPlans, steps: planned, findings, summary }
+    : { version: 1, machines: machinePlans, steps: planned, findings, summary };
+}
+
+/** The components of the i-th machine (or cluster), shared across those with the same verdicts. */
+function componentReader(lists: readonly ComponentVerdicts[]): (i: number) => ComponentPlans | undefined {
+  if (!lists.length) return () => undefined;
+  const book = new ComponentPlanBook(lists.map((l) => l.component));
+  const row = new Array<ComponentVerdicts["verdicts"][number]>(lists.length);
+  return (i) => {
+    for (let k = 0; k < lists.length; k++) row[k] = lists[k]!.verdicts[i];
+    return book.of(row);
+  };
 }
 
 function groupBySubscription(machines: readonly InventoryMachine[], subscriptionIds: readonly string[]): Map<string, InventoryMachine[]> {
@@ -95,14 +143,28 @@ function groupBySubscription(machines: readonly InventoryMachine[], subscription
   return out;
 }
 
-function summarize(machines: readonly MachinePlan[], steps: readonly AnyStep[], findings: readonly Finding[]): PlanOf<AnyStep, string>["summary"] {
+function summarize(machines: readonly MachinePlan[], clusters: readonly ClusterPlan[], steps: readonly AnyStep[], findings: readonly Finding[]): PlanOf<AnyStep, string>["summary"] {
   const decisions: Record<string, number> = {};
-  for (const m of machines) decisions[m.decision] = (decisions[m.decision] ?? 0) + 1;
+  const components: Record<string, Record<string, number>> = {};
+  const countComponents = (c: ComponentPlans | undefined) => {
+    if (!c) return;
+    for (const [name, p] of Object.entries(c)) {
+      const counts = (components[name] ??= {});
+      counts[p.decision] = (counts[p.decision] ?? 0) + 1;
+    }
+  };
+  for (const m of machines) {
+    decisions[m.decision] = (decisions[m.decision] ?? 0) + 1;
+    countComponents(m.components);
+  }
+  for (const c of clusters) countComponents(c.components);
   const actions: Record<string, number> = {};
   for (const s of steps) actions[s.action] = (actions[s.action] ?? 0) + 1;
   const severities: Partial<Record<Severity, number>> = {};
   for (const f of findings) severities[f.severity] = (severities[f.severity] ?? 0) + 1;
-  return { machines: machines.length, decisions: sortKeys(decisions), steps: steps.length, actions: sortKeys(actions), findings: sortKeys(severities) };
+  const base = { machines: machines.length, decisions: sortKeys(decisions), steps: steps.length, actions: sortKeys(actions), findings: sortKeys(severities) };
+  if (!Object.keys(components).length) return base;
+  return { ...base, components: Object.fromEntries(Object.entries(components).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, sortKeys(v)])) };
 }
 
 function sortKeys<T extends Record<string, number>>(o: T): T {

@@ -43,7 +43,9 @@ import { arcExtensions, arcMachines } from "./providers/hybridCompute";
 import { managedClusters } from "./providers/containerService";
 import { dataSources, workspaces } from "./providers/operationalInsights";
 import { solutions } from "./providers/operationsManagement";
-import { autoProvisioningSettings, pricings, workspaceSettings } from "./providers/security";
+import { autoProvisioningSettings, workspaceSettings } from "./providers/security";
+import { defenderPricings, defenderSettings, vulnerabilityAssessments, vulnerabilityAssessmentSettings } from "./providers/defender";
+import { DefenderAgent } from "./defender/agent";
 import { policyAssignments, policyDefinitions, roleAssignments, roleDefinitions } from "./providers/authorization";
 import { remediations } from "./providers/policyInsights";
 import { managementGroups, managementGroupSubscriptions } from "./providers/management";
@@ -84,6 +86,8 @@ export class EmulatorCore implements ArmContext {
   readonly faults: FaultInjector;
   readonly counters = new Counters();
   readonly remediation: RemediationEngine;
+  /** What Defender deploys itself once a plan is on (defender/agent.ts). */
+  readonly defender: DefenderAgent;
   readonly tenantId: string;
   readonly settings: EmulatorSettings;
   readonly subscriptionIds: string[];
@@ -115,11 +119,13 @@ export class EmulatorCore implements ArmContext {
     this.lro = new LroManager(this.db, () => this);
     registerComputeOperations(this.lro);
     this.remediation = new RemediationEngine(this.db, () => this);
+    this.defender = new DefenderAgent(this.meta, () => this);
     this.registry.add(
       virtualMachines, virtualMachineExtensions, virtualMachineScaleSets, virtualMachineScaleSetExtensions,
       arcMachines, arcExtensions, managedClusters, workspaces, dataSources, solutions,
       dataCollectionRules, dataCollectionRuleAssociations,
-      autoProvisioningSettings, workspaceSettings, pricings,
+      autoProvisioningSettings, workspaceSettings,
+      defenderPricings(() => this.defender), defenderSettings(() => this.defender), vulnerabilityAssessmentSettings(() => this.defender), vulnerabilityAssessments,
       policyDefinitions, policyAssignments, roleDefinitions, roleAssignments,
       remediations(() => this.remediation),
       managementGroups, managementGroupSubscriptions, networkInterfaces,
@@ -230,7 +236,7 @@ export class EmulatorCore implements ArmContext {
     const cls = this.classify(req);
     try {
       if (cls === "admin") {
-        return { cls, res: handleAdmin({ ctx: this, registry: this.registry, counters: this.counters, faults: this.faults, remediation: this.remediation, info: () => this.info(), fleet: () => this.fleet() as unknown as JsonObject | null, settle: () => this.lro.settleDue(), auth: this.adminAuth }, req) };
+        return { cls, res: handleAdmin({ ctx: this, registry: this.registry, counters: this.counters, faults: this.faults, remediation: this.remediation, info: () => this.info(), fleet: () => this.fleet() as unknown as JsonObject | null, settle: () => this.lro.settleDue() + this.defender.settleDue(), auth: this.adminAuth }, req) };
       }
       if (cls === "auth") return { cls, res: handleAad(this.url, this.tokens, req) };
       if (cls === "metadata") return { cls, res: handleCloudMetadata(this.url, req) };
@@ -253,6 +259,7 @@ export class EmulatorCore implements ArmContext {
       let res: EmuResponse;
       try {
         this.lro.settleDue();
+        this.defender.settleDue();
         res = logs ? handleLogs(this, req) : msgraph ? handleMsGraph(this, this.url, req) : this.router.handle(this, req);
       } finally {
         this.actor = { correlationId: null, changedBy: null };

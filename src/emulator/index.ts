@@ -25,6 +25,7 @@ export * from "./constants";
 export { trustEmulatorCertificate } from "./trust";
 export type { FaultConfig } from "./faults/config";
 export type { FleetSummary } from "./fleet/generator";
+export { DEFENDER_STATES, FLEET_FREE_PLAN_TAG, type DefenderFleet, type DefenderState } from "./fleet/defenderStates";
 export { managementGroupSeedsSchema, type ManagementGroupSeed, type SeededHierarchy } from "./fleet/managementGroups";
 export type { GuestState, GuestPatch } from "./store/guest";
 export type { ExtensionPut } from "./store/extensionLog";
@@ -69,6 +70,12 @@ export interface EmulatorOptions {
   graphMissingRows?: number;
   /** Evaluation time a Resource Graph or Log Analytics query may take before it is refused (default 5,000 ms). */
   queryBudgetMs?: number;
+  /**
+   * How long after a Defender plan or switch changes Defender deploys what it deploys itself (MDE,
+   * vulnerability assessment, the AKS sensor), on the emulator's clock; also its sweep interval
+   * while a plan is on. Default 600,000 ms (Defender's Deploy-if-not-exists evaluation delay).
+   */
+  defenderDelayMs?: number;
   /** A management-group hierarchy to apply at start (see README "Management groups"). */
   managementGroups?: ManagementGroupSeed[];
   /**
@@ -154,6 +161,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       queryBudgetMs: opts.queryBudgetMs ?? 5000,
       graphRepeatedRows: opts.graphRepeatedRows ?? 1,
       graphMissingRows: opts.graphMissingRows ?? 0,
+      defenderDelayMs: opts.defenderDelayMs ?? 600_000,
     },
   });
   let server;

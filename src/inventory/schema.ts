@@ -52,11 +52,31 @@ export const extensionSchema = z.looseObject({
   provisioningState: z.string().optional(),
 });
 
-export const AGENT_KINDS = ["direct", "scom", "ama"] as const;
+/** `mde`: a Defender for Endpoint sensor onboarded without the MDE extension (another tool, a script). */
+export const AGENT_KINDS = ["direct", "scom", "ama", "mde"] as const;
 export const agentSchema = z.looseObject({
   kind: z.enum(AGENT_KINDS),
   workspaceCustomerIds: z.array(z.string()).optional(),
   version: z.string().optional().describe("Operations Manager version, e.g. \"2012\", \"2016\", \"2019\"."),
+});
+
+/** A Defender pricing as ARM's 2024-01-01 pricings API returns it (properties only). */
+export const pricingExtensionSchema = z.looseObject({
+  name: z.string().min(1),
+  isEnabled: z.enum(["True", "False"]),
+  additionalExtensionProperties: z.record(z.string(), z.unknown()).nullable().optional(),
+});
+
+export const planPricingSchema = z.looseObject({
+  pricingTier: z.enum(["Free", "Standard"]),
+  subPlan: z.string().nullable().optional(),
+  enforce: z.enum(["True", "False"]).nullable().optional(),
+  extensions: z.array(pricingExtensionSchema).optional(),
+});
+
+export const resourcePricingSchema = z.looseObject({
+  pricingTier: z.enum(["Free", "Standard"]),
+  subPlan: z.string().nullable().optional(),
 });
 
 export const machineIdentitySchema = z.looseObject({
@@ -79,13 +99,25 @@ export const machineSchema = z.looseObject({
   extensions: z.array(extensionSchema).optional(),
   agents: z.array(agentSchema).optional().describe("Guest agents not installed as extensions, as the Heartbeat table tells them apart."),
   identity: machineIdentitySchema.nullable().optional().describe("The machine's managed identity as ARM returns it (AMA signs in with the system-assigned one)."),
-  tags: z.record(z.string(), z.string()).optional().describe("The machine's ARM tags that the spec's exclude.machineTags name (the reader keeps no others)."),
+  tags: z.record(z.string(), z.string()).optional().describe("The machine's ARM tags that the spec names: its exclude.machineTags and the tags Defender's resource-level overrides select by (the reader keeps no others)."),
+  osName: z.string().optional().describe("The operating system's name as ARM reports it (e.g. \"Windows Server 2016 Datacenter\"), for what Defender for Endpoint supports."),
+  generalized: z.boolean().optional().describe("The machine is a generalized image (OS state Generalized): Defender does not provision it."),
+  pricing: resourcePricingSchema.nullable().optional().describe("The machine's own Defender for Servers pricing (resource level); absent or null: it inherits the subscription's."),
+  vulnerabilityAssessment: z
+    .looseObject({ name: z.string().min(1), provisioningState: z.string().optional() })
+    .nullable()
+    .optional()
+    .describe("The machine-level vulnerability assessment (`Microsoft.Security/serverVulnerabilityAssessments`), when there is one."),
 });
+
+export const CLUSTER_KINDS = ["aks", "arc"] as const;
 
 export const clusterSchema = z.looseObject({
   id: armId,
   location: z.string().min(1),
+  kind: z.enum(CLUSTER_KINDS).optional().describe("`aks` (default): an AKS managed cluster; `arc`: an Arc-enabled Kubernetes cluster."),
   addons: z.record(z.string(), z.boolean()).default({}),
+  defenderSensor: z.boolean().optional().describe("The Defender sensor is on: AKS `securityProfile.defender.securityMonitoring.enabled`, or the Arc cluster's Defender extension."),
 });
 
 export const policyAssignmentSchema = z.looseObject({
@@ -95,6 +127,8 @@ export const policyAssignmentSchema = z.looseObject({
   scope: armPath,
   identityPrincipalId: z.string().nullable(),
   location: z.string().nullable().optional(),
+  displayName: z.string().nullable().optional(),
+  assignedBy: z.string().nullable().optional().describe("The assignment's `metadata.assignedBy` (Defender for Cloud writes \"Security Center\" on its own)."),
 });
 
 export const roleAssignmentSchema = z.looseObject({
@@ -132,6 +166,9 @@ export const settingsSchema = z.looseObject({
   autoProvision: z.enum(["On", "Off"]).nullable().optional(),
   workspaceId: z.string().nullable().optional().describe("workspaceSettings/default: the custom workspace new machines report to, null when none."),
   pricingTier: z.enum(["Free", "Standard"]).nullable().optional(),
+  plans: z.record(z.string(), planPricingSchema).optional().describe("Every Defender plan's pricing by name (2024-01-01: tier, sub-plan, enforce, extensions)."),
+  securitySettings: z.record(z.string(), z.boolean()).optional().describe("`Microsoft.Security/settings` by name (WDATP, WDATP_UNIFIED_SOLUTION, ...): enabled or not."),
+  vulnerabilityAssessmentProvider: z.string().nullable().optional().describe("`serverVulnerabilityAssessmentsSettings/AzureServersSetting`'s selectedProvider (MdeTvm), null when not set."),
 });
 
 /** The top level; array items are validated one by one by the loader (see load.ts). */
@@ -176,6 +213,9 @@ export type InventorySettings = z.output<typeof settingsSchema>;
 export type InventoryDataCollectionRule = z.output<typeof dataCollectionRuleSchema>;
 export type InventoryDataCollectionRuleAssociation = z.output<typeof dataCollectionRuleAssociationSchema>;
 export type InventoryMachineIdentity = z.output<typeof machineIdentitySchema>;
+export type InventoryPlanPricing = z.output<typeof planPricingSchema>;
+export type InventoryPricingExtension = z.output<typeof pricingExtensionSchema>;
+export type InventoryResourcePricing = z.output<typeof resourcePricingSchema>;
 export type MachineKind = (typeof MACHINE_KINDS)[number];
 
 export interface Inventory {

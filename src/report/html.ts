@@ -35,6 +35,7 @@ export function renderReportHtml(report: Report): string {
     "</header>",
     summarySection(latest),
     subscriptionSection(latest),
+    componentSection(latest),
     geographySection(latest),
     decisionSection(latest.byDecision),
     report.drift.length ? driftSection(report) : "",
@@ -83,12 +84,32 @@ function summarySection(s: Snapshot): string {
   ].join("\n");
 }
 
+const AGENT_TITLES = { ama: "Azure Monitor Agent", mma: "Log Analytics agent" } as const;
+
 function subscriptionSection(s: Snapshot): string {
+  // One column per component the plan decides and per Defender plan the spec manages, after the agent's coverage.
+  const extra = [...s.components.map((c) => `${c.title}${c.target === "cluster" ? " (clusters)" : ""}`), ...s.plans.map((p) => `Plan ${p}`)];
   const rows = s.bySubscription.map(
     (r) =>
-      `<tr data-subscription="${attr(r.subscription)}" ${coverageAttrs(r)}><th scope="row">${r.displayName ? `${esc(r.displayName)}<br>` : ""}<code>${esc(r.subscription)}</code></th>${coverageCells(r)}</tr>`,
+      `<tr data-subscription="${attr(r.subscription)}" ${coverageAttrs(r)}><th scope="row">${r.displayName ? `${esc(r.displayName)}<br>` : ""}<code>${esc(r.subscription)}</code></th>${coverageCells(r)}` +
+      s.components.map((c) => componentCell(c.name, r.components[c.name]!)).join("") +
+      s.plans.map((p) => `<td data-plan="${attr(p)}">${esc(r.plans[p] ?? "not read")}</td>`).join("") +
+      "</tr>",
   );
-  return table("by-subscription", "Coverage by subscription", ["Subscription"], rows);
+  return table("by-subscription", `Coverage by subscription (${AGENT_TITLES[s.agent]})`, ["Subscription"], rows, extra);
+}
+
+/** "12/15 (80%)" of one component, "—" where it applies to nothing. */
+function componentCell(name: string, c: Coverage): string {
+  return `<td class="num" data-component="${attr(name)}" ${coverageAttrs(c)}>${c.machines ? `${c.covered}/${c.machines} (${pct(c.percent)})` : "—"}</td>`;
+}
+
+function componentSection(s: Snapshot): string {
+  if (!s.components.length) return "";
+  const rows = s.components.map(
+    (c) => `<tr data-component="${attr(c.name)}" data-target="${c.target}" ${coverageAttrs(c.total)}><th scope="row">${esc(c.title)}<br><span class="muted">${c.target === "cluster" ? "clusters" : "machines"}</span></th>${coverageCells(c.total)}</tr>`,
+  );
+  return table("by-component", "Coverage by component", ["Component"], rows);
 }
 
 function geographySection(s: Snapshot): string {
@@ -195,12 +216,12 @@ function chart(snaps: readonly Snapshot[]): string {
   return `<svg id="coverage-chart" role="img" aria-label="Coverage per inventory" viewBox="0 0 ${w} ${h}" width="100%" xmlns="http://www.w3.org/2000/svg">${[...grid, line, ...dots, ...labels].join("")}</svg>`;
 }
 
-function table(id: string, heading: string, first: string[], rows: string[]): string {
+function table(id: string, heading: string, first: string[], rows: string[], extra: string[] = []): string {
   return [
     `<section id="${id}" aria-labelledby="${id}-h">`,
     `<h2 id="${id}-h">${esc(heading)}</h2>`,
     "<table>",
-    `<thead><tr>${first.map((f) => `<th>${esc(f)}</th>`).join("")}<th class="num">Covered</th><th class="num">Machines</th><th class="num">Coverage</th><th>Share</th></tr></thead>`,
+    `<thead><tr>${first.map((f) => `<th>${esc(f)}</th>`).join("")}<th class="num">Covered</th><th class="num">Machines</th><th class="num">Coverage</th><th>Share</th>${extra.map((f) => `<th>${esc(f)}</th>`).join("")}</tr></thead>`,
     `<tbody>${rows.join("\n")}</tbody>`,
     "</table>",
     "</section>",

@@ -8,10 +8,11 @@
  */
 import { subscriptionOf } from "../inventory/ids";
 import type { Inventory } from "../inventory/schema";
-import { plan as makePlan } from "../core";
+import { plan as makePlan, REGISTRY } from "../core";
 import { changedMachines, DECISION_MEANING, shortName } from "../core";
 import { DECISIONS, type Decision, type Plan } from "../core";
 import { geographyOf } from "../spec/geography";
+import { CONTAINERS_PLAN, SERVERS_PLAN } from "../spec/defender";
 import type { Spec } from "../spec/schema";
 import { COVERED_DECISIONS, coverageOf, isCovered, type Coverage } from "./coverage";
 
@@ -26,6 +27,20 @@ export interface ReportInput {
 export interface SubscriptionCoverage extends Coverage {
   readonly subscription: string;
   readonly displayName: string | null;
+  /** Per component of `Snapshot.components`: its coverage among the subscription's machines (or clusters) it applies to. */
+  readonly components: Readonly<Record<string, Coverage>>;
+  /** Per plan of `Snapshot.plans`: the subscription's pricing as read ("Standard P2", "Free"), or null when not read. */
+  readonly plans: Readonly<Record<string, string | null>>;
+}
+
+/** A per-machine (or per-cluster) component the plan decides: one column of the report. */
+export interface ComponentColumn {
+  /** The key under the plan's `machines[].components` (`endpoint`, `vulnerabilityAssessment`...). */
+  readonly name: string;
+  readonly title: string;
+  readonly target: "machine" | "cluster";
+  /** Over every machine (or cluster) it applies to. */
+  readonly total: Coverage;
 }
 
 export interface GeographyCoverage extends Coverage {
@@ -47,6 +62,12 @@ export interface DecisionCount {
 
 export interface Snapshot {
   readonly label: string;
+  /** The spec's agent: the `covered` figures are its coverage (the Azure Monitor Agent's, or the Log Analytics agent's). */
+  readonly agent: "ama" | "mma";
+  /** The components the plan decides, in registration order; empty without a defender section. */
+  readonly components: readonly ComponentColumn[];
+  /** The Defender plans the spec manages, by pricing name (VirtualMachines first). */
+  readonly plans: readonly string[];
   /** The inventory's generatedAt as written, or null. */
   readonly generatedAt: string | null;
   readonly total: Coverage;
@@ -117,7 +138,7 @@ export function buildReport(spec: Spec, inputs: readonly ReportInput[]): Report 
   if (inputs.length === 0) throw new ReportError("at least one inventory is needed");
   const ordered = orderInputs(inputs);
   const planned = ordered.map((input) => ({ input, plan: makePlan(spec, input.inventory) }));
-  const snapshots = planned.map(({ input, plan }) => snapshotOf(input, plan));
+  const snapshots = planned.map(({ input, plan }) => snapshotOf(spec, input, plan));
   const drift: Drift[] = [];
   for (let i = 1; i < planned.length; i++) drift.push(driftBetween(planned[i - 1]!, snapshots[i - 1]!, planned[i]!, snapshots[i]!));
   return {
@@ -155,7 +176,42 @@ function bump(map: Map<string, Tally>, key: string, covered: boolean): void {
   if (covered) t.covered++;
 }
 
-function snapshotOf(input: ReportInput, plan: Plan): Snapshot {
+/** The plans the spec's defender section manages, Servers and Containers first. */
+function managedPlans(spec: Spec): string[] {
+  const d = spec.defender;
+  if (!d) return [];
+  return [...(d.servers ? [SERVERS_PLAN] : []), ...(d.containers ? [CONTAINERS_PLAN] : []), ...Object.keys(d.plans ?? {}).sort()];
+}
+
+/** "Standard P2", "Free": a pricing as the portal names it. */
+function pricingLabel(p: { readonly pricingTier: string; readonly subPlan?: string | null } | undefined): string | null {
+  return p ? [p.pricingTier, p.subPlan].filter(Boolean).join(" ") : null;
+}
+
+/** Per component of the plan: covered and total, overall and per subscription. */
+function componentTallies(plan: Plan): { columns: ComponentColumn[]; bySub: Map<string, Map<string, Tally>> } {
+  const bySub = new Map<string, Map<string, Tally>>();
+  const totals = new Map<string, Tally>();
+  const kinds = REGISTRY.components;
+  const coveredBy = new Map(kinds.map((k) => [k.name, new Set<string>(k.covered)] as const));
+  const count = (id: string, components: Readonly<Record<string, { readonly decision: string }>> | undefined) => {
+    if (!components) return;
+    const sub = subscriptionOf(id);
+    let perSub = bySub.get(sub);
+    if (!perSub) bySub.set(sub, (perSub = new Map()));
+    for (const [name, c] of Object.entries(components)) {
+      const ok = coveredBy.get(name)?.has(c.decision) ?? false;
+      bump(perSub, name, ok);
+      bump(totals, name, ok);
+    }
+  };
+  for (const m of plan.machines) count(m.id, m.components);
+  for (const c of plan.clusters ?? []) count(c.id, c.components);
+  const columns = kinds.filter((k) => totals.has(k.name)).map((k) => ({ name: k.name, title: k.title, target: k.target, total: coverageOf(totals.get(k.name)!.machines, totals.get(k.name)!.covered) }));
+  return { columns, bySub };
+}
+
+function snapshotOf(spec: Spec, input: ReportInput, plan: Plan): Snapshot {
   const inv = input.inventory;
   const location = new Map<string, string>();
   for (const m of inv.machines) location.set(m.id.toLowerCase(), m.location);
@@ -180,13 +236,35 @@ function snapshotOf(input: ReportInput, plan: Plan): Snapshot {
     byDecision.set(m.decision, (byDecision.get(m.decision) ?? 0) + 1);
   }
   const findings = plan.summary.findings;
+  const { columns, bySub: componentsBySub } = componentTallies(plan);
+  const plans = managedPlans(spec);
+  // A subscription with clusters and no machine still has its row for the plans and cluster columns.
+  if (plans.length) for (const sub of spec.subscriptions) if (!bySub.has(sub)) bySub.set(sub, { machines: 0, covered: 0 });
+  for (const sub of componentsBySub.keys()) if (!bySub.has(sub)) bySub.set(sub, { machines: 0, covered: 0 });
+  const pricings = (sub: string) => {
+    const read = inv.settings[sub]?.plans;
+    return Object.fromEntries(plans.map((p) => [p, read ? pricingLabel(read[p]) : null]));
+  };
+  const componentCoverage = (sub: string) => {
+    const t = componentsBySub.get(sub);
+    return Object.fromEntries(columns.map((c) => [c.name, coverageOf(t?.get(c.name)?.machines ?? 0, t?.get(c.name)?.covered ?? 0)]));
+  };
   return {
     label: input.label,
+    agent: spec.logAnalyticsAgent.agent,
+    components: columns,
+    plans,
     generatedAt: inv.generatedAt ?? null,
     total: coverageOf(plan.machines.length, covered),
     bySubscription: [...bySub.entries()]
       .sort(([a], [b]) => compare(a, b))
-      .map(([subscription, t]) => ({ subscription, displayName: displayNames.get(subscription) ?? null, ...coverageOf(t.machines, t.covered) })),
+      .map(([subscription, t]) => ({
+        subscription,
+        displayName: displayNames.get(subscription) ?? null,
+        ...coverageOf(t.machines, t.covered),
+        components: componentCoverage(subscription),
+        plans: pricings(subscription),
+      })),
     byGeography: [...byGeo.entries()]
       .map(([key, t]) => {
         const info = geoInfo.get(key)!;

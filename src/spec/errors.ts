@@ -60,7 +60,8 @@ export function issuesFromZod(error: z.ZodError, input: unknown): ValidationIssu
     const received = valueAt(input, issue.path);
     switch (issue.code) {
       case "invalid_value":
-        if (!issue.message.startsWith("Invalid")) out.push({ path, message: `${show(received)}: ${issue.message}` });
+        if (received === undefined) out.push({ path, message: `is required (one of ${issue.values.map(String).join(", ")})` });
+        else if (!issue.message.startsWith("Invalid")) out.push({ path, message: `${show(received)}: ${issue.message}` });
         else out.push({ path, message: `${show(received)} is not one of ${issue.values.map(String).join(", ")}` });
         break;
       case "invalid_type":

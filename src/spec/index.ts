@@ -15,4 +15,7 @@ export * from "./onboarding";
 export * from "./legacyPolicies";
 export * from "./amaPolicies";
 export * from "./armIds";
+export * from "./defender";
+export * from "./defenderSchema";
+export * from "./patterns";
 export type { DataCollectionRuleBody } from "./dcr";

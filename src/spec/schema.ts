@@ -8,12 +8,13 @@
  */
 import { z } from "zod";
 import { closedObject } from "./errors";
+import { defenderSchema } from "./defenderSchema";
 import { SECURITY_EVENT_TIERS } from "./events";
 import { regionProblem } from "./geography";
 
-export const GUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-export const WORKSPACE_ID_PATTERN =
-  /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i;
+import { GUID_PATTERN, WORKSPACE_ID_PATTERN } from "./patterns";
+
+export { GUID_PATTERN, WORKSPACE_ID_PATTERN } from "./patterns";
 
 export const AGENTS = ["mma", "ama"] as const;
 export type AgentChoice = (typeof AGENTS)[number];
@@ -40,9 +41,9 @@ export const logAnalyticsAgentSchema = closedObject({
     .describe("Provision the agent on every existing and new machine. Off (the portal's default): only the extension policies apply, and turning it off never removes an agent."),
   agent: z
     .enum(AGENTS)
-    .default("mma")
+    .default("ama")
     .describe(
-      "`mma`: the seed's Log Analytics agent (retired on 2024-08-31); `ama`: the Azure Monitor Agent that replaced it. Decides where the security-event tier lives: the workspace's legacy data source, or its data collection rule.",
+      "`ama` (the default): the Azure Monitor Agent; `mma`: the seed's Log Analytics agent (retired on 2024-08-31), kept exactly as the seed describes. Decides where the security-event tier lives: the workspace's data collection rule, or its legacy data source.",
     ),
   workspace: workspaceChoice
     .default("default")
@@ -57,7 +58,12 @@ export const logAnalyticsAgentSchema = closedObject({
     .boolean()
     .default(false)
     .describe("The portal's \"reconfigure monitored VMs?\": Yes moves machines off Security Center's default workspaces to the custom one. A user's own workspace is never overridden."),
-  defender: z.boolean().default(true).describe("Azure Defender on: pricing Standard and the `Security` solution; off: pricing Free and `SecurityCenterFree`."),
+  defender: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Azure Defender on: pricing Standard and the `Security` solution; off: pricing Free and `SecurityCenterFree`. With a `defender.servers` section, its plan decides this (the two must not contradict).",
+    ),
   removeLegacyAgent: z.boolean().default(false).describe("`ama` only: remove the Log Analytics agent (MMA) from a machine once the Azure Monitor Agent reports from it."),
   deleteUnusedDefaultWorkspaces: z
     .boolean()
@@ -118,6 +124,7 @@ export const specSchema = closedObject({
   extensions: extensionsSchema
     .default(() => extensionsSchema.parse({}))
     .describe("The seed's \"Enable auto provisioning of extensions\" toggles: each one on is a Deploy-if-not-exists policy assignment with its roles and a remediation task."),
+  defender: defenderSchema.optional(),
 }).describe("The desired state: the subscriptions, and how Security Center provisions their machines (the shape of a spec file and of the Pulumi stack config).");
 
 export type Spec = z.output<typeof specSchema>;
@@ -125,3 +132,4 @@ export type SpecInput = z.input<typeof specSchema>;
 export type LogAnalyticsAgentSpec = Spec["logAnalyticsAgent"];
 export type WorkspaceChoice = LogAnalyticsAgentSpec["workspace"];
 export type ScopeExclusions = Spec["exclude"];
+export type { DefenderSpec } from "./defenderSchema";

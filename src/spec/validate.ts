@@ -1,6 +1,7 @@
 /**
  * Spec validation: the schema, then the rules between fields that the seed states.
  */
+import { defenderIssues, legacyDefenderSwitchIssues, serversPricing, resolveServers } from "./defenderSchema";
 import { ValidationError, issuesFromZod, type ValidationIssue } from "./errors";
 import { specSchema, type Spec } from "./schema";
 
@@ -33,6 +34,7 @@ export function crossFieldIssues(spec: Spec): ValidationIssue[] {
       seen.add(key);
     });
   }
+  issues.push(...defenderIssues(spec.defender, spec.subscriptions.map((s) => s.toLowerCase())));
   const excluded = new Set(spec.exclude.subscriptions.map((s) => s.toLowerCase()));
   spec.subscriptions.forEach((sub, i) => {
     if (excluded.has(sub.toLowerCase())) issues.push({ path: `subscriptions[${i}]`, message: `"${sub}" is also in exclude.subscriptions: list it in one of them` });
@@ -73,13 +75,18 @@ export function parseSpec(input: unknown): Spec {
     }
     throw new ValidationError("spec", issues);
   }
-  const issues = crossFieldIssues(result.data);
+  const issues = [...legacyDefenderSwitchIssues(input, result.data.defender?.servers), ...crossFieldIssues(result.data)];
   if (issues.length) throw new ValidationError("spec", issues);
   return normalizeSpec(result.data);
 }
 
-/** Subscription ids lower-cased, so ids compare as ARM compares them. */
+/**
+ * Subscription ids lower-cased, so ids compare as ARM compares them; with `defender.servers`,
+ * `logAnalyticsAgent.defender` follows its plan (one source of truth).
+ */
 function normalizeSpec(spec: Spec): Spec {
   const exclude = { ...spec.exclude, subscriptions: spec.exclude.subscriptions.map((s) => s.toLowerCase()) };
-  return { ...spec, subscriptions: spec.subscriptions.map((s) => s.toLowerCase()), exclude };
+  const servers = resolveServers(spec.defender);
+  const logAnalyticsAgent = servers ? { ...spec.logAnalyticsAgent, defender: serversPricing(servers).pricingTier === "Standard" } : spec.logAnalyticsAgent;
+  return { ...spec, logAnalyticsAgent, subscriptions: spec.subscriptions.map((s) => s.toLowerCase()), exclude };
 }

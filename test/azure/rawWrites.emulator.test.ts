@@ -7,7 +7,7 @@
 import { startEmulator, type RunningEmulator } from "../../src/emulator";
 import { emulatorConnection } from "../../src/azure/connection";
 import { AzureStepRunner } from "../../src/azure/runner";
-import { TokenBucket } from "../../src/azure/budget";
+import { ArmBudgets } from "../../src/azure/budget";
 import type { Step } from "../../src/capabilities";
 import { ArmRest } from "../../src/azure/rest";
 
@@ -32,7 +32,7 @@ test("install-solution waits until the solution is provisioned", async () => {
     details: { workspaceId: workspace.id, solution: "Updates", name, location: "eastus", plan: { name, publisher: "Microsoft", product: "OMSGallery/Updates", promotionCode: "" } },
   } as unknown as Step;
   const conn = emulatorConnection({ url: emu.url, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, caCert: emu.caCert });
-  const runner = new AzureStepRunner(conn, { budget: new TokenBucket({ capacity: 100, refillPerSecond: 100 }), pollIntervalMs: 20 });
+  const runner = new AzureStepRunner(conn, { budgets: new ArmBudgets(), pollIntervalMs: 20 });
   await runner.run(step, { accepted: () => undefined } as never);
   const rg = workspace.id.split("/")[4];
 

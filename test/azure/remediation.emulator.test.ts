@@ -9,7 +9,7 @@ import { ResourceManagementClient } from "@azure/arm-resources";
 import { startEmulator, type RunningEmulator } from "../../src/emulator";
 import { emulatorConnection } from "../../src/azure/connection";
 import { AzureStepRunner } from "../../src/azure/runner";
-import { TokenBucket } from "../../src/azure/budget";
+import { ArmBudgets } from "../../src/azure/budget";
 import { deployIfNotExists, grantRoleStep, remediationStep } from "../../src/capabilities/extension-policies";
 import type { Step } from "../../src/capabilities";
 
@@ -50,7 +50,7 @@ function bundleSteps(sub: string, assignmentName: string, resources: string[]): 
 
 async function runAll(steps: Step[]): Promise<Record<string, string>> {
   const conn = emulatorConnection({ url: emu.url, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, caCert: emu.caCert });
-  const runner = new AzureStepRunner(conn, { budget: new TokenBucket({ capacity: 100, refillPerSecond: 100 }), pollIntervalMs: 10 });
+  const runner = new AzureStepRunner(conn, { budgets: new ArmBudgets(), pollIntervalMs: 10 });
   const outputs = new Map<string, Record<string, string>>();
   const ctx = { outputs, accepted: () => undefined } as never;
   let last: Record<string, string> = {};

@@ -8,7 +8,7 @@ import { SecurityCenter } from "@azure/arm-security";
 import { startEmulator, type RunningEmulator } from "../../src/emulator";
 import { emulatorConnection } from "../../src/azure/connection";
 import { AzureStepRunner } from "../../src/azure/runner";
-import { TokenBucket } from "../../src/azure/budget";
+import { ArmBudgets } from "../../src/azure/budget";
 import type { Step } from "../../src/capabilities";
 
 let emu: RunningEmulator;
@@ -32,7 +32,7 @@ test("set-workspace-setting sets, then removes, the subscription's custom worksp
   const sub = emu.subscriptionIds[1]!;
   const workspace = emu.fleet!.workspaces.find((w) => w.id.includes(`/subscriptions/${sub}/`))!;
   const conn = emulatorConnection({ url: emu.url, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, caCert: emu.caCert });
-  const runner = new AzureStepRunner(conn, { budget: new TokenBucket({ capacity: 100, refillPerSecond: 100 }), pollIntervalMs: 10 });
+  const runner = new AzureStepRunner(conn, { budgets: new ArmBudgets(), pollIntervalMs: 10 });
   const ctx = { outputs: new Map() } as never;
   await runner.run(settingStep(sub, workspace.id), ctx);
   const security = new SecurityCenter(emu.credential(), sub, emu.clientOptions());

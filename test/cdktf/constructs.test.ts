@@ -13,6 +13,9 @@ import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { ResourceGroupTemplateDeployment } from "@cdktf/provider-azurerm/lib/resource-group-template-deployment";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { SecurityCenterAutoProvisioning } from "@cdktf/provider-azurerm/lib/security-center-auto-provisioning";
+import { SecurityCenterServerVulnerabilityAssessmentsSetting } from "@cdktf/provider-azurerm/lib/security-center-server-vulnerability-assessments-setting";
+import { SecurityCenterSetting } from "@cdktf/provider-azurerm/lib/security-center-setting";
+import { SubscriptionTemplateDeployment } from "@cdktf/provider-azurerm/lib/subscription-template-deployment";
 import { SecurityCenterSubscriptionPricing } from "@cdktf/provider-azurerm/lib/security-center-subscription-pricing";
 import { SecurityCenterWorkspace } from "@cdktf/provider-azurerm/lib/security-center-workspace";
 import { SubscriptionPolicyAssignment } from "@cdktf/provider-azurerm/lib/subscription-policy-assignment";
@@ -345,7 +348,7 @@ describe("AutoProvisioningStack", () => {
 
   test("a central workspace: its solution and tier once, through a provider for its own subscription", () => {
     const HUB_WS = "/subscriptions/99999999-9999-9999-9999-999999999999/resourceGroups/rg-hub/providers/Microsoft.OperationalInsights/workspaces/law-hub";
-    const { stack, json } = stackOf({ spec: { subscriptions: [SUB, SUB2], logAnalyticsAgent: { autoProvision: true, workspace: { id: HUB_WS }, securityEvents: "All" } }, workspaceLocation: "northeurope" });
+    const { stack, json } = stackOf({ spec: { subscriptions: [SUB, SUB2], logAnalyticsAgent: { autoProvision: true, agent: "mma", workspace: { id: HUB_WS }, securityEvents: "All" } }, workspaceLocation: "northeurope" });
     expect(json).toHaveProviderWithProperties(AzurermProvider, { alias: "sub-99999999-9999-9999-9999-999999999999" });
     expect(blocks(json, LogAnalyticsSolution.tfResourceType)).toEqual([expect.objectContaining({ workspace_name: "law-hub", location: "northeurope", provider: "azurerm.sub-99999999-9999-9999-9999-999999999999" })]);
     expect(templateResources(json)).toEqual([expect.objectContaining({ name: "law-hub/SecurityEventCollectionConfiguration", properties: { Tier: "All", TierSetMethod: "Custom" } })]);
@@ -371,7 +374,7 @@ describe("AutoProvisioningStack", () => {
 
 describe("construct ids: stable, and Terraform names that start with a letter", () => {
   test("the example's resource names", () => {
-    const { json } = stackOf({ spec: { subscriptions: [SUB], logAnalyticsAgent: { autoProvision: true, securityEvents: "Common" }, extensions: { dependencyAgent: { windows: true } } }, machineRegions: ["westeurope"] });
+    const { json } = stackOf({ spec: { subscriptions: [SUB], logAnalyticsAgent: { autoProvision: true, agent: "mma", securityEvents: "Common" }, extensions: { dependencyAgent: { windows: true } } }, machineRegions: ["westeurope"] });
     const doc = JSON.parse(json) as { resource: Record<string, Record<string, unknown>> };
     const names = Object.values(doc.resource).flatMap((byName) => Object.keys(byName).map((n) => n.replace(/_[0-9A-F]{8}$/, "")));
     expect(names.sort()).toEqual(
@@ -386,5 +389,41 @@ describe("construct ids: stable, and Terraform names that start with a letter", 
         `asc-${SUB}_asc-dependency-agent-windows_Remediation`,
       ].sort(),
     );
+  });
+});
+
+describe("the defender section (issue 14): the subscription-level resources, from the shared model", () => {
+  test("each plan's pricing with its sub-plan and enabled extensions, the WDATP switches, the VA provider; no seed pricing beside them", () => {
+    const { json } = stackOf({
+      spec: {
+        subscriptions: [SUB],
+        defender: { servers: { plan: "P2", agentlessScanning: { exclusionTags: { scan: "no" } } }, plans: { StorageAccounts: { enabled: true, subPlan: "DefenderForStorageV2" } } },
+      },
+    });
+    const pricings = blocks(json, SecurityCenterSubscriptionPricing.tfResourceType);
+    expect(pricings.map((p) => [p["resource_type"], p["tier"], p["subplan"]]).sort()).toEqual([
+      ["StorageAccounts", "Standard", "DefenderForStorageV2"],
+      ["VirtualMachines", "Standard", "P2"],
+    ]);
+    // azurerm lists the enabled extensions; the others are off.
+    expect(pricings.find((p) => p["resource_type"] === "VirtualMachines")!["extension"]).toEqual([
+      { name: "AgentlessVmScanning", additional_extension_properties: { ExclusionTags: '[{"key":"scan","value":"no"}]' } },
+    ]);
+    expect(blocks(json, SecurityCenterSetting.tfResourceType).map((b) => [b["setting_name"], b["enabled"]]).sort()).toEqual([
+      ["WDATP", true],
+      ["WDATP_EXCLUDE_LINUX_PUBLIC_PREVIEW", false],
+      ["WDATP_UNIFIED_SOLUTION", true],
+    ]);
+    expect(blocks(json, SecurityCenterServerVulnerabilityAssessmentsSetting.tfResourceType).map((b) => b["vulnerability_assessment_provider"])).toEqual(["MdeTvm"]);
+  });
+
+  test("an enforced plan: a subscription-scope template with the pricing's exact body (azurerm has no enforce)", () => {
+    const { json } = stackOf({ spec: { subscriptions: [SUB], defender: { servers: { plan: "P1", enforce: true } } } });
+    expect(blocks(json, SecurityCenterSubscriptionPricing.tfResourceType)).toEqual([]);
+    const [deployment] = blocks(json, SubscriptionTemplateDeployment.tfResourceType);
+    const template = JSON.parse(deployment!["template_content"]) as { resources: { type: string; name: string; properties: Record<string, unknown> }[] };
+    expect(template.resources).toEqual([
+      expect.objectContaining({ type: "Microsoft.Security/pricings", name: "VirtualMachines", properties: expect.objectContaining({ pricingTier: "Standard", subPlan: "P1", enforce: "True" }) }),
+    ]);
   });
 });

@@ -57,7 +57,7 @@ const BAD_SPECS: readonly [string, Record<string, unknown>][] = [
   ["an agent that does not exist", { subscriptions: [SUB], logAnalyticsAgent: { agent: "oms" } }],
   ["a workspace that is not an ARM id", { subscriptions: [SUB], logAnalyticsAgent: { workspace: { id: "law-main" } } }],
   ["the Dependency agent without the Log Analytics agent", { subscriptions: [SUB], extensions: { dependencyAgent: { windows: true } } }],
-  ["removeLegacyAgent with the legacy agent", { subscriptions: [SUB], logAnalyticsAgent: { autoProvision: true, removeLegacyAgent: true } }],
+  ["removeLegacyAgent with the legacy agent", { subscriptions: [SUB], logAnalyticsAgent: { autoProvision: true, agent: "mma", removeLegacyAgent: true } }],
   ["several at once", { subscriptions: [SUB], logAnalyticsAgent: { defender: "yes", securityEvents: "Most" }, extensions: { kubernetesPolicyAddon: 1 } }],
 ];
 

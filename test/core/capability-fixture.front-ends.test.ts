@@ -16,7 +16,7 @@ jest.mock("../../src/capabilities", () => {
 });
 
 const SUB = "11111111-1111-1111-1111-111111111111";
-const spec = { subscriptions: [SUB], logAnalyticsAgent: { autoProvision: true } };
+const spec = { subscriptions: [SUB], logAnalyticsAgent: { autoProvision: true, agent: "mma" as const } };
 
 test("Pulumi: the unit's resources are the component's children, named after the unit and its roles", async () => {
   const run = await startMocks();

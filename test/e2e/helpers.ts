@@ -28,7 +28,7 @@ export async function startLab(fleet: number, spec: Record<string, unknown> = {}
     specPath,
     stringify({
       subscriptions: emu.subscriptionIds,
-      logAnalyticsAgent: { autoProvision: true, workspace: "default", securityEvents: "Common", defender: true },
+      logAnalyticsAgent: { autoProvision: true, agent: "mma", workspace: "default", securityEvents: "Common", defender: true },
       extensions: { kubernetesPolicyAddon: true, dependencyAgent: { windows: true, linux: true } },
       ...spec,
     }),

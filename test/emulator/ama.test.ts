@@ -36,7 +36,18 @@ beforeAll(async () => {
   };
   wsOps = await ws("law-ops");
   wsApps = await ws("law-apps");
+  for (const w of [wsOps, wsApps]) await securitySolution(w.id);
 });
+
+/** Security events land in the SecurityEvent table, which the Security solution gives a workspace (issue 14). */
+async function securitySolution(workspaceId: string): Promise<void> {
+  const name = `Security(${workspaceId.split("/").pop()})`;
+  const r = await raw(emu, "PUT", `/subscriptions/${sub}/resourceGroups/${RG}/providers/Microsoft.OperationsManagement/solutions/${name}?api-version=2015-11-01-preview`, {
+    token: await armToken(emu),
+    body: { location: "eastus", plan: { name, product: "OMSGallery/Security", publisher: "Microsoft", promotionCode: "" }, properties: { workspaceResourceId: workspaceId } },
+  });
+  expect(r.status).toBeLessThan(300);
+}
 afterAll(async () => emu?.stop());
 
 const windowsVm = (name: string, identity?: { type: "SystemAssigned" }) => ({
@@ -282,6 +293,7 @@ test("a workspace that Azure Monitor Agents report to (through their rules) is n
   const oi = new OperationalInsightsManagementClient(emu.credential(), sub, { ...emu.clientOptions(), retryOptions: { maxRetries: 0 } });
   await oi.workspaces.beginCreateOrUpdateAndWait(RG, "law-doomed", { location: "eastus" }, FAST_POLL);
   const ws = await oi.workspaces.get(RG, "law-doomed");
+  await securitySolution(ws.id!);
   await monitor.dataCollectionRules.create(RG, "dcr-doomed", { body: sdkRule("eastus", plannerRule(ws.id!).properties) });
   const rule = await monitor.dataCollectionRules.get(RG, "dcr-doomed");
   const vm = await compute.virtualMachines.get(RG, "vm-noid"); // AMA installed, identity on
@@ -291,4 +303,16 @@ test("a workspace that Azure Monitor Agents report to (through their rules) is n
   expect(refused.message).toMatch(/1 through the Azure Monitor Agent/);
   await monitor.dataCollectionRules.delete(RG, "dcr-doomed", { deleteAssociations: true });
   await oi.workspaces.beginDeleteAndWait(RG, "law-doomed", FAST_POLL);
+});
+
+test("issue 14: a rule sending security events to a workspace without the SecurityEvent table is refused (InvalidOutputTable)", async () => {
+  const oi = new OperationalInsightsManagementClient(emu.credential(), sub, { ...emu.clientOptions(), retryOptions: { maxRetries: 0 } });
+  const bare = await oi.workspaces.beginCreateOrUpdateAndWait(RG, "law-bare", { location: "eastus" }, FAST_POLL);
+  const body = plannerRule(bare.id!, "Common");
+  const e = await errorOf(monitor.dataCollectionRules.create(RG, "dcr-bare", { body: sdkRule(body.location, body.properties) }));
+  expect(e.statusCode).toBe(400);
+  expect(e.code).toBe("InvalidOutputTable");
+  // Without a security-event stream the same workspace takes a rule.
+  const none = plannerRule(bare.id!, "None");
+  await expect(monitor.dataCollectionRules.create(RG, "dcr-bare-none", { body: sdkRule(none.location, none.properties) })).resolves.toBeDefined();
 });

@@ -93,7 +93,10 @@ test("policyresources, authorizationresources, resourcecontainers and securityre
   const subs = await all("resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project id, name, tags");
   expect(subs.rows.map((r) => r.tags.ascOnboardedAt).sort()).toEqual(["2018-06-01", "2019-09-15", "2021-02-01"]);
   const pricings = await all("securityresources | where type =~ 'microsoft.security/pricings' and name == 'VirtualMachines' | project id, tier = properties.pricingTier");
-  expect(pricings.rows.map((r) => r.tier).sort()).toEqual(["Free", "Free", "Standard"]);
+  // The subscriptions' own pricings; the fleet's resource-level ones (issue 14) sit under their machines.
+  const subscriptionLevel = (id: string) => /^\/subscriptions\/[^/]+\/providers\/microsoft\.security\/pricings\//i.test(id);
+  expect(pricings.rows.filter((r) => subscriptionLevel(r.id)).map((r) => r.tier).sort()).toEqual(["Free", "Free", "Standard"]);
+  expect(pricings.rows.filter((r) => !subscriptionLevel(r.id)).every((r) => /\/providers\/microsoft\.(compute|hybridcompute)\//i.test(r.id))).toBe(true);
   expect((await all("policyresources | project id")).rows).toEqual([]);
   expect((await all("authorizationresources | where type =~ 'microsoft.authorization/roleassignments' | project id")).rows).toEqual([]);
 });

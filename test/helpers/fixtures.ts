@@ -10,8 +10,9 @@ import { parseSpec } from "../../src/spec/validate";
 export const SUB = "11111111-1111-1111-1111-111111111111";
 export const SUB2 = "22222222-2222-2222-2222-222222222222";
 
+/** A spec with auto provisioning on; the agent is the seed's (mma) unless `la` says otherwise (ama is a new spec's default). */
 export function spec(la: SpecInput["logAnalyticsAgent"] = {}, extensions: SpecInput["extensions"] = {}, subscriptions = [SUB]): Spec {
-  return parseSpec({ subscriptions, logAnalyticsAgent: { autoProvision: true, ...la }, extensions });
+  return parseSpec({ subscriptions, logAnalyticsAgent: { autoProvision: true, agent: "mma", ...la }, extensions });
 }
 
 export function workspaceId(name: string, sub = SUB, rg = "rg-monitoring"): string {

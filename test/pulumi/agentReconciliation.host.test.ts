@@ -54,7 +54,7 @@ beforeAll(async () => {
   const run = await startMocks();
   new AutoProvisioning("asc", {
     subscriptionId: sub,
-    logAnalyticsAgent: { autoProvision: true, workspace: "default", securityEvents: "Common" },
+    logAnalyticsAgent: { autoProvision: true, agent: "mma", workspace: "default", securityEvents: "Common" },
     endpoint: { kind: "emulator", endpoint: emu.url, metadataHost: new URL(emu.url).host, source: "test" },
     reconcile: { mode: "apply" },
   });

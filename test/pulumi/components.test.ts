@@ -250,7 +250,7 @@ describe("AutoProvisioning", () => {
       () =>
         new AutoProvisioning("spoke", {
           ...base,
-          logAnalyticsAgent: { autoProvision: true, securityEvents: "All", workspace: { id: WS_OTHER, location: "northeurope" } },
+          logAnalyticsAgent: { autoProvision: true, agent: "mma", securityEvents: "All", workspace: { id: WS_OTHER, location: "northeurope" } },
         }),
     );
     expect(run.ofType(T.provider).map((p) => [p.name, p.inputs["subscriptionId"]]).sort()).toEqual([
@@ -448,7 +448,7 @@ describe("the AMA policies (agent: ama)", () => {
   });
 
   test("not with agent mma, nor with auto provisioning off, nor with enabled false", async () => {
-    await declared(() => new AutoProvisioning("mma", { subscriptionId: SUB, logAnalyticsAgent: { autoProvision: true }, machineRegions: ["westeurope"] }));
+    await declared(() => new AutoProvisioning("mma", { subscriptionId: SUB, logAnalyticsAgent: { autoProvision: true, agent: "mma" }, machineRegions: ["westeurope"] }));
     await declared(() => new AutoProvisioning("off", { subscriptionId: SUB, logAnalyticsAgent: { autoProvision: false, agent: "ama" }, extensions: { kubernetesPolicyAddon: true } }));
     await declared(() => new AutoProvisioning("disabled", { subscriptionId: SUB, logAnalyticsAgent: la, machineRegions: ["westeurope"], amaPolicies: { enabled: false } }));
     expect(run.ofType(T.amaPolicy)).toEqual([]);
@@ -501,5 +501,43 @@ describe("the AMA policies (agent: ama)", () => {
     expect(ext.message).toBe('AzureMonitorAgentPolicy "q" has invalid arguments:\n  policy: "amaWindows" is not one of amaWindowsVm, amaLinuxVm, dcrAssociationWindowsVm, dcrAssociationLinuxVm');
     const extra = thrown(() => new AzureMonitorAgentPolicy("r", { subscriptionId: SUB, policy: "amaLinuxVm", dataCollectionRuleId: dataCollectionRuleId(WS) }));
     expect(extra.message).toBe('AzureMonitorAgentPolicy "r" has invalid arguments:\n  dataCollectionRuleId: is only for the association policies (dcrAssociationWindowsVm, dcrAssociationLinuxVm)');
+  });
+});
+
+describe("the defender section (issue 14): the subscription-level resources, from the shared model", () => {
+  const defender = {
+    servers: { plan: "P2", agentlessScanning: { exclusionTags: { scan: "no" } } },
+    plans: { StorageAccounts: { enabled: true, subPlan: "DefenderForStorageV2" } },
+  } as const;
+
+  test("each plan's pricing with sub-plan and extensions, the WDATP switches in a subscription-scope template, the VA provider", async () => {
+    await declared(() => new AutoProvisioning("def", { subscriptionId: SUB, defender }));
+    const pricings = run.ofType(T.pricing).map((p) => p.inputs).sort((a, b) => (String(a["pricingName"]) < String(b["pricingName"]) ? 1 : -1));
+    expect(pricings).toEqual([
+      expect.objectContaining({ scopeId: `/subscriptions/${SUB}`, pricingName: "VirtualMachines", pricingTier: "Standard", subPlan: "P2", enforce: "False" }),
+      expect.objectContaining({ pricingName: "StorageAccounts", pricingTier: "Standard", subPlan: "DefenderForStorageV2" }),
+    ]);
+    // Every extension of the plan, with its switch: an absent one would be left as Azure has it.
+    expect(pricings[0]!["extensions"]).toEqual(
+      expect.arrayContaining([
+        { name: "AgentlessVmScanning", isEnabled: "True", additionalExtensionProperties: { ExclusionTags: '[{"key":"scan","value":"no"}]' } },
+        { name: "FileIntegrityMonitoring", isEnabled: "False" },
+        { name: "MdeDesignatedSubscription", isEnabled: "False" },
+      ]),
+    );
+    expect(run.ofType("azure-native:security:AzureServersSetting").map((s) => s.inputs["selectedProvider"])).toEqual(["MdeTvm"]);
+    const settings = run.ofType("azure-native:resources:DeploymentAtSubscriptionScope").map((d) => (d.inputs["properties"] as { template: { resources: { type: string; name: string; kind: string; properties: { enabled: boolean } }[] } }).template.resources[0]!);
+    expect(settings.map((r) => [r.type, r.name, r.kind, r.properties.enabled]).sort()).toEqual([
+      ["Microsoft.Security/settings", "WDATP", "DataExportSettings", true],
+      ["Microsoft.Security/settings", "WDATP_EXCLUDE_LINUX_PUBLIC_PREVIEW", "DataExportSettings", false],
+      ["Microsoft.Security/settings", "WDATP_UNIFIED_SOLUTION", "DataExportSettings", true],
+    ]);
+  });
+
+  test("a designated subscription that is another of the stack's is accepted: the extension is off here", async () => {
+    const other = "22222222-2222-2222-2222-222222222222";
+    await declared(() => new AutoProvisioning("designated", { subscriptionId: SUB, defender: { servers: { plan: "P1", directOnboarding: { subscription: other } } } }));
+    const [servers] = run.ofType(T.pricing).map((p) => p.inputs);
+    expect(servers!["extensions"]).toEqual(expect.arrayContaining([{ name: "MdeDesignatedSubscription", isEnabled: "False" }]));
   });
 });

@@ -33,6 +33,15 @@ describe("stack config validation", () => {
     expect(pulumi.RunError.isInstance(err)).toBe(true); // Pulumi prints it without a stack trace
   });
 
+  test("the defender key: a bad value names its field and the allowed values; the project file's default {} is not managed", () => {
+    const err = configError({ subscriptions: JSON.stringify([SUB1]), defender: JSON.stringify({ servers: { plan: "P3" } }) });
+    expect(err.message).toBe('invalid stack config:\n  asc-autoprovision:defender.servers.plan: "P3" is not one of Off, P1, P2');
+    const deprecated = configError({ subscriptions: JSON.stringify([SUB1]), defender: JSON.stringify({ plans: { KeyVaults: { enabled: true, subPlan: "PerTransaction" } } }) });
+    expect(deprecated.issues.map((i) => i.path)).toEqual(["asc-autoprovision:defender.plans.KeyVaults.subPlan"]);
+    expect(readStackSettings({ subscriptions: JSON.stringify([SUB1]), defender: "{}" }, {}).spec.defender).toBeUndefined();
+    expect(readStackSettings({ subscriptions: JSON.stringify([SUB1]), defender: JSON.stringify({ servers: { plan: "P1" } }) }, {}).spec.defender?.servers?.plan).toBe("P1");
+  });
+
   test("every bad key at once: missing subscriptions, unknown keys and fields, bad regions, endpoint and boolean", () => {
     const err = configError({
       logAnalyticsAgent: JSON.stringify({ autoProvision: "yes", workspace: { id: "nope" } }),
@@ -52,7 +61,7 @@ describe("stack config validation", () => {
       "asc-autoprovision:sentinelOwnsSecurityEvents",
       "asc-autoprovision:emulatorEndpoint",
     ]);
-    expect(err.message).toContain("asc-autoprovision:logAnalyticAgent: is not a known key (allowed: subscriptions, managementGroups, exclude, logAnalyticsAgent, extensions, machineRegions, sentinelOwnsSecurityEvents, workspaceLocation, emulatorEndpoint, reconcile, amaPolicies)");
+    expect(err.message).toContain("asc-autoprovision:logAnalyticAgent: is not a known key (allowed: subscriptions, managementGroups, exclude, logAnalyticsAgent, extensions, defender, machineRegions, sentinelOwnsSecurityEvents, workspaceLocation, emulatorEndpoint, reconcile, amaPolicies)");
     expect(err.message).toContain("asc-autoprovision:subscriptions: must list at least one subscription (or name managementGroups)");
     expect(err.message).toContain('asc-autoprovision:logAnalyticsAgent.autoProvision: "yes" is not a boolean');
     expect(err.message).toContain("asc-autoprovision:extensions.dependencyAgent.mac: is not a known field (allowed: windows, linux)");
@@ -231,7 +240,7 @@ describe("central workspace ownership", () => {
     const run = await startMocks({
       config: {
         "asc-autoprovision:subscriptions": JSON.stringify([SUB2, SUB1]),
-        "asc-autoprovision:logAnalyticsAgent": JSON.stringify({ autoProvision: true, workspace: { id: hubWs }, securityEvents: "All" }),
+        "asc-autoprovision:logAnalyticsAgent": JSON.stringify({ autoProvision: true, agent: "mma", workspace: { id: hubWs }, securityEvents: "All" }),
       },
     });
     declareStack();
@@ -253,7 +262,7 @@ describe("central workspace ownership", () => {
     const run = await startMocks({
       config: {
         "asc-autoprovision:subscriptions": JSON.stringify([SUB1]),
-        "asc-autoprovision:logAnalyticsAgent": JSON.stringify({ autoProvision: true, workspace: { id: ws }, securityEvents: "Common" }),
+        "asc-autoprovision:logAnalyticsAgent": JSON.stringify({ autoProvision: true, agent: "mma", workspace: { id: ws }, securityEvents: "Common" }),
         "asc-autoprovision:sentinelOwnsSecurityEvents": "true",
       },
     });

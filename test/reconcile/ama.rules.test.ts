@@ -52,7 +52,9 @@ describe("data collection rules", () => {
       [`/subscriptions/${SUB}/resourceGroups/DefaultResourceGroup-EUS/providers/Microsoft.Insights/dataCollectionRules/asc-DefaultWorkspace-${SUB}-EUS`, "eastus", "Minimal"],
     ]);
     for (const r of rules) {
-      expect(r.dependsOn).toEqual([`create-workspace:${String(r.details.workspaceId)}`]);
+      // Issue 14: a rule with security events also waits for the solution that gives the workspace its SecurityEvent table.
+      const solution = `install-solution:${String(r.details.workspaceId).replace(/\/providers\/.*$/, "")}/providers/Microsoft.OperationsManagement/solutions/Security(${String(r.details.workspaceId).split("/").pop()})`;
+      expect(r.dependsOn).toEqual([`create-workspace:${String(r.details.workspaceId)}`, solution]);
       expect(r.details.body).toEqual(dataCollectionRuleBody({ location: String(r.details.location), workspaceResourceId: String(r.details.workspaceId), tier: "Minimal" }));
       expect(r.details).toMatchObject({ resourceGroup: String(r.target).split("/")[4], subscriptionId: SUB });
     }

@@ -14,6 +14,7 @@ import { simulate } from "../../src/core";
 import type { Plan } from "../../src/core";
 import { DCR_ASSOCIATION_NAME, dataCollectionRuleAssociationId, dataCollectionRuleId, xPathQueriesForTier } from "../../src/spec/dcr";
 import { AZURE_MONITOR_AGENT, DEPENDENCY_AGENT, LOG_ANALYTICS_AGENT } from "../../src/spec/extensions";
+import { GUEST_CONFIGURATION_EXTENSION, MDE_EXTENSION } from "../../src/spec/defender";
 import type { Spec } from "../../src/spec/schema";
 import { parseSpec } from "../../src/spec/validate";
 import { defaultWorkspace, workspace, SUB, SUB2 } from "../helpers/fixtures";
@@ -295,6 +296,147 @@ describe("migration to the Azure Monitor Agent (property)", () => {
         }
       }),
       { numRuns: 200, seed: 5 },
+    );
+  });
+});
+
+// ---- Defender's plans and components (issue 14) -------------------------------------------------
+
+const MDE_STATES = [undefined, undefined, "Succeeded", "Failed"] as const;
+const OS_NAMES = [undefined, "Windows Server 2019 Datacenter", "Windows Server 2016 Datacenter", "Windows Server 2008 R2 Datacenter", "ubuntu"] as const;
+
+/** A machine of the generated fleet with Defender's states on top: tags, OS, plan, MDE, Guest Configuration, assessment. */
+const defenderMachineArb = (i: number) =>
+  fc
+    .record({
+      base: machineArb(i),
+      tag: fc.constantFrom(undefined, undefined, "lab", "dev"),
+      osName: fc.constantFrom(...OS_NAMES),
+      generalized: fc.constantFrom(false, false, false, true),
+      pricing: fc.constantFrom(undefined, undefined, undefined, "Free", "P1"),
+      mde: fc.constantFrom(...MDE_STATES),
+      mdeAgent: fc.constantFrom(false, false, false, true),
+      gc: fc.constantFrom(undefined, undefined, "Succeeded", "Failed"),
+      va: fc.boolean(),
+    })
+    .map((r): GeneratedMachine => {
+      const m = r.base.machine;
+      const os = m.osType;
+      const mde = MDE_EXTENSION[os];
+      const gc = GUEST_CONFIGURATION_EXTENSION[os];
+      return {
+        ...r.base,
+        machine: {
+          ...m,
+          ...(r.tag ? { tags: { env: r.tag } } : {}),
+          ...(r.osName ? { osName: r.osName } : {}),
+          ...(r.generalized ? { generalized: true } : {}),
+          ...(r.pricing ? { pricing: r.pricing === "Free" ? { pricingTier: "Free" as const } : { pricingTier: "Standard" as const, subPlan: "P1" } } : {}),
+          ...(r.va && r.mde === "Succeeded" ? { vulnerabilityAssessment: { name: "mdetvm", provisioningState: "Succeeded" } } : {}),
+          extensions: [
+            ...(m.extensions ?? []),
+            ...(r.mde ? [{ publisher: mde.publisher, type: mde.type, version: mde.version, name: mde.name, provisioningState: r.mde }] : []),
+            ...(r.gc ? [{ publisher: gc.publisher, type: gc.type, version: gc.version, name: gc.name, provisioningState: r.gc }] : []),
+          ],
+          agents: [...(m.agents ?? []), ...(r.mdeAgent ? [{ kind: "mde" as const }] : [])],
+        },
+      };
+    });
+
+const defenderInventoryArb = fc.integer({ min: 0, max: 20 }).chain((n) =>
+  fc
+    .record({
+      base: inventoryArb,
+      machines: fc.tuple(...Array.from({ length: n }, (_, i) => defenderMachineArb(i))),
+      servers: fc.constantFrom(undefined, "P1", "P2"),
+      subPlanOld: fc.boolean(),
+      wdatp: fc.constantFrom(undefined, true, false),
+      provider: fc.constantFrom(null, "MdeTvm"),
+      sensor: fc.array(fc.boolean(), { maxLength: 3 }),
+    })
+    .map(({ base, machines, servers, subPlanOld, wdatp, provider, sensor }): Inventory => ({
+      ...base,
+      machines: machines.map((g) => g.machine),
+      clusters: base.clusters.map((c, i) => ({ ...c, defenderSensor: sensor[i] ?? false })),
+      settings: {
+        [SUB]: {
+          pricingTier: servers ? "Standard" : "Free",
+          workspaceId: null,
+          plans: {
+            ...(servers ? { VirtualMachines: { pricingTier: "Standard" as const, subPlan: servers, extensions: [{ name: "AgentlessVmScanning", isEnabled: "True" as const }] } } : {}),
+            ...(subPlanOld ? { KeyVaults: { pricingTier: "Standard" as const, subPlan: "PerTransaction" } } : {}),
+          },
+          ...(wdatp !== undefined ? { securitySettings: { WDATP: wdatp } } : {}),
+          vulnerabilityAssessmentProvider: provider,
+        },
+      },
+    })),
+);
+
+const defenderSpecArb = fc
+  .record({
+    agent: fc.constantFrom("mma", "ama" as const),
+    autoProvision: fc.boolean(),
+    plan: fc.constantFrom("Off", "P1", "P2" as const),
+    enforce: fc.boolean(),
+    endpoint: fc.boolean(),
+    linux: fc.boolean(),
+    unified: fc.boolean(),
+    tvm: fc.boolean(),
+    gc: fc.boolean(),
+    overrides: fc.boolean(),
+    containers: fc.option(fc.record({ enabled: fc.boolean(), azurePolicy: fc.boolean() }), { nil: undefined }),
+    keyVaults: fc.boolean(),
+    k8s: fc.boolean(),
+  })
+  .map((r): Spec => {
+    const on = r.plan !== "Off";
+    return parseSpec({
+      subscriptions: [SUB, SUB2],
+      logAnalyticsAgent: { autoProvision: r.autoProvision, agent: r.agent, securityEvents: "Common" },
+      extensions: { kubernetesPolicyAddon: r.k8s },
+      defender: {
+        servers: {
+          plan: r.plan,
+          enforce: r.enforce && !r.overrides,
+          ...(on ? { endpointProtection: { enabled: r.endpoint, linux: r.linux, unifiedSolution: r.unified }, vulnerabilityAssessment: r.tvm && r.endpoint ? "mdeTvm" : "none" } : {}),
+          guestConfiguration: r.gc,
+          overrides: r.overrides ? [{ tag: { env: "lab" }, plan: "Free" }, { tag: { env: "dev" }, plan: "P1" }] : [],
+        },
+        ...(r.containers ? { containers: { enabled: r.containers.enabled, ...(r.containers.enabled ? { azurePolicy: r.containers.azurePolicy } : {}) } } : {}),
+        ...(r.keyVaults ? { plans: { KeyVaults: { enabled: true } } } : {}),
+      },
+    });
+  });
+
+describe("planner fixed point with Defender's capabilities (property)", () => {
+  it("plan, simulate, plan again: zero steps; every machine has its components", () => {
+    fc.assert(
+      fc.property(defenderSpecArb, defenderInventoryArb, (s, inv) => {
+        const first = plan(s, inv);
+        for (const m of first.machines) expect(Object.keys(m.components ?? {}).sort()).toEqual(["endpoint", "plan", "vulnerabilityAssessment", ...(s.defender?.servers?.guestConfiguration ? ["guestConfiguration"] : [])].sort());
+        // Defender deploys MDE itself: no plan ever installs it.
+        expect(first.steps.filter((x) => x.action === "install-extension" && String(x.details.type).startsWith("MDE."))).toEqual([]);
+        const second = plan(s, simulate(first, inv));
+        expect(second.steps).toEqual([]);
+      }),
+      { numRuns: 300, seed: 14 },
+    );
+  });
+
+  it("steps depend on earlier steps only, ids are unique, and planning is deterministic", () => {
+    fc.assert(
+      fc.property(defenderSpecArb, defenderInventoryArb, (s, inv) => {
+        const p = plan(s, inv);
+        const seen = new Set<string>();
+        for (const step of p.steps) {
+          for (const d of step.dependsOn) expect(seen.has(d)).toBe(true);
+          expect(seen.has(step.id)).toBe(false);
+          seen.add(step.id);
+        }
+        expect(renderJson(plan(s, { ...inv, machines: [...inv.machines].reverse() }))).toBe(renderJson(p));
+      }),
+      { numRuns: 150, seed: 1414 },
     );
   });
 });

@@ -51,7 +51,7 @@ describe("the emulator killed and restarted in the middle of an apply", () => {
       await until(async () => (await admin<{ status?: string }>("GET", "/admin/health").catch(() => undefined)) !== undefined, "emulator up");
       const info = JSON.parse(readFileSync(join(emuDir, "emulator.json"), "utf8")) as { subscriptionIds: string[] };
       const specPath = join(dir, "spec.yaml");
-      writeFileSync(specPath, stringify({ subscriptions: info.subscriptionIds, logAnalyticsAgent: { autoProvision: true, securityEvents: "Common" } }));
+      writeFileSync(specPath, stringify({ subscriptions: info.subscriptionIds, logAnalyticsAgent: { autoProvision: true, agent: "mma", securityEvents: "Common" } }));
       const lab = { dir, stateDir: join(dir, "state"), specPath } as Parameters<typeof runCli>[0];
 
       const apply = runCli(lab, [...applyArgs(lab).slice(0, -4), "--max-writes-per-second", "40", "--concurrency", "4"]);

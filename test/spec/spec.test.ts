@@ -17,7 +17,8 @@ describe("spec validation", () => {
     const s = parseSpec({ subscriptions: [SUB] });
     expect(s.logAnalyticsAgent).toEqual({
       autoProvision: false,
-      agent: "mma",
+      // Issue 14: the Azure Monitor Agent is a new spec's default (the seed's mma stays, named).
+      agent: "ama",
       workspace: "default",
       securityEvents: "None",
       reconfigureExisting: false,
@@ -73,7 +74,7 @@ describe("spec validation", () => {
   });
 
   it("removeLegacyAgent only with agent ama", () => {
-    const e = errorOf({ subscriptions: [SUB], logAnalyticsAgent: { removeLegacyAgent: true } });
+    const e = errorOf({ subscriptions: [SUB], logAnalyticsAgent: { agent: "mma", removeLegacyAgent: true } });
     expect(e.issues[0]!.path).toBe("logAnalyticsAgent.removeLegacyAgent");
   });
 

@@ -14,13 +14,16 @@ import { MonitorDataCollectionRule } from "@cdktf/provider-azurerm/lib/monitor-d
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { ResourceGroupTemplateDeployment } from "@cdktf/provider-azurerm/lib/resource-group-template-deployment";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { SecurityCenterServerVulnerabilityAssessmentsSetting } from "@cdktf/provider-azurerm/lib/security-center-server-vulnerability-assessments-setting";
+import { SecurityCenterSetting } from "@cdktf/provider-azurerm/lib/security-center-setting";
 import { SecurityCenterSubscriptionPricing } from "@cdktf/provider-azurerm/lib/security-center-subscription-pricing";
+import { SubscriptionTemplateDeployment } from "@cdktf/provider-azurerm/lib/subscription-template-deployment";
 import { SecurityCenterWorkspace } from "@cdktf/provider-azurerm/lib/security-center-workspace";
 import { SubscriptionPolicyAssignment } from "@cdktf/provider-azurerm/lib/subscription-policy-assignment";
 import { SubscriptionPolicyRemediation } from "@cdktf/provider-azurerm/lib/subscription-policy-remediation";
 import type { ITerraformDependable, TerraformProvider, TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
-import type { Declaration, DeclarationKind, DeclarationOfKind, Unit } from "../../../src/core";
+import { subscriptionPricingResource, type Declaration, type DeclarationKind, type DeclarationOfKind, type Unit } from "../../../src/core";
 import type { DataCollectionRuleBody } from "../../../src/spec";
 import { DEPLOYMENT_MODE, dataCollectionRuleResource, deploymentName, securityEventsDataSource, templateContent, type TemplateResource } from "../armTemplate";
 import type { RenderedDeclarations } from "./registry";
@@ -76,7 +79,28 @@ const RENDERERS = {
     if (t.dataCollectionRule === "native") return nativeRule(scope, id, p.name, p.resourceGroupName, p.body as DataCollectionRuleBody, common);
     return templateDeployment(scope, id, common, p.resourceGroupName, deploymentName("dcr", p.workspaceId), dataCollectionRuleResource(p));
   },
-  pricing: (scope, id, d, common) => new SecurityCenterSubscriptionPricing(scope, id, { tier: d.props.tier, resourceType: d.props.name, ...common }),
+  pricing: (scope, id, d, common) => {
+    const p = d.props;
+    // azurerm has no `enforce`: an enforced pricing is deployed with its exact body instead.
+    if (p.enforce === "True") {
+      return new SubscriptionTemplateDeployment(scope, id, {
+        name: `asc-pricing-${p.name}`,
+        location: p.deploymentLocation ?? "eastus",
+        templateContent: JSON.stringify({ $schema: SUBSCRIPTION_TEMPLATE_SCHEMA, contentVersion: "1.0.0.0", resources: [subscriptionPricingResource(p)] }),
+        ...common,
+      });
+    }
+    return new SecurityCenterSubscriptionPricing(scope, id, {
+      tier: p.tier,
+      resourceType: p.name,
+      ...(p.subPlan !== undefined ? { subplan: p.subPlan } : {}),
+      // azurerm lists the enabled extensions only; an absent one is disabled.
+      ...(p.extensions ? { extension: p.extensions.filter((e) => e.isEnabled === "True").map((e) => ({ name: e.name, ...(e.additionalExtensionProperties ? { additionalExtensionProperties: { ...e.additionalExtensionProperties } } : {}) })) } : {}),
+      ...common,
+    });
+  },
+  "security-setting": (scope, id, d, common) => new SecurityCenterSetting(scope, id, { settingName: d.props.name, enabled: d.props.enabled, ...common }),
+  "server-va-setting": (scope, id, d, common) => new SecurityCenterServerVulnerabilityAssessmentsSetting(scope, id, { vulnerabilityAssessmentProvider: d.props.selectedProvider, ...common }),
   "workspace-setting": (scope, id, d, common, t) => new SecurityCenterWorkspace(scope, id, { scope: d.props.scope, workspaceId: t.registry.token(d.props.workspaceId), ...common }),
   "policy-assignment": (scope, id, d, common, t) => {
     const p = d.props;
@@ -116,6 +140,8 @@ const RENDERERS = {
     }),
 } satisfies { readonly [K in DeclarationKind]: Renderer<K> };
 
+const SUBSCRIPTION_TEMPLATE_SCHEMA = "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#";
+
 /** The construct id of a declaration's role. */
 const CONSTRUCT_IDS: Readonly<Record<string, string>> = {
   "resource-group": "ResourceGroup",
@@ -131,6 +157,10 @@ const CONSTRUCT_IDS: Readonly<Record<string, string>> = {
 
 function constructId(role: string): string {
   if (role.startsWith("role-")) return `Role-${role.slice("role-".length)}`;
+  // Defender's: one pricing per plan, one switch per setting.
+  if (role.startsWith("pricing-")) return `Pricing-${role.slice("pricing-".length)}`;
+  if (role.startsWith("setting-")) return `Setting-${role.slice("setting-".length)}`;
+  if (role === "va-setting") return "VulnerabilityAssessmentSetting";
   const id = CONSTRUCT_IDS[role];
   if (!id) throw new Error(`no construct id for the role ${role}`);
   return id;

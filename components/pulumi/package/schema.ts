@@ -9,7 +9,7 @@
  * rewrites it); the provider (provider.ts) serves that file.
  */
 import { fieldDocumentation, inputJsonSchema, type FieldRoot, type JsonSchema } from "../../../src/core";
-import { AGENTS, AMA_POLICY_KEYS, SECURITY_EVENT_TIERS, SEED_POLICY_KEYS } from "../../../src/spec";
+import { AGENTS, AMA_POLICY_KEYS, RESOURCE_LEVEL_PLANS, SECURITY_EVENT_TIERS, SEED_POLICY_KEYS, SERVER_PLANS, VULNERABILITY_ASSESSMENT_PROVIDERS } from "../../../src/spec";
 import { RECONCILE_MODES } from "../reconcile/types";
 import { COMPONENTS, PACKAGE_NAME, type ComponentEntry } from "./components";
 
@@ -44,6 +44,9 @@ const ENUM_TYPES: readonly { readonly name: string; readonly values: readonly st
   { name: "ReconcileMode", values: RECONCILE_MODES, description: "What the agent reconciliation does: `apply` or `report`." },
   { name: "SecuritySolution", values: ["Security", "SecurityCenterFree"], description: "The workspace's Security Center solution, by Azure Defender on or off." },
   { name: "PricingTier", values: ["Standard", "Free"], description: "The Defender for Servers pricing tier." },
+  { name: "ServerPlan", values: SERVER_PLANS, description: "Defender for Servers: `Off`, `P1` or `P2`." },
+  { name: "ResourceLevelPlan", values: RESOURCE_LEVEL_PLANS, description: "A machine's own Defender for Servers plan: `P1` or `Free`." },
+  { name: "VulnerabilityAssessmentProvider", values: VULNERABILITY_ASSESSMENT_PROVIDERS, description: "The vulnerability-assessment provider: `mdeTvm` (Defender Vulnerability Management) or `none`." },
 ];
 
 const sameValues = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((v, i) => v === b[i]);

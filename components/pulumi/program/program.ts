@@ -83,6 +83,7 @@ export function declareStack(settings: StackSettings = readStackSettings()): Sta
       subscriptionId: sub,
       logAnalyticsAgent,
       extensions: spec.extensions,
+      ...(spec.defender ? { defender: spec.defender } : {}),
       machineRegions: settings.machineRegions.get(sub) ?? [],
       endpoint: settings.endpoint,
       ...(settings.reconcile ? { reconcile: settings.reconcile } : {}),

@@ -1,6 +1,6 @@
 /**
  * The root program's stack config: the spec of DESIGN.md under the project's namespace
- * (`asc-autoprovision:subscriptions`, `:logAnalyticsAgent`, `:extensions`), plus what a spec
+ * (`asc-autoprovision:subscriptions`, `:logAnalyticsAgent`, `:extensions`, `:defender`), plus what a spec
  * file gets from an inventory instead (`:machineRegions`, `:sentinelOwnsSecurityEvents`,
  * `:workspaceLocation`: the model's other inputs, as the CDKTF stack's props), the
  * endpoint selection (`:emulatorEndpoint`), the agent reconciliation (`:reconcile`) and the AMA
@@ -23,6 +23,7 @@ export const STACK_CONFIG_KEYS = [
   "exclude",
   "logAnalyticsAgent",
   "extensions",
+  "defender",
   "machineRegions",
   "sentinelOwnsSecurityEvents",
   "workspaceLocation",
@@ -94,9 +95,13 @@ export function readStackSettings(raw: Record<string, string | undefined> = curr
     }
   }
   const input: Record<string, unknown> = {};
-  for (const k of ["subscriptions", "managementGroups", "exclude", "logAnalyticsAgent", "extensions"] as const) {
+  for (const k of ["subscriptions", "managementGroups", "exclude", "logAnalyticsAgent", "extensions", "defender"] as const) {
     const text = raw[k];
-    if (text !== undefined) input[k] = decode(text);
+    if (text === undefined) continue;
+    const value = decode(text);
+    // Pulumi.yaml's default `{}` for defender means "not managed", as an absent key does.
+    if (k === "defender" && value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0) continue;
+    input[k] = value;
   }
   const parsed = parseSpecAs(input, (p) => key(p));
   issues.push(...parsed.issues);

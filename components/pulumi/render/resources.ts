@@ -10,9 +10,9 @@ import { DataCollectionRule } from "@pulumi/azure-native/monitor";
 import { DataSource, Workspace, getWorkspaceOutput } from "@pulumi/azure-native/operationalinsights";
 import { Solution } from "@pulumi/azure-native/operationsmanagement";
 import { RemediationAtSubscription } from "@pulumi/azure-native/policyinsights";
-import { ResourceGroup } from "@pulumi/azure-native/resources";
-import { Pricing, WorkspaceSetting } from "@pulumi/azure-native/security";
-import { declarationOf, referencesIn, type Declaration, type DeclarationKind, type DeclarationOfKind, type Unit } from "../../../src/core";
+import { DeploymentAtSubscriptionScope, ResourceGroup } from "@pulumi/azure-native/resources";
+import { AzureServersSetting, Pricing, WorkspaceSetting } from "@pulumi/azure-native/security";
+import { declarationOf, referencesIn, securitySettingResource, type Declaration, type DeclarationKind, type DeclarationOfKind, type Unit } from "../../../src/core";
 import type { RenderedDeclarations } from "./registry";
 
 /** Where a unit's resources go: under `parent`, named after `name`, resolved through `registry`. */
@@ -75,7 +75,33 @@ const RENDERERS = {
       opts,
     );
   },
-  pricing: (d, name, opts) => new Pricing(name, { scopeId: d.props.scope, pricingName: d.props.name, pricingTier: d.props.tier }, opts),
+  pricing: (d, name, opts) => {
+    const p = d.props;
+    return new Pricing(
+      name,
+      {
+        scopeId: p.scope,
+        pricingName: p.name,
+        pricingTier: p.tier,
+        ...(p.subPlan !== undefined ? { subPlan: p.subPlan } : {}),
+        ...(p.enforce !== undefined ? { enforce: p.enforce } : {}),
+        ...(p.extensions ? { extensions: p.extensions.map((e) => ({ name: e.name, isEnabled: e.isEnabled, ...(e.additionalExtensionProperties ? { additionalExtensionProperties: { ...e.additionalExtensionProperties } } : {}) })) } : {}),
+      },
+      opts,
+    );
+  },
+  // azure-native has no resource for Microsoft.Security/settings: a subscription-scope template holds its exact body.
+  "security-setting": (d, name, opts) =>
+    new DeploymentAtSubscriptionScope(
+      name,
+      {
+        deploymentName: `asc-setting-${d.props.name}`,
+        location: d.props.deploymentLocation,
+        properties: { mode: "Incremental", template: { $schema: "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#", contentVersion: "1.0.0.0", resources: [securitySettingResource(d.props)] } },
+      },
+      opts,
+    ),
+  "server-va-setting": (d, name, opts) => new AzureServersSetting(name, { kind: "AzureServersSetting", settingKind: "AzureServersSetting", selectedProvider: d.props.selectedProvider }, opts),
   "workspace-setting": (d, name, opts, r) => new WorkspaceSetting(name, { workspaceSettingName: d.props.name, scope: d.props.scope, workspaceId: r.input(d.props.workspaceId) }, opts),
   "policy-assignment": (d, name, opts, r) => {
     const p = d.props;

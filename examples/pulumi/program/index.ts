@@ -36,6 +36,7 @@ const hub = new AutoProvisioning(
     subscriptionId: HUB,
     logAnalyticsAgent: {
       autoProvision: true,
+      agent: "mma",
       defender: true,
       securityEvents: "Common",
       reconfigureExisting: true,
@@ -52,6 +53,7 @@ const spokes = SPOKES.map(
       subscriptionId,
       logAnalyticsAgent: {
         autoProvision: true,
+        agent: "mma",
         reconfigureExisting: true,
         workspace: { id: central.id, installSolution: false, configureSecurityEvents: false },
       },
@@ -62,7 +64,7 @@ const spokes = SPOKES.map(
 
 const lab = new AutoProvisioning("lab", {
   subscriptionId: LAB,
-  logAnalyticsAgent: { autoProvision: true, defender: false },
+  logAnalyticsAgent: { autoProvision: true, agent: "mma", defender: false },
   // westeurope and northeurope share the Europe workspace; southafricanorth is a geography of its own.
   machineRegions: ["westeurope", "northeurope", "southafricanorth"],
   endpoint,

@@ -137,13 +137,18 @@ function machineOf(row: GraphRow, type: string, keepTags: ReadonlySet<string>): 
     ...(tags ? { tags } : {}),
     location: row.location ?? "",
     appliance: isAppliance(row.plan?.publisher, row.tags),
+    ...(row.tags && Object.keys(row.tags).length ? { tags: { ...row.tags } } : {}),
     ...(row.identity?.type ? { identity: { type: row.identity.type, ...(row.identity.principalId ? { principalId: row.identity.principalId } : {}) } } : {}),
   };
   if (type === "microsoft.compute/virtualmachines") {
     const osType = osTypeOf(at(p, "storageProfile", "osDisk", "osType"));
     if (!osType) return `${row.id}: no properties.storageProfile.osDisk.osType`;
+    const osName = str(at(p, "extended", "instanceView", "osName"));
     return {
       ...base,
+      ...(osName ? { osName } : {}),
+      // UNCONFIRMED that Resource Graph carries it (the instance view's OSState/generalized).
+      ...(str(at(p, "extended", "instanceView", "osState"))?.toLowerCase() === "generalized" ? { generalized: true } : {}),
       kind: "vm",
       osType,
       powerState: powerStateOf(at(p, "extended", "instanceView", "powerState", "code")),
@@ -171,7 +176,8 @@ function machineOf(row: GraphRow, type: string, keepTags: ReadonlySet<string>): 
   const osType = osTypeOf(at(p, "osType"));
   if (!osType) return `${row.id}: no properties.osType`;
   const connected = str(at(p, "status"))?.toLowerCase() === "connected";
-  return { ...base, kind: "arc", osType, powerState: connected ? "running" : "unknown", vmAgent: connected, extensions: [], agents: [] };
+  const osSku = str(at(p, "osSku"));
+  return { ...base, ...(osSku ? { osName: osSku } : {}), kind: "arc", osType, powerState: connected ? "running" : "unknown", vmAgent: connected, extensions: [], agents: [] };
 }
 
 function clusterOf(row: GraphRow): InventoryCluster {
@@ -180,7 +186,8 @@ function clusterOf(row: GraphRow): InventoryCluster {
   if (profiles && typeof profiles === "object") {
     for (const [name, profile] of Object.entries(profiles as Record<string, unknown>)) addons[name.toLowerCase()] = at(profile, "enabled") === true;
   }
-  return { id: row.id, location: row.location ?? "", addons };
+  const sensor = at(row.properties, "securityProfile", "defender", "securityMonitoring", "enabled") === true;
+  return { id: row.id, location: row.location ?? "", addons, ...(sensor ? { defenderSensor: true } : {}) };
 }
 
 function workspaceOf(row: GraphRow): InventoryWorkspace | string {

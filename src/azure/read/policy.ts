@@ -3,6 +3,10 @@ import type { InventoryPolicyAssignment, InventoryRoleAssignment } from "../../i
 import type { GraphRow } from "../graph";
 import { at, str } from "./json";
 
+function optionalString<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return (value === undefined ? {} : { [key]: value }) as Partial<Record<K, string>>;
+}
+
 export function policyFromRows(policyRows: readonly GraphRow[], roleRows: readonly GraphRow[]) {
   const policyAssignments: InventoryPolicyAssignment[] = [];
   for (const row of policyRows) {
@@ -18,6 +22,8 @@ export function policyFromRows(policyRows: readonly GraphRow[], roleRows: readon
         scope,
         identityPrincipalId: row.identity?.principalId ?? null,
         location: row.location ?? null,
+        ...optionalString("displayName", str(at(row.properties, "displayName"))),
+        ...optionalString("assignedBy", str(at(row.properties, "metadata", "assignedBy"))),
       });
     }
   }

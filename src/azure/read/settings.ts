@@ -11,6 +11,7 @@ import { resourceGroupOf, nameOf, subscriptionOf } from "../../inventory/ids";
 import { tierFromApi } from "../../spec/events";
 import type { AzureConnection } from "../connection";
 import { withRetries, type RetryOptions } from "../retry";
+import { readDefenderSettings } from "./defender";
 import { at, str } from "./json";
 
 /**
@@ -43,13 +44,14 @@ export async function readSubscription(conn: AzureConnection, subscriptionId: st
   if (tags === null) return { exists: false, onboardedAt: null, settings: {} };
   const onboarded = str(at(tags, "properties", "tags", ONBOARDED_AT_TAG)) ?? null;
   const security = new SecurityCenter(conn.credential, subscriptionId, conn.clientOptions());
-  const [pricing, auto, workspaceSetting] = await Promise.all([
+  const [pricing, auto, workspaceSetting, defender] = await Promise.all([
     orNull(() => security.pricings.get("VirtualMachines"), retry),
     orNull(() => security.autoProvisioningSettings.get("default"), retry),
     orNull(async () => {
       for await (const s of security.workspaceSettings.list()) return s;
       return null;
     }, retry),
+    readDefenderSettings(conn, subscriptionId, retry),
   ]);
   const tier = str(pricing?.pricingTier);
   const autoProvision = str(auto?.autoProvision);
@@ -60,6 +62,7 @@ export async function readSubscription(conn: AzureConnection, subscriptionId: st
       pricingTier: tier === "Standard" || tier === "Free" ? tier : null,
       autoProvision: autoProvision === "On" || autoProvision === "Off" ? autoProvision : null,
       workspaceId: str(workspaceSetting?.workspaceId) ?? null,
+      ...defender,
     },
   };
 }

@@ -41,6 +41,7 @@ import { AZURE_MONITOR_AGENT, DEPENDENCY_AGENT, LOG_ANALYTICS_AGENT, equalsIgnor
 import { isOperationsManager2012 } from "../../spec/operationsManager";
 import type { MachineVerdict, PlanContext, Reason } from "../../core/kernel";
 import type { LaDecision } from "../log-analytics-agent";
+import { hasSystemIdentity, identityTypeAdding } from "../machine-extensions";
 import { routeFromWorkspace, type TargetWorkspace } from "../workspaces";
 import { amaLookups } from "./lookups";
 import { AMA_REASONS, type AmaRoute, type LegacyBlocker, type LegacyFate, type PriorAgent } from "./reasons";
@@ -89,14 +90,7 @@ export interface AmaVerdict extends MachineVerdict<AmaPlanDecision> {
   readonly scom2012?: string;
 }
 
-/** System-assigned identity present? Arc-enabled servers always have one (the connected machine agent's). */
-export function hasSystemIdentity(machine: InventoryMachine): boolean {
-  return machine.kind === "arc" || /systemassigned/i.test(machine.identity?.type ?? "");
-}
-
-function identityTypeAdding(current: string | undefined): string {
-  return current && /userassigned/i.test(current) ? "SystemAssigned, UserAssigned" : "SystemAssigned";
-}
+export { hasSystemIdentity };
 
 /**
  * Decides one machine under `agent: ama`. `target` is where the spec sends new machines of its

@@ -19,9 +19,10 @@ import type { SecurityEventTier } from "../../spec/events";
 import { LOG_ANALYTICS_AGENT } from "../../spec/extensions";
 import { extensionId, workspaceLabel, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
 import { isLegacySubscription } from "../log-analytics-agent";
-import type { MachineExtensionSteps } from "../machine-extensions";
+import { planSystemIdentity, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
 import { securityEventsAllowed, type SecurityEventSteps } from "../security-events";
 import {
+  ensureSecurityEventTable,
   ensureUserWorkspaceSolution,
   ensureWorkspaceAndSolution,
   retireDefaultWorkspaces,
@@ -118,26 +119,13 @@ function emitAmaMachineSteps(
     if (!ops || !deps || !dest) continue;
 
     let identityStep: string | undefined;
-    if (ops.identityType) {
-      identityStep = b.addUnique("enable-identity", m.id, { machineId: m.id, machineKind: m.kind, identityType: ops.identityType, fromIdentityType: ops.fromIdentityType ?? null });
-    }
+    if (ops.identityType) identityStep = planSystemIdentity(ctx, b, m);
     if (ops.install) {
       const kind = ops.install;
       b.addUnique(
         "install-extension",
         extensionId(m.id, kind.name),
-        {
-          machineId: m.id,
-          machineKind: m.kind,
-          osType: m.osType,
-          location: m.location,
-          name: kind.name,
-          publisher: kind.publisher,
-          type: kind.type,
-          typeHandlerVersion: kind.version,
-          workspaceId: null,
-          enableAutomaticUpgrade: true,
-        },
+        selfUpgradingInstall(m, kind),
         identityStep ? [identityStep] : undefined,
       );
       noteInstallBesideLegacy(ctx, m, subscriptionIds[i]!, linuxDirect, legacySubscriptions);
@@ -241,12 +229,17 @@ function ensureDestination(ctx: PlanContext, b: Sink, dest: TargetWorkspace, isT
     const ws = ensureWorkspaceAndSolution(ctx, b, dest);
     if (!ws) return undefined;
     const tier = securityEventsAllowed(ctx, b, dest.id, ws.existing) ? ctx.spec.logAnalyticsAgent.securityEvents : "None";
-    const rule = ruleStep(ctx, b, dest.id, ws.location, tier, ws.created, true);
+    // A rule with security events waits for the solution that gives the workspace its SecurityEvent table.
+    const rule = ruleStep(ctx, b, dest.id, ws.location, tier, tier === "None" ? [ws.created] : ws.deps, true);
     return rule ? [...ws.deps, rule] : ws.deps;
   }
   const existing = ctx.workspaceById.get(dest.key);
   if (!existing) return undefined;
-  const rule = ruleStep(ctx, b, dest.id, existing.location, legacyTier(existing), undefined, false);
+  const tier = legacyTier(existing);
+  // Only a rule created now needs the table: an existing one was accepted, so the workspace has it.
+  const look = amaLookups(ctx);
+  const table = tier === "None" || look.dataCollectionRule(look.ruleIdFor(dest.id)) ? undefined : ensureSecurityEventTable(b, existing);
+  const rule = ruleStep(ctx, b, dest.id, existing.location, tier, [table], false);
   return rule ? [rule] : [];
 }
 
@@ -262,7 +255,7 @@ function ruleStep(
   workspaceId: string,
   location: string,
   tier: SecurityEventTier,
-  dependsOn: string | undefined,
+  dependsOn: readonly (string | undefined)[],
   mayUpdate: boolean,
 ): string | undefined {
   const look = amaLookups(ctx);
@@ -279,12 +272,12 @@ function ruleStep(
     tier,
     body: dataCollectionRuleBody({ location: loc, workspaceResourceId: workspaceId, tier }),
   });
-  if (!existing) return b.add("create-dcr", ruleId, details(location), [dependsOn]);
+  if (!existing) return b.add("create-dcr", ruleId, details(location), dependsOn);
   if (!mayUpdate) return undefined;
   const currentTier = tierOfXPathQueries(existing.xPathQueries);
   const sendsThere = existing.destinations.length === 1 && sameId(existing.destinations[0], workspaceId);
   if (currentTier === tier && sendsThere) return undefined;
-  return b.add("update-dcr", ruleId, { ...details(existing.location), fromTier: currentTier ?? null });
+  return b.add("update-dcr", ruleId, { ...details(existing.location), fromTier: currentTier ?? null }, dependsOn);
 }
 
 function bump(map: Map<string, number>, key: string): void {

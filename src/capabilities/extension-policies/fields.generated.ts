@@ -26,9 +26,10 @@ export interface ExtensionPolicyFields {
   readonly identityLocation?: string;
   /**
    * Start a remediation task for the resources that are non-compliant when it is created
-   * (resourceDiscoveryMode ExistingNonCompliant). A remediation is one-shot: it is not re-run by
-   * later deployments (`asc-autoprovision plan/apply` and the AgentReconciliation resource plan
-   * later ones). Default `true`.
+   * (resourceDiscoveryMode ReEvaluateCompliance: it evaluates them first, as a new assignment has
+   * not been evaluated yet). A remediation is one-shot: it is not re-run by later deployments
+   * (`asc-autoprovision plan/apply` and the AgentReconciliation resource plan later ones). Default
+   * `true`.
    */
   readonly remediate?: boolean;
 }

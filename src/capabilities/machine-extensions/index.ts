@@ -7,6 +7,8 @@
 import { defineCapability } from "../../core/kernel";
 import { MACHINE_EXTENSION_STEPS, type MachineExtensionSteps } from "./steps";
 
+export { hasSystemIdentity, identityTypeAdding, planSystemIdentity } from "./identity";
+export { selfUpgradingInstall } from "./install";
 export type {
   EnableIdentityDetails,
   ExtensionStepBase,

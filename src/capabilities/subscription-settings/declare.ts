@@ -19,6 +19,8 @@ import { SERVERS_PRICING_PLAN, pricingTierFor } from "./plan";
 export interface SubscriptionSettingsInput {
   readonly subscriptionId: string;
   readonly logAnalyticsAgent: LogAnalyticsAgentSpec;
+  /** The spec manages Defender for Servers in its `defender` section: that section declares the pricing. */
+  readonly serversManaged?: boolean;
   /** The custom workspace's id (the spec's, or a front end's deferred value); undefined with default workspaces. */
   readonly customWorkspaceId?: Value<string>;
 }
@@ -37,7 +39,8 @@ export function declareSubscriptionSettings(key: string, input: SubscriptionSett
     dependsOn: [],
     props: { scope, name: SERVERS_PRICING_PLAN, tier: pricingTierFor(la.defender) },
   };
-  if (input.customWorkspaceId === undefined) return [pricing];
+  const pricings = input.serversManaged ? [] : [pricing];
+  if (input.customWorkspaceId === undefined) return pricings;
   const setting: WorkspaceSettingDeclaration = {
     kind: "workspace-setting",
     key: `${key}/workspace-setting`,
@@ -45,13 +48,18 @@ export function declareSubscriptionSettings(key: string, input: SubscriptionSett
     dependsOn: [],
     props: { scope, name: nameOf(workspaceSettingId(input.subscriptionId)), workspaceId: input.customWorkspaceId },
   };
-  return [pricing, setting];
+  return [...pricings, setting];
 }
 
 /** The subscription's settings as one unit (none while auto provisioning is off). */
 export const SUBSCRIPTION_SETTINGS_DECLARER: CapabilityDeclarer = {
   subscription: ({ spec, subscriptionId, customWorkspace }) => {
-    const resources = declareSubscriptionSettings(subscriptionId, { subscriptionId, logAnalyticsAgent: spec.logAnalyticsAgent, customWorkspaceId: customWorkspace?.id });
+    const resources = declareSubscriptionSettings(subscriptionId, {
+      subscriptionId,
+      logAnalyticsAgent: spec.logAnalyticsAgent,
+      serversManaged: spec.defender?.servers !== undefined,
+      customWorkspaceId: customWorkspace?.id,
+    });
     if (!resources.length) return { units: [] };
     return { units: [{ kind: "settings", key: `${subscriptionId}/settings`, subscriptionId, resources, lookups: [], issues: [], warnings: [] }] };
   },

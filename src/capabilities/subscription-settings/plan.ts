@@ -19,7 +19,8 @@ export function planSubscriptionSettings(ctx: PlanContext, b: StepSink<Subscript
   if (!la.autoProvision) return;
   const current = ctx.settings.get(subscriptionId) ?? {};
   const tier = pricingTierFor(la.defender);
-  if ((current.pricingTier ?? "Free") !== tier) {
+  // With a `defender.servers` section, defender-plans owns the VirtualMachines pricing (one source of truth).
+  if (!ctx.spec.defender?.servers && (current.pricingTier ?? "Free") !== tier) {
     b.add("set-pricing", pricingId(subscriptionId, SERVERS_PRICING_PLAN), { subscriptionId, pricingName: SERVERS_PRICING_PLAN, pricingTier: tier });
   }
   const wanted = la.workspace === "default" ? null : la.workspace.id;

@@ -14,6 +14,7 @@ import { WORKSPACE_STEPS, type WorkspaceSteps } from "./steps";
 export {
   DEFAULT_WORKSPACE_RETENTION_DAYS,
   DEFAULT_WORKSPACE_SKU,
+  ensureSecurityEventTable,
   ensureUserWorkspaceSolution,
   ensureWorkspaceAndSolution,
   fleetTargets,

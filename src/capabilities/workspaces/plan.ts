@@ -55,7 +55,7 @@ function computeTarget(ctx: PlanContext, subscriptionId: string, region: string)
   return { id, key: id.toLowerCase(), defaultFor: { subscriptionId, code: geo.code, location: geo.workspaceLocation } };
 }
 
-function hasSolution(ws: InventoryWorkspace, solution: SecuritySolution): boolean {
+function hasSolution(ws: InventoryWorkspace, solution: SecuritySolution | "SecurityInsights"): boolean {
   const want = solution.toLowerCase();
   return ws.solutions.some((s) => s.toLowerCase() === want || s.toLowerCase().startsWith(want + "("));
 }
@@ -130,6 +130,16 @@ function installSolution(b: StepSink<WorkspaceSteps>, workspaceId: string, locat
     },
     [dependsOn],
   );
+}
+
+/**
+ * Windows security events a data collection rule sends land in the workspace's SecurityEvent table,
+ * which the Security or SecurityInsights solution provides (reference §3: a rule sending them to a
+ * workspace without it fails with InvalidOutputTable). Returns the solution step when it is missing.
+ */
+export function ensureSecurityEventTable(b: StepSink<WorkspaceSteps>, ws: InventoryWorkspace): string | undefined {
+  if (hasSolution(ws, "Security") || hasSolution(ws, "SecurityInsights")) return undefined;
+  return installSolution(b, ws.id, ws.location, "Security");
 }
 
 /** Seed: a user workspace that machines keep reporting to needs the Security or SecurityCenterFree solution. */

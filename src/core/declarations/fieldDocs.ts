@@ -48,7 +48,15 @@ const CORE_ROOTS: readonly FieldRoot[] = [
   {
     schema: specSchema,
     name: "SpecFields",
-    nested: { logAnalyticsAgent: "LogAnalyticsAgentFields", "logAnalyticsAgent.workspace": "CustomWorkspaceFields", extensions: "ExtensionsFields", "extensions.dependencyAgent": "DependencyAgentFields" },
+    nested: {
+      logAnalyticsAgent: "LogAnalyticsAgentFields",
+      "logAnalyticsAgent.workspace": "CustomWorkspaceFields",
+      extensions: "ExtensionsFields",
+      "extensions.dependencyAgent": "DependencyAgentFields",
+      defender: "DefenderFields",
+      "defender.servers": "DefenderServersFields",
+      "defender.containers": "DefenderContainersFields",
+    },
   },
   { schema: amaPoliciesSchema, name: "AmaPoliciesFields", nested: {} },
   { schema: stackOptionsSchema, name: "StackOptionsFields", nested: { amaPolicies: "AmaPoliciesFields" } },

@@ -18,9 +18,9 @@ export interface LogAnalyticsAgentFields {
    */
   readonly autoProvision?: boolean;
   /**
-   * `mma`: the seed's Log Analytics agent (retired on 2024-08-31); `ama`: the Azure Monitor Agent
-   * that replaced it. Decides where the security-event tier lives: the workspace's legacy data
-   * source, or its data collection rule. Default `"mma"`.
+   * `ama` (the default): the Azure Monitor Agent; `mma`: the seed's Log Analytics agent (retired on
+   * 2024-08-31), kept exactly as the seed describes. Decides where the security-event tier lives:
+   * the workspace's data collection rule, or its legacy data source. Default `"ama"`.
    */
   readonly agent?: "mma" | "ama";
   /**
@@ -41,7 +41,8 @@ export interface LogAnalyticsAgentFields {
   readonly reconfigureExisting?: boolean;
   /**
    * Azure Defender on: pricing Standard and the `Security` solution; off: pricing Free and
-   * `SecurityCenterFree`. Default `true`.
+   * `SecurityCenterFree`. With a `defender.servers` section, its plan decides this (the two must
+   * not contradict). Default `true`.
    */
   readonly defender?: boolean;
   /**
@@ -78,6 +79,129 @@ export interface ExtensionsFields {
    * identity; it does not limit what they remediate). Default `"eastus"`.
    */
   readonly identityLocation?: string;
+}
+
+/** Defender for Servers (pricing `VirtualMachines`) and the components it deploys. */
+export interface DefenderServersFields {
+  /**
+   * Defender for Servers: `Off` (pricing Free), `P1` or `P2` (pricing Standard with that sub-plan).
+   */
+  readonly plan: "Off" | "P1" | "P2";
+  /**
+   * Push the subscription's plan down over resource-level plans (`enforce: True`); resource-level
+   * overrides are then refused. Default `false`.
+   */
+  readonly enforce?: boolean;
+  /** Agentless scanning of the machines' disks (pricing extension `AgentlessVmScanning`). */
+  readonly agentlessScanning?: {
+    /** Agentless machine scanning (P2; default on with P2). */
+    readonly enabled?: boolean;
+    /** Machines with any of these tags are not scanned: `{ <name>: <value> }`. */
+    readonly exclusionTags?: { readonly [key: string]: string };
+  };
+  /**
+   * Endpoint protection: Defender for Endpoint, which Defender deploys itself (`MDE.Windows` /
+   * `MDE.Linux`).
+   */
+  readonly endpointProtection?: {
+    /** The Defender for Endpoint integration (setting `WDATP`; default on with P1 or P2). */
+    readonly enabled?: boolean;
+    /**
+     * The unified solution for Windows Server 2012 R2 and 2016 (setting `WDATP_UNIFIED_SOLUTION`,
+     * older subscriptions). Default `true`.
+     */
+    readonly unifiedSolution?: boolean;
+    /** Linux machines too (setting `WDATP_EXCLUDE_LINUX_PUBLIC_PREVIEW` off). Default `true`. */
+    readonly linux?: boolean;
+  };
+  /**
+   * Vulnerability assessment: `mdeTvm` (Defender Vulnerability Management; default with P1 or P2)
+   * or `none`.
+   */
+  readonly vulnerabilityAssessment?: "mdeTvm" | "none";
+  /** File integrity monitoring with its workspace. */
+  readonly fileIntegrityMonitoring?: {
+    /**
+     * File integrity monitoring (P2; pricing extension `FileIntegrityMonitoring`). Default `false`.
+     */
+    readonly enabled?: boolean;
+    /** The workspace its data goes to (required when enabled). */
+    readonly workspace?: {
+      /** ARM id of the Log Analytics workspace. */
+      readonly id: string;
+    };
+  };
+  /**
+   * Direct onboarding: servers onboarded to Defender for Endpoint outside Azure appear under this
+   * subscription (pricing extension `MdeDesignatedSubscription`).
+   */
+  readonly directOnboarding?: {
+    /** The designated subscription: one of the spec's subscriptions. */
+    readonly subscription: string;
+  };
+  /**
+   * The Guest Configuration agent on virtual machines (a system-assigned identity and the
+   * extension), installed by this tool. Default `false`.
+   */
+  readonly guestConfiguration?: boolean;
+  /** Resource-level plans for chosen machines (`P1` or `Free`). Default `[]`. */
+  readonly overrides?: readonly {
+    /** Machines carrying this tag: `{ <name>: <value> }` (exactly one pair). */
+    readonly tag?: { readonly [key: string]: string };
+    /** One machine, by ARM id. */
+    readonly id?: string;
+    /** The machine's own plan: `P1` or `Free` (resource-level pricing allows nothing else). */
+    readonly plan: "P1" | "Free";
+  }[];
+}
+
+/**
+ * Defender for Containers (pricing `Containers`) and its components; each defaults to `enabled`.
+ */
+export interface DefenderContainersFields {
+  /** Defender for Containers on (pricing `Containers` Standard) or off. */
+  readonly enabled: boolean;
+  /**
+   * The Defender sensor on AKS (`securityProfile.defender`) and Arc-enabled Kubernetes, which
+   * Defender deploys itself (extension `ContainerSensor`).
+   */
+  readonly sensor?: boolean;
+  /**
+   * The Azure Policy add-on on AKS clusters, enabled by this tool where no policy assignment
+   * deploys it.
+   */
+  readonly azurePolicy?: boolean;
+  /** Agentless discovery for Kubernetes (extension `AgentlessDiscoveryForKubernetes`). */
+  readonly agentlessDiscovery?: boolean;
+  /**
+   * Vulnerability assessment of registry images (extension
+   * `ContainerRegistriesVulnerabilityAssessments`).
+   */
+  readonly registryVulnerabilityAssessment?: boolean;
+}
+
+/**
+ * Defender for Cloud's plans and the components they deploy (the portal's "Defender plans" and
+ * "Settings & monitoring"). Absent: not managed.
+ */
+export interface DefenderFields {
+  /** Defender for Servers (pricing `VirtualMachines`) and the components it deploys. */
+  readonly servers?: DefenderServersFields;
+  /**
+   * Defender for Containers (pricing `Containers`) and its components; each defaults to `enabled`.
+   */
+  readonly containers?: DefenderContainersFields;
+  /**
+   * Other Defender plans by pricing name (SqlServers, AppServices, StorageAccounts,
+   * SqlServerVirtualMachines, KubernetesService, ContainerRegistry, KeyVaults, Dns, Arm,
+   * OpenSourceRelationalDatabases, CosmosDbs, CloudPosture, Api): `{ enabled, subPlan? }`.
+   */
+  readonly plans?: { readonly [key: string]: {
+    /** Pricing Standard (on) or Free (off). */
+    readonly enabled: boolean;
+    /** The plan's sub-plan, for the plans that have them (deprecated ones are refused). */
+    readonly subPlan?: string;
+  } };
 }
 
 /**
@@ -121,6 +245,11 @@ export interface SpecFields {
    * Deploy-if-not-exists policy assignment with its roles and a remediation task.
    */
   readonly extensions?: ExtensionsFields;
+  /**
+   * Defender for Cloud's plans and the components they deploy (the portal's "Defender plans" and
+   * "Settings & monitoring"). Absent: not managed.
+   */
+  readonly defender?: DefenderFields;
 }
 
 /**

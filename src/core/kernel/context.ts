@@ -1,7 +1,7 @@
 /**
  * Lookups over an inventory, built once per plan so every per-machine rule is O(1).
  */
-import type { Inventory, InventoryMachine, InventorySettings, InventoryWorkspace } from "../../inventory/schema";
+import type { Inventory, InventoryCluster, InventoryMachine, InventorySettings, InventoryWorkspace } from "../../inventory/schema";
 import { subscriptionOf } from "../../inventory/ids";
 import type { Spec } from "../../spec/schema";
 import { ReasonBook } from "./reasons";
@@ -111,6 +111,11 @@ export function machinesInScope(ctx: PlanContext): { machines: InventoryMachine[
     subscriptionIds.push(sub);
   }
   return { machines, subscriptionIds, excluded };
+}
+
+/** Clusters (AKS and Arc-enabled Kubernetes) of the in-scope subscriptions, sorted by id. */
+export function clustersInScope(ctx: PlanContext): InventoryCluster[] {
+  return sortById(ctx.inventory.clusters).filter((c) => ctx.inScope.has(ctx.lower(subscriptionOf(c.id))));
 }
 
 /**

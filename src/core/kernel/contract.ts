@@ -6,7 +6,7 @@
  * and what the front ends declare for it (`declare`, src/core/declarations). The core composes
  * the registered capabilities (src/capabilities/index.ts) and holds no capability's rule.
  */
-import type { InventoryMachine } from "../../inventory/schema";
+import type { InventoryCluster, InventoryMachine } from "../../inventory/schema";
 import type { StepSink } from "./builder";
 import type { CapabilityDeclarer } from "./declarations/declarer";
 import type { PlanContext } from "./context";
@@ -73,6 +73,42 @@ export interface MachineVerdict<D extends string = string> {
 }
 
 /**
+ * One component's decision for one machine or cluster. Several capabilities contribute to one
+ * machine's plan: the agent's verdict stays the machine's `decision`; each component (Defender for
+ * Endpoint, vulnerability assessment, Guest Configuration, the machine's plan, a cluster's sensor)
+ * adds its own decision and reason under its name. Build them with `componentVerdict` (shared
+ * objects: a million machines hold a few dozen).
+ */
+export interface ComponentVerdict<C extends string = string> {
+  readonly decision: C;
+  readonly reason: Reason;
+}
+
+/** A component's verdicts: one per machine of the fleet (or per cluster), in its order; undefined where it does not apply. */
+export interface ComponentVerdicts {
+  readonly component: string;
+  readonly verdicts: readonly (ComponentVerdict | undefined)[];
+}
+
+/** A component a capability decides: its name in the plan, what it is about, its decisions with their meanings. */
+export interface ComponentKind<C extends string = string> {
+  /** The key under `machines[].components` (or `clusters[].components`). */
+  readonly name: string;
+  /** A column heading: "Defender for Endpoint". */
+  readonly title: string;
+  readonly target: "machine" | "cluster";
+  /** In the renderers' order. */
+  readonly decisions: Readonly<Record<C, string>>;
+  /** The decisions under which the component is in place (the report's coverage). */
+  readonly covered: readonly C[];
+}
+
+/** The clusters of the in-scope subscriptions, sorted by id. */
+export interface ClusterFleet {
+  readonly clusters: readonly InventoryCluster[];
+}
+
+/**
  * The planning phases, in the order the core runs them; in each, capabilities run in
  * registration order. `E` is the step map the capability plans into: its own steps and those it
  * asks of the capabilities it builds on (e.g. an agent asks the workspaces capability for its
@@ -86,6 +122,13 @@ export interface CapabilityPlanner<E extends StepMap> {
    * verdict per machine (the plan's `machines[]`); the others return undefined.
    */
   machines?(ctx: PlanContext, b: StepSink<E>, fleet: Fleet): readonly MachineVerdict[] | undefined;
+  /**
+   * Also in the machines phase, after the agent's verdicts: the capability's components, each
+   * with one verdict per machine of `fleet` (undefined when the spec does not ask for them).
+   */
+  components?(ctx: PlanContext, b: StepSink<E>, fleet: Fleet): readonly ComponentVerdicts[] | undefined;
+  /** The clusters: their components' verdicts, one per cluster of `fleet`. */
+  clusters?(ctx: PlanContext, b: StepSink<E>, fleet: ClusterFleet): readonly ComponentVerdicts[] | undefined;
   /** Once per subscription after the machines, with that subscription's machines (sorted). */
   afterMachines?(ctx: PlanContext, b: StepSink<E>, subscriptionId: string, machines: readonly InventoryMachine[]): void;
   /** Plan-wide findings, last. */
@@ -102,6 +145,8 @@ export interface Capability<M extends StepMap, D extends string = never, E exten
   /** One line: the concern it owns. */
   readonly title: string;
   readonly decisions: Readonly<Record<D, string>>;
+  /** The per-machine (or per-cluster) components it decides, if any. */
+  readonly components?: readonly ComponentKind[];
   readonly steps: StepKinds<M>;
   readonly planner?: CapabilityPlanner<E>;
   /**

@@ -6,8 +6,9 @@
 export * from "./contract";
 export * from "./types";
 export { PlanBuilder, stepId, type StepSink } from "./builder";
-export { buildContext, excludedMachine, machinesInScope, sortById, subscriptionsInScope, type PlanContext } from "./context";
+export { buildContext, clustersInScope, excludedMachine, machinesInScope, sortById, subscriptionsInScope, type PlanContext } from "./context";
 export { ReasonBook, type Reason, type ReasonCatalog, type ReasonParam, type Speaker } from "./reasons";
 export * from "./ids";
+export { componentVerdict, ComponentPlanBook } from "./components";
 export * from "./simulation";
 export * from "./declarations";

@@ -45,6 +45,12 @@ export const API_VERSIONS = {
   /** autoProvisioningSettings and workspaceSettings. */
   securitySettings: union("microsoft.security/autoprovisioningsettings", "microsoft.security/workspacesettings"),
   securityPricings: union("microsoft.security/pricings"),
+  /** Microsoft.Security/settings (MCAS, WDATP and its switches). */
+  securityDataSettings: union("microsoft.security/settings"),
+  /** serverVulnerabilityAssessmentsSettings (the subscription's vulnerability-assessment provider). */
+  serverVulnerabilityAssessmentSettings: union("microsoft.security/servervulnerabilityassessmentssettings"),
+  /** A machine's serverVulnerabilityAssessments. */
+  serverVulnerabilityAssessments: union("microsoft.security/servervulnerabilityassessments"),
   policy: union("microsoft.authorization/policydefinitions", "microsoft.authorization/policyassignments"),
   authorization: union("microsoft.authorization/roledefinitions", "microsoft.authorization/roleassignments"),
   policyInsights: union("microsoft.policyinsights/remediations"),

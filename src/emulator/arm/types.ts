@@ -28,6 +28,8 @@ export interface EmulatorSettings {
   readonly graphMissingRows: number;
   /** Evaluation time a Resource Graph or Logs query may take before it is refused. */
   readonly queryBudgetMs: number;
+  /** How long after a plan or switch changes Defender deploys what it deploys itself (its sweep interval too). */
+  readonly defenderDelayMs: number;
 }
 
 export interface LroApi {

@@ -18,6 +18,7 @@ import { workspaceCustomerId } from "../model/workspaces";
 import { guestOf, type MachineKind, type OsType } from "../model/machines";
 import { CASE_SPECS, FLEET_CASES, FLEET_REGIONS, FLEET_SUBSCRIPTIONS, KIND_WEIGHTS, type FleetCase } from "./cases";
 import type { StoredResource } from "../store/resources";
+import { applyDefenderStates, type DefenderFleet } from "./defenderStates";
 import { DCR_ASSOCIATION_TYPE, DCR_TYPE, RESOURCE_GROUP_TYPE, SECURITY_CENTER_EVENTS_KIND, SENTINEL_EVENTS_KIND, SUBSCRIPTION_TYPE } from "../model/resourceTypes";
 
 /** The fleet's AMA machines' rule and association names (not the planner's `asc-` ones). */
@@ -32,6 +33,8 @@ export interface FleetSummary {
   readonly cases: Readonly<Record<string, readonly string[]>>;
   readonly clusters: readonly { readonly id: string; readonly azurepolicy: boolean }[];
   readonly workspaces: readonly { readonly id: string; readonly customerId: string; readonly role: string }[];
+  /** Defender's states laid over plain machines (fleet/defenderStates.ts); absent in fleets made before them. */
+  readonly defender?: DefenderFleet;
 }
 
 export function subscriptionIdsFor(seed: number): string[] {
@@ -319,7 +322,12 @@ class FleetBuilder {
     return { id: c.id, azurepolicy: enabled };
   }
 
-  summary(machines: number, clusters: { id: string; azurepolicy: boolean }[]): FleetSummary {
+  /** Machine ids of a case so far. */
+  casesOf(fleetCase: FleetCase): readonly string[] {
+    return this.cases.get(fleetCase) ?? [];
+  }
+
+  summary(machines: number, clusters: { id: string; azurepolicy: boolean }[], defender: DefenderFleet): FleetSummary {
     return {
       seed: this.seed,
       machines,
@@ -327,6 +335,7 @@ class FleetBuilder {
       cases: Object.fromEntries(FLEET_CASES.map((c) => [c, clone(this.cases.get(c) ?? [])])),
       clusters,
       workspaces: this.workspaces,
+      defender,
     };
   }
 }
@@ -356,6 +365,7 @@ export function generateFleet(ctx: ArmContext, registry: Registry, count: number
   const clusters: { id: string; azurepolicy: boolean }[] = [];
   const clusterCount = count === 0 ? 0 : Math.max(2, Math.round(count / 40));
   for (let i = 0; i < clusterCount; i++) clusters.push(b.cluster(i + 1, subscriptionIds[i % subscriptionIds.length]!, i % 2 === 0));
+  const defender = applyDefenderStates(ctx, seed, b.casesOf("no-agent"), clusters.map((c) => c.id), subscriptionIds);
   // Defender on in the second subscription.
   if (count > 0) {
     FLEET_SUBSCRIPTIONS.forEach((s, i) => {
@@ -364,5 +374,5 @@ export function generateFleet(ctx: ArmContext, registry: Registry, count: number
   }
   // The log records client PUTs only; the fleet's own extensions are not requests.
   ctx.extensionLog.clear();
-  return b.summary(count, clusters);
+  return b.summary(count, clusters, defender);
 }

@@ -30,7 +30,7 @@ export const GRAPH_TABLES: Readonly<Record<string, readonly string[]>> = {
   // Remediation tasks are in no Resource Graph table (Azure's own; read them with PolicyInsights).
   policyresources: [T.POLICY_ASSIGNMENT_TYPE],
   authorizationresources: [T.ROLE_ASSIGNMENT_TYPE],
-  securityresources: [T.PRICING_TYPE, T.AUTO_PROVISIONING_TYPE, T.WORKSPACE_SETTING_TYPE],
+  securityresources: [T.PRICING_TYPE, T.AUTO_PROVISIONING_TYPE, T.WORKSPACE_SETTING_TYPE, T.SECURITY_SETTING_TYPE, T.VA_SETTING_TYPE, T.VA_ASSESSMENT_TYPE],
   /** Built from the change log (see `changeRows`), not from stored documents. */
   resourcechanges: [],
 };
@@ -48,10 +48,12 @@ function graphProperties(ctx: TableDeps, r: StoredResource, guests: Map<string, 
     props["extended"] = {
       instanceView: {
         computerName: g.computerName,
-        osName: g.osType === "Windows" ? "Windows Server 2019 Datacenter" : "ubuntu",
+        osName: g.osName ?? (g.osType === "Windows" ? "Windows Server 2019 Datacenter" : "ubuntu"),
         osVersion: g.osType === "Windows" ? "10.0.17763.6414" : "22.04",
         hyperVGeneration: "V2",
         powerState: { code: `PowerState/${g.powerState}`, displayStatus: POWER_DISPLAY[g.powerState] ?? g.powerState, level: "Info" },
+        // UNCONFIRMED that Resource Graph carries it: the instance view's OSState/generalized status.
+        ...(g.generalized ? { osState: "Generalized" } : {}),
       },
     };
     return props;

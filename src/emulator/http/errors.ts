@@ -116,9 +116,13 @@ export const ArmErrors = {
 
   // ---- Microsoft.Security / OperationalInsights ------------------------------------------
   invalidWorkspaceId: (message: string) => bad("InvalidWorkspaceId", message),
+  /** Defender's refusals (deprecated sub-plans, unknown extensions, resource-level limits): reference/defender-today.md §2. */
+  invalidInputError: (message: string) => bad("InvalidInputError", message),
 
   // ---- Microsoft.Insights ----------------------------------------------------------------
   unsupportedResourceType: (message: string) => bad("UnsupportedResourceType", message),
+  /** A data flow to a table the destination workspace does not have (SecurityEvent without Security / SecurityInsights). */
+  invalidOutputTable: (message: string) => bad("InvalidOutputTable", message),
 
   // ---- Microsoft.Authorization: policy ---------------------------------------------------
   policyDefinitionNotFound: (name: string) => err(404, "PolicyDefinitionNotFound", `The policy definition '${name}' could not be found.`),

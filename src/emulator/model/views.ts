@@ -20,7 +20,7 @@ export function vmInstanceView(ctx: Pick<ModelContext, "store" | "guest" | "cloc
   const state = (e: StoredResource): string => getString(e.doc, "properties", "provisioningState") ?? "Succeeded";
   return {
     computerName: guest.computerName,
-    osName: guest.osType === "Windows" ? "Windows Server 2019 Datacenter" : "ubuntu",
+    osName: guest.osName ?? (guest.osType === "Windows" ? "Windows Server 2019 Datacenter" : "ubuntu"),
     osVersion: guest.osType === "Windows" ? "10.0.17763.6414" : "22.04",
     hyperVGeneration: "V2",
     vmAgent: agentUp
@@ -53,6 +53,7 @@ export function vmInstanceView(ctx: Pick<ModelContext, "store" | "guest" | "cloc
     statuses: [
       { code: "ProvisioningState/succeeded", level: "Info", displayStatus: "Provisioning succeeded", time: getString(vm.doc, "properties", "timeCreated") ?? now },
       { code: `PowerState/${guest.powerState}`, level: "Info", displayStatus: POWER_DISPLAY[guest.powerState] },
+      ...(guest.generalized ? [{ code: "OSState/generalized", level: "Info" as const, displayStatus: "VM generalized" }] : []),
     ],
   };
 }
@@ -75,5 +76,7 @@ export function machineView(ctx: Pick<ModelContext, "guest" | "clock">, stored: 
   const props = doc["properties"] as JsonObject;
   props["status"] = guest.powerState === "running" && guest.vmAgent ? "Connected" : "Disconnected";
   props["lastStatusChange"] = guest.powerStateChangedAt;
+  // The connected machine agent reports the OS it finds.
+  if (guest.osName) props["osSku"] = guest.osName;
   return doc;
 }

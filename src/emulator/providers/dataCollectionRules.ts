@@ -8,6 +8,7 @@
 import type { DeleteContext, PutInput, PutResult, ResourceTypeSpec, Needs } from "../arm/types";
 import { API_VERSIONS } from "../arm/apiVersions";
 import { pageOf, queryParam } from "../arm/paging";
+import { workspaceWithoutSecurityEventTable } from "../model/securityEventTable";
 import { ArmErrors } from "../http/errors";
 import type { StoredResource } from "../store/resources";
 import { clone, getString, isObject, type Json, type JsonObject } from "../util/json";
@@ -160,6 +161,10 @@ function putRule(input: PutInput<Deps>): PutResult {
     throw invalidPayload("Data collection rule is invalid", [{ code: "InvalidKind", message: `Kind '${String(kindRaw)}' is not supported; use Windows, Linux or no kind.`, target: "kind" }]);
   }
   const props = ruleProperties(ctx, body, kind);
+  const noTable = workspaceWithoutSecurityEventTable(ctx, props);
+  if (noTable) {
+    throw ArmErrors.invalidOutputTable(`Table for output stream 'Microsoft-SecurityEvent' is not available for destination '${noTable}': the workspace needs the Security or SecurityInsights solution.`);
+  }
   props["immutableId"] = getString(existing?.doc, "properties", "immutableId") ?? `dcr-${guidFrom(`${target.id.toLowerCase()}/${newGuid()}`).replace(/-/g, "")}`;
   props["provisioningState"] = "Succeeded";
   const doc: JsonObject = {

@@ -1,15 +1,14 @@
 /**
  * Microsoft.Security at subscription scope: autoProvisioningSettings (today's Azure refuses
- * "On" with 400 Deprecated), workspaceSettings, and pricings (Defender plans, Free by default).
+ * "On" with 400 Deprecated) and workspaceSettings. Defender's plans, settings and
+ * vulnerability assessment are in defender.ts.
  */
-import type { ListInput, PutInput, PutResult, ResourceTypeSpec, Target, Needs } from "../arm/types";
+import type { PutInput, PutResult, ResourceTypeSpec, Needs } from "../arm/types";
 import { API_VERSIONS } from "../arm/apiVersions";
 import { ArmErrors } from "../http/errors";
-import type { StoredResource } from "../store/resources";
-import { getString, isObject, type JsonObject } from "../util/json";
-import type { EmuRequest } from "../http/types";
+import { getString, type JsonObject } from "../util/json";
 import { subscriptionScopeId } from "../util/armId";
-import { AUTO_PROVISIONING_TYPE, PRICING_NAMES, PRICING_TYPE, WORKSPACE_SETTING_TYPE, WORKSPACE_TYPE } from "../model/resourceTypes";
+import { AUTO_PROVISIONING_TYPE, WORKSPACE_SETTING_TYPE, WORKSPACE_TYPE } from "../model/resourceTypes";
 
 /** What these handlers use. */
 type Deps = Needs<"store" | "clock">;
@@ -77,72 +76,4 @@ export const workspaceSettings: ResourceTypeSpec<Deps> = {
   deleteStatus: 204,
   patchable: true,
   put: putWorkspaceSetting,
-};
-
-function pricingDoc(ctx: Deps, subscriptionId: string, name: string, tier: string, apiVersion: string, extra: JsonObject = {}): JsonObject {
-  const props: JsonObject = { pricingTier: tier, freeTrialRemainingTime: "PT0S", ...extra };
-  if (apiVersion >= "2024-01-01" && tier === "Standard" && !props["enablementTime"]) props["enablementTime"] = ctx.clock.iso();
-  return { id: settingId(subscriptionId, PRICING_TYPE, name), name, type: PRICING_TYPE, properties: props };
-}
-
-function pricingName(name: string, apiVersion: string): string | undefined {
-  const known = PRICING_NAMES.find((n) => n.toLowerCase() === name.toLowerCase());
-  if (known) return known;
-  if (name.toLowerCase() === "default" && apiVersion <= "2018-06-01") return "default";
-  return undefined;
-}
-
-function putPricing(input: PutInput<Deps>): PutResult {
-  const { ctx, body, target, apiVersion, existing } = input;
-  const name = pricingName(target.name, apiVersion);
-  if (!name) throw ArmErrors.resourceNotFound(PRICING_TYPE, target.name);
-  const tier = getString(body, "properties", "pricingTier");
-  const canonical = ["Free", "Standard"].find((t) => t.toLowerCase() === (tier ?? "").toLowerCase());
-  if (!canonical) throw ArmErrors.invalidParameter(`pricingTier '${tier ?? ""}' is not one of Free, Standard.`, "properties.pricingTier");
-  const extra: JsonObject = {};
-  const props = body["properties"];
-  if (isObject(props)) {
-    for (const k of ["subPlan", "extensions", "enforce"]) if (props[k] !== undefined) extra[k] = props[k];
-  }
-  const prevTier = getString(existing?.doc, "properties", "pricingTier");
-  const prevTime = getString(existing?.doc, "properties", "enablementTime");
-  if (canonical === "Standard" && prevTier === "Standard" && prevTime) extra["enablementTime"] = prevTime;
-  return { doc: pricingDoc(ctx, target.subscriptionId!, name, canonical, apiVersion, extra) };
-}
-
-function virtualPricing(ctx: Deps, target: Target): StoredResource | undefined {
-  const apiVersion = "2022-03-01";
-  const name = pricingName(target.name, "2017-08-01-preview");
-  if (!name) return undefined;
-  return { id: target.id, type: PRICING_TYPE, doc: pricingDoc(ctx, target.subscriptionId!, name, "Free", apiVersion), secret: null };
-}
-
-/**
- * A pricing as the request's api-version knows it: `enablementTime`, `extensions`, `enforce`,
- * `inherited` and the like arrived with 2023-01-01 and later; older versions' schemas do not
- * allow them (the published 2022-03-01 spec has pricingTier, subPlan/planName and
- * freeTrialRemainingTime only).
- */
-function pricingView(_ctx: Deps, stored: StoredResource, req?: EmuRequest): JsonObject {
-  const apiVersion = req?.query.get("api-version") ?? "";
-  if (apiVersion >= "2023-01-01") return stored.doc;
-  const props = isObject(stored.doc["properties"]) ? stored.doc["properties"] : {};
-  const kept: JsonObject = {};
-  for (const k of ["pricingTier", "subPlan", "freeTrialRemainingTime"]) if (props[k] !== undefined) kept[k] = props[k];
-  return { ...stored.doc, properties: kept };
-}
-
-export const pricings: ResourceTypeSpec<Deps> = {
-  type: PRICING_TYPE,
-  apiVersions: API_VERSIONS.securityPricings,
-  scopes: ["subscription"],
-  createStatus: 200,
-  view: pricingView,
-  put: putPricing,
-  virtual: virtualPricing,
-  list: ({ ctx, subscriptionId }: ListInput<Deps>) =>
-    PRICING_NAMES.map((n) => {
-      const id = settingId(subscriptionId!, PRICING_TYPE, n);
-      return ctx.store.get(id) ?? { id, type: PRICING_TYPE, doc: pricingDoc(ctx, subscriptionId!, n, "Free", "2022-03-01"), secret: null };
-    }),
 };

@@ -14,8 +14,8 @@ export interface ExtensionPut {
   readonly version: string | null;
   /** settings.workspaceId (a workspace customerId) when the extension is workspace-keyed. */
   readonly workspaceId: string | null;
-  /** `arm` for a client's PUT, `remediation` for a policy remediation deployment. */
-  readonly source: "arm" | "remediation";
+  /** `arm` for a client's PUT, `remediation` for a policy remediation deployment, `defender` for what Defender deploys itself. */
+  readonly source: "arm" | "remediation" | "defender";
   readonly requestId: string | null;
 }
 
@@ -59,7 +59,7 @@ export class ExtensionLog {
       type: r.type,
       version: r.version,
       workspaceId: r.workspace,
-      source: r.source === "remediation" ? "remediation" : "arm",
+      source: r.source === "remediation" || r.source === "defender" ? r.source : "arm",
       requestId: r.request_id,
     }));
   }

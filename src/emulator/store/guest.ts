@@ -37,6 +37,14 @@ export const guestStateSchema = z.object({
   ama: z.object({ workspaceCustomerIds: z.array(guid) }).nullable().optional(),
   /** Scale sets: number of instances that heartbeat. */
   instances: z.number().int().min(0).max(1000).optional(),
+  /** The OS's name as the instance view reports it (default: Windows Server 2019 Datacenter, ubuntu). */
+  osName: z.string().min(1).optional(),
+  /** Linux: Python is installed (default true); Defender's MDE.Linux fails without it. */
+  python: z.boolean().optional(),
+  /** The machine is a generalized image (OS state Generalized): Defender does not provision it. */
+  generalized: z.boolean().optional(),
+  /** A Defender for Endpoint sensor onboarded by hand (no MDE extension): Defender reconfigures it. */
+  mdeSensor: z.boolean().optional(),
 });
 
 export type GuestState = z.infer<typeof guestStateSchema>;

@@ -83,8 +83,63 @@ export type DataCollectionRuleDeclaration = DeclarationOf<
   }
 >;
 
-/** A Defender plan's pricing at a subscription. */
-export type PricingDeclaration = DeclarationOf<"pricing", { readonly scope: string; readonly name: string; readonly tier: "Standard" | "Free" }>;
+/** One extension of a Defender plan (pricings 2024-01-01). */
+export interface PricingExtensionProps {
+  readonly name: string;
+  readonly isEnabled: "True" | "False";
+  readonly additionalExtensionProperties?: Readonly<Record<string, string>>;
+}
+
+/** A Defender plan's pricing at a subscription; sub-plan, enforce and extensions where the spec sets them. */
+export type PricingDeclaration = DeclarationOf<
+  "pricing",
+  {
+    readonly scope: string;
+    readonly name: string;
+    readonly tier: "Standard" | "Free";
+    readonly subPlan?: string;
+    readonly enforce?: "True" | "False";
+    readonly extensions?: readonly PricingExtensionProps[];
+    /** Where a front end that deploys it as a subscription-scope template records the deployment (an enforced pricing in azurerm). */
+    readonly deploymentLocation?: string;
+  }
+>;
+
+/** The ARM resource a pricing declares, as a subscription-scope template holds it (api 2024-01-01). */
+export function subscriptionPricingResource(p: PricingDeclaration["props"]): { type: string; apiVersion: string; name: string; properties: Record<string, unknown> } {
+  return {
+    type: "Microsoft.Security/pricings",
+    apiVersion: "2024-01-01",
+    name: p.name,
+    properties: {
+      pricingTier: p.tier,
+      ...(p.subPlan !== undefined ? { subPlan: p.subPlan } : {}),
+      ...(p.enforce !== undefined ? { enforce: p.enforce } : {}),
+      ...(p.extensions ? { extensions: p.extensions.map((e) => ({ ...e })) } : {}),
+    },
+  };
+}
+
+/** A `Microsoft.Security/settings` switch at a subscription (WDATP and its companions: DataExportSettings). */
+export type SecuritySettingDeclaration = DeclarationOf<
+  "security-setting",
+  {
+    readonly scope: string;
+    readonly name: string;
+    readonly settingKind: "DataExportSettings" | "AlertSyncSettings";
+    readonly enabled: boolean;
+    /** Where a front end that deploys it as a subscription-scope template records the deployment. */
+    readonly deploymentLocation: string;
+  }
+>;
+
+/** The ARM resource a security setting declares, as a subscription-scope template holds it (api 2022-05-01). */
+export function securitySettingResource(p: SecuritySettingDeclaration["props"]): { type: string; apiVersion: string; name: string; kind: string; properties: { enabled: boolean } } {
+  return { type: "Microsoft.Security/settings", apiVersion: "2022-05-01", name: p.name, kind: p.settingKind, properties: { enabled: p.enabled } };
+}
+
+/** `serverVulnerabilityAssessmentsSettings/AzureServersSetting`: the subscription's vulnerability-assessment provider. */
+export type ServerVulnerabilityAssessmentSettingDeclaration = DeclarationOf<"server-va-setting", { readonly scope: string; readonly selectedProvider: string }>;
 
 /** The subscription's workspace setting: where Security Center sends its machines. */
 export type WorkspaceSettingDeclaration = DeclarationOf<"workspace-setting", { readonly scope: string; readonly name: string; readonly workspaceId: Value<string> }>;
@@ -142,6 +197,8 @@ export type Declaration =
   | SecurityEventsDataSourceDeclaration
   | DataCollectionRuleDeclaration
   | PricingDeclaration
+  | SecuritySettingDeclaration
+  | ServerVulnerabilityAssessmentSettingDeclaration
   | WorkspaceSettingDeclaration
   | PolicyAssignmentDeclaration
   | RoleAssignmentDeclaration
@@ -207,7 +264,13 @@ export interface PolicyUnit extends UnitOf<"policy"> {
   readonly assignmentName: string;
 }
 
-export type Unit = SettingsUnit | WorkspaceUnit | SecurityEventsUnit | PolicyUnit;
+/** Resources a capability declares that no component presents by name (Defender's plans and settings): rendered as they are. */
+export interface ResourcesUnit extends UnitOf<"resources"> {
+  /** Which capability's: `defender-plans`, `defender-endpoint`, ... */
+  readonly family: string;
+}
+
+export type Unit = SettingsUnit | WorkspaceUnit | SecurityEventsUnit | PolicyUnit | ResourcesUnit;
 
 /** The declaration of `role` in `unit` (a unit has at most one per role). */
 export function declarationOf<K extends DeclarationKind>(unit: { readonly resources: readonly Declaration[] }, kind: K): DeclarationOfKind<K> | undefined {

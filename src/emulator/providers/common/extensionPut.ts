@@ -14,6 +14,7 @@ import { LOG_ANALYTICS_AGENT, isSameExtension } from "../../../spec/extensions";
 function isLegacyAgent(publisher: string, type: string): boolean {
   return Object.values(LOG_ANALYTICS_AGENT).some((kind) => isSameExtension(kind, { publisher, type }));
 }
+import { guestConfigurationIdentityFailure } from "../../model/guestConfiguration";
 
 /** What an extension PUT uses. */
 export type ExtensionPutNeeds = Needs<"store" | "guest" | "heartbeatHistory" | "clock" | "settings" | "extensionLog">;
@@ -59,7 +60,11 @@ export function putExtension(input: PutInput<ExtensionPutNeeds>): PutResult {
   props["autoUpgradeMinorVersion"] = raw["autoUpgradeMinorVersion"] ?? true;
   if (!isObject(props["settings"])) props["settings"] = {};
   props["provisioningState"] = "Succeeded";
-  const failure = verdict.failure ?? workspaceFailure(ctx, machine, target.name, props, protectedSettings) ?? amaIdentityFailure(machine, target.name, props);
+  const failure =
+    verdict.failure ??
+    workspaceFailure(ctx, machine, target.name, props, protectedSettings) ??
+    amaIdentityFailure(machine, target.name, props) ??
+    guestConfigurationIdentityFailure(machine, target.name, props);
   // Provisioning ends when the operation is due; an update of a working extension keeps its start.
   const existing = input.existing;
   const working = existing !== undefined && getString(existing.doc, "properties", "provisioningState") === "Succeeded";

@@ -1,0 +1,31 @@
+/** Defender for Containers on one cluster, one sentence per code, from the values given only. */
+
+export const CONTAINER_REASONS = {
+  "sensor-enabled": (kind: string) => (kind === "arc" ? "The Defender extension is installed on this Arc-enabled cluster." : "The Defender sensor is on (securityProfile.defender)."),
+  "sensor-awaiting-defender": (kind: string) =>
+    kind === "arc"
+      ? "Defender installs its extension on Arc-enabled clusters itself with the plan and its sensor on (its policy 708b60a6, preview; it can take hours): this tool waits for it."
+      : "Defender turns the sensor on (securityProfile.defender with its workspace) itself with the plan and its sensor on (its policy 64def556, about 30 minutes): this tool waits for it.",
+  "sensor-off": (planOn: boolean) => (planOn ? "The Defender sensor is off in the spec (containers.sensor false)." : "Defender for Containers is off (containers.enabled false): no sensor."),
+  "addon-enabled": () => "The Azure Policy add-on is enabled.",
+  "addon-enable": () => "The Azure Policy add-on is not enabled and no policy assignment deploys it: this tool enables it (addonProfiles.azurepolicy).",
+  "addon-by-policy": (owner: string) => `The Azure Policy add-on is deployed by a policy assignment of ${owner}: this tool leaves it to that assignment (its remediation covers existing clusters).`,
+  "addon-arc": () => "On Arc-enabled clusters the Azure Policy extension is deployed by policy (0adc5395); this tool does not install Kubernetes extensions.",
+  "addon-off": () => "The spec does not ask for the Azure Policy add-on (containers.azurePolicy false): left as it is.",
+} as const;
+
+export const SENSOR_DECISIONS = {
+  "sensor-enabled": "the Defender sensor is on",
+  "sensor-awaiting-defender": "Defender turns the sensor on itself: the tool waits",
+  "sensor-off": "the plan or its sensor is off",
+} as const;
+export type SensorDecision = keyof typeof SENSOR_DECISIONS;
+
+export const ADDON_DECISIONS = {
+  "addon-enabled": "the Azure Policy add-on is enabled",
+  "addon-enable": "the tool enables the Azure Policy add-on",
+  "addon-by-policy": "a policy assignment deploys the add-on",
+  "addon-arc": "Arc-enabled cluster: the extension comes by policy",
+  "addon-off": "not asked for",
+} as const;
+export type AddonDecision = keyof typeof ADDON_DECISIONS;

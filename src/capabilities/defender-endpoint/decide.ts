@@ -1,0 +1,62 @@
+/**
+ * Defender for Endpoint per machine (component `endpoint`). Defender deploys MDE.Windows /
+ * MDE.Linux itself to every machine once Defender for Servers (P1 or P2) and the integration are
+ * on, and reconfigures installations it finds (reference §3): this tool never installs it. It
+ * decides what each machine will get and why, so the plan shows it and the report counts it.
+ *
+ * Precedence (first that applies): the extension present (installed / failed: on Linux the usual
+ * cause is a missing Python, so not possible) > the machine's plan Free (excluded by its
+ * resource-level plan, or off with the subscription's) > the integration off (for every OS, for
+ * Linux, or the unified solution for Windows Server 2012 R2/2016) > onboarded without the
+ * extension > not possible (generalized image, unsupported OS) > not eligible (stopped, no VM
+ * agent, appliance) > awaiting Defender.
+ */
+import type { InventoryMachine } from "../../inventory/schema";
+import { ineligibility } from "../../inventory/eligibility";
+import { EXCLUDE_MDE_AUTO_UPDATE_TAG, MDE_EXTENSION, MDE_UNSUPPORTED_OS, UNIFIED_SOLUTION_OS, isSameExtension, resolveServers, type ResolvedServers } from "../../spec";
+import { componentVerdict, type ComponentVerdict, type Fleet, type PlanContext } from "../../core/kernel";
+import { effectivePlan } from "../defender-plans";
+import { ENDPOINT_REASONS, type EndpointDecision } from "./reasons";
+
+/** The endpoint verdicts of a fleet, computed once per plan (vulnerability assessment reads them too). */
+const VERDICTS = {};
+
+export function endpointVerdicts(ctx: PlanContext, fleet: Fleet): readonly ComponentVerdict<EndpointDecision>[] | undefined {
+  const servers = resolveServers(ctx.spec.defender);
+  if (!servers) return undefined;
+  return ctx.memo(VERDICTS, () => fleet.machines.map((m) => decideEndpoint(ctx, servers, m)));
+}
+
+function hasTag(m: InventoryMachine, name: string, value: string): boolean {
+  return Object.entries(m.tags ?? {}).some(([k, v]) => k.toLowerCase() === name.toLowerCase() && v.toLowerCase() === value);
+}
+
+export function decideEndpoint(ctx: PlanContext, servers: ResolvedServers, m: InventoryMachine): ComponentVerdict<EndpointDecision> {
+  const say = ctx.reasons.speaker(ENDPOINT_REASONS);
+  const v = (d: EndpointDecision, r: ReturnType<typeof say>) => componentVerdict(d, r);
+  const kind = MDE_EXTENSION[m.osType];
+  const ext = m.extensions?.find((e) => isSameExtension(kind, e));
+  if (ext) {
+    if ((ext.provisioningState ?? "").toLowerCase() === "failed") {
+      return m.osType === "Linux" ? v("mde-not-possible", say("not-possible", "linux-failed", m.osType)) : v("mde-failed", say("failed", kind.type));
+    }
+    return v("mde-installed", say("installed", kind.type, m.osType === "Linux" && hasTag(m, EXCLUDE_MDE_AUTO_UPDATE_TAG, "true")));
+  }
+  const plan = effectivePlan(servers, m, () => ctx.lower(m.id));
+  if (plan.plan === "Free") return plan.resourceLevel ? v("mde-excluded", say("excluded", plan.resourceLevel)) : v("mde-off", say("off", "plan-off"));
+  if (!servers.endpointProtection) return v("mde-off", say("off", "integration-off"));
+  if (m.osType === "Linux" && !servers.linux) return v("mde-off", say("off", "linux-off"));
+  const os = m.osName ?? "";
+  const unified = m.osType === "Windows" && UNIFIED_SOLUTION_OS.test(os);
+  if (unified && !servers.unifiedSolution) return v("mde-off", say("off", "unified-off"));
+  if (m.agents?.some((a) => a.kind === "mde")) return v("mde-onboarded-otherwise", say("onboarded-otherwise", m.osType));
+  if (m.generalized) return v("mde-not-possible", say("not-possible", "generalized", os));
+  if (m.osType === "Windows" && MDE_UNSUPPORTED_OS.test(os)) return v("mde-not-possible", say("not-possible", "unsupported-os", os));
+  const why = ineligibility(m);
+  if (why) return v("mde-not-eligible", say("not-eligible", why));
+  return v("mde-awaiting-defender", say("awaiting-defender", kind.type, unified || m.osType === "Linux"));
+}
+
+/** Decisions under which the machine has (or will not get) Defender for Endpoint, for vulnerability assessment. */
+export const ENDPOINT_PRESENT: ReadonlySet<EndpointDecision> = new Set(["mde-installed", "mde-onboarded-otherwise"]);
+export const ENDPOINT_COMING: ReadonlySet<EndpointDecision> = new Set(["mde-awaiting-defender", "mde-failed", "mde-not-eligible"]);

@@ -1,0 +1,45 @@
+/**
+ * The Defender for Endpoint integration per subscription (settings WDATP and its companions, with
+ * Defender for Servers on) and each machine's Defender for Endpoint (decide.ts). Another owner's
+ * assignment that deploys MDE is reported, never duplicated: Defender deploys MDE itself.
+ */
+import { resolveServers, SECURITY_SETTING_KINDS, type ResolvedServers } from "../../spec";
+import type { ComponentVerdicts, Fleet, PlanContext, StepSink } from "../../core/kernel";
+import { noteCoexistence } from "../defender-plans";
+import { endpointVerdicts } from "./decide";
+import { securitySettingId, type EndpointSteps } from "./steps";
+
+/** The settings the spec wants, in the order they are written (WDATP first). */
+export function desiredEndpointSettings(servers: ResolvedServers): { name: string; enabled: boolean }[] {
+  if (servers.plan === "Off") return [];
+  if (!servers.endpointProtection) return [{ name: "WDATP", enabled: false }];
+  return [
+    { name: "WDATP", enabled: true },
+    { name: "WDATP_UNIFIED_SOLUTION", enabled: servers.unifiedSolution },
+    // Linux is on when its exclusion is off.
+    { name: "WDATP_EXCLUDE_LINUX_PUBLIC_PREVIEW", enabled: !servers.linux },
+  ];
+}
+
+export function planEndpointSettings(ctx: PlanContext, b: StepSink<EndpointSteps>, subscriptionId: string): void {
+  const servers = resolveServers(ctx.spec.defender);
+  if (!servers) return;
+  const have = ctx.settings.get(subscriptionId)?.securitySettings ?? {};
+  let previous: string | undefined;
+  for (const s of desiredEndpointSettings(servers)) {
+    const from = have[s.name] ?? null;
+    if (from === s.enabled) continue;
+    const kind = SECURITY_SETTING_KINDS[s.name] ?? "DataExportSettings";
+    previous = b.add("set-security-setting", securitySettingId(subscriptionId, s.name), { subscriptionId, name: s.name, kind, enabled: s.enabled, from }, [previous]);
+  }
+  noteCoexistence(ctx, b, subscriptionId, "endpoint", "Defender for Endpoint (or its integration settings)", () =>
+    servers.plan === "Off"
+      ? "The spec turns Defender for Servers off here, so MDE is not deployed by Defender; that assignment may still install it."
+      : "Defender deploys MDE itself with the plan and the integration on, and this tool sets the integration (WDATP) and never installs MDE: the assignment can only repeat what Defender does, so nothing is assigned in addition.",
+  );
+}
+
+export function planEndpointMachines(ctx: PlanContext, _b: StepSink<EndpointSteps>, fleet: Fleet): ComponentVerdicts[] | undefined {
+  const verdicts = endpointVerdicts(ctx, fleet);
+  return verdicts ? [{ component: "endpoint", verdicts }] : undefined;
+}

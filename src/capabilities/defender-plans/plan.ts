@@ -1,0 +1,139 @@
+/**
+ * Defender plans per subscription and each machine's plan.
+ *
+ * Subscription: for every plan the spec manages, one `set-defender-plan` when a field differs,
+ * carrying the whole body the spec wants and the differences field by field. A deprecated sub-plan
+ * the subscription is still on is replaced by its successor. Agentless scanning belongs to both
+ * Defender for Servers P2 and Defender CSPM (reference §3): while CSPM keeps it on, asking P2 for it
+ * off would be undone at once, so the plan says so instead of writing it again and again.
+ *
+ * Machines: the resource-level overrides (first match in the spec's order, by id or by tag) become
+ * `set-resource-pricing` where the machine does not have that plan yet. A resource-level plan the
+ * spec does not ask for is never changed (the seed's spirit: what a user set up stays).
+ */
+import type { InventoryMachine } from "../../inventory/schema";
+import { resolveServers, SERVERS_PLAN, type ResolvedOverride, type ResolvedServers } from "../../spec";
+import { componentVerdict, pricingId, type ComponentVerdict, type ComponentVerdicts, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
+import { noteCoexistence } from "./coexistence";
+import { deprecatedSubPlan, desiredPlans, livePlan, planChanges, type DesiredPlan } from "./desired";
+import { overrideText, PLAN_REASONS, type PlanComponentDecision } from "./reasons";
+import { resourcePlanLabel, resourcePricingId, type DefenderPlanSteps } from "./steps";
+
+type Sink = StepSink<DefenderPlanSteps>;
+
+export function planDefenderPlans(ctx: PlanContext, b: Sink, subscriptionId: string): void {
+  const settings = ctx.settings.get(subscriptionId);
+  const managed = desiredPlans(ctx.spec, subscriptionId);
+  for (const wanted of managed) {
+    const live = livePlan(settings, wanted.plan);
+    let desired = wanted;
+    const deprecated = deprecatedSubPlan(wanted.plan, live);
+    if (deprecated && wanted.pricingTier === "Standard" && wanted.subPlan === null) {
+      desired = { ...wanted, subPlan: deprecated.to };
+      b.finding(
+        "warning",
+        "deprecated-sub-plan",
+        pricingId(subscriptionId, wanted.plan),
+        `${wanted.plan} is on the deprecated sub-plan ${deprecated.from}, which Azure no longer accepts (InvalidInputError): it is moved to ${deprecated.to}.`,
+      );
+    }
+    let changes = planChanges(desired, live);
+    if (wanted.plan === SERVERS_PLAN && cspmKeepsAgentlessOn(ctx, subscriptionId, desired)) {
+      changes = changes.filter((c) => c.field !== `${SERVERS_PLAN}.AgentlessVmScanning`);
+      b.finding(
+        "warning",
+        "agentless-scanning-kept-by-cspm",
+        pricingId(subscriptionId, "CloudPosture"),
+        "The spec turns agentless scanning off for Defender for Servers, but Defender CSPM has it on, and turning it on for either turns it on for both: it stays on until CSPM's AgentlessVmScanning is turned off (defender.plans.CloudPosture).",
+      );
+    }
+    if (!changes.length) continue;
+    b.add("set-defender-plan", pricingId(subscriptionId, desired.plan), {
+      subscriptionId,
+      plan: desired.plan,
+      pricingTier: desired.pricingTier,
+      subPlan: desired.subPlan,
+      enforce: desired.enforce,
+      extensions: desired.extensions,
+      changes,
+    });
+  }
+  for (const [plan, pricing] of Object.entries(settings?.plans ?? {})) {
+    const deprecated = deprecatedSubPlan(plan, pricing);
+    if (deprecated && !managed.some((m) => m.plan === plan)) {
+      b.finding("info", "deprecated-sub-plan", pricingId(subscriptionId, plan), `${plan} is on the deprecated sub-plan ${deprecated.from}; the spec does not manage ${plan} (defender.plans.${plan} with subPlan ${deprecated.to} would move it).`);
+    }
+  }
+  if (managed.length) {
+    noteCoexistence(ctx, b, subscriptionId, "plans", "Defender plans", () =>
+      "Its remediation sets plans too: where its parameters differ from this spec (sub-plan, components), each undoes the other. Align its parameters with the spec, or exclude this subscription from it.",
+      "warning",
+    );
+  }
+}
+
+/** CSPM keeps agentless scanning on while the spec wants it off for Servers and does not turn it off for CSPM. */
+function cspmKeepsAgentlessOn(ctx: PlanContext, subscriptionId: string, desired: DesiredPlan): boolean {
+  const wantsOff = desired.extensions.some((e) => e.name === "AgentlessVmScanning" && e.isEnabled === "False");
+  if (!wantsOff) return false;
+  const cspm = livePlan(ctx.settings.get(subscriptionId), "CloudPosture");
+  const cspmOn = cspm.pricingTier === "Standard" && cspm.extensions?.some((e) => e.name === "AgentlessVmScanning" && e.isEnabled === "True");
+  const specTurnsCspmOff = ctx.spec.defender?.plans?.["CloudPosture"]?.enabled === false;
+  return !!cspmOn && !specTurnsCspmOff;
+}
+
+/** The first override of the spec that selects the machine. */
+export function overrideFor(servers: ResolvedServers, m: InventoryMachine, lowerId: () => string): ResolvedOverride | undefined {
+  for (const o of servers.overrides) {
+    // The lower-cased id only when an override names one: most fleets select by tag.
+    if (o.id !== undefined && o.id === lowerId()) return o;
+    if (o.tag && m.tags) {
+      for (const [name, value] of Object.entries(m.tags)) if (name.toLowerCase() === o.tag.name.toLowerCase() && value === o.tag.value) return o;
+    }
+  }
+  return undefined;
+}
+
+/** A machine's Defender for Servers plan once this plan is applied, and where it comes from. */
+export interface MachinePlanFacts {
+  readonly plan: "P1" | "P2" | "Free";
+  /** For a resource-level plan: the override's words, or "its own resource-level plan". */
+  readonly resourceLevel?: string;
+}
+
+/** The plan that covers `m` after this plan: the subscription's (enforced or inherited), an override's, or its own. */
+export function effectivePlan(servers: ResolvedServers, m: InventoryMachine, lowerId: () => string): MachinePlanFacts {
+  const subscription = servers.plan === "Off" ? "Free" : servers.plan;
+  if (servers.enforce) return { plan: subscription };
+  const o = overrideFor(servers, m, lowerId);
+  if (o) return { plan: o.plan, resourceLevel: overrideText(o.index, o.tag ? `${o.tag.name}=${o.tag.value}` : null) };
+  const own = m.pricing;
+  if (own) return { plan: own.pricingTier === "Free" ? "Free" : own.subPlan === "P2" ? "P2" : "P1", resourceLevel: "its own resource-level plan" };
+  return { plan: subscription };
+}
+
+/** The machines phase: each machine's plan, and the overrides' steps. */
+export function planMachinePlans(ctx: PlanContext, b: Sink, fleet: Fleet): ComponentVerdicts[] | undefined {
+  const servers = resolveServers(ctx.spec.defender);
+  if (!servers) return undefined;
+  const say = ctx.reasons.speaker(PLAN_REASONS);
+  const verdict = (d: PlanComponentDecision, r: ReturnType<typeof say>) => componentVerdict(d, r);
+  const verdicts: ComponentVerdict[] = fleet.machines.map((m, i) => {
+    const own = m.pricing ?? null;
+    if (servers.enforce && own) return verdict("enforced", say("enforced", servers.plan, resourcePlanLabel(own)));
+    const o = overrideFor(servers, m, () => ctx.lower(m.id));
+    if (!o) return own ? verdict("own-pricing", say("own-pricing", resourcePlanLabel(own))) : verdict("inherits", say("inherits", servers.plan));
+    const text = overrideText(o.index, o.tag ? `${o.tag.name}=${o.tag.value}` : null);
+    const pricingTier = o.plan === "P1" ? "Standard" : "Free";
+    if (own && own.pricingTier === pricingTier && (pricingTier === "Free" || own.subPlan === "P1")) return verdict("override-in-place", say("override-in-place", text, o.plan));
+    b.addUnique("set-resource-pricing", resourcePricingId(m.id), {
+      machineId: m.id,
+      subscriptionId: fleet.subscriptionIds[i]!,
+      pricingTier,
+      subPlan: o.plan === "P1" ? "P1" : null,
+      from: own,
+    });
+    return verdict("override-set", say("override-set", text, o.plan, own ? resourcePlanLabel(own) : `inheriting ${servers.plan === "Off" ? "Free" : servers.plan}`));
+  });
+  return [{ component: "plan", verdicts }];
+}

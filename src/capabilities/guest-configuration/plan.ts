@@ -1,0 +1,54 @@
+/**
+ * The Guest Configuration agent (`defender.servers.guestConfiguration`), which this tool installs
+ * (Defender does not deploy it with a plan; the built-in initiative 12794019 is its
+ * Deploy-if-not-exists equivalent, reference §3): a system-assigned identity (shared with the Azure
+ * Monitor Agent's: one step per machine) and the extension, under the name the built-in policy
+ * uses. Azure VMs only: Arc-enabled servers have it built in, scale sets are not covered. Another
+ * owner's assignment of the same policies is reported, never duplicated.
+ */
+import type { InventoryMachine } from "../../inventory/schema";
+import { ineligibility } from "../../inventory/eligibility";
+import { GUEST_CONFIGURATION_EXTENSION, isSameExtension, resolveServers } from "../../spec";
+import { componentVerdict, extensionId, type ComponentVerdict, type ComponentVerdicts, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
+import { noteCoexistence } from "../defender-plans";
+import { hasSystemIdentity, planSystemIdentity, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
+import { GC_REASONS, type GcDecision } from "./reasons";
+
+type Sink = StepSink<MachineExtensionSteps>;
+
+export function planGuestConfigurationMachines(ctx: PlanContext, b: Sink, fleet: Fleet): ComponentVerdicts[] | undefined {
+  const servers = resolveServers(ctx.spec.defender);
+  if (!servers?.guestConfiguration) return undefined;
+  const verdicts = fleet.machines.map((m) => decideGuestConfiguration(ctx, b, m));
+  return [{ component: "guestConfiguration", verdicts }];
+}
+
+function decideGuestConfiguration(ctx: PlanContext, b: Sink, m: InventoryMachine): ComponentVerdict<GcDecision> {
+  const say = ctx.reasons.speaker(GC_REASONS);
+  const v = (d: GcDecision, r: ReturnType<typeof say>) => componentVerdict(d, r);
+  if (m.kind === "arc") return v("gc-builtin", say("builtin"));
+  if (m.kind === "vmss") return v("gc-not-applicable", say("not-applicable"));
+  const kind = GUEST_CONFIGURATION_EXTENSION[m.osType];
+  const ext = m.extensions?.find((e) => isSameExtension(kind, e));
+  const failed = (ext?.provisioningState ?? "").toLowerCase() === "failed";
+  const identity = hasSystemIdentity(m);
+  if (ext && !failed && identity) return v("gc-installed", say("installed", ext.name ?? kind.name));
+  const why = ineligibility(m);
+  if (why) return v("gc-not-eligible", say("not-eligible", why));
+  const identityStep = identity ? undefined : planSystemIdentity(ctx, b, m);
+  if (ext && !failed) return v("gc-enable-identity", say("enable-identity", ext.name ?? kind.name));
+  b.addUnique(
+    "install-extension",
+    extensionId(m.id, ext?.name ?? kind.name),
+    selfUpgradingInstall(m, kind, ext?.name ?? kind.name),
+    identityStep ? [identityStep] : undefined,
+  );
+  return v("gc-install", say("install", kind.name, !identity, failed));
+}
+
+export function noteGuestConfigurationOwners(ctx: PlanContext, b: Sink, subscriptionId: string): void {
+  if (!resolveServers(ctx.spec.defender)?.guestConfiguration) return;
+  noteCoexistence(ctx, b, subscriptionId, "guestConfiguration", "the Guest Configuration extension and identity", () =>
+    "This tool installs the same extension under the same name on the machines that lack it, so the two never install it twice; it assigns nothing.",
+  );
+}

@@ -1,0 +1,205 @@
+/**
+ * Issue 14: the subscription-level rules of Defender (plans field by field, deprecated sub-plans,
+ * agentless scanning shared with CSPM, the integration's settings, the vulnerability-assessment
+ * provider), coexistence with other owners' assignments, one source of truth with
+ * logAnalyticsAgent.defender, and the SecurityEvent table a rule with security events needs.
+ */
+import { plan, stepsOf } from "../../src/core";
+import { ValidationError } from "../../src/spec";
+import { parseSpec } from "../../src/spec/validate";
+import { defaultWorkspace, inventory, machine, spec, workspace } from "../helpers/fixtures";
+import { defenderSpec, inv, P2, P2_IN_PLACE, settings, SUB, SUB2 } from "./defender.fixtures";
+
+const VM_PRICING = `/subscriptions/${SUB}/providers/Microsoft.Security/pricings/VirtualMachines`;
+
+describe("Defender plans, field by field", () => {
+  it("a new subscription: the plan with every component, each field named", () => {
+    const p = plan(defenderSpec(P2), inv([], settings()));
+    const [step] = stepsOf(p, "set-defender-plan");
+    expect(step!.target).toBe(VM_PRICING);
+    expect(step!.details).toMatchObject({
+      plan: "VirtualMachines",
+      pricingTier: "Standard",
+      subPlan: "P2",
+      enforce: "False",
+      extensions: [
+        { name: "MdeDesignatedSubscription", isEnabled: "False" },
+        { name: "AgentlessVmScanning", isEnabled: "True" },
+        { name: "FileIntegrityMonitoring", isEnabled: "False" },
+      ],
+    });
+    expect(step!.details.changes.map((c) => `${c.field}: ${c.from} → ${c.to}`)).toEqual([
+      "VirtualMachines.pricingTier: Free → Standard",
+      "VirtualMachines.subPlan: (none) → P2",
+      "VirtualMachines.AgentlessVmScanning: off → on",
+    ]);
+  });
+
+  it("P1 → P2: only the fields that differ, in the step's label", () => {
+    const p1 = settings({ ...P2_IN_PLACE, plans: { VirtualMachines: { pricingTier: "Standard", subPlan: "P1", extensions: [{ name: "MdeDesignatedSubscription", isEnabled: "False" }] } } });
+    const p = plan(defenderSpec(P2), inv([], p1));
+    const [step] = stepsOf(p, "set-defender-plan");
+    expect(step!.details.changes.map((c) => `${c.field}: ${c.from} → ${c.to}`)).toEqual(["VirtualMachines.subPlan: P1 → P2", "VirtualMachines.AgentlessVmScanning: off → on"]);
+  });
+
+  it("nothing when the subscription has what the spec asks (exclusion tags compared as a set)", () => {
+    const tagged = { servers: { plan: "P2" as const, agentlessScanning: { exclusionTags: { b: "2", a: "1" } } } };
+    const live = settings({
+      ...P2_IN_PLACE,
+      plans: {
+        VirtualMachines: {
+          ...P2_IN_PLACE.plans!.VirtualMachines!,
+          extensions: [
+            { name: "MdeDesignatedSubscription", isEnabled: "False" },
+            { name: "AgentlessVmScanning", isEnabled: "True", additionalExtensionProperties: { ExclusionTags: "[{'Key':'a','Value':'1'},{'Key':'b','Value':'2'}]" } },
+            { name: "FileIntegrityMonitoring", isEnabled: "False" },
+          ],
+        },
+      },
+    });
+    expect(plan(defenderSpec(tagged), inv([], live)).steps).toEqual([]);
+  });
+
+  it("file integrity monitoring with its workspace; direct onboarding only on the designated subscription", () => {
+    const ws = `/subscriptions/${SUB}/resourceGroups/rg-sec/providers/Microsoft.OperationalInsights/workspaces/law-fim`;
+    const s = defenderSpec({ servers: { plan: "P2", fileIntegrityMonitoring: { enabled: true, workspace: { id: ws } }, directOnboarding: { subscription: SUB2 } } }, {}, [SUB, SUB2]);
+    const p = plan(s, inventory({ settings: { [SUB]: P2_IN_PLACE, [SUB2]: P2_IN_PLACE } }, "2020-01-01", [SUB, SUB2]));
+    const bySub = new Map(stepsOf(p, "set-defender-plan").map((st) => [st.details.subscriptionId, st.details.changes.map((c) => `${c.field}: ${c.from} → ${c.to}`)]));
+    expect(bySub.get(SUB)).toEqual(["VirtualMachines.FileIntegrityMonitoring: off → on"]);
+    expect(bySub.get(SUB2)).toEqual(["VirtualMachines.MdeDesignatedSubscription: off → on", "VirtualMachines.FileIntegrityMonitoring: off → on"]);
+    const fim = stepsOf(p, "set-defender-plan")[0]!.details.extensions.find((e) => e.name === "FileIntegrityMonitoring");
+    expect(fim).toEqual({ name: "FileIntegrityMonitoring", isEnabled: "True", additionalExtensionProperties: { DefinedWorkspaceId: ws.toLowerCase() } });
+  });
+
+  it("Containers and another plan; a deprecated sub-plan in place is moved to its successor, with a warning", () => {
+    const live = settings({ plans: { KeyVaults: { pricingTier: "Standard", subPlan: "PerTransaction" } } });
+    const p = plan(defenderSpec({ containers: { enabled: true }, plans: { KeyVaults: { enabled: true } } }), inv([], live));
+    const changes = stepsOf(p, "set-defender-plan").map((st) => st.details.changes.map((c) => `${c.field}: ${c.from} → ${c.to}`));
+    expect(changes).toEqual([
+      ["Containers.pricingTier: Free → Standard", "Containers.ContainerSensor: off → on", "Containers.AgentlessDiscoveryForKubernetes: off → on", "Containers.ContainerRegistriesVulnerabilityAssessments: off → on"],
+      ["KeyVaults.subPlan: PerTransaction → PerKeyVault"],
+    ]);
+    expect(p.findings.find((f) => f.code === "deprecated-sub-plan")!.message).toBe("KeyVaults is on the deprecated sub-plan PerTransaction, which Azure no longer accepts (InvalidInputError): it is moved to PerKeyVault.");
+  });
+
+  it("agentless scanning off for P2 while CSPM keeps it on: no write that would be undone, a warning instead", () => {
+    const live = settings({ ...P2_IN_PLACE, plans: { ...P2_IN_PLACE.plans, CloudPosture: { pricingTier: "Standard", extensions: [{ name: "AgentlessVmScanning", isEnabled: "True" }] } } });
+    const p = plan(defenderSpec({ servers: { plan: "P2", agentlessScanning: { enabled: false } } }), inv([], live));
+    expect(stepsOf(p, "set-defender-plan")).toEqual([]);
+    expect(p.findings.map((f) => f.code)).toContain("agentless-scanning-kept-by-cspm");
+  });
+
+  it("with defender.servers, the old set-pricing is not planned: one source of truth", () => {
+    const s = parseSpec({ subscriptions: [SUB], logAnalyticsAgent: { autoProvision: true, agent: "mma" }, defender: P2 });
+    const p = plan(s, inv([], settings()));
+    expect(stepsOf(p, "set-pricing")).toEqual([]);
+    expect(stepsOf(p, "set-defender-plan")).toHaveLength(1);
+  });
+});
+
+describe("the Defender for Endpoint integration and the vulnerability-assessment provider", () => {
+  it("WDATP and its companions, WDATP first; then the provider MdeTvm", () => {
+    const p = plan(defenderSpec({ servers: { plan: "P1", endpointProtection: { linux: false } } }), inv([], settings({ securitySettings: { WDATP: false } })));
+    const steps = stepsOf(p, "set-security-setting");
+    expect(steps.map((s) => `${s.details.name}: ${String(s.details.from)} → ${String(s.details.enabled)}`)).toEqual([
+      "WDATP: false → true",
+      "WDATP_UNIFIED_SOLUTION: null → true",
+      "WDATP_EXCLUDE_LINUX_PUBLIC_PREVIEW: null → true",
+    ]);
+    expect(steps[1]!.dependsOn).toEqual([steps[0]!.id]);
+    expect(stepsOf(p, "set-va-setting").map((s) => s.details)).toEqual([{ subscriptionId: SUB, selectedProvider: "MdeTvm", from: null }]);
+  });
+
+  it("provider none never rolls MdeTvm back: a finding says so", () => {
+    const p = plan(defenderSpec({ servers: { plan: "P1", vulnerabilityAssessment: "none" } }), inv([], P2_IN_PLACE));
+    expect(stepsOf(p, "set-va-setting")).toEqual([]);
+    expect(p.findings.map((f) => f.code)).toContain("vulnerability-assessment-provider-kept");
+  });
+
+  it("with the plan off, no setting is written", () => {
+    const p = plan(defenderSpec({ servers: { plan: "Off" } }), inv([], settings()));
+    expect(p.steps.map((s) => s.action)).toEqual([]);
+  });
+});
+
+describe("coexistence with other owners' assignments", () => {
+  const assignment = (name: string, definition: string, extra = {}) => ({
+    id: `/subscriptions/${SUB}/providers/Microsoft.Authorization/policyAssignments/${name}`,
+    name,
+    policyDefinitionId: definition,
+    scope: `/subscriptions/${SUB}`,
+    identityPrincipalId: "00000000-0000-4000-8000-000000000001",
+    ...extra,
+  });
+
+  it("ALZ's Deploy-MDFC-Config: a warning naming it and what to align; Defender's own MDE assignment: an info", () => {
+    const alz = { ...assignment("Deploy-MDFC-Config-H224", "/providers/Microsoft.Management/managementGroups/alz/providers/Microsoft.Authorization/policySetDefinitions/Deploy-MDFC-Config_20240319"), scope: "/providers/Microsoft.Management/managementGroups/alz" };
+    const defender = assignment("ASC-MDE", "/providers/Microsoft.Authorization/policySetDefinitions/e20d08c5-6d64-656d-6465-ce9e37fd0ebc", { assignedBy: "Security Center" });
+    const p = plan(defenderSpec(P2), inv([], P2_IN_PLACE, { policyAssignments: [alz, defender] }));
+    const plans = p.findings.find((f) => f.code === "coexisting-plans-assignment")!;
+    expect(plans.severity).toBe("warning");
+    expect(plans.message).toMatch(/^Azure Landing Zones \(Deploy-MDFC-Config-H224\) assigns a Defender configuration, which deploys Defender plans, at \/providers\/Microsoft.Management\/managementGroups\/alz\. Its remediation sets plans too/);
+    const mde = p.findings.find((f) => f.code === "coexisting-endpoint-assignment")!;
+    expect(mde.message).toMatch(/^Defender for Cloud \(ASC-MDE\) assigns "Deploy Defender for Endpoint agent", which deploys Defender for Endpoint/);
+    expect(p.steps.filter((s) => s.action === "assign-policy")).toEqual([]);
+  });
+
+  it("a user's Azure Policy add-on assignment: the add-on is left to it, no second deployment", () => {
+    const cluster = `/subscriptions/${SUB}/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-1`;
+    const users = assignment("team-aks-policy", "/providers/Microsoft.Authorization/policyDefinitions/a8eff44f-8c92-45c3-a3fb-9880802d67a7", { displayName: "AKS policy add-on (platform team)" });
+    const p = plan(defenderSpec({ containers: { enabled: true } }), inventory({ clusters: [{ id: cluster, location: "westeurope", addons: {} }], policyAssignments: [users], settings: { [SUB]: settings() } }));
+    expect(p.clusters![0]!.components["kubernetesPolicyAddon"]!.reason).toMatch(/^The Azure Policy add-on is deployed by a policy assignment of another owner \(AKS policy add-on \(platform team\)\)/);
+    expect(stepsOf(p, "enable-cluster-addon")).toEqual([]);
+    expect(p.findings.map((f) => f.code)).toContain("coexisting-kubernetesPolicyAddon-assignment");
+  });
+
+  it("Guest Configuration's initiative assigned by someone else: reported; the same extension name keeps them apart", () => {
+    const other = assignment("gc-prereqs", "/providers/Microsoft.Authorization/policySetDefinitions/12794019-7a00-42cf-95c2-882eed337cc8");
+    const p = plan(defenderSpec({ servers: { plan: "P2", guestConfiguration: true } }), inv([machine("vm-1")], P2_IN_PLACE, { policyAssignments: [other] }));
+    expect(p.findings.find((f) => f.code === "coexisting-guestConfiguration-assignment")!.message).toContain("installs the same extension under the same name");
+  });
+});
+
+describe("one source of truth: logAnalyticsAgent.defender and defender.servers", () => {
+  const bad = (input: unknown) => {
+    try {
+      parseSpec(input);
+    } catch (err) {
+      if (err instanceof ValidationError) return err.issues;
+    }
+    throw new Error("accepted");
+  };
+
+  it("contradicting: refused, naming both fields", () => {
+    expect(bad({ subscriptions: [SUB], logAnalyticsAgent: { defender: false }, defender: { servers: { plan: "P2" } } })).toEqual([
+      {
+        path: "logAnalyticsAgent.defender",
+        message: 'false contradicts defender.servers.plan "P2": defender.servers is the one source of truth, so remove logAnalyticsAgent.defender (or set the plan to Off)',
+      },
+    ]);
+  });
+
+  it("only the new section: the old switch follows its plan", () => {
+    expect(parseSpec({ subscriptions: [SUB], defender: { servers: { plan: "Off" } } }).logAnalyticsAgent.defender).toBe(false);
+    expect(parseSpec({ subscriptions: [SUB], logAnalyticsAgent: { defender: true }, defender: { servers: { plan: "P1" } } }).logAnalyticsAgent.defender).toBe(true);
+  });
+});
+
+describe("the SecurityEvent table of a rule with security events (agent ama)", () => {
+  it("a kept workspace whose tier the new rule reproduces gets the Security solution first", () => {
+    const ws = workspace("law-ops", "cccccccc-0000-0000-0000-000000000001", { solutions: ["SecurityCenterFree"], securityEvents: { tier: "Common", owner: "securityCenter" } });
+    const m = machine("vm-1", { extensions: [{ publisher: "Microsoft.EnterpriseCloud.Monitoring", type: "MicrosoftMonitoringAgent", version: "1.0", name: "MicrosoftMonitoringAgent", workspaceCustomerId: ws.customerId }] });
+    const p = plan(spec({ agent: "ama" }), inventory({ machines: [m], workspaces: [ws, defaultWorkspace("WEU", "dddddddd-0000-0000-0000-000000000001", "westeurope")] }));
+    const rule = stepsOf(p, "create-dcr").find((s) => s.details.workspaceId === ws.id)!;
+    const solution = stepsOf(p, "install-solution").find((s) => s.details.workspaceId === ws.id && s.details.solution === "Security")!;
+    expect(rule.details.tier).toBe("Common");
+    expect(rule.dependsOn).toContain(solution.id);
+  });
+
+  it("a workspace with SecurityInsights has the table already", () => {
+    const ws = workspace("law-sen", "cccccccc-0000-0000-0000-000000000002", { solutions: ["SecurityCenterFree", "SecurityInsights"], securityEvents: { tier: "Common", owner: "securityCenter" } });
+    const m = machine("vm-2", { extensions: [{ publisher: "Microsoft.EnterpriseCloud.Monitoring", type: "MicrosoftMonitoringAgent", version: "1.0", name: "MicrosoftMonitoringAgent", workspaceCustomerId: ws.customerId }] });
+    const p = plan(spec({ agent: "ama" }), inventory({ machines: [m], workspaces: [ws] }));
+    expect(stepsOf(p, "install-solution").filter((s) => s.details.workspaceId === ws.id)).toEqual([]);
+  });
+});

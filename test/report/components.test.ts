@@ -1,0 +1,51 @@
+/**
+ * Issue 14: the report gains one column per component the plan decides (Defender for Endpoint,
+ * vulnerability assessment, Guest Configuration, the machine's plan) and per Defender plan the
+ * spec manages, beside the agent's coverage (the Azure Monitor Agent's by default).
+ */
+import { buildReport, renderReportHtml } from "../../src/report";
+import { defenderSpec, inv, machine, mde, P2, P2_IN_PLACE } from "../reconcile/defender.fixtures";
+import { SUB } from "../helpers/fixtures";
+
+const spec = defenderSpec({ servers: { plan: "P2", guestConfiguration: true } }, { logAnalyticsAgent: { autoProvision: true, agent: "ama" } });
+const fleet = inv([machine("vm-with-mde", { extensions: [mde("Windows")] }), machine("vm-without"), machine("lnx-without", { osType: "Linux" })]);
+
+describe("component and plan columns", () => {
+  const s = buildReport(spec, [{ label: "now", inventory: fleet }]).latest;
+
+  it("counts each component's coverage overall and per subscription", () => {
+    expect(s.agent).toBe("ama");
+    const endpoint = s.components.find((c) => c.name === "endpoint");
+    expect(endpoint).toMatchObject({ title: "Defender for Endpoint", target: "machine", total: { machines: 3, covered: 1 } });
+    expect(s.components.map((c) => c.name)).toEqual(expect.arrayContaining(["endpoint", "vulnerabilityAssessment", "guestConfiguration", "plan"]));
+    const row = s.bySubscription.find((r) => r.subscription === SUB)!;
+    expect(row.components["endpoint"]).toEqual({ machines: 3, covered: 1, percent: 33.3 });
+    expect(row.components["guestConfiguration"]!.covered).toBe(0);
+  });
+
+  it("shows each managed plan's pricing as read", () => {
+    expect(s.plans).toEqual(["VirtualMachines"]);
+    expect(s.bySubscription[0]!.plans).toEqual({ VirtualMachines: "Standard P2" });
+    const unread = buildReport(spec, [{ label: "now", inventory: inv([machine("vm")], { ...P2_IN_PLACE, plans: {} }) }]).latest;
+    expect(unread.bySubscription[0]!.plans).toEqual({ VirtualMachines: null });
+  });
+
+  it("renders the columns in the HTML, headed by the agent", () => {
+    const html = renderReportHtml(buildReport(spec, [{ label: "now", inventory: fleet }]));
+    expect(html).toContain("Coverage by subscription (Azure Monitor Agent)");
+    expect(html).toContain("<th>Defender for Endpoint</th>");
+    expect(html).toContain("<th>Plan VirtualMachines</th>");
+    expect(html).toMatch(/data-component="endpoint" data-machines="3" data-covered="1"[^>]*>1\/3 \(33.3%\)</);
+    expect(html).toContain('<td data-plan="VirtualMachines">Standard P2</td>');
+    expect(html).toContain('id="by-component"');
+  });
+
+  it("adds nothing without a defender section", () => {
+    const plain = buildReport(defenderSpec(P2, { logAnalyticsAgent: { autoProvision: true, agent: "mma" } }), [{ label: "now", inventory: fleet }]).latest;
+    expect(plain.agent).toBe("mma");
+    const none = buildReport({ ...spec, defender: undefined }, [{ label: "now", inventory: fleet }]).latest;
+    expect(none.components).toEqual([]);
+    expect(none.plans).toEqual([]);
+    expect(renderReportHtml(buildReport({ ...spec, defender: undefined }, [{ label: "now", inventory: fleet }]))).not.toContain('id="by-component"');
+  });
+});
