@@ -83,6 +83,7 @@ export const extensionsSchema = closedObject({
     .string()
     .min(1)
     .superRefine((value, ctx) => {
+      if (value === "") return; // min(1) says so already
       const problem = regionProblem(value);
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     })

@@ -4,11 +4,11 @@
  * since is left for the next plan; none less) once that state is unchanged, and refuses a stale plan
  * naming what changed, writing nothing. `plan --format json` is a saved plan too.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { readInventory } from "../../src/azure/inventory";
-import { plan } from "../../src/core";
+import { parsePlan, plan } from "../../src/core";
 import { loadSpecFile } from "../../src/spec/load";
 import { runCli, startLab, type Lab } from "./helpers";
 
@@ -34,8 +34,8 @@ describe("saved plans", () => {
     const out = join(lab.dir, "stale.json");
     const planned = runCli(lab, ["plan", "--spec", lab.specPath, "--out", out, "--quiet"]);
     expect(await planned.exit).toBe(2);
-    const saved = (await import(out)) as { steps: { action: string; details: { machineId?: string } }[] };
-    const machine = saved.steps.find((s) => s.action === "install-extension" && s.details.machineId)!.details.machineId!;
+    const saved = parsePlan(readFileSync(out, "utf8")).plan;
+    const machine = (saved.steps.find((s) => s.action === "install-extension" && (s.details as { machineId?: string }).machineId)!.details as { machineId: string }).machineId;
     // Someone stops that machine after the review.
     await lab.emu.admin("PATCH", `/admin/guest?id=${encodeURIComponent(machine)}`, { powerState: "stopped" });
     await lab.emu.admin("POST", "/admin/counters/reset");
@@ -64,7 +64,7 @@ describe("saved plans", () => {
     const planned = runCli(lab, ["plan", "--spec", lab.specPath, "--format", "json", "--quiet"]);
     expect(await planned.exit).toBe(2);
     writeFileSync(out, planned.stdout());
-    const saved = JSON.parse(planned.stdout()) as { steps: { id: string }[] };
+    const saved = parsePlan(planned.stdout()).plan;
     // A machine created after the review: not in the plan, so not touched.
     await lab.emu.admin("POST", "/admin/machines", { subscriptionId: lab.emu.subscriptionIds[2], resourceGroup: "rg-late", name: "vm-after-review", location: "westeurope", osType: "Windows" });
     const apply = runCli(lab, ["apply", "--plan", out, "--yes", "--state", join(lab.dir, "state"), "--format", "json", "--quiet", "--max-writes-per-second", "500"]);
