@@ -44,8 +44,9 @@ function* files(dir, test) {
 function templateRegex(template) {
   const path = template.replace(/\{\?[^}]*\}$/, "").replace(/\?.*$/, "");
   const parts = path.split(/(\{\+?[^}]+\})/).map((p) => {
-    // `{+x}` (RFC 6570 reserved) and scope-like parameters carry slashes.
-    if (/^\{\+/.test(p) || /^\{(scope|resourceUri|resourceId|resourceScope)\}$/i.test(p)) return ".+";
+    // `{+x}` (RFC 6570 reserved) and scope-like parameters carry slashes (`{scopeId}`: Microsoft.Security
+    // pricings 2024-01-01, a subscription or a resource id, x-ms-skip-url-encoding).
+    if (/^\{\+/.test(p) || /^\{(scope|scopeId|resourceUri|resourceId|resourceScope)\}$/i.test(p)) return ".+";
     if (/^\{/.test(p)) return "[^/]+";
     return p.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
   });

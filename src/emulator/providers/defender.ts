@@ -283,7 +283,8 @@ export function vulnerabilityAssessmentSettings(schedule: () => DefenderSchedule
     scopes: ["subscription"],
     createStatus: 200,
     put: ({ body, target }) => {
-      if (target.name !== "AzureServersSetting") throw ArmErrors.invalidParameter(`The setting kind '${target.name}' is not one of AzureServersSetting.`, "settingKind");
+      // The published spec's settingKind is `azureServersSetting` (modelAsString); ARM names are case-insensitive.
+      if (target.name.toLowerCase() !== "azureserverssetting") throw ArmErrors.invalidParameter(`The setting kind '${target.name}' is not one of azureServersSetting.`, "settingKind");
       if (body["kind"] !== "AzureServersSetting") throw ArmErrors.invalidParameter(`kind '${String(body["kind"] ?? "")}' is not one of AzureServersSetting.`, "kind");
       const provider = getString(body, "properties", "selectedProvider");
       if (provider?.toLowerCase() !== VA_PROVIDER_MDE_TVM.toLowerCase()) {
