@@ -71,8 +71,11 @@ export const SECURITY_SETTING_KINDS: Readonly<Record<string, "DataExportSettings
   Sentinel: "AlertSyncSettings",
 });
 
-/** `serverVulnerabilityAssessmentsSettings/AzureServersSetting`: Defender Vulnerability Management. */
-export const VA_SETTING_NAME = "AzureServersSetting";
+/**
+ * `serverVulnerabilityAssessmentsSettings/azureServersSetting`: Defender Vulnerability Management.
+ * The published spec's path value (settingKind) is lower-camel; the body's `kind` is `AzureServersSetting`.
+ */
+export const VA_SETTING_NAME = "azureServersSetting";
 export const VA_PROVIDER_MDE_TVM = "MdeTvm";
 /** The machine-level assessment Defender (or DINE 13ce0167) creates for MDE TVM. */
 export const VA_MACHINE_ASSESSMENT_NAME = "mdetvm";

@@ -250,6 +250,21 @@ suite("the Azure CLI against the emulator", () => {
     await az.json(["role", "assignment", "delete", "--assignee", emu.clientId, "--role", "Reader", "--scope", scope]);
   });
 
+  test("Defender's settings, vulnerability-assessment provider and a machine's assessment", async () => {
+    // Microsoft.Security/settings through the CLI's own command group.
+    expect((await az.json<{ name: string }[]>(["security", "setting", "list"])).map((x) => x.name)).toContain("WDATP");
+    await az.json(["security", "setting", "update", "-n", "WDATP", "--enabled", "true"]);
+    expect((await az.json<{ enabled: boolean }>(["security", "setting", "show", "-n", "WDATP"])).enabled).toBe(true);
+    // The CLI has no command for these two: `az rest` is how its users reach them.
+    const vaUrl = `/subscriptions/${sub}/providers/Microsoft.Security/serverVulnerabilityAssessmentsSettings/azureServersSetting?api-version=2023-05-01`;
+    await az.json(["rest", "--method", "put", "--url", vaUrl, "--body", JSON.stringify({ kind: "AzureServersSetting", properties: { selectedProvider: "MdeTvm" } })]);
+    expect((await az.json<{ properties: { selectedProvider: string } }>(["rest", "--method", "get", "--url", vaUrl])).properties.selectedProvider).toBe("MdeTvm");
+    const vm = machine("no-agent", "virtualMachines");
+    const assessment = `${vm.id}/providers/Microsoft.Security/serverVulnerabilityAssessments/default?api-version=2020-01-01`;
+    await az.json(["rest", "--method", "put", "--url", assessment]);
+    expect((await az.json<{ properties: { provisioningState: string } }>(["rest", "--method", "get", "--url", assessment])).properties.provisioningState).toBe("Succeeded");
+  });
+
   test("Security settings, pricings and workspace settings", async () => {
     expect((await az.json<{ autoProvision: string }>(["security", "auto-provisioning-setting", "show", "-n", "default"])).autoProvision).toBe("Off");
     await az.json(["security", "auto-provisioning-setting", "update", "-n", "default", "--auto-provision", "Off"]);

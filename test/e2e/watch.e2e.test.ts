@@ -49,6 +49,9 @@ it("a VM created while the loop runs gets its agent within two rounds", async ()
     }, "the extension on the new VM");
     // Created during round k (or between k and k+1): the agent must be there by the end of round k+2.
     expect(seenIn - createdDuring).toBeLessThanOrEqual(2);
+    // Stop between rounds: a watch whose last apply was cut short exits 1 (the new VM's round may
+    // still be applying its other steps when its agent shows).
+    await until(() => new RegExp(`^round ${seenIn}: Apply:`, "m").test(watch.stdout()), "the end of that round's apply");
   } finally {
     watch.child.kill("SIGTERM");
   }

@@ -52,6 +52,8 @@ beforeAll(async () => {
   await project.ok(["stack", "init", "dev", "--secrets-provider", "passphrase"]);
   for (const [i, sub] of subscriptions.entries()) await project.ok(["config", "set", "--path", `asc-autoprovision:subscriptions[${i}]`, sub]);
   await project.ok(["config", "set", "--path", "asc-autoprovision:logAnalyticsAgent.autoProvision", "true"]);
+  // The seed's agent: these tests read its per-geography default workspaces (the default agent is ama).
+  await project.ok(["config", "set", "--path", "asc-autoprovision:logAnalyticsAgent.agent", "mma"]);
   await project.ok(["config", "set", "asc-autoprovision:reconcile", "apply"]);
   await project.ok(["config", "set", "asc-autoprovision:emulatorEndpoint", emu.endpoint.url]);
   // A secret in the stack config: the passphrase provider must keep it out of the state and the config file in plain text.

@@ -34,7 +34,7 @@ export async function readDefenderSettings(conn: AzureConnection, subscriptionId
   const [pricings, settings, va] = await Promise.all([
     getOrNull(rest, `${scope}/pricings`, PRICINGS_API_VERSION, retry) as Promise<ArmList | null>,
     getOrNull(rest, `${scope}/settings`, SECURITY_SETTINGS_API_VERSION, retry) as Promise<ArmList | null>,
-    getOrNull(rest, `${scope}/serverVulnerabilityAssessmentsSettings/AzureServersSetting`, VA_SETTINGS_API_VERSION, retry),
+    getOrNull(rest, `${scope}/serverVulnerabilityAssessmentsSettings/azureServersSetting`, VA_SETTINGS_API_VERSION, retry),
   ]);
   const plans: Record<string, InventoryPlanPricing> = {};
   for (const p of pricings?.value ?? []) {

@@ -137,7 +137,6 @@ function machineOf(row: GraphRow, type: string, keepTags: ReadonlySet<string>): 
     ...(tags ? { tags } : {}),
     location: row.location ?? "",
     appliance: isAppliance(row.plan?.publisher, row.tags),
-    ...(row.tags && Object.keys(row.tags).length ? { tags: { ...row.tags } } : {}),
     ...(row.identity?.type ? { identity: { type: row.identity.type, ...(row.identity.principalId ? { principalId: row.identity.principalId } : {}) } } : {}),
   };
   if (type === "microsoft.compute/virtualmachines") {

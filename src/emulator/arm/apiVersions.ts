@@ -50,7 +50,8 @@ export const API_VERSIONS = {
   /** serverVulnerabilityAssessmentsSettings (the subscription's vulnerability-assessment provider). */
   serverVulnerabilityAssessmentSettings: union("microsoft.security/servervulnerabilityassessmentssettings"),
   /** A machine's serverVulnerabilityAssessments. */
-  serverVulnerabilityAssessments: union("microsoft.security/servervulnerabilityassessments"),
+  // Plus the version the built-in policy 13ce0167's deployment template calls, as Defender does.
+  serverVulnerabilityAssessments: [...union("microsoft.security/servervulnerabilityassessments"), "2015-06-01-preview"].sort(),
   policy: union("microsoft.authorization/policydefinitions", "microsoft.authorization/policyassignments"),
   authorization: union("microsoft.authorization/roledefinitions", "microsoft.authorization/roleassignments"),
   policyInsights: union("microsoft.policyinsights/remediations"),
