@@ -253,7 +253,7 @@ suite("the Azure CLI against the emulator", () => {
   test("Defender's settings, vulnerability-assessment provider and a machine's assessment", async () => {
     // Microsoft.Security/settings through the CLI's own command group.
     expect((await az.json<{ name: string }[]>(["security", "setting", "list"])).map((x) => x.name)).toContain("WDATP");
-    await az.json(["security", "setting", "update", "-n", "WDATP", "--enabled", "true"]);
+    await az.json(["security", "setting", "update", "-n", "WDATP", "--data-export-settings", "{enabled:true}"]);
     expect((await az.json<{ enabled: boolean }>(["security", "setting", "show", "-n", "WDATP"])).enabled).toBe(true);
     // The CLI has no command for these two: `az rest` is how its users reach them.
     const vaUrl = `/subscriptions/${sub}/providers/Microsoft.Security/serverVulnerabilityAssessmentsSettings/azureServersSetting?api-version=2023-05-01`;

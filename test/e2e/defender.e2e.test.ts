@@ -7,7 +7,7 @@
  */
 import type { ExtensionPut } from "../../src/emulator";
 import { emulatorConnection } from "../../src/azure/connection";
-import { readInventory } from "../../src/azure/inventory";
+import { readInventoryFor } from "../../src/azure/inventory";
 import { plan } from "../../src/core";
 import { loadSpecFile } from "../../src/spec/load";
 import { applyArgs, runCli, startLab, type Lab } from "./helpers";
@@ -32,7 +32,7 @@ const puts = async (): Promise<ExtensionPut[]> => (await lab.emu.admin<{ value: 
 
 it("converges in one apply and Defender's delay, never racing or repeating what Defender deploys", async () => {
   const spec = loadSpecFile(lab.specPath);
-  const first = plan(spec, await readInventory(lab.conn, spec.subscriptions));
+  const first = plan(spec, await readInventoryFor(lab.conn, spec));
   const actions = new Set(first.steps.map((s) => s.action));
   for (const a of ["set-defender-plan", "set-security-setting", "set-va-setting", "set-resource-pricing", "enable-cluster-addon", "install-extension", "enable-identity"]) expect(actions).toContain(a);
   const waiting = first.machines.filter((m) => m.components?.["endpoint"]?.decision === "mde-awaiting-defender").length;
@@ -46,7 +46,7 @@ it("converges in one apply and Defender's delay, never racing or repeating what 
   await lab.emu.admin("POST", "/admin/clock", { advanceSeconds: 3600 });
   // A new connection: the old one's token has expired on the emulator's clock.
   const conn = emulatorConnection({ url: lab.emu.url, tenantId: lab.emu.tenantId, clientId: lab.emu.clientId, clientSecret: lab.emu.clientSecret, caCert: lab.emu.caCert });
-  const after = await readInventory(conn, spec.subscriptions);
+  const after = await readInventoryFor(conn, spec);
   const second = plan(spec, after);
   expect(second.steps).toEqual([]);
   const endpoint = new Map<string, number>();

@@ -302,6 +302,8 @@ export const vulnerabilityAssessments: ResourceTypeSpec<Deps> = {
   apiVersions: API_VERSIONS.serverVulnerabilityAssessments,
   scopes: ["resource"],
   createStatus: 200,
+  // ServerVulnerabilityAssessment_CreateOrUpdate declares no body (the Azure CLI's `az rest` sends none).
+  bodyOptional: true,
   put: ({ target }) => {
     if (!isMachine(target.scopeResource)) throw ArmErrors.invalidInputError(`A server vulnerability assessment needs a virtual machine or an Arc machine (${[MACHINE_TYPES[0], ARC_TYPE].join(", ")}).`);
     if (!["mdetvm", "default"].includes(target.name.toLowerCase())) throw ArmErrors.invalidParameter(`The assessment '${target.name}' is not one of mdetvm, default.`, "serverVulnerabilityAssessment");
