@@ -36,13 +36,13 @@ export interface ReadOptions {
    * "includes all workspaces across all of your subscriptions", not only the ones in scope.
    */
   readonly workspaces?: readonly string[];
-  /** Machine tags to keep (the spec's exclude.machineTags); the reader keeps no others. */
+  /** Machine tags to keep (tagsNamedBy: the spec's exclusion tags and the tags Defender reads); the reader keeps no others. */
   readonly machineTags?: readonly string[];
 }
 
 /**
  * The inventory of a spec's scope: its subscriptions and those under its management groups, less
- * the excluded ones; its central workspace wherever it is; the machine tags its exclusions name.
+ * the excluded ones; its central workspace wherever it is; the machine tags it names.
  */
 export async function readInventoryFor(conn: AzureConnection, spec: Spec, options: Omit<ReadOptions, "workspaces" | "machineTags"> = {}): Promise<Inventory> {
   const subscriptions = spec.managementGroups.length ? await resolveSubscriptions(conn, spec, options) : spec.subscriptions;
@@ -82,7 +82,7 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
   const elsewhere = [...new Set((options.workspaces ?? []).map((id) => id.toLowerCase()))].filter((id) => !known.has(id));
   if (elsewhere.length) {
     progress(`reading ${elsewhere.length} workspace(s) outside the subscriptions`);
-    const rows = await queryGraph(conn, workspacesQuery(elsewhere), [...new Set(elsewhere.map(subscriptionOf))].sort(), options.retry);
+    const rows = await queryGraph(conn, workspacesQuery(elsewhere), [...new Set(elsewhere.map(subscriptionOf))].sort(), options.retry, quota);
     fleet.workspaces.push(...fleetFromRows(rows).workspaces);
   }
   progress("querying Resource Graph for policy and role assignments");
