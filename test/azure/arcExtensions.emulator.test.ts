@@ -7,7 +7,7 @@ import { HybridComputeManagementClient } from "@azure/arm-hybridcompute";
 import { startEmulator, type RunningEmulator } from "../../src/emulator";
 import { emulatorConnection } from "../../src/azure/connection";
 import { AzureStepRunner } from "../../src/azure/runner";
-import { TokenBucket } from "../../src/azure/budget";
+import { ArmBudgets } from "../../src/azure/budget";
 import { ArmRest } from "../../src/azure/rest";
 import { AZURE_MONITOR_AGENT } from "../../src/spec/extensions";
 import type { Step } from "../../src/capabilities";
@@ -43,7 +43,7 @@ test("install-extension on an Arc machine sends enableAutomaticUpgrade, and Azur
     dependsOn: [],
     details: { machineId: target!.id, machineKind: "arc", osType: target!.os, location: target!.location, name: ama.name, publisher: ama.publisher, type: ama.type, typeHandlerVersion: ama.version, workspaceId: null, enableAutomaticUpgrade: true },
   } as Step;
-  const runner = new AzureStepRunner(conn, { budget: new TokenBucket({ capacity: 100, refillPerSecond: 100 }), pollIntervalMs: 10 });
+  const runner = new AzureStepRunner(conn, { budgets: new ArmBudgets(), pollIntervalMs: 10 });
   await runner.run(step, { accepted: () => undefined } as never);
   const live = (await new ArmRest(conn).get(`${target!.id}/extensions/${ama.name}`, "2024-07-10")) as { properties: { enableAutomaticUpgrade?: boolean; provisioningState: string } };
   expect(live.properties.provisioningState).toBe("Succeeded");
