@@ -25,7 +25,7 @@ test("install-extension on an Arc machine sends enableAutomaticUpgrade, and Azur
   for (const sub of emu.subscriptionIds) {
     const hc = new HybridComputeManagementClient(emu.credential(), sub, emu.clientOptions());
     for await (const m of hc.machines.listBySubscription()) {
-      const os = m.osType?.toLowerCase() === "windows" ? "Windows" : "Linux";
+      const os = m.properties?.osName?.toLowerCase() === "windows" ? "Windows" : "Linux";
       const rg = m.id!.split("/")[4]!;
       const existing = [];
       for await (const e of hc.machineExtensions.list(rg, m.name!)) existing.push(e.properties?.type);
