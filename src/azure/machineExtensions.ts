@@ -10,6 +10,13 @@ import type { ArmClients } from "./clients";
 import type { LroRunner } from "./lro";
 import type { WriteGate } from "./writeGate";
 
+/**
+ * Arc machine extensions are written at a current api-version: @azure/arm-hybridcompute targets
+ * 2021-05-20, whose model has no `enableAutomaticUpgrade`, so its serializer drops the property
+ * the Azure Monitor Agent relies on to upgrade itself.
+ */
+export const ARC_EXTENSION_API_VERSION = "2024-07-10";
+
 export interface MachineRef {
   readonly machineId: string;
   readonly machineKind: MachineKind;
@@ -54,8 +61,9 @@ export class MachineExtensionAdapter {
       const c = this.clients.compute(sub);
       await this.lro.run(ctx, () => c.virtualMachineScaleSetExtensions.beginCreateOrUpdate(rg, machine, name, { typePropertiesType: type, ...body }, poll), recheck);
     } else {
-      const c = this.clients.hybrid(sub);
-      await this.lro.run(ctx, () => c.machineExtensions.beginCreateOrUpdate(rg, machine, name, { location, properties: { type, ...body } }, poll), recheck);
+      const path = `${m.machineId}/extensions/${name}`;
+      const arc = { location, properties: { type, ...body } };
+      await this.lro.run(ctx, () => this.clients.rest().beginPut(path, ARC_EXTENSION_API_VERSION, arc, poll.updateIntervalInMs), recheck);
     }
   }
 

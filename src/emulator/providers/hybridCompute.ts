@@ -76,6 +76,8 @@ export const arcExtensions: ResourceTypeSpec<Deps> = {
   scopes: ["resourceGroup"],
   patchable: true,
   lroDelete: true,
+  // MachineExtensions_CreateOrUpdate declares 200 and 202 (HybridCompute 2024-07-10); no 201.
+  createStatus: 202,
   put: tracked(putExtension, (i) => (i.existing && i.target.parent ? [i.target.parent.id] : [])),
   onDeleted: extensionDeleted,
 };

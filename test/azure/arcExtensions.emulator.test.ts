@@ -1,0 +1,51 @@
+/**
+ * The Azure Monitor Agent on an Arc-enabled server keeps `enableAutomaticUpgrade`: the install
+ * step sends it at a current api-version (@azure/arm-hybridcompute targets 2021-05-20, whose model
+ * lacks the property, so the SDK's serializer dropped it and the agent never upgraded itself).
+ */
+import { HybridComputeManagementClient } from "@azure/arm-hybridcompute";
+import { startEmulator, type RunningEmulator } from "../../src/emulator";
+import { emulatorConnection } from "../../src/azure/connection";
+import { AzureStepRunner } from "../../src/azure/runner";
+import { ArmBudgets } from "../../src/azure/budget";
+import { ArmRest } from "../../src/azure/rest";
+import { AZURE_MONITOR_AGENT } from "../../src/spec/extensions";
+import type { Step } from "../../src/capabilities";
+
+let emu: RunningEmulator;
+
+beforeAll(async () => {
+  emu = await startEmulator({ fleet: 40, seed: 7 });
+});
+afterAll(async () => emu?.stop());
+
+test("install-extension on an Arc machine sends enableAutomaticUpgrade, and Azure keeps it", async () => {
+  const conn = emulatorConnection({ url: emu.url, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, caCert: emu.caCert });
+  let target: { id: string; location: string; os: "Windows" | "Linux" } | undefined;
+  for (const sub of emu.subscriptionIds) {
+    const hc = new HybridComputeManagementClient(emu.credential(), sub, emu.clientOptions());
+    for await (const m of hc.machines.listBySubscription()) {
+      const os = m.properties?.osName?.toLowerCase() === "windows" ? "Windows" : "Linux";
+      const rg = m.id!.split("/")[4]!;
+      const existing = [];
+      for await (const e of hc.machineExtensions.list(rg, m.name!)) existing.push(e.properties?.type);
+      if (!existing.includes(AZURE_MONITOR_AGENT[os].type)) target = { id: m.id!, location: m.location, os };
+      if (target) break;
+    }
+    if (target) break;
+  }
+  expect(target).toBeDefined();
+  const ama = AZURE_MONITOR_AGENT[target!.os];
+  const step = {
+    id: "ama",
+    action: "install-extension",
+    target: `${target!.id}/extensions/${ama.name}`,
+    dependsOn: [],
+    details: { machineId: target!.id, machineKind: "arc", osType: target!.os, location: target!.location, name: ama.name, publisher: ama.publisher, type: ama.type, typeHandlerVersion: ama.version, workspaceId: null, enableAutomaticUpgrade: true },
+  } as Step;
+  const runner = new AzureStepRunner(conn, { budgets: new ArmBudgets(), pollIntervalMs: 10 });
+  await runner.run(step, { accepted: () => undefined } as never);
+  const live = (await new ArmRest(conn).get(`${target!.id}/extensions/${ama.name}`, "2024-07-10")) as { properties: { enableAutomaticUpgrade?: boolean; provisioningState: string } };
+  expect(live.properties.provisioningState).toBe("Succeeded");
+  expect(live.properties.enableAutomaticUpgrade).toBe(true);
+});
