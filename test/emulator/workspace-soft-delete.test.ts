@@ -81,3 +81,13 @@ test("after 14 days on the emulator's clock the soft-deleted workspace is gone f
   const fresh = await create(OTHER_RG, "law-expiring");
   expect(fresh.customerId).not.toBe(ws.customerId);
 });
+
+test("deleting the resource group soft-deletes its workspace; recreating the group and the workspace recovers it", async () => {
+  const rm = new ResourceManagementClient(emu.credential(), sub, { ...emu.clientOptions(), retryOptions: { maxRetries: 0 } });
+  await rm.resourceGroups.createOrUpdate("rg-softdel-group", { location: "westeurope" });
+  const ws = await create("rg-softdel-group", "law-in-group");
+  await rm.resourceGroups.beginDeleteAndWait("rg-softdel-group", FAST_POLL);
+  expect(await names(oi.deletedWorkspaces.list())).toContain("law-in-group");
+  await rm.resourceGroups.createOrUpdate("rg-softdel-group", { location: "westeurope" });
+  expect((await create("rg-softdel-group", "law-in-group")).customerId).toBe(ws.customerId);
+});
