@@ -124,8 +124,7 @@ export const workspaces: ResourceTypeSpec<Deps> = {
 /** `GET .../providers/Microsoft.OperationalInsights/deletedWorkspaces` (subscription or resource group): the soft-deleted workspaces' last documents. */
 export const deletedWorkspaces: ResourceTypeSpec<Deps> = {
   type: DELETED_WORKSPACE_TYPE,
-  // INFERRED: the workspaces' versions (Azure serves this list from 2020-03-01-preview on).
-  apiVersions: API_VERSIONS.operationalInsights,
+  apiVersions: API_VERSIONS.deletedWorkspaces,
   scopes: ["resourceGroup"],
   listAtSubscription: true,
   list: ({ ctx, subscriptionId, resourceGroup }) =>
