@@ -54,6 +54,7 @@ const SERVED = {
   "microsoft.containerservice/managedclusters": [typeRegex("Microsoft.ContainerService/managedClusters")],
   "microsoft.operationalinsights/workspaces": [typeRegex("Microsoft.OperationalInsights/workspaces")],
   "microsoft.operationalinsights/workspaces/datasources": [typeRegex("Microsoft.OperationalInsights/workspaces/dataSources")],
+  "microsoft.operationalinsights/deletedworkspaces": [typeRegex("Microsoft.OperationalInsights/deletedWorkspaces")],
   "microsoft.operationsmanagement/solutions": [typeRegex("Microsoft.OperationsManagement/solutions")],
   "microsoft.security/autoprovisioningsettings": [typeRegex("Microsoft.Security/autoProvisioningSettings")],
   "microsoft.security/workspacesettings": [typeRegex("Microsoft.Security/workspaceSettings")],

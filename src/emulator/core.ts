@@ -41,7 +41,7 @@ import { networkInterfaces } from "./providers/network";
 import { registerComputeOperations, virtualMachineExtensions, virtualMachineScaleSetExtensions, virtualMachineScaleSets, virtualMachines } from "./providers/compute";
 import { arcExtensions, arcMachines } from "./providers/hybridCompute";
 import { managedClusters } from "./providers/containerService";
-import { dataSources, workspaces } from "./providers/operationalInsights";
+import { dataSources, deletedWorkspaces, workspaces } from "./providers/operationalInsights";
 import { solutions } from "./providers/operationsManagement";
 import { autoProvisioningSettings, workspaceSettings } from "./providers/security";
 import { defenderPricings, defenderSettings, vulnerabilityAssessments, vulnerabilityAssessmentSettings } from "./providers/defender";
@@ -122,7 +122,7 @@ export class EmulatorCore implements ArmContext {
     this.defender = new DefenderAgent(this.meta, () => this);
     this.registry.add(
       virtualMachines, virtualMachineExtensions, virtualMachineScaleSets, virtualMachineScaleSetExtensions,
-      arcMachines, arcExtensions, managedClusters, workspaces, dataSources, solutions,
+      arcMachines, arcExtensions, managedClusters, workspaces, deletedWorkspaces, dataSources, solutions,
       dataCollectionRules, dataCollectionRuleAssociations,
       autoProvisioningSettings, workspaceSettings,
       defenderPricings(() => this.defender), defenderSettings(() => this.defender), vulnerabilityAssessmentSettings(() => this.defender), vulnerabilityAssessments,
@@ -197,8 +197,9 @@ export class EmulatorCore implements ArmContext {
     for (const r of this.store.tree(stored.id)) this.registry.get(r.type)?.beforeDelete?.(this, r, del);
   }
 
-  deleteTree(stored: StoredResource): void {
-    for (const r of this.store.tree(stored.id)) this.registry.get(r.type)?.onDeleted?.(this, r);
+  deleteTree(stored: StoredResource, req?: EmuRequest): void {
+    const del = { rootId: stored.id, req };
+    for (const r of this.store.tree(stored.id)) this.registry.get(r.type)?.onDeleted?.(this, r, del);
     this.store.deleteTree(stored.id);
   }
 

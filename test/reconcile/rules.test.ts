@@ -232,6 +232,16 @@ describe("default workspace that machines still report to", () => {
     expect(del[0]!.dependsOn).toEqual(byAction(p, "reconnect-extension").map((s) => s.id));
   });
 
+  it("its delete says it is a soft delete, recoverable for 14 days with the same workspace id", () => {
+    const inv = inventory({ workspaces: [eus, central], machines: [onDefault("a")] });
+    const p = plan(spec({ workspace: { id: central.id }, reconfigureExisting: true, deleteUnusedDefaultWorkspaces: true }), inv);
+    expect(byAction(p, "delete-workspace")).toHaveLength(1);
+    const note = p.findings.find((f) => f.code === "default-workspace-soft-deleted" && f.target === eus.id);
+    expect(note?.severity).toBe("info");
+    expect(note?.message).toMatch(/soft-deleted for 14 days.*recovers it with the same workspace id/);
+    expect(note?.message).toContain(eus.customerId);
+  });
+
   it("is refused while a machine still reports to it", () => {
     const inv = inventory({ workspaces: [eus, central], machines: [onDefault("a"), onDefault("stopped", { powerState: "deallocated" })] });
     const p = plan(spec({ workspace: { id: central.id }, reconfigureExisting: true, deleteUnusedDefaultWorkspaces: true }), inv);

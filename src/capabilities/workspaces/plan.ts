@@ -4,7 +4,7 @@
  * default workspace that machines still report to.
  */
 import type { InventoryWorkspace } from "../../inventory/schema";
-import { subscriptionOf } from "../../inventory/ids";
+import { resourceGroupOf, subscriptionOf } from "../../inventory/ids";
 import { geographyOf } from "../../spec/geography";
 import { defaultResourceGroupName, defaultWorkspaceId, defaultWorkspaceName, solutionForDefender, solutionName, type SecuritySolution } from "../../spec/naming";
 import { resourceGroupId, solutionId, workspaceLabel, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
@@ -228,6 +228,13 @@ export function retireDefaultWorkspaces(
       );
     } else if (la.deleteUnusedDefaultWorkspaces) {
       b.add("delete-workspace", ws.id, { workspaceId: ws.id }, beforeDelete ? beforeDelete(ws, moving) : moving);
+      // Workspaces_Delete without force soft-deletes (learn.microsoft.com "Delete and recover a Log Analytics workspace").
+      b.finding(
+        "info",
+        "default-workspace-soft-deleted",
+        ws.id,
+        `${label} is deleted without force: Azure keeps it soft-deleted for ${WORKSPACE_SOFT_DELETE_DAYS} days, its name reserved; creating it again in ${resourceGroupOf(ws.id)} (${ws.location}) within them recovers it with the same workspace id (customerId ${ws.customerId}) and its data.`,
+      );
     } else {
       b.finding(
         "info",
@@ -238,6 +245,9 @@ export function retireDefaultWorkspaces(
     }
   }
 }
+
+/** How long Azure keeps a workspace deleted without `force=true` before it is gone. */
+export const WORKSPACE_SOFT_DELETE_DAYS = 14;
 
 /** The geography note for a default workspace in a region outside every FAQ geography. */
 function noteOwnRegion(b: StepSink<WorkspaceSteps>, region: string): void {

@@ -41,6 +41,8 @@ export const API_VERSIONS = {
   hybridCompute: union("microsoft.hybridcompute/machines", "microsoft.hybridcompute/machines/extensions"),
   containerService: union("microsoft.containerservice/managedclusters"),
   operationalInsights: union("microsoft.operationalinsights/workspaces", "microsoft.operationalinsights/workspaces/datasources"),
+  /** The soft-deleted workspaces' list. */
+  deletedWorkspaces: union("microsoft.operationalinsights/deletedworkspaces"),
   operationsManagement: union("microsoft.operationsmanagement/solutions"),
   /** autoProvisioningSettings and workspaceSettings. */
   securitySettings: union("microsoft.security/autoprovisioningsettings", "microsoft.security/workspacesettings"),

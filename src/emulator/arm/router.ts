@@ -174,7 +174,7 @@ export class ArmRouter {
             });
             return { status: 202, headers };
           }
-          ctx.deleteTree(stored);
+          ctx.deleteTree(stored, req);
           // Policy and role assignment deletes answer with the deleted object; others ignore the body.
           if (spec.deleteStatus === 204) return { status: 204 };
           return { status: 200, body: view(stored) };

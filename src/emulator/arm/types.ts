@@ -67,8 +67,8 @@ export interface ArmServices extends ModelContext {
   kickRemediations(): void;
   /** Runs every `beforeDelete` hook of the resource's subtree (throws the 409 that refuses it). */
   checkDeleteTree(stored: StoredResource, req?: EmuRequest): void;
-  /** Deletes a resource and what is under it, running each type's hooks. */
-  deleteTree(stored: StoredResource): void;
+  /** Deletes a resource and what is under it, running each type's hooks (`req`: the DELETE asking, absent in a group's cascade). */
+  deleteTree(stored: StoredResource, req?: EmuRequest): void;
 }
 
 /** The services a provider uses (a subset of ArmServices). */
@@ -170,7 +170,7 @@ export interface ResourceTypeSpec<C = ArmServices> {
   /** May refuse a DELETE (409) before anything is removed. */
   readonly beforeDelete?: (ctx: C, stored: StoredResource, del: DeleteContext) => void;
   /** Cleans up what belongs to a deleted resource (guest state, ...). */
-  readonly onDeleted?: (ctx: C, stored: StoredResource) => void;
+  readonly onDeleted?: (ctx: C, stored: StoredResource, del: DeleteContext) => void;
   /** Sub-paths of an instance: `POST sharedkeys`, `GET instanceview` (lower-case keys). */
   readonly actions?: Readonly<Record<string, (input: ActionInput<C>) => EmuResponse>>;
 }

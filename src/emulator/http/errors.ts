@@ -116,6 +116,14 @@ export const ArmErrors = {
 
   // ---- Microsoft.Security / OperationalInsights ------------------------------------------
   invalidWorkspaceId: (message: string) => bad("InvalidWorkspaceId", message),
+  /** A workspace name held by a soft-deleted workspace in another resource group or location (recover it there, or purge it with `force=true`). */
+  workspaceNameSoftDeleted: (name: string, resourceGroup: string, location: string, purgeAt: string) =>
+    err(
+      409,
+      "Conflict",
+      `A workspace named '${name}' was recently deleted and is in soft-delete state until ${purgeAt} (resource group '${resourceGroup}', location '${location}'). ` +
+        `Recover it with a PUT in that resource group and location, or delete it permanently (DELETE with force=true) before reusing the name.`,
+    ),
   /** Defender's refusals (deprecated sub-plans, unknown extensions, resource-level limits): reference/defender-today.md §2. */
   invalidInputError: (message: string) => bad("InvalidInputError", message),
 

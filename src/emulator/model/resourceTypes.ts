@@ -11,6 +11,8 @@ export const AKS_TYPE = "Microsoft.ContainerService/managedClusters";
 export const AKS_DOC_TYPE = "Microsoft.ContainerService/ManagedClusters";
 export const WORKSPACE_TYPE = "Microsoft.OperationalInsights/workspaces";
 export const DATASOURCE_TYPE = "Microsoft.OperationalInsights/workspaces/dataSources";
+/** Soft-deleted workspaces (tombstones; listed by `.../providers/Microsoft.OperationalInsights/deletedWorkspaces`). */
+export const DELETED_WORKSPACE_TYPE = "Microsoft.OperationalInsights/deletedWorkspaces";
 export const SOLUTION_TYPE = "Microsoft.OperationsManagement/solutions";
 export const AUTO_PROVISIONING_TYPE = "Microsoft.Security/autoProvisioningSettings";
 export const WORKSPACE_SETTING_TYPE = "Microsoft.Security/workspaceSettings";

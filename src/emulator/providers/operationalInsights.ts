@@ -3,16 +3,17 @@
  * keys via POST .../sharedKeys, never in a GET) and their dataSources, where the security-event
  * configuration has one owner: Security Center or Sentinel, never both.
  */
-import type { PutInput, PutResult, ResourceTypeSpec, Needs } from "../arm/types";
+import type { DeleteContext, PutInput, PutResult, ResourceTypeSpec, Needs } from "../arm/types";
 import { API_VERSIONS } from "../arm/apiVersions";
 import { queryParam } from "../arm/paging";
 import { ArmErrors } from "../http/errors";
 import type { StoredResource } from "../store/resources";
 import { clone, getString, isObject, type JsonObject } from "../util/json";
 import { newGuid, newSharedKey } from "../util/random";
-import { DATASOURCE_TYPE, SECURITY_CENTER_EVENTS_KIND, SENTINEL_EVENTS_KIND, WORKSPACE_TYPE } from "../model/resourceTypes";
+import { DATASOURCE_TYPE, DELETED_WORKSPACE_TYPE, SECURITY_CENTER_EVENTS_KIND, SENTINEL_EVENTS_KIND, WORKSPACE_TYPE } from "../model/resourceTypes";
+import { deletedWorkspaceNamed, deletedWorkspaces as softDeleted, forgetDeletedWorkspace, softDeleteWorkspace, type DeletedWorkspace } from "../model/deletedWorkspaces";
+import { parseId } from "../util/armId";
 import { workspaceReporters } from "../model/reporters";
-import { workspaceCustomerId } from "../model/workspaces";
 
 /** What these handlers use. */
 type Deps = Needs<"store" | "guest" | "heartbeatHistory" | "clock" | "tx">;
@@ -46,16 +47,44 @@ export function workspaceDoc(id: string, name: string, location: string, custome
   return doc;
 }
 
+const normalLocation = (l: string): string => l.replace(/\s+/g, "").toLowerCase();
+
+/**
+ * A new workspace whose name a soft-deleted one holds: recovered when asked for in its resource
+ * group and location (same customerId and keys), refused (409) anywhere else in the subscription.
+ */
+function recoverable(ctx: Deps, input: PutInput<Deps>, location: string): DeletedWorkspace | undefined {
+  const { target } = input;
+  if (!target.subscriptionId) return undefined;
+  const held = deletedWorkspaceNamed(ctx, target.subscriptionId, target.name);
+  if (!held) return undefined;
+  const heldGroup = parseId(String(held.workspace["id"])).resourceGroup ?? "";
+  const heldLocation = String(held.workspace["location"]);
+  if (heldGroup.toLowerCase() !== (target.resourceGroup ?? "").toLowerCase() || heldLocation !== normalLocation(location)) {
+    throw ArmErrors.workspaceNameSoftDeleted(target.name, heldGroup, heldLocation, held.purgeAt);
+  }
+  return held;
+}
+
 function putWorkspace(input: PutInput<Deps>): PutResult {
   const { ctx, body, target, existing } = input;
   const location = typeof body["location"] === "string" ? body["location"] : existing ? String(existing.doc["location"]) : "";
   if (!location) throw ArmErrors.locationRequired();
   const props = isObject(body["properties"]) ? clone(body["properties"]) : {};
   for (const k of ["customerId", "provisioningState", "modifiedDate"]) delete props[k];
-  if (existing) props["createdDate"] = getString(existing.doc, "properties", "createdDate") ?? ctx.clock.iso();
-  const customerId = existing ? workspaceCustomerId(existing) : newGuid();
+  const recovered = existing ? undefined : recoverable(ctx, input, location);
+  const before = existing ?? (recovered ? { doc: recovered.workspace, secret: recovered.tombstone.secret } : undefined);
+  if (before) props["createdDate"] = getString(before.doc, "properties", "createdDate") ?? ctx.clock.iso();
+  const customerId = before ? (getString(before.doc, "properties", "customerId") ?? newGuid()) : newGuid();
+  if (recovered) forgetDeletedWorkspace(ctx, recovered);
   const doc = workspaceDoc(target.id, target.name, location, customerId, ctx.clock.iso(), props, isObject(body["tags"]) ? clone(body["tags"]) : undefined);
-  return { doc, secret: existing?.secret ?? { primarySharedKey: newSharedKey(), secondarySharedKey: newSharedKey() } };
+  return { doc, secret: before?.secret ?? { primarySharedKey: newSharedKey(), secondarySharedKey: newSharedKey() } };
+}
+
+/** DELETE without `force=true` (and a resource group's delete) soft-deletes for 14 days; `force=true` purges. */
+function workspaceDeleted(ctx: Deps, stored: StoredResource, del: DeleteContext): void {
+  const force = del.req ? (queryParam(del.req, "force") ?? "").toLowerCase() === "true" : false;
+  if (!force) softDeleteWorkspace(ctx, stored);
 }
 
 /** Machines whose Azure Monitor Agent sends to the workspace (through their associations' rules). */
@@ -78,6 +107,7 @@ export const workspaces: ResourceTypeSpec<Deps> = {
   patchable: true,
   put: putWorkspace,
   beforeDelete: refuseDeleteInUse,
+  onDeleted: workspaceDeleted,
   actions: {
     "POST sharedkeys": ({ stored }) => ({
       status: 200,
@@ -89,6 +119,16 @@ export const workspaces: ResourceTypeSpec<Deps> = {
       return { status: 200, body: secret };
     },
   },
+};
+
+/** `GET .../providers/Microsoft.OperationalInsights/deletedWorkspaces` (subscription or resource group): the soft-deleted workspaces' last documents. */
+export const deletedWorkspaces: ResourceTypeSpec<Deps> = {
+  type: DELETED_WORKSPACE_TYPE,
+  apiVersions: API_VERSIONS.deletedWorkspaces,
+  scopes: ["resourceGroup"],
+  listAtSubscription: true,
+  list: ({ ctx, subscriptionId, resourceGroup }) =>
+    subscriptionId ? softDeleted(ctx, subscriptionId, resourceGroup).map((d) => ({ ...d.tombstone, doc: d.workspace, secret: null })) : [],
 };
 
 // ---- data sources -------------------------------------------------------------------------
