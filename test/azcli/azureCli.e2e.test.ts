@@ -22,7 +22,8 @@ const bin = azureCliOrSkip();
 const suite = bin ? describe : describe.skip;
 
 /** Types whose instances are built in: read, never written. */
-const READ_ONLY = new Set(["microsoft.authorization/policydefinitions", "microsoft.authorization/roledefinitions"]);
+// Deleted workspaces are a list: a workspace delete adds to it, a recover (a workspace PUT) takes from it.
+const READ_ONLY = new Set(["microsoft.authorization/policydefinitions", "microsoft.authorization/roledefinitions", "microsoft.operationalinsights/deletedworkspaces"]);
 /** Endpoints outside the provider registry that the CLI must exercise too. */
 const COMMON = ["resourcegroups", "subscriptions", "locations", "tenants", "providers", "resources", "tags", "resourcegraph", "logs", "msgraph", "extensionimages"] as const;
 
@@ -298,6 +299,11 @@ suite("the Azure CLI against the emulator", () => {
 
   test("deletes: the workspace, then the group", async () => {
     await az.json(["rest", "--method", "delete", "--url", `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.OperationsManagement/solutions/Security(law-azcli)?api-version=2015-11-01-preview`]);
+    // Soft delete (the default), listed as deleted, recovered, then deleted for good.
+    await az.json(["monitor", "log-analytics", "workspace", "delete", "-g", rg, "-n", "law-azcli", "--yes"]);
+    expect((await az.json<{ name: string }[]>(["monitor", "log-analytics", "workspace", "list-deleted-workspaces", "-g", rg])).map((w) => w.name)).toEqual(["law-azcli"]);
+    await az.json(["monitor", "log-analytics", "workspace", "recover", "-g", rg, "-n", "law-azcli"]);
+    expect((await az.json<{ name: string }>(["monitor", "log-analytics", "workspace", "show", "-g", rg, "-n", "law-azcli"])).name).toBe("law-azcli");
     await az.json(["monitor", "log-analytics", "workspace", "delete", "-g", rg, "-n", "law-azcli", "--force", "true", "--yes"]);
     await az.json(["policy", "assignment", "delete", "-n", "ama-azcli", "--scope", `/subscriptions/${sub}/resourceGroups/${rg}`]);
     await az.json(["group", "delete", "-n", rg, "--yes"]);
