@@ -205,6 +205,16 @@ function expectNoGap(before: Inventory, after: Inventory, p: Plan): void {
   }
 }
 
+/** Every step depends only on earlier steps, and no step id repeats. */
+function expectStepsInOrder(p: { readonly steps: readonly { readonly id: string; readonly dependsOn: readonly string[] }[] }): void {
+  const seen = new Set<string>();
+  for (const step of p.steps) {
+    for (const d of step.dependsOn) expect(seen.has(d)).toBe(true);
+    expect(seen.has(step.id)).toBe(false);
+    seen.add(step.id);
+  }
+}
+
 describe("planner fixed point (property)", () => {
   it("plan, simulate, plan again: zero steps", () => {
     fc.assert(
@@ -225,12 +235,7 @@ describe("planner fixed point (property)", () => {
     fc.assert(
       fc.property(specArb, inventoryArb, (s, inv) => {
         const p = plan(s, inv);
-        const seen = new Set<string>();
-        for (const step of p.steps) {
-          for (const d of step.dependsOn) expect(seen.has(d)).toBe(true);
-          expect(seen.has(step.id)).toBe(false);
-          seen.add(step.id);
-        }
+        expectStepsInOrder(p);
       }),
       { numRuns: 200, seed: 7 },
     );
@@ -428,12 +433,7 @@ describe("planner fixed point with Defender's capabilities (property)", () => {
     fc.assert(
       fc.property(defenderSpecArb, defenderInventoryArb, (s, inv) => {
         const p = plan(s, inv);
-        const seen = new Set<string>();
-        for (const step of p.steps) {
-          for (const d of step.dependsOn) expect(seen.has(d)).toBe(true);
-          expect(seen.has(step.id)).toBe(false);
-          seen.add(step.id);
-        }
+        expectStepsInOrder(p);
         expect(renderJson(plan(s, { ...inv, machines: [...inv.machines].reverse() }))).toBe(renderJson(p));
       }),
       { numRuns: 150, seed: 1414 },
