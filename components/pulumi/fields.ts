@@ -109,6 +109,7 @@ export const PULUMI_FIELD_FILE: FieldFile = {
         "defender.servers.endpointProtection": "DefenderEndpointProtectionFields",
         "defender.servers.fileIntegrityMonitoring": "DefenderFileIntegrityMonitoringFields",
         "defender.servers.fileIntegrityMonitoring.workspace": "DefenderWorkspaceRefFields",
+        "defender.servers.fileIntegrityMonitoring.monitoredEntities": "DefenderMonitoredEntitiesFields",
         "defender.servers.directOnboarding": "DefenderDirectOnboardingFields",
         "defender.servers.overrides[]": "DefenderOverrideFields",
         "defender.containers": "DefenderContainersFields",

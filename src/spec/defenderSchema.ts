@@ -30,6 +30,8 @@ const workspaceRef = closedObject({
     .describe("ARM id of the Log Analytics workspace."),
 });
 
+const monitoredPaths = z.array(z.string().min(1).max(260)).max(200).default([]);
+
 const overrideSchema = closedObject({
   tag: tags.optional().describe("Machines carrying this tag: `{ <name>: <value> }` (exactly one pair)."),
   id: z
@@ -63,6 +65,13 @@ export const serversSchema = closedObject({
   fileIntegrityMonitoring: closedObject({
     enabled: z.boolean().default(false).describe("File integrity monitoring (P2; pricing extension `FileIntegrityMonitoring`)."),
     workspace: workspaceRef.optional().describe("The workspace its data goes to (required when enabled)."),
+    monitoredEntities: closedObject({
+      windowsFiles: monitoredPaths.describe("Windows files and folders, e.g. `\\Windows\\win.ini`."),
+      linuxFiles: monitoredPaths.describe("Linux files and folders, e.g. `/etc/*.conf`."),
+      windowsRegistry: monitoredPaths.describe("Windows registry keys, e.g. `hklm\\SOFTWARE\\Microsoft\\Cryptography\\OID\\`."),
+    })
+      .optional()
+      .describe("What it watches (the extension's `Rules`). Default: the portal's \"Recommended to monitor\" files and registry keys; given, it replaces them."),
   })
     .optional()
     .describe("File integrity monitoring with its workspace."),
@@ -122,6 +131,8 @@ export interface ResolvedServers {
   readonly fileIntegrityMonitoring: boolean;
   /** Lower-case ARM id; set when FIM is on. */
   readonly fileIntegrityWorkspace: string | null;
+  /** What FIM watches when the spec says; null: the recommended items. */
+  readonly fileIntegrityEntities: { readonly windowsFiles: readonly string[]; readonly linuxFiles: readonly string[]; readonly windowsRegistry: readonly string[] } | null;
   /** Lower-case GUID of the designated subscription, or null. */
   readonly designatedSubscription: string | null;
   readonly guestConfiguration: boolean;
@@ -157,6 +168,7 @@ export function resolveServers(defender: DefenderSpec | undefined): ResolvedServ
       vulnerabilityAssessment: s.vulnerabilityAssessment ?? (on && endpoint ? "mdeTvm" : "none"),
       fileIntegrityMonitoring: s.fileIntegrityMonitoring?.enabled ?? false,
       fileIntegrityWorkspace: s.fileIntegrityMonitoring?.enabled ? (s.fileIntegrityMonitoring.workspace?.id.toLowerCase() ?? null) : null,
+      fileIntegrityEntities: s.fileIntegrityMonitoring?.monitoredEntities ?? null,
       designatedSubscription: s.directOnboarding?.subscription.toLowerCase() ?? null,
       guestConfiguration: s.guestConfiguration,
       overrides: s.overrides.map((o, index): ResolvedOverride => {
@@ -206,6 +218,10 @@ function serversIssues(s: ServersSpec | undefined, subscriptions: readonly strin
   if (s.fileIntegrityMonitoring?.enabled === true) {
     if (s.plan !== "P2") needsPlan("fileIntegrityMonitoring.enabled", "file integrity monitoring", ["P2"]);
     if (!s.fileIntegrityMonitoring.workspace) out.push({ path: at("fileIntegrityMonitoring.workspace"), message: "is required when file integrity monitoring is enabled: { id: <workspace ARM id> }" });
+    const m = s.fileIntegrityMonitoring.monitoredEntities;
+    if (m && m.windowsFiles.length + m.linuxFiles.length + m.windowsRegistry.length === 0) {
+      out.push({ path: at("fileIntegrityMonitoring.monitoredEntities"), message: "watches nothing: name at least one path in windowsFiles, linuxFiles or windowsRegistry, or leave it out for the recommended items" });
+    }
   }
   if (s.plan === "Off") {
     if (s.endpointProtection?.enabled === true) needsPlan("endpointProtection.enabled", "endpoint protection", ["P1", "P2"]);

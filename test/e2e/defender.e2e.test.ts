@@ -3,8 +3,10 @@
  * deployment delay) with Defender for Servers P2 and its components, Guest Configuration, a
  * resource-level override, Defender for Containers and AMA; the next plan is empty; and no
  * extension PUT was sent for anything Defender deploys itself (MDE), while Defender deployed it
- * once per machine.
+ * once per machine. File integrity monitoring is on, so the emulator's check of its properties is met.
  */
+import { readFileSync, writeFileSync } from "node:fs";
+import { parse, stringify } from "yaml";
 import type { ExtensionPut } from "../../src/emulator";
 import { emulatorConnection } from "../../src/azure/connection";
 import { readInventoryFor } from "../../src/azure/inventory";
@@ -25,6 +27,10 @@ beforeAll(async () => {
       containers: { enabled: true },
     },
   }, 14);
+  // File integrity monitoring with one of the fleet's workspaces, known once the fleet is.
+  const spec = parse(readFileSync(lab.specPath, "utf8")) as { defender: { servers: Record<string, unknown> } };
+  spec.defender.servers["fileIntegrityMonitoring"] = { enabled: true, workspace: { id: lab.emu.fleet!.workspaces[0]!.id } };
+  writeFileSync(lab.specPath, stringify(spec));
 });
 afterAll(() => lab?.emu.stop());
 
@@ -54,6 +60,12 @@ it("converges in one apply and Defender's delay, never racing or repeating what 
   expect(endpoint.get("mde-awaiting-defender") ?? 0).toBe(0);
   expect(endpoint.get("mde-installed")).toBeGreaterThan(waiting / 2);
   expect(second.clusters!.every((c) => c.components["containerSensor"]!.decision === "sensor-enabled" && c.components["kubernetesPolicyAddon"]!.decision === "addon-enabled")).toBe(true);
+
+  // File integrity monitoring went out with its workspace and the recommended rules, and reads back as planned.
+  const vm = after.settings[lab.emu.subscriptionIds[0]!.toLowerCase()] ?? Object.values(after.settings)[0]!;
+  const fim = vm.plans!["VirtualMachines"]!.extensions!.find((e) => e.name === "FileIntegrityMonitoring")!;
+  expect(fim.isEnabled).toBe("True");
+  expect(Object.keys(fim.additionalExtensionProperties ?? {}).sort()).toEqual(["DefinedWorkspaceId", "Rules"]);
 
   const log = await puts();
   // No client PUT of anything Defender deploys itself.

@@ -48,6 +48,28 @@ describe("pricings 2024-01-01", () => {
     expect(get.body.properties.resourcesCoverageStatus).toMatch(/FullyCovered|PartiallyCovered/);
   });
 
+  it("file integrity monitoring needs its workspace and its rules, even when a disabled extension carries properties", async () => {
+    const ws = `/subscriptions/${sub}/resourceGroups/rg-sec/providers/Microsoft.OperationalInsights/workspaces/law-fim`;
+    const rules = JSON.stringify([{ RuleId: "1c18eca2-7d3b-4367-3397-097a1ef2edb1", MonitoredEntities: { LinuxFiles: [{ Path: "/etc/passwd" }] } }]);
+    const fim = (isEnabled: string, props?: Record<string, string>) =>
+      call("PUT", pricing(`/subscriptions/${sub}`, "VirtualMachines"), "2024-01-01", {
+        properties: { pricingTier: "Standard", subPlan: "P2", extensions: [{ name: "FileIntegrityMonitoring", isEnabled, ...(props ? { additionalExtensionProperties: props } : {}) }] },
+      });
+    const refused = [await fim("True"), await fim("True", { DefinedWorkspaceId: ws }), await fim("False", { DefinedWorkspaceId: ws }), await fim("True", { DefinedWorkspaceId: ws, Rules: "{}" }), await fim("True", { DefinedWorkspaceId: "law-fim", Rules: rules })];
+    expect(refused.map((r) => [r.status, r.body.error?.code])).toEqual(Array(5).fill([400, "InvalidInputError"]));
+    expect(refused.map((r) => String(r.body.error.message).split(" in ")[0])).toEqual([
+      "Missing required property 'DefinedWorkspaceId'",
+      "Missing required property 'Rules'",
+      "Missing required property 'Rules'",
+      expect.stringMatching(/Rules must be a JSON array/),
+      expect.stringMatching(/DefinedWorkspaceId 'law-fim' is not the resource id of a Log Analytics workspace/),
+    ]);
+    const ok = await fim("True", { DefinedWorkspaceId: ws, Rules: rules });
+    expect(ok.status).toBe(200);
+    expect(ok.body.properties.extensions.find((e: { name: string }) => e.name === "FileIntegrityMonitoring").additionalExtensionProperties).toEqual({ DefinedWorkspaceId: ws, Rules: rules });
+    expect((await fim("False")).status).toBe(200);
+  });
+
   it("refuses a deprecated sub-plan, an extension the plan has not, and a bad tier (InvalidInputError / InvalidParameter)", async () => {
     const deprecated = await call("PUT", pricing(`/subscriptions/${sub}`, "KeyVaults"), "2024-01-01", { properties: { pricingTier: "Standard", subPlan: "PerTransaction" } });
     expect([deprecated.status, deprecated.body.error.code]).toEqual([400, "InvalidInputError"]);

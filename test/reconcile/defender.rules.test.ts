@@ -8,6 +8,7 @@ import { plan, stepsOf } from "../../src/core";
 import { ValidationError } from "../../src/spec";
 import { parseSpec } from "../../src/spec/validate";
 import { defaultWorkspace, inventory, machine, spec, workspace } from "../helpers/fixtures";
+import { RECOMMENDED_MONITORED_ENTITIES, fimRulesValue } from "../../src/capabilities/defender-plans/fimRules";
 import { defenderSpec, inv, P2, P2_IN_PLACE, settings, SUB, SUB2 } from "./defender.fixtures";
 
 const VM_PRICING = `/subscriptions/${SUB}/providers/Microsoft.Security/pricings/VirtualMachines`;
@@ -68,7 +69,25 @@ describe("Defender plans, field by field", () => {
     expect(bySub.get(SUB)).toEqual(["VirtualMachines.FileIntegrityMonitoring: off → on"]);
     expect(bySub.get(SUB2)).toEqual(["VirtualMachines.MdeDesignatedSubscription: off → on", "VirtualMachines.FileIntegrityMonitoring: off → on"]);
     const fim = stepsOf(p, "set-defender-plan")[0]!.details.extensions.find((e) => e.name === "FileIntegrityMonitoring");
-    expect(fim).toEqual({ name: "FileIntegrityMonitoring", isEnabled: "True", additionalExtensionProperties: { DefinedWorkspaceId: ws.toLowerCase() } });
+    expect(fim).toEqual({ name: "FileIntegrityMonitoring", isEnabled: "True", additionalExtensionProperties: { DefinedWorkspaceId: ws.toLowerCase(), Rules: fimRulesValue(RECOMMENDED_MONITORED_ENTITIES) } });
+  });
+
+  it("file integrity monitoring's rules: the recommended items by default, the spec's when given; compared by what they watch, shown as counts", () => {
+    const ws = `/subscriptions/${SUB}/resourceGroups/rg-sec/providers/Microsoft.OperationalInsights/workspaces/law-fim`;
+    const watching = (rules: string) => settings({ plans: { VirtualMachines: { ...P2_IN_PLACE.plans!.VirtualMachines!, extensions: [{ name: "FileIntegrityMonitoring", isEnabled: "True", additionalExtensionProperties: { DefinedWorkspaceId: ws, Rules: rules } }] } } });
+    const mine = { windowsFiles: [], linuxFiles: ["/etc/passwd", "/etc/shadow"], windowsRegistry: [] };
+    const spec = (monitoredEntities?: typeof mine) => defenderSpec({ servers: { plan: "P2", fileIntegrityMonitoring: { enabled: true, workspace: { id: ws }, ...(monitoredEntities ? { monitoredEntities } : {}) } } });
+    const fimChanges = (s: ReturnType<typeof spec>, live: ReturnType<typeof settings>) =>
+      stepsOf(plan(s, inv([], live)), "set-defender-plan").flatMap((st) => st.details.changes.filter((c) => c.field.startsWith("VirtualMachines.FileIntegrityMonitoring")).map((c) => `${c.field}: ${c.from} → ${c.to}`));
+    // The same paths in another order, another case and under another rule id: nothing to do.
+    const reordered = JSON.stringify([{ RuleId: "00000000-0000-0000-0000-000000000000", MonitoredEntities: { LinuxFiles: [{ Path: "/ETC/SHADOW" }, { Path: "/etc/passwd" }] } }]);
+    expect(fimChanges(spec(mine), watching(reordered))).toEqual([]);
+    expect(fimChanges(spec(), watching(reordered))).toEqual([
+      `VirtualMachines.FileIntegrityMonitoring.Rules: 2 paths (0 Windows files, 2 Linux files, 0 registry keys) → 34 paths (8 Windows files, 18 Linux files, 8 registry keys)`,
+    ]);
+    expect(fimChanges(spec(), watching(fimRulesValue(RECOMMENDED_MONITORED_ENTITIES)))).toEqual([]);
+    const sent = stepsOf(plan(spec(mine), inv([], watching(fimRulesValue(RECOMMENDED_MONITORED_ENTITIES)))), "set-defender-plan")[0]!.details.extensions.find((e) => e.name === "FileIntegrityMonitoring");
+    expect(JSON.parse(sent!.additionalExtensionProperties!["Rules"]!)).toEqual([{ RuleId: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-/), MonitoredEntities: { WindowsFiles: [], LinuxFiles: [{ Path: "/etc/passwd" }, { Path: "/etc/shadow" }], Registries: [] } }]);
   });
 
   it("Containers and another plan; a deprecated sub-plan in place is moved to its successor, with a warning", () => {

@@ -14,6 +14,7 @@ import {
   type PlanName,
   type Spec,
 } from "../../spec";
+import { RECOMMENDED_MONITORED_ENTITIES, fimRulesSummary, fimRulesValue, sameFimRules } from "./fimRules";
 
 /** One extension of a pricing as the step sends it. */
 export interface PlanExtension {
@@ -59,9 +60,10 @@ export function desiredPlans(spec: Spec, subscriptionId: string): DesiredPlan[] 
       if (servers.plan === "P2") {
         const tags = Object.keys(servers.exclusionTags).length ? { ExclusionTags: exclusionTagsValue(servers.exclusionTags) } : undefined;
         extensions.push({ name: "AgentlessVmScanning", isEnabled: on(servers.agentlessScanning), ...(servers.agentlessScanning && tags ? { additionalExtensionProperties: tags } : {}) });
-        // UNCONFIRMED property name (reference §3): community samples use DefinedWorkspaceId.
+        // Property names from public deployments (reference §3; see fimRules.ts): ARM refuses FIM without both.
         const ws = servers.fileIntegrityWorkspace;
-        extensions.push({ name: "FileIntegrityMonitoring", isEnabled: on(servers.fileIntegrityMonitoring), ...(ws ? { additionalExtensionProperties: { DefinedWorkspaceId: ws } } : {}) });
+        const fim = servers.fileIntegrityMonitoring && ws ? { DefinedWorkspaceId: ws, Rules: fimRulesValue(servers.fileIntegrityEntities ?? RECOMMENDED_MONITORED_ENTITIES) } : undefined;
+        extensions.push({ name: "FileIntegrityMonitoring", isEnabled: on(servers.fileIntegrityMonitoring), ...(fim ? { additionalExtensionProperties: fim } : {}) });
       }
     }
     out.push({ plan: SERVERS_PLAN, pricingTier: pricing.pricingTier, subPlan: pricing.subPlan, enforce: pricing.pricingTier === "Standard" ? on(servers.enforce) : null, extensions });
@@ -115,7 +117,10 @@ export function planChanges(desired: DesiredPlan, live: InventoryPlanPricing): P
     else if (wantOn) {
       for (const [key, value] of Object.entries(ext.additionalExtensionProperties ?? {})) {
         const current = propertyOf(have, key);
-        if (!samePropertyValue(key, current, value)) out.push({ field: field(`${ext.name}.${key}`), from: current ?? "(none)", to: value });
+        if (samePropertyValue(key, current, value)) continue;
+        // Rules are a long JSON string: the plan shows what they watch, the step carries them whole.
+        const shown = key === "Rules" ? fimRulesSummary : (v: string | undefined) => v ?? "(none)";
+        out.push({ field: field(`${ext.name}.${key}`), from: shown(current), to: shown(value) });
       }
     }
   }
@@ -130,10 +135,11 @@ function propertyOf(ext: InventoryPricingExtension | undefined, key: string): st
   return typeof v === "string" ? v : v === undefined || v === null ? undefined : JSON.stringify(v);
 }
 
-/** ExclusionTags compare as sets of pairs (any key case, any order); ids ignore case. */
+/** ExclusionTags compare as sets of pairs (any key case, any order); Rules by what they watch; ids ignore case. */
 function samePropertyValue(key: string, current: string | undefined, wanted: string): boolean {
   if (current === undefined) return false;
   if (key === "ExclusionTags") return normalizedTags(current) === normalizedTags(wanted);
+  if (key === "Rules") return sameFimRules(current, wanted);
   return current.toLowerCase() === wanted.toLowerCase();
 }
 

@@ -130,6 +130,18 @@ export interface DefenderServersFields {
       /** ARM id of the Log Analytics workspace. */
       readonly id: string;
     };
+    /**
+     * What it watches (the extension's `Rules`). Default: the portal's "Recommended to monitor"
+     * files and registry keys; given, it replaces them.
+     */
+    readonly monitoredEntities?: {
+      /** Windows files and folders, e.g. `\Windows\win.ini`. Default `[]`. */
+      readonly windowsFiles?: readonly string[];
+      /** Linux files and folders, e.g. `/etc/*.conf`. Default `[]`. */
+      readonly linuxFiles?: readonly string[];
+      /** Windows registry keys, e.g. `hklm\SOFTWARE\Microsoft\Cryptography\OID\`. Default `[]`. */
+      readonly windowsRegistry?: readonly string[];
+    };
   };
   /**
    * Direct onboarding: servers onboarded to Defender for Endpoint outside Azure appear under this

@@ -85,12 +85,35 @@ function extensionsOf(plan: string, given: unknown, current: PricingExtensionWir
     if (!name) throw ArmErrors.invalidInputError(`The extension '${String(g["name"])}' is not available for the plan '${plan}'${allowed.length ? `; available: ${allowed.join(", ")}` : ""}.`);
     const isEnabled = trueFalse(g["isEnabled"], `properties.extensions[${i}].isEnabled`);
     const props = isObject(g["additionalExtensionProperties"]) ? clone(g["additionalExtensionProperties"]) : undefined;
+    if (name === "FileIntegrityMonitoring" && (isEnabled === "True" || props)) checkFimProperties(props, i);
     const next: PricingExtensionWire = { name, isEnabled, ...(props ? { additionalExtensionProperties: props } : {}) };
     const at = out.findIndex((e) => e.name === name);
     if (at >= 0) out[at] = next;
     else out.push(next);
   });
   return out;
+}
+
+/**
+ * File integrity monitoring needs its workspace and its rules, checked even on a disabled extension
+ * that carries properties (as a public deployment reports of ARM; reference §3).
+ */
+function checkFimProperties(props: Record<string, unknown> | undefined, i: number): void {
+  const at = `properties.extensions[${i}].additionalExtensionProperties`;
+  for (const key of ["DefinedWorkspaceId", "Rules"]) {
+    if (typeof props?.[key] !== "string" || props[key] === "") throw ArmErrors.invalidInputError(`Missing required property '${key}' in ${at} of the extension 'FileIntegrityMonitoring'.`);
+  }
+  const ws = props!["DefinedWorkspaceId"] as string;
+  if (!/^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.operationalinsights\/workspaces\/[^/]+$/i.test(ws)) {
+    throw ArmErrors.invalidInputError(`${at}.DefinedWorkspaceId '${ws}' is not the resource id of a Log Analytics workspace.`);
+  }
+  let rules: unknown;
+  try {
+    rules = JSON.parse(props!["Rules"] as string);
+  } catch {
+    rules = undefined;
+  }
+  if (!Array.isArray(rules) || rules.length === 0) throw ArmErrors.invalidInputError(`${at}.Rules must be a JSON array of rules [{ RuleId, MonitoredEntities }].`);
 }
 
 function withStatus(extensions: PricingExtensionWire[]): PricingExtensionWire[] {
