@@ -8,7 +8,8 @@
 import { EXCLUDE_MDE_AUTO_UPDATE_TAG } from "../spec/defender";
 import { resolveServers } from "../spec/defenderSchema";
 import type { Spec } from "../spec/schema";
-import type { AzureConnection } from "./connection";
+import { connectionOf, type AzureConnection } from "./connection";
+import { chooseEndpoint } from "./endpoint";
 import { queryGraphUnder } from "./graph";
 import type { RetryOptions } from "./retry";
 
@@ -56,6 +57,18 @@ export async function resolveSubscriptions(conn: AzureConnection, spec: Spec, op
     throw new ScopeError(`the scope holds ${subscriptions.length} subscriptions, more than Resource Graph's ${SUBSCRIPTIONS_CAP}: split the spec`);
   }
   return subscriptions;
+}
+
+/**
+ * The subscriptions a spec's scope resolves to through the cloud an endpoint value names (a front
+ * end's setting, then the environment, by src/azure/endpoint.ts's precedence; else Azure): what
+ * the Pulumi program and the CDKTF app declare for when the spec names management groups. The
+ * spec's listed subscriptions are returned unread when it names none.
+ */
+export async function resolveScopeAt(spec: Spec, endpoint: { readonly value?: string; readonly source: string }, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+  if (!spec.managementGroups.length) return [...spec.subscriptions];
+  const choice = chooseEndpoint({ value: endpoint.value, source: endpoint.source, kinds: { azure: true, directory: true } }, env, { kind: "azure" });
+  return resolveSubscriptions(connectionOf(choice, env), spec);
 }
 
 /** The machine tags the reader must keep for the spec's exclusions (lower-case names). */

@@ -9,6 +9,10 @@ import { planLive, resolveSubscriptions } from "../../src/azure";
 import { subscriptionOf } from "../../src/inventory/ids";
 import { FLEET_CASE_TAG, startEmulator, type RunningEmulator } from "../../src/emulator";
 import { parseSpec } from "../../src/spec";
+import { dirname } from "node:path";
+import { resolveScope } from "../../components/cdktf";
+import { declareStackInScope } from "../../components/pulumi/program/program";
+import { startMocks } from "../pulumi/harness";
 
 let emu: RunningEmulator;
 let conn: AzureConnection;
@@ -68,5 +72,20 @@ describe("management-group scope", () => {
     expect(excluded).toBeGreaterThan(scom2012.length - 1);
     expect(plan.findings).toContainEqual(expect.objectContaining({ severity: "info", code: "machines-excluded", message: `${excluded} machine(s) left alone by the spec's exclude.resourceGroups or exclude.machineTags.` }));
     expect(tagged).toBe(inventory.machines.length);
+  });
+
+  it("the Pulumi program and the CDKTF app resolve the groups through their configured cloud, as the CLI does", async () => {
+    const spec = { managementGroups: ["contoso"], exclude: { subscriptions: [subs[1]!] }, logAnalyticsAgent: { autoProvision: true } };
+    const cli = await resolveSubscriptions(conn, parseSpec(spec));
+    expect(cli).toEqual([subs[0]]);
+    // CDKTF: before synth, the emulator named by its directory (or its URL, or the environment).
+    expect(await resolveScope(spec, { endpoint: dirname(emu.env().ASC_EMULATOR_CONFIG!) })).toEqual(cli);
+    // Pulumi: at program run, through the stack's emulatorEndpoint.
+    const config = { subscriptions: "[]", managementGroups: JSON.stringify(spec.managementGroups), exclude: JSON.stringify(spec.exclude), logAnalyticsAgent: JSON.stringify(spec.logAnalyticsAgent), emulatorEndpoint: emu.url };
+    const run = await startMocks({ config: Object.fromEntries(Object.entries(config).map(([k, v]) => [`asc-autoprovision:${k}`, v])) });
+    const stack = await declareStackInScope(undefined, emu.env());
+    expect(await run.settle()).toEqual([]);
+    expect([...stack.components.keys()]).toEqual(cli);
+    expect(stack.settings.spec.subscriptions).toEqual(cli);
   });
 });
