@@ -2,19 +2,22 @@
  * A spec's scope as subscriptions: the ones it lists, and those under the management groups it
  * names, found with Resource Graph's `resourcecontainers` (one query per group, paged), less the
  * excluded ones. Resource Graph answers at most 5,000 subscriptions under one management group
- * and 10,000 in all (reference: Resource Graph's limits): a group at the first cap is refused,
- * naming it, rather than provisioned in part; a scope over the second is refused too.
+ * and 10,000 in all (reference: Resource Graph's limits): a group at the first cap, or one whose
+ * answer carries `x-ms-tenant-subscription-limit-hit: true` (the header Resource Graph sets when it
+ * cut the answer at a cap), is refused, naming it, rather than provisioned in part; a scope over
+ * the second is refused too.
  */
 import { EXCLUDE_MDE_AUTO_UPDATE_TAG } from "../spec/defender";
 import { resolveServers } from "../spec/defenderSchema";
 import type { Spec } from "../spec/schema";
 import { connectionOf, type AzureConnection } from "./connection";
 import { chooseEndpoint } from "./endpoint";
-import { queryGraphUnder } from "./graph";
+import { queryGraphUnder, SUBSCRIPTION_LIMIT_HIT_HEADER, SubscriptionLimitHitError } from "./graph";
 import type { RetryOptions } from "./retry";
 
 export const SUBSCRIPTIONS_PER_MANAGEMENT_GROUP_CAP = 5000;
 export const SUBSCRIPTIONS_CAP = 10_000;
+const SUBSCRIPTION_LIMIT_LABEL = `${SUBSCRIPTIONS_PER_MANAGEMENT_GROUP_CAP.toLocaleString("en-US")} under one management group, ${SUBSCRIPTIONS_CAP.toLocaleString("en-US")} in all`;
 
 export const SUBSCRIPTIONS_UNDER_QUERY = [
   "resourcecontainers",
@@ -39,6 +42,11 @@ export async function resolveSubscriptions(conn: AzureConnection, spec: Spec, op
     try {
       rows = await queryGraphUnder(conn, SUBSCRIPTIONS_UNDER_QUERY, group, options.retry);
     } catch (err) {
+      if (err instanceof SubscriptionLimitHitError) {
+        throw new ScopeError(
+          `managementGroups: ${group}: Resource Graph listed only part of its subscriptions (${SUBSCRIPTION_LIMIT_HIT_HEADER}: its cap is ${SUBSCRIPTION_LIMIT_LABEL}): name its child groups instead`,
+        );
+      }
       throw new ScopeError(`managementGroups: ${group}: cannot list its subscriptions (${err instanceof Error ? err.message : String(err)})`);
     }
     if (rows.length >= SUBSCRIPTIONS_PER_MANAGEMENT_GROUP_CAP) {
