@@ -68,6 +68,21 @@ export async function resolveSubscriptions(conn: AzureConnection, spec: Spec, op
 }
 
 /**
+ * The subscriptions a run of `spec` must lease before it reads the state it will change: the listed
+ * ones, and those under its management groups (resolved here, before the lease; the run checks
+ * that what it then planned stays within them: outOfLease).
+ */
+export async function subscriptionsToLease(conn: AzureConnection, spec: Spec, options: { retry?: RetryOptions } = {}): Promise<string[]> {
+  return spec.managementGroups.length ? resolveSubscriptions(conn, spec, options) : [...spec.subscriptions];
+}
+
+/** The subscriptions of a planned inventory that its run holds no lease on (a subscription placed under a group after the lease was taken). */
+export function outOfLease(leased: readonly string[], planned: readonly { readonly id: string }[]): string[] {
+  const held = new Set(leased.map((s) => s.toLowerCase()));
+  return planned.map((s) => s.id.toLowerCase()).filter((s) => !held.has(s));
+}
+
+/**
  * The subscriptions a spec's scope resolves to through the cloud an endpoint value names (a front
  * end's setting, then the environment, by src/azure/endpoint.ts's precedence; else Azure): what
  * the Pulumi program and the CDKTF app declare for when the spec names management groups. The
