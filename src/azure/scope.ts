@@ -8,7 +8,8 @@
  * the second is refused too.
  */
 import { EXCLUDE_MDE_AUTO_UPDATE_TAG } from "../spec/defender";
-import { resolveServers } from "../spec/defenderSchema";
+import { defenderScopeIssues, resolveServers } from "../spec/defenderSchema";
+import { ValidationError } from "../spec/errors";
 import type { Spec } from "../spec/schema";
 import { connectionOf, type AzureConnection } from "./connection";
 import { chooseEndpoint } from "./endpoint";
@@ -64,6 +65,10 @@ export async function resolveSubscriptions(conn: AzureConnection, spec: Spec, op
   if (subscriptions.length > SUBSCRIPTIONS_CAP) {
     throw new ScopeError(`the scope holds ${subscriptions.length} subscriptions, more than Resource Graph's ${SUBSCRIPTIONS_CAP}: split the spec`);
   }
+  // The defender fields that name a subscription could only be checked against the listed ones when the spec was read.
+  const described = `the scope's ${subscriptions.length} subscription(s) (listed, or under managementGroups ${spec.managementGroups.join(", ")}, less exclude.subscriptions)`;
+  const issues = defenderScopeIssues(spec.defender, { subscriptions, described, excluded: [...excluded] });
+  if (issues.length) throw new ValidationError("spec", issues);
   return subscriptions;
 }
 

@@ -8,7 +8,7 @@ import { emulatorConnection, type AzureConnection } from "../../src/azure/connec
 import { planLive, resolveSubscriptions } from "../../src/azure";
 import { subscriptionOf } from "../../src/inventory/ids";
 import { FLEET_CASE_TAG, startEmulator, type RunningEmulator } from "../../src/emulator";
-import { parseSpec } from "../../src/spec";
+import { parseSpec, ValidationError } from "../../src/spec";
 import { dirname } from "node:path";
 import { resolveScope } from "../../components/cdktf";
 import { declareStackInScope } from "../../components/pulumi/program/program";
@@ -45,6 +45,23 @@ describe("management-group scope", () => {
 
   it("leaves out excluded subscriptions", async () => {
     expect(await resolveSubscriptions(conn, mgSpec({ exclude: { subscriptions: [subs[1]!.toUpperCase()] } }))).toEqual([subs[0]]);
+  });
+
+  it("defender fields naming a subscription are checked against the resolved scope, naming the field", async () => {
+    const vm = (sub: string) => `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm`;
+    const defender = (sub: string) => ({ servers: { plan: "P1", directOnboarding: { subscription: sub }, overrides: [{ id: vm(sub), plan: "Free" }] } });
+    // subs[1] is under contoso-prod-eu, so in contoso's scope: accepted though not listed.
+    expect(await resolveSubscriptions(conn, mgSpec({ defender: defender(subs[1]!) }))).toEqual([subs[0], subs[1]]);
+    // subs[2] is under fabrikam: outside the scope.
+    const refused = resolveSubscriptions(conn, mgSpec({ defender: defender(subs[2]!) }));
+    await expect(refused).rejects.toBeInstanceOf(ValidationError);
+    await expect(refused).rejects.toThrow(
+      "invalid spec:\n" +
+        `  defender.servers.directOnboarding.subscription: "${subs[2]}" is not one of the scope's 2 subscription(s) (listed, or under managementGroups contoso, less exclude.subscriptions)\n` +
+        "  defender.servers.overrides[0].id: is not in one of the scope's 2 subscription(s) (listed, or under managementGroups contoso, less exclude.subscriptions)",
+    );
+    // planLive resolves first, so a plan is never made for such a spec.
+    await expect(planLive(conn, mgSpec({ defender: defender(subs[2]!) }))).rejects.toThrow(/defender.servers.overrides\[0\].id: is not in one of the scope's/);
   });
 
   it("a group that does not exist is an error naming it", async () => {
