@@ -11,7 +11,7 @@ import * as pulumiSdk from "@pulumi/pulumi";
 import { Testing } from "cdktf";
 import { parse } from "yaml";
 import { AutoProvisioningStack, type AutoProvisioningStackProps } from "../components/cdktf";
-import { declareStack } from "../components/pulumi/program/program";
+import { declareStack, declareStackInScope } from "../components/pulumi/program/program";
 import { readStackSettings, stackInput } from "../components/pulumi/program/stackConfig";
 import {
   declareStack as declareStackModel,
@@ -66,9 +66,10 @@ function stackFile(path: string): StackConfig {
 
 /** The CDKTF props of a stack config: the spec's keys and the model's other inputs. */
 function stackProps(config: StackConfig): AutoProvisioningStackProps {
-  const { subscriptions, logAnalyticsAgent, extensions, defender, machineRegions, sentinelOwnsSecurityEvents, workspaceLocation, amaPolicies } = config;
+  const { subscriptions, managementGroups, exclude, logAnalyticsAgent, extensions, defender, machineRegions, sentinelOwnsSecurityEvents, workspaceLocation, amaPolicies } = config;
+  const scope = { ...(managementGroups !== undefined ? { managementGroups } : {}), ...(exclude !== undefined ? { exclude } : {}) };
   return {
-    spec: { subscriptions, logAnalyticsAgent, extensions, ...(defender !== undefined ? { defender } : {}) } as SpecInput,
+    spec: { subscriptions, ...scope, logAnalyticsAgent, extensions, ...(defender !== undefined ? { defender } : {}) } as SpecInput,
     ...(machineRegions !== undefined ? { machineRegions: machineRegions as AutoProvisioningStackProps["machineRegions"] } : {}),
     ...(sentinelOwnsSecurityEvents !== undefined ? { sentinelOwnsSecurityEvents: sentinelOwnsSecurityEvents as boolean } : {}),
     ...(workspaceLocation !== undefined ? { workspaceLocation: workspaceLocation as string } : {}),
@@ -76,10 +77,10 @@ function stackProps(config: StackConfig): AutoProvisioningStackProps {
   };
 }
 
-/** The model of a stack config, as the core computes it from the config's settings. */
-function modelOf(config: StackConfig): StackDeclarations {
+/** The model of a stack config, as the core computes it from the config's settings (`resolved`: its management groups' subscriptions). */
+function modelOf(config: StackConfig, resolved?: readonly string[]): StackDeclarations {
   const raw = Object.fromEntries(Object.entries(configFromStackFile({ config })));
-  return declareStackModel(stackInput(readStackSettings(raw, {})));
+  return declareStackModel(stackInput(readStackSettings(raw, {}, resolved)));
 }
 
 interface Rendering {
@@ -93,9 +94,9 @@ interface Rendering {
   readonly lookups: number;
 }
 
-async function pulumiRendering(config: StackConfig): Promise<Rendering> {
+async function pulumiRendering(config: StackConfig, resolved?: readonly string[]): Promise<Rendering> {
   const run = await startMocks({ config: Object.fromEntries(Object.entries(configFromStackFile({ config })).map(([k, v]) => [`asc-autoprovision:${k}`, v])) });
-  const stack = declareStack();
+  const stack = resolved ? await declareStackInScope(undefined, {}, () => Promise.resolve(resolved)) : declareStack();
   expect(await run.settle()).toEqual([]);
   const components = [...stack.components.values()];
   // Each component renders its subscription's part of the model; the owner of a shared workspace its units too.
@@ -253,5 +254,62 @@ describe("variants", () => {
     expectRendered(model, await pulumiRendering(config), cdktf, true);
     expect(cdktf.types.filter((t) => t === "azurerm_resource_group_template_deployment")).toEqual([]);
     expect(stackDeclarations(model).filter((d) => d.kind === "data-collection-rule")).toHaveLength(3);
+  });
+});
+
+describe("management-group scope", () => {
+  const SUB3 = "33333333-3333-3333-3333-333333333333";
+  const RESOLVED = [SUB3, SUB1, SUB2]; // what resolveScope found: the listed one, and the group's, one of them excluded
+  const CONFIG: StackConfig = {
+    subscriptions: [SUB1],
+    managementGroups: ["contoso"],
+    exclude: { subscriptions: [SUB2], resourceGroups: [`/subscriptions/${SUB3}/resourceGroups/rg-sandbox`], machineTags: { provisioning: "off" } },
+    logAnalyticsAgent: { autoProvision: true, agent: "ama", securityEvents: "Common" },
+    machineRegions: { [SUB1]: ["westeurope"], [SUB3]: ["japaneast"] },
+    extensions: { kubernetesPolicyAddon: true },
+  };
+
+  test("both front ends declare the resolved subscriptions (listed first, excluded ones left out) from one model", async () => {
+    const model = modelOf(CONFIG, RESOLVED);
+    expect(model.subscriptions.map((s) => s.subscriptionId)).toEqual([SUB1, SUB3]);
+    const stack = new AutoProvisioningStack(Testing.app(), "groups", { ...stackProps(CONFIG), managementGroupSubscriptions: RESOLVED });
+    expectRendered(model, await pulumiRendering(CONFIG, RESOLVED), cdktfRendering(stack));
+    expect([...stack.subscriptions.keys()]).toEqual([SUB1, SUB3]);
+    // A group's default workspace follows its subscription's regions, as for a listed one.
+    expect(model.subscriptions[1]!.defaultWorkspaces.map((w) => w.workspace.key)).toEqual([expect.stringContaining(SUB3)]);
+  });
+
+  test("Terraform reads each group at plan time and fails on a subscription the synth did not know", () => {
+    const stack = new AutoProvisioningStack(Testing.app(), "groups", { ...stackProps(CONFIG), managementGroupSubscriptions: RESOLVED });
+    const doc = JSON.parse(Testing.synth(stack)) as { data: Record<string, Record<string, { name: string; provider: string; lifecycle: { postcondition: { condition: string; error_message: string }[] } }>> };
+    const group = doc.data["azurerm_management_group"]!["ManagementGroup-contoso"]!;
+    expect(group.name).toBe("contoso");
+    expect(group.provider).toBe(`azurerm.sub-${SUB1}`);
+    expect(group.lifecycle.postcondition).toEqual([
+      {
+        condition: `\${length(setsubtract([for s in self.all_subscription_ids : lower(s)], ${JSON.stringify([SUB1, SUB2, SUB3])})) == 0}`,
+        error_message: "Management group contoso holds subscriptions this stack was not synthesized for: run resolveScope and cdktf synth again.",
+      },
+    ]);
+  });
+
+  test("unresolved groups are refused by both, naming the input; a resolution without groups too", async () => {
+    expect(() => new AutoProvisioningStack(Testing.app(), "groups", stackProps(CONFIG))).toThrow(
+      /managementGroupSubscriptions: is required: spec.managementGroups names contoso, whose subscriptions must be resolved before the stack is declared/,
+    );
+    expect(() => new AutoProvisioningStack(Testing.app(), "listed", { ...stackProps({ subscriptions: [SUB1] }), managementGroupSubscriptions: [SUB3] })).toThrow(
+      /managementGroupSubscriptions: is only allowed with spec.managementGroups/,
+    );
+    await startMocks({ config: Object.fromEntries(Object.entries(configFromStackFile({ config: CONFIG })).map(([k, v]) => [`asc-autoprovision:${k}`, v])) });
+    expect(() => declareStack()).toThrow(/asc-autoprovision:managementGroups: names management groups whose subscriptions are not resolved/);
+    await expect(declareStackInScope(undefined, {}, () => Promise.reject(new Error("managementGroups: contoso: cannot list its subscriptions (403)")))).rejects.toThrow(
+      "invalid stack config:\n  asc-autoprovision:managementGroups: managementGroups: contoso: cannot list its subscriptions (403)",
+    );
+  });
+
+  test("machineRegions keyed by a subscription outside the resolved scope is refused once resolved", () => {
+    const raw = configFromStackFile({ config: { ...CONFIG, machineRegions: { "44444444-4444-4444-4444-444444444444": ["westeurope"] } } });
+    expect(() => readStackSettings(raw, {})).not.toThrow();
+    expect(() => readStackSettings(raw, {}, RESOLVED)).toThrow(`asc-autoprovision:machineRegions.44444444-4444-4444-4444-444444444444: is not one of asc-autoprovision:subscriptions (${SUB1}, ${SUB3})`);
   });
 });

@@ -7,15 +7,17 @@
  * not one of the spec's). The Pulumi root program renders the same model
  * (test/frontEnds.test.ts checks both for every example).
  */
+import type { DataAzurermManagementGroup } from "@cdktf/provider-azurerm/lib/data-azurerm-management-group";
 import { TerraformStack, type TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
 import { z } from "zod";
-import { declareStack, notScopesIn, readAmaPoliciesOptions, type SpecFields, type StackDeclarations, type StackOptionsFields } from "../../src/core";
+import { declareStack, notScopesIn, readAmaPoliciesOptions, resolvedScope, resolvedScopeIssues, type SpecFields, type StackDeclarations, type StackOptionsFields } from "../../src/core";
 import { parseSpec, type Spec } from "../../src/spec";
 import { AutoProvisioning } from "./autoProvisioning";
 import { DefaultWorkspace } from "./defaultWorkspace";
 import { subscriptionProvider } from "./provider";
 import { RenderedDeclarations } from "./render/registry";
+import { managementGroupChecks } from "./scope";
 import { SecurityEventCollection, type DataCollectionRuleStyle } from "./securityEventCollection";
 import { booleanIssues, failProps, readMachineRegions, regionIssues, schemaIssues, type ValidationIssue } from "./validation";
 
@@ -40,9 +42,14 @@ export interface AutoProvisioningStackProps extends StackOptionsFields {
    * @default "template"
    */
   readonly dataCollectionRule?: DataCollectionRuleStyle;
+  /**
+   * With `spec.managementGroups`: the subscriptions under them as resolveScope finds them (the
+   * CLI's resolution), declared like listed ones; required then, refused otherwise.
+   */
+  readonly managementGroupSubscriptions?: readonly string[];
 }
 
-const PROP_KEYS = ["spec", "machineRegions", "sentinelOwnsSecurityEvents", "workspaceLocation", "metadataHost", "dataCollectionRule", "amaPolicies"] as const;
+const PROP_KEYS = ["spec", "machineRegions", "sentinelOwnsSecurityEvents", "workspaceLocation", "metadataHost", "dataCollectionRule", "amaPolicies", "managementGroupSubscriptions"] as const;
 
 export class AutoProvisioningStack extends TerraformStack {
   /** The validated spec, with defaults. */
@@ -59,13 +66,18 @@ export class AutoProvisioningStack extends TerraformStack {
   public readonly customWorkspace?: DefaultWorkspace;
   /** The custom workspace's tier, when declared. */
   public readonly customWorkspaceSecurityEvents?: SecurityEventCollection;
+  /** A plan-time check per management group of the spec (scope.ts). */
+  public readonly managementGroups: readonly DataAzurermManagementGroup[];
 
   constructor(scope: Construct, id: string, props: AutoProvisioningStackProps) {
     super(scope, id);
-    const spec = parseSpec(props?.spec);
+    const written = parseSpec(props?.spec);
     const issues: ValidationIssue[] = Object.keys(props)
       .filter((k) => !(PROP_KEYS as readonly string[]).includes(k))
       .map((k) => ({ path: k, message: `is not a known prop (allowed: ${PROP_KEYS.join(", ")})` }));
+    const scopeIssues = resolvedScopeIssues(written, props.managementGroupSubscriptions, "managementGroupSubscriptions");
+    issues.push(...scopeIssues);
+    const spec = written.managementGroups.length && !scopeIssues.length ? resolvedScope(written, props.managementGroupSubscriptions!) : written;
     const regions = readMachineRegions(props.machineRegions, spec.subscriptions, issues);
     issues.push(...booleanIssues(props.sentinelOwnsSecurityEvents, "sentinelOwnsSecurityEvents"));
     if (props.workspaceLocation !== undefined) issues.push(...regionIssues(props.workspaceLocation, "workspaceLocation"));
@@ -89,6 +101,8 @@ export class AutoProvisioningStack extends TerraformStack {
     };
     // Each subscription's provider first, in the spec's order.
     for (const sub of spec.subscriptions) providerFor(sub);
+    const first = spec.subscriptions[0];
+    this.managementGroups = first ? managementGroupChecks(this, spec, providerFor(first)) : [];
 
     this.rendered = new RenderedDeclarations();
     const shared = this.model.sharedWorkspace;

@@ -10,6 +10,7 @@ export * from "./defaultWorkspace";
 export * from "./azureMonitorAgentPolicy";
 export * from "./extensionPolicy";
 export * from "./securityEventCollection";
+export { resolveScope } from "./scope";
 export { providerAlias, subscriptionProvider, type SubscriptionProviderProps } from "./provider";
 export { DEPLOYMENT_MODE, TIER_SET_METHOD } from "./armTemplate";
 export { ValidationError, type MachineRegions, type ValidationIssue } from "./validation";

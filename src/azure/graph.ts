@@ -110,6 +110,17 @@ export class GraphQuota {
   }
 }
 
+/** Set by Resource Graph on an answer cut to the first subscriptions of its scope (10,000; 5,000 in earlier versions of its guide). */
+export const SUBSCRIPTION_LIMIT_HIT_HEADER = "x-ms-tenant-subscription-limit-hit";
+
+/** An answer Resource Graph cut at its subscription cap: the rows are incomplete, so nothing is read from them. */
+export class SubscriptionLimitHitError extends Error {
+  constructor(readonly query: string) {
+    super(`Resource Graph answered for only part of the scope's subscriptions (${SUBSCRIPTION_LIMIT_HIT_HEADER}: true)`);
+    this.name = "SubscriptionLimitHitError";
+  }
+}
+
 export async function queryGraph(conn: AzureConnection, query: string, subscriptions: readonly string[], retry?: RetryOptions, quota: GraphQuota = new GraphQuota()): Promise<GraphRow[]> {
   const client = new ResourceGraphClient(conn.credential, conn.clientOptions());
   const rows: GraphRow[] = [];
@@ -138,14 +149,22 @@ async function allPages(
 ): Promise<void> {
   const where = "subscriptions" in scope ? { subscriptions: [...scope.subscriptions] } : { managementGroups: [...scope.managementGroups] };
   let skipToken: string | undefined;
+  let limitHit = false;
   do {
     const page = await withRetries(async () => {
       await quota.beforeQuery(retry?.signal);
       return client.resources(
         { query, ...where, options: { top: PAGE_SIZE, skipToken, resultFormat: "objectArray" } },
-        { onResponse: (raw) => quota.observe(raw.headers), ...(retry?.signal ? { abortSignal: retry.signal } : {}) },
+        {
+          onResponse: (raw) => {
+            quota.observe(raw.headers);
+            limitHit ||= raw.headers.get(SUBSCRIPTION_LIMIT_HIT_HEADER)?.toLowerCase() === "true";
+          },
+          ...(retry?.signal ? { abortSignal: retry.signal } : {}),
+        },
       );
     }, retry);
+    if (limitHit) throw new SubscriptionLimitHitError(query);
     if (!Array.isArray(page.data)) throw new Error(`Resource Graph answered without a row array for: ${query.split("\n")[0]}`);
     for (const row of page.data as unknown[]) {
       // Resource Graph may repeat a row across pages: each resource is kept once.

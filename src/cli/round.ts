@@ -3,7 +3,7 @@
  * from the state store, progress on stderr, the plan and a result summary for a person, or JSON
  * for a machine.
  */
-import { applyPlan, beginRun, IncrementalInventory, planLive, writeBudget, type ApplyResult, type AzureConnection, type RoundRead, type RunState } from "../azure";
+import { applyPlan, beginRun, IncrementalInventory, outOfLease, planLive, ScopeError, subscriptionsToLease, writeBudget, type ApplyResult, type AzureConnection, type RoundRead, type RunState } from "../azure";
 import { plan, stepLabel, type Plan } from "../core";
 import type { Inventory } from "../inventory";
 import type { Spec } from "../spec";
@@ -27,9 +27,13 @@ export interface RoundResult {
   readonly result?: ApplyResult;
 }
 
-/** Takes the fleet's lease (refused, naming the holder, while another run has it) and opens its journal. */
+/**
+ * Takes the fleet's lease, one per subscription of the resolved scope (refused, naming the holder,
+ * while another run has any of them), and opens its journal.
+ */
 export async function beginRound(conn: AzureConnection, spec: Spec, command: string, opts: { state: string; forceUnlock?: string }): Promise<RunState> {
-  return beginRun({ state: opts.state, subscriptions: spec.subscriptions, managementGroups: spec.managementGroups, endpoint: conn.armEndpoint, command, forceUnlock: opts.forceUnlock });
+  const resolvedSubscriptions = await subscriptionsToLease(conn, spec);
+  return beginRun({ state: opts.state, subscriptions: spec.subscriptions, managementGroups: spec.managementGroups, resolvedSubscriptions, endpoint: conn.armEndpoint, command, forceUnlock: opts.forceUnlock });
 }
 
 export async function planRound(conn: AzureConnection, spec: Spec, progress: Progress, signal?: AbortSignal): Promise<{ inventory: Inventory; plan: Plan }> {
@@ -53,6 +57,10 @@ export async function applyRound(
   progress: Progress,
   opts: RoundOptions,
 ): Promise<ApplyResult> {
+  const unleased = outOfLease(run.subscriptions, planned.inventory.subscriptions);
+  if (unleased.length) {
+    throw new ScopeError(`the scope grew after this run took its lease (now also ${unleased.join(", ")}): nothing was applied; run again`);
+  }
   const signal = opts.signal ? AbortSignal.any([opts.signal, run.lease.lost]) : run.lease.lost;
   const result = await applyPlan(conn, planned.plan, {
     inventory: planned.inventory,

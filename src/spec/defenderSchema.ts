@@ -201,14 +201,58 @@ export function serversPricing(s: ResolvedServers): { readonly pricingTier: "Sta
 
 /**
  * The combinations of the `defender` section that Azure refuses or that contradict each other,
- * each naming the field to change. `subscriptions`: the spec's (lower-case).
+ * each naming the field to change. `scope`: the subscriptions the fields that name one are checked
+ * against (defenderScopeIssues).
  */
-export function defenderIssues(defender: DefenderSpec | undefined, subscriptions: readonly string[]): ValidationIssue[] {
+export function defenderIssues(defender: DefenderSpec | undefined, scope: DefenderScope): ValidationIssue[] {
   if (!defender) return [];
-  return [...serversIssues(defender.servers, subscriptions), ...containersIssues(defender.containers), ...otherPlanIssues(defender.plans)];
+  return [...serversIssues(defender.servers), ...defenderScopeIssues(defender, scope), ...containersIssues(defender.containers), ...otherPlanIssues(defender.plans)];
 }
 
-function serversIssues(s: ServersSpec | undefined, subscriptions: readonly string[]): ValidationIssue[] {
+/** What the fields naming a subscription are checked against. */
+export interface DefenderScope {
+  /** Lower-case subscription ids: the spec's listed ones, or its resolved scope. */
+  readonly subscriptions: readonly string[];
+  /** How the message names them (default: "the spec's subscriptions (<ids>)"). */
+  readonly described?: string;
+  /**
+   * Management groups not resolved yet (parsing a spec): a subscription outside the listed ones may
+   * be under them, so only an excluded one is refused; resolveSubscriptions checks the rest.
+   */
+  readonly unresolvedGroups?: boolean;
+  /** Lower-case excluded subscription ids. */
+  readonly excluded?: readonly string[];
+}
+
+/** `directOnboarding.subscription` and each override's `id`, checked against `scope` (the spec's subscriptions, or its resolved scope). */
+export function defenderScopeIssues(defender: DefenderSpec | undefined, scope: DefenderScope): ValidationIssue[] {
+  const s = defender?.servers;
+  if (!s) return [];
+  const out: ValidationIssue[] = [];
+  const at = (field: string) => `defender.servers.${field}`;
+  const excluded = new Set(scope.excluded ?? []);
+  const inScope = new Set(scope.subscriptions);
+  const described = scope.described ?? `the spec's subscriptions (${scope.subscriptions.join(", ")})`;
+  // A field outside the scope: refused when the scope is known, or when the subscription is excluded.
+  const outside = (sub: string | undefined): "excluded" | "outside" | undefined => {
+    if (sub === undefined || inScope.has(sub)) return undefined;
+    if (excluded.has(sub)) return "excluded";
+    return scope.unresolvedGroups ? undefined : "outside";
+  };
+  const onboarding = s.directOnboarding?.subscription;
+  const onboardingIs = outside(onboarding?.toLowerCase());
+  if (onboardingIs === "excluded") out.push({ path: at("directOnboarding.subscription"), message: `"${onboarding}" is in exclude.subscriptions` });
+  else if (onboardingIs) out.push({ path: at("directOnboarding.subscription"), message: `"${onboarding}" is not one of ${described}` });
+  s.overrides.forEach((o, i) => {
+    const is = outside(o.id === undefined ? undefined : /^\/subscriptions\/([^/]+)\//i.exec(o.id)?.[1]?.toLowerCase() ?? "");
+    const path = at(`overrides[${i}].id`);
+    if (is === "excluded") out.push({ path, message: "is in a subscription of exclude.subscriptions" });
+    else if (is) out.push({ path, message: scope.described ? `is not in one of ${described}` : "is not in one of the spec's subscriptions" });
+  });
+  return out;
+}
+
+function serversIssues(s: ServersSpec | undefined): ValidationIssue[] {
   if (!s) return [];
   const out: ValidationIssue[] = [];
   const at = (field: string) => `defender.servers.${field}`;
@@ -233,17 +277,11 @@ function serversIssues(s: ServersSpec | undefined, subscriptions: readonly strin
       message: '"mdeTvm" runs in Defender for Endpoint, which endpointProtection.enabled turns off: enable endpoint protection or choose "none" (allowed: mdeTvm, none)',
     });
   }
-  if (s.directOnboarding && !subscriptions.includes(s.directOnboarding.subscription.toLowerCase())) {
-    out.push({ path: at("directOnboarding.subscription"), message: `"${s.directOnboarding.subscription}" is not one of the spec's subscriptions (${subscriptions.join(", ")})` });
-  }
   s.overrides.forEach((o, i) => {
     const path = at(`overrides[${i}]`);
     const keys = Object.keys(o.tag ?? {});
     if ((o.tag === undefined) === (o.id === undefined)) out.push({ path, message: "needs exactly one of tag or id" });
     else if (o.tag !== undefined && keys.length !== 1) out.push({ path: `${path}.tag`, message: `must name exactly one tag { <name>: <value> }, not ${keys.length}` });
-    if (o.id !== undefined && !subscriptions.some((sub) => o.id!.toLowerCase().startsWith(`/subscriptions/${sub}/`))) {
-      out.push({ path: `${path}.id`, message: "is not in one of the spec's subscriptions" });
-    }
   });
   if (s.enforce && s.overrides.length > 0) {
     out.push({ path: at("enforce"), message: "true forces the subscription's plan on every machine, so the resource-level overrides could never apply: remove them or set enforce to false" });

@@ -34,8 +34,8 @@ export function crossFieldIssues(spec: Spec): ValidationIssue[] {
       seen.add(key);
     });
   }
-  issues.push(...defenderIssues(spec.defender, spec.subscriptions.map((s) => s.toLowerCase())));
   const excluded = new Set(spec.exclude.subscriptions.map((s) => s.toLowerCase()));
+  issues.push(...defenderIssues(spec.defender, { subscriptions: spec.subscriptions.map((s) => s.toLowerCase()), unresolvedGroups: spec.managementGroups.length > 0, excluded: [...excluded] }));
   spec.subscriptions.forEach((sub, i) => {
     if (excluded.has(sub.toLowerCase())) issues.push({ path: `subscriptions[${i}]`, message: `"${sub}" is also in exclude.subscriptions: list it in one of them` });
   });

@@ -8,7 +8,11 @@ import { emulatorConnection, type AzureConnection } from "../../src/azure/connec
 import { planLive, resolveSubscriptions } from "../../src/azure";
 import { subscriptionOf } from "../../src/inventory/ids";
 import { FLEET_CASE_TAG, startEmulator, type RunningEmulator } from "../../src/emulator";
-import { parseSpec } from "../../src/spec";
+import { parseSpec, ValidationError } from "../../src/spec";
+import { dirname } from "node:path";
+import { resolveScope } from "../../components/cdktf";
+import { declareStackInScope } from "../../components/pulumi/program/program";
+import { startMocks } from "../pulumi/harness";
 
 let emu: RunningEmulator;
 let conn: AzureConnection;
@@ -43,6 +47,23 @@ describe("management-group scope", () => {
     expect(await resolveSubscriptions(conn, mgSpec({ exclude: { subscriptions: [subs[1]!.toUpperCase()] } }))).toEqual([subs[0]]);
   });
 
+  it("defender fields naming a subscription are checked against the resolved scope, naming the field", async () => {
+    const vm = (sub: string) => `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm`;
+    const defender = (sub: string) => ({ servers: { plan: "P1", directOnboarding: { subscription: sub }, overrides: [{ id: vm(sub), plan: "Free" }] } });
+    // subs[1] is under contoso-prod-eu, so in contoso's scope: accepted though not listed.
+    expect(await resolveSubscriptions(conn, mgSpec({ defender: defender(subs[1]!) }))).toEqual([subs[0], subs[1]]);
+    // subs[2] is under fabrikam: outside the scope.
+    const refused = resolveSubscriptions(conn, mgSpec({ defender: defender(subs[2]!) }));
+    await expect(refused).rejects.toBeInstanceOf(ValidationError);
+    await expect(refused).rejects.toThrow(
+      "invalid spec:\n" +
+        `  defender.servers.directOnboarding.subscription: "${subs[2]}" is not one of the scope's 2 subscription(s) (listed, or under managementGroups contoso, less exclude.subscriptions)\n` +
+        "  defender.servers.overrides[0].id: is not in one of the scope's 2 subscription(s) (listed, or under managementGroups contoso, less exclude.subscriptions)",
+    );
+    // planLive resolves first, so a plan is never made for such a spec.
+    await expect(planLive(conn, mgSpec({ defender: defender(subs[2]!) }))).rejects.toThrow(/defender.servers.overrides\[0\].id: is not in one of the scope's/);
+  });
+
   it("a group that does not exist is an error naming it", async () => {
     await expect(resolveSubscriptions(conn, mgSpec({ managementGroups: ["contoso", "no-such-group"] }))).rejects.toThrow(/managementGroups: no-such-group: cannot list its subscriptions/);
   });
@@ -68,5 +89,20 @@ describe("management-group scope", () => {
     expect(excluded).toBeGreaterThan(scom2012.length - 1);
     expect(plan.findings).toContainEqual(expect.objectContaining({ severity: "info", code: "machines-excluded", message: `${excluded} machine(s) left alone by the spec's exclude.resourceGroups or exclude.machineTags.` }));
     expect(tagged).toBe(inventory.machines.length);
+  });
+
+  it("the Pulumi program and the CDKTF app resolve the groups through their configured cloud, as the CLI does", async () => {
+    const spec = { managementGroups: ["contoso"], exclude: { subscriptions: [subs[1]!] }, logAnalyticsAgent: { autoProvision: true } };
+    const cli = await resolveSubscriptions(conn, parseSpec(spec));
+    expect(cli).toEqual([subs[0]]);
+    // CDKTF: before synth, the emulator named by its directory (or its URL, or the environment).
+    expect(await resolveScope(spec, { endpoint: dirname(emu.env().ASC_EMULATOR_CONFIG!) })).toEqual(cli);
+    // Pulumi: at program run, through the stack's emulatorEndpoint.
+    const config = { subscriptions: "[]", managementGroups: JSON.stringify(spec.managementGroups), exclude: JSON.stringify(spec.exclude), logAnalyticsAgent: JSON.stringify(spec.logAnalyticsAgent), emulatorEndpoint: emu.url };
+    const run = await startMocks({ config: Object.fromEntries(Object.entries(config).map(([k, v]) => [`asc-autoprovision:${k}`, v])) });
+    const stack = await declareStackInScope(undefined, emu.env());
+    expect(await run.settle()).toEqual([]);
+    expect([...stack.components.keys()]).toEqual(cli);
+    expect(stack.settings.spec.subscriptions).toEqual(cli);
   });
 });

@@ -30,6 +30,21 @@ describe("the spec's scope", () => {
     expect(issuesOf({ subscriptions: [SUB], exclude: { subscriptions: [SUB] } })).toEqual([{ path: "subscriptions[0]", message: `"${SUB}" is also in exclude.subscriptions: list it in one of them` }]);
   });
 
+  it("defender fields naming a subscription: with management groups, only an excluded one is refused when the spec is read (the rest waits for the resolved scope)", () => {
+    const vm = (sub: string) => `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm`;
+    const defender = (sub: string) => ({ servers: { plan: "P1", directOnboarding: { subscription: sub }, overrides: [{ id: vm(sub), plan: "Free" }] } });
+    expect(issuesOf({ managementGroups: ["contoso"], defender: defender(SUB2) })).toEqual([]);
+    expect(issuesOf({ managementGroups: ["contoso"], exclude: { subscriptions: [SUB2] }, defender: defender(SUB2) })).toEqual([
+      { path: "defender.servers.directOnboarding.subscription", message: `"${SUB2}" is in exclude.subscriptions` },
+      { path: "defender.servers.overrides[0].id", message: "is in a subscription of exclude.subscriptions" },
+    ]);
+    // Without management groups the spec's subscriptions are the whole scope, as before.
+    expect(issuesOf({ subscriptions: [SUB], defender: defender(SUB2) })).toEqual([
+      { path: "defender.servers.directOnboarding.subscription", message: `"${SUB2}" is not one of the spec's subscriptions (${SUB})` },
+      { path: "defender.servers.overrides[0].id", message: "is not in one of the spec's subscriptions" },
+    ]);
+  });
+
   it("a spec naming management groups plans the inventory's subscriptions, less the excluded ones", () => {
     const inv = inventory({ machines: [machine("a"), machine("b", {}, SUB2)] }, "2020-01-01", [SUB, SUB2]);
     const all = plan(parseSpec({ managementGroups: ["contoso"], logAnalyticsAgent: { autoProvision: true } }), inv);

@@ -9,10 +9,12 @@
  * others' AMA association remediations wait for it.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { resolveScopeAt } from "../../../src/azure";
 import { declareStack as declareStackModel, notScopesIn, type StackDeclarations } from "../../../src/core";
 import type { LogAnalyticsAgentArgs } from "../args";
 import { AutoProvisioning } from "../autoProvisioning";
-import { readStackSettings, stackInput, type StackSettings } from "./stackConfig";
+import { CONFIG_NAMESPACE, EMULATOR_ENDPOINT_CONFIG_KEY } from "../provider";
+import { currentStackConfig, readStackSettings, StackConfigError, stackInput, type StackSettings } from "./stackConfig";
 
 /** What one subscription exports. */
 export interface SubscriptionOutputs {
@@ -53,9 +55,42 @@ export function componentName(subscriptionId: string): string {
   return `asc-${subscriptionId}`;
 }
 
-/** Declares the stack from its (validated) settings. */
+/** The subscriptions under a spec's management groups, as the CLI finds them (Resource Graph's `resourcecontainers`), through the stack's cloud. */
+export type ScopeResolver = (settings: StackSettings, env: NodeJS.ProcessEnv) => Promise<readonly string[]>;
+
+const throughStackCloud: ScopeResolver = (settings, env) =>
+  resolveScopeAt(
+    settings.spec,
+    { value: settings.endpoint.kind === "emulator" ? settings.endpoint.endpoint : undefined, source: `${CONFIG_NAMESPACE}:${EMULATOR_ENDPOINT_CONFIG_KEY}` },
+    env,
+  );
+
+/**
+ * Declares the stack, the spec's management groups resolved first (at each program run, so a
+ * subscription added under a group is declared on the next preview or up): the root program's way.
+ */
+export async function declareStackInScope(
+  raw: Record<string, string | undefined> = currentStackConfig(),
+  env: NodeJS.ProcessEnv = process.env,
+  resolve: ScopeResolver = throughStackCloud,
+): Promise<StackDeclaration> {
+  const settings = readStackSettings(raw, env);
+  if (!settings.unresolvedManagementGroups) return declareStack(settings);
+  let resolved: readonly string[];
+  try {
+    resolved = await resolve(settings, env);
+  } catch (err) {
+    throw new StackConfigError([{ path: `${CONFIG_NAMESPACE}:managementGroups`, message: err instanceof Error ? err.message : String(err) }]);
+  }
+  return declareStack(readStackSettings(raw, env, resolved));
+}
+
+/** Declares the stack from its (validated) settings; a spec's management groups must be resolved already (declareStackInScope). */
 export function declareStack(settings: StackSettings = readStackSettings()): StackDeclaration {
   const { spec } = settings;
+  if (settings.unresolvedManagementGroups) {
+    throw new StackConfigError([{ path: `${CONFIG_NAMESPACE}:managementGroups`, message: "names management groups whose subscriptions are not resolved: declare the stack with declareStackInScope" }]);
+  }
   const la = spec.logAnalyticsAgent;
   const model = declareStackModel(stackInput(settings));
   const workspaceOwner = model.sharedWorkspace?.owner;

@@ -9,7 +9,7 @@
  * `asc-autoprovision:logAnalyticsAgent.securityEvents: "Most" is not one of None, Minimal, Common, All`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { readAmaPoliciesOptions, readMachineRegions as parseMachineRegions, regionIssues, type StackInput } from "../../../src/core";
+import { readAmaPoliciesOptions, readMachineRegions as parseMachineRegions, regionIssues, resolvedScope, type StackInput } from "../../../src/core";
 import { ValidationError, type Spec, type ValidationIssue } from "../../../src/spec";
 import type { AmaPoliciesArgs, ReconcileArgs } from "../args";
 import { reconcileIssues } from "../autoProvisioning";
@@ -45,8 +45,13 @@ export class StackConfigError extends pulumi.RunError {
 }
 
 export interface StackSettings {
-  /** The validated spec (defaults filled, subscription ids lower-cased). */
+  /**
+   * The validated spec (defaults filled, subscription ids lower-cased); with management groups
+   * resolved, its subscriptions are the listed ones and then those found under the groups.
+   */
   readonly spec: Spec;
+  /** The spec names management groups whose subscriptions are not resolved yet (declareStackInScope resolves them). */
+  readonly unresolvedManagementGroups: boolean;
   /** Regions of each subscription's machines (lower-case subscription id → regions). */
   readonly machineRegions: ReadonlyMap<string, readonly string[]>;
   /** Sentinel configures the custom workspace's security events. */
@@ -86,8 +91,10 @@ function key(path: string): string {
 /**
  * Reads and validates the stack config. `raw` maps a key of the namespace (without the
  * `asc-autoprovision:` prefix) to its text; throws StackConfigError naming every bad key.
+ * `resolved`: the subscriptions under the spec's management groups (resolveScopeAt), which the
+ * inputs keyed by subscription (machineRegions, amaPolicies.notScopes) are then checked against.
  */
-export function readStackSettings(raw: Record<string, string | undefined> = currentStackConfig(), env: NodeJS.ProcessEnv = process.env): StackSettings {
+export function readStackSettings(raw: Record<string, string | undefined> = currentStackConfig(), env: NodeJS.ProcessEnv = process.env, resolved?: readonly string[]): StackSettings {
   const issues: ValidationIssue[] = [];
   for (const k of Object.keys(raw)) {
     if (raw[k] !== undefined && !(STACK_CONFIG_KEYS as readonly string[]).includes(k)) {
@@ -105,9 +112,12 @@ export function readStackSettings(raw: Record<string, string | undefined> = curr
   }
   const parsed = parseSpecAs(input, (p) => key(p));
   issues.push(...parsed.issues);
+  const spec = parsed.spec && resolved ? resolvedScope(parsed.spec, resolved) : parsed.spec;
+  const unresolvedManagementGroups = !!spec?.managementGroups.length && !resolved;
 
-  const subscriptions = parsed.spec?.subscriptions ?? [];
-  const machineRegions = readMachineRegions(raw["machineRegions"], subscriptions, issues);
+  const subscriptions = spec?.subscriptions ?? [];
+  // Until the groups are resolved, a subscription under them is not known: the keys are checked then.
+  const machineRegions = unresolvedManagementGroups ? new Map<string, string[]>() : readMachineRegions(raw["machineRegions"], subscriptions, issues);
 
   let sentinelOwnsSecurityEvents = false;
   const sentinel = raw["sentinelOwnsSecurityEvents"];
@@ -132,11 +142,12 @@ export function readStackSettings(raw: Record<string, string | undefined> = curr
   const reconcile = readReconcile(raw["reconcile"], issues);
   const amaText = raw["amaPolicies"];
   const amaPolicies = amaText === undefined || amaText === "" ? {} : (decode(amaText) as AmaPoliciesArgs);
-  readAmaPoliciesOptions(amaPolicies, key("amaPolicies"), subscriptions, issues);
+  if (!unresolvedManagementGroups) readAmaPoliciesOptions(amaPolicies, key("amaPolicies"), subscriptions, issues);
 
-  if (issues.length || !parsed.spec) throw new StackConfigError(issues);
+  if (issues.length || !spec) throw new StackConfigError(issues);
   return {
-    spec: parsed.spec,
+    spec,
+    unresolvedManagementGroups,
     machineRegions,
     sentinelOwnsSecurityEvents,
     ...(typeof workspaceLocation === "string" ? { workspaceLocation } : {}),

@@ -28,6 +28,8 @@ import {
   planLive,
   resolveRuntimeOptions,
   runtimeOptionProblem,
+  outOfLease,
+  subscriptionsToLease,
   type AzureConnection,
   type EmulatorEndpoint,
   type EndpointChoice,
@@ -406,12 +408,21 @@ async function reconcile(id: string, props: Props): Promise<ReconciliationOutput
   // apply does, and never runs beside an apply or reconcile of the same subscriptions.
   const options = resolveRuntimeOptions({ delegateAbove: inputs.delegateAbove, concurrency: inputs.concurrency });
   const { conn } = connect(inputs.endpoint);
-  const run = await beginRun({ state: options.stateDir, subscriptions: inputs.spec.subscriptions, managementGroups: inputs.spec.managementGroups, endpoint: conn.armEndpoint, command: "pulumi" });
+  const run = await beginRun({
+    state: options.stateDir,
+    subscriptions: inputs.spec.subscriptions,
+    managementGroups: inputs.spec.managementGroups,
+    resolvedSubscriptions: await subscriptionsToLease(conn, inputs.spec),
+    endpoint: conn.armEndpoint,
+    command: "pulumi",
+  });
   let result;
   let plan: Plan;
   let planFile: string | null = null;
   try {
     const planned = await livePlan(inputs, false);
+    const unleased = outOfLease(run.subscriptions, planned.inventory.subscriptions);
+    if (unleased.length) throw new Error(`the scope grew after this run took its lease (now also ${unleased.join(", ")}): nothing was applied; run pulumi up again`);
     plan = planned.plan;
     planFile = await savePlanFile(plan, options.stateDir);
     if (plan.steps.length === 0) return plain({ ...inputs, ...reportOf(plan, { applied: 0, failed: 0, remaining: 0 }, planFile) });

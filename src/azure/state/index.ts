@@ -27,6 +27,8 @@ export interface RunState {
   readonly store: StateStore;
   readonly lease: FleetLease;
   readonly journal: Journal;
+  /** The subscriptions this run holds a lease on (lower-case, sorted): the listed ones and those its management groups resolved to. */
+  readonly subscriptions: readonly string[];
   /** Closes the journal and releases the lease. */
   end(): Promise<void>;
 }
@@ -37,6 +39,12 @@ export interface BeginRunOptions {
   readonly subscriptions: readonly string[];
   /** The management groups a spec names instead of (or beside) subscriptions. */
   readonly managementGroups?: readonly string[];
+  /**
+   * The subscriptions the groups resolved to (src/azure/scope.ts): each gets its lease too, so a run
+   * scoped to a group and one scoped to a subscription under it exclude each other. The journal
+   * stays named after the spec's own scope (a change under a group does not lose an interrupted run).
+   */
+  readonly resolvedSubscriptions?: readonly string[];
   /** An emulator's URL (undefined for Azure): fleets of different clouds never share a lease or a journal. */
   readonly endpoint?: string;
   /** apply, reconcile, pulumi: shown to a refused run. */
@@ -50,7 +58,8 @@ export interface BeginRunOptions {
 export async function beginRun(options: BeginRunOptions): Promise<RunState> {
   const store = options.store ?? (await openStateStore(options.state));
   await store.prepare();
-  const lease = await FleetLease.take(store, leaseNames(options.subscriptions, options.endpoint, options.managementGroups), newHolder(options.command), {
+  const subscriptions = [...new Set([...options.subscriptions, ...(options.resolvedSubscriptions ?? [])].map((s) => s.toLowerCase()))].sort();
+  const lease = await FleetLease.take(store, leaseNames(subscriptions, options.endpoint, options.managementGroups), newHolder(options.command), {
     seconds: options.leaseSeconds,
     forceUnlock: options.forceUnlock,
   });
@@ -60,6 +69,7 @@ export async function beginRun(options: BeginRunOptions): Promise<RunState> {
       store,
       lease,
       journal,
+      subscriptions,
       end: async () => {
         await journal.flush().catch(() => undefined);
         journal.close();

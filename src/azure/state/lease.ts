@@ -20,9 +20,9 @@ export function leaseSeconds(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 /**
- * The lease names of a fleet: its subscriptions and the management groups a spec names instead, in
- * the cloud `endpoint` names (an emulator), sorted. (A group and a subscription under it are two
- * leases: runs scoped each way are not kept apart.)
+ * The lease names of a fleet: its subscriptions (a spec's management groups resolved to theirs, so
+ * a run scoped to a group and one scoped to a subscription under it share that subscription's
+ * lease) and the groups themselves, in the cloud `endpoint` names (an emulator), sorted.
  */
 export function leaseNames(subscriptions: readonly string[], endpoint?: string, managementGroups: readonly string[] = []): string[] {
   const cloud = endpoint ? `-${fleetKey([], endpoint).slice(0, 8)}` : "";

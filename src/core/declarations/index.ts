@@ -7,6 +7,7 @@
 export * from "./compose";
 export * from "./views";
 export * from "./input";
+export * from "./scope";
 export { Rendered } from "./rendered";
 // The front ends' input types, documented by the schemas' descriptions.
 export * from "./fields.generated";

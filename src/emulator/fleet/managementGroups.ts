@@ -11,7 +11,8 @@ import type { Registry } from "../arm/registry";
 import { createDirect } from "../arm/direct";
 import { subscriptionDoc } from "../model/containers";
 import { Hierarchy, managementGroupId } from "../model/managementGroups";
-import { SUBSCRIPTION_TYPE } from "../model/resourceTypes";
+import { MANAGEMENT_GROUP_SUBSCRIPTION_TYPE, SUBSCRIPTION_TYPE } from "../model/resourceTypes";
+import { membershipDoc } from "../providers/management";
 import { ONBOARDED_AT_TAG } from "../constants";
 import { guidFrom } from "../util/random";
 
@@ -43,14 +44,23 @@ export function seedManagementGroups(ctx: ArmContext, registry: Registry, seeds:
   for (const g of seeds) {
     const parent = g.parent ? managementGroupId(g.parent) : managementGroupId(ctx.tenantId);
     createDirect(ctx, registry, managementGroupId(g.name), { properties: { displayName: g.displayName ?? g.name, details: { parent: { id: parent } } } });
-    const created: string[] = [];
+    const moved: string[] = [...(g.subscriptions ?? [])];
     for (let i = 0; i < (g.newSubscriptions ?? 0); i++) {
       const id = guidFrom(`asc-emulator/management-group/${g.name.toLowerCase()}/subscription/${i}`);
       const doc = subscriptionDoc(id, `${g.displayName ?? g.name} ${i + 1}`, ctx.tenantId, { [ONBOARDED_AT_TAG]: "2021-02-01" });
-      if (!ctx.store.get(String(doc["id"]))) ctx.store.put({ id: String(doc["id"]), type: SUBSCRIPTION_TYPE, doc, secret: null });
-      created.push(id);
+      if (ctx.store.get(String(doc["id"]))) {
+        moved.push(id);
+        continue;
+      }
+      // A new subscription is under no group yet: its membership row is written as the handler
+      // writes it, without the handler's search for a previous one (a scan of every membership,
+      // which made a tenant of 10,000 subscriptions quadratic to seed).
+      const stored = { id: String(doc["id"]), type: SUBSCRIPTION_TYPE, doc, secret: null };
+      ctx.store.put(stored);
+      const membership = membershipDoc(ctx, managementGroupId(g.name), stored);
+      ctx.store.put({ id: String(membership["id"]), type: MANAGEMENT_GROUP_SUBSCRIPTION_TYPE, doc: membership, secret: null });
     }
-    for (const sub of [...(g.subscriptions ?? []), ...created]) createDirect(ctx, registry, `${managementGroupId(g.name)}/subscriptions/${sub.toLowerCase()}`, {});
+    for (const sub of moved) createDirect(ctx, registry, `${managementGroupId(g.name)}/subscriptions/${sub.toLowerCase()}`, {});
   }
   return describeHierarchy(ctx);
 }

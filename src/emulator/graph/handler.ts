@@ -16,8 +16,8 @@ import { QueryBudgetExceeded, withinBudget } from "../kql/budget";
 import { isObject, type Json, type JsonObject } from "../util/json";
 import { GUID_RE } from "../util/random";
 import { GRAPH_TABLES, graphTable } from "./tables";
-import { SUBSCRIPTION_TYPE } from "../model/resourceTypes";
 import { Hierarchy } from "../model/managementGroups";
+import { capturedScope, SUBSCRIPTION_LIMIT_HIT_HEADER } from "../model/graphScope";
 
 const MAX_PAGE = 1000;
 
@@ -25,9 +25,6 @@ const invalidQuery = ArmErrors.graphInvalidQuery;
 
 /** What Resource Graph reads. */
 export type GraphDeps = Needs<"store" | "guest" | "clock" | "tenantId" | "settings" | "changeLog">;
-
-/** Resource Graph answers for the first 5,000 subscriptions under a management group. */
-const MANAGEMENT_GROUP_SUBSCRIPTION_LIMIT = 5000;
 
 interface SkipToken {
   readonly offset: number;
@@ -127,19 +124,18 @@ export function resourceGraphRoute(snapshots = new ResultSnapshots(), onEvaluate
     const query = body["query"];
     const options = isObject(body["options"]) ? body["options"] : {};
     let subscriptions: string[];
+    let limitHit = false;
     if (Array.isArray(body["subscriptions"])) {
       subscriptions = body["subscriptions"].map((s) => String(s).toLowerCase());
       const bad = subscriptions.find((s) => !GUID_RE.test(s));
       if (bad) throw invalidQuery(`'${bad}' is not a subscription id.`, req.correlationId);
-    } else if (Array.isArray(body["managementGroups"])) {
-      // Management-group scope: the subscriptions at or below the groups named.
-      const h = Hierarchy.read(ctx, ctx.tenantId);
-      const names = body["managementGroups"].map(String);
-      const missing = names.find((n) => !h.group(n));
-      if (missing) throw invalidQuery(`Management group '${missing}' was not found.`, req.correlationId);
-      subscriptions = [...new Set(names.flatMap((n) => h.subscriptionsUnder(n).slice(0, MANAGEMENT_GROUP_SUBSCRIPTION_LIMIT)))];
     } else {
-      subscriptions = ctx.store.list(SUBSCRIPTION_TYPE, {}).map((s) => String(s.doc["subscriptionId"]));
+      // Management-group scope (the subscriptions at or below the groups named) or the tenant's, capped as Azure caps them.
+      const h = Hierarchy.read(ctx, ctx.tenantId);
+      const names = Array.isArray(body["managementGroups"]) ? body["managementGroups"].map(String) : undefined;
+      const missing = names?.find((n) => !h.group(n));
+      if (missing) throw invalidQuery(`Management group '${missing}' was not found.`, req.correlationId);
+      ({ subscriptions, limitHit } = capturedScope(h, names));
     }
     const hash = createHash("sha256").update(JSON.stringify([query, subscriptions])).digest("base64url").slice(0, 16);
     const token = decodeToken(options["$skipToken"], hash, req.correlationId);
@@ -178,6 +174,6 @@ export function resourceGraphRoute(snapshots = new ResultSnapshots(), onEvaluate
     } else {
       out["data"] = rows.map((r: Row) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null])));
     }
-    return { status: 200, body: out };
+    return { status: 200, body: out, ...(limitHit ? { headers: { [SUBSCRIPTION_LIMIT_HIT_HEADER]: "true" } } : {}) };
   };
 }

@@ -89,7 +89,20 @@ export class Hierarchy {
 
   /** Every subscription at or below a group, in id order. */
   subscriptionsUnder(name: string): string[] {
-    return [...this.subscriptionNames.keys()].filter((s) => this.isWithin(this.groupOfSubscription(s), name)).sort();
+    // Which groups are within `name` is decided once per group, not once per subscription.
+    const within = new Map<string, boolean>();
+    const isWithin = (group: GroupNode): boolean => {
+      const key = group.name.toLowerCase();
+      let v = within.get(key);
+      if (v === undefined) within.set(key, (v = this.isWithin(group, name)));
+      return v;
+    };
+    return [...this.subscriptionNames.keys()].filter((s) => isWithin(this.groupOfSubscription(s))).sort();
+  }
+
+  /** Every subscription of the tenant, in id order. */
+  allSubscriptions(): string[] {
+    return [...this.subscriptionNames.keys()].sort();
   }
 }
 

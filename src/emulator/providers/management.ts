@@ -124,21 +124,24 @@ export const managementGroups: ResourceTypeSpec<Deps> = {
 
 function putSubscriptionUnder(input: PutInput<Deps>): PutResult {
   const { ctx, target } = input;
-  const group = target.parent!;
   const sub = ctx.store.get(`/subscriptions/${target.name.toLowerCase()}`);
   if (!sub) throw ArmErrors.subscriptionNotFound(target.name);
   // A subscription sits under one group: placing it here takes it from where it was.
   for (const m of ctx.store.listTypes([MANAGEMENT_GROUP_SUBSCRIPTION_TYPE])) {
     if (String(m.doc["name"]).toLowerCase() === target.name.toLowerCase() && m.id.toLowerCase() !== target.id.toLowerCase()) ctx.store.deleteTree(m.id);
   }
+  return { doc: membershipDoc(ctx, target.parent!.id, sub) };
+}
+
+/** The membership row of `subscription` under the group `groupId`, as ManagementGroupSubscriptions_Create stores it. */
+export function membershipDoc(ctx: Pick<Deps, "tenantId">, groupId: string, subscription: StoredResource): JsonObject {
+  const name = String(subscription.doc["subscriptionId"]).toLowerCase();
   return {
-    doc: {
-      id: target.id,
-      type: MANAGEMENT_GROUP_SUBSCRIPTION_TYPE,
-      name: target.name.toLowerCase(),
-      properties: { tenant: ctx.tenantId, displayName: String(sub.doc["displayName"] ?? ""), parent: { id: group.id }, state: "Active" },
-      etag: newGuid(),
-    },
+    id: `${groupId}/subscriptions/${name}`,
+    type: MANAGEMENT_GROUP_SUBSCRIPTION_TYPE,
+    name,
+    properties: { tenant: ctx.tenantId, displayName: String(subscription.doc["displayName"] ?? ""), parent: { id: groupId }, state: "Active" },
+    etag: newGuid(),
   };
 }
 
