@@ -130,7 +130,11 @@ export class EmulatorCore implements ArmContext {
       remediations(() => this.remediation),
       managementGroups, managementGroupSubscriptions, networkInterfaces,
     );
-    this.router = new ArmRouter(this.registry, this.lro, [providersRoute(this.registry), resourcesRoute, extensionImagesRoute, resourceGraphRoute(undefined, () => this.counters.note("graphEvaluations"))]);
+    const onGraphEvaluation = (rows: number) => {
+      this.counters.note("graphEvaluations");
+      this.counters.note("graphRowsRead", rows);
+    };
+    this.router = new ArmRouter(this.registry, this.lro, [providersRoute(this.registry), resourcesRoute, extensionImagesRoute, resourceGraphRoute(undefined, onGraphEvaluation)]);
     let key = this.meta.get("tokenSigningKey");
     if (!key) {
       key = newSigningKey();

@@ -162,6 +162,23 @@ export class ResourceStore {
     return this.db.prepare<string[], Row>(sql + " ORDER BY idl").all(...args).map(toStored);
   }
 
+  /**
+   * The resources with these ids (any casing) among the given types and subscriptions, in id
+   * order: one primary-key lookup per id, whatever the store holds.
+   */
+  getMany(ids: Iterable<string>, types: readonly string[], subscriptionIds?: readonly string[]): StoredResource[] {
+    const typeSet = new Set(types.map((t) => t.toLowerCase()));
+    const subSet = subscriptionIds ? new Set(subscriptionIds.map((x) => x.toLowerCase())) : undefined;
+    const rows: (Row & { idl: string })[] = [];
+    for (const id of new Set([...ids].map((x) => x.toLowerCase()))) {
+      const row = this.getStmt.get(id);
+      if (!row || !typeSet.has(row.type)) continue;
+      if (subSet && !subSet.has(parseId(row.id).subscriptionId?.toLowerCase() ?? "")) continue;
+      rows.push({ ...row, idl: id });
+    }
+    return rows.sort((a, b) => (a.idl < b.idl ? -1 : a.idl > b.idl ? 1 : 0)).map(toStored);
+  }
+
   /** Every resource of the given types (lower-case), optionally within subscriptions: Resource Graph's input. */
   listTypes(types: readonly string[], subscriptionIds?: readonly string[]): StoredResource[] {
     if (types.length === 0) return [];
