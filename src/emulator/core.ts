@@ -9,6 +9,7 @@
 import { openDb, Meta, type Db } from "./store/db";
 import { ResourceStore, type StoredResource } from "./store/resources";
 import { ChangeLog, type ChangeActor } from "./store/changeLog";
+import { GraphLag } from "./store/graphLag";
 import { GuestStore } from "./store/guest";
 import { ExtensionLog } from "./store/extensionLog";
 import { HeartbeatHistory } from "./store/heartbeatHistory";
@@ -112,7 +113,7 @@ export class EmulatorCore implements ArmContext {
       types: new Set(GRAPH_TABLES["resources"]!.map((t) => t.toLowerCase())),
       now: () => this.clock.now(),
       actor: () => this.actor,
-    });
+    }, new GraphLag(() => this.settings.graphWriteLagMs, () => this.clock.now()));
     this.guest = new GuestStore(this.db);
     this.extensionLog = new ExtensionLog(this.db);
     this.heartbeatHistory = new HeartbeatHistory(this.db);

@@ -118,7 +118,9 @@ export function graphTable(ctx: TableDeps, table: string, subscriptions: readonl
   if (!types) return undefined;
   if (name === "resourcechanges") return { columns: [...GRAPH_COLUMNS], rows: changeRows(ctx, subscriptions, narrowing.changedFrom) };
   const byId = narrowing.ids && STORED_ONLY.has(name) ? narrowing.ids : undefined;
-  const resources = byId ? ctx.store.getMany(byId, types, subscriptions) : ctx.store.listTypes(types, subscriptions);
+  const stored = byId ? ctx.store.getMany(byId, types, subscriptions) : ctx.store.listTypes(types, subscriptions);
+  // What Resource Graph has not caught up with yet (a write lag, when configured).
+  const resources = ctx.store.graphLag.view(stored, inTable(types, subscriptions, byId));
   const guests = byId ? guestsOf(ctx, resources) : ctx.guest.all();
   if (table.toLowerCase() === "securityresources") {
     // Defender plans exist for every subscription even when never written (Free).
@@ -141,6 +143,13 @@ export function graphTable(ctx: TableDeps, table: string, subscriptions: readonl
     return { columns: [...GRAPH_COLUMNS], rows: [...resources.map((r) => graphRow(ctx, r, guests, h)), ...groups] };
   }
   return { columns: [...GRAPH_COLUMNS], rows: resources.map((r) => graphRow(ctx, r, guests)) };
+}
+
+/** Does a resource belong to the table being built (its types, the subscriptions and ids asked)? */
+function inTable(types: readonly string[], subscriptions: readonly string[] | undefined, ids: ReadonlySet<string> | undefined): (r: StoredResource) => boolean {
+  const typeSet = new Set(types.map((t) => t.toLowerCase()));
+  const subSet = subscriptions ? new Set(subscriptions.map((x) => x.toLowerCase())) : undefined;
+  return (r) => typeSet.has(r.type.toLowerCase()) && (!subSet || subSet.has((parseId(r.id).subscriptionId ?? "").toLowerCase())) && (!ids || ids.has(r.id.toLowerCase()));
 }
 
 /** The guest state of just these resources (the machines among them). */
@@ -179,7 +188,9 @@ function emptyRow(id: string, name: string, type: string, tenantId: string): Row
 function changeRows(ctx: TableDeps, subscriptions: readonly string[] | undefined, changedFrom = -Infinity): Row[] {
   const within = subscriptions ? new Set(subscriptions.map((s) => s.toLowerCase())) : undefined;
   const rows: Row[] = [];
+  const visibleUntil = ctx.store.graphLag.visibleUntil();
   for (const c of ctx.changeLog.since(Math.max(ctx.clock.now() - CHANGE_RETENTION_MS, changedFrom))) {
+    if (c.at > visibleUntil) continue;
     const parts = parseId(c.id);
     if (within && !within.has(parts.subscriptionId ?? "")) continue;
     const changeId = `${String(c.seq).padStart(20, "0")}_${guidFrom(`change/${c.seq}`)}`;
