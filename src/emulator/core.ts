@@ -113,7 +113,7 @@ export class EmulatorCore implements ArmContext {
       types: new Set(GRAPH_TABLES["resources"]!.map((t) => t.toLowerCase())),
       now: () => this.clock.now(),
       actor: () => this.actor,
-    }, new GraphLag(() => this.settings.graphWriteLagMs, () => this.clock.now()));
+    }, new GraphLag<StoredResource>(() => this.settings.graphWriteLagMs, () => this.clock.now()));
     this.guest = new GuestStore(this.db);
     this.extensionLog = new ExtensionLog(this.db);
     this.heartbeatHistory = new HeartbeatHistory(this.db);

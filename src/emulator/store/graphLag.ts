@@ -8,18 +8,21 @@
  *
  * Kept in memory: a restart of the emulator makes every write visible at once.
  */
-import type { StoredResource } from "./resources";
+/** What the lag keeps of a resource (the store's StoredResource; only its id is read here). */
+interface Versioned {
+  readonly id: string;
+}
 
-interface PendingWrite {
+interface PendingWrite<R extends Versioned> {
   /** Epoch ms on the emulator clock. */
   readonly at: number;
   /** The resource before this write (null: the write created it). */
-  readonly before: StoredResource | null;
+  readonly before: R | null;
 }
 
-export class GraphLag {
+export class GraphLag<R extends Versioned> {
   /** Lower-case id → writes still inside the lag, oldest first. */
-  private readonly pending = new Map<string, PendingWrite[]>();
+  private readonly pending = new Map<string, PendingWrite<R>[]>();
 
   constructor(
     private readonly lagMs: () => number,
@@ -36,7 +39,7 @@ export class GraphLag {
   }
 
   /** Called before a write of `id` (a put or a delete) with what the store holds now. */
-  noteWrite(id: string, before: StoredResource | undefined): void {
+  noteWrite(id: string, before: R | undefined): void {
     if (!this.enabled) return;
     this.prune();
     const key = id.toLowerCase();
@@ -50,11 +53,11 @@ export class GraphLag {
    * types and scope) with each resource inside the lag shown as it was before. Resources deleted
    * inside the lag come back when `include` accepts them (the table's types, scope and ids).
    */
-  view(current: readonly StoredResource[], include: (r: StoredResource) => boolean): StoredResource[] {
+  view(current: readonly R[], include: (r: R) => boolean): R[] {
     if (!this.enabled) return [...current];
     this.prune();
     if (this.pending.size === 0) return [...current];
-    const out: StoredResource[] = [];
+    const out: R[] = [];
     const seen = new Set<string>();
     for (const r of current) {
       const key = r.id.toLowerCase();

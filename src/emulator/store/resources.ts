@@ -58,7 +58,7 @@ export class ResourceStore {
     private readonly db: Db,
     private readonly changes?: ChangeRecording,
     /** What Resource Graph does not see yet (off unless the emulator is given a lag). */
-    readonly graphLag: GraphLag = new GraphLag(() => 0, Date.now),
+    readonly graphLag: GraphLag<StoredResource> = new GraphLag<StoredResource>(() => 0, Date.now),
   ) {
     this.docStmt = db.prepare<[string], { doc: string }>("SELECT doc FROM resources WHERE idl = ?");
     this.getStmt = db.prepare<[string], Row>("SELECT id, type, doc, secret FROM resources WHERE idl = ?");
