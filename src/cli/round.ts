@@ -3,7 +3,7 @@
  * from the state store, progress on stderr, the plan and a result summary for a person, or JSON
  * for a machine.
  */
-import { applyPlan, beginRun, IncrementalInventory, outOfLease, planLive, ScopeError, subscriptionsToLease, writeBudget, type ApplyResult, type AzureConnection, type RoundRead, type RunState } from "../azure";
+import { applyPlan, ArmBudgets, ARM_BUCKETS, AzureStepRunner, beginRun, IncrementalInventory, outOfLease, planLive, RecentWrites, ScopeError, subscriptionsToLease, writeBudget, type ApplyResult, type AzureConnection, type RoundRead, type RunState } from "../azure";
 import { plan, stepLabel, type Plan } from "../core";
 import type { Inventory } from "../inventory";
 import type { Spec } from "../spec";
@@ -40,14 +40,27 @@ export async function planRound(conn: AzureConnection, spec: Spec, progress: Pro
   return planLive(conn, spec, { onProgress: (m) => progress.note(m), signal });
 }
 
-/** A watch's reader: a full read first and every `fullEvery` rounds, only the changes between. */
-export function watchReader(conn: AzureConnection, spec: Spec, progress: Progress, fullEvery: number): IncrementalInventory {
-  return new IncrementalInventory(conn, spec, { fullEvery, onProgress: (m) => progress.note(m) });
+/** What a watch keeps between rounds: its reader of the fleet, and the steps its rounds wrote. */
+export interface WatchReader {
+  /** A full read first and every `fullEvery` rounds, only the changes between. */
+  readonly inventory: IncrementalInventory;
+  /** Confirmed with ARM before they are sent again (Resource Graph may not show them yet). */
+  readonly recent: RecentWrites;
 }
 
-export async function planWatchRound(reader: IncrementalInventory, spec: Spec, signal?: AbortSignal): Promise<{ inventory: Inventory; plan: Plan; read: Omit<RoundRead, "inventory"> }> {
-  const read = await reader.read(signal);
-  return { inventory: read.inventory, plan: plan(spec, read.inventory), read: { mode: read.mode, changed: read.changed } };
+export function watchReader(conn: AzureConnection, spec: Spec, progress: Progress, fullEvery: number): WatchReader {
+  return { inventory: new IncrementalInventory(conn, spec, { fullEvery, onProgress: (m) => progress.note(m) }), recent: new RecentWrites() };
+}
+
+/** How a watch round read the fleet, and the steps it left out because a recent round wrote them. */
+export type WatchRoundRead = Omit<RoundRead, "inventory"> & { readonly confirmed: number };
+
+export async function planWatchRound(conn: AzureConnection, reader: WatchReader, spec: Spec, signal?: AbortSignal): Promise<{ inventory: Inventory; plan: Plan; read: WatchRoundRead }> {
+  const read = await reader.inventory.read(signal);
+  // Checks are GETs: ARM's read budget, never the write budget.
+  const checker = new AzureStepRunner(conn, { budgets: new ArmBudgets(ARM_BUCKETS), signal });
+  const confirmed = await reader.recent.confirm(plan(spec, read.inventory), checker, signal);
+  return { inventory: read.inventory, plan: confirmed.plan, read: { mode: read.mode, changed: read.changed, confirmed: confirmed.confirmed } };
 }
 
 export async function applyRound(

@@ -9,6 +9,7 @@
 import { openDb, Meta, type Db } from "./store/db";
 import { ResourceStore, type StoredResource } from "./store/resources";
 import { ChangeLog, type ChangeActor } from "./store/changeLog";
+import { GraphLag } from "./store/graphLag";
 import { GuestStore } from "./store/guest";
 import { ExtensionLog } from "./store/extensionLog";
 import { HeartbeatHistory } from "./store/heartbeatHistory";
@@ -112,7 +113,7 @@ export class EmulatorCore implements ArmContext {
       types: new Set(GRAPH_TABLES["resources"]!.map((t) => t.toLowerCase())),
       now: () => this.clock.now(),
       actor: () => this.actor,
-    });
+    }, new GraphLag<StoredResource>(() => this.settings.graphWriteLagMs, () => this.clock.now()));
     this.guest = new GuestStore(this.db);
     this.extensionLog = new ExtensionLog(this.db);
     this.heartbeatHistory = new HeartbeatHistory(this.db);
@@ -130,7 +131,11 @@ export class EmulatorCore implements ArmContext {
       remediations(() => this.remediation),
       managementGroups, managementGroupSubscriptions, networkInterfaces,
     );
-    this.router = new ArmRouter(this.registry, this.lro, [providersRoute(this.registry), resourcesRoute, extensionImagesRoute, resourceGraphRoute(undefined, () => this.counters.note("graphEvaluations"))]);
+    const onGraphEvaluation = (rows: number) => {
+      this.counters.note("graphEvaluations");
+      this.counters.note("graphRowsRead", rows);
+    };
+    this.router = new ArmRouter(this.registry, this.lro, [providersRoute(this.registry), resourcesRoute, extensionImagesRoute, resourceGraphRoute(undefined, onGraphEvaluation)]);
     let key = this.meta.get("tokenSigningKey");
     if (!key) {
       key = newSigningKey();

@@ -68,6 +68,11 @@ export interface EmulatorOptions {
    */
   graphRepeatedRows?: number;
   graphMissingRows?: number;
+  /**
+   * Time before a write shows in Resource Graph, its tables and `resourcechanges` (default 0: at
+   * once), as Azure's is eventually consistent; ARM's GET and lists always answer the write.
+   */
+  graphWriteLagMs?: number;
   /** Evaluation time a Resource Graph or Log Analytics query may take before it is refused (default 5,000 ms). */
   queryBudgetMs?: number;
   /**
@@ -161,6 +166,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       queryBudgetMs: opts.queryBudgetMs ?? 5000,
       graphRepeatedRows: opts.graphRepeatedRows ?? 1,
       graphMissingRows: opts.graphMissingRows ?? 0,
+      graphWriteLagMs: opts.graphWriteLagMs ?? 0,
       defenderDelayMs: opts.defenderDelayMs ?? 600_000,
     },
   });

@@ -78,8 +78,10 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): void
     .option("--faults <file>", "fault injection configuration (JSON)")
     .option("--record <dir>", "record every ARM, Graph and Log Analytics exchange into DIR (oav's traffic format; secrets redacted)")
     .option("--management-groups <file>", "management-group hierarchy to apply (JSON array of {name, displayName?, parent?, subscriptions?, newSubscriptions?})")
-    .action(async (opts: { port: string; state: string; fleet: string; seed: string; faults?: string; managementGroups?: string; record?: string }) => {
+    .option("--graph-write-lag <seconds>", "seconds before a write shows in Resource Graph (eventually consistent, as Azure's); ARM's GET has it at once", "0")
+    .action(async (opts: { port: string; state: string; fleet: string; seed: string; faults?: string; managementGroups?: string; record?: string; graphWriteLag: string }) => {
       const port = intOption("--port", opts.port, 0, 65535);
+      const graphWriteLagMs = intOption("--graph-write-lag", opts.graphWriteLag, 0, 86_400) * 1000;
       const fleet = intOption("--fleet", opts.fleet, 0, 1_000_000);
       const seed = intOption("--seed", opts.seed, 0, 2 ** 31 - 1);
       // Loaded here, not with the CLI: other commands (plan from a file) never load the emulator.
@@ -87,7 +89,7 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): void
       const managementGroups = opts.managementGroups ? readManagementGroups(opts.managementGroups, managementGroupSeedsSchema) : undefined;
       let emu;
       try {
-        emu = await startEmulator({ port, statePath: opts.state, fleet, seed, faults: opts.faults, managementGroups, recordTraffic: opts.record });
+        emu = await startEmulator({ port, statePath: opts.state, fleet, seed, faults: opts.faults, managementGroups, recordTraffic: opts.record, graphWriteLagMs });
       } catch (err) {
         throw new CliError(`emulator: cannot start: ${err instanceof Error ? err.message : String(err)}`);
       }

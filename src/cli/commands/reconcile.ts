@@ -82,7 +82,7 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
           forceUnlock = undefined;
           try {
             const signal = AbortSignal.any([stop.signal, run.lease.lost]);
-            const planned = reader ? await planWatchRound(reader, spec, signal) : await planRound(conn, spec, progress, signal);
+            const planned = reader ? await planWatchRound(conn, reader, spec, signal) : await planRound(conn, spec, progress, signal);
             const read: WatchRead | undefined = "read" in planned ? (planned.read as WatchRead) : undefined;
             const thePlan = planned.plan;
             let result: ApplyResult | null = null;
@@ -91,6 +91,7 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
             } else {
               if (format === "text") ctx.stdout(`round ${round}: ${thePlan.steps.length} step(s) to apply${read ? ` (${describeRead(read)})` : ""}\n`);
               result = await applyRound(conn, run, planned, progress, { ...exec, signal });
+              reader?.recent.note(result);
               if (format === "text") ctx.stdout(`round ${round}: ${summarizeResult(result)}`);
             }
             if (format === "json") ctx.stdout(JSON.stringify({ ...roundJson(round, started, thePlan.summary, result), ...(read ? { read } : {}) }) + "\n");
@@ -135,10 +136,13 @@ export const RECONCILE_FORMATS = ["text", "json"] as const;
 interface WatchRead {
   readonly mode: "full" | "changes";
   readonly changed: number;
+  /** Steps left out: a recent round wrote them and ARM shows them done (Resource Graph lags). */
+  readonly confirmed: number;
 }
 
 function describeRead(read: WatchRead): string {
-  return read.mode === "full" ? "full read" : `read ${read.changed} changed resource(s)`;
+  const how = read.mode === "full" ? "full read" : `read ${read.changed} changed resource(s)`;
+  return read.confirmed ? `${how}; ${read.confirmed} step(s) a recent round wrote, confirmed in ARM, not sent again` : how;
 }
 
 /** One round as a JSON Lines record; the result has the shape `apply --format json` gives. */

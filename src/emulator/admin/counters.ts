@@ -21,8 +21,8 @@ export class Counters {
   }
 
   /** Counts a unit of internal work (not a request). */
-  note(kind: string): void {
-    this.work.set(kind, (this.work.get(kind) ?? 0) + 1);
+  note(kind: string, n = 1): void {
+    this.work.set(kind, (this.work.get(kind) ?? 0) + n);
   }
 
   reset(): void {

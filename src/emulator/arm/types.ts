@@ -26,6 +26,8 @@ export interface EmulatorSettings {
    */
   readonly graphRepeatedRows: number;
   readonly graphMissingRows: number;
+  /** Time before a write shows in Resource Graph (its tables and resourcechanges); 0: at once. ARM's GET is never lagged. */
+  readonly graphWriteLagMs: number;
   /** Evaluation time a Resource Graph or Logs query may take before it is refused. */
   readonly queryBudgetMs: number;
   /** How long after a plan or switch changes Defender deploys what it deploys itself (its sweep interval too). */

@@ -16,6 +16,7 @@ import { QueryBudgetExceeded, withinBudget } from "../kql/budget";
 import { isObject, type Json, type JsonObject } from "../util/json";
 import { GUID_RE } from "../util/random";
 import { GRAPH_TABLES, graphTable } from "./tables";
+import { narrowingOf } from "./narrow";
 import { Hierarchy } from "../model/managementGroups";
 import { capturedScope, SUBSCRIPTION_LIMIT_HIT_HEADER } from "../model/graphScope";
 
@@ -95,11 +96,13 @@ function decodeToken(raw: unknown, hash: string, correlationId: string): SkipTok
   return token;
 }
 
-function evaluate(ctx: GraphDeps, query: string, subscriptions: readonly string[], correlationId: string): Table {
+function evaluate(ctx: GraphDeps, query: string, subscriptions: readonly string[], correlationId: string, onEvaluate: (inputRows: number) => void): Table {
   try {
     const parsed = parseQuery(query);
-    const table = graphTable(ctx, parsed.table, subscriptions);
+    // Built from the store's indexes where the query's filters allow: the cost follows the rows asked for.
+    const table = graphTable(ctx, parsed.table, subscriptions, narrowingOf(parsed));
     if (!table) throw new KqlError(`Table '${parsed.table}' is not supported by the emulator; supported tables are ${Object.keys(GRAPH_TABLES).join(", ")}.`);
+    onEvaluate(table.rows.length);
     const now = ctx.clock.now();
     return withinBudget(ctx.settings.queryBudgetMs, () => runQuery(parsed, () => table, { now }));
   } catch (err) {
@@ -110,7 +113,8 @@ function evaluate(ctx: GraphDeps, query: string, subscriptions: readonly string[
 }
 
 /** The Resource Graph route, with its own snapshots of results being paged. */
-export function resourceGraphRoute(snapshots = new ResultSnapshots(), onEvaluate: () => void = () => undefined): SpecialRoute<GraphDeps> {
+/** `onEvaluate` hears of each full evaluation (not a page served from a snapshot) with the rows it read. */
+export function resourceGraphRoute(snapshots = new ResultSnapshots(), onEvaluate: (inputRows: number) => void = () => undefined): SpecialRoute<GraphDeps> {
   return (ctx, req) => {
     const l = req.segments.map((s) => s.toLowerCase());
     if (!(l.length === 3 && l[0] === "providers" && l[1] === "microsoft.resourcegraph" && l[2] === "resources")) return undefined;
@@ -142,8 +146,7 @@ export function resourceGraphRoute(snapshots = new ResultSnapshots(), onEvaluate
     let snap = token?.snap;
     let result = snapshots.get(snap);
     if (!result) {
-      onEvaluate();
-      result = evaluate(ctx, query, subscriptions, req.correlationId);
+      result = evaluate(ctx, query, subscriptions, req.correlationId, onEvaluate);
       snap = undefined;
     }
     const top = typeof options["$top"] === "number" && options["$top"] > 0 ? Math.min(options["$top"], MAX_PAGE) : MAX_PAGE;

@@ -14,6 +14,7 @@ import { defaultGuest, osTypeOf } from "../model/machines";
 import * as T from "../model/resourceTypes";
 import { Hierarchy, managementGroupId, type GroupNode } from "../model/managementGroups";
 import { guidFrom } from "../util/random";
+import type { Narrowing } from "./narrow";
 
 /** What the tables read. */
 export type TableDeps = Needs<"store" | "guest" | "clock" | "tenantId" | "changeLog">;
@@ -104,13 +105,23 @@ export function graphRow(ctx: TableDeps, r: StoredResource, guests: Map<string, 
   };
 }
 
-/** A table's rows within the given subscriptions (all of them when undefined). */
-export function graphTable(ctx: TableDeps, table: string, subscriptions: readonly string[] | undefined): Table | undefined {
-  const types = GRAPH_TABLES[table.toLowerCase()];
+/** Tables whose rows are exactly stored documents (no rows made up), so an id lookup can read just those. */
+const STORED_ONLY = new Set(["resources", "insightsresources", "policyresources", "authorizationresources"]);
+
+/**
+ * A table's rows within the given subscriptions (all of them when undefined), narrowed to what
+ * the query's filters can keep (see narrow.ts): an id lookup reads those ids, not the table.
+ */
+export function graphTable(ctx: TableDeps, table: string, subscriptions: readonly string[] | undefined, narrowing: Narrowing = {}): Table | undefined {
+  const name = table.toLowerCase();
+  const types = GRAPH_TABLES[name];
   if (!types) return undefined;
-  if (table.toLowerCase() === "resourcechanges") return { columns: [...GRAPH_COLUMNS], rows: changeRows(ctx, subscriptions) };
-  const guests = ctx.guest.all();
-  const resources = ctx.store.listTypes(types, subscriptions);
+  if (name === "resourcechanges") return { columns: [...GRAPH_COLUMNS], rows: changeRows(ctx, subscriptions, narrowing.changedFrom) };
+  const byId = narrowing.ids && STORED_ONLY.has(name) ? narrowing.ids : undefined;
+  const stored = byId ? ctx.store.getMany(byId, types, subscriptions) : ctx.store.listTypes(types, subscriptions);
+  // What Resource Graph has not caught up with yet (a write lag, when configured).
+  const resources = ctx.store.graphLag.view(stored, inTable(types, subscriptions, byId));
+  const guests = byId ? guestsOf(ctx, resources) : ctx.guest.all();
   if (table.toLowerCase() === "securityresources") {
     // Defender plans exist for every subscription even when never written (Free).
     const have = new Set(resources.map((r) => r.id.toLowerCase()));
@@ -132,6 +143,23 @@ export function graphTable(ctx: TableDeps, table: string, subscriptions: readonl
     return { columns: [...GRAPH_COLUMNS], rows: [...resources.map((r) => graphRow(ctx, r, guests, h)), ...groups] };
   }
   return { columns: [...GRAPH_COLUMNS], rows: resources.map((r) => graphRow(ctx, r, guests)) };
+}
+
+/** Does a resource belong to the table being built (its types, the subscriptions and ids asked)? */
+function inTable(types: readonly string[], subscriptions: readonly string[] | undefined, ids: ReadonlySet<string> | undefined): (r: StoredResource) => boolean {
+  const typeSet = new Set(types.map((t) => t.toLowerCase()));
+  const subSet = subscriptions ? new Set(subscriptions.map((x) => x.toLowerCase())) : undefined;
+  return (r) => typeSet.has(r.type.toLowerCase()) && (!subSet || subSet.has((parseId(r.id).subscriptionId ?? "").toLowerCase())) && (!ids || ids.has(r.id.toLowerCase()));
+}
+
+/** The guest state of just these resources (the machines among them). */
+function guestsOf(ctx: TableDeps, resources: readonly StoredResource[]): Map<string, GuestState> {
+  const guests = new Map<string, GuestState>();
+  for (const r of resources) {
+    const g = ctx.guest.get(r.id);
+    if (g) guests.set(r.id.toLowerCase(), g);
+  }
+  return guests;
 }
 
 function managementGroupRow(ctx: TableDeps, h: Hierarchy, g: GroupNode): Row {
@@ -157,10 +185,12 @@ function emptyRow(id: string, name: string, type: string, tenantId: string): Row
  * reports it (`properties.targetResourceId`, `changeType`, `changeAttributes.timestamp`, `changes`).
  * Change ids sort in the order the changes happened.
  */
-function changeRows(ctx: TableDeps, subscriptions: readonly string[] | undefined): Row[] {
+function changeRows(ctx: TableDeps, subscriptions: readonly string[] | undefined, changedFrom = -Infinity): Row[] {
   const within = subscriptions ? new Set(subscriptions.map((s) => s.toLowerCase())) : undefined;
   const rows: Row[] = [];
-  for (const c of ctx.changeLog.since(ctx.clock.now() - CHANGE_RETENTION_MS)) {
+  const visibleUntil = ctx.store.graphLag.visibleUntil();
+  for (const c of ctx.changeLog.since(Math.max(ctx.clock.now() - CHANGE_RETENTION_MS, changedFrom))) {
+    if (c.at > visibleUntil) continue;
     const parts = parseId(c.id);
     if (within && !within.has(parts.subscriptionId ?? "")) continue;
     const changeId = `${String(c.seq).padStart(20, "0")}_${guidFrom(`change/${c.seq}`)}`;

@@ -6,6 +6,7 @@ import type { Db } from "./db";
 import { parseId } from "../util/armId";
 import type { JsonObject } from "../util/json";
 import { diffDocuments, type ChangeActor, type ChangeLog } from "./changeLog";
+import { GraphLag } from "./graphLag";
 
 /** Where the store records resource changes, for which types, on which clock and for whom. */
 export interface ChangeRecording {
@@ -56,6 +57,8 @@ export class ResourceStore {
   constructor(
     private readonly db: Db,
     private readonly changes?: ChangeRecording,
+    /** What Resource Graph does not see yet (off unless the emulator is given a lag). */
+    readonly graphLag: GraphLag<StoredResource> = new GraphLag<StoredResource>(() => 0, Date.now),
   ) {
     this.docStmt = db.prepare<[string], { doc: string }>("SELECT doc FROM resources WHERE idl = ?");
     this.getStmt = db.prepare<[string], Row>("SELECT id, type, doc, secret FROM resources WHERE idl = ?");
@@ -81,6 +84,10 @@ export class ResourceStore {
   put(resource: StoredResource): void {
     const parts = parseId(resource.id);
     const doc = JSON.stringify(resource.doc);
+    if (this.graphLag.enabled && this.recordChanges) {
+      const before = this.get(resource.id);
+      if (!before || JSON.stringify(before.doc) !== doc) this.graphLag.noteWrite(resource.id, before);
+    }
     this.noteChange(resource, parts.subscriptionId, doc);
     this.upsertStmt.run(
       resource.id.toLowerCase(),
@@ -109,9 +116,10 @@ export class ResourceStore {
   deleteTree(id: string): void {
     const l = id.toLowerCase();
     const c = this.changes;
-    if (c && this.recordChanges) {
+    if (this.recordChanges && (c || this.graphLag.enabled)) {
       for (const r of this.tree(id)) {
-        if (c.types.has(r.type.toLowerCase())) c.log.record({ at: c.now(), id: r.id, type: r.type, changeType: "Delete", changes: {}, ...c.actor() }, parseId(r.id).subscriptionId);
+        this.graphLag.noteWrite(r.id, r);
+        if (c?.types.has(r.type.toLowerCase())) c.log.record({ at: c.now(), id: r.id, type: r.type, changeType: "Delete", changes: {}, ...c.actor() }, parseId(r.id).subscriptionId);
       }
     }
     this.deleteTreeStmt.run(l, l + "/", l + "0");
@@ -160,6 +168,23 @@ export class ResourceStore {
       args.push(resourceGroup.toLowerCase());
     }
     return this.db.prepare<string[], Row>(sql + " ORDER BY idl").all(...args).map(toStored);
+  }
+
+  /**
+   * The resources with these ids (any casing) among the given types and subscriptions, in id
+   * order: one primary-key lookup per id, whatever the store holds.
+   */
+  getMany(ids: Iterable<string>, types: readonly string[], subscriptionIds?: readonly string[]): StoredResource[] {
+    const typeSet = new Set(types.map((t) => t.toLowerCase()));
+    const subSet = subscriptionIds ? new Set(subscriptionIds.map((x) => x.toLowerCase())) : undefined;
+    const rows: (Row & { idl: string })[] = [];
+    for (const id of new Set([...ids].map((x) => x.toLowerCase()))) {
+      const row = this.getStmt.get(id);
+      if (!row || !typeSet.has(row.type)) continue;
+      if (subSet && !subSet.has(parseId(row.id).subscriptionId?.toLowerCase() ?? "")) continue;
+      rows.push({ ...row, idl: id });
+    }
+    return rows.sort((a, b) => (a.idl < b.idl ? -1 : a.idl > b.idl ? 1 : 0)).map(toStored);
   }
 
   /** Every resource of the given types (lower-case), optionally within subscriptions: Resource Graph's input. */

@@ -1,0 +1,87 @@
+/**
+ * What a query's leading `where` clauses say about the rows it can return, so a table is built
+ * from the store's indexes instead of in full: `id in~ (...)` / `id == '...'` reads those ids by
+ * primary key, and `resourcechanges`' `timestamp >= t` reads the change log from `t` on (indexed
+ * by time). The narrowing only ever keeps a superset of the matching rows: the query itself still
+ * runs over them, so results are exactly those of a full scan.
+ */
+import type { Expr, Query } from "../kql/ast";
+
+export interface Narrowing {
+  /** Lower-case ids the rows must have (absent: any). */
+  readonly ids?: ReadonlySet<string>;
+  /** Epoch ms the change rows are at or after (`resourcechanges` only; absent: the retention). */
+  readonly changedFrom?: number;
+}
+
+/** `and`-joined terms of a predicate. */
+function conjuncts(e: Expr): Expr[] {
+  return e.k === "bin" && e.op === "and" ? [...conjuncts(e.l), ...conjuncts(e.r)] : [e];
+}
+
+function literalString(e: Expr): string | undefined {
+  return e.k === "lit" && typeof e.v === "string" ? e.v : undefined;
+}
+
+const isIdColumn = (e: Expr) => e.k === "col" && e.name === "id";
+
+/** The ids an `id in (...)`, `id in~ (...)`, `id == ''` or `id =~ ''` term allows (undefined: not such a term). */
+function idsOf(term: Expr): string[] | undefined {
+  if (term.k === "in" && (term.op === "in" || term.op === "in~") && isIdColumn(term.l)) {
+    const values = term.list.map(literalString);
+    return values.every((v): v is string => v !== undefined) ? values : undefined;
+  }
+  if (term.k === "bin" && (term.op === "==" || term.op === "=~")) {
+    const [col, lit] = isIdColumn(term.l) ? [term.l, term.r] : [term.r, term.l];
+    const v = literalString(lit);
+    return isIdColumn(col) && v !== undefined ? [v] : undefined;
+  }
+  return undefined;
+}
+
+/** `properties.changeAttributes.timestamp`, bare or in `todatetime(...)`. */
+function isChangeTimestamp(e: Expr): boolean {
+  if (e.k === "call" && e.fn.toLowerCase() === "todatetime" && e.args.length === 1) return isChangeTimestamp(e.args[0]!);
+  const path: string[] = [];
+  let x: Expr = e;
+  while (x.k === "member") {
+    const key = literalString(x.key);
+    if (key === undefined) return false;
+    path.unshift(key);
+    x = x.obj;
+  }
+  return x.k === "col" && [x.name, ...path].join(".") === "properties.changeAttributes.timestamp";
+}
+
+function timeLiteral(e: Expr): number | undefined {
+  const s = e.k === "call" && e.fn.toLowerCase() === "todatetime" && e.args.length === 1 ? literalString(e.args[0]!) : literalString(e);
+  const ms = s === undefined ? NaN : Date.parse(s);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** The earliest change time a `timestamp >= t` / `> t` / `t <= timestamp` / `t < timestamp` term allows. */
+function changedFromOf(term: Expr): number | undefined {
+  if (term.k !== "bin") return undefined;
+  if ((term.op === ">=" || term.op === ">") && isChangeTimestamp(term.l)) return timeLiteral(term.r);
+  if ((term.op === "<=" || term.op === "<") && isChangeTimestamp(term.r)) return timeLiteral(term.l);
+  return undefined;
+}
+
+export function narrowingOf(query: Query): Narrowing {
+  let ids: Set<string> | undefined;
+  let changedFrom: number | undefined;
+  // Only the leading filters see the table's own columns.
+  for (const op of query.ops) {
+    if (op.op !== "where") break;
+    for (const term of conjuncts(op.pred)) {
+      const allowed = idsOf(term);
+      if (allowed) {
+        const lower = new Set(allowed.map((s) => s.toLowerCase()));
+        ids = ids ? new Set([...ids].filter((x) => lower.has(x))) : lower;
+      }
+      const from = changedFromOf(term);
+      if (from !== undefined) changedFrom = Math.max(changedFrom ?? from, from);
+    }
+  }
+  return { ...(ids ? { ids } : {}), ...(changedFrom !== undefined ? { changedFrom } : {}) };
+}
