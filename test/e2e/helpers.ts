@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { startEmulator, type RunningEmulator } from "../../src/emulator";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../src/emulator";
 import { emulatorConnection, type AzureConnection } from "../../src/azure/connection";
 
 export const CLI = join(__dirname, "../../bin/asc-autoprovision.js");
@@ -17,11 +17,11 @@ export interface Lab {
   specPath: string;
 }
 
-export async function startLab(fleet: number, spec: Record<string, unknown> = {}, seed = 3): Promise<Lab> {
+export async function startLab(fleet: number, spec: Record<string, unknown> = {}, seed = 3, emulator: Partial<EmulatorOptions> = {}): Promise<Lab> {
   const dir = mkdtempSync(join(tmpdir(), "asc-e2e-"));
   // ASC_CONTRACT_DIR: record every exchange for the API-contract check (scripts/check-contract.mjs).
   const recordTraffic = process.env["ASC_CONTRACT_DIR"] || undefined;
-  const emu = await startEmulator({ statePath: join(dir, "emulator", "state.sqlite"), fleet, seed, remediationDeploymentMs: 2, recordTraffic });
+  const emu = await startEmulator({ statePath: join(dir, "emulator", "state.sqlite"), fleet, seed, remediationDeploymentMs: 2, recordTraffic, ...emulator });
   const conn = emulatorConnection({ url: emu.url, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, caCert: emu.caCert });
   const specPath = join(dir, "spec.yaml");
   writeFileSync(

@@ -43,9 +43,9 @@ describe("the emulator killed and restarted in the middle of an apply", () => {
     try {
       await until(() => existsSync(join(emuDir, "emulator.json")), "emulator.json");
       const endpoint = emulatorEndpointFromDir(emuDir);
-      const admin = async <T>(method: string, path: string) => {
+      const admin = async <T>(method: string, path: string, body?: unknown) => {
         // The token is per start: read it again after the restart below.
-        const r = await adminRequest<T>(endpoint.url, endpoint.caCert, method, path, undefined, readAdminToken(emuDir));
+        const r = await adminRequest<T>(endpoint.url, endpoint.caCert, method, path, body, readAdminToken(emuDir));
         return r.body;
       };
       await until(async () => (await admin<{ status?: string }>("GET", "/admin/health").catch(() => undefined)) !== undefined, "emulator up");
@@ -56,6 +56,10 @@ describe("the emulator killed and restarted in the middle of an apply", () => {
 
       const apply = runCli(lab, [...applyArgs(lab).slice(0, -4), "--max-writes-per-second", "40", "--concurrency", "4"]);
       await until(async () => ((await admin<{ count: number }>("GET", "/admin/extension-puts").catch(() => ({ count: 0 }))).count ?? 0) >= 15, "15 extension PUTs");
+      // What a kill between a commit and its answer does, every run rather than when the timing
+      // happens to fall there: extension PUTs are made and their answers lost until the kill.
+      await admin("POST", "/admin/faults", { scripted: [{ method: "PUT", pathContains: "/extensions/", drop: "after-commit", count: 10_000 }] });
+      await until(async () => (await admin<{ injected: number }>("GET", "/admin/faults")).injected >= 2, "2 answers lost");
       emulator.kill("SIGKILL");
       await new Promise((r) => emulator.once("exit", r));
       await new Promise((r) => setTimeout(r, 1000));
