@@ -8,7 +8,7 @@
 import type { LiveState, StepContext } from "../core/kernel";
 import { classifyError } from "./errors";
 import { sleep } from "./retry";
-import { RunStopped, throwIfStopped } from "./stop";
+import { operationSignal, RunStopped, throwIfStopped } from "./stop";
 import type { WriteGate } from "./writeGate";
 
 /** What an SDK `begin*` call returns. */
@@ -44,8 +44,10 @@ export class LroRunner {
       if (sent === "done") return;
       if (sent === "in-progress") return this.waitUntilDone(check, "the operation");
       const poller = sent;
+      // The poller adds listeners to the signal it is given: its own, not the run's (stop.ts).
+      const own = this.signal && operationSignal(this.signal);
       try {
-        await poller.pollUntilDone(this.signal ? { abortSignal: this.signal } : undefined);
+        await poller.pollUntilDone(own ? { abortSignal: own.signal } : undefined);
         return;
       } catch (err) {
         if (err instanceof RunStopped) throw err;
@@ -55,6 +57,8 @@ export class LroRunner {
         if (live === "done") return;
         if (live === "in-progress") return this.waitUntilDone(check, "the operation");
         if (attempt >= (this.gate.retry?.maxTransientAttempts ?? 6)) throw err;
+      } finally {
+        own?.dispose();
       }
     }
   }
