@@ -38,12 +38,12 @@ export async function startLab(fleet: number, spec: Record<string, unknown> = {}
 
 /**
  * Stops the lab's emulator and starts it again on the same port and state (with `options`, e.g.
- * another long-running-operation delay), after `downMs`; resolves once it answers.
+ * another long-running-operation delay) once `whileDown` resolves; resolves once it answers.
  */
-export async function restartEmulator(lab: Lab, options: Partial<EmulatorOptions> = {}, downMs = 0): Promise<void> {
+export async function restartEmulator(lab: Lab, options: Partial<EmulatorOptions> = {}, whileDown: () => Promise<void> = async () => undefined): Promise<void> {
   const { port, statePath } = lab.emu;
   await lab.emu.stop();
-  await new Promise((r) => setTimeout(r, downMs));
+  await whileDown();
   lab.emu = await startEmulator({ port, statePath, remediationDeploymentMs: 2, ...options });
   // A kept-alive socket to the stopped server may still be in this process's agent: the first
   // request can meet it closed.

@@ -12,7 +12,7 @@ import { ComputeManagementClient } from "@azure/arm-compute";
 import { readInventory } from "../../src/azure/inventory";
 import { plan } from "../../src/core";
 import { loadSpecFile } from "../../src/spec/load";
-import { applyArgs, restartEmulator, runCli, startLab, until, type ExtensionPut, type Lab } from "./helpers";
+import { applyArgs, restartEmulator, runCli, startLab, until, type CliRun, type ExtensionPut, type Lab } from "./helpers";
 
 jest.setTimeout(300_000);
 
@@ -22,6 +22,17 @@ const TEN_MINUTES = 600_000;
 interface ApplyJson {
   result: { aborted: string | null; counts: Record<string, number> };
 }
+
+/** Every CLI started here: one a failed expectation left running is killed, so jest can exit. */
+const started: CliRun[] = [];
+function cli(lab: Lab, args: string[]): CliRun {
+  const run = runCli(lab, args);
+  started.push(run);
+  return run;
+}
+afterEach(() => {
+  for (const run of started.splice(0)) if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill("SIGKILL");
+});
 
 function journal(stateDir: string): Record<string, unknown>[] {
   const dir = join(stateDir, "journal");
@@ -46,7 +57,7 @@ describe("SIGINT while long-running operations are polled", () => {
     // Converged first (its workspaces made at once), then machines to install on, then every
     // long-running operation takes 10 minutes: the apply below only installs and polls.
     lab = await startLab(20, {}, 81);
-    const converge = runCli(lab, applyArgs(lab));
+    const converge = cli(lab, applyArgs(lab));
     expect(await converge.exit).toBe(0);
     const sub = lab.emu.subscriptionIds[0];
     for (const kind of ["vm", "arc"]) {
@@ -61,7 +72,7 @@ describe("SIGINT while long-running operations are polled", () => {
 
   it("exits at once with 1; the journal names the steps in flight; their operations still run", async () => {
     const stateDir = join(lab.dir, "state-lro");
-    const apply = runCli(lab, ["apply", "--spec", lab.specPath, "--yes", "--state", stateDir, "--format", "json", "--quiet"]);
+    const apply = cli(lab, ["apply", "--spec", lab.specPath, "--yes", "--state", stateDir, "--format", "json", "--quiet"]);
     // Extension installs on VMs and Arc machines accepted: from now on the apply only polls.
     const accepted = async () => (await lab.emu.admin<{ value: ExtensionPut[] }>("GET", "/admin/extension-puts")).value.filter((p) => p.source === "arm");
     await until(async () => {
@@ -97,7 +108,7 @@ describe("SIGINT while a remediation task is followed", () => {
 
   it("exits at once with 1; the journal names the remediation it stopped following", async () => {
     const stateDir = join(lab.dir, "state-remediation");
-    const apply = runCli(lab, ["apply", "--spec", lab.specPath, "--yes", "--state", stateDir, "--format", "json", "--quiet", "--delegate-above", "1"]);
+    const apply = cli(lab, ["apply", "--spec", lab.specPath, "--yes", "--state", stateDir, "--format", "json", "--quiet", "--delegate-above", "1"]);
     const runningTasks = async () => (await lab.emu.admin<{ value: { provisioningState: string | null }[] }>("GET", "/admin/remediations")).value.filter((r) => r.provisioningState === "Running");
     await until(async () => (await runningTasks()).length > 0 || apply.child.exitCode !== null, "a remediation task running");
     apply.child.kill("SIGINT");
@@ -123,7 +134,7 @@ describe("reconcile --watch while the emulator is down for 12 s", () => {
   afterAll(() => lab?.emu.stop());
 
   it("logs the failed round, waits longer, and converges once the emulator is back", async () => {
-    const watch = runCli(lab, ["reconcile", "--spec", lab.specPath, "--watch", "--interval", "1", "--full-read-every", "1", "--state", join(lab.dir, "state-watch"), "--format", "json", "--quiet", "--max-writes-per-second", "500"]);
+    const watch = cli(lab, ["reconcile", "--spec", lab.specPath, "--watch", "--interval", "1", "--full-read-every", "1", "--state", join(lab.dir, "state-watch"), "--format", "json", "--quiet", "--max-writes-per-second", "500"]);
     const rounds = () =>
       watch
         .stdout()
@@ -133,7 +144,12 @@ describe("reconcile --watch while the emulator is down for 12 s", () => {
         .map((l) => JSON.parse(l) as { round: number; error?: string; nextRoundInSeconds?: number; plan?: { steps: number } });
     try {
       await until(() => rounds().some((r) => !r.error && r.plan?.steps === 0), "a converged round", 2400);
-      await restartEmulator(lab, {}, 12_000);
+      // Down 12 s, and on until the watch has logged a failed round: a round that starts late in
+      // the outage can ride it out on its retries, which would leave nothing to check.
+      await restartEmulator(lab, {}, async () => {
+        await new Promise((r) => setTimeout(r, 12_000));
+        await until(() => rounds().some((r) => r.error), "a failed round logged", 1200);
+      });
       // Work for the watch: a machine created after the outage.
       await lab.emu.admin("POST", "/admin/machines", { subscriptionId: lab.emu.subscriptionIds[0], resourceGroup: "rg-after-outage", name: "vm-after-outage", location: "eastus", osType: "Windows" });
       const failedAt = () => rounds().findIndex((r) => r.error);
