@@ -40,6 +40,7 @@ describe("the emulator killed and restarted in the middle of an apply", () => {
     const emuDir = join(dir, "emulator");
     const port = await freePort();
     let emulator = startEmulatorProcess(emuDir, port, 150);
+    let apply: ReturnType<typeof runCli> | undefined;
     try {
       await until(() => existsSync(join(emuDir, "emulator.json")), "emulator.json");
       const endpoint = emulatorEndpointFromDir(emuDir);
@@ -54,7 +55,7 @@ describe("the emulator killed and restarted in the middle of an apply", () => {
       writeFileSync(specPath, stringify({ subscriptions: info.subscriptionIds, logAnalyticsAgent: { autoProvision: true, agent: "mma", securityEvents: "Common" } }));
       const lab = { dir, stateDir: join(dir, "state"), specPath } as Parameters<typeof runCli>[0];
 
-      const apply = runCli(lab, [...applyArgs(lab).slice(0, -4), "--max-writes-per-second", "40", "--concurrency", "4"]);
+      apply = runCli(lab, [...applyArgs(lab).slice(0, -4), "--max-writes-per-second", "40", "--concurrency", "4"]);
       await until(async () => ((await admin<{ count: number }>("GET", "/admin/extension-puts").catch(() => ({ count: 0 }))).count ?? 0) >= 15, "15 extension PUTs");
       // What a kill between a commit and its answer does, every run rather than when the timing
       // happens to fall there: extension PUTs are made and their answers lost until the kill.
@@ -85,6 +86,8 @@ describe("the emulator killed and restarted in the middle of an apply", () => {
       }
       expect([...seen].filter(([, n]) => n > 1)).toEqual([]);
     } finally {
+      // An apply a failed expectation left running would keep jest's worker from exiting.
+      if (apply && apply.child.exitCode === null) apply.child.kill("SIGKILL");
       emulator.kill("SIGKILL");
     }
   });
