@@ -47,11 +47,18 @@ export async function planLive(conn: AzureConnection, spec: Spec, options: Pick<
   return { inventory, plan: plan(spec, inventory) };
 }
 
-/** What an apply did: its steps' results, the ARM writes it sent, and each install a remediation did for it. */
+/**
+ * What an apply did: the results of every step it ran (`counts`: the plan's and, above
+ * --delegate-above, the delegation's own policy steps), the ARM write requests it sent, and each
+ * install a remediation did for it.
+ */
 export interface ApplyResult extends ExecuteResult {
+  /** ARM write requests (PUT, PATCH, POST actions, DELETE), every attempt counted. */
   readonly writes: number;
   /** One result per Log Analytics agent install handed to a remediation task (per machine). */
   readonly delegated: readonly StepResult[];
+  /** Ids of the steps the delegation added (policy assignment, roles, remediation task, its removal): not the plan's. */
+  readonly delegationSteps: readonly string[];
 }
 
 export async function applyPlan(conn: AzureConnection, planned: Plan, options: ApplyOptions = {}): Promise<ApplyResult> {
@@ -79,8 +86,12 @@ export async function applyPlan(conn: AzureConnection, planned: Plan, options: A
     if (options.journal && result.counts.failed === 0 && result.counts.skipped === 0) await options.journal.complete();
     else await options.journal?.flush();
     const installs = delegatedInstalls(planned, thePlan);
-    const delegated = installs.length ? await delegatedOutcomes(new ArmClients(conn), installs, result.results, options.retry).catch((err: Error) => installs.map((step) => ({ step, status: "failed" as const, error: `its remediation's deployments could not be read: ${err.message}` }))) : [];
-    return { ...result, writes: budgets.taken("write") + budgets.taken("delete"), delegated };
+    const fromPlan = new Set(planned.steps.map((x) => x.id));
+    const delegationSteps = thePlan.steps.filter((x) => !fromPlan.has(x.id)).map((x) => x.id);
+    const added = new Set(delegationSteps);
+    const ownResults = result.results.filter((x) => added.has(x.step.id));
+    const delegated = installs.length ? await delegatedOutcomes(new ArmClients(conn), installs, ownResults, options.retry).catch((err: Error) => installs.map((step) => ({ step, status: "failed" as const, error: `its remediation's deployments could not be read: ${err.message}` }))) : [];
+    return { ...result, writes: budgets.taken("write") + budgets.taken("delete"), delegated, delegationSteps };
   } finally {
     options.signal?.removeEventListener("abort", onCallerStop);
   }

@@ -23,6 +23,11 @@ export function delegatedInstalls(original: Plan, delegated: Plan): Step[] {
   return original.steps.filter((s) => !kept.has(s.id));
 }
 
+/**
+ * `results` are the delegation's own steps: the plan's remediation tasks (a Deploy-if-not-exists
+ * policy's) may list the same machines, and counting them too reported one install twice.
+ * Each install gets exactly one outcome.
+ */
 export async function delegatedOutcomes(clients: ArmClients, installs: readonly Step[], results: readonly StepResult[], retry?: RetryOptions): Promise<StepResult[]> {
   if (!installs.length) return [];
   const installOf = new Map<string, Step>();
@@ -35,6 +40,7 @@ export async function delegatedOutcomes(clients: ArmClients, installs: readonly 
     if (r.step.action !== "create-remediation") continue;
     const d = r.step.details as RemediationDetails;
     const mine = d.resourceIds.map((id) => installOf.get(id.toLowerCase())).filter((s): s is Step => !!s);
+    for (const s of mine) installOf.delete((s.details as { machineId: string }).machineId.toLowerCase());
     if (!mine.length) continue;
     if (r.status === "skipped") {
       for (const s of mine) out.push({ step: s, status: "skipped", error: `its remediation task ${d.name} was skipped: ${r.error ?? ""}` });

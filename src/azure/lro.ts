@@ -8,7 +8,7 @@
 import type { LiveState, StepContext } from "../core/kernel";
 import { classifyError } from "./errors";
 import { sleep } from "./retry";
-import { RunStopped, throwIfStopped } from "./stop";
+import { operationSignal, RunStopped, throwIfStopped } from "./stop";
 import type { WriteGate } from "./writeGate";
 
 /** What an SDK `begin*` call returns. */
@@ -33,13 +33,21 @@ export class LroRunner {
     return this.gate.signal;
   }
 
-  /** Sends `begin` through the write gate and waits; `check` reads the live state after a failed poll. */
+  /**
+   * Sends `begin` through the write gate and waits; `check` reads the live state after a failed
+   * poll, and before a write whose answer was lost is sent again.
+   */
   async run(ctx: StepContext, begin: () => Promise<Poller>, check: () => Promise<LiveState>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const poller = await this.gate.write(begin);
+      const sent = await this.send(begin, check);
       await ctx.accepted();
+      if (sent === "done") return;
+      if (sent === "in-progress") return this.waitUntilDone(check, "the operation");
+      const poller = sent;
+      // The poller adds listeners to the signal it is given: its own, not the run's (stop.ts).
+      const own = this.signal && operationSignal(this.signal);
       try {
-        await poller.pollUntilDone(this.signal ? { abortSignal: this.signal } : undefined);
+        await poller.pollUntilDone(own ? { abortSignal: own.signal } : undefined);
         return;
       } catch (err) {
         if (err instanceof RunStopped) throw err;
@@ -49,8 +57,32 @@ export class LroRunner {
         if (live === "done") return;
         if (live === "in-progress") return this.waitUntilDone(check, "the operation");
         if (attempt >= (this.gate.retry?.maxTransientAttempts ?? 6)) throw err;
+      } finally {
+        own?.dispose();
       }
     }
+  }
+
+  /**
+   * The write, retried by the gate. A write that met no answer (a reset connection, a timeout) may
+   * have been made: the target is read before it is sent again, and what the step wanted, made or
+   * being made, is taken as sent (ARM answers a second PUT on a resource still provisioning with
+   * 409 AnotherOperationInProgress; a finished one would be installed twice).
+   */
+  private send(begin: () => Promise<Poller>, check: () => Promise<LiveState>): Promise<Poller | "done" | "in-progress"> {
+    let unanswered = false;
+    return this.gate.write(async () => {
+      if (unanswered) {
+        const live = await check();
+        if (live !== "absent") return live;
+      }
+      try {
+        return await begin();
+      } catch (err) {
+        unanswered = mayHaveBeenMade(err);
+        throw err;
+      }
+    });
   }
 
   /** Polls `check` until done; "absent" means the operation an earlier run started never completed. */
@@ -62,4 +94,15 @@ export class LroRunner {
       await sleep(Math.min(this.pollIntervalMs, 50 * 2 ** i), this.signal);
     }
   }
+}
+
+/**
+ * An error without an answer after the request may have left: the server may have made the change.
+ * A refused connection (nothing was sent) or any HTTP answer is not such an error.
+ */
+export function mayHaveBeenMade(err: unknown): boolean {
+  const e = (err ?? {}) as { statusCode?: number; code?: string; name?: string };
+  if (e.statusCode !== undefined || e.name === "RunStopped") return false;
+  if (e.code === "ECONNREFUSED" || e.code === "ENOTFOUND" || e.code === "EAI_AGAIN") return false;
+  return classifyError(err).kind === "transient";
 }

@@ -60,7 +60,7 @@ export class ArmRest {
     const { response, parsed } = await this.exchange("PUT", `${this.endpoint}${armPath(path)}?api-version=${encodeURIComponent(apiVersion)}`, body);
     const operation = response.headers.get("azure-asyncoperation") ?? (response.status === 202 ? response.headers.get("location") : undefined);
     return {
-      pollUntilDone: async () => {
+      pollUntilDone: async (options) => {
         if (!operation) return parsed;
         for (;;) {
           const { response: r, parsed: status } = await this.exchange("GET", operation);
@@ -71,7 +71,8 @@ export class ArmRest {
             throw new RestError(error?.message ?? `the operation on ${path} ended ${state}`, { code: error?.code ?? "OperationFailed", statusCode: 200 });
           }
           const retryAfter = Number(r.headers.get("retry-after"));
-          await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : intervalMs);
+          // Cut short by the run's stop, as the SDK's pollers are: Retry-After may say minutes.
+          await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : intervalMs, options?.abortSignal);
         }
       },
     };

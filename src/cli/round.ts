@@ -8,6 +8,7 @@ import { plan, stepLabel, type Plan } from "../core";
 import type { Inventory } from "../inventory";
 import type { Spec } from "../spec";
 import type { Progress } from "./progress";
+import { applyCounts } from "./resultJson";
 
 export interface RoundOptions {
   /** --state: a directory or an Azure Storage container URL. */
@@ -94,17 +95,17 @@ export async function applyRound(
   return result;
 }
 
+/**
+ * One line per apply, each count named for what it counts: the plan's steps run as ARM calls, the
+ * plan's installs a remediation task made (per machine), the delegation's own policy steps, and the
+ * ARM write requests (which a step can take more than one of: a removal deletes a role too).
+ */
 export function summarizeResult(r: ApplyResult): string {
-  const c = r.counts;
-  const parts = [`${c.done} applied`, c["already-done"] ? `${c["already-done"]} already done` : "", c.failed ? `${c.failed} failed` : "", c.skipped ? `${c.skipped} skipped` : ""].filter(Boolean);
-  const d = delegatedCounts(r);
-  const byRemediation = r.delegated.length ? ` Installs by remediation, per machine: ${d.done} done${d.failed ? `, ${d.failed} failed` : ""}${d.skipped ? `, ${d.skipped} skipped` : ""}.` : "";
+  const { plan: c, byRemediation: d, delegation: g } = applyCounts(r);
+  const statuses = (x: typeof c) => [x["already-done"] ? `${x["already-done"]} already done` : "", x.failed ? `${x.failed} failed` : "", x.skipped ? `${x.skipped} skipped` : ""].filter(Boolean);
+  const parts = [`${c.done} applied`, ...statuses(c)];
+  const installs = r.delegated.length ? ` Installs by remediation task, per machine: ${[`${d.done} done`, d.failed ? `${d.failed} failed` : "", d.skipped ? `${d.skipped} skipped` : ""].filter(Boolean).join(", ")}.` : "";
+  const delegation = r.delegationSteps.length ? ` Delegation's policy steps (assignment, roles, remediation task, removal): ${[`${g.done} done`, ...statuses(g)].join(", ")}.` : "";
   const failures = r.delegated.filter((x) => x.status === "failed").slice(0, 10).map((x) => `\n  failed: ${stepLabel(x.step)}: ${x.error}`).join("");
-  return `Apply: ${parts.join(", ")} (${r.writes} ARM write(s)).${byRemediation}${r.aborted ? ` ${r.aborted}.` : ""}${failures}\n`;
-}
-
-export function delegatedCounts(r: ApplyResult): { done: number; failed: number; skipped: number } {
-  const c = { done: 0, failed: 0, skipped: 0 };
-  for (const x of r.delegated) c[x.status === "done" ? "done" : x.status === "failed" ? "failed" : "skipped"]++;
-  return c;
+  return `Apply: ${parts.join(", ")}.${installs}${delegation} ARM write requests: ${r.writes}.${r.aborted ? ` ${r.aborted}.` : ""}${failures}\n`;
 }

@@ -252,15 +252,24 @@ export class EmulatorCore implements ArmContext {
       const msgraph = isMsGraphPath(req.segments);
       const audiences = logs ? LOGS_AUDIENCES : msgraph ? msGraphAudiences(this.url) : [...ARM_AUDIENCES, this.url, `${this.url}/`];
       req.principal = this.tokens.verify(header(req, "authorization"), audiences, logs ? "logs" : "arm");
-      const faultHeaders = this.faults.admit({
-        cls: cls as FaultClass,
-        method: req.method,
-        resourceType: guessType(req.segments),
-        path: req.path,
-        subscriptionId: req.segments[0]?.toLowerCase() === "subscriptions" ? (req.segments[1]?.toLowerCase() ?? null) : null,
-        principal: req.principal.oid,
-        correlationId: req.correlationId,
-      });
+      let faultHeaders: Record<string, string>;
+      let dropAfterCommit = false;
+      try {
+        faultHeaders = this.faults.admit({
+          cls: cls as FaultClass,
+          method: req.method,
+          resourceType: guessType(req.segments),
+          path: req.path,
+          subscriptionId: req.segments[0]?.toLowerCase() === "subscriptions" ? (req.segments[1]?.toLowerCase() ?? null) : null,
+          principal: req.principal.oid,
+          correlationId: req.correlationId,
+        });
+      } catch (err) {
+        if (!(err instanceof RawFault && err.afterCommit)) throw err;
+        // Served as usual below; only its answer is lost.
+        faultHeaders = {};
+        dropAfterCommit = true;
+      }
       this.actor = { correlationId: req.correlationId, changedBy: req.principal.oid };
       let res: EmuResponse;
       try {
@@ -270,6 +279,7 @@ export class EmulatorCore implements ArmContext {
       } finally {
         this.actor = { correlationId: null, changedBy: null };
       }
+      if (dropAfterCommit) return { cls, res: { status: 0, drop: true } };
       res.headers = { ...faultHeaders, ...(res.headers ?? {}) };
       return { cls, res };
     } catch (err) {

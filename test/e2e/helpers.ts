@@ -36,6 +36,20 @@ export async function startLab(fleet: number, spec: Record<string, unknown> = {}
   return { emu, dir, stateDir: join(dir, "state"), conn, specPath };
 }
 
+/**
+ * Stops the lab's emulator and starts it again on the same port and state (with `options`, e.g.
+ * another long-running-operation delay) once `whileDown` resolves; resolves once it answers.
+ */
+export async function restartEmulator(lab: Lab, options: Partial<EmulatorOptions> = {}, whileDown: () => Promise<void> = async () => undefined): Promise<void> {
+  const { port, statePath } = lab.emu;
+  await lab.emu.stop();
+  await whileDown();
+  lab.emu = await startEmulator({ port, statePath, remediationDeploymentMs: 2, ...options });
+  // A kept-alive socket to the stopped server may still be in this process's agent: the first
+  // request can meet it closed.
+  await until(async () => (await lab.emu.admin("GET", "/admin/health").catch(() => undefined)) !== undefined, "emulator up again");
+}
+
 export interface CliRun {
   child: ChildProcess;
   stdout: () => string;

@@ -69,7 +69,7 @@ export const HANDLERS = {
     },
   },
   "create-remediation": {
-    run: async ({ details: d }, env) => {
+    run: async ({ details: d }, env, ctx) => {
       const pi = env.clients.remediations(subscriptionOf(d.scope));
       await env.gate.write(() =>
         pi.remediations.createOrUpdateAtSubscription(d.name, {
@@ -79,6 +79,8 @@ export const HANDLERS = {
           parallelDeployments: d.parallelDeployments,
         }),
       );
+      // Accepted: journaled as sent, and the task is followed without holding a sending slot.
+      await ctx.accepted();
       return followRemediation(d, env);
     },
     check: async ({ details: d }, env) => {

@@ -8,7 +8,8 @@
  *     "buckets": { "enabled": true, "write": { "capacity": 20, "refillPerSecond": 2 } },
  *     "scripted": [ { "class": "write", "resourceType": "Microsoft.Compute/virtualMachines/extensions", "status": 429, "count": 3, "retryAfterSeconds": 2 },
  *                   { "class": "graph", "respond": { "status": 200, "body": "{\"data\": [" }, "count": 1 },
- *                   { "class": "read", "drop": true, "count": 1 } ] }
+ *                   { "class": "read", "drop": true, "count": 1 },
+ *                   { "class": "write", "drop": "after-commit", "count": 1 } ] }
  *
  * Classes: read (GET/HEAD), write (PUT/PATCH/POST actions), delete, graph (Resource Graph),
  * query (Log Analytics). Bucket defaults are ARM's: reads 250 / 25 s⁻¹, writes and deletes
@@ -54,13 +55,17 @@ export const faultConfigSchema = z
             status: z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503)]).optional(),
             /** ...or exactly this answer (a misbehaving server: truncated JSON, wrong types)... */
             respond: z.object({ status: z.number().int().min(100).max(599), body: z.string(), contentType: z.string().optional() }).strict().optional(),
-            /** ...or the connection is closed without an answer (a timeout/reset for the client). */
-            drop: z.literal(true).optional(),
+            /**
+             * ...or the connection is closed without an answer (a timeout/reset for the client):
+             * `true` before the request is served, "after-commit" once it is (a write is made, its
+             * answer is lost, as when a server dies between its commit and its response).
+             */
+            drop: z.union([z.literal(true), z.literal("after-commit")]).optional(),
             count: z.number().int().positive(),
             retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
           })
           .strict()
-          .refine((s) => [s.status !== undefined, s.respond !== undefined, s.drop === true].filter(Boolean).length === 1, {
+          .refine((s) => [s.status !== undefined, s.respond !== undefined, s.drop !== undefined].filter(Boolean).length === 1, {
             message: "give exactly one of status, respond or drop",
           }),
       )

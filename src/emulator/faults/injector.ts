@@ -32,6 +32,8 @@ export class RawFault {
     readonly status = 0,
     readonly text = "",
     readonly contentType = "application/json",
+    /** The request is served (a write commits) before the connection is dropped. */
+    readonly afterCommit = false,
   ) {}
 }
 
@@ -126,7 +128,7 @@ export class FaultInjector {
       if (s.pathContains && !f.path.toLowerCase().includes(s.pathContains.toLowerCase())) continue;
       this.scriptedLeft[i]!--;
       this.injected++;
-      if (s.drop) throw new RawFault(true);
+      if (s.drop) throw new RawFault(true, 0, "", undefined, s.drop === "after-commit");
       if (s.respond) throw new RawFault(false, s.respond.status, s.respond.body, s.respond.contentType);
       throw s.status === 429 ? this.throttled(f, s.retryAfterSeconds ?? 1) : this.serverError(f, s.status ?? 500);
     }
