@@ -18,6 +18,7 @@ import { fleetFromRows } from "./read/machines";
 import { resolveSubscriptions, tagsNamedBy } from "./scope";
 import { policyFromRows } from "./read/policy";
 import { readRemediations } from "./read/remediations";
+import { needsInstanceCounts, readInstanceCounts } from "./read/scaleSetInstances";
 import { readSecurityEvents, readSubscription } from "./read/settings";
 import { withRetries, type RetryOptions } from "./retry";
 
@@ -84,6 +85,12 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
     progress(`reading ${elsewhere.length} workspace(s) outside the subscriptions`);
     const rows = await queryGraph(conn, workspacesQuery(elsewhere), [...new Set(elsewhere.map(subscriptionOf))].sort(), options.retry, quota);
     fleet.workspaces.push(...fleetFromRows(rows).workspaces);
+  }
+  const manual = fleet.machines.filter(needsInstanceCounts);
+  if (manual.length) {
+    progress(`reading the instances of ${manual.length} scale set(s) with a Manual upgrade policy`);
+    const counts = await mapLimit(manual, options.concurrency ?? 8, (m) => readInstanceCounts(conn, m.id, options.retry));
+    manual.forEach((m, i) => (m.scaleSet = { ...m.scaleSet!, ...counts[i]! }));
   }
   progress("querying Resource Graph for policy and role assignments");
   const [policyRows, roleRows, associationRows, defenderRows] = present.length

@@ -88,6 +88,20 @@ export const MACHINE_KINDS = ["vm", "vmss", "arc"] as const;
 export const OS_TYPES = ["Windows", "Linux"] as const;
 export const POWER_STATES = ["running", "stopped", "deallocated", "starting", "stopping", "unknown"] as const;
 
+export const SCALE_SET_UPGRADE_POLICIES = ["Automatic", "Manual", "Rolling"] as const;
+
+/** A scale set's upgrade policy and, under `Manual`, how many of its instances run an older model. */
+export const scaleSetSchema = z.looseObject({
+  upgradePolicy: z.enum(SCALE_SET_UPGRADE_POLICIES).describe("`upgradePolicy.mode`: under `Manual`, a change of the model (its extensions) reaches an existing instance only when that instance is upgraded."),
+  instances: z.number().int().min(0).optional().describe("Instances of the scale set (read under `Manual` only)."),
+  instancesNotUpgraded: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("Instances whose `latestModelApplied` is false: they lack what the model gained since their last upgrade (read under `Manual` only)."),
+});
+
 export const machineSchema = z.looseObject({
   id: armId,
   kind: z.enum(MACHINE_KINDS),
@@ -103,6 +117,7 @@ export const machineSchema = z.looseObject({
   osName: z.string().optional().describe("The operating system's name as ARM reports it (e.g. \"Windows Server 2016 Datacenter\"), for what Defender for Endpoint supports."),
   generalized: z.boolean().optional().describe("The machine is a generalized image (OS state Generalized): Defender does not provision it."),
   pricing: resourcePricingSchema.nullable().optional().describe("The machine's own Defender for Servers pricing (resource level); absent or null: it inherits the subscription's."),
+  scaleSet: scaleSetSchema.optional().describe("Scale sets: the upgrade policy and, under `Manual`, the instances not on the latest model."),
   vulnerabilityAssessment: z
     .looseObject({ name: z.string().min(1), provisioningState: z.string().optional() })
     .nullable()
