@@ -148,26 +148,22 @@ function vmView(ctx: Deps, stored: StoredResource, req?: EmuRequest): JsonObject
   return doc;
 }
 
+/** A long-running action on a machine: 202 with the operation to follow; `registerComputeOperations` settles it. */
+function beginAction({ ctx, stored, apiVersion }: ActionInput<Deps>, action: string, payload: JsonObject): EmuResponse {
+  const headers = ctx.tx(() =>
+    ctx.lro.begin({ resourceId: stored.id, action, namespace: "Microsoft.Compute", location: String(stored.doc["location"]), apiVersion, final: "Succeeded", payload }),
+  );
+  return { status: 202, headers };
+}
+
 /** start / powerOff / deallocate / restart: long-running, settled by `settlePower`. */
 function powerAction(target: PowerState | "restart") {
-  return ({ ctx, stored, apiVersion }: ActionInput<Deps>) => {
-    const headers = ctx.tx(() =>
-      ctx.lro.begin({
-        resourceId: stored.id,
-        action: "vm.power",
-        namespace: "Microsoft.Compute",
-        location: String(stored.doc["location"]),
-        apiVersion,
-        final: "Succeeded",
-        payload: { powerState: target },
-      }),
-    );
-    return { status: 202, headers };
-  };
+  return (input: ActionInput<Deps>) => beginAction(input, "vm.power", { powerState: target });
 }
 
 /** `POST .../manualUpgrade` `{ instanceIds }` (or `["*"]`): long-running; the named instances then run the latest model. */
-function manualUpgrade({ ctx, req, stored, apiVersion }: ActionInput<Deps>): EmuResponse {
+function manualUpgrade(input: ActionInput<Deps>): EmuResponse {
+  const { ctx, req, stored } = input;
   const body = req.rawBody.length ? jsonBody(req) : {};
   const given = isObject(body) ? body["instanceIds"] : undefined;
   if (!Array.isArray(given) || given.length === 0 || !given.every((i) => typeof i === "string")) {
@@ -180,18 +176,7 @@ function manualUpgrade({ ctx, req, stored, apiVersion }: ActionInput<Deps>): Emu
   if (unknown.length) {
     throw ArmErrors.invalidParameter(`Instance id(s) ${unknown.join(", ")} are not instances of the scale set (its ids: ${[...known].join(", ") || "none"}).`, "instanceIds");
   }
-  const headers = ctx.tx(() =>
-    ctx.lro.begin({
-      resourceId: stored.id,
-      action: "vmss.manualUpgrade",
-      namespace: "Microsoft.Compute",
-      location: String(stored.doc["location"]),
-      apiVersion,
-      final: "Succeeded",
-      payload: { instanceIds: ids.map(Number) },
-    }),
-  );
-  return { status: 202, headers };
+  return beginAction(input, "vmss.manualUpgrade", { instanceIds: ids.map(Number) });
 }
 
 export function registerComputeOperations(lro: LroManager): void {
