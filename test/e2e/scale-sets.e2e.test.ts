@@ -78,7 +78,7 @@ describe.each([false, true])("a Manual scale set (upgradeManualScaleSets: %s)", 
     expect(vmss.decision).toBe("ama-install");
     expect(p.steps.some((s) => s.action === "install-extension" && s.target.toLowerCase().startsWith(vmssId.toLowerCase()))).toBe(true);
     expect(vmss.components?.["scaleSetInstances"]?.decision).toBe(optIn ? "instances-upgrade" : "instances-not-upgraded");
-    expect(p.steps.filter((s) => s.action === "upgrade-scale-set-instances").map((s) => s.target.toLowerCase())).toEqual(optIn ? [vmssId.toLowerCase()] : []);
+    expect(p.steps.filter((s) => s.action === "upgrade-instances").map((s) => s.target.toLowerCase())).toEqual(optIn ? [vmssId.toLowerCase()] : []);
   });
 
   it(optIn ? "the apply upgrades the instances, and the next plan has nothing to do" : "the apply leaves the instances behind the model, and the next plan names them", async () => {

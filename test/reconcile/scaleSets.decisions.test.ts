@@ -21,7 +21,7 @@ const inv = (m: InventoryMachine, associated = false) =>
   inventory({ workspaces: [weu], dataCollectionRules: [dcr(weu, "None")], machines: [m], dataCollectionRuleAssociations: associated ? [association(m, weu)] : [] });
 
 const component = (p: Plan) => p.machines[0]!.components?.["scaleSetInstances"];
-const upgradeSteps = (p: Plan) => p.steps.filter((s) => s.action === "upgrade-scale-set-instances");
+const upgradeSteps = (p: Plan) => p.steps.filter((s) => s.action === "upgrade-instances");
 const text = (r: string | { text: string }) => (typeof r === "string" ? r : r.text);
 
 describe("scale sets with a Manual upgrade policy", () => {
@@ -34,14 +34,16 @@ describe("scale sets with a Manual upgrade policy", () => {
     expect(p.steps).toEqual([]);
     const finding = p.findings.find((f) => f.code === "scale-set-instances-not-upgraded");
     expect(finding).toMatchObject({ severity: "warning", target: vmss.id });
-    expect(finding!.message).toContain("logAnalyticsAgent.upgradeManualScaleSets: true");
+    expect(finding!.message).toBe(
+      "vmss-manual has a Manual upgrade policy: 2 of 3 instance(s) are not upgraded to its model and lack the extensions in it. Upgrade them (az vmss update-instances --instance-ids '*', or POST .../manualUpgrade), or set logAnalyticsAgent.upgradeManualScaleSets: true to let this tool do it.",
+    );
   });
 
   it("instances-upgrade (opt-in): one manualUpgrade step for the lagging instances", () => {
     const vmss = withAma("vmss-manual", { upgradePolicy: "Manual", instances: 3, instancesNotUpgraded: 2 });
     const p = plan(ama(true), inv(vmss, true));
     expect(component(p)).toEqual({ decision: "instances-upgrade", reason: text(SCALE_SET_INSTANCE_REASONS.upgrade(2, 3)) });
-    expect(upgradeSteps(p)).toEqual([{ id: `upgrade-scale-set-instances:${vmss.id}`, action: "upgrade-scale-set-instances", target: vmss.id, dependsOn: [], details: { machineId: vmss.id, machineKind: "vmss", instances: 2 } }]);
+    expect(upgradeSteps(p)).toEqual([{ id: `upgrade-instances:${vmss.id}`, action: "upgrade-instances", target: vmss.id, dependsOn: [], details: { machineId: vmss.id, machineKind: "vmss", instances: 2 } }]);
     expect(p.findings.map((f) => f.code)).not.toContain("scale-set-instances-not-upgraded");
   });
 

@@ -76,7 +76,7 @@ export const HANDLERS = {
     run: ({ details: d }, env, ctx) => env.extensions.setIdentity(d, d.identityType, ctx, () => identityEnabled(d, env)),
     check: ({ details: d }, env) => identityEnabled(d, env),
   },
-  "upgrade-scale-set-instances": {
+  "upgrade-instances": {
     // The instances are read at apply time: the plan's own model changes have just left all of them behind.
     run: async ({ details: d }, env, ctx) => {
       const lagging = await env.extensions.instancesNotUpgraded(d);

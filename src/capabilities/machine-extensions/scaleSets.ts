@@ -5,7 +5,7 @@
  * such scale set, what happens to its instances (the `scaleSetInstances` component): by default a
  * finding that names them and changes nothing (an upgrade applies the whole model, the owner's
  * other changes too, and may restart instances: the owner chose `Manual` to decide when); with
- * `logAnalyticsAgent.upgradeManualScaleSets`, an `upgrade-scale-set-instances` step after the
+ * `logAnalyticsAgent.upgradeManualScaleSets`, an `upgrade-instances` step after the
  * model's extension steps.
  */
 import type { InventoryMachine } from "../../inventory/schema";
@@ -79,14 +79,14 @@ function decideInstances(ctx: PlanContext, b: StepSink<MachineExtensionSteps>, m
   const laggingAfter = modelSteps ? total : lagging;
   if (laggingAfter === 0) return v("instances-current", say("current", total));
   if (ctx.spec.logAnalyticsAgent.upgradeManualScaleSets) {
-    b.addUnique("upgrade-scale-set-instances", m.id, { machineId: m.id, machineKind: "vmss", instances: laggingAfter ?? null }, modelSteps ?? []);
+    b.addUnique("upgrade-instances", m.id, { machineId: m.id, machineKind: "vmss", instances: laggingAfter ?? null }, modelSteps ?? []);
     return v("instances-upgrade", modelSteps ? say("upgrade-after-change", total) : say("upgrade", lagging, total));
   }
   b.finding(
     "warning",
     "scale-set-instances-not-upgraded",
     m.id,
-    `${workspaceLabel(m.id)} has a Manual upgrade policy: ${modelSteps ? `the extensions this plan writes to its model reach ${some(total, undefined)}` : `${some(lagging, total)} lack the extensions in its model until they are`} only when they are upgraded. Upgrade them (az vmss update-instances --instance-ids '*', or POST .../manualUpgrade), or set ${OPT_IN}: true to let this tool do it.`,
+    `${workspaceLabel(m.id)} has a Manual upgrade policy: ${modelSteps ? `the extensions this plan writes to its model reach ${some(total, undefined)} only when they are upgraded` : `${some(lagging, total)} are not upgraded to its model and lack the extensions in it`}. Upgrade them (az vmss update-instances --instance-ids '*', or POST .../manualUpgrade), or set ${OPT_IN}: true to let this tool do it.`,
   );
   return v("instances-not-upgraded", modelSteps ? say("model-changes", total) : say("not-upgraded", lagging, total));
 }

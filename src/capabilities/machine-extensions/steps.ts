@@ -68,7 +68,7 @@ export interface MachineExtensionSteps {
   readonly "reconnect-extension": ReconnectExtensionDetails;
   readonly "remove-extension": RemoveExtensionDetails;
   readonly "enable-identity": EnableIdentityDetails;
-  readonly "upgrade-scale-set-instances": UpgradeScaleSetInstancesDetails;
+  readonly "upgrade-instances": UpgradeScaleSetInstancesDetails;
 }
 
 /** The extension as it will be: installed, upgraded or reconnected (an upgrade keeps its workspace). */
@@ -114,7 +114,7 @@ export const MACHINE_EXTENSION_STEPS: StepKinds<MachineExtensionSteps> = {
       sim.machine(d.machineId).identity = { type: d.identityType, principalId: simulatedPrincipalId(d.machineId) };
     },
   },
-  "upgrade-scale-set-instances": {
+  "upgrade-instances": {
     label: (d) => `${workspaceLabel(d.machineId)}: ${d.instances === null ? "its" : d.instances} instance(s) to the latest model`,
     machineId: machineOf,
     simulate: (sim, d) => {
