@@ -39,8 +39,8 @@ export interface CustomWorkspaceArgsFields {
 
 /**
  * The Log Analytics agent's auto provisioning: the portal's "Auto provisioning" page.
- * `reconfigureExisting`, `removeLegacyAgent` and `deleteUnusedDefaultWorkspaces` are read by the
- * agent reconciliation (`reconcile`).
+ * `reconfigureExisting`, `removeLegacyAgent`, `deleteUnusedDefaultWorkspaces` and
+ * `upgradeManualScaleSets` are read by the agent reconciliation (`reconcile`).
  */
 export interface LogAnalyticsAgentArgsFields {
   /**
@@ -151,8 +151,8 @@ export interface AutoProvisioningFields {
   readonly subscriptionId: string;
   /**
    * The Log Analytics agent's auto provisioning: the portal's "Auto provisioning" page.
-   * `reconfigureExisting`, `removeLegacyAgent` and `deleteUnusedDefaultWorkspaces` are read by the
-   * agent reconciliation (`reconcile`).
+   * `reconfigureExisting`, `removeLegacyAgent`, `deleteUnusedDefaultWorkspaces` and
+   * `upgradeManualScaleSets` are read by the agent reconciliation (`reconcile`).
    */
   readonly logAnalyticsAgent?: LogAnalyticsAgentArgsFields;
   /**
