@@ -14,9 +14,9 @@
  * A custom workspace's solution and tier are not declared here: a workspace has one of each,
  * whatever the number of subscriptions reporting to it, so AutoProvisioningStack declares them once.
  *
- * `reconfigureExisting`, `removeLegacyAgent` and `deleteUnusedDefaultWorkspaces` are about what
- * machines run and which workspaces they leave: `asc-autoprovision plan/apply` reads them, nothing
- * here declares them.
+ * `reconfigureExisting`, `removeLegacyAgent`, `deleteUnusedDefaultWorkspaces` and
+ * `upgradeManualScaleSets` are about what machines run and which workspaces they leave:
+ * `asc-autoprovision plan/apply` reads them, nothing here declares them.
  *
  * Nothing is declared for `azurerm_security_center_auto_provisioning`: Azure answers `On` with
  * `Deprecated`, and `Off` (the portal's default) would only hand Terraform a setting azurerm

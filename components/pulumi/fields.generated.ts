@@ -39,8 +39,8 @@ export interface CustomWorkspaceArgsFields {
 
 /**
  * The Log Analytics agent's auto provisioning: the portal's "Auto provisioning" page.
- * `reconfigureExisting`, `removeLegacyAgent` and `deleteUnusedDefaultWorkspaces` are read by the
- * agent reconciliation (`reconcile`).
+ * `reconfigureExisting`, `removeLegacyAgent`, `deleteUnusedDefaultWorkspaces` and
+ * `upgradeManualScaleSets` are read by the agent reconciliation (`reconcile`).
  */
 export interface LogAnalyticsAgentArgsFields {
   /**
@@ -87,6 +87,13 @@ export interface LogAnalyticsAgentArgsFields {
    * machine still reports to, so not before every machine is reconnected). Default `false`.
    */
   readonly deleteUnusedDefaultWorkspaces?: boolean;
+  /**
+   * Scale sets whose upgrade policy is `Manual`: upgrade their instances to the latest model
+   * (`manualUpgrade`) once an extension is in it, so the extension reaches them. An upgrade applies
+   * the whole model, the owner's changes too, and may restart instances. Off (the default): the
+   * plan reports the instances not upgraded and changes none. Default `false`.
+   */
+  readonly upgradeManualScaleSets?: boolean;
 }
 
 /**
@@ -144,8 +151,8 @@ export interface AutoProvisioningFields {
   readonly subscriptionId: string;
   /**
    * The Log Analytics agent's auto provisioning: the portal's "Auto provisioning" page.
-   * `reconfigureExisting`, `removeLegacyAgent` and `deleteUnusedDefaultWorkspaces` are read by the
-   * agent reconciliation (`reconcile`).
+   * `reconfigureExisting`, `removeLegacyAgent`, `deleteUnusedDefaultWorkspaces` and
+   * `upgradeManualScaleSets` are read by the agent reconciliation (`reconcile`).
    */
   readonly logAnalyticsAgent?: LogAnalyticsAgentArgsFields;
   /**

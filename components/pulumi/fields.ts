@@ -42,7 +42,7 @@ const logAnalyticsAgentArgsSchema = logAnalyticsAgentSchema
       .describe(`${logAnalyticsAgentSchema.shape.workspace.description} A user's workspace takes this component's options too.`),
   })
   .describe(
-    `${specSchema.shape.logAnalyticsAgent.description} \`reconfigureExisting\`, \`removeLegacyAgent\` and \`deleteUnusedDefaultWorkspaces\` are read by the agent reconciliation (\`reconcile\`).`,
+    `${specSchema.shape.logAnalyticsAgent.description} \`reconfigureExisting\`, \`removeLegacyAgent\`, \`deleteUnusedDefaultWorkspaces\` and \`upgradeManualScaleSets\` are read by the agent reconciliation (\`reconcile\`).`,
   );
 
 const reconcileArgsSchema = z

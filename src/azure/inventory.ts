@@ -17,7 +17,9 @@ import { applyHeartbeats, HEARTBEAT_QUERY, HEARTBEAT_WINDOW, type HeartbeatRow }
 import { fleetFromRows } from "./read/machines";
 import { resolveSubscriptions, tagsNamedBy } from "./scope";
 import { policyFromRows } from "./read/policy";
+import { readDeletedWorkspaces } from "./read/deletedWorkspaces";
 import { readRemediations } from "./read/remediations";
+import { needsInstanceCounts, readInstanceCounts } from "./read/scaleSetInstances";
 import { readSecurityEvents, readSubscription } from "./read/settings";
 import { withRetries, type RetryOptions } from "./retry";
 
@@ -85,6 +87,12 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
     const rows = await queryGraph(conn, workspacesQuery(elsewhere), [...new Set(elsewhere.map(subscriptionOf))].sort(), options.retry, quota);
     fleet.workspaces.push(...fleetFromRows(rows).workspaces);
   }
+  const manual = fleet.machines.filter(needsInstanceCounts);
+  if (manual.length) {
+    progress(`reading the instances of ${manual.length} scale set(s) with a Manual upgrade policy`);
+    const counts = await mapLimit(manual, options.concurrency ?? 8, (m) => readInstanceCounts(conn, m.id, options.retry));
+    manual.forEach((m, i) => (m.scaleSet = { ...m.scaleSet!, ...counts[i]! }));
+  }
   progress("querying Resource Graph for policy and role assignments");
   const [policyRows, roleRows, associationRows, defenderRows] = present.length
     ? await Promise.all([
@@ -97,6 +105,7 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
   const policy = policyFromRows(policyRows, roleRows);
   // Not in any Resource Graph table: the PolicyInsights API, per subscription.
   const remediations = (await mapLimit(present, options.concurrency ?? 8, (s) => readRemediations(conn, s, options.retry))).flat();
+  const deletedWorkspaces = (await mapLimit(present, options.concurrency ?? 8, (s) => readDeletedWorkspaces(conn, s, options.retry))).flat();
   applyDefenderRows(fleet.machines, defenderRows);
 
   progress(`reading the security-event settings of ${fleet.workspaces.length} workspace(s)`);
@@ -121,6 +130,7 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
     remediations,
     dataCollectionRules: fleet.dataCollectionRules,
     dataCollectionRuleAssociations: associationRows.map(associationOf).filter((a): a is NonNullable<typeof a> => !!a),
+    deletedWorkspaces,
     settings: Object.fromEntries(present.map((id) => [id, factsOf.get(id)!.settings])),
   };
   // The same validation as a hand-written inventory: a malformed answer stops here, before any plan.

@@ -118,6 +118,25 @@ export class MachineExtensionAdapter {
     else await this.lro.run(ctx, () => this.clients.compute(sub).virtualMachines.beginUpdate(rg, machine, { identity }, poll), recheck);
   }
 
+  /** The ids of a scale set's instances that do not run its latest model (`latestModelApplied` false). */
+  async instancesNotUpgraded(m: MachineRef): Promise<string[]> {
+    const { sub, rg, machine } = parts(m);
+    return this.gate.read(async () => {
+      const ids: string[] = [];
+      for await (const vm of this.clients.compute(sub).virtualMachineScaleSetVMs.list(rg, machine)) {
+        if (vm.latestModelApplied === false && vm.instanceId) ids.push(vm.instanceId);
+      }
+      return ids;
+    });
+  }
+
+  /** Upgrades these instances of a scale set to its latest model (`POST .../manualUpgrade`). */
+  async upgradeInstances(m: MachineRef, instanceIds: readonly string[], ctx: StepContext, recheck: Recheck): Promise<void> {
+    const { sub, rg, machine } = parts(m);
+    const poll = this.lro.poll();
+    await this.lro.run(ctx, () => this.clients.compute(sub).virtualMachineScaleSets.beginUpdateInstances(rg, machine, { instanceIds: [...instanceIds] }, poll), recheck);
+  }
+
   /** The machine's identity type, or undefined (also for a machine that does not exist). */
   async identityType(m: MachineRef): Promise<string | undefined> {
     const { sub, rg, machine } = parts(m);

@@ -39,7 +39,7 @@ import { resourcesRoute } from "./providers/resources";
 import { providersRoute } from "./arm/providers";
 import { extensionImagesRoute } from "./providers/extensionImages";
 import { networkInterfaces } from "./providers/network";
-import { registerComputeOperations, virtualMachineExtensions, virtualMachineScaleSetExtensions, virtualMachineScaleSets, virtualMachines } from "./providers/compute";
+import { registerComputeOperations, virtualMachineExtensions, virtualMachineScaleSetExtensions, virtualMachineScaleSets, virtualMachineScaleSetVms, virtualMachines } from "./providers/compute";
 import { arcExtensions, arcMachines } from "./providers/hybridCompute";
 import { managedClusters } from "./providers/containerService";
 import { dataSources, deletedWorkspaces, workspaces } from "./providers/operationalInsights";
@@ -122,7 +122,7 @@ export class EmulatorCore implements ArmContext {
     this.remediation = new RemediationEngine(this.db, () => this);
     this.defender = new DefenderAgent(this.meta, () => this);
     this.registry.add(
-      virtualMachines, virtualMachineExtensions, virtualMachineScaleSets, virtualMachineScaleSetExtensions,
+      virtualMachines, virtualMachineExtensions, virtualMachineScaleSets, virtualMachineScaleSetExtensions, virtualMachineScaleSetVms,
       arcMachines, arcExtensions, managedClusters, workspaces, deletedWorkspaces, dataSources, solutions,
       dataCollectionRules, dataCollectionRuleAssociations,
       autoProvisioningSettings, workspaceSettings,

@@ -88,6 +88,31 @@ export const MACHINE_KINDS = ["vm", "vmss", "arc"] as const;
 export const OS_TYPES = ["Windows", "Linux"] as const;
 export const POWER_STATES = ["running", "stopped", "deallocated", "starting", "stopping", "unknown"] as const;
 
+/**
+ * A soft-deleted Log Analytics workspace (`Microsoft.OperationalInsights/deletedWorkspaces`): Azure
+ * keeps it 14 days, its name reserved in the subscription; a create of that name in its resource
+ * group and location recovers it, anywhere else is refused (409).
+ */
+export const deletedWorkspaceSchema = z.looseObject({
+  id: armId.describe("The workspace's id before its delete (its resource group and name)."),
+  location: z.string().min(1),
+  customerId: z.string().optional().describe("The workspace GUID it keeps when recovered."),
+});
+
+export const SCALE_SET_UPGRADE_POLICIES = ["Automatic", "Manual", "Rolling"] as const;
+
+/** A scale set's upgrade policy and, under `Manual`, how many of its instances run an older model. */
+export const scaleSetSchema = z.looseObject({
+  upgradePolicy: z.enum(SCALE_SET_UPGRADE_POLICIES).describe("`upgradePolicy.mode`: under `Manual`, a change of the model (its extensions) reaches an existing instance only when that instance is upgraded."),
+  instances: z.number().int().min(0).optional().describe("Instances of the scale set (read under `Manual` only)."),
+  instancesNotUpgraded: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("Instances whose `latestModelApplied` is false: they lack what the model gained since their last upgrade (read under `Manual` only)."),
+});
+
 export const machineSchema = z.looseObject({
   id: armId,
   kind: z.enum(MACHINE_KINDS),
@@ -103,6 +128,7 @@ export const machineSchema = z.looseObject({
   osName: z.string().optional().describe("The operating system's name as ARM reports it (e.g. \"Windows Server 2016 Datacenter\"), for what Defender for Endpoint supports."),
   generalized: z.boolean().optional().describe("The machine is a generalized image (OS state Generalized): Defender does not provision it."),
   pricing: resourcePricingSchema.nullable().optional().describe("The machine's own Defender for Servers pricing (resource level); absent or null: it inherits the subscription's."),
+  scaleSet: scaleSetSchema.optional().describe("Scale sets: the upgrade policy and, under `Manual`, the instances not on the latest model."),
   vulnerabilityAssessment: z
     .looseObject({ name: z.string().min(1), provisioningState: z.string().optional() })
     .nullable()
@@ -184,6 +210,7 @@ export const inventoryEnvelopeSchema = z.looseObject({
   remediations: z.array(z.unknown()).default([]),
   dataCollectionRules: z.array(z.unknown()).default([]),
   dataCollectionRuleAssociations: z.array(z.unknown()).default([]),
+  deletedWorkspaces: z.array(z.unknown()).default([]),
   settings: z.record(z.string(), z.unknown()).default({}),
 });
 
@@ -198,6 +225,7 @@ export const INVENTORY_ITEM_SCHEMAS = {
   remediations: remediationSchema,
   dataCollectionRules: dataCollectionRuleSchema,
   dataCollectionRuleAssociations: dataCollectionRuleAssociationSchema,
+  deletedWorkspaces: deletedWorkspaceSchema,
 } as const;
 
 export type InventorySubscription = z.output<typeof subscriptionSchema>;
@@ -212,6 +240,7 @@ export type InventoryRemediation = z.output<typeof remediationSchema>;
 export type InventorySettings = z.output<typeof settingsSchema>;
 export type InventoryDataCollectionRule = z.output<typeof dataCollectionRuleSchema>;
 export type InventoryDataCollectionRuleAssociation = z.output<typeof dataCollectionRuleAssociationSchema>;
+export type InventoryDeletedWorkspace = z.output<typeof deletedWorkspaceSchema>;
 export type InventoryMachineIdentity = z.output<typeof machineIdentitySchema>;
 export type InventoryPlanPricing = z.output<typeof planPricingSchema>;
 export type InventoryPricingExtension = z.output<typeof pricingExtensionSchema>;
@@ -231,6 +260,8 @@ export interface Inventory {
   /** Optional so inventories written before AMA support stay valid; the loader fills []. */
   dataCollectionRules?: InventoryDataCollectionRule[];
   dataCollectionRuleAssociations?: InventoryDataCollectionRuleAssociation[];
+  /** Optional so earlier inventories stay valid; the loader fills []. */
+  deletedWorkspaces?: InventoryDeletedWorkspace[];
   settings: Record<string, InventorySettings>;
 }
 
@@ -247,5 +278,6 @@ export const inventorySchema = z.looseObject({
   remediations: z.array(remediationSchema).optional().describe("Policy remediation tasks."),
   dataCollectionRules: z.array(dataCollectionRuleSchema).optional().describe("Data collection rules (agent ama)."),
   dataCollectionRuleAssociations: z.array(dataCollectionRuleAssociationSchema).optional().describe("The machines' associations with data collection rules (agent ama)."),
+  deletedWorkspaces: z.array(deletedWorkspaceSchema).optional().describe("Soft-deleted Log Analytics workspaces of the subscriptions (their names stay reserved for 14 days)."),
   settings: z.record(z.string(), settingsSchema).optional().describe("Security Center settings per subscription GUID."),
 });

@@ -69,6 +69,12 @@ export const logAnalyticsAgentSchema = closedObject({
     .boolean()
     .default(false)
     .describe("Delete Security Center's default workspaces that no machine reports to any more (never one a machine still reports to, so not before every machine is reconnected)."),
+  upgradeManualScaleSets: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Scale sets whose upgrade policy is `Manual`: upgrade their instances to the latest model (`manualUpgrade`) once an extension is in it, so the extension reaches them. An upgrade applies the whole model, the owner's changes too, and may restart instances. Off (the default): the plan reports the instances not upgraded and changes none.",
+    ),
 });
 
 export const extensionsSchema = closedObject({

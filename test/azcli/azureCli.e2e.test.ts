@@ -23,7 +23,13 @@ const suite = bin ? describe : describe.skip;
 
 /** Types whose instances are built in: read, never written. */
 // Deleted workspaces are a list: a workspace delete adds to it, a recover (a workspace PUT) takes from it.
-const READ_ONLY = new Set(["microsoft.authorization/policydefinitions", "microsoft.authorization/roledefinitions", "microsoft.operationalinsights/deletedworkspaces"]);
+// A scale set's instances follow it (capacity); `update-instances` (manualUpgrade) is a write of the scale set.
+const READ_ONLY = new Set([
+  "microsoft.authorization/policydefinitions",
+  "microsoft.authorization/roledefinitions",
+  "microsoft.operationalinsights/deletedworkspaces",
+  "microsoft.compute/virtualmachinescalesets/virtualmachines",
+]);
 /** Endpoints outside the provider registry that the CLI must exercise too. */
 const COMMON = ["resourcegroups", "subscriptions", "locations", "tenants", "providers", "resources", "tags", "resourcegraph", "logs", "msgraph", "extensionimages"] as const;
 
@@ -169,6 +175,13 @@ suite("the Azure CLI against the emulator", () => {
     await az.json(["rest", "--method", "put", "--url", `${vmss}/extensions/DependencyAgentLinux?api-version=2024-11-01`, "--body", JSON.stringify({ properties: { publisher: "Microsoft.Azure.Monitoring.DependencyAgent", type: "DependencyAgentLinux", typeHandlerVersion: "9.10", autoUpgradeMinorVersion: true } })]);
     expect((await az.json<{ value: { name: string }[] }>(["rest", "--method", "get", "--url", `${vmss}/extensions?api-version=2024-11-01`])).value.map((e) => e.name)).toEqual(["DependencyAgentLinux"]);
     expect((await az.json<{ name: string }>(["rest", "--method", "get", "--url", `${vmss}/extensions/DependencyAgentLinux?api-version=2024-11-01`])).name).toBe("DependencyAgentLinux");
+    // A Manual scale set: a model change leaves the instances behind until update-instances (manualUpgrade).
+    await az.json(["vmss", "update", "-g", rg, "-n", "vmss-azcli", "--set", "upgradePolicy.mode=Manual"]);
+    await az.json(["rest", "--method", "put", "--url", `${vmss}/extensions/DependencyAgentLinux?api-version=2024-11-01`, "--body", JSON.stringify({ properties: { publisher: "Microsoft.Azure.Monitoring.DependencyAgent", type: "DependencyAgentLinux", typeHandlerVersion: "9.10", autoUpgradeMinorVersion: false } })]);
+    const lagging = await az.json<{ instanceId: string; latestModelApplied: boolean }[]>(["vmss", "list-instances", "-g", rg, "-n", "vmss-azcli"]);
+    expect(lagging.map((i) => [i.instanceId, i.latestModelApplied])).toEqual([["0", false], ["1", false]]);
+    await az.json(["vmss", "update-instances", "-g", rg, "-n", "vmss-azcli", "--instance-ids", "*"]);
+    expect((await az.json<{ latestModelApplied: boolean }[]>(["vmss", "list-instances", "-g", rg, "-n", "vmss-azcli"])).map((i) => i.latestModelApplied)).toEqual([true, true]);
   });
 
   test("Arc machines and their extensions (az rest: connectedmachine is an extension)", async () => {

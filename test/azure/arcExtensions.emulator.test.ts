@@ -1,7 +1,9 @@
 /**
  * The Azure Monitor Agent on an Arc-enabled server keeps `enableAutomaticUpgrade`: the install
  * step sends it at a current api-version (@azure/arm-hybridcompute targets 2021-05-20, whose model
- * lacks the property, so the SDK's serializer dropped it and the agent never upgraded itself).
+ * lacks the property, so the SDK's serializer dropped it and the agent never upgraded itself). The
+ * emulator, as ARM's provider, writes and reads an Arc extension through the model of the request's
+ * api-version, so the step would fail here too if it sent an old version.
  */
 import { HybridComputeManagementClient } from "@azure/arm-hybridcompute";
 import { startEmulator, type RunningEmulator } from "../../src/emulator";
@@ -48,4 +50,24 @@ test("install-extension on an Arc machine sends enableAutomaticUpgrade, and Azur
   const live = (await new ArmRest(conn).get(`${target!.id}/extensions/${ama.name}`, "2024-07-10")) as { properties: { enableAutomaticUpgrade?: boolean; provisioningState: string } };
   expect(live.properties.provisioningState).toBe("Succeeded");
   expect(live.properties.enableAutomaticUpgrade).toBe(true);
+});
+
+test("over REST, an Arc extension written at 2021-05-20 loses enableAutomaticUpgrade; at 2024-07-10 it keeps it", async () => {
+  const conn = emulatorConnection({ url: emu.url, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, caCert: emu.caCert });
+  const sub = emu.subscriptionIds[0]!;
+  await emu.admin("POST", "/admin/machines", { subscriptionId: sub, resourceGroup: "rg-arc-versions", name: "arc-versions", location: "westeurope", osType: "Linux", kind: "arc" });
+  const machineId = `/subscriptions/${sub}/resourceGroups/rg-arc-versions/providers/Microsoft.HybridCompute/machines/arc-versions`;
+  const rest = new ArmRest(conn);
+  const ama = AZURE_MONITOR_AGENT.Linux;
+  const body = { location: "westeurope", properties: { publisher: ama.publisher, type: ama.type, typeHandlerVersion: ama.version, autoUpgradeMinorVersion: true, enableAutomaticUpgrade: true } };
+  type Ext = { properties: { enableAutomaticUpgrade?: boolean; autoUpgradeMinorVersion?: boolean } };
+  const path = `${machineId}/extensions/${ama.name}`;
+  await (await rest.beginPut(path, "2021-05-20", body, 10)).pollUntilDone();
+  const old = (await rest.get(path, "2024-07-10")) as Ext;
+  expect(old.properties.enableAutomaticUpgrade).toBeUndefined();
+  expect(old.properties.autoUpgradeMinorVersion).toBe(true);
+  await (await rest.beginPut(path, "2024-07-10", body, 10)).pollUntilDone();
+  expect(((await rest.get(path, "2024-07-10")) as Ext).properties.enableAutomaticUpgrade).toBe(true);
+  // Read at the old version, the property is not in its model either.
+  expect(((await rest.get(path, "2021-05-20")) as Ext).properties.enableAutomaticUpgrade).toBeUndefined();
 });

@@ -25,6 +25,8 @@ describe("spec validation", () => {
       defender: true,
       removeLegacyAgent: false,
       deleteUnusedDefaultWorkspaces: false,
+      // Issue 17: a Manual scale set's instances are upgraded only when asked.
+      upgradeManualScaleSets: false,
     });
     expect(s.extensions).toEqual({ kubernetesPolicyAddon: false, dependencyAgent: { windows: false, linux: false }, identityLocation: "eastus" });
   });

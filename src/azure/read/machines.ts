@@ -1,7 +1,9 @@
 /**
  * Resource Graph rows -> Inventory machines, clusters and workspaces (pure: no I/O).
  */
-import type { InventoryCluster, InventoryDataCollectionRule, InventoryExtension, InventoryMachine, InventoryWorkspace } from "../../inventory/schema";
+import { SCALE_SET_UPGRADE_POLICIES, type InventoryCluster, type InventoryDataCollectionRule, type InventoryExtension, type InventoryMachine, type InventoryWorkspace } from "../../inventory/schema";
+
+type ScaleSetUpgradePolicy = (typeof SCALE_SET_UPGRADE_POLICIES)[number];
 import { dataCollectionRuleOf } from "./dcr";
 import { isAppliance } from "../../spec/appliances";
 import { isDefaultWorkspaceId } from "../../spec/naming";
@@ -161,8 +163,10 @@ function machineOf(row: GraphRow, type: string, keepTags: ReadonlySet<string>): 
     const osType = osTypeOf(at(profile, "storageProfile", "osDisk", "osType"));
     if (!osType) return `${row.id}: no properties.virtualMachineProfile.storageProfile.osDisk.osType`;
     const exts = at(profile, "extensionProfile", "extensions");
+    const upgradePolicy = upgradePolicyOf(at(p, "upgradePolicy", "mode"));
     return {
       ...base,
+      ...(upgradePolicy ? { scaleSet: { upgradePolicy } } : {}),
       kind: "vmss",
       osType,
       // A scale set's model has no power state; its instances follow the model.
@@ -177,6 +181,12 @@ function machineOf(row: GraphRow, type: string, keepTags: ReadonlySet<string>): 
   const connected = str(at(p, "status"))?.toLowerCase() === "connected";
   const osSku = str(at(p, "osSku"));
   return { ...base, ...(osSku ? { osName: osSku } : {}), kind: "arc", osType, powerState: connected ? "running" : "unknown", vmAgent: connected, extensions: [], agents: [] };
+}
+
+/** `upgradePolicy.mode` as the spec spells it (ARM compares it without case); undefined when absent or unknown. */
+function upgradePolicyOf(mode: unknown): ScaleSetUpgradePolicy | undefined {
+  const v = str(mode)?.toLowerCase();
+  return SCALE_SET_UPGRADE_POLICIES.find((p) => p.toLowerCase() === v);
 }
 
 function clusterOf(row: GraphRow): InventoryCluster {

@@ -19,7 +19,7 @@ import type { SecurityEventTier } from "../../spec/events";
 import { LOG_ANALYTICS_AGENT } from "../../spec/extensions";
 import { extensionId, workspaceLabel, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
 import { isLegacySubscription } from "../log-analytics-agent";
-import { planSystemIdentity, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
+import { noteModelChange, planSystemIdentity, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
 import { securityEventsAllowed, type SecurityEventSteps } from "../security-events";
 import {
   ensureSecurityEventTable,
@@ -122,12 +122,7 @@ function emitAmaMachineSteps(
     if (ops.identityType) identityStep = planSystemIdentity(ctx, b, m);
     if (ops.install) {
       const kind = ops.install;
-      b.addUnique(
-        "install-extension",
-        extensionId(m.id, kind.name),
-        selfUpgradingInstall(m, kind),
-        identityStep ? [identityStep] : undefined,
-      );
+      noteModelChange(ctx, m, b.addUnique("install-extension", extensionId(m.id, kind.name), selfUpgradingInstall(m, kind), identityStep ? [identityStep] : undefined));
       noteInstallBesideLegacy(ctx, m, subscriptionIds[i]!, linuxDirect, legacySubscriptions);
       if (v.scom2012 !== undefined) {
         b.finding(
@@ -153,12 +148,12 @@ function emitAmaMachineSteps(
       const ext = ops.remove;
       const fromWs = ext.workspaceCustomerId ? ctx.workspaceByCustomerId.get(ext.workspaceCustomerId) ?? ctx.workspaceByCustomerId.get(ext.workspaceCustomerId.toLowerCase()) : undefined;
       const kind = LOG_ANALYTICS_AGENT[m.osType];
-      const removeStep = b.addUnique(
+      const removeStep = noteModelChange(ctx, m, b.addUnique(
         "remove-extension",
         extensionId(m.id, ext.name ?? kind.name),
         { machineId: m.id, machineKind: m.kind, osType: m.osType, name: ext.name ?? kind.name, publisher: ext.publisher, type: ext.type, workspaceId: fromWs?.id ?? null },
         [identityStep, associateStep].filter((s): s is string => s !== undefined),
-      );
+      ));
       moved(fromWs?.id, removeStep);
       if (fromWs) bump(removalsFrom, fromWs.id);
     }

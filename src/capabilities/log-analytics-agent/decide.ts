@@ -30,7 +30,7 @@ export const LA_DECISIONS = {
   "skip-linux-direct-agent": "Linux direct agent: multi-homing unsupported, left alone",
   "skip-legacy-subscription": "onboarded before 2019-03-17 with an existing agent: left alone",
   "blocked-scom-2012": "Operations Manager 2012: must not be provisioned",
-  "skip-not-eligible": "not running, no VM agent, or an appliance",
+  "skip-not-eligible": "not running, no VM agent, an appliance, or (mma) a region opened after 2024-01-01, which refuses the legacy agent",
   "out-of-scope": "auto provisioning is off",
 } as const;
 export type LaDecision = keyof typeof LA_DECISIONS;

@@ -7,7 +7,7 @@
 import type { InventoryMachine } from "../../inventory/schema";
 import { equalsIgnoreCase } from "../../spec/extensions";
 import { extensionId, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
-import type { MachineExtensionSteps } from "../machine-extensions";
+import { noteModelChange, type MachineExtensionSteps } from "../machine-extensions";
 import { securityEventsStep, type SecurityEventSteps } from "../security-events";
 import {
   ensureUserWorkspaceSolution,
@@ -119,13 +119,13 @@ function emitMachineSteps(
     const { publisher, type, version: typeHandlerVersion } = op.extension;
     if (op.kind === "install") {
       const workspaceId = op.workspaceId;
-      b.addUnique("install-extension", extId, { machineId, machineKind, osType, location, name, publisher, type, typeHandlerVersion, workspaceId }, deps);
+      noteModelChange(ctx, m, b.addUnique("install-extension", extId, { machineId, machineKind, osType, location, name, publisher, type, typeHandlerVersion, workspaceId }, deps));
     } else if (op.kind === "upgrade") {
       const { workspaceId, fromVersion } = op;
-      b.addUnique("upgrade-extension", extId, { machineId, machineKind, osType, location, name, publisher, type, typeHandlerVersion, workspaceId, fromVersion });
+      noteModelChange(ctx, m, b.addUnique("upgrade-extension", extId, { machineId, machineKind, osType, location, name, publisher, type, typeHandlerVersion, workspaceId, fromVersion }));
     } else {
       const { workspaceId, fromWorkspaceId } = op;
-      const id = b.addUnique("reconnect-extension", extId, { machineId, machineKind, osType, location, name, publisher, type, typeHandlerVersion, workspaceId, fromWorkspaceId }, deps);
+      const id = noteModelChange(ctx, m, b.addUnique("reconnect-extension", extId, { machineId, machineKind, osType, location, name, publisher, type, typeHandlerVersion, workspaceId, fromWorkspaceId }, deps));
       const from = ctx.lower(op.fromWorkspaceId);
       let list = reconnectsFrom.get(from);
       if (!list) reconnectsFrom.set(from, (list = []));

@@ -8,7 +8,7 @@ import { nameOf } from "../../inventory/ids";
 import { compareVersions } from "../../spec/extensions";
 import type { ArmEnv, ExtensionBody } from "../../azure/armEnv";
 import type { LiveState, StepHandlers } from "../../core/kernel";
-import type { EnableIdentityDetails, ExtensionStepBase, InstallExtensionDetails, MachineExtensionSteps, RemoveExtensionDetails } from "./steps";
+import type { EnableIdentityDetails, ExtensionStepBase, InstallExtensionDetails, MachineExtensionSteps, RemoveExtensionDetails, UpgradeScaleSetInstancesDetails } from "./steps";
 
 async function bodyOf(d: InstallExtensionDetails | (ExtensionStepBase & { workspaceId: string }), env: ArmEnv): Promise<ExtensionBody> {
   const common = { publisher: d.publisher, typeHandlerVersion: d.typeHandlerVersion, autoUpgradeMinorVersion: true };
@@ -46,6 +46,11 @@ async function removed(d: RemoveExtensionDetails, target: string, env: ArmEnv): 
   return (ext.provisioningState ?? "").toLowerCase() === "deleting" ? "in-progress" : "absent";
 }
 
+/** Done once no instance lags behind the model (the step's upgrade, or the owner's, got there first). */
+async function instancesUpgraded(d: UpgradeScaleSetInstancesDetails, env: ArmEnv): Promise<LiveState> {
+  return (await env.extensions.instancesNotUpgraded(d)).length === 0 ? "done" : "absent";
+}
+
 async function identityEnabled(d: EnableIdentityDetails, env: ArmEnv): Promise<LiveState> {
   return (await env.extensions.identityType(d))?.toLowerCase().includes("systemassigned") ? "done" : "absent";
 }
@@ -70,5 +75,13 @@ export const HANDLERS = {
   "enable-identity": {
     run: ({ details: d }, env, ctx) => env.extensions.setIdentity(d, d.identityType, ctx, () => identityEnabled(d, env)),
     check: ({ details: d }, env) => identityEnabled(d, env),
+  },
+  "upgrade-instances": {
+    // The instances are read at apply time: the plan's own model changes have just left all of them behind.
+    run: async ({ details: d }, env, ctx) => {
+      const lagging = await env.extensions.instancesNotUpgraded(d);
+      if (lagging.length) await env.extensions.upgradeInstances(d, lagging, ctx, () => instancesUpgraded(d, env));
+    },
+    check: ({ details: d }, env) => instancesUpgraded(d, env),
   },
 } satisfies StepHandlers<MachineExtensionSteps, ArmEnv>;

@@ -54,12 +54,21 @@ export interface EnableIdentityDetails {
   readonly fromIdentityType: string | null;
 }
 
+/** `POST .../manualUpgrade` of a `Manual` scale set's instances that do not run its latest model (read again at apply time). */
+export interface UpgradeScaleSetInstancesDetails {
+  readonly machineId: string;
+  readonly machineKind: "vmss";
+  /** How many instances the plan expects to upgrade; null when the inventory did not count them. */
+  readonly instances: number | null;
+}
+
 export interface MachineExtensionSteps {
   readonly "install-extension": InstallExtensionDetails;
   readonly "upgrade-extension": UpgradeExtensionDetails;
   readonly "reconnect-extension": ReconnectExtensionDetails;
   readonly "remove-extension": RemoveExtensionDetails;
   readonly "enable-identity": EnableIdentityDetails;
+  readonly "upgrade-instances": UpgradeScaleSetInstancesDetails;
 }
 
 /** The extension as it will be: installed, upgraded or reconnected (an upgrade keeps its workspace). */
@@ -75,6 +84,12 @@ function putExtension(sim: Simulation, d: ExtensionStepBase & { readonly workspa
   } else {
     list.push({ publisher: d.publisher, type: d.type, version: d.typeHandlerVersion, name: d.name, workspaceCustomerId: customerId ?? null });
   }
+  modelChanged(m);
+}
+
+/** A change of a `Manual` scale set's model leaves every instance behind it until upgraded. */
+function modelChanged(m: InventoryMachine): void {
+  if (m.kind === "vmss" && m.scaleSet?.upgradePolicy === "Manual" && m.scaleSet.instances !== undefined) m.scaleSet.instancesNotUpgraded = m.scaleSet.instances;
 }
 
 const machineOf = (d: { readonly machineId: string }) => d.machineId;
@@ -89,6 +104,7 @@ export const MACHINE_EXTENSION_STEPS: StepKinds<MachineExtensionSteps> = {
     simulate: (sim, d) => {
       const m = sim.machine(d.machineId);
       m.extensions = (m.extensions ?? []).filter((e) => !(equalsIgnoreCase(e.type, d.type) && equalsIgnoreCase(e.publisher, d.publisher)));
+      modelChanged(m);
     },
   },
   "enable-identity": {
@@ -96,6 +112,14 @@ export const MACHINE_EXTENSION_STEPS: StepKinds<MachineExtensionSteps> = {
     machineId: machineOf,
     simulate: (sim, d) => {
       sim.machine(d.machineId).identity = { type: d.identityType, principalId: simulatedPrincipalId(d.machineId) };
+    },
+  },
+  "upgrade-instances": {
+    label: (d) => `${workspaceLabel(d.machineId)}: ${d.instances === null ? "its" : d.instances} instance(s) to the latest model`,
+    machineId: machineOf,
+    simulate: (sim, d) => {
+      const m = sim.machine(d.machineId);
+      if (m.scaleSet) m.scaleSet.instancesNotUpgraded = 0;
     },
   },
 };

@@ -8,6 +8,7 @@ import { resourceGroupOf, subscriptionOf } from "../../inventory/ids";
 import { geographyOf } from "../../spec/geography";
 import { defaultResourceGroupName, defaultWorkspaceId, defaultWorkspaceName, solutionForDefender, solutionName, type SecuritySolution } from "../../spec/naming";
 import { resourceGroupId, solutionId, workspaceLabel, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
+import { recovers, softDeletedHolder } from "./softDeleted";
 import type { WorkspaceSteps } from "./steps";
 
 /** Retention Security Center gives the workspaces it creates (reference §1.1). */
@@ -88,6 +89,7 @@ export function ensureWorkspaceAndSolution(ctx: PlanContext, b: StepSink<Workspa
     }
     const { subscriptionId, code, location: loc } = target.defaultFor;
     location = loc;
+    if (!softDeletedNameAllows(ctx, b, target.id, location)) return undefined;
     const rgName = defaultResourceGroupName(code);
     const rg = b.add("create-resource-group", resourceGroupId(subscriptionId, rgName), { subscriptionId, name: rgName, location });
     deps.push(
@@ -114,6 +116,35 @@ export function ensureWorkspaceAndSolution(ctx: PlanContext, b: StepSink<Workspa
     deps.push(installSolution(b, target.id, location, solutionForDefender(la.defender), created));
   }
   return { deps, existing, created, location };
+}
+
+/**
+ * A default workspace whose name a soft-deleted workspace holds: recovered by the create when that
+ * one was in the same resource group and location (said in an info finding); otherwise Azure would
+ * refuse the create (409), so nothing is written for it and an error finding says what to do.
+ */
+function softDeletedNameAllows(ctx: PlanContext, b: StepSink<WorkspaceSteps>, workspaceId: string, location: string): boolean {
+  const held = softDeletedHolder(ctx, workspaceId);
+  if (!held) return true;
+  const label = workspaceLabel(workspaceId);
+  const heldGroup = resourceGroupOf(held.id);
+  const customer = held.customerId ? ` (customerId ${held.customerId})` : "";
+  if (recovers(held, workspaceId, location)) {
+    b.finding(
+      "info",
+      "default-workspace-recovered",
+      workspaceId,
+      `${label} is soft-deleted in ${heldGroup} (${held.location}): creating it there recovers it, with its workspace id${customer}, keys and data.`,
+    );
+    return true;
+  }
+  b.finding(
+    "error",
+    "default-workspace-name-soft-deleted",
+    workspaceId,
+    `${label} cannot be created in ${resourceGroupOf(workspaceId)} (${location}): a soft-deleted workspace${customer} in ${heldGroup} (${held.location}) holds the name for up to ${WORKSPACE_SOFT_DELETE_DAYS} days after its delete, and Azure refuses the create (409). Nothing is written for it. Recover that workspace and delete it for good (az monitor log-analytics workspace recover -g ${heldGroup} -n ${label}, then az monitor log-analytics workspace delete -g ${heldGroup} -n ${label} --force true), or wait until Azure purges it; then plan again.`,
+  );
+  return false;
 }
 
 function installSolution(b: StepSink<WorkspaceSteps>, workspaceId: string, location: string, solution: SecuritySolution, dependsOn?: string): string {

@@ -55,6 +55,13 @@ export interface LogAnalyticsAgentFields {
    * machine still reports to, so not before every machine is reconnected). Default `false`.
    */
   readonly deleteUnusedDefaultWorkspaces?: boolean;
+  /**
+   * Scale sets whose upgrade policy is `Manual`: upgrade their instances to the latest model
+   * (`manualUpgrade`) once an extension is in it, so the extension reaches them. An upgrade applies
+   * the whole model, the owner's changes too, and may restart instances. Off (the default): the
+   * plan reports the instances not upgraded and changes none. Default `false`.
+   */
+  readonly upgradeManualScaleSets?: boolean;
 }
 
 /** The Microsoft Dependency agent, per OS. Needs `logAnalyticsAgent.autoProvision`. */

@@ -10,6 +10,7 @@ import { parseId } from "../util/armId";
 import { guidFrom } from "../util/random";
 import { machineKindOf } from "../model/machines";
 import { MACHINE_TYPES } from "../model/resourceTypes";
+import { instanceComputerName } from "../model/scaleSetInstances";
 import { AmaIndex, connectionKey, connectionsOf, lastBeat } from "../model/connections";
 import type { EndedConnection } from "../store/heartbeatHistory";
 
@@ -54,7 +55,7 @@ export function heartbeatRows(ctx: ArmContext, workspaceCustomerIds: ReadonlySet
     const parts = parseId(machine.id);
     const computers =
       kind === "vmss"
-        ? Array.from({ length: guest.instances ?? 1 }, (_, i) => `${guest.computerName}${i.toString(36).padStart(6, "0")}`)
+        ? Array.from({ length: guest.instances ?? 1 }, (_, i) => instanceComputerName(guest.computerName, i))
         : [guest.computerName];
     const resourceId = machine.id.toLowerCase();
     for (const computer of computers) {

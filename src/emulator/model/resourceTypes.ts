@@ -3,6 +3,8 @@ export const VM_TYPE = "Microsoft.Compute/virtualMachines";
 export const VM_EXTENSION_TYPE = "Microsoft.Compute/virtualMachines/extensions";
 export const VMSS_TYPE = "Microsoft.Compute/virtualMachineScaleSets";
 export const VMSS_EXTENSION_TYPE = "Microsoft.Compute/virtualMachineScaleSets/extensions";
+/** A scale set's instances (Uniform orchestration): served, never stored (they follow the scale set). */
+export const VMSS_VM_TYPE = "Microsoft.Compute/virtualMachineScaleSets/virtualMachines";
 export const ARC_TYPE = "Microsoft.HybridCompute/machines";
 export const ARC_EXTENSION_TYPE = "Microsoft.HybridCompute/machines/extensions";
 /** AKS documents spell it `ManagedClusters`, ids `managedClusters`: we follow Azure. */

@@ -6,13 +6,14 @@ import type { ActionInput, PutInput, PutResult, ResourceTypeSpec, Needs } from "
 import type { LroManager } from "../arm/lro";
 import { API_VERSIONS } from "../arm/apiVersions";
 import { ArmErrors } from "../http/errors";
-import { jsonBody, type EmuRequest } from "../http/types";
+import { jsonBody, type EmuRequest, type EmuResponse } from "../http/types";
 import type { StoredResource } from "../store/resources";
 import { POWER_STATES, type PowerState } from "../store/guest";
 import { clone, getPath, getString, isObject, type JsonObject } from "../util/json";
 import { newGuid } from "../util/random";
 import { defaultGuest, extensionsOf, guestOf, normalizeOs, osTypeOf, provisionedAtOf, type OsType } from "../model/machines";
-import { VMSS_EXTENSION_TYPE, VMSS_TYPE, VM_EXTENSION_TYPE, VM_TYPE } from "../model/resourceTypes";
+import { VMSS_EXTENSION_TYPE, VMSS_TYPE, VMSS_VM_TYPE, VM_EXTENSION_TYPE, VM_TYPE } from "../model/resourceTypes";
+import { instanceIdsOf, instanceResource, modelChanged, outdatedInstancesOf, upgradeInstances } from "../model/scaleSetInstances";
 import { machineIdentity } from "../model/identity";
 import { extensionDeleted, machineDeleted } from "../model/connections";
 import { vmInstanceView, vmssView } from "../model/views";
@@ -147,25 +148,44 @@ function vmView(ctx: Deps, stored: StoredResource, req?: EmuRequest): JsonObject
   return doc;
 }
 
+/** A long-running action on a machine: 202 with the operation to follow; `registerComputeOperations` settles it. */
+function beginAction({ ctx, stored, apiVersion }: ActionInput<Deps>, action: string, payload: JsonObject): EmuResponse {
+  const headers = ctx.tx(() =>
+    ctx.lro.begin({ resourceId: stored.id, action, namespace: "Microsoft.Compute", location: String(stored.doc["location"]), apiVersion, final: "Succeeded", payload }),
+  );
+  return { status: 202, headers };
+}
+
 /** start / powerOff / deallocate / restart: long-running, settled by `settlePower`. */
 function powerAction(target: PowerState | "restart") {
-  return ({ ctx, stored, apiVersion }: ActionInput<Deps>) => {
-    const headers = ctx.tx(() =>
-      ctx.lro.begin({
-        resourceId: stored.id,
-        action: "vm.power",
-        namespace: "Microsoft.Compute",
-        location: String(stored.doc["location"]),
-        apiVersion,
-        final: "Succeeded",
-        payload: { powerState: target },
-      }),
-    );
-    return { status: 202, headers };
-  };
+  return (input: ActionInput<Deps>) => beginAction(input, "vm.power", { powerState: target });
+}
+
+/** `POST .../manualUpgrade` `{ instanceIds }` (or `["*"]`): long-running; the named instances then run the latest model. */
+function manualUpgrade(input: ActionInput<Deps>): EmuResponse {
+  const { ctx, req, stored } = input;
+  const body = req.rawBody.length ? jsonBody(req) : {};
+  const given = isObject(body) ? body["instanceIds"] : undefined;
+  if (!Array.isArray(given) || given.length === 0 || !given.every((i) => typeof i === "string")) {
+    throw ArmErrors.invalidParameter("Required parameter 'instanceIds' is missing or empty: give the ids of the instances to upgrade (strings).", "instanceIds");
+  }
+  const known = new Set(instanceIdsOf(ctx, stored).map(String));
+  // "*" names every instance (the Azure CLI's `update-instances --instance-ids '*'` sends it).
+  const ids = given.includes("*") ? [...known] : (given as string[]);
+  const unknown = ids.filter((i) => !known.has(i));
+  if (unknown.length) {
+    throw ArmErrors.invalidParameter(`Instance id(s) ${unknown.join(", ")} are not instances of the scale set (its ids: ${[...known].join(", ") || "none"}).`, "instanceIds");
+  }
+  return beginAction(input, "vmss.manualUpgrade", { instanceIds: ids.map(Number) });
 }
 
 export function registerComputeOperations(lro: LroManager): void {
+  lro.on("vmss.manualUpgrade", (ctx, op, payload) => {
+    const vmss = ctx.store.get(op.resourcel);
+    if (!vmss) throw ArmErrors.resourceGone("The virtual machine scale set no longer exists.");
+    const ids = Array.isArray(payload["instanceIds"]) ? payload["instanceIds"].filter((i): i is number => typeof i === "number") : [];
+    upgradeInstances(ctx, vmss, ids);
+  });
   lro.on("vm.power", (ctx, op, payload) => {
     const vm = ctx.store.get(op.resourcel);
     if (!vm) throw ArmErrors.resourceGone("The virtual machine no longer exists.");
@@ -272,14 +292,16 @@ function putVmss(input: PutInput<Deps>): PutResult {
     after: (stored) => {
       const guest = ctx.guest.get(stored.id) ?? defaultGuest(os, prefix, ctx.clock.iso());
       ctx.guest.put(stored.id, { ...guest, instances: capacity });
-      if (extensions) syncModelExtensions(ctx, stored, extensions, req.requestId);
+      // A new scale set's instances are created from its model: only a later change leaves them behind.
+      if (extensions && syncModelExtensions(ctx, stored, extensions, req.requestId) && existing) modelChanged(ctx, stored);
     },
   };
 }
 
-/** The model's extension list is the source of truth when a scale-set PUT carries one. */
-function syncModelExtensions(ctx: Deps, vmss: StoredResource, wanted: readonly ModelExtension[], requestId: string): void {
+/** The model's extension list is the source of truth when a scale-set PUT carries one. True when the extensions changed. */
+function syncModelExtensions(ctx: Deps, vmss: StoredResource, wanted: readonly ModelExtension[], requestId: string): boolean {
   const current = new Map(extensionsOf(ctx, vmss).map((e) => [String(e.doc["name"]).toLowerCase(), e]));
+  let modelDiffers = false;
   for (const ext of wanted) {
     const old = current.get(ext.name.toLowerCase());
     current.delete(ext.name.toLowerCase());
@@ -294,6 +316,7 @@ function syncModelExtensions(ctx: Deps, vmss: StoredResource, wanted: readonly M
     if (protectedSettings) secret["protectedSettings"] = protectedSettings;
     ctx.store.put({ id: String(doc["id"]), type: VMSS_EXTENSION_TYPE, doc, secret });
     if (changed) {
+      modelDiffers = true;
       ctx.extensionLog.record({
         at: ctx.clock.iso(),
         machineId: vmss.id,
@@ -307,7 +330,9 @@ function syncModelExtensions(ctx: Deps, vmss: StoredResource, wanted: readonly M
       });
     }
   }
+  if (current.size) modelDiffers = true;
   for (const gone of current.values()) ctx.store.deleteTree(gone.id);
+  return modelDiffers;
 }
 
 export const virtualMachineScaleSets: ResourceTypeSpec<Deps> = {
@@ -321,7 +346,29 @@ export const virtualMachineScaleSets: ResourceTypeSpec<Deps> = {
   put: tracked(putVmss, (i) => (i.existing ? [i.target.id] : [])),
   view: vmssView,
   onDeleted: machineDeleted,
+  actions: { "POST manualupgrade": manualUpgrade },
 };
+
+/** An extension's settings as the model holds them (its provisioning state is not part of the model). */
+function modelPart(doc: JsonObject | undefined): string | undefined {
+  if (!doc || !isObject(doc["properties"])) return undefined;
+  const { provisioningState: _state, ...rest } = doc["properties"];
+  return JSON.stringify(rest);
+}
+
+/** A scale-set extension is part of its model: writing a different one, or deleting one, changes the model. */
+function scaleSetExtensionPut(input: PutInput<Deps>): PutResult {
+  const result = extensionPut(input);
+  const before = modelPart(input.existing?.doc);
+  return {
+    ...result,
+    after: (stored) => {
+      result.after?.(stored);
+      const parent = input.target.parent;
+      if (parent && modelPart(stored.doc) !== before) modelChanged(input.ctx, parent);
+    },
+  };
+}
 
 export const virtualMachineScaleSetExtensions: ResourceTypeSpec<Deps> = {
   type: VMSS_EXTENSION_TYPE,
@@ -329,6 +376,29 @@ export const virtualMachineScaleSetExtensions: ResourceTypeSpec<Deps> = {
   scopes: ["resourceGroup"],
   patchable: true,
   lroDelete: true,
-  put: extensionPut,
-  onDeleted: extensionDeleted,
+  put: scaleSetExtensionPut,
+  onDeleted: (ctx, stored, del) => {
+    extensionDeleted(ctx, stored);
+    const parentId = stored.id.slice(0, stored.id.toLowerCase().lastIndexOf("/extensions/"));
+    const parent = del.rootId.toLowerCase() === stored.id.toLowerCase() ? ctx.store.get(parentId) : undefined;
+    if (parent) modelChanged(ctx, parent);
+  },
+};
+
+/** The instances of a scale set: read-only, built from it (ids 0..capacity-1). */
+export const virtualMachineScaleSetVms: ResourceTypeSpec<Deps> = {
+  type: VMSS_VM_TYPE,
+  apiVersions: V,
+  scopes: ["resourceGroup"],
+  virtual: (ctx, target) => {
+    const vmss = target.parent;
+    if (!vmss || !/^\d+$/.test(target.name)) return undefined;
+    const id = Number(target.name);
+    return instanceIdsOf(ctx, vmss).includes(id) ? instanceResource(ctx, vmss, id) : undefined;
+  },
+  list: ({ ctx, parent }) => {
+    if (!parent) return [];
+    const outdated = outdatedInstancesOf(ctx, parent);
+    return instanceIdsOf(ctx, parent).map((id) => instanceResource(ctx, parent, id, outdated));
+  },
 };

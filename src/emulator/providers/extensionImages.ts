@@ -4,6 +4,7 @@
  * (`/subscriptions/{s}/providers/Microsoft.Compute/locations/{l}/publishers[/{p}/artifacttypes/
  * vmextension/types[/{t}/versions[/{v}]]]`). Lists are bare JSON arrays, as the Compute spec
  * declares them. `az vm extension set` without `--version` reads the versions to pick the latest.
+ * A region opened after 2024-01-01 lists no Log Analytics agent (MMA/OMS): it refuses its install.
  */
 import type { Needs, SpecialRoute } from "../arm/types";
 import { API_VERSIONS, requireApiVersion } from "../arm/apiVersions";
@@ -11,7 +12,7 @@ import { requireSubscription } from "../arm/scope";
 import { ArmErrors } from "../http/errors";
 import type { EmuResponse } from "../http/types";
 import type { JsonObject } from "../util/json";
-import { EXTENSION_IMAGES, type ExtensionImage } from "../catalog/extensionImages";
+import { extensionImagesIn, type ExtensionImage } from "../catalog/extensionImages";
 
 type Deps = Needs<"store">;
 
@@ -40,12 +41,13 @@ export const extensionImagesRoute: SpecialRoute<Deps> = (ctx, req): EmuResponse 
   const location = l[5]!;
   const prefix = `/Subscriptions/${s[1]}/Providers/Microsoft.Compute/Locations/${location}/Publishers`;
   req.operation = `GET microsoft.compute/vmextensionimages`;
+  const images = extensionImagesIn(location);
   if (l.length === 7) {
-    const publishers = [...new Set(EXTENSION_IMAGES.map((i) => i.publisher))];
+    const publishers = [...new Set(images.map((i) => i.publisher))];
     return { status: 200, body: publishers.map((p) => entry(`${prefix}/${p}`, p, location)) as unknown as JsonObject };
   }
   const publisher = s[7]!;
-  const ofPublisher = EXTENSION_IMAGES.filter((i) => eq(i.publisher, publisher));
+  const ofPublisher = images.filter((i) => eq(i.publisher, publisher));
   const base = `${prefix}/${ofPublisher[0]?.publisher ?? publisher}/ArtifactTypes/VMExtension/Types`;
   if (l.length === 11) return { status: 200, body: ofPublisher.map((i) => entry(`${base}/${i.type}`, i.type, location)) as unknown as JsonObject };
   const image = ofPublisher.find((i) => eq(i.type, s[11]!));

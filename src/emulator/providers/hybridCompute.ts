@@ -9,6 +9,7 @@ import { ARC_EXTENSION_TYPE, ARC_TYPE } from "../model/resourceTypes";
 import { machineIdentity } from "../model/identity";
 import { extensionDeleted, machineDeleted } from "../model/connections";
 import { machineView } from "../model/views";
+import { asDefinedAt } from "../catalog/arcExtensionProperties";
 import { putExtension } from "./common/extensionPut";
 import { tracked } from "./common/tracked";
 
@@ -78,6 +79,11 @@ export const arcExtensions: ResourceTypeSpec<Deps> = {
   lroDelete: true,
   // MachineExtensions_CreateOrUpdate declares 200 and 202 (HybridCompute 2024-07-10); no 201.
   createStatus: 202,
-  put: tracked(putExtension, (i) => (i.existing && i.target.parent ? [i.target.parent.id] : [])),
+  // Written and read through the model of the request's api-version, as ARM's provider does.
+  put: tracked((i) => putExtension({ ...i, body: asDefinedAt(i.body, i.apiVersion) }), (i) => (i.existing && i.target.parent ? [i.target.parent.id] : [])),
+  view: (_ctx, stored, req) => {
+    const apiVersion = req?.query.get("api-version");
+    return apiVersion ? asDefinedAt(stored.doc, apiVersion) : stored.doc;
+  },
   onDeleted: extensionDeleted,
 };

@@ -37,6 +37,11 @@ export const guestStateSchema = z.object({
   ama: z.object({ workspaceCustomerIds: z.array(guid) }).nullable().optional(),
   /** Scale sets: number of instances that heartbeat. */
   instances: z.number().int().min(0).max(1000).optional(),
+  /**
+   * Scale sets under a `Manual` upgrade policy: the instance ids (below `instances`) that do not run
+   * the latest model (ARM: `latestModelApplied: false`) until `POST .../manualUpgrade` names them.
+   */
+  outdatedInstances: z.array(z.number().int().min(0)).optional(),
   /** The OS's name as the instance view reports it (default: Windows Server 2019 Datacenter, ubuntu). */
   osName: z.string().min(1).optional(),
   /** Linux: Python is installed (default true); Defender's MDE.Linux fails without it. */

@@ -1,0 +1,28 @@
+/**
+ * Soft-deleted workspaces (the inventory's `deletedWorkspaces`) and the default workspaces this
+ * tool creates: for 14 days a deleted workspace keeps its name reserved in its subscription. A
+ * create of that name in its resource group and location recovers it (same customerId, keys and
+ * data); anywhere else Azure refuses it (409). The planner tells the two apart before any write.
+ */
+import type { InventoryDeletedWorkspace } from "../../inventory/schema";
+import { nameOf, resourceGroupOf, subscriptionOf } from "../../inventory/ids";
+import type { PlanContext } from "../../core/kernel";
+
+/** The memo key of the soft-deleted workspaces by lower-case `subscription/name`. */
+const BY_NAME = {};
+
+/** The soft-deleted workspace holding this workspace id's name in its subscription, if any. */
+export function softDeletedHolder(ctx: PlanContext, workspaceId: string): InventoryDeletedWorkspace | undefined {
+  const byName = ctx.memo(BY_NAME, () => {
+    const map = new Map<string, InventoryDeletedWorkspace>();
+    for (const d of ctx.inventory.deletedWorkspaces ?? []) map.set(`${subscriptionOf(d.id)}/${nameOf(d.id)}`.toLowerCase(), d);
+    return map;
+  });
+  return byName.get(`${subscriptionOf(workspaceId)}/${nameOf(workspaceId)}`.toLowerCase());
+}
+
+/** Does a create of `workspaceId` in `location` recover the soft-deleted `held` (same group and location)? */
+export function recovers(held: InventoryDeletedWorkspace, workspaceId: string, location: string): boolean {
+  const norm = (l: string) => l.replace(/\s+/g, "").toLowerCase();
+  return resourceGroupOf(held.id).toLowerCase() === resourceGroupOf(workspaceId).toLowerCase() && norm(held.location) === norm(location);
+}
