@@ -3,7 +3,7 @@
  * machine's id and a shape shared by every machine planned alike, and still reads, serialises and
  * compares as the plain step of the contract.
  */
-import { plan, type AnyStep } from "../../src/core";
+import { plan, renderPlan, type AnyStep } from "../../src/core";
 import { compactRecordOf, PlanBuilder, type PlanOf } from "../../src/core/kernel";
 import { inventory, machine, spec } from "../helpers/fixtures";
 
@@ -63,5 +63,19 @@ describe("compact machine steps", () => {
     const { steps } = b.build();
     expect(steps.map((s) => compactRecordOf(s) !== undefined)).toEqual([false, false, false, true]);
     expect(steps[3]).toEqual({ id: "flat:/m/4/x", action: "flat", target: "/m/4/x", dependsOn: ["dep"], details: { machineId: "/m/4", tier: "Free" } });
+  });
+
+  it.each(["json", "ndjson"] as const)("writes the same %s plan file as its plain steps would", (format) => {
+    const p = fleetPlan(300);
+    // A step whose dependsOn names its machine's own step, and one whose details name another machine.
+    const [a, b] = [p.machines[0]!.id, p.machines[1]!.id];
+    const builder = new PlanBuilder<Record<string, unknown>>();
+    const first = builder.addUnique("enable-identity", a, { machineId: a, identityType: "SystemAssigned" });
+    builder.addUnique("install-extension", `${a}/extensions/X`, { machineId: a, name: "X", peer: b }, [first]);
+    builder.addUnique("install-extension", `${b}/extensions/X`, { machineId: b, name: "X", peer: b }, [first]);
+    const odd = { ...p, steps: [...p.steps, ...builder.build().steps] } as AnyPlan;
+    const plainPlan = { ...odd, steps: odd.steps.map(plain) };
+    expect(odd.steps.some((s) => compactRecordOf(s) !== undefined)).toBe(true);
+    expect(renderPlan(odd, format)).toBe(renderPlan(plainPlan, format));
   });
 });
