@@ -14,6 +14,8 @@
  * `machineId` and its target starts with that id; any other step stays a plain object.
  */
 
+import { trieChild, type TrieNode } from "./trie";
+
 /** Where the machine's id goes in a shape's details. */
 const MACHINE = Symbol("machine");
 /** Reads a compact step's record (see compactRecordOf). */
@@ -97,8 +99,7 @@ export function shapeDetails(shape: StepShape, machineId: string): Record<string
 /** More shapes than this and the plan is not made of repeated shapes: the rest stay plain. */
 const MAX_SHAPES = 100_000;
 
-interface Node {
-  next?: Map<unknown, Node>;
+interface Node extends TrieNode<Node> {
   shapes?: StepShape[];
 }
 
@@ -114,12 +115,12 @@ export class CompactSteps {
     const machineId = fields.machineId;
     if (typeof machineId !== "string" || !target.startsWith(machineId)) return undefined;
     const suffix = target.length === machineId.length ? "" : target.slice(machineId.length);
-    let node = child(child(this.root, action), suffix);
+    let node = trieChild(trieChild(this.root, action), suffix);
     let n = 0;
     for (const key in fields) {
       const v = fields[key];
       if (v !== null && typeof v === "object") return undefined;
-      node = child(node, v === machineId ? MACHINE : v);
+      node = trieChild(node, v === machineId ? MACHINE : v);
       n++;
     }
     const shape = node.shapes?.find((s) => sameKeys(s.keys, fields, n)) ?? this.newShape(node, action, idPrefix, suffix, fields, machineId);
@@ -142,13 +143,6 @@ export class CompactSteps {
   }
 }
 
-function child(node: Node, value: unknown): Node {
-  let next = node.next;
-  if (!next) node.next = next = new Map();
-  let found = next.get(value);
-  if (!found) next.set(value, (found = {}));
-  return found;
-}
 
 /** Has `fields` exactly `keys`, in order? (Its values are those of the shape: the trie found it.) */
 function sameKeys(keys: readonly string[], fields: Record<string, unknown>, n: number): boolean {
