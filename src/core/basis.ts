@@ -48,23 +48,55 @@ export function specDigest(spec: Spec): string {
 
 /** The ids a step depends on: its target, the ARM ids in its details, and its subscription. */
 export function dependencyIds(step: StepLike): string[] {
-  const ids = new Set<string>([step.target.toLowerCase()]);
-  collectIds(step.details, ids);
-  for (const id of [...ids]) {
-    const sub = /^\/subscriptions\/[^/]+/i.exec(id)?.[0];
-    if (sub) ids.add(sub.toLowerCase());
-  }
+  const ids = new Set<string>();
+  addDependencyIds(step, ids, idMemo());
   return [...ids].sort();
 }
 
-function collectIds(value: unknown, into: Set<string>): void {
+/** Lower-cased ARM ids and their subscriptions, each string looked at once (workspace ids recur for every machine). */
+interface IdMemo {
+  /** The id lower-cased, and its subscription's (or undefined); null for a string that is no ARM id. */
+  of(value: string): readonly [string, string | undefined] | null;
+}
+
+function idMemo(): IdMemo {
+  const memo = new Map<string, readonly [string, string | undefined] | null>();
+  return {
+    of(value) {
+      let found = memo.get(value);
+      if (found === undefined) {
+        found = /^\/subscriptions\/[^/]+/i.test(value) ? withSubscription(value.toLowerCase()) : null;
+        // Machine ids are seen once or twice each: keep the memo to the strings that repeat.
+        if (memo.size < 4096) memo.set(value, found);
+      }
+      return found;
+    },
+  };
+}
+
+function withSubscription(id: string): readonly [string, string | undefined] {
+  return [id, /^\/subscriptions\/[^/]+/i.exec(id)?.[0]];
+}
+
+function addDependencyIds(step: StepLike, into: Set<string>, memo: IdMemo): void {
+  const [target, sub] = withSubscription(step.target.toLowerCase());
+  into.add(target);
+  if (sub) into.add(sub);
+  collectIds(step.details, into, memo);
+}
+
+function collectIds(value: unknown, into: Set<string>, memo: IdMemo): void {
   if (typeof value === "string") {
-    if (/^\/subscriptions\/[^/]+/i.test(value)) into.add(value.toLowerCase());
+    const found = memo.of(value);
+    if (found) {
+      into.add(found[0]);
+      if (found[1]) into.add(found[1]);
+    }
   } else if (Array.isArray(value)) {
     // Long id lists (a remediation's machines, notScopes) are followed like any other.
-    for (const v of value) collectIds(v, into);
+    for (const v of value) collectIds(v, into, memo);
   } else if (value && typeof value === "object") {
-    for (const v of Object.values(value)) collectIds(v, into);
+    for (const key in value) collectIds((value as Record<string, unknown>)[key], into, memo);
   }
 }
 
@@ -100,7 +132,8 @@ export function digestsOf(index: ReadonlyMap<string, unknown>, ids: Iterable<str
 
 export function basisOf(spec: Spec, inventory: Inventory, steps: readonly StepLike[]): PlanBasis {
   const ids = new Set<string>();
-  for (const s of steps) for (const id of dependencyIds(s)) ids.add(id);
+  const memo = idMemo();
+  for (const s of steps) addDependencyIds(s, ids, memo);
   const resources = digestsOf(stateIndex(inventory), [...ids].sort());
   return {
     version: BASIS_VERSION,
@@ -132,10 +165,19 @@ function canonical(value: unknown): string {
     return `[${items.join(",")}]`;
   }
   if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+    const object = value as Record<string, unknown>;
+    const keys = Object.keys(object).sort(byCodeUnits);
+    let out = "{";
+    for (const k of keys) {
+      const v = object[k];
+      if (v === undefined) continue;
+      out += `${out.length > 1 ? "," : ""}${JSON.stringify(k)}:${canonical(v)}`;
+    }
+    return out + "}";
   }
   return JSON.stringify(value) ?? "null";
+}
+
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

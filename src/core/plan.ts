@@ -146,18 +146,22 @@ function groupBySubscription(machines: readonly InventoryMachine[], subscription
 function summarize(machines: readonly MachinePlan[], clusters: readonly ClusterPlan[], steps: readonly AnyStep[], findings: readonly Finding[]): PlanOf<AnyStep, string>["summary"] {
   const decisions: Record<string, number> = {};
   const components: Record<string, Record<string, number>> = {};
+  // Machines planned alike share one components object (ComponentPlanBook): count each object's uses, then read it once.
+  const uses = new Map<ComponentPlans, number>();
   const countComponents = (c: ComponentPlans | undefined) => {
-    if (!c) return;
-    for (const [name, p] of Object.entries(c)) {
-      const counts = (components[name] ??= {});
-      counts[p.decision] = (counts[p.decision] ?? 0) + 1;
-    }
+    if (c) uses.set(c, (uses.get(c) ?? 0) + 1);
   };
   for (const m of machines) {
     decisions[m.decision] = (decisions[m.decision] ?? 0) + 1;
     countComponents(m.components);
   }
   for (const c of clusters) countComponents(c.components);
+  for (const [c, n] of uses) {
+    for (const [name, p] of Object.entries(c)) {
+      const counts = (components[name] ??= {});
+      counts[p.decision] = (counts[p.decision] ?? 0) + n;
+    }
+  }
   const actions: Record<string, number> = {};
   for (const s of steps) actions[s.action] = (actions[s.action] ?? 0) + 1;
   const severities: Partial<Record<Severity, number>> = {};

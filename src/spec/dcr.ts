@@ -168,6 +168,7 @@ export const DCR_NAME_PREFIX = "asc-";
 export const DCR_NAME_MAX_LENGTH = 64;
 /** Name of the one association this tool makes on a machine; others' associations are never touched. */
 export const DCR_ASSOCIATION_NAME = "asc-autoprovision";
+const DEFAULT_ASSOCIATION_SUFFIX = `/providers/Microsoft.Insights/dataCollectionRuleAssociations/${DCR_ASSOCIATION_NAME}`;
 
 /**
  * One DCR per destination workspace, in the workspace's subscription and resource group, named
@@ -189,7 +190,8 @@ export function dataCollectionRuleId(workspaceId: string): string {
 
 /** The association is an extension resource of the machine. */
 export function dataCollectionRuleAssociationId(machineId: string, name = DCR_ASSOCIATION_NAME): string {
-  return `${machineId}/providers/Microsoft.Insights/dataCollectionRuleAssociations/${name}`;
+  // The default suffix is built once: a million association ids each add one link to their machine's id.
+  return machineId + (name === DCR_ASSOCIATION_NAME ? DEFAULT_ASSOCIATION_SUFFIX : `/providers/Microsoft.Insights/dataCollectionRuleAssociations/${name}`);
 }
 
 function fnv1a(text: string): string {

@@ -3,7 +3,14 @@
  */
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
-import { parse as parseYaml, YAMLParseError } from "yaml";
+import type * as Yaml from "yaml";
+
+/** The yaml library, loaded on the first YAML document: JSON specs and inventories, and --help, never need it. */
+let yaml: typeof Yaml | undefined;
+function yamlLibrary(): typeof Yaml {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load (start-up time, issue 15 item 8)
+  return (yaml ??= require("yaml") as typeof Yaml);
+}
 
 export class DocumentError extends Error {
   constructor(message: string) {
@@ -84,6 +91,7 @@ function parseText(text: string, source: string): unknown {
       throw new DocumentError(`${source} is not valid JSON: ${(err as Error).message}`);
     }
   }
+  const { parse: parseYaml, YAMLParseError } = yamlLibrary();
   try {
     // logLevel "error": warnings (an unknown directive, ...) are not for the terminal; errors are thrown.
     return parseYaml(text, { prettyErrors: true, logLevel: "error" });

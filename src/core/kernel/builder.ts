@@ -3,11 +3,22 @@
  * twice (two subscriptions sharing one custom workspace) yields it once. Typed by a step map: a
  * capability adds only the actions it knows, each with its own details type.
  */
+import { CompactSteps } from "./compact";
 import type { Finding, Severity, StepMap, StepOf, StepUnion } from "./types";
 
 /** `<action>:<target>`. Targets are built from one source per resource, so their case is stable. */
 export function stepId(action: string, target: string): string {
-  return action + ":" + target;
+  // One concatenation per step, not two: a million ids each keep one link to their target, not a chain.
+  return idPrefix(action) + target;
+}
+
+/** `<action>:` once per action (a few dozen actions, millions of steps). */
+const ID_PREFIXES = new Map<string, string>();
+
+function idPrefix(action: string): string {
+  let prefix = ID_PREFIXES.get(action);
+  if (prefix === undefined) ID_PREFIXES.set(action, (prefix = action + ":"));
+  return prefix;
 }
 
 const NO_DEPENDENCIES: readonly string[] = Object.freeze([]);
@@ -30,6 +41,7 @@ export class PlanBuilder<M extends StepMap> implements StepSink<M> {
   private readonly steps = new Map<string, StepUnion<M>>();
   private readonly findings: Finding[] = [];
   private readonly findingKeys = new Set<string>();
+  private readonly compact = new CompactSteps();
 
   /** Adds a step (once) and returns its id. */
   add<A extends keyof M & string>(action: A, target: string, details: M[A], dependsOn: readonly (string | undefined)[] = []): string {
@@ -47,8 +59,12 @@ export class PlanBuilder<M extends StepMap> implements StepSink<M> {
    * hashing half a million long ids is measurable, and nothing asks for these twice.
    */
   addUnique<A extends keyof M & string>(action: A, target: string, details: M[A], dependsOn: readonly string[] = NO_DEPENDENCIES): string {
-    const id = stepId(action, target);
-    this.ordered.push({ id, action, target, dependsOn: uniqueDefined(dependsOn), details } as StepOf<A, M[A]> as StepUnion<M>);
+    const prefix = idPrefix(action);
+    const deps = uniqueDefined(dependsOn);
+    // A machine's step is kept compact (its machine and shared shape); the id is made for the caller only.
+    const compact = this.compact.step(action, prefix, target, details, deps);
+    const id = prefix + target;
+    this.ordered.push((compact ?? { id, action, target, dependsOn: deps, details }) as StepOf<A, M[A]> as StepUnion<M>);
     return id;
   }
 

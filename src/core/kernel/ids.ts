@@ -39,7 +39,21 @@ export function solutionId(workspaceId: string, solutionName: string): string {
 }
 
 export function extensionId(machineId: string, extensionName: string): string {
-  return `${machineId}/extensions/${extensionName}`;
+  return machineId + suffixOf(EXTENSION_SUFFIXES, "/extensions/", extensionName);
+}
+
+/** `/extensions/<name>` once per extension name: a million extension ids each add one link to their machine's id. */
+const EXTENSION_SUFFIXES = new Map<string, string>();
+
+/** `<path><name>`, built once per name and kept (names come from a small catalog). */
+export function suffixOf(memo: Map<string, string>, path: string, name: string): string {
+  let suffix = memo.get(name);
+  if (suffix === undefined) {
+    suffix = path + name;
+    // Names come from the catalog, but an inventory could hold many: keep the memo small.
+    if (memo.size < 256) memo.set(name, suffix);
+  }
+  return suffix;
 }
 
 export function policyAssignmentId(scope: string, name: string): string {

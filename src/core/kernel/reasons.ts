@@ -8,6 +8,8 @@
  * sentence once. Nothing is keyed by hand.
  */
 
+import { trieChild, type TrieNode } from "./trie";
+
 /** A value a sentence is built from. Reasons are values too (one reason amending another). */
 export type ReasonParam = string | number | boolean | null | undefined | Reason;
 
@@ -21,9 +23,8 @@ export interface Reason {
   readonly text: string;
 }
 
-interface Node {
+interface Node extends TrieNode<Node> {
   reason?: Reason;
-  next?: Map<unknown, Node>;
 }
 
 /** `say` bound to one catalog. */
@@ -44,11 +45,11 @@ export class ReasonBook {
         const n = build.length;
         if (n > MAX_VALUES) return this.sayAll(catalog, code, [p0, p1, p2, p3, p4]);
         let node = this.root(build);
-        if (n > 0) node = child(node, p0);
-        if (n > 1) node = child(node, p1);
-        if (n > 2) node = child(node, p2);
-        if (n > 3) node = child(node, p3);
-        if (n > 4) node = child(node, p4);
+        if (n > 0) node = trieChild(node, p0);
+        if (n > 1) node = trieChild(node, p1);
+        if (n > 2) node = trieChild(node, p2);
+        if (n > 3) node = trieChild(node, p3);
+        if (n > 4) node = trieChild(node, p4);
         return (node.reason ??= reasonOf(code, build, [p0, p1, p2, p3, p4].slice(0, n)));
       };
       this.speakers.set(catalog, (s = say as unknown as Speaker<ReasonCatalog>));
@@ -71,7 +72,7 @@ export class ReasonBook {
     const build = catalog[code];
     if (!build) throw new Error(`no reason ${code} in its catalog`);
     let node = this.root(build);
-    for (const p of params) node = child(node, p);
+    for (const p of params) node = trieChild(node, p);
     return (node.reason ??= reasonOf(code, build, params));
   }
 }
@@ -79,13 +80,6 @@ export class ReasonBook {
 /** Values a speaker passes without an array (the widest sentence has five). */
 const MAX_VALUES = 5;
 
-function child(node: Node, value: unknown): Node {
-  let next = node.next;
-  if (!next) node.next = next = new Map();
-  let found = next.get(value);
-  if (!found) next.set(value, (found = {}));
-  return found;
-}
 
 function reasonOf(code: string, build: ReasonCatalog[string], params: readonly ReasonParam[]): Reason {
   // The catalog's function takes exactly these values (the speaker's types say so).

@@ -9,6 +9,8 @@
  * action and details.
  */
 
+import { compactRecordOf, type StepShape } from "../kernel/compact";
+
 /** What stands for the machine's id in a shape. */
 export const MACHINE_PLACEHOLDER = "{machine}";
 
@@ -29,14 +31,50 @@ const UNSHAPEABLE = Symbol("unshapeable");
 
 type Node = Map<unknown, Node | number>;
 
+interface KnownShape {
+  readonly strings: readonly string[];
+  /** The last dependsOn list naming no machine, and its file shape. */
+  deps: readonly string[] | undefined;
+  index: number;
+  readonly byDeps: Map<string, number>;
+}
+
+/** The strings a compact shape writes as they are. */
+function literalStrings(shape: StepShape): string[] {
+  return [shape.idPrefix, shape.suffix, shape.action, ...shape.keys, ...shape.values.filter((v): v is string => typeof v === "string")];
+}
+
 /** The distinct shapes of a plan's machine steps, each kept once as its JSON text. */
 export class ShapeBook {
   private readonly root: Node = new Map();
   /** Each shape's record, as JSON. */
   readonly texts: string[] = [];
 
+  /** File shapes already found for a compact step's shape (kernel/compact.ts), by its dependsOn. */
+  private readonly known = new Map<StepShape, KnownShape>();
+
   /** The index of `step`'s shape for the machine `machineId`; -1 when the step must be written whole. */
   shapeOf(step: ShapedStep, machineId: string): number {
+    const record = compactRecordOf(step);
+    if (record === undefined || record.machineId !== machineId) return this.find(step, machineId);
+    let seen = this.known.get(record.shape);
+    if (!seen) this.known.set(record.shape, (seen = { strings: literalStrings(record.shape), deps: undefined, index: -1, byDeps: new Map() }));
+    // The shape's own strings are kept as they are unless one names this machine (or the placeholder).
+    if (seen.strings.some((t) => t.includes(machineId) || t.includes(MACHINE_PLACEHOLDER))) return this.find(step, machineId);
+    // Then only its dependsOn can make another file shape.
+    if (seen.deps === record.dependsOn) return seen.index;
+    const key = dependsOnKey(record.dependsOn, machineId);
+    let index = seen.byDeps.get(key);
+    if (index === undefined) seen.byDeps.set(key, (index = this.find(step, machineId)));
+    if (!key.includes(MACHINE_PLACEHOLDER) && !key.includes("null")) {
+      // A list naming no machine is the same for every machine that shares it.
+      seen.deps = record.dependsOn;
+      seen.index = index;
+    }
+    return index;
+  }
+
+  private find(step: ShapedStep, machineId: string): number {
     let node = this.root;
     const visit = (value: unknown): boolean => {
       if (value === UNSHAPEABLE) return false;
@@ -78,6 +116,14 @@ export class ShapeBook {
     node.set(LEAF, index);
     return index;
   }
+}
+
+/** A step's dependsOn, the machine's id replaced, as one key (null for an id that cannot be shaped). */
+function dependsOnKey(deps: readonly string[], machineId: string): string {
+  return JSON.stringify(deps.map((d) => {
+    const t = template(d, machineId);
+    return typeof t === "string" ? t : null;
+  }));
 }
 
 /** A value with the machine's id replaced by the placeholder (strings only). */
