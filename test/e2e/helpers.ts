@@ -1,6 +1,6 @@
 /** End-to-end helpers: an emulator in this process, the real CLI (the build in dist/) in a child. */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -100,4 +100,17 @@ export async function duplicatePuts(emu: RunningEmulator): Promise<string[]> {
     seen.set(key, (seen.get(key) ?? 0) + 1);
   }
   return [...seen].filter(([, n]) => n > 1).map(([k]) => k);
+}
+
+/** The JSON records of a line-per-record output (`--format json` rounds, a journal). */
+export function jsonLines<T = Record<string, unknown>>(text: string): T[] {
+  return text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as T);
+}
+
+/** The records of the one journal still open under `stateDir` (an interrupted run leaves it there). */
+export function liveJournal(stateDir: string): Record<string, unknown>[] {
+  const dir = join(stateDir, "journal");
+  const live = readdirSync(dir).filter((f) => f.endsWith(".jsonl"));
+  if (live.length !== 1) throw new Error(`expected one open journal in ${dir}, found ${live.length}: ${live.join(", ")}`);
+  return jsonLines(readFileSync(join(dir, live[0]!), "utf8"));
 }

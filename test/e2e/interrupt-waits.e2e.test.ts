@@ -6,13 +6,12 @@
  * the emulator being down for 12 s (stopped, then started again on the same port and state): the
  * failed round is logged, the next waits longer, and a later round converges.
  */
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ComputeManagementClient } from "@azure/arm-compute";
 import { readInventory } from "../../src/azure/inventory";
 import { plan } from "../../src/core";
 import { loadSpecFile } from "../../src/spec/load";
-import { applyArgs, restartEmulator, runCli, startLab, until, type CliRun, type ExtensionPut, type Lab } from "./helpers";
+import { applyArgs, jsonLines, liveJournal, restartEmulator, runCli, startLab, until, type CliRun, type ExtensionPut, type Lab } from "./helpers";
 
 jest.setTimeout(300_000);
 
@@ -34,16 +33,9 @@ afterEach(() => {
   for (const run of started.splice(0)) if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill("SIGKILL");
 });
 
-function journal(stateDir: string): Record<string, unknown>[] {
-  const dir = join(stateDir, "journal");
-  const live = readdirSync(dir).filter((f) => f.endsWith(".jsonl"));
-  expect(live).toHaveLength(1);
-  return readFileSync(join(dir, live[0]!), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
-}
-
 function sentSteps(stateDir: string): string[] {
   try {
-    return journal(stateDir)
+    return liveJournal(stateDir)
       .filter((l) => l.event === "sent")
       .map((l) => String(l.step));
   } catch {
@@ -82,7 +74,7 @@ describe("SIGINT while long-running operations are polled", () => {
     apply.child.kill("SIGINT");
     const code = await apply.exit;
     const out = JSON.parse(apply.stdout()) as ApplyJson;
-    const last = journal(stateDir).pop()!;
+    const last = liveJournal(stateDir).pop()!;
     console.log(`SIGINT while polling: exit ${code}, ${JSON.stringify(out.result.counts)}, ${(last.inFlight as string[]).length} in flight`);
     expect(code).toBe(1);
     expect(out.result.aborted).toBe("interrupted by SIGINT");
@@ -114,7 +106,7 @@ describe("SIGINT while a remediation task is followed", () => {
     apply.child.kill("SIGINT");
     const code = await apply.exit;
     const out = JSON.parse(apply.stdout()) as ApplyJson;
-    const last = journal(stateDir).pop()!;
+    const last = liveJournal(stateDir).pop()!;
     console.log(`SIGINT while following a remediation: exit ${code}, ${JSON.stringify(out.result.counts)}, in flight ${JSON.stringify(last.inFlight)}`);
     expect(code).toBe(1);
     expect(out.result.aborted).toBe("interrupted by SIGINT");
@@ -135,13 +127,7 @@ describe("reconcile --watch while the emulator is down for 12 s", () => {
 
   it("logs the failed round, waits longer, and converges once the emulator is back", async () => {
     const watch = cli(lab, ["reconcile", "--spec", lab.specPath, "--watch", "--interval", "1", "--full-read-every", "1", "--state", join(lab.dir, "state-watch"), "--format", "json", "--quiet", "--max-writes-per-second", "500"]);
-    const rounds = () =>
-      watch
-        .stdout()
-        .trim()
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as { round: number; error?: string; nextRoundInSeconds?: number; plan?: { steps: number } });
+    const rounds = () => jsonLines<{ round: number; error?: string; nextRoundInSeconds?: number; plan?: { steps: number } }>(watch.stdout());
     try {
       await until(() => rounds().some((r) => !r.error && r.plan?.steps === 0), "a converged round", 2400);
       // Down 12 s, and on until the watch has logged a failed round: a round that starts late in

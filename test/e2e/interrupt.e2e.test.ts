@@ -5,9 +5,8 @@
  * --interval and --state-dir are checked before anything runs; writes that fail forever stop the
  * whole apply at the give-up deadline instead of each step retrying on its own.
  */
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { runCli, startLab, until, type Lab } from "./helpers";
+import { jsonLines, liveJournal, runCli, startLab, until, type Lab } from "./helpers";
 
 jest.setTimeout(300_000);
 
@@ -17,13 +16,6 @@ interface Counters {
 }
 
 const EXTENSION_PUT_429 = { class: "write", method: "PUT", resourceType: "Microsoft.Compute/virtualMachines/extensions", status: 429, count: 100_000, retryAfterSeconds: 120 };
-
-function journalLines(stateDir: string): Record<string, unknown>[] {
-  const dir = join(stateDir, "journal");
-  const live = readdirSync(dir).filter((f) => f.endsWith(".jsonl"));
-  expect(live).toHaveLength(1);
-  return readFileSync(join(dir, live[0]!), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
-}
 
 describe("interruption", () => {
   let lab: Lab;
@@ -50,7 +42,7 @@ describe("interruption", () => {
     console.log(`SIGINT during Retry-After 120: exit ${code}, ${JSON.stringify(out.result.counts)}, aborted ${out.result.aborted}`);
     expect(code).toBe(1);
     expect(out.result.aborted).toBe("interrupted by SIGINT");
-    const last = journalLines(stateDir).pop()!;
+    const last = liveJournal(stateDir).pop()!;
     expect(last).toMatchObject({ event: "stopped", reason: "interrupted by SIGINT" });
     expect((last.inFlight as string[]).length + (last.notStarted as number)).toBeGreaterThan(0);
   });
@@ -70,13 +62,7 @@ describe("interruption", () => {
     // About 20 s of 503s at the watch's pace: more than one round's retries can ride out.
     await lab.emu.admin("POST", "/admin/faults", { scripted: [{ class: "graph", status: 503, count: 14 }] });
     const watch = runCli(lab, ["reconcile", "--spec", lab.specPath, "--watch", "--interval", "1", "--state", join(lab.dir, "state-watch"), "--format", "json", "--quiet", "--max-writes-per-second", "500"]);
-    const rounds = () =>
-      watch
-        .stdout()
-        .trim()
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as { round: number; error?: string; result?: unknown });
+    const rounds = () => jsonLines<{ round: number; error?: string; result?: unknown }>(watch.stdout());
     await until(() => rounds().some((r) => r.error) && rounds().some((r) => !r.error), "a failed round, then a good one", 2400);
     watch.child.kill("SIGINT");
     await watch.exit;
