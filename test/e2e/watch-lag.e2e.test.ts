@@ -3,9 +3,10 @@
  * what the previous round just installed. The emulator shows writes in Resource Graph only after a
  * lag longer than the watch's interval, so for several rounds Resource Graph still shows machines
  * without the agents the first round installed (full reads and change reads alike); the watch
- * confirms those with ARM's GET and sends no extension twice, counted from the emulator's log.
+ * confirms those with ARM's GET and sends no extension twice, counted from the emulator's log; with
+ * the Azure Monitor Agent, no data collection rule association twice either.
  */
-import { duplicatePuts, runCli, startLab, until, type Lab } from "./helpers";
+import { duplicatePuts, jsonLines, runCli, startLab, until, type Lab } from "./helpers";
 
 jest.setTimeout(180_000);
 
@@ -13,10 +14,30 @@ const LAG_MS = 10_000;
 const INTERVAL_SECONDS = 2;
 
 let lab: Lab;
+let amaLab: Lab;
 beforeAll(async () => {
   lab = await startLab(40, {}, 5, { graphWriteLagMs: LAG_MS });
+  amaLab = await startLab(40, { logAnalyticsAgent: { autoProvision: true, agent: "ama", workspace: "default", securityEvents: "Common" } }, 5, { graphWriteLagMs: LAG_MS });
 });
-afterAll(() => lab?.emu.stop());
+afterAll(async () => {
+  await lab?.emu.stop();
+  await amaLab?.emu.stop();
+});
+
+/** Watches until a round after the first has nothing to do, and returns the rounds. */
+async function watchUntilCaughtUp(l: Lab): Promise<RoundLine[]> {
+  // A full read every other round: full reads see the lagging state too.
+  const watch = runCli(l, ["reconcile", "--spec", l.specPath, "--watch", "--interval", String(INTERVAL_SECONDS), "--full-read-every", "2", "--format", "json", "--state-dir", l.stateDir, "--max-writes-per-second", "500"]);
+  const rounds = () => jsonLines<RoundLine>(watch.stdout());
+  try {
+    // Until Resource Graph has caught up with the first round's writes: a round with nothing to do.
+    await until(() => rounds().some((r) => r.round > 1 && r.plan?.steps === 0), "a round with no steps", 3000, 50);
+  } finally {
+    watch.child.kill("SIGTERM");
+  }
+  expect(await watch.exit).toBe(0);
+  return rounds();
+}
 
 interface RoundLine {
   round: number;
@@ -27,21 +48,26 @@ interface RoundLine {
 }
 
 it("with a Resource Graph lag longer than the interval, no extension is PUT twice over several rounds", async () => {
-  // A full read every other round: full reads see the lagging state too.
-  const watch = runCli(lab, ["reconcile", "--spec", lab.specPath, "--watch", "--interval", String(INTERVAL_SECONDS), "--full-read-every", "2", "--format", "json", "--state-dir", lab.stateDir, "--max-writes-per-second", "500"]);
-  const rounds = () => watch.stdout().split("\n").filter(Boolean).map((l) => JSON.parse(l) as RoundLine);
-  try {
-    // Until Resource Graph has caught up with the first round's writes: a round with nothing to do.
-    await until(() => rounds().some((r) => r.round > 1 && r.plan?.steps === 0), "a round with no steps", 3000, 50);
-  } finally {
-    watch.child.kill("SIGTERM");
-  }
-  expect(await watch.exit).toBe(0);
-  const all = rounds();
+  const all = await watchUntilCaughtUp(lab);
   expect(all.filter((r) => r.error)).toEqual([]);
   const installs = all[0]!.result!.counts["done"]!;
   expect(installs).toBeGreaterThan(40);
   expect(await duplicatePuts(lab.emu)).toEqual([]);
   // The rounds inside the lag saw the old state and confirmed the first round's writes in ARM.
   expect(all.slice(1).some((r) => (r.read?.confirmed ?? 0) > 0)).toBe(true);
+});
+
+it("with the Azure Monitor Agent, rules and associations a recent round made are confirmed in ARM, not sent again", async () => {
+  const all = await watchUntilCaughtUp(amaLab);
+  expect(all.filter((r) => r.error)).toEqual([]);
+  expect(await duplicatePuts(amaLab.emu)).toEqual([]);
+  const c = await amaLab.emu.admin<{ byOperation: Record<string, number> }>("GET", "/admin/counters");
+  const puts = (type: string) => Object.entries(c.byOperation).filter(([k]) => k === `PUT microsoft.insights/${type}`).reduce((n, [, v]) => n + v, 0);
+  const associations = puts("datacollectionruleassociations");
+  console.log(`AMA watch under a ${LAG_MS / 1000} s lag: ${all.length} rounds, ${associations} association PUTs, ${puts("datacollectionrules")} rule PUTs, confirmed ${all.map((r) => r.read?.confirmed ?? 0).join("/")}`);
+  // One association per machine at most (40 machines): before the rules' and associations' checks, the rounds inside the lag sent them again.
+  expect(associations).toBeGreaterThan(0);
+  expect(associations).toBeLessThanOrEqual(40);
+  // Each rule serves at least one machine (before: 110 rule PUTs, 160 association PUTs).
+  expect(puts("datacollectionrules")).toBeLessThanOrEqual(40);
 });
