@@ -18,6 +18,7 @@ import type { EmuRequest } from "../http/types";
 import { clone, getString, isObject, type JsonObject } from "../util/json";
 import { subscriptionScopeId } from "../util/armId";
 import { PLAN_EXTENSIONS, RESOURCE_LEVEL_PLANS, SUB_PLANS, VA_PROVIDER_MDE_TVM, type PlanName } from "../../spec/defender";
+import { WORKSPACE_ID_PATTERN } from "../../spec/patterns";
 import {
   defaultExtensions,
   pricingId,
@@ -104,7 +105,7 @@ function checkFimProperties(props: Record<string, unknown> | undefined, i: numbe
     if (typeof props?.[key] !== "string" || props[key] === "") throw ArmErrors.invalidInputError(`Missing required property '${key}' in ${at} of the extension 'FileIntegrityMonitoring'.`);
   }
   const ws = props!["DefinedWorkspaceId"] as string;
-  if (!/^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.operationalinsights\/workspaces\/[^/]+$/i.test(ws)) {
+  if (!WORKSPACE_ID_PATTERN.test(ws)) {
     throw ArmErrors.invalidInputError(`${at}.DefinedWorkspaceId '${ws}' is not the resource id of a Log Analytics workspace.`);
   }
   let rules: unknown;
