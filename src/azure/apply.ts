@@ -82,6 +82,7 @@ export async function applyPlan(conn: AzureConnection, planned: Plan, options: A
       concurrency: options.concurrency,
       onStep: options.onStep,
       signal: stop.signal,
+      writeReadyIn: (subscription, inSlot) => budgets.bucket("write", subscription).readyIn(inSlot),
     });
     if (options.journal && result.counts.failed === 0 && result.counts.skipped === 0) await options.journal.complete();
     else await options.journal?.flush();

@@ -54,6 +54,16 @@ export class TokenBucket {
     }
   }
 
+  /**
+   * Milliseconds until the bucket holds a token for one more request after `ahead` others
+   * (0: now). For the scheduler, which picks the subscription whose writes can go soonest.
+   */
+  readyIn(ahead = 0): number {
+    this.refill();
+    const missing = ahead + 1 - this.tokens;
+    return missing <= 0 ? 0 : Math.ceil((missing / this.options.refillPerSecond) * 1000);
+  }
+
   private refill(): void {
     const t = this.now();
     this.tokens = Math.min(this.options.capacity, this.tokens + ((t - this.last) / 1000) * this.options.refillPerSecond);

@@ -4,9 +4,11 @@
  * after it runs; a step an earlier run started is first checked against the live state, so a
  * resumed apply never sends the same change twice.
  *
- * Concurrency bounds the steps that are sending, taken in turn by subscription (readyQueue.ts): a
- * long-running operation, once accepted, gives up its slot while it is polled (its polls are paced
- * by the read budget), so installs that take minutes do not hold the writes of the others back.
+ * Concurrency bounds the steps that are sending. A free slot takes the ready step of the
+ * subscription whose write budget can take it soonest, steps on shared resources and the longest
+ * chains of steps first (readyQueue.ts). A long-running operation, once accepted, gives up its slot while it is polled
+ * (its polls are paced by the read budget), so installs that take minutes do not hold the writes
+ * of the others back.
  *
  * A stop (the signal: SIGINT, a lost lease, the give-up deadline) starts no new step and cuts every
  * wait of the running ones; those are reported skipped, journaled `interrupted`, and the journal
@@ -17,7 +19,7 @@ import type { LiveState, StepContext, StepOutputs } from "../core/kernel";
 import { classifyError, describeArmError } from "./errors";
 import type { Journal } from "./journal";
 import { RUNTIME_OPTIONS } from "./options";
-import { ReadyQueue } from "./readyQueue";
+import { ReadyQueue, stepRanks, type WriteReadyIn } from "./readyQueue";
 import { RunStopped, stopReason } from "./stop";
 
 export type { LiveState, StepContext, StepOutputs } from "../core/kernel";
@@ -46,6 +48,8 @@ export interface ExecuteOptions {
   readonly onStep?: (result: StepResult, doneCount: number, total: number) => void;
   /** Stops the run: no new step starts, every wait ends, the rest are reported skipped. */
   readonly signal?: AbortSignal;
+  /** How soon a subscription's write budget takes one more step (readyQueue.ts); without it, subscriptions take turns. */
+  readonly writeReadyIn?: WriteReadyIn;
 }
 
 export interface ExecuteResult {
@@ -68,8 +72,12 @@ export async function executePlan(plan: Plan, runner: StepRunner, options: Execu
   }
   const outputs = new Map<string, StepOutputs>();
   const results = new Map<string, StepResult>();
-  // In turn by subscription: each subscription's budget keeps its own steps going (readyQueue.ts).
-  const ready = new ReadyQueue(steps.filter((s) => waitingOn.get(s.id) === 0));
+  // By subscription, whichever budget can take a step soonest; shared steps and long chains first (readyQueue.ts).
+  const ranks = stepRanks(steps);
+  const ready = new ReadyQueue(
+    steps.filter((s) => waitingOn.get(s.id) === 0),
+    { rank: (s) => ranks.get(s.id)!, writeReadyIn: options.writeReadyIn },
+  );
   const interrupted: string[] = [];
   let aborted: string | undefined;
   let finished = 0;
@@ -103,6 +111,7 @@ export async function executePlan(plan: Plan, runner: StepRunner, options: Execu
       if (!holdsSlot) return;
       holdsSlot = false;
       sending--;
+      ready.released(step);
       wake();
     };
     let sent = false;
