@@ -11,7 +11,7 @@
  *   staleness check of `apply --plan` at 100k.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
@@ -52,6 +52,53 @@ function budgetSeconds(writesPerSubscription: readonly number[]): number {
   return Math.max(0, ...writesPerSubscription.map((w) => Math.max(0, w - capacity) / refillPerSecond));
 }
 
+/** Each step's journal events, by time: when it started, and when its write was answered. */
+interface StepTimes {
+  readonly step: string;
+  start?: number;
+  written?: number;
+  end?: number;
+}
+
+/** The apply's step events from its journal files in `stateDir` (epoch ms). */
+function journalTimes(stateDir: string): StepTimes[] {
+  const dir = join(stateDir, "journal");
+  const byStep = new Map<string, StepTimes>();
+  for (const file of readdirSync(dir)) {
+    for (const line of readFileSync(join(dir, file), "utf8").split("\n")) {
+      if (!line.trim()) continue;
+      const e = JSON.parse(line) as { event: string; step?: string; at: string };
+      if (!e.step) continue;
+      const at = Date.parse(e.at);
+      const t = byStep.get(e.step) ?? byStep.set(e.step, { step: e.step }).get(e.step)!;
+      if (e.event === "start") t.start ??= at;
+      // A long-running operation is "sent" once accepted; any other step's write is answered when it is "done".
+      if (e.event === "sent" || e.event === "done") t.written ??= at;
+      if (e.event === "done" || e.event === "failed") t.end = at;
+    }
+  }
+  return [...byStep.values()];
+}
+
+/**
+ * One subscription's bucket replayed over its writes (answer times, from the journal): the refill
+ * lost while the bucket sat full with steps still to write, in seconds of refill. 0 when the
+ * bucket was kept busy from the first write to the last.
+ */
+function idleBucketSeconds(writeTimes: readonly number[], capacity: number, refillPerSecond: number): number {
+  const times = [...writeTimes].sort((a, b) => a - b);
+  let tokens = capacity;
+  let lost = 0;
+  let last = times[0] ?? 0;
+  for (const t of times) {
+    const refill = ((t - last) / 1000) * refillPerSecond;
+    lost += Math.max(0, tokens + refill - capacity);
+    tokens = Math.max(0, Math.min(capacity, tokens + refill) - 1);
+    last = t;
+  }
+  return lost / refillPerSecond;
+}
+
 export async function benchPace(fleet = Number(process.env.BENCH_PACE_FLEET ?? 5000)): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "bench-pace-"));
   // ARM's buckets, enforced by the emulator: an apply above them would meet 429s.
@@ -78,13 +125,38 @@ export async function benchPace(fleet = Number(process.env.BENCH_PACE_FLEET ?? 5
       `pace: ${fleet} machines, ${emu.subscriptionIds.length} subscriptions, ${planned.steps.length} steps (writes per subscription ${perSub.join(", ")}): apply exit ${code} in ${wall.toFixed(1)} s; ` +
         `ARM's budget (burst ${ARM_BUCKETS.write.capacity}, ${ARM_BUCKETS.write.refillPerSecond}/s per subscription) allows ${allowed.toFixed(1)} s: ${against}. ${result.result.writes} writes sent, ${counters.byStatus["429"] ?? 0} answered 429; requests by class ${JSON.stringify(counters.byClass)}; counts ${JSON.stringify(result.result.counts)}`,
     );
+    // Where the time went, from the journal: before the first write (start-up, reading, planning),
+    // each subscription's writes (first to last, and the refill its bucket lost sitting full), and
+    // after the last write (operations and remediations still followed).
+    const times = journalTimes(join(dir, "state"));
+    const firstStart = Math.min(...times.map((t) => t.start ?? Infinity));
+    const lastWrite = Math.max(...times.map((t) => t.written ?? -Infinity));
+    const lastEnd = Math.max(...times.map((t) => t.end ?? -Infinity));
+    const fromFirstWrite = (lastEnd - firstStart) / 1000;
+    const writeRatio = allowed > 0 ? fromFirstWrite / allowed : NaN;
+    const subOf = (step: string) => /\/subscriptions\/([^/]+)/i.exec(step)?.[1]?.toLowerCase() ?? "";
+    const perSubTimeline = emu.subscriptionIds.map((sub) => {
+      const own = times.filter((t) => subOf(t.step) === sub.toLowerCase() && t.written !== undefined).map((t) => t.written!);
+      const first = (Math.min(...own) - firstStart) / 1000;
+      const last = (Math.max(...own) - firstStart) / 1000;
+      const idle = idleBucketSeconds(own, ARM_BUCKETS.write.capacity, ARM_BUCKETS.write.refillPerSecond);
+      return `${sub.slice(0, 8)}: ${own.length} writes ${first.toFixed(1)}-${last.toFixed(1)} s, bucket idle ${idle.toFixed(1)} s`;
+    });
+    const tail = times.filter((t) => (t.end ?? 0) > lastWrite).sort((a, b) => b.end! - a.end!);
+    const tailActions = [...new Set(tail.map((t) => t.step.split(":")[0]))].join(", ");
+    console.log(
+      `pace: where the time went: ${((firstStart - t0) / 1000).toFixed(1)} s before the first write (start-up, reading, planning); writes ${((lastWrite - firstStart) / 1000).toFixed(1)} s (${perSubTimeline.join("; ")}); ` +
+        `${((lastEnd - lastWrite) / 1000).toFixed(1)} s after the last write answered${tail.length ? ` (${tail.length} steps still followed: ${tailActions})` : ""}. ` +
+        `From the first write: ${fromFirstWrite.toFixed(1)} s = ${Number.isFinite(writeRatio) ? writeRatio.toFixed(2) : "n/a"}x ARM's budget; whole process ${Number.isFinite(ratio) ? ratio.toFixed(2) : "n/a"}x`,
+    );
     const writesPerMachine = planned.steps.length / fleet;
-    // Projected at the measured ratio; without one (all within the burst), at ARM's budget itself.
-    const factor = Number.isFinite(ratio) ? ratio : 1;
+    // Projected at the write phase's ratio (reading the inventory is measured by -- inventory);
+    // without one (all within the burst), at ARM's budget itself.
+    const factor = Number.isFinite(writeRatio) ? writeRatio : 1;
     for (const n of [100_000, 1_000_000]) {
       for (const subs of [3, 30]) {
         const seconds = budgetSeconds(Array(subs).fill((n * writesPerMachine) / subs)) * factor;
-        console.log(`pace: projection ${n.toLocaleString("en")} machines over ${subs} subscriptions, step by step: ${(seconds / 60).toFixed(0)} min (${writesPerMachine.toFixed(2)} writes per machine at ${factor.toFixed(2)}x ARM's budget); above --delegate-above a remediation task per batch does the bulk instead`);
+        console.log(`pace: projection ${n.toLocaleString("en")} machines over ${subs} subscriptions, step by step: ${(seconds / 60).toFixed(0)} min of writes (${writesPerMachine.toFixed(2)} writes per machine at ${factor.toFixed(2)}x ARM's budget, the write phase's ratio); above --delegate-above a remediation task per batch does the bulk instead`);
       }
     }
   } finally {
