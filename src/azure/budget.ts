@@ -64,6 +64,16 @@ export class TokenBucket {
     return missing <= 0 ? 0 : Math.ceil((missing / this.options.refillPerSecond) * 1000);
   }
 
+  /**
+   * What ARM said its own bucket holds after a request (`x-ms-ratelimit-remaining-*`; 0 after a
+   * 429): this bucket never holds more, so a view that ran ahead of ARM's (answers that arrive in
+   * clumps, a request ARM charged that this side did not) is corrected before it meets a 429.
+   */
+  observe(remaining: number): void {
+    this.refill();
+    this.tokens = Math.min(this.tokens, Math.max(0, remaining));
+  }
+
   private refill(): void {
     const t = this.now();
     this.tokens = Math.min(this.options.capacity, this.tokens + ((t - this.last) / 1000) * this.options.refillPerSecond);
@@ -120,6 +130,10 @@ export class ArmBudgets {
 
   take(cls: RequestClass, subscription: string, signal?: AbortSignal): Promise<void> {
     return this.bucket(cls, subscription).take(signal);
+  }
+
+  observe(cls: RequestClass, subscription: string, remaining: number): void {
+    this.bucket(cls, subscription).observe(remaining);
   }
 
   /** Tokens taken of one class, over every subscription. */

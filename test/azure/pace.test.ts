@@ -4,7 +4,9 @@
  * every wait of the run ended by its stop signal.
  */
 import { ArmBudgets, ARM_BUCKETS, requestClass, subscriptionOfUrl, TokenBucket } from "../../src/azure/budget";
+import { createHttpHeaders, createPipelineRequest, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { executePlan, type StepContext, type StepRunner } from "../../src/azure/executor";
+import { pacerPolicy } from "../../src/azure/pacer";
 import { RUNTIME_OPTIONS, writeBudget } from "../../src/azure/options";
 import { CallHealth, withRetries } from "../../src/azure/retry";
 import { RunStopped } from "../../src/azure/stop";
@@ -29,6 +31,30 @@ describe("ARM's buckets", () => {
     await budgets.take("write", "a");
     expect(waited).toEqual([1000]);
     expect(budgets.taken("write")).toBe(7);
+  });
+
+  it("never holds more than ARM says its bucket holds (the remaining header; 0 after a 429)", async () => {
+    let now = 0;
+    const waited: number[] = [];
+    const budgets = new ArmBudgets({ ...ARM_BUCKETS, write: { capacity: 5, refillPerSecond: 1 } }, { now: () => now, sleep: async (ms) => void (waited.push(ms), (now += ms)) });
+    const pacer = pacerPolicy(budgets);
+    const answer = (status: number, remaining?: string) => async (request: PipelineRequest): Promise<PipelineResponse> => ({
+      request,
+      status,
+      headers: createHttpHeaders(remaining === undefined ? {} : { "x-ms-ratelimit-remaining-subscription-writes": remaining }),
+    });
+    const put = createPipelineRequest({ url: "https://m/subscriptions/s1/x", method: "PUT" });
+    // ARM counts 1 left where this side counts 4 (a write it charged that we did not see).
+    await pacer.sendRequest(put, answer(200, "1"));
+    expect(budgets.bucket("write", "s1").readyIn(0)).toBe(0);
+    expect(budgets.bucket("write", "s1").readyIn(1)).toBe(1000);
+    // A 429 says the bucket is empty; a higher count never adds tokens.
+    await pacer.sendRequest(put, answer(429));
+    await pacer.sendRequest(put, answer(200, "199"));
+    expect(waited).toEqual([1000]);
+    expect(budgets.bucket("write", "s1").readyIn(0)).toBe(1000);
+    // Another subscription's bucket is its own.
+    expect(budgets.bucket("write", "s2").readyIn(0)).toBe(0);
   });
 
   it("charges each request to its class; listing workspace keys is a read", () => {
