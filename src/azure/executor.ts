@@ -73,7 +73,7 @@ export async function executePlan(plan: Plan, runner: StepRunner, options: Execu
   const outputs = new Map<string, StepOutputs>();
   const results = new Map<string, StepResult>();
   // By subscription, whichever budget can take a step soonest; shared steps and long chains first (readyQueue.ts).
-  const ranks = stepRanks(steps);
+  const ranks = stepRanks(steps, dependents);
   const ready = new ReadyQueue(
     steps.filter((s) => waitingOn.get(s.id) === 0),
     { rank: (s) => ranks.get(s.id)!, writeReadyIn: options.writeReadyIn },

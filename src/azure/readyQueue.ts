@@ -144,12 +144,15 @@ export class ReadyQueue {
   }
 }
 
+/** Each step's dependents in the plan, by id. */
+export type Dependents = ReadonlyMap<string, readonly string[]>;
+
 /**
  * Each step's rank for ReadyQueue: shared steps above every machine's step (by the plan's length),
  * each by its longest chain of dependents.
  */
-export function stepRanks(steps: readonly Step[]): Map<string, number> {
-  const ranks = chainRanks(steps);
+export function stepRanks(steps: readonly Step[], dependents: Dependents): Map<string, number> {
+  const ranks = chainRanks(steps, dependents);
   for (const s of steps) {
     const onOneMachine = REGISTRY.tryKind(s.action)?.machineId?.(s.details) !== undefined;
     if (!onOneMachine) ranks.set(s.id, ranks.get(s.id)! + steps.length);
@@ -157,28 +160,33 @@ export function stepRanks(steps: readonly Step[]): Map<string, number> {
   return ranks;
 }
 
-/** Each step's longest chain of dependents, itself included (a step nothing depends on: 1). */
-export function chainRanks(steps: readonly Step[]): Map<string, number> {
-  const ids = new Set(steps.map((s) => s.id));
-  const dependentsLeft = new Map<string, number>(steps.map((s) => [s.id, 0]));
-  for (const s of steps) for (const d of s.dependsOn) if (ids.has(d)) dependentsLeft.set(d, dependentsLeft.get(d)! + 1);
-  const byId = new Map(steps.map((s) => [s.id, s] as const));
+/**
+ * Each step's longest chain of dependents, itself included (a step nothing depends on: 1). One
+ * map and a stack (a depth-first walk of the dependents the executor already holds): at a million
+ * steps, every map keyed by step id costs seconds.
+ */
+export function chainRanks(steps: readonly Step[], dependents: Dependents): Map<string, number> {
+  // 0 while a step's dependents are being ranked (on a cycle, which never runs, it counts as 0).
   const rank = new Map<string, number>();
-  // From the last steps back: a step's rank is known once every one of its dependents' is.
-  const todo = steps.filter((s) => dependentsLeft.get(s.id) === 0).map((s) => s.id);
-  for (const id of todo) rank.set(id, 1);
-  while (todo.length) {
-    const id = todo.pop()!;
-    const r = rank.get(id)!;
-    for (const d of byId.get(id)!.dependsOn) {
-      if (!ids.has(d)) continue;
-      if ((rank.get(d) ?? 0) < r + 1) rank.set(d, r + 1);
-      const left = dependentsLeft.get(d)! - 1;
-      dependentsLeft.set(d, left);
-      if (left === 0) todo.push(d);
+  const stack: string[] = [];
+  for (const root of steps) {
+    if (rank.has(root.id)) continue;
+    stack.push(root.id);
+    while (stack.length) {
+      const id = stack[stack.length - 1]!;
+      const seen = rank.get(id);
+      const next = dependents.get(id) ?? [];
+      if (seen === undefined) {
+        rank.set(id, 0);
+        for (const d of next) if (!rank.has(d)) stack.push(d);
+        continue;
+      }
+      stack.pop();
+      if (seen !== 0) continue; // ranked by an earlier visit
+      let r = 1;
+      for (const d of next) r = Math.max(r, rank.get(d)! + 1);
+      rank.set(id, r);
     }
   }
-  // Steps on a cycle never become ready; they keep rank 1.
-  for (const s of steps) if (!rank.has(s.id)) rank.set(s.id, 1);
   return rank;
 }

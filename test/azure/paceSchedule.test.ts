@@ -135,8 +135,14 @@ describe("ready steps", () => {
     const c = plain("s", "c", [b.id]);
     const d = plain("s", "d", [a.id]);
     const e = plain("s", "e");
-    const ranks = chainRanks([d, c, b, a, e]);
+    const steps = [d, c, b, a, e];
+    const dependents = new Map<string, string[]>();
+    for (const x of steps) for (const dep of x.dependsOn) dependents.set(dep, [...(dependents.get(dep) ?? []), x.id]);
+    const ranks = chainRanks(steps, dependents);
     expect(Object.fromEntries([...ranks].map(([id, r]) => [id.split("/")[1], r]))).toEqual({ a: 3, b: 2, c: 1, d: 1, e: 1 });
+    // A cycle (which never runs) ends the walk instead of looping.
+    const cyclic = chainRanks([a, b], new Map([[a.id, [b.id]], [b.id, [a.id]]]));
+    expect([...cyclic.values()].every((r) => r >= 1 && r <= 2)).toBe(true);
   });
 
   it("a slot takes the longest chain of its subscription first, then plan order", () => {
