@@ -9,7 +9,7 @@
 import type { InventoryMachine } from "../../inventory/schema";
 import { ineligibility } from "../../inventory/eligibility";
 import { GUEST_CONFIGURATION_EXTENSION, isSameExtension, resolveServers } from "../../spec";
-import { componentVerdict, extensionId, type ComponentVerdict, type ComponentVerdicts, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
+import { componentVerdict, extensionId, ShapeSlots, type ComponentVerdict, type ComponentVerdicts, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
 import { noteCoexistence } from "../defender-plans";
 import { hasSystemIdentity, planSystemIdentity, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
 import { GC_REASONS, type GcDecision } from "./reasons";
@@ -19,11 +19,15 @@ type Sink = StepSink<MachineExtensionSteps>;
 export function planGuestConfigurationMachines(ctx: PlanContext, b: Sink, fleet: Fleet): ComponentVerdicts[] | undefined {
   const servers = resolveServers(ctx.spec.defender);
   if (!servers?.guestConfiguration) return undefined;
-  const verdicts = fleet.machines.map((m) => decideGuestConfiguration(ctx, b, m));
+  const verdicts = fleet.machines.map((m, i) => decideGuestConfiguration(ctx, b, m, i));
   return [{ component: "guestConfiguration", verdicts }];
 }
 
-function decideGuestConfiguration(ctx: PlanContext, b: Sink, m: InventoryMachine): ComponentVerdict<GcDecision> {
+/** The install steps' shapes, by what their details differ by besides the machine's id. */
+const INSTALL_SHAPES = {};
+
+/** `m` is the `index`-th machine of the fleet. */
+function decideGuestConfiguration(ctx: PlanContext, b: Sink, m: InventoryMachine, index: number): ComponentVerdict<GcDecision> {
   const say = ctx.reasons.speaker(GC_REASONS);
   const v = (d: GcDecision, r: ReturnType<typeof say>) => componentVerdict(d, r);
   if (m.kind === "arc") return v("gc-builtin", say("builtin"));
@@ -35,14 +39,11 @@ function decideGuestConfiguration(ctx: PlanContext, b: Sink, m: InventoryMachine
   if (ext && !failed && identity) return v("gc-installed", say("installed", ext.name ?? kind.name));
   const why = ineligibility(m);
   if (why) return v("gc-not-eligible", say("not-eligible", why));
-  const identityStep = identity ? undefined : planSystemIdentity(ctx, b, m);
+  const identityStep = identity ? undefined : planSystemIdentity(ctx, b, m, index);
   if (ext && !failed) return v("gc-enable-identity", say("enable-identity", ext.name ?? kind.name));
-  b.addUnique(
-    "install-extension",
-    extensionId(m.id, ext?.name ?? kind.name),
-    selfUpgradingInstall(m, kind, ext?.name ?? kind.name),
-    identityStep ? [identityStep] : undefined,
-  );
+  const name = ext?.name ?? kind.name;
+  const slot = ctx.memo(INSTALL_SHAPES, () => new ShapeSlots()).slot(kind, name, m.kind, m.osType, m.location);
+  b.addUnique("install-extension", extensionId(m.id, name), selfUpgradingInstall(m, kind, name), identityStep, slot);
   return v("gc-install", say("install", kind.name, !identity, failed));
 }
 

@@ -31,6 +31,8 @@ export interface StepShape {
   readonly keys: readonly string[];
   /** Each key's value, MACHINE where the machine's id goes. */
   readonly values: readonly unknown[];
+  /** 0, 1, 2... in the order a plan found its shapes (an index for per-shape counts). */
+  readonly serial: number;
 }
 
 /** A compact step's own data. */
@@ -110,6 +112,12 @@ export class CompactSteps {
 
   /** The step as a compact one, or undefined when it does not have a machine's shape. */
   step(action: string, idPrefix: string, target: string, details: unknown, dependsOn: readonly string[]): object | undefined {
+    const shape = this.shapeOf(action, idPrefix, target, details);
+    return shape && compactStep(shape, (details as { machineId: string }).machineId, dependsOn);
+  }
+
+  /** The shape of a machine's step (made on first use), or undefined when the step is not one. */
+  shapeOf(action: string, idPrefix: string, target: string, details: unknown): StepShape | undefined {
     if (details === null || typeof details !== "object" || Array.isArray(details)) return undefined;
     const fields = details as Record<string, unknown>;
     const machineId = fields.machineId;
@@ -123,23 +131,49 @@ export class CompactSteps {
       node = trieChild(node, v === machineId ? MACHINE : v);
       n++;
     }
-    const shape = node.shapes?.find((s) => sameKeys(s.keys, fields, n)) ?? this.newShape(node, action, idPrefix, suffix, fields, machineId);
-    if (!shape) return undefined;
-    return new Proxy<CompactRecord>({ machineId, shape, dependsOn }, HANDLER);
+    return node.shapes?.find((s) => sameKeys(s.keys, fields, n)) ?? this.newShape(node, action, idPrefix, suffix, fields, machineId);
   }
 
   private newShape(node: Node, action: string, idPrefix: string, suffix: string, fields: Record<string, unknown>, machineId: string): StepShape | undefined {
     if (this.count >= MAX_SHAPES) return undefined;
-    this.count++;
     const keys: string[] = [];
     const values: unknown[] = [];
     for (const key in fields) {
       keys.push(key);
       values.push(fields[key] === machineId ? MACHINE : fields[key]);
     }
-    const shape: StepShape = Object.freeze({ action, idPrefix, suffix, keys: Object.freeze(keys), values: Object.freeze(values) });
+    const shape: StepShape = Object.freeze({ action, idPrefix, suffix, keys: Object.freeze(keys), values: Object.freeze(values), serial: this.count++ });
     (node.shapes ??= []).push(shape);
     return shape;
+  }
+}
+
+/** A compact step of `shape` on the machine `machineId`. */
+export function compactStep(shape: StepShape, machineId: string, dependsOn: readonly string[]): object {
+  return new Proxy<CompactRecord>({ machineId, shape, dependsOn }, HANDLER);
+}
+
+/**
+ * Where a capability keeps the shape of a kind of machine step it plans (see ShapeSlots):
+ * undefined until its first step, null when that step was not compact.
+ */
+export interface ShapeSlot {
+  shape?: StepShape | null;
+}
+
+interface SlotNode extends TrieNode<SlotNode>, ShapeSlot {}
+
+/**
+ * Shape slots by the few values a capability knows its steps' details differ by besides the
+ * machine's id (the extension, the machine's kind, OS and region): one lookup of those values per
+ * step instead of a walk over every field of the details. Values left out of the key would give a
+ * machine another machine's details; under jest the builder checks every step against its slot.
+ */
+export class ShapeSlots {
+  private readonly root: SlotNode = {};
+
+  slot(k0: unknown, k1?: unknown, k2?: unknown, k3?: unknown, k4?: unknown, k5?: unknown): ShapeSlot {
+    return trieChild(trieChild(trieChild(trieChild(trieChild(trieChild(this.root, k0), k1), k2), k3), k4), k5);
   }
 }
 
