@@ -81,7 +81,7 @@ describe("compact machine steps", () => {
 
   it("gives steps added through a shape slot the slot's shape, found once, and refuses a slot that misses a value", () => {
     const b = new PlanBuilder<Record<string, unknown>>();
-    const slots = new ShapeSlots();
+    const slots = new ShapeSlots(1);
     const west = slots.slot("westeurope");
     b.addUnique("install", "/m/1/x", { machineId: "/m/1", location: "westeurope" }, undefined, west);
     b.addUnique("install", "/m/2/x", { machineId: "/m/2", location: "westeurope" }, ["dep"], west);

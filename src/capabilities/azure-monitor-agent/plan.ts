@@ -66,7 +66,7 @@ function emitAmaMachineSteps(
 ): void {
   const la = ctx.spec.logAnalyticsAgent;
   const look = amaLookups(ctx);
-  const shapes = ctx.memo(STEP_SHAPES, () => ({ install: new ShapeSlots(), associate: new ShapeSlots() }));
+  const shapes = ctx.memo(STEP_SHAPES, () => ({ install: new ShapeSlots(4), associate: new ShapeSlots(3) }));
   // A workspace is a target when the spec sends some machine there; decided per workspace, so a
   // rule's content does not depend on which machine asked for it first.
   const targetKeys = new Set(targets.map((t) => t.key));

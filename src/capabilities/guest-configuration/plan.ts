@@ -42,7 +42,7 @@ function decideGuestConfiguration(ctx: PlanContext, b: Sink, m: InventoryMachine
   const identityStep = identity ? undefined : planSystemIdentity(ctx, b, m, index);
   if (ext && !failed) return v("gc-enable-identity", say("enable-identity", ext.name ?? kind.name));
   const name = ext?.name ?? kind.name;
-  const slot = ctx.memo(INSTALL_SHAPES, () => new ShapeSlots()).slot(kind, name, m.kind, m.osType, m.location);
+  const slot = ctx.memo(INSTALL_SHAPES, () => new ShapeSlots(5)).slot(kind, name, m.kind, m.osType, m.location);
   b.addUnique("install-extension", extensionId(m.id, name), selfUpgradingInstall(m, kind, name), identityStep, slot);
   return v("gc-install", say("install", kind.name, !identity, failed));
 }

@@ -33,7 +33,7 @@ export function planSystemIdentity(ctx: PlanContext, b: StepSink<MachineExtensio
   let deps = planned[index];
   if (deps === undefined) {
     const from = m.identity?.type;
-    const slot = ctx.memo(IDENTITY_SHAPES, () => new ShapeSlots()).slot(m.kind, from);
+    const slot = ctx.memo(IDENTITY_SHAPES, () => new ShapeSlots(2)).slot(m.kind, from);
     const id = b.addUnique("enable-identity", m.id, { machineId: m.id, machineKind: m.kind, identityType: identityTypeAdding(from), fromIdentityType: from ?? null }, undefined, slot);
     planned[index] = deps = [id];
   }

@@ -172,8 +172,21 @@ interface SlotNode extends TrieNode<SlotNode>, ShapeSlot {}
 export class ShapeSlots {
   private readonly root: SlotNode = {};
 
+  /** `arity`: how many values each key has (1 to 6). */
+  constructor(private readonly arity: number) {
+    if (!(arity >= 1 && arity <= 6)) throw new Error(`a shape slot's key has 1 to 6 values, not ${arity}`);
+  }
+
+  /** The slot of these values (exactly `arity` of them; fixed parameters, no array per step). */
   slot(k0: unknown, k1?: unknown, k2?: unknown, k3?: unknown, k4?: unknown, k5?: unknown): ShapeSlot {
-    return trieChild(trieChild(trieChild(trieChild(trieChild(trieChild(this.root, k0), k1), k2), k3), k4), k5);
+    const n = this.arity;
+    let node = trieChild(this.root, k0);
+    if (n > 1) node = trieChild(node, k1);
+    if (n > 2) node = trieChild(node, k2);
+    if (n > 3) node = trieChild(node, k3);
+    if (n > 4) node = trieChild(node, k4);
+    if (n > 5) node = trieChild(node, k5);
+    return node;
   }
 }
 
