@@ -55,28 +55,38 @@ const UNIQUE_LISTS: ReadonlySet<string> = new Set(["subscriptions", "workspaces"
  */
 function duplicates(list: string, items: readonly { id: string }[]): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  const first = new Map<number, number | number[]>();
+  // Open addressing over a typed array (index + 1 per slot, 0 when free): a Map of a million
+  // numbers cost more than the hashing.
+  const mask = tableSize(items.length) - 1;
+  const table = new Int32Array(mask + 1);
   for (let i = 0; i < items.length && issues.length < MAX_ISSUES; i++) {
     const id = items[i]!.id;
-    const h = foldedHash(id);
-    const seen = first.get(h);
-    if (seen === undefined) {
-      first.set(h, i);
+    let slot = foldedHash(id) & mask;
+    let twin = -1;
+    for (let j = table[slot]!; j !== 0; slot = (slot + 1) & mask, j = table[slot]!) {
+      if (sameIdIgnoringCase(items[j - 1]!.id, id)) {
+        twin = j - 1;
+        break;
+      }
+    }
+    if (twin < 0) {
+      table[slot] = i + 1;
       continue;
     }
-    const candidates = typeof seen === "number" ? [seen] : seen;
-    const twin = candidates.find((j) => sameIdIgnoringCase(items[j]!.id, id));
-    if (twin !== undefined) {
-      const other = items[twin]!.id;
-      issues.push({
-        path: `${list}[${i}].id`,
-        message: `${JSON.stringify(id)} is listed already as ${list}[${twin}]${other === id ? "" : ` (${JSON.stringify(other)}: ARM ids do not differ by case)`}; each must be listed once`,
-      });
-      continue;
-    }
-    first.set(h, [...candidates, i]);
+    const other = items[twin]!.id;
+    issues.push({
+      path: `${list}[${i}].id`,
+      message: `${JSON.stringify(id)} is listed already as ${list}[${twin}]${other === id ? "" : ` (${JSON.stringify(other)}: ARM ids do not differ by case)`}; each must be listed once`,
+    });
   }
   return issues;
+}
+
+/** A power of two at least twice `n`: probe chains stay short. */
+function tableSize(n: number): number {
+  let size = 16;
+  while (size < 2 * n) size *= 2;
+  return size;
 }
 
 function sameIdIgnoringCase(a: string, b: string): boolean {
