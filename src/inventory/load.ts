@@ -55,22 +55,25 @@ const UNIQUE_LISTS: ReadonlySet<string> = new Set(["subscriptions", "workspaces"
  */
 function duplicates(list: string, items: readonly { id: string }[]): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  // Open addressing over a typed array (index + 1 per slot, 0 when free): a Map of a million
-  // numbers cost more than the hashing.
+  // Open addressing over typed arrays (index + 1 per slot, 0 when free; each slot's hash beside
+  // it, so only equal hashes read an id): a Map of a million numbers cost more than the hashing.
   const mask = tableSize(items.length) - 1;
-  const table = new Int32Array(mask + 1);
+  const indexes = new Int32Array(mask + 1);
+  const hashes = new Int32Array(mask + 1);
   for (let i = 0; i < items.length && issues.length < MAX_ISSUES; i++) {
     const id = items[i]!.id;
-    let slot = foldedHash(id) & mask;
+    const h = foldedHash(id);
+    let slot = h & mask;
     let twin = -1;
-    for (let j = table[slot]!; j !== 0; slot = (slot + 1) & mask, j = table[slot]!) {
-      if (sameIdIgnoringCase(items[j - 1]!.id, id)) {
+    for (let j = indexes[slot]!; j !== 0; slot = (slot + 1) & mask, j = indexes[slot]!) {
+      if (hashes[slot] === h && sameIdIgnoringCase(items[j - 1]!.id, id)) {
         twin = j - 1;
         break;
       }
     }
     if (twin < 0) {
-      table[slot] = i + 1;
+      indexes[slot] = i + 1;
+      hashes[slot] = h;
       continue;
     }
     const other = items[twin]!.id;
