@@ -66,10 +66,11 @@ function emitAmaMachineSteps(
 ): void {
   const la = ctx.spec.logAnalyticsAgent;
   const look = amaLookups(ctx);
-  const shapes = ctx.memo(STEP_SHAPES, () => ({ install: new ShapeSlots(4), associate: new ShapeSlots(3) }));
+  const shapes = ctx.memo(STEP_SHAPES, () => ({ install: new ShapeSlots(3), associate: new ShapeSlots(3) }));
   // A workspace is a target when the spec sends some machine there; decided per workspace, so a
   // rule's content does not depend on which machine asked for it first.
-  const targetKeys = new Set(targets.map((t) => t.key));
+  const targetKeys = new Set<string>();
+  for (const t of targets) targetKeys.add(t.key);
   if (la.workspace !== "default") targetKeys.add(ctx.lower(la.workspace.id));
   const ready = new Map<TargetWorkspace, string[] | undefined>();
   const ensuredTargets = new Set<string>();
@@ -122,10 +123,11 @@ function emitAmaMachineSteps(
     const dest = v.destination;
     if (!ops || !deps || !dest) continue;
 
-    const identity = ops.identityType ? planSystemIdentity(ctx, b, m, i) : undefined;
+    const identity = ops.identityType ? planSystemIdentity(ctx, b, machines, i) : undefined;
     if (ops.install) {
       const kind = ops.install;
-      const slot = shapes.install.slot(kind, m.kind, m.osType, m.location);
+      // The extension kind holds the OS.
+      const slot = shapes.install.slot(kind, m.kind, m.location);
       noteModelChange(ctx, m, b.addUnique("install-extension", extensionId(m.id, kind.name), selfUpgradingInstall(m, kind), identity, slot));
       noteInstallBesideLegacy(ctx, m, subscriptionIds[i]!, linuxDirect, legacySubscriptions);
       if (v.scom2012 !== undefined) {

@@ -19,32 +19,34 @@ type Sink = StepSink<MachineExtensionSteps>;
 export function planGuestConfigurationMachines(ctx: PlanContext, b: Sink, fleet: Fleet): ComponentVerdicts[] | undefined {
   const servers = resolveServers(ctx.spec.defender);
   if (!servers?.guestConfiguration) return undefined;
-  const verdicts = fleet.machines.map((m, i) => decideGuestConfiguration(ctx, b, m, i));
+  const decide = decider(ctx, b, fleet.machines);
+  const verdicts = fleet.machines.map((m, i) => decide(m, i));
   return [{ component: "guestConfiguration", verdicts }];
 }
 
-/** The install steps' shapes, by what their details differ by besides the machine's id. */
-const INSTALL_SHAPES = {};
-
-/** `m` is the `index`-th machine of the fleet. */
-function decideGuestConfiguration(ctx: PlanContext, b: Sink, m: InventoryMachine, index: number): ComponentVerdict<GcDecision> {
+/** Decides the `index`-th machine of `machines` (what every machine shares is looked up once). */
+function decider(ctx: PlanContext, b: Sink, machines: readonly InventoryMachine[]): (m: InventoryMachine, index: number) => ComponentVerdict<GcDecision> {
   const say = ctx.reasons.speaker(GC_REASONS);
   const v = (d: GcDecision, r: ReturnType<typeof say>) => componentVerdict(d, r);
-  if (m.kind === "arc") return v("gc-builtin", say("builtin"));
-  if (m.kind === "vmss") return v("gc-not-applicable", say("not-applicable"));
-  const kind = GUEST_CONFIGURATION_EXTENSION[m.osType];
-  const ext = m.extensions?.find((e) => isSameExtension(kind, e));
-  const failed = (ext?.provisioningState ?? "").toLowerCase() === "failed";
-  const identity = hasSystemIdentity(m);
-  if (ext && !failed && identity) return v("gc-installed", say("installed", ext.name ?? kind.name));
-  const why = ineligibility(m);
-  if (why) return v("gc-not-eligible", say("not-eligible", why));
-  const identityStep = identity ? undefined : planSystemIdentity(ctx, b, m, index);
-  if (ext && !failed) return v("gc-enable-identity", say("enable-identity", ext.name ?? kind.name));
-  const name = ext?.name ?? kind.name;
-  const slot = ctx.memo(INSTALL_SHAPES, () => new ShapeSlots(5)).slot(kind, name, m.kind, m.osType, m.location);
-  b.addUnique("install-extension", extensionId(m.id, name), selfUpgradingInstall(m, kind, name), identityStep, slot);
-  return v("gc-install", say("install", kind.name, !identity, failed));
+  // The install steps' shapes, by what their details differ by besides the machine's id.
+  const shapes = new ShapeSlots(4);
+  return (m, index) => {
+    if (m.kind === "arc") return v("gc-builtin", say("builtin"));
+    if (m.kind === "vmss") return v("gc-not-applicable", say("not-applicable"));
+    const kind = GUEST_CONFIGURATION_EXTENSION[m.osType];
+    const ext = m.extensions?.find((e) => isSameExtension(kind, e));
+    const failed = (ext?.provisioningState ?? "").toLowerCase() === "failed";
+    const identity = hasSystemIdentity(m);
+    if (ext && !failed && identity) return v("gc-installed", say("installed", ext.name ?? kind.name));
+    const why = ineligibility(m);
+    if (why) return v("gc-not-eligible", say("not-eligible", why));
+    const identityStep = identity ? undefined : planSystemIdentity(ctx, b, machines, index);
+    if (ext && !failed) return v("gc-enable-identity", say("enable-identity", ext.name ?? kind.name));
+    const name = ext?.name ?? kind.name;
+    // The extension kind holds the OS.
+    b.addUnique("install-extension", extensionId(m.id, name), selfUpgradingInstall(m, kind, name), identityStep, shapes.slot(kind, name, m.kind, m.location));
+    return v("gc-install", say("install", kind.name, !identity, failed));
+  };
 }
 
 export function noteGuestConfigurationOwners(ctx: PlanContext, b: Sink, subscriptionId: string): void {

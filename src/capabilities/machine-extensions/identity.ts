@@ -23,15 +23,17 @@ const IDENTITY_STEPS = {};
 const IDENTITY_SHAPES = {};
 
 /**
- * The step that gives `m`, the `index`-th machine of the plan's fleet, its system-assigned
- * identity, planned once per machine; returned as the dependsOn list of the steps that wait for
- * it (one list per machine, shared by every capability that asks).
+ * The step that gives `machines[index]` (the plan's fleet) its system-assigned identity, planned
+ * once per machine; returned as the dependsOn list of the steps that wait for it (one list per
+ * machine, shared by every capability that asks).
  */
-export function planSystemIdentity(ctx: PlanContext, b: StepSink<MachineExtensionSteps>, m: InventoryMachine, index: number): readonly string[] {
-  // By index, not a map of machines: a million machines, most of them without the identity.
-  const planned = ctx.memo(IDENTITY_STEPS, () => [] as (readonly string[] | undefined)[]);
+export function planSystemIdentity(ctx: PlanContext, b: StepSink<MachineExtensionSteps>, machines: readonly InventoryMachine[], index: number): readonly string[] {
+  // By index, not a map of machines, in an array made to the fleet's length (written sparsely, a
+  // growing one turns into a dictionary).
+  const planned = ctx.memo(IDENTITY_STEPS, () => new Array<readonly string[] | undefined>(machines.length).fill(undefined));
   let deps = planned[index];
   if (deps === undefined) {
+    const m = machines[index]!;
     const from = m.identity?.type;
     const slot = ctx.memo(IDENTITY_SHAPES, () => new ShapeSlots(2)).slot(m.kind, from);
     const id = b.addUnique("enable-identity", m.id, { machineId: m.id, machineKind: m.kind, identityType: identityTypeAdding(from), fromIdentityType: from ?? null }, undefined, slot);

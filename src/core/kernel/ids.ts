@@ -19,8 +19,10 @@ export function stableGuidOf(parts: readonly string[]): string {
   // million machines made a million calls into the hash.
   for (let start = 0; start < parts.length; start += GUID_CHUNK) {
     let text = "";
-    for (let i = start; i < parts.length && i < start + GUID_CHUNK; i++) text += parts[i]!.toLowerCase() + "\u0000";
-    hash.update(text);
+    for (let i = start; i < parts.length && i < start + GUID_CHUNK; i++) text += parts[i]! + "\u0000";
+    // Lower-cased whole: U+0000 is neither cased nor case-ignorable, so no letter's lower case
+    // (a final sigma's) depends on the parts beside it.
+    hash.update(text.toLowerCase());
   }
   const h = hash.digest("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;

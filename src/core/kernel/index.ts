@@ -10,6 +10,7 @@ export { compactRecordOf, shapeDetails, ShapeSlots, type CompactRecord, type Sha
 export { buildContext, clustersInScope, excludedMachine, machinesInScope, sortById, subscriptionsInScope, type PlanContext } from "./context";
 export { ReasonBook, type Reason, type ReasonCatalog, type ReasonParam, type Speaker } from "./reasons";
 export * from "./ids";
+export { trieChild, type TrieNode } from "./trie";
 export { componentVerdict, ComponentPlanBook } from "./components";
 export * from "./simulation";
 export * from "./declarations";
