@@ -8,7 +8,10 @@
  */
 import type { InventoryMachine } from "../../inventory/schema";
 import { ineligibility } from "../../inventory/eligibility";
-import { GUEST_CONFIGURATION_EXTENSION, isSameExtension, resolveServers } from "../../spec";
+// From the defining modules, not the spec's index: its re-exports are getters, read per machine.
+import { GUEST_CONFIGURATION_EXTENSION } from "../../spec/defender";
+import { resolveServers } from "../../spec/defenderSchema";
+import { isSameExtension } from "../../spec/extensions";
 import { componentVerdict, extensionId, ShapeSlots, type ComponentVerdict, type ComponentVerdicts, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
 import { noteCoexistence } from "../defender-plans";
 import { hasSystemIdentity, planSystemIdentity, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
