@@ -66,7 +66,7 @@ function emitAmaMachineSteps(
 ): void {
   const la = ctx.spec.logAnalyticsAgent;
   const look = amaLookups(ctx);
-  const shapes = ctx.memo(STEP_SHAPES, () => ({ install: new ShapeSlots(3), associate: new ShapeSlots(3) }));
+  const shapes = ctx.memo(STEP_SHAPES, () => ({ install: new ShapeSlots(3), associate: new ShapeSlots(2) }));
   // A workspace is a target when the spec sends some machine there; decided per workspace, so a
   // rule's content does not depend on which machine asked for it first.
   const targetKeys = new Set<string>();
@@ -148,7 +148,8 @@ function emitAmaMachineSteps(
         dataCollectionRuleAssociationId(m.id),
         { machineId: m.id, name: DCR_ASSOCIATION_NAME, dataCollectionRuleId: ruleId, workspaceId: dest.id, fromDataCollectionRuleId: from },
         deps,
-        shapes.associate.slot(ruleId, dest.id, from),
+        // The rule's id is the destination's.
+        shapes.associate.slot(dest.id, from),
       );
       if (ops.associate.fromRuleId) moved(look.workspaceOfRule(ops.associate.fromRuleId)?.id, associateStep);
     }
