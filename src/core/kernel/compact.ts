@@ -31,8 +31,6 @@ export interface StepShape {
   readonly keys: readonly string[];
   /** Each key's value, MACHINE where the machine's id goes. */
   readonly values: readonly unknown[];
-  /** 0, 1, 2... in the order a plan found its shapes (an index for per-shape counts). */
-  readonly serial: number;
 }
 
 /** A compact step's own data. */
@@ -136,13 +134,14 @@ export class CompactSteps {
 
   private newShape(node: Node, action: string, idPrefix: string, suffix: string, fields: Record<string, unknown>, machineId: string): StepShape | undefined {
     if (this.count >= MAX_SHAPES) return undefined;
+    this.count++;
     const keys: string[] = [];
     const values: unknown[] = [];
     for (const key in fields) {
       keys.push(key);
       values.push(fields[key] === machineId ? MACHINE : fields[key]);
     }
-    const shape: StepShape = Object.freeze({ action, idPrefix, suffix, keys: Object.freeze(keys), values: Object.freeze(values), serial: this.count++ });
+    const shape: StepShape = Object.freeze({ action, idPrefix, suffix, keys: Object.freeze(keys), values: Object.freeze(values) });
     (node.shapes ??= []).push(shape);
     return shape;
   }
