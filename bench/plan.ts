@@ -7,7 +7,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseInventory } from "../src/inventory/load";
 import { plan } from "../src/core";
@@ -46,33 +46,45 @@ interface Figures {
   parseMs: number;
   validateMs: number;
   planMs: number;
+  /** CPU time (all threads: the GC's helpers too) of JSON.parse and of planning: less distorted by other processes than wall time. */
+  parseCpuMs: number;
+  planCpuMs: number;
   steps: number;
   peakRssMiB: number;
 }
 
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+const cpuMs = (c0: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+};
 
 /** One inventory file, in this process (a child of benchPlan, so peak RSS is this size's alone). */
 export function measure(file: string, machines: number, order: string, specName: SpecName = "seed"): Figures {
   const fileMiB = statSync(file).size / 2 ** 20;
   const spec = parseSpec(SPECS[specName]);
   let text: string | undefined = readFileSync(file, "utf8");
+  let c0 = process.cpuUsage();
   let t0 = process.hrtime.bigint();
   const raw: unknown = JSON.parse(text);
   const parseMs = ms(t0);
+  const parseCpuMs = cpuMs(c0);
   text = undefined;
   t0 = process.hrtime.bigint();
   const inventory = parseInventory(raw);
   const validateMs = ms(t0);
+  c0 = process.cpuUsage();
   t0 = process.hrtime.bigint();
   const result = plan(spec, inventory);
   const planMs = ms(t0);
+  const planCpuMs = cpuMs(c0);
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
-  return { machines, spec: specName, order, fileMiB, parseMs, validateMs, planMs, steps: result.steps.length, peakRssMiB };
+  return { machines, spec: specName, order, fileMiB, parseMs, validateMs, planMs, parseCpuMs, planCpuMs, steps: result.steps.length, peakRssMiB };
 }
 
 export async function benchPlan(sizes = [10_000, 100_000, 1_000_000]): Promise<void> {
-  console.log("planner: machines | spec     | order     | inventory MiB | JSON.parse ms | validate ms | plan ms | plan/parse | steps | peak RSS MiB");
+  console.log(`planner: load average ${loadavg().map((l) => l.toFixed(2)).join(", ")} on ${availableParallelism()} cores (wall times stretch under load; CPU times less)`);
+  console.log("planner: machines | spec     | order     | inventory MiB | JSON.parse ms | validate ms | plan ms | plan/parse | CPU plan/parse | steps | peak RSS MiB");
   const dir = mkdtempSync(join(tmpdir(), "asc-bench-"));
   // The seed's spec in both orders; AMA alone and today's (Defender's components on) on the id-ordered inventory.
   const runs: readonly [SpecName, "id" | "generated"][] = [["seed", "id"], ["seed", "generated"], ["ama", "id"], ["defender", "id"]];
@@ -86,7 +98,7 @@ export async function benchPlan(sizes = [10_000, 100_000, 1_000_000]): Promise<v
         const f = JSON.parse(out) as Figures;
         console.log(
           `planner: ${String(f.machines).padStart(8)} | ${f.spec.padEnd(8)} | ${f.order.padEnd(9)} | ${f.fileMiB.toFixed(1).padStart(7)} | ${f.parseMs.toFixed(0).padStart(7)} | ` +
-            `${f.validateMs.toFixed(0).padStart(7)} | ${f.planMs.toFixed(0).padStart(7)} | ${(f.planMs / f.parseMs).toFixed(2).padStart(5)}x | ` +
+            `${f.validateMs.toFixed(0).padStart(7)} | ${f.planMs.toFixed(0).padStart(7)} | ${(f.planMs / f.parseMs).toFixed(2).padStart(5)}x | ${(f.planCpuMs / f.parseCpuMs).toFixed(2).padStart(5)}x | ` +
             `${String(f.steps).padStart(7)} | ${f.peakRssMiB.toFixed(0).padStart(6)}`,
         );
       }

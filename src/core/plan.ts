@@ -95,7 +95,7 @@ export function planWith(catalog: Catalog, spec: Spec, inventory: Inventory): Pl
   }
   for (const c of capabilities) c.planner?.finish?.(ctx, b);
 
-  const { steps, findings } = b.build();
+  const { steps, findings, actions } = b.build();
   const componentsOf = componentReader(machineComponents);
   const machinePlans: MachinePlan[] = verdicts
     ? fleet.machines.map((m, i) => {
@@ -114,7 +114,7 @@ export function planWith(catalog: Catalog, spec: Spec, inventory: Inventory): Pl
       })
     : [];
   const planned = steps as unknown as AnyStep[];
-  const summary = summarize(machinePlans, clusterPlans, planned, findings);
+  const summary = summarize(machinePlans, clusterPlans, planned.length, actions, findings);
   return clusterComponents.length
     ? { version: 1, machines: machinePlans, clusters: clusterPlans, steps: planned, findings, summary }
     : { version: 1, machines: machinePlans, steps: planned, findings, summary };
@@ -143,7 +143,13 @@ function groupBySubscription(machines: readonly InventoryMachine[], subscription
   return out;
 }
 
-function summarize(machines: readonly MachinePlan[], clusters: readonly ClusterPlan[], steps: readonly AnyStep[], findings: readonly Finding[]): PlanOf<AnyStep, string>["summary"] {
+function summarize(
+  machines: readonly MachinePlan[],
+  clusters: readonly ClusterPlan[],
+  steps: number,
+  actionCounts: ReadonlyMap<string, number>,
+  findings: readonly Finding[],
+): PlanOf<AnyStep, string>["summary"] {
   const decisions: Record<string, number> = {};
   const components: Record<string, Record<string, number>> = {};
   // Machines planned alike share one components object (ComponentPlanBook): count each object's uses, then read it once.
@@ -162,11 +168,10 @@ function summarize(machines: readonly MachinePlan[], clusters: readonly ClusterP
       counts[p.decision] = (counts[p.decision] ?? 0) + n;
     }
   }
-  const actions: Record<string, number> = {};
-  for (const s of steps) actions[s.action] = (actions[s.action] ?? 0) + 1;
+  const actions: Record<string, number> = Object.fromEntries(actionCounts);
   const severities: Partial<Record<Severity, number>> = {};
   for (const f of findings) severities[f.severity] = (severities[f.severity] ?? 0) + 1;
-  const base = { machines: machines.length, decisions: sortKeys(decisions), steps: steps.length, actions: sortKeys(actions), findings: sortKeys(severities) };
+  const base = { machines: machines.length, decisions: sortKeys(decisions), steps, actions: sortKeys(actions), findings: sortKeys(severities) };
   if (!Object.keys(components).length) return base;
   return { ...base, components: Object.fromEntries(Object.entries(components).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, sortKeys(v)])) };
 }

@@ -55,28 +55,41 @@ const UNIQUE_LISTS: ReadonlySet<string> = new Set(["subscriptions", "workspaces"
  */
 function duplicates(list: string, items: readonly { id: string }[]): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  const first = new Map<number, number | number[]>();
+  // Open addressing over typed arrays (index + 1 per slot, 0 when free; each slot's hash beside
+  // it, so only equal hashes read an id): a Map of a million numbers cost more than the hashing.
+  const mask = tableSize(items.length) - 1;
+  const indexes = new Int32Array(mask + 1);
+  const hashes = new Int32Array(mask + 1);
   for (let i = 0; i < items.length && issues.length < MAX_ISSUES; i++) {
     const id = items[i]!.id;
     const h = foldedHash(id);
-    const seen = first.get(h);
-    if (seen === undefined) {
-      first.set(h, i);
+    let slot = h & mask;
+    let twin = -1;
+    for (let j = indexes[slot]!; j !== 0; slot = (slot + 1) & mask, j = indexes[slot]!) {
+      if (hashes[slot] === h && sameIdIgnoringCase(items[j - 1]!.id, id)) {
+        twin = j - 1;
+        break;
+      }
+    }
+    if (twin < 0) {
+      indexes[slot] = i + 1;
+      hashes[slot] = h;
       continue;
     }
-    const candidates = typeof seen === "number" ? [seen] : seen;
-    const twin = candidates.find((j) => sameIdIgnoringCase(items[j]!.id, id));
-    if (twin !== undefined) {
-      const other = items[twin]!.id;
-      issues.push({
-        path: `${list}[${i}].id`,
-        message: `${JSON.stringify(id)} is listed already as ${list}[${twin}]${other === id ? "" : ` (${JSON.stringify(other)}: ARM ids do not differ by case)`}; each must be listed once`,
-      });
-      continue;
-    }
-    first.set(h, [...candidates, i]);
+    const other = items[twin]!.id;
+    issues.push({
+      path: `${list}[${i}].id`,
+      message: `${JSON.stringify(id)} is listed already as ${list}[${twin}]${other === id ? "" : ` (${JSON.stringify(other)}: ARM ids do not differ by case)`}; each must be listed once`,
+    });
   }
   return issues;
+}
+
+/** A power of two at least twice `n`: probe chains stay short. */
+function tableSize(n: number): number {
+  let size = 16;
+  while (size < 2 * n) size *= 2;
+  return size;
 }
 
 function sameIdIgnoringCase(a: string, b: string): boolean {

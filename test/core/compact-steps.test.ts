@@ -4,7 +4,7 @@
  * compares as the plain step of the contract.
  */
 import { plan, renderPlan, type AnyStep } from "../../src/core";
-import { compactRecordOf, PlanBuilder, type PlanOf } from "../../src/core/kernel";
+import { compactRecordOf, PlanBuilder, ShapeSlots, type PlanOf } from "../../src/core/kernel";
 import { inventory, machine, spec } from "../helpers/fixtures";
 
 type AnyPlan = PlanOf<AnyStep, string>;
@@ -77,5 +77,23 @@ describe("compact machine steps", () => {
     const plainPlan = { ...odd, steps: odd.steps.map(plain) };
     expect(odd.steps.some((s) => compactRecordOf(s) !== undefined)).toBe(true);
     expect(renderPlan(odd, format)).toBe(renderPlan(plainPlan, format));
+  });
+
+  it("gives steps added through a shape slot the slot's shape, found once, and refuses a slot that misses a value", () => {
+    const b = new PlanBuilder<Record<string, unknown>>();
+    const slots = new ShapeSlots(1);
+    const west = slots.slot("westeurope");
+    b.addUnique("install", "/m/1/x", { machineId: "/m/1", location: "westeurope" }, undefined, west);
+    b.addUnique("install", "/m/2/x", { machineId: "/m/2", location: "westeurope" }, ["dep"], west);
+    b.addUnique("install", "/m/3/x", { machineId: "/m/3", location: "eastus" }, undefined, slots.slot("eastus"));
+    const { steps, actions } = b.build();
+    expect(steps[1]).toEqual({ id: "install:/m/2/x", action: "install", target: "/m/2/x", dependsOn: ["dep"], details: { machineId: "/m/2", location: "westeurope" } });
+    expect(compactRecordOf(steps[0]!)?.shape).toBe(compactRecordOf(steps[1]!)?.shape);
+    expect(compactRecordOf(steps[2]!)?.shape).not.toBe(compactRecordOf(steps[1]!)?.shape);
+    expect(Object.fromEntries(actions)).toEqual({ install: 3 });
+    // A slot keyed by nothing, used for two regions: the second step's details are not the slot's.
+    const careless = slots.slot("any");
+    b.addUnique("install", "/m/4/x", { machineId: "/m/4", location: "westeurope" }, undefined, careless);
+    expect(() => b.addUnique("install", "/m/5/x", { machineId: "/m/5", location: "eastus" }, undefined, careless)).toThrow(/slot's key misses a value/);
   });
 });

@@ -69,6 +69,15 @@ describe("inventory loading", () => {
     ]);
   });
 
+  it("finds duplicates among many machines wherever they are, in any case, and nothing else", () => {
+    const machines = Array.from({ length: 20_000 }, (_, i) => machine(`vm-${i}`));
+    const copies = [machine("VM-7"), machine("vm-19999"), machine("vm-7")];
+    const issues = issuesOf({ version: 1, subscriptions: [{ id: SUB }], machines: [...machines, ...copies] });
+    expect(issues.map((x) => x.path)).toEqual(["machines[20000].id", "machines[20001].id", "machines[20002].id"]);
+    expect(issues.map((x) => x.message.match(/as machines\[(\d+)\]/)?.[1])).toEqual(["7", "19999", "7"]);
+    expect(parseInventory({ version: 1, subscriptions: [{ id: SUB }], machines }).machines).toHaveLength(20_000);
+  });
+
   it("a file that is not JSON gets an error naming the file", () => {
     const dir = mkdtempSync(join(tmpdir(), "inv-"));
     writeFileSync(join(dir, "bad.json"), "{ version: 1");

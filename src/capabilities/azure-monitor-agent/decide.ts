@@ -39,7 +39,7 @@ import type { InventoryExtension, InventoryMachine, InventoryWorkspace } from ".
 import { ineligibility } from "../../inventory/eligibility";
 import { AZURE_MONITOR_AGENT, DEPENDENCY_AGENT, LOG_ANALYTICS_AGENT, equalsIgnoreCase, isSameExtension, type ExtensionKind } from "../../spec/extensions";
 import { isOperationsManager2012 } from "../../spec/operationsManager";
-import type { MachineVerdict, PlanContext, Reason } from "../../core/kernel";
+import { trieChild, type MachineVerdict, type PlanContext, type Reason, type TrieNode } from "../../core/kernel";
 import type { LaDecision } from "../log-analytics-agent";
 import { hasSystemIdentity, identityTypeAdding } from "../machine-extensions";
 import { routeFromWorkspace, type TargetWorkspace } from "../workspaces";
@@ -163,13 +163,7 @@ export function decideAmaMachine(ctx: PlanContext, machine: InventoryMachine, ta
   }
 
   const ops: AmaOps | undefined = todo
-    ? {
-        identityType: needIdentity ? identityTypeAdding(machine.identity?.type) : undefined,
-        fromIdentityType: needIdentity ? (machine.identity?.type ?? null) : undefined,
-        install: ama ? undefined : amaKind,
-        associate: associated ? undefined : { fromRuleId: association?.dataCollectionRuleId ?? null },
-        remove: canRemove ? mma : undefined,
-      }
+    ? opsOf(ctx, needIdentity ? (machine.identity?.type ?? null) : undefined, ama ? undefined : amaKind, associated ? undefined : (association?.dataCollectionRuleId ?? null), canRemove ? mma : undefined)
     : undefined;
   const say = ctx.reasons.speaker(AMA_REASONS);
   let scom2012: string | undefined;
@@ -224,6 +218,32 @@ export function decideAmaMachine(ctx: PlanContext, machine: InventoryMachine, ta
     userWorkspace: route === "keep-user-workspace" ? from : undefined,
     scom2012,
   };
+}
+
+interface OpsNode extends TrieNode<OpsNode> {
+  ops?: AmaOps;
+}
+
+/** The root of the shared ops of one plan. */
+const OPS = {};
+
+/**
+ * What has to happen on a machine. `fromIdentityType`: undefined when the identity is there, else
+ * the identity type today (null: none); `fromRuleId`: undefined when associated, else the rule our
+ * association points to today (null: none). Machines that need the same share one object (a
+ * million machines, a few dozen combinations), except those whose own extension is removed.
+ */
+function opsOf(ctx: PlanContext, fromIdentityType: string | null | undefined, install: ExtensionKind | undefined, fromRuleId: string | null | undefined, remove: InventoryExtension | undefined): AmaOps {
+  const build = (): AmaOps => ({
+    identityType: fromIdentityType !== undefined ? identityTypeAdding(fromIdentityType ?? undefined) : undefined,
+    fromIdentityType,
+    install,
+    associate: fromRuleId !== undefined ? { fromRuleId } : undefined,
+    remove,
+  });
+  if (remove) return build();
+  const node = trieChild(trieChild(trieChild(ctx.memo(OPS, (): OpsNode => ({})), fromIdentityType), install), fromRuleId);
+  return (node.ops ??= Object.freeze(build()));
 }
 
 /** Does AMA, sending to `destination`, take over where the extension reports (the seed's route from that workspace)? */

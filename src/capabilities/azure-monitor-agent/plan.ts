@@ -17,7 +17,7 @@ import { sameId, subscriptionOf } from "../../inventory/ids";
 import { dataCollectionRuleAssociationId, dataCollectionRuleBody, dataCollectionRuleName, tierOfXPathQueries, DCR_ASSOCIATION_NAME } from "../../spec/dcr";
 import type { SecurityEventTier } from "../../spec/events";
 import { LOG_ANALYTICS_AGENT } from "../../spec/extensions";
-import { extensionId, workspaceLabel, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
+import { extensionId, ShapeSlots, workspaceLabel, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
 import { isLegacySubscription } from "../log-analytics-agent";
 import { noteModelChange, planSystemIdentity, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
 import { securityEventsAllowed, type SecurityEventSteps } from "../security-events";
@@ -38,6 +38,9 @@ import type { AmaSteps } from "./steps";
 /** What this capability plans into. */
 export type AzureMonitorAgentPlanSteps = AmaSteps & WorkspaceSteps & SecurityEventSteps & MachineExtensionSteps;
 type Sink = StepSink<AzureMonitorAgentPlanSteps>;
+
+/** The shapes of the machine steps planned here, by what their details differ by besides the machine's id. */
+const STEP_SHAPES = {};
 
 /** The machines phase: the verdicts when the spec's agent is the Azure Monitor Agent. */
 export function planAzureMonitorAgent(ctx: PlanContext, b: Sink, fleet: Fleet): readonly AmaVerdict[] | undefined {
@@ -63,9 +66,11 @@ function emitAmaMachineSteps(
 ): void {
   const la = ctx.spec.logAnalyticsAgent;
   const look = amaLookups(ctx);
+  const shapes = ctx.memo(STEP_SHAPES, () => ({ install: new ShapeSlots(3), associate: new ShapeSlots(2) }));
   // A workspace is a target when the spec sends some machine there; decided per workspace, so a
   // rule's content does not depend on which machine asked for it first.
-  const targetKeys = new Set(targets.map((t) => t.key));
+  const targetKeys = new Set<string>();
+  for (const t of targets) targetKeys.add(t.key);
   if (la.workspace !== "default") targetKeys.add(ctx.lower(la.workspace.id));
   const ready = new Map<TargetWorkspace, string[] | undefined>();
   const ensuredTargets = new Set<string>();
@@ -118,11 +123,12 @@ function emitAmaMachineSteps(
     const dest = v.destination;
     if (!ops || !deps || !dest) continue;
 
-    let identityStep: string | undefined;
-    if (ops.identityType) identityStep = planSystemIdentity(ctx, b, m);
+    const identity = ops.identityType ? planSystemIdentity(ctx, b, machines, i) : undefined;
     if (ops.install) {
       const kind = ops.install;
-      noteModelChange(ctx, m, b.addUnique("install-extension", extensionId(m.id, kind.name), selfUpgradingInstall(m, kind), identityStep ? [identityStep] : undefined));
+      // The extension kind holds the OS.
+      const slot = shapes.install.slot(kind, m.kind, m.location);
+      noteModelChange(ctx, m, b.addUnique("install-extension", extensionId(m.id, kind.name), selfUpgradingInstall(m, kind), identity, slot));
       noteInstallBesideLegacy(ctx, m, subscriptionIds[i]!, linuxDirect, legacySubscriptions);
       if (v.scom2012 !== undefined) {
         b.finding(
@@ -136,11 +142,14 @@ function emitAmaMachineSteps(
     let associateStep: string | undefined;
     if (ops.associate) {
       const ruleId = look.ruleIdFor(dest.id);
+      const from = ops.associate.fromRuleId;
       associateStep = b.addUnique(
         "associate-dcr",
         dataCollectionRuleAssociationId(m.id),
-        { machineId: m.id, name: DCR_ASSOCIATION_NAME, dataCollectionRuleId: ruleId, workspaceId: dest.id, fromDataCollectionRuleId: ops.associate.fromRuleId },
+        { machineId: m.id, name: DCR_ASSOCIATION_NAME, dataCollectionRuleId: ruleId, workspaceId: dest.id, fromDataCollectionRuleId: from },
         deps,
+        // The rule's id is the destination's.
+        shapes.associate.slot(dest.id, from),
       );
       if (ops.associate.fromRuleId) moved(look.workspaceOfRule(ops.associate.fromRuleId)?.id, associateStep);
     }
@@ -152,7 +161,7 @@ function emitAmaMachineSteps(
         "remove-extension",
         extensionId(m.id, ext.name ?? kind.name),
         { machineId: m.id, machineKind: m.kind, osType: m.osType, name: ext.name ?? kind.name, publisher: ext.publisher, type: ext.type, workspaceId: fromWs?.id ?? null },
-        [identityStep, associateStep].filter((s): s is string => s !== undefined),
+        [identity?.[0], associateStep].filter((s): s is string => s !== undefined),
       ));
       moved(fromWs?.id, removeStep);
       if (fromWs) bump(removalsFrom, fromWs.id);

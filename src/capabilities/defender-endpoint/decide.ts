@@ -13,7 +13,10 @@
  */
 import type { InventoryMachine } from "../../inventory/schema";
 import { ineligibility } from "../../inventory/eligibility";
-import { EXCLUDE_MDE_AUTO_UPDATE_TAG, MDE_EXTENSION, MDE_UNSUPPORTED_OS, UNIFIED_SOLUTION_OS, isSameExtension, resolveServers, type ResolvedServers } from "../../spec";
+// From the defining modules, not the spec's index: its re-exports are getters, read per machine.
+import { EXCLUDE_MDE_AUTO_UPDATE_TAG, MDE_EXTENSION, MDE_UNSUPPORTED_OS, UNIFIED_SOLUTION_OS } from "../../spec/defender";
+import { resolveServers, type ResolvedServers } from "../../spec/defenderSchema";
+import { isSameExtension } from "../../spec/extensions";
 import { componentVerdict, type ComponentVerdict, type Fleet, type PlanContext } from "../../core/kernel";
 import { effectivePlan } from "../defender-plans";
 import { ENDPOINT_REASONS, type EndpointDecision } from "./reasons";

@@ -8,8 +8,11 @@
  */
 import type { InventoryMachine } from "../../inventory/schema";
 import { ineligibility } from "../../inventory/eligibility";
-import { GUEST_CONFIGURATION_EXTENSION, isSameExtension, resolveServers } from "../../spec";
-import { componentVerdict, extensionId, type ComponentVerdict, type ComponentVerdicts, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
+// From the defining modules, not the spec's index: its re-exports are getters, read per machine.
+import { GUEST_CONFIGURATION_EXTENSION } from "../../spec/defender";
+import { resolveServers } from "../../spec/defenderSchema";
+import { isSameExtension } from "../../spec/extensions";
+import { componentVerdict, extensionId, ShapeSlots, type ComponentVerdict, type ComponentVerdicts, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
 import { noteCoexistence } from "../defender-plans";
 import { hasSystemIdentity, planSystemIdentity, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
 import { GC_REASONS, type GcDecision } from "./reasons";
@@ -19,31 +22,34 @@ type Sink = StepSink<MachineExtensionSteps>;
 export function planGuestConfigurationMachines(ctx: PlanContext, b: Sink, fleet: Fleet): ComponentVerdicts[] | undefined {
   const servers = resolveServers(ctx.spec.defender);
   if (!servers?.guestConfiguration) return undefined;
-  const verdicts = fleet.machines.map((m) => decideGuestConfiguration(ctx, b, m));
+  const decide = decider(ctx, b, fleet.machines);
+  const verdicts = fleet.machines.map((m, i) => decide(m, i));
   return [{ component: "guestConfiguration", verdicts }];
 }
 
-function decideGuestConfiguration(ctx: PlanContext, b: Sink, m: InventoryMachine): ComponentVerdict<GcDecision> {
+/** Decides the `index`-th machine of `machines` (what every machine shares is looked up once). */
+function decider(ctx: PlanContext, b: Sink, machines: readonly InventoryMachine[]): (m: InventoryMachine, index: number) => ComponentVerdict<GcDecision> {
   const say = ctx.reasons.speaker(GC_REASONS);
   const v = (d: GcDecision, r: ReturnType<typeof say>) => componentVerdict(d, r);
-  if (m.kind === "arc") return v("gc-builtin", say("builtin"));
-  if (m.kind === "vmss") return v("gc-not-applicable", say("not-applicable"));
-  const kind = GUEST_CONFIGURATION_EXTENSION[m.osType];
-  const ext = m.extensions?.find((e) => isSameExtension(kind, e));
-  const failed = (ext?.provisioningState ?? "").toLowerCase() === "failed";
-  const identity = hasSystemIdentity(m);
-  if (ext && !failed && identity) return v("gc-installed", say("installed", ext.name ?? kind.name));
-  const why = ineligibility(m);
-  if (why) return v("gc-not-eligible", say("not-eligible", why));
-  const identityStep = identity ? undefined : planSystemIdentity(ctx, b, m);
-  if (ext && !failed) return v("gc-enable-identity", say("enable-identity", ext.name ?? kind.name));
-  b.addUnique(
-    "install-extension",
-    extensionId(m.id, ext?.name ?? kind.name),
-    selfUpgradingInstall(m, kind, ext?.name ?? kind.name),
-    identityStep ? [identityStep] : undefined,
-  );
-  return v("gc-install", say("install", kind.name, !identity, failed));
+  // The install steps' shapes, by what their details differ by besides the machine's id.
+  const shapes = new ShapeSlots(4);
+  return (m, index) => {
+    if (m.kind === "arc") return v("gc-builtin", say("builtin"));
+    if (m.kind === "vmss") return v("gc-not-applicable", say("not-applicable"));
+    const kind = GUEST_CONFIGURATION_EXTENSION[m.osType];
+    const ext = m.extensions?.find((e) => isSameExtension(kind, e));
+    const failed = (ext?.provisioningState ?? "").toLowerCase() === "failed";
+    const identity = hasSystemIdentity(m);
+    if (ext && !failed && identity) return v("gc-installed", say("installed", ext.name ?? kind.name));
+    const why = ineligibility(m);
+    if (why) return v("gc-not-eligible", say("not-eligible", why));
+    const identityStep = identity ? undefined : planSystemIdentity(ctx, b, machines, index);
+    if (ext && !failed) return v("gc-enable-identity", say("enable-identity", ext.name ?? kind.name));
+    const name = ext?.name ?? kind.name;
+    // The extension kind holds the OS.
+    b.addUnique("install-extension", extensionId(m.id, name), selfUpgradingInstall(m, kind, name), identityStep, shapes.slot(kind, name, m.kind, m.location));
+    return v("gc-install", say("install", kind.name, !identity, failed));
+  };
 }
 
 export function noteGuestConfigurationOwners(ctx: PlanContext, b: Sink, subscriptionId: string): void {

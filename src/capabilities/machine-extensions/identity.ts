@@ -4,7 +4,7 @@
  * whichever capability asks first; the others wait for the same step.
  */
 import type { InventoryMachine } from "../../inventory/schema";
-import type { PlanContext, StepSink } from "../../core/kernel";
+import { ShapeSlots, type PlanContext, type StepSink } from "../../core/kernel";
 import type { MachineExtensionSteps } from "./steps";
 
 /** System-assigned identity present? Arc-enabled servers always have one (the connected machine agent's). */
@@ -17,16 +17,27 @@ export function identityTypeAdding(current: string | undefined): string {
   return current && /userassigned/i.test(current) ? "SystemAssigned, UserAssigned" : "SystemAssigned";
 }
 
-/** The enable-identity steps of this plan, by machine (the object: no id hashing per machine). */
+/** The enable-identity steps of this plan, by the machine's index in the fleet, as dependsOn lists. */
 const IDENTITY_STEPS = {};
+/** Their shapes, by the machine's kind and identity type (all an enable-identity step's details differ by). */
+const IDENTITY_SHAPES = {};
 
-/** The step that gives `m` its system-assigned identity, planned once per machine. */
-export function planSystemIdentity(ctx: PlanContext, b: StepSink<MachineExtensionSteps>, m: InventoryMachine): string {
-  const planned = ctx.memo(IDENTITY_STEPS, () => new Map<InventoryMachine, string>());
-  let id = planned.get(m);
-  if (id === undefined) {
-    id = b.addUnique("enable-identity", m.id, { machineId: m.id, machineKind: m.kind, identityType: identityTypeAdding(m.identity?.type), fromIdentityType: m.identity?.type ?? null });
-    planned.set(m, id);
+/**
+ * The step that gives `machines[index]` (the plan's fleet) its system-assigned identity, planned
+ * once per machine; returned as the dependsOn list of the steps that wait for it (one list per
+ * machine, shared by every capability that asks).
+ */
+export function planSystemIdentity(ctx: PlanContext, b: StepSink<MachineExtensionSteps>, machines: readonly InventoryMachine[], index: number): readonly string[] {
+  // By index, not a map of machines, in an array made to the fleet's length (written sparsely, a
+  // growing one turns into a dictionary).
+  const planned = ctx.memo(IDENTITY_STEPS, () => new Array<readonly string[] | undefined>(machines.length).fill(undefined));
+  let deps = planned[index];
+  if (deps === undefined) {
+    const m = machines[index]!;
+    const from = m.identity?.type;
+    const slot = ctx.memo(IDENTITY_SHAPES, () => new ShapeSlots(2)).slot(m.kind, from);
+    const id = b.addUnique("enable-identity", m.id, { machineId: m.id, machineKind: m.kind, identityType: identityTypeAdding(from), fromIdentityType: from ?? null }, undefined, slot);
+    planned[index] = deps = [id];
   }
-  return id;
+  return deps;
 }

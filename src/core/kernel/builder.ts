@@ -3,7 +3,7 @@
  * twice (two subscriptions sharing one custom workspace) yields it once. Typed by a step map: a
  * capability adds only the actions it knows, each with its own details type.
  */
-import { CompactSteps } from "./compact";
+import { CompactSteps, compactStep, type ShapeSlot, type StepShape } from "./compact";
 import type { Finding, Severity, StepMap, StepOf, StepUnion } from "./types";
 
 /** `<action>:<target>`. Targets are built from one source per resource, so their case is stable. */
@@ -23,12 +23,19 @@ function idPrefix(action: string): string {
 
 const NO_DEPENDENCIES: readonly string[] = Object.freeze([]);
 
+/** Under jest, every step added through a shape slot is checked against the shape its details have. */
+const CHECK_SLOTS = process.env.NODE_ENV === "test" || process.env.ASC_CHECK_SHAPE_SLOTS === "1";
+
 /** What a capability plans into: the steps of its step map `M`, and findings. */
 export interface StepSink<M extends StepMap> {
   /** Adds a step (once) and returns its id. */
   add<A extends keyof M & string>(action: A, target: string, details: M[A], dependsOn?: readonly (string | undefined)[]): string;
-  /** Adds a step that only this call can produce (one machine's), without the id index. */
-  addUnique<A extends keyof M & string>(action: A, target: string, details: M[A], dependsOn?: readonly string[]): string;
+  /**
+   * Adds a step that only this call can produce (one machine's), without the id index. With a
+   * `slot` (ShapeSlots), the step takes the slot's shape: the slot's key must hold every value its
+   * details differ by besides the machine's id.
+   */
+  addUnique<A extends keyof M & string>(action: A, target: string, details: M[A], dependsOn?: readonly string[], slot?: ShapeSlot): string;
   has(id: string): boolean;
   /** Adds a finding (once per code and target). */
   finding(severity: Severity, code: string, target: string, message: string): void;
@@ -42,11 +49,14 @@ export class PlanBuilder<M extends StepMap> implements StepSink<M> {
   private readonly findings: Finding[] = [];
   private readonly findingKeys = new Set<string>();
   private readonly compact = new CompactSteps();
+  /** Steps by action, counted as they are added (reading a million compact steps back is not free). */
+  private readonly counts = new Map<string, number>();
 
   /** Adds a step (once) and returns its id. */
   add<A extends keyof M & string>(action: A, target: string, details: M[A], dependsOn: readonly (string | undefined)[] = []): string {
     const id = stepId(action, target);
     if (!this.steps.has(id)) {
+      this.counts.set(action, (this.counts.get(action) ?? 0) + 1);
       const step = { id, action, target, dependsOn: uniqueDefined(dependsOn), details } as StepOf<A, M[A]> as StepUnion<M>;
       this.steps.set(id, step);
       this.ordered.push(step);
@@ -58,14 +68,26 @@ export class PlanBuilder<M extends StepMap> implements StepSink<M> {
    * Adds a step that only this call can produce (one machine's extension), without the id index:
    * hashing half a million long ids is measurable, and nothing asks for these twice.
    */
-  addUnique<A extends keyof M & string>(action: A, target: string, details: M[A], dependsOn: readonly string[] = NO_DEPENDENCIES): string {
+  addUnique<A extends keyof M & string>(action: A, target: string, details: M[A], dependsOn: readonly string[] = NO_DEPENDENCIES, slot?: ShapeSlot): string {
     const prefix = idPrefix(action);
     const deps = uniqueDefined(dependsOn);
+    this.counts.set(action, (this.counts.get(action) ?? 0) + 1);
     // A machine's step is kept compact (its machine and shared shape); the id is made for the caller only.
-    const compact = this.compact.step(action, prefix, target, details, deps);
+    const shape = slot ? this.slotShape(slot, action, prefix, target, details) : this.compact.shapeOf(action, prefix, target, details);
     const id = prefix + target;
-    this.ordered.push((compact ?? { id, action, target, dependsOn: deps, details }) as StepOf<A, M[A]> as StepUnion<M>);
+    if (shape) this.ordered.push(compactStep(shape, (details as { machineId: string }).machineId, deps) as StepUnion<M>);
+    else this.ordered.push({ id, action, target, dependsOn: deps, details } as StepOf<A, M[A]> as StepUnion<M>);
     return id;
+  }
+
+  /** The slot's shape, found from this step's details the first time. */
+  private slotShape(slot: ShapeSlot, action: string, prefix: string, target: string, details: unknown): StepShape | null {
+    if (slot.shape === undefined) return (slot.shape = this.compact.shapeOf(action, prefix, target, details) ?? null);
+    if (CHECK_SLOTS) {
+      const found = this.compact.shapeOf(action, prefix, target, details) ?? null;
+      if (found !== slot.shape) throw new Error(`a ${action} step on ${target} does not have its slot's shape: the slot's key misses a value its details differ by`);
+    }
+    return slot.shape;
   }
 
   has(id: string): boolean {
@@ -80,8 +102,8 @@ export class PlanBuilder<M extends StepMap> implements StepSink<M> {
     this.findings.push({ severity, code, target, message });
   }
 
-  build(): { steps: StepUnion<M>[]; findings: Finding[] } {
-    return { steps: this.ordered, findings: sortFindings(this.findings) };
+  build(): { steps: StepUnion<M>[]; findings: Finding[]; actions: ReadonlyMap<string, number> } {
+    return { steps: this.ordered, findings: sortFindings(this.findings), actions: this.counts };
   }
 }
 

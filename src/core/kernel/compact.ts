@@ -110,6 +110,12 @@ export class CompactSteps {
 
   /** The step as a compact one, or undefined when it does not have a machine's shape. */
   step(action: string, idPrefix: string, target: string, details: unknown, dependsOn: readonly string[]): object | undefined {
+    const shape = this.shapeOf(action, idPrefix, target, details);
+    return shape && compactStep(shape, (details as { machineId: string }).machineId, dependsOn);
+  }
+
+  /** The shape of a machine's step (made on first use), or undefined when the step is not one. */
+  shapeOf(action: string, idPrefix: string, target: string, details: unknown): StepShape | undefined {
     if (details === null || typeof details !== "object" || Array.isArray(details)) return undefined;
     const fields = details as Record<string, unknown>;
     const machineId = fields.machineId;
@@ -123,9 +129,7 @@ export class CompactSteps {
       node = trieChild(node, v === machineId ? MACHINE : v);
       n++;
     }
-    const shape = node.shapes?.find((s) => sameKeys(s.keys, fields, n)) ?? this.newShape(node, action, idPrefix, suffix, fields, machineId);
-    if (!shape) return undefined;
-    return new Proxy<CompactRecord>({ machineId, shape, dependsOn }, HANDLER);
+    return node.shapes?.find((s) => sameKeys(s.keys, fields, n)) ?? this.newShape(node, action, idPrefix, suffix, fields, machineId);
   }
 
   private newShape(node: Node, action: string, idPrefix: string, suffix: string, fields: Record<string, unknown>, machineId: string): StepShape | undefined {
@@ -140,6 +144,48 @@ export class CompactSteps {
     const shape: StepShape = Object.freeze({ action, idPrefix, suffix, keys: Object.freeze(keys), values: Object.freeze(values) });
     (node.shapes ??= []).push(shape);
     return shape;
+  }
+}
+
+/** A compact step of `shape` on the machine `machineId`. */
+export function compactStep(shape: StepShape, machineId: string, dependsOn: readonly string[]): object {
+  return new Proxy<CompactRecord>({ machineId, shape, dependsOn }, HANDLER);
+}
+
+/**
+ * Where a capability keeps the shape of a kind of machine step it plans (see ShapeSlots):
+ * undefined until its first step, null when that step was not compact.
+ */
+export interface ShapeSlot {
+  shape?: StepShape | null;
+}
+
+interface SlotNode extends TrieNode<SlotNode>, ShapeSlot {}
+
+/**
+ * Shape slots by the few values a capability knows its steps' details differ by besides the
+ * machine's id (the extension, the machine's kind, OS and region): one lookup of those values per
+ * step instead of a walk over every field of the details. Values left out of the key would give a
+ * machine another machine's details; under jest the builder checks every step against its slot.
+ */
+export class ShapeSlots {
+  private readonly root: SlotNode = {};
+
+  /** `arity`: how many values each key has (1 to 6). */
+  constructor(private readonly arity: number) {
+    if (!(arity >= 1 && arity <= 6)) throw new Error(`a shape slot's key has 1 to 6 values, not ${arity}`);
+  }
+
+  /** The slot of these values (exactly `arity` of them; fixed parameters, no array per step). */
+  slot(k0: unknown, k1?: unknown, k2?: unknown, k3?: unknown, k4?: unknown, k5?: unknown): ShapeSlot {
+    const n = this.arity;
+    let node = trieChild(this.root, k0);
+    if (n > 1) node = trieChild(node, k1);
+    if (n > 2) node = trieChild(node, k2);
+    if (n > 3) node = trieChild(node, k3);
+    if (n > 4) node = trieChild(node, k4);
+    if (n > 5) node = trieChild(node, k5);
+    return node;
   }
 }
 

@@ -6,10 +6,11 @@
 export * from "./contract";
 export * from "./types";
 export { PlanBuilder, stepId, type StepSink } from "./builder";
-export { compactRecordOf, shapeDetails, type CompactRecord, type StepShape } from "./compact";
+export { compactRecordOf, shapeDetails, ShapeSlots, type CompactRecord, type ShapeSlot, type StepShape } from "./compact";
 export { buildContext, clustersInScope, excludedMachine, machinesInScope, sortById, subscriptionsInScope, type PlanContext } from "./context";
 export { ReasonBook, type Reason, type ReasonCatalog, type ReasonParam, type Speaker } from "./reasons";
 export * from "./ids";
+export { trieChild, type TrieNode } from "./trie";
 export { componentVerdict, ComponentPlanBook } from "./components";
 export * from "./simulation";
 export * from "./declarations";

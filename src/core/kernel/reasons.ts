@@ -38,13 +38,19 @@ export class ReasonBook {
   speaker<C extends ReasonCatalog>(catalog: C): Speaker<C> {
     let s = this.speakers.get(catalog);
     if (!s) {
+      // Each code's sentence function, arity and trie root, found with one lookup per call.
+      const codes = new Map<string, { build: ReasonCatalog[string]; n: number; root: Node }>();
       // Fixed arity, no rest array: a speaker is called once per machine.
       const say = (code: string, p0?: ReasonParam, p1?: ReasonParam, p2?: ReasonParam, p3?: ReasonParam, p4?: ReasonParam): Reason => {
-        const build = catalog[code];
-        if (!build) throw new Error(`no reason ${code} in its catalog`);
-        const n = build.length;
+        let known = codes.get(code);
+        if (!known) {
+          const build = catalog[code];
+          if (!build) throw new Error(`no reason ${code} in its catalog`);
+          codes.set(code, (known = { build, n: build.length, root: this.root(build) }));
+        }
+        const { build, n } = known;
         if (n > MAX_VALUES) return this.sayAll(catalog, code, [p0, p1, p2, p3, p4]);
-        let node = this.root(build);
+        let node = known.root;
         if (n > 0) node = trieChild(node, p0);
         if (n > 1) node = trieChild(node, p1);
         if (n > 2) node = trieChild(node, p2);
