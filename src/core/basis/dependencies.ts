@@ -1,0 +1,146 @@
+/**
+ * What a plan's steps depend on, sorted into the two kinds of part a saved plan's basis digests:
+ * the machines of the plan (a step names a machine, or a resource under it such as its extension
+ * or its DCR association: that machine's state) and shared parts (subscriptions, workspaces,
+ * rules, policies), by lower-case ARM id.
+ *
+ * A step depends on its target and on every ARM id in its details (and on their subscriptions).
+ * A function of the plan alone, so `apply --plan` finds the same parts in the saved plan as `plan`
+ * found in the plan it wrote. Linear and without a string per step: a machine's compact steps
+ * (kernel/compact.ts) are sorted by their shape, once per shape.
+ */
+import { compactRecordOf, type StepShape } from "../kernel/compact";
+
+export interface StepLike {
+  readonly target: string;
+  readonly details: unknown;
+}
+
+export interface Dependencies {
+  /** 1 for each machine of the plan (by its index) that a step depends on. */
+  readonly machines: Uint8Array;
+  /** The other parts, by lower-case id. */
+  readonly shared: ReadonlySet<string>;
+  /** A machine's index in the plan by its id (as the plan spells it), or -1. */
+  indexOf(id: string): number;
+}
+
+const ARM_ID = /^\/subscriptions\/[^/]+/i;
+
+/** Where an id is: a machine's index, or a shared part (-1, added to the set). */
+type Place = number;
+
+export function dependenciesOf(plan: { readonly machines: readonly { readonly id: string }[]; readonly steps: readonly StepLike[] }): Dependencies {
+  const sorter = new Sorter(plan.machines);
+  for (const step of plan.steps) {
+    const record = compactRecordOf(step);
+    if (record) sorter.compact(record.machineId, record.shape);
+    else sorter.plain(step);
+  }
+  return { machines: sorter.marked, shared: sorter.shared, indexOf: (id) => sorter.indexOf(id) };
+}
+
+/** Slashes in a machine's id: `/subscriptions/s/resourceGroups/r/providers/NS/type/name`. */
+const MACHINE_SLASHES = 8;
+
+/** The id up to its 9th slash: a machine's own id for anything under it. */
+export function resourcePrefix(id: string): string {
+  const at = nthSlash(id, MACHINE_SLASHES + 1);
+  return at < 0 ? id : id.slice(0, at);
+}
+
+function nthSlash(id: string, n: number): number {
+  let at = -1;
+  for (let k = 0; k < n; k++) {
+    at = id.indexOf("/", at + 1);
+    if (at < 0) return -1;
+  }
+  return at;
+}
+
+const hasMachineShape = (id: string) => nthSlash(id, MACHINE_SLASHES) >= 0 && nthSlash(id, MACHINE_SLASHES + 1) < 0;
+
+class Sorter {
+  readonly marked: Uint8Array;
+  readonly shared = new Set<string>();
+  private readonly byId = new Map<string, number>();
+  /** Places of strings that recur (workspace and rule ids in every machine's details). */
+  private readonly memo = new Map<string, Place | null>();
+  /** A compact shape's own ARM ids (its values other than the machine's id), placed once. */
+  private readonly shapeIds = new Map<StepShape, readonly string[]>();
+
+  /** Every machine's id has the usual depth: a step's target under one cannot be another's id. */
+  private readonly usualIds: boolean;
+
+  constructor(private readonly machines: readonly { readonly id: string }[]) {
+    this.marked = new Uint8Array(machines.length);
+    let usual = true;
+    machines.forEach((m, i) => {
+      this.byId.set(m.id, i);
+      if (usual && !hasMachineShape(m.id)) usual = false;
+    });
+    this.usualIds = usual;
+  }
+
+  indexOf(id: string): number {
+    return this.byId.get(id) ?? -1;
+  }
+
+  /** A plain step: its target and each string in its details. */
+  plain(step: StepLike): void {
+    this.id(step.target);
+    this.walk(step.details);
+  }
+
+  /** A compact step: the machine's id (its details' machineId), its target under it, its shape's other values. */
+  compact(machineId: string, shape: StepShape): void {
+    const m = this.byId.get(machineId);
+    // What place() finds for the target, without making the target's string.
+    if (m !== undefined && (shape.suffix === "" || (this.usualIds && shape.suffix.startsWith("/")))) this.mark(m);
+    else {
+      this.id(machineId);
+      this.id(machineId + shape.suffix);
+    }
+    let ids = this.shapeIds.get(shape);
+    if (!ids) this.shapeIds.set(shape, (ids = shape.values.filter((v): v is string => typeof v === "string" && ARM_ID.test(v))));
+    for (const id of ids) this.id(id);
+  }
+
+  private walk(value: unknown): void {
+    if (typeof value === "string") this.id(value);
+    else if (Array.isArray(value)) for (const v of value) this.walk(v);
+    else if (value && typeof value === "object") for (const key in value) this.walk((value as Record<string, unknown>)[key]);
+  }
+
+  /** Places one string, if it is an ARM id. */
+  private id(value: string): void {
+    const known = this.memo.get(value);
+    if (known !== undefined) {
+      if (known !== null && known >= 0) this.mark(known);
+      return;
+    }
+    const place = this.place(value);
+    // Machine ids are seen once or twice each: keep the memo to the strings that repeat.
+    if (this.memo.size < 4096) this.memo.set(value, place);
+  }
+
+  private place(value: string): Place | null {
+    const sub = ARM_ID.exec(value)?.[0];
+    if (sub === undefined) return null;
+    const m = this.byId.get(value) ?? this.byId.get(resourcePrefix(value));
+    if (m !== undefined) {
+      this.mark(m);
+      return m;
+    }
+    this.shared.add(value.toLowerCase());
+    this.shared.add(sub.toLowerCase());
+    return -1;
+  }
+
+  private mark(m: number): void {
+    if (this.marked[m]) return;
+    this.marked[m] = 1;
+    // The machine's subscription (its settings) is a part too.
+    this.shared.add(ARM_ID.exec(this.machines[m]!.id)![0].toLowerCase());
+  }
+}
