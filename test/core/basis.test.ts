@@ -5,6 +5,7 @@
  * names what changed.
  */
 import { basisChanges, basisOf, basisPartCount, dependencyIds, joinPieces, parsePlan, plan, planPieces, type AnyPlanBasis, type PlanBasis } from "../../src/core";
+import { fingerprintOf } from "../../src/core/basis/canonical";
 import { dependenciesOf } from "../../src/core/basis/dependencies";
 import type { Inventory, InventoryMachine } from "../../src/inventory";
 import { association, defaultWorkspace, inventory, machine, spec, SUB } from "../helpers/fixtures";
@@ -86,5 +87,20 @@ describe("the basis of a saved plan", () => {
     expect(changes.length).toBeGreaterThan(0);
     expect(changes.every((c) => c.change === "appeared")).toBe(true);
     expect(basisPartCount(v1)).toBe(ids.length);
+  });
+});
+
+describe("a machine's fingerprint", () => {
+  it("does not depend on the order of keys or of an array of objects, and changes with any value", () => {
+    const m = { id: "/subscriptions/s/x", extensions: [{ type: "A", version: "1" }, { type: "B", version: "2" }], tags: { a: "1" }, n: 3, on: true, none: null };
+    const reordered = { tags: { a: "1" }, none: null, on: true, n: 3, extensions: [{ version: "2", type: "B" }, { type: "A", version: "1" }], id: "/subscriptions/s/x" };
+    expect(fingerprintOf(reordered)).toBe(fingerprintOf(m));
+    expect(fingerprintOf({ ...m, skipped: undefined })).toBe(fingerprintOf(m));
+    for (const changed of [{ ...m, n: 4 }, { ...m, on: false }, { ...m, none: "null" }, { ...m, tags: { a: "2" } }, { ...m, tags: { a: "1", b: "" } }, { ...m, extensions: m.extensions.slice(1) }]) {
+      expect(fingerprintOf(changed)).not.toBe(fingerprintOf(m));
+    }
+    expect(fingerprintOf(["ab", "c"])).not.toBe(fingerprintOf(["a", "bc"]));
+    expect(fingerprintOf(["a", "b"])).not.toBe(fingerprintOf(["b", "a"]));
+    expect(fingerprintOf(m)).toMatch(/^[0-9a-f]{16}$/);
   });
 });

@@ -51,3 +51,91 @@ function sortedByCodeUnits(keys: readonly string[]): boolean {
 function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * A 64-bit fingerprint of a value's canonical JSON (keys in any order, arrays of objects in any
+ * order), 16 hex digits, computed while walking the value: no text is built and no Hash object
+ * made, so a million machines' fingerprints cost a walk each. For noticing a change, not for
+ * security (a saved plan is checked against its spec's sha256 digest for edits).
+ */
+export function fingerprintOf(value: unknown): string {
+  const saved = [lane1, lane2];
+  lane1 = 0x811c9dc5;
+  lane2 = 0x2545f491;
+  feed(value);
+  const out = hex8(finish(lane1)) + hex8(finish(lane2 ^ lane1));
+  [lane1, lane2] = saved as [number, number];
+  return out;
+}
+
+let lane1 = 0;
+let lane2 = 0;
+
+function feedText(text: string): void {
+  let a = lane1;
+  let b = lane2;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  // A terminator: "ab","c" and "a","bc" differ.
+  lane1 = Math.imul(a ^ 0xffff, 0x01000193);
+  lane2 = Math.imul(b ^ 0xffff, 0x5bd1e995);
+}
+
+function feed(value: unknown): void {
+  switch (typeof value) {
+    case "string":
+      feedText("s");
+      feedText(value);
+      return;
+    case "number":
+      feedText(Number.isFinite(value) ? `n${value}` : "null");
+      return;
+    case "boolean":
+      feedText(value ? "true" : "false");
+      return;
+    case "object":
+      break;
+    default:
+      feedText("null");
+      return;
+  }
+  if (value === null) return feedText("null");
+  if (Array.isArray(value)) {
+    feedText(`[${value.length}`);
+    if (!value.some((v) => v && typeof v === "object")) {
+      for (const v of value) feed(v === undefined ? null : v);
+      return;
+    }
+    // Arrays of objects in a stable order, as canonical() sorts them.
+    for (const f of value.map((v) => fingerprintOf(v)).sort()) feedText(f);
+    return;
+  }
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object);
+  if (!sortedByCodeUnits(keys)) keys.sort(byCodeUnits);
+  feedText("{");
+  for (const k of keys) {
+    const v = object[k];
+    if (v === undefined) continue;
+    feedText(k);
+    feed(v);
+  }
+  feedText("}");
+}
+
+/** murmur3's finaliser: every input bit reaches every output bit. */
+function finish(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+function hex8(n: number): string {
+  return n.toString(16).padStart(8, "0");
+}

@@ -69,17 +69,13 @@ class Sorter {
   /** A compact shape's own ARM ids (its values other than the machine's id), placed once. */
   private readonly shapeIds = new Map<StepShape, readonly string[]>();
 
-  /** Every machine's id has the usual depth: a step's target under one cannot be another's id. */
-  private readonly usualIds: boolean;
+  /** The last machine a compact step named, and whether its id has the usual depth. */
+  private lastMachine = "";
+  private lastUsual = false;
 
   constructor(private readonly machines: readonly { readonly id: string }[]) {
     this.marked = new Uint8Array(machines.length);
-    let usual = true;
-    machines.forEach((m, i) => {
-      this.byId.set(m.id, i);
-      if (usual && !hasMachineShape(m.id)) usual = false;
-    });
-    this.usualIds = usual;
+    machines.forEach((m, i) => this.byId.set(m.id, i));
   }
 
   indexOf(id: string): number {
@@ -95,8 +91,8 @@ class Sorter {
   /** A compact step: the machine's id (its details' machineId), its target under it, its shape's other values. */
   compact(machineId: string, shape: StepShape): void {
     const m = this.byId.get(machineId);
-    // What place() finds for the target, without making the target's string.
-    if (m !== undefined && (shape.suffix === "" || (this.usualIds && shape.suffix.startsWith("/")))) this.mark(m);
+    // What place() finds for the machine's id and the target under it, without making the target's string.
+    if (m !== undefined && (shape.suffix === "" || shape.suffix.startsWith("/")) && this.usual(machineId)) this.mark(m);
     else {
       this.id(machineId);
       this.id(machineId + shape.suffix);
@@ -127,7 +123,7 @@ class Sorter {
   private place(value: string): Place | null {
     const sub = ARM_ID.exec(value)?.[0];
     if (sub === undefined) return null;
-    const m = this.byId.get(value) ?? this.byId.get(resourcePrefix(value));
+    const m = this.byId.get(resourcePrefix(value)) ?? this.byId.get(value);
     if (m !== undefined) {
       this.mark(m);
       return m;
@@ -135,6 +131,15 @@ class Sorter {
     this.shared.add(value.toLowerCase());
     this.shared.add(sub.toLowerCase());
     return -1;
+  }
+
+  /** Has the id the usual depth (it is its own prefix, and the prefix of anything under it)? A machine's steps come together: the last answer is kept. */
+  private usual(machineId: string): boolean {
+    if (machineId !== this.lastMachine) {
+      this.lastMachine = machineId;
+      this.lastUsual = hasMachineShape(machineId);
+    }
+    return this.lastUsual;
   }
 
   private mark(m: number): void {

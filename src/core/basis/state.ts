@@ -3,14 +3,11 @@
  * is under its id (its DCR associations), and every other item and subscription by lower-case id.
  */
 import type { Inventory } from "../../inventory/schema";
-import { digestOf } from "./canonical";
+import { digestOf, fingerprintOf } from "./canonical";
 import { resourcePrefix } from "./dependencies";
 
 /** Digest of a part that did not exist. */
 export const ABSENT = "absent";
-
-/** Hex digits of a machine's digest: a million of them are written in the plan's header. */
-const MACHINE_DIGEST_LENGTH = 16;
 
 type Identified = { readonly id: string };
 
@@ -69,7 +66,8 @@ export function machineDigests(inventory: Inventory, count: number, wanted: Uint
     const i = indexOf(m.id);
     if (i < 0 || !wanted[i]) continue;
     const items = under.size ? under.get(m.id.toLowerCase()) : undefined;
-    digests[i] = digestOf(items ? { machine: m, under: items } : m).slice(0, MACHINE_DIGEST_LENGTH);
+    // A fingerprint, not sha256: a million of them are made for every saved plan.
+    digests[i] = fingerprintOf(items ? { machine: m, under: items } : m);
   }
   return digests;
 }

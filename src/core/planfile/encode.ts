@@ -8,6 +8,7 @@
  * machines (sorted by id, as the planner emits them) without an index of a million ids.
  */
 import { REGISTRY, type Catalog } from "../catalog";
+import { compactRecordOf, type StepShape } from "../kernel/compact";
 import { machineLocator, type RenderedPlan, type RenderedStep } from "../render/facts";
 import { PLAN_FILE_VERSION, SECTIONS, type PlanFileHeader, type SectionName } from "./format";
 import { ShapeBook } from "./shapes";
@@ -146,16 +147,26 @@ class Table {
   }
 }
 
-/** The machine a step changes, for any action (an action no capability of the catalog owns: none). */
+/**
+ * The machine a step changes, for any action (an action no capability of the catalog owns: none).
+ * A compact step's details are built on each read: its shape is asked once whether the answer is
+ * the step's own machine, and then the step is not asked again.
+ */
 function machineIdOf(catalog: Catalog): (s: RenderedStep) => string | undefined {
   const kinds = new Map<string, ((details: unknown) => string) | undefined>();
+  const ownMachine = new Map<StepShape, boolean>();
   return (s) => {
     let f = kinds.get(s.action);
     if (f === undefined && !kinds.has(s.action)) {
       f = catalog.tryKind(s.action)?.machineId;
       kinds.set(s.action, f);
     }
-    return f?.(s.details);
+    if (!f) return undefined;
+    const record = compactRecordOf(s);
+    if (!record) return f(s.details);
+    let own = ownMachine.get(record.shape);
+    if (own === undefined) ownMachine.set(record.shape, (own = f(s.details) === record.machineId));
+    return own ? record.machineId : f(s.details);
   };
 }
 

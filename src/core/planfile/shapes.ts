@@ -118,12 +118,15 @@ export class ShapeBook {
   }
 }
 
-/** A step's dependsOn, the machine's id replaced, as one key (null for an id that cannot be shaped). */
+/** A step's dependsOn, the machine's id replaced, as one key ("null" for an id that cannot be shaped). Once per machine step: no array, no JSON. */
 function dependsOnKey(deps: readonly string[], machineId: string): string {
-  return JSON.stringify(deps.map((d) => {
-    const t = template(d, machineId);
-    return typeof t === "string" ? t : null;
-  }));
+  let key = "";
+  for (let i = 0; i < deps.length; i++) {
+    const d = deps[i]!;
+    const t = d.includes(MACHINE_PLACEHOLDER) ? "null" : d.includes(machineId) ? JSON.stringify(d.replaceAll(machineId, MACHINE_PLACEHOLDER)) : JSON.stringify(d);
+    key += i ? "," + t : t;
+  }
+  return key;
 }
 
 /** A value with the machine's id replaced by the placeholder (strings only). */
