@@ -10,6 +10,7 @@
  * (kernel/compact.ts) are sorted by their shape, once per shape.
  */
 import { compactRecordOf, type StepShape } from "../kernel/compact";
+import { machineLocator } from "../render/facts";
 
 export interface StepLike {
   readonly target: string;
@@ -21,8 +22,6 @@ export interface Dependencies {
   readonly machines: Uint8Array;
   /** The other parts, by lower-case id. */
   readonly shared: ReadonlySet<string>;
-  /** A machine's index in the plan by its id (as the plan spells it), or -1. */
-  indexOf(id: string): number;
 }
 
 const ARM_ID = /^\/subscriptions\/[^/]+/i;
@@ -37,7 +36,7 @@ export function dependenciesOf(plan: { readonly machines: readonly { readonly id
     if (record) sorter.compact(record.machineId, record.shape);
     else sorter.plain(step);
   }
-  return { machines: sorter.marked, shared: sorter.shared, indexOf: (id) => sorter.indexOf(id) };
+  return { machines: sorter.marked, shared: sorter.shared };
 }
 
 /** Slashes in a machine's id: `/subscriptions/s/resourceGroups/r/providers/NS/type/name`. */
@@ -63,7 +62,8 @@ const hasMachineShape = (id: string) => nthSlash(id, MACHINE_SLASHES) >= 0 && nt
 class Sorter {
   readonly marked: Uint8Array;
   readonly shared = new Set<string>();
-  private readonly byId = new Map<string, number>();
+  /** A machine's index by its id: the plan's machines are sorted, and a machine's steps come together (no map of a million ids). */
+  private readonly locate: (id: string) => number;
   /** Places of strings that recur (workspace and rule ids in every machine's details). */
   private readonly memo = new Map<string, Place | null>();
   /** A compact shape's own ARM ids (its values other than the machine's id), placed once. */
@@ -75,11 +75,7 @@ class Sorter {
 
   constructor(private readonly machines: readonly { readonly id: string }[]) {
     this.marked = new Uint8Array(machines.length);
-    machines.forEach((m, i) => this.byId.set(m.id, i));
-  }
-
-  indexOf(id: string): number {
-    return this.byId.get(id) ?? -1;
+    this.locate = machineLocator(machines);
   }
 
   /** A plain step: its target and each string in its details. */
@@ -90,9 +86,9 @@ class Sorter {
 
   /** A compact step: the machine's id (its details' machineId), its target under it, its shape's other values. */
   compact(machineId: string, shape: StepShape): void {
-    const m = this.byId.get(machineId);
+    const m = this.locate(machineId);
     // What place() finds for the machine's id and the target under it, without making the target's string.
-    if (m !== undefined && (shape.suffix === "" || shape.suffix.startsWith("/")) && this.usual(machineId)) this.mark(m);
+    if (m >= 0 && (shape.suffix === "" || shape.suffix.startsWith("/")) && this.usual(machineId)) this.mark(m);
     else {
       this.id(machineId);
       this.id(machineId + shape.suffix);
@@ -123,8 +119,10 @@ class Sorter {
   private place(value: string): Place | null {
     const sub = ARM_ID.exec(value)?.[0];
     if (sub === undefined) return null;
-    const m = this.byId.get(resourcePrefix(value)) ?? this.byId.get(value);
-    if (m !== undefined) {
+    const prefix = resourcePrefix(value);
+    let m = this.locate(prefix);
+    if (m < 0 && prefix !== value) m = this.locate(value);
+    if (m >= 0) {
       this.mark(m);
       return m;
     }

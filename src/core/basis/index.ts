@@ -11,6 +11,7 @@
  */
 import type { Inventory } from "../../inventory/schema";
 import type { Spec } from "../../spec/schema";
+import { machineLocator } from "../render/facts";
 import { digestOf } from "./canonical";
 import { dependenciesOf, type StepLike } from "./dependencies";
 import { ABSENT, digestsOf, machineDigests, sharedDigests, stateIndex } from "./state";
@@ -69,8 +70,9 @@ export function dependencyIds(step: StepLike): string[] {
 }
 
 export function basisOf(spec: Spec, inventory: Inventory, plan: BasisPlan): PlanBasis {
-  const { machines: wanted, shared: sharedIds, indexOf } = dependenciesOf(plan);
-  const machines = machineDigests(inventory, plan.machines.length, wanted, indexOf);
+  const { machines: wanted, shared: sharedIds } = dependenciesOf(plan);
+  // The inventory's machines come in any order: a locator of its own (the steps' one follows the plan's order).
+  const machines = machineDigests(inventory, plan.machines.length, wanted, machineLocator(plan.machines));
   const shared = sharedDigests(inventory, sharedIds);
   return {
     version: BASIS_VERSION,
