@@ -10,7 +10,6 @@
  * (kernel/compact.ts) are sorted by their shape, once per shape.
  */
 import { compactRecordOf, type StepShape } from "../kernel/compact";
-import { machineLocator } from "../render/facts";
 
 export interface StepLike {
   readonly target: string;
@@ -29,8 +28,18 @@ const ARM_ID = /^\/subscriptions\/[^/]+/i;
 /** Where an id is: a machine's index, or a shared part (-1, added to the set). */
 type Place = number;
 
-export function dependenciesOf(plan: { readonly machines: readonly { readonly id: string }[]; readonly steps: readonly StepLike[] }): Dependencies {
-  const sorter = new Sorter(plan.machines);
+/** A machine's index in a plan by its id (as the plan spells it), or -1. */
+export type MachineIndex = (id: string) => number;
+
+/** A plan's machines by id: one map, for the steps' ids and the inventory's machines (which come in any order). */
+export function machineIndexOf(machines: readonly { readonly id: string }[]): MachineIndex {
+  const byId = new Map<string, number>();
+  machines.forEach((m, i) => byId.set(m.id, i));
+  return (id) => byId.get(id) ?? -1;
+}
+
+export function dependenciesOf(plan: { readonly machines: readonly { readonly id: string }[]; readonly steps: readonly StepLike[] }, indexOf = machineIndexOf(plan.machines)): Dependencies {
+  const sorter = new Sorter(plan.machines, indexOf);
   for (const step of plan.steps) {
     const record = compactRecordOf(step);
     if (record) sorter.compact(record.machineId, record.shape);
@@ -62,8 +71,8 @@ const hasMachineShape = (id: string) => nthSlash(id, MACHINE_SLASHES) >= 0 && nt
 class Sorter {
   readonly marked: Uint8Array;
   readonly shared = new Set<string>();
-  /** A machine's index by its id: the plan's machines are sorted, and a machine's steps come together (no map of a million ids). */
-  private readonly locate: (id: string) => number;
+  /** The machine found last: a machine's steps come together. */
+  private cursor = 0;
   /** Places of strings that recur (workspace and rule ids in every machine's details). */
   private readonly memo = new Map<string, Place | null>();
   /** A compact shape's own ARM ids (its values other than the machine's id), placed once. */
@@ -73,9 +82,18 @@ class Sorter {
   private lastMachine = "";
   private lastUsual = false;
 
-  constructor(private readonly machines: readonly { readonly id: string }[]) {
+  constructor(
+    private readonly machines: readonly { readonly id: string }[],
+    private readonly indexOf: MachineIndex,
+  ) {
     this.marked = new Uint8Array(machines.length);
-    this.locate = machineLocator(machines);
+  }
+
+  private locate(id: string): number {
+    if (this.machines[this.cursor]?.id === id) return this.cursor;
+    const m = this.indexOf(id);
+    if (m >= 0) this.cursor = m;
+    return m;
   }
 
   /** A plain step: its target and each string in its details. */

@@ -11,9 +11,8 @@
  */
 import type { Inventory } from "../../inventory/schema";
 import type { Spec } from "../../spec/schema";
-import { machineLocator } from "../render/facts";
 import { digestOf } from "./canonical";
-import { dependenciesOf, type StepLike } from "./dependencies";
+import { dependenciesOf, machineIndexOf, type StepLike } from "./dependencies";
 import { ABSENT, digestsOf, machineDigests, sharedDigests, stateIndex } from "./state";
 
 export { digestOf } from "./canonical";
@@ -70,9 +69,9 @@ export function dependencyIds(step: StepLike): string[] {
 }
 
 export function basisOf(spec: Spec, inventory: Inventory, plan: BasisPlan): PlanBasis {
-  const { machines: wanted, shared: sharedIds } = dependenciesOf(plan);
-  // The inventory's machines come in any order: a locator of its own (the steps' one follows the plan's order).
-  const machines = machineDigests(inventory, plan.machines.length, wanted, machineLocator(plan.machines));
+  const indexOf = machineIndexOf(plan.machines);
+  const { machines: wanted, shared: sharedIds } = dependenciesOf(plan, indexOf);
+  const machines = machineDigests(inventory, plan.machines.length, wanted, indexOf);
   const shared = sharedDigests(inventory, sharedIds);
   return {
     version: BASIS_VERSION,
