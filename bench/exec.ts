@@ -18,7 +18,7 @@ import { parse, stringify } from "yaml";
 import { emulatorConnection } from "../src/azure/connection";
 import { readInventory } from "../src/azure/inventory";
 import { ARM_BUCKETS } from "../src/azure/budget";
-import { basisChanges, basisOf, plan } from "../src/core";
+import { basisChanges, basisOf, basisPartCount, plan } from "../src/core";
 import { startEmulator } from "../src/emulator";
 import { parseInventory } from "../src/inventory/load";
 import { parseSpec } from "../src/spec/validate";
@@ -183,10 +183,10 @@ export async function benchWatch(fleet = Number(process.env.BENCH_WATCH_FLEET ??
     const readSeconds = (Date.now() - t0) / 1000;
     const planned = plan(spec, inventory);
     t0 = Date.now();
-    const basis = basisOf(spec, inventory, planned.steps);
+    const basis = basisOf(spec, inventory, planned);
     const basisSeconds = (Date.now() - t0) / 1000;
     t0 = Date.now();
-    basisChanges(basis, inventory);
+    basisChanges(basis, inventory, planned);
     const checkSeconds = (Date.now() - t0) / 1000;
     const planFile = join(dir, "plan.json");
     writeFileSync(planFile, JSON.stringify({ ...planned, basis }));
@@ -196,7 +196,7 @@ export async function benchWatch(fleet = Number(process.env.BENCH_WATCH_FLEET ??
     const stale = cli(["apply", "--plan", planFile, "--yes", "--state", join(dir, "state"), ...common]);
     const staleCode = await stale.exit;
     console.log(
-      `watch: apply --plan staleness check at ${fleet} machines (${planned.steps.length} steps, ${Object.keys(basis.resources).length} state parts): whole process ${((Date.now() - t0) / 1000).toFixed(1)} s, exit ${staleCode} (refused: one machine stopped); ` +
+      `watch: apply --plan staleness check at ${fleet} machines (${planned.steps.length} steps, ${basisPartCount(basis)} state parts): whole process ${((Date.now() - t0) / 1000).toFixed(1)} s, exit ${staleCode} (refused: one machine stopped); ` +
         `of which the live read ~${readSeconds.toFixed(1)} s (in process), digests at plan time ${basisSeconds.toFixed(2)} s, comparison ${checkSeconds.toFixed(2)} s`,
     );
     await emu.admin("PATCH", `/admin/guest?id=${encodeURIComponent(machine.machineId)}`, { powerState: "running" });
@@ -287,16 +287,16 @@ export async function benchStaleness(sizes = [10_000, 100_000]): Promise<void> {
     const inventory = parseInventory(JSON.parse(readFileSync(file, "utf8")));
     const planned = plan(spec, inventory);
     let t0 = Date.now();
-    const basis = basisOf(spec, inventory, planned.steps);
+    const basis = basisOf(spec, inventory, planned);
     const basisSeconds = (Date.now() - t0) / 1000;
     const bytes = Buffer.byteLength(JSON.stringify(basis));
     const target = planned.steps.find((x) => x.action === "install-extension")!.details as { machineId: string };
     const live = { ...inventory, machines: inventory.machines.map((m) => (m.id === target.machineId ? { ...m, powerState: "stopped" as const } : m)) };
     t0 = Date.now();
-    const changes = basisChanges(basis, live);
+    const changes = basisChanges(basis, live, planned);
     const checkSeconds = (Date.now() - t0) / 1000;
     console.log(
-      `staleness: ${n.toLocaleString("en")} machines, ${planned.steps.length} steps, ${Object.keys(basis.resources).length} state parts (${(bytes / 2 ** 20).toFixed(1)} MiB in the plan): ` +
+      `staleness: ${n.toLocaleString("en")} machines, ${planned.steps.length} steps, ${basisPartCount(basis)} state parts (${(bytes / 2 ** 20).toFixed(1)} MiB in the plan): ` +
         `digests at plan time ${basisSeconds.toFixed(2)} s, check against the live state ${checkSeconds.toFixed(2)} s (${changes.length} change found)`,
     );
   }

@@ -3,14 +3,14 @@
  * basis (src/core/basis.ts); `apply --plan plan.json` reads it back here, checks it, and after the
  * live state was read, says whether the plan still holds.
  */
-import { ACTIONS, basisChanges, PlanFileError, readPlanFile, specDigest, type BasisChange, type Plan, type PlanBasis, type ReadPlan } from "../core";
+import { ACTIONS, basisChanges, PlanFileError, readPlanFile, specDigest, type AnyPlanBasis, type BasisChange, type Plan, type ReadPlan } from "../core";
 import type { Inventory } from "../inventory";
 import { parseSpec, type Spec } from "../spec";
 import { CliError } from "./errors";
 
 export interface SavedPlan {
   readonly plan: Plan;
-  readonly basis: PlanBasis;
+  readonly basis: AnyPlanBasis;
   readonly spec: Spec;
 }
 
@@ -22,8 +22,8 @@ export async function loadSavedPlan(path: string): Promise<SavedPlan> {
     if (err instanceof PlanFileError) throw new CliError(`--plan ${path}: ${err.message}; give the file \`plan --out\` or \`plan --format json\` wrote`);
     throw err;
   }
-  const basis = read.meta.basis as Partial<PlanBasis> | undefined;
-  if (!basis || basis.version !== 1 || typeof basis.resources !== "object" || !basis.spec) {
+  const basis = read.meta.basis as AnyPlanBasis | undefined;
+  if (!basis || !basis.spec || !wellFormed(basis, read.plan.machines.length)) {
     throw new CliError(`--plan ${path}: has no basis (the state it was planned from): make it again with \`plan --out\``);
   }
   const actions = new Set<string>(ACTIONS);
@@ -32,7 +32,13 @@ export async function loadSavedPlan(path: string): Promise<SavedPlan> {
   });
   const spec = parseSpec(basis.spec);
   if (specDigest(spec) !== basis.specDigest) throw new CliError(`--plan ${path}: its spec does not match its digest (the file was edited): make it again with \`plan --out\``);
-  return { plan: read.plan as Plan, basis: basis as PlanBasis, spec };
+  return { plan: read.plan as Plan, basis, spec };
+}
+
+/** A basis of a version this tool reads, with its digests where they belong (version 2: one per machine of the plan). */
+function wellFormed(basis: AnyPlanBasis, machines: number): boolean {
+  if (basis.version === 1) return typeof basis.resources === "object" && basis.resources !== null;
+  return basis.version === 2 && typeof basis.shared === "object" && basis.shared !== null && Array.isArray(basis.machines) && basis.machines.length === machines;
 }
 
 /** Refuses a spec given beside --plan that is not the one the plan was made with. */
@@ -44,7 +50,7 @@ export function checkSameSpec(saved: SavedPlan, spec: Spec, specPath: string): v
 
 /** The stale parts of a saved plan against the live inventory, described for a person. */
 export function describeStaleness(saved: SavedPlan, live: Inventory, fresh: Plan): { changes: BasisChange[]; text: string } {
-  const changes = basisChanges(saved.basis, live);
+  const changes = basisChanges(saved.basis, live, saved.plan);
   if (!changes.length) return { changes, text: "" };
   const decisionOf = new Map(fresh.machines.map((m) => [m.id.toLowerCase(), m] as const));
   const lines = changes.slice(0, 20).map((c) => {

@@ -6,7 +6,7 @@
  */
 import type { Command } from "commander";
 import { createInterface } from "node:readline/promises";
-import { planPieces, type Plan } from "../../core";
+import { basisPartCount, planPieces, type Plan } from "../../core";
 import { loadSpecFile, type Spec } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { CliError } from "../errors";
@@ -65,7 +65,7 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
           return;
         }
         thePlan = saved.plan;
-        progress.note(`The saved plan holds: none of the ${Object.keys(saved.basis.resources).length} part(s) of the state its steps depend on changed.`);
+        progress.note(`The saved plan holds: none of the ${basisPartCount(saved.basis)} part(s) of the state its steps depend on changed.`);
       }
       // Shown right before it is applied: without plan's "Run apply" advice.
       if (format === "text") await writeStdout(planPieces(thePlan, "text", { for: "apply" }), ctx.stdout);

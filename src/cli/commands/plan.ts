@@ -65,7 +65,7 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
 function planAndBasis(spec: Spec, inventory: Inventory, format: PlanFormat, toFile: boolean): { result: Plan; meta?: { basis: PlanBasis } } {
   const result = plan(spec, inventory);
   const saved = toFile || format === "json" || format === "ndjson";
-  return saved ? { result, meta: { basis: basisOf(spec, inventory, result.steps) } } : { result };
+  return saved ? { result, meta: { basis: basisOf(spec, inventory, result) } } : { result };
 }
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

@@ -8,7 +8,7 @@
  * machines (sorted by id, as the planner emits them) without an index of a million ids.
  */
 import { REGISTRY, type Catalog } from "../catalog";
-import { machineLocator, type RenderedPlan, type RenderedStep } from "../render/facts";
+import { machineLocator, machineReader, type RenderedPlan, type RenderedStep } from "../render/facts";
 import { PLAN_FILE_VERSION, SECTIONS, type PlanFileHeader, type SectionName } from "./format";
 import { ShapeBook } from "./shapes";
 
@@ -54,7 +54,7 @@ export function encodePlan(plan: RenderedPlan, options: EncodeOptions = {}): Enc
   const stepMachine = new Int32Array(steps.length).fill(-1);
   const stepShape = new Int32Array(steps.length).fill(-1);
   const perMachine = new Int32Array(machines.length + 1);
-  const machineOf = machineIdOf(catalog);
+  const machineOf = machineReader(catalog);
   let shared = 0;
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i]!;
@@ -144,19 +144,6 @@ class Table {
   indexOf(value: string): number {
     return this.index.get(value)!;
   }
-}
-
-/** The machine a step changes, for any action (an action no capability of the catalog owns: none). */
-function machineIdOf(catalog: Catalog): (s: RenderedStep) => string | undefined {
-  const kinds = new Map<string, ((details: unknown) => string) | undefined>();
-  return (s) => {
-    let f = kinds.get(s.action);
-    if (f === undefined && !kinds.has(s.action)) {
-      f = catalog.tryKind(s.action)?.machineId;
-      kinds.set(s.action, f);
-    }
-    return f?.(s.details);
-  };
 }
 
 /** A JSON string; plain ids and words (the usual case) without JSON.stringify. */

@@ -25,6 +25,11 @@
  * "summary":{...}}
  * ```
  *
+ * `plan` writes under `meta.basis` what `apply --plan` checks (src/core/basis): the spec, and
+ * digests of the state the steps depend on: `shared` (lower-case id -> digest: subscriptions'
+ * settings, workspaces, rules, policies) and `machines` (one fingerprint per entry of the
+ * machines list, in its order; "" for a machine no step depends on).
+ *
  * `at` is the step's position in the plan's order (steps run in dependency order; a step depends
  * only on earlier ones). A machine's step is its shape with `{machine}` replaced by the machine's
  * id, everywhere. Every record is on a line of its own, so the file streams both ways, and it is

@@ -32,16 +32,27 @@ const UNSHAPEABLE = Symbol("unshapeable");
 type Node = Map<unknown, Node | number>;
 
 interface KnownShape {
-  readonly strings: readonly string[];
+  /** The shape's own strings that could hold a machine's id, longest first; undefined when one holds the placeholder. */
+  readonly strings: readonly string[] | undefined;
   /** The last dependsOn list naming no machine, and its file shape. */
   deps: readonly string[] | undefined;
   index: number;
   readonly byDeps: Map<string, number>;
 }
 
-/** The strings a compact shape writes as they are. */
-function literalStrings(shape: StepShape): string[] {
-  return [shape.idPrefix, shape.suffix, shape.action, ...shape.keys, ...shape.values.filter((v): v is string => typeof v === "string")];
+/** The strings a compact shape writes as they are, longest first (only those at least as long as an id can hold it); undefined if one holds the placeholder. */
+function literalStrings(shape: StepShape): string[] | undefined {
+  const all = [shape.idPrefix, shape.suffix, shape.action, ...shape.keys, ...shape.values.filter((v): v is string => typeof v === "string")];
+  return all.some((t) => t.includes(MACHINE_PLACEHOLDER)) ? undefined : all.sort((a, b) => b.length - a.length);
+}
+
+/** Does one of `strings` (longest first) hold the machine's id? */
+function namesMachine(strings: readonly string[], machineId: string): boolean {
+  for (const t of strings) {
+    if (t.length < machineId.length) return false;
+    if (t.includes(machineId)) return true;
+  }
+  return false;
 }
 
 /** The distinct shapes of a plan's machine steps, each kept once as its JSON text. */
@@ -60,7 +71,7 @@ export class ShapeBook {
     let seen = this.known.get(record.shape);
     if (!seen) this.known.set(record.shape, (seen = { strings: literalStrings(record.shape), deps: undefined, index: -1, byDeps: new Map() }));
     // The shape's own strings are kept as they are unless one names this machine (or the placeholder).
-    if (seen.strings.some((t) => t.includes(machineId) || t.includes(MACHINE_PLACEHOLDER))) return this.find(step, machineId);
+    if (!seen.strings || namesMachine(seen.strings, machineId)) return this.find(step, machineId);
     // Then only its dependsOn can make another file shape.
     if (seen.deps === record.dependsOn) return seen.index;
     const key = dependsOnKey(record.dependsOn, machineId);
@@ -118,12 +129,15 @@ export class ShapeBook {
   }
 }
 
-/** A step's dependsOn, the machine's id replaced, as one key (null for an id that cannot be shaped). */
+/** A step's dependsOn, the machine's id replaced, as one key ("null" for an id that cannot be shaped). Once per machine step: no array, no JSON. */
 function dependsOnKey(deps: readonly string[], machineId: string): string {
-  return JSON.stringify(deps.map((d) => {
-    const t = template(d, machineId);
-    return typeof t === "string" ? t : null;
-  }));
+  let key = "";
+  for (let i = 0; i < deps.length; i++) {
+    const d = deps[i]!;
+    const t = d.includes(MACHINE_PLACEHOLDER) ? "null" : d.includes(machineId) ? JSON.stringify(d.replaceAll(machineId, MACHINE_PLACEHOLDER)) : JSON.stringify(d);
+    key += i ? "," + t : t;
+  }
+  return key;
 }
 
 /** A value with the machine's id replaced by the placeholder (strings only). */

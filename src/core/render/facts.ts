@@ -2,6 +2,7 @@
 import { subscriptionOf } from "../../inventory/ids";
 import { REGISTRY, type Catalog } from "../catalog";
 import { workspaceLabel } from "../kernel";
+import { compactRecordOf, type StepShape } from "../kernel/compact";
 
 /** What the renderers read of a step and of a plan. */
 export interface RenderedStep {
@@ -42,6 +43,29 @@ export function machineOf(s: RenderedStep, catalog: Catalog = REGISTRY): string 
 }
 
 /**
+ * `machineOf` for every step of a plan. A compact step's details are built on each read: its
+ * shape is asked once whether the answer is the step's own machine, and then no step of that
+ * shape is asked again (millions of details objects not built).
+ */
+export function machineReader(catalog: Catalog = REGISTRY): (s: RenderedStep) => string | undefined {
+  const kinds = new Map<string, ((details: unknown) => string) | undefined>();
+  const ownMachine = new Map<StepShape, boolean>();
+  return (s) => {
+    let f = kinds.get(s.action);
+    if (f === undefined && !kinds.has(s.action)) {
+      f = catalog.tryKind(s.action)?.machineId;
+      kinds.set(s.action, f);
+    }
+    if (!f) return undefined;
+    const record = compactRecordOf(s);
+    if (!record) return f(s.details);
+    let own = ownMachine.get(record.shape);
+    if (own === undefined) ownMachine.set(record.shape, (own = f(s.details) === record.machineId));
+    return own ? record.machineId : f(s.details);
+  };
+}
+
+/**
  * Finds a machine by id in the plan's machines. They are sorted by id and a capability plans its
  * machines in that order, so the next step's machine is almost always the one at hand or the
  * next: a cursor, with a binary search when it jumps (and a map if the list is not sorted).
@@ -79,9 +103,10 @@ export function machineLocator(machines: readonly { readonly id: string }[]): (i
  */
 export function stepMachineIndices(plan: Pick<RenderedPlan, "machines" | "steps">, catalog: Catalog = REGISTRY): Int32Array {
   const locate = machineLocator(plan.machines);
+  const machineOfStep = machineReader(catalog);
   const out = new Int32Array(plan.steps.length);
   plan.steps.forEach((s, i) => {
-    const id = machineOf(s, catalog);
+    const id = machineOfStep(s);
     const m = id === undefined ? -1 : locate(id);
     out[i] = id === undefined ? -1 : m < 0 ? -2 : m;
   });
@@ -107,8 +132,9 @@ export function changedMachineCount(plan: Pick<RenderedPlan, "machines" | "steps
 /** Machines that a step of the plan changes. */
 export function changedMachines(plan: Pick<RenderedPlan, "steps">, catalog: Catalog = REGISTRY): Set<string> {
   const out = new Set<string>();
+  const machineOfStep = machineReader(catalog);
   for (const s of plan.steps) {
-    const id = machineOf(s, catalog);
+    const id = machineOfStep(s);
     if (id !== undefined) out.add(id);
   }
   return out;
@@ -142,6 +168,8 @@ export function subscriptionsOf(plan: Pick<RenderedPlan, "machines" | "steps">):
   return [...subs].sort();
 }
 
+const SUBSCRIPTION_PREFIX = "/subscriptions/";
+
 /** The subscription a step is grouped under ("(tenant)" for a step outside every subscription). */
 export const TENANT = "(tenant)";
 
@@ -150,7 +178,9 @@ export function stepIndicesBySubscription(plan: Pick<RenderedPlan, "steps">): Ma
   const out = new Map<string, number[]>();
   const ofStep = subscriptionReader();
   plan.steps.forEach((s, i) => {
-    const sub = ofStep(s.target) || TENANT;
+    // A compact step's target is its machine's id and a suffix: the same subscription (once the id has a segment after it), without building the target.
+    const machineId = compactRecordOf(s)?.machineId;
+    const sub = ofStep(machineId !== undefined && machineId.indexOf("/", SUBSCRIPTION_PREFIX.length) > 0 ? machineId : s.target) || TENANT;
     let list = out.get(sub);
     if (!list) out.set(sub, (list = []));
     list.push(i);

@@ -13,6 +13,7 @@ export {
   DECISION_MEANING,
   machineLocator,
   machineOf,
+  machineReader,
   shortName,
   stepLabel,
   stepMachineIndices,

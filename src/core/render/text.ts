@@ -68,13 +68,17 @@ export function* textPieces(plan: RenderedPlan, options: TextOptions = {}): Gene
   else if (options.for !== "apply") yield "\nRun `asc-autoprovision apply` to make these changes.\n";
 }
 
-/** The 1-based position of every step another step depends on (few: workspaces, roles, identities). */
-function positionsOfDependencies(plan: RenderedPlan): Map<string, number> {
-  const wanted = new Set<string>();
-  for (const s of plan.steps) for (const d of s.dependsOn) wanted.add(d);
-  const position = new Map<string, number>();
+/**
+ * The 1-based position of every step another step depends on (a machine's identity before its
+ * extension: a million at 1M machines). Keyed by the dependsOn strings the plan holds already: a
+ * step's id is built when read, and setting an existing key keeps the map's own string.
+ */
+function positionsOfDependencies(plan: RenderedPlan): Map<string, number | undefined> {
+  const position = new Map<string, number | undefined>();
+  for (const s of plan.steps) for (const d of s.dependsOn) position.set(d, undefined);
   plan.steps.forEach((s, i) => {
-    if (wanted.has(s.id)) position.set(s.id, i + 1);
+    const id = s.id;
+    if (position.has(id)) position.set(id, i + 1);
   });
   return position;
 }

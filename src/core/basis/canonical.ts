@@ -1,0 +1,144 @@
+/**
+ * Digests of state: JSON with object keys sorted and arrays of objects in a stable order, so equal
+ * states digest equally whatever order Azure (or a file) listed their fields in. Called once per
+ * machine of a million-machine plan: strings and already-sorted keys take the short way.
+ */
+import * as crypto from "node:crypto";
+
+/** sha256, hex, as `crypto.hash` makes it in one call where Node has it (no Hash object per digest). */
+const sha256: (text: string) => string =
+  typeof crypto.hash === "function" ? (text) => crypto.hash("sha256", text, "hex") : (text) => crypto.createHash("sha256").update(text).digest("hex");
+
+export function digestOf(value: unknown): string {
+  return sha256(canonical(value)).slice(0, 24);
+}
+
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
+const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
+/** The canonical JSON text of a value (what `digestOf` hashes). */
+export function canonical(value: unknown): string {
+  if (typeof value === "string") return PLAIN.test(value) ? `"${value}"` : JSON.stringify(value);
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) {
+    let objects = false;
+    const items: string[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (v && typeof v === "object") objects = true;
+      items[i] = canonical(v);
+    }
+    if (objects) items.sort();
+    return `[${items.join(",")}]`;
+  }
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object);
+  if (!sortedByCodeUnits(keys)) keys.sort(byCodeUnits);
+  let out = "{";
+  for (const k of keys) {
+    const v = object[k];
+    if (v === undefined) continue;
+    out += `${out.length > 1 ? "," : ""}${canonical(k)}:${canonical(v)}`;
+  }
+  return out + "}";
+}
+
+function sortedByCodeUnits(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (!(keys[i - 1]! < keys[i]!)) return false;
+  return true;
+}
+
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * A 64-bit fingerprint of a value's canonical JSON (keys in any order, arrays of objects in any
+ * order), 16 hex digits, computed while walking the value: no text is built and no Hash object
+ * made, so a million machines' fingerprints cost a walk each. For noticing a change, not for
+ * security (a saved plan is checked against its spec's sha256 digest for edits).
+ */
+export function fingerprintOf(value: unknown): string {
+  const saved = [lane1, lane2];
+  lane1 = 0x811c9dc5;
+  lane2 = 0x2545f491;
+  feed(value);
+  const out = hex8(finish(lane1)) + hex8(finish(lane2 ^ lane1));
+  [lane1, lane2] = saved as [number, number];
+  return out;
+}
+
+let lane1 = 0;
+let lane2 = 0;
+
+function feedText(text: string): void {
+  let a = lane1;
+  let b = lane2;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  // A terminator: "ab","c" and "a","bc" differ.
+  lane1 = Math.imul(a ^ 0xffff, 0x01000193);
+  lane2 = Math.imul(b ^ 0xffff, 0x5bd1e995);
+}
+
+function feed(value: unknown): void {
+  switch (typeof value) {
+    case "string":
+      feedText("s");
+      feedText(value);
+      return;
+    case "number":
+      feedText(Number.isFinite(value) ? `n${value}` : "null");
+      return;
+    case "boolean":
+      feedText(value ? "true" : "false");
+      return;
+    case "object":
+      break;
+    default:
+      feedText("null");
+      return;
+  }
+  if (value === null) return feedText("null");
+  if (Array.isArray(value)) {
+    feedText(`[${value.length}`);
+    if (!value.some((v) => v && typeof v === "object")) {
+      for (const v of value) feed(v === undefined ? null : v);
+      return;
+    }
+    // Arrays of objects in a stable order, as canonical() sorts them.
+    for (const f of value.map((v) => fingerprintOf(v)).sort()) feedText(f);
+    return;
+  }
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object);
+  if (!sortedByCodeUnits(keys)) keys.sort(byCodeUnits);
+  feedText("{");
+  for (const k of keys) {
+    const v = object[k];
+    if (v === undefined) continue;
+    feedText(k);
+    feed(v);
+  }
+  feedText("}");
+}
+
+/** murmur3's finaliser: every input bit reaches every output bit. */
+function finish(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Each byte's two hex digits: a million fingerprints without toString and padStart. */
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+function hex8(n: number): string {
+  return HEX[n >>> 24]! + HEX[(n >>> 16) & 255]! + HEX[(n >>> 8) & 255]! + HEX[n & 255]!;
+}

@@ -1,0 +1,124 @@
+/**
+ * The basis of a saved plan (`plan --out`, `plan --format json`): the spec it was planned with and
+ * a digest of each part of the actual state its steps depend on (dependencies.ts: the machines its
+ * steps name, each with what is under it, and the shared parts: subscriptions' settings, workspaces,
+ * rules, policies). `apply --plan` reads the live state, digests the same parts and applies the plan
+ * only when none changed, like `terraform apply PLANFILE` refusing a stale plan. A change elsewhere
+ * in the fleet (a new machine) does not make the plan stale: it is simply not in it.
+ *
+ * Version 2 keeps a machine's digest by its position in the plan's machines, not under its id: the
+ * saved plan names the machines already, and a million ids written twice were half the plan file.
+ */
+import type { Inventory } from "../../inventory/schema";
+import type { Spec } from "../../spec/schema";
+import { digestOf } from "./canonical";
+import { dependenciesOf, machineIndexOf, type StepLike } from "./dependencies";
+import { ABSENT, digestsOf, machineDigests, sharedDigests, stateIndex } from "./state";
+
+export { digestOf } from "./canonical";
+export { ABSENT } from "./state";
+
+export const BASIS_VERSION = 2;
+
+interface BasisCommon {
+  /** The spec the plan was made with (no secret: a spec holds none). */
+  readonly spec: Spec;
+  readonly specDigest: string;
+  /** When the inventory was read. */
+  readonly inventoryGeneratedAt: string;
+  /** Digest over every part's digest: equal when nothing the steps depend on changed. */
+  readonly digest: string;
+}
+
+export interface PlanBasis extends BasisCommon {
+  readonly version: typeof BASIS_VERSION;
+  /** Lower-case ARM id (or `/subscriptions/ID` for a subscription's settings) -> digest of that part of the state; "absent" when it did not exist. */
+  readonly shared: Readonly<Record<string, string>>;
+  /** For each machine of the plan, in its order: the digest of its state when a step depends on it, else "". */
+  readonly machines: readonly string[];
+}
+
+/** What `plan` wrote before version 2 (every part by its id); still read. */
+export interface PlanBasisV1 extends BasisCommon {
+  readonly version: 1;
+  readonly resources: Readonly<Record<string, string>>;
+}
+
+export type AnyPlanBasis = PlanBasis | PlanBasisV1;
+
+/** What a basis is computed from and checked against: the plan's machines and steps. */
+export interface BasisPlan {
+  readonly machines: readonly { readonly id: string }[];
+  readonly steps: readonly StepLike[];
+}
+
+/** What changed between a saved basis and the live state: resource ids with how. */
+export interface BasisChange {
+  readonly id: string;
+  readonly change: "changed" | "appeared" | "disappeared";
+}
+
+export function specDigest(spec: Spec): string {
+  return digestOf(spec);
+}
+
+/** The lower-case ids a step depends on: its target, the ARM ids in its details, and their subscriptions. */
+export function dependencyIds(step: StepLike): string[] {
+  const { shared } = dependenciesOf({ machines: [], steps: [step] });
+  return [...shared].sort();
+}
+
+export function basisOf(spec: Spec, inventory: Inventory, plan: BasisPlan): PlanBasis {
+  const indexOf = machineIndexOf(plan.machines);
+  const { machines: wanted, shared: sharedIds } = dependenciesOf(plan, indexOf);
+  const machines = machineDigests(inventory, plan.machines.length, wanted, indexOf);
+  const shared = sharedDigests(inventory, sharedIds);
+  return {
+    version: BASIS_VERSION,
+    spec,
+    specDigest: specDigest(spec),
+    inventoryGeneratedAt: inventory.generatedAt ?? "",
+    digest: overallDigest(shared, machines),
+    shared,
+    machines,
+  };
+}
+
+/** How many parts of the state a basis holds digests of. */
+export function basisPartCount(basis: AnyPlanBasis): number {
+  if (basis.version === 1) return Object.keys(basis.resources).length;
+  let n = Object.keys(basis.shared).length;
+  for (const d of basis.machines) if (d) n++;
+  return n;
+}
+
+/** The parts of the basis that differ in `live` (empty: the plan still holds); `plan` is the saved plan. */
+export function basisChanges(basis: AnyPlanBasis, live: Inventory, plan: BasisPlan): BasisChange[] {
+  if (basis.version === 1) return compare(basis.resources, digestsOf(stateIndex(live), Object.keys(basis.resources)));
+  const changes = compare(basis.shared, sharedDigests(live, new Set(Object.keys(basis.shared))));
+  // Live ids may differ in case from the saved plan's (ARM ids do not differ by case).
+  const position = new Map<string, number>();
+  plan.machines.forEach((m, i) => {
+    if (basis.machines[i]) position.set(m.id.toLowerCase(), i);
+  });
+  const wanted = Uint8Array.from(basis.machines, (d) => (d ? 1 : 0));
+  const now = machineDigests(live, plan.machines.length, wanted, (id) => position.get(id.toLowerCase()) ?? -1);
+  basis.machines.forEach((was, i) => {
+    if (was && now[i] !== was) changes.push({ id: plan.machines[i]!.id.toLowerCase(), change: now[i] === ABSENT ? "disappeared" : "changed" });
+  });
+  return changes;
+}
+
+function compare(saved: Readonly<Record<string, string>>, now: Readonly<Record<string, string>>): BasisChange[] {
+  const changes: BasisChange[] = [];
+  for (const [id, was] of Object.entries(saved)) {
+    const is = now[id];
+    if (is === was) continue;
+    changes.push({ id, change: was === ABSENT ? "appeared" : is === ABSENT ? "disappeared" : "changed" });
+  }
+  return changes;
+}
+
+function overallDigest(shared: Readonly<Record<string, string>>, machines: readonly string[]): string {
+  return digestOf({ shared, machines: machines.join(",") });
+}

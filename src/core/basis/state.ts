@@ -1,0 +1,89 @@
+/**
+ * The parts of an inventory a basis digests (dependencies.ts says which): each machine with what
+ * is under its id (its DCR associations), and every other item and subscription by lower-case id.
+ */
+import type { Inventory } from "../../inventory/schema";
+import { digestOf, fingerprintOf } from "./canonical";
+import { resourcePrefix } from "./dependencies";
+
+/** Digest of a part that did not exist. */
+export const ABSENT = "absent";
+
+type Identified = { readonly id: string };
+
+function otherLists(inventory: Inventory): readonly (readonly Identified[] | undefined)[] {
+  return [
+    inventory.workspaces,
+    inventory.clusters,
+    inventory.policyAssignments,
+    inventory.roleAssignments,
+    inventory.remediations,
+    inventory.dataCollectionRules,
+    inventory.dataCollectionRuleAssociations,
+  ];
+}
+
+/** Every part of an inventory that has an id, by lower-case id (machines only when `withMachines`). */
+export function stateIndex(inventory: Inventory, withMachines = true): Map<string, unknown> {
+  const index = new Map<string, unknown>();
+  const add = (id: string, value: unknown) => index.set(id.toLowerCase(), value);
+  for (const s of inventory.subscriptions) add(`/subscriptions/${s.id}`, { onboardedAt: s.onboardedAt ?? null, settings: inventory.settings?.[s.id] ?? inventory.settings?.[s.id.toLowerCase()] ?? null });
+  for (const list of withMachines ? [inventory.machines, ...otherLists(inventory)] : otherLists(inventory)) for (const item of list ?? []) add(item.id, item);
+  return index;
+}
+
+/** The digests of the parts of `index` that `ids` name. */
+export function digestsOf(index: ReadonlyMap<string, unknown>, ids: Iterable<string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const id of ids) {
+    const part = index.get(id);
+    out[id] = part === undefined ? ABSENT : digestOf(part);
+  }
+  return out;
+}
+
+/**
+ * Digests of the shared parts `ids` names: the machines' lists are searched (lower-casing a
+ * million ids) only for an id that no other list holds.
+ */
+export function sharedDigests(inventory: Inventory, ids: ReadonlySet<string>): Record<string, string> {
+  const index = stateIndex(inventory, false);
+  const missing = new Set([...ids].filter((id) => !index.has(id)));
+  if (missing.size) for (const m of inventory.machines) if (missing.has(m.id.toLowerCase())) index.set(m.id.toLowerCase(), m);
+  return digestsOf(index, [...ids].sort());
+}
+
+/**
+ * The digest of each wanted machine's state, by the plan's machine index ("" for a machine no
+ * step depends on, ABSENT for one the inventory no longer holds). `indexOf` finds an inventory
+ * machine's index in the plan (-1 when it is not there).
+ */
+export function machineDigests(inventory: Inventory, count: number, wanted: Uint8Array, indexOf: (id: string) => number): string[] {
+  const under = itemsUnderMachines(inventory);
+  const digests = new Array<string>(count);
+  for (let i = 0; i < count; i++) digests[i] = wanted[i] ? ABSENT : "";
+  for (const m of inventory.machines) {
+    const i = indexOf(m.id);
+    if (i < 0 || !wanted[i]) continue;
+    const items = under.size ? under.get(m.id.toLowerCase()) : undefined;
+    // A fingerprint, not sha256: a million of them are made for every saved plan.
+    digests[i] = fingerprintOf(items ? { machine: m, under: items } : m);
+  }
+  return digests;
+}
+
+/** Items of the other lists whose id is under a machine's (an association), by that machine's lower-case id. */
+function itemsUnderMachines(inventory: Inventory): Map<string, Identified[]> {
+  const under = new Map<string, Identified[]>();
+  for (const list of otherLists(inventory)) {
+    for (const item of list ?? []) {
+      const prefix = resourcePrefix(item.id);
+      if (prefix.length === item.id.length) continue;
+      const key = prefix.toLowerCase();
+      const items = under.get(key);
+      if (items) items.push(item);
+      else under.set(key, [item]);
+    }
+  }
+  return under;
+}
