@@ -114,6 +114,12 @@ export interface ReconcileArgsFields {
   readonly delegateAbove?: number;
   /** Steps in flight at once. Default: the CLI's (`--concurrency`, 16). */
   readonly concurrency?: number;
+  /**
+   * Plan from this inventory file (as `asc-autoprovision inventory --out` writes it) instead of
+   * reading the actual state: a snapshot, so only with `mode: report`. A relative path is taken
+   * from the program's directory.
+   */
+  readonly inventory?: string;
 }
 
 /**

@@ -116,6 +116,9 @@ export function runPulumi(args: readonly string[], cwd: string, env: NodeJS.Proc
   });
 }
 
+/** The project name of Pulumi.yaml, under which the file backend keeps its stacks. */
+const PROJECT_NAME = /^name: *(\S+)/m.exec(readFileSync(join(ROOT, "Pulumi.yaml"), "utf8"))?.[1] ?? "asc-autoprovision";
+
 /**
  * A Pulumi project in a temporary directory whose Pulumi.yaml is the repository's (name, runtime,
  * config schema) with `main` pointing at `program`, a JavaScript module written next to it.
@@ -158,6 +161,11 @@ export class PulumiProject {
     const result = await this.run(args, timeoutMs);
     if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${result.code}:\n${result.output}`);
     return result;
+  }
+
+  /** The stack's checkpoint in the file backend: `backend/.pulumi/stacks/<project>/<stack>.json`. */
+  checkpoint(stack: string): string {
+    return join(this.dir, "backend", ".pulumi", "stacks", PROJECT_NAME, `${stack}.json`);
   }
 
   remove(): void {
