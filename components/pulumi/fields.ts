@@ -126,5 +126,17 @@ export const PULUMI_FIELD_FILE: FieldFile = {
       },
     },
   ],
-  imports: { ExtensionsFields: "../../src/core", DefenderFields: "../../src/core" },
+  imports: {
+    ExtensionsFields: "../../src/core",
+    DefenderFields: "../../src/core",
+    CustomWorkspaceFields: "../../src/core",
+    LogAnalyticsAgentFields: "../../src/core",
+    AmaPoliciesFields: "../../src/core",
+  },
+  // The spec's own fields are the core's interfaces; only what this component adds or words differently is written here.
+  bases: {
+    CustomWorkspaceArgsFields: { name: "CustomWorkspaceFields", schema: customWorkspaceSchema },
+    LogAnalyticsAgentArgsFields: { name: "LogAnalyticsAgentFields", schema: logAnalyticsAgentSchema },
+    AmaPoliciesArgsFields: { name: "AmaPoliciesFields", schema: amaPoliciesSchema },
+  },
 };
