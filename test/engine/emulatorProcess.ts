@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { emulatorConnection, emulatorEndpointFromDir, type AzureConnection, type EmulatorEndpoint } from "../../src/azure/connection";
+import { adminRequest, readAdminToken } from "../../src/emulator/admin/client";
 import { ROOT } from "./pulumiCli";
 
 export interface EmulatorProcess {
@@ -17,6 +18,8 @@ export interface EmulatorProcess {
   readonly subscriptionIds: readonly string[];
   /** SDK clients' credential and options, for changes made behind the stack's back. */
   readonly connection: AzureConnection;
+  /** Calls the emulator's admin API (`/admin/...`) with this start's token; throws on an error status. */
+  admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   /** Everything it printed. */
   output(): string;
   stop(): Promise<void>;
@@ -44,6 +47,11 @@ export function startEmulatorProcess(dir: string, fleet: number, seed = 1): Prom
         endpoint,
         subscriptionIds: (JSON.parse(readFileSync(join(dir, "emulator.json"), "utf8")) as { subscriptionIds: string[] }).subscriptionIds,
         connection: emulatorConnection(endpoint),
+        admin: async <T>(method: string, path: string, body?: unknown) => {
+          const r = await adminRequest<T>(endpoint.url, endpoint.caCert, method, path, body, readAdminToken(dir));
+          if (r.status >= 400) throw new Error(`admin ${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+          return r.body;
+        },
         output: () => out,
         stop: () =>
           new Promise<void>((done) => {

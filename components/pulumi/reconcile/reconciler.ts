@@ -436,9 +436,9 @@ export class ReconciliationError extends Error {
   }
 }
 
-/** The resource's id: the subscriptions it reconciles. */
+/** The resource's id: the subscriptions it reconciles, then its management groups (`agents:<sub>,mg/<group>`). */
 export function idOf(inputs: ReconciliationInputs): string {
-  return `agents:${inputs.spec.subscriptions.join(",")}`;
+  return `agents:${[...inputs.spec.subscriptions, ...inputs.spec.managementGroups.map((g) => `mg/${g}`)].join(",")}`;
 }
 
 function describeFailures(results: readonly StepResult[]): string[] {
