@@ -15,7 +15,7 @@
  * mid-apply checks what it had started on the next `pulumi up` instead of sending it twice.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
   applyPlan,
@@ -195,19 +195,28 @@ async function snapshotPlan(inventory: string, spec: ReconciliationInputs["spec"
   return { inventory: snapshot, plan: planFor(spec, snapshot) };
 }
 
+/** Where `inputs` plan from (the connection, or none for an inventory file) and the key of their plan in recentPlans. */
+function planSource(inputs: ReconciliationInputs): { conn?: AzureConnection; label: string; cacheKey: string } {
+  const source = inputs.inventory === undefined ? connect(inputs.endpoint) : undefined;
+  const label = source ? source.key : `inventory ${inventoryKey(inputs.inventory!)}`;
+  return { conn: source?.conn, label, cacheKey: `${label}\n${JSON.stringify(inputs.spec)}` };
+}
+
 /**
  * The plan for `inputs`: from the actual state, or from the `inventory` file. `reuse`: a plan
- * read for the same source and spec within the last minute (counted from when it was ready) may
- * serve (check and the diff right after it, in one engine pass); create, update and read always
- * read afresh.
+ * read for the same source and spec within the last minute (counted from its last use) may serve
+ * (check and the diff right after it, in one engine pass); create, update and read read the
+ * actual state afresh. An inventory file's plan is always reused: its key names the file's size
+ * and modification time, so a rewritten file is planned again.
  */
 async function livePlan(inputs: ReconciliationInputs, reuse: boolean): Promise<Planned> {
-  const source = inputs.inventory === undefined ? connect(inputs.endpoint) : undefined;
-  const key = source ? source.key : `inventory ${inventoryKey(inputs.inventory!)}`;
-  const cacheKey = `${key}\n${JSON.stringify(inputs.spec)}`;
+  const { conn, label, cacheKey } = planSource(inputs);
   const cached = recentPlans.get(cacheKey);
-  if (reuse && cached && Date.now() - cached.at < PLAN_REUSE_MS) return cached.planned;
-  const entry = { at: Number.POSITIVE_INFINITY, planned: source ? planLive(source.conn, inputs.spec) : snapshotPlan(inputs.inventory!, inputs.spec) };
+  if ((reuse || !conn) && cached && Date.now() - cached.at < PLAN_REUSE_MS) {
+    cached.at = Math.max(cached.at, Date.now());
+    return cached.planned;
+  }
+  const entry = { at: Number.POSITIVE_INFINITY, planned: conn ? planLive(conn, inputs.spec) : snapshotPlan(inputs.inventory!, inputs.spec) };
   recentPlans.set(cacheKey, entry);
   try {
     const planned = await entry.planned;
@@ -215,8 +224,14 @@ async function livePlan(inputs: ReconciliationInputs, reuse: boolean): Promise<P
     return planned;
   } catch (err) {
     recentPlans.delete(cacheKey);
-    throw new Error(`AgentReconciliation could not read the ${source ? "actual state" : "inventory file"} (${key}): ${(err as Error).message}`);
+    throw new Error(`AgentReconciliation could not read the ${conn ? "actual state" : "inventory file"} (${label}): ${(err as Error).message}`);
   }
+}
+
+/** Marks the plan of `inputs` as just used: check's own work on a large plan (its file, its report) must not age it out before the diff that follows. */
+function keepPlan(inputs: ReconciliationInputs): void {
+  const cached = recentPlans.get(planSource(inputs).cacheKey);
+  if (cached && Number.isFinite(cached.at)) cached.at = Date.now();
 }
 
 /** An inventory file as a cache key: its path, size and modification time (a rewritten file is read again). */
@@ -342,7 +357,9 @@ export function reportOf(
   };
 }
 
-/**
+/** Where each plan object was last written (savePlanFile). */
+const savedTo = new WeakMap<Plan, string>();
+
 /**
  * Writes the whole plan (every machine and step) as a plan file under the state directory, named
  * by its digest: the resource's state stays bounded and names this file, which a pipeline keeps
@@ -351,9 +368,12 @@ export function reportOf(
 export async function savePlanFile(plan: Plan, stateDir: string): Promise<string | null> {
   const dir = join(stateDir, "plans");
   const file = join(dir, `${digestOnce(plan)}.json`);
+  // The same plan object (reused by check, diff and create) is written once: at 1M machines a write is 259 MiB.
+  if (savedTo.get(plan) === file && existsSync(file)) return file;
   try {
     mkdirSync(dir, { recursive: true });
     await writeFileAtomically(file, planPieces(plan, "json"));
+    savedTo.set(plan, file);
     return file;
   } catch {
     return null;
@@ -401,6 +421,7 @@ export async function check(_olds: Props, news: Props): Promise<{ inputs: Props;
   try {
     const { plan } = await livePlan(inputs, true);
     prediction = predictedReport(plan, inputs.mode, changes, await savePlanFile(plan, stateDirOf(inputs)));
+    keepPlan(inputs);
   } catch {
     prediction = undefined; // diff reads again and reports the error with its cause
   }
