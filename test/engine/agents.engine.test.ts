@@ -12,15 +12,14 @@ import { ComputeManagementClient } from "@azure/arm-compute";
 import { OperationalInsightsManagementClient } from "@azure/arm-operationalinsights";
 import { EMULATOR_CLIENT_SECRET } from "../../src/emulator/constants";
 import { nameOf, resourceGroupOf, subscriptionOf } from "../../src/inventory/ids";
+import { engineSuite } from "./engineSuite";
 import { agentsProgram, PROGRAM_RAN_MARKER } from "./agentsProgram";
 import { startEmulatorProcess, type EmulatorProcess } from "./emulatorProcess";
-import { ENGINE_SKIP_MESSAGE, PulumiProject, pulumiOrSkip, PASSPHRASE, type CliResult } from "./pulumiCli";
+import { PulumiProject, PASSPHRASE, type CliResult } from "./pulumiCli";
 
 jest.setTimeout(300_000);
 
-const cli = pulumiOrSkip();
-const describeEngine = cli ? describe : describe.skip;
-if (!cli) test.skip(ENGINE_SKIP_MESSAGE, () => undefined);
+const { cli, describeEngine } = engineSuite();
 
 const TYPE = "pulumi-nodejs:dynamic/asc-autoprovision:AgentReconciliation";
 const WINDOWS_MMA = "MicrosoftMonitoringAgent";

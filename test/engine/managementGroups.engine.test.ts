@@ -15,17 +15,16 @@ import { join } from "node:path";
 import { planLive } from "../../src/azure/apply";
 import { subscriptionOf } from "../../src/inventory/ids";
 import { parseSpec } from "../../src/spec";
+import { AGENT_RECONCILIATION_TYPE } from "../../components/pulumi/reconcile/agentReconciliation";
+import { engineSuite } from "./engineSuite";
 import { agentsProgram } from "./agentsProgram";
 import { startEmulatorProcess, type EmulatorProcess } from "./emulatorProcess";
-import { ENGINE_SKIP_MESSAGE, PulumiProject, pulumiOrSkip } from "./pulumiCli";
+import { PulumiProject } from "./pulumiCli";
 
 jest.setTimeout(300_000);
 
-const cli = pulumiOrSkip();
-const describeEngine = cli ? describe : describe.skip;
-if (!cli) test.skip(ENGINE_SKIP_MESSAGE, () => undefined);
+const { cli, describeEngine } = engineSuite();
 
-const TYPE = "pulumi-nodejs:dynamic/asc-autoprovision:AgentReconciliation";
 const GROUP = "contoso-prod";
 
 interface PreviewJson {
@@ -46,8 +45,8 @@ async function outstandingSteps(subscription: string): Promise<number> {
 /** The AgentReconciliation's `changes` (machine id → line) in `pulumi preview --json`. */
 async function previewChanges(): Promise<{ op: string; changes: Record<string, string> }> {
   const { stdout } = await project.ok(["preview", "--json"]);
-  const step = (JSON.parse(stdout) as PreviewJson).steps.find((s) => s.newState?.type === TYPE);
-  if (!step) throw new Error(`no ${TYPE} in the preview`);
+  const step = (JSON.parse(stdout) as PreviewJson).steps.find((s) => s.newState?.type === AGENT_RECONCILIATION_TYPE);
+  if (!step) throw new Error(`no ${AGENT_RECONCILIATION_TYPE} in the preview`);
   return { op: step.op, changes: step.newState!.inputs["changes"] as Record<string, string> };
 }
 
@@ -91,7 +90,7 @@ describeEngine("management-group scope in the real CLI, against the emulator", (
     expect(up.stdout).toMatch(/Resources:\s+\+ 2 created/);
     expect(up.stdout).toMatch(/remainingSteps\s*: 0/);
     const { stdout } = await project.ok(["stack", "export"]);
-    const agents = (JSON.parse(stdout) as { deployment: { resources: { type: string; id?: string; outputs?: Record<string, unknown> }[] } }).deployment.resources.find((r) => r.type === TYPE)!;
+    const agents = (JSON.parse(stdout) as { deployment: { resources: { type: string; id?: string; outputs?: Record<string, unknown> }[] } }).deployment.resources.find((r) => r.type === AGENT_RECONCILIATION_TYPE)!;
     expect(agents.id).toBe(`agents:mg/${GROUP}`);
     expect(agents.outputs!["stepsApplied"]).toBeGreaterThan(0);
     expect(await outstandingSteps(included)).toBe(0);

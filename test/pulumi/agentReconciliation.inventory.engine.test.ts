@@ -13,18 +13,17 @@ import { writeFleetInventory } from "../../bench/fleet";
 import { MAX_MACHINES } from "../../components/pulumi/reconcile/types";
 import { readPlanFile } from "../../src/core";
 import { EMULATOR_CLIENT_SECRET } from "../../src/emulator/constants";
+import { AGENT_RECONCILIATION_TYPE } from "../../components/pulumi/reconcile/agentReconciliation";
+import { engineSuite } from "../engine/engineSuite";
 import { agentsProgram } from "../engine/agentsProgram";
-import { ENGINE_SKIP_MESSAGE, PASSPHRASE, PulumiProject, pulumiOrSkip } from "../engine/pulumiCli";
+import { PASSPHRASE, PulumiProject } from "../engine/pulumiCli";
 import { setInventoryStack } from "../engine/inventoryStack";
 
 jest.setTimeout(300_000);
 
-const cli = pulumiOrSkip();
-const describeEngine = cli ? describe : describe.skip;
-if (!cli) test.skip(ENGINE_SKIP_MESSAGE, () => undefined);
+const { cli, describeEngine } = engineSuite();
 
 const MACHINES = 600;
-const TYPE = "pulumi-nodejs:dynamic/asc-autoprovision:AgentReconciliation";
 
 interface ExportedResource {
   readonly type: string;
@@ -49,8 +48,8 @@ afterAll(() => project?.remove());
 async function agentsOutputs(): Promise<Record<string, unknown>> {
   const { stdout } = await project.ok(["stack", "export"]);
   const resources = (JSON.parse(stdout) as { deployment: { resources?: ExportedResource[] } }).deployment.resources ?? [];
-  const agents = resources.find((r) => r.type === TYPE);
-  if (!agents?.outputs) throw new Error(`no ${TYPE} with outputs in the exported state`);
+  const agents = resources.find((r) => r.type === AGENT_RECONCILIATION_TYPE);
+  if (!agents?.outputs) throw new Error(`no ${AGENT_RECONCILIATION_TYPE} with outputs in the exported state`);
   return agents.outputs;
 }
 
