@@ -20,14 +20,14 @@
  *   npm run bench -- pulumi-state                                10000:inventory,1000000:inventory
  *   ASC_BENCH_FLEETS=10000:apply,100000:report npm run bench -- pulumi-state
  */
-import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { check, diff, type Props } from "../components/pulumi/reconcile/reconciler";
 import { MAX_FINDINGS, MAX_MACHINES } from "../components/pulumi/reconcile/types";
 import { EMULATOR_CLIENT_SECRET } from "../src/emulator/constants";
 import { agentsProgram } from "../test/engine/agentsProgram";
-import { startEmulatorProcess } from "../test/engine/emulatorProcess";
+import { projectWithEmulator } from "../test/engine/emulatorProcess";
 import { setInventoryStack } from "../test/engine/inventoryStack";
 import { ENGINE_SKIP_MESSAGE, findPulumi, PASSPHRASE, PulumiProject } from "../test/engine/pulumiCli";
 import { writeFleetInventory } from "./fleet";
@@ -47,11 +47,8 @@ type Mode = "apply" | "report";
 async function measureEmulator(fleet: number, mode: Mode): Promise<StateFigures> {
   const cli = findPulumi();
   if (!cli) throw new Error(ENGINE_SKIP_MESSAGE);
-  const project = new PulumiProject(cli, agentsProgram());
-  mkdirSync(join(project.dir, "emulator"));
-  const emu = await startEmulatorProcess(join(project.dir, "emulator"), fleet);
+  const { project, emu } = await projectWithEmulator(cli, fleet);
   try {
-    project.setEnv("ASC_EMULATOR_CONFIG", emu.configPath);
     await project.ok(["stack", "init", "bench", "--secrets-provider", "passphrase"]);
     for (const [i, sub] of emu.subscriptionIds.entries()) await project.ok(["config", "set", "--path", `asc-autoprovision:subscriptions[${i}]`, sub]);
     await project.ok(["config", "set", "--path", "asc-autoprovision:logAnalyticsAgent.autoProvision", "true"]);

@@ -3,11 +3,12 @@
  * the engine tests: started on a free port with a generated fleet, stopped with SIGTERM.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { emulatorConnection, emulatorEndpointFromDir, type AzureConnection, type EmulatorEndpoint } from "../../src/azure/connection";
 import { adminRequest, readAdminToken } from "../../src/emulator/admin/client";
-import { ROOT } from "./pulumiCli";
+import { agentsProgram } from "./agentsProgram";
+import { PulumiProject, ROOT, type PulumiCli } from "./pulumiCli";
 
 export interface EmulatorProcess {
   readonly dir: string;
@@ -62,4 +63,17 @@ export function startEmulatorProcess(dir: string, fleet: number, seed = 1): Prom
       });
     });
   });
+}
+
+/**
+ * The engine tests' project (agentsProgram) with an emulator of `fleet` machines started in its
+ * directory; the dynamic-provider host (started by the engine) finds it as the CLI's users do,
+ * through ASC_EMULATOR_CONFIG.
+ */
+export async function projectWithEmulator(cli: PulumiCli, fleet: number): Promise<{ project: PulumiProject; emu: EmulatorProcess }> {
+  const project = new PulumiProject(cli, agentsProgram());
+  mkdirSync(join(project.dir, "emulator"));
+  const emu = await startEmulatorProcess(join(project.dir, "emulator"), fleet);
+  project.setEnv("ASC_EMULATOR_CONFIG", emu.configPath);
+  return { project, emu };
 }

@@ -10,15 +10,12 @@
  * here (README, Pulumi): this runs the engine tests' program (the AgentReconciliation alone).
  * Skipped without a Pulumi CLI (pulumiCli.ts). Runs dist/: `npm run build` first.
  */
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { planLive } from "../../src/azure/apply";
 import { subscriptionOf } from "../../src/inventory/ids";
 import { parseSpec } from "../../src/spec";
 import { AGENT_RECONCILIATION_TYPE } from "../../components/pulumi/reconcile/agentReconciliation";
 import { engineSuite } from "./engineSuite";
-import { agentsProgram } from "./agentsProgram";
-import { startEmulatorProcess, type EmulatorProcess } from "./emulatorProcess";
+import { projectWithEmulator, type EmulatorProcess } from "./emulatorProcess";
 import { PulumiProject } from "./pulumiCli";
 
 jest.setTimeout(300_000);
@@ -52,10 +49,7 @@ async function previewChanges(): Promise<{ op: string; changes: Record<string, s
 
 beforeAll(async () => {
   if (!cli) return;
-  project = new PulumiProject(cli, agentsProgram());
-  mkdirSync(join(project.dir, "emulator"));
-  emu = await startEmulatorProcess(join(project.dir, "emulator"), 20);
-  project.setEnv("ASC_EMULATOR_CONFIG", emu.configPath);
+  ({ project, emu } = await projectWithEmulator(cli, 20));
   // The fleet's first subscription was onboarded before 2019-03-17 (the legacy rule keeps its machines): the group holds the other two.
   [included, excluded] = [emu.subscriptionIds[1]!, emu.subscriptionIds[2]!];
   await emu.admin("POST", "/admin/management-groups", { groups: [{ name: GROUP, displayName: "Contoso production", subscriptions: [included, excluded] }] });
