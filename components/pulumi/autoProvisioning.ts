@@ -57,7 +57,7 @@ const sameFields: [SameKeys<LogAnalyticsAgentArgs, LogAnalyticsAgentSpec>, SameK
 void sameFields;
 
 const TOP_LEVEL_KEYS = ["subscriptionId", "logAnalyticsAgent", "extensions", "defender", "machineRegions", "endpoint", "reconcile", "amaPolicies"] as const;
-const RECONCILE_KEYS = ["mode", "delegateAbove", "concurrency"] as const;
+const RECONCILE_KEYS = ["mode", "delegateAbove", "concurrency", "inventory"] as const;
 const CUSTOM_WORKSPACE_KEYS = ["id", "location", "installSolution", "configureSecurityEvents", "sentinelOwnsSecurityEvents", "configuredBy", "provider"] as const;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -120,11 +120,15 @@ export function validateAutoProvisioningArgs(args: AutoProvisioningArgs): { spec
 
 /** Issues of a `reconcile` argument (or stack config value), named under `path`. */
 export function reconcileIssues(value: unknown, path: string): ValidationIssue[] {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return [{ path, message: `${JSON.stringify(value)} is not an object (mode, delegateAbove, concurrency)` }];
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return [{ path, message: `${JSON.stringify(value)} is not an object (mode, delegateAbove, concurrency, inventory)` }];
   const issues = unknownKeyIssues(value, RECONCILE_KEYS, path);
   const r = value as Record<string, unknown>;
   if (r.mode !== undefined && !RECONCILE_MODES.includes(r.mode as ReconcileMode)) {
     issues.push({ path: joinPath(path, "mode"), message: `${JSON.stringify(r.mode)} is not one of ${RECONCILE_MODES.join(", ")}` });
+  }
+  if (r.inventory !== undefined) {
+    if (typeof r.inventory !== "string" || r.inventory === "") issues.push({ path: joinPath(path, "inventory"), message: `${JSON.stringify(r.inventory)} is not a file name` });
+    else if ((r.mode ?? "apply") !== "report") issues.push({ path: joinPath(path, "inventory"), message: `an inventory file is a snapshot: it can only be reported on (mode "report")` });
   }
   // The runtime options' own table (src/azure/options.ts), as the CLI and AgentReconciliation check them.
   for (const key of ["delegateAbove", "concurrency"] as const) {
@@ -320,6 +324,7 @@ export class AutoProvisioning extends pulumi.ComponentResource {
           spec: this.spec,
           endpoint,
           mode: args.reconcile.mode ?? "apply",
+          inventory: args.reconcile.inventory,
           delegateAbove: args.reconcile.delegateAbove,
           concurrency: args.reconcile.concurrency,
         },

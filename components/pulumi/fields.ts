@@ -50,6 +50,13 @@ const reconcileArgsSchema = z
     mode: z.enum(RECONCILE_MODES).default("apply").describe("`apply`: plan from the actual state and apply; `report`: plan only, the remediation steps become outputs."),
     delegateAbove: z.int().min(RUNTIME_OPTIONS.delegateAbove.min).optional().describe(runtimeOptionDoc("delegateAbove")),
     concurrency: z.int().min(RUNTIME_OPTIONS.concurrency.min).optional().describe(runtimeOptionDoc("concurrency")),
+    inventory: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Plan from this inventory file (as `asc-autoprovision inventory --out` writes it) instead of reading the actual state: a snapshot, so only with `mode: report`. A relative path is taken from the program's directory.",
+      ),
   })
   .describe(
     "Reconcile the subscription's machines (install, reconnect, upgrade agents; AMA rules and associations) with an AgentReconciliation child, after every other resource of the component. It talks to `endpoint`; nothing is ever uninstalled. Default: none (only the declarative resources).",
@@ -119,5 +126,17 @@ export const PULUMI_FIELD_FILE: FieldFile = {
       },
     },
   ],
-  imports: { ExtensionsFields: "../../src/core", DefenderFields: "../../src/core" },
+  imports: {
+    ExtensionsFields: "../../src/core",
+    DefenderFields: "../../src/core",
+    CustomWorkspaceFields: "../../src/core",
+    LogAnalyticsAgentFields: "../../src/core",
+    AmaPoliciesFields: "../../src/core",
+  },
+  // The spec's own fields are the core's interfaces; only what this component adds or words differently is written here.
+  bases: {
+    CustomWorkspaceArgsFields: { name: "CustomWorkspaceFields", schema: customWorkspaceSchema },
+    LogAnalyticsAgentArgsFields: { name: "LogAnalyticsAgentFields", schema: logAnalyticsAgentSchema },
+    AmaPoliciesArgsFields: { name: "AmaPoliciesFields", schema: amaPoliciesSchema },
+  },
 };

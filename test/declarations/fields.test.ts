@@ -59,3 +59,32 @@ test("the Pulumi project's descriptions of the model's inputs are the schemas'",
   const expected = { subscriptions: described(specSchema)["subscriptions"]!.description, ...Object.fromEntries(["machineRegions", "sentinelOwnsSecurityEvents", "workspaceLocation"].map((k) => [k, described(stackOptionsSchema)[k]!.description])) };
   expect(Object.fromEntries(Object.keys(expected).map((k) => [k, project.config[k]!.description]))).toEqual(expected);
 });
+
+describe("an interface with a base (FieldFile.bases)", () => {
+  const base = z.object({ a: z.boolean().optional().describe("A."), b: z.string().describe("B."), c: z.number().optional().describe("C.") }).describe("Base.");
+  const derived = base.extend({ b: z.string().describe("B, worded for the component."), d: z.boolean().optional().describe("D.") }).describe("Derived.");
+  const file = (bases: boolean) => ({
+    file: "x.generated.ts",
+    roots: [{ schema: derived, name: "DerivedFields" }],
+    imports: { BaseFields: "./base" },
+    ...(bases ? { bases: { DerivedFields: { name: "BaseFields", schema: base } } } : {}),
+  });
+
+  test("inherits the fields whose schema is the base's and writes only the others, the base's differing ones left out", () => {
+    const source = fieldsSource(file(true));
+    expect(source).toContain('import type { BaseFields } from "./base";');
+    expect(source).toContain('export interface DerivedFields extends Omit<BaseFields, "b"> {');
+    expect(source).toMatch(/readonly b: string;/);
+    expect(source).toMatch(/readonly d\?: boolean;/);
+    expect(source).not.toMatch(/readonly (a|c)\?/);
+    // Without the base every field is written again.
+    expect(fieldsSource(file(false))).toMatch(/readonly a\?: boolean;[\s\S]*readonly c\?: number;/);
+  });
+
+  test("the Pulumi arguments repeat none of the core's fields they share", () => {
+    const source = readFileSync(join(ROOT, PULUMI_FIELD_FILE.file), "utf8");
+    expect(source).toContain('export interface LogAnalyticsAgentArgsFields extends Omit<LogAnalyticsAgentFields, "workspace"> {');
+    expect(source).toContain('export interface AmaPoliciesArgsFields extends Omit<AmaPoliciesFields, "remediate"> {');
+    for (const field of ["autoProvision", "securityEvents", "reconfigureExisting", "upgradeManualScaleSets", "notScopes"]) expect([field, source.includes(`readonly ${field}`)]).toEqual([field, false]);
+  });
+});

@@ -6,21 +6,20 @@
  *
  * Without a Pulumi CLI the suite is skipped with a message saying how to get one (pulumiCli.ts).
  */
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ComputeManagementClient } from "@azure/arm-compute";
 import { OperationalInsightsManagementClient } from "@azure/arm-operationalinsights";
 import { EMULATOR_CLIENT_SECRET } from "../../src/emulator/constants";
 import { nameOf, resourceGroupOf, subscriptionOf } from "../../src/inventory/ids";
-import { agentsProgram, PROGRAM_RAN_MARKER } from "./agentsProgram";
-import { startEmulatorProcess, type EmulatorProcess } from "./emulatorProcess";
-import { ENGINE_SKIP_MESSAGE, PulumiProject, pulumiOrSkip, PASSPHRASE, type CliResult } from "./pulumiCli";
+import { engineSuite } from "./engineSuite";
+import { PROGRAM_RAN_MARKER } from "./agentsProgram";
+import { projectWithEmulator, type EmulatorProcess } from "./emulatorProcess";
+import { PulumiProject, PASSPHRASE, type CliResult } from "./pulumiCli";
 
 jest.setTimeout(300_000);
 
-const cli = pulumiOrSkip();
-const describeEngine = cli ? describe : describe.skip;
-if (!cli) test.skip(ENGINE_SKIP_MESSAGE, () => undefined);
+const { cli, describeEngine } = engineSuite();
 
 const TYPE = "pulumi-nodejs:dynamic/asc-autoprovision:AgentReconciliation";
 const WINDOWS_MMA = "MicrosoftMonitoringAgent";
@@ -42,11 +41,7 @@ let subscriptions: string[];
 
 beforeAll(async () => {
   if (!cli) return;
-  project = new PulumiProject(cli, agentsProgram());
-  mkdirSync(join(project.dir, "emulator"));
-  emu = await startEmulatorProcess(join(project.dir, "emulator"), 20);
-  // The dynamic-provider host (started by the engine) finds the emulator as the CLI's users do.
-  project.setEnv("ASC_EMULATOR_CONFIG", emu.configPath);
+  ({ project, emu } = await projectWithEmulator(cli, 20));
   // The fleet's first subscription was onboarded before 2019-03-17 (the seed's legacy rule keeps its machines as they are).
   subscriptions = emu.subscriptionIds.slice(1);
   await project.ok(["stack", "init", "dev", "--secrets-provider", "passphrase"]);

@@ -26,11 +26,13 @@ const agents = new AgentReconciliation("agents", {
   spec: settings.spec,
   endpoint: settings.endpoint,
   mode: reconcile.mode || "apply",
+  inventory: reconcile.inventory,
   delegateAbove: reconcile.delegateAbove,
   concurrency: reconcile.concurrency,
 });
 exports.machineCount = agents.machineCount;
 exports.remainingSteps = agents.remainingSteps;
 exports.planDigest = agents.planDigest;
+exports.planFile = agents.planFile;
 `;
 }

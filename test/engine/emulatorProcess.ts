@@ -3,10 +3,12 @@
  * the engine tests: started on a free port with a generated fleet, stopped with SIGTERM.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { emulatorConnection, emulatorEndpointFromDir, type AzureConnection, type EmulatorEndpoint } from "../../src/azure/connection";
-import { ROOT } from "./pulumiCli";
+import { adminRequest, readAdminToken } from "../../src/emulator/admin/client";
+import { agentsProgram } from "./agentsProgram";
+import { PulumiProject, ROOT, type PulumiCli } from "./pulumiCli";
 
 export interface EmulatorProcess {
   readonly dir: string;
@@ -17,6 +19,8 @@ export interface EmulatorProcess {
   readonly subscriptionIds: readonly string[];
   /** SDK clients' credential and options, for changes made behind the stack's back. */
   readonly connection: AzureConnection;
+  /** Calls the emulator's admin API (`/admin/...`) with this start's token; throws on an error status. */
+  admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   /** Everything it printed. */
   output(): string;
   stop(): Promise<void>;
@@ -44,6 +48,11 @@ export function startEmulatorProcess(dir: string, fleet: number, seed = 1): Prom
         endpoint,
         subscriptionIds: (JSON.parse(readFileSync(join(dir, "emulator.json"), "utf8")) as { subscriptionIds: string[] }).subscriptionIds,
         connection: emulatorConnection(endpoint),
+        admin: async <T>(method: string, path: string, body?: unknown) => {
+          const r = await adminRequest<T>(endpoint.url, endpoint.caCert, method, path, body, readAdminToken(dir));
+          if (r.status >= 400) throw new Error(`admin ${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+          return r.body;
+        },
         output: () => out,
         stop: () =>
           new Promise<void>((done) => {
@@ -54,4 +63,17 @@ export function startEmulatorProcess(dir: string, fleet: number, seed = 1): Prom
       });
     });
   });
+}
+
+/**
+ * The engine tests' project (agentsProgram) with an emulator of `fleet` machines started in its
+ * directory; the dynamic-provider host (started by the engine) finds it as the CLI's users do,
+ * through ASC_EMULATOR_CONFIG.
+ */
+export async function projectWithEmulator(cli: PulumiCli, fleet: number): Promise<{ project: PulumiProject; emu: EmulatorProcess }> {
+  const project = new PulumiProject(cli, agentsProgram());
+  mkdirSync(join(project.dir, "emulator"));
+  const emu = await startEmulatorProcess(join(project.dir, "emulator"), fleet);
+  project.setEnv("ASC_EMULATOR_CONFIG", emu.configPath);
+  return { project, emu };
 }

@@ -95,9 +95,10 @@ export function cliEnv(cli: PulumiCli, dir: string, extra: Record<string, string
  * of its own: past `timeoutMs` the whole group is killed, the plugins the CLI started included
  * (killed alone, the CLI leaves its language host and providers running).
  */
-export function runPulumi(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 240_000): Promise<CliResult> {
+export function runPulumi(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 240_000, onSpawn?: (pid: number) => void): Promise<CliResult> {
   return new Promise((resolveRun) => {
     const child = spawn("pulumi", [...args, "--non-interactive", "--color", "never"], { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    onSpawn?.(child.pid!);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
@@ -115,6 +116,9 @@ export function runPulumi(args: readonly string[], cwd: string, env: NodeJS.Proc
     });
   });
 }
+
+/** The project name of Pulumi.yaml, under which the file backend keeps its stacks. */
+const PROJECT_NAME = /^name: *(\S+)/m.exec(readFileSync(join(ROOT, "Pulumi.yaml"), "utf8"))?.[1] ?? "asc-autoprovision";
 
 /**
  * A Pulumi project in a temporary directory whose Pulumi.yaml is the repository's (name, runtime,
@@ -148,16 +152,21 @@ export class PulumiProject {
     this.env[name] = value;
   }
 
-  /** `pulumi <args>` in the project; never throws on a non-zero exit. */
-  run(args: readonly string[], timeoutMs = 240_000): Promise<CliResult> {
-    return runPulumi(args, this.projectDir, this.env, timeoutMs);
+  /** `pulumi <args>` in the project; never throws on a non-zero exit. `onSpawn` gets the CLI's process id. */
+  run(args: readonly string[], timeoutMs = 240_000, onSpawn?: (pid: number) => void): Promise<CliResult> {
+    return runPulumi(args, this.projectDir, this.env, timeoutMs, onSpawn);
   }
 
   /** `pulumi <args>`, failing the test with the CLI's output unless it exits 0. */
-  async ok(args: readonly string[], timeoutMs?: number): Promise<CliResult> {
-    const result = await this.run(args, timeoutMs);
+  async ok(args: readonly string[], timeoutMs?: number, onSpawn?: (pid: number) => void): Promise<CliResult> {
+    const result = await this.run(args, timeoutMs, onSpawn);
     if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${result.code}:\n${result.output}`);
     return result;
+  }
+
+  /** The stack's checkpoint in the file backend: `backend/.pulumi/stacks/<project>/<stack>.json`. */
+  checkpoint(stack: string): string {
+    return join(this.dir, "backend", ".pulumi", "stacks", PROJECT_NAME, `${stack}.json`);
   }
 
   remove(): void {

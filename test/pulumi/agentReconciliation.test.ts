@@ -84,12 +84,16 @@ describe("AgentReconciliation under AutoProvisioning", () => {
   test("bad reconcile arguments are named", () => {
     const { issues } = validateAutoProvisioningArgs({ subscriptionId: SUB1, reconcile: { mode: "sometimes", concurrency: 0, delay: 1 } as never });
     expect(issues).toEqual([
-      { path: "reconcile.delay", message: "is not a known field (allowed: mode, delegateAbove, concurrency)" },
+      { path: "reconcile.delay", message: "is not a known field (allowed: mode, delegateAbove, concurrency, inventory)" },
       { path: "reconcile.mode", message: '"sometimes" is not one of apply, report' },
       { path: "reconcile.concurrency", message: "0 is not an integer >= 1" },
     ]);
+    expect(validateAutoProvisioningArgs({ subscriptionId: SUB1, reconcile: { inventory: "fleet.json" } }).issues).toEqual([
+      { path: "reconcile.inventory", message: 'an inventory file is a snapshot: it can only be reported on (mode "report")' },
+    ]);
+    expect(validateAutoProvisioningArgs({ subscriptionId: SUB1, reconcile: { mode: "report", inventory: "fleet.json" } }).issues).toEqual([]);
     expect(validateAutoProvisioningArgs({ subscriptionId: SUB1, reconcile: "apply" as never }).issues).toEqual([
-      { path: "reconcile", message: '"apply" is not an object (mode, delegateAbove, concurrency)' },
+      { path: "reconcile", message: '"apply" is not an object (mode, delegateAbove, concurrency, inventory)' },
     ]);
   });
 
@@ -132,7 +136,7 @@ describe("the root program's asc-autoprovision:reconcile", () => {
     })();
     expect(err.message).toBe('invalid stack config:\n  asc-autoprovision:reconcile.mode: "Apply" is not one of apply, report');
     expect(() => readStackSettings({ ...base, reconcile: "sometimes" }, {})).toThrow(
-      'asc-autoprovision:reconcile: "sometimes" is not one of off, apply, report (or an object with mode, delegateAbove, concurrency)',
+      'asc-autoprovision:reconcile: "sometimes" is not one of off, apply, report (or an object with mode, delegateAbove, concurrency, inventory)',
     );
   });
 
@@ -164,6 +168,18 @@ describe("the provider's input checks and endpoint selection (no host)", () => {
     ]);
     const news = { spec: { subscriptions: [SUB1], logAnalyticsAgent: { workspace: { id: UNKNOWN } } }, mode: "apply" };
     expect(await check({}, news)).toEqual({ inputs: news, failures: [] });
+  });
+
+  test("inventory: a readable file, with mode report only", () => {
+    const spec = { subscriptions: [SUB1] };
+    expect(validateInputs({ spec, mode: "apply", inventory: "examples/inventory.json" }).failures).toEqual([
+      { property: "inventory", reason: 'an inventory file is a snapshot: it can only be reported on (mode "report", not "apply")' },
+    ]);
+    expect(validateInputs({ spec, mode: "report", inventory: "no/such/inventory.json" }).failures).toEqual([
+      { property: "inventory", reason: `"no/such/inventory.json" cannot be read (from ${process.cwd()})` },
+    ]);
+    expect(validateInputs({ spec, mode: "report", inventory: 7 }).failures).toEqual([{ property: "inventory", reason: "7 is not a file name" }]);
+    expect(validateInputs({ spec, mode: "report", inventory: "examples/inventory.json" })).toEqual({ inputs: { spec: expect.anything(), mode: "report", inventory: "examples/inventory.json" }, failures: [] });
   });
 
   test("endpoint: azure, the environment, a directory, or a URL matched with an emulator.json", () => {

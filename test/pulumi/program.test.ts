@@ -95,7 +95,7 @@ describe("stack config validation", () => {
     const project = parse(readFileSync("Pulumi.yaml", "utf8"));
     const withDefaults: Record<string, string> = { subscriptions: JSON.stringify([SUB1]) };
     for (const [key, decl] of Object.entries<Props>(project.config)) {
-      if (decl.default !== undefined) withDefaults[key] = typeof decl.default === "string" ? decl.default : JSON.stringify(decl.default);
+      if (decl.default !== undefined && !(key in withDefaults)) withDefaults[key] = typeof decl.default === "string" ? decl.default : JSON.stringify(decl.default);
     }
     expect(readStackSettings(withDefaults, {})).toEqual(readStackSettings({ subscriptions: JSON.stringify([SUB1]) }, {}));
     expect(readStackSettings(withDefaults, {}).spec.logAnalyticsAgent.autoProvision).toBe(false);
@@ -176,12 +176,15 @@ describe("amaPolicies with a central workspace", () => {
 describe("Pulumi.yaml and the example stacks", () => {
   const project = parse(readFileSync("Pulumi.yaml", "utf8"));
 
-  test("Pulumi.yaml declares exactly the keys the program reads; only subscriptions is required", () => {
+  test("Pulumi.yaml declares exactly the keys the program reads; none is required (subscriptions or managementGroups: the program checks)", () => {
     expect(project.name).toBe("asc-autoprovision");
     expect(project.main).toBe("dist/components/pulumi/program/index.js");
     expect(Object.keys(project.config)).toEqual([...STACK_CONFIG_KEYS]);
     const required = Object.entries<Props>(project.config).filter(([, d]) => d.default === undefined && d.value === undefined).map(([k]) => k);
-    expect(required).toEqual(["subscriptions"]);
+    // A stack scoped by management groups alone lists no subscription: the CLI must not require one.
+    expect(required).toEqual([]);
+    expect(project.config.subscriptions.default).toEqual([]);
+    expect(() => readStackSettings({ subscriptions: "[]", managementGroups: "[]" }, {})).toThrow(/asc-autoprovision:subscriptions/);
     expect(project.config.subscriptions).toMatchObject({ type: "array", items: { type: "string" } });
   });
 

@@ -168,7 +168,7 @@ function readReconcile(text: string | undefined, issues: ValidationIssue[]): Rec
   if (typeof value === "string") {
     if (value === "off") return undefined;
     if (value === "apply" || value === "report") return { mode: value };
-    issues.push({ path, message: `${JSON.stringify(value)} is not one of ${RECONCILE_WORDS.join(", ")} (or an object with mode, delegateAbove, concurrency)` });
+    issues.push({ path, message: `${JSON.stringify(value)} is not one of ${RECONCILE_WORDS.join(", ")} (or an object with mode, delegateAbove, concurrency, inventory)` });
     return undefined;
   }
   const found = reconcileIssues(value, path);

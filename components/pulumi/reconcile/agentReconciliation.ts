@@ -59,6 +59,12 @@ export interface AgentReconciliationArgs {
   /** `apply` (plan and apply) or `report` (plan only; the remediation steps are outputs, nothing is changed). */
   readonly mode: pulumi.Input<ReconcileMode>;
   /**
+   * Plan from this inventory file (as `asc-autoprovision inventory --out` writes it) instead of
+   * reading the actual state: a snapshot, so only with mode `report` (check refuses it otherwise);
+   * `endpoint` is then not used. A relative path is taken from the program's directory.
+   */
+  readonly inventory?: pulumi.Input<string>;
+  /**
    * Above this many Log Analytics agent installs for one OS, subscription and workspace, hand
    * them to the agent's policy and a remediation task. Default: the CLI's (RUNTIME_OPTIONS in src/azure/options.ts); 0 = never.
    */
@@ -79,6 +85,7 @@ export class AgentReconciliation extends pulumi.dynamic.Resource {
   declare public readonly spec: pulumi.Output<Spec>;
   declare public readonly endpoint: pulumi.Output<string | undefined>;
   declare public readonly mode: pulumi.Output<ReconcileMode>;
+  declare public readonly inventory: pulumi.Output<string | undefined>;
   declare public readonly delegateAbove: pulumi.Output<number | undefined>;
   declare public readonly concurrency: pulumi.Output<number | undefined>;
   /** Steps the last `pulumi up` completed (0 in report mode). */
@@ -114,6 +121,7 @@ export class AgentReconciliation extends pulumi.dynamic.Resource {
         spec: args.spec,
         endpoint: endpointInput(args.endpoint),
         mode: args.mode,
+        inventory: args.inventory,
         delegateAbove: args.delegateAbove,
         concurrency: args.concurrency,
         // Only while previewing: absent, check treats the call as the up itself (see DRY_RUN_KEY).

@@ -15,8 +15,8 @@
  * mid-apply checks what it had started on the next `pulumi up` instead of sending it twice.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import {
   applyPlan,
   chooseEndpoint,
@@ -35,8 +35,8 @@ import {
   type EndpointChoice,
   type StepResult,
 } from "../../../src/azure";
-import { machineOf, planPieces, stepMachineIndices, writeFileAtomically, type Action, type Plan, type Severity } from "../../../src/core";
-import type { Inventory } from "../../../src/inventory";
+import { machineOf, plan as planFor, planPieces, stepMachineIndices, writeFileAtomically, type Action, type Plan, type Severity } from "../../../src/core";
+import { loadInventoryFile, type Inventory } from "../../../src/inventory";
 import { ValidationError, parseSpec } from "../../../src/spec";
 import {
   DRY_RUN_KEY,
@@ -132,6 +132,11 @@ export function validateInputs(news: Props): { inputs?: ReconciliationInputs; fa
     if (problem) failures.push({ property: key, reason: `${JSON.stringify(v)} ${problem}` });
     return v as number;
   };
+  const inventory = news.inventory;
+  if (inventory !== undefined && inventory !== null) {
+    const problem = inventoryProblem(inventory, mode);
+    if (problem) failures.push({ property: "inventory", reason: problem });
+  }
   const delegateAbove = option("delegateAbove");
   const concurrency = option("concurrency");
   const endpoint = news.endpoint;
@@ -149,9 +154,22 @@ export function validateInputs(news: Props): { inputs?: ReconciliationInputs; fa
   if (failures.length || !spec) return { failures };
   const inputs: Props = { spec, mode };
   if (typeof endpoint === "string") inputs.endpoint = endpoint;
+  if (typeof inventory === "string") inputs.inventory = inventory;
   if (delegateAbove !== undefined) inputs.delegateAbove = delegateAbove;
   if (concurrency !== undefined) inputs.concurrency = concurrency;
   return { inputs: inputs as unknown as ReconciliationInputs, failures };
+}
+
+/** Why an `inventory` input cannot serve (undefined when it can): a readable file, with mode `report`. */
+function inventoryProblem(inventory: unknown, mode: unknown): string | undefined {
+  if (typeof inventory !== "string" || inventory === "") return `${JSON.stringify(inventory)} is not a file name`;
+  if (mode !== "report") return `an inventory file is a snapshot: it can only be reported on (mode "report", not ${JSON.stringify(mode)})`;
+  try {
+    if (!statSync(resolve(inventory)).isFile()) return `${JSON.stringify(inventory)} is not a file`;
+  } catch {
+    return `${JSON.stringify(inventory)} cannot be read (from ${process.cwd()})`;
+  }
+  return undefined;
 }
 
 /** Inputs already checked (the engine passes check's result): validated again, failing loudly if not. */
@@ -171,25 +189,56 @@ interface Planned {
 
 const recentPlans = new Map<string, { at: number; planned: Promise<Planned> }>();
 
+/** The plan of an inventory file (the `inventory` input): the file read and planned as `plan --inventory` does. */
+async function snapshotPlan(inventory: string, spec: ReconciliationInputs["spec"]): Promise<Planned> {
+  const snapshot = loadInventoryFile(resolve(inventory));
+  return { inventory: snapshot, plan: planFor(spec, snapshot) };
+}
+
+/** Where `inputs` plan from (the connection, or none for an inventory file) and the key of their plan in recentPlans. */
+function planSource(inputs: ReconciliationInputs): { conn?: AzureConnection; label: string; cacheKey: string } {
+  const source = inputs.inventory === undefined ? connect(inputs.endpoint) : undefined;
+  const label = source ? source.key : `inventory ${inventoryKey(inputs.inventory!)}`;
+  return { conn: source?.conn, label, cacheKey: `${label}\n${JSON.stringify(inputs.spec)}` };
+}
+
 /**
- * The live plan for `inputs`. `reuse`: a plan read for the same endpoint and spec within the last
- * minute may serve (check and the diff right after it, in one engine pass); create, update and
- * read always read the actual state afresh.
+ * The plan for `inputs`: from the actual state, or from the `inventory` file. `reuse`: a plan
+ * read for the same source and spec within the last minute (counted from its last use) may serve
+ * (check and the diff right after it, in one engine pass); create, update and read read the
+ * actual state afresh. An inventory file's plan is always reused: its key names the file's size
+ * and modification time, so a rewritten file is planned again.
  */
-async function livePlan(inputs: ReconciliationInputs, reuse: boolean): Promise<Planned & { conn: AzureConnection }> {
-  const { key, conn } = connect(inputs.endpoint);
-  const cacheKey = `${key}\n${JSON.stringify(inputs.spec)}`;
-  const now = Date.now();
+async function livePlan(inputs: ReconciliationInputs, reuse: boolean): Promise<Planned> {
+  const { conn, label, cacheKey } = planSource(inputs);
   const cached = recentPlans.get(cacheKey);
-  if (reuse && cached && now - cached.at < PLAN_REUSE_MS) return { ...(await cached.planned), conn };
-  const planned = planLive(conn, inputs.spec);
-  recentPlans.set(cacheKey, { at: now, planned });
+  if ((reuse || !conn) && cached && Date.now() - cached.at < PLAN_REUSE_MS) {
+    cached.at = Math.max(cached.at, Date.now());
+    return cached.planned;
+  }
+  const entry = { at: Number.POSITIVE_INFINITY, planned: conn ? planLive(conn, inputs.spec) : snapshotPlan(inputs.inventory!, inputs.spec) };
+  recentPlans.set(cacheKey, entry);
   try {
-    return { ...(await planned), conn };
+    const planned = await entry.planned;
+    entry.at = Date.now();
+    return planned;
   } catch (err) {
     recentPlans.delete(cacheKey);
-    throw new Error(`AgentReconciliation could not read the actual state (${key}): ${(err as Error).message}`);
+    throw new Error(`AgentReconciliation could not read the ${conn ? "actual state" : "inventory file"} (${label}): ${(err as Error).message}`);
   }
+}
+
+/** Marks the plan of `inputs` as just used: check's own work on a large plan (its file, its report) must not age it out before the diff that follows. */
+function keepPlan(inputs: ReconciliationInputs): void {
+  const cached = recentPlans.get(planSource(inputs).cacheKey);
+  if (cached && Number.isFinite(cached.at)) cached.at = Date.now();
+}
+
+/** An inventory file as a cache key: its path, size and modification time (a rewritten file is read again). */
+function inventoryKey(inventory: string): string {
+  const path = resolve(inventory);
+  const { size, mtimeMs } = statSync(path);
+  return `${path} ${size} ${mtimeMs}`;
 }
 
 function forgetPlans(): void {
@@ -213,6 +262,15 @@ export function planDigest(plan: Plan): string {
   for (const s of plan.steps) hash.update(`s\u0000${s.action}\u0000${s.target.toLowerCase()}\u0000${stableJson(s.details)}\n`);
   for (const m of eachMachineChange(plan)) hash.update(`m\u0000${m.id.toLowerCase()}\u0000${m.decision}\u0000${m.workspace ?? ""}\u0000${m.actions.join(",")}\n`);
   return hash.digest("hex").slice(0, 16);
+}
+
+/** Digests computed for the provider's plans, which nothing changes once planned: check, the plan file's name, the report and diff each ask. */
+const digests = new WeakMap<Plan, string>();
+
+function digestOnce(plan: Plan): string {
+  let digest = digests.get(plan);
+  if (digest === undefined) digests.set(plan, (digest = planDigest(plan)));
+  return digest;
 }
 
 /** Machines with steps in the plan, in the plan's order (sorted by id), each with its actions; one at a time. */
@@ -243,9 +301,15 @@ export function machineChanges(plan: Plan): MachineChange[] {
   return [...eachMachineChange(plan)];
 }
 
-function countBy<K extends string>(keys: readonly K[]): Partial<Record<K, number>> {
+/** Counts per key, the keys in sorted order (counted first: sorting 2.5 million keys took seconds). */
+function countBy<T, K extends string>(items: readonly T[], keyOf: (item: T) => K): Partial<Record<K, number>> {
+  const counts = new Map<K, number>();
+  for (const item of items) {
+    const k = keyOf(item);
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
   const out: Partial<Record<K, number>> = {};
-  for (const k of [...keys].sort()) out[k] = (out[k] ?? 0) + 1;
+  for (const k of [...counts.keys()].sort()) out[k] = counts.get(k);
   return out;
 }
 
@@ -282,18 +346,20 @@ export function reportOf(
     stepsApplied: counts.applied,
     stepsFailed: counts.failed,
     remainingSteps: counts.remaining,
-    steps: countBy(plan.steps.map((s) => s.action)),
+    steps: countBy(plan.steps, (s) => s.action),
     changes: changeLines(outstanding ?? (counts.remaining === 0 ? [] : eachMachineChange(plan))),
     machines,
     machineCount,
     findings: plan.findings.slice(0, MAX_FINDINGS).map((f) => ({ severity: f.severity, code: f.code, target: f.target, message: f.message })),
-    findingCounts: countBy<Severity>(plan.findings.map((f) => f.severity)),
-    planDigest: planDigest(plan),
+    findingCounts: countBy(plan.findings, (f): Severity => f.severity),
+    planDigest: digestOnce(plan),
     planFile,
   };
 }
 
-/**
+/** Where each plan object was last written (savePlanFile). */
+const savedTo = new WeakMap<Plan, string>();
+
 /**
  * Writes the whole plan (every machine and step) as a plan file under the state directory, named
  * by its digest: the resource's state stays bounded and names this file, which a pipeline keeps
@@ -301,10 +367,13 @@ export function reportOf(
  */
 export async function savePlanFile(plan: Plan, stateDir: string): Promise<string | null> {
   const dir = join(stateDir, "plans");
-  const file = join(dir, `${planDigest(plan)}.json`);
+  const file = join(dir, `${digestOnce(plan)}.json`);
+  // The same plan object (reused by check, diff and create) is written once: at 1M machines a write is 259 MiB.
+  if (savedTo.get(plan) === file && existsSync(file)) return file;
   try {
     mkdirSync(dir, { recursive: true });
     await writeFileAtomically(file, planPieces(plan, "json"));
+    savedTo.set(plan, file);
     return file;
   } catch {
     return null;
@@ -352,6 +421,7 @@ export async function check(_olds: Props, news: Props): Promise<{ inputs: Props;
   try {
     const { plan } = await livePlan(inputs, true);
     prediction = predictedReport(plan, inputs.mode, changes, await savePlanFile(plan, stateDirOf(inputs)));
+    keepPlan(inputs);
   } catch {
     prediction = undefined; // diff reads again and reports the error with its cause
   }
@@ -370,7 +440,7 @@ export async function diff(_id: string, olds: Props, news: Props): Promise<{ cha
   const before = inputsOf(olds);
   const inputsChanged = stableJson(before) !== stableJson(inputsOf(after as unknown as Props));
   const { plan } = await livePlan(after, true);
-  const drift = after.mode === "apply" ? plan.steps.length > 0 : planDigest(plan) !== olds.planDigest;
+  const drift = after.mode === "apply" ? plan.steps.length > 0 : digestOnce(plan) !== olds.planDigest;
   return { changes: inputsChanged || drift, replaces: [], deleteBeforeReplace: false };
 }
 
@@ -387,9 +457,9 @@ export class ReconciliationError extends Error {
   }
 }
 
-/** The resource's id: the subscriptions it reconciles. */
+/** The resource's id: the subscriptions it reconciles, then its management groups (`agents:<sub>,mg/<group>`). */
 export function idOf(inputs: ReconciliationInputs): string {
-  return `agents:${inputs.spec.subscriptions.join(",")}`;
+  return `agents:${[...inputs.spec.subscriptions, ...inputs.spec.managementGroups.map((g) => `mg/${g}`)].join(",")}`;
 }
 
 function describeFailures(results: readonly StepResult[]): string[] {

@@ -21,6 +21,12 @@ export interface ReconciliationInputs {
    */
   readonly endpoint?: string;
   readonly mode: ReconcileMode;
+  /**
+   * An inventory file (the format `asc-autoprovision inventory --out` writes) to plan from instead
+   * of reading the actual state: a snapshot, so only with mode `report`; `endpoint` is then not
+   * used. A relative path is taken from the engine's working directory (the program's).
+   */
+  readonly inventory?: string;
   /** See ApplyOptions.delegateAbove (src/azure/apply.ts). Absent: the CLI's default (RUNTIME_OPTIONS, src/azure/options.ts). */
   readonly delegateAbove?: number;
   /** Steps in flight at once. Absent: the CLI's default (RUNTIME_OPTIONS). */
@@ -85,7 +91,7 @@ export interface ReconciliationReport {
 export type ReconciliationOutputs = ReconciliationInputs & ReconciliationReport;
 
 /** The input keys, in the order they are echoed; everything else in a property bag is computed. */
-export const INPUT_KEYS = ["spec", "endpoint", "mode", "delegateAbove", "concurrency"] as const;
+export const INPUT_KEYS = ["spec", "endpoint", "mode", "inventory", "delegateAbove", "concurrency"] as const;
 
 /**
  * A transient input the resource sets (`true`) only while Pulumi previews

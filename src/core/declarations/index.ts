@@ -11,4 +11,4 @@ export * from "./scope";
 export { Rendered } from "./rendered";
 // The front ends' input types, documented by the schemas' descriptions.
 export * from "./fields.generated";
-export { FIELD_FILES, fieldDocumentation, fieldsSource, inputJsonSchema, type FieldFile, type FieldRoot, type JsonSchema } from "./fieldDocs";
+export { FIELD_FILES, fieldDocumentation, fieldsSource, inputJsonSchema, type FieldBase, type FieldFile, type FieldRoot, type JsonSchema } from "./fieldDocs";

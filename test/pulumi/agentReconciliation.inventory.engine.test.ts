@@ -1,0 +1,109 @@
+/**
+ * AgentReconciliation over an inventory file in the real Pulumi CLI (issue 15 item 7, at a small
+ * size; `npm run bench -- pulumi-state` runs the same at 10k and 1M machines): `pulumi preview`,
+ * `up` and `refresh` with the local file backend report on a fleet larger than the state keeps,
+ * the state stays bounded and names the plan file that holds every machine, and the checkpoint
+ * holds no secret in plain text. No emulator: the fleet is the file.
+ *
+ * Runs the built program (dist/): `npm run build` first. Skipped without a Pulumi CLI (test/engine/pulumiCli.ts).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
+import { writeFleetInventory } from "../../bench/fleet";
+import { MAX_MACHINES } from "../../components/pulumi/reconcile/types";
+import { readPlanFile } from "../../src/core";
+import { EMULATOR_CLIENT_SECRET } from "../../src/emulator/constants";
+import { AGENT_RECONCILIATION_TYPE } from "../../components/pulumi/reconcile/agentReconciliation";
+import { engineSuite } from "../engine/engineSuite";
+import { agentsProgram } from "../engine/agentsProgram";
+import { PASSPHRASE, PulumiProject } from "../engine/pulumiCli";
+import { setInventoryStack } from "../engine/inventoryStack";
+
+jest.setTimeout(300_000);
+
+const { cli, describeEngine } = engineSuite();
+
+const MACHINES = 600;
+
+interface ExportedResource {
+  readonly type: string;
+  readonly outputs?: Record<string, unknown>;
+}
+
+let project: PulumiProject;
+let inventory: string;
+
+beforeAll(async () => {
+  if (!cli) return;
+  project = new PulumiProject(cli, agentsProgram());
+  inventory = join(project.dir, "fleet.json");
+  await writeFleetInventory(inventory, MACHINES, 7);
+  await setInventoryStack(project, "fleet", inventory);
+  // A secret in the stack config: the checkpoint holds it encrypted only.
+  await project.ok(["config", "set", "--secret", "azure-native:clientSecret", EMULATOR_CLIENT_SECRET]);
+});
+
+afterAll(() => project?.remove());
+
+async function agentsOutputs(): Promise<Record<string, unknown>> {
+  const { stdout } = await project.ok(["stack", "export"]);
+  const resources = (JSON.parse(stdout) as { deployment: { resources?: ExportedResource[] } }).deployment.resources ?? [];
+  const agents = resources.find((r) => r.type === AGENT_RECONCILIATION_TYPE);
+  if (!agents?.outputs) throw new Error(`no ${AGENT_RECONCILIATION_TYPE} with outputs in the exported state`);
+  return agents.outputs;
+}
+
+describeEngine("AgentReconciliation over an inventory file, in the real CLI", () => {
+  test("pulumi preview shows the resource to create, from the file alone", async () => {
+    const preview = await project.ok(["preview"]);
+    expect(preview.stdout).toMatch(/\+ 2 to create/);
+  });
+
+  test("pulumi up reports every changed machine, keeps at most 200 in the state and names the plan file", async () => {
+    const up = await project.ok(["up", "--yes", "--skip-preview"]);
+    expect(up.stdout).toMatch(/\+ 2 created/);
+    const outs = await agentsOutputs();
+    expect(outs["mode"]).toBe("report");
+    expect(outs["stepsApplied"]).toBe(0);
+    const machineCount = outs["machineCount"] as number;
+    expect(machineCount).toBeGreaterThan(MAX_MACHINES);
+    expect(outs["machines"]).toHaveLength(MAX_MACHINES);
+    expect(Object.keys(outs["changes"] as object)).toHaveLength(MAX_MACHINES);
+    // The whole plan, every machine, in the file the state names (relative to the program's directory).
+    const planFile = outs["planFile"] as string;
+    const file = isAbsolute(planFile) ? planFile : join(project.projectDir, planFile);
+    expect(file).toMatch(new RegExp(`${outs["planDigest"] as string}\\.json$`));
+    const { plan } = await readPlanFile(file);
+    expect(plan.machines).toHaveLength(MACHINES);
+    expect(plan.steps.length).toBe(outs["remainingSteps"]);
+  });
+
+  test("the checkpoint holds no secret in plain text, and the config secret encrypted", () => {
+    const text = readFileSync(project.checkpoint("fleet"), "utf8");
+    expect(text).not.toContain(EMULATOR_CLIENT_SECRET);
+    expect(text).not.toContain(PASSPHRASE);
+    expect(text).not.toMatch(/eyJ[\w-]{10,}\.[\w-]{10,}/);
+    expect(text).not.toMatch(/workspaceKey|sharedKey/i);
+    expect(text).toMatch(/"encryptionsalt"|"secrets_providers"/);
+  });
+
+  test("pulumi refresh plans the file again; an unchanged fleet previews without changes; a changed one shows", async () => {
+    const before = await agentsOutputs();
+    await project.ok(["refresh", "--yes", "--skip-preview"]);
+    const after = await agentsOutputs();
+    expect(after["planDigest"]).toBe(before["planDigest"]);
+    await project.ok(["preview", "--expect-no-changes"]);
+    await writeFleetInventory(inventory, MACHINES + 50, 7);
+    const changed = await project.run(["preview", "--expect-no-changes"]);
+    expect(changed.code).not.toBe(0);
+    expect(changed.stdout).toMatch(/~ 1 to update/);
+  });
+
+  test("mode apply with an inventory file fails the preview, naming the key", async () => {
+    await project.ok(["config", "set", "--path", "asc-autoprovision:reconcile.mode", "apply"]);
+    const bad = await project.run(["preview"]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.output).toContain('asc-autoprovision:reconcile.inventory: an inventory file is a snapshot: it can only be reported on (mode "report")');
+    expect(existsSync(inventory)).toBe(true);
+  });
+});
