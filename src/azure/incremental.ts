@@ -102,6 +102,8 @@ export class IncrementalInventory {
   /** Machines whose securityresources rows the next change round reads again (lower-case). */
   private machinesToReread = new Set<string>();
   private cursor: string | undefined;
+  /** Change rows at the cursor's instant already read: the next round's query returns them again (it is inclusive). */
+  private readAtCursor = new Set<string>();
   private roundsSinceFull = Infinity;
   readonly quota = new GraphQuota();
 
@@ -132,12 +134,16 @@ export class IncrementalInventory {
         const rows = await queryGraph(this.conn, FLEET_QUERY, present, retry, quota);
         this.rows = new Map(rows.map((r) => [r.id.toLowerCase(), r] as const));
         this.cursor = newest(latest.map((r) => (r as unknown as { latest?: string }).latest), this.cursor);
+        this.readAtCursor = new Set();
         return rows;
       }
-      const changes = (await queryGraph(this.conn, changesQuery(this.cursor), present, retry, quota)) as ChangeRow[];
+      const all = (await queryGraph(this.conn, changesQuery(this.cursor), present, retry, quota)) as ChangeRow[];
+      const changes = all.filter((c) => !this.readAtCursor.has(c.id));
+      for (const c of changes) this.cursor = newest([c.changeTime], this.cursor);
+      const cursorMs = this.cursor ? Date.parse(this.cursor) : NaN;
+      this.readAtCursor = new Set(all.filter((c) => c.changeTime && Date.parse(c.changeTime) === cursorMs).map((c) => c.id));
       const targets = new Map<string, string>();
       for (const c of changes) {
-        this.cursor = newest([c.changeTime], this.cursor);
         const id = c.targetResourceId?.toLowerCase();
         if (!id || !FLEET_TYPE_SET.has((c.targetResourceType ?? "").toLowerCase())) continue;
         targets.set(id, c.targetResourceId!);
