@@ -127,6 +127,18 @@ export class IncrementalInventory {
     const retry = { ...this.options.retry, signal };
     const full = this.roundsSinceFull >= (this.options.fullEvery ?? DEFAULT_FULL_READ_EVERY);
     let changed = 0;
+    /** Reads these (lower-case) ids back into `kept`: created or updated; not found, deleted. */
+    const readBack = async (kept: Map<string, GraphRow>, ids: readonly string[], byId: (ids: readonly string[]) => string, present: readonly string[], quota: GraphQuota) => {
+      const found = new Map<string, GraphRow>();
+      for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+        for (const row of await queryGraph(this.conn, byId(ids.slice(i, i + IDS_PER_QUERY)), present, retry, quota)) found.set(row.id.toLowerCase(), row);
+      }
+      for (const id of ids) {
+        const row = found.get(id);
+        if (row) kept.set(id, row);
+        else kept.delete(id);
+      }
+    };
     const fleetRows = async (present: readonly string[], quota: GraphQuota): Promise<GraphRow[]> => {
       if (full) {
         // The cursor first: a change during the full read is read again next round, never lost.
@@ -151,16 +163,7 @@ export class IncrementalInventory {
         if (machine) this.machinesToReread.add(machine);
       }
       const ids = [...targets.keys()];
-      const found = new Map<string, GraphRow>();
-      for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
-        for (const row of await queryGraph(this.conn, resourcesByIdQuery(ids.slice(i, i + IDS_PER_QUERY)), present, retry, quota)) found.set(row.id.toLowerCase(), row);
-      }
-      // Read back: created or updated; not found: deleted.
-      for (const id of ids) {
-        const row = found.get(id);
-        if (row) this.rows.set(id, row);
-        else this.rows.delete(id);
-      }
+      await readBack(this.rows, ids, resourcesByIdQuery, present, quota);
       changed = ids.length;
       return [...this.rows.values()].sort((a, b) => (a.id.toLowerCase() < b.id.toLowerCase() ? -1 : 1));
     };
@@ -172,15 +175,7 @@ export class IncrementalInventory {
         return rows;
       }
       const ids = [...this.machinesToReread].flatMap(machineSecurityIds).map((id) => id.toLowerCase());
-      const found = new Map<string, GraphRow>();
-      for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
-        for (const row of await queryGraph(this.conn, defenderByIdQuery(ids.slice(i, i + IDS_PER_QUERY)), present, retry, quota)) found.set(row.id.toLowerCase(), row);
-      }
-      for (const id of ids) {
-        const row = found.get(id);
-        if (row) this.securityRows.set(id, row);
-        else this.securityRows.delete(id);
-      }
+      await readBack(this.securityRows, ids, defenderByIdQuery, present, quota);
       this.machinesToReread.clear();
       return [...this.securityRows.values()];
     };
