@@ -132,11 +132,15 @@ async function benchSavedPlanStaleness(fleet: number, emu: RunningEmulator, spec
   await emu.admin("PATCH", `/admin/guest?id=${encodeURIComponent(machineId)}`, { powerState: "running" });
 }
 
-export async function benchWatch(fleet = Number(process.env.BENCH_WATCH_FLEET ?? 100_000)): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "bench-watch-"));
+/**
+ * `BENCH_WATCH_STATE=<dir>`: the watch rounds only, on the converged emulator state an earlier run
+ * left in `<dir>` (its temporary directory), without generating, checking staleness or converging again.
+ */
+export async function benchWatch(fleet = Number(process.env.BENCH_WATCH_FLEET ?? 100_000), reuse = process.env.BENCH_WATCH_STATE): Promise<void> {
+  const dir = reuse ?? mkdtempSync(join(tmpdir(), "bench-watch-"));
   let t0 = Date.now();
   const emu = await startEmulator({ statePath: join(dir, "emulator", "state.sqlite"), fleet, seed: 6, remediationDeploymentMs: 1 });
-  console.log(`watch: ${fleet} machines generated in ${((Date.now() - t0) / 1000).toFixed(1)} s (load average ${loadAverage()})`);
+  console.log(`watch: ${emu.fleet?.machines ?? fleet} machines ${reuse ? `reused from ${reuse}` : "generated"} in ${((Date.now() - t0) / 1000).toFixed(1)} s (load average ${loadAverage()})`);
   try {
     // The emulator records emulator.json beside its state, where --emulator-dir points.
     const emuDir = join(dir, "emulator");
@@ -145,17 +149,19 @@ export async function benchWatch(fleet = Number(process.env.BENCH_WATCH_FLEET ??
     const conn = emulatorConnection({ url: emu.url, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, caCert: emu.caCert });
     const common = ["--cloud", "local", "--emulator-dir", emuDir, "--quiet"];
 
-    await benchSavedPlanStaleness(fleet, emu, specPath, dir, common);
-
-    // Converge first, so the watch's rounds have nothing but what we add (bench/converge.ts: the
-    // state apply leaves, in minutes; it throws unless a fresh plan then has 0 steps).
-    t0 = Date.now();
-    const converged = await convergeFleet(conn, emu.admin, spec);
-    const s = converged.seconds;
-    console.log(
-      `watch: converged ${fleet} machines in ${((Date.now() - t0) / 1000).toFixed(1)} s (load average ${loadAverage()}): ${converged.steps} steps, ${converged.appliedSteps} shared ones applied, ${converged.replayedWrites} per-machine writes recorded and replayed; ` +
-        `read and plan ${s.read.toFixed(1)} s, apply ${s.apply.toFixed(1)} s, record ${s.record.toFixed(1)} s, replay ${s.replay.toFixed(1)} s, read and plan again ${s.check.toFixed(1)} s: ${converged.stepsAfter} steps left`,
-    );
+    if (!reuse) {
+      await benchSavedPlanStaleness(fleet, emu, specPath, dir, common);
+      // Converge first, so the watch's rounds have nothing but what we add (bench/converge.ts: the
+      // state apply leaves, in minutes; it throws unless a fresh plan then has 0 steps but remediation tasks).
+      t0 = Date.now();
+      const converged = await convergeFleet(conn, emu.admin, spec);
+      const s = converged.seconds;
+      console.log(
+        `watch: converged ${fleet} machines in ${((Date.now() - t0) / 1000).toFixed(1)} s (load average ${loadAverage()}): ${converged.steps} steps, ${converged.appliedSteps} shared ones applied, ${converged.replayedWrites} per-machine writes recorded and replayed; ` +
+          `read and plan ${s.read.toFixed(1)} s, apply ${s.apply.toFixed(1)} s, record ${s.record.toFixed(1)} s, replay ${s.replay.toFixed(1)} s, read and plan again ${s.check.toFixed(1)} s: ${converged.stepsAfter} steps left ${JSON.stringify(converged.leftover)} ` +
+          "(remediation tasks for machines their deployments cannot reach: deallocated, no VM agent)",
+      );
+    }
     const interval = 30;
     await emu.admin("POST", "/admin/counters/reset");
     const watch = cli(["reconcile", "--spec", specPath, "--watch", "--interval", String(interval), "--state", join(dir, "state"), "--format", "json", "--max-writes-per-second", "2000", ...common]);
