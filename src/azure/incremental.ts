@@ -6,6 +6,12 @@
  * read. Every `fullEvery` rounds (and after any round that failed) it reads everything again, so
  * whatever a change feed can miss (Resource Graph writes show up with a lag) is caught up.
  *
+ * The machines' own Defender rows (`securityresources`: resource-level pricings, vulnerability
+ * assessments; about a page per 1,000 machines) are not in `resourcechanges` either: a change round
+ * reads those of the machines that changed (the machine or one of its extensions) and of the
+ * machines the last rounds wrote to, by id. A pricing or assessment that changes on a machine that
+ * did not itself change is seen at the next full read.
+ *
  * What is not in the `resources` table (policy and role assignments, rule associations), the
  * subscriptions' settings, the workspaces' event tiers and the Heartbeat are read every round as
  * before: a few requests whatever the fleet's size.
@@ -14,6 +20,7 @@ import type { Inventory } from "../inventory/schema";
 import type { AzureConnection } from "./connection";
 import { FLEET_QUERY, FLEET_TYPES, GraphQuota, queryGraph, type GraphRow } from "./graph";
 import { readInventoryFor, type ReadOptions } from "./inventory";
+import { DEFENDER_QUERY, machineSecurityIds } from "./read/defender";
 import type { Spec } from "../spec/schema";
 import type { RetryOptions } from "./retry";
 
@@ -55,9 +62,30 @@ export const LATEST_CHANGE_QUERY = [
   "| project id = 'latest-change', type = 'cursor', latest",
 ].join("\n");
 
-export function resourcesByIdQuery(ids: readonly string[]): string {
-  const [head, ...rest] = FLEET_QUERY.split("\n");
+/** A query (its table on the first line) narrowed to these ids. */
+function byIds(query: string, ids: readonly string[]): string {
+  const [head, ...rest] = query.split("\n");
   return [head, `| where id in~ (${ids.map(quote).join(", ")})`, ...rest].join("\n");
+}
+
+export function resourcesByIdQuery(ids: readonly string[]): string {
+  return byIds(FLEET_QUERY, ids);
+}
+
+export function defenderByIdQuery(ids: readonly string[]): string {
+  return byIds(DEFENDER_QUERY, ids);
+}
+
+/** Types whose resources are machines: their ids are where the machines' securityresources rows hang. */
+const MACHINE_TYPES = ["microsoft.compute/virtualmachines", "microsoft.compute/virtualmachinescalesets", "microsoft.hybridcompute/machines"];
+
+/** The machine a resource id is or is under (an extension), lower-case; undefined for anything else. */
+export function machineOf(id: string, type: string): string | undefined {
+  const t = type.toLowerCase();
+  const l = id.toLowerCase();
+  if (MACHINE_TYPES.includes(t)) return l;
+  const ext = l.lastIndexOf("/extensions/");
+  return ext > 0 && MACHINE_TYPES.includes(t.replace(/\/extensions$/, "")) ? l.slice(0, ext) : undefined;
 }
 
 interface ChangeRow extends GraphRow {
@@ -69,7 +97,13 @@ interface ChangeRow extends GraphRow {
 
 export class IncrementalInventory {
   private rows = new Map<string, GraphRow>();
+  /** The machines' securityresources rows, by lower-case id. */
+  private securityRows = new Map<string, GraphRow>();
+  /** Machines whose securityresources rows the next change round reads again (lower-case). */
+  private machinesToReread = new Set<string>();
   private cursor: string | undefined;
+  /** Change rows at the cursor's instant already read: the next round's query returns them again (it is inclusive). */
+  private readAtCursor = new Set<string>();
   private roundsSinceFull = Infinity;
   readonly quota = new GraphQuota();
 
@@ -78,6 +112,11 @@ export class IncrementalInventory {
     private readonly spec: Spec,
     private readonly options: { readonly fullEvery?: number; readonly retry?: RetryOptions; readonly onProgress?: ReadOptions["onProgress"] } = {},
   ) {}
+
+  /** Machines this tool just wrote to: the next change round reads their securityresources rows again (a resource-level pricing it set changes no machine). */
+  noteWritten(machineIds: Iterable<string>): void {
+    for (const id of machineIds) this.machinesToReread.add(id.toLowerCase());
+  }
 
   /** After a failed round: the next one reads everything. */
   invalidate(): void {
@@ -88,6 +127,18 @@ export class IncrementalInventory {
     const retry = { ...this.options.retry, signal };
     const full = this.roundsSinceFull >= (this.options.fullEvery ?? DEFAULT_FULL_READ_EVERY);
     let changed = 0;
+    /** Reads these (lower-case) ids back into `kept`: created or updated; not found, deleted. */
+    const readBack = async (kept: Map<string, GraphRow>, ids: readonly string[], byId: (ids: readonly string[]) => string, present: readonly string[], quota: GraphQuota) => {
+      const found = new Map<string, GraphRow>();
+      for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+        for (const row of await queryGraph(this.conn, byId(ids.slice(i, i + IDS_PER_QUERY)), present, retry, quota)) found.set(row.id.toLowerCase(), row);
+      }
+      for (const id of ids) {
+        const row = found.get(id);
+        if (row) kept.set(id, row);
+        else kept.delete(id);
+      }
+    };
     const fleetRows = async (present: readonly string[], quota: GraphQuota): Promise<GraphRow[]> => {
       if (full) {
         // The cursor first: a change during the full read is read again next round, never lost.
@@ -95,33 +146,42 @@ export class IncrementalInventory {
         const rows = await queryGraph(this.conn, FLEET_QUERY, present, retry, quota);
         this.rows = new Map(rows.map((r) => [r.id.toLowerCase(), r] as const));
         this.cursor = newest(latest.map((r) => (r as unknown as { latest?: string }).latest), this.cursor);
+        this.readAtCursor = new Set();
         return rows;
       }
-      const changes = (await queryGraph(this.conn, changesQuery(this.cursor), present, retry, quota)) as ChangeRow[];
+      const all = (await queryGraph(this.conn, changesQuery(this.cursor), present, retry, quota)) as ChangeRow[];
+      const changes = all.filter((c) => !this.readAtCursor.has(c.id));
+      for (const c of changes) this.cursor = newest([c.changeTime], this.cursor);
+      const cursorMs = this.cursor ? Date.parse(this.cursor) : NaN;
+      this.readAtCursor = new Set(all.filter((c) => c.changeTime && Date.parse(c.changeTime) === cursorMs).map((c) => c.id));
       const targets = new Map<string, string>();
       for (const c of changes) {
-        this.cursor = newest([c.changeTime], this.cursor);
         const id = c.targetResourceId?.toLowerCase();
         if (!id || !FLEET_TYPE_SET.has((c.targetResourceType ?? "").toLowerCase())) continue;
         targets.set(id, c.targetResourceId!);
+        const machine = machineOf(id, c.targetResourceType ?? "");
+        if (machine) this.machinesToReread.add(machine);
       }
       const ids = [...targets.keys()];
-      const found = new Map<string, GraphRow>();
-      for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
-        for (const row of await queryGraph(this.conn, resourcesByIdQuery(ids.slice(i, i + IDS_PER_QUERY)), present, retry, quota)) found.set(row.id.toLowerCase(), row);
-      }
-      // Read back: created or updated; not found: deleted.
-      for (const id of ids) {
-        const row = found.get(id);
-        if (row) this.rows.set(id, row);
-        else this.rows.delete(id);
-      }
+      await readBack(this.rows, ids, resourcesByIdQuery, present, quota);
       changed = ids.length;
       return [...this.rows.values()].sort((a, b) => (a.id.toLowerCase() < b.id.toLowerCase() ? -1 : 1));
     };
+    const defenderRows = async (present: readonly string[], quota: GraphQuota): Promise<GraphRow[]> => {
+      if (full) {
+        const rows = await queryGraph(this.conn, DEFENDER_QUERY, present, retry, quota);
+        this.securityRows = new Map(rows.map((r) => [r.id.toLowerCase(), r] as const));
+        this.machinesToReread.clear();
+        return rows;
+      }
+      const ids = [...this.machinesToReread].flatMap(machineSecurityIds).map((id) => id.toLowerCase());
+      await readBack(this.securityRows, ids, defenderByIdQuery, present, quota);
+      this.machinesToReread.clear();
+      return [...this.securityRows.values()];
+    };
     try {
       // The spec's scope each round: subscriptions under its management groups may come and go.
-      const inventory = await readInventoryFor(this.conn, this.spec, { retry, onProgress: this.options.onProgress, fleetRows, quota: this.quota });
+      const inventory = await readInventoryFor(this.conn, this.spec, { retry, onProgress: this.options.onProgress, fleetRows, defenderRows, quota: this.quota });
       this.roundsSinceFull = full ? 1 : this.roundsSinceFull + 1;
       return { inventory, mode: full ? "full" : "changes", changed };
     } catch (err) {

@@ -31,6 +31,8 @@ export interface ReadOptions {
   readonly concurrency?: number;
   /** The fleet's Resource Graph rows (default: the whole FLEET_QUERY); an incremental watch patches its last read instead. */
   readonly fleetRows?: (subscriptions: readonly string[], quota: GraphQuota) => Promise<readonly GraphRow[]>;
+  /** The machines' securityresources rows (default: the whole DEFENDER_QUERY); an incremental watch patches its last read instead. */
+  readonly defenderRows?: (subscriptions: readonly string[], quota: GraphQuota) => Promise<readonly GraphRow[]>;
   /** Resource Graph's quota as the answers report it, kept across reads (a watch). */
   readonly quota?: GraphQuota;
   /**
@@ -99,7 +101,7 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
         queryGraph(conn, POLICY_QUERY, present, options.retry, quota),
         queryGraph(conn, ROLE_QUERY, present, options.retry, quota),
         queryGraph(conn, ASSOCIATION_QUERY, present, options.retry, quota),
-        queryGraph(conn, DEFENDER_QUERY, present, options.retry, quota),
+        options.defenderRows ? options.defenderRows(present, quota) : queryGraph(conn, DEFENDER_QUERY, present, options.retry, quota),
       ])
     : [[], [], [], []];
   const policy = policyFromRows(policyRows, roleRows);

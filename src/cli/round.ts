@@ -4,7 +4,7 @@
  * for a machine.
  */
 import { applyPlan, ArmBudgets, ARM_BUCKETS, AzureStepRunner, beginRun, IncrementalInventory, outOfLease, planLive, RecentWrites, ScopeError, subscriptionsToLease, writeBudget, type ApplyResult, type AzureConnection, type RoundRead, type RunState } from "../azure";
-import { plan, stepLabel, type Plan } from "../core";
+import { plan, REGISTRY, stepLabel, type Plan } from "../core";
 import type { Inventory } from "../inventory";
 import type { Spec } from "../spec";
 import type { Progress } from "./progress";
@@ -51,6 +51,19 @@ export interface WatchReader {
 
 export function watchReader(conn: AzureConnection, spec: Spec, progress: Progress, fullEvery: number): WatchReader {
   return { inventory: new IncrementalInventory(conn, spec, { fullEvery, onProgress: (m) => progress.note(m) }), recent: new RecentWrites() };
+}
+
+/**
+ * After a watch round's apply: its completed steps are confirmed with ARM before they are sent
+ * again, and the machines they wrote to have their Defender rows read again next round.
+ */
+export function noteRoundWrites(reader: WatchReader, result: ApplyResult): void {
+  reader.recent.note(result);
+  const machines = [...result.results, ...result.delegated]
+    .filter((r) => r.status === "done" || r.status === "already-done")
+    .map((r) => REGISTRY.tryKind(r.step.action)?.machineId?.(r.step.details))
+    .filter((id): id is string => !!id);
+  reader.inventory.noteWritten(machines);
 }
 
 /** How a watch round read the fleet, and the steps it left out because a recent round wrote them. */

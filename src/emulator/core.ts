@@ -25,7 +25,7 @@ import { TrafficRecorder } from "./http/recorder";
 import { newSigningKey, TokenService } from "./auth/tokens";
 import { handleAad, isAadPath } from "./auth/aad";
 import { handleCloudMetadata, isMetadataPath } from "./metadata/handler";
-import { ARM_AUDIENCES, LOGS_AUDIENCES, msGraphAudiences } from "./constants";
+import { ARM_AUDIENCES, EMULATOR_CLIENT_ID, EMULATOR_PRINCIPAL_ID, LOGS_AUDIENCES, msGraphAudiences } from "./constants";
 import { handleMsGraph, isMsGraphPath } from "./msgraph/handler";
 import { FaultInjector, RawFault } from "./faults/injector";
 import type { FaultConfig } from "./faults/config";
@@ -54,6 +54,7 @@ import { dataCollectionRules } from "./providers/dataCollectionRules";
 import { dataCollectionRuleAssociations } from "./providers/dataCollectionRuleAssociations";
 import { ensureSubscriptions, generateFleet, type FleetSummary } from "./fleet/generator";
 import { seedManagementGroups, type ManagementGroupSeed } from "./fleet/managementGroups";
+import { replayRequests, type ReplayFailure, type ReplayRequest } from "./fleet/replay";
 import { lastProvidersIndex } from "./util/armId";
 import type { JsonObject } from "./util/json";
 
@@ -175,6 +176,25 @@ export class EmulatorCore implements ArmContext {
     }
   }
 
+  /**
+   * Serves recorded ARM writes in one transaction as the emulator's service principal, then
+   * settles their long-running operations (fleet/replay.ts). Seeding, like a generated fleet: the
+   * writes are the state the emulator starts from, not changes Resource Graph reports.
+   */
+  replay(requests: readonly ReplayRequest[]): ReplayFailure[] {
+    const principal = this.tokens.verify(`Bearer ${this.tokens.issue(this.tenantId, EMULATOR_CLIENT_ID, EMULATOR_PRINCIPAL_ID, ARM_AUDIENCES[0]!).token}`, ARM_AUDIENCES);
+    this.store.recordChanges = false;
+    try {
+      return this.tx(() => {
+        const failures = replayRequests(this, this.router, principal, requests);
+        this.lro.settleDue();
+        return failures;
+      });
+    } finally {
+      this.store.recordChanges = true;
+    }
+  }
+
   fleet(): FleetSummary | null {
     const f = this.meta.get("fleet");
     return f ? (JSON.parse(f) as FleetSummary) : null;
@@ -242,7 +262,7 @@ export class EmulatorCore implements ArmContext {
     const cls = this.classify(req);
     try {
       if (cls === "admin") {
-        return { cls, res: handleAdmin({ ctx: this, registry: this.registry, counters: this.counters, faults: this.faults, remediation: this.remediation, info: () => this.info(), fleet: () => this.fleet() as unknown as JsonObject | null, settle: () => this.lro.settleDue() + this.defender.settleDue(), auth: this.adminAuth }, req) };
+        return { cls, res: handleAdmin({ ctx: this, registry: this.registry, counters: this.counters, faults: this.faults, remediation: this.remediation, info: () => this.info(), fleet: () => this.fleet() as unknown as JsonObject | null, settle: () => this.lro.settleDue() + this.defender.settleDue(), replay: (r) => this.replay(r), auth: this.adminAuth }, req) };
       }
       if (cls === "auth") return { cls, res: handleAad(this.url, this.tokens, req) };
       if (cls === "metadata") return { cls, res: handleCloudMetadata(this.url, req) };

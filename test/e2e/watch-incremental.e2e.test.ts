@@ -2,13 +2,16 @@
  * Issue 15 item 5, a watch whose cost follows the changes: after a full read, a round reads only
  * what Resource Graph's resourcechanges shows changed. The test counts Resource Graph requests per
  * round on a 2,500-machine emulator fleet, and the rows the emulator built its answers from, and
- * checks that the patched inventory plans exactly as a full read does.
+ * checks that the patched inventory plans exactly as a full read does. Every machine has its own
+ * Defender pricing (securityresources: three pages of rows, which resourcechanges does not cover):
+ * a change round reads only those of the machines that changed or that the tool wrote to.
  */
 import { readInventory } from "../../src/azure/inventory";
 import { IncrementalInventory } from "../../src/azure/incremental";
 import { plan } from "../../src/core";
 import type { Inventory } from "../../src/inventory";
 import { loadSpecFile } from "../../src/spec/load";
+import { PRICINGS_API_VERSION } from "../../src/spec/defender";
 import { startLab, type Lab } from "./helpers";
 
 jest.setTimeout(300_000);
@@ -22,8 +25,18 @@ const comparable = (inv: Inventory) => ({ ...inv, generatedAt: "" });
 
 describe("incremental watch rounds", () => {
   let lab: Lab;
+  const pricingPut = (machineId: string, tier: "Standard" | "Free") => ({
+    method: "PUT",
+    path: `${machineId}/providers/Microsoft.Security/pricings/VirtualMachines?api-version=${PRICINGS_API_VERSION}`,
+    body: { properties: tier === "Standard" ? { pricingTier: "Standard", subPlan: "P1" } : { pricingTier: "Free" } },
+  });
+  let machines: string[] = [];
   beforeAll(async () => {
     lab = await startLab(2500, {}, 91);
+    // Every machine its own pricing (P1), as resource-level plans can be: seeded in one call.
+    machines = Object.values(lab.emu.fleet!.cases).flat();
+    const r = await lab.emu.admin<{ failed: number }>("POST", "/admin/replay", { requests: machines.map((m) => pricingPut(m, "Standard")) });
+    expect(r.failed).toBe(0);
   });
   afterAll(() => lab?.emu.stop());
 
@@ -52,11 +65,14 @@ describe("incremental watch rounds", () => {
     const tenNew = await round();
     expect(last!.mode).toBe("changes");
     expect(last!.changed).toBeGreaterThanOrEqual(10);
-    console.log(`Resource Graph requests per round on 2,500 machines: full read ${full}, no changes ${quiet}, 10 new machines ${tenNew} (${last!.changed} changed resources read back); rows the emulator built the answers from: ${rowsRead.join(", ")}`);
+    console.log(`Resource Graph requests per round on 2,500 machines, each with its own pricing: full read ${full}, no changes ${quiet}, 10 new machines ${tenNew} (${last!.changed} changed resources read back); rows the emulator built the answers from: ${rowsRead.join(", ")}`);
     // A full read pages through the fleet; the others cost the changes, not the fleet.
     expect(full).toBeGreaterThanOrEqual(3);
-    // Per round: the changes, the per-subscription tables (policy, roles, associations, Defender's).
-    expect(quiet).toBeLessThanOrEqual(5);
+    // Per round: the changes, the per-subscription tables (policy, roles, associations); the
+    // machines' Defender rows only for machines that changed (none, then the 10 new ones: 1 query).
+    // Reading all of them again would add 3 pages to each.
+    expect(full).toBeGreaterThanOrEqual(3 + 5);
+    expect(quiet).toBeLessThanOrEqual(4);
     expect(tenNew).toBeLessThanOrEqual(6);
     // And the emulator's work follows the changes too: the change feed and the read-back of changed
     // ids come from its indexes (the per-round tables of assignments and settings stay small).
@@ -69,5 +85,16 @@ describe("incremental watch rounds", () => {
     const planned = plan(spec, last!.inventory);
     expect(planned).toEqual(plan(spec, fresh));
     expect(planned.steps.filter((s) => s.target.includes("vm-new-")).length).toBeGreaterThanOrEqual(10);
+
+    // A pricing the tool sets changes no machine: the round after reads that machine's rows again.
+    const target = machines[0]!;
+    expect(last!.inventory.machines.find((m) => m.id.toLowerCase() === target.toLowerCase())?.pricing).toEqual({ pricingTier: "Standard", subPlan: "P1" });
+    await lab.emu.admin("POST", "/admin/replay", { requests: [pricingPut(target, "Free")] });
+    reader.noteWritten([target]);
+    const afterWrite = await round();
+    // The change feed is read from its last instant on (inclusive); what was read there is not read again.
+    expect(last).toMatchObject({ mode: "changes", changed: 0 });
+    expect(afterWrite).toBeLessThanOrEqual(5);
+    expect(last!.inventory.machines.find((m) => m.id.toLowerCase() === target.toLowerCase())?.pricing).toEqual({ pricingTier: "Free" });
   });
 });

@@ -75,6 +75,18 @@ export const DEFENDER_QUERY = [
   "| order by id asc",
 ].join("\n");
 
+/**
+ * The securityresources rows a machine can have, by name under its id: its own Defender for
+ * Servers pricing and its vulnerability assessment (Defender's MDE TVM, or the built-in Qualys
+ * one, which ARM names `default`). Reading them by id lets a watch round read just the machines
+ * that changed (`resourcechanges` covers the `resources` table, not `securityresources`).
+ */
+const MACHINE_SECURITY_CHILDREN = ["pricings/VirtualMachines", "serverVulnerabilityAssessments/mdetvm", "serverVulnerabilityAssessments/default"] as const;
+
+export function machineSecurityIds(machineId: string): string[] {
+  return MACHINE_SECURITY_CHILDREN.map((c) => `${machineId}/providers/Microsoft.Security/${c}`);
+}
+
 /** Puts each resource-level pricing and assessment on its machine. */
 export function applyDefenderRows(machines: InventoryMachine[], rows: readonly GraphRow[]): void {
   const byId = new Map(machines.map((m) => [m.id.toLowerCase(), m] as const));

@@ -67,7 +67,7 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
     const spec = loadSpecFile(opts.spec);
     const conn = await connectionFor(opts);
     const { sleepUnlessStopped, LeaseRefusedError } = await import("../../azure");
-    const { applyRound, beginRound, planRound, planWatchRound, summarizeResult, watchReader } = await import("../round");
+    const { applyRound, beginRound, noteRoundWrites, planRound, planWatchRound, summarizeResult, watchReader } = await import("../round");
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
     const reader = opts.watch ? watchReader(conn, spec, progress, fullEvery) : undefined;
     const stop = onStopSignals(ctx.stderr);
@@ -91,7 +91,7 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
             } else {
               if (format === "text") ctx.stdout(`round ${round}: ${thePlan.steps.length} step(s) to apply${read ? ` (${describeRead(read)})` : ""}\n`);
               result = await applyRound(conn, run, planned, progress, { ...exec, signal });
-              reader?.recent.note(result);
+              if (reader) noteRoundWrites(reader, result);
               if (format === "text") ctx.stdout(`round ${round}: ${summarizeResult(result)}`);
             }
             if (format === "json") ctx.stdout(JSON.stringify({ ...roundJson(round, started, thePlan.summary, result), ...(read ? { read } : {}) }) + "\n");

@@ -6,6 +6,7 @@ import type { ArmContext } from "../arm/types";
 import type { Registry } from "../arm/registry";
 import { createDirect } from "../arm/direct";
 import { describeHierarchy, managementGroupSeedsSchema, seedManagementGroups } from "../fleet/managementGroups";
+import { replayBatchSchema, type ReplayFailure, type ReplayRequest } from "../fleet/replay";
 import { ArmError, ArmErrors } from "../http/errors";
 import { header, jsonBody, type EmuRequest, type EmuResponse } from "../http/types";
 import { guestPatchSchema, guestStateSchema } from "../store/guest";
@@ -28,6 +29,8 @@ export interface AdminDeps {
   readonly fleet: () => JsonObject | null;
   /** Settles due long-running operations before answering, as ARM requests do. */
   readonly settle: () => void;
+  /** Serves recorded ARM writes in process, in one transaction (fleet/replay.ts). */
+  readonly replay: (requests: readonly ReplayRequest[]) => ReplayFailure[];
   /** This start's bearer token, and the file that holds it (named in the 401). */
   readonly auth: AdminAuth;
 }
@@ -87,6 +90,12 @@ export function handleAdmin(deps: AdminDeps, req: EmuRequest): EmuResponse {
       const since = Number(req.query.get("since") ?? "0");
       const entries = ctx.extensionLog.since(Number.isFinite(since) ? since : 0);
       return { status: 200, body: { count: entries.length, value: entries } };
+    }
+    case "POST /replay": {
+      const batch = replayBatchSchema.safeParse(objectBody(req));
+      if (!batch.success) throw ArmErrors.invalidRequestContentMessage(zodMessage(batch.error));
+      const failures = deps.replay(batch.data.requests);
+      return { status: 200, body: { replayed: batch.data.requests.length, failed: failures.length, failures: failures.slice(0, 20) } };
     }
     case "DELETE /extension-puts":
       ctx.tx(() => ctx.extensionLog.clear());

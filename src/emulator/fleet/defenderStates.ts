@@ -133,20 +133,27 @@ export interface DefenderFleet {
  */
 export function applyDefenderStates(ctx: ArmContext, seed: number, plain: readonly string[], clusters: readonly string[], subscriptionIds: readonly string[]): DefenderFleet {
   const rng = new Rng(seed ^ 0xdef);
+  // Kind and OS read once per machine: a state's candidates are filtered once, not per pick (the
+  // picks, and so the fleet for a seed, are the same as filtering `free` again before each).
+  const shapes = new Map<string, { kind: string; os: string }>();
+  for (const id of plain) {
+    const m = ctx.store.get(id);
+    if (m) shapes.set(id, { kind: machineKindOf(m.type) ?? "", os: osTypeOf(m) });
+  }
+  const taken = new Set<string>();
   const free = [...plain].sort();
   const states: Record<string, string[]> = {};
   const perState = Math.max(1, Math.round(plain.length / 60));
   for (const state of DEFENDER_STATES) {
     const spec = STATES[state];
     const picked: string[] = [];
-    for (let n = 0; n < perState; n++) {
-      const fits = free.filter((id) => {
-        const m = ctx.store.get(id);
-        return !!m && spec.kinds.includes(machineKindOf(m.type) ?? "") && (!spec.os || osTypeOf(m) === spec.os);
-      });
-      if (!fits.length) break;
-      const id = fits[rng.int(fits.length)]!;
-      free.splice(free.indexOf(id), 1);
+    const fits = free.filter((id) => {
+      const s = shapes.get(id);
+      return !taken.has(id) && !!s && spec.kinds.includes(s.kind) && (!spec.os || s.os === spec.os);
+    });
+    for (let n = 0; n < perState && fits.length; n++) {
+      const id = fits.splice(rng.int(fits.length), 1)[0]!;
+      taken.add(id);
       spec.apply(ctx, ctx.store.get(id)!);
       picked.push(id);
     }

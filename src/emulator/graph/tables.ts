@@ -105,8 +105,11 @@ export function graphRow(ctx: TableDeps, r: StoredResource, guests: Map<string, 
   };
 }
 
-/** Tables whose rows are exactly stored documents (no rows made up), so an id lookup can read just those. */
-const STORED_ONLY = new Set(["resources", "insightsresources", "policyresources", "authorizationresources"]);
+/**
+ * Tables an id lookup can read by id: their rows are stored documents, or (securityresources)
+ * stored documents plus made-up rows filtered by the same ids below.
+ */
+const BY_ID = new Set(["resources", "insightsresources", "policyresources", "authorizationresources", "securityresources"]);
 
 /**
  * A table's rows within the given subscriptions (all of them when undefined), narrowed to what
@@ -117,7 +120,7 @@ export function graphTable(ctx: TableDeps, table: string, subscriptions: readonl
   const types = GRAPH_TABLES[name];
   if (!types) return undefined;
   if (name === "resourcechanges") return { columns: [...GRAPH_COLUMNS], rows: changeRows(ctx, subscriptions, narrowing.changedFrom) };
-  const byId = narrowing.ids && STORED_ONLY.has(name) ? narrowing.ids : undefined;
+  const byId = narrowing.ids && BY_ID.has(name) ? narrowing.ids : undefined;
   const stored = byId ? ctx.store.getMany(byId, types, subscriptions) : ctx.store.listTypes(types, subscriptions);
   // What Resource Graph has not caught up with yet (a write lag, when configured).
   const resources = ctx.store.graphLag.view(stored, inTable(types, subscriptions, byId));
@@ -129,7 +132,7 @@ export function graphTable(ctx: TableDeps, table: string, subscriptions: readonl
     for (const sub of subs) {
       for (const n of T.PRICING_NAMES) {
         const id = `/subscriptions/${sub.toLowerCase()}/providers/${T.PRICING_TYPE}/${n}`;
-        if (!have.has(id.toLowerCase())) {
+        if (!have.has(id.toLowerCase()) && (!byId || byId.has(id.toLowerCase()))) {
           resources.push({ id, type: T.PRICING_TYPE, doc: { id, name: n, type: T.PRICING_TYPE, properties: { pricingTier: "Free", freeTrialRemainingTime: "PT0S" } }, secret: null });
         }
       }

@@ -1,0 +1,133 @@
+/**
+ * A converged emulator fleet in minutes (issue 15 item 8's watch and staleness benchmarks at 100k
+ * machines): the state `apply` would leave, without an hour of HTTPS round trips.
+ *
+ * 1. The plan's steps that are not on one machine (rules, solutions, policies, roles,
+ *    remediations, pricings: about a hundred whatever the fleet) are applied as `apply` does.
+ * 2. The per-machine steps (identities, extensions, rule associations: ~2.5 per machine) run
+ *    through the same executor and step handlers, but their writes are recorded by a pipeline
+ *    policy instead of being sent (answered as ARM answers a write that succeeded at once); reads
+ *    still go to the emulator.
+ * 3. The recorded writes are replayed into the emulator in batches (`POST /admin/replay`: its
+ *    router in process, one transaction per batch).
+ *
+ * Then the fleet is read again and planned: it must give 0 steps, or the convergence throws. The
+ * one exception is `create-remediation`: a policy's remediation fails on machines it cannot reach
+ * (deallocated, no VM agent) and the planner makes a new task for them on every plan, after a real
+ * apply as after this one; those steps are counted in `leftover`.
+ */
+import { createHttpHeaders, type PipelinePolicy, type PipelineResponse } from "@azure/core-rest-pipeline";
+import { applyPlan, readInventory, type AzureConnection } from "../src/azure";
+import { plan, REGISTRY, type Plan } from "../src/core";
+import type { Spec } from "../src/spec";
+
+/** Requests per replay batch: well under the emulator's 16 MiB body limit. */
+const REPLAY_BATCH = 5_000;
+/** Steps at once and write budget for the converge: the emulator, not ARM, is the limit here. */
+const CONVERGE_APPLY = { concurrency: 128, writes: { capacity: 1_000_000, refillPerSecond: 1_000_000 }, pollIntervalMs: 20 } as const;
+
+export interface RecordedWrite {
+  readonly method: "PUT" | "PATCH" | "POST" | "DELETE";
+  readonly path: string;
+  readonly body?: unknown;
+}
+
+/** Re-planned after any apply while a policy's deployments fail on machines they cannot reach. */
+const RETRIED_EVERY_PLAN = "create-remediation";
+
+type Admin = <T>(method: string, path: string, body?: unknown) => Promise<T>;
+
+export interface Converged {
+  readonly steps: number;
+  readonly appliedSteps: number;
+  readonly replayedWrites: number;
+  /** Steps a plan of the converged fleet still has (only remediation tasks, or convergeFleet throws). */
+  readonly stepsAfter: number;
+  /** Those steps by action. */
+  readonly leftover: Readonly<Record<string, number>>;
+  readonly seconds: { readonly read: number; readonly apply: number; readonly record: number; readonly replay: number; readonly check: number };
+}
+
+/** Records writes instead of sending them, answering each as a write ARM completed at once. */
+export function recordingPolicy(into: RecordedWrite[]): PipelinePolicy {
+  return {
+    name: "benchWriteRecorder",
+    sendRequest: async (request, next): Promise<PipelineResponse> => {
+      const method = request.method.toUpperCase();
+      if (method !== "PUT" && method !== "PATCH" && method !== "POST" && method !== "DELETE") return next(request);
+      const url = new URL(request.url);
+      const body: unknown = typeof request.body === "string" && request.body ? JSON.parse(request.body) : undefined;
+      into.push({ method, path: url.pathname + url.search, ...(body === undefined ? {} : { body }) });
+      const b = (body ?? {}) as { properties?: Record<string, unknown> };
+      const echo = { ...b, id: decodeURIComponent(url.pathname), properties: { ...(b.properties ?? {}), provisioningState: "Succeeded" } };
+      return { request, status: 200, headers: createHttpHeaders({ "content-type": "application/json" }), bodyAsText: JSON.stringify(echo) };
+    },
+  };
+}
+
+function recordingConnection(conn: AzureConnection, into: RecordedWrite[]): AzureConnection {
+  const policy = recordingPolicy(into);
+  return {
+    ...conn,
+    clientOptions: () => {
+      const o = conn.clientOptions();
+      return { ...o, additionalPolicies: [...(o.additionalPolicies ?? []), { policy, position: "perCall" }] };
+    },
+  };
+}
+
+const onOneMachine = (step: Plan["steps"][number]) => REGISTRY.kind(step.action).machineId !== undefined;
+
+function only(planned: Plan, keep: (s: Plan["steps"][number]) => boolean): Plan {
+  return { ...planned, steps: planned.steps.filter(keep) };
+}
+
+function assertAllDone(what: string, counts: Record<string, number>, results: readonly { status: string; error?: string; step: { id: string } }[]): void {
+  const bad = results.filter((r) => r.status !== "done" && r.status !== "already-done");
+  if (bad.length) throw new Error(`converge: ${what}: ${JSON.stringify(counts)}; first: ${bad[0]!.step.id}: ${bad[0]!.error ?? bad[0]!.status}`);
+}
+
+/** Converges the emulator's fleet to `spec` (see the module comment); throws unless a fresh plan then has 0 steps. */
+export async function convergeFleet(conn: AzureConnection, admin: Admin, spec: Spec): Promise<Converged> {
+  const secs = (t0: number) => (Date.now() - t0) / 1000;
+  let t0 = Date.now();
+  const planned = plan(spec, await readInventory(conn, spec.subscriptions));
+  const read = secs(t0);
+
+  t0 = Date.now();
+  const shared = await applyPlan(conn, only(planned, (s) => !onOneMachine(s)), CONVERGE_APPLY);
+  assertAllDone("shared steps", shared.counts, shared.results);
+  const apply = secs(t0);
+
+  t0 = Date.now();
+  const writes: RecordedWrite[] = [];
+  const perMachine = await applyPlan(recordingConnection(conn, writes), only(planned, onOneMachine), CONVERGE_APPLY);
+  assertAllDone("per-machine steps", perMachine.counts, perMachine.results);
+  const record = secs(t0);
+
+  t0 = Date.now();
+  for (let i = 0; i < writes.length; i += REPLAY_BATCH) {
+    const r = await admin<{ failed: number; failures: unknown[] }>("POST", "/admin/replay", { requests: writes.slice(i, i + REPLAY_BATCH) });
+    if (r.failed > 0) throw new Error(`converge: ${r.failed} replayed writes refused, first ${JSON.stringify(r.failures[0])}`);
+  }
+  const replay = secs(t0);
+
+  t0 = Date.now();
+  const after = plan(spec, await readInventory(conn, spec.subscriptions));
+  const check = secs(t0);
+  const unexpected = after.steps.filter((s) => s.action !== RETRIED_EVERY_PLAN);
+  if (unexpected.length > 0) {
+    const sample = unexpected.slice(0, 3).map((s) => `${s.action} ${s.target}`);
+    throw new Error(`converge: the converged fleet still plans ${after.steps.length} steps, e.g. ${sample.join("; ")}`);
+  }
+  const leftover: Record<string, number> = {};
+  for (const s of after.steps) leftover[s.action] = (leftover[s.action] ?? 0) + 1;
+  return {
+    steps: planned.steps.length,
+    appliedSteps: shared.results.length,
+    replayedWrites: writes.length,
+    stepsAfter: after.steps.length,
+    leftover,
+    seconds: { read, apply, record, replay, check },
+  };
+}
