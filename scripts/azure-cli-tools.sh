@@ -16,15 +16,11 @@ CACHE="${ASC_TOOLS_CACHE:-$HOME/.cache/asc-autoprovision}"
 DIR="$CACHE/azure-cli-$AZURE_CLI_VERSION"
 BIN="$DIR/bin"
 
-die() { echo "azure-cli-tools: $*" >&2; exit 1; }
+TOOL=azure-cli
+. "$(dirname "$0")/lib/tool-cache.sh"
 complete() { [ -x "$BIN/az" ] && [ -f "$DIR/.complete" ]; }
 
-if [ "${1:-}" = "--check" ]; then
-  complete && { echo "$BIN"; exit 0; }
-  exit 3
-fi
-[ $# -eq 0 ] || die "unknown argument: $1 (usage: scripts/azure-cli-tools.sh [--check])"
-if complete; then echo "$BIN"; exit 0; fi
+tool_cache_start "$@"
 
 PYTHON="${PYTHON:-python3}"
 command -v "$PYTHON" >/dev/null || die "python3 is not installed (the Azure CLI is a Python package)"

@@ -18,15 +18,11 @@ CACHE="${ASC_TOOLS_CACHE:-$HOME/.cache/asc-autoprovision}"
 DIR="$CACHE/oav-$OAV_VERSION"
 BIN="$DIR/node_modules/.bin"
 
-die() { echo "oav-tools: $*" >&2; exit 1; }
+TOOL=oav
+. "$(dirname "$0")/lib/tool-cache.sh"
 complete() { [ -x "$BIN/oav" ] && [ -f "$DIR/.complete" ]; }
 
-if [ "${1:-}" = "--check" ]; then
-  complete && { echo "$BIN"; exit 0; }
-  exit 3
-fi
-[ $# -eq 0 ] || die "unknown argument: $1 (usage: scripts/oav-tools.sh [--check])"
-if complete; then echo "$BIN"; exit 0; fi
+tool_cache_start "$@"
 
 echo "oav-tools: installing oav@$OAV_VERSION into $DIR" >&2
 rm -rf "$DIR.tmp" && mkdir -p "$DIR.tmp"

@@ -23,7 +23,8 @@ TOOLS="$ROOT/tools/pulumi"
 YAML_TOOLS="$ROOT/tools/pulumi-yaml"
 CACHE="${ASC_TOOLS_CACHE:-$HOME/.cache/asc-autoprovision}"
 
-die() { echo "pulumi-tools: $*" >&2; exit 1; }
+TOOL=pulumi
+. "$(dirname "$0")/lib/tool-cache.sh"
 
 # The version: package.json pins @pulumi/pulumi exactly; go.mod must require the same.
 VERSION="$(sed -n 's/^ *"@pulumi\/pulumi": *"\([0-9][0-9.]*\)".*/\1/p' "$ROOT/package.json" | head -1)"
@@ -42,16 +43,7 @@ complete() {
     [ -x "$BIN/pulumi-language-yaml" ] && [ "$(cat "$BIN/.yaml-stamp" 2>/dev/null)" = "$YAML_STAMP" ]
 }
 
-if [ "${1:-}" = "--check" ]; then
-  complete && { echo "$BIN"; exit 0; }
-  exit 3
-fi
-[ $# -eq 0 ] || die "unknown argument: $1 (usage: scripts/pulumi-tools.sh [--check])"
-
-if complete; then
-  echo "$BIN"
-  exit 0
-fi
+tool_cache_start "$@"
 
 command -v go >/dev/null || die "Go is not installed: install Go 1.25+ (or put a Pulumi CLI $VERSION on PATH and set ASC_PULUMI_BIN to its directory)"
 mkdir -p "$BIN"

@@ -20,20 +20,12 @@ VERSION="1.5.7"
 CACHE="${ASC_TOOLS_CACHE:-$HOME/.cache/asc-autoprovision}"
 BIN="$CACHE/terraform-$VERSION/bin"
 
-die() { echo "terraform-tools: $*" >&2; exit 1; }
+TOOL=terraform
+. "$(dirname "$0")/lib/tool-cache.sh"
 
 complete() { [ -x "$BIN/terraform" ] && "$BIN/terraform" version 2>/dev/null | grep -q "^Terraform v$VERSION"; }
 
-if [ "${1:-}" = "--check" ]; then
-  complete && { echo "$BIN"; exit 0; }
-  exit 3
-fi
-[ $# -eq 0 ] || die "unknown argument: $1 (usage: scripts/terraform-tools.sh [--check])"
-
-if complete; then
-  echo "$BIN"
-  exit 0
-fi
+tool_cache_start "$@"
 
 command -v go >/dev/null || die "Go is not installed: install Go (or put terraform $VERSION in $BIN)"
 mkdir -p "$BIN"
