@@ -66,7 +66,8 @@ describe("large batches handed to a policy remediation", () => {
     const leftAlone = before.machines.filter((m) => m.decision.startsWith("skip-") || m.decision === "blocked-scom-2012").map((m) => m.id.toLowerCase());
     expect(leftAlone.length).toBeGreaterThan(10);
     const run = runCli(lab, [...applyArgs(lab), "--delegate-above", "3", "--format", "json"]);
-    expect(await run.exit).toBe(0);
+    // With its stderr, so a failure under load (once in a CI run) says why the apply exited.
+    expect({ exit: await run.exit, stderr: run.stderr() }).toMatchObject({ exit: 0 });
     expect(run.stderr()).toMatch(/installs to .* handed to a remediation task/);
     // Reported per machine like any other step: one outcome per install the remediations stood in for.
     const result = JSON.parse(run.stdout()) as { result: { delegated?: { done: number; failed: number; skipped: number } } };
