@@ -17,7 +17,7 @@
  *   its remediation at 370-378 s of a 379 s write phase, followed until 403 s.
  */
 import type { Step } from "../capabilities";
-import { REGISTRY } from "../core/catalog";
+import { machineReader } from "../core/render/facts";
 import { subscriptionOfUrl } from "./budget";
 
 /** How soon a subscription's write budget could take one more write: ms, 0 for now. */
@@ -153,9 +153,9 @@ export type Dependents = ReadonlyMap<string, readonly string[]>;
  */
 export function stepRanks(steps: readonly Step[], dependents: Dependents): Map<string, number> {
   const ranks = chainRanks(steps, dependents);
+  const machineOf = machineReader();
   for (const s of steps) {
-    const onOneMachine = REGISTRY.tryKind(s.action)?.machineId?.(s.details) !== undefined;
-    if (!onOneMachine) ranks.set(s.id, ranks.get(s.id)! + steps.length);
+    if (machineOf(s) === undefined) ranks.set(s.id, ranks.get(s.id)! + steps.length);
   }
   return ranks;
 }

@@ -4,7 +4,7 @@
  * for a machine.
  */
 import { applyPlan, ArmBudgets, ARM_BUCKETS, AzureStepRunner, beginRun, IncrementalInventory, outOfLease, planLive, RecentWrites, ScopeError, subscriptionsToLease, writeBudget, type ApplyResult, type AzureConnection, type RoundRead, type RunState } from "../azure";
-import { plan, REGISTRY, stepLabel, type Plan } from "../core";
+import { machineOf, plan, stepLabel, type Plan } from "../core";
 import type { Inventory } from "../inventory";
 import type { Spec } from "../spec";
 import type { Progress } from "./progress";
@@ -61,7 +61,7 @@ export function noteRoundWrites(reader: WatchReader, result: ApplyResult): void 
   reader.recent.note(result);
   const machines = [...result.results, ...result.delegated]
     .filter((r) => r.status === "done" || r.status === "already-done")
-    .map((r) => REGISTRY.tryKind(r.step.action)?.machineId?.(r.step.details))
+    .map((r) => machineOf(r.step))
     .filter((id): id is string => !!id);
   reader.inventory.noteWritten(machines);
 }
