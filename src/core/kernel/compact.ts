@@ -108,12 +108,6 @@ export class CompactSteps {
   private readonly root: Node = {};
   private count = 0;
 
-  /** The step as a compact one, or undefined when it does not have a machine's shape. */
-  step(action: string, idPrefix: string, target: string, details: unknown, dependsOn: readonly string[]): object | undefined {
-    const shape = this.shapeOf(action, idPrefix, target, details);
-    return shape && compactStep(shape, (details as { machineId: string }).machineId, dependsOn);
-  }
-
   /** The shape of a machine's step (made on first use), or undefined when the step is not one. */
   shapeOf(action: string, idPrefix: string, target: string, details: unknown): StepShape | undefined {
     if (details === null || typeof details !== "object" || Array.isArray(details)) return undefined;
