@@ -30,7 +30,9 @@ const IDENTITY_SHAPES = {};
 export function planSystemIdentity(ctx: PlanContext, b: StepSink<MachineExtensionSteps>, machines: readonly InventoryMachine[], index: number): readonly string[] {
   // By index, not a map of machines, in an array made to the fleet's length (written sparsely, a
   // growing one turns into a dictionary).
-  const planned = ctx.memo(IDENTITY_STEPS, () => new Array<readonly string[] | undefined>(machines.length).fill(undefined));
+  const { list, planned } = ctx.memo(IDENTITY_STEPS, () => ({ list: machines, planned: new Array<readonly string[] | undefined>(machines.length).fill(undefined) }));
+  // Positions in another list would name other machines' steps.
+  if (list !== machines) throw new Error("planSystemIdentity: every capability must index the plan's fleet (fleet.machines)");
   let deps = planned[index];
   if (deps === undefined) {
     const m = machines[index]!;
