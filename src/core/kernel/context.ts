@@ -5,6 +5,7 @@ import type { Inventory, InventoryCluster, InventoryMachine, InventorySettings, 
 import { subscriptionOf } from "../../inventory/ids";
 import type { Spec } from "../../spec/schema";
 import { ReasonBook } from "./reasons";
+import { sortById } from "./sortById";
 
 export interface PlanContext {
   readonly spec: Spec;
@@ -122,17 +123,6 @@ export function machinesInScope(ctx: PlanContext): { machines: InventoryMachine[
 /** Clusters (AKS and Arc-enabled Kubernetes) of the in-scope subscriptions, sorted by id. */
 export function clustersInScope(ctx: PlanContext): InventoryCluster[] {
   return sortById(ctx.inventory.clusters).filter((c) => ctx.inScope.has(ctx.lower(subscriptionOf(c.id))));
-}
-
-/**
- * Sorts by id. Distinct resources have ids that differ in more than case, so the plain string
- * order is a total, stable order; an input already in order (adapters emit it so) is not copied.
- */
-export function sortById<T extends { id: string }>(items: readonly T[]): readonly T[] {
-  let sorted = true;
-  for (let i = 1; i < items.length && sorted; i++) if (items[i - 1]!.id > items[i]!.id) sorted = false;
-  if (sorted) return items;
-  return [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 function interner(): (text: string) => string {
