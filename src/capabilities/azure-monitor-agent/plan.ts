@@ -218,8 +218,13 @@ function noteInstallBesideLegacy(
   linuxDirect: { n: number },
   legacySubscriptions: Map<string, number>,
 ): void {
-  const direct = m.agents?.some((a) => a.kind === "direct") ?? false;
-  const scom = m.agents?.some((a) => a.kind === "scom") ?? false;
+  // One pass, no closure: once per installing machine.
+  let direct = false;
+  let scom = false;
+  for (const a of m.agents ?? []) {
+    if (a.kind === "direct") direct = true;
+    else if (a.kind === "scom") scom = true;
+  }
   if (direct && m.osType === "Linux") linuxDirect.n++;
   if ((direct || scom) && isLegacySubscription(ctx, subscriptionId)) bump(legacySubscriptions, subscriptionId);
 }

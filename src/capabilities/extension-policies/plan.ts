@@ -11,7 +11,7 @@ import { sameId, subscriptionOf } from "../../inventory/ids";
 import { ineligibility } from "../../inventory/eligibility";
 import { isOperationsManager2012 } from "../../spec/operationsManager";
 import { onboardedBeforeCutoff } from "../../spec/onboarding";
-import { DEPENDENCY_AGENT, AKS_POLICY_ADDON, isSameExtension } from "../../spec/extensions";
+import { DEPENDENCY_AGENT, AKS_POLICY_ADDON, isSameExtension, type ExtensionKind } from "../../spec/extensions";
 import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, type ExtensionPolicyKey, type PolicyDefinition } from "../../spec/policies";
 import { policyAssignmentId, sortById, stableGuidOf, subscriptionScope, type PlanContext, type StepSink } from "../../core/kernel";
 import {
@@ -83,16 +83,17 @@ export function nonCompliantResources(ctx: PlanContext, policy: PolicyDefinition
   }
   const os = policy.osType!;
   const kind = DEPENDENCY_AGENT[os];
-  return machines
-    .filter(
-      (m) =>
-        m.kind === "vm" &&
-        m.osType === os &&
-        ineligibility(m) === undefined &&
-        !excludedBySeed(ctx, m) &&
-        !m.extensions?.some((e) => isSameExtension(kind, e)),
-    )
-    .map((m) => m.id);
+  // One loop, no intermediate array: once per policy over a subscription's machines.
+  const out: string[] = [];
+  for (const m of machines) {
+    if (m.kind === "vm" && m.osType === os && ineligibility(m) === undefined && !excludedBySeed(ctx, m) && !hasExtension(m, kind)) out.push(m.id);
+  }
+  return out;
+}
+
+function hasExtension(m: InventoryMachine, kind: ExtensionKind): boolean {
+  for (const e of m.extensions ?? []) if (isSameExtension(kind, e)) return true;
+  return false;
 }
 
 /**

@@ -51,6 +51,8 @@ export class PlanBuilder<M extends StepMap> implements StepSink<M> {
   private readonly compact = new CompactSteps();
   /** Steps by action, counted as they are added (reading a million compact steps back is not free). */
   private readonly counts = new Map<string, number>();
+  /** Per action, its id prefix and step count: one lookup per machine step (counts is written from it at build). */
+  private readonly unique = new Map<string, { readonly prefix: string; n: number }>();
 
   /** Adds a step (once) and returns its id. */
   add<A extends keyof M & string>(action: A, target: string, details: M[A], dependsOn: readonly (string | undefined)[] = []): string {
@@ -69,9 +71,11 @@ export class PlanBuilder<M extends StepMap> implements StepSink<M> {
    * hashing half a million long ids is measurable, and nothing asks for these twice.
    */
   addUnique<A extends keyof M & string>(action: A, target: string, details: M[A], dependsOn: readonly string[] = NO_DEPENDENCIES, slot?: ShapeSlot): string {
-    const prefix = idPrefix(action);
+    let kind = this.unique.get(action);
+    if (!kind) this.unique.set(action, (kind = { prefix: idPrefix(action), n: 0 }));
+    kind.n++;
+    const prefix = kind.prefix;
     const deps = uniqueDefined(dependsOn);
-    this.counts.set(action, (this.counts.get(action) ?? 0) + 1);
     // A machine's step is kept compact (its machine and shared shape); the id is made for the caller only.
     const shape = slot ? this.slotShape(slot, action, prefix, target, details) : this.compact.shapeOf(action, prefix, target, details);
     const id = prefix + target;
@@ -103,7 +107,9 @@ export class PlanBuilder<M extends StepMap> implements StepSink<M> {
   }
 
   build(): { steps: StepUnion<M>[]; findings: Finding[]; actions: ReadonlyMap<string, number> } {
-    return { steps: this.ordered, findings: sortFindings(this.findings), actions: this.counts };
+    const actions = new Map(this.counts);
+    for (const [action, { n }] of this.unique) actions.set(action, (actions.get(action) ?? 0) + n);
+    return { steps: this.ordered, findings: sortFindings(this.findings), actions };
   }
 }
 

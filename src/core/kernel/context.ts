@@ -56,8 +56,10 @@ export function buildContext(spec: Spec, inventory: Inventory): PlanContext {
     intern: interner(),
     reasons: new ReasonBook(),
     memo: <T>(key: object, build: () => T): T => {
-      if (!memos.has(key)) memos.set(key, build());
-      return memos.get(key) as T;
+      // One lookup on the hit path: capabilities ask per machine.
+      let found = memos.get(key) as T | undefined;
+      if (found === undefined && !memos.has(key)) memos.set(key, (found = build()));
+      return found as T;
     },
   };
 }
