@@ -11,12 +11,12 @@
  * extension > not possible (generalized image, unsupported OS) > not eligible (stopped, no VM
  * agent, appliance) > awaiting Defender.
  */
-import type { InventoryMachine } from "../../inventory/schema";
+import type { InventoryExtension, InventoryMachine } from "../../inventory/schema";
 import { ineligibility } from "../../inventory/eligibility";
 // From the defining modules, not the spec's index: its re-exports are getters, read per machine.
 import { EXCLUDE_MDE_AUTO_UPDATE_TAG, MDE_EXTENSION, MDE_UNSUPPORTED_OS, UNIFIED_SOLUTION_OS } from "../../spec/defender";
 import { resolveServers, type ResolvedServers } from "../../spec/defenderSchema";
-import { isSameExtension } from "../../spec/extensions";
+import { isSameExtension, type ExtensionKind } from "../../spec/extensions";
 import { componentVerdict, type ComponentVerdict, type Fleet, type PlanContext } from "../../core/kernel";
 import { effectivePlan } from "../defender-plans";
 import { ENDPOINT_REASONS, type EndpointDecision } from "./reasons";
@@ -27,7 +27,7 @@ const VERDICTS = {};
 export function endpointVerdicts(ctx: PlanContext, fleet: Fleet): readonly ComponentVerdict<EndpointDecision>[] | undefined {
   const servers = resolveServers(ctx.spec.defender);
   if (!servers) return undefined;
-  return ctx.memo(VERDICTS, () => fleet.machines.map((m) => decideEndpoint(ctx, servers, m)));
+  return ctx.memo(VERDICTS, () => fleet.machines.map(endpointDecider(ctx, servers)));
 }
 
 function hasTag(m: InventoryMachine, name: string, value: string): boolean {
@@ -35,29 +35,47 @@ function hasTag(m: InventoryMachine, name: string, value: string): boolean {
 }
 
 export function decideEndpoint(ctx: PlanContext, servers: ResolvedServers, m: InventoryMachine): ComponentVerdict<EndpointDecision> {
+  return endpointDecider(ctx, servers)(m);
+}
+
+/** Decides one machine; what every machine shares (the speaker, the spec's servers) is bound once per fleet. */
+function endpointDecider(ctx: PlanContext, servers: ResolvedServers): (m: InventoryMachine) => ComponentVerdict<EndpointDecision> {
   const say = ctx.reasons.speaker(ENDPOINT_REASONS);
   const v = (d: EndpointDecision, r: ReturnType<typeof say>) => componentVerdict(d, r);
-  const kind = MDE_EXTENSION[m.osType];
-  const ext = m.extensions?.find((e) => isSameExtension(kind, e));
-  if (ext) {
-    if ((ext.provisioningState ?? "").toLowerCase() === "failed") {
-      return m.osType === "Linux" ? v("mde-not-possible", say("not-possible", "linux-failed", m.osType)) : v("mde-failed", say("failed", kind.type));
+  return (m) => {
+    const kind = MDE_EXTENSION[m.osType];
+    const ext = extensionOf(m, kind);
+    if (ext) {
+      if ((ext.provisioningState ?? "").toLowerCase() === "failed") {
+        return m.osType === "Linux" ? v("mde-not-possible", say("not-possible", "linux-failed", m.osType)) : v("mde-failed", say("failed", kind.type));
+      }
+      return v("mde-installed", say("installed", kind.type, m.osType === "Linux" && hasTag(m, EXCLUDE_MDE_AUTO_UPDATE_TAG, "true")));
     }
-    return v("mde-installed", say("installed", kind.type, m.osType === "Linux" && hasTag(m, EXCLUDE_MDE_AUTO_UPDATE_TAG, "true")));
-  }
-  const plan = effectivePlan(servers, m, () => ctx.lower(m.id));
-  if (plan.plan === "Free") return plan.resourceLevel ? v("mde-excluded", say("excluded", plan.resourceLevel)) : v("mde-off", say("off", "plan-off"));
-  if (!servers.endpointProtection) return v("mde-off", say("off", "integration-off"));
-  if (m.osType === "Linux" && !servers.linux) return v("mde-off", say("off", "linux-off"));
-  const os = m.osName ?? "";
-  const unified = m.osType === "Windows" && UNIFIED_SOLUTION_OS.test(os);
-  if (unified && !servers.unifiedSolution) return v("mde-off", say("off", "unified-off"));
-  if (m.agents?.some((a) => a.kind === "mde")) return v("mde-onboarded-otherwise", say("onboarded-otherwise", m.osType));
-  if (m.generalized) return v("mde-not-possible", say("not-possible", "generalized", os));
-  if (m.osType === "Windows" && MDE_UNSUPPORTED_OS.test(os)) return v("mde-not-possible", say("not-possible", "unsupported-os", os));
-  const why = ineligibility(m);
-  if (why) return v("mde-not-eligible", say("not-eligible", why));
-  return v("mde-awaiting-defender", say("awaiting-defender", kind.type, unified || m.osType === "Linux"));
+    const plan = effectivePlan(servers, m, () => ctx.lower(m.id));
+    if (plan.plan === "Free") return plan.resourceLevel ? v("mde-excluded", say("excluded", plan.resourceLevel)) : v("mde-off", say("off", "plan-off"));
+    if (!servers.endpointProtection) return v("mde-off", say("off", "integration-off"));
+    if (m.osType === "Linux" && !servers.linux) return v("mde-off", say("off", "linux-off"));
+    const os = m.osName ?? "";
+    const unified = m.osType === "Windows" && UNIFIED_SOLUTION_OS.test(os);
+    if (unified && !servers.unifiedSolution) return v("mde-off", say("off", "unified-off"));
+    if (onboardedByAgent(m)) return v("mde-onboarded-otherwise", say("onboarded-otherwise", m.osType));
+    if (m.generalized) return v("mde-not-possible", say("not-possible", "generalized", os));
+    if (m.osType === "Windows" && MDE_UNSUPPORTED_OS.test(os)) return v("mde-not-possible", say("not-possible", "unsupported-os", os));
+    const why = ineligibility(m);
+    if (why) return v("mde-not-eligible", say("not-eligible", why));
+    return v("mde-awaiting-defender", say("awaiting-defender", kind.type, unified || m.osType === "Linux"));
+  };
+}
+
+/** The machine's extension of `kind` (loops, not closures: once per machine). */
+function extensionOf(m: InventoryMachine, kind: ExtensionKind): InventoryExtension | undefined {
+  for (const e of m.extensions ?? []) if (isSameExtension(kind, e)) return e;
+  return undefined;
+}
+
+function onboardedByAgent(m: InventoryMachine): boolean {
+  for (const a of m.agents ?? []) if (a.kind === "mde") return true;
+  return false;
 }
 
 /** Decisions under which the machine has (or will not get) Defender for Endpoint, for vulnerability assessment. */
