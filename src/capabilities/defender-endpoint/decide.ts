@@ -11,14 +11,14 @@
  * extension > not possible (generalized image, unsupported OS) > not eligible (stopped, no VM
  * agent, appliance) > awaiting Defender.
  */
-import type { InventoryExtension, InventoryMachine } from "../../inventory/schema";
+import type { InventoryMachine } from "../../inventory/schema";
 import { ineligibility } from "../../inventory/eligibility";
 // From the defining modules, not the spec's index: its re-exports are getters, read per machine.
 import { EXCLUDE_MDE_AUTO_UPDATE_TAG, MDE_EXTENSION, MDE_UNSUPPORTED_OS, UNIFIED_SOLUTION_OS } from "../../spec/defender";
 import { resolveServers, type ResolvedServers } from "../../spec/defenderSchema";
-import { isSameExtension, type ExtensionKind } from "../../spec/extensions";
 import { componentVerdict, type ComponentVerdict, type Fleet, type PlanContext } from "../../core/kernel";
 import { effectivePlan } from "../defender-plans";
+import { extensionOf } from "../machine-extensions";
 import { ENDPOINT_REASONS, type EndpointDecision } from "./reasons";
 
 /** The endpoint verdicts of a fleet, computed once per plan (vulnerability assessment reads them too). */
@@ -67,12 +67,7 @@ function endpointDecider(ctx: PlanContext, servers: ResolvedServers): (m: Invent
   };
 }
 
-/** The machine's extension of `kind` (loops, not closures: once per machine). */
-function extensionOf(m: InventoryMachine, kind: ExtensionKind): InventoryExtension | undefined {
-  for (const e of m.extensions ?? []) if (isSameExtension(kind, e)) return e;
-  return undefined;
-}
-
+/** Onboarded through an agent (a loop, not a closure: once per machine). */
 function onboardedByAgent(m: InventoryMachine): boolean {
   for (const a of m.agents ?? []) if (a.kind === "mde") return true;
   return false;

@@ -11,7 +11,7 @@ import { sameId, subscriptionOf } from "../../inventory/ids";
 import { ineligibility } from "../../inventory/eligibility";
 import { isOperationsManager2012 } from "../../spec/operationsManager";
 import { onboardedBeforeCutoff } from "../../spec/onboarding";
-import { DEPENDENCY_AGENT, AKS_POLICY_ADDON, isSameExtension, type ExtensionKind } from "../../spec/extensions";
+import { DEPENDENCY_AGENT, AKS_POLICY_ADDON } from "../../spec/extensions";
 import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, type ExtensionPolicyKey, type PolicyDefinition } from "../../spec/policies";
 import { policyAssignmentId, sortById, stableGuidOf, subscriptionScope, type PlanContext, type StepSink } from "../../core/kernel";
 import {
@@ -22,6 +22,7 @@ import {
   type RoleGrantFacts,
 } from "./bundle";
 import type { CreateRemediationDetails, GrantRoleDetails, PolicySteps } from "./steps";
+import { extensionOf } from "../machine-extensions";
 
 /** States in which a remediation still works through its resources: no second one is started. */
 const ACTIVE_REMEDIATION_STATES = new Set(["accepted", "running", "evaluating"]);
@@ -86,14 +87,9 @@ export function nonCompliantResources(ctx: PlanContext, policy: PolicyDefinition
   // One loop, no intermediate array: once per policy over a subscription's machines.
   const out: string[] = [];
   for (const m of machines) {
-    if (m.kind === "vm" && m.osType === os && ineligibility(m) === undefined && !excludedBySeed(ctx, m) && !hasExtension(m, kind)) out.push(m.id);
+    if (m.kind === "vm" && m.osType === os && ineligibility(m) === undefined && !excludedBySeed(ctx, m) && !extensionOf(m, kind)) out.push(m.id);
   }
   return out;
-}
-
-function hasExtension(m: InventoryMachine, kind: ExtensionKind): boolean {
-  for (const e of m.extensions ?? []) if (isSameExtension(kind, e)) return true;
-  return false;
 }
 
 /**

@@ -6,15 +6,14 @@
  * uses. Azure VMs only: Arc-enabled servers have it built in, scale sets are not covered. Another
  * owner's assignment of the same policies is reported, never duplicated.
  */
-import type { InventoryExtension, InventoryMachine } from "../../inventory/schema";
+import type { InventoryMachine } from "../../inventory/schema";
 import { ineligibility } from "../../inventory/eligibility";
 // From the defining modules, not the spec's index: its re-exports are getters, read per machine.
 import { GUEST_CONFIGURATION_EXTENSION } from "../../spec/defender";
 import { resolveServers } from "../../spec/defenderSchema";
-import { isSameExtension, type ExtensionKind } from "../../spec/extensions";
 import { componentVerdict, extensionId, ShapeSlots, type ComponentVerdict, type ComponentVerdicts, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
 import { noteCoexistence } from "../defender-plans";
-import { hasSystemIdentity, planSystemIdentity, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
+import { extensionOf, hasSystemIdentity, planSystemIdentity, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
 import { GC_REASONS, type GcDecision } from "./reasons";
 
 type Sink = StepSink<MachineExtensionSteps>;
@@ -50,12 +49,6 @@ function decider(ctx: PlanContext, b: Sink, machines: readonly InventoryMachine[
     b.addUnique("install-extension", extensionId(m.id, name), selfUpgradingInstall(m, kind, name), identityStep, shapes.slot(kind, name, m.kind, m.location));
     return v("gc-install", say("install", kind.name, !identity, failed));
   };
-}
-
-/** The machine's extension of `kind` (a loop, not a closure per machine). */
-function extensionOf(m: InventoryMachine, kind: ExtensionKind): InventoryExtension | undefined {
-  for (const e of m.extensions ?? []) if (isSameExtension(kind, e)) return e;
-  return undefined;
 }
 
 export function noteGuestConfigurationOwners(ctx: PlanContext, b: Sink, subscriptionId: string): void {

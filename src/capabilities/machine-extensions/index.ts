@@ -10,7 +10,7 @@ import { MACHINE_EXTENSION_STEPS, type MachineExtensionSteps } from "./steps";
 import { planScaleSetInstances, SCALE_SET_INSTANCE_DECISIONS } from "./scaleSets";
 
 export { hasSystemIdentity, identityTypeAdding, planSystemIdentity } from "./identity";
-export { selfUpgradingInstall } from "./install";
+export { extensionOf, selfUpgradingInstall } from "./install";
 export { noteModelChange, SCALE_SET_INSTANCE_DECISIONS, SCALE_SET_INSTANCE_REASONS, type ScaleSetInstanceDecision } from "./scaleSets";
 export type {
   EnableIdentityDetails,

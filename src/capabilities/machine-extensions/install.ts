@@ -1,6 +1,7 @@
 /** The details of installing an extension that keeps no workspace (AMA, Guest Configuration): it upgrades itself. */
-import type { InventoryMachine } from "../../inventory/schema";
+import type { InventoryExtension, InventoryMachine } from "../../inventory/schema";
 import type { ExtensionKind } from "../../spec";
+import { isSameExtension } from "../../spec/extensions";
 import type { InstallExtensionDetails } from "./steps";
 
 export function selfUpgradingInstall(m: InventoryMachine, kind: ExtensionKind, name: string = kind.name): InstallExtensionDetails {
@@ -16,4 +17,10 @@ export function selfUpgradingInstall(m: InventoryMachine, kind: ExtensionKind, n
     workspaceId: null,
     enableAutomaticUpgrade: true,
   };
+}
+
+/** The machine's extension of `kind`, if any (a loop, not a closure: capabilities ask once per machine). */
+export function extensionOf(m: InventoryMachine, kind: ExtensionKind): InventoryExtension | undefined {
+  for (const e of m.extensions ?? []) if (isSameExtension(kind, e)) return e;
+  return undefined;
 }
