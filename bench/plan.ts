@@ -112,7 +112,7 @@ function median(xs: readonly number[]): number {
 
 export async function benchPlan(sizes = [10_000, 100_000, 1_000_000]): Promise<void> {
   console.log(`planner: load average ${loadavg().map((l) => l.toFixed(2)).join(", ")} on ${availableParallelism()} cores (wall times stretch under load; CPU times less)`);
-  console.log("planner: machines | spec     | order     | inventory MiB | JSON.parse ms (3 processes) | median | validate ms | plan ms | plan/median parse | CPU plan/median CPU parse | steps | peak RSS MiB");
+  console.log("planner: machines | spec     | order     | inventory MiB | JSON.parse ms (3 processes) | median | validate ms | plan ms (CPU ms) | plan/median parse | CPU plan/median CPU parse | steps | peak RSS MiB");
   const dir = mkdtempSync(join(tmpdir(), "asc-bench-"));
   // The seed's spec in both orders; AMA alone and today's (Defender's components on) on the id-ordered inventory.
   const runs: readonly [SpecName, "id" | "generated"][] = [["seed", "id"], ["seed", "generated"], ["ama", "id"], ["defender", "id"]];
@@ -129,7 +129,7 @@ export async function benchPlan(sizes = [10_000, 100_000, 1_000_000]): Promise<v
         const parseCpuMs = median(parses.map((p) => p.parseCpuMs));
         console.log(
           `planner: ${String(f.machines).padStart(8)} | ${f.spec.padEnd(8)} | ${f.order.padEnd(9)} | ${f.fileMiB.toFixed(1).padStart(7)} | ${parses.map((p) => p.parseMs.toFixed(0)).join("/").padStart(14)} | ${parseMs.toFixed(0).padStart(6)} | ` +
-            `${f.validateMs.toFixed(0).padStart(7)} | ${f.planMs.toFixed(0).padStart(7)} | ${(f.planMs / parseMs).toFixed(2).padStart(5)}x | ${(f.planCpuMs / parseCpuMs).toFixed(2).padStart(5)}x | ` +
+            `${f.validateMs.toFixed(0).padStart(7)} | ${`${f.planMs.toFixed(0)} (${f.planCpuMs.toFixed(0)})`.padStart(15)} | ${(f.planMs / parseMs).toFixed(2).padStart(5)}x | ${(f.planCpuMs / parseCpuMs).toFixed(2).padStart(5)}x | ` +
             `${String(f.steps).padStart(7)} | ${f.peakRssMiB.toFixed(0).padStart(6)}`,
         );
       }
