@@ -96,6 +96,21 @@ export function nonCompliantResources(ctx: PlanContext, policy: PolicyDefinition
 }
 
 /**
+ * How many non-compliant resources besides `nonCompliantResources` Azure's discovery selects for
+ * the task: the machines a deployment cannot reach (not running, no VM agent, appliances). The
+ * task tries them in an order this tool does not choose, each taking one of its `resourceCount`,
+ * so a count of the reachable ones alone can end before reaching any of them: at 100k machines
+ * every dependency-agent task did (1,570 deployments, all to deallocated machines or machines
+ * without a VM agent), and the same task was made again every round.
+ */
+export function unreachableNonCompliantCount(policy: PolicyDefinition, machines: readonly InventoryMachine[]): number {
+  if (policy.targetResourceType === "Microsoft.ContainerService/managedClusters") return 0;
+  const os = policy.osType!;
+  const kind = DEPENDENCY_AGENT[os];
+  return machines.filter((m) => m.kind === "vm" && m.osType === os && ineligibility(m) !== undefined && !m.extensions?.some((e) => isSameExtension(kind, e))).length;
+}
+
+/**
  * Machines the seed's rules leave alone, which a remediation task must not reach either: an
  * Operations Manager 2012 agent ("do not enable automatic provisioning"), and an existing agent on
  * a subscription onboarded before 2019-03-17.
@@ -185,6 +200,8 @@ function planPolicy(
       `${resources.length} resources need "${policy.displayName}"; one remediation covers at most ${REMEDIATION_MAX_RESOURCE_COUNT}, so the rest follow in the next run.`,
     );
   }
-  const task = remediationStep(bundle, policy.shortName, resources, Math.min(REMEDIATION_MAX_RESOURCE_COUNT, Math.max(REMEDIATION_DEFAULT_RESOURCE_COUNT, resources.length)));
+  // The count covers the unreachable ones the task also tries, so that it reaches the others.
+  const discovered = resources.length + unreachableNonCompliantCount(policy, machines);
+  const task = remediationStep(bundle, policy.shortName, resources, Math.min(REMEDIATION_MAX_RESOURCE_COUNT, Math.max(REMEDIATION_DEFAULT_RESOURCE_COUNT, discovered)));
   b.add("create-remediation", task.target, task.details, [assignStep, ...grants]);
 }
