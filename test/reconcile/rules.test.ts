@@ -217,6 +217,10 @@ describe("Deploy-if-not-exists policies", () => {
     // Only the reachable ones are the task's to do (and name it); the count is what Azure will try.
     expect((rems[0]!.details.resourceIds as string[]).length).toBe(600);
     expect(rems[0]!.details.resourceCount).toBe(1300);
+    // Named after what it tries: with other unreachable machines it is another task (a PUT of an
+    // ended task's name does not run it again).
+    const fewer = byAction(plan(spec({}, { dependencyAgent: { windows: true } }), inventory({ machines: [...unreachable.slice(1), ...reachable] })), "create-remediation");
+    expect(fewer[0]!.target).not.toBe(rems[0]!.target);
     // Nothing reachable left: no task, whatever the unreachable ones.
     expect(byAction(plan(spec({}, { dependencyAgent: { windows: true } }), inventory({ machines: unreachable })), "create-remediation")).toEqual([]);
   });
