@@ -235,33 +235,52 @@ export async function benchWatch(fleet = Number(process.env.BENCH_WATCH_FLEET ??
       );
     }
     const interval = 30;
+    // The bench's own GETs, polled for minutes on a loaded machine: a kept-alive socket the server
+    // closed as a GET was sent (ECONNRESET) is asked again, not the end of the run.
+    const get = async <T>(path: string): Promise<T> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await emu.admin<T>("GET", path);
+        } catch (err) {
+          if (attempt >= 3 || (err as { code?: string }).code !== "ECONNRESET") throw err;
+        }
+      }
+    };
     await emu.admin("POST", "/admin/counters/reset");
     const watch = cli(["reconcile", "--spec", specPath, "--watch", "--interval", String(interval), "--state", join(dir, "state"), "--format", "json", "--max-writes-per-second", "2000", ...common]);
     const rounds = () => watch.stdout().trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as { round: number; startedAt: string; read?: { mode: string; changed: number }; plan?: { steps: number }; error?: string });
     // Resource Graph requests counted when each round's line appears (a round prints once it is done).
     const graphAt: number[] = [0];
     let sampling = true;
+    let samplerFailed: unknown;
     const sampler = (async () => {
       while (sampling) {
         const n = rounds().length;
-        if (graphAt[n] === undefined) graphAt[n] = (await emu.admin<Counters>("GET", "/admin/counters")).byClass.graph ?? 0;
+        if (graphAt[n] === undefined) graphAt[n] = (await get<Counters>("/admin/counters")).byClass.graph ?? 0;
         await new Promise((r) => setTimeout(r, 100));
       }
-    })();
+    })().catch((err: unknown) => {
+      samplerFailed = err ?? new Error("the request sampler failed");
+    });
     const waitRound = async (n: number) => {
-      while (graphAt[n] === undefined) await new Promise((r) => setTimeout(r, 100));
+      while (graphAt[n] === undefined) {
+        if (samplerFailed) throw samplerFailed;
+        await new Promise((r) => setTimeout(r, 100));
+      }
     };
     await waitRound(2);
     // Work the converge left running (remediation deployments, Defender's own) shows as changes in
     // the first rounds: wait (at most 3 rounds) for a round with none, the quiet round measured.
     for (let n = 2; n < 5 && (rounds()[n - 1]?.read?.changed ?? 0) > 0; n++) await waitRound(n + 1);
     // Only the PUTs sent from here on are polled for: the log holds the whole converge's.
-    const before = await emu.admin<{ value: { seq: number }[] }>("GET", "/admin/extension-puts");
+    const before = await get<{ value: { seq: number }[] }>("/admin/extension-puts");
     const fromSeq = before.value.reduce((m, p) => Math.max(m, p.seq), 0);
     const created = Date.now();
     const names: string[] = [];
+    // Named for this run: on a reused state (BENCH_WATCH_STATE) an earlier run's new VMs are there, with their agents.
+    const run = Date.now().toString(36);
     for (let i = 0; i < 10; i++) {
-      const name = `vm-bench-new-${i}`;
+      const name = `vm-bench-new-${run}-${i}`;
       names.push(name);
       await emu.admin("POST", "/admin/machines", { subscriptionId: emu.subscriptionIds[i % 3], resourceGroup: "rg-bench", name, location: "westeurope", osType: "Windows" });
     }
@@ -270,7 +289,7 @@ export async function benchWatch(fleet = Number(process.env.BENCH_WATCH_FLEET ??
     // Given up after ten intervals: the figure is then "not within ..." rather than a hang.
     const deadline = created + 10 * interval * 1000;
     while (Date.now() < deadline) {
-      const puts = await emu.admin<{ value: { machineId: string }[] }>("GET", `/admin/extension-puts?since=${fromSeq}`);
+      const puts = await get<{ value: { machineId: string }[] }>(`/admin/extension-puts?since=${fromSeq}`);
       const done = names.every((n) => puts.value.some((p) => p.machineId.toLowerCase().endsWith(`/${n}`)));
       if (done) {
         agentAt = Date.now();

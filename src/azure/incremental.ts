@@ -12,19 +12,29 @@
  * machines the last rounds wrote to, by id. A pricing or assessment that changes on a machine that
  * did not itself change is seen at the next full read.
  *
- * What is not in the `resources` table (policy and role assignments, rule associations), the
+ * The machines' rule associations (`insightsresources`, one per AMA machine: about a page per
+ * 1,000 machines after a converge) are not in `resourcechanges` either, and their names are not
+ * known in advance (Azure Policy names the ones it deploys): a change round reads those of the
+ * same machines by the prefix every association id of a machine has (`id startswith
+ * '<machine>/providers/microsoft.insights/datacollectionruleassociations/'`). An association
+ * someone else adds to or removes from a machine that did not itself change is seen at the next
+ * full read.
+ *
+ * What is not in the `resources` table and is not per machine (policy and role assignments), the
  * subscriptions' settings, the workspaces' event tiers and the Heartbeat are read every round as
  * before: a few requests whatever the fleet's size.
  */
 import type { Inventory } from "../inventory/schema";
 import type { AzureConnection } from "./connection";
-import { FLEET_QUERY, FLEET_TYPES, GraphQuota, queryGraph, type GraphRow } from "./graph";
+import { ASSOCIATION_QUERY, FLEET_QUERY, FLEET_TYPES, GraphQuota, queryGraph, type GraphRow } from "./graph";
 import { readInventoryFor, type ReadOptions } from "./inventory";
 import { DEFENDER_QUERY, machineSecurityIds } from "./read/defender";
+import { associationPrefix, machineOfAssociation } from "./read/dcr";
+import { RowsByMachine } from "./read/rowsByMachine";
 import type { Spec } from "../spec/schema";
 import type { RetryOptions } from "./retry";
 
-/** Ids per `where id in~ (...)` query: short enough for any query length limit. */
+/** Ids per `where id in~ (...)` query, and prefixes per `id startswith` query: short enough for any query length limit. */
 const IDS_PER_QUERY = 200;
 
 /** A full read every this many rounds by default. */
@@ -76,6 +86,12 @@ export function defenderByIdQuery(ids: readonly string[]): string {
   return byIds(DEFENDER_QUERY, ids);
 }
 
+/** The rule associations of these machines: each machine's association ids share a prefix (Resource Graph's startswith is case-insensitive). */
+export function associationsOfMachinesQuery(machineIds: readonly string[]): string {
+  const [head, ...rest] = ASSOCIATION_QUERY.split("\n");
+  return [head, `| where ${machineIds.map((m) => `id startswith ${quote(associationPrefix(m))}`).join(" or ")}`, ...rest].join("\n");
+}
+
 /** Types whose resources are machines: their ids are where the machines' securityresources rows hang. */
 const MACHINE_TYPES = ["microsoft.compute/virtualmachines", "microsoft.compute/virtualmachinescalesets", "microsoft.hybridcompute/machines"];
 
@@ -99,7 +115,9 @@ export class IncrementalInventory {
   private rows = new Map<string, GraphRow>();
   /** The machines' securityresources rows, by lower-case id. */
   private securityRows = new Map<string, GraphRow>();
-  /** Machines whose securityresources rows the next change round reads again (lower-case). */
+  /** The machines' rule associations (insightsresources), by machine. */
+  private associations = new RowsByMachine(machineOfAssociation);
+  /** Machines whose securityresources rows and rule associations the next change round reads again (lower-case). */
   private machinesToReread = new Set<string>();
   private cursor: string | undefined;
   /** Change rows at the cursor's instant already read: the next round's query returns them again (it is inclusive). */
@@ -113,7 +131,7 @@ export class IncrementalInventory {
     private readonly options: { readonly fullEvery?: number; readonly retry?: RetryOptions; readonly onProgress?: ReadOptions["onProgress"] } = {},
   ) {}
 
-  /** Machines this tool just wrote to: the next change round reads their securityresources rows again (a resource-level pricing it set changes no machine). */
+  /** Machines this tool just wrote to: the next change round reads their securityresources rows and rule associations again (a pricing or an association it set changes no machine). */
   noteWritten(machineIds: Iterable<string>): void {
     for (const id of machineIds) this.machinesToReread.add(id.toLowerCase());
   }
@@ -167,21 +185,36 @@ export class IncrementalInventory {
       changed = ids.length;
       return [...this.rows.values()].sort((a, b) => (a.id.toLowerCase() < b.id.toLowerCase() ? -1 : 1));
     };
+    // The machines to read again: those noted before this round, and those its changes name (fleetRows runs first).
+    const reread = () => [...this.machinesToReread];
     const defenderRows = async (present: readonly string[], quota: GraphQuota): Promise<GraphRow[]> => {
       if (full) {
         const rows = await queryGraph(this.conn, DEFENDER_QUERY, present, retry, quota);
         this.securityRows = new Map(rows.map((r) => [r.id.toLowerCase(), r] as const));
-        this.machinesToReread.clear();
         return rows;
       }
-      const ids = [...this.machinesToReread].flatMap(machineSecurityIds).map((id) => id.toLowerCase());
+      const ids = reread().flatMap(machineSecurityIds).map((id) => id.toLowerCase());
       await readBack(this.securityRows, ids, defenderByIdQuery, present, quota);
-      this.machinesToReread.clear();
       return [...this.securityRows.values()];
+    };
+    const associationRows = async (present: readonly string[], quota: GraphQuota): Promise<GraphRow[]> => {
+      if (full) {
+        const rows = await queryGraph(this.conn, ASSOCIATION_QUERY, present, retry, quota);
+        this.associations = new RowsByMachine(machineOfAssociation, rows);
+        return rows;
+      }
+      const machines = reread();
+      const found: GraphRow[] = [];
+      for (let i = 0; i < machines.length; i += IDS_PER_QUERY) {
+        found.push(...(await queryGraph(this.conn, associationsOfMachinesQuery(machines.slice(i, i + IDS_PER_QUERY)), present, retry, quota)));
+      }
+      this.associations.replace(machines, found);
+      return this.associations.rows();
     };
     try {
       // The spec's scope each round: subscriptions under its management groups may come and go.
-      const inventory = await readInventoryFor(this.conn, this.spec, { retry, onProgress: this.options.onProgress, fleetRows, defenderRows, quota: this.quota });
+      const inventory = await readInventoryFor(this.conn, this.spec, { retry, onProgress: this.options.onProgress, fleetRows, defenderRows, associationRows, quota: this.quota });
+      this.machinesToReread.clear();
       this.roundsSinceFull = full ? 1 : this.roundsSinceFull + 1;
       return { inventory, mode: full ? "full" : "changes", changed };
     } catch (err) {

@@ -33,6 +33,8 @@ export interface ReadOptions {
   readonly fleetRows?: (subscriptions: readonly string[], quota: GraphQuota) => Promise<readonly GraphRow[]>;
   /** The machines' securityresources rows (default: the whole DEFENDER_QUERY); an incremental watch patches its last read instead. */
   readonly defenderRows?: (subscriptions: readonly string[], quota: GraphQuota) => Promise<readonly GraphRow[]>;
+  /** The machines' rule associations (default: the whole ASSOCIATION_QUERY); an incremental watch patches its last read instead. */
+  readonly associationRows?: (subscriptions: readonly string[], quota: GraphQuota) => Promise<readonly GraphRow[]>;
   /** Resource Graph's quota as the answers report it, kept across reads (a watch). */
   readonly quota?: GraphQuota;
   /**
@@ -100,7 +102,7 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
     ? await Promise.all([
         queryGraph(conn, POLICY_QUERY, present, options.retry, quota),
         queryGraph(conn, ROLE_QUERY, present, options.retry, quota),
-        queryGraph(conn, ASSOCIATION_QUERY, present, options.retry, quota),
+        options.associationRows ? options.associationRows(present, quota) : queryGraph(conn, ASSOCIATION_QUERY, present, options.retry, quota),
         options.defenderRows ? options.defenderRows(present, quota) : queryGraph(conn, DEFENDER_QUERY, present, options.retry, quota),
       ])
     : [[], [], [], []];

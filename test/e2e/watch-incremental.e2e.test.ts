@@ -3,11 +3,14 @@
  * what Resource Graph's resourcechanges shows changed. The test counts Resource Graph requests per
  * round on a 2,500-machine emulator fleet, and the rows the emulator built its answers from, and
  * checks that the patched inventory plans exactly as a full read does. Every machine has its own
- * Defender pricing (securityresources: three pages of rows, which resourcechanges does not cover):
- * a change round reads only those of the machines that changed or that the tool wrote to.
+ * Defender pricing (securityresources: three pages of rows) and its own rule association
+ * (insightsresources: three pages, as an AMA fleet has after a converge), which resourcechanges
+ * does not cover: a change round reads only those of the machines that changed or that the tool
+ * wrote to (the associations by the prefix of their ids).
  */
 import { readInventory } from "../../src/azure/inventory";
 import { IncrementalInventory } from "../../src/azure/incremental";
+import { queryGraph } from "../../src/azure/graph";
 import { plan } from "../../src/core";
 import type { Inventory } from "../../src/inventory";
 import { loadSpecFile } from "../../src/spec/load";
@@ -30,12 +33,21 @@ describe("incremental watch rounds", () => {
     path: `${machineId}/providers/Microsoft.Security/pricings/VirtualMachines?api-version=${PRICINGS_API_VERSION}`,
     body: { properties: tier === "Standard" ? { pricingTier: "Standard", subPlan: "P1" } : { pricingTier: "Free" } },
   });
+  const associationPut = (machineId: string, name: string, ruleId: string) => ({
+    method: "PUT",
+    path: `${machineId}/providers/Microsoft.Insights/dataCollectionRuleAssociations/${name}?api-version=2022-06-01`,
+    body: { properties: { dataCollectionRuleId: ruleId } },
+  });
   let machines: string[] = [];
+  let ruleId = "";
   beforeAll(async () => {
     lab = await startLab(2500, {}, 91);
-    // Every machine its own pricing (P1), as resource-level plans can be: seeded in one call.
+    // Every machine its own pricing (P1), as resource-level plans can be, and its own rule
+    // association, as every AMA machine has after a converge: seeded in one call.
     machines = Object.values(lab.emu.fleet!.cases).flat();
-    const r = await lab.emu.admin<{ failed: number }>("POST", "/admin/replay", { requests: machines.map((m) => pricingPut(m, "Standard")) });
+    const [rule] = await queryGraph(lab.conn, "resources\n| where type =~ 'microsoft.insights/datacollectionrules'\n| project id, type\n| order by id asc", lab.emu.subscriptionIds);
+    ruleId = rule!.id;
+    const r = await lab.emu.admin<{ failed: number }>("POST", "/admin/replay", { requests: machines.flatMap((m) => [pricingPut(m, "Standard"), associationPut(m, "watch-test", ruleId)]) });
     expect(r.failed).toBe(0);
   });
   afterAll(() => lab?.emu.stop());
@@ -65,14 +77,14 @@ describe("incremental watch rounds", () => {
     const tenNew = await round();
     expect(last!.mode).toBe("changes");
     expect(last!.changed).toBeGreaterThanOrEqual(10);
-    console.log(`Resource Graph requests per round on 2,500 machines, each with its own pricing: full read ${full}, no changes ${quiet}, 10 new machines ${tenNew} (${last!.changed} changed resources read back); rows the emulator built the answers from: ${rowsRead.join(", ")}`);
+    console.log(`Resource Graph requests per round on 2,500 machines, each with its own pricing and rule association: full read ${full}, no changes ${quiet}, 10 new machines ${tenNew} (${last!.changed} changed resources read back); rows the emulator built the answers from: ${rowsRead.join(", ")}`);
     // A full read pages through the fleet; the others cost the changes, not the fleet.
     expect(full).toBeGreaterThanOrEqual(3);
-    // Per round: the changes, the per-subscription tables (policy, roles, associations); the
-    // machines' Defender rows only for machines that changed (none, then the 10 new ones: 1 query).
-    // Reading all of them again would add 3 pages to each.
-    expect(full).toBeGreaterThanOrEqual(3 + 5);
-    expect(quiet).toBeLessThanOrEqual(4);
+    // Per round: the changes, the per-subscription tables (policy, roles); the machines' Defender
+    // rows and rule associations only for machines that changed (none, then the 10 new ones: 1
+    // query each). Reading all of them again would add 3 pages of each to every round.
+    expect(full).toBeGreaterThanOrEqual(3 + 3 + 5);
+    expect(quiet).toBeLessThanOrEqual(3);
     expect(tenNew).toBeLessThanOrEqual(6);
     // And the emulator's work follows the changes too: the change feed and the read-back of changed
     // ids come from its indexes (the per-round tables of assignments and settings stay small).
@@ -86,15 +98,22 @@ describe("incremental watch rounds", () => {
     expect(planned).toEqual(plan(spec, fresh));
     expect(planned.steps.filter((s) => s.target.includes("vm-new-")).length).toBeGreaterThanOrEqual(10);
 
-    // A pricing the tool sets changes no machine: the round after reads that machine's rows again.
+    // A pricing or an association the tool sets changes no machine: the round after reads that
+    // machine's rows again (its association replaced: one gone, one new).
     const target = machines[0]!;
+    const associationsOf = (inv: Inventory) => (inv.dataCollectionRuleAssociations ?? []).filter((a) => a.machineId.toLowerCase() === target.toLowerCase()).map((a) => a.id.split("/").pop());
     expect(last!.inventory.machines.find((m) => m.id.toLowerCase() === target.toLowerCase())?.pricing).toEqual({ pricingTier: "Standard", subPlan: "P1" });
-    await lab.emu.admin("POST", "/admin/replay", { requests: [pricingPut(target, "Free")] });
+    expect(associationsOf(last!.inventory)).toEqual(["watch-test"]);
+    await lab.emu.admin("POST", "/admin/replay", {
+      requests: [pricingPut(target, "Free"), { method: "DELETE", path: `${target}/providers/Microsoft.Insights/dataCollectionRuleAssociations/watch-test?api-version=2022-06-01` }, associationPut(target, "watch-test-2", ruleId)],
+    });
     reader.noteWritten([target]);
     const afterWrite = await round();
     // The change feed is read from its last instant on (inclusive); what was read there is not read again.
     expect(last).toMatchObject({ mode: "changes", changed: 0 });
     expect(afterWrite).toBeLessThanOrEqual(5);
     expect(last!.inventory.machines.find((m) => m.id.toLowerCase() === target.toLowerCase())?.pricing).toEqual({ pricingTier: "Free" });
+    expect(associationsOf(last!.inventory)).toEqual(["watch-test-2"]);
+    expect(comparable(last!.inventory)).toEqual(comparable(await readInventory(lab.conn, spec.subscriptions)));
   });
 });

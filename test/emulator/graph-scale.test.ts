@@ -12,8 +12,8 @@ import { join, resolve } from "node:path";
 import { ResourceGraphClient } from "@azure/arm-resourcegraph";
 import { armToken, errorOf, EXACT_PAGING, raw, withEmulator } from "./helpers";
 import type { FaultConfig, RunningEmulator, SeededHierarchy } from "../../src/emulator";
-import { FLEET_QUERY } from "../../src/azure/graph";
-import { changesQuery, resourcesByIdQuery } from "../../src/azure/incremental";
+import { ASSOCIATION_QUERY, FLEET_QUERY } from "../../src/azure/graph";
+import { associationsOfMachinesQuery, changesQuery, resourcesByIdQuery } from "../../src/azure/incremental";
 
 const ROOT = resolve(__dirname, "../..");
 
@@ -98,6 +98,24 @@ describe("id lookups and change reads use the store's indexes", () => {
     // Scope still applies: an id outside the subscriptions asked is not found.
     const other = emu.subscriptionIds.filter((s) => s !== picked[0]!.subscriptionId);
     expect((await walk(resourcesByIdQuery([picked[0]!.id]), { subscriptions: other })).rows).toEqual([]);
+  });
+
+  test("`where id startswith 'a' or id startswith 'b'` reads those ranges of ids, not the table, and answers as a full scan does", async () => {
+    const { rows: all } = await walk(ASSOCIATION_QUERY);
+    expect(all.length).toBeGreaterThan(10);
+    const machineOf = (r: GraphRow) => String(r.id).slice(0, String(r.id).toLowerCase().indexOf("/providers/microsoft.insights/"));
+    const picked = [all[1]!, all[Math.floor(all.length / 2)]!, all[all.length - 1]!];
+    // Casing as the client pleases, and a machine without associations.
+    const machines = [machineOf(picked[0]!).toUpperCase(), machineOf(picked[1]!), machineOf(picked[2]!).toLowerCase(), `${machineOf(picked[2]!)}-gone`];
+    await emu.admin("POST", "/admin/counters/reset");
+    const { rows } = await walk(associationsOfMachinesQuery(machines));
+    expect(rows).toEqual(all.filter((r) => picked.some((p) => machineOf(p).toLowerCase() === machineOf(r).toLowerCase())));
+    const c = await emu.admin<Counters>("GET", "/admin/counters");
+    expect(c.work.graphEvaluations).toBe(1);
+    expect(c.work.graphRowsRead).toBe(rows.length);
+    // Scope still applies.
+    const other = emu.subscriptionIds.filter((s) => s !== picked[0]!.id.split("/")[2]);
+    expect((await walk(associationsOfMachinesQuery([machineOf(picked[0]!)]), { subscriptions: other })).rows).toEqual([]);
   });
 
   test("a filter the index cannot answer (or, !in) still scans, with the same result", async () => {

@@ -201,6 +201,30 @@ describe("Deploy-if-not-exists policies", () => {
     expect(byAction(plan(spec({}, { dependencyAgent: { windows: true } }), first), "create-remediation")).toHaveLength(1);
   });
 
+  it("the task's resourceCount also covers the non-compliant machines its deployments cannot reach, which Azure's discovery selects too", () => {
+    // 600 reachable machines and 700 a deployment cannot reach (sorting first, as vm-dealloc-* do
+    // before vm-none-*): a count of 600 could be spent on the unreachable ones alone.
+    const reachable = Array.from({ length: 600 }, (_, i) => machine(`vm-none-${i}`));
+    const unreachable = [
+      ...Array.from({ length: 300 }, (_, i) => machine(`vm-dealloc-${i}`, { powerState: "deallocated" })),
+      ...Array.from({ length: 300 }, (_, i) => machine(`vm-noagt-${i}`, { vmAgent: false })),
+      ...Array.from({ length: 100 }, (_, i) => machine(`vm-appl-${i}`, { appliance: true })),
+      // Linux ones are another policy's.
+      ...Array.from({ length: 50 }, (_, i) => machine(`vm-lnx-dealloc-${i}`, { osType: "Linux", powerState: "deallocated" })),
+    ];
+    const rems = byAction(plan(spec({}, { dependencyAgent: { windows: true } }), inventory({ machines: [...unreachable, ...reachable] })), "create-remediation");
+    expect(rems).toHaveLength(1);
+    // Only the reachable ones are the task's to do (and name it); the count is what Azure will try.
+    expect((rems[0]!.details.resourceIds as string[]).length).toBe(600);
+    expect(rems[0]!.details.resourceCount).toBe(1300);
+    // Named after what it tries: with other unreachable machines it is another task (a PUT of an
+    // ended task's name does not run it again).
+    const fewer = byAction(plan(spec({}, { dependencyAgent: { windows: true } }), inventory({ machines: [...unreachable.slice(1), ...reachable] })), "create-remediation");
+    expect(fewer[0]!.target).not.toBe(rems[0]!.target);
+    // Nothing reachable left: no task, whatever the unreachable ones.
+    expect(byAction(plan(spec({}, { dependencyAgent: { windows: true } }), inventory({ machines: unreachable })), "create-remediation")).toEqual([]);
+  });
+
   it("turning a toggle off removes only this tool's assignment and never uninstalls", () => {
     const before = inventory({ machines: [machine("w1")], clusters: [cluster("aks1", false)] });
     const applied = simulate(plan(spec({}, ext), before), before);

@@ -20,9 +20,22 @@ export function dataCollectionRuleOf(row: GraphRow): InventoryDataCollectionRule
   return { id: row.id, location: row.location ?? "", destinations, xPathQueries };
 }
 
+const ASSOCIATIONS_UNDER = "/providers/microsoft.insights/datacollectionruleassociations/";
+
 /** An association is an extension resource: `<machine id>/providers/Microsoft.Insights/dataCollectionRuleAssociations/<name>`. */
 export function associationOf(row: GraphRow): InventoryDataCollectionRuleAssociation | undefined {
-  const i = row.id.toLowerCase().indexOf("/providers/microsoft.insights/datacollectionruleassociations/");
+  const i = row.id.toLowerCase().indexOf(ASSOCIATIONS_UNDER);
   if (i < 0) return undefined;
   return { id: row.id, machineId: row.id.slice(0, i), dataCollectionRuleId: str(at(row.properties, "dataCollectionRuleId")) ?? null };
+}
+
+/** The machine (lower-case) an association row hangs on; undefined for a row that is no association. */
+export function machineOfAssociation(row: GraphRow): string | undefined {
+  const i = row.id.toLowerCase().indexOf(ASSOCIATIONS_UNDER);
+  return i < 0 ? undefined : row.id.slice(0, i).toLowerCase();
+}
+
+/** What every association id of a machine starts with (lower-case). */
+export function associationPrefix(machineId: string): string {
+  return machineId.toLowerCase() + ASSOCIATIONS_UNDER;
 }

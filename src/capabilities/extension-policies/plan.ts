@@ -37,15 +37,17 @@ export function grantRoleStep(bundle: DeployIfNotExistsBundle, grant: RoleGrantF
 
 /**
  * Target and details of the bundle's create-remediation step over `resources` (named after all of
- * them, so a new set is a new task; one task lists at most REMEDIATION_MAX_RESOURCE_COUNT).
+ * them and the `unreachable` ones Azure's discovery also tries, so a new set is a new task; one
+ * task lists at most REMEDIATION_MAX_RESOURCE_COUNT).
  */
 export function remediationStep(
   bundle: DeployIfNotExistsBundle,
   namePrefix: string,
   resources: readonly string[],
   resourceCount: number,
+  unreachable: readonly string[] = [],
 ): { target: string; details: CreateRemediationDetails } {
-  const task = bundle.remediation(`${namePrefix}-${stableGuidOf(resources).slice(0, 8)}`, resourceCount);
+  const task = bundle.remediation(`${namePrefix}-${stableGuidOf([...resources, ...unreachable]).slice(0, 8)}`, resourceCount);
   return {
     target: task.id,
     details: {
@@ -90,6 +92,21 @@ export function nonCompliantResources(ctx: PlanContext, policy: PolicyDefinition
     if (m.kind === "vm" && m.osType === os && ineligibility(m) === undefined && !excludedBySeed(ctx, m) && !extensionOf(m, kind)) out.push(m.id);
   }
   return out;
+}
+
+/**
+ * The non-compliant resources besides `nonCompliantResources` that Azure's discovery selects for
+ * the task: the machines a deployment cannot reach (not running, no VM agent, appliances). The
+ * task tries them in an order this tool does not choose, each taking one of its `resourceCount`,
+ * so a count of the reachable ones alone can end before reaching any of them: at 100k machines
+ * every dependency-agent task did (1,570 deployments, all to deallocated machines or machines
+ * without a VM agent), and the same task was made again every round.
+ */
+export function unreachableNonCompliant(policy: PolicyDefinition, machines: readonly InventoryMachine[]): string[] {
+  if (policy.targetResourceType === "Microsoft.ContainerService/managedClusters") return [];
+  const os = policy.osType!;
+  const kind = DEPENDENCY_AGENT[os];
+  return machines.filter((m) => m.kind === "vm" && m.osType === os && ineligibility(m) !== undefined && !m.extensions?.some((e) => isSameExtension(kind, e))).map((m) => m.id);
 }
 
 /**
@@ -182,6 +199,10 @@ function planPolicy(
       `${resources.length} resources need "${policy.displayName}"; one remediation covers at most ${REMEDIATION_MAX_RESOURCE_COUNT}, so the rest follow in the next run.`,
     );
   }
-  const task = remediationStep(bundle, policy.shortName, resources, Math.min(REMEDIATION_MAX_RESOURCE_COUNT, Math.max(REMEDIATION_DEFAULT_RESOURCE_COUNT, resources.length)));
+  // The count covers the unreachable ones the task also tries, so that it reaches the others; and
+  // the name follows them too: a task of the same name that has ended is not run again by a PUT.
+  const unreachable = unreachableNonCompliant(policy, machines);
+  const discovered = resources.length + unreachable.length;
+  const task = remediationStep(bundle, policy.shortName, resources, Math.min(REMEDIATION_MAX_RESOURCE_COUNT, Math.max(REMEDIATION_DEFAULT_RESOURCE_COUNT, discovered)), unreachable);
   b.add("create-remediation", task.target, task.details, [assignStep, ...grants]);
 }

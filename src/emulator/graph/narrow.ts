@@ -1,15 +1,18 @@
 /**
  * What a query's leading `where` clauses say about the rows it can return, so a table is built
  * from the store's indexes instead of in full: `id in~ (...)` / `id == '...'` reads those ids by
- * primary key, and `resourcechanges`' `timestamp >= t` reads the change log from `t` on (indexed
- * by time). The narrowing only ever keeps a superset of the matching rows: the query itself still
- * runs over them, so results are exactly those of a full scan.
+ * primary key, `id startswith 'p' or id startswith 'q'` reads those ranges of the primary key,
+ * and `resourcechanges`' `timestamp >= t` reads the change log from `t` on (indexed by time). The
+ * narrowing only ever keeps a superset of the matching rows: the query itself still runs over
+ * them, so results are exactly those of a full scan.
  */
 import type { Expr, Query } from "../kql/ast";
 
 export interface Narrowing {
   /** Lower-case ids the rows must have (absent: any). */
   readonly ids?: ReadonlySet<string>;
+  /** Lower-case prefixes one of which the rows' ids must start with (absent: any). */
+  readonly prefixes?: readonly string[];
   /** Epoch ms the change rows are at or after (`resourcechanges` only; absent: the retention). */
   readonly changedFrom?: number;
 }
@@ -37,6 +40,23 @@ function idsOf(term: Expr): string[] | undefined {
     return isIdColumn(col) && v !== undefined ? [v] : undefined;
   }
   return undefined;
+}
+
+/** `or`-joined terms of a predicate. */
+function disjuncts(e: Expr): Expr[] {
+  return e.k === "bin" && e.op === "or" ? [...disjuncts(e.l), ...disjuncts(e.r)] : [e];
+}
+
+/** The prefixes of `id startswith 'p' [or id startswith 'q' ...]` (startswith is case-insensitive; _cs narrows less); undefined: not such a term. */
+function prefixesOf(term: Expr): string[] | undefined {
+  const out: string[] = [];
+  for (const d of disjuncts(term)) {
+    const v = d.k === "bin" && (d.op === "startswith" || d.op === "startswith_cs") && isIdColumn(d.l) ? literalString(d.r) : undefined;
+    // An empty prefix keeps every row: no narrowing.
+    if (!v) return undefined;
+    out.push(v.toLowerCase());
+  }
+  return out;
 }
 
 /** `properties.changeAttributes.timestamp`, bare or in `todatetime(...)`. */
@@ -69,6 +89,7 @@ function changedFromOf(term: Expr): number | undefined {
 
 export function narrowingOf(query: Query): Narrowing {
   let ids: Set<string> | undefined;
+  let prefixes: string[] | undefined;
   let changedFrom: number | undefined;
   // Only the leading filters see the table's own columns.
   for (const op of query.ops) {
@@ -79,9 +100,11 @@ export function narrowingOf(query: Query): Narrowing {
         const lower = new Set(allowed.map((s) => s.toLowerCase()));
         ids = ids ? new Set([...ids].filter((x) => lower.has(x))) : lower;
       }
+      // One prefix list is enough to narrow by (a second `and`-ed one keeps a superset).
+      prefixes ??= prefixesOf(term);
       const from = changedFromOf(term);
       if (from !== undefined) changedFrom = Math.max(changedFrom ?? from, from);
     }
   }
-  return { ...(ids ? { ids } : {}), ...(changedFrom !== undefined ? { changedFrom } : {}) };
+  return { ...(ids ? { ids } : {}), ...(prefixes ? { prefixes } : {}), ...(changedFrom !== undefined ? { changedFrom } : {}) };
 }

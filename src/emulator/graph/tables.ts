@@ -106,14 +106,15 @@ export function graphRow(ctx: TableDeps, r: StoredResource, guests: Map<string, 
 }
 
 /**
- * Tables an id lookup can read by id: their rows are stored documents, or (securityresources)
- * stored documents plus made-up rows filtered by the same ids below.
+ * Tables an id (or id prefix) lookup can read by id: their rows are stored documents, or
+ * (securityresources) stored documents plus made-up rows filtered by the same ids below.
  */
 const BY_ID = new Set(["resources", "insightsresources", "policyresources", "authorizationresources", "securityresources"]);
 
 /**
  * A table's rows within the given subscriptions (all of them when undefined), narrowed to what
- * the query's filters can keep (see narrow.ts): an id lookup reads those ids, not the table.
+ * the query's filters can keep (see narrow.ts): an id lookup reads those ids, a prefix lookup
+ * those ranges of ids, not the table.
  */
 export function graphTable(ctx: TableDeps, table: string, subscriptions: readonly string[] | undefined, narrowing: Narrowing = {}): Table | undefined {
   const name = table.toLowerCase();
@@ -121,10 +122,12 @@ export function graphTable(ctx: TableDeps, table: string, subscriptions: readonl
   if (!types) return undefined;
   if (name === "resourcechanges") return { columns: [...GRAPH_COLUMNS], rows: changeRows(ctx, subscriptions, narrowing.changedFrom) };
   const byId = narrowing.ids && BY_ID.has(name) ? narrowing.ids : undefined;
-  const stored = byId ? ctx.store.getMany(byId, types, subscriptions) : ctx.store.listTypes(types, subscriptions);
+  const byPrefix = !byId && narrowing.prefixes && BY_ID.has(name) ? narrowing.prefixes : undefined;
+  const stored = byId ? ctx.store.getMany(byId, types, subscriptions) : byPrefix ? ctx.store.getByPrefixes(byPrefix, types, subscriptions) : ctx.store.listTypes(types, subscriptions);
+  const wanted = idFilter(byId, byPrefix);
   // What Resource Graph has not caught up with yet (a write lag, when configured).
-  const resources = ctx.store.graphLag.view(stored, inTable(types, subscriptions, byId));
-  const guests = byId ? guestsOf(ctx, resources) : ctx.guest.all();
+  const resources = ctx.store.graphLag.view(stored, inTable(types, subscriptions, wanted));
+  const guests = wanted ? guestsOf(ctx, resources) : ctx.guest.all();
   if (table.toLowerCase() === "securityresources") {
     // Defender plans exist for every subscription even when never written (Free).
     const have = new Set(resources.map((r) => r.id.toLowerCase()));
@@ -132,7 +135,7 @@ export function graphTable(ctx: TableDeps, table: string, subscriptions: readonl
     for (const sub of subs) {
       for (const n of T.PRICING_NAMES) {
         const id = `/subscriptions/${sub.toLowerCase()}/providers/${T.PRICING_TYPE}/${n}`;
-        if (!have.has(id.toLowerCase()) && (!byId || byId.has(id.toLowerCase()))) {
+        if (!have.has(id.toLowerCase()) && (!wanted || wanted(id.toLowerCase()))) {
           resources.push({ id, type: T.PRICING_TYPE, doc: { id, name: n, type: T.PRICING_TYPE, properties: { pricingTier: "Free", freeTrialRemainingTime: "PT0S" } }, secret: null });
         }
       }
@@ -148,11 +151,18 @@ export function graphTable(ctx: TableDeps, table: string, subscriptions: readonl
   return { columns: [...GRAPH_COLUMNS], rows: resources.map((r) => graphRow(ctx, r, guests)) };
 }
 
+/** The lower-case ids an id or prefix lookup asked for (undefined: the whole table). */
+function idFilter(ids: ReadonlySet<string> | undefined, prefixes: readonly string[] | undefined): ((idl: string) => boolean) | undefined {
+  if (ids) return (idl) => ids.has(idl);
+  if (prefixes) return (idl) => prefixes.some((p) => idl.startsWith(p));
+  return undefined;
+}
+
 /** Does a resource belong to the table being built (its types, the subscriptions and ids asked)? */
-function inTable(types: readonly string[], subscriptions: readonly string[] | undefined, ids: ReadonlySet<string> | undefined): (r: StoredResource) => boolean {
+function inTable(types: readonly string[], subscriptions: readonly string[] | undefined, wanted: ((idl: string) => boolean) | undefined): (r: StoredResource) => boolean {
   const typeSet = new Set(types.map((t) => t.toLowerCase()));
   const subSet = subscriptions ? new Set(subscriptions.map((x) => x.toLowerCase())) : undefined;
-  return (r) => typeSet.has(r.type.toLowerCase()) && (!subSet || subSet.has((parseId(r.id).subscriptionId ?? "").toLowerCase())) && (!ids || ids.has(r.id.toLowerCase()));
+  return (r) => typeSet.has(r.type.toLowerCase()) && (!subSet || subSet.has((parseId(r.id).subscriptionId ?? "").toLowerCase())) && (!wanted || wanted(r.id.toLowerCase()));
 }
 
 /** The guest state of just these resources (the machines among them). */

@@ -49,6 +49,7 @@ export class ResourceStore {
   private readonly deleteTreeStmt;
   private readonly treeStmt;
   private readonly childrenStmt;
+  private readonly rangeStmt;
   private seq: number;
   private readonly docStmt;
   /** Off while a fleet is generated: a new fleet is history, not changes. */
@@ -72,6 +73,7 @@ export class ResourceStore {
       "SELECT id, type, doc, secret FROM resources WHERE idl = ? OR (idl >= ? AND idl < ?) ORDER BY idl DESC",
     );
     this.childrenStmt = db.prepare<[string], Row>("SELECT id, type, doc, secret FROM resources WHERE parentl = ? ORDER BY idl");
+    this.rangeStmt = db.prepare<[string, string], Row & { idl: string }>("SELECT idl, id, type, doc, secret FROM resources WHERE idl >= ? AND idl < ? ORDER BY idl");
     const max = db.prepare<[], { m: number | null }>("SELECT MAX(seq) AS m FROM resources").get();
     this.seq = max?.m ?? 0;
   }
@@ -187,6 +189,25 @@ export class ResourceStore {
     return rows.sort((a, b) => (a.idl < b.idl ? -1 : a.idl > b.idl ? 1 : 0)).map(toStored);
   }
 
+  /**
+   * The resources whose ids start with one of these prefixes (any casing), among the given types
+   * and subscriptions, in id order: one range of the primary key per prefix, whatever the store holds.
+   */
+  getByPrefixes(prefixes: Iterable<string>, types: readonly string[], subscriptionIds?: readonly string[]): StoredResource[] {
+    const typeSet = new Set(types.map((t) => t.toLowerCase()));
+    const subSet = subscriptionIds ? new Set(subscriptionIds.map((x) => x.toLowerCase())) : undefined;
+    const rows = new Map<string, Row>();
+    for (const prefix of new Set([...prefixes].map((x) => x.toLowerCase()))) {
+      if (!prefix) throw new Error("getByPrefixes: an empty prefix is the whole table");
+      for (const row of this.rangeStmt.all(prefix, prefixEnd(prefix))) {
+        if (!typeSet.has(row.type)) continue;
+        if (subSet && !subSet.has(parseId(row.id).subscriptionId?.toLowerCase() ?? "")) continue;
+        rows.set(row.idl, row);
+      }
+    }
+    return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => toStored(row));
+  }
+
   /** Every resource of the given types (lower-case), optionally within subscriptions: Resource Graph's input. */
   listTypes(types: readonly string[], subscriptionIds?: readonly string[]): StoredResource[] {
     if (types.length === 0) return [];
@@ -199,6 +220,11 @@ export class ResourceStore {
     }
     return this.db.prepare<string[], Row>(sql + " ORDER BY idl").all(...args).map(toStored);
   }
+}
+
+/** The first string after every string that starts with `prefix` (its last UTF-16 unit raised by one): the end of its key range. */
+function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
 
 function toStored(row: Row): StoredResource {
