@@ -106,7 +106,7 @@ export function unreachableNonCompliant(policy: PolicyDefinition, machines: read
   if (policy.targetResourceType === "Microsoft.ContainerService/managedClusters") return [];
   const os = policy.osType!;
   const kind = DEPENDENCY_AGENT[os];
-  return machines.filter((m) => m.kind === "vm" && m.osType === os && ineligibility(m) !== undefined && !m.extensions?.some((e) => isSameExtension(kind, e))).map((m) => m.id);
+  return machines.filter((m) => m.kind === "vm" && m.osType === os && ineligibility(m) !== undefined && !extensionOf(m, kind)).map((m) => m.id);
 }
 
 /**
