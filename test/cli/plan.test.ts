@@ -46,6 +46,18 @@ describe("asc-autoprovision plan", () => {
     expect(JSON.parse(readFileSync(out, "utf8")).version).toBe(2);
   });
 
+  it("apply --plan refuses a plan whose basis an older version wrote (its fingerprints were made another way), saying to plan again", async () => {
+    const out = join(dir, "old-basis.json");
+    expect((await run("plan", "--spec", ex("spec.yaml"), "--inventory", ex("inventory.json"), "--format", "markdown", "--out", out)).code).toBe(2);
+    const file = JSON.parse(readFileSync(out, "utf8")) as { meta: { basis: { version: number } } };
+    expect(file.meta.basis.version).toBe(3);
+    file.meta.basis.version = 2;
+    writeFileSync(out, JSON.stringify(file));
+    const r = await run("apply", "--plan", out, "--yes");
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(`asc-autoprovision: --plan ${out}: its basis is version 2 and this asc-autoprovision reads versions 1 and 3: make it again with \`plan --out\`\n`);
+  });
+
   it("exits 1 on a bad spec, naming the field and the allowed values, without a stack trace", async () => {
     const bad = join(dir, "bad.yaml");
     writeFileSync(bad, "subscriptions: [11111111-1111-1111-1111-111111111111]\nlogAnalyticsAgent:\n  securityEvents: Most\n");

@@ -6,7 +6,7 @@
  */
 import type { Command } from "commander";
 import { loadInventoryFile, type Inventory } from "../../inventory";
-import { basisOf, GITHUB_COMMENT_LIMIT, MIN_MARKDOWN_CHARS, plan, PLAN_FORMATS, planPieces, scopeProblems, type Plan, type PlanBasis, type PlanFormat, type Severity } from "../../core";
+import { basisOf, withMachinesSorted, GITHUB_COMMENT_LIMIT, MIN_MARKDOWN_CHARS, plan, PLAN_FORMATS, planPieces, scopeProblems, type Plan, type PlanBasis, type PlanFormat, type Severity } from "../../core";
 import { loadSpecFile, type Spec } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { choice, wholeNumber } from "../format";
@@ -62,7 +62,9 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
  * The plan, and for a plan file (--out, json, ndjson) its basis in the header's meta: a digest of
  * each part of the state its steps depend on, which `apply --plan` checks against the live state.
  */
-function planAndBasis(spec: Spec, inventory: Inventory, format: PlanFormat, toFile: boolean): { result: Plan; meta?: { basis: PlanBasis } } {
+function planAndBasis(spec: Spec, read: Inventory, format: PlanFormat, toFile: boolean): { result: Plan; meta?: { basis: PlanBasis } } {
+  // One sort for the planner and the basis (which then walks the plan's machines beside these).
+  const inventory = withMachinesSorted(read);
   const result = plan(spec, inventory);
   const saved = toFile || format === "json" || format === "ndjson";
   return saved ? { result, meta: { basis: basisOf(spec, inventory, result) } } : { result };
