@@ -178,7 +178,8 @@ class Sorter {
     for (let m = 0; m < this.machines.length; m++) {
       if (!this.marked[m]) continue;
       const id = this.machines[m]!.id;
-      if (prefix && id.startsWith(prefix)) continue;
+      // slice and compare: cheaper than startsWith on a million long ids (kernel/context.ts measured it).
+      if (prefix && id.slice(0, prefix.length) === prefix) continue;
       const sub = ARM_ID.exec(id)?.[0];
       if (sub === undefined) continue;
       prefix = sub + "/";
