@@ -7,6 +7,13 @@ import { loadInventoryFile } from "../../src/inventory/load";
 import { parsePlan, plan } from "../../src/core";
 import { simulate } from "../../src/core";
 import { loadSpecFile } from "../../src/spec/load";
+import { encodePlan } from "../../src/core/planfile/encode";
+
+// The real encoder, counted: `--format json --out F` encodes the plan once.
+jest.mock("../../src/core/planfile/encode", () => {
+  const actual = jest.requireActual<typeof import("../../src/core/planfile/encode")>("../../src/core/planfile/encode");
+  return { ...actual, encodePlan: jest.fn(actual.encodePlan) };
+});
 
 const root = join(__dirname, "../..");
 const ex = (f: string) => join(root, "examples", f);
@@ -44,6 +51,17 @@ describe("asc-autoprovision plan", () => {
     expect(r.code).toBe(2);
     expect(r.out).toMatch(/^<!-- asc-autoprovision-plan -->/);
     expect(JSON.parse(readFileSync(out, "utf8")).version).toBe(2);
+  });
+
+  it("--format json with --out writes the same text to both, encoding the plan once", async () => {
+    const out = join(dir, "both.json");
+    const encode = jest.mocked(encodePlan);
+    encode.mockClear();
+    const r = await run("plan", "--spec", ex("spec.yaml"), "--inventory", ex("inventory.json"), "--format", "json", "--out", out);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe(readFileSync(out, "utf8"));
+    expect(parsePlan(r.out).plan.steps.length).toBeGreaterThan(0);
+    expect(encode).toHaveBeenCalledTimes(1);
   });
 
   it("apply --plan refuses a plan whose basis an older version wrote (its fingerprints were made another way), saying to plan again", async () => {

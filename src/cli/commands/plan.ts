@@ -12,7 +12,7 @@ import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { choice, wholeNumber } from "../format";
 import type { CliContext } from "../context";
 import { createProgress } from "../progress";
-import { checkWritable, writeOutputFile, writeStdout } from "../output";
+import { checkWritable, copyFileToStdout, writeOutputFile, writeStdout } from "../output";
 
 export const FAIL_ON = ["error", "warning"] as const;
 
@@ -53,7 +53,9 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
     // The inventory is not held past planning: rendering a million machines needs the room.
     const { result, meta } = planAndBasis(spec, opts.inventory ? loadInventoryFile(opts.inventory) : await readLive(opts, spec, (m) => progress.note(m)), format, Boolean(opts.out));
     if (opts.out) await writeOutputFile(opts.out, planPieces(result, "json", { meta }));
-    await writeStdout(planPieces(result, format, { maxChars, planUrl: opts.planUrl, reportUrl: opts.reportUrl, meta }), ctx.stdout);
+    // `--format json --out F`: the same text twice; it is encoded once and read back from F.
+    if (opts.out && format === "json") await copyFileToStdout(opts.out, ctx.stdout);
+    else await writeStdout(planPieces(result, format, { maxChars, planUrl: opts.planUrl, reportUrl: opts.reportUrl, meta }), ctx.stdout);
     ctx.exitCode = exitCodeOf(result, failOn, ctx);
   });
 }
