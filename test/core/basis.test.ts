@@ -147,6 +147,8 @@ describe("a machine's fingerprint", () => {
       expect(fingerprintOf(changed)).not.toBe(fingerprintOf(m));
     }
     expect(fingerprintOf(["ab", "c"])).not.toBe(fingerprintOf(["a", "bc"]));
+    // Two characters a round: an odd last one is not taken for a pair with a NUL.
+    expect(fingerprintOf("a")).not.toBe(fingerprintOf("a\u0000"));
     expect(fingerprintOf(["a", "b"])).not.toBe(fingerprintOf(["b", "a"]));
     expect(fingerprintOf(m)).toMatch(/^[0-9a-f]{16}$/);
   });

@@ -74,7 +74,7 @@ export function fingerprintOf(value: unknown, skipKey?: string): string {
 let lane1 = 0;
 let lane2 = 0;
 
-/** Feeds a string two UTF-16 units a round (half the multiplications of one a round), then a terminator: "ab","c" and "a","bc" differ. */
+/** Feeds a string two UTF-16 units a round (half the multiplications of one a round), then a terminator with its length: "ab","c" and "a","bc" differ. */
 function feedText(text: string): void {
   let a = lane1;
   let b = lane2;
@@ -92,7 +92,8 @@ function feedText(text: string): void {
     b = Math.imul(b ^ c, 0x5bd1e995);
     b ^= b >>> 15;
   }
-  feedCode(a, b, 0x1ffff);
+  // The terminator holds the length: "a" and "a\u0000" (one round each) differ.
+  feedCode(a, b, 0x1ffff ^ (text.length << 17));
 }
 
 /** One code (a tag, a length) into the lanes, outside the range a text's rounds end with. */
@@ -102,7 +103,7 @@ function feedCode(a: number, b: number, code: number): void {
   lane2 = b ^ (b >>> 15);
 }
 
-// Tags of a value's kind: codes above 0x1ffff, which no text's terminator uses.
+// Tags of a value's kind: their low 17 bits are never a terminator's (0x1ffff).
 const STRING = 0x20001;
 const NULL = 0x20002;
 const TRUE = 0x20003;
