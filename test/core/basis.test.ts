@@ -118,6 +118,12 @@ describe("the basis at a million machines' cost", () => {
       for (const [i, m] of list.entries()) expect(indexOf(m.id)).toBe(i);
       expect(indexOf("/subscriptions/s/x")).toBe(-1);
     }
+    // Ids asked in order some machines apart (a remediation's list), backwards, and absent ones between.
+    const many = Array.from({ length: 1000 }, (_, i) => ({ id: `/subscriptions/s/vm-${String(i).padStart(4, "0")}` }));
+    const indexOf = machineIndexOf(many);
+    for (const i of [0, 3, 4, 9, 100, 101, 517, 999, 998, 5, 640]) expect(indexOf(many[i]!.id)).toBe(i);
+    for (const i of [2, 700, 10]) expect(indexOf(`${many[i]!.id}a`)).toBe(-1);
+    for (let i = 0; i < 1000; i += 7) expect(indexOf(many[i]!.id)).toBe(i);
   });
 
   it("a shared part that is a machine outside the plan is still found, whatever its case", () => {

@@ -97,6 +97,16 @@ export function machineLocator(machines: readonly { readonly id: string }[]): (i
     if (cursor + 1 < machines.length && machines[cursor + 1]!.id === id) return ++cursor;
     let lo = 0;
     let hi = machines.length - 1;
+    // Ids asked in order, some machines apart (a remediation's list of a subset): gallop from the cursor.
+    if (cursor + 1 < machines.length && machines[cursor + 1]!.id < id) {
+      let step = 2;
+      lo = cursor + 2;
+      while (lo + step < machines.length && machines[lo + step]!.id < id) {
+        lo += step;
+        step *= 2;
+      }
+      hi = Math.min(lo + step, machines.length - 1);
+    }
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       const v = machines[mid]!.id;
