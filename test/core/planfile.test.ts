@@ -180,6 +180,10 @@ describe("a step's shape when its dependsOn names its machine", () => {
       [ids[4]!, [dep(ids[0]!), "create-dcr:/subscriptions/x/dcr"]],
       [ids[1]!, [dep(ids[1]!), "create-dcr:/subscriptions/y/dcr"]],
       [ids[4]!, [dep(ids[4]!), "create-dcr:/subscriptions/x/dcr"]],
+      // Lists that alternate from machine to machine (with an identity step, without).
+      [ids[0]!, []],
+      [ids[2]!, [dep(ids[2]!), "create-dcr:/subscriptions/x/dcr"]],
+      [ids[1]!, []],
     ];
     const found = cases.map(([id, deps]) => {
       const step = stepOf(id, deps);
@@ -190,7 +194,9 @@ describe("a step's shape when its dependsOn names its machine", () => {
     expect(found[1]).toBe(found[0]);
     expect(found[2]).toBe(found[0]);
     expect(found[6]).toBe(found[0]);
-    expect(new Set([found[0], found[3], found[4], found[5]]).size).toBe(4);
+    expect(new Set([found[0], found[3], found[4], found[5], found[7]]).size).toBe(5);
+    expect(found[8]).toBe(found[0]);
+    expect(found[9]).toBe(found[7]);
   });
 });
 

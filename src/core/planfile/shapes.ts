@@ -38,10 +38,12 @@ interface KnownShape {
   deps: readonly string[] | undefined;
   index: number;
   readonly byDeps: Map<string, number>;
-  /** The last dependsOn list that named a machine, cut around that machine's id, and its file shape. */
-  cut: readonly DepCut[] | undefined;
-  cutIndex: number;
+  /** The last few dependsOn lists (machines' lists alternate: with an identity step, without), each cut around its machine's id, with its file shape. */
+  readonly cuts: { readonly cut: readonly DepCut[]; readonly index: number }[];
 }
+
+/** How many cut lists a shape keeps. */
+const CUTS = 8;
 
 /** A dependsOn id cut around the machine's id: `before` + id + `after`, or `before` alone (`after` null) when it names no machine. */
 interface DepCut {
@@ -78,13 +80,13 @@ export class ShapeBook {
     const record = compactRecordOf(step);
     if (record === undefined || record.machineId !== machineId) return this.find(step, machineId);
     let seen = this.known.get(record.shape);
-    if (!seen) this.known.set(record.shape, (seen = { strings: literalStrings(record.shape), deps: undefined, index: -1, byDeps: new Map(), cut: undefined, cutIndex: -1 }));
+    if (!seen) this.known.set(record.shape, (seen = { strings: literalStrings(record.shape), deps: undefined, index: -1, byDeps: new Map(), cuts: [] }));
     // The shape's own strings are kept as they are unless one names this machine (or the placeholder).
     if (!seen.strings || namesMachine(seen.strings, machineId)) return this.find(step, machineId);
     // Then only its dependsOn can make another file shape.
     if (seen.deps === record.dependsOn) return seen.index;
-    // The same list as the last machine's, but for the machine's id: the same file shape, found without a key.
-    if (seen.cut && sameCut(seen.cut, record.dependsOn, machineId)) return seen.cutIndex;
+    // The same list as a recent machine's, but for the machine's id: the same file shape, found without a key.
+    for (const c of seen.cuts) if (sameCut(c.cut, record.dependsOn, machineId)) return c.index;
     const key = dependsOnKey(record.dependsOn, machineId);
     let index = seen.byDeps.get(key);
     if (index === undefined) seen.byDeps.set(key, (index = this.find(step, machineId)));
@@ -92,12 +94,11 @@ export class ShapeBook {
       // A list naming no machine is the same for every machine that shares it.
       seen.deps = record.dependsOn;
       seen.index = index;
-    } else {
-      const cut = cutAround(record.dependsOn, machineId);
-      if (cut) {
-        seen.cut = cut;
-        seen.cutIndex = index;
-      }
+    }
+    const cut = cutAround(record.dependsOn, machineId);
+    if (cut) {
+      if (seen.cuts.length >= CUTS) seen.cuts.shift();
+      seen.cuts.push({ cut, index });
     }
     return index;
   }
