@@ -3,7 +3,7 @@
  * slow), or to a file that appears only once complete (written beside it, then renamed), so an
  * error or a kill never leaves half a plan where a pipeline expects a whole one.
  */
-import { statSync } from "node:fs";
+import { createReadStream, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { pipe, writeFileAtomically, type ChunkWriter, type Pieces } from "../core";
 import { CliError } from "./errors";
@@ -22,6 +22,18 @@ export async function writeOutputFile(path: string, pieces: Pieces, option = "--
 /** Writes the pieces to the command's standard output. */
 export function writeStdout(pieces: Pieces, stdout: ChunkWriter): Promise<void> {
   return pipe(pieces, stdout);
+}
+
+/**
+ * Copies a file just written (the plan `--out` wrote, when stdout wants the same text) to the
+ * command's standard output: its text is read back, not encoded a second time.
+ */
+export async function copyFileToStdout(path: string, stdout: ChunkWriter): Promise<void> {
+  const stream = createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 16 });
+  for await (const chunk of stream as AsyncIterable<string>) {
+    const wait = stdout(chunk);
+    if (wait instanceof Promise) await wait;
+  }
 }
 
 /** A path that names a directory, or sits in a missing one, is refused before anything is computed. */

@@ -3,7 +3,7 @@
  * basis (src/core/basis.ts); `apply --plan plan.json` reads it back here, checks it, and after the
  * live state was read, says whether the plan still holds.
  */
-import { ACTIONS, basisChanges, PlanFileError, readPlanFile, specDigest, type AnyPlanBasis, type BasisChange, type Plan, type ReadPlan } from "../core";
+import { ACTIONS, BASIS_VERSION, basisChanges, PlanFileError, readPlanFile, specDigest, type AnyPlanBasis, type BasisChange, type Plan, type ReadPlan } from "../core";
 import type { Inventory } from "../inventory";
 import { parseSpec, type Spec } from "../spec";
 import { CliError } from "./errors";
@@ -23,6 +23,10 @@ export async function loadSavedPlan(path: string): Promise<SavedPlan> {
     throw err;
   }
   const basis = read.meta.basis as AnyPlanBasis | undefined;
+  const version = (basis as { version?: unknown } | undefined)?.version;
+  if (typeof version === "number" && version !== 1 && version !== BASIS_VERSION) {
+    throw new CliError(`--plan ${path}: its basis is version ${version} and this asc-autoprovision reads versions 1 and ${BASIS_VERSION}: make it again with \`plan --out\``);
+  }
   if (!basis || !basis.spec || !wellFormed(basis, read.plan.machines.length)) {
     throw new CliError(`--plan ${path}: has no basis (the state it was planned from): make it again with \`plan --out\``);
   }
@@ -35,10 +39,10 @@ export async function loadSavedPlan(path: string): Promise<SavedPlan> {
   return { plan: read.plan as Plan, basis, spec };
 }
 
-/** A basis of a version this tool reads, with its digests where they belong (version 2: one per machine of the plan). */
+/** A basis of a version this tool reads, with its digests where they belong (version 3: one per machine of the plan). */
 function wellFormed(basis: AnyPlanBasis, machines: number): boolean {
   if (basis.version === 1) return typeof basis.resources === "object" && basis.resources !== null;
-  return basis.version === 2 && typeof basis.shared === "object" && basis.shared !== null && Array.isArray(basis.machines) && basis.machines.length === machines;
+  return basis.version === BASIS_VERSION && typeof basis.shared === "object" && basis.shared !== null && Array.isArray(basis.machines) && basis.machines.length === machines;
 }
 
 /** Refuses a spec given beside --plan that is not the one the plan was made with. */

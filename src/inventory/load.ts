@@ -103,15 +103,29 @@ function asciiOf(text: string): string {
   return out;
 }
 
-/** FNV-1a of the id with ASCII letters folded to lower case (other letters through toLowerCase). */
+/**
+ * A hash of the id with ASCII letters folded to lower case (other letters through toLowerCase),
+ * two characters a round. `| 32` folds a letter's case; it also merges a few punctuation pairs
+ * (`_` and DEL, `[` and `{`), which only makes their ids compare in full.
+ */
 function foldedHash(id: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    let c = id.charCodeAt(i);
-    if (c > 127) return foldedHash(asciiOf(id.toLowerCase())) ^ 0x15bd1e99;
-    if (c >= 65 && c <= 90) c += 32;
-    h = Math.imul(h ^ c, 16777619);
+  let all = 0;
+  const last = id.length - 1;
+  let i = 0;
+  for (; i < last; i += 2) {
+    const a = id.charCodeAt(i);
+    const b = id.charCodeAt(i + 1);
+    all |= a | b;
+    h = Math.imul(h ^ ((a | 32) | ((b | 32) << 16)), 16777619);
   }
+  if (i === last) {
+    const a = id.charCodeAt(i);
+    all |= a;
+    h = Math.imul(h ^ (a | 32), 16777619);
+  }
+  if (all > 127) return foldedHash(asciiOf(id.toLowerCase())) ^ 0x15bd1e99;
+  h ^= h >>> 15;
   // A small integer (V8 keeps it unboxed): a million map keys without a million heap numbers.
   return h & 0x3fffffff;
 }

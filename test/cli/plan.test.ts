@@ -7,6 +7,13 @@ import { loadInventoryFile } from "../../src/inventory/load";
 import { parsePlan, plan } from "../../src/core";
 import { simulate } from "../../src/core";
 import { loadSpecFile } from "../../src/spec/load";
+import { encodePlan } from "../../src/core/planfile/encode";
+
+// The real encoder, counted: `--format json --out F` encodes the plan once.
+jest.mock("../../src/core/planfile/encode", () => {
+  const actual = jest.requireActual<typeof import("../../src/core/planfile/encode")>("../../src/core/planfile/encode");
+  return { ...actual, encodePlan: jest.fn(actual.encodePlan) };
+});
 
 const root = join(__dirname, "../..");
 const ex = (f: string) => join(root, "examples", f);
@@ -44,6 +51,29 @@ describe("asc-autoprovision plan", () => {
     expect(r.code).toBe(2);
     expect(r.out).toMatch(/^<!-- asc-autoprovision-plan -->/);
     expect(JSON.parse(readFileSync(out, "utf8")).version).toBe(2);
+  });
+
+  it("--format json with --out writes the same text to both, encoding the plan once", async () => {
+    const out = join(dir, "both.json");
+    const encode = jest.mocked(encodePlan);
+    encode.mockClear();
+    const r = await run("plan", "--spec", ex("spec.yaml"), "--inventory", ex("inventory.json"), "--format", "json", "--out", out);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe(readFileSync(out, "utf8"));
+    expect(parsePlan(r.out).plan.steps.length).toBeGreaterThan(0);
+    expect(encode).toHaveBeenCalledTimes(1);
+  });
+
+  it("apply --plan refuses a plan whose basis an older version wrote (its fingerprints were made another way), saying to plan again", async () => {
+    const out = join(dir, "old-basis.json");
+    expect((await run("plan", "--spec", ex("spec.yaml"), "--inventory", ex("inventory.json"), "--format", "markdown", "--out", out)).code).toBe(2);
+    const file = JSON.parse(readFileSync(out, "utf8")) as { meta: { basis: { version: number } } };
+    expect(file.meta.basis.version).toBe(3);
+    file.meta.basis.version = 2;
+    writeFileSync(out, JSON.stringify(file));
+    const r = await run("apply", "--plan", out, "--yes");
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(`asc-autoprovision: --plan ${out}: its basis is version 2 and this asc-autoprovision reads versions 1 and 3: make it again with \`plan --out\`\n`);
   });
 
   it("exits 1 on a bad spec, naming the field and the allowed values, without a stack trace", async () => {

@@ -6,7 +6,8 @@
  */
 import { basisChanges, basisOf, basisPartCount, dependencyIds, joinPieces, parsePlan, plan, planPieces, type AnyPlanBasis, type PlanBasis } from "../../src/core";
 import { fingerprintOf } from "../../src/core/basis/canonical";
-import { dependenciesOf } from "../../src/core/basis/dependencies";
+import { dependenciesOf, machineIndexOf } from "../../src/core/basis/dependencies";
+import { machineDigests, sharedDigests } from "../../src/core/basis/state";
 import type { Inventory, InventoryMachine } from "../../src/inventory";
 import { association, defaultWorkspace, inventory, machine, spec, SUB } from "../helpers/fixtures";
 
@@ -30,7 +31,7 @@ describe("the basis of a saved plan", () => {
     const inv = fleet(300);
     const planned = plan(AMA, inv);
     const basis: PlanBasis = basisOf(AMA, inv, planned);
-    expect(basis.version).toBe(2);
+    expect(basis.version).toBe(3);
     expect(basis.machines).toHaveLength(planned.machines.length);
     expect(basis.machines.every((d) => /^[0-9a-f]{16}$/.test(d))).toBe(true);
     const text = JSON.stringify(basis);
@@ -90,7 +91,59 @@ describe("the basis of a saved plan", () => {
   });
 });
 
+describe("the basis at a million machines' cost", () => {
+  it("walks a sorted inventory beside the plan's machines without looking an id up, and finds the rest of an unsorted one", () => {
+    const inv = fleet(40);
+    const planned = plan(AMA, inv);
+    const wanted = new Uint8Array(planned.machines.length).fill(1);
+    const index = machineIndexOf(planned.machines);
+    let lookups = 0;
+    const counted = (id: string) => {
+      lookups++;
+      return index(id);
+    };
+    const sorted = { ...inv, machines: [...inv.machines].sort((a, b) => (a.id < b.id ? -1 : 1)) };
+    const walked = machineDigests(sorted, planned.machines, wanted, counted);
+    expect(lookups).toBe(0);
+    const shuffled = { ...inv, machines: [...sorted.machines].reverse() };
+    expect(machineDigests(shuffled, planned.machines, wanted, counted)).toEqual(walked);
+    expect(lookups).toBeGreaterThan(0);
+    expect(walked.every((d) => /^[0-9a-f]{16}$/.test(d))).toBe(true);
+  });
+
+  it("finds a machine's index by id in a sorted plan and in an unsorted list", () => {
+    const ids = ["/subscriptions/s/a", "/subscriptions/s/b", "/subscriptions/s/c"].map((id) => ({ id }));
+    for (const list of [ids, [...ids].reverse()]) {
+      const indexOf = machineIndexOf(list);
+      for (const [i, m] of list.entries()) expect(indexOf(m.id)).toBe(i);
+      expect(indexOf("/subscriptions/s/x")).toBe(-1);
+    }
+    // Ids asked in order some machines apart (a remediation's list), backwards, and absent ones between.
+    const many = Array.from({ length: 1000 }, (_, i) => ({ id: `/subscriptions/s/vm-${String(i).padStart(4, "0")}` }));
+    const indexOf = machineIndexOf(many);
+    for (const i of [0, 3, 4, 9, 100, 101, 517, 999, 998, 5, 640]) expect(indexOf(many[i]!.id)).toBe(i);
+    for (const i of [2, 700, 10]) expect(indexOf(`${many[i]!.id}a`)).toBe(-1);
+    for (let i = 0; i < 1000; i += 7) expect(indexOf(many[i]!.id)).toBe(i);
+  });
+
+  it("a shared part that is a machine outside the plan is still found, whatever its case", () => {
+    const inv = fleet(3);
+    const other = inv.machines[1]!;
+    const digests = sharedDigests(inv, new Set([other.id.toLowerCase(), "/subscriptions/none/x"]));
+    expect(digests[other.id.toLowerCase()]).toMatch(/^[0-9a-f]{24}$/);
+    expect(digests["/subscriptions/none/x"]).toBe("absent");
+  });
+});
+
 describe("a machine's fingerprint", () => {
+  it("can leave a top-level field out (a machine's id, which the basis compares itself), and only at the top", () => {
+    const m = { id: "/subscriptions/s/x", osType: "Linux", tags: { id: "1" } };
+    expect(fingerprintOf(m, "id")).toBe(fingerprintOf({ ...m, id: "/subscriptions/s/y" }, "id"));
+    expect(fingerprintOf(m, "id")).not.toBe(fingerprintOf(m));
+    expect(fingerprintOf(m, "id")).not.toBe(fingerprintOf({ ...m, tags: { id: "2" } }, "id"));
+  });
+
+
   it("does not depend on the order of keys or of an array of objects, and changes with any value", () => {
     const m = { id: "/subscriptions/s/x", extensions: [{ type: "A", version: "1" }, { type: "B", version: "2" }], tags: { a: "1" }, n: 3, on: true, none: null };
     const reordered = { tags: { a: "1" }, none: null, on: true, n: 3, extensions: [{ version: "2", type: "B" }, { type: "A", version: "1" }], id: "/subscriptions/s/x" };
@@ -100,6 +153,8 @@ describe("a machine's fingerprint", () => {
       expect(fingerprintOf(changed)).not.toBe(fingerprintOf(m));
     }
     expect(fingerprintOf(["ab", "c"])).not.toBe(fingerprintOf(["a", "bc"]));
+    // Two characters a round: an odd last one is not taken for a pair with a NUL.
+    expect(fingerprintOf("a")).not.toBe(fingerprintOf("a\u0000"));
     expect(fingerprintOf(["a", "b"])).not.toBe(fingerprintOf(["b", "a"]));
     expect(fingerprintOf(m)).toMatch(/^[0-9a-f]{16}$/);
   });

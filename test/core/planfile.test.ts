@@ -21,6 +21,8 @@ import {
   type PlanFormat,
 } from "../../src/core";
 import type { PlanOf } from "../../src/core/kernel";
+import { CompactSteps, compactStep } from "../../src/core/kernel/compact";
+import { instantiate, ShapeBook } from "../../src/core/planfile/shapes";
 import { loadInventoryFile } from "../../src/inventory/load";
 import { loadSpecFile } from "../../src/spec/load";
 import { inventory, laExtension, machine, spec, SUB, workspace } from "../helpers/fixtures";
@@ -155,6 +157,46 @@ describe("compact: what a fleet repeats is written once", () => {
     expect(chunks.length).toBeGreaterThan(2);
     expect(Math.max(...chunks)).toBeLessThan(70_000);
     expect(waits).toBe(chunks.length);
+  });
+});
+
+describe("a step's shape when its dependsOn names its machine", () => {
+  it("is the same shape for each machine with the same list but for its id, and another when the list differs otherwise", () => {
+    const compact = new CompactSteps();
+    const book = new ShapeBook();
+    const ids = ["vm1", "vm2", "vm10", "vm1x", "vm3"].map((n) => `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/${n}`);
+    const stepOf = (machineId: string, dependsOn: string[]) => {
+      const target = `${machineId}/extensions/AMA`;
+      const shape = compact.shapeOf("install-extension", "install-extension:", target, { machineId, type: "AMA" })!;
+      return compactStep(shape, machineId, dependsOn) as AnyStep;
+    };
+    const dep = (id: string) => `enable-identity:${id}`;
+    const cases: [string, string[]][] = [
+      [ids[0]!, [dep(ids[0]!), "create-dcr:/subscriptions/x/dcr"]],
+      [ids[1]!, [dep(ids[1]!), "create-dcr:/subscriptions/x/dcr"]],
+      // An id that another id begins with, one named twice, another machine's id, another shared id.
+      [ids[2]!, [dep(ids[2]!), "create-dcr:/subscriptions/x/dcr"]],
+      [ids[3]!, [dep(ids[3]!) + ids[3]!, "create-dcr:/subscriptions/x/dcr"]],
+      [ids[4]!, [dep(ids[0]!), "create-dcr:/subscriptions/x/dcr"]],
+      [ids[1]!, [dep(ids[1]!), "create-dcr:/subscriptions/y/dcr"]],
+      [ids[4]!, [dep(ids[4]!), "create-dcr:/subscriptions/x/dcr"]],
+      // Lists that alternate from machine to machine (with an identity step, without).
+      [ids[0]!, []],
+      [ids[2]!, [dep(ids[2]!), "create-dcr:/subscriptions/x/dcr"]],
+      [ids[1]!, []],
+    ];
+    const found = cases.map(([id, deps]) => {
+      const step = stepOf(id, deps);
+      const index = book.shapeOf(step, id);
+      expect(instantiate(JSON.parse(book.texts[index]!), id)).toEqual(JSON.parse(JSON.stringify(step)));
+      return index;
+    });
+    expect(found[1]).toBe(found[0]);
+    expect(found[2]).toBe(found[0]);
+    expect(found[6]).toBe(found[0]);
+    expect(new Set([found[0], found[3], found[4], found[5], found[7]]).size).toBe(5);
+    expect(found[8]).toBe(found[0]);
+    expect(found[9]).toBe(found[7]);
   });
 });
 

@@ -78,6 +78,13 @@ describe("inventory loading", () => {
     expect(parseInventory({ version: 1, subscriptions: [{ id: SUB }], machines }).machines).toHaveLength(20_000);
   });
 
+  it("ids the hash folds alike but that differ ('[' and '{', '@' and '`') are not duplicates; non-ASCII letters in another case are", () => {
+    const distinct = [machine("vm-[1]"), machine("vm-{1}"), machine("vm@1"), machine("vm`1")];
+    expect(parseInventory({ version: 1, subscriptions: [{ id: SUB }], machines: distinct }).machines).toHaveLength(4);
+    const accented = [machine("vm-Ärzte"), machine("vm-ärzte"), machine("vm-ärzte2")];
+    expect(issuesOf({ version: 1, subscriptions: [{ id: SUB }], machines: accented }).map((x) => x.path)).toEqual(["machines[1].id"]);
+  });
+
   it("a file that is not JSON gets an error naming the file", () => {
     const dir = mkdtempSync(join(tmpdir(), "inv-"));
     writeFileSync(join(dir, "bad.json"), "{ version: 1");

@@ -6,13 +6,13 @@
  */
 import type { Command } from "commander";
 import { loadInventoryFile, type Inventory } from "../../inventory";
-import { basisOf, GITHUB_COMMENT_LIMIT, MIN_MARKDOWN_CHARS, plan, PLAN_FORMATS, planPieces, scopeProblems, type Plan, type PlanBasis, type PlanFormat, type Severity } from "../../core";
+import { basisOf, withMachinesSorted, GITHUB_COMMENT_LIMIT, MIN_MARKDOWN_CHARS, plan, PLAN_FORMATS, planPieces, scopeProblems, type Plan, type PlanBasis, type PlanFormat, type Severity } from "../../core";
 import { loadSpecFile, type Spec } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { choice, wholeNumber } from "../format";
 import type { CliContext } from "../context";
 import { createProgress } from "../progress";
-import { checkWritable, writeOutputFile, writeStdout } from "../output";
+import { checkWritable, copyFileToStdout, writeOutputFile, writeStdout } from "../output";
 
 export const FAIL_ON = ["error", "warning"] as const;
 
@@ -53,7 +53,9 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
     // The inventory is not held past planning: rendering a million machines needs the room.
     const { result, meta } = planAndBasis(spec, opts.inventory ? loadInventoryFile(opts.inventory) : await readLive(opts, spec, (m) => progress.note(m)), format, Boolean(opts.out));
     if (opts.out) await writeOutputFile(opts.out, planPieces(result, "json", { meta }));
-    await writeStdout(planPieces(result, format, { maxChars, planUrl: opts.planUrl, reportUrl: opts.reportUrl, meta }), ctx.stdout);
+    // `--format json --out F`: the same text twice; it is encoded once and read back from F.
+    if (opts.out && format === "json") await copyFileToStdout(opts.out, ctx.stdout);
+    else await writeStdout(planPieces(result, format, { maxChars, planUrl: opts.planUrl, reportUrl: opts.reportUrl, meta }), ctx.stdout);
     ctx.exitCode = exitCodeOf(result, failOn, ctx);
   });
 }
@@ -62,7 +64,9 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
  * The plan, and for a plan file (--out, json, ndjson) its basis in the header's meta: a digest of
  * each part of the state its steps depend on, which `apply --plan` checks against the live state.
  */
-function planAndBasis(spec: Spec, inventory: Inventory, format: PlanFormat, toFile: boolean): { result: Plan; meta?: { basis: PlanBasis } } {
+function planAndBasis(spec: Spec, read: Inventory, format: PlanFormat, toFile: boolean): { result: Plan; meta?: { basis: PlanBasis } } {
+  // One sort for the planner and the basis (which then walks the plan's machines beside these).
+  const inventory = withMachinesSorted(read);
   const result = plan(spec, inventory);
   const saved = toFile || format === "json" || format === "ndjson";
   return saved ? { result, meta: { basis: basisOf(spec, inventory, result) } } : { result };

@@ -56,75 +56,109 @@ function byCodeUnits(a: string, b: string): number {
  * A 64-bit fingerprint of a value's canonical JSON (keys in any order, arrays of objects in any
  * order), 16 hex digits, computed while walking the value: no text is built and no Hash object
  * made, so a million machines' fingerprints cost a walk each. For noticing a change, not for
- * security (a saved plan is checked against its spec's sha256 digest for edits).
+ * security (a saved plan is checked against its spec's sha256 digest for edits). `skipKey` names
+ * a top-level field left out (a machine's id, which the basis compares itself).
  */
-export function fingerprintOf(value: unknown): string {
-  const saved = [lane1, lane2];
+export function fingerprintOf(value: unknown, skipKey?: string): string {
+  const saved1 = lane1;
+  const saved2 = lane2;
   lane1 = 0x811c9dc5;
   lane2 = 0x2545f491;
-  feed(value);
+  feed(value, skipKey);
   const out = hex8(finish(lane1)) + hex8(finish(lane2 ^ lane1));
-  [lane1, lane2] = saved as [number, number];
+  lane1 = saved1;
+  lane2 = saved2;
   return out;
 }
 
 let lane1 = 0;
 let lane2 = 0;
 
+/** Feeds a string two UTF-16 units a round (half the multiplications of one a round), then a terminator with its length: "ab","c" and "a","bc" differ. */
 function feedText(text: string): void {
   let a = lane1;
   let b = lane2;
-  for (let i = 0; i < text.length; i++) {
+  const last = text.length - 1;
+  let i = 0;
+  for (; i < last; i += 2) {
+    const c = text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  if (i === last) {
     const c = text.charCodeAt(i);
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x5bd1e995);
     b ^= b >>> 15;
   }
-  // A terminator: "ab","c" and "a","bc" differ.
-  lane1 = Math.imul(a ^ 0xffff, 0x01000193);
-  lane2 = Math.imul(b ^ 0xffff, 0x5bd1e995);
+  // The terminator holds the length: "a" and "a\u0000" (one round each) differ.
+  feedCode(a, b, 0x1ffff ^ (text.length << 17));
 }
 
-function feed(value: unknown): void {
+/** One code (a tag, a length) into the lanes, outside the range a text's rounds end with. */
+function feedCode(a: number, b: number, code: number): void {
+  lane1 = Math.imul(a ^ code, 0x01000193);
+  b = Math.imul(b ^ code, 0x5bd1e995);
+  lane2 = b ^ (b >>> 15);
+}
+
+// Tags of a value's kind: their low 17 bits are never a terminator's (0x1ffff).
+const STRING = 0x20001;
+const NULL = 0x20002;
+const TRUE = 0x20003;
+const FALSE = 0x20004;
+const OPEN_OBJECT = 0x20005;
+const CLOSE_OBJECT = 0x20006;
+const ARRAY = 0x30000; // plus the length
+
+function feed(value: unknown, skipKey?: string): void {
   switch (typeof value) {
     case "string":
-      feedText("s");
+      feedCode(lane1, lane2, STRING);
       feedText(value);
       return;
     case "number":
       feedText(Number.isFinite(value) ? `n${value}` : "null");
       return;
     case "boolean":
-      feedText(value ? "true" : "false");
+      feedCode(lane1, lane2, value ? TRUE : FALSE);
       return;
     case "object":
       break;
     default:
-      feedText("null");
+      feedCode(lane1, lane2, NULL);
       return;
   }
-  if (value === null) return feedText("null");
-  if (Array.isArray(value)) {
-    feedText(`[${value.length}`);
-    if (!value.some((v) => v && typeof v === "object")) {
-      for (const v of value) feed(v === undefined ? null : v);
-      return;
-    }
-    // Arrays of objects in a stable order, as canonical() sorts them.
-    for (const f of value.map((v) => fingerprintOf(v)).sort()) feedText(f);
-    return;
-  }
+  if (value === null) return feedCode(lane1, lane2, NULL);
+  if (Array.isArray(value)) return feedArray(value as readonly unknown[]);
   const object = value as Record<string, unknown>;
   const keys = Object.keys(object);
   if (!sortedByCodeUnits(keys)) keys.sort(byCodeUnits);
-  feedText("{");
-  for (const k of keys) {
+  feedCode(lane1, lane2, OPEN_OBJECT);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
     const v = object[k];
-    if (v === undefined) continue;
+    if (v === undefined || k === skipKey) continue;
     feedText(k);
     feed(v);
   }
-  feedText("}");
+  feedCode(lane1, lane2, CLOSE_OBJECT);
+}
+
+function feedArray(value: readonly unknown[]): void {
+  feedCode(lane1, lane2, ARRAY + value.length);
+  let objects = false;
+  for (let i = 0; i < value.length && !objects; i++) objects = value[i] !== null && typeof value[i] === "object";
+  if (!objects) {
+    for (let i = 0; i < value.length; i++) feed(value[i] === undefined ? null : value[i]);
+    return;
+  }
+  // Arrays of objects in a stable order, as canonical() sorts them.
+  const prints = new Array<string>(value.length);
+  for (let i = 0; i < value.length; i++) prints[i] = fingerprintOf(value[i]);
+  prints.sort();
+  for (const f of prints) feedText(f);
 }
 
 /** murmur3's finaliser: every input bit reaches every output bit. */

@@ -6,10 +6,11 @@
  *
  * A step depends on its target and on every ARM id in its details (and on their subscriptions).
  * A function of the plan alone, so `apply --plan` finds the same parts in the saved plan as `plan`
- * found in the plan it wrote. Linear and without a string per step: a machine's compact steps
- * (kernel/compact.ts) are sorted by their shape, once per shape.
+ * found in the plan it wrote. Linear and without a string per step: a compact step (kernel/compact.ts)
+ * costs a look at its machine (the one at hand, usually) and its shape (whose values are placed once).
  */
 import { compactRecordOf, type StepShape } from "../kernel/compact";
+import { machineLocator } from "../render/facts";
 
 export interface StepLike {
   readonly target: string;
@@ -31,11 +32,13 @@ type Place = number;
 /** A machine's index in a plan by its id (as the plan spells it), or -1. */
 export type MachineIndex = (id: string) => number;
 
-/** A plan's machines by id: one map, for the steps' ids and the inventory's machines (which come in any order). */
+/**
+ * A plan's machines by id. The planner lists them sorted and a machine's steps come together, so
+ * the next step's machine is the one at hand or the next (no map of a million ids); a list that
+ * is not sorted (a hand-made plan) gets a map.
+ */
 export function machineIndexOf(machines: readonly { readonly id: string }[]): MachineIndex {
-  const byId = new Map<string, number>();
-  machines.forEach((m, i) => byId.set(m.id, i));
-  return (id) => byId.get(id) ?? -1;
+  return machineLocator(machines);
 }
 
 export function dependenciesOf(plan: { readonly machines: readonly { readonly id: string }[]; readonly steps: readonly StepLike[] }, indexOf = machineIndexOf(plan.machines)): Dependencies {
@@ -45,6 +48,7 @@ export function dependenciesOf(plan: { readonly machines: readonly { readonly id
     if (record) sorter.compact(record.machineId, record.shape);
     else sorter.plain(step);
   }
+  sorter.addMachineSubscriptions();
   return { machines: sorter.marked, shared: sorter.shared };
 }
 
@@ -66,20 +70,33 @@ function nthSlash(id: string, n: number): number {
   return at;
 }
 
-const hasMachineShape = (id: string) => nthSlash(id, MACHINE_SLASHES) >= 0 && nthSlash(id, MACHINE_SLASHES + 1) < 0;
+/** Has the id exactly a machine's slashes (one pass, stopping at one too many)? */
+function hasMachineShape(id: string): boolean {
+  let at = -1;
+  for (let k = 0; k <= MACHINE_SLASHES; k++) {
+    at = id.indexOf("/", at + 1);
+    if (at < 0) return k === MACHINE_SLASHES;
+  }
+  return false;
+}
+
+/** What a compact shape contributes whatever its machine, found on its first step. */
+interface ShapeFacts {
+  /** Is the target (the machine's id and the suffix) under the machine: the suffix empty or a path? */
+  readonly underMachine: boolean;
+}
 
 class Sorter {
   readonly marked: Uint8Array;
   readonly shared = new Set<string>();
-  /** The machine found last: a machine's steps come together. */
-  private cursor = 0;
-  /** Places of strings that recur (workspace and rule ids in every machine's details). */
+  /** Places of strings that recur (workspace and rule ids in plain steps' details). */
   private readonly memo = new Map<string, Place | null>();
-  /** A compact shape's own ARM ids (its values other than the machine's id), placed once. */
-  private readonly shapeIds = new Map<StepShape, readonly string[]>();
+  /** Compact shapes seen: their own ARM ids (values other than the machine's id) were placed on the first. */
+  private readonly shapes = new Map<StepShape, ShapeFacts>();
 
-  /** The last machine a compact step named, and whether its id has the usual depth. */
+  /** The last machine a compact step named, its index (-1: not a machine of the plan) and whether its id has the usual depth. */
   private lastMachine = "";
+  private lastIndex = -1;
   private lastUsual = false;
 
   constructor(
@@ -89,31 +106,33 @@ class Sorter {
     this.marked = new Uint8Array(machines.length);
   }
 
-  private locate(id: string): number {
-    if (this.machines[this.cursor]?.id === id) return this.cursor;
-    const m = this.indexOf(id);
-    if (m >= 0) this.cursor = m;
-    return m;
-  }
-
   /** A plain step: its target and each string in its details. */
   plain(step: StepLike): void {
     this.id(step.target);
     this.walk(step.details);
   }
 
-  /** A compact step: the machine's id (its details' machineId), its target under it, its shape's other values. */
+  /**
+   * A compact step: the machine's id (its details' machineId), its target under it, its shape's
+   * other values. A shape's values are the same for every machine: they are placed once.
+   */
   compact(machineId: string, shape: StepShape): void {
-    const m = this.locate(machineId);
+    let facts = this.shapes.get(shape);
+    if (!facts) {
+      this.shapes.set(shape, (facts = { underMachine: shape.suffix === "" || shape.suffix.startsWith("/") }));
+      for (const v of shape.values) if (typeof v === "string" && ARM_ID.test(v)) this.id(v);
+    }
+    if (machineId !== this.lastMachine) {
+      this.lastMachine = machineId;
+      this.lastIndex = this.indexOf(machineId);
+      this.lastUsual = hasMachineShape(machineId);
+    }
     // What place() finds for the machine's id and the target under it, without making the target's string.
-    if (m >= 0 && (shape.suffix === "" || shape.suffix.startsWith("/")) && this.usual(machineId)) this.mark(m);
+    if (this.lastIndex >= 0 && facts.underMachine && this.lastUsual) this.mark(this.lastIndex);
     else {
       this.id(machineId);
       this.id(machineId + shape.suffix);
     }
-    let ids = this.shapeIds.get(shape);
-    if (!ids) this.shapeIds.set(shape, (ids = shape.values.filter((v): v is string => typeof v === "string" && ARM_ID.test(v))));
-    for (const id of ids) this.id(id);
   }
 
   private walk(value: unknown): void {
@@ -138,8 +157,8 @@ class Sorter {
     const sub = ARM_ID.exec(value)?.[0];
     if (sub === undefined) return null;
     const prefix = resourcePrefix(value);
-    let m = this.locate(prefix);
-    if (m < 0 && prefix !== value) m = this.locate(value);
+    let m = this.indexOf(prefix);
+    if (m < 0 && prefix !== value) m = this.indexOf(value);
     if (m >= 0) {
       this.mark(m);
       return m;
@@ -149,19 +168,22 @@ class Sorter {
     return -1;
   }
 
-  /** Has the id the usual depth (it is its own prefix, and the prefix of anything under it)? A machine's steps come together: the last answer is kept. */
-  private usual(machineId: string): boolean {
-    if (machineId !== this.lastMachine) {
-      this.lastMachine = machineId;
-      this.lastUsual = hasMachineShape(machineId);
-    }
-    return this.lastUsual;
+  private mark(m: number): void {
+    this.marked[m] = 1;
   }
 
-  private mark(m: number): void {
-    if (this.marked[m]) return;
-    this.marked[m] = 1;
-    // The machine's subscription (its settings) is a part too.
-    this.shared.add(ARM_ID.exec(this.machines[m]!.id)![0].toLowerCase());
+  /** A marked machine's subscription (its settings) is a part too. Sorted machines come in runs of one subscription: each run's is added once. */
+  addMachineSubscriptions(): void {
+    let prefix = "";
+    for (let m = 0; m < this.machines.length; m++) {
+      if (!this.marked[m]) continue;
+      const id = this.machines[m]!.id;
+      // slice and compare: cheaper than startsWith on a million long ids (kernel/context.ts measured it).
+      if (prefix && id.slice(0, prefix.length) === prefix) continue;
+      const sub = ARM_ID.exec(id)?.[0];
+      if (sub === undefined) continue;
+      prefix = sub + "/";
+      this.shared.add(sub.toLowerCase());
+    }
   }
 }

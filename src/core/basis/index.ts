@@ -6,19 +6,22 @@
  * only when none changed, like `terraform apply PLANFILE` refusing a stale plan. A change elsewhere
  * in the fleet (a new machine) does not make the plan stale: it is simply not in it.
  *
- * Version 2 keeps a machine's digest by its position in the plan's machines, not under its id: the
- * saved plan names the machines already, and a million ids written twice were half the plan file.
+ * Since version 2 a machine's digest is kept by its position in the plan's machines, not under its
+ * id: the saved plan names the machines already, and a million ids written twice were half the
+ * plan file.
  */
 import type { Inventory } from "../../inventory/schema";
 import type { Spec } from "../../spec/schema";
 import { digestOf } from "./canonical";
+import { sortById } from "../kernel/context";
 import { dependenciesOf, machineIndexOf, type StepLike } from "./dependencies";
 import { ABSENT, digestsOf, machineDigests, sharedDigests, stateIndex } from "./state";
 
 export { digestOf } from "./canonical";
 export { ABSENT } from "./state";
 
-export const BASIS_VERSION = 2;
+/** 3: a machine's fingerprint leaves its id out (its position says which machine) and reads two characters a round; a version 2 basis is refused (its fingerprints were made another way). */
+export const BASIS_VERSION = 3;
 
 interface BasisCommon {
   /** The spec the plan was made with (no secret: a spec holds none). */
@@ -68,10 +71,20 @@ export function dependencyIds(step: StepLike): string[] {
   return [...shared].sort();
 }
 
+/**
+ * The inventory with its machines sorted by id, as the planner sorts them (the same one when they
+ * are). Planning and the basis of a plan of it then share one sort, and the basis walks the plan's
+ * machines beside the inventory's.
+ */
+export function withMachinesSorted(inventory: Inventory): Inventory {
+  const machines = sortById(inventory.machines) as Inventory["machines"];
+  return machines === inventory.machines ? inventory : { ...inventory, machines };
+}
+
 export function basisOf(spec: Spec, inventory: Inventory, plan: BasisPlan): PlanBasis {
   const indexOf = machineIndexOf(plan.machines);
   const { machines: wanted, shared: sharedIds } = dependenciesOf(plan, indexOf);
-  const machines = machineDigests(inventory, plan.machines.length, wanted, indexOf);
+  const machines = machineDigests(withMachinesSorted(inventory), plan.machines, wanted, indexOf);
   const shared = sharedDigests(inventory, sharedIds);
   return {
     version: BASIS_VERSION,
@@ -102,7 +115,7 @@ export function basisChanges(basis: AnyPlanBasis, live: Inventory, plan: BasisPl
     if (basis.machines[i]) position.set(m.id.toLowerCase(), i);
   });
   const wanted = Uint8Array.from(basis.machines, (d) => (d ? 1 : 0));
-  const now = machineDigests(live, plan.machines.length, wanted, (id) => position.get(id.toLowerCase()) ?? -1);
+  const now = machineDigests(live, plan.machines, wanted, (id) => position.get(id.toLowerCase()) ?? -1);
   basis.machines.forEach((was, i) => {
     if (was && now[i] !== was) changes.push({ id: plan.machines[i]!.id.toLowerCase(), change: now[i] === ABSENT ? "disappeared" : "changed" });
   });

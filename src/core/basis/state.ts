@@ -2,7 +2,7 @@
  * The parts of an inventory a basis digests (dependencies.ts says which): each machine with what
  * is under its id (its DCR associations), and every other item and subscription by lower-case id.
  */
-import type { Inventory } from "../../inventory/schema";
+import type { Inventory, InventoryMachine } from "../../inventory/schema";
 import { digestOf, fingerprintOf } from "./canonical";
 import { resourcePrefix } from "./dependencies";
 
@@ -43,31 +43,57 @@ export function digestsOf(index: ReadonlyMap<string, unknown>, ids: Iterable<str
 }
 
 /**
- * Digests of the shared parts `ids` names: the machines' lists are searched (lower-casing a
- * million ids) only for an id that no other list holds.
+ * Digests of the shared parts `ids` names: the machines' lists are searched only for an id that
+ * no other list holds, and only machines whose id has the length of one of those are lower-cased.
  */
 export function sharedDigests(inventory: Inventory, ids: ReadonlySet<string>): Record<string, string> {
   const index = stateIndex(inventory, false);
   const missing = new Set([...ids].filter((id) => !index.has(id)));
-  if (missing.size) for (const m of inventory.machines) if (missing.has(m.id.toLowerCase())) index.set(m.id.toLowerCase(), m);
+  if (missing.size) {
+    const lengths = new Set([...missing].map((id) => id.length));
+    for (const m of inventory.machines) {
+      if (!lengths.has(m.id.length)) continue;
+      const id = m.id.toLowerCase();
+      if (missing.has(id)) index.set(id, m);
+    }
+  }
   return digestsOf(index, [...ids].sort());
 }
 
 /**
- * The digest of each wanted machine's state, by the plan's machine index ("" for a machine no
- * step depends on, ABSENT for one the inventory no longer holds). `indexOf` finds an inventory
- * machine's index in the plan (-1 when it is not there).
+ * The digest of each wanted machine's state, by its index in the plan's machines ("" for a
+ * machine no step depends on, ABSENT for one the inventory no longer holds). `indexOf` finds an
+ * inventory machine's index in the plan (-1 when it is not there); the digest leaves the id out
+ * when it is spelled as the plan spells it (the position says which machine it is) and takes it
+ * in when it differs (in case only: the record changed).
+ *
+ * The planner's machines are the inventory's, sorted by id: when the inventory is sorted too (the
+ * plan command sorts it before planning; Azure's adapters read it so), the two lists are walked
+ * side by side without looking an id up. Whatever that walk leaves is found through `indexOf`.
  */
-export function machineDigests(inventory: Inventory, count: number, wanted: Uint8Array, indexOf: (id: string) => number): string[] {
+export function machineDigests(inventory: Inventory, planMachines: readonly Identified[], wanted: Uint8Array, indexOf: (id: string) => number): string[] {
   const under = itemsUnderMachines(inventory);
+  const count = planMachines.length;
   const digests = new Array<string>(count);
   for (let i = 0; i < count; i++) digests[i] = wanted[i] ? ABSENT : "";
-  for (const m of inventory.machines) {
-    const i = indexOf(m.id);
-    if (i < 0 || !wanted[i]) continue;
+  const digest = (m: InventoryMachine, i: number) => {
     const items = under.size ? under.get(m.id.toLowerCase()) : undefined;
+    const skip = m.id === planMachines[i]!.id ? "id" : undefined;
     // A fingerprint, not sha256: a million of them are made for every saved plan.
-    digests[i] = fingerprintOf(items ? { machine: m, under: items } : m);
+    digests[i] = items ? fingerprintOf({ machine: fingerprintOf(m, skip), under: items }) : fingerprintOf(m, skip);
+  };
+  const machines = inventory.machines;
+  let i = 0;
+  for (let j = 0; j < machines.length && i < count; j++) {
+    const m = machines[j]!;
+    if (m.id !== planMachines[i]!.id) continue;
+    if (wanted[i]) digest(m, i);
+    i++;
+  }
+  if (i === count) return digests;
+  for (const m of machines) {
+    const k = indexOf(m.id);
+    if (k >= 0 && wanted[k] && digests[k] === ABSENT) digest(m, k);
   }
   return digests;
 }

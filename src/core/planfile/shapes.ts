@@ -38,6 +38,17 @@ interface KnownShape {
   deps: readonly string[] | undefined;
   index: number;
   readonly byDeps: Map<string, number>;
+  /** The last few dependsOn lists (machines' lists alternate: with an identity step, without), each cut around its machine's id, with its file shape. */
+  readonly cuts: { readonly cut: readonly DepCut[]; readonly index: number }[];
+}
+
+/** How many cut lists a shape keeps. */
+const CUTS = 8;
+
+/** A dependsOn id cut around the machine's id: `before` + id + `after`, or `before` alone (`after` null) when it names no machine. */
+interface DepCut {
+  readonly before: string;
+  readonly after: string | null;
 }
 
 /** The strings a compact shape writes as they are, longest first (only those at least as long as an id can hold it); undefined if one holds the placeholder. */
@@ -69,11 +80,13 @@ export class ShapeBook {
     const record = compactRecordOf(step);
     if (record === undefined || record.machineId !== machineId) return this.find(step, machineId);
     let seen = this.known.get(record.shape);
-    if (!seen) this.known.set(record.shape, (seen = { strings: literalStrings(record.shape), deps: undefined, index: -1, byDeps: new Map() }));
+    if (!seen) this.known.set(record.shape, (seen = { strings: literalStrings(record.shape), deps: undefined, index: -1, byDeps: new Map(), cuts: [] }));
     // The shape's own strings are kept as they are unless one names this machine (or the placeholder).
     if (!seen.strings || namesMachine(seen.strings, machineId)) return this.find(step, machineId);
     // Then only its dependsOn can make another file shape.
     if (seen.deps === record.dependsOn) return seen.index;
+    // The same list as a recent machine's, but for the machine's id: the same file shape, found without a key.
+    for (const c of seen.cuts) if (sameCut(c.cut, record.dependsOn, machineId)) return c.index;
     const key = dependsOnKey(record.dependsOn, machineId);
     let index = seen.byDeps.get(key);
     if (index === undefined) seen.byDeps.set(key, (index = this.find(step, machineId)));
@@ -81,6 +94,11 @@ export class ShapeBook {
       // A list naming no machine is the same for every machine that shares it.
       seen.deps = record.dependsOn;
       seen.index = index;
+    }
+    const cut = cutAround(record.dependsOn, machineId);
+    if (cut) {
+      if (seen.cuts.length >= CUTS) seen.cuts.shift();
+      seen.cuts.push({ cut, index });
     }
     return index;
   }
@@ -127,6 +145,44 @@ export class ShapeBook {
     node.set(LEAF, index);
     return index;
   }
+}
+
+/**
+ * Each id of a dependsOn list cut around the machine's id, when each names it at most once and
+ * none holds the placeholder (else undefined: such a list is keyed every time).
+ */
+function cutAround(deps: readonly string[], machineId: string): DepCut[] | undefined {
+  if (machineId.includes(MACHINE_PLACEHOLDER)) return undefined;
+  const cut: DepCut[] = [];
+  for (const d of deps) {
+    if (d.includes(MACHINE_PLACEHOLDER)) return undefined;
+    const at = d.indexOf(machineId);
+    if (at < 0) cut.push({ before: d, after: null });
+    else if (d.includes(machineId, at + 1)) return undefined;
+    else cut.push({ before: d.slice(0, at), after: d.slice(at + machineId.length) });
+  }
+  return cut;
+}
+
+/**
+ * Is `deps` the list `cut` was made from with `machineId` in place of that machine's id, keying
+ * the same (the id once where the cut has it, and nowhere else)? Comparisons only, no string made.
+ */
+function sameCut(cut: readonly DepCut[], deps: readonly string[], machineId: string): boolean {
+  if (deps.length !== cut.length) return false;
+  const n = machineId.length;
+  for (let i = 0; i < deps.length; i++) {
+    const d = deps[i]!;
+    const { before, after } = cut[i]!;
+    // A part as long as the id could hold it: leave such a list to the key.
+    if (before.length >= n || (after !== null && after.length >= n)) return false;
+    if (after === null) {
+      if (d !== before) return false;
+    } else if (d.length !== before.length + n + after.length || !d.startsWith(before) || !d.endsWith(after)) return false;
+    // The id first found where the cut has it (none before it, and `after` is too short to hold another), and no placeholder made across a seam.
+    else if (d.indexOf(machineId) !== before.length || d.includes(MACHINE_PLACEHOLDER)) return false;
+  }
+  return !machineId.includes(MACHINE_PLACEHOLDER);
 }
 
 /** A step's dependsOn, the machine's id replaced, as one key ("null" for an id that cannot be shaped). Once per machine step: no array, no JSON. */

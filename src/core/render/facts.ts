@@ -49,21 +49,32 @@ export function machineOf(s: RenderedStep, catalog: Catalog = REGISTRY): string 
  */
 export function machineReader(catalog: Catalog = REGISTRY): (s: RenderedStep) => string | undefined {
   const kinds = new Map<string, ((details: unknown) => string) | undefined>();
-  const ownMachine = new Map<StepShape, boolean>();
-  return (s) => {
-    let f = kinds.get(s.action);
-    if (f === undefined && !kinds.has(s.action)) {
-      f = catalog.tryKind(s.action)?.machineId;
-      kinds.set(s.action, f);
+  const kindOf = (action: string) => {
+    let f = kinds.get(action);
+    if (f === undefined && !kinds.has(action)) {
+      f = catalog.tryKind(action)?.machineId;
+      kinds.set(action, f);
     }
-    if (!f) return undefined;
+    return f;
+  };
+  /** Per compact shape: NONE (a step on no machine), OWN (the step's own machine) or ASK (read its details). */
+  const ownMachine = new Map<StepShape, number>();
+  return (s) => {
+    // A compact step's action is its shape's: one read through the step, not two.
     const record = compactRecordOf(s);
-    if (!record) return f(s.details);
+    if (!record) return kindOf(s.action)?.(s.details);
     let own = ownMachine.get(record.shape);
-    if (own === undefined) ownMachine.set(record.shape, (own = f(s.details) === record.machineId));
-    return own ? record.machineId : f(s.details);
+    if (own === undefined) {
+      const f = kindOf(record.shape.action);
+      ownMachine.set(record.shape, (own = !f ? NONE : f(s.details) === record.machineId ? OWN : ASK));
+    }
+    return own === OWN ? record.machineId : own === NONE ? undefined : kindOf(record.shape.action)!(s.details);
   };
 }
+
+const NONE = 0;
+const OWN = 1;
+const ASK = 2;
 
 /**
  * Finds a machine by id in the plan's machines. They are sorted by id and a capability plans its
@@ -86,6 +97,16 @@ export function machineLocator(machines: readonly { readonly id: string }[]): (i
     if (cursor + 1 < machines.length && machines[cursor + 1]!.id === id) return ++cursor;
     let lo = 0;
     let hi = machines.length - 1;
+    // Ids asked in order, some machines apart (a remediation's list of a subset): gallop from the cursor.
+    if (cursor + 1 < machines.length && machines[cursor + 1]!.id < id) {
+      let step = 2;
+      lo = cursor + 2;
+      while (lo + step < machines.length && machines[lo + step]!.id < id) {
+        lo += step;
+        step *= 2;
+      }
+      hi = Math.min(lo + step, machines.length - 1);
+    }
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       const v = machines[mid]!.id;
