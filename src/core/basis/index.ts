@@ -13,7 +13,7 @@
 import type { Inventory } from "../../inventory/schema";
 import type { Spec } from "../../spec/schema";
 import { digestOf } from "./canonical";
-import { sortById } from "../kernel/context";
+import { sortById } from "../kernel/sortById";
 import { dependenciesOf, machineIndexOf, type StepLike } from "./dependencies";
 import { ABSENT, digestsOf, machineDigests, sharedDigests, stateIndex } from "./state";
 
