@@ -17,6 +17,7 @@ import { delegatedInstalls, delegatedOutcomes } from "./delegation";
 import { delegateLargeBatches } from "../capabilities/log-analytics-agent";
 import { RUNTIME_OPTIONS } from "./options";
 import { CallHealth, type RetryOptions } from "./retry";
+import { stopReason } from "./stop";
 
 export interface ApplyOptions {
   /**
@@ -91,8 +92,10 @@ export async function applyPlan(conn: AzureConnection, planned: Plan, options: A
     const delegationSteps = thePlan.steps.filter((x) => !fromPlan.has(x.id)).map((x) => x.id);
     const added = new Set(delegationSteps);
     const ownResults = result.results.filter((x) => added.has(x.step.id));
-    const delegated = installs.length ? await delegatedOutcomes(new ArmClients(conn), installs, ownResults, options.retry).catch((err: Error) => installs.map((step) => ({ step, status: "failed" as const, error: `its remediation's deployments could not be read: ${err.message}` }))) : [];
-    return { ...result, writes: budgets.taken("write") + budgets.taken("delete"), delegated, delegationSteps };
+    const delegated = installs.length ? await delegatedOutcomes(new ArmClients(conn), installs, ownResults, { ...options.retry, signal: stop.signal }).catch((err: Error) => installs.map((step) => ({ step, status: "failed" as const, error: `its remediation's deployments could not be read: ${err.message}` }))) : [];
+    // A stop while the deployments were read (every step had run) stops the apply all the same.
+    const aborted = result.aborted ?? (delegated.some((x) => x.status === "skipped") && stop.signal.aborted ? stopReason(stop.signal) : undefined);
+    return { ...result, ...(aborted ? { aborted } : {}), writes: budgets.taken("write") + budgets.taken("delete"), delegated, delegationSteps };
   } finally {
     options.signal?.removeEventListener("abort", onCallerStop);
   }

@@ -9,6 +9,7 @@ import { subscriptionOf } from "../inventory/ids";
 import type { ArmClients } from "./clients";
 import type { StepResult } from "./executor";
 import { withRetries, type RetryOptions } from "./retry";
+import { operationSignal, RunStopped } from "./stop";
 
 interface RemediationDetails {
   readonly name: string;
@@ -24,6 +25,11 @@ export function delegatedInstalls(original: Plan, delegated: Plan): Step[] {
 }
 
 /**
+ * After a stop (SIGINT, a lost lease, the give-up deadline: `retry.signal`) no deployment list is
+ * read or waited for: its installs are reported skipped, as unknown, and the apply exits 1 for the
+ * stop. Without the signal a Ctrl-C at the end of an apply waited out every Retry-After of these
+ * reads (up to the 10-minute throttling deadline) before it stopped.
+ *
  * `results` are the delegation's own steps: the plan's remediation tasks (a Deploy-if-not-exists
  * policy's) may list the same machines, and counting them too reported one install twice.
  * Each install gets exactly one outcome.
@@ -46,13 +52,14 @@ export async function delegatedOutcomes(clients: ArmClients, installs: readonly 
       for (const s of mine) out.push({ step: s, status: "skipped", error: `its remediation task ${d.name} was skipped: ${r.error ?? ""}` });
       continue;
     }
-    const byResource = new Map<string, { status: string; error?: string }>();
-    await withRetries(async () => {
-      byResource.clear();
-      for await (const dep of clients.remediations(subscriptionOf(d.scope)).remediations.listDeploymentsAtSubscription(d.name)) {
-        if (dep.remediatedResourceId) byResource.set(dep.remediatedResourceId.toLowerCase(), { status: dep.status ?? "", error: dep.error?.message });
-      }
-    }, retry);
+    let byResource: Map<string, { status: string; error?: string }>;
+    try {
+      byResource = await deploymentsOf(clients, d, retry);
+    } catch (err) {
+      if (!(err instanceof RunStopped)) throw err;
+      for (const s of mine) out.push({ step: s, status: "skipped", error: `the deployments of its remediation task ${d.name} were not read: ${err.reason}` });
+      continue;
+    }
     for (const s of mine) {
       const machineId = (s.details as { machineId: string }).machineId;
       const dep = byResource.get(machineId.toLowerCase());
@@ -62,4 +69,23 @@ export async function delegatedOutcomes(clients: ArmClients, installs: readonly 
     }
   }
   return out;
+}
+
+/** A remediation task's deployments by the resource each deployed to; RunStopped once the run stops. */
+async function deploymentsOf(clients: ArmClients, d: RemediationDetails, retry?: RetryOptions): Promise<Map<string, { status: string; error?: string }>> {
+  const byResource = new Map<string, { status: string; error?: string }>();
+  await withRetries(async () => {
+    byResource.clear();
+    // The request in flight ends with the run too (the SDK adds its own listeners: a signal of its own).
+    const own = retry?.signal && operationSignal(retry.signal);
+    try {
+      const pages = clients.remediations(subscriptionOf(d.scope)).remediations.listDeploymentsAtSubscription(d.name, own ? { abortSignal: own.signal } : undefined);
+      for await (const dep of pages) {
+        if (dep.remediatedResourceId) byResource.set(dep.remediatedResourceId.toLowerCase(), { status: dep.status ?? "", error: dep.error?.message });
+      }
+    } finally {
+      own?.dispose();
+    }
+  }, retry);
+  return byResource;
 }

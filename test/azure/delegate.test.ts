@@ -42,6 +42,26 @@ describe("delegateLargeBatches", () => {
     }
   });
 
+  it("excludes the VMs whose agent the plan's own steps write, and those whose agent has not Succeeded", () => {
+    // Found by a CI flake: the remediation starts while the machines' steps run and selects the
+    // non-compliant VMs up to the batch's size; an agent being upgraded (Updating) counted, took a
+    // batch VM's place and got the batch's workspace deployed over the upgrade.
+    const ws = "c0000000-0000-4000-8000-000000000000";
+    const upgraded = machine("vm-old-agent", { extensions: [laExtension("Windows", "0.9", ws)] });
+    const failedLeftAlone = machine("vm-failed-agent", { extensions: [{ ...laExtension("Windows", "1.0", ws), provisioningState: "Failed" }], vmAgent: false });
+    const healthy = machine("vm-healthy-agent", { extensions: [laExtension("Windows", "1.0", ws)] });
+    const inv = inventory({ machines: [...vms(6), upgraded, failedLeftAlone, healthy] });
+    const p = plan(spec(), inv);
+    expect(p.steps.filter((s) => (s.details as { machineId?: string }).machineId === upgraded.id).map((s) => s.action)).toEqual(["upgrade-extension"]);
+    expect(p.steps.filter((s) => (s.details as { machineId?: string }).machineId === failedLeftAlone.id)).toEqual([]);
+    const { plan: d, notes } = delegateLargeBatches(p, inv, 3);
+    const assign = d.steps.find((s) => s.action === "assign-policy")!;
+    expect(assign.details.notScopes).toEqual([failedLeftAlone.id, upgraded.id].sort());
+    expect(notes).toEqual([expect.stringMatching(/\(2 machines excluded\)$/)]);
+    // the upgrade stays the plan's own step
+    expect(d.steps.filter((s) => s.action === "upgrade-extension").map((s) => (s.details as { machineId: string }).machineId)).toEqual([upgraded.id]);
+  });
+
   it("keeps a batch step by step when too many machines would need excluding", () => {
     const others = Array.from({ length: NOT_SCOPES_LIMIT + 1 }, (_, i) => machine(`x${i}`, { powerState: "deallocated" }));
     const inv = inventory({ machines: [...vms(4), ...others] });

@@ -118,6 +118,34 @@ describe("SIGINT while a remediation task is followed", () => {
   });
 });
 
+describe("SIGINT while the remediations' deployments are read, ARM throttling that read for 2 minutes", () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    // Every deployment list is answered 429 with Retry-After 120: only the stop can end the wait.
+    lab = await startLab(40, {}, 82, { faults: { scripted: [{ pathContains: "/listDeployments", status: 429, count: 10_000, retryAfterSeconds: 120 }] } });
+  });
+  afterAll(() => lab?.emu.stop());
+
+  it("exits at once with 1; the installs whose deployments were not read are reported skipped", async () => {
+    const stateDir = join(lab.dir, "state-outcomes");
+    const apply = cli(lab, ["apply", "--spec", lab.specPath, "--yes", "--state", stateDir, "--format", "json", "--quiet", "--delegate-above", "1", "--max-writes-per-second", "500"]);
+    const throttled = async () => Number((await lab.emu.admin<{ byStatus: Record<string, number> }>("GET", "/admin/counters")).byStatus["429"] ?? 0);
+    // Every step has run; the apply waits out a Retry-After of the first deployment list.
+    await until(async () => (await throttled()) > 0 || apply.child.exitCode !== null, "a throttled deployment list", 2400);
+    apply.child.kill("SIGINT");
+    const code = await apply.exit;
+    const out = JSON.parse(apply.stdout()) as ApplyJson & { result: { delegated: { done: number; failed: number; skipped: number } } };
+    console.log(`SIGINT while reading the remediations' deployments: exit ${code}, ${JSON.stringify(out.result.counts)}, delegated ${JSON.stringify(out.result.delegated)}`);
+    expect(code).toBe(1);
+    expect(out.result.aborted).toBe("interrupted by SIGINT");
+    // Every step of the plan ran before the stop; what the remediations did for each machine is unknown.
+    expect(out.result.counts).toMatchObject({ failed: 0, skipped: 0 });
+    expect(out.result.delegated).toMatchObject({ done: 0, failed: 0 });
+    expect(out.result.delegated.skipped).toBeGreaterThan(0);
+    expect(await throttled()).toBe(1);
+  });
+});
+
 describe("reconcile --watch while the emulator is down for 12 s", () => {
   let lab: Lab;
   beforeAll(async () => {

@@ -5,10 +5,18 @@
  * roles it lists, runs one remediation task over exactly those VMs, follows it, and removes the
  * assignment again (this tool, not the policy, decides about future machines).
  *
- * The remediation must touch no machine the plan left alone (Linux direct agents, Operations
- * Manager 2012, legacy subscriptions, ...): every other VM of that OS in the subscription that
- * lacks the extension goes into the assignment's notScopes. A batch whose exclusions exceed
- * NOT_SCOPES_LIMIT is installed step by step instead.
+ * The remediation must touch no machine but the batch's: it selects (up to the batch's size) the
+ * VMs of that OS in the subscription that are non-compliant when it starts, and that is more than
+ * those lacking the agent. So the assignment's notScopes hold every other VM of that OS in the
+ * subscription that
+ * - lacks the extension, or has it in a state other than Succeeded: left alone by the plan (Linux
+ *   direct agents, Operations Manager 2012, legacy subscriptions, ...) or installed step by step;
+ * - has its agent extension written by the plan's own steps (an upgrade, a reconnection, a
+ *   removal): while such a write runs the extension is Updating, so non-compliant. The remediation
+ *   now starts while the machines' steps run (readyQueue.ts); one that met an upgrade in flight
+ *   took that VM in place of one of the batch's (which then got nothing: the apply exited 1) and
+ *   deployed the agent over the upgrade, with the batch's workspace.
+ * A batch whose exclusions exceed NOT_SCOPES_LIMIT is installed step by step instead.
  */
 import type { Inventory } from "../../inventory/schema";
 import { subscriptionOf } from "../../inventory/ids";
@@ -60,6 +68,7 @@ export function delegateLargeBatches<S extends AnyStep, D extends string>(
     const key = `${subscriptionOf(d.machineId)}|${os}|${d.workspaceId.toLowerCase()}`;
     (batches.get(key) ?? batches.set(key, []).get(key)!).push(s);
   }
+  const agentWritten = machinesWithAgentSteps(plan.steps);
   const notes: string[] = [];
   const replaced = new Map<string, PolicyStep[]>(); // first step id of a batch -> its replacement
   // Every install of a delegated batch -> the remediation that stands in for it.
@@ -76,7 +85,7 @@ export function delegateLargeBatches<S extends AnyStep, D extends string>(
           m.osType === os &&
           subscriptionOf(m.id) === sub &&
           !inBatch.has(m.id.toLowerCase()) &&
-          !m.extensions?.some((e) => isSameExtension(LOG_ANALYTICS_AGENT[os], e)),
+          (agentWritten.has(m.id.toLowerCase()) || !m.extensions?.some((e) => isSameExtension(LOG_ANALYTICS_AGENT[os], e) && succeeded(e))),
       )
       .map((m) => m.id)
       .sort();
@@ -101,6 +110,23 @@ export function delegateLargeBatches<S extends AnyStep, D extends string>(
     }
   }
   return { plan: { ...plan, steps }, notes };
+}
+
+/** An extension the policy counts as present: Succeeded (the inventory may not say; then it is taken as such). */
+function succeeded(e: { readonly provisioningState?: string }): boolean {
+  return e.provisioningState === undefined || e.provisioningState.toLowerCase() === "succeeded";
+}
+
+/** The machines (lower-case ids) whose Log Analytics agent extension a step of the plan writes. */
+function machinesWithAgentSteps(steps: readonly AnyStep[]): Set<string> {
+  const out = new Set<string>();
+  for (const s of steps) {
+    const d = s.details as Partial<{ machineId: string; osType: OsType; publisher: string; type: string }> | null;
+    if (!d?.machineId || !d.osType || !d.publisher || !d.type) continue;
+    const agent = LOG_ANALYTICS_AGENT[d.osType];
+    if (agent && isSameExtension(agent, { publisher: d.publisher, type: d.type })) out.add(d.machineId.toLowerCase());
+  }
+  return out;
 }
 
 function remediationSteps(sub: string, os: OsType, workspaceId: string, batch: readonly Install[], notScopes: readonly string[]): PolicyStep[] {
