@@ -155,6 +155,7 @@ export const policyAssignmentSchema = z.looseObject({
   location: z.string().nullable().optional(),
   displayName: z.string().nullable().optional(),
   assignedBy: z.string().nullable().optional().describe("The assignment's `metadata.assignedBy` (Defender for Cloud writes \"Security Center\" on its own)."),
+  notScopes: z.array(z.string()).optional().describe("The scopes the assignment leaves out (absent: none)."),
 });
 
 export const roleAssignmentSchema = z.looseObject({

@@ -1,7 +1,10 @@
 /**
  * Issue 18, "the seed's promises, where they break": each promise in a corner where it broke.
  */
-import { plan, stepsOf } from "../../src/core";
+import { plan, simulate, stepsOf } from "../../src/core";
+import { parseSpec } from "../../src/spec/validate";
+import { NOT_SCOPES_LIMIT } from "../../src/capabilities/extension-policies";
+import { SUB } from "../helpers/fixtures";
 import { applyHeartbeats } from "../../src/azure/read/heartbeat";
 import { parseInventory } from "../../src/inventory/load";
 import { association, dcr, defaultWorkspace, inventory, laExtension, machine, spec, workspace } from "../helpers/fixtures";
@@ -53,6 +56,73 @@ describe("the Dependency-agent remediation never reaches a machine the seed's ru
   it("not a machine with an existing agent on a subscription onboarded before 2019-03-17", () => {
     const inv = inventory({ machines: [machine("plain"), machine("direct", { agents: [{ kind: "direct", workspaceCustomerIds: ["c9000000-0000-4000-8000-000000000000"] }] })] }, "2018-06-01");
     expect(remediated(plan(spec({}, ext), inv))).toEqual(["plain"]);
+  });
+});
+
+describe("the Dependency-agent assignment leaves those machines out of its scope (notScopes), since Azure's discovery evaluates all of it", () => {
+  const ext = { dependencyAgent: { windows: true, linux: false } };
+  const scom2012 = machine("scom2012", { agents: [{ kind: "scom", version: "2012" }] });
+  const notScopesOf = (p: ReturnType<typeof plan>) => stepsOf(p, "assign-policy").map((s) => s.details.notScopes);
+
+  it("lists an Operations Manager 2012 machine and an existing agent on a legacy subscription, not the others nor other OSes", () => {
+    const direct = machine("direct", { agents: [{ kind: "direct", workspaceCustomerIds: ["c9000000-0000-4000-8000-000000000000"] }] });
+    const linux2012 = machine("lin2012", { osType: "Linux", agents: [{ kind: "scom", version: "2012" }] });
+    const inv = inventory({ machines: [machine("plain"), scom2012, direct, linux2012] }, "2018-06-01");
+    expect(notScopesOf(plan(spec({}, ext), inv))).toEqual([[direct.id, scom2012.id]]);
+    // Without any machine left alone, the assignment has no notScopes at all.
+    expect(notScopesOf(plan(spec({}, ext), inventory({ machines: [machine("plain")] })))).toEqual([undefined]);
+  });
+
+  it("lists the spec's excluded resource groups there and the VMs its machine tags leave out", () => {
+    const rg = `/subscriptions/${SUB}/resourceGroups/rg-sandbox`;
+    const tagged = machine("tagged", { tags: { keep: "yes" } });
+    const inRg = { ...machine("in-rg"), id: `${rg}/providers/Microsoft.Compute/virtualMachines/in-rg` };
+    const s = parseSpec({ subscriptions: [SUB], logAnalyticsAgent: { autoProvision: true, agent: "mma" }, extensions: ext, exclude: { resourceGroups: [rg], machineTags: { keep: "*" } } });
+    expect(notScopesOf(plan(s, inventory({ machines: [machine("plain"), tagged, inRg] })))).toEqual([[tagged.id, rg]]);
+  });
+
+  it("updates this tool's existing assignment whose notScopes differ, before its remediation, and once done plans nothing more", () => {
+    const inv = inventory({ machines: [machine("plain"), scom2012] });
+    const first = simulate(plan(spec({}, ext), inv), inv);
+    const own = first.policyAssignments[0]!;
+    expect(own.notScopes).toEqual([scom2012.id]);
+    // The assignment as an older version of this tool made it (no notScopes), before its remediation.
+    const stale = { ...first, machines: inv.machines, policyAssignments: [{ ...own, notScopes: undefined }], remediations: [] };
+    const p = plan(spec({}, ext), stale);
+    const [update] = stepsOf(p, "set-policy-not-scopes");
+    expect(update).toMatchObject({ target: own.id, details: { notScopes: [scom2012.id], added: [scom2012.id], removed: [] } });
+    expect(stepsOf(p, "assign-policy")).toEqual([]);
+    expect(stepsOf(p, "create-remediation")[0]!.dependsOn).toContain(update!.id);
+    const after = simulate(p, stale);
+    expect(stepsOf(plan(spec({}, ext), after), "set-policy-not-scopes")).toEqual([]);
+    // A machine no longer left alone leaves the list: a removal.
+    const upgraded = { ...after, machines: after.machines.map((m) => (m.id === scom2012.id ? { ...m, agents: [{ kind: "scom" as const, version: "2019" }] } : m)) };
+    expect(stepsOf(plan(spec({}, ext), upgraded), "set-policy-not-scopes")[0]!.details).toMatchObject({ notScopes: [], added: [], removed: [scom2012.id] });
+  });
+
+  it("does not change someone else's assignment, and starts no remediation of it while it would reach them", () => {
+    const theirs = {
+      id: `/subscriptions/${SUB}/providers/Microsoft.Authorization/policyAssignments/alz-deploy-da`,
+      name: "alz-deploy-da",
+      policyDefinitionId: "/providers/Microsoft.Authorization/policyDefinitions/1c210e94-a481-4beb-95fa-1571b434fb04",
+      scope: `/subscriptions/${SUB}`,
+      identityPrincipalId: "11111111-2222-4333-8444-555555555555",
+    };
+    const inv = (notScopes?: string[]) => inventory({ machines: [machine("plain"), scom2012], policyAssignments: [{ ...theirs, ...(notScopes ? { notScopes } : {}) }] });
+    const p = plan(spec({}, ext), inv());
+    expect(stepsOf(p, "set-policy-not-scopes")).toEqual([]);
+    expect(stepsOf(p, "create-remediation")).toEqual([]);
+    expect(p.findings).toContainEqual(expect.objectContaining({ severity: "warning", code: "assignment-reaches-left-alone", target: theirs.id }));
+    // Their notScopes cover it (its resource group): the remediation goes ahead.
+    expect(stepsOf(plan(spec({}, ext), inv([`/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.Compute/virtualMachines/scom2012`])), "create-remediation")).toHaveLength(1);
+  });
+
+  it("over the notScopes limit, makes no assignment or remediation there, with an error", () => {
+    const many = Array.from({ length: NOT_SCOPES_LIMIT + 1 }, (_, i) => machine(`scom-${i}`, { agents: [{ kind: "scom", version: "2012" }] }));
+    const p = plan(spec({}, ext), inventory({ machines: [machine("plain"), ...many] }));
+    expect(stepsOf(p, "assign-policy")).toEqual([]);
+    expect(stepsOf(p, "create-remediation")).toEqual([]);
+    expect(p.findings).toContainEqual(expect.objectContaining({ severity: "error", code: "not-scopes-over-limit" }));
   });
 });
 

@@ -7,6 +7,11 @@ function optionalString<K extends string>(key: K, value: string | undefined): Pa
   return (value === undefined ? {} : { [key]: value }) as Partial<Record<K, string>>;
 }
 
+function notScopesOf(value: unknown): { notScopes?: string[] } {
+  const scopes = Array.isArray(value) ? value.filter((s): s is string => typeof s === "string") : [];
+  return scopes.length ? { notScopes: scopes } : {};
+}
+
 export function policyFromRows(policyRows: readonly GraphRow[], roleRows: readonly GraphRow[]) {
   const policyAssignments: InventoryPolicyAssignment[] = [];
   for (const row of policyRows) {
@@ -24,6 +29,7 @@ export function policyFromRows(policyRows: readonly GraphRow[], roleRows: readon
         location: row.location ?? null,
         ...optionalString("displayName", str(at(row.properties, "displayName"))),
         ...optionalString("assignedBy", str(at(row.properties, "metadata", "assignedBy"))),
+        ...notScopesOf(at(row.properties, "notScopes")),
       });
     }
   }

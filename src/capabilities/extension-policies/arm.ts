@@ -90,6 +90,14 @@ export const HANDLERS = {
     },
     wait: ({ details: d }, env) => followRemediation(d, env),
   },
+  "set-policy-not-scopes": {
+    run: async ({ details: d }, env) => {
+      const policy = env.clients.policy(subscriptionOf(d.scope)).policyAssignments;
+      const current = await env.gate.read(() => policy.get(d.scope, d.name));
+      // The assignment as it is (identity, parameters, selectors...), but for its notScopes.
+      await env.gate.write(() => policy.create(d.scope, d.name, { ...current, notScopes: [...d.notScopes] }));
+    },
+  },
   "unassign-policy": {
     run: async ({ details: d }, env) => {
       const id = d.policyAssignmentId;

@@ -23,6 +23,7 @@ export {
   type DeployIfNotExistsInput,
   type PolicyRole,
 } from "./bundle";
+export { NOT_SCOPES_LIMIT, coveredBy, excludedBySeed, leftAloneNotScopes } from "./notScopes";
 export { extensionPolicyEnabled, grantRoleStep, nonCompliantResources, policyEnabled, remediationStep } from "./plan";
 export {
   declareDeployIfNotExists,
@@ -32,7 +33,7 @@ export {
   type DeployIfNotExistsDeclarationInput,
   type ExtensionPolicyInput,
 } from "./declare";
-export type { AssignPolicyDetails, CreateRemediationDetails, GrantRoleDetails, PolicySteps, UnassignPolicyDetails } from "./steps";
+export type { AssignPolicyDetails, CreateRemediationDetails, GrantRoleDetails, PolicySteps, SetPolicyNotScopesDetails, UnassignPolicyDetails } from "./steps";
 
 export const extensionPolicies = defineCapability<PolicySteps>({
   id: "extension-policies",

@@ -9,8 +9,6 @@ import type { InventoryMachine, InventoryPolicyAssignment } from "../../inventor
 import type { Spec } from "../../spec/schema";
 import { sameId, subscriptionOf } from "../../inventory/ids";
 import { ineligibility } from "../../inventory/eligibility";
-import { isOperationsManager2012 } from "../../spec/operationsManager";
-import { onboardedBeforeCutoff } from "../../spec/onboarding";
 import { DEPENDENCY_AGENT, AKS_POLICY_ADDON } from "../../spec/extensions";
 import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, type ExtensionPolicyKey, type PolicyDefinition } from "../../spec/policies";
 import { policyAssignmentId, sortById, stableGuidOf, subscriptionScope, type PlanContext, type StepSink } from "../../core/kernel";
@@ -23,6 +21,7 @@ import {
 } from "./bundle";
 import type { CreateRemediationDetails, GrantRoleDetails, PolicySteps } from "./steps";
 import { extensionOf } from "../machine-extensions";
+import { NOT_SCOPES_LIMIT, coveredBy, excludedBySeed, leftAloneNotScopes, sameScopes } from "./notScopes";
 
 /** States in which a remediation still works through its resources: no second one is started. */
 const ACTIVE_REMEDIATION_STATES = new Set(["accepted", "running", "evaluating"]);
@@ -109,18 +108,6 @@ export function unreachableNonCompliant(policy: PolicyDefinition, machines: read
   return machines.filter((m) => m.kind === "vm" && m.osType === os && ineligibility(m) !== undefined && !extensionOf(m, kind)).map((m) => m.id);
 }
 
-/**
- * Machines the seed's rules leave alone, which a remediation task must not reach either: an
- * Operations Manager 2012 agent ("do not enable automatic provisioning"), and an existing agent on
- * a subscription onboarded before 2019-03-17.
- */
-function excludedBySeed(ctx: PlanContext, m: InventoryMachine): boolean {
-  const scom = m.agents?.find((a) => a.kind === "scom");
-  if (isOperationsManager2012(scom?.version)) return true;
-  const existingAgent = scom !== undefined || m.agents?.some((a) => a.kind === "direct") === true;
-  return existingAgent && onboardedBeforeCutoff(ctx.onboardedAt.get(subscriptionOf(m.id)));
-}
-
 function findAssignment(ctx: PlanContext, policy: PolicyDefinition, scope: string): InventoryPolicyAssignment | undefined {
   const defId = policyDefinitionId(policy);
   const matches = ctx.inventory.policyAssignments.filter((a) => sameId(a.scope, scope) && sameId(a.policyDefinitionId, defId));
@@ -151,6 +138,18 @@ function planPolicy(
   existing: InventoryPolicyAssignment | undefined,
   machines: readonly InventoryMachine[],
 ): void {
+  // Azure's discovery evaluates the whole scope: what the spec and the seed leave alone is left out of it.
+  const notScopes = policy.osType ? leftAloneNotScopes(ctx, policy.osType, subscriptionId, machines) : [];
+  if (notScopes.length > NOT_SCOPES_LIMIT) {
+    b.finding(
+      "error",
+      "not-scopes-over-limit",
+      existing?.id ?? policyAssignmentId(subscriptionScope(subscriptionId), policy.shortName),
+      `${notScopes.length} machines and resource groups of subscription ${subscriptionId} must be left out of "${policy.displayName}", more than an assignment's ${NOT_SCOPES_LIMIT} notScopes: ` +
+        `no assignment or remediation is made there (list those machines' resource groups in exclude.resourceGroups, or turn the toggle off for this subscription).`,
+    );
+    return;
+  }
   const bundle = deployIfNotExists({
     subscriptionId,
     assignmentName: policy.shortName,
@@ -159,12 +158,10 @@ function planPolicy(
     displayName: policy.displayName,
     identityLocation: ctx.spec.extensions.identityLocation,
     roles: policy.roles,
+    ...(notScopes.length ? { notScopes } : {}),
   });
   const { scope, assignmentId } = bundle;
-  let assignStep: string | undefined;
-  if (!existing) {
-    assignStep = b.add("assign-policy", assignmentId, bundle.assignment);
-  } else if (!existing.identityPrincipalId) {
+  if (existing && !existing.identityPrincipalId) {
     b.finding(
       "error",
       "assignment-without-identity",
@@ -172,6 +169,26 @@ function planPolicy(
       `The assignment of "${policy.displayName}" has no managed identity, so it cannot deploy anything: re-create it with a system-assigned identity and a location.`,
     );
     return;
+  }
+  let assignStep: string | undefined;
+  let notScopesStep: string | undefined;
+  let leavesAlone = true;
+  if (!existing) {
+    assignStep = b.add("assign-policy", assignmentId, bundle.assignment);
+  } else if (sameId(existing.id, policyAssignmentId(scope, policy.shortName))) {
+    notScopesStep = planNotScopes(b, existing, notScopes);
+  } else {
+    // Someone else's assignment (ALZ, the portal) is not changed; no remediation of it is started while it would reach those machines.
+    const reached = notScopes.filter((n) => !coveredBy(existing.notScopes ?? [], n));
+    leavesAlone = reached.length === 0;
+    if (!leavesAlone) {
+      b.finding(
+        "warning",
+        "assignment-reaches-left-alone",
+        existing.id,
+        `The assignment of "${policy.displayName}" (not this tool's) does not leave out ${reached.length} machines or resource groups the spec or the seed's rules leave alone (${reached.slice(0, 3).join(", ")}${reached.length > 3 ? ", ..." : ""}): no remediation is started for it until its notScopes do.`,
+      );
+    }
   }
   const principalId = existing?.identityPrincipalId ?? null;
   const grants: string[] = [];
@@ -186,7 +203,7 @@ function planPolicy(
     grants.push(b.add("grant-role", step.target, step.details, [assignStep]));
   }
   const resources = nonCompliantResources(ctx, policy, subscriptionId, machines);
-  if (resources.length === 0) return;
+  if (resources.length === 0 || !leavesAlone) return;
   const active = ctx.inventory.remediations.some(
     (r) => sameId(r.policyAssignmentId, assignmentId) && ACTIVE_REMEDIATION_STATES.has(r.provisioningState.toLowerCase()),
   );
@@ -204,5 +221,20 @@ function planPolicy(
   const unreachable = unreachableNonCompliant(policy, machines);
   const discovered = resources.length + unreachable.length;
   const task = remediationStep(bundle, policy.shortName, resources, Math.min(REMEDIATION_MAX_RESOURCE_COUNT, Math.max(REMEDIATION_DEFAULT_RESOURCE_COUNT, discovered)), unreachable);
-  b.add("create-remediation", task.target, task.details, [assignStep, ...grants]);
+  b.add("create-remediation", task.target, task.details, [assignStep, notScopesStep, ...grants]);
+}
+
+/** The step that gives this tool's existing assignment the notScopes it needs, if they differ (its id, else undefined). */
+function planNotScopes(b: StepSink<PolicySteps>, existing: InventoryPolicyAssignment, notScopes: readonly string[]): string | undefined {
+  const current = existing.notScopes ?? [];
+  if (sameScopes(current, notScopes)) return undefined;
+  const has = (list: readonly string[], id: string) => list.some((s) => sameId(s, id));
+  return b.add("set-policy-not-scopes", existing.id, {
+    policyAssignmentId: existing.id,
+    name: existing.name ?? existing.id.slice(existing.id.lastIndexOf("/") + 1),
+    scope: existing.scope,
+    notScopes,
+    added: notScopes.filter((n) => !has(current, n)),
+    removed: current.filter((n) => !has(notScopes, n)),
+  });
 }

@@ -30,6 +30,17 @@ export interface CreateRemediationDetails {
   readonly resourceDiscoveryMode: "ReEvaluateCompliance";
 }
 
+/** PUT the assignment back with another notScopes (its other fields as they are); `added`/`removed` say what differs. */
+export interface SetPolicyNotScopesDetails {
+  readonly policyAssignmentId: string;
+  readonly name: string;
+  readonly scope: string;
+  /** The whole list the assignment gets (sorted). */
+  readonly notScopes: readonly string[];
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+}
+
 export interface UnassignPolicyDetails {
   readonly policyAssignmentId: string;
 }
@@ -38,6 +49,7 @@ export interface PolicySteps {
   readonly "assign-policy": AssignPolicyDetails;
   readonly "grant-role": GrantRoleDetails;
   readonly "create-remediation": CreateRemediationDetails;
+  readonly "set-policy-not-scopes": SetPolicyNotScopesDetails;
   readonly "unassign-policy": UnassignPolicyDetails;
 }
 
@@ -52,6 +64,7 @@ export const POLICY_STEPS: StepKinds<PolicySteps> = {
         scope: d.scope,
         identityPrincipalId: simulatedPrincipalId(target),
         location: d.location,
+        ...(d.notScopes?.length ? { notScopes: [...d.notScopes] } : {}),
       });
     },
   },
@@ -81,6 +94,15 @@ export const POLICY_STEPS: StepKinds<PolicySteps> = {
         const kind = DEPENDENCY_AGENT[policy.osType!];
         if (m) (m.extensions ??= []).push({ publisher: kind.publisher, type: kind.type, version: kind.version, name: kind.name });
       }
+    },
+  },
+  "set-policy-not-scopes": {
+    label: (d) => `${d.name}: notScopes ${d.removed.length ? `-${d.removed.length} ` : ""}${d.added.length ? `+${d.added.length} ` : ""}(${d.notScopes.length} in all)`,
+    simulate: (sim, d, target) => {
+      const assignment = sim.inventory.policyAssignments.find((a) => sameId(a.id, target));
+      if (!assignment) return;
+      if (d.notScopes.length) assignment.notScopes = [...d.notScopes];
+      else delete assignment.notScopes;
     },
   },
   "unassign-policy": {

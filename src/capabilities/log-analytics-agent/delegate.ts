@@ -24,7 +24,7 @@ import { LOG_ANALYTICS_AGENT, isSameExtension, type OsType } from "../../spec/ex
 import { LEGACY_AGENT_POLICIES } from "../../spec/legacyPolicies";
 import { BUILTIN_POLICY_PREFIX } from "../../spec/policies";
 import { stableGuid, stepId, type PlanOf, type StepOf, type StepUnion } from "../../core/kernel";
-import { deployIfNotExists, grantRoleStep, remediationStep, type PolicySteps } from "../extension-policies";
+import { NOT_SCOPES_LIMIT, deployIfNotExists, grantRoleStep, remediationStep, type PolicySteps } from "../extension-policies";
 import type { InstallExtensionDetails } from "../machine-extensions";
 
 /** Any plan step: delegation reads the installs and adds policy steps, and passes the rest through. */
@@ -45,8 +45,8 @@ function isVmAgentInstall(s: AnyStep): s is Install {
   return d.machineKind === "vm" && d.workspaceId !== null && isSameExtension(LOG_ANALYTICS_AGENT[d.osType], d);
 }
 
-/** Kept well inside ARM's request-size limits for one assignment. */
-export const NOT_SCOPES_LIMIT = 400;
+/** The limit every Deploy-if-not-exists assignment of this tool keeps (extension-policies/notScopes.ts). */
+export { NOT_SCOPES_LIMIT };
 
 export interface Delegation<P> {
   readonly plan: P;

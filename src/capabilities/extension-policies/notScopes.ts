@@ -1,0 +1,78 @@
+/**
+ * What a Deploy-if-not-exists assignment at a subscription must leave out. Azure's remediation
+ * discovery evaluates the assignment's whole scope, not the plan's list of machines, so every
+ * machine the spec or the seed's rules leave alone goes into the assignment's notScopes: at 100k
+ * machines a dependency-agent task without them installed the agent on 154 Operations Manager
+ * 2012 machines of one subscription.
+ */
+import type { InventoryMachine } from "../../inventory/schema";
+import { subscriptionOf } from "../../inventory/ids";
+import { isOperationsManager2012 } from "../../spec/operationsManager";
+import { onboardedBeforeCutoff } from "../../spec/onboarding";
+import type { OsType } from "../../spec/extensions";
+import { excludedMachine, type PlanContext } from "../../core/kernel";
+
+/** notScopes per assignment, kept well inside Azure Policy's limit and ARM's request size. */
+export const NOT_SCOPES_LIMIT = 400;
+
+/**
+ * Machines the seed's rules leave alone, which a remediation task must not reach either: an
+ * Operations Manager 2012 agent ("do not enable automatic provisioning"), and an existing agent on
+ * a subscription onboarded before 2019-03-17.
+ */
+export function excludedBySeed(ctx: PlanContext, m: InventoryMachine): boolean {
+  const scom = m.agents?.find((a) => a.kind === "scom");
+  if (isOperationsManager2012(scom?.version)) return true;
+  const existingAgent = scom !== undefined || m.agents?.some((a) => a.kind === "direct") === true;
+  return existingAgent && onboardedBeforeCutoff(ctx.onboardedAt.get(subscriptionOf(m.id)));
+}
+
+/** The machines `exclude.machineTags` leaves out (outside `exclude.resourceGroups`), by lower-case subscription; built once per plan. */
+const TAG_EXCLUDED = {};
+function tagExcluded(ctx: PlanContext): ReadonlyMap<string, readonly InventoryMachine[]> {
+  return ctx.memo(TAG_EXCLUDED, () => {
+    const out = new Map<string, InventoryMachine[]>();
+    const { exclude } = ctx.spec;
+    if (!Object.keys(exclude.machineTags).length) return out;
+    const byTagOrGroup = excludedMachine(exclude);
+    const byGroup = excludedMachine({ ...exclude, machineTags: {} });
+    for (const m of ctx.inventory.machines) {
+      if (!byTagOrGroup(m) || byGroup(m)) continue;
+      const sub = subscriptionOf(m.id).toLowerCase();
+      (out.get(sub) ?? out.set(sub, []).get(sub)!).push(m);
+    }
+    return out;
+  });
+}
+
+/**
+ * The notScopes of a VM policy of `os` at `subscriptionId` (sorted): the spec's
+ * `exclude.resourceGroups` there, the VMs of that OS `exclude.machineTags` leaves out, and those of
+ * `machines` (the subscription's in scope) the seed's rules leave alone. Every such machine is
+ * listed whatever its extensions, so the list changes only when what is left alone does.
+ */
+export function leftAloneNotScopes(ctx: PlanContext, os: OsType, subscriptionId: string, machines: readonly InventoryMachine[]): string[] {
+  const sub = subscriptionId.toLowerCase();
+  const groups = ctx.spec.exclude.resourceGroups.filter((g) => subscriptionOf(g).toLowerCase() === sub);
+  const out = [...groups];
+  const isVm = (m: InventoryMachine) => m.kind === "vm" && m.osType === os;
+  for (const m of tagExcluded(ctx).get(sub) ?? []) if (isVm(m)) out.push(m.id);
+  for (const m of machines) if (isVm(m) && excludedBySeed(ctx, m)) out.push(m.id);
+  return out.sort();
+}
+
+/** Does one of `notScopes` cover `id` (itself or a parent scope; ARM ids compare without case)? */
+export function coveredBy(notScopes: readonly string[], id: string): boolean {
+  const lower = id.toLowerCase();
+  return notScopes.some((n) => {
+    const s = n.toLowerCase();
+    return lower === s || lower.startsWith(s + "/");
+  });
+}
+
+/** The same scopes, in any order and case. */
+export function sameScopes(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const lower = new Set(a.map((s) => s.toLowerCase()));
+  return b.every((s) => lower.has(s.toLowerCase()));
+}
