@@ -3,7 +3,10 @@
  * planned, applied and planned again with zero steps; an apply killed at a random point and run
  * again converges without any extension PUT sent twice for the same machine and target.
  */
+import { PolicyClient } from "@azure/arm-policy";
+import { applyPlan } from "../../src/azure";
 import { readInventory } from "../../src/azure/inventory";
+import { stepsOf } from "../../src/core";
 import { plan } from "../../src/core";
 import { loadSpecFile } from "../../src/spec/load";
 import { applyArgs, duplicatePuts, runCli, startLab, until, type Lab } from "./helpers";
@@ -24,9 +27,39 @@ describe("1,000 machines: plan, apply, plan again", () => {
     const run = runCli(lab, applyArgs(lab));
     expect(await run.exit).toBe(0);
     expect(run.stdout()).toMatch(/Apply: \d+ applied/);
-    const after = plan(spec, await readInventory(lab.conn, spec.subscriptions));
+    const inventory = await readInventory(lab.conn, spec.subscriptions);
+    const after = plan(spec, inventory);
     expect(after.steps).toEqual([]);
     expect(await duplicatePuts(lab.emu)).toEqual([]);
+
+    // The Dependency-agent remediations (Azure's discovery evaluates the whole subscription) never
+    // reached an Operations Manager 2012 VM: the assignments leave them out.
+    const scom2012 = before.machines.filter((m) => m.decision === "blocked-scom-2012" && /\/virtualMachines\//i.test(m.id)).map((m) => m.id.toLowerCase());
+    expect(scom2012.length).toBeGreaterThan(0);
+    const log = await lab.emu.admin<{ value: { machineId: string; type: string; source: string }[] }>("GET", "/admin/extension-puts");
+    const dependency = log.value.filter((e) => e.source === "remediation" && /^DependencyAgent/i.test(e.type));
+    expect(dependency.length).toBeGreaterThan(0);
+    expect(dependency.filter((e) => scom2012.includes(e.machineId.toLowerCase()))).toEqual([]);
+    const excluded = inventory.policyAssignments.flatMap((a) => a.notScopes ?? []).map((id) => id.toLowerCase());
+    expect(scom2012.filter((id) => !excluded.includes(id))).toEqual([]);
+  });
+
+  it("gives an assignment an older version made without notScopes its notScopes, keeping its identity", async () => {
+    const spec = loadSpecFile(lab.specPath);
+    const sub = spec.subscriptions[0]!;
+    const policy = new PolicyClient(lab.emu.credential(), sub, lab.emu.clientOptions());
+    const own = (await readInventory(lab.conn, spec.subscriptions)).policyAssignments.find((a) => a.notScopes?.length && a.id.toLowerCase().startsWith(`/subscriptions/${sub}/`))!;
+    const stored = await policy.policyAssignments.get(own.scope, own.name!);
+    await policy.policyAssignments.create(own.scope, own.name!, { ...stored, notScopes: [] });
+    const stale = plan(spec, await readInventory(lab.conn, spec.subscriptions));
+    expect(stale.steps.map((s) => s.action)).toEqual(["set-policy-not-scopes"]);
+    expect(stepsOf(stale, "set-policy-not-scopes")[0]!.details.added).toEqual(own.notScopes);
+    const applied = await applyPlan(lab.conn, stale, { concurrency: 4, pollIntervalMs: 10 });
+    expect(applied.counts.failed).toBe(0);
+    const again = await policy.policyAssignments.get(own.scope, own.name!);
+    expect(again.notScopes).toEqual(own.notScopes);
+    expect(again.identity?.principalId).toBe(stored.identity?.principalId);
+    expect(plan(spec, await readInventory(lab.conn, spec.subscriptions)).steps).toEqual([]);
   });
 });
 
