@@ -11,10 +11,13 @@
  * 3. The recorded writes are replayed into the emulator in batches (`POST /admin/replay`: its
  *    router in process, one transaction per batch).
  *
- * Then the fleet is read again and planned: it must give 0 steps, or the convergence throws. The
- * one exception is `create-remediation`: a policy's remediation fails on machines it cannot reach
- * (deallocated, no VM agent) and the planner makes a new task for them on every plan, after a real
- * apply as after this one; those steps are counted in `leftover`.
+ * Then the fleet is read again and planned: it must give 0 steps, or the convergence throws. A
+ * policy's remediation task is named after the machines it covers and the unreachable ones
+ * (deallocated, no VM agent) Azure's discovery tries too, so a converged fleet plans none again,
+ * after a real apply as after this one (2,000 machines: 0 steps left). The one exception is a
+ * subscription with more than one task's 50,000 resources for a policy (the plan's
+ * `remediation-over-limit` finding): its next task follows in the next plan; those are counted in
+ * `leftover`.
  */
 import { createHttpHeaders, type PipelinePolicy, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { applyPlan, readInventory, type AzureConnection } from "../src/azure";
@@ -32,8 +35,8 @@ export interface RecordedWrite {
   readonly body?: unknown;
 }
 
-/** Re-planned after any apply while a policy's deployments fail on machines they cannot reach. */
-const RETRIED_EVERY_PLAN = "create-remediation";
+/** The finding of a policy whose resources need more than one remediation task (one per plan). */
+const OVER_ONE_TASK = "remediation-over-limit";
 
 type Admin = <T>(method: string, path: string, body?: unknown) => Promise<T>;
 
@@ -41,7 +44,7 @@ export interface Converged {
   readonly steps: number;
   readonly appliedSteps: number;
   readonly replayedWrites: number;
-  /** Steps a plan of the converged fleet still has (only remediation tasks, or convergeFleet throws). */
+  /** Steps a plan of the converged fleet still has (only the next remediation task of a policy over one task's limit, or convergeFleet throws). */
   readonly stepsAfter: number;
   /** Those steps by action. */
   readonly leftover: Readonly<Record<string, number>>;
@@ -115,7 +118,9 @@ export async function convergeFleet(conn: AzureConnection, admin: Admin, spec: S
   t0 = Date.now();
   const after = plan(spec, await readInventory(conn, spec.subscriptions));
   const check = secs(t0);
-  const unexpected = after.steps.filter((s) => s.action !== RETRIED_EVERY_PLAN);
+  const overOneTask = new Set(planned.findings.filter((f) => f.code === OVER_ONE_TASK).map((f) => f.target.toLowerCase()));
+  const nextTask = (s: Plan["steps"][number]) => s.action === "create-remediation" && overOneTask.has(s.details.policyAssignmentId.toLowerCase());
+  const unexpected = after.steps.filter((s) => !nextTask(s));
   if (unexpected.length > 0) {
     const sample = unexpected.slice(0, 3).map((s) => `${s.action} ${s.target}`);
     throw new Error(`converge: the converged fleet still plans ${after.steps.length} steps, e.g. ${sample.join("; ")}`);
