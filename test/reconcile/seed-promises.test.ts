@@ -117,12 +117,19 @@ describe("the Dependency-agent assignment leaves those machines out of its scope
     expect(stepsOf(plan(spec({}, ext), inv([`/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.Compute/virtualMachines/scom2012`])), "create-remediation")).toHaveLength(1);
   });
 
-  it("over the notScopes limit, makes no assignment or remediation there, with an error", () => {
+  it("over the notScopes limit, installs it step by step there instead (removing this tool's assignment), with a warning", () => {
     const many = Array.from({ length: NOT_SCOPES_LIMIT + 1 }, (_, i) => machine(`scom-${i}`, { agents: [{ kind: "scom", version: "2012" }] }));
-    const p = plan(spec({}, ext), inventory({ machines: [machine("plain"), ...many] }));
+    const inv = inventory({ machines: [machine("plain"), machine("off", { powerState: "deallocated" }), ...many] });
+    const p = plan(spec({}, ext), inv);
     expect(stepsOf(p, "assign-policy")).toEqual([]);
     expect(stepsOf(p, "create-remediation")).toEqual([]);
-    expect(p.findings).toContainEqual(expect.objectContaining({ severity: "error", code: "not-scopes-over-limit" }));
+    const dependency = stepsOf(p, "install-extension").filter((s) => s.details.type === "DependencyAgentWindows");
+    expect(dependency.map((s) => s.details.machineId.split("/").pop())).toEqual(["plain"]);
+    expect(p.findings).toContainEqual(expect.objectContaining({ severity: "warning", code: "not-scopes-over-limit" }));
+    expect(plan(spec({}, ext), simulate(p, inv)).steps).toEqual([]);
+    // An assignment an earlier plan made (fewer machines left alone then) goes.
+    const own = simulate(plan(spec({}, ext), inventory({ machines: [machine("plain")] })), inventory({ machines: [machine("plain")] })).policyAssignments;
+    expect(stepsOf(plan(spec({}, ext), { ...inv, policyAssignments: own }), "unassign-policy").map((s) => s.target)).toEqual(own.map((a) => a.id));
   });
 });
 

@@ -6,6 +6,7 @@
  * policyAssignments, roleAssignments, remediations, clusters and machines.
  */
 import { defineCapability } from "../../core/kernel";
+import type { MachineExtensionSteps } from "../machine-extensions";
 import { EXTENSION_POLICIES_DECLARER } from "./declare";
 export { extensionPolicyFieldsSchema } from "./fields";
 export type { ExtensionPolicyFields } from "./fields.generated";
@@ -35,7 +36,7 @@ export {
 } from "./declare";
 export type { AssignPolicyDetails, CreateRemediationDetails, GrantRoleDetails, PolicySteps, SetPolicyNotScopesDetails, UnassignPolicyDetails } from "./steps";
 
-export const extensionPolicies = defineCapability<PolicySteps>({
+export const extensionPolicies = defineCapability<PolicySteps, never, PolicySteps & MachineExtensionSteps>({
   id: "extension-policies",
   title: "Deploy-if-not-exists policies of the extension toggles, with roles and remediation",
   decisions: {},

@@ -11,7 +11,7 @@ import { sameId, subscriptionOf } from "../../inventory/ids";
 import { ineligibility } from "../../inventory/eligibility";
 import { DEPENDENCY_AGENT, AKS_POLICY_ADDON } from "../../spec/extensions";
 import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, type ExtensionPolicyKey, type PolicyDefinition } from "../../spec/policies";
-import { policyAssignmentId, sortById, stableGuidOf, subscriptionScope, type PlanContext, type StepSink } from "../../core/kernel";
+import { extensionId, policyAssignmentId, sortById, stableGuidOf, subscriptionScope, type PlanContext, type StepSink } from "../../core/kernel";
 import {
   deployIfNotExists,
   REMEDIATION_DEFAULT_RESOURCE_COUNT,
@@ -20,11 +20,14 @@ import {
   type RoleGrantFacts,
 } from "./bundle";
 import type { CreateRemediationDetails, GrantRoleDetails, PolicySteps } from "./steps";
-import { extensionOf } from "../machine-extensions";
+import { extensionOf, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
 import { NOT_SCOPES_LIMIT, coveredBy, excludedBySeed, leftAloneNotScopes, sameScopes } from "./notScopes";
 
 /** States in which a remediation still works through its resources: no second one is started. */
 const ACTIVE_REMEDIATION_STATES = new Set(["accepted", "running", "evaluating"]);
+
+/** What the toggles plan into: their policy steps, and per-machine installs where an assignment cannot leave enough out. */
+export type ExtensionPolicySink = StepSink<PolicySteps & MachineExtensionSteps>;
 
 /** Target and details of a grant-role step: one role of the bundle for its assignment's identity (null: the identity a step of this plan creates). */
 export function grantRoleStep(bundle: DeployIfNotExistsBundle, grant: RoleGrantFacts, principalId: string | null): { target: string; details: GrantRoleDetails } {
@@ -115,7 +118,7 @@ function findAssignment(ctx: PlanContext, policy: PolicyDefinition, scope: strin
   return matches.find((a) => sameId(a.id, policyAssignmentId(scope, policy.shortName))) ?? sortById(matches)[0];
 }
 
-export function planPolicies(ctx: PlanContext, b: StepSink<PolicySteps>, subscriptionId: string, machines: readonly InventoryMachine[]): void {
+export function planPolicies(ctx: PlanContext, b: ExtensionPolicySink, subscriptionId: string, machines: readonly InventoryMachine[]): void {
   const scope = subscriptionScope(subscriptionId);
   for (const key of SEED_POLICY_KEYS) {
     const policy = SEED_POLICIES[key];
@@ -132,7 +135,7 @@ export function planPolicies(ctx: PlanContext, b: StepSink<PolicySteps>, subscri
 
 function planPolicy(
   ctx: PlanContext,
-  b: StepSink<PolicySteps>,
+  b: ExtensionPolicySink,
   policy: PolicyDefinition,
   subscriptionId: string,
   existing: InventoryPolicyAssignment | undefined,
@@ -141,13 +144,7 @@ function planPolicy(
   // Azure's discovery evaluates the whole scope: what the spec and the seed leave alone is left out of it.
   const notScopes = policy.osType ? leftAloneNotScopes(ctx, policy.osType, subscriptionId, machines) : [];
   if (notScopes.length > NOT_SCOPES_LIMIT) {
-    b.finding(
-      "error",
-      "not-scopes-over-limit",
-      existing?.id ?? policyAssignmentId(subscriptionScope(subscriptionId), policy.shortName),
-      `${notScopes.length} machines and resource groups of subscription ${subscriptionId} must be left out of "${policy.displayName}", more than an assignment's ${NOT_SCOPES_LIMIT} notScopes: ` +
-        `no assignment or remediation is made there (list those machines' resource groups in exclude.resourceGroups, or turn the toggle off for this subscription).`,
-    );
+    planInstallsInstead(ctx, b, policy, subscriptionId, existing, machines, notScopes.length);
     return;
   }
   const bundle = deployIfNotExists({
@@ -237,4 +234,34 @@ function planNotScopes(b: StepSink<PolicySteps>, existing: InventoryPolicyAssign
     added: notScopes.filter((n) => !has(current, n)),
     removed: current.filter((n) => !has(notScopes, n)),
   });
+}
+
+/**
+ * More machines to leave out than an assignment's notScopes hold: as the Log Analytics agent's
+ * delegation keeps such a batch step by step, the Dependency agent is installed machine by machine
+ * on those that need it (`nonCompliantResources`), and there is no assignment in the subscription
+ * (this tool's, if an earlier plan made one, is removed: Azure would deploy it to the machines left
+ * alone when they are next updated). Machines created later get it at the next plan.
+ */
+function planInstallsInstead(
+  ctx: PlanContext,
+  b: ExtensionPolicySink,
+  policy: PolicyDefinition,
+  subscriptionId: string,
+  existing: InventoryPolicyAssignment | undefined,
+  machines: readonly InventoryMachine[],
+  leftOut: number,
+): void {
+  const own = policyAssignmentId(subscriptionScope(subscriptionId), policy.shortName);
+  if (existing && sameId(existing.id, own)) b.add("unassign-policy", existing.id, { policyAssignmentId: existing.id });
+  const kind = DEPENDENCY_AGENT[policy.osType!];
+  const needing = new Set(nonCompliantResources(ctx, policy, subscriptionId, machines));
+  for (const m of machines) if (needing.has(m.id)) b.addUnique("install-extension", extensionId(m.id, kind.name), selfUpgradingInstall(m, kind));
+  b.finding(
+    "warning",
+    "not-scopes-over-limit",
+    existing?.id ?? own,
+    `${leftOut} machines and resource groups of subscription ${subscriptionId} must be left out of "${policy.displayName}", more than an assignment's ${NOT_SCOPES_LIMIT} notScopes: ` +
+      `no assignment there; the agent is installed step by step on the ${needing.size} machines that need it, and on machines created later at the next plan.`,
+  );
 }
