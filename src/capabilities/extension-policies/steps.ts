@@ -55,7 +55,7 @@ export interface PolicySteps {
 
 export const POLICY_STEPS: StepKinds<PolicySteps> = {
   "assign-policy": {
-    label: labelByTarget,
+    label: (d, target) => (d.notScopes?.length ? `${labelByTarget(d, target)} (leaves out ${d.notScopes.length})` : labelByTarget(d, target)),
     simulate: (sim, d, target) => {
       sim.inventory.policyAssignments.push({
         id: target,
