@@ -6,8 +6,8 @@
  * heartbeats'; the rules through a rule or workspace) and the next query recomputes only that.
  *
  * It holds a superset: every workspace a machine's Log Analytics extension names (whatever its
- * state), that its guest agents name, that its kept heartbeats are in, and every rule its
- * associations name (whether or not an Azure Monitor Agent runs). The rows are built from the
+ * state), that its guest agents name, that its kept heartbeats are in, and, with an Azure Monitor
+ * Agent extension (whatever its state), every rule its associations name. The rows are built from the
  * machines themselves (logs/heartbeat.ts), so an extra machine costs a lookup, never a wrong row.
  */
 import { getString } from "../util/json";
@@ -18,7 +18,7 @@ import type { GuestState } from "../store/guest";
 import type { EndedConnection } from "../store/heartbeatHistory";
 import { associationScope, associationsOfMachine, ruleIdOf } from "../model/associations";
 import { ruleDestinations } from "../model/connections";
-import { extensionsOf } from "../model/machines";
+import { extensionsOf, isAmaExtension } from "../model/machines";
 import { DCR_ASSOCIATION_TYPE, DCR_TYPE, EXTENSION_TYPES, LOG_ANALYTICS_PUBLISHER, MACHINE_TYPES } from "../model/resourceTypes";
 
 /** A machine's id at the start of a (lower-case) id: the machine, or anything under it. */
@@ -36,15 +36,17 @@ interface Entry {
 
 function entryOf(extensions: readonly StoredResource[], guest: GuestState | undefined, ended: readonly EndedConnection[], associations: readonly StoredResource[]): Entry {
   const workspaces = new Set<string>();
+  // Rules and extra destinations count through an Azure Monitor Agent extension only.
+  const ama = extensions.some(isAmaExtension);
   for (const ext of extensions) {
     if ((getString(ext.doc, "properties", "publisher") ?? "").toLowerCase() !== LOG_ANALYTICS_PUBLISHER.toLowerCase()) continue;
     const ws = getString(ext.doc, "properties", "settings", "workspaceId");
     if (ws) workspaces.add(ws.toLowerCase());
   }
-  for (const ws of [...(guest?.directAgent?.workspaceCustomerIds ?? []), ...(guest?.scom?.workspaceCustomerIds ?? []), ...(guest?.ama?.workspaceCustomerIds ?? [])]) workspaces.add(ws.toLowerCase());
+  for (const ws of [...(guest?.directAgent?.workspaceCustomerIds ?? []), ...(guest?.scom?.workspaceCustomerIds ?? []), ...((ama && guest?.ama?.workspaceCustomerIds) || [])]) workspaces.add(ws.toLowerCase());
   for (const e of ended) workspaces.add(e.workspace.toLowerCase());
   const rules = new Set<string>();
-  for (const a of associations) {
+  for (const a of ama ? associations : []) {
     const rule = ruleIdOf(a);
     if (rule) rules.add(rule.toLowerCase());
   }
