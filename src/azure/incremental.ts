@@ -47,6 +47,13 @@ import type { RetryOptions } from "./retry";
 /** Ids per `where id in~ (...)` query, and prefixes per `id startswith` query: short enough for any query length limit. */
 const IDS_PER_QUERY = 200;
 
+/**
+ * Above this many machines to read again, a change round reads the whole Heartbeat (a query per 10
+ * workspaces) instead of 200 machines a query: Log Analytics allows 200 queries per 30 s per user
+ * (reference defender-today.md §6), and 8,859 changed machines were 180 queries in one round.
+ */
+export const HEARTBEAT_MACHINES_NARROWED = 1_000;
+
 /** A full read every this many rounds by default. */
 export const DEFAULT_FULL_READ_EVERY = 30;
 
@@ -148,7 +155,13 @@ export class IncrementalInventory {
   constructor(
     private readonly conn: AzureConnection,
     private readonly spec: Spec,
-    private readonly options: { readonly fullEvery?: number; readonly retry?: RetryOptions; readonly onProgress?: ReadOptions["onProgress"] } = {},
+    private readonly options: {
+      readonly fullEvery?: number;
+      readonly retry?: RetryOptions;
+      readonly onProgress?: ReadOptions["onProgress"];
+      /** Default HEARTBEAT_MACHINES_NARROWED. */
+      readonly heartbeatMachinesNarrowed?: number;
+    } = {},
   ) {}
 
   /** Machines this tool just wrote to: the next change round reads their securityresources rows, rule associations and heartbeats again (a pricing or an association it set changes no machine). */
@@ -232,12 +245,12 @@ export class IncrementalInventory {
       return this.associations.rows();
     };
     const heartbeatRows = async (customerIds: readonly string[]): Promise<HeartbeatRow[]> => {
-      if (full) {
+      const machines = reread();
+      if (full || machines.length > (this.options.heartbeatMachinesNarrowed ?? HEARTBEAT_MACHINES_NARROWED)) {
         const rows = await readHeartbeats(this.conn, customerIds, HEARTBEAT_QUERY, retry);
         this.newestHeartbeat = newestHeartbeat(rows);
         this.heartbeats = byMachine(freshHeartbeats(rows, this.newestHeartbeat));
       } else {
-        const machines = reread();
         const rows: HeartbeatRow[] = [];
         for (let i = 0; i < machines.length; i += IDS_PER_QUERY) rows.push(...(await readHeartbeats(this.conn, customerIds, heartbeatOfMachinesQuery(machines.slice(i, i + IDS_PER_QUERY)), retry)));
         this.newestHeartbeat = Math.max(this.newestHeartbeat, newestHeartbeat(rows));

@@ -150,5 +150,14 @@ describe("incremental watch rounds", () => {
     // (Not the whole inventory: the seeded associations' AMA heartbeats began after the full read,
     // on machines that did not change since; the next full read has them.)
     expect(directAgents(last!.inventory)).toEqual(now);
+
+    // Above `heartbeatMachinesNarrowed` machines to read again, a change round reads the whole
+    // Heartbeat: a query per 10 workspaces, not one per 200 machines and 10 workspaces.
+    const wide = new IncrementalInventory(lab.conn, spec, { fullEvery: 10, heartbeatMachinesNarrowed: 5 });
+    last = await wide.read();
+    wide.noteWritten(machines.slice(0, 6));
+    await graphRequests(async () => (last = await wide.read()));
+    expect(last).toMatchObject({ mode: "changes" });
+    expect(heartbeat[heartbeat.length - 1]).toEqual({ queries: batches, machines: heartbeat[0]!.machines });
   });
 });
