@@ -249,14 +249,20 @@ export async function benchWatch(fleet = Number(process.env.BENCH_WATCH_FLEET ??
     await emu.admin("POST", "/admin/counters/reset");
     const watch = cli(["reconcile", "--spec", specPath, "--watch", "--interval", String(interval), "--state", join(dir, "state"), "--format", "json", "--max-writes-per-second", "2000", ...common]);
     const rounds = () => watch.stdout().trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as { round: number; startedAt: string; read?: { mode: string; changed: number }; plan?: { steps: number }; error?: string });
-    // Resource Graph requests counted when each round's line appears (a round prints once it is done).
+    // Resource Graph requests counted when each round's line appears (a round prints once it is done),
+    // and Log Analytics queries with the machines the emulator built Heartbeat rows for.
     const graphAt: number[] = [0];
+    const logsAt: { queries: number; machines: number }[] = [{ queries: 0, machines: 0 }];
     let sampling = true;
     let samplerFailed: unknown;
     const sampler = (async () => {
       while (sampling) {
         const n = rounds().length;
-        if (graphAt[n] === undefined) graphAt[n] = (await get<Counters>("/admin/counters")).byClass.graph ?? 0;
+        if (graphAt[n] === undefined) {
+          const c = await get<Counters & { work?: Record<string, number> }>("/admin/counters");
+          logsAt[n] = { queries: c.byClass.query ?? 0, machines: c.work?.heartbeatMachines ?? 0 };
+          graphAt[n] = c.byClass.graph ?? 0;
+        }
         await new Promise((r) => setTimeout(r, 100));
       }
     })().catch((err: unknown) => {
@@ -308,7 +314,9 @@ export async function benchWatch(fleet = Number(process.env.BENCH_WATCH_FLEET ??
     const per = all.map((r, i) => {
       const what = r.error ? `failed: ${r.error.split("\n")[0]}` : `${r.read?.mode ?? "?"}, ${r.read?.changed ?? 0} changed, ${r.plan?.steps ?? 0} steps`;
       const requests = graphAt[i + 1] !== undefined && graphAt[i] !== undefined ? String(graphAt[i + 1]! - graphAt[i]!) : "?";
-      return `round ${r.round} (${what}): ${requests} Resource Graph requests`;
+      const [a, b] = [logsAt[i], logsAt[i + 1]];
+      const logs = a && b ? `${b.queries - a.queries} Log Analytics queries (Heartbeat rows of ${b.machines - a.machines} machines built)` : "? Log Analytics queries";
+      return `round ${r.round} (${what}, ${r.startedAt}): ${requests} Resource Graph requests, ${logs}`;
     });
     console.log(`watch: ${fleet} machines, --interval ${interval}: ${per.join("; ")}`);
     // The round that installed them: the last one started before their agents were sent.

@@ -20,14 +20,24 @@
  * someone else adds to or removes from a machine that did not itself change is seen at the next
  * full read.
  *
+ * The Heartbeat (Log Analytics, not Resource Graph: the guest agents' rows, ~1.5 per machine) is
+ * read whole at a full read, and in a change round only for the same machines (`_ResourceId in~
+ * (...)`, 200 machines a query): a new VM's agent, an extension installed or removed, an
+ * association or a write of the tool's are all changes of the machine. What only the guest shows
+ * (an agent installed or removed by hand, Operations Manager, a machine that stopped reporting)
+ * is seen at the next full read. A direct agent's freshness (read/heartbeat.ts) is judged at the
+ * read that brought its rows, against the newest heartbeat the reads have seen, so rows kept from
+ * an earlier read do not go stale while the agent may still be running.
+ *
  * What is not in the `resources` table and is not per machine (policy and role assignments), the
- * subscriptions' settings, the workspaces' event tiers and the Heartbeat are read every round as
- * before: a few requests whatever the fleet's size.
+ * subscriptions' settings and the workspaces' event tiers are read every round as before: a few
+ * requests whatever the fleet's size.
  */
 import type { Inventory } from "../inventory/schema";
 import type { AzureConnection } from "./connection";
 import { ASSOCIATION_QUERY, FLEET_QUERY, FLEET_TYPES, GraphQuota, queryGraph, type GraphRow } from "./graph";
-import { readInventoryFor, type ReadOptions } from "./inventory";
+import { readHeartbeats, readInventoryFor, type ReadOptions } from "./inventory";
+import { freshHeartbeats, HEARTBEAT_QUERY, newestHeartbeat, type HeartbeatRow } from "./read/heartbeat";
 import { DEFENDER_QUERY, machineSecurityIds } from "./read/defender";
 import { associationPrefix, machineOfAssociation } from "./read/dcr";
 import { RowsByMachine } from "./read/rowsByMachine";
@@ -36,6 +46,13 @@ import type { RetryOptions } from "./retry";
 
 /** Ids per `where id in~ (...)` query, and prefixes per `id startswith` query: short enough for any query length limit. */
 const IDS_PER_QUERY = 200;
+
+/**
+ * Above this many machines to read again, a change round reads the whole Heartbeat (a query per 10
+ * workspaces) instead of 200 machines a query: Log Analytics allows 200 queries per 30 s per user
+ * (reference defender-today.md §6), and 8,859 changed machines were 180 queries in one round.
+ */
+export const HEARTBEAT_MACHINES_NARROWED = 1_000;
 
 /** A full read every this many rounds by default. */
 export const DEFAULT_FULL_READ_EVERY = 30;
@@ -92,6 +109,12 @@ export function associationsOfMachinesQuery(machineIds: readonly string[]): stri
   return [head, `| where ${machineIds.map((m) => `id startswith ${quote(associationPrefix(m))}`).join(" or ")}`, ...rest].join("\n");
 }
 
+/** The Heartbeat query narrowed to these machines (`_ResourceId` is the machine's id; `in~` ignores its case). */
+export function heartbeatOfMachinesQuery(machineIds: readonly string[]): string {
+  const [head, ...rest] = HEARTBEAT_QUERY.split(" | ");
+  return [head, `where _ResourceId in~ (${machineIds.map(quote).join(", ")})`, ...rest].join(" | ");
+}
+
 /** Types whose resources are machines: their ids are where the machines' securityresources rows hang. */
 const MACHINE_TYPES = ["microsoft.compute/virtualmachines", "microsoft.compute/virtualmachinescalesets", "microsoft.hybridcompute/machines"];
 
@@ -117,7 +140,11 @@ export class IncrementalInventory {
   private securityRows = new Map<string, GraphRow>();
   /** The machines' rule associations (insightsresources), by machine. */
   private associations = new RowsByMachine(machineOfAssociation);
-  /** Machines whose securityresources rows and rule associations the next change round reads again (lower-case). */
+  /** Heartbeat rows judged fresh at the read that brought them, by lower-case machine id. */
+  private heartbeats = new Map<string, readonly HeartbeatRow[]>();
+  /** The newest heartbeat the reads have seen: the workspaces' clock a narrowed answer is judged by. */
+  private newestHeartbeat = -Infinity;
+  /** Machines whose securityresources rows, rule associations and heartbeats the next change round reads again (lower-case). */
   private machinesToReread = new Set<string>();
   private cursor: string | undefined;
   /** Change rows at the cursor's instant already read: the next round's query returns them again (it is inclusive). */
@@ -128,10 +155,16 @@ export class IncrementalInventory {
   constructor(
     private readonly conn: AzureConnection,
     private readonly spec: Spec,
-    private readonly options: { readonly fullEvery?: number; readonly retry?: RetryOptions; readonly onProgress?: ReadOptions["onProgress"] } = {},
+    private readonly options: {
+      readonly fullEvery?: number;
+      readonly retry?: RetryOptions;
+      readonly onProgress?: ReadOptions["onProgress"];
+      /** Default HEARTBEAT_MACHINES_NARROWED. */
+      readonly heartbeatMachinesNarrowed?: number;
+    } = {},
   ) {}
 
-  /** Machines this tool just wrote to: the next change round reads their securityresources rows and rule associations again (a pricing or an association it set changes no machine). */
+  /** Machines this tool just wrote to: the next change round reads their securityresources rows, rule associations and heartbeats again (a pricing or an association it set changes no machine). */
   noteWritten(machineIds: Iterable<string>): void {
     for (const id of machineIds) this.machinesToReread.add(id.toLowerCase());
   }
@@ -211,9 +244,26 @@ export class IncrementalInventory {
       this.associations.replace(machines, found);
       return this.associations.rows();
     };
+    const heartbeatRows = async (customerIds: readonly string[]): Promise<HeartbeatRow[]> => {
+      const machines = reread();
+      if (full || machines.length > (this.options.heartbeatMachinesNarrowed ?? HEARTBEAT_MACHINES_NARROWED)) {
+        const rows = await readHeartbeats(this.conn, customerIds, HEARTBEAT_QUERY, retry);
+        this.newestHeartbeat = newestHeartbeat(rows);
+        this.heartbeats = byMachine(freshHeartbeats(rows, this.newestHeartbeat));
+      } else {
+        const rows: HeartbeatRow[] = [];
+        for (let i = 0; i < machines.length; i += IDS_PER_QUERY) rows.push(...(await readHeartbeats(this.conn, customerIds, heartbeatOfMachinesQuery(machines.slice(i, i + IDS_PER_QUERY)), retry)));
+        this.newestHeartbeat = Math.max(this.newestHeartbeat, newestHeartbeat(rows));
+        for (const m of machines) this.heartbeats.delete(m);
+        for (const [m, list] of byMachine(freshHeartbeats(rows, this.newestHeartbeat))) this.heartbeats.set(m, list);
+      }
+      // Only the workspaces still there: a row kept from a workspace since deleted is not.
+      const current = new Set(customerIds.map((c) => c.toLowerCase()));
+      return [...this.heartbeats.values()].flat().filter((r) => current.has(r.workspaceCustomerId.toLowerCase()));
+    };
     try {
       // The spec's scope each round: subscriptions under its management groups may come and go.
-      const inventory = await readInventoryFor(this.conn, this.spec, { retry, onProgress: this.options.onProgress, fleetRows, defenderRows, associationRows, quota: this.quota });
+      const inventory = await readInventoryFor(this.conn, this.spec, { retry, onProgress: this.options.onProgress, fleetRows, defenderRows, associationRows, heartbeatRows, quota: this.quota });
       this.machinesToReread.clear();
       this.roundsSinceFull = full ? 1 : this.roundsSinceFull + 1;
       return { inventory, mode: full ? "full" : "changes", changed };
@@ -222,6 +272,17 @@ export class IncrementalInventory {
       throw err;
     }
   }
+}
+
+function byMachine(rows: readonly HeartbeatRow[]): Map<string, HeartbeatRow[]> {
+  const out = new Map<string, HeartbeatRow[]>();
+  for (const row of rows) {
+    const key = row.resourceId.toLowerCase();
+    const list = out.get(key);
+    if (list) list.push(row);
+    else out.set(key, [row]);
+  }
+  return out;
 }
 
 function newest(times: readonly (string | undefined)[], current: string | undefined): string | undefined {

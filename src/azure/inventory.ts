@@ -13,7 +13,7 @@ import { subscriptionOf } from "../inventory/ids";
 import { ASSOCIATION_QUERY, FLEET_QUERY, POLICY_QUERY, ROLE_QUERY, GraphQuota, queryGraph, workspacesQuery, type GraphRow } from "./graph";
 import { associationOf } from "./read/dcr";
 import { applyDefenderRows, DEFENDER_QUERY } from "./read/defender";
-import { applyHeartbeats, HEARTBEAT_QUERY, HEARTBEAT_WINDOW, type HeartbeatRow } from "./read/heartbeat";
+import { addAgents, applyHeartbeats, HEARTBEAT_QUERY, HEARTBEAT_WINDOW, type HeartbeatRow } from "./read/heartbeat";
 import { fleetFromRows } from "./read/machines";
 import { resolveSubscriptions, tagsNamedBy } from "./scope";
 import { policyFromRows } from "./read/policy";
@@ -35,6 +35,11 @@ export interface ReadOptions {
   readonly defenderRows?: (subscriptions: readonly string[], quota: GraphQuota) => Promise<readonly GraphRow[]>;
   /** The machines' rule associations (default: the whole ASSOCIATION_QUERY); an incremental watch patches its last read instead. */
   readonly associationRows?: (subscriptions: readonly string[], quota: GraphQuota) => Promise<readonly GraphRow[]>;
+  /**
+   * The guest agents' heartbeats in these workspaces (customerIds), already judged fresh
+   * (freshHeartbeats; default: every machine's, HEARTBEAT_QUERY); an incremental watch patches its last read instead.
+   */
+  readonly heartbeatRows?: (workspaceCustomerIds: readonly string[]) => Promise<readonly HeartbeatRow[]>;
   /** Resource Graph's quota as the answers report it, kept across reads (a watch). */
   readonly quota?: GraphQuota;
   /**
@@ -120,7 +125,9 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
   });
 
   progress(`querying Heartbeat in ${fleet.workspaces.length} workspace(s)`);
-  applyHeartbeats(fleet.machines, await readHeartbeats(conn, fleet.workspaces.map((w) => w.customerId), options.retry));
+  const customerIds = fleet.workspaces.map((w) => w.customerId);
+  if (options.heartbeatRows) addAgents(fleet.machines, await options.heartbeatRows(customerIds));
+  else applyHeartbeats(fleet.machines, await readHeartbeats(conn, customerIds, HEARTBEAT_QUERY, options.retry));
 
   const inventory = {
     version: 1 as const,
@@ -141,13 +148,14 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
   return parseInventory(inventory);
 }
 
-async function readHeartbeats(conn: AzureConnection, customerIds: readonly string[], retry?: RetryOptions): Promise<HeartbeatRow[]> {
+/** The rows `query` (HEARTBEAT_QUERY or a narrowing of it) answers in these workspaces, HEARTBEAT_WORKSPACES_PER_QUERY a query. */
+export async function readHeartbeats(conn: AzureConnection, customerIds: readonly string[], query: string, retry?: RetryOptions): Promise<HeartbeatRow[]> {
   if (!customerIds.length) return [];
   const client = new LogsQueryClient(conn.credential, conn.logsOptions());
   const rows: HeartbeatRow[] = [];
   for (let i = 0; i < customerIds.length; i += HEARTBEAT_WORKSPACES_PER_QUERY) {
     const [first, ...rest] = customerIds.slice(i, i + HEARTBEAT_WORKSPACES_PER_QUERY);
-    const result = await withRetries(() => client.queryWorkspace(first!, HEARTBEAT_QUERY, { duration: HEARTBEAT_WINDOW }, { additionalWorkspaces: rest }), retry);
+    const result = await withRetries(() => client.queryWorkspace(first!, query, { duration: HEARTBEAT_WINDOW }, { additionalWorkspaces: rest }), retry);
     if (result.status !== LogsQueryResultStatus.Success) {
       // A partial answer would read as "no agent" on the machines it misses: refuse it.
       throw new Error(`Heartbeat query answered partially: ${result.partialError?.message ?? "unknown error"}`);

@@ -33,6 +33,7 @@ import { Counters } from "./admin/counters";
 import { handleAdmin, type AdminAuth } from "./admin/handler";
 import { RemediationEngine } from "./remediation/engine";
 import { handleLogs, isLogsPath } from "./logs/handler";
+import type { HeartbeatAnswer } from "./logs/heartbeat";
 import { resourceGraphRoute } from "./graph/handler";
 import { GRAPH_TABLES } from "./graph/tables";
 import { resourcesRoute } from "./providers/resources";
@@ -100,6 +101,12 @@ export class EmulatorCore implements ArmContext {
   private readonly adminAuth: AdminAuth;
   /** Who the changes being made are by: the request being routed, if any. */
   private actor: ChangeActor = { correlationId: null, changedBy: null };
+
+  /** What each Heartbeat answer was built from, in the admin counters' work. */
+  private readonly onHeartbeatAnswer = (answer: HeartbeatAnswer): void => {
+    this.counters.note("heartbeatMachines", answer.machines);
+    this.counters.note("heartbeatRows", answer.rows.length);
+  };
 
   constructor(opts: CoreOptions) {
     this.tenantId = opts.tenantId;
@@ -295,7 +302,7 @@ export class EmulatorCore implements ArmContext {
       try {
         this.lro.settleDue();
         this.defender.settleDue();
-        res = logs ? handleLogs(this, req) : msgraph ? handleMsGraph(this, this.url, req) : this.router.handle(this, req);
+        res = logs ? handleLogs(this, req, this.onHeartbeatAnswer) : msgraph ? handleMsGraph(this, this.url, req) : this.router.handle(this, req);
       } finally {
         this.actor = { correlationId: null, changedBy: null };
       }

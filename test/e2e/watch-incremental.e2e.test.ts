@@ -6,9 +6,10 @@
  * Defender pricing (securityresources: three pages of rows) and its own rule association
  * (insightsresources: three pages, as an AMA fleet has after a converge), which resourcechanges
  * does not cover: a change round reads only those of the machines that changed or that the tool
- * wrote to (the associations by the prefix of their ids).
+ * wrote to (the associations by the prefix of their ids). The Heartbeat (Log Analytics) likewise:
+ * all of it at a full read, only those machines' rows in a change round.
  */
-import { readInventory } from "../../src/azure/inventory";
+import { HEARTBEAT_WORKSPACES_PER_QUERY, readInventory } from "../../src/azure/inventory";
 import { IncrementalInventory } from "../../src/azure/incremental";
 import { queryGraph } from "../../src/azure/graph";
 import { plan } from "../../src/core";
@@ -41,7 +42,9 @@ describe("incremental watch rounds", () => {
   let machines: string[] = [];
   let ruleId = "";
   beforeAll(async () => {
-    lab = await startLab(2500, {}, 91);
+    // Defender's own deployments (10 minutes after a plan is on by default) would be changes of
+    // their own when the last round moves the clock on.
+    lab = await startLab(2500, {}, 91, { defenderDelayMs: 86_400_000 });
     // Every machine its own pricing (P1), as resource-level plans can be, and its own rule
     // association, as every AMA machine has after a converge: seeded in one call.
     machines = Object.values(lab.emu.fleet!.cases).flat();
@@ -56,11 +59,14 @@ describe("incremental watch rounds", () => {
     const spec = loadSpecFile(lab.specPath);
     const reader = new IncrementalInventory(lab.conn, spec, { fullEvery: 10 });
     const rowsRead: number[] = [];
+    /** Per round: Log Analytics queries, and the machines the emulator built Heartbeat rows for. */
+    const heartbeat: { queries: number; machines: number }[] = [];
     const graphRequests = async (read: () => Promise<unknown>) => {
       await lab.emu.admin("POST", "/admin/counters/reset");
       await read();
       const c = await lab.emu.admin<Counters>("GET", "/admin/counters");
       rowsRead.push(c.work.graphRowsRead ?? 0);
+      heartbeat.push({ queries: c.byClass.query ?? 0, machines: c.work.heartbeatMachines ?? 0 });
       return c.byClass.graph ?? 0;
     };
     let last: Awaited<ReturnType<IncrementalInventory["read"]>> | undefined;
@@ -92,6 +98,17 @@ describe("incremental watch rounds", () => {
     expect(quietRows!).toBeLessThan(fullRows! / 10);
     expect(tenNewRows! - quietRows!).toBeLessThanOrEqual(4 * last!.changed);
 
+    // The Heartbeat: every machine's at the full read (a query per 10 workspaces); none in a round
+    // without changes; in a round with changes, those machines' only (one query per 10 workspaces
+    // for up to 200 machines; the new machines have no agent, so no machine's rows are built).
+    const batches = Math.ceil(last!.inventory.workspaces.length / HEARTBEAT_WORKSPACES_PER_QUERY);
+    console.log(`Heartbeat per round: ${heartbeat.map((h) => `${h.queries} queries, rows of ${h.machines} machines built`).join("; ")}`);
+    expect(heartbeat[0]).toEqual({ queries: batches, machines: expect.any(Number) });
+    expect(heartbeat[0]!.machines).toBeGreaterThan(1000);
+    expect(heartbeat[1]).toEqual({ queries: 0, machines: 0 });
+    expect(heartbeat[2]!.queries).toBe(batches);
+    expect(heartbeat[2]!.machines).toBeLessThanOrEqual(last!.changed);
+
     const fresh = await readInventory(lab.conn, spec.subscriptions);
     expect(comparable(last!.inventory)).toEqual(comparable(fresh));
     const planned = plan(spec, last!.inventory);
@@ -112,8 +129,35 @@ describe("incremental watch rounds", () => {
     // The change feed is read from its last instant on (inclusive); what was read there is not read again.
     expect(last).toMatchObject({ mode: "changes", changed: 0 });
     expect(afterWrite).toBeLessThanOrEqual(5);
+    expect(heartbeat[3]!.queries).toBe(batches);
+    expect(heartbeat[3]!.machines).toBeLessThanOrEqual(1);
     expect(last!.inventory.machines.find((m) => m.id.toLowerCase() === target.toLowerCase())?.pricing).toEqual({ pricingTier: "Free" });
     expect(associationsOf(last!.inventory)).toEqual(["watch-test-2"]);
     expect(comparable(last!.inventory)).toEqual(comparable(await readInventory(lab.conn, spec.subscriptions)));
+
+    // A quarter of an hour on, a round reads one machine's heartbeats: the directly installed agents
+    // of the machines it did not read (kept from the full read) are still judged at their own read,
+    // not against the new rows' clock (they would read as stopped: older than 10 minutes).
+    await lab.emu.admin("POST", "/admin/clock", { advanceSeconds: 900 });
+    const direct = lab.emu.fleet!.cases["direct-agent-windows"]!;
+    reader.noteWritten([direct[0]!]);
+    await round();
+    expect(last).toMatchObject({ mode: "changes" });
+    expect(heartbeat[4]!.machines).toBeLessThanOrEqual(last!.changed + 1);
+    const directAgents = (inv: Inventory) => new Map(inv.machines.filter((m) => m.agents?.some((a) => a.kind === "direct")).map((m) => [m.id, m.agents] as const));
+    const now = directAgents(await readInventory(lab.conn, spec.subscriptions));
+    expect(now.size).toBeGreaterThanOrEqual(direct.length);
+    // (Not the whole inventory: the seeded associations' AMA heartbeats began after the full read,
+    // on machines that did not change since; the next full read has them.)
+    expect(directAgents(last!.inventory)).toEqual(now);
+
+    // Above `heartbeatMachinesNarrowed` machines to read again, a change round reads the whole
+    // Heartbeat: a query per 10 workspaces, not one per 200 machines and 10 workspaces.
+    const wide = new IncrementalInventory(lab.conn, spec, { fullEvery: 10, heartbeatMachinesNarrowed: 5 });
+    last = await wide.read();
+    wide.noteWritten(machines.slice(0, 6));
+    await graphRequests(async () => (last = await wide.read()));
+    expect(last).toMatchObject({ mode: "changes" });
+    expect(heartbeat[heartbeat.length - 1]).toEqual({ queries: batches, machines: heartbeat[0]!.machines });
   });
 });

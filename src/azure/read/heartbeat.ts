@@ -39,17 +39,33 @@ export interface HeartbeatRow {
   readonly time?: number;
 }
 
-/** Adds the guest agents the heartbeats reveal to the machines (mutates them; pure otherwise). */
-export function applyHeartbeats(machines: readonly InventoryMachine[], rows: readonly HeartbeatRow[]): void {
-  const byId = new Map(machines.map((m) => [m.id.toLowerCase(), m] as const));
+/** The newest heartbeat of an answer (epoch ms; -Infinity when none has a time). */
+export function newestHeartbeat(rows: readonly HeartbeatRow[]): number {
   let newest = -Infinity;
   for (const row of rows) if (row.time !== undefined && row.time > newest) newest = row.time;
-  for (const row of rows) {
+  return newest;
+}
+
+/**
+ * The rows whose agents count as running against `newest` (default: the answer's own newest):
+ * without a direct agent that stopped (a removed extension's last rows). Operations Manager rows
+ * keep the whole window: they block provisioning (2012), so a quiet hour errs on the safe side.
+ */
+export function freshHeartbeats(rows: readonly HeartbeatRow[], newest = newestHeartbeat(rows)): HeartbeatRow[] {
+  return rows.filter((row) => !(row.category === "Direct Agent" && row.time !== undefined && row.time < newest - HEARTBEAT_FRESH_MS));
+}
+
+/** Adds the guest agents the heartbeats reveal to the machines (mutates them; pure otherwise). */
+export function applyHeartbeats(machines: readonly InventoryMachine[], rows: readonly HeartbeatRow[]): void {
+  addAgents(machines, freshHeartbeats(rows));
+}
+
+/** Adds the agents of rows already judged fresh (freshHeartbeats) to the machines (mutates them). */
+export function addAgents(machines: readonly InventoryMachine[], freshRows: readonly HeartbeatRow[]): void {
+  const byId = new Map(machines.map((m) => [m.id.toLowerCase(), m] as const));
+  for (const row of freshRows) {
     const m = byId.get(row.resourceId.toLowerCase());
     if (!m) continue;
-    // A direct agent that stopped (a removed extension's last rows). Operations Manager rows keep
-    // the whole window: they block provisioning (2012), so a quiet hour errs on the safe side.
-    if (row.category === "Direct Agent" && row.time !== undefined && row.time < newest - HEARTBEAT_FRESH_MS) continue;
     const agents = (m.agents ??= []);
     switch (row.category) {
       case "Direct Agent": {

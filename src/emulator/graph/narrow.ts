@@ -2,7 +2,8 @@
  * What a query's leading `where` clauses say about the rows it can return, so a table is built
  * from the store's indexes instead of in full: `id in~ (...)` / `id == '...'` reads those ids by
  * primary key, `id startswith 'p' or id startswith 'q'` reads those ranges of the primary key,
- * and `resourcechanges`' `timestamp >= t` reads the change log from `t` on (indexed by time). The
+ * and `resourcechanges`' `timestamp >= t` reads the change log from `t` on (indexed by time); the
+ * Heartbeat table is built for the machines `_ResourceId` filters allow (logs/handler.ts). The
  * narrowing only ever keeps a superset of the matching rows: the query itself still runs over
  * them, so results are exactly those of a full scan.
  */
@@ -26,10 +27,9 @@ function literalString(e: Expr): string | undefined {
   return e.k === "lit" && typeof e.v === "string" ? e.v : undefined;
 }
 
-const isIdColumn = (e: Expr) => e.k === "col" && e.name === "id";
-
 /** The ids an `id in (...)`, `id in~ (...)`, `id == ''` or `id =~ ''` term allows (undefined: not such a term). */
-function idsOf(term: Expr): string[] | undefined {
+function idsOf(term: Expr, idColumn: string): string[] | undefined {
+  const isIdColumn = (e: Expr) => e.k === "col" && e.name === idColumn;
   if (term.k === "in" && (term.op === "in" || term.op === "in~") && isIdColumn(term.l)) {
     const values = term.list.map(literalString);
     return values.every((v): v is string => v !== undefined) ? values : undefined;
@@ -48,10 +48,10 @@ function disjuncts(e: Expr): Expr[] {
 }
 
 /** The prefixes of `id startswith 'p' [or id startswith 'q' ...]` (startswith is case-insensitive; _cs narrows less); undefined: not such a term. */
-function prefixesOf(term: Expr): string[] | undefined {
+function prefixesOf(term: Expr, idColumn: string): string[] | undefined {
   const out: string[] = [];
   for (const d of disjuncts(term)) {
-    const v = d.k === "bin" && (d.op === "startswith" || d.op === "startswith_cs") && isIdColumn(d.l) ? literalString(d.r) : undefined;
+    const v = d.k === "bin" && (d.op === "startswith" || d.op === "startswith_cs") && d.l.k === "col" && d.l.name === idColumn ? literalString(d.r) : undefined;
     // An empty prefix keeps every row: no narrowing.
     if (!v) return undefined;
     out.push(v.toLowerCase());
@@ -87,7 +87,8 @@ function changedFromOf(term: Expr): number | undefined {
   return undefined;
 }
 
-export function narrowingOf(query: Query): Narrowing {
+/** `idColumn`: the column holding the rows' resource ids (`id` in Resource Graph, `_ResourceId` in Log Analytics). */
+export function narrowingOf(query: Query, idColumn = "id"): Narrowing {
   let ids: Set<string> | undefined;
   let prefixes: string[] | undefined;
   let changedFrom: number | undefined;
@@ -95,13 +96,13 @@ export function narrowingOf(query: Query): Narrowing {
   for (const op of query.ops) {
     if (op.op !== "where") break;
     for (const term of conjuncts(op.pred)) {
-      const allowed = idsOf(term);
+      const allowed = idsOf(term, idColumn);
       if (allowed) {
         const lower = new Set(allowed.map((s) => s.toLowerCase()));
         ids = ids ? new Set([...ids].filter((x) => lower.has(x))) : lower;
       }
       // One prefix list is enough to narrow by (a second `and`-ed one keeps a superset).
-      prefixes ??= prefixesOf(term);
+      prefixes ??= prefixesOf(term, idColumn);
       const from = changedFromOf(term);
       if (from !== undefined) changedFrom = Math.max(changedFrom ?? from, from);
     }

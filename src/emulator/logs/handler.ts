@@ -13,7 +13,11 @@ import { runQuery, type Row, type Table } from "../kql/eval";
 import { QueryBudgetExceeded, withinBudget } from "../kql/budget";
 import { isObject, type Json, type JsonObject } from "../util/json";
 import { findWorkspace, workspaceCustomerId } from "../model/workspaces";
-import { HEARTBEAT_COLUMNS, heartbeatRows } from "./heartbeat";
+import { narrowingOf } from "../graph/narrow";
+import { HEARTBEAT_COLUMNS, heartbeatRows, type HeartbeatAnswer } from "./heartbeat";
+
+/** Told what each Heartbeat answer was built from (the admin counters' work). */
+export type OnHeartbeatAnswer = (answer: HeartbeatAnswer) => void;
 
 export function isLogsPath(segments: readonly string[]): boolean {
   const l = segments.map((s) => s.toLowerCase());
@@ -76,7 +80,7 @@ function toTables(t: Table): JsonObject {
  */
 export const MAX_QUERY_WORKSPACES = 10;
 
-function runOne(ctx: ArmContext, workspace: string, body: JsonObject, correlationId: string): JsonObject {
+function runOne(ctx: ArmContext, workspace: string, body: JsonObject, correlationId: string, onAnswer?: OnHeartbeatAnswer): JsonObject {
   const refs = [workspace, ...(Array.isArray(body["workspaces"]) ? body["workspaces"].map(String) : [])];
   if (refs.length > MAX_QUERY_WORKSPACES) {
     throw badQuery(`A query can name at most ${MAX_QUERY_WORKSPACES} workspaces (the workspace in the path and 'workspaces'); this one names ${refs.length}.`, correlationId);
@@ -94,7 +98,10 @@ function runOne(ctx: ArmContext, workspace: string, body: JsonObject, correlatio
   try {
     const parsed = parseQuery(body["query"]);
     if (parsed.table !== "Heartbeat") throw new KqlError(`Table '${parsed.table}' is not available in the emulator; supported tables: Heartbeat.`);
-    const table = { columns: HEARTBEAT_COLUMNS.map(([n]) => n), rows: heartbeatRows(ctx, ids, span) };
+    // Built for the machines of these workspaces, and of those only that `_ResourceId` filters allow.
+    const answer = heartbeatRows(ctx, ids, span, narrowingOf(parsed, "_ResourceId"));
+    onAnswer?.(answer);
+    const table = { columns: HEARTBEAT_COLUMNS.map(([n]) => n), rows: answer.rows };
     const now = ctx.clock.now();
     return toTables(withinBudget(ctx.settings.queryBudgetMs, () => runQuery(parsed, () => table, { now })));
   } catch (err) {
@@ -104,7 +111,7 @@ function runOne(ctx: ArmContext, workspace: string, body: JsonObject, correlatio
   }
 }
 
-export function handleLogs(ctx: ArmContext, req: EmuRequest): EmuResponse {
+export function handleLogs(ctx: ArmContext, req: EmuRequest, onAnswer?: OnHeartbeatAnswer): EmuResponse {
   const l = req.segments.map((s) => s.toLowerCase());
   const s = l[0] === "v1" ? req.segments.slice(1) : req.segments;
   if (s.length === 1) {
@@ -118,7 +125,7 @@ export function handleLogs(ctx: ArmContext, req: EmuRequest): EmuResponse {
       const id = String(item["id"] ?? "");
       try {
         const inner = isObject(item["body"]) ? item["body"] : {};
-        return { id, status: 200, body: runOne(ctx, String(item["workspace"] ?? ""), inner, req.correlationId) };
+        return { id, status: 200, body: runOne(ctx, String(item["workspace"] ?? ""), inner, req.correlationId, onAnswer) };
       } catch (err) {
         if (err instanceof ArmError) return { id, status: err.status, body: err.body() };
         throw err;
@@ -137,5 +144,5 @@ export function handleLogs(ctx: ArmContext, req: EmuRequest): EmuResponse {
   } else {
     throw ArmErrors.methodNotAllowed(req.method);
   }
-  return { status: 200, body: runOne(ctx, s[1]!, body, req.correlationId) };
+  return { status: 200, body: runOne(ctx, s[1]!, body, req.correlationId, onAnswer) };
 }

@@ -13,6 +13,8 @@ import { MACHINE_TYPES } from "../model/resourceTypes";
 import { instanceComputerName } from "../model/scaleSetInstances";
 import { AmaIndex, connectionKey, connectionsOf, lastBeat } from "../model/connections";
 import type { EndedConnection } from "../store/heartbeatHistory";
+import type { StoredResource } from "../store/resources";
+import { WorkspaceIndex } from "./workspaceIndex";
 
 export { SCOM_AGENT_VERSIONS } from "../model/connections";
 
@@ -29,22 +31,50 @@ export const HEARTBEAT_COLUMNS: readonly (readonly [string, string])[] = [
 /** A connection with its last heartbeat: the same shape the history keeps for ended ones. */
 type Beat = EndedConnection;
 
-/** Heartbeat rows (latest per machine, computer, workspace and category) for these workspaces. */
-export function heartbeatRows(ctx: ArmContext, workspaceCustomerIds: ReadonlySet<string>, window: { from: number; to: number }): Row[] {
+/** What a Heartbeat answer was built from: the rows, and how many machines were looked at for them. */
+export interface HeartbeatAnswer {
+  readonly rows: Row[];
+  readonly machines: number;
+}
+
+/** Which machines a query's leading filters allow (`_ResourceId in~ (...)`, `_ResourceId startswith ...`); absent: any. */
+export interface MachineFilter {
+  /** Lower-case machine ids. */
+  readonly ids?: ReadonlySet<string>;
+  /** Lower-case id prefixes. */
+  readonly prefixes?: readonly string[];
+}
+
+/**
+ * Heartbeat rows (latest per machine, computer, workspace and category) for these workspaces,
+ * built from the machines the workspace index names for them (and the filter allows) only.
+ */
+export function heartbeatRows(ctx: ArmContext, workspaceCustomerIds: ReadonlySet<string>, window: { from: number; to: number }, filter: MachineFilter = {}): HeartbeatAnswer {
+  const ids = WorkspaceIndex.of(ctx)
+    .machinesOf(workspaceCustomerIds)
+    .filter((m) => (!filter.ids || filter.ids.has(m)) && (!filter.prefixes || filter.prefixes.some((p) => m.startsWith(p))));
+  const machines = ctx.store.getMany(ids, MACHINE_TYPES);
+  return { rows: rowsOf(ctx, machines, AmaIndex.build(ctx, ids), workspaceCustomerIds, window), machines: ids.length };
+}
+
+/** The same rows built from every machine of the store: what the index must agree with (tests compare the two). */
+export function heartbeatRowsOfEveryMachine(ctx: ArmContext, workspaceCustomerIds: ReadonlySet<string>, window: { from: number; to: number }): HeartbeatAnswer {
+  const machines = ctx.store.listTypes(MACHINE_TYPES);
+  return { rows: rowsOf(ctx, machines, AmaIndex.build(ctx), workspaceCustomerIds, window), machines: machines.length };
+}
+
+function rowsOf(ctx: ArmContext, machines: readonly StoredResource[], index: AmaIndex, workspaceCustomerIds: ReadonlySet<string>, window: { from: number; to: number }): Row[] {
   const rows: Row[] = [];
-  const guests = ctx.guest.all();
-  const history = ctx.heartbeatHistory.all();
-  const index = AmaIndex.build(ctx);
   const now = ctx.clock.now();
-  for (const machine of ctx.store.listTypes(MACHINE_TYPES)) {
-    const guest = guests.get(machine.id.toLowerCase());
+  for (const machine of machines) {
+    const guest = ctx.guest.get(machine.id);
     if (!guest) continue;
     const beats = new Map<string, Beat>();
     for (const c of connectionsOf(ctx, machine, guest, index)) {
       const last = lastBeat(c, guest, now);
       if (last !== undefined) beats.set(connectionKey(c), { ...c, last });
     }
-    for (const ended of history.get(machine.id.toLowerCase()) ?? []) {
+    for (const ended of ctx.heartbeatHistory.of(machine.id)) {
       const key = connectionKey(ended);
       const live = beats.get(key);
       if (!live || live.last < ended.last) beats.set(key, ended);

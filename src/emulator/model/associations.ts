@@ -17,11 +17,9 @@ export function associationScope(associationId: string): string {
   return associationId.replace(/\/providers\/Microsoft\.Insights\/dataCollectionRuleAssociations\/[^/]+$/i, "");
 }
 
-/** A machine's associations. */
+/** A machine's associations: the range of ids under it (not its resource group's, thousands of machines'). */
 export function associationsOfMachine(ctx: StoreContext, machineId: string): StoredResource[] {
-  const parts = machineId.split("/");
-  const prefix = `${machineId.toLowerCase()}/providers/`;
-  return ctx.store.list(DCR_ASSOCIATION_TYPE, { subscriptionId: parts[2] ?? null, resourceGroup: parts[4] ?? null }).filter((a) => a.id.toLowerCase().startsWith(prefix));
+  return ctx.store.getByPrefixes([`${machineId.toLowerCase()}/providers/`], [DCR_ASSOCIATION_TYPE]);
 }
 
 /** The rule an association names. */

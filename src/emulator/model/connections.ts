@@ -88,26 +88,7 @@ export class AmaIndex {
       ruleIds.add(ruleId.toLowerCase());
     }
     const ruleDocs = machineIds ? [...ruleIds].map((id) => ctx.store.get(id)).filter((r): r is StoredResource => r !== undefined) : ctx.store.listTypes([DCR_TYPE]);
-    const customerIds = new Map<string, string | undefined>();
-    const customerIdOf = (wsId: string): string | undefined => {
-      const key = wsId.toLowerCase();
-      if (!customerIds.has(key)) {
-        const ws = ctx.store.get(key);
-        customerIds.set(key, ws && ws.type.toLowerCase() === WORKSPACE_TYPE.toLowerCase() ? workspaceCustomerId(ws).toLowerCase() : undefined);
-      }
-      return customerIds.get(key);
-    };
-    const rules = new Map<string, { customerId: string; since: number }[]>();
-    for (const rule of ruleDocs) {
-      const since = isObject(rule.secret?.["destinationsSince"]) ? (rule.secret!["destinationsSince"] as Record<string, unknown>) : {};
-      const dests: { customerId: string; since: number }[] = [];
-      for (const d of logAnalyticsDestinations(rule)) {
-        const cid = customerIdOf(d);
-        if (cid) dests.push({ customerId: cid, since: toMs(since[d.toLowerCase()]) });
-      }
-      rules.set(rule.id.toLowerCase(), dests);
-    }
-    return new AmaIndex(byMachine, rules);
+    return new AmaIndex(byMachine, ruleDestinations(ctx, ruleDocs));
   }
 
   /** Workspace customerId → since, for a machine's associations (minus excluded association ids). */
@@ -122,6 +103,30 @@ export class AmaIndex {
     }
     return out;
   }
+}
+
+/** Per rule (lower-case id), the workspaces (customerIds) of its Log Analytics destinations that exist, and since when each is one. */
+export function ruleDestinations(ctx: StoreContext, ruleDocs: readonly StoredResource[]): Map<string, { readonly customerId: string; readonly since: number }[]> {
+  const customerIds = new Map<string, string | undefined>();
+  const customerIdOf = (wsId: string): string | undefined => {
+    const key = wsId.toLowerCase();
+    if (!customerIds.has(key)) {
+      const ws = ctx.store.get(key);
+      customerIds.set(key, ws && ws.type.toLowerCase() === WORKSPACE_TYPE.toLowerCase() ? workspaceCustomerId(ws).toLowerCase() : undefined);
+    }
+    return customerIds.get(key);
+  };
+  const rules = new Map<string, { customerId: string; since: number }[]>();
+  for (const rule of ruleDocs) {
+    const since = isObject(rule.secret?.["destinationsSince"]) ? (rule.secret!["destinationsSince"] as Record<string, unknown>) : {};
+    const dests: { customerId: string; since: number }[] = [];
+    for (const d of logAnalyticsDestinations(rule)) {
+      const cid = customerIdOf(d);
+      if (cid) dests.push({ customerId: cid, since: toMs(since[d.toLowerCase()]) });
+    }
+    rules.set(rule.id.toLowerCase(), dests);
+  }
+  return rules;
 }
 
 /** workspaceResourceIds of a rule's Log Analytics destinations. */

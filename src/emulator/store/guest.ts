@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import type { Db } from "./db";
+import { WriteObservers } from "./writeObservers";
 
 import { OPERATIONS_MANAGER_RELEASES, type OperationsManagerRelease } from "../../spec/operationsManager";
 
@@ -63,6 +64,8 @@ export class GuestStore {
   private readonly putStmt;
   private readonly delStmt;
   private readonly allStmt;
+  /** Told each machine whose guest state is put or deleted. */
+  readonly writes = new WriteObservers();
 
   constructor(db: Db) {
     this.getStmt = db.prepare<[string], { state: string }>("SELECT state FROM guest WHERE machinel = ?");
@@ -78,10 +81,12 @@ export class GuestStore {
 
   put(machineId: string, state: GuestState): void {
     this.putStmt.run(machineId.toLowerCase(), JSON.stringify(state));
+    this.writes.notify(machineId, "put");
   }
 
   delete(machineId: string): void {
     this.delStmt.run(machineId.toLowerCase());
+    this.writes.notify(machineId, "delete");
   }
 
   /** All guest states by lower-case machine id (Heartbeat answers read them in one go). */

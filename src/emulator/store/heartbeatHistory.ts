@@ -5,6 +5,7 @@
  * window moves past it. One row per (machine, workspace, category): the latest one.
  */
 import type { Db } from "./db";
+import { WriteObservers } from "./writeObservers";
 
 export interface EndedConnection {
   readonly workspace: string;
@@ -29,7 +30,10 @@ interface Row {
 export class HeartbeatHistory {
   private readonly putStmt;
   private readonly allStmt;
+  private readonly ofStmt;
   private readonly deleteStmt;
+  /** Told each machine whose kept heartbeats are recorded or deleted. */
+  readonly writes = new WriteObservers();
 
   constructor(db: Db) {
     this.putStmt = db.prepare(
@@ -38,11 +42,13 @@ export class HeartbeatHistory {
        WHERE excluded.last >= heartbeat_history.last`,
     );
     this.allStmt = db.prepare<[], Row>("SELECT * FROM heartbeat_history");
+    this.ofStmt = db.prepare<[string], Row>("SELECT * FROM heartbeat_history WHERE machinel = ? ORDER BY rowid");
     this.deleteStmt = db.prepare("DELETE FROM heartbeat_history WHERE machinel = ?");
   }
 
   record(machineId: string, c: EndedConnection): void {
     this.putStmt.run(machineId.toLowerCase(), c.workspace.toLowerCase(), c.category, c.version, c.channel, c.managementGroup, Math.floor(c.last));
+    this.writes.notify(machineId, "put");
   }
 
   /** Ended connections by lower-case machine id. */
@@ -50,14 +56,24 @@ export class HeartbeatHistory {
     const out = new Map<string, EndedConnection[]>();
     for (const r of this.allStmt.all()) {
       const list = out.get(r.machinel) ?? [];
-      list.push({ workspace: r.workspace, category: r.category, version: r.version, channel: r.channel, managementGroup: r.mg, last: r.last });
+      list.push(ended(r));
       out.set(r.machinel, list);
     }
     return out;
   }
 
+  /** One machine's ended connections, in the order `all` lists them. */
+  of(machineId: string): EndedConnection[] {
+    return this.ofStmt.all(machineId.toLowerCase()).map(ended);
+  }
+
   /** A deleted machine's rows go with it. */
   deleteMachine(machineId: string): void {
     this.deleteStmt.run(machineId.toLowerCase());
+    this.writes.notify(machineId, "delete");
   }
+}
+
+function ended(r: Row): EndedConnection {
+  return { workspace: r.workspace, category: r.category, version: r.version, channel: r.channel, managementGroup: r.mg, last: r.last };
 }

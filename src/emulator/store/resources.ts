@@ -7,6 +7,7 @@ import { parseId } from "../util/armId";
 import type { JsonObject } from "../util/json";
 import { diffDocuments, type ChangeActor, type ChangeLog } from "./changeLog";
 import { GraphLag } from "./graphLag";
+import { WriteObservers } from "./writeObservers";
 
 /** Where the store records resource changes, for which types, on which clock and for whom. */
 export interface ChangeRecording {
@@ -54,6 +55,8 @@ export class ResourceStore {
   private readonly docStmt;
   /** Off while a fleet is generated: a new fleet is history, not changes. */
   recordChanges = true;
+  /** Told each id put, and each id whose tree is deleted. */
+  readonly writes = new WriteObservers();
 
   constructor(
     private readonly db: Db,
@@ -102,6 +105,7 @@ export class ResourceStore {
       resource.secret ? JSON.stringify(resource.secret) : null,
       ++this.seq,
     );
+    this.writes.notify(resource.id, "put");
   }
 
   /** Records a create or an update (the document changed) of a tracked type. */
@@ -125,6 +129,7 @@ export class ResourceStore {
       }
     }
     this.deleteTreeStmt.run(l, l + "/", l + "0");
+    this.writes.notify(id, "delete");
   }
 
   /** The resource and everything under it, deepest first (the order a cascade deletes them). */
