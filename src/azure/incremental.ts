@@ -181,9 +181,7 @@ export class IncrementalInventory {
     /** Reads these (lower-case) ids back into `kept`: created or updated; not found, deleted. */
     const readBack = async (kept: Map<string, GraphRow>, ids: readonly string[], byId: (ids: readonly string[]) => string, present: readonly string[], quota: GraphQuota) => {
       const found = new Map<string, GraphRow>();
-      for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
-        for (const row of await queryGraph(this.conn, byId(ids.slice(i, i + IDS_PER_QUERY)), present, retry, quota)) found.set(row.id.toLowerCase(), row);
-      }
+      for (const row of await inBatches(ids, (batch) => queryGraph(this.conn, byId(batch), present, retry, quota))) found.set(row.id.toLowerCase(), row);
       for (const id of ids) {
         const row = found.get(id);
         if (row) kept.set(id, row);
@@ -237,10 +235,7 @@ export class IncrementalInventory {
         return rows;
       }
       const machines = reread();
-      const found: GraphRow[] = [];
-      for (let i = 0; i < machines.length; i += IDS_PER_QUERY) {
-        found.push(...(await queryGraph(this.conn, associationsOfMachinesQuery(machines.slice(i, i + IDS_PER_QUERY)), present, retry, quota)));
-      }
+      const found = await inBatches(machines, (batch) => queryGraph(this.conn, associationsOfMachinesQuery(batch), present, retry, quota));
       this.associations.replace(machines, found);
       return this.associations.rows();
     };
@@ -251,8 +246,7 @@ export class IncrementalInventory {
         this.newestHeartbeat = newestHeartbeat(rows);
         this.heartbeats = byMachine(freshHeartbeats(rows, this.newestHeartbeat));
       } else {
-        const rows: HeartbeatRow[] = [];
-        for (let i = 0; i < machines.length; i += IDS_PER_QUERY) rows.push(...(await readHeartbeats(this.conn, customerIds, heartbeatOfMachinesQuery(machines.slice(i, i + IDS_PER_QUERY)), retry)));
+        const rows = await inBatches(machines, (batch) => readHeartbeats(this.conn, customerIds, heartbeatOfMachinesQuery(batch), retry));
         this.newestHeartbeat = Math.max(this.newestHeartbeat, newestHeartbeat(rows));
         for (const m of machines) this.heartbeats.delete(m);
         for (const [m, list] of byMachine(freshHeartbeats(rows, this.newestHeartbeat))) this.heartbeats.set(m, list);
@@ -272,6 +266,13 @@ export class IncrementalInventory {
       throw err;
     }
   }
+}
+
+/** Reads `items` IDS_PER_QUERY a query, one query after another (the quotas count each), and joins the answers. */
+async function inBatches<T, R>(items: readonly T[], read: (batch: readonly T[]) => Promise<readonly R[]>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += IDS_PER_QUERY) for (const r of await read(items.slice(i, i + IDS_PER_QUERY))) out.push(r);
+  return out;
 }
 
 function byMachine(rows: readonly HeartbeatRow[]): Map<string, HeartbeatRow[]> {
