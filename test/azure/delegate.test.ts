@@ -1,4 +1,5 @@
-import { delegateLargeBatches, NOT_SCOPES_LIMIT } from "../../src/capabilities/log-analytics-agent";
+import { delegateLargeBatches } from "../../src/capabilities/log-analytics-agent";
+import { NOT_SCOPES_LIMIT } from "../../src/capabilities/extension-policies";
 import { plan } from "../../src/core";
 import { inventory, laExtension, machine, spec, SUB } from "../helpers/fixtures";
 

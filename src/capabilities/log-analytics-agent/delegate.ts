@@ -45,9 +45,6 @@ function isVmAgentInstall(s: AnyStep): s is Install {
   return d.machineKind === "vm" && d.workspaceId !== null && isSameExtension(LOG_ANALYTICS_AGENT[d.osType], d);
 }
 
-/** The limit every Deploy-if-not-exists assignment of this tool keeps (extension-policies/notScopes.ts). */
-export { NOT_SCOPES_LIMIT };
-
 export interface Delegation<P> {
   readonly plan: P;
   /** One line per batch handed to a remediation, or kept step by step, and why. */

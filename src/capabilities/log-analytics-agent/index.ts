@@ -12,7 +12,7 @@ import { noteRetiredAgent, planLogAnalyticsAgent, type LogAnalyticsAgentPlanStep
 export { LA_DECISIONS, decideMachine, type LaDecision, type LaVerdict, type MachineOp } from "./decide";
 export { LA_REASONS } from "./reasons";
 export { LEGACY_ONBOARDING_CUTOFF, isLegacySubscription } from "./rules";
-export { NOT_SCOPES_LIMIT, delegateLargeBatches, type Delegation } from "./delegate";
+export { delegateLargeBatches, type Delegation } from "./delegate";
 
 export const logAnalyticsAgent = defineCapability<NoSteps, LaDecision, LogAnalyticsAgentPlanSteps>({
   id: "log-analytics-agent",
