@@ -15,6 +15,7 @@ import { AmaIndex, connectionKey, connectionsOf, lastBeat } from "../model/conne
 import type { EndedConnection } from "../store/heartbeatHistory";
 import type { StoredResource } from "../store/resources";
 import { WorkspaceIndex } from "./workspaceIndex";
+import type { Narrowing } from "../graph/narrow";
 
 export { SCOM_AGENT_VERSIONS } from "../model/connections";
 
@@ -37,13 +38,8 @@ export interface HeartbeatAnswer {
   readonly machines: number;
 }
 
-/** Which machines a query's leading filters allow (`_ResourceId in~ (...)`, `_ResourceId startswith ...`); absent: any. */
-export interface MachineFilter {
-  /** Lower-case machine ids. */
-  readonly ids?: ReadonlySet<string>;
-  /** Lower-case id prefixes. */
-  readonly prefixes?: readonly string[];
-}
+/** Which machines a query's leading filters allow (`_ResourceId in~ (...)`, `_ResourceId startswith ...`): the narrowing's ids and prefixes; absent, any. */
+export type MachineFilter = Pick<Narrowing, "ids" | "prefixes">;
 
 /**
  * Heartbeat rows (latest per machine, computer, workspace and category) for these workspaces,
