@@ -49,16 +49,14 @@ export class PlanBuilder<M extends StepMap> implements StepSink<M> {
   private readonly findings: Finding[] = [];
   private readonly findingKeys = new Set<string>();
   private readonly compact = new CompactSteps();
-  /** Steps by action, counted as they are added (reading a million compact steps back is not free). */
-  private readonly counts = new Map<string, number>();
-  /** Per action, its id prefix and step count: one lookup per machine step (counts is written from it at build). */
-  private readonly unique = new Map<string, { readonly prefix: string; n: number }>();
+  /** Per action, its id prefix and its steps counted as they are added (reading a million compact steps back is not free): one lookup per machine step. */
+  private readonly kinds = new Map<string, { readonly prefix: string; n: number }>();
 
   /** Adds a step (once) and returns its id. */
   add<A extends keyof M & string>(action: A, target: string, details: M[A], dependsOn: readonly (string | undefined)[] = []): string {
     const id = stepId(action, target);
     if (!this.steps.has(id)) {
-      this.counts.set(action, (this.counts.get(action) ?? 0) + 1);
+      this.kindOf(action).n++;
       const step = { id, action, target, dependsOn: uniqueDefined(dependsOn), details } as StepOf<A, M[A]> as StepUnion<M>;
       this.steps.set(id, step);
       this.ordered.push(step);
@@ -71,8 +69,7 @@ export class PlanBuilder<M extends StepMap> implements StepSink<M> {
    * hashing half a million long ids is measurable, and nothing asks for these twice.
    */
   addUnique<A extends keyof M & string>(action: A, target: string, details: M[A], dependsOn: readonly string[] = NO_DEPENDENCIES, slot?: ShapeSlot): string {
-    let kind = this.unique.get(action);
-    if (!kind) this.unique.set(action, (kind = { prefix: idPrefix(action), n: 0 }));
+    const kind = this.kindOf(action);
     kind.n++;
     const prefix = kind.prefix;
     const deps = uniqueDefined(dependsOn);
@@ -106,9 +103,14 @@ export class PlanBuilder<M extends StepMap> implements StepSink<M> {
     this.findings.push({ severity, code, target, message });
   }
 
+  private kindOf(action: string): { readonly prefix: string; n: number } {
+    let kind = this.kinds.get(action);
+    if (!kind) this.kinds.set(action, (kind = { prefix: idPrefix(action), n: 0 }));
+    return kind;
+  }
+
   build(): { steps: StepUnion<M>[]; findings: Finding[]; actions: ReadonlyMap<string, number> } {
-    const actions = new Map(this.counts);
-    for (const [action, { n }] of this.unique) actions.set(action, (actions.get(action) ?? 0) + n);
+    const actions = new Map([...this.kinds].map(([action, { n }]) => [action, n] as const));
     return { steps: this.ordered, findings: sortFindings(this.findings), actions };
   }
 }
