@@ -368,6 +368,7 @@ function planInstallsInstead(
     "not-scopes-over-limit",
     existing?.id ?? own,
     `${leftOut} machines and resource groups of subscription ${subscriptionId} must be left out of "${policy.displayName}", more than an assignment's ${NOT_SCOPES_LIMIT} notScopes: ` +
-      `no assignment there; the agent is installed step by step on the ${needing.size} machines that need it, and on machines created later at the next plan.`,
+      `no assignment there; the agent is installed step by step on the ${needing.size} machines that need it, and on machines created later at the next plan ` +
+      `(a Pulumi or CDKTF stack that declares this toggle makes the assignment again at its next run: README, "Who owns what").`,
   );
 }
