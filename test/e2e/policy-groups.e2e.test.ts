@@ -53,6 +53,7 @@ describe("over the notScopes limit: an assignment at the resource group", () => 
     const assignment = inventory.policyAssignments.find((a) => a.scope.toLowerCase() === group.toLowerCase())!;
     expect(assignment.notScopes).toHaveLength(LEFT_ALONE);
     expect(inventory.roleAssignments.some((r) => r.scope.toLowerCase() === group.toLowerCase() && r.principalId === assignment.identityPrincipalId)).toBe(true);
+    expect(inventory.remediations.filter((r) => r.policyAssignmentId.toLowerCase() === assignment.id.toLowerCase()).map((r) => r.provisioningState)).toEqual(["Succeeded"]);
     expect(plan(spec, inventory).steps).toEqual([]);
 
     const log = await lab.emu.admin<{ value: { machineId: string; type: string; source: string }[] }>("GET", "/admin/extension-puts");
