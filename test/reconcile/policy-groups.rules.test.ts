@@ -100,6 +100,24 @@ describe("left-alone machines over the notScopes limit: assignments by resource 
     expect(p.findings.find((f) => f.code === "policy-by-resource-group")!.message).toContain("1 beyond the subscription's room for role assignments, 4000 at most");
   });
 
+  it("when the room binds, the groups that have an assignment keep it: the layout converges and stays", () => {
+    const [a, b, c] = [scom2012("rg-a", 200), scom2012("rg-b", 200), scom2012("rg-c", 200)];
+    // rg-a and rg-b are left out whole; room for one group assignment (3,998 others, the subscription's own grant).
+    const needing = [vm("rg-a", "a-plain"), vm("rg-b", "b-plain-1"), vm("rg-b", "b-plain-2")];
+    const others = Array.from({ length: 3998 }, (_, i) => ({
+      id: `/subscriptions/${SUB}/resourceGroups/rg-apps/providers/Microsoft.Authorization/roleAssignments/other-${i}`,
+      principalId: `0000${String(i).padStart(4, "0")}-0000-4000-8000-000000000000`,
+      roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`,
+      scope: `/subscriptions/${SUB}/resourceGroups/rg-apps`,
+    }));
+    const inv = inventory({ machines: [...a, ...b, ...c, ...needing], roleAssignments: others });
+    const p = plan(SETTINGS, inv);
+    // rg-b needs more: it gets the assignment, rg-a is installed machine by machine.
+    expect(stepsOf(p, "assign-policy").map((s) => s.target).sort()).toEqual([assignmentAt(group("rg-b")), SUB_ASSIGNMENT].sort());
+    expect(stepsOf(p, "install-extension").filter((s) => s.details.type === "DependencyAgentWindows").map((s) => s.details.machineId)).toEqual([needing[0]!.id]);
+    expectConverges(p, inv, [...a, ...b, ...c]);
+  });
+
   it("back under the limit, the group's assignment goes and the subscription's lists the machines again", () => {
     const legacy = scom2012("rg-legacy", 300);
     const big = scom2012("rg-big", 150);

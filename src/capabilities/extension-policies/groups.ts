@@ -35,10 +35,16 @@ export interface GroupLayout {
 /**
  * How a subscription's `leftAlone` (sorted: excluded groups, machines) is laid out when it holds
  * more than NOT_SCOPES_LIMIT; undefined when even whole groups are more than that (then no
- * assignment fits). `needing` counts, per lower-case group scope, the machines there that need the
- * extension (the groups that need most get the assignments first when `maxAssignments` binds).
+ * assignment fits). When `maxAssignments` binds, the groups that already have one (`assignedNow`,
+ * lower-case scopes) keep it, so a converged layout stays as it is; then those where `needing`
+ * (per lower-case group scope, the machines there that need the extension) counts most.
  */
-export function layoutByGroup(leftAlone: readonly string[], needing: ReadonlyMap<string, number>, maxAssignments: number): GroupLayout | undefined {
+export function layoutByGroup(
+  leftAlone: readonly string[],
+  needing: ReadonlyMap<string, number>,
+  maxAssignments: number,
+  assignedNow: ReadonlySet<string> = new Set(),
+): GroupLayout | undefined {
   const machinesByGroup = new Map<string, { scope: string; ids: string[] }>();
   const others: string[] = [];
   for (const id of leftAlone) {
@@ -65,7 +71,8 @@ export function layoutByGroup(leftAlone: readonly string[], needing: ReadonlyMap
   for (const [key, group] of machinesByGroup) notScopes.push(...(leftOut.has(key) ? [group.scope] : group.ids));
   const assigned = new Map<string, string[]>();
   const installed = new Map<string, "not-scopes" | "role-assignments">();
-  const candidates = [...leftOut.keys()].sort((a, b) => (needing.get(b) ?? 0) - (needing.get(a) ?? 0) || (a < b ? -1 : 1));
+  const rank = (key: string) => (assignedNow.has(key) ? 1 : 0);
+  const candidates = [...leftOut.keys()].sort((a, b) => rank(b) - rank(a) || (needing.get(b) ?? 0) - (needing.get(a) ?? 0) || (a < b ? -1 : 1));
   for (const key of candidates) {
     const group = machinesByGroup.get(key)!;
     if (group.ids.length > NOT_SCOPES_LIMIT) installed.set(group.scope, "not-scopes");

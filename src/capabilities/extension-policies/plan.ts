@@ -154,7 +154,8 @@ function planPolicy(
     return;
   }
   const needing = byGroup(resources);
-  const layout = layoutByGroup(leftAlone, new Map([...needing].map(([g, ids]) => [g, ids.length])), maxGroupAssignments(ctx, policy, subscriptionId));
+  const assignedNow = new Set(ownGroups.map((a) => a.scope.toLowerCase()));
+  const layout = layoutByGroup(leftAlone, new Map([...needing].map(([g, ids]) => [g, ids.length])), maxGroupAssignments(ctx, policy, subscriptionId), assignedNow);
   if (!layout) {
     unassignGroups(b, ownGroups, new Set());
     planInstallsInstead(ctx, b, policy, subscriptionId, existing, machines, leftAlone.length);
@@ -309,22 +310,27 @@ function unassignGroups(b: ExtensionPolicySink, own: readonly InventoryPolicyAss
 
 /**
  * How many group assignments of `policy` the subscription has room for: its role-assignment limit
- * less those it holds that are not for this tool's group assignments of the VM policies, shared
- * by the VM policies that are on, each group assignment taking one per role of the definition.
+ * less the role assignments of others (not granted to this tool's VM-policy assignments, so the
+ * room does not shrink as this tool's own grants are made) and less the grants of the
+ * subscription's own assignments, shared by the VM policies that are on, each group assignment
+ * taking one per role of the definition.
  */
 function maxGroupAssignments(ctx: PlanContext, policy: PolicyDefinition, subscriptionId: string): number {
-  const sub = subscriptionScope(subscriptionId).toLowerCase();
-  const vmPolicies = SEED_POLICY_KEYS.filter((k) => SEED_POLICIES[k].osType !== undefined && policyEnabled(ctx, k));
+  const subScope = subscriptionScope(subscriptionId);
+  const sub = subScope.toLowerCase();
+  const vmPolicies = SEED_POLICY_KEYS.filter((k) => SEED_POLICIES[k].osType !== undefined && policyEnabled(ctx, k)).map((k) => SEED_POLICIES[k]);
   const ours = new Set<string>();
-  for (const key of vmPolicies) {
-    for (const a of ownGroupAssignments(ctx, SEED_POLICIES[key], subscriptionId)) if (a.identityPrincipalId) ours.add(a.identityPrincipalId.toLowerCase());
+  for (const p of vmPolicies) {
+    const own = ctx.inventory.policyAssignments.find((a) => sameId(a.id, policyAssignmentId(subScope, p.shortName)));
+    for (const a of [...(own ? [own] : []), ...ownGroupAssignments(ctx, p, subscriptionId)]) if (a.identityPrincipalId) ours.add(a.identityPrincipalId.toLowerCase());
   }
   let others = 0;
   for (const r of ctx.inventory.roleAssignments) {
     const scope = r.scope.toLowerCase();
     if ((scope === sub || scope.startsWith(sub + "/")) && !ours.has(r.principalId.toLowerCase())) others++;
   }
-  return Math.max(0, Math.floor((ROLE_ASSIGNMENTS_PER_SUBSCRIPTION - others) / (Math.max(1, vmPolicies.length) * Math.max(1, policy.roles.length))));
+  const perAssignment = vmPolicies.reduce((n, p) => n + p.roles.length, 0) || policy.roles.length;
+  return Math.max(0, Math.floor((ROLE_ASSIGNMENTS_PER_SUBSCRIPTION - others - perAssignment) / perAssignment));
 }
 
 /** The step that gives this tool's existing assignment the notScopes it needs, if they differ (its id, else undefined). */
