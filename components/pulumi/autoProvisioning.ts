@@ -56,7 +56,7 @@ type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] ext
 const sameFields: [SameKeys<LogAnalyticsAgentArgs, LogAnalyticsAgentSpec>, SameKeys<ExtensionsArgs, Spec["extensions"]>] = [true, true];
 void sameFields;
 
-const TOP_LEVEL_KEYS = ["subscriptionId", "logAnalyticsAgent", "extensions", "defender", "machineRegions", "endpoint", "reconcile", "amaPolicies"] as const;
+const TOP_LEVEL_KEYS = ["subscriptionId", "logAnalyticsAgent", "extensions", "defender", "exclude", "machineRegions", "endpoint", "reconcile", "amaPolicies"] as const;
 const RECONCILE_KEYS = ["mode", "delegateAbove", "concurrency", "inventory"] as const;
 const CUSTOM_WORKSPACE_KEYS = ["id", "location", "installSolution", "configureSecurityEvents", "sentinelOwnsSecurityEvents", "configuredBy", "provider"] as const;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -103,6 +103,7 @@ export function validateAutoProvisioningArgs(args: AutoProvisioningArgs): { spec
   if (la !== undefined) input["logAnalyticsAgent"] = la;
   if (args.extensions !== undefined) input["extensions"] = args.extensions;
   if (args.defender !== undefined) input["defender"] = args.defender;
+  if (args.exclude !== undefined) input["exclude"] = args.exclude;
   const parsed = parseSpecAs(input, (p) => (p.startsWith("subscriptions[0]") ? "subscriptionId" + p.slice("subscriptions[0]".length) : p));
   issues.push(...parsed.issues);
   if (args.machineRegions !== undefined) {

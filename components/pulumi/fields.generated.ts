@@ -52,6 +52,29 @@ export interface LogAnalyticsAgentArgsFields extends Omit<LogAnalyticsAgentField
 }
 
 /**
+ * What the scope leaves out: subscriptions, resource groups, and machines by tag. Its resource
+ * groups in `subscriptionId` are what the Dependency-agent assignments are created without; the
+ * agent reconciliation leaves all of it alone. Default: nothing left out.
+ */
+export interface ExcludeFields {
+  /**
+   * Subscriptions left out, typically ones under `managementGroups` (a sandbox, a partner's).
+   * Default `[]`.
+   */
+  readonly subscriptions?: readonly string[];
+  /**
+   * Resource groups whose machines are left alone, by ARM id
+   * (`/subscriptions/<guid>/resourceGroups/<name>`). Default `[]`.
+   */
+  readonly resourceGroups?: readonly string[];
+  /**
+   * Machines carrying any of these tags are left alone: `{ name: value }`, the name matched without
+   * case, `"*"` for any value.
+   */
+  readonly machineTags?: { readonly [key: string]: string };
+}
+
+/**
  * Reconcile the subscription's machines (install, reconnect, upgrade agents; AMA rules and
  * associations) with an AgentReconciliation child, after every other resource of the component. It
  * talks to `endpoint`; nothing is ever uninstalled. Default: none (only the declarative resources).
@@ -118,6 +141,12 @@ export interface AutoProvisioningFields {
    * "Settings & monitoring"). Absent: not managed.
    */
   readonly defender?: DefenderFields;
+  /**
+   * What the scope leaves out: subscriptions, resource groups, and machines by tag. Its resource
+   * groups in `subscriptionId` are what the Dependency-agent assignments are created without; the
+   * agent reconciliation leaves all of it alone. Default: nothing left out.
+   */
+  readonly exclude?: ExcludeFields;
   /**
    * Regions the subscription's machines are in (e.g. from `asc-autoprovision inventory`), for the
    * default workspaces: one per geography they map to, duplicates folded. Default: none, so no

@@ -79,6 +79,11 @@ export const autoProvisioningFieldsSchema = z
     logAnalyticsAgent: logAnalyticsAgentArgsSchema.optional(),
     extensions: specSchema.shape.extensions,
     defender: specSchema.shape.defender,
+    exclude: specSchema.shape.exclude
+      .optional()
+      .describe(
+        `${specSchema.shape.exclude.description} Its resource groups in \`subscriptionId\` are what the Dependency-agent assignments are created without; the agent reconciliation leaves all of it alone. Default: nothing left out.`,
+      ),
     machineRegions: z
       .array(z.string())
       .optional()
@@ -121,6 +126,7 @@ export const PULUMI_FIELD_FILE: FieldFile = {
         "defender.servers.overrides[]": "DefenderOverrideFields",
         "defender.containers": "DefenderContainersFields",
         "defender.plans{}": "DefenderOtherPlanFields",
+        exclude: "ExcludeFields",
         reconcile: "ReconcileArgsFields",
         amaPolicies: "AmaPoliciesArgsFields",
       },

@@ -386,7 +386,7 @@ describe("construct ids: stable, and Terraform names that start with a letter", 
         `asc-${SUB}_SecurityEvents-WEU`, // its single resource is "Resource"
         `asc-${SUB}_asc-dependency-agent-windows_Assignment`,
         `asc-${SUB}_asc-dependency-agent-windows_Role-92aaf0da-9dab-42b6-94a3-d43ce8d16293`,
-        `asc-${SUB}_asc-dependency-agent-windows_Remediation`,
+        // No Remediation: the Dependency agent's is the reconciler's (README, "Who owns what").
       ].sort(),
     );
   });

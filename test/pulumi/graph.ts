@@ -216,6 +216,8 @@ export function plannedFacts(spec: Spec, inventory: Inventory): string[] {
         facts.push(`role ${d["scope"]} ${nameOf(step.target)} ${d["roleDefinitionId"]}`);
         break;
       case "create-remediation":
+        // The Dependency agent's remediation is the reconciler's alone (README, "Who owns what"): no front end declares it.
+        if (/\/policyAssignments\/asc-dependency-agent-/.test(String(d["policyAssignmentId"]))) break;
         facts.push(`remediation ${subscriptionOf(d["scope"])} ${d["policyAssignmentId"]} ${d["resourceDiscoveryMode"]} ${d["parallelDeployments"]}`);
         break;
       case "create-dcr":

@@ -23,6 +23,7 @@ interface RegisterRequest {
   getCustom(): boolean;
   getObject(): Struct;
   getDependenciesList(): string[];
+  getIgnorechangesList(): string[];
 }
 interface RegisterResponse {
   getUrn(): string;
@@ -59,6 +60,8 @@ export interface Recorded {
   readonly subscription: string;
   /** URNs of the resources it waits for (dependsOn and the inputs' dependencies). */
   readonly dependencies: readonly string[];
+  /** Inputs a later `pulumi up` leaves as they are (the resource option). */
+  readonly ignoreChanges: readonly string[];
   /** What a component registered with registerOutputs (empty until then; custom resources: empty). */
   outputs: Props;
 }
@@ -189,6 +192,7 @@ export async function startMocks(options: { preview?: boolean; config?: Record<s
           provider: meta.provider,
           subscription: subscriptionOfProvider(meta.provider),
           dependencies: req.getDependenciesList(),
+          ignoreChanges: req.getIgnorechangesList(),
           outputs: {},
         };
         resources.push(rec);

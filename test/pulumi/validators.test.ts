@@ -29,7 +29,7 @@ describe("validateAutoProvisioningArgs", () => {
       machineRegion: ["westeurope"],
     } as never);
     expect(issues).toEqual([
-      { path: "machineRegion", message: "is not a known field (allowed: subscriptionId, logAnalyticsAgent, extensions, defender, machineRegions, endpoint, reconcile, amaPolicies)" },
+      { path: "machineRegion", message: "is not a known field (allowed: subscriptionId, logAnalyticsAgent, extensions, defender, exclude, machineRegions, endpoint, reconcile, amaPolicies)" },
       { path: "logAnalyticsAgent.workspace.locaton", message: "is not a known field (allowed: id, location, installSolution, configureSecurityEvents, sentinelOwnsSecurityEvents, configuredBy, provider)" },
       { path: "logAnalyticsAgent.workspace.configureSecurityEvents", message: '"no" is not a boolean' },
     ]);

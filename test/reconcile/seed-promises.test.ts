@@ -117,19 +117,23 @@ describe("the Dependency-agent assignment leaves those machines out of its scope
     expect(stepsOf(plan(spec({}, ext), inv([`/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.Compute/virtualMachines/scom2012`])), "create-remediation")).toHaveLength(1);
   });
 
+  // Machines left alone over the limit are left out by resource group (test/reconcile/policy-groups.rules.test.ts); this
+  // is the case where even whole groups are more than an assignment's notScopes hold.
   it("over the notScopes limit, installs it step by step there instead (removing this tool's assignment), with a warning", () => {
-    const many = Array.from({ length: NOT_SCOPES_LIMIT + 1 }, (_, i) => machine(`scom-${i}`, { agents: [{ kind: "scom", version: "2012" }] }));
-    const inv = inventory({ machines: [machine("plain"), machine("off", { powerState: "deallocated" }), ...many] });
-    const p = plan(spec({}, ext), inv);
+    const groups = Array.from({ length: NOT_SCOPES_LIMIT + 1 }, (_, i) => `/subscriptions/${SUB}/resourceGroups/rg-sandbox-${i}`);
+    const s = parseSpec({ subscriptions: [SUB], logAnalyticsAgent: { autoProvision: true, agent: "mma" }, extensions: ext, exclude: { resourceGroups: groups } });
+    const inv = inventory({ machines: [machine("plain"), machine("off", { powerState: "deallocated" })] });
+    const p = plan(s, inv);
     expect(stepsOf(p, "assign-policy")).toEqual([]);
     expect(stepsOf(p, "create-remediation")).toEqual([]);
     const dependency = stepsOf(p, "install-extension").filter((s) => s.details.type === "DependencyAgentWindows");
     expect(dependency.map((s) => s.details.machineId.split("/").pop())).toEqual(["plain"]);
     expect(p.findings).toContainEqual(expect.objectContaining({ severity: "warning", code: "not-scopes-over-limit" }));
-    expect(plan(spec({}, ext), simulate(p, inv)).steps).toEqual([]);
+    expect(plan(s, simulate(p, inv)).steps).toEqual([]);
     // An assignment an earlier plan made (fewer machines left alone then) goes.
     const own = simulate(plan(spec({}, ext), inventory({ machines: [machine("plain")] })), inventory({ machines: [machine("plain")] })).policyAssignments;
-    expect(stepsOf(plan(spec({}, ext), { ...inv, policyAssignments: own }), "unassign-policy").map((s) => s.target)).toEqual(own.map((a) => a.id));
+    expect(own).toHaveLength(1);
+    expect(stepsOf(plan(s, { ...inv, policyAssignments: own }), "unassign-policy").map((s) => s.target)).toEqual(own.map((a) => a.id));
   });
 });
 

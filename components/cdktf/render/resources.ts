@@ -42,6 +42,20 @@ export interface RenderTarget {
 interface Common {
   readonly provider?: TerraformProvider;
   readonly dependsOn?: ITerraformDependable[];
+  readonly lifecycle?: { readonly ignoreChanges: string[] };
+}
+
+/** The azurerm attribute a model prop another owner keeps is rendered as (its `lifecycle.ignore_changes`), per kind. */
+const ATTRIBUTE_NAMES: { readonly [K in DeclarationKind]?: Readonly<Record<string, string>> } = {
+  "policy-assignment": { notScopes: "not_scopes" },
+};
+
+function ignoredAttributes(d: Declaration): string[] {
+  return (d.ignoreChanges ?? []).map((prop) => {
+    const attribute = ATTRIBUTE_NAMES[d.kind]?.[prop];
+    if (!attribute) throw new Error(`no azurerm attribute for the ${d.kind} prop ${prop} the model leaves to another owner`);
+    return attribute;
+  });
 }
 
 type Renderer<K extends DeclarationKind> = (scope: Construct, id: string, d: DeclarationOfKind<K>, common: Common, target: RenderTarget) => TerraformResource;
@@ -169,7 +183,12 @@ function constructId(role: string): string {
 /** Renders one declaration in `target.scope` and records it. */
 export function renderDeclaration(target: RenderTarget, d: Declaration): TerraformResource {
   const dependsOn = target.registry.dependencies(d.dependsOn);
-  const common: Common = { ...(target.provider ? { provider: target.provider } : {}), ...(dependsOn.length ? { dependsOn } : {}) };
+  const ignoreChanges = ignoredAttributes(d);
+  const common: Common = {
+    ...(target.provider ? { provider: target.provider } : {}),
+    ...(dependsOn.length ? { dependsOn } : {}),
+    ...(ignoreChanges.length ? { lifecycle: { ignoreChanges } } : {}),
+  };
   const render = RENDERERS[d.kind] as Renderer<typeof d.kind>;
   const resource = render(target.scope, constructId(d.role), d as never, common, target);
   target.registry.add(d.key, resource);

@@ -119,6 +119,7 @@ export function declareStack(settings: StackSettings = readStackSettings()): Sta
       logAnalyticsAgent,
       extensions: spec.extensions,
       ...(spec.defender ? { defender: spec.defender } : {}),
+      exclude: spec.exclude,
       machineRegions: settings.machineRegions.get(sub) ?? [],
       endpoint: settings.endpoint,
       ...(settings.reconcile ? { reconcile: settings.reconcile } : {}),

@@ -141,12 +141,30 @@ const RENDERERS = {
     ),
 } satisfies { readonly [K in DeclarationKind]: Renderer<K> };
 
+/** The azure-native input a model prop another owner keeps is rendered as (its `ignoreChanges`), per kind. */
+const INPUT_NAMES: { readonly [K in DeclarationKind]?: Readonly<Record<string, string>> } = {
+  "policy-assignment": { notScopes: "notScopes" },
+};
+
+function ignoredInputs(d: Declaration): string[] {
+  return (d.ignoreChanges ?? []).map((prop) => {
+    const input = INPUT_NAMES[d.kind]?.[prop];
+    if (!input) throw new Error(`no azure-native input for the ${d.kind} prop ${prop} the model leaves to another owner`);
+    return input;
+  });
+}
+
 /** Renders one declaration at `target` and records it. */
 export function renderDeclaration(target: RenderTarget, d: Declaration, displayName?: string): pulumi.CustomResource {
   // A reference rendered as its known value is no Output to wait on: wait for its declaration.
   const known = referencesIn(d.props).filter((r) => r.known !== undefined).map((r) => r.key);
   const dependsOn = target.registry.dependencies([...known, ...d.dependsOn]);
-  const opts: pulumi.CustomResourceOptions = dependsOn.length ? { ...target.options, dependsOn } : target.options;
+  const ignoreChanges = ignoredInputs(d);
+  const opts: pulumi.CustomResourceOptions = {
+    ...target.options,
+    ...(dependsOn.length ? { dependsOn } : {}),
+    ...(ignoreChanges.length ? { ignoreChanges } : {}),
+  };
   const render = RENDERERS[d.kind] as Renderer<typeof d.kind>;
   const resource = render(d as never, `${target.name}-${d.role}`, opts, target.registry);
   target.registry.add(d.key, { resource, component: target.parent, displayName });

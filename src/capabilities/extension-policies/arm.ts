@@ -11,12 +11,22 @@ import type { CreateRemediationDetails, PolicySteps } from "./steps";
 
 const TERMINAL_REMEDIATION = new Set(["succeeded", "failed", "canceled", "complete"]);
 
+/** The remediation API at the task's scope: its subscription, or a resource group of it (a group's own assignment). */
+function remediationsAt(d: CreateRemediationDetails, env: ArmEnv) {
+  const ops = env.clients.remediations(subscriptionOf(d.scope)).remediations;
+  const group = /\/resourceGroups\/([^/]+)$/i.exec(d.scope)?.[1];
+  const body = { policyAssignmentId: d.policyAssignmentId, resourceDiscoveryMode: d.resourceDiscoveryMode, resourceCount: d.resourceCount, parallelDeployments: d.parallelDeployments };
+  return group === undefined
+    ? { get: () => ops.getAtSubscription(d.name), create: () => ops.createOrUpdateAtSubscription(d.name, body) }
+    : { get: () => ops.getAtResourceGroup(group, d.name), create: () => ops.createOrUpdateAtResourceGroup(group, d.name, body) };
+}
+
 /** Polls the remediation until it ends. */
 async function followRemediation(d: CreateRemediationDetails, env: ArmEnv): Promise<StepOutputs> {
-  const pi = env.clients.remediations(subscriptionOf(d.scope));
+  const task = remediationsAt(d, env);
   const deadline = Date.now() + env.remediationTimeoutMs;
   for (;;) {
-    const r = await env.gate.read(() => pi.remediations.getAtSubscription(d.name));
+    const r = await env.gate.read(() => task.get());
     const state = (r.provisioningState ?? "").toLowerCase();
     if (TERMINAL_REMEDIATION.has(state)) {
       const st = r.deploymentStatus;
@@ -70,21 +80,15 @@ export const HANDLERS = {
   },
   "create-remediation": {
     run: async ({ details: d }, env, ctx) => {
-      const pi = env.clients.remediations(subscriptionOf(d.scope));
-      await env.gate.write(() =>
-        pi.remediations.createOrUpdateAtSubscription(d.name, {
-          policyAssignmentId: d.policyAssignmentId,
-          resourceDiscoveryMode: d.resourceDiscoveryMode,
-          resourceCount: d.resourceCount,
-          parallelDeployments: d.parallelDeployments,
-        }),
-      );
+      const task = remediationsAt(d, env);
+      await env.gate.write(() => task.create());
       // Accepted: journaled as sent, and the task is followed without holding a sending slot.
       await ctx.accepted();
       return followRemediation(d, env);
     },
     check: async ({ details: d }, env) => {
-      const r = await env.gate.readOrNull(() => env.clients.remediations(subscriptionOf(d.scope)).remediations.getAtSubscription(d.name));
+      const task = remediationsAt(d, env);
+      const r = await env.gate.readOrNull(() => task.get());
       if (!r) return "absent";
       return TERMINAL_REMEDIATION.has((r.provisioningState ?? "").toLowerCase()) ? "done" : "in-progress";
     },

@@ -30,8 +30,10 @@ export interface PolicyRole {
 }
 
 export interface DeployIfNotExistsInput<P = unknown> {
-  /** Lower-case subscription GUID: the scope of the assignment, its roles and its remediation. */
+  /** Lower-case subscription GUID: the scope of the assignment, its roles and its remediation, unless `scope` says otherwise. */
   readonly subscriptionId: string;
+  /** A resource group of the subscription instead (its ARM id): the assignment, roles and remediation are there. Default: the subscription. */
+  readonly scope?: string;
   /** The assignment's name (this tool names its assignments). */
   readonly assignmentName: string;
   /** An assignment that exists under its own id (someone else's): its roles are named after it. Default: the id of `assignmentName` here. */
@@ -92,7 +94,7 @@ export interface DeployIfNotExistsBundle<P = unknown> {
 }
 
 export function deployIfNotExists<P>(input: DeployIfNotExistsInput<P>): DeployIfNotExistsBundle<P> {
-  const scope = subscriptionScope(input.subscriptionId);
+  const scope = input.scope ?? subscriptionScope(input.subscriptionId);
   const assignmentId = input.assignmentId ?? policyAssignmentId(scope, input.assignmentName);
   const grants = input.roles.map((role): RoleGrantFacts => {
     const name = stableGuid(assignmentId, role.id);

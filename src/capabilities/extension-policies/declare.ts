@@ -23,6 +23,7 @@ import {
 } from "../../core/kernel";
 import { deployIfNotExists, REMEDIATION_MAX_RESOURCE_COUNT, type PolicyRole } from "./bundle";
 import { extensionPolicyEnabled } from "./plan";
+import { excludedGroupsIn } from "./notScopes";
 import type { ExtensionPolicyFields } from "./fields.generated";
 
 export interface DeployIfNotExistsDeclarationInput {
@@ -41,6 +42,12 @@ export interface DeployIfNotExistsDeclarationInput {
   readonly parameters?: Readonly<Record<string, { readonly value: Value<string> }>>;
   readonly resourceSelectors?: readonly ResourceSelector[];
   readonly notScopes?: readonly string[];
+  /**
+   * The reconciler keeps the assignment's notScopes (the machines the spec and the seed's rules
+   * leave alone, known only from the inventory): `notScopes` is what the assignment is created
+   * with, and a front end never resets the list afterwards.
+   */
+  readonly reconcilerOwnsNotScopes?: boolean;
   readonly remediate: boolean;
   /** Keys of what the remediation waits for besides the roles (e.g. the data collection rule it links to). */
   readonly remediationDependsOn?: readonly string[];
@@ -80,6 +87,7 @@ export function declareDeployIfNotExists(input: DeployIfNotExistsDeclarationInpu
       ...(input.resourceSelectors !== undefined ? { resourceSelectors: input.resourceSelectors } : {}),
       ...(notScopes !== undefined ? { notScopes } : {}),
     },
+    ...(input.reconcilerOwnsNotScopes ? { ignoreChanges: ["notScopes"] } : {}),
   };
   const roles = bundle.grants.map(
     (grant): RoleAssignmentDeclaration => ({
@@ -151,9 +159,24 @@ export function enabledExtensionPolicies(extensions: Spec["extensions"]): Extens
   return SEED_POLICY_KEYS.filter((key) => extensionPolicyEnabled(extensions, key));
 }
 
-/** The assignment of one toggle, under `key`. */
-export function declareExtensionPolicy(key: string, input: ExtensionPolicyInput): PolicyUnit {
+/**
+ * What the front ends leave to the reconciler for a Dependency-agent (VM) toggle: which machines
+ * its assignment leaves out, and their remediation (notScopes.ts).
+ */
+export interface ReconcilerOwned {
+  /** What the assignment is created with: the spec's `exclude.resourceGroups` in its subscription. */
+  readonly notScopes: readonly string[];
+}
+
+/**
+ * The assignment of one toggle, under `key`. A VM toggle's notScopes are the reconciler's (its
+ * `ignoreChanges`): the machines the spec and the seed's rules leave alone are known only from the
+ * inventory, so a front end creates the assignment with `reconciled.notScopes` (none by default)
+ * and never resets the list the reconciler keeps.
+ */
+export function declareExtensionPolicy(key: string, input: ExtensionPolicyInput, reconciled?: ReconcilerOwned): PolicyUnit {
   const policy = SEED_POLICIES[input.policy];
+  const vmPolicy = policy.osType !== undefined;
   return declareDeployIfNotExists({
     key,
     family: "extension",
@@ -164,15 +187,25 @@ export function declareExtensionPolicy(key: string, input: ExtensionPolicyInput)
     displayName: policy.displayName,
     roles: policy.roles,
     identityLocation: extensionsSchema.shape.identityLocation.parse(input.identityLocation),
+    ...(vmPolicy ? { reconcilerOwnsNotScopes: true, notScopes: reconciled?.notScopes ?? [] } : {}),
     remediate: input.remediate ?? true,
   });
 }
 
-/** The toggles that are on, one assignment each, whether auto provisioning is on or off (as the planner does). */
+/**
+ * The toggles that are on, one assignment each, whether auto provisioning is on or off (as the
+ * planner does). A VM toggle's assignment has no remediation here: a front end's one-shot task
+ * would run before the reconciler has left out the machines to leave alone, so the reconciler
+ * (`asc-autoprovision apply`, the AgentReconciliation resource) starts it once they are.
+ */
 export const EXTENSION_POLICIES_DECLARER: CapabilityDeclarer = {
   subscription: ({ spec, subscriptionId }) => ({
     units: enabledExtensionPolicies(spec.extensions).map((policy) =>
-      declareExtensionPolicy(`${subscriptionId}/policy-${policy}`, { subscriptionId, policy, identityLocation: spec.extensions.identityLocation }),
+      declareExtensionPolicy(
+        `${subscriptionId}/policy-${policy}`,
+        { subscriptionId, policy, identityLocation: spec.extensions.identityLocation, remediate: SEED_POLICIES[policy].osType === undefined },
+        { notScopes: excludedGroupsIn(spec, subscriptionId) },
+      ),
     ),
   }),
 };

@@ -11,6 +11,7 @@ import { isOperationsManager2012 } from "../../spec/operationsManager";
 import { onboardedBeforeCutoff } from "../../spec/onboarding";
 import type { OsType } from "../../spec/extensions";
 import { excludedMachine, type PlanContext } from "../../core/kernel";
+import type { Spec } from "../../spec/schema";
 
 /** notScopes per assignment, kept well inside Azure Policy's limit and ARM's request size. */
 export const NOT_SCOPES_LIMIT = 400;
@@ -53,12 +54,17 @@ function tagExcluded(ctx: PlanContext): ReadonlyMap<string, readonly InventoryMa
  */
 export function leftAloneNotScopes(ctx: PlanContext, os: OsType, subscriptionId: string, machines: readonly InventoryMachine[]): string[] {
   const sub = subscriptionId.toLowerCase();
-  const groups = ctx.spec.exclude.resourceGroups.filter((g) => subscriptionOf(g).toLowerCase() === sub);
-  const out = [...groups];
+  const out = excludedGroupsIn(ctx.spec, sub);
   const isVm = (m: InventoryMachine) => m.kind === "vm" && m.osType === os;
   for (const m of tagExcluded(ctx).get(sub) ?? []) if (isVm(m)) out.push(m.id);
   for (const m of machines) if (isVm(m) && excludedBySeed(ctx, m)) out.push(m.id);
   return out.sort();
+}
+
+/** The spec's `exclude.resourceGroups` in `subscriptionId` (sorted): what the spec alone says a VM toggle's assignment leaves out. */
+export function excludedGroupsIn(spec: Spec, subscriptionId: string): string[] {
+  const sub = subscriptionId.toLowerCase();
+  return spec.exclude.resourceGroups.filter((g) => subscriptionOf(g).toLowerCase() === sub).sort();
 }
 
 /** Does one of `notScopes` cover `id` (itself or a parent scope; ARM ids compare without case)? */

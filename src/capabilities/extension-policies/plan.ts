@@ -22,6 +22,7 @@ import {
 import type { CreateRemediationDetails, GrantRoleDetails, PolicySteps } from "./steps";
 import { extensionOf, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
 import { NOT_SCOPES_LIMIT, coveredBy, excludedBySeed, leftAloneNotScopes, sameScopes } from "./notScopes";
+import { ROLE_ASSIGNMENTS_PER_SUBSCRIPTION, groupScopeOf, layoutByGroup } from "./groups";
 
 /** States in which a remediation still works through its resources: no second one is started. */
 const ACTIVE_REMEDIATION_STATES = new Set(["accepted", "running", "evaluating"]);
@@ -142,13 +143,76 @@ function planPolicy(
   machines: readonly InventoryMachine[],
 ): void {
   // Azure's discovery evaluates the whole scope: what the spec and the seed leave alone is left out of it.
-  const notScopes = policy.osType ? leftAloneNotScopes(ctx, policy.osType, subscriptionId, machines) : [];
-  if (notScopes.length > NOT_SCOPES_LIMIT) {
-    planInstallsInstead(ctx, b, policy, subscriptionId, existing, machines, notScopes.length);
+  const leftAlone = policy.osType ? leftAloneNotScopes(ctx, policy.osType, subscriptionId, machines) : [];
+  const resources = nonCompliantResources(ctx, policy, subscriptionId, machines);
+  const unreachable = unreachableNonCompliant(policy, machines);
+  const subscription = { subscriptionId, scope: subscriptionScope(subscriptionId) };
+  const ownGroups = policy.osType ? ownGroupAssignments(ctx, policy, subscriptionId) : [];
+  if (leftAlone.length <= NOT_SCOPES_LIMIT) {
+    unassignGroups(b, ownGroups, new Set());
+    planAssignment(ctx, b, policy, subscription, existing, leftAlone, resources, unreachable);
     return;
   }
+  const needing = byGroup(resources);
+  const assignedNow = new Set(ownGroups.map((a) => a.scope.toLowerCase()));
+  const layout = layoutByGroup(leftAlone, new Map([...needing].map(([g, ids]) => [g, ids.length])), maxGroupAssignments(ctx, policy, subscriptionId), assignedNow);
+  if (!layout) {
+    unassignGroups(b, ownGroups, new Set());
+    planInstallsInstead(ctx, b, policy, subscriptionId, existing, machines, leftAlone.length);
+    return;
+  }
+  const outside = (id: string) => !layout.leftOut.has(groupScopeOf(id)?.toLowerCase() ?? "");
+  planAssignment(ctx, b, policy, subscription, existing, layout.notScopes, resources.filter(outside), unreachable.filter(outside));
+  unassignGroups(b, ownGroups, new Set([...layout.assigned.keys()].map((g) => g.toLowerCase())));
+  const unreachableByGroup = byGroup(unreachable);
+  for (const [scope, notScopes] of layout.assigned) {
+    const key = scope.toLowerCase();
+    planAssignment(ctx, b, policy, { subscriptionId, scope }, findAssignment(ctx, policy, scope), notScopes, needing.get(key) ?? [], unreachableByGroup.get(key) ?? []);
+  }
+  const installs = new Set<string>();
+  for (const scope of layout.installed.keys()) for (const id of needing.get(scope.toLowerCase()) ?? []) installs.add(id);
+  const kind = DEPENDENCY_AGENT[policy.osType!];
+  for (const m of machines) if (installs.has(m.id)) b.addUnique("install-extension", extensionId(m.id, kind.name), selfUpgradingInstall(m, kind));
+  const overLimit = [...layout.installed].filter(([, why]) => why === "not-scopes").map(([g]) => g);
+  const overRoles = layout.installed.size - overLimit.length;
+  b.finding(
+    layout.installed.size ? "warning" : "info",
+    "policy-by-resource-group",
+    policyAssignmentId(subscription.scope, policy.shortName),
+    `${leftAlone.length} machines and resource groups of subscription ${subscriptionId} must be left out of "${policy.displayName}", more than an assignment's ${NOT_SCOPES_LIMIT} notScopes: ` +
+      `its assignment leaves out ${layout.leftOut.size} resource groups whole, and ${layout.assigned.size} of them get an assignment of their own that leaves out their own machines` +
+      (layout.installed.size
+        ? `; the agent is installed step by step on the ${installs.size} machines that need it in the other ${layout.installed.size}` +
+          ` (${overLimit.length} with more than ${NOT_SCOPES_LIMIT} machines to leave out${overLimit.length ? `: ${overLimit.slice(0, 3).join(", ")}${overLimit.length > 3 ? ", ..." : ""}` : ""}` +
+          `${overRoles ? `; ${overRoles} beyond the subscription's room for role assignments, ${ROLE_ASSIGNMENTS_PER_SUBSCRIPTION} at most` : ""}), and on machines created there later at the next plan.`
+        : "."),
+  );
+}
+
+/** Where an assignment of a policy goes: its subscription, at the subscription or one of its resource groups. */
+interface AssignmentScope {
+  readonly subscriptionId: string;
+  readonly scope: string;
+}
+
+/**
+ * One assignment of `policy` at `at`, leaving out `notScopes`, with its roles and a remediation
+ * over `resources` (those of its scope that need it; `unreachable`: the ones Azure's discovery
+ * also tries).
+ */
+function planAssignment(
+  ctx: PlanContext,
+  b: ExtensionPolicySink,
+  policy: PolicyDefinition,
+  at: AssignmentScope,
+  existing: InventoryPolicyAssignment | undefined,
+  notScopes: readonly string[],
+  resources: readonly string[],
+  unreachable: readonly string[],
+): void {
   const bundle = deployIfNotExists({
-    subscriptionId,
+    subscriptionId: at.subscriptionId,
+    scope: at.scope,
     assignmentName: policy.shortName,
     ...(existing ? { assignmentId: existing.id } : {}),
     policyDefinitionId: policyDefinitionId(policy),
@@ -199,7 +263,6 @@ function planPolicy(
     const step = grantRoleStep(bundle, grant, principalId);
     grants.push(b.add("grant-role", step.target, step.details, [assignStep]));
   }
-  const resources = nonCompliantResources(ctx, policy, subscriptionId, machines);
   if (resources.length === 0 || !leavesAlone) return;
   const active = ctx.inventory.remediations.some(
     (r) => sameId(r.policyAssignmentId, assignmentId) && ACTIVE_REMEDIATION_STATES.has(r.provisioningState.toLowerCase()),
@@ -215,10 +278,59 @@ function planPolicy(
   }
   // The count covers the unreachable ones the task also tries, so that it reaches the others; and
   // the name follows them too: a task of the same name that has ended is not run again by a PUT.
-  const unreachable = unreachableNonCompliant(policy, machines);
   const discovered = resources.length + unreachable.length;
   const task = remediationStep(bundle, policy.shortName, resources, Math.min(REMEDIATION_MAX_RESOURCE_COUNT, Math.max(REMEDIATION_DEFAULT_RESOURCE_COUNT, discovered)), unreachable);
   b.add("create-remediation", task.target, task.details, [assignStep, notScopesStep, ...grants]);
+}
+
+/** `ids` by the lower-case resource group scope they are in. */
+function byGroup(ids: readonly string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const id of ids) {
+    const key = groupScopeOf(id)?.toLowerCase() ?? "";
+    (out.get(key) ?? out.set(key, []).get(key)!).push(id);
+  }
+  return out;
+}
+
+/** This tool's assignments of `policy` at resource groups of the subscription (named as at the subscription). */
+function ownGroupAssignments(ctx: PlanContext, policy: PolicyDefinition, subscriptionId: string): InventoryPolicyAssignment[] {
+  const defId = policyDefinitionId(policy);
+  const sub = subscriptionScope(subscriptionId).toLowerCase();
+  return ctx.inventory.policyAssignments.filter((a) => {
+    const scope = a.scope.toLowerCase();
+    return scope.startsWith(sub + "/resourcegroups/") && groupScopeOf(a.scope)?.length === a.scope.length && sameId(a.policyDefinitionId, defId) && sameId(a.id, policyAssignmentId(a.scope, policy.shortName));
+  });
+}
+
+/** Removes this tool's group assignments whose group (lower-case scope) is not in `keep`. */
+function unassignGroups(b: ExtensionPolicySink, own: readonly InventoryPolicyAssignment[], keep: ReadonlySet<string>): void {
+  for (const a of own) if (!keep.has(a.scope.toLowerCase())) b.add("unassign-policy", a.id, { policyAssignmentId: a.id });
+}
+
+/**
+ * How many group assignments of `policy` the subscription has room for: its role-assignment limit
+ * less the role assignments of others (not granted to this tool's VM-policy assignments, so the
+ * room does not shrink as this tool's own grants are made) and less the grants of the
+ * subscription's own assignments, shared by the VM policies that are on, each group assignment
+ * taking one per role of the definition.
+ */
+function maxGroupAssignments(ctx: PlanContext, policy: PolicyDefinition, subscriptionId: string): number {
+  const subScope = subscriptionScope(subscriptionId);
+  const sub = subScope.toLowerCase();
+  const vmPolicies = SEED_POLICY_KEYS.filter((k) => SEED_POLICIES[k].osType !== undefined && policyEnabled(ctx, k)).map((k) => SEED_POLICIES[k]);
+  const ours = new Set<string>();
+  for (const p of vmPolicies) {
+    const own = ctx.inventory.policyAssignments.find((a) => sameId(a.id, policyAssignmentId(subScope, p.shortName)));
+    for (const a of [...(own ? [own] : []), ...ownGroupAssignments(ctx, p, subscriptionId)]) if (a.identityPrincipalId) ours.add(a.identityPrincipalId.toLowerCase());
+  }
+  let others = 0;
+  for (const r of ctx.inventory.roleAssignments) {
+    const scope = r.scope.toLowerCase();
+    if ((scope === sub || scope.startsWith(sub + "/")) && !ours.has(r.principalId.toLowerCase())) others++;
+  }
+  const perAssignment = vmPolicies.reduce((n, p) => n + p.roles.length, 0) || policy.roles.length;
+  return Math.max(0, Math.floor((ROLE_ASSIGNMENTS_PER_SUBSCRIPTION - others - perAssignment) / perAssignment));
 }
 
 /** The step that gives this tool's existing assignment the notScopes it needs, if they differ (its id, else undefined). */
@@ -262,6 +374,7 @@ function planInstallsInstead(
     "not-scopes-over-limit",
     existing?.id ?? own,
     `${leftOut} machines and resource groups of subscription ${subscriptionId} must be left out of "${policy.displayName}", more than an assignment's ${NOT_SCOPES_LIMIT} notScopes: ` +
-      `no assignment there; the agent is installed step by step on the ${needing.size} machines that need it, and on machines created later at the next plan.`,
+      `no assignment there; the agent is installed step by step on the ${needing.size} machines that need it, and on machines created later at the next plan ` +
+      `(a Pulumi or CDKTF stack that declares this toggle makes the assignment again at its next run: README, "Who owns what").`,
   );
 }

@@ -28,6 +28,13 @@ export interface DeclarationOf<Kind extends string, Props> {
   readonly props: Props;
   /** Keys of the declarations it must wait for besides those its references name. */
   readonly dependsOn: readonly string[];
+  /**
+   * Props the front end sets when it creates the resource and never resets afterwards, because
+   * another owner keeps them (the reconciler: a Deploy-if-not-exists assignment's notScopes for
+   * the machines the spec and the seed's rules leave alone). Rendered as Pulumi `ignoreChanges`
+   * and CDKTF `lifecycle.ignoreChanges`.
+   */
+  readonly ignoreChanges?: readonly (keyof Props & string)[];
 }
 
 export type ResourceGroupDeclaration = DeclarationOf<"resource-group", { readonly name: string; readonly location: string }>;

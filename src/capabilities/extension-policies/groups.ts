@@ -1,0 +1,83 @@
+/**
+ * More machines to leave out of a VM policy's subscription assignment than its notScopes hold:
+ * the subscription's assignment leaves out whole resource groups instead (the ones with the most
+ * such machines first, until the list fits), and each of those groups gets an assignment of its
+ * own, at the group, that leaves out its own machines (with its roles and remediation there), so
+ * Azure Policy still does the bulk. A group with more such machines than an assignment holds, or
+ * beyond the subscription's room for role assignments, is installed machine by machine.
+ *
+ * Azure's limits (reference: Microsoft Learn, "Troubleshoot Azure RBAC limits" and "Azure Policy
+ * limits"): 4,000 role assignments per subscription, counting those at its resource groups; 200
+ * policy assignments per scope (one group holds at most one of this tool's per policy); notScopes
+ * per assignment: NOT_SCOPES_LIMIT (kept well inside Azure's).
+ */
+import { NOT_SCOPES_LIMIT } from "./notScopes";
+
+/** Azure's fixed limit of role assignments per subscription (those at its resource groups and resources included). */
+export const ROLE_ASSIGNMENTS_PER_SUBSCRIPTION = 4000;
+
+/** The resource group scope (`/subscriptions/<guid>/resourceGroups/<name>`) an ARM id is in, or undefined. */
+export function groupScopeOf(id: string): string | undefined {
+  return /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+/i.exec(id)?.[0];
+}
+
+export interface GroupLayout {
+  /** The subscription assignment's notScopes (sorted, at most NOT_SCOPES_LIMIT). */
+  readonly notScopes: string[];
+  /** Groups the subscription's assignment leaves out whole (lower-case scope → scope as written). */
+  readonly leftOut: ReadonlyMap<string, string>;
+  /** Of those, the groups that get an assignment of their own: scope → its machines to leave out (sorted). */
+  readonly assigned: ReadonlyMap<string, string[]>;
+  /** Of those, the groups installed machine by machine, and why. */
+  readonly installed: ReadonlyMap<string, "not-scopes" | "role-assignments">;
+}
+
+/**
+ * How a subscription's `leftAlone` (sorted: excluded groups, machines) is laid out when it holds
+ * more than NOT_SCOPES_LIMIT; undefined when even whole groups are more than that (then no
+ * assignment fits). When `maxAssignments` binds, the groups that already have one (`assignedNow`,
+ * lower-case scopes) keep it, so a converged layout stays as it is; then those where `needing`
+ * (per lower-case group scope, the machines there that need the extension) counts most.
+ */
+export function layoutByGroup(
+  leftAlone: readonly string[],
+  needing: ReadonlyMap<string, number>,
+  maxAssignments: number,
+  assignedNow: ReadonlySet<string> = new Set(),
+): GroupLayout | undefined {
+  const machinesByGroup = new Map<string, { scope: string; ids: string[] }>();
+  const others: string[] = [];
+  for (const id of leftAlone) {
+    const scope = groupScopeOf(id);
+    // A listed group itself (exclude.resourceGroups) stays as it is.
+    if (!scope || scope.length === id.length) {
+      others.push(id);
+      continue;
+    }
+    const key = scope.toLowerCase();
+    (machinesByGroup.get(key) ?? machinesByGroup.set(key, { scope, ids: [] }).get(key)!).ids.push(id);
+  }
+  // Fewest groups left out whole: the largest first, until the list fits.
+  const bySize = [...machinesByGroup.entries()].sort(([a, x], [b, y]) => y.ids.length - x.ids.length || (a < b ? -1 : 1));
+  let total = leftAlone.length;
+  const leftOut = new Map<string, string>();
+  for (const [key, group] of bySize) {
+    if (total <= NOT_SCOPES_LIMIT || group.ids.length <= 1) break;
+    leftOut.set(key, group.scope);
+    total -= group.ids.length - 1;
+  }
+  if (total > NOT_SCOPES_LIMIT) return undefined;
+  const notScopes = [...others];
+  for (const [key, group] of machinesByGroup) notScopes.push(...(leftOut.has(key) ? [group.scope] : group.ids));
+  const assigned = new Map<string, string[]>();
+  const installed = new Map<string, "not-scopes" | "role-assignments">();
+  const rank = (key: string) => (assignedNow.has(key) ? 1 : 0);
+  const candidates = [...leftOut.keys()].sort((a, b) => rank(b) - rank(a) || (needing.get(b) ?? 0) - (needing.get(a) ?? 0) || (a < b ? -1 : 1));
+  for (const key of candidates) {
+    const group = machinesByGroup.get(key)!;
+    if (group.ids.length > NOT_SCOPES_LIMIT) installed.set(group.scope, "not-scopes");
+    else if (assigned.size >= maxAssignments) installed.set(group.scope, "role-assignments");
+    else assigned.set(group.scope, [...group.ids].sort());
+  }
+  return { notScopes: notScopes.sort(), leftOut, assigned, installed };
+}
