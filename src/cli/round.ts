@@ -109,6 +109,26 @@ export async function applyRound(
 }
 
 /**
+ * What a person is told after an apply that was stopped. A stop while the steps ran leaves the
+ * journal holding them: apply again resumes. A stop after every step had run, while the remediation
+ * tasks' deployments were read, leaves nothing to resume: the journal was completed (unless a step
+ * failed, which apply again retries), and the tasks go on in Azure; `plan` shows what they left.
+ */
+export function stopAdvice(r: ApplyResult, journalWhere: string): string {
+  if (!r.aborted) return "";
+  if (!r.stoppedReadingDeployments) return `Stopped: ${r.aborted}. The journal (${journalWhere}) says where; run apply again to resume.\n`;
+  const tasks = r.delegated.filter((x) => x.status === "skipped").length;
+  const retry = r.counts.failed + r.counts.skipped;
+  const journal = retry
+    ? `${retry} step(s) failed or were skipped: the journal (${journalWhere}) holds them, and apply again retries them`
+    : "every step had been sent and the journal is complete: there is nothing to resume";
+  return (
+    `Stopped: ${r.aborted}, while the remediation tasks' deployments were read. ${journal[0]!.toUpperCase()}${journal.slice(1)}. ` +
+    `The remediation tasks go on in Azure; the outcome of their ${tasks} install(s) was not read (reported skipped). Run plan once they have ended to see what is left.\n`
+  );
+}
+
+/**
  * One line per apply, each count named for what it counts: the plan's steps run as ARM calls, the
  * plan's installs a remediation task made (per machine), the delegation's own policy steps, and the
  * ARM write requests (which a step can take more than one of: a removal deletes a role too).
