@@ -290,20 +290,17 @@ export async function benchWatch(fleet = Number(process.env.BENCH_WATCH_FLEET ??
     // interval, the round's time until its PUTs comes on top.
     const run = Date.now().toString(36);
     const lastStart = () => Date.parse(rounds().filter((r) => !r.error).pop()!.startedAt);
-    const batches: { label: string; created: number; agentAt: number; installer?: { round: number; startedAt: string } }[] = [];
+    const batches: { label: string; created: number; agentAt: number }[] = [];
     const newVms = async (label: string, at: () => number) => {
-      await new Promise((r) => setTimeout(r, Math.max(0, at() - Date.now())));
-      // Only the PUTs sent from here on are polled for: the log holds the whole converge's.
+      // Only the PUTs sent from here on are polled for: the log holds the whole converge's (read before the moment, which it would delay).
       const before = await get<{ value: { seq: number }[] }>("/admin/extension-puts");
       const fromSeq = before.value.reduce((m, p) => Math.max(m, p.seq), 0);
+      await new Promise((r) => setTimeout(r, Math.max(0, at() - Date.now())));
+      // Named for this run: on a reused state (BENCH_WATCH_STATE) an earlier run's new VMs are there, with their agents.
+      const names = Array.from({ length: 10 }, (_, i) => `vm-bench-new-${run}-${batches.length}-${i}`);
+      // Created at once, and timed from the first request: each VM exists by the time its request returns.
       const created = Date.now();
-      const names: string[] = [];
-      for (let i = 0; i < 10; i++) {
-        // Named for this run: on a reused state (BENCH_WATCH_STATE) an earlier run's new VMs are there, with their agents.
-        const name = `vm-bench-new-${run}-${batches.length}-${i}`;
-        names.push(name);
-        await emu.admin("POST", "/admin/machines", { subscriptionId: emu.subscriptionIds[i % 3], resourceGroup: "rg-bench", name, location: "westeurope", osType: "Windows" });
-      }
+      await Promise.all(names.map((name, i) => emu.admin("POST", "/admin/machines", { subscriptionId: emu.subscriptionIds[i % 3], resourceGroup: "rg-bench", name, location: "westeurope", osType: "Windows" })));
       let agentAt = NaN;
       // Given up after ten intervals: the figure is then "not within ..." rather than a hang.
       while (Date.now() < created + 10 * interval * 1000) {
@@ -314,11 +311,9 @@ export async function benchWatch(fleet = Number(process.env.BENCH_WATCH_FLEET ??
         }
         await new Promise((r) => setTimeout(r, 250));
       }
-      // The round that installed them: the last one started before their agents were sent.
-      const installer = rounds().filter((r) => Date.parse(r.startedAt) >= created && Date.parse(r.startedAt) <= agentAt).pop();
-      batches.push({ label, created, agentAt, ...(installer ? { installer } : {}) });
-      // Wait for that round to end before the next batch: a batch is timed against a quiet schedule.
-      await waitRound(rounds().length + 1);
+      batches.push({ label, created, agentAt });
+      // Wait for the round after the installing one to end before the next batch: each batch meets a quiet schedule.
+      await waitRound(rounds().length + 2);
     };
     await newVms("right after a quiet round ended", () => Date.now());
     await newVms("mid-interval", () => lastStart() + (interval / 2) * 1000);
@@ -338,10 +333,12 @@ export async function benchWatch(fleet = Number(process.env.BENCH_WATCH_FLEET ??
     console.log(`watch: ${fleet} machines, --interval ${interval} (load average ${loadAverage()}): ${per.join("; ")}`);
     for (const b of batches) {
       const seconds = (b.agentAt - b.created) / 1000;
-      const waited = b.installer ? (Date.parse(b.installer.startedAt) - b.created) / 1000 : NaN;
+      // The round that installed them: the last one started before their agents were sent.
+      const installer = all.filter((r) => Date.parse(r.startedAt) >= b.created && Date.parse(r.startedAt) <= b.agentAt).pop();
+      const waited = installer ? (Date.parse(installer.startedAt) - b.created) / 1000 : NaN;
       console.log(
         `watch: 10 new VMs created ${b.label} had their agent ${seconds.toFixed(1)} s after they were created (${seconds <= interval ? "within" : "NOT within"} one interval, ${interval} s): ` +
-          `${waited.toFixed(1)} s until round ${b.installer?.round ?? "?"} started, ${(seconds - waited).toFixed(1)} s in that round until the PUTs were sent`,
+          `${waited.toFixed(1)} s until round ${installer?.round ?? "?"} started, ${(seconds - waited).toFixed(1)} s in that round until the PUTs were sent`,
       );
     }
   } finally {
