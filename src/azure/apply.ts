@@ -60,6 +60,11 @@ export interface ApplyResult extends ExecuteResult {
   readonly delegated: readonly StepResult[];
   /** Ids of the steps the delegation added (policy assignment, roles, remediation task, its removal): not the plan's. */
   readonly delegationSteps: readonly string[];
+  /**
+   * Set when the stop came after every step had run, while the remediation tasks' deployments were
+   * read: nothing of the plan is left to send, the tasks go on in Azure, their installs are skipped (unknown).
+   */
+  readonly stoppedReadingDeployments?: true;
 }
 
 export async function applyPlan(conn: AzureConnection, planned: Plan, options: ApplyOptions = {}): Promise<ApplyResult> {
@@ -94,8 +99,16 @@ export async function applyPlan(conn: AzureConnection, planned: Plan, options: A
     const ownResults = result.results.filter((x) => added.has(x.step.id));
     const delegated = installs.length ? await delegatedOutcomes(new ArmClients(conn), installs, ownResults, { ...options.retry, signal: stop.signal }).catch((err: Error) => installs.map((step) => ({ step, status: "failed" as const, error: `its remediation's deployments could not be read: ${err.message}` }))) : [];
     // A stop while the deployments were read (every step had run) stops the apply all the same.
-    const aborted = result.aborted ?? (delegated.some((x) => x.status === "skipped") && stop.signal.aborted ? stopReason(stop.signal) : undefined);
-    return { ...result, ...(aborted ? { aborted } : {}), writes: budgets.taken("write") + budgets.taken("delete"), delegated, delegationSteps };
+    const stoppedReading = !result.aborted && delegated.some((x) => x.status === "skipped") && stop.signal.aborted;
+    const aborted = result.aborted ?? (stoppedReading ? stopReason(stop.signal) : undefined);
+    return {
+      ...result,
+      ...(aborted ? { aborted } : {}),
+      ...(stoppedReading ? { stoppedReadingDeployments: true as const } : {}),
+      writes: budgets.taken("write") + budgets.taken("delete"),
+      delegated,
+      delegationSteps,
+    };
   } finally {
     options.signal?.removeEventListener("abort", onCallerStop);
   }

@@ -33,12 +33,15 @@
  * subscriptions' settings and the workspaces' event tiers are read every round as before: a few
  * requests whatever the fleet's size.
  */
-import type { Inventory } from "../inventory/schema";
+import type { Inventory, InventoryDataCollectionRuleAssociation, InventoryMachine } from "../inventory/schema";
 import type { AzureConnection } from "./connection";
 import { ASSOCIATION_QUERY, FLEET_QUERY, FLEET_TYPES, GraphQuota, queryGraph, type GraphRow } from "./graph";
 import { readHeartbeats, readInventoryFor, type ReadOptions } from "./inventory";
-import { freshHeartbeats, HEARTBEAT_QUERY, newestHeartbeat, type HeartbeatRow } from "./read/heartbeat";
-import { DEFENDER_QUERY, machineSecurityIds } from "./read/defender";
+import { FleetTable, KeptItems } from "./keptFleet";
+import { addAgents, freshHeartbeats, HEARTBEAT_QUERY, newestHeartbeat, type HeartbeatRow } from "./read/heartbeat";
+import { applyDefenderRows, DEFENDER_QUERY, machineSecurityIds } from "./read/defender";
+import type { FleetRows } from "./read/machines";
+import { tagsNamedBy } from "./scope";
 import { associationPrefix, machineOfAssociation } from "./read/dcr";
 import { RowsByMachine } from "./read/rowsByMachine";
 import type { Spec } from "../spec/schema";
@@ -64,6 +67,8 @@ export interface RoundRead {
   readonly mode: "full" | "changes";
   /** Changed resources of the fleet's types read back (changes mode). */
   readonly changed: number;
+  /** Machines built by this read (every one at a full read); the others are the last round's, as they were. */
+  readonly built: number;
 }
 
 const quote = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
@@ -135,13 +140,18 @@ interface ChangeRow extends GraphRow {
 }
 
 export class IncrementalInventory {
-  private rows = new Map<string, GraphRow>();
+  /** The fleet table's rows. */
+  private table = new FleetTable(machineOf);
+  /** The inventory items earlier rounds built, handed out again for the machines that did not change. */
+  private readonly kept = new KeptItems();
   /** The machines' securityresources rows, by lower-case id. */
   private securityRows = new Map<string, GraphRow>();
   /** The machines' rule associations (insightsresources), by machine. */
   private associations = new RowsByMachine(machineOfAssociation);
   /** Heartbeat rows judged fresh at the read that brought them, by lower-case machine id. */
   private heartbeats = new Map<string, readonly HeartbeatRow[]>();
+  /** The workspaces (customerIds, lower-case) whose heartbeats the last round's agents came from. */
+  private heartbeatWorkspaces = "";
   /** The newest heartbeat the reads have seen: the workspaces' clock a narrowed answer is judged by. */
   private newestHeartbeat = -Infinity;
   /** Machines whose securityresources rows, rule associations and heartbeats the next change round reads again (lower-case). */
@@ -177,94 +187,119 @@ export class IncrementalInventory {
   async read(signal?: AbortSignal): Promise<RoundRead> {
     const retry = { ...this.options.retry, signal };
     const full = this.roundsSinceFull >= (this.options.fullEvery ?? DEFAULT_FULL_READ_EVERY);
+    const keepTags = new Set(tagsNamedBy(this.spec).map((t) => t.toLowerCase()));
     let changed = 0;
-    /** Reads these (lower-case) ids back into `kept`: created or updated; not found, deleted. */
-    const readBack = async (kept: Map<string, GraphRow>, ids: readonly string[], byId: (ids: readonly string[]) => string, present: readonly string[], quota: GraphQuota) => {
-      const found = new Map<string, GraphRow>();
-      for (const row of await inBatches(ids, (batch) => queryGraph(this.conn, byId(batch), present, retry, quota))) found.set(row.id.toLowerCase(), row);
-      for (const id of ids) {
-        const row = found.get(id);
-        if (row) kept.set(id, row);
-        else kept.delete(id);
+    this.kept.begin();
+    /** Reads these (lower-case) ids back: created or updated (`found`), or not found (`gone`: deleted). */
+    const readBack = async (ids: readonly string[], byId: (ids: readonly string[]) => string, present: readonly string[], quota: GraphQuota, found: (row: GraphRow) => void, gone: (id: string) => void) => {
+      const seen = new Set<string>();
+      for (const row of await inBatches(ids, (batch) => queryGraph(this.conn, byId(batch), present, retry, quota))) {
+        seen.add(row.id.toLowerCase());
+        found(row);
       }
+      for (const id of ids) if (!seen.has(id)) gone(id);
     };
-    const fleetRows = async (present: readonly string[], quota: GraphQuota): Promise<GraphRow[]> => {
+    /** The machines whose items this round builds again: every one at a full read. */
+    let rebuild: ReadonlySet<string> | "all" = "all";
+    const fleet = async (present: readonly string[], quota: GraphQuota): Promise<FleetRows> => {
       if (full) {
         // The cursor first: a change during the full read is read again next round, never lost.
         const latest = await queryGraph(this.conn, LATEST_CHANGE_QUERY, present, retry, quota);
         const rows = await queryGraph(this.conn, FLEET_QUERY, present, retry, quota);
-        this.rows = new Map(rows.map((r) => [r.id.toLowerCase(), r] as const));
+        this.table = new FleetTable(machineOf);
+        for (const row of rows) this.table.set(row);
         this.cursor = newest(latest.map((r) => (r as unknown as { latest?: string }).latest), this.cursor);
         this.readAtCursor = new Set();
-        return rows;
+        return this.kept.fleet(this.table, "all", keepTags);
       }
       const all = (await queryGraph(this.conn, changesQuery(this.cursor), present, retry, quota)) as ChangeRow[];
       const changes = all.filter((c) => !this.readAtCursor.has(c.id));
       for (const c of changes) this.cursor = newest([c.changeTime], this.cursor);
       const cursorMs = this.cursor ? Date.parse(this.cursor) : NaN;
       this.readAtCursor = new Set(all.filter((c) => c.changeTime && Date.parse(c.changeTime) === cursorMs).map((c) => c.id));
-      const targets = new Map<string, string>();
+      const targets = new Set<string>();
       for (const c of changes) {
         const id = c.targetResourceId?.toLowerCase();
         if (!id || !FLEET_TYPE_SET.has((c.targetResourceType ?? "").toLowerCase())) continue;
-        targets.set(id, c.targetResourceId!);
+        targets.add(id);
         const machine = machineOf(id, c.targetResourceType ?? "");
         if (machine) this.machinesToReread.add(machine);
       }
-      const ids = [...targets.keys()];
-      await readBack(this.rows, ids, resourcesByIdQuery, present, quota);
+      const ids = [...targets];
+      await readBack(ids, resourcesByIdQuery, present, quota, (row) => this.table.set(row), (id) => this.table.delete(id));
       changed = ids.length;
-      return [...this.rows.values()].sort((a, b) => (a.id.toLowerCase() < b.id.toLowerCase() ? -1 : 1));
+      // Above the narrowing's limit every machine's heartbeats are read again: every machine is built again.
+      rebuild = new Set(this.rereadsWhole() ? [...this.table.machines(), ...this.machinesToReread] : this.machinesToReread);
+      return this.kept.fleet(this.table, rebuild, keepTags);
     };
-    // The machines to read again: those noted before this round, and those its changes name (fleetRows runs first).
-    const reread = () => [...this.machinesToReread];
-    const defenderRows = async (present: readonly string[], quota: GraphQuota): Promise<GraphRow[]> => {
+    const associations = async (present: readonly string[], quota: GraphQuota): Promise<InventoryDataCollectionRuleAssociation[]> => {
       if (full) {
-        const rows = await queryGraph(this.conn, DEFENDER_QUERY, present, retry, quota);
-        this.securityRows = new Map(rows.map((r) => [r.id.toLowerCase(), r] as const));
-        return rows;
+        this.associations = new RowsByMachine(machineOfAssociation, await queryGraph(this.conn, ASSOCIATION_QUERY, present, retry, quota));
+      } else if (this.machinesToReread.size) {
+        const machines = [...this.machinesToReread];
+        this.associations.replace(machines, await inBatches(machines, (batch) => queryGraph(this.conn, associationsOfMachinesQuery(batch), present, retry, quota)));
       }
-      const ids = reread().flatMap(machineSecurityIds).map((id) => id.toLowerCase());
-      await readBack(this.securityRows, ids, defenderByIdQuery, present, quota);
-      return [...this.securityRows.values()];
+      return this.kept.associations(this.associations.rows());
     };
-    const associationRows = async (present: readonly string[], quota: GraphQuota): Promise<GraphRow[]> => {
+    const machines = async (fleetMachines: InventoryMachine[], present: readonly string[], quota: GraphQuota, customerIds: readonly string[]): Promise<InventoryMachine[]> => {
+      const reread = [...this.machinesToReread];
+      // Defender's rows: all at a full read, those of the machines read again otherwise.
       if (full) {
-        const rows = await queryGraph(this.conn, ASSOCIATION_QUERY, present, retry, quota);
-        this.associations = new RowsByMachine(machineOfAssociation, rows);
-        return rows;
+        this.securityRows = new Map((await queryGraph(this.conn, DEFENDER_QUERY, present, retry, quota)).map((r) => [r.id.toLowerCase(), r] as const));
+      } else {
+        const ids = reread.flatMap(machineSecurityIds).map((id) => id.toLowerCase());
+        await readBack(ids, defenderByIdQuery, present, quota, (row) => this.securityRows.set(row.id.toLowerCase(), row), (id) => this.securityRows.delete(id));
       }
-      const machines = reread();
-      const found = await inBatches(machines, (batch) => queryGraph(this.conn, associationsOfMachinesQuery(batch), present, retry, quota));
-      this.associations.replace(machines, found);
-      return this.associations.rows();
-    };
-    const heartbeatRows = async (customerIds: readonly string[]): Promise<HeartbeatRow[]> => {
-      const machines = reread();
-      if (full || machines.length > (this.options.heartbeatMachinesNarrowed ?? HEARTBEAT_MACHINES_NARROWED)) {
+      // The Heartbeat: all of it at a full read (or above the narrowing's limit), those machines' otherwise.
+      const whole = full || this.rereadsWhole();
+      if (whole) {
         const rows = await readHeartbeats(this.conn, customerIds, HEARTBEAT_QUERY, retry);
         this.newestHeartbeat = newestHeartbeat(rows);
         this.heartbeats = byMachine(freshHeartbeats(rows, this.newestHeartbeat));
       } else {
-        const rows = await inBatches(machines, (batch) => readHeartbeats(this.conn, customerIds, heartbeatOfMachinesQuery(batch), retry));
+        const rows = await inBatches(reread, (batch) => readHeartbeats(this.conn, customerIds, heartbeatOfMachinesQuery(batch), retry));
         this.newestHeartbeat = Math.max(this.newestHeartbeat, newestHeartbeat(rows));
-        for (const m of machines) this.heartbeats.delete(m);
+        for (const m of reread) this.heartbeats.delete(m);
         for (const [m, list] of byMachine(freshHeartbeats(rows, this.newestHeartbeat))) this.heartbeats.set(m, list);
       }
-      // Only the workspaces still there: a row kept from a workspace since deleted is not.
+      // Only the workspaces still there count: when they are not the last round's, every machine's agents are added again.
       const current = new Set(customerIds.map((c) => c.toLowerCase()));
-      return [...this.heartbeats.values()].flat().filter((r) => current.has(r.workspaceCustomerId.toLowerCase()));
+      const workspaces = [...current].sort().join(",");
+      const agentsAgain = whole || workspaces !== this.heartbeatWorkspaces;
+      this.heartbeatWorkspaces = workspaces;
+      const built = rebuild === "all" ? undefined : rebuild;
+      const out = fleetMachines.map((m) => {
+        const id = m.id.toLowerCase();
+        if (!built || built.has(id)) return this.kept.markBuilt(m);
+        return agentsAgain ? this.kept.markBuilt({ ...m, agents: [] }) : m;
+      });
+      const fresh = built ? out.filter((m) => built.has(m.id.toLowerCase())) : out;
+      const security = fresh.flatMap((m) => machineSecurityIds(m.id).map((id) => this.securityRows.get(id.toLowerCase())).filter((r): r is GraphRow => !!r));
+      applyDefenderRows(fresh, security);
+      const withAgents = agentsAgain ? out : fresh;
+      addAgents(
+        withAgents,
+        withAgents.flatMap((m) => (this.heartbeats.get(m.id.toLowerCase()) ?? []).filter((r) => current.has(r.workspaceCustomerId.toLowerCase()))),
+      );
+      this.kept.keep(out);
+      return out;
     };
     try {
       // The spec's scope each round: subscriptions under its management groups may come and go.
-      const inventory = await readInventoryFor(this.conn, this.spec, { retry, onProgress: this.options.onProgress, fleetRows, defenderRows, associationRows, heartbeatRows, quota: this.quota });
+      const assembly = { fleet, associations, machines, built: (item: object) => this.kept.isBuilt(item) };
+      const inventory = await readInventoryFor(this.conn, this.spec, { retry, onProgress: this.options.onProgress, assembly, quota: this.quota });
       this.machinesToReread.clear();
       this.roundsSinceFull = full ? 1 : this.roundsSinceFull + 1;
-      return { inventory, mode: full ? "full" : "changes", changed };
+      return { inventory, mode: full ? "full" : "changes", changed, built: this.kept.builtMachines };
     } catch (err) {
       this.invalidate();
       throw err;
     }
+  }
+
+  /** Above this many machines to read again, the whole Heartbeat is read (and every machine built again). */
+  private rereadsWhole(): boolean {
+    return this.machinesToReread.size > (this.options.heartbeatMachinesNarrowed ?? HEARTBEAT_MACHINES_NARROWED);
   }
 }
 

@@ -6,6 +6,7 @@
 export { applyPlan, planLive, type ApplyOptions, type ApplyResult } from "./apply";
 export { readInventory, readInventoryFor, workspacesNamedBy, type ReadOptions } from "./inventory";
 export { IncrementalInventory, type RoundRead } from "./incremental";
+export { sameInventory } from "./keptFleet";
 export { outOfLease, resolveScopeAt, resolveSubscriptions, ScopeError, subscriptionsToLease, SUBSCRIPTIONS_CAP, SUBSCRIPTIONS_PER_MANAGEMENT_GROUP_CAP } from "./scope";
 export { RecentWrites, RECENT_WRITES_KEPT_MS, type Confirmed, type StepChecker } from "./recentWrites";
 export { executePlan, type ExecuteOptions, type ExecuteResult, type StepResult, type StepRunner, type StepStatus } from "./executor";

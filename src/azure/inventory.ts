@@ -5,16 +5,16 @@
  * guest agents.
  */
 import { LogsQueryClient, LogsQueryResultStatus } from "@azure/monitor-query-logs";
-import type { Inventory } from "../inventory/schema";
+import type { Inventory, InventoryDataCollectionRuleAssociation, InventoryMachine } from "../inventory/schema";
 import type { Spec } from "../spec/schema";
 import { parseInventory } from "../inventory/load";
 import type { AzureConnection } from "./connection";
 import { subscriptionOf } from "../inventory/ids";
-import { ASSOCIATION_QUERY, FLEET_QUERY, POLICY_QUERY, ROLE_QUERY, GraphQuota, queryGraph, workspacesQuery, type GraphRow } from "./graph";
+import { ASSOCIATION_QUERY, FLEET_QUERY, POLICY_QUERY, ROLE_QUERY, GraphQuota, queryGraph, workspacesQuery } from "./graph";
 import { associationOf } from "./read/dcr";
 import { applyDefenderRows, DEFENDER_QUERY } from "./read/defender";
-import { addAgents, applyHeartbeats, HEARTBEAT_QUERY, HEARTBEAT_WINDOW, type HeartbeatRow } from "./read/heartbeat";
-import { fleetFromRows } from "./read/machines";
+import { applyHeartbeats, HEARTBEAT_QUERY, HEARTBEAT_WINDOW, type HeartbeatRow } from "./read/heartbeat";
+import { fleetFromRows, type FleetRows } from "./read/machines";
 import { resolveSubscriptions, tagsNamedBy } from "./scope";
 import { policyFromRows } from "./read/policy";
 import { readDeletedWorkspaces } from "./read/deletedWorkspaces";
@@ -29,17 +29,8 @@ export interface ReadOptions {
   readonly onProgress?: (message: string) => void;
   /** Requests in flight for the per-workspace reads. Default 8. */
   readonly concurrency?: number;
-  /** The fleet's Resource Graph rows (default: the whole FLEET_QUERY); an incremental watch patches its last read instead. */
-  readonly fleetRows?: (subscriptions: readonly string[], quota: GraphQuota) => Promise<readonly GraphRow[]>;
-  /** The machines' securityresources rows (default: the whole DEFENDER_QUERY); an incremental watch patches its last read instead. */
-  readonly defenderRows?: (subscriptions: readonly string[], quota: GraphQuota) => Promise<readonly GraphRow[]>;
-  /** The machines' rule associations (default: the whole ASSOCIATION_QUERY); an incremental watch patches its last read instead. */
-  readonly associationRows?: (subscriptions: readonly string[], quota: GraphQuota) => Promise<readonly GraphRow[]>;
-  /**
-   * The guest agents' heartbeats in these workspaces (customerIds), already judged fresh
-   * (freshHeartbeats; default: every machine's, HEARTBEAT_QUERY); an incremental watch patches its last read instead.
-   */
-  readonly heartbeatRows?: (workspaceCustomerIds: readonly string[]) => Promise<readonly HeartbeatRow[]>;
+  /** How the fleet's machines and rule associations are built (default: all of them from a whole read); a watch keeps those that did not change. */
+  readonly assembly?: FleetAssembly;
   /** Resource Graph's quota as the answers report it, kept across reads (a watch). */
   readonly quota?: GraphQuota;
   /**
@@ -49,6 +40,36 @@ export interface ReadOptions {
   readonly workspaces?: readonly string[];
   /** Machine tags to keep (tagsNamedBy: the spec's exclusion tags and the tags Defender reads); the reader keeps no others. */
   readonly machineTags?: readonly string[];
+}
+
+/**
+ * The O(fleet) part of a read: Resource Graph's rows of the machines (and the rest of the fleet
+ * table), their Defender rows, rule associations and heartbeats, made into inventory items. The
+ * default reads and builds all of them; a watch (incremental.ts) reads what changed and hands back
+ * the items of the machines that did not change as the last read built them.
+ */
+export interface FleetAssembly {
+  /** The fleet table's machines (without Defender rows or agents yet, unless kept whole), clusters, workspaces and rules. */
+  fleet(present: readonly string[], quota: GraphQuota): Promise<FleetRows>;
+  /** The machines' rule associations (insightsresources). */
+  associations(present: readonly string[], quota: GraphQuota): Promise<InventoryDataCollectionRuleAssociation[]>;
+  /** The fleet's machines with their Defender rows and the guest agents of these workspaces' heartbeats (customerIds). */
+  machines(machines: InventoryMachine[], present: readonly string[], quota: GraphQuota, workspaceCustomerIds: readonly string[]): Promise<InventoryMachine[]>;
+  /** Items built by this read, to validate; the others were validated by the read that built them. Default: all. */
+  built?(item: InventoryMachine | InventoryDataCollectionRuleAssociation): boolean;
+}
+
+/** Every machine, association and heartbeat read and built again. */
+export function wholeFleet(conn: AzureConnection, keepTags: ReadonlySet<string>, retry?: RetryOptions): FleetAssembly {
+  return {
+    fleet: async (present, quota) => fleetFromRows(await queryGraph(conn, FLEET_QUERY, present, retry, quota), keepTags),
+    associations: async (present, quota) => (await queryGraph(conn, ASSOCIATION_QUERY, present, retry, quota)).map(associationOf).filter((a): a is NonNullable<typeof a> => !!a),
+    machines: async (machines, present, quota, customerIds) => {
+      applyDefenderRows(machines, await queryGraph(conn, DEFENDER_QUERY, present, retry, quota));
+      applyHeartbeats(machines, await readHeartbeats(conn, customerIds, HEARTBEAT_QUERY, retry));
+      return machines;
+    },
+  };
 }
 
 /**
@@ -84,8 +105,9 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
   const quota = options.quota ?? new GraphQuota();
   progress("querying Resource Graph for machines, extensions, clusters and workspaces");
   const keepTags = new Set((options.machineTags ?? []).map((t) => t.toLowerCase()));
-  const fleetRows = options.fleetRows ?? ((subs: readonly string[], q: GraphQuota) => queryGraph(conn, FLEET_QUERY, subs, options.retry, q));
-  const fleet = fleetFromRows(present.length ? await fleetRows(present, quota) : [], keepTags);
+  const assembly = options.assembly ?? wholeFleet(conn, keepTags, options.retry);
+  const noFleet: FleetRows = { machines: [], dataCollectionRules: [], clusters: [], workspaces: [], problems: [] };
+  const fleet = present.length ? await assembly.fleet(present, quota) : noFleet;
   if (fleet.problems.length) {
     throw new Error(`Resource Graph returned rows this tool cannot read (nothing was changed):\n  ${fleet.problems.slice(0, 10).join("\n  ")}`);
   }
@@ -96,26 +118,21 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
     const rows = await queryGraph(conn, workspacesQuery(elsewhere), [...new Set(elsewhere.map(subscriptionOf))].sort(), options.retry, quota);
     fleet.workspaces.push(...fleetFromRows(rows).workspaces);
   }
-  const manual = fleet.machines.filter(needsInstanceCounts);
+  const manual = fleet.machines.flatMap((m, i) => (needsInstanceCounts(m) ? [i] : []));
   if (manual.length) {
     progress(`reading the instances of ${manual.length} scale set(s) with a Manual upgrade policy`);
-    const counts = await mapLimit(manual, options.concurrency ?? 8, (m) => readInstanceCounts(conn, m.id, options.retry));
-    manual.forEach((m, i) => (m.scaleSet = { ...m.scaleSet!, ...counts[i]! }));
+    const counts = await mapLimit(manual, options.concurrency ?? 8, (i) => readInstanceCounts(conn, fleet.machines[i]!.id, options.retry));
+    // A copy, not the machine itself: a watch keeps the machine objects of earlier reads.
+    manual.forEach((i, k) => (fleet.machines[i] = { ...fleet.machines[i]!, scaleSet: { ...fleet.machines[i]!.scaleSet!, ...counts[k]! } }));
   }
   progress("querying Resource Graph for policy and role assignments");
-  const [policyRows, roleRows, associationRows, defenderRows] = present.length
-    ? await Promise.all([
-        queryGraph(conn, POLICY_QUERY, present, options.retry, quota),
-        queryGraph(conn, ROLE_QUERY, present, options.retry, quota),
-        options.associationRows ? options.associationRows(present, quota) : queryGraph(conn, ASSOCIATION_QUERY, present, options.retry, quota),
-        options.defenderRows ? options.defenderRows(present, quota) : queryGraph(conn, DEFENDER_QUERY, present, options.retry, quota),
-      ])
-    : [[], [], [], []];
+  const [policyRows, roleRows, associations] = present.length
+    ? await Promise.all([queryGraph(conn, POLICY_QUERY, present, options.retry, quota), queryGraph(conn, ROLE_QUERY, present, options.retry, quota), assembly.associations(present, quota)])
+    : [[], [], []];
   const policy = policyFromRows(policyRows, roleRows);
   // Not in any Resource Graph table: the PolicyInsights API, per subscription.
   const remediations = (await mapLimit(present, options.concurrency ?? 8, (s) => readRemediations(conn, s, options.retry))).flat();
   const deletedWorkspaces = (await mapLimit(present, options.concurrency ?? 8, (s) => readDeletedWorkspaces(conn, s, options.retry))).flat();
-  applyDefenderRows(fleet.machines, defenderRows);
 
   progress(`reading the security-event settings of ${fleet.workspaces.length} workspace(s)`);
   const events = await mapLimit(fleet.workspaces, options.concurrency ?? 8, (ws) => readSecurityEvents(conn, ws, options.retry));
@@ -125,27 +142,44 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
   });
 
   progress(`querying Heartbeat in ${fleet.workspaces.length} workspace(s)`);
-  const customerIds = fleet.workspaces.map((w) => w.customerId);
-  if (options.heartbeatRows) addAgents(fleet.machines, await options.heartbeatRows(customerIds));
-  else applyHeartbeats(fleet.machines, await readHeartbeats(conn, customerIds, HEARTBEAT_QUERY, options.retry));
+  const machines = present.length ? await assembly.machines(fleet.machines, present, quota, fleet.workspaces.map((w) => w.customerId)) : [];
 
   const inventory = {
     version: 1 as const,
     generatedAt: new Date().toISOString(),
     subscriptions: present.map((id) => ({ id, onboardedAt: factsOf.get(id)!.onboardedAt })),
     workspaces: fleet.workspaces,
-    machines: fleet.machines,
+    machines,
     clusters: fleet.clusters,
     policyAssignments: policy.policyAssignments,
     roleAssignments: policy.roleAssignments,
     remediations,
     dataCollectionRules: fleet.dataCollectionRules,
-    dataCollectionRuleAssociations: associationRows.map(associationOf).filter((a): a is NonNullable<typeof a> => !!a),
+    dataCollectionRuleAssociations: associations,
     deletedWorkspaces,
     settings: Object.fromEntries(present.map((id) => [id, factsOf.get(id)!.settings])),
   };
   // The same validation as a hand-written inventory: a malformed answer stops here, before any plan.
-  return parseInventory(inventory);
+  return assembly.built ? validateBuilt(inventory, assembly.built) : parseInventory(inventory);
+}
+
+/**
+ * parseInventory of what this read built: the machines and associations kept from an earlier read
+ * were validated then (a hundred thousand of them each round cost more than the round's requests).
+ * Ids stay unique: the kept and the built items are keyed by id.
+ */
+function validateBuilt(inventory: Inventory, built: NonNullable<FleetAssembly["built"]>): Inventory {
+  const machines = inventory.machines.flatMap((m, i) => (built(m) ? [i] : []));
+  const associations = (inventory.dataCollectionRuleAssociations ?? []).flatMap((a, i) => (built(a) ? [i] : []));
+  const checked = parseInventory({
+    ...inventory,
+    machines: machines.map((i) => inventory.machines[i]),
+    dataCollectionRuleAssociations: associations.map((i) => inventory.dataCollectionRuleAssociations![i]),
+  });
+  const out = { ...checked, machines: [...inventory.machines], dataCollectionRuleAssociations: [...(inventory.dataCollectionRuleAssociations ?? [])] };
+  machines.forEach((i, k) => (out.machines[i] = checked.machines[k]!));
+  associations.forEach((i, k) => (out.dataCollectionRuleAssociations[i] = checked.dataCollectionRuleAssociations![k]!));
+  return out;
 }
 
 /** The rows `query` (HEARTBEAT_QUERY or a narrowing of it) answers in these workspaces, HEARTBEAT_WORKSPACES_PER_QUERY a query. */

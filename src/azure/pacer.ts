@@ -4,11 +4,14 @@
  * and subscription (budget.ts); after it, the run's health learns that ARM answered, and the bucket
  * learns what ARM's holds (its x-ms-ratelimit-remaining-* header, 0 after a 429). So polls are
  * paced by the read budget and never hold a write token, and the SDK's own polling loops stop
- * with the run (the token wait takes the run's signal).
+ * with the run (the token wait takes the run's signal). A read in flight (a poll, the follow-up of a
+ * remediation task, a step's check) is cut when the run stops: it changes nothing, and a stop
+ * should not wait for ARM's answer. A write in flight is left to finish: the journal has it as started.
  */
-import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import type { PipelinePolicy, PipelineRequest, PipelineResponse, SendRequest } from "@azure/core-rest-pipeline";
 import { requestClass, subscriptionOfUrl, type ArmBudgets, type RequestClass } from "./budget";
 import type { CallHealth } from "./retry";
+import { whenStopped } from "./stop";
 
 export function pacerPolicy(budgets: ArmBudgets, signal?: AbortSignal, health?: CallHealth): PipelinePolicy {
   return {
@@ -17,7 +20,7 @@ export function pacerPolicy(budgets: ArmBudgets, signal?: AbortSignal, health?: 
       const cls = requestClass(request.method, request.url);
       const subscription = subscriptionOfUrl(request.url);
       await budgets.take(cls, subscription, signal);
-      const response = await next(request);
+      const response = signal && cls === "read" ? await untilStopped(request, next, signal) : await next(request);
       if (response.status < 500) health?.succeeded();
       // ARM's own count of this subscription's bucket, when it says: ours never holds more.
       if (subscription) {
@@ -27,6 +30,26 @@ export function pacerPolicy(budgets: ArmBudgets, signal?: AbortSignal, health?: 
       return response;
     },
   };
+}
+
+/** Sends a read that ends with the run's signal as well as with the request's own (an SDK poller passes one). */
+async function untilStopped(request: PipelineRequest, next: SendRequest, signal: AbortSignal): Promise<PipelineResponse> {
+  const own = new AbortController();
+  const outer = request.abortSignal;
+  const onOuter = () => own.abort();
+  // One listener on the run's signal for all of the run's waits (stop.ts), not one per request.
+  const unwatch = whenStopped(signal, () => own.abort(signal.reason));
+  if (outer?.aborted) own.abort();
+  else outer?.addEventListener("abort", onOuter);
+  request.abortSignal = own.signal;
+  try {
+    return await next(request);
+  } finally {
+    unwatch();
+    outer?.removeEventListener("abort", onOuter);
+    // The next attempt (the SDK retries the same request) starts from the caller's signal.
+    request.abortSignal = outer;
+  }
 }
 
 const REMAINING_HEADER: Readonly<Record<RequestClass, string>> = {

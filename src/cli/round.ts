@@ -3,7 +3,7 @@
  * from the state store, progress on stderr, the plan and a result summary for a person, or JSON
  * for a machine.
  */
-import { applyPlan, ArmBudgets, ARM_BUCKETS, AzureStepRunner, beginRun, IncrementalInventory, outOfLease, planLive, RecentWrites, ScopeError, subscriptionsToLease, writeBudget, type ApplyResult, type AzureConnection, type RoundRead, type RunState } from "../azure";
+import { applyPlan, ArmBudgets, ARM_BUCKETS, AzureStepRunner, beginRun, IncrementalInventory, outOfLease, planLive, RecentWrites, sameInventory, ScopeError, subscriptionsToLease, writeBudget, type ApplyResult, type AzureConnection, type RoundRead, type RunState } from "../azure";
 import { machineOf, plan, stepLabel, type Plan } from "../core";
 import type { Inventory } from "../inventory";
 import type { Spec } from "../spec";
@@ -47,6 +47,8 @@ export interface WatchReader {
   readonly inventory: IncrementalInventory;
   /** Confirmed with ARM before they are sent again (Resource Graph may not show them yet). */
   readonly recent: RecentWrites;
+  /** The last round's inventory and its plan: a round that reads the same inventory plans the same (the planner is a function of spec and inventory). */
+  last?: { readonly inventory: Inventory; readonly plan: Plan };
 }
 
 export function watchReader(conn: AzureConnection, spec: Spec, progress: Progress, fullEvery: number): WatchReader {
@@ -67,14 +69,21 @@ export function noteRoundWrites(reader: WatchReader, result: ApplyResult): void 
 }
 
 /** How a watch round read the fleet, and the steps it left out because a recent round wrote them. */
-export type WatchRoundRead = Omit<RoundRead, "inventory"> & { readonly confirmed: number };
+export type WatchRoundRead = Omit<RoundRead, "inventory"> & {
+  readonly confirmed: number;
+  /** False when the round read the same inventory as the last one and kept its plan. */
+  readonly planned: boolean;
+};
 
 export async function planWatchRound(conn: AzureConnection, reader: WatchReader, spec: Spec, signal?: AbortSignal): Promise<{ inventory: Inventory; plan: Plan; read: WatchRoundRead }> {
   const read = await reader.inventory.read(signal);
+  const replanned = !reader.last || !sameInventory(reader.last.inventory, read.inventory);
+  const planned = replanned ? plan(spec, read.inventory) : reader.last!.plan;
+  reader.last = { inventory: read.inventory, plan: planned };
   // Checks are GETs: ARM's read budget, never the write budget.
   const checker = new AzureStepRunner(conn, { budgets: new ArmBudgets(ARM_BUCKETS), signal });
-  const confirmed = await reader.recent.confirm(plan(spec, read.inventory), checker, signal);
-  return { inventory: read.inventory, plan: confirmed.plan, read: { mode: read.mode, changed: read.changed, confirmed: confirmed.confirmed } };
+  const confirmed = await reader.recent.confirm(planned, checker, signal);
+  return { inventory: read.inventory, plan: confirmed.plan, read: { mode: read.mode, changed: read.changed, built: read.built, confirmed: confirmed.confirmed, planned: replanned } };
 }
 
 export async function applyRound(
@@ -106,6 +115,26 @@ export async function applyRound(
   });
   progress.done();
   return result;
+}
+
+/**
+ * What a person is told after an apply that was stopped. A stop while the steps ran leaves the
+ * journal holding them: apply again resumes. A stop after every step had run, while the remediation
+ * tasks' deployments were read, leaves nothing to resume: the journal was completed (unless a step
+ * failed, which apply again retries), and the tasks go on in Azure; `plan` shows what they left.
+ */
+export function stopAdvice(r: ApplyResult, journalWhere: string): string {
+  if (!r.aborted) return "";
+  if (!r.stoppedReadingDeployments) return `Stopped: ${r.aborted}. The journal (${journalWhere}) says where; run apply again to resume.\n`;
+  const tasks = r.delegated.filter((x) => x.status === "skipped").length;
+  const retry = r.counts.failed + r.counts.skipped;
+  const journal = retry
+    ? `${retry} step(s) failed or were skipped: the journal (${journalWhere}) holds them, and apply again retries them`
+    : "every step had been sent and the journal is complete: there is nothing to resume";
+  return (
+    `Stopped: ${r.aborted}, while the remediation tasks' deployments were read. ${journal[0]!.toUpperCase()}${journal.slice(1)}. ` +
+    `The remediation tasks go on in Azure; the outcome of their ${tasks} install(s) was not read (reported skipped). Run plan once they have ended to see what is left.\n`
+  );
 }
 
 /**

@@ -57,6 +57,47 @@ describe("ARM's buckets", () => {
     expect(budgets.bucket("write", "s2").readyIn(0)).toBe(0);
   });
 
+  it("cuts a read in flight when the run stops (a remediation's follow-up GET), and leaves a write to finish", async () => {
+    const run = new AbortController();
+    const pacer = pacerPolicy(new ArmBudgets(ARM_BUCKETS), run.signal);
+    const aborted: string[] = [];
+    let answer: (() => void) | undefined;
+    // ARM that answers only when told to; a request whose signal aborts ends at once, as the SDK's HTTP client does.
+    const slowArm = (request: PipelineRequest) =>
+      new Promise<PipelineResponse>((resolve, reject) => {
+        answer = () => resolve({ request, status: 200, headers: createHttpHeaders() });
+        request.abortSignal?.addEventListener("abort", () => {
+          aborted.push(request.method);
+          reject(new Error("The operation was aborted."));
+        });
+      });
+    const get = pacer.sendRequest(createPipelineRequest({ url: "https://m/subscriptions/s1/providers/Microsoft.PolicyInsights/remediations/r", method: "GET" }), slowArm);
+    await new Promise((r) => setImmediate(r));
+    run.abort(new Error("interrupted by SIGINT"));
+    await expect(get).rejects.toThrow("aborted");
+    expect(aborted).toEqual(["GET"]);
+
+    const stopped = new AbortController();
+    const put = pacerPolicy(new ArmBudgets(ARM_BUCKETS), stopped.signal).sendRequest(createPipelineRequest({ url: "https://m/subscriptions/s1/x", method: "PUT" }), slowArm);
+    await new Promise((r) => setImmediate(r));
+    stopped.abort();
+    answer!();
+    expect((await put).status).toBe(200);
+    expect(aborted).toEqual(["GET"]);
+  });
+
+  it("a read keeps the request's own signal (an SDK poller's) beside the run's", async () => {
+    const pacer = pacerPolicy(new ArmBudgets(ARM_BUCKETS), new AbortController().signal);
+    const caller = new AbortController();
+    const request = createPipelineRequest({ url: "https://m/subscriptions/s1/x", method: "GET", abortSignal: caller.signal });
+    const get = pacer.sendRequest(request, (r) => new Promise((_, reject) => r.abortSignal?.addEventListener("abort", () => reject(new Error("The operation was aborted.")))));
+    await new Promise((r) => setImmediate(r));
+    caller.abort();
+    await expect(get).rejects.toThrow("aborted");
+    // The next attempt of the same request starts from the caller's signal again.
+    expect(request.abortSignal).toBe(caller.signal);
+  });
+
   it("charges each request to its class; listing workspace keys is a read", () => {
     expect(requestClass("PUT", "https://m/subscriptions/s/x")).toBe("write");
     expect(requestClass("PATCH", "https://m/subscriptions/s/x")).toBe("write");

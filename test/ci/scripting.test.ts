@@ -49,12 +49,16 @@ describe("scripting the CLI", () => {
 
   it("reconcile --watch --format json: a line per round until SIGTERM, exit 0", async () => {
     const watch = runCli(lab, ["reconcile", "--spec", lab.specPath, "--state-dir", lab.stateDir, "--format", "json", "--quiet", "--watch", "--interval", "0.2"]);
-    await until(() => watch.stdout().split("\n").filter(Boolean).length >= 2, "two rounds");
+    // Three: the first change round reads back what the full read's cursor instant holds (inclusive).
+    await until(() => watch.stdout().split("\n").filter(Boolean).length >= 3, "three rounds");
     watch.child.kill("SIGTERM");
     expect(await watch.exit).toBe(0);
     const rounds = jsonLines(watch.stdout());
     expect(rounds.map((r) => r.round)).toEqual(rounds.map((_, i) => i + 1));
     for (const r of rounds) expect(Date.parse(r.startedAt as string)).not.toBeNaN();
+    // After the first (full) read, a round that reads the same fleet builds no machine and keeps the last plan.
+    expect(rounds[0]).toMatchObject({ read: { mode: "full", built: 12, planned: true } });
+    expect(rounds.slice(1).some((r) => (r.read as { built: number; planned: boolean }).built === 0 && (r.read as { planned: boolean }).planned === false)).toBe(true);
   });
 
   it("plan --format json exits 0 on a converged fleet, inventory prints Inventory JSON", async () => {

@@ -143,6 +143,9 @@ describe("SIGINT while the remediations' deployments are read, ARM throttling th
     expect(out.result.delegated).toMatchObject({ done: 0, failed: 0 });
     expect(out.result.delegated.skipped).toBeGreaterThan(0);
     expect(await throttled()).toBe(1);
+    // Nothing is left to resume (the journal was completed): the advice says so, not "run apply again".
+    expect(apply.stderr()).toContain("Every step had been sent and the journal is complete: there is nothing to resume");
+    expect(apply.stderr()).not.toContain("run apply again");
   });
 });
 

@@ -11,6 +11,7 @@
  */
 import { HEARTBEAT_WORKSPACES_PER_QUERY, readInventory } from "../../src/azure/inventory";
 import { IncrementalInventory } from "../../src/azure/incremental";
+import { sameInventory } from "../../src/azure/keptFleet";
 import { queryGraph } from "../../src/azure/graph";
 import { plan } from "../../src/core";
 import type { Inventory } from "../../src/inventory";
@@ -74,8 +75,15 @@ describe("incremental watch rounds", () => {
 
     const full = await round();
     expect(last!.mode).toBe("full");
+    expect(last!.built).toBe(last!.inventory.machines.length);
+    const afterFull = last!.inventory;
     const quiet = await round();
     expect(last).toMatchObject({ mode: "changes", changed: 0 });
+    // Nothing changed: no machine is built again, and the inventory is the last one item for item
+    // (the watch then keeps the last round's plan instead of planning 2,500 machines again).
+    expect(last!.built).toBe(0);
+    expect(last!.inventory.machines.every((m, i) => m === afterFull.machines[i])).toBe(true);
+    expect(sameInventory(afterFull, last!.inventory)).toBe(true);
 
     for (let i = 0; i < 10; i++) {
       await lab.emu.admin("POST", "/admin/machines", { subscriptionId: lab.emu.subscriptionIds[i % 3], resourceGroup: "rg-new", name: `vm-new-${i}`, location: "westeurope", osType: i % 2 ? "Linux" : "Windows" });
@@ -83,6 +91,9 @@ describe("incremental watch rounds", () => {
     const tenNew = await round();
     expect(last!.mode).toBe("changes");
     expect(last!.changed).toBeGreaterThanOrEqual(10);
+    // The new machines are built; the 2,500 others are handed out as the last round built them.
+    expect(last!.built).toBe(10);
+    expect(sameInventory(afterFull, last!.inventory)).toBe(false);
     console.log(`Resource Graph requests per round on 2,500 machines, each with its own pricing and rule association: full read ${full}, no changes ${quiet}, 10 new machines ${tenNew} (${last!.changed} changed resources read back); rows the emulator built the answers from: ${rowsRead.join(", ")}`);
     // A full read pages through the fleet; the others cost the changes, not the fleet.
     expect(full).toBeGreaterThanOrEqual(3);
@@ -127,7 +138,7 @@ describe("incremental watch rounds", () => {
     reader.noteWritten([target]);
     const afterWrite = await round();
     // The change feed is read from its last instant on (inclusive); what was read there is not read again.
-    expect(last).toMatchObject({ mode: "changes", changed: 0 });
+    expect(last).toMatchObject({ mode: "changes", changed: 0, built: 1 });
     expect(afterWrite).toBeLessThanOrEqual(5);
     expect(heartbeat[3]!.queries).toBe(batches);
     expect(heartbeat[3]!.machines).toBeLessThanOrEqual(1);
@@ -159,5 +170,8 @@ describe("incremental watch rounds", () => {
     await graphRequests(async () => (last = await wide.read()));
     expect(last).toMatchObject({ mode: "changes" });
     expect(heartbeat[heartbeat.length - 1]).toEqual({ queries: batches, machines: heartbeat[0]!.machines });
+    // The whole Heartbeat read again: every machine's agents are added again.
+    expect(last!.built).toBe(last!.inventory.machines.length);
+    expect(comparable(last!.inventory)).toEqual(comparable(await readInventory(lab.conn, spec.subscriptions)));
   });
 });

@@ -47,7 +47,7 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
     const spec: Spec = opts.spec ? loadSpecFile(opts.spec) : saved!.spec;
     if (saved && opts.spec) checkSameSpec(saved, spec, opts.spec);
     const conn = await connectionFor(opts);
-    const { applyRound, beginRound, planRound, summarizeResult } = await import("../round");
+    const { applyRound, beginRound, planRound, stopAdvice, summarizeResult } = await import("../round");
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
     const stop = onStopSignals(ctx.stderr);
     // The lease first: the state read next is the state this run alone changes.
@@ -90,7 +90,7 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
       } else {
         ctx.stdout(summarizeResult(result));
       }
-      if (result.aborted) ctx.stderr(`Stopped: ${result.aborted}. The journal (${run.journal.where}) says where; run apply again to resume.\n`);
+      if (result.aborted) ctx.stderr(stopAdvice(result, run.journal.where));
       ctx.exitCode = applyFailed(result) ? 1 : 0;
     } finally {
       stop.dispose();

@@ -12,7 +12,8 @@
  *
  * --format json prints one JSON object per round on one line (JSON Lines): the round number, when
  * it started, the plan's summary and the apply result (null when there was nothing to do), or the
- * round's error. Exit 0 when the last round had no failed step and its apply was not cut short (a watch
+ * round's error; with --watch, how the round read the fleet (`read`: full or changes, the changed
+ * resources, the machines built, whether it planned or kept the last plan) and its `seconds`. Exit 0 when the last round had no failed step and its apply was not cut short (a watch
  * stopped between rounds ends with 0), 1 otherwise.
  */
 import type { Command } from "commander";
@@ -94,7 +95,8 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
               if (reader) noteRoundWrites(reader, result);
               if (format === "text") ctx.stdout(`round ${round}: ${summarizeResult(result)}`);
             }
-            if (format === "json") ctx.stdout(JSON.stringify({ ...roundJson(round, started, thePlan.summary, result), ...(read ? { read } : {}) }) + "\n");
+            // The round's own time (reading, planning, applying): what a quiet round costs at this fleet's size.
+            if (format === "json") ctx.stdout(JSON.stringify({ ...roundJson(round, started, thePlan.summary, result), ...(read ? { read } : {}), seconds: (Date.now() - started) / 1000 }) + "\n");
             failed = !!result && (result.counts.failed > 0 || !!result.aborted || result.delegated.some((x) => x.status === "failed"));
             failedRounds = 0;
           } finally {
@@ -138,6 +140,10 @@ interface WatchRead {
   readonly changed: number;
   /** Steps left out: a recent round wrote them and ARM shows them done (Resource Graph lags). */
   readonly confirmed: number;
+  /** Machines the round built from what it read; the others are the last round's as they were. */
+  readonly built: number;
+  /** False when the round read the same inventory as the last and kept the last round's plan. */
+  readonly planned: boolean;
 }
 
 function describeRead(read: WatchRead): string {

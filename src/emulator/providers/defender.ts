@@ -22,7 +22,6 @@ import { WORKSPACE_ID_PATTERN } from "../../spec/patterns";
 import {
   defaultExtensions,
   pricingId,
-  resourcePricing,
   settingDoc,
   settingName,
   SETTING_DEFAULTS,
@@ -227,12 +226,21 @@ function pricingView(ctx: Deps, stored: StoredResource, req?: EmuRequest): JsonO
   const props = stored.doc["properties"] as unknown as PricingPropertiesWire | undefined;
   const sub = /^\/subscriptions\/([^/]+)\/providers\//i.exec(stored.id)?.[1];
   if (!props || !sub || String(stored.doc["name"]) !== "VirtualMachines") return stored.doc;
-  const machines = ctx.store.listTypes(MACHINE_TYPES, [sub]);
-  const covered = machines.filter((m) => {
-    const own = props.enforce === "True" ? undefined : resourcePricing(ctx, m.id);
-    return (own ?? props).pricingTier === "Standard";
-  }).length;
-  const status = covered === 0 ? "NotCovered" : covered === machines.length ? "FullyCovered" : "PartiallyCovered";
+  // Counted, not listed: the machines are a count from the index, and only the machines with a
+  // pricing of their own (resource-level, unless the subscription's is enforced) are read.
+  const machines = ctx.store.count(MACHINE_TYPES, sub);
+  let covered = props.pricingTier === "Standard" ? machines : 0;
+  if (props.enforce !== "True") {
+    for (const own of ctx.store.list(PRICING_TYPE, { subscriptionId: sub })) {
+      const at = own.id.toLowerCase().lastIndexOf("/providers/microsoft.security/pricings/");
+      // Only a machine's own VirtualMachines pricing (a subscription's plans have no resource above them).
+      if (at <= `/subscriptions/${sub}`.length || String(own.doc["name"]).toLowerCase() !== "virtualmachines") continue;
+      const tier = (own.doc["properties"] as unknown as PricingPropertiesWire | undefined)?.pricingTier;
+      if (tier === props.pricingTier) continue;
+      covered += tier === "Standard" ? 1 : -1;
+    }
+  }
+  const status = covered <= 0 ? "NotCovered" : covered >= machines ? "FullyCovered" : "PartiallyCovered";
   return { ...stored.doc, properties: { ...(props as unknown as JsonObject), resourcesCoverageStatus: status } };
 }
 

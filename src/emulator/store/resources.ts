@@ -213,6 +213,13 @@ export class ResourceStore {
     return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => toStored(row));
   }
 
+  /** How many resources of the given types a subscription holds: from the (type, sub) index, no document read. */
+  count(types: readonly string[], subscriptionId: string): number {
+    if (types.length === 0) return 0;
+    const sql = `SELECT COUNT(*) AS n FROM resources WHERE type IN (${types.map(() => "?").join(",")}) AND sub = ?`;
+    return this.db.prepare<string[], { n: number }>(sql).get(...types.map((t) => t.toLowerCase()), subscriptionId.toLowerCase())!.n;
+  }
+
   /** Every resource of the given types (lower-case), optionally within subscriptions: Resource Graph's input. */
   listTypes(types: readonly string[], subscriptionIds?: readonly string[]): StoredResource[] {
     if (types.length === 0) return [];
