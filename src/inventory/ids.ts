@@ -4,7 +4,8 @@ const PREFIX = "/subscriptions/";
 
 /** The subscription GUID of an id, lower-cased ("" when the id has none). Hot in the planner: no regex. */
 export function subscriptionOf(resourceId: string): string {
-  if (!resourceId.startsWith(PREFIX)) {
+  // slice and compare, not startsWith (several times as costly, per machine).
+  if (resourceId.slice(0, PREFIX.length) !== PREFIX) {
     const m = /^\/subscriptions\/([^/]+)/i.exec(resourceId);
     return m ? m[1]!.toLowerCase() : "";
   }

@@ -36,10 +36,26 @@ export function isSameExtension(kind: ExtensionKind, ext: { publisher: string; t
   return equalsIgnoreCase(kind.type, ext.type) && equalsIgnoreCase(kind.publisher, ext.publisher);
 }
 
-/** Case-insensitive equality that allocates only when the exact strings differ. */
+/**
+ * Case-insensitive equality (as toLowerCase compares). Hot: every machine's extensions are compared
+ * with a few kinds, and names of one length differ in their first characters, so ASCII characters
+ * are folded one by one and a difference ends it without allocating; a non-ASCII difference falls
+ * back to toLowerCase.
+ */
 export function equalsIgnoreCase(a: string, b: string): boolean {
-  return a === b || (a.length === b.length && a.toLowerCase() === b.toLowerCase());
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 128 || y >= 128) return a.toLowerCase() === b.toLowerCase();
+    if (lowerAscii(x) !== lowerAscii(y)) return false;
+  }
+  return true;
 }
+
+const lowerAscii = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c);
 
 /** Compares dotted versions numerically ("1.13" > "1.7"); missing parts count as 0. */
 export function compareVersions(a: string, b: string): number {

@@ -101,6 +101,25 @@ const MAX_SHAPES = 100_000;
 
 interface Node extends TrieNode<Node> {
   shapes?: StepShape[];
+  /** At an action's suffix: its first shapes, tried before the walk. */
+  recent?: StepShape[];
+}
+
+/** How many shapes of one action and suffix are tried by comparison before the trie's walk. */
+const RECENT_SHAPES = 8;
+
+/** Are `fields` (the details of a step on `machineId`) exactly `shape`'s keys and values, in order? */
+function fitsShape(shape: StepShape, fields: Record<string, unknown>, machineId: string): boolean {
+  const { keys, values } = shape;
+  let i = 0;
+  for (const key in fields) {
+    if (keys[i] !== key) return false;
+    const v = fields[key];
+    // The machine's own id is MACHINE in a shape, whatever the field; any other value is itself.
+    if (v === machineId ? values[i] !== MACHINE : v !== values[i]) return false;
+    i++;
+  }
+  return i === keys.length;
 }
 
 /** The shapes of one plan's machine steps, found through a trie keyed by the values themselves. */
@@ -113,9 +132,21 @@ export class CompactSteps {
     if (details === null || typeof details !== "object" || Array.isArray(details)) return undefined;
     const fields = details as Record<string, unknown>;
     const machineId = fields.machineId;
-    if (typeof machineId !== "string" || !target.startsWith(machineId)) return undefined;
+    // slice and compare, not startsWith: on a million targets startsWith costs several times as much.
+    if (typeof machineId !== "string" || target.length < machineId.length || target.slice(0, machineId.length) !== machineId) return undefined;
     const suffix = target.length === machineId.length ? "" : target.slice(machineId.length);
-    let node = trieChild(trieChild(this.root, action), suffix);
+    const top = trieChild(trieChild(this.root, action), suffix);
+    // The few shapes of this action and suffix, compared field by field, before the walk (a Map lookup per field).
+    const recent = top.recent;
+    if (recent) for (let i = 0; i < recent.length; i++) if (fitsShape(recent[i]!, fields, machineId)) return recent[i];
+    const found = this.walk(top, action, idPrefix, suffix, fields, machineId);
+    if (found && (top.recent ??= []).length < RECENT_SHAPES) top.recent.push(found);
+    return found;
+  }
+
+  /** The shape of `fields` under `top` through the trie, made on first use. */
+  private walk(top: Node, action: string, idPrefix: string, suffix: string, fields: Record<string, unknown>, machineId: string): StepShape | undefined {
+    let node = top;
     let n = 0;
     for (const key in fields) {
       const v = fields[key];
@@ -123,7 +154,10 @@ export class CompactSteps {
       node = trieChild(node, v === machineId ? MACHINE : v);
       n++;
     }
-    return node.shapes?.find((s) => sameKeys(s.keys, fields, n)) ?? this.newShape(node, action, idPrefix, suffix, fields, machineId);
+    const shapes = node.shapes;
+    // A loop, not find with a closure: once per machine step.
+    if (shapes) for (let i = 0; i < shapes.length; i++) if (sameKeys(shapes[i]!.keys, fields, n)) return shapes[i];
+    return this.newShape(node, action, idPrefix, suffix, fields, machineId);
   }
 
   private newShape(node: Node, action: string, idPrefix: string, suffix: string, fields: Record<string, unknown>, machineId: string): StepShape | undefined {

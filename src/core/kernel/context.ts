@@ -5,6 +5,7 @@ import type { Inventory, InventoryCluster, InventoryMachine, InventorySettings, 
 import { subscriptionOf } from "../../inventory/ids";
 import type { Spec } from "../../spec/schema";
 import { ReasonBook } from "./reasons";
+import { relocatedMachine } from "./relocate";
 import { sortById } from "./sortById";
 
 export interface PlanContext {
@@ -102,7 +103,10 @@ export function machinesInScope(ctx: PlanContext): { machines: InventoryMachine[
   let prefix = "";
   let sub = "";
   let inScope = false;
-  const sorted = sortById(ctx.inventory.machines);
+  const given = ctx.inventory.machines;
+  const sorted = sortById(given);
+  // An unsorted file leaves the machines in memory in file order: plan from copies laid out in id order (relocate.ts).
+  const relocate = sorted !== given;
   for (let i = 0; i < sorted.length; i++) {
     const m = sorted[i]!;
     // slice and compare: startsWith on a million long ids costs three times as much.
@@ -116,7 +120,7 @@ export function machinesInScope(ctx: PlanContext): { machines: InventoryMachine[
       excluded++;
       continue;
     }
-    machines.push(m);
+    machines.push(relocate ? relocatedMachine(m) : m);
     subscriptionIds.push(sub);
   }
   return { machines, subscriptionIds, excluded };

@@ -1,0 +1,37 @@
+/**
+ * Copies of the machines laid out in memory in the order they are planned in. JSON.parse leaves a
+ * machine's objects in file order, interleaved with its strings; every per-machine pass of the
+ * plan walks the machines in id order, so an unsorted file made each pass miss the cache on every
+ * machine (the seed's decideMachine took 2.0 s at 1M against 0.4 s on a sorted file). Copying the
+ * machine objects once, in id order, packs them densely: the passes then read memory in sequence.
+ * The copies are shallow below their nested objects and arrays (extensions, agents, identity,
+ * tags...), which are copied one level too; strings are shared. Same fields, same order, same
+ * values: nothing reads a machine's identity.
+ */
+import type { InventoryMachine } from "../../inventory/schema";
+
+type Fields = Record<string, unknown>;
+
+function copyValue(v: unknown): unknown {
+  if (v === null || typeof v !== "object") return v;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const item: unknown = v[i];
+      out[i] = item !== null && typeof item === "object" && !Array.isArray(item) ? { ...(item as Fields) } : item;
+    }
+    return out;
+  }
+  return { ...(v as Fields) };
+}
+
+/** One machine's copy (see above). */
+export function relocatedMachine(m: InventoryMachine): InventoryMachine {
+  const c: Fields = { ...m };
+  // The fields that hold objects; the rest are strings, booleans and numbers (schema.ts).
+  if (m.extensions !== undefined) c.extensions = copyValue(m.extensions);
+  if (m.agents !== undefined) c.agents = copyValue(m.agents);
+  if (m.identity) c.identity = copyValue(m.identity);
+  if (m.tags !== undefined) c.tags = copyValue(m.tags);
+  return c as InventoryMachine;
+}

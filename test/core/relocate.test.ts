@@ -1,0 +1,46 @@
+/**
+ * An unsorted inventory is planned from copies of its machines laid out in id order
+ * (src/core/kernel/relocate.ts): the copies read exactly as the originals, the originals are never
+ * changed, and the plan is the one of the same inventory sorted.
+ */
+import { plan } from "../../src/core";
+import { buildContext, machinesInScope } from "../../src/core/kernel";
+import { relocatedMachine } from "../../src/core/kernel/relocate";
+import type { InventoryMachine } from "../../src/inventory/schema";
+import { inventory, machine, spec } from "../helpers/fixtures";
+
+const rich = (name: string): InventoryMachine => ({
+  ...machine(name, { osType: "Linux" }),
+  extensions: [{ publisher: "Microsoft.Azure.Monitor", type: "AzureMonitorLinuxAgent", version: "1.33", provisioningState: "Succeeded" }],
+  agents: [{ kind: "direct", workspaceCustomerIds: ["11111111-1111-1111-1111-111111111111"] }],
+  identity: { type: "SystemAssigned", principalId: "p-1" },
+  tags: { env: "prod" },
+  osName: "Ubuntu 22.04",
+});
+
+describe("machines relocated in id order", () => {
+  it("a copy has the same fields in the same order and shares no object with its original", () => {
+    const m = rich("vm-1");
+    const before = JSON.stringify(m);
+    const c = relocatedMachine(m);
+    expect(JSON.stringify(c)).toBe(before);
+    expect(Object.keys(c)).toEqual(Object.keys(m));
+    expect(c).not.toBe(m);
+    for (const key of ["extensions", "agents", "identity", "tags"] as const) expect(c[key]).not.toBe(m[key]);
+    expect(c.extensions![0]).not.toBe(m.extensions![0]);
+    expect(JSON.stringify(m)).toBe(before);
+  });
+
+  it("an unsorted inventory is planned from copies in id order; a sorted one from its own machines", () => {
+    const sorted = ["vm-a", "vm-b", "vm-c", "vm-d"].map(rich);
+    const unsorted = [sorted[2]!, sorted[0]!, sorted[3]!, sorted[1]!];
+    const s = spec({ workspace: "default", agent: "ama" });
+    const fromSorted = machinesInScope(buildContext(s, inventory({ machines: sorted }))).machines;
+    expect(fromSorted.every((m, i) => m === sorted[i])).toBe(true);
+    const fromUnsorted = machinesInScope(buildContext(s, inventory({ machines: unsorted }))).machines;
+    expect(fromUnsorted.map((m) => m.id)).toEqual(sorted.map((m) => m.id));
+    expect(fromUnsorted.some((m) => unsorted.includes(m))).toBe(false);
+    expect(JSON.stringify(fromUnsorted)).toBe(JSON.stringify(sorted));
+    expect(JSON.stringify(plan(s, inventory({ machines: unsorted })))).toBe(JSON.stringify(plan(s, inventory({ machines: sorted }))));
+  });
+});
