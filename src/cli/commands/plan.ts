@@ -52,11 +52,12 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
     // From a file, the Azure SDK is never loaded; from ARM, the adapter is loaded now. The
     // inventory is read inside planAndBasis (a value of this frame would stay reachable from it),
-    // so it is garbage once planned: collected here, before the output (heap.ts).
+    // so it is garbage once planned: collected here before an output that fills the heap again
+    // (every format but the markdown comment alone, whose few KB do not pay for it; heap.ts).
     const saved = Boolean(opts.out) || format === "json" || format === "ndjson";
     const inventoryFile = opts.inventory;
     const { result, meta } = inventoryFile ? planAndBasis(spec, () => loadInventoryFile(inventoryFile), saved) : await planLive(opts, spec, (m) => progress.note(m), saved);
-    collectGarbage();
+    if (saved || format !== "markdown") collectGarbage();
     if (opts.out) await writeOutputFile(opts.out, planPieces(result, "json", { meta }));
     // `--format json --out F`: the same text twice; it is encoded once and read back from F.
     if (opts.out && format === "json") await copyFileToStdout(opts.out, ctx.stdout);
