@@ -198,6 +198,35 @@ describe("a step's shape when its dependsOn names its machine", () => {
     expect(found[8]).toBe(found[0]);
     expect(found[9]).toBe(found[7]);
   });
+
+  it("finds a shared dependsOn list seen before by the list itself, however many a shape alternates between, unless it names the machine", () => {
+    const compact = new CompactSteps();
+    const book = new ShapeBook();
+    const idOf = (n: number) => `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm${n}`;
+    // Twelve workspaces' lists (more than the cut lists a shape keeps), one list object each, as the planner shares them.
+    const lists = Array.from({ length: 12 }, (_, w) => [`install-solution:/subscriptions/${SUB}/ws${w}/Security`, `create-dcr:/subscriptions/${SUB}/dcr${w}`]);
+    const stepOf = (machineId: string, dependsOn: string[]) =>
+      compactStep(compact.shapeOf("associate-dcr", "associate-dcr:", `${machineId}/dcra`, { machineId, rule: "r" })!, machineId, dependsOn) as AnyStep;
+    const steps = Array.from({ length: 120 }, (_, m) => [idOf(m), stepOf(idOf(m), lists[m % lists.length]!)] as const);
+    for (const [id, step] of steps.slice(0, lists.length)) book.shapeOf(step, id);
+    const stringify = jest.spyOn(JSON, "stringify");
+    try {
+      const found = steps.map(([id, step]) => book.shapeOf(step, id));
+      // Keying a list stringifies each of its ids: a list seen before is not keyed again.
+      expect(stringify).not.toHaveBeenCalled();
+      expect(found.slice(lists.length)).toEqual(found.slice(0, -lists.length));
+    } finally {
+      stringify.mockRestore();
+    }
+    // The same list object on a machine it names: that machine's own file shape, which gives its step back.
+    const named = [...lists[0]!];
+    book.shapeOf(stepOf(idOf(1), named), idOf(1));
+    const owner = `/subscriptions/${SUB}/ws0`;
+    const ownStep = stepOf(owner, named);
+    const index = book.shapeOf(ownStep, owner);
+    expect(book.texts[index]).toContain("{machine}");
+    expect(instantiate(JSON.parse(book.texts[index]!), owner)).toEqual(JSON.parse(JSON.stringify(ownStep)));
+  });
 });
 
 describe("a damaged plan file is refused, naming where", () => {

@@ -6,11 +6,12 @@
  */
 import type { Command } from "commander";
 import { loadInventoryFile, type Inventory } from "../../inventory";
-import { basisOf, withMachinesSorted, GITHUB_COMMENT_LIMIT, MIN_MARKDOWN_CHARS, plan, PLAN_FORMATS, planPieces, scopeProblems, type Plan, type PlanBasis, type PlanFormat, type Severity } from "../../core";
+import { basisOf, withMachinesSorted, GITHUB_COMMENT_LIMIT, MIN_MARKDOWN_CHARS, plan, PLAN_FORMATS, planPieces, scopeProblems, type Plan, type PlanBasis, type Severity } from "../../core";
 import { loadSpecFile, type Spec } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { choice, wholeNumber } from "../format";
 import type { CliContext } from "../context";
+import { collectGarbage } from "../heap";
 import { createProgress } from "../progress";
 import { checkWritable, copyFileToStdout, writeOutputFile, writeStdout } from "../output";
 
@@ -49,9 +50,14 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
     if (opts.out) checkWritable(opts.out, "--out");
     const spec = loadSpecFile(opts.spec);
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
-    // From a file, the Azure SDK is never loaded; from ARM, the adapter is loaded now.
-    // The inventory is not held past planning: rendering a million machines needs the room.
-    const { result, meta } = planAndBasis(spec, opts.inventory ? loadInventoryFile(opts.inventory) : await readLive(opts, spec, (m) => progress.note(m)), format, Boolean(opts.out));
+    // From a file, the Azure SDK is never loaded; from ARM, the adapter is loaded now. The
+    // inventory is read inside planAndBasis (a value of this frame would stay reachable from it),
+    // so it is garbage once planned: collected here before an output that fills the heap again
+    // (every format but the markdown comment alone, whose few KB do not pay for it; heap.ts).
+    const saved = Boolean(opts.out) || format === "json" || format === "ndjson";
+    const inventoryFile = opts.inventory;
+    const { result, meta } = inventoryFile ? planAndBasis(spec, () => loadInventoryFile(inventoryFile), saved) : await planLive(opts, spec, (m) => progress.note(m), saved);
+    if (saved || format !== "markdown") collectGarbage();
     if (opts.out) await writeOutputFile(opts.out, planPieces(result, "json", { meta }));
     // `--format json --out F`: the same text twice; it is encoded once and read back from F.
     if (opts.out && format === "json") await copyFileToStdout(opts.out, ctx.stdout);
@@ -63,13 +69,21 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
 /**
  * The plan, and for a plan file (--out, json, ndjson) its basis in the header's meta: a digest of
  * each part of the state its steps depend on, which `apply --plan` checks against the live state.
+ * `read` gives the inventory, which no caller's frame holds past planning.
  */
-function planAndBasis(spec: Spec, read: Inventory, format: PlanFormat, toFile: boolean): { result: Plan; meta?: { basis: PlanBasis } } {
+export function planAndBasis(spec: Spec, read: () => Inventory, saved: boolean): { result: Plan; meta?: { basis: PlanBasis } } {
   // One sort for the planner and the basis (which then walks the plan's machines beside these).
-  const inventory = withMachinesSorted(read);
+  const inventory = withMachinesSorted(read());
+  // The file's text and what parsing it left are garbage: the planner starts from a heap that holds the inventory only.
+  collectGarbage();
   const result = plan(spec, inventory);
-  const saved = toFile || format === "json" || format === "ndjson";
   return saved ? { result, meta: { basis: basisOf(spec, inventory, result) } } : { result };
+}
+
+async function planLive(opts: CloudOptions, spec: Spec, onProgress: (message: string) => void, saved: boolean): Promise<ReturnType<typeof planAndBasis>> {
+  const { readInventoryFor } = await import("../../azure/inventory");
+  const inventory = await readInventoryFor(await connectionFor(opts), spec, { onProgress });
+  return planAndBasis(spec, () => inventory, saved);
 }
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -88,9 +102,4 @@ function exitCodeOf(result: Plan, failOn: (typeof FAIL_ON)[number] | undefined, 
     }
   }
   return result.steps.length ? 2 : 0;
-}
-
-async function readLive(opts: CloudOptions, spec: Spec, onProgress: (message: string) => void) {
-  const { readInventoryFor } = await import("../../azure/inventory");
-  return readInventoryFor(await connectionFor(opts), spec, { onProgress });
 }

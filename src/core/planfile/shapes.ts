@@ -34,9 +34,12 @@ type Node = Map<unknown, Node | number>;
 interface KnownShape {
   /** The shape's own strings that could hold a machine's id, longest first; undefined when one holds the placeholder. */
   readonly strings: readonly string[] | undefined;
-  /** The last dependsOn list naming no machine, and its file shape. */
-  deps: readonly string[] | undefined;
-  index: number;
+  /**
+   * dependsOn lists naming no machine, by the list itself (the planner shares one list among the
+   * machines of a workspace; a shape's machines alternate between a few such lists), with their
+   * file shape: a list seen before costs a look, not a key.
+   */
+  readonly byList: Map<readonly string[], number>;
   readonly byDeps: Map<string, number>;
   /** The last few dependsOn lists (machines' lists alternate: with an identity step, without), each cut around its machine's id, with its file shape. */
   readonly cuts: { readonly cut: readonly DepCut[]; readonly index: number }[];
@@ -44,6 +47,9 @@ interface KnownShape {
 
 /** How many cut lists a shape keeps. */
 const CUTS = 8;
+
+/** How many shared lists a shape keeps (a plan whose lists are all different gains nothing from more). */
+const LISTS = 64;
 
 /** A dependsOn id cut around the machine's id: `before` + id + `after`, or `before` alone (`after` null) when it names no machine. */
 interface DepCut {
@@ -55,6 +61,12 @@ interface DepCut {
 function literalStrings(shape: StepShape): string[] | undefined {
   const all = [shape.idPrefix, shape.suffix, shape.action, ...shape.keys, ...shape.values.filter((v): v is string => typeof v === "string")];
   return all.some((t) => t.includes(MACHINE_PLACEHOLDER)) ? undefined : all.sort((a, b) => b.length - a.length);
+}
+
+/** Does an id of the list hold the machine's id? */
+function listNames(deps: readonly string[], machineId: string): boolean {
+  for (const d of deps) if (d.length >= machineId.length && d.includes(machineId)) return true;
+  return false;
 }
 
 /** Does one of `strings` (longest first) hold the machine's id? */
@@ -80,11 +92,12 @@ export class ShapeBook {
     const record = compactRecordOf(step);
     if (record === undefined || record.machineId !== machineId) return this.find(step, machineId);
     let seen = this.known.get(record.shape);
-    if (!seen) this.known.set(record.shape, (seen = { strings: literalStrings(record.shape), deps: undefined, index: -1, byDeps: new Map(), cuts: [] }));
+    if (!seen) this.known.set(record.shape, (seen = { strings: literalStrings(record.shape), byList: new Map(), byDeps: new Map(), cuts: [] }));
     // The shape's own strings are kept as they are unless one names this machine (or the placeholder).
     if (!seen.strings || namesMachine(seen.strings, machineId)) return this.find(step, machineId);
     // Then only its dependsOn can make another file shape.
-    if (seen.deps === record.dependsOn) return seen.index;
+    const shared = seen.byList.get(record.dependsOn);
+    if (shared !== undefined && !listNames(record.dependsOn, machineId)) return shared;
     // The same list as a recent machine's, but for the machine's id: the same file shape, found without a key.
     for (const c of seen.cuts) if (sameCut(c.cut, record.dependsOn, machineId)) return c.index;
     const key = dependsOnKey(record.dependsOn, machineId);
@@ -92,8 +105,7 @@ export class ShapeBook {
     if (index === undefined) seen.byDeps.set(key, (index = this.find(step, machineId)));
     if (!key.includes(MACHINE_PLACEHOLDER) && !key.includes("null")) {
       // A list naming no machine is the same for every machine that shares it.
-      seen.deps = record.dependsOn;
-      seen.index = index;
+      if (seen.byList.size < LISTS) seen.byList.set(record.dependsOn, index);
     }
     const cut = cutAround(record.dependsOn, machineId);
     if (cut) {

@@ -182,11 +182,21 @@ export function subscriptionsOf(plan: Pick<RenderedPlan, "machines" | "steps">):
   for (const m of plan.machines) subs.add(ofMachine(m.id));
   const ofStep = subscriptionReader();
   for (const s of plan.steps) {
-    const sub = ofStep(s.target);
+    const sub = ofStep(subscriptionSource(s));
     if (sub) subs.add(sub);
   }
   subs.delete("");
   return [...subs].sort();
+}
+
+/**
+ * What a step's subscription is read from: a compact step's target is its machine's id and a
+ * suffix, so the machine's id (once it has a segment after the subscription) says the same
+ * without the target being built; any other step's target.
+ */
+function subscriptionSource(s: RenderedStep): string {
+  const machineId = compactRecordOf(s)?.machineId;
+  return machineId !== undefined && machineId.indexOf("/", SUBSCRIPTION_PREFIX.length) > 0 ? machineId : s.target;
 }
 
 const SUBSCRIPTION_PREFIX = "/subscriptions/";
@@ -199,9 +209,7 @@ export function stepIndicesBySubscription(plan: Pick<RenderedPlan, "steps">): Ma
   const out = new Map<string, number[]>();
   const ofStep = subscriptionReader();
   plan.steps.forEach((s, i) => {
-    // A compact step's target is its machine's id and a suffix: the same subscription (once the id has a segment after it), without building the target.
-    const machineId = compactRecordOf(s)?.machineId;
-    const sub = ofStep(machineId !== undefined && machineId.indexOf("/", SUBSCRIPTION_PREFIX.length) > 0 ? machineId : s.target) || TENANT;
+    const sub = ofStep(subscriptionSource(s)) || TENANT;
     let list = out.get(sub);
     if (!list) out.set(sub, (list = []));
     list.push(i);

@@ -1,6 +1,7 @@
 /** The plan for a person at a terminal, produced line by line (a million machines never make one string). */
 import { REGISTRY, type Catalog } from "../catalog";
 import { changedMachineCount, shortName, stepIndicesBySubscription, stepLabel, subscriptionsOf, type RenderedPlan } from "./facts";
+import { DependencyPositions } from "./positions";
 import { joinPieces } from "./sink";
 
 /** Machines listed per decision before "... and N more". */
@@ -37,13 +38,12 @@ export function* textPieces(plan: RenderedPlan, options: TextOptions = {}): Gene
   }
   if (plan.steps.length) {
     yield "\nSteps:\n";
-    const position = positionsOfDependencies(plan);
+    const after = dependencyPositions(plan.steps);
     for (const [sub, indices] of stepIndicesBySubscription(plan)) {
       yield `  subscription ${sub}:\n`;
       for (const i of indices) {
         const s = plan.steps[i]!;
-        const after = s.dependsOn.length ? `  (after ${s.dependsOn.map((d) => position.get(d)).join(", ")})` : "";
-        yield `  ${String(i + 1).padStart(4)}. ${s.action.padEnd(22)} ${stepLabel(s, catalog)}${after}\n`;
+        yield `  ${String(i + 1).padStart(4)}. ${s.action.padEnd(22)} ${stepLabel(s, catalog)}${after(i)}\n`;
       }
     }
   }
@@ -69,16 +69,31 @@ export function* textPieces(plan: RenderedPlan, options: TextOptions = {}): Gene
 }
 
 /**
- * The 1-based position of every step another step depends on (a machine's identity before its
- * extension: a million at 1M machines). Keyed by the dependsOn strings the plan holds already: a
- * step's id is built when read, and setting an existing key keeps the map's own string.
+ * Each step's "  (after 4, 5)" (or ""), found in plan order before the steps are grouped by
+ * subscription, and kept as numbers (two typed arrays, not a string per step) until written.
  */
-function positionsOfDependencies(plan: RenderedPlan): Map<string, number | undefined> {
-  const position = new Map<string, number | undefined>();
-  for (const s of plan.steps) for (const d of s.dependsOn) position.set(d, undefined);
-  plan.steps.forEach((s, i) => {
-    const id = s.id;
-    if (position.has(id)) position.set(id, i + 1);
-  });
-  return position;
+function dependencyPositions(steps: RenderedPlan["steps"]): (step: number) => string {
+  const starts = new Int32Array(steps.length + 1);
+  let count = 0;
+  for (let i = 0; i < steps.length; i++) {
+    starts[i] = count;
+    count += steps[i]!.dependsOn.length;
+  }
+  starts[steps.length] = count;
+  // 0 for an id that names no step (written as nothing, as before).
+  const positions = new Int32Array(count);
+  const finder = new DependencyPositions(steps);
+  for (let i = 0; i < steps.length; i++) {
+    finder.next();
+    const deps = steps[i]!.dependsOn;
+    for (let k = 0; k < deps.length; k++) positions[starts[i]! + k] = finder.positionOf(deps[k]!) ?? 0;
+  }
+  return (i) => {
+    const from = starts[i]!;
+    const to = starts[i + 1]!;
+    if (from === to) return "";
+    let text = "  (after ";
+    for (let k = from; k < to; k++) text += (k > from ? ", " : "") + (positions[k] ? String(positions[k]) : "");
+    return text + ")";
+  };
 }
