@@ -48,6 +48,24 @@ export function inPolicyScope(policy: BuiltinPolicy, resource: StoredResource): 
   return resource.type.toLowerCase() === VM_TYPE.toLowerCase() && osTypeOf(resource) === d.osType;
 }
 
+/**
+ * Whether one of `notScopes` covers an id (itself or a parent scope, without case): a set of the
+ * scopes and a look at each of the id's parent paths, since an assignment holds up to a few hundred
+ * notScopes and a subscription's discovery goes through every VM (at 100k machines, 33k VMs times
+ * 400 scopes compared one by one kept the emulator's event loop busy for seconds per task).
+ */
+export function notScopesMatcher(notScopes: readonly string[]): (id: string) => boolean {
+  if (notScopes.length === 0) return () => false;
+  const scopes = new Set(notScopes.map((n) => n.toLowerCase().replace(/\/+$/, "")));
+  if (scopes.has("")) return () => true;
+  return (id) => {
+    const lower = id.toLowerCase();
+    if (scopes.has(lower)) return true;
+    for (let i = lower.indexOf("/", 1); i > 0; i = lower.indexOf("/", i + 1)) if (scopes.has(lower.slice(0, i))) return true;
+    return false;
+  };
+}
+
 export function nonCompliantResources(
   ctx: ArmContext,
   policy: BuiltinPolicy,
@@ -63,10 +81,11 @@ export function nonCompliantResources(
   const selectors = getPath(assignment.doc, ["properties", "resourceSelectors"]);
   const type = policy.deploys.kind === "aksAddon" ? AKS_TYPE : VM_TYPE;
   const locs = locations.map((l) => l.replace(/\s+/g, "").toLowerCase());
+  const leftOut = notScopesMatcher(notScopes);
   return ctx.store
     .list(type, { subscriptionId: sub })
     .filter((r) => scopeCovers(scope, r.id))
-    .filter((r) => !notScopes.some((n) => scopeCovers(n, r.id)))
+    .filter((r) => !leftOut(r.id))
     .filter((r) => selectedBy(selectors, r))
     .filter((r) => locs.length === 0 || locs.includes(String(r.doc["location"]).toLowerCase()))
     .filter((r) => inPolicyScope(policy, r) && !isCompliant(ctx, policy, r, parameters))
