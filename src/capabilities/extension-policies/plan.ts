@@ -172,7 +172,7 @@ function planPolicy(
   const installs = new Set<string>();
   for (const scope of layout.installed.keys()) for (const id of needing.get(scope.toLowerCase()) ?? []) installs.add(id);
   const kind = DEPENDENCY_AGENT[policy.osType!];
-  for (const m of machines) if (installs.has(m.id)) b.addUnique("install-extension", extensionId(m.id, kind.name), selfUpgradingInstall(m, kind));
+  if (installs.size) for (const m of machines) if (installs.has(m.id)) b.addUnique("install-extension", extensionId(m.id, kind.name), selfUpgradingInstall(m, kind));
   const overLimit = [...layout.installed].filter(([, why]) => why === "not-scopes").map(([g]) => g);
   const overRoles = layout.installed.size - overLimit.length;
   b.finding(
