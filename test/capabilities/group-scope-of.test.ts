@@ -1,6 +1,6 @@
-/** groupScopeOf (extension-policies/groups.ts) scans slashes for speed: it answers as the `/i` expression it replaced. */
+/** groupScopeOf and groupKeysOf (extension-policies/groups.ts) scan slashes for speed: they answer as the `/i` expression they replaced. */
 import fc from "fast-check";
-import { groupScopeOf } from "../../src/capabilities/extension-policies/groups";
+import { groupKeysOf, groupScopeOf } from "../../src/capabilities/extension-policies/groups";
 
 const byExpression = (id: string): string | undefined => /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+/i.exec(id)?.[0];
 
@@ -19,5 +19,31 @@ describe("groupScopeOf", () => {
     expect(groupScopeOf(`${sub}/providers/Microsoft.Security/pricings/VirtualMachines`)).toBeUndefined();
     expect(groupScopeOf(`/subscriptions//resourceGroups/rg`)).toBeUndefined();
     expect(groupScopeOf(sub)).toBeUndefined();
+  });
+});
+
+describe("groupKeysOf", () => {
+  it("gives each id its lower-case group scope, sharing it down a run of one group", () => {
+    const sub = "/subscriptions/s1";
+    const ids = [
+      `${sub}/resourceGroups/RG-A/providers/x/vm1`,
+      `${sub}/resourceGroups/RG-A/providers/x/vm2`,
+      `${sub}/resourceGroups/RG-A`,
+      `${sub}/resourceGroups/RG-AB/providers/x/vm3`,
+      `${sub}/providers/x/y`,
+      `${sub}/resourcegroups/rg-a/providers/x/vm4`,
+      `${sub}/resourceGroups/RG-A/providers/x/vm5`,
+    ];
+    expect(groupKeysOf(ids)).toEqual(ids.map((id) => groupScopeOf(id)?.toLowerCase() ?? ""));
+    expect(groupKeysOf(ids)[3]).toBe(`${sub}/resourcegroups/rg-ab`);
+  });
+
+  it("answers as groupScopeOf id by id, for any list", () => {
+    const piece = fc.constantFrom("/subscriptions/s/resourceGroups/", "/subscriptions/s/resourcegroups/", "rg", "RG", "a", "/", "/providers/vm");
+    const id = fc.array(piece, { maxLength: 6 }).map((ps) => ps.join(""));
+    fc.assert(fc.property(fc.array(id, { maxLength: 12 }), (ids) => {
+      const keys = groupKeysOf(ids);
+      return ids.every((s, i) => keys[i] === (groupScopeOf(s)?.toLowerCase() ?? ""));
+    }), { numRuns: 5000 });
   });
 });

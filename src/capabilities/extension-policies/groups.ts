@@ -33,6 +33,28 @@ export function groupScopeOf(id: string): string | undefined {
   return end === id.length ? id : id.slice(0, end);
 }
 
+/**
+ * The lower-case resource group scope of each of `ids` ("" when none). Ids of one group come
+ * together in a sorted list, so a group's key is made once and shared by the ids below it (a few
+ * hundred thousand ids per policy at 1M machines).
+ */
+export function groupKeysOf(ids: readonly string[]): string[] {
+  const out = new Array<string>(ids.length);
+  let scope = "";
+  let key = "";
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (scope !== "" && id.length > scope.length && id.charCodeAt(scope.length) === 47 && id.startsWith(scope)) {
+      out[i] = key;
+      continue;
+    }
+    scope = groupScopeOf(id) ?? "";
+    key = scope.toLowerCase();
+    out[i] = key;
+  }
+  return out;
+}
+
 const SUBSCRIPTIONS = "/subscriptions/";
 const RESOURCE_GROUPS = "/resourcegroups/";
 

@@ -22,7 +22,7 @@ import {
 import type { CreateRemediationDetails, GrantRoleDetails, PolicySteps } from "./steps";
 import { extensionOf, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
 import { NOT_SCOPES_LIMIT, coveredBy, excludedBySeed, leftAloneNotScopes, sameScopes } from "./notScopes";
-import { ROLE_ASSIGNMENTS_PER_SUBSCRIPTION, groupScopeOf, layoutByGroup } from "./groups";
+import { ROLE_ASSIGNMENTS_PER_SUBSCRIPTION, groupKeysOf, groupScopeOf, layoutByGroup } from "./groups";
 
 /** States in which a remediation still works through its resources: no second one is started. */
 const ACTIVE_REMEDIATION_STATES = new Set(["accepted", "running", "evaluating"]);
@@ -153,7 +153,8 @@ function planPolicy(
     planAssignment(ctx, b, policy, subscription, existing, leftAlone, resources, unreachable);
     return;
   }
-  const needing = byGroup(resources);
+  const resourceGroups = groupKeysOf(resources);
+  const needing = byGroup(resources, resourceGroups);
   const assignedNow = new Set(ownGroups.map((a) => a.scope.toLowerCase()));
   const layout = layoutByGroup(leftAlone, new Map([...needing].map(([g, ids]) => [g, ids.length])), maxGroupAssignments(ctx, policy, subscriptionId), assignedNow);
   if (!layout) {
@@ -161,10 +162,11 @@ function planPolicy(
     planInstallsInstead(ctx, b, policy, subscriptionId, existing, machines, leftAlone.length);
     return;
   }
-  const outside = (id: string) => !layout.leftOut.has(groupScopeOf(id)?.toLowerCase() ?? "");
-  planAssignment(ctx, b, policy, subscription, existing, layout.notScopes, resources.filter(outside), unreachable.filter(outside));
+  const unreachableGroups = groupKeysOf(unreachable);
+  const outside = (groups: readonly string[]) => (_: string, i: number) => !layout.leftOut.has(groups[i]!);
+  planAssignment(ctx, b, policy, subscription, existing, layout.notScopes, resources.filter(outside(resourceGroups)), unreachable.filter(outside(unreachableGroups)));
   unassignGroups(b, ownGroups, new Set([...layout.assigned.keys()].map((g) => g.toLowerCase())));
-  const unreachableByGroup = byGroup(unreachable);
+  const unreachableByGroup = byGroup(unreachable, unreachableGroups);
   for (const [scope, notScopes] of layout.assigned) {
     const key = scope.toLowerCase();
     planAssignment(ctx, b, policy, { subscriptionId, scope }, findAssignment(ctx, policy, scope), notScopes, needing.get(key) ?? [], unreachableByGroup.get(key) ?? []);
@@ -283,12 +285,12 @@ function planAssignment(
   b.add("create-remediation", task.target, task.details, [assignStep, notScopesStep, ...grants]);
 }
 
-/** `ids` by the lower-case resource group scope they are in. */
-function byGroup(ids: readonly string[]): Map<string, string[]> {
+/** `ids` by the lower-case resource group scope they are in (`groups[i]`: `ids[i]`'s, from groupKeysOf). */
+function byGroup(ids: readonly string[], groups: readonly string[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const id of ids) {
-    const key = groupScopeOf(id)?.toLowerCase() ?? "";
-    (out.get(key) ?? out.set(key, []).get(key)!).push(id);
+  for (let i = 0; i < ids.length; i++) {
+    const key = groups[i]!;
+    (out.get(key) ?? out.set(key, []).get(key)!).push(ids[i]!);
   }
   return out;
 }
