@@ -42,6 +42,7 @@ export function decideEndpoint(ctx: PlanContext, servers: ResolvedServers, m: In
 function endpointDecider(ctx: PlanContext, servers: ResolvedServers): (m: InventoryMachine) => ComponentVerdict<EndpointDecision> {
   const say = ctx.reasons.speaker(ENDPOINT_REASONS);
   const v = (d: EndpointDecision, r: ReturnType<typeof say>) => componentVerdict(d, r);
+  const osClass = osClassifier();
   return (m) => {
     const kind = MDE_EXTENSION[m.osType];
     const ext = extensionOf(m, kind);
@@ -56,14 +57,31 @@ function endpointDecider(ctx: PlanContext, servers: ResolvedServers): (m: Invent
     if (!servers.endpointProtection) return v("mde-off", say("off", "integration-off"));
     if (m.osType === "Linux" && !servers.linux) return v("mde-off", say("off", "linux-off"));
     const os = m.osName ?? "";
-    const unified = m.osType === "Windows" && UNIFIED_SOLUTION_OS.test(os);
+    const windowsClass = m.osType === "Windows" ? osClass(os) : 0;
+    const unified = (windowsClass & UNIFIED) !== 0;
     if (unified && !servers.unifiedSolution) return v("mde-off", say("off", "unified-off"));
     if (onboardedByAgent(m)) return v("mde-onboarded-otherwise", say("onboarded-otherwise", m.osType));
     if (m.generalized) return v("mde-not-possible", say("not-possible", "generalized", os));
-    if (m.osType === "Windows" && MDE_UNSUPPORTED_OS.test(os)) return v("mde-not-possible", say("not-possible", "unsupported-os", os));
+    if ((windowsClass & UNSUPPORTED) !== 0) return v("mde-not-possible", say("not-possible", "unsupported-os", os));
     const why = ineligibility(m);
     if (why) return v("mde-not-eligible", say("not-eligible", why));
     return v("mde-awaiting-defender", say("awaiting-defender", kind.type, unified || m.osType === "Linux"));
+  };
+}
+
+const UNIFIED = 1;
+const UNSUPPORTED = 2;
+
+/**
+ * The OS name's class (UNIFIED, UNSUPPORTED bits), tested once per distinct name: a fleet has a
+ * few dozen names and a million machines, and the two expressions ran on each.
+ */
+function osClassifier(): (osName: string) => number {
+  const known = new Map<string, number>();
+  return (osName) => {
+    let c = known.get(osName);
+    if (c === undefined) known.set(osName, (c = (UNIFIED_SOLUTION_OS.test(osName) ? UNIFIED : 0) | (MDE_UNSUPPORTED_OS.test(osName) ? UNSUPPORTED : 0)));
+    return c;
   };
 }
 

@@ -53,11 +53,17 @@ function tagExcluded(ctx: PlanContext): ReadonlyMap<string, readonly InventoryMa
  * listed whatever its extensions, so the list changes only when what is left alone does.
  */
 export function leftAloneNotScopes(ctx: PlanContext, os: OsType, subscriptionId: string, machines: readonly InventoryMachine[]): string[] {
+  const bySeed: string[] = [];
+  for (const m of machines) if (m.kind === "vm" && m.osType === os && excludedBySeed(ctx, m)) bySeed.push(m.id);
+  return leftAloneWith(ctx, os, subscriptionId, bySeed);
+}
+
+/** leftAloneNotScopes, given the ids of the subscription's VMs of `os` that the seed's rules leave alone (`bySeed`, appended to). */
+export function leftAloneWith(ctx: PlanContext, os: OsType, subscriptionId: string, bySeed: string[]): string[] {
   const sub = subscriptionId.toLowerCase();
   const out = excludedGroupsIn(ctx.spec, sub);
-  const isVm = (m: InventoryMachine) => m.kind === "vm" && m.osType === os;
-  for (const m of tagExcluded(ctx).get(sub) ?? []) if (isVm(m)) out.push(m.id);
-  for (const m of machines) if (isVm(m) && excludedBySeed(ctx, m)) out.push(m.id);
+  for (const m of tagExcluded(ctx).get(sub) ?? []) if (m.kind === "vm" && m.osType === os) out.push(m.id);
+  for (const id of bySeed) out.push(id);
   return out.sort();
 }
 
