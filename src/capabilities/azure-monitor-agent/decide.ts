@@ -206,19 +206,47 @@ export function decideAmaMachine(ctx: PlanContext, machine: InventoryMachine, ta
     decision = "ama-compliant";
     reason = say("compliant", destination.id, legacy);
   }
-  return {
-    decision,
-    workspace: destination.id,
-    reason,
-    destination,
-    route,
-    ops,
-    legacyWorkspace: canRemove ? undefined : legacyWorkspace,
-    currentWorkspace,
-    userWorkspace: route === "keep-user-workspace" ? from : undefined,
-    scom2012,
-  };
+  return sharedVerdict(ctx, decision, reason, destination, route, ops, canRemove ? undefined : legacyWorkspace, currentWorkspace, route === "keep-user-workspace" ? from : undefined, scom2012);
 }
+
+interface VerdictNode extends TrieNode<VerdictNode> {
+  verdict?: AmaVerdict;
+}
+
+/** The root of the shared verdicts of one plan. */
+const VERDICTS = {};
+
+/**
+ * The verdict with these values: one object per distinct combination (a million machines, a few
+ * dozen), not one per machine that lives to the end of the plan. A verdict whose ops remove the
+ * machine's own extension is the machine's alone and is not kept.
+ */
+function sharedVerdict(
+  ctx: PlanContext,
+  decision: AmaPlanDecision,
+  reason: Reason,
+  destination: TargetWorkspace,
+  route: AmaRoute,
+  ops: AmaOps | undefined,
+  legacyWorkspace: string | undefined,
+  currentWorkspace: string | undefined,
+  userWorkspace: InventoryWorkspace | undefined,
+  scom2012: string | undefined,
+): AmaVerdict {
+  if (ops?.remove) return { decision, workspace: destination.id, reason, destination, route, ops, legacyWorkspace, currentWorkspace, userWorkspace, scom2012 };
+  let node = trieChild(ctx.memo(VERDICTS, newVerdictNode), reason);
+  node = trieChild(node, decision);
+  node = trieChild(node, destination);
+  node = trieChild(node, ops);
+  node = trieChild(node, route);
+  node = trieChild(node, legacyWorkspace);
+  node = trieChild(node, currentWorkspace);
+  node = trieChild(node, userWorkspace);
+  node = trieChild(node, scom2012);
+  return (node.verdict ??= Object.freeze({ decision, workspace: destination.id, reason, destination, route, ops, legacyWorkspace, currentWorkspace, userWorkspace, scom2012 }));
+}
+
+const newVerdictNode = (): VerdictNode => ({});
 
 interface OpsNode extends TrieNode<OpsNode> {
   ops?: AmaOps;

@@ -9,8 +9,20 @@ import type { MachineExtensionSteps } from "./steps";
 
 /** System-assigned identity present? Arc-enabled servers always have one (the connected machine agent's). */
 export function hasSystemIdentity(machine: InventoryMachine): boolean {
-  return machine.kind === "arc" || /systemassigned/i.test(machine.identity?.type ?? "");
+  if (machine.kind === "arc") return true;
+  const type = machine.identity?.type;
+  if (!type) return false;
+  // A fleet has a handful of identity types: each is tested once, not once per machine and capability.
+  let has = SYSTEM_ASSIGNED.get(type);
+  if (has === undefined) {
+    has = /systemassigned/i.test(type);
+    if (SYSTEM_ASSIGNED.size < 256) SYSTEM_ASSIGNED.set(type, has);
+  }
+  return has;
 }
+
+/** hasSystemIdentity by identity type (bounded: an inventory could hold many odd types). */
+const SYSTEM_ASSIGNED = new Map<string, boolean>();
 
 /** The identity type that adds the system-assigned identity and keeps user-assigned ones. */
 export function identityTypeAdding(current: string | undefined): string {
