@@ -48,17 +48,11 @@ function tagExcluded(ctx: PlanContext): ReadonlyMap<string, readonly InventoryMa
 
 /**
  * The notScopes of a VM policy of `os` at `subscriptionId` (sorted): the spec's
- * `exclude.resourceGroups` there, the VMs of that OS `exclude.machineTags` leaves out, and those of
- * `machines` (the subscription's in scope) the seed's rules leave alone. Every such machine is
+ * `exclude.resourceGroups` there, the VMs of that OS `exclude.machineTags` leaves out, and
+ * `bySeed` (appended to): the ids of the subscription's VMs of that OS the seed's rules leave alone
+ * (excludedBySeed; the planner finds them in its one pass over the machines). Every such machine is
  * listed whatever its extensions, so the list changes only when what is left alone does.
  */
-export function leftAloneNotScopes(ctx: PlanContext, os: OsType, subscriptionId: string, machines: readonly InventoryMachine[]): string[] {
-  const bySeed: string[] = [];
-  for (const m of machines) if (m.kind === "vm" && m.osType === os && excludedBySeed(ctx, m)) bySeed.push(m.id);
-  return leftAloneWith(ctx, os, subscriptionId, bySeed);
-}
-
-/** leftAloneNotScopes, given the ids of the subscription's VMs of `os` that the seed's rules leave alone (`bySeed`, appended to). */
 export function leftAloneWith(ctx: PlanContext, os: OsType, subscriptionId: string, bySeed: string[]): string[] {
   const sub = subscriptionId.toLowerCase();
   const out = excludedGroupsIn(ctx.spec, sub);

@@ -98,7 +98,7 @@ export function nonCompliantResources(ctx: PlanContext, policy: PolicyDefinition
 }
 
 /**
- * A VM policy's leftAloneNotScopes, nonCompliantResources and `unreachable`: the non-compliant
+ * A VM policy's notScopes (leftAloneWith), nonCompliantResources and `unreachable`: the non-compliant
  * resources besides those that Azure's discovery selects for the task, the machines a deployment cannot reach (not running, no VM agent, appliances). The
  * task tries them in an order this tool does not choose, each taking one of its `resourceCount`,
  * so a count of the reachable ones alone can end before reaching any of them: at 100k machines
@@ -175,7 +175,7 @@ function planPolicy(
   const layout = layoutByGroup(leftAlone, new Map([...needing].map(([g, ids]) => [g, ids.length])), maxGroupAssignments(ctx, policy, subscriptionId), assignedNow);
   if (!layout) {
     unassignGroups(b, ownGroups, new Set());
-    planInstallsInstead(ctx, b, policy, subscriptionId, existing, machines, leftAlone.length);
+    planInstallsInstead(b, policy, subscriptionId, existing, machines, resources, leftAlone.length);
     return;
   }
   const unreachableGroups = groupKeysOf(unreachable);
@@ -189,8 +189,7 @@ function planPolicy(
   }
   const installs = new Set<string>();
   for (const scope of layout.installed.keys()) for (const id of needing.get(scope.toLowerCase()) ?? []) installs.add(id);
-  const kind = DEPENDENCY_AGENT[policy.osType!];
-  if (installs.size) for (const m of machines) if (installs.has(m.id)) b.addUnique("install-extension", extensionId(m.id, kind.name), selfUpgradingInstall(m, kind));
+  planInstalls(b, policy, machines, installs);
   const overLimit = [...layout.installed].filter(([, why]) => why === "not-scopes").map(([g]) => g);
   const overRoles = layout.installed.size - overLimit.length;
   b.finding(
@@ -369,24 +368,23 @@ function planNotScopes(b: StepSink<PolicySteps>, existing: InventoryPolicyAssign
 /**
  * More machines to leave out than an assignment's notScopes hold: as the Log Analytics agent's
  * delegation keeps such a batch step by step, the Dependency agent is installed machine by machine
- * on those that need it (`nonCompliantResources`), and there is no assignment in the subscription
+ * on those that need it (`resources`: nonCompliantResources), and there is no assignment in the subscription
  * (this tool's, if an earlier plan made one, is removed: Azure would deploy it to the machines left
  * alone when they are next updated). Machines created later get it at the next plan.
  */
 function planInstallsInstead(
-  ctx: PlanContext,
   b: ExtensionPolicySink,
   policy: PolicyDefinition,
   subscriptionId: string,
   existing: InventoryPolicyAssignment | undefined,
   machines: readonly InventoryMachine[],
+  resources: readonly string[],
   leftOut: number,
 ): void {
   const own = policyAssignmentId(subscriptionScope(subscriptionId), policy.shortName);
   if (existing && sameId(existing.id, own)) b.add("unassign-policy", existing.id, { policyAssignmentId: existing.id });
-  const kind = DEPENDENCY_AGENT[policy.osType!];
-  const needing = new Set(nonCompliantResources(ctx, policy, subscriptionId, machines));
-  for (const m of machines) if (needing.has(m.id)) b.addUnique("install-extension", extensionId(m.id, kind.name), selfUpgradingInstall(m, kind));
+  const needing = new Set(resources);
+  planInstalls(b, policy, machines, needing);
   b.finding(
     "warning",
     "not-scopes-over-limit",
@@ -395,4 +393,11 @@ function planInstallsInstead(
       `no assignment there; the agent is installed step by step on the ${needing.size} machines that need it, and on machines created later at the next plan ` +
       `(a Pulumi or CDKTF stack that declares this toggle makes the assignment again at its next run: README, "Who owns what").`,
   );
+}
+
+/** A VM policy's extension installed machine by machine on `ids` (of `machines`, in their order). */
+function planInstalls(b: ExtensionPolicySink, policy: PolicyDefinition, machines: readonly InventoryMachine[], ids: ReadonlySet<string>): void {
+  if (ids.size === 0) return;
+  const kind = DEPENDENCY_AGENT[policy.osType!];
+  for (const m of machines) if (ids.has(m.id)) b.addUnique("install-extension", extensionId(m.id, kind.name), selfUpgradingInstall(m, kind));
 }
