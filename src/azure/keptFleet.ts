@@ -103,10 +103,13 @@ export class KeptItems {
       this.order = ids.filter((id) => fresh.has(id));
     } else {
       let added = false;
+      const removed = new Set<string>();
       for (const id of ids) {
         if (!this.machines.has(id) && fresh.has(id)) added = true;
-        if (!fresh.has(id) && this.machines.delete(id)) this.order = this.order.filter((x) => x !== id);
+        if (!fresh.has(id) && this.machines.delete(id)) removed.add(id);
       }
+      // One pass over the order for all of the round's deleted machines, not one per machine.
+      if (removed.size) this.order = this.order.filter((x) => !removed.has(x));
       if (added) this.order = [...new Set([...this.order, ...fresh.keys()])].sort();
     }
     for (const [id, m] of fresh) this.machines.set(id, m);
