@@ -97,12 +97,17 @@ export const ARM_BUCKETS: BudgetSizes = Object.freeze({
   delete: Object.freeze({ capacity: 200, refillPerSecond: 10 }),
 });
 
-/** The class ARM charges a request to. Listing keys is a read of secrets, charged to reads. */
-export function requestClass(method: string, url: string): RequestClass {
+/**
+ * The class ARM charges a request to: by its method. A POST that only lists keys (a workspace's
+ * sharedKeys) is still a write to ARM: it answers with x-ms-ratelimit-remaining-subscription-writes
+ * decremented and counts it against the write limit (Azure/azure-rest-api-specs#6363, #8335;
+ * Azure/azure-sdk-for-java#1389), and a ReadOnly lock refuses it ("Lock your resources to protect
+ * your infrastructure": "The list keys operation is handled through a POST request").
+ */
+export function requestClass(method: string): RequestClass {
   const m = method.toUpperCase();
   if (m === "GET" || m === "HEAD") return "read";
   if (m === "DELETE") return "delete";
-  if (m === "POST" && /\/(sharedkeys|listkeys)(\?|$)/i.test(url)) return "read";
   return "write";
 }
 

@@ -17,7 +17,7 @@ export function pacerPolicy(budgets: ArmBudgets, signal?: AbortSignal, health?: 
   return {
     name: "ascArmPacer",
     async sendRequest(request, next) {
-      const cls = requestClass(request.method, request.url);
+      const cls = requestClass(request.method);
       const subscription = subscriptionOfUrl(request.url);
       await budgets.take(cls, subscription, signal);
       const response = signal && cls === "read" ? await untilStopped(request, next, signal) : await next(request);
