@@ -24,7 +24,7 @@ export {
   type DeployIfNotExistsInput,
   type PolicyRole,
 } from "./bundle";
-export { NOT_SCOPES_LIMIT, coveredBy, excludedBySeed } from "./notScopes";
+export { NOT_SCOPES_LIMIT, clusterPolicyFits, coveredBy, excludedBySeed, excludedGroupsIn } from "./notScopes";
 export { extensionPolicyEnabled, grantRoleStep, nonCompliantResources, policyEnabled, remediationStep } from "./plan";
 export {
   declareDeployIfNotExists,

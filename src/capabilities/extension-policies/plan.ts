@@ -21,7 +21,7 @@ import {
 } from "./bundle";
 import type { CreateRemediationDetails, GrantRoleDetails, PolicySteps } from "./steps";
 import { extensionOf, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
-import { NOT_SCOPES_LIMIT, coveredBy, excludedBySeed, leftAloneWith, sameScopes } from "./notScopes";
+import { NOT_SCOPES_LIMIT, coveredBy, excludedBySeed, excludedGroupsIn, leftAloneWith, sameScopes } from "./notScopes";
 import { ROLE_ASSIGNMENTS_PER_SUBSCRIPTION, groupKeysOf, groupScopeOf, layoutByGroup } from "./groups";
 
 /** States in which a remediation still works through its resources: no second one is started. */
@@ -84,7 +84,9 @@ export function extensionPolicyEnabled(ext: Spec["extensions"], key: ExtensionPo
 /** Resources of the subscription the policy would deploy to today (sorted by id); `machines` are the subscription's, sorted. */
 export function nonCompliantResources(ctx: PlanContext, policy: PolicyDefinition, subscriptionId: string, machines: readonly InventoryMachine[]): string[] {
   if (policy.targetResourceType === "Microsoft.ContainerService/managedClusters") {
-    const clusters = ctx.inventory.clusters.filter((c) => subscriptionOf(c.id) === subscriptionId && c.addons[AKS_POLICY_ADDON] !== true);
+    // Clusters in the spec's excluded groups are in the assignment's notScopes: no task reaches them.
+    const excluded = excludedGroupsIn(ctx.spec, subscriptionId);
+    const clusters = ctx.inventory.clusters.filter((c) => subscriptionOf(c.id) === subscriptionId && c.addons[AKS_POLICY_ADDON] !== true && !coveredBy(excluded, c.id));
     return sortById(clusters).map((c) => c.id);
   }
   const os = policy.osType!;
@@ -161,8 +163,12 @@ function planPolicy(
   // Azure's discovery evaluates the whole scope: what the spec and the seed leave alone is left out of it.
   const { leftAlone, resources, unreachable } = policy.osType
     ? vmPolicyScope(ctx, policy.osType, subscriptionId, machines)
-    : { leftAlone: [], resources: nonCompliantResources(ctx, policy, subscriptionId, machines), unreachable: [] };
+    : { leftAlone: excludedGroupsIn(ctx.spec, subscriptionId), resources: nonCompliantResources(ctx, policy, subscriptionId, machines), unreachable: [] };
   const subscription = { subscriptionId, scope: subscriptionScope(subscriptionId) };
+  if (!policy.osType && leftAlone.length > NOT_SCOPES_LIMIT) {
+    planClusterPolicyOverLimit(b, policy, subscriptionId, existing, leftAlone.length);
+    return;
+  }
   const ownGroups = policy.osType ? ownGroupAssignments(ctx, policy, subscriptionId) : [];
   if (leftAlone.length <= NOT_SCOPES_LIMIT) {
     unassignGroups(b, ownGroups, new Set());
@@ -392,6 +398,23 @@ function planInstallsInstead(
     `${leftOut} machines and resource groups of subscription ${subscriptionId} must be left out of "${policy.displayName}", more than an assignment's ${NOT_SCOPES_LIMIT} notScopes: ` +
       `no assignment there; the agent is installed step by step on the ${needing.size} machines that need it, and on machines created later at the next plan ` +
       `(a Pulumi or CDKTF stack that declares this toggle makes the assignment again at its next run: README, "Who owns what").`,
+  );
+}
+
+/**
+ * More excluded resource groups in the subscription than the AKS add-on's assignment can leave
+ * out: no assignment (this tool's is removed; it would reach their clusters), and Defender for
+ * Containers enables the add-on cluster by cluster instead (clusterPolicyFits).
+ */
+function planClusterPolicyOverLimit(b: ExtensionPolicySink, policy: PolicyDefinition, subscriptionId: string, existing: InventoryPolicyAssignment | undefined, leftOut: number): void {
+  const own = policyAssignmentId(subscriptionScope(subscriptionId), policy.shortName);
+  if (existing && sameId(existing.id, own)) b.add("unassign-policy", existing.id, { policyAssignmentId: existing.id });
+  b.finding(
+    "warning",
+    "not-scopes-over-limit",
+    existing?.id ?? own,
+    `${leftOut} resource groups of subscription ${subscriptionId} are in exclude.resourceGroups, more than an assignment's ${NOT_SCOPES_LIMIT} notScopes: ` +
+      `no "${policy.displayName}" assignment there; with Defender for Containers' azurePolicy on, the add-on is enabled cluster by cluster outside them.`,
   );
 }
 
