@@ -1,13 +1,15 @@
 /**
  * Azure's limits and the spec's exclusions on the Deploy-if-not-exists assignments, one rule each:
- * the AKS add-on's assignment leaves out `exclude.resourceGroups` as the Dependency agent's does.
+ * the AKS add-on's assignment leaves out `exclude.resourceGroups` as the Dependency agent's does;
+ * a subscription's 4,000 role assignments and a scope's 200 policy assignments (everyone's) are
+ * findings, not steps ARM would refuse.
  */
 import { plan, simulate, stepsOf, type Plan } from "../../src/core";
-import { NOT_SCOPES_LIMIT } from "../../src/capabilities/extension-policies";
-import type { Inventory, InventoryCluster } from "../../src/inventory/schema";
+import { NOT_SCOPES_LIMIT, POLICY_ASSIGNMENTS_PER_SCOPE, ROLE_ASSIGNMENTS_PER_SUBSCRIPTION } from "../../src/capabilities/extension-policies";
+import type { Inventory, InventoryCluster, InventoryMachine, InventoryPolicyAssignment, InventoryRoleAssignment } from "../../src/inventory/schema";
 import type { SpecInput } from "../../src/spec";
 import { parseSpec } from "../../src/spec/validate";
-import { SUB, SUB2, inventory } from "../helpers/fixtures";
+import { SUB, SUB2, inventory, machine } from "../helpers/fixtures";
 
 const group = (name: string, sub = SUB) => `/subscriptions/${sub}/resourceGroups/${name}`;
 const AKS_ASSIGNMENT = `/subscriptions/${SUB}/providers/Microsoft.Authorization/policyAssignments/asc-k8s-policy-addon`;
@@ -16,6 +18,8 @@ const aks = (rg: string, name: string, on = false, sub = SUB): InventoryCluster 
   location: "westeurope",
   addons: { azurepolicy: on },
 });
+/** The machines this plan installs the Dependency agent on one by one. */
+const dependencyInstalls = (p: Plan) => stepsOf(p, "install-extension").filter((s) => s.target.includes("/extensions/DependencyAgent")).map((s) => s.details.machineId);
 const clusterVerdict = (p: Plan, id: string) => p.clusters?.find((c) => c.id === id)?.components["kubernetesPolicyAddon"];
 
 function specWith(extra: Partial<SpecInput>) {
@@ -82,5 +86,95 @@ describe("the AKS add-on's assignment and exclude.resourceGroups", () => {
     expect(p.findings.find((f) => f.code === "not-scopes-over-limit")?.message).toMatch(/^401 resource groups of subscription 1111.* 400 notScopes/);
     expect(stepsOf(p, "enable-cluster-addon").map((s) => s.target)).toEqual([outside.id]);
     expect(plan(over, simulate(p, state)).steps).toEqual([]);
+  });
+});
+
+describe("Azure's limits on role and policy assignments: findings instead of steps ARM would refuse", () => {
+  const DEP = { dependencyAgent: { windows: true, linux: true } };
+  const SPEC = specWith({ subscriptions: [SUB], extensions: DEP });
+  const win = { ...machine("win-1"), id: `${group("rg-app")}/providers/Microsoft.Compute/virtualMachines/win-1` };
+  const lin = { ...machine("lin-1", { osType: "Linux" }), id: `${group("rg-app")}/providers/Microsoft.Compute/virtualMachines/lin-1` };
+  /** `n` role assignments of others in the subscription, at its resource groups. */
+  const othersRoles = (n: number): InventoryRoleAssignment[] =>
+    Array.from({ length: n }, (_, i) => ({
+      id: `${group(`rg-${i % 50}`)}/providers/Microsoft.Authorization/roleAssignments/${String(i).padStart(8, "0")}-0000-4000-8000-000000000000`,
+      principalId: `user-${i}`,
+      roleDefinitionId: "/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7",
+      scope: group(`rg-${i % 50}`),
+    }));
+  /** `n` policy assignments of others at `scope`. */
+  const othersPolicies = (scope: string, n: number): InventoryPolicyAssignment[] =>
+    Array.from({ length: n }, (_, i) => ({ id: `${scope}/providers/Microsoft.Authorization/policyAssignments/other-${i}`, policyDefinitionId: `/providers/Microsoft.Authorization/policyDefinitions/custom-${i}`, scope, identityPrincipalId: null, location: null }));
+  const state = (parts: Partial<Inventory>) => inventory({ machines: [win, lin], ...parts });
+
+  it(`a subscription at ${ROLE_ASSIGNMENTS_PER_SUBSCRIPTION} role assignments: no assignment, role or remediation; a warning naming the limit, the subscription and the count; the agent installed step by step`, () => {
+    const full = state({ roleAssignments: othersRoles(ROLE_ASSIGNMENTS_PER_SUBSCRIPTION) });
+    const p = plan(SPEC, full);
+    for (const action of ["assign-policy", "grant-role", "create-remediation"] as const) expect(stepsOf(p, action)).toEqual([]);
+    const findings = p.findings.filter((f) => f.code === "role-assignments-over-limit");
+    expect(findings.map((f) => f.severity)).toEqual(["warning", "warning"]);
+    expect(findings[0]!.message).toBe(
+      `Azure allows 4,000 role assignments per subscription; /subscriptions/${SUB} has 4,000 (everyone's, this plan's included) and "Deploy Dependency agent for Linux virtual machines" would add 1, which ARM would refuse: ` +
+        "no such assignment or role is planned; the agent is installed step by step on the machines it would reach, and on machines created there later at the next plan.",
+    );
+    expect(dependencyInstalls(p).sort()).toEqual([lin.id, win.id]);
+    const after = simulate(p, full);
+    expect(plan(SPEC, after).steps).toEqual([]);
+  });
+
+  it("one role assignment of room: the first policy planned (Windows) gets its assignment and role, the next a finding and installs", () => {
+    const p = plan(SPEC, state({ roleAssignments: othersRoles(ROLE_ASSIGNMENTS_PER_SUBSCRIPTION - 1) }));
+    expect(stepsOf(p, "assign-policy").map((s) => s.details.name)).toEqual(["asc-dependency-agent-windows"]);
+    expect(stepsOf(p, "grant-role")).toHaveLength(1);
+    expect(p.findings.filter((f) => f.code === "role-assignments-over-limit").map((f) => f.target)).toEqual([
+      `/subscriptions/${SUB}/providers/Microsoft.Authorization/policyAssignments/asc-dependency-agent-linux`,
+    ]);
+    expect(dependencyInstalls(p)).toEqual([lin.id]);
+  });
+
+  it("a converged subscription at the limit, this tool's grants among them, plans nothing and finds nothing", () => {
+    const first = simulate(plan(SPEC, state({})), state({}));
+    first.roleAssignments.push(...othersRoles(ROLE_ASSIGNMENTS_PER_SUBSCRIPTION - first.roleAssignments.length));
+    const p = plan(SPEC, first);
+    expect(p.steps).toEqual([]);
+    expect(p.findings.filter((f) => f.code.endsWith("-over-limit"))).toEqual([]);
+  });
+
+  it(`${POLICY_ASSIGNMENTS_PER_SCOPE} policy assignments of others at the subscription: no new assignment there, a warning naming the limit, the scope and the count`, () => {
+    const p = plan(SPEC, state({ policyAssignments: othersPolicies(`/subscriptions/${SUB}`, POLICY_ASSIGNMENTS_PER_SCOPE) }));
+    expect(stepsOf(p, "assign-policy")).toEqual([]);
+    const [finding] = p.findings.filter((f) => f.code === "policy-assignments-over-limit");
+    expect(finding!.message).toMatch(/^Azure allows 200 policy assignments per scope; \/subscriptions\/1111[-1]+ has 200 \(everyone's, this plan's included\) and "Deploy Dependency agent for Linux virtual machines" would add 1/);
+    expect(dependencyInstalls(p).sort()).toEqual([lin.id, win.id]);
+    // This tool's assignment made before the others came is kept: it adds nothing to the count.
+    const before = simulate(plan(SPEC, state({})), state({}));
+    before.policyAssignments.push(...othersPolicies(`/subscriptions/${SUB}`, POLICY_ASSIGNMENTS_PER_SCOPE - 2));
+    before.machines.push({ ...win, id: win.id.replace("win-1", "win-2"), extensions: [] });
+    const later = plan(SPEC, before);
+    expect(later.findings.filter((f) => f.code === "policy-assignments-over-limit")).toEqual([]);
+    expect(stepsOf(later, "create-remediation")).toHaveLength(1);
+  });
+
+  it(`a resource group that would get its own Dependency-agent assignment but holds ${POLICY_ASSIGNMENTS_PER_SCOPE} of others': its machines installed step by step, with the finding`, () => {
+    const vm = (rg: string, name: string, extra: Partial<InventoryMachine> = {}) => ({ ...machine(name, extra), id: `${group(rg)}/providers/Microsoft.Compute/virtualMachines/${name}` });
+    const scom = (rg: string, n: number) => Array.from({ length: n }, (_, i) => vm(rg, `${rg}-scom-${i}`, { agents: [{ kind: "scom", version: "2012" }] }));
+    const machines = [...scom("rg-legacy", 300), ...scom("rg-big", 150), vm("rg-legacy", "legacy-new"), vm("rg-big", "big-new"), vm("rg-app", "app-new")];
+    const winOnly = specWith({ subscriptions: [SUB], extensions: { dependencyAgent: { windows: true } } });
+    const full = inventory({ machines, policyAssignments: othersPolicies(group("rg-legacy"), POLICY_ASSIGNMENTS_PER_SCOPE) });
+    const p = plan(winOnly, full);
+    expect(stepsOf(p, "assign-policy").map((s) => s.details.scope)).toEqual([`/subscriptions/${SUB}`]);
+    expect(p.findings.find((f) => f.code === "policy-assignments-over-limit")!.target).toBe(`${group("rg-legacy")}/providers/Microsoft.Authorization/policyAssignments/asc-dependency-agent-windows`);
+    expect(dependencyInstalls(p)).toEqual([vm("rg-legacy", "legacy-new").id]);
+    expect(plan(winOnly, simulate(p, full)).steps).toEqual([]);
+  });
+
+  it("Defender for Containers: when the spec's AKS add-on assignment is refused by a limit, the add-on is enabled cluster by cluster", () => {
+    const cluster = aks("rg-aks", "aks-1");
+    const spec2 = specWith({ subscriptions: [SUB], defender: { containers: { enabled: true } } });
+    const p = plan(spec2, inventory({ clusters: [cluster], roleAssignments: othersRoles(ROLE_ASSIGNMENTS_PER_SUBSCRIPTION - 1) }));
+    expect(stepsOf(p, "assign-policy")).toEqual([]);
+    expect(p.findings.find((f) => f.code === "role-assignments-over-limit")!.message).toMatch(/would add 2, which ARM would refuse: .*the add-on is enabled cluster by cluster\.$/);
+    expect(clusterVerdict(p, cluster.id)!.decision).toBe("addon-enable");
+    expect(stepsOf(p, "enable-cluster-addon").map((s) => s.target)).toEqual([cluster.id]);
   });
 });

@@ -11,7 +11,7 @@ import { subscriptionOf } from "../../inventory/ids";
 import { AKS_POLICY_ADDON, resolveContainers, type ResolvedContainers } from "../../spec";
 import { componentVerdict, type ClusterFleet, type ComponentVerdict, type ComponentVerdicts, type PlanContext, type StepSink } from "../../core/kernel";
 import { assignmentsDeploying, noteCoexistence } from "../defender-plans";
-import { clusterPolicyFits, coveredBy, excludedGroupsIn } from "../extension-policies";
+import { coveredBy, excludedGroupsIn, kubernetesAddonAssigned } from "../extension-policies";
 import { CONTAINER_REASONS, type AddonDecision, type SensorDecision } from "./reasons";
 import type { ContainerSteps } from "./steps";
 
@@ -50,7 +50,7 @@ function decideAddon(ctx: PlanContext, b: Sink, containers: ResolvedContainers, 
   if (group) return v("addon-excluded", say("addon-excluded", group));
   if (!containers.azurePolicy) return v("addon-off", say("addon-off"));
   if (kind === "arc") return v("addon-arc", say("addon-arc"));
-  if (ctx.spec.extensions.kubernetesPolicyAddon && clusterPolicyFits(ctx.spec, subscriptionId)) {
+  if (kubernetesAddonAssigned(ctx, subscriptionId)) {
     return v("addon-by-policy", say("addon-by-policy", "this spec (extensions.kubernetesPolicyAddon)"));
   }
   const other = assignmentsDeploying(ctx, subscriptionId, "kubernetesPolicyAddon").find((f) => f.owner !== "this-tool");

@@ -21,8 +21,9 @@ import {
 } from "./bundle";
 import type { CreateRemediationDetails, GrantRoleDetails, PolicySteps } from "./steps";
 import { extensionOf, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
-import { NOT_SCOPES_LIMIT, coveredBy, excludedBySeed, excludedGroupsIn, leftAloneWith, sameScopes } from "./notScopes";
-import { ROLE_ASSIGNMENTS_PER_SUBSCRIPTION, groupKeysOf, groupScopeOf, layoutByGroup } from "./groups";
+import { NOT_SCOPES_LIMIT, clusterPolicyFits, coveredBy, excludedBySeed, excludedGroupsIn, leftAloneWith, sameScopes } from "./notScopes";
+import { groupKeysOf, groupScopeOf, layoutByGroup } from "./groups";
+import { ROLE_ASSIGNMENTS_PER_SUBSCRIPTION, limitsOf, refusalMessage } from "./limits";
 
 /** States in which a remediation still works through its resources: no second one is started. */
 const ACTIVE_REMEDIATION_STATES = new Set(["accepted", "running", "evaluating"]);
@@ -172,7 +173,7 @@ function planPolicy(
   const ownGroups = policy.osType ? ownGroupAssignments(ctx, policy, subscriptionId) : [];
   if (leftAlone.length <= NOT_SCOPES_LIMIT) {
     unassignGroups(b, ownGroups, new Set());
-    planAssignment(ctx, b, policy, subscription, existing, leftAlone, resources, unreachable);
+    if (!planAssignment(ctx, b, policy, subscription, existing, leftAlone, resources, unreachable) && policy.osType) planInstalls(b, policy, machines, new Set(resources));
     return;
   }
   const resourceGroups = groupKeysOf(resources);
@@ -186,14 +187,17 @@ function planPolicy(
   }
   const unreachableGroups = groupKeysOf(unreachable);
   const outside = (groups: readonly string[]) => (_: string, i: number) => !layout.leftOut.has(groups[i]!);
-  planAssignment(ctx, b, policy, subscription, existing, layout.notScopes, resources.filter(outside(resourceGroups)), unreachable.filter(outside(unreachableGroups)));
+  const installs = new Set<string>();
+  const outsideGroups = resources.filter(outside(resourceGroups));
+  // Refused by Azure's limits (a finding says which): the machines it would reach get the agent one by one.
+  if (!planAssignment(ctx, b, policy, subscription, existing, layout.notScopes, outsideGroups, unreachable.filter(outside(unreachableGroups)))) for (const id of outsideGroups) installs.add(id);
   unassignGroups(b, ownGroups, new Set([...layout.assigned.keys()].map((g) => g.toLowerCase())));
   const unreachableByGroup = byGroup(unreachable, unreachableGroups);
   for (const [scope, notScopes] of layout.assigned) {
     const key = scope.toLowerCase();
-    planAssignment(ctx, b, policy, { subscriptionId, scope }, findAssignment(ctx, policy, scope), notScopes, needing.get(key) ?? [], unreachableByGroup.get(key) ?? []);
+    const there = needing.get(key) ?? [];
+    if (!planAssignment(ctx, b, policy, { subscriptionId, scope }, findAssignment(ctx, policy, scope), notScopes, there, unreachableByGroup.get(key) ?? [])) for (const id of there) installs.add(id);
   }
-  const installs = new Set<string>();
   for (const scope of layout.installed.keys()) for (const id of needing.get(scope.toLowerCase()) ?? []) installs.add(id);
   planInstalls(b, policy, machines, installs);
   const overLimit = [...layout.installed].filter(([, why]) => why === "not-scopes").map(([g]) => g);
@@ -221,7 +225,8 @@ interface AssignmentScope {
 /**
  * One assignment of `policy` at `at`, leaving out `notScopes`, with its roles and a remediation
  * over `resources` (those of its scope that need it; `unreachable`: the ones Azure's discovery
- * also tries).
+ * also tries). False when Azure's limits (limits.ts) leave no room for the assignment or its
+ * roles: then nothing is planned for it but a finding, and the caller installs instead.
  */
 function planAssignment(
   ctx: PlanContext,
@@ -232,7 +237,7 @@ function planAssignment(
   notScopes: readonly string[],
   resources: readonly string[],
   unreachable: readonly string[],
-): void {
+): boolean {
   const bundle = deployIfNotExists({
     subscriptionId: at.subscriptionId,
     scope: at.scope,
@@ -252,8 +257,21 @@ function planAssignment(
       existing.id,
       `The assignment of "${policy.displayName}" has no managed identity, so it cannot deploy anything: re-create it with a system-assigned identity and a location.`,
     );
-    return;
+    return true;
   }
+  const principalId = existing?.identityPrincipalId ?? null;
+  const missing = missingGrants(ctx, bundle, principalId);
+  const limits = limitsOf(ctx);
+  const newAt = existing ? undefined : scope;
+  const refused = limits.refusal(at.subscriptionId, missing.length, newAt);
+  if (refused) {
+    const instead = policy.osType
+      ? "no such assignment or role is planned; the agent is installed step by step on the machines it would reach, and on machines created there later at the next plan."
+      : "no such assignment or role is planned; with Defender for Containers' azurePolicy on, the add-on is enabled cluster by cluster.";
+    b.finding("warning", refused.code, assignmentId, refusalMessage(refused, policy.displayName, instead));
+    return false;
+  }
+  limits.charge(at.subscriptionId, missing.length, newAt);
   let assignStep: string | undefined;
   let notScopesStep: string | undefined;
   let leavesAlone = true;
@@ -274,23 +292,16 @@ function planAssignment(
       );
     }
   }
-  const principalId = existing?.identityPrincipalId ?? null;
   const grants: string[] = [];
-  for (const grant of bundle.grants) {
-    const granted =
-      principalId !== null &&
-      ctx.inventory.roleAssignments.some(
-        (r) => sameId(r.principalId, principalId) && sameId(r.scope, scope) && r.roleDefinitionId.toLowerCase().endsWith("/" + grant.role.id),
-      );
-    if (granted) continue;
+  for (const grant of missing) {
     const step = grantRoleStep(bundle, grant, principalId);
     grants.push(b.add("grant-role", step.target, step.details, [assignStep]));
   }
-  if (resources.length === 0 || !leavesAlone) return;
+  if (resources.length === 0 || !leavesAlone) return true;
   const active = ctx.inventory.remediations.some(
     (r) => sameId(r.policyAssignmentId, assignmentId) && ACTIVE_REMEDIATION_STATES.has(r.provisioningState.toLowerCase()),
   );
-  if (active) return;
+  if (active) return true;
   if (resources.length > REMEDIATION_MAX_RESOURCE_COUNT) {
     b.finding(
       "info",
@@ -304,6 +315,42 @@ function planAssignment(
   const discovered = resources.length + unreachable.length;
   const task = remediationStep(bundle, policy.shortName, resources, Math.min(REMEDIATION_MAX_RESOURCE_COUNT, Math.max(REMEDIATION_DEFAULT_RESOURCE_COUNT, discovered)), unreachable);
   b.add("create-remediation", task.target, task.details, [assignStep, notScopesStep, ...grants]);
+  return true;
+}
+
+/** The bundle's roles that `principalId` (null: an identity still to be created) lacks at the bundle's scope. */
+function missingGrants(ctx: PlanContext, bundle: DeployIfNotExistsBundle, principalId: string | null): RoleGrantFacts[] {
+  if (principalId === null) return [...bundle.grants];
+  const lacks = (grant: RoleGrantFacts) =>
+    !ctx.inventory.roleAssignments.some(
+      (r) => sameId(r.principalId, principalId) && sameId(r.scope, bundle.scope) && r.roleDefinitionId.toLowerCase().endsWith("/" + grant.role.id),
+    );
+  return bundle.grants.filter(lacks);
+}
+
+/**
+ * Will this plan keep the spec's AKS add-on assignment at `subscriptionId` (extensions.
+ * kubernetesPolicyAddon)? Not when the excluded groups there overflow its notScopes, nor when
+ * Azure's limits leave no room for it or its roles. Read before the policies are planned (the
+ * add-on's is the first of them, so nothing of this plan is charged yet): Defender for Containers
+ * then enables the add-on cluster by cluster instead.
+ */
+export function kubernetesAddonAssigned(ctx: PlanContext, subscriptionId: string): boolean {
+  if (!ctx.spec.extensions.kubernetesPolicyAddon || !clusterPolicyFits(ctx.spec, subscriptionId)) return false;
+  const policy = SEED_POLICIES.kubernetesPolicyAddon;
+  const scope = subscriptionScope(subscriptionId);
+  const existing = findAssignment(ctx, policy, scope);
+  if (existing && !existing.identityPrincipalId) return true;
+  const bundle = deployIfNotExists({
+    subscriptionId,
+    assignmentName: policy.shortName,
+    policyDefinitionId: policyDefinitionId(policy),
+    displayName: policy.displayName,
+    identityLocation: ctx.spec.extensions.identityLocation,
+    roles: policy.roles,
+  });
+  const missing = missingGrants(ctx, bundle, existing?.identityPrincipalId ?? null).length;
+  return limitsOf(ctx).refusal(subscriptionId, missing, existing ? undefined : scope) === undefined;
 }
 
 /** `ids` by the lower-case resource group scope they are in (`groups[i]`: `ids[i]`'s, from groupKeysOf). */
