@@ -336,6 +336,17 @@ function missingGrants(ctx: PlanContext, bundle: DeployIfNotExistsBundle, princi
  * then enables the add-on cluster by cluster instead.
  */
 export function kubernetesAddonAssigned(ctx: PlanContext, subscriptionId: string): boolean {
+  // Asked once per cluster: answered once per subscription.
+  const known = ctx.memo(ADDON_ASSIGNED, () => new Map<string, boolean>());
+  const key = subscriptionId.toLowerCase();
+  let answer = known.get(key);
+  if (answer === undefined) known.set(key, (answer = addonAssignable(ctx, subscriptionId)));
+  return answer;
+}
+
+const ADDON_ASSIGNED = {};
+
+function addonAssignable(ctx: PlanContext, subscriptionId: string): boolean {
   if (!ctx.spec.extensions.kubernetesPolicyAddon || !clusterPolicyFits(ctx.spec, subscriptionId)) return false;
   const policy = SEED_POLICIES.kubernetesPolicyAddon;
   const scope = subscriptionScope(subscriptionId);
