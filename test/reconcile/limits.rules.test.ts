@@ -178,3 +178,28 @@ describe("Azure's limits on role and policy assignments: findings instead of ste
     expect(stepsOf(p, "enable-cluster-addon").map((s) => s.target)).toEqual([cluster.id]);
   });
 });
+
+describe("a remediation task's unreachable machines are those outside its notScopes", () => {
+  const WIN = specWith({ subscriptions: [SUB], extensions: { dependencyAgent: { windows: true } } });
+  const reachable = machine("vm-plain");
+  const unreachable = machine("vm-dealloc", { powerState: "deallocated" });
+  // Left alone by the seed's rules (in the notScopes) and a deployment could not reach it either.
+  const leftAlone = machine("vm-scom-dealloc", { powerState: "deallocated", agents: [{ kind: "scom", version: "2012" }] });
+  const task = (p: Plan) => stepsOf(p, "create-remediation")[0]!;
+
+  it("a left-alone machine neither names the task nor counts in its resourceCount", () => {
+    const p = plan(WIN, inventory({ machines: [reachable, unreachable, leftAlone] }));
+    const without = plan(WIN, inventory({ machines: [reachable, unreachable] }));
+    expect(task(p).target).toBe(task(without).target);
+    expect(task(p).details.resourceCount).toBe(task(without).details.resourceCount);
+    expect(stepsOf(p, "assign-policy")[0]!.details.notScopes).toEqual([leftAlone.id]);
+  });
+
+  it("a converged fleet, its task named as before this change, plans nothing", () => {
+    // The state an earlier version left: the task ran (under the name that counted the left-alone machine) and installed.
+    const inv = inventory({ machines: [reachable, unreachable, leftAlone] });
+    const converged = simulate(plan(WIN, inv), inv);
+    converged.remediations = converged.remediations.map((r) => ({ ...r, id: r.id.replace(/-[0-9a-f]{8}$/, "-0ld0name") }));
+    expect(plan(WIN, converged).steps).toEqual([]);
+  });
+});

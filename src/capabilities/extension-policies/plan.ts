@@ -102,7 +102,8 @@ export function nonCompliantResources(ctx: PlanContext, policy: PolicyDefinition
 
 /**
  * A VM policy's notScopes (leftAloneWith), nonCompliantResources and `unreachable`: the non-compliant
- * resources besides those that Azure's discovery selects for the task, the machines a deployment cannot reach (not running, no VM agent, appliances). The
+ * resources besides those that Azure's discovery selects for the task, the machines a deployment cannot reach (not running, no VM agent, appliances),
+ * outside the notScopes. The
  * task tries them in an order this tool does not choose, each taking one of its `resourceCount`,
  * so a count of the reachable ones alone can end before reaching any of them: at 100k machines
  * every dependency-agent task did (1,570 deployments, all to deallocated machines or machines
@@ -122,11 +123,14 @@ function vmPolicyScope(
   const unreachable: string[] = [];
   for (const m of machines) {
     if (m.kind !== "vm" || m.osType !== os) continue;
-    const seed = excludedBySeed(ctx, m);
-    if (seed) bySeed.push(m.id);
-    const eligible = ineligibility(m) === undefined;
-    if ((eligible && seed) || extensionOf(m, kind)) continue;
-    (eligible ? resources : unreachable).push(m.id);
+    // A machine the seed's rules leave alone is in the notScopes: Azure's discovery never selects
+    // it, so it is neither a resource nor an unreachable one the task would try, whatever its state.
+    if (excludedBySeed(ctx, m)) {
+      bySeed.push(m.id);
+      continue;
+    }
+    if (extensionOf(m, kind)) continue;
+    (ineligibility(m) === undefined ? resources : unreachable).push(m.id);
   }
   return { leftAlone: leftAloneWith(ctx, os, subscriptionId, bySeed), resources, unreachable };
 }
