@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
-import { EmulatorCore } from "../../src/emulator/core";
+import type { EmulatorCore } from "../../src/emulator/core";
+import { coreIn } from "./helpers";
 import { EMULATOR_PRINCIPAL_ID } from "../../src/emulator/constants";
 import { POLICY_ASSIGNMENTS_PER_SCOPE, ROLE_ASSIGNMENTS_PER_SUBSCRIPTION } from "../../src/emulator/providers/authorization";
 import { POLICY_ASSIGNMENT_TYPE, ROLE_ASSIGNMENT_TYPE } from "../../src/emulator/model/resourceTypes";
@@ -25,16 +26,7 @@ let other: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "assignment-limits-"));
-  core = new EmulatorCore({
-    dbPath: join(dir, "state.sqlite"),
-    tenantId: "00000000-0000-0000-0000-0000000000aa",
-    seed: 7,
-    admin: { token: "test", tokenPath: join(dir, "admin-token") },
-    settings: {
-      lroDelayMs: 0, listPageSize: 100, remediationDeploymentMs: 5, policyEvaluationDelayMs: 0, tokenLifetimeSeconds: 3600,
-      queryBudgetMs: 5000, graphRepeatedRows: 0, graphMissingRows: 0, graphWriteLagMs: 0, defenderDelayMs: 600_000,
-    },
-  });
+  core = coreIn(dir);
   [sub, other] = core.subscriptionIds as [string, string];
 });
 afterAll(() => {
