@@ -31,7 +31,7 @@ function policies(subscriptionId = SUB): readonly PolicyUnit[] {
 }
 
 describe("the declaration model", () => {
-  test("a Dependency-agent assignment: the spec's excluded groups there, notScopes left to the reconciler, no remediation; the AKS add-on's as before", () => {
+  test("a Dependency-agent assignment: the spec's excluded groups there, notScopes left to the reconciler, no remediation; the AKS add-on's: the same notScopes rule, its remediation declared", () => {
     const byKey = new Map(policies().map((u) => [u.policyKey, u]));
     for (const key of ["dependencyAgentWindows", "dependencyAgentLinux"]) {
       const unit = byKey.get(key)!;
@@ -41,13 +41,14 @@ describe("the declaration model", () => {
     }
     const k8s = byKey.get("kubernetesPolicyAddon")!;
     expect(k8s.resources.map((d) => d.kind)).toEqual(["policy-assignment", "role-assignment", "role-assignment", "policy-remediation"]);
-    expect(k8s.resources[0]!.ignoreChanges).toBeUndefined();
+    // Since limits11 the AKS add-on's assignment leaves out the excluded groups too, under the same owner.
+    expect(k8s.resources[0]).toMatchObject({ props: { notScopes: [RG] }, ignoreChanges: ["notScopes"] });
     expect(policies(SUB2).find((u) => u.policyKey === "dependencyAgentLinux")!.resources[0]!.props).toMatchObject({ notScopes: [RG2] });
   });
 });
 
 describe("the front ends render it", () => {
-  test("Pulumi (setMocks): ignoreChanges notScopes on the Dependency-agent assignments only, and their remediation is not declared", async () => {
+  test("Pulumi (setMocks): ignoreChanges notScopes on every toggle's assignment, and the Dependency agent's remediation is not declared", async () => {
     const run = await startMocks({
       config: {
         "asc-autoprovision:subscriptions": JSON.stringify(SPEC_INPUT.subscriptions),
@@ -63,12 +64,12 @@ describe("the front ends render it", () => {
     expect(rendered).toEqual([
       ["asc-dependency-agent-linux", [RG], ["notScopes"]],
       ["asc-dependency-agent-windows", [RG], ["notScopes"]],
-      ["asc-k8s-policy-addon", undefined, []],
+      ["asc-k8s-policy-addon", [RG], ["notScopes"]],
     ]);
     expect(run.ofType(T.remediation).map((r) => r.inputs["remediationName"])).toEqual(["asc-k8s-policy-addon", "asc-k8s-policy-addon"]);
   });
 
-  test("CDKTF (synth): lifecycle.ignore_changes not_scopes on the Dependency-agent assignments only, and their remediation is not declared", () => {
+  test("CDKTF (synth): lifecycle.ignore_changes not_scopes on every toggle's assignment, and the Dependency agent's remediation is not declared", () => {
     const stack = new AutoProvisioningStack(Testing.app(), "asc", { spec: SPEC_INPUT });
     const doc = JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Record<string, unknown>>> };
     const assignments = Object.values(doc.resource["azurerm_subscription_policy_assignment"]!).filter((a) => a["subscription_id"] === `/subscriptions/${SUB}`);
@@ -76,7 +77,7 @@ describe("the front ends render it", () => {
     expect(rendered).toEqual([
       ["asc-dependency-agent-linux", [RG], { ignore_changes: ["not_scopes"] }],
       ["asc-dependency-agent-windows", [RG], { ignore_changes: ["not_scopes"] }],
-      ["asc-k8s-policy-addon", undefined, undefined],
+      ["asc-k8s-policy-addon", [RG], { ignore_changes: ["not_scopes"] }],
     ]);
     expect(Object.values(doc.resource["azurerm_subscription_policy_remediation"]!).map((r) => r["name"])).toEqual(["asc-k8s-policy-addon", "asc-k8s-policy-addon"]);
   });

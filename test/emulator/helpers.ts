@@ -1,5 +1,7 @@
 /** Shared setup for emulator tests: one emulator per test file, official SDK clients over HTTPS. */
+import { join } from "node:path";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../src/emulator";
+import { EmulatorCore } from "../../src/emulator/core";
 
 export async function withEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
   return startEmulator({ remediationDeploymentMs: 5, ...opts });
@@ -85,4 +87,18 @@ export async function armToken(emu: RunningEmulator): Promise<string> {
   const t = await emu.credential().getToken("https://management.azure.com/.default");
   if (!t) throw new Error("no token");
   return t.token;
+}
+
+/** An emulator core in process, its state in `dir`, without a fleet and without delays (a test fills its store or replays writes). */
+export function coreIn(dir: string): EmulatorCore {
+  return new EmulatorCore({
+    dbPath: join(dir, "state.sqlite"),
+    tenantId: "00000000-0000-0000-0000-0000000000aa",
+    seed: 7,
+    admin: { token: "test", tokenPath: join(dir, "admin-token") },
+    settings: {
+      lroDelayMs: 0, listPageSize: 100, remediationDeploymentMs: 5, policyEvaluationDelayMs: 0, tokenLifetimeSeconds: 3600,
+      queryBudgetMs: 5000, graphRepeatedRows: 0, graphMissingRows: 0, graphWriteLagMs: 0, defenderDelayMs: 600_000,
+    },
+  });
 }

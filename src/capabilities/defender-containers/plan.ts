@@ -11,6 +11,7 @@ import { subscriptionOf } from "../../inventory/ids";
 import { AKS_POLICY_ADDON, resolveContainers, type ResolvedContainers } from "../../spec";
 import { componentVerdict, type ClusterFleet, type ComponentVerdict, type ComponentVerdicts, type PlanContext, type StepSink } from "../../core/kernel";
 import { assignmentsDeploying, noteCoexistence } from "../defender-plans";
+import { coveredBy, excludedGroupsIn, kubernetesAddonAssigned } from "../extension-policies";
 import { CONTAINER_REASONS, type AddonDecision, type SensorDecision } from "./reasons";
 import type { ContainerSteps } from "./steps";
 
@@ -43,10 +44,15 @@ function decideAddon(ctx: PlanContext, b: Sink, containers: ResolvedContainers, 
   const say = ctx.reasons.speaker(CONTAINER_REASONS);
   const v = (d: AddonDecision, r: ReturnType<typeof say>) => componentVerdict(d, r);
   if (c.addons[AKS_POLICY_ADDON] === true) return v("addon-enabled", say("addon-enabled"));
+  const subscriptionId = subscriptionOf(c.id);
+  // The spec's excluded groups are left alone here as the add-on's assignment leaves them out (its notScopes).
+  const group = excludedGroupsIn(ctx.spec, subscriptionId).find((g) => coveredBy([g], c.id));
+  if (group) return v("addon-excluded", say("addon-excluded", group));
   if (!containers.azurePolicy) return v("addon-off", say("addon-off"));
   if (kind === "arc") return v("addon-arc", say("addon-arc"));
-  if (ctx.spec.extensions.kubernetesPolicyAddon) return v("addon-by-policy", say("addon-by-policy", "this spec (extensions.kubernetesPolicyAddon)"));
-  const subscriptionId = subscriptionOf(c.id);
+  if (kubernetesAddonAssigned(ctx, subscriptionId)) {
+    return v("addon-by-policy", say("addon-by-policy", "this spec (extensions.kubernetesPolicyAddon)"));
+  }
   const other = assignmentsDeploying(ctx, subscriptionId, "kubernetesPolicyAddon").find((f) => f.owner !== "this-tool");
   if (other) return v("addon-by-policy", say("addon-by-policy", other.ownerName));
   b.add("enable-cluster-addon", c.id, { clusterId: c.id, subscriptionId, addon: AKS_POLICY_ADDON });

@@ -11,6 +11,7 @@ export const CONTAINER_REASONS = {
   "addon-enable": () => "The Azure Policy add-on is not enabled and no policy assignment deploys it: this tool enables it (addonProfiles.azurepolicy).",
   "addon-by-policy": (owner: string) => `The Azure Policy add-on is deployed by a policy assignment of ${owner}: this tool leaves it to that assignment (its remediation covers existing clusters).`,
   "addon-arc": () => "On Arc-enabled clusters the Azure Policy extension is deployed by policy (0adc5395); this tool does not install Kubernetes extensions.",
+  "addon-excluded": (group: string) => `Its resource group is in the spec's exclude.resourceGroups (${group}): left as it is, and the add-on's policy assignment leaves the group out.`,
   "addon-off": () => "The spec does not ask for the Azure Policy add-on (containers.azurePolicy false): left as it is.",
 } as const;
 
@@ -26,6 +27,7 @@ export const ADDON_DECISIONS = {
   "addon-enable": "the tool enables the Azure Policy add-on",
   "addon-by-policy": "a policy assignment deploys the add-on",
   "addon-arc": "Arc-enabled cluster: the extension comes by policy",
+  "addon-excluded": "its resource group is excluded by the spec",
   "addon-off": "not asked for",
 } as const;
 export type AddonDecision = keyof typeof ADDON_DECISIONS;

@@ -160,8 +160,8 @@ export function enabledExtensionPolicies(extensions: Spec["extensions"]): Extens
 }
 
 /**
- * What the front ends leave to the reconciler for a Dependency-agent (VM) toggle: which machines
- * its assignment leaves out, and their remediation (notScopes.ts).
+ * What the front ends leave to the reconciler for a toggle: what its assignment leaves out
+ * (notScopes.ts), and for a Dependency-agent (VM) toggle its remediation.
  */
 export interface ReconcilerOwned {
   /** What the assignment is created with: the spec's `exclude.resourceGroups` in its subscription. */
@@ -169,14 +169,14 @@ export interface ReconcilerOwned {
 }
 
 /**
- * The assignment of one toggle, under `key`. A VM toggle's notScopes are the reconciler's (its
- * `ignoreChanges`): the machines the spec and the seed's rules leave alone are known only from the
- * inventory, so a front end creates the assignment with `reconciled.notScopes` (none by default)
- * and never resets the list the reconciler keeps.
+ * The assignment of one toggle, under `key`. Its notScopes are the reconciler's (its
+ * `ignoreChanges`): a front end creates the assignment with `reconciled.notScopes` (none by
+ * default) and never resets the list the reconciler keeps. For a VM toggle the machines the spec
+ * and the seed's rules leave alone are known only from the inventory; the AKS add-on's list is
+ * the spec's excluded groups alone, but one owner per field for every toggle keeps the rule one.
  */
 export function declareExtensionPolicy(key: string, input: ExtensionPolicyInput, reconciled?: ReconcilerOwned): PolicyUnit {
   const policy = SEED_POLICIES[input.policy];
-  const vmPolicy = policy.osType !== undefined;
   return declareDeployIfNotExists({
     key,
     family: "extension",
@@ -187,7 +187,8 @@ export function declareExtensionPolicy(key: string, input: ExtensionPolicyInput,
     displayName: policy.displayName,
     roles: policy.roles,
     identityLocation: extensionsSchema.shape.identityLocation.parse(input.identityLocation),
-    ...(vmPolicy ? { reconcilerOwnsNotScopes: true, notScopes: reconciled?.notScopes ?? [] } : {}),
+    reconcilerOwnsNotScopes: true,
+    notScopes: reconciled?.notScopes ?? [],
     remediate: input.remediate ?? true,
   });
 }

@@ -6,15 +6,12 @@
  * Azure Policy still does the bulk. A group with more such machines than an assignment holds, or
  * beyond the subscription's room for role assignments, is installed machine by machine.
  *
- * Azure's limits (reference: Microsoft Learn, "Troubleshoot Azure RBAC limits" and "Azure Policy
- * limits"): 4,000 role assignments per subscription, counting those at its resource groups; 200
- * policy assignments per scope (one group holds at most one of this tool's per policy); notScopes
- * per assignment: NOT_SCOPES_LIMIT (kept well inside Azure's).
+ * Azure's limits (limits.ts): 4,000 role assignments per subscription, counting those at its
+ * resource groups; 200 policy assignments per scope (one group holds at most one of this tool's per
+ * policy; others' there are checked when it is planned); notScopes per assignment:
+ * NOT_SCOPES_LIMIT (kept well inside Azure's 400).
  */
 import { NOT_SCOPES_LIMIT } from "./notScopes";
-
-/** Azure's fixed limit of role assignments per subscription (those at its resource groups and resources included). */
-export const ROLE_ASSIGNMENTS_PER_SUBSCRIPTION = 4000;
 
 /**
  * The resource group scope (`/subscriptions/<guid>/resourceGroups/<name>`) an ARM id is in, or

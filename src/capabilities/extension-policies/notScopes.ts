@@ -67,6 +67,14 @@ export function excludedGroupsIn(spec: Spec, subscriptionId: string): string[] {
   return spec.exclude.resourceGroups.filter((g) => subscriptionOf(g).toLowerCase() === sub).sort();
 }
 
+/**
+ * Can the AKS add-on's assignment at `subscriptionId` leave out the spec's excluded resource groups
+ * there (at most NOT_SCOPES_LIMIT)? When not, the plan makes no such assignment.
+ */
+export function clusterPolicyFits(spec: Spec, subscriptionId: string): boolean {
+  return excludedGroupsIn(spec, subscriptionId).length <= NOT_SCOPES_LIMIT;
+}
+
 /** Does one of `notScopes` cover `id` (itself or a parent scope; ARM ids compare without case)? */
 export function coveredBy(notScopes: readonly string[], id: string): boolean {
   const lower = id.toLowerCase();

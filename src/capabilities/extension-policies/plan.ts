@@ -21,8 +21,9 @@ import {
 } from "./bundle";
 import type { CreateRemediationDetails, GrantRoleDetails, PolicySteps } from "./steps";
 import { extensionOf, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
-import { NOT_SCOPES_LIMIT, coveredBy, excludedBySeed, leftAloneWith, sameScopes } from "./notScopes";
-import { ROLE_ASSIGNMENTS_PER_SUBSCRIPTION, groupKeysOf, groupScopeOf, layoutByGroup } from "./groups";
+import { NOT_SCOPES_LIMIT, clusterPolicyFits, coveredBy, excludedBySeed, excludedGroupsIn, leftAloneWith, sameScopes } from "./notScopes";
+import { groupKeysOf, groupScopeOf, layoutByGroup } from "./groups";
+import { ROLE_ASSIGNMENTS_PER_SUBSCRIPTION, limitsOf, refusalMessage } from "./limits";
 
 /** States in which a remediation still works through its resources: no second one is started. */
 const ACTIVE_REMEDIATION_STATES = new Set(["accepted", "running", "evaluating"]);
@@ -84,7 +85,9 @@ export function extensionPolicyEnabled(ext: Spec["extensions"], key: ExtensionPo
 /** Resources of the subscription the policy would deploy to today (sorted by id); `machines` are the subscription's, sorted. */
 export function nonCompliantResources(ctx: PlanContext, policy: PolicyDefinition, subscriptionId: string, machines: readonly InventoryMachine[]): string[] {
   if (policy.targetResourceType === "Microsoft.ContainerService/managedClusters") {
-    const clusters = ctx.inventory.clusters.filter((c) => subscriptionOf(c.id) === subscriptionId && c.addons[AKS_POLICY_ADDON] !== true);
+    // Clusters in the spec's excluded groups are in the assignment's notScopes: no task reaches them.
+    const excluded = excludedGroupsIn(ctx.spec, subscriptionId);
+    const clusters = ctx.inventory.clusters.filter((c) => subscriptionOf(c.id) === subscriptionId && c.addons[AKS_POLICY_ADDON] !== true && !coveredBy(excluded, c.id));
     return sortById(clusters).map((c) => c.id);
   }
   const os = policy.osType!;
@@ -99,7 +102,8 @@ export function nonCompliantResources(ctx: PlanContext, policy: PolicyDefinition
 
 /**
  * A VM policy's notScopes (leftAloneWith), nonCompliantResources and `unreachable`: the non-compliant
- * resources besides those that Azure's discovery selects for the task, the machines a deployment cannot reach (not running, no VM agent, appliances). The
+ * resources besides those that Azure's discovery selects for the task, the machines a deployment cannot reach (not running, no VM agent, appliances),
+ * outside the notScopes. The
  * task tries them in an order this tool does not choose, each taking one of its `resourceCount`,
  * so a count of the reachable ones alone can end before reaching any of them: at 100k machines
  * every dependency-agent task did (1,570 deployments, all to deallocated machines or machines
@@ -119,11 +123,14 @@ function vmPolicyScope(
   const unreachable: string[] = [];
   for (const m of machines) {
     if (m.kind !== "vm" || m.osType !== os) continue;
-    const seed = excludedBySeed(ctx, m);
-    if (seed) bySeed.push(m.id);
-    const eligible = ineligibility(m) === undefined;
-    if ((eligible && seed) || extensionOf(m, kind)) continue;
-    (eligible ? resources : unreachable).push(m.id);
+    // A machine the seed's rules leave alone is in the notScopes: Azure's discovery never selects
+    // it, so it is neither a resource nor an unreachable one the task would try, whatever its state.
+    if (excludedBySeed(ctx, m)) {
+      bySeed.push(m.id);
+      continue;
+    }
+    if (extensionOf(m, kind)) continue;
+    (ineligibility(m) === undefined ? resources : unreachable).push(m.id);
   }
   return { leftAlone: leftAloneWith(ctx, os, subscriptionId, bySeed), resources, unreachable };
 }
@@ -161,12 +168,16 @@ function planPolicy(
   // Azure's discovery evaluates the whole scope: what the spec and the seed leave alone is left out of it.
   const { leftAlone, resources, unreachable } = policy.osType
     ? vmPolicyScope(ctx, policy.osType, subscriptionId, machines)
-    : { leftAlone: [], resources: nonCompliantResources(ctx, policy, subscriptionId, machines), unreachable: [] };
+    : { leftAlone: excludedGroupsIn(ctx.spec, subscriptionId), resources: nonCompliantResources(ctx, policy, subscriptionId, machines), unreachable: [] };
   const subscription = { subscriptionId, scope: subscriptionScope(subscriptionId) };
+  if (!policy.osType && leftAlone.length > NOT_SCOPES_LIMIT) {
+    planClusterPolicyOverLimit(b, policy, subscriptionId, existing, leftAlone.length);
+    return;
+  }
   const ownGroups = policy.osType ? ownGroupAssignments(ctx, policy, subscriptionId) : [];
   if (leftAlone.length <= NOT_SCOPES_LIMIT) {
     unassignGroups(b, ownGroups, new Set());
-    planAssignment(ctx, b, policy, subscription, existing, leftAlone, resources, unreachable);
+    if (!planAssignment(ctx, b, policy, subscription, existing, leftAlone, resources, unreachable) && policy.osType) planInstalls(b, policy, machines, new Set(resources));
     return;
   }
   const resourceGroups = groupKeysOf(resources);
@@ -180,14 +191,17 @@ function planPolicy(
   }
   const unreachableGroups = groupKeysOf(unreachable);
   const outside = (groups: readonly string[]) => (_: string, i: number) => !layout.leftOut.has(groups[i]!);
-  planAssignment(ctx, b, policy, subscription, existing, layout.notScopes, resources.filter(outside(resourceGroups)), unreachable.filter(outside(unreachableGroups)));
+  const installs = new Set<string>();
+  const outsideGroups = resources.filter(outside(resourceGroups));
+  // Refused by Azure's limits (a finding says which): the machines it would reach get the agent one by one.
+  if (!planAssignment(ctx, b, policy, subscription, existing, layout.notScopes, outsideGroups, unreachable.filter(outside(unreachableGroups)))) for (const id of outsideGroups) installs.add(id);
   unassignGroups(b, ownGroups, new Set([...layout.assigned.keys()].map((g) => g.toLowerCase())));
   const unreachableByGroup = byGroup(unreachable, unreachableGroups);
   for (const [scope, notScopes] of layout.assigned) {
     const key = scope.toLowerCase();
-    planAssignment(ctx, b, policy, { subscriptionId, scope }, findAssignment(ctx, policy, scope), notScopes, needing.get(key) ?? [], unreachableByGroup.get(key) ?? []);
+    const there = needing.get(key) ?? [];
+    if (!planAssignment(ctx, b, policy, { subscriptionId, scope }, findAssignment(ctx, policy, scope), notScopes, there, unreachableByGroup.get(key) ?? [])) for (const id of there) installs.add(id);
   }
-  const installs = new Set<string>();
   for (const scope of layout.installed.keys()) for (const id of needing.get(scope.toLowerCase()) ?? []) installs.add(id);
   planInstalls(b, policy, machines, installs);
   const overLimit = [...layout.installed].filter(([, why]) => why === "not-scopes").map(([g]) => g);
@@ -215,7 +229,8 @@ interface AssignmentScope {
 /**
  * One assignment of `policy` at `at`, leaving out `notScopes`, with its roles and a remediation
  * over `resources` (those of its scope that need it; `unreachable`: the ones Azure's discovery
- * also tries).
+ * also tries). False when Azure's limits (limits.ts) leave no room for the assignment or its
+ * roles: then nothing is planned for it but a finding, and the caller installs instead.
  */
 function planAssignment(
   ctx: PlanContext,
@@ -226,7 +241,7 @@ function planAssignment(
   notScopes: readonly string[],
   resources: readonly string[],
   unreachable: readonly string[],
-): void {
+): boolean {
   const bundle = deployIfNotExists({
     subscriptionId: at.subscriptionId,
     scope: at.scope,
@@ -246,8 +261,21 @@ function planAssignment(
       existing.id,
       `The assignment of "${policy.displayName}" has no managed identity, so it cannot deploy anything: re-create it with a system-assigned identity and a location.`,
     );
-    return;
+    return true;
   }
+  const principalId = existing?.identityPrincipalId ?? null;
+  const missing = missingGrants(ctx, bundle, principalId);
+  const limits = limitsOf(ctx);
+  const newAt = existing ? undefined : scope;
+  const refused = limits.refusal(at.subscriptionId, missing.length, newAt);
+  if (refused) {
+    const instead = policy.osType
+      ? "no such assignment or role is planned; the agent is installed step by step on the machines it would reach, and on machines created there later at the next plan."
+      : "no such assignment or role is planned; with Defender for Containers' azurePolicy on, the add-on is enabled cluster by cluster.";
+    b.finding("warning", refused.code, assignmentId, refusalMessage(refused, policy.displayName, instead));
+    return false;
+  }
+  limits.charge(at.subscriptionId, missing.length, newAt);
   let assignStep: string | undefined;
   let notScopesStep: string | undefined;
   let leavesAlone = true;
@@ -268,23 +296,16 @@ function planAssignment(
       );
     }
   }
-  const principalId = existing?.identityPrincipalId ?? null;
   const grants: string[] = [];
-  for (const grant of bundle.grants) {
-    const granted =
-      principalId !== null &&
-      ctx.inventory.roleAssignments.some(
-        (r) => sameId(r.principalId, principalId) && sameId(r.scope, scope) && r.roleDefinitionId.toLowerCase().endsWith("/" + grant.role.id),
-      );
-    if (granted) continue;
+  for (const grant of missing) {
     const step = grantRoleStep(bundle, grant, principalId);
     grants.push(b.add("grant-role", step.target, step.details, [assignStep]));
   }
-  if (resources.length === 0 || !leavesAlone) return;
+  if (resources.length === 0 || !leavesAlone) return true;
   const active = ctx.inventory.remediations.some(
     (r) => sameId(r.policyAssignmentId, assignmentId) && ACTIVE_REMEDIATION_STATES.has(r.provisioningState.toLowerCase()),
   );
-  if (active) return;
+  if (active) return true;
   if (resources.length > REMEDIATION_MAX_RESOURCE_COUNT) {
     b.finding(
       "info",
@@ -298,6 +319,53 @@ function planAssignment(
   const discovered = resources.length + unreachable.length;
   const task = remediationStep(bundle, policy.shortName, resources, Math.min(REMEDIATION_MAX_RESOURCE_COUNT, Math.max(REMEDIATION_DEFAULT_RESOURCE_COUNT, discovered)), unreachable);
   b.add("create-remediation", task.target, task.details, [assignStep, notScopesStep, ...grants]);
+  return true;
+}
+
+/** The bundle's roles that `principalId` (null: an identity still to be created) lacks at the bundle's scope. */
+function missingGrants(ctx: PlanContext, bundle: DeployIfNotExistsBundle, principalId: string | null): RoleGrantFacts[] {
+  if (principalId === null) return [...bundle.grants];
+  const lacks = (grant: RoleGrantFacts) =>
+    !ctx.inventory.roleAssignments.some(
+      (r) => sameId(r.principalId, principalId) && sameId(r.scope, bundle.scope) && r.roleDefinitionId.toLowerCase().endsWith("/" + grant.role.id),
+    );
+  return bundle.grants.filter(lacks);
+}
+
+/**
+ * Will this plan keep the spec's AKS add-on assignment at `subscriptionId` (extensions.
+ * kubernetesPolicyAddon)? Not when the excluded groups there overflow its notScopes, nor when
+ * Azure's limits leave no room for it or its roles. Read before the policies are planned (the
+ * add-on's is the first of them, so nothing of this plan is charged yet): Defender for Containers
+ * then enables the add-on cluster by cluster instead.
+ */
+export function kubernetesAddonAssigned(ctx: PlanContext, subscriptionId: string): boolean {
+  // Asked once per cluster: answered once per subscription.
+  const known = ctx.memo(ADDON_ASSIGNED, () => new Map<string, boolean>());
+  const key = subscriptionId.toLowerCase();
+  let answer = known.get(key);
+  if (answer === undefined) known.set(key, (answer = addonAssignable(ctx, subscriptionId)));
+  return answer;
+}
+
+const ADDON_ASSIGNED = {};
+
+function addonAssignable(ctx: PlanContext, subscriptionId: string): boolean {
+  if (!ctx.spec.extensions.kubernetesPolicyAddon || !clusterPolicyFits(ctx.spec, subscriptionId)) return false;
+  const policy = SEED_POLICIES.kubernetesPolicyAddon;
+  const scope = subscriptionScope(subscriptionId);
+  const existing = findAssignment(ctx, policy, scope);
+  if (existing && !existing.identityPrincipalId) return true;
+  const bundle = deployIfNotExists({
+    subscriptionId,
+    assignmentName: policy.shortName,
+    policyDefinitionId: policyDefinitionId(policy),
+    displayName: policy.displayName,
+    identityLocation: ctx.spec.extensions.identityLocation,
+    roles: policy.roles,
+  });
+  const missing = missingGrants(ctx, bundle, existing?.identityPrincipalId ?? null).length;
+  return limitsOf(ctx).refusal(subscriptionId, missing, existing ? undefined : scope) === undefined;
 }
 
 /** `ids` by the lower-case resource group scope they are in (`groups[i]`: `ids[i]`'s, from groupKeysOf). */
@@ -392,6 +460,23 @@ function planInstallsInstead(
     `${leftOut} machines and resource groups of subscription ${subscriptionId} must be left out of "${policy.displayName}", more than an assignment's ${NOT_SCOPES_LIMIT} notScopes: ` +
       `no assignment there; the agent is installed step by step on the ${needing.size} machines that need it, and on machines created later at the next plan ` +
       `(a Pulumi or CDKTF stack that declares this toggle makes the assignment again at its next run: README, "Who owns what").`,
+  );
+}
+
+/**
+ * More excluded resource groups in the subscription than the AKS add-on's assignment can leave
+ * out: no assignment (this tool's is removed; it would reach their clusters), and Defender for
+ * Containers enables the add-on cluster by cluster instead (clusterPolicyFits).
+ */
+function planClusterPolicyOverLimit(b: ExtensionPolicySink, policy: PolicyDefinition, subscriptionId: string, existing: InventoryPolicyAssignment | undefined, leftOut: number): void {
+  const own = policyAssignmentId(subscriptionScope(subscriptionId), policy.shortName);
+  if (existing && sameId(existing.id, own)) b.add("unassign-policy", existing.id, { policyAssignmentId: existing.id });
+  b.finding(
+    "warning",
+    "not-scopes-over-limit",
+    existing?.id ?? own,
+    `${leftOut} resource groups of subscription ${subscriptionId} are in exclude.resourceGroups, more than an assignment's ${NOT_SCOPES_LIMIT} notScopes: ` +
+      `no "${policy.displayName}" assignment there; with Defender for Containers' azurePolicy on, the add-on is enabled cluster by cluster outside them.`,
   );
 }
 

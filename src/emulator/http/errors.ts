@@ -148,6 +148,15 @@ export const ArmErrors = {
   roleDefinitionDoesNotExist: (guid: string) => bad("RoleDefinitionDoesNotExist", `The specified role definition with ID '${guid}' does not exist.`),
   principalNotFound: (message: string) => bad("PrincipalNotFound", message),
   roleAssignmentUpdateNotPermitted: () => bad("RoleAssignmentUpdateNotPermitted", "Tenant ID, application ID, principal ID, and scope are not allowed to be updated."),
+  /** Microsoft Learn, "Troubleshoot Azure RBAC limits": the code and message ARM gives at 4,000 role assignments in a subscription (the status is not documented there; 400 as for ARM's other refused creates). */
+  roleAssignmentLimitExceeded: () => bad("RoleAssignmentLimitExceeded", "No more role assignments can be created."),
+  /**
+   * Azure Policy's 200 assignments per scope (Microsoft Learn, "Azure subscription and service
+   * limits", "Azure Policy limits"). The code follows ARM's PolicyDefinitionQuotaExceeded for the
+   * definitions' limit; the wording is this emulator's (no published sample was found).
+   */
+  policyAssignmentQuotaExceeded: (scope: string, limit: number) =>
+    bad("PolicyAssignmentQuotaExceeded", `The policy assignment quota for scope '${scope}' has been exceeded: at most ${limit} policy or initiative assignments can be created at one scope.`),
   roleAssignmentExists: (existingName: string) =>
     err(409, "RoleAssignmentExists", `The role assignment already exists. The ID of the existing role assignment is ${existingName}.`),
 

@@ -41,6 +41,22 @@ export const policyDefinitions: ResourceTypeSpec<Deps> = {
 
 const invalidAssignment = ArmErrors.invalidCreatePolicyAssignmentRequest;
 
+/** Azure Policy's limit of policy or initiative assignments at one scope (Microsoft Learn, "Azure subscription and service limits", "Azure Policy limits"). */
+export const POLICY_ASSIGNMENTS_PER_SCOPE = 200;
+
+/** Azure's fixed limit of role assignments per subscription, those at its groups and resources included (Microsoft Learn, "Troubleshoot Azure RBAC limits"). */
+export const ROLE_ASSIGNMENTS_PER_SUBSCRIPTION = 4000;
+
+/** A new assignment at a scope that already holds POLICY_ASSIGNMENTS_PER_SCOPE is refused; an update is not counted. */
+function checkPolicyAssignmentQuota(input: PutInput<Deps>): void {
+  const { ctx, target, existing } = input;
+  if (existing) return;
+  const scope = target.scope.toLowerCase();
+  const items = target.subscriptionId ? ctx.store.list(POLICY_ASSIGNMENT_TYPE, { subscriptionId: target.subscriptionId }) : ctx.store.list(POLICY_ASSIGNMENT_TYPE, { subscriptionId: null });
+  const at = items.filter((r) => (getString(r.doc, "properties", "scope") ?? "").toLowerCase() === scope).length;
+  if (at >= POLICY_ASSIGNMENTS_PER_SCOPE) throw ArmErrors.policyAssignmentQuotaExceeded(target.scope, POLICY_ASSIGNMENTS_PER_SCOPE);
+}
+
 function putPolicyAssignment(input: PutInput<Deps>): PutResult {
   const { ctx, body, target, existing, req } = input;
   const props = isObject(body["properties"]) ? clone(body["properties"]) : {};
@@ -78,6 +94,7 @@ function putPolicyAssignment(input: PutInput<Deps>): PutResult {
     throw invalidAssignment(`The policy assignment '${target.name}' has a managed identity, so a location must be specified.`);
   }
   const selectors = checkedResourceSelectors(props["resourceSelectors"]);
+  checkPolicyAssignmentQuota(input);
   const now = ctx.clock.iso();
   const oldMeta = isObject(existing?.doc["properties"]) ? (existing!.doc["properties"] as JsonObject)["metadata"] : undefined;
   const doc: JsonObject = {
@@ -226,6 +243,10 @@ function putRoleAssignment(input: PutInput<Deps>): PutResult {
     ) {
       throw ArmErrors.roleAssignmentExists(String(other.doc["name"]));
     }
+  }
+  // Counted from the (type, subscription) index: those at the subscription's groups and resources are in it; management groups' are not.
+  if (target.subscriptionId && ctx.store.count([ROLE_ASSIGNMENT_TYPE], target.subscriptionId) >= ROLE_ASSIGNMENTS_PER_SUBSCRIPTION) {
+    throw ArmErrors.roleAssignmentLimitExceeded();
   }
   const now = ctx.clock.iso();
   return {
