@@ -13,7 +13,8 @@ import type { CliContext, ExitCode } from "./context";
 
 export type { CliContext, ExitCode } from "./context";
 
-export function buildProgram(ctx: CliContext): Command {
+/** The program; given the command line, with only the sub-command it runs (see registerCommands). */
+export function buildProgram(ctx: CliContext, argv: readonly string[] = []): Command {
   const program = new Command("asc-autoprovision")
     .description(
       "Declarative Azure Security Center (Defender for Cloud) auto provisioning: plan, apply and reconcile the agents every machine must run.",
@@ -22,7 +23,7 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
     .exitOverride();
-  registerCommands(program, ctx);
+  registerCommands(program, ctx, argv[0]);
   return program;
 }
 
@@ -34,7 +35,7 @@ export async function main(argv: readonly string[], io?: Partial<Pick<CliContext
     stdout: io?.stdout ?? streamWriter(process.stdout),
     stderr: io?.stderr ?? ((t) => process.stderr.write(t)),
   };
-  const program = buildProgram(ctx);
+  const program = buildProgram(ctx, argv);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return ctx.exitCode;

@@ -27,6 +27,7 @@ export {
   stableGuid,
   stableGuidOf,
   subscriptionScope,
+  withMachinesLaidOut,
   workspaceLabel,
   workspaceSettingId,
   type Capability,

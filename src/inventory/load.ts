@@ -2,6 +2,7 @@
  * Loading an inventory: the envelope, then each list item on its own, so a million machines are
  * checked without building a second copy of them, and each problem is reported with its JSON path.
  */
+import type { z } from "zod";
 import { ValidationError, issuesFromZod, type ValidationIssue } from "../spec/errors";
 import { DocumentError, readDocument } from "../spec/files";
 import { plainMachine } from "./fast";
@@ -11,24 +12,23 @@ import { INVENTORY_ITEM_SCHEMAS, inventoryEnvelopeSchema, settingsSchema, type I
 const MAX_ISSUES = 50;
 
 export function parseInventory(input: unknown): Inventory {
-  const envelope = inventoryEnvelopeSchema.safeParse(input);
-  if (!envelope.success) throw new ValidationError("inventory", issuesFromZod(envelope.error, input));
-  const doc = envelope.data;
+  const doc = envelopeOf(input);
   const issues: ValidationIssue[] = [];
   const out: Record<string, unknown> = { ...doc };
   for (const [list, schema] of Object.entries(INVENTORY_ITEM_SCHEMAS)) {
     const items = doc[list as keyof typeof INVENTORY_ITEM_SCHEMAS] as unknown[];
-    const parsed: unknown[] = new Array(items.length);
+    // The list itself while every item is kept as it is: a million machines need no second list.
+    let parsed = items;
     // Machines in the usual shape are kept as they are (fast.ts); the rest go through the schema.
     const plain = list === "machines" ? plainMachine : undefined;
     for (let i = 0; i < items.length && issues.length < MAX_ISSUES; i++) {
-      if (plain?.(items[i])) {
-        parsed[i] = items[i];
-        continue;
-      }
+      if (plain?.(items[i])) continue;
       const r = schema.safeParse(items[i]);
-      if (r.success) parsed[i] = r.data;
-      else for (const issue of issuesFromZod(r.error, items[i])) issues.push(prefix(`${list}[${i}]`, issue));
+      if (!r.success) for (const issue of issuesFromZod(r.error, items[i])) issues.push(prefix(`${list}[${i}]`, issue));
+      else if (r.data !== items[i]) {
+        if (parsed === items) parsed = items.slice();
+        parsed[i] = r.data;
+      }
     }
     out[list] = parsed;
     if (!issues.length && UNIQUE_LISTS.has(list)) issues.push(...duplicates(list, parsed as { id: string }[]));
@@ -42,6 +42,29 @@ export function parseInventory(input: unknown): Inventory {
   out.settings = settings;
   if (issues.length) throw new ValidationError("inventory", issues);
   return out as unknown as Inventory;
+}
+
+/**
+ * The top level checked by its schema, each list's items left to the loop above: the schema sees an
+ * empty list in place of each list, then the lists are put back. Given the lists themselves, zod
+ * would walk each item (only to find it `unknown`) and copy every list, a million machines too.
+ */
+function envelopeOf(input: unknown): z.output<typeof inventoryEnvelopeSchema> {
+  const lists: Record<string, unknown[]> = {};
+  let shallow = input;
+  if (input !== null && typeof input === "object" && !Array.isArray(input)) {
+    const fields: Record<string, unknown> = { ...input };
+    for (const list of Object.keys(INVENTORY_ITEM_SCHEMAS)) {
+      const items = fields[list];
+      if (!Array.isArray(items)) continue;
+      lists[list] = items;
+      fields[list] = [];
+    }
+    shallow = fields;
+  }
+  const envelope = inventoryEnvelopeSchema.safeParse(shallow);
+  if (!envelope.success) throw new ValidationError("inventory", issuesFromZod(envelope.error, shallow));
+  return { ...envelope.data, ...lists };
 }
 
 /** Lists whose items are resources: each at most once, by id compared as ARM compares it (without case). */

@@ -48,3 +48,15 @@ test("a plan from a JSON spec and inventory, and plan --help, never load the YAM
   // A YAML spec still loads it.
   expect(loadedBy(["plan", "--spec", "examples/spec.yaml", "--inventory", "examples/inventory.json", "--format", "json", "--quiet"]).some(yamlLibrary)).toBe(true);
 });
+
+test("a plan loads only its own command's module, and --help still lists every command", () => {
+  const loaded = loadedBy(["plan", "--spec", "examples/spec.yaml", "--inventory", "examples/inventory.json", "--format", "markdown", "--quiet"]);
+  const commands = loaded.filter((m) => m.includes(join("dist", "src", "cli", "commands", ""))).map((m) => m.split(/[\\/]/).pop());
+  expect(commands.sort()).toEqual(["index.js", "plan.js"]);
+  // Nor what only other commands use: apply's execution, the coverage report, the emulator (but its endpoint constants, for --cloud).
+  expect(loaded.filter((m) => /[\\/]dist[\\/]src[\\/](report[\\/]|emulator[\\/](?!constants\.js$))|[\\/]cli[\\/](savedPlan|resultJson|signals)\.js$/.test(m))).toEqual([]);
+  const help = spawnSync(process.execPath, [bin, "--help"], { encoding: "utf8" }).stdout;
+  for (const command of ["demo", "plan", "apply", "reconcile", "report", "inventory", "emulator", "schemas"]) expect(help).toMatch(new RegExp(`^  ${command}\\b`, "m"));
+  // An unknown command is still told apart from the known ones.
+  expect(spawnSync(process.execPath, [bin, "plna"], { encoding: "utf8" }).stderr).toMatch(/Did you mean plan\?/);
+});

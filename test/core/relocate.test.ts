@@ -4,7 +4,8 @@
  * changed, and the plan is the one of the same inventory sorted.
  */
 import { plan } from "../../src/core";
-import { buildContext, machinesInScope } from "../../src/core/kernel";
+import { buildContext, machinesInScope, withMachinesLaidOut } from "../../src/core/kernel";
+import { planAndBasis } from "../../src/cli/commands/plan";
 import { relocatedMachine } from "../../src/core/kernel/relocate";
 import type { InventoryMachine } from "../../src/inventory/schema";
 import { inventory, machine, spec } from "../helpers/fixtures";
@@ -42,5 +43,30 @@ describe("machines relocated in id order", () => {
     expect(fromUnsorted.some((m) => unsorted.includes(m))).toBe(false);
     expect(JSON.stringify(fromUnsorted)).toBe(JSON.stringify(sorted));
     expect(JSON.stringify(plan(s, inventory({ machines: unsorted })))).toBe(JSON.stringify(plan(s, inventory({ machines: sorted }))));
+  });
+
+  it("a caller that sorts before planning gets the copies too, and the plan is the same", () => {
+    const sorted = ["vm-a", "vm-b", "vm-c"].map(rich);
+    const unsorted = [sorted[2]!, sorted[0]!, sorted[1]!];
+    const given = inventory({ machines: unsorted });
+    const laidOut = withMachinesLaidOut(given);
+    expect(laidOut.machines.map((m) => m.id)).toEqual(sorted.map((m) => m.id));
+    expect(laidOut.machines.some((m) => unsorted.includes(m))).toBe(false);
+    expect(JSON.stringify(laidOut.machines)).toBe(JSON.stringify(sorted));
+    expect(given.machines).toEqual(unsorted);
+    // In order already: the inventory itself.
+    const inOrder = inventory({ machines: sorted });
+    expect(withMachinesLaidOut(inOrder)).toBe(inOrder);
+    // The plan command plans from the copies: after the copy, the planner reads no field of the file's objects.
+    const s = spec({ workspace: "default", agent: "ama" });
+    let reads = 0;
+    const counted = unsorted.map((m) => {
+      const c: InventoryMachine = { ...m };
+      Object.defineProperty(c, "osType", { enumerable: true, get: () => (reads++, m.osType) });
+      return c;
+    });
+    const { result } = planAndBasis(s, () => inventory({ machines: counted }), true);
+    expect(reads).toBe(counted.length);
+    expect(JSON.stringify(result)).toBe(JSON.stringify(plan(s, inventory({ machines: sorted }))));
   });
 });

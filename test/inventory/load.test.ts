@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { loadInventoryFile, parseInventory } from "../../src/inventory/load";
 import { ValidationError } from "../../src/spec/errors";
 import { DocumentError } from "../../src/spec/files";
-import { machine, SUB } from "../helpers/fixtures";
+import { machine, SUB, workspace } from "../helpers/fixtures";
 
 function issuesOf(input: unknown) {
   try {
@@ -83,6 +83,26 @@ describe("inventory loading", () => {
     expect(parseInventory({ version: 1, subscriptions: [{ id: SUB }], machines: distinct }).machines).toHaveLength(4);
     const accented = [machine("vm-Ärzte"), machine("vm-ärzte"), machine("vm-ärzte2")];
     expect(issuesOf({ version: 1, subscriptions: [{ id: SUB }], machines: accented }).map((x) => x.path)).toEqual(["machines[1].id"]);
+  });
+
+  it("keeps a list of machines in the usual shape as it is; a list the schema completes is a new one, the input left alone", () => {
+    const machines = [machine("vm1"), machine("vm2")];
+    expect(parseInventory({ version: 1, subscriptions: [{ id: SUB }], machines }).machines).toBe(machines);
+    // Without solutions the schema fills them in: a new list and item, the input unchanged.
+    const { solutions: _, ...bare } = workspace("ws1", "c1");
+    const workspaces = [bare];
+    const inv = parseInventory({ version: 1, subscriptions: [{ id: SUB }], workspaces });
+    expect(inv.workspaces).not.toBe(workspaces);
+    expect(inv.workspaces[0]).toMatchObject({ id: bare.id, solutions: [] });
+    expect(workspaces[0]).toBe(bare);
+    expect("solutions" in bare).toBe(false);
+  });
+
+  it("names a list that is not a list, and fields beside the lists, as before", () => {
+    expect(issuesOf({ version: 1, subscriptions: [], machines: { vm1: machine("vm1") } })).toEqual([{ path: "machines", message: expect.stringMatching(/array/) }]);
+    expect(issuesOf({ version: 1, subscriptions: "all" })).toEqual([{ path: "subscriptions", message: expect.stringMatching(/array/) }]);
+    expect(issuesOf({ version: 1, machines: [] })).toEqual([{ path: "subscriptions", message: expect.stringMatching(/required/) }]);
+    expect(issuesOf({ version: 1, subscriptions: [], generatedAt: 5 })).toEqual([{ path: "generatedAt", message: expect.stringMatching(/string/) }]);
   });
 
   it("a file that is not JSON gets an error naming the file", () => {

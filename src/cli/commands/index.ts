@@ -1,13 +1,5 @@
 import type { Command } from "commander";
 import type { CliContext } from "../context";
-import { registerApplyCommand } from "./apply";
-import { registerDemoCommand } from "./demo";
-import { registerEmulatorCommand } from "./emulator";
-import { registerInventoryCommand } from "./inventory";
-import { registerPlanCommand } from "./plan";
-import { registerReconcileCommand } from "./reconcile";
-import { registerReportCommand } from "./report";
-import { registerSchemasCommand } from "./schemas";
 
 /**
  * Exit codes of every command, shown at the end of its --help. One convention throughout: 0 done
@@ -25,16 +17,33 @@ export const EXIT_CODES: Readonly<Record<string, string>> = {
   schemas: "0 written, 1 error",
 };
 
-/** Every sub-command, in the order --help lists them. */
-export function registerCommands(program: Command, ctx: CliContext): void {
-  registerDemoCommand(program, ctx);
-  registerPlanCommand(program, ctx);
-  registerApplyCommand(program, ctx);
-  registerReconcileCommand(program, ctx);
-  registerReportCommand(program, ctx);
-  registerInventoryCommand(program, ctx);
-  registerEmulatorCommand(program, ctx);
-  registerSchemasCommand(program, ctx);
+type Register = (program: Command, ctx: CliContext) => void;
+
+/* eslint-disable @typescript-eslint/no-require-imports -- lazy loads (start-up time, issue 15 item 8) */
+/**
+ * Every sub-command, in the order --help lists them, each module loaded only when it is
+ * registered: a run of one command registers that one only, so `plan` never loads apply's
+ * execution, the report's renderer or the emulator's clients (start-up, issue 15 item 8).
+ */
+const COMMANDS: readonly (readonly [name: string, load: () => Register])[] = [
+  ["demo", () => (require("./demo") as typeof import("./demo")).registerDemoCommand],
+  ["plan", () => (require("./plan") as typeof import("./plan")).registerPlanCommand],
+  ["apply", () => (require("./apply") as typeof import("./apply")).registerApplyCommand],
+  ["reconcile", () => (require("./reconcile") as typeof import("./reconcile")).registerReconcileCommand],
+  ["report", () => (require("./report") as typeof import("./report")).registerReportCommand],
+  ["inventory", () => (require("./inventory") as typeof import("./inventory")).registerInventoryCommand],
+  ["emulator", () => (require("./emulator") as typeof import("./emulator")).registerEmulatorCommand],
+  ["schemas", () => (require("./schemas") as typeof import("./schemas")).registerSchemasCommand],
+];
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/**
+ * Registers the sub-commands: only `command` when it names one (the command being run), else
+ * all of them (the program's --help, `help`, an unknown command's error and its suggestion).
+ */
+export function registerCommands(program: Command, ctx: CliContext, command?: string): void {
+  const one = COMMANDS.filter(([name]) => name === command);
+  for (const [, load] of one.length ? one : COMMANDS) load()(program, ctx);
   for (const cmd of program.commands) {
     const codes = EXIT_CODES[cmd.name()];
     if (!codes) continue;

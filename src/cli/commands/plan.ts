@@ -6,7 +6,7 @@
  */
 import type { Command } from "commander";
 import { loadInventoryFile, type Inventory } from "../../inventory";
-import { basisOf, withMachinesSorted, GITHUB_COMMENT_LIMIT, MIN_MARKDOWN_CHARS, plan, PLAN_FORMATS, planPieces, scopeProblems, type Plan, type PlanBasis, type Severity } from "../../core";
+import { basisOf, withMachinesLaidOut, GITHUB_COMMENT_LIMIT, MIN_MARKDOWN_CHARS, plan, PLAN_FORMATS, planPieces, scopeProblems, type Plan, type PlanBasis, type Severity } from "../../core";
 import { loadSpecFile, type Spec } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { choice, wholeNumber } from "../format";
@@ -72,9 +72,10 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
  * `read` gives the inventory, which no caller's frame holds past planning.
  */
 export function planAndBasis(spec: Spec, read: () => Inventory, saved: boolean): { result: Plan; meta?: { basis: PlanBasis } } {
-  // One sort for the planner and the basis (which then walks the plan's machines beside these).
-  const inventory = withMachinesSorted(read());
-  // The file's text and what parsing it left are garbage: the planner starts from a heap that holds the inventory only.
+  // One sort for the planner and the basis (which then walks the plan's machines beside these),
+  // and machines laid out in memory in that order (relocate.ts), as the planner would lay them.
+  const inventory = withMachinesLaidOut(read());
+  // The file's text, what parsing it left and the machines in file order are garbage: the planner starts from a heap that holds the inventory only.
   collectGarbage();
   const result = plan(spec, inventory);
   return saved ? { result, meta: { basis: basisOf(spec, inventory, result) } } : { result };

@@ -8,7 +8,8 @@
  * tags...), which are copied one level too; strings are shared. Same fields, same order, same
  * values: nothing reads a machine's identity.
  */
-import type { InventoryMachine } from "../../inventory/schema";
+import type { Inventory, InventoryMachine } from "../../inventory/schema";
+import { sortById } from "./sortById";
 
 type Fields = Record<string, unknown>;
 
@@ -34,4 +35,19 @@ export function relocatedMachine(m: InventoryMachine): InventoryMachine {
   if (m.identity) c.identity = copyValue(m.identity);
   if (m.tags !== undefined) c.tags = copyValue(m.tags);
   return c as InventoryMachine;
+}
+
+/**
+ * The inventory with its machines in id order, as the planner walks them: the same inventory when
+ * they are in order already, else one of copies laid out in that order (above). For a caller that
+ * sorts before planning (the plan command, to share the sort with the plan's basis): given sorted
+ * machines, the planner takes them as they lie, so an unsorted file planned from its sorted
+ * references walked memory in file order (1M machines: ~1.5 s more planning than the copies cost).
+ */
+export function withMachinesLaidOut(inventory: Inventory): Inventory {
+  const sorted = sortById(inventory.machines);
+  if (sorted === inventory.machines) return inventory;
+  const machines = new Array<InventoryMachine>(sorted.length);
+  for (let i = 0; i < sorted.length; i++) machines[i] = relocatedMachine(sorted[i]!);
+  return { ...inventory, machines };
 }
