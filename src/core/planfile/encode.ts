@@ -9,6 +9,7 @@
  */
 import { REGISTRY, type Catalog } from "../catalog";
 import { machineLocator, machineReader, type RenderedPlan, type RenderedStep } from "../render/facts";
+import { stepRecords } from "../render/records";
 import { PLAN_FILE_VERSION, SECTIONS, type PlanFileHeader, type SectionName } from "./format";
 import { ShapeBook } from "./shapes";
 
@@ -56,11 +57,13 @@ export function encodePlan(plan: RenderedPlan, options: EncodeOptions = {}): Enc
   const perMachine = new Int32Array(machines.length + 1);
   const machineOf = machineReader(catalog);
   let shared = 0;
+  const records = stepRecords(steps);
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i]!;
-    const id = machineOf(s);
+    const record = records[i];
+    const id = machineOf(s, record);
     const m = id === undefined ? -1 : locate(id);
-    const shape = m < 0 ? -1 : shapes.shapeOf(s, machines[m]!.id);
+    const shape = m < 0 ? -1 : shapes.shapeOf(s, machines[m]!.id, record);
     if (shape < 0) {
       shared++;
       continue;
