@@ -145,6 +145,12 @@ class Sorter {
 
   /** Places one string, if it is an ARM id. */
   private id(value: string): void {
+    // A machine's own id (a remediation's details list thousands): the locator finds it, and the
+    // memo (which hashes each new string) is left to what repeats. What place() finds for it too.
+    if (hasMachineShape(value) && ARM_ID.test(value)) {
+      const m = this.indexOf(value);
+      if (m >= 0) return this.mark(m);
+    }
     const known = this.memo.get(value);
     if (known !== undefined) {
       if (known !== null && known >= 0) this.mark(known);
