@@ -5,7 +5,7 @@
  * names what changed.
  */
 import { basisChanges, basisOf, basisPartCount, dependencyIds, joinPieces, parsePlan, plan, planPieces, type AnyPlanBasis, type PlanBasis } from "../../src/core";
-import { fingerprintOf } from "../../src/core/basis/canonical";
+import { canonical, digestOf, fingerprintOf, sortedKeysOf } from "../../src/core/basis/canonical";
 import { dependenciesOf, machineIndexOf } from "../../src/core/basis/dependencies";
 import { machineDigests, sharedDigests } from "../../src/core/basis/state";
 import type { Inventory, InventoryMachine } from "../../src/inventory";
@@ -157,5 +157,51 @@ describe("a machine's fingerprint", () => {
     expect(fingerprintOf("a")).not.toBe(fingerprintOf("a\u0000"));
     expect(fingerprintOf(["a", "b"])).not.toBe(fingerprintOf(["b", "a"]));
     expect(fingerprintOf(m)).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it("is the same function of the state as the basis version 3 plans already saved hold (pinned values)", () => {
+    // Values made at a9e64ab, before key orders were cached and arrays of objects fingerprinted without text:
+    // a plan saved then is still applied (not refused as stale) by this build.
+    const m = {
+      id: "/subscriptions/s/resourceGroups/r/providers/Microsoft.Compute/virtualMachines/vm1",
+      kind: "vm",
+      osType: "Linux",
+      location: "eastus",
+      powerState: "running",
+      vmAgent: true,
+      extensions: [{ publisher: "Microsoft.EnterpriseCloud.Monitoring", type: "OmsAgentForLinux", version: "1.13", workspaceCustomerId: "c1" }],
+      agents: [{ kind: "scom", version: "2019" }, { kind: "direct", workspaceCustomerIds: ["b1", "b2"] }],
+      tags: { env: "prod", ünï: 'x"y' },
+      cores: 4,
+      ratio: 1.5,
+      gone: null,
+    };
+    expect(fingerprintOf(m)).toBe("e94419ddff685976");
+    expect(fingerprintOf(m, "id")).toBe("9850d32dc8dbae70");
+    expect(fingerprintOf({ machine: "abc", under: [{ id: "/x/y", a: 1 }] })).toBe("7a9630ce4bb39105");
+    expect(digestOf(m)).toBe("951903c252380c6175096b86");
+    expect(fingerprintOf([3, "a", null, true, false, {}, []])).toBe("1e6b5cb9e9c15bac");
+  });
+
+  it("sorts each key list once and is not misled by lists alike in length, order or number (more than it remembers)", () => {
+    const a = { b: 1, a: 2 };
+    const b = { a: 2, b: 1 };
+    expect(sortedKeysOf(a)).toEqual(["a", "b"]);
+    expect(sortedKeysOf({ b: 0, a: 0 })).toBe(sortedKeysOf(a)); // one sorted list for the key list
+    expect(sortedKeysOf(b)).toEqual(["a", "b"]);
+    expect(sortedKeysOf({ c: 1, a: 2 })).toEqual(["a", "c"]);
+    // Many shapes, each seen again after the others: every answer is still the object's own keys, sorted.
+    const shapes = Array.from({ length: 100 }, (_, i) => ({ [`k${99 - i}`]: 1, [`j${i}`]: 2, z: 3 }));
+    for (let round = 0; round < 2; round++) for (const o of shapes) expect(sortedKeysOf(o)).toEqual(Object.keys(o).sort());
+    expect(fingerprintOf(a)).toBe(fingerprintOf(b));
+    expect(canonical({ z: { y: 1, x: [{ b: 1, a: 1 }] }, a: null })).toBe('{"a":null,"z":{"x":[{"a":1,"b":1}],"y":1}}');
+  });
+
+  it("orders an array of objects as their fingerprints' text does, whatever order they come in", () => {
+    const items = Array.from({ length: 40 }, (_, i) => ({ kind: `k${i}`, version: String(i % 7) }));
+    const shuffled = [...items].reverse();
+    shuffled.push(shuffled.shift()!);
+    expect(fingerprintOf({ items: shuffled })).toBe(fingerprintOf({ items }));
+    expect(fingerprintOf({ items: items.slice(1) })).not.toBe(fingerprintOf({ items }));
   });
 });

@@ -158,6 +158,18 @@ describe("compact: what a fleet repeats is written once", () => {
     expect(Math.max(...chunks)).toBeLessThan(70_000);
     expect(waits).toBe(chunks.length);
   });
+
+  it("yields its records in pieces of many records each (not a piece per record), in both framings and the text plan", () => {
+    for (const format of ["json", "ndjson", "text"] as const) {
+      const pieces = [...planPieces(p, format)];
+      const joined = pieces.join("");
+      const lines = joined.split("\n").length;
+      // 2,000 machines and their steps: thousands of lines, a few dozen pieces.
+      expect(lines).toBeGreaterThan(2000);
+      expect(pieces.length).toBeLessThan(lines / 20);
+      expect(Math.max(...pieces.map((x) => x.length))).toBeLessThan(70_000);
+    }
+  });
 });
 
 describe("a step's shape when its dependsOn names its machine", () => {

@@ -32,8 +32,7 @@ export function canonical(value: unknown): string {
     return `[${items.join(",")}]`;
   }
   const object = value as Record<string, unknown>;
-  const keys = Object.keys(object);
-  if (!sortedByCodeUnits(keys)) keys.sort(byCodeUnits);
+  const keys = sortedKeysOf(object);
   let out = "{";
   for (const k of keys) {
     const v = object[k];
@@ -41,6 +40,42 @@ export function canonical(value: unknown): string {
     out += `${out.length > 1 ? "," : ""}${canonical(k)}:${canonical(v)}`;
   }
   return out + "}";
+}
+
+/**
+ * How many key lists `sortedKeysOf` remembers: the objects of one inventory come in a few shapes
+ * (machines with and without tags, their agents and extensions), each seen a million times.
+ */
+const KEY_ORDERS = 32;
+/** Key lists as Object.keys gave them, and the same keys sorted, slot by slot (filled round robin). */
+const listedKeys: (readonly string[])[] = [];
+const sortedKeys: (readonly string[])[] = [];
+let nextSlot = 0;
+let lastHit = 0;
+
+/**
+ * An object's own enumerable keys in code-unit order. Objects that list the same keys in the same
+ * order (those JSON.parse made from records alike) share one sorted list: a million machines cost
+ * a comparison of their key lists (keys from one parse are one string each: a pointer compare), not a sort each.
+ */
+export function sortedKeysOf(object: object): readonly string[] {
+  const keys = Object.keys(object);
+  if (sameKeys(listedKeys[lastHit], keys)) return sortedKeys[lastHit]!;
+  for (let slot = 0; slot < listedKeys.length; slot++) {
+    if (slot !== lastHit && sameKeys(listedKeys[slot], keys)) return sortedKeys[(lastHit = slot)]!;
+  }
+  const sorted = sortedByCodeUnits(keys) ? keys : keys.slice().sort(byCodeUnits);
+  listedKeys[nextSlot] = keys;
+  sortedKeys[nextSlot] = sorted;
+  lastHit = nextSlot;
+  nextSlot = (nextSlot + 1) % KEY_ORDERS;
+  return sorted;
+}
+
+function sameKeys(known: readonly string[] | undefined, keys: readonly string[]): boolean {
+  if (known === undefined || known.length !== keys.length) return false;
+  for (let i = 0; i < keys.length; i++) if (known[i] !== keys[i]) return false;
+  return true;
 }
 
 function sortedByCodeUnits(keys: readonly string[]): boolean {
@@ -60,15 +95,24 @@ function byCodeUnits(a: string, b: string): number {
  * a top-level field left out (a machine's id, which the basis compares itself).
  */
 export function fingerprintOf(value: unknown, skipKey?: string): string {
+  fingerprintInto(value, skipKey);
+  return hex8(printHigh) + hex8(printLow);
+}
+
+/** The last fingerprint `fingerprintInto` made, as its two 32-bit halves (the text is their 16 hex digits). */
+let printHigh = 0;
+let printLow = 0;
+
+function fingerprintInto(value: unknown, skipKey?: string): void {
   const saved1 = lane1;
   const saved2 = lane2;
   lane1 = 0x811c9dc5;
   lane2 = 0x2545f491;
   feed(value, skipKey);
-  const out = hex8(finish(lane1)) + hex8(finish(lane2 ^ lane1));
+  printHigh = finish(lane1);
+  printLow = finish(lane2 ^ lane1);
   lane1 = saved1;
   lane2 = saved2;
-  return out;
 }
 
 let lane1 = 0;
@@ -133,8 +177,7 @@ function feed(value: unknown, skipKey?: string): void {
   if (value === null) return feedCode(lane1, lane2, NULL);
   if (Array.isArray(value)) return feedArray(value as readonly unknown[]);
   const object = value as Record<string, unknown>;
-  const keys = Object.keys(object);
-  if (!sortedByCodeUnits(keys)) keys.sort(byCodeUnits);
+  const keys = sortedKeysOf(object);
   feedCode(lane1, lane2, OPEN_OBJECT);
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
@@ -154,11 +197,40 @@ function feedArray(value: readonly unknown[]): void {
     for (let i = 0; i < value.length; i++) feed(value[i] === undefined ? null : value[i]);
     return;
   }
-  // Arrays of objects in a stable order, as canonical() sorts them.
-  const prints = new Array<string>(value.length);
-  for (let i = 0; i < value.length; i++) prints[i] = fingerprintOf(value[i]);
-  prints.sort();
-  for (const f of prints) feedText(f);
+  // Arrays of objects in a stable order, as canonical() sorts them: by each item's fingerprint
+  // text, which orders as its two halves do (16 hex digits, fixed width); fed as that text.
+  if (value.length === 1) {
+    fingerprintInto(value[0]);
+    return feedHex(printHigh, printLow);
+  }
+  const halves = new Array<number>(value.length * 2);
+  for (let i = 0; i < value.length; i++) {
+    fingerprintInto(value[i]);
+    halves[2 * i] = printHigh;
+    halves[2 * i + 1] = printLow;
+  }
+  const order = Array.from({ length: value.length }, (_, i) => i);
+  order.sort((x, y) => halves[2 * x]! - halves[2 * y]! || halves[2 * x + 1]! - halves[2 * y + 1]!);
+  for (const i of order) feedHex(halves[2 * i]!, halves[2 * i + 1]!);
+}
+
+/** Character codes of the hex digits. */
+const HEX_CODES = Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+
+/** feedText of a fingerprint's 16 hex digits, without making the text: two digits a round, then the terminator for length 16. */
+function feedHex(high: number, low: number): void {
+  let a = lane1;
+  let b = lane2;
+  for (let half = 0; half < 2; half++) {
+    const n = half === 0 ? high : low;
+    for (let shift = 28; shift >= 0; shift -= 8) {
+      const c = HEX_CODES[(n >>> shift) & 15]! | (HEX_CODES[(n >>> (shift - 4)) & 15]! << 16);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+      b ^= b >>> 15;
+    }
+  }
+  feedCode(a, b, 0x1ffff ^ (16 << 17));
 }
 
 /** murmur3's finaliser: every input bit reaches every output bit. */

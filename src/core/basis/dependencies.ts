@@ -9,8 +9,9 @@
  * found in the plan it wrote. Linear and without a string per step: a compact step (kernel/compact.ts)
  * costs a look at its machine (the one at hand, usually) and its shape (whose values are placed once).
  */
-import { compactRecordOf, type StepShape } from "../kernel/compact";
+import type { StepShape } from "../kernel/compact";
 import { machineLocator } from "../render/facts";
+import { stepRecords } from "../render/records";
 
 export interface StepLike {
   readonly target: string;
@@ -43,11 +44,12 @@ export function machineIndexOf(machines: readonly { readonly id: string }[]): Ma
 
 export function dependenciesOf(plan: { readonly machines: readonly { readonly id: string }[]; readonly steps: readonly StepLike[] }, indexOf = machineIndexOf(plan.machines)): Dependencies {
   const sorter = new Sorter(plan.machines, indexOf);
-  for (const step of plan.steps) {
-    const record = compactRecordOf(step);
+  const records = stepRecords(plan.steps);
+  plan.steps.forEach((step, i) => {
+    const record = records[i];
     if (record) sorter.compact(record.machineId, record.shape);
     else sorter.plain(step);
-  }
+  });
   sorter.addMachineSubscriptions();
   return { machines: sorter.marked, shared: sorter.shared };
 }
@@ -143,6 +145,12 @@ class Sorter {
 
   /** Places one string, if it is an ARM id. */
   private id(value: string): void {
+    // A machine's own id (a remediation's details list thousands): the locator finds it, and the
+    // memo (which hashes each new string) is left to what repeats. What place() finds for it too.
+    if (hasMachineShape(value) && ARM_ID.test(value)) {
+      const m = this.indexOf(value);
+      if (m >= 0) return this.mark(m);
+    }
     const known = this.memo.get(value);
     if (known !== undefined) {
       if (known !== null && known >= 0) this.mark(known);

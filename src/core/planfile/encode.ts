@@ -9,17 +9,15 @@
  */
 import { REGISTRY, type Catalog } from "../catalog";
 import { machineLocator, machineReader, type RenderedPlan, type RenderedStep } from "../render/facts";
+import { stepRecords } from "../render/records";
 import { PLAN_FILE_VERSION, SECTIONS, type PlanFileHeader, type SectionName } from "./format";
 import { ShapeBook } from "./shapes";
-
-/** The fields of a machine record the format writes itself; any other field is written as it is. */
-const MACHINE_FIELDS = new Set(["id", "decision", "workspace", "reason"]);
 
 export interface EncodedSection {
   readonly name: SectionName;
   readonly count: number;
-  /** Each record's JSON text, in order. */
-  records(): Iterable<string>;
+  /** Record i's JSON text (0 <= i < count), made when asked: the framing asks in order, without a generator per record. */
+  record(i: number): string;
 }
 
 export interface EncodedPlan {
@@ -56,11 +54,13 @@ export function encodePlan(plan: RenderedPlan, options: EncodeOptions = {}): Enc
   const perMachine = new Int32Array(machines.length + 1);
   const machineOf = machineReader(catalog);
   let shared = 0;
+  const records = stepRecords(steps);
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i]!;
-    const id = machineOf(s);
+    const record = records[i];
+    const id = machineOf(s, record);
     const m = id === undefined ? -1 : locate(id);
-    const shape = m < 0 ? -1 : shapes.shapeOf(s, machines[m]!.id);
+    const shape = m < 0 ? -1 : shapes.shapeOf(s, machines[m]!.id, record);
     if (shape < 0) {
       shared++;
       continue;
@@ -78,35 +78,38 @@ export function encodePlan(plan: RenderedPlan, options: EncodeOptions = {}): Enc
     if (m >= 0) order[fill[m]!++] = i;
   }
 
+  const sharedSteps = new Int32Array(shared);
+  for (let i = 0, k = 0; i < steps.length; i++) if (stepMachine[i]! < 0) sharedSteps[k++] = i;
+  // A machine's decision as JSON, once per decision.
+  const decisions = new Map<string, string>();
+  const decisionText = (d: string) => {
+    let text = decisions.get(d);
+    if (text === undefined) decisions.set(d, (text = quote(d)));
+    return text;
+  };
+
   const sections: Record<SectionName, EncodedSection> = {
-    reasons: { name: "reasons", count: reasons.values.length, records: () => reasons.values.map(quote) },
-    workspaces: { name: "workspaces", count: workspaces.values.length, records: () => workspaces.values.map(quote) },
-    shapes: { name: "shapes", count: shapes.texts.length, records: () => shapes.texts },
-    steps: {
-      name: "steps",
-      count: shared,
-      *records() {
-        for (let i = 0; i < steps.length; i++) if (stepMachine[i]! < 0) yield sharedStepRecord(i, steps[i]!);
-      },
-    },
+    reasons: { name: "reasons", count: reasons.values.length, record: (i) => quote(reasons.values[i]!) },
+    workspaces: { name: "workspaces", count: workspaces.values.length, record: (i) => quote(workspaces.values[i]!) },
+    shapes: { name: "shapes", count: shapes.texts.length, record: (i) => shapes.texts[i]! },
+    steps: { name: "steps", count: shared, record: (k) => sharedStepRecord(sharedSteps[k]!, steps[sharedSteps[k]!]!) },
     machines: {
       name: "machines",
       count: machines.length,
-      *records() {
-        for (let m = 0; m < machines.length; m++) {
-          const machine = machines[m]!;
-          let text = `{"id":${quote(machine.id)},"decision":${quote(machine.decision)},"workspace":${machine.workspace == null ? "null" : workspaces.indexOf(machine.workspace)},"reason":${reasons.indexOf(machine.reason)}`;
-          text += extraFields(machine);
-          text += ',"steps":[';
-          for (let k = perMachine[m]!; k < perMachine[m + 1]!; k++) {
-            const i = order[k]!;
-            text += `${k === perMachine[m] ? "" : ","}{"at":${i},"shape":${stepShape[i]}}`;
-          }
-          yield text + "]}";
+      record: (m) => {
+        const machine = machines[m]!;
+        let text = `{"id":${quote(machine.id)},"decision":${decisionText(machine.decision)},"workspace":${machine.workspace == null ? "null" : workspaces.indexOf(machine.workspace)},"reason":${reasons.indexOf(machine.reason)}`;
+        text += extraFields(machine);
+        text += ',"steps":[';
+        const to = perMachine[m + 1]!;
+        for (let k = perMachine[m]!; k < to; k++) {
+          const i = order[k]!;
+          text += `${k === perMachine[m] ? "" : ","}{"at":${i},"shape":${stepShape[i]}}`;
         }
+        return text + "]}";
       },
     },
-    findings: { name: "findings", count: plan.findings.length, records: () => plan.findings.map((f) => JSON.stringify(f)) },
+    findings: { name: "findings", count: plan.findings.length, record: (i) => JSON.stringify(plan.findings[i]) },
   };
   return {
     header: { version: PLAN_FILE_VERSION, machineCount: machines.length, stepCount: steps.length, ...(options.meta ? { meta: options.meta } : {}) },
@@ -124,7 +127,8 @@ function extraFields(machine: RenderedPlan["machines"][number]): string {
   let out = "";
   const fields = machine as unknown as Record<string, unknown>;
   for (const key in fields) {
-    if (MACHINE_FIELDS.has(key) || fields[key] === undefined) continue;
+    // The four the format writes itself (comparisons, not a set's lookup: a million machines).
+    if (key === "id" || key === "decision" || key === "workspace" || key === "reason" || fields[key] === undefined) continue;
     if (key === "steps") throw new Error(`a machine plan may not have its own "steps" field (the plan file links machines to their steps by that name): ${machine.id}`);
     out += `,${quote(key)}:${JSON.stringify(fields[key])}`;
   }

@@ -87,9 +87,8 @@ export class ShapeBook {
   /** File shapes already found for a compact step's shape (kernel/compact.ts), by its dependsOn. */
   private readonly known = new Map<StepShape, KnownShape>();
 
-  /** The index of `step`'s shape for the machine `machineId`; -1 when the step must be written whole. */
-  shapeOf(step: ShapedStep, machineId: string): number {
-    const record = compactRecordOf(step);
+  /** The index of `step`'s shape for the machine `machineId`; -1 when the step must be written whole. `record`: its compact record, when the caller has it. */
+  shapeOf(step: ShapedStep, machineId: string, record = compactRecordOf(step)): number {
     if (record === undefined || record.machineId !== machineId) return this.find(step, machineId);
     let seen = this.known.get(record.shape);
     if (!seen) this.known.set(record.shape, (seen = { strings: literalStrings(record.shape), byList: new Map(), byDeps: new Map(), cuts: [] }));

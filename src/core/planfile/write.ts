@@ -15,6 +15,9 @@ export function* planNdjsonPieces(plan: RenderedPlan, options?: EncodeOptions): 
   yield* ndjsonFraming(encodePlan(plan, options));
 }
 
+/** About how many characters of records are yielded as one piece: a million records are a few thousand pieces, not a million. */
+const CHUNK = 1 << 16;
+
 function* jsonFraming(encoded: EncodedPlan): Generator<string> {
   const header = JSON.stringify(encoded.header);
   yield header.slice(0, -1) + ",\n";
@@ -23,13 +26,15 @@ function* jsonFraming(encoded: EncodedPlan): Generator<string> {
       yield `"${section.name}":[],\n`;
       continue;
     }
-    yield `"${section.name}":[\n`;
-    let first = true;
-    for (const record of section.records()) {
-      yield first ? record : ",\n" + record;
-      first = false;
+    let chunk = `"${section.name}":[\n` + section.record(0);
+    for (let i = 1; i < section.count; i++) {
+      chunk += ",\n" + section.record(i);
+      if (chunk.length >= CHUNK) {
+        yield chunk;
+        chunk = "";
+      }
     }
-    yield "\n],\n";
+    yield chunk + "\n],\n";
   }
   yield `"summary":${encoded.summary}}\n`;
 }
@@ -38,14 +43,20 @@ function* ndjsonFraming(encoded: EncodedPlan): Generator<string> {
   yield `{"record":"plan",${JSON.stringify(encoded.header).slice(1)}\n`;
   for (const section of encoded.sections) {
     const { record, value } = RECORD_OF[section.name];
-    let index = 0;
-    if (VALUE_SECTIONS.has(section.name)) {
-      for (const text of section.records()) yield `{"record":"${record}","index":${index++},${quote(value!)}:${text}}\n`;
-    } else if (section.name === "shapes") {
-      for (const text of section.records()) yield `{"record":"${record}","index":${index++}${text === "{}" ? "}" : "," + text.slice(1)}\n`;
-    } else {
-      for (const text of section.records()) yield `{"record":"${record}"${text === "{}" ? "}" : "," + text.slice(1)}\n`;
+    const line = VALUE_SECTIONS.has(section.name)
+      ? (text: string, index: number) => `{"record":"${record}","index":${index},${quote(value!)}:${text}}\n`
+      : section.name === "shapes"
+        ? (text: string, index: number) => `{"record":"${record}","index":${index}${text === "{}" ? "}" : "," + text.slice(1)}\n`
+        : (text: string) => `{"record":"${record}"${text === "{}" ? "}" : "," + text.slice(1)}\n`;
+    let chunk = "";
+    for (let i = 0; i < section.count; i++) {
+      chunk += line(section.record(i), i);
+      if (chunk.length >= CHUNK) {
+        yield chunk;
+        chunk = "";
+      }
     }
+    if (chunk) yield chunk;
   }
   yield `{"record":"summary",${encoded.summary.slice(1)}\n`;
 }

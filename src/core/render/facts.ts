@@ -2,7 +2,8 @@
 import { subscriptionOf } from "../../inventory/ids";
 import { REGISTRY, type Catalog } from "../catalog";
 import { workspaceLabel } from "../kernel";
-import { compactRecordOf, type StepShape } from "../kernel/compact";
+import { compactRecordOf, shapeDetails, type CompactRecord, type StepShape } from "../kernel/compact";
+import { stepRecords } from "./records";
 
 /** What the renderers read of a step and of a plan. */
 export interface RenderedStep {
@@ -47,7 +48,7 @@ export function machineOf(s: RenderedStep, catalog: Catalog = REGISTRY): string 
  * shape is asked once whether the answer is the step's own machine, and then no step of that
  * shape is asked again (millions of details objects not built).
  */
-export function machineReader(catalog: Catalog = REGISTRY): (s: RenderedStep) => string | undefined {
+export function machineReader(catalog: Catalog = REGISTRY): (s: RenderedStep, record?: CompactRecord) => string | undefined {
   const kinds = new Map<string, ((details: unknown) => string) | undefined>();
   const kindOf = (action: string) => {
     let f = kinds.get(action);
@@ -59,9 +60,9 @@ export function machineReader(catalog: Catalog = REGISTRY): (s: RenderedStep) =>
   };
   /** Per compact shape: NONE (a step on no machine), OWN (the step's own machine) or ASK (read its details). */
   const ownMachine = new Map<StepShape, number>();
-  return (s) => {
+  // `record`: the step's compact record when the caller has it (records.ts), else read here.
+  return (s, record = compactRecordOf(s)) => {
     // A compact step's action is its shape's: one read through the step, not two.
-    const record = compactRecordOf(s);
     if (!record) return kindOf(s.action)?.(s.details);
     let own = ownMachine.get(record.shape);
     if (own === undefined) {
@@ -126,8 +127,9 @@ export function stepMachineIndices(plan: Pick<RenderedPlan, "machines" | "steps"
   const locate = machineLocator(plan.machines);
   const machineOfStep = machineReader(catalog);
   const out = new Int32Array(plan.steps.length);
+  const records = stepRecords(plan.steps);
   plan.steps.forEach((s, i) => {
-    const id = machineOfStep(s);
+    const id = machineOfStep(s, records[i]);
     const m = id === undefined ? -1 : locate(id);
     out[i] = id === undefined ? -1 : m < 0 ? -2 : m;
   });
@@ -177,16 +179,14 @@ export function subscriptionReader(): (id: string) => string {
 }
 
 export function subscriptionsOf(plan: Pick<RenderedPlan, "machines" | "steps">): string[] {
-  const subs = new Set<string>();
-  const ofMachine = subscriptionReader();
-  for (const m of plan.machines) subs.add(ofMachine(m.id));
+  const named = new Set<string>();
   const ofStep = subscriptionReader();
-  for (const s of plan.steps) {
-    const sub = ofStep(subscriptionSource(s));
-    if (sub) subs.add(sub);
-  }
-  subs.delete("");
-  return [...subs].sort();
+  const records = stepRecords(plan.steps);
+  plan.steps.forEach((s, i) => {
+    const sub = ofStep(subscriptionSource(s, records[i]));
+    if (sub) named.add(sub);
+  });
+  return subscriptionsWith(plan, named);
 }
 
 /**
@@ -194,8 +194,8 @@ export function subscriptionsOf(plan: Pick<RenderedPlan, "machines" | "steps">):
  * suffix, so the machine's id (once it has a segment after the subscription) says the same
  * without the target being built; any other step's target.
  */
-function subscriptionSource(s: RenderedStep): string {
-  const machineId = compactRecordOf(s)?.machineId;
+function subscriptionSource(s: RenderedStep, record = compactRecordOf(s)): string {
+  const machineId = record?.machineId;
   return machineId !== undefined && machineId.indexOf("/", SUBSCRIPTION_PREFIX.length) > 0 ? machineId : s.target;
 }
 
@@ -206,15 +206,45 @@ export const TENANT = "(tenant)";
 
 /** Indices of the plan's steps grouped by the subscription of their target, subscriptions sorted, steps in plan order. */
 export function stepIndicesBySubscription(plan: Pick<RenderedPlan, "steps">): Map<string, number[]> {
+  return stepGroups(plan).bySubscription;
+}
+
+/** The steps by subscription (stepIndicesBySubscription) and the subscriptions the steps name (TENANT aside), from one pass. */
+export function stepGroups(plan: Pick<RenderedPlan, "steps">): { readonly bySubscription: Map<string, number[]>; readonly subscriptions: ReadonlySet<string> } {
   const out = new Map<string, number[]>();
+  const named = new Set<string>();
   const ofStep = subscriptionReader();
-  plan.steps.forEach((s, i) => {
-    const sub = ofStep(subscriptionSource(s)) || TENANT;
-    let list = out.get(sub);
-    if (!list) out.set(sub, (list = []));
-    list.push(i);
-  });
-  return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+  // Steps come in runs of one subscription: the run's list is at hand, not looked up per step.
+  let lastSub: string | undefined;
+  let lastList: number[] = [];
+  const steps = plan.steps;
+  const records = stepRecords(steps);
+  for (let i = 0; i < steps.length; i++) {
+    const found = ofStep(subscriptionSource(steps[i]!, records[i]));
+    if (found !== lastSub) {
+      lastSub = found;
+      if (found) named.add(found);
+      const sub = found || TENANT;
+      let list = out.get(sub);
+      if (!list) out.set(sub, (list = []));
+      lastList = list;
+    }
+    lastList.push(i);
+  }
+  return { bySubscription: new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : 1))), subscriptions: named };
+}
+
+/** subscriptionsOf, with the subscriptions the steps name already found (stepGroups). */
+export function subscriptionsWith(plan: Pick<RenderedPlan, "machines">, stepSubscriptions: ReadonlySet<string>): string[] {
+  const subs = new Set<string>(stepSubscriptions);
+  const ofMachine = subscriptionReader();
+  let last = "";
+  for (const m of plan.machines) {
+    const sub = ofMachine(m.id);
+    if (sub !== last) subs.add((last = sub));
+  }
+  subs.delete("");
+  return [...subs].sort();
 }
 
 /** Steps grouped by the subscription of their target, in plan order. */
@@ -228,6 +258,16 @@ export const shortName = workspaceLabel;
 
 /** What a step does to what, in a few words: "vm-1 (MicrosoftMonitoringAgent)", "ws1: Common". */
 export function stepLabel(s: RenderedStep, catalog: Catalog = REGISTRY): string {
+  const record = compactRecordOf(s);
+  if (record) return compactStepLabel(record, catalog);
   const kind = catalog.tryKind(s.action);
   return kind ? kind.label(s.details, s.target) : workspaceLabel(s.target);
+}
+
+/** stepLabel of a compact step, from its record: its details and target made once, not through the step's reads. */
+export function compactStepLabel(record: CompactRecord, catalog: Catalog = REGISTRY): string {
+  const { shape, machineId } = record;
+  const target = shape.suffix ? machineId + shape.suffix : machineId;
+  const kind = catalog.tryKind(shape.action);
+  return kind ? kind.label(shapeDetails(shape, machineId), target) : workspaceLabel(target);
 }

@@ -29,9 +29,13 @@ export class DependencyPositions {
 
   /** Moves to the next step; the steps before it are then searched. */
   next(): void {
+    this.advance(this.at >= 0 ? compactRecordOf(this.steps[this.at]!) : undefined);
+  }
+
+  /** `next()` for a caller that has read the current step's compact record already (undefined: a plain step). */
+  advance(record: CompactRecord | undefined): void {
     if (this.at >= 0) {
       const s = this.steps[this.at]!;
-      const record = compactRecordOf(s);
       const slot = this.at % RECENT;
       this.recent[slot] = record;
       this.recentAt[slot] = this.at;

@@ -20,6 +20,12 @@ const CHUNK = 1 << 16;
 export async function pipe(pieces: Pieces, write: ChunkWriter): Promise<void> {
   let buffer = "";
   for (const piece of pieces) {
+    // A piece that is a chunk already (the plan file's and the text's are) is not joined to what is buffered.
+    if (buffer && buffer.length + piece.length > CHUNK) {
+      const wait = write(buffer);
+      buffer = "";
+      if (wait instanceof Promise) await wait;
+    }
     buffer += piece;
     if (buffer.length >= CHUNK) {
       const wait = write(buffer);

@@ -1,8 +1,12 @@
 /** The plan for a person at a terminal, produced line by line (a million machines never make one string). */
 import { REGISTRY, type Catalog } from "../catalog";
-import { changedMachineCount, shortName, stepIndicesBySubscription, stepLabel, subscriptionsOf, type RenderedPlan } from "./facts";
+import { changedMachineCount, compactStepLabel, shortName, stepGroups, stepLabel, subscriptionsWith, type RenderedPlan } from "./facts";
 import { DependencyPositions } from "./positions";
+import { stepRecords } from "./records";
 import { joinPieces } from "./sink";
+
+/** About how many characters of step lines are yielded as one piece. */
+const LINES_CHUNK = 1 << 16;
 
 /** Machines listed per decision before "... and N more". */
 const MACHINES_PER_DECISION = 20;
@@ -23,7 +27,8 @@ export function renderText(plan: RenderedPlan, catalog?: Catalog, options: Omit<
 export function* textPieces(plan: RenderedPlan, options: TextOptions = {}): Generator<string> {
   const catalog = options.catalog ?? REGISTRY;
   const changing = changedMachineCount(plan, catalog);
-  const subs = subscriptionsOf(plan).length;
+  const groups = stepGroups(plan);
+  const subs = subscriptionsWith(plan, groups.subscriptions).length;
   yield `Plan: ${plan.summary.machines} machine(s) in ${subs} subscription(s); ${changing} to change, ${plan.steps.length} step(s).\n`;
   if (plan.findings.length) {
     yield "\nFindings:\n";
@@ -39,12 +44,29 @@ export function* textPieces(plan: RenderedPlan, options: TextOptions = {}): Gene
   if (plan.steps.length) {
     yield "\nSteps:\n";
     const after = dependencyPositions(plan.steps);
-    for (const [sub, indices] of stepIndicesBySubscription(plan)) {
+    const padded = new Map<string, string>();
+    const actionColumn = (action: string) => {
+      let text = padded.get(action);
+      if (text === undefined) padded.set(action, (text = action.padEnd(22)));
+      return text;
+    };
+    const records = stepRecords(plan.steps);
+    for (const [sub, indices] of groups.bySubscription) {
       yield `  subscription ${sub}:\n`;
+      // A chunk of lines a piece: a million steps are not a million pieces.
+      let lines = "";
       for (const i of indices) {
         const s = plan.steps[i]!;
-        yield `  ${String(i + 1).padStart(4)}. ${s.action.padEnd(22)} ${stepLabel(s, catalog)}${after(i)}\n`;
+        // A compact step's action and label from its record, not through the step's reads.
+        const record = records[i];
+        const label = record ? `${actionColumn(record.shape.action)} ${compactStepLabel(record, catalog)}` : `${actionColumn(s.action)} ${stepLabel(s, catalog)}`;
+        lines += `  ${String(i + 1).padStart(4)}. ${label}${after(i)}\n`;
+        if (lines.length >= LINES_CHUNK) {
+          yield lines;
+          lines = "";
+        }
       }
+      if (lines) yield lines;
     }
   }
   if (plan.machines.length) {
@@ -73,19 +95,21 @@ export function* textPieces(plan: RenderedPlan, options: TextOptions = {}): Gene
  * subscription, and kept as numbers (two typed arrays, not a string per step) until written.
  */
 function dependencyPositions(steps: RenderedPlan["steps"]): (step: number) => string {
+  const records = stepRecords(steps);
   const starts = new Int32Array(steps.length + 1);
   let count = 0;
   for (let i = 0; i < steps.length; i++) {
     starts[i] = count;
-    count += steps[i]!.dependsOn.length;
+    count += (records[i] ?? steps[i]!).dependsOn.length;
   }
   starts[steps.length] = count;
   // 0 for an id that names no step (written as nothing, as before).
   const positions = new Int32Array(count);
   const finder = new DependencyPositions(steps);
   for (let i = 0; i < steps.length; i++) {
-    finder.next();
-    const deps = steps[i]!.dependsOn;
+    finder.advance(i > 0 ? records[i - 1] : undefined);
+    // A compact step's dependsOn from its record, not through the step's read.
+    const deps = (records[i] ?? steps[i]!).dependsOn;
     for (let k = 0; k < deps.length; k++) positions[starts[i]! + k] = finder.positionOf(deps[k]!) ?? 0;
   }
   return (i) => {
