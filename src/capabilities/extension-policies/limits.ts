@@ -11,6 +11,7 @@
  *   limits").
  */
 import { subscriptionOf } from "../../inventory/ids";
+import type { Inventory } from "../../inventory/schema";
 import type { PlanContext } from "../../core/kernel";
 
 /** Azure's fixed limit of role assignments per subscription (those at its resource groups and resources included). */
@@ -38,9 +39,21 @@ export class LimitBook {
   /** Policy assignments per lower-case scope. */
   private readonly policies = new Map<string, number>();
 
-  constructor(ctx: PlanContext) {
-    for (const r of ctx.inventory.roleAssignments) bump(this.roles, subscriptionOf(r.scope).toLowerCase(), 1);
-    for (const a of ctx.inventory.policyAssignments) bump(this.policies, trimmed(a.scope), 1);
+  constructor(inventory: Pick<Inventory, "roleAssignments" | "policyAssignments">) {
+    for (const r of inventory.roleAssignments) bump(this.roles, subscriptionOf(r.scope).toLowerCase(), 1);
+    for (const a of inventory.policyAssignments) bump(this.policies, trimmed(a.scope), 1);
+  }
+
+  /**
+   * Charges what a plan's steps add: each new assignment (assign-policy) at its scope, each
+   * grant-role in its subscription. For what is added after the plan was made (the Log Analytics
+   * agent's delegation at apply time).
+   */
+  chargeSteps(steps: Iterable<{ readonly action: string; readonly details: unknown }>): void {
+    for (const s of steps) {
+      if (s.action === "assign-policy") bump(this.policies, trimmed((s.details as { scope: string }).scope), 1);
+      else if (s.action === "grant-role") bump(this.roles, subscriptionOf((s.details as { scope: string }).scope).toLowerCase(), 1);
+    }
   }
 
   roleAssignmentsIn(subscriptionId: string): number {
@@ -78,7 +91,7 @@ const LIMIT_BOOK = {};
 
 /** The plan's one LimitBook. */
 export function limitsOf(ctx: PlanContext): LimitBook {
-  return ctx.memo(LIMIT_BOOK, () => new LimitBook(ctx));
+  return ctx.memo(LIMIT_BOOK, () => new LimitBook(ctx.inventory));
 }
 
 /** A finding's sentence for `r`, about the assignment of `displayName`. */
