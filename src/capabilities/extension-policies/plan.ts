@@ -21,7 +21,7 @@ import {
 } from "./bundle";
 import type { CreateRemediationDetails, GrantRoleDetails, PolicySteps } from "./steps";
 import { extensionOf, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
-import { NOT_SCOPES_LIMIT, clusterPolicyFits, coveredBy, excludedBySeed, excludedGroupsIn, leftAloneWith, sameScopes } from "./notScopes";
+import { NOT_SCOPES_LIMIT, coveredBy, excludedBySeed, excludedGroupsFit, excludedGroupsIn, excludedGroupsOverLimit, leftAloneWith, sameScopes } from "./notScopes";
 import { groupKeysOf, groupScopeOf, layoutByGroup } from "./groups";
 import { ROLE_ASSIGNMENTS_PER_SUBSCRIPTION, limitsOf, refusalMessage } from "./limits";
 
@@ -170,11 +170,17 @@ function planPolicy(
     ? vmPolicyScope(ctx, policy.osType, subscriptionId, machines)
     : { leftAlone: excludedGroupsIn(ctx.spec, subscriptionId), resources: nonCompliantResources(ctx, policy, subscriptionId, machines), unreachable: [] };
   const subscription = { subscriptionId, scope: subscriptionScope(subscriptionId) };
-  if (!policy.osType && leftAlone.length > NOT_SCOPES_LIMIT) {
-    planClusterPolicyOverLimit(b, policy, subscriptionId, existing, leftAlone.length);
+  const ownGroups = policy.osType ? ownGroupAssignments(ctx, policy, subscriptionId) : [];
+  // The spec's excluded groups alone overflow the notScopes: no assignment, as the front ends declare none (excludedGroupsFit).
+  if (!excludedGroupsFit(ctx.spec, subscriptionId)) {
+    const why = excludedGroupsOverLimit(ctx.spec, subscriptionId, policy.displayName);
+    if (!policy.osType) planClusterPolicyOverLimit(b, policy, subscriptionId, existing, why);
+    else {
+      unassignGroups(b, ownGroups, new Set());
+      planInstallsInstead(b, policy, subscriptionId, existing, machines, resources, why, false);
+    }
     return;
   }
-  const ownGroups = policy.osType ? ownGroupAssignments(ctx, policy, subscriptionId) : [];
   if (leftAlone.length <= NOT_SCOPES_LIMIT) {
     unassignGroups(b, ownGroups, new Set());
     if (!planAssignment(ctx, b, policy, subscription, existing, leftAlone, resources, unreachable) && policy.osType) planInstalls(b, policy, machines, new Set(resources));
@@ -186,7 +192,8 @@ function planPolicy(
   const layout = layoutByGroup(leftAlone, new Map([...needing].map(([g, ids]) => [g, ids.length])), maxGroupAssignments(ctx, policy, subscriptionId), assignedNow);
   if (!layout) {
     unassignGroups(b, ownGroups, new Set());
-    planInstallsInstead(b, policy, subscriptionId, existing, machines, resources, leftAlone.length);
+    const why = `${leftAlone.length} machines and resource groups of subscription ${subscriptionId} must be left out of "${policy.displayName}", more than an assignment's ${NOT_SCOPES_LIMIT} notScopes: no assignment there`;
+    planInstallsInstead(b, policy, subscriptionId, existing, machines, resources, why, true);
     return;
   }
   const unreachableGroups = groupKeysOf(unreachable);
@@ -351,7 +358,7 @@ export function kubernetesAddonAssigned(ctx: PlanContext, subscriptionId: string
 const ADDON_ASSIGNED = {};
 
 function addonAssignable(ctx: PlanContext, subscriptionId: string): boolean {
-  if (!ctx.spec.extensions.kubernetesPolicyAddon || !clusterPolicyFits(ctx.spec, subscriptionId)) return false;
+  if (!ctx.spec.extensions.kubernetesPolicyAddon || !excludedGroupsFit(ctx.spec, subscriptionId)) return false;
   const policy = SEED_POLICIES.kubernetesPolicyAddon;
   const scope = subscriptionScope(subscriptionId);
   const existing = findAssignment(ctx, policy, scope);
@@ -434,11 +441,13 @@ function planNotScopes(b: StepSink<PolicySteps>, existing: InventoryPolicyAssign
 }
 
 /**
- * More machines to leave out than an assignment's notScopes hold: as the Log Analytics agent's
- * delegation keeps such a batch step by step, the Dependency agent is installed machine by machine
- * on those that need it (`resources`: nonCompliantResources), and there is no assignment in the subscription
- * (this tool's, if an earlier plan made one, is removed: Azure would deploy it to the machines left
- * alone when they are next updated). Machines created later get it at the next plan.
+ * More machines to leave out than an assignment's notScopes hold (`why` says so, ending "no ...
+ * assignment there"): as the Log Analytics agent's delegation keeps such a batch step by step, the
+ * Dependency agent is installed machine by machine on those that need it (`resources`:
+ * nonCompliantResources), and there is no assignment in the subscription (this tool's, if an
+ * earlier plan made one, is removed: Azure would deploy it to the machines left alone when they
+ * are next updated). Machines created later get it at the next plan. `frontEndsDeclare`: a front
+ * end still declares the assignment (only the inventory shows why there is none), so says so.
  */
 function planInstallsInstead(
   b: ExtensionPolicySink,
@@ -447,7 +456,8 @@ function planInstallsInstead(
   existing: InventoryPolicyAssignment | undefined,
   machines: readonly InventoryMachine[],
   resources: readonly string[],
-  leftOut: number,
+  why: string,
+  frontEndsDeclare: boolean,
 ): void {
   const own = policyAssignmentId(subscriptionScope(subscriptionId), policy.shortName);
   if (existing && sameId(existing.id, own)) b.add("unassign-policy", existing.id, { policyAssignmentId: existing.id });
@@ -457,27 +467,20 @@ function planInstallsInstead(
     "warning",
     "not-scopes-over-limit",
     existing?.id ?? own,
-    `${leftOut} machines and resource groups of subscription ${subscriptionId} must be left out of "${policy.displayName}", more than an assignment's ${NOT_SCOPES_LIMIT} notScopes: ` +
-      `no assignment there; the agent is installed step by step on the ${needing.size} machines that need it, and on machines created later at the next plan ` +
-      `(a Pulumi or CDKTF stack that declares this toggle makes the assignment again at its next run: README, "Who owns what").`,
+    `${why}; the agent is installed step by step on the ${needing.size} machines that need it, and on machines created later at the next plan` +
+      (frontEndsDeclare ? ` (a Pulumi or CDKTF stack that declares this toggle makes the assignment again at its next run: README, "Who owns what").` : "."),
   );
 }
 
 /**
  * More excluded resource groups in the subscription than the AKS add-on's assignment can leave
- * out: no assignment (this tool's is removed; it would reach their clusters), and Defender for
- * Containers enables the add-on cluster by cluster instead (clusterPolicyFits).
+ * out (`why`): no assignment (this tool's is removed; it would reach their clusters), and Defender
+ * for Containers enables the add-on cluster by cluster instead (excludedGroupsFit).
  */
-function planClusterPolicyOverLimit(b: ExtensionPolicySink, policy: PolicyDefinition, subscriptionId: string, existing: InventoryPolicyAssignment | undefined, leftOut: number): void {
+function planClusterPolicyOverLimit(b: ExtensionPolicySink, policy: PolicyDefinition, subscriptionId: string, existing: InventoryPolicyAssignment | undefined, why: string): void {
   const own = policyAssignmentId(subscriptionScope(subscriptionId), policy.shortName);
   if (existing && sameId(existing.id, own)) b.add("unassign-policy", existing.id, { policyAssignmentId: existing.id });
-  b.finding(
-    "warning",
-    "not-scopes-over-limit",
-    existing?.id ?? own,
-    `${leftOut} resource groups of subscription ${subscriptionId} are in exclude.resourceGroups, more than an assignment's ${NOT_SCOPES_LIMIT} notScopes: ` +
-      `no "${policy.displayName}" assignment there; with Defender for Containers' azurePolicy on, the add-on is enabled cluster by cluster outside them.`,
-  );
+  b.finding("warning", "not-scopes-over-limit", existing?.id ?? own, `${why}; with Defender for Containers' azurePolicy on, the add-on is enabled cluster by cluster outside them.`);
 }
 
 /** A VM policy's extension installed machine by machine on `ids` (of `machines`, in their order). */
