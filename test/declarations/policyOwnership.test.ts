@@ -8,7 +8,10 @@
 import { Testing } from "cdktf";
 import { AutoProvisioningStack } from "../../components/cdktf";
 import { declareStack } from "../../components/pulumi/program/program";
-import { declareSubscription, plan, simulate, stepsOf, type PolicyUnit } from "../../src/core";
+import * as pulumi from "@pulumi/pulumi";
+import { NOT_SCOPES_LIMIT } from "../../src/capabilities/extension-policies";
+import { declareSubscription, plan, simulate, stepsOf, subscriptionDeclarations, type PolicyUnit } from "../../src/core";
+import { SEED_POLICIES } from "../../src/spec/policies";
 import type { Inventory, InventoryPolicyAssignment } from "../../src/inventory/schema";
 import type { SpecInput } from "../../src/spec";
 import { parseSpec } from "../../src/spec/validate";
@@ -149,5 +152,76 @@ describe("the reconciler and a front-end-declared assignment converge", () => {
     const reset = frontEndUp(reconciled, units, false);
     expect(dependencyWindows(reset).notScopes).toEqual([RG]);
     expect(stepsOf(plan(SPEC, reset), "set-policy-not-scopes").length).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * Over 400 excluded groups in one subscription the planner makes none of the toggles' assignments
+ * there (ARM refuses more notScopes): the model says the same, so a front end neither fails at
+ * ARM's limit nor creates an assignment the reconciler then removes. SUB has 401, SUB2 one.
+ */
+describe(`more than ${NOT_SCOPES_LIMIT} excluded resource groups in a subscription`, () => {
+  const many = Array.from({ length: NOT_SCOPES_LIMIT + 1 }, (_, i) => `/subscriptions/${SUB}/resourceGroups/rg-x-${String(i).padStart(3, "0")}`);
+  const OVER_INPUT: SpecInput = { ...SPEC_INPUT, exclude: { resourceGroups: [...many, RG2] } };
+  const OVER = parseSpec(OVER_INPUT);
+  const declared = (subscriptionId: string) => declareSubscription({ spec: OVER, subscriptionId, machineRegions: [], amaPolicies: { enabled: true, remediate: true, notScopes: [] } });
+  const warningOf = (name: string, instead: string) =>
+    `401 resource groups of subscription ${SUB} are in exclude.resourceGroups, more than an assignment's 400 notScopes: no "${name}" assignment there; ` +
+    `this stack declares none (ARM would refuse it), and the reconciler (asc-autoprovision apply, or the AgentReconciliation resource) ${instead}.`;
+  const WARNINGS = [
+    warningOf(SEED_POLICIES.kubernetesPolicyAddon.displayName, "enables the add-on cluster by cluster outside them, with Defender for Containers' azurePolicy on"),
+    warningOf(SEED_POLICIES.dependencyAgentWindows.displayName, "installs the Dependency agent machine by machine"),
+    warningOf(SEED_POLICIES.dependencyAgentLinux.displayName, "installs the Dependency agent machine by machine"),
+  ];
+
+  test("the model declares no assignment there, only the warnings saying why, as the plan makes none; the other subscription's are declared", () => {
+    const over = declared(SUB);
+    expect(over.extensionPolicies).toEqual([]);
+    expect(subscriptionDeclarations(over).filter((d) => d.kind === "policy-assignment" || d.kind === "role-assignment" || d.kind === "policy-remediation")).toEqual([]);
+    expect(over.others.flatMap((u) => u.warnings)).toEqual(WARNINGS);
+    expect(declared(SUB2).extensionPolicies.map((u) => u.policyKey)).toEqual(["kubernetesPolicyAddon", "dependencyAgentWindows", "dependencyAgentLinux"]);
+    // The planner: none of these assignments in SUB, each with its not-scopes-over-limit finding, whose sentence the warning begins with.
+    const p = plan(OVER, inventory({ machines: [machine("plain")] }, "2020-01-01", [SUB, SUB2]));
+    expect(stepsOf(p, "assign-policy").filter((s) => s.details.scope === `/subscriptions/${SUB}`)).toEqual([]);
+    const findings = p.findings.filter((f) => f.code === "not-scopes-over-limit").map((f) => f.message);
+    const why = (m: string) => m.slice(0, m.indexOf(" there; ") + 6);
+    expect(findings.map(why).sort()).toEqual(WARNINGS.map(why).sort());
+  });
+
+  test("Pulumi (setMocks): no assignment, role or remediation in that subscription, the warnings logged", async () => {
+    const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+    try {
+      const run = await startMocks({
+        config: {
+          "asc-autoprovision:subscriptions": JSON.stringify(OVER_INPUT.subscriptions),
+          "asc-autoprovision:exclude": JSON.stringify(OVER_INPUT.exclude),
+          "asc-autoprovision:logAnalyticsAgent": JSON.stringify(OVER_INPUT.logAnalyticsAgent),
+          "asc-autoprovision:extensions": JSON.stringify(OVER_INPUT.extensions),
+        },
+      });
+      declareStack();
+      expect(await run.settle()).toEqual([]);
+      const inSub = (scope: unknown) => typeof scope === "string" && scope.startsWith(`/subscriptions/${SUB}`);
+      expect(run.ofType(T.policyAssignment).filter((a) => inSub(a.inputs["scope"]))).toEqual([]);
+      expect(run.ofType(T.policyAssignment).map((a) => a.inputs["policyAssignmentName"]).sort()).toEqual(["asc-dependency-agent-linux", "asc-dependency-agent-windows", "asc-k8s-policy-addon"]);
+      expect(run.ofType(T.remediation).filter((r) => inSub(r.inputs["scope"]))).toEqual([]);
+      expect(warn.mock.calls.map(([message]) => message)).toEqual(WARNINGS);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test("CDKTF (synth): no assignment, role or remediation in that subscription, the warnings annotated", () => {
+    const stack = new AutoProvisioningStack(Testing.app(), "asc", { spec: OVER_INPUT });
+    const doc = JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    const assignments = Object.values(doc.resource["azurerm_subscription_policy_assignment"]!);
+    expect(assignments.filter((a) => a["subscription_id"] === `/subscriptions/${SUB}`)).toEqual([]);
+    expect(assignments.map((a) => a["name"]).sort()).toEqual(["asc-dependency-agent-linux", "asc-dependency-agent-windows", "asc-k8s-policy-addon"]);
+    const warnings = stack.node
+      .findAll()
+      .flatMap((c) => c.node.metadata)
+      .filter((m) => m.type === "@cdktf/warn")
+      .map((m) => m.data as string);
+    expect(warnings).toEqual(WARNINGS);
   });
 });

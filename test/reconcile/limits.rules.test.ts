@@ -5,6 +5,7 @@
  * findings, not steps ARM would refuse.
  */
 import { plan, simulate, stepsOf, type Plan } from "../../src/core";
+import { delegateLargeBatches, type Delegation } from "../../src/capabilities/log-analytics-agent";
 import { NOT_SCOPES_LIMIT, POLICY_ASSIGNMENTS_PER_SCOPE, ROLE_ASSIGNMENTS_PER_SUBSCRIPTION } from "../../src/capabilities/extension-policies";
 import type { Inventory, InventoryCluster, InventoryMachine, InventoryPolicyAssignment, InventoryRoleAssignment } from "../../src/inventory/schema";
 import type { SpecInput } from "../../src/spec";
@@ -176,6 +177,103 @@ describe("Azure's limits on role and policy assignments: findings instead of ste
     expect(p.findings.find((f) => f.code === "role-assignments-over-limit")!.message).toMatch(/would add 2, which ARM would refuse: .*the add-on is enabled cluster by cluster\.$/);
     expect(clusterVerdict(p, cluster.id)!.decision).toBe("addon-enable");
     expect(stepsOf(p, "enable-cluster-addon").map((s) => s.target)).toEqual([cluster.id]);
+  });
+
+  describe("what the same plan removes is given back, and what takes that room waits for the removal", () => {
+    const WIN = specWith({ subscriptions: [SUB], extensions: { dependencyAgent: { windows: true } } });
+    const LIN = specWith({ subscriptions: [SUB], extensions: { dependencyAgent: { linux: true } } });
+    const WIN_ASSIGNMENT = `/subscriptions/${SUB}/providers/Microsoft.Authorization/policyAssignments/asc-dependency-agent-windows`;
+    /** This tool's Windows assignment made (with its role), and others' `fill` up to `limit` of what `count` counts. */
+    const windowsDoneAt = (fill: (inv: Inventory) => void) => {
+      const done = simulate(plan(WIN, state({})), state({}));
+      fill(done);
+      return done;
+    };
+
+    it(`at ${ROLE_ASSIGNMENTS_PER_SUBSCRIPTION} role assignments, Windows off and Linux on: Linux takes the Windows assignment's role, after its removal`, () => {
+      const full = windowsDoneAt((inv) => inv.roleAssignments.push(...othersRoles(ROLE_ASSIGNMENTS_PER_SUBSCRIPTION - inv.roleAssignments.length)));
+      expect(full.roleAssignments).toHaveLength(ROLE_ASSIGNMENTS_PER_SUBSCRIPTION);
+      const p = plan(LIN, full);
+      expect(p.findings.filter((f) => f.code.endsWith("-over-limit"))).toEqual([]);
+      const [unassign] = stepsOf(p, "unassign-policy");
+      expect(unassign!.target).toBe(WIN_ASSIGNMENT);
+      const [assign] = stepsOf(p, "assign-policy");
+      expect(assign!.details.name).toBe("asc-dependency-agent-linux");
+      expect(assign!.dependsOn).toEqual([unassign!.id]);
+      expect(stepsOf(p, "grant-role").map((s) => s.dependsOn)).toEqual([[assign!.id, unassign!.id]]);
+      expect(dependencyInstalls(p)).toEqual([]);
+      // The removal comes before what waits for it.
+      expect(p.steps.indexOf(unassign!)).toBeLessThan(p.steps.indexOf(assign!));
+    });
+
+    it(`at ${POLICY_ASSIGNMENTS_PER_SCOPE} policy assignments at the subscription, this tool's Windows one among them: Linux takes its place, after its removal`, () => {
+      const full = windowsDoneAt((inv) => inv.policyAssignments.push(...othersPolicies(`/subscriptions/${SUB}`, POLICY_ASSIGNMENTS_PER_SCOPE - 1)));
+      const p = plan(LIN, full);
+      expect(p.findings.filter((f) => f.code.endsWith("-over-limit"))).toEqual([]);
+      expect(stepsOf(p, "assign-policy")[0]!.dependsOn).toEqual([`unassign-policy:${WIN_ASSIGNMENT}`]);
+    });
+
+    it("room enough without the removal: the addition does not wait for it", () => {
+      const p = plan(LIN, windowsDoneAt(() => undefined));
+      expect(stepsOf(p, "unassign-policy").map((s) => s.target)).toEqual([WIN_ASSIGNMENT]);
+      expect(stepsOf(p, "assign-policy")[0]!.dependsOn).toEqual([]);
+    });
+
+    it("Defender for Containers counts the room too: the AKS add-on's assignment takes the Dependency agent's roles, no cluster is enabled one by one", () => {
+      const cluster = aks("rg-aks", "aks-1");
+      const withCluster = (inv: Inventory) => ({ ...inv, clusters: [cluster] });
+      const done = simulate(plan(WIN, state({})), state({}));
+      // The add-on's assignment needs 2 roles; the Windows assignment holds 1, and 1 more is free.
+      done.roleAssignments.push(...othersRoles(ROLE_ASSIGNMENTS_PER_SUBSCRIPTION - 1 - done.roleAssignments.length));
+      const aksOnly = specWith({ subscriptions: [SUB], defender: { containers: { enabled: true } } });
+      const p = plan(aksOnly, withCluster(done));
+      expect(p.findings.filter((f) => f.code.endsWith("-over-limit"))).toEqual([]);
+      expect(stepsOf(p, "assign-policy").map((s) => [s.details.name, s.dependsOn])).toEqual([["asc-k8s-policy-addon", [`unassign-policy:${WIN_ASSIGNMENT}`]]]);
+      expect(clusterVerdict(p, cluster.id)!.decision).not.toBe("addon-enable");
+      expect(stepsOf(p, "enable-cluster-addon")).toEqual([]);
+    });
+  });
+
+  describe("the Log Analytics agent's delegation (--delegate-above) counts them too", () => {
+    const MMA = specWith({ subscriptions: [SUB], extensions: {} });
+    const vms = (n: number, osType: "Windows" | "Linux" = "Windows") => Array.from({ length: n }, (_, i) => machine(`${osType}-${i}`, { osType }));
+    const delegated = (d: Delegation<Plan>) => d.plan.steps.filter((s) => s.action === "assign-policy").map((s) => s.target.replace(/^.*\//, ""));
+    const installs = (d: Delegation<Plan>) => d.plan.steps.filter((s) => s.action === "install-extension").length;
+
+    it(`a subscription at ${ROLE_ASSIGNMENTS_PER_SUBSCRIPTION} role assignments: the batch stays step by step, with a warning naming the limit, the subscription and the count`, () => {
+      const full = inventory({ machines: vms(6), roleAssignments: othersRoles(ROLE_ASSIGNMENTS_PER_SUBSCRIPTION) });
+      const p = plan(MMA, full);
+      const d = delegateLargeBatches(p, full, 3);
+      expect(d.plan).toBe(p);
+      expect(d.findings.map((f) => [f.severity, f.code, f.target])).toEqual([
+        ["warning", "role-assignments-over-limit", expect.stringMatching(new RegExp(`^/subscriptions/${SUB}/providers/Microsoft.Authorization/policyAssignments/asc-la-agent-windows-`))],
+      ]);
+      expect(d.findings[0]!.message).toMatch(
+        new RegExp(`^Azure allows 4,000 role assignments per subscription; /subscriptions/${SUB} has 4,000 \\(everyone's, this plan's included\\) and "[^"]*Log Analytics extension[^"]*Windows[^"]*" would add 1, which ARM would refuse: the 6 Windows installs to .* stay step by step\\.$`),
+      );
+      expect(d.notes).toEqual([d.findings[0]!.message]);
+    });
+
+    it(`${POLICY_ASSIGNMENTS_PER_SCOPE} policy assignments of others at the subscription: the batch stays step by step (policy-assignments-over-limit)`, () => {
+      const full = inventory({ machines: vms(6), policyAssignments: othersPolicies(`/subscriptions/${SUB}`, POLICY_ASSIGNMENTS_PER_SCOPE) });
+      const d = delegateLargeBatches(plan(MMA, full), full, 3);
+      expect(d.findings.map((f) => f.code)).toEqual(["policy-assignments-over-limit"]);
+      expect(installs(d)).toBe(6);
+    });
+
+    it("the plan's own grants and the batches delegated before count: one role assignment of room goes to the plan's Dependency agent, none is left for a batch", () => {
+      const state = inventory({ machines: vms(6), roleAssignments: othersRoles(ROLE_ASSIGNMENTS_PER_SUBSCRIPTION - 1) });
+      const withDependency = specWith({ subscriptions: [SUB], extensions: { dependencyAgent: { windows: true } } });
+      const d = delegateLargeBatches(plan(withDependency, state), state, 3);
+      expect(delegated(d)).toEqual(["asc-dependency-agent-windows"]);
+      expect(d.findings[0]!.message).toMatch(/has 4,000 \(everyone's, this plan's included\)/);
+      // Without the Dependency agent the room is the first batch's (in the plan's order: Linux); the Windows batch then has none.
+      const both = inventory({ machines: [...vms(6), ...vms(5, "Linux")], roleAssignments: othersRoles(ROLE_ASSIGNMENTS_PER_SUBSCRIPTION - 1) });
+      const two = delegateLargeBatches(plan(MMA, both), both, 3);
+      expect(delegated(two)).toEqual([expect.stringMatching(/^asc-la-agent-linux-/)]);
+      expect(two.findings.map((f) => f.target)).toEqual([expect.stringMatching(/asc-la-agent-windows-/)]);
+      expect(installs(two)).toBe(6);
+    });
   });
 });
 

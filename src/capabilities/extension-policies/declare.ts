@@ -17,13 +17,14 @@ import {
   type PolicyUnit,
   type RemediationDeclaration,
   type ResourceSelector,
+  type ResourcesUnit,
   type RoleAssignmentDeclaration,
   type ValidationIssue,
   type Value,
 } from "../../core/kernel";
 import { deployIfNotExists, REMEDIATION_MAX_RESOURCE_COUNT, type PolicyRole } from "./bundle";
 import { extensionPolicyEnabled } from "./plan";
-import { excludedGroupsIn } from "./notScopes";
+import { excludedGroupsFit, excludedGroupsIn, excludedGroupsOverLimit } from "./notScopes";
 import type { ExtensionPolicyFields } from "./fields.generated";
 
 export interface DeployIfNotExistsDeclarationInput {
@@ -198,15 +199,36 @@ export function declareExtensionPolicy(key: string, input: ExtensionPolicyInput,
  * planner does). A VM toggle's assignment has no remediation here: a front end's one-shot task
  * would run before the reconciler has left out the machines to leave alone, so the reconciler
  * (`asc-autoprovision apply`, the AgentReconciliation resource) starts it once they are.
+ * Where the spec's excluded groups overflow an assignment's notScopes (excludedGroupsFit) there is
+ * none, as the planner makes none: the toggle declares only a warning saying why.
  */
 export const EXTENSION_POLICIES_DECLARER: CapabilityDeclarer = {
   subscription: ({ spec, subscriptionId }) => ({
-    units: enabledExtensionPolicies(spec.extensions).map((policy) =>
-      declareExtensionPolicy(
-        `${subscriptionId}/policy-${policy}`,
+    units: enabledExtensionPolicies(spec.extensions).map((policy) => {
+      const key = `${subscriptionId}/policy-${policy}`;
+      if (!excludedGroupsFit(spec, subscriptionId)) return undeclaredPolicy(key, spec, subscriptionId, policy);
+      return declareExtensionPolicy(
+        key,
         { subscriptionId, policy, identityLocation: spec.extensions.identityLocation, remediate: SEED_POLICIES[policy].osType === undefined },
         { notScopes: excludedGroupsIn(spec, subscriptionId) },
-      ),
-    ),
+      );
+    }),
   }),
 };
+
+/**
+ * A toggle whose assignment the spec's excluded groups leave no room for: nothing to deploy, and
+ * the warning a front end shows (`pulumi preview`, `cdktf synth`). A unit of no component's (the
+ * front ends render its nothing as it is), so no ExtensionPolicy stands for an assignment that
+ * is not there.
+ */
+function undeclaredPolicy(key: string, spec: Spec, subscriptionId: string, policy: ExtensionPolicyKey): ResourcesUnit {
+  const { displayName, osType } = SEED_POLICIES[policy];
+  const instead = osType
+    ? "installs the Dependency agent machine by machine"
+    : "enables the add-on cluster by cluster outside them, with Defender for Containers' azurePolicy on";
+  const warning =
+    `${excludedGroupsOverLimit(spec, subscriptionId, displayName)}; this stack declares none (ARM would refuse it), and the reconciler ` +
+    `(asc-autoprovision apply, or the AgentReconciliation resource) ${instead}.`;
+  return { kind: "resources", family: "extension-policies", key, subscriptionId, resources: [], lookups: [], issues: [], warnings: [warning] };
+}

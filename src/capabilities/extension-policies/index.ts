@@ -24,9 +24,9 @@ export {
   type DeployIfNotExistsInput,
   type PolicyRole,
 } from "./bundle";
-export { NOT_SCOPES_LIMIT, clusterPolicyFits, coveredBy, excludedBySeed, excludedGroupsIn } from "./notScopes";
+export { NOT_SCOPES_LIMIT, coveredBy, excludedBySeed, excludedGroupsFit, excludedGroupsIn, excludedGroupsOverLimit } from "./notScopes";
 export { extensionPolicyEnabled, grantRoleStep, kubernetesAddonAssigned, nonCompliantResources, policyEnabled, remediationStep } from "./plan";
-export { POLICY_ASSIGNMENTS_PER_SCOPE, ROLE_ASSIGNMENTS_PER_SUBSCRIPTION } from "./limits";
+export { LimitBook, POLICY_ASSIGNMENTS_PER_SCOPE, ROLE_ASSIGNMENTS_PER_SUBSCRIPTION, refusalMessage, type LimitRefusal } from "./limits";
 export {
   declareDeployIfNotExists,
   declareExtensionPolicy,

@@ -9,8 +9,14 @@
  * - 200 policy or initiative assignments per scope: management group, subscription, resource group
  *   or resource (Microsoft Learn, "Azure subscription and service limits", section "Azure Policy
  *   limits").
+ *
+ * What the plan removes before it adds is given back (credit): an assignment's removal frees its
+ * place at its scope and the role assignments of its identity in the subscription (the
+ * unassign-policy step deletes them). An addition that fits only thanks to such room waits for
+ * the removals that made it (`charge` names them), so ARM never sees it first.
  */
 import { subscriptionOf } from "../../inventory/ids";
+import type { Inventory, InventoryPolicyAssignment } from "../../inventory/schema";
 import type { PlanContext } from "../../core/kernel";
 
 /** Azure's fixed limit of role assignments per subscription (those at its resource groups and resources included). */
@@ -37,10 +43,29 @@ export class LimitBook {
   private readonly roles = new Map<string, number>();
   /** Policy assignments per lower-case scope. */
   private readonly policies = new Map<string, number>();
+  /** What removals of this plan gave back, per key of `roles` and of `policies`, and their steps. */
+  private readonly freedRoles = new Map<string, Freed>();
+  private readonly freedPolicies = new Map<string, Freed>();
+  /** Role assignments per lower-case principal and subscription (`<principal>|<sub>`), built on the first credit. */
+  private byPrincipal: Map<string, number> | undefined;
+  private readonly inventory: Pick<Inventory, "roleAssignments" | "policyAssignments">;
 
-  constructor(ctx: PlanContext) {
-    for (const r of ctx.inventory.roleAssignments) bump(this.roles, subscriptionOf(r.scope).toLowerCase(), 1);
-    for (const a of ctx.inventory.policyAssignments) bump(this.policies, trimmed(a.scope), 1);
+  constructor(inventory: Pick<Inventory, "roleAssignments" | "policyAssignments">) {
+    this.inventory = inventory;
+    for (const r of inventory.roleAssignments) bump(this.roles, subscriptionOf(r.scope).toLowerCase(), 1);
+    for (const a of inventory.policyAssignments) bump(this.policies, trimmed(a.scope), 1);
+  }
+
+  /**
+   * Charges what a plan's steps add: each new assignment (assign-policy) at its scope, each
+   * grant-role in its subscription. For what is added after the plan was made (the Log Analytics
+   * agent's delegation at apply time).
+   */
+  chargeSteps(steps: Iterable<{ readonly action: string; readonly details: unknown }>): void {
+    for (const s of steps) {
+      if (s.action === "assign-policy") bump(this.policies, trimmed((s.details as { scope: string }).scope), 1);
+      else if (s.action === "grant-role") bump(this.roles, subscriptionOf((s.details as { scope: string }).scope).toLowerCase(), 1);
+    }
   }
 
   roleAssignmentsIn(subscriptionId: string): number {
@@ -67,18 +92,67 @@ export class LimitBook {
     return undefined;
   }
 
-  /** Charges what an assignment the plan makes adds (after `refusal` said it fits). */
-  charge(subscriptionId: string, grants: number, newAt?: string): void {
-    bump(this.roles, subscriptionId.toLowerCase(), grants);
-    if (newAt !== undefined) bump(this.policies, trimmed(newAt), 1);
+  /**
+   * Charges what an assignment the plan makes adds (after `refusal` said it fits), and returns the
+   * removal steps it must wait for: those that gave back the room it takes (none when it fits
+   * without them).
+   */
+  charge(subscriptionId: string, grants: number, newAt?: string): string[] {
+    const sub = subscriptionId.toLowerCase();
+    const waitFor = new Set<string>();
+    const relyOn = (freed: Freed | undefined, count: number, adding: number, limit: number) => {
+      if (freed && count + freed.count + adding > limit) for (const step of freed.steps) waitFor.add(step);
+    };
+    if (grants > 0) relyOn(this.freedRoles.get(sub), this.roleAssignmentsIn(sub), grants, ROLE_ASSIGNMENTS_PER_SUBSCRIPTION);
+    bump(this.roles, sub, grants);
+    if (newAt !== undefined) {
+      relyOn(this.freedPolicies.get(trimmed(newAt)), this.policyAssignmentsAt(newAt), 1, POLICY_ASSIGNMENTS_PER_SCOPE);
+      bump(this.policies, trimmed(newAt), 1);
+    }
+    return [...waitFor];
   }
+
+  /**
+   * Gives back what the removal of `assignment` (the inventory's) by the plan's step `stepId`
+   * frees: its place at its scope, and the role assignments of its identity in its subscription.
+   * Once per step.
+   */
+  credit(assignment: InventoryPolicyAssignment, stepId: string): void {
+    const scope = trimmed(assignment.scope);
+    if (this.freedPolicies.get(scope)?.steps.includes(stepId)) return;
+    const sub = subscriptionOf(assignment.scope).toLowerCase();
+    const roles = assignment.identityPrincipalId ? (this.rolesByPrincipal().get(`${assignment.identityPrincipalId.toLowerCase()}|${sub}`) ?? 0) : 0;
+    give(this.policies, this.freedPolicies, scope, 1, stepId);
+    if (roles > 0) give(this.roles, this.freedRoles, sub, roles, stepId);
+  }
+
+  private rolesByPrincipal(): Map<string, number> {
+    if (!this.byPrincipal) {
+      this.byPrincipal = new Map();
+      for (const r of this.inventory.roleAssignments) bump(this.byPrincipal, `${r.principalId.toLowerCase()}|${subscriptionOf(r.scope).toLowerCase()}`, 1);
+    }
+    return this.byPrincipal;
+  }
+}
+
+/** Room a plan's removals gave back at one key, and the removal steps. */
+interface Freed {
+  count: number;
+  readonly steps: string[];
+}
+
+function give(counts: Map<string, number>, freed: Map<string, Freed>, key: string, n: number, stepId: string): void {
+  bump(counts, key, -n);
+  const f = freed.get(key) ?? freed.set(key, { count: 0, steps: [] }).get(key)!;
+  f.count += n;
+  f.steps.push(stepId);
 }
 
 const LIMIT_BOOK = {};
 
 /** The plan's one LimitBook. */
 export function limitsOf(ctx: PlanContext): LimitBook {
-  return ctx.memo(LIMIT_BOOK, () => new LimitBook(ctx));
+  return ctx.memo(LIMIT_BOOK, () => new LimitBook(ctx.inventory));
 }
 
 /** A finding's sentence for `r`, about the assignment of `displayName`. */

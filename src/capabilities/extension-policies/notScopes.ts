@@ -68,11 +68,20 @@ export function excludedGroupsIn(spec: Spec, subscriptionId: string): string[] {
 }
 
 /**
- * Can the AKS add-on's assignment at `subscriptionId` leave out the spec's excluded resource groups
- * there (at most NOT_SCOPES_LIMIT)? When not, the plan makes no such assignment.
+ * Can a toggle's assignment at `subscriptionId` (the AKS add-on's, a Dependency agent's) leave out
+ * the spec's excluded resource groups there (at most NOT_SCOPES_LIMIT)? The one rule the planner
+ * and the declaration model follow: when not, neither makes such an assignment there (ARM would
+ * refuse it), and the reconciler enables the add-on cluster by cluster, installs the agent
+ * machine by machine.
  */
-export function clusterPolicyFits(spec: Spec, subscriptionId: string): boolean {
+export function excludedGroupsFit(spec: Spec, subscriptionId: string): boolean {
   return excludedGroupsIn(spec, subscriptionId).length <= NOT_SCOPES_LIMIT;
+}
+
+/** Why there is no assignment of `displayName` at `subscriptionId` when !excludedGroupsFit: the plan's finding and the front ends' warning begin with it. */
+export function excludedGroupsOverLimit(spec: Spec, subscriptionId: string, displayName: string): string {
+  const count = excludedGroupsIn(spec, subscriptionId).length;
+  return `${count} resource groups of subscription ${subscriptionId} are in exclude.resourceGroups, more than an assignment's ${NOT_SCOPES_LIMIT} notScopes: no "${displayName}" assignment there`;
 }
 
 /** Does one of `notScopes` cover `id` (itself or a parent scope; ARM ids compare without case)? */

@@ -11,7 +11,7 @@ import { sameId, subscriptionOf } from "../../inventory/ids";
 import { ineligibility } from "../../inventory/eligibility";
 import { DEPENDENCY_AGENT, AKS_POLICY_ADDON, type OsType } from "../../spec/extensions";
 import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, type ExtensionPolicyKey, type PolicyDefinition } from "../../spec/policies";
-import { extensionId, policyAssignmentId, sortById, stableGuidOf, subscriptionScope, type PlanContext, type StepSink } from "../../core/kernel";
+import { extensionId, policyAssignmentId, sortById, stableGuidOf, stepId, subscriptionScope, type PlanContext, type StepSink } from "../../core/kernel";
 import {
   deployIfNotExists,
   REMEDIATION_DEFAULT_RESOURCE_COUNT,
@@ -21,7 +21,7 @@ import {
 } from "./bundle";
 import type { CreateRemediationDetails, GrantRoleDetails, PolicySteps } from "./steps";
 import { extensionOf, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
-import { NOT_SCOPES_LIMIT, clusterPolicyFits, coveredBy, excludedBySeed, excludedGroupsIn, leftAloneWith, sameScopes } from "./notScopes";
+import { NOT_SCOPES_LIMIT, coveredBy, excludedBySeed, excludedGroupsFit, excludedGroupsIn, excludedGroupsOverLimit, leftAloneWith, sameScopes } from "./notScopes";
 import { groupKeysOf, groupScopeOf, layoutByGroup } from "./groups";
 import { ROLE_ASSIGNMENTS_PER_SUBSCRIPTION, limitsOf, refusalMessage } from "./limits";
 
@@ -144,17 +144,44 @@ function findAssignment(ctx: PlanContext, policy: PolicyDefinition, scope: strin
 
 export function planPolicies(ctx: PlanContext, b: ExtensionPolicySink, subscriptionId: string, machines: readonly InventoryMachine[]): void {
   const scope = subscriptionScope(subscriptionId);
+  // Removals first: the room they free is the additions' (limits.ts).
+  for (const a of togglesOffRemovals(ctx, subscriptionId)) b.add("unassign-policy", a.id, { policyAssignmentId: a.id });
   for (const key of SEED_POLICY_KEYS) {
+    if (!policyEnabled(ctx, key)) continue;
     const policy = SEED_POLICIES[key];
-    const existing = findAssignment(ctx, policy, scope);
-    if (!policyEnabled(ctx, key)) {
-      if (existing && sameId(existing.id, policyAssignmentId(scope, policy.shortName))) {
-        b.add("unassign-policy", existing.id, { policyAssignmentId: existing.id });
-      }
-      continue;
-    }
-    planPolicy(ctx, b, policy, subscriptionId, existing, machines);
+    planPolicy(ctx, b, policy, subscriptionId, findAssignment(ctx, policy, scope), machines);
   }
+}
+
+/**
+ * This tool's assignments at `subscriptionId` of the toggles that are off: the plan removes them
+ * before it adds anything there, and what they hold is given back to the limits first (once per
+ * subscription, whoever asks first: the policies' planning or Defender for Containers').
+ */
+function togglesOffRemovals(ctx: PlanContext, subscriptionId: string): readonly InventoryPolicyAssignment[] {
+  const known = ctx.memo(TOGGLES_OFF, () => new Map<string, InventoryPolicyAssignment[]>());
+  const key = subscriptionId.toLowerCase();
+  let removed = known.get(key);
+  if (removed === undefined) {
+    const scope = subscriptionScope(subscriptionId);
+    removed = [];
+    for (const k of SEED_POLICY_KEYS) {
+      if (policyEnabled(ctx, k)) continue;
+      const policy = SEED_POLICIES[k];
+      const existing = findAssignment(ctx, policy, scope);
+      if (existing && sameId(existing.id, policyAssignmentId(scope, policy.shortName))) removed.push(existing);
+    }
+    for (const a of removed) limitsOf(ctx).credit(a, stepId("unassign-policy", a.id));
+    known.set(key, removed);
+  }
+  return removed;
+}
+
+const TOGGLES_OFF = {};
+
+/** Removes this tool's assignment `a`, giving back to the limits what it holds. */
+function unassign(ctx: PlanContext, b: ExtensionPolicySink, a: InventoryPolicyAssignment): void {
+  limitsOf(ctx).credit(a, b.add("unassign-policy", a.id, { policyAssignmentId: a.id }));
 }
 
 function planPolicy(
@@ -170,13 +197,19 @@ function planPolicy(
     ? vmPolicyScope(ctx, policy.osType, subscriptionId, machines)
     : { leftAlone: excludedGroupsIn(ctx.spec, subscriptionId), resources: nonCompliantResources(ctx, policy, subscriptionId, machines), unreachable: [] };
   const subscription = { subscriptionId, scope: subscriptionScope(subscriptionId) };
-  if (!policy.osType && leftAlone.length > NOT_SCOPES_LIMIT) {
-    planClusterPolicyOverLimit(b, policy, subscriptionId, existing, leftAlone.length);
+  const ownGroups = policy.osType ? ownGroupAssignments(ctx, policy, subscriptionId) : [];
+  // The spec's excluded groups alone overflow the notScopes: no assignment, as the front ends declare none (excludedGroupsFit).
+  if (!excludedGroupsFit(ctx.spec, subscriptionId)) {
+    const why = excludedGroupsOverLimit(ctx.spec, subscriptionId, policy.displayName);
+    if (!policy.osType) planClusterPolicyOverLimit(ctx, b, policy, subscriptionId, existing, why);
+    else {
+      unassignGroups(ctx, b, ownGroups, new Set());
+      planInstallsInstead(ctx, b, policy, subscriptionId, existing, machines, resources, why, false);
+    }
     return;
   }
-  const ownGroups = policy.osType ? ownGroupAssignments(ctx, policy, subscriptionId) : [];
   if (leftAlone.length <= NOT_SCOPES_LIMIT) {
-    unassignGroups(b, ownGroups, new Set());
+    unassignGroups(ctx, b, ownGroups, new Set());
     if (!planAssignment(ctx, b, policy, subscription, existing, leftAlone, resources, unreachable) && policy.osType) planInstalls(b, policy, machines, new Set(resources));
     return;
   }
@@ -185,8 +218,9 @@ function planPolicy(
   const assignedNow = new Set(ownGroups.map((a) => a.scope.toLowerCase()));
   const layout = layoutByGroup(leftAlone, new Map([...needing].map(([g, ids]) => [g, ids.length])), maxGroupAssignments(ctx, policy, subscriptionId), assignedNow);
   if (!layout) {
-    unassignGroups(b, ownGroups, new Set());
-    planInstallsInstead(b, policy, subscriptionId, existing, machines, resources, leftAlone.length);
+    unassignGroups(ctx, b, ownGroups, new Set());
+    const why = `${leftAlone.length} machines and resource groups of subscription ${subscriptionId} must be left out of "${policy.displayName}", more than an assignment's ${NOT_SCOPES_LIMIT} notScopes: no assignment there`;
+    planInstallsInstead(ctx, b, policy, subscriptionId, existing, machines, resources, why, true);
     return;
   }
   const unreachableGroups = groupKeysOf(unreachable);
@@ -195,7 +229,7 @@ function planPolicy(
   const outsideGroups = resources.filter(outside(resourceGroups));
   // Refused by Azure's limits (a finding says which): the machines it would reach get the agent one by one.
   if (!planAssignment(ctx, b, policy, subscription, existing, layout.notScopes, outsideGroups, unreachable.filter(outside(unreachableGroups)))) for (const id of outsideGroups) installs.add(id);
-  unassignGroups(b, ownGroups, new Set([...layout.assigned.keys()].map((g) => g.toLowerCase())));
+  unassignGroups(ctx, b, ownGroups, new Set([...layout.assigned.keys()].map((g) => g.toLowerCase())));
   const unreachableByGroup = byGroup(unreachable, unreachableGroups);
   for (const [scope, notScopes] of layout.assigned) {
     const key = scope.toLowerCase();
@@ -275,12 +309,13 @@ function planAssignment(
     b.finding("warning", refused.code, assignmentId, refusalMessage(refused, policy.displayName, instead));
     return false;
   }
-  limits.charge(at.subscriptionId, missing.length, newAt);
+  // Where the room is what this plan's removals freed, the additions wait for them.
+  const waitFor = limits.charge(at.subscriptionId, missing.length, newAt);
   let assignStep: string | undefined;
   let notScopesStep: string | undefined;
   let leavesAlone = true;
   if (!existing) {
-    assignStep = b.add("assign-policy", assignmentId, bundle.assignment);
+    assignStep = b.add("assign-policy", assignmentId, bundle.assignment, waitFor);
   } else if (sameId(existing.id, policyAssignmentId(scope, policy.shortName))) {
     notScopesStep = planNotScopes(b, existing, notScopes);
   } else {
@@ -299,7 +334,7 @@ function planAssignment(
   const grants: string[] = [];
   for (const grant of missing) {
     const step = grantRoleStep(bundle, grant, principalId);
-    grants.push(b.add("grant-role", step.target, step.details, [assignStep]));
+    grants.push(b.add("grant-role", step.target, step.details, [assignStep, ...waitFor]));
   }
   if (resources.length === 0 || !leavesAlone) return true;
   const active = ctx.inventory.remediations.some(
@@ -336,8 +371,9 @@ function missingGrants(ctx: PlanContext, bundle: DeployIfNotExistsBundle, princi
  * Will this plan keep the spec's AKS add-on assignment at `subscriptionId` (extensions.
  * kubernetesPolicyAddon)? Not when the excluded groups there overflow its notScopes, nor when
  * Azure's limits leave no room for it or its roles. Read before the policies are planned (the
- * add-on's is the first of them, so nothing of this plan is charged yet): Defender for Containers
- * then enables the add-on cluster by cluster instead.
+ * add-on's is the first of them, so nothing of this plan is charged yet; what the toggles that are
+ * off free is given back first): Defender for Containers then enables the add-on cluster by
+ * cluster instead.
  */
 export function kubernetesAddonAssigned(ctx: PlanContext, subscriptionId: string): boolean {
   // Asked once per cluster: answered once per subscription.
@@ -351,7 +387,9 @@ export function kubernetesAddonAssigned(ctx: PlanContext, subscriptionId: string
 const ADDON_ASSIGNED = {};
 
 function addonAssignable(ctx: PlanContext, subscriptionId: string): boolean {
-  if (!ctx.spec.extensions.kubernetesPolicyAddon || !clusterPolicyFits(ctx.spec, subscriptionId)) return false;
+  // What the toggles that are off free is the add-on's too: asked before the policies are planned.
+  togglesOffRemovals(ctx, subscriptionId);
+  if (!ctx.spec.extensions.kubernetesPolicyAddon || !excludedGroupsFit(ctx.spec, subscriptionId)) return false;
   const policy = SEED_POLICIES.kubernetesPolicyAddon;
   const scope = subscriptionScope(subscriptionId);
   const existing = findAssignment(ctx, policy, scope);
@@ -389,8 +427,8 @@ function ownGroupAssignments(ctx: PlanContext, policy: PolicyDefinition, subscri
 }
 
 /** Removes this tool's group assignments whose group (lower-case scope) is not in `keep`. */
-function unassignGroups(b: ExtensionPolicySink, own: readonly InventoryPolicyAssignment[], keep: ReadonlySet<string>): void {
-  for (const a of own) if (!keep.has(a.scope.toLowerCase())) b.add("unassign-policy", a.id, { policyAssignmentId: a.id });
+function unassignGroups(ctx: PlanContext, b: ExtensionPolicySink, own: readonly InventoryPolicyAssignment[], keep: ReadonlySet<string>): void {
+  for (const a of own) if (!keep.has(a.scope.toLowerCase())) unassign(ctx, b, a);
 }
 
 /**
@@ -434,50 +472,47 @@ function planNotScopes(b: StepSink<PolicySteps>, existing: InventoryPolicyAssign
 }
 
 /**
- * More machines to leave out than an assignment's notScopes hold: as the Log Analytics agent's
- * delegation keeps such a batch step by step, the Dependency agent is installed machine by machine
- * on those that need it (`resources`: nonCompliantResources), and there is no assignment in the subscription
- * (this tool's, if an earlier plan made one, is removed: Azure would deploy it to the machines left
- * alone when they are next updated). Machines created later get it at the next plan.
+ * More machines to leave out than an assignment's notScopes hold (`why` says so, ending "no ...
+ * assignment there"): as the Log Analytics agent's delegation keeps such a batch step by step, the
+ * Dependency agent is installed machine by machine on those that need it (`resources`:
+ * nonCompliantResources), and there is no assignment in the subscription (this tool's, if an
+ * earlier plan made one, is removed: Azure would deploy it to the machines left alone when they
+ * are next updated). Machines created later get it at the next plan. `frontEndsDeclare`: a front
+ * end still declares the assignment (only the inventory shows why there is none), so says so.
  */
 function planInstallsInstead(
+  ctx: PlanContext,
   b: ExtensionPolicySink,
   policy: PolicyDefinition,
   subscriptionId: string,
   existing: InventoryPolicyAssignment | undefined,
   machines: readonly InventoryMachine[],
   resources: readonly string[],
-  leftOut: number,
+  why: string,
+  frontEndsDeclare: boolean,
 ): void {
   const own = policyAssignmentId(subscriptionScope(subscriptionId), policy.shortName);
-  if (existing && sameId(existing.id, own)) b.add("unassign-policy", existing.id, { policyAssignmentId: existing.id });
+  if (existing && sameId(existing.id, own)) unassign(ctx, b, existing);
   const needing = new Set(resources);
   planInstalls(b, policy, machines, needing);
   b.finding(
     "warning",
     "not-scopes-over-limit",
     existing?.id ?? own,
-    `${leftOut} machines and resource groups of subscription ${subscriptionId} must be left out of "${policy.displayName}", more than an assignment's ${NOT_SCOPES_LIMIT} notScopes: ` +
-      `no assignment there; the agent is installed step by step on the ${needing.size} machines that need it, and on machines created later at the next plan ` +
-      `(a Pulumi or CDKTF stack that declares this toggle makes the assignment again at its next run: README, "Who owns what").`,
+    `${why}; the agent is installed step by step on the ${needing.size} machines that need it, and on machines created later at the next plan` +
+      (frontEndsDeclare ? ` (a Pulumi or CDKTF stack that declares this toggle makes the assignment again at its next run: README, "Who owns what").` : "."),
   );
 }
 
 /**
  * More excluded resource groups in the subscription than the AKS add-on's assignment can leave
- * out: no assignment (this tool's is removed; it would reach their clusters), and Defender for
- * Containers enables the add-on cluster by cluster instead (clusterPolicyFits).
+ * out (`why`): no assignment (this tool's is removed; it would reach their clusters), and Defender
+ * for Containers enables the add-on cluster by cluster instead (excludedGroupsFit).
  */
-function planClusterPolicyOverLimit(b: ExtensionPolicySink, policy: PolicyDefinition, subscriptionId: string, existing: InventoryPolicyAssignment | undefined, leftOut: number): void {
+function planClusterPolicyOverLimit(ctx: PlanContext, b: ExtensionPolicySink, policy: PolicyDefinition, subscriptionId: string, existing: InventoryPolicyAssignment | undefined, why: string): void {
   const own = policyAssignmentId(subscriptionScope(subscriptionId), policy.shortName);
-  if (existing && sameId(existing.id, own)) b.add("unassign-policy", existing.id, { policyAssignmentId: existing.id });
-  b.finding(
-    "warning",
-    "not-scopes-over-limit",
-    existing?.id ?? own,
-    `${leftOut} resource groups of subscription ${subscriptionId} are in exclude.resourceGroups, more than an assignment's ${NOT_SCOPES_LIMIT} notScopes: ` +
-      `no "${policy.displayName}" assignment there; with Defender for Containers' azurePolicy on, the add-on is enabled cluster by cluster outside them.`,
-  );
+  if (existing && sameId(existing.id, own)) unassign(ctx, b, existing);
+  b.finding("warning", "not-scopes-over-limit", existing?.id ?? own, `${why}; with Defender for Containers' azurePolicy on, the add-on is enabled cluster by cluster outside them.`);
 }
 
 /** A VM policy's extension installed machine by machine on `ids` (of `machines`, in their order). */

@@ -16,15 +16,20 @@
  *   now starts while the machines' steps run (readyQueue.ts); one that met an upgrade in flight
  *   took that VM in place of one of the batch's (which then got nothing: the apply exited 1) and
  *   deployed the agent over the upgrade, with the batch's workspace.
- * A batch whose exclusions exceed NOT_SCOPES_LIMIT is installed step by step instead.
+ * A batch whose exclusions exceed NOT_SCOPES_LIMIT is installed step by step instead, and so is
+ * one Azure's limits leave no room for (limits.ts: the subscription's 4,000 role assignments, the
+ * 200 policy assignments at it, the plan's own new assignments and grants counted, and the batches
+ * delegated before it: their removal comes only after their remediation, so they may all stand at
+ * once). Such a batch gets a finding naming the limit, the scope and the count.
  */
 import type { Inventory } from "../../inventory/schema";
 import { subscriptionOf } from "../../inventory/ids";
 import { LOG_ANALYTICS_AGENT, isSameExtension, type OsType } from "../../spec/extensions";
 import { LEGACY_AGENT_POLICIES } from "../../spec/legacyPolicies";
 import { BUILTIN_POLICY_PREFIX } from "../../spec/policies";
-import { stableGuid, stepId, type PlanOf, type StepOf, type StepUnion } from "../../core/kernel";
-import { NOT_SCOPES_LIMIT, deployIfNotExists, grantRoleStep, remediationStep, type PolicySteps } from "../extension-policies";
+import { sameId } from "../../inventory/ids";
+import { stableGuid, stepId, subscriptionScope, type Finding, type PlanOf, type StepOf, type StepUnion } from "../../core/kernel";
+import { LimitBook, NOT_SCOPES_LIMIT, deployIfNotExists, grantRoleStep, refusalMessage, remediationStep, type PolicySteps } from "../extension-policies";
 import type { InstallExtensionDetails } from "../machine-extensions";
 
 /** Any plan step: delegation reads the installs and adds policy steps, and passes the rest through. */
@@ -49,6 +54,8 @@ export interface Delegation<P> {
   readonly plan: P;
   /** One line per batch handed to a remediation, or kept step by step, and why. */
   readonly notes: readonly string[];
+  /** One per batch Azure's limits keep step by step (role-assignments-over-limit, policy-assignments-over-limit). */
+  readonly findings: readonly Finding[];
 }
 
 export function delegateLargeBatches<S extends AnyStep, D extends string>(
@@ -56,7 +63,7 @@ export function delegateLargeBatches<S extends AnyStep, D extends string>(
   inventory: Inventory,
   threshold: number,
 ): Delegation<PlanOf<S | PolicyStep, D>> {
-  if (!(threshold > 0)) return { plan, notes: [] };
+  if (!(threshold > 0)) return { plan, notes: [], findings: [] };
   const batches = new Map<string, Install[]>();
   for (const s of plan.steps) {
     if (!isVmAgentInstall(s)) continue;
@@ -67,6 +74,9 @@ export function delegateLargeBatches<S extends AnyStep, D extends string>(
   }
   const agentWritten = machinesWithAgentSteps(plan.steps);
   const notes: string[] = [];
+  const findings: Finding[] = [];
+  // Everyone's assignments, and what the plan's own steps add.
+  let limits: LimitBook | undefined;
   const replaced = new Map<string, PolicyStep[]>(); // first step id of a batch -> its replacement
   // Every install of a delegated batch -> the remediation that stands in for it.
   const standIn = new Map<string, string>();
@@ -91,12 +101,26 @@ export function delegateLargeBatches<S extends AnyStep, D extends string>(
       continue;
     }
     const instead = remediationSteps(sub, os, workspaceId, steps, excluded);
+    const assign = instead[0]!;
+    const grants = instead.filter((x) => x.action === "grant-role").length;
+    const scope = subscriptionScope(sub);
+    // A leftover of an interrupted run is written again, not added.
+    const newAt = inventory.policyAssignments.some((a) => sameId(a.id, assign.target)) ? undefined : scope;
+    limits ??= bookOf(inventory, plan.steps);
+    const refused = limits.refusal(sub, grants, newAt);
+    if (refused) {
+      const message = refusalMessage(refused, LEGACY_AGENT_POLICIES[os].displayName, `the ${steps.length} ${os} installs to ${workspaceId} stay step by step.`);
+      notes.push(message);
+      findings.push({ severity: "warning", code: refused.code, target: assign.target, message });
+      continue;
+    }
+    limits.charge(sub, grants, newAt);
     replaced.set(steps[0]!.id, instead);
     const remediation = instead.find((x) => x.action === "create-remediation")!.id;
     for (const x of steps) standIn.set(x.id, remediation);
     notes.push(`${steps.length} ${os} installs to ${workspaceId} handed to a remediation task (${excluded.length} machines excluded)`);
   }
-  if (!replaced.size) return { plan, notes };
+  if (!replaced.size) return { plan, notes, findings };
   // A step that waited for one of the batch's installs now waits for the batch's remediation.
   const steps: (S | PolicyStep)[] = [];
   for (const s of plan.steps) {
@@ -106,7 +130,13 @@ export function delegateLargeBatches<S extends AnyStep, D extends string>(
       steps.push(s.dependsOn.some((d) => standIn.has(d)) ? { ...s, dependsOn: [...new Set(s.dependsOn.map((d) => standIn.get(d) ?? d))] } : s);
     }
   }
-  return { plan: { ...plan, steps }, notes };
+  return { plan: { ...plan, steps }, notes, findings };
+}
+
+function bookOf(inventory: Inventory, steps: readonly AnyStep[]): LimitBook {
+  const book = new LimitBook(inventory);
+  book.chargeSteps(steps);
+  return book;
 }
 
 /** An extension the policy counts as present: Succeeded (the inventory may not say; then it is taken as such). */
