@@ -6,7 +6,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EmulatorCore } from "../../src/emulator/core";
+import type { EmulatorCore } from "../../src/emulator/core";
+import { coreIn } from "./helpers";
 import { graphTable } from "../../src/emulator/graph/tables";
 import { POLICY_ASSIGNMENT_TYPE, ROLE_ASSIGNMENT_TYPE } from "../../src/emulator/model/resourceTypes";
 
@@ -15,16 +16,7 @@ let core: EmulatorCore;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "graph-guest-reads-"));
-  core = new EmulatorCore({
-    dbPath: join(dir, "state.sqlite"),
-    tenantId: "00000000-0000-0000-0000-0000000000aa",
-    seed: 7,
-    admin: { token: "test", tokenPath: join(dir, "admin-token") },
-    settings: {
-      lroDelayMs: 0, listPageSize: 100, remediationDeploymentMs: 5, policyEvaluationDelayMs: 0, tokenLifetimeSeconds: 3600,
-      queryBudgetMs: 5000, graphRepeatedRows: 0, graphMissingRows: 0, graphWriteLagMs: 0, defenderDelayMs: 600_000,
-    },
-  });
+  core = coreIn(dir);
   core.ensureFleet(200);
   // An assignment and a role assignment of the tool's kind (the generated fleet has neither).
   const sub = `/subscriptions/${core.subscriptionIds[0]}`;

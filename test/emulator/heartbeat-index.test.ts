@@ -7,7 +7,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EmulatorCore } from "../../src/emulator/core";
+import type { EmulatorCore } from "../../src/emulator/core";
+import { coreIn } from "./helpers";
 import { heartbeatRows, heartbeatRowsOfEveryMachine } from "../../src/emulator/logs/heartbeat";
 import { HEARTBEAT_WORKSPACES_PER_QUERY } from "../../src/azure/inventory";
 import { LOG_ANALYTICS_AGENT } from "../../src/spec/extensions";
@@ -20,16 +21,7 @@ const ALL_TIME = { from: -Infinity, to: Infinity };
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "heartbeat-index-"));
-  core = new EmulatorCore({
-    dbPath: join(dir, "state.sqlite"),
-    tenantId: "00000000-0000-0000-0000-0000000000aa",
-    seed: 7,
-    admin: { token: "test", tokenPath: join(dir, "admin-token") },
-    settings: {
-      lroDelayMs: 0, listPageSize: 100, remediationDeploymentMs: 5, policyEvaluationDelayMs: 0, tokenLifetimeSeconds: 3600,
-      queryBudgetMs: 5000, graphRepeatedRows: 0, graphMissingRows: 0, graphWriteLagMs: 0, defenderDelayMs: 600_000,
-    },
-  });
+  core = coreIn(dir);
   fleet = core.ensureFleet(400)!;
   // Heartbeats are as of now: two builds compare only on a clock that stands still.
   core.clock.freeze(true);

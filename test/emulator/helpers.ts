@@ -1,8 +1,27 @@
 /** Shared setup for emulator tests: one emulator per test file, official SDK clients over HTTPS. */
+import { join } from "node:path";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../src/emulator";
+import { EmulatorCore } from "../../src/emulator/core";
 
 export async function withEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
   return startEmulator({ remediationDeploymentMs: 5, ...opts });
+}
+
+/**
+ * The emulator's core in this process, without a server, its state `<name>.sqlite` in `dir`: for
+ * tests that call the model, Resource Graph's tables or the remediation's discovery directly.
+ */
+export function coreIn(dir: string, name = "state"): EmulatorCore {
+  return new EmulatorCore({
+    dbPath: join(dir, `${name}.sqlite`),
+    tenantId: "00000000-0000-0000-0000-0000000000aa",
+    seed: 7,
+    admin: { token: "test", tokenPath: join(dir, `${name}-admin-token`) },
+    settings: {
+      lroDelayMs: 0, listPageSize: 100, remediationDeploymentMs: 5, policyEvaluationDelayMs: 0, tokenLifetimeSeconds: 3600,
+      queryBudgetMs: 5000, graphRepeatedRows: 0, graphMissingRows: 0, graphWriteLagMs: 0, defenderDelayMs: 600_000,
+    },
+  });
 }
 
 /**

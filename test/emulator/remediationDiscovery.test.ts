@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
-import { EmulatorCore } from "../../src/emulator/core";
+import type { EmulatorCore } from "../../src/emulator/core";
+import { coreIn } from "./helpers";
 import { BUILTIN_POLICIES, type BuiltinPolicy } from "../../src/emulator/catalog/policies";
 import { ComplianceIndex } from "../../src/emulator/remediation/complianceIndex";
 import { nonCompliantResources, notScopesMatcher } from "../../src/emulator/remediation/targets";
@@ -76,18 +77,7 @@ function scanNonCompliant(ctx: ArmContext, policy: BuiltinPolicy, assignment: St
 let dir: string;
 let core: EmulatorCore;
 
-function newCore(name: string): EmulatorCore {
-  return new EmulatorCore({
-    dbPath: join(dir, `${name}.sqlite`),
-    tenantId: "00000000-0000-0000-0000-0000000000aa",
-    seed: 7,
-    admin: { token: "test", tokenPath: join(dir, `${name}-admin-token`) },
-    settings: {
-      lroDelayMs: 0, listPageSize: 100, remediationDeploymentMs: 5, policyEvaluationDelayMs: 0, tokenLifetimeSeconds: 3600,
-      queryBudgetMs: 5000, graphRepeatedRows: 0, graphMissingRows: 0, graphWriteLagMs: 0, defenderDelayMs: 600_000,
-    },
-  });
-}
+const newCore = (name: string): EmulatorCore => coreIn(dir, name);
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "remediation-discovery-"));
