@@ -8,23 +8,6 @@ export async function withEmulator(opts: EmulatorOptions = {}): Promise<RunningE
 }
 
 /**
- * The emulator's core in this process, without a server, its state `<name>.sqlite` in `dir`: for
- * tests that call the model, Resource Graph's tables or the remediation's discovery directly.
- */
-export function coreIn(dir: string, name = "state"): EmulatorCore {
-  return new EmulatorCore({
-    dbPath: join(dir, `${name}.sqlite`),
-    tenantId: "00000000-0000-0000-0000-0000000000aa",
-    seed: 7,
-    admin: { token: "test", tokenPath: join(dir, `${name}-admin-token`) },
-    settings: {
-      lroDelayMs: 0, listPageSize: 100, remediationDeploymentMs: 5, policyEvaluationDelayMs: 0, tokenLifetimeSeconds: 3600,
-      queryBudgetMs: 5000, graphRepeatedRows: 0, graphMissingRows: 0, graphWriteLagMs: 0, defenderDelayMs: 600_000,
-    },
-  });
-}
-
-/**
  * For tests of the remediation engine itself (parallelism, thresholds, resumption): assignments
  * are evaluated at once, not after Azure's delay (the default; see policyEvaluation.test.ts).
  */
@@ -104,4 +87,18 @@ export async function armToken(emu: RunningEmulator): Promise<string> {
   const t = await emu.credential().getToken("https://management.azure.com/.default");
   if (!t) throw new Error("no token");
   return t.token;
+}
+
+/** An emulator core in process, its state in `dir`, without a fleet and without delays (a test fills its store or replays writes). */
+export function coreIn(dir: string): EmulatorCore {
+  return new EmulatorCore({
+    dbPath: join(dir, "state.sqlite"),
+    tenantId: "00000000-0000-0000-0000-0000000000aa",
+    seed: 7,
+    admin: { token: "test", tokenPath: join(dir, "admin-token") },
+    settings: {
+      lroDelayMs: 0, listPageSize: 100, remediationDeploymentMs: 5, policyEvaluationDelayMs: 0, tokenLifetimeSeconds: 3600,
+      queryBudgetMs: 5000, graphRepeatedRows: 0, graphMissingRows: 0, graphWriteLagMs: 0, defenderDelayMs: 600_000,
+    },
+  });
 }

@@ -4,7 +4,7 @@
  * install, fail, remove and add; it reads the documents of the non-compliant resources only; and
  * the index is built a page at a time, the event loop serving other work between pages.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -77,7 +77,12 @@ function scanNonCompliant(ctx: ArmContext, policy: BuiltinPolicy, assignment: St
 let dir: string;
 let core: EmulatorCore;
 
-const newCore = (name: string): EmulatorCore => coreIn(dir, name);
+/** A core with its state in its own folder of `dir`. */
+function newCore(name: string): EmulatorCore {
+  const own = join(dir, name);
+  mkdirSync(own);
+  return coreIn(own);
+}
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "remediation-discovery-"));
