@@ -10,7 +10,7 @@ import type { Spec } from "../spec/schema";
 import { parseInventory } from "../inventory/load";
 import type { AzureConnection } from "./connection";
 import { subscriptionOf } from "../inventory/ids";
-import { ASSOCIATION_QUERY, FLEET_QUERY, POLICY_QUERY, ROLE_QUERY, GraphQuota, queryGraph, workspacesQuery } from "./graph";
+import { ASSOCIATION_QUERY, FLEET_QUERY, POLICY_QUERY, ROLE_QUERY, GraphQuota, queryGraph, workspacesQuery, type GraphRow } from "./graph";
 import { associationOf } from "./read/dcr";
 import { applyDefenderRows, DEFENDER_QUERY } from "./read/defender";
 import { applyHeartbeats, HEARTBEAT_QUERY, HEARTBEAT_WINDOW, type HeartbeatRow } from "./read/heartbeat";
@@ -125,24 +125,26 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
     // A copy, not the machine itself: a watch keeps the machine objects of earlier reads.
     manual.forEach((i, k) => (fleet.machines[i] = { ...fleet.machines[i]!, scaleSet: { ...fleet.machines[i]!.scaleSet!, ...counts[k]! } }));
   }
-  progress("querying Resource Graph for policy and role assignments");
-  const [policyRows, roleRows, associations] = present.length
-    ? await Promise.all([queryGraph(conn, POLICY_QUERY, present, options.retry, quota), queryGraph(conn, ROLE_QUERY, present, options.retry, quota), assembly.associations(present, quota)])
-    : [[], [], []];
+  // What follows depends on the fleet's rows only, not on each other: sent together, a round
+  // waits for the slowest of them instead of their sum (a watch's change round at 100k machines:
+  // ~100 per-subscription and per-workspace reads that resourcechanges does not cover).
+  progress(`querying Resource Graph for policy and role assignments; reading remediation tasks, deleted workspaces, the security-event settings of ${fleet.workspaces.length} workspace(s) and Heartbeat`);
+  const limit = options.concurrency ?? 8;
+  const [[policyRows, roleRows, associations], remediations, deletedWorkspaces, events, machines] = await Promise.all([
+    present.length
+      ? Promise.all([queryGraph(conn, POLICY_QUERY, present, options.retry, quota), queryGraph(conn, ROLE_QUERY, present, options.retry, quota), assembly.associations(present, quota)])
+      : Promise.resolve<[GraphRow[], GraphRow[], InventoryDataCollectionRuleAssociation[]]>([[], [], []]),
+    // Not in any Resource Graph table: the PolicyInsights API, per subscription.
+    mapLimit(present, limit, (s) => readRemediations(conn, s, options.retry)).then((lists) => lists.flat()),
+    mapLimit(present, limit, (s) => readDeletedWorkspaces(conn, s, options.retry)).then((lists) => lists.flat()),
+    mapLimit(fleet.workspaces, limit, (ws) => readSecurityEvents(conn, ws, options.retry)),
+    present.length ? assembly.machines(fleet.machines, present, quota, fleet.workspaces.map((w) => w.customerId)) : Promise.resolve([]),
+  ]);
   const policy = policyFromRows(policyRows, roleRows);
-  // Not in any Resource Graph table: the PolicyInsights API, per subscription.
-  const remediations = (await mapLimit(present, options.concurrency ?? 8, (s) => readRemediations(conn, s, options.retry))).flat();
-  const deletedWorkspaces = (await mapLimit(present, options.concurrency ?? 8, (s) => readDeletedWorkspaces(conn, s, options.retry))).flat();
-
-  progress(`reading the security-event settings of ${fleet.workspaces.length} workspace(s)`);
-  const events = await mapLimit(fleet.workspaces, options.concurrency ?? 8, (ws) => readSecurityEvents(conn, ws, options.retry));
   fleet.workspaces.forEach((ws, i) => {
     const e = events[i];
     if (e) ws.securityEvents = e;
   });
-
-  progress(`querying Heartbeat in ${fleet.workspaces.length} workspace(s)`);
-  const machines = present.length ? await assembly.machines(fleet.machines, present, quota, fleet.workspaces.map((w) => w.customerId)) : [];
 
   const inventory = {
     version: 1 as const,

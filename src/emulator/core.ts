@@ -238,6 +238,7 @@ export class EmulatorCore implements ArmContext {
   start(): void {
     // Resume remediation tasks that were running when the emulator stopped.
     this.remediation.kick();
+    this.remediation.warm();
   }
 
   close(): void {

@@ -99,11 +99,12 @@ function decodeToken(raw: unknown, hash: string, correlationId: string): SkipTok
 function evaluate(ctx: GraphDeps, query: string, subscriptions: readonly string[], correlationId: string, onEvaluate: (inputRows: number) => void): Table {
   try {
     const parsed = parseQuery(query);
+    // One clock for the narrowing and the query: the table read from `ago(...)` on holds what the query keeps.
+    const now = ctx.clock.now();
     // Built from the store's indexes where the query's filters allow: the cost follows the rows asked for.
-    const table = graphTable(ctx, parsed.table, subscriptions, narrowingOf(parsed));
+    const table = graphTable(ctx, parsed.table, subscriptions, narrowingOf(parsed, "id", now));
     if (!table) throw new KqlError(`Table '${parsed.table}' is not supported by the emulator; supported tables are ${Object.keys(GRAPH_TABLES).join(", ")}.`);
     onEvaluate(table.rows.length);
-    const now = ctx.clock.now();
     return withinBudget(ctx.settings.queryBudgetMs, () => runQuery(parsed, () => table, { now }));
   } catch (err) {
     if (err instanceof KqlError) throw invalidQuery(err.message, correlationId);

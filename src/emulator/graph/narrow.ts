@@ -2,7 +2,7 @@
  * What a query's leading `where` clauses say about the rows it can return, so a table is built
  * from the store's indexes instead of in full: `id in~ (...)` / `id == '...'` reads those ids by
  * primary key, `id startswith 'p' or id startswith 'q'` reads those ranges of the primary key,
- * and `resourcechanges`' `timestamp >= t` reads the change log from `t` on (indexed by time); the
+ * and `resourcechanges`' `timestamp >= t` (a datetime or `ago(...)`) reads the change log from `t` on (indexed by time); the
  * Heartbeat table is built for the machines `_ResourceId` filters allow (logs/handler.ts). The
  * narrowing only ever keeps a superset of the matching rows: the query itself still runs over
  * them, so results are exactly those of a full scan.
@@ -73,22 +73,31 @@ function isChangeTimestamp(e: Expr): boolean {
   return x.k === "col" && [x.name, ...path].join(".") === "properties.changeAttributes.timestamp";
 }
 
-function timeLiteral(e: Expr): number | undefined {
+/** A time the query names: a datetime literal (bare or in `todatetime`), or `ago(<timespan>)` on the query's clock (`now`). */
+function timeLiteral(e: Expr, now: number | undefined): number | undefined {
+  if (e.k === "call" && e.fn.toLowerCase() === "ago" && e.args.length === 1) {
+    const span = e.args[0]!;
+    const ms = span.k === "call" && span.fn === "__timespan" && span.args[0]?.k === "lit" ? span.args[0].v : undefined;
+    return now !== undefined && typeof ms === "number" ? now - ms : undefined;
+  }
   const s = e.k === "call" && e.fn.toLowerCase() === "todatetime" && e.args.length === 1 ? literalString(e.args[0]!) : literalString(e);
   const ms = s === undefined ? NaN : Date.parse(s);
   return Number.isNaN(ms) ? undefined : ms;
 }
 
 /** The earliest change time a `timestamp >= t` / `> t` / `t <= timestamp` / `t < timestamp` term allows. */
-function changedFromOf(term: Expr): number | undefined {
+function changedFromOf(term: Expr, now: number | undefined): number | undefined {
   if (term.k !== "bin") return undefined;
-  if ((term.op === ">=" || term.op === ">") && isChangeTimestamp(term.l)) return timeLiteral(term.r);
-  if ((term.op === "<=" || term.op === "<") && isChangeTimestamp(term.r)) return timeLiteral(term.l);
+  if ((term.op === ">=" || term.op === ">") && isChangeTimestamp(term.l)) return timeLiteral(term.r, now);
+  if ((term.op === "<=" || term.op === "<") && isChangeTimestamp(term.r)) return timeLiteral(term.l, now);
   return undefined;
 }
 
-/** `idColumn`: the column holding the rows' resource ids (`id` in Resource Graph, `_ResourceId` in Log Analytics). */
-export function narrowingOf(query: Query, idColumn = "id"): Narrowing {
+/**
+ * `idColumn`: the column holding the rows' resource ids (`id` in Resource Graph, `_ResourceId` in
+ * Log Analytics); `now`: the clock the query is evaluated on (`ago()`), at or before its `now`.
+ */
+export function narrowingOf(query: Query, idColumn = "id", now?: number): Narrowing {
   let ids: Set<string> | undefined;
   let prefixes: string[] | undefined;
   let changedFrom: number | undefined;
@@ -103,7 +112,7 @@ export function narrowingOf(query: Query, idColumn = "id"): Narrowing {
       }
       // One prefix list is enough to narrow by (a second `and`-ed one keeps a superset).
       prefixes ??= prefixesOf(term, idColumn);
-      const from = changedFromOf(term);
+      const from = changedFromOf(term, now);
       if (from !== undefined) changedFrom = Math.max(changedFrom ?? from, from);
     }
   }

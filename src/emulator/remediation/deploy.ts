@@ -20,7 +20,7 @@ import { associationResource } from "../model/associations";
 import { workspaceCustomerId } from "../model/workspaces";
 import { DCR_ASSOCIATION_TYPE, WORKSPACE_TYPE } from "../model/resourceTypes";
 import { trackConnections } from "../model/connections";
-import { parameterValue } from "./targets";
+import { parameterValue } from "./compliance";
 
 export type DeploymentOutcome = { readonly ok: true } | { readonly ok: false; readonly error: OperationError };
 

@@ -15,6 +15,7 @@ import { REMEDIATION_TYPE } from "../model/resourceTypes";
 import { ArmErrors } from "../http/errors";
 import { deployOne } from "./deploy";
 import { nonCompliantResources } from "./targets";
+import { ComplianceIndex } from "./complianceIndex";
 import { assignmentEvaluated, RE_EVALUATE } from "./evaluation";
 
 export interface DeploymentRow {
@@ -77,6 +78,14 @@ export class RemediationEngine {
     });
   }
 
+  /**
+   * Builds the compliance index in the background (a page at a time), as Azure Policy keeps
+   * compliance results before any remediation asks, so the first task does not wait for it.
+   */
+  warm(): void {
+    void ComplianceIndex.of(this.ctx()).ready(() => this.stopped);
+  }
+
   stop(): void {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
@@ -101,13 +110,37 @@ export class RemediationEngine {
     const c = this.ctx();
     for (const rem of c.store.listTypes([REMEDIATION_TYPE])) {
       const key = rem.id.toLowerCase();
-      if (!this.active.has(key) && ACTIVE_STATES.has(stateOf(rem))) this.activate(c, rem.id);
+      if (!this.active.has(key) && ACTIVE_STATES.has(stateOf(rem))) this.activate(c, rem);
     }
   }
 
-  private activate(c: ArmContext, id: string): void {
+  /**
+   * Starts a task: an Accepted one discovers its resources first, once the compliance index is
+   * current (built or brought up to date a page at a time, the event loop serving requests
+   * between pages), then the discovery itself reads only the non-compliant resources' documents.
+   */
+  private activate(c: ArmContext, rem: StoredResource): void {
+    const { id } = rem;
     const key = id.toLowerCase();
-    const ok = c.tx(() => {
+    this.active.set(key, { inFlight: 0, peak: 0 });
+    // A task already running (resumed after a restart) has its deployments listed: no discovery to wait for.
+    const discovered = stateOf(rem) === "Accepted" ? ComplianceIndex.of(c).ready(() => this.stopped) : Promise.resolve();
+    discovered
+      .then(() => {
+        if (this.stopped) return;
+        if (this.start(this.ctx(), id)) this.pump(key);
+        else this.active.delete(key);
+      })
+      .catch((err: unknown) => {
+        this.active.delete(key);
+        throw err;
+      });
+  }
+
+  /** Moves an Accepted task to Running with its deployments listed (or resumes one); false if it cannot run. */
+  private start(c: ArmContext, id: string): boolean {
+    const key = id.toLowerCase();
+    return c.tx(() => {
       const rem = c.store.get(id);
       if (!rem) return false;
       const state = stateOf(rem);
@@ -132,14 +165,13 @@ export class RemediationEngine {
           provisioningState: "Running",
           deploymentStatus: { totalDeployments: targets.length, successfulDeployments: 0, failedDeployments: 0 },
         });
+      } else if (!ACTIVE_STATES.has(state)) {
+        return false;
       } else {
         this.resumeStmt.run(key);
       }
       return true;
     });
-    if (!ok) return;
-    this.active.set(key, { inFlight: 0, peak: 0 });
-    this.pump(key);
   }
 
   private pump(key: string): void {

@@ -3,50 +3,15 @@
  * definition inside the remediation's scope (minus the assignment's notScopes, and within its
  * resource selectors), as Azure's ExistingNonCompliant discovery mode selects them.
  */
-import type { ArmContext } from "../arm/types";
 import type { BuiltinPolicy } from "../catalog/policies";
 import type { StoredResource } from "../store/resources";
 import { scopeCovers } from "../util/armId";
-import { getPath, getString, isObject, type Json } from "../util/json";
-import { extensionsOf, osTypeOf } from "../model/machines";
-import { associationsOfMachine } from "../model/associations";
+import { getPath } from "../util/json";
+import type { StoreContext } from "../model/context";
 import { AKS_TYPE, VM_TYPE } from "../model/resourceTypes";
 import { selectedBy } from "../model/resourceSelectors";
-
-/** An assignment parameter's value (`parameters.<name>.value`), names compared case-insensitively. */
-export function parameterValue(assignmentParameters: Json | undefined, name: string): string | undefined {
-  return getString(assignmentParameters, name, "value");
-}
-
-export function isCompliant(ctx: ArmContext, policy: BuiltinPolicy, resource: StoredResource, assignmentParameters: Json | undefined): boolean {
-  const d = policy.deploys;
-  if (d.kind === "aksAddon") {
-    const profiles = getPath(resource.doc, ["properties", "addonProfiles"]);
-    if (!isObject(profiles)) return false;
-    const key = Object.keys(profiles).find((k) => k.toLowerCase() === d.addon.toLowerCase());
-    return key !== undefined && getPath(profiles, [key, "enabled"]) === true;
-  }
-  if (d.kind === "dcrAssociation") {
-    // Existence condition: an association whose rule (or endpoint) is the parameter's.
-    const wanted = (parameterValue(assignmentParameters, d.ruleParameter) ?? "").toLowerCase();
-    return associationsOfMachine(ctx, resource.id).some((a) =>
-      [getString(a.doc, "properties", "dataCollectionRuleId"), getString(a.doc, "properties", "dataCollectionEndpointId")].some((v) => v?.toLowerCase() === wanted),
-    );
-  }
-  return extensionsOf(ctx, resource).some(
-    (e) =>
-      (getString(e.doc, "properties", "publisher") ?? "").toLowerCase() === d.extension.publisher.toLowerCase() &&
-      (getString(e.doc, "properties", "type") ?? "").toLowerCase() === d.extension.type.toLowerCase() &&
-      getString(e.doc, "properties", "provisioningState") === "Succeeded",
-  );
-}
-
-/** Resources the policy applies to (its `if`): VMs of its OS, or AKS clusters. */
-export function inPolicyScope(policy: BuiltinPolicy, resource: StoredResource): boolean {
-  const d = policy.deploys;
-  if (d.kind === "aksAddon") return resource.type.toLowerCase() === AKS_TYPE.toLowerCase();
-  return resource.type.toLowerCase() === VM_TYPE.toLowerCase() && osTypeOf(resource) === d.osType;
-}
+import { compliesWith } from "./compliance";
+import { ComplianceIndex } from "./complianceIndex";
 
 /**
  * Whether one of `notScopes` covers an id (itself or a parent scope, without case): a set of the
@@ -66,8 +31,14 @@ export function notScopesMatcher(notScopes: readonly string[]): (id: string) => 
   };
 }
 
+/**
+ * The first `limit` non-compliant resources of the policy in the scope, in id order: the
+ * compliance index names the subscription's resources of the policy's type and OS that do not
+ * comply; only those in the scope and outside the notScopes are read, to check the selectors and
+ * locations (which look at the document).
+ */
 export function nonCompliantResources(
-  ctx: ArmContext,
+  ctx: StoreContext,
   policy: BuiltinPolicy,
   assignment: StoredResource,
   scope: string,
@@ -79,15 +50,20 @@ export function nonCompliantResources(
   const notScopes = (getPath(assignment.doc, ["properties", "notScopes"]) as string[] | undefined) ?? [];
   const parameters = getPath(assignment.doc, ["properties", "parameters"]);
   const selectors = getPath(assignment.doc, ["properties", "resourceSelectors"]);
-  const type = policy.deploys.kind === "aksAddon" ? AKS_TYPE : VM_TYPE;
+  const d = policy.deploys;
+  const type = (d.kind === "aksAddon" ? AKS_TYPE : VM_TYPE).toLowerCase();
   const locs = locations.map((l) => l.replace(/\s+/g, "").toLowerCase());
   const leftOut = notScopesMatcher(notScopes);
-  return ctx.store
-    .list(type, { subscriptionId: sub })
-    .filter((r) => scopeCovers(scope, r.id))
-    .filter((r) => !leftOut(r.id))
-    .filter((r) => selectedBy(selectors, r))
-    .filter((r) => locs.length === 0 || locs.includes(String(r.doc["location"]).toLowerCase()))
-    .filter((r) => inPolicyScope(policy, r) && !isCompliant(ctx, policy, r, parameters))
-    .slice(0, limit);
+  const candidates: string[] = [];
+  for (const [id, r] of ComplianceIndex.of(ctx).resources(sub)) {
+    if (r.type !== type || (d.kind !== "aksAddon" && r.facts.os !== d.osType) || compliesWith(policy, parameters, r.facts)) continue;
+    if (scopeCovers(scope, id) && !leftOut(id)) candidates.push(id);
+  }
+  const out: StoredResource[] = [];
+  for (const id of candidates.sort()) {
+    if (out.length >= limit) break;
+    const r = ctx.store.get(id);
+    if (r && selectedBy(selectors, r) && (locs.length === 0 || locs.includes(String(r.doc["location"]).toLowerCase()))) out.push(r);
+  }
+  return out;
 }
