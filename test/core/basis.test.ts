@@ -5,7 +5,7 @@
  * names what changed.
  */
 import { basisChanges, basisOf, basisPartCount, dependencyIds, joinPieces, parsePlan, plan, planPieces, type AnyPlanBasis, type PlanBasis } from "../../src/core";
-import { canonical, digestOf, fingerprintOf, sortedKeysOf } from "../../src/core/basis/canonical";
+import { canonical, digestOf, digestOfJoined, fingerprintOf, sortedKeysOf } from "../../src/core/basis/canonical";
 import { dependenciesOf, machineIndexOf } from "../../src/core/basis/dependencies";
 import { machineDigests, sharedDigests } from "../../src/core/basis/state";
 import type { Inventory, InventoryMachine } from "../../src/inventory";
@@ -203,5 +203,17 @@ describe("a machine's fingerprint", () => {
     shuffled.push(shuffled.shift()!);
     expect(fingerprintOf({ items: shuffled })).toBe(fingerprintOf({ items }));
     expect(fingerprintOf({ items: items.slice(1) })).not.toBe(fingerprintOf({ items }));
+  });
+});
+
+describe("the overall digest hashed without joining the machines' digests", () => {
+  it("is the digest of the joined string, for escaped characters, surrogate pairs and more parts than one chunk", () => {
+    const shared = { "/subscriptions/s/w": "abc", "/x\"y": "absent" };
+    const parts = Array.from({ length: 9000 }, (_, i) => (i % 1000 === 7 ? `q"\\\u0001\ud83d\ude00${i}` : i % 1000 === 8 ? `lone\ud800` : `${i.toString(16).padStart(24, "0")}`));
+    for (const n of [0, 1, 4095, 4096, 4097, 9000]) {
+      const some = parts.slice(0, n);
+      expect(digestOfJoined({ shared }, "machines", some, ",")).toBe(digestOf({ shared, machines: some.join(",") }));
+    }
+    expect(digestOfJoined({ a: 1, z: [2] }, "m", ["x", "y"], ";")).toBe(digestOf({ a: 1, z: [2], m: "x;y" }));
   });
 });
