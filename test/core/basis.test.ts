@@ -92,6 +92,29 @@ describe("the basis of a saved plan", () => {
 });
 
 describe("the basis at a million machines' cost", () => {
+  it("lower-cases only the machines whose id ends as an association's machine id does, and finds an association spelled in another case", () => {
+    const bare = fleet(400);
+    const planned = plan(AMA, bare);
+    const wanted = new Uint8Array(planned.machines.length).fill(1);
+    const index = machineIndexOf(planned.machines);
+    const sorted = { ...bare, machines: [...bare.machines].sort((a, b) => (a.id < b.id ? -1 : 1)) };
+    const target = sorted.machines[7]!;
+    const shouted = association({ ...target, id: target.id.toUpperCase() }, "/subscriptions/x/providers/microsoft.insights/datacollectionrules/r");
+    const withAssociation = { ...sorted, dataCollectionRuleAssociations: [shouted] };
+    const lowerCase = jest.spyOn(String.prototype, "toLowerCase");
+    let digests: string[];
+    try {
+      digests = machineDigests(withAssociation, planned.machines, wanted, index);
+      expect(lowerCase.mock.calls.length).toBeLessThan(10);
+    } finally {
+      lowerCase.mockRestore();
+    }
+    const without = machineDigests(sorted, planned.machines, wanted, index);
+    const at = planned.machines.findIndex((m) => m.id === target.id);
+    expect(digests[at]).not.toBe(without[at]);
+    expect(digests.filter((d, i) => d !== without[i])).toHaveLength(1);
+  });
+
   it("walks a sorted inventory beside the plan's machines without looking an id up, and finds the rest of an unsorted one", () => {
     const inv = fleet(40);
     const planned = plan(AMA, inv);
