@@ -9,7 +9,7 @@ import { canonical, digestOf, digestOfJoined, fingerprintOf, sortedKeysOf } from
 import { dependenciesOf, machineIndexOf } from "../../src/core/basis/dependencies";
 import { machineDigests, sharedDigests } from "../../src/core/basis/state";
 import type { Inventory, InventoryMachine } from "../../src/inventory";
-import { association, defaultWorkspace, inventory, machine, spec, SUB } from "../helpers/fixtures";
+import { association, defaultWorkspace, inventory, machine, spec, SUB, SUB2 } from "../helpers/fixtures";
 
 const AMA = spec({ agent: "ama", workspace: "default" }, { dependencyAgent: { windows: true, linux: true } });
 
@@ -92,6 +92,27 @@ describe("the basis of a saved plan", () => {
 });
 
 describe("the basis at a million machines' cost", () => {
+  it("adds each marked machine's subscription with a few compares per subscription, not a slice per machine", () => {
+    const machines: InventoryMachine[] = Array.from({ length: 3000 }, (_, i) => machine(`vm-${String(i).padStart(5, "0")}`, { osType: i % 3 ? "Windows" : "Linux", location: "eastus" }, i % 3 ? SUB : SUB2));
+    const inv = inventory({ machines, workspaces: [defaultWorkspace("EUS", "c-eus", "eastus")] }, "2020-01-01", [SUB, SUB2]);
+    const planned = plan(spec({ agent: "ama", workspace: "default" }, {}, [SUB, SUB2]), inv);
+    const expected = dependenciesOf(planned);
+    expect(expected.shared).toContain(`/subscriptions/${SUB}`.toLowerCase());
+    expect(expected.shared).toContain(`/subscriptions/${SUB2}`.toLowerCase());
+    const slice = jest.spyOn(String.prototype, "slice");
+    try {
+      const again = dependenciesOf(planned);
+      expect(slice.mock.calls.length).toBeLessThan(300);
+      expect(again.shared).toEqual(expected.shared);
+      expect(again.machines).toEqual(expected.machines);
+    } finally {
+      slice.mockRestore();
+    }
+    // Not sorted (a hand-made plan): the same parts, found machine by machine.
+    const reversed = { ...planned, machines: [...planned.machines].reverse() };
+    expect(dependenciesOf(reversed).shared).toEqual(expected.shared);
+  });
+
   it("lower-cases only the machines whose id ends as an association's machine id does, and finds an association spelled in another case", () => {
     const bare = fleet(400);
     const planned = plan(AMA, bare);

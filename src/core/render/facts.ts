@@ -77,15 +77,30 @@ const NONE = 0;
 const OWN = 1;
 const ASK = 2;
 
+/** Per list of machines: its length when checked, and whether it was sorted then. */
+const sortedLists = new WeakMap<readonly object[], { readonly length: number; readonly sorted: boolean }>();
+
+/**
+ * Are the ids strictly increasing? A million comparisons, asked of one plan's machines by the
+ * basis, the plan file and the renderers: answered once per list (a plan's machines are not
+ * changed once planned; a list whose length changed is checked again).
+ */
+export function sortedById(machines: readonly { readonly id: string }[]): boolean {
+  const known = sortedLists.get(machines);
+  if (known?.length === machines.length) return known.sorted;
+  let sorted = true;
+  for (let i = 1; i < machines.length && sorted; i++) if (!(machines[i - 1]!.id < machines[i]!.id)) sorted = false;
+  sortedLists.set(machines, { length: machines.length, sorted });
+  return sorted;
+}
+
 /**
  * Finds a machine by id in the plan's machines. They are sorted by id and a capability plans its
  * machines in that order, so the next step's machine is almost always the one at hand or the
  * next: a cursor, with a binary search when it jumps (and a map if the list is not sorted).
  */
 export function machineLocator(machines: readonly { readonly id: string }[]): (id: string) => number {
-  let sorted = true;
-  for (let i = 1; i < machines.length && sorted; i++) if (!(machines[i - 1]!.id < machines[i]!.id)) sorted = false;
-  if (!sorted) {
+  if (!sortedById(machines)) {
     const byId = new Map<string, number>();
     machines.forEach((m, i) => {
       if (!byId.has(m.id)) byId.set(m.id, i);
