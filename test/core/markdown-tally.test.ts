@@ -6,7 +6,9 @@
  */
 import { plan, renderPlan, type AnyStep } from "../../src/core";
 import { compactRecordOf, type PlanOf } from "../../src/core/kernel";
+import { machineSubscriptionReader } from "../../src/core/render/facts";
 import { tallySteps } from "../../src/core/render/tally";
+import { subscriptionOf } from "../../src/inventory/ids";
 import { inventory, machine, spec, SUB, SUB2 } from "../helpers/fixtures";
 
 type AnyPlan = PlanOf<AnyStep, string>;
@@ -64,5 +66,19 @@ describe("markdown facts in one pass", () => {
     ].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)));
     expect([...facts.stepIndices(SUB, false)]).toEqual([0, 2]);
     expect([...facts.stepIndices(SUB2, true)]).toEqual([1, 3]);
+  });
+
+  it("read a machine's subscription from its run of machines: the subscription its id names, sorted or not", () => {
+    const ids = [
+      "/providers/x/vm",
+      `/subscriptions/${SUB}`,
+      ...Array.from({ length: 40 }, (_, i) => `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-${String(i).padStart(2, "0")}`),
+      ...Array.from({ length: 7 }, (_, i) => `/subscriptions/${SUB2.toUpperCase()}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-${i}`),
+    ].sort();
+    for (const list of [ids, [...ids].reverse()]) {
+      const machines = list.map((id) => ({ id }));
+      const read = machineSubscriptionReader(machines);
+      expect(machines.map((_, m) => read(m))).toEqual(list.map((id) => subscriptionOf(id)));
+    }
   });
 });

@@ -10,7 +10,7 @@
  * costs a look at its machine (the one at hand, usually) and its shape (whose values are placed once).
  */
 import type { StepShape } from "../kernel/compact";
-import { machineLocator, sortedById } from "../render/facts";
+import { machineLocator, runEnd, sortedById } from "../render/facts";
 import { stepRecords } from "../render/records";
 
 export interface StepLike {
@@ -202,23 +202,4 @@ class Sorter {
       if (sorted && id.startsWith(prefix)) m = runEnd(machines, m, prefix) - 1;
     }
   }
-}
-
-/** In ids sorted ascending, the index after the last id that starts with `prefix`, the one at `from` being one. */
-function runEnd(machines: readonly { readonly id: string }[], from: number, prefix: string): number {
-  const inRun = (i: number) => machines[i]!.id.startsWith(prefix);
-  // Gallop: `lo` in the run, `hi` past it (or the end).
-  let lo = from;
-  let step = 1;
-  while (lo + step < machines.length && inRun(lo + step)) {
-    lo += step;
-    step *= 2;
-  }
-  let hi = Math.min(lo + step, machines.length);
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >>> 1;
-    if (inRun(mid)) lo = mid;
-    else hi = mid;
-  }
-  return hi;
 }

@@ -193,6 +193,46 @@ export function subscriptionReader(): (id: string) => string {
   };
 }
 
+/** In ids sorted ascending, the index after the last id that starts with `prefix`, the one at `from` being one. */
+export function runEnd(machines: readonly { readonly id: string }[], from: number, prefix: string): number {
+  const inRun = (i: number) => machines[i]!.id.startsWith(prefix);
+  // Gallop: `lo` in the run, `hi` past it (or the end).
+  let lo = from;
+  let step = 1;
+  while (lo + step < machines.length && inRun(lo + step)) {
+    lo += step;
+    step *= 2;
+  }
+  let hi = Math.min(lo + step, machines.length);
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (inRun(mid)) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/**
+ * The subscription of the plan's machine at an index, asked in increasing order (a machine's
+ * steps come together, machines in order): sorted machines come in runs of one subscription,
+ * whose end is found by galloping, so a run costs a few compares and a machine none.
+ */
+export function machineSubscriptionReader(machines: readonly { readonly id: string }[]): (m: number) => string {
+  const sorted = sortedById(machines);
+  let start = 0;
+  let end = 0;
+  let sub = "";
+  return (m) => {
+    if (m >= start && m < end) return sub;
+    const id = machines[m]!.id;
+    sub = subscriptionOf(id);
+    start = m;
+    const prefix = sub ? id.slice(0, SUBSCRIPTION_PREFIX.length + sub.length + 1) : "";
+    end = sorted && prefix && id.length > prefix.length ? runEnd(machines, m, prefix) : m + 1;
+    return sub;
+  };
+}
+
 export function subscriptionsOf(plan: Pick<RenderedPlan, "machines" | "steps">): string[] {
   const named = new Set<string>();
   const ofStep = subscriptionReader();

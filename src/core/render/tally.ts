@@ -6,7 +6,7 @@
  * of indices per subscription: the steps section scans that array for the few rows it shows).
  */
 import { REGISTRY, type Catalog } from "../catalog";
-import { machineLocator, machineReader, subscriptionReader, TENANT, type RenderedPlan } from "./facts";
+import { machineLocator, machineReader, machineSubscriptionReader, subscriptionReader, TENANT, type RenderedPlan } from "./facts";
 import { stepRecords } from "./records";
 
 /** Where a subscription id starts in a resource id ("/subscriptions/"). */
@@ -101,6 +101,7 @@ export function tallySteps(plan: RenderedPlan, catalog: Catalog = REGISTRY): Ste
   const machineOfStep = machineReader(catalog);
   const locate = machineLocator(plan.machines);
   const ofStep = subscriptionReader();
+  const subscriptionOfMachine = machineSubscriptionReader(plan.machines);
   // A machine counts once per subscription, once per component and once in all: a mark per machine and counter.
   const changedAnywhere = new Uint8Array(machineCount);
   // The subscription (ordinal) that last counted each machine.
@@ -114,7 +115,7 @@ export function tallySteps(plan: RenderedPlan, catalog: Catalog = REGISTRY): Ste
   const ordinals = new Map<SubscriptionCounter, number>();
   // The previous step's machine and subscription: a machine's steps come one after another.
   let lastMachineId: string | undefined;
-  let lastSource: string | undefined;
+  let lastName: string | undefined;
   let lastM = -1;
   let lastCounter: SubscriptionCounter | undefined;
   let lastOrdinal = -1;
@@ -134,12 +135,14 @@ export function tallySteps(plan: RenderedPlan, catalog: Catalog = REGISTRY): Ste
       lastMachineId = id;
       lastM = m;
     }
-    // What the subscription is read from: a compact step's machine id when it has a segment after the subscription, else the target.
+    // A compact step's subscription: its machine's (one per run of machines); any other step's, its target's.
     const machineId = record?.machineId;
-    const source = machineId !== undefined && machineId.indexOf("/", SUBSCRIPTION_AT) > 0 ? machineId : s.target;
-    if (source !== lastSource || !lastCounter) {
-      lastSource = source;
-      const counter = sub(ofStep(source) || TENANT);
+    let name: string;
+    if (m >= 0 && machineId !== undefined && machineId === id && machineId.indexOf("/", SUBSCRIPTION_AT) > 0) name = subscriptionOfMachine(m) || TENANT;
+    else name = ofStep(machineId !== undefined && machineId.indexOf("/", SUBSCRIPTION_AT) > 0 ? machineId : s.target) || TENANT;
+    if (name !== lastName || !lastCounter) {
+      lastName = name;
+      const counter = sub(name);
       if (counter !== lastCounter) {
         lastCounter = counter;
         let ordinal = ordinals.get(counter);
