@@ -5,11 +5,11 @@
  * names what changed.
  */
 import { basisChanges, basisOf, basisPartCount, dependencyIds, joinPieces, parsePlan, plan, planPieces, type AnyPlanBasis, type PlanBasis } from "../../src/core";
-import { canonical, digestOf, fingerprintOf, sortedKeysOf } from "../../src/core/basis/canonical";
+import { canonical, digestOf, digestOfJoined, fingerprintOf, sortedKeysOf } from "../../src/core/basis/canonical";
 import { dependenciesOf, machineIndexOf } from "../../src/core/basis/dependencies";
 import { machineDigests, sharedDigests } from "../../src/core/basis/state";
 import type { Inventory, InventoryMachine } from "../../src/inventory";
-import { association, defaultWorkspace, inventory, machine, spec, SUB } from "../helpers/fixtures";
+import { association, defaultWorkspace, inventory, machine, spec, SUB, SUB2 } from "../helpers/fixtures";
 
 const AMA = spec({ agent: "ama", workspace: "default" }, { dependencyAgent: { windows: true, linux: true } });
 
@@ -92,6 +92,50 @@ describe("the basis of a saved plan", () => {
 });
 
 describe("the basis at a million machines' cost", () => {
+  it("adds each marked machine's subscription with a few compares per subscription, not a slice per machine", () => {
+    const machines: InventoryMachine[] = Array.from({ length: 3000 }, (_, i) => machine(`vm-${String(i).padStart(5, "0")}`, { osType: i % 3 ? "Windows" : "Linux", location: "eastus" }, i % 3 ? SUB : SUB2));
+    const inv = inventory({ machines, workspaces: [defaultWorkspace("EUS", "c-eus", "eastus")] }, "2020-01-01", [SUB, SUB2]);
+    const planned = plan(spec({ agent: "ama", workspace: "default" }, {}, [SUB, SUB2]), inv);
+    const expected = dependenciesOf(planned);
+    expect(expected.shared).toContain(`/subscriptions/${SUB}`.toLowerCase());
+    expect(expected.shared).toContain(`/subscriptions/${SUB2}`.toLowerCase());
+    const slice = jest.spyOn(String.prototype, "slice");
+    try {
+      const again = dependenciesOf(planned);
+      expect(slice.mock.calls.length).toBeLessThan(300);
+      expect(again.shared).toEqual(expected.shared);
+      expect(again.machines).toEqual(expected.machines);
+    } finally {
+      slice.mockRestore();
+    }
+    // Not sorted (a hand-made plan): the same parts, found machine by machine.
+    const reversed = { ...planned, machines: [...planned.machines].reverse() };
+    expect(dependenciesOf(reversed).shared).toEqual(expected.shared);
+  });
+
+  it("lower-cases only the machines whose id ends as an association's machine id does, and finds an association spelled in another case", () => {
+    const bare = fleet(400);
+    const planned = plan(AMA, bare);
+    const wanted = new Uint8Array(planned.machines.length).fill(1);
+    const index = machineIndexOf(planned.machines);
+    const sorted = { ...bare, machines: [...bare.machines].sort((a, b) => (a.id < b.id ? -1 : 1)) };
+    const target = sorted.machines[7]!;
+    const shouted = association({ ...target, id: target.id.toUpperCase() }, "/subscriptions/x/providers/microsoft.insights/datacollectionrules/r");
+    const withAssociation = { ...sorted, dataCollectionRuleAssociations: [shouted] };
+    const lowerCase = jest.spyOn(String.prototype, "toLowerCase");
+    let digests: string[];
+    try {
+      digests = machineDigests(withAssociation, planned.machines, wanted, index);
+      expect(lowerCase.mock.calls.length).toBeLessThan(10);
+    } finally {
+      lowerCase.mockRestore();
+    }
+    const without = machineDigests(sorted, planned.machines, wanted, index);
+    const at = planned.machines.findIndex((m) => m.id === target.id);
+    expect(digests[at]).not.toBe(without[at]);
+    expect(digests.filter((d, i) => d !== without[i])).toHaveLength(1);
+  });
+
   it("walks a sorted inventory beside the plan's machines without looking an id up, and finds the rest of an unsorted one", () => {
     const inv = fleet(40);
     const planned = plan(AMA, inv);
@@ -203,5 +247,17 @@ describe("a machine's fingerprint", () => {
     shuffled.push(shuffled.shift()!);
     expect(fingerprintOf({ items: shuffled })).toBe(fingerprintOf({ items }));
     expect(fingerprintOf({ items: items.slice(1) })).not.toBe(fingerprintOf({ items }));
+  });
+});
+
+describe("the overall digest hashed without joining the machines' digests", () => {
+  it("is the digest of the joined string, for escaped characters, surrogate pairs and more parts than one chunk", () => {
+    const shared = { "/subscriptions/s/w": "abc", "/x\"y": "absent" };
+    const parts = Array.from({ length: 9000 }, (_, i) => (i % 1000 === 7 ? `q"\\\u0001\ud83d\ude00${i}` : i % 1000 === 8 ? `lone\ud800` : `${i.toString(16).padStart(24, "0")}`));
+    for (const n of [0, 1, 4095, 4096, 4097, 9000]) {
+      const some = parts.slice(0, n);
+      expect(digestOfJoined({ shared }, "machines", some, ",")).toBe(digestOf({ shared, machines: some.join(",") }));
+    }
+    expect(digestOfJoined({ a: 1, z: [2] }, "m", ["x", "y"], ";")).toBe(digestOf({ a: 1, z: [2], m: "x;y" }));
   });
 });

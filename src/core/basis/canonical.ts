@@ -13,6 +13,40 @@ export function digestOf(value: unknown): string {
   return sha256(canonical(value)).slice(0, 24);
 }
 
+/**
+ * `digestOf({ ...value, [key]: parts.join(separator) })`, the same digest, without the joined
+ * string (a million machines' fingerprints are ~17 MB): the canonical text around that one string
+ * is hashed, and the parts in between in chunks of many parts (a chunk ends between parts, so a
+ * surrogate pair is never split across two of the hash's UTF-8 encodings).
+ */
+export function digestOfJoined(value: Readonly<Record<string, unknown>>, key: string, parts: readonly string[], separator: string): string {
+  // Where the joined string's text goes: the first character in which an empty and a one-letter value differ.
+  const empty = canonical({ ...value, [key]: "" });
+  const one = canonical({ ...value, [key]: "x" });
+  let at = 0;
+  while (empty[at] === one[at]) at++;
+  const hash = crypto.createHash("sha256").update(empty.slice(0, at));
+  const sep = escapedText(separator);
+  let chunk: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    chunk.push(i ? sep + escapedText(parts[i]!) : escapedText(parts[i]!));
+    if (chunk.length === JOIN_CHUNK) {
+      hash.update(chunk.join(""));
+      chunk = [];
+    }
+  }
+  if (chunk.length) hash.update(chunk.join(""));
+  return hash.update(empty.slice(at)).digest("hex").slice(0, 24);
+}
+
+/** Parts hashed per `update` call (one call per part would cost more than the hashing). */
+const JOIN_CHUNK = 4096;
+
+/** A string's canonical text without its quotes (JSON escapes one character at a time, so pieces escape as their concatenation does). */
+function escapedText(text: string): string {
+  return PLAIN.test(text) ? text : JSON.stringify(text).slice(1, -1);
+}
+
 // eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
 const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 

@@ -12,7 +12,7 @@
  */
 import type { Inventory } from "../../inventory/schema";
 import type { Spec } from "../../spec/schema";
-import { digestOf } from "./canonical";
+import { digestOf, digestOfJoined } from "./canonical";
 import { sortById } from "../kernel/sortById";
 import { dependenciesOf, machineIndexOf, type StepLike } from "./dependencies";
 import { ABSENT, digestsOf, machineDigests, sharedDigests, stateIndex } from "./state";
@@ -133,5 +133,6 @@ function compare(saved: Readonly<Record<string, string>>, now: Readonly<Record<s
 }
 
 function overallDigest(shared: Readonly<Record<string, string>>, machines: readonly string[]): string {
-  return digestOf({ shared, machines: machines.join(",") });
+  // digestOf({ shared, machines: machines.join(",") }), hashed without the joined string.
+  return digestOfJoined({ shared }, "machines", machines, ",");
 }

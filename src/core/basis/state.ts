@@ -73,11 +73,15 @@ export function sharedDigests(inventory: Inventory, ids: ReadonlySet<string>): R
  */
 export function machineDigests(inventory: Inventory, planMachines: readonly Identified[], wanted: Uint8Array, indexOf: (id: string) => number): string[] {
   const under = itemsUnderMachines(inventory);
+  // Only a machine whose id ends as one of those items' machine ids does (in any case) is lower-cased and looked up.
+  const tails = new Set<number>();
+  for (const key of under.keys()) tails.add(caseFoldedTail(key));
   const count = planMachines.length;
   const digests = new Array<string>(count);
   for (let i = 0; i < count; i++) digests[i] = wanted[i] ? ABSENT : "";
   const digest = (m: InventoryMachine, i: number) => {
-    const items = under.size ? under.get(m.id.toLowerCase()) : undefined;
+    const tail = under.size ? caseFoldedTail(m.id) : 0;
+    const items = under.size && (tail === NOT_ASCII || tails.has(tail)) ? under.get(m.id.toLowerCase()) : undefined;
     const skip = m.id === planMachines[i]!.id ? "id" : undefined;
     // A fingerprint, not sha256: a million of them are made for every saved plan.
     digests[i] = items ? fingerprintOf({ machine: fingerprintOf(m, skip), under: items }) : fingerprintOf(m, skip);
@@ -112,4 +116,25 @@ function itemsUnderMachines(inventory: Inventory): Map<string, Identified[]> {
     }
   }
   return under;
+}
+
+/** How many of an id's last characters `caseFoldedTail` reads. */
+const TAIL = 8;
+const NOT_ASCII = -1;
+
+/**
+ * A number from an id's last characters with A-Z read as a-z (NOT_ASCII when one of them is not
+ * ASCII): ids equal once lower-cased have the same one (lower-casing maps an ASCII character to
+ * itself or its small letter whatever comes before it), so a machine whose number no item has is
+ * not lower-cased. A million machines, a few with associations: a few lower-cased ids, not a million.
+ */
+export function caseFoldedTail(id: string): number {
+  let h = id.length < TAIL ? 1 : 0;
+  for (let i = Math.max(0, id.length - TAIL); i < id.length; i++) {
+    let c = id.charCodeAt(i);
+    if (c > 127) return NOT_ASCII;
+    if (c >= 65 && c <= 90) c += 32;
+    h = (Math.imul(h, 31) + c) | 0;
+  }
+  return h === NOT_ASCII ? 0 : h;
 }

@@ -77,15 +77,30 @@ const NONE = 0;
 const OWN = 1;
 const ASK = 2;
 
+/** Per list of machines: its length when checked, and whether it was sorted then. */
+const sortedLists = new WeakMap<readonly object[], { readonly length: number; readonly sorted: boolean }>();
+
+/**
+ * Are the ids strictly increasing? A million comparisons, asked of one plan's machines by the
+ * basis, the plan file and the renderers: answered once per list (a plan's machines are not
+ * changed once planned; a list whose length changed is checked again).
+ */
+export function sortedById(machines: readonly { readonly id: string }[]): boolean {
+  const known = sortedLists.get(machines);
+  if (known?.length === machines.length) return known.sorted;
+  let sorted = true;
+  for (let i = 1; i < machines.length && sorted; i++) if (!(machines[i - 1]!.id < machines[i]!.id)) sorted = false;
+  sortedLists.set(machines, { length: machines.length, sorted });
+  return sorted;
+}
+
 /**
  * Finds a machine by id in the plan's machines. They are sorted by id and a capability plans its
  * machines in that order, so the next step's machine is almost always the one at hand or the
  * next: a cursor, with a binary search when it jumps (and a map if the list is not sorted).
  */
 export function machineLocator(machines: readonly { readonly id: string }[]): (id: string) => number {
-  let sorted = true;
-  for (let i = 1; i < machines.length && sorted; i++) if (!(machines[i - 1]!.id < machines[i]!.id)) sorted = false;
-  if (!sorted) {
+  if (!sortedById(machines)) {
     const byId = new Map<string, number>();
     machines.forEach((m, i) => {
       if (!byId.has(m.id)) byId.set(m.id, i);
@@ -174,6 +189,46 @@ export function subscriptionReader(): (id: string) => string {
     if (prefix !== "" && id.startsWith(prefix)) return sub;
     sub = subscriptionOf(id);
     prefix = sub ? id.slice(0, "/subscriptions/".length + sub.length + 1) : "";
+    return sub;
+  };
+}
+
+/** In ids sorted ascending, the index after the last id that starts with `prefix`, the one at `from` being one. */
+export function runEnd(machines: readonly { readonly id: string }[], from: number, prefix: string): number {
+  const inRun = (i: number) => machines[i]!.id.startsWith(prefix);
+  // Gallop: `lo` in the run, `hi` past it (or the end).
+  let lo = from;
+  let step = 1;
+  while (lo + step < machines.length && inRun(lo + step)) {
+    lo += step;
+    step *= 2;
+  }
+  let hi = Math.min(lo + step, machines.length);
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (inRun(mid)) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/**
+ * The subscription of the plan's machine at an index, asked in increasing order (a machine's
+ * steps come together, machines in order): sorted machines come in runs of one subscription,
+ * whose end is found by galloping, so a run costs a few compares and a machine none.
+ */
+export function machineSubscriptionReader(machines: readonly { readonly id: string }[]): (m: number) => string {
+  const sorted = sortedById(machines);
+  let start = 0;
+  let end = 0;
+  let sub = "";
+  return (m) => {
+    if (m >= start && m < end) return sub;
+    const id = machines[m]!.id;
+    sub = subscriptionOf(id);
+    start = m;
+    const prefix = sub ? id.slice(0, SUBSCRIPTION_PREFIX.length + sub.length + 1) : "";
+    end = sorted && prefix && id.length > prefix.length ? runEnd(machines, m, prefix) : m + 1;
     return sub;
   };
 }

@@ -9,7 +9,8 @@
  */
 import { REGISTRY, type Catalog } from "../catalog";
 import { Budget } from "./budget";
-import { machineOf, shortName, stepIndicesBySubscription, stepMachineIndices, stepLabel, subscriptionReader, type RenderedFinding, type RenderedMachine, type RenderedPlan } from "./facts";
+import { shortName, stepLabel, type RenderedFinding, type RenderedMachine, type RenderedPlan } from "./facts";
+import { tallySteps, type StepTally as Facts } from "./tally";
 
 /** Marker so a CI job can find and update its own comment. */
 export const MARKDOWN_MARKER = "<!-- asc-autoprovision-plan -->";
@@ -49,7 +50,7 @@ function markdownOf(plan: RenderedPlan, options: MarkdownOptions): string {
   const catalog = options.catalog ?? REGISTRY;
   const max = options.maxChars ?? GITHUB_COMMENT_LIMIT;
   if (!Number.isInteger(max) || max < MIN_MARKDOWN_CHARS) throw new RangeError(`maxChars must be a whole number >= ${MIN_MARKDOWN_CHARS} (got ${max})`);
-  const facts = factsOf(plan, catalog);
+  const facts = tallySteps(plan, catalog);
   const out = new Budget(max);
   // Kept aside from the start: the closing note when anything was left out.
   const closing = closingNote(options, max);
@@ -94,92 +95,6 @@ function markdownOf(plan: RenderedPlan, options: MarkdownOptions): string {
 
   if (cut) out.push(closing);
   return out.text();
-}
-
-interface SubscriptionFacts {
-  readonly id: string;
-  machines: number;
-  changing: number;
-  steps: number;
-  readonly decisions: Map<string, number>;
-}
-
-interface ComponentFacts {
-  readonly id: string;
-  readonly title: string;
-  steps: number;
-  machines: number;
-  readonly actions: Map<string, number>;
-}
-
-interface Facts {
-  readonly changing: number;
-  /** Biggest changes first: most steps, then most machines, then by id. */
-  readonly subscriptions: SubscriptionFacts[];
-  /** Capabilities with steps in the plan, most steps first. */
-  readonly components: ComponentFacts[];
-  readonly stepsBySubscription: Map<string, number[]>;
-  /** Per step, its machine's index in the plan (stepMachineIndices). */
-  readonly machineOfStep: Int32Array;
-}
-
-/** One pass over machines and one over steps; typed arrays where there is one entry per machine. */
-function factsOf(plan: RenderedPlan, catalog: Catalog): Facts {
-  const subs = new Map<string, SubscriptionFacts>();
-  const sub = (id: string) => {
-    let f = subs.get(id);
-    if (!f) subs.set(id, (f = { id, machines: 0, changing: 0, steps: 0, decisions: new Map() }));
-    return f;
-  };
-  const ofMachine = subscriptionReader();
-  for (const m of plan.machines) {
-    const f = sub(ofMachine(m.id) || "(none)");
-    f.machines++;
-    f.decisions.set(m.decision, (f.decisions.get(m.decision) ?? 0) + 1);
-  }
-  const ownerOf = new Map<string, { id: string; title: string }>();
-  for (const c of catalog.capabilities) for (const action of Object.keys(c.steps)) ownerOf.set(action, { id: c.id, title: c.title });
-  const components = new Map<string, ComponentFacts & { seen: Uint8Array }>();
-  const machineOfStep = stepMachineIndices(plan, catalog);
-  // A machine counts once per subscription, once per component and once in all: a mark per machine and counter.
-  const changedAnywhere = new Uint8Array(plan.machines.length);
-  const elsewhere = new Set<string>();
-  let changing = 0;
-  const stepsBySubscription = stepIndicesBySubscription(plan);
-  // Which subscription (1-based ordinal) last counted each machine.
-  const countedIn = new Int32Array(plan.machines.length);
-  let ordinal = 0;
-  for (const [id, indices] of stepsBySubscription) {
-    const f = sub(id);
-    f.steps = indices.length;
-    ordinal++;
-    for (const i of indices) {
-      const s = plan.steps[i]!;
-      const m = machineOfStep[i]!;
-      if (m >= 0) {
-        if (countedIn[m] !== ordinal) f.changing++;
-        countedIn[m] = ordinal;
-        if (!changedAnywhere[m]) changing++;
-        changedAnywhere[m] = 1;
-      } else if (m === -2) elsewhere.add(machineOf(s, catalog)!);
-      const owner = ownerOf.get(s.action) ?? { id: "other", title: "actions no registered capability owns" };
-      let c = components.get(owner.id);
-      if (!c) components.set(owner.id, (c = { id: owner.id, title: owner.title, steps: 0, machines: 0, actions: new Map(), seen: new Uint8Array(plan.machines.length) }));
-      c.steps++;
-      c.actions.set(s.action, (c.actions.get(s.action) ?? 0) + 1);
-      if (m >= 0 && !c.seen[m]) {
-        c.seen[m] = 1;
-        c.machines++;
-      }
-    }
-  }
-  return {
-    changing: changing + elsewhere.size,
-    subscriptions: [...subs.values()].sort((a, b) => b.steps - a.steps || b.machines - a.machines || (a.id < b.id ? -1 : 1)),
-    components: [...components.values()].map(({ seen: _seen, ...c }) => c).sort((a, b) => b.steps - a.steps || (a.id < b.id ? -1 : 1)),
-    stepsBySubscription,
-    machineOfStep,
-  };
 }
 
 function links(options: MarkdownOptions): string[] {
@@ -228,11 +143,8 @@ function stepsSection(out: Budget, plan: RenderedPlan, facts: Facts, catalog: Ca
   const stop = out.left - Math.min(limit, out.left);
   let cut = false;
   for (const sub of facts.subscriptions) {
-    const indices = facts.stepsBySubscription.get(sub.id);
-    if (!indices?.length) continue;
-    const counts = new Map<string, number>();
-    for (const i of indices) counts.set(plan.steps[i]!.action, (counts.get(plan.steps[i]!.action) ?? 0) + 1);
-    const head = [`<details${indices.length <= OPEN_ROWS ? " open" : ""}><summary><code>${sub.id}</code>: ${countsCell(counts)}</summary>`, "", "| # | Action | Target |", "|---:|---|---|"];
+    if (!sub.steps) continue;
+    const head = [`<details${sub.steps <= OPEN_ROWS ? " open" : ""}><summary><code>${sub.id}</code>: ${countsCell(sub.actions)}</summary>`, "", "| # | Action | Target |", "|---:|---|---|"];
     const tail = ["", "</details>", ""];
     const tailCost = tail.reduce((n, l) => n + l.length + 1, 0);
     if (out.left - stop < 400 || !out.pushAll(head, reserve + tailCost)) {
@@ -241,19 +153,13 @@ function stepsSection(out: Budget, plan: RenderedPlan, facts: Facts, catalog: Ca
     }
     // A long list: steps on no machine (settings, workspaces, policies: each reaches many
     // machines) first, then the per-machine ones, each in plan order. A short one: plan order.
-    const ordered =
-      indices.length <= PLAN_ORDER_ROWS
-        ? indices
-        : (function* () {
-            for (const i of indices) if (facts.machineOfStep[i] === -1) yield i;
-            for (const i of indices) if (facts.machineOfStep[i] !== -1) yield i;
-          })();
+    const ordered = facts.stepIndices(sub.id, sub.steps > PLAN_ORDER_ROWS);
     const rows = (function* () {
       for (const i of ordered) yield `| ${i + 1} | \`${plan.steps[i]!.action}\` | ${escape(stepLabel(plan.steps[i]!, catalog))} |`;
     })();
     const share = Math.max(400, Math.floor((out.left - stop) / 2));
-    const written = out.rows(rows, indices.length, (n) => `| | … | ${n} more step(s) in this subscription |`, share, reserve + tailCost);
-    if (written < indices.length) cut = true;
+    const written = out.rows(rows, sub.steps, (n) => `| | … | ${n} more step(s) in this subscription |`, share, reserve + tailCost);
+    if (written < sub.steps) cut = true;
     out.pushAll(tail, reserve);
   }
   return cut;
