@@ -249,7 +249,7 @@ export function subscriptionsOf(plan: Pick<RenderedPlan, "machines" | "steps">):
  * suffix, so the machine's id (once it has a segment after the subscription) says the same
  * without the target being built; any other step's target.
  */
-function subscriptionSource(s: RenderedStep, record = compactRecordOf(s)): string {
+export function subscriptionSource(s: RenderedStep, record = compactRecordOf(s)): string {
   const machineId = record?.machineId;
   return machineId !== undefined && machineId.indexOf("/", SUBSCRIPTION_PREFIX.length) > 0 ? machineId : s.target;
 }

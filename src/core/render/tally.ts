@@ -6,11 +6,8 @@
  * of indices per subscription: the steps section scans that array for the few rows it shows).
  */
 import { REGISTRY, type Catalog } from "../catalog";
-import { machineLocator, machineReader, machineSubscriptionReader, subscriptionReader, TENANT, type RenderedPlan } from "./facts";
+import { machineLocator, machineReader, machineSubscriptionReader, subscriptionReader, subscriptionSource, TENANT, type RenderedPlan } from "./facts";
 import { stepRecords } from "./records";
-
-/** Where a subscription id starts in a resource id ("/subscriptions/"). */
-const SUBSCRIPTION_AT = "/subscriptions/".length;
 
 export interface SubscriptionFacts {
   readonly id: string;
@@ -135,11 +132,9 @@ export function tallySteps(plan: RenderedPlan, catalog: Catalog = REGISTRY): Ste
       lastMachineId = id;
       lastM = m;
     }
-    // A compact step's subscription: its machine's (one per run of machines); any other step's, its target's.
-    const machineId = record?.machineId;
-    let name: string;
-    if (m >= 0 && machineId !== undefined && machineId === id && machineId.indexOf("/", SUBSCRIPTION_AT) > 0) name = subscriptionOfMachine(m) || TENANT;
-    else name = ofStep(machineId !== undefined && machineId.indexOf("/", SUBSCRIPTION_AT) > 0 ? machineId : s.target) || TENANT;
+    // The step's subscription: when the id it is read from is its machine's, the machine's (one per run of machines).
+    const source = subscriptionSource(s, record);
+    const name = (m >= 0 && source === id ? subscriptionOfMachine(m) : ofStep(source)) || TENANT;
     if (name !== lastName || !lastCounter) {
       lastName = name;
       const counter = sub(name);
