@@ -6,14 +6,14 @@
  * schema, which also words the error. test/inventory/fast.test.ts holds the two to the same answers.
  */
 import { armIdProblem, armNameProblem } from "../spec/armIds";
-import { AGENT_KINDS, MACHINE_KINDS, machineSchema, OS_TYPES, POWER_STATES, SCALE_SET_UPGRADE_POLICIES } from "./schema";
+import { AGENT_KINDS, MACHINE_KINDS, machineSchema, OS_TYPES, POWER_STATES, PRICING_TIERS, SCALE_SET_UPGRADE_POLICIES } from "./schema";
 
 const KINDS: ReadonlySet<unknown> = new Set(MACHINE_KINDS);
 const OSES: ReadonlySet<unknown> = new Set(OS_TYPES);
 const POWER: ReadonlySet<unknown> = new Set(POWER_STATES);
 const AGENTS: ReadonlySet<unknown> = new Set(AGENT_KINDS);
 const UPGRADE_POLICIES: ReadonlySet<unknown> = new Set(SCALE_SET_UPGRADE_POLICIES);
-const PRICING_TIERS: ReadonlySet<unknown> = new Set(["Free", "Standard"]);
+const TIERS: ReadonlySet<unknown> = new Set(PRICING_TIERS);
 
 type Fields = Record<string, unknown>;
 
@@ -53,7 +53,7 @@ function plainIdentity(x: unknown): boolean {
 }
 
 function plainPricing(x: unknown): boolean {
-  return x === null || (isObject(x) && PRICING_TIERS.has(x.pricingTier) && optional(x.subPlan, (p) => p === null || typeof p === "string"));
+  return x === null || (isObject(x) && TIERS.has(x.pricingTier) && optional(x.subPlan, (p) => p === null || typeof p === "string"));
 }
 
 function plainScaleSet(x: unknown): boolean {

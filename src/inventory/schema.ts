@@ -67,15 +67,18 @@ export const pricingExtensionSchema = z.looseObject({
   additionalExtensionProperties: z.record(z.string(), z.unknown()).nullable().optional(),
 });
 
+/** A Defender pricing's tiers (Microsoft.Security/pricings). */
+export const PRICING_TIERS = ["Free", "Standard"] as const;
+
 export const planPricingSchema = z.looseObject({
-  pricingTier: z.enum(["Free", "Standard"]),
+  pricingTier: z.enum(PRICING_TIERS),
   subPlan: z.string().nullable().optional(),
   enforce: z.enum(["True", "False"]).nullable().optional(),
   extensions: z.array(pricingExtensionSchema).optional(),
 });
 
 export const resourcePricingSchema = z.looseObject({
-  pricingTier: z.enum(["Free", "Standard"]),
+  pricingTier: z.enum(PRICING_TIERS),
   subPlan: z.string().nullable().optional(),
 });
 
@@ -192,7 +195,7 @@ export const dataCollectionRuleAssociationSchema = z.looseObject({
 export const settingsSchema = z.looseObject({
   autoProvision: z.enum(["On", "Off"]).nullable().optional(),
   workspaceId: z.string().nullable().optional().describe("workspaceSettings/default: the custom workspace new machines report to, null when none."),
-  pricingTier: z.enum(["Free", "Standard"]).nullable().optional(),
+  pricingTier: z.enum(PRICING_TIERS).nullable().optional(),
   plans: z.record(z.string(), planPricingSchema).optional().describe("Every Defender plan's pricing by name (2024-01-01: tier, sub-plan, enforce, extensions)."),
   securitySettings: z.record(z.string(), z.boolean()).optional().describe("`Microsoft.Security/settings` by name (WDATP, WDATP_UNIFIED_SOLUTION, ...): enabled or not."),
   vulnerabilityAssessmentProvider: z.string().nullable().optional().describe("`serverVulnerabilityAssessmentsSettings/AzureServersSetting`'s selectedProvider (MdeTvm), null when not set."),
