@@ -4,6 +4,7 @@
  * Both are produced piece by piece (src/core/render/sink.ts).
  */
 import type { RenderedPlan } from "../render/facts";
+import { CHUNK } from "../render/sink";
 import { encodePlan, quote, type EncodeOptions, type EncodedPlan } from "./encode";
 import { RECORD_OF, VALUE_SECTIONS } from "./format";
 
@@ -15,8 +16,7 @@ export function* planNdjsonPieces(plan: RenderedPlan, options?: EncodeOptions): 
   yield* ndjsonFraming(encodePlan(plan, options));
 }
 
-/** About how many characters of records are yielded as one piece: a million records are a few thousand pieces, not a million. */
-const CHUNK = 1 << 16;
+// Records are yielded CHUNK characters at a time (sink.ts): a million records are a few thousand pieces, not a million.
 
 function* jsonFraming(encoded: EncodedPlan): Generator<string> {
   const header = JSON.stringify(encoded.header);

@@ -14,7 +14,8 @@ export type ChunkWriter = (chunk: string) => unknown;
 /** Text a renderer produces, piece by piece, in order. */
 export type Pieces = Iterable<string>;
 
-const CHUNK = 1 << 16;
+/** About how many characters a chunk holds: what `pipe` hands the writer, and how much a renderer that joins its own lines or records yields as one piece. */
+export const CHUNK = 1 << 16;
 
 /** Writes every piece to `write`, in chunks; resolves once the last chunk was taken. */
 export async function pipe(pieces: Pieces, write: ChunkWriter): Promise<void> {

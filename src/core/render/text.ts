@@ -3,10 +3,7 @@ import { REGISTRY, type Catalog } from "../catalog";
 import { changedMachineCount, compactStepLabel, shortName, stepGroups, stepLabel, subscriptionsWith, type RenderedPlan } from "./facts";
 import { DependencyPositions } from "./positions";
 import { stepRecords } from "./records";
-import { joinPieces } from "./sink";
-
-/** About how many characters of step lines are yielded as one piece. */
-const LINES_CHUNK = 1 << 16;
+import { CHUNK, joinPieces } from "./sink";
 
 /** Machines listed per decision before "... and N more". */
 const MACHINES_PER_DECISION = 20;
@@ -61,7 +58,7 @@ export function* textPieces(plan: RenderedPlan, options: TextOptions = {}): Gene
         const record = records[i];
         const label = record ? `${actionColumn(record.shape.action)} ${compactStepLabel(record, catalog)}` : `${actionColumn(s.action)} ${stepLabel(s, catalog)}`;
         lines += `  ${String(i + 1).padStart(4)}. ${label}${after(i)}\n`;
-        if (lines.length >= LINES_CHUNK) {
+        if (lines.length >= CHUNK) {
           yield lines;
           lines = "";
         }
