@@ -208,6 +208,9 @@ export const roleDefinitions: ResourceTypeSpec<Deps> = {
 
 // ---- role assignments ---------------------------------------------------------------------
 
+/** What follows a scope in the id of a role assignment at it. */
+const ROLE_ASSIGNMENTS_SEGMENT = "/providers/Microsoft.Authorization/roleAssignments/";
+
 function putRoleAssignment(input: PutInput<Deps>): PutResult {
   const { ctx, body, target, existing, req } = input;
   if (!GUID_RE.test(target.name)) {
@@ -233,7 +236,9 @@ function putRoleAssignment(input: PutInput<Deps>): PutResult {
     if (!same) throw ArmErrors.roleAssignmentUpdateNotPermitted();
     return { doc: existing.doc };
   }
-  for (const other of ctx.store.list(ROLE_ASSIGNMENT_TYPE, { subscriptionId: target.subscriptionId })) {
+  // Azure's key is (scope, principal, role): only the role assignments at this very scope are read,
+  // one range of the primary key, not every one of the subscription.
+  for (const other of ctx.store.getByPrefixes([`${target.scope}${ROLE_ASSIGNMENTS_SEGMENT}`], [ROLE_ASSIGNMENT_TYPE])) {
     const op = other.doc["properties"];
     if (
       isObject(op) &&
