@@ -25,7 +25,7 @@ describe("through ARM", () => {
   let auth: AuthorizationManagementClient;
   let other: string;
   const roleId = (role: string) => `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${role}`;
-  const grant = (scope: string, principalId: string, role = READER, name = randomUUID()) => auth.roleAssignments.create(scope, name, { roleDefinitionId: roleId(role), principalId, principalType: "ServicePrincipal" });
+  const grant = (scope: string, principalId: string, role = READER, name: string = randomUUID()) => auth.roleAssignments.create(scope, name, { roleDefinitionId: roleId(role), principalId, principalType: "ServicePrincipal" });
 
   beforeAll(async () => {
     emu = await withEmulator();
