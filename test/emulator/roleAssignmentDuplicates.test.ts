@@ -2,7 +2,8 @@
  * A role assignment is unique by (scope, principal, role): another name for the same three is
  * refused as Azure refuses it (409 RoleAssignmentExists, naming the one there), also when
  * creates race; a different principal, role or scope is not a duplicate. The check reads the role
- * assignments at the scope only (a range of the store's key), not every one of the subscription.
+ * assignments at the scope only (a range of the store's key), not every one of the subscription,
+ * and finds the principal with one lookup in the store's principal index.
  */
 import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { PolicyClient } from "@azure/arm-policy";
@@ -59,6 +60,9 @@ describe("through ARM", () => {
     await grant(group, EMULATOR_PRINCIPAL_ID, LA_CONTRIBUTOR);
     await grant(group, other);
     await grant(`/subscriptions/${sub}`, EMULATOR_PRINCIPAL_ID);
+    // The principal must exist (a managed identity's, in any casing); one that does not is refused.
+    await grant(`/subscriptions/${sub}`, other.toUpperCase());
+    expect((await errorOf(grant(`/subscriptions/${sub}`, randomUUID()))).code).toBe("PrincipalNotFound");
     const mine: string[] = [];
     for await (const r of auth.roleAssignments.listForSubscription({ filter: `principalId eq '${EMULATOR_PRINCIPAL_ID}'` })) mine.push(`${r.scope}|${r.roleDefinitionId!.split("/").pop()}`);
     expect(mine.sort()).toEqual([`${group}|${LA_CONTRIBUTOR}`, `${group}|${READER}`, `/subscriptions/${sub}|${READER}`].sort());
@@ -74,7 +78,7 @@ describe("through ARM", () => {
 });
 
 describe("in the store", () => {
-  it("a create reads the role assignments at its scope, not the subscription's", () => {
+  it("a create reads the role assignments at its scope, not the subscription's, and no list to find its principal", () => {
     const dir = mkdtempSync(join(tmpdir(), "role-duplicates-"));
     const core = coreIn(dir);
     try {
@@ -86,8 +90,11 @@ describe("in the store", () => {
       });
       const list = jest.spyOn(core.store, "list");
       const ranges = jest.spyOn(core.store, "getByPrefixes");
+      const byTypes = jest.spyOn(core.store, "listTypes");
       expect(core.replay([put(`/subscriptions/${sub}`, randomUUID())])).toEqual([]);
       expect(list.mock.calls.filter(([type]) => type.toLowerCase() === ROLE_ASSIGNMENT_TYPE.toLowerCase())).toEqual([]);
+      // Nor every policy assignment, cluster and Arc machine, to know whether the principal exists.
+      expect(byTypes).not.toHaveBeenCalled();
       expect(ranges.mock.calls.map(([prefixes]) => [...prefixes])).toEqual([[`/subscriptions/${sub}/providers/Microsoft.Authorization/roleAssignments/`]]);
     } finally {
       core.close();

@@ -14,7 +14,7 @@ import { scopeCovers } from "../util/armId";
 import { BUILTIN_POLICIES, builtinPolicy, effectiveEffect, policyDefinitionDoc } from "../catalog/policies";
 import { BUILTIN_ROLES, builtinRole, roleGuidOf, type BuiltinRole } from "../catalog/roles";
 import { checkedResourceSelectors } from "../model/resourceSelectors";
-import { knownPrincipals } from "../model/roles";
+import { principalExists } from "../model/roles";
 import { POLICY_ASSIGNMENT_TYPE, POLICY_DEFINITION_TYPE, ROLE_ASSIGNMENT_TYPE, ROLE_DEFINITION_TYPE } from "../model/resourceTypes";
 
 /** What these handlers use. */
@@ -223,7 +223,7 @@ function putRoleAssignment(input: PutInput<Deps>): PutResult {
   if (!roleDefinitionId || !builtinRole(roleGuid)) {
     throw ArmErrors.roleDefinitionDoesNotExist(roleGuid);
   }
-  if (!principalId || !knownPrincipals(ctx).has(principalId)) {
+  if (!principalId || !principalExists(ctx, principalId)) {
     throw ArmErrors.principalNotFound(
       `Principal ${principalId} does not exist in the directory ${ctx.tenantId}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay.`,
     );
