@@ -12,7 +12,6 @@ import { executePlan, type ExecuteOptions, type ExecuteResult, type StepResult }
 import { readInventoryFor, type ReadOptions } from "./inventory";
 import type { Journal } from "./journal";
 import { AzureStepRunner } from "./runner";
-import { ArmClients } from "./clients";
 import { delegatedInstalls, delegatedOutcomes } from "./delegation";
 import { delegateLargeBatches } from "../capabilities/log-analytics-agent";
 import { RUNTIME_OPTIONS } from "./options";
@@ -97,7 +96,7 @@ export async function applyPlan(conn: AzureConnection, planned: Plan, options: A
     const delegationSteps = thePlan.steps.filter((x) => !fromPlan.has(x.id)).map((x) => x.id);
     const added = new Set(delegationSteps);
     const ownResults = result.results.filter((x) => added.has(x.step.id));
-    const delegated = installs.length ? await delegatedOutcomes(new ArmClients(conn), installs, ownResults, { ...options.retry, signal: stop.signal }).catch((err: Error) => installs.map((step) => ({ step, status: "failed" as const, error: `its remediation's deployments could not be read: ${err.message}` }))) : [];
+    const delegated = installs.length ? await delegatedOutcomes(runner.clients, installs, ownResults, { ...options.retry, signal: stop.signal }).catch((err: Error) => installs.map((step) => ({ step, status: "failed" as const, error: `its remediation's deployments could not be read: ${err.message}` }))) : [];
     // A stop while the deployments were read (every step had run) stops the apply all the same.
     const stoppedReading = !result.aborted && delegated.some((x) => x.status === "skipped") && stop.signal.aborted;
     const aborted = result.aborted ?? (stoppedReading ? stopReason(stop.signal) : undefined);

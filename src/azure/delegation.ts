@@ -33,6 +33,9 @@ export function delegatedInstalls(original: Plan, delegated: Plan): Step[] {
  * `results` are the delegation's own steps: the plan's remediation tasks (a Deploy-if-not-exists
  * policy's) may list the same machines, and counting them too reported one install twice.
  * Each install gets exactly one outcome.
+ *
+ * `clients` are the apply's paced ones (pacer.ts): a deployment list is a POST (listDeployments),
+ * which ARM charges to the subscription's write budget like any other POST (budget.ts, requestClass).
  */
 export async function delegatedOutcomes(clients: ArmClients, installs: readonly Step[], results: readonly StepResult[], retry?: RetryOptions): Promise<StepResult[]> {
   if (!installs.length) return [];

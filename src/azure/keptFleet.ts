@@ -97,22 +97,23 @@ export class KeptItems {
     const out = fleetFromRows([...table.rowsOf(ids), ...table.otherRows()], keepTags);
     const fresh = new Map(out.machines.map((m) => [m.id.toLowerCase(), m] as const));
     for (const m of out.machines) this.built.add(m);
+    const added: string[] = [];
     if (rebuild === "all") {
       this.machines.clear();
       // The table's machines in the order their rows came (Resource Graph's `order by id asc`).
       this.order = ids.filter((id) => fresh.has(id));
     } else {
-      let added = false;
       const removed = new Set<string>();
       for (const id of ids) {
-        if (!this.machines.has(id) && fresh.has(id)) added = true;
+        if (!this.machines.has(id) && fresh.has(id)) added.push(id);
         if (!fresh.has(id) && this.machines.delete(id)) removed.add(id);
       }
       // One pass over the order for all of the round's deleted machines, not one per machine.
       if (removed.size) this.order = this.order.filter((x) => !removed.has(x));
-      if (added) this.order = [...new Set([...this.order, ...fresh.keys()])].sort();
     }
     for (const [id, m] of fresh) this.machines.set(id, m);
+    // The round's new machines merged in where a full read puts them: one pass, no sort of the fleet.
+    if (added.length) this.order = mergeInIdOrder(this.order, added, (id) => this.machines.get(id)!.id);
     return { ...out, machines: this.order.map((id) => this.machines.get(id)!) };
   }
 
@@ -143,6 +144,33 @@ export class KeptItems {
     }
     return out;
   }
+}
+
+/** Resource Graph's `order by id asc`: ordinal, on the ids as written (RowsByMachine.rows sorts the same way). */
+const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * `sorted` (keys in that order of their ids) with `added` (keys not in it) merged in: each new key
+ * placed by a binary search (after the kept ones of the same id), then one copy of the list; a
+ * round with k new machines of n looks up k log n ids, not n.
+ */
+export function mergeInIdOrder(sorted: readonly string[], added: readonly string[], idOf: (key: string) => string): string[] {
+  const fresh = added.map((key) => ({ key, id: idOf(key) })).sort((a, b) => byId(a.id, b.id));
+  const out: string[] = [];
+  let from = 0;
+  for (const f of fresh) {
+    let lo = from;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (byId(idOf(sorted[mid]!), f.id) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    while (from < lo) out.push(sorted[from++]!);
+    out.push(f.key);
+  }
+  while (from < sorted.length) out.push(sorted[from++]!);
+  return out;
 }
 
 /**

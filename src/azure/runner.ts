@@ -64,6 +64,11 @@ export class AzureStepRunner implements StepRunner {
     this.env = armEnv(conn, options);
   }
 
+  /** The apply's clients, paced: for its calls that are no step's (a remediation's deployment list). */
+  get clients(): ArmClients {
+    return this.env.clients;
+  }
+
   private async handler(step: Step): Promise<StepHandler<Step, ArmEnv>> {
     const table = await (this.handlers ??= loadArmHandlers());
     // The table is indexed by the step's own action: its handler takes exactly that step.

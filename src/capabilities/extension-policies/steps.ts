@@ -1,5 +1,5 @@
 /** The steps of Deploy-if-not-exists policies: assignment, its roles, remediation, removal. */
-import { sameId } from "../../inventory/ids";
+import { sameId, subscriptionOf } from "../../inventory/ids";
 import { AKS_POLICY_ADDON, DEPENDENCY_AGENT } from "../../spec/extensions";
 import { seedPolicyByDefinitionId } from "../../spec/policies";
 import { simulatedPrincipalId, labelByTarget, workspaceLabel, type StepKinds } from "../../core/kernel";
@@ -108,7 +108,13 @@ export const POLICY_STEPS: StepKinds<PolicySteps> = {
   "unassign-policy": {
     label: labelByTarget,
     simulate: (sim, _d, target) => {
-      sim.inventory.policyAssignments = sim.inventory.policyAssignments.filter((a) => !sameId(a.id, target));
+      const inv = sim.inventory;
+      const principal = inv.policyAssignments.find((a) => sameId(a.id, target))?.identityPrincipalId?.toLowerCase();
+      inv.policyAssignments = inv.policyAssignments.filter((a) => !sameId(a.id, target));
+      if (!principal) return;
+      // As the handler (arm.ts): the identity's role assignments in the assignment's subscription go with it.
+      const sub = subscriptionOf(target).toLowerCase();
+      inv.roleAssignments = inv.roleAssignments.filter((r) => r.principalId.toLowerCase() !== principal || subscriptionOf(r.scope).toLowerCase() !== sub);
     },
   },
 };

@@ -57,3 +57,6 @@ export const SENTINEL_EVENTS_KIND = "SecurityInsightsSecurityEventCollectionConf
 export const MANAGEMENT_GROUP_TYPE = "Microsoft.Management/managementGroups";
 /** A subscription's place under a management group: `/providers/Microsoft.Management/managementGroups/{g}/subscriptions/{s}`. */
 export const MANAGEMENT_GROUP_SUBSCRIPTION_TYPE = "Microsoft.Management/managementGroups/subscriptions";
+
+/** Types whose managed identities are principals of the emulator's directory (role assignments may name them). */
+export const PRINCIPAL_TYPES: readonly string[] = [POLICY_ASSIGNMENT_TYPE, AKS_TYPE, ARC_TYPE];

@@ -4,16 +4,12 @@ import { EMULATOR_PRINCIPAL_ID } from "../constants";
 import { scopeCovers } from "../util/armId";
 import { getString } from "../util/json";
 import type { StoreContext } from "./context";
-import { AKS_TYPE, ARC_TYPE, POLICY_ASSIGNMENT_TYPE, ROLE_ASSIGNMENT_TYPE } from "./resourceTypes";
+import { ROLE_ASSIGNMENT_TYPE } from "./resourceTypes";
 
-/** Principals that exist in the emulator's directory: the dev service principal and managed identities. */
-export function knownPrincipals(ctx: StoreContext): Set<string> {
-  const out = new Set<string>([EMULATOR_PRINCIPAL_ID]);
-  for (const r of ctx.store.listTypes([POLICY_ASSIGNMENT_TYPE, AKS_TYPE, ARC_TYPE])) {
-    const p = getString(r.doc, "identity", "principalId");
-    if (p) out.add(p.toLowerCase());
-  }
-  return out;
+/** Whether a principal exists in the emulator's directory: the dev service principal, or a managed identity (PRINCIPAL_TYPES). */
+export function principalExists(ctx: StoreContext, principalId: string): boolean {
+  // A lookup in the store's principal index, not a read of every assignment, cluster and Arc machine.
+  return principalId.toLowerCase() === EMULATOR_PRINCIPAL_ID.toLowerCase() || ctx.store.hasPrincipal(principalId);
 }
 
 /** Role assignments of a principal whose scope covers `resourceId`. */

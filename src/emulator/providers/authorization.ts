@@ -14,7 +14,7 @@ import { scopeCovers } from "../util/armId";
 import { BUILTIN_POLICIES, builtinPolicy, effectiveEffect, policyDefinitionDoc } from "../catalog/policies";
 import { BUILTIN_ROLES, builtinRole, roleGuidOf, type BuiltinRole } from "../catalog/roles";
 import { checkedResourceSelectors } from "../model/resourceSelectors";
-import { knownPrincipals } from "../model/roles";
+import { principalExists } from "../model/roles";
 import { POLICY_ASSIGNMENT_TYPE, POLICY_DEFINITION_TYPE, ROLE_ASSIGNMENT_TYPE, ROLE_DEFINITION_TYPE } from "../model/resourceTypes";
 
 /** What these handlers use. */
@@ -208,6 +208,9 @@ export const roleDefinitions: ResourceTypeSpec<Deps> = {
 
 // ---- role assignments ---------------------------------------------------------------------
 
+/** What follows a scope in the id of a role assignment at it. */
+const ROLE_ASSIGNMENTS_SEGMENT = "/providers/Microsoft.Authorization/roleAssignments/";
+
 function putRoleAssignment(input: PutInput<Deps>): PutResult {
   const { ctx, body, target, existing, req } = input;
   if (!GUID_RE.test(target.name)) {
@@ -220,7 +223,7 @@ function putRoleAssignment(input: PutInput<Deps>): PutResult {
   if (!roleDefinitionId || !builtinRole(roleGuid)) {
     throw ArmErrors.roleDefinitionDoesNotExist(roleGuid);
   }
-  if (!principalId || !knownPrincipals(ctx).has(principalId)) {
+  if (!principalId || !principalExists(ctx, principalId)) {
     throw ArmErrors.principalNotFound(
       `Principal ${principalId} does not exist in the directory ${ctx.tenantId}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay.`,
     );
@@ -233,7 +236,9 @@ function putRoleAssignment(input: PutInput<Deps>): PutResult {
     if (!same) throw ArmErrors.roleAssignmentUpdateNotPermitted();
     return { doc: existing.doc };
   }
-  for (const other of ctx.store.list(ROLE_ASSIGNMENT_TYPE, { subscriptionId: target.subscriptionId })) {
+  // Azure's key is (scope, principal, role): only the role assignments at this very scope are read,
+  // one range of the primary key, not every one of the subscription.
+  for (const other of ctx.store.getByPrefixes([`${target.scope}${ROLE_ASSIGNMENTS_SEGMENT}`], [ROLE_ASSIGNMENT_TYPE])) {
     const op = other.doc["properties"];
     if (
       isObject(op) &&

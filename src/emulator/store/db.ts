@@ -6,8 +6,16 @@
  * keep the stronger guarantee.
  */
 import Database from "better-sqlite3";
+import { PRINCIPAL_TYPES } from "../model/resourceTypes";
 
 export type Db = Database.Database;
+
+/**
+ * The rows whose managed identity is a principal of the directory, as SQL: the principal index
+ * holds only those (its expression read from their documents alone, not from every row a fleet
+ * writes), and a query uses it only with this very condition.
+ */
+export const PRINCIPAL_ROWS = `type IN (${PRINCIPAL_TYPES.map((t) => `'${t.toLowerCase()}'`).join(", ")})`;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -24,6 +32,7 @@ CREATE TABLE IF NOT EXISTS resources (
 );
 CREATE INDEX IF NOT EXISTS resources_type_sub ON resources(type, sub, idl);
 CREATE INDEX IF NOT EXISTS resources_parent ON resources(parentl, type);
+CREATE INDEX IF NOT EXISTS resources_principal ON resources(lower(json_extract(doc, '$.identity.principalId'))) WHERE ${PRINCIPAL_ROWS};
 CREATE TABLE IF NOT EXISTS guest (machinel TEXT PRIMARY KEY, state TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS operations (
   id TEXT PRIMARY KEY,

@@ -2,7 +2,7 @@
  * Resources as ARM documents (what GET returns), one row each, keyed by lower-case id. Secrets
  * (protectedSettings, shared keys) live in their own column and are never part of a response.
  */
-import type { Db } from "./db";
+import { PRINCIPAL_ROWS, type Db } from "./db";
 import { parseId } from "../util/armId";
 import type { JsonObject } from "../util/json";
 import { diffDocuments, type ChangeActor, type ChangeLog } from "./changeLog";
@@ -55,6 +55,7 @@ export class ResourceStore {
   private readonly pageAfterStmt;
   private seq: number;
   private readonly docStmt;
+  private readonly principalStmt;
   /** Off while a fleet is generated: a new fleet is history, not changes. */
   recordChanges = true;
   /** Told each id put, and each id whose tree is deleted. */
@@ -85,6 +86,7 @@ export class ResourceStore {
     this.pageAfterStmt = db.prepare<[string, string, string, number], Row>(
       "SELECT id, type, doc, secret FROM resources WHERE type = ? AND (sub, idl) > (?, ?) ORDER BY sub, idl LIMIT ?",
     );
+    this.principalStmt = db.prepare<[string], unknown>(`SELECT 1 FROM resources WHERE lower(json_extract(doc, '$.identity.principalId')) = ? AND ${PRINCIPAL_ROWS} LIMIT 1`);
     const max = db.prepare<[], { m: number | null }>("SELECT MAX(seq) AS m FROM resources").get();
     this.seq = max?.m ?? 0;
   }
@@ -231,6 +233,11 @@ export class ResourceStore {
     if (!after) return this.pageStmt.all(type.toLowerCase(), n).map(toStored);
     const sub = parseId(after.id).subscriptionId ?? "";
     return this.pageAfterStmt.all(type.toLowerCase(), sub, after.id.toLowerCase(), n).map(toStored);
+  }
+
+  /** Whether a managed identity of the directory's (PRINCIPAL_TYPES) has this principal id (any casing): one lookup in the principal index. */
+  hasPrincipal(principalId: string): boolean {
+    return this.principalStmt.get(principalId.toLowerCase()) !== undefined;
   }
 
   /** How many resources of the given types a subscription holds: from the (type, sub) index, no document read. */
