@@ -1,6 +1,8 @@
 /**
  * CLI options a user's trial found unchecked (session 2026-12-07): each through the CLI's main.
  */
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../src/cli/main";
 
@@ -32,5 +34,27 @@ describe("--plan-url and --report-url", () => {
   ])("%s %s is refused with exit 1, naming the option", async (option, value, why) => {
     const r = await markdown(option, value);
     expect([r.code, r.out, r.err]).toEqual([1, "", `asc-autoprovision: ${option}: "${value}" ${why}\n`]);
+  });
+});
+
+describe("options checked before anything is read", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cli-trial-"));
+
+  it("inventory --out into a missing directory fails before the fleet is read (was: a raw ENOENT after it)", async () => {
+    // An emulator directory whose emulator is gone: reaching it would fail with another message.
+    const emulatorDir = join(dir, "emulator");
+    mkdirSync(emulatorDir);
+    writeFileSync(join(emulatorDir, "emulator.json"), JSON.stringify({ url: "https://localhost:18443", tenantId: "t", clientId: "c", caCertPath: join(emulatorDir, "cert.pem"), pid: 2 ** 22 + 1 }));
+    const out = join(dir, "missing", "inventory.json");
+    const r = await run("inventory", "--spec", spec, "--out", out, "--cloud", "local", "--emulator-dir", emulatorDir, "--quiet");
+    expect([r.code, r.out, r.err]).toEqual([1, "", `asc-autoprovision: --out ${out}: the directory ${join(dir, "missing")} does not exist\n`]);
+  });
+
+  it.each([
+    [["--interval", "30"], "--interval"],
+    [["--full-read-every", "5"], "--full-read-every"],
+  ])("reconcile %j without --watch is refused, naming both options", async (extra, flag) => {
+    const r = await run("reconcile", "--spec", spec, ...extra, "--cloud", "local", "--emulator-dir", join(dir, "none"));
+    expect([r.code, r.out, r.err]).toEqual([1, "", `asc-autoprovision: ${flag} is for --watch: give --watch ${flag} ..., or leave ${flag} out for one round\n`]);
   });
 });
