@@ -1,7 +1,7 @@
 /**
  * CLI options a user's trial found unchecked (session 2026-12-07): each through the CLI's main.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../src/cli/main";
@@ -56,5 +56,13 @@ describe("options checked before anything is read", () => {
   ])("reconcile %j without --watch is refused, naming both options", async (extra, flag) => {
     const r = await run("reconcile", "--spec", spec, ...extra, "--cloud", "local", "--emulator-dir", join(dir, "none"));
     expect([r.code, r.out, r.err]).toEqual([1, "", `asc-autoprovision: ${flag} is for --watch: give --watch ${flag} ..., or leave ${flag} out for one round\n`]);
+  });
+});
+
+describe("examples/pulumi/README.md", () => {
+  it("says the reconciliation's apply journals as the CLI does (test/pulumi/agentReconciliation.host.test.ts checks the file)", () => {
+    const text = readFileSync(join(root, "examples", "pulumi", "README.md"), "utf8");
+    expect(text).not.toMatch(/keeps no journal/);
+    expect(text).toContain("`.asc-autoprovision/journal/`");
   });
 });
