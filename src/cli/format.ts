@@ -23,3 +23,23 @@ export function wholeNumber(option: string, value: string, min = 0): number {
   if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < min) throw new CliError(`${option}: "${value}" is not a whole number >= ${min}`);
   return n;
 }
+
+/** What a markdown link destination cannot hold as is (it would end the link, or stop it being one). */
+const UNSAFE_IN_LINK = /[\s()[\]<>\\`"'|]/g;
+
+/**
+ * An http(s) URL for a markdown link (`--plan-url`, `--report-url`), percent-encoded where
+ * `[text](url)` would break: `https://x/y)z` gives `https://x/y%29z`. Other schemes
+ * (`javascript:`, `file:`) and non-URLs are refused, naming the option.
+ */
+export function linkUrl(option: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new CliError(`${option}: "${value}" is not a URL (give an http or https URL)`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new CliError(`${option}: "${value}" is not an http or https URL`);
+  return url.href.replace(UNSAFE_IN_LINK, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+}

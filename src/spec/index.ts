@@ -1,6 +1,7 @@
 export * from "./errors";
 export * from "./events";
 export * from "./extensions";
+export * from "./dirs";
 export * from "./files";
 export * from "./geography";
 export * from "./naming";

@@ -308,9 +308,34 @@ describe("the workflow", () => {
       await runScript(comments, `${MARKDOWN_MARKER}\n### plan`, `${"x".repeat(100_000)}\nResources: 3 to create`);
       expect(comments).toHaveLength(1);
       const body = comments[0]!.body;
-      expect(body.length).toBeLessThan(65_536);
+      expect(body.length).toBeLessThanOrEqual(65_536);
       expect(body).toMatch(/<details><summary>pulumi preview<\/summary>/);
       expect(body).toMatch(/Resources: 3 to create\n```\n\n<\/details>\n$/);
+    });
+
+    it("a plan at its --max-chars still leaves the preview thousands of characters, within 65,536 (was: none past 60,000)", async () => {
+      const maxChars = Number(/--max-chars (\d+)/.exec(step("preview", (s) => s.id === "plan").run!)?.[1]);
+      expect(maxChars).toBeLessThanOrEqual(55_000);
+      const plan = `${MARKDOWN_MARKER}\n${"p".repeat(maxChars - MARKDOWN_MARKER.length - 1)}`;
+      const tail = "Resources: 3 to create";
+      for (const previewLength of [100, 15_500, 200_000]) {
+        const comments: Comment[] = [];
+        const preview = `${"x".repeat(previewLength)}\n${tail}`;
+        await runScript(comments, plan, preview);
+        const body = comments[0]!.body;
+        expect(body.length).toBeLessThanOrEqual(65_536);
+        expect(body.startsWith(plan)).toBe(true);
+        const shown = /<summary>pulumi preview<\/summary>\n\n```\n([\s\S]*)\n```\n\n<\/details>\n$/.exec(body)![1]!;
+        if (previewLength === 100) expect(shown).toBe(preview);
+        else expect([shown.startsWith("…\n"), shown.endsWith(tail), body.length]).toEqual([true, true, 65_536]);
+        expect(shown.length).toBeGreaterThanOrEqual(Math.min(preview.length, 10_000));
+      }
+    });
+
+    it("a plan with no room left gets no preview: never a bare '…', never past the limit", async () => {
+      const comments: Comment[] = [];
+      await runScript(comments, `${MARKDOWN_MARKER}\n${"p".repeat(65_500)}`, "Resources: 3 to create");
+      expect(comments[0]!.body).toBe(`${MARKDOWN_MARKER}\n${"p".repeat(65_500)}`);
     });
   });
 });

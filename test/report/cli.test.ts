@@ -57,6 +57,22 @@ describe("asc-autoprovision report", () => {
     expect(await run(...one, "--fail-under", "120")).toMatchObject({ code: 1, err: 'asc-autoprovision: --fail-under: "120" is not a percentage between 0 and 100\n' });
   });
 
+  it("--fail-under on an inventory without the spec's subscriptions exits 1 naming them (was: coverage 0/0, exit 0)", async () => {
+    const other = "99999999-9999-4999-8999-999999999999";
+    const specFile = join(t.dir, "other-subscription.yaml");
+    writeFileSync(specFile, `subscriptions: [${other}]\n`);
+    const notFound = `Subscription ${other} is in the spec but not in the inventory`;
+    const gate = await run("report", "--spec", specFile, "--inventory", example("inventory.json"), "--format", "json", "--fail-under", "80");
+    expect(gate.code).toBe(1);
+    expect(gate.err).toMatch(new RegExp(`^asc-autoprovision: --fail-under: ${notFound}`));
+    expect(JSON.parse(gate.out).latest).toMatchObject({ total: { machines: 0, covered: 0, percent: null }, scopeProblems: [expect.stringContaining(notFound)] });
+    // Without a gate the report is still written, with the same warning.
+    const plain = await run("report", "--spec", specFile, "--inventory", example("inventory.json"), "--format", "json");
+    expect(plain.code).toBe(0);
+    expect(plain.err).toMatch(new RegExp(`^asc-autoprovision: ${notFound}`));
+    expect((await run(...one, "--format", "json", "--fail-under", "20")).err).toBe("");
+  });
+
   it("exits 1 with a message on bad input", async () => {
     expect(await run(...one, "--format", "pdf")).toMatchObject({ code: 1, out: "", err: 'asc-autoprovision: --format: "pdf" is not one of html, json, png\n' });
     expect(await run(...one, "--format", "png")).toMatchObject({ code: 1, err: "asc-autoprovision: --format png needs --out <file>\n" });
@@ -80,6 +96,6 @@ describe("asc-autoprovision report", () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/--format <format>\s+output format: html, json, png/);
     expect(r.out).toMatch(/decisions compliant, keep-user-workspace, keep-existing, ama-compliant, ama-awaiting-heartbeat, ama-remove-legacy, ama-keep-legacy/);
-    expect(r.out).toMatch(/Exit codes: 0 written, 2 coverage below --fail-under, 1 error\.\n$/);
+    expect(r.out).toMatch(/Exit codes: 0 written, 2 coverage below --fail-under, 1 error \(or --fail-under on an inventory without a subscription of the spec\)\.\n$/);
   });
 });

@@ -3,8 +3,10 @@
  * page loads with nothing but itself, and every figure read from its DOM equals the figures of
  * `report --format json` and the example fleet's known numbers. Also the PNG made by Chromium.
  *
- * Chromium must be installed (.ci/run does it): without it this suite fails, it never skips.
+ * Chromium is installed when missing by scripts/install-chromium.sh (as .ci/run does): when it
+ * cannot be (not root, no sudo, no apt-get), this suite fails with the script's hint, it never skips.
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -17,8 +19,19 @@ import { timeline } from "./fixtures";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM;
 const INSTALL_HINT =
   `Chromium is needed for the HTML report test and was not found at ${CHROMIUM}. ` +
-  "Install it with `apt-get update && apt-get install -y --no-install-recommends chromium` (Debian; .ci/run does this), " +
-  "or point CHROMIUM_PATH at a Chromium binary. Never `npx playwright install`: no browser download works here.";
+  "scripts/install-chromium.sh installs Debian's (as root or with sudo), or point CHROMIUM_PATH at a Chromium binary. " +
+  "Never `npx playwright install`: no browser download works here.";
+
+/** Debian's Chromium through the repository's script when it is missing (README: `npm test` on a fresh machine). */
+function ensureChromium(): void {
+  if (existsSync(CHROMIUM)) return;
+  if (process.env.CHROMIUM_PATH) throw new Error(INSTALL_HINT);
+  try {
+    execFileSync("bash", [join(__dirname, "../../scripts/install-chromium.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (err) {
+    throw new Error(`scripts/install-chromium.sh failed: ${String((err as { stderr?: string }).stderr ?? err).trim()}\n${INSTALL_HINT}`);
+  }
+}
 
 async function run(...argv: string[]) {
   let out = "";
@@ -50,7 +63,7 @@ describe("report --format html in headless Chromium", () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(INSTALL_HINT);
+    ensureChromium();
     // Given newest first: the report orders them by generatedAt.
     const args = ["--spec", t.specFile, "--inventory", t.files[2]!, "--inventory", t.files[0]!, t.files[1]!];
     const html = await run("report", ...args, "--out", htmlFile);
@@ -69,7 +82,7 @@ describe("report --format html in headless Chromium", () => {
       if (m.type() === "error") consoleErrors.push(m.text());
     });
     await page.goto(pathToFileURL(htmlFile).href, { waitUntil: "load" });
-  });
+  }, 600_000); // a first run may install Chromium with apt-get (minutes)
 
   afterAll(async () => {
     await browser?.close();

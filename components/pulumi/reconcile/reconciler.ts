@@ -15,7 +15,7 @@
  * mid-apply checks what it had started on the next `pulumi up` instead of sending it twice.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
   applyPlan,
@@ -37,7 +37,7 @@ import {
 } from "../../../src/azure";
 import { machineOf, plan as planFor, planPieces, stepMachineIndices, writeFileAtomically, type Action, type Plan, type Severity } from "../../../src/core";
 import { loadInventoryFile, type Inventory } from "../../../src/inventory";
-import { ValidationError, parseSpec } from "../../../src/spec";
+import { ValidationError, makeDirs, parseSpec } from "../../../src/spec";
 import {
   DRY_RUN_KEY,
   INPUT_KEYS,
@@ -371,7 +371,7 @@ export async function savePlanFile(plan: Plan, stateDir: string): Promise<string
   // The same plan object (reused by check, diff and create) is written once: at 1M machines a write is 259 MiB.
   if (savedTo.get(plan) === file && existsSync(file)) return file;
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     await writeFileAtomically(file, planPieces(plan, "json"));
     savedTo.set(plan, file);
     return file;

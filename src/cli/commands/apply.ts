@@ -51,7 +51,11 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
     const stop = onStopSignals(ctx.stderr);
     // The lease first: the state read next is the state this run alone changes.
-    const run = await beginRound(conn, spec, "apply", exec);
+    const run = await beginRound(conn, spec, "apply", exec).catch((err: unknown) => {
+      // A refused lease (or an unwritable state) in JSON too, as a stale plan is: a script reads stdout.
+      if (format === "json") ctx.stdout(JSON.stringify({ plan: null, result: null, error: err instanceof Error ? err.message : String(err) }, null, 2) + "\n");
+      throw err;
+    });
     try {
       const signal = AbortSignal.any([stop.signal, run.lease.lost]);
       const planned = await planRound(conn, spec, progress, signal);

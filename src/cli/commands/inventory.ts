@@ -6,6 +6,7 @@ import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { CliError } from "../errors";
 import { choice } from "../format";
 import type { CliContext } from "../context";
+import { checkWritable } from "../output";
 import { createProgress } from "../progress";
 
 export function registerInventoryCommand(program: Command, ctx: CliContext): void {
@@ -23,6 +24,8 @@ export function registerInventoryCommand(program: Command, ctx: CliContext): voi
     // A spec's whole scope (management groups, exclusions, its central workspace), or the subscriptions named.
     const spec = opts.spec ? loadSpecFile(opts.spec) : opts.subscription ? parseSpec({ subscriptions: opts.subscription }) : undefined;
     if (!spec) throw new CliError("--spec <file> or --subscription <id...> is required");
+    // Before the fleet is read (minutes at scale), as plan --out: not after, as a raw ENOENT.
+    if (opts.out) checkWritable(opts.out, "--out");
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
     const { readInventoryFor } = await import("../../azure/inventory");
     const inventory = await readInventoryFor(await connectionFor(opts), spec, { onProgress: (m) => progress.note(m) });

@@ -9,7 +9,7 @@ import { loadInventoryFile, type Inventory } from "../../inventory";
 import { basisOf, withMachinesLaidOut, GITHUB_COMMENT_LIMIT, MIN_MARKDOWN_CHARS, plan, PLAN_FORMATS, planPieces, scopeProblems, type Plan, type PlanBasis, type Severity } from "../../core";
 import { loadSpecFile, type Spec } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
-import { choice, wholeNumber } from "../format";
+import { choice, linkUrl, wholeNumber } from "../format";
 import type { CliContext } from "../context";
 import { collectGarbage } from "../heap";
 import { createProgress } from "../progress";
@@ -47,6 +47,7 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
     const format = choice("--format", opts.format, PLAN_FORMATS);
     const maxChars = wholeNumber("--max-chars", opts.maxChars, MIN_MARKDOWN_CHARS);
     const failOn = opts.failOn === undefined ? undefined : choice("--fail-on", opts.failOn, FAIL_ON);
+    const [planUrl, reportUrl] = [linkUrl("--plan-url", opts.planUrl), linkUrl("--report-url", opts.reportUrl)];
     if (opts.out) checkWritable(opts.out, "--out");
     const spec = loadSpecFile(opts.spec);
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
@@ -61,7 +62,7 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
     if (opts.out) await writeOutputFile(opts.out, planPieces(result, "json", { meta }));
     // `--format json --out F`: the same text twice; it is encoded once and read back from F.
     if (opts.out && format === "json") await copyFileToStdout(opts.out, ctx.stdout);
-    else await writeStdout(planPieces(result, format, { maxChars, planUrl: opts.planUrl, reportUrl: opts.reportUrl, meta }), ctx.stdout);
+    else await writeStdout(planPieces(result, format, { maxChars, planUrl, reportUrl, meta }), ctx.stdout);
     ctx.exitCode = exitCodeOf(result, failOn, ctx);
   });
 }

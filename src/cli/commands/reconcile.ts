@@ -59,8 +59,12 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
         .option("--format <format>", `round output: ${RECONCILE_FORMATS.join(", ")} (json: one JSON line per round)`, "text")
         .option("--quiet", "no progress output"),
     ),
-  ).action(async (opts: CloudOptions & ExecutionFlags & { spec: string; watch?: boolean; interval: string; fullReadEvery: string; format: string; quiet?: boolean }) => {
+  ).action(async (opts: CloudOptions & ExecutionFlags & { spec: string; watch?: boolean; interval: string; fullReadEvery: string; format: string; quiet?: boolean }, cmd: Command) => {
     const format = choice("--format", opts.format, RECONCILE_FORMATS);
+    // A watch's options given without --watch would be silently ignored: one round runs.
+    for (const [key, flag] of [["interval", "--interval"], ["fullReadEvery", "--full-read-every"]] as const) {
+      if (!opts.watch && cmd.getOptionValueSource(key) === "cli") throw new CliError(`${flag} is for --watch: give --watch ${flag} ..., or leave ${flag} out for one round`);
+    }
     const intervalMs = intervalSeconds(opts.interval) * 1000;
     const fullEvery = Number(opts.fullReadEvery);
     if (!Number.isInteger(fullEvery) || fullEvery < 1) throw new CliError(`--full-read-every: "${opts.fullReadEvery}" is not a whole number >= 1`);

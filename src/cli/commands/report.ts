@@ -4,7 +4,8 @@
  * Coverage per subscription, per geography and per decision of the newest inventory, and the drift
  * between inventories ordered by their generatedAt. The figures come from src/report (pure); this
  * command reads the files, writes the page, and for png has headless Chromium take a screenshot.
- * Exit codes: 0 written, 2 coverage under --fail-under, 1 error.
+ * Exit codes: 0 written, 2 coverage under --fail-under, 1 error (or --fail-under on an inventory
+ * that lacks a subscription of the spec).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -76,8 +77,12 @@ export function registerReportCommand(program: Command, ctx: CliContext): void {
         ctx.stdout(renderReport(report, format));
       }
       if (opts.out) ctx.stderr(`wrote ${opts.out}: coverage ${formatCoverage(report.latest.total)} over ${report.snapshots.length} inventor${report.snapshots.length === 1 ? "y" : "ies"}\n`);
+      // As plan's: figures of an inventory without the spec's subscriptions cover nothing of it, so a gate on them fails.
+      const scope = report.latest.scopeProblems;
+      if (scope.length) ctx.stderr(`asc-autoprovision: ${failUnder === undefined ? "" : "--fail-under: "}${scope.join("\n  ")}\n`);
       const percent = report.latest.total.percent;
-      ctx.exitCode = failUnder !== undefined && percent !== null && percent < failUnder ? 2 : 0;
+      if (failUnder !== undefined && scope.length) ctx.exitCode = 1;
+      else ctx.exitCode = failUnder !== undefined && percent !== null && percent < failUnder ? 2 : 0;
     });
 }
 

@@ -9,8 +9,9 @@
  * fields (workspace keys, protected settings, tokens) are replaced by "REDACTED", keeping their
  * type, which is all a schema check needs.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { makeDirs } from "../../spec";
 import type { EmuRequest, OpClass } from "./types";
 
 /** Classes of traffic that have a published API specification. */
@@ -58,7 +59,7 @@ export class TrafficRecorder {
     readonly dir: string,
     private readonly origin: () => string,
   ) {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
   }
 
   record(cls: OpClass, req: EmuRequest, status: number, headers: Record<string, string>, payload: string | undefined): void {

@@ -3,8 +3,9 @@
  * admin token) are the owner's alone, 0600, whatever the umask or an older version left. The state
  * path is checked before anything is written, so a bad `--state` leaves nothing behind.
  */
-import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, statSync, writeFileSync, type Stats } from "node:fs";
+import { accessSync, chmodSync, closeSync, constants, existsSync, openSync, statSync, writeFileSync, type Stats } from "node:fs";
 import { dirname } from "node:path";
+import { makeDirs } from "../../spec";
 
 const PRIVATE = 0o600;
 
@@ -32,16 +33,6 @@ function kindOf(st: Stats): string {
 }
 
 /**
- * mkdir -p one level at a time: node's recursive mkdir loops forever under /proc (a missing
- * directory there answers ENOENT to every attempt), so each level is made once and fails once.
- */
-function makeDirectories(dir: string): void {
-  const parent = dirname(dir);
-  if (parent !== dir && !statOf(parent)) makeDirectories(parent);
-  mkdirSync(dir);
-}
-
-/**
  * Checks that `statePath` is (or can become) a regular file in a writable directory, then
  * creates it 0600 and tightens an existing one and SQLite's companions (which SQLite creates with
  * the database file's mode). Throws an Error naming the path and what is wrong.
@@ -53,7 +44,7 @@ export function prepareStateFile(statePath: string): void {
   const dst = statOf(dir);
   if (dst && !dst.isDirectory()) throw new Error(`the state file's directory '${dir}' is not a directory`);
   try {
-    if (!dst) makeDirectories(dir);
+    if (!dst) makeDirs(dir);
     accessSync(dir, constants.W_OK);
   } catch (err) {
     throw new Error(`the state file's directory '${dir}' cannot be created or written: ${err instanceof Error ? err.message : String(err)}`);
