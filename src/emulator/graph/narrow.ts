@@ -24,6 +24,20 @@ export interface Narrowing {
   readonly changedFrom?: number;
 }
 
+/** The dotted column path of `a.b.c`, bare or inside a call of `unwrap` (`tostring`, `todatetime`); undefined for anything else. */
+function pathOf(e: Expr, unwrap: string): string | undefined {
+  if (e.k === "call" && e.fn.toLowerCase() === unwrap && e.args.length === 1) return pathOf(e.args[0]!, unwrap);
+  const path: string[] = [];
+  let x: Expr = e;
+  while (x.k === "member") {
+    const key = literalString(x.key);
+    if (key === undefined) return undefined;
+    path.unshift(key);
+    x = x.obj;
+  }
+  return x.k === "col" ? [x.name, ...path].join(".") : undefined;
+}
+
 /** `and`-joined terms of a predicate. */
 function conjuncts(e: Expr): Expr[] {
   return e.k === "bin" && e.op === "and" ? [...conjuncts(e.l), ...conjuncts(e.r)] : [e];
@@ -53,20 +67,6 @@ function typesOf(term: Expr): string[] | undefined {
   return idsOf(term, "type");
 }
 
-/** The dotted column path of `a.b.c` (also inside `tostring(...)`); undefined for anything else. */
-function pathOf(e: Expr): string | undefined {
-  if (e.k === "call" && e.fn.toLowerCase() === "tostring" && e.args.length === 1) return pathOf(e.args[0]!);
-  const path: string[] = [];
-  let x: Expr = e;
-  while (x.k === "member") {
-    const key = literalString(x.key);
-    if (key === undefined) return undefined;
-    path.unshift(key);
-    x = x.obj;
-  }
-  return x.k === "col" ? [x.name, ...path].join(".") : undefined;
-}
-
 /** What a machine that runs shows: its row matches none of these terms. */
 const POWERED: Readonly<Record<string, string>> = {
   "properties.extended.instanceView.powerState.code": "powerstate/running",
@@ -77,7 +77,7 @@ const POWERED: Readonly<Record<string, string>> = {
 function unpoweredOnly(term: Expr): boolean {
   const notPowered = (t: Expr) => {
     if (t.k !== "bin" || (t.op !== "!~" && t.op !== "!=")) return false;
-    const path = pathOf(t.l);
+    const path = pathOf(t.l, "tostring");
     return path !== undefined && POWERED[path] !== undefined && literalString(t.r)?.toLowerCase() === POWERED[path];
   };
   return disjuncts(term).every((d) => conjuncts(d).some(notPowered));
@@ -102,16 +102,7 @@ function prefixesOf(term: Expr, idColumn: string): string[] | undefined {
 
 /** `properties.changeAttributes.timestamp`, bare or in `todatetime(...)`. */
 function isChangeTimestamp(e: Expr): boolean {
-  if (e.k === "call" && e.fn.toLowerCase() === "todatetime" && e.args.length === 1) return isChangeTimestamp(e.args[0]!);
-  const path: string[] = [];
-  let x: Expr = e;
-  while (x.k === "member") {
-    const key = literalString(x.key);
-    if (key === undefined) return false;
-    path.unshift(key);
-    x = x.obj;
-  }
-  return x.k === "col" && [x.name, ...path].join(".") === "properties.changeAttributes.timestamp";
+  return pathOf(e, "todatetime") === "properties.changeAttributes.timestamp";
 }
 
 /** A time the query names: a datetime literal (bare or in `todatetime`), or `ago(<timespan>)` on the query's clock (`now`). */
