@@ -235,10 +235,10 @@ export async function benchWatch(fleet = Number(process.env.BENCH_WATCH_FLEET ??
           "(remediation tasks for machines their deployments cannot reach: deallocated, no VM agent)",
       );
     } else {
-      // A saved state is converged for the planner of the run that made it. A later planner, or an
-      // earlier run stopped while its remediation tasks still deployed, can leave steps in it that
-      // the watch's first round would do and the figures include (a 100k state reused across
-      // commits had 637): converged again first, and what it had left is said.
+      // A saved state is converged for the planner of the run that made it. A later planner (or
+      // work an earlier run left) can find steps in it that the watch's first round would do and
+      // its figures include (a 100k state reused across commits had 637, of a cause not found
+      // then): converged again first, and what it had left is said.
       t0 = Date.now();
       const converged = await convergeFleet(conn, emu.admin, spec);
       console.log(

@@ -54,6 +54,11 @@ describe("incremental watch rounds", () => {
     ruleId = rule!.id;
     const r = await lab.emu.admin<{ failed: number }>("POST", "/admin/replay", { requests: machines.flatMap((m) => [pricingPut(m, "Standard"), associationPut(m, "watch-test", ruleId)]) });
     expect(r.failed).toBe(0);
+    // An agent heartbeats to its association's workspace a minute after the association (on the
+    // emulator's clock): moved past that, so the full read already sees every seeded machine's
+    // agent. Otherwise a test slower than a minute (a loaded machine) met those heartbeats first in
+    // a later full read, on machines no round read again (seen at the next full read, by design).
+    await lab.emu.admin("POST", "/admin/clock", { advanceSeconds: 120 });
   });
   afterAll(() => lab?.emu.stop());
 
