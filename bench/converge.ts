@@ -21,7 +21,7 @@
  */
 import { createHttpHeaders, type PipelinePolicy, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { applyPlan, readInventory, type AzureConnection } from "../src/azure";
-import { plan, REGISTRY, type Plan } from "../src/core";
+import { machineOf, plan, REGISTRY, type Plan } from "../src/core";
 import type { Spec } from "../src/spec";
 
 /** Requests per replay batch: well under the emulator's 16 MiB body limit. */
@@ -48,6 +48,8 @@ export interface Converged {
   readonly stepsAfter: number;
   /** Those steps by action. */
   readonly leftover: Readonly<Record<string, number>>;
+  /** The steps the fleet had to converge, by action and (on one machine) the machine's decision: what a saved state had left. */
+  readonly found: Readonly<Record<string, number>>;
   readonly seconds: { readonly read: number; readonly apply: number; readonly record: number; readonly replay: number; readonly check: number };
 }
 
@@ -90,12 +92,31 @@ function assertAllDone(what: string, counts: Record<string, number>, results: re
   if (bad.length) throw new Error(`converge: ${what}: ${JSON.stringify(counts)}; first: ${bad[0]!.step.id}: ${bad[0]!.error ?? bad[0]!.status}`);
 }
 
-/** Converges the emulator's fleet to `spec` (see the module comment); throws unless a fresh plan then has 0 steps. */
+/** A plan's steps counted by action and, for a step on one machine, that machine's decision. */
+export function stepsByActionAndDecision(planned: Plan): Record<string, number> {
+  const decision = new Map(planned.machines.map((m) => [m.id.toLowerCase(), m.decision] as const));
+  const out: Record<string, number> = {};
+  for (const s of planned.steps) {
+    const machine = machineOf(s);
+    const key = machine ? `${s.action} (${decision.get(machine.toLowerCase()) ?? "?"})` : s.action;
+    out[key] = (out[key] ?? 0) + 1;
+  }
+  return out;
+}
+
+/**
+ * Converges the emulator's fleet to `spec` (see the module comment); throws unless a fresh plan
+ * then has 0 steps. A fleet already converged costs one read: nothing is applied or read again.
+ */
 export async function convergeFleet(conn: AzureConnection, admin: Admin, spec: Spec): Promise<Converged> {
   const secs = (t0: number) => (Date.now() - t0) / 1000;
   let t0 = Date.now();
   const planned = plan(spec, await readInventory(conn, spec.subscriptions));
   const read = secs(t0);
+  const found = stepsByActionAndDecision(planned);
+  if (planned.steps.length === 0) {
+    return { steps: 0, appliedSteps: 0, replayedWrites: 0, stepsAfter: 0, leftover: {}, found, seconds: { read, apply: 0, record: 0, replay: 0, check: 0 } };
+  }
 
   t0 = Date.now();
   const shared = await applyPlan(conn, only(planned, (s) => !onOneMachine(s)), CONVERGE_APPLY);
@@ -133,6 +154,7 @@ export async function convergeFleet(conn: AzureConnection, admin: Admin, spec: S
     replayedWrites: writes.length,
     stepsAfter: after.steps.length,
     leftover,
+    found,
     seconds: { read, apply, record, replay, check },
   };
 }

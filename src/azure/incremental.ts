@@ -29,6 +29,12 @@
  * read that brought its rows, against the newest heartbeat the reads have seen, so rows kept from
  * an earlier read do not go stale while the agent may still be running.
  *
+ * A machine started, stopped or deallocated (an Arc machine connected or disconnected) is not in
+ * `resourcechanges` either: those are actions, not writes of the resource, and its power state is
+ * the instance view Resource Graph adds. Each round asks for the machines not running (VMs) or not
+ * connected (Arc), ids only (a page per 1,000 of them), and reads back those that entered or left
+ * that set since the last round.
+ *
  * What is not in the `resources` table and is not per machine (policy and role assignments), the
  * subscriptions' settings and the workspaces' event tiers are read every round as before: a few
  * requests whatever the fleet's size.
@@ -106,6 +112,19 @@ export function cursorOf(rows: readonly GraphRow[]): string | undefined {
   return row?.latest || row?.before || undefined;
 }
 
+/**
+ * The machines a deployment cannot reach for want of power: VMs not running, Arc machines not
+ * connected. A start or a stop changes no resource (resourcechanges does not show it); a round
+ * compares this set with the last round's instead.
+ */
+export const NOT_RUNNING_QUERY = [
+  "resources",
+  "| where type in~ ('microsoft.compute/virtualmachines', 'microsoft.hybridcompute/machines')",
+  "| where (type =~ 'microsoft.compute/virtualmachines' and tostring(properties.extended.instanceView.powerState.code) !~ 'PowerState/running') or (type =~ 'microsoft.hybridcompute/machines' and tostring(properties.status) !~ 'Connected')",
+  "| project id, type",
+  "| order by id asc",
+].join("\n");
+
 /** A query (its table on the first line) narrowed to these ids. */
 function byIds(query: string, ids: readonly string[]): string {
   const [head, ...rest] = query.split("\n");
@@ -169,6 +188,8 @@ export class IncrementalInventory {
   /** Machines whose securityresources rows, rule associations and heartbeats the next change round reads again (lower-case). */
   private machinesToReread = new Set<string>();
   private cursor: string | undefined;
+  /** The machines NOT_RUNNING_QUERY answered last (lower-case ids, type). */
+  private notRunning = new Map<string, string>();
   /** Change rows at the cursor's instant already read: the next round's query returns them again (it is inclusive). */
   private readAtCursor = new Set<string>();
   private roundsSinceFull = Infinity;
@@ -217,6 +238,7 @@ export class IncrementalInventory {
       if (full) {
         // The cursor first: a change during the full read is read again next round, never lost.
         const latest = await queryGraph(this.conn, LATEST_CHANGE_QUERY, present, retry, quota);
+        this.notRunning = idsOf(await queryGraph(this.conn, NOT_RUNNING_QUERY, present, retry, quota));
         const rows = await queryGraph(this.conn, FLEET_QUERY, present, retry, quota);
         this.table = new FleetTable(machineOf);
         for (const row of rows) this.table.set(row);
@@ -224,7 +246,10 @@ export class IncrementalInventory {
         this.readAtCursor = new Set();
         return this.kept.fleet(this.table, "all", keepTags);
       }
-      const all = (await queryGraph(this.conn, changesQuery(this.cursor), present, retry, quota)) as ChangeRow[];
+      const [all, notRunning] = await Promise.all([
+        queryGraph(this.conn, changesQuery(this.cursor), present, retry, quota) as Promise<ChangeRow[]>,
+        queryGraph(this.conn, NOT_RUNNING_QUERY, present, retry, quota).then(idsOf),
+      ]);
       const changes = all.filter((c) => !this.readAtCursor.has(c.id));
       for (const c of changes) this.cursor = newest([c.changeTime], this.cursor);
       const cursorMs = this.cursor ? Date.parse(this.cursor) : NaN;
@@ -237,6 +262,12 @@ export class IncrementalInventory {
         const machine = machineOf(id, c.targetResourceType ?? "");
         if (machine) this.machinesToReread.add(machine);
       }
+      // Started or stopped since the last round: read back as a change would be.
+      for (const [id, type] of [...flipped(this.notRunning, notRunning), ...flipped(notRunning, this.notRunning)]) {
+        targets.add(id);
+        this.machinesToReread.add(machineOf(id, type) ?? id);
+      }
+      this.notRunning = notRunning;
       const ids = [...targets];
       await readBack(ids, resourcesByIdQuery, present, quota, (row) => this.table.set(row), (id) => this.table.delete(id));
       changed = ids.length;
@@ -320,6 +351,16 @@ async function inBatches<T, R>(items: readonly T[], read: (batch: readonly T[]) 
   const out: R[] = [];
   for (let i = 0; i < items.length; i += IDS_PER_QUERY) for (const r of await read(items.slice(i, i + IDS_PER_QUERY))) out.push(r);
   return out;
+}
+
+/** Lower-case id -> type of each row. */
+function idsOf(rows: readonly GraphRow[]): Map<string, string> {
+  return new Map(rows.map((r) => [r.id.toLowerCase(), r.type] as const));
+}
+
+/** The entries of `a` not in `b`. */
+function flipped(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): [string, string][] {
+  return [...a].filter(([id]) => !b.has(id));
 }
 
 function byMachine(rows: readonly HeartbeatRow[]): Map<string, HeartbeatRow[]> {

@@ -2,6 +2,8 @@
  * What a query's leading `where` clauses say about the rows it can return, so a table is built
  * from the store's indexes instead of in full: `id in~ (...)` / `id == '...'` reads those ids by
  * primary key, `id startswith 'p' or id startswith 'q'` reads those ranges of the primary key,
+ * `type in~ (...)` / `type =~ '...'` builds only rows of those types, a filter keeping only VMs
+ * not running and Arc machines not connected builds only the machines whose guest says so,
  * and `resourcechanges`' `timestamp >= t` (a datetime or `ago(...)`) reads the change log from `t` on (indexed by time); the
  * Heartbeat table is built for the machines `_ResourceId` filters allow (logs/handler.ts). The
  * narrowing only ever keeps a superset of the matching rows: the query itself still runs over
@@ -14,8 +16,26 @@ export interface Narrowing {
   readonly ids?: ReadonlySet<string>;
   /** Lower-case prefixes one of which the rows' ids must start with (absent: any). */
   readonly prefixes?: readonly string[];
+  /** Lower-case types the rows must have (absent: any). */
+  readonly types?: ReadonlySet<string>;
+  /** Only machines not running or not connected can match (their power state or status `!~` the running one). */
+  readonly unpowered?: boolean;
   /** Epoch ms the change rows are at or after (`resourcechanges` only; absent: the retention). */
   readonly changedFrom?: number;
+}
+
+/** The dotted column path of `a.b.c`, bare or inside a call of `unwrap` (`tostring`, `todatetime`); undefined for anything else. */
+function pathOf(e: Expr, unwrap: string): string | undefined {
+  if (e.k === "call" && e.fn.toLowerCase() === unwrap && e.args.length === 1) return pathOf(e.args[0]!, unwrap);
+  const path: string[] = [];
+  let x: Expr = e;
+  while (x.k === "member") {
+    const key = literalString(x.key);
+    if (key === undefined) return undefined;
+    path.unshift(key);
+    x = x.obj;
+  }
+  return x.k === "col" ? [x.name, ...path].join(".") : undefined;
 }
 
 /** `and`-joined terms of a predicate. */
@@ -42,6 +62,27 @@ function idsOf(term: Expr, idColumn: string): string[] | undefined {
   return undefined;
 }
 
+/** The types a `type in~ (...)`, `type in (...)`, `type =~ ''` or `type == ''` term allows (undefined: not such a term). */
+function typesOf(term: Expr): string[] | undefined {
+  return idsOf(term, "type");
+}
+
+/** What a machine that runs shows: its row matches none of these terms. */
+const POWERED: Readonly<Record<string, string>> = {
+  "properties.extended.instanceView.powerState.code": "powerstate/running",
+  "properties.status": "connected",
+};
+
+/** Whether every row a term keeps has a power state or status other than the running one: each `or`-ed part `and`s such a `!~` / `!=`. */
+function unpoweredOnly(term: Expr): boolean {
+  const notPowered = (t: Expr) => {
+    if (t.k !== "bin" || (t.op !== "!~" && t.op !== "!=")) return false;
+    const path = pathOf(t.l, "tostring");
+    return path !== undefined && POWERED[path] !== undefined && literalString(t.r)?.toLowerCase() === POWERED[path];
+  };
+  return disjuncts(term).every((d) => conjuncts(d).some(notPowered));
+}
+
 /** `or`-joined terms of a predicate. */
 function disjuncts(e: Expr): Expr[] {
   return e.k === "bin" && e.op === "or" ? [...disjuncts(e.l), ...disjuncts(e.r)] : [e];
@@ -61,16 +102,7 @@ function prefixesOf(term: Expr, idColumn: string): string[] | undefined {
 
 /** `properties.changeAttributes.timestamp`, bare or in `todatetime(...)`. */
 function isChangeTimestamp(e: Expr): boolean {
-  if (e.k === "call" && e.fn.toLowerCase() === "todatetime" && e.args.length === 1) return isChangeTimestamp(e.args[0]!);
-  const path: string[] = [];
-  let x: Expr = e;
-  while (x.k === "member") {
-    const key = literalString(x.key);
-    if (key === undefined) return false;
-    path.unshift(key);
-    x = x.obj;
-  }
-  return x.k === "col" && [x.name, ...path].join(".") === "properties.changeAttributes.timestamp";
+  return pathOf(e, "todatetime") === "properties.changeAttributes.timestamp";
 }
 
 /** A time the query names: a datetime literal (bare or in `todatetime`), or `ago(<timespan>)` on the query's clock (`now`). */
@@ -101,6 +133,8 @@ export function narrowingOf(query: Query, idColumn = "id", now?: number): Narrow
   let ids: Set<string> | undefined;
   let prefixes: string[] | undefined;
   let changedFrom: number | undefined;
+  let types: Set<string> | undefined;
+  let unpowered = false;
   // Only the leading filters see the table's own columns.
   for (const op of query.ops) {
     if (op.op !== "where") break;
@@ -110,11 +144,17 @@ export function narrowingOf(query: Query, idColumn = "id", now?: number): Narrow
         const lower = new Set(allowed.map((s) => s.toLowerCase()));
         ids = ids ? new Set([...ids].filter((x) => lower.has(x))) : lower;
       }
+      unpowered ||= unpoweredOnly(term);
+      const typed = typesOf(term);
+      if (typed) {
+        const lower = new Set(typed.map((t) => t.toLowerCase()));
+        types = types ? new Set([...types].filter((x) => lower.has(x))) : lower;
+      }
       // One prefix list is enough to narrow by (a second `and`-ed one keeps a superset).
       prefixes ??= prefixesOf(term, idColumn);
       const from = changedFromOf(term, now);
       if (from !== undefined) changedFrom = Math.max(changedFrom ?? from, from);
     }
   }
-  return { ...(ids ? { ids } : {}), ...(prefixes ? { prefixes } : {}), ...(changedFrom !== undefined ? { changedFrom } : {}) };
+  return { ...(ids ? { ids } : {}), ...(types ? { types } : {}), ...(unpowered ? { unpowered } : {}), ...(prefixes ? { prefixes } : {}), ...(changedFrom !== undefined ? { changedFrom } : {}) };
 }

@@ -3,6 +3,7 @@
  * `type`, `resourceGroup` and `location`; VMs carry `properties.extended.instanceView.powerState`;
  * extensions never carry protectedSettings (they are not in documents at all).
  */
+import { UnpoweredIndex } from "./unpoweredIndex";
 import type { Needs } from "../arm/types";
 import type { Row, Table } from "../kql/eval";
 import type { StoredResource } from "../store/resources";
@@ -118,10 +119,15 @@ const BY_ID = new Set(["resources", "insightsresources", "policyresources", "aut
  */
 export function graphTable(ctx: TableDeps, table: string, subscriptions: readonly string[] | undefined, narrowing: Narrowing = {}): Table | undefined {
   const name = table.toLowerCase();
-  const types = GRAPH_TABLES[name];
-  if (!types) return undefined;
+  const tableTypes = GRAPH_TABLES[name];
+  if (!tableTypes) return undefined;
+  // A `type in~ (...)` filter: only the rows of those types are built (in `resources`, whose rows'
+  // types are the stored ones; resourcecontainers renames the resource groups' type).
+  const types = narrowing.types && name === "resources" ? tableTypes.filter((t) => narrowing.types!.has(t.toLowerCase())) : tableTypes;
   if (name === "resourcechanges") return { columns: [...GRAPH_COLUMNS], rows: changeRows(ctx, subscriptions, narrowing.changedFrom) };
-  const byId = narrowing.ids && BY_ID.has(name) ? narrowing.ids : undefined;
+  // Only machines not running or not connected: those the guest states index names (by id).
+  const unpowered = narrowing.unpowered && name === "resources" ? UnpoweredIndex.of(ctx.guest).machines() : undefined;
+  const byId = narrowing.ids && BY_ID.has(name) ? narrowing.ids : unpowered;
   const byPrefix = !byId && narrowing.prefixes && BY_ID.has(name) ? narrowing.prefixes : undefined;
   const stored = byId ? ctx.store.getMany(byId, types, subscriptions) : byPrefix ? ctx.store.getByPrefixes(byPrefix, types, subscriptions) : ctx.store.listTypes(types, subscriptions);
   const wanted = idFilter(byId, byPrefix);
