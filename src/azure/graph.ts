@@ -3,7 +3,7 @@
  * workspaces, solutions), paged at 1,000 rows with $skipToken, subscriptions in batches below
  * Resource Graph's limit. This is what keeps `inventory` at a few requests per 1,000 machines.
  */
-import { ResourceGraphClient } from "@azure/arm-resourcegraph";
+import { ResourceGraphClient, type AuthorizationScopeFilter } from "@azure/arm-resourcegraph";
 import type { AzureConnection } from "./connection";
 import { withRetries, type RetryOptions } from "./retry";
 import { sleepUnlessStopped } from "./stop";
@@ -38,6 +38,14 @@ export const POLICY_QUERY = [
   "| project id, name, type, location, subscriptionId, properties, identity",
   "| order by id asc",
 ].join("\n");
+
+/**
+ * Resource Graph's authorizationScopeFilter for the policy query: its default, AtScopeAndBelow,
+ * leaves out the assignments at the management groups above the subscriptions asked for (they are
+ * outside every subscription); AtScopeAboveAndBelow returns them too (@azure/arm-resourcegraph's
+ * QueryRequestOptions.authorizationScopeFilter).
+ */
+export const POLICY_SCOPE_FILTER = "AtScopeAboveAndBelow" satisfies AuthorizationScopeFilter;
 
 /** Rule associations are extension resources of the machines; Resource Graph keeps them in insightsresources. */
 export const ASSOCIATION_QUERY = [
@@ -121,12 +129,21 @@ export class SubscriptionLimitHitError extends Error {
   }
 }
 
-export async function queryGraph(conn: AzureConnection, query: string, subscriptions: readonly string[], retry?: RetryOptions, quota: GraphQuota = new GraphQuota()): Promise<GraphRow[]> {
+/** `authorizationScopeFilter`: which authorization resources (policy, role assignments) the subscriptions' scope covers; Resource Graph's default when absent. */
+export async function queryGraph(
+  conn: AzureConnection,
+  query: string,
+  subscriptions: readonly string[],
+  retry?: RetryOptions,
+  quota: GraphQuota = new GraphQuota(),
+  authorizationScopeFilter?: AuthorizationScopeFilter,
+): Promise<GraphRow[]> {
   const client = new ResourceGraphClient(conn.credential, conn.clientOptions());
   const rows: GraphRow[] = [];
+  // A management group's assignment comes back in every batch under it: kept once.
   const seen = new Set<string>();
   for (let i = 0; i < subscriptions.length; i += SUBSCRIPTION_BATCH) {
-    await allPages(client, query, { subscriptions: subscriptions.slice(i, i + SUBSCRIPTION_BATCH) }, rows, retry, quota, seen);
+    await allPages(client, query, { subscriptions: subscriptions.slice(i, i + SUBSCRIPTION_BATCH), authorizationScopeFilter }, rows, retry, quota, seen);
   }
   return rows;
 }
@@ -141,20 +158,21 @@ export async function queryGraphUnder(conn: AzureConnection, query: string, mana
 async function allPages(
   client: ResourceGraphClient,
   query: string,
-  scope: { readonly subscriptions: readonly string[] } | { readonly managementGroups: readonly string[] },
+  scope: { readonly subscriptions: readonly string[]; readonly authorizationScopeFilter?: AuthorizationScopeFilter | undefined } | { readonly managementGroups: readonly string[] },
   rows: GraphRow[],
   retry: RetryOptions | undefined,
   quota: GraphQuota,
   seen = new Set<string>(),
 ): Promise<void> {
   const where = "subscriptions" in scope ? { subscriptions: [...scope.subscriptions] } : { managementGroups: [...scope.managementGroups] };
+  const filter = "subscriptions" in scope && scope.authorizationScopeFilter ? { authorizationScopeFilter: scope.authorizationScopeFilter } : {};
   let skipToken: string | undefined;
   let limitHit = false;
   do {
     const page = await withRetries(async () => {
       await quota.beforeQuery(retry?.signal);
       return client.resources(
-        { query, ...where, options: { top: PAGE_SIZE, skipToken, resultFormat: "objectArray" } },
+        { query, ...where, options: { top: PAGE_SIZE, skipToken, resultFormat: "objectArray", ...filter } },
         {
           onResponse: (raw) => {
             quota.observe(raw.headers);

@@ -10,13 +10,14 @@ import type { Spec } from "../spec/schema";
 import { parseInventory } from "../inventory/load";
 import type { AzureConnection } from "./connection";
 import { subscriptionOf } from "../inventory/ids";
-import { ASSOCIATION_QUERY, FLEET_QUERY, POLICY_QUERY, ROLE_QUERY, GraphQuota, queryGraph, workspacesQuery, type GraphRow } from "./graph";
+import { ASSOCIATION_QUERY, FLEET_QUERY, POLICY_QUERY, POLICY_SCOPE_FILTER, ROLE_QUERY, GraphQuota, queryGraph, workspacesQuery, type GraphRow } from "./graph";
 import { associationOf } from "./read/dcr";
 import { applyDefenderRows, DEFENDER_QUERY } from "./read/defender";
 import { applyHeartbeats, HEARTBEAT_QUERY, HEARTBEAT_WINDOW, type HeartbeatRow } from "./read/heartbeat";
 import { fleetFromRows, type FleetRows } from "./read/machines";
 import { resolveSubscriptions, tagsNamedBy } from "./scope";
 import { policyFromRows } from "./read/policy";
+import { ANCESTORS_QUERY, ancestorsFromRows } from "./read/ancestors";
 import { readDeletedWorkspaces } from "./read/deletedWorkspaces";
 import { readRemediations } from "./read/remediations";
 import { needsInstanceCounts, readInstanceCounts } from "./read/scaleSetInstances";
@@ -130,10 +131,16 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
   // ~100 per-subscription and per-workspace reads that resourcechanges does not cover).
   progress(`querying Resource Graph for policy and role assignments; reading remediation tasks, deleted workspaces, the security-event settings of ${fleet.workspaces.length} workspace(s) and Heartbeat`);
   const limit = options.concurrency ?? 8;
-  const [[policyRows, roleRows, associations], remediations, deletedWorkspaces, events, machines] = await Promise.all([
+  const [[policyRows, roleRows, containerRows, associations], remediations, deletedWorkspaces, events, machines] = await Promise.all([
     present.length
-      ? Promise.all([queryGraph(conn, POLICY_QUERY, present, options.retry, quota), queryGraph(conn, ROLE_QUERY, present, options.retry, quota), assembly.associations(present, quota)])
-      : Promise.resolve<[GraphRow[], GraphRow[], InventoryDataCollectionRuleAssociation[]]>([[], [], []]),
+      ? Promise.all([
+          // Above and below: the assignments at the management groups above the subscriptions too (ALZ assigns there).
+          queryGraph(conn, POLICY_QUERY, present, options.retry, quota, POLICY_SCOPE_FILTER),
+          queryGraph(conn, ROLE_QUERY, present, options.retry, quota),
+          queryGraph(conn, ANCESTORS_QUERY, present, options.retry, quota),
+          assembly.associations(present, quota),
+        ])
+      : Promise.resolve<[GraphRow[], GraphRow[], GraphRow[], InventoryDataCollectionRuleAssociation[]]>([[], [], [], []]),
     // Not in any Resource Graph table: the PolicyInsights API, per subscription.
     mapLimit(present, limit, (s) => readRemediations(conn, s, options.retry)).then((lists) => lists.flat()),
     mapLimit(present, limit, (s) => readDeletedWorkspaces(conn, s, options.retry)).then((lists) => lists.flat()),
@@ -141,6 +148,7 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
     present.length ? assembly.machines(fleet.machines, present, quota, fleet.workspaces.map((w) => w.customerId)) : Promise.resolve([]),
   ]);
   const policy = policyFromRows(policyRows, roleRows);
+  const ancestors = ancestorsFromRows(containerRows);
   fleet.workspaces.forEach((ws, i) => {
     const e = events[i];
     if (e) ws.securityEvents = e;
@@ -149,7 +157,10 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
   const inventory = {
     version: 1 as const,
     generatedAt: new Date().toISOString(),
-    subscriptions: present.map((id) => ({ id, onboardedAt: factsOf.get(id)!.onboardedAt })),
+    subscriptions: present.map((id) => {
+      const groups = ancestors.get(id);
+      return { id, onboardedAt: factsOf.get(id)!.onboardedAt, ...(groups ? { managementGroupAncestors: groups } : {}) };
+    }),
     workspaces: fleet.workspaces,
     machines,
     clusters: fleet.clusters,

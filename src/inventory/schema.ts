@@ -25,6 +25,12 @@ export const subscriptionSchema = z.looseObject({
   id: checked(z.string().min(1), armNameProblem),
   onboardedAt: isoDate.nullable().optional().describe("When the subscription was onboarded to Security Center; before 2019-03-17 existing agents are left alone."),
   displayName: z.string().optional(),
+  managementGroupAncestors: z
+    .array(z.string().min(1))
+    .optional()
+    .describe(
+      "The names of the management groups above the subscription, from its direct parent up to the tenant root group (Resource Graph's `managementGroupAncestorsChain`). Absent: not known, so whether a management group's policy assignment applies to the subscription is not known either.",
+    ),
 });
 
 export const SECURITY_EVENT_OWNERS = ["securityCenter", "sentinel"] as const;

@@ -5,12 +5,14 @@
  * logAnalyticsAgent.defender, and the SecurityEvent table a rule with security events needs.
  */
 import { plan, stepsOf } from "../../src/core";
+import type { InventoryPolicyAssignment } from "../../src/inventory/schema";
 import { ValidationError } from "../../src/spec";
 import { parseSpec } from "../../src/spec/validate";
 import { defaultWorkspace, inventory, machine, spec, workspace } from "../helpers/fixtures";
 import { RECOMMENDED_MONITORED_ENTITIES, fimRulesValue } from "../../src/capabilities/defender-plans/fimRules";
 import { defenderSpec, inv, P2, P2_IN_PLACE, settings, SUB, SUB2 } from "./defender.fixtures";
 
+const TENANT_ROOT = "00000000-0000-4000-8000-0000000000aa";
 const VM_PRICING = `/subscriptions/${SUB}/providers/Microsoft.Security/pricings/VirtualMachines`;
 
 describe("Defender plans, field by field", () => {
@@ -154,13 +156,69 @@ describe("coexistence with other owners' assignments", () => {
   it("ALZ's Deploy-MDFC-Config: a warning naming it and what to align; Defender's own MDE assignment: an info", () => {
     const alz = { ...assignment("Deploy-MDFC-Config-H224", "/providers/Microsoft.Management/managementGroups/alz/providers/Microsoft.Authorization/policySetDefinitions/Deploy-MDFC-Config_20240319"), scope: "/providers/Microsoft.Management/managementGroups/alz" };
     const defender = assignment("ASC-MDE", "/providers/Microsoft.Authorization/policySetDefinitions/e20d08c5-6d64-656d-6465-ce9e37fd0ebc", { assignedBy: "Security Center" });
-    const p = plan(defenderSpec(P2), inv([], P2_IN_PLACE, { policyAssignments: [alz, defender] }));
+    const p = plan(defenderSpec(P2), inv([], P2_IN_PLACE, { policyAssignments: [alz, defender], subscriptions: [{ id: SUB, managementGroupAncestors: ["landing-zones", "alz", TENANT_ROOT] }] }));
     const plans = p.findings.find((f) => f.code === "coexisting-plans-assignment")!;
     expect(plans.severity).toBe("warning");
     expect(plans.message).toMatch(/^Azure Landing Zones \(Deploy-MDFC-Config-H224\) assigns a Defender configuration, which deploys Defender plans, at \/providers\/Microsoft.Management\/managementGroups\/alz\. Its remediation sets plans too/);
     const mde = p.findings.find((f) => f.code === "coexisting-endpoint-assignment")!;
     expect(mde.message).toMatch(/^Defender for Cloud \(ASC-MDE\) assigns "Deploy Defender for Endpoint agent", which deploys Defender for Endpoint/);
     expect(p.steps.filter((s) => s.action === "assign-policy")).toEqual([]);
+  });
+
+  describe("a management group's assignment applies only under that group", () => {
+    const group = (name: string, extra = {}) => ({
+      ...assignment(name, "/providers/Microsoft.Authorization/policyDefinitions/a8eff44f-8c92-45c3-a3fb-9880802d67a7", extra),
+      id: `/providers/Microsoft.Management/managementGroups/sandbox-unrelated/providers/Microsoft.Authorization/policyAssignments/${name}`,
+      scope: "/providers/Microsoft.Management/managementGroups/sandbox-unrelated",
+    });
+    const alz = {
+      ...assignment("Deploy-MDFC-Config-H224", "/providers/Microsoft.Management/managementGroups/alz/providers/Microsoft.Authorization/policySetDefinitions/Deploy-MDFC-Config_20240319"),
+      id: "/providers/Microsoft.Management/managementGroups/sandbox-unrelated/providers/Microsoft.Authorization/policyAssignments/Deploy-MDFC-Config-H224",
+      scope: "/providers/Microsoft.Management/managementGroups/sandbox-unrelated",
+    };
+    const cluster = `/subscriptions/${SUB}/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-1`;
+    const run = (ancestors: string[] | undefined, assignments: InventoryPolicyAssignment[] = [alz, group("aks-addon")]) =>
+      plan(
+        defenderSpec({ ...P2, containers: { enabled: true } }),
+        inventory({
+          subscriptions: [{ id: SUB, onboardedAt: "2020-01-01", ...(ancestors ? { managementGroupAncestors: ancestors } : {}) }],
+          clusters: [{ id: cluster, location: "westeurope", addons: {} }],
+          policyAssignments: assignments,
+          settings: { [SUB]: settings() },
+        }),
+      );
+    const coexisting = (p: ReturnType<typeof plan>) => p.findings.filter((f) => f.code.startsWith("coexisting-"));
+
+    it("at a group the subscription is not under: no finding, and the add-on is enabled here", () => {
+      const p = run(["corp", TENANT_ROOT]);
+      expect(coexisting(p)).toEqual([]);
+      expect(stepsOf(p, "enable-cluster-addon")).toHaveLength(1);
+    });
+
+    it("at one of the subscription's ancestors: found, the add-on left to it", () => {
+      const p = run(["team-a", "Sandbox-Unrelated", TENANT_ROOT]);
+      expect(coexisting(p).map((f) => [f.code, f.severity])).toEqual([
+        ["coexisting-plans-assignment", "warning"],
+        ["coexisting-kubernetesPolicyAddon-assignment", "info"],
+      ]);
+      expect(stepsOf(p, "enable-cluster-addon")).toEqual([]);
+    });
+
+    it("notScopes leaving out a group above the subscription: it does not apply", () => {
+      const notScopes = ["/providers/Microsoft.Management/managementGroups/team-a"];
+      const p = run(["team-a", "sandbox-unrelated", TENANT_ROOT], [{ ...alz, notScopes }, group("aks-addon", { notScopes })]);
+      expect(coexisting(p)).toEqual([]);
+      expect(stepsOf(p, "enable-cluster-addon")).toHaveLength(1);
+    });
+
+    it("the subscription's ancestors not recorded: taken to apply, a warning saying it is not known", () => {
+      const p = run(undefined);
+      const found = coexisting(p);
+      expect(found.map((f) => f.severity)).toEqual(["warning", "warning"]);
+      for (const f of found) expect(f.message).toContain(`Whether it applies to subscription ${SUB} is not known: the inventory does not record the management groups above it`);
+      expect(stepsOf(p, "enable-cluster-addon")).toEqual([]);
+      expect(p.clusters![0]!.components["kubernetesPolicyAddon"]!.reason).toContain("at a management group that may be above this subscription");
+    });
   });
 
   it("a user's Azure Policy add-on assignment: the add-on is left to it, no second deployment", () => {

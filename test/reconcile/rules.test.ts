@@ -5,7 +5,8 @@ import { plan, stepsOf } from "../../src/core";
 import { simulate } from "../../src/core";
 import type { Plan } from "../../src/core";
 import { renderJson } from "../../src/core";
-import { SEED_POLICIES } from "../../src/spec/policies";
+import { ROLES, SEED_POLICIES, policyDefinitionId } from "../../src/spec/policies";
+import { roleAssignmentId, stableGuid } from "../../src/core/kernel";
 import { defaultWorkspace, inventory, laExtension, machine, spec, workspace, SUB, SUB2 } from "../helpers/fixtures";
 
 const actions = (p: Plan) => p.steps.map((s) => s.action);
@@ -170,18 +171,64 @@ describe("Deploy-if-not-exists policies", () => {
     }
   });
 
-  it("reuses someone else's assignment of the same definition, granting only missing roles", () => {
+  describe("someone else's assignment of the same definition", () => {
     const principal = "p0000000-0000-4000-8000-000000000000";
-    const assignmentId = `/subscriptions/${SUB}/providers/Microsoft.Authorization/policyAssignments/alz-deploy-aks-policy`;
-    const inv = inventory({
-      clusters: [cluster("aks1", true)],
-      policyAssignments: [{ id: assignmentId, policyDefinitionId: "/providers/Microsoft.Authorization/policyDefinitions/a8eff44f-8c92-45c3-a3fb-9880802d67a7", scope: `/subscriptions/${SUB}`, identityPrincipalId: principal }],
-      roleAssignments: [{ id: "r1", principalId: principal, roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8`, scope: `/subscriptions/${SUB}` }],
+    const assignmentId = `/subscriptions/${SUB}/providers/Microsoft.Authorization/policyAssignments/corp-aks-policy`;
+    const role = (id: string) => ({ id: `r-${id}`, principalId: principal, roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${id}`, scope: `/subscriptions/${SUB}` });
+    const withRoles = (...roles: string[]) =>
+      inventory({
+        clusters: [cluster("aks1", false)],
+        policyAssignments: [{ id: assignmentId, policyDefinitionId: "/providers/Microsoft.Authorization/policyDefinitions/a8eff44f-8c92-45c3-a3fb-9880802d67a7", scope: `/subscriptions/${SUB}`, identityPrincipalId: principal }],
+        roleAssignments: roles.map(role),
+      });
+
+    it("lacking a role: its identity is granted nothing, no remediation of it is started, a warning names the assignment and the role", () => {
+      const p = plan(spec({}, { kubernetesPolicyAddon: true }), withRoles(ROLES.aksContributor.id));
+      expect(byAction(p, "assign-policy")).toEqual([]);
+      expect(byAction(p, "grant-role")).toEqual([]);
+      expect(byAction(p, "create-remediation")).toEqual([]);
+      const lacks = p.findings.filter((f) => f.code === "assignment-lacks-role");
+      expect(lacks).toMatchObject([{ severity: "warning", target: assignmentId }]);
+      expect(lacks[0]!.message).toContain(`lacks "${ROLES.aksPolicyAddonDeployment.name}" at /subscriptions/${SUB} for its identity ${principal}`);
+      expect(lacks[0]!.message).not.toContain(ROLES.aksContributor.name);
     });
-    const p = plan(spec({}, { kubernetesPolicyAddon: true }), inv);
-    expect(byAction(p, "assign-policy")).toEqual([]);
-    expect(byAction(p, "grant-role")).toMatchObject([{ details: { principalId: principal, policyAssignmentId: assignmentId, roleName: "Azure Kubernetes Service Policy Add-on Deployment" } }]);
-    expect(byAction(p, "create-remediation")).toEqual([]); // every cluster already has the add-on
+
+    it("a user's Dependency agent assignment lacking Log Analytics Contributor: not granted, named", () => {
+      const win = `/subscriptions/${SUB}/providers/Microsoft.Authorization/policyAssignments/corp-dependency-agent-win`;
+      const p = plan(
+        spec({}, { dependencyAgent: { windows: true } }),
+        inventory({
+          machines: [machine("w1")],
+          policyAssignments: [{ id: win, policyDefinitionId: policyDefinitionId(SEED_POLICIES.dependencyAgentWindows), scope: `/subscriptions/${SUB}`, identityPrincipalId: principal }],
+        }),
+      );
+      expect(byAction(p, "grant-role")).toEqual([]);
+      expect(byAction(p, "create-remediation")).toEqual([]);
+      expect(p.findings.find((f) => f.code === "assignment-lacks-role")).toMatchObject({ target: win, message: expect.stringContaining(`lacks "${ROLES.logAnalyticsContributor.name}"`) });
+    });
+
+    it("a role an earlier version granted to its identity: named for its owner, neither granted again nor removed", () => {
+      const earlier = { ...role(ROLES.aksPolicyAddonDeployment.id), id: roleAssignmentId(`/subscriptions/${SUB}`, stableGuid(assignmentId, ROLES.aksPolicyAddonDeployment.id)) };
+      const inv = withRoles(ROLES.aksContributor.id);
+      inv.roleAssignments.push(earlier);
+      const p = plan(spec({}, { kubernetesPolicyAddon: true }), inv);
+      expect(p.steps.filter((s) => s.target.toLowerCase().includes("roleassignments"))).toEqual([]);
+      const note = p.findings.find((f) => f.code === "role-granted-to-others-identity")!;
+      expect(note).toMatchObject({ severity: "warning", target: assignmentId });
+      expect(note.message).toContain(`"${ROLES.aksPolicyAddonDeployment.name}" (${earlier.id})`);
+      expect(note.message).not.toContain(ROLES.aksContributor.name);
+      // Held now: nothing is lacking, so the remediation of its clusters goes ahead.
+      expect(p.findings.map((f) => f.code)).not.toContain("assignment-lacks-role");
+      expect(byAction(p, "create-remediation")).toHaveLength(1);
+    });
+
+    it("with its roles: reused, the remediation of its clusters started, no finding of roles", () => {
+      const p = plan(spec({}, { kubernetesPolicyAddon: true }), withRoles(ROLES.aksContributor.id, ROLES.aksPolicyAddonDeployment.id));
+      expect(byAction(p, "assign-policy")).toEqual([]);
+      expect(byAction(p, "grant-role")).toEqual([]);
+      expect(byAction(p, "create-remediation")).toMatchObject([{ details: { policyAssignmentId: assignmentId } }]);
+      expect(p.findings.map((f) => f.code)).not.toContain("assignment-lacks-role");
+    });
   });
 
   it("an existing assignment without identity cannot deploy: an error finding", () => {

@@ -5,6 +5,7 @@ import { plan, simulate, stepsOf } from "../../src/core";
 import { parseSpec } from "../../src/spec/validate";
 import { NOT_SCOPES_LIMIT } from "../../src/capabilities/extension-policies";
 import { SUB } from "../helpers/fixtures";
+import { ROLES } from "../../src/spec/policies";
 import { applyHeartbeats } from "../../src/azure/read/heartbeat";
 import { parseInventory } from "../../src/inventory/load";
 import { association, dcr, defaultWorkspace, inventory, laExtension, machine, spec, workspace } from "../helpers/fixtures";
@@ -108,7 +109,10 @@ describe("the Dependency-agent assignment leaves those machines out of its scope
       scope: `/subscriptions/${SUB}`,
       identityPrincipalId: "11111111-2222-4333-8444-555555555555",
     };
-    const inv = (notScopes?: string[]) => inventory({ machines: [machine("plain"), scom2012], policyAssignments: [{ ...theirs, ...(notScopes ? { notScopes } : {}) }] });
+    // Their identity holds its role (this tool grants none to it: test/reconcile/rules.test.ts).
+    const role = { id: "r-la", principalId: theirs.identityPrincipalId, roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${ROLES.logAnalyticsContributor.id}`, scope: `/subscriptions/${SUB}` };
+    const inv = (notScopes?: string[]) =>
+      inventory({ machines: [machine("plain"), scom2012], policyAssignments: [{ ...theirs, ...(notScopes ? { notScopes } : {}) }], roleAssignments: [role] });
     const p = plan(spec({}, ext), inv());
     expect(stepsOf(p, "set-policy-not-scopes")).toEqual([]);
     expect(stepsOf(p, "create-remediation")).toEqual([]);

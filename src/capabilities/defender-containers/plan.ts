@@ -54,7 +54,7 @@ function decideAddon(ctx: PlanContext, b: Sink, containers: ResolvedContainers, 
     return v("addon-by-policy", say("addon-by-policy", "this spec (extensions.kubernetesPolicyAddon)"));
   }
   const other = assignmentsDeploying(ctx, subscriptionId, "kubernetesPolicyAddon").find((f) => f.owner !== "this-tool");
-  if (other) return v("addon-by-policy", say("addon-by-policy", other.ownerName));
+  if (other) return v("addon-by-policy", say("addon-by-policy", other.applies === "unknown" ? `${other.ownerName}, at a management group that may be above this subscription` : other.ownerName));
   b.add("enable-cluster-addon", c.id, { clusterId: c.id, subscriptionId, addon: AKS_POLICY_ADDON });
   return v("addon-enable", say("addon-enable"));
 }

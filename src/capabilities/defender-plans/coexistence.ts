@@ -3,8 +3,8 @@
  * (it assigns and manages some for its plans), Azure Landing Zones' (Deploy-MDFC-Config,
  * Deploy-MDEndpoints), a user's, and this tool's. A capability never creates a second assignment
  * for what one of them deploys: it finds them here and says in a finding what it found, who owns
- * it, and what it does about it. Assignments at the subscription or above it (a management group)
- * apply to it.
+ * it, and what it does about it. Assignments at the subscription, or at a management group above
+ * it (assignmentApplies), apply to it.
  */
 import type { InventoryPolicyAssignment } from "../../inventory/schema";
 import { ALZ_DEFENDER_ASSIGNMENTS, COMPONENT_POLICIES, type AssignmentOwner, type ComponentPolicy, type DefenderComponent } from "../../spec";
@@ -17,6 +17,8 @@ export interface FoundAssignment {
   readonly owner: AssignmentOwner;
   /** The owner in a finding's words: "Defender for Cloud", "Azure Landing Zones (Deploy-MDFC-Config)". */
   readonly ownerName: string;
+  /** "unknown": at a management group the inventory cannot place above the subscription or not; taken to apply (nothing is deployed a second time on a guess). */
+  readonly applies: "yes" | "unknown";
 }
 
 /** The built-in policy of the catalog a definition id names, by the GUID prefix reference §3 gives. */
@@ -38,20 +40,54 @@ export function ownerOf(a: InventoryPolicyAssignment): { owner: AssignmentOwner;
   return { owner: "other", ownerName: `another owner (${display || name})` };
 }
 
-function appliesTo(a: InventoryPolicyAssignment, subscriptionId: string): boolean {
-  const scope = a.scope.toLowerCase();
-  return scope === subscriptionScope(subscriptionId) || scope.startsWith("/providers/microsoft.management/managementgroups/");
+const GROUP_SCOPE = "/providers/microsoft.management/managementgroups/";
+
+/**
+ * Whether an assignment applies to a subscription: one at the subscription does, one at a
+ * management group does when that group is one of the subscription's ancestors (as the inventory
+ * records them), unless its notScopes leave the subscription (or a group between) out. "unknown":
+ * a management group's, and the inventory does not record the subscription's ancestors.
+ */
+export function assignmentApplies(ctx: PlanContext, a: InventoryPolicyAssignment, subscriptionId: string): "yes" | "no" | "unknown" {
+  const scope = trimmed(a.scope);
+  const subscription = subscriptionScope(subscriptionId).toLowerCase();
+  if (scope !== subscription && !scope.startsWith(GROUP_SCOPE)) return "no";
+  const notScopes = (a.notScopes ?? []).map(trimmed);
+  if (notScopes.includes(subscription)) return "no";
+  if (scope === subscription) return "yes";
+  const ancestors = ancestorsOf(ctx).get(subscriptionId.toLowerCase());
+  if (!ancestors) return "unknown";
+  const above = (groupScope: string) => groupScope.startsWith(GROUP_SCOPE) && ancestors.has(groupScope.slice(GROUP_SCOPE.length));
+  return above(scope) && !notScopes.some(above) ? "yes" : "no";
 }
+
+function trimmed(scope: string): string {
+  return scope.toLowerCase().replace(/\/+$/, "");
+}
+
+/** Each subscription's recorded ancestors (lower-case names); a subscription without the field has no entry. */
+function ancestorsOf(ctx: PlanContext): Map<string, ReadonlySet<string>> {
+  return ctx.memo(ANCESTORS, () => {
+    const out = new Map<string, ReadonlySet<string>>();
+    for (const s of ctx.inventory.subscriptions) {
+      if (s.managementGroupAncestors) out.set(s.id.toLowerCase(), new Set(s.managementGroupAncestors.map((g) => g.toLowerCase())));
+    }
+    return out;
+  });
+}
+
+const ANCESTORS = {};
 
 /** The assignments that apply to the subscription and deploy `component`, sorted by id. */
 export function assignmentsDeploying(ctx: PlanContext, subscriptionId: string, component: DefenderComponent): FoundAssignment[] {
   const found: FoundAssignment[] = [];
   for (const a of sortById(ctx.inventory.policyAssignments)) {
-    if (!appliesTo(a, subscriptionId)) continue;
+    const applies = assignmentApplies(ctx, a, subscriptionId);
+    if (applies === "no") continue;
     const policy = componentPolicyOf(a.policyDefinitionId);
     const alz = ALZ_DEFENDER_ASSIGNMENTS[(a.name ?? workspaceLabel(a.id)).toLowerCase()];
     if (policy?.component !== component && alz !== component) continue;
-    found.push({ assignment: a, ...(policy ? { policy } : {}), ...ownerOf(a) });
+    found.push({ assignment: a, ...(policy ? { policy } : {}), ...ownerOf(a), applies });
   }
   return found;
 }
@@ -73,11 +109,15 @@ export function noteCoexistence(
   for (const f of found) {
     if (f.owner === "this-tool") continue;
     const policy = f.policy ? `"${f.policy.displayName}"` : "a Defender configuration";
+    const unsure =
+      f.applies === "unknown"
+        ? ` Whether it applies to subscription ${subscriptionId} is not known: the inventory does not record the management groups above it (subscriptions[].managementGroupAncestors), so it is taken to apply.`
+        : "";
     b.finding(
-      severity,
+      f.applies === "unknown" ? "warning" : severity,
       `coexisting-${component}-assignment`,
       f.assignment.id,
-      `${f.ownerName} assigns ${policy}, which deploys ${what}, at ${f.assignment.scope}. ${ourPart(f)}`,
+      `${f.ownerName} assigns ${policy}, which deploys ${what}, at ${f.assignment.scope}.${unsure} ${ourPart(f)}`,
     );
   }
   return found;

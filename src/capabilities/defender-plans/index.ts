@@ -12,7 +12,7 @@ import { planDefenderPlans, planMachinePlans } from "./plan";
 import { PLAN_DECISIONS } from "./reasons";
 import { DEFENDER_PLAN_STEPS, type DefenderPlanSteps } from "./steps";
 
-export { assignmentsDeploying, componentPolicyOf, noteCoexistence, ownerOf, type FoundAssignment } from "./coexistence";
+export { assignmentApplies, assignmentsDeploying, componentPolicyOf, noteCoexistence, ownerOf, type FoundAssignment } from "./coexistence";
 export { desiredPlans, exclusionTagsValue, livePlan, planChanges, type DesiredPlan, type PlanChange, type PlanExtension } from "./desired";
 export { effectivePlan, overrideFor, type MachinePlanFacts } from "./plan";
 export { PLAN_DECISIONS, type PlanComponentDecision } from "./reasons";

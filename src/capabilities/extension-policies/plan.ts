@@ -298,7 +298,20 @@ function planAssignment(
     return true;
   }
   const principalId = existing?.identityPrincipalId ?? null;
-  const missing = missingGrants(ctx, bundle, principalId);
+  const lacking = missingGrants(ctx, bundle, principalId);
+  // Another owner's identity is never granted a role (a privilege change on their principal): they are told what it lacks.
+  const foreign = notOurs(existing, scope, policy);
+  const missing = foreign ? [] : lacking;
+  if (existing && foreign && lacking.length) {
+    b.finding(
+      "warning",
+      "assignment-lacks-role",
+      existing.id,
+      `The assignment of "${policy.displayName}" (not this tool's) lacks ${lacking.map((g) => `"${g.role.name}"`).join(", ")} at ${scope} for its identity ${principalId}, so it cannot deploy what it assigns: ` +
+        `this tool grants no role to an identity it does not own, and starts no remediation of it; its owner grants the role${lacking.length > 1 ? "s" : ""}.`,
+    );
+  }
+  if (existing && foreign) noteEarlierGrants(ctx, b, bundle, existing, policy);
   const limits = limitsOf(ctx);
   const newAt = existing ? undefined : scope;
   const refused = limits.refusal(at.subscriptionId, missing.length, newAt);
@@ -316,7 +329,7 @@ function planAssignment(
   let leavesAlone = true;
   if (!existing) {
     assignStep = b.add("assign-policy", assignmentId, bundle.assignment, waitFor);
-  } else if (sameId(existing.id, policyAssignmentId(scope, policy.shortName))) {
+  } else if (!foreign) {
     notScopesStep = planNotScopes(b, existing, notScopes);
   } else {
     // Someone else's assignment (ALZ, the portal) is not changed; no remediation of it is started while it would reach those machines.
@@ -336,7 +349,7 @@ function planAssignment(
     const step = grantRoleStep(bundle, grant, principalId);
     grants.push(b.add("grant-role", step.target, step.details, [assignStep, ...waitFor]));
   }
-  if (resources.length === 0 || !leavesAlone) return true;
+  if (resources.length === 0 || !leavesAlone || (foreign && lacking.length)) return true;
   const active = ctx.inventory.remediations.some(
     (r) => sameId(r.policyAssignmentId, assignmentId) && ACTIVE_REMEDIATION_STATES.has(r.provisioningState.toLowerCase()),
   );
@@ -355,6 +368,27 @@ function planAssignment(
   const task = remediationStep(bundle, policy.shortName, resources, Math.min(REMEDIATION_MAX_RESOURCE_COUNT, Math.max(REMEDIATION_DEFAULT_RESOURCE_COUNT, discovered)), unreachable);
   b.add("create-remediation", task.target, task.details, [assignStep, notScopesStep, ...grants]);
   return true;
+}
+
+/**
+ * Roles earlier versions of this tool granted to another owner's assignment's identity (their
+ * role assignment ids are the ones this tool names its grants with): named in a finding, for
+ * their owner or an administrator to keep or remove; this tool removes no role assignment.
+ */
+function noteEarlierGrants(ctx: PlanContext, b: ExtensionPolicySink, bundle: DeployIfNotExistsBundle, existing: InventoryPolicyAssignment, policy: PolicyDefinition): void {
+  const granted = bundle.grants.filter((g) => ctx.inventory.roleAssignments.some((r) => sameId(r.id, g.id)));
+  if (!granted.length) return;
+  b.finding(
+    "warning",
+    "role-granted-to-others-identity",
+    existing.id,
+    `Earlier versions of this tool granted ${granted.map((g) => `"${g.role.name}" (${g.id})`).join(", ")} to the identity of the assignment of "${policy.displayName}" (not this tool's); it grants none now and removes none: its owner keeps or removes ${granted.length > 1 ? "them" : "it"}.`,
+  );
+}
+
+/** An assignment of `policy` at `scope` that this tool did not make (ALZ's, the portal's, a user's): never changed, its identity never granted a role. */
+function notOurs(existing: InventoryPolicyAssignment | undefined, scope: string, policy: PolicyDefinition): boolean {
+  return existing !== undefined && !sameId(existing.id, policyAssignmentId(scope, policy.shortName));
 }
 
 /** The bundle's roles that `principalId` (null: an identity still to be created) lacks at the bundle's scope. */
@@ -402,7 +436,8 @@ function addonAssignable(ctx: PlanContext, subscriptionId: string): boolean {
     identityLocation: ctx.spec.extensions.identityLocation,
     roles: policy.roles,
   });
-  const missing = missingGrants(ctx, bundle, existing?.identityPrincipalId ?? null).length;
+  // Another owner's assignment is granted nothing here (planAssignment): it takes no room for roles.
+  const missing = notOurs(existing, scope, policy) ? 0 : missingGrants(ctx, bundle, existing?.identityPrincipalId ?? null).length;
   return limitsOf(ctx).refusal(subscriptionId, missing, existing ? undefined : scope) === undefined;
 }
 
