@@ -5,11 +5,12 @@
  * machine (the seed's decideMachine took 2.0 s at 1M against 0.4 s on a sorted file). Copying the
  * machine objects once, in id order, packs them densely: the passes then read memory in sequence.
  * The copies are shallow below their nested objects and arrays (extensions, agents, identity,
- * tags...), which are copied one level too; strings are shared. Same fields, same order, same
- * values: nothing reads a machine's identity.
+ * tags...), which are copied one level too; strings are shared, but for the id, which is copied
+ * beside its machine (laidOutCopy). Same fields, same order, same values: nothing reads a
+ * machine's identity, nor a string's.
  */
 import type { Inventory, InventoryMachine } from "../../inventory/schema";
-import { sortById } from "./sortById";
+import { rememberSortedById, sortById } from "./sortById";
 
 type Fields = Record<string, unknown>;
 
@@ -26,9 +27,24 @@ function copyValue(v: unknown): unknown {
   return { ...(v as Fields) };
 }
 
+/**
+ * A string equal to `text`, made here and now as one flat string: the machine's id beside its
+ * copy. JSON.parse left the ids in file order, so every pass in id order that reads them (the
+ * sort checks, the locators, the plan file's records, the basis) missed the cache on each
+ * machine: 1M ids compared in order took 0.47 s from the file's strings, 0.06 s from these.
+ * V8 makes the joined halves one flat string when a character is first read: here.
+ */
+export function laidOutCopy(text: string): string {
+  const half = text.length >> 1;
+  const copy = text.slice(0, half) + text.slice(half);
+  void copy.charCodeAt(0);
+  return copy;
+}
+
 /** One machine's copy (see above). */
 export function relocatedMachine(m: InventoryMachine): InventoryMachine {
   const c: Fields = { ...m };
+  c.id = laidOutCopy(m.id);
   // The fields that hold objects; the rest are strings, booleans and numbers (schema.ts).
   if (m.extensions !== undefined) c.extensions = copyValue(m.extensions);
   if (m.agents !== undefined) c.agents = copyValue(m.agents);
@@ -49,5 +65,6 @@ export function withMachinesLaidOut(inventory: Inventory): Inventory {
   if (sorted === inventory.machines) return inventory;
   const machines = new Array<InventoryMachine>(sorted.length);
   for (let i = 0; i < sorted.length; i++) machines[i] = relocatedMachine(sorted[i]!);
-  return { ...inventory, machines };
+  // The planner and the basis sort these again: known in order, they are not compared again.
+  return { ...inventory, machines: rememberSortedById(machines) };
 }
