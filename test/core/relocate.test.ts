@@ -6,7 +6,7 @@
 import { plan } from "../../src/core";
 import { buildContext, machinesInScope, withMachinesLaidOut } from "../../src/core/kernel";
 import { planAndBasis } from "../../src/cli/commands/plan";
-import { laidOutCopy, relocatedMachine } from "../../src/core/kernel/relocate";
+import { laidOutCopy, relocatedMachine, StringPool } from "../../src/core/kernel/relocate";
 import { sortById } from "../../src/core/kernel/sortById";
 import type { InventoryMachine } from "../../src/inventory/schema";
 import { inventory, machine, spec } from "../helpers/fixtures";
@@ -40,6 +40,19 @@ describe("machines relocated in id order", () => {
     }
     const m = rich("VM-Upper");
     expect(relocatedMachine(m).id).toBe(m.id);
+  });
+
+  it("machines laid out with one pool read as before (which string holds a value is not observable: memory is the point)", () => {
+    const pool = new StringPool();
+    const [a, b] = ["vm-a", "vm-b"].map((name) => JSON.parse(JSON.stringify(rich(name))) as InventoryMachine);
+    const [ca, cb] = [relocatedMachine(a!, pool), relocatedMachine(b!, pool)];
+    expect(JSON.stringify(ca)).toBe(JSON.stringify(a));
+    expect(JSON.stringify(cb)).toBe(JSON.stringify(b));
+    expect(Object.keys(cb)).toEqual(Object.keys(b!));
+    // A list of strings inside an item is a copy too (its strings from the pool).
+    expect(cb.agents![0]!.workspaceCustomerIds).toEqual(b!.agents![0]!.workspaceCustomerIds);
+    expect(cb.agents![0]!.workspaceCustomerIds).not.toBe(b!.agents![0]!.workspaceCustomerIds);
+    expect(pool.of("seen once")).toBe("seen once");
   });
 
   it("the laid-out machines are known in id order: the planner and the basis take them without a check", () => {
