@@ -6,7 +6,8 @@
 import { plan } from "../../src/core";
 import { buildContext, machinesInScope, withMachinesLaidOut } from "../../src/core/kernel";
 import { planAndBasis } from "../../src/cli/commands/plan";
-import { relocatedMachine } from "../../src/core/kernel/relocate";
+import { laidOutCopy, relocatedMachine, StringPool } from "../../src/core/kernel/relocate";
+import { sortById } from "../../src/core/kernel/sortById";
 import type { InventoryMachine } from "../../src/inventory/schema";
 import { inventory, machine, spec } from "../helpers/fixtures";
 
@@ -30,6 +31,43 @@ describe("machines relocated in id order", () => {
     for (const key of ["extensions", "agents", "identity", "tags"] as const) expect(c[key]).not.toBe(m[key]);
     expect(c.extensions![0]).not.toBe(m.extensions![0]);
     expect(JSON.stringify(m)).toBe(before);
+  });
+
+  it("a machine's id is copied equal, whatever its characters", () => {
+    for (const id of ["", "a", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-ü-😀", "x".repeat(40)]) {
+      expect(laidOutCopy(id)).toBe(id);
+      expect(laidOutCopy(id).length).toBe(id.length);
+    }
+    const m = rich("VM-Upper");
+    expect(relocatedMachine(m).id).toBe(m.id);
+  });
+
+  it("machines laid out with one pool read as before (which string holds a value is not observable: memory is the point)", () => {
+    const pool = new StringPool();
+    const [a, b] = ["vm-a", "vm-b"].map((name) => JSON.parse(JSON.stringify(rich(name))) as InventoryMachine);
+    const [ca, cb] = [relocatedMachine(a!, pool), relocatedMachine(b!, pool)];
+    expect(JSON.stringify(ca)).toBe(JSON.stringify(a));
+    expect(JSON.stringify(cb)).toBe(JSON.stringify(b));
+    expect(Object.keys(cb)).toEqual(Object.keys(b!));
+    // A list of strings inside an item is a copy too (its strings from the pool).
+    expect(cb.agents![0]!.workspaceCustomerIds).toEqual(b!.agents![0]!.workspaceCustomerIds);
+    expect(cb.agents![0]!.workspaceCustomerIds).not.toBe(b!.agents![0]!.workspaceCustomerIds);
+    expect(pool.of("seen once")).toBe("seen once");
+  });
+
+  it("the laid-out machines are known in id order: the planner and the basis take them without a check", () => {
+    const sorted = ["vm-a", "vm-b", "vm-c"].map(rich);
+    const laidOut = withMachinesLaidOut(inventory({ machines: [sorted[1]!, sorted[2]!, sorted[0]!] }));
+    let reads = 0;
+    for (const m of laidOut.machines) {
+      const id = m.id;
+      Object.defineProperty(m, "id", { get: () => (reads++, id) });
+    }
+    expect(sortById(laidOut.machines)).toBe(laidOut.machines);
+    expect(reads).toBe(0);
+    // A copy of the list (not known to be in order) is checked: its ids are read.
+    expect(sortById([...laidOut.machines])).toEqual(laidOut.machines);
+    expect(reads).toBeGreaterThan(0);
   });
 
   it("an unsorted inventory is planned from copies in id order; a sorted one from its own machines", () => {

@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { sortById } from "../../src/core/kernel";
-import { sortByParentPath } from "../../src/core/kernel/sortById";
+import { rememberSortedById, sortByParentPath } from "../../src/core/kernel/sortById";
 
 type Item = { id: string; at: number };
 
@@ -22,6 +22,26 @@ describe("sortById", () => {
   it("returns an input already in order as it is", () => {
     const items = itemsOf(["/a/x", "/a/y", "/b/x"]);
     expect(sortById(items)).toBe(items);
+  });
+
+  it("takes a list it made, or one a caller made in order and said so, without comparing it again", () => {
+    const made = sortById(itemsOf(["/b/x", "/a/y", "/a/x"]));
+    expect(made.map((i) => i.id)).toEqual(["/a/x", "/a/y", "/b/x"]);
+    expect(sortById(made)).toBe(made);
+    // Remembered, not checked: a list said to be in order is taken as it is (the caller's promise).
+    const said = rememberSortedById(itemsOf(["/b", "/a"]));
+    expect(sortById(said)).toBe(said);
+    // A list whose length changed since is checked again.
+    const grown = rememberSortedById(itemsOf(["/a", "/b"]));
+    grown.push({ id: "/0", at: 2 });
+    expect(sortById(grown).map((i) => i.id)).toEqual(["/0", "/a", "/b"]);
+  });
+
+  it("does not remember a caller's own list found in order: it may be changed in place", () => {
+    const own = itemsOf(["/a", "/b", "/c"]);
+    expect(sortById(own)).toBe(own);
+    own[0] = { id: "/d", at: 3 };
+    expect(sortById(own).map((i) => i.id)).toEqual(["/b", "/c", "/d"]);
   });
 
   it("orders a fleet in generation order as the comparator sort does", () => {

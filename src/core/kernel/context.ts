@@ -5,7 +5,7 @@ import type { Inventory, InventoryCluster, InventoryMachine, InventorySettings, 
 import { subscriptionOf } from "../../inventory/ids";
 import type { Spec } from "../../spec/schema";
 import { ReasonBook } from "./reasons";
-import { relocatedMachine } from "./relocate";
+import { relocatedMachine, StringPool } from "./relocate";
 import { sortById } from "./sortById";
 
 export interface PlanContext {
@@ -107,6 +107,7 @@ export function machinesInScope(ctx: PlanContext): { machines: InventoryMachine[
   const sorted = sortById(given);
   // An unsorted file leaves the machines in memory in file order: plan from copies laid out in id order (relocate.ts).
   const relocate = sorted !== given;
+  const pool = new StringPool();
   for (let i = 0; i < sorted.length; i++) {
     const m = sorted[i]!;
     // slice and compare: startsWith on a million long ids costs three times as much.
@@ -120,7 +121,7 @@ export function machinesInScope(ctx: PlanContext): { machines: InventoryMachine[
       excluded++;
       continue;
     }
-    machines.push(relocate ? relocatedMachine(m) : m);
+    machines.push(relocate ? relocatedMachine(m, pool) : m);
     subscriptionIds.push(sub);
   }
   return { machines, subscriptionIds, excluded };

@@ -17,10 +17,25 @@ const byId = (a: WithId, b: WithId): number => (a.id < b.id ? -1 : a.id > b.id ?
  * another's, too many groups) take the comparator sort.
  */
 export function sortById<T extends WithId>(items: readonly T[]): readonly T[] {
+  if (ordered.get(items) === items.length) return items;
   let sorted = true;
   for (let i = 1; i < items.length && sorted; i++) if (items[i - 1]!.id > items[i]!.id) sorted = false;
   if (sorted) return items;
-  return sortByParentPath(items) ?? [...items].sort(byId);
+  return rememberSortedById(sortByParentPath(items) ?? [...items].sort(byId));
+}
+
+/**
+ * Lists made in id order by this module or by a caller that built them so (relocate.ts), with
+ * their length then. At 1M machines the planner and the plan's basis each asked again of the
+ * same list, and each answer was a million comparisons of long ids (~0.5 s). A caller's own list
+ * found in order is not remembered: it could be changed in place afterwards; these are new lists.
+ */
+const ordered = new WeakMap<readonly WithId[], number>();
+
+/** Records that `items`, a list the caller made and does not change, is in id order; returns it. */
+export function rememberSortedById<L extends readonly WithId[]>(items: L): L {
+  ordered.set(items, items.length);
+  return items;
 }
 
 /** Probes in the parent-path table before giving up on it (only ids hashed alike chain). */
