@@ -58,6 +58,32 @@ describe("markdown within GitHub's comment limit", () => {
     expect(md).toContain("<details><summary>Machines (15)</summary>");
   });
 
+  it("--max-chars: nothing left out silently, however small the budget", () => {
+    const root = join(__dirname, "../..");
+    const withComponents = plan(loadSpecFile(join(root, "examples/spec.yaml")), loadInventoryFile(join(root, "examples/inventory.json")));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: MIN_MARKDOWN_CHARS, max: 12_000 }), fc.boolean(), (n, subs, max, components) => {
+        const p = components ? withComponents : bigPlan(n, subs);
+        const md = renderMarkdown(p, undefined, { maxChars: max });
+        expect(md.length).toBeLessThanOrEqual(max);
+        const lines = md.split("\n");
+        lines.forEach((line, i) => {
+          // A heading always has something under it; a table's head always a row (maybe "… and N more").
+          if (line.startsWith("#### ")) expect(lines[i + 2] ?? "").not.toMatch(/^(#|$)/);
+          if (/^\|-/.test(line)) expect(lines[i + 1] ?? "").toMatch(/^\| /);
+        });
+        if (md.includes("#### Steps by subscription")) {
+          // Every subscription with steps is shown or counted.
+          const shown = (md.match(/<summary><code>/g) ?? []).length;
+          const counted = Number(/_… and (\d+) more subscription\(s\) with/.exec(md)?.[1] ?? 0);
+          const withSteps = new Set(p.steps.map((s) => /^\/subscriptions\/([^/]+)/i.exec(s.target)?.[1])).size;
+          expect(shown + counted).toBe(withSteps);
+        }
+      }),
+      { numRuns: 80 },
+    );
+  });
+
   it("refuses a budget below what the headline needs", () => {
     expect(() => renderMarkdown(bigPlan(10), undefined, { maxChars: 100 })).toThrow(/maxChars must be a whole number >= 1024/);
   });

@@ -73,15 +73,7 @@ function markdownOf(plan: RenderedPlan, options: MarkdownOptions): string {
   const errors = (plan.summary.findings.error ?? 0) > 0;
   if (errors) cut = findingsSection(out, plan.findings, reserve, max * 0.2) || cut;
 
-  if (plan.machines.length) {
-    out.push("| Decision | Machines | Meaning |", reserve);
-    out.push("|---|---:|---|", reserve);
-    for (const d of catalog.decisions) {
-      const n = plan.summary.decisions[d];
-      if (n && !out.push(`| \`${d}\` | ${n} | ${escape(catalog.meaning(d))} |`, reserve)) cut = true;
-    }
-    out.push("", reserve);
-  }
+  if (plan.machines.length) cut = decisionSection(out, plan, catalog, reserve) || cut;
 
   if (facts.subscriptions.length > 1) cut = subscriptionSection(out, facts, reserve, max * 0.15) || cut;
   if (facts.components.length) cut = componentSection(out, facts, reserve) || cut;
@@ -117,37 +109,54 @@ function countsCell(counts: ReadonlyMap<string, number>): string {
     .join(", ");
 }
 
-function subscriptionSection(out: Budget, facts: Facts, reserve: number, limit: number): boolean {
-  if (!out.pushAll(["#### By subscription", "", "| Subscription | Machines | To change | Steps | Decisions |", "|---|---:|---:|---:|---|"], reserve)) return true;
-  const subs = facts.subscriptions;
-  const rows = (function* () {
-    for (const s of subs) yield `| \`${s.id}\` | ${s.machines} | ${s.changing} | ${s.steps} | ${countsCell(s.decisions)} |`;
-  })();
-  const written = out.rows(rows, subs.length, (n) => `| … and ${n} more subscription(s) | | | | |`, limit, reserve);
+/**
+ * A table: its head only with room for the line saying how many rows were left out, so a table is
+ * never shown empty, then its rows while they fit in `limit`. True when any row was left out.
+ */
+function table(out: Budget, head: readonly string[], rows: readonly string[], more: (left: number) => string, reserve: number, limit = out.left): boolean {
+  if (!rows.length) return false;
+  if (!out.pushAll(head, reserve + more(rows.length).length + 1)) return true;
+  const written = out.rows(rows, rows.length, more, limit, reserve);
   out.push("", reserve);
-  return written < subs.length;
+  return written < rows.length;
+}
+
+function decisionSection(out: Budget, plan: RenderedPlan, catalog: Catalog, reserve: number): boolean {
+  const rows: string[] = [];
+  for (const d of catalog.decisions) {
+    const n = plan.summary.decisions[d];
+    if (n) rows.push(`| \`${d}\` | ${n} | ${escape(catalog.meaning(d))} |`);
+  }
+  return table(out, ["| Decision | Machines | Meaning |", "|---|---:|---|"], rows, (n) => `| … and ${n} more decision(s) | | |`, reserve);
+}
+
+function subscriptionSection(out: Budget, facts: Facts, reserve: number, limit: number): boolean {
+  const rows = facts.subscriptions.map((s) => `| \`${s.id}\` | ${s.machines} | ${s.changing} | ${s.steps} | ${countsCell(s.decisions)} |`);
+  const head = ["#### By subscription", "", "| Subscription | Machines | To change | Steps | Decisions |", "|---|---:|---:|---:|---|"];
+  return table(out, head, rows, (n) => `| … and ${n} more subscription(s) | | | | |`, reserve, limit);
 }
 
 function componentSection(out: Budget, facts: Facts, reserve: number): boolean {
-  if (!out.pushAll(["#### By component", "", "| Component | Steps | Machines changed | Actions |", "|---|---:|---:|---|"], reserve)) return true;
-  let cut = false;
-  for (const c of facts.components) {
-    if (!out.push(`| \`${c.id}\`: ${escape(c.title)} | ${c.steps} | ${c.machines} | ${countsCell(c.actions)} |`, reserve)) cut = true;
-  }
-  out.push("", reserve);
-  return cut;
+  const rows = facts.components.map((c) => `| \`${c.id}\`: ${escape(c.title)} | ${c.steps} | ${c.machines} | ${countsCell(c.actions)} |`);
+  const head = ["#### By component", "", "| Component | Steps | Machines changed | Actions |", "|---|---:|---:|---|"];
+  return table(out, head, rows, (n) => `| … and ${n} more component(s) | | | |`, reserve);
 }
 
 function stepsSection(out: Budget, plan: RenderedPlan, facts: Facts, catalog: Catalog, reserve: number, limit: number): boolean {
-  if (!out.pushAll(["#### Steps by subscription", ""], reserve)) return true;
+  const withSteps = facts.subscriptions.filter((s) => s.steps);
+  // Kept aside until the end: the line counting the subscriptions whose steps did not fit.
+  const moreSubs = (left: readonly typeof withSteps[number][]) =>
+    `_… and ${left.length} more subscription(s) with ${left.reduce((n, s) => n + s.steps, 0)} step(s): see the full plan._`;
+  const moreCost = moreSubs(withSteps).length + 2;
+  if (!out.pushAll(["#### Steps by subscription", ""], reserve + moreCost)) return true;
   const stop = out.left - Math.min(limit, out.left);
   let cut = false;
-  for (const sub of facts.subscriptions) {
-    if (!sub.steps) continue;
+  for (const [k, sub] of withSteps.entries()) {
     const head = [`<details${sub.steps <= OPEN_ROWS ? " open" : ""}><summary><code>${sub.id}</code>: ${countsCell(sub.actions)}</summary>`, "", "| # | Action | Target |", "|---:|---|---|"];
     const tail = ["", "</details>", ""];
     const tailCost = tail.reduce((n, l) => n + l.length + 1, 0);
-    if (out.left - stop < 400 || !out.pushAll(head, reserve + tailCost)) {
+    if (out.left - stop < 400 || !out.pushAll(head, reserve + tailCost + moreCost)) {
+      out.pushAll([moreSubs(withSteps.slice(k)), ""], reserve);
       cut = true;
       break;
     }
@@ -158,7 +167,7 @@ function stepsSection(out: Budget, plan: RenderedPlan, facts: Facts, catalog: Ca
       for (const i of ordered) yield `| ${i + 1} | \`${plan.steps[i]!.action}\` | ${escape(stepLabel(plan.steps[i]!, catalog))} |`;
     })();
     const share = Math.max(400, Math.floor((out.left - stop) / 2));
-    const written = out.rows(rows, sub.steps, (n) => `| | … | ${n} more step(s) in this subscription |`, share, reserve + tailCost);
+    const written = out.rows(rows, sub.steps, (n) => `| | … | ${n} more step(s) in this subscription |`, share, reserve + tailCost + moreCost);
     if (written < sub.steps) cut = true;
     out.pushAll(tail, reserve);
   }
@@ -195,7 +204,8 @@ function findingsSection(out: Budget, findings: readonly RenderedFinding[], rese
       opened = true;
     }
     const keep = reserve + moreCost + (opened ? closeCost : 0);
-    if (out.left - line.length - 1 < stop || !out.push(line, keep)) break;
+    // The first code is shown whenever the budget holds it, even past this section's share.
+    if ((written > 0 && out.left - line.length - 1 < stop) || !out.push(line, keep)) break;
     written++;
   }
   if (written < lines.length) out.push(more(lines.length - written), reserve);
