@@ -5,12 +5,13 @@
  * of it with the new principal is RoleAssignmentUpdateNotPermitted. The plan replaces the orphan,
  * so the apply converges and the plan after it is empty.
  */
+import { join } from "node:path";
 import { PolicyClient } from "@azure/arm-policy";
 import { applyPlan } from "../../src/azure";
 import { readInventoryFor } from "../../src/azure/inventory";
 import { plan, stepsOf } from "../../src/core";
 import { loadSpecFile } from "../../src/spec/load";
-import { startLab, type Lab } from "./helpers";
+import { runCli, startLab, type Lab } from "./helpers";
 
 jest.setTimeout(240_000);
 
@@ -55,5 +56,28 @@ describe("a policy assignment deleted by hand", () => {
     expect(after.roleAssignments.filter((r) => r.principalId === old.identityPrincipalId)).toEqual([]);
     expect(after.roleAssignments.filter((r) => r.principalId === recreated.identityPrincipalId).map((r) => r.id).sort()).toEqual(oldGrants.map((r) => r.id).sort());
     expect(plan(spec, after).steps).toEqual([]);
+  });
+
+  it("deleted again: the CLI's plan shows the replacement, one round of reconcile converges, and its next plan is 0 steps", async () => {
+    const spec = loadSpecFile(lab.specPath);
+    const sub = spec.subscriptions[0]!;
+    const before = await readInventoryFor(lab.conn, spec);
+    const old = before.policyAssignments.find((a) => a.name === WINDOWS_ASSIGNMENT && a.scope === `/subscriptions/${sub}`)!;
+    await new PolicyClient(lab.emu.credential(), sub, lab.emu.clientOptions()).policyAssignments.delete(old.scope, WINDOWS_ASSIGNMENT);
+
+    const shown = runCli(lab, ["plan", "--spec", lab.specPath]);
+    expect(await shown.exit).toBe(2); // changes pending
+    expect(shown.stdout()).toContain(`(replaces its grant to the deleted identity ${old.identityPrincipalId})`);
+
+    const round = runCli(lab, ["reconcile", "--spec", lab.specPath, "--state", join(lab.dir, "state-reconcile"), "--max-writes-per-second", "500"]);
+    expect(await round.exit).toBe(0);
+    // The assignment and its grant; the ARM writes: the assignment, the orphan's delete, the grant.
+    expect(round.stdout()).toContain("Apply: 2 applied. ARM write requests: 3.");
+
+    const after = await readInventoryFor(lab.conn, spec);
+    expect(after.roleAssignments.filter((r) => r.principalId === old.identityPrincipalId)).toEqual([]);
+    const again = runCli(lab, ["plan", "--spec", lab.specPath, "--format", "json"]);
+    expect(await again.exit).toBe(0);
+    expect(JSON.parse(again.stdout()).steps).toEqual([]);
   });
 });
