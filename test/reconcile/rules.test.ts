@@ -231,6 +231,35 @@ describe("Deploy-if-not-exists policies", () => {
     });
   });
 
+  it("a grant of this tool's name held by an earlier identity of the assignment (deleted by hand): replaced, shown so in the plan", () => {
+    const scope = `/subscriptions/${SUB}`;
+    const assignmentId = `${scope}/providers/Microsoft.Authorization/policyAssignments/${SEED_POLICIES.dependencyAgentWindows.shortName}`;
+    const la = ROLES.logAnalyticsContributor.id;
+    const grantId = roleAssignmentId(scope, stableGuid(assignmentId, la));
+    const orphan = { id: grantId, principalId: "old-identity", roleDefinitionId: `${scope}/providers/Microsoft.Authorization/roleDefinitions/${la}`, scope };
+    const s = spec({}, { dependencyAgent: { windows: true } });
+    for (const live of [undefined, "new-identity"]) {
+      const inv = inventory({
+        machines: [machine("w1")],
+        policyAssignments: live ? [{ id: assignmentId, policyDefinitionId: policyDefinitionId(SEED_POLICIES.dependencyAgentWindows), scope, identityPrincipalId: live }] : [],
+        roleAssignments: [orphan],
+      });
+      const p = plan(s, inv);
+      const grants = byAction(p, "grant-role");
+      expect(grants.map((g) => [g.target, g.details.principalId, g.details.replacesPrincipalId])).toEqual([[grantId, live ?? null, "old-identity"]]);
+      const after = simulate(p, inv);
+      expect(after.roleAssignments.filter((r) => r.id === grantId).map((r) => r.principalId)).toEqual([live ?? expect.any(String)]);
+      expect(byAction(plan(s, after), "grant-role")).toEqual([]);
+    }
+    // The name held by the assignment's own identity: nothing to replace, nothing granted.
+    const held = inventory({
+      machines: [machine("w1")],
+      policyAssignments: [{ id: assignmentId, policyDefinitionId: policyDefinitionId(SEED_POLICIES.dependencyAgentWindows), scope, identityPrincipalId: "old-identity" }],
+      roleAssignments: [orphan],
+    });
+    expect(byAction(plan(s, held), "grant-role")).toEqual([]);
+  });
+
   it("an existing assignment without identity cannot deploy: an error finding", () => {
     const inv = inventory({
       policyAssignments: [{ id: "/subscriptions/x/providers/Microsoft.Authorization/policyAssignments/a", policyDefinitionId: "/providers/Microsoft.Authorization/policyDefinitions/4da21710-ce6f-4e06-8cdb-5cc4c93ffbee", scope: `/subscriptions/${SUB}`, identityPrincipalId: null }],

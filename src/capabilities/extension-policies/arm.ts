@@ -70,8 +70,17 @@ export const HANDLERS = {
   "grant-role": {
     run: async ({ details: d, target }, env, ctx) => {
       const principalId = d.principalId ?? principalFrom(ctx, d.policyAssignmentId);
+      const grants = env.clients.authorization(subscriptionOf(d.scope)).roleAssignments;
+      if (d.replacesPrincipalId) {
+        // The plan's orphan (a deleted identity's grant of this name) goes first: Azure refuses a new principal on it.
+        // Only that principal's: a grant that has since become anyone else's is left, and the PUT says why.
+        const held = await env.gate.readOrNull(() => grants.get(d.scope, nameOf(target)));
+        if (held?.principalId && held.principalId.toLowerCase() === d.replacesPrincipalId.toLowerCase()) {
+          await env.gate.write(() => grants.delete(d.scope, nameOf(target)));
+        }
+      }
       await env.gate
-        .write(() => env.clients.authorization(subscriptionOf(d.scope)).roleAssignments.create(d.scope, nameOf(target), { roleDefinitionId: d.roleDefinitionId, principalId, principalType: "ServicePrincipal" }))
+        .write(() => grants.create(d.scope, nameOf(target), { roleDefinitionId: d.roleDefinitionId, principalId, principalType: "ServicePrincipal" }))
         .catch((err) => {
           // The same principal already has the role at the scope (under another name): done.
           if ((err as { code?: string }).code !== "RoleAssignmentExists") throw err;

@@ -64,7 +64,8 @@ export class LimitBook {
   chargeSteps(steps: Iterable<{ readonly action: string; readonly details: unknown }>): void {
     for (const s of steps) {
       if (s.action === "assign-policy") bump(this.policies, trimmed((s.details as { scope: string }).scope), 1);
-      else if (s.action === "grant-role") bump(this.roles, subscriptionOf((s.details as { scope: string }).scope).toLowerCase(), 1);
+      // A grant that replaces an orphan of its name adds none.
+      else if (s.action === "grant-role" && !(s.details as { replacesPrincipalId?: string }).replacesPrincipalId) bump(this.roles, subscriptionOf((s.details as { scope: string }).scope).toLowerCase(), 1);
     }
   }
 

@@ -32,10 +32,22 @@ const ACTIVE_REMEDIATION_STATES = new Set(["accepted", "running", "evaluating"])
 export type ExtensionPolicySink = StepSink<PolicySteps & MachineExtensionSteps>;
 
 /** Target and details of a grant-role step: one role of the bundle for its assignment's identity (null: the identity a step of this plan creates). */
-export function grantRoleStep(bundle: DeployIfNotExistsBundle, grant: RoleGrantFacts, principalId: string | null): { target: string; details: GrantRoleDetails } {
+export function grantRoleStep(
+  bundle: DeployIfNotExistsBundle,
+  grant: RoleGrantFacts,
+  principalId: string | null,
+  replacesPrincipalId?: string,
+): { target: string; details: GrantRoleDetails } {
   return {
     target: grant.id,
-    details: { scope: bundle.scope, roleDefinitionId: grant.roleDefinitionId, roleName: grant.role.name, policyAssignmentId: bundle.assignmentId, principalId },
+    details: {
+      scope: bundle.scope,
+      roleDefinitionId: grant.roleDefinitionId,
+      roleName: grant.role.name,
+      policyAssignmentId: bundle.assignmentId,
+      principalId,
+      ...(replacesPrincipalId ? { replacesPrincipalId } : {}),
+    },
   };
 }
 
@@ -312,9 +324,12 @@ function planAssignment(
     );
   }
   if (existing && foreign) noteEarlierGrants(ctx, b, bundle, existing, policy);
+  const orphans = orphanedGrants(ctx, missing, principalId);
+  // A replaced grant adds no role assignment: it takes the orphan's place.
+  const added = missing.length - orphans.size;
   const limits = limitsOf(ctx);
   const newAt = existing ? undefined : scope;
-  const refused = limits.refusal(at.subscriptionId, missing.length, newAt);
+  const refused = limits.refusal(at.subscriptionId, added, newAt);
   if (refused) {
     const instead = policy.osType
       ? "no such assignment or role is planned; the agent is installed step by step on the machines it would reach, and on machines created there later at the next plan."
@@ -323,7 +338,7 @@ function planAssignment(
     return false;
   }
   // Where the room is what this plan's removals freed, the additions wait for them.
-  const waitFor = limits.charge(at.subscriptionId, missing.length, newAt);
+  const waitFor = limits.charge(at.subscriptionId, added, newAt);
   let assignStep: string | undefined;
   let notScopesStep: string | undefined;
   let leavesAlone = true;
@@ -346,7 +361,7 @@ function planAssignment(
   }
   const grants: string[] = [];
   for (const grant of missing) {
-    const step = grantRoleStep(bundle, grant, principalId);
+    const step = grantRoleStep(bundle, grant, principalId, orphans.get(grant.id));
     grants.push(b.add("grant-role", step.target, step.details, [assignStep, ...waitFor]));
   }
   if (resources.length === 0 || !leavesAlone || (foreign && lacking.length)) return true;
@@ -389,6 +404,21 @@ function noteEarlierGrants(ctx: PlanContext, b: ExtensionPolicySink, bundle: Dep
 /** An assignment of `policy` at `scope` that this tool did not make (ALZ's, the portal's, a user's): never changed, its identity never granted a role. */
 function notOurs(existing: InventoryPolicyAssignment | undefined, scope: string, policy: PolicyDefinition): boolean {
   return existing !== undefined && !sameId(existing.id, policyAssignmentId(scope, policy.shortName));
+}
+
+/**
+ * The grants among `missing` whose name (this tool's, of the assignment's id and the role) is
+ * held by another principal: an identity of the assignment before someone deleted it, whose
+ * grants Azure keeps. A PUT of the name for the new identity is RoleAssignmentUpdateNotPermitted,
+ * so the plan shows each one replaced. Keyed by grant id, the orphan's principal as value.
+ */
+function orphanedGrants(ctx: PlanContext, missing: readonly RoleGrantFacts[], principalId: string | null): Map<string, string> {
+  const orphans = new Map<string, string>();
+  for (const grant of missing) {
+    const held = ctx.inventory.roleAssignments.find((r) => sameId(r.id, grant.id));
+    if (held && (principalId === null || !sameId(held.principalId, principalId))) orphans.set(grant.id, held.principalId);
+  }
+  return orphans;
 }
 
 /** The bundle's roles that `principalId` (null: an identity still to be created) lacks at the bundle's scope. */

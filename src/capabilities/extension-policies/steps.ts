@@ -18,6 +18,12 @@ export interface GrantRoleDetails {
   readonly policyAssignmentId: string;
   /** null: the principal of the assignment a step of this plan creates (its output). */
   readonly principalId: string | null;
+  /**
+   * The grant of this name exists for this principal, an identity the assignment had before it was
+   * deleted (Azure keeps a deleted identity's grants, and refuses a change of their principal): it
+   * is deleted, then granted again.
+   */
+  readonly replacesPrincipalId?: string;
 }
 
 export interface CreateRemediationDetails {
@@ -69,9 +75,10 @@ export const POLICY_STEPS: StepKinds<PolicySteps> = {
     },
   },
   "grant-role": {
-    label: (d) => `${d.roleName} to ${workspaceLabel(d.policyAssignmentId)}`,
+    label: (d) => `${d.roleName} to ${workspaceLabel(d.policyAssignmentId)}${d.replacesPrincipalId ? ` (replaces its grant to the deleted identity ${d.replacesPrincipalId})` : ""}`,
     simulate: (sim, d, target) => {
       const inv = sim.inventory;
+      if (d.replacesPrincipalId) inv.roleAssignments = inv.roleAssignments.filter((r) => !sameId(r.id, target));
       const assignment = inv.policyAssignments.find((a) => sameId(a.id, d.policyAssignmentId));
       inv.roleAssignments.push({ id: target, principalId: d.principalId ?? assignment?.identityPrincipalId ?? "", roleDefinitionId: d.roleDefinitionId, scope: d.scope });
     },
