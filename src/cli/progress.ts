@@ -5,8 +5,12 @@
 export interface Progress {
   /** A line worth keeping (a phase, a failure). */
   note(message: string): void;
-  /** n of total done. */
-  tick(done: number, total: number, label: string): void;
+  /**
+   * `finished` of `total` steps have an outcome, `skipped` of them skipped (a stop reports every
+   * step it did not run as skipped): the count shown is of the steps run, so a stopped apply's last
+   * line says how many ran and how many were skipped, not that all of them finished.
+   */
+  tick(finished: number, total: number, label: string, skipped?: number): void;
   done(): void;
 }
 
@@ -21,18 +25,20 @@ export function createProgress(write: (text: string) => void, opts: { quiet?: bo
       drawn = false;
       write(`${message}\n`);
     },
-    tick(done, total, label) {
+    tick(finished, total, label, skipped = 0) {
+      const ran = finished - skipped;
+      const counts = `${ran}/${total} steps${skipped ? `, ${skipped} skipped` : ""}`;
       if (interactive) {
         const width = 30;
-        const filled = total ? Math.round((done / total) * width) : width;
-        write(`\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total} ${label.slice(0, 60).padEnd(60)}`);
+        const filled = total ? Math.round((ran / total) * width) : width;
+        write(`\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${counts} ${label.slice(0, 60).padEnd(60)}`);
         drawn = true;
       } else {
-        // Plain lines: every 10% (and the last), so CI logs stay short.
-        const decile = total ? Math.floor((done / total) * 10) : 10;
-        if (decile !== lastPlain || done === total) {
+        // Plain lines: every 10% of the steps run (and the last), so CI logs stay short; a stop's burst of skipped steps is one line.
+        const decile = total ? Math.floor((ran / total) * 10) : 10;
+        if (decile !== lastPlain || finished === total) {
           lastPlain = decile;
-          write(`progress: ${done}/${total} steps\n`);
+          write(`progress: ${counts}\n`);
         }
       }
     },

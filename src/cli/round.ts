@@ -98,6 +98,7 @@ export async function applyRound(
     throw new ScopeError(`the scope grew after this run took its lease (now also ${unleased.join(", ")}): nothing was applied; run again`);
   }
   const signal = opts.signal ? AbortSignal.any([opts.signal, run.lease.lost]) : run.lease.lost;
+  let skipped = 0;
   const result = await applyPlan(conn, planned.plan, {
     inventory: planned.inventory,
     delegateAbove: opts.delegateAbove,
@@ -110,7 +111,8 @@ export async function applyRound(
     signal,
     onStep: (r, done, total) => {
       if (r.status === "failed") progress.note(`failed: ${r.step.action} ${stepLabel(r.step)}: ${r.error}`);
-      progress.tick(done, total, `${r.step.action} ${stepLabel(r.step)}`);
+      if (r.status === "skipped") skipped++;
+      progress.tick(done, total, `${r.step.action} ${stepLabel(r.step)}`, skipped);
     },
   });
   progress.done();

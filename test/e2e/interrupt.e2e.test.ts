@@ -34,14 +34,20 @@ describe("interruption", () => {
   it("SIGINT cuts a Retry-After: 120 wait short; the journal says where it stopped", async () => {
     await throttled();
     const stateDir = join(lab.dir, "state-sigint");
-    const apply = runCli(lab, ["apply", "--spec", lab.specPath, "--yes", "--state", stateDir, "--format", "json", "--quiet"]);
+    // With progress (plain lines: runCli sets CI=true): the line shown on stop says what was skipped.
+    const apply = runCli(lab, ["apply", "--spec", lab.specPath, "--yes", "--state", stateDir, "--format", "json"]);
     await until429();
     apply.child.kill("SIGINT");
     const code = await apply.exit;
-    const out = JSON.parse(apply.stdout()) as { result: { aborted: string | null; counts: Record<string, number> } };
+    const out = JSON.parse(apply.stdout()) as { plan: { steps: number }; result: { aborted: string | null; counts: Record<string, number> } };
     console.log(`SIGINT during Retry-After 120: exit ${code}, ${JSON.stringify(out.result.counts)}, aborted ${out.result.aborted}`);
     expect(code).toBe(1);
     expect(out.result.aborted).toBe("interrupted by SIGINT");
+    const { skipped, ...ran } = out.result.counts;
+    const lastProgress = apply.stderr().split("\n").filter((l) => l.startsWith("progress: ")).pop();
+    console.log(`SIGINT during Retry-After 120: last progress line "${lastProgress}"`);
+    expect(skipped).toBeGreaterThan(0);
+    expect(lastProgress).toBe(`progress: ${Object.values(ran).reduce((a, b) => a + b, 0)}/${out.plan.steps} steps, ${skipped} skipped`);
     const last = liveJournal(stateDir).pop()!;
     expect(last).toMatchObject({ event: "stopped", reason: "interrupted by SIGINT" });
     expect((last.inFlight as string[]).length + (last.notStarted as number)).toBeGreaterThan(0);

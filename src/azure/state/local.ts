@@ -1,47 +1,41 @@
 /**
- * The local state backend: journals under a directory, leases as small JSON files created
- * exclusively (O_EXCL) and renewed by replacing them (write + rename). A lease whose holder stopped
- * renewing it is expired; one whose holder was a process on this host that no longer exists is
- * free at once. Leases live in a directory of their own (by default one per host, so two working
- * directories on one machine share them); journals live in the state directory.
+ * The local state backend: journals under the state directory, leases in a directory of their own
+ * (by default one per host, shared by its users: two working directories or two OS users on one
+ * machine exclude each other; the protocol is in localLease.ts).
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
-import { hostname, tmpdir } from "node:os";
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { LeaseRefusedError, type HeldLease, type JournalStore, type LeaseHolder, type StateStore } from "./store";
+import { acquireLease, breakLease, defaultLeaseDir, LeaseDir, leaseDirAdvice, prepareLeaseDir } from "./localLease";
+import type { HeldLease, JournalStore, LeaseHolder, StateStore } from "./store";
 
-/** Where local leases live unless ASC_LEASE_DIR says otherwise: one place per host. */
-export function defaultLeaseDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.ASC_LEASE_DIR || join(tmpdir(), "asc-autoprovision-leases");
-}
-
-interface LeaseFile extends LeaseHolder {
-  readonly expiresAt: string;
-}
+export { defaultLeaseDir } from "./localLease";
 
 export class LocalStateStore implements StateStore {
   readonly description: string;
   private readonly dir: string;
+  private readonly leases: LeaseDir;
+  /** The per-host default (not ASC_LEASE_DIR, not a test's): an earlier version's 0755 is made 1777. */
+  private readonly defaultLeases: boolean;
 
-  constructor(
-    dir: string,
-    private readonly leaseDir: string = defaultLeaseDir(),
-  ) {
+  constructor(dir: string, leaseDir?: string) {
     this.dir = resolve(dir);
     this.description = dir;
+    this.defaultLeases = leaseDir === undefined && !process.env.ASC_LEASE_DIR;
+    this.leases = new LeaseDir(resolve(leaseDir ?? defaultLeaseDir()));
   }
 
   async prepare(): Promise<void> {
-    for (const [what, d] of [["state directory", this.dir], ["lease directory", this.leaseDir]] as const) {
+    for (const [what, d] of [["state directory", this.dir], ["lease directory", this.leases.dir]] as const) {
       try {
-        makeDirs(d);
+        if (d === this.leases.dir) this.ensureLeaseDir();
+        else makeDirs(d);
         if (!statSync(d).isDirectory()) throw new Error("not a directory");
         // A real write: /proc and read-only mounts accept mkdir of existing paths but not files.
         const probe = join(d, `.probe-${process.pid}`);
         writeFileSync(probe, "");
         unlinkSync(probe);
       } catch (err) {
-        throw new Error(`${what} ${d} cannot be written: ${(err as Error).message}`);
+        throw new Error(`${what} ${d} cannot be written: ${(err as Error).message}${what === "lease directory" ? leaseDirAdvice(d) : ""}`);
       }
     }
   }
@@ -50,48 +44,19 @@ export class LocalStateStore implements StateStore {
     return new LocalJournal(join(this.dir, "journal", name));
   }
 
+  private ensureLeaseDir(): void {
+    makeDirs(dirname(this.leases.dir));
+    prepareLeaseDir(this.leases.dir, this.defaultLeases);
+  }
+
   async acquire(name: string, holder: LeaseHolder, seconds: number): Promise<HeldLease> {
-    const path = join(this.leaseDir, `${name}.lease`);
-    makeDirs(this.leaseDir);
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const body = JSON.stringify({ ...holder, expiresAt: new Date(Date.now() + seconds * 1000).toISOString() } satisfies LeaseFile);
-      try {
-        writeFileSync(path, body, { flag: "wx", mode: 0o644 });
-        return new LocalLease(name, path, holder.id, seconds);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      }
-      const current = readLease(path);
-      if (current && !isStale(current)) throw new LeaseRefusedError(name, current, `leases in ${this.leaseDir}`, current.expiresAt);
-      // Stale (expired, or its process on this host is gone): move it aside, then check we moved that one.
-      const aside = `${path}.stale-${holder.id}`;
-      try {
-        renameSync(path, aside);
-      } catch {
-        continue;
-      }
-      const moved = readLease(aside);
-      if (moved && current && moved.id !== current.id && !isStale(moved)) {
-        // Another run took it over between our read and the rename: give it back.
-        try {
-          linkSync(aside, path);
-        } catch {
-          /* someone else holds it now: the next attempt reads them */
-        }
-      }
-      rmSync(aside, { force: true });
-    }
-    const current = readLease(path);
-    throw new LeaseRefusedError(name, current ?? undefined, `leases in ${this.leaseDir}`, current?.expiresAt);
+    // Made again if it went (a /tmp cleaner) since prepare.
+    if (!existsSync(this.leases.dir)) this.ensureLeaseDir();
+    return acquireLease(this.leases, name, holder, seconds);
   }
 
   async breakLease(name: string, id: string): Promise<boolean> {
-    const path = join(this.leaseDir, `${name}.lease`);
-    const current = readLease(path);
-    if (!current) return false;
-    if (current.id !== id) throw new LeaseRefusedError(name, current, `leases in ${this.leaseDir}`, current.expiresAt);
-    rmSync(path, { force: true });
-    return true;
+    return breakLease(this.leases, name, id);
   }
 }
 
@@ -106,49 +71,6 @@ export function makeDirs(dir: string): void {
     if (dirname(d) === d) break;
   }
   for (const d of missing.reverse()) mkdirSync(d);
-}
-
-function readLease(path: string): LeaseFile | null {
-  try {
-    return JSON.parse(readFileSync(path, "utf8")) as LeaseFile;
-  } catch {
-    return null;
-  }
-}
-
-function isStale(l: LeaseFile): boolean {
-  if (!(Date.parse(l.expiresAt) > Date.now())) return true;
-  if (l.host === hostname() && l.pid !== process.pid) {
-    try {
-      process.kill(l.pid, 0);
-    } catch (err) {
-      // ESRCH: no such process. EPERM: it exists (another user's).
-      return (err as NodeJS.ErrnoException).code === "ESRCH";
-    }
-  }
-  return false;
-}
-
-class LocalLease implements HeldLease {
-  constructor(
-    readonly name: string,
-    private readonly path: string,
-    private readonly id: string,
-    private readonly seconds: number,
-  ) {}
-
-  async renew(): Promise<void> {
-    const current = readLease(this.path);
-    if (!current || current.id !== this.id) throw new Error(`lost the lease on ${this.name}: ${current ? `now held by ${current.command} (lease id ${current.id})` : "it was broken"}`);
-    const tmp = `${this.path}.${this.id}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ ...current, expiresAt: new Date(Date.now() + this.seconds * 1000).toISOString() }), { mode: 0o644 });
-    renameSync(tmp, this.path);
-  }
-
-  async release(): Promise<void> {
-    const current = readLease(this.path);
-    if (current?.id === this.id) rmSync(this.path, { force: true });
-  }
 }
 
 /** A journal file: appended and fsynced line by line; a torn last line is cut before appending. */

@@ -1,9 +1,11 @@
 /**
  * `asc-autoprovision reconcile --spec FILE [--watch --interval S]`: plan and apply without asking,
  * once or in a level-based loop: every round reads the actual state again, so a machine created
- * while it runs gets its agent in the next round. Each round holds the fleet's lease while it reads
- * and applies (and lets go between rounds, so an `apply` can run then); a round that finds the
- * lease held is skipped, naming the holder.
+ * while it runs gets its agent in the next round. A watch takes the fleet's lease once and holds it
+ * for its whole life (renewed while it runs, released when it stops): a second watch or an apply on
+ * any of those subscriptions is refused, naming it, and so is a watch that finds it held. A round
+ * whose scope grew (a subscription moved under a management group) takes the lease again for the
+ * new scope; a watch whose lease was broken (`--force-unlock`) stops.
  *
  * A watch outlives its rounds' errors (Resource Graph answering 503, the endpoint down): the round
  * is logged as failed and the next one waits longer (the interval, doubling per failed round up to
@@ -17,7 +19,7 @@
  * stopped between rounds ends with 0), 1 otherwise.
  */
 import type { Command } from "commander";
-import type { ApplyResult } from "../../azure";
+import type { ApplyResult, RunState } from "../../azure";
 import type { PlanSummary } from "../../core";
 import { loadSpecFile } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
@@ -71,45 +73,52 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
     const exec = executionOptions(opts);
     const spec = loadSpecFile(opts.spec);
     const conn = await connectionFor(opts);
-    const { sleepUnlessStopped, LeaseRefusedError } = await import("../../azure");
+    const { sleepUnlessStopped, LeaseRefusedError, ScopeError } = await import("../../azure");
     const { applyRound, beginRound, noteRoundWrites, planRound, planWatchRound, summarizeResult, watchReader } = await import("../round");
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
     const reader = opts.watch ? watchReader(conn, spec, progress, fullEvery) : undefined;
+    // The lease, held across a watch's rounds until it stops: refused here, nothing runs.
+    let run: RunState | undefined = await beginRound(conn, spec, "reconcile", exec);
     const stop = onStopSignals(ctx.stderr);
     let failed = false;
     let failedRounds = 0;
-    let forceUnlock = exec.forceUnlock;
     try {
       for (let round = 1; ; round++) {
         const started = Date.now();
         try {
-          const run = await beginRound(conn, spec, "reconcile", { state: exec.state, forceUnlock });
-          forceUnlock = undefined;
-          try {
-            const signal = AbortSignal.any([stop.signal, run.lease.lost]);
-            const planned = reader ? await planWatchRound(conn, reader, spec, signal) : await planRound(conn, spec, progress, signal);
-            const read: WatchRead | undefined = "read" in planned ? (planned.read as WatchRead) : undefined;
-            const thePlan = planned.plan;
-            let result: ApplyResult | null = null;
-            if (thePlan.steps.length === 0) {
-              if (format === "text") ctx.stdout(`round ${round}: no changes (${thePlan.summary.machines} machine(s) in scope${read ? `; ${describeRead(read)}` : ""})\n`);
-            } else {
-              if (format === "text") ctx.stdout(`round ${round}: ${thePlan.steps.length} step(s) to apply${read ? ` (${describeRead(read)})` : ""}\n`);
-              result = await applyRound(conn, run, planned, progress, { ...exec, signal });
-              if (reader) noteRoundWrites(reader, result);
-              if (format === "text") ctx.stdout(`round ${round}: ${summarizeResult(result)}`);
-            }
-            // The round's own time (reading, planning, applying): what a quiet round costs at this fleet's size.
-            if (format === "json") ctx.stdout(JSON.stringify({ ...roundJson(round, started, thePlan.summary, result), ...(read ? { read } : {}), seconds: (Date.now() - started) / 1000 }) + "\n");
-            failed = !!result && (result.counts.failed > 0 || !!result.aborted || result.delegated.some((x) => x.status === "failed"));
-            failedRounds = 0;
-          } finally {
-            await run.end();
+          run ??= await beginRound(conn, spec, "reconcile", { state: exec.state });
+          const signal = AbortSignal.any([stop.signal, run.lease.lost]);
+          const planned = reader ? await planWatchRound(conn, reader, spec, signal) : await planRound(conn, spec, progress, signal);
+          const read: WatchRead | undefined = "read" in planned ? (planned.read as WatchRead) : undefined;
+          const thePlan = planned.plan;
+          let result: ApplyResult | null = null;
+          if (thePlan.steps.length === 0) {
+            if (format === "text") ctx.stdout(`round ${round}: no changes (${thePlan.summary.machines} machine(s) in scope${read ? `; ${describeRead(read)}` : ""})\n`);
+          } else {
+            if (format === "text") ctx.stdout(`round ${round}: ${thePlan.steps.length} step(s) to apply${read ? ` (${describeRead(read)})` : ""}\n`);
+            result = await applyRound(conn, run, planned, progress, { ...exec, signal });
+            if (reader) noteRoundWrites(reader, result);
+            if (format === "text") ctx.stdout(`round ${round}: ${summarizeResult(result)}`);
           }
+          // The round's own time (reading, planning, applying): what a quiet round costs at this fleet's size.
+          if (format === "json") ctx.stdout(JSON.stringify({ ...roundJson(round, started, thePlan.summary, result), ...(read ? { read } : {}), seconds: (Date.now() - started) / 1000 }) + "\n");
+          failed = !!result && (result.counts.failed > 0 || !!result.aborted || result.delegated.some((x) => x.status === "failed"));
+          failedRounds = 0;
         } catch (err) {
           if (!opts.watch) throw err;
           // Stopped while reading: nothing was cut short, the watch ends as between rounds.
           if (stop.signal.aborted) break;
+          // Someone broke the lease (or took it after it expired): the watch no longer owns the fleet.
+          if (run?.lease.lost.aborted) {
+            ctx.stderr(`reconcile: ${(run.lease.lost.reason as Error).message}\n`);
+            failed = true;
+            break;
+          }
+          // The scope grew past the lease: the next round takes it again for the new scope.
+          if (err instanceof ScopeError && run) {
+            await run.end();
+            run = undefined;
+          }
           // A watch outlives a failed round: log it, wait longer, try again.
           failedRounds++;
           failed = true;
@@ -128,6 +137,7 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
       }
     } finally {
       stop.dispose();
+      await run?.end();
     }
     if (stop.signal.aborted) ctx.stderr("reconcile stopped: interrupted\n");
     // A watch stopped between rounds (or while reading) ends cleanly: 1 only when the last round
