@@ -3,10 +3,11 @@
  * (by default one per host, shared by its users: two working directories or two OS users on one
  * machine exclude each other; the protocol is in localLease.ts).
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { acquireLease, breakLease, defaultLeaseDir, LeaseDir, leaseDirAdvice, prepareLeaseDir } from "./localLease";
 import type { HeldLease, JournalStore, LeaseHolder, StateStore } from "./store";
+import { makeDirs } from "../../spec";
 
 export { defaultLeaseDir } from "./localLease";
 
@@ -58,19 +59,6 @@ export class LocalStateStore implements StateStore {
   async breakLease(name: string, id: string): Promise<boolean> {
     return breakLease(this.leases, name, id);
   }
-}
-
-/**
- * mkdir -p without Node's recursive mkdir, which spins forever under /proc (it retries ENOENT): the
- * missing directories are made one by one, so /proc's refusal surfaces as an error.
- */
-export function makeDirs(dir: string): void {
-  const missing: string[] = [];
-  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
-    missing.push(d);
-    if (dirname(d) === d) break;
-  }
-  for (const d of missing.reverse()) mkdirSync(d);
 }
 
 /** A journal file: appended and fsynced line by line; a torn last line is cut before appending. */
