@@ -61,10 +61,10 @@ async function advance(seconds: number): Promise<void> {
   await emu.admin("POST", "/admin/clock", { advanceSeconds: seconds });
 }
 
-async function beats(duration = "P1D"): Promise<Beat[]> {
+async function beats(timespan: string | { startTime: Date; endTime: Date } = "P1D"): Promise<Beat[]> {
   const logs = new LogsQueryClient(emu.credential(), emu.logsClientOptions());
   const [first, ...others] = Object.values(ws).map((w) => w.customerId);
-  const result = await logs.queryWorkspace(first!, HEARTBEAT_QUERY, { duration }, { additionalWorkspaces: others });
+  const result = await logs.queryWorkspace(first!, HEARTBEAT_QUERY, typeof timespan === "string" ? { duration: timespan } : timespan, { additionalWorkspaces: others });
   if (result.status !== LogsQueryResultStatus.Success) throw new Error("partial result");
   const t = result.tables[0]!;
   return t.rows.map((r) => Object.fromEntries(t.columnDescriptors.map((c, i) => [c.name!, r[i]])) as unknown as Beat);
@@ -111,6 +111,21 @@ test("AMA heartbeats into each workspace of its rules a minute after provisionin
   expect(later.map((b) => b.TimeGenerated.getTime())).toEqual([t0 + 180_000, t0 + 180_000]);
   const current = await now();
   expect((await beats()).every((b) => b.TimeGenerated.getTime() <= current)).toBe(true);
+});
+
+test("a window that ends between two heartbeats answers the latest one before its end, not nothing", async () => {
+  // What a query meets when the clock moves on while the emulator builds its answer (a loaded
+  // machine): the window ends at the instant the query came in, and a beat sent after it must not
+  // hide the one before it (a full read then missed a running agent now and then).
+  const vm = await compute.virtualMachines.get(RG, "vm-ama");
+  const latest = of(await beats(), vm.id!, "Azure Monitor Agent").map((b) => b.TimeGenerated.getTime());
+  expect(latest.length).toBe(2);
+  const end = latest[0]! - 1;
+  const before = of(await beats({ startTime: new Date(end - 3_600_000), endTime: new Date(end) }), vm.id!, "Azure Monitor Agent");
+  expect(before.map((b) => [wsOf(b.TenantId), b.TimeGenerated.getTime()]).sort()).toEqual([
+    ["law-a", latest[0]! - 60_000],
+    ["law-b", latest[0]! - 60_000],
+  ]);
 });
 
 test("a new association's workspace starts a minute after it; a removed one's last heartbeat stays until the window passes it", async () => {

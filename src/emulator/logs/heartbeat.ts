@@ -1,7 +1,8 @@
 /**
  * The Heartbeat table, synthesised from the machines' agent connections (logs/connections.ts):
  * per machine, computer, workspace and category, the latest heartbeat, live or kept from a
- * connection that ended. Every row's TimeGenerated is at or before the emulator's now.
+ * connection that ended. Every row's TimeGenerated is at or before the emulator's now and the
+ * query window's end.
  */
 import type { ArmContext } from "../arm/types";
 import type { Row } from "../kql/eval";
@@ -61,7 +62,10 @@ export function heartbeatRowsOfEveryMachine(ctx: ArmContext, workspaceCustomerId
 
 function rowsOf(ctx: ArmContext, machines: readonly StoredResource[], index: AmaIndex, workspaceCustomerIds: ReadonlySet<string>, window: { from: number; to: number }): Row[] {
   const rows: Row[] = [];
-  const now = ctx.clock.now();
+  // The latest heartbeat at or before the window's end: the clock has moved on since the handler
+  // took `window.to` from it, and a beat sent in between must not hide the one before it (a running
+  // agent's row would vanish from the answer for that moment).
+  const now = Math.min(ctx.clock.now(), window.to);
   for (const machine of machines) {
     const guest = ctx.guest.get(machine.id);
     if (!guest) continue;
