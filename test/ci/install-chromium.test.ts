@@ -4,14 +4,27 @@
  * instead of prompting or half-installing.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 const SCRIPT = join(__dirname, "../../scripts/install-chromium.sh");
 
-/** The script as user nobody (setpriv drops root), with PATH's sudo left as it is. */
+/**
+ * The script as user nobody (setpriv drops root), with PATH's sudo left as it is. Run from a copy
+ * every user can read: the checkout may sit in a directory only root enters (mktemp -d is 0700).
+ */
 function asNobody() {
-  return spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "bash", SCRIPT], { encoding: "utf8", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/nonexistent" } });
+  // /tmp itself: the tests' own TMPDIR (test/setup) is a 0700 directory too.
+  const dir = mkdtempSync("/tmp/asc-chromium-script-");
+  try {
+    chmodSync(dir, 0o755);
+    const script = join(dir, "install-chromium.sh");
+    copyFileSync(SCRIPT, script);
+    chmodSync(script, 0o755);
+    return spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "bash", script], { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/nonexistent" } });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 describe("scripts/install-chromium.sh", () => {
