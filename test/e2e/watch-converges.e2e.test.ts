@@ -19,8 +19,8 @@ import { startLab, type Lab } from "./helpers";
 
 jest.setTimeout(600_000);
 
-const COMPUTE = "2024-07-01";
-const HYBRID = "2024-07-10";
+const COMPUTE = "2026-04-01"; // arm-compute's, as the product sends: the contract check matches the SDK's operations by api-version
+const HYBRID = "2021-05-20"; // arm-hybridcompute's
 const APPLY = { concurrency: 32, writes: { capacity: 100_000, refillPerSecond: 100_000 }, pollIntervalMs: 5 } as const;
 
 const quiet = createProgress(() => undefined, { quiet: true });
