@@ -4,6 +4,7 @@
  */
 import type { GraphRow } from "../graph";
 import { at, str } from "./json";
+import { subscriptionOf } from "../../inventory/ids";
 
 export const ANCESTORS_QUERY = [
   "resourcecontainers",
@@ -17,7 +18,7 @@ export function ancestorsFromRows(rows: readonly GraphRow[]): Map<string, string
   const out = new Map<string, string[]>();
   for (const row of rows) {
     const chain = at(row.properties, "managementGroupAncestorsChain");
-    const id = row.subscriptionId || row.id.split("/")[2];
+    const id = row.subscriptionId || subscriptionOf(row.id);
     if (!id || !Array.isArray(chain)) continue;
     const names = chain.map((g) => str(at(g, "name")));
     if (names.every((n): n is string => !!n)) out.set(id.toLowerCase(), names);
