@@ -155,7 +155,9 @@ function stepsSection(out: Budget, plan: RenderedPlan, facts: Facts, catalog: Ca
     const head = [`<details${sub.steps <= OPEN_ROWS ? " open" : ""}><summary><code>${sub.id}</code>: ${countsCell(sub.actions)}</summary>`, "", "| # | Action | Target |", "|---:|---|---|"];
     const tail = ["", "</details>", ""];
     const tailCost = tail.reduce((n, l) => n + l.length + 1, 0);
-    if (out.left - stop < 400 || !out.pushAll(head, reserve + tailCost + moreCost)) {
+    const moreSteps = (n: number) => `| | … | ${n} more step(s) in this subscription |`;
+    // The head only with room for its "more steps" row too, so a table is never shown empty.
+    if (out.left - stop < 400 || !out.pushAll(head, reserve + tailCost + moreCost + moreSteps(sub.steps).length + 1)) {
       out.pushAll([moreSubs(withSteps.slice(k)), ""], reserve);
       cut = true;
       break;
@@ -167,7 +169,7 @@ function stepsSection(out: Budget, plan: RenderedPlan, facts: Facts, catalog: Ca
       for (const i of ordered) yield `| ${i + 1} | \`${plan.steps[i]!.action}\` | ${escape(stepLabel(plan.steps[i]!, catalog))} |`;
     })();
     const share = Math.max(400, Math.floor((out.left - stop) / 2));
-    const written = out.rows(rows, sub.steps, (n) => `| | … | ${n} more step(s) in this subscription |`, share, reserve + tailCost + moreCost);
+    const written = out.rows(rows, sub.steps, moreSteps, share, reserve + tailCost + moreCost);
     if (written < sub.steps) cut = true;
     out.pushAll(tail, reserve);
   }
