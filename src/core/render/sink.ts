@@ -5,7 +5,7 @@
  * writer, waiting when the writer says it is full (a file or a pipe with back-pressure).
  */
 
-import { createWriteStream, renameSync, rmSync } from "node:fs";
+import { createWriteStream, readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 /** Takes one chunk; a promise means "wait before the next one" (a stream's back-pressure). Any other result is ignored. */
@@ -74,7 +74,8 @@ export function streamWriter(stream: NodeJS.WritableStream): (chunk: string) => 
  * once written, so an error or a kill never leaves half a plan where a pipeline expects a whole one.
  */
 export async function writeFileAtomically(path: string, pieces: Pieces): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const temp = tempFileOf(path, process.pid);
+  removeDeadWritersTemps(path);
   const stream = createWriteStream(temp);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -91,5 +92,39 @@ export async function writeFileAtomically(path: string, pieces: Pieces): Promise
     stream.destroy();
     rmSync(temp, { force: true });
     throw err;
+  }
+}
+
+function tempFileOf(path: string, pid: number): string {
+  return join(dirname(path), `.${basename(path)}.${pid}.tmp`);
+}
+
+/**
+ * A writer killed outright (SIGKILL, a lost machine) leaves its hidden temporary file: removed by
+ * the next write to the same path, once the process that named it is gone (a live one, a second
+ * run writing the same path, keeps its file).
+ */
+function removeDeadWritersTemps(path: string): void {
+  const prefix = `.${basename(path)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = name.startsWith(prefix) && name.endsWith(".tmp") ? Number(name.slice(prefix.length, -4)) : NaN;
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    rmSync(join(dirname(path), name), { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, as another user's process.
+    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }
