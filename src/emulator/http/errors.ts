@@ -100,6 +100,8 @@ export const ArmErrors = {
   anotherOperationInProgress: (id: string) =>
     err(409, "AnotherOperationInProgress", `Operation on '${id}' is not allowed since another operation is in progress on this resource.`),
   operationNotAllowed: (status: 400 | 409, message: string) => err(status, "OperationNotAllowed", message),
+  /** Compute's answer to a PUT that changes a property fixed at creation (an extension's publisher or type). */
+  propertyChangeNotAllowed: (property: string) => err(409, "PropertyChangeNotAllowed", `Changing property '${property}' is not allowed.`, {}, { target: property }),
   /** An operation that ended Failed, answered on its operationResults URL. */
   operationFailed: (failure: Partial<OperationError>) => bad(failure.code ?? "OperationFailed", failure.message ?? "The operation failed."),
   deprecated: (message: string) => bad("Deprecated", message),

@@ -35,6 +35,14 @@ export function putExtension(input: PutInput<ExtensionPutNeeds>): PutResult {
   const publisher = String(raw["publisher"]);
   const handlerType = String(raw["type"]);
   const typeKey = `${publisher}.${handlerType}`.toLowerCase();
+  // An extension's handler is fixed at creation: a PUT of the same name with another publisher or
+  // type is refused, not turned into another extension (Compute: PropertyChangeNotAllowed, 409).
+  const was = input.existing && isObject(input.existing.doc["properties"]) ? input.existing.doc["properties"] : undefined;
+  if (was) {
+    for (const [field, now] of [["publisher", publisher], ["type", handlerType]] as const) {
+      if (String(was[field] ?? "").toLowerCase() !== now.toLowerCase()) throw ArmErrors.propertyChangeNotAllowed(field);
+    }
+  }
   for (const sibling of ctx.store.children(machine.id)) {
     if (sibling.type.toLowerCase() !== input.spec.type.toLowerCase() || sibling.id.toLowerCase() === target.id.toLowerCase()) continue;
     const sp = sibling.doc["properties"];
