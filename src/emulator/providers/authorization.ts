@@ -11,6 +11,7 @@ import type { StoredResource } from "../store/resources";
 import { clone, getString, isObject, type JsonObject } from "../util/json";
 import { GUID_RE, newGuid } from "../util/random";
 import { scopeCovers } from "../util/armId";
+import { groupNameOf, Hierarchy } from "../model/managementGroups";
 import { BUILTIN_POLICIES, builtinPolicy, effectiveEffect, policyDefinitionDoc } from "../catalog/policies";
 import { BUILTIN_ROLES, builtinRole, roleGuidOf, type BuiltinRole } from "../catalog/roles";
 import { checkedResourceSelectors } from "../model/resourceSelectors";
@@ -128,24 +129,48 @@ function putPolicyAssignment(input: PutInput<Deps>): PutResult {
   return { doc };
 }
 
+/**
+ * ARM's `$filter` of an assignment list at `input.scope` (the policy and role assignment specs'
+ * list descriptions): `atExactScope()` those at the scope itself; `atScope()` those that apply to it
+ * (at it, at a scope containing it, management groups above it included); none, those and the ones
+ * below it too. A list at a management group answers as `atScope()` when unfiltered (its spec
+ * describes only the filtered lists; INFERRED).
+ */
 function filterByScope(items: StoredResource[], input: ListInput<Deps>, scopeOf: (r: StoredResource) => string): StoredResource[] {
   const filter = (queryParam(input.req, "$filter") ?? "").trim();
-  let out = items;
-  if (/atScope\(\)/i.test(filter)) out = out.filter((r) => scopeCovers(scopeOf(r), input.scope));
-  else out = out.filter((r) => scopeCovers(scopeOf(r), input.scope) || scopeCovers(input.scope, scopeOf(r)));
-  return out;
+  // The hierarchy is read only when a management group's assignment is among the items.
+  let above: Set<string> | undefined;
+  const groupAbove = (scope: string): boolean => {
+    const group = groupNameOf(scope);
+    if (group === undefined) return false;
+    above ??= Hierarchy.read(input.ctx, input.ctx.tenantId).groupsAbove(input.scope);
+    return above.has(group.toLowerCase());
+  };
+  const applies = (scope: string): boolean => scopeCovers(scope, input.scope) || groupAbove(scope);
+  if (/atExactScope\(\)/i.test(filter)) return items.filter((r) => sameScope(scopeOf(r), input.scope));
+  if (/atScope\(\)/i.test(filter) || input.scopeKind === "managementGroup") return items.filter((r) => applies(scopeOf(r)));
+  return items.filter((r) => applies(scopeOf(r)) || scopeCovers(input.scope, scopeOf(r)));
+}
+
+function sameScope(a: string, b: string): boolean {
+  return a.toLowerCase().replace(/\/+$/, "") === b.toLowerCase().replace(/\/+$/, "");
+}
+
+/** The assignments a list at `input.scope` considers: its subscription's, and those at management groups (any of which may be above it). */
+function assignmentsNear(input: ListInput<Deps>): StoredResource[] {
+  const atGroups = input.ctx.store.list(POLICY_ASSIGNMENT_TYPE, { subscriptionId: null });
+  return input.subscriptionId ? [...input.ctx.store.list(POLICY_ASSIGNMENT_TYPE, { subscriptionId: input.subscriptionId }), ...atGroups] : atGroups;
 }
 
 export const policyAssignments: ResourceTypeSpec<Deps> = {
   type: POLICY_ASSIGNMENT_TYPE,
   apiVersions: API_VERSIONS.policy,
-  scopes: ["subscription", "resourceGroup", "resource"],
+  scopes: ["managementGroup", "subscription", "resourceGroup", "resource"],
   patchable: true,
   updateStatus: 201,
   put: putPolicyAssignment,
   list: (input) => {
-    const items = input.subscriptionId ? input.ctx.store.list(POLICY_ASSIGNMENT_TYPE, { subscriptionId: input.subscriptionId }) : [];
-    let out = filterByScope(items, input, (r) => getString(r.doc, "properties", "scope") ?? "");
+    let out = filterByScope(assignmentsNear(input), input, (r) => getString(r.doc, "properties", "scope") ?? "");
     const m = /policyDefinitionId\s+eq\s+'([^']+)'/i.exec(queryParam(input.req, "$filter") ?? "");
     if (m) out = out.filter((r) => (getString(r.doc, "properties", "policyDefinitionId") ?? "").toLowerCase() === m[1]!.toLowerCase());
     return out;
