@@ -76,6 +76,10 @@ describe("policy assignments at a management group", () => {
     const third = new PolicyClient(emu.credential(), subs[2]!, emu.clientOptions());
     expect(names(await all(third.policyAssignments.list({ filter: "atScope()" })))).toEqual(["sandbox-addon"]);
 
+    // The built-in definitions are read at a group as at the tenant (PolicyDefinitions_GetAtManagementGroup).
+    const builtIn = await policy.policyDefinitions.getAtManagementGroup("alz", AKS_ADDON.split("/").pop()!);
+    expect(builtIn.id).toBe(AKS_ADDON);
+
     await policy.policyAssignments.delete(group("sandbox"), "sandbox-addon");
     expect((await errorOf(policy.policyAssignments.get(group("sandbox"), "sandbox-addon"))).statusCode).toBe(404);
   });

@@ -33,7 +33,7 @@ function definitionResource(target: Target): StoredResource | undefined {
 export const policyDefinitions: ResourceTypeSpec<Deps> = {
   type: POLICY_DEFINITION_TYPE,
   apiVersions: API_VERSIONS.policy,
-  scopes: ["tenant", "subscription"],
+  scopes: ["tenant", "managementGroup", "subscription"],
   virtual: (_ctx, target) => definitionResource(target),
   list: () => BUILTIN_POLICIES.map((p) => ({ id: `/providers/Microsoft.Authorization/policyDefinitions/${p.name}`, type: POLICY_DEFINITION_TYPE, doc: policyDefinitionDoc(p), secret: null })),
 };
