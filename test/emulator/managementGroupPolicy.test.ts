@@ -128,3 +128,47 @@ describe("Resource Graph's authorizationScopeFilter", () => {
     expect(e.message).toContain("authorizationScopeFilter");
   });
 });
+
+describe("custom policy set definitions at a management group", () => {
+  const SET = `${group("alz")}/providers/Microsoft.Authorization/policySetDefinitions/Deploy-MDFC-Config`;
+  const set = {
+    displayName: "Deploy Microsoft Defender for Cloud configuration",
+    parameters: { addonEffect: { type: "String", allowedValues: ["DeployIfNotExists", "Disabled"], defaultValue: "DeployIfNotExists" } },
+    policyDefinitions: [{ policyDefinitionId: AKS_ADDON, policyDefinitionReferenceId: "aksAddon", parameters: { effect: { value: "[parameters('addonEffect')]" } } }],
+  };
+
+  it("PUT/GET/list at the group; assignable at it and below it only, its members' effect deciding the identity", async () => {
+    const created = await policy.policySetDefinitions.createOrUpdateAtManagementGroup("alz", "Deploy-MDFC-Config", set);
+    expect(created.id).toBe(SET);
+    expect(created.policyType).toBe("Custom");
+    expect((await policy.policySetDefinitions.getAtManagementGroup("alz", "Deploy-MDFC-Config")).policyDefinitions?.map((m) => m.policyDefinitionReferenceId)).toEqual(["aksAddon"]);
+    // Listed where it can be assigned: at alz and below it, not under sandbox.
+    expect(names(await all(policy.policySetDefinitions.listByManagementGroup("landingzones")))).toEqual(["Deploy-MDFC-Config"]);
+    expect(names(await all(policy.policySetDefinitions.listByManagementGroup("sandbox")))).toEqual([]);
+    expect(names(await all(policy.policySetDefinitions.list()))).toEqual(["Deploy-MDFC-Config"]);
+
+    // A member the catalog lacks.
+    const missing = await errorOf(policy.policySetDefinitions.createOrUpdateAtManagementGroup("alz", "broken", { policyDefinitions: [{ policyDefinitionId: "/providers/Microsoft.Authorization/policyDefinitions/00000000-0000-0000-0000-000000000000" }] }));
+    expect([missing.statusCode, missing.code]).toEqual([404, "PolicyDefinitionNotFound"]);
+
+    // Its member deploys: an identity is needed, unless the set's parameter turns the member off.
+    const noIdentity = await errorOf(policy.policyAssignments.create(group("landingzones"), "mdfc", { policyDefinitionId: SET }));
+    expect([noIdentity.statusCode, noIdentity.code]).toEqual([400, "InvalidCreatePolicyAssignmentRequest"]);
+    const off = await policy.policyAssignments.create(group("landingzones"), "mdfc-off", { policyDefinitionId: SET, parameters: { addonEffect: { value: "Disabled" } } });
+    expect(off.policyDefinitionId).toBe(SET);
+    const assigned = await policy.policyAssignments.create(group("alz"), "Deploy-MDFC-Config", { location: "eastus", identity: { type: "SystemAssigned" }, policyDefinitionId: SET });
+    expect(assigned.identity?.principalId).toMatch(/^[0-9a-f-]{36}$/);
+    // Not above sandbox: out of scope.
+    const outside = await errorOf(policy.policyAssignments.create(group("sandbox"), "mdfc", { location: "eastus", identity: { type: "SystemAssigned" }, policyDefinitionId: SET }));
+    expect([outside.statusCode, outside.code]).toEqual([400, "InvalidCreatePolicyAssignmentRequest"]);
+    expect(outside.message).toContain("out of scope");
+    // A parameter the set does not declare.
+    const undeclared = await errorOf(policy.policyAssignments.create(group("alz"), "mdfc-x", { location: "eastus", identity: { type: "SystemAssigned" }, policyDefinitionId: SET, parameters: { effect: { value: "Disabled" } } }));
+    expect(undeclared.code).toBe("InvalidPolicyParameters");
+
+    await policy.policyAssignments.delete(group("landingzones"), "mdfc-off");
+    await policy.policyAssignments.delete(group("alz"), "Deploy-MDFC-Config");
+    await policy.policySetDefinitions.deleteAtManagementGroup("alz", "Deploy-MDFC-Config");
+    expect((await errorOf(policy.policySetDefinitions.getAtManagementGroup("alz", "Deploy-MDFC-Config"))).statusCode).toBe(404);
+  });
+});

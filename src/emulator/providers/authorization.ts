@@ -12,7 +12,8 @@ import { clone, getString, isObject, type JsonObject } from "../util/json";
 import { GUID_RE, newGuid } from "../util/random";
 import { scopeCovers } from "../util/armId";
 import { groupNameOf, Hierarchy } from "../model/managementGroups";
-import { BUILTIN_POLICIES, builtinPolicy, effectiveEffect, policyDefinitionDoc } from "../catalog/policies";
+import { BUILTIN_POLICIES, builtinPolicy, policyDefinitionDoc } from "../catalog/policies";
+import { assignedPolicy } from "./common/assignedPolicy";
 import { BUILTIN_ROLES, builtinRole, roleGuidOf, type BuiltinRole } from "../catalog/roles";
 import { checkedResourceSelectors } from "../model/resourceSelectors";
 import { principalExists } from "../model/roles";
@@ -63,9 +64,8 @@ function putPolicyAssignment(input: PutInput<Deps>): PutResult {
   const props = isObject(body["properties"]) ? clone(body["properties"]) : {};
   const definitionId = typeof props["policyDefinitionId"] === "string" ? props["policyDefinitionId"] : "";
   if (!definitionId) throw invalidAssignment(`The policy assignment '${target.name}' request is invalid: 'properties.policyDefinitionId' is required.`);
-  const definition = /\/providers\/Microsoft\.Authorization\/policyDefinitions\/[^/]+$/i.test(definitionId) ? builtinPolicy(definitionId) : undefined;
-  if (!definition) throw ArmErrors.policyDefinitionNotFound(definitionId.split("/").pop() ?? "");
-  const defParams = (policyDefinitionDoc(definition)["properties"] as JsonObject)["parameters"] as JsonObject;
+  const definition = assignedPolicy(ctx, definitionId, target.scope, invalidAssignment);
+  const defParams = definition.parameters;
   const given = isObject(props["parameters"]) ? props["parameters"] : {};
   for (const [name, value] of Object.entries(given)) {
     const declared = Object.keys(defParams).find((k) => k.toLowerCase() === name.toLowerCase());
@@ -81,7 +81,7 @@ function putPolicyAssignment(input: PutInput<Deps>): PutResult {
       throw ArmErrors.missingPolicyParameter(`The policy assignment '${target.name}' has missing parameters '${name}' defined in policy definition '${definition.name}'.`);
     }
   }
-  const effect = effectiveEffect(definition, given);
+  const effect = definition.effect(given);
   const identity = isObject(body["identity"]) ? body["identity"] : undefined;
   const identityType = String(identity?.["type"] ?? "None").toLowerCase();
   if (identityType === "userassigned") throw ArmErrors.unsupportedIdentity("User-assigned identities are not emulated; use {\"type\": \"SystemAssigned\"}.");
@@ -105,7 +105,7 @@ function putPolicyAssignment(input: PutInput<Deps>): PutResult {
     properties: {
       displayName: props["displayName"] ?? null,
       description: props["description"] ?? null,
-      policyDefinitionId: `/providers/Microsoft.Authorization/policyDefinitions/${definition.name}`,
+      policyDefinitionId: definition.id,
       definitionVersion: props["definitionVersion"] ?? "1.*.*",
       scope: target.scope,
       notScopes: Array.isArray(props["notScopes"]) ? props["notScopes"] : [],
