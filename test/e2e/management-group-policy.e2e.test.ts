@@ -2,8 +2,9 @@
  * A management group's policy assignment, as Azure Landing Zones makes them, planned through the
  * real CLI against the emulator: root → alz → landingzones → two subscriptions, a third under
  * sandbox. ALZ's `Deploy-AKS-Policy` (the built-in "Deploy Azure Policy Add-on to AKS clusters")
- * is assigned at alz, created with arm-policy, with the second subscription in its notScopes. Only
- * the first subscription's clusters are left to it (and its coexistence finding said); the excluded
+ * and `Deploy-MDFC-Config` (a custom initiative at alz) are assigned at alz, created with
+ * arm-policy, with the second subscription in their notScopes. Only the first subscription's
+ * clusters are left to the add-on's, and only it gets their coexistence findings; the excluded
  * subscription and the one under sandbox get the add-on from this tool. The reader asks Resource
  * Graph for assignments above the subscriptions (authorizationScopeFilter: AtScopeAboveAndBelow);
  * with the default filter, as an older reader asked, the emulator returns no group assignment.
@@ -25,6 +26,9 @@ const AKS_ADDON_POLICY = "/providers/Microsoft.Authorization/policyDefinitions/a
 const ALZ = "/providers/Microsoft.Management/managementGroups/alz";
 const ASSIGNMENT_ID = `${ALZ}/providers/Microsoft.Authorization/policyAssignments/Deploy-AKS-Policy`;
 const COEXISTING = "coexisting-kubernetesPolicyAddon-assignment";
+const MDFC_SET = `${ALZ}/providers/Microsoft.Authorization/policySetDefinitions/Deploy-MDFC-Config`;
+const MDFC_ID = `${ALZ}/providers/Microsoft.Authorization/policyAssignments/Deploy-MDFC-Config`;
+const COEXISTING_PLANS = "coexisting-plans-assignment";
 
 let lab: Lab;
 let subs: string[];
@@ -48,13 +52,26 @@ beforeAll(async () => {
     policyDefinitionId: AKS_ADDON_POLICY,
     notScopes: [`/subscriptions/${subs[1]}`],
   });
+  // ALZ's Defender initiative: a custom set at alz, assigned there. The planner knows it by its
+  // name; its member is a built-in of the emulator's catalog (which has no Defender-plan policies).
+  const policy = new PolicyClient(lab.emu.credential(), subs[0]!, lab.emu.clientOptions());
+  await policy.policySetDefinitions.createOrUpdateAtManagementGroup("alz", "Deploy-MDFC-Config", {
+    displayName: "Deploy Microsoft Defender for Cloud configuration",
+    policyDefinitions: [{ policyDefinitionId: AKS_ADDON_POLICY, policyDefinitionReferenceId: "aksAddon" }],
+  });
+  await policy.policyAssignments.create(ALZ, "Deploy-MDFC-Config", {
+    location: "eastus",
+    identity: { type: "SystemAssigned" },
+    policyDefinitionId: MDFC_SET,
+    notScopes: [`/subscriptions/${subs[1]}`],
+  });
 });
 afterAll(() => lab?.emu.stop());
 
 type ReadPlan = ReturnType<typeof parsePlan>["plan"];
 
 function specFor(subscriptions: readonly string[]): string {
-  const specPath = join(lab.dir, `spec-${subscriptions.length}.yaml`);
+  const specPath = join(lab.dir, `spec-${subscriptions.map((s) => s.slice(0, 8)).join("-")}.yaml`);
   writeFileSync(specPath, stringify({ subscriptions, extensions: { kubernetesPolicyAddon: false }, defender: { containers: { enabled: true } } }));
   return specPath;
 }
@@ -79,6 +96,15 @@ describe("an ALZ assignment at a management group, planned by the CLI on the emu
     expect(found.map((f) => f.target)).toEqual([ASSIGNMENT_ID]);
     expect(found[0]!.message).toContain(`Azure Landing Zones (Deploy-AKS-Policy) assigns "Deploy Azure Policy Add-on to AKS clusters"`);
     expect(found[0]!.message).toContain(`at ${ALZ}`);
+    // The plans it would set beside this spec's: a warning.
+    expect(p.findings.filter((f) => f.code === COEXISTING_PLANS).map((f) => [f.severity, f.target])).toEqual([["warning", MDFC_ID]]);
+  });
+
+  it("each subscription alone: only the one under alz and not excluded has ALZ's findings", async () => {
+    const codes = async (sub: string) => (await cliPlan([sub])).findings.filter((f) => f.target.startsWith(ALZ)).map((f) => f.code).sort();
+    expect(await codes(subs[0]!)).toEqual([COEXISTING_PLANS, COEXISTING].sort());
+    expect(await codes(subs[1]!)).toEqual([]);
+    expect(await codes(subs[2]!)).toEqual([]);
   });
 
   it("each cluster's decision, by the reader and planner the CLI runs", async () => {
@@ -98,7 +124,7 @@ describe("an ALZ assignment at a management group, planned by the CLI on the emu
 
   it("the excluded subscription and the one under another group alone: no coexistence finding", async () => {
     const p = await cliPlan([subs[1]!, subs[2]!]);
-    expect(p.findings.filter((f) => f.code === COEXISTING)).toEqual([]);
+    expect(p.findings.filter((f) => f.target.startsWith(ALZ))).toEqual([]);
     expect(p.summary.components?.["kubernetesPolicyAddon"]).toEqual({ "addon-enable": 2, "addon-enabled": 2 });
     expect(enabling(p)).toEqual([subs[1], subs[2]].sort());
   });
@@ -106,7 +132,7 @@ describe("an ALZ assignment at a management group, planned by the CLI on the emu
   it("Resource Graph returns the group's assignment only with the filter the reader sends (the default, an older reader's, leaves it out)", async () => {
     const atGroups = (rows: { id: string }[]) => rows.map((r) => r.id).filter((id) => id.toLowerCase().startsWith("/providers/microsoft.management/"));
     expect(atGroups(await queryGraph(lab.conn, POLICY_QUERY, subs))).toEqual([]);
-    expect(atGroups(await queryGraph(lab.conn, POLICY_QUERY, subs, undefined, undefined, POLICY_SCOPE_FILTER))).toEqual([ASSIGNMENT_ID]);
+    expect(atGroups(await queryGraph(lab.conn, POLICY_QUERY, subs, undefined, undefined, POLICY_SCOPE_FILTER))).toEqual([ASSIGNMENT_ID, MDFC_ID].sort());
     // Not above the sandbox subscription.
     expect(atGroups(await queryGraph(lab.conn, POLICY_QUERY, [subs[2]!], undefined, undefined, POLICY_SCOPE_FILTER))).toEqual([]);
   });
