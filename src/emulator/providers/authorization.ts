@@ -14,6 +14,7 @@ import { scopeCovers } from "../util/armId";
 import { groupNameOf, Hierarchy } from "../model/managementGroups";
 import { BUILTIN_POLICIES, builtinPolicy, policyDefinitionDoc } from "../catalog/policies";
 import { assignedPolicy } from "./common/assignedPolicy";
+import { policyMetadata } from "./common/policyMetadata";
 import { BUILTIN_ROLES, builtinRole, roleGuidOf, type BuiltinRole } from "../catalog/roles";
 import { checkedResourceSelectors } from "../model/resourceSelectors";
 import { principalExists } from "../model/roles";
@@ -97,7 +98,6 @@ function putPolicyAssignment(input: PutInput<Deps>): PutResult {
   const selectors = checkedResourceSelectors(props["resourceSelectors"]);
   checkPolicyAssignmentQuota(input);
   const now = ctx.clock.iso();
-  const oldMeta = isObject(existing?.doc["properties"]) ? (existing!.doc["properties"] as JsonObject)["metadata"] : undefined;
   const doc: JsonObject = {
     id: target.id,
     name: target.name,
@@ -113,12 +113,7 @@ function putPolicyAssignment(input: PutInput<Deps>): PutResult {
       parameters: clone(given),
       enforcementMode: props["enforcementMode"] ?? "Default",
       nonComplianceMessages: Array.isArray(props["nonComplianceMessages"]) ? props["nonComplianceMessages"] : [],
-      metadata: {
-        ...(isObject(props["metadata"]) ? props["metadata"] : {}),
-        createdBy: isObject(oldMeta) ? oldMeta["createdBy"] ?? null : req.principal?.oid ?? null,
-        createdOn: isObject(oldMeta) ? oldMeta["createdOn"] ?? now : now,
-        ...(existing ? { updatedBy: req.principal?.oid ?? null, updatedOn: now } : {}),
-      },
+      metadata: policyMetadata(props["metadata"], existing, req, now),
     },
   };
   if (location) doc["location"] = location;

@@ -15,6 +15,7 @@ import { policyDefinitionDoc } from "../catalog/policies";
 import { groupNameOf, Hierarchy } from "../model/managementGroups";
 import { POLICY_SET_DEFINITION_TYPE } from "../model/resourceTypes";
 import { builtinById } from "./common/assignedPolicy";
+import { policyMetadata } from "./common/policyMetadata";
 
 type Deps = Needs<"store" | "clock" | "tenantId">;
 
@@ -41,7 +42,6 @@ function putPolicySet(input: PutInput<Deps>): PutResult {
     return { ...m, policyDefinitionId: `/providers/Microsoft.Authorization/policyDefinitions/${definition.name}`, policyDefinitionReferenceId: referenceId, parameters: isObject(m["parameters"]) ? m["parameters"] : {} };
   });
   const now = ctx.clock.iso();
-  const oldMeta = isObject(existing?.doc["properties"]) ? (existing!.doc["properties"] as JsonObject)["metadata"] : undefined;
   return {
     doc: {
       id: target.id,
@@ -55,12 +55,7 @@ function putPolicySet(input: PutInput<Deps>): PutResult {
         parameters: declared,
         policyDefinitions: checked,
         policyDefinitionGroups: Array.isArray(props["policyDefinitionGroups"]) ? props["policyDefinitionGroups"] : [],
-        metadata: {
-          ...(isObject(props["metadata"]) ? props["metadata"] : {}),
-          createdBy: isObject(oldMeta) ? oldMeta["createdBy"] ?? null : req.principal?.oid ?? null,
-          createdOn: isObject(oldMeta) ? oldMeta["createdOn"] ?? now : now,
-          ...(existing ? { updatedBy: req.principal?.oid ?? null, updatedOn: now } : {}),
-        },
+        metadata: policyMetadata(props["metadata"], existing, req, now),
       },
     },
   };
