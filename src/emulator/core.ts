@@ -50,6 +50,7 @@ import { defenderPricings, defenderSettings, vulnerabilityAssessments, vulnerabi
 import { DefenderAgent } from "./defender/agent";
 import { policyAssignments, policyDefinitions, roleAssignments, roleDefinitions } from "./providers/authorization";
 import { remediations } from "./providers/policyInsights";
+import { policySetDefinitions } from "./providers/policySets";
 import { managementGroups, managementGroupSubscriptions } from "./providers/management";
 import { dataCollectionRules } from "./providers/dataCollectionRules";
 import { dataCollectionRuleAssociations } from "./providers/dataCollectionRuleAssociations";
@@ -135,7 +136,7 @@ export class EmulatorCore implements ArmContext {
       dataCollectionRules, dataCollectionRuleAssociations,
       autoProvisioningSettings, workspaceSettings,
       defenderPricings(() => this.defender), defenderSettings(() => this.defender), vulnerabilityAssessmentSettings(() => this.defender), vulnerabilityAssessments,
-      policyDefinitions, policyAssignments, roleDefinitions, roleAssignments,
+      policyDefinitions, policySetDefinitions, policyAssignments, roleDefinitions, roleAssignments,
       remediations(() => this.remediation),
       managementGroups, managementGroupSubscriptions, networkInterfaces,
     );

@@ -55,6 +55,7 @@ export const API_VERSIONS = {
   // Plus the version the built-in policy 13ce0167's deployment template calls, as Defender does.
   serverVulnerabilityAssessments: [...union("microsoft.security/servervulnerabilityassessments"), "2015-06-01-preview"].sort(),
   policy: union("microsoft.authorization/policydefinitions", "microsoft.authorization/policyassignments"),
+  policySets: union("microsoft.authorization/policysetdefinitions"),
   authorization: union("microsoft.authorization/roledefinitions", "microsoft.authorization/roleassignments"),
   policyInsights: union("microsoft.policyinsights/remediations"),
   /** Data collection rules and associations. */

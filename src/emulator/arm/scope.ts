@@ -3,6 +3,7 @@ import type { ArmContext, ScopeKind } from "./types";
 import type { StoredResource } from "../store/resources";
 import { ArmErrors } from "../http/errors";
 import { joinId, parseId, subscriptionScopeId } from "../util/armId";
+import { Hierarchy, managementGroupId } from "../model/managementGroups";
 
 export interface ResolvedScope {
   readonly kind: ScopeKind;
@@ -26,7 +27,7 @@ export function requireResourceGroup(ctx: Pick<ArmContext, "store">, subscriptio
   return rg;
 }
 
-export function resolveScope(ctx: Pick<ArmContext, "store">, segs: readonly string[]): ResolvedScope {
+export function resolveScope(ctx: Pick<ArmContext, "store" | "tenantId">, segs: readonly string[]): ResolvedScope {
   if (segs.length === 0) return { kind: "tenant", id: "", subscriptionId: null, resourceGroup: null };
   const lower = segs.map((s) => s.toLowerCase());
   if (lower[0] === "subscriptions" && segs[1]) {
@@ -47,7 +48,13 @@ export function resolveScope(ctx: Pick<ArmContext, "store">, segs: readonly stri
     }
   }
   if (lower[0] === "providers" && lower[1] === "microsoft.management") {
-    throw ArmErrors.unsupportedScope("Management group scopes are not emulated; use a subscription, resource group or resource scope.");
+    // A management group itself (the tenant root group included) is a scope; what is below it in a path is not.
+    if (lower[2] === "managementgroups" && segs[3] && segs.length === 4) {
+      const group = Hierarchy.read(ctx, ctx.tenantId).group(segs[3]);
+      if (!group) throw ArmErrors.managementGroupNotFound(segs[3]);
+      return { kind: "managementGroup", id: managementGroupId(group.name), subscriptionId: null, resourceGroup: null };
+    }
+    throw ArmErrors.unsupportedScope("Only a management group itself is emulated as a scope under Microsoft.Management.");
   }
   throw ArmErrors.invalidRequestUri(`The request URI '${joinId(segs)}' is not a valid Azure Resource Manager scope.`);
 }

@@ -89,7 +89,8 @@ export interface DeleteContext {
 /** Routes outside the generic scheme (Resource Graph, ARM's own subscriptions/resource groups). */
 export type SpecialRoute<C = ArmServices> = (ctx: C, req: EmuRequest) => EmuResponse | undefined;
 
-export type ScopeKind = "tenant" | "subscription" | "resourceGroup" | "resource";
+/** Where a resource can live; a management group (`/providers/Microsoft.Management/managementGroups/{g}`) holds extension resources such as policy assignments. */
+export type ScopeKind = "tenant" | "managementGroup" | "subscription" | "resourceGroup" | "resource";
 
 export interface Target {
   /** Canonical id (the stored casing when the resource exists). */

@@ -19,6 +19,7 @@ import { GRAPH_TABLES, graphTable } from "./tables";
 import { narrowingOf } from "./narrow";
 import { Hierarchy } from "../model/managementGroups";
 import { capturedScope, SUBSCRIPTION_LIMIT_HIT_HEADER } from "../model/graphScope";
+import { AuthorizationScope, authorizationScopeFilterOf, type QueryScope } from "./authorizationScope";
 
 const MAX_PAGE = 1000;
 
@@ -96,13 +97,20 @@ function decodeToken(raw: unknown, hash: string, correlationId: string): SkipTok
   return token;
 }
 
-function evaluate(ctx: GraphDeps, query: string, subscriptions: readonly string[], correlationId: string, onEvaluate: (inputRows: number) => void): Table {
+function evaluate(
+  ctx: GraphDeps,
+  query: string,
+  subscriptions: readonly string[],
+  correlationId: string,
+  onEvaluate: (inputRows: number) => void,
+  authorization: () => AuthorizationScope,
+): Table {
   try {
     const parsed = parseQuery(query);
     // One clock for the narrowing and the query: the table read from `ago(...)` on holds what the query keeps.
     const now = ctx.clock.now();
     // Built from the store's indexes where the query's filters allow: the cost follows the rows asked for.
-    const table = graphTable(ctx, parsed.table, subscriptions, narrowingOf(parsed, "id", now));
+    const table = graphTable(ctx, parsed.table, subscriptions, narrowingOf(parsed, "id", now), authorization);
     if (!table) throw new KqlError(`Table '${parsed.table}' is not supported by the emulator; supported tables are ${Object.keys(GRAPH_TABLES).join(", ")}.`);
     onEvaluate(table.rows.length);
     return withinBudget(ctx.settings.queryBudgetMs, () => runQuery(parsed, () => table, { now }));
@@ -128,12 +136,15 @@ export function resourceGraphRoute(snapshots = new ResultSnapshots(), onEvaluate
     }
     const query = body["query"];
     const options = isObject(body["options"]) ? body["options"] : {};
+    const filter = authorizationScopeFilterOf(options, req.correlationId);
     let subscriptions: string[];
+    let queryScope: QueryScope;
     let limitHit = false;
     if (Array.isArray(body["subscriptions"])) {
       subscriptions = body["subscriptions"].map((s) => String(s).toLowerCase());
       const bad = subscriptions.find((s) => !GUID_RE.test(s));
       if (bad) throw invalidQuery(`'${bad}' is not a subscription id.`, req.correlationId);
+      queryScope = { subscriptions };
     } else {
       // Management-group scope (the subscriptions at or below the groups named) or the tenant's, capped as Azure caps them.
       const h = Hierarchy.read(ctx, ctx.tenantId);
@@ -141,13 +152,16 @@ export function resourceGraphRoute(snapshots = new ResultSnapshots(), onEvaluate
       const missing = names?.find((n) => !h.group(n));
       if (missing) throw invalidQuery(`Management group '${missing}' was not found.`, req.correlationId);
       ({ subscriptions, limitHit } = capturedScope(h, names));
+      // The tenant's query: the tenant root group's scope.
+      queryScope = { managementGroups: names ?? [h.root.name] };
     }
-    const hash = createHash("sha256").update(JSON.stringify([query, subscriptions])).digest("base64url").slice(0, 16);
+    const authorization = () => new AuthorizationScope(() => Hierarchy.read(ctx, ctx.tenantId), queryScope, subscriptions, filter);
+    const hash = createHash("sha256").update(JSON.stringify([query, subscriptions, filter])).digest("base64url").slice(0, 16);
     const token = decodeToken(options["$skipToken"], hash, req.correlationId);
     let snap = token?.snap;
     let result = snapshots.get(snap);
     if (!result) {
-      result = evaluate(ctx, query, subscriptions, req.correlationId, onEvaluate);
+      result = evaluate(ctx, query, subscriptions, req.correlationId, onEvaluate, authorization);
       snap = undefined;
     }
     const top = typeof options["$top"] === "number" && options["$top"] > 0 ? Math.min(options["$top"], MAX_PAGE) : MAX_PAGE;

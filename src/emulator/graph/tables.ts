@@ -16,6 +16,7 @@ import * as T from "../model/resourceTypes";
 import { Hierarchy, managementGroupId, type GroupNode } from "../model/managementGroups";
 import { guidFrom } from "../util/random";
 import type { Narrowing } from "./narrow";
+import { AUTHORIZATION_TABLES, type AuthorizationScope } from "./authorizationScope";
 
 /** What the tables read. */
 export type TableDeps = Needs<"store" | "guest" | "clock" | "tenantId" | "changeLog">;
@@ -115,9 +116,17 @@ const BY_ID = new Set(["resources", "insightsresources", "policyresources", "aut
 /**
  * A table's rows within the given subscriptions (all of them when undefined), narrowed to what
  * the query's filters can keep (see narrow.ts): an id lookup reads those ids, a prefix lookup
- * those ranges of ids, not the table.
+ * those ranges of ids, not the table. `authorization`: for policyresources and
+ * authorizationresources, the request's authorizationScopeFilter (management groups' assignments
+ * come in by it; without it, only the subscriptions' rows).
  */
-export function graphTable(ctx: TableDeps, table: string, subscriptions: readonly string[] | undefined, narrowing: Narrowing = {}): Table | undefined {
+export function graphTable(
+  ctx: TableDeps,
+  table: string,
+  subscriptions: readonly string[] | undefined,
+  narrowing: Narrowing = {},
+  authorization?: () => AuthorizationScope,
+): Table | undefined {
   const name = table.toLowerCase();
   const tableTypes = GRAPH_TABLES[name];
   if (!tableTypes) return undefined;
@@ -131,8 +140,20 @@ export function graphTable(ctx: TableDeps, table: string, subscriptions: readonl
   const byPrefix = !byId && narrowing.prefixes && BY_ID.has(name) ? narrowing.prefixes : undefined;
   const stored = byId ? ctx.store.getMany(byId, types, subscriptions) : byPrefix ? ctx.store.getByPrefixes(byPrefix, types, subscriptions) : ctx.store.listTypes(types, subscriptions);
   const wanted = idFilter(byId, byPrefix);
+  const auth = authorization && AUTHORIZATION_TABLES.has(name) ? authorization() : undefined;
+  let include = inTable(types, subscriptions, wanted);
+  if (auth?.readsGroups) {
+    // Assignments at management groups: stored without a subscription.
+    const atGroup = (r: StoredResource) => parseId(r.id).subscriptionId === null && types.some((t) => t.toLowerCase() === r.type.toLowerCase()) && (!wanted || wanted(r.id.toLowerCase()));
+    for (const t of types) stored.push(...ctx.store.list(t, { subscriptionId: null }).filter(atGroup));
+    const inSubscriptions = include;
+    include = (r) => inSubscriptions(r) || atGroup(r);
+  }
   // What Resource Graph has not caught up with yet (a write lag, when configured).
-  const resources = ctx.store.graphLag.view(stored, inTable(types, subscriptions, wanted));
+  const lagged = ctx.store.graphLag.view(stored, include);
+  // The default filter keeps every row of the subscriptions asked for: only the groups' rows are looked at.
+  const resources = auth ? lagged.filter((r) => (auth.keepsEverySubscriptionRow && SUBSCRIPTION_ROW.test(r.id)) || auth.keeps(parseId(r.id).scope)) : lagged;
+  if (auth?.readsGroups) resources.sort((a, b) => (a.id.toLowerCase() < b.id.toLowerCase() ? -1 : 1));
   // Only VM rows carry guest state (their power state): the other tables never read it (a 100k
   // fleet's guest states took ~0.5 s to read for each policy or role assignment query).
   const guests = !types.includes(T.VM_TYPE) ? new Map<string, GuestState>() : wanted ? guestsOf(ctx, resources) : ctx.guest.all();
@@ -158,6 +179,8 @@ export function graphTable(ctx: TableDeps, table: string, subscriptions: readonl
   }
   return { columns: [...GRAPH_COLUMNS], rows: resources.map((r) => graphRow(ctx, r, guests)) };
 }
+
+const SUBSCRIPTION_ROW = /^\/subscriptions\//i;
 
 /** The lower-case ids an id or prefix lookup asked for (undefined: the whole table). */
 function idFilter(ids: ReadonlySet<string> | undefined, prefixes: readonly string[] | undefined): ((idl: string) => boolean) | undefined {

@@ -136,11 +136,14 @@ export const ArmErrors = {
 
   // ---- Microsoft.Authorization: policy ---------------------------------------------------
   policyDefinitionNotFound: (name: string) => err(404, "PolicyDefinitionNotFound", `The policy definition '${name}' could not be found.`),
+  policySetDefinitionNotFound: (name: string) => err(404, "PolicySetDefinitionNotFound", `The policy set definition '${name}' could not be found.`),
   policyAssignmentNotFound: (id: string) => err(404, "PolicyAssignmentNotFound", `The policy assignment '${id}' is not found.`),
   invalidPolicyParameters: (message: string) => bad("InvalidPolicyParameters", message),
   invalidPolicyParameterValue: (message: string) => bad("InvalidPolicyParameterValue", message),
   missingPolicyParameter: (message: string) => bad("MissingPolicyParameter", message),
   invalidCreatePolicyAssignmentRequest: (message: string) => bad("InvalidCreatePolicyAssignmentRequest", message),
+  /** INFERRED code, by analogy with the assignment's (the spec does not list error codes). */
+  invalidPolicySetDefinitionRequest: (message: string) => bad("InvalidCreatePolicySetDefinitionRequest", message),
   unsupportedIdentity: (message: string) => bad("UnsupportedIdentity", message),
   invalidIdentity: (message: string) => bad("InvalidIdentity", message),
   invalidResourceSelectors: (message: string) => bad("InvalidResourceSelectors", message),

@@ -14,6 +14,13 @@ export function managementGroupId(name: string): string {
   return `/providers/${MANAGEMENT_GROUP_TYPE}/${name}`;
 }
 
+const GROUP_SCOPE = /^\/providers\/microsoft\.management\/managementgroups\/([^/]+)\/?$/i;
+
+/** The group a management-group scope names (as written), undefined for any other scope. */
+export function groupNameOf(scope: string): string | undefined {
+  return GROUP_SCOPE.exec(scope)?.[1];
+}
+
 export interface GroupNode {
   readonly name: string;
   readonly displayName: string;
@@ -98,6 +105,18 @@ export class Hierarchy {
       return v;
     };
     return [...this.subscriptionNames.keys()].filter((s) => isWithin(this.groupOfSubscription(s))).sort();
+  }
+
+  /**
+   * The groups at or above an ARM scope (lower-case names): a group's own and its ancestors'; a
+   * subscription's, its resource groups' and resources' are those above the subscription. Empty for
+   * the tenant ("") and an unknown group.
+   */
+  groupsAbove(scope: string): Set<string> {
+    const group = groupNameOf(scope);
+    const sub = /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1];
+    const node = group !== undefined ? this.group(group) : sub ? this.groupOfSubscription(sub) : undefined;
+    return new Set(node ? this.ancestors(node).map((g) => g.name.toLowerCase()) : []);
   }
 
   /** Every subscription of the tenant, in id order. */

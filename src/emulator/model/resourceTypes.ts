@@ -24,6 +24,7 @@ export const VA_SETTING_TYPE = "Microsoft.Security/serverVulnerabilityAssessment
 export const VA_ASSESSMENT_TYPE = "Microsoft.Security/serverVulnerabilityAssessments";
 export const POLICY_ASSIGNMENT_TYPE = "Microsoft.Authorization/policyAssignments";
 export const POLICY_DEFINITION_TYPE = "Microsoft.Authorization/policyDefinitions";
+export const POLICY_SET_DEFINITION_TYPE = "Microsoft.Authorization/policySetDefinitions";
 export const ROLE_ASSIGNMENT_TYPE = "Microsoft.Authorization/roleAssignments";
 export const ROLE_DEFINITION_TYPE = "Microsoft.Authorization/roleDefinitions";
 export const REMEDIATION_TYPE = "Microsoft.PolicyInsights/remediations";

@@ -11,7 +11,10 @@ import type { StoredResource } from "../store/resources";
 import { clone, getString, isObject, type JsonObject } from "../util/json";
 import { GUID_RE, newGuid } from "../util/random";
 import { scopeCovers } from "../util/armId";
-import { BUILTIN_POLICIES, builtinPolicy, effectiveEffect, policyDefinitionDoc } from "../catalog/policies";
+import { groupNameOf, Hierarchy } from "../model/managementGroups";
+import { BUILTIN_POLICIES, builtinPolicy, policyDefinitionDoc } from "../catalog/policies";
+import { assignedPolicy } from "./common/assignedPolicy";
+import { policyMetadata } from "./common/policyMetadata";
 import { BUILTIN_ROLES, builtinRole, roleGuidOf, type BuiltinRole } from "../catalog/roles";
 import { checkedResourceSelectors } from "../model/resourceSelectors";
 import { principalExists } from "../model/roles";
@@ -32,7 +35,7 @@ function definitionResource(target: Target): StoredResource | undefined {
 export const policyDefinitions: ResourceTypeSpec<Deps> = {
   type: POLICY_DEFINITION_TYPE,
   apiVersions: API_VERSIONS.policy,
-  scopes: ["tenant", "subscription"],
+  scopes: ["tenant", "managementGroup", "subscription"],
   virtual: (_ctx, target) => definitionResource(target),
   list: () => BUILTIN_POLICIES.map((p) => ({ id: `/providers/Microsoft.Authorization/policyDefinitions/${p.name}`, type: POLICY_DEFINITION_TYPE, doc: policyDefinitionDoc(p), secret: null })),
 };
@@ -62,9 +65,8 @@ function putPolicyAssignment(input: PutInput<Deps>): PutResult {
   const props = isObject(body["properties"]) ? clone(body["properties"]) : {};
   const definitionId = typeof props["policyDefinitionId"] === "string" ? props["policyDefinitionId"] : "";
   if (!definitionId) throw invalidAssignment(`The policy assignment '${target.name}' request is invalid: 'properties.policyDefinitionId' is required.`);
-  const definition = /\/providers\/Microsoft\.Authorization\/policyDefinitions\/[^/]+$/i.test(definitionId) ? builtinPolicy(definitionId) : undefined;
-  if (!definition) throw ArmErrors.policyDefinitionNotFound(definitionId.split("/").pop() ?? "");
-  const defParams = (policyDefinitionDoc(definition)["properties"] as JsonObject)["parameters"] as JsonObject;
+  const definition = assignedPolicy(ctx, definitionId, target.scope, invalidAssignment);
+  const defParams = definition.parameters;
   const given = isObject(props["parameters"]) ? props["parameters"] : {};
   for (const [name, value] of Object.entries(given)) {
     const declared = Object.keys(defParams).find((k) => k.toLowerCase() === name.toLowerCase());
@@ -80,7 +82,7 @@ function putPolicyAssignment(input: PutInput<Deps>): PutResult {
       throw ArmErrors.missingPolicyParameter(`The policy assignment '${target.name}' has missing parameters '${name}' defined in policy definition '${definition.name}'.`);
     }
   }
-  const effect = effectiveEffect(definition, given);
+  const effect = definition.effect(given);
   const identity = isObject(body["identity"]) ? body["identity"] : undefined;
   const identityType = String(identity?.["type"] ?? "None").toLowerCase();
   if (identityType === "userassigned") throw ArmErrors.unsupportedIdentity("User-assigned identities are not emulated; use {\"type\": \"SystemAssigned\"}.");
@@ -96,7 +98,6 @@ function putPolicyAssignment(input: PutInput<Deps>): PutResult {
   const selectors = checkedResourceSelectors(props["resourceSelectors"]);
   checkPolicyAssignmentQuota(input);
   const now = ctx.clock.iso();
-  const oldMeta = isObject(existing?.doc["properties"]) ? (existing!.doc["properties"] as JsonObject)["metadata"] : undefined;
   const doc: JsonObject = {
     id: target.id,
     name: target.name,
@@ -104,7 +105,7 @@ function putPolicyAssignment(input: PutInput<Deps>): PutResult {
     properties: {
       displayName: props["displayName"] ?? null,
       description: props["description"] ?? null,
-      policyDefinitionId: `/providers/Microsoft.Authorization/policyDefinitions/${definition.name}`,
+      policyDefinitionId: definition.id,
       definitionVersion: props["definitionVersion"] ?? "1.*.*",
       scope: target.scope,
       notScopes: Array.isArray(props["notScopes"]) ? props["notScopes"] : [],
@@ -112,12 +113,7 @@ function putPolicyAssignment(input: PutInput<Deps>): PutResult {
       parameters: clone(given),
       enforcementMode: props["enforcementMode"] ?? "Default",
       nonComplianceMessages: Array.isArray(props["nonComplianceMessages"]) ? props["nonComplianceMessages"] : [],
-      metadata: {
-        ...(isObject(props["metadata"]) ? props["metadata"] : {}),
-        createdBy: isObject(oldMeta) ? oldMeta["createdBy"] ?? null : req.principal?.oid ?? null,
-        createdOn: isObject(oldMeta) ? oldMeta["createdOn"] ?? now : now,
-        ...(existing ? { updatedBy: req.principal?.oid ?? null, updatedOn: now } : {}),
-      },
+      metadata: policyMetadata(props["metadata"], existing, req, now),
     },
   };
   if (location) doc["location"] = location;
@@ -128,24 +124,48 @@ function putPolicyAssignment(input: PutInput<Deps>): PutResult {
   return { doc };
 }
 
+/**
+ * ARM's `$filter` of an assignment list at `input.scope` (the policy and role assignment specs'
+ * list descriptions): `atExactScope()` those at the scope itself; `atScope()` those that apply to it
+ * (at it, at a scope containing it, management groups above it included); none, those and the ones
+ * below it too. A list at a management group answers as `atScope()` when unfiltered (its spec
+ * describes only the filtered lists; INFERRED).
+ */
 function filterByScope(items: StoredResource[], input: ListInput<Deps>, scopeOf: (r: StoredResource) => string): StoredResource[] {
   const filter = (queryParam(input.req, "$filter") ?? "").trim();
-  let out = items;
-  if (/atScope\(\)/i.test(filter)) out = out.filter((r) => scopeCovers(scopeOf(r), input.scope));
-  else out = out.filter((r) => scopeCovers(scopeOf(r), input.scope) || scopeCovers(input.scope, scopeOf(r)));
-  return out;
+  // The hierarchy is read only when a management group's assignment is among the items.
+  let above: Set<string> | undefined;
+  const groupAbove = (scope: string): boolean => {
+    const group = groupNameOf(scope);
+    if (group === undefined) return false;
+    above ??= Hierarchy.read(input.ctx, input.ctx.tenantId).groupsAbove(input.scope);
+    return above.has(group.toLowerCase());
+  };
+  const applies = (scope: string): boolean => scopeCovers(scope, input.scope) || groupAbove(scope);
+  if (/atExactScope\(\)/i.test(filter)) return items.filter((r) => sameScope(scopeOf(r), input.scope));
+  if (/atScope\(\)/i.test(filter) || input.scopeKind === "managementGroup") return items.filter((r) => applies(scopeOf(r)));
+  return items.filter((r) => applies(scopeOf(r)) || scopeCovers(input.scope, scopeOf(r)));
+}
+
+function sameScope(a: string, b: string): boolean {
+  return a.toLowerCase().replace(/\/+$/, "") === b.toLowerCase().replace(/\/+$/, "");
+}
+
+/** The assignments a list at `input.scope` considers: its subscription's, and those at management groups (any of which may be above it). */
+function assignmentsNear(input: ListInput<Deps>): StoredResource[] {
+  const atGroups = input.ctx.store.list(POLICY_ASSIGNMENT_TYPE, { subscriptionId: null });
+  return input.subscriptionId ? [...input.ctx.store.list(POLICY_ASSIGNMENT_TYPE, { subscriptionId: input.subscriptionId }), ...atGroups] : atGroups;
 }
 
 export const policyAssignments: ResourceTypeSpec<Deps> = {
   type: POLICY_ASSIGNMENT_TYPE,
   apiVersions: API_VERSIONS.policy,
-  scopes: ["subscription", "resourceGroup", "resource"],
+  scopes: ["managementGroup", "subscription", "resourceGroup", "resource"],
   patchable: true,
   updateStatus: 201,
   put: putPolicyAssignment,
   list: (input) => {
-    const items = input.subscriptionId ? input.ctx.store.list(POLICY_ASSIGNMENT_TYPE, { subscriptionId: input.subscriptionId }) : [];
-    let out = filterByScope(items, input, (r) => getString(r.doc, "properties", "scope") ?? "");
+    let out = filterByScope(assignmentsNear(input), input, (r) => getString(r.doc, "properties", "scope") ?? "");
     const m = /policyDefinitionId\s+eq\s+'([^']+)'/i.exec(queryParam(input.req, "$filter") ?? "");
     if (m) out = out.filter((r) => (getString(r.doc, "properties", "policyDefinitionId") ?? "").toLowerCase() === m[1]!.toLowerCase());
     return out;

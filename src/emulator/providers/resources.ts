@@ -18,7 +18,7 @@ import { isObject, type JsonObject } from "../util/json";
 import type { StoredResource } from "../store/resources";
 
 /** What these handlers use. */
-type Deps = Needs<"store" | "tx" | "lro" | "settings" | "baseUrl" | "checkDeleteTree">;
+type Deps = Needs<"store" | "tx" | "lro" | "settings" | "baseUrl" | "checkDeleteTree" | "tenantId">;
 
 const SUBSCRIPTION_VERSIONS = [...API_VERSIONS.subscriptions, ...API_VERSIONS.resources];
 
@@ -124,7 +124,7 @@ function tags(ctx: Deps, req: EmuRequest, scopeSegs: readonly string[]): EmuResp
   requireApiVersion(req, API_VERSIONS.resources);
   req.operation = `${req.method} microsoft.resources/tags`;
   const scope = resolveScope(ctx, scopeSegs);
-  if (scope.kind === "tenant") throw ArmErrors.resourceTypeNotAtScope("Tags are not available at the tenant scope.");
+  if (scope.kind === "tenant" || scope.kind === "managementGroup") throw ArmErrors.resourceTypeNotAtScope(`Tags are not available at the ${scope.kind === "tenant" ? "tenant" : "management group"} scope.`);
   const owner = ctx.store.get(scope.id)!;
   const current = isObject(owner.doc["tags"]) ? (owner.doc["tags"] as Record<string, string>) : {};
   const answer = (t: Record<string, string>): JsonObject => ({
