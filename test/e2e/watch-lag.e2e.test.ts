@@ -42,6 +42,8 @@ async function watchUntilCaughtUp(l: Lab): Promise<RoundLine[]> {
 interface RoundLine {
   round: number;
   plan?: { steps: number };
+  steps?: { action: string; target: string; label: string }[];
+  moreSteps?: number;
   result?: { counts: Record<string, number> } | null;
   read?: { mode: string; changed: number; confirmed: number };
   error?: string;
@@ -52,6 +54,12 @@ it("with a Resource Graph lag longer than the interval, no extension is PUT twic
   expect(all.filter((r) => r.error)).toEqual([]);
   const installs = all[0]!.result!.counts["done"]!;
   expect(installs).toBeGreaterThan(40);
+  // The first round names its first 10 steps and counts the rest; a round without steps names none.
+  const first = all[0]!;
+  expect(first.steps).toHaveLength(10);
+  expect(first.steps!.length + first.moreSteps!).toBe(first.plan!.steps);
+  expect(first.steps!.every((s) => s.action && s.target.startsWith("/subscriptions/") && s.label)).toBe(true);
+  expect(all.find((r) => r.plan?.steps === 0)).toMatchObject({ steps: [], moreSteps: 0 });
   expect(await duplicatePuts(lab.emu)).toEqual([]);
   // The rounds inside the lag saw the old state and confirmed the first round's writes in ARM.
   expect(all.slice(1).some((r) => (r.read?.confirmed ?? 0) > 0)).toBe(true);

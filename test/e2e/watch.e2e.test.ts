@@ -52,6 +52,8 @@ it("a VM created while the loop runs gets its agent within two rounds", async ()
     // Stop between rounds: a watch whose last apply was cut short exits 1 (the new VM's round may
     // still be applying its other steps when its agent shows).
     await until(() => new RegExp(`^round ${seenIn}: Apply:`, "m").test(watch.stdout()), "the end of that round's apply");
+    // The round says what it did, machine by machine (an operator reads which machine got what).
+    expect(watch.stdout()).toMatch(/^ {2}install-extension: .*vm-created-during-watch/m);
   } finally {
     watch.child.kill("SIGTERM");
   }

@@ -15,12 +15,13 @@
  * --format json prints one JSON object per round on one line (JSON Lines): the round number, when
  * it started, the plan's summary and the apply result (null when there was nothing to do), or the
  * round's error; with --watch, how the round read the fleet (`read`: full or changes, the changed
- * resources, the machines built, whether it planned or kept the last plan) and its `seconds`. Exit 0 when the last round had no failed step and its apply was not cut short (a watch
+ * resources, the machines built, whether it planned or kept the last plan), its first 10 steps
+ * (`steps`: action, target, label; `moreSteps` counts the rest) and its `seconds`. Exit 0 when the last round had no failed step and its apply was not cut short (a watch
  * stopped between rounds ends with 0), 1 otherwise.
  */
 import type { Command } from "commander";
 import type { ApplyResult, RunState } from "../../azure";
-import type { PlanSummary } from "../../core";
+import { stepLabel, type Plan, type PlanSummary } from "../../core";
 import { loadSpecFile } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import type { CliContext } from "../context";
@@ -95,13 +96,13 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
           if (thePlan.steps.length === 0) {
             if (format === "text") ctx.stdout(`round ${round}: no changes (${thePlan.summary.machines} machine(s) in scope${read ? `; ${describeRead(read)}` : ""})\n`);
           } else {
-            if (format === "text") ctx.stdout(`round ${round}: ${thePlan.steps.length} step(s) to apply${read ? ` (${describeRead(read)})` : ""}\n`);
+            if (format === "text") ctx.stdout(`round ${round}: ${thePlan.steps.length} step(s) to apply${read ? ` (${describeRead(read)})` : ""}\n${stepLines(thePlan)}`);
             result = await applyRound(conn, run, planned, progress, { ...exec, signal });
             if (reader) noteRoundWrites(reader, result);
             if (format === "text") ctx.stdout(`round ${round}: ${summarizeResult(result)}`);
           }
           // The round's own time (reading, planning, applying): what a quiet round costs at this fleet's size.
-          if (format === "json") ctx.stdout(JSON.stringify({ ...roundJson(round, started, thePlan.summary, result), ...(read ? { read } : {}), seconds: (Date.now() - started) / 1000 }) + "\n");
+          if (format === "json") ctx.stdout(JSON.stringify({ ...roundJson(round, started, thePlan.summary, result), ...(read ? { read } : {}), ...roundSteps(thePlan), seconds: (Date.now() - started) / 1000 }) + "\n");
           failed = !!result && (result.counts.failed > 0 || !!result.aborted || result.delegated.some((x) => x.status === "failed"));
           failedRounds = 0;
         } catch (err) {
@@ -163,6 +164,22 @@ interface WatchRead {
 function describeRead(read: WatchRead): string {
   const how = read.mode === "full" ? "full read" : `read ${read.changed} changed resource(s)`;
   return read.confirmed ? `${how}; ${read.confirmed} step(s) a recent round wrote, confirmed in ARM, not sent again` : how;
+}
+
+/** Steps a round names (an operator sees which machine got what); the rest are counted. `plan` lists them all. */
+const NAMED_STEPS = 10;
+
+/** The round's first steps, one per line, for the text output. */
+function stepLines(plan: Plan): string {
+  const lines = plan.steps.slice(0, NAMED_STEPS).map((s) => `  ${s.action}: ${stepLabel(s)}\n`);
+  const more = plan.steps.length - lines.length;
+  return lines.join("") + (more > 0 ? `  ... and ${more} more step(s)\n` : "");
+}
+
+/** The round's first steps in its JSON line: action, target and what the step does. */
+function roundSteps(plan: Plan): { steps: { action: string; target: string; label: string }[]; moreSteps: number } {
+  const steps = plan.steps.slice(0, NAMED_STEPS).map((s) => ({ action: s.action, target: s.target, label: stepLabel(s) }));
+  return { steps, moreSteps: plan.steps.length - steps.length };
 }
 
 /** One round as a JSON Lines record; the result has the shape `apply --format json` gives. */
