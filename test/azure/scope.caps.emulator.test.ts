@@ -14,6 +14,10 @@ import { FLEET_QUERY, queryGraph, SUBSCRIPTION_BATCH, SUBSCRIPTION_LIMIT_HIT_HEA
 import { startEmulator, type RunningEmulator, type SeededHierarchy } from "../../src/emulator";
 import { parseSpec } from "../../src/spec";
 
+// Resolving 10,001 subscriptions takes ~20 s on a quiet machine and over 60 s on a loaded one (a
+// clean-clone CI beside a benchmark timed out at jest's default): a hang guard, not a time limit.
+jest.setTimeout(240_000);
+
 let emu: RunningEmulator;
 let conn: AzureConnection;
 let hierarchy: SeededHierarchy;
