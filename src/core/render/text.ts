@@ -1,6 +1,6 @@
 /** The plan for a person at a terminal, produced line by line (a million machines never make one string). */
 import { REGISTRY, type Catalog } from "../catalog";
-import { changedMachineCount, compactStepLabel, shortName, stepGroups, stepLabel, subscriptionsWith, type RenderedPlan } from "./facts";
+import { changedMachineCount, compactStepLabel, shortName, stepGroups, stepLabel, stepMachineIndices, subscriptionsWith, type RenderedPlan } from "./facts";
 import { DependencyPositions } from "./positions";
 import { stepRecords } from "./records";
 import { CHUNK, joinPieces } from "./sink";
@@ -66,10 +66,15 @@ export function* textPieces(plan: RenderedPlan, options: TextOptions = {}): Gene
       if (lines) yield lines;
     }
   }
-  if (plan.machines.length) {
-    yield "\nMachine details:\n";
+  // Right before applying, the machines its steps change; the others are what `plan` shows.
+  const changed = options.for === "apply" ? changedMachines(plan, catalog) : undefined;
+  if (plan.machines.length && (!changed || changed.count)) {
+    yield changed ? "\nMachines these steps change:\n" : "\nMachine details:\n";
     const shown = new Map<string, RenderedPlan["machines"][number][]>();
-    for (const m of plan.machines) {
+    const totals = new Map<string, number>();
+    for (const [i, m] of plan.machines.entries()) {
+      if (changed && !changed.of[i]) continue;
+      totals.set(m.decision, (totals.get(m.decision) ?? 0) + 1);
       let list = shown.get(m.decision);
       if (!list) shown.set(m.decision, (list = []));
       if (list.length < MACHINES_PER_DECISION) list.push(m);
@@ -79,12 +84,26 @@ export function* textPieces(plan: RenderedPlan, options: TextOptions = {}): Gene
       if (!ms) continue;
       yield `  ${d}:\n`;
       for (const m of ms) yield `    ${shortName(m.id)}: ${m.reason}\n`;
-      const total = plan.summary.decisions[d] ?? ms.length;
+      const total = totals.get(d) ?? ms.length;
       if (total > ms.length) yield `    ... and ${total - ms.length} more (--format json lists every machine)\n`;
     }
   }
+  if (changed && plan.machines.length > changed.count) yield `  (${plan.machines.length - changed.count} machine(s) without a step are not listed: \`plan\` shows them)\n`;
   if (!plan.steps.length) yield "\nNo changes. The fleet matches the spec.\n";
   else if (options.for !== "apply") yield "\nRun `asc-autoprovision apply` to make these changes.\n";
+}
+
+/** Which of the plan's machines a step changes (by index), and how many. */
+function changedMachines(plan: RenderedPlan, catalog: Catalog): { of: Uint8Array; count: number } {
+  const of = new Uint8Array(plan.machines.length);
+  let count = 0;
+  for (const m of stepMachineIndices(plan, catalog)) {
+    if (m >= 0 && !of[m]) {
+      of[m] = 1;
+      count++;
+    }
+  }
+  return { of, count };
 }
 
 /**
