@@ -343,7 +343,8 @@ describe("the file ends on the digest of what precedes it, and a changed file is
     const json = renderJson(p);
     expect(() => parsePlan(json.replace(/"digest":"sha256:[0-9a-f]+"/, '"digest":"md5:0"'), "p")).toThrow(/p:\d+: the digest is not one `plan` writes/);
     expect(() => parsePlan(json + '"more":1}\n', "p")).toThrow(/p:\d+: text after the end of the plan/);
-    // Blank lines after the end are no change.
+    // Blank lines after the end are no change, nor line ends a checkout converted.
     expect(parsePlan(json + "\n\n").digest).toBe("matches");
+    expect(parsePlan(json.replace(/\n/g, "\r\n"))).toMatchObject({ plan: p, digest: "matches" });
   });
 });

@@ -4,8 +4,8 @@
  * Not a signature: whoever can rewrite the file can compute the digest again.
  *
  * The writer hashes the text as it is yielded (no second walk of the plan); the reader hashes the
- * lines as it reads them, each followed by "\n" (the only line end the writer writes), holding
- * back the last non-empty line, which is the digest's.
+ * lines as it reads them, each followed by "\n" (the only line end the writer writes; a "\r\n" a
+ * checkout converted it to counts as "\n"), holding back the last non-empty line, the digest's.
  */
 import { createHash, type Hash } from "node:crypto";
 import { CHUNK } from "../render/sink";
