@@ -3,7 +3,7 @@
  * basis (src/core/basis.ts); `apply --plan plan.json` reads it back here, checks it, and after the
  * live state was read, says whether the plan still holds.
  */
-import { ACTIONS, BASIS_VERSION, basisChanges, PlanFileError, readPlanFile, specDigest, type AnyPlanBasis, type BasisChange, type Plan, type ReadPlan } from "../core";
+import { ACTIONS, BASIS_VERSION, basisChanges, PlanFileChangedError, PlanFileError, readPlanFile, specDigest, type AnyPlanBasis, type BasisChange, type Plan, type ReadPlan } from "../core";
 import type { Inventory } from "../inventory";
 import { parseSpec, type Spec } from "../spec";
 import { CliError } from "./errors";
@@ -19,6 +19,7 @@ export async function loadSavedPlan(path: string): Promise<SavedPlan> {
   try {
     read = await readPlanFile(path);
   } catch (err) {
+    if (err instanceof PlanFileChangedError) throw new CliError(`--plan ${path}: the file was changed since \`plan\` wrote it: its content does not match the digest \`plan\` wrote as its last line. Nothing was applied: make it again with \`plan --out\``);
     if (err instanceof PlanFileError) throw new CliError(`--plan ${path}: ${err.message}; give the file \`plan --out\` or \`plan --format json\` wrote`);
     throw err;
   }
@@ -26,6 +27,13 @@ export async function loadSavedPlan(path: string): Promise<SavedPlan> {
   const version = (basis as { version?: unknown } | undefined)?.version;
   if (typeof version === "number" && version !== 1 && version !== BASIS_VERSION) {
     throw new CliError(`--plan ${path}: its basis is version ${version} and this asc-autoprovision reads versions 1 and ${BASIS_VERSION}: make it again with \`plan --out\``);
+  }
+  // What is applied is what `plan` wrote: the file's digest covers every line before it (planfile/digest.ts).
+  if (read.digest === "unchecked") {
+    throw new CliError(`--plan ${path}: is not laid out as \`plan\` wrote it (reformatted, e.g. by jq), so its digest cannot be checked: give the file \`plan --out\` wrote, unchanged`);
+  }
+  if (read.digest === "absent") {
+    throw new CliError(`--plan ${path}: has no digest (an earlier asc-autoprovision wrote it, or not \`plan\`), so a change to it could not be told: make it again with \`plan --out\``);
   }
   if (!basis || !basis.spec || !wellFormed(basis, read.plan.machines.length)) {
     throw new CliError(`--plan ${path}: has no basis (the state it was planned from): make it again with \`plan --out\``);

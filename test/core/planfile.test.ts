@@ -3,6 +3,7 @@
  * itself, plain JSON for jq, and read back into the plan exactly (in both framings, streamed from
  * disk or whole), with machines linked to their steps.
  */
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync, createWriteStream } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +13,7 @@ import {
   parsePlan,
   plan,
   planPieces,
+  PlanFileChangedError,
   PlanFileError,
   readPlanFile,
   renderJson,
@@ -140,7 +142,8 @@ describe("compact: what a fleet repeats is written once", () => {
     expect(lines.length).toBeGreaterThan(2000);
     const ndjson = [...planPieces(p, "ndjson")].join("").trimEnd().split("\n").map((l) => JSON.parse(l) as { record: string });
     expect(ndjson[0]!.record).toBe("plan");
-    expect(ndjson.at(-1)!.record).toBe("summary");
+    expect(ndjson.at(-2)!.record).toBe("summary");
+    expect(ndjson.at(-1)).toEqual({ record: "digest", digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
     expect(ndjson.filter((r) => r.record === "machine")).toHaveLength(2000);
   });
 
@@ -280,4 +283,68 @@ it("the fixture helpers still build what the planner reads", () => {
   const p = plan(spec({ workspace: { id: ws.id } }), inventory({ workspaces: [ws], machines: [machine("m1", { extensions: [laExtension("Windows", "1.0", "c1")] })] }));
   expect(p.machines[0]!.decision).toBe("compliant");
   expect(p.machines[0]!.id.startsWith(`/subscriptions/${SUB}`)).toBe(true);
+});
+
+describe("the file ends on the digest of what precedes it, and a changed file is refused", () => {
+  const p = fleetPlan(30);
+  const framings = ["json", "ndjson"] as const;
+  const sha256 = (text: string) => `sha256:${createHash("sha256").update(text).digest("hex")}`;
+
+  it.each(framings)("%s: the last line holds the SHA-256 of every line before it (as `head -n -1 | sha256sum` computes it)", async (format) => {
+    const text = [...planPieces(p, format)].join("");
+    const lines = text.trimEnd().split("\n");
+    const last = lines.at(-1)!;
+    const digest = sha256(text.slice(0, text.length - last.length - 1));
+    expect(last).toBe(format === "json" ? `"digest":"${digest}"}` : `{"record":"digest","digest":"${digest}"}`);
+    expect(JSON.parse(format === "json" ? text : last)).toMatchObject({ digest });
+    const file = await toFile(p, format, `digest.${format}`);
+    expect(await readPlanFile(file)).toMatchObject({ plan: p, digest: "matches" });
+  });
+
+  it.each(framings)("%s: any one line changed, dropped, doubled or moved is refused as changed, streamed and whole", async (format) => {
+    const lines = [...planPieces(p, format)].join("").trimEnd().split("\n");
+    const machine = lines.findIndex((l) => l.includes('"decision":'));
+    const shape = lines.findIndex((l) => l.includes("{machine}"));
+    const edits: string[][] = [
+      lines.map((l, i) => (i === shape ? l.replace("{machine}/extensions/", "{machine}/extensions/x") : l)),
+      lines.map((l, i) => (i === machine ? l.replace(/"decision":"[^"]+"/, '"decision":"compliant"') : l)),
+      lines.map((l, i) => (i === 0 ? l.replace(/"machineCount":\d+/, '"machineCount":29') : l)),
+      [...lines.slice(0, machine + 1), lines[machine + 1]!.replace(/"id":"[^"]+"/, JSON.stringify({ id: "vm-x" }).slice(1, -1)), ...lines.slice(machine + 2)],
+      [...lines.slice(0, -2), lines.at(-2)!.replace(/:(\d+)/, (_, n: string) => `:${Number(n) + 1}`), lines.at(-1)!],
+      lines.filter((_, i) => i !== machine),
+      [...lines.slice(0, shape + 1), lines[shape]!, ...lines.slice(shape + 1)],
+      [...lines.slice(0, machine), lines[machine + 1]!, lines[machine]!, ...lines.slice(machine + 2)],
+    ];
+    for (const [k, edited] of edits.entries()) {
+      const text = edited.join("\n") + "\n";
+      expect(text).not.toBe(lines.join("\n") + "\n");
+      expect(() => parsePlan(text, "p")).toThrow(PlanFileChangedError);
+      const file = join(dir, `changed-${k}.${format}`);
+      writeFileSync(file, text);
+      await expect(readPlanFile(file)).rejects.toThrow(/changed-\d+\.n?d?json: changed since it was written: its content does not match the digest written as its last line/);
+    }
+    // Broken besides: the reader says it was changed, and what it found.
+    const broken = lines.map((l, i) => (i === machine ? l.replace(/"shape":\d+/, '"shape":999') : l)).join("\n");
+    expect(() => parsePlan(broken, "p")).toThrow(/^p: changed since it was written: .*\(and p:\d+: machine .* shape 999 is not in the shapes table\)$/);
+  });
+
+  it("a file an earlier release wrote (no digest) reads, saying it has none; a reformatted one cannot be checked", () => {
+    const json = renderJson(p);
+    const lines = json.trimEnd().split("\n");
+    const old = [...lines.slice(0, -2), lines.at(-2)!.replace(/,$/, "}")].join("\n") + "\n";
+    expect(parsePlan(old)).toMatchObject({ plan: p, digest: "absent" });
+    const ndjson = [...planPieces(p, "ndjson")].join("").trimEnd().split("\n").slice(0, -1).join("\n");
+    expect(parsePlan(ndjson)).toMatchObject({ plan: p, digest: "absent" });
+    expect(parsePlan(JSON.stringify(JSON.parse(json), null, 1))).toMatchObject({ plan: p, digest: "unchecked" });
+    expect(parsePlan(JSON.stringify(JSON.parse(old), null, 1))).toMatchObject({ plan: p, digest: "absent" });
+  });
+
+  it("a digest line not as written is refused, and nothing may follow it", () => {
+    const json = renderJson(p);
+    expect(() => parsePlan(json.replace(/"digest":"sha256:[0-9a-f]+"/, '"digest":"md5:0"'), "p")).toThrow(/p:\d+: the digest is not one `plan` writes/);
+    expect(() => parsePlan(json + '"more":1}\n', "p")).toThrow(/p:\d+: text after the end of the plan/);
+    // Blank lines after the end are no change, nor line ends a checkout converted.
+    expect(parsePlan(json + "\n\n").digest).toBe("matches");
+    expect(parsePlan(json.replace(/\n/g, "\r\n"))).toMatchObject({ plan: p, digest: "matches" });
+  });
 });

@@ -22,7 +22,8 @@
  * "findings":[
  * {"severity":...,"code":...,"target":...,"message":...},
  * ],
- * "summary":{...}}
+ * "summary":{...},
+ * "digest":"sha256:<hex>"} the SHA-256 of every line before this one (digest.ts), last
  * ```
  *
  * `plan` writes under `meta.basis` what `apply --plan` checks (src/core/basis): the spec, and
@@ -35,7 +36,8 @@
  * id, everywhere. Every record is on a line of its own, so the file streams both ways, and it is
  * plain JSON for `jq` (README "Plan JSON" has recipes). `--format ndjson` writes the same records
  * one per line, each with `"record"`: `plan` (the header), `reason`/`workspace`/`shape` (with
- * their `index`), `step`, `machine`, `finding`, `summary`.
+ * their `index`), `step`, `machine`, `finding`, `summary`, `digest`. A file without the digest
+ * (written before it was added) reads, but `apply --plan` refuses it.
  */
 
 export const PLAN_FILE_VERSION = 2;

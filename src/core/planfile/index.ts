@@ -3,4 +3,4 @@ export { MACHINE_PLACEHOLDER } from "./shapes";
 export { PLAN_FILE_VERSION, SECTIONS, type PlanFileHeader } from "./format";
 export { encodePlan, type EncodeOptions } from "./encode";
 export { planJsonPieces, planNdjsonPieces } from "./write";
-export { parsePlan, PlanFileError, readPlanFile, type ReadPlan } from "./read";
+export { parsePlan, PlanFileChangedError, PlanFileError, readPlanFile, type ReadPlan } from "./read";

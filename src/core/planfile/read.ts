@@ -3,11 +3,15 @@
  * `p`), line by line, so a million-machine plan is never one string: the JSON framing and NDJSON
  * of format.ts, and whole documents (version 1, or version 2 reformatted, e.g. by `jq .`) when
  * they fit in memory. For `apply --plan` and anything else that consumes a saved plan.
+ *
+ * A line-framed file's last line is its digest (digest.ts): a file whose lines do not match it is
+ * refused as changed since it was written, before (and rather than) anything else wrong in it.
  */
 import { createReadStream, readFileSync, statSync } from "node:fs";
 import { createInterface } from "node:readline";
 import type { AnyStep } from "../plan";
 import type { Finding, MachinePlan, PlanOf } from "../kernel";
+import { LineDigest, type Framing } from "./digest";
 import { PLAN_FILE_VERSION, RECORD_OF, SECTIONS, VALUE_SECTIONS, type MachineStepRef, type PlanFileHeader, type SectionName } from "./format";
 import { instantiate, type ShapedStep } from "./shapes";
 
@@ -17,12 +21,30 @@ export interface ReadPlan {
   /** The file's version (1: the whole-plan JSON of earlier releases). */
   readonly version: number;
   readonly meta: Readonly<Record<string, unknown>>;
+  /**
+   * `matches`: the file ends on the digest of its lines and they match it (a mismatch is an
+   * error, PlanFileChangedError). `absent`: it has no digest (an earlier release wrote it).
+   * `unchecked`: a whole document (reformatted, e.g. by `jq .`), whose digest is of another text.
+   */
+  readonly digest: "matches" | "absent" | "unchecked";
 }
 
 export class PlanFileError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "PlanFileError";
+  }
+}
+
+/** The file's lines do not match the digest it ends on: changed since it was written. */
+export class PlanFileChangedError extends PlanFileError {
+  /** `source` changed since it was written; `detail`, what reading it found wrong besides, if anything. */
+  constructor(
+    source: string,
+    readonly detail: string | undefined,
+  ) {
+    super(`${source}: changed since it was written: its content does not match the digest written as its last line${detail ? ` (and ${detail})` : ""}`);
+    this.name = "PlanFileChangedError";
   }
 }
 
@@ -67,15 +89,18 @@ export function parsePlan(text: string, source = "plan"): ReadPlan {
   return reader.wholeDocument ? decodeDocument(parseJson(text, source), source) : reader.finish();
 }
 
-type Framing = "json" | "ndjson";
-
 /** The line framings of format.ts; anything else is read as a whole document. */
 class LineReader {
   private framing: Framing | undefined;
   private section: SectionName | undefined;
   private n = 0;
-  private ended = false;
+  /** Where the reader is: in the records, after the summary (the digest may follow), or past the end. */
+  private at: "records" | "summary" | "end" = "records";
+  private digestLine = false;
+  /** The first thing wrong found: the lines are still read, to tell a changed file from a broken one. */
+  private failed: PlanFileError | undefined;
   private readonly decoder: PlanDecoder;
+  private readonly digest = new LineDigest();
   wholeDocument = false;
 
   constructor(private readonly source: string) {
@@ -86,11 +111,17 @@ class LineReader {
   line(raw: string): boolean {
     this.n++;
     const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    this.digest.line(line);
     if (this.framing === undefined) return this.first(line);
-    if (line === "") return true;
-    if (this.ended) throw this.error("text after the end of the plan");
-    if (this.framing === "ndjson") this.ndjson(line);
-    else this.json(line);
+    if (line === "" || this.failed) return true;
+    try {
+      if (this.at === "end") throw this.error("text after the end of the plan");
+      if (this.framing === "ndjson") this.ndjson(line);
+      else this.json(line);
+    } catch (err) {
+      if (!(err instanceof PlanFileError)) throw err;
+      this.failed = err;
+    }
     return true;
   }
 
@@ -122,12 +153,18 @@ class LineReader {
         if (!open[2]) this.section = name;
         return;
       }
-      if (line.startsWith('"summary":') && line.endsWith("}")) {
+      // The summary closes the document (an earlier release's), or the digest's line follows it.
+      if (this.at === "records" && line.startsWith('"summary":') && (line.endsWith("}") || line.endsWith(","))) {
         this.decoder.summary(this.parse(line.slice('"summary":'.length, -1)), this.n);
-        this.ended = true;
+        this.at = line.endsWith(",") ? "summary" : "end";
         return;
       }
-      throw this.error("expected a section or the summary");
+      if (this.at === "summary" && line.startsWith('"digest":')) {
+        this.at = "end";
+        this.digestLine = true;
+        return;
+      }
+      throw this.error(this.at === "summary" ? "expected the digest after the summary" : "expected a section or the summary");
     }
     if (line === "]," || line === "]") {
       this.section = undefined;
@@ -139,10 +176,16 @@ class LineReader {
   private ndjson(line: string): void {
     const rec = this.parse(line) as Record<string, unknown>;
     const type = rec["record"];
+    if (this.at === "summary") {
+      if (type !== "digest") throw this.error("expected the digest after the summary");
+      this.at = "end";
+      this.digestLine = true;
+      return;
+    }
     if (type === "summary") {
       const { record: _record, ...summary } = rec;
       this.decoder.summary(summary, this.n);
-      this.ended = true;
+      this.at = "summary";
       return;
     }
     const section = SECTIONS.find((s) => RECORD_OF[s].record === type);
@@ -159,8 +202,14 @@ class LineReader {
   }
 
   finish(): ReadPlan {
-    if (!this.ended) throw new PlanFileError(`${this.source}: the plan ends early (no summary after line ${this.n}): the file was cut short`);
-    return this.decoder.finish();
+    // The digest line's own form is checked here (a line that only starts like one does not match).
+    const { written, computed } = this.digest.finish(this.framing!);
+    if (written !== undefined && written !== computed) throw new PlanFileChangedError(this.source, this.failed?.message);
+    if (this.failed) throw this.failed;
+    const summaryOnly = this.at === "summary" && this.framing === "ndjson";
+    if (this.at !== "end" && !summaryOnly) throw new PlanFileError(`${this.source}: the plan ends early (no ${this.at === "summary" ? "digest" : "summary"} after line ${this.n}): the file was cut short`);
+    if (this.digestLine && written === undefined) throw new PlanFileError(`${this.source}:${this.n}: the digest is not one \`plan\` writes`);
+    return { ...this.decoder.finish(), digest: written === undefined ? "absent" : "matches" };
   }
 
   private parse(text: string): unknown {
@@ -258,7 +307,7 @@ class PlanDecoder {
     return { id: s.id, action: s.action, target: s.target, dependsOn: s.dependsOn as string[], details: s.details };
   }
 
-  finish(): ReadPlan {
+  finish(): Omit<ReadPlan, "digest"> {
     const head = this.head!;
     if (!this.sum) throw new PlanFileError(`${this.source}: no summary`);
     if (this.machines.length !== head.machineCount) throw new PlanFileError(`${this.source}: the header announces ${head.machineCount} machine(s), the file has ${this.machines.length}`);
@@ -282,7 +331,7 @@ function decodeDocument(doc: unknown, source: string): ReadPlan {
   if (!d || typeof d !== "object" || Array.isArray(d)) throw new PlanFileError(`${source}: not a plan (a JSON object with a version)`);
   if (d.version === 1) {
     for (const key of ["machines", "steps", "findings"] as const) if (!Array.isArray(d[key])) throw new PlanFileError(`${source}: version 1 plan without its ${key} list`);
-    return { plan: d as unknown as PlanOf<AnyStep, string>, version: 1, meta: {} };
+    return { plan: d as unknown as PlanOf<AnyStep, string>, version: 1, meta: {}, digest: "absent" };
   }
   if (d.version !== PLAN_FILE_VERSION) throw new PlanFileError(`${source}: plan version ${JSON.stringify(d.version)} is not one this tool reads (1 or ${PLAN_FILE_VERSION})`);
   const decoder = new PlanDecoder(source);
@@ -293,7 +342,7 @@ function decodeDocument(doc: unknown, source: string): ReadPlan {
     for (const item of list) decoder.record(section, item, 1);
   }
   decoder.summary(d.summary, 1);
-  return decoder.finish();
+  return { ...decoder.finish(), digest: d.digest === undefined ? "absent" : "unchecked" };
 }
 
 function parseJson(text: string, source: string): unknown {

@@ -1,19 +1,20 @@
 /**
  * The plan file's two framings of the same records (format.ts): one JSON document with a record
  * per line (`--format json`), or NDJSON, one self-describing record per line (`--format ndjson`).
- * Both are produced piece by piece (src/core/render/sink.ts).
+ * Both are produced piece by piece (src/core/render/sink.ts), and end on their digest (digest.ts).
  */
 import type { RenderedPlan } from "../render/facts";
 import { CHUNK } from "../render/sink";
 import { encodePlan, quote, type EncodeOptions, type EncodedPlan } from "./encode";
+import { withDigest } from "./digest";
 import { RECORD_OF, VALUE_SECTIONS } from "./format";
 
 export function* planJsonPieces(plan: RenderedPlan, options?: EncodeOptions): Generator<string> {
-  yield* jsonFraming(encodePlan(plan, options));
+  yield* withDigest(jsonFraming(encodePlan(plan, options)), "json");
 }
 
 export function* planNdjsonPieces(plan: RenderedPlan, options?: EncodeOptions): Generator<string> {
-  yield* ndjsonFraming(encodePlan(plan, options));
+  yield* withDigest(ndjsonFraming(encodePlan(plan, options)), "ndjson");
 }
 
 // Records are yielded CHUNK characters at a time (sink.ts): a million records are a few thousand pieces, not a million.
@@ -36,7 +37,8 @@ function* jsonFraming(encoded: EncodedPlan): Generator<string> {
     }
     yield chunk + "\n],\n";
   }
-  yield `"summary":${encoded.summary}}\n`;
+  // The document closes on the digest's line (digest.ts).
+  yield `"summary":${encoded.summary},\n`;
 }
 
 function* ndjsonFraming(encoded: EncodedPlan): Generator<string> {
