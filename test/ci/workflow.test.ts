@@ -101,7 +101,8 @@ describe("the workflow", () => {
     expect(wf.jobs.apply!.if).toBe("(github.event_name == 'push' || github.event_name == 'workflow_dispatch') && github.ref == 'refs/heads/main'");
     expect(step("preview", (s) => s.uses?.startsWith("pulumi/actions@") === true).with).toMatchObject({ command: "preview", "comment-on-pr": false });
     expect(step("preview", (s) => s.id === "plan").run).toMatch(/asc-autoprovision plan --cloud azure --spec "\$ASC_SPEC" \\\n\s+--format markdown/);
-    expect(step("apply", (s) => s.uses?.startsWith("pulumi/actions@") === true).with).toMatchObject({ command: "up" });
+    expect(step("apply", (s) => s.name === "pulumi up (after the reviewed plan)").with).toMatchObject({ command: "up" });
+    expect(step("apply", (s) => s.name === "pulumi up (before the plan)").with).toMatchObject({ command: "up" });
     expect(step("apply", (s) => s.name === "asc-autoprovision apply").run).toMatch(/asc-autoprovision apply --cloud azure --spec "\$ASC_SPEC" --yes/);
   });
 
@@ -196,6 +197,72 @@ describe("the workflow", () => {
       expect(applyArgs("workflow_dispatch")).toBe("asc-autoprovision apply --cloud azure --spec spec.yaml --yes --format json --state https://acct.blob.core.windows.net/state");
     });
 
+    /**
+     * The apply job's steps that run, in order, for an event: each step's `if` evaluated as GitHub
+     * would for the few contexts it uses (the event, step outputs, always()).
+     */
+    function stepsRun(event: string, outputs: Record<string, Record<string, string>> = {}): string[] {
+      const ran: string[] = [];
+      for (const s of steps("apply")) {
+        const name = s.name ?? s.uses ?? s.run ?? "";
+        if (s.if === undefined) {
+          ran.push(name);
+          continue;
+        }
+        // Only the contexts substituted below: no vars, env, needs or secrets.
+        expect(s.if.replace(/\bsteps\.[\w-]+\.outputs\.[\w-]+/g, "").match(/\b(?!github\b)[a-z_]+\.[\w-]+/g) ?? []).toEqual([]);
+        const js = s.if
+          .replace(/\bgithub\.event_name\b/g, JSON.stringify(event))
+          .replace(/\bgithub\.ref\b/g, JSON.stringify("refs/heads/main"))
+          .replace(/\bsteps\.([\w-]+)\.outputs\.([\w-]+)/g, (_, id: string, key: string) => JSON.stringify(outputs[id]?.[key] ?? ""))
+          .replace(/\balways\(\)/g, "true")
+          .replace(/([^!=])==([^=])/g, "$1===$2");
+        const contains = (haystack: string, needle: string) => haystack.toLowerCase().includes(needle.toLowerCase());
+        if ((new Function("contains", `return (${js});`) as (c: typeof contains) => boolean)(contains)) ran.push(name);
+      }
+      return ran;
+    }
+    const only = (names: string[]) => names.filter((n) => /pulumi|asc-autoprovision apply|reviewed|not applied/.test(n));
+
+    it("a merge applies the reviewed plan BEFORE pulumi up, so the up cannot make it stale (was: up first, refused on every settings change)", () => {
+      const preview = { "merge-preview": { output: "Previewing update (prod):\n ~ azure-native:security:Pricing pricing-VirtualMachines update\nResources:\n    ~ 1 to update\n    12 unchanged\n" } };
+      expect(only(stepsRun("push", preview))).toEqual([
+        "Find the plan reviewed on the pull request",
+        "Download the reviewed plan",
+        "pulumi preview (does the merge create resources?)",
+        "asc-autoprovision apply",
+        "pulumi up (after the reviewed plan)",
+      ]);
+    });
+
+    it("a merge whose preview creates resources runs the up first (azure-native refuses to create what the plan created)", () => {
+      const preview = { "merge-preview": { output: "Resources:\n    + 3 to create\n    ~ 1 to update\n" } };
+      expect(only(stepsRun("push", preview))).toEqual([
+        "Find the plan reviewed on the pull request",
+        "Download the reviewed plan",
+        "pulumi preview (does the merge create resources?)",
+        "pulumi up (before the plan)",
+        "asc-autoprovision apply",
+      ]);
+    });
+
+    it("a run by hand runs the up first and then a fresh plan; earlier merges not applied fail the run after its own apply", () => {
+      expect(only(stepsRun("workflow_dispatch"))).toEqual(["pulumi up (before the plan)", "asc-autoprovision apply"]);
+      const ran = stepsRun("push", { "merge-preview": { output: "Resources:\n    2 unchanged\n" }, reviewed: { missed: "pull request #12 ..." } });
+      expect(ran.slice(ran.indexOf("asc-autoprovision apply"))).toEqual([
+        "asc-autoprovision apply",
+        "pulumi up (after the reviewed plan)",
+        "Fail for merges whose plan was not applied",
+        "Keep the apply result and journal",
+      ]);
+      const fail = step("apply", (s) => s.name === "Fail for merges whose plan was not applied");
+      // The message goes through the environment, never pasted into the script.
+      expect(fail.run).not.toMatch(/\$\{\{/);
+      const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", fail.run!], { env: { PATH: process.env.PATH, MISSED: "pull request #12 `x` $(touch pwned)" }, encoding: "utf8", cwd: dir });
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe("::error title=Merges not applied::pull request #12 `x` $(touch pwned)\n");
+    });
+
     describe("finding it", () => {
       const script = step("apply", (s) => s.id === "reviewed").with!.script as string;
       interface Run {
@@ -205,29 +272,56 @@ describe("the workflow", () => {
         artifacts: { expired: boolean }[];
       }
 
-      async function find(pulls: { number: number; merged_at: string | null; merge_commit_sha: string; head: { sha: string } }[], runs: Run[]) {
+      /** A run of this workflow on main, as the API lists it (newest first). */
+      interface MainRun {
+        id: number;
+        run_number: number;
+        event: "push" | "workflow_dispatch";
+        status: "completed" | "in_progress" | "queued";
+        conclusion: string | null;
+        head_sha: string;
+        html_url: string;
+      }
+      type Pull = { number: number; merged_at: string | null; merge_commit_sha: string; head: { sha: string } };
+
+      /** Runs the step's script as actions/github-script does, against a fake API; `main` pages of 2 runs, to page through. */
+      async function find(pulls: Pull[], runs: Run[], { sha = "merge-sha", runNumber = 100, main = [] as MainRun[] } = {}) {
         const outputs: Record<string, string> = {};
         const failures: string[] = [];
+        const warnings: string[] = [];
         const asked: Record<string, unknown>[] = [];
+        let pagesRead = 0;
+        const page = (args: Record<string, unknown>) => (args.branch === "main" ? main : runs).map((r) => ({ ...r }));
+        const listWorkflowRuns = async (args: Record<string, unknown>) => {
+          asked.push(args);
+          return { data: page(args) };
+        };
+        const paginate = Object.assign(async (fn: (args: Record<string, unknown>) => Promise<{ data: unknown[] }>, args: Record<string, unknown>) => (await fn(args)).data, {
+          iterator: async function* (_fn: unknown, args: Record<string, unknown>) {
+            asked.push(args);
+            const all = [...page(args)].sort((a, b) => b.run_number - a.run_number);
+            for (let i = 0; i < all.length; i += 2) {
+              pagesRead++;
+              yield { data: all.slice(i, i + 2) };
+            }
+          },
+        });
         const github = {
-          paginate: async (fn: (args: Record<string, unknown>) => Promise<{ data: unknown[] }>, args: Record<string, unknown>) => (await fn(args)).data,
+          paginate,
           rest: {
-            repos: { listPullRequestsAssociatedWithCommit: async () => ({ data: pulls }) },
+            repos: { listPullRequestsAssociatedWithCommit: async ({ commit_sha }: { commit_sha: string }) => ({ data: pulls.filter((p) => p.merge_commit_sha === commit_sha || p.head.sha === commit_sha) }) },
             actions: {
-              getWorkflowRun: async () => ({ data: { workflow_id: 42 } }),
-              listWorkflowRuns: async (args: Record<string, unknown>) => {
-                asked.push(args);
-                return { data: runs.map((r) => ({ ...r })) };
-              },
+              getWorkflowRun: async () => ({ data: { workflow_id: 42, run_number: runNumber } }),
+              listWorkflowRuns,
               listWorkflowRunArtifacts: async ({ run_id }: { run_id: number }) => ({ data: { artifacts: runs.find((r) => r.id === run_id)!.artifacts } }),
             },
           },
         };
-        const context = { repo: { owner: "o", repo: "r" }, sha: "merge-sha", runId: 9 };
-        const core = { info: () => undefined, setOutput: (k: string, v: string) => (outputs[k] = v), setFailed: (m: string) => failures.push(m) };
+        const context = { repo: { owner: "o", repo: "r" }, sha, runId: 9 };
+        const core = { info: () => undefined, warning: (m: string) => warnings.push(m), setOutput: (k: string, v: string) => (outputs[k] = v), setFailed: (m: string) => failures.push(m) };
         const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
         await new AsyncFunction("github", "context", "core", script)(github, context, core);
-        return { outputs, failures, asked };
+        return { outputs, failures, warnings, asked: asked.filter((a) => a.branch !== "main"), pagesRead };
       }
 
       const merged = { number: 7, merged_at: "2026-12-01T00:00:00Z", merge_commit_sha: "merge-sha", head: { sha: "head-sha" } };
@@ -251,6 +345,59 @@ describe("the workflow", () => {
         const gone = await find([merged], [run(1, 5, true)]);
         expect(gone.outputs).toEqual({});
         expect(gone.failures[0]).toMatch(/pull request #7 .*no plan artifact/);
+      });
+
+      describe("merges whose runs did not apply (GitHub cancels a pending run when a newer one queues in its concurrency group)", () => {
+        const pr = (n: number): Pull => ({ number: n, merged_at: "2026-12-01T00:00:00Z", merge_commit_sha: `m${n}`, head: { sha: `h${n}` } });
+        const onMain = (run_number: number, conclusion: string | null, head_sha: string, event: MainRun["event"] = "push", status: MainRun["status"] = "completed"): MainRun => ({
+          id: 1000 + run_number,
+          run_number,
+          event,
+          status,
+          conclusion,
+          head_sha,
+          html_url: `https://example.invalid/runs/${1000 + run_number}`,
+        });
+        // Runs 20..23 on main: an old failure, the last successful apply, then three quick merges.
+        const history = (middle: string) => [onMain(20, "failure", "m8"), onMain(21, "success", "m10"), onMain(22, "success", "m11"), onMain(23, middle, "m12")];
+        const pulls = [pr(8), pr(10), pr(11), pr(12), pr(13)];
+        const reviewedRun = (id: number): Run => ({ ...run(id, 50), artifacts: [{ expired: false }] });
+
+        it("three merges, the middle one's run cancelled: the third run names its pull request, still applies its own plan, and says what to do", async () => {
+          const r = await find(pulls, [reviewedRun(77)], { sha: "m13", runNumber: 24, main: [...history("cancelled"), onMain(24, null, "m13", "push", "in_progress")] });
+          expect(r.failures).toEqual([]);
+          expect(r.outputs["run-id"]).toBe("77");
+          expect(r.outputs.missed).toMatch(/^Merged to main since the last successful apply, and not applied by their own runs: pull request #12 \(run https:\/\/example\.invalid\/runs\/1023: cancelled\)\. /);
+          expect(r.outputs.missed).toMatch(/Run this workflow by hand on main .*: it plans afresh from main's spec and applies at once\.$/);
+          // Not the merges before the last successful apply, nor this run itself.
+          expect(r.outputs.missed).not.toMatch(/#8|#10|#11|#13/);
+          expect(r.warnings).toEqual([r.outputs.missed]);
+          // The scan stops at the last successful run: pages of 2, newest first, 2 read of 3.
+          expect(r.pagesRead).toBe(2);
+        });
+
+        it("a failed merge run and a cancelled one are both named, oldest first; a push no pull request merged is named by its commit", async () => {
+          const main = [onMain(21, "success", "m10"), onMain(22, "failure", "m11"), onMain(23, "cancelled", "abcdef1234"), onMain(24, "timed_out", "m12")];
+          const r = await find(pulls, [reviewedRun(77)], { sha: "m13", runNumber: 25, main });
+          expect(r.outputs.missed).toMatch(/pull request #11 \(run \S+: failure\); push abcdef1 \(run \S+: cancelled\); pull request #12 \(run \S+: timed_out\)\./);
+        });
+
+        it("nothing is named when every merge since was applied, or a later run by hand succeeded (it applies a fresh plan of everything)", async () => {
+          const applied = await find(pulls, [reviewedRun(77)], { sha: "m13", runNumber: 24, main: history("success") });
+          expect(applied.outputs).toEqual({ "run-id": "77" });
+          expect(applied.warnings).toEqual([]);
+          const byHand = await find(pulls, [reviewedRun(77)], { sha: "m13", runNumber: 25, main: [...history("cancelled"), onMain(24, "success", "m12", "workflow_dispatch")] });
+          expect(byHand.outputs).toEqual({ "run-id": "77" });
+          // A failed run by hand is no merge: not named, and the scan goes on past it.
+          const failedByHand = await find(pulls, [reviewedRun(77)], { sha: "m13", runNumber: 25, main: [...history("cancelled"), onMain(24, "failure", "m12", "workflow_dispatch")] });
+          expect(failedByHand.outputs.missed).toMatch(/: pull request #12 \(run \S+1023: cancelled\)\. /);
+        });
+
+        it("a direct push still fails, and names the missed merges too", async () => {
+          const r = await find(pulls, [reviewedRun(77)], { sha: "direct", runNumber: 24, main: history("cancelled") });
+          expect(r.failures[0]).toMatch(/not merged from a pull request/);
+          expect(r.warnings[0]).toMatch(/pull request #12/);
+        });
       });
     });
   });
