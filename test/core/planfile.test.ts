@@ -348,3 +348,25 @@ describe("the file ends on the digest of what precedes it, and a changed file is
     expect(parsePlan(json.replace(/\n/g, "\r\n"))).toMatchObject({ plan: p, digest: "matches" });
   });
 });
+
+describe("clusters in the plan file", () => {
+  it("each cluster with its components' decisions reads back in every framing, and jq sees them", async () => {
+    const { defenderSpec, settings, SUB: sub } = await import("../reconcile/defender.fixtures");
+    const cluster = (name: string, addons: object) => ({ id: `/subscriptions/${sub}/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/${name}`, location: "westeurope", addons });
+    const p = plan(
+      defenderSpec({ containers: { enabled: true } }),
+      inventory({ clusters: [cluster("aks-1", {}), cluster("aks-2", { azurepolicy: { enabled: true } })] as never, settings: { [sub]: settings() } }),
+    ) as unknown as AnyPlan;
+    expect(p.clusters).toHaveLength(2);
+    for (const format of ["json", "ndjson"] as const) {
+      const file = await toFile(p, format, `clusters.${format}`);
+      expect((await readPlanFile(file)).plan).toEqual(p);
+    }
+    const doc = JSON.parse(renderJson(p)) as { clusters: { id: string; components: Record<string, { decision: string }> }[] };
+    expect(doc.clusters.map((c) => [c.id.split("/").pop(), c.components["kubernetesPolicyAddon"]?.decision])).toEqual([
+      ["aks-1", "addon-enable"],
+      ["aks-2", p.clusters![1]!.components["kubernetesPolicyAddon"]!.decision],
+    ]);
+    expect(parsePlan(JSON.stringify(JSON.parse(renderJson(p)), null, 2)).plan).toEqual(p);
+  });
+});

@@ -37,6 +37,7 @@ export function encodePlan(plan: RenderedPlan, options: EncodeOptions = {}): Enc
   const catalog = options.catalog ?? REGISTRY;
   const machines = plan.machines;
   const steps = plan.steps;
+  const clusters = plan.clusters;
 
   // Tables of the machines' repeated values: each distinct reason and workspace once.
   const reasons = new Table();
@@ -109,11 +110,13 @@ export function encodePlan(plan: RenderedPlan, options: EncodeOptions = {}): Enc
         return text + "]}";
       },
     },
+    clusters: { name: "clusters", count: clusters?.length ?? 0, record: (i) => JSON.stringify(clusters![i]) },
     findings: { name: "findings", count: plan.findings.length, record: (i) => JSON.stringify(plan.findings[i]) },
   };
   return {
     header: { version: PLAN_FILE_VERSION, machineCount: machines.length, stepCount: steps.length, ...(options.meta ? { meta: options.meta } : {}) },
-    sections: SECTIONS.map((name) => sections[name]),
+    // A plan without clusters (no capability plans them) has no clusters section: it reads back without the list.
+    sections: SECTIONS.filter((name) => name !== "clusters" || clusters !== undefined).map((name) => sections[name]),
     summary: JSON.stringify(plan.summary),
   };
 }

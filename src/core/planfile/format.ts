@@ -19,6 +19,9 @@
  * "machines":[             every machine in scope, linked to its steps
  * {"id":...,"decision":...,"workspace":0,"reason":3,"steps":[{"at":17,"shape":2}]},
  * ],
+ * "clusters":[             each AKS cluster in scope with its components' decisions (only when the plan has clusters)
+ * {"id":...,"components":{"containerSensor":{"decision":...,"reason":...}}},
+ * ],
  * "findings":[
  * {"severity":...,"code":...,"target":...,"message":...},
  * ],
@@ -36,14 +39,14 @@
  * id, everywhere. Every record is on a line of its own, so the file streams both ways, and it is
  * plain JSON for `jq` (README "Plan JSON" has recipes). `--format ndjson` writes the same records
  * one per line, each with `"record"`: `plan` (the header), `reason`/`workspace`/`shape` (with
- * their `index`), `step`, `machine`, `finding`, `summary`, `digest`. A file without the digest
+ * their `index`), `step`, `machine`, `cluster`, `finding`, `summary`, `digest`. A file without the digest
  * (written before it was added) reads, but `apply --plan` refuses it.
  */
 
 export const PLAN_FILE_VERSION = 2;
 
 /** The sections of the file, in the order they are written (a table before what refers to it). */
-export const SECTIONS = ["reasons", "workspaces", "shapes", "steps", "machines", "findings"] as const;
+export const SECTIONS = ["reasons", "workspaces", "shapes", "steps", "machines", "clusters", "findings"] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 /** Sections whose records are strings (a table of values) rather than objects. */
@@ -56,6 +59,7 @@ export const RECORD_OF: Readonly<Record<SectionName, { readonly record: string; 
   shapes: { record: "shape" },
   steps: { record: "step" },
   machines: { record: "machine" },
+  clusters: { record: "cluster" },
   findings: { record: "finding" },
 };
 

@@ -10,7 +10,7 @@
 import { createReadStream, readFileSync, statSync } from "node:fs";
 import { createInterface } from "node:readline";
 import type { AnyStep } from "../plan";
-import type { Finding, MachinePlan, PlanOf } from "../kernel";
+import type { ClusterPlan, Finding, MachinePlan, PlanOf } from "../kernel";
 import { LineDigest, type Framing } from "./digest";
 import { PLAN_FILE_VERSION, RECORD_OF, SECTIONS, VALUE_SECTIONS, type MachineStepRef, type PlanFileHeader, type SectionName } from "./format";
 import { instantiate, type ShapedStep } from "./shapes";
@@ -150,6 +150,7 @@ class LineReader {
       if (open) {
         const name = open[1] as SectionName;
         if (!SECTIONS.includes(name)) throw this.error(`unknown section "${name}"`);
+        this.decoder.openSection(name);
         if (!open[2]) this.section = name;
         return;
       }
@@ -234,6 +235,7 @@ class PlanDecoder {
   private steps: (AnyStep | undefined)[] = [];
   private readonly machines: MachinePlan[] = [];
   private readonly findings: Finding[] = [];
+  private clusters: ClusterPlan[] | undefined;
   private sum: PlanOf<AnyStep, string>["summary"] | undefined;
 
   constructor(private readonly source: string) {}
@@ -267,10 +269,21 @@ class PlanDecoder {
       case "machines":
         this.machine(object(value, line, this), line);
         return;
+      case "clusters": {
+        const c = object(value, line, this);
+        if (typeof c.id !== "string" || c.components === null || typeof c.components !== "object") throw this.error(line, "a cluster needs an id and its components");
+        (this.clusters ??= []).push(c as unknown as ClusterPlan);
+        return;
+      }
       case "findings":
         this.findings.push(object(value, line, this) as unknown as Finding);
         return;
     }
+  }
+
+  /** A clusters section, even an empty one, gives the plan its clusters list. */
+  openSection(section: SectionName): void {
+    if (section === "clusters") this.clusters ??= [];
   }
 
   summary(value: unknown, line: number): void {
@@ -314,7 +327,7 @@ class PlanDecoder {
     const missing = this.steps.findIndex((s) => s === undefined);
     if (missing >= 0) throw new PlanFileError(`${this.source}: no step at position ${missing} (the header announces ${head.stepCount})`);
     return {
-      plan: { version: 1, machines: this.machines, steps: this.steps as AnyStep[], findings: this.findings, summary: this.sum },
+      plan: { version: 1, machines: this.machines, ...(this.clusters ? { clusters: this.clusters } : {}), steps: this.steps as AnyStep[], findings: this.findings, summary: this.sum },
       version: head.version,
       meta: head.meta ?? {},
     };
@@ -338,7 +351,10 @@ function decodeDocument(doc: unknown, source: string): ReadPlan {
   decoder.header({ version: PLAN_FILE_VERSION, machineCount: d.machineCount as number, stepCount: d.stepCount as number, ...(d.meta ? { meta: d.meta as Record<string, unknown> } : {}) }, 1);
   for (const section of SECTIONS) {
     const list = d[section];
+    // Only a plan with clusters has their list.
+    if (section === "clusters" && list === undefined) continue;
     if (!Array.isArray(list)) throw new PlanFileError(`${source}: no "${section}" list`);
+    decoder.openSection(section);
     for (const item of list) decoder.record(section, item, 1);
   }
   decoder.summary(d.summary, 1);

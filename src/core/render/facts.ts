@@ -30,6 +30,8 @@ export interface RenderedFinding {
 
 export interface RenderedPlan {
   readonly machines: readonly RenderedMachine[];
+  /** AKS clusters with their components' decisions, when a capability plans clusters. */
+  readonly clusters?: readonly { readonly id: string }[];
   readonly steps: readonly RenderedStep[];
   readonly findings: readonly RenderedFinding[];
   readonly summary: { readonly machines: number; readonly decisions: Readonly<Record<string, number | undefined>>; readonly findings: Readonly<Record<string, number | undefined>> };
