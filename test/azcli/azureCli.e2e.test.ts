@@ -248,6 +248,11 @@ suite("the Azure CLI against the emulator", () => {
     const scope = `/subscriptions/${sub}/resourceGroups/${rg}`;
     expect((await az.json<{ displayName: string }>(["policy", "definition", "show", "-n", "ca817e41-e85a-4783-bc7f-dc532d36235e"])).displayName).toMatch(/Azure Monitor Agent/);
     expect((await az.json<unknown[]>(["policy", "definition", "list"])).length).toBeGreaterThan(0);
+    // An initiative (policy set definition), as Azure Landing Zones keeps Deploy-MDFC-Config: made, read and deleted.
+    const members = JSON.stringify([{ policyDefinitionId: "/providers/Microsoft.Authorization/policyDefinitions/ca817e41-e85a-4783-bc7f-dc532d36235e" }]);
+    await az.json(["policy", "set-definition", "create", "-n", "set-azcli", "--definitions", members, "--display-name", "AMA by the CLI"]);
+    expect((await az.json<{ displayName: string }>(["policy", "set-definition", "show", "-n", "set-azcli"])).displayName).toBe("AMA by the CLI");
+    await az.json(["policy", "set-definition", "delete", "-n", "set-azcli"]);
     const assignment = await az.json<{ id: string; identity: { principalId: string } }>(["policy", "assignment", "create", "-n", "ama-azcli", "--policy", "ca817e41-e85a-4783-bc7f-dc532d36235e", "--scope", scope, "--mi-system-assigned", "--location", "eastus"]);
     expect((await az.json<{ name: string }[]>(["policy", "assignment", "list", "--scope", scope])).map((a) => a.name)).toEqual(["ama-azcli"]);
     const roles = await az.json<{ roleName: string; name: string }[]>(["role", "definition", "list", "--name", "Virtual Machine Contributor"]);
