@@ -3,7 +3,7 @@
  * basis (src/core/basis.ts); `apply --plan plan.json` reads it back here, checks it, and after the
  * live state was read, says whether the plan still holds.
  */
-import { ACTIONS, BASIS_VERSION, basisChanges, PlanFileChangedError, PlanFileError, readPlanFile, specDigest, type AnyPlanBasis, type BasisChange, type Plan, type ReadPlan } from "../core";
+import { ACTIONS, BASIS_VERSION, basisChanges, stepLabel, PlanFileChangedError, PlanFileError, readPlanFile, specDigest, type AnyPlanBasis, type BasisChange, type Plan, type ReadPlan } from "../core";
 import type { Inventory } from "../inventory";
 import { parseSpec, type Spec } from "../spec";
 import { CliError } from "./errors";
@@ -65,9 +65,17 @@ export function describeStaleness(saved: SavedPlan, live: Inventory, fresh: Plan
   const changes = basisChanges(saved.basis, live, saved.plan);
   if (!changes.length) return { changes, text: "" };
   const decisionOf = new Map(fresh.machines.map((m) => [m.id.toLowerCase(), m] as const));
-  const lines = changes.slice(0, 20).map((c) => {
+  const shown = changes.slice(0, 20);
+  const stepsOn = freshStepsOn(fresh, shown.filter((c) => !decisionOf.has(c.id)).map((c) => c.id));
+  const lines = shown.map((c) => {
     const m = decisionOf.get(c.id);
-    return `  ${c.id}: ${c.change}${m ? `; the plan now decides ${m.decision}: ${m.reason}` : ""}`;
+    if (m) return `  ${c.id}: ${c.change}; the plan now decides ${m.decision}: ${m.reason}`;
+    // A shared part (a subscription's settings, a workspace, a rule, a policy): what a plan made now would do there.
+    const now = stepsOn.get(c.id) ?? [];
+    const saying = now.length
+      ? `the plan now has ${now.length} step(s) there: ${now.slice(0, 3).join("; ")}${now.length > 3 ? "; ..." : ""}`
+      : "the plan now has no step there (it is as the spec asks, or out of the plan's reach)";
+    return `  ${c.id}: ${c.change}; ${saying}`;
   });
   if (changes.length > lines.length) lines.push(`  ... and ${changes.length - lines.length} more`);
   const steps = saved.plan.steps.length;
@@ -75,4 +83,25 @@ export function describeStaleness(saved: SavedPlan, live: Inventory, fresh: Plan
     changes,
     text: `The plan is stale: ${changes.length} part(s) of the state its ${steps} step(s) depend on changed since it was made (${saved.basis.inventoryGeneratedAt || "unknown time"}):\n${lines.join("\n")}\nNothing was applied. Plan again and review the new plan.\n`,
   };
+}
+
+/**
+ * The fresh plan's steps on each of these shared parts, as "action: label": a step whose target is
+ * the part or under it.
+ */
+function freshStepsOn(fresh: Plan, ids: readonly string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (!ids.length) return out;
+  // A subscription's own parts are under its providers (pricings, settings, policies), not its resource groups' machines.
+  const under = ids.map((id) => (/^\/subscriptions\/[^/]+$/.test(id) ? `${id}/providers/` : `${id}/`));
+  for (const step of fresh.steps) {
+    const target = step.target.toLowerCase();
+    for (const [k, id] of ids.entries()) {
+      if (target !== id && !target.startsWith(under[k]!)) continue;
+      let list = out.get(id);
+      if (!list) out.set(id, (list = []));
+      list.push(`${step.action}: ${stepLabel(step)}`);
+    }
+  }
+  return out;
 }
