@@ -125,35 +125,45 @@ function unmatchedExclusions(spec: Spec, inventory: ScopeInventory, inScope: Rea
 
 /**
  * Which resource-group and tag exclusions match a machine (or, for groups, a cluster) in scope.
- * One pass that stops once all match: a million machines cost a pass only when one does not.
+ * One pass that stops once all match: a million machines cost a pass only when one does not, and
+ * then a few string operations per resource group met (ids sorted by the planner come in runs).
  */
 function matchedBy(spec: Spec, inventory: ScopeInventory, inScope: ReadonlySet<string>): { groups: boolean[]; tags: ("match" | "name" | "none")[] } {
-  const groups = spec.exclude.resourceGroups.map((g) => g.toLowerCase() + "/");
+  const groupIndex = new Map(spec.exclude.resourceGroups.map((g, i) => [g.toLowerCase() + "/", i] as const));
   const tags = Object.entries(spec.exclude.machineTags).map(([name, value]) => [name.toLowerCase(), value] as const);
-  const hitGroups = groups.map(() => false);
+  const hitGroups = spec.exclude.resourceGroups.map(() => false);
   const hitTags = tags.map((): "match" | "name" | "none" => "none");
-  let left = groups.length + tags.length;
-  const inScopeId = (id: string) => inScope.has(subscriptionOf(id).toLowerCase());
-  const underGroup = (id: string) => {
-    for (let k = 0; k < groups.length; k++) {
-      const g = groups[k]!;
-      if (!hitGroups[k] && id.length > g.length && id.slice(0, g.length).toLowerCase() === g) {
+  let left = hitGroups.length + tags.length;
+  // The resource group of the last id seen, as written, and whether its subscription is in scope;
+  // each group met once is remembered (unsorted ids leave runs of one).
+  let group = "";
+  let groupInScope = false;
+  const seen = new Map<string, boolean>();
+  const visit = (id: string): boolean => {
+    if (group === "" || id.slice(0, group.length) !== group) {
+      const end = nthSlash(id, 5);
+      group = end < 0 ? id + "/" : id.slice(0, end + 1);
+      const known = seen.get(group);
+      if (known !== undefined) return (groupInScope = known);
+      const key = group.toLowerCase();
+      seen.set(group, (groupInScope = inScope.has(subscriptionOf(key))));
+      const k = groupIndex.get(key);
+      if (groupInScope && k !== undefined && !hitGroups[k]) {
         hitGroups[k] = true;
         left--;
       }
     }
+    return groupInScope;
   };
-  for (const c of inventory.clusters ?? []) if (groups.length && inScopeId(c.id)) underGroup(c.id);
+  if (groupIndex.size) for (const c of inventory.clusters ?? []) visit(c.id);
   for (const m of inventory.machines ?? []) {
     if (!left) break;
-    if (!inScopeId(m.id)) continue;
-    if (groups.length) underGroup(m.id);
-    if (!m.tags) continue;
-    for (const [n, v] of Object.entries(m.tags)) {
+    if (!visit(m.id) || !tags.length || !m.tags) continue;
+    for (const n in m.tags) {
       const lower = n.toLowerCase();
       tags.forEach(([name, value], k) => {
         if (hitTags[k] === "match" || lower !== name) return;
-        if (value === "*" || v === value) {
+        if (value === "*" || m.tags![n] === value) {
           hitTags[k] = "match";
           left--;
         } else hitTags[k] = "name";
@@ -161,6 +171,13 @@ function matchedBy(spec: Spec, inventory: ScopeInventory, inScope: ReadonlySet<s
     }
   }
   return { groups: hitGroups, tags: hitTags };
+}
+
+/** Index of the n-th "/" of `id` (1-based), or -1. */
+function nthSlash(id: string, n: number): number {
+  let at = -1;
+  for (let i = 0; i < n; i++) if ((at = id.indexOf("/", at + 1)) < 0) return -1;
+  return at;
 }
 
 function groupsNamed(spec: Spec): string {
