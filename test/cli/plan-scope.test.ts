@@ -26,7 +26,7 @@ const file = alzFiles(
     "spec-platform.yaml": "managementGroups: [contoso-platform]\nlogAnalyticsAgent: { autoProvision: true }\n",
     "spec-two.yaml": "managementGroups: [landingzones, contoso-platform]\nlogAnalyticsAgent: { autoProvision: true }\n",
   },
-  { "inv.json": alzInventory() },
+  { "inv.json": alzInventory(), "inv-read.json": { ...alzInventory(), excludedSubscriptions: [SANDBOX] } },
 );
 const plan = (spec: string, ...rest: string[]) => run("plan", "--spec", file(spec), "--inventory", file("inv.json"), ...rest);
 
@@ -42,6 +42,12 @@ describe("plan: scope mistakes are said", () => {
     expect(r.out).toContain('warning exclusion-matches-nothing (exclude.machineTags.provisoning): exclude.machineTags.provisoning ("off") matches no machine');
     // What the typo costs: the machine meant to be left out is planned.
     expect(r.out).toMatch(/vm-sbx-01/);
+  });
+
+  it("an inventory `inventory --spec` wrote records the excluded subscriptions it found: that exclusion matched, the others are still said", async () => {
+    const r = await run("plan", "--spec", file("spec-mg.yaml"), "--inventory", file("inv-read.json"));
+    expect(r.out).not.toContain("exclusion-matches-nothing (exclude.subscriptions[0])");
+    expect(r.out).toContain("exclusion-matches-nothing (exclude.resourceGroups[0])");
   });
 
   it("--fail-on warning turns them into exit 1", async () => {
