@@ -15,7 +15,7 @@ import { associationOf } from "./read/dcr";
 import { applyDefenderRows, DEFENDER_QUERY } from "./read/defender";
 import { applyHeartbeats, HEARTBEAT_QUERY, HEARTBEAT_WINDOW, type HeartbeatRow } from "./read/heartbeat";
 import { fleetFromRows, type FleetRows } from "./read/machines";
-import { resolveSubscriptions, tagsNamedBy } from "./scope";
+import { resolveScope, tagsNamedBy } from "./scope";
 import { policyFromRows } from "./read/policy";
 import { ANCESTORS_QUERY, ancestorsFromRows } from "./read/ancestors";
 import { readDeletedWorkspaces } from "./read/deletedWorkspaces";
@@ -78,8 +78,9 @@ export function wholeFleet(conn: AzureConnection, keepTags: ReadonlySet<string>,
  * the excluded ones; its central workspace wherever it is; the machine tags it names.
  */
 export async function readInventoryFor(conn: AzureConnection, spec: Spec, options: Omit<ReadOptions, "workspaces" | "machineTags"> = {}): Promise<Inventory> {
-  const subscriptions = spec.managementGroups.length ? await resolveSubscriptions(conn, spec, options) : spec.subscriptions;
-  return readInventory(conn, subscriptions, { ...options, workspaces: workspacesNamedBy(spec), machineTags: tagsNamedBy(spec) });
+  const scope = spec.managementGroups.length ? await resolveScope(conn, spec, options) : { subscriptions: spec.subscriptions, excluded: [] };
+  const inventory = await readInventory(conn, scope.subscriptions, { ...options, workspaces: workspacesNamedBy(spec), machineTags: tagsNamedBy(spec) });
+  return scope.excluded.length ? { ...inventory, excludedSubscriptions: scope.excluded } : inventory;
 }
 
 /** The workspaces a spec names (its central workspace), to be read wherever they are. */

@@ -36,6 +36,15 @@ export class ScopeError extends Error {
 
 /** The spec's subscriptions with its management groups resolved (lower-case, sorted, exclusions applied). */
 export async function resolveSubscriptions(conn: AzureConnection, spec: Spec, options: { retry?: RetryOptions; onProgress?: (message: string) => void } = {}): Promise<string[]> {
+  return (await resolveScope(conn, spec, options)).subscriptions;
+}
+
+/** resolveSubscriptions, and the excluded subscriptions it found (the plan says which exclusions matched nothing). */
+export async function resolveScope(
+  conn: AzureConnection,
+  spec: Spec,
+  options: { retry?: RetryOptions; onProgress?: (message: string) => void } = {},
+): Promise<{ subscriptions: string[]; excluded: string[] }> {
   const out = new Set(spec.subscriptions.map((s) => s.toLowerCase()));
   for (const group of spec.managementGroups) {
     options.onProgress?.(`finding the subscriptions under management group ${group}`);
@@ -69,7 +78,7 @@ export async function resolveSubscriptions(conn: AzureConnection, spec: Spec, op
   const described = `the scope's ${subscriptions.length} subscription(s) (listed, or under managementGroups ${spec.managementGroups.join(", ")}, less exclude.subscriptions)`;
   const issues = defenderScopeIssues(spec.defender, { subscriptions, described, excluded: [...excluded] });
   if (issues.length) throw new ValidationError("spec", issues);
-  return subscriptions;
+  return { subscriptions, excluded: [...out].filter((s) => excluded.has(s)).sort() };
 }
 
 /**

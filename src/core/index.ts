@@ -24,6 +24,13 @@ export {
 } from "../capabilities";
 export {
   defineCapability,
+  describeScope,
+  EXCLUSION_MATCHES_NOTHING,
+  MANAGEMENT_GROUP_WITHOUT_SUBSCRIPTIONS,
+  SCOPE_WITHOUT_SUBSCRIPTIONS,
+  scopeFindings,
+  subscriptionsInScope,
+  type ScopeSummary,
   stableGuid,
   stableGuidOf,
   subscriptionScope,

@@ -25,6 +25,8 @@ import {
   type Severity,
   type StepMap,
   type StepUnion,
+  SCOPE_WITHOUT_SUBSCRIPTIONS,
+  scopeFindings,
 } from "./kernel";
 
 /** The finding of a subscription the spec names that the inventory does not hold. */
@@ -57,6 +59,7 @@ export function planWith(catalog: Catalog, spec: Spec, inventory: Inventory): Pl
   if (fleet.excluded) {
     b.finding("info", "machines-excluded", "exclude", `${fleet.excluded} machine(s) left alone by the spec's exclude.resourceGroups or exclude.machineTags.`);
   }
+  for (const f of scopeFindings(spec, inventory, ctx.inScope)) b.finding(f.severity, f.code, f.target, f.message);
 
   for (const sub of subscriptions) {
     if (!ctx.onboardedAt.has(sub)) {
@@ -95,7 +98,10 @@ export function planWith(catalog: Catalog, spec: Spec, inventory: Inventory): Pl
   }
   for (const c of capabilities) c.planner?.finish?.(ctx, b);
 
-  const { steps, findings, actions } = b.build();
+  const built = b.build();
+  const { steps, actions } = built;
+  // A plan of nothing says so before anything else, in every format.
+  const findings = [...built.findings.filter((f) => f.code === SCOPE_WITHOUT_SUBSCRIPTIONS), ...built.findings.filter((f) => f.code !== SCOPE_WITHOUT_SUBSCRIPTIONS)];
   const componentsOf = componentReader(machineComponents);
   const machinePlans: MachinePlan[] = verdicts
     ? fleet.machines.map((m, i) => {

@@ -212,6 +212,7 @@ export const inventoryEnvelopeSchema = z.looseObject({
   version: z.literal(1, { error: "must be 1 (the only inventory version this tool reads)" }),
   generatedAt: z.string().optional(),
   subscriptions: z.array(z.unknown()),
+  excludedSubscriptions: z.array(z.string().min(1)).optional(),
   workspaces: z.array(z.unknown()).default([]),
   machines: z.array(z.unknown()).default([]),
   clusters: z.array(z.unknown()).default([]),
@@ -261,6 +262,8 @@ export interface Inventory {
   version: 1;
   generatedAt?: string;
   subscriptions: InventorySubscription[];
+  /** The subscriptions under the spec's management groups that its exclusions left out (read from Azure; absent in older files). */
+  excludedSubscriptions?: string[];
   workspaces: InventoryWorkspace[];
   machines: InventoryMachine[];
   clusters: InventoryCluster[];
@@ -280,6 +283,10 @@ export const inventorySchema = z.looseObject({
   version: z.literal(1).describe("The inventory format's version: 1."),
   generatedAt: z.string().optional().describe("When the inventory was read (ISO date and time)."),
   subscriptions: z.array(subscriptionSchema).describe("The subscriptions read."),
+  excludedSubscriptions: z
+    .array(z.string().min(1))
+    .optional()
+    .describe("Subscriptions under the spec's management groups that its exclude.subscriptions left out: found, not read (so an exclusion that matches nothing can be told apart)."),
   workspaces: z.array(workspaceSchema).optional().describe("Their Log Analytics workspaces, and those the machines report to."),
   machines: z.array(machineSchema).optional().describe("Virtual machines, scale sets and Arc machines, with their extensions and guest agents."),
   clusters: z.array(clusterSchema).optional().describe("AKS clusters and their add-ons."),

@@ -28,6 +28,7 @@ beforeAll(async () => {
       { name: "contoso-prod", parent: "contoso", subscriptions: [subs[0]] },
       { name: "contoso-prod-eu", parent: "contoso-prod", subscriptions: [subs[1]] },
       { name: "fabrikam", subscriptions: [subs[2]] },
+      { name: "contoso-platform", parent: "contoso" },
     ],
   });
 });
@@ -89,6 +90,19 @@ describe("management-group scope", () => {
     expect(excluded).toBeGreaterThan(scom2012.length - 1);
     expect(plan.findings).toContainEqual(expect.objectContaining({ severity: "info", code: "machines-excluded", message: `${excluded} machine(s) left alone by the spec's exclude.resourceGroups or exclude.machineTags.` }));
     expect(tagged).toBe(inventory.machines.length);
+  });
+
+  it("a live plan says which exclusions match nothing, and which groups hold no subscription, and no more (the reader records the excluded subscriptions it found)", async () => {
+    const scopeWarnings = (p: { findings: readonly { code: string; target: string }[] }) =>
+      p.findings.filter((f) => f.code === "exclusion-matches-nothing" || f.code === "management-group-without-subscriptions").map((f) => f.target);
+    const rg = (await planLive(conn, mgSpec())).plan.machines.find((m) => subscriptionOf(m.id) === subs[0])!.id.split("/").slice(0, 5).join("/");
+    const matching = await planLive(conn, mgSpec({ exclude: { subscriptions: [subs[1]], resourceGroups: [rg] } }));
+    expect(matching.inventory.excludedSubscriptions).toEqual([subs[1]]);
+    expect(matching.inventory.subscriptions.map((s) => s.id.toLowerCase())).toEqual([subs[0]]);
+    expect(scopeWarnings(matching.plan)).toEqual([]);
+    // fabrikam's subscription, a resource group that is not there, and an empty child group named beside its parent.
+    const wrong = await planLive(conn, mgSpec({ managementGroups: ["contoso", "contoso-platform"], exclude: { subscriptions: [subs[2]], resourceGroups: [`${rg}-typo`] } }));
+    expect(scopeWarnings(wrong.plan).sort()).toEqual(["/providers/Microsoft.Management/managementGroups/contoso-platform", "exclude.resourceGroups[0]", "exclude.subscriptions[0]"]);
   });
 
   it("the Pulumi program and the CDKTF app resolve the groups through their configured cloud, as the CLI does", async () => {

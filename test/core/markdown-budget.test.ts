@@ -3,7 +3,7 @@
  * default, whatever the fleet, and still useful at a million machines.
  */
 import fc from "fast-check";
-import { GITHUB_COMMENT_LIMIT, MIN_MARKDOWN_CHARS, renderMarkdown } from "../../src/core";
+import { GITHUB_COMMENT_LIMIT, MIN_MARKDOWN_CHARS, renderMarkdown, type ScopeSummary } from "../../src/core";
 import { bigPlan, DECISIONS } from "../helpers/bigPlan";
 import { loadInventoryFile } from "../../src/inventory/load";
 import { loadSpecFile } from "../../src/spec/load";
@@ -59,9 +59,10 @@ describe("markdown within GitHub's comment limit", () => {
   });
 
   /** What breaks, at this budget, the rules below (none when it holds): plain checks, so every budget can be tried. */
-  function silentlyLeftOut(p: ReturnType<typeof plan>, max: number): string[] {
-    const md = renderMarkdown(p, undefined, { maxChars: max });
+  function silentlyLeftOut(p: ReturnType<typeof plan>, max: number, scope?: ScopeSummary): string[] {
+    const md = renderMarkdown(p, undefined, { maxChars: max, scope });
     const problems: string[] = [];
+    if (scope && !md.split("\n").slice(0, 8).some((l) => l.startsWith("**Scope:** "))) problems.push(`${max}: no scope line near the top`);
     if (md.length > max) problems.push(`${max}: ${md.length} characters`);
     const lines = md.split("\n");
     lines.forEach((line, i) => {
@@ -85,6 +86,21 @@ describe("markdown within GitHub's comment limit", () => {
     // Every budget, not a sample: a table head written without room for its row showed at 1 budget in 40 (4,273 did).
     const problems: string[] = [];
     for (let max = MIN_MARKDOWN_CHARS; max <= 12_000; max++) problems.push(...silentlyLeftOut(withComponents, max));
+    expect(problems).toEqual([]);
+  });
+
+  it("--max-chars: the scope line near the top at every budget, the longest one too (many groups with long names, every kind of exclusion)", () => {
+    const root = join(__dirname, "../..");
+    const p = plan(loadSpecFile(join(root, "examples/spec.yaml")), loadInventoryFile(join(root, "examples/inventory.json")));
+    const long = (i: number) => `${"g".repeat(85)}${i}`;
+    const scope: ScopeSummary = {
+      managementGroups: [1, 2, 3, 4, 5].map((i) => ({ name: long(i), subscriptions: 1000 + i })),
+      listed: 12,
+      subscriptions: 4999,
+      excluded: { subscriptions: [1, 2, 3, 4].map((i) => `${i}`.repeat(8) + "-1111-1111-1111-111111111111"), resourceGroups: [1, 2, 3, 4].map(long), machineTags: [1, 2, 3, 4].map((i) => `${long(i)}=${long(i)}`) },
+    };
+    const problems: string[] = [];
+    for (let max = MIN_MARKDOWN_CHARS; max <= 12_000; max++) problems.push(...silentlyLeftOut(p, max, scope));
     expect(problems).toEqual([]);
   });
 

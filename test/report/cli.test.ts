@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { main } from "../../src/cli/main";
 import { buildReport, renderReportHtml, renderReportJson } from "../../src/report";
+import { alzFiles, alzInventory, SANDBOX } from "../helpers/alz";
 import { example, timeline } from "./fixtures";
 
 async function run(...argv: string[]) {
@@ -73,6 +74,25 @@ describe("asc-autoprovision report", () => {
     expect((await run(...one, "--format", "json", "--fail-under", "20")).err).toBe("");
   });
 
+  it("--fail-under on a scope with no machine (only the excluded subscription) exits 1 saying why, in every format (was: coverage 0/0, exit 0)", async () => {
+    const file = alzFiles(
+      { "spec-mg.yaml": `managementGroups: [contoso]\nexclude:\n  subscriptions: [${SANDBOX}]\nlogAnalyticsAgent: { autoProvision: true }\n` },
+      { "inv-s3.json": alzInventory({ only: [SANDBOX] }), "inv.json": alzInventory({ sandbox: true }) },
+    );
+    const why = `asc-autoprovision: --fail-under: no machine in scope in inv-s3.json, so no coverage to hold to the gate: The scope resolves to no subscription: management group(s) contoso hold no subscription but the 1 in exclude.subscriptions.`;
+    const out = join(t.dir, "empty.html");
+    for (const format of [["--format", "json"], ["--format", "html"], ["--format", "html", "--out", out]]) {
+      const gate = await run("report", "--spec", file("spec-mg.yaml"), "--inventory", file("inv-s3.json"), "--fail-under", "10", ...format);
+      expect(gate.code).toBe(1);
+      expect(gate.err).toContain(why);
+    }
+    expect(JSON.parse((await run("report", "--spec", file("spec-mg.yaml"), "--inventory", file("inv-s3.json"), "--format", "json")).out).latest.total).toEqual({ machines: 0, covered: 0, percent: null });
+    // Without a gate the report is written and exits 0; with machines in scope the gate is the coverage's.
+    expect((await run("report", "--spec", file("spec-mg.yaml"), "--inventory", file("inv-s3.json"), "--format", "json")).code).toBe(0);
+    const gated = await run("report", "--spec", file("spec-mg.yaml"), "--inventory", file("inv.json"), "--format", "json", "--fail-under", "10");
+    expect(gated).toMatchObject({ code: 2, err: "" });
+  });
+
   it("exits 1 with a message on bad input", async () => {
     expect(await run(...one, "--format", "pdf")).toMatchObject({ code: 1, out: "", err: 'asc-autoprovision: --format: "pdf" is not one of html, json, png\n' });
     expect(await run(...one, "--format", "png")).toMatchObject({ code: 1, err: "asc-autoprovision: --format png needs --out <file>\n" });
@@ -96,6 +116,6 @@ describe("asc-autoprovision report", () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/--format <format>\s+output format: html, json, png/);
     expect(r.out).toMatch(/decisions compliant, keep-user-workspace, keep-existing, ama-compliant, ama-awaiting-heartbeat, ama-remove-legacy, ama-keep-legacy/);
-    expect(r.out).toMatch(/Exit codes: 0 written, 2 coverage below --fail-under, 1 error \(or --fail-under on an inventory without a subscription of the spec\)\.\n$/);
+    expect(r.out).toMatch(/Exit codes: 0 written, 2 coverage below --fail-under, 1 error \(or --fail-under on an inventory without a subscription of the spec, or with no machine in scope\)\.\n$/);
   });
 });

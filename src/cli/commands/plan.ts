@@ -6,7 +6,7 @@
  */
 import type { Command } from "commander";
 import { loadInventoryFile, type Inventory } from "../../inventory";
-import { basisOf, withMachinesLaidOut, GITHUB_COMMENT_LIMIT, MIN_MARKDOWN_CHARS, plan, PLAN_FORMATS, planPieces, scopeProblems, type Plan, type PlanBasis, type Severity } from "../../core";
+import { basisOf, describeScope, SCOPE_WITHOUT_SUBSCRIPTIONS, withMachinesLaidOut, GITHUB_COMMENT_LIMIT, MIN_MARKDOWN_CHARS, plan, PLAN_FORMATS, planPieces, scopeProblems, type Plan, type PlanBasis, type ScopeSummary, type Severity } from "../../core";
 import { loadSpecFile, type Spec } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { choice, linkUrl, wholeNumber } from "../format";
@@ -57,12 +57,15 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
     // (every format but the markdown comment alone, whose few KB do not pay for it; heap.ts).
     const saved = Boolean(opts.out) || format === "json" || format === "ndjson";
     const inventoryFile = opts.inventory;
-    const { result, meta } = inventoryFile ? planAndBasis(spec, () => loadInventoryFile(inventoryFile), saved) : await planLive(opts, spec, (m) => progress.note(m), saved);
+    const { result, meta, scope } = inventoryFile ? planAndBasis(spec, () => loadInventoryFile(inventoryFile), saved) : await planLive(opts, spec, (m) => progress.note(m), saved);
     if (saved || format !== "markdown") collectGarbage();
+    // The text and the markdown open with it; a plan file's first finding is it, and a person reading a CI log sees it here first.
+    const empty = result.findings.find((f) => f.code === SCOPE_WITHOUT_SUBSCRIPTIONS);
+    if (empty && (format === "json" || format === "ndjson")) ctx.stderr(`asc-autoprovision: warning: ${empty.message}\n`);
     if (opts.out) await writeOutputFile(opts.out, planPieces(result, "json", { meta }));
     // `--format json --out F`: the same text twice; it is encoded once and read back from F.
     if (opts.out && format === "json") await copyFileToStdout(opts.out, ctx.stdout);
-    else await writeStdout(planPieces(result, format, { maxChars, planUrl, reportUrl, meta }), ctx.stdout);
+    else await writeStdout(planPieces(result, format, { maxChars, planUrl, reportUrl, meta, scope }), ctx.stdout);
     ctx.exitCode = exitCodeOf(result, failOn, ctx);
   });
 }
@@ -72,14 +75,15 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
  * each part of the state its steps depend on, which `apply --plan` checks against the live state.
  * `read` gives the inventory, which no caller's frame holds past planning.
  */
-export function planAndBasis(spec: Spec, read: () => Inventory, saved: boolean): { result: Plan; meta?: { basis: PlanBasis } } {
+export function planAndBasis(spec: Spec, read: () => Inventory, saved: boolean): { result: Plan; meta?: { basis: PlanBasis }; scope?: ScopeSummary | undefined } {
   // One sort for the planner and the basis (which then walks the plan's machines beside these),
   // and machines laid out in memory in that order (relocate.ts), as the planner would lay them.
   const inventory = withMachinesLaidOut(read());
   // The file's text, what parsing it left and the machines in file order are garbage: the planner starts from a heap that holds the inventory only.
   collectGarbage();
   const result = plan(spec, inventory);
-  return saved ? { result, meta: { basis: basisOf(spec, inventory, result) } } : { result };
+  const scope = describeScope(spec, inventory);
+  return saved ? { result, meta: { basis: basisOf(spec, inventory, result) }, scope } : { result, scope };
 }
 
 async function planLive(opts: CloudOptions, spec: Spec, onProgress: (message: string) => void, saved: boolean): Promise<ReturnType<typeof planAndBasis>> {

@@ -5,7 +5,7 @@
  * between inventories ordered by their generatedAt. The figures come from src/report (pure); this
  * command reads the files, writes the page, and for png has headless Chromium take a screenshot.
  * Exit codes: 0 written, 2 coverage under --fail-under, 1 error (or --fail-under on an inventory
- * that lacks a subscription of the spec).
+ * that lacks a subscription of the spec, or holds no machine in scope).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -15,7 +15,8 @@ import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
 import { loadInventoryFile } from "../../inventory";
 import { buildReport, COVERED_DECISIONS, formatCoverage, renderReport, type Report, type ReportInput } from "../../report";
-import { loadSpecFile } from "../../spec";
+import { EXCLUSION_MATCHES_NOTHING, scopeFindings, subscriptionsInScope } from "../../core";
+import { loadSpecFile, type Spec } from "../../spec";
 import { CliError } from "../errors";
 import { choice } from "../format";
 import type { CliContext } from "../context";
@@ -68,7 +69,8 @@ export function registerReportCommand(program: Command, ctx: CliContext): void {
       const failUnder = opts.failUnder === undefined ? undefined : percentage("--fail-under", opts.failUnder);
       if (format === "png" && !opts.out) throw new CliError("--format png needs --out <file>");
       const spec = loadSpecFile(opts.spec);
-      const report = buildReport(spec, labelled(opts.inventory));
+      const inputs = labelled(opts.inventory);
+      const report = buildReport(spec, inputs);
       if (format === "png") {
         writePng(report, opts.out!, opts.chromium ?? process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM);
       } else if (opts.out) {
@@ -81,9 +83,20 @@ export function registerReportCommand(program: Command, ctx: CliContext): void {
       const scope = report.latest.scopeProblems;
       if (scope.length) ctx.stderr(`asc-autoprovision: ${failUnder === undefined ? "" : "--fail-under: "}${scope.join("\n  ")}\n`);
       const percent = report.latest.total.percent;
-      if (failUnder !== undefined && scope.length) ctx.exitCode = 1;
+      // A gate on no machine at all (a scope of excluded or empty subscriptions) passes nothing: it fails, saying why.
+      const nothing = failUnder !== undefined && !scope.length && report.latest.total.machines === 0;
+      if (nothing) ctx.stderr(`asc-autoprovision: --fail-under: ${noMachineReason(spec, inputs.find((i) => i.label === report.latest.label)!)}\n`);
+      if (failUnder !== undefined && (scope.length || nothing)) ctx.exitCode = 1;
       else ctx.exitCode = failUnder !== undefined && percent !== null && percent < failUnder ? 2 : 0;
     });
+}
+
+/** Why the newest inventory has no machine in scope: the plan's scope warnings, else its subscriptions hold none. */
+function noMachineReason(spec: Spec, input: ReportInput): string {
+  const inScope = subscriptionsInScope(spec, input.inventory);
+  const why = scopeFindings(spec, input.inventory, inScope).filter((f) => f.code !== EXCLUSION_MATCHES_NOTHING);
+  const detail = why.length ? why.map((f) => f.message).join("\n  ") : `its ${inScope.size} subscription(s) in scope hold no machine (or only excluded ones).`;
+  return `no machine in scope in ${input.label}, so no coverage to hold to the gate: ${detail}`;
 }
 
 function percentage(option: string, value: string): number {

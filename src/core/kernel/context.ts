@@ -1,7 +1,7 @@
 /**
  * Lookups over an inventory, built once per plan so every per-machine rule is O(1).
  */
-import type { Inventory, InventoryCluster, InventoryMachine, InventorySettings, InventoryWorkspace } from "../../inventory/schema";
+import type { Inventory, InventoryCluster, InventoryMachine, InventorySettings, InventorySubscription, InventoryWorkspace } from "../../inventory/schema";
 import { subscriptionOf } from "../../inventory/ids";
 import type { Spec } from "../../spec/schema";
 import { ReasonBook } from "./reasons";
@@ -67,13 +67,26 @@ export function buildContext(spec: Spec, inventory: Inventory): PlanContext {
 
 /**
  * The spec's subscriptions less its exclusions. A spec that names management groups adds the
- * inventory's subscriptions: the adapter read them for those groups (Resource Graph's
- * `resourcecontainers`), and an inventory file is read for its spec's scope.
+ * inventory's subscriptions under them: the adapter read them for those groups (Resource Graph's
+ * `resourcecontainers`); an inventory file may hold others, left out when the management groups
+ * above them are recorded and none is named (outsideGroups), taken as under them when not.
  */
 export function subscriptionsInScope(spec: Spec, inventory: Pick<Inventory, "subscriptions">): Set<string> {
-  const listed = spec.managementGroups.length ? [...spec.subscriptions, ...inventory.subscriptions.map((s) => s.id.toLowerCase())] : spec.subscriptions;
+  const listed = spec.managementGroups.length ? [...spec.subscriptions, ...underGroups(spec, inventory).map((s) => s.id.toLowerCase())] : spec.subscriptions;
   const excluded = new Set(spec.exclude.subscriptions);
   return new Set(listed.filter((s) => !excluded.has(s)));
+}
+
+/** The inventory's subscriptions under none of the spec's management groups, by their recorded ancestors (none without groups). */
+export function outsideGroups(spec: Spec, inventory: Pick<Inventory, "subscriptions">): InventorySubscription[] {
+  if (!spec.managementGroups.length) return [];
+  const under = new Set(underGroups(spec, inventory));
+  return inventory.subscriptions.filter((s) => !under.has(s));
+}
+
+function underGroups(spec: Spec, inventory: Pick<Inventory, "subscriptions">): InventorySubscription[] {
+  const groups = new Set(spec.managementGroups.map((g) => g.toLowerCase()));
+  return inventory.subscriptions.filter((s) => !s.managementGroupAncestors || s.managementGroupAncestors.some((g) => groups.has(g.toLowerCase())));
 }
 
 /** Is the machine left alone by the spec's resource-group or tag exclusions? */

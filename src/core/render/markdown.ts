@@ -10,7 +10,9 @@
 import { REGISTRY, type Catalog } from "../catalog";
 import { Budget } from "./budget";
 import { shortName, stepLabel, type RenderedFinding, type RenderedMachine, type RenderedPlan } from "./facts";
+import { emptyScopeFinding, scopeLine } from "./scope";
 import { tallySteps, type StepTally as Facts } from "./tally";
+import type { ScopeSummary } from "../kernel";
 
 /** Marker so a CI job can find and update its own comment. */
 export const MARKDOWN_MARKER = "<!-- asc-autoprovision-plan -->";
@@ -33,6 +35,8 @@ export interface MarkdownOptions {
   readonly planUrl?: string;
   /** Where the coverage report is: linked beside the plan. */
   readonly reportUrl?: string;
+  /** The spec's scope, in a line under the counts (management groups, exclusions). */
+  readonly scope?: ScopeSummary | undefined;
 }
 
 /** The least budget that holds the headline, the counts and the truncation note. */
@@ -57,9 +61,12 @@ function markdownOf(plan: RenderedPlan, options: MarkdownOptions): string {
   const reserve = closing.length + 2;
   let cut = false;
 
+  const empty = emptyScopeFinding(plan.findings);
   out.pushAll(
     [
       MARKDOWN_MARKER,
+      // A plan of nothing says so first (the warning is short: it names the groups).
+      ...(empty ? [`> **Warning:** ${escape(empty.message)}`, ""] : []),
       `### asc-autoprovision plan: ${facts.changing} machine${facts.changing === 1 ? "" : "s"} to change across ${facts.subscriptions.length} subscription${facts.subscriptions.length === 1 ? "" : "s"}`,
       "",
       `${plan.summary.machines} machine(s) in scope, ${plan.steps.length} step(s), ` +
@@ -69,6 +76,7 @@ function markdownOf(plan: RenderedPlan, options: MarkdownOptions): string {
     ],
     reserve,
   );
+  if (options.scope) out.pushAll([`**Scope:** ${escape(scopeLine(options.scope))}`, ""], reserve);
 
   const errors = (plan.summary.findings.error ?? 0) > 0;
   if (errors) cut = findingsSection(out, plan.findings, reserve, max * 0.2) || cut;
@@ -79,7 +87,7 @@ function markdownOf(plan: RenderedPlan, options: MarkdownOptions): string {
   if (facts.components.length) cut = componentSection(out, facts, reserve) || cut;
 
   if (plan.steps.length) cut = stepsSection(out, plan, facts, catalog, reserve, max * 0.3) || cut;
-  else out.pushAll(["**No changes.** The fleet matches the spec.", ""], reserve);
+  else out.pushAll([empty ? "**No changes:** the scope holds nothing to compare (see the warning above)." : "**No changes.** The fleet matches the spec.", ""], reserve);
 
   if (!errors && plan.findings.length) cut = findingsSection(out, plan.findings, reserve, max * 0.2) || cut;
 

@@ -3,7 +3,9 @@ import { REGISTRY, type Catalog } from "../catalog";
 import { changedMachineCount, compactStepLabel, shortName, stepGroups, stepLabel, stepMachineIndices, subscriptionsWith, type RenderedPlan } from "./facts";
 import { DependencyPositions } from "./positions";
 import { stepRecords } from "./records";
+import { emptyScopeFinding, scopeLine } from "./scope";
 import { CHUNK, joinPieces } from "./sink";
+import type { ScopeSummary } from "../kernel";
 
 /** Machines listed per decision before "... and N more". */
 const MACHINES_PER_DECISION = 20;
@@ -15,6 +17,8 @@ export interface TextOptions {
    * right before applying it, so it ends without that advice.
    */
   readonly for?: "plan" | "apply";
+  /** The spec's scope, shown under the headline (management groups, exclusions). */
+  readonly scope?: ScopeSummary | undefined;
 }
 
 export function renderText(plan: RenderedPlan, catalog?: Catalog, options: Omit<TextOptions, "catalog"> = {}): string {
@@ -26,7 +30,10 @@ export function* textPieces(plan: RenderedPlan, options: TextOptions = {}): Gene
   const changing = changedMachineCount(plan, catalog);
   const groups = stepGroups(plan);
   const subs = subscriptionsWith(plan, groups.subscriptions).length;
+  const empty = emptyScopeFinding(plan.findings);
+  if (empty) yield `Warning: ${empty.message}\n\n`;
   yield `Plan: ${plan.summary.machines} machine(s) in ${subs} subscription(s); ${changing} to change, ${plan.steps.length} step(s).\n`;
+  if (options.scope) yield `Scope: ${scopeLine(options.scope)}\n`;
   if (plan.findings.length) {
     yield "\nFindings:\n";
     for (const f of plan.findings) yield `  ${f.severity.padEnd(7)} ${f.code} (${shortName(f.target)}): ${f.message}\n`;
@@ -89,7 +96,7 @@ export function* textPieces(plan: RenderedPlan, options: TextOptions = {}): Gene
     }
   }
   if (changed && plan.machines.length > changed.count) yield `  (${plan.machines.length - changed.count} machine(s) without a step are not listed: \`plan\` shows them)\n`;
-  if (!plan.steps.length) yield "\nNo changes. The fleet matches the spec.\n";
+  if (!plan.steps.length) yield empty ? "\nNo changes: the scope holds nothing to compare (see the warning above).\n" : "\nNo changes. The fleet matches the spec.\n";
   else if (options.for !== "apply") yield "\nRun `asc-autoprovision apply` to make these changes.\n";
 }
 
