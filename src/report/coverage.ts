@@ -24,6 +24,17 @@ export const COVERED_DECISIONS: readonly Decision[] = Object.freeze([
   "ama-keep-legacy",
 ] satisfies Decision[]);
 
+/**
+ * What "covered" means, in the words every output uses: relative to the spec's agent, so a machine
+ * still on the Log Analytics agent under `agent: ama` is not covered (a user's trial read the old
+ * "reports to a workspace Security Center uses" as any workspace, any agent).
+ */
+export const COVERED_MEANING =
+  "it already sends its security data the way the spec asks (agent: ama, the Azure Monitor Agent with the security-event rule; agent: mma, the Log Analytics agent to a workspace Defender uses); under agent: ama a machine still on the Log Analytics agent (retired 2024-08-31) is not covered";
+
+/** The short label of the same rule, for a heading. */
+export const COVERED_LABEL = "machines sending their security data as the spec asks";
+
 const COVERED = new Set<string>(COVERED_DECISIONS);
 
 export function isCovered(decision: Decision): boolean {

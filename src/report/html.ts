@@ -11,7 +11,7 @@
  *
  * Output depends on the report only (no clock), so the same inputs give the same page.
  */
-import type { Coverage } from "./coverage";
+import { COVERED_MEANING, type Coverage } from "./coverage";
 import type { DecisionCount, Drift, Report, Snapshot } from "./model";
 
 /** Rows of a machine list shown before the rest is left to --format json. */
@@ -31,7 +31,7 @@ export function renderReportHtml(report: Report): string {
       `${latest.total.machines} machine(s) in ${subs} subscription(s)` +
       (report.snapshots.length > 1 ? `; drift over ${report.snapshots.length} inventories below.` : ".") +
       "</p>",
-    `<p class="rule" id="covered-rule" data-decisions="${attr(report.coveredDecisions.join(" "))}">A machine is <em>covered</em> when it reports to a workspace Security Center uses, on the actual state before any change: decisions ${report.coveredDecisions.map((d) => `<code>${esc(d)}</code>`).join(", ")}.</p>`,
+    `<p class="rule" id="covered-rule" data-decisions="${attr(report.coveredDecisions.join(" "))}">A machine is <em>covered</em> when ${esc(COVERED_MEANING)}, on the actual state before any change: decisions ${report.coveredDecisions.map((d) => `<code>${esc(d)}</code>`).join(", ")}.</p>`,
     "</header>",
     summarySection(latest),
     subscriptionSection(latest),

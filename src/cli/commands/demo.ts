@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { RUNTIME_OPTIONS } from "../../azure/options";
 import { subscriptionOf } from "../../inventory";
 import { DECISIONS, type Plan, DECISION_MEANING, REGISTRY, stepLabel, stepsBySubscription } from "../../core";
-import { isCovered, buildReport } from "../../report";
+import { isCovered, buildReport, COVERED_LABEL } from "../../report";
 import { parseSpec } from "../../spec";
 import { choice, positiveNumber, wholeNumber } from "../format";
 import type { CliContext } from "../context";
@@ -181,7 +181,7 @@ function coverage(p: Plan): string {
     if (isCovered(m.decision)) c.covered++;
     bySub.set(sub, c);
   }
-  const lines = ["Coverage (machines reporting to a workspace Security Center uses):"];
+  const lines = [`Coverage (${COVERED_LABEL}):`];
   for (const [sub, c] of [...bySub].sort()) lines.push(`  ${sub}: ${c.covered}/${c.total} (${((100 * c.covered) / c.total).toFixed(0)}%)`);
   lines.push("Not covered, by the seed's rules:");
   for (const d of DECISIONS) if (!isCovered(d) && p.summary.decisions[d]) lines.push(`  ${d.padEnd(25)} ${String(p.summary.decisions[d]).padStart(5)}  ${DECISION_MEANING[d]}`);

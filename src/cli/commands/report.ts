@@ -14,7 +14,7 @@ import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
 import { loadInventoryFile } from "../../inventory";
-import { buildReport, COVERED_DECISIONS, formatCoverage, renderReport, type Report, type ReportInput } from "../../report";
+import { buildReport, COVERED_DECISIONS, COVERED_MEANING, formatCoverage, renderReport, type Report, type ReportInput } from "../../report";
 import { EXCLUSION_MATCHES_NOTHING, scopeFindings, subscriptionsInScope } from "../../core";
 import { loadSpecFile, type Spec } from "../../spec";
 import { CliError } from "../errors";
@@ -62,7 +62,7 @@ export function registerReportCommand(program: Command, ctx: CliContext): void {
     .option("--fail-under <percent>", "exit 2 when the newest inventory's coverage is below this percentage")
     .addHelpText(
       "after",
-      `\nA machine is covered when it reports to a workspace Security Center uses: decisions ${COVERED_DECISIONS.join(", ")}.`,
+      `\nA machine is covered when ${COVERED_MEANING}: decisions ${COVERED_DECISIONS.join(", ")}.`,
     )
     .action((opts: ReportOptions) => {
       const format = choice("--format", opts.format, REPORT_FORMATS);
