@@ -8,7 +8,7 @@ import { API_VERSIONS } from "../arm/apiVersions";
 import { queryParam } from "../arm/paging";
 import { ArmErrors } from "../http/errors";
 import type { StoredResource } from "../store/resources";
-import { clone, getString, isObject, type JsonObject } from "../util/json";
+import { clone, getString, isObject, keyIgnoringCase, type JsonObject } from "../util/json";
 import { GUID_RE, newGuid } from "../util/random";
 import { scopeCovers } from "../util/armId";
 import { groupNameOf, Hierarchy } from "../model/managementGroups";
@@ -69,7 +69,7 @@ function putPolicyAssignment(input: PutInput<Deps>): PutResult {
   const defParams = definition.parameters;
   const given = isObject(props["parameters"]) ? props["parameters"] : {};
   for (const [name, value] of Object.entries(given)) {
-    const declared = Object.keys(defParams).find((k) => k.toLowerCase() === name.toLowerCase());
+    const declared = keyIgnoringCase(defParams, name);
     if (!declared) throw ArmErrors.invalidPolicyParameters(`The policy parameters '${name}' are not defined in policy definition '${definition.name}'.`);
     if (!isObject(value) || !("value" in value)) throw ArmErrors.invalidPolicyParameters(`The policy parameter '${name}' must be given as {"value": ...}.`);
     const allowed = (defParams[declared] as JsonObject)["allowedValues"];
@@ -78,7 +78,7 @@ function putPolicyAssignment(input: PutInput<Deps>): PutResult {
     }
   }
   for (const [name, decl] of Object.entries(defParams)) {
-    if (isObject(decl) && decl["defaultValue"] === undefined && !Object.keys(given).some((k) => k.toLowerCase() === name.toLowerCase())) {
+    if (isObject(decl) && decl["defaultValue"] === undefined && keyIgnoringCase(given, name) === undefined) {
       throw ArmErrors.missingPolicyParameter(`The policy assignment '${target.name}' has missing parameters '${name}' defined in policy definition '${definition.name}'.`);
     }
   }

@@ -9,7 +9,7 @@ import type { ListInput, Needs, PutInput, PutResult, ResourceTypeSpec } from "..
 import { API_VERSIONS } from "../arm/apiVersions";
 import { ArmErrors } from "../http/errors";
 import type { StoredResource } from "../store/resources";
-import { clone, isObject, type JsonObject } from "../util/json";
+import { clone, isObject, keyIgnoringCase, type JsonObject } from "../util/json";
 import { parseId, scopeCovers } from "../util/armId";
 import { policyDefinitionDoc } from "../catalog/policies";
 import { groupNameOf, Hierarchy } from "../model/managementGroups";
@@ -31,7 +31,7 @@ function putPolicySet(input: PutInput<Deps>): PutResult {
     const definition = builtinById(m["policyDefinitionId"]);
     const own = (policyDefinitionDoc(definition)["properties"] as JsonObject)["parameters"] as JsonObject;
     for (const name of Object.keys(isObject(m["parameters"]) ? m["parameters"] : {})) {
-      if (!Object.keys(own).some((k) => k.toLowerCase() === name.toLowerCase())) {
+      if (keyIgnoringCase(own, name) === undefined) {
         throw ArmErrors.invalidPolicyParameters(`The policy parameters '${name}' are not defined in policy definition '${definition.name}'.`);
       }
     }

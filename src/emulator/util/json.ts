@@ -31,6 +31,12 @@ export function getPath(obj: unknown, path: readonly string[]): Json | undefined
   return cur as Json | undefined;
 }
 
+/** The key of `obj` equal to `name` but for case (ARM's parameter names and property names compare without case). */
+export function keyIgnoringCase(obj: JsonObject, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return Object.keys(obj).find((k) => k.toLowerCase() === lower);
+}
+
 export function getString(obj: unknown, ...path: string[]): string | undefined {
   const v = getPath(obj, path);
   return typeof v === "string" ? v : undefined;

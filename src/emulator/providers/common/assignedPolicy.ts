@@ -13,7 +13,7 @@ import { builtinPolicy, effectiveEffect, policyDefinitionDoc, type BuiltinPolicy
 import { groupNameOf, Hierarchy } from "../../model/managementGroups";
 import { POLICY_SET_DEFINITION_TYPE } from "../../model/resourceTypes";
 import { parseId, scopeCovers } from "../../util/armId";
-import { getString, isObject, type JsonObject } from "../../util/json";
+import { getString, isObject, keyIgnoringCase, type JsonObject } from "../../util/json";
 
 type Deps = Needs<"store" | "tenantId">;
 
@@ -80,20 +80,15 @@ function setEffect(set: StoredResource, declared: JsonObject, given: JsonObject)
     if (!definition) return "";
     const raw = isObject(m["parameters"]) && isObject(m["parameters"]["effect"]) ? m["parameters"]["effect"]["value"] : undefined;
     const ref = typeof raw === "string" ? /^\[parameters\('([^']+)'\)\]$/i.exec(raw)?.[1] : undefined;
-    const value = ref === undefined ? raw : valueOf(given, ref) ?? defaultOf(declared, ref);
+    const value = ref === undefined ? raw : (memberField(given, ref, "value") ?? memberField(declared, ref, "defaultValue"));
     return effectiveEffect(definition, value === undefined ? {} : { effect: { value } });
   });
   return effects.find((e) => e.toLowerCase() === "modify") ?? effects.find((e) => e.toLowerCase() === "deployifnotexists") ?? effects[0] ?? "";
 }
 
-function valueOf(given: JsonObject, name: string): unknown {
-  const key = Object.keys(given).find((k) => k.toLowerCase() === name.toLowerCase());
-  const v = key === undefined ? undefined : given[key];
-  return isObject(v) ? v["value"] : undefined;
-}
-
-function defaultOf(declared: JsonObject, name: string): unknown {
-  const key = Object.keys(declared).find((k) => k.toLowerCase() === name.toLowerCase());
-  const d = key === undefined ? undefined : declared[key];
-  return isObject(d) ? d["defaultValue"] : undefined;
+/** `field` of the member named `name` (without case): a given parameter's `value`, a declared one's `defaultValue`. */
+function memberField(members: JsonObject, name: string, field: string): unknown {
+  const key = keyIgnoringCase(members, name);
+  const member = key === undefined ? undefined : members[key];
+  return isObject(member) ? member[field] : undefined;
 }
