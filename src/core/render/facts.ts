@@ -155,6 +155,14 @@ export function stepMachineIndices(plan: Pick<RenderedPlan, "machines" | "steps"
 
 /** How many distinct machines the steps change (the headline's "N to change"). */
 export function changedMachineCount(plan: Pick<RenderedPlan, "machines" | "steps">, catalog: Catalog = REGISTRY): number {
+  return machineChanges(plan, catalog).count;
+}
+
+/**
+ * Which of the plan's machines a step changes (`of`, by index; `listed` of them), and how many
+ * machines change in all (`count`: those, and machines the plan's list does not hold, each once).
+ */
+export function machineChanges(plan: Pick<RenderedPlan, "machines" | "steps">, catalog: Catalog = REGISTRY): { of: Uint8Array; listed: number; count: number } {
   const seen = new Uint8Array(plan.machines.length);
   const elsewhere = new Set<string>();
   let n = 0;
@@ -166,7 +174,7 @@ export function changedMachineCount(plan: Pick<RenderedPlan, "machines" | "steps
       seen[m] = 1;
     } else if (m === -2) elsewhere.add(machineOf(plan.steps[i]!, catalog)!);
   }
-  return n + elsewhere.size;
+  return { of: seen, listed: n, count: n + elsewhere.size };
 }
 
 /** Machines that a step of the plan changes. */

@@ -1,6 +1,6 @@
 /** The plan for a person at a terminal, produced line by line (a million machines never make one string). */
 import { REGISTRY, type Catalog } from "../catalog";
-import { changedMachineCount, compactStepLabel, shortName, stepGroups, stepLabel, stepMachineIndices, subscriptionsWith, type RenderedPlan } from "./facts";
+import { compactStepLabel, machineChanges, shortName, stepGroups, stepLabel, subscriptionsWith, type RenderedPlan } from "./facts";
 import { DependencyPositions } from "./positions";
 import { stepRecords } from "./records";
 import { emptyScopeFinding, scopeLine } from "./scope";
@@ -27,7 +27,9 @@ export function renderText(plan: RenderedPlan, catalog?: Catalog, options: Omit<
 
 export function* textPieces(plan: RenderedPlan, options: TextOptions = {}): Generator<string> {
   const catalog = options.catalog ?? REGISTRY;
-  const changing = changedMachineCount(plan, catalog);
+  // Which machines change: counted for the headline, and (before an apply) the machines listed.
+  const changes = machineChanges(plan, catalog);
+  const changing = changes.count;
   const groups = stepGroups(plan);
   const subs = subscriptionsWith(plan, groups.subscriptions).length;
   const empty = emptyScopeFinding(plan.findings);
@@ -74,8 +76,8 @@ export function* textPieces(plan: RenderedPlan, options: TextOptions = {}): Gene
     }
   }
   // Right before applying, the machines its steps change; the others are what `plan` shows.
-  const changed = options.for === "apply" ? changedMachines(plan, catalog) : undefined;
-  if (plan.machines.length && (!changed || changed.count)) {
+  const changed = options.for === "apply" ? changes : undefined;
+  if (plan.machines.length && (!changed || changed.listed)) {
     yield changed ? "\nMachines these steps change:\n" : "\nMachine details:\n";
     const shown = new Map<string, RenderedPlan["machines"][number][]>();
     const totals = new Map<string, number>();
@@ -95,22 +97,9 @@ export function* textPieces(plan: RenderedPlan, options: TextOptions = {}): Gene
       if (total > ms.length) yield `    ... and ${total - ms.length} more (--format json lists every machine)\n`;
     }
   }
-  if (changed && plan.machines.length > changed.count) yield `  (${plan.machines.length - changed.count} machine(s) without a step are not listed: \`plan\` shows them)\n`;
+  if (changed && plan.machines.length > changed.listed) yield `  (${plan.machines.length - changed.listed} machine(s) without a step are not listed: \`plan\` shows them)\n`;
   if (!plan.steps.length) yield empty ? "\nNo changes: the scope holds nothing to compare (see the warning above).\n" : "\nNo changes. The fleet matches the spec.\n";
   else if (options.for !== "apply") yield "\nRun `asc-autoprovision apply` to make these changes.\n";
-}
-
-/** Which of the plan's machines a step changes (by index), and how many. */
-function changedMachines(plan: RenderedPlan, catalog: Catalog): { of: Uint8Array; count: number } {
-  const of = new Uint8Array(plan.machines.length);
-  let count = 0;
-  for (const m of stepMachineIndices(plan, catalog)) {
-    if (m >= 0 && !of[m]) {
-      of[m] = 1;
-      count++;
-    }
-  }
-  return { of, count };
 }
 
 /**
