@@ -127,11 +127,28 @@ function oavPackage() {
   return createRequire(join(bin, "..", "oav", "package.json"))("oav/dist/lib/swaggerValidator/trafficValidator.js");
 }
 
+/**
+ * A Resource Graph answer with at most ROWS_CHECKED rows of its `data`: the spec types `data` as a
+ * free `object` (QueryResponse), so oav checks nothing in a row, yet it walks every one: 237 pages
+ * of up to 1,000 machines took 55 s more. The envelope (totalRecords, count, resultTruncated,
+ * $skipToken, facets) and the request are checked whole.
+ */
+const ROWS_CHECKED = 20;
+function withFewRows(x) {
+  const data = x.liveResponse?.body?.data;
+  if (!Array.isArray(data) || data.length <= ROWS_CHECKED) return x;
+  return { ...x, liveResponse: { ...x.liveResponse, body: { ...x.liveResponse.body, data: data.slice(0, ROWS_CHECKED) } } };
+}
+
 async function runOav(batch) {
   if (batch.length === 0) return { results: [], undefinedOperations: 0 };
   const dir = mkdtempSync(join(tmpdir(), "asc-oav-"));
   try {
-    for (const e of batch) copyFileSync(e.file, join(dir, relative(dirname(e.file), e.file)));
+    for (const e of batch) {
+      const to = join(dir, relative(dirname(e.file), e.file));
+      if (e.spec.operationId === "Resources" && e.spec.file.includes("Microsoft.ResourceGraph")) writeFileSync(to, JSON.stringify(withFewRows(e.x)));
+      else copyFileSync(e.file, to);
+    }
     const { TrafficValidator } = oavPackage();
     const validator = new TrafficValidator(SPECS, dir);
     // oav prints its own progress on the console; keep our summary readable.

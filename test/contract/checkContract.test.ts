@@ -8,6 +8,7 @@ import { execFile, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ResourceGraphClient } from "@azure/arm-resourcegraph";
 import { SecurityCenter } from "@azure/arm-security";
 import { startEmulator, type RunningEmulator } from "../../src/emulator";
 
@@ -61,6 +62,11 @@ suite("the API-contract check", () => {
     await security.workspaceSettings.create("default", { workspaceId: workspace.id, scope: `/subscriptions/${sub}` });
     await security.workspaceSettings.get("default");
     await security.workspaceSettings.delete("default");
+    // Resource Graph as the inventory reads it (src/azure/graph.ts): a page of 5 machines, then the rest.
+    const graph = new ResourceGraphClient(emu.credential(), emu.clientOptions());
+    const query = "resources | where type =~ 'microsoft.compute/virtualmachines' | project id, name, type, location, properties | order by id asc";
+    const first = await graph.resources({ query, subscriptions: [...emu.subscriptionIds], options: { top: 5, resultFormat: "objectArray" } });
+    await graph.resources({ query, subscriptions: [...emu.subscriptionIds], options: { top: 1000, skipToken: first.skipToken, resultFormat: "objectArray" } });
   }, 120_000);
 
   afterAll(async () => {
@@ -91,5 +97,24 @@ suite("the API-contract check", () => {
     expect(report.violationList.join("\n")).toMatch(/INVALID_RESPONSE_CODE/);
     expect(report.violationList.join("\n")).toMatch(/INVALID_TYPE/);
     expect(report.unmatchedList).toEqual([expect.stringContaining("workspaceGadgets")]);
+  }, 240_000);
+
+  test("Resource Graph's queries and pages are held to its 2024-04-01 spec", async () => {
+    const queries = readdirSync(traffic)
+      .map((f) => JSON.parse(readFileSync(join(traffic, f), "utf8")))
+      .filter((x) => x.liveRequest.url.includes("/providers/Microsoft.ResourceGraph/resources"));
+    expect(queries.length).toBe(2);
+    const bad = join(dir, "bad-graph");
+    mkdirSync(bad);
+    const [page] = queries;
+    // An envelope as an older emulator might answer: resultTruncated a boolean, totalRecords missing.
+    const { totalRecords: _dropped, ...rest } = page.liveResponse.body;
+    writeFileSync(join(bad, "1.json"), JSON.stringify({ ...page, liveResponse: { ...page.liveResponse, body: { ...rest, resultTruncated: false } } }));
+    // A request over the page size the spec allows, with a scope filter it does not name.
+    writeFileSync(join(bad, "2.json"), JSON.stringify({ ...page, liveRequest: { ...page.liveRequest, body: { ...page.liveRequest.body, options: { $top: 5000, authorizationScopeFilter: "Everywhere" } } } }));
+    const { code, report } = await check(bad);
+    expect(code).toBe(1);
+    const text = report.violationList.join("\n");
+    for (const problem of [/Missing required property: totalRecords/, /Expected type string but found type boolean/, /5000 is greater than maximum 1000/, /No enum match for: Everywhere/]) expect(text).toMatch(problem);
   }, 240_000);
 });
