@@ -3,7 +3,7 @@
  * the plan's types, and what a capability is made of. Front ends, the adapter and the CLI import
  * the core from here only.
  */
-export { plan, planWith, scopeProblems, stepsOf, SUBSCRIPTION_NOT_FOUND, type AnyStep } from "./plan";
+export { plan, planWith, specProblems, stepsOf, SUBSCRIPTION_NOT_FOUND, type AnyStep } from "./plan";
 export { basisOf, basisChanges, basisPartCount, dependencyIds, specDigest, withMachinesSorted, BASIS_VERSION, type AnyPlanBasis, type BasisChange, type PlanBasis } from "./basis";
 export { simulate, simulatedCustomerId, simulatedPrincipalId } from "./simulate";
 export * from "./render";

@@ -32,13 +32,17 @@ import {
 /** The finding of a subscription the spec names that the inventory does not hold. */
 export const SUBSCRIPTION_NOT_FOUND = "subscription-not-in-inventory";
 
+/** The finding codes that make a plan wrong: a subscription the inventory lacks, and each capability's (Capability.specProblems). */
+const SPEC_PROBLEM_CODES: ReadonlySet<string> = new Set([SUBSCRIPTION_NOT_FOUND, ...REGISTRY.capabilities.flatMap((c) => c.specProblems ?? [])]);
+
 /**
- * Findings that make the plan's scope wrong, not just its content: a subscription the spec names
- * and Azure does not show. The front ends refuse such a plan (exit 1, a failed check) instead of
- * reporting "no changes" for a typo or a missing permission.
+ * Findings that make the plan wrong, not just incomplete: the spec names a subscription or a
+ * workspace Azure does not show. `plan` exits 1 and writes no plan file, `apply` and `reconcile`
+ * write nothing, `report --fail-under` fails, instead of "no changes" for a typo or a missing
+ * permission.
  */
-export function scopeProblems(p: { readonly findings: readonly Finding[] }): Finding[] {
-  return p.findings.filter((f) => f.code === SUBSCRIPTION_NOT_FOUND);
+export function specProblems(p: { readonly findings: readonly Finding[] }): Finding[] {
+  return p.findings.filter((f) => SPEC_PROBLEM_CODES.has(f.code));
 }
 
 /** A step of any capability (the composer does not look inside details). */

@@ -10,7 +10,7 @@ import { subscriptionOf } from "../inventory/ids";
 import type { Inventory } from "../inventory/schema";
 import { plan as makePlan, REGISTRY } from "../core";
 import { changedMachines, DECISION_MEANING, shortName } from "../core";
-import { DECISIONS, scopeProblems, type Decision, type Plan } from "../core";
+import { DECISIONS, specProblems, type Decision, type Plan } from "../core";
 import { geographyOf } from "../spec/geography";
 import { CONTAINERS_PLAN, SERVERS_PLAN } from "../spec/defender";
 import type { Spec } from "../spec/schema";
@@ -279,7 +279,7 @@ function snapshotOf(spec: Spec, input: ReportInput, plan: Plan): Snapshot {
       machinesToChange: changedMachines(plan).size,
       findings: { error: findings.error ?? 0, warning: findings.warning ?? 0, info: findings.info ?? 0 },
     },
-    scopeProblems: scopeProblems(plan).map((f) => f.message),
+    scopeProblems: specProblems(plan).map((f) => f.message),
   };
 }
 

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../src/cli/main";
@@ -142,9 +142,29 @@ describe("plan's output at any size (issue 15) and the ways it fails (issue 18)"
   it("a subscription the spec names and the inventory lacks is an error naming it, not 'no changes'", async () => {
     const typo = join(dir, "typo.yaml");
     writeFileSync(typo, "subscriptions: [11111111-1111-1111-1111-111111111112]\nlogAnalyticsAgent: { autoProvision: true }\n");
-    const r = await run("plan", "--spec", typo, "--inventory", ex("inventory.json"));
+    const out = join(dir, "typo-plan.json");
+    const r = await run("plan", "--spec", typo, "--inventory", ex("inventory.json"), "--out", out);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/Subscription 11111111-1111-1111-1111-111111111112 is in the spec but not in the inventory/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("a workspace id the inventory lacks (a typo) refuses the plan: exit 1 with or without steps, no --out written", async () => {
+    const central = readFileSync(ex("spec-central.yaml"), "utf8");
+    const typo = join(dir, "workspace-typo.yaml");
+    writeFileSync(typo, central.replace("workspaces/ops-central", "workspaces/ops-centrel"));
+    const out = join(dir, "refused-plan.json");
+    for (const format of ["text", "json", "markdown"]) {
+      const r = await run("plan", "--spec", typo, "--inventory", ex("inventory.json"), "--format", format, "--out", out);
+      expect({ format, code: r.code }).toEqual({ format, code: 1 });
+      expect(r.err).toContain("the plan is refused:\n  The workspace /subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/ops-centrel is not in the inventory");
+      expect(r.err).toContain(`--out ${out} not written`);
+      expect(existsSync(out)).toBe(false);
+    }
+    // The spec as written plans the same fleet, saved.
+    const fine = await run("plan", "--spec", ex("spec-central.yaml"), "--inventory", ex("inventory.json"), "--out", out, "--quiet");
+    expect(fine.code).toBe(2);
+    expect(existsSync(out)).toBe(true);
   });
 
   it("--out naming a directory or a missing directory is refused before planning, nothing written", async () => {

@@ -47,4 +47,6 @@ export const workspaces = defineCapability<WorkspaceSteps>({
   steps: WORKSPACE_STEPS,
   declare: WORKSPACES_DECLARER,
   arm: async () => (await import("./arm")).HANDLERS,
+  // The spec's workspace id names no workspace Azure shows: a typo, or no read access.
+  specProblems: ["workspace-not-found"],
 });

@@ -6,7 +6,7 @@
  */
 import type { Command } from "commander";
 import { loadInventoryFile, type Inventory } from "../../inventory";
-import { basisOf, describeScope, SCOPE_WITHOUT_SUBSCRIPTIONS, withMachinesLaidOut, GITHUB_COMMENT_LIMIT, MIN_MARKDOWN_CHARS, plan, PLAN_FORMATS, planPieces, scopeProblems, type Plan, type PlanBasis, type ScopeSummary, type Severity } from "../../core";
+import { basisOf, describeScope, SCOPE_WITHOUT_SUBSCRIPTIONS, withMachinesLaidOut, GITHUB_COMMENT_LIMIT, MIN_MARKDOWN_CHARS, plan, PLAN_FORMATS, planPieces, specProblems, type Plan, type PlanBasis, type ScopeSummary, type Severity } from "../../core";
 import { loadSpecFile, type Spec } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { choice, linkUrl, wholeNumber } from "../format";
@@ -62,9 +62,13 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
     // The text and the markdown open with it; a plan file's first finding is it, and a person reading a CI log sees it here first.
     const empty = result.findings.find((f) => f.code === SCOPE_WITHOUT_SUBSCRIPTIONS);
     if (empty && (format === "json" || format === "ndjson")) ctx.stderr(`asc-autoprovision: warning: ${empty.message}\n`);
-    if (opts.out) await writeOutputFile(opts.out, planPieces(result, "json", { meta }));
+    // A plan the spec made wrong (a subscription or workspace Azure does not show) is shown, so the
+    // reader sees why, but saved nowhere `apply --plan` could take it from: exit 1 below.
+    const out = specProblems(result).length ? undefined : opts.out;
+    if (opts.out && !out) ctx.stderr(`asc-autoprovision: --out ${opts.out} not written: the plan is refused (below)\n`);
+    if (out) await writeOutputFile(out, planPieces(result, "json", { meta }));
     // `--format json --out F`: the same text twice; it is encoded once and read back from F.
-    if (opts.out && format === "json") await copyFileToStdout(opts.out, ctx.stdout);
+    if (out && format === "json") await copyFileToStdout(out, ctx.stdout);
     else await writeStdout(planPieces(result, format, { maxChars, planUrl, reportUrl, meta, scope }), ctx.stdout);
     ctx.exitCode = exitCodeOf(result, failOn, ctx);
   });
@@ -95,9 +99,9 @@ async function planLive(opts: CloudOptions, spec: Spec, onProgress: (message: st
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 function exitCodeOf(result: Plan, failOn: (typeof FAIL_ON)[number] | undefined, ctx: CliContext): 0 | 1 | 2 {
-  const scope = scopeProblems(result);
-  if (scope.length) {
-    ctx.stderr(`asc-autoprovision: ${scope.map((f) => f.message).join("\n  ")}\n`);
+  const problems = specProblems(result);
+  if (problems.length) {
+    ctx.stderr(`asc-autoprovision: the spec names what Azure does not show; the plan is refused:\n  ${problems.map((f) => f.message).join("\n  ")}\n`);
     return 1;
   }
   if (failOn) {

@@ -159,6 +159,12 @@ export interface Capability<M extends StepMap, D extends string = never, E exten
    * composed by src/core/declarations in registration order. Absent: it declares nothing.
    */
   readonly declare?: CapabilityDeclarer;
+  /**
+   * Codes of its findings that mean the spec names something Azure does not show (a workspace id
+   * with a typo): the plan is then wrong, not just incomplete, and the commands refuse it as they
+   * refuse a subscription the inventory lacks (src/core/plan.ts specProblems).
+   */
+  readonly specProblems?: readonly string[];
 }
 
 /** Defines a capability with its types checked (the step kinds and handlers cover every action of `M`). */
