@@ -6,13 +6,13 @@ import type { PutInput, PutResult, ResourceTypeSpec, Needs } from "../arm/types"
 import { API_VERSIONS } from "../arm/apiVersions";
 import { ArmErrors } from "../http/errors";
 import { builtinPolicy, effectiveEffect } from "../catalog/policies";
-import { scopeCovers } from "../util/armId";
+import { reachedFrom } from "../model/managementGroups";
 import { clone, getPath, getString, isObject, type JsonObject } from "../util/json";
 import { newGuid } from "../util/random";
 import { REMEDIATION_TYPE } from "../model/resourceTypes";
 
 /** What these handlers use. */
-type Deps = Needs<"store" | "clock" | "tx" | "kickRemediations">;
+type Deps = Needs<"store" | "clock" | "tx" | "kickRemediations" | "tenantId">;
 
 /** The spec's ResourceDiscoveryMode values. */
 const DISCOVERY_MODES = ["ExistingNonCompliant", "ReEvaluateCompliance"];
@@ -39,7 +39,8 @@ function putRemediation(input: PutInput<Deps>): PutResult {
   const assignment = ctx.store.get(assignmentId);
   if (!assignment) throw ArmErrors.policyAssignmentNotFound(assignmentId);
   const assignmentScope = getString(assignment.doc, "properties", "scope") ?? "";
-  if (!scopeCovers(assignmentScope, target.scope)) {
+  // A management group's assignment is remediated in a subscription (or below) under that group.
+  if (!reachedFrom(ctx, ctx.tenantId, target.scope)(assignmentScope)) {
     throw ArmErrors.invalidRemediationScope(`The remediation scope '${target.scope}' is not within the scope '${assignmentScope}' of policy assignment '${assignmentId}'.`);
   }
   const policy = builtinPolicy(getString(assignment.doc, "properties", "policyDefinitionId") ?? "");

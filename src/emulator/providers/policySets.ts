@@ -10,9 +10,9 @@ import { API_VERSIONS } from "../arm/apiVersions";
 import { ArmErrors } from "../http/errors";
 import type { StoredResource } from "../store/resources";
 import { clone, isObject, keyIgnoringCase, type JsonObject } from "../util/json";
-import { parseId, scopeCovers } from "../util/armId";
+import { parseId } from "../util/armId";
 import { policyDefinitionDoc } from "../catalog/policies";
-import { groupNameOf, Hierarchy } from "../model/managementGroups";
+import { reachedFrom } from "../model/managementGroups";
 import { POLICY_SET_DEFINITION_TYPE } from "../model/resourceTypes";
 import { builtinById } from "./common/assignedPolicy";
 import { policyMetadata } from "./common/policyMetadata";
@@ -67,15 +67,8 @@ function listSets(input: ListInput<Deps>): StoredResource[] {
     ...(input.subscriptionId ? input.ctx.store.list(POLICY_SET_DEFINITION_TYPE, { subscriptionId: input.subscriptionId }) : []),
     ...input.ctx.store.list(POLICY_SET_DEFINITION_TYPE, { subscriptionId: null }),
   ];
-  let above: Set<string> | undefined;
-  return all.filter((r) => {
-    const scope = parseId(r.id).scope;
-    if (scopeCovers(scope, input.scope)) return true;
-    const group = groupNameOf(scope);
-    if (group === undefined) return false;
-    above ??= Hierarchy.read(input.ctx, input.ctx.tenantId).groupsAbove(input.scope);
-    return above.has(group.toLowerCase());
-  });
+  const reaches = reachedFrom(input.ctx, input.ctx.tenantId, input.scope);
+  return all.filter((r) => reaches(parseId(r.id).scope));
 }
 
 export const policySetDefinitions: ResourceTypeSpec<Deps> = {

@@ -38,7 +38,7 @@ function missingRole(ctx: ArmContext, policy: BuiltinPolicy, assignment: StoredR
   if (!principal) {
     return ArmErrors.deploymentAuthorizationFailed(`The policy assignment '${assignment.id}' has no managed identity to deploy with.`);
   }
-  const held = roleAssignmentsCovering(ctx, principal, resourceId).map((r) => roleGuidOf(getString(r.doc, "properties", "roleDefinitionId") ?? ""));
+  const held = roleAssignmentsCovering(ctx, ctx.tenantId, principal, resourceId).map((r) => roleGuidOf(getString(r.doc, "properties", "roleDefinitionId") ?? ""));
   const hasSuperset = held.some((g) => builtinRole(g)?.superset === true);
   for (const needed of policy.roleGuids) {
     if (hasSuperset || held.includes(needed)) continue;

@@ -10,9 +10,9 @@ import type { Needs } from "../../arm/types";
 import { ArmErrors } from "../../http/errors";
 import type { StoredResource } from "../../store/resources";
 import { builtinPolicy, effectiveEffect, policyDefinitionDoc, type BuiltinPolicy } from "../../catalog/policies";
-import { groupNameOf, Hierarchy } from "../../model/managementGroups";
+import { reachedFrom } from "../../model/managementGroups";
 import { POLICY_SET_DEFINITION_TYPE } from "../../model/resourceTypes";
-import { parseId, scopeCovers } from "../../util/armId";
+import { parseId } from "../../util/armId";
 import { getString, isObject, keyIgnoringCase, type JsonObject } from "../../util/json";
 
 type Deps = Needs<"store" | "tenantId">;
@@ -67,9 +67,7 @@ function assignedSet(ctx: Deps, setId: string, assignmentScope: string, invalid:
 
 /** Is a definition at `definitionScope` assignable at `assignmentScope` (the same scope, a scope containing it, or a group above it)? */
 function assignableAt(ctx: Deps, definitionScope: string, assignmentScope: string): boolean {
-  if (scopeCovers(definitionScope, assignmentScope)) return true;
-  const group = groupNameOf(definitionScope);
-  return group !== undefined && Hierarchy.read(ctx, ctx.tenantId).groupsAbove(assignmentScope).has(group.toLowerCase());
+  return reachedFrom(ctx, ctx.tenantId, assignmentScope)(definitionScope);
 }
 
 /** Each member's effect, its `effect` parameter resolved through the set's (`[parameters('x')]`: the assignment's value, else the set's default). */
