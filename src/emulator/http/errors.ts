@@ -144,6 +144,12 @@ export const ArmErrors = {
   invalidCreatePolicyAssignmentRequest: (message: string) => bad("InvalidCreatePolicyAssignmentRequest", message),
   /** INFERRED code, by analogy with the assignment's (the spec does not list error codes). */
   invalidPolicySetDefinitionRequest: (message: string) => bad("InvalidCreatePolicySetDefinitionRequest", message),
+  /** Azure's answer to deleting a set an assignment uses (code: Azure/Azure-Landing-Zones#3734; message: azuredemoenvironment/ade#37). */
+  invalidDeletePolicySetDefinitionRequest: (name: string, assignmentId: string) =>
+    bad(
+      "InvalidDeletePolicySetDefinitionRequest",
+      `The policy set definition '${name}' cannot be deleted. It is referenced by the policy assignment '${assignmentId}'. Please delete all policy assignments referencing the policy.`,
+    ),
   unsupportedIdentity: (message: string) => bad("UnsupportedIdentity", message),
   invalidIdentity: (message: string) => bad("InvalidIdentity", message),
   invalidResourceSelectors: (message: string) => bad("InvalidResourceSelectors", message),
