@@ -176,6 +176,12 @@ export const ArmErrors = {
   invalidRemediationUpdate: (name: string) =>
     bad("InvalidRemediationUpdate", `Remediation '${name}' already exists; its settings cannot be changed. Delete it or use another name.`),
   invalidRemediationScope: (message: string) => bad("InvalidRemediationScope", message),
+  /** Azure's answer (code and message as Azure gives them, e.g. Azure/enterprise-azure-policy-as-code#27), the assignment's id in lower case as there. */
+  remediationNeedsReferenceId: (name: string, assignmentId: string) =>
+    bad(
+      "InvalidCreateRemediationRequest",
+      `The request to create remediation '${name}' is invalid. The policy assignment '${assignmentId.toLowerCase()}' assigns a policy set definition. Remediations must specify a single policy definition reference ID within the policy set definition.`,
+    ),
   unsupportedPolicyDefinition: () => bad("UnsupportedPolicyDefinition", "The emulator remediates its built-in Deploy-if-not-exists definitions only."),
   invalidPolicyEffect: (message: string) => bad("InvalidPolicyEffect", message),
   remediationRunning: (name: string) => err(409, "RemediationRunning", `Remediation '${name}' is still running; cancel it first.`),
