@@ -305,6 +305,15 @@ suite("the Azure CLI against the emulator", () => {
     await az.json(["account", "management-group", "subscription", "show", "--name", "mg-azcli", "--subscription", emu.subscriptionIds[2]!]);
     const group = await az.json<{ children: { name: string }[] }>(["account", "management-group", "show", "--name", "mg-azcli", "--expand"]);
     expect(group.children.map((c) => c.name)).toEqual([emu.subscriptionIds[2]]);
+    // A role at the group (Azure Landing Zones grants its groups' policy identities theirs there): created, listed, deleted.
+    const mg = "/providers/Microsoft.Management/managementGroups/mg-azcli";
+    const created = await az.json<{ scope: string; roleDefinitionName?: string; roleDefinitionId: string }>(["role", "assignment", "create", "--assignee", emu.clientId, "--role", "Reader", "--scope", mg]);
+    expect(created.scope).toBe(mg);
+    expect(created.roleDefinitionId.split("/").pop()).toBe("acdd72a7-3385-48ef-bd42-f606fba81ae7");
+    const atGroup = await az.json<{ scope: string; roleDefinitionName: string }[]>(["role", "assignment", "list", "--scope", mg]);
+    expect(atGroup.map((a) => [a.scope, a.roleDefinitionName])).toEqual([[mg, "Reader"]]);
+    await az.json(["role", "assignment", "delete", "--assignee", emu.clientId, "--role", "Reader", "--scope", mg]);
+    expect(await az.json<unknown[]>(["role", "assignment", "list", "--scope", mg])).toEqual([]);
   });
 
   test("Resource Graph and Log Analytics queries (az rest: both commands are extensions)", async () => {

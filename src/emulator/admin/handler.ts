@@ -181,11 +181,11 @@ function createMachine(deps: AdminDeps, b: JsonObject): EmuResponse {
   const { ctx } = deps;
   const sub = getString(b, "subscriptionId");
   const rg = getString(b, "resourceGroup");
-  const name = getString(b, "name");
+  const given = getString(b, "name");
   const location = getString(b, "location");
   const os = normalizeOs(b["osType"]);
   const kind = (getString(b, "kind") ?? "vm") as "vm" | "vmss" | "arc";
-  if (!sub || !rg || !name || !location || !os || !["vm", "vmss", "arc"].includes(kind)) {
+  if (!sub || !rg || !given || !location || !os || !["vm", "vmss", "arc"].includes(kind)) {
     throw ArmErrors.invalidRequestContentMessage("Expected {subscriptionId, resourceGroup, name, location, osType: Windows|Linux, kind?: vm|vmss|arc, tags?, guest?}.");
   }
   if (!ctx.store.get(`/subscriptions/${sub.toLowerCase()}`)) throw ArmErrors.subscriptionNotFound(sub);
@@ -194,10 +194,16 @@ function createMachine(deps: AdminDeps, b: JsonObject): EmuResponse {
   const tags = isObject(b["tags"]) ? b["tags"] : undefined;
   const vmAgent = guestPatch.data.vmAgent !== false;
   const config = os === "Windows" ? { windowsConfiguration: { provisionVMAgent: vmAgent } } : { linuxConfiguration: { provisionVMAgent: vmAgent } };
-  const stored = ctx.tx(() => {
+  const { stored, existed } = ctx.tx(() => {
     const rgDoc = resourceGroupDoc(sub, rg, location);
-    if (!ctx.store.get(String(rgDoc["id"]))) ctx.store.put({ id: String(rgDoc["id"]), type: RESOURCE_GROUP_TYPE, doc: rgDoc, secret: null });
-    const base = `/subscriptions/${sub.toLowerCase()}/resourceGroups/${rg}/providers`;
+    let group = ctx.store.get(String(rgDoc["id"]));
+    if (!group) ctx.store.put((group = { id: String(rgDoc["id"]), type: RESOURCE_GROUP_TYPE, doc: rgDoc, secret: null }));
+    // ARM's ids and names are case-insensitive: a name differing only in case is the existing group or
+    // machine (ids as stored), updated as ARM's PUT updates it, its name (and what derives from it) unchanged.
+    const base = `${group.id}/providers`;
+    const machineType = kind === "arc" ? "Microsoft.HybridCompute/machines" : kind === "vmss" ? "Microsoft.Compute/virtualMachineScaleSets" : "Microsoft.Compute/virtualMachines";
+    const existing = ctx.store.get(`${base}/${machineType}/${given}`);
+    const name = existing ? String(existing.doc["name"]) : given;
     let created;
     if (kind === "arc") {
       // As the connected machine agent onboards it: with a system-assigned identity.
@@ -218,7 +224,7 @@ function createMachine(deps: AdminDeps, b: JsonObject): EmuResponse {
     }
     const merged = guestStateSchema.parse({ ...guestOf(ctx, created), ...guestPatch.data });
     ctx.guest.put(created.id, merged);
-    return created;
+    return { stored: created, existed: existing !== undefined };
   });
-  return { status: 201, body: { id: stored.id, resource: stored.doc, guest: guestOf(ctx, stored) } };
+  return { status: existed ? 200 : 201, body: { id: stored.id, resource: stored.doc, guest: guestOf(ctx, stored) } };
 }

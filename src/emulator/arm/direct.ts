@@ -37,7 +37,8 @@ export function createDirect(ctx: ArmContext, registry: Registry, id: string, bo
   const existing = ctx.store.get(id);
   const target: Target = {
     id: existing?.id ?? id,
-    name: parts.name,
+    // ARM names are case-insensitive: `VM1` is the existing `vm1`, whose name keeps its first case (as the router's target does).
+    name: existing ? String(existing.doc["name"] ?? parts.name) : parts.name,
     scope: parts.scope,
     scopeKind: parts.scope.includes("/providers/") ? "resource" : scopeKind,
     subscriptionId: parts.subscriptionId,

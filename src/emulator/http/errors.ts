@@ -144,6 +144,12 @@ export const ArmErrors = {
   invalidCreatePolicyAssignmentRequest: (message: string) => bad("InvalidCreatePolicyAssignmentRequest", message),
   /** INFERRED code, by analogy with the assignment's (the spec does not list error codes). */
   invalidPolicySetDefinitionRequest: (message: string) => bad("InvalidCreatePolicySetDefinitionRequest", message),
+  /** Azure's answer to deleting a set an assignment uses (code: Azure/Azure-Landing-Zones#3734; message: azuredemoenvironment/ade#37). */
+  invalidDeletePolicySetDefinitionRequest: (name: string, assignmentId: string) =>
+    bad(
+      "InvalidDeletePolicySetDefinitionRequest",
+      `The policy set definition '${name}' cannot be deleted. It is referenced by the policy assignment '${assignmentId}'. Please delete all policy assignments referencing the policy.`,
+    ),
   unsupportedIdentity: (message: string) => bad("UnsupportedIdentity", message),
   invalidIdentity: (message: string) => bad("InvalidIdentity", message),
   invalidResourceSelectors: (message: string) => bad("InvalidResourceSelectors", message),
@@ -170,6 +176,12 @@ export const ArmErrors = {
   invalidRemediationUpdate: (name: string) =>
     bad("InvalidRemediationUpdate", `Remediation '${name}' already exists; its settings cannot be changed. Delete it or use another name.`),
   invalidRemediationScope: (message: string) => bad("InvalidRemediationScope", message),
+  /** Azure's answer (code and message as Azure gives them, e.g. Azure/enterprise-azure-policy-as-code#27), the assignment's id in lower case as there. */
+  remediationNeedsReferenceId: (name: string, assignmentId: string) =>
+    bad(
+      "InvalidCreateRemediationRequest",
+      `The request to create remediation '${name}' is invalid. The policy assignment '${assignmentId.toLowerCase()}' assigns a policy set definition. Remediations must specify a single policy definition reference ID within the policy set definition.`,
+    ),
   unsupportedPolicyDefinition: () => bad("UnsupportedPolicyDefinition", "The emulator remediates its built-in Deploy-if-not-exists definitions only."),
   invalidPolicyEffect: (message: string) => bad("InvalidPolicyEffect", message),
   remediationRunning: (name: string) => err(409, "RemediationRunning", `Remediation '${name}' is still running; cancel it first.`),

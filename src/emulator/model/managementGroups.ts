@@ -5,6 +5,7 @@
  */
 import type { StoredResource } from "../store/resources";
 import { getString } from "../util/json";
+import { scopeCovers } from "../util/armId";
 import type { StoreContext } from "./context";
 import { MANAGEMENT_GROUP_SUBSCRIPTION_TYPE, MANAGEMENT_GROUP_TYPE, SUBSCRIPTION_TYPE } from "./resourceTypes";
 
@@ -123,6 +124,23 @@ export class Hierarchy {
   allSubscriptions(): string[] {
     return [...this.subscriptionNames.keys()].sort();
   }
+}
+
+/**
+ * ARM's inheritance seen from `inner`: does an assignment or definition at `outer` reach it? True
+ * when `outer` is `inner`, a scope containing it, or a management group above it (what a group
+ * holds applies to the groups and subscriptions under it). The hierarchy is read once, and only
+ * when a group scope is asked about.
+ */
+export function reachedFrom(ctx: StoreContext, tenantId: string, inner: string): (outer: string) => boolean {
+  let above: Set<string> | undefined;
+  return (outer) => {
+    if (scopeCovers(outer, inner)) return true;
+    const group = groupNameOf(outer);
+    if (group === undefined) return false;
+    above ??= Hierarchy.read(ctx, tenantId).groupsAbove(inner);
+    return above.has(group.toLowerCase());
+  };
 }
 
 /** The stored membership row of a subscription, if it was placed under a group. */

@@ -1,7 +1,8 @@
 /**
  * Microsoft.Authorization: built-in policy and role definitions (read-only), policy assignments
  * (a DINE assignment needs a managed identity, which needs a location; SystemAssigned mints a
- * principalId) and role assignments (GUID names, known roles and principals, no duplicates).
+ * principalId) and role assignments (at a management group, subscription, resource group or
+ * resource; GUID names, known roles and principals, no duplicates).
  */
 import type { ListInput, PutInput, PutResult, ResourceTypeSpec, Target, Needs } from "../arm/types";
 import { API_VERSIONS } from "../arm/apiVersions";
@@ -11,7 +12,7 @@ import type { StoredResource } from "../store/resources";
 import { clone, getString, isObject, keyIgnoringCase, type JsonObject } from "../util/json";
 import { GUID_RE, newGuid } from "../util/random";
 import { scopeCovers } from "../util/armId";
-import { groupNameOf, Hierarchy } from "../model/managementGroups";
+import { reachedFrom } from "../model/managementGroups";
 import { BUILTIN_POLICIES, builtinPolicy, policyDefinitionDoc } from "../catalog/policies";
 import { assignedPolicy } from "./common/assignedPolicy";
 import { policyMetadata } from "./common/policyMetadata";
@@ -134,14 +135,7 @@ function putPolicyAssignment(input: PutInput<Deps>): PutResult {
 function filterByScope(items: StoredResource[], input: ListInput<Deps>, scopeOf: (r: StoredResource) => string): StoredResource[] {
   const filter = (queryParam(input.req, "$filter") ?? "").trim();
   // The hierarchy is read only when a management group's assignment is among the items.
-  let above: Set<string> | undefined;
-  const groupAbove = (scope: string): boolean => {
-    const group = groupNameOf(scope);
-    if (group === undefined) return false;
-    above ??= Hierarchy.read(input.ctx, input.ctx.tenantId).groupsAbove(input.scope);
-    return above.has(group.toLowerCase());
-  };
-  const applies = (scope: string): boolean => scopeCovers(scope, input.scope) || groupAbove(scope);
+  const applies = reachedFrom(input.ctx, input.ctx.tenantId, input.scope);
   if (/atExactScope\(\)/i.test(filter)) return items.filter((r) => sameScope(scopeOf(r), input.scope));
   if (/atScope\(\)/i.test(filter) || input.scopeKind === "managementGroup") return items.filter((r) => applies(scopeOf(r)));
   return items.filter((r) => applies(scopeOf(r)) || scopeCovers(input.scope, scopeOf(r)));
@@ -151,10 +145,10 @@ function sameScope(a: string, b: string): boolean {
   return a.toLowerCase().replace(/\/+$/, "") === b.toLowerCase().replace(/\/+$/, "");
 }
 
-/** The assignments a list at `input.scope` considers: its subscription's, and those at management groups (any of which may be above it). */
-function assignmentsNear(input: ListInput<Deps>): StoredResource[] {
-  const atGroups = input.ctx.store.list(POLICY_ASSIGNMENT_TYPE, { subscriptionId: null });
-  return input.subscriptionId ? [...input.ctx.store.list(POLICY_ASSIGNMENT_TYPE, { subscriptionId: input.subscriptionId }), ...atGroups] : atGroups;
+/** The assignments (policy or role) a list at `input.scope` considers: its subscription's, and those at management groups (any of which may be above it). */
+function assignmentsNear(input: ListInput<Deps>, type: string): StoredResource[] {
+  const atGroups = input.ctx.store.list(type, { subscriptionId: null });
+  return input.subscriptionId ? [...input.ctx.store.list(type, { subscriptionId: input.subscriptionId }), ...atGroups] : atGroups;
 }
 
 export const policyAssignments: ResourceTypeSpec<Deps> = {
@@ -165,7 +159,7 @@ export const policyAssignments: ResourceTypeSpec<Deps> = {
   updateStatus: 201,
   put: putPolicyAssignment,
   list: (input) => {
-    let out = filterByScope(assignmentsNear(input), input, (r) => getString(r.doc, "properties", "scope") ?? "");
+    let out = filterByScope(assignmentsNear(input, POLICY_ASSIGNMENT_TYPE), input, (r) => getString(r.doc, "properties", "scope") ?? "");
     const m = /policyDefinitionId\s+eq\s+'([^']+)'/i.exec(queryParam(input.req, "$filter") ?? "");
     if (m) out = out.filter((r) => (getString(r.doc, "properties", "policyDefinitionId") ?? "").toLowerCase() === m[1]!.toLowerCase());
     return out;
@@ -212,7 +206,7 @@ function roleDefinitionFilter(filter: string | null): (role: BuiltinRole) => boo
 export const roleDefinitions: ResourceTypeSpec<Deps> = {
   type: ROLE_DEFINITION_TYPE,
   apiVersions: API_VERSIONS.authorization,
-  scopes: ["tenant", "subscription", "resourceGroup", "resource"],
+  scopes: ["tenant", "managementGroup", "subscription", "resourceGroup", "resource"],
   virtual: (_ctx, target) => {
     const role = builtinRole(target.name);
     if (!role) return undefined;
@@ -300,11 +294,11 @@ function putRoleAssignment(input: PutInput<Deps>): PutResult {
 export const roleAssignments: ResourceTypeSpec<Deps> = {
   type: ROLE_ASSIGNMENT_TYPE,
   apiVersions: API_VERSIONS.authorization,
-  scopes: ["subscription", "resourceGroup", "resource"],
+  // A management group too: Azure Landing Zones grants its groups' policy identities their roles there.
+  scopes: ["managementGroup", "subscription", "resourceGroup", "resource"],
   put: putRoleAssignment,
   list: (input) => {
-    const items = input.subscriptionId ? input.ctx.store.list(ROLE_ASSIGNMENT_TYPE, { subscriptionId: input.subscriptionId }) : [];
-    let out = filterByScope(items, input, (r) => getString(r.doc, "properties", "scope") ?? "");
+    let out = filterByScope(assignmentsNear(input, ROLE_ASSIGNMENT_TYPE), input, (r) => getString(r.doc, "properties", "scope") ?? "");
     const m = /(?:principalId\s+eq\s+'([^']+)'|assignedTo\('([^']+)'\))/i.exec(queryParam(input.req, "$filter") ?? "");
     if (m) {
       const p = (m[1] ?? m[2]!).toLowerCase();

@@ -5,14 +5,15 @@
 import type { PutInput, PutResult, ResourceTypeSpec, Needs } from "../arm/types";
 import { API_VERSIONS } from "../arm/apiVersions";
 import { ArmErrors } from "../http/errors";
-import { builtinPolicy, effectiveEffect } from "../catalog/policies";
-import { scopeCovers } from "../util/armId";
+import { effectiveEffect } from "../catalog/policies";
+import { remediatedPolicy } from "../remediation/remediated";
+import { reachedFrom } from "../model/managementGroups";
 import { clone, getPath, getString, isObject, type JsonObject } from "../util/json";
 import { newGuid } from "../util/random";
 import { REMEDIATION_TYPE } from "../model/resourceTypes";
 
 /** What these handlers use. */
-type Deps = Needs<"store" | "clock" | "tx" | "kickRemediations">;
+type Deps = Needs<"store" | "clock" | "tx" | "kickRemediations" | "tenantId">;
 
 /** The spec's ResourceDiscoveryMode values. */
 const DISCOVERY_MODES = ["ExistingNonCompliant", "ReEvaluateCompliance"];
@@ -33,20 +34,28 @@ function putRemediation(input: PutInput<Deps>): PutResult {
   if (!assignmentId) throw ArmErrors.invalidRemediationRequest("'properties.policyAssignmentId' is required.");
   if (existing) {
     // Settings are immutable once a task exists: an identical PUT is answered with the task as it is.
-    if ((getString(existing.doc, "properties", "policyAssignmentId") ?? "").toLowerCase() === assignmentId.toLowerCase()) return { doc: existing.doc, secret: existing.secret };
+    // (the same assignment, and the same member of a set's: another member is another task).
+    const same = (path: string, given: string) => (getString(existing.doc, "properties", path) ?? "").toLowerCase() === given.toLowerCase();
+    if (same("policyAssignmentId", assignmentId) && same("policyDefinitionReferenceId", getString(props, "policyDefinitionReferenceId") ?? "")) return { doc: existing.doc, secret: existing.secret };
     throw ArmErrors.invalidRemediationUpdate(target.name);
   }
   const assignment = ctx.store.get(assignmentId);
   if (!assignment) throw ArmErrors.policyAssignmentNotFound(assignmentId);
   const assignmentScope = getString(assignment.doc, "properties", "scope") ?? "";
-  if (!scopeCovers(assignmentScope, target.scope)) {
+  // A management group's assignment is remediated in a subscription (or below) under that group.
+  if (!reachedFrom(ctx, ctx.tenantId, target.scope)(assignmentScope)) {
     throw ArmErrors.invalidRemediationScope(`The remediation scope '${target.scope}' is not within the scope '${assignmentScope}' of policy assignment '${assignmentId}'.`);
   }
-  const policy = builtinPolicy(getString(assignment.doc, "properties", "policyDefinitionId") ?? "");
-  if (!policy) throw ArmErrors.unsupportedPolicyDefinition();
-  const effect = effectiveEffect(policy, getPath(assignment.doc, ["properties", "parameters"]));
-  if (!["deployifnotexists", "modify"].includes(effect.toLowerCase())) {
-    throw ArmErrors.invalidPolicyEffect(`Only assignments whose effect is DeployIfNotExists or Modify can be remediated; '${assignmentId}' resolves to '${effect}'.`);
+  const referenceId = getString(props, "policyDefinitionReferenceId") ?? null;
+  const remediated = remediatedPolicy(ctx, assignment, referenceId);
+  if (remediated.kind === "unsupported") throw ArmErrors.unsupportedPolicyDefinition();
+  if (remediated.kind === "setWithoutReference") throw ArmErrors.remediationNeedsReferenceId(target.name, assignment.id);
+  if (remediated.kind === "policy") {
+    const effect = effectiveEffect(remediated.policy, remediated.parameters);
+    if (!["deployifnotexists", "modify"].includes(effect.toLowerCase())) {
+      const what = referenceId ? `member '${referenceId}' of '${assignmentId}'` : `'${assignmentId}'`;
+      throw ArmErrors.invalidPolicyEffect(`Only assignments whose effect is DeployIfNotExists or Modify can be remediated; ${what} resolves to '${effect}'.`);
+    }
   }
   const threshold = getPath(props, ["failureThreshold", "percentage"]);
   if (threshold !== undefined && (typeof threshold !== "number" || threshold < 0 || threshold > 1)) {
@@ -64,7 +73,7 @@ function putRemediation(input: PutInput<Deps>): PutResult {
     type: REMEDIATION_TYPE,
     properties: {
       policyAssignmentId: assignment.id,
-      policyDefinitionReferenceId: getString(props, "policyDefinitionReferenceId") ?? null,
+      policyDefinitionReferenceId: referenceId,
       resourceDiscoveryMode: mode,
       provisioningState: "Accepted",
       createdOn: now,

@@ -9,11 +9,11 @@ import type { ListInput, Needs, PutInput, PutResult, ResourceTypeSpec } from "..
 import { API_VERSIONS } from "../arm/apiVersions";
 import { ArmErrors } from "../http/errors";
 import type { StoredResource } from "../store/resources";
-import { clone, isObject, keyIgnoringCase, type JsonObject } from "../util/json";
-import { parseId, scopeCovers } from "../util/armId";
+import { clone, getString, isObject, keyIgnoringCase, type JsonObject } from "../util/json";
+import { parseId } from "../util/armId";
 import { policyDefinitionDoc } from "../catalog/policies";
-import { groupNameOf, Hierarchy } from "../model/managementGroups";
-import { POLICY_SET_DEFINITION_TYPE } from "../model/resourceTypes";
+import { reachedFrom } from "../model/managementGroups";
+import { POLICY_ASSIGNMENT_TYPE, POLICY_SET_DEFINITION_TYPE } from "../model/resourceTypes";
 import { builtinById } from "./common/assignedPolicy";
 import { policyMetadata } from "./common/policyMetadata";
 
@@ -67,15 +67,20 @@ function listSets(input: ListInput<Deps>): StoredResource[] {
     ...(input.subscriptionId ? input.ctx.store.list(POLICY_SET_DEFINITION_TYPE, { subscriptionId: input.subscriptionId }) : []),
     ...input.ctx.store.list(POLICY_SET_DEFINITION_TYPE, { subscriptionId: null }),
   ];
-  let above: Set<string> | undefined;
-  return all.filter((r) => {
-    const scope = parseId(r.id).scope;
-    if (scopeCovers(scope, input.scope)) return true;
-    const group = groupNameOf(scope);
-    if (group === undefined) return false;
-    above ??= Hierarchy.read(input.ctx, input.ctx.tenantId).groupsAbove(input.scope);
-    return above.has(group.toLowerCase());
-  });
+  const reaches = reachedFrom(input.ctx, input.ctx.tenantId, input.scope);
+  return all.filter((r) => reaches(parseId(r.id).scope));
+}
+
+/**
+ * Azure keeps a set while an assignment uses it: the DELETE is refused naming one (assignments can
+ * only be at or below the set's scope: a subscription set's are in its subscription, a group's
+ * anywhere under it).
+ */
+function refuseWhileAssigned(ctx: Deps, stored: StoredResource): void {
+  const sub = parseId(stored.id).subscriptionId;
+  const candidates = sub ? ctx.store.list(POLICY_ASSIGNMENT_TYPE, { subscriptionId: sub }) : ctx.store.listTypes([POLICY_ASSIGNMENT_TYPE]);
+  const user = candidates.find((a) => (getString(a.doc, "properties", "policyDefinitionId") ?? "").toLowerCase() === stored.id.toLowerCase());
+  if (user) throw ArmErrors.invalidDeletePolicySetDefinitionRequest(String(stored.doc["name"]), user.id);
 }
 
 export const policySetDefinitions: ResourceTypeSpec<Deps> = {
@@ -84,4 +89,5 @@ export const policySetDefinitions: ResourceTypeSpec<Deps> = {
   scopes: ["managementGroup", "subscription"],
   put: putPolicySet,
   list: listSets,
+  beforeDelete: refuseWhileAssigned,
 };

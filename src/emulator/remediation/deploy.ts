@@ -10,7 +10,7 @@ import type { BuiltinPolicy, Deploys } from "../catalog/policies";
 import { builtinRole, roleGuidOf } from "../catalog/roles";
 import { ArmError, ArmErrors, type OperationError } from "../http/errors";
 import type { StoredResource } from "../store/resources";
-import { getPath, getString, type JsonObject } from "../util/json";
+import { getString, type Json, type JsonObject } from "../util/json";
 import { roleAssignmentsCovering } from "../model/roles";
 import { withAddonEnabled } from "../model/clusters";
 import { extensionDoc, extensionsOf } from "../model/machines";
@@ -38,7 +38,7 @@ function missingRole(ctx: ArmContext, policy: BuiltinPolicy, assignment: StoredR
   if (!principal) {
     return ArmErrors.deploymentAuthorizationFailed(`The policy assignment '${assignment.id}' has no managed identity to deploy with.`);
   }
-  const held = roleAssignmentsCovering(ctx, principal, resourceId).map((r) => roleGuidOf(getString(r.doc, "properties", "roleDefinitionId") ?? ""));
+  const held = roleAssignmentsCovering(ctx, ctx.tenantId, principal, resourceId).map((r) => roleGuidOf(getString(r.doc, "properties", "roleDefinitionId") ?? ""));
   const hasSuperset = held.some((g) => builtinRole(g)?.superset === true);
   for (const needed of policy.roleGuids) {
     if (hasSuperset || held.includes(needed)) continue;
@@ -63,8 +63,7 @@ export function uniqueString(text: string): string {
   return out;
 }
 
-function deployAssociation(ctx: ArmContext, d: Extract<Deploys, { kind: "dcrAssociation" }>, assignment: StoredResource, vm: StoredResource): DeploymentOutcome {
-  const params = getPath(assignment.doc, ["properties", "parameters"]);
+function deployAssociation(ctx: ArmContext, d: Extract<Deploys, { kind: "dcrAssociation" }>, params: Json | undefined, vm: StoredResource): DeploymentOutcome {
   const ruleId = parameterValue(params, d.ruleParameter) ?? "";
   const resourceType = parameterValue(params, "resourceType") ?? "Microsoft.Insights/dataCollectionRules";
   if (resourceType.toLowerCase() !== "microsoft.insights/datacollectionrules") {
@@ -84,7 +83,7 @@ function deployAssociation(ctx: ArmContext, d: Extract<Deploys, { kind: "dcrAsso
   }
 }
 
-function deployExtension(ctx: ArmContext, d: Extract<Deploys, { kind: "vmExtension" }>, assignment: StoredResource, resource: StoredResource): DeploymentOutcome {
+function deployExtension(ctx: ArmContext, d: Extract<Deploys, { kind: "vmExtension" }>, params: Json | undefined, resource: StoredResource): DeploymentOutcome {
   // Reuse the name of an existing extension of the same handler (a failed one is redeployed in place).
   const same = extensionsOf(ctx, resource).find(
     (e) =>
@@ -98,7 +97,7 @@ function deployExtension(ctx: ArmContext, d: Extract<Deploys, { kind: "vmExtensi
   const props: JsonObject = { publisher: d.extension.publisher, type: d.extension.type, typeHandlerVersion: d.extension.version, autoUpgradeMinorVersion: true, settings: {} };
   let protectedSettings: JsonObject | undefined;
   if (d.workspaceParameter) {
-    const wsId = parameterValue(getPath(assignment.doc, ["properties", "parameters"]), d.workspaceParameter);
+    const wsId = parameterValue(params, d.workspaceParameter);
     const ws = wsId ? ctx.store.get(wsId) : undefined;
     if (!ws || ws.type.toLowerCase() !== WORKSPACE_TYPE.toLowerCase()) {
       return failed(ArmErrors.invalidTemplateDeployment(`The workspace '${wsId ?? ""}' given by parameter '${d.workspaceParameter}' does not exist.`));
@@ -135,7 +134,8 @@ function deployExtension(ctx: ArmContext, d: Extract<Deploys, { kind: "vmExtensi
   return { ok: true };
 }
 
-export function deployOne(ctx: ArmContext, policy: BuiltinPolicy, assignment: StoredResource, resourceId: string): DeploymentOutcome {
+/** `parameters`: what the policy deploys with (a set member's, resolved through the set's; else the assignment's). */
+export function deployOne(ctx: ArmContext, policy: BuiltinPolicy, parameters: Json | undefined, assignment: StoredResource, resourceId: string): DeploymentOutcome {
   const resource = ctx.store.get(resourceId);
   if (!resource) return failed(ArmErrors.deploymentTargetGone(resourceId));
   const denied = missingRole(ctx, policy, assignment, resource.id);
@@ -145,6 +145,6 @@ export function deployOne(ctx: ArmContext, policy: BuiltinPolicy, assignment: St
     ctx.store.put({ ...resource, doc: withAddonEnabled(resource.doc, d.addon) });
     return { ok: true };
   }
-  if (d.kind === "dcrAssociation") return deployAssociation(ctx, d, assignment, resource);
-  return deployExtension(ctx, d, assignment, resource);
+  if (d.kind === "dcrAssociation") return deployAssociation(ctx, d, parameters, resource);
+  return deployExtension(ctx, d, parameters, resource);
 }

@@ -8,13 +8,13 @@
 import type { ArmContext } from "../arm/types";
 import type { Db } from "../store/db";
 import type { StoredResource } from "../store/resources";
-import { builtinPolicy } from "../catalog/policies";
 import { getPath, getString, isObject, type JsonObject } from "../util/json";
 import { guidFrom } from "../util/random";
 import { REMEDIATION_TYPE } from "../model/resourceTypes";
 import { ArmErrors } from "../http/errors";
 import { deployOne } from "./deploy";
 import { nonCompliantResources } from "./targets";
+import { remediatedPolicy } from "./remediated";
 import { ComplianceIndex } from "./complianceIndex";
 import { assignmentEvaluated, RE_EVALUATE } from "./evaluation";
 
@@ -147,8 +147,8 @@ export class RemediationEngine {
       if (state === "Accepted") {
         const assignmentId = getString(rem.doc, "properties", "policyAssignmentId") ?? "";
         const assignment = c.store.get(assignmentId);
-        const policy = assignment ? builtinPolicy(getString(assignment.doc, "properties", "policyDefinitionId") ?? "") : undefined;
-        if (!assignment || !policy) {
+        const remediated = assignment ? remediatedPolicy(c, assignment, getString(rem.doc, "properties", "policyDefinitionReferenceId")) : undefined;
+        if (!assignment || !remediated || remediated.kind === "unsupported" || remediated.kind === "setWithoutReference") {
           update(c, rem, { provisioningState: "Failed", statusMessage: `Policy assignment '${assignmentId}' no longer exists.` });
           return false;
         }
@@ -158,7 +158,11 @@ export class RemediationEngine {
         // ExistingNonCompliant acts on evaluated resources only: none before the assignment's first evaluation.
         const reEvaluate = (getString(props, "resourceDiscoveryMode") ?? "").toLowerCase() === RE_EVALUATE;
         const evaluated = reEvaluate || assignmentEvaluated(c, assignment);
-        const targets = evaluated ? nonCompliantResources(c, policy, assignment, scope, locations, Number(props["resourceCount"] ?? 500)) : [];
+        // A reference id the set lacks: nothing is non-compliant under it.
+        const targets =
+          evaluated && remediated.kind === "policy"
+            ? nonCompliantResources(c, remediated.policy, assignment, scope, locations, Number(props["resourceCount"] ?? 500), remediated.parameters)
+            : [];
         const now = c.clock.iso();
         targets.forEach((t, i) => this.insertStmt.run(key, i, t.id, String(t.doc["location"] ?? ""), now, now));
         update(c, rem, {
@@ -211,10 +215,10 @@ export class RemediationEngine {
       const rem = c.store.get(key);
       if (!rem) return;
       const assignment = c.store.get(getString(rem.doc, "properties", "policyAssignmentId") ?? "");
-      const policy = assignment ? builtinPolicy(getString(assignment.doc, "properties", "policyDefinitionId") ?? "") : undefined;
+      const remediated = assignment ? remediatedPolicy(c, assignment, getString(rem.doc, "properties", "policyDefinitionReferenceId")) : undefined;
       const outcome =
-        assignment && policy
-          ? deployOne(c, policy, assignment, row.resource)
+        assignment && remediated?.kind === "policy"
+          ? deployOne(c, remediated.policy, remediated.parameters, assignment, row.resource)
           : { ok: false as const, error: ArmErrors.remediationAssignmentGone() };
       this.setStatusStmt.run(outcome.ok ? "Succeeded" : "Failed", outcome.ok ? null : JSON.stringify(outcome.error), null, c.clock.iso(), key, row.ord);
       const counts = this.counts(key);

@@ -6,7 +6,7 @@
 import type { BuiltinPolicy } from "../catalog/policies";
 import type { StoredResource } from "../store/resources";
 import { scopeCovers } from "../util/armId";
-import { getPath } from "../util/json";
+import { getPath, type Json } from "../util/json";
 import type { StoreContext } from "../model/context";
 import { AKS_TYPE, VM_TYPE } from "../model/resourceTypes";
 import { selectedBy } from "../model/resourceSelectors";
@@ -44,11 +44,12 @@ export function nonCompliantResources(
   scope: string,
   locations: readonly string[],
   limit: number,
+  /** What the policy is evaluated with: a set member's parameters, else the assignment's. */
+  parameters: Json | undefined = getPath(assignment.doc, ["properties", "parameters"]),
 ): StoredResource[] {
   const sub = /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1] ?? null;
   if (!sub) return [];
   const notScopes = (getPath(assignment.doc, ["properties", "notScopes"]) as string[] | undefined) ?? [];
-  const parameters = getPath(assignment.doc, ["properties", "parameters"]);
   const selectors = getPath(assignment.doc, ["properties", "resourceSelectors"]);
   const d = policy.deploys;
   const type = (d.kind === "aksAddon" ? AKS_TYPE : VM_TYPE).toLowerCase();

@@ -10,10 +10,11 @@ import type { Needs } from "../../arm/types";
 import { ArmErrors } from "../../http/errors";
 import type { StoredResource } from "../../store/resources";
 import { builtinPolicy, effectiveEffect, policyDefinitionDoc, type BuiltinPolicy } from "../../catalog/policies";
-import { groupNameOf, Hierarchy } from "../../model/managementGroups";
+import { reachedFrom } from "../../model/managementGroups";
 import { POLICY_SET_DEFINITION_TYPE } from "../../model/resourceTypes";
-import { parseId, scopeCovers } from "../../util/armId";
-import { getString, isObject, keyIgnoringCase, type JsonObject } from "../../util/json";
+import { parseId } from "../../util/armId";
+import { isObject, type JsonObject } from "../../util/json";
+import { setMembers } from "../../model/policySets";
 
 type Deps = Needs<"store" | "tenantId">;
 
@@ -61,34 +62,20 @@ function assignedSet(ctx: Deps, setId: string, assignmentScope: string, invalid:
     id: stored.id,
     name: String(stored.doc["name"]),
     parameters: declared,
-    effect: (given) => setEffect(stored, declared, given),
+    effect: (given) => setEffect(stored, given),
   };
 }
 
 /** Is a definition at `definitionScope` assignable at `assignmentScope` (the same scope, a scope containing it, or a group above it)? */
 function assignableAt(ctx: Deps, definitionScope: string, assignmentScope: string): boolean {
-  if (scopeCovers(definitionScope, assignmentScope)) return true;
-  const group = groupNameOf(definitionScope);
-  return group !== undefined && Hierarchy.read(ctx, ctx.tenantId).groupsAbove(assignmentScope).has(group.toLowerCase());
+  return reachedFrom(ctx, ctx.tenantId, assignmentScope)(definitionScope);
 }
 
-/** Each member's effect, its `effect` parameter resolved through the set's (`[parameters('x')]`: the assignment's value, else the set's default). */
-function setEffect(set: StoredResource, declared: JsonObject, given: JsonObject): string {
-  const members = Array.isArray((set.doc["properties"] as JsonObject | undefined)?.["policyDefinitions"]) ? ((set.doc["properties"] as JsonObject)["policyDefinitions"] as unknown[]) : [];
-  const effects = members.filter(isObject).map((m) => {
-    const definition = builtinPolicy(getString(m, "policyDefinitionId") ?? "");
-    if (!definition) return "";
-    const raw = isObject(m["parameters"]) && isObject(m["parameters"]["effect"]) ? m["parameters"]["effect"]["value"] : undefined;
-    const ref = typeof raw === "string" ? /^\[parameters\('([^']+)'\)\]$/i.exec(raw)?.[1] : undefined;
-    const value = ref === undefined ? raw : (memberField(given, ref, "value") ?? memberField(declared, ref, "defaultValue"));
-    return effectiveEffect(definition, value === undefined ? {} : { effect: { value } });
+/** Each member's effect with the assignment's parameters (`[parameters('…')]` resolved through the set's). */
+function setEffect(set: StoredResource, given: JsonObject): string {
+  const effects = setMembers(set, given).map((m) => {
+    const definition = builtinPolicy(m.policyDefinitionId);
+    return definition ? effectiveEffect(definition, m.parameters) : "";
   });
   return effects.find((e) => e.toLowerCase() === "modify") ?? effects.find((e) => e.toLowerCase() === "deployifnotexists") ?? effects[0] ?? "";
-}
-
-/** `field` of the member named `name` (without case): a given parameter's `value`, a declared one's `defaultValue`. */
-function memberField(members: JsonObject, name: string, field: string): unknown {
-  const key = keyIgnoringCase(members, name);
-  const member = key === undefined ? undefined : members[key];
-  return isObject(member) ? member[field] : undefined;
 }
