@@ -23,10 +23,15 @@ function otherLists(inventory: Inventory): readonly (readonly Identified[] | und
   ];
 }
 
-/** Every part of an inventory that has an id, by lower-case id (machines only when `withMachines`). */
-export function stateIndex(inventory: Inventory, withMachines = true): Map<string, unknown> {
+/** Every part of an inventory that has an id, by lower-case id (machines only when `withMachines`; only the ids of `only` when given). */
+export function stateIndex(inventory: Inventory, withMachines = true, only?: ReadonlySet<string>): Map<string, unknown> {
   const index = new Map<string, unknown>();
-  const add = (id: string, value: unknown) => index.set(id.toLowerCase(), value);
+  const add = only
+    ? (id: string, value: unknown) => {
+        const key = id.toLowerCase();
+        if (only.has(key)) index.set(key, value);
+      }
+    : (id: string, value: unknown) => index.set(id.toLowerCase(), value);
   for (const s of inventory.subscriptions) add(`/subscriptions/${s.id}`, { onboardedAt: s.onboardedAt ?? null, settings: inventory.settings?.[s.id] ?? inventory.settings?.[s.id.toLowerCase()] ?? null });
   for (const list of withMachines ? [inventory.machines, ...otherLists(inventory)] : otherLists(inventory)) for (const item of list ?? []) add(item.id, item);
   return index;
