@@ -3,7 +3,7 @@
  * the part's digest once they succeeded. `apply --plan` takes a part changed to exactly that as
  * done (its steps are not sent), a part changed to anything else as stale, as before.
  */
-import { basisOf, checkBasis, joinPieces, parsePlan, plan, planPieces, simulate, type AnyPlanBasis, type PlanBasis } from "../../src/core";
+import { basisOf, checkBasis, joinPieces, parsePlan, plan, planPieces, PlanFileChangedError, simulate, type AnyPlanBasis, type PlanBasis } from "../../src/core";
 import { sharedDigests } from "../../src/core/basis/state";
 import type { Inventory, InventoryMachine } from "../../src/inventory";
 import { defaultWorkspace, inventory, machine, spec, SUB, SUB2 } from "../helpers/fixtures";
@@ -41,9 +41,22 @@ describe("the after-digests of a saved plan's shared parts", () => {
     expect(Object.keys(after)).toEqual(expect.arrayContaining([sub(SUB), sub(SUB2)]));
     expect(after[sub(SUB)]!.steps).toEqual([pricingSteps.find((i) => (read.steps[i]!.details as { subscriptionId: string }).subscriptionId === SUB)]);
     for (const [id, part] of Object.entries(after)) expect(part.digest).not.toBe(basis.shared[id]);
+    // Every change has its steps, also where a step's target is not the part (a solution on its workspace).
+    for (const [id, part] of Object.entries(after)) expect([id, part.steps.length > 0]).toEqual([id, true]);
+    const solutions = read.steps.flatMap((s, i) => (s.action === "install-solution" ? [{ i, ws: (s.details as { workspaceId: string }).workspaceId.toLowerCase() }] : []));
+    expect(solutions.length).toBeGreaterThan(0);
+    for (const { i, ws } of solutions) expect(after[ws]?.steps).toContain(i);
     // The digests the whole plan's simulation gives those parts (machines' steps included): the same.
     const simulated = sharedDigests(simulate(planned, inv), new Set(Object.keys(basis.shared)));
     for (const id of Object.keys(basis.shared)) expect([id, after[id]?.digest ?? basis.shared[id]]).toEqual([id, simulated[id]]);
+  });
+
+  it("are covered by the plan file's digest: a file whose after-digest was edited is refused", () => {
+    const text = joinPieces(planPieces(planned, "json", { meta: { basis: basisOf(SPEC, inv, planned) } }));
+    const digest = basis.sharedAfter![sub(SUB)]!.digest;
+    expect(text).toContain(digest);
+    const edited = text.replace(digest, digest.replace(/^./, (c) => (c === "0" ? "1" : "0")));
+    expect(() => parsePlan(edited, "p")).toThrow(PlanFileChangedError);
   });
 
   it("nothing changed: the plan holds, nothing is as planned", () => {
