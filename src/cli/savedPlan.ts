@@ -3,7 +3,7 @@
  * basis (src/core/basis.ts); `apply --plan plan.json` reads it back here, checks it, and after the
  * live state was read, says whether the plan still holds.
  */
-import { ACTIONS, BASIS_VERSION, basisChanges, stepLabel, PlanFileChangedError, PlanFileError, readPlanFile, specDigest, type AnyPlanBasis, type BasisChange, type Plan, type ReadPlan } from "../core";
+import { ACTIONS, BASIS_VERSION, checkBasis, stepLabel, PlanFileChangedError, PlanFileError, readPlanFile, specDigest, type AnyPlanBasis, type BasisCheck, type Plan, type ReadPlan } from "../core";
 import type { Inventory } from "../inventory";
 import { parseSpec, type Spec } from "../spec";
 import { CliError } from "./errors";
@@ -35,7 +35,7 @@ export async function loadSavedPlan(path: string): Promise<SavedPlan> {
   if (read.digest === "absent") {
     throw new CliError(`--plan ${path}: has no digest (an earlier asc-autoprovision wrote it, or not \`plan\`), so a change to it could not be told: make it again with \`plan --out\``);
   }
-  if (!basis || !basis.spec || !wellFormed(basis, read.plan.machines.length)) {
+  if (!basis || !basis.spec || !wellFormed(basis, read.plan.machines.length, read.plan.steps.length)) {
     throw new CliError(`--plan ${path}: has no basis (the state it was planned from): make it again with \`plan --out\``);
   }
   const actions = new Set<string>(ACTIONS);
@@ -47,10 +47,16 @@ export async function loadSavedPlan(path: string): Promise<SavedPlan> {
   return { plan: read.plan as Plan, basis, spec };
 }
 
-/** A basis of a version this tool reads, with its digests where they belong (version 3: one per machine of the plan). */
-function wellFormed(basis: AnyPlanBasis, machines: number): boolean {
+/** A basis of a version this tool reads, with its digests where they belong (version 3: one per machine of the plan; after-digests of shared parts naming steps of the plan). */
+function wellFormed(basis: AnyPlanBasis, machines: number, steps: number): boolean {
   if (basis.version === 1) return typeof basis.resources === "object" && basis.resources !== null;
-  return basis.version === BASIS_VERSION && typeof basis.shared === "object" && basis.shared !== null && Array.isArray(basis.machines) && basis.machines.length === machines;
+  const ok = basis.version === BASIS_VERSION && typeof basis.shared === "object" && basis.shared !== null && Array.isArray(basis.machines) && basis.machines.length === machines;
+  const after: unknown = basis.sharedAfter;
+  if (!ok || after === undefined) return ok;
+  if (typeof after !== "object" || after === null) return false;
+  return Object.entries(after).every(
+    ([id, p]) => Object.hasOwn(basis.shared, id) && typeof p?.digest === "string" && Array.isArray(p.steps) && p.steps.every((i: unknown) => Number.isInteger(i) && (i as number) >= 0 && (i as number) < steps),
+  );
 }
 
 /** Refuses a spec given beside --plan that is not the one the plan was made with. */
@@ -60,10 +66,14 @@ export function checkSameSpec(saved: SavedPlan, spec: Spec, specPath: string): v
   }
 }
 
-/** The stale parts of a saved plan against the live inventory, described for a person. */
-export function describeStaleness(saved: SavedPlan, live: Inventory, fresh: Plan): { changes: BasisChange[]; text: string } {
-  const changes = basisChanges(saved.basis, live, saved.plan);
-  if (!changes.length) return { changes, text: "" };
+/**
+ * A saved plan against the live inventory: its stale parts described for a person, and the shared
+ * parts already as it leaves them, with its steps that are then done.
+ */
+export function describeStaleness(saved: SavedPlan, live: Inventory, fresh: Plan): BasisCheck & { text: string } {
+  const check = checkBasis(saved.basis, live, saved.plan);
+  const changes = check.changes;
+  if (!changes.length) return { ...check, text: "" };
   const decisionOf = new Map(fresh.machines.map((m) => [m.id.toLowerCase(), m] as const));
   const shown = changes.slice(0, 20);
   const stepsOn = freshStepsOn(fresh, shown.filter((c) => !decisionOf.has(c.id)).map((c) => c.id));
@@ -78,9 +88,10 @@ export function describeStaleness(saved: SavedPlan, live: Inventory, fresh: Plan
     return `  ${c.id}: ${c.change}; ${saying}`;
   });
   if (changes.length > lines.length) lines.push(`  ... and ${changes.length - lines.length} more`);
+  if (check.asPlanned.length) lines.push(`  (and ${check.asPlanned.length} part(s) changed to exactly what the plan's steps set there: already as planned, not stale)`);
   const steps = saved.plan.steps.length;
   return {
-    changes,
+    ...check,
     text: `The plan is stale: ${changes.length} part(s) of the state its ${steps} step(s) depend on changed since it was made (${saved.basis.inventoryGeneratedAt || "unknown time"}):\n${lines.join("\n")}\nNothing was applied. Plan again and review the new plan.\n`,
   };
 }
@@ -104,4 +115,37 @@ function freshStepsOn(fresh: Plan, ids: readonly string[]): Map<string, string[]
     }
   }
   return out;
+}
+
+/** The saved plan's steps already as planned: the shared parts they change are what they set, so they are not sent. */
+export interface AsPlanned {
+  /** The shared parts (lower-case ids) already as the plan leaves them. */
+  readonly parts: readonly string[];
+  readonly steps: readonly { readonly step: string; readonly action: string; readonly label: string }[];
+}
+
+/**
+ * The saved plan without its done steps, and what they were. A step that depends on a done one is
+ * not held back by it: the executor waits only on dependencies in the plan it runs (a done step
+ * counts as succeeded). A done step's outputs are not there for its dependents; no step whose
+ * outputs another reads is ever done here: its part's after-digest holds the simulation's
+ * stand-in for what Azure returns (an assignment's principal), which the live part never matches.
+ */
+export function withoutDoneSteps(plan: Plan, check: Pick<BasisCheck, "asPlanned" | "doneSteps">): { plan: Plan; asPlanned: AsPlanned } {
+  const done = new Set(check.doneSteps);
+  const steps = check.doneSteps.map((i) => plan.steps[i]!).map((s) => ({ step: s.id, action: s.action, label: stepLabel(s) }));
+  const asPlanned = { parts: check.asPlanned, steps };
+  if (!done.size) return { plan, asPlanned };
+  // The summary stays the saved plan's: what was reviewed, which the result's counts are read beside.
+  return { plan: { ...plan, steps: plan.steps.filter((_, i) => !done.has(i)) }, asPlanned };
+}
+
+/** For a person: the steps not sent because their parts are already as planned (empty when none). */
+export function describeAsPlanned(asPlanned: AsPlanned): string {
+  if (!asPlanned.parts.length) return "";
+  const { steps, parts } = asPlanned;
+  const shown = steps.slice(0, 20).map((s) => `  ${s.action}: ${s.label}`);
+  if (steps.length > shown.length) shown.push(`  ... and ${steps.length - shown.length} more`);
+  const head = `Already as planned: ${parts.length} part(s) of the state changed since the plan to exactly what its steps set there (${parts.slice(0, 3).join(", ")}${parts.length > 3 ? ", ..." : ""})`;
+  return steps.length ? `${head}; ${steps.length} step(s) not sent:\n${shown.join("\n")}\n` : `${head}; every step there also changes a part not yet as planned: sent.\n`;
 }

@@ -4,7 +4,7 @@
  * the core from here only.
  */
 export { plan, planWith, specProblems, stepsOf, SUBSCRIPTION_NOT_FOUND, type AnyStep } from "./plan";
-export { basisOf, basisChanges, basisPartCount, dependencyIds, specDigest, withMachinesSorted, BASIS_VERSION, type AnyPlanBasis, type BasisChange, type PlanBasis } from "./basis";
+export { basisOf, basisChanges, basisPartCount, checkBasis, dependencyIds, specDigest, withMachinesSorted, BASIS_VERSION, type AnyPlanBasis, type BasisChange, type BasisCheck, type PlanBasis, type SharedAfter } from "./basis";
 export { simulate, simulatedCustomerId, simulatedPrincipalId } from "./simulate";
 export * from "./render";
 export * from "./planfile";

@@ -1,8 +1,9 @@
 /**
  * `asc-autoprovision apply --spec FILE`: take the fleet's lease, read the actual state, show the
  * plan, ask (unless --yes), apply it. `apply --plan plan.json` applies a saved plan exactly (its
- * steps and no other) after checking that the state they depend on has not changed. Exit 0 when
- * every step succeeded, 1 otherwise.
+ * steps and no other) after checking that the state they depend on has not changed, but for shared
+ * parts changed to exactly what its steps set there (already as planned: those steps are not sent).
+ * Exit 0 when every step succeeded, 1 otherwise.
  */
 import type { Command } from "commander";
 import { createInterface } from "node:readline/promises";
@@ -13,7 +14,7 @@ import { CliError } from "../errors";
 import { choice } from "../format";
 import type { CliContext } from "../context";
 import { createProgress } from "../progress";
-import { checkSameSpec, describeStaleness, loadSavedPlan, type SavedPlan } from "../savedPlan";
+import { checkSameSpec, describeAsPlanned, describeStaleness, loadSavedPlan, withoutDoneSteps, type AsPlanned, type SavedPlan } from "../savedPlan";
 import { applyFailed, resultJson } from "../resultJson";
 import { onStopSignals } from "../signals";
 import { addExecutionOptions, executionOptions, type ExecutionFlags } from "./execution";
@@ -60,6 +61,7 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
       const signal = AbortSignal.any([stop.signal, run.lease.lost]);
       const planned = await planRound(conn, spec, progress, signal);
       let thePlan: Plan = planned.plan;
+      let asPlanned: AsPlanned | undefined;
       if (saved) {
         const stale = describeStaleness(saved, planned.inventory, planned.plan);
         if (stale.changes.length) {
@@ -68,13 +70,22 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
           ctx.exitCode = 1;
           return;
         }
-        thePlan = saved.plan;
-        progress.note(`The saved plan holds: none of the ${basisPartCount(saved.basis)} part(s) of the state its steps depend on changed.`);
+        ({ plan: thePlan, asPlanned } = withoutDoneSteps(saved.plan, stale));
+        const parts = basisPartCount(saved.basis);
+        progress.note(
+          asPlanned.parts.length
+            ? `The saved plan holds: of the ${parts} part(s) of the state its steps depend on, ${asPlanned.parts.length} changed to exactly what its steps set there (already as planned) and none to anything else.`
+            : `The saved plan holds: none of the ${parts} part(s) of the state its steps depend on changed.`,
+        );
       }
-      // Shown right before it is applied: without plan's "Run apply" advice.
-      if (format === "text") await writeStdout(planPieces(thePlan, "text", { for: "apply" }), ctx.stdout);
+      // Shown right before it is applied (the saved plan as reviewed): without plan's "Run apply" advice.
+      if (format === "text") await writeStdout(planPieces(saved ? saved.plan : thePlan, "text", { for: "apply" }), ctx.stdout);
+      if (format === "text" && asPlanned) ctx.stdout(describeAsPlanned(asPlanned));
+      // With --plan, the steps already as planned in JSON too (empty lists when none).
+      const extra = asPlanned ? { alreadyAsPlanned: asPlanned } : {};
       if (thePlan.steps.length === 0) {
-        if (format === "json") ctx.stdout(JSON.stringify({ plan: thePlan.summary, result: null }, null, 2) + "\n");
+        if (format === "text" && asPlanned?.steps.length) ctx.stdout("Nothing else to apply.\n");
+        if (format === "json") ctx.stdout(JSON.stringify({ plan: thePlan.summary, result: null, ...extra }, null, 2) + "\n");
         return;
       }
       if (!opts.yes) {
@@ -90,7 +101,7 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
       }
       const result = await applyRound(conn, run, { inventory: planned.inventory, plan: thePlan }, progress, { ...exec, signal });
       if (format === "json") {
-        ctx.stdout(JSON.stringify({ plan: thePlan.summary, result: resultJson(result) }, null, 2) + "\n");
+        ctx.stdout(JSON.stringify({ plan: thePlan.summary, result: resultJson(result), ...extra }, null, 2) + "\n");
       } else {
         ctx.stdout(summarizeResult(result));
       }

@@ -27,9 +27,14 @@ function otherLists(inventory: Inventory): readonly (readonly Identified[] | und
 export function stateIndex(inventory: Inventory, withMachines = true): Map<string, unknown> {
   const index = new Map<string, unknown>();
   const add = (id: string, value: unknown) => index.set(id.toLowerCase(), value);
-  for (const s of inventory.subscriptions) add(`/subscriptions/${s.id}`, { onboardedAt: s.onboardedAt ?? null, settings: inventory.settings?.[s.id] ?? inventory.settings?.[s.id.toLowerCase()] ?? null });
+  for (const s of inventory.subscriptions) add(`/subscriptions/${s.id}`, subscriptionPart(inventory, s));
   for (const list of withMachines ? [inventory.machines, ...otherLists(inventory)] : otherLists(inventory)) for (const item of list ?? []) add(item.id, item);
   return index;
+}
+
+/** The part `/subscriptions/{id}` of a subscription: when it was onboarded and its settings. */
+export function subscriptionPart(inventory: Inventory, s: Inventory["subscriptions"][number]): unknown {
+  return { onboardedAt: s.onboardedAt ?? null, settings: inventory.settings?.[s.id] ?? inventory.settings?.[s.id.toLowerCase()] ?? null };
 }
 
 /** The digests of the parts of `index` that `ids` name. */
