@@ -313,7 +313,7 @@ export class EmulatorCore implements ArmContext {
       return { cls, res };
     } catch (err) {
       if (err instanceof RawFault) {
-        return { cls, res: err.drop ? { status: 0, drop: true } : { status: err.status, text: err.text, headers: { "content-type": err.contentType } } };
+        return { cls, res: err.drop ? { status: 0, drop: true } : { status: err.status, text: err.text, headers: { "content-type": err.contentType }, injected: true } };
       }
       if (err instanceof ArmError) return { cls, res: { status: err.status, body: err.body(), headers: { ...err.headers } } };
       const message = err instanceof Error ? err.message : String(err);

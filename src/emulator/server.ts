@@ -96,7 +96,7 @@ async function serve(core: EmulatorCore, req: IncomingMessage, res: ServerRespon
   if (payload !== undefined) headers["content-length"] = String(Buffer.byteLength(payload));
   res.writeHead(out.status, headers);
   res.end(payload);
-  core.recorder?.record(cls, emu, out.status, headers, payload);
+  if (!out.injected) core.recorder?.record(cls, emu, out.status, headers, payload);
   core.counters.record(cls, emu.operation ?? `${emu.method} ${emu.path.split("/").slice(0, 2).join("/")}`, out.status);
 }
 

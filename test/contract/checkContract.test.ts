@@ -117,4 +117,15 @@ suite("the API-contract check", () => {
     const text = report.violationList.join("\n");
     for (const problem of [/Missing required property: totalRecords/, /Expected type string but found type boolean/, /5000 is greater than maximum 1000/, /No enum match for: Everywhere/]) expect(text).toMatch(problem);
   }, 240_000);
+
+  test("a scripted fault's raw answer (a test's bytes, not the emulator's) is not recorded for the check", async () => {
+    const graph = new ResourceGraphClient(emu.credential(), { ...emu.clientOptions(), retryOptions: { maxRetries: 0 } });
+    const query = "resources | project id";
+    const before = readdirSync(traffic).length;
+    await emu.admin("POST", "/admin/faults", { scripted: [{ class: "graph", respond: { status: 200, body: '{"totalRecords": 3, "data": [{"id": "/subsc' }, count: 1 }] });
+    await expect(graph.resources({ query, subscriptions: [...emu.subscriptionIds] })).rejects.toThrow();
+    expect(readdirSync(traffic).length).toBe(before);
+    await graph.resources({ query, subscriptions: [...emu.subscriptionIds] });
+    expect(readdirSync(traffic).length).toBe(before + 1);
+  }, 60_000);
 });

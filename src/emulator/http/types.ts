@@ -33,6 +33,8 @@ export interface EmuResponse {
   headers?: Record<string, string>;
   /** Close the connection without answering (fault injection). */
   drop?: boolean;
+  /** Raw bytes a scripted fault answers with (truncated JSON, wrong types): a test's, not the emulator's, so not recorded for the contract check. */
+  injected?: boolean;
 }
 
 export function header(req: EmuRequest, name: string): string | undefined {
