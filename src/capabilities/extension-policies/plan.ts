@@ -20,7 +20,7 @@ import {
   type RoleGrantFacts,
 } from "./bundle";
 import type { CreateRemediationDetails, GrantRoleDetails, PolicySteps } from "./steps";
-import { extensionOf, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
+import { extensionOf, planInstallName, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
 import { NOT_SCOPES_LIMIT, coveredBy, excludedBySeed, excludedGroupsFit, excludedGroupsIn, excludedGroupsOverLimit, leftAloneWith, sameScopes } from "./notScopes";
 import { groupKeysOf, groupScopeOf, layoutByGroup } from "./groups";
 import { ROLE_ASSIGNMENTS_PER_SUBSCRIPTION, limitsOf, refusalMessage } from "./limits";
@@ -584,5 +584,9 @@ function planClusterPolicyOverLimit(ctx: PlanContext, b: ExtensionPolicySink, po
 function planInstalls(b: ExtensionPolicySink, policy: PolicyDefinition, machines: readonly InventoryMachine[], ids: ReadonlySet<string>): void {
   if (ids.size === 0) return;
   const kind = DEPENDENCY_AGENT[policy.osType!];
-  for (const m of machines) if (ids.has(m.id)) b.addUnique("install-extension", extensionId(m.id, kind.name), selfUpgradingInstall(m, kind));
+  for (const m of machines) {
+    if (!ids.has(m.id)) continue;
+    const name = planInstallName(b, m, kind);
+    b.addUnique("install-extension", extensionId(m.id, name), selfUpgradingInstall(m, kind, name));
+  }
 }
