@@ -19,7 +19,7 @@ import type { SecurityEventTier } from "../../spec/events";
 import { LOG_ANALYTICS_AGENT } from "../../spec/extensions";
 import { extensionId, ShapeSlots, workspaceLabel, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
 import { isLegacySubscription } from "../log-analytics-agent";
-import { noteModelChange, planSystemIdentity, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
+import { noteModelChange, planInstallName, planSystemIdentity, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
 import { securityEventsAllowed, type SecurityEventSteps } from "../security-events";
 import {
   ensureSecurityEventTable,
@@ -66,7 +66,7 @@ function emitAmaMachineSteps(
 ): void {
   const la = ctx.spec.logAnalyticsAgent;
   const look = amaLookups(ctx);
-  const shapes = ctx.memo(STEP_SHAPES, () => ({ install: new ShapeSlots(3), associate: new ShapeSlots(2) }));
+  const shapes = ctx.memo(STEP_SHAPES, () => ({ install: new ShapeSlots(4), associate: new ShapeSlots(2) }));
   // A workspace is a target when the spec sends some machine there; decided per workspace, so a
   // rule's content does not depend on which machine asked for it first.
   const targetKeys = new Set<string>();
@@ -126,9 +126,10 @@ function emitAmaMachineSteps(
     const identity = ops.identityType ? planSystemIdentity(ctx, b, machines, i) : undefined;
     if (ops.install) {
       const kind = ops.install;
+      const name = planInstallName(b, m, kind);
       // The extension kind holds the OS.
-      const slot = shapes.install.slot(kind, m.kind, m.location);
-      noteModelChange(ctx, m, b.addUnique("install-extension", extensionId(m.id, kind.name), selfUpgradingInstall(m, kind), identity, slot));
+      const slot = shapes.install.slot(kind, name, m.kind, m.location);
+      noteModelChange(ctx, m, b.addUnique("install-extension", extensionId(m.id, name), selfUpgradingInstall(m, kind, name), identity, slot));
       noteInstallBesideLegacy(ctx, m, subscriptionIds[i]!, linuxDirect, legacySubscriptions);
       if (v.scom2012 !== undefined) {
         b.finding(

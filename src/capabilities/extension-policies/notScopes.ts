@@ -50,7 +50,8 @@ function tagExcluded(ctx: PlanContext): ReadonlyMap<string, readonly InventoryMa
  * The notScopes of a VM policy of `os` at `subscriptionId` (sorted): the spec's
  * `exclude.resourceGroups` there, the VMs of that OS `exclude.machineTags` leaves out, and
  * `bySeed` (appended to): the ids of the subscription's VMs of that OS the seed's rules leave alone
- * (excludedBySeed; the planner finds them in its one pass over the machines). Every such machine is
+ * (excludedBySeed) and those whose agent's name another extension holds (the policy's deployment
+ * is refused there; the planner finds both in its one pass over the machines). Every such machine is
  * listed whatever its extensions, so the list changes only when what is left alone does.
  */
 export function leftAloneWith(ctx: PlanContext, os: OsType, subscriptionId: string, bySeed: string[]): string[] {

@@ -20,7 +20,7 @@ import {
   type RoleGrantFacts,
 } from "./bundle";
 import type { CreateRemediationDetails, GrantRoleDetails, PolicySteps } from "./steps";
-import { extensionOf, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
+import { extensionOf, nameHolder, planInstallName, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
 import { NOT_SCOPES_LIMIT, coveredBy, excludedBySeed, excludedGroupsFit, excludedGroupsIn, excludedGroupsOverLimit, leftAloneWith, sameScopes } from "./notScopes";
 import { groupKeysOf, groupScopeOf, layoutByGroup } from "./groups";
 import { ROLE_ASSIGNMENTS_PER_SUBSCRIPTION, limitsOf, refusalMessage } from "./limits";
@@ -107,7 +107,7 @@ export function nonCompliantResources(ctx: PlanContext, policy: PolicyDefinition
   // One loop, no intermediate array: once per policy over a subscription's machines.
   const out: string[] = [];
   for (const m of machines) {
-    if (m.kind === "vm" && m.osType === os && ineligibility(m) === undefined && !excludedBySeed(ctx, m) && !extensionOf(m, kind)) out.push(m.id);
+    if (m.kind === "vm" && m.osType === os && ineligibility(m) === undefined && !excludedBySeed(ctx, m) && !nameHolder(m, kind) && !extensionOf(m, kind)) out.push(m.id);
   }
   return out;
 }
@@ -128,11 +128,12 @@ function vmPolicyScope(
   os: OsType,
   subscriptionId: string,
   machines: readonly InventoryMachine[],
-): { leftAlone: string[]; resources: string[]; unreachable: string[] } {
+): { leftAlone: string[]; resources: string[]; unreachable: string[]; byName: string[] } {
   const kind = DEPENDENCY_AGENT[os];
   const bySeed: string[] = [];
   const resources: string[] = [];
   const unreachable: string[] = [];
+  const byName: string[] = [];
   for (const m of machines) {
     if (m.kind !== "vm" || m.osType !== os) continue;
     // A machine the seed's rules leave alone is in the notScopes: Azure's discovery never selects
@@ -141,10 +142,18 @@ function vmPolicyScope(
       bySeed.push(m.id);
       continue;
     }
+    // Another handler holds the agent's name, which the policy deploys under: refused there (409).
+    // Left out as well (whatever its extensions, so the notScopes stay put once it has the agent),
+    // and given the agent step by step under a free name.
+    if (nameHolder(m, kind)) {
+      bySeed.push(m.id);
+      if (!extensionOf(m, kind) && ineligibility(m) === undefined) byName.push(m.id);
+      continue;
+    }
     if (extensionOf(m, kind)) continue;
     (ineligibility(m) === undefined ? resources : unreachable).push(m.id);
   }
-  return { leftAlone: leftAloneWith(ctx, os, subscriptionId, bySeed), resources, unreachable };
+  return { leftAlone: leftAloneWith(ctx, os, subscriptionId, bySeed), resources, unreachable, byName };
 }
 
 function findAssignment(ctx: PlanContext, policy: PolicyDefinition, scope: string): InventoryPolicyAssignment | undefined {
@@ -205,9 +214,10 @@ function planPolicy(
   machines: readonly InventoryMachine[],
 ): void {
   // Azure's discovery evaluates the whole scope: what the spec and the seed leave alone is left out of it.
-  const { leftAlone, resources, unreachable } = policy.osType
+  const { leftAlone, resources, unreachable, byName } = policy.osType
     ? vmPolicyScope(ctx, policy.osType, subscriptionId, machines)
-    : { leftAlone: excludedGroupsIn(ctx.spec, subscriptionId), resources: nonCompliantResources(ctx, policy, subscriptionId, machines), unreachable: [] };
+    : { leftAlone: excludedGroupsIn(ctx.spec, subscriptionId), resources: nonCompliantResources(ctx, policy, subscriptionId, machines), unreachable: [], byName: [] };
+  planInstalls(b, policy, machines, new Set(byName));
   const subscription = { subscriptionId, scope: subscriptionScope(subscriptionId) };
   const ownGroups = policy.osType ? ownGroupAssignments(ctx, policy, subscriptionId) : [];
   // The spec's excluded groups alone overflow the notScopes: no assignment, as the front ends declare none (excludedGroupsFit).
@@ -584,5 +594,9 @@ function planClusterPolicyOverLimit(ctx: PlanContext, b: ExtensionPolicySink, po
 function planInstalls(b: ExtensionPolicySink, policy: PolicyDefinition, machines: readonly InventoryMachine[], ids: ReadonlySet<string>): void {
   if (ids.size === 0) return;
   const kind = DEPENDENCY_AGENT[policy.osType!];
-  for (const m of machines) if (ids.has(m.id)) b.addUnique("install-extension", extensionId(m.id, kind.name), selfUpgradingInstall(m, kind));
+  for (const m of machines) {
+    if (!ids.has(m.id)) continue;
+    const name = planInstallName(b, m, kind);
+    b.addUnique("install-extension", extensionId(m.id, name), selfUpgradingInstall(m, kind, name));
+  }
 }

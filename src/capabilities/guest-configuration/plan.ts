@@ -11,9 +11,9 @@ import { ineligibility } from "../../inventory/eligibility";
 // From the defining modules, not the spec's index: its re-exports are getters, read per machine.
 import { GUEST_CONFIGURATION_EXTENSION } from "../../spec/defender";
 import { resolveServers } from "../../spec/defenderSchema";
-import { componentVerdict, extensionId, ShapeSlots, type ComponentVerdict, type ComponentVerdicts, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
+import { componentVerdict, extensionId, ShapeSlots, workspaceLabel, type ComponentVerdict, type ComponentVerdicts, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
 import { noteCoexistence } from "../defender-plans";
-import { extensionOf, hasSystemIdentity, planSystemIdentity, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
+import { extensionOf, hasSystemIdentity, nameHolder, planSystemIdentity, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
 import { GC_REASONS, type GcDecision } from "./reasons";
 
 type Sink = StepSink<MachineExtensionSteps>;
@@ -42,6 +42,18 @@ function decider(ctx: PlanContext, b: Sink, machines: readonly InventoryMachine[
     if (ext && !failed && identity) return v("gc-installed", say("installed", ext.name ?? kind.name));
     const why = ineligibility(m);
     if (why) return v("gc-not-eligible", say("not-eligible", why));
+    // Only the built-in name will do (the machine configuration docs: the security baseline
+    // policies require it): another handler holding it blocks the install until it is renamed.
+    const holder = ext ? undefined : nameHolder(m, kind);
+    if (holder) {
+      b.finding(
+        "warning",
+        "extension-name-blocked",
+        extensionId(m.id, kind.name),
+        `${workspaceLabel(m.id)}: its extension ${kind.name} is a ${holder.publisher}.${holder.type}, and Azure never changes an extension's handler, so the Guest Configuration extension cannot be installed under the name its policies require. Remove or rename that extension; the next plan installs it.`,
+      );
+      return v("gc-name-taken", say("name-taken", kind.name, `${holder.publisher}.${holder.type}`));
+    }
     const identityStep = identity ? undefined : planSystemIdentity(ctx, b, machines, index);
     if (ext && !failed) return v("gc-enable-identity", say("enable-identity", ext.name ?? kind.name));
     const name = ext?.name ?? kind.name;

@@ -8,6 +8,8 @@ export const GC_REASONS = {
   builtin: () => "Arc-enabled servers run Guest Configuration inside the Connected Machine agent: nothing to install.",
   "not-applicable": () => "Scale sets are outside the Guest Configuration prerequisites, which cover virtual machines: nothing is installed.",
   "not-eligible": (why: string) => `Guest Configuration is not installed yet: ${why}.`,
+  "name-taken": (name: string, handler: string) =>
+    `Guest Configuration is not installed: its policies require the extension name ${name}, which a ${handler} extension holds, and Azure never changes an extension's handler. Remove or rename that extension.`,
 } as const;
 
 export const GC_DECISIONS = {
@@ -17,5 +19,6 @@ export const GC_DECISIONS = {
   "gc-builtin": "Arc-enabled server: built into the Connected Machine agent",
   "gc-not-applicable": "scale set: not covered by the prerequisites",
   "gc-not-eligible": "not running, no VM agent, or an appliance",
+  "gc-name-taken": "another extension holds the name the extension must have: not installed",
 } as const;
 export type GcDecision = keyof typeof GC_DECISIONS;

@@ -24,7 +24,7 @@
  */
 import type { Inventory } from "../../inventory/schema";
 import { subscriptionOf } from "../../inventory/ids";
-import { LOG_ANALYTICS_AGENT, isSameExtension, type OsType } from "../../spec/extensions";
+import { LOG_ANALYTICS_AGENT, equalsIgnoreCase, isSameExtension, type OsType } from "../../spec/extensions";
 import { LEGACY_AGENT_POLICIES } from "../../spec/legacyPolicies";
 import { BUILTIN_POLICY_PREFIX } from "../../spec/policies";
 import { sameId } from "../../inventory/ids";
@@ -43,11 +43,17 @@ interface AnyStep {
 type PolicyStep = StepUnion<PolicySteps>;
 type Install = StepOf<"install-extension", InstallExtensionDetails & { readonly workspaceId: string }>;
 
-/** A Log Analytics agent install (workspace-keyed) on a virtual machine. */
+/**
+ * A Log Analytics agent install (workspace-keyed) on a virtual machine, under the name the policy
+ * deploys it under: one installed under another name (installName: another handler holds the
+ * usual one) stays a step, as the policy's deployment would be refused there; the machine, lacking
+ * the agent, is then in the assignment's notScopes.
+ */
 function isVmAgentInstall(s: AnyStep): s is Install {
   if (s.action !== "install-extension") return false;
   const d = s.details as InstallExtensionDetails;
-  return d.machineKind === "vm" && d.workspaceId !== null && isSameExtension(LOG_ANALYTICS_AGENT[d.osType], d);
+  const agent = LOG_ANALYTICS_AGENT[d.osType];
+  return d.machineKind === "vm" && d.workspaceId !== null && isSameExtension(agent, d) && equalsIgnoreCase(d.name, agent.name);
 }
 
 export interface Delegation<P> {

@@ -5,9 +5,8 @@
  * the default workspaces no machine reports to any more.
  */
 import type { InventoryMachine } from "../../inventory/schema";
-import { equalsIgnoreCase } from "../../spec/extensions";
 import { extensionId, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
-import { noteModelChange, type MachineExtensionSteps } from "../machine-extensions";
+import { noteModelChange, planInstallName, type MachineExtensionSteps } from "../machine-extensions";
 import { securityEventsStep, type SecurityEventSteps } from "../security-events";
 import {
   ensureUserWorkspaceSolution,
@@ -108,14 +107,13 @@ function emitMachineSteps(
     }
     if (v.workspace) bump(reportersAfter, ctx.lower(v.workspace));
     if (!op) continue;
-    const existingName = m.extensions?.find((e) => equalsIgnoreCase(e.type, op.extension.type))?.name ?? op.extension.name;
-    const extId = extensionId(m.id, existingName);
+    const name = planInstallName(b, m, op.extension);
+    const extId = extensionId(m.id, name);
     // One details object per step, written out (a million machines: no intermediate copies).
     const machineId = m.id;
     const machineKind = m.kind;
     const osType = m.osType;
     const location = m.location;
-    const name = existingName;
     const { publisher, type, version: typeHandlerVersion } = op.extension;
     if (op.kind === "install") {
       const workspaceId = op.workspaceId;

@@ -4,7 +4,8 @@ import type { ExtensionKind } from "../../spec";
 import { isSameExtension } from "../../spec/extensions";
 import type { InstallExtensionDetails } from "./steps";
 
-export function selfUpgradingInstall(m: InventoryMachine, kind: ExtensionKind, name: string = kind.name): InstallExtensionDetails {
+/** `name`: installName's (names.ts), never chosen here. */
+export function selfUpgradingInstall(m: InventoryMachine, kind: ExtensionKind, name: string): InstallExtensionDetails {
   return {
     machineId: m.id,
     machineKind: m.kind,

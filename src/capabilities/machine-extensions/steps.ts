@@ -76,7 +76,8 @@ function putExtension(sim: Simulation, d: ExtensionStepBase & { readonly workspa
   const m: InventoryMachine = sim.machine(d.machineId);
   const customerId = d.workspaceId ? sim.workspace(d.workspaceId).customerId : undefined;
   const list = (m.extensions ??= []);
-  const existing = list.find((e) => e.type.toLowerCase() === d.type.toLowerCase());
+  // The machine's extension of the step's handler, as Azure (and installName) match it: a PUT updates it under its own name.
+  const existing = list.find((e) => equalsIgnoreCase(e.type, d.type) && equalsIgnoreCase(e.publisher, d.publisher));
   if (existing) {
     existing.version = d.typeHandlerVersion;
     if (existing.provisioningState !== undefined) existing.provisioningState = "Succeeded";
