@@ -12,6 +12,7 @@ import { ResourceManagementClient } from "@azure/arm-resources";
 import { MonitorClient, type DataCollectionRuleResource } from "@azure/arm-monitor";
 import { readInventory, readInventoryFor } from "../../src/azure/inventory";
 import { IncrementalInventory } from "../../src/azure/incremental";
+import { sameInventory } from "../../src/azure/keptFleet";
 import { plan, parsePlan } from "../../src/core";
 import type { InventoryWorkspace } from "../../src/inventory";
 import { dataCollectionRuleBody, dataCollectionRuleId, dataCollectionRuleName } from "../../src/spec/dcr";
@@ -110,6 +111,8 @@ describe("a central workspace in another subscription (hub and spoke)", () => {
     await new MonitorClient(lab.emu.credential(), sub!, lab.emu.clientOptions()).dataCollectionRules.create(rg!, name!, { body: rule });
     const next = await watch.read();
     expect(next.mode).toBe("changes");
+    // The watch plans again only when the inventory differs from the last round's (cli/round.ts).
+    expect(sameInventory(first.inventory, next.inventory)).toBe(false);
     const steps = plan(spec, next.inventory).steps.map((s) => [s.action, s.target.toLowerCase(), (s.details as { fromTier?: string }).fromTier]);
     expect(steps).toEqual([["update-dcr", ruleId.toLowerCase(), "Minimal"]]);
   });
