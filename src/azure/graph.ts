@@ -4,6 +4,7 @@
  * Resource Graph's limit. This is what keeps `inventory` at a few requests per 1,000 machines.
  */
 import { ResourceGraphClient, type AuthorizationScopeFilter } from "@azure/arm-resourcegraph";
+import { resourceGroupOf, subscriptionOf } from "../inventory/ids";
 import type { AzureConnection } from "./connection";
 import { withRetries, type RetryOptions } from "./retry";
 import { sleepUnlessStopped } from "./stop";
@@ -62,13 +63,24 @@ export const ROLE_QUERY = [
   "| order by id asc",
 ].join("\n");
 
-/** Named workspaces and their solutions, for a workspace outside the subscriptions read (ids are checked ARM ids; quotes doubled anyway). */
+/**
+ * Named workspaces outside the subscriptions read (a hub's central workspace), with what the plan
+ * creates beside them: their solutions, and the data collection rules of their resource groups
+ * (this tool's rule for a workspace lives in the workspace's group, spec/dcr.ts). Only those
+ * groups: the rest of the hub's subscription is not the spec's. Ids are checked ARM ids; quotes
+ * doubled anyway.
+ */
 export function workspacesQuery(workspaceIds: readonly string[]): string {
-  const list = workspaceIds.map((id) => `'${id.toLowerCase().replace(/'/g, "''")}'`).join(", ");
+  const quoted = (s: string) => `'${s.toLowerCase().replace(/'/g, "''")}'`;
+  const list = workspaceIds.map(quoted).join(", ");
+  const groups = new Set(workspaceIds.map((id) => `/subscriptions/${subscriptionOf(id)}/resourcegroups/${resourceGroupOf(id)}`));
+  // startswith ignores case, as ARM ids do.
+  const rules = [...groups].map((g) => `id startswith ${quoted(`${g}/providers/microsoft.insights/datacollectionrules/`)}`).join(" or ");
   return [
     "resources",
     `| where (type =~ 'microsoft.operationalinsights/workspaces' and tolower(id) in (${list}))`,
     `   or (type =~ 'microsoft.operationsmanagement/solutions' and tolower(tostring(properties.workspaceResourceId)) in (${list}))`,
+    `   or (type =~ 'microsoft.insights/datacollectionrules' and (${rules}))`,
     "| project id, name, type, location, subscriptionId, resourceGroup, properties, tags, plan, identity",
     "| order by id asc",
   ].join("\n");

@@ -37,7 +37,10 @@
  *
  * What is not in the `resources` table and is not per machine (policy and role assignments), the
  * subscriptions' settings and the workspaces' event tiers are read every round as before: a few
- * requests whatever the fleet's size.
+ * requests whatever the fleet's size. So is a central workspace outside the scope's subscriptions
+ * (a hub's), with its solutions and the rules of its resource group (readInventory's one query for
+ * them): `resourcechanges` is asked about the scope's subscriptions only, so a rule someone changes
+ * in the hub is seen by the next round's read of it, not by the change feed.
  */
 import type { Inventory, InventoryDataCollectionRuleAssociation, InventoryMachine } from "../inventory/schema";
 import type { AzureConnection } from "./connection";

@@ -116,9 +116,13 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
   const known = new Set(fleet.workspaces.map((w) => w.id.toLowerCase()));
   const elsewhere = [...new Set((options.workspaces ?? []).map((id) => id.toLowerCase()))].filter((id) => !known.has(id));
   if (elsewhere.length) {
-    progress(`reading ${elsewhere.length} workspace(s) outside the subscriptions`);
+    progress(`reading ${elsewhere.length} workspace(s) outside the subscriptions, with their solutions and the data collection rules beside them`);
     const rows = await queryGraph(conn, workspacesQuery(elsewhere), [...new Set(elsewhere.map(subscriptionOf))].sort(), options.retry, quota);
-    fleet.workspaces.push(...fleetFromRows(rows).workspaces);
+    const outside = fleetFromRows(rows);
+    fleet.workspaces.push(...outside.workspaces);
+    // The rules beside them (the plan's own rule for a hub workspace is there); once each, should a named workspace that does not exist sit in a subscription read.
+    const rules = new Set(fleet.dataCollectionRules.map((r) => r.id.toLowerCase()));
+    fleet.dataCollectionRules.push(...outside.dataCollectionRules.filter((r) => !rules.has(r.id.toLowerCase())));
   }
   const manual = fleet.machines.flatMap((m, i) => (needsInstanceCounts(m) ? [i] : []));
   if (manual.length) {

@@ -243,15 +243,27 @@ export function machineSubscriptionReader(machines: readonly { readonly id: stri
   };
 }
 
-export function subscriptionsOf(plan: Pick<RenderedPlan, "machines" | "steps">): string[] {
+/**
+ * The subscriptions the headline counts: those of the plan's machines and clusters, and those whose
+ * own settings a step changes (a pricing, an assignment at the subscription). A step on a resource
+ * elsewhere (a central workspace's rule or solution in a hub subscription outside the scope) does
+ * not make its subscription one of the plan's.
+ */
+export function subscriptionsOf(plan: Pick<RenderedPlan, "machines" | "clusters" | "steps">): string[] {
   const named = new Set<string>();
   const ofStep = subscriptionReader();
   const records = stepRecords(plan.steps);
   plan.steps.forEach((s, i) => {
     const sub = ofStep(subscriptionSource(s, records[i]));
-    if (sub) named.add(sub);
+    if (sub && !records[i] && onSubscription(s.target, sub)) named.add(sub);
   });
   return subscriptionsWith(plan, named);
+}
+
+/** Is `target` the subscription `sub` or a resource of the subscription itself (`/subscriptions/<sub>/providers/...`), not one in a resource group? */
+function onSubscription(target: string, sub: string): boolean {
+  const end = SUBSCRIPTION_PREFIX.length + sub.length;
+  return target.length === end || target.startsWith("/providers/", end);
 }
 
 /**
@@ -274,7 +286,11 @@ export function stepIndicesBySubscription(plan: Pick<RenderedPlan, "steps">): Ma
   return stepGroups(plan).bySubscription;
 }
 
-/** The steps by subscription (stepIndicesBySubscription) and the subscriptions the steps name (TENANT aside), from one pass. */
+/**
+ * The steps by subscription (stepIndicesBySubscription, every step) and, from the same pass, the
+ * subscriptions whose own settings a step changes (subscriptionsOf: what the headline counts
+ * besides the machines' subscriptions; TENANT aside).
+ */
 export function stepGroups(plan: Pick<RenderedPlan, "steps">): { readonly bySubscription: Map<string, number[]>; readonly subscriptions: ReadonlySet<string> } {
   const out = new Map<string, number[]>();
   const named = new Set<string>();
@@ -285,10 +301,12 @@ export function stepGroups(plan: Pick<RenderedPlan, "steps">): { readonly bySubs
   const steps = plan.steps;
   const records = stepRecords(steps);
   for (let i = 0; i < steps.length; i++) {
-    const found = ofStep(subscriptionSource(steps[i]!, records[i]));
+    const record = records[i];
+    const found = ofStep(subscriptionSource(steps[i]!, record));
+    // A compact step is a machine's: its subscription is counted with the machines.
+    if (found && !record && !named.has(found) && onSubscription(steps[i]!.target, found)) named.add(found);
     if (found !== lastSub) {
       lastSub = found;
-      if (found) named.add(found);
       const sub = found || TENANT;
       let list = out.get(sub);
       if (!list) out.set(sub, (list = []));
@@ -299,8 +317,8 @@ export function stepGroups(plan: Pick<RenderedPlan, "steps">): { readonly bySubs
   return { bySubscription: new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : 1))), subscriptions: named };
 }
 
-/** subscriptionsOf, with the subscriptions the steps name already found (stepGroups). */
-export function subscriptionsWith(plan: Pick<RenderedPlan, "machines">, stepSubscriptions: ReadonlySet<string>): string[] {
+/** subscriptionsOf, with the subscriptions the steps change the settings of already found (stepGroups). */
+export function subscriptionsWith(plan: Pick<RenderedPlan, "machines" | "clusters">, stepSubscriptions: ReadonlySet<string>): string[] {
   const subs = new Set<string>(stepSubscriptions);
   const ofMachine = subscriptionReader();
   let last = "";
@@ -308,6 +326,7 @@ export function subscriptionsWith(plan: Pick<RenderedPlan, "machines">, stepSubs
     const sub = ofMachine(m.id);
     if (sub !== last) subs.add((last = sub));
   }
+  for (const c of plan.clusters ?? []) subs.add(subscriptionOf(c.id));
   subs.delete("");
   return [...subs].sort();
 }
