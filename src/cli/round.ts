@@ -4,9 +4,10 @@
  * for a machine.
  */
 import { applyPlan, ArmBudgets, ARM_BUCKETS, AzureStepRunner, beginRun, IncrementalInventory, outOfLease, planLive, RecentWrites, sameInventory, ScopeError, subscriptionsToLease, writeBudget, type ApplyResult, type AzureConnection, type RoundRead, type RunState } from "../azure";
-import { machineOf, plan, stepLabel, type Plan } from "../core";
+import { machineOf, plan, specProblems, stepLabel, type Plan } from "../core";
 import type { Inventory } from "../inventory";
 import type { Spec } from "../spec";
+import { CliError } from "./errors";
 import type { Progress } from "./progress";
 import { applyCounts } from "./resultJson";
 
@@ -38,7 +39,20 @@ export async function beginRound(conn: AzureConnection, spec: Spec, command: str
 }
 
 export async function planRound(conn: AzureConnection, spec: Spec, progress: Progress, signal?: AbortSignal): Promise<{ inventory: Inventory; plan: Plan }> {
-  return planLive(conn, spec, { onProgress: (m) => progress.note(m), signal });
+  return refusingWrongPlans(await planLive(conn, spec, { onProgress: (m) => progress.note(m), signal }));
+}
+
+/** A plan the spec made wrong (a subscription or workspace Azure does not show: core's specProblems), refused before anything is shown or applied. */
+export class SpecProblemsError extends CliError {
+  constructor(readonly plan: Plan) {
+    super(`the spec names what Azure does not show, so nothing is applied: ${specProblems(plan).map((f) => f.message).join(" ")}`);
+    this.name = "SpecProblemsError";
+  }
+}
+
+function refusingWrongPlans<T extends { readonly plan: Plan }>(planned: T): T {
+  if (specProblems(planned.plan).length) throw new SpecProblemsError(planned.plan);
+  return planned;
 }
 
 /** What a watch keeps between rounds: its reader of the fleet, and the steps its rounds wrote. */
@@ -83,7 +97,7 @@ export async function planWatchRound(conn: AzureConnection, reader: WatchReader,
   // Checks are GETs: ARM's read budget, never the write budget.
   const checker = new AzureStepRunner(conn, { budgets: new ArmBudgets(ARM_BUCKETS), signal });
   const confirmed = await reader.recent.confirm(planned, checker, signal);
-  return { inventory: read.inventory, plan: confirmed.plan, read: { mode: read.mode, changed: read.changed, built: read.built, confirmed: confirmed.confirmed, planned: replanned } };
+  return refusingWrongPlans({ inventory: read.inventory, plan: confirmed.plan, read: { mode: read.mode, changed: read.changed, built: read.built, confirmed: confirmed.confirmed, planned: replanned } });
 }
 
 export async function applyRound(

@@ -3,7 +3,7 @@
  * basis (src/core/basis.ts); `apply --plan plan.json` reads it back here, checks it, and after the
  * live state was read, says whether the plan still holds.
  */
-import { ACTIONS, BASIS_VERSION, checkBasis, stepLabel, PlanFileChangedError, PlanFileError, readPlanFile, specDigest, type AnyPlanBasis, type BasisCheck, type Plan, type ReadPlan } from "../core";
+import { ACTIONS, specProblems, BASIS_VERSION, checkBasis, stepLabel, PlanFileChangedError, PlanFileError, readPlanFile, specDigest, type AnyPlanBasis, type BasisCheck, type Plan, type ReadPlan } from "../core";
 import type { Inventory } from "../inventory";
 import { parseSpec, type Spec } from "../spec";
 import { CliError } from "./errors";
@@ -42,6 +42,10 @@ export async function loadSavedPlan(path: string): Promise<SavedPlan> {
   read.plan.steps.forEach((s, i) => {
     if (!actions.has(s.action)) throw new CliError(`--plan ${path}: steps[${i}].action "${String(s.action)}" is not one of ${[...actions].join(", ")}`);
   });
+  const problems = specProblems(read.plan as Plan);
+  if (problems.length) {
+    throw new CliError(`--plan ${path}: \`plan\` refused this plan (exit 1): the spec names what Azure does not show: ${problems.map((f) => f.message).join(" ")} Fix the spec and plan again`);
+  }
   const spec = parseSpec(basis.spec);
   if (specDigest(spec) !== basis.specDigest) throw new CliError(`--plan ${path}: its spec does not match its digest (the file was edited): make it again with \`plan --out\``);
   return { plan: read.plan as Plan, basis, spec };

@@ -48,7 +48,7 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
     const spec: Spec = opts.spec ? loadSpecFile(opts.spec) : saved!.spec;
     if (saved && opts.spec) checkSameSpec(saved, spec, opts.spec);
     const conn = await connectionFor(opts);
-    const { applyRound, beginRound, planRound, stopAdvice, summarizeResult } = await import("../round");
+    const { applyRound, beginRound, planRound, SpecProblemsError, stopAdvice, summarizeResult } = await import("../round");
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
     const stop = onStopSignals(ctx.stderr);
     // The lease first: the state read next is the state this run alone changes.
@@ -59,7 +59,11 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
     });
     try {
       const signal = AbortSignal.any([stop.signal, run.lease.lost]);
-      const planned = await planRound(conn, spec, progress, signal);
+      const planned = await planRound(conn, spec, progress, signal).catch((err: unknown) => {
+        // As a stale plan is: a script reads stdout.
+        if (format === "json" && err instanceof SpecProblemsError) ctx.stdout(JSON.stringify({ plan: err.plan.summary, result: null, error: err.message }, null, 2) + "\n");
+        throw err;
+      });
       let thePlan: Plan = planned.plan;
       let asPlanned: AsPlanned | undefined;
       if (saved) {
