@@ -3,7 +3,7 @@
  * default, whatever the fleet, and still useful at a million machines.
  */
 import fc from "fast-check";
-import { GITHUB_COMMENT_LIMIT, MIN_MARKDOWN_CHARS, renderMarkdown, type ScopeSummary } from "../../src/core";
+import { componentCounts, GITHUB_COMMENT_LIMIT, MIN_MARKDOWN_CHARS, renderMarkdown, type ScopeSummary } from "../../src/core";
 import { bigPlan, DECISIONS } from "../helpers/bigPlan";
 import { loadInventoryFile } from "../../src/inventory/load";
 import { loadSpecFile } from "../../src/spec/load";
@@ -69,6 +69,8 @@ describe("markdown within GitHub's comment limit", () => {
       // A heading always has something under it; a table's head always a row (maybe "… and N more").
       if (line.startsWith("#### ") && /^(#|$)/.test(lines[i + 2] ?? "")) problems.push(`${max}: empty section ${line}`);
       if (/^\|-/.test(line) && !/^\| /.test(lines[i + 1] ?? "")) problems.push(`${max}: empty table under ${lines[i - 1]}`);
+      // A table ends with a blank line: a text line right under it is read as one more row.
+      if (/^\|/.test(line) && /^[^|]/.test(lines[i + 1] ?? "")) problems.push(`${max}: "${lines[i + 1]}" runs into the table`);
     });
     if (md.includes("#### Steps by subscription")) {
       // Every subscription with steps is shown or counted.
@@ -76,6 +78,15 @@ describe("markdown within GitHub's comment limit", () => {
       const counted = Number(/_… and (\d+) more subscription\(s\) with/.exec(md)?.[1] ?? 0);
       const withSteps = new Set(p.steps.map((s) => /^\/subscriptions\/([^/]+)/i.exec(s.target)?.[1])).size;
       if (shown + counted !== withSteps) problems.push(`${max}: ${shown} subscriptions shown + ${counted} counted of ${withSteps}`);
+    }
+    const componentsAt = lines.indexOf("#### Components by decision");
+    if (componentsAt >= 0) {
+      // Every component with decisions is shown or counted.
+      const end = lines.findIndex((l, i) => i >= componentsAt + 4 && !l.startsWith("| "));
+      const rows = lines.slice(componentsAt + 4, end < 0 ? lines.length : end);
+      const counted = Number(/^\| … and (\d+) more component\(s\)/.exec(rows[rows.length - 1] ?? "")?.[1] ?? 0);
+      const shown = rows.length - (counted ? 1 : 0);
+      if (shown + counted !== componentCounts(p.summary).length) problems.push(`${max}: ${shown} components shown + ${counted} counted of ${componentCounts(p.summary).length}`);
     }
     return problems;
   }
@@ -87,6 +98,21 @@ describe("markdown within GitHub's comment limit", () => {
     const problems: string[] = [];
     for (let max = MIN_MARKDOWN_CHARS; max <= 12_000; max++) problems.push(...silentlyLeftOut(withComponents, max));
     expect(problems).toEqual([]);
+  });
+
+  it("--max-chars: nothing left out silently, at every budget, for the Defender example (each component's decisions)", () => {
+    const root = join(__dirname, "../..");
+    const withDefender = plan(loadSpecFile(join(__dirname, "fixtures/spec-defender.yaml")), loadInventoryFile(join(root, "examples/inventory.json")));
+    expect(componentCounts(withDefender.summary).length).toBeGreaterThan(4);
+    const problems: string[] = [];
+    let shown = 0;
+    for (let max = MIN_MARKDOWN_CHARS; max <= 12_000; max++) {
+      problems.push(...silentlyLeftOut(withDefender, max));
+      if (renderMarkdown(withDefender, undefined, { maxChars: max }).includes("#### Components by decision")) shown++;
+    }
+    expect(problems).toEqual([]);
+    // The section is there at most budgets (cut, like the others, at the smallest).
+    expect(shown).toBeGreaterThan(10_000);
   });
 
   it("--max-chars: the scope line near the top at every budget, the longest one too (many groups with long names, every kind of exclusion)", () => {

@@ -8,6 +8,8 @@
  * workspaces, dataCollectionRules and dataCollectionRuleAssociations.
  */
 import { defineCapability } from "../../core/kernel";
+import { AZURE_MONITOR_AGENT, LOG_ANALYTICS_AGENT } from "../../spec/extensions";
+import { extensionSteps } from "../machine-extensions";
 import { AMA_DECISIONS, type AmaDecision } from "./decide";
 import { AMA_DECLARER } from "./declare";
 export { amaPolicyFieldsSchema } from "./fields";
@@ -35,6 +37,8 @@ export const azureMonitorAgent = defineCapability<AmaSteps, AmaDecision, AzureMo
   title: "The Azure Monitor Agent, its data collection rules and associations, and the migration off the legacy agent",
   decisions: AMA_DECISIONS,
   steps: AMA_STEPS,
+  // Its agent's installs, and the legacy agent's removal once AMA reports (the migration).
+  serves: { ...extensionSteps(AZURE_MONITOR_AGENT, ["install-extension"]), ...extensionSteps(LOG_ANALYTICS_AGENT, ["remove-extension"]) },
   planner: { machines: planAzureMonitorAgent, finish: noteAmaGaps },
   declare: AMA_DECLARER,
   arm: async () => (await import("./arm")).HANDLERS,

@@ -7,6 +7,7 @@ import { resolveServers, SECURITY_SETTING_KINDS, type ResolvedServers } from "..
 import type { ComponentVerdicts, Fleet, PlanContext, StepSink } from "../../core/kernel";
 import { noteCoexistence } from "../defender-plans";
 import { endpointVerdicts } from "./decide";
+import { noteStillAwaiting } from "./findings";
 import { securitySettingId, type EndpointSteps } from "./steps";
 
 /** The settings the spec wants, in the order they are written (WDATP first). */
@@ -39,7 +40,8 @@ export function planEndpointSettings(ctx: PlanContext, b: StepSink<EndpointSteps
   );
 }
 
-export function planEndpointMachines(ctx: PlanContext, _b: StepSink<EndpointSteps>, fleet: Fleet): ComponentVerdicts[] | undefined {
+export function planEndpointMachines(ctx: PlanContext, b: StepSink<EndpointSteps>, fleet: Fleet): ComponentVerdicts[] | undefined {
   const verdicts = endpointVerdicts(ctx, fleet);
+  if (verdicts) noteStillAwaiting(ctx, b, fleet, verdicts, desiredEndpointSettings(resolveServers(ctx.spec.defender)!));
   return verdicts ? [{ component: "endpoint", verdicts }] : undefined;
 }

@@ -6,7 +6,8 @@
  * policyAssignments, roleAssignments, remediations, clusters and machines.
  */
 import { defineCapability } from "../../core/kernel";
-import type { MachineExtensionSteps } from "../machine-extensions";
+import { DEPENDENCY_AGENT } from "../../spec/extensions";
+import { extensionSteps, type MachineExtensionSteps } from "../machine-extensions";
 import { EXTENSION_POLICIES_DECLARER } from "./declare";
 export { extensionPolicyFieldsSchema } from "./fields";
 export type { ExtensionPolicyFields } from "./fields.generated";
@@ -42,6 +43,8 @@ export const extensionPolicies = defineCapability<PolicySteps, never, PolicyStep
   title: "Deploy-if-not-exists policies of the extension toggles, with roles and remediation",
   decisions: {},
   steps: POLICY_STEPS,
+  // The Dependency agent installed machine by machine where its assignment cannot reach.
+  serves: extensionSteps(DEPENDENCY_AGENT, ["install-extension"]),
   planner: { afterMachines: planPolicies },
   declare: EXTENSION_POLICIES_DECLARER,
   arm: async () => (await import("./arm")).HANDLERS,

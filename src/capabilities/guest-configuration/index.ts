@@ -5,7 +5,8 @@
  * inventory's machines (kind, extensions, identity) and policyAssignments.
  */
 import { defineCapability, type NoSteps } from "../../core/kernel";
-import type { MachineExtensionSteps } from "../machine-extensions";
+import { GUEST_CONFIGURATION_EXTENSION } from "../../spec/defender";
+import { extensionSteps, type MachineExtensionSteps } from "../machine-extensions";
 import { noteGuestConfigurationOwners, planGuestConfigurationMachines } from "./plan";
 import { GC_DECISIONS } from "./reasons";
 
@@ -25,6 +26,7 @@ export const guestConfiguration = defineCapability<NoSteps, never, MachineExtens
     },
   ],
   steps: {},
+  serves: extensionSteps(GUEST_CONFIGURATION_EXTENSION, ["install-extension"]),
   planner: { subscription: noteGuestConfigurationOwners, components: planGuestConfigurationMachines },
   arm: async () => ({}),
 });

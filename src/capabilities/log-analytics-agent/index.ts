@@ -6,6 +6,8 @@
  * step type: it plans into workspaces, security-events and machine-extensions.
  */
 import { defineCapability, type NoSteps } from "../../core/kernel";
+import { LOG_ANALYTICS_AGENT } from "../../spec/extensions";
+import { extensionSteps } from "../machine-extensions";
 import { LA_DECISIONS, type LaDecision } from "./decide";
 import { noteRetiredAgent, planLogAnalyticsAgent, type LogAnalyticsAgentPlanSteps } from "./plan";
 
@@ -19,6 +21,7 @@ export const logAnalyticsAgent = defineCapability<NoSteps, LaDecision, LogAnalyt
   title: "The Log Analytics agent (MMA) on every machine, by the seed's rules",
   decisions: LA_DECISIONS,
   steps: {},
+  serves: extensionSteps(LOG_ANALYTICS_AGENT, ["install-extension", "upgrade-extension", "reconnect-extension"]),
   planner: { machines: planLogAnalyticsAgent, finish: noteRetiredAgent },
   arm: async () => ({}),
 });

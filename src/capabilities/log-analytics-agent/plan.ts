@@ -18,6 +18,7 @@ import {
   type WorkspaceSteps,
 } from "../workspaces";
 import { decideMachine, type LaVerdict } from "./decide";
+import { noteLegacyAgentRemaining } from "./remaining";
 
 /** What this capability plans into. */
 export type LogAnalyticsAgentPlanSteps = WorkspaceSteps & SecurityEventSteps & MachineExtensionSteps;
@@ -25,7 +26,7 @@ type Sink = StepSink<LogAnalyticsAgentPlanSteps>;
 
 /** The machines phase: the verdicts when the spec's agent is the Log Analytics agent. */
 export function planLogAnalyticsAgent(ctx: PlanContext, b: Sink, fleet: Fleet): readonly LaVerdict[] | undefined {
-  if (ctx.spec.logAnalyticsAgent.agent !== "mma") return undefined;
+  if (ctx.spec.logAnalyticsAgent.agent !== "mma") return noteLegacyAgentRemaining(ctx, b, fleet);
   const { machines } = fleet;
   const targets = fleetTargets(ctx, fleet);
   const verdicts = machines.map((m, i) => decide(ctx, m, targets[i]!));

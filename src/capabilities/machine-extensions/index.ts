@@ -12,6 +12,7 @@ import { planScaleSetInstances, SCALE_SET_INSTANCE_DECISIONS } from "./scaleSets
 export { hasSystemIdentity, identityTypeAdding, planSystemIdentity } from "./identity";
 export { extensionOf, selfUpgradingInstall } from "./install";
 export { installName, nameHolder, planInstallName } from "./names";
+export { extensionSteps } from "./serves";
 export { noteModelChange, SCALE_SET_INSTANCE_DECISIONS, SCALE_SET_INSTANCE_REASONS, type ScaleSetInstanceDecision } from "./scaleSets";
 export type {
   EnableIdentityDetails,

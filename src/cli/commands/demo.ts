@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RUNTIME_OPTIONS } from "../../azure/options";
 import { subscriptionOf } from "../../inventory";
-import { DECISIONS, type Plan, DECISION_MEANING, REGISTRY, stepLabel, stepsBySubscription } from "../../core";
+import { componentCounts, DECISIONS, type Plan, DECISION_MEANING, stepLabel, stepsBySubscription, targetsWord } from "../../core";
 import { isCovered, buildReport, COVERED_LABEL } from "../../report";
 import { parseSpec } from "../../spec";
 import { choice, positiveNumber, wholeNumber } from "../format";
@@ -138,17 +138,12 @@ function defenderSteps(p: Plan): string {
 
 const DEFENDER_SUBSCRIPTION_ACTIONS = new Set<string>(["set-defender-plan", "set-security-setting", "set-va-setting"]);
 
-/** Per component: machines (or clusters) by decision, with each decision's meaning. */
+/** Per component: machines (or clusters) by decision, with each decision's meaning (the counts the text plan shows). */
 function componentTable(p: Plan): string {
-  const counts = p.summary.components ?? {};
   const lines: string[] = [];
-  for (const kind of REGISTRY.components) {
-    const byDecision = counts[kind.name];
-    if (!byDecision) continue;
-    lines.push(`${kind.title} (${kind.target === "cluster" ? "clusters" : "machines"}):`);
-    for (const [d, meaning] of Object.entries(kind.decisions as Readonly<Record<string, string>>)) {
-      if (byDecision[d]) lines.push(`  ${d.padEnd(25)} ${String(byDecision[d]).padStart(5)}  ${meaning}`);
-    }
+  for (const c of componentCounts(p.summary)) {
+    lines.push(`${c.title} (${targetsWord(c)}):`);
+    for (const d of c.decisions) lines.push(`  ${d.decision.padEnd(25)} ${String(d.count).padStart(5)}  ${d.meaning}`);
   }
   return lines.length ? lines.join("\n") + "\n" : "";
 }
@@ -156,18 +151,15 @@ function componentTable(p: Plan): string {
 /** Components the plan leaves to Defender's own deployment. */
 function awaitingDefender(p: Plan): number {
   let n = 0;
-  for (const byDecision of Object.values(p.summary.components ?? {})) for (const [d, count] of Object.entries(byDecision)) if (/awaiting-defender/.test(d)) n += count;
+  for (const c of componentCounts(p.summary)) for (const d of c.decisions) if (/awaiting-defender/.test(d.decision)) n += d.count;
   return n;
 }
 
 function componentCoverage(p: Plan): string {
   const lines: string[] = [];
-  for (const kind of REGISTRY.components) {
-    const byDecision = p.summary.components?.[kind.name];
-    if (!byDecision) continue;
-    const total = Object.values(byDecision).reduce((a, b) => a + b, 0);
-    const covered = kind.covered.reduce((a, d) => a + (byDecision[d] ?? 0), 0);
-    lines.push(`  ${kind.title.padEnd(32)} ${covered}/${total} ${kind.target === "cluster" ? "clusters" : "machines"} (${total ? ((100 * covered) / total).toFixed(0) : "—"}%)`);
+  for (const c of componentCounts(p.summary)) {
+    const covered = c.decisions.reduce((a, d) => a + (c.kind?.covered.includes(d.decision) ? d.count : 0), 0);
+    lines.push(`  ${c.title.padEnd(32)} ${covered}/${c.total} ${targetsWord(c)} (${((100 * covered) / c.total).toFixed(0)}%)`);
   }
   return lines.length ? `Coverage by component:\n${lines.join("\n")}\n` : "";
 }

@@ -135,6 +135,9 @@ export interface CapabilityPlanner<E extends StepMap> {
   finish?(ctx: PlanContext, b: StepSink<E>): void;
 }
 
+/** By action of a step map, a test of a step's details. */
+export type ServedSteps<E extends StepMap> = { readonly [A in keyof E & string]?: (details: E[A]) => boolean };
+
 /**
  * One capability. `M`: the actions it owns with their details; `D`: the machine decisions it
  * makes, with their one-line meanings (in the renderers' order); `E`: what it plans into.
@@ -148,6 +151,13 @@ export interface Capability<M extends StepMap, D extends string = never, E exten
   /** The per-machine (or per-cluster) components it decides, if any. */
   readonly components?: readonly ComponentKind[];
   readonly steps: StepKinds<M>;
+  /**
+   * Steps of another capability's family that this one plans for its own concern (Guest
+   * Configuration's `install-extension`): by action, whether a step is one of them. The renderers
+   * count such a step under this capability, not under the family that runs it. Asked once per
+   * compact shape: it must decide from what a shape holds besides the machine's id.
+   */
+  readonly serves?: ServedSteps<E>;
   readonly planner?: CapabilityPlanner<E>;
   /**
    * The ARM handlers of its actions, loaded when a plan is applied (a dynamic import), so that

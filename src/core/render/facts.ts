@@ -34,7 +34,13 @@ export interface RenderedPlan {
   readonly clusters?: readonly { readonly id: string }[];
   readonly steps: readonly RenderedStep[];
   readonly findings: readonly RenderedFinding[];
-  readonly summary: { readonly machines: number; readonly decisions: Readonly<Record<string, number | undefined>>; readonly findings: Readonly<Record<string, number | undefined>> };
+  readonly summary: {
+    readonly machines: number;
+    readonly decisions: Readonly<Record<string, number | undefined>>;
+    readonly findings: Readonly<Record<string, number | undefined>>;
+    /** Per component: machines (or clusters) by decision (componentCounts reads it). */
+    readonly components?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  };
 }
 
 /** One line per decision, in the words of DESIGN.md's decision table (the registered capabilities'). */

@@ -22,6 +22,7 @@ export {
   type RenderedPlan,
   type RenderedStep,
 } from "./facts";
+export { componentCounts, targetsWord, type ComponentCounts, type ComponentDecisionCount } from "./components";
 export { GITHUB_COMMENT_LIMIT, MARKDOWN_MARKER, MIN_MARKDOWN_CHARS, type MarkdownOptions } from "./markdown";
 export { joinPieces, pipe, streamWriter, writeFileAtomically, type ChunkWriter, type Pieces } from "./sink";
 export type { TextOptions } from "./text";

@@ -1,14 +1,15 @@
 /**
  * The plan as a pull-request comment, within a character budget (GitHub refuses a comment over
  * 65,536 characters), whatever the fleet: headline and links to the full plan, findings grouped
- * by code (errors first when there are any), machines by decision, by subscription and by
- * component, then the steps (biggest subscriptions first, steps on no machine before the many
+ * by code (errors first when there are any), machines by decision, each component's machines
+ * (or clusters) by decision, by subscription, steps by component, then the steps (biggest subscriptions first, steps on no machine before the many
  * per-machine ones) and a sample of machines, each list cut where the budget ends with a line
  * saying what it left out. Small plans show everything. Only names and ids appear (steps never
  * hold a secret). Ordering comes from the plan, so it is stable.
  */
 import { REGISTRY, type Catalog } from "../catalog";
 import { Budget } from "./budget";
+import { componentCounts, targetsWord } from "./components";
 import { shortName, stepLabel, type RenderedFinding, type RenderedMachine, type RenderedPlan } from "./facts";
 import { emptyScopeFinding, scopeLine } from "./scope";
 import { tallySteps, type StepTally as Facts } from "./tally";
@@ -82,6 +83,7 @@ function markdownOf(plan: RenderedPlan, options: MarkdownOptions): string {
   if (errors) cut = findingsSection(out, plan.findings, reserve, max * 0.2) || cut;
 
   if (plan.machines.length) cut = decisionSection(out, plan, catalog, reserve) || cut;
+  cut = componentDecisionSection(out, plan, catalog, reserve) || cut;
 
   if (facts.subscriptions.length > 1) cut = subscriptionSection(out, facts, reserve, max * 0.15) || cut;
   if (facts.components.length) cut = componentSection(out, facts, reserve) || cut;
@@ -123,8 +125,9 @@ function countsCell(counts: ReadonlyMap<string, number>): string {
  */
 function table(out: Budget, head: readonly string[], rows: readonly string[], more: (left: number) => string, reserve: number, limit = out.left): boolean {
   if (!rows.length) return false;
-  if (!out.pushAll(head, reserve + more(rows.length).length + 1)) return true;
-  const written = out.rows(rows, rows.length, more, limit, reserve);
+  if (!out.pushAll(head, reserve + more(rows.length).length + 2)) return true;
+  // A character kept for the blank line that ends the table: a line right under it would be read as a row.
+  const written = out.rows(rows, rows.length, more, limit, reserve + 1);
   out.push("", reserve);
   return written < rows.length;
 }
@@ -138,6 +141,15 @@ function decisionSection(out: Budget, plan: RenderedPlan, catalog: Catalog, rese
   return table(out, ["| Decision | Machines | Meaning |", "|---|---:|---|"], rows, (n) => `| … and ${n} more decision(s) | | |`, reserve);
 }
 
+/** Per component (Defender for Endpoint, Guest Configuration, ...): its machines or clusters by decision, in the component's order. */
+function componentDecisionSection(out: Budget, plan: RenderedPlan, catalog: Catalog, reserve: number): boolean {
+  const rows = componentCounts(plan.summary, catalog).map(
+    (c) => `| ${escape(c.title)} | ${c.total} ${targetsWord(c)} | ${c.decisions.map((d) => `${d.count} \`${d.decision}\``).join(", ")} |`,
+  );
+  const head = ["#### Components by decision", "", "| Component | Of | Decisions |", "|---|---:|---|"];
+  return table(out, head, rows, (n) => `| … and ${n} more component(s) | | |`, reserve);
+}
+
 function subscriptionSection(out: Budget, facts: Facts, reserve: number, limit: number): boolean {
   const rows = facts.subscriptions.map((s) => `| \`${s.id}\` | ${s.machines} | ${s.changing} | ${s.steps} | ${countsCell(s.decisions)} |`);
   const head = ["#### By subscription", "", "| Subscription | Machines | To change | Steps | Decisions |", "|---|---:|---:|---:|---|"];
@@ -146,7 +158,7 @@ function subscriptionSection(out: Budget, facts: Facts, reserve: number, limit: 
 
 function componentSection(out: Budget, facts: Facts, reserve: number): boolean {
   const rows = facts.components.map((c) => `| \`${c.id}\`: ${escape(c.title)} | ${c.steps} | ${c.machines} | ${countsCell(c.actions)} |`);
-  const head = ["#### By component", "", "| Component | Steps | Machines changed | Actions |", "|---|---:|---:|---|"];
+  const head = ["#### Steps by component", "", "| Component | Steps | Machines changed | Actions |", "|---|---:|---:|---|"];
   return table(out, head, rows, (n) => `| … and ${n} more component(s) | | | |`, reserve);
 }
 
@@ -200,10 +212,11 @@ function findingsSection(out: Budget, findings: readonly RenderedFinding[], rese
     const examples = fs.slice(0, FINDING_EXAMPLES).map((x) => escape(shortName(x.target)));
     return `- ${icon[f.severity]} **${f.severity}** \`${f.code}\` × ${fs.length} (${examples.join(", ")}${fs.length > FINDING_EXAMPLES ? ", …" : ""}): ${escape(f.message)}`;
   });
-  if (!out.pushAll(["#### Findings", ""], reserve)) return true;
-  const stop = out.left - Math.min(limit, out.left);
   const more = (n: number) => `- … and ${n} more finding code(s)`;
   const moreCost = more(lines.length).length + 1;
+  // The heading only with room for what follows it: a line, or the one saying how many were left out.
+  if (!out.pushAll(["#### Findings", ""], reserve + moreCost)) return true;
+  const stop = out.left - Math.min(limit, out.left);
   const close = ["", "</details>"];
   const closeCost = close.reduce((n, l) => n + l.length + 1, 0);
   let written = 0;

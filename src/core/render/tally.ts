@@ -8,6 +8,7 @@
 import { REGISTRY, type Catalog } from "../catalog";
 import { machineLocator, machineReader, machineSubscriptionReader, subscriptionReader, subscriptionSource, TENANT, type RenderedPlan } from "./facts";
 import { stepRecords } from "./records";
+import { servingReader, type Owner } from "./serving";
 
 export interface SubscriptionFacts {
   readonly id: string;
@@ -31,15 +32,16 @@ export interface StepTally {
   readonly changing: number;
   /** Biggest changes first: most steps, then most machines, then by id. */
   readonly subscriptions: SubscriptionFacts[];
-  /** Capabilities with steps in the plan, most steps first. */
+  /** Capabilities with steps in the plan (a step under the capability it serves: capability `serves`), most steps first. */
   readonly components: ComponentFacts[];
   /** A subscription's step indices in plan order; `onNoMachineFirst`: its steps on no machine first, then the others. */
   stepIndices(subscription: string, onNoMachineFirst: boolean): Iterable<number>;
 }
 
-/** What one action counts towards: its component and its slot in the per-action counters. */
+/** What one action of one component counts towards: the component and its slot in the per-action counters. */
 interface ActionInfo {
   readonly action: string;
+  readonly owner: Owner;
   readonly slot: number;
   readonly component: ComponentCounter;
 }
@@ -78,17 +80,20 @@ export function tallySteps(plan: RenderedPlan, catalog: Catalog = REGISTRY): Ste
   }
 
   const machineCount = plan.machines.length;
-  const ownerOf = new Map<string, { id: string; title: string }>();
-  for (const c of catalog.capabilities) for (const action of Object.keys(c.steps)) ownerOf.set(action, { id: c.id, title: c.title });
+  const ownerOfStep = servingReader(catalog);
   const components = new Map<string, ComponentCounter>();
-  const actions = new Map<string, ActionInfo>();
-  const actionInfo = (action: string): ActionInfo => {
-    let info = actions.get(action);
+  // Per component, per action: one slot each (install-extension has one under each agent it serves).
+  const actions = new Map<Owner, Map<string, ActionInfo>>();
+  const actionList: ActionInfo[] = [];
+  const actionInfo = (action: string, owner: Owner): ActionInfo => {
+    let ofOwner = actions.get(owner);
+    if (!ofOwner) actions.set(owner, (ofOwner = new Map()));
+    let info = ofOwner.get(action);
     if (!info) {
-      const owner = ownerOf.get(action) ?? { id: "other", title: "actions no registered capability owns" };
       let component = components.get(owner.id);
       if (!component) components.set(owner.id, (component = { id: owner.id, title: owner.title, steps: 0, machines: 0, actionCounts: [], seen: new Uint8Array(machineCount) }));
-      actions.set(action, (info = { action, slot: actions.size, component }));
+      ofOwner.set(action, (info = { action, owner, slot: actionList.length, component }));
+      actionList.push(info);
     }
     return info;
   };
@@ -121,7 +126,8 @@ export function tallySteps(plan: RenderedPlan, catalog: Catalog = REGISTRY): Ste
     const record = records[i];
     const s = steps[i]!;
     const action = record ? record.shape.action : s.action;
-    const info = lastInfo?.action === action ? lastInfo : (lastInfo = actionInfo(action));
+    const owner = ownerOfStep(s, record);
+    const info = lastInfo?.action === action && lastInfo.owner === owner ? lastInfo : (lastInfo = actionInfo(action, owner));
     const id = machineOfStep(s, record);
     let m: number;
     if (id === undefined) m = -1;
@@ -181,9 +187,9 @@ export function tallySteps(plan: RenderedPlan, catalog: Catalog = REGISTRY): Ste
     } else if (m === -2) elsewhere.add(id!);
   }
 
-  const actionList = [...actions.values()];
+  // An action counted under several components has a slot each: a subscription's count is their sum.
   const countsOf = (counts: readonly number[], into: Map<string, number>) => {
-    for (const a of actionList) if (counts[a.slot]) into.set(a.action, counts[a.slot]!);
+    for (const a of actionList) if (counts[a.slot]) into.set(a.action, (into.get(a.action) ?? 0) + counts[a.slot]!);
   };
   for (const c of ordered) countsOf(c.actionCounts, c.facts.actions);
   return {

@@ -1,5 +1,6 @@
 /** The plan for a person at a terminal, produced line by line (a million machines never make one string). */
 import { REGISTRY, type Catalog } from "../catalog";
+import { componentCounts, targetsWord } from "./components";
 import { compactStepLabel, machineChanges, shortName, stepGroups, stepLabel, subscriptionsWith, type RenderedPlan } from "./facts";
 import { DependencyPositions } from "./positions";
 import { stepRecords } from "./records";
@@ -45,6 +46,15 @@ export function* textPieces(plan: RenderedPlan, options: TextOptions = {}): Gene
     for (const d of catalog.decisions) {
       const n = plan.summary.decisions[d];
       if (n) yield `  ${d.padEnd(25)} ${String(n).padStart(7)}  ${catalog.meaning(d)}\n`;
+    }
+  }
+  const components = componentCounts(plan.summary, catalog);
+  if (components.length) {
+    yield "\nComponents by decision:\n";
+    for (const c of components) {
+      yield `  ${c.title} (${c.total} ${targetsWord(c)}):\n`;
+      // The counts in the decisions' column above.
+      for (const d of c.decisions) yield `    ${d.decision.padEnd(23)} ${String(d.count).padStart(7)}  ${d.meaning}\n`;
     }
   }
   if (plan.steps.length) {
