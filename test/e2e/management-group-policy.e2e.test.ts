@@ -96,6 +96,8 @@ describe("an ALZ assignment at a management group, planned by the CLI on the emu
     expect(found.map((f) => f.target)).toEqual([ASSIGNMENT_ID]);
     expect(found[0]!.message).toContain(`Azure Landing Zones (Deploy-AKS-Policy) assigns "Deploy Azure Policy Add-on to AKS clusters"`);
     expect(found[0]!.message).toContain(`at ${ALZ}`);
+    // Where, of the plan's three subscriptions: the one under alz and not in its notScopes.
+    expect(found[0]!.message.toLowerCase()).toContain(`(for 1 subscription(s) of this plan: ${subs[0]!.toLowerCase()})`);
     // The plans it would set beside this spec's: a warning.
     expect(p.findings.filter((f) => f.code === COEXISTING_PLANS).map((f) => [f.severity, f.target])).toEqual([["warning", MDFC_ID]]);
   });

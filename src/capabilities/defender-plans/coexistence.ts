@@ -117,8 +117,20 @@ export function noteCoexistence(
       f.applies === "unknown" ? "warning" : severity,
       `coexisting-${component}-assignment`,
       f.assignment.id,
-      `${f.ownerName} assigns ${policy}, which deploys ${what}, at ${f.assignment.scope}.${unsure} ${ourPart(f)}`,
+      `${f.ownerName} assigns ${policy}, which deploys ${what}, at ${f.assignment.scope}${reach(ctx, f.assignment)}.${unsure} ${ourPart(f)}`,
     );
   }
   return found;
+}
+
+/**
+ * For an assignment at a management group, the subscriptions of the plan's scope it applies to
+ * (or may: ancestors not recorded): its one finding (findings are kept once per code and target)
+ * then says where, whichever subscription's planning found it first.
+ */
+function reach(ctx: PlanContext, a: InventoryPolicyAssignment): string {
+  if (!trimmed(a.scope).startsWith(GROUP_SCOPE)) return "";
+  const under = [...ctx.inScope].filter((sub) => assignmentApplies(ctx, a, sub) !== "no").sort();
+  const named = under.slice(0, 3).join(", ");
+  return ` (for ${under.length} subscription(s) of this plan: ${named}${under.length > 3 ? `, and ${under.length - 3} more` : ""})`;
 }
