@@ -70,4 +70,16 @@ describe("a spec naming a workspace Azure does not show", () => {
     expect(applied.stderr()).toContain("`plan` refused this plan (exit 1)");
     expect(await writes()).toBe(before);
   });
+
+  it("with the spec fixed, apply shows the plan with its Scope: line, as plan does, and applies it", async () => {
+    const fixed = join(lab.dir, "fixed.yaml");
+    writeFileSync(fixed, stringify({ subscriptions: lab.emu.subscriptionIds, exclude: { machineTags: { "asc-autoprovision": "off" } }, logAnalyticsAgent: { autoProvision: true, agent: "ama", securityEvents: "Common", workspace: "default" } }));
+    const scope = `Scope: ${lab.emu.subscriptionIds.length} subscription(s) in scope; excluded 1 machine tag (asc-autoprovision=off).`;
+    const planned = runCli(lab, ["plan", "--spec", fixed, "--quiet"]);
+    expect(await planned.exit).toBe(2);
+    expect(planned.stdout().split("\n")[1]).toBe(scope);
+    const applied = runCli(lab, ["apply", "--spec", fixed, "--yes", "--state-dir", lab.stateDir, "--quiet"]);
+    expect(await applied.exit).toBe(0);
+    expect(applied.stdout().split("\n")[1]).toBe(scope);
+  });
 });

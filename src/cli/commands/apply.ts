@@ -7,7 +7,7 @@
  */
 import type { Command } from "commander";
 import { createInterface } from "node:readline/promises";
-import { basisPartCount, planPieces, type Plan } from "../../core";
+import { basisPartCount, describeScope, planPieces, type Plan } from "../../core";
 import { loadSpecFile, type Spec } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { CliError } from "../errors";
@@ -83,7 +83,7 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
         );
       }
       // Shown right before it is applied (the saved plan as reviewed): without plan's "Run apply" advice.
-      if (format === "text") await writeStdout(planPieces(saved ? saved.plan : thePlan, "text", { for: "apply" }), ctx.stdout);
+      if (format === "text") await writeStdout(planPieces(saved ? saved.plan : thePlan, "text", { for: "apply", scope: describeScope(spec, planned.inventory) }), ctx.stdout);
       if (format === "text" && asPlanned) ctx.stdout(describeAsPlanned(asPlanned));
       // With --plan, the steps already as planned in JSON too (empty lists when none).
       const extra = asPlanned ? { alreadyAsPlanned: asPlanned } : {};
