@@ -25,6 +25,13 @@ export const CONTAINERS_PLAN = "Containers";
 /** The plans the spec's `defender.plans` may name: all but the two it has sections for. */
 export const OTHER_PLAN_NAMES: readonly PlanName[] = PLAN_NAMES.filter((p) => p !== SERVERS_PLAN && p !== CONTAINERS_PLAN);
 
+/**
+ * Plans Azure marks deprecated, with the plan that replaced them (the pricing's `deprecated` and
+ * `replacedBy`, 2023-01-01 and later; azure-facts.md: KubernetesService and ContainerRegistry,
+ * replaced by Containers). The spec may turn them off, not on.
+ */
+export const DEPRECATED_PLANS: Readonly<Partial<Record<PlanName, PlanName>>> = Object.freeze({ KubernetesService: CONTAINERS_PLAN, ContainerRegistry: CONTAINERS_PLAN });
+
 /** Each plan's extensions (reference §2; the pricings spec's Extension.name). */
 export const PLAN_EXTENSIONS: Readonly<Partial<Record<PlanName, readonly string[]>>> = Object.freeze({
   VirtualMachines: ["AgentlessVmScanning", "MdeDesignatedSubscription", "FileIntegrityMonitoring"],

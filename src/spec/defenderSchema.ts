@@ -13,7 +13,7 @@
  */
 import { z } from "zod";
 import { closedObject, type ValidationIssue } from "./errors";
-import { OTHER_PLAN_NAMES, RESOURCE_LEVEL_PLANS, SUB_PLANS, type PlanName, type ResourceLevelPlan } from "./defender";
+import { DEPRECATED_PLANS, OTHER_PLAN_NAMES, RESOURCE_LEVEL_PLANS, SUB_PLANS, type PlanName, type ResourceLevelPlan } from "./defender";
 import { GUID_PATTERN, MACHINE_ID_PATTERN, WORKSPACE_ID_PATTERN } from "./patterns";
 
 export const SERVER_PLANS = ["Off", "P1", "P2"] as const;
@@ -309,6 +309,11 @@ function otherPlanIssues(plans: DefenderSpec["plans"]): ValidationIssue[] {
     }
     if (!(OTHER_PLAN_NAMES as readonly string[]).includes(name)) {
       out.push({ path, message: `is not a Defender plan (allowed: ${OTHER_PLAN_NAMES.join(", ")})` });
+      continue;
+    }
+    const replacedBy = DEPRECATED_PLANS[name as PlanName];
+    if (replacedBy && p.enabled) {
+      out.push({ path: `${path}.enabled`, message: `${name} is deprecated, replaced by ${replacedBy}: enable defender.containers instead (allowed here: false, to turn the old plan off)` });
       continue;
     }
     const subPlans = SUB_PLANS[name as PlanName];

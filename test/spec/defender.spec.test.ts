@@ -52,6 +52,8 @@ const BAD: [string, unknown, string, RegExp][] = [
   ["a deprecated sub-plan", { plans: { KeyVaults: { enabled: true, subPlan: "PerTransaction" } } }, "defender.plans.KeyVaults.subPlan", /"PerTransaction" is deprecated and Azure refuses it \(InvalidInputError\): use "PerKeyVault" \(allowed: PerKeyVault\)/],
   ["a sub-plan of a plan without any", { plans: { Dns: { enabled: true, subPlan: "X" } } }, "defender.plans.Dns.subPlan", /Dns has no sub-plans/],
   ["the servers plan under plans", { plans: { VirtualMachines: { enabled: true } } }, "defender.plans.VirtualMachines", /is set in defender.servers/],
+  ["a deprecated plan turned on", { plans: { KubernetesService: { enabled: true } } }, "defender.plans.KubernetesService.enabled", /KubernetesService is deprecated, replaced by Containers: enable defender.containers instead \(allowed here: false/],
+  ["the other deprecated plan turned on", { plans: { ContainerRegistry: { enabled: true } } }, "defender.plans.ContainerRegistry.enabled", /replaced by Containers/],
 ];
 
 describe("the defender section refuses bad input, naming the field", () => {
@@ -78,6 +80,10 @@ describe("the defender section refuses bad input, naming the field", () => {
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(stdout).toBe("");
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("accepts a deprecated plan turned off (the way off an old plan)", () => {
+    expect(() => parseSpec({ subscriptions: [SUB], defender: { plans: { KubernetesService: { enabled: false }, ContainerRegistry: { enabled: false } } } })).not.toThrow();
   });
 
   it("accepts the portal's defaults and a full section", () => {
