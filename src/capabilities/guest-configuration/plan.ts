@@ -64,7 +64,17 @@ function decider(ctx: PlanContext, b: Sink, machines: readonly InventoryMachine[
 }
 
 export function noteGuestConfigurationOwners(ctx: PlanContext, b: Sink, subscriptionId: string): void {
-  if (!resolveServers(ctx.spec.defender)?.guestConfiguration) return;
+  const servers = resolveServers(ctx.spec.defender);
+  if (!servers?.guestConfiguration) return;
+  // Once per plan (findings are kept once per code and target). Reference §3: OS baseline recommendations need P2.
+  if (servers.plan !== "P2") {
+    b.finding(
+      "info",
+      "guest-configuration-without-p2",
+      "defender.servers.guestConfiguration",
+      `The Guest Configuration agent is installed, but Defender for Cloud's OS baseline recommendations need Defender for Servers P2 and defender.servers.plan is ${servers.plan}: until then the agent serves Azure Policy's machine configuration only.`,
+    );
+  }
   noteCoexistence(ctx, b, subscriptionId, "guestConfiguration", "the Guest Configuration extension and identity", () =>
     "This tool installs the same extension under the same name on the machines that lack it, so the two never install it twice; it assigns nothing.",
   );
