@@ -83,12 +83,31 @@ CREATE TABLE IF NOT EXISTS remediation_deployments (
 `;
 
 export function openDb(path: string): Db {
-  const db = new Database(path);
+  const db = openNative(path);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
   db.pragma("busy_timeout = 5000");
   db.exec(SCHEMA);
   return db;
+}
+
+/**
+ * The native module loads here: built for another Node (npm's `nodedir` naming another Node's
+ * headers), it fails with NODE_MODULE_VERSION, which says nothing about the fix: this says it.
+ */
+function openNative(path: string): Db {
+  try {
+    return new Database(path);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!/NODE_MODULE_VERSION/.test(message)) throw err;
+    const built = /compiled against a different Node\.js version using\s+NODE_MODULE_VERSION (\d+)/.exec(message)?.[1];
+    throw new Error(
+      `better-sqlite3 (the emulator's database) was built for another Node${built ? ` (NODE_MODULE_VERSION ${built})` : ""} than this one (${process.version}, NODE_MODULE_VERSION ${process.versions.modules}): ` +
+        `rebuild it with this Node: npm_config_nodedir="$(dirname "$(dirname "$(command -v node)")")" npm rebuild better-sqlite3 (README, "Set up and run")`,
+      { cause: err },
+    );
+  }
 }
 
 export class Meta {
