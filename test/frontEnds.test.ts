@@ -63,7 +63,7 @@ function stackFile(path: string): StackConfig {
 
 /** The CDKTF props of a stack config: the spec's keys and the model's other inputs. */
 function stackProps(config: StackConfig): AutoProvisioningStackProps {
-  const { subscriptions, managementGroups, exclude, logAnalyticsAgent, extensions, defender, machineRegions, sentinelOwnsSecurityEvents, workspaceLocation, amaPolicies } = config;
+  const { subscriptions, managementGroups, exclude, logAnalyticsAgent, extensions, defender, machineRegions, sentinelOwnsSecurityEvents, workspaceLocation, amaPolicies, installSolution, configureSecurityEvents } = config;
   const scope = { ...(managementGroups !== undefined ? { managementGroups } : {}), ...(exclude !== undefined ? { exclude } : {}) };
   return {
     spec: { subscriptions, ...scope, logAnalyticsAgent, extensions, ...(defender !== undefined ? { defender } : {}) } as SpecInput,
@@ -71,6 +71,8 @@ function stackProps(config: StackConfig): AutoProvisioningStackProps {
     ...(sentinelOwnsSecurityEvents !== undefined ? { sentinelOwnsSecurityEvents: sentinelOwnsSecurityEvents as boolean } : {}),
     ...(workspaceLocation !== undefined ? { workspaceLocation: workspaceLocation as string } : {}),
     ...(amaPolicies !== undefined ? { amaPolicies: amaPolicies as AutoProvisioningStackProps["amaPolicies"] } : {}),
+    ...(installSolution !== undefined ? { installSolution: installSolution as boolean } : {}),
+    ...(configureSecurityEvents !== undefined ? { configureSecurityEvents: configureSecurityEvents as boolean } : {}),
   };
 }
 
@@ -104,8 +106,8 @@ async function pulumiRendering(config: StackConfig, resolved?: readonly string[]
     const { customWorkspace: expected, external: expectedExternal, ...restExpected } = stack.model.subscriptions[i]!;
     expect(symbolic(rest)).toEqual(symbolic(restExpected));
     expect(customWorkspace?.workspaceId).toEqual(expected?.workspaceId);
-    if (customWorkspace?.solution) {
-      // The owner: the shared units are its own, so nothing it waits for is declared elsewhere.
+    if (customWorkspace?.solution || customWorkspace?.securityEvents) {
+      // The owner: the shared units this stack declares are its own, so nothing it waits for is declared elsewhere.
       expect(symbolic([customWorkspace.solution, customWorkspace.securityEvents])).toEqual(symbolic([stack.model.sharedWorkspace!.solution, stack.model.sharedWorkspace!.securityEvents]));
       expect(external).toEqual([]);
     } else {
@@ -209,6 +211,14 @@ const VARIANTS: readonly [string, StackConfig][] = [
   [
     "agent ama, a central workspace in a subscription outside the spec (its own provider), Common",
     { ...BASE, logAnalyticsAgent: { autoProvision: true, agent: "ama", securityEvents: "Common", workspace: { id: HUB_WS } }, extensions: { dependencyAgent: { linux: true }, identityLocation: "northeurope" } },
+  ],
+  [
+    "a central workspace whose solution another stack declares (installSolution false): its tier only",
+    { ...BASE, logAnalyticsAgent: { autoProvision: true, agent: "ama", securityEvents: "Common", workspace: { id: HUB_WS } }, workspaceLocation: "northeurope", installSolution: false },
+  ],
+  [
+    "a central workspace another stack declares (installSolution and configureSecurityEvents false): neither its solution nor its rule",
+    { ...BASE, logAnalyticsAgent: { autoProvision: true, agent: "ama", securityEvents: "Common", workspace: { id: HUB_WS } }, workspaceLocation: "northeurope", installSolution: false, configureSecurityEvents: false },
   ],
   [
     "the same central workspace with its location given: nothing looked up",

@@ -441,3 +441,26 @@ describe("the defender section (issue 14): the subscription-level resources, fro
     ]);
   });
 });
+
+describe("two stacks sharing one central workspace (one defender section a spec: a plan per subscription needs a stack each)", () => {
+  const HUB_WS = `/subscriptions/${SUB}/resourceGroups/rg-hub/providers/Microsoft.OperationalInsights/workspaces/law-hub`;
+  const specFor = (sub: string, plan: "P1" | "P2"): SpecInput =>
+    ({ subscriptions: [sub], logAnalyticsAgent: { autoProvision: true, agent: "ama", securityEvents: "Common", workspace: { id: HUB_WS } }, defender: { servers: { plan } } }) as SpecInput;
+
+  test("the second stack's installSolution and configureSecurityEvents false: the workspace's solution and rule are declared once across both", () => {
+    const first = stackOf({ spec: specFor(SUB, "P2"), workspaceLocation: "westeurope" }).json;
+    const second = stackOf({ spec: specFor(SUB2, "P1"), workspaceLocation: "westeurope", installSolution: false, configureSecurityEvents: false }).json;
+    const rules = (json: string) => blocks(json, ResourceGroupTemplateDeployment.tfResourceType).filter((d) => d["name"].startsWith("asc-dcr-"));
+    expect([blocks(first, LogAnalyticsSolution.tfResourceType).length, blocks(second, LogAnalyticsSolution.tfResourceType).length]).toEqual([1, 0]);
+    expect([rules(first).length, rules(second).length]).toEqual([1, 0]);
+    // Each still points its own subscription at the workspace, with its own plan.
+    expect(blocks(second, SecurityCenterWorkspace.tfResourceType).map((b) => b["workspace_id"])).toEqual([HUB_WS]);
+    expect([pricings(first)["VirtualMachines"]!["subPlan"], pricings(second)["VirtualMachines"]!["subPlan"]]).toEqual(["P2", "P1"]);
+    // Without the switches, both would declare them: two Terraform states owning one resource.
+    expect(blocks(stackOf({ spec: specFor(SUB2, "P1"), workspaceLocation: "westeurope" }).json, LogAnalyticsSolution.tfResourceType)).toHaveLength(1);
+  });
+
+  test("installSolution must be a boolean", () => {
+    expect(() => stackOf({ spec: specFor(SUB2, "P1"), installSolution: "no" as never })).toThrow(/installSolution: "no" is not a boolean/);
+  });
+});
