@@ -105,8 +105,8 @@ export class AgentReconciliation extends pulumi.dynamic.Resource {
   /** Machines with steps in the plan (at most 200, by id; see machineCount). */
   declare public readonly machines: pulumi.Output<MachineChange[]>;
   declare public readonly machineCount: pulumi.Output<number>;
-  /** The plan's findings (at most 100; see findingCounts). */
-  declare public readonly findings: pulumi.Output<FindingSummary[]>;
+  /** The plan's findings keyed `<code> <target>` (at most 100; see findingCounts). */
+  declare public readonly findings: pulumi.Output<Record<string, FindingSummary>>;
   declare public readonly findingCounts: pulumi.Output<Partial<Record<Severity, number>>>;
   /** Digest of the plan's steps and changed machines. */
   declare public readonly planDigest: pulumi.Output<string>;
