@@ -40,13 +40,14 @@ test("one line per machine: each step by its action and label, so the second ins
   expect(line).not.toContain("vm-0000");
 });
 
-test("subscription-level steps show too (a tier change is no longer only a counter), bounded", () => {
+test("subscription-level steps show too (a tier change is no longer only a counter), one line each, bounded", () => {
   const plan = planOf(0, undefined, [rule("Minimal")]);
-  expect(linesOf(plan)).toEqual({ [`${GUID}: shared steps`]: "update-dcr asc-ama-weu: Minimal" });
+  expect(linesOf(plan)).toEqual({ [`${GUID} update-dcr 1`]: "asc-ama-weu: Minimal" });
   const many = planOf(0, undefined, Array.from({ length: 45 }, (_, i) => ({ ...rule("All"), id: `dcr${i}`, target: `${RULE}${i}`, details: { name: `r${i}`, tier: "All" } }) as unknown as Step));
-  const line = linesOf(many)[`${GUID}: shared steps`]!;
-  expect(line.split(", update-dcr")).toHaveLength(20);
-  expect(line).toMatch(/, … and 25 more$/);
+  const lines = linesOf(many);
+  expect(Object.keys(lines)).toHaveLength(21);
+  expect(lines[`${GUID} update-dcr 20`]).toBe("r19: All");
+  expect(lines[`${GUID} ${MORE_KEY}`]).toBe("and 25 more subscription-level steps (the whole plan: planFile)");
 });
 
 test("past MAX_MACHINES machines, one more key says how many are not listed", () => {
@@ -68,7 +69,7 @@ test("findings are keyed by code and target: dropping one leaves the others' ent
 
 test("a preview's check predicts every change; the up itself stores what it leaves outstanding", () => {
   const plan = planOf(3, undefined, [rule("Minimal")]);
-  expect(Object.keys(predictedReport(plan, "apply", "pending").changes)).toEqual([`${GUID}: shared steps`, vm(0), vm(1), vm(2)]);
+  expect(Object.keys(predictedReport(plan, "apply", "pending").changes)).toEqual([`${GUID} update-dcr 1`, vm(0), vm(1), vm(2)]);
   expect(predictedReport(plan, "apply", "outstanding").changes).toEqual({});
   // Report mode changes nothing: what is outstanding is the whole plan, in both.
   expect(Object.keys(predictedReport(plan, "report", "outstanding").changes)).toHaveLength(4);
@@ -88,7 +89,7 @@ test("at 10,000 machines the state stays under its ~290 KB bound, the cap and it
   const report = predictedReport(plan, "apply", "pending");
   expect(Object.keys(report.changes).filter((k) => k.startsWith("/subscriptions/"))).toHaveLength(MAX_MACHINES);
   expect(report.changes[MORE_KEY]).toMatch(/^and \d+ more machines/);
-  expect(Object.keys(report.changes).filter((k) => k.endsWith(": shared steps"))).toHaveLength(3);
+  expect(Object.keys(report.changes).filter((k) => k.endsWith(" set-pricing 1"))).toHaveLength(3);
   expect(Buffer.byteLength(JSON.stringify(report))).toBeLessThan(290_000);
 });
 

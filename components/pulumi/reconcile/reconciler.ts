@@ -331,13 +331,8 @@ function countBy<T, K extends string>(items: readonly T[], keyOf: (item: T) => K
   return out;
 }
 
-/** A step as a preview line shows it: its action and its label (`install-extension AzurePolicyforWindows`), one line, bounded. */
-function stepText(plan: Plan, i: number): string {
-  const step = plan.steps[i]!;
-  const text = `${step.action} ${stepLabel(step)}`.replace(/\s+/g, " ");
-  return text.length > MAX_STEP_TEXT ? `${text.slice(0, MAX_STEP_TEXT - 1)}…` : text;
-}
-const MAX_STEP_TEXT = 160;
+/** A subscription-level step's label, cut so that it shows whole beside its key (the display cuts at 150 characters). */
+const MAX_STEP_TEXT = 100;
 
 /**
  * A machine's steps, short (the display cuts a line at 150 characters): per action in plan order,
@@ -364,8 +359,7 @@ function machineStepsText(plan: Plan, machineId: string, steps: readonly number[
  * keyed by its ARM id (`install -> DefaultWorkspace-<sub>-EUS: install-extension
  * AzureMonitorWindowsAgent, associate-dcr ...`), at most MAX_MACHINES of them and then
  * MORE_KEY saying how many more; and the steps no machine owns (pricings, rules, policies,
- * settings), one line per subscription keyed `<subscription>: shared steps`, at most
- * MAX_SHARED_STEPS each, so a tier or plan change shows in a preview too. `shared`: whether to
+ * settings), one line each (sharedStepLines), so a tier or plan change shows in a preview too. `shared`: whether to
  * show them (not once they are done).
  */
 export function changeLines(plan: Plan, machines: Iterable<MachineSteps>, machineTotal: number, shared: boolean): Record<string, string> {
@@ -383,25 +377,35 @@ export function changeLines(plan: Plan, machines: Iterable<MachineSteps>, machin
   return lines;
 }
 
-/** The steps no machine owns, one line per subscription (by the step's target), bounded. */
+/**
+ * The steps no machine owns, one line each (the display cuts a line at 150 characters), keyed
+ * `<subscription> <action> <n>` so they sort by subscription and action; at most
+ * MAX_SHARED_STEPS a subscription, then `<subscription> …` says how many more; at most
+ * MAX_SHARED_SCOPES subscriptions.
+ */
 function sharedStepLines(plan: Plan): Record<string, string> {
   const of = stepMachineIndices(plan);
-  const bySubscription = new Map<string, { shown: string[]; total: number }>();
+  const bySubscription = new Map<string, { lines: [string, string][]; perAction: Map<string, number>; total: number }>();
   for (let i = 0; i < of.length; i++) {
     if (of[i]! >= 0) continue;
-    const target = plan.steps[i]!.target;
-    const sub = /^\/subscriptions\/([^/]+)/i.exec(target)?.[1]?.toLowerCase() ?? "tenant";
+    const step = plan.steps[i]!;
+    const sub = /^\/subscriptions\/([^/]+)/i.exec(step.target)?.[1]?.toLowerCase() ?? "tenant";
     let entry = bySubscription.get(sub);
     if (!entry) {
       if (bySubscription.size >= MAX_SHARED_SCOPES) continue;
-      bySubscription.set(sub, (entry = { shown: [], total: 0 }));
+      bySubscription.set(sub, (entry = { lines: [], perAction: new Map(), total: 0 }));
     }
     entry.total++;
-    if (entry.shown.length < MAX_SHARED_STEPS) entry.shown.push(stepText(plan, i));
+    if (entry.lines.length >= MAX_SHARED_STEPS) continue;
+    const n = (entry.perAction.get(step.action) ?? 0) + 1;
+    entry.perAction.set(step.action, n);
+    const label = stepLabel(step).replace(/\s+/g, " ");
+    entry.lines.push([`${sub} ${step.action} ${n}`, label.length > MAX_STEP_TEXT ? `${label.slice(0, MAX_STEP_TEXT - 1)}…` : label]);
   }
   const lines: Record<string, string> = {};
-  for (const [sub, { shown, total }] of [...bySubscription].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    lines[`${sub}: shared steps`] = shown.join(", ") + (total > shown.length ? `, … and ${total - shown.length} more` : "");
+  for (const [sub, entry] of [...bySubscription].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [key, text] of entry.lines) lines[key] = text;
+    if (entry.total > entry.lines.length) lines[`${sub} ${MORE_KEY}`] = `and ${entry.total - entry.lines.length} more subscription-level steps (the whole plan: planFile)`;
   }
   return lines;
 }

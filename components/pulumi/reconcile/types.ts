@@ -67,9 +67,9 @@ export interface ReconciliationReport {
   readonly steps: Partial<Record<Action, number>>;
   /**
    * Per machine (ARM id), one line a reviewer reads in `pulumi preview --diff`:
-   * `<decision> -> <target workspace name | no workspace>: <action> <step label>, ...`; per
-   * subscription (`<guid>: shared steps`), its pricings, rules, policies and settings; past
-   * MAX_MACHINES machines, `…`: how many more. In a preview's checked
+   * `<decision> -> <target workspace name | no workspace>: <action> <step label>, ...`; each
+   * subscription-level step (pricings, rules, policies, settings) keyed `<guid> <action> <n>`,
+   * MAX_SHARED_STEPS a subscription; past MAX_MACHINES machines, `…`: how many more. In a preview's checked
    * inputs: what the up will change. After an up, a refresh, and in what an up stores as its
    * inputs: what is still outstanding (nothing after a successful apply). At most MAX_MACHINES.
    */
