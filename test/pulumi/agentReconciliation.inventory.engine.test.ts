@@ -12,7 +12,7 @@ import { isAbsolute, join } from "node:path";
 import { writeFleetInventory } from "../../bench/fleet";
 import { planDigest } from "../../components/pulumi/reconcile/reconciler";
 import { MAX_MACHINES, MORE_KEY } from "../../components/pulumi/reconcile/types";
-import { readPlanFile } from "../../src/core";
+import { readPlanFile, type Plan } from "../../src/core";
 import { EMULATOR_CLIENT_SECRET } from "../../src/emulator/constants";
 import { AGENT_RECONCILIATION_TYPE } from "../../components/pulumi/reconcile/agentReconciliation";
 import { engineSuite } from "../engine/engineSuite";
@@ -79,7 +79,8 @@ describeEngine("AgentReconciliation over an inventory file, in the real CLI", ()
     // Named by a digest over the stack's scope and spec too (a converged plan's digest alone is everyone's); it holds this plan.
     expect(file).toMatch(/[\\/]plans[\\/][0-9a-f]{16}\.json$/);
     const { plan } = await readPlanFile(file);
-    expect(planDigest(plan)).toBe(outs["planDigest"]);
+    // A plan file is read with its decisions as strings; the digest reads only ids, actions and details.
+    expect(planDigest(plan as unknown as Plan)).toBe(outs["planDigest"]);
     expect(plan.machines).toHaveLength(MACHINES);
     expect(plan.steps.length).toBe(outs["remainingSteps"]);
   });
