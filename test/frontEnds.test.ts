@@ -17,8 +17,8 @@ import {
   declareStack as declareStackModel,
   stackDeclarations,
   stackLookups,
+  subscriptionPricingResource,
   symbolic,
-  type Declaration,
   type DeclarationKind,
   type StackDeclarations,
 } from "../src/core";
@@ -39,7 +39,7 @@ const RENDERED_AS: Readonly<Record<DeclarationKind, readonly [pulumi: string, te
   solution: ["azure-native:operationsmanagement:Solution", "azurerm_log_analytics_solution"],
   "security-events-data-source": ["azure-native:operationalinsights:DataSource", "azurerm_resource_group_template_deployment"],
   "data-collection-rule": ["azure-native:monitor:DataCollectionRule", "azurerm_resource_group_template_deployment", "azurerm_monitor_data_collection_rule"],
-  pricing: ["azure-native:security:Pricing", "azurerm_security_center_subscription_pricing"],
+  pricing: ["azure-native:security:Pricing", "azurerm_subscription_template_deployment"],
   "security-setting": ["azure-native:resources:DeploymentAtSubscriptionScope", "azurerm_security_center_setting"],
   "server-va-setting": ["azure-native:security:AzureServersSetting", "azurerm_security_center_server_vulnerability_assessments_setting"],
   "workspace-setting": ["azure-native:security:WorkspaceSetting", "azurerm_security_center_workspace"],
@@ -48,9 +48,6 @@ const RENDERED_AS: Readonly<Record<DeclarationKind, readonly [pulumi: string, te
   "policy-remediation": ["azure-native:policyinsights:RemediationAtSubscription", "azurerm_subscription_policy_remediation"],
 };
 
-/** azurerm's pricing has no `enforce`: an enforced pricing is a subscription-scope template with its exact body. */
-const ENFORCED_PRICING_AS = "azurerm_subscription_template_deployment";
-const isEnforcedPricing = (d: Declaration): boolean => d.kind === "pricing" && d.props.enforce === "True";
 
 /** How many of each, sorted. */
 function census(types: readonly string[]): [string, number][] {
@@ -66,7 +63,7 @@ function stackFile(path: string): StackConfig {
 
 /** The CDKTF props of a stack config: the spec's keys and the model's other inputs. */
 function stackProps(config: StackConfig): AutoProvisioningStackProps {
-  const { subscriptions, managementGroups, exclude, logAnalyticsAgent, extensions, defender, machineRegions, sentinelOwnsSecurityEvents, workspaceLocation, amaPolicies } = config;
+  const { subscriptions, managementGroups, exclude, logAnalyticsAgent, extensions, defender, machineRegions, sentinelOwnsSecurityEvents, workspaceLocation, amaPolicies, installSolution, configureSecurityEvents } = config;
   const scope = { ...(managementGroups !== undefined ? { managementGroups } : {}), ...(exclude !== undefined ? { exclude } : {}) };
   return {
     spec: { subscriptions, ...scope, logAnalyticsAgent, extensions, ...(defender !== undefined ? { defender } : {}) } as SpecInput,
@@ -74,6 +71,8 @@ function stackProps(config: StackConfig): AutoProvisioningStackProps {
     ...(sentinelOwnsSecurityEvents !== undefined ? { sentinelOwnsSecurityEvents: sentinelOwnsSecurityEvents as boolean } : {}),
     ...(workspaceLocation !== undefined ? { workspaceLocation: workspaceLocation as string } : {}),
     ...(amaPolicies !== undefined ? { amaPolicies: amaPolicies as AutoProvisioningStackProps["amaPolicies"] } : {}),
+    ...(installSolution !== undefined ? { installSolution: installSolution as boolean } : {}),
+    ...(configureSecurityEvents !== undefined ? { configureSecurityEvents: configureSecurityEvents as boolean } : {}),
   };
 }
 
@@ -92,6 +91,8 @@ interface Rendering {
   readonly types: string[];
   /** How many workspace lookups it declared. */
   readonly lookups: number;
+  /** The body of every pricing it sends (`name` and ARM `properties`), sorted: what Azure is asked to hold. */
+  readonly pricings: string[];
 }
 
 async function pulumiRendering(config: StackConfig, resolved?: readonly string[]): Promise<Rendering> {
@@ -105,8 +106,8 @@ async function pulumiRendering(config: StackConfig, resolved?: readonly string[]
     const { customWorkspace: expected, external: expectedExternal, ...restExpected } = stack.model.subscriptions[i]!;
     expect(symbolic(rest)).toEqual(symbolic(restExpected));
     expect(customWorkspace?.workspaceId).toEqual(expected?.workspaceId);
-    if (customWorkspace?.solution) {
-      // The owner: the shared units are its own, so nothing it waits for is declared elsewhere.
+    if (customWorkspace?.solution || customWorkspace?.securityEvents) {
+      // The owner: the shared units this stack declares are its own, so nothing it waits for is declared elsewhere.
       expect(symbolic([customWorkspace.solution, customWorkspace.securityEvents])).toEqual(symbolic([stack.model.sharedWorkspace!.solution, stack.model.sharedWorkspace!.securityEvents]));
       expect(external).toEqual([]);
     } else {
@@ -118,6 +119,10 @@ async function pulumiRendering(config: StackConfig, resolved?: readonly string[]
     keys: components.flatMap((c) => c.rendered.keys()).sort(),
     types: run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).map((r) => r.type),
     lookups: run.invocations.filter((i) => i.token === "azure-native:operationalinsights:getWorkspace").length,
+    pricings: run.resources
+      .filter((r) => r.type === "azure-native:security:Pricing")
+      .map(({ inputs: { scopeId: _scope, pricingName, pricingTier, ...rest } }) => pricingBody(String(pricingName), { pricingTier, ...rest }))
+      .sort(),
   };
 }
 
@@ -129,7 +134,17 @@ function cdktfRendering(stack: AutoProvisioningStack): Rendering {
     keys: [...stack.rendered.keys(), ...[...stack.subscriptions.values()].flatMap((s) => s.rendered.keys())].sort(),
     types: Object.entries(doc.resource ?? {}).flatMap(([type, byName]) => Object.keys(byName).map(() => type)),
     lookups: Object.keys(doc.data?.["azurerm_log_analytics_workspace"] ?? {}).length,
+    pricings: Object.values(doc.resource?.["azurerm_subscription_template_deployment"] ?? {})
+      .flatMap((d) => (JSON.parse((d as { template_content: string }).template_content) as { resources: { type: string; name: string; properties: Record<string, unknown> }[] }).resources)
+      .filter((r) => r.type === "Microsoft.Security/pricings")
+      .map((r) => pricingBody(r.name, r.properties))
+      .sort(),
   };
+}
+
+/** A pricing's body as one comparable string (keys sorted at every level). */
+function pricingBody(name: string, properties: Record<string, unknown>): string {
+  return JSON.stringify({ name, properties }, (_k, v: unknown) => (v !== null && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v));
 }
 
 /** Both front ends rendered `model`: every declaration once, as its kind's resource type, nothing more. */
@@ -140,8 +155,12 @@ function expectRendered(model: StackDeclarations, pulumi: Rendering, cdktf: Rend
   expect(pulumi.keys).toEqual(declarations.map((d) => d.key).sort());
   expect(cdktf.keys).toEqual(pulumi.keys);
   expect(census(pulumi.types)).toEqual(census(declarations.map((d) => RENDERED_AS[d.kind][0])));
-  expect(census(cdktf.types)).toEqual(census(declarations.map((d) => (isEnforcedPricing(d) && ENFORCED_PRICING_AS) || (native && RENDERED_AS[d.kind][2]) || RENDERED_AS[d.kind][1])));
+  expect(census(cdktf.types)).toEqual(census(declarations.map((d) => (native && RENDERED_AS[d.kind][2]) || RENDERED_AS[d.kind][1])));
   expect([pulumi.lookups, cdktf.lookups]).toEqual([stackLookups(model).length, stackLookups(model).length]);
+  // Both send each pricing's one body, the model's: every extension it lists, on or off, and no other.
+  const bodies = declarations.flatMap((d) => (d.kind === "pricing" ? [subscriptionPricingResource(d.props)] : [])).map((r) => pricingBody(r.name, r.properties)).sort();
+  expect(pulumi.pricings).toEqual(bodies);
+  expect(cdktf.pricings).toEqual(bodies);
 }
 
 // Defender off makes the components warn that a tier is not stored (asserted in test/pulumi): keep the output quiet.
@@ -192,6 +211,14 @@ const VARIANTS: readonly [string, StackConfig][] = [
   [
     "agent ama, a central workspace in a subscription outside the spec (its own provider), Common",
     { ...BASE, logAnalyticsAgent: { autoProvision: true, agent: "ama", securityEvents: "Common", workspace: { id: HUB_WS } }, extensions: { dependencyAgent: { linux: true }, identityLocation: "northeurope" } },
+  ],
+  [
+    "a central workspace whose solution another stack declares (installSolution false): its tier only",
+    { ...BASE, logAnalyticsAgent: { autoProvision: true, agent: "ama", securityEvents: "Common", workspace: { id: HUB_WS } }, workspaceLocation: "northeurope", installSolution: false },
+  ],
+  [
+    "a central workspace another stack declares (installSolution and configureSecurityEvents false): neither its solution nor its rule",
+    { ...BASE, logAnalyticsAgent: { autoProvision: true, agent: "ama", securityEvents: "Common", workspace: { id: HUB_WS } }, workspaceLocation: "northeurope", installSolution: false, configureSecurityEvents: false },
   ],
   [
     "the same central workspace with its location given: nothing looked up",

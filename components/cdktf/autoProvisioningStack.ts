@@ -49,7 +49,18 @@ export interface AutoProvisioningStackProps extends StackOptionsFields {
   readonly managementGroupSubscriptions?: readonly string[];
 }
 
-const PROP_KEYS = ["spec", "machineRegions", "sentinelOwnsSecurityEvents", "workspaceLocation", "metadataHost", "dataCollectionRule", "amaPolicies", "managementGroupSubscriptions"] as const;
+const PROP_KEYS = [
+  "spec",
+  "machineRegions",
+  "sentinelOwnsSecurityEvents",
+  "workspaceLocation",
+  "installSolution",
+  "configureSecurityEvents",
+  "metadataHost",
+  "dataCollectionRule",
+  "amaPolicies",
+  "managementGroupSubscriptions",
+] as const;
 
 export class AutoProvisioningStack extends TerraformStack {
   /** The validated spec, with defaults. */
@@ -79,7 +90,7 @@ export class AutoProvisioningStack extends TerraformStack {
     issues.push(...scopeIssues);
     const spec = written.managementGroups.length && !scopeIssues.length ? resolvedScope(written, props.managementGroupSubscriptions!) : written;
     const regions = readMachineRegions(props.machineRegions, spec.subscriptions, issues);
-    issues.push(...booleanIssues(props.sentinelOwnsSecurityEvents, "sentinelOwnsSecurityEvents"));
+    for (const k of ["sentinelOwnsSecurityEvents", "installSolution", "configureSecurityEvents"] as const) issues.push(...booleanIssues(props[k], k));
     if (props.workspaceLocation !== undefined) issues.push(...regionIssues(props.workspaceLocation, "workspaceLocation"));
     if (props.metadataHost !== undefined) issues.push(...schemaIssues(z.string().min(1), props.metadataHost, "metadataHost"));
     const amaPolicies = readAmaPoliciesOptions(props.amaPolicies, "amaPolicies", spec.subscriptions, issues);
@@ -90,6 +101,8 @@ export class AutoProvisioningStack extends TerraformStack {
       machineRegions: regions,
       sentinelOwnsSecurityEvents: props.sentinelOwnsSecurityEvents ?? false,
       ...(props.workspaceLocation !== undefined ? { workspaceLocation: props.workspaceLocation } : {}),
+      installSolution: props.installSolution ?? true,
+      configureSecurityEvents: props.configureSecurityEvents ?? true,
       amaPolicies,
     });
 
@@ -107,15 +120,17 @@ export class AutoProvisioningStack extends TerraformStack {
     this.rendered = new RenderedDeclarations();
     const shared = this.model.sharedWorkspace;
     if (shared) {
-      // A workspace has one solution and one tier: declared once, in its own subscription.
+      // A workspace has one solution and one tier: declared once, in its own subscription (by this stack unless it leaves them to another).
       const provider = providerFor(shared.subscriptionId as string);
-      this.customWorkspace = new DefaultWorkspace(this, "CustomWorkspace", { declared: shared.solution, registry: this.rendered, provider });
-      this.customWorkspaceSecurityEvents = new SecurityEventCollection(this, "CustomWorkspace-SecurityEvents", {
-        declared: shared.securityEvents,
-        registry: this.rendered,
-        provider,
-        dataCollectionRule: props.dataCollectionRule,
-      });
+      if (shared.solution) this.customWorkspace = new DefaultWorkspace(this, "CustomWorkspace", { declared: shared.solution, registry: this.rendered, provider });
+      if (shared.securityEvents) {
+        this.customWorkspaceSecurityEvents = new SecurityEventCollection(this, "CustomWorkspace-SecurityEvents", {
+          declared: shared.securityEvents,
+          registry: this.rendered,
+          provider,
+          dataCollectionRule: props.dataCollectionRule,
+        });
+      }
     }
 
     const subscriptions = new Map<string, AutoProvisioning>();

@@ -19,6 +19,11 @@
  * is rejected as Deprecated, and azure-native v3 has no autoProvisioningSettings resource): the
  * per-machine work belongs to the AgentReconciliation dynamic resource, declared as one more child
  * when `reconcile` is given (from `spec`, after everything else this component declares).
+ *
+ * `pulumi destroy` is not how to turn Defender plans off: ARM refuses a pricing DELETE at
+ * subscription scope (azapi issue #818; what azure-native's Pricing does on delete is not verified
+ * here, no azure-native plugin runs on these machines), and the reconciliation undoes nothing
+ * (examples/pulumi/README.md). Set the plans off and `pulumi up` before destroying.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Provider } from "@pulumi/azure-native/provider";

@@ -137,8 +137,10 @@ export interface AutoProvisioningFields {
    */
   readonly extensions?: ExtensionsFields;
   /**
-   * Defender for Cloud's plans and the components they deploy (the portal's "Defender plans" and
-   * "Settings & monitoring"). Absent: not managed.
+   * This subscription's plans: each AutoProvisioning has its own, so subscriptions with different
+   * plans are one component each (a stack config, like a spec, has one `defender` for all its
+   * subscriptions: different plans there take a stack each, the second of two sharing a workspace
+   * with `installSolution` and `configureSecurityEvents` false).
    */
   readonly defender?: DefenderFields;
   /**

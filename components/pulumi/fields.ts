@@ -78,7 +78,9 @@ export const autoProvisioningFieldsSchema = z
     subscriptionId: z.string().describe("The subscription GUID. Every resource of the component is in it or scoped to it."),
     logAnalyticsAgent: logAnalyticsAgentArgsSchema.optional(),
     extensions: specSchema.shape.extensions,
-    defender: specSchema.shape.defender,
+    defender: specSchema.shape.defender.describe(
+      `${specSchema.shape.defender.description ?? ""} This subscription's plans: each AutoProvisioning has its own, so subscriptions with different plans are one component each (a stack config, like a spec, has one \`defender\` for all its subscriptions: different plans there take a stack each, the second of two sharing a workspace with \`installSolution\` and \`configureSecurityEvents\` false).`.trim(),
+    ),
     exclude: specSchema.shape.exclude
       .optional()
       .describe(

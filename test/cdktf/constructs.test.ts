@@ -58,6 +58,14 @@ function templateResources(synthesized: string): Block[] {
   return template["resources"];
 }
 
+/** The Defender pricings in `synthesized`: each a subscription-scope template holding its exact body, by plan. */
+function pricings(synthesized: string): Record<string, Block> {
+  const bodies = blocks(synthesized, SubscriptionTemplateDeployment.tfResourceType)
+    .flatMap((d) => (JSON.parse(d["template_content"]) as Block)["resources"] as Block[])
+    .filter((r) => r["type"] === "Microsoft.Security/pricings");
+  return Object.fromEntries(bodies.map((r) => [r["name"], r["properties"]]));
+}
+
 function thrown(f: () => unknown): Error {
   try {
     f();
@@ -270,7 +278,8 @@ describe("AutoProvisioning (one subscription)", () => {
     const json = Testing.synthScope((scope) => {
       ap = new AutoProvisioning(scope, "asc", { spec: spec({ autoProvision: true, securityEvents: "Minimal" }), subscriptionId: SUB, machineRegions: ["westeurope", "northeurope", "eastus2"] });
     });
-    expect(json).toHaveResourceWithProperties(SecurityCenterSubscriptionPricing, { tier: "Standard", resource_type: "VirtualMachines" });
+    expect(pricings(json)["VirtualMachines"]).toMatchObject({ pricingTier: "Standard" });
+    expect(json).not.toHaveResource(SecurityCenterSubscriptionPricing);
     expect(blocks(json, LogAnalyticsWorkspace.tfResourceType).map((w) => w["name"]).sort()).toEqual([`DefaultWorkspace-${SUB}-EUS`, `DefaultWorkspace-${SUB}-WEU`]);
     expect(blocks(json, ResourceGroupTemplateDeployment.tfResourceType)).toHaveLength(2);
     expect(json).not.toHaveResource(SecurityCenterWorkspace);
@@ -279,7 +288,7 @@ describe("AutoProvisioning (one subscription)", () => {
 
   test("Defender off: pricing Free", () => {
     const json = Testing.synthScope((scope) => new AutoProvisioning(scope, "asc", { spec: spec({ autoProvision: true, defender: false }), subscriptionId: SUB }));
-    expect(json).toHaveResourceWithProperties(SecurityCenterSubscriptionPricing, { tier: "Free", resource_type: "VirtualMachines" });
+    expect(pricings(json)).toEqual({ VirtualMachines: { pricingTier: "Free" } });
   });
 
   test("a custom workspace: the workspace setting at the subscription, no default workspace", () => {
@@ -393,22 +402,28 @@ describe("construct ids: stable, and Terraform names that start with a letter", 
 });
 
 describe("the defender section (issue 14): the subscription-level resources, from the shared model", () => {
-  test("each plan's pricing with its sub-plan and enabled extensions, the WDATP switches, the VA provider; no seed pricing beside them", () => {
+  test("each plan's pricing, its exact body: sub-plan, every extension the spec manages on or off; the WDATP switches, the VA provider; no seed pricing beside them", () => {
     const { json } = stackOf({
       spec: {
         subscriptions: [SUB],
         defender: { servers: { plan: "P2", agentlessScanning: { exclusionTags: { scan: "no" } } }, plans: { StorageAccounts: { enabled: true, subPlan: "DefenderForStorageV2" } } },
       },
     });
-    const pricings = blocks(json, SecurityCenterSubscriptionPricing.tfResourceType);
-    expect(pricings.map((p) => [p["resource_type"], p["tier"], p["subplan"]]).sort()).toEqual([
-      ["StorageAccounts", "Standard", "DefenderForStorageV2"],
-      ["VirtualMachines", "Standard", "P2"],
-    ]);
-    // azurerm lists the enabled extensions; the others are off.
-    expect(pricings.find((p) => p["resource_type"] === "VirtualMachines")!["extension"]).toEqual([
-      { name: "AgentlessVmScanning", additional_extension_properties: { ExclusionTags: '[{"key":"scan","value":"no"}]' } },
-    ]);
+    // azurerm's pricing resource would list only the enabled extensions and turn off every other one Azure reports.
+    expect(json).not.toHaveResource(SecurityCenterSubscriptionPricing);
+    expect(pricings(json)).toEqual({
+      StorageAccounts: { pricingTier: "Standard", subPlan: "DefenderForStorageV2" },
+      VirtualMachines: {
+        pricingTier: "Standard",
+        subPlan: "P2",
+        enforce: "False",
+        extensions: [
+          { name: "MdeDesignatedSubscription", isEnabled: "False" },
+          { name: "AgentlessVmScanning", isEnabled: "True", additionalExtensionProperties: { ExclusionTags: '[{"key":"scan","value":"no"}]' } },
+          { name: "FileIntegrityMonitoring", isEnabled: "False" },
+        ],
+      },
+    });
     expect(blocks(json, SecurityCenterSetting.tfResourceType).map((b) => [b["setting_name"], b["enabled"]]).sort()).toEqual([
       ["WDATP", true],
       ["WDATP_EXCLUDE_LINUX_PUBLIC_PREVIEW", false],
@@ -419,11 +434,33 @@ describe("the defender section (issue 14): the subscription-level resources, fro
 
   test("an enforced plan: a subscription-scope template with the pricing's exact body (azurerm has no enforce)", () => {
     const { json } = stackOf({ spec: { subscriptions: [SUB], defender: { servers: { plan: "P1", enforce: true } } } });
-    expect(blocks(json, SecurityCenterSubscriptionPricing.tfResourceType)).toEqual([]);
     const [deployment] = blocks(json, SubscriptionTemplateDeployment.tfResourceType);
     const template = JSON.parse(deployment!["template_content"]) as { resources: { type: string; name: string; properties: Record<string, unknown> }[] };
     expect(template.resources).toEqual([
       expect.objectContaining({ type: "Microsoft.Security/pricings", name: "VirtualMachines", properties: expect.objectContaining({ pricingTier: "Standard", subPlan: "P1", enforce: "True" }) }),
     ]);
+  });
+});
+
+describe("two stacks sharing one central workspace (one defender section a spec: a plan per subscription needs a stack each)", () => {
+  const HUB_WS = `/subscriptions/${SUB}/resourceGroups/rg-hub/providers/Microsoft.OperationalInsights/workspaces/law-hub`;
+  const specFor = (sub: string, plan: "P1" | "P2"): SpecInput =>
+    ({ subscriptions: [sub], logAnalyticsAgent: { autoProvision: true, agent: "ama", securityEvents: "Common", workspace: { id: HUB_WS } }, defender: { servers: { plan } } }) as SpecInput;
+
+  test("the second stack's installSolution and configureSecurityEvents false: the workspace's solution and rule are declared once across both", () => {
+    const first = stackOf({ spec: specFor(SUB, "P2"), workspaceLocation: "westeurope" }).json;
+    const second = stackOf({ spec: specFor(SUB2, "P1"), workspaceLocation: "westeurope", installSolution: false, configureSecurityEvents: false }).json;
+    const rules = (json: string) => blocks(json, ResourceGroupTemplateDeployment.tfResourceType).filter((d) => d["name"].startsWith("asc-dcr-"));
+    expect([blocks(first, LogAnalyticsSolution.tfResourceType).length, blocks(second, LogAnalyticsSolution.tfResourceType).length]).toEqual([1, 0]);
+    expect([rules(first).length, rules(second).length]).toEqual([1, 0]);
+    // Each still points its own subscription at the workspace, with its own plan.
+    expect(blocks(second, SecurityCenterWorkspace.tfResourceType).map((b) => b["workspace_id"])).toEqual([HUB_WS]);
+    expect([pricings(first)["VirtualMachines"]!["subPlan"], pricings(second)["VirtualMachines"]!["subPlan"]]).toEqual(["P2", "P1"]);
+    // Without the switches, both would declare them: two Terraform states owning one resource.
+    expect(blocks(stackOf({ spec: specFor(SUB2, "P1"), workspaceLocation: "westeurope" }).json, LogAnalyticsSolution.tfResourceType)).toHaveLength(1);
+  });
+
+  test("installSolution must be a boolean", () => {
+    expect(() => stackOf({ spec: specFor(SUB2, "P1"), installSolution: "no" as never })).toThrow(/installSolution: "no" is not a boolean/);
   });
 });

@@ -26,9 +26,9 @@ test("app.synth() writes cdktf.out/stacks/default-workspace/cdk.tf.json", () => 
       "azurerm_resource_group",
       "azurerm_resource_group_template_deployment",
       "azurerm_role_assignment",
-      "azurerm_security_center_subscription_pricing",
       "azurerm_subscription_policy_assignment",
       "azurerm_subscription_policy_remediation",
+      "azurerm_subscription_template_deployment",
     ]);
   } finally {
     rmSync(outdir, { recursive: true, force: true });

@@ -87,7 +87,7 @@ test.each<[string, Record<string, unknown>]>([
 
 test("an unknown prop is named with the allowed ones", () => {
   const err = cdktfError({ spec: { subscriptions: [SUB] }, regions: ["westeurope"] } as AutoProvisioningStackProps);
-  expect(err.issues).toEqual([{ path: "regions", message: "is not a known prop (allowed: spec, machineRegions, sentinelOwnsSecurityEvents, workspaceLocation, metadataHost, dataCollectionRule, amaPolicies, managementGroupSubscriptions)" }]);
+  expect(err.issues).toEqual([{ path: "regions", message: "is not a known prop (allowed: spec, machineRegions, sentinelOwnsSecurityEvents, workspaceLocation, installSolution, configureSecurityEvents, metadataHost, dataCollectionRule, amaPolicies, managementGroupSubscriptions)" }]);
 });
 
 describe("each construct's props: the messages of its Pulumi counterpart", () => {

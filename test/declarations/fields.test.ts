@@ -56,7 +56,7 @@ test("the generated types take exactly what the schemas take (checked by the com
 test("the Pulumi project's descriptions of the model's inputs are the schemas'", () => {
   const project = parse(readFileSync(join(__dirname, "../../Pulumi.yaml"), "utf8")) as { config: Record<string, { description: string }> };
   const described = (schema: z.ZodType) => (z.toJSONSchema(schema, { io: "input" }) as Json).properties!;
-  const expected = { subscriptions: described(specSchema)["subscriptions"]!.description, ...Object.fromEntries(["machineRegions", "sentinelOwnsSecurityEvents", "workspaceLocation"].map((k) => [k, described(stackOptionsSchema)[k]!.description])) };
+  const expected = { subscriptions: described(specSchema)["subscriptions"]!.description, ...Object.fromEntries(["machineRegions", "sentinelOwnsSecurityEvents", "workspaceLocation", "installSolution", "configureSecurityEvents"].map((k) => [k, described(stackOptionsSchema)[k]!.description])) };
   expect(Object.fromEntries(Object.keys(expected).map((k) => [k, project.config[k]!.description]))).toEqual(expected);
 });
 

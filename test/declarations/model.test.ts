@@ -77,11 +77,27 @@ describe("a stack", () => {
     expect(model.sharedWorkspace?.owner).toBe(owner);
     expect(model.sharedWorkspace?.subscriptionId).toBe(id.split("/")[2]);
     expect(stackDeclarations(model).filter((d) => d.kind === "solution")).toHaveLength(1);
-    const ruleKey = declarationOf(model.sharedWorkspace!.securityEvents, "data-collection-rule")!.key;
+    const ruleKey = declarationOf(model.sharedWorkspace!.securityEvents!, "data-collection-rule")!.key;
     for (const s of model.subscriptions) {
       expect(s.external).toEqual([ruleKey]);
       for (const unit of s.amaPolicies.filter((u) => u.assignmentName.startsWith("asc-ama-dcr-"))) expect(declarationOf(unit, "policy-remediation")!.dependsOn).toContain(ruleKey);
     }
+  });
+
+  test.each([
+    [{ installSolution: false }, ["data-collection-rule"]],
+    [{ configureSecurityEvents: false }, ["solution"]],
+    [{ installSolution: false, configureSecurityEvents: false }, []],
+  ])("a stack that leaves the shared workspace's units to another (%j) declares only the others", (options, kinds) => {
+    const spec = { subscriptions: [SUB1], logAnalyticsAgent: { autoProvision: true, agent: "ama" as const, securityEvents: "Common" as const, workspace: { id: wsIn(HUB) } } };
+    const all = stackDeclarations(declareStack(stackInput(spec)));
+    const model = declareStack({ ...stackInput(spec), ...options });
+    const shared = (ds: typeof all) => ds.filter((d) => d.kind === "solution" || d.kind === "data-collection-rule").map((d) => d.kind);
+    expect(shared(all).sort()).toEqual(["data-collection-rule", "solution"]);
+    expect(shared(stackDeclarations(model)).sort()).toEqual(kinds);
+    expect(model.sharedWorkspace === undefined).toBe(kinds.length === 0);
+    // Everything else is the same: the subscription's own units do not depend on who declares the workspace's.
+    expect(symbolic(model.subscriptions)).toEqual(symbolic(declareStack(stackInput(spec)).subscriptions));
   });
 
   test("a custom workspace id a front end knows only later: everything derived from it is deferred, nothing else is", () => {

@@ -6,6 +6,7 @@
  *
  * Without a Pulumi CLI the suite is skipped with a message saying how to get one (pulumiCli.ts).
  */
+import { UNKNOWN } from "../../components/pulumi/reconcile/reconciler";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ComputeManagementClient } from "@azure/arm-compute";
@@ -81,7 +82,8 @@ describeEngine("the Pulumi CLI on the agent reconciliation, against the emulator
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) {
       // One short line per machine: nothing the display cuts at 150 characters.
-      expect(line).toMatch(/\/subscriptions\/[0-9a-f-]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.\w+\/\w+\/[^ ]+\s*: "[a-z-]+ -> (DefaultWorkspace-[0-9a-f-]+-[A-Z]+|no workspace): [a-z-]+(, [a-z-]+)*"$/);
+      // Each step by its action and what it installs or associates: `install-extension MicrosoftMonitoringAgent`.
+      expect(line).toMatch(/\/subscriptions\/[0-9a-f-]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.\w+\/\w+\/[^ ]+\s*: "[a-z-]+ -> (DefaultWorkspace-[0-9a-f-]+-[A-Z]+|no workspace): [a-z-]+( [^,"]+)?(, [a-z-]+( [^,"]+)?)*"$/);
       expect(line).not.toContain("...");
     }
     expect(lines.some((l) => /: "install -> DefaultWorkspace-/.test(l))).toBe(true);
@@ -95,7 +97,12 @@ describeEngine("the Pulumi CLI on the agent reconciliation, against the emulator
     const step = preview.steps.find((s) => s.newState?.type === TYPE)!;
     expect(step.op).toBe("create");
     const inputs = step.newState!.inputs as { changes: Record<string, string>; machines: MachineOut[]; machineCount: number };
-    expect(Object.keys(inputs.changes).length).toBe(inputs.machineCount);
+    expect(Object.keys(inputs.changes).filter((k) => k.startsWith("/subscriptions/")).length).toBe(inputs.machineCount);
+    // The subscription-level steps (the workspaces' tiers, pricings) have their lines too.
+    expect(Object.keys(inputs.changes).some((k) => /^[0-9a-f-]+ set-pricing 1$/.test(k))).toBe(true);
+    // Nothing ran yet: the counts only the up knows are unknown in a preview, not predicted.
+    const counts = step.newState!.inputs as Record<string, unknown>;
+    expect([counts["stepsApplied"], counts["remainingSteps"]]).toEqual([UNKNOWN, UNKNOWN]);
     for (const m of inputs.machines) expect(inputs.changes[m.id]).toMatch(new RegExp(`^${m.decision} -> `));
   });
 
@@ -147,13 +154,13 @@ describeEngine("the Pulumi CLI on the agent reconciliation, against the emulator
 
     const refresh = await project.ok(["refresh", "--yes", "--diff"]);
     expect(refresh.stdout).toMatch(/~ 1 updated/);
-    expect(changeLines(refresh).find((l) => l.includes(drifted))).toMatch(/\+ .*: "install[a-z-]* -> DefaultWorkspace-.*: install-extension"$/);
+    expect(changeLines(refresh).find((l) => l.includes(drifted))).toMatch(/\+ .*: "install[a-z-]* -> DefaultWorkspace-.*: install-extension MicrosoftMonitoringAgent"$/);
     const { agents: after } = await exported();
     expect(after.outputs!["remainingSteps"]).toBe(1);
 
     const preview = await project.ok(["preview", "--diff"]);
     expect(preview.stdout).toContain(`~ ${TYPE}: (update)`);
-    expect(changeLines(preview)).toEqual([expect.stringMatching(new RegExp(`^\\s*\\+ ${drifted}\\s*: "install[a-z-]* -> DefaultWorkspace-[^"]+: install-extension"$`))]);
+    expect(changeLines(preview)).toEqual([expect.stringMatching(new RegExp(`^\\s*\\+ ${drifted}\\s*: "install[a-z-]* -> DefaultWorkspace-[^"]+: install-extension MicrosoftMonitoringAgent"$`))]);
     expect(preview.stdout).toMatch(/Resources:\s+~ 1 to update/);
   });
 
@@ -169,7 +176,7 @@ describeEngine("the Pulumi CLI on the agent reconciliation, against the emulator
     const agentsOn = async () => ((await compute.virtualMachineExtensions.list(resourceGroupOf(drifted), nameOf(drifted))).value ?? []).filter((e) => e.typePropertiesType === WINDOWS_MMA).length;
     expect(await agentsOn()).toBe(1);
     const destroy = await project.ok(["destroy", "--yes"]);
-    expect(destroy.stdout).toMatch(/AgentReconciliation agents:[0-9a-f,-]+: removed from the stack; no agent is uninstalled from any machine/);
+    expect(destroy.stdout).toMatch(/AgentReconciliation agents:[0-9a-f,-]+: removed from the stack; nothing it applied is undone: no agent or extension is uninstalled from any machine/);
     expect(destroy.stdout).toMatch(/- 2 deleted/);
     expect(await agentsOn()).toBe(1);
   });

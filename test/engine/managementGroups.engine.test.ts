@@ -39,6 +39,9 @@ async function outstandingSteps(subscription: string): Promise<number> {
   return (await planLive(emu.connection, spec)).plan.steps.length;
 }
 
+/** The subscription a `changes` key is about: a machine's id, or a subscription-level step's `<guid> <action> <n>`. */
+const subscriptionOfKey = (key: string): string => (key.startsWith("/subscriptions/") ? subscriptionOf(key) : key.split(" ")[0]!);
+
 /** The AgentReconciliation's `changes` (machine id → line) in `pulumi preview --json`. */
 async function previewChanges(): Promise<{ op: string; changes: Record<string, string> }> {
   const { stdout } = await project.ok(["preview", "--json"]);
@@ -74,7 +77,7 @@ describeEngine("management-group scope in the real CLI, against the emulator", (
     expect(before).toBeGreaterThan(0);
     const { op, changes } = await previewChanges();
     expect(op).toBe("create");
-    const subscriptions = new Set(Object.keys(changes).map((id) => subscriptionOf(id)));
+    const subscriptions = new Set(Object.keys(changes).map(subscriptionOfKey));
     expect([...subscriptions]).toEqual([included]);
   });
 
@@ -96,7 +99,7 @@ describeEngine("management-group scope in the real CLI, against the emulator", (
     await project.ok(["config", "rm", "asc-autoprovision:exclude"]);
     const { op, changes } = await previewChanges();
     expect(op).toBe("update");
-    const subscriptions = new Set(Object.keys(changes).map((id) => subscriptionOf(id)));
+    const subscriptions = new Set(Object.keys(changes).map(subscriptionOfKey));
     expect([...subscriptions]).toEqual([excluded]);
   });
 });

@@ -1,44 +1,110 @@
 /**
- * `changes`, the per-machine line `pulumi preview --diff` shows for an AgentReconciliation (see
- * agentReconciliation.ts; the CLI's rendering is checked in test/engine): what a preview's check
- * predicts, and what the up itself stores (nothing outstanding after an apply).
+ * What a preview shows of an AgentReconciliation (see agentReconciliation.ts; the CLI's rendering
+ * is checked in test/engine): `changes`, one line per machine with each step's label, the
+ * subscription-level steps, and how many machines past the cap; `findings` keyed by what they are;
+ * what a preview's check predicts and what the up itself stores; the plan file's name.
  */
-import { changeLines, predictedReport, reportOf } from "../../components/pulumi/reconcile/reconciler";
-import { MAX_MACHINES } from "../../components/pulumi/reconcile/types";
+import { changeLines, eachMachineSteps, planFileName, predictedReport, reportOf } from "../../components/pulumi/reconcile/reconciler";
+import { MAX_MACHINES, MORE_KEY, type ReconciliationInputs } from "../../components/pulumi/reconcile/types";
 import type { Plan } from "../../src/core";
+import { parseSpec } from "../../src/spec";
+import { bigPlan } from "../helpers/bigPlan";
 
-const SUB = "/subscriptions/11111111-1111-1111-1111-111111111111";
-const WS = `${SUB}/resourceGroups/DefaultResourceGroup-WEU/providers/Microsoft.OperationalInsights/workspaces/DefaultWorkspace-11111111-1111-1111-1111-111111111111-WEU`;
+const GUID = "11111111-1111-1111-1111-111111111111";
+const SUB = `/subscriptions/${GUID}`;
+const WS = `${SUB}/resourceGroups/DefaultResourceGroup-WEU/providers/Microsoft.OperationalInsights/workspaces/DefaultWorkspace-${GUID}-WEU`;
+const RULE = `${SUB}/resourceGroups/DefaultResourceGroup-WEU/providers/Microsoft.Insights/dataCollectionRules/asc-ama-weu`;
 const vm = (n: number) => `${SUB}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-${String(n).padStart(4, "0")}`;
 
-function planFor(count: number): Plan {
+type Step = Plan["steps"][number];
+const install = (machineId: string, extension: string): Step =>
+  ({ id: `i-${machineId}-${extension}`, action: "install-extension", target: `${machineId}/extensions/${extension}`, dependsOn: [], details: { machineId } }) as unknown as Step;
+const associate = (machineId: string): Step =>
+  ({ id: `a-${machineId}`, action: "associate-dcr", target: `${machineId}/providers/Microsoft.Insights/dataCollectionRuleAssociations/asc`, dependsOn: [], details: { machineId, dataCollectionRuleId: RULE } }) as unknown as Step;
+const rule = (tier: string): Step =>
+  ({ id: "dcr", action: "update-dcr", target: RULE, dependsOn: [], details: { name: "asc-ama-weu", tier } }) as unknown as Step;
+
+function planOf(count: number, extra: (m: string) => Step[] = (m) => [install(m, "MicrosoftMonitoringAgent")], shared: Step[] = []): Plan {
   const machines = Array.from({ length: count }, (_, i) => ({ id: vm(i), decision: "install" as const, workspace: WS, reason: "No Log Analytics agent." }));
-  const steps = machines.map((m, i) => ({ id: `s${i}`, action: "install-extension" as const, target: `${m.id}/extensions/MicrosoftMonitoringAgent`, dependsOn: [], details: { machineId: m.id } })) as unknown as Plan["steps"];
-  return { version: 1, machines, steps, findings: [], summary: {} as Plan["summary"] };
+  const steps = [...shared, ...machines.flatMap((m) => extra(m.id))];
+  return { version: 1, machines, steps, findings: [], summary: {} as Plan["summary"] } as unknown as Plan;
 }
 
-test("one short line per machine, keyed by its id: decision, target workspace name, actions", () => {
-  expect(changeLines([{ id: vm(1), decision: "install", workspace: WS, reason: "r", actions: ["install-extension"] }])).toEqual({
-    [vm(1)]: "install -> DefaultWorkspace-11111111-1111-1111-1111-111111111111-WEU: install-extension",
-  });
-  expect(changeLines([{ id: vm(2), decision: "skip-not-eligible", workspace: null, reason: "r", actions: ["upgrade-extension"] }])[vm(2)]).toBe("skip-not-eligible -> no workspace: upgrade-extension");
-  // Under the display's 150-character cut, so the CLI shows it whole.
-  expect(Object.values(changeLines([{ id: vm(1), decision: "install-beside-scom", workspace: WS, reason: "r", actions: ["install-extension"] }]))[0]!.length).toBeLessThan(150);
+const linesOf = (plan: Plan) => changeLines(plan, eachMachineSteps(plan), plan.machines.length, true);
+
+test("one line per machine: each step by its action and label, so the second install-extension reads as what it installs", () => {
+  const plan = planOf(1, (m) => [install(m, "AzureMonitorWindowsAgent"), associate(m), install(m, "AzurePolicyforWindows")]);
+  const line = linesOf(plan)[vm(0)]!;
+  expect(line).toBe(`install -> DefaultWorkspace-${GUID}-WEU: install-extension AzureMonitorWindowsAgent + AzurePolicyforWindows, associate-dcr asc-ama-weu`);
+  // The machine's name is not repeated in its own line.
+  expect(line).not.toContain("vm-0000");
+});
+
+test("subscription-level steps show too (a tier change is no longer only a counter), one line each, bounded", () => {
+  const plan = planOf(0, undefined, [rule("Minimal")]);
+  expect(linesOf(plan)).toEqual({ [`${GUID} update-dcr 1`]: "asc-ama-weu: Minimal" });
+  const many = planOf(0, undefined, Array.from({ length: 45 }, (_, i) => ({ ...rule("All"), id: `dcr${i}`, target: `${RULE}${i}`, details: { name: `r${i}`, tier: "All" } }) as unknown as Step));
+  const lines = linesOf(many);
+  expect(Object.keys(lines)).toHaveLength(21);
+  expect(lines[`${GUID} update-dcr 20`]).toBe("r19: All");
+  expect(lines[`${GUID} ${MORE_KEY}`]).toBe("and 25 more subscription-level steps (the whole plan: planFile)");
+});
+
+test("past MAX_MACHINES machines, one more key says how many are not listed", () => {
+  const lines = linesOf(planOf(MAX_MACHINES + 7));
+  expect(Object.keys(lines)).toHaveLength(MAX_MACHINES + 1);
+  expect(lines[MORE_KEY]).toBe("and 7 more machines (the whole plan: planFile)");
+  expect(linesOf(planOf(3))[MORE_KEY]).toBeUndefined();
+});
+
+test("findings are keyed by code and target: dropping one leaves the others' entries as they were", () => {
+  const finding = (i: number) => ({ severity: "warning" as const, code: `code-${i % 3}`, target: vm(i), message: `m${i}` });
+  const withAll = { ...planOf(1), findings: Array.from({ length: 14 }, (_, i) => finding(i)) } as Plan;
+  const oneDropped = { ...withAll, findings: withAll.findings.filter((_, i) => i !== 2) } as Plan;
+  const [a, b] = [reportOf(withAll, { applied: 0, failed: 0, remaining: 1 }).findings, reportOf(oneDropped, { applied: 0, failed: 0, remaining: 1 }).findings];
+  const changed = Object.keys(a).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+  expect(changed).toEqual([`code-2 ${vm(2)}`]);
+  expect(a[`code-1 ${vm(4)}`]).toEqual(finding(4));
 });
 
 test("a preview's check predicts every change; the up itself stores what it leaves outstanding", () => {
-  const plan = planFor(3);
-  expect(Object.keys(predictedReport(plan, "apply", "pending").changes)).toEqual([vm(0), vm(1), vm(2)]);
+  const plan = planOf(3, undefined, [rule("Minimal")]);
+  expect(Object.keys(predictedReport(plan, "apply", "pending").changes)).toEqual([`${GUID} update-dcr 1`, vm(0), vm(1), vm(2)]);
   expect(predictedReport(plan, "apply", "outstanding").changes).toEqual({});
   // Report mode changes nothing: what is outstanding is the whole plan, in both.
-  expect(Object.keys(predictedReport(plan, "report", "outstanding").changes)).toHaveLength(3);
+  expect(Object.keys(predictedReport(plan, "report", "outstanding").changes)).toHaveLength(4);
 });
 
-test("after a partial apply, the machines whose steps did not run stay in changes; the state stays bounded", () => {
-  const plan = planFor(MAX_MACHINES + 50);
-  const report = reportOf(plan, { applied: 1, failed: 1, remaining: 1 }, null, [{ id: vm(7), decision: "install", workspace: WS, reason: "r", actions: ["install-extension"] }]);
+test("after a partial apply, the machines whose steps did not run stay in changes", () => {
+  const plan = planOf(MAX_MACHINES + 50);
+  const outstanding = [...eachMachineSteps(plan)].filter((m) => m.change.id === vm(7));
+  const report = reportOf(plan, { applied: 1, failed: 1, remaining: 1 }, null, { machines: outstanding, total: 1, shared: false });
   expect(Object.keys(report.changes)).toEqual([vm(7)]);
   expect(report.machines).toHaveLength(MAX_MACHINES);
   expect(report.machineCount).toBe(MAX_MACHINES + 50);
-  expect(Object.keys(predictedReport(plan, "apply", "pending").changes)).toHaveLength(MAX_MACHINES);
+});
+
+test("at 10,000 machines the state stays under its ~290 KB bound, the cap and its marker included", () => {
+  const plan = bigPlan(10_000);
+  const report = predictedReport(plan, "apply", "pending");
+  expect(Object.keys(report.changes).filter((k) => k.startsWith("/subscriptions/"))).toHaveLength(MAX_MACHINES);
+  expect(report.changes[MORE_KEY]).toMatch(/^and \d+ more machines/);
+  expect(Object.keys(report.changes).filter((k) => k.endsWith(" set-pricing 1"))).toHaveLength(3);
+  expect(Buffer.byteLength(JSON.stringify(report))).toBeLessThan(290_000);
+});
+
+describe("the plan file's name", () => {
+  const inputs = (subscriptions: string[]): ReconciliationInputs => ({ spec: parseSpec({ subscriptions }), mode: "apply" });
+  const converged = planOf(0);
+  const OTHER = "22222222-2222-2222-2222-222222222222";
+
+  test("two converged stacks (zero-step plans, one digest) write two files, not one overwriting the other", () => {
+    expect(planFileName(converged, inputs([GUID]))).not.toBe(planFileName(converged, inputs([OTHER])));
+    expect(planFileName(converged, inputs([GUID]))).toMatch(/^[0-9a-f]{16}\.json$/);
+  });
+
+  test("the same stack and plan: the same name; another plan: another", () => {
+    expect(planFileName(planOf(0), inputs([GUID]))).toBe(planFileName(converged, inputs([GUID])));
+    expect(planFileName(planOf(2), inputs([GUID]))).not.toBe(planFileName(converged, inputs([GUID])));
+  });
 });

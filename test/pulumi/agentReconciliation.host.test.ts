@@ -17,6 +17,7 @@ import { startEmulator, type ExtensionPut, type RunningEmulator } from "../../sr
 import { nameOf, resourceGroupOf } from "../../src/inventory/ids";
 import { startMocks } from "./harness";
 import { HostError, ProviderHost, type Props } from "./host/client";
+import { UNKNOWN } from "../../components/pulumi/reconcile/reconciler";
 
 let emu: RunningEmulator;
 let dir: string;
@@ -102,6 +103,18 @@ describe("AgentReconciliation over gRPC against the emulator", () => {
     const olds = { spec: registered["spec"], endpoint: registered["endpoint"], mode: "apply", planDigest: "0000000000000000" };
     const diff = await host.diff("agents:x", olds, inputs);
     expect(diff).toEqual({ changes: "some", replaces: [], deleteBeforeReplace: false, diffs: [], hasDetailedDiff: false });
+  });
+
+  test("a preview (dryRun) of an apply: what the plan says is shown, the counts only the up knows are unknown", async () => {
+    const { inputs, failures } = await host.check({}, { ...news("apply"), dryRun: true });
+    expect(failures).toEqual([]);
+    for (const key of ["stepsApplied", "stepsFailed", "remainingSteps"]) expect(inputs[key]).toBe(UNKNOWN);
+    expect(inputs["machineCount"]).toBeGreaterThan(0);
+    expect(Object.keys(inputs["changes"]).length).toBeGreaterThan(0);
+    // Report mode runs nothing: its counts are known in a preview too.
+    const report = await host.check({}, { ...news("report"), dryRun: true });
+    expect(report.inputs["stepsApplied"]).toBe(0);
+    expect(report.inputs["remainingSteps"]).toBeGreaterThan(0);
   });
 
   test("report mode: Create records the remediation steps and applies nothing; Diff is then stable", async () => {

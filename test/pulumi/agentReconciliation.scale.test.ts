@@ -6,9 +6,13 @@
 import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { machineChanges, planDigest, reportOf, savePlanFile } from "../../components/pulumi/reconcile/reconciler";
+import { machineChanges, planDigest, planFileName, reportOf, savePlanFile } from "../../components/pulumi/reconcile/reconciler";
+import type { ReconciliationInputs } from "../../components/pulumi/reconcile/types";
+import { parseSpec } from "../../src/spec";
 import { readPlanFile } from "../../src/core";
 import { bigPlan } from "../helpers/bigPlan";
+
+const INPUTS: ReconciliationInputs = { spec: parseSpec({ subscriptions: ["aaaaaaaa-0000-4000-8000-000000000000"] }), mode: "report" };
 
 describe("AgentReconciliation's report at fleet scale", () => {
   test("a million machines: a digest, a bounded state and the plan file it names", async () => {
@@ -16,8 +20,8 @@ describe("AgentReconciliation's report at fleet scale", () => {
     const digest = planDigest(plan);
     expect(digest).toMatch(/^[0-9a-f]{16}$/);
     const dir = mkdtempSync(join(tmpdir(), "asc-recon-scale-"));
-    const file = await savePlanFile(plan, dir);
-    expect(file).toBe(join(dir, "plans", `${digest}.json`));
+    const file = await savePlanFile(plan, dir, INPUTS);
+    expect(file).toBe(join(dir, "plans", planFileName(plan, INPUTS)));
     expect(statSync(file!).size).toBeGreaterThan(50_000_000);
     const report = reportOf(plan, { applied: 0, failed: 0, remaining: plan.steps.length }, file);
     expect(report.machines).toHaveLength(200);
@@ -44,7 +48,7 @@ describe("AgentReconciliation's report at fleet scale", () => {
 
   test("the plan file reads back as the plan", async () => {
     const plan = bigPlan(2_000);
-    const file = await savePlanFile(plan, mkdtempSync(join(tmpdir(), "asc-recon-file-")));
+    const file = await savePlanFile(plan, mkdtempSync(join(tmpdir(), "asc-recon-file-")), INPUTS);
     const { plan: back } = await readPlanFile(file!);
     expect(back.steps).toHaveLength(plan.steps.length);
     expect(back.machines.map((m) => m.id)).toEqual(plan.machines.map((m) => m.id));

@@ -12,7 +12,7 @@ import { AutoProvisioning, validateAutoProvisioningArgs } from "../../components
 import { declareStack } from "../../components/pulumi/program/program";
 import { readStackSettings, StackConfigError } from "../../components/pulumi/program/stackConfig";
 import { AGENT_RECONCILIATION_TYPE, AgentReconciliation } from "../../components/pulumi/reconcile/agentReconciliation";
-import { check, endpointFor, validateInputs, UNKNOWN } from "../../components/pulumi/reconcile/reconciler";
+import { check, destroyMessage, endpointFor, validateInputs, UNKNOWN } from "../../components/pulumi/reconcile/reconciler";
 import { EMULATOR_CLIENT_SECRET } from "../../src/emulator/constants";
 import { expectComponentTree, expectNoWorkspaceKeys, T } from "./graph";
 import { startMocks, valueOf } from "./harness";
@@ -193,5 +193,22 @@ describe("the provider's input checks and endpoint selection (no host)", () => {
     expect(endpointFor(dir, {}).emulator).toMatchObject({ url: "https://localhost:8443", caCert: "PEM", clientSecret: EMULATOR_CLIENT_SECRET });
     expect(endpointFor("https://127.0.0.1:8443", env).key).toBe("emulator https://localhost:8443");
     expect(() => endpointFor("https://localhost:9999", env)).toThrow(`no emulator.json for https://localhost:9999: found only ${dir} (https://localhost:8443)`);
+  });
+});
+
+describe("pulumi destroy's message", () => {
+  const SUB = "11111111-1111-1111-1111-111111111111";
+  test("says what stays, names the Defender plans left on and billed, and how to turn them off", () => {
+    const spec = { subscriptions: [SUB], defender: { servers: { plan: "P2" }, plans: { StorageAccounts: { enabled: true }, KeyVaults: { enabled: false } } } };
+    const message = destroyMessage(`agents:${SUB}`, { spec });
+    expect(message).toContain("no agent or extension is uninstalled");
+    expect(message).toContain("pricings, endpoint-protection (WDATP) switches, data collection rules, solutions, policy assignments, Guest Configuration and managed identities stay");
+    expect(message).toContain("stay on and billed: VirtualMachines (Defender for Servers P2), StorageAccounts;");
+    expect(message).toContain("defender.servers.plan: Off");
+    expect(message).not.toContain("KeyVaults");
+  });
+
+  test("without a plan on, no plan is named", () => {
+    expect(destroyMessage(`agents:${SUB}`, { spec: { subscriptions: [SUB], defender: { servers: { plan: "Off" } } } })).not.toContain("billed");
   });
 });

@@ -5,7 +5,7 @@
  *
  * What azurerm cannot declare faithfully is an ARM template deployment holding the resource's
  * exact body (armTemplate.ts): the security-event data source always, the data collection rule
- * unless `dataCollectionRule: "native"`.
+ * unless `dataCollectionRule: "native"`, and every Defender pricing (a subscription-scope template).
  */
 import { DataAzurermLogAnalyticsWorkspace } from "@cdktf/provider-azurerm/lib/data-azurerm-log-analytics-workspace";
 import { LogAnalyticsSolution } from "@cdktf/provider-azurerm/lib/log-analytics-solution";
@@ -16,7 +16,6 @@ import { ResourceGroupTemplateDeployment } from "@cdktf/provider-azurerm/lib/res
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { SecurityCenterServerVulnerabilityAssessmentsSetting } from "@cdktf/provider-azurerm/lib/security-center-server-vulnerability-assessments-setting";
 import { SecurityCenterSetting } from "@cdktf/provider-azurerm/lib/security-center-setting";
-import { SecurityCenterSubscriptionPricing } from "@cdktf/provider-azurerm/lib/security-center-subscription-pricing";
 import { SubscriptionTemplateDeployment } from "@cdktf/provider-azurerm/lib/subscription-template-deployment";
 import { SecurityCenterWorkspace } from "@cdktf/provider-azurerm/lib/security-center-workspace";
 import { SubscriptionPolicyAssignment } from "@cdktf/provider-azurerm/lib/subscription-policy-assignment";
@@ -93,23 +92,16 @@ const RENDERERS = {
     if (t.dataCollectionRule === "native") return nativeRule(scope, id, p.name, p.resourceGroupName, p.body as DataCollectionRuleBody, common);
     return templateDeployment(scope, id, common, p.resourceGroupName, deploymentName("dcr", p.workspaceId), dataCollectionRuleResource(p));
   },
+  // Every pricing is its exact body (the one the CLI's step sends) in a subscription-scope template:
+  // azurerm's pricing has no `enforce` and no `isEnabled`, and on Standard it turns off every
+  // extension Azure reports that its config does not list (expandSecurityCenterSubscriptionPricingExtensions),
+  // so it cannot say "this extension off, the plans' others left alone" as the model does.
   pricing: (scope, id, d, common) => {
     const p = d.props;
-    // azurerm has no `enforce`: an enforced pricing is deployed with its exact body instead.
-    if (p.enforce === "True") {
-      return new SubscriptionTemplateDeployment(scope, id, {
-        name: `asc-pricing-${p.name}`,
-        location: p.deploymentLocation ?? "eastus",
-        templateContent: JSON.stringify({ $schema: SUBSCRIPTION_TEMPLATE_SCHEMA, contentVersion: "1.0.0.0", resources: [subscriptionPricingResource(p)] }),
-        ...common,
-      });
-    }
-    return new SecurityCenterSubscriptionPricing(scope, id, {
-      tier: p.tier,
-      resourceType: p.name,
-      ...(p.subPlan !== undefined ? { subplan: p.subPlan } : {}),
-      // azurerm lists the enabled extensions only; an absent one is disabled.
-      ...(p.extensions ? { extension: p.extensions.filter((e) => e.isEnabled === "True").map((e) => ({ name: e.name, ...(e.additionalExtensionProperties ? { additionalExtensionProperties: { ...e.additionalExtensionProperties } } : {}) })) } : {}),
+    return new SubscriptionTemplateDeployment(scope, id, {
+      name: `asc-pricing-${p.name}`,
+      location: p.deploymentLocation ?? "eastus",
+      templateContent: JSON.stringify({ $schema: SUBSCRIPTION_TEMPLATE_SCHEMA, contentVersion: "1.0.0.0", resources: [subscriptionPricingResource(p)] }),
       ...common,
     });
   },

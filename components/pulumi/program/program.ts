@@ -107,8 +107,9 @@ export function declareStack(settings: StackSettings = readStackSettings()): Sta
           ? "default"
           : {
               id: la.workspace.id,
-              installSolution: owns,
-              configureSecurityEvents: owns,
+              // The model's answer: the owner declares what this stack does not leave to another.
+              installSolution: owns && !!model.sharedWorkspace?.solution,
+              configureSecurityEvents: owns && !!model.sharedWorkspace?.securityEvents,
               sentinelOwnsSecurityEvents: settings.sentinelOwnsSecurityEvents,
               ...(settings.workspaceLocation !== undefined ? { location: settings.workspaceLocation } : {}),
               ...(owns || !workspaceOwner ? {} : { configuredBy: declared.get(workspaceOwner) }),

@@ -27,6 +27,8 @@ export const STACK_CONFIG_KEYS = [
   "machineRegions",
   "sentinelOwnsSecurityEvents",
   "workspaceLocation",
+  "installSolution",
+  "configureSecurityEvents",
   EMULATOR_ENDPOINT_CONFIG_KEY,
   "reconcile",
   "amaPolicies",
@@ -58,6 +60,10 @@ export interface StackSettings {
   readonly sentinelOwnsSecurityEvents: boolean;
   /** The custom workspace's location; undefined: looked up at deployment. */
   readonly workspaceLocation?: string;
+  /** Declare the custom workspace's solution in this stack (false: another stack owns it). */
+  readonly installSolution: boolean;
+  /** Declare the custom workspace's security-event tier in this stack (false: another stack owns it). */
+  readonly configureSecurityEvents: boolean;
   readonly endpoint: AzureEndpoint;
   /** The agent reconciliation of every subscription; undefined: none (`off`, the default). */
   readonly reconcile?: ReconcileArgs;
@@ -119,13 +125,17 @@ export function readStackSettings(raw: Record<string, string | undefined> = curr
   // Until the groups are resolved, a subscription under them is not known: the keys are checked then.
   const machineRegions = unresolvedManagementGroups ? new Map<string, string[]>() : readMachineRegions(raw["machineRegions"], subscriptions, issues);
 
-  let sentinelOwnsSecurityEvents = false;
-  const sentinel = raw["sentinelOwnsSecurityEvents"];
-  if (sentinel !== undefined && sentinel !== "") {
-    const v = decode(sentinel);
-    if (typeof v === "boolean") sentinelOwnsSecurityEvents = v;
-    else issues.push({ path: key("sentinelOwnsSecurityEvents"), message: `${JSON.stringify(v)} is not a boolean` });
-  }
+  const flag = (k: "sentinelOwnsSecurityEvents" | "installSolution" | "configureSecurityEvents", otherwise: boolean): boolean => {
+    const text = raw[k];
+    if (text === undefined || text === "") return otherwise;
+    const v = decode(text);
+    if (typeof v === "boolean") return v;
+    issues.push({ path: key(k), message: `${JSON.stringify(v)} is not a boolean` });
+    return otherwise;
+  };
+  const sentinelOwnsSecurityEvents = flag("sentinelOwnsSecurityEvents", false);
+  const installSolution = flag("installSolution", true);
+  const configureSecurityEvents = flag("configureSecurityEvents", true);
 
   const location = raw["workspaceLocation"];
   const workspaceLocation = location === undefined || location === "" ? undefined : decode(location);
@@ -151,6 +161,8 @@ export function readStackSettings(raw: Record<string, string | undefined> = curr
     machineRegions,
     sentinelOwnsSecurityEvents,
     ...(typeof workspaceLocation === "string" ? { workspaceLocation } : {}),
+    installSolution,
+    configureSecurityEvents,
     endpoint,
     ...(reconcile ? { reconcile } : {}),
     amaPolicies,
@@ -193,6 +205,8 @@ export function stackInput(settings: StackSettings): StackInput {
     machineRegions: settings.machineRegions,
     sentinelOwnsSecurityEvents: settings.sentinelOwnsSecurityEvents,
     ...(settings.workspaceLocation !== undefined ? { workspaceLocation: settings.workspaceLocation } : {}),
+    installSolution: settings.installSolution,
+    configureSecurityEvents: settings.configureSecurityEvents,
     amaPolicies: { ...ama, remediate: settings.amaPolicies.remediate ?? !settings.reconcile },
   };
 }

@@ -23,7 +23,10 @@
  * - `pulumi up`: plans again from the actual state and applies (mode `apply`) or only records the
  *   remediation steps (mode `report`). A failed step fails the update, keeping the partial state.
  * - `pulumi refresh`: plans again; remainingSteps and machines show drift made behind the stack's back.
- * - `pulumi destroy`: nothing is uninstalled (see reconciler.ts `remove`).
+ * - `pulumi destroy`: nothing is undone (see reconciler.ts `remove`): no agent or extension is
+ *   uninstalled, and the pricings (the Defender plans stay on and billed), WDATP switches, rules,
+ *   solutions, policy assignments, Guest Configuration and identities it applied stay. The destroy
+ *   names the plans left on; to turn them off, set them off in the spec and `pulumi up` first.
  *
  * The token is `pulumi-nodejs:dynamic/asc-autoprovision:AgentReconciliation`. No input or output
  * is secret (no workspace key, token or client secret is ever in them), so there is no
@@ -105,8 +108,8 @@ export class AgentReconciliation extends pulumi.dynamic.Resource {
   /** Machines with steps in the plan (at most 200, by id; see machineCount). */
   declare public readonly machines: pulumi.Output<MachineChange[]>;
   declare public readonly machineCount: pulumi.Output<number>;
-  /** The plan's findings (at most 100; see findingCounts). */
-  declare public readonly findings: pulumi.Output<FindingSummary[]>;
+  /** The plan's findings keyed `<code> <target>` (at most 100; see findingCounts). */
+  declare public readonly findings: pulumi.Output<Record<string, FindingSummary>>;
   declare public readonly findingCounts: pulumi.Output<Partial<Record<Severity, number>>>;
   /** Digest of the plan's steps and changed machines. */
   declare public readonly planDigest: pulumi.Output<string>;

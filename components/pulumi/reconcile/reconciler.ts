@@ -35,7 +35,7 @@ import {
   type EndpointChoice,
   type StepResult,
 } from "../../../src/azure";
-import { machineOf, plan as planFor, planPieces, stepMachineIndices, writeFileAtomically, type Action, type Plan, type Severity } from "../../../src/core";
+import { machineOf, plan as planFor, planPieces, stepLabel, stepMachineIndices, writeFileAtomically, type Plan, type Severity } from "../../../src/core";
 import { loadInventoryFile, type Inventory } from "../../../src/inventory";
 import { ValidationError, makeDirs, parseSpec } from "../../../src/spec";
 import {
@@ -43,7 +43,11 @@ import {
   INPUT_KEYS,
   MAX_FINDINGS,
   MAX_MACHINES,
+  MAX_SHARED_STEPS,
+  MAX_SHARED_SCOPES,
+  MORE_KEY,
   RECONCILE_MODES,
+  type FindingSummary,
   type MachineChange,
   type ReconcileMode,
   type ReconciliationInputs,
@@ -56,6 +60,8 @@ export type Props = Record<string, unknown>;
 
 /** What the engine puts where a value is not known yet (preview with unresolved Outputs). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The outputs only an up knows: a preview of an apply leaves them unknown. */
+export const AFTER_APPLY = ["stepsApplied", "stepsFailed", "remainingSteps"] as const;
 /** The serialized provider the host stores next to the outputs; carried into partial state. */
 const PROVIDER_KEY = "__provider";
 
@@ -273,10 +279,16 @@ function digestOnce(plan: Plan): string {
   return digest;
 }
 
-/** Machines with steps in the plan, in the plan's order (sorted by id), each with its actions; one at a time. */
-export function* eachMachineChange(plan: Plan): Generator<MachineChange> {
+/** A changed machine and the indices of its steps in the plan, in plan order. */
+export interface MachineSteps {
+  readonly change: MachineChange;
+  readonly steps: readonly number[];
+}
+
+/** Machines with steps in the plan, in the plan's order (sorted by id), each with its steps' indices; one at a time. */
+export function* eachMachineSteps(plan: Plan): Generator<MachineSteps> {
   const of = stepMachineIndices(plan);
-  // Each machine's actions, in plan order: counted first, then filled (typed arrays, no map of ids).
+  // Each machine's steps, in plan order: counted first, then filled (typed arrays, no map of ids).
   const first = new Int32Array(plan.machines.length).fill(-1);
   const next = new Int32Array(plan.steps.length).fill(-1);
   const last = new Int32Array(plan.machines.length).fill(-1);
@@ -290,10 +302,16 @@ export function* eachMachineChange(plan: Plan): Generator<MachineChange> {
   for (let m = 0; m < plan.machines.length; m++) {
     if (first[m] === -1) continue;
     const machine = plan.machines[m]!;
-    const actions: Action[] = [];
-    for (let i = first[m]!; i !== -1; i = next[i]!) actions.push(plan.steps[i]!.action);
-    yield { id: machine.id, decision: machine.decision, workspace: machine.workspace ?? null, reason: machine.reason, actions };
+    const steps: number[] = [];
+    for (let i = first[m]!; i !== -1; i = next[i]!) steps.push(i);
+    const actions = steps.map((i) => plan.steps[i]!.action);
+    yield { change: { id: machine.id, decision: machine.decision, workspace: machine.workspace ?? null, reason: machine.reason, actions }, steps };
   }
+}
+
+/** Machines with steps in the plan, in the plan's order (sorted by id), each with its actions; one at a time. */
+export function* eachMachineChange(plan: Plan): Generator<MachineChange> {
+  for (const m of eachMachineSteps(plan)) yield m.change;
 }
 
 /** Machines with steps in the plan, in the plan's order (sorted by id), each with its actions. */
@@ -313,16 +331,94 @@ function countBy<T, K extends string>(items: readonly T[], keyOf: (item: T) => K
   return out;
 }
 
-/** One line per machine, keyed by its ARM id: `install -> DefaultWorkspace-<sub>-EUS: install-extension`. */
-export function changeLines(machines: Iterable<MachineChange>): Record<string, string> {
+/** A subscription-level step's label, cut so that it shows whole beside its key (the display cuts at 150 characters). */
+const MAX_STEP_TEXT = 100;
+
+/**
+ * A machine's steps, short (the display cuts a line at 150 characters): per action in plan order,
+ * what each step is, without the machine's name its label repeats
+ * (`install-extension AzureMonitorWindowsAgent + AzurePolicyforWindows, associate-dcr asc-ama-…`).
+ */
+function machineStepsText(plan: Plan, machineId: string, steps: readonly number[]): string {
+  const name = machineId.slice(machineId.lastIndexOf("/") + 1);
+  const byAction = new Map<string, string[]>();
+  for (const i of steps) {
+    const step = plan.steps[i]!;
+    let label = stepLabel(step).replace(/\s+/g, " ");
+    for (const sep of [": ", " -> "]) if (label.startsWith(name + sep)) label = label.slice(name.length + sep.length);
+    if (label.startsWith(`${name} (`) && label.endsWith(")")) label = label.slice(name.length + 2, -1);
+    const labels = byAction.get(step.action) ?? [];
+    if (label && label !== name && !labels.includes(label)) labels.push(label);
+    byAction.set(step.action, labels);
+  }
+  return [...byAction].map(([action, labels]) => (labels.length ? `${action} ${labels.join(" + ")}` : action)).join(", ");
+}
+
+/**
+ * What `changes` shows, bounded whatever the fleet (the state's ~290 KB): one line per machine,
+ * keyed by its ARM id (`install -> DefaultWorkspace-<sub>-EUS: install-extension
+ * AzureMonitorWindowsAgent, associate-dcr ...`), at most MAX_MACHINES of them and then
+ * MORE_KEY saying how many more; and the steps no machine owns (pricings, rules, policies,
+ * settings), one line each (sharedStepLines), so a tier or plan change shows in a preview too. `shared`: whether to
+ * show them (not once they are done).
+ */
+export function changeLines(plan: Plan, machines: Iterable<MachineSteps>, machineTotal: number, shared: boolean): Record<string, string> {
   const lines: Record<string, string> = {};
+  if (shared) Object.assign(lines, sharedStepLines(plan));
   let n = 0;
   for (const m of machines) {
-    if (n++ >= MAX_MACHINES) break;
-    const target = m.workspace ? m.workspace.slice(m.workspace.lastIndexOf("/") + 1) : "no workspace";
-    lines[m.id] = `${m.decision} -> ${target}: ${m.actions.join(", ")}`;
+    if (n >= MAX_MACHINES) break;
+    n++;
+    const c = m.change;
+    const target = c.workspace ? c.workspace.slice(c.workspace.lastIndexOf("/") + 1) : "no workspace";
+    lines[c.id] = `${c.decision} -> ${target}: ${machineStepsText(plan, c.id, m.steps)}`;
+  }
+  if (machineTotal > n) lines[MORE_KEY] = `and ${machineTotal - n} more machines (the whole plan: planFile)`;
+  return lines;
+}
+
+/**
+ * The steps no machine owns, one line each (the display cuts a line at 150 characters), keyed
+ * `<subscription> <action> <n>` so they sort by subscription and action; at most
+ * MAX_SHARED_STEPS a subscription, then `<subscription> …` says how many more; at most
+ * MAX_SHARED_SCOPES subscriptions.
+ */
+function sharedStepLines(plan: Plan): Record<string, string> {
+  const of = stepMachineIndices(plan);
+  const bySubscription = new Map<string, { lines: [string, string][]; perAction: Map<string, number>; total: number }>();
+  for (let i = 0; i < of.length; i++) {
+    if (of[i]! >= 0) continue;
+    const step = plan.steps[i]!;
+    const sub = /^\/subscriptions\/([^/]+)/i.exec(step.target)?.[1]?.toLowerCase() ?? "tenant";
+    let entry = bySubscription.get(sub);
+    if (!entry) {
+      if (bySubscription.size >= MAX_SHARED_SCOPES) continue;
+      bySubscription.set(sub, (entry = { lines: [], perAction: new Map(), total: 0 }));
+    }
+    entry.total++;
+    if (entry.lines.length >= MAX_SHARED_STEPS) continue;
+    const n = (entry.perAction.get(step.action) ?? 0) + 1;
+    entry.perAction.set(step.action, n);
+    const label = stepLabel(step).replace(/\s+/g, " ");
+    entry.lines.push([`${sub} ${step.action} ${n}`, label.length > MAX_STEP_TEXT ? `${label.slice(0, MAX_STEP_TEXT - 1)}…` : label]);
+  }
+  const lines: Record<string, string> = {};
+  for (const [sub, entry] of [...bySubscription].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [key, text] of entry.lines) lines[key] = text;
+    if (entry.total > entry.lines.length) lines[`${sub} ${MORE_KEY}`] = `and ${entry.total - entry.lines.length} more subscription-level steps (the whole plan: planFile)`;
   }
   return lines;
+}
+
+/** The findings keyed by code and target (`<code> <target>`), so a preview diffs them by what they are, not by position. */
+export function findingsByKey(findings: readonly FindingSummary[]): Record<string, FindingSummary> {
+  const out: Record<string, FindingSummary> = {};
+  for (const f of findings) {
+    const key = `${f.code} ${f.target}`;
+    if (!(key in out)) out[key] = f;
+    if (Object.keys(out).length >= MAX_FINDINGS) break;
+  }
+  return out;
 }
 
 /**
@@ -334,7 +430,7 @@ export function reportOf(
   plan: Plan,
   counts: { applied: number; failed: number; remaining: number },
   planFile: string | null = null,
-  outstanding?: Iterable<MachineChange>,
+  outstanding?: { readonly machines: Iterable<MachineSteps>; readonly total?: number; readonly shared: boolean },
 ): ReconciliationReport {
   const machines: MachineChange[] = [];
   let machineCount = 0;
@@ -342,15 +438,16 @@ export function reportOf(
     if (machines.length < MAX_MACHINES) machines.push(m);
     machineCount++;
   }
+  const pending = outstanding ?? (counts.remaining === 0 ? { machines: [], total: 0, shared: false } : { machines: eachMachineSteps(plan), shared: true });
   return {
     stepsApplied: counts.applied,
     stepsFailed: counts.failed,
     remainingSteps: counts.remaining,
     steps: countBy(plan.steps, (s) => s.action),
-    changes: changeLines(outstanding ?? (counts.remaining === 0 ? [] : eachMachineChange(plan))),
+    changes: changeLines(plan, pending.machines, pending.total ?? machineCount, pending.shared),
     machines,
     machineCount,
-    findings: plan.findings.slice(0, MAX_FINDINGS).map((f) => ({ severity: f.severity, code: f.code, target: f.target, message: f.message })),
+    findings: findingsByKey(plan.findings.map((f) => ({ severity: f.severity, code: f.code, target: f.target, message: f.message }))),
     findingCounts: countBy(plan.findings, (f): Severity => f.severity),
     planDigest: digestOnce(plan),
     planFile,
@@ -361,13 +458,24 @@ export function reportOf(
 const savedTo = new WeakMap<Plan, string>();
 
 /**
+ * The plan file's name: a digest over what was planned (the resource's scope, its spec, where it
+ * read the state from) and the plan's digest. The plan's digest alone is the same for every
+ * converged plan (SHA-256 of no step), so every converged stack would write, and overwrite, one file.
+ */
+export function planFileName(plan: Plan, inputs: ReconciliationInputs): string {
+  const source = inputs.inventory !== undefined ? `inventory ${resolve(inputs.inventory)}` : `endpoint ${inputs.endpoint ?? ""}`;
+  const basis = [idOf(inputs), stableJson(inputs.spec), inputs.mode, source, digestOnce(plan)].join("\u0000");
+  return `${createHash("sha256").update(basis).digest("hex").slice(0, 16)}.json`;
+}
+
+/**
  * Writes the whole plan (every machine and step) as a plan file under the state directory, named
- * by its digest: the resource's state stays bounded and names this file, which a pipeline keeps
+ * by planFileName: the resource's state stays bounded and names this file, which a pipeline keeps
  * as an artifact. Null when it cannot be written (the report says so; nothing else depends on it).
  */
-export async function savePlanFile(plan: Plan, stateDir: string): Promise<string | null> {
+export async function savePlanFile(plan: Plan, stateDir: string, inputs: ReconciliationInputs): Promise<string | null> {
   const dir = join(stateDir, "plans");
-  const file = join(dir, `${digestOnce(plan)}.json`);
+  const file = join(dir, planFileName(plan, inputs));
   // The same plan object (reused by check, diff and create) is written once: at 1M machines a write is 259 MiB.
   if (savedTo.get(plan) === file && existsSync(file)) return file;
   try {
@@ -387,7 +495,8 @@ export async function savePlanFile(plan: Plan, stateDir: string): Promise<string
 export function predictedReport(plan: Plan, mode: ReconcileMode, changes: "pending" | "outstanding" = "pending", planFile: string | null = null): ReconciliationReport {
   const n = plan.steps.length;
   const counts = mode === "apply" ? { applied: n, failed: 0, remaining: 0 } : { applied: 0, failed: 0, remaining: n };
-  return reportOf(plan, counts, planFile, changes === "pending" || mode === "report" ? eachMachineChange(plan) : []);
+  const pending = changes === "pending" || mode === "report";
+  return reportOf(plan, counts, planFile, pending ? { machines: eachMachineSteps(plan), shared: true } : { machines: [], total: 0, shared: false });
 }
 
 /** Where the provider keeps its journal and plan files: the CLI's state directory (RUNTIME_OPTIONS). */
@@ -417,10 +526,12 @@ export async function check(_olds: Props, news: Props): Promise<{ inputs: Props;
   if (!inputs) return { inputs: news, failures };
   // Without `dryRun: true`, the up itself: its checked inputs become the new state's (see DRY_RUN_KEY).
   const changes = news[DRY_RUN_KEY] === true ? "pending" : "outstanding";
-  let prediction: ReconciliationReport | undefined;
+  let prediction: Props | undefined;
   try {
     const { plan } = await livePlan(inputs, true);
-    prediction = predictedReport(plan, inputs.mode, changes, await savePlanFile(plan, stateDirOf(inputs)));
+    const predicted = predictedReport(plan, inputs.mode, changes, await savePlanFile(plan, stateDirOf(inputs), inputs));
+    // A preview of an apply has not run a step: the counts only the up knows are unknown (the CLI shows them as computed).
+    prediction = changes === "pending" && inputs.mode === "apply" ? { ...predicted, ...Object.fromEntries(AFTER_APPLY.map((k) => [k, UNKNOWN])) } : { ...predicted };
     keepPlan(inputs);
   } catch {
     prediction = undefined; // diff reads again and reports the error with its cause
@@ -471,7 +582,7 @@ async function reconcile(id: string, props: Props): Promise<ReconciliationOutput
   const inputs = checked(props);
   if (inputs.mode === "report") {
     const { plan } = await livePlan(inputs, false);
-    const planFile = await savePlanFile(plan, stateDirOf(inputs));
+    const planFile = await savePlanFile(plan, stateDirOf(inputs), inputs);
     return plain({ ...inputs, ...reportOf(plan, { applied: 0, failed: 0, remaining: plan.steps.length }, planFile) });
   }
   // The CLI's defaults, journal and lease: an interrupted `pulumi up` resumes as an interrupted
@@ -494,7 +605,7 @@ async function reconcile(id: string, props: Props): Promise<ReconciliationOutput
     const unleased = outOfLease(run.subscriptions, planned.inventory.subscriptions);
     if (unleased.length) throw new Error(`the scope grew after this run took its lease (now also ${unleased.join(", ")}): nothing was applied; run pulumi up again`);
     plan = planned.plan;
-    planFile = await savePlanFile(plan, options.stateDir);
+    planFile = await savePlanFile(plan, options.stateDir, inputs);
     if (plan.steps.length === 0) return plain({ ...inputs, ...reportOf(plan, { applied: 0, failed: 0, remaining: 0 }, planFile) });
     result = await applyPlan(conn, plan, {
       inventory: planned.inventory,
@@ -513,12 +624,15 @@ async function reconcile(id: string, props: Props): Promise<ReconciliationOutput
   const failed = result.counts.failed;
   const remaining = failed + result.counts.skipped;
   const notDone = new Set(result.results.filter((r) => r.status !== "done" && r.status !== "already-done").map((r) => machineOf(r.step)).filter((m): m is string => typeof m === "string").map((m) => m.toLowerCase()));
-  const outstanding: MachineChange[] = [];
-  for (const m of eachMachineChange(plan)) {
-    if (outstanding.length >= MAX_MACHINES) break; // the report keeps no more
-    if (notDone.has(m.id.toLowerCase())) outstanding.push(m);
+  const outstanding: MachineSteps[] = [];
+  let outstandingCount = 0;
+  for (const m of eachMachineSteps(plan)) {
+    if (!notDone.has(m.change.id.toLowerCase())) continue;
+    outstandingCount++;
+    if (outstanding.length < MAX_MACHINES) outstanding.push(m); // the report keeps no more
   }
-  const outs = plain({ ...inputs, ...reportOf(plan, { applied, failed, remaining }, planFile, outstanding) });
+  const sharedLeft = result.results.some((r) => r.status !== "done" && r.status !== "already-done" && typeof machineOf(r.step) !== "string");
+  const outs = plain({ ...inputs, ...reportOf(plan, { applied, failed, remaining }, planFile, { machines: outstanding, total: outstandingCount, shared: sharedLeft }) });
   if (failed || remaining || result.aborted) {
     const reasons = describeFailures(result.results);
     const head = result.aborted
@@ -555,15 +669,38 @@ export async function read(id: string, props: Props): Promise<{ id: string; prop
   const inputs = checked(props);
   const { plan } = await livePlan(inputs, false);
   const last = { applied: Number(props.stepsApplied ?? 0), failed: Number(props.stepsFailed ?? 0) };
-  const outs = plain({ ...inputs, ...reportOf(plan, { ...last, remaining: plan.steps.length }, await savePlanFile(plan, stateDirOf(inputs))) });
+  const outs = plain({ ...inputs, ...reportOf(plan, { ...last, remaining: plan.steps.length }, await savePlanFile(plan, stateDirOf(inputs), inputs)) });
   return { id, props: outs, inputs: plain(inputsOf(props)) };
 }
 
 /**
- * delete: nothing is uninstalled. As with the portal's switch, turning auto provisioning off (or
- * removing this resource) never removes an agent from a machine; the resource only leaves the stack.
+ * delete: nothing is undone. As with the portal's switch, turning auto provisioning off (or
+ * removing this resource) never removes an agent; and what the reconciliation applied at the
+ * subscription stays too: a Defender plan is billed until someone sets it to Free, which a
+ * destroy must not do behind a user's back (another stack, the portal or a policy may want it on;
+ * ARM has no DELETE for a subscription's pricing, so "remove" can only mean "set Free"). The
+ * message says what stays and how to turn the plans off.
  */
-export async function remove(id: string, _props: Props): Promise<void> {
+export async function remove(id: string, props: Props): Promise<void> {
   // The engine shows a provider's standard error under the stack's diagnostics: `pulumi destroy` says so.
-  process.stderr.write(`AgentReconciliation ${id}: removed from the stack; no agent is uninstalled from any machine (auto provisioning never removes an agent).\n`);
+  process.stderr.write(`${destroyMessage(id, props)}\n`);
+}
+
+/** What `pulumi destroy` of the resource says: what stays, the plans that stay billed, how to turn them off. */
+export function destroyMessage(id: string, props: Props): string {
+  const spec = (props.spec ?? {}) as { defender?: { servers?: { plan?: string }; containers?: { enabled?: boolean }; plans?: Record<string, { enabled?: boolean }> } };
+  const on = [
+    ...(spec.defender?.servers?.plan && spec.defender.servers.plan !== "Off" ? [`VirtualMachines (Defender for Servers ${spec.defender.servers.plan})`] : []),
+    ...(spec.defender?.containers?.enabled ? ["Containers"] : []),
+    ...Object.entries(spec.defender?.plans ?? {})
+      .filter(([, p]) => p.enabled)
+      .map(([name]) => name),
+  ];
+  const plans = on.length
+    ? ` The Defender plans it set stay on and billed: ${on.join(", ")}; to turn them off, set them off in the spec (defender.servers.plan: Off, containers.enabled: false, plans.<name>.enabled: false) and run \`pulumi up\` (or \`asc-autoprovision apply\`) before destroying.`
+    : "";
+  return (
+    `AgentReconciliation ${id}: removed from the stack; nothing it applied is undone: no agent or extension is uninstalled from any machine (auto provisioning never removes an agent), ` +
+    `and the pricings, endpoint-protection (WDATP) switches, data collection rules, solutions, policy assignments, Guest Configuration and managed identities stay as they are.${plans}`
+  );
 }

@@ -67,7 +67,9 @@ export interface ReconciliationReport {
   readonly steps: Partial<Record<Action, number>>;
   /**
    * Per machine (ARM id), one line a reviewer reads in `pulumi preview --diff`:
-   * `<decision> -> <target workspace name | no workspace>: <actions>`. In a preview's checked
+   * `<decision> -> <target workspace name | no workspace>: <action> <step label>, ...`; each
+   * subscription-level step (pricings, rules, policies, settings) keyed `<guid> <action> <n>`,
+   * MAX_SHARED_STEPS a subscription; past MAX_MACHINES machines, `…`: how many more. In a preview's checked
    * inputs: what the up will change. After an up, a refresh, and in what an up stores as its
    * inputs: what is still outstanding (nothing after a successful apply). At most MAX_MACHINES.
    */
@@ -75,14 +77,18 @@ export interface ReconciliationReport {
   /** The machines with steps in the plan, by id (at most MAX_MACHINES; see machineCount). */
   readonly machines: MachineChange[];
   readonly machineCount: number;
-  /** The plan's findings (at most MAX_FINDINGS; see findingCounts). */
-  readonly findings: FindingSummary[];
+  /**
+   * The plan's findings keyed `<code> <target>` (at most MAX_FINDINGS; see findingCounts): keyed,
+   * not listed, so a preview shows the one finding that came or went, not every later one shifted.
+   */
+  readonly findings: Record<string, FindingSummary>;
   readonly findingCounts: Partial<Record<Severity, number>>;
   /** Digest of the plan's steps and changed machines: equal digests, same remediation. */
   readonly planDigest: string;
   /**
    * Where the whole plan is (every machine and step): a plan file (src/core/planfile) the provider
-   * writes under its state directory, `.asc-autoprovision/plans/<planDigest>.json`, for a pipeline
+   * writes under its state directory, `.asc-autoprovision/plans/<digest>.json` (a digest over the
+   * resource's scope, spec, source and planDigest: one file per stack and plan), for a pipeline
    * to keep as an artifact; null when it could not be written. The state itself stays bounded.
    */
   readonly planFile: string | null;
@@ -111,3 +117,8 @@ export const HIDDEN_DIFFS = [DRY_RUN_KEY, "machines", "machineCount", "steps", "
 
 export const MAX_MACHINES = 200;
 export const MAX_FINDINGS = 100;
+/** `changes`' subscription-level lines: at most this many subscriptions, this many steps each. */
+export const MAX_SHARED_SCOPES = 20;
+export const MAX_SHARED_STEPS = 20;
+/** The `changes` key that says how many machines past MAX_MACHINES are not listed. */
+export const MORE_KEY = "…";

@@ -65,15 +65,17 @@ export interface SharedWorkspaceDeclarations {
   readonly owner: string;
   /** The subscription the workspace is in (its units are deployed there). */
   readonly subscriptionId: Value<string>;
-  readonly solution: WorkspaceUnit;
-  readonly securityEvents: SecurityEventsUnit;
+  /** Absent when the stack leaves it to another (`installSolution: false`). */
+  readonly solution?: WorkspaceUnit;
+  /** Absent when the stack leaves it to another (`configureSecurityEvents: false`). */
+  readonly securityEvents?: SecurityEventsUnit;
 }
 
 /** What a whole spec declares. */
 export interface StackDeclarations {
   /** In the spec's order; none of them declares the shared workspace's units. */
   readonly subscriptions: readonly SubscriptionDeclarations[];
-  /** With a custom workspace and auto provisioning on. */
+  /** With a custom workspace and auto provisioning on, unless the stack declares neither of its units. */
   readonly sharedWorkspace?: SharedWorkspaceDeclarations;
 }
 
@@ -93,21 +95,33 @@ export function declareStack(input: StackInput, capabilities: readonly AnyCapabi
   const subscription = (sub: string, customWorkspace: CustomWorkspaceInput | undefined) =>
     declareSubscription({ spec, subscriptionId: sub, machineRegions: input.machineRegions.get(sub) ?? [], amaPolicies: amaPoliciesOf(sub, input.amaPolicies), customWorkspace }, capabilities);
   const subscriptions = spec.subscriptions.map((sub) => subscription(sub, shared));
-  if (!shared || !la.autoProvision) return { subscriptions };
+  const declareSolution = input.installSolution ?? true;
+  const declareSecurityEvents = input.configureSecurityEvents ?? true;
+  if (!shared || !la.autoProvision || (!declareSolution && !declareSecurityEvents)) return { subscriptions };
   // The shared units: what the owner declares for the workspace when it declares them itself.
   const owner = sharedWorkspaceOwner(spec)!;
-  const own = subscription(owner, { ...shared, declareSolution: true, declareSecurityEvents: true }).customWorkspace!;
-  return { subscriptions, sharedWorkspace: { owner, subscriptionId: own.solution!.subscriptionId, solution: own.solution!, securityEvents: own.securityEvents! } };
+  const own = subscription(owner, { ...shared, declareSolution, declareSecurityEvents }).customWorkspace!;
+  const subscriptionId = (own.solution ?? own.securityEvents)!.subscriptionId;
+  return {
+    subscriptions,
+    sharedWorkspace: { owner, subscriptionId, ...(own.solution ? { solution: own.solution } : {}), ...(own.securityEvents ? { securityEvents: own.securityEvents } : {}) },
+  };
+}
+
+/** The shared workspace's units the stack declares. */
+function sharedUnits(stack: StackDeclarations): Unit[] {
+  const shared = stack.sharedWorkspace;
+  return shared ? [shared.solution, shared.securityEvents].filter((u): u is WorkspaceUnit | SecurityEventsUnit => u !== undefined) : [];
 }
 
 /** Every declaration of a stack: the shared workspace's, then each subscription's. */
 export function stackDeclarations(stack: StackDeclarations): Declaration[] {
-  const shared = stack.sharedWorkspace ? [...stack.sharedWorkspace.solution.resources, ...stack.sharedWorkspace.securityEvents.resources] : [];
+  const shared = sharedUnits(stack).flatMap((u) => u.resources);
   return [...shared, ...stack.subscriptions.flatMap(subscriptionDeclarations)];
 }
 
 /** Every lookup of a stack. */
 export function stackLookups(stack: StackDeclarations): WorkspaceLookup[] {
-  const units = [...(stack.sharedWorkspace ? [stack.sharedWorkspace.solution, stack.sharedWorkspace.securityEvents] : []), ...stack.subscriptions.flatMap(subscriptionUnits)];
+  const units = [...sharedUnits(stack), ...stack.subscriptions.flatMap(subscriptionUnits)];
   return units.flatMap((u) => u.lookups);
 }

@@ -311,6 +311,22 @@ export interface StackOptionsFields {
    */
   readonly workspaceLocation?: string;
   /**
+   * Declare the custom workspace's Security/SecurityCenterFree solution in this stack. A workspace
+   * has one: when several stacks (say one per subscription, for a different Defender plan in each)
+   * send their machines to one workspace, exactly one declares it and the others set `false`, or
+   * two Terraform states or Pulumi stacks own one resource. Also `false` when it is installed
+   * already. The same switch as the Pulumi components'
+   * `logAnalyticsAgent.workspace.installSolution`. Default `true`.
+   */
+  readonly installSolution?: boolean;
+  /**
+   * Declare the custom workspace's security-event tier (its data collection rule, or its legacy
+   * data source) in this stack; same sharing rule as `installSolution`. With `false`, the AMA
+   * association remediations do not wait for the rule: deploy the stack that declares it first.
+   * Default `true`.
+   */
+  readonly configureSecurityEvents?: boolean;
+  /**
    * With `agent: ama` and auto provisioning on, the Azure Monitor Agent's policy assignments, which
    * cover machines created later: per OS the AMA extension, and per OS and workspace the
    * association with the workspace's data collection rule (limited to its geography for a default

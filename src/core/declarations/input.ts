@@ -35,6 +35,18 @@ export const stackOptionsSchema = z
       .string()
       .optional()
       .describe("The custom workspace's location, for its solution and data collection rule. Default: read from Azure at deployment."),
+    installSolution: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Declare the custom workspace's Security/SecurityCenterFree solution in this stack. A workspace has one: when several stacks (say one per subscription, for a different Defender plan in each) send their machines to one workspace, exactly one declares it and the others set `false`, or two Terraform states or Pulumi stacks own one resource. Also `false` when it is installed already. The same switch as the Pulumi components' `logAnalyticsAgent.workspace.installSolution`.",
+      ),
+    configureSecurityEvents: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Declare the custom workspace's security-event tier (its data collection rule, or its legacy data source) in this stack; same sharing rule as `installSolution`. With `false`, the AMA association remediations do not wait for the rule: deploy the stack that declares it first.",
+      ),
     amaPolicies: amaPoliciesSchema.optional(),
   })
   .describe("The declaration model's inputs besides the spec.");
@@ -50,6 +62,10 @@ export interface StackInput {
   readonly workspaceLocation?: string;
   /** The AMA assignments' options, defaults filled; not-scopes of every subscription. */
   readonly amaPolicies: AmaPoliciesOptions;
+  /** Declare the custom workspace's solution here (default true: another stack may own it). */
+  readonly installSolution?: boolean;
+  /** Declare the custom workspace's security-event tier here (default true). */
+  readonly configureSecurityEvents?: boolean;
 }
 
 /** How a front end names the inputs in its messages. */
