@@ -160,7 +160,8 @@ export function stopAdvice(r: ApplyResult, journalWhere: string): string {
  */
 export function summarizeResult(r: ApplyResult): string {
   const { plan: c, byRemediation: d, delegation: g } = applyCounts(r);
-  const statuses = (x: typeof c) => [x["already-done"] ? `${x["already-done"]} already done` : "", x.failed ? `${x.failed} failed` : "", x.skipped ? `${x.skipped} skipped` : ""].filter(Boolean);
+  // Already done: an earlier run's journal had sent them and ARM shows them done (this run resumed it).
+  const statuses = (x: typeof c) => [x["already-done"] ? `${x["already-done"]} already done by an earlier run (resumed from its journal)` : "", x.failed ? `${x.failed} failed` : "", x.skipped ? `${x.skipped} skipped` : ""].filter(Boolean);
   const parts = [`${c.done} applied`, ...statuses(c)];
   const installs = r.delegated.length ? ` Installs by remediation task, per machine: ${[`${d.done} done`, d.failed ? `${d.failed} failed` : "", d.skipped ? `${d.skipped} skipped` : ""].filter(Boolean).join(", ")}.` : "";
   const delegation = r.delegationSteps.length ? ` Delegation's policy steps (assignment, roles, remediation task, removal): ${[`${g.done} done`, ...statuses(g)].join(", ")}.` : "";
