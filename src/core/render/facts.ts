@@ -256,14 +256,7 @@ export function machineSubscriptionReader(machines: readonly { readonly id: stri
  * not make its subscription one of the plan's.
  */
 export function subscriptionsOf(plan: Pick<RenderedPlan, "machines" | "clusters" | "steps">): string[] {
-  const named = new Set<string>();
-  const ofStep = subscriptionReader();
-  const records = stepRecords(plan.steps);
-  plan.steps.forEach((s, i) => {
-    const sub = ofStep(subscriptionSource(s, records[i]));
-    if (sub && !records[i] && onSubscription(s.target, sub)) named.add(sub);
-  });
-  return subscriptionsWith(plan, named);
+  return subscriptionsWith(plan, stepGroups(plan).subscriptions);
 }
 
 /** Is `target` the subscription `sub` or a resource of the subscription itself (`/subscriptions/<sub>/providers/...`), not one in a resource group? */
