@@ -1,7 +1,7 @@
 import { delegateLargeBatches } from "../../src/capabilities/log-analytics-agent";
 import { NOT_SCOPES_LIMIT } from "../../src/capabilities/extension-policies";
 import { plan } from "../../src/core";
-import { inventory, laExtension, machine, spec, SUB } from "../helpers/fixtures";
+import { inventory, laExtension, machine, spec, SUB, workspace } from "../helpers/fixtures";
 
 const vms = (n: number, extra = {}) => Array.from({ length: n }, (_, i) => machine(`vm${String(i).padStart(3, "0")}`, extra));
 
@@ -41,6 +41,21 @@ describe("delegateLargeBatches", () => {
       for (const dep of s.dependsOn) expect(seen.has(dep)).toBe(true);
       seen.add(s.id);
     }
+  });
+
+  it("a workspace in another subscription (a hub's): its roles are granted at the workspace too (the policy's workspace parameter is marked assignPermissions), before the remediation", () => {
+    const hub = "99999999-9999-9999-9999-999999999999";
+    const central = workspace("law-hub", "c0000000-0000-4000-8000-000000000000", {}, hub);
+    const inv = inventory({ machines: vms(6), workspaces: [central] });
+    const p = plan(spec({ autoProvision: true, agent: "mma", workspace: { id: central.id } }), inv);
+    const { plan: d } = delegateLargeBatches(p, inv, 3);
+    const grants = d.steps.filter((s) => s.action === "grant-role");
+    expect(grants.map((g) => [(g.details as { scope: string }).scope, (g.details as { roleDefinitionId: string }).roleDefinitionId.split("/").slice(0, 3).join("/")])).toEqual([
+      [`/subscriptions/${SUB}`, `/subscriptions/${SUB}`],
+      [central.id, `/subscriptions/${hub}`],
+    ]);
+    expect(grants[1]!.target.toLowerCase().startsWith(`${central.id.toLowerCase()}/providers/microsoft.authorization/roleassignments/`)).toBe(true);
+    expect(d.steps.find((s) => s.action === "create-remediation")!.dependsOn).toEqual(expect.arrayContaining(grants.map((g) => g.id)));
   });
 
   it("excludes the VMs whose agent the plan's own steps write, and those whose agent has not Succeeded", () => {

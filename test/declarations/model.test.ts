@@ -84,6 +84,56 @@ describe("a stack", () => {
     }
   });
 
+  test("a rule in a hub subscription: each association assignment grants its roles at the rule too, in the rule's subscription, before its remediation; a rule in its own subscription gets none", () => {
+    const linkedOf = (subscriptions: string[], id: string | ReturnType<typeof opaque<string>>) => {
+      const model = declareStack(stackInput({ subscriptions, logAnalyticsAgent: { autoProvision: true, agent: "ama", workspace: { id: typeof id === "string" ? id : wsIn(HUB) } } }));
+      return model.subscriptions.flatMap((s) =>
+        s.amaPolicies.map((unit) => {
+          const roles = unit.resources.filter((d) => d.kind === "role-assignment");
+          const linked = roles.filter((d) => d.role.startsWith("linked-"));
+          expect(declarationOf(unit, "policy-remediation")!.dependsOn).toEqual(expect.arrayContaining(roles.map((d) => d.key)));
+          return { name: unit.assignmentName, linked: linked.map((d) => symbolic(d.props) as Record<string, string>) };
+        }),
+      );
+    };
+    const hub = linkedOf([SUB1, SUB2], wsIn(HUB));
+    const rule = `/subscriptions/${HUB}/resourceGroups/rg-logs/providers/Microsoft.Insights/dataCollectionRules/asc-law-9999`;
+    expect(hub.filter((u) => u.name.startsWith("asc-ama-dcr-")).map((u) => u.linked.map((g) => [g.scope, g.roleDefinitionId.replace(/\/[0-9a-f-]+$/, ""), g.roleId]))).toEqual(
+      [0, 1, 2, 3].map(() => [
+        [rule, `/subscriptions/${HUB}/providers/Microsoft.Authorization/roleDefinitions`, "749f88d5-cbae-40b8-bcfc-e573ddc772fa"],
+        [rule, `/subscriptions/${HUB}/providers/Microsoft.Authorization/roleDefinitions`, "92aaf0da-9dab-42b6-94a3-d43ce8d16293"],
+      ]),
+    );
+    // One name per assignment, role and rule: the two subscriptions' grants at the one rule do not collide.
+    const names = hub.flatMap((u) => u.linked.map((g) => g.name));
+    expect(new Set(names).size).toBe(names.length);
+    // The extension assignments link nothing; a rule in the assignment's own subscription is covered by its roles there.
+    expect(hub.filter((u) => !u.name.startsWith("asc-ama-dcr-")).every((u) => u.linked.length === 0)).toBe(true);
+    expect(linkedOf([SUB1], wsIn(SUB1)).every((u) => u.linked.length === 0)).toBe(true);
+  });
+
+  test("a rule whose workspace id is known only at deployment: its grants are derived from it, whatever its subscription", () => {
+    const spec = parseSpec({ subscriptions: [SUB1], logAnalyticsAgent: { autoProvision: true, agent: "ama", workspace: { id: wsIn(SUB1) } } });
+    const model = declareSubscription({
+      spec,
+      subscriptionId: SUB1,
+      machineRegions: ["westeurope"],
+      amaPolicies: { enabled: true, remediate: true, notScopes: [] },
+      customWorkspace: { id: opaque<string>("an Output"), location: "westeurope", declareSolution: true, declareSecurityEvents: true, sentinelOwnsSecurityEvents: false },
+    });
+    const association = model.amaPolicies.find((u) => u.assignmentName === "asc-ama-dcr-windows")!;
+    const linked = association.resources.filter((d) => d.kind === "role-assignment" && d.role.startsWith("linked-"));
+    expect(linked.map((d) => d.role)).toEqual(["linked-0-role-749f88d5-cbae-40b8-bcfc-e573ddc772fa", "linked-0-role-92aaf0da-9dab-42b6-94a3-d43ce8d16293"]);
+    for (const d of linked) {
+      const props = d.props as { scope: unknown; name: unknown; roleDefinitionId: unknown };
+      for (const v of [props.scope, props.name, props.roleDefinitionId]) expect(isDeferred(v)).toBe(true);
+    }
+    // Resolved to a hub workspace, each is what a known id gives.
+    const resolved = resolveWith(linked[0]!.props, { reference: (r) => `<${r.key}>`, opaque: () => wsIn(HUB), derived: (from, compute) => compute(...from) }) as Record<string, string>;
+    expect(resolved.scope).toBe(`/subscriptions/${HUB}/resourceGroups/rg-logs/providers/Microsoft.Insights/dataCollectionRules/asc-law-9999`);
+    expect(resolved.roleDefinitionId).toBe(`/subscriptions/${HUB}/providers/Microsoft.Authorization/roleDefinitions/749f88d5-cbae-40b8-bcfc-e573ddc772fa`);
+  });
+
   test.each([
     [{ installSolution: false }, ["data-collection-rule"]],
     [{ configureSecurityEvents: false }, ["solution"]],

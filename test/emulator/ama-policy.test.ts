@@ -16,6 +16,7 @@ import { errorOf, eventually, FAST_POLL, INSTANT_EVALUATION, withEmulator } from
 import type { ExtensionPut, RunningEmulator } from "../../src/emulator";
 import { AMA_POLICIES, ROLES } from "../../src/spec/policies";
 import { AZURE_MONITOR_AGENT } from "../../src/spec/extensions";
+import { declareAmaPolicy } from "../../src/capabilities/azure-monitor-agent";
 
 const defId = (g: string) => `/providers/Microsoft.Authorization/policyDefinitions/${g}`;
 const AMA_WINDOWS = AMA_POLICIES.amaWindowsVm.definitionName;
@@ -215,4 +216,47 @@ test("resource selectors: an association assignment limited to one geography's r
     }),
   );
   expect([bad.statusCode, bad.code]).toEqual([400, "InvalidResourceSelectors"]);
+});
+
+test("a rule in another subscription (a hub's): with the roles at the machines' subscription alone every deployment fails LinkedAuthorizationFailed; with the grants the components declare at the rule, it links", async () => {
+  const hub = emu.subscriptionIds[0]!;
+  const opts = { ...emu.clientOptions(), retryOptions: { maxRetries: 0 } };
+  await new ResourceManagementClient(emu.credential(), hub, opts).resourceGroups.createOrUpdate("rg-hub", { location: "eastus" });
+  await new ResourceManagementClient(emu.credential(), sub, opts).resourceGroups.createOrUpdate("rg-spoke", { location: "eastus" });
+  const ws = await new OperationalInsightsManagementClient(emu.credential(), hub, opts).workspaces.beginCreateOrUpdateAndWait("rg-hub", "law-hub", { location: "eastus" }, FAST_POLL);
+  const hubRule = (
+    await new MonitorClient(emu.credential(), hub, opts).dataCollectionRules.create("rg-hub", "dcr-hub", {
+      body: { location: "eastus", destinations: { logAnalytics: [{ name: "hub", workspaceResourceId: ws.id }] }, dataSources: {}, dataFlows: [] },
+    })
+  ).id!;
+  for (const name of ["spoke-1", "spoke-2"]) await vm("rg-spoke", name, "Linux");
+  // What the components declare for this assignment: its roles at the subscription, and again at the hub's rule.
+  const unit = declareAmaPolicy("spoke/ama/dcra-hub", { subscriptionId: sub, policy: "dcrAssociationLinuxVm", assignmentName: "dcra-hub", dataCollectionRuleId: hubRule, identityLocation: "eastus" });
+  const grants = unit.resources.flatMap((d) => (d.kind === "role-assignment" ? [{ linked: d.role.startsWith("linked-"), ...(d.props as { scope: string; name: string; roleDefinitionId: string }) }] : []));
+  expect(grants.map((g) => [g.linked, g.scope])).toEqual([
+    [false, scope],
+    [false, scope],
+    [true, hubRule],
+    [true, hubRule],
+  ]);
+  const assignment = await assign("dcra-hub", DCRA_LINUX, { dcrResourceId: { value: hubRule } });
+  const make = (g: (typeof grants)[number]) => auth.roleAssignments.create(g.scope, g.name, { roleDefinitionId: g.roleDefinitionId, principalId: assignment.identity!.principalId!, principalType: "ServicePrincipal" });
+  for (const g of grants.filter((x) => !x.linked)) await make(g);
+  const refused = await remediate("rg-spoke", "rem-dcra-hub-1", assignment.id!);
+  expect(refused.provisioningState).toBe("Failed");
+  const first = [];
+  for await (const d of insights.remediations.listDeploymentsAtResourceGroup("rg-spoke", "rem-dcra-hub-1")) first.push(d);
+  expect(first.map((d) => d.error?.code)).toEqual(["LinkedAuthorizationFailed", "LinkedAuthorizationFailed"]);
+  expect(first[0]!.error?.message).toContain(`'Microsoft.Insights/dataCollectionRules/read' on the linked scope(s) '${hubRule}'`);
+
+  for (const g of grants.filter((x) => x.linked)) await make(g);
+  const linked = await remediate("rg-spoke", "rem-dcra-hub-2", assignment.id!);
+  expect(linked.provisioningState).toBe("Succeeded");
+  expect(await deploymentsOf("rg-spoke", "rem-dcra-hub-2")).toEqual([
+    { vm: "spoke-1", status: "Succeeded", code: undefined },
+    { vm: "spoke-2", status: "Succeeded", code: undefined },
+  ]);
+  const byRule: string[] = [];
+  for await (const x of new MonitorClient(emu.credential(), hub, opts).dataCollectionRuleAssociations.listByRule("rg-hub", "dcr-hub")) byRule.push(x.name!);
+  expect(byRule).toHaveLength(2);
 });

@@ -125,9 +125,9 @@ const RENDERERS = {
   },
   "role-assignment": (scope, id, d, common, t) =>
     new RoleAssignment(scope, id, {
-      name: d.props.name,
-      scope: d.props.scope,
-      roleDefinitionId: d.props.roleDefinitionId,
+      name: t.registry.token(d.props.name),
+      scope: t.registry.token(d.props.scope),
+      roleDefinitionId: t.registry.token(d.props.roleDefinitionId),
       principalId: t.registry.token(d.props.principalId),
       principalType: d.props.principalType,
       // A new identity may not have replicated yet; ARM needs no lookup once the type is given.
@@ -163,6 +163,8 @@ const CONSTRUCT_IDS: Readonly<Record<string, string>> = {
 
 function constructId(role: string): string {
   if (role.startsWith("role-")) return `Role-${role.slice("role-".length)}`;
+  // A role at a resource the assignment links to (linked-<n>-role-<guid>).
+  if (role.startsWith("linked-")) return `Linked-${role.slice("linked-".length).replace("-role-", "-Role-")}`;
   // Defender's: one pricing per plan, one switch per setting.
   if (role.startsWith("pricing-")) return `Pricing-${role.slice("pricing-".length)}`;
   if (role.startsWith("setting-")) return `Setting-${role.slice("setting-".length)}`;

@@ -124,7 +124,7 @@ const RENDERERS = {
   "role-assignment": (d, name, opts, r) =>
     new RoleAssignment(
       name,
-      { roleAssignmentName: d.props.name, scope: d.props.scope, roleDefinitionId: d.props.roleDefinitionId, principalId: r.input(d.props.principalId), principalType: d.props.principalType },
+      { roleAssignmentName: r.input(d.props.name), scope: r.input(d.props.scope), roleDefinitionId: r.input(d.props.roleDefinitionId), principalId: r.input(d.props.principalId), principalType: d.props.principalType },
       opts,
     ),
   "policy-remediation": (d, name, opts, r) =>

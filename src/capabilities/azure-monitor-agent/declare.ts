@@ -103,6 +103,8 @@ export function declareAmaPolicy(key: string, input: AmaPolicyInput): PolicyUnit
     roles: policy.roles,
     identityLocation: extensionsSchema.shape.identityLocation.parse(input.identityLocation),
     parameters: amaPolicyParameters(input.dataCollectionRuleId),
+    // dcrResourceId is marked assignPermissions: a rule in another subscription (a hub's) gets the roles too.
+    linkedScopes: input.dataCollectionRuleId === undefined ? [] : [input.dataCollectionRuleId],
     resourceSelectors: regionSelectors(input.regions),
     notScopes: input.notScopes,
     remediate: input.remediate ?? true,

@@ -2,11 +2,13 @@
  * The Deploy-if-not-exists bundle, built once for the planner's steps and the front ends'
  * declarations: a policy assignment at a subscription with a system-assigned identity and a
  * location, a role assignment for exactly each role the definition lists (at the subscription, to
- * the assignment's identity, named after the assignment's id and the role), and a remediation
- * task that waits for them. The extension toggles (plan.ts, declare.ts), the Log Analytics
+ * the assignment's identity, named after the assignment's id and the role; again at each resource
+ * a parameter links to outside the subscription, see `linkedScopes`), and a remediation task that
+ * waits for them. The extension toggles (plan.ts, declare.ts), the Log Analytics
  * agent's delegation and the Azure Monitor Agent's policies all build theirs here.
  */
 import { roleDefinitionId } from "../../spec/policies";
+import { isAtOrUnder, subscriptionOf } from "../../inventory/ids";
 import { policyAssignmentId, remediationId, roleAssignmentId, stableGuid, subscriptionScope } from "../../core/kernel";
 
 /** Remediation limits (reference §2.8): resourceCount 500 by default, 50,000 at most; parallelDeployments 10 by default. */
@@ -45,6 +47,15 @@ export interface DeployIfNotExistsInput<P = unknown> {
   readonly roles: readonly PolicyRole[];
   readonly parameters?: Readonly<Record<string, { readonly value: P }>>;
   readonly notScopes?: readonly string[];
+  /**
+   * The resources the assignment's parameters marked `assignPermissions` name (the rule an
+   * association links to, the workspace whose keys an agent gets). ARM checks the deployment's
+   * identity on them too (a linked access check); the roles at the assignment's scope cover one
+   * under it, and one elsewhere (a hub subscription's rule or workspace) gets each role of the
+   * definition at the resource itself, as the portal grants them for such a parameter. Without
+   * them every deployment fails with LinkedAuthorizationFailed (reference §4).
+   */
+  readonly linkedScopes?: readonly string[];
 }
 
 /** The assignment, in the planner's words (its assign-policy details). */
@@ -64,6 +75,8 @@ export interface AssignmentFacts<P = unknown> {
 /** One role for the assignment's identity. */
 export interface RoleGrantFacts {
   readonly role: PolicyRole;
+  /** Where: the assignment's scope, or a linked resource outside it. */
+  readonly scope: string;
   /** The role assignment's name: a GUID of the assignment's id and the role, so granting twice is one assignment. */
   readonly name: string;
   /** The role assignment's ARM id. */
@@ -87,7 +100,7 @@ export interface DeployIfNotExistsBundle<P = unknown> {
   readonly scope: string;
   readonly assignmentId: string;
   readonly assignment: AssignmentFacts<P>;
-  /** One per role of the definition, in its order. */
+  /** One per role of the definition, in its order, at the assignment's scope; then the same at each linked resource outside it. */
   readonly grants: readonly RoleGrantFacts[];
   /** The remediation task `name`, over at most `resourceCount` resources. */
   remediation(name: string, resourceCount: number): RemediationFacts;
@@ -98,8 +111,11 @@ export function deployIfNotExists<P>(input: DeployIfNotExistsInput<P>): DeployIf
   const assignmentId = input.assignmentId ?? policyAssignmentId(scope, input.assignmentName);
   const grants = input.roles.map((role): RoleGrantFacts => {
     const name = stableGuid(assignmentId, role.id);
-    return { role, name, id: roleAssignmentId(scope, name), roleDefinitionId: roleDefinitionId(input.subscriptionId, role.id), principalType: IDENTITY_PRINCIPAL_TYPE };
+    return { role, scope, name, id: roleAssignmentId(scope, name), roleDefinitionId: roleDefinitionId(input.subscriptionId, role.id), principalType: IDENTITY_PRINCIPAL_TYPE };
   });
+  for (const linked of input.linkedScopes ?? []) {
+    if (!isAtOrUnder(linked, scope)) grants.push(...input.roles.map((role) => linkedGrant(assignmentId, linked, role)));
+  }
   return {
     scope,
     assignmentId,
@@ -125,4 +141,10 @@ export function deployIfNotExists<P>(input: DeployIfNotExistsInput<P>): DeployIf
       parallelDeployments: REMEDIATION_PARALLEL_DEPLOYMENTS,
     }),
   };
+}
+
+/** A role for the identity of `assignmentId` at `linkedScope`, a resource outside its scope (`linkedScopes`), named after the three. */
+export function linkedGrant(assignmentId: string, linkedScope: string, role: PolicyRole): RoleGrantFacts {
+  const name = stableGuid(assignmentId, role.id, linkedScope);
+  return { role, scope: linkedScope, name, id: roleAssignmentId(linkedScope, name), roleDefinitionId: roleDefinitionId(subscriptionOf(linkedScope), role.id), principalType: IDENTITY_PRINCIPAL_TYPE };
 }

@@ -9,6 +9,8 @@ import { SEED_POLICIES, SEED_POLICY_KEYS, policyDefinitionId, type ExtensionPoli
 import { extensionsSchema, type Spec } from "../../spec/schema";
 import {
   booleanIssues,
+  derive,
+  isDeferred,
   reference,
   schemaIssues,
   subscriptionIdIssues,
@@ -22,7 +24,7 @@ import {
   type ValidationIssue,
   type Value,
 } from "../../core/kernel";
-import { deployIfNotExists, REMEDIATION_MAX_RESOURCE_COUNT, type PolicyRole } from "./bundle";
+import { deployIfNotExists, IDENTITY_PRINCIPAL_TYPE, linkedGrant, REMEDIATION_MAX_RESOURCE_COUNT, type PolicyRole } from "./bundle";
 import { extensionPolicyEnabled } from "./plan";
 import { excludedGroupsFit, excludedGroupsIn, excludedGroupsOverLimit } from "./notScopes";
 import type { ExtensionPolicyFields } from "./fields.generated";
@@ -41,6 +43,8 @@ export interface DeployIfNotExistsDeclarationInput {
   readonly roles: readonly PolicyRole[];
   readonly identityLocation: string;
   readonly parameters?: Readonly<Record<string, { readonly value: Value<string> }>>;
+  /** What the parameters marked `assignPermissions` name (bundle.ts); one known only at deployment gets its grants whatever its subscription. */
+  readonly linkedScopes?: readonly Value<string>[];
   readonly resourceSelectors?: readonly ResourceSelector[];
   readonly notScopes?: readonly string[];
   /**
@@ -70,6 +74,7 @@ export function declareDeployIfNotExists(input: DeployIfNotExistsDeclarationInpu
     roles: input.roles,
     ...(input.parameters !== undefined ? { parameters: input.parameters } : {}),
     ...(input.notScopes?.length ? { notScopes: [...input.notScopes] } : {}),
+    linkedScopes: (input.linkedScopes ?? []).filter((s): s is string => !isDeferred(s)),
   });
   const { parameters, notScopes } = bundle.assignment;
   const assignment: PolicyAssignmentDeclaration = {
@@ -90,22 +95,22 @@ export function declareDeployIfNotExists(input: DeployIfNotExistsDeclarationInpu
     },
     ...(input.reconcilerOwnsNotScopes ? { ignoreChanges: ["notScopes"] } : {}),
   };
-  const roles = bundle.grants.map(
-    (grant): RoleAssignmentDeclaration => ({
-      kind: "role-assignment",
-      key: `${input.key}/role-${grant.role.id}`,
-      role: `role-${grant.role.id}`,
-      dependsOn: [],
-      props: {
-        scope: bundle.scope,
-        name: grant.name,
-        roleId: grant.role.id,
-        roleDefinitionId: grant.roleDefinitionId,
-        principalId: reference(assignment.key, "principalId"),
-        principalType: grant.principalType,
-      },
-    }),
+  const principalId = reference<string>(assignment.key, "principalId");
+  const atScope = bundle.grants.filter((g) => g.scope === bundle.scope);
+  const linked = bundle.grants.filter((g) => g.scope !== bundle.scope);
+  // A linked resource known only at deployment: its grants are computed then (bundle.ts's rule).
+  const deferred = (input.linkedScopes ?? []).filter(isDeferred).flatMap((scope) =>
+    input.roles.map((role) => ({
+      role,
+      scope,
+      name: derive((s: string) => linkedGrant(bundle.assignmentId, s, role).name, scope),
+      roleDefinitionId: derive((s: string) => linkedGrant(bundle.assignmentId, s, role).roleDefinitionId, scope),
+    })),
   );
+  const roles = [
+    ...atScope.map((grant): RoleAssignmentDeclaration => roleDeclaration(`${input.key}/role-${grant.role.id}`, grant, principalId)),
+    ...[...linked, ...deferred].map((grant, i): RoleAssignmentDeclaration => roleDeclaration(`${input.key}/linked-${Math.floor(i / input.roles.length)}-role-${grant.role.id}`, grant, principalId)),
+  ];
   const task = bundle.remediation(input.assignmentName, REMEDIATION_MAX_RESOURCE_COUNT);
   const remediation: RemediationDeclaration[] = input.remediate
     ? [
@@ -136,6 +141,17 @@ export function declareDeployIfNotExists(input: DeployIfNotExistsDeclarationInpu
     lookups: [],
     issues: [],
     warnings: [],
+  };
+}
+
+/** One grant as a declaration; its role is what follows the unit's key. */
+function roleDeclaration(key: string, grant: { readonly role: PolicyRole; readonly scope: Value<string>; readonly name: Value<string>; readonly roleDefinitionId: Value<string> }, principalId: Value<string>): RoleAssignmentDeclaration {
+  return {
+    kind: "role-assignment",
+    key,
+    role: key.slice(key.lastIndexOf("/") + 1),
+    dependsOn: [],
+    props: { scope: grant.scope, name: grant.name, roleId: grant.role.id, roleDefinitionId: grant.roleDefinitionId, principalId, principalType: IDENTITY_PRINCIPAL_TYPE },
   };
 }
 

@@ -41,7 +41,7 @@ export function grantRoleStep(
   return {
     target: grant.id,
     details: {
-      scope: bundle.scope,
+      scope: grant.scope,
       roleDefinitionId: grant.roleDefinitionId,
       roleName: grant.role.name,
       policyAssignmentId: bundle.assignmentId,
@@ -436,7 +436,7 @@ function missingGrants(ctx: PlanContext, bundle: DeployIfNotExistsBundle, princi
   if (principalId === null) return [...bundle.grants];
   const lacks = (grant: RoleGrantFacts) =>
     !ctx.inventory.roleAssignments.some(
-      (r) => sameId(r.principalId, principalId) && sameId(r.scope, bundle.scope) && r.roleDefinitionId.toLowerCase().endsWith("/" + grant.role.id),
+      (r) => sameId(r.principalId, principalId) && sameId(r.scope, grant.scope) && r.roleDefinitionId.toLowerCase().endsWith("/" + grant.role.id),
     );
   return bundle.grants.filter(lacks);
 }

@@ -174,6 +174,8 @@ function remediationSteps(sub: string, os: OsType, workspaceId: string, batch: r
     roles: policy.roles,
     parameters: { [policy.workspaceParameter]: { value: workspaceId }, effect: { value: "DeployIfNotExists" } },
     notScopes,
+    // The workspace parameter is marked assignPermissions: a workspace in another subscription gets the roles too.
+    linkedScopes: [workspaceId],
   });
   const { assignmentId } = bundle;
   const deps = [...new Set(batch.flatMap((s) => s.dependsOn))];

@@ -44,3 +44,14 @@ export function builtinRole(guid: string): BuiltinRole | undefined {
 export function roleGuidOf(roleDefinitionId: string): string {
   return roleDefinitionId.split("/").pop()!.toLowerCase();
 }
+
+/**
+ * Whether one of a role's actions grants `action`: ARM's matching, without case, a `*` standing
+ * for any run of characters (Owner's "*", Monitoring Contributor's "Microsoft.Insights/*", and
+ * Reader's "*" followed by "/read").
+ */
+export function roleGrants(role: BuiltinRole, action: string): boolean {
+  const wanted = action.toLowerCase();
+  return role.actions.some((pattern) => new RegExp(`^${pattern.toLowerCase().split("*").map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, "\\$&")).join(".*")}$`).test(wanted));
+}
+

@@ -194,6 +194,8 @@ export const ArmErrors = {
   }),
   vmExtensionProvisioningError: (message: string): OperationError => ({ code: "VMExtensionProvisioningError", message }),
   deploymentAuthorizationFailed: (message: string): OperationError => ({ code: "AuthorizationFailed", message }),
+  /** ARM's linked access check: the deployment may write its resource but not use the one it links to. */
+  deploymentLinkedAuthorizationFailed: (message: string): OperationError => ({ code: "LinkedAuthorizationFailed", message }),
   invalidTemplateDeployment: (message: string): OperationError => ({ code: "InvalidTemplateDeployment", message }),
   deploymentTargetGone: (resourceId: string): OperationError => ({ code: "ResourceNotFound", message: `The resource '${resourceId}' no longer exists.` }),
   remediationAssignmentGone: (): OperationError => ({ code: "PolicyAssignmentNotFound", message: "The policy assignment of this remediation no longer exists." }),

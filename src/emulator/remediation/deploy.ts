@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import type { ArmContext } from "../arm/types";
 import type { BuiltinPolicy, Deploys } from "../catalog/policies";
-import { builtinRole, roleGuidOf } from "../catalog/roles";
+import { builtinRole, roleGrants, roleGuidOf } from "../catalog/roles";
 import { ArmError, ArmErrors, type OperationError } from "../http/errors";
 import type { StoredResource } from "../store/resources";
 import { getString, type Json, type JsonObject } from "../util/json";
@@ -51,6 +51,26 @@ function missingRole(ctx: ArmContext, policy: BuiltinPolicy, assignment: StoredR
   return undefined;
 }
 
+/**
+ * ARM's linked access check: a deployment that names another resource (the rule an association
+ * links to, the workspace whose keys an agent gets) needs `action` on that resource too. The
+ * roles the definition lists are granted at the assignment's scope; a rule or workspace outside it
+ * needs a grant of its own there (the portal makes one for a parameter with `assignPermissions`).
+ * Users of hub-and-spoke landing zones meet this as LinkedAuthorizationFailed (reference §4).
+ */
+function linkedAuthorizationFailure(ctx: ArmContext, assignment: StoredResource, write: { action: string; scope: string }, action: string, linkedScope: string): OperationError | undefined {
+  const principal = getString(assignment.doc, "identity", "principalId") ?? "";
+  const held = roleAssignmentsCovering(ctx, ctx.tenantId, principal, linkedScope);
+  const grants = (r: StoredResource) => {
+    const role = builtinRole(roleGuidOf(getString(r.doc, "properties", "roleDefinitionId") ?? ""));
+    return role !== undefined && roleGrants(role, action);
+  };
+  if (held.some(grants)) return undefined;
+  return ArmErrors.deploymentLinkedAuthorizationFailed(
+    `The client '${principal}' with object id '${principal}' has permission to perform action '${write.action}' on scope '${write.scope}'; however, it does not have permission to perform action(s) '${action}' on the linked scope(s) '${linkedScope}' (respectively) or the linked scope(s) are invalid.`,
+  );
+}
+
 /** ARM's uniqueString(): 13 base-32 characters of a hash of its input. */
 export function uniqueString(text: string): string {
   const alphabet = "abcdefghijklmnopqrstuvwxyz234567";
@@ -63,7 +83,7 @@ export function uniqueString(text: string): string {
   return out;
 }
 
-function deployAssociation(ctx: ArmContext, d: Extract<Deploys, { kind: "dcrAssociation" }>, params: Json | undefined, vm: StoredResource): DeploymentOutcome {
+function deployAssociation(ctx: ArmContext, d: Extract<Deploys, { kind: "dcrAssociation" }>, params: Json | undefined, vm: StoredResource, assignment: StoredResource): DeploymentOutcome {
   const ruleId = parameterValue(params, d.ruleParameter) ?? "";
   const resourceType = parameterValue(params, "resourceType") ?? "Microsoft.Insights/dataCollectionRules";
   if (resourceType.toLowerCase() !== "microsoft.insights/datacollectionrules") {
@@ -71,6 +91,8 @@ function deployAssociation(ctx: ArmContext, d: Extract<Deploys, { kind: "dcrAsso
   }
   const name = `assoc-${uniqueString(`${String(vm.doc["name"])}${ruleId}`)}`;
   const id = `${vm.id}/providers/${DCR_ASSOCIATION_TYPE}/${name}`;
+  const linked = linkedAuthorizationFailure(ctx, assignment, { action: writeAction(d), scope: id }, "Microsoft.Insights/dataCollectionRules/read", ruleId);
+  if (linked) return failed(linked);
   try {
     const result = associationResource(ctx, undefined, id, name, { dataCollectionRuleId: ruleId }, ctx.store.get(id));
     const finish = trackConnections(ctx, [vm.id]);
@@ -83,7 +105,7 @@ function deployAssociation(ctx: ArmContext, d: Extract<Deploys, { kind: "dcrAsso
   }
 }
 
-function deployExtension(ctx: ArmContext, d: Extract<Deploys, { kind: "vmExtension" }>, params: Json | undefined, resource: StoredResource): DeploymentOutcome {
+function deployExtension(ctx: ArmContext, d: Extract<Deploys, { kind: "vmExtension" }>, params: Json | undefined, resource: StoredResource, assignment: StoredResource): DeploymentOutcome {
   // Reuse the name of an existing extension of the same handler (a failed one is redeployed in place).
   const same = extensionsOf(ctx, resource).find(
     (e) =>
@@ -102,6 +124,9 @@ function deployExtension(ctx: ArmContext, d: Extract<Deploys, { kind: "vmExtensi
     if (!ws || ws.type.toLowerCase() !== WORKSPACE_TYPE.toLowerCase()) {
       return failed(ArmErrors.invalidTemplateDeployment(`The workspace '${wsId ?? ""}' given by parameter '${d.workspaceParameter}' does not exist.`));
     }
+    // The template reads the workspace's keys (listKeys) for the agent's protected settings.
+    const linked = linkedAuthorizationFailure(ctx, assignment, { action: writeAction(d), scope: `${resource.id}/extensions/${name}` }, "Microsoft.OperationalInsights/workspaces/sharedKeys/action", ws.id);
+    if (linked) return failed(linked);
     props["settings"] = { workspaceId: workspaceCustomerId(ws), stopOnMultipleConnections: "true" };
     protectedSettings = { workspaceKey: String(ws.secret?.["primarySharedKey"] ?? "") };
     const failure = workspaceFailure(ctx, resource, name, props, protectedSettings);
@@ -145,6 +170,6 @@ export function deployOne(ctx: ArmContext, policy: BuiltinPolicy, parameters: Js
     ctx.store.put({ ...resource, doc: withAddonEnabled(resource.doc, d.addon) });
     return { ok: true };
   }
-  if (d.kind === "dcrAssociation") return deployAssociation(ctx, d, parameters, resource);
-  return deployExtension(ctx, d, parameters, resource);
+  if (d.kind === "dcrAssociation") return deployAssociation(ctx, d, parameters, resource, assignment);
+  return deployExtension(ctx, d, parameters, resource, assignment);
 }

@@ -175,11 +175,12 @@ export type PolicyAssignmentDeclaration = DeclarationOf<
 export type RoleAssignmentDeclaration = DeclarationOf<
   "role-assignment",
   {
-    readonly scope: string;
-    readonly name: string;
+    /** The assignment's scope, or a resource it links to (known only at deployment when that resource is). */
+    readonly scope: Value<string>;
+    readonly name: Value<string>;
     /** The built-in role's GUID. */
     readonly roleId: string;
-    readonly roleDefinitionId: string;
+    readonly roleDefinitionId: Value<string>;
     readonly principalId: Value<string>;
     readonly principalType: "ServicePrincipal";
   }
