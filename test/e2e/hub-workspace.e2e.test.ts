@@ -60,6 +60,11 @@ describe("a central workspace in another subscription (hub and spoke)", () => {
     // The step is listed under the hub's subscription; the headline counts the spoke alone.
     expect(before.stdout()).toContain(`subscription ${subscriptionOf(hub.id)}:`);
     expect(headline(before.stdout())).toMatch(/ machine\(s\) in 1 subscription\(s\);/);
+    // The comment's headline counts as the text's; its table still lists the hub's steps.
+    const markdown = runCli(lab, ["plan", "--spec", lab.specPath, "--format", "markdown"]);
+    expect(await markdown.exit).toBe(2);
+    expect(markdown.stdout()).toMatch(/^### asc-autoprovision plan: \d+ machines? to change across 1 subscription$/m);
+    expect(markdown.stdout()).toContain(`| \`${subscriptionOf(hub.id)}\` |`);
   });
 
   it("after an apply, the next plan has nothing to do: the rule in the hub's subscription is read", async () => {

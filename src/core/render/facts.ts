@@ -260,7 +260,7 @@ export function subscriptionsOf(plan: Pick<RenderedPlan, "machines" | "clusters"
 }
 
 /** Is `target` the subscription `sub` or a resource of the subscription itself (`/subscriptions/<sub>/providers/...`), not one in a resource group? */
-function onSubscription(target: string, sub: string): boolean {
+export function onSubscription(target: string, sub: string): boolean {
   const end = SUBSCRIPTION_PREFIX.length + sub.length;
   return target.length === end || target.startsWith("/providers/", end);
 }

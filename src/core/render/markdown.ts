@@ -68,7 +68,7 @@ function markdownOf(plan: RenderedPlan, options: MarkdownOptions): string {
       MARKDOWN_MARKER,
       // A plan of nothing says so first (the warning is short: it names the groups).
       ...(empty ? [`> **Warning:** ${escape(empty.message)}`, ""] : []),
-      `### asc-autoprovision plan: ${facts.changing} machine${facts.changing === 1 ? "" : "s"} to change across ${facts.subscriptions.length} subscription${facts.subscriptions.length === 1 ? "" : "s"}`,
+      `### asc-autoprovision plan: ${facts.changing} machine${facts.changing === 1 ? "" : "s"} to change across ${facts.headlineSubscriptions} subscription${facts.headlineSubscriptions === 1 ? "" : "s"}`,
       "",
       `${plan.summary.machines} machine(s) in scope, ${plan.steps.length} step(s), ` +
         `${plan.summary.findings.error ?? 0} error(s), ${plan.summary.findings.warning ?? 0} warning(s).`,

@@ -6,7 +6,7 @@
  * of indices per subscription: the steps section scans that array for the few rows it shows).
  */
 import { REGISTRY, type Catalog } from "../catalog";
-import { machineLocator, machineReader, machineSubscriptionReader, subscriptionReader, subscriptionSource, TENANT, type RenderedPlan } from "./facts";
+import { machineLocator, machineReader, machineSubscriptionReader, onSubscription, subscriptionReader, subscriptionSource, TENANT, type RenderedPlan } from "./facts";
 import { stepRecords } from "./records";
 import { servingReader, type Owner } from "./serving";
 
@@ -32,6 +32,12 @@ export interface StepTally {
   readonly changing: number;
   /** Biggest changes first: most steps, then most machines, then by id. */
   readonly subscriptions: SubscriptionFacts[];
+  /**
+   * How many subscriptions the headline counts, as the text's does (subscriptionsOf): those of the
+   * machines and clusters, and those whose own settings a step changes; not a hub subscription
+   * listed only for a step on its workspace's rule or solution.
+   */
+  readonly headlineSubscriptions: number;
   /** Capabilities with steps in the plan (a step under the capability it serves: capability `serves`), most steps first. */
   readonly components: ComponentFacts[];
   /** A subscription's step indices in plan order; `onNoMachineFirst`: its steps on no machine first, then the others. */
@@ -73,8 +79,11 @@ export function tallySteps(plan: RenderedPlan, catalog: Catalog = REGISTRY): Ste
     return c;
   };
   const ofMachine = subscriptionReader();
+  const counted = new Set<string>();
+  for (const c of plan.clusters ?? []) counted.add(ofMachine(c.id));
   for (const m of plan.machines) {
     const f = sub(ofMachine(m.id) || "(none)").facts;
+    if (f.machines === 0) counted.add(f.id);
     f.machines++;
     f.decisions.set(m.decision, (f.decisions.get(m.decision) ?? 0) + 1);
   }
@@ -156,6 +165,7 @@ export function tallySteps(plan: RenderedPlan, catalog: Catalog = REGISTRY): Ste
       }
     }
     const counter = lastCounter;
+    if (!record && m === -1 && !counted.has(name) && onSubscription(s.target, name)) counted.add(name);
     counter.last = i;
     counter.facts.steps++;
     counter.actionCounts[info.slot] = (counter.actionCounts[info.slot] ?? 0) + 1;
@@ -194,6 +204,7 @@ export function tallySteps(plan: RenderedPlan, catalog: Catalog = REGISTRY): Ste
   for (const c of ordered) countsOf(c.actionCounts, c.facts.actions);
   return {
     changing: changing + elsewhere.size,
+    headlineSubscriptions: [...counted].filter((id) => id !== "" && id !== "(none)").length,
     subscriptions: [...subs.values()].map((c) => c.facts).sort((a, b) => b.steps - a.steps || b.machines - a.machines || (a.id < b.id ? -1 : 1)),
     components: [...components.values()]
       .map((c) => {
