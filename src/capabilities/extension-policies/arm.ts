@@ -3,7 +3,7 @@
  * until it ends; it fails the step only when nothing was deployed (it also tries resources the
  * plan left out, whose deployments fail as they do in Azure); the counts are the step's outputs.
  */
-import { nameOf, subscriptionOf } from "../../inventory/ids";
+import { nameOf, sameId, subscriptionOf } from "../../inventory/ids";
 import type { ArmEnv } from "../../azure/armEnv";
 import { sleep } from "../../azure/retry";
 import type { StepContext, StepHandlers, StepOutputs } from "../../core/kernel";
@@ -127,8 +127,14 @@ export const HANDLERS = {
           for await (const ra of auth.roleAssignments.listForSubscription({ filter: `principalId eq '${principal}'` })) {
             if (ra.principalId === principal && ra.scope && ra.name) granted.push({ scope: ra.scope, name: ra.name });
           }
+          // A hub's workspace or rule the identity was granted roles at (another subscription's).
+          for (const linked of d.linkedScopes ?? []) {
+            for await (const ra of env.clients.authorization(subscriptionOf(linked)).roleAssignments.listForScope(linked, { filter: `principalId eq '${principal}'` })) {
+              if (ra.principalId === principal && ra.scope && ra.name && sameId(ra.scope, linked)) granted.push({ scope: ra.scope, name: ra.name });
+            }
+          }
         });
-        for (const ra of granted) await env.gate.write(() => auth.roleAssignments.delete(ra.scope, ra.name));
+        for (const ra of granted) await env.gate.write(() => env.clients.authorization(subscriptionOf(ra.scope)).roleAssignments.delete(ra.scope, ra.name));
       }
       if (assignment) await env.gate.write(() => env.clients.policy(sub).policyAssignments.delete(scope, nameOf(id)));
     },

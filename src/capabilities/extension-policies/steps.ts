@@ -49,6 +49,8 @@ export interface SetPolicyNotScopesDetails {
 
 export interface UnassignPolicyDetails {
   readonly policyAssignmentId: string;
+  /** Resources outside the assignment's subscription its identity was granted roles at (bundle.ts `linkedScopes`): those go with it too. */
+  readonly linkedScopes?: readonly string[];
 }
 
 export interface PolicySteps {
@@ -114,14 +116,15 @@ export const POLICY_STEPS: StepKinds<PolicySteps> = {
   },
   "unassign-policy": {
     label: labelByTarget,
-    simulate: (sim, _d, target) => {
+    simulate: (sim, d, target) => {
       const inv = sim.inventory;
       const principal = inv.policyAssignments.find((a) => sameId(a.id, target))?.identityPrincipalId?.toLowerCase();
       inv.policyAssignments = inv.policyAssignments.filter((a) => !sameId(a.id, target));
       if (!principal) return;
-      // As the handler (arm.ts): the identity's role assignments in the assignment's subscription go with it.
+      // As the handler (arm.ts): the identity's role assignments in the assignment's subscription, and at its linked resources, go with it.
       const sub = subscriptionOf(target).toLowerCase();
-      inv.roleAssignments = inv.roleAssignments.filter((r) => r.principalId.toLowerCase() !== principal || subscriptionOf(r.scope).toLowerCase() !== sub);
+      const goes = (scope: string) => subscriptionOf(scope).toLowerCase() === sub || (d.linkedScopes ?? []).some((s) => sameId(s, scope));
+      inv.roleAssignments = inv.roleAssignments.filter((r) => r.principalId.toLowerCase() !== principal || !goes(r.scope));
     },
   },
 };

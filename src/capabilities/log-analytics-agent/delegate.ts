@@ -178,6 +178,7 @@ function remediationSteps(sub: string, os: OsType, workspaceId: string, batch: r
     linkedScopes: [workspaceId],
   });
   const { assignmentId } = bundle;
+  const linkedGrantScopes = [...new Set(bundle.grants.filter((g) => g.scope !== bundle.scope).map((g) => g.scope))];
   const deps = [...new Set(batch.flatMap((s) => s.dependsOn))];
   const machines = batch.map((s) => s.details.machineId);
   const assign: PolicyStep = {
@@ -204,7 +205,8 @@ function remediationSteps(sub: string, os: OsType, workspaceId: string, batch: r
     action: "unassign-policy",
     target: assignmentId,
     dependsOn: [remediate.id],
-    details: { policyAssignmentId: assignmentId },
+    // The grants at a hub's workspace go with the assignment too.
+    details: { policyAssignmentId: assignmentId, ...(linkedGrantScopes.length ? { linkedScopes: linkedGrantScopes } : {}) },
   };
   return [assign, ...grants, remediate, unassign];
 }
