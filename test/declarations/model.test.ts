@@ -14,6 +14,7 @@ import {
   resolveWith,
   stackDeclarations,
   symbolic,
+  CUSTOM_WORKSPACE_EVENTS_KEY,
   type StackInput,
 } from "../../src/core";
 import { parseSpec, type SpecInput } from "../../src/spec";
@@ -92,6 +93,8 @@ describe("a stack", () => {
           const roles = unit.resources.filter((d) => d.kind === "role-assignment");
           const linked = roles.filter((d) => d.role.startsWith("linked-"));
           expect(declarationOf(unit, "policy-remediation")!.dependsOn).toEqual(expect.arrayContaining(roles.map((d) => d.key)));
+          // A grant at the rule waits for the rule (declared by one subscription for all): its scope must exist.
+          for (const d of linked) expect(d.dependsOn).toEqual([`${CUSTOM_WORKSPACE_EVENTS_KEY}/rule`]);
           return { name: unit.assignmentName, linked: linked.map((d) => symbolic(d.props) as Record<string, string>) };
         }),
       );

@@ -105,6 +105,7 @@ export function declareAmaPolicy(key: string, input: AmaPolicyInput): PolicyUnit
     parameters: amaPolicyParameters(input.dataCollectionRuleId),
     // dcrResourceId is marked assignPermissions: a rule in another subscription (a hub's) gets the roles too.
     linkedScopes: input.dataCollectionRuleId === undefined ? [] : [input.dataCollectionRuleId],
+    linkedDependsOn: input.remediationDependsOn,
     resourceSelectors: regionSelectors(input.regions),
     notScopes: input.notScopes,
     remediate: input.remediate ?? true,

@@ -45,6 +45,8 @@ export interface DeployIfNotExistsDeclarationInput {
   readonly parameters?: Readonly<Record<string, { readonly value: Value<string> }>>;
   /** What the parameters marked `assignPermissions` name (bundle.ts); one known only at deployment gets its grants whatever its subscription. */
   readonly linkedScopes?: readonly Value<string>[];
+  /** Keys of the declarations that make the linked resources: a role assignment's scope must exist before it. */
+  readonly linkedDependsOn?: readonly string[];
   readonly resourceSelectors?: readonly ResourceSelector[];
   readonly notScopes?: readonly string[];
   /**
@@ -109,7 +111,12 @@ export function declareDeployIfNotExists(input: DeployIfNotExistsDeclarationInpu
   );
   const roles = [
     ...atScope.map((grant): RoleAssignmentDeclaration => roleDeclaration(`${input.key}/role-${grant.role.id}`, grant, principalId)),
-    ...[...linked, ...deferred].map((grant, i): RoleAssignmentDeclaration => roleDeclaration(`${input.key}/linked-${Math.floor(i / input.roles.length)}-role-${grant.role.id}`, grant, principalId)),
+    ...[...linked, ...deferred].map(
+      (grant, i): RoleAssignmentDeclaration => ({
+        ...roleDeclaration(`${input.key}/linked-${Math.floor(i / input.roles.length)}-role-${grant.role.id}`, grant, principalId),
+        dependsOn: [...(input.linkedDependsOn ?? [])],
+      }),
+    ),
   ];
   const task = bundle.remediation(input.assignmentName, REMEDIATION_MAX_RESOURCE_COUNT);
   const remediation: RemediationDeclaration[] = input.remediate
