@@ -43,14 +43,24 @@ export function crossFieldIssues(spec: Spec): ValidationIssue[] {
 }
 
 /**
- * Keys of the Pulumi stack config and the CDKTF props that are not spec fields: the CLI learns
- * them from the inventory (the machines' regions, the workspace's location and owner).
+ * Keys of the Pulumi stack config and the CDKTF props that are not spec fields, and what the CLI
+ * does instead of reading them.
  */
-const FRONT_END_KEYS = ["machineRegions", "sentinelOwnsSecurityEvents", "workspaceLocation", "amaPolicies", "reconcile", "emulatorEndpoint"];
+const FRONT_END_KEYS: Readonly<Record<string, string>> = {
+  machineRegions: "the CLI reads the machines' regions from the inventory",
+  sentinelOwnsSecurityEvents: "the CLI reads the workspace's owner from the inventory",
+  workspaceLocation: "the CLI reads the workspace's location from the inventory",
+  amaPolicies: "the CLI assigns no Azure Monitor Agent policies: `apply` and `reconcile --watch` install per machine",
+  reconcile: "the CLI's own commands (`plan`, `apply`, `reconcile`) do the reconciliation",
+  emulatorEndpoint: "the CLI reaches the emulator with `--cloud local`",
+  installSolution: "the CLI installs the workspace's solution when the spec's workspace lacks it",
+  configureSecurityEvents: "the CLI keeps the workspace's rule at the spec's securityEvents tier: specs sharing one workspace must agree on it",
+};
 
 function explainStackKey(issue: ValidationIssue): ValidationIssue {
-  if (!FRONT_END_KEYS.includes(issue.path) || !issue.message.startsWith("is not a known field")) return issue;
-  return { path: issue.path, message: `is a Pulumi stack config key and a CDKTF prop, not a spec field: the CLI reads it from the inventory (remove it from the spec)` };
+  const instead = FRONT_END_KEYS[issue.path];
+  if (instead === undefined || !Object.hasOwn(FRONT_END_KEYS, issue.path) || !issue.message.startsWith("is not a known field")) return issue;
+  return { path: issue.path, message: `is a Pulumi stack config key and a CDKTF prop, not a spec field: ${instead} (remove it from the spec)` };
 }
 
 const NO_SCOPE: ValidationIssue = { path: "subscriptions", message: "must list at least one subscription (or name managementGroups)" };

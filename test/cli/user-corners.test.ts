@@ -56,9 +56,13 @@ describe("small corners a user hit", () => {
     expect(nested.err).toMatch(/is nested too deeply to read/);
   });
 
-  it("machineRegions in a spec says where it belongs", async () => {
+  it("machineRegions, amaPolicies or configureSecurityEvents in a spec say where they belong", async () => {
     const r = await plan(specFile("regions.yaml", `subscriptions: [${SUB}]\nmachineRegions: [westeurope]\n`));
-    expect(r.err).toContain("machineRegions: is a Pulumi stack config key and a CDKTF prop, not a spec field: the CLI reads it from the inventory (remove it from the spec)");
+    expect(r.err).toContain("machineRegions: is a Pulumi stack config key and a CDKTF prop, not a spec field: the CLI reads the machines' regions from the inventory (remove it from the spec)");
+    // Each front-end key says what the CLI does instead (a trial read "reads it from the inventory" for amaPolicies, which the CLI never assigns).
+    const ama = await plan(specFile("ama.yaml", `subscriptions: [${SUB}]\namaPolicies: {enabled: true}\nconfigureSecurityEvents: false\n`));
+    expect([ama.code, ama.err]).toEqual([1, expect.stringContaining("amaPolicies: is a Pulumi stack config key and a CDKTF prop, not a spec field: the CLI assigns no Azure Monitor Agent policies")]);
+    expect(ama.err).toContain("configureSecurityEvents: is a Pulumi stack config key and a CDKTF prop, not a spec field: the CLI keeps the workspace's rule at the spec's securityEvents tier: specs sharing one workspace must agree on it");
   });
 
   it("inventory --format json is accepted, and a stale emulator.json says the emulator is not running", async () => {

@@ -287,6 +287,15 @@ function ruleStep(
   const currentTier = tierOfXPathQueries(existing.xPathQueries);
   const sendsThere = existing.destinations.length === 1 && sameId(existing.destinations[0], workspaceId);
   if (currentTier === tier && sendsThere) return undefined;
+  if (currentTier !== undefined && currentTier !== tier && !ctx.inScope.has(sub)) {
+    // A hub's workspace serves other specs' machines too: its one rule holds one tier for all of them.
+    b.finding(
+      "warning",
+      "shared-rule-tier-changed",
+      ruleId,
+      `${dataCollectionRuleName(workspaceId)} is the rule of ${workspaceLabel(workspaceId)}, in subscription ${sub} outside this spec's scope, so machines of other specs may send through it too. It selects the ${currentTier} tier; this plan sets ${tier}, for every machine it serves. Specs sharing a workspace must agree on securityEvents: otherwise each apply (and each reconcile --watch round) sets the other's tier back.`,
+    );
+  }
   return b.add("update-dcr", ruleId, { ...details(existing.location), fromTier: currentTier ?? null }, dependsOn);
 }
 
