@@ -37,10 +37,12 @@ describe("one-way changes are warned about in the plan that makes them", () => {
   });
 
   it("the provider kept against none: one finding for all subscriptions, not one each", () => {
-    const p = plan(defenderSpec({ servers: { plan: "P1", vulnerabilityAssessment: "none" } }, {}, [SUB, SUB2]), twoSubscriptions([], P2_IN_PLACE));
+    const machines = [machine("vm-1", { extensions: [mde("Windows")], vulnerabilityAssessment: assessed }), machine("vm-2", { extensions: [mde("Windows")] }, SUB2)];
+    const p = plan(defenderSpec({ servers: { plan: "P1", vulnerabilityAssessment: "none" } }, {}, [SUB, SUB2]), twoSubscriptions(machines, P2_IN_PLACE));
     const kept = findingsOf(p, "vulnerability-assessment-provider-kept");
     expect(kept).toHaveLength(1);
-    expect(kept[0]!.message).toMatch(/^The vulnerability-assessment provider stays MdeTvm in 2 subscription\(s\): the spec says none/);
+    expect(kept[0]!.message).toMatch(/^The vulnerability-assessment provider stays MdeTvm in 2 subscription\(s\): the spec says none, .* so it is left as it is, and 1 machine\(s\) stay assessed\.$/);
+    expect(componentOf(p, "vm-1", "vulnerabilityAssessment")!.decision).toBe("va-enabled");
   });
 
   it("the unified solution turned on, and Linux once excluded turned on: a warning each", () => {
