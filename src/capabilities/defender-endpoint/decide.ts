@@ -4,12 +4,14 @@
  * on, and reconfigures installations it finds (reference §3): this tool never installs it. It
  * decides what each machine will get and why, so the plan shows it and the report counts it.
  *
- * Precedence (first that applies): the extension present (installed / failed: on Linux the usual
- * cause is a missing Python, so not possible) > the machine's plan Free (excluded by its
- * resource-level plan, or off with the subscription's) > the integration off (for every OS, for
- * Linux, or the unified solution for Windows Server 2012 R2/2016) > onboarded without the
+ * Precedence (first that applies): the machine's plan Free (excluded by its resource-level plan,
+ * or off with the subscription's) or the integration off (for every OS, for Linux, or the unified
+ * solution for Windows Server 2012 R2/2016): off, or, with a provisioned extension, `mde-remains`
+ * (turning the plan or the integration off removes nothing: integration-defender-for-endpoint.md,
+ * "Remove Defender for Endpoint from a machine") > a failed extension (on Linux the usual cause is
+ * a missing Python, so not possible) > the extension installed > onboarded without the
  * extension > not possible (generalized image, unsupported OS) > not eligible (stopped, no VM
- * agent, appliance) > awaiting Defender.
+ * agent: until it runs with one; an appliance: never) > awaiting Defender.
  */
 import type { InventoryMachine } from "../../inventory/schema";
 import { ineligibility } from "../../inventory/eligibility";
@@ -17,9 +19,9 @@ import { ineligibility } from "../../inventory/eligibility";
 import { EXCLUDE_MDE_AUTO_UPDATE_TAG, MDE_EXTENSION, MDE_UNSUPPORTED_OS, UNIFIED_SOLUTION_OS } from "../../spec/defender";
 import { resolveServers, type ResolvedServers } from "../../spec/defenderSchema";
 import { componentVerdict, type ComponentVerdict, type Fleet, type PlanContext } from "../../core/kernel";
-import { effectivePlan } from "../defender-plans";
+import { effectivePlan, neverProvisioned } from "../defender-plans";
 import { extensionOf } from "../machine-extensions";
-import { ENDPOINT_REASONS, type EndpointDecision } from "./reasons";
+import { ENDPOINT_REASONS, type EndpointDecision, type EndpointOffFacts } from "./reasons";
 
 /** The endpoint verdicts of a fleet, computed once per plan (vulnerability assessment reads them too). */
 const VERDICTS = {};
@@ -46,27 +48,34 @@ function endpointDecider(ctx: PlanContext, servers: ResolvedServers): (m: Invent
   return (m) => {
     const kind = MDE_EXTENSION[m.osType];
     const ext = extensionOf(m, kind);
-    if (ext) {
-      if ((ext.provisioningState ?? "").toLowerCase() === "failed") {
-        return m.osType === "Linux" ? v("mde-not-possible", say("not-possible", "linux-failed", m.osType)) : v("mde-failed", say("failed", kind.type));
-      }
-      return v("mde-installed", say("installed", kind.type, m.osType === "Linux" && hasTag(m, EXCLUDE_MDE_AUTO_UPDATE_TAG, "true")));
-    }
-    const plan = effectivePlan(servers, m, () => ctx.lower(m.id));
-    if (plan.plan === "Free") return plan.resourceLevel ? v("mde-excluded", say("excluded", plan.resourceLevel)) : v("mde-off", say("off", "plan-off"));
-    if (!servers.endpointProtection) return v("mde-off", say("off", "integration-off"));
-    if (m.osType === "Linux" && !servers.linux) return v("mde-off", say("off", "linux-off"));
+    const failed = ext !== undefined && (ext.provisioningState ?? "").toLowerCase() === "failed";
     const os = m.osName ?? "";
     const windowsClass = m.osType === "Windows" ? osClass(os) : 0;
     const unified = (windowsClass & UNIFIED) !== 0;
-    if (unified && !servers.unifiedSolution) return v("mde-off", say("off", "unified-off"));
+    const off = offFor(servers, m, unified, () => ctx.lower(m.id));
+    if (off) {
+      if (ext && !failed) return v("mde-remains", say("remains", kind.type, off.why, off.why === "excluded" ? off.override : null));
+      return off.why === "excluded" ? v("mde-excluded", say("excluded", off.override)) : v("mde-off", say("off", off.why));
+    }
+    if (failed) return m.osType === "Linux" ? v("mde-not-possible", say("not-possible", "linux-failed", m.osType)) : v("mde-failed", say("failed", kind.type));
+    if (ext) return v("mde-installed", say("installed", kind.type, m.osType === "Linux" && hasTag(m, EXCLUDE_MDE_AUTO_UPDATE_TAG, "true")));
     if (onboardedByAgent(m)) return v("mde-onboarded-otherwise", say("onboarded-otherwise", m.osType));
     if (m.generalized) return v("mde-not-possible", say("not-possible", "generalized", os));
     if ((windowsClass & UNSUPPORTED) !== 0) return v("mde-not-possible", say("not-possible", "unsupported-os", os));
     const why = ineligibility(m);
-    if (why) return v("mde-not-eligible", say("not-eligible", why));
+    if (why) return v("mde-not-eligible", say("not-eligible", why, neverProvisioned(m)));
     return v("mde-awaiting-defender", say("awaiting-defender", kind.type, unified || m.osType === "Linux"));
   };
+}
+
+/** Why Defender does not deploy (or no longer manages) MDE on `m`: its plan Free, or the integration off for it. */
+function offFor(servers: ResolvedServers, m: InventoryMachine, unified: boolean, lowerId: () => string): EndpointOffFacts | undefined {
+  const plan = effectivePlan(servers, m, lowerId);
+  if (plan.plan === "Free") return plan.resourceLevel ? { why: "excluded", override: plan.resourceLevel } : { why: "plan-off" };
+  if (!servers.endpointProtection) return { why: "integration-off" };
+  if (m.osType === "Linux" && !servers.linux) return { why: "linux-off" };
+  if (unified && !servers.unifiedSolution) return { why: "unified-off" };
+  return undefined;
 }
 
 const UNIFIED = 1;
@@ -91,6 +100,10 @@ function onboardedByAgent(m: InventoryMachine): boolean {
   return false;
 }
 
-/** Decisions under which the machine has (or will not get) Defender for Endpoint, for vulnerability assessment. */
+/**
+ * Decisions under which the machine has Defender for Endpoint, or Defender deploys it (for
+ * vulnerability assessment, which Defender enables once MDE reports). A machine that is not
+ * eligible is neither: MDE does not reach it (an appliance never, see reach.ts).
+ */
 export const ENDPOINT_PRESENT: ReadonlySet<EndpointDecision> = new Set(["mde-installed", "mde-onboarded-otherwise"]);
-export const ENDPOINT_COMING: ReadonlySet<EndpointDecision> = new Set(["mde-awaiting-defender", "mde-failed", "mde-not-eligible"]);
+export const ENDPOINT_COMING: ReadonlySet<EndpointDecision> = new Set(["mde-awaiting-defender", "mde-failed"]);

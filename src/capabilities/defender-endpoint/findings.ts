@@ -54,3 +54,24 @@ export function noteStillAwaiting(
       "if they were turned on longer ago, Defender's deployment is not reaching these machines, and this tool does not install MDE in its place. Each machine's `endpoint` reason is in the plan JSON.",
   );
 }
+
+export const ENDPOINT_REMAINS = "mde-extension-remains";
+
+/**
+ * One finding for the machines that keep MDE while the plan or the integration is off for them
+ * (`mde-remains`): neither turning them off nor this tool removes it; taking it off is removing the
+ * extension and offboarding the device, since deleting the extension alone leaves the sensor
+ * onboarded (integration-defender-for-endpoint.md, "Remove Defender for Endpoint from a machine").
+ */
+export function noteEndpointRemains(b: StepSink<EndpointSteps>, verdicts: readonly ComponentVerdict<EndpointDecision>[]): void {
+  let machines = 0;
+  for (const v of verdicts) if (v.decision === "mde-remains") machines++;
+  if (!machines) return;
+  b.finding(
+    "info",
+    ENDPOINT_REMAINS,
+    "defender.servers.endpointProtection",
+    `${machines} machine(s) keep Defender for Endpoint (their MDE.Windows or MDE.Linux extension, and the sensor it onboarded) although Defender for Servers or the integration is off for them: turning either off removes nothing, and this tool does not remove it. ` +
+      "To take it off a machine, remove the extension and offboard the device from Defender for Endpoint (deleting the extension alone leaves the sensor onboarded).",
+  );
+}

@@ -8,6 +8,7 @@
  */
 import { defineCapability } from "../../core/kernel";
 import { ENDPOINT_DECLARER } from "./declare";
+import { noteOneWaySettings } from "./oneWay";
 import { planEndpointMachines, planEndpointSettings } from "./plan";
 import { ENDPOINT_DECISIONS } from "./reasons";
 import { ENDPOINT_STEPS, type EndpointSteps } from "./steps";
@@ -31,7 +32,7 @@ export const defenderEndpoint = defineCapability<EndpointSteps>({
     },
   ],
   steps: ENDPOINT_STEPS,
-  planner: { subscription: planEndpointSettings, components: planEndpointMachines },
+  planner: { subscription: planEndpointSettings, components: planEndpointMachines, finish: noteOneWaySettings },
   declare: ENDPOINT_DECLARER,
   arm: async () => (await import("./arm")).HANDLERS,
 });

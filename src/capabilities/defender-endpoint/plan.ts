@@ -7,8 +7,8 @@ import { resolveServers, SECURITY_SETTING_KINDS, type ResolvedServers } from "..
 import type { ComponentVerdicts, Fleet, PlanContext, StepSink } from "../../core/kernel";
 import { noteCoexistence } from "../defender-plans";
 import { endpointVerdicts } from "./decide";
-import { noteStillAwaiting } from "./findings";
-import { securitySettingId, type EndpointSteps } from "./steps";
+import { noteEndpointRemains, noteStillAwaiting } from "./findings";
+import { securitySettingId, type EndpointSteps, type SetSecuritySettingDetails } from "./steps";
 
 /** The settings the spec wants, in the order they are written (WDATP first). */
 export function desiredEndpointSettings(servers: ResolvedServers): { name: string; enabled: boolean }[] {
@@ -22,16 +22,26 @@ export function desiredEndpointSettings(servers: ResolvedServers): { name: strin
   ];
 }
 
+/** One setting this plan writes in a subscription: its name, kind, the value wanted and the live one. */
+export type EndpointSettingChange = Omit<SetSecuritySettingDetails, "subscriptionId">;
+
+/** The settings of `subscriptionId` that differ from what the spec wants, in the order they are written. */
+export function endpointSettingChanges(ctx: PlanContext, servers: ResolvedServers, subscriptionId: string): EndpointSettingChange[] {
+  const have = ctx.settings.get(subscriptionId)?.securitySettings ?? {};
+  const out: EndpointSettingChange[] = [];
+  for (const s of desiredEndpointSettings(servers)) {
+    const from = have[s.name] ?? null;
+    if (from !== s.enabled) out.push({ name: s.name, kind: SECURITY_SETTING_KINDS[s.name] ?? "DataExportSettings", enabled: s.enabled, from });
+  }
+  return out;
+}
+
 export function planEndpointSettings(ctx: PlanContext, b: StepSink<EndpointSteps>, subscriptionId: string): void {
   const servers = resolveServers(ctx.spec.defender);
   if (!servers) return;
-  const have = ctx.settings.get(subscriptionId)?.securitySettings ?? {};
   let previous: string | undefined;
-  for (const s of desiredEndpointSettings(servers)) {
-    const from = have[s.name] ?? null;
-    if (from === s.enabled) continue;
-    const kind = SECURITY_SETTING_KINDS[s.name] ?? "DataExportSettings";
-    previous = b.add("set-security-setting", securitySettingId(subscriptionId, s.name), { subscriptionId, name: s.name, kind, enabled: s.enabled, from }, [previous]);
+  for (const c of endpointSettingChanges(ctx, servers, subscriptionId)) {
+    previous = b.add("set-security-setting", securitySettingId(subscriptionId, c.name), { subscriptionId, ...c }, [previous]);
   }
   noteCoexistence(ctx, b, subscriptionId, "endpoint", "Defender for Endpoint (or its integration settings)", () =>
     servers.plan === "Off"
@@ -42,6 +52,9 @@ export function planEndpointSettings(ctx: PlanContext, b: StepSink<EndpointSteps
 
 export function planEndpointMachines(ctx: PlanContext, b: StepSink<EndpointSteps>, fleet: Fleet): ComponentVerdicts[] | undefined {
   const verdicts = endpointVerdicts(ctx, fleet);
-  if (verdicts) noteStillAwaiting(ctx, b, fleet, verdicts, desiredEndpointSettings(resolveServers(ctx.spec.defender)!));
+  if (verdicts) {
+    noteStillAwaiting(ctx, b, fleet, verdicts, desiredEndpointSettings(resolveServers(ctx.spec.defender)!));
+    noteEndpointRemains(b, verdicts);
+  }
   return verdicts ? [{ component: "endpoint", verdicts }] : undefined;
 }

@@ -16,6 +16,7 @@ export { assignmentApplies, assignmentsDeploying, componentPolicyOf, noteCoexist
 export { desiredPlans, exclusionTagsValue, livePlan, planChanges, type DesiredPlan, type PlanChange, type PlanExtension } from "./desired";
 export { effectivePlan, overrideFor, type MachinePlanFacts } from "./plan";
 export { PLAN_DECISIONS, type PlanComponentDecision } from "./reasons";
+export { neverProvisioned } from "./reach";
 export { resourcePricingId, type DefenderPlanSteps, type SetDefenderPlanDetails, type SetResourcePricingDetails } from "./steps";
 
 export const defenderPlans = defineCapability<DefenderPlanSteps>({

@@ -12,7 +12,7 @@ import { ineligibility } from "../../inventory/eligibility";
 import { GUEST_CONFIGURATION_EXTENSION } from "../../spec/defender";
 import { resolveServers } from "../../spec/defenderSchema";
 import { componentVerdict, extensionId, ShapeSlots, workspaceLabel, type ComponentVerdict, type ComponentVerdicts, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
-import { noteCoexistence } from "../defender-plans";
+import { neverProvisioned, noteCoexistence } from "../defender-plans";
 import { extensionOf, hasSystemIdentity, nameHolder, planSystemIdentity, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
 import { GC_REASONS, type GcDecision } from "./reasons";
 
@@ -20,7 +20,11 @@ type Sink = StepSink<MachineExtensionSteps>;
 
 export function planGuestConfigurationMachines(ctx: PlanContext, b: Sink, fleet: Fleet): ComponentVerdicts[] | undefined {
   const servers = resolveServers(ctx.spec.defender);
-  if (!servers?.guestConfiguration) return undefined;
+  if (!servers) return undefined;
+  if (!servers.guestConfiguration) {
+    noteLeftInstalled(b, fleet.machines);
+    return undefined;
+  }
   const decide = decider(ctx, b, fleet.machines);
   const verdicts = fleet.machines.map((m, i) => decide(m, i));
   return [{ component: "guestConfiguration", verdicts }];
@@ -41,7 +45,7 @@ function decider(ctx: PlanContext, b: Sink, machines: readonly InventoryMachine[
     const identity = hasSystemIdentity(m);
     if (ext && !failed && identity) return v("gc-installed", say("installed", ext.name ?? kind.name));
     const why = ineligibility(m);
-    if (why) return v("gc-not-eligible", say("not-eligible", why));
+    if (why) return v("gc-not-eligible", say("not-eligible", why, neverProvisioned(m)));
     // Only the built-in name will do (the machine configuration docs: the security baseline
     // policies require it): another handler holding it blocks the install until it is renamed.
     const holder = ext ? undefined : nameHolder(m, kind);
@@ -61,6 +65,28 @@ function decider(ctx: PlanContext, b: Sink, machines: readonly InventoryMachine[
     b.addUnique("install-extension", extensionId(m.id, name), selfUpgradingInstall(m, kind, name), identityStep, shapes.slot(kind, name, m.kind, m.location));
     return v("gc-install", say("install", kind.name, !identity, failed));
   };
+}
+
+/**
+ * With Guest Configuration off, what this tool (or a policy) installed stays: it removes neither the
+ * extension nor the system-assigned identity (which other extensions, such as the Azure Monitor
+ * Agent, may sign in with). One finding with the counts. Arc-enabled servers have it built in.
+ */
+function noteLeftInstalled(b: Sink, machines: readonly InventoryMachine[]): void {
+  let extensions = 0;
+  let identities = 0;
+  for (const m of machines) {
+    if (m.kind === "arc" || !extensionOf(m, GUEST_CONFIGURATION_EXTENSION[m.osType])) continue;
+    extensions++;
+    if (hasSystemIdentity(m)) identities++;
+  }
+  if (!extensions) return;
+  b.finding(
+    "info",
+    "guest-configuration-remains",
+    "defender.servers.guestConfiguration",
+    `defender.servers.guestConfiguration is off, but ${extensions} machine(s) keep the Guest Configuration extension (AzurePolicyforWindows or AzurePolicyforLinux)${identities ? `, ${identities} of them with the system-assigned identity it signs in with` : ""}: this tool installs no more and removes none of them, nor the identities, which other extensions (the Azure Monitor Agent) may use. Remove the extensions yourself if they should go.`,
+  );
 }
 
 export function noteGuestConfigurationOwners(ctx: PlanContext, b: Sink, subscriptionId: string): void {

@@ -7,7 +7,7 @@ export const GC_REASONS = {
   "enable-identity": (name: string) => `${name} is installed but the machine has no system-assigned identity, which Guest Configuration signs in with: the identity is enabled.`,
   builtin: () => "Arc-enabled servers run Guest Configuration inside the Connected Machine agent: nothing to install.",
   "not-applicable": () => "Scale sets are outside the Guest Configuration prerequisites, which cover virtual machines: nothing is installed.",
-  "not-eligible": (why: string) => `Guest Configuration is not installed yet: ${why}.`,
+  "not-eligible": (why: string, never: boolean) => (never ? `Guest Configuration is not installed, and never will be here: ${why}.` : `Guest Configuration is not installed yet: ${why}.`),
   "name-taken": (name: string, handler: string) =>
     `Guest Configuration is not installed: its policies require the extension name ${name}, which a ${handler} extension holds, and Azure never changes an extension's handler. Remove or rename that extension.`,
 } as const;
