@@ -10,7 +10,6 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ZodType } from "zod";
 import { metadataHostOf, metadataUrlOf } from "../../emulator/goClients";
-import { DEFAULT_DEFENDER_DELAY_MS } from "../../emulator/constants";
 import { CliError } from "../errors";
 import type { CliContext } from "../context";
 
@@ -97,16 +96,17 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): void
     .option("--record <dir>", "record every ARM, Graph and Log Analytics exchange into DIR (oav's traffic format; secrets redacted)")
     .option("--management-groups <file>", "management-group hierarchy to apply (JSON array of {name, displayName?, parent?, subscriptions?, newSubscriptions?})")
     .option("--graph-write-lag <seconds>", "seconds before a write shows in Resource Graph (eventually consistent, as Azure's); ARM's GET has it at once", "0")
-    .option("--defender-delay <seconds>", "seconds, on the emulator's clock, after a Defender plan or setting changes before Defender deploys MDE, vulnerability assessment and the AKS sensor itself", String(DEFAULT_DEFENDER_DELAY_MS / 1000))
-    .action(async (opts: { port: string; state: string; fleet: string; seed: string; faults?: string; managementGroups?: string; record?: string; graphWriteLag: string; defenderDelay: string }) => {
+    .option("--defender-delay <seconds>", "seconds, on the emulator's clock, after a Defender plan or setting changes before Defender deploys MDE, vulnerability assessment and the AKS sensor itself (default 600)")
+    .action(async (opts: { port: string; state: string; fleet: string; seed: string; faults?: string; managementGroups?: string; record?: string; graphWriteLag: string; defenderDelay?: string }) => {
       const port = intOption("--port", opts.port, 0, 65535);
       const graphWriteLagMs = intOption("--graph-write-lag", opts.graphWriteLag, 0, 86_400) * 1000;
       // At least a second: Defender sweeps the subscription again every delay while a plan is on.
-      const defenderDelayMs = intOption("--defender-delay", opts.defenderDelay, 1, 604_800) * 1000;
+      const defenderDelay = opts.defenderDelay === undefined ? undefined : intOption("--defender-delay", opts.defenderDelay, 1, 604_800) * 1000;
       const fleet = intOption("--fleet", opts.fleet, 0, 1_000_000);
       const seed = intOption("--seed", opts.seed, 0, 2 ** 31 - 1);
       // Loaded here, not with the CLI: other commands (plan from a file) never load the emulator.
-      const { startEmulator, managementGroupSeedsSchema, azureCliLines } = await import("../../emulator");
+      const { startEmulator, managementGroupSeedsSchema, azureCliLines, DEFAULT_DEFENDER_DELAY_MS } = await import("../../emulator");
+      const defenderDelayMs = defenderDelay ?? DEFAULT_DEFENDER_DELAY_MS;
       const managementGroups = opts.managementGroups ? readManagementGroups(opts.managementGroups, managementGroupSeedsSchema) : undefined;
       let emu;
       try {
