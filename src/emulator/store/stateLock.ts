@@ -79,6 +79,8 @@ export function lockStateDirectory(dir: string): StateLock {
   // timeout 0: a held lock is an answer, not something to wait for.
   let db: Db | undefined = openNative(join(dir, LOCK_FILE), { timeout: 0 });
   try {
+    // Nothing is ever written: no journal file beside it.
+    db.pragma("journal_mode = MEMORY");
     db.pragma("locking_mode = EXCLUSIVE");
     // In exclusive locking mode the lock this takes is kept after COMMIT, until close.
     db.exec("BEGIN EXCLUSIVE; COMMIT;");
