@@ -42,6 +42,12 @@ export { EMULATOR_CLOUD_NAME } from "./metadata/documents";
 export interface EmulatorOptions {
   /** HTTPS port; 0 (default) picks a free one. */
   port?: number;
+  /**
+   * The address to listen on (default: loopback, 127.0.0.1 and ::1). `0.0.0.0` or `::` in a
+   * container whose port is published: the URL stays https://localhost:PORT (the certificate names
+   * localhost, 127.0.0.1 and ::1), and the admin API still answers loopback clients only.
+   */
+  host?: string;
   /** SQLite state file; its directory also gets the certificate and emulator.json. Default: a temp dir removed on stop. */
   statePath?: string;
   /** Machines to generate when the state is new (default 0). */
@@ -195,7 +201,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     core.seedManagementGroups(opts.managementGroups ? managementGroupSeedsSchema.parse(opts.managementGroups) : []);
     // Before listening: whoever can reach the server finds this start's token.
     writePrivateFile(adminTokenPath, adminToken + "\n");
-    server = await listen(core, tls, opts.port ?? 0);
+    server = await listen(core, tls, opts.port ?? 0, opts.host);
   } catch (err) {
     core.close();
     release();

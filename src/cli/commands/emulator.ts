@@ -1,5 +1,5 @@
 /**
- * `asc-autoprovision emulator start [--port P] [--state FILE] [--fleet N] [--seed S] [--faults FILE] [--record DIR]
+ * `asc-autoprovision emulator start [--port P] [--host ADDRESS] [--state FILE] [--fleet N] [--seed S] [--faults FILE] [--record DIR]
  *   [--management-groups FILE] [--graph-write-lag SECONDS] [--defender-delay SECONDS]`
  * Runs the local Azure emulator in the foreground until SIGINT/SIGTERM and prints what a client
  * needs: the URL, the CA certificate and the environment lines, for node clients and for
@@ -38,6 +38,11 @@ const LISTED_SUBSCRIPTIONS = 12;
 export function subscriptionList(ids: readonly string[], infoPath: string): string {
   if (ids.length <= LISTED_SUBSCRIPTIONS) return ids.join(", ");
   return `${ids.slice(0, LISTED_SUBSCRIPTIONS).join(", ")} and ${ids.length - LISTED_SUBSCRIPTIONS} more (${ids.length} in all; every id in ${infoPath})`;
+}
+
+/** Beyond loopback, whoever reaches the port reaches ARM with the public dev secret: said at start. */
+function hostLine(host: string): string {
+  return `  listening on:  ${host} (anyone who reaches it can use ARM with the public dev secret; the admin API answers loopback clients only; the certificate names localhost, 127.0.0.1 and ::1)`;
 }
 
 /** The clock is part of the state: a start on an advanced or frozen one says so. */
@@ -89,6 +94,7 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): void
     .command("start")
     .description("Start the emulator in the foreground (Ctrl+C stops it). State and certificate persist in the state file's directory.")
     .option("--port <port>", "HTTPS port (0 picks a free one)", String(DEFAULT_EMULATOR_PORT))
+    .option("--host <address>", "address to listen on (default: loopback, 127.0.0.1 and ::1); 0.0.0.0 in a container whose port is published")
     .option("--state <file>", "SQLite state file", DEFAULT_EMULATOR_STATE)
     .option("--fleet <n>", "machines to generate when the state is new", "0")
     .option("--seed <s>", "seed of the generated fleet and subscriptions", "1")
@@ -97,7 +103,7 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): void
     .option("--management-groups <file>", "management-group hierarchy to apply (JSON array of {name, displayName?, parent?, subscriptions?, newSubscriptions?})")
     .option("--graph-write-lag <seconds>", "seconds before a write shows in Resource Graph (eventually consistent, as Azure's); ARM's GET has it at once", "0")
     .option("--defender-delay <seconds>", "seconds, on the emulator's clock, after a Defender plan or setting changes before Defender deploys MDE, vulnerability assessment and the AKS sensor itself (default 600)")
-    .action(async (opts: { port: string; state: string; fleet: string; seed: string; faults?: string; managementGroups?: string; record?: string; graphWriteLag: string; defenderDelay?: string }) => {
+    .action(async (opts: { port: string; host?: string; state: string; fleet: string; seed: string; faults?: string; managementGroups?: string; record?: string; graphWriteLag: string; defenderDelay?: string }) => {
       const port = intOption("--port", opts.port, 0, 65535);
       const graphWriteLagMs = intOption("--graph-write-lag", opts.graphWriteLag, 0, 86_400) * 1000;
       // At least a second: Defender sweeps the subscription again every delay while a plan is on.
@@ -110,13 +116,14 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): void
       const managementGroups = opts.managementGroups ? readManagementGroups(opts.managementGroups, managementGroupSeedsSchema) : undefined;
       let emu;
       try {
-        emu = await startEmulator({ port, statePath: opts.state, fleet, seed, faults: opts.faults, managementGroups, recordTraffic: opts.record, graphWriteLagMs, defenderDelayMs });
+        emu = await startEmulator({ port, host: opts.host, statePath: opts.state, fleet, seed, faults: opts.faults, managementGroups, recordTraffic: opts.record, graphWriteLagMs, defenderDelayMs });
       } catch (err) {
         throw new CliError(`emulator: cannot start: ${err instanceof Error ? err.message : String(err)}`);
       }
       const env = emu.env();
       const lines = [
         `Azure emulator listening on ${emu.url}`,
+        ...(opts.host ? [hostLine(opts.host)] : []),
         `  state:         ${emu.statePath}`,
         `  CA cert:       ${emu.caCertPath}`,
         `  tenant:        ${emu.tenantId}`,
