@@ -48,3 +48,5 @@ export const FLEET_CASE_TAG = "ascEmulatorCase";
 export const APPLIANCE_TAG = "applianceType";
 /** Marketplace publishers whose images are network appliances (WAF/NGFW) in the fleet. */
 export const APPLIANCE_PUBLISHERS = ["paloaltonetworks", "fortinet", "barracudanetworks", "f5-networks", "checkpoint"] as const;
+/** EmulatorOptions.defenderDelayMs' default (CLI `--defender-delay` 600): Defender's Deploy-if-not-exists evaluation delay. */
+export const DEFAULT_DEFENDER_DELAY_MS = 600_000;

@@ -13,7 +13,7 @@ import { GraphLag } from "./store/graphLag";
 import { GuestStore } from "./store/guest";
 import { ExtensionLog } from "./store/extensionLog";
 import { HeartbeatHistory } from "./store/heartbeatHistory";
-import { Clock } from "./util/clock";
+import { Clock, type ClockState } from "./util/clock";
 import { LroManager } from "./arm/lro";
 import { Registry } from "./arm/registry";
 import { ArmRouter } from "./arm/router";
@@ -58,6 +58,7 @@ import { ensureSubscriptions, generateFleet, type FleetSummary } from "./fleet/g
 import { seedManagementGroups, type ManagementGroupSeed } from "./fleet/managementGroups";
 import { replayRequests, type ReplayFailure, type ReplayRequest } from "./fleet/replay";
 import { lastProvidersIndex } from "./util/armId";
+import { SUBSCRIPTION_TYPE } from "./model/resourceTypes";
 import type { JsonObject } from "./util/json";
 
 export interface CoreOptions {
@@ -82,7 +83,8 @@ export class EmulatorCore implements ArmContext {
   readonly extensionLog: ExtensionLog;
   readonly changeLog: ChangeLog;
   readonly heartbeatHistory: HeartbeatHistory;
-  readonly clock = new Clock();
+  /** The emulator's time; its offset is part of the state (meta `clock`), so a restart keeps it. */
+  readonly clock: Clock;
   readonly lro: LroManager;
   readonly registry = new Registry();
   readonly router: ArmRouter;
@@ -94,6 +96,7 @@ export class EmulatorCore implements ArmContext {
   readonly defender: DefenderAgent;
   readonly tenantId: string;
   readonly settings: EmulatorSettings;
+  /** The seed's three subscriptions, the fleet's (management-group seeding can add more: allSubscriptionIds). */
   readonly subscriptionIds: string[];
   /** Set when the emulator records its traffic (EmulatorOptions.recordTraffic). */
   readonly recorder?: TrafficRecorder;
@@ -116,6 +119,9 @@ export class EmulatorCore implements ArmContext {
     this.settings = opts.settings;
     this.db = openDb(opts.dbPath);
     this.meta = new Meta(this.db);
+    // Stored times (heartbeats, operations, Defender's schedule) were taken on this clock.
+    const clock = this.meta.get("clock");
+    this.clock = new Clock(clock ? (JSON.parse(clock) as ClockState) : undefined, (state) => this.meta.set("clock", JSON.stringify(state)));
     this.changeLog = new ChangeLog(this.db);
     this.store = new ResourceStore(this.db, {
       log: this.changeLog,
@@ -208,6 +214,13 @@ export class EmulatorCore implements ArmContext {
     return f ? (JSON.parse(f) as FleetSummary) : null;
   }
 
+  /** Every subscription the emulator holds: the fleet's three first, then those management-group seeding created. */
+  allSubscriptionIds(): string[] {
+    const fleet = new Set(this.subscriptionIds.map((s) => s.toLowerCase()));
+    const others = this.store.list(SUBSCRIPTION_TYPE, {}).map((s) => String(s.doc["subscriptionId"])).filter((s) => !fleet.has(s.toLowerCase()));
+    return [...this.subscriptionIds, ...others];
+  }
+
   setUrl(url: string, extra: JsonObject): void {
     this.url = url;
     this.infoExtra = extra;
@@ -248,7 +261,7 @@ export class EmulatorCore implements ArmContext {
   }
 
   info(): JsonObject {
-    return { url: this.url, tenantId: this.tenantId, subscriptionIds: this.subscriptionIds, ...this.infoExtra };
+    return { url: this.url, tenantId: this.tenantId, subscriptionIds: this.allSubscriptionIds(), ...this.infoExtra };
   }
 
   /** The operation class a request is counted and faulted under. */

@@ -8,20 +8,22 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { ClientSecretCredential } from "@azure/identity";
 import type { TokenCredential } from "@azure/identity";
-import { EmulatorCore } from "./core";
+import { EmulatorCore, type CoreOptions } from "./core";
+import { lockStateDirectory } from "./store/stateLock";
 import { listen } from "./server";
 import { loadOrCreateCertificate } from "./util/tls";
 import { loadFaultConfig, parseFaultConfig, type FaultConfig } from "./faults/config";
 import { adminRequest, ADMIN_TOKEN_FILE } from "./admin/client";
 import { prepareStateFile, writePrivateFile } from "./util/privateFiles";
 import type { FleetSummary } from "./fleet/generator";
-import { ARM_SCOPE, EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, EMULATOR_TENANT_ID } from "./constants";
+import { ARM_SCOPE, DEFAULT_DEFENDER_DELAY_MS, EMULATOR_CLIENT_ID, EMULATOR_CLIENT_SECRET, EMULATOR_TENANT_ID } from "./constants";
 import { goClientEnv } from "./goClients";
 import { azureCliRecipe, type AzureCliRecipe } from "./azureCli";
 import { DEFAULT_POLICY_EVALUATION_DELAY_MS } from "./remediation/evaluation";
 import { managementGroupSeedsSchema, type ManagementGroupSeed } from "./fleet/managementGroups";
 
 export * from "./constants";
+export { StateDirectoryInUse, LOCK_FILE, PID_FILE } from "./store/stateLock";
 export { trustEmulatorCertificate } from "./trust";
 export type { FaultConfig } from "./faults/config";
 export type { FleetSummary } from "./fleet/generator";
@@ -40,6 +42,12 @@ export { EMULATOR_CLOUD_NAME } from "./metadata/documents";
 export interface EmulatorOptions {
   /** HTTPS port; 0 (default) picks a free one. */
   port?: number;
+  /**
+   * The address to listen on (default: loopback, 127.0.0.1 and ::1). `0.0.0.0` or `::` in a
+   * container whose port is published: the URL stays https://localhost:PORT (the certificate names
+   * localhost, 127.0.0.1 and ::1), and the admin API still answers loopback clients only.
+   */
+  host?: string;
   /** SQLite state file; its directory also gets the certificate and emulator.json. Default: a temp dir removed on stop. */
   statePath?: string;
   /** Machines to generate when the state is new (default 0). */
@@ -78,7 +86,8 @@ export interface EmulatorOptions {
   /**
    * How long after a Defender plan or switch changes Defender deploys what it deploys itself (MDE,
    * vulnerability assessment, the AKS sensor), on the emulator's clock; also its sweep interval
-   * while a plan is on. Default 600,000 ms (Defender's Deploy-if-not-exists evaluation delay).
+   * while a plan is on. Default 600,000 ms (Defender's Deploy-if-not-exists evaluation delay);
+   * CLI `--defender-delay <seconds>`.
    */
   defenderDelayMs?: number;
   /** A management-group hierarchy to apply at start (see README "Management groups"). */
@@ -112,6 +121,7 @@ export interface RunningEmulator {
   readonly clientId: string;
   /** The well-known dev secret (EMULATOR_CLIENT_SECRET). */
   readonly clientSecret: string;
+  /** Every subscription it holds: the seed's three (the fleet's), then those `managementGroups` seeding created. */
   readonly subscriptionIds: string[];
   /** The ARM resource types the emulator serves (its provider registry), e.g. `Microsoft.Compute/virtualMachines`. */
   readonly resourceTypes: readonly string[];
@@ -148,9 +158,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   }
   prepareStateFile(statePath);
   const dir = dirname(statePath);
+  // Before anything in the directory is written: a live emulator serving it refuses this start.
+  const lock = lockStateDirectory(dir);
+  const release = (): void => {
+    lock.release();
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  };
   const adminToken = randomBytes(32).toString("base64url");
   const adminTokenPath = join(dir, ADMIN_TOKEN_FILE);
-  const core = new EmulatorCore({
+  const coreOptions: CoreOptions = {
     dbPath: statePath,
     tenantId: EMULATOR_TENANT_ID,
     seed: opts.seed ?? 1,
@@ -167,9 +183,16 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       graphRepeatedRows: opts.graphRepeatedRows ?? 1,
       graphMissingRows: opts.graphMissingRows ?? 0,
       graphWriteLagMs: opts.graphWriteLagMs ?? 0,
-      defenderDelayMs: opts.defenderDelayMs ?? 600_000,
+      defenderDelayMs: opts.defenderDelayMs ?? DEFAULT_DEFENDER_DELAY_MS,
     },
-  });
+  };
+  let core: EmulatorCore;
+  try {
+    core = new EmulatorCore(coreOptions);
+  } catch (err) {
+    release();
+    throw err;
+  }
   let server;
   let tls;
   try {
@@ -178,15 +201,16 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     core.seedManagementGroups(opts.managementGroups ? managementGroupSeedsSchema.parse(opts.managementGroups) : []);
     // Before listening: whoever can reach the server finds this start's token.
     writePrivateFile(adminTokenPath, adminToken + "\n");
-    server = await listen(core, tls, opts.port ?? 0);
+    server = await listen(core, tls, opts.port ?? 0, opts.host);
   } catch (err) {
     core.close();
-    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    release();
     throw err;
   }
   const url = `https://localhost:${server.port}`;
   core.setUrl(url, { clientId: EMULATOR_CLIENT_ID, caCertPath: tls.certPath, statePath });
   core.start();
+  const subscriptionIds = core.allSubscriptionIds();
   const info = {
     url,
     port: server.port,
@@ -194,7 +218,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     clientId: EMULATOR_CLIENT_ID,
     caCertPath: tls.certPath,
     statePath,
-    subscriptionIds: core.subscriptionIds,
+    subscriptionIds,
     pid: process.pid,
     clientSecret: "well-known: EMULATOR_CLIENT_SECRET in src/emulator/constants.ts",
     adminTokenPath,
@@ -214,7 +238,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     tenantId: EMULATOR_TENANT_ID,
     clientId: EMULATOR_CLIENT_ID,
     clientSecret: EMULATOR_CLIENT_SECRET,
-    subscriptionIds: [...core.subscriptionIds],
+    subscriptionIds,
     resourceTypes: core.registry.all().map((spec) => spec.type),
     fleet: core.fleet(),
     adminToken,
@@ -246,7 +270,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       stopped = true;
       await server.close();
       core.close();
-      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+      release();
     },
   };
 }

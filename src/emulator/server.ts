@@ -1,7 +1,8 @@
 /**
  * HTTPS transport: turns node requests into EmuRequests and EmuResponses into ARM-like answers
  * (x-ms-request-id, x-ms-correlation-request-id, JSON). Listens on 127.0.0.1 and, when the host
- * has IPv6, on ::1 with the same port, since `localhost` may resolve to either.
+ * has IPv6, on ::1 with the same port, since `localhost` may resolve to either; or, given a host
+ * (`--host 0.0.0.0` in a container whose port is published), on that address alone.
  */
 import https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
@@ -100,7 +101,7 @@ async function serve(core: EmulatorCore, req: IncomingMessage, res: ServerRespon
   core.counters.record(cls, emu.operation ?? `${emu.method} ${emu.path.split("/").slice(0, 2).join("/")}`, out.status);
 }
 
-export async function listen(core: EmulatorCore, tls: { cert: string; key: string }, port: number): Promise<Listening> {
+export async function listen(core: EmulatorCore, tls: { cert: string; key: string }, port: number, host?: string): Promise<Listening> {
   const sockets = new Set<Socket>();
   const make = (): https.Server => {
     const server = https.createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
@@ -119,15 +120,18 @@ export async function listen(core: EmulatorCore, tls: { cert: string; key: strin
   const v4 = make();
   await new Promise<void>((resolve, reject) => {
     v4.once("error", reject);
-    v4.listen(port, "127.0.0.1", () => resolve());
+    v4.listen(port, host ?? "127.0.0.1", () => resolve());
   });
   const actual = (v4.address() as AddressInfo).port;
-  const v6 = make();
-  const v6ok = await new Promise<boolean>((resolve) => {
-    v6.once("error", () => resolve(false));
-    v6.listen(actual, "::1", () => resolve(true));
-  });
-  const servers = v6ok ? [v4, v6] : [v4];
+  const servers = [v4];
+  if (host === undefined) {
+    const v6 = make();
+    const v6ok = await new Promise<boolean>((resolve) => {
+      v6.once("error", () => resolve(false));
+      v6.listen(actual, "::1", () => resolve(true));
+    });
+    if (v6ok) servers.push(v6);
+  }
   return {
     port: actual,
     close: async () => {

@@ -95,9 +95,9 @@ export function openDb(path: string): Db {
  * The native module loads here: built for another Node (npm's `nodedir` naming another Node's
  * headers), it fails with NODE_MODULE_VERSION, which says nothing about the fix: this says it.
  */
-function openNative(path: string): Db {
+export function openNative(path: string, options?: Database.Options): Db {
   try {
-    return new Database(path);
+    return new Database(path, options);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (!/NODE_MODULE_VERSION/.test(message)) throw err;
