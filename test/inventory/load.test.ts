@@ -6,6 +6,8 @@ import { ValidationError } from "../../src/spec/errors";
 import { DocumentError } from "../../src/spec/files";
 import { machine, SUB, workspace } from "../helpers/fixtures";
 
+const CUSTOMER = "8b1bf93b-7055-4ede-9a36-45fe831e0e2e";
+
 function issuesOf(input: unknown) {
   try {
     parseInventory(input);
@@ -46,7 +48,7 @@ describe("inventory loading", () => {
   });
 
   it("keeps fields it does not know (later versions add fields)", () => {
-    const inv = parseInventory({ version: 1, subscriptions: [], machines: [{ ...machine("vm1"), tags: { env: "prod" } }] });
+    const inv = parseInventory({ version: 1, subscriptions: [{ id: SUB }], machines: [{ ...machine("vm1"), tags: { env: "prod" } }] });
     expect((inv.machines[0] as Record<string, unknown>).tags).toEqual({ env: "prod" });
   });
 
@@ -89,7 +91,7 @@ describe("inventory loading", () => {
     const machines = [machine("vm1"), machine("vm2")];
     expect(parseInventory({ version: 1, subscriptions: [{ id: SUB }], machines }).machines).toBe(machines);
     // Without solutions the schema fills them in: a new list and item, the input unchanged.
-    const { solutions: _, ...bare } = workspace("ws1", "c1");
+    const { solutions: _, ...bare } = workspace("ws1", CUSTOMER);
     const workspaces = [bare];
     const inv = parseInventory({ version: 1, subscriptions: [{ id: SUB }], workspaces });
     expect(inv.workspaces).not.toBe(workspaces);
