@@ -1,7 +1,8 @@
 /**
  * A hand-edited inventory's ids (user trial 16, defect 10): a subscription that is not a GUID, a
- * machine id with `/resourcegroup/`, a workspace `customerId` that is not a GUID. Each was planned
- * before; each is an error naming its JSON path and the form allowed.
+ * machine id with `/resourcegroup/`, a workspace `customerId` that is not a GUID, machines of a
+ * subscription the inventory does not list. Each was planned before; each is an error naming its
+ * JSON path and the form allowed.
  */
 import { parseInventory } from "../../src/inventory/load";
 import { CLUSTER_KINDS, MACHINE_KINDS } from "../../src/inventory/schema";
@@ -94,5 +95,24 @@ describe("inventory ids", () => {
       { path: "clusters[1].kind", message: "is absent, which means aks, but the id is a Microsoft.Kubernetes/connectedClusters id, whose kind is arc" },
       { path: "clusters[2].id", message: expect.stringContaining('"rg" stands where "resourceGroups" must') },
     ]);
+  });
+
+  it("machines and clusters of a subscription the inventory does not list are an error, once a subscription, with their count", () => {
+    const OTHER = "33333333-3333-3333-3333-333333333333";
+    const machines = [machine("a"), machine("b", {}, OTHER), machine("c", {}, SUB2), machine("d", {}, OTHER), machine("e", {}, OTHER.toUpperCase())];
+    const clusters = [{ id: `/subscriptions/${OTHER}/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks-1`, location: "westeurope" }];
+    const issues = issuesOf({ version: 1, subscriptions: [{ id: SUB }, { id: SUB2.toUpperCase() }], machines, clusters });
+    expect(issues).toEqual([
+      { path: "machines[1].id", message: expect.stringMatching(new RegExp(`^is in subscription ${OTHER}, which subscriptions does not list \\(3 machines are in it, this the first\\): list the subscription, or correct the ids`)) },
+      { path: "clusters[0].id", message: expect.stringMatching(new RegExp(`^is in subscription ${OTHER}, which subscriptions does not list \\(the only cluster in it\\)`)) },
+    ]);
+  });
+
+  it("an unlisted subscription found among many machines, wherever it is", () => {
+    const machines = Array.from({ length: 30_000 }, (_, i) => machine(`vm-${i}`, {}, i % 2 ? SUB : SUB2));
+    machines[29_998] = machine("stray", {}, "44444444-4444-4444-4444-444444444444");
+    expect(issuesOf(inventory({ machines })).map((i) => i.path)).toEqual(["machines[29998].id"]);
+    machines[29_998] = machine("vm-29998", {}, SUB2);
+    expect(parseInventory(inventory({ machines })).machines).toBe(machines);
   });
 });
