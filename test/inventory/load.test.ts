@@ -2,21 +2,11 @@ import { join } from "node:path";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { loadInventoryFile, parseInventory } from "../../src/inventory/load";
-import { ValidationError } from "../../src/spec/errors";
 import { DocumentError } from "../../src/spec/files";
+import { issuesOf } from "./issues";
 import { machine, SUB, workspace } from "../helpers/fixtures";
 
 const CUSTOMER = "8b1bf93b-7055-4ede-9a36-45fe831e0e2e";
-
-function issuesOf(input: unknown) {
-  try {
-    parseInventory(input);
-  } catch (e) {
-    if (e instanceof ValidationError) return e.issues;
-    throw e;
-  }
-  throw new Error("expected a ValidationError");
-}
 
 describe("inventory loading", () => {
   it("loads the example and fills optional lists", () => {

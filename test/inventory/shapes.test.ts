@@ -7,21 +7,11 @@
 import { parseInventory } from "../../src/inventory/load";
 import { CLUSTER_KINDS, MACHINE_KINDS } from "../../src/inventory/schema";
 import { CLUSTER_TYPES, MACHINE_TYPES } from "../../src/inventory/shapes";
-import { ValidationError } from "../../src/spec/errors";
+import { issuesOf } from "./issues";
 import { machine, SUB, SUB2, workspace } from "../helpers/fixtures";
 
 const CUSTOMER = "8b1bf93b-7055-4ede-9a36-45fe831e0e2e";
 const RG = `/subscriptions/${SUB}/resourceGroups/rg-prod/providers`;
-
-function issuesOf(input: unknown) {
-  try {
-    parseInventory(input);
-  } catch (e) {
-    if (e instanceof ValidationError) return e.issues;
-    throw e;
-  }
-  throw new Error("expected a ValidationError");
-}
 
 const inventory = (parts: Record<string, unknown>) => ({ version: 1, subscriptions: [{ id: SUB }, { id: SUB2 }], ...parts });
 
