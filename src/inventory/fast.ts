@@ -7,6 +7,7 @@
  */
 import { armIdProblem, armNameProblem } from "../spec/armIds";
 import { AGENT_KINDS, MACHINE_KINDS, machineSchema, OS_TYPES, POWER_STATES, PRICING_TIERS, SCALE_SET_UPGRADE_POLICIES } from "./schema";
+import { MACHINE_ID_FORMS } from "./shapes";
 
 const KINDS: ReadonlySet<unknown> = new Set(MACHINE_KINDS);
 const OSES: ReadonlySet<unknown> = new Set(OS_TYPES);
@@ -74,8 +75,10 @@ export function plainMachine(x: unknown): boolean {
   for (const field of UNCHECKED) if (x[field] !== undefined) return false;
   return (
     typeof x.id === "string" &&
-    armIdProblem(x.id) === undefined &&
     KINDS.has(x.kind) &&
+    // The id of the kind's form (shapes.ts), its segments as armIds.ts allows them.
+    MACHINE_ID_FORMS[x.kind as keyof typeof MACHINE_ID_FORMS].test(x.id) &&
+    armIdProblem(x.id) === undefined &&
     OSES.has(x.osType) &&
     nonEmpty(x.location) &&
     POWER.has(x.powerState) &&

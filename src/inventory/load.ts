@@ -7,6 +7,7 @@ import { ValidationError, issuesFromZod, type ValidationIssue } from "../spec/er
 import { DocumentError, readDocument } from "../spec/files";
 import { plainMachine } from "./fast";
 import { INVENTORY_ITEM_SCHEMAS, inventoryEnvelopeSchema, settingsSchema, type Inventory } from "./schema";
+import { unlistedSubscriptions } from "./unlisted";
 
 /** Stop collecting after this many problems: the first ones are what a person fixes first. */
 const MAX_ISSUES = 50;
@@ -40,6 +41,8 @@ export function parseInventory(input: unknown): Inventory {
     else for (const issue of issuesFromZod(r.error, value)) issues.push(prefix(`settings.${sub}`, issue));
   }
   out.settings = settings;
+  // Once every id is of its form (the schema's): an item of an unlisted subscription.
+  if (!issues.length) for (const list of IN_A_SUBSCRIPTION) issues.push(...unlistedSubscriptions(list, out[list] as { id: string }[], out.subscriptions as { id: string }[]));
   if (issues.length) throw new ValidationError("inventory", issues);
   return out as unknown as Inventory;
 }
@@ -66,6 +69,9 @@ function envelopeOf(input: unknown): z.output<typeof inventoryEnvelopeSchema> {
   if (!envelope.success) throw new ValidationError("inventory", issuesFromZod(envelope.error, shallow));
   return { ...envelope.data, ...lists };
 }
+
+/** Lists whose items are in one of the inventory's subscriptions (workspaces, rules and assignments may be elsewhere: a hub's, a management group's). */
+const IN_A_SUBSCRIPTION = ["machines", "clusters"] as const;
 
 /** Lists whose items are resources: each at most once, by id compared as ARM compares it (without case). */
 const UNIQUE_LISTS: ReadonlySet<string> = new Set(["subscriptions", "workspaces", "machines", "clusters", "policyAssignments", "dataCollectionRules", "dataCollectionRuleAssociations"]);

@@ -6,6 +6,8 @@
 import { z } from "zod";
 import { armIdProblem, armNameProblem, armPathProblem } from "../spec/armIds";
 import { SECURITY_EVENT_TIERS } from "../spec/events";
+import { GUID_PATTERN } from "../spec/patterns";
+import { CLUSTER_TYPES, clusterIdFormProblem, clusterKindProblem, GUID_FORM, MACHINE_TYPES, machineIdFormProblem, machineKindProblem } from "./shapes";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}/, { error: "must be an ISO date (YYYY-MM-DD)" });
 
@@ -20,9 +22,22 @@ const armId = checked(z.string().regex(/^\/subscriptions\/[^/]+\//i, { error: "m
 /** An id at any scope (a subscription, a management group, the tenant). */
 const armPath = checked(z.string().min(1), armPathProblem);
 const armName = checked(z.string(), armNameProblem);
+/** A GUID (`what`: whose), as Azure gives subscriptions and workspaces: the planner keys them by it. */
+const guid = (what: string) => z.string().regex(GUID_PATTERN, { error: `must be ${what} GUID (${GUID_FORM})` });
+/** An ARM id (armIds.ts's rule) of one of the forms shapes.ts gives; one message an id (the form's when armIds.ts has none). */
+const armIdOfForm = (problem: (id: string) => string | undefined) => checked(armId, (id) => (armIdProblem(id) ? undefined : problem(id)));
+
+/** An issue at the kind when the id is of another kind's form (the kind picks the API the steps call); `absent`: the kind an absent one means. */
+function kindMatchesId(problem: (id: string, kind: string) => string | undefined, absent?: string) {
+  return (item: { id: string; kind?: string | undefined }, ctx: z.RefinementCtx) => {
+    const kind = item.kind ?? absent;
+    const p = kind === undefined ? undefined : problem(item.id, kind);
+    if (p) ctx.addIssue({ code: "custom", path: ["kind"], message: item.kind === undefined ? `is absent, which means ${kind}, but ${p}` : p, input: item.kind });
+  };
+}
 
 export const subscriptionSchema = z.looseObject({
-  id: checked(z.string().min(1), armNameProblem),
+  id: guid("a subscription").describe("The subscription's GUID."),
   onboardedAt: isoDate.nullable().optional().describe("When the subscription was onboarded to Security Center; before 2019-03-17 existing agents are left alone."),
   displayName: z.string().optional(),
   managementGroupAncestors: z
@@ -37,7 +52,7 @@ export const SECURITY_EVENT_OWNERS = ["securityCenter", "sentinel"] as const;
 
 export const workspaceSchema = z.looseObject({
   id: armId,
-  customerId: z.string().min(1).describe("The workspace GUID the agents' `workspaceId` setting names."),
+  customerId: guid("the workspace's").describe("The workspace GUID the agents' `workspaceId` setting names."),
   location: z.string().min(1),
   createdBySecurityCenter: z.boolean().default(false),
   solutions: z.array(z.string()).default([]),
@@ -123,7 +138,7 @@ export const scaleSetSchema = z.looseObject({
 });
 
 export const machineSchema = z.looseObject({
-  id: armId,
+  id: armIdOfForm(machineIdFormProblem).describe(`A ${Object.values(MACHINE_TYPES).join(", ")} id (/subscriptions/<GUID>/resourceGroups/<group>/providers/<type>/<name>), of its kind.`),
   kind: z.enum(MACHINE_KINDS),
   osType: z.enum(OS_TYPES),
   location: z.string().min(1),
@@ -143,17 +158,17 @@ export const machineSchema = z.looseObject({
     .nullable()
     .optional()
     .describe("The machine-level vulnerability assessment (`Microsoft.Security/serverVulnerabilityAssessments`), when there is one."),
-});
+}).superRefine(kindMatchesId(machineKindProblem));
 
 export const CLUSTER_KINDS = ["aks", "arc"] as const;
 
 export const clusterSchema = z.looseObject({
-  id: armId,
+  id: armIdOfForm(clusterIdFormProblem).describe(`A ${Object.values(CLUSTER_TYPES).join(" or ")} id (/subscriptions/<GUID>/resourceGroups/<group>/providers/<type>/<name>), of its kind.`),
   location: z.string().min(1),
   kind: z.enum(CLUSTER_KINDS).optional().describe("`aks` (default): an AKS managed cluster; `arc`: an Arc-enabled Kubernetes cluster."),
   addons: z.record(z.string(), z.boolean()).default({}),
   defenderSensor: z.boolean().optional().describe("The Defender sensor is on: AKS `securityProfile.defender.securityMonitoring.enabled`, or the Arc cluster's Defender extension."),
-});
+}).superRefine(kindMatchesId(clusterKindProblem, "aks"));
 
 export const policyAssignmentSchema = z.looseObject({
   id: armPath,

@@ -27,6 +27,8 @@ export function alzInventory(options: { sandbox?: boolean; only?: readonly strin
     ...base,
     subscriptions: subs.map((id) => ({ id, onboardedAt: "2020-05-01", ...(options.ancestors === false ? {} : { managementGroupAncestors: CHAIN[id]! }) })),
     machines: [...base.machines, tagged, ...sandboxed].filter((m) => keep(m.id)),
+    // The clusters of the subscriptions kept: the loader refuses items of a subscription the inventory does not list.
+    clusters: base.clusters.filter((c) => keep(c.id)),
   };
 }
 

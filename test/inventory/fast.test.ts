@@ -5,11 +5,24 @@
  */
 import { plainMachine } from "../../src/inventory/fast";
 import { machineSchema } from "../../src/inventory/schema";
-import { machine } from "../helpers/fixtures";
+import { machine, SUB } from "../helpers/fixtures";
+
+const RG = `/subscriptions/${SUB}/resourceGroups/rg`;
 
 /** Values of each field, well-formed and not, tried one field at a time on a usual machine. */
 const VALUES: Record<string, unknown[]> = {
-  id: ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/a", "vm1", "/subscriptions/s/../x", 5],
+  id: [
+    `${RG}/providers/Microsoft.Compute/virtualMachines/a`,
+    `${RG.toUpperCase()}/providers/microsoft.compute/VIRTUALMACHINES/a`,
+    "vm1",
+    `${RG}/providers/Microsoft.Compute/virtualMachines/..`,
+    `${RG}/providers/Microsoft.Compute/virtualMachines/a#b`,
+    "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/a",
+    `/subscriptions/${SUB}/resourcegroup/rg/providers/Microsoft.Compute/virtualMachines/a`,
+    `${RG}/providers/Microsoft.HybridCompute/machines/a`,
+    `${RG}/providers/Microsoft.Compute/virtualMachines/a/extensions/b`,
+    5,
+  ],
   kind: ["vm", "vmss", "arc", "pc", undefined],
   osType: ["Windows", "Linux", "Solaris", undefined],
   location: ["westeurope", "", 1],

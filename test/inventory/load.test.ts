@@ -2,19 +2,11 @@ import { join } from "node:path";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { loadInventoryFile, parseInventory } from "../../src/inventory/load";
-import { ValidationError } from "../../src/spec/errors";
 import { DocumentError } from "../../src/spec/files";
+import { issuesOf } from "./issues";
 import { machine, SUB, workspace } from "../helpers/fixtures";
 
-function issuesOf(input: unknown) {
-  try {
-    parseInventory(input);
-  } catch (e) {
-    if (e instanceof ValidationError) return e.issues;
-    throw e;
-  }
-  throw new Error("expected a ValidationError");
-}
+const CUSTOMER = "8b1bf93b-7055-4ede-9a36-45fe831e0e2e";
 
 describe("inventory loading", () => {
   it("loads the example and fills optional lists", () => {
@@ -46,7 +38,7 @@ describe("inventory loading", () => {
   });
 
   it("keeps fields it does not know (later versions add fields)", () => {
-    const inv = parseInventory({ version: 1, subscriptions: [], machines: [{ ...machine("vm1"), tags: { env: "prod" } }] });
+    const inv = parseInventory({ version: 1, subscriptions: [{ id: SUB }], machines: [{ ...machine("vm1"), tags: { env: "prod" } }] });
     expect((inv.machines[0] as Record<string, unknown>).tags).toEqual({ env: "prod" });
   });
 
@@ -89,7 +81,7 @@ describe("inventory loading", () => {
     const machines = [machine("vm1"), machine("vm2")];
     expect(parseInventory({ version: 1, subscriptions: [{ id: SUB }], machines }).machines).toBe(machines);
     // Without solutions the schema fills them in: a new list and item, the input unchanged.
-    const { solutions: _, ...bare } = workspace("ws1", "c1");
+    const { solutions: _, ...bare } = workspace("ws1", CUSTOMER);
     const workspaces = [bare];
     const inv = parseInventory({ version: 1, subscriptions: [{ id: SUB }], workspaces });
     expect(inv.workspaces).not.toBe(workspaces);
