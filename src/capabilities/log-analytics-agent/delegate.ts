@@ -60,6 +60,8 @@ export interface Delegation<P> {
   readonly plan: P;
   /** One line per batch handed to a remediation, or kept step by step, and why. */
   readonly notes: readonly string[];
+  /** The notes of the batches above the threshold kept step by step (shown before an apply). */
+  readonly kept: readonly string[];
   /** One per batch Azure's limits keep step by step (role-assignments-over-limit, policy-assignments-over-limit). */
   readonly findings: readonly Finding[];
 }
@@ -69,7 +71,7 @@ export function delegateLargeBatches<S extends AnyStep, D extends string>(
   inventory: Inventory,
   threshold: number,
 ): Delegation<PlanOf<S | PolicyStep, D>> {
-  if (!(threshold > 0)) return { plan, notes: [], findings: [] };
+  if (!(threshold > 0)) return { plan, notes: [], kept: [], findings: [] };
   const batches = new Map<string, Install[]>();
   for (const s of plan.steps) {
     if (!isVmAgentInstall(s)) continue;
@@ -80,6 +82,7 @@ export function delegateLargeBatches<S extends AnyStep, D extends string>(
   }
   const agentWritten = machinesWithAgentSteps(plan.steps);
   const notes: string[] = [];
+  const kept: string[] = [];
   const findings: Finding[] = [];
   // Everyone's assignments, and what the plan's own steps add.
   let limits: LimitBook | undefined;
@@ -103,7 +106,8 @@ export function delegateLargeBatches<S extends AnyStep, D extends string>(
       .map((m) => m.id)
       .sort();
     if (excluded.length > NOT_SCOPES_LIMIT) {
-      notes.push(`${steps.length} ${os} installs to ${workspaceId} stay step by step: ${excluded.length} other machines would need excluding (limit ${NOT_SCOPES_LIMIT})`);
+      kept.push(`${steps.length} ${os} installs to ${workspaceId} stay step by step: ${excluded.length} other machines would need excluding (limit ${NOT_SCOPES_LIMIT})`);
+      notes.push(kept.at(-1)!);
       continue;
     }
     const instead = remediationSteps(sub, os, workspaceId, steps, excluded);
@@ -117,6 +121,7 @@ export function delegateLargeBatches<S extends AnyStep, D extends string>(
     if (refused) {
       const message = refusalMessage(refused, LEGACY_AGENT_POLICIES[os].displayName, `the ${steps.length} ${os} installs to ${workspaceId} stay step by step.`);
       notes.push(message);
+      kept.push(message);
       findings.push({ severity: "warning", code: refused.code, target: assign.target, message });
       continue;
     }
@@ -126,7 +131,7 @@ export function delegateLargeBatches<S extends AnyStep, D extends string>(
     for (const x of steps) standIn.set(x.id, remediation);
     notes.push(`${steps.length} ${os} installs to ${workspaceId} handed to a remediation task (${excluded.length} machines excluded)`);
   }
-  if (!replaced.size) return { plan, notes, findings };
+  if (!replaced.size) return { plan, notes, kept, findings };
   // A step that waited for one of the batch's installs now waits for the batch's remediation.
   const steps: (S | PolicyStep)[] = [];
   for (const s of plan.steps) {
@@ -136,7 +141,7 @@ export function delegateLargeBatches<S extends AnyStep, D extends string>(
       steps.push(s.dependsOn.some((d) => standIn.has(d)) ? { ...s, dependsOn: [...new Set(s.dependsOn.map((d) => standIn.get(d) ?? d))] } : s);
     }
   }
-  return { plan: { ...plan, steps }, notes, findings };
+  return { plan: { ...plan, steps }, notes, kept, findings };
 }
 
 function bookOf(inventory: Inventory, steps: readonly AnyStep[]): LimitBook {

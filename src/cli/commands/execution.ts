@@ -18,8 +18,18 @@ export interface ExecutionFlags {
   giveUpAfter: string;
 }
 
+const numeric = (key: RuntimeOptionKey, description = RUNTIME_OPTIONS[key].description) => [`${RUNTIME_OPTIONS[key].flag} <n>`, description, String(RUNTIME_OPTIONS[key].default)] as const;
+
+/** `plan --delegate-above`: apply's option and default, so a plan (and its review) shows the delegation apply will run. */
+export function addDelegateAboveOption(cmd: Command): Command {
+  return cmd.option(...numeric("delegateAbove", `as apply's (${RUNTIME_OPTIONS.delegateAbove.description}): shows what that delegation runs, role grants included; a plan file records it for \`apply --plan\``));
+}
+
+export function delegateAboveOf(value: string): number {
+  return flag("delegateAbove", value);
+}
+
 export function addExecutionOptions(cmd: Command): Command {
-  const numeric = (key: RuntimeOptionKey) => [`${RUNTIME_OPTIONS[key].flag} <n>`, RUNTIME_OPTIONS[key].description, String(RUNTIME_OPTIONS[key].default)] as const;
   return cmd
     .option(
       "--state <dir|url>",
