@@ -48,6 +48,8 @@ export interface DelegationView {
  * numbered as in `shown` (the plan a person reads: a saved plan may hold steps already done).
  */
 export function delegationView(original: { readonly steps: readonly AnyStep[] }, delegation: Delegation<{ readonly steps: readonly AnyStep[] }>, delegateAbove: number, shown: { readonly steps: readonly AnyStep[] } = original): DelegationView {
+  // Nothing handed over (below the threshold, or every batch kept): the plan as it is.
+  if (delegation.plan === original) return { delegateAbove, batches: [], kept: delegation.kept };
   const fromPlan = new Set(original.steps.map((s) => s.id));
   const added = delegation.plan.steps.filter((s) => !fromPlan.has(s.id));
   if (!added.length) return { delegateAbove, batches: [], kept: delegation.kept };

@@ -4,8 +4,9 @@
  * table (src/azure/options.ts): an error names the flag.
  */
 import type { Command } from "commander";
-import { DEFAULT_STATE_DIR, RUNTIME_OPTIONS, runtimeOptionProblem, type RuntimeOptionKey } from "../../azure/options";
+import { DEFAULT_STATE_DIR } from "../../azure/options";
 import { CliError } from "../errors";
+import { runtimeFlag as flag, runtimeOption as numeric } from "../runtimeFlags";
 
 export interface ExecutionFlags {
   state?: string;
@@ -16,17 +17,6 @@ export interface ExecutionFlags {
   maxWritesPerSecond: string;
   writeBurst: string;
   giveUpAfter: string;
-}
-
-const numeric = (key: RuntimeOptionKey, description = RUNTIME_OPTIONS[key].description) => [`${RUNTIME_OPTIONS[key].flag} <n>`, description, String(RUNTIME_OPTIONS[key].default)] as const;
-
-/** `plan --delegate-above`: apply's option and default, so a plan (and its review) shows the delegation apply will run. */
-export function addDelegateAboveOption(cmd: Command): Command {
-  return cmd.option(...numeric("delegateAbove", `as apply's (${RUNTIME_OPTIONS.delegateAbove.description}): shows what that delegation runs, role grants included; a plan file records it for \`apply --plan\``));
-}
-
-export function delegateAboveOf(value: string): number {
-  return flag("delegateAbove", value);
 }
 
 export function addExecutionOptions(cmd: Command): Command {
@@ -42,14 +32,6 @@ export function addExecutionOptions(cmd: Command): Command {
     .option(...numeric("writeBurst"))
     .option(...numeric("delegateAbove"))
     .option(...numeric("giveUpAfter"));
-}
-
-/** A flag's value checked against its runtime option: an error names the flag. */
-function flag(key: RuntimeOptionKey, value: string): number {
-  const n = Number(value);
-  const problem = runtimeOptionProblem(key, n);
-  if (problem) throw new CliError(`${RUNTIME_OPTIONS[key].flag}: "${value}" ${problem}`);
-  return n;
 }
 
 export function executionOptions(opts: ExecutionFlags) {

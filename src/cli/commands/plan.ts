@@ -14,7 +14,7 @@ import type { CliContext } from "../context";
 import { collectGarbage } from "../heap";
 import { createProgress } from "../progress";
 import { checkWritable, copyFileToStdout, writeOutputFile, writeStdout } from "../output";
-import { addDelegateAboveOption, delegateAboveOf } from "./execution";
+import { addDelegateAboveOption, runtimeFlag } from "../runtimeFlags";
 
 export const FAIL_ON = ["error", "warning"] as const;
 
@@ -52,7 +52,7 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
     const maxChars = wholeNumber("--max-chars", opts.maxChars, MIN_MARKDOWN_CHARS);
     const failOn = opts.failOn === undefined ? undefined : choice("--fail-on", opts.failOn, FAIL_ON);
     const [planUrl, reportUrl] = [linkUrl("--plan-url", opts.planUrl), linkUrl("--report-url", opts.reportUrl)];
-    const delegateAbove = delegateAboveOf(opts.delegateAbove);
+    const delegateAbove = runtimeFlag("delegateAbove", opts.delegateAbove);
     if (opts.out) checkWritable(opts.out, "--out");
     const spec = loadSpecFile(opts.spec);
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
