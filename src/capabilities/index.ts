@@ -68,3 +68,6 @@ export {
   vulnerabilityAssessment,
   workspaces,
 };
+
+/** The apply's delegation of large install batches to policy, as plan and apply show it before anything is sent. */
+export { delegationMarkdown, delegationQuestion, delegationText, grantsOf, previewDelegation, type DelegationView } from "./log-analytics-agent";

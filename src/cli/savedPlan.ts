@@ -3,7 +3,7 @@
  * basis (src/core/basis.ts); `apply --plan plan.json` reads it back here, checks it, and after the
  * live state was read, says whether the plan still holds.
  */
-import { ACTIONS, specProblems, BASIS_VERSION, checkBasis, stepLabel, PlanFileChangedError, PlanFileError, readPlanFile, specDigest, type AnyPlanBasis, type BasisCheck, type Plan, type ReadPlan } from "../core";
+import { ACTIONS, specProblems, BASIS_VERSION, checkBasis, stepLabel, PlanFileChangedError, PlanFileError, readPlanFile, specDigest, type AnyPlanBasis, type BasisCheck, type Plan, type ReadPlan, type DelegationView } from "../core";
 import type { Inventory } from "../inventory";
 import { parseSpec, type Spec } from "../spec";
 import { CliError } from "./errors";
@@ -12,6 +12,8 @@ export interface SavedPlan {
   readonly plan: Plan;
   readonly basis: AnyPlanBasis;
   readonly spec: Spec;
+  /** The delegation `plan` showed (its --delegate-above and grants); absent in a file written before plans showed it. */
+  readonly delegation?: DelegationView;
 }
 
 export async function loadSavedPlan(path: string): Promise<SavedPlan> {
@@ -48,7 +50,16 @@ export async function loadSavedPlan(path: string): Promise<SavedPlan> {
   }
   const spec = parseSpec(basis.spec);
   if (specDigest(spec) !== basis.specDigest) throw new CliError(`--plan ${path}: its spec does not match its digest (the file was edited): make it again with \`plan --out\``);
-  return { plan: read.plan as Plan, basis, spec };
+  return { plan: read.plan as Plan, basis, spec, ...delegationOf(read.meta["delegation"], path) };
+}
+
+/** The delegation a plan file records (plan.ts writes `meta.delegation`), checked for what apply reads of it. */
+function delegationOf(d: unknown, path: string): { delegation?: DelegationView } {
+  if (d === undefined) return {};
+  const v = d as Partial<DelegationView> | null;
+  const ok = Number.isInteger(v?.delegateAbove) && v!.delegateAbove! >= 0 && Array.isArray(v!.batches) && v!.batches.every((b) => Array.isArray(b?.grants)) && Array.isArray(v!.kept);
+  if (!ok) throw new CliError(`--plan ${path}: its meta.delegation is not as \`plan\` writes it: make it again with \`plan --out\``);
+  return { delegation: v as DelegationView };
 }
 
 /** A basis of a version this tool reads, with its digests where they belong (version 3: one per machine of the plan; after-digests of shared parts naming steps of the plan). */

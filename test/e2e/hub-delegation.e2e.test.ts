@@ -39,6 +39,13 @@ describe("a delegated apply to a workspace in another subscription", () => {
     expect({ code, tail: code === 0 ? "" : out.slice(-3000) + run.stderr().slice(-2000) }).toEqual({ code: 0, tail: "" });
     const byRemediation = Number(/Installs by remediation task, per machine: (\d+) done/.exec(out)?.[1] ?? NaN);
     expect(byRemediation).toBeGreaterThan(0);
+    // Shown before anything was sent (user trial 16, defect 5: the grants were not): the installs
+    // each task makes, and each grant's role and scope, the hub's workspace included.
+    const shown = out.slice(out.indexOf("\nDelegated to Azure Policy (--delegate-above 1):"), out.indexOf("\nApply: "));
+    const installs = [...shown.matchAll(/^ {2}subscription \S+: (\d+) install\(s\) to /gm)].reduce((n, m) => n + Number(m[1]), 0);
+    expect(installs).toBe(byRemediation);
+    const grants = shown.split("\n").filter((l) => / grant-role /.test(l)).map((l) => l.replace(/^ +[a-z]\. grant-role +/, ""));
+    expect(grants.sort()).toEqual([`Log Analytics Contributor at ${hub.id.split("/").pop()} (${hub.id}, in another subscription)`, `Log Analytics Contributor at subscription ${spoke}`].sort());
     // The role at the hub's workspace was made (the emulator's linked check let the remediation
     // through) and went with the assignment: no orphaned grant stays at the workspace.
     expect(out).toMatch(/Delegation's policy steps \(assignment, roles, remediation task, removal\): 5 done/);

@@ -60,6 +60,8 @@ export interface Delegation<P> {
   readonly plan: P;
   /** One line per batch handed to a remediation, or kept step by step, and why. */
   readonly notes: readonly string[];
+  /** The notes of the batches above the threshold kept step by step (shown before an apply). */
+  readonly kept: readonly string[];
   /** One per batch Azure's limits keep step by step (role-assignments-over-limit, policy-assignments-over-limit). */
   readonly findings: readonly Finding[];
 }
@@ -69,7 +71,7 @@ export function delegateLargeBatches<S extends AnyStep, D extends string>(
   inventory: Inventory,
   threshold: number,
 ): Delegation<PlanOf<S | PolicyStep, D>> {
-  if (!(threshold > 0)) return { plan, notes: [], findings: [] };
+  if (!(threshold > 0)) return { plan, notes: [], kept: [], findings: [] };
   const batches = new Map<string, Install[]>();
   for (const s of plan.steps) {
     if (!isVmAgentInstall(s)) continue;
@@ -80,9 +82,11 @@ export function delegateLargeBatches<S extends AnyStep, D extends string>(
   }
   const agentWritten = machinesWithAgentSteps(plan.steps);
   const notes: string[] = [];
+  const kept: string[] = [];
   const findings: Finding[] = [];
   // Everyone's assignments, and what the plan's own steps add.
   let limits: LimitBook | undefined;
+  let selectable: Map<string, { readonly id: string; readonly key: string }[]> | undefined;
   const replaced = new Map<string, PolicyStep[]>(); // first step id of a batch -> its replacement
   // Every install of a delegated batch -> the remediation that stands in for it.
   const standIn = new Map<string, string>();
@@ -91,19 +95,12 @@ export function delegateLargeBatches<S extends AnyStep, D extends string>(
     const [sub, os] = key.split("|") as [string, OsType];
     const workspaceId = steps[0]!.details.workspaceId;
     const inBatch = new Set(steps.map((s) => s.details.machineId.toLowerCase()));
-    const excluded = inventory.machines
-      .filter(
-        (m) =>
-          m.kind === "vm" &&
-          m.osType === os &&
-          subscriptionOf(m.id) === sub &&
-          !inBatch.has(m.id.toLowerCase()) &&
-          (agentWritten.has(m.id.toLowerCase()) || !m.extensions?.some((e) => isSameExtension(LOG_ANALYTICS_AGENT[os], e) && succeeded(e))),
-      )
-      .map((m) => m.id)
-      .sort();
+    // The task could select those VMs of that OS in the subscription: found once for every batch (plan runs this too, at any fleet size).
+    selectable ??= selectableVms(inventory, agentWritten);
+    const excluded = (selectable.get(`${sub}|${os}`) ?? []).filter((m) => !inBatch.has(m.key)).map((m) => m.id);
     if (excluded.length > NOT_SCOPES_LIMIT) {
-      notes.push(`${steps.length} ${os} installs to ${workspaceId} stay step by step: ${excluded.length} other machines would need excluding (limit ${NOT_SCOPES_LIMIT})`);
+      kept.push(`${steps.length} ${os} installs to ${workspaceId} stay step by step: ${excluded.length} other machines would need excluding (limit ${NOT_SCOPES_LIMIT})`);
+      notes.push(kept.at(-1)!);
       continue;
     }
     const instead = remediationSteps(sub, os, workspaceId, steps, excluded);
@@ -117,6 +114,7 @@ export function delegateLargeBatches<S extends AnyStep, D extends string>(
     if (refused) {
       const message = refusalMessage(refused, LEGACY_AGENT_POLICIES[os].displayName, `the ${steps.length} ${os} installs to ${workspaceId} stay step by step.`);
       notes.push(message);
+      kept.push(message);
       findings.push({ severity: "warning", code: refused.code, target: assign.target, message });
       continue;
     }
@@ -126,7 +124,7 @@ export function delegateLargeBatches<S extends AnyStep, D extends string>(
     for (const x of steps) standIn.set(x.id, remediation);
     notes.push(`${steps.length} ${os} installs to ${workspaceId} handed to a remediation task (${excluded.length} machines excluded)`);
   }
-  if (!replaced.size) return { plan, notes, findings };
+  if (!replaced.size) return { plan, notes, kept, findings };
   // A step that waited for one of the batch's installs now waits for the batch's remediation.
   const steps: (S | PolicyStep)[] = [];
   for (const s of plan.steps) {
@@ -136,7 +134,24 @@ export function delegateLargeBatches<S extends AnyStep, D extends string>(
       steps.push(s.dependsOn.some((d) => standIn.has(d)) ? { ...s, dependsOn: [...new Set(s.dependsOn.map((d) => standIn.get(d) ?? d))] } : s);
     }
   }
-  return { plan: { ...plan, steps }, notes, findings };
+  return { plan: { ...plan, steps }, notes, kept, findings };
+}
+
+/**
+ * By `subscription|OS`, sorted by id: the VMs a remediation of that OS in that subscription could
+ * select besides its batch's, those without a Succeeded agent or whose agent the plan's steps write.
+ */
+function selectableVms(inventory: Inventory, agentWritten: ReadonlySet<string>): Map<string, { readonly id: string; readonly key: string }[]> {
+  const out = new Map<string, { id: string; key: string }[]>();
+  for (const m of inventory.machines) {
+    if (m.kind !== "vm") continue;
+    const key = m.id.toLowerCase();
+    if (!agentWritten.has(key) && m.extensions?.some((e) => isSameExtension(LOG_ANALYTICS_AGENT[m.osType], e) && succeeded(e))) continue;
+    const group = `${subscriptionOf(m.id)}|${m.osType}`;
+    (out.get(group) ?? out.set(group, []).get(group)!).push({ id: m.id, key });
+  }
+  for (const list of out.values()) list.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return out;
 }
 
 function bookOf(inventory: Inventory, steps: readonly AnyStep[]): LimitBook {

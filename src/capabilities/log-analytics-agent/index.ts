@@ -25,3 +25,4 @@ export const logAnalyticsAgent = defineCapability<NoSteps, LaDecision, LogAnalyt
   planner: { machines: planLogAnalyticsAgent, finish: noteRetiredAgent },
   arm: async () => ({}),
 });
+export { delegationMarkdown, delegationQuestion, delegationText, delegationView, grantsOf, previewDelegation, type DelegatedBatch, type DelegationView } from "./delegationView";

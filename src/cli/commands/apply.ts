@@ -7,7 +7,7 @@
  */
 import type { Command } from "commander";
 import { createInterface } from "node:readline/promises";
-import { basisPartCount, describeScope, planPieces, type Plan } from "../../core";
+import { basisPartCount, describeScope, planPieces, type Plan, delegationQuestion, delegationText, grantsOf, previewDelegation, type DelegationView } from "../../core";
 import { loadSpecFile, type Spec } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { CliError } from "../errors";
@@ -40,11 +40,12 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
         .option("--format <format>", `result format: ${APPLY_FORMATS.join(", ")}`, "text")
         .option("--quiet", "no progress output"),
     ),
-  ).action(async (opts: ApplyFlags) => {
+  ).action(async (opts: ApplyFlags, command: Command) => {
     const format = choice("--format", opts.format, APPLY_FORMATS);
-    const exec = executionOptions(opts);
+    const given = executionOptions(opts);
     if (!opts.spec && !opts.plan) throw new CliError("give --spec (plan and apply) or --plan (apply a saved plan)");
     const saved: SavedPlan | undefined = opts.plan ? await loadSavedPlan(opts.plan) : undefined;
+    const exec = { ...given, delegateAbove: delegationThreshold(saved, given.delegateAbove, command.getOptionValueSource("delegateAbove") === "cli") };
     const spec: Spec = opts.spec ? loadSpecFile(opts.spec) : saved!.spec;
     if (saved && opts.spec) checkSameSpec(saved, spec, opts.spec);
     const conn = await connectionFor(opts);
@@ -82,11 +83,20 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
             : `The saved plan holds: none of the ${parts} part(s) of the state its steps depend on changed.`,
         );
       }
+      // What the delegation runs instead of the plan's installs (role grants among them), shown before anything is sent.
+      const shown = saved ? saved.plan : thePlan;
+      const delegation = previewDelegation(thePlan, planned.inventory, exec.delegateAbove, shown);
+      const unseen = saved?.delegation ? unreviewedGrants(saved.delegation, delegation) : [];
+      if (unseen.length) {
+        const message = `the saved plan no longer holds: its delegation would now grant ${unseen.join("; ")}, which the saved plan does not show (an Azure limit that kept a batch step by step no longer does). Nothing was applied: plan again`;
+        if (format === "json") ctx.stdout(JSON.stringify({ plan: saved!.plan.summary, result: null, error: message }, null, 2) + "\n");
+        throw new CliError(message);
+      }
       // Shown right before it is applied (the saved plan as reviewed): without plan's "Run apply" advice.
-      if (format === "text") await writeStdout(planPieces(saved ? saved.plan : thePlan, "text", { for: "apply", scope: describeScope(spec, planned.inventory) }), ctx.stdout);
+      if (format === "text") await writeStdout(planPieces(shown, "text", { for: "apply", scope: describeScope(spec, planned.inventory), afterSteps: delegationText(delegation) }), ctx.stdout);
       if (format === "text" && asPlanned) ctx.stdout(describeAsPlanned(asPlanned));
       // With --plan, the steps already as planned in JSON too (empty lists when none).
-      const extra = asPlanned ? { alreadyAsPlanned: asPlanned } : {};
+      const extra = { delegation, ...(asPlanned ? { alreadyAsPlanned: asPlanned } : {}) };
       if (thePlan.steps.length === 0) {
         if (format === "text" && asPlanned?.steps.length) ctx.stdout("Nothing else to apply.\n");
         if (format === "json") ctx.stdout(JSON.stringify({ plan: thePlan.summary, result: null, ...extra }, null, 2) + "\n");
@@ -95,7 +105,7 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
       if (!opts.yes) {
         if (!process.stdin.isTTY) throw new CliError("refusing to apply without --yes: standard input is not a terminal to ask on");
         const rl = createInterface({ input: process.stdin, output: process.stderr });
-        const answer = await rl.question(`Apply ${thePlan.steps.length} step(s)? Only "yes" is accepted: `);
+        const answer = await rl.question(`Apply ${thePlan.steps.length} step(s)${delegationQuestion(delegation)}? Only "yes" is accepted: `);
         rl.close();
         if (answer.trim() !== "yes") {
           ctx.stderr("Apply cancelled.\n");
@@ -116,4 +126,26 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
       await run.end();
     }
   });
+}
+
+/**
+ * The delegation threshold of an apply. A saved plan is applied with the one `plan` showed its
+ * delegation with (what was reviewed is what runs); a --delegate-above that differs is refused. A
+ * plan file written before plans showed the delegation is applied one step at a time, as it reads,
+ * unless --delegate-above is given (the delegation is then shown before the question).
+ */
+function delegationThreshold(saved: SavedPlan | undefined, flag: number, flagGiven: boolean): number {
+  if (!saved) return flag;
+  const planned = saved.delegation?.delegateAbove;
+  if (planned === undefined) return flagGiven ? flag : 0;
+  if (flagGiven && flag !== planned) {
+    throw new CliError(`--delegate-above ${flag}: the saved plan was made (and shows its delegation) with --delegate-above ${planned}: apply it without the option, or plan again with --delegate-above ${flag}`);
+  }
+  return planned;
+}
+
+/** The grants the live delegation makes that the saved plan's did not show. */
+function unreviewedGrants(reviewed: DelegationView, live: DelegationView): string[] {
+  const seen = new Set(grantsOf(reviewed));
+  return grantsOf(live).filter((g) => !seen.has(g));
 }

@@ -4,8 +4,9 @@
  * table (src/azure/options.ts): an error names the flag.
  */
 import type { Command } from "commander";
-import { DEFAULT_STATE_DIR, RUNTIME_OPTIONS, runtimeOptionProblem, type RuntimeOptionKey } from "../../azure/options";
+import { DEFAULT_STATE_DIR } from "../../azure/options";
 import { CliError } from "../errors";
+import { runtimeFlag as flag, runtimeOption as numeric } from "../runtimeFlags";
 
 export interface ExecutionFlags {
   state?: string;
@@ -19,7 +20,6 @@ export interface ExecutionFlags {
 }
 
 export function addExecutionOptions(cmd: Command): Command {
-  const numeric = (key: RuntimeOptionKey) => [`${RUNTIME_OPTIONS[key].flag} <n>`, RUNTIME_OPTIONS[key].description, String(RUNTIME_OPTIONS[key].default)] as const;
   return cmd
     .option(
       "--state <dir|url>",
@@ -32,14 +32,6 @@ export function addExecutionOptions(cmd: Command): Command {
     .option(...numeric("writeBurst"))
     .option(...numeric("delegateAbove"))
     .option(...numeric("giveUpAfter"));
-}
-
-/** A flag's value checked against its runtime option: an error names the flag. */
-function flag(key: RuntimeOptionKey, value: string): number {
-  const n = Number(value);
-  const problem = runtimeOptionProblem(key, n);
-  if (problem) throw new CliError(`${RUNTIME_OPTIONS[key].flag}: "${value}" ${problem}`);
-  return n;
 }
 
 export function executionOptions(opts: ExecutionFlags) {

@@ -6,7 +6,7 @@
  */
 import type { Command } from "commander";
 import { loadInventoryFile, type Inventory } from "../../inventory";
-import { basisOf, describeScope, SCOPE_WITHOUT_SUBSCRIPTIONS, withMachinesLaidOut, GITHUB_COMMENT_LIMIT, MIN_MARKDOWN_CHARS, plan, PLAN_FORMATS, planPieces, specProblems, type Plan, type PlanBasis, type ScopeSummary, type Severity } from "../../core";
+import { basisOf, describeScope, SCOPE_WITHOUT_SUBSCRIPTIONS, withMachinesLaidOut, GITHUB_COMMENT_LIMIT, MIN_MARKDOWN_CHARS, plan, PLAN_FORMATS, planPieces, specProblems, type Plan, type PlanBasis, type ScopeSummary, type Severity, delegationMarkdown, delegationText, previewDelegation, type DelegationView } from "../../core";
 import { loadSpecFile, type Spec } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import { choice, linkUrl, wholeNumber } from "../format";
@@ -14,6 +14,7 @@ import type { CliContext } from "../context";
 import { collectGarbage } from "../heap";
 import { createProgress } from "../progress";
 import { checkWritable, copyFileToStdout, writeOutputFile, writeStdout } from "../output";
+import { addDelegateAboveOption, runtimeFlag } from "../runtimeFlags";
 
 export const FAIL_ON = ["error", "warning"] as const;
 
@@ -27,27 +28,31 @@ interface PlanFlags extends CloudOptions {
   reportUrl?: string;
   failOn?: string;
   quiet?: boolean;
+  delegateAbove: string;
 }
 
 export function registerPlanCommand(program: Command, ctx: CliContext): void {
-  addCloudOptions(
-    program
-      .command("plan")
-      .description("Compare the spec with the actual state and print what would change. Exit 0: no changes, 2: changes pending, 1: error.")
-      .requiredOption("--spec <file>", "desired state (YAML or JSON)")
-      .option("--inventory <file>", "actual state snapshot (JSON) as `inventory --out` writes it; without it the state is read with --cloud")
-      .option("--format <format>", `output format: ${PLAN_FORMATS.join(", ")}`, "text")
-      .option("--out <file>", "also write the plan as JSON to this file, with a digest of the state it was planned from: `apply --plan FILE` applies exactly it")
-      .option("--max-chars <n>", `markdown: at most this many characters (GitHub refuses a comment over ${GITHUB_COMMENT_LIMIT})`, String(GITHUB_COMMENT_LIMIT))
-      .option("--plan-url <url>", "markdown: where the full plan is (e.g. the CI artifact), linked from the comment")
-      .option("--report-url <url>", "markdown: where the coverage report is, linked from the comment")
-      .option("--fail-on <severity>", `exit 1 when the plan has a finding of this severity or worse: ${FAIL_ON.join(", ")}`)
-      .option("--quiet", "no progress output"),
+  addDelegateAboveOption(
+    addCloudOptions(
+      program
+        .command("plan")
+        .description("Compare the spec with the actual state and print what would change. Exit 0: no changes, 2: changes pending, 1: error.")
+        .requiredOption("--spec <file>", "desired state (YAML or JSON)")
+        .option("--inventory <file>", "actual state snapshot (JSON) as `inventory --out` writes it; without it the state is read with --cloud")
+        .option("--format <format>", `output format: ${PLAN_FORMATS.join(", ")}`, "text")
+        .option("--out <file>", "also write the plan as JSON to this file, with a digest of the state it was planned from: `apply --plan FILE` applies exactly it")
+        .option("--max-chars <n>", `markdown: at most this many characters (GitHub refuses a comment over ${GITHUB_COMMENT_LIMIT})`, String(GITHUB_COMMENT_LIMIT))
+        .option("--plan-url <url>", "markdown: where the full plan is (e.g. the CI artifact), linked from the comment")
+        .option("--report-url <url>", "markdown: where the coverage report is, linked from the comment")
+        .option("--fail-on <severity>", `exit 1 when the plan has a finding of this severity or worse: ${FAIL_ON.join(", ")}`)
+        .option("--quiet", "no progress output"),
+    ),
   ).action(async (opts: PlanFlags) => {
     const format = choice("--format", opts.format, PLAN_FORMATS);
     const maxChars = wholeNumber("--max-chars", opts.maxChars, MIN_MARKDOWN_CHARS);
     const failOn = opts.failOn === undefined ? undefined : choice("--fail-on", opts.failOn, FAIL_ON);
     const [planUrl, reportUrl] = [linkUrl("--plan-url", opts.planUrl), linkUrl("--report-url", opts.reportUrl)];
+    const delegateAbove = runtimeFlag("delegateAbove", opts.delegateAbove);
     if (opts.out) checkWritable(opts.out, "--out");
     const spec = loadSpecFile(opts.spec);
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
@@ -57,7 +62,7 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
     // (every format but the markdown comment alone, whose few KB do not pay for it; heap.ts).
     const saved = Boolean(opts.out) || format === "json" || format === "ndjson";
     const inventoryFile = opts.inventory;
-    const { result, meta, scope } = inventoryFile ? planAndBasis(spec, () => loadInventoryFile(inventoryFile), saved) : await planLive(opts, spec, (m) => progress.note(m), saved);
+    const { result, meta, scope, delegation } = inventoryFile ? planAndBasis(spec, () => loadInventoryFile(inventoryFile), saved, delegateAbove) : await planLive(opts, spec, (m) => progress.note(m), saved, delegateAbove);
     if (saved || format !== "markdown") collectGarbage();
     // The text and the markdown open with it; a plan file's first finding is it, and a person reading a CI log sees it here first.
     const empty = result.findings.find((f) => f.code === SCOPE_WITHOUT_SUBSCRIPTIONS);
@@ -69,7 +74,7 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
     if (out) await writeOutputFile(out, planPieces(result, "json", { meta }));
     // `--format json --out F`: the same text twice; it is encoded once and read back from F.
     if (out && format === "json") await copyFileToStdout(out, ctx.stdout);
-    else await writeStdout(planPieces(result, format, { maxChars, planUrl, reportUrl, meta, scope }), ctx.stdout);
+    else await writeStdout(planPieces(result, format, { maxChars, planUrl, reportUrl, meta, scope, afterSteps: delegationText(delegation), markdownAfterSteps: delegationMarkdown(delegation) }), ctx.stdout);
     ctx.exitCode = exitCodeOf(result, failOn, ctx);
   });
 }
@@ -77,9 +82,16 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
 /**
  * The plan, and for a plan file (--out, json, ndjson) its basis in the header's meta: a digest of
  * each part of the state its steps depend on, which `apply --plan` checks against the live state.
- * `read` gives the inventory, which no caller's frame holds past planning.
+ * `read` gives the inventory, which no caller's frame holds past planning. Above `delegateAbove`,
+ * the delegation apply would run (delegate.ts), recorded in the meta too: `apply --plan` runs it
+ * with the same threshold and refuses a grant it does not list.
  */
-export function planAndBasis(spec: Spec, read: () => Inventory, saved: boolean): { result: Plan; meta?: { basis: PlanBasis }; scope?: ScopeSummary | undefined } {
+export function planAndBasis(
+  spec: Spec,
+  read: () => Inventory,
+  saved: boolean,
+  delegateAbove = 0,
+): { result: Plan; meta?: { basis: PlanBasis; delegation: DelegationView }; scope?: ScopeSummary | undefined; delegation: DelegationView } {
   // One sort for the planner and the basis (which then walks the plan's machines beside these),
   // and machines laid out in memory in that order (relocate.ts), as the planner would lay them.
   const inventory = withMachinesLaidOut(read());
@@ -87,13 +99,14 @@ export function planAndBasis(spec: Spec, read: () => Inventory, saved: boolean):
   collectGarbage();
   const result = plan(spec, inventory);
   const scope = describeScope(spec, inventory);
-  return saved ? { result, meta: { basis: basisOf(spec, inventory, result) }, scope } : { result, scope };
+  const delegation = previewDelegation(result, inventory, delegateAbove);
+  return saved ? { result, meta: { basis: basisOf(spec, inventory, result), delegation }, scope, delegation } : { result, scope, delegation };
 }
 
-async function planLive(opts: CloudOptions, spec: Spec, onProgress: (message: string) => void, saved: boolean): Promise<ReturnType<typeof planAndBasis>> {
+async function planLive(opts: CloudOptions, spec: Spec, onProgress: (message: string) => void, saved: boolean, delegateAbove: number): Promise<ReturnType<typeof planAndBasis>> {
   const { readInventoryFor } = await import("../../azure/inventory");
   const inventory = await readInventoryFor(await connectionFor(opts), spec, { onProgress });
-  return planAndBasis(spec, () => inventory, saved);
+  return planAndBasis(spec, () => inventory, saved, delegateAbove);
 }
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

@@ -38,6 +38,8 @@ export interface MarkdownOptions {
   readonly reportUrl?: string;
   /** The spec's scope, in a line under the counts (management groups, exclusions). */
   readonly scope?: ScopeSummary | undefined;
+  /** Lines right after the steps (the CLI's delegation of installs to policy: what else runs). */
+  readonly markdownAfterSteps?: readonly string[];
 }
 
 /** The least budget that holds the headline, the counts and the truncation note. */
@@ -90,6 +92,7 @@ function markdownOf(plan: RenderedPlan, options: MarkdownOptions): string {
 
   if (plan.steps.length) cut = stepsSection(out, plan, facts, catalog, reserve, max * 0.3) || cut;
   else out.pushAll([empty ? "**No changes:** the scope holds nothing to compare (see the warning above)." : "**No changes.** The fleet matches the spec.", ""], reserve);
+  if (options.markdownAfterSteps?.length && !out.pushAll([...options.markdownAfterSteps, ""], reserve)) cut = true;
 
   if (!errors && plan.findings.length) cut = findingsSection(out, plan.findings, reserve, max * 0.2) || cut;
 

@@ -20,6 +20,8 @@ export interface TextOptions {
   readonly for?: "plan" | "apply";
   /** The spec's scope, shown under the headline (management groups, exclusions). */
   readonly scope?: ScopeSummary | undefined;
+  /** Written right after the steps (the CLI's delegation of installs to policy: what else runs). */
+  readonly afterSteps?: Iterable<string>;
 }
 
 export function renderText(plan: RenderedPlan, catalog?: Catalog, options: Omit<TextOptions, "catalog"> = {}): string {
@@ -85,6 +87,7 @@ export function* textPieces(plan: RenderedPlan, options: TextOptions = {}): Gene
       if (lines) yield lines;
     }
   }
+  if (options.afterSteps) yield* options.afterSteps;
   // Right before applying, the machines its steps change; the others are what `plan` shows.
   const changed = options.for === "apply" ? changes : undefined;
   if (plan.machines.length && (!changed || changed.listed)) {
