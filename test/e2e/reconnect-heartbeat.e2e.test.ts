@@ -3,7 +3,8 @@
  * before 2019-03-17 to the central workspace, the next plan put them in the Dependency agent
  * assignments' notScopes (their old workspace's last heartbeat read as a directly installed agent)
  * and a plan 10 minutes later took them out again. Plans after the reconnect have nothing to do,
- * on either side of the freshness window, and a real multi-homed agent stays left out throughout.
+ * on either side of the freshness window, nor has a watch's round, full reads and change rounds
+ * alike, and a real multi-homed agent stays left out throughout.
  */
 import { writeFileSync } from "node:fs";
 import { stringify } from "yaml";
@@ -12,7 +13,7 @@ import { HEARTBEAT_FRESH_MS, HEARTBEAT_SPREAD_MS } from "../../src/azure/read/he
 import { plan } from "../../src/core";
 import type { Inventory, InventoryMachine } from "../../src/inventory";
 import { loadSpecFile } from "../../src/spec/load";
-import { applyArgs, runCli, startLab, type Lab } from "./helpers";
+import { applyArgs, jsonLines, runCli, startLab, until, type Lab } from "./helpers";
 
 jest.setTimeout(300_000);
 
@@ -90,7 +91,24 @@ describe("plan, apply (reconnect), plan: nothing to do, before and after the fre
     expectSettled(await planAfter(HEARTBEAT_SPREAD_MS / 1000 + 1));
   });
 
-  it("nor does one after the freshness window has passed", async () => {
-    expectSettled(await planAfter(HEARTBEAT_FRESH_MS / 1000 + 60));
+  it("nor does a watch's round, across the freshness window (full reads every other round)", async () => {
+    const watch = runCli(lab, ["reconcile", "--spec", lab.specPath, "--watch", "--interval", "1", "--full-read-every", "2", "--format", "json", "--state-dir", lab.stateDir]);
+    const rounds = () => jsonLines<{ round: number; error?: string; plan?: { steps: number }; steps?: { action: string; target: string }[] }>(watch.stdout());
+    try {
+      await until(() => rounds().length >= 3, "three rounds");
+      await lab.emu.admin("POST", "/admin/clock", { advanceSeconds: HEARTBEAT_FRESH_MS / 1000 + 60 });
+      const seen = rounds().length;
+      await until(() => rounds().length >= seen + 4, "four rounds after the clock moved");
+    } finally {
+      watch.child.kill("SIGTERM");
+    }
+    await watch.exit;
+    const all = rounds();
+    expect(all.filter((r) => r.error || (r.plan?.steps ?? 0) > 0).map((r) => ({ round: r.round, error: r.error, steps: r.steps?.map((s) => `${s.action} ${s.target}`) }))).toEqual([]);
+    expect(all.length).toBeGreaterThanOrEqual(7);
+  });
+
+  it("nor does a plan after the freshness window has passed", async () => {
+    expectSettled(await planAfter(0));
   });
 });
