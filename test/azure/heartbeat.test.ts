@@ -35,6 +35,12 @@ describe("a workspace the machine's agent left is not a directly installed agent
     expect(directAgents(m)).toEqual([{ kind: "direct", workspaceCustomerIds: [OPS] }]);
   });
 
+  it("one machine's rows are one machine's whatever the case of their resource ids", () => {
+    const m = onCentral("Moved-Case");
+    applyHeartbeats([m], [direct(m.id.toLowerCase(), CENTRAL, T), direct(m.id.toUpperCase(), OLD, T - HEARTBEAT_SPREAD_MS - 1)]);
+    expect(directAgents(m)).toEqual([]);
+  });
+
   it("a direct agent moved from one workspace to another counts in the new one only", () => {
     const m = machine("direct-only");
     applyHeartbeats([m], [direct(m.id, OPS, T), direct(m.id, OLD, T - 5 * 60_000)]);

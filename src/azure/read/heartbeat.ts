@@ -71,23 +71,24 @@ export function newestHeartbeat(rows: readonly HeartbeatRow[]): number {
  * keep the whole window: they block provisioning (2012), so a quiet hour errs on the safe side.
  */
 export function freshHeartbeats(rows: readonly HeartbeatRow[], newest = newestHeartbeat(rows)): HeartbeatRow[] {
-  const latest = latestDirectBeats(rows);
-  return rows.filter((row) => {
-    if (row.category !== "Direct Agent" || row.time === undefined) return true;
-    if (row.time < newest - HEARTBEAT_FRESH_MS) return false;
-    return row.time >= latest.get(row.resourceId.toLowerCase())! - HEARTBEAT_SPREAD_MS;
-  });
+  const fresh = rows.filter((row) => !(isTimedDirect(row) && row.time < newest - HEARTBEAT_FRESH_MS));
+  // Only a row over the spread behind the answer's newest can be behind its machine's newest by
+  // that much: usually none (ended connections, stopped machines), and then no machine is looked up.
+  const behind = new Set<string>();
+  const cut = newest - HEARTBEAT_SPREAD_MS;
+  for (const row of fresh) if (isTimedDirect(row) && row.time < cut) behind.add(row.resourceId.toLowerCase());
+  if (behind.size === 0) return fresh;
+  const latest = new Map<string, number>();
+  for (const row of fresh) {
+    if (!isTimedDirect(row)) continue;
+    const id = row.resourceId.toLowerCase();
+    if (behind.has(id) && row.time > (latest.get(id) ?? -Infinity)) latest.set(id, row.time);
+  }
+  return fresh.filter((row) => !isTimedDirect(row) || row.time >= cut || row.time >= latest.get(row.resourceId.toLowerCase())! - HEARTBEAT_SPREAD_MS);
 }
 
-/** Each machine's newest "Direct Agent" heartbeat (lower-case id → epoch ms), rows with a time only. */
-function latestDirectBeats(rows: readonly HeartbeatRow[]): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const row of rows) {
-    if (row.category !== "Direct Agent" || row.time === undefined) continue;
-    const id = row.resourceId.toLowerCase();
-    if (row.time > (out.get(id) ?? -Infinity)) out.set(id, row.time);
-  }
-  return out;
+function isTimedDirect(row: HeartbeatRow): row is HeartbeatRow & { time: number } {
+  return row.category === "Direct Agent" && row.time !== undefined;
 }
 
 /** Adds the guest agents the heartbeats reveal to the machines (mutates them; pure otherwise). */
