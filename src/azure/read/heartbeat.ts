@@ -1,7 +1,8 @@
 /**
  * Guest agents from the Heartbeat table (reference §3): "Direct Agent" rows from a workspace the
- * machine's extension does not report to are a directly installed agent; "SCOM Agent" rows carry
- * the Operations Manager version; "Azure Monitor Agent" rows confirm AMA reports.
+ * machine's extension does not report to, still being sent, are a directly installed agent;
+ * "SCOM Agent" rows carry the Operations Manager version; "Azure Monitor Agent" rows confirm AMA
+ * reports.
  */
 import type { InventoryAgent, InventoryMachine } from "../../inventory/schema";
 import { LOG_ANALYTICS_AGENT, isSameExtension } from "../../spec/extensions";
@@ -29,6 +30,21 @@ export const HEARTBEAT_WINDOW = "PT1H";
  */
 export const HEARTBEAT_FRESH_MS = 10 * 60_000;
 
+/** Agents log a heartbeat once a minute (reference §3). */
+export const HEARTBEAT_INTERVAL_MS = 60_000;
+
+/**
+ * How far apart the latest heartbeats of one running agent into its workspaces can be: a
+ * multi-homed agent (Windows, reference §1.2) sends into each once an interval, not at the same
+ * instant, and one workspace may have taken in its latest a little later than another; two
+ * intervals hold both. A "Direct Agent" row further behind the machine's newest is a workspace the
+ * agent no longer reports to: an extension re-pointed (reconnected) to another workspace stops
+ * heartbeating into the old one, whose last row otherwise read as a directly installed agent for
+ * HEARTBEAT_FRESH_MS (user trial 16: 111 machines of a pre-2019 subscription went into the
+ * Dependency agent's notScopes after a reconnect and out again 10 minutes later).
+ */
+export const HEARTBEAT_SPREAD_MS = 2 * HEARTBEAT_INTERVAL_MS;
+
 export interface HeartbeatRow {
   readonly resourceId: string;
   readonly category: string;
@@ -48,11 +64,31 @@ export function newestHeartbeat(rows: readonly HeartbeatRow[]): number {
 
 /**
  * The rows whose agents count as running against `newest` (default: the answer's own newest):
- * without a direct agent that stopped (a removed extension's last rows). Operations Manager rows
+ * without a direct agent that stopped (a removed extension's last rows), nor a workspace the
+ * machine's agent stopped reporting to while it reports to another (HEARTBEAT_SPREAD_MS). Each
+ * machine is judged by its own rows, all of which a read brings together (a narrowed read too), so
+ * the verdict does not depend on which other machines an answer holds. Operations Manager rows
  * keep the whole window: they block provisioning (2012), so a quiet hour errs on the safe side.
  */
 export function freshHeartbeats(rows: readonly HeartbeatRow[], newest = newestHeartbeat(rows)): HeartbeatRow[] {
-  return rows.filter((row) => !(row.category === "Direct Agent" && row.time !== undefined && row.time < newest - HEARTBEAT_FRESH_MS));
+  const fresh = rows.filter((row) => !(isTimedDirect(row) && row.time < newest - HEARTBEAT_FRESH_MS));
+  // Only a row over the spread behind the answer's newest can be behind its machine's newest by
+  // that much: usually none (ended connections, stopped machines), and then no machine is looked up.
+  const behind = new Set<string>();
+  const cut = newest - HEARTBEAT_SPREAD_MS;
+  for (const row of fresh) if (isTimedDirect(row) && row.time < cut) behind.add(row.resourceId.toLowerCase());
+  if (behind.size === 0) return fresh;
+  const latest = new Map<string, number>();
+  for (const row of fresh) {
+    if (!isTimedDirect(row)) continue;
+    const id = row.resourceId.toLowerCase();
+    if (behind.has(id) && row.time > (latest.get(id) ?? -Infinity)) latest.set(id, row.time);
+  }
+  return fresh.filter((row) => !isTimedDirect(row) || row.time >= cut || row.time >= latest.get(row.resourceId.toLowerCase())! - HEARTBEAT_SPREAD_MS);
+}
+
+function isTimedDirect(row: HeartbeatRow): row is HeartbeatRow & { time: number } {
+  return row.category === "Direct Agent" && row.time !== undefined;
 }
 
 /** Adds the guest agents the heartbeats reveal to the machines (mutates them; pure otherwise). */
