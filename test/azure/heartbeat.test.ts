@@ -43,7 +43,7 @@ describe("a workspace the machine's agent left is not a directly installed agent
 
   it("a direct agent moved from one workspace to another counts in the new one only", () => {
     const m = machine("direct-only");
-    applyHeartbeats([m], [direct(m.id, OPS, T), direct(m.id, OLD, T - 5 * 60_000)]);
+    applyHeartbeats([m], [direct(m.id, OPS, T), direct(m.id, OLD, T - HEARTBEAT_SPREAD_MS - 60_000)]);
     expect(directAgents(m)).toEqual([{ kind: "direct", workspaceCustomerIds: [OPS] }]);
   });
 

@@ -87,7 +87,7 @@ describe("plan, apply (reconnect), plan: nothing to do, before and after the fre
     expect(reconnected.filter((id) => id !== multihomed.id && left.has(id.toLowerCase()))).toEqual([]);
   };
 
-  it("a plan two heartbeat intervals after the reconnect has nothing to do", async () => {
+  it("a plan once the spread (HEARTBEAT_SPREAD_MS: two intervals and ingestion time) has passed after the reconnect has nothing to do", async () => {
     expectSettled(await planAfter(HEARTBEAT_SPREAD_MS / 1000 + 1));
   });
 

@@ -36,14 +36,16 @@ export const HEARTBEAT_INTERVAL_MS = 60_000;
 /**
  * How far apart the latest heartbeats of one running agent into its workspaces can be: a
  * multi-homed agent (Windows, reference §1.2) sends into each once an interval, not at the same
- * instant, and one workspace may have taken in its latest a little later than another; two
- * intervals hold both. A "Direct Agent" row further behind the machine's newest is a workspace the
+ * instant (two intervals hold both), and one workspace may show its latest later than another:
+ * Azure Monitor's log ingestion typically takes 20 s to 3 min (Microsoft Learn, "Log data
+ * ingestion time in Azure Monitor"; not in the reference), so 3 min more. Tighter, a real second
+ * agent whose workspace ingests slowly would drop out of the seed's exclusions and back. A "Direct Agent" row further behind the machine's newest is a workspace the
  * agent no longer reports to: an extension re-pointed (reconnected) to another workspace stops
  * heartbeating into the old one, whose last row otherwise read as a directly installed agent for
  * HEARTBEAT_FRESH_MS (user trial 16: 111 machines of a pre-2019 subscription went into the
  * Dependency agent's notScopes after a reconnect and out again 10 minutes later).
  */
-export const HEARTBEAT_SPREAD_MS = 2 * HEARTBEAT_INTERVAL_MS;
+export const HEARTBEAT_SPREAD_MS = 2 * HEARTBEAT_INTERVAL_MS + 3 * 60_000;
 
 export interface HeartbeatRow {
   readonly resourceId: string;
