@@ -1,7 +1,7 @@
 /** The plan for a person at a terminal, produced line by line (a million machines never make one string). */
 import { REGISTRY, type Catalog } from "../catalog";
 import { componentCounts, targetsWord } from "./components";
-import { compactStepLabel, machineChanges, shortName, stepGroups, stepLabel, subscriptionsWith, type RenderedPlan } from "./facts";
+import { compactStepLabel, machineChanges, shortName, stepGroups, stepLabel, subscriptionsWith, type RenderedFinding, type RenderedPlan } from "./facts";
 import { DependencyPositions } from "./positions";
 import { stepRecords } from "./records";
 import { emptyScopeFinding, scopeLine } from "./scope";
@@ -41,7 +41,7 @@ export function* textPieces(plan: RenderedPlan, options: TextOptions = {}): Gene
   if (options.scope) yield `Scope: ${scopeLine(options.scope)}\n`;
   if (plan.findings.length) {
     yield "\nFindings:\n";
-    for (const f of plan.findings) yield `  ${f.severity.padEnd(7)} ${f.code} (${shortName(f.target)}): ${f.message}\n`;
+    yield* findingLines(plan.findings);
   }
   if (plan.machines.length) {
     yield "\nMachines by decision:\n";
@@ -146,3 +146,27 @@ function dependencyPositions(steps: RenderedPlan["steps"]): (step: number) => st
     return text + ")";
   };
 }
+
+/**
+ * Findings shown per code before the rest are counted: a finding per machine (an Operations
+ * Manager 2012 agent, a scale set's model) made one line per machine, 50 lines at 2,400 machines
+ * and tens of thousands at a million (user trial 16). The plan file keeps every one.
+ */
+const TEXT_FINDINGS_PER_CODE = 10;
+
+/** The findings in plan order, at most TEXT_FINDINGS_PER_CODE of a code, then a count of the rest per code. */
+function* findingLines(findings: readonly RenderedFinding[]): Generator<string> {
+  const shown = new Map<string, number>();
+  const more = new Map<string, number>();
+  for (const f of findings) {
+    const n = shown.get(f.code) ?? 0;
+    if (n >= TEXT_FINDINGS_PER_CODE) {
+      more.set(f.code, (more.get(f.code) ?? 0) + 1);
+      continue;
+    }
+    shown.set(f.code, n + 1);
+    yield `  ${f.severity.padEnd(7)} ${f.code} (${shortName(f.target)}): ${f.message}\n`;
+  }
+  for (const [code, n] of more) yield `  … and ${n} more ${code} finding(s): every one is in the plan file (--out, --format json)\n`;
+}
+
