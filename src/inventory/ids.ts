@@ -26,9 +26,3 @@ export function nameOf(resourceId: string): string {
 export function sameId(a: string | null | undefined, b: string | null | undefined): boolean {
   return a != null && b != null && a.toLowerCase() === b.toLowerCase();
 }
-
-/** Whether `id` is `scope` or a resource under it (ARM ids compare without case). */
-export function isAtOrUnder(id: string, scope: string): boolean {
-  const [i, s] = [id.toLowerCase(), scope.toLowerCase()];
-  return i === s || i.startsWith(s + "/");
-}

@@ -8,8 +8,9 @@
  * agent's delegation and the Azure Monitor Agent's policies all build theirs here.
  */
 import { roleDefinitionId } from "../../spec/policies";
-import { isAtOrUnder, subscriptionOf } from "../../inventory/ids";
+import { subscriptionOf } from "../../inventory/ids";
 import { policyAssignmentId, remediationId, roleAssignmentId, stableGuid, subscriptionScope } from "../../core/kernel";
+import { coveredBy } from "./notScopes";
 
 /** Remediation limits (reference §2.8): resourceCount 500 by default, 50,000 at most; parallelDeployments 10 by default. */
 export const REMEDIATION_DEFAULT_RESOURCE_COUNT = 500;
@@ -114,7 +115,7 @@ export function deployIfNotExists<P>(input: DeployIfNotExistsInput<P>): DeployIf
     return { role, scope, name, id: roleAssignmentId(scope, name), roleDefinitionId: roleDefinitionId(input.subscriptionId, role.id), principalType: IDENTITY_PRINCIPAL_TYPE };
   });
   for (const linked of input.linkedScopes ?? []) {
-    if (!isAtOrUnder(linked, scope)) grants.push(...input.roles.map((role) => linkedGrant(assignmentId, linked, role)));
+    if (!coveredBy([scope], linked)) grants.push(...input.roles.map((role) => linkedGrant(assignmentId, linked, role)));
   }
   return {
     scope,
