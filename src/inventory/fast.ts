@@ -6,6 +6,7 @@
  * schema, which also words the error. test/inventory/fast.test.ts holds the two to the same answers.
  */
 import { armIdProblem, armNameProblem } from "../spec/armIds";
+import { KNOWN_REGIONS } from "../spec/geography";
 import { AGENT_KINDS, MACHINE_KINDS, machineSchema, OS_TYPES, POWER_STATES, PRICING_TIERS, SCALE_SET_UPGRADE_POLICIES } from "./schema";
 import { MACHINE_ID_FORMS } from "./shapes";
 
@@ -80,7 +81,8 @@ export function plainMachine(x: unknown): boolean {
     MACHINE_ID_FORMS[x.kind as keyof typeof MACHINE_ID_FORMS].test(x.id) &&
     armIdProblem(x.id) === undefined &&
     OSES.has(x.osType) &&
-    nonEmpty(x.location) &&
+    // A region this tool knows by its ARM name; any other (a newer region, "West Europe") goes through the schema's check.
+    typeof x.location === "string" && KNOWN_REGIONS.has(x.location) &&
     POWER.has(x.powerState) &&
     typeof x.vmAgent === "boolean" &&
     optional(x.appliance, (a) => typeof a === "boolean") &&

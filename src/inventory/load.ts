@@ -7,7 +7,9 @@ import { ValidationError, issuesFromZod, type ValidationIssue } from "../spec/er
 import { DocumentError, readDocument } from "../spec/files";
 import { plainMachine } from "./fast";
 import { INVENTORY_ITEM_SCHEMAS, inventoryEnvelopeSchema, settingsSchema, type Inventory } from "./schema";
-import { unlistedSubscriptions } from "./unlisted";
+import { GUID_PATTERN } from "../spec/patterns";
+import { GUID_FORM } from "./shapes";
+import { listedAndExcluded, unlistedSettings, unlistedSubscriptions } from "./unlisted";
 
 /** Stop collecting after this many problems: the first ones are what a person fixes first. */
 const MAX_ISSUES = 50;
@@ -36,13 +38,18 @@ export function parseInventory(input: unknown): Inventory {
   }
   const settings: Record<string, unknown> = {};
   for (const [sub, value] of Object.entries(doc.settings)) {
+    if (!GUID_PATTERN.test(sub)) issues.push({ path: `settings.${sub}`, message: `${JSON.stringify(sub)} is not a subscription GUID (${GUID_FORM}): settings are keyed by the subscription they belong to` });
     const r = settingsSchema.safeParse(value);
     if (r.success) settings[sub] = r.data;
     else for (const issue of issuesFromZod(r.error, value)) issues.push(prefix(`settings.${sub}`, issue));
   }
   out.settings = settings;
   // Once every id is of its form (the schema's): an item of an unlisted subscription.
-  if (!issues.length) for (const list of IN_A_SUBSCRIPTION) issues.push(...unlistedSubscriptions(list, out[list] as { id: string }[], out.subscriptions as { id: string }[]));
+  if (!issues.length) {
+    const subscriptions = out.subscriptions as { id: string }[];
+    for (const list of IN_A_SUBSCRIPTION) issues.push(...unlistedSubscriptions(list, out[list] as { id: string }[], subscriptions));
+    issues.push(...unlistedSettings(Object.keys(settings), subscriptions), ...listedAndExcluded(doc.excludedSubscriptions ?? [], subscriptions));
+  }
   if (issues.length) throw new ValidationError("inventory", issues);
   return out as unknown as Inventory;
 }

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { armIdProblem, armNameProblem, armPathProblem } from "../spec/armIds";
 import { SECURITY_EVENT_TIERS } from "../spec/events";
+import { regionProblem } from "../spec/geography";
 import { GUID_PATTERN } from "../spec/patterns";
 import { CLUSTER_TYPES, clusterIdFormProblem, clusterKindProblem, GUID_FORM, MACHINE_TYPES, machineIdFormProblem, machineKindProblem } from "./shapes";
 
@@ -22,6 +23,8 @@ const armId = checked(z.string().regex(/^\/subscriptions\/[^/]+\//i, { error: "m
 /** An id at any scope (a subscription, a management group, the tenant). */
 const armPath = checked(z.string().min(1), armPathProblem);
 const armName = checked(z.string(), armNameProblem);
+/** An Azure region's name, as ARM gives a resource's `location` (geography.ts: "westeurope"; "West Europe" is the same region to ARM). */
+const region = checked(z.string().min(1), regionProblem);
 /** A GUID (`what`: whose), as Azure gives subscriptions and workspaces: the planner keys them by it. */
 const guid = (what: string) => z.string().regex(GUID_PATTERN, { error: `must be ${what} GUID (${GUID_FORM})` });
 /** An ARM id (armIds.ts's rule) of one of the forms shapes.ts gives; one message an id (the form's when armIds.ts has none). */
@@ -53,7 +56,7 @@ export const SECURITY_EVENT_OWNERS = ["securityCenter", "sentinel"] as const;
 export const workspaceSchema = z.looseObject({
   id: armId,
   customerId: guid("the workspace's").describe("The workspace GUID the agents' `workspaceId` setting names."),
-  location: z.string().min(1),
+  location: region,
   createdBySecurityCenter: z.boolean().default(false),
   solutions: z.array(z.string()).default([]),
   securityEvents: z
@@ -119,7 +122,7 @@ export const POWER_STATES = ["running", "stopped", "deallocated", "starting", "s
  */
 export const deletedWorkspaceSchema = z.looseObject({
   id: armId.describe("The workspace's id before its delete (its resource group and name)."),
-  location: z.string().min(1),
+  location: region,
   customerId: z.string().optional().describe("The workspace GUID it keeps when recovered."),
 });
 
@@ -141,7 +144,7 @@ export const machineSchema = z.looseObject({
   id: armIdOfForm(machineIdFormProblem).describe(`A ${Object.values(MACHINE_TYPES).join(", ")} id (/subscriptions/<GUID>/resourceGroups/<group>/providers/<type>/<name>), of its kind.`),
   kind: z.enum(MACHINE_KINDS),
   osType: z.enum(OS_TYPES),
-  location: z.string().min(1),
+  location: region,
   powerState: z.enum(POWER_STATES),
   vmAgent: z.boolean().describe("Azure VM Agent (or the Arc connected machine agent) present and ready."),
   appliance: z.boolean().optional().describe("A network appliance (WAF, NGFW): never provisioned."),
@@ -164,7 +167,7 @@ export const CLUSTER_KINDS = ["aks", "arc"] as const;
 
 export const clusterSchema = z.looseObject({
   id: armIdOfForm(clusterIdFormProblem).describe(`A ${Object.values(CLUSTER_TYPES).join(" or ")} id (/subscriptions/<GUID>/resourceGroups/<group>/providers/<type>/<name>), of its kind.`),
-  location: z.string().min(1),
+  location: region,
   kind: z.enum(CLUSTER_KINDS).optional().describe("`aks` (default): an AKS managed cluster; `arc`: an Arc-enabled Kubernetes cluster."),
   addons: z.record(z.string(), z.boolean()).default({}),
   defenderSensor: z.boolean().optional().describe("The Defender sensor is on: AKS `securityProfile.defender.securityMonitoring.enabled`, or the Arc cluster's Defender extension."),
@@ -198,7 +201,7 @@ export const remediationSchema = z.looseObject({
 /** A `Microsoft.Insights/dataCollectionRules` resource, reduced to what the planner compares. */
 export const dataCollectionRuleSchema = z.looseObject({
   id: armId,
-  location: z.string().min(1),
+  location: region,
   destinations: z.array(z.string()).default([]).describe("ARM ids of the Log Analytics workspaces among the rule's destinations."),
   xPathQueries: z
     .array(z.string())
@@ -227,7 +230,7 @@ export const inventoryEnvelopeSchema = z.looseObject({
   version: z.literal(1, { error: "must be 1 (the only inventory version this tool reads)" }),
   generatedAt: z.string().optional(),
   subscriptions: z.array(z.unknown()),
-  excludedSubscriptions: z.array(z.string().min(1)).optional(),
+  excludedSubscriptions: z.array(guid("a subscription")).optional(),
   workspaces: z.array(z.unknown()).default([]),
   machines: z.array(z.unknown()).default([]),
   clusters: z.array(z.unknown()).default([]),
@@ -299,7 +302,7 @@ export const inventorySchema = z.looseObject({
   generatedAt: z.string().optional().describe("When the inventory was read (ISO date and time)."),
   subscriptions: z.array(subscriptionSchema).describe("The subscriptions read."),
   excludedSubscriptions: z
-    .array(z.string().min(1))
+    .array(guid("a subscription"))
     .optional()
     .describe("Subscriptions under the spec's management groups that its exclude.subscriptions left out: found, not read (so an exclusion that matches nothing can be told apart)."),
   workspaces: z.array(workspaceSchema).optional().describe("Their Log Analytics workspaces, and those the machines report to."),

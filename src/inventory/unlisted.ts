@@ -33,3 +33,23 @@ export function unlistedSubscriptions(list: string, items: readonly { id: string
       `list the subscription, or correct the id${count === 1 ? "" : "s"}; the planner knows nothing of a subscription the inventory does not list (its onboarding date, its settings)`,
   }));
 }
+
+/** Settings of a subscription `subscriptions` does not list: the planner would never read them (a typo in the key, most likely). */
+export function unlistedSettings(keys: readonly string[], subscriptions: readonly { id: string }[]): ValidationIssue[] {
+  const listed = new Set(subscriptions.map((s) => s.id.toLowerCase()));
+  return keys
+    .filter((key) => !listed.has(key.toLowerCase()))
+    .map((key) => ({ path: `settings.${key}`, message: `are the settings of subscription ${key}, which subscriptions does not list: list the subscription, or correct the key` }));
+}
+
+/**
+ * A subscription both read (`subscriptions`) and left out by the spec's exclusions
+ * (`excludedSubscriptions`): the reader writes each in one of the two, so the file was edited, and
+ * which of the two is meant is not for the planner to guess.
+ */
+export function listedAndExcluded(excluded: readonly string[], subscriptions: readonly { id: string }[]): ValidationIssue[] {
+  const listed = new Set(subscriptions.map((s) => s.id.toLowerCase()));
+  return excluded.flatMap((sub, i) =>
+    listed.has(sub.toLowerCase()) ? [{ path: `excludedSubscriptions[${i}]`, message: `${JSON.stringify(sub)} is listed in subscriptions too: a subscription is either read or excluded; remove it from one of the two` }] : [],
+  );
+}

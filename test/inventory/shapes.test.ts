@@ -105,4 +105,39 @@ describe("inventory ids", () => {
     machines[29_998] = machine("vm-29998", {}, SUB2);
     expect(parseInventory(inventory({ machines })).machines).toBe(machines);
   });
+
+  it("a location must be an Azure region's name; a known one in its display form is the same region", () => {
+    const machines = [machine("a"), { ...machine("b"), location: "mars-north-9" }, { ...machine("c"), location: "westeurop" }, { ...machine("d"), location: "West Europe" }, { ...machine("e"), location: "newregion1" }];
+    const workspaces = [workspace("ws1", CUSTOMER, { location: "west-europe" })];
+    expect(issuesOf(inventory({ machines, workspaces }))).toEqual([
+      { path: "workspaces[0].location", message: '"west-europe": is not an Azure region name (lower-case letters and digits, e.g. "westeurope")' },
+      { path: "machines[1].location", message: '"mars-north-9": is not an Azure region name (lower-case letters and digits, e.g. "westeurope")' },
+      { path: "machines[2].location", message: '"westeurop": is not an Azure region: did you mean "westeurope"?' },
+    ]);
+    // A region newer than the tool's list, and ARM's display form of a known one, are accepted.
+    machines.splice(1, 2);
+    expect(parseInventory(inventory({ machines })).machines.map((m) => m.location)).toEqual(["westeurope", "West Europe", "newregion1"]);
+  });
+
+  it("settings are keyed by a listed subscription's GUID", () => {
+    const OTHER = "33333333-3333-3333-3333-333333333333";
+    expect(issuesOf(inventory({ settings: { prod: {} } }))).toEqual([
+      { path: "settings.prod", message: '"prod" is not a subscription GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx): settings are keyed by the subscription they belong to' },
+    ]);
+    expect(issuesOf(inventory({ settings: { [SUB]: {}, [OTHER]: {} } }))).toEqual([
+      { path: `settings.${OTHER}`, message: `are the settings of subscription ${OTHER}, which subscriptions does not list: list the subscription, or correct the key` },
+    ]);
+    expect(Object.keys(parseInventory(inventory({ settings: { [SUB.toUpperCase()]: {} } })).settings)).toEqual([SUB.toUpperCase()]);
+  });
+
+  it("an excluded subscription is a GUID, and not one of the subscriptions read", () => {
+    const OTHER = "33333333-3333-3333-3333-333333333333";
+    expect(issuesOf(inventory({ excludedSubscriptions: [OTHER, "sandbox"] }))).toEqual([
+      { path: "excludedSubscriptions[1]", message: '"sandbox": must be a subscription GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)' },
+    ]);
+    expect(issuesOf(inventory({ excludedSubscriptions: [OTHER, SUB2.toUpperCase()] }))).toEqual([
+      { path: "excludedSubscriptions[1]", message: `"${SUB2.toUpperCase()}" is listed in subscriptions too: a subscription is either read or excluded; remove it from one of the two` },
+    ]);
+    expect(parseInventory(inventory({ excludedSubscriptions: [OTHER] })).excludedSubscriptions).toEqual([OTHER]);
+  });
 });
