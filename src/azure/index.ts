@@ -10,7 +10,7 @@ export { sameInventory } from "./keptFleet";
 export { outOfLease, resolveScopeAt, resolveSubscriptions, ScopeError, subscriptionsToLease, SUBSCRIPTIONS_CAP, SUBSCRIPTIONS_PER_MANAGEMENT_GROUP_CAP } from "./scope";
 export { RecentWrites, RECENT_WRITES_KEPT_MS, type Confirmed, type StepChecker } from "./recentWrites";
 export { executePlan, type ExecuteOptions, type ExecuteResult, type StepResult, type StepRunner, type StepStatus } from "./executor";
-export { Journal, journalFor, journalName, KEPT_COMPLETED_JOURNALS, type JournalEntry, type StoppedEntry } from "./journal";
+export { describeEarlierRun, Journal, journalFor, journalName, KEPT_COMPLETED_JOURNALS, type EarlierRun, type JournalEntry, type StoppedEntry } from "./journal";
 export * from "./state";
 export { azureConnection, connectionOf, emulatorConnection, emulatorEndpointFromDir, ARM_SCOPE, type AzureConnection, type Cloud } from "./connection";
 export * from "./endpoint";

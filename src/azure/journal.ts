@@ -42,6 +42,21 @@ export interface StoppedEntry {
   readonly notStarted: number;
 }
 
+/**
+ * What an earlier run left in the journal: a journal is archived when its run succeeds, so one
+ * with lines was left by a run that did not finish (killed, stopped, or with failed steps).
+ */
+export interface EarlierRun {
+  /** When it last wrote a line. */
+  readonly lastAt: string;
+  /** Its steps by their last event: `done`, `failed`, and `unconfirmed` (started, sent or interrupted: the next run asks ARM before sending again). */
+  readonly done: number;
+  readonly failed: number;
+  readonly unconfirmed: number;
+  /** Why it stopped, when it could say (a stop signal, a lost lease); absent when it was killed outright. */
+  readonly stoppedBy?: string;
+}
+
 export function fingerprint(step: Step): string {
   return createHash("sha256").update(step.action).update("\0").update(step.target.toLowerCase()).update("\0").update(JSON.stringify(step.details)).digest("hex").slice(0, 16);
 }
@@ -52,6 +67,8 @@ export class Journal {
   private readonly store: JournalStore;
   /** Appends in order, one at a time. */
   private tail: Promise<void> = Promise.resolve();
+  /** What the journal held when opened: an earlier run that did not finish. */
+  readonly earlierRun: EarlierRun | undefined;
 
   /** A local journal file (read now), or a store with its text already loaded (Journal.open). */
   constructor(pathOrStore: string | JournalStore, text?: string) {
@@ -62,15 +79,21 @@ export class Journal {
     } else {
       this.store = pathOrStore;
     }
+    let stopped: StoppedEntry | undefined;
+    let lastAt = "";
     for (const line of (text ?? "").split("\n")) {
       if (!line.trim()) continue;
       try {
         const entry = JSON.parse(line) as JournalEntry | StoppedEntry;
         if (entry.event !== "stopped") this.last.set(entry.fingerprint, entry);
+        // A run that stopped and a later one that went on: only the last line's stop stands.
+        stopped = entry.event === "stopped" ? entry : undefined;
+        if (entry.at > lastAt) lastAt = entry.at;
       } catch {
         // A torn line (cut by the store before appending): the event before it stands.
       }
     }
+    this.earlierRun = lastAt ? earlierRunOf(this.last.values(), lastAt, stopped) : undefined;
   }
 
   static async open(store: JournalStore): Promise<Journal> {
@@ -128,6 +151,28 @@ export class Journal {
   close(): void {
     this.store.close();
   }
+}
+
+function earlierRunOf(entries: Iterable<JournalEntry>, lastAt: string, stopped: StoppedEntry | undefined): EarlierRun {
+  let done = 0;
+  let failed = 0;
+  let unconfirmed = 0;
+  for (const e of entries) {
+    if (e.event === "done") done++;
+    else if (e.event === "failed") failed++;
+    else unconfirmed++;
+  }
+  return { lastAt, done, failed, unconfirmed, ...(stopped ? { stoppedBy: stopped.reason } : {}) };
+}
+
+/** A line for a person: an earlier run did not finish, what it left, and what this run does about it. */
+export function describeEarlierRun(run: EarlierRun, where: string): string {
+  const how = run.stoppedBy ? `stopped (${run.stoppedBy})` : run.failed && !run.unconfirmed ? "ended with failed steps" : "was cut off (killed, or its machine went down)";
+  const left = [`${run.done} step(s) done`, run.failed ? `${run.failed} failed` : "", run.unconfirmed ? `${run.unconfirmed} sent or started without an answer` : ""].filter(Boolean).join(", ");
+  return (
+    `An earlier run on this fleet ${how}; its journal (${where}, last written ${run.lastAt}) holds ${left}. ` +
+    `What it finished is in the live state, so the plan no longer has it; a step it started is checked with ARM before it is sent again.\n`
+  );
 }
 
 /**

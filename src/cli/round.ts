@@ -11,6 +11,8 @@ import { CliError } from "./errors";
 import type { Progress } from "./progress";
 import { applyCounts } from "./resultJson";
 
+export { describeEarlierRun } from "../azure";
+
 export interface RoundOptions {
   /** --state: a directory or an Azure Storage container URL. */
   readonly state: string;

@@ -4,7 +4,7 @@
  * when needed) converges, and no extension PUT is sent twice for the same machine and target.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -108,8 +108,12 @@ describe("the CLI killed at 20 random points of an apply", () => {
         await until(async () => (await lab.emu.admin<{ count: number }>("GET", "/admin/extension-puts")).count >= killAt || first.child.exitCode !== null, `${killAt} PUTs`);
         first.child.kill("SIGKILL");
         await first.exit;
+        // The killed run is named when it left journal lines (a kill before its first step leaves none).
+        const journalDir = join(lab.stateDir, "journal");
+        const left = existsSync(journalDir) && readdirSync(journalDir).some((f) => f.endsWith(".jsonl") && statSync(join(journalDir, f)).size > 0);
         const second = runCli(lab, applyArgs(lab));
         expect(await second.exit).toBe(0);
+        expect(second.stderr().includes("An earlier run on this fleet was cut off (killed, or its machine went down)")).toBe(left);
         expect(plan(spec, await readInventory(lab.conn, spec.subscriptions)).steps).toEqual([]);
         expect(await duplicatePuts(lab.emu)).toEqual([]);
       } finally {

@@ -49,7 +49,7 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
     const spec: Spec = opts.spec ? loadSpecFile(opts.spec) : saved!.spec;
     if (saved && opts.spec) checkSameSpec(saved, spec, opts.spec);
     const conn = await connectionFor(opts);
-    const { applyRound, beginRound, planRound, SpecProblemsError, stopAdvice, summarizeResult } = await import("../round");
+    const { applyRound, beginRound, describeEarlierRun, planRound, SpecProblemsError, stopAdvice, summarizeResult } = await import("../round");
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
     const stop = onStopSignals(ctx.stderr);
     // The lease first: the state read next is the state this run alone changes.
@@ -58,6 +58,9 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
       if (format === "json") ctx.stdout(JSON.stringify({ plan: null, result: null, error: err instanceof Error ? err.message : String(err) }, null, 2) + "\n");
       throw err;
     });
+    // Said before the plan, which no longer shows what that run finished (user trial 16: "already-done: 0" after a kill -9).
+    const earlierRun = run.journal.earlierRun;
+    if (earlierRun) ctx.stderr(describeEarlierRun(earlierRun, run.journal.where));
     try {
       const signal = AbortSignal.any([stop.signal, run.lease.lost]);
       const planned = await planRound(conn, spec, progress, signal).catch((err: unknown) => {
@@ -96,7 +99,7 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
       if (format === "text") await writeStdout(planPieces(shown, "text", { for: "apply", scope: describeScope(spec, planned.inventory), afterSteps: delegationText(delegation) }), ctx.stdout);
       if (format === "text" && asPlanned) ctx.stdout(describeAsPlanned(asPlanned));
       // With --plan, the steps already as planned in JSON too (empty lists when none).
-      const extra = { delegation, ...(asPlanned ? { alreadyAsPlanned: asPlanned } : {}) };
+      const extra = { delegation, ...(asPlanned ? { alreadyAsPlanned: asPlanned } : {}), earlierRun: earlierRun ?? null };
       if (thePlan.steps.length === 0) {
         if (format === "text" && asPlanned?.steps.length) ctx.stdout("Nothing else to apply.\n");
         if (format === "json") ctx.stdout(JSON.stringify({ plan: thePlan.summary, result: null, ...extra }, null, 2) + "\n");

@@ -75,11 +75,12 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
     const spec = loadSpecFile(opts.spec);
     const conn = await connectionFor(opts);
     const { sleepUnlessStopped, LeaseRefusedError, ScopeError } = await import("../../azure");
-    const { applyRound, beginRound, noteRoundWrites, planRound, planWatchRound, summarizeResult, watchReader } = await import("../round");
+    const { applyRound, beginRound, describeEarlierRun, noteRoundWrites, planRound, planWatchRound, summarizeResult, watchReader } = await import("../round");
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
     const reader = opts.watch ? watchReader(conn, spec, progress, fullEvery) : undefined;
     // The lease, held across a watch's rounds until it stops: refused here, nothing runs.
     let run: RunState | undefined = await beginRound(conn, spec, "reconcile", exec);
+    if (run.journal.earlierRun) ctx.stderr(describeEarlierRun(run.journal.earlierRun, run.journal.where));
     const stop = onStopSignals(ctx.stderr);
     let failed = false;
     let failedRounds = 0;
