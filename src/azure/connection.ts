@@ -7,6 +7,7 @@
  */
 import { DefaultAzureCredential, ClientSecretCredential, type TokenCredential } from "@azure/identity";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import { emulatorInstance } from "./emulatorEndpoint";
 import { emulatorOf, type EmulatorEndpoint, type EndpointChoice } from "./endpoint";
 
 export { emulatorEndpointFromDir, type EmulatorEndpoint } from "./emulatorEndpoint";
@@ -34,6 +35,12 @@ export interface AzureConnection {
   readonly credential: TokenCredential;
   /** ARM endpoint; undefined for public Azure (the SDK's default). */
   readonly armEndpoint?: string;
+  /**
+   * Which emulator this is, for the names of journals and leases (undefined for Azure): its
+   * certificate's fingerprint, kept with its state across restarts whatever its port, so an apply
+   * killed before a restart on another port still finds its journal (user trial 16).
+   */
+  readonly instance?: string;
   /** Log Analytics query endpoint (…/v1); undefined for public Azure. */
   readonly logsEndpoint?: string;
   clientOptions(): ArmClientOptions;
@@ -63,6 +70,7 @@ export function emulatorConnection(endpoint: EmulatorEndpoint): AzureConnection 
     cloud: "local",
     credential,
     armEndpoint: endpoint.url,
+    instance: emulatorInstance(endpoint),
     logsEndpoint: `${endpoint.url}/v1`,
     clientOptions: () => ({
       endpoint: endpoint.url,

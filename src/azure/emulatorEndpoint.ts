@@ -2,6 +2,7 @@
  * A running emulator as `emulator start` describes it in its emulator.json: its URL, its
  * well-known service principal and its certificate. Reading it loads no Azure SDK.
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { EMULATOR_CLIENT_SECRET } from "../emulator/constants";
@@ -32,6 +33,14 @@ export function emulatorEndpointFromDir(stateDir: string): EmulatorEndpoint {
     throw new Error(`the emulator at ${info.url} is not running (${file} is left from process ${info.pid}); start it with \`asc-autoprovision emulator start\``);
   }
   return { url: info.url, tenantId: info.tenantId, clientId: info.clientId, clientSecret: EMULATOR_CLIENT_SECRET, caCert: readFileSync(info.caCertPath, "utf8") };
+}
+
+/**
+ * An emulator's identity across restarts, whatever its port: a digest of its certificate, which it
+ * generates at its first start and keeps with its state (a URL's port changes with each start).
+ */
+export function emulatorInstance(endpoint: Pick<EmulatorEndpoint, "caCert">): string {
+  return `emulator-${createHash("sha256").update(endpoint.caCert).digest("hex").slice(0, 16)}`;
 }
 
 /** Is a process with this id running (signal 0 checks without sending anything)? */

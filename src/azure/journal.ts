@@ -177,22 +177,22 @@ export function describeEarlierRun(run: EarlierRun, where: string): string {
 
 /**
  * The journal name of applies to these subscriptions: independent of their order and case in the
- * spec, so a resumed apply with a reordered spec finds it. `endpoint` (an emulator's URL) keeps
- * fleets of different clouds apart.
+ * spec, so a resumed apply with a reordered spec finds it. `instance` (an emulator's: its
+ * connection's `instance`) keeps fleets of different clouds apart.
  */
-export function journalName(subscriptions: readonly string[], endpoint?: string): string {
-  return `apply-${fleetKey(subscriptions, endpoint)}.jsonl`;
+export function journalName(subscriptions: readonly string[], instance?: string): string {
+  return `apply-${fleetKey(subscriptions, instance)}.jsonl`;
 }
 
 /** A short stable key for a set of subscriptions (and the cloud they are in). */
-export function fleetKey(subscriptions: readonly string[], endpoint?: string): string {
+export function fleetKey(subscriptions: readonly string[], instance?: string): string {
   const subs = [...new Set(subscriptions.map((s) => s.toLowerCase()))].sort();
   const h = createHash("sha256").update(subs.join(","));
-  if (endpoint) h.update("\0").update(endpoint.toLowerCase());
+  if (instance) h.update("\0").update(instance.toLowerCase());
   return h.digest("hex").slice(0, 16);
 }
 
 /** The local journal of applies of this spec's subscriptions, under `stateDir`. */
-export function journalFor(stateDir: string, spec: Spec, endpoint?: string): Journal {
-  return new Journal(join(stateDir, "journal", journalName(spec.subscriptions, endpoint)));
+export function journalFor(stateDir: string, spec: Spec, instance?: string): Journal {
+  return new Journal(join(stateDir, "journal", journalName(spec.subscriptions, instance)));
 }

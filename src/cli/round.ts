@@ -37,7 +37,7 @@ export interface RoundResult {
  */
 export async function beginRound(conn: AzureConnection, spec: Spec, command: string, opts: { state: string; forceUnlock?: string }): Promise<RunState> {
   const resolvedSubscriptions = await subscriptionsToLease(conn, spec);
-  return beginRun({ state: opts.state, subscriptions: spec.subscriptions, managementGroups: spec.managementGroups, resolvedSubscriptions, endpoint: conn.armEndpoint, command, forceUnlock: opts.forceUnlock });
+  return beginRun({ state: opts.state, subscriptions: spec.subscriptions, managementGroups: spec.managementGroups, resolvedSubscriptions, instance: conn.instance, command, forceUnlock: opts.forceUnlock });
 }
 
 export async function planRound(conn: AzureConnection, spec: Spec, progress: Progress, signal?: AbortSignal): Promise<{ inventory: Inventory; plan: Plan }> {

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { ComputeManagementClient } from "@azure/arm-compute";
 import { AutoProvisioning } from "../../components/pulumi/autoProvisioning";
 import { beginRun, journalName } from "../../src/azure";
+import { emulatorInstance } from "../../src/azure/emulatorEndpoint";
 import { startEmulator, type ExtensionPut, type RunningEmulator } from "../../src/emulator";
 import { nameOf, resourceGroupOf } from "../../src/inventory/ids";
 import { startMocks } from "./harness";
@@ -146,7 +147,7 @@ describe("AgentReconciliation over gRPC against the emulator", () => {
     // Journaled as the CLI journals, under the engine's working directory; completed, so kept as done.
     const journals = readdirSync(join(process.cwd(), ".asc-autoprovision", "journal"));
     // (Named by the set of subscriptions and the cloud, as the CLI names it: issue 18.)
-    expect(journals.some((f) => f.startsWith(`${journalName([sub], emu.url)}.`) && f.endsWith(".done"))).toBe(true);
+    expect(journals.some((f) => f.startsWith(`${journalName([sub], emulatorInstance(emu))}.`) && f.endsWith(".done"))).toBe(true);
     expect(state["machines"].some((m: Props) => m["decision"] === "install")).toBe(true);
     expect((await armPuts()).length).toBeGreaterThan(0);
     // No undefined and no secret crossed the wire: every value is plain JSON, no key of any workspace.
@@ -221,7 +222,7 @@ describe("AgentReconciliation over gRPC against the emulator", () => {
   test("while an apply holds the fleet's lease, an up is refused naming it and writes nothing; after it, the up runs", async () => {
     const before = await armPuts();
     // An `asc-autoprovision apply` of the same subscription on this host (the CLI takes it so).
-    const apply = await beginRun({ state: join(dir, "cli-state"), subscriptions: [sub.toUpperCase()], endpoint: emu.url, command: "apply" });
+    const apply = await beginRun({ state: join(dir, "cli-state"), subscriptions: [sub.toUpperCase()], instance: emulatorInstance(emu), command: "apply" });
     const err = await host.update(id, state, await checked("apply")).then(
       () => undefined,
       (e: unknown) => e,

@@ -594,7 +594,7 @@ async function reconcile(id: string, props: Props): Promise<ReconciliationOutput
     subscriptions: inputs.spec.subscriptions,
     managementGroups: inputs.spec.managementGroups,
     resolvedSubscriptions: await subscriptionsToLease(conn, inputs.spec),
-    endpoint: conn.armEndpoint,
+    instance: conn.instance,
     command: "pulumi",
   });
   let result;

@@ -45,8 +45,8 @@ export interface BeginRunOptions {
    * stays named after the spec's own scope (a change under a group does not lose an interrupted run).
    */
   readonly resolvedSubscriptions?: readonly string[];
-  /** An emulator's URL (undefined for Azure): fleets of different clouds never share a lease or a journal. */
-  readonly endpoint?: string;
+  /** The connection's `instance` (an emulator's; undefined for Azure): fleets of different clouds never share a lease or a journal. */
+  readonly instance?: string | undefined;
   /** apply, reconcile, pulumi: shown to a refused run. */
   readonly command: string;
   readonly forceUnlock?: string;
@@ -59,12 +59,12 @@ export async function beginRun(options: BeginRunOptions): Promise<RunState> {
   const store = options.store ?? (await openStateStore(options.state));
   await store.prepare();
   const subscriptions = [...new Set([...options.subscriptions, ...(options.resolvedSubscriptions ?? [])].map((s) => s.toLowerCase()))].sort();
-  const lease = await FleetLease.take(store, leaseNames(subscriptions, options.endpoint, options.managementGroups), newHolder(options.command), {
+  const lease = await FleetLease.take(store, leaseNames(subscriptions, options.instance, options.managementGroups), newHolder(options.command), {
     seconds: options.leaseSeconds,
     forceUnlock: options.forceUnlock,
   });
   try {
-    const journal = await Journal.open(store.journal(journalName([...options.subscriptions, ...(options.managementGroups ?? []).map((g) => `management-group:${g}`)], options.endpoint)));
+    const journal = await Journal.open(store.journal(journalName([...options.subscriptions, ...(options.managementGroups ?? []).map((g) => `management-group:${g}`)], options.instance)));
     return {
       store,
       lease,

@@ -22,10 +22,10 @@ export function leaseSeconds(env: NodeJS.ProcessEnv = process.env): number {
 /**
  * The lease names of a fleet: its subscriptions (a spec's management groups resolved to theirs, so
  * a run scoped to a group and one scoped to a subscription under it share that subscription's
- * lease) and the groups themselves, in the cloud `endpoint` names (an emulator), sorted.
+ * lease) and the groups themselves, in the cloud `instance` names (an emulator), sorted.
  */
-export function leaseNames(subscriptions: readonly string[], endpoint?: string, managementGroups: readonly string[] = []): string[] {
-  const cloud = endpoint ? `-${fleetKey([], endpoint).slice(0, 8)}` : "";
+export function leaseNames(subscriptions: readonly string[], instance?: string, managementGroups: readonly string[] = []): string[] {
+  const cloud = instance ? `-${fleetKey([], instance).slice(0, 8)}` : "";
   const subs = [...new Set(subscriptions.map((s) => s.toLowerCase()))].sort().map((s) => `subscription-${s}${cloud}`);
   const groups = [...new Set(managementGroups.map((g) => g.toLowerCase()))].sort().map((g) => `management-group-${g}${cloud}`);
   return [...subs, ...groups];
