@@ -13,6 +13,18 @@ describe("delegateLargeBatches", () => {
     expect(delegateLargeBatches(p, inv, 0).plan).toBe(p);
   });
 
+  it("is computed once for a plan, its inventory and threshold: apply shows it, then runs that one", () => {
+    const inv = inventory({ machines: vms(6) });
+    const p = plan(spec(), inv);
+    const shown = delegateLargeBatches(p, inv, 3);
+    expect(shown.plan).not.toBe(p);
+    expect(delegateLargeBatches(p, inv, 3)).toBe(shown);
+    // Another threshold, inventory or plan is another delegation.
+    expect(delegateLargeBatches(p, inv, 10).plan).toBe(p);
+    expect(delegateLargeBatches(p, inventory({ machines: vms(6) }), 3)).not.toBe(shown);
+    expect(delegateLargeBatches(plan(spec(), inv), inv, 3)).not.toBe(shown);
+  });
+
   it("replaces a large batch by assign, grant, remediate, unassign, excluding every other VM without the agent", () => {
     const skipped = machine("vm-scom-2012", { agents: [{ kind: "scom", version: "2012" }] });
     const withAgent = machine("vm-has-agent", { extensions: [laExtension("Windows", "1.0", "c0000000-0000-4000-8000-000000000000")] });
