@@ -1,6 +1,6 @@
 import { delegateLargeBatches } from "../../src/capabilities/log-analytics-agent";
 import { NOT_SCOPES_LIMIT } from "../../src/capabilities/extension-policies";
-import { plan } from "../../src/core";
+import { plan, stepLabel } from "../../src/core";
 import { inventory, laExtension, machine, spec, SUB, workspace } from "../helpers/fixtures";
 
 const vms = (n: number, extra = {}) => Array.from({ length: n }, (_, i) => machine(`vm${String(i).padStart(3, "0")}`, extra));
@@ -67,6 +67,8 @@ describe("delegateLargeBatches", () => {
       [central.id, `/subscriptions/${hub}`],
     ]);
     expect(grants[1]!.target.toLowerCase().startsWith(`${central.id.toLowerCase()}/providers/microsoft.authorization/roleassignments/`)).toBe(true);
+    // The two grants of one role read apart: the hub's names where it is.
+    expect(grants.map((g) => stepLabel(g))).toEqual([expect.stringMatching(/^Log Analytics Contributor to [^ ]+$/), expect.stringMatching(new RegExp(`^Log Analytics Contributor to [^ ]+ at law-hub \\(subscription ${hub}\\)$`))]);
     expect(d.steps.find((s) => s.action === "create-remediation")!.dependsOn).toEqual(expect.arrayContaining(grants.map((g) => g.id)));
   });
 

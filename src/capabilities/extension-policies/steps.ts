@@ -1,9 +1,22 @@
 /** The steps of Deploy-if-not-exists policies: assignment, its roles, remediation, removal. */
-import { sameId, subscriptionOf } from "../../inventory/ids";
+import { nameOf, sameId, subscriptionOf } from "../../inventory/ids";
 import { AKS_POLICY_ADDON, DEPENDENCY_AGENT } from "../../spec/extensions";
 import { seedPolicyByDefinitionId } from "../../spec/policies";
 import { simulatedPrincipalId, labelByTarget, workspaceLabel, type StepKinds } from "../../core/kernel";
 import type { AssignmentFacts } from "./bundle";
+
+const ASSIGNMENTS = "/providers/microsoft.authorization/policyassignments/";
+
+/**
+ * Where a grant is when not at its assignment's own scope (a hub's rule or workspace: bundle.ts's
+ * linked grants), so the two grants of one role read apart: " at law-hub (subscription S)".
+ */
+function elsewhere(d: GrantRoleDetails): string {
+  const at = d.policyAssignmentId.toLowerCase().indexOf(ASSIGNMENTS);
+  if (at >= 0 && sameId(d.scope, d.policyAssignmentId.slice(0, at))) return "";
+  const sub = subscriptionOf(d.scope);
+  return ` at ${nameOf(d.scope)}${sub ? ` (subscription ${sub})` : ""}`;
+}
 
 /** The bundle's assignment (bundle.ts), as the step creates it. */
 export interface AssignPolicyDetails extends AssignmentFacts {
@@ -77,7 +90,7 @@ export const POLICY_STEPS: StepKinds<PolicySteps> = {
     },
   },
   "grant-role": {
-    label: (d) => `${d.roleName} to ${workspaceLabel(d.policyAssignmentId)}${d.replacesPrincipalId ? ` (replaces its grant to the deleted identity ${d.replacesPrincipalId})` : ""}`,
+    label: (d) => `${d.roleName} to ${workspaceLabel(d.policyAssignmentId)}${elsewhere(d)}${d.replacesPrincipalId ? ` (replaces its grant to the deleted identity ${d.replacesPrincipalId})` : ""}`,
     simulate: (sim, d, target) => {
       const inv = sim.inventory;
       if (d.replacesPrincipalId) inv.roleAssignments = inv.roleAssignments.filter((r) => !sameId(r.id, target));
