@@ -20,6 +20,11 @@ describe("local leases", () => {
     expect(refused).toBeInstanceOf(LeaseRefusedError);
     expect((refused as Error).message).toMatch(new RegExp(`locked by apply \\(pid ${process.pid} on ${hostname()}.*lease id ${first.lease.holder.id}`));
     expect((refused as Error).message).toContain(`--force-unlock ${first.lease.holder.id}`);
+    // `pulumi up` has no --force-unlock (user trial 17): its refusal says how it gets the lease instead.
+    const pulumi = await beginRun({ state: "x", store: s, subscriptions: SUBS, command: "pulumi" }).catch((e: unknown) => e);
+    expect(pulumi).toBeInstanceOf(LeaseRefusedError);
+    expect((pulumi as Error).message).toMatch(new RegExp(`locked by apply .*lease id ${first.lease.holder.id}.*a \`pulumi up\` after that takes it`));
+    expect((pulumi as Error).message).not.toContain("--force-unlock");
     // One overlapping subscription is enough to be refused.
     await expect(beginRun({ state: "x", store: s, subscriptions: [SUBS[1]!], command: "apply" })).rejects.toBeInstanceOf(LeaseRefusedError);
     await first.end();

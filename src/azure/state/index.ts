@@ -6,7 +6,7 @@
 import { Journal, journalName } from "../journal";
 import { FleetLease, leaseNames, newHolder } from "./lease";
 import { LocalStateStore } from "./local";
-import type { StateStore } from "./store";
+import { LeaseRefusedError, type StateStore } from "./store";
 
 export { FleetLease, leaseNames, leaseSeconds, newHolder, DEFAULT_LEASE_SECONDS } from "./lease";
 export { LocalStateStore, LocalJournal, defaultLeaseDir } from "./local";
@@ -62,6 +62,8 @@ export async function beginRun(options: BeginRunOptions): Promise<RunState> {
   const lease = await FleetLease.take(store, leaseNames(subscriptions, options.instance, options.managementGroups), newHolder(options.command), {
     seconds: options.leaseSeconds,
     forceUnlock: options.forceUnlock,
+  }).catch((err: unknown) => {
+    throw err instanceof LeaseRefusedError ? err.for(options.command) : err;
   });
   try {
     const journal = await Journal.open(store.journal(journalName([...options.subscriptions, ...(options.managementGroups ?? []).map((g) => `management-group:${g}`)], options.instance)));

@@ -56,14 +56,28 @@ export class LeaseRefusedError extends Error {
     readonly holder: LeaseHolder | undefined,
     readonly where: string,
     readonly expiresAt?: string,
+    /** The refused run's command: `pulumi` has no --force-unlock (user trial 17), the CLI's commands do. */
+    readonly refusedCommand?: string,
   ) {
     super(
       holder
-        ? `${leaseName} is locked by ${describeHolder(holder)} (${where}). Wait for it to finish; if it died, its lease expires${expiresAt ? ` at ${expiresAt}` : " within a minute"}, or run again with --force-unlock ${holder.id}`
+        ? `${leaseName} is locked by ${describeHolder(holder)} (${where}). Wait for it to finish; if it died, its lease expires${expiresAt ? ` at ${expiresAt}` : " within a minute"}, ${breakAdvice(holder.id, refusedCommand)}`
         : `${leaseName} is locked by another run whose holder is not recorded (${where}); its lease expires within a minute`,
     );
     this.name = "LeaseRefusedError";
   }
+
+  /** The same refusal, worded for the command that was refused. */
+  for(command: string): LeaseRefusedError {
+    return new LeaseRefusedError(this.leaseName, this.holder, this.where, this.expiresAt, command);
+  }
+}
+
+/** How the refused run gets the lease: the CLI breaks a dead holder's with --force-unlock; Pulumi waits for it to expire. */
+function breakAdvice(id: string, command: string | undefined): string {
+  return command === "pulumi"
+    ? `and a \`pulumi up\` after that takes it (the lease is renewed while its holder runs, so only a dead holder's expires)`
+    : `or run again with --force-unlock ${id}`;
 }
 
 export function describeHolder(h: LeaseHolder): string {
