@@ -106,14 +106,16 @@ test("the Log Analytics extension needs the workspace's key; a wrong key fails t
   expect(ok.provisioningState).toBe("Succeeded");
   expect(JSON.stringify(await compute.virtualMachineExtensions.get(RG, "vm-mma", "MicrosoftMonitoringAgent"))).not.toContain(keys.primarySharedKey!);
 
-  // A workspace machines still report to cannot be deleted.
-  const del = await errorOf(oi.workspaces.beginDeleteAndWait(RG, "law-keys", FAST_POLL));
-  expect(del.statusCode).toBe(409);
-  expect(del.code).toBe("Conflict");
-  expect(del.message).toMatch(/1 machine\(s\) still report to it/);
-  await compute.virtualMachineExtensions.beginDeleteAndWait(RG, "vm-mma", "MicrosoftMonitoringAgent", FAST_POLL);
+  // A workspace machines still report to is deleted as Azure deletes it (Learn, "Delete and recover
+  // a Log Analytics workspace": a soft delete, recoverable "including its data and connected agents"
+  // for 14 days; it warns about agents, it does not refuse). The agent keeps its settings.
   await oi.workspaces.beginDeleteAndWait(RG, "law-keys", FAST_POLL);
   expect((await errorOf(oi.workspaces.get(RG, "law-keys"))).statusCode).toBe(404);
+  const orphan = await compute.virtualMachineExtensions.get(RG, "vm-mma", "MicrosoftMonitoringAgent");
+  expect([orphan.provisioningState, (orphan.settings as { workspaceId?: string }).workspaceId]).toEqual(["Succeeded", ws.customerId]);
+  // Created again by name in its group and location: recovered, the same workspace to its agents.
+  const again = await oi.workspaces.beginCreateOrUpdateAndWait(RG, "law-keys", { location: ws.location! }, FAST_POLL);
+  expect(again.customerId).toBe(ws.customerId);
 });
 
 describe("Microsoft.Security settings (arm-security)", () => {

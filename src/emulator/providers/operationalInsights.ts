@@ -13,7 +13,6 @@ import { newGuid, newSharedKey } from "../util/random";
 import { DATASOURCE_TYPE, DELETED_WORKSPACE_TYPE, SECURITY_CENTER_EVENTS_KIND, SENTINEL_EVENTS_KIND, WORKSPACE_TYPE } from "../model/resourceTypes";
 import { deletedWorkspaceNamed, deletedWorkspaces as softDeleted, forgetDeletedWorkspace, softDeleteWorkspace, type DeletedWorkspace } from "../model/deletedWorkspaces";
 import { parseId } from "../util/armId";
-import { workspaceReporters } from "../model/reporters";
 
 /** What these handlers use. */
 type Deps = Needs<"store" | "guest" | "heartbeatHistory" | "clock" | "tx">;
@@ -87,18 +86,6 @@ function workspaceDeleted(ctx: Deps, stored: StoredResource, del: DeleteContext)
   if (!force) softDeleteWorkspace(ctx, stored);
 }
 
-/** Machines whose Azure Monitor Agent sends to the workspace (through their associations' rules). */
-function refuseDeleteInUse(ctx: Deps, ws: StoredResource): void {
-  const { extensions, directAgents, amaAgents } = workspaceReporters(ctx, ws);
-  const all = [...new Set([...extensions, ...directAgents, ...amaAgents])];
-  if (all.length === 0) return;
-  throw ArmErrors.conflict(
-    `Workspace '${String(ws.doc["name"])}' cannot be deleted: ${all.length} machine(s) still report to it ` +
-      `(${extensions.length} through the Log Analytics agent extension, ${directAgents.length} through a directly installed or Operations Manager agent, ${amaAgents.length} through the Azure Monitor Agent), e.g. '${all[0]}'. ` +
-      `Reconnect or remove their agents first.`,
-  );
-}
-
 export const workspaces: ResourceTypeSpec<Deps> = {
   type: WORKSPACE_TYPE,
   apiVersions: API_VERSIONS.operationalInsights,
@@ -106,7 +93,6 @@ export const workspaces: ResourceTypeSpec<Deps> = {
   listAtSubscription: true,
   patchable: true,
   put: putWorkspace,
-  beforeDelete: refuseDeleteInUse,
   onDeleted: workspaceDeleted,
   actions: {
     "POST sharedkeys": ({ stored }) => ({
