@@ -21,6 +21,7 @@ import { goClientEnv } from "./goClients";
 import { azureCliRecipe, type AzureCliRecipe } from "./azureCli";
 import { DEFAULT_POLICY_EVALUATION_DELAY_MS } from "./remediation/evaluation";
 import { managementGroupSeedsSchema, type ManagementGroupSeed } from "./fleet/managementGroups";
+import { MACHINE_TYPES } from "./model/resourceTypes";
 
 export * from "./constants";
 export { StateDirectoryInUse, LOCK_FILE, PID_FILE } from "./store/stateLock";
@@ -125,7 +126,10 @@ export interface RunningEmulator {
   readonly subscriptionIds: string[];
   /** The ARM resource types the emulator serves (its provider registry), e.g. `Microsoft.Compute/virtualMachines`. */
   readonly resourceTypes: readonly string[];
+  /** The fleet generated when the state was new (its size then: machines made since are not in it; machineCount() is). */
   readonly fleet: FleetSummary | null;
+  /** The machines (VMs, scale sets, Arc machines) the emulator holds now, in every subscription. */
+  machineCount(): number;
   /** The admin API's bearer token for this start (also in `adminTokenPath`, mode 0600, next to emulator.json). */
   readonly adminToken: string;
   readonly adminTokenPath: string;
@@ -241,6 +245,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     subscriptionIds,
     resourceTypes: core.registry.all().map((spec) => spec.type),
     fleet: core.fleet(),
+    machineCount: () => core.allSubscriptionIds().reduce((n, sub) => n + core.store.count(MACHINE_TYPES, sub), 0),
     adminToken,
     adminTokenPath,
     credential: () =>

@@ -1,6 +1,6 @@
 /**
  * `asc-autoprovision emulator start [--port P] [--host ADDRESS] [--state FILE] [--fleet N] [--seed S] [--faults FILE] [--record DIR]
- *   [--management-groups FILE] [--graph-write-lag SECONDS] [--defender-delay SECONDS]`
+ *   [--management-groups FILE] [--graph-write-lag SECONDS] [--lro-delay SECONDS] [--defender-delay SECONDS]`
  * Runs the local Azure emulator in the foreground until SIGINT/SIGTERM and prints what a client
  * needs: the URL, the CA certificate and the environment lines, for node clients and for
  * `pulumi up` (the Go azure-native plugin).
@@ -102,10 +102,12 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): void
     .option("--record <dir>", "record every ARM, Graph and Log Analytics exchange into DIR (oav's traffic format; secrets redacted)")
     .option("--management-groups <file>", "management-group hierarchy to apply (JSON array of {name, displayName?, parent?, subscriptions?, newSubscriptions?})")
     .option("--graph-write-lag <seconds>", "seconds before a write shows in Resource Graph (eventually consistent, as Azure's); ARM's GET has it at once", "0")
+    .option("--lro-delay <seconds>", "seconds a long-running operation (an extension's install, a deployment) stays InProgress before it completes, as a slow Azure's would", "0")
     .option("--defender-delay <seconds>", "seconds, on the emulator's clock, after a Defender plan or setting changes before Defender deploys MDE, vulnerability assessment and the AKS sensor itself (default 600)")
-    .action(async (opts: { port: string; host?: string; state: string; fleet: string; seed: string; faults?: string; managementGroups?: string; record?: string; graphWriteLag: string; defenderDelay?: string }) => {
+    .action(async (opts: { port: string; host?: string; state: string; fleet: string; seed: string; faults?: string; managementGroups?: string; record?: string; graphWriteLag: string; lroDelay: string; defenderDelay?: string }) => {
       const port = intOption("--port", opts.port, 0, 65535);
       const graphWriteLagMs = intOption("--graph-write-lag", opts.graphWriteLag, 0, 86_400) * 1000;
+      const lroDelayMs = intOption("--lro-delay", opts.lroDelay, 0, 86_400) * 1000;
       // At least a second: Defender sweeps the subscription again every delay while a plan is on.
       const defenderDelay = opts.defenderDelay === undefined ? undefined : intOption("--defender-delay", opts.defenderDelay, 1, 604_800) * 1000;
       const fleet = intOption("--fleet", opts.fleet, 0, 1_000_000);
@@ -116,7 +118,7 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): void
       const managementGroups = opts.managementGroups ? readManagementGroups(opts.managementGroups, managementGroupSeedsSchema) : undefined;
       let emu;
       try {
-        emu = await startEmulator({ port, host: opts.host, statePath: opts.state, fleet, seed, faults: opts.faults, managementGroups, recordTraffic: opts.record, graphWriteLagMs, defenderDelayMs });
+        emu = await startEmulator({ port, host: opts.host, statePath: opts.state, fleet, seed, faults: opts.faults, managementGroups, recordTraffic: opts.record, graphWriteLagMs, lroDelayMs, defenderDelayMs });
       } catch (err) {
         throw new CliError(`emulator: cannot start: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -128,7 +130,7 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): void
         `  CA cert:       ${emu.caCertPath}`,
         `  tenant:        ${emu.tenantId}`,
         `  subscriptions: ${subscriptionList(emu.subscriptionIds, join(dirname(emu.statePath), "emulator.json"))}`,
-        emu.fleet ? `  fleet:         ${emu.fleet.machines} machines (seed ${emu.fleet.seed})` : `  fleet:         none (use --fleet N on a new state file)`,
+        `  machines:      ${emu.machineCount()} now; ${emu.fleet ? `the state was generated with ${emu.fleet.machines} (seed ${emu.fleet.seed})` : "none generated (use --fleet N on a new state file)"}`,
         `  Defender:      deploys MDE, vulnerability assessment and the AKS sensor ${defenderDelayMs / 1000} s (emulator clock) after a plan or setting changes`,
         clockLine(await emu.admin<{ now: string; offsetMs: number; frozen: boolean }>("GET", "/admin/clock")),
         `  admin API:     ${emu.url}/admin/info (loopback only; bearer token in ${emu.adminTokenPath}, new at each start)`,
