@@ -4,7 +4,10 @@
  * subscription-level steps, and how many machines past the cap; `findings` keyed by what they are;
  * what a preview's check predicts and what the up itself stores; the plan file's name.
  */
-import { changeLines, eachMachineSteps, planFileName, predictedReport, reportOf } from "../../components/pulumi/reconcile/reconciler";
+import { mkdtempSync, readdirSync, utimesSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { changeLines, eachMachineSteps, PLAN_FILES_KEPT, planFileName, predictedReport, reportOf, savePlanFile } from "../../components/pulumi/reconcile/reconciler";
 import { MAX_MACHINES, MORE_KEY, type ReconciliationInputs } from "../../components/pulumi/reconcile/types";
 import type { Plan } from "../../src/core";
 import { parseSpec } from "../../src/spec";
@@ -100,7 +103,22 @@ describe("the plan file's name", () => {
 
   test("two converged stacks (zero-step plans, one digest) write two files, not one overwriting the other", () => {
     expect(planFileName(converged, inputs([GUID]))).not.toBe(planFileName(converged, inputs([OTHER])));
-    expect(planFileName(converged, inputs([GUID]))).toMatch(/^[0-9a-f]{16}\.json$/);
+    expect(planFileName(converged, inputs([GUID]))).toMatch(/^[0-9a-f]{8}-[0-9a-f]{16}\.json$/);
+  });
+
+  test("a resource keeps its newest three plan files; another resource's are not touched", async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), "asc-plan-files-"));
+    const mine = inputs([GUID]);
+    const other = inputs([OTHER]);
+    const theirs = await savePlanFile(planOf(1), stateDir, other);
+    const written: string[] = [];
+    for (let n = 1; n <= 5; n++) {
+      written.push((await savePlanFile(planOf(n), stateDir, mine))!);
+      // Written at distinct times: the newest are kept by the time they were written.
+      utimesSync(written.at(-1)!, n, n);
+    }
+    expect(readdirSync(join(stateDir, "plans")).sort()).toEqual([...written.slice(2), theirs!].map((f) => basename(f)).sort());
+    expect(PLAN_FILES_KEPT).toBe(3);
   });
 
   test("the same stack and plan: the same name; another plan: another", () => {

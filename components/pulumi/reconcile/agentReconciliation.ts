@@ -107,6 +107,11 @@ export class AgentReconciliation extends pulumi.dynamic.Resource {
   declare public readonly changes: pulumi.Output<Record<string, string>>;
   /** Machines with steps in the plan (at most 200, by id; see machineCount). */
   declare public readonly machines: pulumi.Output<MachineChange[]>;
+  /**
+   * How many machines the plan this run made had steps for (every one; `machines` lists at most 200).
+   * It counts the machines this up changed, not the fleet, nor what is left: after an up that
+   * converged it still names them while `remainingSteps` is 0 (user trial 17 read it as the fleet).
+   */
   declare public readonly machineCount: pulumi.Output<number>;
   /** The plan's findings keyed `<code> <target>` (at most 100; see findingCounts). */
   declare public readonly findings: pulumi.Output<Record<string, FindingSummary>>;

@@ -76,6 +76,7 @@ export interface ReconciliationReport {
   readonly changes: Record<string, string>;
   /** The machines with steps in the plan, by id (at most MAX_MACHINES; see machineCount). */
   readonly machines: MachineChange[];
+  /** The machines the plan had steps for, all of them (`machines` holds at most MAX_MACHINES): what this run changed, not what remains. */
   readonly machineCount: number;
   /**
    * The plan's findings keyed `<code> <target>` (at most MAX_FINDINGS; see findingCounts): keyed,
@@ -87,7 +88,7 @@ export interface ReconciliationReport {
   readonly planDigest: string;
   /**
    * Where the whole plan is (every machine and step): a plan file (src/core/planfile) the provider
-   * writes under its state directory, `.asc-autoprovision/plans/<digest>.json` (a digest over the
+   * writes under its state directory, `.asc-autoprovision/plans/<resource>-<digest>.json` (a digest over the
    * resource's scope, spec, source and planDigest: one file per stack and plan), for a pipeline
    * to keep as an artifact; null when it could not be written. The state itself stays bounded.
    */
