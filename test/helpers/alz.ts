@@ -29,6 +29,8 @@ export function alzInventory(options: { sandbox?: boolean; only?: readonly strin
     machines: [...base.machines, tagged, ...sandboxed].filter((m) => keep(m.id)),
     // The clusters of the subscriptions kept: the loader refuses items of a subscription the inventory does not list.
     clusters: base.clusters.filter((c) => keep(c.id)),
+    // Their settings too: the loader refuses settings of a subscription the inventory does not list.
+    settings: Object.fromEntries(Object.entries(base.settings).filter(([sub]) => subs.some((s) => s.toLowerCase() === sub.toLowerCase()))),
   };
 }
 
