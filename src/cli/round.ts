@@ -67,8 +67,9 @@ export interface WatchReader {
   last?: { readonly inventory: Inventory; readonly plan: Plan };
 }
 
-export function watchReader(conn: AzureConnection, spec: Spec, progress: Progress, fullEvery: number): WatchReader {
-  return { inventory: new IncrementalInventory(conn, spec, { fullEvery, onProgress: (m) => progress.note(m) }), recent: new RecentWrites() };
+/** A watch's reader of the fleet for this spec; `recent`: the writes of the rounds before a reload, still confirmed before they are sent again. */
+export function watchReader(conn: AzureConnection, spec: Spec, progress: Progress, fullEvery: number, recent = new RecentWrites()): WatchReader {
+  return { inventory: new IncrementalInventory(conn, spec, { fullEvery, onProgress: (m) => progress.note(m) }), recent };
 }
 
 /**

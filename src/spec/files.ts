@@ -21,12 +21,20 @@ export class DocumentError extends Error {
 
 /** Reads a file as JSON (.json) or YAML (anything else; JSON is valid YAML too). */
 export function readDocument(path: string): unknown {
-  let text: string;
+  return documentOf(readText(path), path);
+}
+
+/** A file's text, or an error naming the file and what a user can do about it. */
+export function readText(path: string): string {
   try {
-    text = readFileSync(path, "utf8");
+    return readFileSync(path, "utf8");
   } catch (err) {
     throw new DocumentError(`cannot read ${path}: ${describeReadError(err)}`);
   }
+}
+
+/** The document a file's text holds (readDocument, once the text is read: a watch compares it first). */
+export function documentOf(text: string, path: string): unknown {
   if (text.trim() === "") throw new DocumentError(`${path} is empty`);
   return parseDocument(text, path);
 }

@@ -77,6 +77,11 @@ describe("apply and reconcile --format json hold to README's table", () => {
     await watch.exit;
     for (const [i, l] of lines().entries()) check(l, `round ${i + 1}`);
     expect(lines().some((l) => "read" in l)).toBe(true);
+    // A failed round has every member a round has, whatever the outcome (user trial 17: only round, startedAt, error, nextRoundInSeconds).
+    const good = lines().find((l) => !("error" in l))!;
+    const bad = lines().find((l) => "error" in l)!;
+    expect(Object.keys(bad).sort()).toEqual([...Object.keys(good), "error", "nextRoundInSeconds"].sort());
+    expect(bad).toMatchObject({ result: null, steps: [], moreSteps: 0 });
   });
 
   it("every member the table names was seen in some output", () => {

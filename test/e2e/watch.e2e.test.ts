@@ -15,7 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => lab?.emu.stop());
 
-const rounds = (out: string) => [...out.matchAll(/^round (\d+):/gm)].map((m) => Number(m[1]));
+// Each round line starts with its UTC time.
+const rounds = (out: string) => [...out.matchAll(/^\S+Z round (\d+):/gm)].map((m) => Number(m[1]));
 
 it("a VM created while the loop runs gets its agent within two rounds", async () => {
   const sub = lab.emu.subscriptionIds[1]!;
@@ -51,7 +52,7 @@ it("a VM created while the loop runs gets its agent within two rounds", async ()
     expect(seenIn - createdDuring).toBeLessThanOrEqual(2);
     // Stop between rounds: a watch whose last apply was cut short exits 1 (the new VM's round may
     // still be applying its other steps when its agent shows).
-    await until(() => new RegExp(`^round ${seenIn}: Apply:`, "m").test(watch.stdout()), "the end of that round's apply");
+    await until(() => new RegExp(`^\\S+Z round ${seenIn}: Apply:`, "m").test(watch.stdout()), "the end of that round's apply");
     // The round says what it did, machine by machine (an operator reads which machine got what).
     expect(watch.stdout()).toMatch(/^ {2}install-extension: .*vm-created-during-watch/m);
   } finally {

@@ -12,24 +12,31 @@
  * 10 minutes or the interval, whichever is longer). SIGINT/SIGTERM stop it: steps in flight have
  * their waits cut, no new ones start; a second signal exits at once.
  *
- * --format json prints one JSON object per round on one line (JSON Lines): the round number, when
- * it started, the plan's summary and the apply result (null when there was nothing to do), or the
- * round's error; with --watch, how the round read the fleet (`read`: full or changes, the changed
- * resources, the machines built, whether it planned or kept the last plan), its first 10 steps
- * (`steps`: action, target, label; `moreSteps` counts the rest) and its `seconds`. Exit 0 when the last round had no failed step and its apply was not cut short (a watch
- * stopped between rounds ends with 0), 1 otherwise.
+ * A watch reads its spec file again before each round: an edit that validates is used from that
+ * round on (said on the round's line; the fleet is read in full, and a new scope's lease is taken
+ * after the old one is released); an invalid one is said every round, with the field and the values
+ * allowed, while the last valid spec stays in force.
+ *
+ * Text: each round line starts with its UTC time; a round lists its first 10 steps, naming the
+ * subscription of those not on one machine, and says where the others are recorded (the journal).
+ * --format json prints one JSON object per round on one line (JSON Lines), with the same members
+ * whatever the outcome (roundOutput.ts): the round number, when it started, the plan's summary and
+ * the apply result (null when not planned, or nothing ran), its first 10 steps and its `seconds`;
+ * with --watch `read` and `specChange`; a failed round's `error` (a refused lease or an unreachable
+ * cloud before the first round too). Exit 0 when the last round had no failed step and its apply
+ * was not cut short (a watch stopped between rounds ends with 0), 1 otherwise.
  */
 import type { Command } from "commander";
 import type { ApplyResult, RunState } from "../../azure";
-import { stepLabel, type Plan, type PlanSummary } from "../../core";
-import { loadSpecFile } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
 import type { CliContext } from "../context";
 import { CliError } from "../errors";
 import { choice } from "../format";
 import { createProgress } from "../progress";
-import { resultJson, type ResultJson } from "../resultJson";
+import { describeRead, describeSpecCheck, roundLine, roundRecord, stepLines, type RoundOutcome } from "../roundOutput";
+import type { WatchRoundRead } from "../round";
 import { onStopSignals } from "../signals";
+import { SpecFollower } from "../specFollow";
 import { addExecutionOptions, executionOptions, type ExecutionFlags } from "./execution";
 
 /** The longest --interval: Node's timers hold at most 2^31-1 ms (more overflows to 1 ms: a tight loop). */
@@ -72,47 +79,86 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
     const fullEvery = Number(opts.fullReadEvery);
     if (!Number.isInteger(fullEvery) || fullEvery < 1) throw new CliError(`--full-read-every: "${opts.fullReadEvery}" is not a whole number >= 1`);
     const exec = executionOptions(opts);
-    const spec = loadSpecFile(opts.spec);
-    const conn = await connectionFor(opts);
-    const { sleepUnlessStopped, LeaseRefusedError, ScopeError } = await import("../../azure");
-    const { applyRound, beginRound, describeEarlierRun, noteRoundWrites, planRound, planWatchRound, summarizeResult, watchReader } = await import("../round");
+    const json = format === "json";
+    const watching = !!opts.watch;
+    const commandStarted = Date.now();
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
-    const reader = opts.watch ? watchReader(conn, spec, progress, fullEvery) : undefined;
-    // The lease, held across a watch's rounds until it stops: refused here, nothing runs.
-    let run: RunState | undefined = await beginRound(conn, spec, "reconcile", exec);
-    if (run.journal.earlierRun) ctx.stderr(describeEarlierRun(run.journal.earlierRun, run.journal.where));
+    // Before the first round: the spec, the cloud, the lease (refused here, nothing runs). A failure
+    // ends the command (exit 1); in JSON its round line says why too, as apply's document does.
+    const { follower, conn, azure, rounds, first } = await (async () => {
+      const follower = SpecFollower.open(opts.spec);
+      const conn = await connectionFor(opts);
+      const [azure, rounds] = await Promise.all([import("../../azure"), import("../round")]);
+      const first = await rounds.beginRound(conn, follower.current, "reconcile", exec);
+      return { follower, conn, azure, rounds, first };
+    })().catch((err: unknown) => {
+      if (json) ctx.stdout(roundRecord(1, commandStarted, {}, watching, { error: messageOf(err), nextRoundInSeconds: null }));
+      throw err;
+    });
+    const { sleepUnlessStopped, LeaseRefusedError, ScopeError } = azure;
+    const { applyRound, beginRound, describeEarlierRun, noteRoundWrites, planRound, planWatchRound, SpecProblemsError, summarizeResult, watchReader } = rounds;
+    let spec = follower.current;
+    let reader = watching ? watchReader(conn, spec, progress, fullEvery) : undefined;
+    // The lease, held across a watch's rounds until it stops (or its scope changes).
+    let run: RunState | undefined = first;
+    if (first.journal.earlierRun) ctx.stderr(describeEarlierRun(first.journal.earlierRun, first.journal.where));
     const stop = onStopSignals(ctx.stderr);
     let failed = false;
     let failedRounds = 0;
     try {
       for (let round = 1; ; round++) {
         const started = Date.now();
+        const outcome: RoundOutcome = {};
         try {
+          if (round > 1) {
+            // The spec file as it is now: an edit takes effect from this round, an invalid one is said and the last valid spec kept.
+            const check = (outcome.spec = follower.check());
+            if (check.status !== "same" && !json) ctx.stdout(roundLine(round, describeSpecCheck(check, opts.spec)));
+            if (check.status === "reloaded") {
+              spec = check.spec;
+              // What a round reads depends on the spec beyond its scope (the tags kept, the workspace named): read in full.
+              reader = watchReader(conn, spec, progress, fullEvery, reader?.recent);
+              // Another scope, another lease (and journal): released here, the new scope's taken below.
+              if (check.scopeChanged && run) {
+                await run.end();
+                run = undefined;
+              }
+            }
+          }
           run ??= await beginRound(conn, spec, "reconcile", { state: exec.state });
           const signal = AbortSignal.any([stop.signal, run.lease.lost]);
           const planned = reader ? await planWatchRound(conn, reader, spec, signal) : await planRound(conn, spec, progress, signal);
-          const read: WatchRead | undefined = "read" in planned ? (planned.read as WatchRead) : undefined;
-          const thePlan = planned.plan;
+          const read = "read" in planned ? (planned.read as WatchRoundRead) : undefined;
+          const thePlan = (outcome.plan = planned.plan);
+          outcome.read = read;
           let result: ApplyResult | null = null;
           if (thePlan.steps.length === 0) {
-            if (format === "text") ctx.stdout(`round ${round}: no changes (${thePlan.summary.machines} machine(s) in scope${read ? `; ${describeRead(read)}` : ""})\n`);
+            if (!json) ctx.stdout(roundLine(round, `no changes (${thePlan.summary.machines} machine(s) in scope${read ? `; ${describeRead(read)}` : ""})`));
           } else {
-            if (format === "text") ctx.stdout(`round ${round}: ${thePlan.steps.length} step(s) to apply${read ? ` (${describeRead(read)})` : ""}\n${stepLines(thePlan)}`);
-            result = await applyRound(conn, run, planned, progress, { ...exec, signal });
+            if (!json) ctx.stdout(roundLine(round, `${thePlan.steps.length} step(s) to apply${read ? ` (${describeRead(read)})` : ""}`) + stepLines(thePlan, run.journal.where));
+            result = outcome.result = await applyRound(conn, run, planned, progress, { ...exec, signal });
             if (reader) noteRoundWrites(reader, result);
-            if (format === "text") ctx.stdout(`round ${round}: ${summarizeResult(result)}`);
+            if (!json) ctx.stdout(roundLine(round, summarizeResult(result).trimEnd()));
           }
           // The round's own time (reading, planning, applying): what a quiet round costs at this fleet's size.
-          if (format === "json") ctx.stdout(JSON.stringify({ ...roundJson(round, started, thePlan.summary, result), ...(read ? { read } : {}), ...roundSteps(thePlan), seconds: (Date.now() - started) / 1000 }) + "\n");
+          if (json) ctx.stdout(roundRecord(round, started, outcome, watching));
           failed = !!result && (result.counts.failed > 0 || !!result.aborted || result.delegated.some((x) => x.status === "failed"));
           failedRounds = 0;
         } catch (err) {
-          if (!opts.watch) throw err;
+          const message = messageOf(err);
+          // A plan refused for what it names (specProblems): the round planned, nothing was applied.
+          if (err instanceof SpecProblemsError) outcome.plan = err.plan;
+          if (!watching) {
+            if (json) ctx.stdout(roundRecord(round, started, outcome, false, { error: message, nextRoundInSeconds: null }));
+            throw err;
+          }
           // Stopped while reading: nothing was cut short, the watch ends as between rounds.
           if (stop.signal.aborted) break;
           // Someone broke the lease (or took it after it expired): the watch no longer owns the fleet.
           if (run?.lease.lost.aborted) {
-            ctx.stderr(`reconcile: ${(run.lease.lost.reason as Error).message}\n`);
+            const why = (run.lease.lost.reason as Error).message;
+            if (json) ctx.stdout(roundRecord(round, started, outcome, true, { error: why, nextRoundInSeconds: null }));
+            ctx.stderr(`reconcile: ${why}\n`);
             failed = true;
             break;
           }
@@ -124,16 +170,15 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
           // A watch outlives a failed round: log it, wait longer, try again.
           failedRounds++;
           failed = true;
-          const message = (err as Error).message ?? String(err);
           const wait = nextWaitMs(intervalMs, failedRounds);
           const what = err instanceof LeaseRefusedError ? "skipped" : "failed";
-          if (format === "json") ctx.stdout(JSON.stringify({ round, startedAt: new Date(started).toISOString(), error: message, nextRoundInSeconds: wait / 1000 }) + "\n");
-          else ctx.stdout(`round ${round}: ${what}: ${message.split("\n")[0]}; next round in ${(wait / 1000).toFixed(1)} s\n`);
+          if (json) ctx.stdout(roundRecord(round, started, outcome, true, { error: message, nextRoundInSeconds: wait / 1000 }));
+          else ctx.stdout(roundLine(round, `${what}: ${message.split("\n")[0]}; next round in ${(wait / 1000).toFixed(1)} s`));
           await sleepUnlessStopped(Math.max(0, wait - (Date.now() - started)), stop.signal).catch(() => undefined);
           if (stop.signal.aborted) break;
           continue;
         }
-        if (!opts.watch || stop.signal.aborted) break;
+        if (!watching || stop.signal.aborted) break;
         await sleepUnlessStopped(Math.max(0, intervalMs - (Date.now() - started)), stop.signal).catch(() => undefined);
         if (stop.signal.aborted) break;
       }
@@ -144,53 +189,15 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
     if (stop.signal.aborted) ctx.stderr("reconcile stopped: interrupted\n");
     // A watch stopped between rounds (or while reading) ends cleanly: 1 only when the last round
     // failed or its apply was cut short (`aborted` set); a single reconcile that was stopped did not finish.
-    ctx.exitCode = failed || (!opts.watch && stop.signal.aborted) ? 1 : 0;
+    ctx.exitCode = failed || (!watching && stop.signal.aborted) ? 1 : 0;
   });
+}
+
+function messageOf(err: unknown): string {
+  return (err instanceof Error ? err.message : undefined) ?? String(err);
 }
 
 export const RECONCILE_FORMATS = ["text", "json"] as const;
 
-/** How a watch round read the fleet. */
-interface WatchRead {
-  readonly mode: "full" | "changes";
-  readonly changed: number;
-  /** Steps left out: a recent round wrote them and ARM shows them done (Resource Graph lags). */
-  readonly confirmed: number;
-  /** Machines the round built from what it read; the others are the last round's as they were. */
-  readonly built: number;
-  /** False when the round read the same inventory as the last and kept the last round's plan. */
-  readonly planned: boolean;
-}
-
-function describeRead(read: WatchRead): string {
-  const how = read.mode === "full" ? "full read" : `read ${read.changed} changed resource(s)`;
-  return read.confirmed ? `${how}; ${read.confirmed} step(s) a recent round wrote, confirmed in ARM, not sent again` : how;
-}
-
-/** Steps a round names (an operator sees which machine got what); the rest are counted. `plan` lists them all. */
-const NAMED_STEPS = 10;
-
-/** The round's first steps, one per line, for the text output. */
-function stepLines(plan: Plan): string {
-  const lines = plan.steps.slice(0, NAMED_STEPS).map((s) => `  ${s.action}: ${stepLabel(s)}\n`);
-  const more = plan.steps.length - lines.length;
-  return lines.join("") + (more > 0 ? `  ... and ${more} more step(s)\n` : "");
-}
-
-/** The round's first steps in its JSON line: action, target and what the step does. */
-function roundSteps(plan: Plan): { steps: { action: string; target: string; label: string }[]; moreSteps: number } {
-  const steps = plan.steps.slice(0, NAMED_STEPS).map((s) => ({ action: s.action, target: s.target, label: stepLabel(s) }));
-  return { steps, moreSteps: plan.steps.length - steps.length };
-}
-
-/** One round as a JSON Lines record; the result has the shape `apply --format json` gives. */
-export interface RoundRecord {
-  readonly round: number;
-  readonly startedAt: string;
-  readonly plan: PlanSummary;
-  readonly result: ResultJson | null;
-}
-
-export function roundJson(round: number, startedMs: number, plan: PlanSummary, result: ApplyResult | null): RoundRecord {
-  return { round, startedAt: new Date(startedMs).toISOString(), plan, result: result && resultJson(result) };
-}
+// demo prints its apply as a round does.
+export { roundJson, type RoundRecord } from "../roundOutput";

@@ -1,0 +1,69 @@
+/**
+ * User trial 17: a watch's text log could not be followed. Each round line starts with its UTC
+ * time; a listed step not on one machine names its subscription (three subscriptions' Defender
+ * plans read alike); the steps past the first 10 are counted and said where they are recorded.
+ */
+import { plan } from "../../src/core";
+import { describeSpecCheck, roundLine, specChangeJson, stepLines, stepWhere } from "../../src/cli/roundOutput";
+import { inventory, machine } from "../helpers/fixtures";
+import { parseSpec } from "../../src/spec/validate";
+import { P2, settings } from "../reconcile/defender.fixtures";
+
+const SUBS = ["11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222", "33333333-3333-3333-3333-333333333333"];
+const JOURNAL = "/state/journal/apply-0123456789abcdef.jsonl";
+
+function threeSubscriptions() {
+  const machines = SUBS.map((sub, i) => machine(`vm-${i}`, {}, sub));
+  // Defender for three subscriptions, and the agent for a machine in each.
+  const spec = parseSpec({ subscriptions: SUBS, logAnalyticsAgent: { autoProvision: true, agent: "ama" }, defender: P2 });
+  return plan(spec, inventory({ machines, settings: Object.fromEntries(SUBS.map((s) => [s, settings()])) }, "2020-01-01", SUBS));
+}
+
+describe("reconcile's text log", () => {
+  it("a round line starts with its UTC time, to the second", () => {
+    expect(roundLine(4, "12 step(s) to apply", Date.UTC(2026, 11, 7, 14, 11, 6, 145))).toBe("2026-12-07T14:11:06Z round 4: 12 step(s) to apply\n");
+  });
+
+  it("each subscription's Defender step names its subscription; the lines of three subscriptions read apart", () => {
+    const p = threeSubscriptions();
+    const lines = stepLines(p, JOURNAL).split("\n").filter((l) => l.startsWith("  set-defender-plan: VirtualMachines.pricingTier"));
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(lines).size).toBe(lines.length);
+    for (const l of lines) expect(l).toMatch(/ \(subscription [0-9a-f-]{36}\)$/);
+    const named = lines.map((l) => /\(subscription ([0-9a-f-]{36})\)$/.exec(l)![1]);
+    for (const sub of named) expect(SUBS).toContain(sub);
+  });
+
+  it("a step on a machine is named by its machine, without a subscription", () => {
+    const p = threeSubscriptions();
+    const onMachine = p.steps.find((s) => s.target.includes("/virtualMachines/"));
+    expect(onMachine).toBeDefined();
+    expect(stepWhere(onMachine!, "vm-0 (x)")).toBe("");
+    const pricing = p.steps.find((s) => s.action === "set-defender-plan")!;
+    expect(stepWhere(pricing, "VirtualMachines.pricingTier: Free → Standard")).toBe(` (subscription ${pricing.target.split("/")[2]})`);
+    // A label that names the subscription already (a default workspace's) is not given it twice.
+    expect(stepWhere(pricing, `DefaultWorkspace-${pricing.target.split("/")[2]}-WEU`)).toBe("");
+    expect(stepWhere({ ...pricing, action: "not-a-known-action", target: "/providers/Microsoft.Management/managementGroups/mg-prod/providers/Microsoft.Authorization/policyAssignments/a" }, "a")).toBe(" (management group mg-prod)");
+  });
+
+  it("past the first 10 steps: how many more, and the journal that records each", () => {
+    const p = threeSubscriptions();
+    expect(p.steps.length).toBeGreaterThan(10);
+    const text = stepLines(p, JOURNAL);
+    expect(text.split("\n").filter((l) => l.startsWith("  ") && !l.startsWith("  ..."))).toHaveLength(10);
+    expect(text).toContain(`  ... and ${p.steps.length - 10} more step(s), each recorded as it is sent in the journal ${JOURNAL}`);
+  });
+});
+
+describe("a round's word on its spec file", () => {
+  it("nothing when unchanged; reloaded (and whether the scope changed); invalid, with why", () => {
+    expect(specChangeJson({ status: "same" })).toBeNull();
+    expect(describeSpecCheck({ status: "same" }, "spec.yaml")).toBe("");
+    const reloaded = { status: "reloaded" as const, spec: parseSpec({ subscriptions: SUBS }), scopeChanged: true };
+    expect(specChangeJson(reloaded)).toEqual({ reloaded: true, scopeChanged: true });
+    expect(describeSpecCheck(reloaded, "spec.yaml")).toMatch(/^spec changed: reloaded; its scope changed, so the lease was released/);
+    const invalid = { status: "invalid" as const, error: 'invalid spec:\n  defender.servers.plan: "P3" is not one of Off, P1, P2' };
+    expect(specChangeJson(invalid)).toEqual({ reloaded: false, error: invalid.error });
+    expect(describeSpecCheck(invalid, "spec.yaml")).toContain('keeps the last valid spec: invalid spec:\n  defender.servers.plan: "P3" is not one of Off, P1, P2');
+  });
+});
