@@ -90,7 +90,7 @@ module.exports = {
         path: "^src/(?!cli/)",
         pathNot: [
           "^src/(core|azure|spec|inventory|report|emulator)/index\\.ts$",
-          "^src/azure/(endpoint|options|connection|inventory|executor)\\.ts$",
+          "^src/azure/(endpoint|options|connection|inventory|executor|retryTally)\\.ts$",
           "^src/emulator/goClients\\.ts$",
         ],
       },

@@ -16,6 +16,7 @@ import { delegatedInstalls, delegatedOutcomes } from "./delegation";
 import { delegateLargeBatches } from "../capabilities/log-analytics-agent";
 import { RUNTIME_OPTIONS } from "./options";
 import { CallHealth, type RetryOptions } from "./retry";
+import { RetryTally, type RetryCounts } from "./retryTally";
 import { stopReason } from "./stop";
 
 export interface ApplyOptions {
@@ -32,9 +33,13 @@ export interface ApplyOptions {
   readonly concurrency?: number;
   /** The write budget per subscription: burst and refill per second. Default ARM's, 200 / 10. */
   readonly writes?: BucketSize;
+  /** Its `onRetry` is told of every wait before a retry (progress output). */
   readonly retry?: RetryOptions;
   readonly pollIntervalMs?: number;
-  /** Stop when ARM has answered nothing but transient errors for this long. Default 300 s. */
+  /**
+   * Stop the apply once ARM has answered a class of request (reads, writes, deletes) with nothing
+   * but transient errors for this long; until then each call retries them. Default 300 s.
+   */
   readonly giveUpAfterMs?: number;
   readonly onStep?: ExecuteOptions["onStep"];
   readonly onProgress?: ReadOptions["onProgress"];
@@ -55,6 +60,8 @@ export async function planLive(conn: AzureConnection, spec: Spec, options: Pick<
 export interface ApplyResult extends ExecuteResult {
   /** ARM write requests (PUT, PATCH, POST actions, DELETE), every attempt counted. */
   readonly writes: number;
+  /** The requests sent again: throttled (429) and met by transient errors (5xx, network). */
+  readonly retries: RetryCounts;
   /** One result per Log Analytics agent install handed to a remediation task (per machine). */
   readonly delegated: readonly StepResult[];
   /** Ids of the steps the delegation added (policy assignment, roles, remediation task, its removal): not the plan's. */
@@ -80,7 +87,15 @@ export async function applyPlan(conn: AzureConnection, planned: Plan, options: A
   options.signal?.addEventListener("abort", onCallerStop, { once: true });
   const health = new CallHealth(options.giveUpAfterMs ?? RUNTIME_OPTIONS.giveUpAfter.default * 1000, (reason) => stop.abort(new Error(reason)));
   const budgets = new ArmBudgets({ ...ARM_BUCKETS, write: options.writes ?? ARM_BUCKETS.write });
-  const runner = new AzureStepRunner(conn, { budgets, retry: options.retry, pollIntervalMs: options.pollIntervalMs, signal: stop.signal, health });
+  const tally = new RetryTally();
+  const retry: RetryOptions = {
+    ...options.retry,
+    onRetry: (info) => {
+      tally.onRetry(info);
+      options.retry?.onRetry?.(info);
+    },
+  };
+  const runner = new AzureStepRunner(conn, { budgets, retry, pollIntervalMs: options.pollIntervalMs, signal: stop.signal, health });
   try {
     const result = await executePlan(thePlan, runner, {
       journal: options.journal,
@@ -96,7 +111,7 @@ export async function applyPlan(conn: AzureConnection, planned: Plan, options: A
     const delegationSteps = thePlan.steps.filter((x) => !fromPlan.has(x.id)).map((x) => x.id);
     const added = new Set(delegationSteps);
     const ownResults = result.results.filter((x) => added.has(x.step.id));
-    const delegated = installs.length ? await delegatedOutcomes(runner.clients, installs, ownResults, { ...options.retry, signal: stop.signal }).catch((err: Error) => installs.map((step) => ({ step, status: "failed" as const, error: `its remediation's deployments could not be read: ${err.message}` }))) : [];
+    const delegated = installs.length ? await delegatedOutcomes(runner.clients, installs, ownResults, { ...retry, signal: stop.signal }).catch((err: Error) => installs.map((step) => ({ step, status: "failed" as const, error: `its remediation's deployments could not be read: ${err.message}` }))) : [];
     // A stop while the deployments were read (every step had run) stops the apply all the same.
     const stoppedReading = !result.aborted && delegated.some((x) => x.status === "skipped") && stop.signal.aborted;
     const aborted = result.aborted ?? (stoppedReading ? stopReason(stop.signal) : undefined);
@@ -105,6 +120,7 @@ export async function applyPlan(conn: AzureConnection, planned: Plan, options: A
       ...(aborted ? { aborted } : {}),
       ...(stoppedReading ? { stoppedReadingDeployments: true as const } : {}),
       writes: budgets.taken("write") + budgets.taken("delete"),
+      retries: tally.total,
       delegated,
       delegationSteps,
     };

@@ -34,7 +34,7 @@ const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE
 
 export type ErrorClass =
   | { readonly kind: "throttled"; readonly retryAfterMs: number | undefined }
-  | { readonly kind: "transient" }
+  | { readonly kind: "transient"; readonly retryAfterMs?: number }
   | { readonly kind: "terminal"; readonly credential: boolean };
 
 export function classifyError(err: unknown): ErrorClass {
@@ -45,7 +45,11 @@ export function classifyError(err: unknown): ErrorClass {
   if (e.code && TERMINAL_CODES.has(e.code)) return { kind: "terminal", credential: CREDENTIAL_CODES.has(e.code) };
   if (status === 429) return { kind: "throttled", retryAfterMs: retryAfterMs(e) };
   if (status === 401) return { kind: "terminal", credential: true };
-  if (status !== undefined && (status >= 500 || status === 408)) return { kind: "transient" };
+  if (status !== undefined && (status >= 500 || status === 408)) {
+    // A 503 may say when to come back (ARM's and the SDK's throttling policy honour it).
+    const after = header(e, "retry-after") ? retryAfterMs(e) : undefined;
+    return after === undefined ? { kind: "transient" } : { kind: "transient", retryAfterMs: after };
+  }
   if (status !== undefined && status >= 400) return { kind: "terminal", credential: false };
   if (e.code && NETWORK_CODES.has(e.code)) return { kind: "transient" };
   if (e.name === "AbortError" || /socket hang up|ECONNRESET|ECONNREFUSED|timed? ?out/i.test(e.message ?? "")) return { kind: "transient" };

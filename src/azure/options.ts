@@ -30,7 +30,7 @@ export const RUNTIME_OPTIONS = Object.freeze({
     min: 0,
     integer: false,
     flag: "--give-up-after",
-    description: "stop the apply when ARM has answered nothing but transient errors (5xx, network) for this many seconds",
+    description: "retry transient errors (5xx, network) for up to this many seconds: the apply stops once ARM has answered its reads, writes or deletes with nothing else for that long",
   },
 } satisfies Record<string, NumericOption>);
 

@@ -6,6 +6,8 @@ export interface ResultJson {
   readonly counts: ExecuteResult["counts"];
   /** ARM write requests (PUT, PATCH, POST actions, DELETE), every attempt counted: not steps, not installs. */
   readonly writes: number;
+  /** The requests sent again: throttled (429, the longest Retry-After) and met by transient errors, by status or "network". */
+  readonly retries: ApplyResult["retries"];
   readonly aborted: string | null;
   /** Installs a remediation task did, per machine (above --delegate-above). */
   readonly delegated?: ApplyCounts["byRemediation"];
@@ -19,6 +21,7 @@ export function resultJson(r: ApplyResult): ResultJson {
   return {
     counts: r.counts,
     writes: r.writes,
+    retries: r.retries,
     aborted: r.aborted ?? null,
     ...(r.delegated.length ? { delegated: c.byRemediation } : {}),
     ...(r.delegationSteps.length ? { delegationSteps: c.delegation } : {}),

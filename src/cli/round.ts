@@ -3,7 +3,7 @@
  * from the state store, progress on stderr, the plan and a result summary for a person, or JSON
  * for a machine.
  */
-import { applyPlan, ArmBudgets, ARM_BUCKETS, AzureStepRunner, beginRun, IncrementalInventory, outOfLease, planLive, RecentWrites, sameInventory, ScopeError, subscriptionsToLease, writeBudget, type ApplyResult, type AzureConnection, type RoundRead, type RunState } from "../azure";
+import { applyPlan, ArmBudgets, ARM_BUCKETS, AzureStepRunner, beginRun, IncrementalInventory, outOfLease, planLive, RecentWrites, RetryTally, sameInventory, ScopeError, subscriptionsToLease, writeBudget, type ApplyResult, type AzureConnection, type RoundRead, type RunState } from "../azure";
 import { machineOf, plan, specProblems, stepLabel, type Plan } from "../core";
 import type { Inventory } from "../inventory";
 import type { Spec } from "../spec";
@@ -41,7 +41,10 @@ export async function beginRound(conn: AzureConnection, spec: Spec, command: str
 }
 
 export async function planRound(conn: AzureConnection, spec: Spec, progress: Progress, signal?: AbortSignal): Promise<{ inventory: Inventory; plan: Plan }> {
-  return refusingWrongPlans(await planLive(conn, spec, { onProgress: (m) => progress.note(m), signal }));
+  // ARM's throttling and transient errors, a line per 10 s at most (user trial 17: a plan took 40 s saying nothing).
+  const retries = new RetryTally((m) => progress.note(m));
+  const planned = await planLive(conn, spec, { onProgress: (m) => progress.note(m), signal, retry: { onRetry: retries.onRetry } }).finally(() => retries.flush());
+  return refusingWrongPlans(planned);
 }
 
 /** A plan the spec made wrong (a subscription or workspace Azure does not show: core's specProblems), refused before anything is shown or applied. */
@@ -116,6 +119,7 @@ export async function applyRound(
   }
   const signal = opts.signal ? AbortSignal.any([opts.signal, run.lease.lost]) : run.lease.lost;
   let skipped = 0;
+  const retries = new RetryTally((m) => progress.note(m));
   const result = await applyPlan(conn, planned.plan, {
     inventory: planned.inventory,
     delegateAbove: opts.delegateAbove,
@@ -125,13 +129,14 @@ export async function applyRound(
     writes: writeBudget(opts.writesPerSecond, opts.writeBurst),
     giveUpAfterMs: opts.giveUpAfterSeconds * 1000,
     pollIntervalMs: opts.pollIntervalMs,
+    retry: { onRetry: retries.onRetry },
     signal,
     onStep: (r, done, total) => {
       if (r.status === "failed") progress.note(`failed: ${r.step.action} ${stepLabel(r.step)}: ${r.error}`);
       if (r.status === "skipped") skipped++;
       progress.tick(done, total, `${r.step.action} ${stepLabel(r.step)}`, skipped);
     },
-  });
+  }).finally(() => retries.flush());
   progress.done();
   return result;
 }

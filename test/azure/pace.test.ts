@@ -183,9 +183,14 @@ describe("every wait ends with the run", () => {
     const reasons: string[] = [];
     const health = new CallHealth(5000, (r) => reasons.push(r), () => now);
     const unavailable = Object.assign(new Error("503"), { statusCode: 503 });
-    const p = withRetries(async () => Promise.reject(unavailable), { health, maxTransientAttempts: 100, sleep: async (ms) => void (now += ms) });
+    // The pacer tells the health of each request's answer; here, every read fails.
+    const failing = async () => {
+      health.failed("read");
+      return Promise.reject(unavailable);
+    };
+    const p = withRetries(failing, { health, now: () => now, sleep: async (ms) => void (now += ms) });
     await expect(p).rejects.toBeInstanceOf(RunStopped);
-    await expect(withRetries(async () => Promise.reject(unavailable), { health })).rejects.toBeInstanceOf(RunStopped);
-    expect(reasons).toEqual(["gave up: ARM answered nothing but transient errors (5xx, network) for 5 s"]);
+    await expect(withRetries(failing, { health })).rejects.toBeInstanceOf(RunStopped);
+    expect(reasons).toEqual(["gave up: ARM answered nothing but transient errors (5xx, network) to reads for 5 s"]);
   });
 });

@@ -19,7 +19,7 @@ function planOf(steps: Step[]): Plan {
 
 function applied(done: Step[], failed: Step[] = []): ApplyResult {
   const results = [...done.map((s) => ({ step: s, status: "done" as const })), ...failed.map((s) => ({ step: s, status: "failed" as const, error: "x" }))];
-  return { results, counts: { done: done.length, "already-done": 0, failed: failed.length, skipped: 0 }, writes: done.length, delegated: [], delegationSteps: [] };
+  return { results, counts: { done: done.length, "already-done": 0, failed: failed.length, skipped: 0 }, writes: done.length, retries: { throttled: 0, longestRetryAfterMs: 0, transient: {} }, delegated: [], delegationSteps: [] };
 }
 
 class Live implements StepChecker {

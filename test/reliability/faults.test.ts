@@ -89,6 +89,44 @@ describe("500s and dropped connections", () => {
   });
 });
 
+describe("every write answered 503 (an outage of the write path)", () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab(20, {}, 34);
+  });
+  afterAll(() => lab?.emu.stop());
+
+  it("each step retries until the give-up deadline, then the whole apply stops once: nothing failed on its own", async () => {
+    const { plan: p, inventory } = await freshPlan(lab);
+    const first = p.steps.filter((s) => s.dependsOn.length === 0).length;
+    await lab.emu.admin("POST", "/admin/faults", { serverErrors: { write: { rate: 1, status: 503 } } });
+    await lab.emu.admin("POST", "/admin/counters/reset");
+    const told: number[] = [];
+    // Short backoffs and window: the shape of `--give-up-after 60` (user trial 17) in a few seconds.
+    const result = await applyPlan(lab.conn, p, {
+      inventory,
+      writes: { capacity: 1000, refillPerSecond: 1000 },
+      pollIntervalMs: 10,
+      giveUpAfterMs: 3000,
+      retry: { baseDelayMs: 20, maxDelayMs: 200, onRetry: (i) => void told.push(i.status ?? 0) },
+    });
+    const counters = await lab.emu.admin<Counters & { byClass: Record<string, number> }>("GET", "/admin/counters");
+    await lab.emu.admin("DELETE", "/admin/faults");
+    const writes = counters.byClass.write ?? 0;
+    console.log(`503 on every write: ${p.steps.length} steps (${first} without dependencies), ${writes} write attempts, ${JSON.stringify(result.counts)}; ${result.aborted}`);
+    expect(result.aborted).toBe("gave up: ARM answered nothing but transient errors (5xx, network) to writes for 3 s");
+    // Before: each step failed alone after 6 attempts and the apply was not stopped.
+    expect(result.counts.failed).toBe(0);
+    expect(result.counts.skipped).toBe(p.steps.length);
+    // Every 503 was retried (the emulator's Retry-After: 1 s is the least wait), but those the stop cut: one per step in flight.
+    const retried = result.retries.transient["503"]!;
+    expect(retried).toBe(told.filter((s) => s === 503).length);
+    expect(retried).toBeLessThanOrEqual(writes);
+    expect(retried).toBeGreaterThanOrEqual(writes - Math.min(first, 16));
+    expect(retried).toBeGreaterThan(Math.min(first, 16));
+  });
+});
+
 describe("terminal errors", () => {
   let lab: Lab;
   beforeAll(async () => {
