@@ -68,11 +68,14 @@ export interface WatchReader {
   readonly recent: RecentWrites;
   /** The last round's inventory and its plan: a round that reads the same inventory plans the same (the planner is a function of spec and inventory). */
   last?: { readonly inventory: Inventory; readonly plan: Plan };
+  /** The reads' retries (429, transient errors), said as `plan` says them; flushed at each round's end. */
+  readonly retries: RetryTally;
 }
 
 /** A watch's reader of the fleet for this spec; `recent`: the writes of the rounds before a reload, still confirmed before they are sent again. */
 export function watchReader(conn: AzureConnection, spec: Spec, progress: Progress, fullEvery: number, recent = new RecentWrites()): WatchReader {
-  return { inventory: new IncrementalInventory(conn, spec, { fullEvery, onProgress: (m) => progress.note(m) }), recent };
+  const retries = new RetryTally((m) => progress.note(m));
+  return { inventory: new IncrementalInventory(conn, spec, { fullEvery, onProgress: (m) => progress.note(m), retry: { onRetry: retries.onRetry } }), recent, retries };
 }
 
 /**
@@ -96,7 +99,7 @@ export type WatchRoundRead = Omit<RoundRead, "inventory"> & {
 };
 
 export async function planWatchRound(conn: AzureConnection, reader: WatchReader, spec: Spec, signal?: AbortSignal): Promise<{ inventory: Inventory; plan: Plan; read: WatchRoundRead }> {
-  const read = await reader.inventory.read(signal);
+  const read = await reader.inventory.read(signal).finally(() => reader.retries.flush());
   const replanned = !reader.last || !sameInventory(reader.last.inventory, read.inventory);
   const planned = replanned ? plan(spec, read.inventory) : reader.last!.plan;
   reader.last = { inventory: read.inventory, plan: planned };

@@ -3,7 +3,7 @@
  * 2 with nothing on stderr; an apply that resent 129 writes said nothing). Now a line at most
  * every 10 s while they go on (none with --quiet), and apply's summary ends with their total.
  */
-import { applyArgs, runCli, startLab, type Lab } from "./helpers";
+import { applyArgs, jsonLines, runCli, startLab, until, type Lab } from "./helpers";
 
 jest.setTimeout(300_000);
 
@@ -61,5 +61,22 @@ describe("throttling and retries are said", () => {
     const result = (JSON.parse(json.stdout()) as { result: { retries: { throttled: number; longestRetryAfterMs: number; transient: Record<string, number> } } }).result;
     expect(again).toBeGreaterThan(0);
     expect(result.retries).toEqual({ throttled: again, longestRetryAfterMs: 1000, transient: {} });
+  });
+
+  it("a watch says its reads' 429s and 503s too, round by round", async () => {
+    // Converged first: the watch's rounds only read, so every line is a read's.
+    expect(await runCli(lab, ["reconcile", "--spec", lab.specPath, "--state-dir", lab.stateDir, "--quiet"]).exit).toBe(0);
+    await lab.emu.admin("POST", "/admin/faults", { seed: 7, throttle: { graph: { rate: 0.3, retryAfterSeconds: 1 } }, serverErrors: { read: { rate: 0.1, status: 503 } } });
+    const watch = runCli(lab, ["reconcile", "--spec", lab.specPath, "--watch", "--interval", "1", "--state-dir", lab.stateDir, "--format", "json"]);
+    try {
+      await until(() => jsonLines(watch.stdout()).length >= 3, "three rounds");
+    } finally {
+      watch.child.kill("SIGTERM");
+    }
+    await watch.exit;
+    const lines = watch.stderr().split("\n").filter((l) => l.startsWith("ARM "));
+    expect(jsonLines<{ plan?: { steps?: number } }>(watch.stdout()).map((r) => r.plan?.steps)).toEqual(expect.arrayContaining([0, 0, 0]));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const l of lines) expect(l).toMatch(RETRY_LINE);
   });
 });
