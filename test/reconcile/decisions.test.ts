@@ -164,6 +164,16 @@ describe("machine decisions (Log Analytics agent)", () => {
     expect(p.machines.map((m) => m.id.split("/").pop())).toEqual(["vm1"]);
   });
 
+  it("an extension reporting to a soft-deleted workspace is kept, and its reason names that workspace (user trial 17)", () => {
+    const cid = "ffffffff-0000-4000-8000-000000000000";
+    const deleted = { id: `/subscriptions/${SUB}/resourceGroups/rg-old/providers/Microsoft.OperationalInsights/workspaces/law-old`, location: "westeurope", customerId: cid };
+    const { m } = decide(spec(), inventory({ workspaces: [weu], deletedWorkspaces: [deleted], machines: [machine("vm1", { extensions: [laExtension("Windows", "1.0", cid)] })] }));
+    expect(m.decision).toBe("keep-user-workspace");
+    expect(m.reason).toBe(
+      `The extension reports to law-old (workspace ${cid}), which is soft-deleted: created again in its resource group and location within 14 days, it is recovered with its connected agents; Security Center never overrides a connection it did not make.`,
+    );
+  });
+
   it("an extension reporting to a workspace we cannot see is treated as a user's and kept", () => {
     const { m } = decide(spec(), inventory({ workspaces: [weu], machines: [machine("vm1", { extensions: [laExtension("Windows", "1.0", "ffffffff-0000-4000-8000-000000000000")] })] }));
     expect(m.decision).toBe("keep-user-workspace");

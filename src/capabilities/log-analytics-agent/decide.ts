@@ -13,7 +13,7 @@ import { LOG_ANALYTICS_AGENT, compareVersions, equalsIgnoreCase, isSameExtension
 import { isOperationsManager2012 } from "../../spec/operationsManager";
 import { legacyAgentOffered } from "../../spec/geography";
 import type { MachineVerdict, PlanContext, Speaker } from "../../core/kernel";
-import { routeFromWorkspace } from "../workspaces";
+import { routeFromWorkspace, softDeletedWithCustomerId } from "../workspaces";
 import { LA_REASONS } from "./reasons";
 import { isLegacySubscription } from "./rules";
 
@@ -147,7 +147,7 @@ function decideWithExtension(
     return withUpgrade({
       decision: "keep-user-workspace",
       workspace: null,
-      reason: say("unknown-workspace", extension.workspaceCustomerId, from, to, notEligible),
+      reason: say("unknown-workspace", extension.workspaceCustomerId, from, to, notEligible, extension.workspaceCustomerId ? softDeletedWithCustomerId(ctx, extension.workspaceCustomerId)?.id : undefined),
       userWorkspace: null,
     });
   }

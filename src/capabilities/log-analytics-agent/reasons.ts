@@ -35,8 +35,14 @@ export const LA_REASONS = {
     `The extension reports to ${workspaceLabel(targetId)} but is outdated, and it is not eligible: ${notEligible}.`,
   upgrade: (fromVersion: string, toVersion: string, targetId: string) =>
     `The extension reports to ${workspaceLabel(targetId)} but runs version ${fromVersion}, older than ${toVersion}: it is upgraded.`,
-  "unknown-workspace": (reportsToCustomerId: string | null | undefined, fromVersion: string | null, toVersion: string | null, notEligible: string | undefined) =>
-    `The extension reports to ${reportsToCustomerId ? `workspace ${reportsToCustomerId}, which is not in the inventory` : "no workspace we can read"}; Security Center never overrides a connection it did not make.${upgradeNote(fromVersion, toVersion, notEligible)}`,
+  "unknown-workspace": (reportsToCustomerId: string | null | undefined, fromVersion: string | null, toVersion: string | null, notEligible: string | undefined, softDeletedId?: string) =>
+    `The extension reports to ${
+      softDeletedId
+        ? `${workspaceLabel(softDeletedId)} (workspace ${reportsToCustomerId}), which is soft-deleted: created again in its resource group and location within 14 days, it is recovered with its connected agents`
+        : reportsToCustomerId
+          ? `workspace ${reportsToCustomerId}, which is not in the inventory`
+          : "no workspace we can read"
+    }; Security Center never overrides a connection it did not make.${upgradeNote(fromVersion, toVersion, notEligible)}`,
   "user-workspace": (workspaceId: string, fromVersion: string | null, toVersion: string | null, notEligible: string | undefined) =>
     `The extension reports to the user workspace ${workspaceLabel(workspaceId)}, which is never overridden; Security Center uses it once the Security or SecurityCenterFree solution is there.${upgradeNote(fromVersion, toVersion, notEligible)}`,
   "reconnect-not-eligible": (fromId: string, targetId: string, notEligible: string) =>

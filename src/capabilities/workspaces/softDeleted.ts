@@ -21,6 +21,19 @@ export function softDeletedHolder(ctx: PlanContext, workspaceId: string): Invent
   return byName.get(`${subscriptionOf(workspaceId)}/${nameOf(workspaceId)}`.toLowerCase());
 }
 
+/** The memo key of the soft-deleted workspaces by lower-case customerId. */
+const BY_CUSTOMER_ID = {};
+
+/** The soft-deleted workspace with this customerId (its agents still name it: it keeps it when recovered), if any. */
+export function softDeletedWithCustomerId(ctx: PlanContext, customerId: string): InventoryDeletedWorkspace | undefined {
+  const byId = ctx.memo(BY_CUSTOMER_ID, () => {
+    const map = new Map<string, InventoryDeletedWorkspace>();
+    for (const d of ctx.inventory.deletedWorkspaces ?? []) if (d.customerId) map.set(d.customerId.toLowerCase(), d);
+    return map;
+  });
+  return byId.get(customerId.toLowerCase());
+}
+
 /** Does a create of `workspaceId` in `location` recover the soft-deleted `held` (same group and location)? */
 export function recovers(held: InventoryDeletedWorkspace, workspaceId: string, location: string): boolean {
   const norm = (l: string) => l.replace(/\s+/g, "").toLowerCase();
