@@ -289,7 +289,7 @@ test("Resource Graph: rules in resources, associations in insightsresources, mac
   expect(none.data).toEqual([{ Count: 0 }]);
 });
 
-test("a workspace that Azure Monitor Agents report to (through their rules) is not deleted", async () => {
+test("a workspace that Azure Monitor Agents report to (through their rules) is deleted as Azure deletes it: soft, its rule and association stay", async () => {
   const oi = new OperationalInsightsManagementClient(emu.credential(), sub, { ...emu.clientOptions(), retryOptions: { maxRetries: 0 } });
   await oi.workspaces.beginCreateOrUpdateAndWait(RG, "law-doomed", { location: "eastus" }, FAST_POLL);
   const ws = await oi.workspaces.get(RG, "law-doomed");
@@ -298,11 +298,11 @@ test("a workspace that Azure Monitor Agents report to (through their rules) is n
   const rule = await monitor.dataCollectionRules.get(RG, "dcr-doomed");
   const vm = await compute.virtualMachines.get(RG, "vm-noid"); // AMA installed, identity on
   await monitor.dataCollectionRuleAssociations.create(vm.id!, "doomed", { body: { dataCollectionRuleId: rule.id } });
-  const refused = await errorOf(oi.workspaces.beginDeleteAndWait(RG, "law-doomed", FAST_POLL));
-  expect(refused.statusCode).toBe(409);
-  expect(refused.message).toMatch(/1 through the Azure Monitor Agent/);
-  await monitor.dataCollectionRules.delete(RG, "dcr-doomed", { deleteAssociations: true });
+  // Learn, "Delete and recover a Log Analytics workspace": connected agents are warned about, not a refusal.
   await oi.workspaces.beginDeleteAndWait(RG, "law-doomed", FAST_POLL);
+  expect((await errorOf(oi.workspaces.get(RG, "law-doomed"))).statusCode).toBe(404);
+  expect((await monitor.dataCollectionRuleAssociations.get(vm.id!, "doomed")).dataCollectionRuleId).toBe(rule.id);
+  await monitor.dataCollectionRules.delete(RG, "dcr-doomed", { deleteAssociations: true });
 });
 
 test("issue 14: a rule sending security events to a workspace without the SecurityEvent table is refused (InvalidOutputTable)", async () => {

@@ -77,7 +77,7 @@ describeEngine("AgentReconciliation over an inventory file, in the real CLI", ()
     const planFile = outs["planFile"] as string;
     const file = isAbsolute(planFile) ? planFile : join(project.projectDir, planFile);
     // Named by a digest over the stack's scope and spec too (a converged plan's digest alone is everyone's); it holds this plan.
-    expect(file).toMatch(/[\\/]plans[\\/][0-9a-f]{16}\.json$/);
+    expect(file).toMatch(/[\\/]plans[\\/][0-9a-f]{8}-[0-9a-f]{16}\.json$/);
     const { plan } = await readPlanFile(file);
     // A plan file is read with its decisions as strings; the digest reads only ids, actions and details.
     expect(planDigest(plan as unknown as Plan)).toBe(outs["planDigest"]);
