@@ -79,4 +79,15 @@ describe("throttling and retries are said", () => {
     expect(lines.length).toBeGreaterThan(0);
     for (const l of lines) expect(l).toMatch(RETRY_LINE);
   });
+
+  it("a reconcile round's text ends with its retries, as apply's summary does", async () => {
+    for (let i = 0; i < 5; i++) await lab.emu.admin("POST", "/admin/machines", { subscriptionId: lab.emu.subscriptionIds[1], resourceGroup: "rg-round", name: `vm-round-${i}`, location: "eastus", osType: "Linux" });
+    await lab.emu.admin("POST", "/admin/faults", { seed: 8, throttle: { write: { rate: 0.5, retryAfterSeconds: 1 } } });
+    await lab.emu.admin("POST", "/admin/counters/reset");
+    const round = runCli(lab, ["reconcile", "--spec", lab.specPath, "--state-dir", lab.stateDir, "--quiet"]);
+    expect(await round.exit).toBe(0);
+    const throttled = (await lab.emu.admin<Counters>("GET", "/admin/counters")).byStatus["429"] ?? 0;
+    expect(throttled).toBeGreaterThan(0);
+    expect(round.stdout()).toMatch(new RegExp(`Z round 1: retries: ARM throttled ${throttled} request\\(s\\) \\(429, Retry-After up to 1 s\\), each sent again\\n`));
+  });
 });

@@ -139,6 +139,8 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
             result = outcome.result = await applyRound(conn, run, planned, progress, { ...exec, signal });
             if (reader) noteRoundWrites(reader, result);
             if (!json) ctx.stdout(roundLine(round, summarizeResult(result).trimEnd()));
+            // As apply's summary ends (the round's JSON has them as result.retries).
+            if (!json && !azure.noRetries(result.retries)) ctx.stdout(roundLine(round, `retries: ${azure.describeRetries(result.retries)}, each sent again`));
           }
           // The round's own time (reading, planning, applying): what a quiet round costs at this fleet's size.
           if (json) ctx.stdout(roundRecord(round, started, outcome, watching));
