@@ -9,7 +9,7 @@ import { plainMachine } from "./fast";
 import { INVENTORY_ITEM_SCHEMAS, inventoryEnvelopeSchema, settingsSchema, type Inventory } from "./schema";
 import { GUID_PATTERN } from "../spec/patterns";
 import { GUID_FORM } from "./shapes";
-import { listedAndExcluded, unlistedSettings, unlistedSubscriptions } from "./unlisted";
+import { listedAndExcluded, listedSubscriptions, unlistedSettings, unlistedSubscriptions } from "./unlisted";
 
 /** Stop collecting after this many problems: the first ones are what a person fixes first. */
 const MAX_ISSUES = 50;
@@ -46,9 +46,9 @@ export function parseInventory(input: unknown): Inventory {
   out.settings = settings;
   // Once every id is of its form (the schema's): an item of an unlisted subscription.
   if (!issues.length) {
-    const subscriptions = out.subscriptions as { id: string }[];
-    for (const list of IN_A_SUBSCRIPTION) issues.push(...unlistedSubscriptions(list, out[list] as { id: string }[], subscriptions));
-    issues.push(...unlistedSettings(Object.keys(settings), subscriptions), ...listedAndExcluded(doc.excludedSubscriptions ?? [], subscriptions));
+    const listed = listedSubscriptions(out.subscriptions as { id: string }[]);
+    for (const list of IN_A_SUBSCRIPTION) issues.push(...unlistedSubscriptions(list, out[list] as { id: string }[], listed));
+    issues.push(...unlistedSettings(Object.keys(settings), listed), ...listedAndExcluded(doc.excludedSubscriptions ?? [], listed));
   }
   if (issues.length) throw new ValidationError("inventory", issues);
   return out as unknown as Inventory;

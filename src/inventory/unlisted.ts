@@ -12,8 +12,12 @@ import type { ValidationIssue } from "../spec/errors";
 const GUID_AT = "/subscriptions/".length;
 const GUID_END = GUID_AT + 36;
 
-export function unlistedSubscriptions(list: string, items: readonly { id: string }[], subscriptions: readonly { id: string }[]): ValidationIssue[] {
-  const listed = new Set(subscriptions.map((s) => s.id.toLowerCase()));
+/** The inventory's subscriptions, lower-case: what the checks below look ids up in. */
+export function listedSubscriptions(subscriptions: readonly { id: string }[]): ReadonlySet<string> {
+  return new Set(subscriptions.map((s) => s.id.toLowerCase()));
+}
+
+export function unlistedSubscriptions(list: string, items: readonly { id: string }[], listed: ReadonlySet<string>): ValidationIssue[] {
   const missing = new Map<string, { first: number; count: number }>();
   for (let i = 0; i < items.length; i++) {
     // The GUID as written, lower-cased only when that misses: a slice and a lookup an item.
@@ -35,8 +39,7 @@ export function unlistedSubscriptions(list: string, items: readonly { id: string
 }
 
 /** Settings of a subscription `subscriptions` does not list: the planner would never read them (a typo in the key, most likely). */
-export function unlistedSettings(keys: readonly string[], subscriptions: readonly { id: string }[]): ValidationIssue[] {
-  const listed = new Set(subscriptions.map((s) => s.id.toLowerCase()));
+export function unlistedSettings(keys: readonly string[], listed: ReadonlySet<string>): ValidationIssue[] {
   return keys
     .filter((key) => !listed.has(key.toLowerCase()))
     .map((key) => ({ path: `settings.${key}`, message: `are the settings of subscription ${key}, which subscriptions does not list: list the subscription, or correct the key` }));
@@ -47,8 +50,7 @@ export function unlistedSettings(keys: readonly string[], subscriptions: readonl
  * (`excludedSubscriptions`): the reader writes each in one of the two, so the file was edited, and
  * which of the two is meant is not for the planner to guess.
  */
-export function listedAndExcluded(excluded: readonly string[], subscriptions: readonly { id: string }[]): ValidationIssue[] {
-  const listed = new Set(subscriptions.map((s) => s.id.toLowerCase()));
+export function listedAndExcluded(excluded: readonly string[], listed: ReadonlySet<string>): ValidationIssue[] {
   return excluded.flatMap((sub, i) =>
     listed.has(sub.toLowerCase()) ? [{ path: `excludedSubscriptions[${i}]`, message: `${JSON.stringify(sub)} is listed in subscriptions too: a subscription is either read or excluded; remove it from one of the two` }] : [],
   );
