@@ -3,7 +3,7 @@
  * from the state store, progress on stderr, the plan and a result summary for a person, or JSON
  * for a machine.
  */
-import { applyPlan, ArmBudgets, ARM_BUCKETS, AzureStepRunner, beginRun, IncrementalInventory, outOfLease, planLive, RecentWrites, RetryTally, sameInventory, ScopeError, subscriptionsToLease, writeBudget, type ApplyResult, type AzureConnection, type RoundRead, type RunState } from "../azure";
+import { applyPlan, ArmBudgets, ARM_BUCKETS, AzureStepRunner, beginRun, describeRetries, IncrementalInventory, noRetries, outOfLease, planLive, RecentWrites, RetryTally, sameInventory, ScopeError, subscriptionsToLease, writeBudget, type ApplyResult, type AzureConnection, type RoundRead, type RunState } from "../azure";
 import { machineOf, plan, specProblems, stepLabel, type Plan } from "../core";
 import type { Inventory } from "../inventory";
 import type { Spec } from "../spec";
@@ -168,6 +168,8 @@ export function stopAdvice(r: ApplyResult, journalWhere: string): string {
  * One line per apply, each count named for what it counts: the plan's steps run as ARM calls, the
  * plan's installs a remediation task made (per machine), the delegation's own policy steps, and the
  * ARM write requests (which a step can take more than one of: a removal deletes a role too).
+ * A second line, when ARM throttled or failed calls that were sent again, totals them (the
+ * result's JSON has them as `retries`).
  */
 export function summarizeResult(r: ApplyResult): string {
   const { plan: c, byRemediation: d, delegation: g } = applyCounts(r);
@@ -177,5 +179,6 @@ export function summarizeResult(r: ApplyResult): string {
   const installs = r.delegated.length ? ` Installs by remediation task, per machine: ${[`${d.done} done`, d.failed ? `${d.failed} failed` : "", d.skipped ? `${d.skipped} skipped` : ""].filter(Boolean).join(", ")}.` : "";
   const delegation = r.delegationSteps.length ? ` Delegation's policy steps (assignment, roles, remediation task, removal): ${[`${g.done} done`, ...statuses(g)].join(", ")}.` : "";
   const failures = r.delegated.filter((x) => x.status === "failed").slice(0, 10).map((x) => `\n  failed: ${stepLabel(x.step)}: ${x.error}`).join("");
-  return `Apply: ${parts.join(", ")}.${installs}${delegation} ARM write requests: ${r.writes}.${r.aborted ? ` ${r.aborted}.` : ""}${failures}\n`;
+  const retries = noRetries(r.retries) ? "" : `Retries: ${describeRetries(r.retries)}, each sent again.\n`;
+  return `Apply: ${parts.join(", ")}.${installs}${delegation} ARM write requests: ${r.writes}.${r.aborted ? ` ${r.aborted}.` : ""}${failures}\n${retries}`;
 }

@@ -18,6 +18,11 @@ export function roundLine(round: number, text: string, atMs = Date.now()): strin
   return `${new Date(atMs).toISOString().slice(0, 19)}Z round ${round}: ${text}\n`;
 }
 
+/** Text of several lines (apply's summary) as round lines; an indented line continues the one above it. */
+export function roundLines(round: number, text: string, atMs = Date.now()): string {
+  return text.trimEnd().split("\n").map((line) => (/^\s/.test(line) ? `${line}\n` : roundLine(round, line, atMs))).join("");
+}
+
 /**
  * Where a step applies, when its label does not say: a machine's label names the machine; a
  * subscription's setting (a Defender plan, a policy assignment's notScopes) reads the same in

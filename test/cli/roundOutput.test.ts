@@ -4,7 +4,9 @@
  * plans read alike); the steps past the first 10 are counted and said where they are recorded.
  */
 import { plan } from "../../src/core";
-import { describeSpecCheck, roundLine, specChangeJson, stepLines, stepWhere } from "../../src/cli/roundOutput";
+import { describeSpecCheck, roundLine, roundLines, specChangeJson, stepLines, stepWhere } from "../../src/cli/roundOutput";
+import { summarizeResult } from "../../src/cli/round";
+import type { ApplyResult } from "../../src/azure";
 import { inventory, machine } from "../helpers/fixtures";
 import { parseSpec } from "../../src/spec/validate";
 import { P2, settings } from "../reconcile/defender.fixtures";
@@ -22,6 +24,20 @@ function threeSubscriptions() {
 describe("reconcile's text log", () => {
   it("a round line starts with its UTC time, to the second", () => {
     expect(roundLine(4, "12 step(s) to apply", Date.UTC(2026, 11, 7, 14, 11, 6, 145))).toBe("2026-12-07T14:11:06Z round 4: 12 step(s) to apply\n");
+  });
+
+  it("apply's summary, retries included, is said once, as apply's text and as a round's lines (one place words it)", () => {
+    const base = { results: [], counts: { done: 0, "already-done": 0, failed: 0, skipped: 0 }, writes: 0, delegated: [], delegationSteps: [] };
+    const quiet = summarizeResult({ ...base, retries: { throttled: 0, longestRetryAfterMs: 0, transient: {} } } as ApplyResult);
+    expect(quiet).toBe("Apply: 0 applied. ARM write requests: 0.\n");
+    const throttled = summarizeResult({ ...base, retries: { throttled: 3, longestRetryAfterMs: 2000, transient: { 503: 1 } } } as unknown as ApplyResult);
+    expect(throttled).toBe("Apply: 0 applied. ARM write requests: 0.\nRetries: ARM throttled 3 request(s) (429, Retry-After up to 2 s) and answered 1 with 503, each sent again.\n");
+    const at = Date.UTC(2026, 11, 7, 14, 11, 6);
+    expect(roundLines(2, throttled, at)).toBe(
+      "2026-12-07T14:11:06Z round 2: Apply: 0 applied. ARM write requests: 0.\n2026-12-07T14:11:06Z round 2: Retries: ARM throttled 3 request(s) (429, Retry-After up to 2 s) and answered 1 with 503, each sent again.\n",
+    );
+    // A failure's line continues the summary's: it is not a round line of its own.
+    expect(roundLines(2, "Apply: 0 applied, 1 failed.\n  failed: x: boom\n", at)).toBe("2026-12-07T14:11:06Z round 2: Apply: 0 applied, 1 failed.\n  failed: x: boom\n");
   });
 
   it("each subscription's Defender step names its subscription; the lines of three subscriptions read apart", () => {

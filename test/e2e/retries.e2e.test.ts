@@ -88,6 +88,6 @@ describe("throttling and retries are said", () => {
     expect(await round.exit).toBe(0);
     const throttled = (await lab.emu.admin<Counters>("GET", "/admin/counters")).byStatus["429"] ?? 0;
     expect(throttled).toBeGreaterThan(0);
-    expect(round.stdout()).toMatch(new RegExp(`Z round 1: retries: ARM throttled ${throttled} request\\(s\\) \\(429, Retry-After up to 1 s\\), each sent again\\n`));
+    expect(round.stdout()).toMatch(new RegExp(`Z round 1: Retries: ARM throttled ${throttled} request\\(s\\) \\(429, Retry-After up to 1 s\\), each sent again\\.\\n`));
   });
 });

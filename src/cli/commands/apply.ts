@@ -49,7 +49,7 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
     const spec: Spec = opts.spec ? loadSpecFile(opts.spec) : saved!.spec;
     if (saved && opts.spec) checkSameSpec(saved, spec, opts.spec);
     const conn = await connectionFor(opts);
-    const [{ applyRound, beginRound, describeEarlierRun, planRound, SpecProblemsError, stopAdvice, summarizeResult }, { describeRetries, noRetries }] = await Promise.all([import("../round"), import("../../azure")]);
+    const { applyRound, beginRound, describeEarlierRun, planRound, SpecProblemsError, stopAdvice, summarizeResult } = await import("../round");
     const progress = createProgress(ctx.stderr, { quiet: opts.quiet });
     const stop = onStopSignals(ctx.stderr);
     // The lease first: the state read next is the state this run alone changes.
@@ -121,7 +121,6 @@ export function registerApplyCommand(program: Command, ctx: CliContext): void {
         ctx.stdout(JSON.stringify({ plan: thePlan.summary, result: resultJson(result), ...extra }, null, 2) + "\n");
       } else {
         ctx.stdout(summarizeResult(result));
-        if (!noRetries(result.retries)) ctx.stdout(`Retries: ${describeRetries(result.retries)}, each sent again.\n`);
       }
       if (result.aborted) ctx.stderr(stopAdvice(result, run.journal.where));
       ctx.exitCode = applyFailed(result) ? 1 : 0;

@@ -33,7 +33,7 @@ import type { CliContext } from "../context";
 import { CliError } from "../errors";
 import { choice } from "../format";
 import { createProgress } from "../progress";
-import { describeRead, describeSpecCheck, roundLine, roundRecord, stepLines, type RoundOutcome } from "../roundOutput";
+import { describeRead, describeSpecCheck, roundLine, roundLines, roundRecord, stepLines, type RoundOutcome } from "../roundOutput";
 import type { WatchRoundRead } from "../round";
 import { onStopSignals } from "../signals";
 import { SpecFollower } from "../specFollow";
@@ -138,9 +138,7 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
             if (!json) ctx.stdout(roundLine(round, `${thePlan.steps.length} step(s) to apply${read ? ` (${describeRead(read)})` : ""}`) + stepLines(thePlan, run.journal.where));
             result = outcome.result = await applyRound(conn, run, planned, progress, { ...exec, signal });
             if (reader) noteRoundWrites(reader, result);
-            if (!json) ctx.stdout(roundLine(round, summarizeResult(result).trimEnd()));
-            // As apply's summary ends (the round's JSON has them as result.retries).
-            if (!json && !azure.noRetries(result.retries)) ctx.stdout(roundLine(round, `retries: ${azure.describeRetries(result.retries)}, each sent again`));
+            if (!json) ctx.stdout(roundLines(round, summarizeResult(result)));
           }
           // The round's own time (reading, planning, applying): what a quiet round costs at this fleet's size.
           if (json) ctx.stdout(roundRecord(round, started, outcome, watching));
