@@ -17,7 +17,7 @@ import { applyHeartbeats, HEARTBEAT_QUERY, HEARTBEAT_WINDOW, type HeartbeatRow }
 import { fleetFromRows, type FleetRows } from "./read/machines";
 import { resolveScope, tagsNamedBy } from "./scope";
 import { policyFromRows } from "./read/policy";
-import { ANCESTORS_QUERY, ancestorsFromRows } from "./read/ancestors";
+import { ANCESTORS_QUERY, containersFromRows } from "./read/ancestors";
 import { readDeletedWorkspaces } from "./read/deletedWorkspaces";
 import { readRemediations } from "./read/remediations";
 import { needsInstanceCounts, readInstanceCounts } from "./read/scaleSetInstances";
@@ -153,7 +153,7 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
     present.length ? assembly.machines(fleet.machines, present, quota, fleet.workspaces.map((w) => w.customerId)) : Promise.resolve([]),
   ]);
   const policy = policyFromRows(policyRows, roleRows);
-  const ancestors = ancestorsFromRows(containerRows);
+  const containers = containersFromRows(containerRows);
   fleet.workspaces.forEach((ws, i) => {
     const e = events[i];
     if (e) ws.securityEvents = e;
@@ -163,8 +163,7 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
     version: 1 as const,
     generatedAt: new Date().toISOString(),
     subscriptions: present.map((id) => {
-      const groups = ancestors.get(id);
-      return { id, onboardedAt: factsOf.get(id)!.onboardedAt, ...(groups ? { managementGroupAncestors: groups } : {}) };
+      return { id, onboardedAt: factsOf.get(id)!.onboardedAt, ...containers.get(id) };
     }),
     workspaces: fleet.workspaces,
     machines,

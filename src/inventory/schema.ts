@@ -42,7 +42,7 @@ function kindMatchesId(problem: (id: string, kind: string) => string | undefined
 export const subscriptionSchema = z.looseObject({
   id: guid("a subscription").describe("The subscription's GUID."),
   onboardedAt: isoDate.nullable().optional().describe("When the subscription was onboarded to Security Center; before 2019-03-17 existing agents are left alone."),
-  displayName: z.string().optional(),
+  displayName: z.string().optional().describe("The subscription's name (Resource Graph's `resourcecontainers` row `name`); `report` shows it beside the GUID."),
   managementGroupAncestors: z
     .array(z.string().min(1))
     .optional()

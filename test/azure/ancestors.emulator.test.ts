@@ -1,5 +1,5 @@
 /**
- * The reader records each subscription's management groups (Resource Graph's
+ * The reader records each subscription's display name and management groups (Resource Graph's
  * managementGroupAncestorsChain), what tells whether a group's policy assignment applies to it, and
  * asks Resource Graph for the policy assignments above the subscriptions too
  * (authorizationScopeFilter: AtScopeAboveAndBelow; its default leaves out the groups' ones).
@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { emulatorConnection } from "../../src/azure/connection";
 import { readInventory } from "../../src/azure";
 import { startEmulator, type RunningEmulator } from "../../src/emulator";
+import { FLEET_SUBSCRIPTIONS } from "../../src/emulator/fleet/cases";
 
 let emu: RunningEmulator;
 let dir: string;
@@ -44,6 +45,10 @@ describe("a subscription's management groups in the inventory", () => {
     expect(of(subs[0]!)).toEqual(["corp-eu", "corp", emu.tenantId]);
     // Not placed under any group: under the tenant root group only.
     expect(of(subs[1]!)).toEqual([emu.tenantId]);
+    // Its display name: a subscription row's `name` (the report shows it beside the GUID).
+    const fleetNames = FLEET_SUBSCRIPTIONS.map((s) => s.displayName);
+    expect(inv.subscriptions.map((s) => s.displayName)).toHaveLength(2);
+    for (const s of inv.subscriptions) expect(fleetNames).toContain(s.displayName);
 
     const graphBodies = readdirSync(dir)
       .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as Recorded)
