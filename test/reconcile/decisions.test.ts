@@ -174,6 +174,22 @@ describe("machine decisions (Log Analytics agent)", () => {
     );
   });
 
+  it("an extension reporting to its soft-deleted default workspace, which the plan recovers, is compliant in the same plan as after the apply", () => {
+    // The default workspace deleted by hand: soft-deleted where the plan creates it, so the create recovers it with its workspace id.
+    const deleted = { id: weu.id, location: "westeurope", customerId: DEF_WEU };
+    const vm = machine("vm1", { extensions: [laExtension("Windows", "1.0", DEF_WEU)] });
+    const { m, p } = decide(spec(), inventory({ deletedWorkspaces: [deleted], machines: [vm] }));
+    expect(p.findings.map((f) => f.code)).toContain("default-workspace-recovered");
+    expect(p.steps.map((st) => st.action)).toContain("create-workspace");
+    expect(m).toMatchObject({ decision: "compliant", workspace: weu.id });
+    expect(machineSteps(p)).toEqual([]);
+    // After the apply: the recovered workspace is read back; the decision is the same (one apply settles it).
+    expect(decide(spec(), inventory({ workspaces: [weu], machines: [vm] })).m).toMatchObject({ decision: "compliant", workspace: weu.id });
+    // Deleted elsewhere (another resource group): the create is refused, nothing is recovered, the agent is kept as a connection we did not make.
+    const elsewhere = { ...deleted, id: deleted.id.replace("DefaultResourceGroup-WEU", "rg-other") };
+    expect(decide(spec(), inventory({ deletedWorkspaces: [elsewhere], machines: [vm] })).m.decision).toBe("keep-user-workspace");
+  });
+
   it("an extension reporting to a workspace we cannot see is treated as a user's and kept", () => {
     const { m } = decide(spec(), inventory({ workspaces: [weu], machines: [machine("vm1", { extensions: [laExtension("Windows", "1.0", "ffffffff-0000-4000-8000-000000000000")] })] }));
     expect(m.decision).toBe("keep-user-workspace");

@@ -13,6 +13,7 @@ import {
   ensureWorkspaceAndSolution,
   retireDefaultWorkspaces,
   fleetTargets,
+  recoveredCustomerId,
   WORKSPACE_REASONS,
   type TargetWorkspace,
   type WorkspaceSteps,
@@ -39,7 +40,8 @@ export function planLogAnalyticsAgent(ctx: PlanContext, b: Sink, fleet: Fleet): 
 
 function decide(ctx: PlanContext, machine: InventoryMachine, target: TargetWorkspace): LaVerdict {
   const existing = ctx.workspaceById.get(target.key);
-  const verdict = decideMachine(ctx, machine, target.id, existing?.customerId);
+  // A default workspace this plan recovers keeps its workspace id: its agents report to the target already.
+  const verdict = decideMachine(ctx, machine, target.id, existing?.customerId ?? recoveredCustomerId(ctx, target));
   if (!existing && !target.defaultFor && verdict.op && verdict.op.kind !== "upgrade") {
     // A custom workspace that does not exist: the decision stands, but nothing can happen yet.
     return { ...verdict, reason: ctx.reasons.say(WORKSPACE_REASONS, "blocked-by-workspace", verdict.reason) };

@@ -25,7 +25,7 @@ export {
   type TargetWorkspace,
 } from "./plan";
 export { isSecurityCenterWorkspace, routeFromWorkspace, type ExistingRoute } from "./routes";
-export { softDeletedWithCustomerId } from "./softDeleted";
+export { recoveredCustomerId, softDeletedWithCustomerId } from "./softDeleted";
 export { WORKSPACE_REASONS } from "./reasons";
 export {
   declareDefaultWorkspace,

@@ -39,3 +39,14 @@ export function recovers(held: InventoryDeletedWorkspace, workspaceId: string, l
   const norm = (l: string) => l.replace(/\s+/g, "").toLowerCase();
   return resourceGroupOf(held.id).toLowerCase() === resourceGroupOf(workspaceId).toLowerCase() && norm(held.location) === norm(location);
 }
+
+/**
+ * The workspace id (customerId) a missing default workspace will have: the soft-deleted one's when
+ * the plan's create recovers it (same group and location), so its agents, which still name it, are
+ * already where the spec sends them. Undefined when nothing is recovered.
+ */
+export function recoveredCustomerId(ctx: PlanContext, target: { readonly id: string; readonly defaultFor?: { readonly location: string } }): string | undefined {
+  if (!target.defaultFor) return undefined;
+  const held = softDeletedHolder(ctx, target.id);
+  return held?.customerId && recovers(held, target.id, target.defaultFor.location) ? held.customerId : undefined;
+}
