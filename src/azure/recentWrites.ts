@@ -31,6 +31,8 @@ export interface Confirmed {
   readonly plan: Plan;
   /** Steps left out: a recent round wrote them and ARM has them. */
   readonly confirmed: number;
+  /** The steps left out (Resource Graph has not caught up with them yet). */
+  readonly leftOut: readonly Step[];
   /** Steps checked with a GET (remembered and proposed again). */
   readonly checked: number;
 }
@@ -63,7 +65,7 @@ export class RecentWrites {
       if (!proposed.has(fp) || this.now() - at > this.keepMs) this.written.delete(fp);
     }
     const candidates = planned.steps.filter((s) => this.written.has(fingerprint(s)));
-    if (candidates.length === 0) return { plan: planned, confirmed: 0, checked: 0 };
+    if (candidates.length === 0) return { plan: planned, confirmed: 0, leftOut: [], checked: 0 };
     const there = new Set<string>();
     const ctx: StepContext = { outputs: new Map(), accepted: async () => undefined };
     let next = 0;
@@ -77,7 +79,9 @@ export class RecentWrites {
     };
     await Promise.all(Array.from({ length: Math.min(CHECKS_AT_ONCE, candidates.length) }, worker));
     const kept = keepWhatKeptStepsNeed(planned.steps, there);
-    return { plan: withSteps(planned, kept), confirmed: planned.steps.length - kept.length, checked: candidates.length };
+    const keptIds = new Set(kept.map((s) => s.id));
+    const leftOut = planned.steps.filter((s) => !keptIds.has(s.id));
+    return { plan: withSteps(planned, kept), confirmed: leftOut.length, leftOut, checked: candidates.length };
   }
 }
 

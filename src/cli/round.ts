@@ -106,6 +106,9 @@ export async function planWatchRound(conn: AzureConnection, reader: WatchReader,
   // Checks are GETs: ARM's read budget, never the write budget.
   const checker = new AzureStepRunner(conn, { budgets: new ArmBudgets(ARM_BUCKETS), signal });
   const confirmed = await reader.recent.confirm(planned, checker, signal);
+  // Resource Graph still shows these machines as they were: read them again next round, or a
+  // changes-only read keeps the stale rows (and this check) until the next full read.
+  reader.inventory.noteWritten(confirmed.leftOut.map((s) => machineOf(s)).filter((id): id is string => !!id));
   return refusingWrongPlans({ inventory: read.inventory, plan: confirmed.plan, read: { mode: read.mode, changed: read.changed, built: read.built, confirmed: confirmed.confirmed, planned: replanned } });
 }
 

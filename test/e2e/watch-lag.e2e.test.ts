@@ -13,25 +13,30 @@ jest.setTimeout(180_000);
 const LAG_MS = 10_000;
 const INTERVAL_SECONDS = 2;
 
+const AMA = { logAnalyticsAgent: { autoProvision: true, agent: "ama", workspace: "default", securityEvents: "Common" } } as const;
+
 let lab: Lab;
 let amaLab: Lab;
+let changesOnlyLab: Lab;
 beforeAll(async () => {
   lab = await startLab(40, {}, 5, { graphWriteLagMs: LAG_MS });
-  amaLab = await startLab(40, { logAnalyticsAgent: { autoProvision: true, agent: "ama", workspace: "default", securityEvents: "Common" } }, 5, { graphWriteLagMs: LAG_MS });
+  amaLab = await startLab(40, AMA, 5, { graphWriteLagMs: LAG_MS });
+  changesOnlyLab = await startLab(40, AMA, 5, { graphWriteLagMs: LAG_MS });
 });
 afterAll(async () => {
   await lab?.emu.stop();
   await amaLab?.emu.stop();
+  await changesOnlyLab?.emu.stop();
 });
 
-/** Watches until a round after the first has nothing to do, and returns the rounds. */
-async function watchUntilCaughtUp(l: Lab): Promise<RoundLine[]> {
-  // A full read every other round: full reads see the lagging state too.
-  const watch = runCli(l, ["reconcile", "--spec", l.specPath, "--watch", "--interval", String(INTERVAL_SECONDS), "--full-read-every", "2", "--format", "json", "--state-dir", l.stateDir, "--max-writes-per-second", "500"]);
+/** Watches until a round after the first has nothing to do (and, with `caughtUp`, nothing left to confirm), and returns the rounds. */
+async function watchUntilCaughtUp(l: Lab, fullReadEvery = 2, caughtUp = (r: RoundLine) => r.plan?.steps === 0): Promise<RoundLine[]> {
+  // A full read every other round by default: full reads see the lagging state too.
+  const watch = runCli(l, ["reconcile", "--spec", l.specPath, "--watch", "--interval", String(INTERVAL_SECONDS), "--full-read-every", String(fullReadEvery), "--format", "json", "--state-dir", l.stateDir, "--max-writes-per-second", "500"]);
   const rounds = () => jsonLines<RoundLine>(watch.stdout());
   try {
     // Until Resource Graph has caught up with the first round's writes: a round with nothing to do.
-    await until(() => rounds().some((r) => r.round > 1 && r.plan?.steps === 0), "a round with no steps", 3000, 50);
+    await until(() => rounds().some((r) => r.round > 1 && caughtUp(r)), "a round with no steps", 3000, 50);
   } finally {
     watch.child.kill("SIGTERM");
   }
@@ -78,4 +83,15 @@ it("with the Azure Monitor Agent, rules and associations a recent round made are
   expect(associations).toBeLessThanOrEqual(40);
   // Each rule serves at least one machine (before: 110 rule PUTs, 160 association PUTs).
   expect(puts("datacollectionrules")).toBeLessThanOrEqual(40);
+});
+
+it("with changes-only reads, the rounds that confirm a recent write read its machines again, so the watch catches up before any full read", async () => {
+  // No full read after the first: only the changes and the machines a round names are read again.
+  // Before: a machine read again while Resource Graph still lagged kept its stale rows, and every
+  // later quiet round confirmed the same steps with ARM (a GET each) until the next full read.
+  const all = await watchUntilCaughtUp(changesOnlyLab, 1000, (r) => r.plan?.steps === 0 && r.read?.confirmed === 0);
+  expect(all.filter((r) => r.error)).toEqual([]);
+  expect(all.slice(1).every((r) => r.read?.mode === "changes")).toBe(true);
+  expect(all.slice(1).some((r) => (r.read?.confirmed ?? 0) > 0)).toBe(true);
+  expect(await duplicatePuts(changesOnlyLab.emu)).toEqual([]);
 });
