@@ -10,7 +10,7 @@ import { NOT_SCOPES_LIMIT, POLICY_ASSIGNMENTS_PER_SCOPE, ROLE_ASSIGNMENTS_PER_SU
 import type { Inventory, InventoryCluster, InventoryMachine, InventoryPolicyAssignment, InventoryRoleAssignment } from "../../src/inventory/schema";
 import type { SpecInput } from "../../src/spec";
 import { parseSpec } from "../../src/spec/validate";
-import { SUB, SUB2, inventory, machine } from "../helpers/fixtures";
+import { SUB, SUB2, inventory, machine, workspace } from "../helpers/fixtures";
 
 const group = (name: string, sub = SUB) => `/subscriptions/${sub}/resourceGroups/${name}`;
 const AKS_ASSIGNMENT = `/subscriptions/${SUB}/providers/Microsoft.Authorization/policyAssignments/asc-k8s-policy-addon`;
@@ -259,6 +259,25 @@ describe("Azure's limits on role and policy assignments: findings instead of ste
       const d = delegateLargeBatches(plan(MMA, full), full, 3);
       expect(d.findings.map((f) => f.code)).toEqual(["policy-assignments-over-limit"]);
       expect(installs(d)).toBe(6);
+    });
+
+    it("a grant at a hub's workspace counts in the hub's subscription, not the spoke's", () => {
+      // The central workspace in SUB2 (the hub), the machines in SUB: the batch's policy gets a role at SUB and one at the workspace.
+      const hub = workspace("law-hub", "c0000000-0000-4000-8000-0000000000c1", { solutions: ["Security"] }, SUB2);
+      const HUB = parseSpec({ subscriptions: [SUB], logAnalyticsAgent: { autoProvision: true, agent: "mma", workspace: { id: hub.id } } });
+      const at = (sub: string, n: number) => othersRoles(n).map((r) => ({ ...r, id: r.id.replace(SUB, sub), scope: r.scope.replace(SUB, sub) }));
+      const grantsOf = (d: Delegation<Plan>) => d.plan.steps.filter((s) => s.action === "grant-role").map((s) => (s.details as { scope: string }).scope.split("/")[2]).sort();
+      // The spoke one short of the limit: its one grant fits (before, both grants were counted there and the batch stayed step by step).
+      const spokeNearlyFull = inventory({ machines: vms(6), workspaces: [hub], roleAssignments: at(SUB, ROLE_ASSIGNMENTS_PER_SUBSCRIPTION - 1) }, "2020-01-01", [SUB, SUB2]);
+      const fits = delegateLargeBatches(plan(HUB, spokeNearlyFull), spokeNearlyFull, 3);
+      expect(fits.findings).toEqual([]);
+      expect(grantsOf(fits)).toEqual([SUB, SUB2].sort());
+      // The hub at the limit: the grant at its workspace would be refused there, so the batch stays step by step, the hub named (before: delegated, and ARM refused the grant).
+      const hubFull = inventory({ machines: vms(6), workspaces: [hub], roleAssignments: at(SUB2, ROLE_ASSIGNMENTS_PER_SUBSCRIPTION) }, "2020-01-01", [SUB, SUB2]);
+      const refused = delegateLargeBatches(plan(HUB, hubFull), hubFull, 3);
+      expect(refused.findings.map((f) => f.code)).toEqual(["role-assignments-over-limit"]);
+      expect(refused.findings[0]!.message).toContain(`/subscriptions/${SUB2} has 4,000`);
+      expect(installs(refused)).toBe(6);
     });
 
     it("the plan's own grants and the batches delegated before count: one role assignment of room goes to the plan's Dependency agent, none is left for a batch", () => {

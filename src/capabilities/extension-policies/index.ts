@@ -27,7 +27,7 @@ export {
 } from "./bundle";
 export { NOT_SCOPES_LIMIT, coveredBy, excludedBySeed, excludedGroupsFit, excludedGroupsIn, excludedGroupsOverLimit } from "./notScopes";
 export { extensionPolicyEnabled, grantRoleStep, kubernetesAddonAssigned, nonCompliantResources, policyEnabled, remediationStep } from "./plan";
-export { LimitBook, POLICY_ASSIGNMENTS_PER_SCOPE, ROLE_ASSIGNMENTS_PER_SUBSCRIPTION, refusalMessage, type LimitRefusal } from "./limits";
+export { LimitBook, POLICY_ASSIGNMENTS_PER_SCOPE, grantsBySubscription, ROLE_ASSIGNMENTS_PER_SUBSCRIPTION, refusalMessage, type LimitRefusal } from "./limits";
 export {
   declareDeployIfNotExists,
   declareExtensionPolicy,

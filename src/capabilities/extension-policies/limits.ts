@@ -10,9 +10,10 @@
  *   or resource (Microsoft Learn, "Azure subscription and service limits", section "Azure Policy
  *   limits").
  *
- * What the plan removes before it adds is given back (credit): an assignment's removal frees its
- * place at its scope and the role assignments of its identity in the subscription (the
- * unassign-policy step deletes them). An addition that fits only thanks to such room waits for
+ * A grant counts in the subscription of its scope: a spoke's assignment granted a role at the hub's
+ * workspace or rule takes room in the hub's subscription. What the plan removes before it adds is
+ * given back (credit): an assignment's removal frees its place at its scope and the role
+ * assignments of its identity wherever they are (the unassign-policy step deletes them). An addition that fits only thanks to such room waits for
  * the removals that made it (`charge` names them), so ARM never sees it first.
  */
 import { subscriptionOf } from "../../inventory/ids";
@@ -46,8 +47,8 @@ export class LimitBook {
   /** What removals of this plan gave back, per key of `roles` and of `policies`, and their steps. */
   private readonly freedRoles = new Map<string, Freed>();
   private readonly freedPolicies = new Map<string, Freed>();
-  /** Role assignments per lower-case principal and subscription (`<principal>|<sub>`), built on the first credit. */
-  private byPrincipal: Map<string, number> | undefined;
+  /** Role assignments per lower-case principal, then per subscription, built on the first credit. */
+  private byPrincipal: Map<string, Map<string, number>> | undefined;
   private readonly inventory: Pick<Inventory, "roleAssignments" | "policyAssignments">;
 
   constructor(inventory: Pick<Inventory, "roleAssignments" | "policyAssignments">) {
@@ -78,17 +79,20 @@ export class LimitBook {
   }
 
   /**
-   * The limit that `grants` more role assignments in the subscription, and (when `newAt` is given)
-   * a new policy assignment at that scope, would break; undefined when both fit.
+   * The limit that `grants` more role assignments (per subscription: a grant counts where its scope
+   * is, a hub's workspace or rule included; grantsBySubscription), and (when `newAt` is given) a
+   * new policy assignment at that scope, would break; undefined when all fit.
    */
-  refusal(subscriptionId: string, grants: number, newAt?: string): LimitRefusal | undefined {
+  refusal(grants: ReadonlyMap<string, number>, newAt?: string): LimitRefusal | undefined {
     if (newAt !== undefined) {
       const count = this.policyAssignmentsAt(newAt);
       if (count + 1 > POLICY_ASSIGNMENTS_PER_SCOPE) return { code: "policy-assignments-over-limit", limit: POLICY_ASSIGNMENTS_PER_SCOPE, scope: newAt, count, adding: 1 };
     }
-    const count = this.roleAssignmentsIn(subscriptionId);
-    if (grants > 0 && count + grants > ROLE_ASSIGNMENTS_PER_SUBSCRIPTION) {
-      return { code: "role-assignments-over-limit", limit: ROLE_ASSIGNMENTS_PER_SUBSCRIPTION, scope: `/subscriptions/${subscriptionId}`, count, adding: grants };
+    for (const [subscriptionId, adding] of grants) {
+      const count = this.roleAssignmentsIn(subscriptionId);
+      if (adding > 0 && count + adding > ROLE_ASSIGNMENTS_PER_SUBSCRIPTION) {
+        return { code: "role-assignments-over-limit", limit: ROLE_ASSIGNMENTS_PER_SUBSCRIPTION, scope: `/subscriptions/${subscriptionId}`, count, adding };
+      }
     }
     return undefined;
   }
@@ -98,14 +102,16 @@ export class LimitBook {
    * removal steps it must wait for: those that gave back the room it takes (none when it fits
    * without them).
    */
-  charge(subscriptionId: string, grants: number, newAt?: string): string[] {
-    const sub = subscriptionId.toLowerCase();
+  charge(grants: ReadonlyMap<string, number>, newAt?: string): string[] {
     const waitFor = new Set<string>();
     const relyOn = (freed: Freed | undefined, count: number, adding: number, limit: number) => {
       if (freed && count + freed.count + adding > limit) for (const step of freed.steps) waitFor.add(step);
     };
-    if (grants > 0) relyOn(this.freedRoles.get(sub), this.roleAssignmentsIn(sub), grants, ROLE_ASSIGNMENTS_PER_SUBSCRIPTION);
-    bump(this.roles, sub, grants);
+    for (const [subscriptionId, adding] of grants) {
+      const sub = subscriptionId.toLowerCase();
+      if (adding > 0) relyOn(this.freedRoles.get(sub), this.roleAssignmentsIn(sub), adding, ROLE_ASSIGNMENTS_PER_SUBSCRIPTION);
+      bump(this.roles, sub, adding);
+    }
     if (newAt !== undefined) {
       relyOn(this.freedPolicies.get(trimmed(newAt)), this.policyAssignmentsAt(newAt), 1, POLICY_ASSIGNMENTS_PER_SCOPE);
       bump(this.policies, trimmed(newAt), 1);
@@ -115,25 +121,36 @@ export class LimitBook {
 
   /**
    * Gives back what the removal of `assignment` (the inventory's) by the plan's step `stepId`
-   * frees: its place at its scope, and the role assignments of its identity in its subscription.
-   * Once per step.
+   * frees: its place at its scope, and the role assignments of its identity in every subscription
+   * (its grants at a hub's workspace or rule included). Once per step.
    */
   credit(assignment: InventoryPolicyAssignment, stepId: string): void {
     const scope = trimmed(assignment.scope);
     if (this.freedPolicies.get(scope)?.steps.includes(stepId)) return;
-    const sub = subscriptionOf(assignment.scope).toLowerCase();
-    const roles = assignment.identityPrincipalId ? (this.rolesByPrincipal().get(`${assignment.identityPrincipalId.toLowerCase()}|${sub}`) ?? 0) : 0;
     give(this.policies, this.freedPolicies, scope, 1, stepId);
-    if (roles > 0) give(this.roles, this.freedRoles, sub, roles, stepId);
+    const roles = assignment.identityPrincipalId ? this.rolesByPrincipal().get(assignment.identityPrincipalId.toLowerCase()) : undefined;
+    for (const [sub, n] of roles ?? []) give(this.roles, this.freedRoles, sub, n, stepId);
   }
 
-  private rolesByPrincipal(): Map<string, number> {
+  /** Lower-case principal -> its role assignments per lower-case subscription. */
+  private rolesByPrincipal(): Map<string, Map<string, number>> {
     if (!this.byPrincipal) {
       this.byPrincipal = new Map();
-      for (const r of this.inventory.roleAssignments) bump(this.byPrincipal, `${r.principalId.toLowerCase()}|${subscriptionOf(r.scope).toLowerCase()}`, 1);
+      for (const r of this.inventory.roleAssignments) {
+        const principal = r.principalId.toLowerCase();
+        const subs = this.byPrincipal.get(principal) ?? this.byPrincipal.set(principal, new Map()).get(principal)!;
+        bump(subs, subscriptionOf(r.scope).toLowerCase(), 1);
+      }
     }
     return this.byPrincipal;
   }
+}
+
+/** Role assignments that grants at `scopes` add, per lower-case subscription (where each scope is). */
+export function grantsBySubscription(scopes: Iterable<string>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const scope of scopes) bump(out, subscriptionOf(scope).toLowerCase(), 1);
+  return out;
 }
 
 /** Room a plan's removals gave back at one key, and the removal steps. */

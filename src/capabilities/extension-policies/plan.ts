@@ -23,7 +23,7 @@ import type { CreateRemediationDetails, GrantRoleDetails, PolicySteps } from "./
 import { extensionOf, nameHolder, planInstallName, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
 import { NOT_SCOPES_LIMIT, coveredBy, excludedBySeed, excludedGroupsFit, excludedGroupsIn, excludedGroupsOverLimit, leftAloneWith, sameScopes } from "./notScopes";
 import { groupKeysOf, groupScopeOf, layoutByGroup } from "./groups";
-import { ROLE_ASSIGNMENTS_PER_SUBSCRIPTION, limitsOf, refusalMessage } from "./limits";
+import { ROLE_ASSIGNMENTS_PER_SUBSCRIPTION, grantsBySubscription, limitsOf, refusalMessage } from "./limits";
 
 /** States in which a remediation still works through its resources: no second one is started. */
 const ACTIVE_REMEDIATION_STATES = new Set(["accepted", "running", "evaluating"]);
@@ -336,10 +336,10 @@ function planAssignment(
   if (existing && foreign) noteEarlierGrants(ctx, b, bundle, existing, policy);
   const orphans = orphanedGrants(ctx, missing, principalId);
   // A replaced grant adds no role assignment: it takes the orphan's place.
-  const added = missing.length - orphans.size;
+  const added = grantsBySubscription(missing.filter((g) => !orphans.has(g.id)).map((g) => g.scope));
   const limits = limitsOf(ctx);
   const newAt = existing ? undefined : scope;
-  const refused = limits.refusal(at.subscriptionId, added, newAt);
+  const refused = limits.refusal(added, newAt);
   if (refused) {
     const instead = policy.osType
       ? "no such assignment or role is planned; the agent is installed step by step on the machines it would reach, and on machines created there later at the next plan."
@@ -348,7 +348,7 @@ function planAssignment(
     return false;
   }
   // Where the room is what this plan's removals freed, the additions wait for them.
-  const waitFor = limits.charge(at.subscriptionId, added, newAt);
+  const waitFor = limits.charge(added, newAt);
   let assignStep: string | undefined;
   let notScopesStep: string | undefined;
   let leavesAlone = true;
@@ -477,8 +477,8 @@ function addonAssignable(ctx: PlanContext, subscriptionId: string): boolean {
     roles: policy.roles,
   });
   // Another owner's assignment is granted nothing here (planAssignment): it takes no room for roles.
-  const missing = notOurs(existing, scope, policy) ? 0 : missingGrants(ctx, bundle, existing?.identityPrincipalId ?? null).length;
-  return limitsOf(ctx).refusal(subscriptionId, missing, existing ? undefined : scope) === undefined;
+  const missing = notOurs(existing, scope, policy) ? [] : missingGrants(ctx, bundle, existing?.identityPrincipalId ?? null);
+  return limitsOf(ctx).refusal(grantsBySubscription(missing.map((g) => g.scope)), existing ? undefined : scope) === undefined;
 }
 
 /** `ids` by the lower-case resource group scope they are in (`groups[i]`: `ids[i]`'s, from groupKeysOf). */

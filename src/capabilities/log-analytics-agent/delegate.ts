@@ -29,7 +29,7 @@ import { LEGACY_AGENT_POLICIES } from "../../spec/legacyPolicies";
 import { BUILTIN_POLICY_PREFIX } from "../../spec/policies";
 import { sameId } from "../../inventory/ids";
 import { stableGuid, stepId, subscriptionScope, type Finding, type PlanOf, type StepOf, type StepUnion } from "../../core/kernel";
-import { LimitBook, NOT_SCOPES_LIMIT, deployIfNotExists, grantRoleStep, refusalMessage, remediationStep, type PolicySteps } from "../extension-policies";
+import { LimitBook, NOT_SCOPES_LIMIT, grantsBySubscription, deployIfNotExists, grantRoleStep, refusalMessage, remediationStep, type PolicySteps } from "../extension-policies";
 import type { InstallExtensionDetails } from "../machine-extensions";
 
 /** Any plan step: delegation reads the installs and adds policy steps, and passes the rest through. */
@@ -120,12 +120,12 @@ function delegate<S extends AnyStep, D extends string>(plan: PlanOf<S, D>, inven
     }
     const instead = remediationSteps(sub, os, workspaceId, steps, excluded);
     const assign = instead[0]!;
-    const grants = instead.filter((x) => x.action === "grant-role").length;
+    const grants = grantsBySubscription(instead.filter((x) => x.action === "grant-role").map((x) => (x.details as { scope: string }).scope));
     const scope = subscriptionScope(sub);
     // A leftover of an interrupted run is written again, not added.
     const newAt = inventory.policyAssignments.some((a) => sameId(a.id, assign.target)) ? undefined : scope;
     limits ??= bookOf(inventory, plan.steps);
-    const refused = limits.refusal(sub, grants, newAt);
+    const refused = limits.refusal(grants, newAt);
     if (refused) {
       const message = refusalMessage(refused, LEGACY_AGENT_POLICIES[os].displayName, `the ${steps.length} ${os} installs to ${workspaceId} stay step by step.`);
       notes.push(message);
@@ -133,7 +133,7 @@ function delegate<S extends AnyStep, D extends string>(plan: PlanOf<S, D>, inven
       findings.push({ severity: "warning", code: refused.code, target: assign.target, message });
       continue;
     }
-    limits.charge(sub, grants, newAt);
+    limits.charge(grants, newAt);
     replaced.set(steps[0]!.id, instead);
     const remediation = instead.find((x) => x.action === "create-remediation")!.id;
     for (const x of steps) standIn.set(x.id, remediation);
