@@ -45,6 +45,36 @@ describe("Defender plans, field by field", () => {
     expect(step!.details.changes.map((c) => `${c.field}: ${c.from} → ${c.to}`)).toEqual(["VirtualMachines.subPlan: P1 → P2", "VirtualMachines.AgentlessVmScanning: off → on"]);
   });
 
+  it("P2 → P1: the P2 features Azure turns off with it are in the step's changes, with a warning (user trial 18b)", () => {
+    const p2 = settings({
+      ...P2_IN_PLACE,
+      plans: {
+        VirtualMachines: {
+          pricingTier: "Standard",
+          subPlan: "P2",
+          extensions: [
+            { name: "MdeDesignatedSubscription", isEnabled: "False" },
+            { name: "AgentlessVmScanning", isEnabled: "True" },
+            { name: "FileIntegrityMonitoring", isEnabled: "True" },
+          ],
+        },
+      },
+    });
+    const p = plan(defenderSpec({ servers: { plan: "P1" } }), inv([], p2));
+    const [step] = stepsOf(p, "set-defender-plan");
+    expect(step!.details.changes.map((c) => `${c.field}: ${c.from} → ${c.to}`)).toEqual([
+      "VirtualMachines.subPlan: P2 → P1",
+      "VirtualMachines.AgentlessVmScanning: on → off (not in P1)",
+      "VirtualMachines.FileIntegrityMonitoring: on → off (not in P1)",
+    ]);
+    const warning = p.findings.find((f) => f.code === "sub-plan-drops-features");
+    expect(warning).toMatchObject({ severity: "warning", target: VM_PRICING });
+    expect(warning!.message).toContain("turns off AgentlessVmScanning, FileIntegrityMonitoring");
+    // Applied (Azure dropped them): P1 with its own extension only; the next plan is empty.
+    const after = settings({ ...P2_IN_PLACE, plans: { VirtualMachines: { pricingTier: "Standard", subPlan: "P1", extensions: [{ name: "MdeDesignatedSubscription", isEnabled: "False" }] } } });
+    expect(plan(defenderSpec({ servers: { plan: "P1" } }), inv([], after)).steps).toEqual([]);
+  });
+
   it("nothing when the subscription has what the spec asks (exclusion tags compared as a set)", () => {
     const tagged = { servers: { plan: "P2" as const, agentlessScanning: { exclusionTags: { b: "2", a: "1" } } } };
     const live = settings({

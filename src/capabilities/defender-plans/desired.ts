@@ -107,7 +107,11 @@ export function planChanges(desired: DesiredPlan, live: InventoryPlanPricing): P
   if (live.pricingTier !== desired.pricingTier) out.push({ field: field("pricingTier"), from: live.pricingTier, to: desired.pricingTier });
   if (desired.pricingTier !== "Standard") return out;
   const liveSub = live.pricingTier === "Standard" ? (live.subPlan ?? null) : null;
-  if (desired.subPlan !== null && liveSub !== desired.subPlan) out.push({ field: field("subPlan"), from: liveSub ?? "(none)", to: desired.subPlan });
+  if (desired.subPlan !== null && liveSub !== desired.subPlan) {
+    out.push({ field: field("subPlan"), from: liveSub ?? "(none)", to: desired.subPlan });
+    // Down to a sub-plan without them: Azure turns the higher plan's extensions off with it (P2's agentless scanning and FIM on P1).
+    for (const name of droppedExtensions(desired, live)) out.push({ field: field(name), from: "on", to: `off (not in ${desired.subPlan})` });
+  }
   if (desired.enforce !== null && (live.enforce ?? "False") !== desired.enforce) out.push({ field: field("enforce"), from: live.enforce ?? "False", to: desired.enforce });
   for (const ext of desired.extensions) {
     const have = live.extensions?.find((e) => e.name.toLowerCase() === ext.name.toLowerCase());
@@ -125,6 +129,13 @@ export function planChanges(desired: DesiredPlan, live: InventoryPlanPricing): P
     }
   }
   return out;
+}
+
+/** The extensions on in `live` that the desired sub-plan does not have (none when it keeps every one of them). */
+export function droppedExtensions(desired: DesiredPlan, live: InventoryPlanPricing): string[] {
+  if (desired.pricingTier !== "Standard" || desired.subPlan === null) return [];
+  const kept = new Set(desired.extensions.map((e) => e.name.toLowerCase()));
+  return (live.extensions ?? []).filter((e) => e.isEnabled === "True" && !kept.has(e.name.toLowerCase())).map((e) => e.name);
 }
 
 function propertyOf(ext: InventoryPricingExtension | undefined, key: string): string | undefined {

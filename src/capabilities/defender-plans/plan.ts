@@ -15,7 +15,7 @@ import type { InventoryMachine } from "../../inventory/schema";
 import { resolveServers, SERVERS_PLAN, type ResolvedOverride, type ResolvedServers } from "../../spec";
 import { componentVerdict, pricingId, type ComponentVerdict, type ComponentVerdicts, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
 import { noteCoexistence } from "./coexistence";
-import { deprecatedSubPlan, desiredPlans, livePlan, planChanges, type DesiredPlan } from "./desired";
+import { deprecatedSubPlan, desiredPlans, droppedExtensions, livePlan, planChanges, type DesiredPlan } from "./desired";
 import { overrideText, PLAN_REASONS, type PlanComponentDecision } from "./reasons";
 import { resourcePlanLabel, resourcePricingId, type DefenderPlanSteps } from "./steps";
 
@@ -48,6 +48,15 @@ export function planDefenderPlans(ctx: PlanContext, b: Sink, subscriptionId: str
       );
     }
     if (!changes.length) continue;
+    const dropped = changes.some((c) => c.field === `${desired.plan}.subPlan`) ? droppedExtensions(desired, live) : [];
+    if (dropped.length) {
+      b.finding(
+        "warning",
+        "sub-plan-drops-features",
+        pricingId(subscriptionId, desired.plan),
+        `Moving ${desired.plan} from ${live.subPlan ?? "(none)"} to ${desired.subPlan} turns off ${dropped.join(", ")}, which ${desired.subPlan} does not have; their settings are not kept (moving back to ${live.subPlan ?? "the previous sub-plan"} needs them in the spec again).`,
+      );
+    }
     b.add("set-defender-plan", pricingId(subscriptionId, desired.plan), {
       subscriptionId,
       plan: desired.plan,
