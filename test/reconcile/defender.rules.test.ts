@@ -75,6 +75,16 @@ describe("Defender plans, field by field", () => {
     expect(plan(defenderSpec({ servers: { plan: "P1" } }), inv([], after)).steps).toEqual([]);
   });
 
+  it("machines the spec excludes: a finding says Defender still covers and bills them while the plan is on (user trial 18b)", () => {
+    const machines = [machine("vm-1"), machine("vm-2", { tags: { provisioning: "skip" } })];
+    const excluding = (servers: "P1" | "P2" | "Off") => plan(defenderSpec({ servers: { plan: servers } }, { exclude: { machineTags: { provisioning: "skip" } } }), inv(machines));
+    const on = excluding("P2").findings.find((f) => f.code === "excluded-machines-still-covered");
+    expect(on?.message).toMatch(/^The 1 machine\(s\) the spec's exclusions leave alone are in subscriptions whose Defender for Servers plan is P2: Defender still covers and bills them/);
+    expect(excluding("Off").findings.map((f) => f.code)).not.toContain("excluded-machines-still-covered");
+    // Nothing excluded: nothing said.
+    expect(plan(defenderSpec({ servers: { plan: "P2" } }), inv(machines)).findings.map((f) => f.code)).not.toContain("excluded-machines-still-covered");
+  });
+
   it("nothing when the subscription has what the spec asks (exclusion tags compared as a set)", () => {
     const tagged = { servers: { plan: "P2" as const, agentlessScanning: { exclusionTags: { b: "2", a: "1" } } } };
     const live = settings({

@@ -125,6 +125,15 @@ export function effectivePlan(servers: ResolvedServers, m: InventoryMachine, low
 export function planMachinePlans(ctx: PlanContext, b: Sink, fleet: Fleet): ComponentVerdicts[] | undefined {
   const servers = resolveServers(ctx.spec.defender);
   if (!servers) return undefined;
+  if (servers.plan !== "Off" && fleet.excluded) {
+    // The plan is the subscription's: the spec's exclusions keep this tool's hands off, not Defender's (user trial 18b).
+    b.finding(
+      "info",
+      "excluded-machines-still-covered",
+      "exclude",
+      `The ${fleet.excluded} machine(s) the spec's exclusions leave alone are in subscriptions whose Defender for Servers plan is ${servers.plan}: Defender still covers and bills them, and deploys Defender for Endpoint to them, as it does to every machine of the subscription, unless a machine has a resource-level Free plan. This tool writes nothing to an excluded machine, an override's plan included: to take a machine out of Defender, select it with defender.servers.overrides (plan Free) instead.`,
+    );
+  }
   const say = ctx.reasons.speaker(PLAN_REASONS);
   const verdict = (d: PlanComponentDecision, r: ReturnType<typeof say>) => componentVerdict(d, r);
   const verdicts: ComponentVerdict[] = fleet.machines.map((m, i) => {

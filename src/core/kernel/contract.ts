@@ -62,6 +62,8 @@ export type StepKinds<M extends StepMap> = { readonly [A in keyof M & string]: S
 export interface Fleet {
   readonly machines: readonly InventoryMachine[];
   readonly subscriptionIds: readonly string[];
+  /** How many machines of the in-scope subscriptions the spec's exclusions left out (not in `machines`). */
+  readonly excluded?: number;
 }
 
 /** A machine's decision as the plan shows it. */
