@@ -46,20 +46,9 @@ describe("Defender plans, field by field", () => {
   });
 
   it("P2 → P1: the P2 features Azure turns off with it are in the step's changes, with a warning (user trial 18b)", () => {
-    const p2 = settings({
-      ...P2_IN_PLACE,
-      plans: {
-        VirtualMachines: {
-          pricingTier: "Standard",
-          subPlan: "P2",
-          extensions: [
-            { name: "MdeDesignatedSubscription", isEnabled: "False" },
-            { name: "AgentlessVmScanning", isEnabled: "True" },
-            { name: "FileIntegrityMonitoring", isEnabled: "True" },
-          ],
-        },
-      },
-    });
+    // P2 as Defender leaves it, with file integrity monitoring turned on too.
+    const vm = P2_IN_PLACE.plans!.VirtualMachines!;
+    const p2 = settings({ ...P2_IN_PLACE, plans: { VirtualMachines: { ...vm, extensions: vm.extensions!.map((e) => ({ ...e, isEnabled: e.name === "MdeDesignatedSubscription" ? "False" : "True" })) } } });
     const p = plan(defenderSpec({ servers: { plan: "P1" } }), inv([], p2));
     const [step] = stepsOf(p, "set-defender-plan");
     expect(step!.details.changes.map((c) => `${c.field}: ${c.from} → ${c.to}`)).toEqual([
