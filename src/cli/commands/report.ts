@@ -13,11 +13,11 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
-import { loadInventoryFile } from "../../inventory";
 import { buildReport, COVERED_DECISIONS, COVERED_MEANING, formatCoverage, renderReport, type Report, type ReportInput } from "../../report";
 import { EXCLUSION_MATCHES_NOTHING, scopeFindings, subscriptionsInScope } from "../../core";
 import { loadSpecFile, type Spec } from "../../spec";
 import { CliError } from "../errors";
+import { loadInventoryForSpec } from "../inventoryFile";
 import { choice } from "../format";
 import type { CliContext } from "../context";
 
@@ -69,7 +69,7 @@ export function registerReportCommand(program: Command, ctx: CliContext): void {
       const failUnder = opts.failUnder === undefined ? undefined : percentage("--fail-under", opts.failUnder);
       if (format === "png" && !opts.out) throw new CliError("--format png needs --out <file>");
       const spec = loadSpecFile(opts.spec);
-      const inputs = labelled(opts.inventory);
+      const inputs = labelled(opts.inventory, spec, opts.spec);
       const report = buildReport(spec, inputs);
       if (format === "png") {
         writePng(report, opts.out!, opts.chromium ?? process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM);
@@ -106,11 +106,11 @@ function percentage(option: string, value: string): number {
 }
 
 /** Each inventory named by its file's base name, or by the path as given when two share one. */
-function labelled(files: readonly string[]): ReportInput[] {
+function labelled(files: readonly string[], spec: Spec, specFile: string): ReportInput[] {
   const names = files.map((f) => basename(f));
   return files.map((file, i) => ({
     label: names.indexOf(names[i]!) === names.lastIndexOf(names[i]!) ? names[i]! : file,
-    inventory: loadInventoryFile(file),
+    inventory: loadInventoryForSpec(file, spec, specFile),
   }));
 }
 
