@@ -76,7 +76,7 @@ describe("an inventory read for another scope", () => {
   it("plan --inventory refuses the plan (exit 1), and the whole group's file is planned", async () => {
     const p = await run("plan", "--spec", file("spec-all.yaml"), "--inventory", file("inv-corp.json"), "--quiet");
     expect(p.code).toBe(1);
-    expect(p.err).toContain(problem);
+    expect(p.err).toContain(`the spec names what Azure (or the inventory file) does not show; the plan is refused:\n  ${problem}`);
     expect((await run("plan", "--spec", file("spec-all.yaml"), "--inventory", file("inv-all.json"), "--quiet")).code).toBe(2);
   });
 });

@@ -117,7 +117,7 @@ const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 function exitCodeOf(result: Plan, failOn: (typeof FAIL_ON)[number] | undefined, ctx: CliContext): 0 | 1 | 2 {
   const problems = specProblems(result);
   if (problems.length) {
-    ctx.stderr(`asc-autoprovision: the spec names what Azure does not show; the plan is refused:\n  ${problems.map((f) => f.message).join("\n  ")}\n`);
+    ctx.stderr(`asc-autoprovision: the spec names what Azure (or the inventory file) does not show; the plan is refused:\n  ${problems.map((f) => f.message).join("\n  ")}\n`);
     return 1;
   }
   if (failOn) {

@@ -4,8 +4,9 @@
  * Coverage per subscription, per geography and per decision of the newest inventory, and the drift
  * between inventories ordered by their generatedAt. The figures come from src/report (pure); this
  * command reads the files, writes the page, and for png has headless Chromium take a screenshot.
- * Exit codes: 0 written, 2 coverage under --fail-under, 1 error (or --fail-under on an inventory
- * that lacks a subscription of the spec, or holds no machine in scope).
+ * Exit codes: 0 written, 2 coverage under --fail-under, 1 error (an inventory without a machine tag
+ * the spec reads; or --fail-under on an inventory that lacks a subscription of the spec, was read
+ * for another scope, or holds no machine in scope).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
