@@ -10,6 +10,7 @@ import type { Spec } from "../spec/schema";
 import { parseInventory } from "../inventory/load";
 import type { AzureConnection } from "./connection";
 import { subscriptionOf } from "../inventory/ids";
+import { readForOf } from "../inventory/readFor";
 import { ASSOCIATION_QUERY, FLEET_QUERY, POLICY_QUERY, POLICY_SCOPE_FILTER, ROLE_QUERY, GraphQuota, queryGraph, workspacesQuery, type GraphRow } from "./graph";
 import { associationOf } from "./read/dcr";
 import { applyDefenderRows, DEFENDER_QUERY } from "./read/defender";
@@ -80,7 +81,9 @@ export function wholeFleet(conn: AzureConnection, keepTags: ReadonlySet<string>,
 export async function readInventoryFor(conn: AzureConnection, spec: Spec, options: Omit<ReadOptions, "workspaces" | "machineTags"> = {}): Promise<Inventory> {
   const scope = spec.managementGroups.length ? await resolveScope(conn, spec, options) : { subscriptions: spec.subscriptions, excluded: [] };
   const inventory = await readInventory(conn, scope.subscriptions, { ...options, workspaces: workspacesNamedBy(spec), machineTags: tagsNamedBy(spec) });
-  return scope.excluded.length ? { ...inventory, excludedSubscriptions: scope.excluded } : inventory;
+  // What it was read for beside what was found: a file planned with another spec says what it lacks (src/inventory/readFor.ts).
+  const read = { ...inventory, readFor: readForOf(spec) };
+  return scope.excluded.length ? { ...read, excludedSubscriptions: scope.excluded } : read;
 }
 
 /** The workspaces a spec names (its central workspace), to be read wherever they are. */

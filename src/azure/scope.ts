@@ -7,8 +7,7 @@
  * cut the answer at a cap), is refused, naming it, rather than provisioned in part; a scope over
  * the second is refused too.
  */
-import { EXCLUDE_MDE_AUTO_UPDATE_TAG } from "../spec/defender";
-import { defenderScopeIssues, resolveServers } from "../spec/defenderSchema";
+import { defenderScopeIssues } from "../spec/defenderSchema";
 import { ValidationError } from "../spec/errors";
 import type { Spec } from "../spec/schema";
 import { connectionOf, type AzureConnection } from "./connection";
@@ -108,12 +107,5 @@ export async function resolveScopeAt(spec: Spec, endpoint: { readonly value?: st
   return resolveSubscriptions(connectionOf(choice, env), spec);
 }
 
-/** The machine tags the reader must keep for the spec's exclusions (lower-case names). */
-export function tagsNamedBy(spec: Spec): string[] {
-  // Defender's resource-level overrides select machines by tag, and Defender for Endpoint reads
-  // the tag that keeps MDE for Linux from updating itself.
-  const defender = resolveServers(spec.defender);
-  const overrideTags = defender ? defender.overrides.flatMap((o) => (o.tag ? [o.tag.name] : [])) : [];
-  const endpointTags = defender ? [EXCLUDE_MDE_AUTO_UPDATE_TAG] : [];
-  return [...new Set([...Object.keys(spec.exclude.machineTags), ...overrideTags, ...endpointTags].map((t) => t.toLowerCase()))];
-}
+/** The machine tags the reader must keep for the spec (lower-case names): src/inventory/readFor.ts. */
+export { tagsNamedBy } from "../inventory/readFor";

@@ -25,6 +25,7 @@ import {
   type Severity,
   type StepMap,
   type StepUnion,
+  INVENTORY_READ_FOR_ANOTHER_SCOPE,
   SCOPE_WITHOUT_SUBSCRIPTIONS,
   scopeFindings,
 } from "./kernel";
@@ -32,8 +33,8 @@ import {
 /** The finding of a subscription the spec names that the inventory does not hold. */
 export const SUBSCRIPTION_NOT_FOUND = "subscription-not-in-inventory";
 
-/** The finding codes that make a plan wrong: a subscription the inventory lacks, and each capability's (Capability.specProblems). */
-const SPEC_PROBLEM_CODES: ReadonlySet<string> = new Set([SUBSCRIPTION_NOT_FOUND, ...REGISTRY.capabilities.flatMap((c) => c.specProblems ?? [])]);
+/** The finding codes that make a plan wrong: a subscription the inventory lacks, an inventory read for less than the scope, and each capability's (Capability.specProblems). */
+const SPEC_PROBLEM_CODES: ReadonlySet<string> = new Set([SUBSCRIPTION_NOT_FOUND, INVENTORY_READ_FOR_ANOTHER_SCOPE, ...REGISTRY.capabilities.flatMap((c) => c.specProblems ?? [])]);
 
 /**
  * Findings that make the plan wrong, not just incomplete: the spec names a subscription or a

@@ -3,3 +3,4 @@ export * from "./load";
 export * from "./ids";
 export * from "./eligibility";
 export * from "./jsonSchema";
+export * from "./readFor";

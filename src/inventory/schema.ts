@@ -226,11 +226,26 @@ export const settingsSchema = z.looseObject({
 });
 
 /** The top level; array items are validated one by one by the loader (see load.ts). */
+/**
+ * What an inventory was read for (readFor.ts): the scope and the machine tags the reader kept. A
+ * file read for one spec and planned with another could otherwise lack a tag that spec excludes
+ * by, or subscriptions under a group it names, and nothing would say so.
+ */
+export const readForSchema = z.looseObject({
+  subscriptions: z.array(guid("a subscription")).describe("The subscriptions listed (the spec's `subscriptions`, or `inventory --subscription`), lower-case."),
+  managementGroups: z.array(z.string().min(1)).describe("The management groups whose subscriptions were read (the spec's `managementGroups`)."),
+  excludedSubscriptions: z.array(guid("a subscription")).describe("The spec's `exclude.subscriptions`, lower-case: left out of the read."),
+  machineTags: z
+    .array(z.string().min(1))
+    .describe("The machine tag names kept, lower-case (the spec's exclude.machineTags, Defender's override tags and ExcludeMdeAutoUpdate): a machine's other tags were not kept."),
+});
+
 export const inventoryEnvelopeSchema = z.looseObject({
   version: z.literal(1, { error: "must be 1 (the only inventory version this tool reads)" }),
   generatedAt: z.string().optional(),
   subscriptions: z.array(z.unknown()),
   excludedSubscriptions: z.array(guid("a subscription")).optional(),
+  readFor: readForSchema.optional(),
   workspaces: z.array(z.unknown()).default([]),
   machines: z.array(z.unknown()).default([]),
   clusters: z.array(z.unknown()).default([]),
@@ -274,6 +289,7 @@ export type InventoryMachineIdentity = z.output<typeof machineIdentitySchema>;
 export type InventoryPlanPricing = z.output<typeof planPricingSchema>;
 export type InventoryPricingExtension = z.output<typeof pricingExtensionSchema>;
 export type InventoryResourcePricing = z.output<typeof resourcePricingSchema>;
+export type InventoryReadFor = z.output<typeof readForSchema>;
 export type MachineKind = (typeof MACHINE_KINDS)[number];
 
 export interface Inventory {
@@ -282,6 +298,8 @@ export interface Inventory {
   subscriptions: InventorySubscription[];
   /** The subscriptions under the spec's management groups that its exclusions left out (read from Azure; absent in older files). */
   excludedSubscriptions?: string[];
+  /** The scope and machine tags it was read for (absent in older and hand-written files: readFor.ts says what that means). */
+  readFor?: InventoryReadFor;
   workspaces: InventoryWorkspace[];
   machines: InventoryMachine[];
   clusters: InventoryCluster[];
@@ -305,6 +323,11 @@ export const inventorySchema = z.looseObject({
     .array(guid("a subscription"))
     .optional()
     .describe("Subscriptions under the spec's management groups that its exclude.subscriptions left out: found, not read (so an exclusion that matches nothing can be told apart)."),
+  readFor: readForSchema
+    .optional()
+    .describe(
+      "What the inventory was read for: `plan --inventory` and `report` refuse a spec that needs a machine tag it did not keep, and count a scope it does not cover (a management group it was not read for) as a scope problem. Absent (older or hand-written files): taken to hold every tag and the whole scope the spec names.",
+    ),
   workspaces: z.array(workspaceSchema).optional().describe("Their Log Analytics workspaces, and those the machines report to."),
   machines: z.array(machineSchema).optional().describe("Virtual machines, scale sets and Arc machines, with their extensions and guest agents."),
   clusters: z.array(clusterSchema).optional().describe("AKS clusters and their add-ons."),

@@ -14,10 +14,11 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { PolicyClient } from "@azure/arm-policy";
 import { POLICY_QUERY, POLICY_SCOPE_FILTER, queryGraph } from "../../src/azure/graph";
-import { parsePlan, plan } from "../../src/core";
+import { INVENTORY_READ_FOR_ANOTHER_SCOPE, parsePlan, plan, specProblems } from "../../src/core";
 import { readInventoryFor } from "../../src/azure/inventory";
 import { subscriptionOf } from "../../src/inventory/ids";
 import { loadSpecFile } from "../../src/spec/load";
+import { parseSpec } from "../../src/spec";
 import { runCli, startLab, type Lab } from "./helpers";
 
 jest.setTimeout(180_000);
@@ -107,6 +108,16 @@ describe("an ALZ assignment at a management group, planned by the CLI on the emu
     expect(await codes(subs[0]!)).toEqual([COEXISTING_PLANS, COEXISTING].sort());
     expect(await codes(subs[1]!)).toEqual([]);
     expect(await codes(subs[2]!)).toEqual([]);
+  });
+
+  it("the reader records what it read for (user trial 18b): a group's file stands for a group under it, a subscription's does not for the group", async () => {
+    const group = parseSpec({ managementGroups: ["alz"], exclude: { machineTags: { provisioning: "off" } } });
+    const byGroup = await readInventoryFor(lab.conn, group);
+    expect(byGroup.readFor).toEqual({ subscriptions: [], managementGroups: ["alz"], excludedSubscriptions: [], machineTags: ["provisioning"] });
+    expect(specProblems(plan(parseSpec({ managementGroups: ["landingzones"] }), byGroup))).toEqual([]);
+    const bySubscription = await readInventoryFor(lab.conn, parseSpec({ subscriptions: [subs[0]!] }));
+    expect(bySubscription.readFor).toMatchObject({ subscriptions: [subs[0]], managementGroups: [], machineTags: [] });
+    expect(specProblems(plan(group, bySubscription)).map((f) => f.code)).toEqual([INVENTORY_READ_FOR_ANOTHER_SCOPE]);
   });
 
   it("each cluster's decision, by the reader and planner the CLI runs", async () => {

@@ -10,7 +10,7 @@
  * (from the emulator's index of guest states, not every machine's row). The Heartbeat (Log Analytics) likewise:
  * all of it at a full read, only those machines' rows in a change round.
  */
-import { HEARTBEAT_WORKSPACES_PER_QUERY, readInventory } from "../../src/azure/inventory";
+import { HEARTBEAT_WORKSPACES_PER_QUERY, readInventoryFor } from "../../src/azure/inventory";
 import { IncrementalInventory } from "../../src/azure/incremental";
 import { sameInventory } from "../../src/azure/keptFleet";
 import { queryGraph } from "../../src/azure/graph";
@@ -129,7 +129,7 @@ describe("incremental watch rounds", () => {
     expect(heartbeat[2]!.queries).toBe(batches);
     expect(heartbeat[2]!.machines).toBeLessThanOrEqual(last!.changed);
 
-    const fresh = await readInventory(lab.conn, spec.subscriptions);
+    const fresh = await readInventoryFor(lab.conn, spec);
     expect(comparable(last!.inventory)).toEqual(comparable(fresh));
     const planned = plan(spec, last!.inventory);
     expect(planned).toEqual(plan(spec, fresh));
@@ -153,7 +153,7 @@ describe("incremental watch rounds", () => {
     expect(heartbeat[3]!.machines).toBeLessThanOrEqual(1);
     expect(last!.inventory.machines.find((m) => m.id.toLowerCase() === target.toLowerCase())?.pricing).toEqual({ pricingTier: "Free" });
     expect(associationsOf(last!.inventory)).toEqual(["watch-test-2"]);
-    expect(comparable(last!.inventory)).toEqual(comparable(await readInventory(lab.conn, spec.subscriptions)));
+    expect(comparable(last!.inventory)).toEqual(comparable(await readInventoryFor(lab.conn, spec)));
 
     // A quarter of an hour on, a round reads one machine's heartbeats: the directly installed agents
     // of the machines it did not read (kept from the full read) are still judged at their own read,
@@ -165,7 +165,7 @@ describe("incremental watch rounds", () => {
     expect(last).toMatchObject({ mode: "changes" });
     expect(heartbeat[4]!.machines).toBeLessThanOrEqual(last!.changed + 1);
     const directAgents = (inv: Inventory) => new Map(inv.machines.filter((m) => m.agents?.some((a) => a.kind === "direct")).map((m) => [m.id, m.agents] as const));
-    const later = await readInventory(lab.conn, spec.subscriptions);
+    const later = await readInventoryFor(lab.conn, spec);
     const now = directAgents(later);
     expect(now.size).toBeGreaterThanOrEqual(direct.length);
     expect(directAgents(last!.inventory)).toEqual(now);
@@ -182,6 +182,6 @@ describe("incremental watch rounds", () => {
     expect(heartbeat[heartbeat.length - 1]).toEqual({ queries: batches, machines: heartbeat[0]!.machines });
     // The whole Heartbeat read again: every machine's agents are added again.
     expect(last!.built).toBe(last!.inventory.machines.length);
-    expect(comparable(last!.inventory)).toEqual(comparable(await readInventory(lab.conn, spec.subscriptions)));
+    expect(comparable(last!.inventory)).toEqual(comparable(await readInventoryFor(lab.conn, spec)));
   });
 });

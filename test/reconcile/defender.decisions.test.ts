@@ -165,7 +165,7 @@ describe("Guest Configuration (component guestConfiguration)", () => {
 describe("the machine's plan (component plan)", () => {
   const OVERRIDES = { servers: { plan: "P2" as const, overrides: [{ id: `/subscriptions/${SUB}/resourceGroups/rg-prod/providers/Microsoft.Compute/virtualMachines/vm-2`, plan: "P1" as const }, { tag: { env: "lab" }, plan: "Free" as const }] } };
 
-  it("inherits, override-set (with its step), override-in-place, own-pricing", () => {
+  it("inherits, override-set (with its step), override-free, own-pricing", () => {
     const machines = [
       machine("vm-1"),
       machine("vm-2"),
@@ -178,10 +178,45 @@ describe("the machine's plan (component plan)", () => {
       decision: "override-set",
       reason: "override #1 (this machine's id) asks for P1 on this machine (it is inheriting P2 today): its resource-level plan is set.",
     });
-    expect(componentOf(p, "vm-3", "plan")).toEqual({ decision: "override-in-place", reason: "override #2 (tag env=lab) asks for off (Free) on this machine, and it has that resource-level plan." });
+    expect(componentOf(p, "vm-3", "plan")).toEqual({
+      decision: "override-free",
+      reason: "override #2 (tag env=lab) asks for off (Free) on this machine, and it has that resource-level plan: no Defender for Servers on it.",
+    });
     expect(componentOf(p, "vm-4", "plan")).toEqual({ decision: "own-pricing", reason: "Has a resource-level plan of its own (P1) that the spec does not ask for: left alone." });
     const steps = stepsOf(p, "set-resource-pricing");
     expect(steps.map((s) => [s.target, s.details.pricingTier, s.details.subPlan])).toEqual([[`${machines[1]!.id}/providers/Microsoft.Security/pricings/VirtualMachines`, "Standard", "P1"]]);
+  });
+
+  it("override-in-place: the resource-level P1 the spec asks for", () => {
+    const p = plan(defenderSpec(OVERRIDES), inv([machine("vm-2", { pricing: { pricingTier: "Standard", subPlan: "P1" } })]));
+    expect(componentOf(p, "vm-2", "plan")).toEqual({ decision: "override-in-place", reason: "override #1 (this machine's id) asks for P1 on this machine, and it has that resource-level plan." });
+  });
+
+  it("inherits-free: the subscription is on Free today, whether this plan sets P2 or the spec keeps it off", () => {
+    const free = settings();
+    const toP2 = plan(defenderSpec(P2), inv([machine("vm-1")], free));
+    expect(componentOf(toP2, "vm-1", "plan")).toEqual({
+      decision: "inherits-free",
+      reason: "Inherits the subscription's Defender for Servers plan, off (Free) today: this plan sets P2, and the machine is covered once it applies.",
+    });
+    expect(stepsOf(toP2, "set-defender-plan")).toHaveLength(1);
+    const off = plan(defenderSpec({ servers: { plan: "Off" } }), inv([machine("vm-1")], free));
+    expect(componentOf(off, "vm-1", "plan")).toEqual({ decision: "inherits-free", reason: "Inherits the subscription's Defender for Servers plan, which is off (Free): no Defender component is deployed." });
+  });
+
+  it("inherits: the plan today, when the spec asks for another", () => {
+    const p = plan(defenderSpec({ servers: { plan: "P1" } }), inv([machine("vm-1")]));
+    expect(componentOf(p, "vm-1", "plan")).toEqual({ decision: "inherits", reason: "Inherits the subscription's Defender for Servers P2 today; this plan sets P1." });
+  });
+
+  it("own-free: a resource-level Free the spec does not ask for", () => {
+    const p = plan(defenderSpec(P2), inv([machine("vm-9", { pricing: { pricingTier: "Free" } })]));
+    expect(componentOf(p, "vm-9", "plan")).toEqual({ decision: "own-free", reason: "Has a resource-level plan of its own, off (Free), that the spec does not ask for: left alone, no Defender for Servers on it." });
+  });
+
+  it("enforced-free: the machine's own Free until the subscription enforces its plan", () => {
+    const p = plan(defenderSpec({ servers: { plan: "P2", enforce: true } }), inv([machine("vm-5", { pricing: { pricingTier: "Free" } })]));
+    expect(componentOf(p, "vm-5", "plan")).toEqual({ decision: "enforced-free", reason: "Its own resource-level plan is off (Free) today: the subscription's P2, enforced by this plan, replaces it." });
   });
 
   it("enforced: the subscription's plan over a machine's own", () => {

@@ -116,6 +116,6 @@ describe("asc-autoprovision report", () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/--format <format>\s+output format: html, json, png/);
     expect(r.out).toMatch(/decisions compliant, keep-user-workspace, keep-existing, ama-compliant, ama-awaiting-heartbeat, ama-remove-legacy, ama-keep-legacy/);
-    expect(r.out).toMatch(/Exit codes: 0 written, 2 coverage below --fail-under, 1 error \(or --fail-under on an inventory without a subscription of the spec, or with no machine in scope\)\.\n$/);
+    expect(r.out).toMatch(/Exit codes: 0 written, 2 coverage below --fail-under, 1 error \(an inventory without a machine tag the spec reads; or --fail-under on an inventory without a subscription of the spec, read for another scope, or with no machine in scope\)\.\n$/);
   });
 });

@@ -4,7 +4,7 @@
  * spec manages, beside the agent's coverage (the Azure Monitor Agent's by default).
  */
 import { buildReport, renderReportHtml } from "../../src/report";
-import { defenderSpec, inv, machine, mde, P2, P2_IN_PLACE } from "../reconcile/defender.fixtures";
+import { defenderSpec, inv, machine, mde, P2, P2_IN_PLACE, settings } from "../reconcile/defender.fixtures";
 import { SUB } from "../helpers/fixtures";
 
 const spec = defenderSpec({ servers: { plan: "P2", guestConfiguration: true } }, { logAnalyticsAgent: { autoProvision: true, agent: "ama" } });
@@ -21,6 +21,17 @@ describe("component and plan columns", () => {
     const row = s.bySubscription.find((r) => r.subscription === SUB)!;
     expect(row.components["endpoint"]).toEqual({ machines: 3, covered: 1, percent: 33.3 });
     expect(row.components["guestConfiguration"]!.covered).toBe(0);
+  });
+
+  it("counts the machine's plan as it is today: a subscription on Free covers none of its machines (user trial 18b: 2,348/2,348 beside Plan VirtualMachines Free)", () => {
+    const machines = [machine("vm-inherits"), machine("vm-own-p1", { pricing: { pricingTier: "Standard", subPlan: "P1" } }), machine("vm-own-free", { pricing: { pricingTier: "Free" } })];
+    const free = buildReport(spec, [{ label: "free", inventory: inv(machines, settings({ plans: { VirtualMachines: { pricingTier: "Free" } } })) }]).latest;
+    expect(free.bySubscription[0]!.plans).toEqual({ VirtualMachines: "Free" });
+    // Only the machine with its own P1 is on Defender for Servers before the plan sets P2.
+    expect(free.bySubscription[0]!.components["plan"]).toEqual({ machines: 3, covered: 1, percent: 33.3 });
+    expect(free.components.find((c) => c.name === "plan")!.total).toEqual({ machines: 3, covered: 1, percent: 33.3 });
+    const p2 = buildReport(spec, [{ label: "p2", inventory: inv(machines) }]).latest;
+    expect(p2.bySubscription[0]!.components["plan"]).toEqual({ machines: 3, covered: 2, percent: 66.7 });
   });
 
   it("shows each managed plan's pricing as read", () => {

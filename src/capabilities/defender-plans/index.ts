@@ -29,6 +29,7 @@ export const defenderPlans = defineCapability<DefenderPlanSteps>({
       title: "Defender for Servers plan",
       target: "machine",
       decisions: PLAN_DECISIONS,
+      // On P1 or P2 today (reasons.ts): a machine on Free is not covered, whatever the spec asks.
       covered: ["inherits", "override-in-place", "own-pricing", "enforced"],
     },
   ],

@@ -121,7 +121,25 @@ export function effectivePlan(servers: ResolvedServers, m: InventoryMachine, low
   return { plan: subscription };
 }
 
-/** The machines phase: each machine's plan, and the overrides' steps. */
+/** The subscription's Servers plan as it is today (before this plan), "P1", "P2" or "Free"; keyed per subscription, read once. */
+function livePlans(ctx: PlanContext): (subscriptionId: string) => { readonly label: string; readonly paid: boolean; readonly enforced: boolean } {
+  const seen = new Map<string, { label: string; paid: boolean; enforced: boolean }>();
+  return (sub) => {
+    let v = seen.get(sub);
+    if (!v) {
+      const live = livePlan(ctx.settings.get(sub), SERVERS_PLAN);
+      const paid = live.pricingTier === "Standard";
+      seen.set(sub, (v = { label: paid ? (live.subPlan ?? "Standard") : "Free", paid, enforced: paid && live.enforce === "True" }));
+    }
+    return v;
+  };
+}
+
+/**
+ * The machines phase: each machine's plan, and the overrides' steps. The decision says the plan
+ * today too (a `-free` decision: the machine is on Free before this plan), so the report's
+ * coverage, which counts decisions, is the actual state's.
+ */
 export function planMachinePlans(ctx: PlanContext, b: Sink, fleet: Fleet): ComponentVerdicts[] | undefined {
   const servers = resolveServers(ctx.spec.defender);
   if (!servers) return undefined;
@@ -136,14 +154,25 @@ export function planMachinePlans(ctx: PlanContext, b: Sink, fleet: Fleet): Compo
   }
   const say = ctx.reasons.speaker(PLAN_REASONS);
   const verdict = (d: PlanComponentDecision, r: ReturnType<typeof say>) => componentVerdict(d, r);
+  const today = livePlans(ctx);
   const verdicts: ComponentVerdict[] = fleet.machines.map((m, i) => {
     const own = m.pricing ?? null;
-    if (servers.enforce && own) return verdict("enforced", say("enforced", servers.plan, resourcePlanLabel(own)));
+    const sub = today(fleet.subscriptionIds[i]!);
+    if (servers.enforce && own) {
+      // Today the machine has its own plan, unless its subscription enforces a paid one already.
+      const paid = sub.enforced || own.pricingTier === "Standard";
+      return paid ? verdict("enforced", say("enforced", servers.plan, resourcePlanLabel(own))) : verdict("enforced-free", say("enforced-free", servers.plan));
+    }
     const o = overrideFor(servers, m, () => ctx.lower(m.id));
-    if (!o) return own ? verdict("own-pricing", say("own-pricing", resourcePlanLabel(own))) : verdict("inherits", say("inherits", servers.plan));
+    if (!o) {
+      if (own) return own.pricingTier === "Standard" ? verdict("own-pricing", say("own-pricing", resourcePlanLabel(own))) : verdict("own-free", say("own-free"));
+      return sub.paid ? verdict("inherits", say("inherits", sub.label, servers.plan)) : verdict("inherits-free", say("inherits-free", servers.plan));
+    }
     const text = overrideText(o.index, o.tag ? `${o.tag.name}=${o.tag.value}` : null);
     const pricingTier = o.plan === "P1" ? "Standard" : "Free";
-    if (own && own.pricingTier === pricingTier && (pricingTier === "Free" || own.subPlan === "P1")) return verdict("override-in-place", say("override-in-place", text, o.plan));
+    if (own && own.pricingTier === pricingTier && (pricingTier === "Free" || own.subPlan === "P1")) {
+      return pricingTier === "Free" ? verdict("override-free", say("override-free", text)) : verdict("override-in-place", say("override-in-place", text, o.plan));
+    }
     b.addUnique("set-resource-pricing", resourcePricingId(m.id), {
       machineId: m.id,
       subscriptionId: fleet.subscriptionIds[i]!,
@@ -151,7 +180,7 @@ export function planMachinePlans(ctx: PlanContext, b: Sink, fleet: Fleet): Compo
       subPlan: o.plan === "P1" ? "P1" : null,
       from: own,
     });
-    return verdict("override-set", say("override-set", text, o.plan, own ? resourcePlanLabel(own) : `inheriting ${servers.plan === "Off" ? "Free" : servers.plan}`));
+    return verdict("override-set", say("override-set", text, o.plan, own ? resourcePlanLabel(own) : `inheriting ${sub.label}`));
   });
   return [{ component: "plan", verdicts }];
 }

@@ -11,7 +11,7 @@ export const EXIT_CODES: Readonly<Record<string, string>> = {
   plan: "0 no changes, 2 changes pending, 1 error",
   apply: "0 every step succeeded (or nothing to do), 1 a step failed or was skipped, the apply was declined, or an error",
   reconcile: "0 the last round had no failed step, 1 otherwise or on error",
-  report: "0 written, 2 coverage below --fail-under, 1 error (or --fail-under on an inventory without a subscription of the spec, or with no machine in scope)",
+  report: "0 written, 2 coverage below --fail-under, 1 error (an inventory without a machine tag the spec reads; or --fail-under on an inventory without a subscription of the spec, read for another scope, or with no machine in scope)",
   inventory: "0 written, 1 error",
   emulator: "0 stopped by SIGINT/SIGTERM, 1 error",
   schemas: "0 written, 1 error",

@@ -5,7 +5,8 @@
  * produced; --out writes the plan file (JSON) too, complete or not at all.
  */
 import type { Command } from "commander";
-import { loadInventoryFile, type Inventory } from "../../inventory";
+import type { Inventory } from "../../inventory";
+import { loadInventoryForSpec } from "../inventoryFile";
 import { basisOf, describeScope, SCOPE_WITHOUT_SUBSCRIPTIONS, withMachinesLaidOut, GITHUB_COMMENT_LIMIT, MIN_MARKDOWN_CHARS, plan, PLAN_FORMATS, planPieces, specProblems, type Plan, type PlanBasis, type ScopeSummary, type Severity, delegationMarkdown, delegationText, previewDelegation, type DelegationView } from "../../core";
 import { loadSpecFile, type Spec } from "../../spec";
 import { addCloudOptions, connectionFor, type CloudOptions } from "../cloud";
@@ -62,7 +63,7 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
     // (every format but the markdown comment alone, whose few KB do not pay for it; heap.ts).
     const saved = Boolean(opts.out) || format === "json" || format === "ndjson";
     const inventoryFile = opts.inventory;
-    const { result, meta, scope, delegation } = inventoryFile ? planAndBasis(spec, () => loadInventoryFile(inventoryFile), saved, delegateAbove) : await planLive(opts, spec, progress, saved, delegateAbove);
+    const { result, meta, scope, delegation } = inventoryFile ? planAndBasis(spec, () => loadInventoryForSpec(inventoryFile, spec, opts.spec), saved, delegateAbove) : await planLive(opts, spec, progress, saved, delegateAbove);
     if (saved || format !== "markdown") collectGarbage();
     // The text and the markdown open with it; a plan file's first finding is it, and a person reading a CI log sees it here first.
     const empty = result.findings.find((f) => f.code === SCOPE_WITHOUT_SUBSCRIPTIONS);
@@ -116,7 +117,7 @@ const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 function exitCodeOf(result: Plan, failOn: (typeof FAIL_ON)[number] | undefined, ctx: CliContext): 0 | 1 | 2 {
   const problems = specProblems(result);
   if (problems.length) {
-    ctx.stderr(`asc-autoprovision: the spec names what Azure does not show; the plan is refused:\n  ${problems.map((f) => f.message).join("\n  ")}\n`);
+    ctx.stderr(`asc-autoprovision: the spec names what Azure (or the inventory file) does not show; the plan is refused:\n  ${problems.map((f) => f.message).join("\n  ")}\n`);
     return 1;
   }
   if (failOn) {

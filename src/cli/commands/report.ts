@@ -4,8 +4,9 @@
  * Coverage per subscription, per geography and per decision of the newest inventory, and the drift
  * between inventories ordered by their generatedAt. The figures come from src/report (pure); this
  * command reads the files, writes the page, and for png has headless Chromium take a screenshot.
- * Exit codes: 0 written, 2 coverage under --fail-under, 1 error (or --fail-under on an inventory
- * that lacks a subscription of the spec, or holds no machine in scope).
+ * Exit codes: 0 written, 2 coverage under --fail-under, 1 error (an inventory without a machine tag
+ * the spec reads; or --fail-under on an inventory that lacks a subscription of the spec, was read
+ * for another scope, or holds no machine in scope).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -13,11 +14,11 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
-import { loadInventoryFile } from "../../inventory";
 import { buildReport, COVERED_DECISIONS, COVERED_MEANING, formatCoverage, renderReport, type Report, type ReportInput } from "../../report";
 import { EXCLUSION_MATCHES_NOTHING, scopeFindings, subscriptionsInScope } from "../../core";
 import { loadSpecFile, type Spec } from "../../spec";
 import { CliError } from "../errors";
+import { loadInventoryForSpec } from "../inventoryFile";
 import { choice } from "../format";
 import type { CliContext } from "../context";
 
@@ -69,7 +70,7 @@ export function registerReportCommand(program: Command, ctx: CliContext): void {
       const failUnder = opts.failUnder === undefined ? undefined : percentage("--fail-under", opts.failUnder);
       if (format === "png" && !opts.out) throw new CliError("--format png needs --out <file>");
       const spec = loadSpecFile(opts.spec);
-      const inputs = labelled(opts.inventory);
+      const inputs = labelled(opts.inventory, spec, opts.spec);
       const report = buildReport(spec, inputs);
       if (format === "png") {
         writePng(report, opts.out!, opts.chromium ?? process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM);
@@ -106,11 +107,11 @@ function percentage(option: string, value: string): number {
 }
 
 /** Each inventory named by its file's base name, or by the path as given when two share one. */
-function labelled(files: readonly string[]): ReportInput[] {
+function labelled(files: readonly string[], spec: Spec, specFile: string): ReportInput[] {
   const names = files.map((f) => basename(f));
   return files.map((file, i) => ({
     label: names.indexOf(names[i]!) === names.lastIndexOf(names[i]!) ? names[i]! : file,
-    inventory: loadInventoryFile(file),
+    inventory: loadInventoryForSpec(file, spec, specFile),
   }));
 }
 

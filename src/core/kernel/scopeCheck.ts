@@ -6,6 +6,7 @@
  */
 import type { Inventory } from "../../inventory/schema";
 import { subscriptionOf } from "../../inventory/ids";
+import { scopeNotRead } from "../../inventory/readFor";
 import type { Spec } from "../../spec/schema";
 import { outsideGroups, subscriptionsInScope } from "./context";
 import type { Finding } from "./types";
@@ -14,10 +15,12 @@ export const EXCLUSION_MATCHES_NOTHING = "exclusion-matches-nothing";
 export const MANAGEMENT_GROUP_WITHOUT_SUBSCRIPTIONS = "management-group-without-subscriptions";
 /** An inventory file's subscriptions that the named groups do not hold (their recorded ancestors say so). */
 export const SUBSCRIPTIONS_OUTSIDE_GROUPS = "subscriptions-outside-management-groups";
+/** An inventory file read for less than the spec's scope (its `readFor`): a scope problem, as a listed subscription it lacks. */
+export const INVENTORY_READ_FOR_ANOTHER_SCOPE = "inventory-read-for-another-scope";
 /** The scope resolves to no subscription: every front end shows it first. */
 export const SCOPE_WITHOUT_SUBSCRIPTIONS = "scope-without-subscriptions";
 
-type ScopeInventory = Pick<Inventory, "subscriptions" | "machines" | "clusters" | "excludedSubscriptions">;
+type ScopeInventory = Pick<Inventory, "subscriptions" | "machines" | "clusters" | "excludedSubscriptions" | "readFor">;
 
 /** The scope in figures, for the one line the text and markdown show (absent: a spec of listed subscriptions alone). */
 export interface ScopeSummary {
@@ -80,6 +83,14 @@ export function scopeFindings(spec: Spec, inventory: ScopeInventory, inScope: Re
       code: SUBSCRIPTIONS_OUTSIDE_GROUPS,
       target: "managementGroups",
       message: `${outside.length} subscription(s) of the inventory are under none of management group(s) ${groups.join(", ")} (their managementGroupAncestors) and are left out: ${names.join(", ")}${outside.length > names.length ? ", …" : ""}.`,
+    });
+  }
+  for (const why of scopeNotRead(spec, inventory)) {
+    out.push({
+      severity: "error",
+      code: INVENTORY_READ_FOR_ANOTHER_SCOPE,
+      target: "managementGroups",
+      message: `${why[0]!.toUpperCase()}${why.slice(1)} Its figures are not the spec's: read it again for this spec (asc-autoprovision inventory --spec <this spec> --out <file>).`,
     });
   }
   out.push(...unmatchedExclusions(spec, inventory, inScope));
