@@ -92,7 +92,7 @@ export function noteRoundWrites(reader: WatchReader, result: ApplyResult): void 
 }
 
 /** How a watch round read the fleet, and the steps it left out because a recent round wrote them. */
-export type WatchRoundRead = Omit<RoundRead, "inventory"> & {
+export type WatchRoundRead = Omit<RoundRead, "inventory" | "scope"> & {
   readonly confirmed: number;
   /** False when the round read the same inventory as the last one and kept its plan. */
   readonly planned: boolean;
