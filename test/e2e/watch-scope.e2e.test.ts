@@ -55,7 +55,7 @@ describe("a watch whose management group loses a subscription", () => {
     console.log(`watch scope: rounds after the move: ${JSON.stringify(after.map((r) => ({ round: r.round, error: r.error ?? null, read: r.read?.mode ?? null, scopeChange: r.scopeChange })))}`);
     // No round failed for it: the change round dropped what it kept of the subscription.
     expect(after.filter((r) => r.error)).toEqual([]);
-    expect(after.filter((r) => r.scopeChange)).toEqual([expect.objectContaining({ read: { mode: "changes" }, scopeChange: { left: [subs[1]], joined: [], leaseReleased: [subs[1]] } })]);
+    expect(after.filter((r) => r.scopeChange)).toEqual([expect.objectContaining({ read: expect.objectContaining({ mode: "changes" }), scopeChange: { left: [subs[1]], joined: [], leaseReleased: [subs[1]] } })]);
 
     // Another run on the subscription that left is not refused; on one still in scope it is.
     const released = applyOn(subs[1]!, "state-apply-left");
