@@ -41,6 +41,14 @@
  * (a hub's), with its solutions and the rules of its resource group (readInventory's one query for
  * them): `resourcechanges` is asked about the scope's subscriptions only, so a rule someone changes
  * in the hub is seen by the next round's read of it, not by the change feed.
+ *
+ * The scope is resolved again each round (a subscription moved into or out of a management group
+ * the spec names; user trial 18b). A subscription that left has every row and item kept of it
+ * dropped in that round (its fleet rows, machines, Defender rows, rule associations, heartbeats,
+ * power states): kept, they named a subscription the inventory no longer lists, and the round failed.
+ * One that joined is read whole in that round (its fleet rows, Defender rows and rule
+ * associations by subscription, its machines' heartbeats), as a full read would: the change feed
+ * shows only what changed in it since the cursor, not what it holds.
  */
 import type { Inventory, InventoryDataCollectionRuleAssociation, InventoryMachine } from "../inventory/schema";
 import type { AzureConnection } from "./connection";
@@ -51,6 +59,7 @@ import { addAgents, freshHeartbeats, HEARTBEAT_QUERY, newestHeartbeat, type Hear
 import { applyDefenderRows, DEFENDER_QUERY, machineSecurityIds } from "./read/defender";
 import type { FleetRows } from "./read/machines";
 import { tagsNamedBy } from "./scope";
+import { subscriptionOf } from "../inventory/ids";
 import { associationPrefix, machineOfAssociation } from "./read/dcr";
 import { RowsByMachine } from "./read/rowsByMachine";
 import type { Spec } from "../spec/schema";
@@ -78,6 +87,8 @@ export interface RoundRead {
   readonly changed: number;
   /** Machines built by this read (every one at a full read); the others are the last round's, as they were. */
   readonly built: number;
+  /** Subscriptions the last read had that this one's scope does not (their kept rows dropped), and those it has anew (read whole); lower-case, sorted. */
+  readonly scope: { readonly left: readonly string[]; readonly joined: readonly string[] };
 }
 
 const quote = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
@@ -196,6 +207,10 @@ export class IncrementalInventory {
   /** Change rows at the cursor's instant already read: the next round's query returns them again (it is inclusive). */
   private readAtCursor = new Set<string>();
   private roundsSinceFull = Infinity;
+  /** The subscriptions the last read's fleet came from (lower-case); undefined before the first. */
+  private subscriptions: ReadonlySet<string> | undefined;
+  /** This round's machines in subscriptions that joined the scope: read whole, built anew. */
+  private joinedMachines = new Set<string>();
   readonly quota = new GraphQuota();
 
   constructor(
@@ -225,6 +240,10 @@ export class IncrementalInventory {
     const full = this.roundsSinceFull >= (this.options.fullEvery ?? DEFAULT_FULL_READ_EVERY);
     const keepTags = new Set(tagsNamedBy(this.spec).map((t) => t.toLowerCase()));
     let changed = 0;
+    let left: string[] = [];
+    let joined: string[] = [];
+    let fleetRead = false;
+    this.joinedMachines = new Set();
     this.kept.begin();
     /** Reads these (lower-case) ids back: created or updated (`found`), or not found (`gone`: deleted). */
     const readBack = async (ids: readonly string[], byId: (ids: readonly string[]) => string, present: readonly string[], quota: GraphQuota, found: (row: GraphRow) => void, gone: (id: string) => void) => {
@@ -238,6 +257,11 @@ export class IncrementalInventory {
     /** The machines whose items this round builds again: every one at a full read. */
     let rebuild: ReadonlySet<string> | "all" = "all";
     const fleet = async (present: readonly string[], quota: GraphQuota): Promise<FleetRows> => {
+      fleetRead = true;
+      const before = this.subscriptions;
+      const now = (this.subscriptions = new Set(present));
+      left = before ? [...before].filter((s) => !now.has(s)).sort() : [];
+      joined = before ? present.filter((s) => !before.has(s)) : [];
       if (full) {
         // The cursor first: a change during the full read is read again next round, never lost.
         const latest = await queryGraph(this.conn, LATEST_CHANGE_QUERY, present, retry, quota);
@@ -249,6 +273,10 @@ export class IncrementalInventory {
         this.readAtCursor = new Set();
         return this.kept.fleet(this.table, "all", keepTags);
       }
+      if (left.length) this.leave(new Set(left));
+      const joinedSet = new Set(joined);
+      // A joined subscription's rows are read whole below: its changes and power states are in them.
+      const elsewhere = (id: string) => !joinedSet.has(subscriptionOf(id));
       const [all, notRunning] = await Promise.all([
         queryGraph(this.conn, changesQuery(this.cursor), present, retry, quota) as Promise<ChangeRow[]>,
         queryGraph(this.conn, NOT_RUNNING_QUERY, present, retry, quota).then(idsOf),
@@ -260,13 +288,13 @@ export class IncrementalInventory {
       const targets = new Set<string>();
       for (const c of changes) {
         const id = c.targetResourceId?.toLowerCase();
-        if (!id || !FLEET_TYPE_SET.has((c.targetResourceType ?? "").toLowerCase())) continue;
+        if (!id || !FLEET_TYPE_SET.has((c.targetResourceType ?? "").toLowerCase()) || !elsewhere(id)) continue;
         targets.add(id);
         const machine = machineOf(id, c.targetResourceType ?? "");
         if (machine) this.machinesToReread.add(machine);
       }
       // Started or stopped since the last round: read back as a change would be.
-      for (const [id, type] of [...flipped(this.notRunning, notRunning), ...flipped(notRunning, this.notRunning)]) {
+      for (const [id, type] of [...flipped(this.notRunning, notRunning), ...flipped(notRunning, this.notRunning)].filter(([id]) => elsewhere(id))) {
         targets.add(id);
         this.machinesToReread.add(machineOf(id, type) ?? id);
       }
@@ -274,16 +302,27 @@ export class IncrementalInventory {
       const ids = [...targets];
       await readBack(ids, resourcesByIdQuery, present, quota, (row) => this.table.set(row), (id) => this.table.delete(id));
       changed = ids.length;
+      if (joined.length) {
+        const rows = await queryGraph(this.conn, FLEET_QUERY, joined, retry, quota);
+        for (const row of rows) this.table.set(row);
+        for (const row of rows) {
+          const machine = machineOf(row.id, row.type);
+          if (machine) this.joinedMachines.add(machine);
+        }
+      }
       // Above the narrowing's limit every machine's heartbeats are read again: every machine is built again.
-      rebuild = new Set(this.rereadsWhole() ? [...this.table.machines(), ...this.machinesToReread] : this.machinesToReread);
+      rebuild = new Set(this.rereadsWhole() ? [...this.table.machines(), ...this.machinesToReread] : [...this.machinesToReread, ...this.joinedMachines]);
       return this.kept.fleet(this.table, rebuild, keepTags);
     };
     const associations = async (present: readonly string[], quota: GraphQuota): Promise<InventoryDataCollectionRuleAssociation[]> => {
       if (full) {
         this.associations = new RowsByMachine(machineOfAssociation, await queryGraph(this.conn, ASSOCIATION_QUERY, present, retry, quota));
-      } else if (this.machinesToReread.size) {
-        const machines = [...this.machinesToReread];
-        this.associations.replace(machines, await inBatches(machines, (batch) => queryGraph(this.conn, associationsOfMachinesQuery(batch), present, retry, quota)));
+      } else {
+        if (this.machinesToReread.size) {
+          const machines = [...this.machinesToReread];
+          this.associations.replace(machines, await inBatches(machines, (batch) => queryGraph(this.conn, associationsOfMachinesQuery(batch), present, retry, quota)));
+        }
+        if (joined.length) this.associations.replace(this.joinedMachines, await queryGraph(this.conn, ASSOCIATION_QUERY, joined, retry, quota));
       }
       return this.kept.associations(this.associations.rows());
     };
@@ -295,6 +334,7 @@ export class IncrementalInventory {
       } else {
         const ids = reread.flatMap(machineSecurityIds).map((id) => id.toLowerCase());
         await readBack(ids, defenderByIdQuery, present, quota, (row) => this.securityRows.set(row.id.toLowerCase(), row), (id) => this.securityRows.delete(id));
+        if (joined.length) for (const row of await queryGraph(this.conn, DEFENDER_QUERY, joined, retry, quota)) this.securityRows.set(row.id.toLowerCase(), row);
       }
       // The Heartbeat: all of it at a full read (or above the narrowing's limit), those machines' otherwise.
       const whole = full || this.rereadsWhole();
@@ -303,9 +343,10 @@ export class IncrementalInventory {
         this.newestHeartbeat = newestHeartbeat(rows);
         this.heartbeats = byMachine(freshHeartbeats(rows, this.newestHeartbeat));
       } else {
-        const rows = await inBatches(reread, (batch) => readHeartbeats(this.conn, customerIds, heartbeatOfMachinesQuery(batch), retry));
+        const narrowed = [...reread, ...this.joinedMachines];
+        const rows = await inBatches(narrowed, (batch) => readHeartbeats(this.conn, customerIds, heartbeatOfMachinesQuery(batch), retry));
         this.newestHeartbeat = Math.max(this.newestHeartbeat, newestHeartbeat(rows));
-        for (const m of reread) this.heartbeats.delete(m);
+        for (const m of narrowed) this.heartbeats.delete(m);
         for (const [m, list] of byMachine(freshHeartbeats(rows, this.newestHeartbeat))) this.heartbeats.set(m, list);
       }
       // Only the workspaces still there count: when they are not the last round's, every machine's agents are added again.
@@ -336,16 +377,32 @@ export class IncrementalInventory {
       const inventory = await readInventoryFor(this.conn, this.spec, { retry, onProgress: this.options.onProgress, assembly, quota: this.quota });
       this.machinesToReread.clear();
       this.roundsSinceFull = full ? 1 : this.roundsSinceFull + 1;
-      return { inventory, mode: full ? "full" : "changes", changed, built: this.kept.builtMachines };
+      if (!fleetRead) {
+        // No subscription in scope (none read): whatever is kept is of subscriptions gone; the next round with some reads them in full.
+        left = [...(this.subscriptions ?? [])].sort();
+        this.subscriptions = new Set();
+        this.invalidate();
+      }
+      return { inventory, mode: full ? "full" : "changes", changed, built: this.kept.builtMachines, scope: { left, joined } };
     } catch (err) {
       this.invalidate();
       throw err;
     }
   }
 
-  /** Above this many machines to read again, the whole Heartbeat is read (and every machine built again). */
+  /** Above this many machines to read again (or of a joined subscription), the whole Heartbeat is read (and every machine built again). */
   private rereadsWhole(): boolean {
-    return this.machinesToReread.size > (this.options.heartbeatMachinesNarrowed ?? HEARTBEAT_MACHINES_NARROWED);
+    return this.machinesToReread.size + this.joinedMachines.size > (this.options.heartbeatMachinesNarrowed ?? HEARTBEAT_MACHINES_NARROWED);
+  }
+
+  /** Drops everything kept of these subscriptions (lower-case), which left the scope: every table below holds rows of them. */
+  private leave(subscriptions: ReadonlySet<string>): void {
+    const inThem = (id: string) => subscriptions.has(subscriptionOf(id));
+    const machines = this.table.dropSubscriptions(subscriptions);
+    this.kept.drop(machines);
+    this.associations.replace([...this.associations.machines()].filter(inThem), []);
+    for (const map of [this.securityRows, this.heartbeats, this.notRunning]) for (const id of map.keys()) if (inThem(id)) map.delete(id);
+    for (const id of this.machinesToReread) if (inThem(id)) this.machinesToReread.delete(id);
   }
 }
 

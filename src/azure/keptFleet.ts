@@ -7,6 +7,7 @@
  */
 import type { Inventory, InventoryDataCollectionRuleAssociation, InventoryMachine } from "../inventory/schema";
 import type { GraphRow } from "./graph";
+import { subscriptionOf } from "../inventory/ids";
 import { associationOf } from "./read/dcr";
 import { fleetFromRows, type FleetRows } from "./read/machines";
 
@@ -39,6 +40,21 @@ export class FleetTable {
     const ids = machine ? this.byMachine.get(machine) : undefined;
     ids?.delete(id);
     if (machine && ids?.size === 0) this.byMachine.delete(machine);
+  }
+
+  /**
+   * Drops every row in these subscriptions (lower-case ids): a subscription that left the scope.
+   * Returns the machines that had rows there (lower-case ids).
+   */
+  dropSubscriptions(subscriptions: ReadonlySet<string>): string[] {
+    const machines = [...this.byMachine.keys()].filter((m) => subscriptions.has(subscriptionOf(m)));
+    for (const m of machines) this.byMachine.delete(m);
+    for (const [id] of this.rows) {
+      if (!subscriptions.has(subscriptionOf(id))) continue;
+      this.rows.delete(id);
+      this.others.delete(id);
+    }
+    return machines;
   }
 
   /** The rows on these machines (lower-case ids). */
@@ -115,6 +131,12 @@ export class KeptItems {
     // The round's new machines merged in where a full read puts them: one pass, no sort of the fleet.
     if (added.length) this.order = mergeInIdOrder(this.order, added, (id) => this.machines.get(id)!.id);
     return { ...out, machines: this.order.map((id) => this.machines.get(id)!) };
+  }
+
+  /** Forgets these machines (lower-case ids): their subscription left the scope. */
+  drop(machines: readonly string[]): void {
+    const gone = new Set(machines.filter((id) => this.machines.delete(id)));
+    if (gone.size) this.order = this.order.filter((id) => !gone.has(id));
   }
 
   /** Keeps the round's machines as it handed them out (a scale set's instance counts, Defender rows and agents on them). */

@@ -92,13 +92,13 @@ export function noteRoundWrites(reader: WatchReader, result: ApplyResult): void 
 }
 
 /** How a watch round read the fleet, and the steps it left out because a recent round wrote them. */
-export type WatchRoundRead = Omit<RoundRead, "inventory"> & {
+export type WatchRoundRead = Omit<RoundRead, "inventory" | "scope"> & {
   readonly confirmed: number;
   /** False when the round read the same inventory as the last one and kept its plan. */
   readonly planned: boolean;
 };
 
-export async function planWatchRound(conn: AzureConnection, reader: WatchReader, spec: Spec, signal?: AbortSignal): Promise<{ inventory: Inventory; plan: Plan; read: WatchRoundRead }> {
+export async function planWatchRound(conn: AzureConnection, reader: WatchReader, spec: Spec, signal?: AbortSignal): Promise<{ inventory: Inventory; plan: Plan; read: WatchRoundRead; scope: RoundRead["scope"] }> {
   const read = await reader.inventory.read(signal).finally(() => reader.retries.flush());
   const replanned = !reader.last || !sameInventory(reader.last.inventory, read.inventory);
   const planned = replanned ? plan(spec, read.inventory) : reader.last!.plan;
@@ -109,7 +109,19 @@ export async function planWatchRound(conn: AzureConnection, reader: WatchReader,
   // Resource Graph still shows these machines as they were: read them again next round, or a
   // changes-only read keeps the stale rows (and this check) until the next full read.
   reader.inventory.noteWritten(confirmed.leftOut.map((s) => machineOf(s)).filter((id): id is string => !!id));
-  return refusingWrongPlans({ inventory: read.inventory, plan: confirmed.plan, read: { mode: read.mode, changed: read.changed, built: read.built, confirmed: confirmed.confirmed, planned: replanned } });
+  return refusingWrongPlans({ inventory: read.inventory, plan: confirmed.plan, read: { mode: read.mode, changed: read.changed, built: read.built, confirmed: confirmed.confirmed, planned: replanned }, scope: read.scope });
+}
+
+/**
+ * A watch round whose scope shrank (a subscription moved out of the spec's management groups):
+ * the leases of the subscriptions it no longer reads are released, so another run may take them;
+ * the others stay held throughout. Returns the subscriptions released (lower-case, sorted).
+ */
+export async function releaseLeft(run: RunState, inventory: Inventory): Promise<string[]> {
+  const inScope = new Set(inventory.subscriptions.map((s) => s.id.toLowerCase()));
+  const left = run.subscriptions.filter((s) => !inScope.has(s)).sort();
+  if (left.length) await run.releaseSubscriptions(left);
+  return left;
 }
 
 export async function applyRound(

@@ -64,6 +64,45 @@ export function describeSpecCheck(check: SpecCheck, path: string): string {
     : `spec changed: reloaded; the fleet is read in full`;
 }
 
+/** A watch round's scope against the last round's: subscriptions that left it or joined it, and those whose lease it released (lower-case, sorted). */
+export interface ScopeChange {
+  readonly left: readonly string[];
+  readonly joined: readonly string[];
+  readonly leaseReleased: readonly string[];
+}
+
+/** Null when the scope is the last round's and no lease was released. */
+export function scopeChangeOf(left: readonly string[], joined: readonly string[], leaseReleased: readonly string[]): ScopeChange | null {
+  return left.length || joined.length || leaseReleased.length ? { left, joined, leaseReleased } : null;
+}
+
+/** What a round says when its scope changed (a subscription moved out of or under a management group the spec names). */
+export function describeScopeChange(change: ScopeChange): string {
+  const subs = (list: readonly string[]) => `subscription${list.length > 1 ? "s" : ""} ${list.join(", ")}`;
+  const released = (list: readonly string[]) => `${list.length > 1 ? "their leases are" : "its lease is"} released (another run may take ${list.length > 1 ? "them" : "it"})`;
+  const parts: string[] = [];
+  if (change.left.length) {
+    const all = change.left.every((s) => change.leaseReleased.includes(s));
+    parts.push(`${subs(change.left)} left it: nothing of ${change.left.length > 1 ? "them" : "it"} is kept${all ? `, and ${released(change.left)}` : ""}`);
+  }
+  const others = change.leaseReleased.filter((s) => !change.left.includes(s));
+  if (others.length) parts.push(`${subs(others)} ${others.length > 1 ? "are" : "is"} not in it: ${released(others)}`);
+  if (change.joined.length) parts.push(`${subs(change.joined)} joined it: read in full`);
+  return `scope changed: ${parts.join("; ")}`;
+}
+
+/**
+ * An error on one line (a failed round's line): a message whose first line is a heading (`invalid
+ * inventory:`) with its problems on the lines below has the first of them joined on, and the
+ * others counted (the JSON line's `error` has them all).
+ */
+export function oneLine(message: string): string {
+  const [head = "", ...rest] = message.split("\n").map((l) => l.trim()).filter(Boolean);
+  if (!rest.length) return head;
+  const more = rest.length > 1 ? ` (and ${rest.length - 1} more)` : "";
+  return head.endsWith(":") ? `${head} ${rest[0]}${more}` : `${head} (and ${rest.length} more line(s))`;
+}
+
 /** A round's spec check in its JSON line: null when the file is the spec in force. */
 export function specChangeJson(check: SpecCheck): { reloaded: boolean; scopeChanged?: boolean; error?: string } | null {
   if (check.status === "same") return null;
@@ -94,17 +133,18 @@ export interface RoundOutcome {
   result?: ApplyResult;
   read?: WatchRoundRead;
   spec?: SpecCheck;
+  scope?: ScopeChange | null;
 }
 
 /**
  * A round's JSON line, whatever its outcome: `plan` null when it did not plan, `result` null when
- * nothing ran, `steps` [] without a plan or when the round failed; in a watch `read` and `specChange` (null when not read
+ * nothing ran, `steps` [] without a plan or when the round failed; in a watch `read`, `specChange` and `scopeChange` (null when not read
  * or unchanged); on failure `error` and, in a watch, `nextRoundInSeconds` (null: no next round).
  */
 export function roundRecord(round: number, startedMs: number, outcome: RoundOutcome, watch: boolean, failure?: { error: string; nextRoundInSeconds: number | null }): string {
   const record = {
     ...roundJson(round, startedMs, outcome.plan?.summary ?? null, outcome.result ?? null),
-    ...(watch ? { read: outcome.read ?? null, specChange: outcome.spec ? specChangeJson(outcome.spec) : null } : {}),
+    ...(watch ? { read: outcome.read ?? null, specChange: outcome.spec ? specChangeJson(outcome.spec) : null, scopeChange: outcome.scope ?? null } : {}),
     // A failed round applied none of its plan's steps.
     ...roundSteps(failure ? undefined : outcome.plan),
     seconds: (Date.now() - startedMs) / 1000,

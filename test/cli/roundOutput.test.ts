@@ -4,7 +4,8 @@
  * plans read alike); the steps past the first 10 are counted and said where they are recorded.
  */
 import { plan } from "../../src/core";
-import { describeSpecCheck, roundLine, roundLines, specChangeJson, stepLines, stepWhere } from "../../src/cli/roundOutput";
+import { describeScopeChange, describeSpecCheck, oneLine, roundLine, roundLines, roundRecord, scopeChangeOf, specChangeJson, stepLines, stepWhere } from "../../src/cli/roundOutput";
+import { ValidationError } from "../../src/spec/errors";
 import { summarizeResult } from "../../src/cli/round";
 import type { ApplyResult } from "../../src/azure";
 import { inventory, machine } from "../helpers/fixtures";
@@ -81,5 +82,46 @@ describe("a round's word on its spec file", () => {
     const invalid = { status: "invalid" as const, error: 'invalid spec:\n  defender.servers.plan: "P3" is not one of Off, P1, P2' };
     expect(specChangeJson(invalid)).toEqual({ reloaded: false, error: invalid.error });
     expect(describeSpecCheck(invalid, "spec.yaml")).toContain('keeps the last valid spec: invalid spec:\n  defender.servers.plan: "P3" is not one of Off, P1, P2');
+  });
+});
+
+describe("a failed round's line (user trial 18b: `round 3: failed: invalid inventory:; next round in 10.0 s`)", () => {
+  it("a heading's first problem joined on, the others counted", () => {
+    const one = new ValidationError("inventory", [{ path: "clusters[0].id", message: `is in subscription ${SUBS[0]}, which subscriptions does not list` }]);
+    expect(oneLine(one.message)).toBe(`invalid inventory: clusters[0].id: is in subscription ${SUBS[0]}, which subscriptions does not list`);
+    const three = new ValidationError("spec", [
+      { path: "defender.servers.overrides[0].subscription", message: "is not in scope" },
+      { path: "a", message: "b" },
+      { path: "c", message: "d" },
+    ]);
+    expect(oneLine(three.message)).toBe("invalid spec: defender.servers.overrides[0].subscription: is not in scope (and 2 more)");
+    // readInventory's refusal of rows it cannot read has the same shape.
+    expect(oneLine("Resource Graph returned rows this tool cannot read (nothing was changed):\n  row 1: no id\n  row 2: no type")).toBe(
+      "Resource Graph returned rows this tool cannot read (nothing was changed): row 1: no id (and 1 more)",
+    );
+  });
+
+  it("a one-line message as it is; one whose first line is whole, with the lines below counted", () => {
+    expect(oneLine("the scope grew after this run took its lease (now also x): nothing was applied; run again")).toBe("the scope grew after this run took its lease (now also x): nothing was applied; run again");
+    expect(oneLine("ARM answered 400 BadRequest\n{\n  \"code\": \"x\"\n}")).toBe("ARM answered 400 BadRequest (and 3 more line(s))");
+    expect(oneLine("\n  x: y\n")).toBe("x: y");
+  });
+});
+
+describe("a watch round whose scope changed (a subscription moved out of or under the spec's management group)", () => {
+  it("says what left (its lease released) and what joined, in text and JSON; null when nothing changed", () => {
+    expect(scopeChangeOf([], [], [])).toBeNull();
+    const left = scopeChangeOf([SUBS[1]!], [], [SUBS[1]!])!;
+    expect(describeScopeChange(left)).toBe(`scope changed: subscription ${SUBS[1]} left it: nothing of it is kept, and its lease is released (another run may take it)`);
+    const both = scopeChangeOf([SUBS[0]!, SUBS[1]!], [SUBS[2]!], [SUBS[0]!, SUBS[1]!])!;
+    expect(describeScopeChange(both)).toBe(
+      `scope changed: subscriptions ${SUBS[0]}, ${SUBS[1]} left it: nothing of them is kept, and their leases are released (another run may take them); subscription ${SUBS[2]} joined it: read in full`,
+    );
+    // A lease released for a subscription the last round did not read (the first round after the lease was taken).
+    expect(describeScopeChange(scopeChangeOf([], [], [SUBS[2]!])!)).toBe(`scope changed: subscription ${SUBS[2]} is not in it: its lease is released (another run may take it)`);
+    const record = JSON.parse(roundRecord(9, Date.UTC(2026, 11, 7), { scope: left }, true));
+    expect(record.scopeChange).toEqual({ left: [SUBS[1]], joined: [], leaseReleased: [SUBS[1]] });
+    expect(JSON.parse(roundRecord(10, Date.UTC(2026, 11, 7), {}, true)).scopeChange).toBeNull();
+    expect(JSON.parse(roundRecord(1, Date.UTC(2026, 11, 7), {}, false))).not.toHaveProperty("scopeChange");
   });
 });

@@ -62,6 +62,25 @@ describe("local leases", () => {
     await mine.release();
   });
 
+  it("a run releases the leases of subscriptions that left its scope and keeps the others held and renewed (user trial 18b)", async () => {
+    const { store: s } = store();
+    const [b, a] = SUBS as [string, string];
+    const watch = await beginRun({ state: "x", store: s, subscriptions: [], resolvedSubscriptions: SUBS, managementGroups: ["contoso-prod"], command: "reconcile", leaseSeconds: 0.3 });
+    await watch.releaseSubscriptions([b.toUpperCase()]);
+    expect(watch.subscriptions).toEqual([a]);
+    // Another run takes the one that left; the one still in scope stays refused, renewals after the release included.
+    const other = await beginRun({ state: "y", store: s, subscriptions: [b], command: "apply" });
+    await new Promise((r) => setTimeout(r, 700));
+    await expect(beginRun({ state: "y", store: s, subscriptions: [a], command: "apply" })).rejects.toThrow(/locked by reconcile/);
+    await expect(beginRun({ state: "y", store: s, subscriptions: [], managementGroups: ["contoso-prod"], command: "apply" })).rejects.toThrow(/locked by reconcile/);
+    expect(watch.lease.lost.aborted).toBe(false);
+    // A subscription it does not hold is not released (the other run's stays held).
+    await watch.releaseSubscriptions([b]);
+    await expect(beginRun({ state: "z", store: s, subscriptions: [b], command: "apply" })).rejects.toThrow(/locked by apply/);
+    await other.end();
+    await watch.end();
+  });
+
   it("a renewal that finds the lease gone aborts the run", async () => {
     const { store: s } = store();
     const lease = await FleetLease.take(s, ["subscription-z"], newHolder("apply"), { seconds: 0.3 });

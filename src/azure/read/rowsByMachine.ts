@@ -22,6 +22,11 @@ export class RowsByMachine {
     this.add(rows);
   }
 
+  /** The machines with kept rows (lower-case ids). */
+  machines(): IterableIterator<string> {
+    return this.byMachine.keys();
+  }
+
   /** Every kept row, in id order as Resource Graph's `order by id asc` gives them. */
   rows(): GraphRow[] {
     const out: GraphRow[] = [];

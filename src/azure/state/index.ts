@@ -29,6 +29,8 @@ export interface RunState {
   readonly journal: Journal;
   /** The subscriptions this run holds a lease on (lower-case, sorted): the listed ones and those its management groups resolved to. */
   readonly subscriptions: readonly string[];
+  /** Releases the leases of these subscriptions (they left a watch's scope); the others stay held. */
+  releaseSubscriptions(subscriptions: readonly string[]): Promise<void>;
   /** Closes the journal and releases the lease. */
   end(): Promise<void>;
 }
@@ -67,11 +69,20 @@ export async function beginRun(options: BeginRunOptions): Promise<RunState> {
   });
   try {
     const journal = await Journal.open(store.journal(journalName([...options.subscriptions, ...(options.managementGroups ?? []).map((g) => `management-group:${g}`)], options.instance)));
+    let held: readonly string[] = subscriptions;
     return {
       store,
       lease,
       journal,
-      subscriptions,
+      get subscriptions() {
+        return held;
+      },
+      releaseSubscriptions: async (leaving) => {
+        const gone = new Set(leaving.map((s) => s.toLowerCase()).filter((s) => held.includes(s)));
+        // The journal keeps its name: it is named after the spec's scope, not the subscriptions leased.
+        await lease.releaseSome(leaseNames([...gone], options.instance));
+        held = held.filter((s) => !gone.has(s));
+      },
       end: async () => {
         await journal.flush().catch(() => undefined);
         journal.close();

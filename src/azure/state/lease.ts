@@ -44,14 +44,16 @@ export function newHolder(command: string): LeaseHolder {
 export class FleetLease {
   private readonly controller = new AbortController();
   private timer: NodeJS.Timeout | undefined;
+  /** The renewal in flight: a lease is released only after it settled, or that renewal would find it gone and abort the run. */
+  private renewing: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly holder: LeaseHolder,
-    private readonly leases: readonly HeldLease[],
+    private leases: readonly HeldLease[],
     seconds: number,
   ) {
     // Renew at a third of the lease: two renewals may fail before it runs out.
-    this.timer = setInterval(() => void this.renew(), (seconds * 1000) / 3);
+    this.timer = setInterval(() => void (this.renewing = this.renew()), (seconds * 1000) / 3);
     this.timer.unref();
   }
 
@@ -89,6 +91,15 @@ export class FleetLease {
   private stopRenewing(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  /** Releases these of its leases (subscriptions that left a watch's scope); the others stay held and renewed throughout. */
+  async releaseSome(names: readonly string[]): Promise<void> {
+    const gone = new Set(names);
+    const released = this.leases.filter((l) => gone.has(l.name));
+    this.leases = this.leases.filter((l) => !gone.has(l.name));
+    await this.renewing;
+    await Promise.all(released.map((l) => l.release()));
   }
 
   async release(): Promise<void> {

@@ -5,7 +5,9 @@
  * for its whole life (renewed while it runs, released when it stops): a second watch or an apply on
  * any of those subscriptions is refused, naming it, and so is a watch that finds it held. A round
  * whose scope grew (a subscription moved under a management group) takes the lease again for the
- * new scope; a watch whose lease was broken (`--force-unlock`) stops.
+ * new scope; one whose scope shrank (a subscription moved out) releases the lease of what left and
+ * keeps the others held (said on the round's line, `scopeChange` in JSON); a watch whose lease was
+ * broken (`--force-unlock`) stops.
  *
  * A watch outlives its rounds' errors (Resource Graph answering 503, the endpoint down): the round
  * is logged as failed and the next one waits longer (the interval, doubling per failed round up to
@@ -22,7 +24,7 @@
  * --format json prints one JSON object per round on one line (JSON Lines), with the same members
  * whatever the outcome (roundOutput.ts): the round number, when it started, the plan's summary and
  * the apply result (null when not planned, or nothing ran), its first 10 steps and its `seconds`;
- * with --watch `read` and `specChange`; a failed round's `error` (a refused lease or an unreachable
+ * with --watch `read`, `specChange` and `scopeChange`; a failed round's `error` (a refused lease or an unreachable
  * cloud before the first round too). Exit 0 when the last round had no failed step and its apply
  * was not cut short (a watch stopped between rounds ends with 0), 1 otherwise.
  */
@@ -33,8 +35,7 @@ import type { CliContext } from "../context";
 import { CliError } from "../errors";
 import { choice } from "../format";
 import { createProgress } from "../progress";
-import { describeRead, describeSpecCheck, roundLine, roundLines, roundRecord, stepLines, type RoundOutcome } from "../roundOutput";
-import type { WatchRoundRead } from "../round";
+import { describeRead, describeScopeChange, describeSpecCheck, oneLine, roundLine, roundLines, roundRecord, scopeChangeOf, stepLines, type RoundOutcome } from "../roundOutput";
 import { onStopSignals } from "../signals";
 import { SpecFollower } from "../specFollow";
 import { addExecutionOptions, executionOptions, type ExecutionFlags } from "./execution";
@@ -96,7 +97,7 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
       throw err;
     });
     const { sleepUnlessStopped, LeaseRefusedError, ScopeError } = azure;
-    const { applyRound, beginRound, describeEarlierRun, noteRoundWrites, planRound, planWatchRound, SpecProblemsError, summarizeResult, watchReader } = rounds;
+    const { applyRound, beginRound, describeEarlierRun, noteRoundWrites, planRound, planWatchRound, releaseLeft, SpecProblemsError, summarizeResult, watchReader } = rounds;
     let spec = follower.current;
     let reader = watching ? watchReader(conn, spec, progress, fullEvery) : undefined;
     // The lease, held across a watch's rounds until it stops (or its scope changes).
@@ -127,10 +128,16 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
           }
           run ??= await beginRound(conn, spec, "reconcile", { state: exec.state });
           const signal = AbortSignal.any([stop.signal, run.lease.lost]);
-          const planned = reader ? await planWatchRound(conn, reader, spec, signal) : await planRound(conn, spec, progress, signal);
-          const read = "read" in planned ? (planned.read as WatchRoundRead) : undefined;
+          const watched = reader ? await planWatchRound(conn, reader, spec, signal) : undefined;
+          const planned = watched ?? (await planRound(conn, spec, progress, signal));
+          const read = watched?.read;
           const thePlan = (outcome.plan = planned.plan);
           outcome.read = read;
+          if (watched) {
+            // A subscription that left the scope: its lease released now, the others' kept (a step is applied only within the scope read).
+            const change = (outcome.scope = scopeChangeOf(watched.scope.left, watched.scope.joined, await releaseLeft(run, planned.inventory)));
+            if (change && !json) ctx.stdout(roundLine(round, describeScopeChange(change)));
+          }
           let result: ApplyResult | null = null;
           if (thePlan.steps.length === 0) {
             if (!json) ctx.stdout(roundLine(round, `no changes (${thePlan.summary.machines} machine(s) in scope${read ? `; ${describeRead(read)}` : ""})`));
@@ -173,7 +180,7 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
           const wait = nextWaitMs(intervalMs, failedRounds);
           const what = err instanceof LeaseRefusedError ? "skipped" : "failed";
           if (json) ctx.stdout(roundRecord(round, started, outcome, true, { error: message, nextRoundInSeconds: wait / 1000 }));
-          else ctx.stdout(roundLine(round, `${what}: ${message.split("\n")[0]}; next round in ${(wait / 1000).toFixed(1)} s`));
+          else ctx.stdout(roundLine(round, `${what}: ${oneLine(message)}; next round in ${(wait / 1000).toFixed(1)} s`));
           await sleepUnlessStopped(Math.max(0, wait - (Date.now() - started)), stop.signal).catch(() => undefined);
           if (stop.signal.aborted) break;
           continue;
