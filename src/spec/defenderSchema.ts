@@ -50,14 +50,14 @@ const serversFields = closedObject({
     exclusionTags: tags.default({}).describe("Machines with any of these tags are not scanned: `{ <name>: <value> }`."),
   })
     .optional()
-    .describe("Agentless scanning of the machines' disks (pricing extension `AgentlessVmScanning`)."),
+    .describe("Agentless scanning of the machines' disks (pricing extension `AgentlessVmScanning`). An object, not a boolean: `{ enabled: true }`."),
   endpointProtection: closedObject({
     enabled: z.boolean().optional().describe("The Defender for Endpoint integration (setting `WDATP`; default on with P1 or P2)."),
     unifiedSolution: z.boolean().default(true).describe("The unified solution for Windows Server 2012 R2 and 2016 (setting `WDATP_UNIFIED_SOLUTION`, older subscriptions)."),
     linux: z.boolean().default(true).describe("Linux machines too (setting `WDATP_EXCLUDE_LINUX_PUBLIC_PREVIEW` off)."),
   })
     .optional()
-    .describe("Endpoint protection: Defender for Endpoint, which Defender deploys itself (`MDE.Windows` / `MDE.Linux`)."),
+    .describe("Endpoint protection: Defender for Endpoint, which Defender deploys itself (`MDE.Windows` / `MDE.Linux`). An object, not a boolean: `{ enabled: true }`."),
   vulnerabilityAssessment: z
     .enum(VULNERABILITY_ASSESSMENT_PROVIDERS)
     .optional()
@@ -74,7 +74,7 @@ const serversFields = closedObject({
       .describe("What it watches (the extension's `Rules`). Default: the portal's \"Recommended to monitor\" files and registry keys; given, it replaces them."),
   })
     .optional()
-    .describe("File integrity monitoring with its workspace."),
+    .describe("File integrity monitoring with its workspace. An object, not a boolean: `{ enabled: true, workspace: { id } }`."),
   directOnboarding: closedObject({
     subscription: z.string().regex(GUID_PATTERN, { error: "must be a subscription GUID" }).describe("The designated subscription: one of the spec's subscriptions."),
   })
