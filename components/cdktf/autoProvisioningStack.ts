@@ -14,6 +14,7 @@ import { z } from "zod";
 import { declareStack, notScopesIn, readAmaPoliciesOptions, resolvedScope, resolvedScopeIssues, type SpecFields, type StackDeclarations, type StackOptionsFields } from "../../src/core";
 import { parseSpec, type Spec } from "../../src/spec";
 import { AutoProvisioning } from "./autoProvisioning";
+import { ensureRelativeLocalBackend } from "./backend";
 import { DefaultWorkspace } from "./defaultWorkspace";
 import { subscriptionProvider } from "./provider";
 import { RenderedDeclarations } from "./render/registry";
@@ -150,5 +151,11 @@ export class AutoProvisioningStack extends TerraformStack {
     }
     this.providers = providers;
     this.subscriptions = subscriptions;
+  }
+
+  /** Before synth: without a backend of the user's, cdktf's default local state file, named relative to the stack's directory (backend.ts). */
+  public override prepareStack(): void {
+    ensureRelativeLocalBackend(this);
+    super.prepareStack();
   }
 }

@@ -12,7 +12,7 @@
  * each other, naming the field and the allowed values.
  */
 import { z } from "zod";
-import { closedObject, type ValidationIssue } from "./errors";
+import { OWN_MESSAGE, closedObject, type ValidationIssue } from "./errors";
 import { DEPRECATED_PLANS, OTHER_PLAN_NAMES, RESOURCE_LEVEL_PLANS, SUB_PLANS, type PlanName, type ResourceLevelPlan } from "./defender";
 import { GUID_PATTERN, MACHINE_ID_PATTERN, WORKSPACE_ID_PATTERN } from "./patterns";
 
@@ -42,7 +42,7 @@ const overrideSchema = closedObject({
   plan: z.enum(RESOURCE_LEVEL_PLANS).describe("The machine's own plan: `P1` or `Free` (resource-level pricing allows nothing else)."),
 }).describe("A resource-level plan for chosen machines, by tag or by id (one of them).");
 
-export const serversSchema = closedObject({
+const serversFields = closedObject({
   plan: z.enum(SERVER_PLANS).describe("Defender for Servers: `Off` (pricing Free), `P1` or `P2` (pricing Standard with that sub-plan)."),
   enforce: z.boolean().default(false).describe("Push the subscription's plan down over resource-level plans (`enforce: True`); resource-level overrides are then refused."),
   agentlessScanning: closedObject({
@@ -50,14 +50,14 @@ export const serversSchema = closedObject({
     exclusionTags: tags.default({}).describe("Machines with any of these tags are not scanned: `{ <name>: <value> }`."),
   })
     .optional()
-    .describe("Agentless scanning of the machines' disks (pricing extension `AgentlessVmScanning`)."),
+    .describe("Agentless scanning of the machines' disks (pricing extension `AgentlessVmScanning`). An object, not a boolean: `{ enabled: true }`."),
   endpointProtection: closedObject({
     enabled: z.boolean().optional().describe("The Defender for Endpoint integration (setting `WDATP`; default on with P1 or P2)."),
     unifiedSolution: z.boolean().default(true).describe("The unified solution for Windows Server 2012 R2 and 2016 (setting `WDATP_UNIFIED_SOLUTION`, older subscriptions)."),
     linux: z.boolean().default(true).describe("Linux machines too (setting `WDATP_EXCLUDE_LINUX_PUBLIC_PREVIEW` off)."),
   })
     .optional()
-    .describe("Endpoint protection: Defender for Endpoint, which Defender deploys itself (`MDE.Windows` / `MDE.Linux`)."),
+    .describe("Endpoint protection: Defender for Endpoint, which Defender deploys itself (`MDE.Windows` / `MDE.Linux`). An object, not a boolean: `{ enabled: true }`."),
   vulnerabilityAssessment: z
     .enum(VULNERABILITY_ASSESSMENT_PROVIDERS)
     .optional()
@@ -74,7 +74,7 @@ export const serversSchema = closedObject({
       .describe("What it watches (the extension's `Rules`). Default: the portal's \"Recommended to monitor\" files and registry keys; given, it replaces them."),
   })
     .optional()
-    .describe("File integrity monitoring with its workspace."),
+    .describe("File integrity monitoring with its workspace. An object, not a boolean: `{ enabled: true, workspace: { id } }`."),
   directOnboarding: closedObject({
     subscription: z.string().regex(GUID_PATTERN, { error: "must be a subscription GUID" }).describe("The designated subscription: one of the spec's subscriptions."),
   })
@@ -82,33 +82,45 @@ export const serversSchema = closedObject({
     .describe("Direct onboarding: servers onboarded to Defender for Endpoint outside Azure appear under this subscription (pricing extension `MdeDesignatedSubscription`)."),
   guestConfiguration: z.boolean().default(false).describe("The Guest Configuration agent on virtual machines (a system-assigned identity and the extension), installed by this tool."),
   overrides: z.array(overrideSchema).default([]).describe("Resource-level plans for chosen machines (`P1` or `Free`)."),
-}).describe("Defender for Servers (pricing `VirtualMachines`) and the components it deploys.");
+});
 
-export const containersSchema = closedObject({
+// The rules between a section's fields run with the schema (its own fields parsed), so they are
+// reported with every other section's problems in one error.
+export const serversSchema = serversFields
+  .superRefine(refineWith(serversIssues))
+  .describe("Defender for Servers (pricing `VirtualMachines`) and the components it deploys.");
+
+const containersFields = closedObject({
   enabled: z.boolean().describe("Defender for Containers on (pricing `Containers` Standard) or off."),
   sensor: z.boolean().optional().describe("The Defender sensor on AKS (`securityProfile.defender`) and Arc-enabled Kubernetes, which Defender deploys itself (extension `ContainerSensor`)."),
   azurePolicy: z.boolean().optional().describe("The Azure Policy add-on on AKS clusters, enabled by this tool where no policy assignment deploys it."),
   agentlessDiscovery: z.boolean().optional().describe("Agentless discovery for Kubernetes (extension `AgentlessDiscoveryForKubernetes`)."),
   registryVulnerabilityAssessment: z.boolean().optional().describe("Vulnerability assessment of registry images (extension `ContainerRegistriesVulnerabilityAssessments`)."),
-}).describe("Defender for Containers (pricing `Containers`) and its components; each defaults to `enabled`.");
+});
+
+export const containersSchema = containersFields
+  .superRefine(refineWith(containersIssues))
+  .describe("Defender for Containers (pricing `Containers`) and its components; each defaults to `enabled`.");
 
 const otherPlanSchema = closedObject({
   enabled: z.boolean().describe("Pricing Standard (on) or Free (off)."),
   subPlan: z.string().min(1).optional().describe("The plan's sub-plan, for the plans that have them (deprecated ones are refused)."),
 });
+const otherPlans = z.record(z.string(), otherPlanSchema);
 
 export const defenderSchema = closedObject({
   servers: serversSchema.optional(),
   containers: containersSchema.optional(),
-  plans: z
-    .record(z.string(), otherPlanSchema)
+  plans: otherPlans
+    .superRefine(refineWith(otherPlanIssues))
     .optional()
     .describe(`Other Defender plans by pricing name (${OTHER_PLAN_NAMES.join(", ")}): \`{ enabled, subPlan? }\`.`),
 }).describe("Defender for Cloud's plans and the components they deploy (the portal's \"Defender plans\" and \"Settings & monitoring\"). Absent: not managed.");
 
 export type DefenderSpec = z.output<typeof defenderSchema>;
-export type ServersSpec = z.output<typeof serversSchema>;
-export type ContainersSpec = z.output<typeof containersSchema>;
+export type ServersSpec = z.output<typeof serversFields>;
+export type ContainersSpec = z.output<typeof containersFields>;
+type OtherPlansSpec = z.output<typeof otherPlans>;
 
 /** An override as the planner applies it. */
 export interface ResolvedOverride {
@@ -199,16 +211,6 @@ export function serversPricing(s: ResolvedServers): { readonly pricingTier: "Sta
   return s.plan === "Off" ? { pricingTier: "Free", subPlan: null } : { pricingTier: "Standard", subPlan: s.plan };
 }
 
-/**
- * The combinations of the `defender` section that Azure refuses or that contradict each other,
- * each naming the field to change. `scope`: the subscriptions the fields that name one are checked
- * against (defenderScopeIssues).
- */
-export function defenderIssues(defender: DefenderSpec | undefined, scope: DefenderScope): ValidationIssue[] {
-  if (!defender) return [];
-  return [...serversIssues(defender.servers), ...defenderScopeIssues(defender, scope), ...containersIssues(defender.containers), ...otherPlanIssues(defender.plans)];
-}
-
 /** What the fields naming a subscription are checked against. */
 export interface DefenderScope {
   /** Lower-case subscription ids: the spec's listed ones, or its resolved scope. */
@@ -252,10 +254,13 @@ export function defenderScopeIssues(defender: DefenderSpec | undefined, scope: D
   return out;
 }
 
-function serversIssues(s: ServersSpec | undefined): ValidationIssue[] {
-  if (!s) return [];
-  const out: ValidationIssue[] = [];
-  const at = (field: string) => `defender.servers.${field}`;
+/**
+ * The combinations of `defender.servers` that Azure refuses or that contradict each other, each
+ * naming the field to change (paths relative to the section).
+ */
+function serversIssues(s: ServersSpec): SectionIssue[] {
+  const out: SectionIssue[] = [];
+  const at = (field: string) => field;
   const needsPlan = (field: string, what: string, plans: readonly ServerPlan[]) =>
     out.push({ path: at(field), message: `${what} needs Defender for Servers ${plans.join(" or ")}; servers.plan is ${s.plan} (allowed: ${plans.join(", ")})` });
   if (s.agentlessScanning?.enabled === true && s.plan !== "P2") needsPlan("agentlessScanning.enabled", "agentless scanning", ["P2"]);
@@ -289,20 +294,20 @@ function serversIssues(s: ServersSpec | undefined): ValidationIssue[] {
   return out;
 }
 
-function containersIssues(c: ContainersSpec | undefined): ValidationIssue[] {
-  if (!c || c.enabled) return [];
-  const out: ValidationIssue[] = [];
+function containersIssues(c: ContainersSpec): SectionIssue[] {
+  if (c.enabled) return [];
+  const out: SectionIssue[] = [];
   for (const field of ["sensor", "azurePolicy", "agentlessDiscovery", "registryVulnerabilityAssessment"] as const) {
-    if (c[field] === true) out.push({ path: `defender.containers.${field}`, message: "needs Defender for Containers: containers.enabled is false (allowed: true with enabled, or false)" });
+    if (c[field] === true) out.push({ path: field, message: "needs Defender for Containers: containers.enabled is false (allowed: true with enabled, or false)" });
   }
   return out;
 }
 
-function otherPlanIssues(plans: DefenderSpec["plans"]): ValidationIssue[] {
-  if (!plans) return [];
-  const out: ValidationIssue[] = [];
+function otherPlanIssues(plans: OtherPlansSpec): SectionIssue[] {
+  const out: SectionIssue[] = [];
   for (const [name, p] of Object.entries(plans)) {
-    const path = `defender.plans.${name}`;
+    // Segments, not a dotted string: a misspelt plan name may hold a dot.
+    const path = [name];
     if (name === "VirtualMachines" || name === "Containers") {
       out.push({ path, message: `is set in defender.${name === "VirtualMachines" ? "servers" : "containers"}` });
       continue;
@@ -313,19 +318,38 @@ function otherPlanIssues(plans: DefenderSpec["plans"]): ValidationIssue[] {
     }
     const replacedBy = DEPRECATED_PLANS[name as PlanName];
     if (replacedBy && p.enabled) {
-      out.push({ path: `${path}.enabled`, message: `${name} is deprecated, replaced by ${replacedBy}: enable defender.containers instead (allowed here: false, to turn the old plan off)` });
+      out.push({ path: [name, "enabled"], message: `${name} is deprecated, replaced by ${replacedBy}: enable defender.containers instead (allowed here: false, to turn the old plan off)` });
       continue;
     }
     const subPlans = SUB_PLANS[name as PlanName];
     if (p.subPlan === undefined) continue;
-    if (!subPlans) out.push({ path: `${path}.subPlan`, message: `${name} has no sub-plans` });
+    if (!subPlans) out.push({ path: [name, "subPlan"], message: `${name} has no sub-plans` });
     else if (subPlans.deprecated[p.subPlan]) {
-      out.push({ path: `${path}.subPlan`, message: `"${p.subPlan}" is deprecated and Azure refuses it (InvalidInputError): use "${subPlans.deprecated[p.subPlan]}" (allowed: ${subPlans.current.join(", ")})` });
+      out.push({ path: [name, "subPlan"], message: `"${p.subPlan}" is deprecated and Azure refuses it (InvalidInputError): use "${subPlans.deprecated[p.subPlan]}" (allowed: ${subPlans.current.join(", ")})` });
     } else if (!subPlans.current.includes(p.subPlan)) {
-      out.push({ path: `${path}.subPlan`, message: `"${p.subPlan}" is not one of ${subPlans.current.join(", ")}` });
-    } else if (!p.enabled) out.push({ path: `${path}.subPlan`, message: "applies only to a plan that is enabled" });
+      out.push({ path: [name, "subPlan"], message: `"${p.subPlan}" is not one of ${subPlans.current.join(", ")}` });
+    } else if (!p.enabled) out.push({ path: [name, "subPlan"], message: "applies only to a plan that is enabled" });
   }
   return out;
+}
+
+/** An issue of one section, its path relative to the section: a dotted string, or segments. */
+interface SectionIssue {
+  readonly path: string | readonly (string | number)[];
+  readonly message: string;
+}
+
+/** A zod refinement reporting `check`'s issues under the section's path (issuesFromZod passes their messages through). */
+function refineWith<T>(check: (value: T) => SectionIssue[]) {
+  return (value: T, ctx: z.core.$RefinementCtx<T>): void => {
+    for (const issue of check(value)) ctx.addIssue({ code: "custom", message: issue.message, path: [...pathSegments(issue.path)], params: { [OWN_MESSAGE]: true } });
+  };
+}
+
+/** `overrides[0].tag` → ["overrides", 0, "tag"]. */
+function pathSegments(path: SectionIssue["path"]): readonly (string | number)[] {
+  if (typeof path !== "string") return path;
+  return path.split(".").flatMap((part) => part.split(/\[(\d+)\]/).filter((p) => p !== "").map((p) => (/^\d+$/.test(p) ? Number(p) : p)));
 }
 
 /**

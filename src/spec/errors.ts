@@ -52,6 +52,9 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return cur;
 }
 
+/** In a custom issue's params: its message is ours, whole (a rule between a section's fields). */
+export const OWN_MESSAGE = "ascOwnMessage";
+
 /** Turns zod's issues into ours, quoting the bad value against the allowed ones. */
 export function issuesFromZod(error: z.ZodError, input: unknown): ValidationIssue[] {
   const out: ValidationIssue[] = [];
@@ -67,8 +70,15 @@ export function issuesFromZod(error: z.ZodError, input: unknown): ValidationIssu
       case "invalid_type":
         out.push({
           path,
-          message: received === undefined ? `is required (${issue.expected})` : `${show(received)} is not ${article(issue.expected)} ${issue.expected}`,
+          message:
+            received === undefined
+              ? `is required (${issue.expected})`
+              : `${show(received)} is not ${article(issue.expected)} ${issue.expected}${issue.message.startsWith(TAKES) ? `: ${issue.message}` : ""}`,
         });
+        break;
+      case "custom":
+        if (issue.params?.[OWN_MESSAGE] === true) out.push({ path, message: issue.message });
+        else out.push({ path, message: received === undefined ? issue.message : `${show(received)}: ${issue.message}` });
         break;
       case "unrecognized_keys":
         for (const key of issue.keys) {
@@ -88,10 +98,18 @@ function allowedKeysHint(issue: { message: string }): string {
   return issue.message.startsWith("allowed: ") ? ` (${issue.message})` : "";
 }
 
-/** A strict object whose unknown-key error lists the keys it knows. */
+const TAKES = "it takes ";
+
+/**
+ * A strict object whose errors show its shape: an unknown key's lists the keys it knows; a value
+ * that is not an object (`agentlessScanning: true`) is told the fields it takes, and, with an
+ * `enabled` field, how to turn it on.
+ */
 export function closedObject<T extends z.core.$ZodLooseShape>(shape: T) {
-  const allowed = Object.keys(shape).join(", ");
+  const keys = Object.keys(shape);
+  const allowed = keys.join(", ");
+  const takes = `${TAKES}{ ${allowed} }${keys.includes("enabled") ? " (e.g. { enabled: true })" : ""}`;
   return zod.strictObject(shape, {
-    error: (iss) => (iss.code === "unrecognized_keys" ? `allowed: ${allowed}` : undefined),
+    error: (iss) => (iss.code === "unrecognized_keys" ? `allowed: ${allowed}` : iss.code === "invalid_type" && iss.expected === "object" ? takes : undefined),
   });
 }

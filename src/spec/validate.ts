@@ -1,45 +1,92 @@
 /**
  * Spec validation: the schema, then the rules between fields that the seed states.
  */
-import { defenderIssues, legacyDefenderSwitchIssues, serversPricing, resolveServers } from "./defenderSchema";
+import type { z } from "zod";
+import { defenderScopeIssues, legacyDefenderSwitchIssues, serversPricing, resolveServers } from "./defenderSchema";
 import { ValidationError, issuesFromZod, type ValidationIssue } from "./errors";
 import { specSchema, type Spec } from "./schema";
 
-/** Rules between fields. Each issue names the field a user must change. */
-export function crossFieldIssues(spec: Spec): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  const la = spec.logAnalyticsAgent;
-  // Seed: "If you're enabling auto provisioning for the Microsoft Dependency agent, ensure the Log
-  // Analytics agent is set to auto deploy too."
-  for (const os of ["windows", "linux"] as const) {
-    if (spec.extensions.dependencyAgent[os] && !la.autoProvision) {
-      issues.push({
-        path: `extensions.dependencyAgent.${os}`,
-        message: "the Dependency agent requires the Log Analytics agent: set logAnalyticsAgent.autoProvision to true",
-      });
-    }
+/**
+ * A rule between fields of several sections, run once the sections it `needs` are valid. A rule
+ * within one section runs in the section's schema (defenderSchema's refinements).
+ */
+interface CrossFieldRule {
+  /** The spec's top-level fields it reads: each must parse before it can run (it reads their values with defaults). */
+  readonly needs: readonly (keyof Spec)[];
+  readonly issues: (spec: Spec, input: unknown) => ValidationIssue[];
+}
+
+const RULES: readonly CrossFieldRule[] = [
+  { needs: ["defender"], issues: (spec, input) => legacyDefenderSwitchIssues(input, spec.defender?.servers) },
+  {
+    // Seed: "If you're enabling auto provisioning for the Microsoft Dependency agent, ensure the Log
+    // Analytics agent is set to auto deploy too."
+    needs: ["extensions", "logAnalyticsAgent"],
+    issues: (spec) =>
+      (["windows", "linux"] as const)
+        .filter((os) => spec.extensions.dependencyAgent[os] && !spec.logAnalyticsAgent.autoProvision)
+        .map((os) => ({ path: `extensions.dependencyAgent.${os}`, message: "the Dependency agent requires the Log Analytics agent: set logAnalyticsAgent.autoProvision to true" })),
+  },
+  {
+    needs: ["logAnalyticsAgent"],
+    issues: ({ logAnalyticsAgent: la }) =>
+      la.removeLegacyAgent && la.agent !== "ama"
+        ? [{ path: "logAnalyticsAgent.removeLegacyAgent", message: 'only applies with logAnalyticsAgent.agent "ama" (the legacy agent is removed only once AMA reports)' }]
+        : [],
+  },
+  { needs: ["subscriptions", "managementGroups"], issues: (spec) => (spec.subscriptions.length === 0 && spec.managementGroups.length === 0 ? [NO_SCOPE] : []) },
+  {
+    needs: ["subscriptions", "managementGroups"],
+    issues: (spec) => {
+      const issues: ValidationIssue[] = [];
+      for (const field of ["subscriptions", "managementGroups"] as const) {
+        const seen = new Set<string>();
+        spec[field].forEach((item, i) => {
+          const key = item.toLowerCase();
+          if (seen.has(key)) issues.push({ path: `${field}[${i}]`, message: `"${item}" is listed twice` });
+          seen.add(key);
+        });
+      }
+      return issues;
+    },
+  },
+  {
+    needs: ["defender", "subscriptions", "managementGroups", "exclude"],
+    issues: (spec) =>
+      defenderScopeIssues(spec.defender, {
+        subscriptions: spec.subscriptions.map((s) => s.toLowerCase()),
+        unresolvedGroups: spec.managementGroups.length > 0,
+        excluded: spec.exclude.subscriptions.map((s) => s.toLowerCase()),
+      }),
+  },
+  {
+    needs: ["subscriptions", "exclude"],
+    issues: (spec) => {
+      const excluded = new Set(spec.exclude.subscriptions.map((s) => s.toLowerCase()));
+      return spec.subscriptions.flatMap((sub, i) => (excluded.has(sub.toLowerCase()) ? [{ path: `subscriptions[${i}]`, message: `"${sub}" is also in exclude.subscriptions: list it in one of them` }] : []));
+    },
+  },
+];
+
+/** Rules between fields of a valid spec. Each issue names the field a user must change. */
+export function crossFieldIssues(spec: Spec, input: unknown = spec): ValidationIssue[] {
+  return RULES.flatMap((rule) => rule.issues(spec, input));
+}
+
+/**
+ * The rules whose sections are valid in a spec that is not (so a spec's problems show in one
+ * error): each top-level field parsed on its own.
+ */
+function partialCrossFieldIssues(input: unknown): ValidationIssue[] {
+  if (input === null || typeof input !== "object" || Array.isArray(input)) return [];
+  const fields = input as Record<string, unknown>;
+  const parsed: Partial<Record<keyof Spec, unknown>> = {};
+  for (const [key, schema] of Object.entries(specSchema.shape) as [keyof Spec, z.ZodType][]) {
+    const r = schema.safeParse(fields[key]);
+    if (r.success) parsed[key] = r.data;
   }
-  if (la.removeLegacyAgent && la.agent !== "ama") {
-    issues.push({
-      path: "logAnalyticsAgent.removeLegacyAgent",
-      message: 'only applies with logAnalyticsAgent.agent "ama" (the legacy agent is removed only once AMA reports)',
-    });
-  }
-  if (spec.subscriptions.length === 0 && spec.managementGroups.length === 0) issues.push(NO_SCOPE);
-  for (const field of ["subscriptions", "managementGroups"] as const) {
-    const seen = new Set<string>();
-    spec[field].forEach((item, i) => {
-      const key = item.toLowerCase();
-      if (seen.has(key)) issues.push({ path: `${field}[${i}]`, message: `"${item}" is listed twice` });
-      seen.add(key);
-    });
-  }
-  const excluded = new Set(spec.exclude.subscriptions.map((s) => s.toLowerCase()));
-  issues.push(...defenderIssues(spec.defender, { subscriptions: spec.subscriptions.map((s) => s.toLowerCase()), unresolvedGroups: spec.managementGroups.length > 0, excluded: [...excluded] }));
-  spec.subscriptions.forEach((sub, i) => {
-    if (excluded.has(sub.toLowerCase())) issues.push({ path: `subscriptions[${i}]`, message: `"${sub}" is also in exclude.subscriptions: list it in one of them` });
-  });
-  return issues;
+  const spec = parsed as Spec;
+  return RULES.filter((rule) => rule.needs.every((key) => Object.hasOwn(parsed, key))).flatMap((rule) => rule.issues(spec, input));
 }
 
 /**
@@ -73,6 +120,8 @@ function lacksScope(input: unknown): boolean {
   return !listed(fields["subscriptions"]) && !listed(fields["managementGroups"]);
 }
 
+const issueKey = (i: ValidationIssue) => `${i.path}\n${i.message}`;
+
 /** Validates and fills defaults; throws ValidationError naming every bad path. */
 export function parseSpec(input: unknown): Spec {
   const result = specSchema.safeParse(input);
@@ -83,9 +132,10 @@ export function parseSpec(input: unknown): Spec {
       const at = issues.findIndex((i) => !i.message.startsWith("is not a known field"));
       issues.splice(at < 0 ? issues.length : at, 0, NO_SCOPE);
     }
-    throw new ValidationError("spec", issues);
+    const seen = new Set(issues.map(issueKey));
+    throw new ValidationError("spec", [...issues, ...partialCrossFieldIssues(input).filter((i) => !seen.has(issueKey(i)))]);
   }
-  const issues = [...legacyDefenderSwitchIssues(input, result.data.defender?.servers), ...crossFieldIssues(result.data)];
+  const issues = crossFieldIssues(result.data, input);
   if (issues.length) throw new ValidationError("spec", issues);
   return normalizeSpec(result.data);
 }

@@ -3,7 +3,11 @@
  * azurerm resource kind with its key properties, the security-event data source's exact ARM body,
  * the AMA rule both ways, the seed's limits (Defender off, Sentinel), nothing for auto provisioning.
  */
-import { Testing, type TerraformStack } from "cdktf";
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { App, LocalBackend, Testing, type TerraformStack } from "cdktf";
+import { localStatePath } from "../../components/cdktf/backend";
 import { DataAzurermLogAnalyticsWorkspace } from "@cdktf/provider-azurerm/lib/data-azurerm-log-analytics-workspace";
 import { LogAnalyticsSolution } from "@cdktf/provider-azurerm/lib/log-analytics-solution";
 import { LogAnalyticsWorkspace } from "@cdktf/provider-azurerm/lib/log-analytics-workspace";
@@ -378,6 +382,54 @@ describe("AutoProvisioningStack", () => {
     ["auto provisioning off", { spec: { subscriptions: [SUB], extensions: { dependencyAgent: { windows: false } } } }],
   ])("%s: never azurerm_security_center_auto_provisioning (Azure answers On with Deprecated; Off is left alone)", (_title, props) => {
     expect(stackOf(props).json).not.toHaveResource(SecurityCenterAutoProvisioning);
+  });
+});
+
+describe("the state's local backend: no absolute path of the synthesizing machine (user trial 18a)", () => {
+  /**
+   * The synthesized `cdk.tf.json` of stack `id`, as `cdktf synth` makes it: a real App with the
+   * default outdir `cdktf.out`, run in a temporary project directory.
+   */
+  function synthesized(id: string, withBackend?: (stack: TerraformStack) => void): { project: string; doc: Block } {
+    const project = realpathSync(mkdtempSync(join(tmpdir(), "cdktf-backend-")));
+    const cwd = process.cwd();
+    process.chdir(project);
+    try {
+      const app = new App({ outdir: "cdktf.out" });
+      const stack = new AutoProvisioningStack(app, id, { spec: { subscriptions: [SUB] } });
+      withBackend?.(stack);
+      app.synth();
+    } finally {
+      process.chdir(cwd);
+    }
+    return { project, doc: JSON.parse(readFileSync(join(project, "cdktf.out", "stacks", id, "cdk.tf.json"), "utf8")) as Block };
+  }
+
+  test("without a backend of the user's: cdktf's default file, named relative to the stack's directory", () => {
+    const { project, doc } = synthesized("dev");
+    try {
+      const path = doc["terraform"]["backend"]["local"]["path"] as string;
+      expect(path).toBe("../../../terraform.dev.tfstate");
+      // Terraform resolves it from the stack's directory, where it runs: the file cdktf's default named.
+      expect(resolve(project, "cdktf.out", "stacks", "dev", path)).toBe(join(project, "terraform.dev.tfstate"));
+      expect(JSON.stringify(doc)).not.toContain(project);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
+
+  test("a backend of the user's is kept, alone", () => {
+    const { project, doc } = synthesized("prod", (stack) => new LocalBackend(stack, { path: "state/prod.tfstate" }));
+    try {
+      expect(doc["terraform"]["backend"]).toEqual({ local: { path: "state/prod.tfstate" } });
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
+
+  test("the relative path follows the outdir", () => {
+    expect(localStatePath("cdktf.out", "dev", "/work/app")).toBe("../../../terraform.dev.tfstate");
+    expect(localStatePath("/work/app/build/out", "prod", "/work/app")).toBe("../../../../terraform.prod.tfstate");
   });
 });
 

@@ -132,8 +132,9 @@ describePackage("the packed package in a new project", () => {
     expect(tsc.code).toBe(0);
 
     // The same imports resolve at run time, through the package's exports.
-    const loaded = await ok("node", ["-e", "const p = require('asc-autoprovision/pulumi'); const c = require('asc-autoprovision'); console.log(typeof p.AutoProvisioning, typeof c.spec.parseSpec)"], user);
-    expect(loaded.trim()).toBe("function function");
+    // spec.loadSpecFile: the CDKTF README's "Use" snippet reads the spec file with it.
+    const loaded = await ok("node", ["-e", "const p = require('asc-autoprovision/pulumi'); const c = require('asc-autoprovision'); console.log(typeof p.AutoProvisioning, typeof c.spec.parseSpec, typeof c.spec.loadSpecFile)"], user);
+    expect(loaded.trim()).toBe("function function function");
   });
 
   test("npx asc-autoprovision demo works in the new project as installed", async () => {

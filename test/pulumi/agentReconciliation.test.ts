@@ -161,13 +161,23 @@ describe("the provider's input checks and endpoint selection (no host)", () => {
   test("check names the property; unknown inputs (a preview) pass through unchecked", async () => {
     const { failures } = validateInputs({ spec: { subscriptions: [SUB1], logAnalyticsAgent: { securityEvents: "Most" } }, mode: "now", delegateAbove: -1, endpoint: "http://localhost:1" });
     expect(failures).toEqual([
-      { property: "spec.logAnalyticsAgent.securityEvents", reason: '"Most" is not one of None, Minimal, Common, All' },
+      // The path in the reason: the engine prints a property's value by its top-level key only.
+      { property: "", reason: 'spec.logAnalyticsAgent.securityEvents: "Most" is not one of None, Minimal, Common, All' },
       { property: "mode", reason: '"now" is not one of apply, report' },
       { property: "delegateAbove", reason: "-1 is not an integer >= 0" },
       { property: "endpoint", reason: '"http://localhost:1" must be an https origin such as https://localhost:8443, "azure" or the emulator\'s state directory' },
     ]);
     const news = { spec: { subscriptions: [SUB1], logAnalyticsAgent: { workspace: { id: UNKNOWN } } }, mode: "apply" };
     expect(await check({}, news)).toEqual({ inputs: news, failures: [] });
+  });
+
+  test("a nested spec value is named in the reason, every problem at once (user trial 18a: `value {<nil>} has a problem: true is not an object`)", () => {
+    const defender = { servers: { plan: "P2", agentlessScanning: true }, plans: { StorageAcounts: { enabled: true } } };
+    const { failures } = validateInputs({ spec: { subscriptions: [SUB1], defender }, mode: "apply" });
+    expect(failures).toEqual([
+      { property: "", reason: "spec.defender.servers.agentlessScanning: true is not an object: it takes { enabled, exclusionTags } (e.g. { enabled: true })" },
+      { property: "", reason: expect.stringMatching(/^spec\.defender\.plans\.StorageAcounts: is not a Defender plan \(allowed: .*StorageAccounts/) },
+    ]);
   });
 
   test("inventory: a readable file, with mode report only", () => {

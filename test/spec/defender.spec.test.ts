@@ -53,6 +53,8 @@ const BAD: [string, unknown, string, RegExp][] = [
   ["a sub-plan of a plan without any", { plans: { Dns: { enabled: true, subPlan: "X" } } }, "defender.plans.Dns.subPlan", /Dns has no sub-plans/],
   ["the servers plan under plans", { plans: { VirtualMachines: { enabled: true } } }, "defender.plans.VirtualMachines", /is set in defender.servers/],
   ["a deprecated plan turned on", { plans: { KubernetesService: { enabled: true } } }, "defender.plans.KubernetesService.enabled", /KubernetesService is deprecated, replaced by Containers: enable defender.containers instead \(allowed here: false/],
+  ["a scalar for an object field", { servers: { plan: "P2", agentlessScanning: true } }, "defender.servers.agentlessScanning", /^true is not an object: it takes \{ enabled, exclusionTags \} \(e\.g\. \{ enabled: true \}\)$/],
+  ["a scalar for a section", { servers: "P2" }, "defender.servers", /"P2" is not an object: it takes \{ plan, enforce, agentlessScanning, endpointProtection, vulnerabilityAssessment, fileIntegrityMonitoring, directOnboarding, guestConfiguration, overrides \}$/],
   ["the other deprecated plan turned on", { plans: { ContainerRegistry: { enabled: true } } }, "defender.plans.ContainerRegistry.enabled", /replaced by Containers/],
 ];
 
@@ -80,6 +82,42 @@ describe("the defender section refuses bad input, naming the field", () => {
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(stdout).toBe("");
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("reports every problem of a spec in one error, whichever pass finds it (user trial 18a)", () => {
+    let err: unknown;
+    try {
+      parseSpec({
+        subscriptions: [SUB, SUB],
+        logAnalyticsAgent: { securityEvents: "Most", agent: "mma", removeLegacyAgent: true },
+        extensions: { dependencyAgent: { windows: "yes" } },
+        defender: {
+          servers: { plan: "P2", agentlessScanning: true },
+          containers: { enabled: false, sensor: true },
+          plans: { StorageAcounts: { enabled: true }, "Key.Vaults": { enabled: true } },
+        },
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ValidationError);
+    const found = (err as ValidationError).issues.map((i) => `${i.path}: ${i.message}`);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'logAnalyticsAgent.securityEvents: "Most" is not one of None, Minimal, Common, All',
+        'extensions.dependencyAgent.windows: "yes" is not a boolean',
+        "defender.servers.agentlessScanning: true is not an object: it takes { enabled, exclusionTags } (e.g. { enabled: true })",
+        "defender.containers.sensor: needs Defender for Containers: containers.enabled is false (allowed: true with enabled, or false)",
+        expect.stringMatching(/^defender\.plans\.StorageAcounts: is not a Defender plan \(allowed: .*StorageAccounts/),
+        // A plan name holding a dot stays one segment of the path.
+        expect.stringMatching(/^defender\.plans\.Key\.Vaults: is not a Defender plan/),
+        // Rules between sections run on the sections that are valid.
+        `subscriptions[1]: "${SUB}" is listed twice`,
+      ]),
+    );
+    // logAnalyticsAgent is invalid: its rule with removeLegacyAgent cannot read it, so it waits.
+    expect(found.some((f) => f.startsWith("logAnalyticsAgent.removeLegacyAgent"))).toBe(false);
+    expect(found).toHaveLength(new Set(found).size);
   });
 
   it("accepts a deprecated plan turned off (the way off an old plan)", () => {

@@ -37,7 +37,7 @@ import {
 } from "../../../src/azure";
 import { machineOf, plan as planFor, planPieces, stepLabel, stepMachineIndices, writeFileAtomically, type Plan, type Severity } from "../../../src/core";
 import { loadInventoryFile, type Inventory } from "../../../src/inventory";
-import { ValidationError, makeDirs, parseSpec } from "../../../src/spec";
+import { ValidationError, makeDirs, parseSpec, type ValidationIssue } from "../../../src/spec";
 import {
   DRY_RUN_KEY,
   INPUT_KEYS,
@@ -119,7 +119,22 @@ export interface CheckFailure {
   readonly reason: string;
 }
 
-/** Validates and normalizes the inputs: failures name the property (`spec.logAnalyticsAgent.securityEvents`). */
+/**
+ * A spec issue as a check failure. The engine looks a failure's property up among the top-level
+ * inputs to print its value, so a nested path printed "property spec.a.b value {<nil>} has a
+ * problem" (user trial 18a): the path goes in the reason, as the components' validators name an
+ * argument, and the engine prints "resource '<name>' has a problem: spec.a.b: <message>".
+ */
+function specFailure(issue: ValidationIssue): CheckFailure {
+  return issue.path ? { property: "", reason: `spec.${issue.path}: ${issue.message}` } : { property: "spec", reason: issue.message };
+}
+
+/** A failure as one line: `<property>: <reason>`, or the reason alone when it names the property (specFailure). */
+export function failureLine(f: CheckFailure): string {
+  return f.property ? `${f.property}: ${f.reason}` : f.reason;
+}
+
+/** Validates and normalizes the inputs: failures name the argument (`spec.logAnalyticsAgent.securityEvents`). */
 export function validateInputs(news: Props): { inputs?: ReconciliationInputs; failures: CheckFailure[] } {
   const failures: CheckFailure[] = [];
   let spec: ReconciliationInputs["spec"] | undefined;
@@ -127,7 +142,7 @@ export function validateInputs(news: Props): { inputs?: ReconciliationInputs; fa
     spec = parseSpec(news.spec);
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
-    failures.push(...err.issues.map((i) => ({ property: i.path ? `spec.${i.path}` : "spec", reason: i.message })));
+    failures.push(...err.issues.map(specFailure));
   }
   const mode = news.mode ?? "apply";
   if (!RECONCILE_MODES.includes(mode as ReconcileMode)) failures.push({ property: "mode", reason: `${JSON.stringify(mode)} is not one of ${RECONCILE_MODES.join(", ")}` });
@@ -181,7 +196,7 @@ function inventoryProblem(inventory: unknown, mode: unknown): string | undefined
 /** Inputs already checked (the engine passes check's result): validated again, failing loudly if not. */
 function checked(props: Props): ReconciliationInputs {
   const { inputs, failures } = validateInputs(inputsOf(props));
-  if (!inputs) throw new Error("AgentReconciliation has invalid inputs:\n" + failures.map((f) => `  ${f.property}: ${f.reason}`).join("\n"));
+  if (!inputs) throw new Error("AgentReconciliation has invalid inputs:\n" + failures.map((f) => `  ${failureLine(f)}`).join("\n"));
   return inputs;
 }
 

@@ -99,7 +99,10 @@ export interface DefenderServersFields {
    * overrides are then refused. Default `false`.
    */
   readonly enforce?: boolean;
-  /** Agentless scanning of the machines' disks (pricing extension `AgentlessVmScanning`). */
+  /**
+   * Agentless scanning of the machines' disks (pricing extension `AgentlessVmScanning`). An object,
+   * not a boolean: `{ enabled: true }`.
+   */
   readonly agentlessScanning?: {
     /** Agentless machine scanning (P2; default on with P2). */
     readonly enabled?: boolean;
@@ -108,7 +111,7 @@ export interface DefenderServersFields {
   };
   /**
    * Endpoint protection: Defender for Endpoint, which Defender deploys itself (`MDE.Windows` /
-   * `MDE.Linux`).
+   * `MDE.Linux`). An object, not a boolean: `{ enabled: true }`.
    */
   readonly endpointProtection?: {
     /** The Defender for Endpoint integration (setting `WDATP`; default on with P1 or P2). */
@@ -126,7 +129,10 @@ export interface DefenderServersFields {
    * or `none`.
    */
   readonly vulnerabilityAssessment?: "mdeTvm" | "none";
-  /** File integrity monitoring with its workspace. */
+  /**
+   * File integrity monitoring with its workspace. An object, not a boolean: `{ enabled: true,
+   * workspace: { id } }`.
+   */
   readonly fileIntegrityMonitoring?: {
     /**
      * File integrity monitoring (P2; pricing extension `FileIntegrityMonitoring`). Default `false`.
