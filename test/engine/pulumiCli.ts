@@ -122,8 +122,9 @@ const PROJECT_NAME = /^name: *(\S+)/m.exec(readFileSync(join(ROOT, "Pulumi.yaml"
 
 /**
  * A Pulumi project in a temporary directory whose Pulumi.yaml is the repository's (name, runtime,
- * config schema) with `main` pointing at `program`, a JavaScript module written next to it.
- * node_modules is a link to the repository's, so there is one @pulumi/pulumi.
+ * config schema) with `main` pointing at `program`, a JavaScript module written next to it as
+ * index.js (`withMain: false`: no `main:`, the layout of `pulumi new typescript`, so node loads
+ * the directory's index.js). node_modules is a link to the repository's, so there is one @pulumi/pulumi.
  */
 export class PulumiProject {
   readonly dir: string;
@@ -134,12 +135,13 @@ export class PulumiProject {
     cli: PulumiCli,
     program: string,
     extraEnv: Record<string, string> = {},
+    { withMain = true }: { withMain?: boolean } = {},
   ) {
     this.dir = mkdtempSync(join(tmpdir(), "asc-engine-"));
     this.projectDir = join(this.dir, "project");
     mkdirSync(this.projectDir);
     mkdirSync(join(this.dir, "backend"));
-    const pulumiYaml = readFileSync(join(ROOT, "Pulumi.yaml"), "utf8").replace(/^main: .*$/m, "main: index.js");
+    const pulumiYaml = readFileSync(join(ROOT, "Pulumi.yaml"), "utf8").replace(/^main: .*\n/m, withMain ? "main: index.js\n" : "");
     writeFileSync(join(this.projectDir, "Pulumi.yaml"), pulumiYaml);
     writeFileSync(join(this.projectDir, "package.json"), JSON.stringify({ name: "asc-engine-test", private: true }) + "\n");
     writeFileSync(join(this.projectDir, "index.js"), program);

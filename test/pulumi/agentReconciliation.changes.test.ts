@@ -97,7 +97,7 @@ test("at 10,000 machines the state stays under its ~290 KB bound, the cap and it
 });
 
 describe("the plan file's name", () => {
-  const inputs = (subscriptions: string[]): ReconciliationInputs => ({ spec: parseSpec({ subscriptions }), mode: "apply" });
+  const inputs = (subscriptions: string[], stack = "platform/prod"): ReconciliationInputs => ({ spec: parseSpec({ subscriptions }), mode: "apply", stack });
   const converged = planOf(0);
   const OTHER = "22222222-2222-2222-2222-222222222222";
 
@@ -119,6 +119,45 @@ describe("the plan file's name", () => {
     }
     expect(readdirSync(join(stateDir, "plans")).sort()).toEqual([...written.slice(2), theirs!].map((f) => basename(f)).sort());
     expect(PLAN_FILES_KEPT).toBe(3);
+  });
+
+  /** Saves plans of 1..count machines for `stack`, each written later than the one before; `named`: the file its state names. */
+  async function previews(stateDir: string, stack: ReconciliationInputs, count: number, named?: string): Promise<string[]> {
+    const written: string[] = [];
+    for (let n = 1; n <= count; n++) {
+      written.push((await savePlanFile(planOf(n + 10), stateDir, stack, named))!);
+      utimesSync(written.at(-1)!, 1000 + n, 1000 + n);
+    }
+    return written;
+  }
+  const filesIn = (stateDir: string) => readdirSync(join(stateDir, "plans")).sort();
+
+  test("another stack of the same scope in the same directory never removes this stack's plan file (user trial 18a)", async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), "asc-plan-files-"));
+    const prod = (await savePlanFile(planOf(1), stateDir, inputs([GUID], "platform/prod")))!;
+    utimesSync(prod, 1, 1);
+    const copy = await previews(stateDir, inputs([GUID], "platform/prodcopy"), 4);
+    expect(basename(prod).slice(0, 8)).not.toBe(basename(copy[0]!).slice(0, 8));
+    expect(filesIn(stateDir)).toEqual([prod, ...copy.slice(1)].map((f) => basename(f)).sort());
+  });
+
+  test("previews that each plan something new keep the file the state names, the one just written and the newest other", async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), "asc-plan-files-"));
+    const mine = inputs([GUID]);
+    const named = (await savePlanFile(planOf(1), stateDir, mine))!;
+    utimesSync(named, 1, 1);
+    // Named as the state holds it: relative to the program's directory.
+    const written = await previews(stateDir, mine, 4, join(".asc-autoprovision", "plans", basename(named)));
+    expect(filesIn(stateDir)).toEqual([named, ...written.slice(2)].map((f) => basename(f)).sort());
+    expect(PLAN_FILES_KEPT).toBe(3);
+  });
+
+  test("a state written before the stack was an input keeps its old file names and removes none", async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), "asc-plan-files-"));
+    const legacy: ReconciliationInputs = { spec: parseSpec({ subscriptions: [GUID] }), mode: "apply" };
+    const written = await previews(stateDir, legacy, 4);
+    expect(filesIn(stateDir)).toHaveLength(4);
+    expect(basename(written[0]!).slice(0, 8)).not.toBe(planFileName(planOf(11), inputs([GUID])).slice(0, 8));
   });
 
   test("the same stack and plan: the same name; another plan: another", () => {

@@ -132,6 +132,10 @@ describe("AgentReconciliation over gRPC against the emulator", () => {
     expect(await armPuts()).toEqual([]);
     // The same report again is no change; report mode reports what is outstanding, it does not chase it.
     expect((await host.diff(id, properties, await checked("report"))).changes).toBe("none");
+    // A state written before `stack` was an input: the stack's name alone is no change either.
+    const { stack, ...before } = properties;
+    expect(stack).toBe(registered["stack"]);
+    expect((await host.diff(id, before, await checked("report"))).changes).toBe("none");
   });
 
   let state: Props;
@@ -184,7 +188,7 @@ describe("AgentReconciliation over gRPC against the emulator", () => {
     for (const m of read.properties["machines"]) expect(["install", "install-multihome"]).toContain(m["decision"]);
     expect(read.properties["stepsApplied"]).toBe(state["stepsApplied"]); // the last up's count stays
     // The inputs stay the program's (the host adds __provider), so the next preview compares the program with them.
-    expect(read.inputs).toEqual({ spec: registered["spec"], endpoint: registered["endpoint"], mode: "apply", __provider: registered["__provider"] });
+    expect(read.inputs).toEqual({ spec: registered["spec"], endpoint: registered["endpoint"], mode: "apply", stack: registered["stack"], __provider: registered["__provider"] });
     state = read.properties;
     expect((await host.diff(id, state, await checked("apply"))).changes).toBe("some");
   });

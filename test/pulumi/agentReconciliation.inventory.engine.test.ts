@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { writeFleetInventory } from "../../bench/fleet";
-import { planDigest } from "../../components/pulumi/reconcile/reconciler";
+import { PLAN_FILES_KEPT, planDigest } from "../../components/pulumi/reconcile/reconciler";
 import { MAX_MACHINES, MORE_KEY } from "../../components/pulumi/reconcile/types";
 import { readPlanFile, type Plan } from "../../src/core";
 import { EMULATOR_CLIENT_SECRET } from "../../src/emulator/constants";
@@ -46,8 +46,8 @@ beforeAll(async () => {
 
 afterAll(() => project?.remove());
 
-async function agentsOutputs(): Promise<Record<string, unknown>> {
-  const { stdout } = await project.ok(["stack", "export"]);
+async function agentsOutputs(stack?: string): Promise<Record<string, unknown>> {
+  const { stdout } = await project.ok(["stack", "export", ...(stack ? ["--stack", stack] : [])]);
   const resources = (JSON.parse(stdout) as { deployment: { resources?: ExportedResource[] } }).deployment.resources ?? [];
   const agents = resources.find((r) => r.type === AGENT_RECONCILIATION_TYPE);
   if (!agents?.outputs) throw new Error(`no ${AGENT_RECONCILIATION_TYPE} with outputs in the exported state`);
@@ -112,5 +112,18 @@ describeEngine("AgentReconciliation over an inventory file, in the real CLI", ()
     expect(bad.code).not.toBe(0);
     expect(bad.output).toContain('asc-autoprovision:reconcile.inventory: an inventory file is a snapshot: it can only be reported on (mode "report")');
     expect(existsSync(inventory)).toBe(true);
+  });
+
+  test("previews of another stack of the same scope in the same directory leave the plan file this stack's state names", async () => {
+    const planFile = (await agentsOutputs("fleet"))["planFile"] as string;
+    const file = isAbsolute(planFile) ? planFile : join(project.projectDir, planFile);
+    expect(existsSync(file)).toBe(true);
+    // Another stack (a copy of prod, say) with the same subscriptions and inventory file, each preview planning something new.
+    await setInventoryStack(project, "fleetcopy", inventory);
+    for (let n = 1; n <= PLAN_FILES_KEPT; n++) {
+      await writeFleetInventory(inventory, MACHINES + 100 + n, 7);
+      await project.ok(["preview"]);
+    }
+    expect(existsSync(file)).toBe(true);
   });
 });

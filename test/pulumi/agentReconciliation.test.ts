@@ -15,7 +15,7 @@ import { AGENT_RECONCILIATION_TYPE, AgentReconciliation } from "../../components
 import { check, destroyMessage, endpointFor, validateInputs, UNKNOWN } from "../../components/pulumi/reconcile/reconciler";
 import { EMULATOR_CLIENT_SECRET } from "../../src/emulator/constants";
 import { expectComponentTree, expectNoWorkspaceKeys, T } from "./graph";
-import { startMocks, valueOf } from "./harness";
+import { PROJECT, STACK, startMocks, valueOf } from "./harness";
 
 const SUB1 = "11111111-1111-1111-1111-111111111111";
 const SUB2 = "22222222-2222-2222-2222-222222222222";
@@ -41,7 +41,8 @@ describe("AgentReconciliation under AutoProvisioning", () => {
     // The dynamic-provider host serves it, not the component's azure-native provider.
     expect(agents.provider ?? "").not.toMatch(/pulumi:providers:azure-native/);
     const { __provider, ...inputs } = agents.inputs;
-    expect(inputs).toEqual({ spec: outputs.spec, endpoint: "azure", mode: "report", concurrency: 8 });
+    // `stack` names its plan files (per stack, so another stack of this scope never prunes them).
+    expect(inputs).toEqual({ spec: outputs.spec, endpoint: "azure", mode: "report", concurrency: 8, stack: `${PROJECT}/${STACK}` });
     expect(outputs.spec.subscriptions).toEqual([SUB1]);
     expect(typeof __provider).toBe("string");
 

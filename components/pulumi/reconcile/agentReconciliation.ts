@@ -37,7 +37,7 @@ import type { Action, Severity } from "../../../src/core";
 import type { Spec, SpecInput } from "../../../src/spec";
 import type { AzureEndpoint } from "../provider";
 import { agentReconciliationProvider } from "./provider";
-import { DRY_RUN_KEY, HIDDEN_DIFFS, type FindingSummary, type MachineChange, type ReconcileMode } from "./types";
+import { DRY_RUN_KEY, HIDDEN_DIFFS, STACK_KEY, type FindingSummary, type MachineChange, type ReconcileMode } from "./types";
 
 export const AGENT_RECONCILIATION_MODULE = "asc-autoprovision";
 export const AGENT_RECONCILIATION_TYPE_NAME = "AgentReconciliation";
@@ -132,6 +132,8 @@ export class AgentReconciliation extends pulumi.dynamic.Resource {
         inventory: args.inventory,
         delegateAbove: args.delegateAbove,
         concurrency: args.concurrency,
+        // Names its plan files, so another stack of the same scope in this directory never prunes them.
+        [STACK_KEY]: `${pulumi.getProject()}/${pulumi.getStack()}`,
         // Only while previewing: absent, check treats the call as the up itself (see DRY_RUN_KEY).
         ...(pulumi.runtime.isDryRun() ? { [DRY_RUN_KEY]: true } : {}),
         // Outputs only (listed so that the base class makes them Outputs).

@@ -16,7 +16,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import {
   applyPlan,
   chooseEndpoint,
@@ -47,6 +47,7 @@ import {
   MAX_SHARED_SCOPES,
   MORE_KEY,
   RECONCILE_MODES,
+  STACK_KEY,
   type FindingSummary,
   type MachineChange,
   type ReconcileMode,
@@ -172,8 +173,11 @@ export function validateInputs(news: Props): { inputs?: ReconciliationInputs; fa
       }
     }
   }
+  const stack = news[STACK_KEY];
+  if (stack !== undefined && stack !== null && typeof stack !== "string") failures.push({ property: STACK_KEY, reason: `${JSON.stringify(stack)} is not a string` });
   if (failures.length || !spec) return { failures };
   const inputs: Props = { spec, mode };
+  if (typeof stack === "string" && stack !== "") inputs[STACK_KEY] = stack;
   if (typeof endpoint === "string") inputs.endpoint = endpoint;
   if (typeof inventory === "string") inputs.inventory = inventory;
   if (delegateAbove !== undefined) inputs.delegateAbove = delegateAbove;
@@ -486,34 +490,56 @@ function sourceOf(inputs: ReconciliationInputs): string {
   return inputs.inventory !== undefined ? `inventory ${resolve(inputs.inventory)}` : `endpoint ${inputs.endpoint ?? ""}`;
 }
 
-/** The plan files' prefix of one resource (its scope and where it reads the state): whatever its spec, mode or plan. */
+/**
+ * The plan files' prefix of one resource (its stack, its scope and where it reads the state):
+ * whatever its spec, mode or plan. Without the stack, two stacks of one scope in one directory
+ * shared a prefix and each one's files pruned the other's (user trial 18a). A state written before
+ * `stack` existed keeps its old prefix.
+ */
 function resourceKey(inputs: ReconciliationInputs): string {
-  return createHash("sha256").update([idOf(inputs), sourceOf(inputs)].join("\u0000")).digest("hex").slice(0, 8);
+  const parts = [idOf(inputs), sourceOf(inputs), ...(inputs.stack ? [`stack ${inputs.stack}`] : [])];
+  return createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 8);
 }
 
 /**
- * Plan files kept per resource: its newest, which its state names, and the two before (a preview's
- * and the up before it). Every preview of a changed plan wrote one more and none was removed (user
- * trial 17: 1.7-2.8 MB each at 2,000 machines; 259 MiB at 1M).
+ * Plan files kept per resource: the one just written, the one its state names, and the newest of
+ * the others up to this many in all. Every preview of a changed plan wrote one more and none was
+ * removed (user trial 17: 1.7-2.8 MB each at 2,000 machines; 259 MiB at 1M).
  */
 export const PLAN_FILES_KEPT = 3;
 
-/** Removes the resource's plan files but its newest PLAN_FILES_KEPT (by time written; `current` always stays). */
-function prunePlanFiles(dir: string, inputs: ReconciliationInputs, current: string): void {
+/**
+ * Removes the resource's plan files but PLAN_FILES_KEPT: `current` and `named` (the file its state
+ * names) always stay, then the newest others by time written. Previews that each planned something
+ * new used to remove the file the state named (user trial 18a). A resource without a stack (a state
+ * written before it was an input) removes nothing: another stack may share its prefix.
+ */
+function prunePlanFiles(dir: string, inputs: ReconciliationInputs, current: string, named: string | undefined): void {
+  if (!inputs.stack) return;
   const prefix = `${resourceKey(inputs)}-`;
-  const mine = readdirSync(dir)
-    .filter((f) => f.startsWith(prefix) && f.endsWith(".json") && join(dir, f) !== current)
+  const kept = new Set([basename(current), ...(named ? [basename(named)] : [])]);
+  const mine = readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith(".json"));
+  const others = mine
+    .filter((f) => !kept.has(f))
     .map((f) => ({ path: join(dir, f), at: statSync(join(dir, f)).mtimeMs }))
     .sort((a, b) => b.at - a.at);
-  for (const old of mine.slice(PLAN_FILES_KEPT - 1)) rmSync(old.path, { force: true });
+  const keptHere = mine.length - others.length;
+  for (const old of others.slice(Math.max(0, PLAN_FILES_KEPT - keptHere))) rmSync(old.path, { force: true });
+}
+
+/** The plan file a property bag (a state's inputs or outputs) names, if any. */
+function namedPlanFile(props: Props | undefined): string | undefined {
+  const file = props?.planFile;
+  return typeof file === "string" && file !== "" && file !== UNKNOWN ? file : undefined;
 }
 
 /**
  * Writes the whole plan (every machine and step) as a plan file under the state directory, named
  * by planFileName: the resource's state stays bounded and names this file, which a pipeline keeps
- * as an artifact. Null when it cannot be written (the report says so; nothing else depends on it).
+ * as an artifact. `named`: the file the resource's state names, which the pruning keeps. Null when
+ * it cannot be written (the report says so; nothing else depends on it).
  */
-export async function savePlanFile(plan: Plan, stateDir: string, inputs: ReconciliationInputs): Promise<string | null> {
+export async function savePlanFile(plan: Plan, stateDir: string, inputs: ReconciliationInputs, named?: string): Promise<string | null> {
   const dir = join(stateDir, "plans");
   const file = join(dir, planFileName(plan, inputs));
   // The same plan object (reused by check, diff and create) is written once: at 1M machines a write is 259 MiB.
@@ -522,7 +548,7 @@ export async function savePlanFile(plan: Plan, stateDir: string, inputs: Reconci
     makeDirs(dir);
     await writeFileAtomically(file, planPieces(plan, "json"));
     savedTo.set(plan, file);
-    prunePlanFiles(dir, inputs, file);
+    prunePlanFiles(dir, inputs, file, named);
     return file;
   } catch {
     return null;
@@ -561,7 +587,7 @@ function plain<T>(value: T): T {
  * how `pulumi preview --diff` gets to show, per machine, what will change. If the actual state
  * cannot be read, the prediction is left out and diff reports the error.
  */
-export async function check(_olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }> {
+export async function check(olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }> {
   if (hasUnknowns(inputsOf(news))) return { inputs: news, failures: [] };
   const { inputs, failures } = validateInputs(news);
   if (!inputs) return { inputs: news, failures };
@@ -570,7 +596,8 @@ export async function check(_olds: Props, news: Props): Promise<{ inputs: Props;
   let prediction: Props | undefined;
   try {
     const { plan } = await livePlan(inputs, true);
-    const predicted = predictedReport(plan, inputs.mode, changes, await savePlanFile(plan, stateDirOf(inputs), inputs));
+    // olds: the state's inputs, whose planFile is the file the last up's check wrote (the one its state names).
+    const predicted = predictedReport(plan, inputs.mode, changes, await savePlanFile(plan, stateDirOf(inputs), inputs, namedPlanFile(olds)));
     // A preview of an apply has not run a step: the counts only the up knows are unknown (the CLI shows them as computed).
     prediction = changes === "pending" && inputs.mode === "apply" ? { ...predicted, ...Object.fromEntries(AFTER_APPLY.map((k) => [k, UNKNOWN])) } : { ...predicted };
     keepPlan(inputs);
@@ -589,8 +616,9 @@ export async function check(_olds: Props, news: Props): Promise<{ inputs: Props;
 export async function diff(_id: string, olds: Props, news: Props): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
   if (hasUnknowns(inputsOf(news))) return { changes: true, replaces: [], deleteBeforeReplace: false };
   const after = checked(news);
-  const before = inputsOf(olds);
-  const inputsChanged = stableJson(before) !== stableJson(inputsOf(after as unknown as Props));
+  // The stack's name is not a change to Azure: a state written before it was an input is not updated for it.
+  const compared = (props: Props) => stableJson({ ...inputsOf(props), [STACK_KEY]: undefined });
+  const inputsChanged = compared(olds) !== compared(after as unknown as Props);
   const { plan } = await livePlan(after, true);
   const drift = after.mode === "apply" ? plan.steps.length > 0 : digestOnce(plan) !== olds.planDigest;
   return { changes: inputsChanged || drift, replaces: [], deleteBeforeReplace: false };
@@ -619,11 +647,11 @@ function describeFailures(results: readonly StepResult[]): string[] {
 }
 
 /** Plans from the actual state and, in apply mode, applies; throws ReconciliationError when a step fails. */
-async function reconcile(id: string, props: Props): Promise<ReconciliationOutputs> {
+async function reconcile(id: string, props: Props, named?: string): Promise<ReconciliationOutputs> {
   const inputs = checked(props);
   if (inputs.mode === "report") {
     const { plan } = await livePlan(inputs, false);
-    const planFile = await savePlanFile(plan, stateDirOf(inputs), inputs);
+    const planFile = await savePlanFile(plan, stateDirOf(inputs), inputs, named);
     return plain({ ...inputs, ...reportOf(plan, { applied: 0, failed: 0, remaining: plan.steps.length }, planFile) });
   }
   // The CLI's defaults, journal and lease: an interrupted `pulumi up` resumes as an interrupted
@@ -646,7 +674,7 @@ async function reconcile(id: string, props: Props): Promise<ReconciliationOutput
     const unleased = outOfLease(run.subscriptions, planned.inventory.subscriptions);
     if (unleased.length) throw new Error(`the scope grew after this run took its lease (now also ${unleased.join(", ")}): nothing was applied; run pulumi up again`);
     plan = planned.plan;
-    planFile = await savePlanFile(plan, options.stateDir, inputs);
+    planFile = await savePlanFile(plan, options.stateDir, inputs, named);
     if (plan.steps.length === 0) return plain({ ...inputs, ...reportOf(plan, { applied: 0, failed: 0, remaining: 0 }, planFile) });
     result = await applyPlan(conn, plan, {
       inventory: planned.inventory,
@@ -696,8 +724,8 @@ export async function create(props: Props): Promise<{ id: string; outs: Reconcil
   return { id, outs: await reconcile(id, props) };
 }
 
-export async function update(id: string, _olds: Props, news: Props): Promise<{ outs: ReconciliationOutputs }> {
-  return { outs: await reconcile(id, news) };
+export async function update(id: string, olds: Props, news: Props): Promise<{ outs: ReconciliationOutputs }> {
+  return { outs: await reconcile(id, news, namedPlanFile(olds)) };
 }
 
 /**
@@ -710,7 +738,7 @@ export async function read(id: string, props: Props): Promise<{ id: string; prop
   const inputs = checked(props);
   const { plan } = await livePlan(inputs, false);
   const last = { applied: Number(props.stepsApplied ?? 0), failed: Number(props.stepsFailed ?? 0) };
-  const outs = plain({ ...inputs, ...reportOf(plan, { ...last, remaining: plan.steps.length }, await savePlanFile(plan, stateDirOf(inputs), inputs)) });
+  const outs = plain({ ...inputs, ...reportOf(plan, { ...last, remaining: plan.steps.length }, await savePlanFile(plan, stateDirOf(inputs), inputs, namedPlanFile(props))) });
   return { id, props: outs, inputs: plain(inputsOf(props)) };
 }
 

@@ -31,6 +31,13 @@ export interface ReconciliationInputs {
   readonly delegateAbove?: number;
   /** Steps in flight at once. Absent: the CLI's default (RUNTIME_OPTIONS). */
   readonly concurrency?: number;
+  /**
+   * The stack the resource is in, `<project>/<stack>`: set by the resource itself
+   * (pulumi.getProject(), pulumi.getStack()), not an argument. Its plan files are named after it, so
+   * two stacks of one scope in one directory never remove each other's. Absent in a state written
+   * before it existed: that state's plan files are then never removed (which stack shares them is unknown).
+   */
+  readonly stack?: string;
 }
 
 /** One machine the plan changes (apply) or would change (report, refresh, preview). */
@@ -88,17 +95,21 @@ export interface ReconciliationReport {
   readonly planDigest: string;
   /**
    * Where the whole plan is (every machine and step): a plan file (src/core/planfile) the provider
-   * writes under its state directory, `.asc-autoprovision/plans/<resource>-<digest>.json` (a digest over the
-   * resource's scope, spec, source and planDigest: one file per stack and plan), for a pipeline
-   * to keep as an artifact; null when it could not be written. The state itself stays bounded.
+   * writes under its state directory, `.asc-autoprovision/plans/<resource>-<digest>.json` (`<resource>`:
+   * a digest over the resource's stack, scope and source; `<digest>`: over its spec, mode, source and
+   * planDigest too: one file per stack and plan), for a pipeline to keep as an artifact; null when it
+   * could not be written. The state itself stays bounded.
    */
   readonly planFile: string | null;
 }
 
 export type ReconciliationOutputs = ReconciliationInputs & ReconciliationReport;
 
+/** The input naming the resource's stack (ReconciliationInputs.stack): never compared by diff, its diff hidden. */
+export const STACK_KEY = "stack";
+
 /** The input keys, in the order they are echoed; everything else in a property bag is computed. */
-export const INPUT_KEYS = ["spec", "endpoint", "mode", "inventory", "delegateAbove", "concurrency"] as const;
+export const INPUT_KEYS = ["spec", "endpoint", "mode", "inventory", "delegateAbove", "concurrency", STACK_KEY] as const;
 
 /**
  * A transient input the resource sets (`true`) only while Pulumi previews
@@ -114,7 +125,7 @@ export const DRY_RUN_KEY = "dryRun";
  * long forms of what `changes` shows per machine in one line, and counters that compare one
  * operation's plan with the previous one's. They stay in the state and in `--json` output.
  */
-export const HIDDEN_DIFFS = [DRY_RUN_KEY, "machines", "machineCount", "steps", "stepsApplied", "stepsFailed", "remainingSteps", "findingCounts", "planDigest"] as const;
+export const HIDDEN_DIFFS = [DRY_RUN_KEY, STACK_KEY, "machines", "machineCount", "steps", "stepsApplied", "stepsFailed", "remainingSteps", "findingCounts", "planDigest"] as const;
 
 export const MAX_MACHINES = 200;
 export const MAX_FINDINGS = 100;

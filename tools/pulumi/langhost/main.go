@@ -175,12 +175,21 @@ func (o options) env() []string {
 	return env
 }
 
-// programPath is the module `node` runs: the entry point inside the program directory.
-func programPath(info *pulumirpc.ProgramInfo, pwd string) string {
-	dir := info.GetProgramDirectory()
-	if dir == "" {
-		dir = pwd
+// programDirectory is the directory the engine resolved for the program: the project's directory
+// (Pulumi.yaml's), or the directory `main` names or is in. @pulumi/pulumi is resolved from here, as
+// Pulumi's own host does (locateModule from ProgramInfo.ProgramDirectory).
+func programDirectory(info *pulumirpc.ProgramInfo, pwd string) string {
+	if dir := info.GetProgramDirectory(); dir != "" {
+		return dir
 	}
+	return pwd
+}
+
+// programPath is the module `node` runs: the entry point inside the program directory, or the
+// directory itself when the entry point is "." (no `main:`, or `main:` naming a directory: node
+// then loads package.json's "main" or index.js).
+func programPath(info *pulumirpc.ProgramInfo, pwd string) string {
+	dir := programDirectory(info, pwd)
 	entry := info.GetEntryPoint()
 	if entry == "" || entry == "." {
 		return dir
@@ -208,7 +217,9 @@ func sdkEntryPoint(fromDir, command string) (string, error) {
 func (h *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
 	info := req.GetInfo()
 	program := programPath(info, req.GetPwd())
-	runner, err := sdkEntryPoint(filepath.Dir(program), "run")
+	// From the program directory, not the program's parent: without `main:` the program IS the
+	// directory, and its parent has no node_modules (user trial 18a).
+	runner, err := sdkEntryPoint(programDirectory(info, req.GetPwd()), "run")
 	if err != nil {
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
@@ -269,7 +280,7 @@ func (h *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pul
 func (h *languageHost) RunPlugin(req *pulumirpc.RunPluginRequest, server grpc.ServerStreamingServer[pulumirpc.RunPluginResponse]) error {
 	info := req.GetInfo()
 	program := programPath(info, req.GetPwd())
-	runner, err := sdkEntryPoint(program, "run-plugin")
+	runner, err := sdkEntryPoint(programDirectory(info, req.GetPwd()), "run-plugin")
 	if err != nil {
 		return err
 	}
