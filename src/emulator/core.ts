@@ -71,6 +71,8 @@ export interface CoreOptions {
   readonly admin: AdminAuth;
   /** A directory to record every exchange into (oav's traffic format), or none. */
   readonly recordTraffic?: string;
+  /** Change rows show in `resourcechanges` up to this long after their write, seeded per change (store/changeIndexLag.ts); default 0. */
+  readonly changeIndexLagMs?: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -123,6 +125,7 @@ export class EmulatorCore implements ArmContext {
     const clock = this.meta.get("clock");
     this.clock = new Clock(clock ? (JSON.parse(clock) as ClockState) : undefined, (state) => this.meta.set("clock", JSON.stringify(state)));
     this.changeLog = new ChangeLog(this.db);
+    this.changeLog.indexLag.set({ maxExtraMs: opts.changeIndexLagMs ?? 0, seed: opts.seed, resources: {} });
     this.store = new ResourceStore(this.db, {
       log: this.changeLog,
       types: new Set(GRAPH_TABLES["resources"]!.map((t) => t.toLowerCase())),

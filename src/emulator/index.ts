@@ -82,6 +82,13 @@ export interface EmulatorOptions {
    * once), as Azure's is eventually consistent; ARM's GET and lists always answer the write.
    */
   graphWriteLagMs?: number;
+  /**
+   * Late indexing of change rows (default 0): each change shows in `resourcechanges` up to this long
+   * after its write (on top of graphWriteLagMs; seeded per change), its timestamp still the write's,
+   * so a change can show after a newer one did, as Azure's can. The resource tables are not affected.
+   * `/admin/change-index-lag` changes it, or scripts it per resource.
+   */
+  changeIndexLagMs?: number;
   /** Evaluation time a Resource Graph or Log Analytics query may take before it is refused (default 5,000 ms). */
   queryBudgetMs?: number;
   /**
@@ -177,6 +184,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     faults,
     admin: { token: adminToken, tokenPath: adminTokenPath },
     recordTraffic: opts.recordTraffic ?? (process.env["ASC_EMULATOR_RECORD_DIR"] || undefined),
+    changeIndexLagMs: opts.changeIndexLagMs ?? 0,
     settings: {
       lroDelayMs: opts.lroDelayMs ?? 0,
       listPageSize: opts.listPageSize ?? 100,

@@ -102,11 +102,13 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): void
     .option("--record <dir>", "record every ARM, Graph and Log Analytics exchange into DIR (oav's traffic format; secrets redacted)")
     .option("--management-groups <file>", "management-group hierarchy to apply (JSON array of {name, displayName?, parent?, subscriptions?, newSubscriptions?})")
     .option("--graph-write-lag <seconds>", "seconds before a write shows in Resource Graph (eventually consistent, as Azure's); ARM's GET has it at once", "0")
+    .option("--change-index-lag <seconds>", "each change shows in Resource Graph's resourcechanges up to this many seconds after its write (seeded per change, timestamp unchanged), so changes can appear out of order, as Azure's can", "0")
     .option("--lro-delay <seconds>", "seconds a long-running operation (an extension's install, a deployment) stays InProgress before it completes, as a slow Azure's would", "0")
     .option("--defender-delay <seconds>", "seconds, on the emulator's clock, after a Defender plan or setting changes before Defender deploys MDE, vulnerability assessment and the AKS sensor itself (default 600)")
-    .action(async (opts: { port: string; host?: string; state: string; fleet: string; seed: string; faults?: string; managementGroups?: string; record?: string; graphWriteLag: string; lroDelay: string; defenderDelay?: string }) => {
+    .action(async (opts: { port: string; host?: string; state: string; fleet: string; seed: string; faults?: string; managementGroups?: string; record?: string; graphWriteLag: string; changeIndexLag: string; lroDelay: string; defenderDelay?: string }) => {
       const port = intOption("--port", opts.port, 0, 65535);
       const graphWriteLagMs = intOption("--graph-write-lag", opts.graphWriteLag, 0, 86_400) * 1000;
+      const changeIndexLagMs = intOption("--change-index-lag", opts.changeIndexLag, 0, 86_400) * 1000;
       const lroDelayMs = intOption("--lro-delay", opts.lroDelay, 0, 86_400) * 1000;
       // At least a second: Defender sweeps the subscription again every delay while a plan is on.
       const defenderDelay = opts.defenderDelay === undefined ? undefined : intOption("--defender-delay", opts.defenderDelay, 1, 604_800) * 1000;
@@ -118,7 +120,7 @@ export function registerEmulatorCommand(program: Command, ctx: CliContext): void
       const managementGroups = opts.managementGroups ? readManagementGroups(opts.managementGroups, managementGroupSeedsSchema) : undefined;
       let emu;
       try {
-        emu = await startEmulator({ port, host: opts.host, statePath: opts.state, fleet, seed, faults: opts.faults, managementGroups, recordTraffic: opts.record, graphWriteLagMs, lroDelayMs, defenderDelayMs });
+        emu = await startEmulator({ port, host: opts.host, statePath: opts.state, fleet, seed, faults: opts.faults, managementGroups, recordTraffic: opts.record, graphWriteLagMs, changeIndexLagMs, lroDelayMs, defenderDelayMs });
       } catch (err) {
         throw new CliError(`emulator: cannot start: ${err instanceof Error ? err.message : String(err)}`);
       }

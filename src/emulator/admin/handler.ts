@@ -10,6 +10,7 @@ import { replayBatchSchema, type ReplayFailure, type ReplayRequest } from "../fl
 import { ArmError, ArmErrors } from "../http/errors";
 import { header, jsonBody, type EmuRequest, type EmuResponse } from "../http/types";
 import { guestPatchSchema, guestStateSchema } from "../store/guest";
+import { changeIndexLagSchema } from "../store/changeIndexLag";
 import type { Counters } from "./counters";
 import type { FaultInjector } from "../faults/injector";
 import { parseFaultConfig } from "../faults/config";
@@ -115,6 +116,20 @@ export function handleAdmin(deps: AdminDeps, req: EmuRequest): EmuResponse {
     case "DELETE /faults":
       deps.faults.set({});
       return { status: 204 };
+    case "GET /change-index-lag":
+      return { status: 200, body: { ...ctx.changeLog.indexLag.get() } };
+    case "PUT /change-index-lag":
+    case "POST /change-index-lag": {
+      const parsed = changeIndexLagSchema.safeParse(objectBody(req));
+      if (!parsed.success) throw ArmErrors.invalidRequestContentMessage(zodMessage(parsed.error));
+      const { maxExtraSeconds, seed, resources } = parsed.data;
+      ctx.changeLog.indexLag.set({
+        maxExtraMs: maxExtraSeconds * 1000,
+        seed: seed ?? ctx.changeLog.indexLag.get().seed,
+        resources: Object.fromEntries(Object.entries(resources).map(([id, seconds]) => [id, seconds * 1000] as const)),
+      });
+      return { status: 200, body: { ...ctx.changeLog.indexLag.get() } };
+    }
     case "GET /clock":
       return { status: 200, body: { now: ctx.clock.iso(), offsetMs: ctx.clock.offset, frozen: ctx.clock.frozen } };
     case "POST /clock": {

@@ -234,7 +234,8 @@ function changeRows(ctx: TableDeps, subscriptions: readonly string[] | undefined
   const rows: Row[] = [];
   const visibleUntil = ctx.store.graphLag.visibleUntil();
   for (const c of ctx.changeLog.since(Math.max(ctx.clock.now() - CHANGE_RETENTION_MS, changedFrom))) {
-    if (c.at > visibleUntil) continue;
+    // Indexed late (changeIndexLag): shown later, its timestamp still the write's.
+    if (c.at + ctx.changeLog.indexLag.extraMs(c) > visibleUntil) continue;
     const parts = parseId(c.id);
     if (within && !within.has(parts.subscriptionId ?? "")) continue;
     const changeId = `${String(c.seq).padStart(20, "0")}_${guidFrom(`change/${c.seq}`)}`;

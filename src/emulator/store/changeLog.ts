@@ -6,6 +6,7 @@
  */
 import type { Db } from "./db";
 import type { Json, JsonObject } from "../util/json";
+import { ChangeIndexLag } from "./changeIndexLag";
 
 export type ChangeType = "Create" | "Update" | "Delete";
 
@@ -59,6 +60,8 @@ export function diffDocuments(before: Json | undefined, after: Json | undefined,
 }
 
 export class ChangeLog {
+  /** How long after its write each change row shows in `resourcechanges` (late indexing; none by default). */
+  readonly indexLag = new ChangeIndexLag();
   private readonly insertStmt;
   private readonly sinceStmt;
   private readonly pruneStmt;
