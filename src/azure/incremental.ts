@@ -91,6 +91,22 @@ export interface RoundRead {
   readonly scope: { readonly left: readonly string[]; readonly joined: readonly string[] };
 }
 
+/**
+ * How far before the cursor (the newest change read) each changes round reads again. Azure says a
+ * change's timestamp "provides an approximation as to when a modification to a resource was
+ * detected. There can be a difference between the actual modification time and the detection
+ * time" (ResourceChangeDataAfterSnapshot.timestamp), and Resource Graph indexes change rows some
+ * time after the write: a row can appear after a newer one was read, its timestamp below the
+ * cursor. The rows of this window are read every round (skipped by id once read); a row that
+ * appears later still is seen at the next full read.
+ */
+export const CHANGE_OVERLAP_MS = 10 * 60_000;
+
+/** Where a changes round's query starts: the overlap window before the cursor. */
+export function changesFrom(cursor: string | undefined): string | undefined {
+  return cursor ? new Date(Date.parse(cursor) - CHANGE_OVERLAP_MS).toISOString() : undefined;
+}
+
 const quote = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 
 /** Resource Graph's change rows since `cursor` (an ISO time on the service's clock; inclusive, so nothing at that instant is missed). */
@@ -204,8 +220,8 @@ export class IncrementalInventory {
   private cursor: string | undefined;
   /** The machines NOT_RUNNING_QUERY answered last (lower-case ids, type). */
   private notRunning = new Map<string, string>();
-  /** Change rows at the cursor's instant already read: the next round's query returns them again (it is inclusive). */
-  private readAtCursor = new Set<string>();
+  /** Change rows read (id → change time, epoch ms) since the overlap window's start: the next round's query returns them again. */
+  private readChanges = new Map<string, number>();
   private roundsSinceFull = Infinity;
   /** The subscriptions the last read's fleet came from (lower-case); undefined before the first. */
   private subscriptions: ReadonlySet<string> | undefined;
@@ -270,7 +286,6 @@ export class IncrementalInventory {
         this.table = new FleetTable(machineOf);
         for (const row of rows) this.table.set(row);
         this.cursor = newest([cursorOf(latest)], this.cursor);
-        this.readAtCursor = new Set();
         return this.kept.fleet(this.table, "all", keepTags);
       }
       if (left.length) this.leave(new Set(left));
@@ -278,13 +293,17 @@ export class IncrementalInventory {
       // A joined subscription's rows are read whole below: its changes and power states are in them.
       const elsewhere = (id: string) => !joinedSet.has(subscriptionOf(id));
       const [all, notRunning] = await Promise.all([
-        queryGraph(this.conn, changesQuery(this.cursor), present, retry, quota) as Promise<ChangeRow[]>,
+        queryGraph(this.conn, changesQuery(changesFrom(this.cursor)), present, retry, quota) as Promise<ChangeRow[]>,
         queryGraph(this.conn, NOT_RUNNING_QUERY, present, retry, quota).then(idsOf),
       ]);
-      const changes = all.filter((c) => !this.readAtCursor.has(c.id));
-      for (const c of changes) this.cursor = newest([c.changeTime], this.cursor);
-      const cursorMs = this.cursor ? Date.parse(this.cursor) : NaN;
-      this.readAtCursor = new Set(all.filter((c) => c.changeTime && Date.parse(c.changeTime) === cursorMs).map((c) => c.id));
+      const changes = all.filter((c) => !this.readChanges.has(c.id));
+      for (const c of changes) {
+        this.cursor = newest([c.changeTime], this.cursor);
+        this.readChanges.set(c.id, Date.parse(c.changeTime ?? ""));
+      }
+      // Rows before the next round's window are not returned again.
+      const windowStart = Date.parse(changesFrom(this.cursor) ?? "");
+      for (const [id, at] of this.readChanges) if (!(at >= windowStart)) this.readChanges.delete(id);
       const targets = new Set<string>();
       for (const c of changes) {
         const id = c.targetResourceId?.toLowerCase();

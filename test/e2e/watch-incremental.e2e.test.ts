@@ -146,7 +146,7 @@ describe("incremental watch rounds", () => {
     });
     reader.noteWritten([target]);
     const afterWrite = await round();
-    // The change feed is read from its last instant on (inclusive); what was read there is not read again.
+    // The change feed is read again from the overlap window before its cursor; the rows read there are not read back again.
     expect(last).toMatchObject({ mode: "changes", changed: 0, built: 1 });
     expect(afterWrite).toBeLessThanOrEqual(7);
     expect(heartbeat[3]!.queries).toBe(batches);
