@@ -281,11 +281,14 @@ export class IncrementalInventory {
       if (full) {
         // The cursor first: a change during the full read is read again next round, never lost.
         const latest = await queryGraph(this.conn, LATEST_CHANGE_QUERY, present, retry, quota);
+        // The overlap window's rows, before the fleet: this read covers them, the next changes round does not read them back.
+        const covered = (await queryGraph(this.conn, changesQuery(changesFrom(newest([cursorOf(latest)], this.cursor))), present, retry, quota)) as ChangeRow[];
         this.notRunning = idsOf(await queryGraph(this.conn, NOT_RUNNING_QUERY, present, retry, quota));
         const rows = await queryGraph(this.conn, FLEET_QUERY, present, retry, quota);
         this.table = new FleetTable(machineOf);
         for (const row of rows) this.table.set(row);
         this.cursor = newest([cursorOf(latest)], this.cursor);
+        this.readNew(covered);
         return this.kept.fleet(this.table, "all", keepTags);
       }
       if (left.length) this.leave(new Set(left));
@@ -296,14 +299,7 @@ export class IncrementalInventory {
         queryGraph(this.conn, changesQuery(changesFrom(this.cursor)), present, retry, quota) as Promise<ChangeRow[]>,
         queryGraph(this.conn, NOT_RUNNING_QUERY, present, retry, quota).then(idsOf),
       ]);
-      const changes = all.filter((c) => !this.readChanges.has(c.id));
-      for (const c of changes) {
-        this.cursor = newest([c.changeTime], this.cursor);
-        this.readChanges.set(c.id, Date.parse(c.changeTime ?? ""));
-      }
-      // Rows before the next round's window are not returned again.
-      const windowStart = Date.parse(changesFrom(this.cursor) ?? "");
-      for (const [id, at] of this.readChanges) if (!(at >= windowStart)) this.readChanges.delete(id);
+      const changes = this.readNew(all);
       const targets = new Set<string>();
       for (const c of changes) {
         const id = c.targetResourceId?.toLowerCase();
@@ -407,6 +403,18 @@ export class IncrementalInventory {
       this.invalidate();
       throw err;
     }
+  }
+
+  /** The change rows not read before, noted as read, the cursor moved past them; rows before the next round's window are forgotten (not returned again). */
+  private readNew(rows: readonly ChangeRow[]): ChangeRow[] {
+    const fresh = rows.filter((c) => !this.readChanges.has(c.id));
+    for (const c of fresh) {
+      this.cursor = newest([c.changeTime], this.cursor);
+      this.readChanges.set(c.id, Date.parse(c.changeTime ?? ""));
+    }
+    const windowStart = Date.parse(changesFrom(this.cursor) ?? "");
+    for (const [id, at] of this.readChanges) if (!(at >= windowStart)) this.readChanges.delete(id);
+    return fresh;
   }
 
   /** Above this many machines to read again (or of a joined subscription), the whole Heartbeat is read (and every machine built again). */

@@ -65,4 +65,9 @@ test("a change row that shows after a newer one was read is read by the next cha
   // Both rows are still inside the overlap window: neither is read again.
   const quiet = await reader.read();
   expect(quiet).toMatchObject({ mode: "changes", changed: 0, built: 0 });
+
+  // A watch started now: its full read covers the window's rows, its first changes round reads none back.
+  const restarted = new IncrementalInventory(lab.conn, spec, { fullEvery: 1000 });
+  expect((await restarted.read()).mode).toBe("full");
+  expect(await restarted.read()).toMatchObject({ mode: "changes", changed: 0, built: 0 });
 });
