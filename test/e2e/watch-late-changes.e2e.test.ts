@@ -7,7 +7,7 @@
  * any full read, and no change row is read twice.
  */
 import { IncrementalInventory } from "../../src/azure/incremental";
-import { readInventory } from "../../src/azure/inventory";
+import { readInventoryFor } from "../../src/azure/inventory";
 import { plan } from "../../src/core";
 import type { Inventory } from "../../src/inventory";
 import { loadSpecFile } from "../../src/spec/load";
@@ -56,7 +56,7 @@ test("a change row that shows after a newer one was read is read by the next cha
   expect(late).toMatchObject({ mode: "changes", changed: 1 });
   expect(hasMachine(late.inventory, "vm-late")).toBe(true);
   // The drift it brought is planned now, as a full read would plan it.
-  const fresh = await readInventory(lab.conn, spec.subscriptions);
+  const fresh = await readInventoryFor(lab.conn, spec);
   expect(comparable(late.inventory)).toEqual(comparable(fresh));
   const steps = plan(spec, late.inventory).steps.filter((s) => s.target.toLowerCase().includes("/virtualmachines/vm-late"));
   expect(steps.length).toBeGreaterThan(0);
