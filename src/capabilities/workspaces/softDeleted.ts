@@ -45,8 +45,20 @@ export function recovers(held: InventoryDeletedWorkspace, workspaceId: string, l
  * the plan's create recovers it (same group and location), so its agents, which still name it, are
  * already where the spec sends them. Undefined when nothing is recovered.
  */
-export function recoveredCustomerId(ctx: PlanContext, target: { readonly id: string; readonly defaultFor?: { readonly location: string } }): string | undefined {
-  if (!target.defaultFor) return undefined;
-  const held = softDeletedHolder(ctx, target.id);
-  return held?.customerId && recovers(held, target.id, target.defaultFor.location) ? held.customerId : undefined;
+export function recoveredCustomerId(ctx: PlanContext, target: RecoverableTarget): string | undefined {
+  // Asked per machine whose default workspace is missing: found once per target (targets are shared per subscription and region).
+  const byTarget = ctx.memo(RECOVERED, () => new WeakMap<RecoverableTarget, string | null>());
+  let found = byTarget.get(target);
+  if (found === undefined) {
+    const held = target.defaultFor ? softDeletedHolder(ctx, target.id) : undefined;
+    found = held?.customerId && target.defaultFor && recovers(held, target.id, target.defaultFor.location) ? held.customerId : null;
+    byTarget.set(target, found);
+  }
+  return found ?? undefined;
 }
+
+/** A target workspace as recoveredCustomerId reads it. */
+type RecoverableTarget = { readonly id: string; readonly defaultFor?: { readonly location: string } };
+
+/** The memo key of recoveredCustomerId's answers by target. */
+const RECOVERED = {};
