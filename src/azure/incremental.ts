@@ -318,9 +318,8 @@ export class IncrementalInventory {
       await readBack(ids, resourcesByIdQuery, present, quota, (row) => this.table.set(row), (id) => this.table.delete(id));
       changed = ids.length;
       if (joined.length) {
-        const rows = await queryGraph(this.conn, FLEET_QUERY, joined, retry, quota);
-        for (const row of rows) this.table.set(row);
-        for (const row of rows) {
+        for (const row of await queryGraph(this.conn, FLEET_QUERY, joined, retry, quota)) {
+          this.table.set(row);
           const machine = machineOf(row.id, row.type);
           if (machine) this.joinedMachines.add(machine);
         }
