@@ -56,8 +56,11 @@ async function blobNames(prefix: string): Promise<string[]> {
 /** The holder id of a lease blob currently leased, once one is (polled). */
 async function leasedHolder(deadline: number): Promise<string> {
   while (Date.now() < deadline) {
-    for await (const b of container.listBlobsFlat({ prefix: "leases/", includeMetadata: true })) {
-      if (b.properties.leaseState === "leased" && b.metadata?.["holderid"]) return b.metadata["holderid"];
+    // The run makes the container (its store's prepare): until then there is none to list.
+    if (await container.exists()) {
+      for await (const b of container.listBlobsFlat({ prefix: "leases/", includeMetadata: true })) {
+        if (b.properties.leaseState === "leased" && b.metadata?.["holderid"]) return b.metadata["holderid"];
+      }
     }
     await new Promise((r) => setTimeout(r, 50));
   }
