@@ -84,6 +84,15 @@ describe("machine decisions (Log Analytics agent)", () => {
     expect(machineSteps(p)).toEqual([]);
   });
 
+  it("keep-user-workspace: a user's workspace named like a default one, outside DefaultResourceGroup-*, is not a Security Center workspace", () => {
+    const mine = workspace(`DefaultWorkspace-${SUB}-MINE`, "b0000000-0000-4000-8000-000000000003", { id: workspaceId(`DefaultWorkspace-${SUB}-MINE`, SUB, "rg-mine"), solutions: ["Security"] });
+    const s = spec({ workspace: { id: user.id }, reconfigureExisting: true });
+    const { m, p } = decide(s, inventory({ workspaces: [user, mine], machines: [machine("vm1", { extensions: [laExtension("Windows", "1.0", mine.customerId)] })] }));
+    expect(m).toMatchObject({ decision: "keep-user-workspace", workspace: mine.id });
+    expect(m.reason).toMatch(new RegExp(`reports to the user workspace DefaultWorkspace-${SUB}-MINE, which is never overridden`));
+    expect(machineSteps(p)).toEqual([]);
+  });
+
   it("keep-existing: reconfigureExisting false leaves machines on a Security Center workspace", () => {
     const s = spec({ workspace: { id: user.id }, reconfigureExisting: false });
     const { m, p } = decide(s, inventory({ workspaces: [eus, user], machines: [machine("vm1", { extensions: [laExtension("Windows", "1.0", DEF_EUS)] })] }));
