@@ -228,6 +228,39 @@ describe("a failed extension", () => {
     expect(p.machines[0]!.decision).toBe("skip-not-eligible");
   });
 
+  describe("configured for a Security Center workspace that is not the target, reconfigureExisting false (user trial 19)", () => {
+    const user = workspace("law-central", USER, { solutions: ["Security"] });
+    const s = spec({ workspace: { id: user.id }, reconfigureExisting: false });
+
+    it("is not kept there (keep-existing keeps monitored machines): it is installed again, connected to the target", () => {
+      const p = plan(s, inventory({ workspaces: [ws, user], machines: [machine("vm1", { extensions: [failed] })] }));
+      expect(p.machines[0]).toMatchObject({
+        decision: "install",
+        workspace: user.id,
+        reason: `The extension for DefaultWorkspace-${SUB}-WEU failed to provision and reports nothing, so reconfigureExisting false does not keep it there: it is installed again, connected to law-central.`,
+      });
+      expect(machineSteps(p)).toMatchObject([{ action: "install-extension", details: { workspaceId: user.id } }]);
+    });
+
+    it("a provisioned one is still kept", () => {
+      const ok = laExtension("Windows", "1.0", DEF);
+      expect(plan(s, inventory({ workspaces: [ws, user], machines: [machine("vm1", { extensions: [ok] })] })).machines[0]!.decision).toBe("keep-existing");
+    });
+
+    it("is not touched when the machine cannot take it", () => {
+      const p = plan(s, inventory({ workspaces: [ws, user], machines: [machine("vm1", { extensions: [failed], powerState: "stopped" })] }));
+      expect(p.machines[0]).toMatchObject({ decision: "skip-not-eligible", workspace: null });
+      expect(p.machines[0]!.reason).toMatch(new RegExp(`^The extension for DefaultWorkspace-${SUB}-WEU failed to provision, and it cannot be installed again: `));
+    });
+
+    it("plan, simulate, plan again: the reinstall settles", () => {
+      const inv = inventory({ workspaces: [ws, user], machines: [machine("vm1", { extensions: [failed] })] });
+      const after = plan(s, simulate(plan(s, inv), inv));
+      expect(after.machines[0]!.decision).toBe("compliant");
+      expect(after.steps).toEqual([]);
+    });
+  });
+
   it("plan, simulate, plan again: the reinstall settles", () => {
     const inv = inventory({ workspaces: [ws], machines: [machine("vm1", { extensions: [failed] })] });
     const s = spec();
