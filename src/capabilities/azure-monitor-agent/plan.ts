@@ -20,7 +20,7 @@ import { LOG_ANALYTICS_AGENT } from "../../spec/extensions";
 import { extensionId, ShapeSlots, workspaceLabel, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
 import { isLegacySubscription } from "../log-analytics-agent";
 import { noteModelChange, planInstallName, planSystemIdentity, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
-import { securityEventsAllowed, type SecurityEventSteps } from "../security-events";
+import { noteTierChange, securityEventsAllowed, type SecurityEventSteps } from "../security-events";
 import {
   ensureSecurityEventTable,
   ensureUserWorkspaceSolution,
@@ -296,6 +296,7 @@ function ruleStep(
       `${dataCollectionRuleName(workspaceId)} is the rule of ${workspaceLabel(workspaceId)}, in subscription ${sub} outside this spec's scope, so machines of other specs may send through it too. It selects the ${currentTier} tier; this plan sets ${tier}, for every machine it serves. Specs sharing a workspace must agree on securityEvents: otherwise each apply (and each reconcile --watch round) sets the other's tier back.`,
     );
   }
+  if (currentTier !== undefined) noteTierChange(ctx, "rule", dataCollectionRuleName(workspaceId), currentTier, tier);
   return b.add("update-dcr", ruleId, { ...details(existing.location), fromTier: currentTier ?? null }, dependsOn);
 }
 
