@@ -18,6 +18,7 @@ export {
   ensureUserWorkspaceSolution,
   ensureWorkspaceAndSolution,
   fleetTargets,
+  hasSolution,
   retireDefaultWorkspaces,
   securityCenterUses,
   solutionPlan,

@@ -56,7 +56,8 @@ function computeTarget(ctx: PlanContext, subscriptionId: string, region: string)
   return { id, key: id.toLowerCase(), defaultFor: { subscriptionId, code: geo.code, location: geo.workspaceLocation } };
 }
 
-function hasSolution(ws: InventoryWorkspace, solution: SecuritySolution | "SecurityInsights"): boolean {
+/** Whether the workspace has the solution (named `Security` or `Security(<workspace>)`). */
+export function hasSolution(ws: InventoryWorkspace, solution: SecuritySolution | "SecurityInsights"): boolean {
   const want = solution.toLowerCase();
   return ws.solutions.some((s) => s.toLowerCase() === want || s.toLowerCase().startsWith(want + "("));
 }
