@@ -260,7 +260,7 @@ function ensureDestination(ctx: PlanContext, b: Sink, dest: TargetWorkspace, isT
   const existingRule = look.dataCollectionRule(look.ruleIdFor(dest.id));
   // An existing rule is left as it is: it selects what its queries say (undefined: not one of the tiers).
   ruleTiers.set(dest.key, existingRule ? tierOfXPathQueries(existingRule.xPathQueries) : tier);
-  const table = tier === "None" || existingRule ? undefined : ensureSecurityEventTable(b, existing);
+  const table = tier === "None" || existingRule ? undefined : ensureSecurityEventTable(ctx, b, existing);
   const rule = ruleStep(ctx, b, dest.id, existing.location, tier, [table], false);
   return rule ? [rule] : [];
 }
