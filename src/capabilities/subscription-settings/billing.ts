@@ -24,25 +24,28 @@ export interface ServersTierField {
   readonly keepOn: string;
 }
 
+/** Each direction: its code, the change in the pricing's words, what it means, and how the field keeps the tier. */
+const DIRECTIONS = [
+  {
+    code: SERVERS_BILLING_STARTS,
+    subscriptions: (c: ServersTierChanges) => c.on,
+    change: "on (pricing VirtualMachines: Free → Standard)",
+    means: "From the apply on, Azure bills the plan per machine-hour for every machine it covers there (running VMs, scale-set instances, connected Arc machines), and Defender deploys its components to them.",
+    keep: (how: ServersTierField) => how.keepFree,
+  },
+  {
+    code: SERVERS_PROTECTION_ENDS,
+    subscriptions: (c: ServersTierChanges) => c.off,
+    change: "off (pricing VirtualMachines: Standard → Free)",
+    means: "Their machines lose Defender for Servers protection: Defender no longer onboards them to Defender for Endpoint, assesses their vulnerabilities or raises the plan's alerts (what is installed stays).",
+    keep: (how: ServersTierField) => how.keepOn,
+  },
+] as const;
+
 export function noteServersTierChanges(b: StepSink<StepMap>, changes: ServersTierChanges, how: ServersTierField): void {
-  if (changes.on.length) {
-    b.finding(
-      "warning",
-      SERVERS_BILLING_STARTS,
-      how.field,
-      `This plan turns Defender for Servers on (pricing VirtualMachines: Free → Standard) in ${changes.on.length} subscription(s): ${fewNames(changes.on)}. ` +
-        "From the apply on, Azure bills the plan per machine-hour for every machine it covers there (running VMs, scale-set instances, connected Arc machines), and Defender deploys its components to them. " +
-        how.keepFree,
-    );
-  }
-  if (changes.off.length) {
-    b.finding(
-      "warning",
-      SERVERS_PROTECTION_ENDS,
-      how.field,
-      `This plan turns Defender for Servers off (pricing VirtualMachines: Standard → Free) in ${changes.off.length} subscription(s): ${fewNames(changes.off)}. ` +
-        "Their machines lose Defender for Servers protection: Defender no longer onboards them to Defender for Endpoint, assesses their vulnerabilities or raises the plan's alerts (what is installed stays). " +
-        how.keepOn,
-    );
+  for (const d of DIRECTIONS) {
+    const subs = d.subscriptions(changes);
+    if (!subs.length) continue;
+    b.finding("warning", d.code, how.field, `This plan turns Defender for Servers ${d.change} in ${subs.length} subscription(s): ${fewNames(subs)}. ${d.means} ${d.keep(how)}`);
   }
 }
