@@ -3,8 +3,8 @@
  * them through the Log Analytics agent when its own security-event tier is not None, or when
  * Sentinel (SecurityInsights) is on it. Removing that agent from a machine (removeLegacyAgent)
  * stops the machine's events there when the rule the Azure Monitor Agent sends through selects
- * none (the rule of a workspace the spec does not target copies that workspace's tier, which is
- * None where Sentinel configures it), and no other rule associated with the machine sends them
+ * none (the rule of a workspace the spec does not target is made with that workspace's tier, None
+ * where Sentinel configures it, and then left as it is), and no other rule associated with the machine sends them
  * there (Sentinel's own "Windows Security Events via AMA" connector, say). The removal still
  * happens, as asked; one warning counts the machines and names the workspaces and the way out.
  */
@@ -71,7 +71,7 @@ export class StoppedSecurityEvents {
     if (bySpec.length) ways.push(`For ${fewNames(bySpec)}, set logAnalyticsAgent.securityEvents to the tier to collect: the rule of a workspace the spec targets carries it.`);
     if (kept.length) {
       ways.push(
-        `No spec field gives the rule of ${fewNames(kept)} a tier (the rule of a workspace the spec does not target copies that workspace's own tier, None where Sentinel configures it): ` +
+        `No spec field gives the rule of ${fewNames(kept)} a tier (the rule of a workspace the spec does not target is made with that workspace's own tier, None where Sentinel configures it, and then left as it is): ` +
           `keep the legacy agent (removeLegacyAgent: false) until a rule that collects those machines' security events, such as Sentinel's "Windows Security Events via AMA" connector's, is associated with them.`,
       );
     }
