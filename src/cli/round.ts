@@ -124,6 +124,18 @@ export async function releaseLeft(run: RunState, inventory: Inventory): Promise<
   return left;
 }
 
+/**
+ * A watch round whose scope grew (a subscription moved under the spec's management groups): the
+ * leases of the subscriptions it read but holds none on are taken before anything is applied, all
+ * or none, while the others stay held (refused: LeaseRefusedError, and the round applies nothing).
+ * Returns the subscriptions whose lease it took (lower-case, sorted).
+ */
+export async function takeJoined(run: RunState, inventory: Inventory): Promise<string[]> {
+  const joined = [...new Set(outOfLease(run.subscriptions, inventory.subscriptions))].sort();
+  if (joined.length) await run.takeSubscriptions(joined);
+  return joined;
+}
+
 export async function applyRound(
   conn: AzureConnection,
   run: RunState,

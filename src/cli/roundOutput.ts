@@ -64,16 +64,20 @@ export function describeSpecCheck(check: SpecCheck, path: string): string {
     : `spec changed: reloaded; the fleet is read in full`;
 }
 
-/** A watch round's scope against the last round's: subscriptions that left it or joined it, and those whose lease it released (lower-case, sorted). */
+/**
+ * A watch round's scope against the last round's: subscriptions that left it or joined it, those
+ * whose lease it released and those whose lease it took before applying (lower-case, sorted).
+ */
 export interface ScopeChange {
   readonly left: readonly string[];
   readonly joined: readonly string[];
   readonly leaseReleased: readonly string[];
+  readonly leaseTaken: readonly string[];
 }
 
-/** Null when the scope is the last round's and no lease was released. */
-export function scopeChangeOf(left: readonly string[], joined: readonly string[], leaseReleased: readonly string[]): ScopeChange | null {
-  return left.length || joined.length || leaseReleased.length ? { left, joined, leaseReleased } : null;
+/** Null when the scope is the last round's and no lease was released or taken. */
+export function scopeChangeOf(left: readonly string[], joined: readonly string[], leaseReleased: readonly string[], leaseTaken: readonly string[]): ScopeChange | null {
+  return left.length || joined.length || leaseReleased.length || leaseTaken.length ? { left, joined, leaseReleased, leaseTaken } : null;
 }
 
 /** What a round says when its scope changed (a subscription moved out of or under a management group the spec names). */
@@ -87,7 +91,14 @@ export function describeScopeChange(change: ScopeChange): string {
   }
   const others = change.leaseReleased.filter((s) => !change.left.includes(s));
   if (others.length) parts.push(`${subs(others)} ${others.length > 1 ? "are" : "is"} not in it: ${released(others)}`);
-  if (change.joined.length) parts.push(`${subs(change.joined)} joined it: read in full`);
+  const taken = (list: readonly string[]) => `${list.length > 1 ? "their leases are" : "its lease is"} taken before anything is applied (the others stay held)`;
+  if (change.joined.length) {
+    const all = change.joined.every((s) => change.leaseTaken.includes(s));
+    parts.push(`${subs(change.joined)} joined it: read in full${all ? `, and ${taken(change.joined)}` : ""}`);
+  }
+  // Joined in an earlier round whose take was refused.
+  const late = change.leaseTaken.filter((s) => !change.joined.includes(s));
+  if (late.length) parts.push(`${subs(late)} ${late.length > 1 ? "are" : "is"} in it: ${taken(late)}`);
   return `scope changed: ${parts.join("; ")}`;
 }
 

@@ -109,18 +109,23 @@ describe("a failed round's line (user trial 18b: `round 3: failed: invalid inven
 });
 
 describe("a watch round whose scope changed (a subscription moved out of or under the spec's management group)", () => {
-  it("says what left (its lease released) and what joined, in text and JSON; null when nothing changed", () => {
-    expect(scopeChangeOf([], [], [])).toBeNull();
-    const left = scopeChangeOf([SUBS[1]!], [], [SUBS[1]!])!;
+  it("says what left (its lease released) and what joined (its lease taken), in text and JSON; null when nothing changed", () => {
+    expect(scopeChangeOf([], [], [], [])).toBeNull();
+    const left = scopeChangeOf([SUBS[1]!], [], [SUBS[1]!], [])!;
     expect(describeScopeChange(left)).toBe(`scope changed: subscription ${SUBS[1]} left it: nothing of it is kept, and its lease is released (another run may take it)`);
-    const both = scopeChangeOf([SUBS[0]!, SUBS[1]!], [SUBS[2]!], [SUBS[0]!, SUBS[1]!])!;
+    const both = scopeChangeOf([SUBS[0]!, SUBS[1]!], [SUBS[2]!], [SUBS[0]!, SUBS[1]!], [SUBS[2]!])!;
     expect(describeScopeChange(both)).toBe(
-      `scope changed: subscriptions ${SUBS[0]}, ${SUBS[1]} left it: nothing of them is kept, and their leases are released (another run may take them); subscription ${SUBS[2]} joined it: read in full`,
+      `scope changed: subscriptions ${SUBS[0]}, ${SUBS[1]} left it: nothing of them is kept, and their leases are released (another run may take them); subscription ${SUBS[2]} joined it: read in full, and its lease is taken before anything is applied (the others stay held)`,
     );
     // A lease released for a subscription the last round did not read (the first round after the lease was taken).
-    expect(describeScopeChange(scopeChangeOf([], [], [SUBS[2]!])!)).toBe(`scope changed: subscription ${SUBS[2]} is not in it: its lease is released (another run may take it)`);
+    expect(describeScopeChange(scopeChangeOf([], [], [SUBS[2]!], [])!)).toBe(`scope changed: subscription ${SUBS[2]} is not in it: its lease is released (another run may take it)`);
+    // A lease taken for subscriptions that joined in a round whose take was refused (that round was skipped).
+    expect(describeScopeChange(scopeChangeOf([], [], [], [SUBS[0]!, SUBS[2]!])!)).toBe(`scope changed: subscriptions ${SUBS[0]}, ${SUBS[2]} are in it: their leases are taken before anything is applied (the others stay held)`);
+    // The round that saw it join and was refused its lease: joined, nothing taken.
+    expect(describeScopeChange(scopeChangeOf([], [SUBS[2]!], [], [])!)).toBe(`scope changed: subscription ${SUBS[2]} joined it: read in full`);
+    expect(JSON.parse(roundRecord(8, Date.UTC(2026, 11, 7), { scope: both }, true)).scopeChange).toEqual({ left: [SUBS[0], SUBS[1]], joined: [SUBS[2]], leaseReleased: [SUBS[0], SUBS[1]], leaseTaken: [SUBS[2]] });
     const record = JSON.parse(roundRecord(9, Date.UTC(2026, 11, 7), { scope: left }, true));
-    expect(record.scopeChange).toEqual({ left: [SUBS[1]], joined: [], leaseReleased: [SUBS[1]] });
+    expect(record.scopeChange).toEqual({ left: [SUBS[1]], joined: [], leaseReleased: [SUBS[1]], leaseTaken: [] });
     expect(JSON.parse(roundRecord(10, Date.UTC(2026, 11, 7), {}, true)).scopeChange).toBeNull();
     expect(JSON.parse(roundRecord(1, Date.UTC(2026, 11, 7), {}, false))).not.toHaveProperty("scopeChange");
   });

@@ -81,6 +81,51 @@ describe("local leases", () => {
     await watch.end();
   });
 
+  it("a run takes the leases of subscriptions that joined its scope: renewed with the others, released as theirs are", async () => {
+    const { store: s } = store();
+    const [b, a] = SUBS as [string, string];
+    const watch = await beginRun({ state: "x", store: s, subscriptions: [], resolvedSubscriptions: [a], managementGroups: ["contoso-prod"], command: "reconcile", leaseSeconds: 0.3 });
+    // Free until it joins; taken (in any case, once) when it does.
+    await (await beginRun({ state: "y", store: s, subscriptions: [b], command: "apply" })).end();
+    await watch.takeSubscriptions([b.toUpperCase(), b, a]);
+    expect(watch.subscriptions).toEqual([a, b]);
+    // Renewals cover it: refused after several lease lengths, the watch's lease not lost.
+    await new Promise((r) => setTimeout(r, 1000));
+    for (const sub of [a, b]) await expect(beginRun({ state: "y", store: s, subscriptions: [sub], command: "apply" })).rejects.toThrow(/locked by reconcile/);
+    expect(watch.lease.lost.aborted).toBe(false);
+    // Released when it leaves, as a lease taken at the start is.
+    await watch.releaseSubscriptions([b]);
+    expect(watch.subscriptions).toEqual([a]);
+    await (await beginRun({ state: "y", store: s, subscriptions: [b], command: "apply" })).end();
+    await expect(beginRun({ state: "y", store: s, subscriptions: [a], command: "apply" })).rejects.toThrow(/locked by reconcile/);
+    await watch.end();
+    await (await beginRun({ state: "y", store: s, subscriptions: [a], command: "apply" })).end();
+  });
+
+  it("a take refused for one joining subscription takes none of them, names the holder, and keeps the leases held", async () => {
+    const { store: s } = store();
+    const [a, b, c] = ["aaaaaaaa-0000-0000-0000-000000000001", "bbbbbbbb-0000-0000-0000-000000000002", "cccccccc-0000-0000-0000-000000000003"];
+    const watch = await beginRun({ state: "x", store: s, subscriptions: [], resolvedSubscriptions: [a], managementGroups: ["contoso-prod"], command: "reconcile", leaseSeconds: 0.3 });
+    const other = await beginRun({ state: "y", store: s, subscriptions: [c], command: "apply" });
+    // b's lease comes first (sorted) and is taken; c's is refused: b's is released again.
+    const refused = await watch.takeSubscriptions([c, b]).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(LeaseRefusedError);
+    expect((refused as Error).message).toMatch(new RegExp(`^subscription-${c} is locked by apply .*lease id ${other.lease.holder.id}.*--force-unlock ${other.lease.holder.id}`));
+    expect(watch.subscriptions).toEqual([a]);
+    await (await beginRun({ state: "z", store: s, subscriptions: [b], command: "apply" })).end();
+    await new Promise((r) => setTimeout(r, 700));
+    await expect(beginRun({ state: "z", store: s, subscriptions: [a], command: "apply" })).rejects.toThrow(/locked by reconcile/);
+    expect(watch.lease.lost.aborted).toBe(false);
+    // Once the other run ended, the next try takes both.
+    await other.end();
+    await watch.takeSubscriptions([b, c]);
+    expect(watch.subscriptions).toEqual([a, b, c]);
+    await expect(beginRun({ state: "z", store: s, subscriptions: [c], command: "apply" })).rejects.toThrow(/locked by reconcile/);
+    await watch.end();
+    // A run that ended takes no more leases.
+    await expect(watch.takeSubscriptions(["dddddddd-0000-0000-0000-000000000004"])).rejects.toThrow(/released/);
+  });
+
   it("a renewal that finds the lease gone aborts the run", async () => {
     const { store: s } = store();
     const lease = await FleetLease.take(s, ["subscription-z"], newHolder("apply"), { seconds: 0.3 });

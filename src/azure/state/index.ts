@@ -30,6 +30,11 @@ export interface RunState {
   readonly subscriptions: readonly string[];
   /** Releases the leases of these subscriptions (they left a watch's scope); the others stay held. */
   releaseSubscriptions(subscriptions: readonly string[]): Promise<void>;
+  /**
+   * Takes the leases of these subscriptions too (they joined a watch's scope), all or none, renewed
+   * with the others; refused (LeaseRefusedError naming the holder), the leases held stay held.
+   */
+  takeSubscriptions(subscriptions: readonly string[]): Promise<void>;
   /** Closes the journal and releases the lease. */
   end(): Promise<void>;
 }
@@ -60,12 +65,13 @@ export async function beginRun(options: BeginRunOptions): Promise<RunState> {
   const store = options.store ?? (await openStateStore(options.state));
   await store.prepare();
   const subscriptions = [...new Set([...options.subscriptions, ...(options.resolvedSubscriptions ?? [])].map((s) => s.toLowerCase()))].sort();
+  const refusedFor = (err: unknown) => {
+    throw err instanceof LeaseRefusedError ? err.for(options.command) : err;
+  };
   const lease = await FleetLease.take(store, leaseNames(subscriptions, options.instance, options.managementGroups), newHolder(options.command), {
     seconds: options.leaseSeconds,
     forceUnlock: options.forceUnlock,
-  }).catch((err: unknown) => {
-    throw err instanceof LeaseRefusedError ? err.for(options.command) : err;
-  });
+  }).catch(refusedFor);
   try {
     const journal = await Journal.open(store.journal(journalName([...options.subscriptions, ...(options.managementGroups ?? []).map((g) => `management-group:${g}`)], options.instance)));
     let held: readonly string[] = subscriptions;
@@ -81,6 +87,11 @@ export async function beginRun(options: BeginRunOptions): Promise<RunState> {
         // The journal keeps its name: it is named after the spec's scope, not the subscriptions leased.
         await lease.releaseSome(leaseNames([...gone], options.instance));
         held = held.filter((s) => !gone.has(s));
+      },
+      takeSubscriptions: async (joining) => {
+        const added = [...new Set(joining.map((s) => s.toLowerCase()))].filter((s) => !held.includes(s));
+        await lease.takeSome(leaseNames(added, options.instance)).catch(refusedFor);
+        held = [...held, ...added].sort();
       },
       end: async () => {
         await journal.flush().catch(() => undefined);

@@ -1,6 +1,8 @@
 /**
  * The fleet lease: one lease per subscription a run changes, taken in sorted order before it reads
- * the state it will apply to, renewed in the background, released at the end. A second run on any
+ * the state it will apply to, renewed in the background, released at the end; a watch takes the
+ * leases of subscriptions that joined its scope, and releases those of the ones that left, while it
+ * holds the others. A second run on any
  * of those subscriptions (apply, reconcile or Pulumi's AgentReconciliation; from this directory,
  * another one, or another runner sharing the state container) is refused with the holder's name.
  * A renewal that fails (the lease was broken or taken after expiring) aborts the run: it no longer
@@ -48,9 +50,10 @@ export class FleetLease {
   private renewing: Promise<void> = Promise.resolve();
 
   private constructor(
+    private readonly store: StateStore,
     readonly holder: LeaseHolder,
     private leases: readonly HeldLease[],
-    seconds: number,
+    private readonly seconds: number,
   ) {
     // Renew at a third of the lease: two renewals may fail before it runs out.
     this.timer = setInterval(() => void (this.renewing = this.renew()), (seconds * 1000) / 3);
@@ -69,14 +72,20 @@ export class FleetLease {
   static async take(store: StateStore, names: readonly string[], holder: LeaseHolder, options: { seconds?: number; forceUnlock?: string } = {}): Promise<FleetLease> {
     const seconds = options.seconds ?? leaseSeconds();
     if (options.forceUnlock) for (const n of names) await store.breakLease(n, options.forceUnlock);
-    const held: HeldLease[] = [];
-    try {
-      for (const n of names) held.push(await store.acquire(n, holder, seconds));
-    } catch (err) {
-      await Promise.all(held.map((h) => h.release()));
-      throw err;
-    }
-    return new FleetLease(holder, held, seconds);
+    return new FleetLease(store, holder, await acquireAll(store, names, holder, seconds), seconds);
+  }
+
+  /**
+   * Takes these leases too (subscriptions that joined a watch's scope), all of them or none: those
+   * it already holds are kept as they are; refused, the ones it took here are released and those it
+   * held before stay held. Renewed with the others from then on.
+   */
+  async takeSome(names: readonly string[]): Promise<void> {
+    // Lost or released: a lease taken now would not be renewed, nor released at the end.
+    if (!this.timer) throw this.lost.aborted ? this.lost.reason : new Error("this run's leases were released");
+    const held = new Set(this.leases.map((l) => l.name));
+    const taken = await acquireAll(this.store, [...new Set(names)].filter((n) => !held.has(n)), this.holder, this.seconds);
+    this.leases = [...this.leases, ...taken];
   }
 
   private async renew(): Promise<void> {
@@ -106,4 +115,16 @@ export class FleetLease {
     this.stopRenewing();
     await Promise.all(this.leases.map((l) => l.release()));
   }
+}
+
+/** Every one of `names` for `holder`, in their order, or none: a refusal releases those taken before it. */
+async function acquireAll(store: StateStore, names: readonly string[], holder: LeaseHolder, seconds: number): Promise<HeldLease[]> {
+  const held: HeldLease[] = [];
+  try {
+    for (const n of names) held.push(await store.acquire(n, holder, seconds));
+  } catch (err) {
+    await Promise.all(held.map((h) => h.release()));
+    throw err;
+  }
+  return held;
 }

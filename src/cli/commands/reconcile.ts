@@ -96,8 +96,8 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
       if (json) ctx.stdout(roundRecord(1, commandStarted, {}, watching, { error: messageOf(err), nextRoundInSeconds: null }));
       throw err;
     });
-    const { sleepUnlessStopped, LeaseRefusedError, ScopeError } = azure;
-    const { applyRound, beginRound, describeEarlierRun, noteRoundWrites, planRound, planWatchRound, releaseLeft, SpecProblemsError, summarizeResult, watchReader } = rounds;
+    const { sleepUnlessStopped, LeaseRefusedError } = azure;
+    const { applyRound, beginRound, describeEarlierRun, noteRoundWrites, planRound, planWatchRound, releaseLeft, SpecProblemsError, summarizeResult, takeJoined, watchReader } = rounds;
     let spec = follower.current;
     let reader = watching ? watchReader(conn, spec, progress, fullEvery) : undefined;
     // The lease, held across a watch's rounds until it stops (or its scope changes).
@@ -135,7 +135,11 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
           outcome.read = read;
           if (watched) {
             // A subscription that left the scope: its lease released now, the others' kept (a step is applied only within the scope read).
-            const change = (outcome.scope = scopeChangeOf(watched.scope.left, watched.scope.joined, await releaseLeft(run, planned.inventory)));
+            const released = await releaseLeft(run, planned.inventory);
+            outcome.scope = scopeChangeOf(watched.scope.left, watched.scope.joined, released, []);
+            // One that joined it (this round, or a round whose take was refused): its lease taken before
+            // anything is applied, the others held throughout; refused, the round is skipped, the next tries again.
+            const change = (outcome.scope = scopeChangeOf(watched.scope.left, watched.scope.joined, released, await takeJoined(run, planned.inventory)));
             if (change && !json) ctx.stdout(roundLine(round, describeScopeChange(change)));
           }
           let result: ApplyResult | null = null;
@@ -168,11 +172,6 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
             ctx.stderr(`reconcile: ${why}\n`);
             failed = true;
             break;
-          }
-          // The scope grew past the lease: the next round takes it again for the new scope.
-          if (err instanceof ScopeError && run) {
-            await run.end();
-            run = undefined;
           }
           // A watch outlives a failed round: log it, wait longer, try again.
           failedRounds++;
