@@ -71,6 +71,32 @@ describe("blob leases", () => {
   });
 });
 
+describe("blob leases of a watch whose scope grows", () => {
+  it("joining subscriptions' leases are taken all or none, renewed with the others past their 15 s, and released when they leave", async () => {
+    const [a, b, c] = ["aaaaaaaa-0000-0000-0000-000000000001", "bbbbbbbb-0000-0000-0000-000000000002", "cccccccc-0000-0000-0000-000000000003"];
+    const s = blobStore("leases-grow");
+    const watch = await beginRun({ state: "", store: s, subscriptions: [], resolvedSubscriptions: [a], managementGroups: ["contoso-prod"], command: "reconcile", leaseSeconds: 15 });
+    const other = await beginRun({ state: "", store: blobStore("leases-grow"), subscriptions: [c], command: "apply" });
+    // c's refused: b's, taken before it, is released again; a's stays held.
+    const refused = await watch.takeSubscriptions([b, c]).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(LeaseRefusedError);
+    expect((refused as Error).message).toContain(`lease id ${other.lease.holder.id}`);
+    expect(watch.subscriptions).toEqual([a]);
+    await (await beginRun({ state: "", store: blobStore("leases-grow"), subscriptions: [b], command: "apply" })).end();
+    await expect(beginRun({ state: "", store: blobStore("leases-grow"), subscriptions: [a], command: "apply" })).rejects.toBeInstanceOf(LeaseRefusedError);
+    await other.end();
+    await watch.takeSubscriptions([b, c]);
+    expect(watch.subscriptions).toEqual([a, b, c]);
+    // Past the 15 s a blob lease lasts unrenewed: still held.
+    await new Promise((r) => setTimeout(r, 17_000));
+    for (const sub of [a, b, c]) await expect(beginRun({ state: "", store: blobStore("leases-grow"), subscriptions: [sub], command: "apply" })).rejects.toBeInstanceOf(LeaseRefusedError);
+    expect(watch.lease.lost.aborted).toBe(false);
+    await watch.releaseSubscriptions([c]);
+    await (await beginRun({ state: "", store: blobStore("leases-grow"), subscriptions: [c], command: "apply" })).end();
+    await watch.end();
+  });
+});
+
 describe("journals as append blobs", () => {
   it("another runner resumes from the journal; a completed one is archived", async () => {
     process.env.AZURE_STORAGE_KEY = AZURITE_KEY;
