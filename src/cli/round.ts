@@ -9,6 +9,7 @@ import type { Inventory } from "../inventory";
 import type { Spec } from "../spec";
 import { CliError } from "./errors";
 import type { Progress } from "./progress";
+import { describeSpecProblems } from "./specProblems";
 import { applyCounts } from "./resultJson";
 
 export { describeEarlierRun } from "../azure";
@@ -47,10 +48,13 @@ export async function planRound(conn: AzureConnection, spec: Spec, progress: Pro
   return refusingWrongPlans(planned);
 }
 
-/** A plan the spec made wrong (a subscription or workspace Azure does not show: core's specProblems), refused before anything is shown or applied. */
+/**
+ * A plan the spec made wrong (a subscription or workspace Azure does not show: core's specProblems),
+ * refused before anything is shown or applied. apply and reconcile read Azure live: no inventory file.
+ */
 export class SpecProblemsError extends CliError {
   constructor(readonly plan: Plan) {
-    super(`the spec names what Azure does not show, so nothing is applied: ${specProblems(plan).map((f) => f.message).join(" ")}`);
+    super(describeSpecProblems(plan, "Azure", "nothing is applied"));
     this.name = "SpecProblemsError";
   }
 }

@@ -46,7 +46,7 @@ export async function loadSavedPlan(path: string): Promise<SavedPlan> {
   });
   const problems = specProblems(read.plan as Plan);
   if (problems.length) {
-    throw new CliError(`--plan ${path}: \`plan\` refused this plan (exit 1): the spec names what Azure does not show: ${problems.map((f) => f.message).join(" ")} Fix the spec and plan again`);
+    throw new CliError(`--plan ${path}: \`plan\` refused this plan (exit 1): the spec names what Azure (or the inventory file it was planned from) does not show: ${problems.map((f) => f.message).join(" ")} Fix the spec and plan again`);
   }
   const spec = parseSpec(basis.spec);
   if (specDigest(spec) !== basis.specDigest) throw new CliError(`--plan ${path}: its spec does not match its digest (the file was edited): make it again with \`plan --out\``);

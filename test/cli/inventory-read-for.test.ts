@@ -76,7 +76,8 @@ describe("an inventory read for another scope", () => {
   it("plan --inventory refuses the plan (exit 1), and the whole group's file is planned", async () => {
     const p = await run("plan", "--spec", file("spec-all.yaml"), "--inventory", file("inv-corp.json"), "--quiet");
     expect(p.code).toBe(1);
-    expect(p.err).toContain(`the spec names what Azure (or the inventory file) does not show; the plan is refused:\n  ${problem}`);
+    // Read from a file, not Azure: the refusal names the file.
+    expect(p.err).toContain(`the spec names what the inventory file ${file("inv-corp.json")} does not show; the plan is refused:\n  ${problem}`);
     expect((await run("plan", "--spec", file("spec-all.yaml"), "--inventory", file("inv-all.json"), "--quiet")).code).toBe(2);
   });
 });

@@ -6,7 +6,7 @@
 import { plan } from "../../src/core";
 import { describeScopeChange, describeSpecCheck, oneLine, roundLine, roundLines, roundRecord, scopeChangeOf, specChangeJson, stepLines, stepWhere } from "../../src/cli/roundOutput";
 import { ValidationError } from "../../src/spec/errors";
-import { summarizeResult } from "../../src/cli/round";
+import { SpecProblemsError, summarizeResult } from "../../src/cli/round";
 import type { ApplyResult } from "../../src/azure";
 import { inventory, machine } from "../helpers/fixtures";
 import { parseSpec } from "../../src/spec/validate";
@@ -105,6 +105,14 @@ describe("a failed round's line (user trial 18b: `round 3: failed: invalid inven
     expect(oneLine("the scope grew after this run took its lease (now also x): nothing was applied; run again")).toBe("the scope grew after this run took its lease (now also x): nothing was applied; run again");
     expect(oneLine("ARM answered 400 BadRequest\n{\n  \"code\": \"x\"\n}")).toBe("ARM answered 400 BadRequest (and 3 more line(s))");
     expect(oneLine("\n  x: y\n")).toBe("x: y");
+  });
+
+  it("a spec that names what Azure does not show: said as plan says it, the problems one per line, the first on the round's line", () => {
+    const missing = ["44444444-4444-4444-4444-444444444444", "55555555-5555-5555-5555-555555555555"];
+    const spec = parseSpec({ subscriptions: [SUBS[0], ...missing], logAnalyticsAgent: { autoProvision: true, agent: "ama" } });
+    const message = new SpecProblemsError(plan(spec, inventory({ machines: [machine("vm-0", {}, SUBS[0])] }, "2020-01-01", [SUBS[0]!]))).message;
+    expect(message).toMatch(new RegExp(`^the spec names what Azure does not show; nothing is applied:\n  .*${missing[0]}.*\n  .*${missing[1]}`));
+    expect(oneLine(message)).toMatch(new RegExp(`^the spec names what Azure does not show; nothing is applied: .*${missing[0]}[^\n]* \\(and 1 more\\)$`));
   });
 });
 

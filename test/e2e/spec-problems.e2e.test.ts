@@ -29,7 +29,8 @@ describe("a spec naming a workspace Azure does not show", () => {
     const out = join(lab.dir, "plan.json");
     const p = runCli(lab, ["plan", "--spec", lab.specPath, "--out", out, "--quiet"]);
     expect(await p.exit).toBe(1);
-    expect(p.stderr()).toContain(`The workspace ${typo} is not in the inventory`);
+    // A live read: Azure is what does not show it (no inventory file was read).
+    expect(p.stderr()).toContain(`the spec names what Azure does not show; the plan is refused:\n  The workspace ${typo} is not in the inventory`);
     expect(p.stdout()).toMatch(/^Plan: /);
     expect(existsSync(out)).toBe(false);
   });
@@ -38,7 +39,8 @@ describe("a spec naming a workspace Azure does not show", () => {
     const before = await writes();
     const apply = runCli(lab, ["apply", "--spec", lab.specPath, "--yes", "--state-dir", lab.stateDir, "--format", "json", "--quiet"]);
     expect(await apply.exit).toBe(1);
-    expect(apply.stderr()).toContain("the spec names what Azure does not show, so nothing is applied");
+    // Said as plan says it, the problems one per line.
+    expect(apply.stderr()).toContain(`the spec names what Azure does not show; nothing is applied:\n  The workspace ${typo} is not in the inventory`);
     const json = JSON.parse(apply.stdout()) as { result: unknown; error: string; plan: { machines: number } };
     expect(json.result).toBeNull();
     expect(json.error).toContain(typo);

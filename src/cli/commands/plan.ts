@@ -16,6 +16,7 @@ import { collectGarbage } from "../heap";
 import { createProgress, type Progress } from "../progress";
 import { checkWritable, copyFileToStdout, writeOutputFile, writeStdout } from "../output";
 import { addDelegateAboveOption, runtimeFlag } from "../runtimeFlags";
+import { describeSpecProblems } from "../specProblems";
 
 export const FAIL_ON = ["error", "warning"] as const;
 
@@ -68,7 +69,7 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
     // The text and the markdown open with it; a plan file's first finding is it, and a person reading a CI log sees it here first.
     const empty = result.findings.find((f) => f.code === SCOPE_WITHOUT_SUBSCRIPTIONS);
     if (empty && (format === "json" || format === "ndjson")) ctx.stderr(`asc-autoprovision: warning: ${empty.message}\n`);
-    // A plan the spec made wrong (a subscription or workspace Azure does not show) is shown, so the
+    // A plan the spec made wrong (a subscription or workspace Azure, or the file, does not show) is shown, so the
     // reader sees why, but saved nowhere `apply --plan` could take it from: exit 1 below.
     const out = specProblems(result).length ? undefined : opts.out;
     if (opts.out && !out) ctx.stderr(`asc-autoprovision: --out ${opts.out} not written: the plan is refused (below)\n`);
@@ -76,7 +77,7 @@ export function registerPlanCommand(program: Command, ctx: CliContext): void {
     // `--format json --out F`: the same text twice; it is encoded once and read back from F.
     if (out && format === "json") await copyFileToStdout(out, ctx.stdout);
     else await writeStdout(planPieces(result, format, { maxChars, planUrl, reportUrl, meta, scope, afterSteps: delegationText(delegation), markdownAfterSteps: delegationMarkdown(delegation) }), ctx.stdout);
-    ctx.exitCode = exitCodeOf(result, failOn, ctx);
+    ctx.exitCode = exitCodeOf(result, failOn, inventoryFile ? `the inventory file ${inventoryFile}` : "Azure", ctx);
   });
 }
 
@@ -114,10 +115,10 @@ async function planLive(opts: CloudOptions, spec: Spec, progress: Progress, save
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-function exitCodeOf(result: Plan, failOn: (typeof FAIL_ON)[number] | undefined, ctx: CliContext): 0 | 1 | 2 {
-  const problems = specProblems(result);
-  if (problems.length) {
-    ctx.stderr(`asc-autoprovision: the spec names what Azure (or the inventory file) does not show; the plan is refused:\n  ${problems.map((f) => f.message).join("\n  ")}\n`);
+/** `readFrom`: what the plan was read from (Azure, or the inventory file), named when the spec names what it does not show. */
+function exitCodeOf(result: Plan, failOn: (typeof FAIL_ON)[number] | undefined, readFrom: string, ctx: CliContext): 0 | 1 | 2 {
+  if (specProblems(result).length) {
+    ctx.stderr(`asc-autoprovision: ${describeSpecProblems(result, readFrom, "the plan is refused")}\n`);
     return 1;
   }
   if (failOn) {
