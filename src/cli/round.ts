@@ -197,8 +197,9 @@ export function stopAdvice(r: ApplyResult, journalWhere: string): string {
 
 /**
  * One line per apply, each count named for what it counts: the plan's steps run as ARM calls, the
- * plan's installs a remediation task made (per machine), the delegation's own policy steps, and the
- * ARM write requests (which a step can take more than one of: a removal deletes a role too).
+ * plan's installs a remediation task made (per machine; first, when no step of the plan ran as an
+ * ARM call of its own), the delegation's own policy steps, and the ARM write requests (which a step
+ * can take more than one of: a removal deletes a role too).
  * A second line, when ARM throttled or failed calls that were sent again, totals them (the
  * result's JSON has them as `retries`).
  */
@@ -206,12 +207,17 @@ export function summarizeResult(r: ApplyResult): string {
   const { plan: c, byRemediation: d, delegation: g } = applyCounts(r);
   // Already done: an earlier run's journal had sent them and ARM shows them done (this run resumed it).
   const statuses = (x: typeof c) => [x["already-done"] ? `${x["already-done"]} already done by an earlier run (resumed from its journal)` : "", x.failed ? `${x.failed} failed` : "", x.skipped ? `${x.skipped} skipped` : ""].filter(Boolean);
-  const parts = [`${c.done} applied`, ...statuses(c)];
-  const installs = r.delegated.length ? ` Installs by remediation task, per machine: ${[`${d.done} done`, d.failed ? `${d.failed} failed` : "", d.skipped ? `${d.skipped} skipped` : ""].filter(Boolean).join(", ")}.` : "";
+  const installs = `installs by remediation task, per machine: ${[`${d.done} done`, d.failed ? `${d.failed} failed` : "", d.skipped ? `${d.skipped} skipped` : ""].filter(Boolean).join(", ")}`;
+  const direct = c.done + c["already-done"] + c.failed + c.skipped;
+  // Every install went through remediation: "0 applied" first would read as nothing happened.
+  const lead =
+    r.delegated.length && direct === 0
+      ? `${installs}; none of the plan's steps ran as an ARM call of its own.`
+      : `${[`${c.done} applied`, ...statuses(c)].join(", ")}.${r.delegated.length ? ` ${installs[0]!.toUpperCase()}${installs.slice(1)}.` : ""}`;
   const delegation = r.delegationSteps.length ? ` Delegation's policy steps (assignment, roles, remediation task, removal): ${[`${g.done} done`, ...statuses(g)].join(", ")}.` : "";
   // Named here too, not only in the progress lines (stderr, silent with --quiet): a pipeline's log shows which failed and why.
   const failed = [...r.results, ...r.delegated].filter((x) => x.status === "failed");
   const failures = failed.slice(0, 10).map((x) => `\n  failed: ${x.step.action} ${stepLabel(x.step)}: ${x.error}`).join("") + (failed.length > 10 ? `\n  ... and ${failed.length - 10} more failed (--format json lists each)` : "");
   const retries = noRetries(r.retries) ? "" : `Retries: ${describeRetries(r.retries)}, each sent again.\n`;
-  return `Apply: ${parts.join(", ")}.${installs}${delegation} ARM write requests: ${r.writes}.${r.aborted ? ` ${r.aborted}.` : ""}${failures}\n${retries}`;
+  return `Apply: ${lead}${delegation} ARM write requests: ${r.writes}.${r.aborted ? ` ${r.aborted}.` : ""}${failures}\n${retries}`;
 }

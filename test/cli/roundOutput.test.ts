@@ -41,6 +41,30 @@ describe("reconcile's text log", () => {
     expect(roundLines(2, "Apply: 0 applied, 1 failed.\n  failed: x: boom\n", at)).toBe("2026-12-07T14:11:06Z round 2: Apply: 0 applied, 1 failed.\n  failed: x: boom\n");
   });
 
+  it("an apply whose every install went through remediation leads with those installs, not with '0 applied'", () => {
+    const retries = { throttled: 0, longestRetryAfterMs: 0, transient: {} };
+    const step = (id: string) => ({ id, action: "install-extension", target: `/subscriptions/${SUBS[0]}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/${id}/extensions/x`, dependsOn: [], details: {} });
+    const delegationSteps = ["assign", "remediate"];
+    const base = {
+      counts: { done: 2, "already-done": 0, failed: 0, skipped: 0 },
+      writes: 3,
+      retries,
+      delegationSteps,
+      delegated: [
+        { step: step("vm-1"), status: "done" },
+        { step: step("vm-2"), status: "done" },
+        { step: step("vm-3"), status: "failed", error: "boom" },
+      ],
+    };
+    const delegatedOnly = summarizeResult({ ...base, results: delegationSteps.map((id) => ({ step: step(id), status: "done" })) } as unknown as ApplyResult);
+    expect(delegatedOnly).toBe(
+      "Apply: installs by remediation task, per machine: 2 done, 1 failed; none of the plan's steps ran as an ARM call of its own. Delegation's policy steps (assignment, roles, remediation task, removal): 2 done. ARM write requests: 3.\n  failed: vm-3 (x): boom\n",
+    );
+    // With steps of its own, the plan's count comes first, as before.
+    const both = summarizeResult({ ...base, results: [...delegationSteps, "set-workspace"].map((id) => ({ step: step(id), status: "done" })) } as unknown as ApplyResult);
+    expect(both).toMatch(/^Apply: 1 applied\. Installs by remediation task, per machine: 2 done, 1 failed\. Delegation's policy steps/);
+  });
+
   it("each subscription's Defender step names its subscription; the lines of three subscriptions read apart", () => {
     const p = threeSubscriptions();
     const lines = stepLines(p, JOURNAL).split("\n").filter((l) => l.startsWith("  set-defender-plan: VirtualMachines.pricingTier"));
