@@ -4,10 +4,13 @@
  * while it runs gets its agent in the next round. A watch takes the fleet's lease once and holds it
  * for its whole life (renewed while it runs, released when it stops): a second watch or an apply on
  * any of those subscriptions is refused, naming it, and so is a watch that finds it held. A round
- * whose scope grew (a subscription moved under a management group) takes the lease again for the
- * new scope; one whose scope shrank (a subscription moved out) releases the lease of what left and
- * keeps the others held (said on the round's line, `scopeChange` in JSON); a watch whose lease was
- * broken (`--force-unlock`) stops.
+ * whose scope grew (a subscription moved under a management group) takes the new subscriptions'
+ * leases before it applies anything, the others held throughout, and applies their steps in that
+ * round (while another run holds one, the round is skipped, nothing of it taken, and the next tries
+ * again); one whose scope shrank (a subscription moved out) releases the lease of what left and
+ * keeps the others held (both said on the round's line, `scopeChange` in JSON); a watch whose
+ * lease was broken (`--force-unlock`) stops. A single reconcile, as apply, refuses a plan that
+ * reaches a subscription it holds no lease on (ScopeError: run again).
  *
  * A watch outlives its rounds' errors (Resource Graph answering 503, the endpoint down): the round
  * is logged as failed and the next one waits longer (the interval, doubling per failed round up to
@@ -16,8 +19,9 @@
  *
  * A watch reads its spec file again before each round: an edit that validates is used from that
  * round on (said on the round's line; the fleet is read in full, and a new scope's lease is taken
- * after the old one is released); an invalid one is said every round, with the field and the values
- * allowed, while the last valid spec stays in force.
+ * after the old one is released: the journal is named after the spec's scope, so another scope is
+ * another run); an invalid one is said every round, with the field and the values allowed, while
+ * the last valid spec stays in force.
  *
  * Text: each round line starts with its UTC time; a round lists its first 10 steps, naming the
  * subscription of those not on one machine, and says where the others are recorded (the journal).
