@@ -3,7 +3,7 @@
  * from the state store, progress on stderr, the plan and a result summary for a person, or JSON
  * for a machine.
  */
-import { applyPlan, ArmBudgets, ARM_BUCKETS, AzureStepRunner, beginRun, describeRetries, IncrementalInventory, noRetries, outOfLease, planLive, RecentWrites, RetryTally, sameInventory, ScopeError, subscriptionsToLease, writeBudget, type ApplyResult, type AzureConnection, type RoundRead, type RunState } from "../azure";
+import { applyPlan, ArmBudgets, ARM_BUCKETS, AzureStepRunner, beginRun, describeRetries, IncrementalInventory, noRetries, outOfLease, planLive, RecentWrites, RetryTally, sameInventory, ScopeError, subscriptionsToLease, writeBudget, type ApplyResult, type AzureConnection, type RoundRead, type RunScope, type RunState } from "../azure";
 import { machineOf, plan, specProblems, stepLabel, type Plan } from "../core";
 import type { Inventory } from "../inventory";
 import type { Spec } from "../spec";
@@ -37,8 +37,21 @@ export interface RoundResult {
  * while another run has any of them), and opens its journal.
  */
 export async function beginRound(conn: AzureConnection, spec: Spec, command: string, opts: { state: string; forceUnlock?: string }): Promise<RunState> {
-  const resolvedSubscriptions = await subscriptionsToLease(conn, spec);
-  return beginRun({ state: opts.state, subscriptions: spec.subscriptions, managementGroups: spec.managementGroups, resolvedSubscriptions, instance: conn.instance, command, forceUnlock: opts.forceUnlock });
+  return beginRun({ state: opts.state, ...(await scopeToLease(conn, spec)), instance: conn.instance, command, forceUnlock: opts.forceUnlock });
+}
+
+/**
+ * Moves a watch's run to its edited spec's scope (RunState.rescope): the new scope's leases taken
+ * before the old scope's are released, so a subscription in both is never free; refused, the run
+ * keeps the old scope and the next round tries again.
+ */
+export async function rescopeRound(conn: AzureConnection, run: RunState, spec: Spec): Promise<void> {
+  await run.rescope(await scopeToLease(conn, spec));
+}
+
+/** A spec's scope as a run leases it: its listed subscriptions and groups, and the subscriptions the groups resolve to now. */
+async function scopeToLease(conn: AzureConnection, spec: Spec): Promise<RunScope> {
+  return { subscriptions: spec.subscriptions, managementGroups: spec.managementGroups, resolvedSubscriptions: await subscriptionsToLease(conn, spec) };
 }
 
 export async function planRound(conn: AzureConnection, spec: Spec, progress: Progress, signal?: AbortSignal): Promise<{ inventory: Inventory; plan: Plan }> {

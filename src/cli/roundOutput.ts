@@ -60,7 +60,7 @@ export function describeSpecCheck(check: SpecCheck, path: string): string {
   if (check.status === "same") return "";
   if (check.status === "invalid") return `spec ${path} changed but is not valid, so this round keeps the last valid spec: ${check.error}`;
   return check.scopeChanged
-    ? `spec changed: reloaded; its scope changed, so the lease was released and the new scope's is taken, and the fleet is read in full`
+    ? `spec changed: reloaded; its scope changed, so the new scope's leases are taken before the old scope's are released (a subscription in both stays held), and the fleet is read in full`
     : `spec changed: reloaded; the fleet is read in full`;
 }
 

@@ -102,7 +102,7 @@ describe("a round's word on its spec file", () => {
     expect(describeSpecCheck({ status: "same" }, "spec.yaml")).toBe("");
     const reloaded = { status: "reloaded" as const, spec: parseSpec({ subscriptions: SUBS }), scopeChanged: true };
     expect(specChangeJson(reloaded)).toEqual({ reloaded: true, scopeChanged: true });
-    expect(describeSpecCheck(reloaded, "spec.yaml")).toMatch(/^spec changed: reloaded; its scope changed, so the lease was released/);
+    expect(describeSpecCheck(reloaded, "spec.yaml")).toMatch(/^spec changed: reloaded; its scope changed, so the new scope's leases are taken before the old scope's are released \(a subscription in both stays held\)/);
     const invalid = { status: "invalid" as const, error: 'invalid spec:\n  defender.servers.plan: "P3" is not one of Off, P1, P2' };
     expect(specChangeJson(invalid)).toEqual({ reloaded: false, error: invalid.error });
     expect(describeSpecCheck(invalid, "spec.yaml")).toContain('keeps the last valid spec: invalid spec:\n  defender.servers.plan: "P3" is not one of Off, P1, P2');

@@ -46,6 +46,38 @@ describe("a watch whose management group loses a subscription", () => {
     return runCli(lab, ["apply", "--spec", spec, "--yes", "--state", join(lab.dir, state), "--quiet", "--max-writes-per-second", "500"]);
   };
 
+  /**
+   * Another run trying for a subscription's lease every 2 ms, from another state directory (leases
+   * are per host): `taken` lists when it got it (and released it at once).
+   */
+  const probeLease = (subscription: string) => {
+    const store = new LocalStateStore(join(lab.dir, "state-probe"));
+    const [name] = leaseNames([subscription], lab.conn.instance);
+    let attempts = 0;
+    const taken: string[] = [];
+    let probing = true;
+    const probed = (async () => {
+      while (probing) {
+        attempts++;
+        const lease = await store.acquire(name!, newHolder("probe"), 60).catch((e: unknown) => {
+          if (!(e instanceof LeaseRefusedError)) throw e;
+        });
+        if (lease) {
+          taken.push(new Date().toISOString());
+          await lease.release();
+        }
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    })();
+    return {
+      stop: async () => {
+        probing = false;
+        await probed;
+        return { attempts, taken };
+      },
+    };
+  };
+
   let watch: CliRun | undefined;
   afterEach(() => {
     // A failed expectation leaves it running otherwise.
@@ -86,34 +118,15 @@ describe("a watch whose management group loses a subscription", () => {
     const w = (watch = runCli(lab, ["reconcile", "--spec", lab.specPath, "--watch", "--interval", "0.5", "--state", join(lab.dir, "state-grow"), "--format", "json", "--quiet", "--max-writes-per-second", "500"]));
     await until(() => rounds(w).filter((r) => !r.error).length >= 2, "the watch's second round", 2400);
 
-    // Another run trying for the lease of the subscription in scope, every 2 ms, from another state directory (leases are per host):
-    // the old watch let go of it between a round that failed and the next one's Resource Graph query for the scope (tens of ms).
-    const probe = new LocalStateStore(join(lab.dir, "state-probe"));
-    const [held] = leaseNames([subs[0]!], lab.conn.instance);
-    let attempts = 0;
-    const taken: string[] = [];
-    let probing = true;
-    const probed = (async () => {
-      while (probing) {
-        attempts++;
-        const lease = await probe.acquire(held!, newHolder("probe"), 60).catch((e: unknown) => {
-          if (!(e instanceof LeaseRefusedError)) throw e;
-        });
-        if (lease) {
-          taken.push(new Date().toISOString());
-          await lease.release();
-        }
-        await new Promise((r) => setTimeout(r, 2));
-      }
-    })();
+    // The old watch let go of it between a round that failed and the next one's Resource Graph query for the scope (tens of ms).
+    const probe = probeLease(subs[0]!);
 
     const before = rounds(w).length;
     await lab.emu.admin("POST", "/admin/management-groups", { groups: [{ name: "contoso-prod", subscriptions: [subs[2]] }] });
     await until(() => rounds(w).slice(before).some((r) => r.scopeChange), "the round that sees the subscription join", 2400);
     const seen = rounds(w).length;
     await until(() => rounds(w).length >= seen + 2, "two rounds after it", 2400);
-    probing = false;
-    await probed;
+    const { attempts, taken } = await probe.stop();
     const after = rounds(w).slice(before);
     console.log(`watch scope grown: rounds after the move: ${JSON.stringify(after.map((r) => ({ round: r.round, error: r.error ?? null, scopeChange: r.scopeChange, steps: r.steps.length, done: r.result?.counts.done ?? null })))}; ${attempts} lease attempts`);
     // The lease of the subscription in scope was never free.
@@ -160,6 +173,34 @@ describe("a watch whose management group loses a subscription", () => {
     expect(next.scopeChange).toEqual({ left: [], joined: [], leaseReleased: [], leaseTaken: [subs[1]] });
     expect(next.result?.counts.failed ?? 0).toBe(0);
     await expect(other.acquire(joining, newHolder("apply"), 60)).rejects.toBeInstanceOf(LeaseRefusedError);
+    w.child.kill("SIGINT");
+    expect(await w.exit).toBe(0);
+  });
+
+  it("a spec edit that widens the scope: the new scope's leases are taken before the old scope's are released; a subscription in both is never free", async () => {
+    await lab.emu.admin("POST", "/admin/management-groups", { groups: [{ name: "contoso-prod", subscriptions: [subs[0]] }, { name: "contoso-dev", subscriptions: [subs[1], subs[2]] }] });
+    const specPath = join(lab.dir, "spec-edited.yaml");
+    const spec = (managementGroups: string[]) => stringify({ managementGroups, logAnalyticsAgent: { autoProvision: true, agent: "mma", workspace: "default", securityEvents: "Common" } });
+    writeFileSync(specPath, spec(["contoso-prod"]));
+    const w = (watch = runCli(lab, ["reconcile", "--spec", specPath, "--watch", "--interval", "0.5", "--state", join(lab.dir, "state-edit"), "--format", "json", "--quiet", "--max-writes-per-second", "500"]));
+    await until(() => rounds(w).filter((r) => !r.error).length >= 2, "the watch's second round", 2400);
+    // The old watch released every lease, then resolved the new scope's groups with Resource Graph (tens of ms) before taking them again.
+    const probe = probeLease(subs[0]!);
+    const before = rounds(w).length;
+    writeFileSync(specPath, spec(["contoso-prod", "contoso-dev"]));
+    const edited = () => rounds(w).slice(before).findIndex((r) => (r as Round & { specChange: unknown }).specChange !== null);
+    await until(() => edited() >= 0 && rounds(w).length >= before + edited() + 2, "the round that reloads the spec, and one after it", 2400);
+    const { attempts, taken } = await probe.stop();
+    const after = rounds(w).slice(before + edited());
+    console.log(`watch spec edit: rounds from the edit: ${JSON.stringify(after.map((r) => ({ round: r.round, error: r.error ?? null, specChange: (r as Round & { specChange: unknown }).specChange })))}; ${attempts} lease attempts`);
+    expect(after[0]).toEqual(expect.objectContaining({ specChange: { reloaded: true, scopeChanged: true } }));
+    expect(after.filter((r) => r.error)).toEqual([]);
+    expect(attempts).toBeGreaterThan(20);
+    expect(taken).toEqual([]);
+    // The new scope's subscriptions are held.
+    const added = applyOn(subs[2]!, "state-apply-edited");
+    expect(await added.exit).toBe(1);
+    expect(added.stderr()).toMatch(new RegExp(`subscription-${subs[2]}-.* is locked by reconcile \\(pid ${w.child.pid} `));
     w.child.kill("SIGINT");
     expect(await w.exit).toBe(0);
   });

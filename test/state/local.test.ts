@@ -126,6 +126,45 @@ describe("local leases", () => {
     await expect(watch.takeSubscriptions(["dddddddd-0000-0000-0000-000000000004"])).rejects.toThrow(/released/);
   });
 
+  it("a run moved to another scope (a watch's spec edited) takes the new leases and journal first and frees only what the new scope does not name", async () => {
+    const { store: s } = store();
+    const [a, b, c] = ["aaaaaaaa-0000-0000-0000-000000000001", "bbbbbbbb-0000-0000-0000-000000000002", "cccccccc-0000-0000-0000-000000000003"];
+    const watch = await beginRun({ state: "x", store: s, subscriptions: [], managementGroups: ["g1"], resolvedSubscriptions: [a, b], command: "reconcile", leaseSeconds: 0.3 });
+    const before = watch.journal.where;
+    await watch.rescope({ subscriptions: [], managementGroups: ["g2"], resolvedSubscriptions: [b, c] });
+    expect(watch.subscriptions).toEqual([b, c]);
+    expect(watch.journal.where).not.toBe(before);
+    await new Promise((r) => setTimeout(r, 700));
+    // b (in both) and c held and renewed; a and the old group free.
+    for (const sub of [b, c]) await expect(beginRun({ state: "y", store: s, subscriptions: [sub], command: "apply" })).rejects.toThrow(/locked by reconcile/);
+    await expect(beginRun({ state: "y", store: s, subscriptions: [], managementGroups: ["g2"], command: "apply" })).rejects.toThrow(/locked by reconcile/);
+    await (await beginRun({ state: "y", store: s, subscriptions: [a], managementGroups: ["g1"], command: "apply" })).end();
+    expect(watch.lease.lost.aborted).toBe(false);
+    await watch.end();
+    await (await beginRun({ state: "y", store: s, subscriptions: [b, c], managementGroups: ["g2"], command: "apply" })).end();
+  });
+
+  it("a move to a scope another run holds part of is refused naming it, and leaves the run as it was", async () => {
+    const { store: s } = store();
+    const [a, b, c, d] = ["aaaaaaaa-0000-0000-0000-000000000001", "bbbbbbbb-0000-0000-0000-000000000002", "cccccccc-0000-0000-0000-000000000003", "dddddddd-0000-0000-0000-000000000004"];
+    const watch = await beginRun({ state: "x", store: s, subscriptions: [a, b], command: "reconcile", leaseSeconds: 0.3 });
+    const journal = watch.journal;
+    const other = await beginRun({ state: "y", store: s, subscriptions: [d], command: "apply" });
+    const refused = await watch.rescope({ subscriptions: [b, c, d] }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(LeaseRefusedError);
+    expect((refused as Error).message).toMatch(new RegExp(`^subscription-${d} is locked by apply .*lease id ${other.lease.holder.id}`));
+    expect(watch.subscriptions).toEqual([a, b]);
+    expect(watch.journal).toBe(journal);
+    // c, taken before d was refused, is free again; a and b stay held.
+    await (await beginRun({ state: "z", store: s, subscriptions: [c], command: "apply" })).end();
+    for (const sub of [a, b]) await expect(beginRun({ state: "z", store: s, subscriptions: [sub], command: "apply" })).rejects.toThrow(/locked by reconcile/);
+    await other.end();
+    await watch.rescope({ subscriptions: [b, c, d] });
+    expect(watch.subscriptions).toEqual([b, c, d]);
+    await (await beginRun({ state: "z", store: s, subscriptions: [a], command: "apply" })).end();
+    await watch.end();
+  });
+
   it("a renewal that finds the lease gone aborts the run", async () => {
     const { store: s } = store();
     const lease = await FleetLease.take(s, ["subscription-z"], newHolder("apply"), { seconds: 0.3 });

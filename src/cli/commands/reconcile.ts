@@ -18,10 +18,10 @@
  * their waits cut, no new ones start; a second signal exits at once.
  *
  * A watch reads its spec file again before each round: an edit that validates is used from that
- * round on (said on the round's line; the fleet is read in full, and a new scope's lease is taken
- * after the old one is released: the journal is named after the spec's scope, so another scope is
- * another run); an invalid one is said every round, with the field and the values allowed, while
- * the last valid spec stays in force.
+ * round on (said on the round's line; the fleet is read in full; a new scope's leases and journal
+ * are taken before the old scope's are released, so a subscription in both stays held: refused,
+ * the round is skipped and the next tries again); an invalid one is said every round, with the
+ * field and the values allowed, while the last valid spec stays in force.
  *
  * Text: each round line starts with its UTC time; a round lists its first 10 steps, naming the
  * subscription of those not on one machine, and says where the others are recorded (the journal).
@@ -41,7 +41,7 @@ import { choice } from "../format";
 import { createProgress } from "../progress";
 import { describeRead, describeScopeChange, describeSpecCheck, oneLine, roundLine, roundLines, roundRecord, scopeChangeOf, stepLines, type RoundOutcome } from "../roundOutput";
 import { onStopSignals } from "../signals";
-import { SpecFollower } from "../specFollow";
+import { sameScope, SpecFollower } from "../specFollow";
 import { addExecutionOptions, executionOptions, type ExecutionFlags } from "./execution";
 
 /** The longest --interval: Node's timers hold at most 2^31-1 ms (more overflows to 1 ms: a tight loop). */
@@ -101,11 +101,12 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
       throw err;
     });
     const { sleepUnlessStopped, LeaseRefusedError } = azure;
-    const { applyRound, beginRound, describeEarlierRun, noteRoundWrites, planRound, planWatchRound, releaseLeft, SpecProblemsError, summarizeResult, takeJoined, watchReader } = rounds;
+    const { applyRound, describeEarlierRun, noteRoundWrites, planRound, planWatchRound, releaseLeft, SpecProblemsError, rescopeRound, summarizeResult, takeJoined, watchReader } = rounds;
     let spec = follower.current;
     let reader = watching ? watchReader(conn, spec, progress, fullEvery) : undefined;
-    // The lease, held across a watch's rounds until it stops (or its scope changes).
-    let run: RunState | undefined = first;
+    // The lease, held across a watch's rounds until it stops; `leased`: the spec whose scope it holds.
+    const run: RunState = first;
+    let leased = spec;
     if (first.journal.earlierRun) ctx.stderr(describeEarlierRun(first.journal.earlierRun, first.journal.where));
     const stop = onStopSignals(ctx.stderr);
     let failed = false;
@@ -123,14 +124,14 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
               spec = check.spec;
               // What a round reads depends on the spec beyond its scope (the tags kept, the workspace named): read in full.
               reader = watchReader(conn, spec, progress, fullEvery, reader?.recent);
-              // Another scope, another lease (and journal): released here, the new scope's taken below.
-              if (check.scopeChanged && run) {
-                await run.end();
-                run = undefined;
-              }
             }
           }
-          run ??= await beginRound(conn, spec, "reconcile", { state: exec.state });
+          // Another scope (an edit, or an earlier round's move refused), another journal and leases:
+          // the new scope's taken before the old scope's are released (a subscription in both stays held).
+          if (!sameScope(leased, spec)) {
+            await rescopeRound(conn, run, spec);
+            leased = spec;
+          }
           const signal = AbortSignal.any([stop.signal, run.lease.lost]);
           const watched = reader ? await planWatchRound(conn, reader, spec, signal) : undefined;
           const planned = watched ?? (await planRound(conn, spec, progress, signal));
@@ -170,7 +171,7 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
           // Stopped while reading: nothing was cut short, the watch ends as between rounds.
           if (stop.signal.aborted) break;
           // Someone broke the lease (or took it after it expired): the watch no longer owns the fleet.
-          if (run?.lease.lost.aborted) {
+          if (run.lease.lost.aborted) {
             const why = (run.lease.lost.reason as Error).message;
             if (json) ctx.stdout(roundRecord(round, started, outcome, true, { error: why, nextRoundInSeconds: null }));
             ctx.stderr(`reconcile: ${why}\n`);
@@ -194,7 +195,7 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
       }
     } finally {
       stop.dispose();
-      await run?.end();
+      await run.end();
     }
     if (stop.signal.aborted) ctx.stderr("reconcile stopped: interrupted\n");
     // A watch stopped between rounds (or while reading) ends cleanly: 1 only when the last round
