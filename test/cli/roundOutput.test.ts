@@ -58,7 +58,7 @@ describe("reconcile's text log", () => {
     };
     const delegatedOnly = summarizeResult({ ...base, results: delegationSteps.map((id) => ({ step: step(id), status: "done" })) } as unknown as ApplyResult);
     expect(delegatedOnly).toBe(
-      "Apply: installs by remediation task, per machine: 2 done, 1 failed; none of the plan's steps ran as an ARM call of its own. Delegation's policy steps (assignment, roles, remediation task, removal): 2 done. ARM write requests: 3.\n  failed: vm-3 (x): boom\n",
+      "Apply: installs by remediation task, per machine: 2 done, 1 failed; none of the plan's steps ran as an ARM call of its own. Delegation's policy steps (assignment, roles, remediation task, removal): 2 done. ARM write requests: 3.\n  failed: install-extension vm-3 (x): boom\n",
     );
     // With steps of its own, the plan's count comes first, as before.
     const both = summarizeResult({ ...base, results: [...delegationSteps, "set-workspace"].map((id) => ({ step: step(id), status: "done" })) } as unknown as ApplyResult);
