@@ -141,10 +141,15 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
           if (watched) {
             // A subscription that left the scope: its lease released now, the others' kept (a step is applied only within the scope read).
             const released = await releaseLeft(run, planned.inventory);
+            // Said by a skipped round too (its JSON line, or the text line before the refusal): the next round does not see it change again.
             outcome.scope = scopeChangeOf(watched.scope.left, watched.scope.joined, released, []);
             // One that joined it (this round, or a round whose take was refused): its lease taken before
             // anything is applied, the others held throughout; refused, the round is skipped, the next tries again.
-            const change = (outcome.scope = scopeChangeOf(watched.scope.left, watched.scope.joined, released, await takeJoined(run, planned.inventory)));
+            const taken = await takeJoined(run, planned.inventory).catch((err: unknown) => {
+              if (outcome.scope && !json) ctx.stdout(roundLine(round, describeScopeChange(outcome.scope)));
+              throw err;
+            });
+            const change = (outcome.scope = scopeChangeOf(watched.scope.left, watched.scope.joined, released, taken));
             if (change && !json) ctx.stdout(roundLine(round, describeScopeChange(change)));
           }
           let result: ApplyResult | null = null;
