@@ -204,4 +204,18 @@ describe("a watch whose management group loses a subscription", () => {
     w.child.kill("SIGINT");
     expect(await w.exit).toBe(0);
   });
+
+  it("text: a round refused the new lease says what joined before it says it is skipped", async () => {
+    await lab.emu.admin("POST", "/admin/management-groups", { groups: [{ name: "contoso-prod", subscriptions: [subs[0]] }, { name: "contoso-dev", subscriptions: [subs[1], subs[2]] }] });
+    const other = await new LocalStateStore(join(lab.dir, "state-other-text")).acquire(leaseNames([subs[1]!], lab.conn.instance)[0]!, newHolder("apply"), 60);
+    const w = (watch = runCli(lab, ["reconcile", "--spec", lab.specPath, "--watch", "--interval", "0.5", "--state", join(lab.dir, "state-text"), "--quiet", "--max-writes-per-second", "500"]));
+    const out = () => w.stdout();
+    await until(() => (out().match(/ round \d+: /g) ?? []).length >= 2, "the watch's first rounds", 2400);
+    await lab.emu.admin("POST", "/admin/management-groups", { groups: [{ name: "contoso-prod", subscriptions: [subs[1]] }] });
+    await until(() => out().includes(": skipped: "), "a skipped round", 2400);
+    expect(out()).toMatch(new RegExp(`round (\\d+): scope changed: subscription ${subs[1]} joined it: read in full\n\\S+ round \\1: skipped: subscription-${subs[1]}-\\S+ is locked by apply`));
+    await other.release();
+    w.child.kill("SIGINT");
+    await w.exit;
+  });
 });
