@@ -46,6 +46,13 @@ describe("a watch whose management group loses a subscription", () => {
     return runCli(lab, ["apply", "--spec", spec, "--yes", "--state", join(lab.dir, state), "--quiet", "--max-writes-per-second", "500"]);
   };
 
+  /** An apply on `subscription` alone is refused, naming the watch `w`. */
+  const expectLockedBy = async (w: CliRun, subscription: string, state: string) => {
+    const refused = applyOn(subscription, state);
+    expect(await refused.exit).toBe(1);
+    expect(refused.stderr()).toMatch(new RegExp(`subscription-${subscription}-.* is locked by reconcile \\(pid ${w.child.pid} `));
+  };
+
   /**
    * Another run trying for a subscription's lease every 2 ms, from another state directory (leases
    * are per host): `taken` lists when it got it (and released it at once).
@@ -142,9 +149,7 @@ describe("a watch whose management group loses a subscription", () => {
     expect(changed[0]!.result!.counts.done).toBeGreaterThan(0);
     expect(after.slice(after.indexOf(changed[0]!) + 1).map(inNew)).toEqual(after.slice(after.indexOf(changed[0]!) + 1).map(() => 0));
     // The new one's is held now.
-    const joined = applyOn(subs[2]!, "state-apply-joined");
-    expect(await joined.exit).toBe(1);
-    expect(joined.stderr()).toMatch(new RegExp(`subscription-${subs[2]}-.* is locked by reconcile \\(pid ${w.child.pid} `));
+    await expectLockedBy(w, subs[2]!, "state-apply-joined");
     w.child.kill("SIGINT");
     expect(await w.exit).toBe(0);
   });
@@ -198,9 +203,7 @@ describe("a watch whose management group loses a subscription", () => {
     expect(attempts).toBeGreaterThan(20);
     expect(taken).toEqual([]);
     // The new scope's subscriptions are held.
-    const added = applyOn(subs[2]!, "state-apply-edited");
-    expect(await added.exit).toBe(1);
-    expect(added.stderr()).toMatch(new RegExp(`subscription-${subs[2]}-.* is locked by reconcile \\(pid ${w.child.pid} `));
+    await expectLockedBy(w, subs[2]!, "state-apply-edited");
     w.child.kill("SIGINT");
     expect(await w.exit).toBe(0);
   });
