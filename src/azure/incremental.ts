@@ -53,7 +53,8 @@
 import type { Inventory, InventoryDataCollectionRuleAssociation, InventoryMachine } from "../inventory/schema";
 import type { AzureConnection } from "./connection";
 import { ASSOCIATION_QUERY, FLEET_QUERY, FLEET_TYPES, GraphQuota, PAGE_SIZE, queryGraph, type GraphRow } from "./graph";
-import { readHeartbeats, readInventoryFor, type ReadOptions } from "./inventory";
+import { readInventoryFor, type ReadOptions } from "./inventory";
+import { heartbeatRead, readHeartbeatsIn, type HeartbeatWorkspaces } from "./read/heartbeatWorkspaces";
 import { FleetTable, KeptItems } from "./keptFleet";
 import { addAgents, freshHeartbeats, HEARTBEAT_QUERY, newestHeartbeat, type HeartbeatRow } from "./read/heartbeat";
 import { applyDefenderRows, DEFENDER_QUERY, machineSecurityIds } from "./read/defender";
@@ -236,6 +237,10 @@ export class IncrementalInventory {
   private heartbeats = new Map<string, readonly HeartbeatRow[]>();
   /** The workspaces (customerIds, lower-case) whose heartbeats the last round's agents came from. */
   private heartbeatWorkspaces = "";
+  /** Workspaces outside the inventory's that held rows at the last whole read: a narrowed read asks those, not every one the caller can see. */
+  private outsideWithRows = new Set<string>();
+  /** Outside workspaces the last whole read could not query (lower-case customerIds). */
+  private unread: readonly string[] = [];
   /** The newest heartbeat the reads have seen: the workspaces' clock a narrowed answer is judged by. */
   private newestHeartbeat = -Infinity;
   /** Machines whose securityresources rows, rule associations and heartbeats the next change round reads again (lower-case). */
@@ -365,7 +370,7 @@ export class IncrementalInventory {
       }
       return this.kept.associations(this.associations.rows());
     };
-    const machines = async (fleetMachines: InventoryMachine[], present: readonly string[], quota: GraphQuota, customerIds: readonly string[]): Promise<InventoryMachine[]> => {
+    const machines = async (fleetMachines: InventoryMachine[], present: readonly string[], quota: GraphQuota, workspaces: HeartbeatWorkspaces) => {
       const reread = [...this.machinesToReread];
       // Defender's rows: all at a full read, those of the machines read again otherwise.
       if (full) {
@@ -378,21 +383,28 @@ export class IncrementalInventory {
       // The Heartbeat: all of it at a full read (or above the narrowing's limit), those machines' otherwise.
       const whole = full || this.rereadsWhole();
       if (whole) {
-        const rows = await readHeartbeats(this.conn, customerIds, HEARTBEAT_QUERY, retry);
+        const { rows, unread } = await readHeartbeatsIn(this.conn, workspaces, HEARTBEAT_QUERY, retry);
         this.newestHeartbeat = newestHeartbeat(rows);
         this.heartbeats = byMachine(freshHeartbeats(rows, this.newestHeartbeat));
+        const outside = new Set(workspaces.outside);
+        this.outsideWithRows = new Set(rows.map((r) => r.workspaceCustomerId.toLowerCase()).filter((c) => outside.has(c)));
+        this.unread = unread;
       } else {
         const narrowed = [...reread, ...this.joinedMachines];
-        const rows = await inBatches(narrowed, (batch) => readHeartbeats(this.conn, customerIds, heartbeatOfMachinesQuery(batch), retry));
+        // Outside the inventory's workspaces, those that held the fleet's rows: every workspace the caller can see, 200 machines a query, would multiply the queries.
+        const asked = { inScope: workspaces.inScope, outside: workspaces.outside.filter((c) => this.outsideWithRows.has(c)) };
+        const answers = await inBatches(narrowed, async (batch) => [await readHeartbeatsIn(this.conn, asked, heartbeatOfMachinesQuery(batch), retry)]);
+        const rows = answers.flatMap((a) => a.rows);
         this.newestHeartbeat = Math.max(this.newestHeartbeat, newestHeartbeat(rows));
         for (const m of narrowed) this.heartbeats.delete(m);
         for (const [m, list] of byMachine(freshHeartbeats(rows, this.newestHeartbeat))) this.heartbeats.set(m, list);
+        this.unread = [...new Set([...this.unread, ...answers.flatMap((a) => a.unread)])].sort();
       }
       // Only the workspaces still there count: when they are not the last round's, every machine's agents are added again.
-      const current = new Set(customerIds.map((c) => c.toLowerCase()));
-      const workspaces = [...current].sort().join(",");
-      const agentsAgain = whole || workspaces !== this.heartbeatWorkspaces;
-      this.heartbeatWorkspaces = workspaces;
+      const current = new Set([...workspaces.inScope, ...workspaces.outside]);
+      const listed = [...current].sort().join(",");
+      const agentsAgain = whole || listed !== this.heartbeatWorkspaces;
+      this.heartbeatWorkspaces = listed;
       const built = rebuild === "all" ? undefined : rebuild;
       const out = fleetMachines.map((m) => {
         const id = m.id.toLowerCase();
@@ -408,7 +420,8 @@ export class IncrementalInventory {
         withAgents.flatMap((m) => (this.heartbeats.get(m.id.toLowerCase()) ?? []).filter((r) => current.has(r.workspaceCustomerId.toLowerCase()))),
       );
       this.kept.keep(out);
-      return out;
+      const outside = new Set(workspaces.outside);
+      return { machines: out, heartbeat: heartbeatRead(workspaces, this.unread.filter((c) => outside.has(c))) };
     };
     try {
       // The spec's scope each round: subscriptions under its management groups may come and go.
