@@ -25,7 +25,10 @@
  * (...)`, 200 machines a query): a new VM's agent, an extension installed or removed, an
  * association or a write of the tool's are all changes of the machine. What only the guest shows
  * (an agent installed or removed by hand, Operations Manager, a machine that stopped reporting)
- * is seen at the next full read. A direct agent's freshness (read/heartbeat.ts) is judged at the
+ * is seen at the next full read. Outside the inventory's workspaces (the Heartbeat is read from
+ * every workspace the caller can see: read/heartbeatWorkspaces.ts), the workspaces are listed at
+ * a full read and kept between, and a change round asks only those that held the fleet's rows at
+ * the last whole read. A direct agent's freshness (read/heartbeat.ts) is judged at the
  * read that brought its rows, against the newest heartbeat the reads have seen, so rows kept from
  * an earlier read do not go stale while the agent may still be running.
  *
@@ -54,7 +57,7 @@ import type { Inventory, InventoryDataCollectionRuleAssociation, InventoryMachin
 import type { AzureConnection } from "./connection";
 import { ASSOCIATION_QUERY, FLEET_QUERY, FLEET_TYPES, GraphQuota, PAGE_SIZE, queryGraph, type GraphRow } from "./graph";
 import { readInventoryFor, type ReadOptions } from "./inventory";
-import { heartbeatRead, readHeartbeatsIn, type HeartbeatWorkspaces } from "./read/heartbeatWorkspaces";
+import { heartbeatRead, heartbeatWorkspaces, readHeartbeatsIn, type HeartbeatWorkspaces } from "./read/heartbeatWorkspaces";
 import { FleetTable, KeptItems } from "./keptFleet";
 import { addAgents, freshHeartbeats, HEARTBEAT_QUERY, newestHeartbeat, type HeartbeatRow } from "./read/heartbeat";
 import { applyDefenderRows, DEFENDER_QUERY, machineSecurityIds } from "./read/defender";
@@ -237,6 +240,8 @@ export class IncrementalInventory {
   private heartbeats = new Map<string, readonly HeartbeatRow[]>();
   /** The workspaces (customerIds, lower-case) whose heartbeats the last round's agents came from. */
   private heartbeatWorkspaces = "";
+  /** Every workspace the caller could see at the last full read (lower-case customerIds), and whether Resource Graph listed them all. */
+  private visible: { readonly all: ReadonlySet<string>; readonly complete: boolean } | undefined;
   /** Workspaces outside the inventory's that held rows at the last whole read: a narrowed read asks those, not every one the caller can see. */
   private outsideWithRows = new Set<string>();
   /** Outside workspaces the last whole read could not query (lower-case customerIds). */
@@ -423,9 +428,20 @@ export class IncrementalInventory {
       const outside = new Set(workspaces.outside);
       return { machines: out, heartbeat: heartbeatRead(workspaces, this.unread.filter((c) => outside.has(c))) };
     };
+    // The workspaces the caller can see: listed at a full read, kept between (a workspace created since is read from the next full read on).
+    const visibleWorkspaces = async (inventoryCustomerIds: readonly string[], quota: GraphQuota): Promise<HeartbeatWorkspaces> => {
+      if (full || !this.visible) {
+        const listed = await heartbeatWorkspaces(this.conn, inventoryCustomerIds, retry, quota, this.options.onProgress);
+        this.visible = { all: new Set([...listed.inScope, ...listed.outside]), complete: listed.complete };
+        return listed;
+      }
+      const inScope = [...new Set(inventoryCustomerIds.map((c) => c.toLowerCase()))].sort();
+      const own = new Set(inScope);
+      return { inScope, outside: [...this.visible.all].filter((c) => !own.has(c)).sort(), complete: this.visible.complete };
+    };
     try {
       // The spec's scope each round: subscriptions under its management groups may come and go.
-      const assembly = { fleet, associations, machines, built: (item: object) => this.kept.isBuilt(item) };
+      const assembly = { fleet, associations, machines, heartbeatWorkspaces: visibleWorkspaces, built: (item: object) => this.kept.isBuilt(item) };
       const inventory = await readInventoryFor(this.conn, this.spec, { retry, onProgress: this.options.onProgress, assembly, quota: this.quota });
       this.machinesToReread.clear();
       this.roundsSinceFull = full ? 1 : this.roundsSinceFull + 1;

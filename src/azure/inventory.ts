@@ -60,6 +60,8 @@ export interface FleetAssembly {
   associations(present: readonly string[], quota: GraphQuota): Promise<InventoryDataCollectionRuleAssociation[]>;
   /** The fleet's machines with their Defender rows and the guest agents of these workspaces' heartbeats, and what the Heartbeat read covered. */
   machines(machines: InventoryMachine[], present: readonly string[], quota: GraphQuota, workspaces: HeartbeatWorkspaces): Promise<{ machines: InventoryMachine[]; heartbeat: InventoryHeartbeatRead }>;
+  /** The workspaces whose Heartbeat to read (default: the inventory's and every other one the caller can see, listed again). */
+  heartbeatWorkspaces?(inventoryCustomerIds: readonly string[], quota: GraphQuota): Promise<HeartbeatWorkspaces>;
   /** Items built by this read, to validate; the others were validated by the read that built them. Default: all. */
   built?(item: InventoryMachine | InventoryDataCollectionRuleAssociation): boolean;
 }
@@ -170,7 +172,10 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
     mapLimit(fleet.workspaces, limit, (ws) => readSecurityEvents(conn, ws, options.retry)),
     // Heartbeat from every workspace the caller can see: a machine's agent may report to one outside the scope (a hub's).
     present.length
-      ? heartbeatWorkspaces(conn, fleet.workspaces.map((w) => w.customerId), options.retry, quota, progress).then((ws) => assembly.machines(fleet.machines, present, quota, ws))
+      ? (assembly.heartbeatWorkspaces
+          ? assembly.heartbeatWorkspaces(fleet.workspaces.map((w) => w.customerId), quota)
+          : heartbeatWorkspaces(conn, fleet.workspaces.map((w) => w.customerId), options.retry, quota, progress)
+        ).then((ws) => assembly.machines(fleet.machines, present, quota, ws))
       : Promise.resolve(undefined),
   ]);
   const policy = policyFromRows(policyRows, roleRows);

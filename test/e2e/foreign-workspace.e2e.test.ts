@@ -12,7 +12,7 @@ import { stringify } from "yaml";
 import { OperationalInsightsManagementClient } from "@azure/arm-operationalinsights";
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { readInventory } from "../../src/azure/inventory";
-import { parsePlan, type Plan } from "../../src/core";
+import { parsePlan } from "../../src/core";
 import { applyArgs, runCli, startLab, type Lab } from "./helpers";
 
 jest.setTimeout(300_000);
@@ -24,6 +24,7 @@ describe("agents reporting to a workspace outside the spec's subscriptions", () 
   let legacy = "";
   let modern = "";
 
+  type Plan = ReturnType<typeof parsePlan>["plan"];
   let plans = 0;
   const planJson = async (): Promise<{ code: number | null; plan: Plan }> => {
     const out = join(lab.dir, `plan-${plans++}.json`);
