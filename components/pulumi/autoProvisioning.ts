@@ -39,7 +39,7 @@ import {
   workspaceSettingId,
   type Value,
 } from "../../src/core";
-import { runtimeOptionProblem } from "../../src/azure";
+import { runtimeOptionProblem, stateLocationProblem } from "../../src/azure";
 import { geographiesOf, type ExtensionPolicyKey, type LogAnalyticsAgentSpec, type Spec } from "../../src/spec";
 import type { AutoProvisioningArgs, CustomWorkspaceArgs, ExtensionsArgs, LogAnalyticsAgentArgs } from "./args";
 import { failArgs, isKnown, joinPath, modelValue, parseSpecAs, unknownKeyIssues, type ValidationIssue } from "./internal/validation";
@@ -62,7 +62,8 @@ const sameFields: [SameKeys<LogAnalyticsAgentArgs, LogAnalyticsAgentSpec>, SameK
 void sameFields;
 
 const TOP_LEVEL_KEYS = ["subscriptionId", "logAnalyticsAgent", "extensions", "defender", "exclude", "machineRegions", "endpoint", "reconcile", "amaPolicies"] as const;
-const RECONCILE_KEYS = ["mode", "delegateAbove", "concurrency", "inventory"] as const;
+/** The keys of a `reconcile` argument (and of the stack config's object), as refusals list them. */
+export const RECONCILE_KEYS = ["mode", "delegateAbove", "concurrency", "inventory", "state"] as const;
 const CUSTOM_WORKSPACE_KEYS = ["id", "location", "installSolution", "configureSecurityEvents", "sentinelOwnsSecurityEvents", "configuredBy", "provider"] as const;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -126,7 +127,7 @@ export function validateAutoProvisioningArgs(args: AutoProvisioningArgs): { spec
 
 /** Issues of a `reconcile` argument (or stack config value), named under `path`. */
 export function reconcileIssues(value: unknown, path: string): ValidationIssue[] {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return [{ path, message: `${JSON.stringify(value)} is not an object (mode, delegateAbove, concurrency, inventory)` }];
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return [{ path, message: `${JSON.stringify(value)} is not an object (${RECONCILE_KEYS.join(", ")})` }];
   const issues = unknownKeyIssues(value, RECONCILE_KEYS, path);
   const r = value as Record<string, unknown>;
   if (r.mode !== undefined && !RECONCILE_MODES.includes(r.mode as ReconcileMode)) {
@@ -141,6 +142,9 @@ export function reconcileIssues(value: unknown, path: string): ValidationIssue[]
     const problem = r[key] === undefined ? undefined : runtimeOptionProblem(key, r[key]);
     if (problem) issues.push({ path: joinPath(path, key), message: `${JSON.stringify(r[key])} ${problem}` });
   }
+  // The CLI's check of `--state`, as AgentReconciliation's check words it.
+  const stateProblem = r.state === undefined ? undefined : stateLocationProblem(r.state);
+  if (stateProblem) issues.push({ path: joinPath(path, "state"), message: stateProblem });
   return issues;
 }
 
@@ -333,6 +337,7 @@ export class AutoProvisioning extends pulumi.ComponentResource {
           inventory: args.reconcile.inventory,
           delegateAbove: args.reconcile.delegateAbove,
           concurrency: args.reconcile.concurrency,
+          state: args.reconcile.state,
         },
         { parent: this, dependsOn: before },
       );

@@ -98,6 +98,17 @@ export interface ReconcileArgsFields {
    * from the program's directory.
    */
   readonly inventory?: string;
+  /**
+   * Where the journal and the leases live: a directory, or an Azure Storage container
+   * (https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX]; AZURE_STORAGE_KEY,
+   * AZURE_STORAGE_SAS_TOKEN or DefaultAzureCredential). A relative directory is taken from the
+   * program's directory; a URL holding a credential is refused. With a container, stacks on
+   * different pipeline agents that reconcile one subscription exclude each other, and an up cut
+   * short resumes on the next agent. Changing it is no change to Azure. The plan files (`planFile`)
+   * stay on the machine that ran, under this directory or else the default one. Default: the CLI's
+   * (`--state`, .asc-autoprovision).
+   */
+  readonly state?: string;
 }
 
 /**

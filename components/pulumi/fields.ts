@@ -6,7 +6,7 @@
  * Validation is validateAutoProvisioningArgs' (autoProvisioning.ts).
  */
 import { z } from "zod";
-import { RUNTIME_OPTIONS, type RuntimeOptionKey } from "../../src/azure";
+import { DEFAULT_STATE_DIR, RUNTIME_OPTIONS, STATE_OPTION_DESCRIPTION, type RuntimeOptionKey } from "../../src/azure";
 import { stackOptionsSchema, type FieldFile } from "../../src/core";
 import { amaPoliciesSchema, customWorkspaceSchema, logAnalyticsAgentSchema, specSchema } from "../../src/spec";
 import { RECONCILE_MODES } from "./reconcile/types";
@@ -14,8 +14,11 @@ import { RECONCILE_MODES } from "./reconcile/types";
 /** A runtime option's documentation, from the CLI's own table. */
 function runtimeOptionDoc(key: RuntimeOptionKey): string {
   const o = RUNTIME_OPTIONS[key];
-  return `${o.description[0]!.toUpperCase()}${o.description.slice(1)}. Default: the CLI's (\`${o.flag}\`, ${o.default}).`;
+  return `${sentence(o.description)} Default: the CLI's (\`${o.flag}\`, ${o.default}).`;
 }
+
+/** A sentence from one of the CLI's option descriptions. */
+const sentence = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}.`;
 
 const customWorkspaceArgsSchema = customWorkspaceSchema
   .extend({
@@ -56,6 +59,13 @@ const reconcileArgsSchema = z
       .optional()
       .describe(
         "Plan from this inventory file (as `asc-autoprovision inventory --out` writes it) instead of reading the actual state: a snapshot, so only with `mode: report`. A relative path is taken from the program's directory.",
+      ),
+    state: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        `${sentence(STATE_OPTION_DESCRIPTION)} A relative directory is taken from the program's directory; a URL holding a credential is refused. With a container, stacks on different pipeline agents that reconcile one subscription exclude each other, and an up cut short resumes on the next agent. Changing it is no change to Azure. The plan files (\`planFile\`) stay on the machine that ran, under this directory or else the default one. Default: the CLI's (\`--state\`, ${DEFAULT_STATE_DIR}).`,
       ),
   })
   .describe(

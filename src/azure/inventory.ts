@@ -98,6 +98,20 @@ export function workspacesNamedBy(spec: Spec): string[] {
   return ws === "default" ? [] : [ws.id];
 }
 
+/**
+ * What the spec's workspaces that the fleet's read did not show are: outside the subscriptions read,
+ * or in one of them, where that read did not find them (they may not exist; the plan says so).
+ */
+function namedElsewhere(ids: readonly string[], subscriptions: readonly string[]): string {
+  const read = new Set(subscriptions);
+  const inside = ids.filter((id) => read.has(subscriptionOf(id).toLowerCase())).length;
+  const outside = ids.length - inside;
+  return [
+    ...(outside ? [`${outside} workspace(s) outside the subscriptions`] : []),
+    ...(inside ? [`${inside} workspace(s) the spec names in the subscriptions that their read did not find (it may not exist)`] : []),
+  ].join(" and ");
+}
+
 export async function readInventory(conn: AzureConnection, subscriptions: readonly string[], options: ReadOptions = {}): Promise<Inventory> {
   const progress = options.onProgress ?? (() => undefined);
   const subs = [...new Set(subscriptions.map((s) => s.toLowerCase()))].sort();
@@ -119,7 +133,7 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
   const known = new Set(fleet.workspaces.map((w) => w.id.toLowerCase()));
   const elsewhere = [...new Set((options.workspaces ?? []).map((id) => id.toLowerCase()))].filter((id) => !known.has(id));
   if (elsewhere.length) {
-    progress(`reading ${elsewhere.length} workspace(s) outside the subscriptions, with their solutions and the data collection rules beside them`);
+    progress(`looking up by id ${namedElsewhere(elsewhere, subs)}, with their solutions and the data collection rules beside them`);
     const rows = await queryGraph(conn, workspacesQuery(elsewhere), [...new Set(elsewhere.map(subscriptionOf))].sort(), options.retry, quota);
     const outside = fleetFromRows(rows);
     fleet.workspaces.push(...outside.workspaces);

@@ -39,6 +39,10 @@ export type RuntimeOptionKey = keyof typeof RUNTIME_OPTIONS;
 /** Where the apply journal is kept (relative to the working directory). */
 export const DEFAULT_STATE_DIR = ".asc-autoprovision";
 
+/** What `--state` (and AgentReconciliation's `state`) holds; its values are checked by stateLocationProblem (src/azure/state/location.ts). */
+export const STATE_OPTION_DESCRIPTION =
+  "where the journal and the leases live: a directory, or an Azure Storage container (https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX]; AZURE_STORAGE_KEY, AZURE_STORAGE_SAS_TOKEN or DefaultAzureCredential)";
+
 export interface RuntimeOptions {
   readonly concurrency: number;
   readonly delegateAbove: number;

@@ -193,7 +193,9 @@ export function summarizeResult(r: ApplyResult): string {
   const parts = [`${c.done} applied`, ...statuses(c)];
   const installs = r.delegated.length ? ` Installs by remediation task, per machine: ${[`${d.done} done`, d.failed ? `${d.failed} failed` : "", d.skipped ? `${d.skipped} skipped` : ""].filter(Boolean).join(", ")}.` : "";
   const delegation = r.delegationSteps.length ? ` Delegation's policy steps (assignment, roles, remediation task, removal): ${[`${g.done} done`, ...statuses(g)].join(", ")}.` : "";
-  const failures = r.delegated.filter((x) => x.status === "failed").slice(0, 10).map((x) => `\n  failed: ${stepLabel(x.step)}: ${x.error}`).join("");
+  // Named here too, not only in the progress lines (stderr, silent with --quiet): a pipeline's log shows which failed and why.
+  const failed = [...r.results, ...r.delegated].filter((x) => x.status === "failed");
+  const failures = failed.slice(0, 10).map((x) => `\n  failed: ${x.step.action} ${stepLabel(x.step)}: ${x.error}`).join("") + (failed.length > 10 ? `\n  ... and ${failed.length - 10} more failed (--format json lists each)` : "");
   const retries = noRetries(r.retries) ? "" : `Retries: ${describeRetries(r.retries)}, each sent again.\n`;
   return `Apply: ${parts.join(", ")}.${installs}${delegation} ARM write requests: ${r.writes}.${r.aborted ? ` ${r.aborted}.` : ""}${failures}\n${retries}`;
 }

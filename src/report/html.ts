@@ -6,7 +6,7 @@
  *
  *   #total[data-machines][data-covered][data-percent], #total-percent, #total-covered, ...
  *   #by-subscription tr[data-subscription], #by-geography tr[data-geography],
- *   #by-decision tr[data-decision][data-covered], #coverage-over-time tr[data-generated-at],
+ *   #by-decision tr[data-decision][data-covered][data-gap], #coverage-over-time tr[data-generated-at],
  *   #drift-N[data-changed], tr[data-machine][data-from-decision][data-to-decision]
  *
  * Output depends on the report only (no clock), so the same inputs give the same page.
@@ -124,7 +124,7 @@ function decisionSection(decisions: readonly DecisionCount[]): string {
   const total = decisions.reduce((n, d) => n + d.machines, 0);
   const rows = decisions.map(
     (d) =>
-      `<tr data-decision="${attr(d.decision)}" data-covered="${d.covered}" data-machines="${d.machines}" class="${d.covered ? "ok" : "no"}"><th scope="row"><code>${esc(d.decision)}</code></th><td class="num" data-field="machines">${d.machines}</td><td>${d.covered ? '<span class="tag ok">covered</span>' : '<span class="tag no">not covered</span>'}</td><td>${esc(d.meaning)}</td><td class="barcell">${bar({ machines: total, covered: d.machines, percent: total ? (100 * d.machines) / total : null }, d.covered ? "share" : "share grey")}</td></tr>`,
+      `<tr data-decision="${attr(d.decision)}" data-covered="${d.covered}"${d.gap ? ` data-gap="${attr(d.gap)}"` : ""} data-machines="${d.machines}" class="${d.covered ? "ok" : "no"}"><th scope="row"><code>${esc(d.decision)}</code></th><td class="num" data-field="machines">${d.machines}</td><td>${d.covered ? '<span class="tag ok">covered</span>' : '<span class="tag no">not covered</span>'}</td><td>${esc(d.meaning)}</td><td class="barcell">${bar({ machines: total, covered: d.machines, percent: total ? (100 * d.machines) / total : null }, d.covered ? "share" : "share grey")}</td></tr>`,
   );
   return [
     `<section id="by-decision" aria-labelledby="by-decision-h">`,

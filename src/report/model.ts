@@ -14,7 +14,7 @@ import { DECISIONS, specProblems, type Decision, type Plan } from "../core";
 import { geographyOf } from "../spec/geography";
 import { CONTAINERS_PLAN, SERVERS_PLAN } from "../spec/defender";
 import type { Spec } from "../spec/schema";
-import { COVERED_DECISIONS, coverageOf, isCovered, type Coverage } from "./coverage";
+import { COVERAGE_GAPS, COVERED_DECISIONS, coverageJudge, coverageOf, isCovered, type Coverage, type CoverageGap } from "./coverage";
 
 export const REPORT_VERSION = 1;
 
@@ -53,9 +53,12 @@ export interface GeographyCoverage extends Coverage {
   readonly regions: readonly string[];
 }
 
+/** The machines of one decision, or (agent: mma) those of a covered decision that a gap leaves uncovered, each gap its own entry. */
 export interface DecisionCount {
   readonly decision: Decision;
   readonly covered: boolean;
+  /** Why these machines are not covered though their decision is a covered one. */
+  readonly gap?: CoverageGap;
   readonly machines: number;
   readonly meaning: string;
 }
@@ -73,7 +76,7 @@ export interface Snapshot {
   readonly total: Coverage;
   readonly bySubscription: readonly SubscriptionCoverage[];
   readonly byGeography: readonly GeographyCoverage[];
-  /** Decisions with at least one machine, in DECISIONS order. */
+  /** Decisions with at least one machine, in DECISIONS order; a decision's covered machines before its gaps. */
   readonly byDecision: readonly DecisionCount[];
   /** What the plan of this inventory would do. */
   readonly plan: {
@@ -223,10 +226,12 @@ function snapshotOf(spec: Spec, input: ReportInput, plan: Plan): Snapshot {
   const bySub = new Map<string, Tally>();
   const byGeo = new Map<string, Tally>();
   const geoInfo = new Map<string, { displayName: string; code: string; regions: Set<string> }>();
-  const byDecision = new Map<Decision, number>();
+  const byDecision = new Map<string, number>();
+  const judge = coverageJudge(spec.logAnalyticsAgent.agent, inv);
   let covered = 0;
   for (const m of plan.machines) {
-    const ok = isCovered(m.decision);
+    const coverage = judge(m);
+    const ok = coverage.covered;
     if (ok) covered++;
     bump(bySub, subscriptionOf(m.id), ok);
     const region = location.get(m.id.toLowerCase()) ?? "unknown";
@@ -235,7 +240,8 @@ function snapshotOf(spec: Spec, input: ReportInput, plan: Plan): Snapshot {
     let info = geoInfo.get(geo.key);
     if (!info) geoInfo.set(geo.key, (info = { displayName: geo.displayName, code: geo.code, regions: new Set() }));
     info.regions.add(region.replace(/\s+/g, "").toLowerCase());
-    byDecision.set(m.decision, (byDecision.get(m.decision) ?? 0) + 1);
+    const key = decisionKey(m.decision, coverage.gap);
+    byDecision.set(key, (byDecision.get(key) ?? 0) + 1);
   }
   const findings = plan.summary.findings;
   const { columns, bySub: componentsBySub } = componentTallies(plan);
@@ -273,7 +279,7 @@ function snapshotOf(spec: Spec, input: ReportInput, plan: Plan): Snapshot {
         return { geography: key, displayName: info.displayName, code: info.code, regions: [...info.regions].sort(), ...coverageOf(t.machines, t.covered) };
       })
       .sort((a, b) => compare(a.displayName, b.displayName) || compare(a.geography, b.geography)),
-    byDecision: DECISIONS.filter((d) => byDecision.has(d)).map((d) => ({ decision: d, covered: isCovered(d), machines: byDecision.get(d)!, meaning: DECISION_MEANING[d] })),
+    byDecision: decisionCounts(byDecision),
     plan: {
       steps: plan.steps.length,
       machinesToChange: changedMachines(plan).size,
@@ -281,6 +287,25 @@ function snapshotOf(spec: Spec, input: ReportInput, plan: Plan): Snapshot {
     },
     scopeProblems: specProblems(plan).map((f) => f.message),
   };
+}
+
+const GAPS = Object.keys(COVERAGE_GAPS) as CoverageGap[];
+
+function decisionKey(decision: Decision, gap: CoverageGap | undefined): string {
+  return gap ? `${decision} ${gap}` : decision;
+}
+
+function decisionCounts(counts: ReadonlyMap<string, number>): DecisionCount[] {
+  const out: DecisionCount[] = [];
+  for (const d of DECISIONS) {
+    const n = counts.get(d);
+    if (n) out.push({ decision: d, covered: isCovered(d), machines: n, meaning: DECISION_MEANING[d] });
+    for (const gap of GAPS) {
+      const g = counts.get(decisionKey(d, gap));
+      if (g) out.push({ decision: d, covered: false, gap, machines: g, meaning: `${DECISION_MEANING[d]}, ${COVERAGE_GAPS[gap]}` });
+    }
+  }
+  return out;
 }
 
 function driftBetween(a: { input: ReportInput; plan: Plan }, sa: Snapshot, b: { input: ReportInput; plan: Plan }, sb: Snapshot): Drift {

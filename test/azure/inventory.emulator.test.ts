@@ -101,6 +101,25 @@ describe("readInventory against the emulator", () => {
     expect(one.workspaces).toContainEqual(expect.objectContaining({ id: elsewhere.id, customerId: elsewhere.customerId, solutions: elsewhere.solutions }));
   });
 
+  it("says what a named workspace the fleet's read did not show is: outside the subscriptions, or in one of them and not found (user trial 19)", async () => {
+    const conn = emulatorConnection({ url: emu.url, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, caCert: emu.caCert });
+    const [first, ...others] = [...emu.subscriptionIds].sort();
+    const elsewhere = inv.workspaces.find((w) => others.includes(w.id.split("/")[2]!.toLowerCase()))!;
+    const missing = `/subscriptions/${first}/resourceGroups/rg-mine/providers/Microsoft.OperationalInsights/workspaces/law-typo`;
+    const lines: string[] = [];
+    const said = async (workspaces: string[]) => {
+      lines.length = 0;
+      const read = await readInventory(conn, [first!], { workspaces, onProgress: (l) => lines.push(l) });
+      return { read, line: lines.find((l) => l.startsWith("looking up by id")) };
+    };
+    const one = await said([missing]);
+    expect(one.line).toBe("looking up by id 1 workspace(s) the spec names in the subscriptions that their read did not find (it may not exist), with their solutions and the data collection rules beside them");
+    expect(one.read.workspaces.some((w) => w.id.toLowerCase() === missing.toLowerCase())).toBe(false);
+    expect((await said([missing, elsewhere.id])).line).toBe(
+      "looking up by id 1 workspace(s) outside the subscriptions and 1 workspace(s) the spec names in the subscriptions that their read did not find (it may not exist), with their solutions and the data collection rules beside them",
+    );
+  });
+
   // Runs last: it removes an extension and moves the emulator's clock.
   it("a removed extension's last heartbeats are not a directly installed agent (issue 18)", async () => {
     const conn = emulatorConnection({ url: emu.url, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, caCert: emu.caCert });

@@ -125,3 +125,18 @@ describe("a watch round whose scope changed (a subscription moved out of or unde
     expect(JSON.parse(roundRecord(1, Date.UTC(2026, 11, 7), {}, false))).not.toHaveProperty("scopeChange");
   });
 });
+
+describe("apply's summary names what failed (user trial 19: with --quiet, no line said which step failed or why)", () => {
+  it("each failed step with its action and error, up to 10, then how many more", () => {
+    const p = threeSubscriptions();
+    const steps = [...p.steps, ...p.steps, ...p.steps, ...p.steps].slice(0, 12);
+    expect(steps).toHaveLength(12);
+    const results = steps.map((step, i) => ({ step, status: "failed", error: `boom ${i}` }));
+    const text = summarizeResult({ results, counts: { done: 0, "already-done": 0, failed: 12, skipped: 0 }, writes: 12, delegated: [], delegationSteps: [], retries: { throttled: 0, longestRetryAfterMs: 0, transient: {} } } as unknown as ApplyResult);
+    const lines = text.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/ 12 failed\./);
+    expect(lines.slice(1, 11)).toEqual(steps.slice(0, 10).map((s, i) => expect.stringMatching(new RegExp(`^  failed: ${s.action} .+: boom ${i}$`))));
+    expect(lines[11]).toBe("  ... and 2 more failed (--format json lists each)");
+    expect(lines).toHaveLength(12);
+  });
+});

@@ -26,6 +26,8 @@ it("shows the Defender plan field by field and the components, converges, and th
   expect(r.out).toMatch(/\s+ama-migrate\s+\d+/);
   expect(r.out).toMatch(/Waiting 1 s for Defender to deploy what it deploys itself/);
   expect(r.out).toContain("Second plan: 0 step(s).");
+  // The report's figures (machine by machine): one line per subscription, then the decisions not covered.
+  expect(r.out).toMatch(/Coverage \(machines sending their security data as the spec asks\):\n( {2}[0-9a-f-]{36}: \d+\/\d+ \(\d+%\)\n)+Not covered, by the seed's rules:\n( {2}[a-z0-9-]+ +\d+ {2}.+\n)+Coverage by component:/);
   expect(r.out).toMatch(/Coverage by component:\n\s+Defender for Servers plan\s+\d+\/\d+ machines/);
 });
 

@@ -29,6 +29,7 @@ const agents = new AgentReconciliation("agents", {
   inventory: reconcile.inventory,
   delegateAbove: reconcile.delegateAbove,
   concurrency: reconcile.concurrency,
+  state: reconcile.state,
 });
 exports.machineCount = agents.machineCount;
 exports.remainingSteps = agents.remainingSteps;

@@ -13,6 +13,7 @@ import { declareStack } from "../../components/pulumi/program/program";
 import { readStackSettings, StackConfigError } from "../../components/pulumi/program/stackConfig";
 import { AGENT_RECONCILIATION_TYPE, AgentReconciliation } from "../../components/pulumi/reconcile/agentReconciliation";
 import { check, destroyMessage, endpointFor, validateInputs, UNKNOWN } from "../../components/pulumi/reconcile/reconciler";
+import { parseBlobUrl } from "../../src/azure/state/location";
 import { EMULATOR_CLIENT_SECRET } from "../../src/emulator/constants";
 import { expectComponentTree, expectNoWorkspaceKeys, T } from "./graph";
 import { PROJECT, STACK, startMocks, valueOf } from "./harness";
@@ -85,7 +86,7 @@ describe("AgentReconciliation under AutoProvisioning", () => {
   test("bad reconcile arguments are named", () => {
     const { issues } = validateAutoProvisioningArgs({ subscriptionId: SUB1, reconcile: { mode: "sometimes", concurrency: 0, delay: 1 } as never });
     expect(issues).toEqual([
-      { path: "reconcile.delay", message: "is not a known field (allowed: mode, delegateAbove, concurrency, inventory)" },
+      { path: "reconcile.delay", message: "is not a known field (allowed: mode, delegateAbove, concurrency, inventory, state)" },
       { path: "reconcile.mode", message: '"sometimes" is not one of apply, report' },
       { path: "reconcile.concurrency", message: "0 is not an integer >= 1" },
     ]);
@@ -94,8 +95,23 @@ describe("AgentReconciliation under AutoProvisioning", () => {
     ]);
     expect(validateAutoProvisioningArgs({ subscriptionId: SUB1, reconcile: { mode: "report", inventory: "fleet.json" } }).issues).toEqual([]);
     expect(validateAutoProvisioningArgs({ subscriptionId: SUB1, reconcile: "apply" as never }).issues).toEqual([
-      { path: "reconcile", message: '"apply" is not an object (mode, delegateAbove, concurrency, inventory)' },
+      { path: "reconcile", message: '"apply" is not an object (mode, delegateAbove, concurrency, inventory, state)' },
     ]);
+    // `state` as the CLI's --state: a directory or a container URL, refused in the CLI's words.
+    expect(validateAutoProvisioningArgs({ subscriptionId: SUB1, reconcile: { state: "https://acct.blob.core.windows.net/Bad_Name" } }).issues).toEqual([
+      { path: "reconcile.state", message: '"https://acct.blob.core.windows.net/Bad_Name": "Bad_Name" is not a container name (3-63 lower-case letters, digits and single hyphens)' },
+    ]);
+    expect(validateAutoProvisioningArgs({ subscriptionId: SUB1, reconcile: { state: "https://acct.blob.core.windows.net/asc-state/prod" } }).issues).toEqual([]);
+    expect(validateAutoProvisioningArgs({ subscriptionId: SUB1, reconcile: { state: "ci-state" } }).issues).toEqual([]);
+  });
+
+  test("reconcile.state is passed to the AgentReconciliation; absent, none is (the CLI's default)", async () => {
+    const run = await startMocks();
+    new AutoProvisioning("shared", { subscriptionId: SUB1, reconcile: { state: "https://acct.blob.core.windows.net/asc-state" } });
+    new AutoProvisioning("local", { subscriptionId: SUB2, reconcile: {} });
+    expect(await run.settle()).toEqual([]);
+    expect(run.named("shared-agents").inputs).toMatchObject({ state: "https://acct.blob.core.windows.net/asc-state" });
+    expect(run.named("local-agents").inputs).not.toHaveProperty("state");
   });
 
   test("the serialized provider holds the provider's code only: no SDK, credential or secret", async () => {
@@ -112,7 +128,7 @@ describe("AgentReconciliation under AutoProvisioning", () => {
   test("outputs are declared (not reset by ES2022 class fields)", async () => {
     await startMocks();
     const r = new AgentReconciliation("fields", { spec: { subscriptions: [SUB1] }, mode: "report" });
-    for (const key of ["spec", "mode", "stepsApplied", "stepsFailed", "remainingSteps", "steps", "machines", "machineCount", "findings", "findingCounts", "planDigest"] as const) {
+    for (const key of ["spec", "mode", "state", "stepsApplied", "stepsFailed", "remainingSteps", "steps", "machines", "machineCount", "findings", "findingCounts", "planDigest"] as const) {
       expect([key, pulumi.Output.isInstance(r[key])]).toEqual([key, true]);
     }
     expect(await valueOf(r.mode)).toBe("report");
@@ -137,7 +153,12 @@ describe("the root program's asc-autoprovision:reconcile", () => {
     })();
     expect(err.message).toBe('invalid stack config:\n  asc-autoprovision:reconcile.mode: "Apply" is not one of apply, report');
     expect(() => readStackSettings({ ...base, reconcile: "sometimes" }, {})).toThrow(
-      'asc-autoprovision:reconcile: "sometimes" is not one of off, apply, report (or an object with mode, delegateAbove, concurrency, inventory)',
+      'asc-autoprovision:reconcile: "sometimes" is not one of off, apply, report (or an object with mode, delegateAbove, concurrency, inventory, state)',
+    );
+    const url = "https://acct.blob.core.windows.net/asc-state/prod";
+    expect(readStackSettings({ ...base, reconcile: JSON.stringify({ mode: "apply", state: url }) }, {}).reconcile).toEqual({ mode: "apply", state: url });
+    expect(() => readStackSettings({ ...base, reconcile: JSON.stringify({ state: "https://acct.blob.core.windows.net/" }) }, {})).toThrow(
+      'asc-autoprovision:reconcile.state: "https://acct.blob.core.windows.net/": expected https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX] or http://HOST:PORT/ACCOUNT/CONTAINER[/PREFIX]',
     );
   });
 
@@ -191,6 +212,23 @@ describe("the provider's input checks and endpoint selection (no host)", () => {
     ]);
     expect(validateInputs({ spec, mode: "report", inventory: 7 }).failures).toEqual([{ property: "inventory", reason: "7 is not a file name" }]);
     expect(validateInputs({ spec, mode: "report", inventory: "examples/inventory.json" })).toEqual({ inputs: { spec: expect.anything(), mode: "report", inventory: "examples/inventory.json" }, failures: [] });
+  });
+
+  test("state: a directory or a container URL, refused as the CLI's --state is, naming the property and the shapes", () => {
+    const spec = { subscriptions: [SUB1] };
+    const failure = (state: unknown) => validateInputs({ spec, mode: "apply", state }).failures;
+    const urls = "https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX] or http://HOST:PORT/ACCOUNT/CONTAINER[/PREFIX]";
+    expect(failure(7)).toEqual([{ property: "state", reason: `7: expected a directory, or ${urls}` }]);
+    expect(failure("")).toEqual([{ property: "state", reason: `"": expected a directory, or ${urls}` }]);
+    expect(failure("https://acct.blob.core.windows.net/")).toEqual([{ property: "state", reason: `"https://acct.blob.core.windows.net/": expected ${urls}` }]);
+    // The same words as `--state` (parseBlobUrl, which the CLI's openStateStore runs).
+    expect(() => parseBlobUrl("https://acct.blob.core.windows.net/")).toThrow(`--state https://acct.blob.core.windows.net/: expected ${urls}`);
+    // A SAS in the URL would be stored in the state: refused, and not echoed.
+    const [sas] = failure("https://acct.blob.core.windows.net/asc-state?sv=2024&sig=SECRETSIG");
+    expect(sas).toEqual({ property: "state", reason: '"https://acct.blob.core.windows.net/asc-state?…": a URL with a query or user info: give the credential in AZURE_STORAGE_KEY or AZURE_STORAGE_SAS_TOKEN, not in the URL' });
+    for (const ok of ["ci-state", "https://acct.blob.core.windows.net/asc-state/prod", "http://127.0.0.1:10000/devstoreaccount1/asc-state"]) {
+      expect(validateInputs({ spec, mode: "apply", state: ok })).toEqual({ inputs: { spec: expect.anything(), mode: "apply", state: ok }, failures: [] });
+    }
   });
 
   test("endpoint: azure, the environment, a directory, or a URL matched with an emulator.json", () => {

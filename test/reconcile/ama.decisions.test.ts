@@ -115,8 +115,18 @@ describe("machine decisions (Azure Monitor Agent)", () => {
   it("ama-associate: AMA without the association gets it, and nothing else", () => {
     const { m, steps } = decide(ama(), withRule([setUp("vm1")]));
     expect(m).toMatchObject({ decision: "ama-associate", workspace: weu.id });
-    expect(m.reason).toBe(`The Azure Monitor Agent is installed without the association: it is associated with ${WEU_DCR}, which sends to ${WEU_NAME}.`);
+    expect(m.reason).toBe(`The Azure Monitor Agent is installed without this tool's association (associations others made are kept): it is associated with ${WEU_DCR}, which sends to ${WEU_NAME}.`);
     expect(steps.map((s) => s.action)).toEqual(["associate-dcr"]);
+  });
+
+  it("ama-associate: AMA with only its owner's association to a rule of their own gets ours beside it; theirs is kept and the reason says so", () => {
+    const vm = setUp("vm1");
+    const theirs = `/subscriptions/${SUB}/resourceGroups/rg-team/providers/Microsoft.Insights/dataCollectionRules/team-rule`;
+    const { m, p, steps } = decide(ama(), withRule([vm], [], { dataCollectionRuleAssociations: [association(vm, theirs, "team-association")] }));
+    expect(m.decision).toBe("ama-associate");
+    expect(m.reason).toMatch(/^The Azure Monitor Agent is installed without this tool's association \(associations others made are kept\): it is associated with/);
+    expect(steps.map((s) => s.action)).toEqual(["associate-dcr"]);
+    expect(p.steps.filter((s) => s.target.includes("team-association"))).toEqual([]);
   });
 
   it("ama-associate: our association pointing to a rule we cannot see is repointed", () => {

@@ -84,6 +84,15 @@ describe("machine decisions (Log Analytics agent)", () => {
     expect(machineSteps(p)).toEqual([]);
   });
 
+  it("keep-user-workspace: a user's workspace named like a default one, outside DefaultResourceGroup-*, is not a Security Center workspace", () => {
+    const mine = workspace(`DefaultWorkspace-${SUB}-MINE`, "b0000000-0000-4000-8000-000000000003", { id: workspaceId(`DefaultWorkspace-${SUB}-MINE`, SUB, "rg-mine"), solutions: ["Security"] });
+    const s = spec({ workspace: { id: user.id }, reconfigureExisting: true });
+    const { m, p } = decide(s, inventory({ workspaces: [user, mine], machines: [machine("vm1", { extensions: [laExtension("Windows", "1.0", mine.customerId)] })] }));
+    expect(m).toMatchObject({ decision: "keep-user-workspace", workspace: mine.id });
+    expect(m.reason).toMatch(new RegExp(`reports to the user workspace DefaultWorkspace-${SUB}-MINE, which is never overridden`));
+    expect(machineSteps(p)).toEqual([]);
+  });
+
   it("keep-existing: reconfigureExisting false leaves machines on a Security Center workspace", () => {
     const s = spec({ workspace: { id: user.id }, reconfigureExisting: false });
     const { m, p } = decide(s, inventory({ workspaces: [eus, user], machines: [machine("vm1", { extensions: [laExtension("Windows", "1.0", DEF_EUS)] })] }));
@@ -217,6 +226,39 @@ describe("a failed extension", () => {
   it("is not touched when the machine cannot take it", () => {
     const p = plan(spec(), inventory({ workspaces: [ws], machines: [machine("vm1", { extensions: [failed], powerState: "stopped" })] }));
     expect(p.machines[0]!.decision).toBe("skip-not-eligible");
+  });
+
+  describe("configured for a Security Center workspace that is not the target, reconfigureExisting false (user trial 19)", () => {
+    const user = workspace("law-central", USER, { solutions: ["Security"] });
+    const s = spec({ workspace: { id: user.id }, reconfigureExisting: false });
+
+    it("is not kept there (keep-existing keeps monitored machines): it is installed again, connected to the target", () => {
+      const p = plan(s, inventory({ workspaces: [ws, user], machines: [machine("vm1", { extensions: [failed] })] }));
+      expect(p.machines[0]).toMatchObject({
+        decision: "install",
+        workspace: user.id,
+        reason: `The extension for DefaultWorkspace-${SUB}-WEU failed to provision and reports nothing, so reconfigureExisting false does not keep it there: it is installed again, connected to law-central.`,
+      });
+      expect(machineSteps(p)).toMatchObject([{ action: "install-extension", details: { workspaceId: user.id } }]);
+    });
+
+    it("a provisioned one is still kept", () => {
+      const ok = laExtension("Windows", "1.0", DEF);
+      expect(plan(s, inventory({ workspaces: [ws, user], machines: [machine("vm1", { extensions: [ok] })] })).machines[0]!.decision).toBe("keep-existing");
+    });
+
+    it("is not touched when the machine cannot take it", () => {
+      const p = plan(s, inventory({ workspaces: [ws, user], machines: [machine("vm1", { extensions: [failed], powerState: "stopped" })] }));
+      expect(p.machines[0]).toMatchObject({ decision: "skip-not-eligible", workspace: null });
+      expect(p.machines[0]!.reason).toMatch(new RegExp(`^The extension for DefaultWorkspace-${SUB}-WEU failed to provision, and it cannot be installed again: `));
+    });
+
+    it("plan, simulate, plan again: the reinstall settles", () => {
+      const inv = inventory({ workspaces: [ws, user], machines: [machine("vm1", { extensions: [failed] })] });
+      const after = plan(s, simulate(plan(s, inv), inv));
+      expect(after.machines[0]!.decision).toBe("compliant");
+      expect(after.steps).toEqual([]);
+    });
   });
 
   it("plan, simulate, plan again: the reinstall settles", () => {

@@ -2,7 +2,8 @@
 import { join } from "node:path";
 import { loadInventoryFile } from "../../src/inventory/load";
 import type { Inventory } from "../../src/inventory/schema";
-import { DECISIONS } from "../../src/core";
+import { DECISIONS, plan, simulate } from "../../src/core";
+import { defaultWorkspace, inventory, laExtension, machine, spec, SUB, workspace } from "../helpers/fixtures";
 import { buildReport, COVERED_DECISIONS, coverageOf, isCovered, renderReportHtml, renderReportJson, ReportError, UNCOVERED_DECISIONS } from "../../src/report";
 import { loadSpecFile } from "../../src/spec/load";
 import { timeline } from "./fixtures";
@@ -25,6 +26,64 @@ describe("the covered rule", () => {
   });
 });
 
+describe("the covered rule, machine by machine (agent: mma; user trial 19)", () => {
+  const DEF = "d0000000-0000-4000-8000-00000000000e";
+  const weu = defaultWorkspace("WEU", DEF, "westeurope", SUB, { solutions: ["Security"] });
+  const bare = workspace("team-ws", "a0000000-0000-4000-8000-000000000001");
+  const free = workspace("free-ws", "a0000000-0000-4000-8000-000000000002", { solutions: ["SecurityCenterFree"] });
+  const UNREAD = "a0000000-0000-4000-8000-0000000000ff";
+  const failed = (customerId: string) => ({ ...laExtension("Windows", "1.0", customerId), provisioningState: "Failed" });
+  const fleet = inventory({
+    workspaces: [weu, bare, free],
+    machines: [
+      machine("vm-bare", { extensions: [laExtension("Windows", "1.0", bare.customerId)] }),
+      machine("vm-bare-2", { extensions: [laExtension("Windows", "1.0", bare.customerId)] }),
+      machine("vm-free", { extensions: [laExtension("Windows", "1.0", free.customerId)] }),
+      machine("vm-unread", { extensions: [laExtension("Windows", "1.0", UNREAD)] }),
+      machine("vm-free-failed", { extensions: [failed(free.customerId)] }),
+      machine("vm-ok", { extensions: [laExtension("Windows", "1.0", DEF)] }),
+    ],
+  });
+  const rows = (inv: Inventory, s = spec()) => buildReport(s, [{ label: "x", inventory: inv }]).latest;
+
+  it("a user's workspace covers its machines only once it has the Security or SecurityCenterFree solution; one the inventory does not show, or a failed extension, covers nothing", () => {
+    const s = rows(fleet);
+    expect(s.byDecision.map((d) => [d.decision, d.covered, d.gap ?? null, d.machines])).toEqual([
+      ["compliant", true, null, 1],
+      ["keep-user-workspace", true, null, 1],
+      ["keep-user-workspace", false, "extension-failed", 1],
+      ["keep-user-workspace", false, "workspace-not-read", 1],
+      ["keep-user-workspace", false, "workspace-without-solution", 2],
+    ]);
+    expect(s.byDecision[4]!.meaning).toBe(
+      "reports to a user's workspace, never overridden, but its workspace has neither the Security nor the SecurityCenterFree solution: Security Center does not process its data",
+    );
+    expect(s.total).toEqual({ machines: 6, covered: 2, percent: 33.3 });
+    expect(s.byDecision.filter((d) => d.covered).reduce((n, d) => n + d.machines, 0)).toBe(s.total.covered);
+    expect(renderReportHtml(buildReport(spec(), [{ label: "x", inventory: fleet }]))).toContain('data-decision="keep-user-workspace" data-covered="false" data-gap="workspace-without-solution" data-machines="2"');
+  });
+
+  it("counts the state now: the solution the plan installs covers the machines after the apply", () => {
+    const after = simulate(plan(spec(), fleet), fleet);
+    expect(after.workspaces.find((w) => w.id === bare.id)!.solutions).not.toEqual([]);
+    expect(rows(after).byDecision.filter((d) => d.gap === "workspace-without-solution")).toEqual([]);
+  });
+
+  it("the right workspace without the solution is not covered either", () => {
+    const noSolution = inventory({ workspaces: [{ ...weu, solutions: [] }], machines: [machine("vm-ok", { extensions: [laExtension("Windows", "1.0", DEF)] })] });
+    expect(rows(noSolution).byDecision).toMatchObject([{ decision: "compliant", covered: false, gap: "workspace-without-solution", machines: 1 }]);
+  });
+
+  it("a failed extension on a Security Center workspace with reconfigureExisting false is installed again, not kept, and not covered", () => {
+    const custom = spec({ workspace: { id: free.id }, reconfigureExisting: false });
+    const inv = inventory({ workspaces: [weu, free], machines: [machine("vm-failed", { extensions: [failed(DEF)] }), machine("vm-kept", { extensions: [laExtension("Windows", "1.0", DEF)] })] });
+    expect(rows(inv, custom).byDecision.map((d) => [d.decision, d.covered, d.machines])).toEqual([
+      ["install", false, 1],
+      ["keep-existing", true, 1],
+    ]);
+  });
+});
+
 describe("buildReport on one inventory", () => {
   const r = buildReport(t.spec, [inputs[0]!]);
   const s = r.latest;
@@ -32,13 +91,14 @@ describe("buildReport on one inventory", () => {
   it("has coverage in total, per subscription and per geography", () => {
     expect(r.snapshots).toHaveLength(1);
     expect(r.drift).toEqual([]);
-    expect(s.total).toEqual({ machines: 15, covered: 3, percent: 20 });
+    // The keep-user-workspace machine's legacy-ops has no Security Center solution yet: not covered.
+    expect(s.total).toEqual({ machines: 15, covered: 2, percent: 13.3 });
     expect(s.bySubscription.map((x) => [x.subscription, x.displayName, x.covered, x.machines, x.percent])).toEqual([
-      ["11111111-1111-1111-1111-111111111111", "prod", 3, 13, 23.1],
+      ["11111111-1111-1111-1111-111111111111", "prod", 2, 13, 15.4],
       ["22222222-2222-2222-2222-222222222222", "legacy", 0, 2, 0],
     ]);
     expect(s.byGeography.map((x) => [x.geography, x.code, x.regions.join(","), x.covered, x.machines])).toEqual([
-      ["europe", "WEU", "northeurope,westeurope", 2, 6],
+      ["europe", "WEU", "northeurope,westeurope", 1, 6],
       ["japan", "EJP", "japaneast", 0, 1],
       ["us", "EUS", "eastus", 1, 7],
       ["region:southafricanorth", "JNB", "southafricanorth", 0, 1],
@@ -79,7 +139,7 @@ describe("buildReport on several inventories", () => {
     expect(r.latest.label).toBe("day3");
     expect(renderReportJson(buildReport(t.spec, inputs))).toBe(renderReportJson(r));
     expect(r.snapshots.map((s) => [s.total.covered, s.total.machines, s.total.percent])).toEqual([
-      [3, 15, 20],
+      [2, 15, 13.3],
       [10, 15, 66.7],
       [9, 15, 60],
     ]);
@@ -87,7 +147,7 @@ describe("buildReport on several inventories", () => {
 
   it("lists the machines that changed decision between consecutive inventories", () => {
     const [first, second] = r.drift;
-    expect(first).toMatchObject({ from: "day1", to: "day2", changed: 7, coveredChange: 7, percentChange: 46.7 });
+    expect(first).toMatchObject({ from: "day1", to: "day2", changed: 7, coveredChange: 8, percentChange: 53.4 });
     expect(first!.transitions).toEqual([
       { from: "install", to: "compliant", machines: 4 },
       { from: "install-multihome", to: "compliant", machines: 1 },

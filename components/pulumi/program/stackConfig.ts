@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { readAmaPoliciesOptions, readMachineRegions as parseMachineRegions, regionIssues, resolvedScope, type StackInput } from "../../../src/core";
 import { ValidationError, type Spec, type ValidationIssue } from "../../../src/spec";
 import type { AmaPoliciesArgs, ReconcileArgs } from "../args";
-import { reconcileIssues } from "../autoProvisioning";
+import { RECONCILE_KEYS, reconcileIssues } from "../autoProvisioning";
 import { parseSpecAs } from "../internal/validation";
 import { CONFIG_NAMESPACE, EMULATOR_ENDPOINT_CONFIG_KEY, EndpointError, selectEndpoint, type AzureEndpoint } from "../provider";
 
@@ -171,7 +171,7 @@ export function readStackSettings(raw: Record<string, string | undefined> = curr
 
 /**
  * `reconcile`: `off` (default), `apply` or `report`, or an object `{mode, delegateAbove,
- * concurrency}` (`pulumi config set --path asc-autoprovision:reconcile.mode report`).
+ * concurrency, inventory, state}` (`pulumi config set --path asc-autoprovision:reconcile.mode report`).
  */
 function readReconcile(text: string | undefined, issues: ValidationIssue[]): ReconcileArgs | undefined {
   if (text === undefined || text === "") return undefined;
@@ -180,7 +180,7 @@ function readReconcile(text: string | undefined, issues: ValidationIssue[]): Rec
   if (typeof value === "string") {
     if (value === "off") return undefined;
     if (value === "apply" || value === "report") return { mode: value };
-    issues.push({ path, message: `${JSON.stringify(value)} is not one of ${RECONCILE_WORDS.join(", ")} (or an object with mode, delegateAbove, concurrency, inventory)` });
+    issues.push({ path, message: `${JSON.stringify(value)} is not one of ${RECONCILE_WORDS.join(", ")} (or an object with ${RECONCILE_KEYS.join(", ")})` });
     return undefined;
   }
   const found = reconcileIssues(value, path);

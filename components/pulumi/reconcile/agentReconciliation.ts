@@ -74,6 +74,17 @@ export interface AgentReconciliationArgs {
   readonly delegateAbove?: pulumi.Input<number>;
   /** Steps in flight at once. Default: the CLI's (RUNTIME_OPTIONS). */
   readonly concurrency?: pulumi.Input<number>;
+  /**
+   * Where the journal and the fleet's leases live, as the CLI's `--state`: a directory (relative:
+   * from the program's directory) or an Azure Storage container,
+   * `https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX]`, signed in from the engine's
+   * environment (AZURE_STORAGE_KEY, AZURE_STORAGE_SAS_TOKEN or DefaultAzureCredential; a URL
+   * holding a credential is refused). With a container, stacks on different pipeline agents that
+   * share a subscription exclude each other, and an up cut short resumes on the next agent.
+   * Default: the CLI's (DEFAULT_STATE_DIR in src/azure/options.ts). Changing it is no change to
+   * Azure (no update by itself). The plan files stay on the machine that ran (see planFile).
+   */
+  readonly state?: pulumi.Input<string>;
 }
 
 /** The `endpoint` input as the provider takes it: a string. */
@@ -91,6 +102,7 @@ export class AgentReconciliation extends pulumi.dynamic.Resource {
   declare public readonly inventory: pulumi.Output<string | undefined>;
   declare public readonly delegateAbove: pulumi.Output<number | undefined>;
   declare public readonly concurrency: pulumi.Output<number | undefined>;
+  declare public readonly state: pulumi.Output<string | undefined>;
   /** Steps the last `pulumi up` completed (0 in report mode). */
   declare public readonly stepsApplied: pulumi.Output<number>;
   /** Steps the last `pulumi up` saw fail. */
@@ -118,7 +130,12 @@ export class AgentReconciliation extends pulumi.dynamic.Resource {
   declare public readonly findingCounts: pulumi.Output<Partial<Record<Severity, number>>>;
   /** Digest of the plan's steps and changed machines. */
   declare public readonly planDigest: pulumi.Output<string>;
-  /** The whole plan's file (every machine and step), for a pipeline to keep as an artifact; the state holds at most 200 machines. */
+  /**
+   * The whole plan's file (every machine and step), for a pipeline to keep as an artifact; the state
+   * holds at most 200 machines. A local path on the machine that ran the last up, preview or refresh
+   * (relative to the program's directory): under `state` when it is a directory, else under the
+   * default `.asc-autoprovision`, also when `state` is a container.
+   */
   declare public readonly planFile: pulumi.Output<string | null>;
 
   constructor(name: string, args: AgentReconciliationArgs, opts?: pulumi.CustomResourceOptions) {
@@ -132,6 +149,7 @@ export class AgentReconciliation extends pulumi.dynamic.Resource {
         inventory: args.inventory,
         delegateAbove: args.delegateAbove,
         concurrency: args.concurrency,
+        state: args.state,
         // Names its plan files, so another stack of the same scope in this directory never prunes them.
         [STACK_KEY]: `${pulumi.getProject()}/${pulumi.getStack()}`,
         // Only while previewing: absent, check treats the call as the up itself (see DRY_RUN_KEY).

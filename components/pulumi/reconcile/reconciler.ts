@@ -10,9 +10,10 @@
  * No secret is ever an input or an output: workspace keys are fetched by the step runner at apply
  * time and sent only in the extensions' protectedSettings.
  *
- * `pulumi up` journals its steps as `asc-autoprovision apply` does, in the same place relative to
- * the engine's working directory (the program's): `.asc-autoprovision/journal/`. An update killed
- * mid-apply checks what it had started on the next `pulumi up` instead of sending it twice.
+ * `pulumi up` journals its steps and takes its leases as `asc-autoprovision apply` does, in the
+ * `state` input as in `--state` (default `.asc-autoprovision/`, relative to the engine's working
+ * directory: the program's). An update killed mid-apply checks what it had started on the next
+ * `pulumi up` instead of sending it twice; with a container, on the next pipeline agent too.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -25,9 +26,12 @@ import {
   emulatorOf,
   EndpointError,
   beginRun,
+  DEFAULT_STATE_DIR,
+  isBlobState,
   planLive,
   resolveRuntimeOptions,
   runtimeOptionProblem,
+  stateLocationProblem,
   outOfLease,
   subscriptionsToLease,
   type AzureConnection,
@@ -48,6 +52,7 @@ import {
   MORE_KEY,
   RECONCILE_MODES,
   STACK_KEY,
+  STATE_KEY,
   type FindingSummary,
   type MachineChange,
   type ReconcileMode,
@@ -173,11 +178,18 @@ export function validateInputs(news: Props): { inputs?: ReconciliationInputs; fa
       }
     }
   }
+  const state = news[STATE_KEY];
+  if (state !== undefined && state !== null) {
+    // The CLI's own check of `--state` (src/azure/state/location.ts).
+    const problem = stateLocationProblem(state);
+    if (problem) failures.push({ property: STATE_KEY, reason: problem });
+  }
   const stack = news[STACK_KEY];
   if (stack !== undefined && stack !== null && typeof stack !== "string") failures.push({ property: STACK_KEY, reason: `${JSON.stringify(stack)} is not a string` });
   if (failures.length || !spec) return { failures };
   const inputs: Props = { spec, mode };
   if (typeof stack === "string" && stack !== "") inputs[STACK_KEY] = stack;
+  if (typeof state === "string") inputs[STATE_KEY] = state;
   if (typeof endpoint === "string") inputs.endpoint = endpoint;
   if (typeof inventory === "string") inputs.inventory = inventory;
   if (delegateAbove !== undefined) inputs.delegateAbove = delegateAbove;
@@ -566,9 +578,14 @@ export function predictedReport(plan: Plan, mode: ReconcileMode, changes: "pendi
   return reportOf(plan, counts, planFile, pending ? { machines: eachMachineSteps(plan), shared: true } : { machines: [], total: 0, shared: false });
 }
 
-/** Where the provider keeps its journal and plan files: the CLI's state directory (RUNTIME_OPTIONS). */
-function stateDirOf(inputs: ReconciliationInputs): string {
-  return resolveRuntimeOptions({ delegateAbove: inputs.delegateAbove, concurrency: inputs.concurrency }).stateDir;
+/**
+ * Where the provider writes its plan files: the `state` directory, or the CLI's default one when
+ * `state` is a container. A plan file is an artifact the pipeline keeps from the machine that ran
+ * (up to 259 MiB at 1M machines; rewritten by every preview of a new plan), so it stays a local
+ * file, and `planFile` names it, relative to the program's directory as `state` is.
+ */
+function planDirOf(inputs: ReconciliationInputs): string {
+  return inputs.state === undefined || isBlobState(inputs.state) ? DEFAULT_STATE_DIR : inputs.state;
 }
 
 /** Plain JSON: no undefined anywhere (the host's Struct conversion rejects it). */
@@ -597,7 +614,7 @@ export async function check(olds: Props, news: Props): Promise<{ inputs: Props; 
   try {
     const { plan } = await livePlan(inputs, true);
     // olds: the state's inputs, whose planFile is the file the last up's check wrote (the one its state names).
-    const predicted = predictedReport(plan, inputs.mode, changes, await savePlanFile(plan, stateDirOf(inputs), inputs, namedPlanFile(olds)));
+    const predicted = predictedReport(plan, inputs.mode, changes, await savePlanFile(plan, planDirOf(inputs), inputs, namedPlanFile(olds)));
     // A preview of an apply has not run a step: the counts only the up knows are unknown (the CLI shows them as computed).
     prediction = changes === "pending" && inputs.mode === "apply" ? { ...predicted, ...Object.fromEntries(AFTER_APPLY.map((k) => [k, UNKNOWN])) } : { ...predicted };
     keepPlan(inputs);
@@ -617,7 +634,8 @@ export async function diff(_id: string, olds: Props, news: Props): Promise<{ cha
   if (hasUnknowns(inputsOf(news))) return { changes: true, replaces: [], deleteBeforeReplace: false };
   const after = checked(news);
   // The stack's name is not a change to Azure: a state written before it was an input is not updated for it.
-  const compared = (props: Props) => stableJson({ ...inputsOf(props), [STACK_KEY]: undefined });
+  // Nor is where the journal and leases live: moving them to a container changes nothing in Azure.
+  const compared = (props: Props) => stableJson({ ...inputsOf(props), [STACK_KEY]: undefined, [STATE_KEY]: undefined });
   const inputsChanged = compared(olds) !== compared(after as unknown as Props);
   const { plan } = await livePlan(after, true);
   const drift = after.mode === "apply" ? plan.steps.length > 0 : digestOnce(plan) !== olds.planDigest;
@@ -651,7 +669,7 @@ async function reconcile(id: string, props: Props, named?: string): Promise<Reco
   const inputs = checked(props);
   if (inputs.mode === "report") {
     const { plan } = await livePlan(inputs, false);
-    const planFile = await savePlanFile(plan, stateDirOf(inputs), inputs, named);
+    const planFile = await savePlanFile(plan, planDirOf(inputs), inputs, named);
     return plain({ ...inputs, ...reportOf(plan, { applied: 0, failed: 0, remaining: plan.steps.length }, planFile) });
   }
   // The CLI's defaults, journal and lease: an interrupted `pulumi up` resumes as an interrupted
@@ -659,7 +677,7 @@ async function reconcile(id: string, props: Props, named?: string): Promise<Reco
   const options = resolveRuntimeOptions({ delegateAbove: inputs.delegateAbove, concurrency: inputs.concurrency });
   const { conn } = connect(inputs.endpoint);
   const run = await beginRun({
-    state: options.stateDir,
+    state: inputs.state ?? options.stateDir,
     subscriptions: inputs.spec.subscriptions,
     managementGroups: inputs.spec.managementGroups,
     resolvedSubscriptions: await subscriptionsToLease(conn, inputs.spec),
@@ -674,7 +692,7 @@ async function reconcile(id: string, props: Props, named?: string): Promise<Reco
     const unleased = outOfLease(run.subscriptions, planned.inventory.subscriptions);
     if (unleased.length) throw new Error(`the scope grew after this run took its lease (now also ${unleased.join(", ")}): nothing was applied; run pulumi up again`);
     plan = planned.plan;
-    planFile = await savePlanFile(plan, options.stateDir, inputs, named);
+    planFile = await savePlanFile(plan, planDirOf(inputs), inputs, named);
     if (plan.steps.length === 0) return plain({ ...inputs, ...reportOf(plan, { applied: 0, failed: 0, remaining: 0 }, planFile) });
     result = await applyPlan(conn, plan, {
       inventory: planned.inventory,
@@ -738,7 +756,7 @@ export async function read(id: string, props: Props): Promise<{ id: string; prop
   const inputs = checked(props);
   const { plan } = await livePlan(inputs, false);
   const last = { applied: Number(props.stepsApplied ?? 0), failed: Number(props.stepsFailed ?? 0) };
-  const outs = plain({ ...inputs, ...reportOf(plan, { ...last, remaining: plan.steps.length }, await savePlanFile(plan, stateDirOf(inputs), inputs, namedPlanFile(props))) });
+  const outs = plain({ ...inputs, ...reportOf(plan, { ...last, remaining: plan.steps.length }, await savePlanFile(plan, planDirOf(inputs), inputs, namedPlanFile(props))) });
   return { id, props: outs, inputs: plain(inputsOf(props)) };
 }
 

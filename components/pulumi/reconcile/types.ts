@@ -32,6 +32,14 @@ export interface ReconciliationInputs {
   /** Steps in flight at once. Absent: the CLI's default (RUNTIME_OPTIONS). */
   readonly concurrency?: number;
   /**
+   * Where the journal and the leases live, as the CLI's `--state`: a directory (relative: from the
+   * engine's working directory, the program's) or an Azure Storage container URL, whose
+   * credential comes from the environment (AZURE_STORAGE_KEY, AZURE_STORAGE_SAS_TOKEN,
+   * DefaultAzureCredential), never from an input. Absent: the CLI's default (DEFAULT_STATE_DIR).
+   * Not a change to Azure: diff never compares it. The plan files stay local (planDirOf).
+   */
+  readonly state?: string;
+  /**
    * The stack the resource is in, `<project>/<stack>`: set by the resource itself
    * (pulumi.getProject(), pulumi.getStack()), not an argument. Its plan files are named after it, so
    * two stacks of one scope in one directory never remove each other's. Absent in a state written
@@ -95,7 +103,9 @@ export interface ReconciliationReport {
   readonly planDigest: string;
   /**
    * Where the whole plan is (every machine and step): a plan file (src/core/planfile) the provider
-   * writes under its state directory, `.asc-autoprovision/plans/<resource>-<digest>.json` (`<resource>`:
+   * writes on the machine that ran it, under its state directory (`state` when it is a directory,
+   * else the default; relative to the program's directory),
+   * `.asc-autoprovision/plans/<resource>-<digest>.json` (`<resource>`:
    * a digest over the resource's stack, scope and source; `<digest>`: over its spec, mode, source and
    * planDigest too: one file per stack and plan), for a pipeline to keep as an artifact; null when it
    * could not be written. The state itself stays bounded.
@@ -108,8 +118,11 @@ export type ReconciliationOutputs = ReconciliationInputs & ReconciliationReport;
 /** The input naming the resource's stack (ReconciliationInputs.stack): never compared by diff, its diff hidden. */
 export const STACK_KEY = "stack";
 
+/** The input naming where the journal and leases live (ReconciliationInputs.state): never compared by diff. */
+export const STATE_KEY = "state";
+
 /** The input keys, in the order they are echoed; everything else in a property bag is computed. */
-export const INPUT_KEYS = ["spec", "endpoint", "mode", "inventory", "delegateAbove", "concurrency", STACK_KEY] as const;
+export const INPUT_KEYS = ["spec", "endpoint", "mode", "inventory", "delegateAbove", "concurrency", STATE_KEY, STACK_KEY] as const;
 
 /**
  * A transient input the resource sets (`true`) only while Pulumi previews

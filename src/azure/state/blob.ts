@@ -11,34 +11,10 @@
  */
 import { DefaultAzureCredential } from "@azure/identity";
 import { AppendBlobClient, BlobServiceClient, ContainerClient, RestError, StorageSharedKeyCredential } from "@azure/storage-blob";
+import type { BlobLocation } from "./location";
 import { LeaseRefusedError, type HeldLease, type JournalStore, type LeaseHolder, type StateStore } from "./store";
 
-export interface BlobLocation {
-  readonly serviceUrl: string;
-  readonly account: string;
-  readonly container: string;
-  /** Prefix of every blob name, "" or ending with "/". */
-  readonly prefix: string;
-}
-
-/**
- * `https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX]` (any cloud's blob host), or the
- * path-style URL of an emulator: `http://127.0.0.1:10000/ACCOUNT/CONTAINER[/PREFIX]` (Azurite).
- */
-export function parseBlobUrl(value: string): BlobLocation {
-  const url = new URL(value);
-  const segments = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
-  const hostStyle = /^[a-z0-9]{3,24}\.blob\./i.test(url.hostname);
-  const account = hostStyle ? url.hostname.split(".")[0]! : segments.shift();
-  const container = segments.shift();
-  if (!account || !container) throw new Error(`--state ${value}: expected https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX] or http://HOST:PORT/ACCOUNT/CONTAINER[/PREFIX]`);
-  if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(container)) {
-    throw new Error(`--state ${value}: "${container}" is not a container name (3-63 lower-case letters, digits and single hyphens)`);
-  }
-  if (segments.some((s) => s === "." || s === "..")) throw new Error(`--state ${value}: the prefix may not hold "." or ".." segments`);
-  const serviceUrl = hostStyle ? `${url.protocol}//${url.host}` : `${url.protocol}//${url.host}/${account}`;
-  return { serviceUrl, account, container, prefix: segments.length ? segments.join("/") + "/" : "" };
-}
+export { parseBlobUrl, type BlobLocation } from "./location";
 
 export function blobServiceFor(loc: BlobLocation, env: NodeJS.ProcessEnv = process.env): BlobServiceClient {
   // Storage's own retries are kept short: a lease renewal must not wait out a minute of retries.

@@ -6,20 +6,19 @@
 import { Journal, journalName } from "../journal";
 import { FleetLease, leaseNames, newHolder } from "./lease";
 import { LocalStateStore } from "./local";
+import { isBlobState, parseBlobUrl } from "./location";
 import { LeaseRefusedError, type StateStore } from "./store";
 
 export { FleetLease, leaseNames, leaseSeconds, newHolder, DEFAULT_LEASE_SECONDS } from "./lease";
 export { LocalStateStore, LocalJournal, defaultLeaseDir } from "./local";
+export { isBlobState, stateLocationProblem } from "./location";
 export { LeaseRefusedError, describeHolder, type HeldLease, type JournalStore, type LeaseHolder, type StateStore } from "./store";
-
-export function isBlobState(value: string): boolean {
-  return /^https?:\/\//i.test(value);
-}
 
 export async function openStateStore(value: string): Promise<StateStore> {
   if (!isBlobState(value)) return new LocalStateStore(value);
-  const { BlobStateStore, parseBlobUrl } = await import("./blob");
-  return new BlobStateStore(value, parseBlobUrl(value));
+  const location = parseBlobUrl(value);
+  const { BlobStateStore } = await import("./blob");
+  return new BlobStateStore(value, location);
 }
 
 /** What one apply or reconcile holds: the fleet's lease and its journal. */

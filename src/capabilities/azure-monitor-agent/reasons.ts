@@ -74,7 +74,7 @@ export const AMA_REASONS = {
   reconnect: (fromId: string, destinationId: string, removesLegacy: boolean) =>
     `The Azure Monitor Agent sends to the Security Center workspace ${workspaceLabel(fromId)}; with reconfigureExisting its association moves to ${rule(destinationId)}, which sends to ${workspaceLabel(destinationId)}.${removesLegacy ? REMOVED_TOO : ""}`,
   associate: (elsewhere: boolean, destinationId: string, route: AmaRoute, removesLegacy: boolean) =>
-    `The Azure Monitor Agent is installed ${elsewhere ? "but its association points to another rule" : "without the association"}: it is associated with ${rule(destinationId)}, which sends to ${workspaceLabel(destinationId)}${destinationNote(route)}.${removesLegacy ? REMOVED_TOO : ""}`,
+    `The Azure Monitor Agent is installed ${elsewhere ? "but its association points to another rule" : "without this tool's association (associations others made are kept)"}: it is associated with ${rule(destinationId)}, which sends to ${workspaceLabel(destinationId)}${destinationNote(route)}.${removesLegacy ? REMOVED_TOO : ""}`,
   "enable-identity": (removesLegacy: boolean) =>
     `The Azure Monitor Agent is installed and associated, but the machine has no system-assigned managed identity, which the agent signs in with: it is enabled.${removesLegacy ? REMOVED_TOO : ""}`,
   "remove-legacy": (destinationId: string) =>

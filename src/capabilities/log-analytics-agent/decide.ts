@@ -175,5 +175,12 @@ function decideWithExtension(
       op: { kind: "reconnect", extension: kind, fromWorkspaceId: currentWs.id, workspaceId: targetWorkspaceId },
     };
   }
+  // reconfigureExisting false keeps monitored machines where they report; a failed extension reports
+  // nothing, so the machine is not one of them: it is installed again, as on a machine without the agent.
+  if (extension.provisioningState?.toLowerCase() === "failed") {
+    if (notEligible) return { decision: "skip-not-eligible", workspace: null, reason: say("failed-not-eligible", currentWs.id, notEligible) };
+    const op: MachineOp = { kind: "install", extension: kind, workspaceId: targetWorkspaceId };
+    return { decision: "install", workspace: targetWorkspaceId, reason: say("reinstall-failed-elsewhere", currentWs.id, targetWorkspaceId), op };
+  }
   return withUpgrade({ decision: "keep-existing", workspace: currentWs.id, reason: say("keep-existing", currentWs.id, targetWorkspaceId, from, to, notEligible) });
 }

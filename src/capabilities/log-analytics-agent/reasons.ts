@@ -35,6 +35,8 @@ export const LA_REASONS = {
   "failed-not-eligible": (targetId: string, notEligible: string) =>
     `The extension for ${workspaceLabel(targetId)} failed to provision, and it cannot be installed again: ${notEligible}.`,
   "reinstall-failed": (targetId: string) => `The extension for ${workspaceLabel(targetId)} failed to provision: it is installed again.`,
+  "reinstall-failed-elsewhere": (configuredId: string, targetId: string) =>
+    `The extension for ${workspaceLabel(configuredId)} failed to provision and reports nothing, so reconfigureExisting false does not keep it there: it is installed again, connected to ${workspaceLabel(targetId)}.`,
   compliant: (version: string, targetId: string) => `The Log Analytics agent extension ${version} reports to ${workspaceLabel(targetId)}, as it should.`,
   "outdated-not-eligible": (targetId: string, notEligible: string) =>
     `The extension reports to ${workspaceLabel(targetId)} but is outdated, and it is not eligible: ${notEligible}.`,

@@ -19,6 +19,7 @@ export {
   ensureWorkspaceAndSolution,
   fleetTargets,
   retireDefaultWorkspaces,
+  securityCenterUses,
   solutionPlan,
   targetWorkspaceFor,
   type ReadyWorkspace,

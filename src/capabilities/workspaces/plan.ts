@@ -173,9 +173,14 @@ export function ensureSecurityEventTable(b: StepSink<WorkspaceSteps>, ws: Invent
   return installSolution(b, ws.id, ws.location, "Security");
 }
 
+/** Seed: Security Center processes the Log Analytics agent's data in a workspace once it has the Security or SecurityCenterFree solution. */
+export function securityCenterUses(ws: InventoryWorkspace): boolean {
+  return hasSolution(ws, "Security") || hasSolution(ws, "SecurityCenterFree");
+}
+
 /** Seed: a user workspace that machines keep reporting to needs the Security or SecurityCenterFree solution. */
 export function ensureUserWorkspaceSolution(ctx: PlanContext, b: StepSink<WorkspaceSteps>, ws: InventoryWorkspace): void {
-  if (hasSolution(ws, "Security") || hasSolution(ws, "SecurityCenterFree")) return;
+  if (securityCenterUses(ws)) return;
   installSolution(b, ws.id, ws.location, solutionForDefender(ctx.spec.logAnalyticsAgent.defender));
 }
 

@@ -5,11 +5,16 @@
  * custom, or back to default, is not applied to existing machines); otherwise they stay.
  */
 import type { InventoryWorkspace } from "../../inventory/schema";
-import { isDefaultWorkspaceName } from "../../spec/naming";
-import { workspaceLabel, type PlanContext } from "../../core/kernel";
+import { isDefaultWorkspaceId } from "../../spec/naming";
+import type { PlanContext } from "../../core/kernel";
 
+/**
+ * Created by Security Center: so marked, or named as it names them in its resource group
+ * (`DefaultWorkspace-<sub>-<geo>` in `DefaultResourceGroup-<geo>`). The name alone is not enough:
+ * a user may name a workspace of their own group like a default one, and theirs is never moved.
+ */
 export function isSecurityCenterWorkspace(ws: InventoryWorkspace): boolean {
-  return ws.createdBySecurityCenter || isDefaultWorkspaceName(workspaceLabel(ws.id));
+  return ws.createdBySecurityCenter || isDefaultWorkspaceId(ws.id);
 }
 
 /** What the seed does with a machine whose agent reports to `ws`, a workspace that is not the target. */

@@ -14,9 +14,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RUNTIME_OPTIONS } from "../../azure/options";
-import { subscriptionOf } from "../../inventory";
 import { componentCounts, DECISIONS, type Plan, DECISION_MEANING, stepLabel, stepsBySubscription, targetsWord } from "../../core";
-import { isCovered, buildReport, COVERED_LABEL } from "../../report";
+import { buildReport, COVERED_LABEL, type Snapshot } from "../../report";
 import { parseSpec } from "../../spec";
 import { choice, positiveNumber, wholeNumber } from "../format";
 import type { CliContext } from "../context";
@@ -97,11 +96,12 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         const secondRound = await planRound(conn, spec, progress);
         const second = secondRound.plan;
         text(`Second plan: ${second.steps.length} step(s).\n\n`);
-        text(coverage(second));
+        // The report's figures, machine by machine (a covered decision on a workspace without the solution is not covered).
+        const cov = buildReport(spec, [{ label: "demo", inventory: secondRound.inventory }]).latest;
+        text(coverage(cov));
         text(componentCoverage(second));
         text(`\nDemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
         if (format === "json") {
-          const cov = buildReport(spec, [{ label: "demo", inventory: secondRound.inventory }]).latest;
           const summary = {
             emulator: emu.url,
             subscriptions: emu.subscriptionIds,
@@ -164,18 +164,10 @@ function componentCoverage(p: Plan): string {
   return lines.length ? `Coverage by component:\n${lines.join("\n")}\n` : "";
 }
 
-function coverage(p: Plan): string {
-  const bySub = new Map<string, { total: number; covered: number }>();
-  for (const m of p.machines) {
-    const sub = subscriptionOf(m.id);
-    const c = bySub.get(sub) ?? { total: 0, covered: 0 };
-    c.total++;
-    if (isCovered(m.decision)) c.covered++;
-    bySub.set(sub, c);
-  }
+function coverage(s: Snapshot): string {
   const lines = [`Coverage (${COVERED_LABEL}):`];
-  for (const [sub, c] of [...bySub].sort()) lines.push(`  ${sub}: ${c.covered}/${c.total} (${((100 * c.covered) / c.total).toFixed(0)}%)`);
+  for (const c of s.bySubscription) if (c.machines) lines.push(`  ${c.subscription}: ${c.covered}/${c.machines} (${((100 * c.covered) / c.machines).toFixed(0)}%)`);
   lines.push("Not covered, by the seed's rules:");
-  for (const d of DECISIONS) if (!isCovered(d) && p.summary.decisions[d]) lines.push(`  ${d.padEnd(25)} ${String(p.summary.decisions[d]).padStart(5)}  ${DECISION_MEANING[d]}`);
+  for (const d of s.byDecision) if (!d.covered) lines.push(`  ${d.decision.padEnd(25)} ${String(d.machines).padStart(5)}  ${d.meaning}`);
   return lines.join("\n") + "\n";
 }

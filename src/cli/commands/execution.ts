@@ -4,7 +4,7 @@
  * table (src/azure/options.ts): an error names the flag.
  */
 import type { Command } from "commander";
-import { DEFAULT_STATE_DIR } from "../../azure/options";
+import { DEFAULT_STATE_DIR, STATE_OPTION_DESCRIPTION } from "../../azure/options";
 import { CliError } from "../errors";
 import { runtimeFlag as flag, runtimeOption as numeric } from "../runtimeFlags";
 
@@ -21,10 +21,7 @@ export interface ExecutionFlags {
 
 export function addExecutionOptions(cmd: Command): Command {
   return cmd
-    .option(
-      "--state <dir|url>",
-      `where the journal and the leases live: a directory, or an Azure Storage container (https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX]; AZURE_STORAGE_KEY, AZURE_STORAGE_SAS_TOKEN or DefaultAzureCredential) (default: ${DEFAULT_STATE_DIR})`,
-    )
+    .option("--state <dir|url>", `${STATE_OPTION_DESCRIPTION} (default: ${DEFAULT_STATE_DIR})`)
     .option("--state-dir <dir>", "the same as --state with a directory")
     .option("--force-unlock <id>", "first break the leases that run (its lease id, as a refused run names it) left behind")
     .option(...numeric("concurrency"))
