@@ -17,6 +17,8 @@ export interface AmaLookups {
    * ours, so that the policy and this tool never give a machine a second link to the same rule.
    */
   otherAssociationTo(machineId: string, ruleId: string): boolean;
+  /** The rules (lower-case ids) the machine's associations of another name link it with. */
+  otherRulesOf(machineId: string): readonly string[];
   dataCollectionRule(id: string): InventoryDataCollectionRule | undefined;
   /**
    * The first destination of a rule that is a workspace in the inventory; for a rule that is not
@@ -83,6 +85,7 @@ function build(ctx: PlanContext): AmaLookups {
     // Ids as one adapter writes them match exactly; lower-case only on a miss.
     associationOf: (machineId) => (exact.size === 0 ? undefined : (exact.get(machineId) ?? byLowerId(machineId))),
     otherAssociationTo: (machineId, ruleId) => associations.length > exact.size && (otherRules(machineId)?.includes(ruleId.toLowerCase()) ?? false),
+    otherRulesOf: (machineId) => (associations.length > exact.size ? (otherRules(machineId) ?? []) : []),
     dataCollectionRule: (id) => rules.get(ctx.lower(id)),
     workspaceOfRule: (id) => {
       const key = ctx.lower(id);

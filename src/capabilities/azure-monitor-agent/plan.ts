@@ -20,7 +20,7 @@ import { LOG_ANALYTICS_AGENT } from "../../spec/extensions";
 import { extensionId, ShapeSlots, workspaceLabel, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
 import { isLegacySubscription } from "../log-analytics-agent";
 import { noteModelChange, planInstallName, planSystemIdentity, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
-import { securityEventsAllowed, type SecurityEventSteps } from "../security-events";
+import { noteTierChange, securityEventsAllowed, type SecurityEventSteps } from "../security-events";
 import {
   ensureSecurityEventTable,
   ensureUserWorkspaceSolution,
@@ -32,6 +32,7 @@ import {
   type WorkspaceSteps,
 } from "../workspaces";
 import { decideAmaMachine, type AmaVerdict } from "./decide";
+import { StoppedSecurityEvents } from "./legacyEvents";
 import { amaLookups } from "./lookups";
 import type { AmaSteps } from "./steps";
 
@@ -81,12 +82,15 @@ function emitAmaMachineSteps(
   const keptLegacy = { n: 0 };
   const linuxDirect = { n: 0 };
   const legacySubscriptions = new Map<string, number>();
+  /** The tier each destination's rule selects once this plan is applied, by workspace key. */
+  const ruleTiers = new Map<string, SecurityEventTier | undefined>();
+  const stoppedEvents = new StoppedSecurityEvents();
 
   const ensure = (dest: TargetWorkspace): string[] | undefined => {
     if (!ready.has(dest)) {
       const isTarget = targetKeys.has(dest.key);
       if (isTarget) ensuredTargets.add(dest.key);
-      ready.set(dest, ensureDestination(ctx, b, dest, isTarget));
+      ready.set(dest, ensureDestination(ctx, b, dest, isTarget, ruleTiers));
     }
     return ready.get(dest);
   };
@@ -165,13 +169,17 @@ function emitAmaMachineSteps(
         [identity?.[0], associateStep].filter((s): s is string => s !== undefined),
       ));
       moved(fromWs?.id, removeStep);
-      if (fromWs) bump(removalsFrom, fromWs.id);
+      if (fromWs) {
+        bump(removalsFrom, fromWs.id);
+        stoppedEvents.note(ctx, m.id, fromWs, ruleTiers.get(dest.key), targetKeys.has(dest.key));
+      }
     }
   }
 
   for (const [workspaceId, n] of blocked) {
     b.finding("error", "machines-blocked-by-workspace", workspaceId, `${n} machine(s) cannot be connected until ${workspaceId} exists.`);
   }
+  stoppedEvents.report(b);
   for (const [workspaceId, n] of removalsFrom) {
     b.finding(
       "info",
@@ -234,11 +242,12 @@ function noteInstallBesideLegacy(
  * Workspace (targets: resource group, workspace, solution) and its data collection rule. Returns
  * what associations wait for, or undefined when the workspace cannot be used.
  */
-function ensureDestination(ctx: PlanContext, b: Sink, dest: TargetWorkspace, isTarget: boolean): string[] | undefined {
+function ensureDestination(ctx: PlanContext, b: Sink, dest: TargetWorkspace, isTarget: boolean, ruleTiers: Map<string, SecurityEventTier | undefined>): string[] | undefined {
   if (isTarget) {
     const ws = ensureWorkspaceAndSolution(ctx, b, dest);
     if (!ws) return undefined;
     const tier = securityEventsAllowed(ctx, b, dest.id, ws.existing) ? ctx.spec.logAnalyticsAgent.securityEvents : "None";
+    ruleTiers.set(dest.key, tier);
     // A rule with security events waits for the solution that gives the workspace its SecurityEvent table.
     const rule = ruleStep(ctx, b, dest.id, ws.location, tier, tier === "None" ? [ws.created] : ws.deps, true);
     return rule ? [...ws.deps, rule] : ws.deps;
@@ -248,7 +257,10 @@ function ensureDestination(ctx: PlanContext, b: Sink, dest: TargetWorkspace, isT
   const tier = legacyTier(existing);
   // Only a rule created now needs the table: an existing one was accepted, so the workspace has it.
   const look = amaLookups(ctx);
-  const table = tier === "None" || look.dataCollectionRule(look.ruleIdFor(dest.id)) ? undefined : ensureSecurityEventTable(b, existing);
+  const existingRule = look.dataCollectionRule(look.ruleIdFor(dest.id));
+  // An existing rule is left as it is: it selects what its queries say (undefined: not one of the tiers).
+  ruleTiers.set(dest.key, existingRule ? tierOfXPathQueries(existingRule.xPathQueries) : tier);
+  const table = tier === "None" || existingRule ? undefined : ensureSecurityEventTable(ctx, b, existing);
   const rule = ruleStep(ctx, b, dest.id, existing.location, tier, [table], false);
   return rule ? [rule] : [];
 }
@@ -296,6 +308,7 @@ function ruleStep(
       `${dataCollectionRuleName(workspaceId)} is the rule of ${workspaceLabel(workspaceId)}, in subscription ${sub} outside this spec's scope, so machines of other specs may send through it too. It selects the ${currentTier} tier; this plan sets ${tier}, for every machine it serves. Specs sharing a workspace must agree on securityEvents: otherwise each apply (and each reconcile --watch round) sets the other's tier back.`,
     );
   }
+  if (currentTier !== undefined) noteTierChange(ctx, "rule", dataCollectionRuleName(workspaceId), currentTier, tier);
   return b.add("update-dcr", ruleId, { ...details(existing.location), fromTier: currentTier ?? null }, dependsOn);
 }
 

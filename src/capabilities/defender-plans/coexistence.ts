@@ -8,7 +8,7 @@
  */
 import type { InventoryPolicyAssignment } from "../../inventory/schema";
 import { ALZ_DEFENDER_ASSIGNMENTS, COMPONENT_POLICIES, type AssignmentOwner, type ComponentPolicy, type DefenderComponent } from "../../spec";
-import { sortById, subscriptionScope, workspaceLabel, type PlanContext, type StepSink } from "../../core/kernel";
+import { fewNames, sortById, subscriptionScope, workspaceLabel, type PlanContext, type StepSink } from "../../core/kernel";
 
 export interface FoundAssignment {
   readonly assignment: InventoryPolicyAssignment;
@@ -131,6 +131,5 @@ export function noteCoexistence(
 function reach(ctx: PlanContext, a: InventoryPolicyAssignment): string {
   if (!trimmed(a.scope).startsWith(GROUP_SCOPE)) return "";
   const under = [...ctx.inScope].filter((sub) => assignmentApplies(ctx, a, sub) !== "no").sort();
-  const named = under.slice(0, 3).join(", ");
-  return ` (for ${under.length} subscription(s) of this plan: ${named}${under.length > 3 ? `, and ${under.length - 3} more` : ""})`;
+  return ` (for ${under.length} subscription(s) of this plan: ${fewNames(under, 3)})`;
 }

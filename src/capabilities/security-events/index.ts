@@ -7,6 +7,7 @@
  */
 import { defineCapability } from "../../core/kernel";
 import { SECURITY_EVENTS_DECLARER } from "./declare";
+import { noteSecurityEventFindings } from "./findings";
 import { SECURITY_EVENT_STEPS, type SecurityEventSteps } from "./steps";
 
 export {
@@ -20,6 +21,7 @@ export {
   type SecurityEventsRule,
 } from "./plan";
 export type { SecurityEventSteps, SetSecurityEventsDetails } from "./steps";
+export { noteTierChange, SECURITY_EVENTS_TIER_LOWERED, type TierHolder } from "./findings";
 export { declareSecurityEvents, securityEventsAllowedFor, securityEventsInputIssues, TIER_SET_METHOD, type SecurityEventsInput } from "./declare";
 export { securityEventsFieldsSchema } from "./fields";
 export type { SecurityEventsFields } from "./fields.generated";
@@ -29,6 +31,7 @@ export const securityEvents = defineCapability<SecurityEventSteps>({
   title: "The Windows security-event tier of the target workspaces",
   decisions: {},
   steps: SECURITY_EVENT_STEPS,
+  planner: { finish: noteSecurityEventFindings },
   declare: SECURITY_EVENTS_DECLARER,
   arm: async () => (await import("./arm")).HANDLERS,
 });

@@ -5,6 +5,7 @@
 import type { InventoryWorkspace } from "../../inventory/schema";
 import { API_TIER_BY_TIER, type SecurityEventTier } from "../../spec/events";
 import { workspaceLabel, type PlanContext, type StepSink } from "../../core/kernel";
+import { noteTierChange } from "./findings";
 import type { SecurityEventSteps } from "./steps";
 
 /** The data source that holds a workspace's tier (the emulator and Azure name it so). */
@@ -51,9 +52,8 @@ export function securityEventsAllowed(ctx: PlanContext, b: StepSink<SecurityEven
   const current = existing?.securityEvents;
   const rule = securityEventsRule(la.securityEvents, la.defender, current?.owner === "sentinel");
   if (rule.allowed) return true;
-  if (rule.finding?.code === "security-events-need-defender") {
-    b.finding(rule.finding.severity, rule.finding.code, "logAnalyticsAgent.securityEvents", securityEventsNeedDefenderMessage(la.securityEvents));
-  } else if (rule.finding) {
+  // security-events-need-defender is about the spec: findings.ts says it once, whatever the plan configures.
+  if (rule.finding && rule.finding.code !== "security-events-need-defender") {
     b.finding(rule.finding.severity, rule.finding.code, workspaceId, securityEventsOwnedBySentinelMessage(workspaceLabel(workspaceId), current?.tier));
   }
   return false;
@@ -72,6 +72,7 @@ export function securityEventsStep(
   if (!securityEventsAllowed(ctx, b, workspaceId, existing)) return undefined;
   const currentTier = current?.tier ?? "None";
   if (currentTier === la.securityEvents) return undefined;
+  noteTierChange(ctx, "workspace", workspaceLabel(workspaceId), currentTier, la.securityEvents);
   return b.add(
     "set-security-events",
     securityEventsDataSourceId(workspaceId),

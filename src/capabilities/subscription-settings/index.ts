@@ -6,10 +6,11 @@
  */
 import { defineCapability } from "../../core/kernel";
 import { SUBSCRIPTION_SETTINGS_DECLARER } from "./declare";
-import { planSubscriptionSettings } from "./plan";
+import { noteServersPricing, planSubscriptionSettings } from "./plan";
 import { SUBSCRIPTION_SETTINGS_STEPS, type SubscriptionSettingsSteps } from "./steps";
 
 export { SERVERS_PRICING_PLAN, pricingTierFor } from "./plan";
+export { noteServersTierChanges, SERVERS_BILLING_STARTS, SERVERS_PROTECTION_ENDS, type ServersTierChanges, type ServersTierField } from "./billing";
 export { declareSubscriptionSettings, type SubscriptionSettingDeclaration, type SubscriptionSettingsInput } from "./declare";
 export type { SetPricingDetails, SetWorkspaceSettingDetails, SubscriptionSettingsSteps } from "./steps";
 
@@ -18,7 +19,7 @@ export const subscriptionSettings = defineCapability<SubscriptionSettingsSteps>(
   title: "Defender pricing and the subscription's workspace setting",
   decisions: {},
   steps: SUBSCRIPTION_SETTINGS_STEPS,
-  planner: { subscription: planSubscriptionSettings },
+  planner: { subscription: planSubscriptionSettings, finish: noteServersPricing },
   declare: SUBSCRIPTION_SETTINGS_DECLARER,
   arm: async () => (await import("./arm")).HANDLERS,
 });

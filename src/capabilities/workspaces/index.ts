@@ -9,6 +9,7 @@ import { defineCapability } from "../../core/kernel";
 import { WORKSPACES_DECLARER } from "./declare";
 export { defaultWorkspaceFieldsSchema, existingWorkspaceFieldsSchema } from "./fields";
 export type { DefaultWorkspaceFields, ExistingWorkspaceFields } from "./fields.generated";
+import { noteUserWorkspaceSolutions } from "./findings";
 import { WORKSPACE_STEPS, type WorkspaceSteps } from "./steps";
 
 export {
@@ -18,6 +19,7 @@ export {
   ensureUserWorkspaceSolution,
   ensureWorkspaceAndSolution,
   fleetTargets,
+  hasSolution,
   retireDefaultWorkspaces,
   securityCenterUses,
   solutionPlan,
@@ -28,6 +30,7 @@ export {
 export { isSecurityCenterWorkspace, routeFromWorkspace, type ExistingRoute } from "./routes";
 export { recoveredCustomerId, softDeletedWithCustomerId } from "./softDeleted";
 export { WORKSPACE_REASONS } from "./reasons";
+export { USER_WORKSPACE_SOLUTION_INSTALLED } from "./findings";
 export {
   declareDefaultWorkspace,
   declareWorkspaceSolution,
@@ -47,6 +50,7 @@ export const workspaces = defineCapability<WorkspaceSteps>({
   title: "Default workspaces per geography, their Security Center solution, and their retirement",
   decisions: {},
   steps: WORKSPACE_STEPS,
+  planner: { finish: noteUserWorkspaceSolutions },
   declare: WORKSPACES_DECLARER,
   arm: async () => (await import("./arm")).HANDLERS,
   // The spec's workspace id names no workspace Azure shows: a typo, or no read access.

@@ -8,6 +8,7 @@ import { resourceGroupOf, subscriptionOf } from "../../inventory/ids";
 import { geographyOf } from "../../spec/geography";
 import { defaultResourceGroupName, defaultWorkspaceId, defaultWorkspaceName, solutionForDefender, solutionName, type SecuritySolution } from "../../spec/naming";
 import { resourceGroupId, solutionId, workspaceLabel, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
+import { noteUserWorkspaceSolution, USER_WORKSPACE_REASON, USER_WORKSPACE_TABLE_REASON } from "./findings";
 import { recovers, softDeletedHolder } from "./softDeleted";
 import type { WorkspaceSteps } from "./steps";
 
@@ -56,7 +57,8 @@ function computeTarget(ctx: PlanContext, subscriptionId: string, region: string)
   return { id, key: id.toLowerCase(), defaultFor: { subscriptionId, code: geo.code, location: geo.workspaceLocation } };
 }
 
-function hasSolution(ws: InventoryWorkspace, solution: SecuritySolution | "SecurityInsights"): boolean {
+/** Whether the workspace has the solution (named `Security` or `Security(<workspace>)`). */
+export function hasSolution(ws: InventoryWorkspace, solution: SecuritySolution | "SecurityInsights"): boolean {
   const want = solution.toLowerCase();
   return ws.solutions.some((s) => s.toLowerCase() === want || s.toLowerCase().startsWith(want + "("));
 }
@@ -147,7 +149,7 @@ function softDeletedNameAllows(ctx: PlanContext, b: StepSink<WorkspaceSteps>, wo
   return false;
 }
 
-function installSolution(b: StepSink<WorkspaceSteps>, workspaceId: string, location: string, solution: SecuritySolution, dependsOn?: string): string {
+function installSolution(b: StepSink<WorkspaceSteps>, workspaceId: string, location: string, solution: SecuritySolution, dependsOn?: string, reason?: string): string {
   const name = solutionName(solution, workspaceLabel(workspaceId));
   return b.add(
     "install-solution",
@@ -158,6 +160,7 @@ function installSolution(b: StepSink<WorkspaceSteps>, workspaceId: string, locat
       name,
       location,
       plan: solutionPlan(solution, name),
+      ...(reason ? { reason } : {}),
     },
     [dependsOn],
   );
@@ -168,9 +171,11 @@ function installSolution(b: StepSink<WorkspaceSteps>, workspaceId: string, locat
  * which the Security or SecurityInsights solution provides (reference §3: a rule sending them to a
  * workspace without it fails with InvalidOutputTable). Returns the solution step when it is missing.
  */
-export function ensureSecurityEventTable(b: StepSink<WorkspaceSteps>, ws: InventoryWorkspace): string | undefined {
+export function ensureSecurityEventTable(ctx: PlanContext, b: StepSink<WorkspaceSteps>, ws: InventoryWorkspace): string | undefined {
   if (hasSolution(ws, "Security") || hasSolution(ws, "SecurityInsights")) return undefined;
-  return installSolution(b, ws.id, ws.location, "Security");
+  if (ws.createdBySecurityCenter) return installSolution(b, ws.id, ws.location, "Security");
+  noteUserWorkspaceSolution(ctx, ws.id, "Security");
+  return installSolution(b, ws.id, ws.location, "Security", undefined, USER_WORKSPACE_TABLE_REASON);
 }
 
 /** Seed: Security Center processes the Log Analytics agent's data in a workspace once it has the Security or SecurityCenterFree solution. */
@@ -178,10 +183,15 @@ export function securityCenterUses(ws: InventoryWorkspace): boolean {
   return hasSolution(ws, "Security") || hasSolution(ws, "SecurityCenterFree");
 }
 
-/** Seed: a user workspace that machines keep reporting to needs the Security or SecurityCenterFree solution. */
+/**
+ * Seed: a user workspace that machines keep reporting to needs the Security or SecurityCenterFree
+ * solution, which "you will need to install"; this tool installs it, and says so (findings.ts).
+ */
 export function ensureUserWorkspaceSolution(ctx: PlanContext, b: StepSink<WorkspaceSteps>, ws: InventoryWorkspace): void {
   if (securityCenterUses(ws)) return;
-  installSolution(b, ws.id, ws.location, solutionForDefender(ctx.spec.logAnalyticsAgent.defender));
+  const solution = solutionForDefender(ctx.spec.logAnalyticsAgent.defender);
+  noteUserWorkspaceSolution(ctx, ws.id, solution);
+  installSolution(b, ws.id, ws.location, solution, undefined, USER_WORKSPACE_REASON);
 }
 
 /** Which reporters the caller counts itself in its `reportersAfter` (the agent it plans); the rest are counted here. */

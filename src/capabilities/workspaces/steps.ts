@@ -31,6 +31,8 @@ export interface InstallSolutionDetails {
   readonly name: string;
   readonly location: string;
   readonly plan: SolutionPlan;
+  /** Why it is installed where the spec does not ask for it (a user's workspace); the step's label shows it. */
+  readonly reason?: string;
 }
 
 export interface DeleteWorkspaceDetails {
@@ -52,7 +54,7 @@ export const WORKSPACE_STEPS: StepKinds<WorkspaceSteps> = {
       sim.addWorkspace({ id: target, customerId: simulatedCustomerId(target), location: d.location, createdBySecurityCenter: true, solutions: [] }),
   },
   "install-solution": {
-    label: labelByTarget,
+    label: (d, target) => (d.reason ? `${labelByTarget(d, target)}: ${d.reason}` : labelByTarget(d, target)),
     simulate: (sim, d) => {
       sim.workspace(d.workspaceId).solutions.push(d.solution);
     },

@@ -93,3 +93,12 @@ export function targetLabel(target: string): string {
   const m = /\/(virtualMachines|virtualMachineScaleSets|machines)\/([^/]+)\/extensions\/([^/]+)$/i.exec(target);
   return m ? `${m[2]} (${m[3]})` : workspaceLabel(target);
 }
+
+/**
+ * Names for a finding's message: the first `shown`, then how many more (`a, b, c, and 4 more`).
+ * A grouped finding names where it applies without growing with the fleet.
+ */
+export function fewNames(names: readonly string[], shown = 5): string {
+  const head = names.slice(0, shown).join(", ");
+  return names.length > shown ? `${head}, and ${names.length - shown} more` : head;
+}
