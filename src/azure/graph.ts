@@ -86,6 +86,18 @@ export function workspacesQuery(workspaceIds: readonly string[]): string {
   ].join("\n");
 }
 
+/**
+ * Every Log Analytics workspace the caller can read, wherever it is: the Heartbeat of a machine's
+ * directly installed or Operations Manager agent may sit in a workspace outside the spec's
+ * subscriptions (a Landing Zones hub's). Asked at the tenant's scope (queryGraphTenant).
+ */
+export const VISIBLE_WORKSPACES_QUERY = [
+  "resources",
+  "| where type =~ 'microsoft.operationalinsights/workspaces'",
+  "| project id, type, customerId = tostring(properties.customerId)",
+  "| order by id asc",
+].join("\n");
+
 /** A Resource Graph row (objectArray format). */
 export interface GraphRow {
   readonly id: string;
@@ -167,17 +179,28 @@ export async function queryGraphUnder(conn: AzureConnection, query: string, mana
   return rows;
 }
 
+/**
+ * The rows of `query` at the tenant's scope: no subscription or management group named, Resource
+ * Graph answers for every subscription the caller can read (capped as it caps a tenant's query:
+ * SubscriptionLimitHitError).
+ */
+export async function queryGraphTenant(conn: AzureConnection, query: string, retry?: RetryOptions, quota: GraphQuota = new GraphQuota()): Promise<GraphRow[]> {
+  const rows: GraphRow[] = [];
+  await allPages(new ResourceGraphClient(conn.credential, conn.clientOptions()), query, "tenant", rows, retry, quota);
+  return rows;
+}
+
 async function allPages(
   client: ResourceGraphClient,
   query: string,
-  scope: { readonly subscriptions: readonly string[]; readonly authorizationScopeFilter?: AuthorizationScopeFilter | undefined } | { readonly managementGroups: readonly string[] },
+  scope: { readonly subscriptions: readonly string[]; readonly authorizationScopeFilter?: AuthorizationScopeFilter | undefined } | { readonly managementGroups: readonly string[] } | "tenant",
   rows: GraphRow[],
   retry: RetryOptions | undefined,
   quota: GraphQuota,
   seen = new Set<string>(),
 ): Promise<void> {
-  const where = "subscriptions" in scope ? { subscriptions: [...scope.subscriptions] } : { managementGroups: [...scope.managementGroups] };
-  const filter = "subscriptions" in scope && scope.authorizationScopeFilter ? { authorizationScopeFilter: scope.authorizationScopeFilter } : {};
+  const where = scope === "tenant" ? {} : "subscriptions" in scope ? { subscriptions: [...scope.subscriptions] } : { managementGroups: [...scope.managementGroups] };
+  const filter = scope !== "tenant" && "subscriptions" in scope && scope.authorizationScopeFilter ? { authorizationScopeFilter: scope.authorizationScopeFilter } : {};
   let skipToken: string | undefined;
   let limitHit = false;
   do {

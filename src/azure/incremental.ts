@@ -25,7 +25,10 @@
  * (...)`, 200 machines a query): a new VM's agent, an extension installed or removed, an
  * association or a write of the tool's are all changes of the machine. What only the guest shows
  * (an agent installed or removed by hand, Operations Manager, a machine that stopped reporting)
- * is seen at the next full read. A direct agent's freshness (read/heartbeat.ts) is judged at the
+ * is seen at the next full read. Outside the inventory's workspaces (the Heartbeat is read from
+ * every workspace the caller can see: read/heartbeatWorkspaces.ts), the workspaces are listed at
+ * a full read and kept between, and a change round asks only those that held the fleet's rows at
+ * the last whole read. A direct agent's freshness (read/heartbeat.ts) is judged at the
  * read that brought its rows, against the newest heartbeat the reads have seen, so rows kept from
  * an earlier read do not go stale while the agent may still be running.
  *
@@ -53,7 +56,8 @@
 import type { Inventory, InventoryDataCollectionRuleAssociation, InventoryMachine } from "../inventory/schema";
 import type { AzureConnection } from "./connection";
 import { ASSOCIATION_QUERY, FLEET_QUERY, FLEET_TYPES, GraphQuota, PAGE_SIZE, queryGraph, type GraphRow } from "./graph";
-import { readHeartbeats, readInventoryFor, type ReadOptions } from "./inventory";
+import { readInventoryFor, type ReadOptions } from "./inventory";
+import { heartbeatRead, heartbeatWorkspaces, readHeartbeatsIn, type HeartbeatWorkspaces } from "./read/heartbeatWorkspaces";
 import { FleetTable, KeptItems } from "./keptFleet";
 import { addAgents, freshHeartbeats, HEARTBEAT_QUERY, newestHeartbeat, type HeartbeatRow } from "./read/heartbeat";
 import { applyDefenderRows, DEFENDER_QUERY, machineSecurityIds } from "./read/defender";
@@ -236,6 +240,12 @@ export class IncrementalInventory {
   private heartbeats = new Map<string, readonly HeartbeatRow[]>();
   /** The workspaces (customerIds, lower-case) whose heartbeats the last round's agents came from. */
   private heartbeatWorkspaces = "";
+  /** Every workspace the caller could see at the last full read (lower-case customerIds), and whether Resource Graph listed them all. */
+  private visible: { readonly all: ReadonlySet<string>; readonly complete: boolean } | undefined;
+  /** Workspaces outside the inventory's that held rows at the last whole read: a narrowed read asks those, not every one the caller can see. */
+  private outsideWithRows = new Set<string>();
+  /** Outside workspaces the last whole read could not query (lower-case customerIds). */
+  private unread: readonly string[] = [];
   /** The newest heartbeat the reads have seen: the workspaces' clock a narrowed answer is judged by. */
   private newestHeartbeat = -Infinity;
   /** Machines whose securityresources rows, rule associations and heartbeats the next change round reads again (lower-case). */
@@ -365,7 +375,7 @@ export class IncrementalInventory {
       }
       return this.kept.associations(this.associations.rows());
     };
-    const machines = async (fleetMachines: InventoryMachine[], present: readonly string[], quota: GraphQuota, customerIds: readonly string[]): Promise<InventoryMachine[]> => {
+    const machines = async (fleetMachines: InventoryMachine[], present: readonly string[], quota: GraphQuota, workspaces: HeartbeatWorkspaces) => {
       const reread = [...this.machinesToReread];
       // Defender's rows: all at a full read, those of the machines read again otherwise.
       if (full) {
@@ -378,21 +388,28 @@ export class IncrementalInventory {
       // The Heartbeat: all of it at a full read (or above the narrowing's limit), those machines' otherwise.
       const whole = full || this.rereadsWhole();
       if (whole) {
-        const rows = await readHeartbeats(this.conn, customerIds, HEARTBEAT_QUERY, retry);
+        const { rows, unread } = await readHeartbeatsIn(this.conn, workspaces, HEARTBEAT_QUERY, retry);
         this.newestHeartbeat = newestHeartbeat(rows);
         this.heartbeats = byMachine(freshHeartbeats(rows, this.newestHeartbeat));
+        const outside = new Set(workspaces.outside);
+        this.outsideWithRows = new Set(rows.map((r) => r.workspaceCustomerId.toLowerCase()).filter((c) => outside.has(c)));
+        this.unread = unread;
       } else {
         const narrowed = [...reread, ...this.joinedMachines];
-        const rows = await inBatches(narrowed, (batch) => readHeartbeats(this.conn, customerIds, heartbeatOfMachinesQuery(batch), retry));
+        // Outside the inventory's workspaces, those that held the fleet's rows: every workspace the caller can see, 200 machines a query, would multiply the queries.
+        const asked = { inScope: workspaces.inScope, outside: workspaces.outside.filter((c) => this.outsideWithRows.has(c)) };
+        const answers = await inBatches(narrowed, async (batch) => [await readHeartbeatsIn(this.conn, asked, heartbeatOfMachinesQuery(batch), retry)]);
+        const rows = answers.flatMap((a) => a.rows);
         this.newestHeartbeat = Math.max(this.newestHeartbeat, newestHeartbeat(rows));
         for (const m of narrowed) this.heartbeats.delete(m);
         for (const [m, list] of byMachine(freshHeartbeats(rows, this.newestHeartbeat))) this.heartbeats.set(m, list);
+        this.unread = [...new Set([...this.unread, ...answers.flatMap((a) => a.unread)])].sort();
       }
       // Only the workspaces still there count: when they are not the last round's, every machine's agents are added again.
-      const current = new Set(customerIds.map((c) => c.toLowerCase()));
-      const workspaces = [...current].sort().join(",");
-      const agentsAgain = whole || workspaces !== this.heartbeatWorkspaces;
-      this.heartbeatWorkspaces = workspaces;
+      const current = new Set([...workspaces.inScope, ...workspaces.outside]);
+      const listed = [...current].sort().join(",");
+      const agentsAgain = whole || listed !== this.heartbeatWorkspaces;
+      this.heartbeatWorkspaces = listed;
       const built = rebuild === "all" ? undefined : rebuild;
       const out = fleetMachines.map((m) => {
         const id = m.id.toLowerCase();
@@ -408,11 +425,23 @@ export class IncrementalInventory {
         withAgents.flatMap((m) => (this.heartbeats.get(m.id.toLowerCase()) ?? []).filter((r) => current.has(r.workspaceCustomerId.toLowerCase()))),
       );
       this.kept.keep(out);
-      return out;
+      const outside = new Set(workspaces.outside);
+      return { machines: out, heartbeat: heartbeatRead(workspaces, this.unread.filter((c) => outside.has(c))) };
+    };
+    // The workspaces the caller can see: listed at a full read, kept between (a workspace created since is read from the next full read on).
+    const visibleWorkspaces = async (inventoryCustomerIds: readonly string[], quota: GraphQuota): Promise<HeartbeatWorkspaces> => {
+      if (full || !this.visible) {
+        const listed = await heartbeatWorkspaces(this.conn, inventoryCustomerIds, retry, quota, this.options.onProgress);
+        this.visible = { all: new Set([...listed.inScope, ...listed.outside]), complete: listed.complete };
+        return listed;
+      }
+      const inScope = [...new Set(inventoryCustomerIds.map((c) => c.toLowerCase()))].sort();
+      const own = new Set(inScope);
+      return { inScope, outside: [...this.visible.all].filter((c) => !own.has(c)).sort(), complete: this.visible.complete };
     };
     try {
       // The spec's scope each round: subscriptions under its management groups may come and go.
-      const assembly = { fleet, associations, machines, built: (item: object) => this.kept.isBuilt(item) };
+      const assembly = { fleet, associations, machines, heartbeatWorkspaces: visibleWorkspaces, built: (item: object) => this.kept.isBuilt(item) };
       const inventory = await readInventoryFor(this.conn, this.spec, { retry, onProgress: this.options.onProgress, assembly, quota: this.quota });
       this.machinesToReread.clear();
       this.roundsSinceFull = full ? 1 : this.roundsSinceFull + 1;

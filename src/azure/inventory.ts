@@ -4,8 +4,7 @@
  * (per subscription and per workspace), and one Heartbeat query across the workspaces for the
  * guest agents.
  */
-import { LogsQueryClient, LogsQueryResultStatus } from "@azure/monitor-query-logs";
-import type { Inventory, InventoryDataCollectionRuleAssociation, InventoryMachine } from "../inventory/schema";
+import type { Inventory, InventoryDataCollectionRuleAssociation, InventoryHeartbeatRead, InventoryMachine } from "../inventory/schema";
 import type { Spec } from "../spec/schema";
 import { parseInventory } from "../inventory/load";
 import type { AzureConnection } from "./connection";
@@ -14,16 +13,20 @@ import { readForOf } from "../inventory/readFor";
 import { ASSOCIATION_QUERY, FLEET_QUERY, POLICY_QUERY, POLICY_SCOPE_FILTER, ROLE_QUERY, GraphQuota, queryGraph, workspacesQuery, type GraphRow } from "./graph";
 import { associationOf } from "./read/dcr";
 import { applyDefenderRows, DEFENDER_QUERY } from "./read/defender";
-import { applyHeartbeats, HEARTBEAT_QUERY, HEARTBEAT_WINDOW, type HeartbeatRow } from "./read/heartbeat";
+import { applyHeartbeats, HEARTBEAT_QUERY } from "./read/heartbeat";
+import { heartbeatRead, heartbeatWorkspaces, readHeartbeatsIn, type HeartbeatWorkspaces } from "./read/heartbeatWorkspaces";
 import { fleetFromRows, type FleetRows } from "./read/machines";
 import { resolveScope, tagsNamedBy } from "./scope";
 import { policyFromRows } from "./read/policy";
 import { ANCESTORS_QUERY, containersFromRows } from "./read/ancestors";
 import { readDeletedWorkspaces } from "./read/deletedWorkspaces";
+import { failedExtensionToRead, readExtensionFailure } from "./read/extensionFailures";
 import { readRemediations } from "./read/remediations";
 import { needsInstanceCounts, readInstanceCounts } from "./read/scaleSetInstances";
 import { readSecurityEvents, readSubscription } from "./read/settings";
-import { withRetries, type RetryOptions } from "./retry";
+import type { RetryOptions } from "./retry";
+
+export { HEARTBEAT_WORKSPACES_PER_QUERY, readHeartbeats } from "./read/heartbeatWorkspaces";
 
 export interface ReadOptions {
   readonly retry?: RetryOptions;
@@ -55,8 +58,10 @@ export interface FleetAssembly {
   fleet(present: readonly string[], quota: GraphQuota): Promise<FleetRows>;
   /** The machines' rule associations (insightsresources). */
   associations(present: readonly string[], quota: GraphQuota): Promise<InventoryDataCollectionRuleAssociation[]>;
-  /** The fleet's machines with their Defender rows and the guest agents of these workspaces' heartbeats (customerIds). */
-  machines(machines: InventoryMachine[], present: readonly string[], quota: GraphQuota, workspaceCustomerIds: readonly string[]): Promise<InventoryMachine[]>;
+  /** The fleet's machines with their Defender rows and the guest agents of these workspaces' heartbeats, and what the Heartbeat read covered. */
+  machines(machines: InventoryMachine[], present: readonly string[], quota: GraphQuota, workspaces: HeartbeatWorkspaces): Promise<{ machines: InventoryMachine[]; heartbeat: InventoryHeartbeatRead }>;
+  /** The workspaces whose Heartbeat to read (default: the inventory's and every other one the caller can see, listed again). */
+  heartbeatWorkspaces?(inventoryCustomerIds: readonly string[], quota: GraphQuota): Promise<HeartbeatWorkspaces>;
   /** Items built by this read, to validate; the others were validated by the read that built them. Default: all. */
   built?(item: InventoryMachine | InventoryDataCollectionRuleAssociation): boolean;
 }
@@ -66,10 +71,11 @@ export function wholeFleet(conn: AzureConnection, keepTags: ReadonlySet<string>,
   return {
     fleet: async (present, quota) => fleetFromRows(await queryGraph(conn, FLEET_QUERY, present, retry, quota), keepTags),
     associations: async (present, quota) => (await queryGraph(conn, ASSOCIATION_QUERY, present, retry, quota)).map(associationOf).filter((a): a is NonNullable<typeof a> => !!a),
-    machines: async (machines, present, quota, customerIds) => {
+    machines: async (machines, present, quota, workspaces) => {
       applyDefenderRows(machines, await queryGraph(conn, DEFENDER_QUERY, present, retry, quota));
-      applyHeartbeats(machines, await readHeartbeats(conn, customerIds, HEARTBEAT_QUERY, retry));
-      return machines;
+      const { rows, unread } = await readHeartbeatsIn(conn, workspaces, HEARTBEAT_QUERY, retry);
+      applyHeartbeats(machines, rows);
+      return { machines, heartbeat: heartbeatRead(workspaces, unread) };
     },
   };
 }
@@ -105,12 +111,6 @@ function namedElsewhere(ids: readonly string[], subscriptions: readonly string[]
     ...(inside ? [`${inside} workspace(s) the spec names in the subscriptions that their read did not find (it may not exist)`] : []),
   ].join(" and ");
 }
-
-/**
- * Workspaces per Heartbeat query: the query API's documented limit for its cross-workspace
- * parameter (10; the 100 of `workspace()` inside a query does not apply to `additionalWorkspaces`).
- */
-export const HEARTBEAT_WORKSPACES_PER_QUERY = 10;
 
 export async function readInventory(conn: AzureConnection, subscriptions: readonly string[], options: ReadOptions = {}): Promise<Inventory> {
   const progress = options.onProgress ?? (() => undefined);
@@ -148,12 +148,29 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
     // A copy, not the machine itself: a watch keeps the machine objects of earlier reads.
     manual.forEach((i, k) => (fleet.machines[i] = { ...fleet.machines[i]!, scaleSet: { ...fleet.machines[i]!.scaleSet!, ...counts[k]! } }));
   }
+  const failed = fleet.machines.flatMap((m, i) => {
+    const k = failedExtensionToRead(m);
+    return k < 0 ? [] : [[i, k] as const];
+  });
+  if (failed.length) {
+    progress(`reading why the Log Analytics extension failed on ${failed.length} Linux machine(s)`);
+    const failures = await mapLimit(failed, options.concurrency ?? 8, ([i, k]) => readExtensionFailure(conn, fleet.machines[i]!.id, fleet.machines[i]!.extensions![k]!, options.retry));
+    failed.forEach(([i, k], n) => {
+      const failure = failures[n];
+      if (!failure) return;
+      // A copy, as above: a watch keeps the machine objects of earlier reads.
+      const m = fleet.machines[i]!;
+      fleet.machines[i] = { ...m, extensions: m.extensions!.map((e, j) => (j === k ? { ...e, failure } : e)) };
+    });
+  }
   // What follows depends on the fleet's rows only, not on each other: sent together, a round
   // waits for the slowest of them instead of their sum (a watch's change round at 100k machines:
   // ~100 per-subscription and per-workspace reads that resourcechanges does not cover).
-  progress(`querying Resource Graph for policy and role assignments; reading remediation tasks, deleted workspaces, the security-event settings of ${fleet.workspaces.length} workspace(s) and Heartbeat`);
+  progress(
+    `querying Resource Graph for policy and role assignments and the workspaces the caller can see; reading remediation tasks, deleted workspaces, the security-event settings of ${fleet.workspaces.length} workspace(s) and Heartbeat`,
+  );
   const limit = options.concurrency ?? 8;
-  const [[policyRows, roleRows, containerRows, associations], remediations, deletedWorkspaces, events, machines] = await Promise.all([
+  const [[policyRows, roleRows, containerRows, associations], remediations, deletedWorkspaces, events, read] = await Promise.all([
     present.length
       ? Promise.all([
           // Above and below: the assignments at the management groups above the subscriptions too (ALZ assigns there).
@@ -167,7 +184,13 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
     mapLimit(present, limit, (s) => readRemediations(conn, s, options.retry)).then((lists) => lists.flat()),
     mapLimit(present, limit, (s) => readDeletedWorkspaces(conn, s, options.retry)).then((lists) => lists.flat()),
     mapLimit(fleet.workspaces, limit, (ws) => readSecurityEvents(conn, ws, options.retry)),
-    present.length ? assembly.machines(fleet.machines, present, quota, fleet.workspaces.map((w) => w.customerId)) : Promise.resolve([]),
+    // Heartbeat from every workspace the caller can see: a machine's agent may report to one outside the scope (a hub's).
+    present.length
+      ? (assembly.heartbeatWorkspaces
+          ? assembly.heartbeatWorkspaces(fleet.workspaces.map((w) => w.customerId), quota)
+          : heartbeatWorkspaces(conn, fleet.workspaces.map((w) => w.customerId), options.retry, quota, progress)
+        ).then((ws) => assembly.machines(fleet.machines, present, quota, ws))
+      : Promise.resolve(undefined),
   ]);
   const policy = policyFromRows(policyRows, roleRows);
   const containers = containersFromRows(containerRows);
@@ -182,8 +205,9 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
     subscriptions: present.map((id) => {
       return { id, onboardedAt: factsOf.get(id)!.onboardedAt, ...containers.get(id) };
     }),
+    ...(read ? { heartbeat: read.heartbeat } : {}),
     workspaces: fleet.workspaces,
-    machines,
+    machines: read?.machines ?? [],
     clusters: fleet.clusters,
     policyAssignments: policy.policyAssignments,
     roleAssignments: policy.roleAssignments,
@@ -214,38 +238,6 @@ function validateBuilt(inventory: Inventory, built: NonNullable<FleetAssembly["b
   machines.forEach((i, k) => (out.machines[i] = checked.machines[k]!));
   associations.forEach((i, k) => (out.dataCollectionRuleAssociations[i] = checked.dataCollectionRuleAssociations![k]!));
   return out;
-}
-
-/** The rows `query` (HEARTBEAT_QUERY or a narrowing of it) answers in these workspaces, HEARTBEAT_WORKSPACES_PER_QUERY a query. */
-export async function readHeartbeats(conn: AzureConnection, customerIds: readonly string[], query: string, retry?: RetryOptions): Promise<HeartbeatRow[]> {
-  if (!customerIds.length) return [];
-  const client = new LogsQueryClient(conn.credential, conn.logsOptions());
-  const rows: HeartbeatRow[] = [];
-  for (let i = 0; i < customerIds.length; i += HEARTBEAT_WORKSPACES_PER_QUERY) {
-    const [first, ...rest] = customerIds.slice(i, i + HEARTBEAT_WORKSPACES_PER_QUERY);
-    const result = await withRetries(() => client.queryWorkspace(first!, query, { duration: HEARTBEAT_WINDOW }, { additionalWorkspaces: rest }), retry);
-    if (result.status !== LogsQueryResultStatus.Success) {
-      // A partial answer would read as "no agent" on the machines it misses: refuse it.
-      throw new Error(`Heartbeat query answered partially: ${result.partialError?.message ?? "unknown error"}`);
-    }
-    const tables = result.tables;
-    for (const table of tables) {
-      const col = (name: string) => table.columnDescriptors.findIndex((c) => c.name === name);
-      const [id, cat, ver, ten, at] = [col("_ResourceId"), col("Category"), col("Version"), col("TenantId"), col("TimeGenerated")];
-      if (id < 0 || cat < 0 || ten < 0) throw new Error("Heartbeat query answered without _ResourceId, Category or TenantId columns");
-      for (const r of table.rows) {
-        const time = at >= 0 ? timeOf(r[at]) : undefined;
-        rows.push({ resourceId: String(r[id]), category: String(r[cat]), version: ver >= 0 ? String(r[ver] ?? "") : "", workspaceCustomerId: String(r[ten]), ...(time === undefined ? {} : { time }) });
-      }
-    }
-  }
-  return rows;
-}
-
-/** A TimeGenerated cell (a Date from the SDK, or its text) as epoch ms; undefined when unreadable. */
-function timeOf(cell: unknown): number | undefined {
-  const t = cell instanceof Date ? cell.getTime() : typeof cell === "string" ? Date.parse(cell) : NaN;
-  return Number.isFinite(t) ? t : undefined;
 }
 
 /** Runs `fn` over items with at most `limit` in flight; results in input order. */

@@ -41,8 +41,13 @@ function plainExtension(x: unknown): boolean {
     nonEmpty(x.version) &&
     optional(x.name, (n) => typeof n === "string" && armNameProblem(n) === undefined) &&
     optional(x.workspaceCustomerId, (w) => w === null || typeof w === "string") &&
-    optional(x.provisioningState, (s) => typeof s === "string")
+    optional(x.provisioningState, (s) => typeof s === "string") &&
+    optional(x.failure, plainFailure)
   );
+}
+
+function plainFailure(x: unknown): boolean {
+  return isObject(x) && optional(x.code, (c) => typeof c === "string") && optional(x.message, (m) => typeof m === "string");
 }
 
 function plainAgent(x: unknown): boolean {

@@ -74,6 +74,12 @@ export const extensionSchema = z.looseObject({
   name: armName.optional(),
   workspaceCustomerId: z.string().nullable().optional().describe("For the Log Analytics agent: the customerId of the workspace it reports to."),
   provisioningState: z.string().optional(),
+  failure: z
+    .looseObject({ code: z.string().optional(), message: z.string().optional() })
+    .optional()
+    .describe(
+      "Why a Failed extension failed, as its instance view says (status code, e.g. \"ProvisioningState/failed/10\", and message): read for the Log Analytics agent's Linux extension, whose exit code 10 means the machine is already connected to another workspace.",
+    ),
 });
 
 /** `mde`: a Defender for Endpoint sensor onboarded without the MDE extension (another tool, a script). */
@@ -240,12 +246,21 @@ export const readForSchema = z.looseObject({
     .describe("The machine tag names kept, lower-case (the spec's exclude.machineTags, Defender's override tags and ExcludeMdeAutoUpdate): a machine's other tags were not kept."),
 });
 
+/** Whose Heartbeat a read covered (src/azure/read/heartbeatWorkspaces.ts): an agent reporting to a workspace not read is not seen. */
+export const heartbeatReadSchema = z.looseObject({
+  workspaces: z.number().int().min(0).describe("Workspaces whose Heartbeat was read: the inventory's and every other one the caller can see."),
+  outside: z.number().int().min(0).describe("Of those, workspaces outside the inventory's (another subscription's, a hub's)."),
+  unread: z.number().int().min(0).describe("Workspaces outside the inventory's that were listed but could not be queried: their agents are not seen."),
+  complete: z.boolean().describe("False when Resource Graph listed the tenant's workspaces for only part of its subscriptions (its cap): workspaces it left out were not read."),
+});
+
 export const inventoryEnvelopeSchema = z.looseObject({
   version: z.literal(1, { error: "must be 1 (the only inventory version this tool reads)" }),
   generatedAt: z.string().optional(),
   subscriptions: z.array(z.unknown()),
   excludedSubscriptions: z.array(guid("a subscription")).optional(),
   readFor: readForSchema.optional(),
+  heartbeat: heartbeatReadSchema.optional(),
   workspaces: z.array(z.unknown()).default([]),
   machines: z.array(z.unknown()).default([]),
   clusters: z.array(z.unknown()).default([]),
@@ -290,6 +305,7 @@ export type InventoryPlanPricing = z.output<typeof planPricingSchema>;
 export type InventoryPricingExtension = z.output<typeof pricingExtensionSchema>;
 export type InventoryResourcePricing = z.output<typeof resourcePricingSchema>;
 export type InventoryReadFor = z.output<typeof readForSchema>;
+export type InventoryHeartbeatRead = z.output<typeof heartbeatReadSchema>;
 export type MachineKind = (typeof MACHINE_KINDS)[number];
 
 export interface Inventory {
@@ -300,6 +316,8 @@ export interface Inventory {
   excludedSubscriptions?: string[];
   /** The scope and machine tags it was read for (absent in older and hand-written files: readFor.ts says what that means). */
   readFor?: InventoryReadFor;
+  /** Whose Heartbeat the read covered (absent in older and hand-written files: nothing is said about agents not seen). */
+  heartbeat?: InventoryHeartbeatRead;
   workspaces: InventoryWorkspace[];
   machines: InventoryMachine[];
   clusters: InventoryCluster[];
@@ -328,6 +346,9 @@ export const inventorySchema = z.looseObject({
     .describe(
       "What the inventory was read for: `plan --inventory` and `report` refuse a spec that needs a machine tag it did not keep, and count a scope it does not cover (a management group it was not read for) as a scope problem. Absent (older or hand-written files): taken to hold every tag and the whole scope the spec names.",
     ),
+  heartbeat: heartbeatReadSchema
+    .optional()
+    .describe("Whose Heartbeat (the guest agents' rows) the read covered: how many workspaces, how many outside the inventory's, how many could not be queried."),
   workspaces: z.array(workspaceSchema).optional().describe("Their Log Analytics workspaces, and those the machines report to."),
   machines: z.array(machineSchema).optional().describe("Virtual machines, scale sets and Arc machines, with their extensions and guest agents."),
   clusters: z.array(clusterSchema).optional().describe("AKS clusters and their add-ons."),

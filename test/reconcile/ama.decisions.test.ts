@@ -240,6 +240,19 @@ describe("machine decisions (Azure Monitor Agent)", () => {
     expect(p.findings).toContainEqual(expect.objectContaining({ severity: "warning", code: "legacy-agent-kept", target: "logAnalyticsAgent.removeLegacyAgent" }));
   });
 
+  it("ama-keep-legacy: a Linux legacy extension that failed with exit code 10 (connected elsewhere) is not removed", () => {
+    const failed = { ...laExtension("Linux", "1.13", DEF_WEU), provisioningState: "Failed", failure: { code: "ProvisioningState/failed/10", message: "Enable failed with exit code 10" } };
+    const vm = machine("vm1", { osType: "Linux", identity: SYSTEM_IDENTITY, extensions: [amaExtension("Linux"), failed], agents: [HEARTBEAT] });
+    const { m, steps } = decide(ama({ removeLegacyAgent: true }), withRule([vm], [vm]));
+    expect(m.decision).toBe("ama-keep-legacy");
+    expect(m.reason).toMatch(/removing the extension of a machine that also has a directly installed agent removes that agent too/);
+    expect(steps).toEqual([]);
+    // Without the exit code, the failed extension is removed as any other once AMA reports.
+    const other = { ...failed, failure: { code: "ProvisioningState/failed/52", message: "Install failed with exit code 52" } };
+    const removed = decide(ama({ removeLegacyAgent: true }), withRule([{ ...vm, extensions: [amaExtension("Linux"), other] }], [vm]));
+    expect(removed.steps.map((s) => s.action)).toEqual(["remove-extension"]);
+  });
+
   it("ama-keep-legacy: the extension reports where AMA does not send (a connection we did not make)", () => {
     const hidden = "ffffffff-0000-4000-8000-000000000000";
     const vm = setUp("vm1", { extensions: [amaExtension("Windows"), laExtension("Windows", "1.0", hidden)], agents: [HEARTBEAT] });

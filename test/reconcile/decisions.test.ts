@@ -267,3 +267,74 @@ describe("a failed extension", () => {
     expect(plan(s, simulate(plan(s, inv), inv)).steps).toEqual([]);
   });
 });
+
+describe("a failed Linux extension beside a directly installed agent (user trial 19)", () => {
+  const DEF = "d0000000-0000-4000-8000-0000000000f1";
+  const ws = defaultWorkspace("WEU", DEF, "westeurope", SUB, { solutions: ["Security"] });
+  const failedWith = (failure?: { code?: string; message?: string }) => ({ ...laExtension("Linux", "1.13", DEF), provisioningState: "Failed", ...(failure ? { failure } : {}) });
+  const EXIT_10 = { code: "ProvisioningState/failed/10", message: "Enable failed with exit code 10: this machine is already connected to another Log Analytics workspace." };
+  const linux = (extra: Parameters<typeof machine>[1]) => machine("vm1", { osType: "Linux", ...extra });
+
+  it("exit code 10: skip-linux-direct-agent, nothing installed again, the failed extension left with a warning", () => {
+    const p = plan(spec(), inventory({ workspaces: [ws], machines: [linux({ extensions: [failedWith(EXIT_10)] })] }));
+    expect(p.machines[0]).toMatchObject({ decision: "skip-linux-direct-agent", workspace: null });
+    expect(p.machines[0]!.reason).toBe(
+      "The Log Analytics extension OMSAgentForLinux failed with exit code 10: this Linux machine is already connected to another workspace, one this tool cannot read (a directly installed agent). " +
+        "Multi-homing is not supported on Linux, so the machine is not altered: the extension is not installed again, and the failed one is left in place, because removing it removes the directly installed agent too.",
+    );
+    expect(machineSteps(p)).toEqual([]);
+    expect(p.findings).toContainEqual(expect.objectContaining({ severity: "warning", code: "failed-extension-beside-direct-agent", target: p.machines[0]!.id }));
+  });
+
+  it.each([
+    ["the handler's current message", { message: "Install failed due to multiple connections: This machine is already connected to some other Log Analytics workspace, please set stopOnMultipleConnections to false (LINUXOMSAGENTEXTENSION_ERROR_MULTIPLECONNECTIONS)" }],
+    ["the status code alone", { code: "ProvisioningState/failed/10" }],
+  ])("recognises %s", (_, failure) => {
+    const p = plan(spec(), inventory({ workspaces: [ws], machines: [linux({ extensions: [failedWith(failure)] })] }));
+    expect(p.machines[0]!.decision).toBe("skip-linux-direct-agent");
+  });
+
+  it("a direct agent's heartbeat beside the failed extension: skipped too, whatever the failure", () => {
+    const p = plan(spec(), inventory({ workspaces: [ws], machines: [linux({ extensions: [failedWith()], agents: [{ kind: "direct", workspaceCustomerIds: [USER] }] })] }));
+    expect(p.machines[0]!.decision).toBe("skip-linux-direct-agent");
+    expect(p.machines[0]!.reason).toMatch(/^A Log Analytics agent is installed directly on this Linux machine, and the extension OMSAgentForLinux beside it failed to provision\. /);
+    expect(machineSteps(p)).toEqual([]);
+  });
+
+  it("not reconnected either when it names a Security Center workspace that is not the target", () => {
+    const s = spec({ workspace: { id: user.id }, reconfigureExisting: true });
+    const p = plan(s, inventory({ workspaces: [ws, user], machines: [linux({ extensions: [failedWith(EXIT_10)] })] }));
+    expect(p.machines[0]!.decision).toBe("skip-linux-direct-agent");
+    expect(machineSteps(p)).toEqual([]);
+  });
+
+  it("another failure (exit code 52), or a Windows machine's, is installed again as before", () => {
+    const other = plan(spec(), inventory({ workspaces: [ws], machines: [linux({ extensions: [failedWith({ code: "ProvisioningState/failed/52", message: "Install failed with exit code 52" })] })] }));
+    expect(other.machines[0]!.decision).toBe("install");
+    const windows = { ...laExtension("Windows", "1.0", DEF), provisioningState: "Failed", failure: EXIT_10 };
+    expect(plan(spec(), inventory({ workspaces: [ws], machines: [machine("vm1", { extensions: [windows] })] })).machines[0]!.decision).toBe("install");
+  });
+});
+
+describe("the heartbeat-scope finding: how far the read looked for agents", () => {
+  const heartbeat = { workspaces: 7, outside: 3, unread: 1, complete: true };
+  const find = (p: Plan) => p.findings.filter((f) => f.code === "heartbeat-scope");
+
+  it("says how many workspaces were read when machines are planned for install", () => {
+    const p = plan(spec(), inventory({ workspaces: [weu], machines: [machine("vm1"), machine("vm2")], heartbeat }));
+    expect(find(p)).toEqual([
+      expect.objectContaining({
+        severity: "info",
+        target: "logAnalyticsAgent",
+        message: expect.stringMatching(/^2 machine\(s\) are planned for install because no agent was seen on them\. Heartbeat was read from 7 workspace\(s\) the credential can see \(3 outside the inventory's subscriptions, 1 listed but not readable\)\. An agent reporting to a workspace it cannot read is not seen/),
+      }),
+    ]);
+    const cut = plan(spec(), inventory({ workspaces: [weu], machines: [machine("vm1")], heartbeat: { ...heartbeat, unread: 0, complete: false } }));
+    expect(find(cut)[0]!.message).toMatch(/\(3 outside the inventory's subscriptions; Resource Graph listed the tenant's workspaces for only part of its subscriptions, so others were not read\)/);
+  });
+
+  it("says nothing when no machine is planned for install, or when the inventory does not say what was read", () => {
+    expect(find(plan(spec(), inventory({ workspaces: [weu], machines: [machine("vm1", { extensions: [laExtension("Windows", "1.0", DEF_WEU)] })], heartbeat })))).toEqual([]);
+    expect(find(plan(spec(), inventory({ workspaces: [weu], machines: [machine("vm1")] })))).toEqual([]);
+  });
+});

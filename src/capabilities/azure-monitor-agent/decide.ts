@@ -40,7 +40,7 @@ import { ineligibility } from "../../inventory/eligibility";
 import { AZURE_MONITOR_AGENT, DEPENDENCY_AGENT, LOG_ANALYTICS_AGENT, equalsIgnoreCase, isSameExtension, type ExtensionKind } from "../../spec/extensions";
 import { isOperationsManager2012 } from "../../spec/operationsManager";
 import { trieChild, type MachineVerdict, type PlanContext, type Reason, type TrieNode } from "../../core/kernel";
-import type { LaDecision } from "../log-analytics-agent";
+import { failedConnectedElsewhere, type LaDecision } from "../log-analytics-agent";
 import { hasSystemIdentity, identityTypeAdding } from "../machine-extensions";
 import { routeFromWorkspace, type TargetWorkspace } from "../workspaces";
 import { amaLookups } from "./lookups";
@@ -118,6 +118,8 @@ export function decideAmaMachine(ctx: PlanContext, machine: InventoryMachine, ta
     else if (a.kind === "scom") scom ??= a.version ?? "";
     else heartbeat = true;
   }
+  // A legacy extension that failed with exit code 10 found an agent connected elsewhere: a direct agent its removal would take along.
+  if (!direct && mma && machine.osType === "Linux" && failedConnectedElsewhere(mma)) direct = true;
   const association = look.associationOf(machine.id);
   const currentWs = association?.dataCollectionRuleId ? look.workspaceOfRule(association.dataCollectionRuleId) : undefined;
   const mmaCustomerId = mma?.workspaceCustomerId;

@@ -1,7 +1,8 @@
 /**
  * The seed's machine decisions for the Log Analytics agent (DESIGN.md "Machine decisions"),
  * one machine at a time. The order of the checks is the order of precedence:
- *   out-of-scope > blocked-scom-2012 > (existing extension: compliant | upgrade | reconnect |
+ *   out-of-scope > blocked-scom-2012 > skip-linux-direct-agent (a failed extension beside a
+ *   direct agent: connectedElsewhere.ts) > (existing extension: compliant | upgrade | reconnect |
  *   keep-user-workspace | keep-existing) > skip-not-eligible > skip-linux-direct-agent >
  *   skip-legacy-subscription > skip-not-eligible (a region opened after 2024-01-01) > install-beside-scom > install-multihome > install.
  * Each verdict carries a reason code with its values (reasons.ts).
@@ -14,6 +15,7 @@ import { isOperationsManager2012 } from "../../spec/operationsManager";
 import { legacyAgentOffered } from "../../spec/geography";
 import type { MachineVerdict, PlanContext, Speaker } from "../../core/kernel";
 import { routeFromWorkspace, softDeletedWithCustomerId } from "../workspaces";
+import { failedExtensionBesideDirectAgent } from "./connectedElsewhere";
 import { LA_REASONS } from "./reasons";
 import { isLegacySubscription } from "./rules";
 
@@ -73,6 +75,12 @@ export function decideMachine(
 
   const scom = scomRelease(machine);
   if (isOperationsManager2012(scom)) return { decision: "blocked-scom-2012", workspace: currentWs?.id ?? null, reason: say("blocked-scom-2012", scom!) };
+
+  // A failed extension beside a direct agent is no agent of ours: installed again (or moved), it fails again.
+  const besideDirect = extension ? failedExtensionBesideDirectAgent(machine) : undefined;
+  if (besideDirect) {
+    return { decision: "skip-linux-direct-agent", workspace: null, reason: say("linux-direct-agent-failed-extension", besideDirect.evidence, besideDirect.extension.name ?? kind.name) };
+  }
 
   if (extension) return decideWithExtension(ctx, say, machine, extension, kind, currentWs, targetWorkspaceId, targetCustomerId);
 

@@ -13,6 +13,7 @@ import { noteRetiredAgent, planLogAnalyticsAgent, type LogAnalyticsAgentPlanStep
 
 export { LA_DECISIONS, decideMachine, type LaDecision, type LaVerdict, type MachineOp } from "./decide";
 export { LA_REASONS } from "./reasons";
+export { failedConnectedElsewhere, failedExtensionBesideDirectAgent } from "./connectedElsewhere";
 export { LEGACY_ONBOARDING_CUTOFF, isLegacySubscription } from "./rules";
 export { delegateLargeBatches, type Delegation } from "./delegate";
 

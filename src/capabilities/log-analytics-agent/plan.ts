@@ -18,6 +18,7 @@ import {
   type TargetWorkspace,
   type WorkspaceSteps,
 } from "../workspaces";
+import { failedExtensionBesideDirectAgent } from "./connectedElsewhere";
 import { decideMachine, type LaVerdict } from "./decide";
 import { noteLegacyAgentRemaining } from "./remaining";
 
@@ -31,11 +32,47 @@ export function planLogAnalyticsAgent(ctx: PlanContext, b: Sink, fleet: Fleet): 
   const { machines } = fleet;
   const targets = fleetTargets(ctx, fleet);
   const verdicts = machines.map((m, i) => decide(ctx, m, targets[i]!));
+  let installs = 0;
   verdicts.forEach((v, i) => {
     if (v.decision === "blocked-scom-2012") b.finding("error", "scom-2012-agent", machines[i]!.id, v.reason.text);
+    else if (v.decision === "skip-linux-direct-agent") noteFailedExtensionLeft(b, machines[i]!);
+    else if (v.decision === "install") installs++;
   });
+  noteHeartbeatScope(ctx, b, installs);
   emitMachineSteps(ctx, b, machines, verdicts, targets);
   return verdicts;
+}
+
+/** A failed extension left beside a Linux direct agent: it runs nothing, and its removal would take the agent with it. */
+function noteFailedExtensionLeft(b: Sink, machine: InventoryMachine): void {
+  const failed = failedExtensionBesideDirectAgent(machine);
+  if (!failed) return;
+  const name = failed.extension.name ?? failed.extension.type;
+  b.finding(
+    "warning",
+    "failed-extension-beside-direct-agent",
+    machine.id,
+    `The Log Analytics extension ${name} failed on this Linux machine, which already reports to another workspace: it is left in place (it runs nothing). Removing it runs the extension's uninstall, which removes the directly installed agent too; remove it only where that agent is to go or is installed again afterwards.`,
+  );
+}
+
+/**
+ * Agents are seen only in the Heartbeat of workspaces the credential can read: when machines are
+ * planned for install because none was seen, say how far the read reached (inventories read from
+ * Azure say it; hand-written ones do not, and get nothing).
+ */
+function noteHeartbeatScope(ctx: PlanContext, b: Sink, installs: number): void {
+  const read = ctx.inventory.heartbeat;
+  if (!read || installs === 0) return;
+  const unread = read.unread ? `, ${read.unread} listed but not readable` : "";
+  const cut = read.complete ? "" : "; Resource Graph listed the tenant's workspaces for only part of its subscriptions, so others were not read";
+  b.finding(
+    "info",
+    "heartbeat-scope",
+    "logAnalyticsAgent",
+    `${installs} machine(s) are planned for install because no agent was seen on them. Heartbeat was read from ${read.workspaces} workspace(s) the credential can see (${read.outside} outside the inventory's subscriptions${unread}${cut}). ` +
+      "An agent reporting to a workspace it cannot read is not seen: such a machine gets the extension beside it (an Operations Manager 2012 one too); on Linux the install fails with exit code 10, and the machine is left alone after it.",
+  );
 }
 
 function decide(ctx: PlanContext, machine: InventoryMachine, target: TargetWorkspace): LaVerdict {

@@ -17,6 +17,11 @@ export const LA_REASONS = {
   "not-eligible": (notEligible: string) => `Not eligible: ${notEligible}.`,
   "linux-direct-agent": () =>
     "A Log Analytics agent is installed directly on this Linux machine; multi-homing is not supported on Linux, so the machine is not altered.",
+  "linux-direct-agent-failed-extension": (evidence: "exit-code-10" | "heartbeat", extensionName: string) =>
+    (evidence === "exit-code-10"
+      ? `The Log Analytics extension ${extensionName} failed with exit code 10: this Linux machine is already connected to another workspace, one this tool cannot read (a directly installed agent). `
+      : `A Log Analytics agent is installed directly on this Linux machine, and the extension ${extensionName} beside it failed to provision. `) +
+    "Multi-homing is not supported on Linux, so the machine is not altered: the extension is not installed again, and the failed one is left in place, because removing it removes the directly installed agent too.",
   "legacy-subscription": (onboardedAt: string | null | undefined) =>
     `The subscription was onboarded on ${onboardedAt}, before 17 March 2019, and an existing agent was detected: ` +
     'the extension is not installed (see the "Resolve monitoring agent health issues" recommendation).',

@@ -72,6 +72,18 @@ export function workspaceFailure(
 }
 
 /**
+ * The handler's status a failed deployment leaves in the extension's instance view: Azure's
+ * VMExtensionProvisioningError quotes the handler's message (`Error message: "..."`), and the
+ * status code carries the handler's exit code when the message names one
+ * (`ProvisioningState/failed/10`, as the Log Analytics agent's Linux handler reports it).
+ */
+export function failedStatusOf(error: OperationError): { code: string; message: string } {
+  const quoted = /Error message: "(.*)"\s*\.?$/s.exec(error.message)?.[1] ?? error.message;
+  const exit = /exit code (\d+)/i.exec(quoted)?.[1];
+  return { code: exit ? `ProvisioningState/failed/${exit}` : "ProvisioningState/failed", message: quoted };
+}
+
+/**
  * The Azure Monitor Agent authenticates with a managed identity: the machine's system-assigned
  * one, the one user-assigned identity it has, or the one settings.authentication.managedIdentity
  * names (`mi_res_id`). Without one the agent cannot get a token and the extension fails.

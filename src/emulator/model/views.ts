@@ -17,7 +17,6 @@ export function vmInstanceView(ctx: Pick<ModelContext, "store" | "guest" | "cloc
   const now = ctx.clock.iso();
   const exts = extensionsOf(ctx, vm);
   const agentUp = guest.vmAgent && guest.powerState === "running";
-  const state = (e: StoredResource): string => getString(e.doc, "properties", "provisioningState") ?? "Succeeded";
   return {
     computerName: guest.computerName,
     osName: guest.osName ?? (guest.osType === "Windows" ? "Windows Server 2019 Datacenter" : "ubuntu"),
@@ -37,25 +36,44 @@ export function vmInstanceView(ctx: Pick<ModelContext, "store" | "guest" | "cloc
           vmAgentVersion: "Unknown",
           statuses: [{ code: "ProvisioningState/Unavailable", level: "Warning", displayStatus: "Not Ready", message: "VM Agent is unresponsive.", time: now }],
         },
-    extensions: exts.map((e) => ({
-      name: docOf<MachineExtensionDoc>(e).name,
-      type: `${getString(e.doc, "properties", "publisher")}.${getString(e.doc, "properties", "type")}`,
-      typeHandlerVersion: getString(e.doc, "properties", "typeHandlerVersion") ?? "",
-      statuses: [
-        {
-          code: `ProvisioningState/${state(e).toLowerCase()}`,
-          level: state(e) === "Failed" ? "Error" : "Info",
-          displayStatus: state(e) === "Succeeded" ? "Provisioning succeeded" : `Provisioning ${state(e).toLowerCase()}`,
-          time: now,
-        },
-      ],
-    })),
+    extensions: exts.map((e) => extensionInstanceView(e, now)),
     statuses: [
       { code: "ProvisioningState/succeeded", level: "Info", displayStatus: "Provisioning succeeded", time: getString(vm.doc, "properties", "timeCreated") ?? now },
       { code: `PowerState/${guest.powerState}`, level: "Info", displayStatus: POWER_DISPLAY[guest.powerState] },
       ...(guest.generalized ? [{ code: "OSState/generalized", level: "Info" as const, displayStatus: "VM generalized" }] : []),
     ],
   };
+}
+
+/**
+ * An extension's instance view (a VM's `extensions[]`, an extension GET with `$expand=instanceView`):
+ * its provisioning state and, when the deployment failed, the handler's own status (the code with
+ * its exit code, `ProvisioningState/failed/10`, and its message), which putExtension kept.
+ */
+export function extensionInstanceView(e: StoredResource, time: string): JsonObject {
+  const state = getString(e.doc, "properties", "provisioningState") ?? "Succeeded";
+  const failed = isObject(e.secret?.["failure"]) && state === "Failed" ? (e.secret["failure"] as JsonObject) : undefined;
+  return {
+    name: docOf<MachineExtensionDoc>(e).name,
+    type: `${getString(e.doc, "properties", "publisher")}.${getString(e.doc, "properties", "type")}`,
+    typeHandlerVersion: getString(e.doc, "properties", "typeHandlerVersion") ?? "",
+    statuses: [
+      {
+        code: (failed && getString(failed, "code")) || `ProvisioningState/${state.toLowerCase()}`,
+        level: state === "Failed" ? "Error" : "Info",
+        displayStatus: state === "Succeeded" ? "Provisioning succeeded" : `Provisioning ${state.toLowerCase()}`,
+        ...(failed && getString(failed, "message") ? { message: getString(failed, "message") } : {}),
+        time,
+      },
+    ],
+  };
+}
+
+/** A VM extension's GET: `$expand=instanceView` adds its instance view. */
+export function vmExtensionView(ctx: Pick<ModelContext, "clock">, stored: StoredResource, expand: boolean): JsonObject {
+  const doc = clone(stored.doc);
+  if (expand && isObject(doc["properties"])) doc["properties"]["instanceView"] = extensionInstanceView(stored, ctx.clock.iso());
+  return doc;
 }
 
 export function vmssView(ctx: Pick<ModelContext, "store">, stored: StoredResource): JsonObject {

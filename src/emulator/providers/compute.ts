@@ -16,7 +16,7 @@ import { VMSS_EXTENSION_TYPE, VMSS_TYPE, VMSS_VM_TYPE, VM_EXTENSION_TYPE, VM_TYP
 import { instanceIdsOf, instanceResource, modelChanged, outdatedInstancesOf, upgradeInstances } from "../model/scaleSetInstances";
 import { machineIdentity } from "../model/identity";
 import { extensionDeleted, machineDeleted } from "../model/connections";
-import { vmInstanceView, vmssView } from "../model/views";
+import { vmExtensionView, vmInstanceView, vmssView } from "../model/views";
 import { putExtension } from "./common/extensionPut";
 import { tracked } from "./common/tracked";
 
@@ -225,6 +225,7 @@ export const virtualMachineExtensions: ResourceTypeSpec<Deps> = {
   patchable: true,
   lroDelete: true,
   put: extensionPut,
+  view: (ctx, stored, req) => vmExtensionView(ctx, stored, wantsInstanceView(req)),
   onDeleted: extensionDeleted,
 };
 

@@ -6,7 +6,7 @@ import type { Needs, PutInput, PutResult } from "../../arm/types";
 import { ArmErrors } from "../../http/errors";
 import { clone, getString, isObject, type JsonObject } from "../../util/json";
 import { osTypeOf, provisionedAtOf } from "../../model/machines";
-import { amaIdentityFailure, deploymentVerdict, workspaceFailure } from "../../model/deployment";
+import { amaIdentityFailure, deploymentVerdict, failedStatusOf, workspaceFailure } from "../../model/deployment";
 import { legacyAgentOffered } from "../../../spec/geography";
 import { LOG_ANALYTICS_AGENT, isSameExtension } from "../../../spec/extensions";
 
@@ -87,9 +87,11 @@ export function putExtension(input: PutInput<ExtensionPutNeeds>): PutResult {
     properties: props,
   };
   if (isObject(body["tags"])) doc["tags"] = clone(body["tags"]);
+  // A failed deployment's handler status, for the extension's instance view (views.ts).
+  const failed = failure ? { failure: failedStatusOf(failure) } : {};
   return {
     doc,
-    secret: protectedSettings ? { protectedSettings: clone(protectedSettings), provisionedAt } : { provisionedAt },
+    secret: protectedSettings ? { protectedSettings: clone(protectedSettings), provisionedAt, ...failed } : { provisionedAt, ...failed },
     lro: failure ? { final: "Failed", error: failure } : { final: "Succeeded" },
     after: () =>
       ctx.extensionLog.record({
