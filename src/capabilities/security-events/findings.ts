@@ -9,7 +9,7 @@
  */
 import { SECURITY_EVENT_TIERS, type SecurityEventTier } from "../../spec/events";
 import { fewNames, type PlanContext, type StepMap, type StepSink } from "../../core/kernel";
-import { securityEventsNeedDefenderMessage } from "./plan";
+import { securityEventsNeedDefenderMessage } from "./messages";
 
 export const SECURITY_EVENTS_TIER_LOWERED = "security-events-tier-lowered";
 

@@ -6,7 +6,10 @@ import type { InventoryWorkspace } from "../../inventory/schema";
 import { API_TIER_BY_TIER, type SecurityEventTier } from "../../spec/events";
 import { workspaceLabel, type PlanContext, type StepSink } from "../../core/kernel";
 import { noteTierChange } from "./findings";
+import { securityEventsOwnedBySentinelMessage } from "./messages";
 import type { SecurityEventSteps } from "./steps";
+
+export { securityEventsNeedDefenderMessage, securityEventsOwnedBySentinelMessage } from "./messages";
 
 /** The data source that holds a workspace's tier (the emulator and Azure name it so). */
 export const SECURITY_EVENTS_DATA_SOURCE = "SecurityEventCollectionConfiguration";
@@ -32,15 +35,6 @@ export function securityEventsRule(tier: SecurityEventTier, defender: boolean, s
     return tier !== "None" ? { allowed: false, finding: { severity: "error", code: "security-events-owned-by-sentinel" } } : { allowed: false };
   }
   return { allowed: true };
-}
-
-export function securityEventsNeedDefenderMessage(tier: SecurityEventTier): string {
-  return `Storing Windows security events needs Azure Defender: the "${tier}" tier is not stored while logAnalyticsAgent.defender is false.`;
-}
-
-/** `currentTier`: the tier Sentinel set, when known. */
-export function securityEventsOwnedBySentinelMessage(workspaceName: string, currentTier?: string): string {
-  return `Azure Sentinel configures the security events of ${workspaceName}${currentTier !== undefined ? ` (tier ${currentTier})` : ""}; a workspace's security events are configured by Security Center or by Sentinel, never both. Set the tier in Sentinel, or disconnect Sentinel's Security Events connector first.`;
 }
 
 /**
