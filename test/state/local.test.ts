@@ -110,7 +110,8 @@ describe("local leases", () => {
     // b's lease comes first (sorted) and is taken; c's is refused: b's is released again.
     const refused = await watch.takeSubscriptions([c, b]).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(LeaseRefusedError);
-    expect((refused as Error).message).toMatch(new RegExp(`^subscription-${c} is locked by apply .*lease id ${other.lease.holder.id}.*--force-unlock ${other.lease.holder.id}`));
+    expect((refused as Error).message).toMatch(new RegExp(`^subscription-${c} is locked by apply .*lease id ${other.lease.holder.id}.*this watch takes it at its next round after that .*restart the watch with --force-unlock ${other.lease.holder.id}$`));
+    expect((refused as Error).message).not.toContain("or run again with");
     expect(watch.subscriptions).toEqual([a]);
     await (await beginRun({ state: "z", store: s, subscriptions: [b], command: "apply" })).end();
     await new Promise((r) => setTimeout(r, 700));
@@ -152,7 +153,7 @@ describe("local leases", () => {
     const other = await beginRun({ state: "y", store: s, subscriptions: [d], command: "apply" });
     const refused = await watch.rescope({ subscriptions: [b, c, d] }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(LeaseRefusedError);
-    expect((refused as Error).message).toMatch(new RegExp(`^subscription-${d} is locked by apply .*lease id ${other.lease.holder.id}`));
+    expect((refused as Error).message).toMatch(new RegExp(`^subscription-${d} is locked by apply .*lease id ${other.lease.holder.id}.*this watch takes it at its next round`));
     expect(watch.subscriptions).toEqual([a, b]);
     expect(watch.journal).toBe(journal);
     // c, taken before d was refused, is free again; a and b stay held.

@@ -7,7 +7,7 @@ import { Journal, journalName } from "../journal";
 import { FleetLease, leaseNames, newHolder } from "./lease";
 import { LocalStateStore } from "./local";
 import { isBlobState, parseBlobUrl } from "./location";
-import { LeaseRefusedError, type StateStore } from "./store";
+import { LeaseRefusedError, WATCH_ROUND, type StateStore } from "./store";
 
 export { FleetLease, leaseNames, leaseSeconds, newHolder, DEFAULT_LEASE_SECONDS } from "./lease";
 export { LocalStateStore, LocalJournal, defaultLeaseDir } from "./local";
@@ -87,6 +87,10 @@ export async function beginRun(options: BeginRunOptions): Promise<RunState> {
   const refusedFor = (err: unknown) => {
     throw err instanceof LeaseRefusedError ? err.for(options.command) : err;
   };
+  // Taken by a running watch (a subscription joined, its spec moved the scope): it tries again next round.
+  const refusedToWatch = (err: unknown) => {
+    throw err instanceof LeaseRefusedError ? err.for(WATCH_ROUND) : err;
+  };
   let scope = leasesOf(options, options.instance);
   const lease = await FleetLease.take(store, scope.names, newHolder(options.command), {
     seconds: options.leaseSeconds,
@@ -115,13 +119,13 @@ export async function beginRun(options: BeginRunOptions): Promise<RunState> {
       },
       takeSubscriptions: async (joining) => {
         const added = [...new Set(joining.map((s) => s.toLowerCase()))].filter((s) => !held.includes(s));
-        await lease.takeSome(leaseNames(added, options.instance)).catch(refusedFor);
+        await lease.takeSome(leaseNames(added, options.instance)).catch(refusedToWatch);
         held = [...held, ...added].sort();
       },
       rescope: async (next) => {
         const to = leasesOf(next, options.instance);
         const before = heldNames();
-        await lease.takeSome(to.names).catch(refusedFor);
+        await lease.takeSome(to.names).catch(refusedToWatch);
         let opened: Journal;
         try {
           opened = to.journal === scope.journal ? journal : await Journal.open(store.journal(to.journal));

@@ -73,11 +73,14 @@ export class LeaseRefusedError extends Error {
   }
 }
 
-/** How the refused run gets the lease: the CLI breaks a dead holder's with --force-unlock; Pulumi waits for it to expire. */
+/** A watch refused the lease of a subscription that joined its scope: it goes on, and tries again each round. */
+export const WATCH_ROUND = "reconcile --watch";
+
+/** How the refused run gets the lease: the CLI breaks a dead holder's with --force-unlock; Pulumi waits for it to expire; a running watch tries again each round. */
 function breakAdvice(id: string, command: string | undefined): string {
-  return command === "pulumi"
-    ? `and a \`pulumi up\` after that takes it (the lease is renewed while its holder runs, so only a dead holder's expires)`
-    : `or run again with --force-unlock ${id}`;
+  if (command === "pulumi") return `and a \`pulumi up\` after that takes it (the lease is renewed while its holder runs, so only a dead holder's expires)`;
+  if (command === WATCH_ROUND) return `and this watch takes it at its next round after that (it tries each round); to break a dead holder's lease now, restart the watch with --force-unlock ${id}`;
+  return `or run again with --force-unlock ${id}`;
 }
 
 export function describeHolder(h: LeaseHolder): string {
