@@ -57,7 +57,7 @@ import type { Inventory, InventoryDataCollectionRuleAssociation, InventoryMachin
 import type { AzureConnection } from "./connection";
 import { ASSOCIATION_QUERY, FLEET_QUERY, FLEET_TYPES, GraphQuota, PAGE_SIZE, queryGraph, type GraphRow } from "./graph";
 import { readInventoryFor, type ReadOptions } from "./inventory";
-import { heartbeatRead, heartbeatWorkspaces, readHeartbeatsIn, type HeartbeatWorkspaces } from "./read/heartbeatWorkspaces";
+import { heartbeatRead, heartbeatWorkspaces, readHeartbeatsIn, splitWorkspaces, type HeartbeatWorkspaces } from "./read/heartbeatWorkspaces";
 import { FleetTable, KeptItems } from "./keptFleet";
 import { addAgents, freshHeartbeats, HEARTBEAT_QUERY, newestHeartbeat, type HeartbeatRow } from "./read/heartbeat";
 import { applyDefenderRows, DEFENDER_QUERY, machineSecurityIds } from "./read/defender";
@@ -387,11 +387,11 @@ export class IncrementalInventory {
       }
       // The Heartbeat: all of it at a full read (or above the narrowing's limit), those machines' otherwise.
       const whole = full || this.rereadsWhole();
+      const outside = new Set(workspaces.outside);
       if (whole) {
         const { rows, unread } = await readHeartbeatsIn(this.conn, workspaces, HEARTBEAT_QUERY, retry);
         this.newestHeartbeat = newestHeartbeat(rows);
         this.heartbeats = byMachine(freshHeartbeats(rows, this.newestHeartbeat));
-        const outside = new Set(workspaces.outside);
         this.outsideWithRows = new Set(rows.map((r) => r.workspaceCustomerId.toLowerCase()).filter((c) => outside.has(c)));
         this.unread = unread;
       } else {
@@ -425,7 +425,6 @@ export class IncrementalInventory {
         withAgents.flatMap((m) => (this.heartbeats.get(m.id.toLowerCase()) ?? []).filter((r) => current.has(r.workspaceCustomerId.toLowerCase()))),
       );
       this.kept.keep(out);
-      const outside = new Set(workspaces.outside);
       return { machines: out, heartbeat: heartbeatRead(workspaces, this.unread.filter((c) => outside.has(c))) };
     };
     // The workspaces the caller can see: listed at a full read, kept between (a workspace created since is read from the next full read on).
@@ -435,9 +434,7 @@ export class IncrementalInventory {
         this.visible = { all: new Set([...listed.inScope, ...listed.outside]), complete: listed.complete };
         return listed;
       }
-      const inScope = [...new Set(inventoryCustomerIds.map((c) => c.toLowerCase()))].sort();
-      const own = new Set(inScope);
-      return { inScope, outside: [...this.visible.all].filter((c) => !own.has(c)).sort(), complete: this.visible.complete };
+      return splitWorkspaces(inventoryCustomerIds, this.visible.all, this.visible.complete);
     };
     try {
       // The spec's scope each round: subscriptions under its management groups may come and go.

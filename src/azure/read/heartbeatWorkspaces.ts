@@ -49,22 +49,29 @@ export async function heartbeatWorkspaces(
   quota?: GraphQuota,
   onProgress?: (message: string) => void,
 ): Promise<HeartbeatWorkspaces> {
-  const inScope = [...new Set(inventoryCustomerIds.map((c) => c.toLowerCase()))].sort();
   let rows;
   try {
     rows = await queryGraphTenant(conn, VISIBLE_WORKSPACES_QUERY, retry, quota);
   } catch (err) {
     if (!(err instanceof SubscriptionLimitHitError)) throw err;
     onProgress?.("Resource Graph listed the tenant's workspaces for only part of its subscriptions: Heartbeat is read from the scope's workspaces");
-    return { inScope, outside: [], complete: false };
+    return splitWorkspaces(inventoryCustomerIds, [], false);
   }
-  const known = new Set(inScope);
-  const outside = new Set<string>();
+  const visible: string[] = [];
   for (const row of rows) {
     const id = (row as { customerId?: unknown }).customerId;
-    if (typeof id === "string" && id && !known.has(id.toLowerCase())) outside.add(id.toLowerCase());
+    if (typeof id === "string" && id) visible.push(id);
   }
-  return { inScope, outside: [...outside].sort(), complete: true };
+  return splitWorkspaces(inventoryCustomerIds, visible, true);
+}
+
+/** The inventory's workspaces and, apart from them, the other visible ones (customerIds, lower-case, sorted). */
+export function splitWorkspaces(inventoryCustomerIds: readonly string[], visible: Iterable<string>, complete: boolean): HeartbeatWorkspaces {
+  const inScope = [...new Set(inventoryCustomerIds.map((c) => c.toLowerCase()))].sort();
+  const own = new Set(inScope);
+  const outside = new Set<string>();
+  for (const id of visible) if (!own.has(id.toLowerCase())) outside.add(id.toLowerCase());
+  return { inScope, outside: [...outside].sort(), complete };
 }
 
 /** What a read's Heartbeat covered, for the inventory (the plan's la-heartbeat-scope finding). */
