@@ -8,7 +8,8 @@
  */
 import { defineCapability } from "../../core/kernel";
 import { DEFENDER_PLANS_DECLARER } from "./declare";
-import { noteServersPlanTier, planDefenderPlans, planMachinePlans } from "./plan";
+import { notePlanBilling } from "./billing";
+import { planDefenderPlans, planMachinePlans } from "./plan";
 import { PLAN_DECISIONS } from "./reasons";
 import { DEFENDER_PLAN_STEPS, type DefenderPlanSteps } from "./steps";
 
@@ -34,7 +35,7 @@ export const defenderPlans = defineCapability<DefenderPlanSteps>({
     },
   ],
   steps: DEFENDER_PLAN_STEPS,
-  planner: { subscription: planDefenderPlans, components: planMachinePlans, finish: noteServersPlanTier },
+  planner: { subscription: planDefenderPlans, components: planMachinePlans, finish: notePlanBilling },
   declare: DEFENDER_PLANS_DECLARER,
   arm: async () => (await import("./arm")).HANDLERS,
 });

@@ -12,11 +12,10 @@
  * spec does not ask for is never changed (the seed's spirit: what a user set up stays).
  */
 import type { InventoryMachine } from "../../inventory/schema";
-import { resolveServers, serversPricing, SERVERS_PLAN, type ResolvedOverride, type ResolvedServers } from "../../spec";
-import { noteServersTierChanges } from "../subscription-settings";
+import { resolveServers, SERVERS_PLAN, type ResolvedOverride, type ResolvedServers } from "../../spec";
 import { componentVerdict, pricingId, type ComponentVerdict, type ComponentVerdicts, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
 import { noteCoexistence } from "./coexistence";
-import { deprecatedSubPlan, desiredPlans, droppedExtensions, livePlan, planChanges, type DesiredPlan } from "./desired";
+import { deprecatedSubPlan, desiredPlans, droppedExtensions, livePlan, planChanges, withSuccessor, type DesiredPlan } from "./desired";
 import { overrideText, PLAN_REASONS, type PlanComponentDecision } from "./reasons";
 import { resourcePlanLabel, resourcePricingId, type DefenderPlanSteps } from "./steps";
 
@@ -27,10 +26,8 @@ export function planDefenderPlans(ctx: PlanContext, b: Sink, subscriptionId: str
   const managed = desiredPlans(ctx.spec, subscriptionId);
   for (const wanted of managed) {
     const live = livePlan(settings, wanted.plan);
-    let desired = wanted;
-    const deprecated = deprecatedSubPlan(wanted.plan, live);
-    if (deprecated && wanted.pricingTier === "Standard" && wanted.subPlan === null) {
-      desired = { ...wanted, subPlan: deprecated.to };
+    const { desired, deprecated } = withSuccessor(wanted, live);
+    if (deprecated) {
       b.finding(
         "warning",
         "deprecated-sub-plan",
@@ -80,24 +77,6 @@ export function planDefenderPlans(ctx: PlanContext, b: Sink, subscriptionId: str
       "warning",
     );
   }
-}
-
-/** Plan-wide: the subscriptions whose Defender for Servers tier `defender.servers.plan` moves, in one warning per direction. */
-export function noteServersPlanTier(ctx: PlanContext, b: Sink): void {
-  const servers = resolveServers(ctx.spec.defender);
-  if (!servers) return;
-  const wanted = serversPricing(servers).pricingTier;
-  const on: string[] = [];
-  const off: string[] = [];
-  for (const sub of [...ctx.inScope].sort()) {
-    if (!ctx.onboardedAt.has(sub) || livePlan(ctx.settings.get(sub), SERVERS_PLAN).pricingTier === wanted) continue;
-    (wanted === "Standard" ? on : off).push(sub);
-  }
-  noteServersTierChanges(b, { on, off }, {
-    field: "defender.servers.plan",
-    keepFree: `defender.servers.plan ${servers.plan} asks for it: set it to Off to keep these subscriptions on Free, or keep single machines out with a resource-level Free plan (defender.servers.overrides).`,
-    keepOn: "defender.servers.plan Off asks for it: set P1 or P2 to keep the plan.",
-  });
 }
 
 /** CSPM keeps agentless scanning on while the spec wants it off for Servers and does not turn it off for CSPM. */
