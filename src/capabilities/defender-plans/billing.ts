@@ -32,7 +32,7 @@ const PLAN_WORDS: Readonly<Record<Exclude<PlanName, typeof SERVERS_PLAN>, Words>
   CloudPosture: {
     name: "Defender CSPM",
     bills: "From the apply on, Azure bills the plan monthly per billable resource there (servers, databases, storage accounts).",
-    ends: "They lose Defender CSPM's attack-path analysis, cloud security explorer, agentless scanning and data-aware posture (the free foundational CSPM stays).",
+    ends: "They lose Defender CSPM's attack-path analysis, cloud security explorer, data-aware posture and agentless scanning (unless Defender for Servers P2 keeps it on); the free foundational CSPM stays.",
   },
   StorageAccounts: {
     name: "Defender for Storage",
@@ -62,7 +62,7 @@ const PLAN_WORDS: Readonly<Record<Exclude<PlanName, typeof SERVERS_PLAN>, Words>
   Dns: {
     name: "Defender for DNS",
     bills: "From the apply on, Azure bills the plan per million DNS queries their resources make through Azure DNS.",
-    ends: "They lose Defender for DNS: its alerts on suspicious DNS activity stop (Defender for Servers P2 covers its machines' DNS).",
+    ends: "They lose Defender for DNS: its alerts on suspicious DNS activity stop (Defender for Servers P2 includes DNS alerts for the machines it covers).",
   },
   Arm: {
     name: "Defender for Resource Manager",
@@ -71,8 +71,8 @@ const PLAN_WORDS: Readonly<Record<Exclude<PlanName, typeof SERVERS_PLAN>, Words>
   },
   OpenSourceRelationalDatabases: {
     name: "Defender for open-source relational databases",
-    bills: "From the apply on, Azure bills the plan per server per month there (Azure Database for PostgreSQL, MySQL and MariaDB).",
-    ends: "Their PostgreSQL, MySQL and MariaDB servers lose the plan's threat alerts.",
+    bills: "From the apply on, Azure bills the plan per server per month there (Azure Database for PostgreSQL and MySQL).",
+    ends: "Their PostgreSQL and MySQL servers lose the plan's threat alerts.",
   },
   CosmosDbs: {
     name: "Defender for Azure Cosmos DB",
@@ -178,7 +178,9 @@ export function notePlanBilling(ctx: PlanContext, b: StepSink<StepMap>): void {
       if (!from || desired.subPlan === null || from === desired.subPlan) continue;
       let move = moves.get(desired.plan);
       if (!move) moves.set(desired.plan, (move = { to: desired.subPlan, from: new Map() }));
-      move.from.set(from, [...(move.from.get(from) ?? []), sub]);
+      const leaving = move.from.get(from);
+      if (leaving) leaving.push(sub);
+      else move.from.set(from, [sub]);
     }
   }
   for (const [plan, changes] of tiers) {
