@@ -212,6 +212,20 @@ describe("the machine's plan (component plan)", () => {
   it("own-free: a resource-level Free the spec does not ask for", () => {
     const p = plan(defenderSpec(P2), inv([machine("vm-9", { pricing: { pricingTier: "Free" } })]));
     expect(componentOf(p, "vm-9", "plan")).toEqual({ decision: "own-free", reason: "Has a resource-level plan of its own, off (Free), that the spec does not ask for: left alone, no Defender for Servers on it." });
+    expect(stepsOf(p, "set-resource-pricing")).toEqual([]);
+  });
+
+  it("own-free under a paid plan warns: a machine switched to Free outside the spec loses Defender (user trial 20)", () => {
+    const p = plan(defenderSpec(P2), inv([machine("vm-8", { pricing: { pricingTier: "Free" } }), machine("vm-9", { pricing: { pricingTier: "Free" } }), machine("vm-1")]));
+    const warned = p.findings.filter((f) => f.code === "machines-opted-out-of-defender");
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatchObject({ severity: "warning", target: "defender.servers" });
+    expect(warned[0]!.message).toMatch(/^2 machine\(s\) have a resource-level Free plan that the spec does not declare .*Defender for Servers P2 does not cover them.*: vm-8, vm-9\. Declare them with defender\.servers\.overrides \(plan Free\).*defender\.servers\.enforce/);
+    // Under Off nothing is lost; a declared Free is the spec's own choice.
+    const off = plan(defenderSpec({ servers: { plan: "Off" } }), inv([machine("vm-9", { pricing: { pricingTier: "Free" } })]));
+    expect(off.findings.map((f) => f.code)).not.toContain("machines-opted-out-of-defender");
+    const declared = plan(defenderSpec(OVERRIDES), inv([machine("vm-9", { tags: { env: "lab" }, pricing: { pricingTier: "Free" } })]));
+    expect(declared.findings.map((f) => f.code)).not.toContain("machines-opted-out-of-defender");
   });
 
   it("enforced-free: the machine's own Free until the subscription enforces its plan", () => {

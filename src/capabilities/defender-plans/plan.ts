@@ -11,9 +11,10 @@
  * `set-resource-pricing` where the machine does not have that plan yet. A resource-level plan the
  * spec does not ask for is never changed (the seed's spirit: what a user set up stays).
  */
+import { nameOf } from "../../inventory/ids";
 import type { InventoryMachine } from "../../inventory/schema";
 import { resolveServers, SERVERS_PLAN, type ResolvedOverride, type ResolvedServers } from "../../spec";
-import { componentVerdict, pricingId, type ComponentVerdict, type ComponentVerdicts, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
+import { componentVerdict, fewNames, pricingId, type ComponentVerdict, type ComponentVerdicts, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
 import { noteCoexistence } from "./coexistence";
 import { deprecatedSubPlan, desiredPlans, droppedExtensions, livePlan, planChanges, withSuccessor, type DesiredPlan } from "./desired";
 import { overrideText, PLAN_REASONS, type PlanComponentDecision } from "./reasons";
@@ -153,6 +154,7 @@ export function planMachinePlans(ctx: PlanContext, b: Sink, fleet: Fleet): Compo
   const say = ctx.reasons.speaker(PLAN_REASONS);
   const verdict = (d: PlanComponentDecision, r: ReturnType<typeof say>) => componentVerdict(d, r);
   const today = livePlans(ctx);
+  const optedOut: string[] = [];
   const verdicts: ComponentVerdict[] = fleet.machines.map((m, i) => {
     const own = m.pricing ?? null;
     const sub = today(fleet.subscriptionIds[i]!);
@@ -163,7 +165,11 @@ export function planMachinePlans(ctx: PlanContext, b: Sink, fleet: Fleet): Compo
     }
     const o = overrideFor(servers, m, () => ctx.lower(m.id));
     if (!o) {
-      if (own) return own.pricingTier === "Standard" ? verdict("own-pricing", say("own-pricing", resourcePlanLabel(own))) : verdict("own-free", say("own-free"));
+      if (own?.pricingTier === "Standard") return verdict("own-pricing", say("own-pricing", resourcePlanLabel(own)));
+      if (own) {
+        if (servers.plan !== "Off") optedOut.push(m.id);
+        return verdict("own-free", say("own-free"));
+      }
       return sub.paid ? verdict("inherits", say("inherits", sub.label, servers.plan)) : verdict("inherits-free", say("inherits-free", servers.plan));
     }
     const text = overrideText(o.index, o.tag ? `${o.tag.name}=${o.tag.value}` : null);
@@ -180,5 +186,22 @@ export function planMachinePlans(ctx: PlanContext, b: Sink, fleet: Fleet): Compo
     });
     return verdict("override-set", say("override-set", text, o.plan, own ? resourcePlanLabel(own) : `inheriting ${sub.label}`));
   });
+  noteOptedOut(b, servers.plan, optedOut);
   return [{ component: "plan", verdicts }];
+}
+
+/**
+ * Machines taken out of the subscription's paid plan by a resource-level Free nobody declared (the
+ * portal's per-machine switch): kept, as every resource-level plan the spec does not ask for, but
+ * said, as they lose Defender for Servers while the spec asks for it (user trial 20, item 1: an
+ * `info`-less `own-free` and a plan of 0 steps).
+ */
+function noteOptedOut(b: Sink, plan: ResolvedServers["plan"], machineIds: readonly string[]): void {
+  if (!machineIds.length) return;
+  b.finding(
+    "warning",
+    "machines-opted-out-of-defender",
+    "defender.servers",
+    `${machineIds.length} machine(s) have a resource-level Free plan that the spec does not declare (set outside it, e.g. in the portal): Defender for Servers ${plan} does not cover them, and this tool leaves them so: ${fewNames(machineIds.map(nameOf))}. Declare them with defender.servers.overrides (plan Free) to keep them out on purpose, or set defender.servers.enforce to put every machine on the subscription's plan.`,
+  );
 }
