@@ -233,6 +233,20 @@ describe("the machine's plan (component plan)", () => {
     expect(componentOf(p, "vm-5", "plan")).toEqual({ decision: "enforced-free", reason: "Its own resource-level plan is off (Free) today: the subscription's P2, enforced by this plan, replaces it." });
   });
 
+  it("enforce replacing machines' own plans warns, grouped by the plan they leave (user trial 20)", () => {
+    const machines = [machine("vm-5", { pricing: { pricingTier: "Free" } }), machine("vm-6", { pricing: { pricingTier: "Standard", subPlan: "P1" } }), machine("vm-7", { pricing: { pricingTier: "Standard", subPlan: "P2" } }), machine("vm-8")];
+    const p = plan(defenderSpec({ servers: { plan: "P2", enforce: true } }), inv(machines));
+    const warned = p.findings.filter((f) => f.code === "enforce-replaces-machine-plans");
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatchObject({ severity: "warning", target: "defender.servers.enforce" });
+    expect(warned[0]!.message).toBe(
+      "defender.servers.enforce puts 2 machine(s) that have a resource-level plan of their own on the subscription's Defender for Servers P2: 1 from Free (billed from the apply on): vm-5; 1 from P1 (billed at P2's rate): vm-6. Leave enforce off to keep their own plans (declared ones with defender.servers.overrides).",
+    );
+    // Already enforced today: nothing moves.
+    const enforced = settings({ ...P2_IN_PLACE, plans: { VirtualMachines: { ...P2_IN_PLACE.plans!.VirtualMachines!, enforce: "True" } } });
+    expect(plan(defenderSpec({ servers: { plan: "P2", enforce: true } }), inv(machines, enforced)).findings.map((f) => f.code)).not.toContain("enforce-replaces-machine-plans");
+  });
+
   it("enforced: the subscription's plan over a machine's own", () => {
     const p = plan(defenderSpec({ servers: { plan: "P2", enforce: true } }), inv([machine("vm-5", { pricing: { pricingTier: "Free" } })], settings({ ...P2_IN_PLACE, plans: { VirtualMachines: { ...P2_IN_PLACE.plans!.VirtualMachines!, enforce: "True" } } })));
     expect(componentOf(p, "vm-5", "plan")).toEqual({ decision: "enforced", reason: "Its own resource-level plan (off (Free)) is overridden: the subscription enforces P2 on every machine." });

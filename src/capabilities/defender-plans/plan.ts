@@ -155,12 +155,17 @@ export function planMachinePlans(ctx: PlanContext, b: Sink, fleet: Fleet): Compo
   const verdict = (d: PlanComponentDecision, r: ReturnType<typeof say>) => componentVerdict(d, r);
   const today = livePlans(ctx);
   const optedOut: string[] = [];
+  const enforcedFrom: Partial<Record<"Free" | "P1" | "P2", string[]>> = {};
   const verdicts: ComponentVerdict[] = fleet.machines.map((m, i) => {
     const own = m.pricing ?? null;
     const sub = today(fleet.subscriptionIds[i]!);
     if (servers.enforce && own) {
       // Today the machine has its own plan, unless its subscription enforces a paid one already.
       const paid = sub.enforced || own.pricingTier === "Standard";
+      if (!sub.enforced && servers.plan !== "Off") {
+        const from = own.pricingTier === "Free" ? "Free" : own.subPlan === "P2" ? "P2" : "P1";
+        if (from !== servers.plan) (enforcedFrom[from] ??= []).push(m.id);
+      }
       return paid ? verdict("enforced", say("enforced", servers.plan, resourcePlanLabel(own))) : verdict("enforced-free", say("enforced-free", servers.plan));
     }
     const o = overrideFor(servers, m, () => ctx.lower(m.id));
@@ -187,6 +192,7 @@ export function planMachinePlans(ctx: PlanContext, b: Sink, fleet: Fleet): Compo
     return verdict("override-set", say("override-set", text, o.plan, own ? resourcePlanLabel(own) : `inheriting ${sub.label}`));
   });
   noteOptedOut(b, servers.plan, optedOut);
+  noteEnforcedPlans(b, servers.plan, enforcedFrom);
   return [{ component: "plan", verdicts }];
 }
 
@@ -196,6 +202,24 @@ export function planMachinePlans(ctx: PlanContext, b: Sink, fleet: Fleet): Compo
  * said, as they lose Defender for Servers while the spec asks for it (user trial 20, item 1: an
  * `info`-less `own-free` and a plan of 0 steps).
  */
+/**
+ * Machines whose own resource-level plan `enforce` replaces with the subscription's: from Free they
+ * are billed from the apply on, from another sub-plan at the new one's rate (user trial 20, item 2:
+ * said only per machine, `enforced-free`).
+ */
+function noteEnforcedPlans(b: Sink, plan: ResolvedServers["plan"], from: Partial<Record<"Free" | "P1" | "P2", string[]>>): void {
+  const groups = (["Free", "P1", "P2"] as const).flatMap((f) => (from[f]?.length ? [[f, from[f]] as const] : []));
+  if (!groups.length) return;
+  const total = groups.reduce((n, [, ids]) => n + ids.length, 0);
+  const where = groups.map(([f, ids]) => `${ids.length} from ${f === "Free" ? "Free (billed from the apply on)" : `${f} (billed at ${plan}'s rate)`}: ${fewNames(ids.map(nameOf))}`).join("; ");
+  b.finding(
+    "warning",
+    "enforce-replaces-machine-plans",
+    "defender.servers.enforce",
+    `defender.servers.enforce puts ${total} machine(s) that have a resource-level plan of their own on the subscription's Defender for Servers ${plan}: ${where}. Leave enforce off to keep their own plans (declared ones with defender.servers.overrides).`,
+  );
+}
+
 function noteOptedOut(b: Sink, plan: ResolvedServers["plan"], machineIds: readonly string[]): void {
   if (!machineIds.length) return;
   b.finding(
