@@ -36,8 +36,8 @@ export interface ReconciliationInputs {
    * engine's working directory, the program's) or an Azure Storage container URL, whose
    * credential comes from the environment (AZURE_STORAGE_KEY, AZURE_STORAGE_SAS_TOKEN,
    * DefaultAzureCredential), never from an input. Absent: the CLI's default (DEFAULT_STATE_DIR).
-   * Moved alone, an update in place that changes nothing in Azure (the up records it, its lease and
-   * journal taken there). The plan files stay local (planDirOf).
+   * Moved alone, an update in place that changes nothing in Azure (the up records it, taking its
+   * lease there). The plan files stay local (planDirOf).
    */
   readonly state?: string;
   /**
