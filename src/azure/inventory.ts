@@ -154,7 +154,7 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
   });
   if (failed.length) {
     progress(`reading why the Log Analytics extension failed on ${failed.length} Linux machine(s)`);
-    const failures = await mapLimit(failed, options.concurrency ?? 8, ([i, k]) => readExtensionFailure(conn, fleet.machines[i]!.id, fleet.machines[i]!.extensions![k]!, options.retry));
+    const failures = await mapLimit(failed, options.concurrency ?? 8, ([i, k]) => readExtensionFailure(conn, fleet.machines[i]!, fleet.machines[i]!.extensions![k]!, options.retry));
     failed.forEach(([i, k], n) => {
       const failure = failures[n];
       if (!failure) return;
