@@ -11,6 +11,7 @@ import { OperationalInsightsManagementClient } from "@azure/arm-operationalinsig
 import { ResourceManagementClient } from "@azure/arm-resources";
 import { emulatorConnection, type AzureConnection } from "../../src/azure/connection";
 import { readInventory } from "../../src/azure/inventory";
+import { readScopeHeartbeats, splitWorkspaces } from "../../src/azure/read/heartbeatWorkspaces";
 import { IncrementalInventory } from "../../src/azure/incremental";
 import { startEmulator, type RunningEmulator } from "../../src/emulator";
 import type { Inventory, InventoryMachine } from "../../src/inventory/schema";
@@ -112,6 +113,19 @@ describe("Heartbeat from workspaces outside the spec's subscriptions", () => {
     expect(next.mode).toBe("changes");
     expect(machineNamed(next.inventory, "vm-dirlnx-hub").agents).toEqual([{ kind: "direct", workspaceCustomerIds: [hubCustomerId] }]);
     expect(machineNamed(next.inventory, "vm-scom12-hub").agents).toEqual([expect.objectContaining({ kind: "scom", version: "2012 R2" })]);
+  });
+
+  it("asks for more subscriptions than a query takes in turns, each machine's rows once; an outside workspace unread in one turn is not asked again", async () => {
+    const other = emu.subscriptionIds[0]!.toLowerCase();
+    const ws = splitWorkspaces([], [hubCustomerId, UNREADABLE], true);
+    await emu.admin("POST", "/admin/counters/reset");
+    const { rows, unread } = await readScopeHeartbeats(conn, ws, [other, spoke], undefined, 1);
+    const names = rows.map((r) => r.resourceId.split("/").pop()).sort();
+    expect(names).toEqual(["vm-dirlnx-hub", "vm-dirlnx-other", "vm-scom12-hub"]);
+    expect(unread).toEqual([UNREADABLE]);
+    // First turn: the two together, then each alone (the unreadable one fails); second turn: the hub alone.
+    const counters = await emu.admin<{ byOperation: Record<string, number> }>("GET", "/admin/counters");
+    expect(Object.entries(counters.byOperation).filter(([op]) => /logs/.test(op)).reduce((n, [, c]) => n + c, 0)).toBe(4);
   });
 
   it("a workspace outside that cannot be queried is counted and left out, not fatal", async () => {

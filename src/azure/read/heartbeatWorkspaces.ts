@@ -118,11 +118,12 @@ export async function readScopeHeartbeats(
   ws: Pick<HeartbeatWorkspaces, "inScope" | "outside">,
   subscriptions: readonly string[],
   retry?: RetryOptions,
+  perQuery = HEARTBEAT_SUBSCRIPTIONS_PER_QUERY,
 ): Promise<HeartbeatAnswer> {
   const rows: HeartbeatRow[] = [];
   const unread = new Set<string>();
-  for (let i = 0; i < subscriptions.length; i += HEARTBEAT_SUBSCRIPTIONS_PER_QUERY) {
-    const query = heartbeatOfSubscriptionsQuery(subscriptions.slice(i, i + HEARTBEAT_SUBSCRIPTIONS_PER_QUERY));
+  for (let i = 0; i < subscriptions.length; i += perQuery) {
+    const query = heartbeatOfSubscriptionsQuery(subscriptions.slice(i, i + perQuery));
     const answer = await readHeartbeatsIn(conn, { inScope: ws.inScope, outside: ws.outside.filter((c) => !unread.has(c)) }, query, retry);
     rows.push(...answer.rows);
     for (const c of answer.unread) unread.add(c);
@@ -138,7 +139,7 @@ function unlessStopped(retry: RetryOptions | undefined): (err: unknown) => undef
   };
 }
 
-/** The rows `query` (a narrowing of HEARTBEAT_QUERY) answers in these workspaces, HEARTBEAT_WORKSPACES_PER_QUERY a query. */
+/** The rows `query` (HEARTBEAT_QUERY or a narrowing of it) answers in these workspaces, HEARTBEAT_WORKSPACES_PER_QUERY a query. */
 export async function readHeartbeats(conn: AzureConnection, customerIds: readonly string[], query: string, retry?: RetryOptions): Promise<HeartbeatRow[]> {
   if (!customerIds.length) return [];
   const client = new LogsQueryClient(conn.credential, conn.logsOptions());
