@@ -7,8 +7,10 @@
  * Heartbeat read cannot see (log-analytics-agent's connectedElsewhere reads it).
  *
  * Scale sets are not read: their extension is part of the model, whose provisioning state says
- * whether the model was written, not how the handler fared on each instance; that is in each
- * instance's own view (virtualMachineScaleSetVMs), a request per instance.
+ * whether the model was written, not how the handler fared on each instance. The scale set's own
+ * instance view only counts the instances' codes (`statusesSummary`: `ProvisioningState/failed`,
+ * no exit code); the handler's status is in each instance's view (virtualMachineScaleSetVMs), and
+ * exit code 10 on some instances would say nothing of the others the plan's model step reaches.
  */
 import { ComputeManagementClient } from "@azure/arm-compute";
 import { HybridComputeManagementClient } from "@azure/arm-hybridcompute";
