@@ -50,7 +50,7 @@ describe("one-way changes are warned about in the plan that makes them", () => {
     const p = plan(defenderSpec({ servers: { plan: "P2" } }), inv([], before));
     expect(stepsOf(p, "set-security-setting").map((s) => s.details.name)).toEqual(["WDATP_UNIFIED_SOLUTION", "WDATP_EXCLUDE_LINUX_PUBLIC_PREVIEW"]);
     expect(findingsOf(p, "endpoint-unified-solution-one-way")).toEqual([
-      expect.objectContaining({ severity: "warning", target: "defender.servers.endpointProtection.unifiedSolution", message: expect.stringMatching(/in 1 subscription\(s\), and that cannot be undone/) }),
+      expect.objectContaining({ severity: "warning", target: "defender.servers.endpointProtection.unifiedSolution", message: expect.stringMatching(new RegExp(`in 1 subscription\\(s\\): ${SUB}, and that cannot be undone`)) }),
     ]);
     expect(findingsOf(p, "endpoint-linux-one-way")).toEqual([expect.objectContaining({ severity: "warning", message: expect.stringMatching(/cannot be undone for Linux alone/) })]);
   });
