@@ -31,13 +31,14 @@ interface SettingRule {
   readonly message: (where: string) => string;
 }
 
-const changes = (f: SubscriptionFacts, name: string, enabled: boolean, from: boolean) => f.changes.some((c) => c.name === name && c.enabled === enabled && c.from === from);
+/** Whether this plan writes setting `name` from `from` to `enabled` in the subscription. */
+const writes = (f: SubscriptionFacts, name: string, enabled: boolean, from: boolean) => f.changes.some((c) => c.name === name && c.enabled === enabled && c.from === from);
 
 const RULES: readonly SettingRule[] = [
   {
     code: ENDPOINT_PROTECTION_ENDS,
     target: "defender.servers.endpointProtection",
-    applies: (f) => changes(f, "WDATP", false, true),
+    applies: (f) => writes(f, "WDATP", false, true),
     message: (where) =>
       `This plan turns the Defender for Endpoint integration off (setting WDATP: on → off) in ${where}. ` +
       "Defender no longer deploys Defender for Endpoint to their machines (new machines, and those it has not reached yet, get no sensor), and Defender for Cloud stops getting the data the integration shares there (the sensors' alerts, vulnerabilities and installed software; vulnerability assessment by Defender Vulnerability Management needs it). What is installed stays (mde-extension-remains). " +
@@ -54,7 +55,7 @@ const RULES: readonly SettingRule[] = [
   {
     code: "endpoint-linux-one-way",
     target: "defender.servers.endpointProtection.linux",
-    applies: (f) => changes(f, LINUX_EXCLUSION, false, true),
+    applies: (f) => writes(f, LINUX_EXCLUSION, false, true),
     message: (where) =>
       `This plan turns the integration on for Linux in ${where}, and that cannot be undone for Linux alone: Defender onboards the Linux machines (and reconfigures Defender for Endpoint installations it finds there), and Azure offers no way to exclude Linux again. ` +
       "linux: false later changes nothing there (the plan says so); only turning the whole integration off stops it, for Windows too. The MDE.Linux extensions it deploys stay on the machines either way.",

@@ -22,7 +22,7 @@ import { failedExtensionBesideDirectAgent } from "./connectedElsewhere";
 import { decideMachine, type LaVerdict } from "./decide";
 import { noteLegacyAgentRemaining } from "./remaining";
 
-export const LEGACY_AGENT_RETIRED = "legacy-agent-retired";
+const LEGACY_AGENT_RETIRED = "legacy-agent-retired";
 
 /** What this capability plans into. */
 export type LogAnalyticsAgentPlanSteps = WorkspaceSteps & SecurityEventSteps & MachineExtensionSteps;
@@ -190,8 +190,8 @@ function bump(map: Map<string, number>, key: string): void {
 
 /**
  * MMA was retired on 2024-08-31 (reference §1): said whenever the spec deploys it; a warning when
- * this plan installs it on machines (`installs`: new installs, not upgrades or reconnections), since Defender stopped
- * provisioning it in November 2024 and its cloud ingestion is reduced gradually since 2025-02-01.
+ * this plan installs it (`installs`: new installs, not upgrades or reconnections), since Defender
+ * stopped provisioning it in November 2024 and its cloud ingestion is reduced since 2025-02-01.
  */
 function noteRetiredAgent(ctx: PlanContext, b: Sink, installs: number): void {
   const la = ctx.spec.logAnalyticsAgent;
