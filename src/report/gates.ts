@@ -70,7 +70,7 @@ export function checkGates(gates: readonly Gate[], s: Snapshot): GateOutcome {
   for (const g of gates) {
     if (g.component === null) {
       if (s.headline) hold(g, s.headline.title, s.total);
-      else problems.push(`${GATE_OPTION} ${g.text}: ${NO_HEADLINE}: hold one with ${GATE_OPTION} <component>=${g.percent} (this report's components: ${present})`);
+      else problems.push(`${GATE_OPTION} ${g.text}: ${NO_HEADLINE}; hold a component instead, ${GATE_OPTION} <component>=${g.percent} (this report's components: ${present})`);
       continue;
     }
     const column = s.components.find((c) => c.name === g.component);

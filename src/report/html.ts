@@ -170,20 +170,24 @@ function driftSection(report: Report): string {
   return [
     `<section id="drift" aria-labelledby="drift-h" data-inventories="${snaps.length}">`,
     `<h2 id="drift-h">Drift over time</h2>`,
-    chart(snaps),
+    // Without a headline there is no share to chart: only the decisions' changes.
+    report.latest.headline ? chart(snaps) : "",
     `<table id="coverage-over-time">`,
     `<thead><tr><th>Inventory</th><th class="num">Covered</th><th class="num">Machines</th><th class="num">Coverage</th><th>Share</th></tr></thead>`,
     `<tbody>${rows.join("\n")}</tbody>`,
     "</table>",
-    ...report.drift.map((d, i) => driftStep(d, i + 1)),
+    ...report.drift.map((d, i) => driftStep(d, i + 1, report.latest.headline !== null)),
     "</section>",
   ].join("\n");
 }
 
-function driftStep(d: Drift, n: number): string {
+function driftStep(d: Drift, n: number, headline: boolean): string {
   const delta = (x: number) => (x > 0 ? `+${x}` : String(x));
   const head = `<h3>${esc(d.fromGeneratedAt ?? d.from)} → ${esc(d.toGeneratedAt ?? d.to)}</h3>`;
-  const sum = `<p><span class="figure" data-field="changed">${d.changed}</span> machine(s) changed decision; covered <span class="figure" data-field="covered-change">${delta(d.coveredChange)}</span>${d.percentChange === null ? "" : ` (<span data-field="percent-change">${delta(d.percentChange)}</span> points)`}.</p>`;
+  const covered = headline
+    ? `; covered <span class="figure" data-field="covered-change">${delta(d.coveredChange)}</span>${d.percentChange === null ? "" : ` (<span data-field="percent-change">${delta(d.percentChange)}</span> points)`}`
+    : "";
+  const sum = `<p><span class="figure" data-field="changed">${d.changed}</span> machine(s) changed decision${covered}.</p>`;
   const label = (x: string | null) => (x === null ? '<span class="muted">(absent)</span>' : `<code>${esc(x)}</code>`);
   const transitions = d.transitions.length
     ? [

@@ -137,7 +137,7 @@ describe("asc-autoprovision report", () => {
       const off = specFile("servers-off.yaml", "defender:\n  servers: { plan: Off }\n");
       const none = await gate(off, "90");
       expect(none.code).toBe(1);
-      expect(none.err).toMatch(/^asc-autoprovision: --fail-under 90: the spec provisions no agent \(logAnalyticsAgent.autoProvision is off\) and turns no Defender for Servers plan on \(defender.servers\), so the report has no headline coverage: only each component's: hold one with --fail-under <component>=90/);
+      expect(none.err).toMatch(/^asc-autoprovision: --fail-under 90: the spec provisions no agent \(logAnalyticsAgent.autoProvision is off\) and turns no Defender for Servers plan on \(defender.servers\), so the report has no headline coverage: only each component's; hold a component instead, --fail-under <component>=90/);
       expect(JSON.parse(none.out).latest).toMatchObject({ headline: null, total: { machines: 4, covered: 0, percent: null } });
       const summary = await run("report", "--spec", off, "--inventory", invFile, "--format", "json", "--out", join(t.dir, "off.json"));
       expect(summary.err).toMatch(/^wrote .*off\.json: no headline coverage \(the spec provisions no agent .*; components: plan 3\/4 \(75%\)/);

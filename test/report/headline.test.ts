@@ -50,6 +50,17 @@ describe("the report's headline", () => {
     }
   });
 
+  it("without a headline, the drift charts no share and counts no covered change", () => {
+    const inputs = ["2026-12-01T00:00:00Z", "2026-12-02T00:00:00Z"].map((generatedAt) => ({ label: generatedAt, inventory: { ...fleet, generatedAt } }));
+    const none = renderReportHtml(buildReport(defenderSpec({ servers: { plan: "Off" } }), inputs));
+    expect(none).toContain('id="drift-1"');
+    expect(none).not.toContain('id="coverage-chart"');
+    expect(none).not.toContain('data-field="covered-change"');
+    const plan = renderReportHtml(buildReport(defenderOnly, inputs));
+    expect(plan).toContain('id="coverage-chart"');
+    expect(plan).toContain('data-field="covered-change"');
+  });
+
   it("the page leads with the same headline and figures as the JSON", () => {
     const r = report();
     const json = JSON.parse(renderReportJson(r));
@@ -88,6 +99,6 @@ describe("--fail-under thresholds", () => {
       "--fail-under containerSensor=50: now has no containerSensor figure: the spec does not ask for it, or nothing in scope it applies to (this report's components: plan, endpoint, vulnerabilityAssessment)",
     ]);
     const none = report(defenderSpec({ servers: { plan: "Off" } })).latest;
-    expect(checkGates(parseGates(["50"]), none).problems).toEqual([expect.stringMatching(/^--fail-under 50: the spec provisions no agent .* hold one with --fail-under <component>=50 \(this report's components: /)]);
+    expect(checkGates(parseGates(["50"]), none).problems).toEqual([expect.stringMatching(/^--fail-under 50: the spec provisions no agent .* hold a component instead, --fail-under <component>=50 \(this report's components: /)]);
   });
 });
