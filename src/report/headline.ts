@@ -5,18 +5,17 @@
  *
  * - The spec provisions an agent (`logAnalyticsAgent.autoProvision`): that agent's coverage
  *   (coverage.ts), as always.
- * - It provisions none but has `defender.servers` with a plan on: the Defender for Servers plan's coverage, the
- *   machines on P1 or P2 today (the `plan` component), which the other server components need.
- *   A user's trial read `coverage 0/60 (0%)` beside a plan component at 96.7% (user trial 20, item 5):
- *   with auto provisioning off every machine is `out-of-scope`, so the agent's figure counted nothing
- *   the spec asks for.
+ * - It provisions none but `defender.servers` turns a plan on: the Defender for Servers plan's
+ *   coverage, the machines on P1 or P2 today (the `plan` component), which the other server
+ *   components need. A user's trial read `coverage 0/60 (0%)` beside a plan component at 96.7%
+ *   (user trial 20, item 5): with auto provisioning off every machine is `out-of-scope`, so the
+ *   agent's figure counted nothing the spec asks for.
  * - Neither: no headline; the report gives each component's figures only.
  */
 import { PLAN_COMPONENT } from "../capabilities/defender-plans";
 import { REGISTRY, type Decision, type MachinePlan } from "../core";
-import type { Inventory } from "../inventory/schema";
 import type { Spec } from "../spec/schema";
-import { COVERED_DECISIONS, coverageJudge, type MachineCoverage } from "./coverage";
+import { COVERED_DECISIONS, type MachineCoverage } from "./coverage";
 
 /** The headline's `of` for the agent's coverage; otherwise it names a component. */
 export const AGENT_HEADLINE = "agent";
@@ -36,12 +35,8 @@ export interface HeadlineChoice {
 export const NO_HEADLINE_WHY = "the spec provisions no agent (logAnalyticsAgent.autoProvision is off) and turns no Defender for Servers plan on (defender.servers)";
 export const NO_HEADLINE = `${NO_HEADLINE_WHY}, so the report has no headline coverage: only each component's`;
 
-export function managesAgent(spec: Spec): boolean {
-  return spec.logAnalyticsAgent.autoProvision;
-}
-
 export function headlineFor(spec: Spec): HeadlineChoice | null {
-  if (managesAgent(spec)) return { of: AGENT_HEADLINE, title: AGENT_TITLES[spec.logAnalyticsAgent.agent], coveredDecisions: COVERED_DECISIONS };
+  if (spec.logAnalyticsAgent.autoProvision) return { of: AGENT_HEADLINE, title: AGENT_TITLES[spec.logAnalyticsAgent.agent], coveredDecisions: COVERED_DECISIONS };
   // A spec that turns the plan off asks for no machine on it: its figure is no coverage of the spec's.
   const servers = spec.defender?.servers;
   const plan = servers && servers.plan !== "Off" ? REGISTRY.components.find((k) => k.name === PLAN_COMPONENT) : undefined;
@@ -49,12 +44,12 @@ export function headlineFor(spec: Spec): HeadlineChoice | null {
 }
 
 /**
- * Each machine's coverage under the headline: undefined for a machine it does not count (one
- * without the component's decision). Without a headline, every machine counts and none is covered.
+ * Each machine's coverage under a headline other than the agent's (whose judge is coverage.ts'):
+ * undefined for a machine it does not count (one without the component's decision). Without a
+ * headline, every machine counts and none is covered.
  */
-export function headlineJudge(spec: Spec, headline: HeadlineChoice | null, inventory: Inventory): (m: MachinePlan<Decision>) => MachineCoverage | undefined {
+export function componentHeadlineJudge(headline: HeadlineChoice | null): (m: MachinePlan<Decision>) => MachineCoverage | undefined {
   if (!headline) return () => NOT_COVERED;
-  if (headline.of === AGENT_HEADLINE) return coverageJudge(spec.logAnalyticsAgent.agent, inventory);
   const covered = new Set(headline.coveredDecisions);
   return (m) => {
     const c = m.components?.[headline.of];

@@ -15,7 +15,7 @@ import { geographyOf } from "../spec/geography";
 import { CONTAINERS_PLAN, SERVERS_PLAN } from "../spec/defender";
 import type { Spec } from "../spec/schema";
 import { COVERAGE_GAPS, COVERED_DECISIONS, coverageJudge, coverageOf, isCovered, type Coverage, type CoverageGap } from "./coverage";
-import { AGENT_HEADLINE, headlineFor, headlineJudge, type HeadlineChoice } from "./headline";
+import { AGENT_HEADLINE, componentHeadlineJudge, headlineFor, type HeadlineChoice } from "./headline";
 
 export const REPORT_VERSION = 1;
 
@@ -244,14 +244,14 @@ function snapshotOf(spec: Spec, input: ReportInput, plan: Plan): Snapshot {
   const byDecision = new Map<string, number>();
   const agentJudge = coverageJudge(spec.logAnalyticsAgent.agent, inv);
   const headline = headlineFor(spec);
-  const judge = headline?.of === AGENT_HEADLINE ? agentJudge : headlineJudge(spec, headline, inv);
+  const judge = headline?.of === AGENT_HEADLINE ? undefined : componentHeadlineJudge(headline);
   let counted = 0;
   let covered = 0;
   for (const m of plan.machines) {
     const agentCoverage = agentJudge(m);
     const key = decisionKey(m.decision, agentCoverage.gap);
     byDecision.set(key, (byDecision.get(key) ?? 0) + 1);
-    const coverage = judge(m);
+    const coverage = judge ? judge(m) : agentCoverage;
     if (!coverage) continue;
     const ok = coverage.covered;
     counted++;

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
-import { buildReport, checkGates, componentNames, AGENT_HEADLINE, COVERED_DECISIONS, COVERED_MEANING, formatCoverage, NO_HEADLINE_WHY, parseGates, renderReport, type Report, type ReportInput, type Snapshot } from "../../report";
+import { AGENT_HEADLINE, buildReport, checkGates, componentNames, COVERED_DECISIONS, COVERED_MEANING, formatCoverage, NO_HEADLINE_WHY, parseGates, renderReport, type Report, type ReportInput, type Snapshot } from "../../report";
 import { EXCLUSION_MATCHES_NOTHING, scopeFindings, subscriptionsInScope } from "../../core";
 import { loadSpecFile, type Spec } from "../../spec";
 import { CliError } from "../errors";
