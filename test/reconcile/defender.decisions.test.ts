@@ -103,6 +103,42 @@ describe("vulnerability assessment (component vulnerabilityAssessment)", () => {
     expect(c.reason).toMatch(/^Defender Vulnerability Management runs in Defender for Endpoint, which this machine does not get: It is a generalized image/);
   });
 
+  it("va-retired-qualys: the built-in Qualys record (default, retired 2024-05-01) is not Defender Vulnerability Management (user trial 20, item 3)", () => {
+    const qualys = { name: "default", provisioningState: "Succeeded" };
+    const c = decide(machine("vm-q1", { extensions: [mde("Windows")], vulnerabilityAssessment: qualys }));
+    expect(c.decision).toBe("va-retired-qualys");
+    expect(c.reason).toBe(
+      "Its vulnerability assessment is the built-in Qualys scanner (`default`), retired on 1 May 2024: it assesses nothing, and Defender Vulnerability Management does not assess this machine yet. " +
+        "Defender enables Defender Vulnerability Management on the machine now that Defender for Endpoint reports (a healthy state can take 24 hours): this tool waits for it.",
+    );
+    // MDE does not reach it: the reason says so after the retired scanner.
+    expect(decide(machine("vm-q2", { generalized: true, vulnerabilityAssessment: qualys })).reason).toMatch(/retired on 1 May 2024.*Defender Vulnerability Management runs in Defender for Endpoint, which this machine does not get: It is a generalized image/);
+    expect(decide(machine("vm-q3", { vulnerabilityAssessment: qualys }), { servers: { plan: "P1", vulnerabilityAssessment: "none" } })).toEqual({
+      decision: "va-retired-qualys",
+      reason:
+        "Its vulnerability assessment is the built-in Qualys scanner (`default`), retired on 1 May 2024: it assesses nothing, and Defender Vulnerability Management does not assess this machine yet. The spec says vulnerabilityAssessment none, so nothing takes its place.",
+    });
+    // Defender's mdetvm is the one that counts; with the plan off nothing assesses, whatever the record.
+    expect(decide(machine("vm-q4", { vulnerabilityAssessment: { name: "mdetvm" } })).decision).toBe("va-enabled");
+    expect(decide(machine("vm-q5", { vulnerabilityAssessment: qualys }), { servers: { plan: "Off" } }).decision).toBe("va-off");
+  });
+
+  it("a bring-your-own-license Qualys scanner draws one finding counting its machines; the built-in one's extension does not (user trial 20, item 3)", () => {
+    const qualys = (type: string) => ({ publisher: "Qualys", type, version: "1.6", name: type, provisioningState: "Succeeded" });
+    const machines = [
+      machine("vm-b1", { extensions: [mde("Windows"), qualys("QualysAgent")], vulnerabilityAssessment: { name: "mdetvm" } }),
+      linux("vm-b2", { extensions: [qualys("QualysAgentLinux")] }),
+      machine("vm-b3", { extensions: [qualys("WindowsAgent.AzureSecurityCenter")] }),
+    ];
+    const p = plan(defenderSpec(P2), inv(machines));
+    const found = p.findings.filter((f) => f.code === "vulnerability-assessment-byol-deprecated");
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).toMatch(/^2 machine\(s\) carry a bring-your-own-license Qualys scanner extension \(QualysAgent\): Defender deprecated bring-your-own-license vulnerability assessment on 1 May 2025/);
+    expect(componentOf(p, "vm-b1", "vulnerabilityAssessment")!.decision).toBe("va-enabled");
+    expect(componentOf(p, "vm-b2", "vulnerabilityAssessment")!.decision).toBe("va-awaiting-defender");
+    expect(plan(defenderSpec(P2), inv([machines[2]!])).findings.map((f) => f.code)).not.toContain("vulnerability-assessment-byol-deprecated");
+  });
+
   it("va-off: provider none, or the plan off", () => {
     expect(decide(machine("vm-5"), { servers: { plan: "P1", vulnerabilityAssessment: "none" } })).toEqual({ decision: "va-off", reason: "Vulnerability assessment is off (vulnerabilityAssessment none): no provider assesses this machine." });
     expect(decide(machine("vm-6"), { servers: { plan: "Off" } }).decision).toBe("va-off");
