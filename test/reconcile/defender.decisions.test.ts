@@ -6,6 +6,7 @@
 import { plan, stepsOf } from "../../src/core";
 import { clusterOf, componentOf, defenderSpec, gcExtension, inv, machine, mde, P2, P2_IN_PLACE, settings, SUB } from "./defender.fixtures";
 import { inventory } from "../helpers/fixtures";
+import { buildReport } from "../../src/report";
 
 const linux = (name: string, extra = {}) => machine(name, { osType: "Linux", ...extra });
 
@@ -103,6 +104,42 @@ describe("vulnerability assessment (component vulnerabilityAssessment)", () => {
     const c = decide(machine("vm-4", { generalized: true }));
     expect(c.decision).toBe("va-needs-endpoint");
     expect(c.reason).toMatch(/^Defender Vulnerability Management runs in Defender for Endpoint, which this machine does not get: It is a generalized image/);
+  });
+
+  it("va-retired-qualys: the built-in Qualys record (default, retired 2024-05-01) is not Defender Vulnerability Management (user trial 20, item 3)", () => {
+    const qualys = { name: "default", provisioningState: "Succeeded" };
+    const c = decide(machine("vm-q1", { extensions: [mde("Windows")], vulnerabilityAssessment: qualys }));
+    expect(c.decision).toBe("va-retired-qualys");
+    expect(c.reason).toBe(
+      "Its vulnerability assessment is the built-in Qualys scanner (`default`), retired on 1 May 2024: it assesses nothing, and Defender Vulnerability Management does not assess this machine yet. " +
+        "Defender enables Defender Vulnerability Management on the machine now that Defender for Endpoint reports (a healthy state can take 24 hours): this tool waits for it.",
+    );
+    // MDE does not reach it: the reason says so after the retired scanner.
+    expect(decide(machine("vm-q2", { generalized: true, vulnerabilityAssessment: qualys })).reason).toMatch(/retired on 1 May 2024.*Defender Vulnerability Management runs in Defender for Endpoint, which this machine does not get: It is a generalized image/);
+    expect(decide(machine("vm-q3", { vulnerabilityAssessment: qualys }), { servers: { plan: "P1", vulnerabilityAssessment: "none" } })).toEqual({
+      decision: "va-retired-qualys",
+      reason:
+        "Its vulnerability assessment is the built-in Qualys scanner (`default`), retired on 1 May 2024: it assesses nothing, and Defender Vulnerability Management does not assess this machine yet. The spec says vulnerabilityAssessment none, so nothing takes its place.",
+    });
+    // Defender's mdetvm is the one that counts; with the plan off nothing assesses, whatever the record.
+    expect(decide(machine("vm-q4", { vulnerabilityAssessment: { name: "mdetvm" } })).decision).toBe("va-enabled");
+    expect(decide(machine("vm-q5", { vulnerabilityAssessment: qualys }), { servers: { plan: "Off" } }).decision).toBe("va-off");
+  });
+
+  it("a bring-your-own-license Qualys scanner draws one finding counting its machines; the built-in one's extension does not (user trial 20, item 3)", () => {
+    const qualys = (type: string) => ({ publisher: "Qualys", type, version: "1.6", name: type, provisioningState: "Succeeded" });
+    const machines = [
+      machine("vm-b1", { extensions: [mde("Windows"), qualys("QualysAgent")], vulnerabilityAssessment: { name: "mdetvm" } }),
+      linux("vm-b2", { extensions: [qualys("QualysAgentLinux")] }),
+      machine("vm-b3", { extensions: [qualys("WindowsAgent.AzureSecurityCenter")] }),
+    ];
+    const p = plan(defenderSpec(P2), inv(machines));
+    const found = p.findings.filter((f) => f.code === "vulnerability-assessment-byol-deprecated");
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).toMatch(/^2 machine\(s\) carry a bring-your-own-license Qualys scanner extension \(QualysAgent\): Defender deprecated bring-your-own-license vulnerability assessment on 1 May 2025/);
+    expect(componentOf(p, "vm-b1", "vulnerabilityAssessment")!.decision).toBe("va-enabled");
+    expect(componentOf(p, "vm-b2", "vulnerabilityAssessment")!.decision).toBe("va-awaiting-defender");
+    expect(plan(defenderSpec(P2), inv([machines[2]!])).findings.map((f) => f.code)).not.toContain("vulnerability-assessment-byol-deprecated");
   });
 
   it("va-off: provider none, or the plan off", () => {
@@ -295,10 +332,59 @@ describe("Defender for Containers (cluster components)", () => {
     expect(stepsOf(p, "enable-cluster-addon")).toEqual([]);
   });
 
-  it("Arc-enabled Kubernetes: Defender's extension by its policy, the Azure Policy extension by policy", () => {
+  it("Arc-enabled Kubernetes without an assignment of 0adc5395: nothing deploys the Azure Policy extension, and the decision says so (user trial 20, item 16)", () => {
     const p = run({ enabled: true }, [{ id: ARC, location: "westeurope", kind: "arc", addons: {} }]);
     expect(clusterOf(p, "k8s-1", "containerSensor")!.reason).toMatch(/^Defender installs its extension on Arc-enabled clusters itself/);
-    expect(clusterOf(p, "k8s-1", "kubernetesPolicyAddon")!.decision).toBe("addon-arc");
+    expect(clusterOf(p, "k8s-1", "kubernetesPolicyAddon")).toEqual({
+      decision: "addon-arc-unassigned",
+      reason:
+        "On Arc-enabled clusters only a policy assignment of 0adc5395 (Configure Arc-enabled Kubernetes clusters to install the Azure Policy extension) deploys the Azure Policy extension, and none applies to this subscription; this tool does not install Kubernetes extensions, so nothing deploys it here.",
+    });
     expect(p.steps.filter((s) => s.action === "enable-cluster-addon")).toEqual([]);
+  });
+
+  it("an assignment of 0adc5395: addon-arc names it on the Arc cluster, and it is not taken for the AKS add-on's (user trial 20, item 16)", () => {
+    const arcPolicy = {
+      id: `/subscriptions/${SUB}/providers/Microsoft.Authorization/policyAssignments/arc-policy-ext`,
+      name: "arc-policy-ext",
+      policyDefinitionId: "/providers/Microsoft.Authorization/policyDefinitions/0adc5395-9169-4b9b-8687-af838d69410a",
+      scope: `/subscriptions/${SUB}`,
+      identityPrincipalId: "00000000-0000-4000-8000-000000000002",
+      displayName: "Arc policy extension (platform team)",
+    };
+    const p = plan(
+      defenderSpec({ containers: { enabled: true } }),
+      inventory({ clusters: [{ id: ARC, location: "westeurope", kind: "arc", addons: {} }, { id: CLUSTER, location: "westeurope", addons: {} }], policyAssignments: [arcPolicy], settings: { [SUB]: settings() } }),
+    );
+    expect(clusterOf(p, "k8s-1", "kubernetesPolicyAddon")).toEqual({
+      decision: "addon-arc",
+      reason:
+        "On Arc-enabled clusters the Azure Policy extension is deployed by policy: an assignment of 0adc5395 by another owner (Arc policy extension (platform team)) applies here; this tool does not install Kubernetes extensions.",
+    });
+    expect(clusterOf(p, "aks-1", "kubernetesPolicyAddon")!.decision).toBe("addon-enable");
+    expect(stepsOf(p, "enable-cluster-addon").map((s) => s.target)).toEqual([CLUSTER]);
+    expect(p.findings.find((f) => f.code === "coexisting-kubernetesPolicyAddon-assignment")!.message).toMatch(/It reaches Arc-enabled clusters only/);
+  });
+
+  it("sensor-remains and addon-remains: what the spec turns off but the cluster keeps is not covered, and one finding each counts them (user trial 20, item 16)", () => {
+    const clusters = [
+      { id: CLUSTER, location: "westeurope", addons: { azurepolicy: true }, defenderSensor: true },
+      { id: ARC, location: "westeurope", kind: "arc", addons: {}, defenderSensor: true },
+    ];
+    const p = run({ enabled: true, sensor: false, azurePolicy: false }, clusters);
+    expect(clusterOf(p, "aks-1", "containerSensor")).toEqual({
+      decision: "sensor-remains",
+      reason: "The Defender sensor is still on (securityProfile.defender) although the spec turns it off (containers.sensor false): turning it off removes nothing, and this tool leaves it as it is.",
+    });
+    expect(clusterOf(p, "k8s-1", "containerSensor")!.reason).toMatch(/^The Defender extension is still installed on this Arc-enabled cluster although the spec turns it off/);
+    expect(clusterOf(p, "aks-1", "kubernetesPolicyAddon")).toEqual({
+      decision: "addon-remains",
+      reason: "The Azure Policy add-on is still enabled although the spec does not ask for it (containers.azurePolicy false): this tool does not disable it.",
+    });
+    expect(p.findings.find((f) => f.code === "container-sensor-remains")!.message).toMatch(/^2 cluster\(s\) keep the Defender sensor although the spec turns it off/);
+    expect(p.findings.find((f) => f.code === "kubernetes-policy-addon-remains")!.message).toMatch(/^1 cluster\(s\) keep the Azure Policy add-on enabled/);
+    expect(run({ enabled: false }, clusters.slice(0, 1)).clusters![0]!.components["containerSensor"]!.reason).toContain("(containers.enabled false)");
+    const report = buildReport(defenderSpec({ containers: { enabled: true, sensor: false, azurePolicy: false } }), [{ label: "now", inventory: inventory({ clusters: clusters as never, settings: { [SUB]: settings() } }) }]).latest;
+    for (const name of ["containerSensor", "kubernetesPolicyAddon"]) expect(report.components.find((c) => c.name === name)!.total).toMatchObject({ machines: 2, covered: 0 });
   });
 });

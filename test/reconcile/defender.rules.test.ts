@@ -259,6 +259,50 @@ describe("coexistence with other owners' assignments", () => {
     expect(p.findings.map((f) => f.code)).toContain("coexisting-kubernetesPolicyAddon-assignment");
   });
 
+  describe("another owner's assignment of a8eff44f beside this tool's own asc-k8s-policy-addon (user trial 20, item 12)", () => {
+    const AKS_ADDON = "/providers/Microsoft.Authorization/policyDefinitions/a8eff44f-8c92-45c3-a3fb-9880802d67a7";
+    const cluster = `/subscriptions/${SUB}/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-1`;
+    const ours = assignment("asc-k8s-policy-addon", AKS_ADDON, { identityPrincipalId: "00000000-0000-4000-8000-0000000000c1" });
+    const defenders = assignment("ASC-AKS-Policy-Addon", AKS_ADDON, { assignedBy: "Security Center", displayName: "ASC provisioning Azure Policy add-on for Kubernetes" });
+    const group = "/providers/Microsoft.Management/managementGroups/landing-zones";
+    const alzAbove = { ...assignment("Deploy-AKS-Policy", AKS_ADDON), id: `${group}/providers/Microsoft.Authorization/policyAssignments/Deploy-AKS-Policy`, scope: group };
+    const run = (assignments: InventoryPolicyAssignment[], ancestors: string[] | null = ["landing-zones", TENANT_ROOT]) =>
+      plan(
+        defenderSpec({ containers: { enabled: true } }, { extensions: { kubernetesPolicyAddon: true } }),
+        inventory({
+          subscriptions: [{ id: SUB, onboardedAt: "2020-01-01", ...(ancestors ? { managementGroupAncestors: ancestors } : {}) }],
+          clusters: [{ id: cluster, location: "westeurope", addons: {} }],
+          policyAssignments: assignments,
+          settings: { [SUB]: settings() },
+        }),
+      );
+
+    it("Defender's at the subscription: this tool's own is removed, none made; the cluster is left to Defender's", () => {
+      const p = run([ours, defenders]);
+      expect(stepsOf(p, "unassign-policy").map((s) => s.target)).toEqual([ours.id]);
+      expect(stepsOf(p, "assign-policy")).toEqual([]);
+      expect(stepsOf(p, "enable-cluster-addon")).toEqual([]);
+      expect(p.clusters![0]!.components["kubernetesPolicyAddon"]!.reason).toMatch(/^The Azure Policy add-on is deployed by a policy assignment of Defender for Cloud \(ASC provisioning Azure Policy add-on for Kubernetes\)/);
+      const removed = p.findings.find((f) => f.code === "policy-assigned-by-others")!;
+      expect(removed.target).toBe(ours.id);
+      expect(removed.message).toMatch(/^Defender for Cloud \(ASC provisioning Azure Policy add-on for Kubernetes\) assigns ".*" at \/subscriptions\/.* this tool removes its own assignment there \(asc-k8s-policy-addon\), as two assignments of one definition would deploy the add-on twice/);
+    });
+
+    it("ALZ's at a management group above: this tool's own is removed and no remediation of it started; without ours, none is made", () => {
+      const p = run([ours, alzAbove]);
+      expect(stepsOf(p, "unassign-policy").map((s) => s.target)).toEqual([ours.id]);
+      expect(p.steps.filter((s) => s.action !== "unassign-policy" && s.action !== "set-defender-plan")).toEqual([]);
+      const fresh = run([alzAbove]);
+      expect(stepsOf(fresh, "assign-policy")).toEqual([]);
+      expect(fresh.findings.find((f) => f.code === "policy-assigned-by-others")!.message).toContain("this tool makes no assignment of its own there");
+    });
+
+    it("not removed on a guess (the subscription's ancestors unknown), nor for one without an identity", () => {
+      expect(stepsOf(run([ours, alzAbove], null), "unassign-policy")).toEqual([]);
+      expect(stepsOf(run([ours, { ...defenders, identityPrincipalId: null }]), "unassign-policy")).toEqual([]);
+    });
+  });
+
   it("Guest Configuration's initiative assigned by someone else: reported; the same extension name keeps them apart", () => {
     const other = assignment("gc-prereqs", "/providers/Microsoft.Authorization/policySetDefinitions/12794019-7a00-42cf-95c2-882eed337cc8");
     const p = plan(defenderSpec({ servers: { plan: "P2", guestConfiguration: true } }), inv([machine("vm-1")], P2_IN_PLACE, { policyAssignments: [other] }));

@@ -34,6 +34,15 @@ describe("component and plan columns", () => {
     expect(p2.bySubscription[0]!.components["plan"]).toEqual({ machines: 3, covered: 2, percent: 66.7 });
   });
 
+  it("counts only Defender's mdetvm as vulnerability assessment, not the retired Qualys record (user trial 20, item 3)", () => {
+    const machines = [
+      machine("vm-tvm", { extensions: [mde("Windows")], vulnerabilityAssessment: { name: "mdetvm", provisioningState: "Succeeded" } }),
+      machine("vm-qualys", { extensions: [mde("Windows")], vulnerabilityAssessment: { name: "default", provisioningState: "Succeeded" } }),
+    ];
+    const r = buildReport(spec, [{ label: "now", inventory: inv(machines) }]).latest;
+    expect(r.components.find((c) => c.name === "vulnerabilityAssessment")!.total).toEqual({ machines: 2, covered: 1, percent: 50 });
+  });
+
   it("shows each managed plan's pricing as read", () => {
     expect(s.plans).toEqual(["VirtualMachines"]);
     expect(s.bySubscription[0]!.plans).toEqual({ VirtualMachines: "Standard P2" });

@@ -5,7 +5,7 @@
  * machines' own pricings and their vulnerability assessments (securityresources).
  */
 import type { InventoryMachine, InventoryPlanPricing, InventorySettings } from "../../inventory/schema";
-import { PRICINGS_API_VERSION, SECURITY_SETTINGS_API_VERSION, VA_SETTINGS_API_VERSION } from "../../spec/defender";
+import { PRICINGS_API_VERSION, SECURITY_SETTINGS_API_VERSION, VA_MACHINE_ASSESSMENT_NAME, VA_SETTINGS_API_VERSION } from "../../spec/defender";
 import type { AzureConnection } from "../connection";
 import type { GraphRow } from "../graph";
 import { isNotFound } from "../errors";
@@ -101,7 +101,10 @@ export function applyDefenderRows(machines: InventoryMachine[], rows: readonly G
         m.pricing = { pricingTier: tier, ...(str(at(row.properties, "subPlan")) ? { subPlan: str(at(row.properties, "subPlan")) } : {}) };
       }
     } else {
-      m.vulnerabilityAssessment = { name: row.name ?? "mdetvm", ...(str(at(row.properties, "provisioningState")) ? { provisioningState: str(at(row.properties, "provisioningState")) } : {}) };
+      const name = row.name ?? VA_MACHINE_ASSESSMENT_NAME;
+      // Defender's mdetvm beside the retired Qualys `default` (left in place by the transition) is the one that assesses: it is kept, whichever row comes last.
+      if (m.vulnerabilityAssessment?.name.toLowerCase() === VA_MACHINE_ASSESSMENT_NAME && name.toLowerCase() !== VA_MACHINE_ASSESSMENT_NAME) continue;
+      m.vulnerabilityAssessment = { name, ...(str(at(row.properties, "provisioningState")) ? { provisioningState: str(at(row.properties, "provisioningState")) } : {}) };
     }
   }
 }

@@ -23,6 +23,7 @@ import type { CreateRemediationDetails, GrantRoleDetails, PolicySteps } from "./
 import { extensionOf, nameHolder, planInstallName, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
 import { NOT_SCOPES_LIMIT, coveredBy, excludedBySeed, excludedGroupsFit, excludedGroupsIn, excludedGroupsOverLimit, leftAloneWith, sameScopes } from "./notScopes";
 import { groupKeysOf, groupScopeOf, layoutByGroup } from "./groups";
+import { assignmentApplies, ownerOf } from "../defender-plans";
 import { ROLE_ASSIGNMENTS_PER_SUBSCRIPTION, grantsBySubscription, limitsOf, refusalMessage } from "./limits";
 
 /** States in which a remediation still works through its resources: no second one is started. */
@@ -170,8 +171,58 @@ export function planPolicies(ctx: PlanContext, b: ExtensionPolicySink, subscript
   for (const key of SEED_POLICY_KEYS) {
     if (!policyEnabled(ctx, key)) continue;
     const policy = SEED_POLICIES[key];
+    if (key === "kubernetesPolicyAddon" && leaveAddonToOthers(ctx, b, policy, subscriptionId, machines)) continue;
     planPolicy(ctx, b, policy, subscriptionId, findAssignment(ctx, policy, scope), machines);
   }
+}
+
+/**
+ * Another owner's assignment of the AKS add-on's policy that covers the whole subscription: at it,
+ * or at a management group known to be above it (assignmentApplies "yes"; not on a guess), with an
+ * identity to deploy with, leaving out nothing of the subscription but the spec's excluded groups.
+ * Defender assigns a8eff44f itself for Defender for Containers; ALZ's Deploy-AKS-Policy, a user's.
+ */
+function addonAssignedByOthers(ctx: PlanContext, subscriptionId: string): InventoryPolicyAssignment | undefined {
+  const policy = SEED_POLICIES.kubernetesPolicyAddon;
+  const defId = policyDefinitionId(policy);
+  const sub = subscriptionScope(subscriptionId);
+  const own = policyAssignmentId(sub, policy.shortName);
+  const excluded = excludedGroupsIn(ctx.spec, subscriptionId);
+  return sortById(ctx.inventory.policyAssignments).find(
+    (a) =>
+      sameId(a.policyDefinitionId, defId) &&
+      !sameId(a.id, own) &&
+      !!a.identityPrincipalId &&
+      assignmentApplies(ctx, a, subscriptionId) === "yes" &&
+      (a.notScopes ?? []).every((n) => !coveredBy([sub], n) || coveredBy(excluded, n)),
+  );
+}
+
+/**
+ * Where another owner's assignment of the AKS add-on's policy covers the subscription
+ * (addonAssignedByOthers), this tool's own would be a second assignment of one definition: it is
+ * removed (user trial 20, item 12), and none is made. At the subscription, the other is planned as
+ * before (never changed, its missing roles named); above it, nothing more. True when handled.
+ */
+function leaveAddonToOthers(ctx: PlanContext, b: ExtensionPolicySink, policy: PolicyDefinition, subscriptionId: string, machines: readonly InventoryMachine[]): boolean {
+  const other = addonAssignedByOthers(ctx, subscriptionId);
+  if (!other) return false;
+  const scope = subscriptionScope(subscriptionId);
+  const own = ctx.inventory.policyAssignments.find((a) => sameId(a.id, policyAssignmentId(scope, policy.shortName)));
+  if (own) unassign(ctx, b, own);
+  const atSubscription = sameId(other.scope, scope);
+  if (own || !atSubscription) {
+    b.finding(
+      "info",
+      "policy-assigned-by-others",
+      own?.id ?? policyAssignmentId(scope, policy.shortName),
+      `${ownerOf(other).ownerName} assigns "${policy.displayName}" at ${other.scope}, which covers subscription ${subscriptionId}: ` +
+        (own ? `this tool removes its own assignment there (${own.name ?? policy.shortName}), as two assignments of one definition would deploy the add-on twice` : "this tool makes no assignment of its own there") +
+        ` (a Pulumi or CDKTF stack that declares extensions.kubernetesPolicyAddon makes it again at its next run: README, "Who owns what").`,
+    );
+  }
+  if (atSubscription) planPolicy(ctx, b, policy, subscriptionId, other, machines);
+  return true;
 }
 
 /**
@@ -464,6 +515,8 @@ function addonAssignable(ctx: PlanContext, subscriptionId: string): boolean {
   // What the toggles that are off free is the add-on's too: asked before the policies are planned.
   togglesOffRemovals(ctx, subscriptionId);
   if (!ctx.spec.extensions.kubernetesPolicyAddon || !excludedGroupsFit(ctx.spec, subscriptionId)) return false;
+  // Another owner's assignment covers it (leaveAddonToOthers): that one deploys the add-on, not the spec's.
+  if (addonAssignedByOthers(ctx, subscriptionId)) return false;
   const policy = SEED_POLICIES.kubernetesPolicyAddon;
   const scope = subscriptionScope(subscriptionId);
   const existing = findAssignment(ctx, policy, scope);
