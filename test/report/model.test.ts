@@ -111,7 +111,7 @@ describe("buildReport on one inventory", () => {
       upgrade: 1, "skip-linux-direct-agent": 1, "skip-legacy-subscription": 1, "blocked-scom-2012": 1, "skip-not-eligible": 2,
     });
     expect(s.byDecision.filter((d) => d.covered).reduce((n, d) => n + d.machines, 0)).toBe(s.total.covered);
-    expect(s.plan).toEqual({ steps: 41, machinesToChange: 7, findings: { error: 1, warning: 2, info: 2 } }); // the warnings: Defender for Servers turned on (examples' settings are Free), Security installed on a user's workspace
+    expect(s.plan).toEqual({ steps: 41, machinesToChange: 7, findings: { error: 1, warning: 3, info: 1 } }); // the warnings: Defender for Servers turned on (examples' settings are Free), Security installed on a user's workspace, the retired legacy agent installed (legacy-agent-retired)
   });
 
   it("adds up: subscriptions, geographies and decisions each sum to the total", () => {
