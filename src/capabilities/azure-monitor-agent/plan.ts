@@ -16,7 +16,6 @@ import type { InventoryMachine, InventoryWorkspace } from "../../inventory/schem
 import { sameId, subscriptionOf } from "../../inventory/ids";
 import { dataCollectionRuleAssociationId, dataCollectionRuleBody, dataCollectionRuleName, tierOfXPathQueries, DCR_ASSOCIATION_NAME } from "../../spec/dcr";
 import type { SecurityEventTier } from "../../spec/events";
-import { LOG_ANALYTICS_AGENT } from "../../spec/extensions";
 import { extensionId, ShapeSlots, workspaceLabel, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
 import { isLegacySubscription } from "../log-analytics-agent";
 import { noteModelChange, planInstallName, planSystemIdentity, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
@@ -32,6 +31,7 @@ import {
   type WorkspaceSteps,
 } from "../workspaces";
 import { decideAmaMachine, type AmaVerdict } from "./decide";
+import { legacyWorkspaceOf, planLegacyRemoval } from "./legacy";
 import { StoppedSecurityEvents } from "./legacyEvents";
 import { amaLookups } from "./lookups";
 import type { AmaSteps } from "./steps";
@@ -159,15 +159,8 @@ function emitAmaMachineSteps(
       if (ops.associate.fromRuleId) moved(look.workspaceOfRule(ops.associate.fromRuleId)?.id, associateStep);
     }
     if (ops.remove) {
-      const ext = ops.remove;
-      const fromWs = ext.workspaceCustomerId ? ctx.workspaceByCustomerId.get(ext.workspaceCustomerId) ?? ctx.workspaceByCustomerId.get(ext.workspaceCustomerId.toLowerCase()) : undefined;
-      const kind = LOG_ANALYTICS_AGENT[m.osType];
-      const removeStep = noteModelChange(ctx, m, b.addUnique(
-        "remove-extension",
-        extensionId(m.id, ext.name ?? kind.name),
-        { machineId: m.id, machineKind: m.kind, osType: m.osType, name: ext.name ?? kind.name, publisher: ext.publisher, type: ext.type, workspaceId: fromWs?.id ?? null },
-        [identity?.[0], associateStep].filter((s): s is string => s !== undefined),
-      ));
+      const fromWs = legacyWorkspaceOf(ctx, ops.remove);
+      const removeStep = planLegacyRemoval(ctx, b, m, ops.remove, fromWs?.id, [identity?.[0], associateStep].filter((s): s is string => s !== undefined));
       moved(fromWs?.id, removeStep);
       if (fromWs) {
         bump(removalsFrom, fromWs.id);

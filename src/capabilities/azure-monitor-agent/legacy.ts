@@ -1,0 +1,82 @@
+/**
+ * The legacy agent (MMA) on one machine, as its removal needs it: under `agent: ama` once the
+ * Azure Monitor Agent reports (decide.ts), under `agent: none` with no agent after it (retire.ts).
+ * The blockers that hold whatever replaces it are here, once: a direct agent (not an extension;
+ * removing the extension removes a pre-existing direct agent too, reference §1.2), an Operations
+ * Manager agent (the seed: it shares the Log Analytics agent's run-time libraries), a Dependency
+ * agent (the seed: it requires the Log Analytics agent).
+ */
+import type { InventoryExtension, InventoryMachine, InventoryWorkspace } from "../../inventory/schema";
+import { AZURE_MONITOR_AGENT, DEPENDENCY_AGENT, LOG_ANALYTICS_AGENT, isSameExtension } from "../../spec/extensions";
+import { extensionId, type PlanContext, type StepSink } from "../../core/kernel";
+import { failedConnectedElsewhere } from "../log-analytics-agent";
+import { noteModelChange, type MachineExtensionSteps } from "../machine-extensions";
+import type { LegacyBlocker } from "./reasons";
+
+/** What a machine runs of the agents the legacy agent's removal looks at. */
+export interface AgentsOnMachine {
+  readonly ama?: InventoryExtension;
+  readonly mma?: InventoryExtension;
+  readonly dependency: boolean;
+  /** A directly installed Log Analytics agent (or a Linux extension that failed because one is connected elsewhere). */
+  readonly direct: boolean;
+  /** The Operations Manager agent's release ("" when unknown); undefined without one. */
+  readonly scom?: string;
+  /** The Azure Monitor Agent reports (an "Azure Monitor Agent" heartbeat). */
+  readonly amaReports: boolean;
+}
+
+/** One pass over the machine's extensions and heartbeat agents. */
+export function agentsOnMachine(machine: InventoryMachine): AgentsOnMachine {
+  const amaKind = AZURE_MONITOR_AGENT[machine.osType];
+  const mmaKind = LOG_ANALYTICS_AGENT[machine.osType];
+  const depKind = DEPENDENCY_AGENT[machine.osType];
+  let ama: InventoryExtension | undefined;
+  let mma: InventoryExtension | undefined;
+  let dependency = false;
+  for (const e of machine.extensions ?? []) {
+    if (!ama && isSameExtension(amaKind, e)) ama = e;
+    else if (!mma && isSameExtension(mmaKind, e)) mma = e;
+    else if (isSameExtension(depKind, e)) dependency = true;
+  }
+  let direct = false;
+  let scom: string | undefined;
+  let amaReports = false;
+  for (const a of machine.agents ?? []) {
+    if (a.kind === "direct") direct = true;
+    else if (a.kind === "scom") scom ??= a.version ?? "";
+    else amaReports = true;
+  }
+  // A legacy extension that failed with exit code 10 found an agent connected elsewhere: a direct agent its removal would take along.
+  if (!direct && mma && machine.osType === "Linux" && failedConnectedElsewhere(mma)) direct = true;
+  return { ama, mma, dependency, direct, scom, amaReports };
+}
+
+/** What on the machine keeps its legacy agent, whatever replaces it; undefined when nothing does. */
+export function machineBlocker(agents: AgentsOnMachine): LegacyBlocker | undefined {
+  if (agents.direct) return agents.mma ? "direct-extension" : "direct";
+  if (agents.scom !== undefined) return "scom";
+  if (agents.dependency) return "dependency";
+  return undefined;
+}
+
+/** The remove-extension step of the machine's legacy extension, after `dependsOn`; returns its id. */
+export function planLegacyRemoval(ctx: PlanContext, b: StepSink<MachineExtensionSteps>, m: InventoryMachine, ext: InventoryExtension, workspaceId: string | undefined, dependsOn: readonly string[]): string {
+  const name = ext.name ?? LOG_ANALYTICS_AGENT[m.osType].name;
+  return noteModelChange(
+    ctx,
+    m,
+    b.addUnique(
+      "remove-extension",
+      extensionId(m.id, name),
+      { machineId: m.id, machineKind: m.kind, osType: m.osType, name, publisher: ext.publisher, type: ext.type, workspaceId: workspaceId ?? null },
+      dependsOn,
+    ),
+  );
+}
+
+/** The workspace the legacy extension reports to, when the inventory holds it. */
+export function legacyWorkspaceOf(ctx: PlanContext, ext: InventoryExtension | undefined): InventoryWorkspace | undefined {
+  const id = ext?.workspaceCustomerId;
+  return id ? (ctx.workspaceByCustomerId.get(id) ?? ctx.workspaceByCustomerId.get(id.toLowerCase())) : undefined;
+}
