@@ -84,7 +84,7 @@ function summarySection(s: Snapshot): string {
   ].join("\n");
 }
 
-const AGENT_TITLES = { ama: "Azure Monitor Agent", mma: "Log Analytics agent" } as const;
+const AGENT_TITLES = { ama: "Azure Monitor Agent", mma: "Log Analytics agent", none: "no agent" } as const;
 
 function subscriptionSection(s: Snapshot): string {
   // One column per component the plan decides and per Defender plan the spec manages, after the agent's coverage.

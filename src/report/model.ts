@@ -13,7 +13,7 @@ import { changedMachines, DECISION_MEANING, shortName } from "../core";
 import { DECISIONS, specProblems, type Decision, type Plan } from "../core";
 import { geographyOf } from "../spec/geography";
 import { CONTAINERS_PLAN, SERVERS_PLAN } from "../spec/defender";
-import type { Spec } from "../spec/schema";
+import type { AgentChoice, Spec } from "../spec/schema";
 import { COVERAGE_GAPS, COVERED_DECISIONS, coverageJudge, coverageOf, isCovered, type Coverage, type CoverageGap } from "./coverage";
 
 export const REPORT_VERSION = 1;
@@ -65,8 +65,8 @@ export interface DecisionCount {
 
 export interface Snapshot {
   readonly label: string;
-  /** The spec's agent: the `covered` figures are its coverage (the Azure Monitor Agent's, or the Log Analytics agent's). */
-  readonly agent: "ama" | "mma";
+  /** The spec's agent: the `covered` figures are its coverage (the Azure Monitor Agent's, or the Log Analytics agent's; with `none`, no machine is covered). */
+  readonly agent: AgentChoice;
   /** The components the plan decides, in registration order; empty without a defender section. */
   readonly components: readonly ComponentColumn[];
   /** The Defender plans the spec manages, by pricing name (VirtualMachines first). */

@@ -8,10 +8,12 @@
  */
 import type { InventoryExtension, InventoryMachine, InventoryWorkspace } from "../../inventory/schema";
 import { AZURE_MONITOR_AGENT, DEPENDENCY_AGENT, LOG_ANALYTICS_AGENT, isSameExtension } from "../../spec/extensions";
-import { extensionId, type PlanContext, type StepSink } from "../../core/kernel";
+import { extensionId, fewNames, workspaceLabel, type PlanContext, type StepMap, type StepSink } from "../../core/kernel";
 import { failedConnectedElsewhere } from "../log-analytics-agent";
 import { noteModelChange, type MachineExtensionSteps } from "../machine-extensions";
 import type { LegacyBlocker } from "./reasons";
+
+const LEGACY_WORKSPACE_DATA_SOURCES = "legacy-workspace-data-sources";
 
 /** What a machine runs of the agents the legacy agent's removal looks at. */
 export interface AgentsOnMachine {
@@ -79,4 +81,40 @@ export function planLegacyRemoval(ctx: PlanContext, b: StepSink<MachineExtension
 export function legacyWorkspaceOf(ctx: PlanContext, ext: InventoryExtension | undefined): InventoryWorkspace | undefined {
   const id = ext?.workspaceCustomerId;
   return id ? (ctx.workspaceByCustomerId.get(id) ?? ctx.workspaceByCustomerId.get(id.toLowerCase())) : undefined;
+}
+
+/**
+ * The findings of a plan's legacy-agent removals: what the workspaces they reported to no longer
+ * get (by workspace beside AMA; one warning for all without a successor, `agent: none`, where
+ * nothing of those machines reaches them any more), and the machines that keep the agent
+ * (`keptAs`: their decision).
+ */
+export function noteLegacyRemovals(b: StepSink<StepMap>, removalsFrom: ReadonlyMap<string, number>, kept: number, keptAs: string, successor: boolean): void {
+  if (successor) {
+    for (const [workspaceId, n] of removalsFrom) {
+      b.finding(
+        "info",
+        LEGACY_WORKSPACE_DATA_SOURCES,
+        workspaceId,
+        `The Log Analytics agent extension is removed from ${n} machine(s) reporting to ${workspaceLabel(workspaceId)}. What the legacy agent collected there through the workspace's own data sources (performance counters, event logs, syslog) is not collected by the Azure Monitor Agent: only the data collection rules associated with a machine decide what it sends.`,
+      );
+    }
+  } else if (removalsFrom.size) {
+    const all = [...removalsFrom].sort(([a], [c]) => (a.toLowerCase() < c.toLowerCase() ? -1 : 1));
+    const machines = all.reduce((n, [, k]) => n + k, 0);
+    b.finding(
+      "warning",
+      LEGACY_WORKSPACE_DATA_SOURCES,
+      "logAnalyticsAgent.removeLegacyAgent",
+      `The Log Analytics agent extension is removed from ${machines} machine(s), and with logAnalyticsAgent.agent none no agent replaces it: their heartbeat and what the workspaces' own data sources collected (performance counters, event logs, syslog) no longer reach ${fewNames(all.map(([id, k]) => `${workspaceLabel(id)} (${k})`))}.`,
+    );
+  }
+  if (kept > 0) {
+    b.finding(
+      "warning",
+      "legacy-agent-kept",
+      "logAnalyticsAgent.removeLegacyAgent",
+      `${kept} machine(s) keep the legacy agent although removeLegacyAgent is true (${keptAs}): each machine's reason says why.`,
+    );
+  }
 }

@@ -31,9 +31,10 @@ import {
   type WorkspaceSteps,
 } from "../workspaces";
 import { decideAmaMachine, type AmaVerdict } from "./decide";
-import { legacyWorkspaceOf, planLegacyRemoval } from "./legacy";
+import { legacyWorkspaceOf, noteLegacyRemovals, planLegacyRemoval } from "./legacy";
 import { StoppedSecurityEvents } from "./legacyEvents";
 import { amaLookups } from "./lookups";
+import { planLegacyRetirement, type RetireVerdict } from "./retire";
 import type { AmaSteps } from "./steps";
 
 /** What this capability plans into. */
@@ -43,9 +44,11 @@ type Sink = StepSink<AzureMonitorAgentPlanSteps>;
 /** The shapes of the machine steps planned here, by what their details differ by besides the machine's id. */
 const STEP_SHAPES = {};
 
-/** The machines phase: the verdicts when the spec's agent is the Azure Monitor Agent. */
-export function planAzureMonitorAgent(ctx: PlanContext, b: Sink, fleet: Fleet): readonly AmaVerdict[] | undefined {
-  if (ctx.spec.logAnalyticsAgent.agent !== "ama") return undefined;
+/** The machines phase: the verdicts when the spec's agent is the Azure Monitor Agent, or none (the legacy agent's removal alone). */
+export function planAzureMonitorAgent(ctx: PlanContext, b: Sink, fleet: Fleet): readonly (AmaVerdict | RetireVerdict)[] | undefined {
+  const agent = ctx.spec.logAnalyticsAgent.agent;
+  if (agent === "none") return planLegacyRetirement(ctx, b, fleet);
+  if (agent !== "ama") return undefined;
   const { machines, subscriptionIds } = fleet;
   const targets = fleetTargets(ctx, fleet);
   const verdicts = machines.map((m, i) => decideAmaMachine(ctx, m, targets[i]!));
@@ -173,22 +176,7 @@ function emitAmaMachineSteps(
     b.finding("error", "machines-blocked-by-workspace", workspaceId, `${n} machine(s) cannot be connected until ${workspaceId} exists.`);
   }
   stoppedEvents.report(b);
-  for (const [workspaceId, n] of removalsFrom) {
-    b.finding(
-      "info",
-      "legacy-workspace-data-sources",
-      workspaceId,
-      `The Log Analytics agent extension is removed from ${n} machine(s) reporting to ${workspaceLabel(workspaceId)}. What the legacy agent collected there through the workspace's own data sources (performance counters, event logs, syslog) is not collected by the Azure Monitor Agent: only the data collection rules associated with a machine decide what it sends.`,
-    );
-  }
-  if (keptLegacy.n > 0) {
-    b.finding(
-      "warning",
-      "legacy-agent-kept",
-      "logAnalyticsAgent.removeLegacyAgent",
-      `${keptLegacy.n} machine(s) keep the legacy agent although removeLegacyAgent is true (ama-keep-legacy): each machine's reason says why.`,
-    );
-  }
+  noteLegacyRemovals(b, removalsFrom, keptLegacy.n, "ama-keep-legacy", true);
   if (linuxDirect.n > 0) {
     b.finding(
       "info",
