@@ -10,7 +10,7 @@ import type { Inventory } from "../../src/inventory/schema";
 import { plan } from "../../src/core";
 import { AZURE_MONITOR_AGENT, LOG_ANALYTICS_AGENT, isSameExtension } from "../../src/spec/extensions";
 import { loadSpecFile } from "../../src/spec/load";
-import { applyArgs, runCli, startLab, type Lab } from "./helpers";
+import { applyOrThrow, startLab, type Lab } from "./helpers";
 
 jest.setTimeout(240_000);
 
@@ -22,11 +22,7 @@ afterAll(() => lab?.emu.stop());
 
 const withAgent = (inv: Inventory, kinds: typeof LOG_ANALYTICS_AGENT) => inv.machines.filter((m) => m.extensions?.some((e) => isSameExtension(kinds[m.osType], e))).map((m) => m.id);
 
-async function apply(): Promise<void> {
-  const run = runCli(lab, applyArgs(lab));
-  const code = await run.exit;
-  if (code !== 0) throw new Error(`apply failed:\n${run.stdout().slice(-2000)}\n${run.stderr().slice(-2000)}`);
-}
+const apply = () => applyOrThrow(lab);
 
 it("removes the legacy agent in one apply with no agent after it, and the next plan is empty", async () => {
   // The fleet on the legacy agent first.
