@@ -106,9 +106,9 @@ export interface ReconcileArgsFields {
    * AZURE_STORAGE_SAS_TOKEN or DefaultAzureCredential). A relative directory is taken from the
    * program's directory; a URL holding a credential is refused. With a container, stacks on
    * different pipeline agents that reconcile one subscription exclude each other, and an up cut
-   * short resumes on the next agent. Changing it is no change to Azure. The plan files (`planFile`)
-   * stay on the machine that ran, under this directory or else the default one. Default: the CLI's
-   * (`--state`, .asc-autoprovision).
+   * short resumes on the next agent. Changing it alone is an update in place that changes nothing
+   * in Azure: the up records it. The plan files (`planFile`) stay on the machine that ran, under
+   * this directory or else the default one. Default: the CLI's (`--state`, .asc-autoprovision).
    */
   readonly state?: string;
 }

@@ -57,9 +57,9 @@ import type { Inventory, InventoryDataCollectionRuleAssociation, InventoryMachin
 import type { AzureConnection } from "./connection";
 import { ASSOCIATION_QUERY, FLEET_QUERY, FLEET_TYPES, GraphQuota, PAGE_SIZE, queryGraph, type GraphRow } from "./graph";
 import { readInventoryFor, type ReadOptions } from "./inventory";
-import { heartbeatRead, heartbeatWorkspaces, readHeartbeatsIn, splitWorkspaces, type HeartbeatWorkspaces } from "./read/heartbeatWorkspaces";
+import { heartbeatRead, heartbeatWorkspaces, readHeartbeatsIn, readScopeHeartbeats, splitWorkspaces, type HeartbeatWorkspaces } from "./read/heartbeatWorkspaces";
 import { FleetTable, KeptItems } from "./keptFleet";
-import { addAgents, freshHeartbeats, HEARTBEAT_QUERY, newestHeartbeat, type HeartbeatRow } from "./read/heartbeat";
+import { addAgents, freshHeartbeats, heartbeatOfMachinesQuery, newestHeartbeat, type HeartbeatRow } from "./read/heartbeat";
 import { applyDefenderRows, DEFENDER_QUERY, machineSecurityIds } from "./read/defender";
 import type { FleetRows } from "./read/machines";
 import { tagsNamedBy } from "./scope";
@@ -200,12 +200,6 @@ export function defenderByIdQuery(ids: readonly string[]): string {
 export function associationsOfMachinesQuery(machineIds: readonly string[]): string {
   const [head, ...rest] = ASSOCIATION_QUERY.split("\n");
   return [head, `| where ${machineIds.map((m) => `id startswith ${quote(associationPrefix(m))}`).join(" or ")}`, ...rest].join("\n");
-}
-
-/** The Heartbeat query narrowed to these machines (`_ResourceId` is the machine's id; `in~` ignores its case). */
-export function heartbeatOfMachinesQuery(machineIds: readonly string[]): string {
-  const [head, ...rest] = HEARTBEAT_QUERY.split(" | ");
-  return [head, `where _ResourceId in~ (${machineIds.map(quote).join(", ")})`, ...rest].join(" | ");
 }
 
 /** Types whose resources are machines: their ids are where the machines' securityresources rows hang. */
@@ -389,7 +383,8 @@ export class IncrementalInventory {
       const whole = full || this.rereadsWhole();
       const outside = new Set(workspaces.outside);
       if (whole) {
-        const { rows, unread } = await readHeartbeatsIn(this.conn, workspaces, HEARTBEAT_QUERY, retry);
+        // The scope's machines' rows only: outsideWithRows holds the outside workspaces the fleet reports to, not every hub with rows of other machines.
+        const { rows, unread } = await readScopeHeartbeats(this.conn, workspaces, present, retry);
         this.newestHeartbeat = newestHeartbeat(rows);
         this.heartbeats = byMachine(freshHeartbeats(rows, this.newestHeartbeat));
         this.outsideWithRows = new Set(rows.map((r) => r.workspaceCustomerId.toLowerCase()).filter((c) => outside.has(c)));
@@ -397,9 +392,11 @@ export class IncrementalInventory {
       } else {
         const narrowed = [...reread, ...this.joinedMachines];
         // Outside the inventory's workspaces, those that held the fleet's rows: every workspace the caller can see, 200 machines a query, would multiply the queries.
-        const asked = { inScope: workspaces.inScope, outside: workspaces.outside.filter((c) => this.outsideWithRows.has(c)) };
+        // A joined subscription's machines were not in the fleet then: every outside workspace is asked for them (with the others of the round), and those that hold their rows are kept.
+        const asked = this.joinedMachines.size ? workspaces : { inScope: workspaces.inScope, outside: workspaces.outside.filter((c) => this.outsideWithRows.has(c)) };
         const answers = await inBatches(narrowed, async (batch) => [await readHeartbeatsIn(this.conn, asked, heartbeatOfMachinesQuery(batch), retry)]);
         const rows = answers.flatMap((a) => a.rows);
+        for (const r of rows) if (outside.has(r.workspaceCustomerId.toLowerCase())) this.outsideWithRows.add(r.workspaceCustomerId.toLowerCase());
         this.newestHeartbeat = Math.max(this.newestHeartbeat, newestHeartbeat(rows));
         for (const m of narrowed) this.heartbeats.delete(m);
         for (const [m, list] of byMachine(freshHeartbeats(rows, this.newestHeartbeat))) this.heartbeats.set(m, list);

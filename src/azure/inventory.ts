@@ -13,8 +13,8 @@ import { readForOf } from "../inventory/readFor";
 import { ASSOCIATION_QUERY, FLEET_QUERY, POLICY_QUERY, POLICY_SCOPE_FILTER, ROLE_QUERY, GraphQuota, queryGraph, workspacesQuery, type GraphRow } from "./graph";
 import { associationOf } from "./read/dcr";
 import { applyDefenderRows, DEFENDER_QUERY } from "./read/defender";
-import { applyHeartbeats, HEARTBEAT_QUERY } from "./read/heartbeat";
-import { heartbeatRead, heartbeatWorkspaces, readHeartbeatsIn, type HeartbeatWorkspaces } from "./read/heartbeatWorkspaces";
+import { applyHeartbeats } from "./read/heartbeat";
+import { heartbeatRead, heartbeatWorkspaces, readScopeHeartbeats, type HeartbeatWorkspaces } from "./read/heartbeatWorkspaces";
 import { fleetFromRows, type FleetRows } from "./read/machines";
 import { resolveScope, tagsNamedBy } from "./scope";
 import { policyFromRows } from "./read/policy";
@@ -73,7 +73,7 @@ export function wholeFleet(conn: AzureConnection, keepTags: ReadonlySet<string>,
     associations: async (present, quota) => (await queryGraph(conn, ASSOCIATION_QUERY, present, retry, quota)).map(associationOf).filter((a): a is NonNullable<typeof a> => !!a),
     machines: async (machines, present, quota, workspaces) => {
       applyDefenderRows(machines, await queryGraph(conn, DEFENDER_QUERY, present, retry, quota));
-      const { rows, unread } = await readHeartbeatsIn(conn, workspaces, HEARTBEAT_QUERY, retry);
+      const { rows, unread } = await readScopeHeartbeats(conn, workspaces, present, retry);
       applyHeartbeats(machines, rows);
       return { machines, heartbeat: heartbeatRead(workspaces, unread) };
     },
@@ -154,7 +154,7 @@ export async function readInventory(conn: AzureConnection, subscriptions: readon
   });
   if (failed.length) {
     progress(`reading why the Log Analytics extension failed on ${failed.length} Linux machine(s)`);
-    const failures = await mapLimit(failed, options.concurrency ?? 8, ([i, k]) => readExtensionFailure(conn, fleet.machines[i]!.id, fleet.machines[i]!.extensions![k]!, options.retry));
+    const failures = await mapLimit(failed, options.concurrency ?? 8, ([i, k]) => readExtensionFailure(conn, fleet.machines[i]!, fleet.machines[i]!.extensions![k]!, options.retry));
     failed.forEach(([i, k], n) => {
       const failure = failures[n];
       if (!failure) return;

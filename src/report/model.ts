@@ -22,6 +22,12 @@ export interface ReportInput {
   /** How the inventory is named in the report (the command uses the file's base name). */
   readonly label: string;
   readonly inventory: Inventory;
+  /**
+   * The spec's plan of this inventory, when the caller made it already (the demo planned it to
+   * apply): taken as it is, not made again. The planner is a function of spec and inventory, so it
+   * must be the plan of exactly these two.
+   */
+  readonly plan?: Plan;
 }
 
 export interface SubscriptionCoverage extends Coverage {
@@ -142,7 +148,7 @@ export class ReportError extends Error {
 export function buildReport(spec: Spec, inputs: readonly ReportInput[]): Report {
   if (inputs.length === 0) throw new ReportError("at least one inventory is needed");
   const ordered = orderInputs(inputs);
-  const planned = ordered.map((input) => ({ input, plan: makePlan(spec, input.inventory) }));
+  const planned = ordered.map((input) => ({ input, plan: input.plan ?? makePlan(spec, input.inventory) }));
   const snapshots = planned.map(({ input, plan }) => snapshotOf(spec, input, plan));
   const drift: Drift[] = [];
   for (let i = 1; i < planned.length; i++) drift.push(driftBetween(planned[i - 1]!, snapshots[i - 1]!, planned[i]!, snapshots[i]!));

@@ -6,12 +6,14 @@
  * api-version, so the step would fail here too if it sent an old version.
  */
 import { HybridComputeManagementClient } from "@azure/arm-hybridcompute";
+import { OperationalInsightsManagementClient } from "@azure/arm-operationalinsights";
+import { ResourceManagementClient } from "@azure/arm-resources";
 import { startEmulator, type RunningEmulator } from "../../src/emulator";
 import { emulatorConnection } from "../../src/azure/connection";
 import { AzureStepRunner } from "../../src/azure/runner";
 import { ArmBudgets } from "../../src/azure/budget";
 import { ArmRest } from "../../src/azure/rest";
-import { AZURE_MONITOR_AGENT } from "../../src/spec/extensions";
+import { AZURE_MONITOR_AGENT, LOG_ANALYTICS_AGENT } from "../../src/spec/extensions";
 import type { Step } from "../../src/capabilities";
 
 let emu: RunningEmulator;
@@ -70,4 +72,29 @@ test("over REST, an Arc extension written at 2021-05-20 loses enableAutomaticUpg
   expect(((await rest.get(path, "2024-07-10")) as Ext).properties.enableAutomaticUpgrade).toBe(true);
   // Read at the old version, the property is not in its model either.
   expect(((await rest.get(path, "2021-05-20")) as Ext).properties.enableAutomaticUpgrade).toBeUndefined();
+});
+
+test("an Arc extension's GET carries its instance view: one status, the handler's exit code 10 when the install failed beside a direct agent", async () => {
+  const conn = emulatorConnection({ url: emu.url, tenantId: emu.tenantId, clientId: emu.clientId, clientSecret: emu.clientSecret, caCert: emu.caCert });
+  const sub = emu.subscriptionIds[0]!;
+  await new ResourceManagementClient(emu.credential(), sub, emu.clientOptions()).resourceGroups.createOrUpdate("rg-arc-view", { location: "westeurope" });
+  const oi = new OperationalInsightsManagementClient(emu.credential(), sub, emu.clientOptions());
+  const ws = await oi.workspaces.beginCreateOrUpdateAndWait("rg-arc-view", "law-arc-view", { location: "westeurope", sku: { name: "PerGB2018" } });
+  const key = (await oi.sharedKeys.getSharedKeys("rg-arc-view", "law-arc-view")).primarySharedKey!;
+  const machine = (name: string, guest: Record<string, unknown>) =>
+    emu.admin<{ id: string }>("POST", "/admin/machines", { subscriptionId: sub, resourceGroup: "rg-arc-view", name, location: "westeurope", osType: "Linux", kind: "arc", guest }).then((m) => m.id);
+  const oms = LOG_ANALYTICS_AGENT.Linux;
+  const body = { location: "westeurope", properties: { publisher: oms.publisher, type: oms.type, typeHandlerVersion: "1.13", settings: { workspaceId: ws.customerId, stopOnMultipleConnections: true }, protectedSettings: { workspaceKey: key } } };
+  const rest = new ArmRest(conn);
+  type Ext = { properties: { provisioningState: string; instanceView?: { name?: string; type?: string; status?: { code?: string; level?: string; message?: string } } } };
+
+  const beside = `${await machine("arc-view-direct", { directAgent: { workspaceCustomerIds: ["0badc0de-0000-4000-8000-000000000002"] } })}/extensions/${oms.name}`;
+  await expect((await rest.beginPut(beside, "2024-07-10", body, 10)).pollUntilDone()).rejects.toThrow(/exit code 10/);
+  const failed = (await rest.get(beside, "2024-07-10")) as Ext;
+  expect(failed.properties.provisioningState).toBe("Failed");
+  expect(failed.properties.instanceView).toMatchObject({ name: oms.name, type: `${oms.publisher}.${oms.type}`, status: { code: "ProvisioningState/failed/10", level: "Error", message: expect.stringMatching(/exit code 10/) } });
+
+  const alone = `${await machine("arc-view-alone", {})}/extensions/${oms.name}`;
+  await (await rest.beginPut(alone, "2024-07-10", body, 10)).pollUntilDone();
+  expect(((await rest.get(alone, "2024-07-10")) as Ext).properties.instanceView).toMatchObject({ status: { code: "ProvisioningState/succeeded", level: "Info" } });
 });

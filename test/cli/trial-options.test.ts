@@ -1,7 +1,7 @@
 /**
  * CLI options a user's trial found unchecked (session 2026-12-07): each through the CLI's main.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../src/cli/main";
@@ -56,6 +56,33 @@ describe("options checked before anything is read", () => {
   ])("reconcile %j without --watch is refused, naming both options", async (extra, flag) => {
     const r = await run("reconcile", "--spec", spec, ...extra, "--cloud", "local", "--emulator-dir", join(dir, "none"));
     expect([r.code, r.out, r.err]).toEqual([1, "", `asc-autoprovision: ${flag} is for --watch: give --watch ${flag} ..., or leave ${flag} out for one round\n`]);
+  });
+});
+
+describe("--state", () => {
+  const shapes = "a directory, or an Azure Storage container URL (https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX] or http://HOST:PORT/ACCOUNT/CONTAINER[/PREFIX])";
+
+  it.each([
+    [["apply", "--yes"], "--state", ""],
+    [["reconcile"], "--state", " "],
+    [["apply", "--yes"], "--state-dir", ""],
+  ])("%j %s %j (a pipeline variable not set) is refused with exit 1, naming the option, and nothing is written (was: the working directory)", async (command, flag, value) => {
+    const cwd = mkdtempSync(join(tmpdir(), "cli-state-"));
+    const was = process.cwd();
+    process.chdir(cwd);
+    try {
+      const r = await run(...command, "--spec", spec, flag, value, "--cloud", "local", "--emulator-dir", join(cwd, "none"));
+      expect([r.code, r.out, r.err]).toEqual([1, "", `asc-autoprovision: ${flag} ${JSON.stringify(value)}: empty (an unset variable?): give ${shapes}\n`]);
+      expect(readdirSync(cwd)).toEqual([]);
+    } finally {
+      process.chdir(was);
+    }
+  });
+
+  it("a URL that names no container is refused before the cloud is reached", async () => {
+    const r = await run("apply", "--spec", spec, "--state", "https://acct.blob.core.windows.net/", "--cloud", "local", "--emulator-dir", join(tmpdir(), "no-such-emulator-dir"));
+    expect([r.code, r.out]).toEqual([1, ""]);
+    expect(r.err).toBe(`asc-autoprovision: --state "https://acct.blob.core.windows.net/": expected https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX] or http://HOST:PORT/ACCOUNT/CONTAINER[/PREFIX]\n`);
   });
 });
 

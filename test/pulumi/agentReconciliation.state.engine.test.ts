@@ -3,7 +3,7 @@
  * (Azurite, signed in with AZURE_STORAGE_KEY in the engine's environment), `pulumi up` is refused
  * naming the holder while another agent's run holds the subscription's lease there (this stack's
  * own lease directory is another), journals into the container, and the checkpoint holds no
- * storage key; moving `state` elsewhere previews without changes.
+ * storage key; moving `state` elsewhere is an update of `state` alone, which the up records.
  *
  * Runs the built program (dist/): `npm run build` first. Skipped without a Pulumi CLI (test/engine/pulumiCli.ts).
  */
@@ -60,6 +60,11 @@ afterAll(async () => {
   project?.remove();
 });
 
+/** The AgentReconciliation's outputs in a `stack export` document. */
+function agentsOutputs(exported: { deployment: { resources: { type: string; outputs?: Record<string, unknown> }[] } }): Record<string, unknown> | undefined {
+  return exported.deployment.resources.find((r) => r.type.endsWith(":AgentReconciliation"))?.outputs;
+}
+
 describeEngine("reconcile.state in the real CLI: the journal and leases in a container", () => {
   test("while another agent's run holds the subscription's lease in the container, pulumi up is refused naming it; after it, the up journals there", async () => {
     // Another pipeline agent's `pulumi up` of the same subscription: its own lease directory, the same container.
@@ -82,11 +87,22 @@ describeEngine("reconcile.state in the real CLI: the journal and leases in a con
     expect(stdout).not.toContain(AZURITE_KEY);
   });
 
-  test("moving state elsewhere is no change: preview --expect-no-changes passes", async () => {
+  test("moving state elsewhere previews as an update of state alone; the up records it (the state output), applying nothing; then nothing to preview", async () => {
     await project.ok(["config", "set", "--path", "asc-autoprovision:reconcile.state", "agent-state"]);
-    const preview = await project.ok(["preview", "--expect-no-changes", "--diff"]);
-    expect(preview.stdout).toMatch(/Resources:\s+2 unchanged/);
+    const preview = await project.run(["preview", "--expect-no-changes", "--diff"]);
+    expect(preview.code).not.toBe(0);
+    expect(preview.stdout).toMatch(/~ state\s*: "http:\/\/[^"]*\/pipeline-state\/prod" => "agent-state"/);
+    expect(preview.stdout).toMatch(/Resources:\s+~ 1 to update\s+1 unchanged/);
     expect(preview.output).not.toContain(AZURITE_KEY);
+
+    const up = await project.ok(["up", "--yes", "--skip-preview"]);
+    expect(up.stdout).toMatch(/~ 1 updated/);
+    const agents = agentsOutputs(JSON.parse((await project.ok(["stack", "export"])).stdout));
+    expect(agents).toMatchObject({ state: "agent-state", stepsApplied: 0, stepsFailed: 0, remainingSteps: 0 });
+    // Its plan file under the new directory (the up took its lease there; with no step, no journal was written).
+    expect(agents?.["planFile"]).toMatch(/^agent-state[/\\]plans[/\\]/);
+    expect(existsSync(join(project.projectDir, String(agents?.["planFile"])))).toBe(true);
+    await project.ok(["preview", "--expect-no-changes"]);
   });
 
   test("a bad state fails the preview, naming the key", async () => {

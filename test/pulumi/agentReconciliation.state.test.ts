@@ -3,7 +3,7 @@
  * Storage container (Azurite), two pipeline agents (two hosts, each with its own working directory
  * and its own local lease directory) that reconcile one subscription exclude each other through the
  * container's blob leases, the journal is a blob there, and the state holds no storage credential.
- * A directory keeps them there instead; changing `state` is no change to Azure.
+ * A directory keeps them there instead; moving `state` alone is an update that changes nothing in Azure.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -136,17 +136,24 @@ describe("AgentReconciliation with its state in an Azure Storage container", () 
     expect(state["state"]).toBe(azurite.stateUrl(CONTAINER));
   });
 
-  test("changing state alone is no change to Azure: no update, no replace", async () => {
+  test("moving state alone is an update in place, no replace, that records it (the output was the old place until another input changed) and applies nothing", async () => {
     const [a] = agents;
-    for (const elsewhere of ["agent-state", azurite.stateUrl("other-state", "prod")]) {
+    for (const elsewhere of ["agent-state-moved", azurite.stateUrl("other-state", "prod")]) {
       const diff = await a!.host.diff(id, state, await checked(a!.host, { ...registered, state: elsewhere }));
-      expect([elsewhere, diff.changes, diff.replaces]).toEqual([elsewhere, "none", []]);
+      expect([elsewhere, diff.changes, diff.replaces]).toEqual([elsewhere, "some", []]);
     }
-    // A state written before `state` was an input: its absence is no change either.
+    const news = await checked(a!.host, { ...registered, state: "agent-state-moved" });
+    const moved = await a!.host.update(id, state, news);
+    expect(moved).toMatchObject({ state: "agent-state-moved", stepsApplied: 0, stepsFailed: 0, remainingSteps: 0, changes: {} });
+    expect(moved["planFile"]).toMatch(/^agent-state-moved[/\\]plans[/\\]/);
+    // Recorded: the next preview has nothing to do.
+    expect((await a!.host.diff(id, moved, news)).changes).toBe("none");
+    // A state written before `state` was an input, the program naming none: no change.
     const { state: _, ...before } = state;
-    expect((await a!.host.diff(id, before, await checked(a!.host, registered))).changes).toBe("none");
+    const { state: __, ...unset } = registered;
+    expect((await a!.host.diff(id, before, await checked(a!.host, unset))).changes).toBe("none");
     // Another input still is.
-    expect((await a!.host.diff(id, state, await checked(a!.host, { ...registered, mode: "report", state: "agent-state" }))).changes).toBe("some");
+    expect((await a!.host.diff(id, state, await checked(a!.host, { ...registered, mode: "report" }))).changes).toBe("some");
   });
 
   test("with a directory, the journal and the plan files go there (relative to the program's directory)", async () => {

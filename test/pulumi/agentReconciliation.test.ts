@@ -218,8 +218,8 @@ describe("the provider's input checks and endpoint selection (no host)", () => {
     const spec = { subscriptions: [SUB1] };
     const failure = (state: unknown) => validateInputs({ spec, mode: "apply", state }).failures;
     const urls = "https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX] or http://HOST:PORT/ACCOUNT/CONTAINER[/PREFIX]";
-    expect(failure(7)).toEqual([{ property: "state", reason: `7: expected a directory, or ${urls}` }]);
-    expect(failure("")).toEqual([{ property: "state", reason: `"": expected a directory, or ${urls}` }]);
+    expect(failure(7)).toEqual([{ property: "state", reason: `7: expected a directory, or an Azure Storage container URL (${urls})` }]);
+    expect(failure("")).toEqual([{ property: "state", reason: `"": empty (an unset variable?): give a directory, or an Azure Storage container URL (${urls})` }]);
     expect(failure("https://acct.blob.core.windows.net/")).toEqual([{ property: "state", reason: `"https://acct.blob.core.windows.net/": expected ${urls}` }]);
     // The same words as `--state` (parseBlobUrl, which the CLI's openStateStore runs).
     expect(() => parseBlobUrl("https://acct.blob.core.windows.net/")).toThrow(`--state https://acct.blob.core.windows.net/: expected ${urls}`);

@@ -70,6 +70,11 @@ describe("stack config validation", () => {
     expect(err.message).toContain('asc-autoprovision:emulatorEndpoint: "http://localhost:8443" must be an https origin');
   });
 
+  test("reconcile.state empty (a pipeline variable not set) is refused, as the CLI's --state \"\" is, not taken as the program's directory", () => {
+    const err = configError({ subscriptions: JSON.stringify([SUB1]), reconcile: JSON.stringify({ mode: "apply", state: "" }) });
+    expect(err.message).toMatch(/^invalid stack config:\n {2}asc-autoprovision:reconcile\.state: "": empty \(an unset variable\?\): give a directory, or an Azure Storage container URL \(https:\/\/ACCOUNT/);
+  });
+
   test("machineRegions keyed by a subscription that is not listed, or with a non-region", () => {
     const err = configError({ subscriptions: JSON.stringify([SUB1]), machineRegions: JSON.stringify({ [SUB2]: ["eastus"], [SUB1]: ["westeurope", 7] }) });
     expect(err.message).toBe(

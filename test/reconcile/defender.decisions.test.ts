@@ -212,11 +212,39 @@ describe("the machine's plan (component plan)", () => {
   it("own-free: a resource-level Free the spec does not ask for", () => {
     const p = plan(defenderSpec(P2), inv([machine("vm-9", { pricing: { pricingTier: "Free" } })]));
     expect(componentOf(p, "vm-9", "plan")).toEqual({ decision: "own-free", reason: "Has a resource-level plan of its own, off (Free), that the spec does not ask for: left alone, no Defender for Servers on it." });
+    expect(stepsOf(p, "set-resource-pricing")).toEqual([]);
+  });
+
+  it("own-free under a paid plan warns: a machine switched to Free outside the spec loses Defender (user trial 20)", () => {
+    const p = plan(defenderSpec(P2), inv([machine("vm-8", { pricing: { pricingTier: "Free" } }), machine("vm-9", { pricing: { pricingTier: "Free" } }), machine("vm-1")]));
+    const warned = p.findings.filter((f) => f.code === "machines-opted-out-of-defender");
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatchObject({ severity: "warning", target: "defender.servers" });
+    expect(warned[0]!.message).toMatch(/^2 machine\(s\) have a resource-level Free plan that the spec does not declare .*Defender for Servers P2 does not cover them.*: vm-8, vm-9\. Declare them with defender\.servers\.overrides \(plan Free\).*defender\.servers\.enforce/);
+    // Under Off nothing is lost; a declared Free is the spec's own choice.
+    const off = plan(defenderSpec({ servers: { plan: "Off" } }), inv([machine("vm-9", { pricing: { pricingTier: "Free" } })]));
+    expect(off.findings.map((f) => f.code)).not.toContain("machines-opted-out-of-defender");
+    const declared = plan(defenderSpec(OVERRIDES), inv([machine("vm-9", { tags: { env: "lab" }, pricing: { pricingTier: "Free" } })]));
+    expect(declared.findings.map((f) => f.code)).not.toContain("machines-opted-out-of-defender");
   });
 
   it("enforced-free: the machine's own Free until the subscription enforces its plan", () => {
     const p = plan(defenderSpec({ servers: { plan: "P2", enforce: true } }), inv([machine("vm-5", { pricing: { pricingTier: "Free" } })]));
     expect(componentOf(p, "vm-5", "plan")).toEqual({ decision: "enforced-free", reason: "Its own resource-level plan is off (Free) today: the subscription's P2, enforced by this plan, replaces it." });
+  });
+
+  it("enforce replacing machines' own plans warns, grouped by the plan they leave (user trial 20)", () => {
+    const machines = [machine("vm-5", { pricing: { pricingTier: "Free" } }), machine("vm-6", { pricing: { pricingTier: "Standard", subPlan: "P1" } }), machine("vm-7", { pricing: { pricingTier: "Standard", subPlan: "P2" } }), machine("vm-8")];
+    const p = plan(defenderSpec({ servers: { plan: "P2", enforce: true } }), inv(machines));
+    const warned = p.findings.filter((f) => f.code === "enforce-replaces-machine-plans");
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatchObject({ severity: "warning", target: "defender.servers.enforce" });
+    expect(warned[0]!.message).toBe(
+      "defender.servers.enforce puts 2 machine(s) that have a resource-level plan of their own on the subscription's Defender for Servers P2: 1 from Free (billed from the apply on): vm-5; 1 from P1 (billed at P2's rate): vm-6. Leave enforce off to keep their own plans (declared ones with defender.servers.overrides).",
+    );
+    // Already enforced today: nothing moves.
+    const enforced = settings({ ...P2_IN_PLACE, plans: { VirtualMachines: { ...P2_IN_PLACE.plans!.VirtualMachines!, enforce: "True" } } });
+    expect(plan(defenderSpec({ servers: { plan: "P2", enforce: true } }), inv(machines, enforced)).findings.map((f) => f.code)).not.toContain("enforce-replaces-machine-plans");
   });
 
   it("enforced: the subscription's plan over a machine's own", () => {

@@ -18,6 +18,6 @@ test("a value that is no URL of a container is refused naming the shapes; a dire
   await expect(openStateStore("https://")).rejects.toThrow(/^--state https:\/\/: not a URL: expected https:\/\/ACCOUNT\.blob\.core\.windows\.net\/CONTAINER\[\/PREFIX\] or http:\/\/HOST:PORT/);
   expect(stateLocationProblem("http://127.0.0.1:10000/devstoreaccount1/asc-state/a/b")).toBeUndefined();
   expect(stateLocationProblem("relative/dir")).toBeUndefined();
-  expect(stateLocationProblem(" ")).toMatch(/^" ": expected a directory, or https:\/\/ACCOUNT/);
+  expect(stateLocationProblem(" ")).toMatch(/^" ": empty \(an unset variable\?\): give a directory, or an Azure Storage container URL \(https:\/\/ACCOUNT/);
   expect(stateLocationProblem(undefined)).toMatch(/^undefined: expected a directory/);
 });

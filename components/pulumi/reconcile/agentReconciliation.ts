@@ -81,8 +81,9 @@ export interface AgentReconciliationArgs {
    * environment (AZURE_STORAGE_KEY, AZURE_STORAGE_SAS_TOKEN or DefaultAzureCredential; a URL
    * holding a credential is refused). With a container, stacks on different pipeline agents that
    * share a subscription exclude each other, and an up cut short resumes on the next agent.
-   * Default: the CLI's (DEFAULT_STATE_DIR in src/azure/options.ts). Changing it is no change to
-   * Azure (no update by itself). The plan files stay on the machine that ran (see planFile).
+   * Default: the CLI's (DEFAULT_STATE_DIR in src/azure/options.ts). Changing it alone is an update
+   * in place that changes nothing in Azure: the up records it (the `state` output). The plan files
+   * stay on the machine that ran (see planFile).
    */
   readonly state?: pulumi.Input<string>;
 }

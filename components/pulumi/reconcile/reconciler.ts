@@ -628,14 +628,15 @@ export async function check(olds: Props, news: Props): Promise<{ inputs: Props; 
  * diff: reads the actual state and plans. Changes when an input changed, or in apply mode when
  * the plan has steps, or in report mode when the plan differs from the one last reported (its
  * digest). Never a replacement: the resource stands for a subscription's agents, which nothing
- * here ever uninstalls.
+ * here ever uninstalls. `state` moved alone is an update too (`~ state` in a preview), as
+ * Terraform's and Pulumi's providers treat a setting of their own (`force_destroy`): with nothing
+ * to apply it changes nothing in Azure, and without it the `state` output kept the old place.
  */
 export async function diff(_id: string, olds: Props, news: Props): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
   if (hasUnknowns(inputsOf(news))) return { changes: true, replaces: [], deleteBeforeReplace: false };
   const after = checked(news);
   // The stack's name is not a change to Azure: a state written before it was an input is not updated for it.
-  // Nor is where the journal and leases live: moving them to a container changes nothing in Azure.
-  const compared = (props: Props) => stableJson({ ...inputsOf(props), [STACK_KEY]: undefined, [STATE_KEY]: undefined });
+  const compared = (props: Props) => stableJson({ ...inputsOf(props), [STACK_KEY]: undefined });
   const inputsChanged = compared(olds) !== compared(after as unknown as Props);
   const { plan } = await livePlan(after, true);
   const drift = after.mode === "apply" ? plan.steps.length > 0 : digestOnce(plan) !== olds.planDigest;

@@ -36,7 +36,8 @@ export interface ReconciliationInputs {
    * engine's working directory, the program's) or an Azure Storage container URL, whose
    * credential comes from the environment (AZURE_STORAGE_KEY, AZURE_STORAGE_SAS_TOKEN,
    * DefaultAzureCredential), never from an input. Absent: the CLI's default (DEFAULT_STATE_DIR).
-   * Not a change to Azure: diff never compares it. The plan files stay local (planDirOf).
+   * Moved alone, an update in place that changes nothing in Azure (the up records it, taking its
+   * lease there). The plan files stay local (planDirOf).
    */
   readonly state?: string;
   /**
@@ -118,7 +119,7 @@ export type ReconciliationOutputs = ReconciliationInputs & ReconciliationReport;
 /** The input naming the resource's stack (ReconciliationInputs.stack): never compared by diff, its diff hidden. */
 export const STACK_KEY = "stack";
 
-/** The input naming where the journal and leases live (ReconciliationInputs.state): never compared by diff. */
+/** The input naming where the journal and leases live (ReconciliationInputs.state): moved alone, an update that changes nothing in Azure. */
 export const STATE_KEY = "state";
 
 /** The input keys, in the order they are echoed; everything else in a property bag is computed. */

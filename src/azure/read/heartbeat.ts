@@ -16,6 +16,31 @@ export const HEARTBEAT_QUERY =
   "Heartbeat | summarize arg_max(TimeGenerated, *) by _ResourceId, Category, ManagementGroupName, TenantId " +
   "| project _ResourceId, Computer, Category, Version, OSType, SCAgentChannel, ManagementGroupName, TenantId, TimeGenerated";
 
+/** A KQL string literal. */
+const kqlString = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+
+/** HEARTBEAT_QUERY with a `where` on the table's own columns first (where Log Analytics, and the emulator, filter before summarizing). */
+export function heartbeatWhere(predicate: string): string {
+  const [head, ...rest] = HEARTBEAT_QUERY.split(" | ");
+  return [head, `where ${predicate}`, ...rest].join(" | ");
+}
+
+/** The Heartbeat query narrowed to these machines (`_ResourceId` is the machine's id; `in~` ignores its case). */
+export function heartbeatOfMachinesQuery(machineIds: readonly string[]): string {
+  return heartbeatWhere(`_ResourceId in~ (${machineIds.map(kqlString).join(", ")})`);
+}
+
+/**
+ * The Heartbeat query kept to the machines of these subscriptions: `_ResourceId` is the machine's
+ * id, the column the rows are matched to machines by (`startswith` ignores case), so no row of a
+ * machine in scope is left out. A hub workspace a whole tenant reports to holds every machine's
+ * rows; unfiltered, a large one would near Log Analytics' 500,000-row answer limit (a partial
+ * answer fails the read) for rows no machine of the scope has.
+ */
+export function heartbeatOfSubscriptionsQuery(subscriptions: readonly string[]): string {
+  return heartbeatWhere(subscriptions.map((s) => `_ResourceId startswith ${kqlString(`/subscriptions/${s}/`)}`).join(" or "));
+}
+
 /**
  * How far back a heartbeat counts. Agents heartbeat once a minute; an agent silent for an hour
  * is not running (a removed extension's last rows linger in Log Analytics for its retention).

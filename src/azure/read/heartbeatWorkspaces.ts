@@ -5,7 +5,8 @@
  * scope, such a machine looked agent-less and got the extension (an Operations Manager 2012 one
  * too; on Linux the install fails with exit code 10, user trial 19). So the read asks every
  * workspace the caller can see: the inventory's own (the scope's and the spec's named ones), and
- * every other one Resource Graph lists at the tenant's scope.
+ * every other one Resource Graph lists at the tenant's scope. Each is asked for the rows of the
+ * scope's machines only (readScopeHeartbeats): a hub a whole tenant reports to holds every machine's.
  *
  * The inventory's workspaces are read as before: a failed or partial answer fails the read (it
  * would read as "no agent"). A workspace outside the scope that cannot be queried (listed but not
@@ -17,13 +18,16 @@ import type { InventoryHeartbeatRead } from "../../inventory/schema";
 import type { AzureConnection } from "../connection";
 import { GraphQuota, queryGraphTenant, SubscriptionLimitHitError, VISIBLE_WORKSPACES_QUERY } from "../graph";
 import { withRetries, type RetryOptions } from "../retry";
-import { HEARTBEAT_WINDOW, type HeartbeatRow } from "./heartbeat";
+import { HEARTBEAT_WINDOW, heartbeatOfSubscriptionsQuery, type HeartbeatRow } from "./heartbeat";
 
 /**
  * Workspaces per Heartbeat query: the query API's documented limit for its cross-workspace
  * parameter (10; the 100 of `workspace()` inside a query does not apply to `additionalWorkspaces`).
  */
 export const HEARTBEAT_WORKSPACES_PER_QUERY = 10;
+
+/** Subscriptions per scope-restricted Heartbeat query (a `startswith` each): short enough for any query length limit, as the watch's 200 ids a query. */
+export const HEARTBEAT_SUBSCRIPTIONS_PER_QUERY = 200;
 
 /** The workspaces (customerIds, lower-case, sorted) whose Heartbeat a read asks. */
 export interface HeartbeatWorkspaces {
@@ -101,6 +105,30 @@ export async function readHeartbeatsIn(conn: AzureConnection, ws: Pick<Heartbeat
     }
   }
   return { rows, unread };
+}
+
+/**
+ * The rows of the machines of these subscriptions (the scope's) in these workspaces: every
+ * workspace is asked for those machines only (heartbeatOfSubscriptionsQuery), not for the rows of
+ * every machine a hub holds. More subscriptions than a query takes are asked in turns; an outside
+ * workspace that could not be read in one turn is not asked again.
+ */
+export async function readScopeHeartbeats(
+  conn: AzureConnection,
+  ws: Pick<HeartbeatWorkspaces, "inScope" | "outside">,
+  subscriptions: readonly string[],
+  retry?: RetryOptions,
+  perQuery = HEARTBEAT_SUBSCRIPTIONS_PER_QUERY,
+): Promise<HeartbeatAnswer> {
+  const rows: HeartbeatRow[] = [];
+  const unread = new Set<string>();
+  for (let i = 0; i < subscriptions.length; i += perQuery) {
+    const query = heartbeatOfSubscriptionsQuery(subscriptions.slice(i, i + perQuery));
+    const answer = await readHeartbeatsIn(conn, { inScope: ws.inScope, outside: ws.outside.filter((c) => !unread.has(c)) }, query, retry);
+    rows.push(...answer.rows);
+    for (const c of answer.unread) unread.add(c);
+  }
+  return { rows, unread: [...unread].sort() };
 }
 
 /** A failure as undefined, unless the run is stopping (then it goes on up). */

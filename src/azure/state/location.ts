@@ -15,6 +15,12 @@ export interface BlobLocation {
 /** The URLs of a container, as the refusals name them. */
 const CONTAINER_URLS = "https://ACCOUNT.blob.core.windows.net/CONTAINER[/PREFIX] or http://HOST:PORT/ACCOUNT/CONTAINER[/PREFIX]";
 
+/** What a state location may be, as a refusal names it. */
+const STATE_SHAPES = `a directory, or an Azure Storage container URL (${CONTAINER_URLS})`;
+
+// Almost always a pipeline variable that was not set (`--state "$STATE_DIR"`): taken as the working directory, the journal would land there.
+const EMPTY_STATE = `empty (an unset variable?): give ${STATE_SHAPES}`;
+
 export function isBlobState(value: string): boolean {
   return /^https?:\/\//i.test(value);
 }
@@ -60,6 +66,6 @@ export function parseBlobUrl(value: string): BlobLocation {
  * ...`), or undefined when it can be: a non-empty string, and a container URL when it is a URL.
  */
 export function stateLocationProblem(value: unknown): string | undefined {
-  const problem = typeof value !== "string" || value.trim() === "" ? `expected a directory, or ${CONTAINER_URLS}` : isBlobState(value) ? blobLocationOf(value) : undefined;
+  const problem = typeof value !== "string" ? `expected ${STATE_SHAPES}` : value.trim() === "" ? EMPTY_STATE : isBlobState(value) ? blobLocationOf(value) : undefined;
   return typeof problem === "string" ? `${JSON.stringify(typeof value === "string" ? shown(value) : value)}: ${problem}` : undefined;
 }

@@ -100,6 +100,16 @@ export function deprecatedSubPlan(plan: string, live: InventoryPlanPricing): { r
   return sub && to ? { from: sub, to } : undefined;
 }
 
+/**
+ * The body this plan sends for `wanted` against the live pricing: a Standard plan the spec gives no
+ * sub-plan, on a deprecated one, moves to its successor (Azure refuses the deprecated one).
+ */
+export function withSuccessor(wanted: DesiredPlan, live: InventoryPlanPricing): { readonly desired: DesiredPlan; readonly deprecated?: { readonly from: string; readonly to: string } } {
+  const deprecated = deprecatedSubPlan(wanted.plan, live);
+  if (!deprecated || wanted.pricingTier !== "Standard" || wanted.subPlan !== null) return { desired: wanted };
+  return { desired: { ...wanted, subPlan: deprecated.to }, deprecated };
+}
+
 /** The fields of `desired` that the live pricing does not have, in the order the plan shows them. */
 export function planChanges(desired: DesiredPlan, live: InventoryPlanPricing): PlanChange[] {
   const out: PlanChange[] = [];

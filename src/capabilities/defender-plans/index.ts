@@ -1,14 +1,16 @@
 /**
  * Defender plans: each plan the spec's `defender` section manages, per subscription, as
  * `Microsoft.Security/pricings` (2024-01-01: tier, sub-plan, enforce, extensions), planned field by
- * field; each machine's plan (the `plan` component: the subscription's, or a resource-level
- * override by tag or id); coexistence with other owners of plan policies (coexistence.ts, which
- * the component capabilities use too). Reads spec.defender and the inventory's settings (plans,
- * pricingTier), machines (tags, pricing) and policyAssignments.
+ * field; plan-wide, what each plan turned on or off or moved to another sub-plan bills or takes
+ * away (billing.ts); each machine's plan (the `plan` component: the subscription's, or a
+ * resource-level override by tag or id); coexistence with other owners of plan policies
+ * (coexistence.ts, which the component capabilities use too). Reads spec.defender and the
+ * inventory's settings (plans, pricingTier), machines (tags, pricing) and policyAssignments.
  */
 import { defineCapability } from "../../core/kernel";
 import { DEFENDER_PLANS_DECLARER } from "./declare";
-import { noteServersPlanTier, planDefenderPlans, planMachinePlans } from "./plan";
+import { notePlanBilling } from "./billing";
+import { planDefenderPlans, planMachinePlans } from "./plan";
 import { PLAN_DECISIONS } from "./reasons";
 import { DEFENDER_PLAN_STEPS, type DefenderPlanSteps } from "./steps";
 
@@ -34,7 +36,7 @@ export const defenderPlans = defineCapability<DefenderPlanSteps>({
     },
   ],
   steps: DEFENDER_PLAN_STEPS,
-  planner: { subscription: planDefenderPlans, components: planMachinePlans, finish: noteServersPlanTier },
+  planner: { subscription: planDefenderPlans, components: planMachinePlans, finish: notePlanBilling },
   declare: DEFENDER_PLANS_DECLARER,
   arm: async () => (await import("./arm")).HANDLERS,
 });

@@ -11,12 +11,12 @@
  * `set-resource-pricing` where the machine does not have that plan yet. A resource-level plan the
  * spec does not ask for is never changed (the seed's spirit: what a user set up stays).
  */
+import { nameOf } from "../../inventory/ids";
 import type { InventoryMachine } from "../../inventory/schema";
-import { resolveServers, serversPricing, SERVERS_PLAN, type ResolvedOverride, type ResolvedServers } from "../../spec";
-import { noteServersTierChanges } from "../subscription-settings";
-import { componentVerdict, pricingId, type ComponentVerdict, type ComponentVerdicts, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
+import { resolveServers, SERVERS_PLAN, type ResolvedOverride, type ResolvedServers } from "../../spec";
+import { componentVerdict, fewNames, pricingId, type ComponentVerdict, type ComponentVerdicts, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
 import { noteCoexistence } from "./coexistence";
-import { deprecatedSubPlan, desiredPlans, droppedExtensions, livePlan, planChanges, type DesiredPlan } from "./desired";
+import { deprecatedSubPlan, desiredPlans, droppedExtensions, livePlan, planChanges, withSuccessor, type DesiredPlan } from "./desired";
 import { overrideText, PLAN_REASONS, type PlanComponentDecision } from "./reasons";
 import { resourcePlanLabel, resourcePricingId, type DefenderPlanSteps } from "./steps";
 
@@ -27,10 +27,8 @@ export function planDefenderPlans(ctx: PlanContext, b: Sink, subscriptionId: str
   const managed = desiredPlans(ctx.spec, subscriptionId);
   for (const wanted of managed) {
     const live = livePlan(settings, wanted.plan);
-    let desired = wanted;
-    const deprecated = deprecatedSubPlan(wanted.plan, live);
-    if (deprecated && wanted.pricingTier === "Standard" && wanted.subPlan === null) {
-      desired = { ...wanted, subPlan: deprecated.to };
+    const { desired, deprecated } = withSuccessor(wanted, live);
+    if (deprecated) {
       b.finding(
         "warning",
         "deprecated-sub-plan",
@@ -80,24 +78,6 @@ export function planDefenderPlans(ctx: PlanContext, b: Sink, subscriptionId: str
       "warning",
     );
   }
-}
-
-/** Plan-wide: the subscriptions whose Defender for Servers tier `defender.servers.plan` moves, in one warning per direction. */
-export function noteServersPlanTier(ctx: PlanContext, b: Sink): void {
-  const servers = resolveServers(ctx.spec.defender);
-  if (!servers) return;
-  const wanted = serversPricing(servers).pricingTier;
-  const on: string[] = [];
-  const off: string[] = [];
-  for (const sub of [...ctx.inScope].sort()) {
-    if (!ctx.onboardedAt.has(sub) || livePlan(ctx.settings.get(sub), SERVERS_PLAN).pricingTier === wanted) continue;
-    (wanted === "Standard" ? on : off).push(sub);
-  }
-  noteServersTierChanges(b, { on, off }, {
-    field: "defender.servers.plan",
-    keepFree: `defender.servers.plan ${servers.plan} asks for it: set it to Off to keep these subscriptions on Free, or keep single machines out with a resource-level Free plan (defender.servers.overrides).`,
-    keepOn: "defender.servers.plan Off asks for it: set P1 or P2 to keep the plan.",
-  });
 }
 
 /** CSPM keeps agentless scanning on while the spec wants it off for Servers and does not turn it off for CSPM. */
@@ -174,17 +154,27 @@ export function planMachinePlans(ctx: PlanContext, b: Sink, fleet: Fleet): Compo
   const say = ctx.reasons.speaker(PLAN_REASONS);
   const verdict = (d: PlanComponentDecision, r: ReturnType<typeof say>) => componentVerdict(d, r);
   const today = livePlans(ctx);
+  const optedOut: string[] = [];
+  const enforcedFrom: Partial<Record<"Free" | "P1" | "P2", string[]>> = {};
   const verdicts: ComponentVerdict[] = fleet.machines.map((m, i) => {
     const own = m.pricing ?? null;
     const sub = today(fleet.subscriptionIds[i]!);
     if (servers.enforce && own) {
       // Today the machine has its own plan, unless its subscription enforces a paid one already.
       const paid = sub.enforced || own.pricingTier === "Standard";
+      if (!sub.enforced && servers.plan !== "Off") {
+        const from = own.pricingTier === "Free" ? "Free" : own.subPlan === "P2" ? "P2" : "P1";
+        if (from !== servers.plan) (enforcedFrom[from] ??= []).push(m.id);
+      }
       return paid ? verdict("enforced", say("enforced", servers.plan, resourcePlanLabel(own))) : verdict("enforced-free", say("enforced-free", servers.plan));
     }
     const o = overrideFor(servers, m, () => ctx.lower(m.id));
     if (!o) {
-      if (own) return own.pricingTier === "Standard" ? verdict("own-pricing", say("own-pricing", resourcePlanLabel(own))) : verdict("own-free", say("own-free"));
+      if (own?.pricingTier === "Standard") return verdict("own-pricing", say("own-pricing", resourcePlanLabel(own)));
+      if (own) {
+        if (servers.plan !== "Off") optedOut.push(m.id);
+        return verdict("own-free", say("own-free"));
+      }
       return sub.paid ? verdict("inherits", say("inherits", sub.label, servers.plan)) : verdict("inherits-free", say("inherits-free", servers.plan));
     }
     const text = overrideText(o.index, o.tag ? `${o.tag.name}=${o.tag.value}` : null);
@@ -201,5 +191,41 @@ export function planMachinePlans(ctx: PlanContext, b: Sink, fleet: Fleet): Compo
     });
     return verdict("override-set", say("override-set", text, o.plan, own ? resourcePlanLabel(own) : `inheriting ${sub.label}`));
   });
+  noteOptedOut(b, servers.plan, optedOut);
+  noteEnforcedPlans(b, servers.plan, enforcedFrom);
   return [{ component: "plan", verdicts }];
+}
+
+/**
+ * Machines taken out of the subscription's paid plan by a resource-level Free nobody declared (the
+ * portal's per-machine switch): kept, as every resource-level plan the spec does not ask for, but
+ * said, as they lose Defender for Servers while the spec asks for it (user trial 20, item 1: an
+ * `info`-less `own-free` and a plan of 0 steps).
+ */
+/**
+ * Machines whose own resource-level plan `enforce` replaces with the subscription's: from Free they
+ * are billed from the apply on, from another sub-plan at the new one's rate (user trial 20, item 2:
+ * said only per machine, `enforced-free`).
+ */
+function noteEnforcedPlans(b: Sink, plan: ResolvedServers["plan"], from: Partial<Record<"Free" | "P1" | "P2", string[]>>): void {
+  const groups = (["Free", "P1", "P2"] as const).flatMap((f) => (from[f]?.length ? [[f, from[f]] as const] : []));
+  if (!groups.length) return;
+  const total = groups.reduce((n, [, ids]) => n + ids.length, 0);
+  const where = groups.map(([f, ids]) => `${ids.length} from ${f === "Free" ? "Free (billed from the apply on)" : `${f} (billed at ${plan}'s rate)`}: ${fewNames(ids.map(nameOf))}`).join("; ");
+  b.finding(
+    "warning",
+    "enforce-replaces-machine-plans",
+    "defender.servers.enforce",
+    `defender.servers.enforce puts ${total} machine(s) that have a resource-level plan of their own on the subscription's Defender for Servers ${plan}: ${where}. Leave enforce off to keep their own plans (declared ones with defender.servers.overrides).`,
+  );
+}
+
+function noteOptedOut(b: Sink, plan: ResolvedServers["plan"], machineIds: readonly string[]): void {
+  if (!machineIds.length) return;
+  b.finding(
+    "warning",
+    "machines-opted-out-of-defender",
+    "defender.servers",
+    `${machineIds.length} machine(s) have a resource-level Free plan that the spec does not declare (set outside it, e.g. in the portal): Defender for Servers ${plan} does not cover them, and this tool leaves them so: ${fewNames(machineIds.map(nameOf))}. Declare them with defender.servers.overrides (plan Free) to keep them out on purpose, or set defender.servers.enforce to put every machine on the subscription's plan.`,
+  );
 }

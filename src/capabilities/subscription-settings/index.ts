@@ -10,7 +10,21 @@ import { noteServersPricing, planSubscriptionSettings } from "./plan";
 import { SUBSCRIPTION_SETTINGS_STEPS, type SubscriptionSettingsSteps } from "./steps";
 
 export { SERVERS_PRICING_PLAN, pricingTierFor } from "./plan";
-export { noteServersTierChanges, SERVERS_BILLING_STARTS, SERVERS_PROTECTION_ENDS, type ServersTierChanges, type ServersTierField } from "./billing";
+export {
+  noteServersTierChanges,
+  noteSubPlanMove,
+  noteTierChanges,
+  PLAN_BILLING_CHANGES,
+  PLAN_BILLING_STARTS,
+  PLAN_CODES,
+  PLAN_PROTECTION_ENDS,
+  SERVERS_BILLING,
+  SERVERS_BILLING_STARTS,
+  SERVERS_PROTECTION_ENDS,
+  type PlanBilling,
+  type SubPlanBilling,
+  type TierField,
+} from "./billing";
 export { declareSubscriptionSettings, type SubscriptionSettingDeclaration, type SubscriptionSettingsInput } from "./declare";
 export type { SetPricingDetails, SetWorkspaceSettingDetails, SubscriptionSettingsSteps } from "./steps";
 

@@ -97,7 +97,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         const second = secondRound.plan;
         text(`Second plan: ${second.steps.length} step(s).\n\n`);
         // The report's figures, machine by machine (a covered decision on a workspace without the solution is not covered).
-        const cov = buildReport(spec, [{ label: "demo", inventory: secondRound.inventory }]).latest;
+        const cov = buildReport(spec, [{ label: "demo", inventory: secondRound.inventory, plan: second }]).latest;
         text(coverage(cov));
         text(componentCoverage(second));
         text(`\nDemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);

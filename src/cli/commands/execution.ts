@@ -5,6 +5,7 @@
  */
 import type { Command } from "commander";
 import { DEFAULT_STATE_DIR, STATE_OPTION_DESCRIPTION } from "../../azure/options";
+import { stateLocationProblem } from "../../azure/state/location";
 import { CliError } from "../errors";
 import { runtimeFlag as flag, runtimeOption as numeric } from "../runtimeFlags";
 
@@ -34,6 +35,10 @@ export function addExecutionOptions(cmd: Command): Command {
 export function executionOptions(opts: ExecutionFlags) {
   if (opts.state !== undefined && opts.stateDir !== undefined && opts.state !== opts.stateDir) throw new CliError("--state and --state-dir name two places: give one");
   if (opts.forceUnlock !== undefined && !/^[0-9a-f-]{8,64}$/i.test(opts.forceUnlock)) throw new CliError(`--force-unlock: "${opts.forceUnlock}" is not a lease id (a GUID, as a refused run prints it)`);
+  // Checked before anything is read or written: `--state ""` would put the journal in the working directory.
+  const [flagName, given] = opts.state !== undefined ? ["--state", opts.state] : ["--state-dir", opts.stateDir];
+  const stateProblem = given === undefined ? undefined : stateLocationProblem(given);
+  if (stateProblem) throw new CliError(`${flagName} ${stateProblem}`);
   return {
     state: opts.state ?? opts.stateDir ?? DEFAULT_STATE_DIR,
     forceUnlock: opts.forceUnlock,

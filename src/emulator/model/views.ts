@@ -69,6 +69,19 @@ export function extensionInstanceView(e: StoredResource, time: string): JsonObje
   };
 }
 
+/**
+ * An Arc machine's extension as its GET answers: the instance view is part of the extension's
+ * properties, with no `$expand` (HybridCompute's MachineExtensionProperties.instanceView), and it
+ * holds one `status`, not a list; the handler's status is the same as a VM's extension shows.
+ */
+export function arcExtensionView(ctx: Pick<ModelContext, "clock">, doc: JsonObject, stored: StoredResource): JsonObject {
+  const out = clone(doc);
+  if (!isObject(out["properties"])) return out;
+  const { statuses, ...view } = extensionInstanceView(stored, ctx.clock.iso());
+  out["properties"]["instanceView"] = { ...view, ...(Array.isArray(statuses) && statuses[0] !== undefined ? { status: statuses[0] } : {}) };
+  return out;
+}
+
 /** A VM extension's GET: `$expand=instanceView` adds its instance view. */
 export function vmExtensionView(ctx: Pick<ModelContext, "clock">, stored: StoredResource, expand: boolean): JsonObject {
   const doc = clone(stored.doc);

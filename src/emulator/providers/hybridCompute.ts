@@ -8,7 +8,7 @@ import { defaultGuest, normalizeOs } from "../model/machines";
 import { ARC_EXTENSION_TYPE, ARC_TYPE } from "../model/resourceTypes";
 import { machineIdentity } from "../model/identity";
 import { extensionDeleted, machineDeleted } from "../model/connections";
-import { machineView } from "../model/views";
+import { arcExtensionView, machineView } from "../model/views";
 import { asDefinedAt } from "../catalog/arcExtensionProperties";
 import { putExtension } from "./common/extensionPut";
 import { tracked } from "./common/tracked";
@@ -81,9 +81,9 @@ export const arcExtensions: ResourceTypeSpec<Deps> = {
   createStatus: 202,
   // Written and read through the model of the request's api-version, as ARM's provider does.
   put: tracked((i) => putExtension({ ...i, body: asDefinedAt(i.body, i.apiVersion) }), (i) => (i.existing && i.target.parent ? [i.target.parent.id] : [])),
-  view: (_ctx, stored, req) => {
+  view: (ctx, stored, req) => {
     const apiVersion = req?.query.get("api-version");
-    return apiVersion ? asDefinedAt(stored.doc, apiVersion) : stored.doc;
+    return arcExtensionView(ctx, apiVersion ? asDefinedAt(stored.doc, apiVersion) : stored.doc, stored);
   },
   onDeleted: extensionDeleted,
 };
