@@ -12,6 +12,7 @@
  * Output depends on the report only (no clock), so the same inputs give the same page.
  */
 import { COVERED_MEANING, type Coverage } from "./coverage";
+import { AGENT_HEADLINE, NO_HEADLINE_WHY } from "./headline";
 import type { DecisionCount, Drift, Report, Snapshot } from "./model";
 
 /** Rows of a machine list shown before the rest is left to --format json. */
@@ -26,18 +27,18 @@ export function renderReportHtml(report: Report): string {
   const body = [
     `<main id="report" data-report-version="${report.version}" data-inventories="${report.snapshots.length}">`,
     "<header>",
-    `<h1>Security Center agent coverage</h1>`,
+    `<h1>${latest.headline?.of === AGENT_HEADLINE ? "Security Center agent coverage" : "Defender coverage"}</h1>`,
     `<p class="lede">Inventory <strong id="latest-label">${esc(latest.label)}</strong>${latest.generatedAt ? `, generated <time id="latest-generated-at" datetime="${attr(latest.generatedAt)}">${esc(latest.generatedAt)}</time>` : ""}: ` +
       `${latest.total.machines} machine(s) in ${subs} subscription(s)` +
       (report.snapshots.length > 1 ? `; drift over ${report.snapshots.length} inventories below.` : ".") +
       "</p>",
-    `<p class="rule" id="covered-rule" data-decisions="${attr(report.coveredDecisions.join(" "))}">A machine is <em>covered</em> when ${esc(COVERED_MEANING)}, on the actual state before any change: decisions ${report.coveredDecisions.map((d) => `<code>${esc(d)}</code>`).join(", ")}.</p>`,
+    headlineRule(report),
     "</header>",
     summarySection(latest),
     subscriptionSection(latest),
     componentSection(latest),
-    geographySection(latest),
-    decisionSection(latest.byDecision),
+    latest.headline ? geographySection(latest) : "",
+    decisionSection(latest),
     report.drift.length ? driftSection(report) : "",
     `<footer><p>Made by <code>asc-autoprovision report</code> from the inventories and the spec; <code>--format json</code> gives the same figures.</p></footer>`,
     "</main>",
@@ -61,19 +62,42 @@ export function renderReportHtml(report: Report): string {
   ].join("\n");
 }
 
+/**
+ * What the headline figures count (#headline[data-of]: `agent`, a component's name, or empty for
+ * none) and the rule that counts a machine covered (#covered-rule[data-decisions]).
+ */
+function headlineRule(report: Report): string {
+  const h = report.latest.headline;
+  if (!h) return `<p class="rule" id="headline" data-of="">No headline coverage: ${esc(NO_HEADLINE_WHY)}. Each component's figures are below.</p>`;
+  const decisions = (list: readonly string[]) => list.map((d) => `<code>${esc(d)}</code>`).join(", ");
+  const rule =
+    h.of === AGENT_HEADLINE
+      ? `A machine is <em>covered</em> when ${esc(COVERED_MEANING)}, on the actual state before any change: decisions ${decisions(report.coveredDecisions)}.`
+      : `The spec provisions no agent: the headline is the ${esc(h.title)}'s coverage. A machine is <em>covered</em> when its ${esc(h.title)} decision is ${decisions(h.coveredDecisions)}, on the actual state before any change.`;
+  return [
+    `<p class="rule" id="headline" data-of="${attr(h.of)}">Headline: <strong>${esc(h.title)}</strong> coverage.</p>`,
+    `<p class="rule" id="covered-rule" data-decisions="${attr(h.coveredDecisions.join(" "))}">${rule}</p>`,
+  ].join("\n");
+}
+
 function summarySection(s: Snapshot): string {
   const t = s.total;
   const card = (id: string, value: string, label: string, cls = "") => `<div class="card${cls ? ` ${cls}` : ""}"><div class="value" id="${id}">${value}</div><div class="label">${label}</div></div>`;
   return [
     `<section id="summary" aria-labelledby="summary-h">`,
     `<h2 id="summary-h">Summary</h2>`,
-    `<div id="total" ${coverageAttrs(t)}>`,
-    card("total-percent", pct(t.percent), "covered", "big"),
-    card("total-covered", String(t.covered), "machines covered"),
-    card("total-uncovered", String(t.machines - t.covered), "not covered"),
-    card("total-machines", String(t.machines), "machines in scope"),
-    "</div>",
-    bar(t, "wide"),
+    // Without a headline there is no figure to lead with: the components' section has them.
+    ...(s.headline
+      ? [
+          `<div id="total" data-headline="${attr(s.headline.of)}" ${coverageAttrs(t)}>`,
+          card("total-percent", pct(t.percent), s.headline.of === AGENT_HEADLINE ? "covered" : `covered: ${esc(s.headline.title)}`, "big"),
+          card("total-covered", String(t.covered), "machines covered"),
+          card("total-uncovered", String(t.machines - t.covered), "not covered"),
+          card("total-machines", String(t.machines), "machines in scope"),
+          "</div>",
+          bar(t, "wide"),
+        ]
+      : []),
     `<div id="plan" data-steps="${s.plan.steps}" data-machines-to-change="${s.plan.machinesToChange}" data-errors="${s.plan.findings.error}" data-warnings="${s.plan.findings.warning}" data-infos="${s.plan.findings.info}">`,
     card("plan-machines-to-change", String(s.plan.machinesToChange), "machines the plan changes"),
     card("plan-steps", String(s.plan.steps), "steps"),
@@ -83,8 +107,6 @@ function summarySection(s: Snapshot): string {
     "</section>",
   ].join("\n");
 }
-
-const AGENT_TITLES = { ama: "Azure Monitor Agent", mma: "Log Analytics agent", none: "no agent" } as const;
 
 function subscriptionSection(s: Snapshot): string {
   // One column per component the plan decides and per Defender plan the spec manages, after the agent's coverage.
@@ -96,7 +118,7 @@ function subscriptionSection(s: Snapshot): string {
       s.plans.map((p) => `<td data-plan="${attr(p)}">${esc(r.plans[p] ?? "not read")}</td>`).join("") +
       "</tr>",
   );
-  return table("by-subscription", `Coverage by subscription (${AGENT_TITLES[s.agent]})`, ["Subscription"], rows, extra);
+  return table("by-subscription", s.headline ? `Coverage by subscription (${s.headline.title})` : "Components by subscription (no headline coverage)", ["Subscription"], rows, extra);
 }
 
 /** "12/15 (80%)" of one component, "—" where it applies to nothing. */
@@ -117,10 +139,11 @@ function geographySection(s: Snapshot): string {
     (r) =>
       `<tr data-geography="${attr(r.geography)}" data-code="${attr(r.code)}" ${coverageAttrs(r)}><th scope="row">${esc(r.displayName)} <span class="muted">(${esc(r.code)})</span><br><span class="regions">${r.regions.map(esc).join(", ")}</span></th>${coverageCells(r)}</tr>`,
   );
-  return table("by-geography", "Coverage by geography", ["Geography (default-workspace code), regions"], rows);
+  return table("by-geography", `Coverage by geography (${s.headline?.title ?? ""})`, ["Geography (default-workspace code), regions"], rows);
 }
 
-function decisionSection(decisions: readonly DecisionCount[]): string {
+function decisionSection(s: Snapshot): string {
+  const decisions: readonly DecisionCount[] = s.byDecision;
   const total = decisions.reduce((n, d) => n + d.machines, 0);
   const rows = decisions.map(
     (d) =>
@@ -128,7 +151,8 @@ function decisionSection(decisions: readonly DecisionCount[]): string {
   );
   return [
     `<section id="by-decision" aria-labelledby="by-decision-h">`,
-    `<h2 id="by-decision-h">Machines by decision</h2>`,
+    // Decisions and their "covered" are the agent's: without one, every machine is out-of-scope there.
+    `<h2 id="by-decision-h">${s.headline?.of === AGENT_HEADLINE ? "Machines by decision" : "Machines by agent decision (the spec provisions no agent)"}</h2>`,
     "<table>",
     "<thead><tr><th>Decision</th><th class=\"num\">Machines</th><th>Coverage</th><th>Meaning</th><th>Share</th></tr></thead>",
     `<tbody>${rows.join("\n")}</tbody>`,
@@ -146,20 +170,24 @@ function driftSection(report: Report): string {
   return [
     `<section id="drift" aria-labelledby="drift-h" data-inventories="${snaps.length}">`,
     `<h2 id="drift-h">Drift over time</h2>`,
-    chart(snaps),
+    // Without a headline there is no share to chart: only the decisions' changes.
+    report.latest.headline ? chart(snaps) : "",
     `<table id="coverage-over-time">`,
     `<thead><tr><th>Inventory</th><th class="num">Covered</th><th class="num">Machines</th><th class="num">Coverage</th><th>Share</th></tr></thead>`,
     `<tbody>${rows.join("\n")}</tbody>`,
     "</table>",
-    ...report.drift.map((d, i) => driftStep(d, i + 1)),
+    ...report.drift.map((d, i) => driftStep(d, i + 1, report.latest.headline !== null)),
     "</section>",
   ].join("\n");
 }
 
-function driftStep(d: Drift, n: number): string {
+function driftStep(d: Drift, n: number, headline: boolean): string {
   const delta = (x: number) => (x > 0 ? `+${x}` : String(x));
   const head = `<h3>${esc(d.fromGeneratedAt ?? d.from)} → ${esc(d.toGeneratedAt ?? d.to)}</h3>`;
-  const sum = `<p><span class="figure" data-field="changed">${d.changed}</span> machine(s) changed decision; covered <span class="figure" data-field="covered-change">${delta(d.coveredChange)}</span>${d.percentChange === null ? "" : ` (<span data-field="percent-change">${delta(d.percentChange)}</span> points)`}.</p>`;
+  const covered = headline
+    ? `; covered <span class="figure" data-field="covered-change">${delta(d.coveredChange)}</span>${d.percentChange === null ? "" : ` (<span data-field="percent-change">${delta(d.percentChange)}</span> points)`}`
+    : "";
+  const sum = `<p><span class="figure" data-field="changed">${d.changed}</span> machine(s) changed decision${covered}.</p>`;
   const label = (x: string | null) => (x === null ? '<span class="muted">(absent)</span>' : `<code>${esc(x)}</code>`);
   const transitions = d.transitions.length
     ? [

@@ -6,6 +6,8 @@ import { renderReportHtml } from "./html";
 import type { Report } from "./model";
 
 export * from "./coverage";
+export * from "./gates";
+export * from "./headline";
 export * from "./model";
 export { renderReportHtml };
 

@@ -15,6 +15,7 @@ import { geographyOf } from "../spec/geography";
 import { CONTAINERS_PLAN, SERVERS_PLAN } from "../spec/defender";
 import type { AgentChoice, Spec } from "../spec/schema";
 import { COVERAGE_GAPS, COVERED_DECISIONS, coverageJudge, coverageOf, isCovered, type Coverage, type CoverageGap } from "./coverage";
+import { AGENT_HEADLINE, componentHeadlineJudge, headlineFor, type HeadlineChoice } from "./headline";
 
 export const REPORT_VERSION = 1;
 
@@ -71,14 +72,22 @@ export interface DecisionCount {
 
 export interface Snapshot {
   readonly label: string;
-  /** The spec's agent: the `covered` figures are its coverage (the Azure Monitor Agent's, or the Log Analytics agent's; with `none`, no machine is covered). */
+  /** The spec's agent (the Azure Monitor Agent, the Log Analytics agent, or none): `byDecision` is its decisions. */
   readonly agent: AgentChoice;
+  /**
+   * What `total`, `bySubscription`, `byGeography` and the drift count (headline.ts): the agent's
+   * coverage when the spec provisions one, else the Defender for Servers plan's (`of: "plan"`);
+   * null when the spec manages neither, and then their percentages are null (each component's
+   * figures stand on their own).
+   */
+  readonly headline: HeadlineChoice | null;
   /** The components the plan decides, in registration order; empty without a defender section. */
   readonly components: readonly ComponentColumn[];
   /** The Defender plans the spec manages, by pricing name (VirtualMachines first). */
   readonly plans: readonly string[];
   /** The inventory's generatedAt as written, or null. */
   readonly generatedAt: string | null;
+  /** The headline's coverage over the machines it counts. */
   readonly total: Coverage;
   readonly bySubscription: readonly SubscriptionCoverage[];
   readonly byGeography: readonly GeographyCoverage[];
@@ -233,11 +242,19 @@ function snapshotOf(spec: Spec, input: ReportInput, plan: Plan): Snapshot {
   const byGeo = new Map<string, Tally>();
   const geoInfo = new Map<string, { displayName: string; code: string; regions: Set<string> }>();
   const byDecision = new Map<string, number>();
-  const judge = coverageJudge(spec.logAnalyticsAgent.agent, inv);
+  const agentJudge = coverageJudge(spec.logAnalyticsAgent.agent, inv);
+  const headline = headlineFor(spec);
+  const judge = headline?.of === AGENT_HEADLINE ? undefined : componentHeadlineJudge(headline);
+  let counted = 0;
   let covered = 0;
   for (const m of plan.machines) {
-    const coverage = judge(m);
+    const agentCoverage = agentJudge(m);
+    const key = decisionKey(m.decision, agentCoverage.gap);
+    byDecision.set(key, (byDecision.get(key) ?? 0) + 1);
+    const coverage = judge ? judge(m) : agentCoverage;
+    if (!coverage) continue;
     const ok = coverage.covered;
+    counted++;
     if (ok) covered++;
     bump(bySub, subscriptionOf(m.id), ok);
     const region = location.get(m.id.toLowerCase()) ?? "unknown";
@@ -246,9 +263,9 @@ function snapshotOf(spec: Spec, input: ReportInput, plan: Plan): Snapshot {
     let info = geoInfo.get(geo.key);
     if (!info) geoInfo.set(geo.key, (info = { displayName: geo.displayName, code: geo.code, regions: new Set() }));
     info.regions.add(region.replace(/\s+/g, "").toLowerCase());
-    const key = decisionKey(m.decision, coverage.gap);
-    byDecision.set(key, (byDecision.get(key) ?? 0) + 1);
   }
+  // Without a headline nothing is counted covered, and no share is given: a 0% would read as a figure.
+  const figure = (machines: number, n: number): Coverage => (headline ? coverageOf(machines, n) : { machines, covered: 0, percent: null });
   const findings = plan.summary.findings;
   const { columns, bySub: componentsBySub } = componentTallies(plan);
   const plans = managedPlans(spec);
@@ -266,23 +283,24 @@ function snapshotOf(spec: Spec, input: ReportInput, plan: Plan): Snapshot {
   return {
     label: input.label,
     agent: spec.logAnalyticsAgent.agent,
+    headline,
     components: columns,
     plans,
     generatedAt: inv.generatedAt ?? null,
-    total: coverageOf(plan.machines.length, covered),
+    total: figure(counted, covered),
     bySubscription: [...bySub.entries()]
       .sort(([a], [b]) => compare(a, b))
       .map(([subscription, t]) => ({
         subscription,
         displayName: displayNames.get(subscription) ?? null,
-        ...coverageOf(t.machines, t.covered),
+        ...figure(t.machines, t.covered),
         components: componentCoverage(subscription),
         plans: pricings(subscription),
       })),
     byGeography: [...byGeo.entries()]
       .map(([key, t]) => {
         const info = geoInfo.get(key)!;
-        return { geography: key, displayName: info.displayName, code: info.code, regions: [...info.regions].sort(), ...coverageOf(t.machines, t.covered) };
+        return { geography: key, displayName: info.displayName, code: info.code, regions: [...info.regions].sort(), ...figure(t.machines, t.covered) };
       })
       .sort((a, b) => compare(a.displayName, b.displayName) || compare(a.geography, b.geography)),
     byDecision: decisionCounts(byDecision),

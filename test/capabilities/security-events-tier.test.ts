@@ -42,6 +42,37 @@ describe("ama: a rule's tier lowered", () => {
   });
 });
 
+describe("a tier raised above one already collecting (user trial 20: Common → All said nothing)", () => {
+  const raised = (p: ReturnType<typeof plan>) => p.findings.filter((f) => f.code === "security-events-tier-raised");
+  const vms = [machine("a", { location: "westeurope" })].map((m) => ({ ...m, extensions: [amaExtension("Windows")], identity: SYSTEM_IDENTITY }));
+  const inv = (tier: "None" | "Minimal" | "Common" | "All") => inventory({ workspaces: [weu], machines: vms, dataCollectionRules: [dcr(weu, tier)], dataCollectionRuleAssociations: [association(vms[0]!, weu)] });
+
+  it("ama: one warning naming the rule, before → after, and that ingestion is billed", () => {
+    expect(raised(plan(spec({ agent: "ama", securityEvents: "All" }), inv("Common")))).toEqual([
+      {
+        severity: "warning",
+        code: "security-events-tier-raised",
+        target: "logAnalyticsAgent.securityEvents",
+        message:
+          `This plan raises the Windows security-event tier of 1 data collection rule(s), which the Azure Monitor Agent follows (Common → All: asc-DefaultWorkspace-${SUB}-WEU): ` +
+          "from the apply on, the machines sending there collect more security events, which Log Analytics bills by the GB ingested (Defender for Servers P2 includes 500 MB a day per machine of security data). logAnalyticsAgent.securityEvents is All: set it lower to collect less.",
+      },
+    ]);
+  });
+
+  it("mma: a workspace's data source from Minimal to Common", () => {
+    const minimal = { ...weu, securityEvents: { tier: "Minimal" as const, owner: "securityCenter" as const } };
+    const vm = machine("vm1", { extensions: [laExtension("Windows", "1.0", minimal.customerId)] });
+    expect(raised(plan(spec({ securityEvents: "Common" }), inventory({ workspaces: [minimal], machines: [vm] })))).toEqual([expect.objectContaining({ message: expect.stringContaining(`(Minimal → Common: DefaultWorkspace-${SUB}-WEU)`) })]);
+  });
+
+  it("not when collection starts (None → a tier: the step the spec asks for), stays, or goes down", () => {
+    expect(raised(plan(spec({ agent: "ama", securityEvents: "Common" }), inv("None")))).toEqual([]);
+    expect(raised(plan(spec({ agent: "ama", securityEvents: "Common" }), inv("Common")))).toEqual([]);
+    expect(raised(plan(spec({ agent: "ama", securityEvents: "Minimal" }), inv("Common")))).toEqual([]);
+  });
+});
+
 describe("mma: a workspace's tier lowered", () => {
   it("names the workspace with its tier before → after", () => {
     const all = { ...weu, securityEvents: { tier: "All" as const, owner: "securityCenter" as const } };

@@ -76,7 +76,9 @@ describe("Defender for Endpoint (component endpoint)", () => {
   it("mde-off: the plan is off; the integration off; Linux off; the unified solution off", () => {
     expect(decide(machine("vm-11"), { servers: { plan: "Off" } }).reason).toMatch(/^Defender for Servers is off for this machine \(Free\)/);
     expect(decide(machine("vm-12"), { servers: { plan: "P1", endpointProtection: { enabled: false }, vulnerabilityAssessment: "none" } }).reason).toMatch(/^The Defender for Endpoint integration is off/);
-    expect(decide(linux("vm-13"), { servers: { plan: "P1", endpointProtection: { linux: false } } }).reason).toMatch(/^The integration is off for Linux/);
+    // Linux still excluded in the subscription: once in the integration it stays (defender.endpoint-settings.test.ts).
+    const excluded = settings({ ...P2_IN_PLACE, securitySettings: { WDATP: true, WDATP_UNIFIED_SOLUTION: true, WDATP_EXCLUDE_LINUX_PUBLIC_PREVIEW: true } });
+    expect(decide(linux("vm-13"), { servers: { plan: "P1", endpointProtection: { linux: false } } }, excluded).reason).toMatch(/^The integration is off for Linux/);
     const c = decide(machine("vm-14", { osName: "Windows Server 2016 Datacenter" }), { servers: { plan: "P1", endpointProtection: { unifiedSolution: false } } });
     expect(c).toEqual({ decision: "mde-off", reason: expect.stringMatching(/^Windows Server 2012 R2 and 2016 need the unified solution/) });
   });

@@ -27,7 +27,7 @@ describe("one-way changes are warned about in the plan that makes them", () => {
     const [w, ...more] = findingsOf(p, "vulnerability-assessment-provider-one-way");
     expect(more).toEqual([]);
     expect(w).toMatchObject({ severity: "warning", target: "defender.servers.vulnerabilityAssessment" });
-    expect(w!.message).toMatch(/^This plan sets the vulnerability-assessment provider to MdeTvm \(Defender Vulnerability Management\) in 2 subscription\(s\), and that cannot be undone: it is the only provider left/);
+    expect(w!.message).toMatch(new RegExp(`^This plan sets the vulnerability-assessment provider to MdeTvm \\(Defender Vulnerability Management\\) in 2 subscription\\(s\\): ${SUB}, ${SUB2}, and that cannot be undone: it is the only provider left`));
   });
 
   it("no warning where the provider is MdeTvm already", () => {
@@ -41,7 +41,7 @@ describe("one-way changes are warned about in the plan that makes them", () => {
     const p = plan(defenderSpec({ servers: { plan: "P1", vulnerabilityAssessment: "none" } }, {}, [SUB, SUB2]), twoSubscriptions(machines, P2_IN_PLACE));
     const kept = findingsOf(p, "vulnerability-assessment-provider-kept");
     expect(kept).toHaveLength(1);
-    expect(kept[0]!.message).toMatch(/^The vulnerability-assessment provider stays MdeTvm in 2 subscription\(s\): the spec says none, .* so it is left as it is, and 1 machine\(s\) stay assessed\.$/);
+    expect(kept[0]!.message).toMatch(new RegExp(`^The vulnerability-assessment provider stays MdeTvm in 2 subscription\\(s\\): ${SUB}, ${SUB2}; the spec says none, .* so it is left as it is, and 1 machine\\(s\\) stay assessed\\.$`));
     expect(componentOf(p, "vm-1", "vulnerabilityAssessment")!.decision).toBe("va-enabled");
   });
 
@@ -50,7 +50,7 @@ describe("one-way changes are warned about in the plan that makes them", () => {
     const p = plan(defenderSpec({ servers: { plan: "P2" } }), inv([], before));
     expect(stepsOf(p, "set-security-setting").map((s) => s.details.name)).toEqual(["WDATP_UNIFIED_SOLUTION", "WDATP_EXCLUDE_LINUX_PUBLIC_PREVIEW"]);
     expect(findingsOf(p, "endpoint-unified-solution-one-way")).toEqual([
-      expect.objectContaining({ severity: "warning", target: "defender.servers.endpointProtection.unifiedSolution", message: expect.stringMatching(/in 1 subscription\(s\), and that cannot be undone/) }),
+      expect.objectContaining({ severity: "warning", target: "defender.servers.endpointProtection.unifiedSolution", message: expect.stringMatching(new RegExp(`in 1 subscription\\(s\\): ${SUB}, and that cannot be undone`)) }),
     ]);
     expect(findingsOf(p, "endpoint-linux-one-way")).toEqual([expect.objectContaining({ severity: "warning", message: expect.stringMatching(/cannot be undone for Linux alone/) })]);
   });

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { main } from "../../src/cli/main";
 import { buildReport, renderReportHtml, renderReportJson } from "../../src/report";
 import { alzFiles, alzInventory, SANDBOX } from "../helpers/alz";
+import { inv, machine, mde } from "../reconcile/defender.fixtures";
+import { SUB } from "../helpers/fixtures";
 import { example, timeline } from "./fixtures";
 
 async function run(...argv: string[]) {
@@ -90,7 +92,56 @@ describe("asc-autoprovision report", () => {
     // Without a gate the report is written and exits 0; with machines in scope the gate is the coverage's.
     expect((await run("report", "--spec", file("spec-mg.yaml"), "--inventory", file("inv-s3.json"), "--format", "json")).code).toBe(0);
     const gated = await run("report", "--spec", file("spec-mg.yaml"), "--inventory", file("inv.json"), "--format", "json", "--fail-under", "10");
-    expect(gated).toMatchObject({ code: 2, err: "" });
+    expect(gated.code).toBe(2);
+    expect(gated.err).toMatch(/^asc-autoprovision: --fail-under 10: Azure Monitor Agent coverage \d+\/\d+ \([\d.]+%\) is below 10%\n$/);
+  });
+
+  describe("a spec without an agent (user trial 20, item 5: coverage 0/60 (0%) and --fail-under 90 exited 2 beside a plan at 96.7%)", () => {
+    const fleet = inv([machine("vm-with-mde", { extensions: [mde("Windows")] }), machine("vm-without"), machine("lnx-without", { osType: "Linux" }), machine("vm-own-free", { pricing: { pricingTier: "Free" } })]);
+    const invFile = join(t.dir, "defender-fleet.json");
+    writeFileSync(invFile, JSON.stringify(fleet));
+    const specFile = (name: string, body: string) => {
+      const f = join(t.dir, name);
+      writeFileSync(f, `subscriptions: [${SUB}]\n${body}`);
+      return f;
+    };
+    const defenderOnly = specFile("defender-only.yaml", "defender:\n  servers: { plan: P2 }\n");
+    const gate = (spec: string, ...thresholds: string[]) => run("report", "--spec", spec, "--inventory", invFile, "--format", "json", "--fail-under", ...thresholds);
+
+    it("the one-line summary, the JSON and the page give the Defender for Servers plan's coverage", async () => {
+      const html = join(t.dir, "defender.html");
+      const json = join(t.dir, "defender.json");
+      const a = await run("report", "--spec", defenderOnly, "--inventory", invFile, "--out", html);
+      const b = await run("report", "--spec", defenderOnly, "--inventory", invFile, "--format", "json", "--out", json);
+      expect(a).toMatchObject({ code: 0, err: `wrote ${html}: Defender for Servers plan coverage 3/4 (75%) over 1 inventory\n` });
+      expect(b).toMatchObject({ code: 0, err: `wrote ${json}: Defender for Servers plan coverage 3/4 (75%) over 1 inventory\n` });
+      expect(JSON.parse(readFileSync(json, "utf8")).latest).toMatchObject({ headline: { of: "plan", title: "Defender for Servers plan" }, total: { machines: 4, covered: 3, percent: 75 } });
+      expect(readFileSync(html, "utf8")).toContain('<div id="total" data-headline="plan" data-machines="4" data-covered="3" data-percent="75">');
+    });
+
+    it("--fail-under holds the plan's coverage; <component>=<percent> holds a component's, repeated or listed", async () => {
+      expect(await gate(defenderOnly, "75")).toMatchObject({ code: 0, err: "" });
+      expect(await gate(defenderOnly, "90")).toMatchObject({ code: 2, err: "asc-autoprovision: --fail-under 90: Defender for Servers plan coverage 3/4 (75%) is below 90%\n" });
+      expect(await gate(defenderOnly, "75", "endpoint=25")).toMatchObject({ code: 0, err: "" });
+      const both = await run("report", "--spec", defenderOnly, "--inventory", invFile, "--format", "json", "--fail-under", "75", "--fail-under", "endpoint=90", "--fail-under", "vulnerabilityAssessment=0");
+      expect(both).toMatchObject({ code: 2, err: "asc-autoprovision: --fail-under endpoint=90: Defender for Endpoint coverage 1/4 (25%) is below 90%\n" });
+    });
+
+    it("an unknown component exits 1 naming the allowed ones; so does a component or a headline the report does not have", async () => {
+      const unknown = await gate(defenderOnly, "mde=90");
+      expect(unknown).toMatchObject({ code: 1, out: "" });
+      expect(unknown.err).toMatch(/^asc-autoprovision: --fail-under: "mde" is not a component; the components are plan, endpoint, .*containerSensor, kubernetesPolicyAddon.*\n$/);
+      const absent = await gate(defenderOnly, "containerSensor=90");
+      expect(absent.code).toBe(1);
+      expect(absent.err).toContain("--fail-under containerSensor=90: defender-fleet.json has no containerSensor figure");
+      const off = specFile("servers-off.yaml", "defender:\n  servers: { plan: Off }\n");
+      const none = await gate(off, "90");
+      expect(none.code).toBe(1);
+      expect(none.err).toMatch(/^asc-autoprovision: --fail-under 90: the spec provisions no agent \(logAnalyticsAgent.autoProvision is off\) and turns no Defender for Servers plan on \(defender.servers\), so the report has no headline coverage: only each component's; hold a component instead, --fail-under <component>=90/);
+      expect(JSON.parse(none.out).latest).toMatchObject({ headline: null, total: { machines: 4, covered: 0, percent: null } });
+      const summary = await run("report", "--spec", off, "--inventory", invFile, "--format", "json", "--out", join(t.dir, "off.json"));
+      expect(summary.err).toMatch(/^wrote .*off\.json: no headline coverage \(the spec provisions no agent .*; components: plan 3\/4 \(75%\)/);
+    });
   });
 
   it("exits 1 with a message on bad input", async () => {
@@ -116,6 +167,7 @@ describe("asc-autoprovision report", () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/--format <format>\s+output format: html, json, png/);
     expect(r.out).toMatch(/decisions compliant, keep-user-workspace, keep-existing, ama-compliant, ama-awaiting-heartbeat, ama-remove-legacy, ama-keep-legacy/);
-    expect(r.out).toMatch(/Exit codes: 0 written, 2 coverage below --fail-under, 1 error \(an inventory without a machine tag the spec reads; or --fail-under on an inventory without a subscription of the spec, read for another scope, or with no machine in scope\)\.\n$/);
+    expect(r.out).toMatch(/Exit codes: 0 written, 2 a figure below its --fail-under, 1 error \(an inventory without a machine tag the spec reads; or --fail-under on an inventory without a subscription of the spec, read for another scope, or with no machine in scope; or with no figure to hold: no headline, a component the report lacks, an unknown component\)\.\n$/);
+    expect(r.out).toMatch(/Components for --fail-under <component>=<percent>: plan, endpoint, /);
   });
 });

@@ -22,6 +22,7 @@ import { componentVerdict, type ComponentVerdict, type Fleet, type PlanContext }
 import { effectivePlan, neverProvisioned } from "../defender-plans";
 import { extensionOf } from "../machine-extensions";
 import { ENDPOINT_REASONS, type EndpointDecision, type EndpointOffFacts } from "./reasons";
+import { serversIn } from "./settings";
 
 /** The endpoint verdicts of a fleet, computed once per plan (vulnerability assessment reads them too). */
 const VERDICTS = {};
@@ -29,23 +30,36 @@ const VERDICTS = {};
 export function endpointVerdicts(ctx: PlanContext, fleet: Fleet): readonly ComponentVerdict<EndpointDecision>[] | undefined {
   const servers = resolveServers(ctx.spec.defender);
   if (!servers) return undefined;
-  return ctx.memo(VERDICTS, () => fleet.machines.map(endpointDecider(ctx, servers)));
+  return ctx.memo(VERDICTS, () => {
+    const decide = endpointDecider(ctx, servers);
+    return fleet.machines.map((m, i) => decide(m, fleet.subscriptionIds[i]!));
+  });
 }
 
 function hasTag(m: InventoryMachine, name: string, value: string): boolean {
   return Object.entries(m.tags ?? {}).some(([k, v]) => k.toLowerCase() === name.toLowerCase() && v.toLowerCase() === value);
 }
 
-export function decideEndpoint(ctx: PlanContext, servers: ResolvedServers, m: InventoryMachine): ComponentVerdict<EndpointDecision> {
-  return endpointDecider(ctx, servers)(m);
+export function decideEndpoint(ctx: PlanContext, servers: ResolvedServers, m: InventoryMachine, subscriptionId: string): ComponentVerdict<EndpointDecision> {
+  return endpointDecider(ctx, servers)(m, subscriptionId);
 }
 
-/** Decides one machine; what every machine shares (the speaker, the spec's servers) is bound once per fleet. */
-function endpointDecider(ctx: PlanContext, servers: ResolvedServers): (m: InventoryMachine) => ComponentVerdict<EndpointDecision> {
+/**
+ * Decides one machine of a subscription; what every machine shares (the speaker, the spec's
+ * servers as they apply per subscription: settings.ts, serversIn) is bound once per fleet.
+ */
+function endpointDecider(ctx: PlanContext, spec: ResolvedServers): (m: InventoryMachine, subscriptionId: string) => ComponentVerdict<EndpointDecision> {
   const say = ctx.reasons.speaker(ENDPOINT_REASONS);
   const v = (d: EndpointDecision, r: ReturnType<typeof say>) => componentVerdict(d, r);
   const osClass = osClassifier();
-  return (m) => {
+  // Machines come in runs of one subscription: the last one's servers are kept.
+  let lastSubscription: string | undefined;
+  let servers = spec;
+  return (m, subscriptionId) => {
+    if (subscriptionId !== lastSubscription) {
+      lastSubscription = subscriptionId;
+      servers = serversIn(ctx, spec, subscriptionId);
+    }
     const kind = MDE_EXTENSION[m.osType];
     const ext = extensionOf(m, kind);
     const failed = ext !== undefined && (ext.provisioningState ?? "").toLowerCase() === "failed";

@@ -1,7 +1,7 @@
 /** What the front ends declare for the Defender for Endpoint integration: its settings at the subscription. */
 import { resolveServers, SECURITY_SETTING_KINDS } from "../../spec";
 import { subscriptionScope, type CapabilityDeclarer, type SecuritySettingDeclaration } from "../../core/kernel";
-import { desiredEndpointSettings } from "./plan";
+import { desiredEndpointSettings } from "./settings";
 
 export const ENDPOINT_DECLARER: CapabilityDeclarer = {
   subscription: ({ spec, subscriptionId }) => {

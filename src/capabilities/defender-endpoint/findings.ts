@@ -9,21 +9,16 @@
  * `mde-awaiting-defender` with the component's decisions, not here.
  */
 import { SERVERS_PLAN } from "../../spec/defender";
+import type { ResolvedServers } from "../../spec/defenderSchema";
 import type { ComponentVerdict, Fleet, PlanContext, StepSink } from "../../core/kernel";
 import { livePlan } from "../defender-plans";
 import type { EndpointDecision } from "./reasons";
+import { desiredEndpointSettings, serversIn } from "./settings";
 import type { EndpointSteps } from "./steps";
 
 export const STILL_AWAITING_DEFENDER = "mde-still-awaiting-defender";
 
-/** `wanted`: the integration's settings as the spec wants them (plan.ts, desiredEndpointSettings). */
-export function noteStillAwaiting(
-  ctx: PlanContext,
-  b: StepSink<EndpointSteps>,
-  fleet: Fleet,
-  verdicts: readonly ComponentVerdict<EndpointDecision>[],
-  wanted: readonly { readonly name: string; readonly enabled: boolean }[],
-): void {
+export function noteStillAwaiting(ctx: PlanContext, b: StepSink<EndpointSteps>, fleet: Fleet, verdicts: readonly ComponentVerdict<EndpointDecision>[], servers: ResolvedServers): void {
   // Per subscription (machines come in runs of one): was everything the deployment needs already on?
   const alreadyOn = new Map<string, boolean>();
   const subscriptions = new Set<string>();
@@ -37,6 +32,8 @@ export function noteStillAwaiting(
     if (on === undefined) {
       const settings = ctx.settings.get(sub);
       const have = settings?.securitySettings ?? {};
+      // The settings as the spec wants them there (settings.ts: Linux kept on where it is on for good).
+      const wanted = desiredEndpointSettings(serversIn(ctx, servers, sub));
       on = livePlan(settings, SERVERS_PLAN).pricingTier === "Standard" && wanted.every((s) => have[s.name] === s.enabled);
       alreadyOn.set(sub, on);
     }

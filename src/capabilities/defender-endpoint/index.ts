@@ -8,13 +8,13 @@
  */
 import { defineCapability } from "../../core/kernel";
 import { ENDPOINT_DECLARER } from "./declare";
-import { noteOneWaySettings } from "./oneWay";
+import { noteEndpointSettings } from "./settingFindings";
 import { planEndpointMachines, planEndpointSettings } from "./plan";
 import { ENDPOINT_DECISIONS } from "./reasons";
 import { ENDPOINT_STEPS, type EndpointSteps } from "./steps";
 
 export { decideEndpoint, endpointVerdicts, ENDPOINT_COMING, ENDPOINT_PRESENT } from "./decide";
-export { desiredEndpointSettings } from "./plan";
+export { desiredEndpointSettings } from "./settings";
 export { ENDPOINT_DECISIONS, ENDPOINT_REASONS, type EndpointDecision } from "./reasons";
 export { securitySettingId, type EndpointSteps, type SetSecuritySettingDetails } from "./steps";
 
@@ -32,7 +32,7 @@ export const defenderEndpoint = defineCapability<EndpointSteps>({
     },
   ],
   steps: ENDPOINT_STEPS,
-  planner: { subscription: planEndpointSettings, components: planEndpointMachines, finish: noteOneWaySettings },
+  planner: { subscription: planEndpointSettings, components: planEndpointMachines, finish: noteEndpointSettings },
   declare: ENDPOINT_DECLARER,
   arm: async () => (await import("./arm")).HANDLERS,
 });

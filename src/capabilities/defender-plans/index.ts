@@ -11,13 +11,13 @@ import { defineCapability } from "../../core/kernel";
 import { DEFENDER_PLANS_DECLARER } from "./declare";
 import { notePlanBilling } from "./billing";
 import { planDefenderPlans, planMachinePlans } from "./plan";
-import { PLAN_DECISIONS } from "./reasons";
+import { PLAN_COMPONENT, PLAN_DECISIONS } from "./reasons";
 import { DEFENDER_PLAN_STEPS, type DefenderPlanSteps } from "./steps";
 
 export { assignmentApplies, assignmentsDeploying, componentPolicyOf, noteCoexistence, ownerOf, type FoundAssignment } from "./coexistence";
 export { desiredPlans, exclusionTagsValue, livePlan, planChanges, type DesiredPlan, type PlanChange, type PlanExtension } from "./desired";
 export { effectivePlan, overrideFor, type MachinePlanFacts } from "./plan";
-export { PLAN_DECISIONS, type PlanComponentDecision } from "./reasons";
+export { PLAN_COMPONENT, PLAN_DECISIONS, type PlanComponentDecision } from "./reasons";
 export { neverProvisioned } from "./reach";
 export { resourcePricingId, type DefenderPlanSteps, type SetDefenderPlanDetails, type SetResourcePricingDetails } from "./steps";
 
@@ -27,7 +27,7 @@ export const defenderPlans = defineCapability<DefenderPlanSteps>({
   decisions: {},
   components: [
     {
-      name: "plan",
+      name: PLAN_COMPONENT,
       title: "Defender for Servers plan",
       target: "machine",
       decisions: PLAN_DECISIONS,

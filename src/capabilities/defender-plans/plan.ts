@@ -17,7 +17,7 @@ import { resolveServers, SERVERS_PLAN, type ResolvedOverride, type ResolvedServe
 import { componentVerdict, fewNames, pricingId, type ComponentVerdict, type ComponentVerdicts, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
 import { noteCoexistence } from "./coexistence";
 import { deprecatedSubPlan, desiredPlans, droppedExtensions, livePlan, planChanges, withSuccessor, type DesiredPlan } from "./desired";
-import { overrideText, PLAN_REASONS, type PlanComponentDecision } from "./reasons";
+import { overrideText, PLAN_COMPONENT, PLAN_REASONS, type PlanComponentDecision } from "./reasons";
 import { resourcePlanLabel, resourcePricingId, type DefenderPlanSteps } from "./steps";
 
 type Sink = StepSink<DefenderPlanSteps>;
@@ -193,7 +193,7 @@ export function planMachinePlans(ctx: PlanContext, b: Sink, fleet: Fleet): Compo
   });
   noteOptedOut(b, servers.plan, optedOut);
   noteEnforcedPlans(b, servers.plan, enforcedFrom);
-  return [{ component: "plan", verdicts }];
+  return [{ component: PLAN_COMPONENT, verdicts }];
 }
 
 /**

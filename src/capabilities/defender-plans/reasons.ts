@@ -5,6 +5,9 @@ export function overrideText(index: number, tag: string | null): string {
   return `override #${index + 1} (${tag ? `tag ${tag}` : "this machine's id"})`;
 }
 
+/** The key of each machine's Defender for Servers plan under the plan's `machines[].components`. */
+export const PLAN_COMPONENT = "plan";
+
 const planWords = (plan: string): string => (plan === "Off" || plan === "Free" ? "off (Free)" : plan);
 
 export const PLAN_REASONS = {

@@ -9,7 +9,7 @@ import { defineCapability, type NoSteps } from "../../core/kernel";
 import { LOG_ANALYTICS_AGENT } from "../../spec/extensions";
 import { extensionSteps } from "../machine-extensions";
 import { LA_DECISIONS, type LaDecision } from "./decide";
-import { noteRetiredAgent, planLogAnalyticsAgent, type LogAnalyticsAgentPlanSteps } from "./plan";
+import { planLogAnalyticsAgent, type LogAnalyticsAgentPlanSteps } from "./plan";
 
 export { LA_DECISIONS, decideMachine, type LaDecision, type LaVerdict, type MachineOp } from "./decide";
 export { LA_REASONS } from "./reasons";
@@ -23,7 +23,7 @@ export const logAnalyticsAgent = defineCapability<NoSteps, LaDecision, LogAnalyt
   decisions: LA_DECISIONS,
   steps: {},
   serves: extensionSteps(LOG_ANALYTICS_AGENT, ["install-extension", "upgrade-extension", "reconnect-extension"]),
-  planner: { machines: planLogAnalyticsAgent, finish: noteRetiredAgent },
+  planner: { machines: planLogAnalyticsAgent },
   arm: async () => ({}),
 });
 export { delegationMarkdown, delegationQuestion, delegationText, delegationView, grantsOf, previewDelegation, type DelegatedBatch, type DelegationView } from "./delegationView";

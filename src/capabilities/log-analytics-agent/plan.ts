@@ -22,6 +22,8 @@ import { failedExtensionBesideDirectAgent } from "./connectedElsewhere";
 import { decideMachine, type LaVerdict } from "./decide";
 import { noteLegacyAgentRemaining } from "./remaining";
 
+const LEGACY_AGENT_RETIRED = "legacy-agent-retired";
+
 /** What this capability plans into. */
 export type LogAnalyticsAgentPlanSteps = WorkspaceSteps & SecurityEventSteps & MachineExtensionSteps;
 type Sink = StepSink<LogAnalyticsAgentPlanSteps>;
@@ -39,7 +41,7 @@ export function planLogAnalyticsAgent(ctx: PlanContext, b: Sink, fleet: Fleet): 
     else if (v.decision === "install") installs++;
   });
   noteHeartbeatScope(ctx, b, installs);
-  emitMachineSteps(ctx, b, machines, verdicts, targets);
+  noteRetiredAgent(ctx, b, emitMachineSteps(ctx, b, machines, verdicts, targets));
   return verdicts;
 }
 
@@ -100,20 +102,24 @@ function ensureTargetWorkspace(ctx: PlanContext, b: Sink, target: TargetWorkspac
   return ready.deps;
 }
 
-/** Workspace readiness first (each needed target once), then one step per machine that changes. */
+/**
+ * Workspace readiness first (each needed target once), then one step per machine that changes.
+ * Returns how many machines get the agent installed (a machine blocked by its workspace gets none).
+ */
 function emitMachineSteps(
   ctx: PlanContext,
   b: Sink,
   machines: readonly InventoryMachine[],
   verdicts: readonly LaVerdict[],
   machineTargets: readonly TargetWorkspace[],
-): void {
+): number {
   const la = ctx.spec.logAnalyticsAgent;
   const ready = new Map<string, string[] | undefined>();
   const targets = new Set<string>();
   const reportersAfter = new Map<string, number>();
   const reconnectsFrom = new Map<string, string[]>();
   const blocked = new Map<string, number>();
+  let installs = 0;
 
   const ensure = (target: TargetWorkspace): string[] | undefined => {
     targets.add(target.key);
@@ -156,6 +162,7 @@ function emitMachineSteps(
     const location = m.location;
     const { publisher, type, version: typeHandlerVersion } = op.extension;
     if (op.kind === "install") {
+      installs++;
       const workspaceId = op.workspaceId;
       noteModelChange(ctx, m, b.addUnique("install-extension", extId, { machineId, machineKind, osType, location, name, publisher, type, typeHandlerVersion, workspaceId }, deps));
     } else if (op.kind === "upgrade") {
@@ -174,22 +181,34 @@ function emitMachineSteps(
     b.finding("error", "machines-blocked-by-workspace", workspaceId, `${n} machine(s) cannot be connected until ${workspaceId} exists.`);
   }
   retireDefaultWorkspaces(ctx, b, targets, reportersAfter, reconnectsFrom, { ama: false });
+  return installs;
 }
 
 function bump(map: Map<string, number>, key: string): void {
   map.set(key, (map.get(key) ?? 0) + 1);
 }
 
-/** MMA was retired on 2024-08-31: say so whenever a plan still deploys it. */
-export function noteRetiredAgent(ctx: PlanContext, b: Sink): void {
+/**
+ * MMA was retired on 2024-08-31 (reference §1): said whenever the spec deploys it; a warning when
+ * this plan installs it (`installs`: new installs, not upgrades or reconnections), since Defender
+ * stopped provisioning it in November 2024 and its cloud ingestion is reduced since 2025-02-01.
+ */
+function noteRetiredAgent(ctx: PlanContext, b: Sink, installs: number): void {
   const la = ctx.spec.logAnalyticsAgent;
-  if (la.autoProvision && la.agent === "mma") {
-    b.finding(
-      "info",
-      "legacy-agent-retired",
-      "logAnalyticsAgent.agent",
-      "The Log Analytics agent (MMA) was retired on 31 August 2024; Microsoft no longer supports it. Plan the move to the Azure Monitor Agent (agent: ama).",
-    );
+  if (!la.autoProvision) return;
+  const retired = "The Log Analytics agent (MMA) was retired on 31 August 2024; Microsoft no longer supports it.";
+  const move = "Plan the move to the Azure Monitor Agent (agent: ama).";
+  if (!installs) {
+    b.finding("info", LEGACY_AGENT_RETIRED, "logAnalyticsAgent.agent", `${retired} ${move}`);
+    return;
   }
+  b.finding(
+    "warning",
+    LEGACY_AGENT_RETIRED,
+    "logAnalyticsAgent.agent",
+    `This plan installs the Log Analytics agent (MMA) extension on ${installs} machine(s). ${retired} ` +
+      "Defender stopped provisioning it in November 2024, and Azure Monitor has been gradually reducing its cloud ingestion since 1 February 2025: these machines get an agent whose data is going away. " +
+      move,
+  );
 }
 

@@ -21,7 +21,7 @@ export {
   type SecurityEventsRule,
 } from "./plan";
 export type { SecurityEventSteps, SetSecurityEventsDetails } from "./steps";
-export { noteTierChange, SECURITY_EVENTS_TIER_LOWERED, type TierHolder } from "./findings";
+export { noteTierChange, SECURITY_EVENTS_TIER_LOWERED, SECURITY_EVENTS_TIER_RAISED, type TierHolder } from "./findings";
 export { declareSecurityEvents, securityEventsAllowedFor, securityEventsInputIssues, TIER_SET_METHOD, type SecurityEventsInput } from "./declare";
 export { securityEventsFieldsSchema } from "./fields";
 export type { SecurityEventsFields } from "./fields.generated";

@@ -11,7 +11,8 @@ export const EXIT_CODES: Readonly<Record<string, string>> = {
   plan: "0 no changes, 2 changes pending, 1 error",
   apply: "0 every step succeeded (or nothing to do), 1 a step failed or was skipped, the apply was declined, or an error",
   reconcile: "0 the last round had no failed step, 1 otherwise or on error",
-  report: "0 written, 2 coverage below --fail-under, 1 error (an inventory without a machine tag the spec reads; or --fail-under on an inventory without a subscription of the spec, read for another scope, or with no machine in scope)",
+  report:
+    "0 written, 2 a figure below its --fail-under, 1 error (an inventory without a machine tag the spec reads; or --fail-under on an inventory without a subscription of the spec, read for another scope, or with no machine in scope; or with no figure to hold: no headline, a component the report lacks, an unknown component)",
   inventory: "0 written, 1 error",
   emulator: "0 stopped by SIGINT/SIGTERM, 1 error",
   schemas: "0 written, 1 error",
@@ -50,5 +51,5 @@ export function registerCommands(program: Command, ctx: CliContext, command?: st
     cmd.addHelpText("after", `\nExit codes: ${codes}.`);
     for (const sub of cmd.commands) sub.addHelpText("after", `\nExit codes: ${codes}.`);
   }
-  program.addHelpText("after", `\nExit codes: 0 done, 1 error or failure, 2 done but attention needed (plan: changes pending; report: coverage below --fail-under).\nEach command's --help lists its own.`);
+  program.addHelpText("after", `\nExit codes: 0 done, 1 error or failure, 2 done but attention needed (plan: changes pending; report: a figure below its --fail-under).\nEach command's --help lists its own.`);
 }

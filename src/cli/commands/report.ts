@@ -4,9 +4,10 @@
  * Coverage per subscription, per geography and per decision of the newest inventory, and the drift
  * between inventories ordered by their generatedAt. The figures come from src/report (pure); this
  * command reads the files, writes the page, and for png has headless Chromium take a screenshot.
- * Exit codes: 0 written, 2 coverage under --fail-under, 1 error (an inventory without a machine tag
- * the spec reads; or --fail-under on an inventory that lacks a subscription of the spec, was read
- * for another scope, or holds no machine in scope).
+ * Exit codes: 0 written, 2 a figure under its --fail-under, 1 error (an inventory without a machine
+ * tag the spec reads; or --fail-under on an inventory that lacks a subscription of the spec, was
+ * read for another scope, or holds no machine in scope; or a --fail-under with no figure to hold:
+ * no headline, a component the report does not have).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -14,7 +15,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
-import { buildReport, COVERED_DECISIONS, COVERED_MEANING, formatCoverage, renderReport, type Report, type ReportInput } from "../../report";
+import { AGENT_HEADLINE, buildReport, checkGates, componentNames, COVERED_DECISIONS, COVERED_MEANING, formatCoverage, NO_HEADLINE_WHY, parseGates, renderReport, type Report, type ReportInput, type Snapshot } from "../../report";
 import { EXCLUSION_MATCHES_NOTHING, scopeFindings, subscriptionsInScope } from "../../core";
 import { loadSpecFile, type Spec } from "../../spec";
 import { CliError } from "../errors";
@@ -45,7 +46,7 @@ interface ReportOptions {
   format: string;
   out?: string;
   chromium?: string;
-  failUnder?: string;
+  failUnder?: string[];
 }
 
 export function registerReportCommand(program: Command, ctx: CliContext): void {
@@ -60,14 +61,21 @@ export function registerReportCommand(program: Command, ctx: CliContext): void {
     .option("--format <format>", `output format: ${REPORT_FORMATS.join(", ")}`, "html")
     .option("--out <file>", "write the report here instead of stdout (required for png)")
     .option("--chromium <path>", `Chromium for --format png (default: $CHROMIUM_PATH or ${DEFAULT_CHROMIUM})`)
-    .option("--fail-under <percent>", "exit 2 when the newest inventory's coverage is below this percentage")
+    .option(
+      "--fail-under <threshold...>",
+      "exit 2 when a figure of the newest inventory is below its threshold: a bare percentage (90) holds the headline coverage, " +
+        "<component>=<percent> (endpoint=90) one component's; repeat (or list several) for more",
+    )
     .addHelpText(
       "after",
-      `\nA machine is covered when ${COVERED_MEANING}: decisions ${COVERED_DECISIONS.join(", ")}.`,
+      `\nThe headline coverage is the agent's when the spec provisions one (logAnalyticsAgent.autoProvision); ` +
+        `else the Defender for Servers plan's when defender.servers turns one on; else there is none. ` +
+        `A machine is covered by the agent when ${COVERED_MEANING}: decisions ${COVERED_DECISIONS.join(", ")}.` +
+        `\nComponents for --fail-under <component>=<percent>: ${componentNames().join(", ")}.`,
     )
     .action((opts: ReportOptions) => {
       const format = choice("--format", opts.format, REPORT_FORMATS);
-      const failUnder = opts.failUnder === undefined ? undefined : percentage("--fail-under", opts.failUnder);
+      const gates = parseGates(opts.failUnder ?? []);
       if (format === "png" && !opts.out) throw new CliError("--format png needs --out <file>");
       const spec = loadSpecFile(opts.spec);
       const inputs = labelled(opts.inventory, spec, opts.spec);
@@ -79,16 +87,19 @@ export function registerReportCommand(program: Command, ctx: CliContext): void {
       } else {
         ctx.stdout(renderReport(report, format));
       }
-      if (opts.out) ctx.stderr(`wrote ${opts.out}: coverage ${formatCoverage(report.latest.total)} over ${report.snapshots.length} inventor${report.snapshots.length === 1 ? "y" : "ies"}\n`);
+      if (opts.out) ctx.stderr(`wrote ${opts.out}: ${headlineSummary(report.latest)} over ${report.snapshots.length} inventor${report.snapshots.length === 1 ? "y" : "ies"}\n`);
+      const gated = gates.length > 0;
       // As plan's: figures of an inventory without the spec's subscriptions cover nothing of it, so a gate on them fails.
       const scope = report.latest.scopeProblems;
-      if (scope.length) ctx.stderr(`asc-autoprovision: ${failUnder === undefined ? "" : "--fail-under: "}${scope.join("\n  ")}\n`);
-      const percent = report.latest.total.percent;
+      if (scope.length) ctx.stderr(`asc-autoprovision: ${gated ? "--fail-under: " : ""}${scope.join("\n  ")}\n`);
       // A gate on no machine at all (a scope of excluded or empty subscriptions) passes nothing: it fails, saying why.
-      const nothing = failUnder !== undefined && !scope.length && report.latest.total.machines === 0;
+      const headlineGate = gates.some((g) => g.component === null);
+      const nothing = headlineGate && !scope.length && report.latest.total.machines === 0;
       if (nothing) ctx.stderr(`asc-autoprovision: --fail-under: ${noMachineReason(spec, inputs.find((i) => i.label === report.latest.label)!)}\n`);
-      if (failUnder !== undefined && (scope.length || nothing)) ctx.exitCode = 1;
-      else ctx.exitCode = failUnder !== undefined && percent !== null && percent < failUnder ? 2 : 0;
+      const outcome = scope.length || nothing ? { problems: [], below: [] } : checkGates(gates, report.latest);
+      for (const line of [...outcome.problems, ...outcome.below]) ctx.stderr(`asc-autoprovision: ${line}\n`);
+      if (gated && (scope.length || nothing || outcome.problems.length)) ctx.exitCode = 1;
+      else ctx.exitCode = outcome.below.length ? 2 : 0;
     });
 }
 
@@ -100,10 +111,10 @@ function noMachineReason(spec: Spec, input: ReportInput): string {
   return `no machine in scope in ${input.label}, so no coverage to hold to the gate: ${detail}`;
 }
 
-function percentage(option: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 100) throw new CliError(`${option}: "${value}" is not a percentage between 0 and 100`);
-  return n;
+/** The one-line summary's figure, as the page's and the JSON's headline: "coverage 2/15 (13.3%)", "Defender for Servers plan coverage 58/60 (96.7%)". */
+function headlineSummary(s: Snapshot): string {
+  if (!s.headline) return `no headline coverage (${NO_HEADLINE_WHY}; components: ${s.components.map((c) => `${c.name} ${formatCoverage(c.total)}`).join(", ") || "none"})`;
+  return `${s.headline.of === AGENT_HEADLINE ? "" : `${s.headline.title} `}coverage ${formatCoverage(s.total)}`;
 }
 
 /** Each inventory named by its file's base name, or by the path as given when two share one. */

@@ -339,6 +339,19 @@ export function stepsBySubscription<S extends RenderedStep>(plan: { readonly ste
 
 export const shortName = workspaceLabel;
 
+/** A subscription's own resource (`/subscriptions/{s}/providers/{namespace}/{type}/{name}`): a pricing, a setting. */
+const SUBSCRIPTION_RESOURCE = /^\/subscriptions\/([^/]+)\/providers\/[^/]+\/[^/]+\/([^/]+)$/i;
+
+/**
+ * A finding's target in a sentence: its short name, and for a subscription's own resource the
+ * subscription too. Every subscription's pricing is called VirtualMachines, so a finding made
+ * per subscription read "sub-plan-drops-features (VirtualMachines)" three times (user trial 20).
+ */
+export function findingTargetLabel(target: string): string {
+  const m = SUBSCRIPTION_RESOURCE.exec(target);
+  return m ? `${m[2]} in subscription ${m[1]}` : workspaceLabel(target);
+}
+
 /** What a step does to what, in a few words: "vm-1 (MicrosoftMonitoringAgent)", "ws1: Common". */
 export function stepLabel(s: RenderedStep, catalog: Catalog = REGISTRY): string {
   const record = compactRecordOf(s);

@@ -10,7 +10,7 @@
 import { REGISTRY, type Catalog } from "../catalog";
 import { Budget } from "./budget";
 import { componentCounts, targetsWord } from "./components";
-import { shortName, stepLabel, type RenderedFinding, type RenderedMachine, type RenderedPlan } from "./facts";
+import { findingTargetLabel, shortName, stepLabel, type RenderedFinding, type RenderedMachine, type RenderedPlan } from "./facts";
 import { emptyScopeFinding, scopeLine } from "./scope";
 import { tallySteps, type StepTally as Facts } from "./tally";
 import type { ScopeSummary } from "../kernel";
@@ -211,8 +211,8 @@ function findingsSection(out: Budget, findings: readonly RenderedFinding[], rese
   }
   const lines = [...groups.values()].map((fs) => {
     const f = fs[0]!;
-    if (fs.length === 1) return `- ${icon[f.severity]} **${f.severity}** \`${f.code}\` (${escape(shortName(f.target))}): ${escape(f.message)}`;
-    const examples = fs.slice(0, FINDING_EXAMPLES).map((x) => escape(shortName(x.target)));
+    if (fs.length === 1) return `- ${icon[f.severity]} **${f.severity}** \`${f.code}\` (${escape(findingTargetLabel(f.target))}): ${escape(f.message)}`;
+    const examples = fs.slice(0, FINDING_EXAMPLES).map((x) => escape(findingTargetLabel(x.target)));
     return `- ${icon[f.severity]} **${f.severity}** \`${f.code}\` × ${fs.length} (${examples.join(", ")}${fs.length > FINDING_EXAMPLES ? ", …" : ""}): ${escape(f.message)}`;
   });
   const more = (n: number) => `- … and ${n} more finding code(s)`;

@@ -1,7 +1,7 @@
 /** The plan for a person at a terminal, produced line by line (a million machines never make one string). */
 import { REGISTRY, type Catalog } from "../catalog";
 import { componentCounts, targetsWord } from "./components";
-import { compactStepLabel, machineChanges, shortName, stepGroups, stepLabel, subscriptionsWith, type RenderedFinding, type RenderedPlan } from "./facts";
+import { compactStepLabel, findingTargetLabel, machineChanges, shortName, stepGroups, stepLabel, subscriptionsWith, type RenderedFinding, type RenderedPlan } from "./facts";
 import { DependencyPositions } from "./positions";
 import { stepRecords } from "./records";
 import { emptyScopeFinding, scopeLine } from "./scope";
@@ -165,7 +165,7 @@ function* findingLines(findings: readonly RenderedFinding[]): Generator<string> 
       continue;
     }
     shown.set(f.code, n + 1);
-    yield `  ${f.severity.padEnd(7)} ${f.code} (${shortName(f.target)}): ${f.message}\n`;
+    yield `  ${f.severity.padEnd(7)} ${f.code} (${findingTargetLabel(f.target)}): ${f.message}\n`;
   }
   for (const [code, n] of more) yield `  … and ${n} more ${code} finding(s): every one is in the plan file (--out, --format json)\n`;
 }
