@@ -256,6 +256,10 @@ const VARIANTS: readonly [string, StackConfig][] = [
     },
   ],
   ["the defender section, servers P1 enforced, nothing else", { subscriptions: [SUB1], machineRegions: ["westeurope"], defender: { servers: { plan: "P1", enforce: true } } }],
+  [
+    "agent none with removeLegacyAgent (user trial 20, item 4): Defender's pricing and the toggles, no workspace, rule or agent policy",
+    { ...BASE, logAnalyticsAgent: { agent: "none", removeLegacyAgent: true }, extensions: { kubernetesPolicyAddon: true }, defender: { servers: { plan: "P2", agentlessScanning: { enabled: true } } } },
+  ],
 ];
 
 describe("variants", () => {
@@ -273,6 +277,13 @@ describe("variants", () => {
       const pricings = stackDeclarations(model).filter((d) => d.kind === "pricing" && d.props.name === "VirtualMachines");
       expect(pricings.map((d) => d.kind === "pricing" && d.props.subPlan)).toEqual(model.subscriptions.map(() => servers.plan));
     }
+  });
+
+  test("agent none declares what auto provisioning off under ama declares: the removal is the agent reconciliation's", () => {
+    const none = VARIANTS.find(([title]) => title.startsWith("agent none"))![1];
+    const ama = { ...none, logAnalyticsAgent: { agent: "ama", removeLegacyAgent: true } };
+    expect(symbolic(modelOf(none))).toEqual(symbolic(modelOf(ama)));
+    expect(stackDeclarations(modelOf(none)).map((d) => d.kind)).not.toContain("log-analytics-workspace");
   });
 
   test('agent ama with dataCollectionRule "native": the same model, its rules as azurerm_monitor_data_collection_rule', async () => {

@@ -12,7 +12,7 @@ describe("JSON Schemas in schemas/", () => {
     const schema = JSON.parse(readFileSync(join(__dirname, "../schemas/spec.schema.json"), "utf8"));
     const la = schema.properties.logAnalyticsAgent.properties;
     expect(la.securityEvents.enum).toEqual(["None", "Minimal", "Common", "All"]);
-    expect(la.agent.enum).toEqual(["mma", "ama"]);
+    expect(la.agent.enum).toEqual(["mma", "ama", "none"]);
     // Subscriptions or management groups (issue 15 item 4): neither is required alone; the validator requires one (was ["subscriptions"]).
     expect(schema.required).toBeUndefined();
   });

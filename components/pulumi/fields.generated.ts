@@ -77,7 +77,9 @@ export interface ExcludeFields {
 /**
  * Reconcile the subscription's machines (install, reconnect, upgrade agents; AMA rules and
  * associations) with an AgentReconciliation child, after every other resource of the component. It
- * talks to `endpoint`; nothing is ever uninstalled. Default: none (only the declarative resources).
+ * talks to `endpoint`; nothing is uninstalled but the legacy agent's extension that
+ * `logAnalyticsAgent.removeLegacyAgent` asks to remove. Default: none (only the declarative
+ * resources).
  */
 export interface ReconcileArgsFields {
   /**
@@ -177,7 +179,8 @@ export interface AutoProvisioningFields {
   /**
    * Reconcile the subscription's machines (install, reconnect, upgrade agents; AMA rules and
    * associations) with an AgentReconciliation child, after every other resource of the component.
-   * It talks to `endpoint`; nothing is ever uninstalled. Default: none (only the declarative
+   * It talks to `endpoint`; nothing is uninstalled but the legacy agent's extension that
+   * `logAnalyticsAgent.removeLegacyAgent` asks to remove. Default: none (only the declarative
    * resources).
    */
   readonly reconcile?: ReconcileArgsFields;

@@ -69,7 +69,7 @@ const reconcileArgsSchema = z
       ),
   })
   .describe(
-    "Reconcile the subscription's machines (install, reconnect, upgrade agents; AMA rules and associations) with an AgentReconciliation child, after every other resource of the component. It talks to `endpoint`; nothing is ever uninstalled. Default: none (only the declarative resources).",
+    "Reconcile the subscription's machines (install, reconnect, upgrade agents; AMA rules and associations) with an AgentReconciliation child, after every other resource of the component. It talks to `endpoint`; nothing is uninstalled but the legacy agent's extension that `logAnalyticsAgent.removeLegacyAgent` asks to remove. Default: none (only the declarative resources).",
   );
 
 const amaPoliciesArgsSchema = amaPoliciesSchema

@@ -17,6 +17,7 @@
  */
 import type { Inventory, InventoryMachine, InventoryWorkspace } from "../inventory/schema";
 import { LOG_ANALYTICS_AGENT, isSameExtension } from "../spec/extensions";
+import type { AgentChoice } from "../spec/schema";
 import { securityCenterUses } from "../capabilities/workspaces";
 import { DECISIONS, type Decision, type MachinePlan } from "../core";
 
@@ -75,7 +76,7 @@ const THROUGH_EXTENSION = new Set<Decision>(["compliant", "keep-user-workspace",
  * The coverage of each machine of a plan made from `inventory` for a spec of `agent`: its decision,
  * and with the Log Analytics agent its extension and its workspace as the inventory shows them.
  */
-export function coverageJudge(agent: "ama" | "mma", inventory: Inventory): (m: MachinePlan<Decision>) => MachineCoverage {
+export function coverageJudge(agent: AgentChoice, inventory: Inventory): (m: MachinePlan<Decision>) => MachineCoverage {
   if (agent !== "mma") return (m) => (COVERED.has(m.decision) ? YES : NO);
   const machines = new Map<string, InventoryMachine>();
   for (const m of inventory.machines) machines.set(m.id.toLowerCase(), m);

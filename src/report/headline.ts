@@ -36,7 +36,9 @@ export const NO_HEADLINE_WHY = "the spec provisions no agent (logAnalyticsAgent.
 export const NO_HEADLINE = `${NO_HEADLINE_WHY}, so the report has no headline coverage: only each component's`;
 
 export function headlineFor(spec: Spec): HeadlineChoice | null {
-  if (spec.logAnalyticsAgent.autoProvision) return { of: AGENT_HEADLINE, title: AGENT_TITLES[spec.logAnalyticsAgent.agent], coveredDecisions: COVERED_DECISIONS };
+  const { autoProvision, agent } = spec.logAnalyticsAgent;
+  // `agent: none` provisions nothing (validation holds autoProvision off beside it): no agent's coverage to lead with.
+  if (autoProvision && agent !== "none") return { of: AGENT_HEADLINE, title: AGENT_TITLES[agent], coveredDecisions: COVERED_DECISIONS };
   // A spec that turns the plan off asks for no machine on it: its figure is no coverage of the spec's.
   const servers = spec.defender?.servers;
   const plan = servers && servers.plan !== "Off" ? REGISTRY.components.find((k) => k.name === PLAN_COMPONENT) : undefined;

@@ -13,7 +13,7 @@ import { changedMachines, DECISION_MEANING, shortName } from "../core";
 import { DECISIONS, specProblems, type Decision, type Plan } from "../core";
 import { geographyOf } from "../spec/geography";
 import { CONTAINERS_PLAN, SERVERS_PLAN } from "../spec/defender";
-import type { Spec } from "../spec/schema";
+import type { AgentChoice, Spec } from "../spec/schema";
 import { COVERAGE_GAPS, COVERED_DECISIONS, coverageJudge, coverageOf, isCovered, type Coverage, type CoverageGap } from "./coverage";
 import { AGENT_HEADLINE, componentHeadlineJudge, headlineFor, type HeadlineChoice } from "./headline";
 
@@ -72,8 +72,8 @@ export interface DecisionCount {
 
 export interface Snapshot {
   readonly label: string;
-  /** The spec's agent (the Azure Monitor Agent, or the Log Analytics agent): `byDecision` is its decisions. */
-  readonly agent: "ama" | "mma";
+  /** The spec's agent (the Azure Monitor Agent, the Log Analytics agent, or none): `byDecision` is its decisions. */
+  readonly agent: AgentChoice;
   /**
    * What `total`, `bySubscription`, `byGeography` and the drift count (headline.ts): the agent's
    * coverage when the spec provisions one, else the Defender for Servers plan's (`of: "plan"`);

@@ -16,8 +16,11 @@ import { GUID_PATTERN, WORKSPACE_ID_PATTERN } from "./patterns";
 
 export { GUID_PATTERN, WORKSPACE_ID_PATTERN } from "./patterns";
 
-export const AGENTS = ["mma", "ama"] as const;
+export const AGENTS = ["mma", "ama", "none"] as const;
 export type AgentChoice = (typeof AGENTS)[number];
+/** The agents that collect into a workspace: where a security-event tier lives (`none` collects nothing). */
+export const COLLECTING_AGENTS = ["mma", "ama"] as const;
+export type CollectingAgent = (typeof COLLECTING_AGENTS)[number];
 
 const guid = z.string().regex(GUID_PATTERN, { error: "must be a subscription GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)" });
 
@@ -43,7 +46,7 @@ export const logAnalyticsAgentSchema = closedObject({
     .enum(AGENTS)
     .default("ama")
     .describe(
-      "`ama` (the default): the Azure Monitor Agent; `mma`: the seed's Log Analytics agent (retired on 2024-08-31), kept exactly as the seed describes. Decides where the security-event tier lives: the workspace's data collection rule, or its legacy data source.",
+      "`ama` (the default): the Azure Monitor Agent; `mma`: the seed's Log Analytics agent (retired on 2024-08-31), kept exactly as the seed describes; `none`: no agent (Defender for Servers needs neither: Defender for Endpoint and agentless scanning), with `autoProvision` off and no `securityEvents`, and with `removeLegacyAgent` the legacy agent removed without a successor. Decides where the security-event tier lives: the workspace's data collection rule, or its legacy data source.",
     ),
   workspace: workspaceChoice
     .default("default")
@@ -64,7 +67,12 @@ export const logAnalyticsAgentSchema = closedObject({
     .describe(
       "Azure Defender on: pricing Standard and the `Security` solution; off: pricing Free and `SecurityCenterFree`. With a `defender.servers` section, its plan decides this (the two must not contradict).",
     ),
-  removeLegacyAgent: z.boolean().default(false).describe("`ama` only: remove the Log Analytics agent (MMA) from a machine once the Azure Monitor Agent reports from it."),
+  removeLegacyAgent: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Remove the Log Analytics agent (MMA) extension: with `agent: ama` from a machine once the Azure Monitor Agent reports from it; with `agent: none` from every machine, no agent replacing it. Never where a direct or Operations Manager agent, or the Dependency agent, needs it.",
+    ),
   deleteUnusedDefaultWorkspaces: z
     .boolean()
     .default(false)

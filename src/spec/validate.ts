@@ -30,9 +30,22 @@ const RULES: readonly CrossFieldRule[] = [
   {
     needs: ["logAnalyticsAgent"],
     issues: ({ logAnalyticsAgent: la }) =>
-      la.removeLegacyAgent && la.agent !== "ama"
-        ? [{ path: "logAnalyticsAgent.removeLegacyAgent", message: 'only applies with logAnalyticsAgent.agent "ama" (the legacy agent is removed only once AMA reports)' }]
+      la.removeLegacyAgent && la.agent === "mma"
+        ? [{ path: "logAnalyticsAgent.removeLegacyAgent", message: 'applies with logAnalyticsAgent.agent "ama" (removed once AMA reports) or "none" (removed, no agent after it), not with "mma", the legacy agent itself' }]
         : [],
+  },
+  {
+    // `none` provisions no agent: a field that would provision one, or collect through one, contradicts it.
+    needs: ["logAnalyticsAgent"],
+    issues: ({ logAnalyticsAgent: la }) => {
+      if (la.agent !== "none") return [];
+      const issues: ValidationIssue[] = [];
+      if (la.autoProvision) issues.push({ path: "logAnalyticsAgent.autoProvision", message: 'must be false with logAnalyticsAgent.agent "none": no agent is provisioned' });
+      if (la.securityEvents !== "None") {
+        issues.push({ path: "logAnalyticsAgent.securityEvents", message: `"${la.securityEvents}" needs an agent to collect it: with logAnalyticsAgent.agent "none" leave it out (None)` });
+      }
+      return issues;
+    },
   },
   { needs: ["subscriptions", "managementGroups"], issues: (spec) => (spec.subscriptions.length === 0 && spec.managementGroups.length === 0 ? [NO_SCOPE] : []) },
   {

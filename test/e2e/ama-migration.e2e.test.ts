@@ -9,7 +9,7 @@ import type { Inventory } from "../../src/inventory/schema";
 import { plan } from "../../src/core";
 import { AZURE_MONITOR_AGENT, LOG_ANALYTICS_AGENT, isSameExtension } from "../../src/spec/extensions";
 import { loadSpecFile } from "../../src/spec/load";
-import { applyArgs, runCli, startLab, type Lab } from "./helpers";
+import { applyOrThrow, startLab, type Lab } from "./helpers";
 
 jest.setTimeout(240_000);
 
@@ -33,11 +33,7 @@ function reporting(inv: Inventory): Set<string> {
   );
 }
 
-async function apply(): Promise<void> {
-  const run = runCli(lab, applyArgs(lab));
-  const code = await run.exit;
-  if (code !== 0) throw new Error(`apply failed:\n${run.stdout().slice(-2000)}\n${run.stderr().slice(-2000)}`);
-}
+const apply = () => applyOrThrow(lab);
 
 it("migrates an MMA fleet to AMA in two rounds, never leaving a machine without a reporting agent", async () => {
   // The fleet on the legacy agent first.

@@ -23,7 +23,7 @@ import { GEOGRAPHIES, geographyOf } from "../../src/spec/geography";
 import { policyDefinitionId, roleDefinitionId } from "../../src/spec/policies";
 import { loadSpecFile } from "../../src/spec/load";
 import { eventually, FAST_POLL } from "../emulator/helpers";
-import { applyArgs, runCli, startLab, type Lab } from "./helpers";
+import { applyOrThrow, startLab, type Lab } from "./helpers";
 
 jest.setTimeout(240_000);
 
@@ -40,11 +40,7 @@ beforeAll(async () => {
 });
 afterAll(() => lab?.emu.stop());
 
-async function apply(): Promise<void> {
-  const run = runCli(lab, applyArgs(lab));
-  const code = await run.exit;
-  if (code !== 0) throw new Error(`apply failed:\n${run.stdout().slice(-2000)}\n${run.stderr().slice(-2000)}`);
-}
+const apply = () => applyOrThrow(lab);
 
 /** Machines linked to one rule more than once, as `machine rule count`. */
 function doubleLinks(inv: Inventory): string[] {

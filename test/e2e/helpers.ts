@@ -75,6 +75,13 @@ export function applyArgs(lab: Lab): string[] {
   return ["apply", "--spec", lab.specPath, "--yes", "--state-dir", lab.stateDir, "--max-writes-per-second", "500", "--concurrency", "16"];
 }
 
+/** Runs `apply` with the lab's spec; throws with the tail of its output when it fails. */
+export async function applyOrThrow(lab: Lab): Promise<void> {
+  const run = runCli(lab, applyArgs(lab));
+  const code = await run.exit;
+  if (code !== 0) throw new Error(`apply failed:\n${run.stdout().slice(-2000)}\n${run.stderr().slice(-2000)}`);
+}
+
 export async function until(cond: () => boolean | Promise<boolean>, what: string, attempts = 1200, delayMs = 50): Promise<void> {
   for (let i = 0; i < attempts; i++) {
     if (await cond()) return;

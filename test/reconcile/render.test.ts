@@ -35,7 +35,7 @@ describe.each(["spec.yaml", "spec-central.yaml", "spec-off.yaml"])("renderers on
 
 /** The Azure Monitor Agent on its own example fleet (test/reconcile/fixtures). */
 const amaInventory = loadInventoryFile(join(__dirname, "fixtures/ama-inventory.json"));
-const AMA_SPECS = ["spec-ama.yaml", "spec-ama-central.yaml"];
+const AMA_SPECS = ["spec-ama.yaml", "spec-ama-central.yaml", "spec-none.yaml"];
 
 describe.each(AMA_SPECS)("renderers on fixtures/%s", (specFile) => {
   const p = plan(loadSpecFile(join(__dirname, "fixtures", specFile)), amaInventory);
@@ -62,7 +62,7 @@ describe("markdown", () => {
     expect(md).toContain("<details><summary>Machines (15)</summary>");
   });
 
-  it("the examples exercise every Log Analytics agent decision, the AMA fixtures every AMA decision", () => {
+  it("the examples exercise every Log Analytics agent decision, the AMA fixtures every AMA decision (and agent none's)", () => {
     const { DECISIONS } = jest.requireActual("../../src/core") as typeof import("../../src/core");
     const AMA_DECISIONS: readonly string[] = Object.keys((jest.requireActual("../../src/capabilities") as typeof import("../../src/capabilities")).azureMonitorAgent.decisions);
     const seen = new Set<string>();
@@ -72,6 +72,6 @@ describe("markdown", () => {
     expect([...seen].sort()).toEqual(DECISIONS.filter((d) => !AMA_DECISIONS.includes(d)).sort());
     const seenAma = new Set<string>();
     for (const f of AMA_SPECS) for (const m of plan(loadSpecFile(join(__dirname, "fixtures", f)), amaInventory).machines) seenAma.add(m.decision);
-    expect([...seenAma].sort()).toEqual([...AMA_DECISIONS, "keep-existing", "keep-user-workspace", "reconnect", "skip-not-eligible"].sort());
+    expect([...seenAma].sort()).toEqual([...AMA_DECISIONS, "keep-existing", "keep-user-workspace", "out-of-scope", "reconnect", "skip-not-eligible"].sort());
   });
 });

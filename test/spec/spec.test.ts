@@ -75,9 +75,19 @@ describe("spec validation", () => {
     expect(() => parseSpec({ subscriptions: [SUB], logAnalyticsAgent: { autoProvision: true }, extensions: { dependencyAgent: { linux: true } } })).not.toThrow();
   });
 
-  it("removeLegacyAgent only with agent ama", () => {
+  it("removeLegacyAgent with agent ama or none, not mma", () => {
     const e = errorOf({ subscriptions: [SUB], logAnalyticsAgent: { agent: "mma", removeLegacyAgent: true } });
     expect(e.issues[0]!.path).toBe("logAnalyticsAgent.removeLegacyAgent");
+    expect(e.issues[0]!.message).toMatch(/"ama".*or "none"/);
+  });
+
+  it("agent none (user trial 20, item 4): taken with removeLegacyAgent; refused with what would provision or collect through an agent", () => {
+    expect(parseSpec({ subscriptions: [SUB], logAnalyticsAgent: { agent: "none", removeLegacyAgent: true } }).logAnalyticsAgent).toMatchObject({ agent: "none", autoProvision: false, removeLegacyAgent: true });
+    const e = errorOf({ subscriptions: [SUB], logAnalyticsAgent: { agent: "none", autoProvision: true, securityEvents: "Common" } });
+    expect(e.issues.map((i) => [i.path, i.message])).toEqual([
+      ["logAnalyticsAgent.autoProvision", 'must be false with logAnalyticsAgent.agent "none": no agent is provisioned'],
+      ["logAnalyticsAgent.securityEvents", '"Common" needs an agent to collect it: with logAnalyticsAgent.agent "none" leave it out (None)'],
+    ]);
   });
 
   it("lower-cases subscription ids so they compare as ARM compares them", () => {

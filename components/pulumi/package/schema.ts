@@ -9,7 +9,7 @@
  * rewrites it); the provider (provider.ts) serves that file.
  */
 import { fieldDocumentation, inputJsonSchema, type FieldRoot, type JsonSchema } from "../../../src/core";
-import { AGENTS, AMA_POLICY_KEYS, RESOURCE_LEVEL_PLANS, SECURITY_EVENT_TIERS, SEED_POLICY_KEYS, SERVER_PLANS, VULNERABILITY_ASSESSMENT_PROVIDERS } from "../../../src/spec";
+import { AGENTS, AMA_POLICY_KEYS, COLLECTING_AGENTS, RESOURCE_LEVEL_PLANS, SECURITY_EVENT_TIERS, SEED_POLICY_KEYS, SERVER_PLANS, VULNERABILITY_ASSESSMENT_PROVIDERS } from "../../../src/spec";
 import { RECONCILE_MODES } from "../reconcile/types";
 import { COMPONENTS, PACKAGE_NAME, type ComponentEntry } from "./components";
 
@@ -38,7 +38,8 @@ export interface PackageResource {
 /** The package's enum types, recognised by their values. */
 const ENUM_TYPES: readonly { readonly name: string; readonly values: readonly string[]; readonly description: string }[] = [
   { name: "SecurityEventTier", values: SECURITY_EVENT_TIERS, description: "A Windows security-event tier, in the portal's words." },
-  { name: "AgentChoice", values: AGENTS, description: "The agent: `mma`, the Log Analytics agent, or `ama`, the Azure Monitor Agent." },
+  { name: "AgentChoice", values: AGENTS, description: "The agent: `mma`, the Log Analytics agent, `ama`, the Azure Monitor Agent, or `none`, no agent." },
+  { name: "CollectingAgent", values: COLLECTING_AGENTS, description: "The agent a workspace's security-event tier is set for: `mma`, the Log Analytics agent, or `ama`, the Azure Monitor Agent." },
   { name: "ExtensionPolicyKey", values: SEED_POLICY_KEYS, description: "One of the seed's extension toggles." },
   { name: "AmaPolicyKey", values: AMA_POLICY_KEYS, description: "One of the Azure Monitor Agent's built-in policies." },
   { name: "ReconcileMode", values: RECONCILE_MODES, description: "What the agent reconciliation does: `apply` or `report`." },

@@ -37,12 +37,13 @@
  */
 import type { InventoryExtension, InventoryMachine, InventoryWorkspace } from "../../inventory/schema";
 import { ineligibility } from "../../inventory/eligibility";
-import { AZURE_MONITOR_AGENT, DEPENDENCY_AGENT, LOG_ANALYTICS_AGENT, equalsIgnoreCase, isSameExtension, type ExtensionKind } from "../../spec/extensions";
+import { AZURE_MONITOR_AGENT, equalsIgnoreCase, type ExtensionKind } from "../../spec/extensions";
 import { isOperationsManager2012 } from "../../spec/operationsManager";
 import { trieChild, type MachineVerdict, type PlanContext, type Reason, type TrieNode } from "../../core/kernel";
-import { failedConnectedElsewhere, type LaDecision } from "../log-analytics-agent";
+import type { LaDecision } from "../log-analytics-agent";
 import { hasSystemIdentity, identityTypeAdding } from "../machine-extensions";
 import { routeFromWorkspace, type TargetWorkspace } from "../workspaces";
+import { agentsOnMachine, legacyWorkspaceOf, machineBlocker } from "./legacy";
 import { amaLookups } from "./lookups";
 import { AMA_REASONS, type AmaRoute, type LegacyBlocker, type LegacyFate, type PriorAgent } from "./reasons";
 
@@ -100,30 +101,12 @@ export function decideAmaMachine(ctx: PlanContext, machine: InventoryMachine, ta
   const la = ctx.spec.logAnalyticsAgent;
   const look = amaLookups(ctx);
   const amaKind = AZURE_MONITOR_AGENT[machine.osType];
-  const mmaKind = LOG_ANALYTICS_AGENT[machine.osType];
-  const depKind = DEPENDENCY_AGENT[machine.osType];
-  let ama: InventoryExtension | undefined;
-  let mma: InventoryExtension | undefined;
-  let dependency = false;
-  for (const e of machine.extensions ?? []) {
-    if (!ama && isSameExtension(amaKind, e)) ama = e;
-    else if (!mma && isSameExtension(mmaKind, e)) mma = e;
-    else if (isSameExtension(depKind, e)) dependency = true;
-  }
-  let direct = false;
-  let scom: string | undefined;
-  let heartbeat = false;
-  for (const a of machine.agents ?? []) {
-    if (a.kind === "direct") direct = true;
-    else if (a.kind === "scom") scom ??= a.version ?? "";
-    else heartbeat = true;
-  }
-  // A legacy extension that failed with exit code 10 found an agent connected elsewhere: a direct agent its removal would take along.
-  if (!direct && mma && machine.osType === "Linux" && failedConnectedElsewhere(mma)) direct = true;
+  const agents = agentsOnMachine(machine);
+  const { ama, mma, direct, scom, amaReports: heartbeat } = agents;
   const association = look.associationOf(machine.id);
   const currentWs = association?.dataCollectionRuleId ? look.workspaceOfRule(association.dataCollectionRuleId) : undefined;
   const mmaCustomerId = mma?.workspaceCustomerId;
-  const mmaWs = mmaCustomerId ? (ctx.workspaceByCustomerId.get(mmaCustomerId) ?? ctx.workspaceByCustomerId.get(mmaCustomerId.toLowerCase())) : undefined;
+  const mmaWs = legacyWorkspaceOf(ctx, mma);
   const now = currentWs?.id ?? mmaWs?.id ?? null;
   const legacyWorkspace = mmaWs?.id;
   const currentWorkspace = currentWs?.id;
@@ -150,10 +133,8 @@ export function decideAmaMachine(ctx: PlanContext, machine: InventoryMachine, ta
 
   let blocker: LegacyBlocker | undefined;
   if (la.removeLegacyAgent && legacy) {
-    if (direct) blocker = mma ? "direct-extension" : "direct";
-    else if (scom !== undefined) blocker = "scom";
-    else if (dependency) blocker = "dependency";
-    else if (!mmaWs || !coveredBy(ctx, mmaWs, target, destination)) blocker = "uncovered";
+    blocker = machineBlocker(agents);
+    if (!blocker && (!mmaWs || !coveredBy(ctx, mmaWs, target, destination))) blocker = "uncovered";
   }
   const canRemove = la.removeLegacyAgent && mma !== undefined && blocker === undefined && ama !== undefined && heartbeat;
 

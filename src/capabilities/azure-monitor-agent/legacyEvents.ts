@@ -7,6 +7,8 @@
  * where Sentinel configures it, and then left as it is), and no other rule associated with the machine sends them
  * there (Sentinel's own "Windows Security Events via AMA" connector, say). The removal still
  * happens, as asked; one warning counts the machines and names the workspaces and the way out.
+ * Under `agent: none` (user trial 20) nothing replaces the agent: only someone else's Azure
+ * Monitor Agent with such a rule keeps the events.
  */
 import type { InventoryWorkspace } from "../../inventory/schema";
 import type { SecurityEventTier } from "../../spec/events";
@@ -44,14 +46,18 @@ interface Stopped {
 export class StoppedSecurityEvents {
   private readonly byWorkspace = new Map<string, Stopped>();
 
+  /** `successor`: the Azure Monitor Agent replaces the removed agent (`agent: ama`), or nothing does (`agent: none`). */
+  constructor(private readonly successor = true) {}
+
   /**
    * A removal from a machine reporting to `ws`, whose Azure Monitor Agent sends there through a
-   * rule that selects `ruleTier` after this plan (undefined: a rule of someone's queries, not judged).
+   * rule that selects `ruleTier` after this plan (undefined: a rule of someone's queries, not judged;
+   * "None" too without a successor). `amaRuns`: the machine has the Azure Monitor Agent, so other rules count.
    */
-  note(ctx: PlanContext, machineId: string, ws: InventoryWorkspace, ruleTier: SecurityEventTier | undefined, isTarget: boolean): void {
+  note(ctx: PlanContext, machineId: string, ws: InventoryWorkspace, ruleTier: SecurityEventTier | undefined, isTarget: boolean, amaRuns = true): void {
     if (ruleTier !== "None") return;
     const how = legacyEventCollection(ws);
-    if (!how || otherRuleCollects(ctx, machineId, ws.id)) return;
+    if (!how || (amaRuns && otherRuleCollects(ctx, machineId, ws.id))) return;
     let s = this.byWorkspace.get(ws.id);
     if (!s) {
       const specTier = isTarget && ctx.spec.logAnalyticsAgent.defender && ws.securityEvents?.owner !== "sentinel";
@@ -67,6 +73,16 @@ export class StoppedSecurityEvents {
     const named = fewNames(all.map(([id, s]) => `${workspaceLabel(id)} (${s.how})`));
     const bySpec = all.filter(([, s]) => s.specTier).map(([id]) => workspaceLabel(id));
     const kept = all.filter(([, s]) => !s.specTier).map(([id]) => workspaceLabel(id));
+    if (!this.successor) {
+      b.finding(
+        "warning",
+        LEGACY_REMOVAL_STOPS_SECURITY_EVENTS,
+        "logAnalyticsAgent.removeLegacyAgent",
+        `Removing the Log Analytics agent from ${machines} machine(s) stops their Windows security events: their workspace(s) ${named} collect them through that agent, and with logAnalyticsAgent.agent none no agent replaces it. ` +
+          `To keep them, keep the legacy agent (removeLegacyAgent: false) until the Azure Monitor Agent collects them there: agent: ama, or a rule such as Sentinel's "Windows Security Events via AMA" connector's associated with those machines.`,
+      );
+      return;
+    }
     const ways: string[] = [];
     if (bySpec.length) ways.push(`For ${fewNames(bySpec)}, set logAnalyticsAgent.securityEvents to the tier to collect: the rule of a workspace the spec targets carries it.`);
     if (kept.length) {

@@ -16,7 +16,6 @@ import type { InventoryMachine, InventoryWorkspace } from "../../inventory/schem
 import { sameId, subscriptionOf } from "../../inventory/ids";
 import { dataCollectionRuleAssociationId, dataCollectionRuleBody, dataCollectionRuleName, tierOfXPathQueries, DCR_ASSOCIATION_NAME } from "../../spec/dcr";
 import type { SecurityEventTier } from "../../spec/events";
-import { LOG_ANALYTICS_AGENT } from "../../spec/extensions";
 import { extensionId, ShapeSlots, workspaceLabel, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
 import { isLegacySubscription } from "../log-analytics-agent";
 import { noteModelChange, planInstallName, planSystemIdentity, selfUpgradingInstall, type MachineExtensionSteps } from "../machine-extensions";
@@ -32,8 +31,10 @@ import {
   type WorkspaceSteps,
 } from "../workspaces";
 import { decideAmaMachine, type AmaVerdict } from "./decide";
+import { legacyWorkspaceOf, noteLegacyRemovals, planLegacyRemoval } from "./legacy";
 import { StoppedSecurityEvents } from "./legacyEvents";
 import { amaLookups } from "./lookups";
+import { planLegacyRetirement, type RetireVerdict } from "./retire";
 import type { AmaSteps } from "./steps";
 
 /** What this capability plans into. */
@@ -43,9 +44,11 @@ type Sink = StepSink<AzureMonitorAgentPlanSteps>;
 /** The shapes of the machine steps planned here, by what their details differ by besides the machine's id. */
 const STEP_SHAPES = {};
 
-/** The machines phase: the verdicts when the spec's agent is the Azure Monitor Agent. */
-export function planAzureMonitorAgent(ctx: PlanContext, b: Sink, fleet: Fleet): readonly AmaVerdict[] | undefined {
-  if (ctx.spec.logAnalyticsAgent.agent !== "ama") return undefined;
+/** The machines phase: the verdicts when the spec's agent is the Azure Monitor Agent, or none (the legacy agent's removal alone). */
+export function planAzureMonitorAgent(ctx: PlanContext, b: Sink, fleet: Fleet): readonly (AmaVerdict | RetireVerdict)[] | undefined {
+  const agent = ctx.spec.logAnalyticsAgent.agent;
+  if (agent === "none") return planLegacyRetirement(ctx, b, fleet);
+  if (agent !== "ama") return undefined;
   const { machines, subscriptionIds } = fleet;
   const targets = fleetTargets(ctx, fleet);
   const verdicts = machines.map((m, i) => decideAmaMachine(ctx, m, targets[i]!));
@@ -159,15 +162,8 @@ function emitAmaMachineSteps(
       if (ops.associate.fromRuleId) moved(look.workspaceOfRule(ops.associate.fromRuleId)?.id, associateStep);
     }
     if (ops.remove) {
-      const ext = ops.remove;
-      const fromWs = ext.workspaceCustomerId ? ctx.workspaceByCustomerId.get(ext.workspaceCustomerId) ?? ctx.workspaceByCustomerId.get(ext.workspaceCustomerId.toLowerCase()) : undefined;
-      const kind = LOG_ANALYTICS_AGENT[m.osType];
-      const removeStep = noteModelChange(ctx, m, b.addUnique(
-        "remove-extension",
-        extensionId(m.id, ext.name ?? kind.name),
-        { machineId: m.id, machineKind: m.kind, osType: m.osType, name: ext.name ?? kind.name, publisher: ext.publisher, type: ext.type, workspaceId: fromWs?.id ?? null },
-        [identity?.[0], associateStep].filter((s): s is string => s !== undefined),
-      ));
+      const fromWs = legacyWorkspaceOf(ctx, ops.remove);
+      const removeStep = planLegacyRemoval(ctx, b, m, ops.remove, fromWs?.id, [identity?.[0], associateStep].filter((s): s is string => s !== undefined));
       moved(fromWs?.id, removeStep);
       if (fromWs) {
         bump(removalsFrom, fromWs.id);
@@ -180,22 +176,7 @@ function emitAmaMachineSteps(
     b.finding("error", "machines-blocked-by-workspace", workspaceId, `${n} machine(s) cannot be connected until ${workspaceId} exists.`);
   }
   stoppedEvents.report(b);
-  for (const [workspaceId, n] of removalsFrom) {
-    b.finding(
-      "info",
-      "legacy-workspace-data-sources",
-      workspaceId,
-      `The Log Analytics agent extension is removed from ${n} machine(s) reporting to ${workspaceLabel(workspaceId)}. What the legacy agent collected there through the workspace's own data sources (performance counters, event logs, syslog) is not collected by the Azure Monitor Agent: only the data collection rules associated with a machine decide what it sends.`,
-    );
-  }
-  if (keptLegacy.n > 0) {
-    b.finding(
-      "warning",
-      "legacy-agent-kept",
-      "logAnalyticsAgent.removeLegacyAgent",
-      `${keptLegacy.n} machine(s) keep the legacy agent although removeLegacyAgent is true (ama-keep-legacy): each machine's reason says why.`,
-    );
-  }
+  noteLegacyRemovals(b, removalsFrom, keptLegacy.n, "ama-keep-legacy", true);
   if (linuxDirect.n > 0) {
     b.finding(
       "info",

@@ -35,16 +35,18 @@ const rule = (workspaceId: string) => dataCollectionRuleName(workspaceId);
  * `reportsToId` / `reportsToCustomerId`: where its extension reports (a workspace in the inventory,
  * or only its GUID) — given only where the sentence names them.
  */
-export function legacyFateText(fate: LegacyFate, scom?: string, reportsToId?: string, reportsToCustomerId?: string | null): string {
+export function legacyFateText(fate: LegacyFate, scom?: string, reportsToId?: string, reportsToCustomerId?: string | null, successor = true): string {
+  // Under `agent: none` no agent is awaited before the owner uninstalls a direct one.
+  const once = successor ? " once AMA reports" : "";
   switch (fate) {
     case "kept-by-choice":
       return "The legacy agent stays (removeLegacyAgent is false).";
     case "removed-later":
       return "The legacy agent is removed in a later run, once AMA reports.";
     case "direct":
-      return "The legacy agent stays: it is installed directly, not as an extension, so this tool cannot remove it; uninstall it on the machine once AMA reports.";
+      return `The legacy agent stays: it is installed directly, not as an extension, so this tool cannot remove it; uninstall it on the machine${once}.`;
     case "direct-extension":
-      return "The legacy agent stays: removing the extension of a machine that also has a directly installed agent removes that agent too (as on Linux), and this tool never removes a direct agent; uninstall it on the machine once AMA reports.";
+      return `The legacy agent stays: removing the extension of a machine that also has a directly installed agent removes that agent too (as on Linux), and this tool never removes a direct agent; uninstall it on the machine${once}.`;
     case "scom":
       return `The legacy agent stays: the Operations Manager${scom ? " " + scom : ""} agent shares the Log Analytics agent's run-time libraries, so removing the extension could take it down.`;
     case "dependency":
@@ -87,6 +89,13 @@ export const AMA_REASONS = {
     `The Azure Monitor Agent sends to ${workspaceLabel(destinationId)}; with reconfigureExisting false only new machines get ${workspaceLabel(targetId)}.${legacy ? LEGACY_STAYS : ""}`,
   "keep-user-workspace": (destinationId: string, legacy: boolean) =>
     `The Azure Monitor Agent sends to the user workspace ${workspaceLabel(destinationId)}, which is never overridden; Security Center uses it once the Security or SecurityCenterFree solution is there.${legacy ? LEGACY_STAYS : ""}`,
+  /** `agent: none`: no agent is provisioned; `legacy` the machine runs the legacy agent (kept: removeLegacyAgent is false). */
+  "no-agent": (legacy: boolean) =>
+    `logAnalyticsAgent.agent is none: no agent is installed.${legacy ? " The legacy agent stays (removeLegacyAgent is false)." : " The machine runs no Log Analytics agent extension to remove."}`,
+  /** `agent: none` with removeLegacyAgent: `reportsToId` the workspace it stops reporting to, when the inventory holds it. */
+  "retire-legacy": (reportsToId: string | undefined) =>
+    `logAnalyticsAgent.agent is none and removeLegacyAgent is true: the Log Analytics agent extension is removed and no agent replaces it${reportsToId ? `, so nothing of this machine's reaches ${workspaceLabel(reportsToId)} any more` : ""}.`,
+  "retire-keep-legacy": (blocker: LegacyBlocker, scom: string | undefined) => `logAnalyticsAgent.agent is none and removeLegacyAgent is true. ${legacyFateText(blocker, scom, undefined, undefined, false)}`,
   compliant: (destinationId: string, legacy: boolean) =>
     `The Azure Monitor Agent is associated with ${rule(destinationId)}, which sends to ${workspaceLabel(destinationId)}, as it should.${legacy ? LEGACY_STAYS : ""}`,
 };

@@ -37,6 +37,7 @@ import {
   type WorkspaceUnit,
 } from "../../core/kernel";
 import { workspaceLookup } from "../workspaces";
+import { securityEventsFieldsSchema } from "./fields";
 import type { SecurityEventsFields } from "./fields.generated";
 import { SECURITY_EVENTS_DATA_SOURCE, securityEventsNeedDefenderMessage, securityEventsOwnedBySentinelMessage, securityEventsRule } from "./plan";
 
@@ -62,7 +63,7 @@ function sentinelIssues(input: SecurityEventsInput): ValidationIssue[] {
 export function securityEventsInputIssues(input: SecurityEventsInput): ValidationIssue[] {
   if (input === undefined || input === null || typeof input !== "object") return [{ path: "args", message: "are required" }];
   const issues = schemaIssues(logAnalyticsAgentSchema.shape.securityEvents, input.tier, "tier");
-  issues.push(...schemaIssues(logAnalyticsAgentSchema.shape.agent, input.agent, "agent"));
+  issues.push(...schemaIssues(securityEventsFieldsSchema.shape.agent, input.agent, "agent"));
   issues.push(...booleanIssues(input.defender, "defender"), ...booleanIssues(input.sentinelOwnsSecurityEvents, "sentinelOwnsSecurityEvents"));
   if (input.workspaceId === undefined) issues.push({ path: "workspaceId", message: "is required (the workspace's ARM id)" });
   else issues.push(...workspaceIdIssues(input.workspaceId, "workspaceId"));
@@ -139,7 +140,8 @@ export function declareSecurityEvents(key: string, input: SecurityEventsInput): 
 export const SECURITY_EVENTS_DECLARER: CapabilityDeclarer = {
   subscription: ({ spec, subscriptionId, customWorkspace }, declared) => {
     const la = spec.logAnalyticsAgent;
-    if (!la.autoProvision) return { units: [] };
+    // `none` collects nothing (and validation holds it to autoProvision off).
+    if (!la.autoProvision || la.agent === "none") return { units: [] };
     const workspaces = declared.filter((u): u is WorkspaceUnit => u.kind === "workspace");
     const tier = { tier: la.securityEvents, defender: la.defender, agent: la.agent };
     if (!customWorkspace) {

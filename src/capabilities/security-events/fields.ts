@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { SECURITY_EVENT_TIERS } from "../../spec/events";
-import { AGENTS } from "../../spec/schema";
+import { COLLECTING_AGENTS } from "../../spec/schema";
 
 export const securityEventsFieldsSchema = z
   .object({
@@ -29,7 +29,7 @@ export const securityEventsFieldsSchema = z
         "`true` when Microsoft Sentinel's Security Events connector configures this workspace's security events. A workspace's security events are configured by Security Center or by Sentinel, never both: a tier other than None is then refused.",
       ),
     agent: z
-      .enum(AGENTS)
+      .enum(COLLECTING_AGENTS)
       .default("mma")
       .describe("The agent machines run: `mma` stores the tier in the legacy data source, `ama` in the workspace's data collection rule. Changing it replaces one by the other."),
     location: z.string().optional().describe("`ama` only: the workspace's location, where its rule is created. Default: read from Azure at deployment."),

@@ -19,10 +19,13 @@ export interface LogAnalyticsAgentFields {
   readonly autoProvision?: boolean;
   /**
    * `ama` (the default): the Azure Monitor Agent; `mma`: the seed's Log Analytics agent (retired on
-   * 2024-08-31), kept exactly as the seed describes. Decides where the security-event tier lives:
-   * the workspace's data collection rule, or its legacy data source. Default `"ama"`.
+   * 2024-08-31), kept exactly as the seed describes; `none`: no agent (Defender for Servers needs
+   * neither: Defender for Endpoint and agentless scanning), with `autoProvision` off and no
+   * `securityEvents`, and with `removeLegacyAgent` the legacy agent removed without a successor.
+   * Decides where the security-event tier lives: the workspace's data collection rule, or its
+   * legacy data source. Default `"ama"`.
    */
-  readonly agent?: "mma" | "ama";
+  readonly agent?: "mma" | "ama" | "none";
   /**
    * Where machines report: `default`, Security Center's default workspace for each geography of the
    * machines, or a user's workspace `{ id }`. Default `"default"`.
@@ -46,8 +49,10 @@ export interface LogAnalyticsAgentFields {
    */
   readonly defender?: boolean;
   /**
-   * `ama` only: remove the Log Analytics agent (MMA) from a machine once the Azure Monitor Agent
-   * reports from it. Default `false`.
+   * Remove the Log Analytics agent (MMA) extension: with `agent: ama` from a machine once the Azure
+   * Monitor Agent reports from it; with `agent: none` from every machine, no agent replacing it.
+   * Never where a direct or Operations Manager agent, or the Dependency agent, needs it. Default
+   * `false`.
    */
   readonly removeLegacyAgent?: boolean;
   /**
