@@ -307,6 +307,13 @@ describe("Deploy-if-not-exists policies", () => {
     const off = plan(spec({ autoProvision: false }, { kubernetesPolicyAddon: false }), applied);
     expect(actions(off)).toEqual(["unassign-policy", "unassign-policy", "unassign-policy"]);
     expect(off.machines.every((m) => m.decision === "out-of-scope")).toBe(true);
+    // Each removal is said with the field that turned it off, as the toggles default to off (user trial 20).
+    const said = off.findings.filter((f) => f.code === "extension-policy-removed");
+    expect(said.map((f) => [f.severity, f.target]).sort()).toEqual(stepsOf(off, "unassign-policy").map((s) => ["warning", s.target]).sort());
+    expect(said.map((f) => f.message.split(" is off")[0])).toEqual(expect.arrayContaining(["extensions.kubernetesPolicyAddon", "extensions.dependencyAgent.windows", "extensions.dependencyAgent.linux"]));
+    expect(said[0]!.message).toMatch(/\(false, its default when the spec leaves it out\): this tool removes its own assignment asc-.* in subscription .*What it deployed stays; new resources no longer get it\. Set extensions\..* to true to keep it\.$/);
+    // Nothing removed, nothing said.
+    expect(plan(spec({}, ext), applied).findings.map((f) => f.code)).not.toContain("extension-policy-removed");
   });
 });
 

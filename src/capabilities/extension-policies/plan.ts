@@ -167,7 +167,10 @@ function findAssignment(ctx: PlanContext, policy: PolicyDefinition, scope: strin
 export function planPolicies(ctx: PlanContext, b: ExtensionPolicySink, subscriptionId: string, machines: readonly InventoryMachine[]): void {
   const scope = subscriptionScope(subscriptionId);
   // Removals first: the room they free is the additions' (limits.ts).
-  for (const a of togglesOffRemovals(ctx, subscriptionId)) b.add("unassign-policy", a.id, { policyAssignmentId: a.id });
+  for (const a of togglesOffRemovals(ctx, subscriptionId)) {
+    b.add("unassign-policy", a.id, { policyAssignmentId: a.id });
+    noteToggleOffRemoval(b, a, subscriptionId);
+  }
   for (const key of SEED_POLICY_KEYS) {
     if (!policyEnabled(ctx, key)) continue;
     const policy = SEED_POLICIES[key];
@@ -250,6 +253,30 @@ function togglesOffRemovals(ctx: PlanContext, subscriptionId: string): readonly 
 }
 
 const TOGGLES_OFF = {};
+
+/** Each seed toggle's field in the spec. */
+const TOGGLE_FIELDS: Readonly<Record<ExtensionPolicyKey, string>> = {
+  kubernetesPolicyAddon: "extensions.kubernetesPolicyAddon",
+  dependencyAgentWindows: "extensions.dependencyAgent.windows",
+  dependencyAgentLinux: "extensions.dependencyAgent.linux",
+};
+
+/**
+ * A toggle off removes this tool's assignment, as the seed's toggle did; the toggles default to
+ * off, so a spec that leaves `extensions` out removes them too, where a `defender` section left
+ * out changes nothing (user trial 20, item 17): said, with what it means for new resources.
+ */
+function noteToggleOffRemoval(b: ExtensionPolicySink, a: InventoryPolicyAssignment, subscriptionId: string): void {
+  const key = SEED_POLICY_KEYS.find((k) => sameId(a.id, policyAssignmentId(subscriptionScope(subscriptionId), SEED_POLICIES[k].shortName)));
+  if (!key) return;
+  const field = TOGGLE_FIELDS[key];
+  b.finding(
+    "warning",
+    "extension-policy-removed",
+    a.id,
+    `${field} is off (false, its default when the spec leaves it out): this tool removes its own assignment ${a.name ?? SEED_POLICIES[key].shortName} of "${SEED_POLICIES[key].displayName}" in subscription ${subscriptionId}. What it deployed stays; new resources no longer get it. Set ${field} to true to keep it.`,
+  );
+}
 
 /** Removes this tool's assignment `a`, giving back to the limits what it holds. */
 function unassign(ctx: PlanContext, b: ExtensionPolicySink, a: InventoryPolicyAssignment): void {
