@@ -44,7 +44,8 @@ export function legacyFateText(fate: LegacyFate, scom?: string, reportsToId?: st
     case "removed-later":
       return "The legacy agent is removed in a later run, once AMA reports.";
     case "direct":
-      return `The legacy agent stays: it is installed directly, not as an extension, so this tool cannot remove it; uninstall it on the machine${once}.`;
+      // Heartbeat is the only evidence of a direct agent: an extension removed minutes ago reads so until its last rows age (user trial 20, item 9).
+      return `The legacy agent stays: it is installed directly, not as an extension, so this tool cannot remove it; uninstall it on the machine${once}. (Seen in Heartbeat only: if its extension was removed in the last 10 minutes, these are its last heartbeats, and the next plan after that shows it gone.)`;
     case "direct-extension":
       return `The legacy agent stays: removing the extension of a machine that also has a directly installed agent removes that agent too (as on Linux), and this tool never removes a direct agent; uninstall it on the machine${once}.`;
     case "scom":
