@@ -179,6 +179,12 @@ export const clusterSchema = z.looseObject({
   defenderSensor: z.boolean().optional().describe("The Defender sensor is on: AKS `securityProfile.defender.securityMonitoring.enabled`, or the Arc cluster's Defender extension."),
 }).superRefine(kindMatchesId(clusterKindProblem, "aks"));
 
+/** Azure gives a parameter as `{ value }`; an inventory may give the value itself. */
+const assignmentParameters = z.record(
+  z.string(),
+  z.unknown().transform((v) => (v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && "value" in v ? (v as { value: unknown }).value : v)),
+);
+
 export const policyAssignmentSchema = z.looseObject({
   id: armPath,
   name: z.string().optional(),
@@ -189,6 +195,9 @@ export const policyAssignmentSchema = z.looseObject({
   displayName: z.string().nullable().optional(),
   assignedBy: z.string().nullable().optional().describe("The assignment's `metadata.assignedBy` (Defender for Cloud writes \"Security Center\" on its own)."),
   notScopes: z.array(z.string()).optional().describe("The scopes the assignment leaves out (absent: none)."),
+  parameters: assignmentParameters
+    .optional()
+    .describe("The values the assignment gives its definition's parameters, by name: `{ <name>: <value> }` (Azure's `{ <name>: { value } }` is read the same). Absent: none given."),
 });
 
 export const roleAssignmentSchema = z.looseObject({

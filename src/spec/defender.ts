@@ -144,13 +144,5 @@ export const COMPONENT_POLICIES: readonly ComponentPolicy[] = Object.freeze([
   { prefix: "0adc5395", component: "kubernetesPolicyAddon", displayName: "Configure Arc-enabled Kubernetes clusters to install the Azure Policy extension", initiative: false },
 ]);
 
-/** Azure Landing Zones' assignment names that configure Defender (reference §4). */
-export const ALZ_DEFENDER_ASSIGNMENTS: Readonly<Record<string, DefenderComponent>> = Object.freeze({
-  "deploy-mdfc-config": "plans",
-  "deploy-mdfc-config-h224": "plans",
-  "deploy-mdendpoints": "endpoint",
-  "deploy-mdendpointsama": "endpoint",
-});
-
 /** Who made a policy assignment, as a finding says it. */
 export type AssignmentOwner = "defender" | "alz" | "this-tool" | "other";

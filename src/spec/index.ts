@@ -17,6 +17,7 @@ export * from "./legacyPolicies";
 export * from "./amaPolicies";
 export * from "./armIds";
 export * from "./defender";
+export * from "./alz";
 export * from "./defenderSchema";
 export * from "./patterns";
 export type { DataCollectionRuleBody } from "./dcr";

@@ -188,7 +188,7 @@ describe("coexistence with other owners' assignments", () => {
     const p = plan(defenderSpec(P2), inv([], P2_IN_PLACE, { policyAssignments: [alz, defender], subscriptions: [{ id: SUB, managementGroupAncestors: ["landing-zones", "alz", TENANT_ROOT] }] }));
     const plans = p.findings.find((f) => f.code === "coexisting-plans-assignment")!;
     expect(plans.severity).toBe("warning");
-    expect(plans.message).toMatch(/^Azure Landing Zones \(Deploy-MDFC-Config-H224\) assigns a Defender configuration, which deploys Defender plans, at \/providers\/Microsoft.Management\/managementGroups\/alz \(for 1 subscription\(s\) of this plan: 11111111-1111-1111-1111-111111111111\)\. Its remediation sets plans too/);
+    expect(plans.message).toMatch(/^Azure Landing Zones \(Deploy-MDFC-Config-H224\) assigns a Defender configuration, which deploys Defender plans, at \/providers\/Microsoft.Management\/managementGroups\/alz \(for 1 subscription\(s\) of this plan: 11111111-1111-1111-1111-111111111111\)\. Its parameters this spec decides agree with it \(enableAscForServers, ascForServersSubPlan, .*\): the assignment gives none of them, the set's defaults apply\. Its remediation sets plans too/);
     const mde = p.findings.find((f) => f.code === "coexisting-endpoint-assignment")!;
     expect(mde.message).toMatch(/^Defender for Cloud \(ASC-MDE\) assigns "Deploy Defender for Endpoint agent", which deploys Defender for Endpoint/);
     expect(p.steps.filter((s) => s.action === "assign-policy")).toEqual([]);

@@ -12,6 +12,17 @@ function notScopesOf(value: unknown): { notScopes?: string[] } {
   return scopes.length ? { notScopes: scopes } : {};
 }
 
+/** Azure's `{ <name>: { value } }` as `{ <name>: value }`; none given, no field. */
+function parametersOf(value: unknown): { parameters?: Record<string, unknown> } {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return {};
+  const out: Record<string, unknown> = {};
+  for (const [name, p] of Object.entries(value)) {
+    const v = at(p, "value");
+    if (v !== undefined) out[name] = v;
+  }
+  return Object.keys(out).length ? { parameters: out } : {};
+}
+
 export function policyFromRows(policyRows: readonly GraphRow[], roleRows: readonly GraphRow[]) {
   const policyAssignments: InventoryPolicyAssignment[] = [];
   for (const row of policyRows) {
@@ -30,6 +41,7 @@ export function policyFromRows(policyRows: readonly GraphRow[], roleRows: readon
         ...optionalString("displayName", str(at(row.properties, "displayName"))),
         ...optionalString("assignedBy", str(at(row.properties, "metadata", "assignedBy"))),
         ...notScopesOf(at(row.properties, "notScopes")),
+        ...parametersOf(at(row.properties, "parameters")),
       });
     }
   }

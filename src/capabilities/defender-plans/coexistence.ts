@@ -7,8 +7,9 @@
  * it (assignmentApplies), apply to it.
  */
 import type { InventoryPolicyAssignment } from "../../inventory/schema";
-import { ALZ_DEFENDER_ASSIGNMENTS, COMPONENT_POLICIES, type AssignmentOwner, type ComponentPolicy, type DefenderComponent } from "../../spec";
+import { ALZ_BUILTIN_ASSIGNMENTS, ALZ_MDFC_SET_NAME, COMPONENT_POLICIES, type AssignmentOwner, type ComponentPolicy, type DefenderComponent } from "../../spec";
 import { fewNames, sortById, subscriptionScope, workspaceLabel, type PlanContext, type StepSink } from "../../core/kernel";
+import { compareAlzParameters, describeComparison } from "./alzParameters";
 
 export interface FoundAssignment {
   readonly assignment: InventoryPolicyAssignment;
@@ -27,7 +28,26 @@ export function componentPolicyOf(definitionId: string): ComponentPolicy | undef
   return COMPONENT_POLICIES.find((p) => guid.startsWith(p.prefix));
 }
 
-/** Who made an assignment: this tool (its `asc-` names), Defender (metadata or its names), ALZ (its names), or someone else. */
+const SET_DEFINITION = /\/providers\/microsoft\.authorization\/policysetdefinitions\/([^/]+)$/i;
+
+/** Whether the assignment is of ALZ's Defender initiative (a custom set named Deploy-MDFC-Config…), whatever the assignment's name. */
+export function isAlzDefenderInitiative(a: InventoryPolicyAssignment): boolean {
+  const set = SET_DEFINITION.exec(a.policyDefinitionId);
+  return !!set && ALZ_MDFC_SET_NAME.test(set[1]!);
+}
+
+/**
+ * The component an assignment of ALZ's deploys: its Defender initiative (by the set it assigns),
+ * or a built-in ALZ assigns under its own name (name and definition both). A `Deploy-…` name
+ * alone is not ALZ's: anyone may name an assignment so.
+ */
+export function alzComponentOf(a: InventoryPolicyAssignment): DefenderComponent | undefined {
+  if (isAlzDefenderInitiative(a)) return "plans";
+  const known = ALZ_BUILTIN_ASSIGNMENTS[(a.name ?? workspaceLabel(a.id)).toLowerCase()];
+  return known && componentPolicyOf(a.policyDefinitionId)?.prefix === known.prefix ? known.component : undefined;
+}
+
+/** Who made an assignment: this tool (its `asc-` names), Defender (metadata or its names), ALZ (its initiative or its built-ins' names), or someone else. */
 export function ownerOf(a: InventoryPolicyAssignment): { owner: AssignmentOwner; ownerName: string } {
   const name = a.name ?? workspaceLabel(a.id);
   const display = a.displayName ?? "";
@@ -36,7 +56,7 @@ export function ownerOf(a: InventoryPolicyAssignment): { owner: AssignmentOwner;
   if (/security center|defender for cloud/i.test(a.assignedBy ?? "") || /^(ASC |Defender for )/i.test(display) || /^ASC[-_ ]/i.test(name)) {
     return { owner: "defender", ownerName: `Defender for Cloud (${display || name})` };
   }
-  if (ALZ_DEFENDER_ASSIGNMENTS[name.toLowerCase()] || /^(Deploy|Enforce|Audit)-/.test(name)) return { owner: "alz", ownerName: `Azure Landing Zones (${name})` };
+  if (alzComponentOf(a)) return { owner: "alz", ownerName: `Azure Landing Zones (${name})` };
   return { owner: "other", ownerName: `another owner (${display || name})` };
 }
 
@@ -85,7 +105,7 @@ export function assignmentsDeploying(ctx: PlanContext, subscriptionId: string, c
     const applies = assignmentApplies(ctx, a, subscriptionId);
     if (applies === "no") continue;
     const policy = componentPolicyOf(a.policyDefinitionId);
-    const alz = ALZ_DEFENDER_ASSIGNMENTS[(a.name ?? workspaceLabel(a.id)).toLowerCase()];
+    const alz = alzComponentOf(a);
     if (policy?.component !== component && alz !== component) continue;
     found.push({ assignment: a, ...(policy ? { policy } : {}), ...ownerOf(a), applies });
   }
@@ -117,10 +137,17 @@ export function noteCoexistence(
       f.applies === "unknown" ? "warning" : severity,
       `coexisting-${component}-assignment`,
       f.assignment.id,
-      `${f.ownerName} assigns ${policy}, which deploys ${what}, at ${f.assignment.scope}${reach(ctx, f.assignment)}.${unsure} ${ourPart(f)}`,
+      `${f.ownerName} assigns ${policy}, which deploys ${what}, at ${f.assignment.scope}${reach(ctx, f.assignment)}.${unsure} ${parametersPart(ctx, f, subscriptionId)}${ourPart(f)}`,
     );
   }
   return found;
+}
+
+/** For ALZ's Defender initiative, its parameters that differ from the spec (or that those compared agree), as a sentence and a space. */
+function parametersPart(ctx: PlanContext, f: FoundAssignment, subscriptionId: string): string {
+  if (!isAlzDefenderInitiative(f.assignment)) return "";
+  const said = describeComparison(compareAlzParameters(ctx.spec, f.assignment, subscriptionId));
+  return said ? `${said} ` : "";
 }
 
 /**
