@@ -38,7 +38,7 @@ describe("validateAutoProvisioningArgs", () => {
   test("an id known only at deployment does not block the rest of the validation", () => {
     expect(validateAutoProvisioningArgs({ subscriptionId: SUB, logAnalyticsAgent: { workspace: { id: pulumi.output(WS) } } }).issues).toEqual([]);
     expect(validateAutoProvisioningArgs({ subscriptionId: SUB, logAnalyticsAgent: { workspace: { id: pulumi.output(WS) }, agent: "x" as never } }).issues).toEqual([
-      { path: "logAnalyticsAgent.agent", message: '"x" is not one of mma, ama' },
+      { path: "logAnalyticsAgent.agent", message: '"x" is not one of mma, ama, none' },
     ]);
   });
 
