@@ -114,6 +114,9 @@ const planExtensionSchema = closedObject({
     .describe("`OnUploadMalwareScanning` only: the most it scans per storage account and month, in GB, billed per GB scanned; -1 for no cap (`CapGBPerMonthPerStorageAccount`)."),
 }).describe("One extension of the plan: `{ enabled }`, with the extension's own settings.");
 
+/** The extensions `defender.plans` may name, per plan (Servers' and Containers' are their sections' fields). */
+const OTHER_PLAN_EXTENSIONS = Object.entries(PLAN_EXTENSIONS).filter(([p]) => (OTHER_PLAN_NAMES as readonly string[]).includes(p));
+
 /** Which extension each property belongs to (the others refuse it). */
 const PLAN_EXTENSION_PROPERTIES: Readonly<Record<"exclusionTags" | "capGBPerMonthPerStorageAccount", string>> = {
   exclusionTags: "AgentlessVmScanning",
@@ -127,10 +130,7 @@ const otherPlanSchema = closedObject({
     .record(z.string(), planExtensionSchema)
     .optional()
     .describe(
-      `The plan's extensions by pricing name, each \`{ enabled, ...settings }\`; one not named keeps what it has (${Object.entries(PLAN_EXTENSIONS)
-        .filter(([p]) => (OTHER_PLAN_NAMES as readonly string[]).includes(p))
-        .map(([p, names]) => `${p}: ${names!.join(", ")}`)
-        .join("; ")}).`,
+      `The plan's extensions by pricing name, each \`{ enabled, ...settings }\`; one not named keeps what it has (${OTHER_PLAN_EXTENSIONS.map(([p, names]) => `${p}: ${names!.join(", ")}`).join("; ")}).`,
     ),
 });
 const otherPlans = z.record(z.string(), otherPlanSchema);
@@ -366,7 +366,7 @@ function planExtensionIssues(plan: PlanName, p: OtherPlansSpec[string]): Section
   if (!p.extensions) return [];
   const allowed = PLAN_EXTENSIONS[plan] ?? [];
   const at = [plan, "extensions"];
-  if (!allowed.length) return [{ path: at, message: `${plan} has no extensions (plans with extensions: ${Object.keys(PLAN_EXTENSIONS).join(", ")})` }];
+  if (!allowed.length) return [{ path: at, message: `${plan} has no extensions (plans with extensions here: ${OTHER_PLAN_EXTENSIONS.map(([name]) => name).join(", ")})` }];
   const out: SectionIssue[] = [];
   for (const [name, ext] of Object.entries(p.extensions)) {
     if (!allowed.includes(name)) {
@@ -374,9 +374,10 @@ function planExtensionIssues(plan: PlanName, p: OtherPlansSpec[string]): Section
       continue;
     }
     if (!p.enabled) out.push({ path: [...at, name], message: `applies only to a plan that is enabled: ${plan}.enabled is false` });
+    const own = ["enabled", ...Object.entries(PLAN_EXTENSION_PROPERTIES).flatMap(([key, owner]) => (owner === name ? [key] : []))];
     for (const [key, owner] of Object.entries(PLAN_EXTENSION_PROPERTIES)) {
       if (ext[key as keyof typeof PLAN_EXTENSION_PROPERTIES] === undefined) continue;
-      if (owner !== name) out.push({ path: [...at, name, key], message: `is a setting of ${owner}, not of ${name} (allowed here: enabled)` });
+      if (owner !== name) out.push({ path: [...at, name, key], message: `is a setting of ${owner}, not of ${name} (allowed here: ${own.join(", ")})` });
       else if (!ext.enabled) out.push({ path: [...at, name, key], message: `applies only when the extension is enabled: ${name}.enabled is false` });
     }
     if (ext.capGBPerMonthPerStorageAccount === 0) out.push({ path: [...at, name, "capGBPerMonthPerStorageAccount"], message: "must be a number of GB above 0, or -1 for no cap" });

@@ -141,6 +141,12 @@ describe("Defender plans, field by field", () => {
     expect(p.findings.find((f) => f.code === "agentless-scanning-kept-by-cspm")!.message).toContain("defender.plans.CloudPosture.extensions.AgentlessVmScanning: { enabled: false }");
   });
 
+  it("agentless scanning off for P2 while the spec turns CSPM on without naming it: CSPM turns it on, so the warning is there", () => {
+    const p = plan(defenderSpec({ servers: { plan: "P2", agentlessScanning: { enabled: false } }, plans: { CloudPosture: { enabled: true } } }), inv([], P2_IN_PLACE));
+    expect(p.findings.map((f) => f.code)).toContain("agentless-scanning-kept-by-cspm");
+    expect(stepsOf(p, "set-defender-plan").map((st) => st.details.plan)).toEqual(["CloudPosture"]);
+  });
+
   it("agentless scanning off for both P2 and CSPM: both written, no warning (user trial 20, item 6)", () => {
     const live = settings({ ...P2_IN_PLACE, plans: { ...P2_IN_PLACE.plans, CloudPosture: CSPM_DEFAULTS } });
     const p = plan(defenderSpec({ servers: { plan: "P2", agentlessScanning: { enabled: false } }, plans: { CloudPosture: { enabled: true, extensions: { AgentlessVmScanning: { enabled: false } } } } }), inv([], live));

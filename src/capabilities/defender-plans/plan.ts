@@ -111,6 +111,8 @@ function agentlessOnAfter(ctx: PlanContext, subscriptionId: string, plan: string
   // Defender for Servers' extensions are whole for its sub-plan: P1 has no agentless scanning.
   if (wanted && plan === SERVERS_PLAN) return false;
   const live = livePlan(ctx.settings.get(subscriptionId), plan);
+  // CSPM turned on from Free gets its extensions on, agentless scanning with them (Azure's default; README "Defender").
+  if (wanted && live.pricingTier !== "Standard") return true;
   return live.pricingTier === "Standard" && !!live.extensions?.some((e) => e.name === AGENTLESS && e.isEnabled === "True");
 }
 
