@@ -251,7 +251,11 @@ const VARIANTS: readonly [string, StackConfig][] = [
           directOnboarding: { subscription: SUB1 },
         },
         containers: { enabled: true, registryVulnerabilityAssessment: false },
-        plans: { StorageAccounts: { enabled: true, subPlan: "DefenderForStorageV2" }, KeyVaults: { enabled: false } },
+        plans: {
+          StorageAccounts: { enabled: true, subPlan: "DefenderForStorageV2", extensions: { OnUploadMalwareScanning: { enabled: true, capGBPerMonthPerStorageAccount: 1000 } } },
+          CloudPosture: { enabled: true, extensions: { AgentlessVmScanning: { enabled: true, exclusionTags: { scan: "no" } }, SensitiveDataDiscovery: { enabled: false } } },
+          KeyVaults: { enabled: false },
+        },
       },
     },
   ],
@@ -276,6 +280,13 @@ describe("variants", () => {
     if (servers) {
       const pricings = stackDeclarations(model).filter((d) => d.kind === "pricing" && d.props.name === "VirtualMachines");
       expect(pricings.map((d) => d.kind === "pricing" && d.props.subPlan)).toEqual(model.subscriptions.map(() => servers.plan));
+    }
+    // The other plans' extensions too, the spec's names only (user trial 20, item 6).
+    const plans = (config["defender"] as { plans?: Record<string, { extensions?: Record<string, unknown> }> } | undefined)?.plans ?? {};
+    for (const [name, p] of Object.entries(plans)) {
+      if (!p.extensions) continue;
+      const declared = stackDeclarations(model).flatMap((d) => (d.kind === "pricing" && d.props.name === name ? [d.props.extensions?.map((e) => e.name)] : []));
+      expect(declared).toEqual(model.subscriptions.map(() => Object.keys(p.extensions!)));
     }
   });
 

@@ -13,7 +13,7 @@
  */
 import { z } from "zod";
 import { OWN_MESSAGE, closedObject, type ValidationIssue } from "./errors";
-import { DEPRECATED_PLANS, OTHER_PLAN_NAMES, RESOURCE_LEVEL_PLANS, SUB_PLANS, type PlanName, type ResourceLevelPlan } from "./defender";
+import { DEPRECATED_PLANS, OTHER_PLAN_NAMES, PLAN_EXTENSIONS, RESOURCE_LEVEL_PLANS, SUB_PLANS, type PlanName, type ResourceLevelPlan } from "./defender";
 import { GUID_PATTERN, MACHINE_ID_PATTERN, WORKSPACE_ID_PATTERN } from "./patterns";
 
 export const SERVER_PLANS = ["Off", "P1", "P2"] as const;
@@ -102,9 +102,36 @@ export const containersSchema = containersFields
   .superRefine(refineWith(containersIssues))
   .describe("Defender for Containers (pricing `Containers`) and its components; each defaults to `enabled`.");
 
+/** The properties an extension of another plan may carry, each for one extension only (PLAN_EXTENSION_PROPERTIES). */
+const planExtensionSchema = closedObject({
+  enabled: z.boolean().describe("The extension on (`isEnabled: True`) or off."),
+  exclusionTags: tags.optional().describe("`AgentlessVmScanning` only: machines with any of these tags are not scanned: `{ <name>: <value> }` (`ExclusionTags`)."),
+  capGBPerMonthPerStorageAccount: z
+    .number()
+    .int()
+    .min(-1)
+    .optional()
+    .describe("`OnUploadMalwareScanning` only: the most it scans per storage account and month, in GB, billed per GB scanned; -1 for no cap (`CapGBPerMonthPerStorageAccount`)."),
+}).describe("One extension of the plan: `{ enabled }`, with the extension's own settings.");
+
+/** The extensions `defender.plans` may name, per plan (Servers' and Containers' are their sections' fields). */
+const OTHER_PLAN_EXTENSIONS = Object.entries(PLAN_EXTENSIONS).filter(([p]) => (OTHER_PLAN_NAMES as readonly string[]).includes(p));
+
+/** Which extension each property belongs to (the others refuse it). */
+const PLAN_EXTENSION_PROPERTIES: Readonly<Record<"exclusionTags" | "capGBPerMonthPerStorageAccount", string>> = {
+  exclusionTags: "AgentlessVmScanning",
+  capGBPerMonthPerStorageAccount: "OnUploadMalwareScanning",
+};
+
 const otherPlanSchema = closedObject({
   enabled: z.boolean().describe("Pricing Standard (on) or Free (off)."),
   subPlan: z.string().min(1).optional().describe("The plan's sub-plan, for the plans that have them (deprecated ones are refused)."),
+  extensions: z
+    .record(z.string(), planExtensionSchema)
+    .optional()
+    .describe(
+      `The plan's extensions by pricing name, each \`{ enabled, ...settings }\`; one not named keeps what it has (${OTHER_PLAN_EXTENSIONS.map(([p, names]) => `${p}: ${names!.join(", ")}`).join("; ")}).`,
+    ),
 });
 const otherPlans = z.record(z.string(), otherPlanSchema);
 
@@ -114,7 +141,7 @@ export const defenderSchema = closedObject({
   plans: otherPlans
     .superRefine(refineWith(otherPlanIssues))
     .optional()
-    .describe(`Other Defender plans by pricing name (${OTHER_PLAN_NAMES.join(", ")}): \`{ enabled, subPlan? }\`.`),
+    .describe(`Other Defender plans by pricing name (${OTHER_PLAN_NAMES.join(", ")}): \`{ enabled, subPlan?, extensions? }\`.`),
 }).describe("Defender for Cloud's plans and the components they deploy (the portal's \"Defender plans\" and \"Settings & monitoring\"). Absent: not managed.");
 
 export type DefenderSpec = z.output<typeof defenderSchema>;
@@ -321,6 +348,7 @@ function otherPlanIssues(plans: OtherPlansSpec): SectionIssue[] {
       out.push({ path: [name, "enabled"], message: `${name} is deprecated, replaced by ${replacedBy}: enable defender.containers instead (allowed here: false, to turn the old plan off)` });
       continue;
     }
+    out.push(...planExtensionIssues(name as PlanName, p));
     const subPlans = SUB_PLANS[name as PlanName];
     if (p.subPlan === undefined) continue;
     if (!subPlans) out.push({ path: [name, "subPlan"], message: `${name} has no sub-plans` });
@@ -329,6 +357,30 @@ function otherPlanIssues(plans: OtherPlansSpec): SectionIssue[] {
     } else if (!subPlans.current.includes(p.subPlan)) {
       out.push({ path: [name, "subPlan"], message: `"${p.subPlan}" is not one of ${subPlans.current.join(", ")}` });
     } else if (!p.enabled) out.push({ path: [name, "subPlan"], message: "applies only to a plan that is enabled" });
+  }
+  return out;
+}
+
+/** `defender.plans.<plan>.extensions`: names the plan has, each property on its own extension, only on a plan that is on. */
+function planExtensionIssues(plan: PlanName, p: OtherPlansSpec[string]): SectionIssue[] {
+  if (!p.extensions) return [];
+  const allowed = PLAN_EXTENSIONS[plan] ?? [];
+  const at = [plan, "extensions"];
+  if (!allowed.length) return [{ path: at, message: `${plan} has no extensions (plans with extensions here: ${OTHER_PLAN_EXTENSIONS.map(([name]) => name).join(", ")})` }];
+  const out: SectionIssue[] = [];
+  for (const [name, ext] of Object.entries(p.extensions)) {
+    if (!allowed.includes(name)) {
+      out.push({ path: [...at, name], message: `is not an extension of ${plan} (allowed: ${allowed.join(", ")})` });
+      continue;
+    }
+    if (!p.enabled) out.push({ path: [...at, name], message: `applies only to a plan that is enabled: ${plan}.enabled is false` });
+    const own = ["enabled", ...Object.entries(PLAN_EXTENSION_PROPERTIES).flatMap(([key, owner]) => (owner === name ? [key] : []))];
+    for (const [key, owner] of Object.entries(PLAN_EXTENSION_PROPERTIES)) {
+      if (ext[key as keyof typeof PLAN_EXTENSION_PROPERTIES] === undefined) continue;
+      if (owner !== name) out.push({ path: [...at, name, key], message: `is a setting of ${owner}, not of ${name} (allowed here: ${own.join(", ")})` });
+      else if (!ext.enabled) out.push({ path: [...at, name, key], message: `applies only when the extension is enabled: ${name}.enabled is false` });
+    }
+    if (ext.capGBPerMonthPerStorageAccount === 0) out.push({ path: [...at, name, "capGBPerMonthPerStorageAccount"], message: "must be a number of GB above 0, or -1 for no cap" });
   }
   return out;
 }

@@ -11,7 +11,7 @@ import { inventory, SUB, SUB2 } from "../helpers/fixtures";
 import { defenderSpec, settings } from "../reconcile/defender.fixtures";
 
 const SUB3 = "33333333-3333-3333-3333-333333333333";
-const CODES = ["defender-plan-billing-starts", "defender-plan-protection-ends", "defender-plan-billing-changes", "defender-servers-billing-starts", "defender-servers-protection-ends"];
+const CODES = ["defender-extension-billing-starts", "defender-plan-billing-starts", "defender-plan-protection-ends", "defender-plan-billing-changes", "defender-servers-billing-starts", "defender-servers-protection-ends"];
 
 const standard = (subPlan?: string): InventoryPlanPricing => ({ pricingTier: "Standard", ...(subPlan ? { subPlan } : {}) });
 const free: InventoryPlanPricing = { pricingTier: "Free" };
@@ -162,5 +162,30 @@ describe("the plan's renderings carry them", () => {
     expect(md).toContain("- ⚠️ **warning** `defender-plan-billing-starts` (defender.plans.StorageAccounts.enabled): This plan turns Defender for Storage on");
     expect(md).toContain("- ⚠️ **warning** `defender-plan-protection-ends` (defender.containers.enabled):");
     expect(md).toContain("- ⚠️ **warning** `defender-plan-billing-changes` (defender.plans.Arm.enabled):");
+  });
+});
+
+describe("an extension billed on its own (user trial 20, item 6)", () => {
+  const scanning = (isEnabled: "True" | "False"): InventoryPlanPricing => ({ ...standard("DefenderForStorageV2"), extensions: [{ name: "OnUploadMalwareScanning", isEnabled }] });
+
+  it("malware scanning turned on where Defender for Storage is on already: one warning, billed per GB, with its cap", () => {
+    const { inv, subs } = withPlans({ [SUB]: { StorageAccounts: scanning("False") }, [SUB2]: { StorageAccounts: scanning("True") } });
+    const p = plan(defenderSpec({ plans: { StorageAccounts: { enabled: true, extensions: { OnUploadMalwareScanning: { enabled: true, capGBPerMonthPerStorageAccount: 1000 } } } } }, {}, subs), inv);
+    expect(billing(p)).toEqual([
+      {
+        code: "defender-extension-billing-starts",
+        target: "defender.plans.StorageAccounts.extensions.OnUploadMalwareScanning.enabled",
+        message:
+          `This plan turns Defender for Storage's on-upload malware scanning on (pricing StorageAccounts, extension OnUploadMalwareScanning: off → on) in 1 subscription(s): ${SUB}. ` +
+          "From the apply on, Azure bills it per GB it scans, on top of the plan, per storage account and month up to 1000 GB (capGBPerMonthPerStorageAccount). " +
+          "Set defender.plans.StorageAccounts.extensions.OnUploadMalwareScanning.enabled to false to keep it off.",
+      },
+    ]);
+  });
+
+  it("not said where it is on already, or where the plan itself turns on (its own warning says malware scanning)", () => {
+    const { inv, subs } = withPlans({ [SUB]: { StorageAccounts: scanning("True") }, [SUB2]: { StorageAccounts: free } });
+    const p = plan(defenderSpec({ plans: { StorageAccounts: { enabled: true, extensions: { OnUploadMalwareScanning: { enabled: true } } } } }, {}, subs), inv);
+    expect(billing(p).map((f) => f.code)).toEqual(["defender-plan-billing-starts"]);
   });
 });

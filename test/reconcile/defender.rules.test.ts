@@ -5,7 +5,7 @@
  * logAnalyticsAgent.defender, and the SecurityEvent table a rule with security events needs.
  */
 import { plan, stepsOf } from "../../src/core";
-import type { InventoryPolicyAssignment } from "../../src/inventory/schema";
+import type { InventoryPlanPricing, InventoryPolicyAssignment } from "../../src/inventory/schema";
 import { ValidationError } from "../../src/spec";
 import { parseSpec } from "../../src/spec/validate";
 import { defaultWorkspace, inventory, machine, spec, workspace } from "../helpers/fixtures";
@@ -137,6 +137,33 @@ describe("Defender plans, field by field", () => {
     const p = plan(defenderSpec({ servers: { plan: "P2", agentlessScanning: { enabled: false } } }), inv([], live));
     expect(stepsOf(p, "set-defender-plan")).toEqual([]);
     expect(p.findings.map((f) => f.code)).toContain("agentless-scanning-kept-by-cspm");
+    // The advice names the field that says it (user trial 20, item 6).
+    expect(p.findings.find((f) => f.code === "agentless-scanning-kept-by-cspm")!.message).toContain("defender.plans.CloudPosture.extensions.AgentlessVmScanning: { enabled: false }");
+  });
+
+  it("agentless scanning off for P2 while the spec turns CSPM on without naming it: CSPM turns it on, so the warning is there", () => {
+    const p = plan(defenderSpec({ servers: { plan: "P2", agentlessScanning: { enabled: false } }, plans: { CloudPosture: { enabled: true } } }), inv([], P2_IN_PLACE));
+    expect(p.findings.map((f) => f.code)).toContain("agentless-scanning-kept-by-cspm");
+    expect(stepsOf(p, "set-defender-plan").map((st) => st.details.plan)).toEqual(["CloudPosture"]);
+  });
+
+  it("agentless scanning off for both P2 and CSPM: both written, no warning (user trial 20, item 6)", () => {
+    const live = settings({ ...P2_IN_PLACE, plans: { ...P2_IN_PLACE.plans, CloudPosture: CSPM_DEFAULTS } });
+    const p = plan(defenderSpec({ servers: { plan: "P2", agentlessScanning: { enabled: false } }, plans: { CloudPosture: { enabled: true, extensions: { AgentlessVmScanning: { enabled: false } } } } }), inv([], live));
+    expect(stepsOf(p, "set-defender-plan").map((st) => st.details.changes.map((c) => `${c.field}: ${c.from} → ${c.to}`))).toEqual([
+      ["VirtualMachines.AgentlessVmScanning: on → off"],
+      ["CloudPosture.AgentlessVmScanning: on → off"],
+    ]);
+    expect(p.findings.map((f) => f.code).filter((c) => c.startsWith("agentless-scanning-kept"))).toEqual([]);
+  });
+
+  it("agentless scanning off for CSPM while P2 keeps it on: no write that would be undone, a warning naming Servers' field", () => {
+    const live = settings({ ...P2_IN_PLACE, plans: { ...P2_IN_PLACE.plans, CloudPosture: CSPM_DEFAULTS } });
+    const p = plan(defenderSpec({ plans: { CloudPosture: { enabled: true, extensions: { AgentlessVmScanning: { enabled: false } } } } }), inv([], live));
+    expect(stepsOf(p, "set-defender-plan")).toEqual([]);
+    const warning = p.findings.find((f) => f.code === "agentless-scanning-kept-by-servers");
+    expect(warning).toMatchObject({ severity: "warning", target: VM_PRICING });
+    expect(warning!.message).toContain("defender.servers.agentlessScanning: { enabled: false }");
   });
 
   it("with defender.servers, the old set-pricing is not planned: one source of truth", () => {
@@ -145,6 +172,76 @@ describe("Defender plans, field by field", () => {
     expect(stepsOf(p, "set-pricing")).toEqual([]);
     expect(stepsOf(p, "set-defender-plan")).toHaveLength(1);
   });
+});
+
+/** Defender CSPM as Azure turns it on: every component but Entra permissions management. */
+const CSPM_DEFAULTS: InventoryPlanPricing = {
+  pricingTier: "Standard",
+  extensions: [
+    { name: "AgentlessVmScanning", isEnabled: "True" },
+    { name: "SensitiveDataDiscovery", isEnabled: "True" },
+    { name: "ContainerRegistriesVulnerabilityAssessments", isEnabled: "True" },
+    { name: "AgentlessDiscoveryForKubernetes", isEnabled: "True" },
+    { name: "EntraPermissionsManagement", isEnabled: "False" },
+  ],
+};
+
+describe("the extensions of CSPM and Storage (user trial 20, item 6)", () => {
+  const STORAGE_PRICING = `/subscriptions/${SUB}/providers/Microsoft.Security/pricings/StorageAccounts`;
+  const storage = (onUpload: "True" | "False", cap = "5000"): InventoryPlanPricing => ({
+    pricingTier: "Standard",
+    subPlan: "DefenderForStorageV2",
+    extensions: [
+      { name: "OnUploadMalwareScanning", isEnabled: onUpload, ...(onUpload === "True" ? { additionalExtensionProperties: { CapGBPerMonthPerStorageAccount: cap } } : {}) },
+      { name: "SensitiveDataDiscovery", isEnabled: "True" },
+    ],
+  });
+  const changesOf = (p: ReturnType<typeof plan>) => stepsOf(p, "set-defender-plan").map((st) => st.details.changes.map((c) => `${c.field}: ${c.from} → ${c.to}`));
+
+  it("each named extension is planned field by field; the PUT carries only those, so the others keep what they have", () => {
+    const live = settings({ plans: { CloudPosture: CSPM_DEFAULTS, StorageAccounts: storage("True") } });
+    const p = plan(
+      defenderSpec({
+        plans: {
+          CloudPosture: { enabled: true, extensions: { SensitiveDataDiscovery: { enabled: false }, EntraPermissionsManagement: { enabled: true }, AgentlessDiscoveryForKubernetes: { enabled: true } } },
+          StorageAccounts: { enabled: true, subPlan: "DefenderForStorageV2", extensions: { OnUploadMalwareScanning: { enabled: true, capGBPerMonthPerStorageAccount: 1000 } } },
+        },
+      }),
+      inv([], live),
+    );
+    expect(changesOf(p)).toEqual([
+      ["CloudPosture.SensitiveDataDiscovery: on → off", "CloudPosture.EntraPermissionsManagement: off → on"],
+      ["StorageAccounts.OnUploadMalwareScanning.CapGBPerMonthPerStorageAccount: 5000 → 1000"],
+    ]);
+    const [cspm, stor] = stepsOf(p, "set-defender-plan");
+    expect(cspm!.details.extensions).toEqual([
+      { name: "SensitiveDataDiscovery", isEnabled: "False" },
+      { name: "AgentlessDiscoveryForKubernetes", isEnabled: "True" },
+      { name: "EntraPermissionsManagement", isEnabled: "True" },
+    ]);
+    expect(stor!.target).toBe(STORAGE_PRICING);
+    expect(stor!.details.extensions).toEqual([{ name: "OnUploadMalwareScanning", isEnabled: "True", additionalExtensionProperties: { CapGBPerMonthPerStorageAccount: "1000" } }]);
+  });
+
+  it("an extension turned off in the portal that the spec names on is drift: planned back on", () => {
+    const p = plan(defenderSpec({ plans: { StorageAccounts: { enabled: true, extensions: { OnUploadMalwareScanning: { enabled: true } } } } }), inv([], settings({ plans: { StorageAccounts: storage("False") } })));
+    expect(changesOf(p)).toEqual([["StorageAccounts.OnUploadMalwareScanning: off → on"]]);
+  });
+
+  it("CSPM's exclusion tags are its own, compared as Servers' are", () => {
+    const tagged = { ...CSPM_DEFAULTS, extensions: CSPM_DEFAULTS.extensions!.map((e) => (e.name === "AgentlessVmScanning" ? { ...e, additionalExtensionProperties: { ExclusionTags: "[{'Key':'scan','Value':'no'}]" } } : e)) };
+    const spec = (tags: Record<string, string>) => defenderSpec({ plans: { CloudPosture: { enabled: true, extensions: { AgentlessVmScanning: { enabled: true, exclusionTags: tags } } } } });
+    expect(changesOf(plan(spec({ scan: "no" }), inv([], settings({ plans: { CloudPosture: tagged } }))))).toEqual([]);
+    expect(changesOf(plan(spec({ scan: "never" }), inv([], settings({ plans: { CloudPosture: tagged } }))))).toEqual([
+      ['CloudPosture.AgentlessVmScanning.ExclusionTags: [{\'Key\':\'scan\',\'Value\':\'no\'}] → [{"key":"scan","value":"never"}]'],
+    ]);
+  });
+
+  it("a plan the spec names without extensions plans none of them", () => {
+    const p = plan(defenderSpec({ plans: { StorageAccounts: { enabled: true, subPlan: "DefenderForStorageV2" } } }), inv([], settings({ plans: { StorageAccounts: storage("False") } })));
+    expect(changesOf(p)).toEqual([]);
+  });
+
 });
 
 describe("the Defender for Endpoint integration and the vulnerability-assessment provider", () => {

@@ -56,6 +56,14 @@ const BAD: [string, unknown, string, RegExp][] = [
   ["a scalar for an object field", { servers: { plan: "P2", agentlessScanning: true } }, "defender.servers.agentlessScanning", /^true is not an object: it takes \{ enabled, exclusionTags \} \(e\.g\. \{ enabled: true \}\)$/],
   ["a scalar for a section", { servers: "P2" }, "defender.servers", /"P2" is not an object: it takes \{ plan, enforce, agentlessScanning, endpointProtection, vulnerabilityAssessment, fileIntegrityMonitoring, directOnboarding, guestConfiguration, overrides \}$/],
   ["the other deprecated plan turned on", { plans: { ContainerRegistry: { enabled: true } } }, "defender.plans.ContainerRegistry.enabled", /replaced by Containers/],
+  // User trial 20, item 6: the plans' extensions, named per plan.
+  ["an extension the plan does not have", { plans: { CloudPosture: { enabled: true, extensions: { FileIntegrityMonitoring: { enabled: true } } } } }, "defender.plans.CloudPosture.extensions.FileIntegrityMonitoring", /^is not an extension of CloudPosture \(allowed: AgentlessVmScanning, SensitiveDataDiscovery, ContainerRegistriesVulnerabilityAssessments, AgentlessDiscoveryForKubernetes, EntraPermissionsManagement\)$/],
+  ["extensions of a plan without any", { plans: { KeyVaults: { enabled: true, extensions: { OnUploadMalwareScanning: { enabled: true } } } } }, "defender.plans.KeyVaults.extensions", /^KeyVaults has no extensions \(plans with extensions here: CloudPosture, StorageAccounts\)$/],
+  ["an extension's setting on another extension", { plans: { StorageAccounts: { enabled: true, extensions: { SensitiveDataDiscovery: { enabled: true, capGBPerMonthPerStorageAccount: 100 } } } } }, "defender.plans.StorageAccounts.extensions.SensitiveDataDiscovery.capGBPerMonthPerStorageAccount", /is a setting of OnUploadMalwareScanning, not of SensitiveDataDiscovery \(allowed here: enabled\)/],
+  ["exclusion tags on malware scanning", { plans: { StorageAccounts: { enabled: true, extensions: { OnUploadMalwareScanning: { enabled: true, exclusionTags: { a: "b" } } } } } }, "defender.plans.StorageAccounts.extensions.OnUploadMalwareScanning.exclusionTags", /is a setting of AgentlessVmScanning, not of OnUploadMalwareScanning \(allowed here: enabled, capGBPerMonthPerStorageAccount\)/],
+  ["an extension of a plan that is off", { plans: { StorageAccounts: { enabled: false, extensions: { OnUploadMalwareScanning: { enabled: true } } } } }, "defender.plans.StorageAccounts.extensions.OnUploadMalwareScanning", /applies only to a plan that is enabled: StorageAccounts.enabled is false/],
+  ["an extension without enabled", { plans: { CloudPosture: { enabled: true, extensions: { SensitiveDataDiscovery: {} } } } }, "defender.plans.CloudPosture.extensions.SensitiveDataDiscovery.enabled", /is required/],
+  ["a malware-scanning cap of 0", { plans: { StorageAccounts: { enabled: true, extensions: { OnUploadMalwareScanning: { enabled: true, capGBPerMonthPerStorageAccount: 0 } } } } }, "defender.plans.StorageAccounts.extensions.OnUploadMalwareScanning.capGBPerMonthPerStorageAccount", /above 0, or -1 for no cap/],
 ];
 
 describe("the defender section refuses bad input, naming the field", () => {
@@ -118,6 +126,14 @@ describe("the defender section refuses bad input, naming the field", () => {
     // logAnalyticsAgent is invalid: its rule with removeLegacyAgent cannot read it, so it waits.
     expect(found.some((f) => f.startsWith("logAnalyticsAgent.removeLegacyAgent"))).toBe(false);
     expect(found).toHaveLength(new Set(found).size);
+  });
+
+  it("accepts the extensions of CSPM and Storage with their settings (user trial 20, item 6)", () => {
+    const plans = {
+      CloudPosture: { enabled: true, extensions: { AgentlessVmScanning: { enabled: true, exclusionTags: { scan: "no" } }, EntraPermissionsManagement: { enabled: false } } },
+      StorageAccounts: { enabled: true, subPlan: "DefenderForStorageV2", extensions: { OnUploadMalwareScanning: { enabled: true, capGBPerMonthPerStorageAccount: 1000 }, SensitiveDataDiscovery: { enabled: false } } },
+    };
+    expect(parseSpec({ subscriptions: [SUB], defender: { plans } }).defender!.plans).toEqual(plans);
   });
 
   it("accepts a deprecated plan turned off (the way off an old plan)", () => {

@@ -17,8 +17,9 @@ import {
   type SubPlanBilling,
   type TierField,
 } from "../subscription-settings";
-import type { PlanContext, StepSink, StepMap } from "../../core/kernel";
-import { desiredPlans, livePlan, withSuccessor } from "./desired";
+import { fewNames, type PlanContext, type StepSink, type StepMap } from "../../core/kernel";
+import type { InventoryPlanPricing } from "../../inventory/schema";
+import { desiredPlans, livePlan, withSuccessor, type DesiredPlan } from "./desired";
 
 type Words = Omit<PlanBilling, "pricing">;
 
@@ -157,16 +158,46 @@ function subPlanField(ctx: PlanContext, plan: string, to: string, froms: readonl
   return { field, keep: keep.join(" ") };
 }
 
+/** Storage's on-upload malware scanning, billed on its own per GB it scans (the plan's own price aside). */
+const MALWARE_SCANNING = { plan: "StorageAccounts", extension: "OnUploadMalwareScanning" } as const;
+
+/** The cap the step sends on malware scanning turned on in a plan that stays Standard, when it was off (null: no cap given); undefined otherwise. */
+function malwareScanningStarts(desired: DesiredPlan, live: InventoryPlanPricing): string | null | undefined {
+  if (desired.plan !== MALWARE_SCANNING.plan || live.pricingTier !== "Standard" || desired.pricingTier !== "Standard") return undefined;
+  const wanted = desired.extensions.find((e) => e.name === MALWARE_SCANNING.extension && e.isEnabled === "True");
+  if (!wanted || live.extensions?.some((e) => e.name.toLowerCase() === MALWARE_SCANNING.extension.toLowerCase() && e.isEnabled === "True")) return undefined;
+  return wanted.additionalExtensionProperties?.["CapGBPerMonthPerStorageAccount"] ?? null;
+}
+
+/**
+ * Malware scanning turned on where Defender for Storage is on already: billed per GB from the apply
+ * on, which the plan's own tier change (said above) does not cover (user trial 20, item 6).
+ */
+function noteMalwareScanningStarts(b: StepSink<StepMap>, starts: ReadonlyMap<string, string | null>): void {
+  if (!starts.size) return;
+  const caps = [...new Set(starts.values())].map((c) => (c === null ? "the cap the subscription has (the spec gives none)" : c === "-1" ? "no cap" : `${c} GB`));
+  const field = `defender.plans.${MALWARE_SCANNING.plan}.extensions.${MALWARE_SCANNING.extension}`;
+  b.finding(
+    "warning",
+    "defender-extension-billing-starts",
+    `${field}.enabled`,
+    `This plan turns Defender for Storage's on-upload malware scanning on (pricing StorageAccounts, extension ${MALWARE_SCANNING.extension}: off → on) in ${starts.size} subscription(s): ${fewNames([...starts.keys()])}. From the apply on, Azure bills it per GB it scans, on top of the plan, per storage account and month up to ${caps.join(" or ")} (capGBPerMonthPerStorageAccount). Set ${field}.enabled to false to keep it off.`,
+  );
+}
+
 export function notePlanBilling(ctx: PlanContext, b: StepSink<StepMap>): void {
   // Keyed by plan, in the spec's plan order (every subscription lists the same plans in the same order).
   const tiers = new Map<string, { on: string[]; off: string[]; subPlan: string | null }>();
   const moves = new Map<string, { to: string; from: Map<string, string[]> }>();
+  const scanning = new Map<string, string | null>();
   for (const sub of [...ctx.inScope].sort()) {
     if (!ctx.onboardedAt.has(sub)) continue;
     const settings = ctx.settings.get(sub);
     for (const wanted of desiredPlans(ctx.spec, sub)) {
       const live = livePlan(settings, wanted.plan);
       const { desired } = withSuccessor(wanted, live);
+      const cap = malwareScanningStarts(desired, live);
+      if (cap !== undefined) scanning.set(sub, cap);
       let tier = tiers.get(desired.plan);
       if (!tier) tiers.set(desired.plan, (tier = { on: [], off: [], subPlan: desired.subPlan }));
       if (live.pricingTier !== desired.pricingTier) {
@@ -191,4 +222,5 @@ export function notePlanBilling(ctx: PlanContext, b: StepSink<StepMap>): void {
     const { field, keep } = subPlanField(ctx, plan, move.to, [...move.from.keys()]);
     noteSubPlanMove(b, billingOf(plan), SUB_PLAN_BILLING[plan as PlanName] ?? {}, move, field, keep);
   }
+  noteMalwareScanningStarts(b, scanning);
 }

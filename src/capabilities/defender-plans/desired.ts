@@ -6,11 +6,13 @@
 import type { InventoryPlanPricing, InventoryPricingExtension, InventorySettings } from "../../inventory/schema";
 import {
   CONTAINERS_PLAN,
+  PLAN_EXTENSIONS,
   SERVERS_PLAN,
   SUB_PLANS,
   resolveContainers,
   resolveServers,
   serversPricing,
+  type DefenderSpec,
   type PlanName,
   type Spec,
 } from "../../spec";
@@ -80,9 +82,28 @@ export function desiredPlans(spec: Spec, subscriptionId: string): DesiredPlan[] 
     out.push({ plan: CONTAINERS_PLAN, pricingTier: containers.enabled ? "Standard" : "Free", subPlan: null, enforce: null, extensions });
   }
   for (const [plan, p] of Object.entries(spec.defender?.plans ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    out.push({ plan, pricingTier: p.enabled ? "Standard" : "Free", subPlan: p.enabled ? (p.subPlan ?? null) : null, enforce: null, extensions: [] });
+    out.push({ plan, pricingTier: p.enabled ? "Standard" : "Free", subPlan: p.enabled ? (p.subPlan ?? null) : null, enforce: null, extensions: p.enabled ? namedExtensions(plan, p.extensions) : [] });
   }
   return out;
+}
+
+type OtherPlanExtensions = NonNullable<NonNullable<DefenderSpec["plans"]>[string]["extensions"]>;
+
+/**
+ * The extensions `defender.plans.<plan>.extensions` names, in the reference's order. Only those:
+ * a PUT keeps the extensions it does not list (Azure and the emulator alike; README "Defender"),
+ * so one the spec does not name keeps what it has.
+ */
+function namedExtensions(plan: string, named: OtherPlanExtensions | undefined): PlanExtension[] {
+  if (!named) return [];
+  return (PLAN_EXTENSIONS[plan as PlanName] ?? []).flatMap((name): PlanExtension[] => {
+    const e = named[name];
+    if (!e) return [];
+    const props: Record<string, string> = {};
+    if (e.enabled && e.exclusionTags && Object.keys(e.exclusionTags).length) props["ExclusionTags"] = exclusionTagsValue(e.exclusionTags);
+    if (e.enabled && e.capGBPerMonthPerStorageAccount !== undefined) props["CapGBPerMonthPerStorageAccount"] = String(e.capGBPerMonthPerStorageAccount);
+    return [{ name, isEnabled: on(e.enabled), ...(Object.keys(props).length ? { additionalExtensionProperties: props } : {}) }];
+  });
 }
 
 /** The subscription's pricing of `plan` as the inventory has it (older inventories: the VirtualMachines tier only). */
@@ -143,7 +164,8 @@ export function planChanges(desired: DesiredPlan, live: InventoryPlanPricing): P
 
 /** The extensions on in `live` that the desired sub-plan does not have (none when it keeps every one of them). */
 export function droppedExtensions(desired: DesiredPlan, live: InventoryPlanPricing): string[] {
-  if (desired.pricingTier !== "Standard" || desired.subPlan === null) return [];
+  // Only Defender for Servers' list is whole for its sub-plan; another plan's lists the extensions the spec names.
+  if (desired.plan !== SERVERS_PLAN || desired.pricingTier !== "Standard" || desired.subPlan === null) return [];
   const kept = new Set(desired.extensions.map((e) => e.name.toLowerCase()));
   return (live.extensions ?? []).filter((e) => e.isEnabled === "True" && !kept.has(e.name.toLowerCase())).map((e) => e.name);
 }

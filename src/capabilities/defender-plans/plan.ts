@@ -37,14 +37,10 @@ export function planDefenderPlans(ctx: PlanContext, b: Sink, subscriptionId: str
       );
     }
     let changes = planChanges(desired, live);
-    if (wanted.plan === SERVERS_PLAN && cspmKeepsAgentlessOn(ctx, subscriptionId, desired)) {
-      changes = changes.filter((c) => c.field !== `${SERVERS_PLAN}.AgentlessVmScanning`);
-      b.finding(
-        "warning",
-        "agentless-scanning-kept-by-cspm",
-        pricingId(subscriptionId, "CloudPosture"),
-        "The spec turns agentless scanning off for Defender for Servers, but Defender CSPM has it on, and turning it on for either turns it on for both: it stays on until CSPM's AgentlessVmScanning is turned off (defender.plans.CloudPosture).",
-      );
+    const keeper = AGENTLESS_SHARED_WITH[wanted.plan];
+    if (keeper && wantsAgentlessOff(desired) && agentlessOnAfter(ctx, subscriptionId, keeper.plan, managed)) {
+      changes = changes.filter((c) => c.field !== `${wanted.plan}.${AGENTLESS}`);
+      b.finding("warning", keeper.code, pricingId(subscriptionId, keeper.plan), keeper.message);
     }
     if (!changes.length) continue;
     const dropped = changes.some((c) => c.field === `${desired.plan}.subPlan`) ? droppedExtensions(desired, live) : [];
@@ -80,14 +76,44 @@ export function planDefenderPlans(ctx: PlanContext, b: Sink, subscriptionId: str
   }
 }
 
-/** CSPM keeps agentless scanning on while the spec wants it off for Servers and does not turn it off for CSPM. */
-function cspmKeepsAgentlessOn(ctx: PlanContext, subscriptionId: string, desired: DesiredPlan): boolean {
-  const wantsOff = desired.extensions.some((e) => e.name === "AgentlessVmScanning" && e.isEnabled === "False");
-  if (!wantsOff) return false;
-  const cspm = livePlan(ctx.settings.get(subscriptionId), "CloudPosture");
-  const cspmOn = cspm.pricingTier === "Standard" && cspm.extensions?.some((e) => e.name === "AgentlessVmScanning" && e.isEnabled === "True");
-  const specTurnsCspmOff = ctx.spec.defender?.plans?.["CloudPosture"]?.enabled === false;
-  return !!cspmOn && !specTurnsCspmOff;
+const AGENTLESS = "AgentlessVmScanning";
+
+/**
+ * Agentless scanning is one switch of Defender for Servers P2 and Defender CSPM (reference §2): on
+ * for either, on for both. A plan asked to turn it off while the other keeps it on is not written
+ * again and again; the warning names the other plan's field.
+ */
+const AGENTLESS_SHARED_WITH: Readonly<Record<string, { readonly plan: string; readonly code: string; readonly message: string }>> = {
+  [SERVERS_PLAN]: {
+    plan: "CloudPosture",
+    code: "agentless-scanning-kept-by-cspm",
+    message:
+      "The spec turns agentless scanning off for Defender for Servers, but Defender CSPM has it on, and turning it on for either turns it on for both: it stays on until CSPM's is turned off too (defender.plans.CloudPosture.extensions.AgentlessVmScanning: { enabled: false }).",
+  },
+  CloudPosture: {
+    plan: SERVERS_PLAN,
+    code: "agentless-scanning-kept-by-servers",
+    message:
+      "The spec turns agentless scanning off for Defender CSPM, but Defender for Servers P2 has it on, and turning it on for either turns it on for both: it stays on until Defender for Servers' is turned off too (defender.servers.agentlessScanning: { enabled: false }).",
+  },
+};
+
+function wantsAgentlessOff(desired: DesiredPlan): boolean {
+  return desired.extensions.some((e) => e.name === AGENTLESS && e.isEnabled === "False");
+}
+
+/** Whether `plan` has agentless scanning on once this plan is applied: as the spec says where it manages it, else as it is. */
+function agentlessOnAfter(ctx: PlanContext, subscriptionId: string, plan: string, managed: readonly DesiredPlan[]): boolean {
+  const wanted = managed.find((m) => m.plan === plan);
+  if (wanted?.pricingTier === "Free") return false;
+  const said = wanted?.extensions.find((e) => e.name === AGENTLESS);
+  if (said) return said.isEnabled === "True";
+  // Defender for Servers' extensions are whole for its sub-plan: P1 has no agentless scanning.
+  if (wanted && plan === SERVERS_PLAN) return false;
+  const live = livePlan(ctx.settings.get(subscriptionId), plan);
+  // CSPM turned on from Free gets its extensions on, agentless scanning with them (Azure's default; README "Defender").
+  if (wanted && live.pricingTier !== "Standard") return true;
+  return live.pricingTier === "Standard" && !!live.extensions?.some((e) => e.name === AGENTLESS && e.isEnabled === "True");
 }
 
 /** The first override of the spec that selects the machine. */

@@ -224,13 +224,35 @@ export interface DefenderFields {
   /**
    * Other Defender plans by pricing name (SqlServers, AppServices, StorageAccounts,
    * SqlServerVirtualMachines, KubernetesService, ContainerRegistry, KeyVaults, Dns, Arm,
-   * OpenSourceRelationalDatabases, CosmosDbs, CloudPosture, Api): `{ enabled, subPlan? }`.
+   * OpenSourceRelationalDatabases, CosmosDbs, CloudPosture, Api): `{ enabled, subPlan?, extensions?
+   * }`.
    */
   readonly plans?: { readonly [key: string]: {
     /** Pricing Standard (on) or Free (off). */
     readonly enabled: boolean;
     /** The plan's sub-plan, for the plans that have them (deprecated ones are refused). */
     readonly subPlan?: string;
+    /**
+     * The plan's extensions by pricing name, each `{ enabled, ...settings }`; one not named keeps
+     * what it has (CloudPosture: AgentlessVmScanning, SensitiveDataDiscovery,
+     * ContainerRegistriesVulnerabilityAssessments, AgentlessDiscoveryForKubernetes,
+     * EntraPermissionsManagement; StorageAccounts: OnUploadMalwareScanning,
+     * SensitiveDataDiscovery).
+     */
+    readonly extensions?: { readonly [key: string]: {
+      /** The extension on (`isEnabled: True`) or off. */
+      readonly enabled: boolean;
+      /**
+       * `AgentlessVmScanning` only: machines with any of these tags are not scanned: `{ <name>:
+       * <value> }` (`ExclusionTags`).
+       */
+      readonly exclusionTags?: { readonly [key: string]: string };
+      /**
+       * `OnUploadMalwareScanning` only: the most it scans per storage account and month, in GB,
+       * billed per GB scanned; -1 for no cap (`CapGBPerMonthPerStorageAccount`).
+       */
+      readonly capGBPerMonthPerStorageAccount?: number;
+    } };
   } };
 }
 
