@@ -51,12 +51,16 @@ describe("ALZ's Defender initiative: which parameters differ from the spec (user
     );
     // Those that agree are not listed.
     expect(f?.message).not.toMatch(/enableAscForServers:|vulnerabilityAssessmentProvider:/);
+    expect(f?.message).toMatch(/Align its parameters with the spec, or exclude this subscription from it\.$/);
   });
 
   it("parameters that all agree: none listed, the finding says they agree", () => {
     const f = plansFinding(AGREEING);
     expect(f?.message).toContain(`Its parameters this spec decides agree with it (${Object.keys(AGREEING).join(", ")}).`);
     expect(f?.message).not.toContain("Its parameters that differ");
+    // Nothing to align today: what each run undoes is a later change.
+    expect(f?.message).toMatch(/they agree today, but a later change on either side .* is undone by the other's next run\. Change both together, or exclude this subscription from it\.$/);
+    expect(f?.message).not.toContain("Align its parameters");
   });
 
   it("a parameter the assignment does not give takes the set's default, and says so", () => {

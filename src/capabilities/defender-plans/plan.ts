@@ -12,10 +12,11 @@
  * spec does not ask for is never changed (the seed's spirit: what a user set up stays).
  */
 import { nameOf } from "../../inventory/ids";
-import type { InventoryMachine } from "../../inventory/schema";
+import type { InventoryMachine, InventoryPolicyAssignment } from "../../inventory/schema";
 import { resolveServers, SERVERS_PLAN, type ResolvedOverride, type ResolvedServers } from "../../spec";
 import { componentVerdict, fewNames, pricingId, type ComponentVerdict, type ComponentVerdicts, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
-import { noteCoexistence } from "./coexistence";
+import { isAlzDefenderInitiative, noteCoexistence } from "./coexistence";
+import { compareAlzParameters } from "./alzParameters";
 import { deprecatedSubPlan, desiredPlans, droppedExtensions, livePlan, planChanges, withSuccessor, type DesiredPlan } from "./desired";
 import { overrideText, PLAN_COMPONENT, PLAN_REASONS, type PlanComponentDecision } from "./reasons";
 import { resourcePlanLabel, resourcePricingId, type DefenderPlanSteps } from "./steps";
@@ -69,11 +70,21 @@ export function planDefenderPlans(ctx: PlanContext, b: Sink, subscriptionId: str
     }
   }
   if (managed.length) {
-    noteCoexistence(ctx, b, subscriptionId, "plans", "Defender plans", () =>
-      "Its remediation sets plans too: where its parameters differ from this spec (sub-plan, components), each undoes the other. Align its parameters with the spec, or exclude this subscription from it.",
-      "warning",
-    );
+    noteCoexistence(ctx, b, subscriptionId, "plans", "Defender plans", (f) => coexistingPlansAdvice(ctx, f.assignment, subscriptionId), "warning");
   }
+}
+
+/**
+ * What a Defender plans assignment beside the spec means: each undoes the other where they differ.
+ * For ALZ's initiative whose compared parameters all agree (alzParameters.ts), that is a later
+ * change on either side, not something to align now.
+ */
+function coexistingPlansAdvice(ctx: PlanContext, a: InventoryPolicyAssignment, subscriptionId: string): string {
+  const c = isAlzDefenderInitiative(a) ? compareAlzParameters(ctx.spec, a, subscriptionId) : undefined;
+  if (c && c.compared.length && !c.differences.length) {
+    return "Its remediation sets plans too: they agree today, but a later change on either side (or a setting it has no parameter for, such as file integrity monitoring) is undone by the other's next run. Change both together, or exclude this subscription from it.";
+  }
+  return "Its remediation sets plans too: where its parameters differ from this spec (sub-plan, components), each undoes the other. Align its parameters with the spec, or exclude this subscription from it.";
 }
 
 const AGENTLESS = "AgentlessVmScanning";
