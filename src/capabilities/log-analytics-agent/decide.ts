@@ -33,7 +33,7 @@ export const LA_DECISIONS = {
   "skip-legacy-subscription": "onboarded before 2019-03-17 with an existing agent: left alone",
   "blocked-scom-2012": "Operations Manager 2012: must not be provisioned",
   "skip-not-eligible": "not running, no VM agent, an appliance, or (mma) a region opened after 2024-01-01, which refuses the legacy agent",
-  "out-of-scope": "auto provisioning is off",
+  "out-of-scope": "auto provisioning is off (or agent none): nothing installed",
 } as const;
 export type LaDecision = keyof typeof LA_DECISIONS;
 
