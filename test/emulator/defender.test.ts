@@ -93,6 +93,22 @@ describe("pricings 2024-01-01", () => {
     const sub1 = await call("DELETE", pricing(`/subscriptions/${sub}`, "VirtualMachines"), "2024-01-01");
     expect([sub1.status, sub1.body.error.code]).toEqual([400, "InvalidInputError"]);
   });
+
+  it("a subscription that enforces its plan answers for its machines' own pricings, inherited, until it stops (user trial 20)", async () => {
+    const vm = inSub(emu.fleet!.cases["no-agent"]!).find((id) => /virtualMachines\//.test(id))!;
+    const subPricing = pricing(`/subscriptions/${sub}`, "VirtualMachines");
+    const before = (await call("GET", subPricing, "2024-01-01")).body.properties;
+    expect((await call("PUT", pricing(vm, "VirtualMachines"), "2024-01-01", { properties: { pricingTier: "Free" } })).body.properties).toMatchObject({ pricingTier: "Free", inherited: "False" });
+    expect((await call("PUT", subPricing, "2024-01-01", { properties: { pricingTier: "Standard", subPlan: "P2", enforce: "True" } })).status).toBe(200);
+    const enforced = (await call("GET", pricing(vm, "VirtualMachines"), "2024-01-01")).body.properties;
+    expect(enforced).toMatchObject({ pricingTier: "Standard", subPlan: "P2", inherited: "True", inheritedFrom: `/subscriptions/${sub}` });
+    expect(enforced.enforce).toBeUndefined();
+    expect((await call("PUT", subPricing, "2024-01-01", { properties: { pricingTier: "Standard", subPlan: "P2", enforce: "False" } })).status).toBe(200);
+    expect((await call("GET", pricing(vm, "VirtualMachines"), "2024-01-01")).body.properties).toMatchObject({ pricingTier: "Free", inherited: "False" });
+    // Leave the fleet as the other tests found it.
+    expect((await call("DELETE", pricing(vm, "VirtualMachines"), "2024-01-01")).status).toBe(200);
+    expect((await call("PUT", subPricing, "2024-01-01", { properties: before })).status).toBe(200);
+  });
 });
 
 describe("settings and vulnerability assessment", () => {

@@ -223,6 +223,8 @@ function pricingView(ctx: Deps, stored: StoredResource, req?: EmuRequest): JsonO
     for (const k of ["pricingTier", "subPlan", "freeTrialRemainingTime"]) if (all[k] !== undefined) kept[k] = all[k];
     return { ...stored.doc, properties: kept };
   }
+  const enforced = enforcedOver(ctx, stored);
+  if (enforced) return enforced;
   const props = stored.doc["properties"] as unknown as PricingPropertiesWire | undefined;
   const sub = /^\/subscriptions\/([^/]+)\/providers\//i.exec(stored.id)?.[1];
   if (!props || !sub || String(stored.doc["name"]) !== "VirtualMachines") return stored.doc;
@@ -242,6 +244,25 @@ function pricingView(ctx: Deps, stored: StoredResource, req?: EmuRequest): JsonO
   }
   const status = covered <= 0 ? "NotCovered" : covered >= machines ? "FullyCovered" : "PartiallyCovered";
   return { ...stored.doc, properties: { ...(props as unknown as JsonObject), resourcesCoverageStatus: status } };
+}
+
+/**
+ * A machine's own VirtualMachines pricing under a subscription that enforces its own: `enforce`
+ * "True" forces the subscription's configuration on every descendant (the pricings spec), so the
+ * machine's answers the subscription's, inherited (user trial 20: it kept reading its own Free,
+ * inherited False). Its own stays stored, and answers again once the subscription stops enforcing.
+ */
+function enforcedOver(ctx: Deps, stored: StoredResource): JsonObject | undefined {
+  const at = stored.id.toLowerCase().lastIndexOf("/providers/microsoft.security/pricings/");
+  const machineId = stored.id.slice(0, at);
+  const sub = /^\/subscriptions\/([^/]+)\//i.exec(machineId)?.[1];
+  if (at < 0 || !sub || !/\/resourcegroups\//i.test(machineId) || String(stored.doc["name"]).toLowerCase() !== "virtualmachines") return undefined;
+  const subscription = subscriptionPricing(ctx, sub, "VirtualMachines");
+  if (subscription.enforce !== "True") return undefined;
+  const properties: PricingPropertiesWire = { ...subscription, inherited: "True", inheritedFrom: subscriptionScopeId(sub) };
+  delete properties.enforce;
+  delete properties.resourcesCoverageStatus;
+  return { ...stored.doc, properties: properties as unknown as JsonObject };
 }
 
 export function defenderPricings(schedule: () => DefenderSchedule): ResourceTypeSpec<Deps> {
