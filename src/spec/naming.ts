@@ -2,7 +2,7 @@
  * Names Security Center gives the resources it creates (seed: "The naming convention for the
  * workspace and resource group"), and the names this project gives its own.
  */
-import { geographyOf } from "./geography";
+import { regionShortCode } from "./geography";
 
 export function defaultWorkspaceName(subscriptionId: string, geoCode: string): string {
   return `DefaultWorkspace-${subscriptionId}-${geoCode}`;
@@ -19,9 +19,12 @@ export function defaultWorkspaceId(subscriptionId: string, geoCode: string): str
   );
 }
 
-/** The default workspace id for a machine in `region` of `subscriptionId`. */
-export function defaultWorkspaceIdForRegion(subscriptionId: string, region: string): string {
-  return defaultWorkspaceId(subscriptionId, geographyOf(region).code);
+/**
+ * The default workspace Defender for Containers' sensor reports to, per region, not per the FAQ's
+ * geography: policy 64def556 names it by the cluster's own region short code (brazilsouth: CQ).
+ */
+export function sensorDefaultWorkspaceId(subscriptionId: string, region: string): string {
+  return defaultWorkspaceId(subscriptionId, regionShortCode(region));
 }
 
 /** Does this workspace name follow Security Center's default naming? */

@@ -8,6 +8,7 @@
 import { ComputeManagementClient } from "@azure/arm-compute";
 import type { ExtensionPut, RunningEmulator } from "../../src/emulator";
 import { GUEST_CONFIGURATION_EXTENSION } from "../../src/spec/defender";
+import { regionShortCode } from "../../src/spec/geography";
 import { armToken, raw, withEmulator } from "./helpers";
 
 let emu: RunningEmulator;
@@ -167,5 +168,35 @@ describe("Defender's own behaviour", () => {
     await expect(
       compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(id.split("/")[4]!, vm.name!, kind.name, { location: vm.location, publisher: kind.publisher, typePropertiesType: kind.type, typeHandlerVersion: kind.version }, { updateIntervalInMs: 5 }),
     ).rejects.toThrow(/system-assigned managed identity/);
+  });
+});
+
+describe("Defender for Containers' sensor", () => {
+  it("reports to the default workspace of the cluster's own region, as policy 64def556 names it (brazilsouth: CQ, not the FAQ geography's EUS; user trial 20)", async () => {
+    // A cluster where the FAQ's geography (United States: EUS) and the region's own code (CQ) differ.
+    expect((await call("PUT", `/subscriptions/${sub}/resourceGroups/rg-aks-br`, "2021-04-01", { location: "brazilsouth" })).status).toBeLessThan(300);
+    const br = await call("PUT", `/subscriptions/${sub}/resourceGroups/rg-aks-br/providers/Microsoft.ContainerService/managedClusters/aks-br`, "2024-05-01", {
+      location: "brazilsouth",
+      identity: { type: "SystemAssigned" },
+      properties: { dnsPrefix: "aks-br", agentPoolProfiles: [{ name: "system", count: 1, vmSize: "Standard_D2s_v5", mode: "System" }] },
+    });
+    expect(br.status).toBeLessThan(300);
+    for (const s of emu.subscriptionIds) {
+      const on = await call("PUT", pricing(`/subscriptions/${s}`, "Containers"), "2024-01-01", { properties: { pricingTier: "Standard", extensions: [{ name: "ContainerSensor", isEnabled: "True" }] } });
+      expect(on.status).toBe(200);
+    }
+    await emu.admin("POST", "/admin/clock", { advanceSeconds: DELAY_S + 1 });
+    const clusters: { location: string; workspace?: string }[] = [];
+    for (const s of emu.subscriptionIds) {
+      const list = await call("GET", `/subscriptions/${s}/providers/Microsoft.ContainerService/managedClusters`, "2024-05-01");
+      for (const c of list.body.value as { location: string; properties: { securityProfile?: { defender?: { logAnalyticsWorkspaceResourceId?: string } } } }[]) {
+        clusters.push({ location: c.location, workspace: c.properties.securityProfile?.defender?.logAnalyticsWorkspaceResourceId });
+      }
+    }
+    expect(clusters.map((c) => c.location)).toContain("brazilsouth");
+    for (const { location, workspace } of clusters) {
+      const code = regionShortCode(location);
+      expect(workspace).toMatch(new RegExp(`/resourceGroups/DefaultResourceGroup-${code}/providers/Microsoft\\.OperationalInsights/workspaces/DefaultWorkspace-[0-9a-f-]{36}-${code}$`));
+    }
   });
 });

@@ -23,7 +23,7 @@ import type { StoredResource } from "../store/resources";
 import { getPath, isObject, type JsonObject } from "../util/json";
 import { MDE_EXTENSION, MDE_UNSUPPORTED_OS, UNIFIED_SOLUTION_OS, VA_MACHINE_ASSESSMENT_NAME } from "../../spec/defender";
 import { isAppliance } from "../../spec/appliances";
-import { defaultWorkspaceIdForRegion } from "../../spec/naming";
+import { sensorDefaultWorkspaceId } from "../../spec/naming";
 import { extensionsOf, extensionTypeOf, guestOf, machineKindOf, osTypeOf } from "../model/machines";
 import { extensionEnabled, resourcePricing, settingEnabled, subscriptionPricing, vaProvider } from "../model/defender";
 import { AKS_TYPE, MACHINE_TYPES, VA_ASSESSMENT_TYPE } from "../model/resourceTypes";
@@ -152,7 +152,7 @@ export class DefenderAgent implements DefenderSchedule {
   private sensor(c: ArmContext, cluster: StoredResource, sub: string): number {
     const props = isObject(cluster.doc["properties"]) ? (cluster.doc["properties"] as JsonObject) : {};
     if (getPath(props, ["securityProfile", "defender", "securityMonitoring", "enabled"]) === true) return 0;
-    const workspace = defaultWorkspaceIdForRegion(sub, String(cluster.doc["location"] ?? "eastus"));
+    const workspace = sensorDefaultWorkspaceId(sub, String(cluster.doc["location"] ?? "eastus"));
     const securityProfile = { ...(isObject(props["securityProfile"]) ? props["securityProfile"] : {}), defender: { logAnalyticsWorkspaceResourceId: workspace, securityMonitoring: { enabled: true } } };
     c.store.put({ ...cluster, doc: { ...cluster.doc, properties: { ...props, securityProfile } } });
     return 1;

@@ -17,7 +17,7 @@ import type { GuestState } from "../store/guest";
 import { clone, getPath, isObject, type JsonObject } from "../util/json";
 import { Rng } from "../util/random";
 import { EXCLUDE_MDE_AUTO_UPDATE_TAG, GUEST_CONFIGURATION_EXTENSION, MDE_EXTENSION, VA_MACHINE_ASSESSMENT_NAME, type ExtensionKind } from "../../spec";
-import { defaultWorkspaceIdForRegion } from "../../spec/naming";
+import { sensorDefaultWorkspaceId } from "../../spec/naming";
 import { extensionTypeOf, guestOf, machineKindOf, osTypeOf } from "../model/machines";
 import { withSystemAssigned } from "../model/identity";
 import { pricingId, settingDoc } from "../model/defender";
@@ -172,7 +172,7 @@ export function applyDefenderStates(ctx: ArmContext, seed: number, plain: readon
     const c = ctx.store.get(id)!;
     const props = isObject(c.doc["properties"]) ? c.doc["properties"] : {};
     const sub = /^\/subscriptions\/([^/]+)/i.exec(id)![1]!;
-    const defender = { logAnalyticsWorkspaceResourceId: defaultWorkspaceIdForRegion(sub, String(c.doc["location"])), securityMonitoring: { enabled: true } };
+    const defender = { logAnalyticsWorkspaceResourceId: sensorDefaultWorkspaceId(sub, String(c.doc["location"])), securityMonitoring: { enabled: true } };
     ctx.store.put({ ...c, doc: { ...c.doc, properties: { ...props, securityProfile: { ...(isObject(getPath(props, ["securityProfile"])) ? (props["securityProfile"] as JsonObject) : {}), defender } } } });
   }
   return { states, sensorClusters };
