@@ -138,6 +138,7 @@ export const PULUMI_FIELD_FILE: FieldFile = {
         "defender.servers.overrides[]": "DefenderOverrideFields",
         "defender.containers": "DefenderContainersFields",
         "defender.plans{}": "DefenderOtherPlanFields",
+        "defender.plans{}.extensions{}": "DefenderPlanExtensionFields",
         exclude: "ExcludeFields",
         reconcile: "ReconcileArgsFields",
         amaPolicies: "AmaPoliciesArgsFields",
