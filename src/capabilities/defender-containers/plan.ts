@@ -56,13 +56,13 @@ function decideAddon(ctx: PlanContext, b: Sink, containers: ResolvedContainers, 
   // Arc-enabled clusters get the Azure Policy extension only from an assignment of 0adc5395: said only when one applies.
   if (kind === "arc") {
     const arc = addonAssignment(ctx, subscriptionId, "arc");
-    return arc ? v("addon-arc", say("addon-arc", ownerOf(arc))) : v("addon-arc-unassigned", say("addon-arc-unassigned"));
+    return arc ? v("addon-arc", say("addon-arc", ownerWords(arc))) : v("addon-arc-unassigned", say("addon-arc-unassigned"));
   }
   if (kubernetesAddonAssigned(ctx, subscriptionId)) {
     return v("addon-by-policy", say("addon-by-policy", "this spec (extensions.kubernetesPolicyAddon)"));
   }
   const other = addonAssignment(ctx, subscriptionId, "aks");
-  if (other) return v("addon-by-policy", say("addon-by-policy", ownerOf(other)));
+  if (other) return v("addon-by-policy", say("addon-by-policy", ownerWords(other)));
   b.add("enable-cluster-addon", c.id, { clusterId: c.id, subscriptionId, addon: AKS_POLICY_ADDON });
   return v("addon-enable", say("addon-enable"));
 }
@@ -104,7 +104,8 @@ function addonAssignment(ctx: PlanContext, subscriptionId: string, kind: Cluster
   return assignmentsDeploying(ctx, subscriptionId, "kubernetesPolicyAddon").find((f) => f.owner !== "this-tool" && f.policy?.prefix === ADDON_POLICY[kind]);
 }
 
-function ownerOf(f: FoundAssignment): string {
+/** The assignment's owner as a reason names it, saying when it is not known to apply. */
+function ownerWords(f: FoundAssignment): string {
   return f.applies === "unknown" ? `${f.ownerName}, at a management group that may be above this subscription` : f.ownerName;
 }
 

@@ -9,7 +9,7 @@
 import type { InventoryPolicyAssignment } from "../../inventory/schema";
 import { ALZ_BUILTIN_ASSIGNMENTS, ALZ_MDFC_SET_NAME, COMPONENT_POLICIES, type AssignmentOwner, type ComponentPolicy, type DefenderComponent } from "../../spec";
 import { fewNames, sortById, subscriptionScope, workspaceLabel, type PlanContext, type StepSink } from "../../core/kernel";
-import { compareAlzParameters, describeComparison } from "./alzParameters";
+import { compareAlzParameters, describeComparison, type ParameterComparison } from "./alzParameters";
 
 export interface FoundAssignment {
   readonly assignment: InventoryPolicyAssignment;
@@ -122,12 +122,15 @@ export function noteCoexistence(
   subscriptionId: string,
   component: DefenderComponent,
   what: string,
-  ourPart: (found: FoundAssignment) => string,
+  ourPart: (found: FoundAssignment, parameters: ParameterComparison | undefined) => string,
   severity: "info" | "warning" = "info",
 ): FoundAssignment[] {
   const found = assignmentsDeploying(ctx, subscriptionId, component);
   for (const f of found) {
     if (f.owner === "this-tool") continue;
+    // ALZ's initiative: its parameters against the spec, said here and given to ourPart (its advice depends on them).
+    const parameters = isAlzDefenderInitiative(f.assignment) ? compareAlzParameters(ctx.spec, f.assignment, subscriptionId) : undefined;
+    const compared = parameters ? describeComparison(parameters) : "";
     const policy = f.policy ? `"${f.policy.displayName}"` : "a Defender configuration";
     const unsure =
       f.applies === "unknown"
@@ -137,17 +140,10 @@ export function noteCoexistence(
       f.applies === "unknown" ? "warning" : severity,
       `coexisting-${component}-assignment`,
       f.assignment.id,
-      `${f.ownerName} assigns ${policy}, which deploys ${what}, at ${f.assignment.scope}${reach(ctx, f.assignment)}.${unsure} ${parametersPart(ctx, f, subscriptionId)}${ourPart(f)}`,
+      `${f.ownerName} assigns ${policy}, which deploys ${what}, at ${f.assignment.scope}${reach(ctx, f.assignment)}.${unsure} ${compared ? `${compared} ` : ""}${ourPart(f, parameters)}`,
     );
   }
   return found;
-}
-
-/** For ALZ's Defender initiative, its parameters that differ from the spec (or that those compared agree), as a sentence and a space. */
-function parametersPart(ctx: PlanContext, f: FoundAssignment, subscriptionId: string): string {
-  if (!isAlzDefenderInitiative(f.assignment)) return "";
-  const said = describeComparison(compareAlzParameters(ctx.spec, f.assignment, subscriptionId));
-  return said ? `${said} ` : "";
 }
 
 /**

@@ -12,11 +12,11 @@
  * spec does not ask for is never changed (the seed's spirit: what a user set up stays).
  */
 import { nameOf } from "../../inventory/ids";
-import type { InventoryMachine, InventoryPolicyAssignment } from "../../inventory/schema";
+import type { InventoryMachine } from "../../inventory/schema";
 import { resolveServers, SERVERS_PLAN, type ResolvedOverride, type ResolvedServers } from "../../spec";
 import { componentVerdict, fewNames, pricingId, type ComponentVerdict, type ComponentVerdicts, type Fleet, type PlanContext, type StepSink } from "../../core/kernel";
-import { isAlzDefenderInitiative, noteCoexistence } from "./coexistence";
-import { compareAlzParameters } from "./alzParameters";
+import { noteCoexistence } from "./coexistence";
+import type { ParameterComparison } from "./alzParameters";
 import { deprecatedSubPlan, desiredPlans, droppedExtensions, livePlan, planChanges, withSuccessor, type DesiredPlan } from "./desired";
 import { overrideText, PLAN_COMPONENT, PLAN_REASONS, type PlanComponentDecision } from "./reasons";
 import { resourcePlanLabel, resourcePricingId, type DefenderPlanSteps } from "./steps";
@@ -70,7 +70,7 @@ export function planDefenderPlans(ctx: PlanContext, b: Sink, subscriptionId: str
     }
   }
   if (managed.length) {
-    noteCoexistence(ctx, b, subscriptionId, "plans", "Defender plans", (f) => coexistingPlansAdvice(ctx, f.assignment, subscriptionId), "warning");
+    noteCoexistence(ctx, b, subscriptionId, "plans", "Defender plans", (_f, parameters) => coexistingPlansAdvice(parameters), "warning");
   }
 }
 
@@ -79,8 +79,7 @@ export function planDefenderPlans(ctx: PlanContext, b: Sink, subscriptionId: str
  * For ALZ's initiative whose compared parameters all agree (alzParameters.ts), that is a later
  * change on either side, not something to align now.
  */
-function coexistingPlansAdvice(ctx: PlanContext, a: InventoryPolicyAssignment, subscriptionId: string): string {
-  const c = isAlzDefenderInitiative(a) ? compareAlzParameters(ctx.spec, a, subscriptionId) : undefined;
+function coexistingPlansAdvice(c: ParameterComparison | undefined): string {
   if (c && c.compared.length && !c.differences.length) {
     return "Its remediation sets plans too: they agree today, but a later change on either side (or a setting it has no parameter for, such as file integrity monitoring) is undone by the other's next run. Change both together, or exclude this subscription from it.";
   }

@@ -167,9 +167,9 @@ function findAssignment(ctx: PlanContext, policy: PolicyDefinition, scope: strin
 export function planPolicies(ctx: PlanContext, b: ExtensionPolicySink, subscriptionId: string, machines: readonly InventoryMachine[]): void {
   const scope = subscriptionScope(subscriptionId);
   // Removals first: the room they free is the additions' (limits.ts).
-  for (const a of togglesOffRemovals(ctx, subscriptionId)) {
+  for (const { assignment: a, toggle } of togglesOffRemovals(ctx, subscriptionId)) {
     b.add("unassign-policy", a.id, { policyAssignmentId: a.id });
-    noteToggleOffRemoval(b, a, subscriptionId);
+    noteToggleOffRemoval(b, a, toggle, subscriptionId);
   }
   for (const key of SEED_POLICY_KEYS) {
     if (!policyEnabled(ctx, key)) continue;
@@ -233,8 +233,8 @@ function leaveAddonToOthers(ctx: PlanContext, b: ExtensionPolicySink, policy: Po
  * before it adds anything there, and what they hold is given back to the limits first (once per
  * subscription, whoever asks first: the policies' planning or Defender for Containers').
  */
-function togglesOffRemovals(ctx: PlanContext, subscriptionId: string): readonly InventoryPolicyAssignment[] {
-  const known = ctx.memo(TOGGLES_OFF, () => new Map<string, InventoryPolicyAssignment[]>());
+function togglesOffRemovals(ctx: PlanContext, subscriptionId: string): readonly ToggleOffRemoval[] {
+  const known = ctx.memo(TOGGLES_OFF, () => new Map<string, ToggleOffRemoval[]>());
   const key = subscriptionId.toLowerCase();
   let removed = known.get(key);
   if (removed === undefined) {
@@ -244,15 +244,21 @@ function togglesOffRemovals(ctx: PlanContext, subscriptionId: string): readonly 
       if (policyEnabled(ctx, k)) continue;
       const policy = SEED_POLICIES[k];
       const existing = findAssignment(ctx, policy, scope);
-      if (existing && sameId(existing.id, policyAssignmentId(scope, policy.shortName))) removed.push(existing);
+      if (existing && sameId(existing.id, policyAssignmentId(scope, policy.shortName))) removed.push({ assignment: existing, toggle: k });
     }
-    for (const a of removed) limitsOf(ctx).credit(a, stepId("unassign-policy", a.id));
+    for (const { assignment: a } of removed) limitsOf(ctx).credit(a, stepId("unassign-policy", a.id));
     known.set(key, removed);
   }
   return removed;
 }
 
 const TOGGLES_OFF = {};
+
+/** This tool's assignment of a toggle that is off, with the toggle. */
+interface ToggleOffRemoval {
+  readonly assignment: InventoryPolicyAssignment;
+  readonly toggle: ExtensionPolicyKey;
+}
 
 /** Each seed toggle's field in the spec. */
 const TOGGLE_FIELDS: Readonly<Record<ExtensionPolicyKey, string>> = {
@@ -266,9 +272,7 @@ const TOGGLE_FIELDS: Readonly<Record<ExtensionPolicyKey, string>> = {
  * off, so a spec that leaves `extensions` out removes them too, where a `defender` section left
  * out changes nothing (user trial 20, item 17): said, with what it means for new resources.
  */
-function noteToggleOffRemoval(b: ExtensionPolicySink, a: InventoryPolicyAssignment, subscriptionId: string): void {
-  const key = SEED_POLICY_KEYS.find((k) => sameId(a.id, policyAssignmentId(subscriptionScope(subscriptionId), SEED_POLICIES[k].shortName)));
-  if (!key) return;
+function noteToggleOffRemoval(b: ExtensionPolicySink, a: InventoryPolicyAssignment, key: ExtensionPolicyKey, subscriptionId: string): void {
   const field = TOGGLE_FIELDS[key];
   b.finding(
     "warning",

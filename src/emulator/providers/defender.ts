@@ -197,10 +197,7 @@ function virtualPricing(ctx: Deps, target: Target): StoredResource | undefined {
   if (target.scopeKind === "resource") {
     if (!isMachine(target.scopeResource) || target.name.toLowerCase() !== "virtualmachines") return undefined;
     // A machine without its own pricing answers the subscription's, inherited.
-    const sub = subscriptionPricing(ctx, target.subscriptionId!, "VirtualMachines");
-    const properties: PricingPropertiesWire = { ...sub, inherited: "True", inheritedFrom: subscriptionScopeId(target.subscriptionId!) };
-    delete properties.enforce;
-    delete properties.resourcesCoverageStatus;
+    const properties = inheritedPricing(ctx, target.subscriptionId!);
     return { id: target.id, type: PRICING_TYPE, doc: { id: target.id, name: target.name, type: PRICING_TYPE, properties } as unknown as JsonObject, secret: null };
   }
   const name = planName(target.name, "2017-08-01-preview");
@@ -254,15 +251,19 @@ function pricingView(ctx: Deps, stored: StoredResource, req?: EmuRequest): JsonO
  */
 function enforcedOver(ctx: Deps, stored: StoredResource): JsonObject | undefined {
   const at = stored.id.toLowerCase().lastIndexOf("/providers/microsoft.security/pricings/");
+  if (at < 0 || String(stored.doc["name"]).toLowerCase() !== "virtualmachines") return undefined;
   const machineId = stored.id.slice(0, at);
   const sub = /^\/subscriptions\/([^/]+)\//i.exec(machineId)?.[1];
-  if (at < 0 || !sub || !/\/resourcegroups\//i.test(machineId) || String(stored.doc["name"]).toLowerCase() !== "virtualmachines") return undefined;
-  const subscription = subscriptionPricing(ctx, sub, "VirtualMachines");
-  if (subscription.enforce !== "True") return undefined;
-  const properties: PricingPropertiesWire = { ...subscription, inherited: "True", inheritedFrom: subscriptionScopeId(sub) };
+  if (!sub || !/\/resourcegroups\//i.test(machineId) || subscriptionPricing(ctx, sub, "VirtualMachines").enforce !== "True") return undefined;
+  return { ...stored.doc, properties: inheritedPricing(ctx, sub) as unknown as JsonObject };
+}
+
+/** The subscription's VirtualMachines pricing as a machine inherits it: `inherited`, from the subscription, without the subscription-level fields. */
+function inheritedPricing(ctx: Deps, subscriptionId: string): PricingPropertiesWire {
+  const properties: PricingPropertiesWire = { ...subscriptionPricing(ctx, subscriptionId, "VirtualMachines"), inherited: "True", inheritedFrom: subscriptionScopeId(subscriptionId) };
   delete properties.enforce;
   delete properties.resourcesCoverageStatus;
-  return { ...stored.doc, properties: properties as unknown as JsonObject };
+  return properties;
 }
 
 export function defenderPricings(schedule: () => DefenderSchedule): ResourceTypeSpec<Deps> {
